@@ -1,0 +1,55 @@
+/**
+ * Known, user-fixable failures carry a dotted code and an exit code (after commander's
+ * CommanderError). The CLI prints them as `error: <message>` with no stack; anything else is
+ * a bug and is re-thrown so Node prints the stack (exit 1).
+ */
+export class DtrainError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly hint?: string;
+
+  constructor(code: string, message: string, options: { exitCode?: number; hint?: string } = {}) {
+    super(message);
+    this.name = 'DtrainError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? 2;
+    this.hint = options.hint;
+  }
+}
+
+export function isKnownError(error: unknown): error is DtrainError {
+  return error instanceof DtrainError;
+}
+
+/** One problem found in a user's file, located as precisely as the source allows. */
+export interface Issue {
+  file: string;
+  line: number;
+  column: number;
+  /** dotted field path, e.g. `cluster.nodes[2].latency.normal.std` (empty for the whole file) */
+  path: string;
+  expected: string;
+  found: string;
+}
+
+/** `file:line:col  field.path: expected …, found …` — one line per issue (SPEC §5 / issue 2). */
+export function formatIssue(issue: Issue): string {
+  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  const field = issue.path === '' ? '' : `${issue.path}: `;
+  return `${where}  ${field}expected ${issue.expected}, found ${issue.found}`;
+}
+
+export function formatIssues(issues: readonly Issue[]): string {
+  return issues.map(formatIssue).join('\n');
+}
+
+/** The scenario-level error: every issue at once, exit code 2. */
+export class ScenarioError extends DtrainError {
+  readonly issues: readonly Issue[];
+
+  constructor(file: string, issues: readonly Issue[]) {
+    const noun = issues.length === 1 ? 'problem' : 'problems';
+    super('scenario.invalid', `${file}: ${issues.length} ${noun}\n${formatIssues(issues)}`);
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The resolved scenario: what `loadScenario` returns after validation, unit conversion,
+ * defaults, `count` expansion and file reading. Every consumer (latency, pipeline, training,
+ * reports) reads this, never the raw YAML. All times are ms, bandwidths bits/s.
+ */
+import type { S1Config } from '../pipeline/s1-efficiency.js';
+import type { S2Config } from '../pipeline/s2-batch-size.js';
+import type { S3Config } from '../pipeline/s3-resources.js';
+import type { S4Config } from '../pipeline/s4-aggregation.js';
+
+/** One replayed sample: `latencyMs` null = lost. Times are relative to the first sample (0). */
+export interface TraceSample {
+  timeMs: number;
+  latencyMs: number | null;
+}
+
+export type LatencyProcess =
+  | { kind: 'constant'; valueMs: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'normal'; meanMs: number; stdMs: number }
+  | { kind: 'lognormal'; medianMs: number; sigma: number }
+  | { kind: 'spikes'; baseMs: number; spikeMs: number; probability: number }
+  | { kind: 'burst'; goodMs: number; badMs: number; toBad: number; toGood: number }
+  | { kind: 'periodic'; baseMs: number; amplitudeMs: number; periodMs: number }
+  | { kind: 'trace'; file: string; loop: boolean; samples: TraceSample[] }
+  | { kind: 'phases'; phases: LatencyPhase[] };
+
+/** A phase holds while `t < untilMs`; the last phase has `untilMs: null` (forever). */
+export interface LatencyPhase {
+  untilMs: number | null;
+  latency: LatencySpec;
+}
+
+export interface DownInterval {
+  fromMs: number;
+  toMs: number;
+}
+
+/** A latency process plus its modifiers (SPEC §3): `loss` probability, `down` intervals. */
+export interface LatencySpec {
+  process: LatencyProcess;
+  loss: number;
+  down: DownInterval[];
+}
+
+export interface NodeSpec {
+  id: string;
+  latency: LatencySpec;
+  cores: number;
+  msPerSample: number;
+  parallelFraction: number;
+  ioMsPerBatch: number;
+  bandwidthBps: number;
+  /** fraction of the node's training labels replaced by a random other class */
+  labelNoise: number;
+  /** relative share of the training data (default 1 = equal) */
+  dataShare: number;
+}
+
+export type BuiltinDatasetName = 'iris' | 'wine' | 'breast_cancer' | 'digits';
+
+export type DatasetSpec =
+  | { kind: 'builtin'; name: BuiltinDatasetName }
+  | { kind: 'blobs'; samples: number; features: number; classes: number; spread: number }
+  | { kind: 'csv'; file: string };
+
+export type PartitionSpec =
+  | { kind: 'iid' }
+  | { kind: 'dirichlet'; alpha: number }
+  | { kind: 'shards'; shards: number };
+
+export type BatchStage = 'efficiency' | 'fixed';
+export type ResourceStage = 'pressure' | 'fixed';
+export type AggregationStage = 'volatility' | 'mean' | 'samples';
+
+export interface StrategySpec {
+  /** preset name, or `batch+resources+aggregation` for stage picks */
+  name: string;
+  batch: BatchStage;
+  resources: ResourceStage;
+  aggregation: AggregationStage;
+}
+
+export interface ModelSpec {
+  /** hidden layer widths; [] = softmax regression */
+  hidden: number[];
+  learningRate: number;
+  localSteps: number;
+}
+
+export interface ClusterSpec {
+  retryMs: number;
+  maxRetries: number;
+  /** per-round deadline; null = none */
+  roundTimeoutMs: number | null;
+  /** latency grid slot width: `latencyResolutionMs` if set, else `s1.intervalMs` */
+  latencyResolutionMs: number;
+  nodes: NodeSpec[];
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  seed: number;
+  rounds: number;
+  /** accuracy that defines `timeToTargetMs`; null = none */
+  targetAccuracy: number | null;
+  strategies: StrategySpec[];
+  data: { dataset: DatasetSpec; testFraction: number; partition: PartitionSpec };
+  model: ModelSpec;
+  pipeline: { s1: S1Config; s2: S2Config; s3: S3Config; s4: S4Config };
+  cluster: ClusterSpec;
+  /** the scenario file as the user named it (null when built in memory) */
+  file: string | null;
+}

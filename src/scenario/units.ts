@@ -1,0 +1,82 @@
+/**
+ * Units in scenario files (SPEC §3): a duration is a number in ms or `250ms`, `2s`, `1.5m`,
+ * `1h`; a size is bytes or `10MB` (SI: 1 MB = 10⁶ B; `MiB` = 2²⁰); a bandwidth is bits per
+ * second or `1Gbps`, `100Mbps`, `10kbps`.
+ */
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+const SIZE_UNITS: Record<string, number> = {
+  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3,
+};
+const BANDWIDTH_UNITS: Record<string, number> = { bps: 1, kbps: 1e3, mbps: 1e6, gbps: 1e9, tbps: 1e12 };
+
+const QUANTITY = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([a-zA-Z]*)\s*$/;
+
+function parseQuantity(text: string, units: Record<string, number>, bareUnit: number): number | undefined {
+  const match = QUANTITY.exec(text);
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2]!.toLowerCase();
+  if (unit === '') return value * bareUnit;
+  const factor = units[unit];
+  return factor === undefined ? undefined : value * factor;
+}
+
+/** Milliseconds, or undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  return parseQuantity(text, DURATION_UNITS, 1);
+}
+
+/** Bytes, or undefined. */
+export function parseSize(text: string): number | undefined {
+  return parseQuantity(text, SIZE_UNITS, 1);
+}
+
+/** Bits per second, or undefined. */
+export function parseBandwidth(text: string): number | undefined {
+  return parseQuantity(text, BANDWIDTH_UNITS, 1);
+}
+
+import { z } from 'zod';
+
+type Parser = (text: string) => number | undefined;
+
+/**
+ * A zod schema for a unit-bearing quantity: a number (in the base unit) or a string with a
+ * unit. `what` is the "expected …" wording in error messages.
+ */
+function quantity(parse: Parser, what: string, options: { min?: number; exclusiveMin?: boolean } = {}) {
+  return z.union([z.number(), z.string()]).transform((raw, ctx) => {
+    const value = typeof raw === 'number' ? raw : parse(raw);
+    if (value === undefined || !Number.isFinite(value)) {
+      ctx.addIssue({ code: 'custom', message: what, input: raw });
+      return z.NEVER;
+    }
+    const { min, exclusiveMin } = options;
+    if (min !== undefined && (exclusiveMin ? value <= min : value < min)) {
+      const bound = exclusiveMin ? `> ${min}` : `≥ ${min}`;
+      ctx.addIssue({ code: 'custom', message: `${what} ${bound}`, input: raw });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+const DURATION_WORDS = 'a duration (ms, or a string like 250ms, 2s, 1.5m)';
+
+/** Duration in ms, ≥ 0 (or > 0 with `positive`). */
+export function durationMs(options: { positive?: boolean } = {}) {
+  return quantity(parseDuration, DURATION_WORDS, { min: 0, exclusiveMin: options.positive === true });
+}
+
+/** Size in bytes, ≥ 0. */
+export function sizeBytes() {
+  return quantity(parseSize, 'a size (bytes, or a string like 10MB, 512KiB)', { min: 0 });
+}
+
+/** Bandwidth in bits per second, > 0. */
+export function bandwidthBps() {
+  return quantity(parseBandwidth, 'a bandwidth (bits/s, or a string like 1Gbps, 100Mbps)', {
+    min: 0,
+    exclusiveMin: true,
+  });
+}

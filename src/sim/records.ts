@@ -1,0 +1,65 @@
+/**
+ * What a run produces: plain data, no printing (SPEC §4). Field names are the JSON schema
+ * version 1 public interface; reports read these records and nothing else.
+ */
+import type { Scenario, StrategySpec } from '../scenario/types.js';
+
+export interface NodeRoundRecord {
+  id: string;
+  efficiency: number;
+  effectiveMs: number;
+  observedMs: number;
+  /** the round's raw S1 samples (null = lost); only with --trace */
+  samplesMs?: Array<number | null>;
+  /** what the scheduler dispatched; 0 when the node did not take part */
+  batch: number;
+  /** S2's decision before participation is known (0 = not dispatched) */
+  plannedBatch: number;
+  responseMs: number | null;
+  pressure: number;
+  threads: number;
+  ioQueue: number;
+  participated: boolean;
+  /** why a dispatched node did not take part */
+  dropReason: 'notDispatched' | 'retries' | 'deadline' | null;
+  /** when the upload arrived (null when the node did not take part) */
+  finishMs: number | null;
+  /** per-node timeline of a dispatched node (for reports): download end, compute end */
+  downloadEndMs: number | null;
+  computeEndMs: number | null;
+  gradNorm: number | null;
+  volatility: number | null;
+  weight: number;
+}
+
+export interface RoundRecord {
+  round: number;
+  startMs: number;
+  endMs: number;
+  skipped: boolean;
+  loss: number;
+  accuracy: number;
+  nodes: NodeRoundRecord[];
+}
+
+export interface RunSummary {
+  finalAccuracy: number;
+  bestAccuracy: number;
+  simulatedMs: number;
+  samplesTrained: number;
+  timeToTargetMs: number | null;
+  /** host wall-clock time; only reported with --timing */
+  wallMs?: number;
+}
+
+export interface StrategyRun {
+  strategy: StrategySpec;
+  backend: string;
+  rounds: RoundRecord[];
+  summary: RunSummary;
+}
+
+export interface RunResult {
+  scenario: Scenario;
+  runs: StrategyRun[];
+}

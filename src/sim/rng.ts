@@ -1,0 +1,66 @@
+/**
+ * The sole source of randomness (SPEC §1.1). Streams are derived from the scenario seed by a
+ * stable name, `<seed>/latency/<node>`, `<seed>/data`, …, so adding a consumer never changes
+ * another consumer's draws.
+ */
+import seedrandom from 'seedrandom';
+
+export type Rng = () => number;
+
+/** A seedrandom (ARC4) stream named `<seed>/<part>/<part>…`. */
+export function makeRng(seed: number | string, ...streamPath: Array<string | number>): Rng {
+  return seedrandom([String(seed), ...streamPath.map(String)].join('/'));
+}
+
+/** Fisher–Yates with an explicit stream; tfjs's shuffle uses Math.random, so never use it. */
+export function shuffleInPlace<T>(items: T[] | Int32Array, rng: Rng): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const tmp = items[i]!;
+    items[i] = items[j]!;
+    items[j] = tmp;
+  }
+}
+
+/** xmur3 string hash: a 32-bit key for a stream name, computed once per stream. */
+export function hashString(text: string): number {
+  let h = 1779033703 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 3432918353);
+    h = (h << 13) | (h >>> 19);
+  }
+  h = Math.imul(h ^ (h >>> 16), 2246822507);
+  h = Math.imul(h ^ (h >>> 13), 3266489909);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** murmur3 finaliser over (key, a, b): a well-mixed 32-bit value. */
+function mix(key: number, a: number, b: number): number {
+  let h = key ^ Math.imul(a | 0, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h ^= Math.imul(b | 0, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x27d4eb2f);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/**
+ * Counter-based uniform in [0, 1) for (stream key, slot, draw): the value depends only on its
+ * arguments, which is what makes latency a pure function of (seed, node, time) (SPEC §1.2).
+ * `slot` may be negative (monitoring starts before round 1). 53 bits from two 32-bit mixes.
+ */
+export function slotUniform(streamKey: number, slot: number, draw = 0): number {
+  const hi = mix(streamKey, slot, draw * 2 + 1) >>> 5; // 27 bits
+  const lo = mix(streamKey ^ 0x5bd1e995, slot, draw * 2 + 2) >>> 6; // 26 bits
+  return (hi * 67108864 + lo) / 9007199254740992;
+}
+
+/** A key for `slotUniform`, derived from the seed and a stable stream name. */
+export function streamKey(seed: number | string, ...streamPath: Array<string | number>): number {
+  return hashString([String(seed), ...streamPath.map(String)].join('/'));
+}
+
+/** Standard normal from two uniforms (Box–Muller); u1 is mapped into (0, 1]. */
+export function gaussianFrom(u1: number, u2: number): number {
+  return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+}

@@ -1,0 +1,39 @@
+/**
+ * The training engine contract: the simulator asks for local training of the participating
+ * nodes, reads their pseudo-gradient norms (S4 needs them before it can weigh), then asks for
+ * the weighted aggregate. Parameters live inside the engine; the loop sees only numbers.
+ */
+
+/** One participating node's work this round. */
+export interface EngineTask {
+  /** sample indices into the training set, one array per local step (length = batch) */
+  stepBatches: Int32Array[];
+}
+
+export interface EvalResult {
+  loss: number;
+  accuracy: number;
+}
+
+export interface TrainEngine {
+  readonly backend: string;
+  readonly paramCount: number;
+  /**
+   * Every task trains its own copy of the current global parameters θ_t for
+   * `stepBatches.length` plain SGD steps (mean softmax cross-entropy over the batch).
+   * Returns ‖g_i‖₂ per task, g_i = (θ_t − θ_i) / (lr · localSteps) (SPEC §2 S4).
+   * Throws DtrainError('train.nonFiniteLoss') naming the task index when a loss or a
+   * parameter becomes non-finite.
+   */
+  trainLocal(tasks: EngineTask[]): Promise<Float64Array>;
+  /** θ_{t+1} = Σ w_i θ_i over the tasks of the last `trainLocal` (weights sum to 1). */
+  aggregate(weights: Float64Array): void;
+  /** Forget the last `trainLocal` (θ unchanged). */
+  discardLocal(): void;
+  /** Loss and accuracy of the global model on the test split. */
+  evaluate(): Promise<EvalResult>;
+  /** Copy of the global parameters, layer by layer [W1, b1, W2, b2, …] (tests, checks). */
+  getParams(): Float32Array[];
+  /** Number of live tensors owned by the engine (for leak tests). */
+  dispose(): void;
+}
