@@ -34,6 +34,32 @@ export interface TrainEngine {
   evaluate(): Promise<EvalResult>;
   /** Copy of the global parameters, layer by layer [W1, b1, W2, b2, …] (tests, checks). */
   getParams(): Float32Array[];
-  /** Number of live tensors owned by the engine (for leak tests). */
+  /** Free every tensor the engine owns. */
   dispose(): void;
 }
+
+/** The training data an engine sees: standardised features, labels (label noise applied). */
+export interface EngineData {
+  /** row-major samples × featureCount */
+  features: Float32Array;
+  labels: Int32Array;
+  samples: number;
+  featureCount: number;
+  classCount: number;
+}
+
+export interface EngineOptions {
+  train: EngineData;
+  test: EngineData;
+  /** hidden layer widths (ReLU); [] = softmax regression */
+  hidden: number[];
+  learningRate: number;
+  localSteps: number;
+  /**
+   * Initial global parameters, layer by layer: W1 (in × h1, row-major, as a tfjs Dense kernel),
+   * b1 (h1), W2 (h1 × h2), b2, …, W_last (h_last × classes), b_last.
+   */
+  initialParams: Float32Array[];
+}
+
+export type EngineFactory = (options: EngineOptions) => Promise<TrainEngine>;
