@@ -1,0 +1,72 @@
+/**
+ * Public API: load a scenario, run it, get plain data back. Printing is the CLI's job.
+ * TF.js and the engines are imported lazily so that `dtrain --help` / `validate` start fast.
+ */
+import type { RoundRecord, RunResult, StrategyRun } from './sim/records.js';
+import type { Scenario, StrategySpec } from './scenario/types.js';
+import type { EngineFactory } from './train/engine.js';
+
+export { loadScenario, parseScenarioText } from './scenario/load.js';
+export type { Scenario } from './scenario/types.js';
+export type { RunResult, RoundRecord, StrategyRun } from './sim/records.js';
+
+export type BackendPreference = 'auto' | 'wasm' | 'cpu';
+export type EngineName = 'fast' | 'reference';
+
+export interface RunOptions {
+  backend?: BackendPreference;
+  /** `fast` (default): batched hand-written gradients; `reference`: per-node autodiff */
+  engine?: EngineName;
+  /** keep raw S1 samples in the records (`--trace`) */
+  trace?: boolean;
+  onRound?: (record: RoundRecord, strategy: StrategySpec) => void;
+  /** host clock for wallMs (the CLI passes performance.now); absent = no wallMs */
+  now?: () => number;
+}
+
+async function engineFactory(name: EngineName): Promise<EngineFactory> {
+  if (name === 'reference') return (await import('./train/reference-engine.js')).createReferenceEngine;
+  return (await import('./train/fast-engine.js')).createFastEngine;
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const { initBackend } = await import('./train/backend.js');
+  const { prepareTraining } = await import('./train/prepare.js');
+  const { buildLatencyModel } = await import('./sim/latency/index.js');
+  const { runStrategy } = await import('./sim/loop.js');
+
+  const backend = await initBackend(options.backend ?? 'auto');
+  const createEngine = await engineFactory(options.engine ?? 'fast');
+  const prepared = prepareTraining({
+    data: scenario.data,
+    nodes: scenario.cluster.nodes,
+    seed: scenario.seed,
+    hidden: scenario.model.hidden,
+  });
+  // One network for every strategy: latency is a pure function of (seed, node, time) (SPEC §1.2).
+  const latency = scenario.cluster.nodes.map((node) =>
+    buildLatencyModel(node.latency, {
+      seed: scenario.seed,
+      nodeId: node.id,
+      resolutionMs: scenario.cluster.latencyResolutionMs,
+      originMs: -scenario.pipeline.s1.windowMs,
+    }),
+  );
+  const runs: StrategyRun[] = [];
+  for (const strategy of scenario.strategies) {
+    const started = options.now?.();
+    const run = await runStrategy({
+      scenario,
+      strategy,
+      prepared,
+      latency,
+      createEngine,
+      backend,
+      trace: options.trace ?? false,
+      onRound: options.onRound,
+    });
+    if (started !== undefined && options.now !== undefined) run.summary.wallMs = options.now() - started;
+    runs.push(run);
+  }
+  return { scenario, runs };
+}
