@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/index.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+
+// Four nodes with constant (or phased) links on iris with softmax regression: every S1–S3
+// value and every round time below is computed by hand from SPEC §2.
+const HAND_SCENARIO = `
+name: hand
+seed: 1
+rounds: 3
+strategy: s1s4
+data: { dataset: iris, testFraction: 0.2 }
+model: { hidden: [], learningRate: 0.1, localSteps: 1 }
+pipeline:
+  s1: { intervalMs: 100, windowMs: 1s, thresholdMs: 50 }
+  s2: { standardBatch: 64 }
+cluster:
+  defaults: { cores: 8, msPerSample: 1, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidth: 1Gbps }
+  nodes:
+    - { id: a, latency: { constant: 5 } }
+    - { id: b, latency: { constant: 20 } }
+    - { id: c, latency: { constant: 80 } }
+    - { id: d, latency: { phases: [ { until: 50ms, constant: 5 }, { constant: 70 } ] } }
+`;
+
+// softmax regression on iris: 4·3 + 3 = 15 float32 parameters = 60 bytes = 480 bits.
+const TRANSFER_MS = (480 / 1e9) * 1000;
+// Amdahl at p = 0.9, 4 threads: speedup 1/0.325, so a 32-sample step takes 32 · 0.325 ms.
+const STEP_32 = 32 * 0.325;
+const STEP_30 = 30 * 0.325;
+
+async function runHand() {
+  const scenario = parseScenarioText(HAND_SCENARIO, 'hand.yaml');
+  const result = await runScenario(scenario, { backend: 'cpu', engine: 'reference' });
+  return result.runs[0]!.rounds;
+}
+
+describe('round loop on hand-computed timelines', () => {
+  it('round 1: perfect links get B/2, a link over the threshold gets batch 0 and is not dispatched', async () => {
+    const [round1] = await runHand();
+    const byId = Object.fromEntries(round1!.nodes.map((n) => [n.id, n]));
+    expect(round1!.startMs).toBe(0);
+    for (const id of ['a', 'b', 'd']) {
+      expect(byId[id]).toMatchObject({ efficiency: 1, effectiveMs: 1000, observedMs: 1000, batch: 32, threads: 4, ioQueue: 8, participated: true });
+      expect(byId[id]!.responseMs).toBeCloseTo(STEP_32, 12);
+      expect(byId[id]!.pressure).toBeCloseTo(32 * STEP_32, 9);
+      expect(byId[id]!.weight).toBeCloseTo(1 / 3, 12);
+    }
+    expect(byId.c).toMatchObject({ efficiency: 0, effectiveMs: 0, batch: 0, threads: 0, ioQueue: 0, participated: false, weight: 0, finishMs: null });
+    // a: download 5 + transfer, 1 step, upload 5 + transfer; b the same with 20 ms.
+    expect(byId.a!.finishMs).toBeCloseTo(5 + TRANSFER_MS + STEP_32 + 5 + TRANSFER_MS, 9);
+    expect(byId.b!.finishMs).toBeCloseTo(20 + TRANSFER_MS + STEP_32 + 20 + TRANSFER_MS, 9);
+    expect(round1!.endMs).toBeCloseTo(40 + 2 * TRANSFER_MS + STEP_32, 9);
+  });
+
+  it('round 3: the window reaches slot 1, where d turns slow; half-up rounding of threads and queue', async () => {
+    const rounds = await runHand();
+    const t2 = 40 + 2 * TRANSFER_MS + STEP_32;
+    const t3 = t2 + 40 + 2 * TRANSFER_MS + STEP_32;
+    expect(rounds[1]!.startMs).toBeCloseTo(t2, 9);
+    expect(rounds[2]!.startMs).toBeCloseTo(t3, 9);
+    const d = rounds[2]!.nodes.find((n) => n.id === 'd')!;
+    // window [t3 − 1000, t3) holds grid times −800 … 100; the sample at 100 ms is 70 ms.
+    expect(d).toMatchObject({ efficiency: 0.9, effectiveMs: 900, observedMs: 1000, batch: 30 });
+    // pressure 30 · 10.4 = 312 vs median 332.8: threads round(3.75) = 4, queue round(7.5) = 8.
+    expect(d.pressure).toBeCloseTo(312, 9);
+    expect(d.threads).toBe(4);
+    expect(d.ioQueue).toBe(8);
+    // d downloads at slot 1 (70 ms), steps 30 · 0.325, uploads at 70 ms again.
+    expect(d.finishMs).toBeCloseTo(t3 + 70 + TRANSFER_MS + STEP_30 + 70 + TRANSFER_MS, 9);
+    expect(rounds[2]!.endMs).toBeCloseTo(d.finishMs!, 12);
+  });
+});
