@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import type { TraceSample } from '../../../src/scenario/types.js';
+import { model, spec } from './spec-helpers.js';
+
+// Span = 400 ms; the sample at 200 ms is lost.
+const SAMPLES: TraceSample[] = [
+  { timeMs: 0, latencyMs: 10 },
+  { timeMs: 100, latencyMs: 20 },
+  { timeMs: 200, latencyMs: null },
+  { timeMs: 300, latencyMs: 40 },
+  { timeMs: 400, latencyMs: 50 },
+];
+
+function trace(samples: TraceSample[], loop: boolean) {
+  return model(spec({ kind: 'trace', file: 'traces/test.csv', loop, samples }), { resolutionMs: 100 });
+}
+
+describe('trace replay latency', () => {
+  test('replays the last sample at or before the slot start', () => {
+    // Arrange: samples that do not fall on the 100 ms grid
+    const m = trace([{ timeMs: 0, latencyMs: 1 }, { timeMs: 150, latencyMs: 2 }, { timeMs: 250, latencyMs: 3 }, { timeMs: 1000, latencyMs: 4 }], false);
+    // Act / Assert: t_k = 100 → sample at 0; t_k = 200 → sample at 150; t = 260 → t_k = 200 → sample at 150
+    expect(m.at(100)).toBe(1);
+    expect(m.at(200)).toBe(2);
+    expect(m.at(260)).toBe(2);
+    expect(m.at(300)).toBe(3);
+  });
+
+  test('a sample with no latency is lost (null)', () => {
+    const m = trace(SAMPLES, true);
+    expect(m.at(200)).toBeNull();
+    expect(m.at(299)).toBeNull();
+  });
+
+  test('with loop, time wraps modulo the span (last time − first time)', () => {
+    const m = trace(SAMPLES, true);
+    expect(m.at(0)).toBe(10);
+    expect(m.at(300)).toBe(40);
+    expect(m.at(400)).toBe(10); // 400 mod 400 = 0
+    expect(m.at(550)).toBe(20); // t_k = 500 → 100
+    expect(m.at(1_300)).toBe(20); // 1,300 − 3·400 = 100
+  });
+
+  test('with loop, negative times wrap too', () => {
+    const m = trace(SAMPLES, true);
+    expect(m.at(-100)).toBe(40); // ((−100 mod 400) + 400) mod 400 = 300
+    expect(m.at(-50)).toBe(40); // slot −1, t_k = −100
+    expect(m.at(-400)).toBe(10);
+    expect(m.at(-2_000)).toBe(10); // −2,000 = −5·400
+    expect(m.at(-1_900)).toBe(20); // → 100
+  });
+
+  test('without loop, past the end holds the last sample and before 0 the first', () => {
+    const m = trace(SAMPLES, false);
+    expect(m.at(400)).toBe(50);
+    expect(m.at(10_000)).toBe(50);
+    expect(m.at(-500)).toBe(10);
+    expect(m.at(250)).toBeNull();
+  });
+
+  test('a single sample (span 0) is replayed for ever, looped or not', () => {
+    const single: TraceSample[] = [{ timeMs: 0, latencyMs: 12 }];
+    expect([trace(single, true).at(-700), trace(single, true).at(12_345)]).toEqual([12, 12]);
+    expect([trace(single, false).at(-700), trace(single, false).at(12_345)]).toEqual([12, 12]);
+  });
+
+  test('unordered samples are replayed in time order', () => {
+    const m = trace([SAMPLES[3]!, SAMPLES[0]!, SAMPLES[4]!, SAMPLES[1]!, SAMPLES[2]!], false);
+    expect([0, 100, 200, 300, 400].map((t) => m.at(t))).toEqual([10, 20, null, 40, 50]);
+  });
+
+  test('an empty trace is rejected with the file name', () => {
+    expect(() => trace([], true)).toThrow(/traces\/test\.csv has no samples/);
+  });
+});
