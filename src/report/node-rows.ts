@@ -1,0 +1,63 @@
+/**
+ * The cells of the per-round node table (SPEC §4): one row per node, or — for a large
+ * cluster — min / median / max rows. Columns follow `NODE_COLUMNS` in messages.ts.
+ */
+import type { NodeRoundRecord } from '../sim/records.js';
+import {
+  NONE, formatEfficiency, formatInteger, formatMs, formatVolatility, formatWeight,
+} from './format.js';
+import { STATUS_DROPPED, STATUS_IDLE, STATUS_OK, STAT_LABELS } from './messages.js';
+import { columnStats, nodeStatus, type ColumnStats } from './node-stats.js';
+
+export const NODE_ALIGNS = [
+  'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left',
+] as const;
+
+function statusText(node: NodeRoundRecord): string {
+  const status = nodeStatus(node);
+  if (status === 'ok') return STATUS_OK;
+  if (status === 'idle') return STATUS_IDLE;
+  return node.dropReason === 'deadline' ? STATUS_DROPPED.deadline : STATUS_DROPPED.retries;
+}
+
+/**
+ * One node's cells. `batch` is S2's plan, so a dropped node still shows what it was sent
+ * (its JSON `batch` is 0); threads and io q are `–` for an idle node, which S3 skipped.
+ */
+export function nodeRowCells(node: NodeRoundRecord): string[] {
+  const idle = nodeStatus(node) === 'idle';
+  return [
+    node.id,
+    formatEfficiency(node.efficiency),
+    formatInteger(node.plannedBatch),
+    idle ? NONE : formatInteger(node.threads),
+    idle ? NONE : formatInteger(node.ioQueue),
+    formatMs(node.responseMs),
+    formatVolatility(node.volatility),
+    formatWeight(node.weight),
+    statusText(node),
+  ];
+}
+
+/**
+ * min / median / max rows: efficiency over every node (all are monitored), every other
+ * column over the participants — a non-participant's 0 weight or batch would pin the min.
+ */
+export function statsRowsCells(nodes: readonly NodeRoundRecord[]): string[][] {
+  const participants = nodes.filter((node) => node.participated);
+  const columns: Array<{ stats: ColumnStats; format: (value: number) => string }> = [
+    { stats: columnStats(nodes.map((n) => n.efficiency)), format: formatEfficiency },
+    { stats: columnStats(participants.map((n) => n.plannedBatch)), format: formatInteger },
+    { stats: columnStats(participants.map((n) => n.threads)), format: formatInteger },
+    { stats: columnStats(participants.map((n) => n.ioQueue)), format: formatInteger },
+    { stats: columnStats(participants.map((n) => n.responseMs)), format: formatMs },
+    { stats: columnStats(participants.map((n) => n.volatility)), format: formatVolatility },
+    { stats: columnStats(participants.map((n) => n.weight)), format: formatWeight },
+  ];
+  const keys = ['min', 'median', 'max'] as const;
+  return keys.map((key) => [
+    STAT_LABELS[key],
+    ...columns.map((column) => column.format(column.stats[key])),
+    '',
+  ]);
+}

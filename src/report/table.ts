@@ -1,0 +1,92 @@
+/**
+ * The terminal report (SPEC §4): for each strategy, for each round, a round line and a
+ * table of the nodes (`renderRunTables`); then the comparison of strategies
+ * (`renderSummary`); `renderTableReport` is both. Above `maxNodeRows` nodes a
+ * round shows min / median / max rows and the weakest nodes instead of every node, so
+ * the output stays readable at 1,000 nodes. Colour comes only from `options.color`.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { NodeRoundRecord, RoundRecord, RunResult, StrategyRun } from '../sim/records.js';
+import { formatAccuracy, formatLoss, formatSeconds } from './format.js';
+import {
+  LEGEND, NODE_COLUMNS, WORST_NODES_HEADING, nodeCountsLine, reportHeader, roundLine, runHeader,
+} from './messages.js';
+import { NODE_ALIGNS, nodeRowCells, statsRowsCells } from './node-rows.js';
+import { countStatuses, nodeStatus, selectWorstNodes } from './node-stats.js';
+import { renderSummary } from './summary-table.js';
+import { makeTable, tableText } from './table-style.js';
+
+export { renderSummary, type SummaryOptions } from './summary-table.js';
+
+export interface TableReportOptions {
+  /** ANSI colour; the CLI decides it from TTY / NO_COLOR / --no-color */
+  color: boolean;
+  /** only the strategy summary */
+  quiet: boolean;
+  /** above this many nodes a round is summarised (default 16) */
+  maxNodeRows?: number;
+  /** show host wall time in the summary (non-deterministic, so opt-in like --timing) */
+  timing?: boolean;
+}
+
+export const DEFAULT_MAX_NODE_ROWS = 16;
+const WORST_PER_KEY = 5;
+
+/** Dropped rows yellow, idle (not dispatched) rows dim. */
+function paintRow(node: NodeRoundRecord, cells: string[], paint: ChalkInstance): string[] {
+  const status = nodeStatus(node);
+  if (status === 'dropped') return cells.map((cell) => paint.yellow(cell));
+  if (status === 'idle') return cells.map((cell) => paint.dim(cell));
+  return cells;
+}
+
+function renderRoundLine(round: RoundRecord): string {
+  return roundLine({
+    round: round.round,
+    start: formatSeconds(round.startMs),
+    end: formatSeconds(round.endMs),
+    participants: round.nodes.filter((node) => node.participated).length,
+    nodes: round.nodes.length,
+    loss: formatLoss(round.loss),
+    accuracy: formatAccuracy(round.accuracy),
+    skipped: round.skipped,
+  });
+}
+
+function renderNodeTable(nodes: readonly NodeRoundRecord[], maxNodeRows: number, paint: ChalkInstance): string {
+  const table = makeTable(NODE_COLUMNS, NODE_ALIGNS, paint);
+  if (nodes.length <= maxNodeRows) {
+    for (const node of nodes) table.push(paintRow(node, nodeRowCells(node), paint));
+    return tableText(table);
+  }
+  for (const cells of statsRowsCells(nodes)) table.push(cells);
+  table.push([{ colSpan: NODE_COLUMNS.length, content: paint.dim(WORST_NODES_HEADING) }]);
+  for (const node of selectWorstNodes(nodes, WORST_PER_KEY)) table.push(paintRow(node, nodeRowCells(node), paint));
+  const counts = countStatuses(nodes);
+  return `  ${nodeCountsLine({ nodes: nodes.length, ...counts })}\n${tableText(table)}`;
+}
+
+function renderRun(run: StrategyRun, maxNodeRows: number, paint: ChalkInstance): string {
+  const blocks = run.rounds.map((round) =>
+    `${paint.bold(renderRoundLine(round))}\n${renderNodeTable(round.nodes, maxNodeRows, paint)}`);
+  return [paint.bold(runHeader(run.strategy, run.backend)), ...blocks].join('\n\n');
+}
+
+/**
+ * The per-round tables of every run, under a header naming scenario and seed; ends in a
+ * blank line so the summary can follow directly. `quiet` → empty (the summary alone).
+ */
+export function renderRunTables(result: RunResult, options: TableReportOptions): string {
+  if (options.quiet) return '';
+  const paint = new Chalk({ level: options.color ? 1 : 0 });
+  const maxNodeRows = options.maxNodeRows ?? DEFAULT_MAX_NODE_ROWS;
+  const { name, file, seed, cluster } = result.scenario;
+  const header = `${reportHeader(name, file, seed, cluster.nodes.length)}\n${paint.dim(LEGEND)}`;
+  const runs = result.runs.map((run) => renderRun(run, maxNodeRows, paint));
+  return `${[header, ...runs].join('\n\n')}\n\n`;
+}
+
+/** The whole terminal report: the run tables (unless quiet), then the strategy summary. */
+export function renderTableReport(result: RunResult, options: TableReportOptions): string {
+  return renderRunTables(result, options) + renderSummary(result, options);
+}

@@ -1,0 +1,97 @@
+import { describe, expect, test } from 'vitest';
+import { renderSummary } from '../../src/report/summary-table.js';
+import { tinyResult } from './fixtures.js';
+
+function rows(output: string): string[][] {
+  return output.trimEnd().split('\n').map((line) => line.trim().split(/\s{2,}/));
+}
+
+describe('renderSummary', () => {
+  test('compares strategies side by side; never reaching the target prints –', () => {
+    // Act
+    const table = rows(renderSummary(tinyResult(), { color: false }));
+
+    // Assert
+    expect(table).toEqual([
+      ['summary · scenario tiny · seed 7'],
+      ['strategy', 'final acc', 'best acc', 'simulated time', 'time to target', 'samples trained'],
+      ['─'.repeat(78)],
+      ['s1s4', '0.8833', '0.8833', '8.115 s', '8.115 s', '134'],
+      ['sync-sgd', '0.6100', '0.6100', '8.000 s', '–', '128'],
+      ['time to target: simulated time until accuracy ≥ 0.85 (– = never reached)'],
+    ]);
+  });
+
+  test('with timing, a wall-time column shows the measured host time', () => {
+    // Arrange
+    const result = tinyResult();
+    result.runs[0].summary.wallMs = 850;
+
+    // Act
+    const table = rows(renderSummary(result, { color: false, timing: true }));
+
+    // Assert
+    expect(table[1].at(-1)).toBe('wall time');
+    expect(table[3].at(-1)).toBe('850 ms');
+    expect(table[4].at(-1)).toBe('–');
+  });
+
+  test('without timing, a measured wall time is not shown (output stays deterministic)', () => {
+    // Arrange
+    const result = tinyResult();
+    result.runs[0].summary.wallMs = 850;
+
+    // Act
+    const output = renderSummary(result, { color: false });
+
+    // Assert
+    expect(output).toBe(renderSummary(tinyResult(), { color: false }));
+    expect(output).not.toContain('wall time');
+  });
+
+  test('with timing but no run measured, there is no wall-time column', () => {
+    // Act
+    const output = renderSummary(tinyResult(), { color: false, timing: true });
+
+    // Assert
+    expect(output).not.toContain('wall time');
+  });
+
+  test('without a target accuracy the note says none is set', () => {
+    // Arrange
+    const result = tinyResult();
+    result.scenario.targetAccuracy = null;
+
+    // Act
+    const output = renderSummary(result, { color: false });
+
+    // Assert
+    expect(output.endsWith('\n  time to target: – (the scenario sets no targetAccuracy)\n')).toBe(true);
+  });
+
+  test('samples trained are grouped by thousands', () => {
+    // Arrange
+    const result = tinyResult();
+    result.runs[1].summary.samplesTrained = 1_234_567;
+
+    // Act
+    const table = rows(renderSummary(result, { color: false }));
+
+    // Assert
+    expect(table[4].at(-1)).toBe('1,234,567');
+  });
+
+  test('every strategy tied on the best final accuracy is green; colour off prints no escapes', () => {
+    // Arrange
+    const result = tinyResult();
+    result.runs[1].summary.finalAccuracy = 0.88333;
+
+    // Act
+    const coloured = renderSummary(result, { color: true });
+    const plain = renderSummary(result, { color: false });
+
+    // Assert
+    expect(coloured.split('\u001b[32m0.8833\u001b[39m')).toHaveLength(3);
+    expect(plain).not.toContain('\u001b[');
+  });
+});
