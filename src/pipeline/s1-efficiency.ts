@@ -48,10 +48,12 @@ export function samplesPerWindow(cfg: Pick<S1Config, 'intervalMs' | 'windowMs'>)
 /**
  * The grid times k·Δ inside [T − windowMs, T), oldest first: exactly K of them.
  *
- * The first index is kFirst = ceil((T − W) / Δ); the division can land an ulp off a whole
- * number (T = 2000.0000000001 must give kFirst = 1, not 0), so kFirst is then nudged until
- * kFirst·Δ is the first grid time at or after T − W. Times are k·Δ computed from the integer k
- * (no accumulated sums), and −0 is written as 0.
+ * The first index is kFirst = ceil((T − W) / Δ) (T = 2000.0000000001 gives 1: slot 0 lies just
+ * before the window). The division can land an ulp off a whole number, so kFirst is then
+ * nudged until kFirst·Δ (as evaluated) is the first grid time at or after T − W: with Δ = 0.1
+ * and T − W = 0.6000000000000001 the quotient is 6.000000000000001, yet slot 6 (0.6000000000000001)
+ * is inside the window. Times are k·Δ from the integer k (no accumulated sums); adding the offset
+ * (+0 for the first) turns a −0 from Math.ceil into +0, so grid time zero is never −0.
  */
 export function windowSampleTimesMs(roundStartMs: number, cfg: Pick<S1Config, 'intervalMs' | 'windowMs'>): number[] {
   if (!Number.isFinite(roundStartMs)) throw new RangeError(`round start must be finite, got ${roundStartMs}`);
@@ -61,7 +63,7 @@ export function windowSampleTimesMs(roundStartMs: number, cfg: Pick<S1Config, 'i
   let kFirst = Math.ceil(windowStartMs / stepMs);
   while ((kFirst - 1) * stepMs >= windowStartMs) kFirst -= 1;
   while (kFirst * stepMs < windowStartMs) kFirst += 1;
-  return Array.from({ length: count }, (_, offset) => (kFirst + offset) * stepMs + 0);
+  return Array.from({ length: count }, (_, offset) => (kFirst + offset) * stepMs);
 }
 
 /**

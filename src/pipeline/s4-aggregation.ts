@@ -1,6 +1,15 @@
 /**
  * S4 — inverse gradient-volatility weights (claim 1 S4; SPEC §2 S4).
- * TODO(helper): implement and document.
+ *
+ *   history_i = the L2 norms n_i of the node's pseudo-gradients, last `window` rounds it took part in
+ *   v_i (cv)        = population std(history_i) / mean(history_i)              (≥ 2 entries)
+ *   v_i (relchange) = |n_i − n_i,prev| / n_i,prev                              (≥ 2 entries)
+ *   w_i = (1 / (v_i + ε)) / Σ_{j∈P_t} (1 / (v_j + ε))                          (Σ w = 1)
+ *
+ * ε keeps a node with zero volatility from taking all the weight (and 1/0). A node without
+ * enough history takes the mean volatility of those that have it; if none has, the weights
+ * are equal. `maxWeight` optionally caps any share, the excess going to the others in
+ * proportion to their weights.
  */
 import { z } from 'zod';
 
@@ -14,3 +23,87 @@ export const S4ConfigSchema = z.strictObject({
   maxWeight: z.number().gt(0).max(1).nullable().default(null),
 });
 export type S4Config = z.infer<typeof S4ConfigSchema>;
+export type VolatilityKind = S4Config['volatility'];
+
+/**
+ * Volatility of a gradient-norm history (oldest first, this round's norm last); null with
+ * fewer than 2 entries. cv with mean 0 (all norms 0: nothing moved) is 0. relchange compares
+ * the last two entries; from a previous norm of 0 it is 0 if the norm is still 0, else 1 — the
+ * change measured against the new norm, |n − 0| / n, so the value stays finite.
+ */
+export function volatilityOf(history: readonly number[], kind: VolatilityKind): number | null {
+  if (history.length < 2) return null;
+  if (kind === 'relchange') {
+    const current = history[history.length - 1];
+    const previous = history[history.length - 2];
+    if (previous === 0) return current === 0 ? 0 : 1;
+    return Math.abs(current - previous) / previous;
+  }
+  const mean = history.reduce((sum, n) => sum + n, 0) / history.length;
+  if (mean === 0) return 0;
+  const variance = history.reduce((sum, n) => sum + (n - mean) ** 2, 0) / history.length;
+  return Math.sqrt(variance) / mean;
+}
+
+/** The history with `norm` appended, keeping the last `window` entries (a new array). */
+export function appendHistory(history: readonly number[], norm: number, window: number): number[] {
+  if (!(Number.isInteger(window) && window >= 1)) throw new RangeError(`history window must be an integer ≥ 1, got ${window}`);
+  return [...history, norm].slice(-window);
+}
+
+function equalWeights(count: number): number[] {
+  return Array.from({ length: count }, () => 1 / count);
+}
+
+/**
+ * Cap every share at maxWeight and hand the excess to the uncapped nodes in proportion to
+ * their weights, repeating until no share exceeds the cap (at most n passes: each pass caps at
+ * least one more node). The input is normalised to sum 1 first. A cap with maxWeight · n < 1
+ * cannot be met by any weights summing to 1, so the result is then equal weights — the
+ * closest feasible answer.
+ */
+export function capWeights(weights: readonly number[], maxWeight: number): number[] {
+  const count = weights.length;
+  if (count === 0) return [];
+  if (maxWeight * count < 1) return equalWeights(count);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  const shares = weights.map((w) => (total > 0 ? w / total : 1 / count));
+  const capped = shares.map(() => false);
+  let result = shares;
+  for (;;) {
+    const over = result.map((w, i) => !capped[i] && w > maxWeight);
+    if (!over.includes(true)) return result;
+    over.forEach((isOver, i) => { if (isOver) capped[i] = true; });
+    const cappedCount = capped.filter(Boolean).length;
+    const freeMass = 1 - cappedCount * maxWeight;
+    const uncappedTotal = shares.reduce((sum, w, i) => (capped[i] ? sum : sum + w), 0);
+    const uncappedCount = count - cappedCount;
+    result = shares.map((w, i) => {
+      if (capped[i]) return maxWeight;
+      // Nodes with zero weight share the free mass equally when no uncapped node has any.
+      return uncappedTotal > 0 ? (w * freeMass) / uncappedTotal : freeMass / uncappedCount;
+    });
+  }
+}
+
+/**
+ * Inverse-volatility weights over the participating nodes (same order as `volatilities`).
+ * null = not enough history → the mean of the known volatilities; all null → equal weights.
+ * A negative or non-finite volatility is a bug upstream and throws.
+ */
+export function inverseVolatilityWeights(volatilities: ReadonlyArray<number | null>, cfg: S4Config): number[] {
+  const known = volatilities.filter((v): v is number => v !== null);
+  for (const v of known) {
+    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`volatility must be a finite number ≥ 0, got ${v}`);
+  }
+  let weights: number[];
+  if (known.length === 0) {
+    weights = equalWeights(volatilities.length);
+  } else {
+    const fill = known.reduce((sum, v) => sum + v, 0) / known.length;
+    const inverses = volatilities.map((v) => 1 / ((v ?? fill) + cfg.epsilon));
+    const total = inverses.reduce((sum, x) => sum + x, 0);
+    weights = inverses.map((x) => x / total);
+  }
+  return cfg.maxWeight === null ? weights : capWeights(weights, cfg.maxWeight);
+}

@@ -1,0 +1,55 @@
+/**
+ * Records passed into and out of the pipeline (SPEC §2). Plain data: the round loop builds the
+ * inputs from the scenario and the latency processes, and copies NodePlan fields into the run
+ * records (src/sim/records.ts).
+ */
+import type { BatchStage, ResourceStage } from '../scenario/types.js';
+import type { ComputeProfile } from '../sim/time-model.js';
+import type { S1Config } from './s1-efficiency.js';
+import type { S2Config } from './s2-batch-size.js';
+import type { S3Config } from './s3-resources.js';
+
+/** What planRound needs to know about a node: its cores and its step-time profile. */
+export interface PlanNode extends ComputeProfile {
+  cores: number;
+}
+
+export interface PlanRoundInput {
+  nodes: readonly PlanNode[];
+  /** per node (same order as `nodes`): the round's S1 window samples, null = lost */
+  samplesMs: ReadonlyArray<ReadonlyArray<number | null>>;
+  /** per node: mean local-step time in the last round it took part in; null = never */
+  lastResponseMs: ReadonlyArray<number | null>;
+  strategy: { batch: BatchStage; resources: ResourceStage };
+  s1: S1Config;
+  s2: S2Config;
+  s3: S3Config;
+}
+
+/** One node's plan for the round: S1 → S2 → S3 outputs. batch 0 = not dispatched. */
+export interface NodePlan {
+  efficiency: number;
+  effectiveMs: number;
+  observedMs: number;
+  batch: number;
+  /** the response time S3 used (or, when not dispatched, the last one known; null = none) */
+  responseMs: number | null;
+  pressure: number;
+  threads: number;
+  ioQueue: number;
+}
+
+/** One participant of an S4 aggregation. */
+export interface AggregatorInput {
+  /** gradient-norm history, oldest first, including this round's norm */
+  gradNormHistory: readonly number[];
+  /** the node's number of training samples (FedAvg weight) */
+  sampleCount: number;
+}
+
+export interface AggregatorOutput {
+  /** one per participant, same order, summing to 1 */
+  weights: number[];
+  /** one per participant; null = not enough history */
+  volatilities: Array<number | null>;
+}

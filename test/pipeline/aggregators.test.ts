@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { AGGREGATORS } from '../../src/pipeline/aggregators.js';
+import { S4_DEFAULTS, type S4Config } from '../../src/pipeline/s4-aggregation.js';
+import { AGGREGATION_STAGES } from '../../src/pipeline/strategies.js';
+
+const cfg: S4Config = { ...S4_DEFAULTS, maxWeight: null };
+
+describe('AGGREGATORS', () => {
+  it('has one aggregator per aggregation stage', () => {
+    expect(Object.keys(AGGREGATORS).sort()).toEqual([...AGGREGATION_STAGES].sort());
+  });
+
+  it('volatility weighs by inverse volatility (relchange 0.099 / 0.399 → ≈ 0.8 / 0.2)', () => {
+    // Arrange
+    const participants = [
+      { gradNormHistory: [100, 109.9], sampleCount: 10 },
+      { gradNormHistory: [100, 139.9], sampleCount: 10 },
+    ];
+
+    // Act
+    const { weights, volatilities } = AGGREGATORS.volatility(participants, { ...cfg, volatility: 'relchange' });
+
+    // Assert
+    expect(volatilities[0]).toBeCloseTo(0.099, 12);
+    expect(volatilities[1]).toBeCloseTo(0.399, 12);
+    expect(weights[0]).toBeCloseTo(0.8, 10);
+    expect(weights[1]).toBeCloseTo(0.2, 10);
+  });
+
+  it('mean gives equal weights and still reports volatilities', () => {
+    const participants = [
+      { gradNormHistory: [1, 2, 3], sampleCount: 5 },
+      { gradNormHistory: [4], sampleCount: 500 },
+    ];
+
+    const { weights, volatilities } = AGGREGATORS.mean(participants, cfg);
+
+    expect(weights).toEqual([0.5, 0.5]);
+    expect(volatilities[0]).toBeCloseTo(0.408248290463863, 14);
+    expect(volatilities[1]).toBeNull();
+  });
+
+  it('samples weighs by training-sample count (FedAvg): 100 : 300 → 0.25 / 0.75', () => {
+    const participants = [
+      { gradNormHistory: [1], sampleCount: 100 },
+      { gradNormHistory: [1], sampleCount: 300 },
+    ];
+
+    expect(AGGREGATORS.samples(participants, cfg).weights).toEqual([0.25, 0.75]);
+  });
+
+  it('samples falls back to equal weights when every count is 0', () => {
+    const participants = [
+      { gradNormHistory: [], sampleCount: 0 },
+      { gradNormHistory: [], sampleCount: 0 },
+    ];
+
+    expect(AGGREGATORS.samples(participants, cfg).weights).toEqual([0.5, 0.5]);
+  });
+});
