@@ -1,0 +1,77 @@
+/**
+ * TensorFlow.js loading and backend choice (SPEC §5 `--backend cpu|wasm`; issue S4 training).
+ *
+ * TF.js is imported lazily, inside these functions, so `dtrain --help` and `dtrain validate`
+ * never pay for loading it. `auto` prefers the WebAssembly backend and falls back to the
+ * pure-JS cpu backend; an explicit `wasm` that cannot start is a user-facing error.
+ *
+ * Console hygiene: tfjs warns through `backend_util.warn`, which is silent in production
+ * mode. That covers the cpu backend's "looks like you are running TensorFlow.js in Node.js"
+ * banner and the "Initialization of backend wasm failed" lines, so the CLI's output stays ours.
+ */
+import { DtrainError } from '../errors.js';
+
+export type Tf = typeof import('@tensorflow/tfjs');
+export type BackendPreference = 'auto' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'wasm', 'cpu'];
+
+let tfPromise: Promise<Tf> | null = null;
+let chosenBackend: string | null = null;
+
+/** The tfjs module, imported once (production mode on, so tfjs prints nothing). */
+export function loadTf(): Promise<Tf> {
+  tfPromise ??= import('@tensorflow/tfjs').then((tf) => {
+    tf.enableProdMode();
+    return tf;
+  });
+  return tfPromise;
+}
+
+async function defaultWasmImport(): Promise<unknown> {
+  return import('@tensorflow/tfjs-backend-wasm');
+}
+
+/** Registers and activates the wasm backend; false when either step fails. */
+async function trySetWasm(tf: Tf, importWasm: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await importWasm();
+    if (!(await tf.setBackend('wasm'))) return false;
+    await tf.ready();
+    return tf.getBackend() === 'wasm';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Activates a backend and returns its name (`wasm` or `cpu`), which goes into the JSON's
+ * `backend` field. `importWasm` is replaceable only so that tests can simulate a failure.
+ */
+export async function initBackend(
+  preference: BackendPreference,
+  options: { importWasm?: () => Promise<unknown> } = {},
+): Promise<string> {
+  const tf = await loadTf();
+  if (preference !== 'cpu') {
+    if (await trySetWasm(tf, options.importWasm ?? defaultWasmImport)) {
+      chosenBackend = 'wasm';
+      return chosenBackend;
+    }
+    if (preference === 'wasm') {
+      throw new DtrainError('train.backendUnavailable', 'the wasm backend (@tensorflow/tfjs-backend-wasm) could not be started', {
+        hint: 'use --backend cpu, or leave --backend out to fall back to cpu automatically',
+      });
+    }
+  }
+  if (!(await tf.setBackend('cpu'))) {
+    throw new DtrainError('train.backendUnavailable', 'the cpu backend of TensorFlow.js could not be started', { exitCode: 1 });
+  }
+  await tf.ready();
+  chosenBackend = 'cpu';
+  return chosenBackend;
+}
+
+/** The backend chosen by the last `initBackend`, or null when none was chosen yet. */
+export function currentBackend(): string | null {
+  return chosenBackend;
+}

@@ -1,0 +1,44 @@
+/**
+ * Per-node batch order (issue S4 training: "seeded shuffles only").
+ *
+ * A node's batch for each local step is the next `batch` indices of its shard in a seeded
+ * shuffled order (stream `<seed>/data/batches/<nodeId>`). When a pass over the shard ends the
+ * order is reshuffled (continuing the same stream) and the batch carries on into the new pass,
+ * so a batch larger than the shard wraps around and repeats samples. Cursors are independent
+ * per node and deterministic; every strategy run creates fresh cursors, so all strategies
+ * start from the same order.
+ */
+import { makeRng, shuffleInPlace, type Rng } from '../sim/rng.js';
+
+export class BatchCursor {
+  private readonly order: Int32Array;
+  private readonly rng: Rng;
+  /** position of the next sample in `order`; `order.length` means "reshuffle first" */
+  private position: number;
+
+  /** `samples`: the node's sample indices (into the engine's training set); at least one. */
+  constructor(samples: Int32Array, seed: number, nodeId: string) {
+    if (samples.length === 0) throw new Error(`node ${nodeId} has no training samples`);
+    this.order = Int32Array.from(samples);
+    this.rng = makeRng(seed, 'data', 'batches', nodeId);
+    this.position = this.order.length;
+  }
+
+  /** The next `batch` sample indices (an empty array for batch 0). */
+  next(batch: number): Int32Array {
+    const out = new Int32Array(batch);
+    for (let i = 0; i < batch; i++) {
+      if (this.position === this.order.length) {
+        shuffleInPlace(this.order, this.rng);
+        this.position = 0;
+      }
+      out[i] = this.order[this.position++]!;
+    }
+    return out;
+  }
+
+  /** One batch per local step: the `stepBatches` of an EngineTask. */
+  nextSteps(batch: number, localSteps: number): Int32Array[] {
+    return Array.from({ length: localSteps }, () => this.next(batch));
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Datasets (SPEC §3 "Datasets"): the four shipped CSVs, seeded Gaussian blobs, or a user CSV.
+ *
+ * Shipped files live in `<package root>/data/datasets/`. This module sits two levels below the
+ * root both as `src/train/datasets.ts` (vitest) and as `dist/train/datasets.js` (built CLI), so
+ * one relative URL finds them in both.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DtrainError, formatIssue } from '../errors.js';
+import type { DatasetSpec } from '../scenario/types.js';
+import { gaussianFrom, makeRng } from '../sim/rng.js';
+import { DataFileError, parseDatasetCsv, type Dataset } from './dataset-csv.js';
+
+const SHIPPED_DIR = new URL('../../data/datasets/', import.meta.url);
+
+/**
+ * Blob class centres are drawn per feature from N(0, BLOB_CENTER_STD²): with `spread` 1 the
+ * classes overlap a little (a useful, non-trivial task); a larger spread makes it harder.
+ */
+export const BLOB_CENTER_STD = 2.5;
+
+export function shippedDatasetPath(name: string): string {
+  return fileURLToPath(new URL(`${name}.csv`, SHIPPED_DIR));
+}
+
+function readCsvDataset(file: string, name: string): Dataset {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
+    throw new DtrainError('data.notFound', `cannot read dataset ${file}: ${reason}`);
+  }
+  try {
+    return parseDatasetCsv(text, name);
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    const { line, column, expected, found } = error;
+    throw new DtrainError('data.invalid', `dataset ${formatIssue({ file, line, column, path: '', expected, found })}`);
+  }
+}
+
+/**
+ * Seeded Gaussian blobs (stream `<seed>/data/blobs`): class centres c_k ~ N(0, 2.5²) per
+ * feature, then sample i has label `i mod classes` (balanced, round-robin) and features
+ * N(c_label, spread²). Draw order: all centres class-major, then samples row by row.
+ */
+export function makeBlobs(samples: number, featureCount: number, classCount: number, spread: number, seed: number): Dataset {
+  if (!(Number.isInteger(samples) && Number.isInteger(featureCount) && Number.isInteger(classCount))
+    || samples < 2 || featureCount < 1 || classCount < 2 || !(spread >= 0)) {
+    throw new DtrainError('data.invalid', `blobs needs samples ≥ 2, features ≥ 1, classes ≥ 2 and spread ≥ 0, found ${samples}, ${featureCount}, ${classCount}, ${spread}`);
+  }
+  const rng = makeRng(seed, 'data', 'blobs');
+  const normal = (): number => gaussianFrom(rng(), rng());
+  const centers = new Float64Array(classCount * featureCount);
+  for (let k = 0; k < centers.length; k++) centers[k] = BLOB_CENTER_STD * normal();
+  const features = new Float32Array(samples * featureCount);
+  const labels = new Int32Array(samples);
+  for (let i = 0; i < samples; i++) {
+    const label = i % classCount;
+    labels[i] = label;
+    for (let f = 0; f < featureCount; f++) {
+      features[i * featureCount + f] = centers[label * featureCount + f]! + spread * normal();
+    }
+  }
+  return { name: 'blobs', features, labels, samples, featureCount, classCount };
+}
+
+/** The dataset a scenario names; `seed` is used only by generated datasets. */
+export function loadDataset(spec: DatasetSpec, seed: number): Dataset {
+  switch (spec.kind) {
+    case 'builtin':
+      return readCsvDataset(shippedDatasetPath(spec.name), spec.name);
+    case 'csv':
+      return readCsvDataset(spec.file, basename(spec.file));
+    case 'blobs':
+      return makeBlobs(spec.samples, spec.features, spec.classes, spec.spread, seed);
+  }
+}

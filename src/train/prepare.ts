@@ -1,0 +1,90 @@
+/**
+ * Everything the engines need before round 1, from the resolved scenario (SPEC §3 data, §2
+ * "All strategies in one run share data split, initial weights and network"): dataset →
+ * seeded split → standardisation → per-node partition → per-node label noise → initial params.
+ *
+ * The engine's training set is node-expanded: the concatenation of every node's shard, each
+ * with that node's noisy labels, and a node's samples are a contiguous index range into it.
+ * Shards are disjoint, so this is just the training split reordered; but when there are fewer
+ * training samples than nodes, nodes share samples and each still gets its own label view.
+ */
+import type { NodeSpec, Scenario } from '../scenario/types.js';
+import { BatchCursor } from './batches.js';
+import type { EngineData } from './engine.js';
+import type { Dataset } from './dataset-csv.js';
+import { loadDataset } from './datasets.js';
+import { applyLabelNoise } from './label-noise.js';
+import { initParams } from './params.js';
+import { partitionIndices } from './partition.js';
+import { selectRows, splitTrainTest, standardiseSplit } from './split.js';
+
+export interface TrainingInput {
+  data: Scenario['data'];
+  nodes: readonly NodeSpec[];
+  seed: number;
+  hidden: readonly number[];
+}
+
+export interface PreparedTraining {
+  /** node-expanded training set (standardised, label noise applied) */
+  train: EngineData;
+  /** test split (standardised, clean labels) */
+  test: EngineData;
+  /** node ids, in scenario order; index i of every per-node array below */
+  nodeIds: string[];
+  /** per node, its sample indices into `train` (a contiguous ascending range) */
+  nodeSamples: Int32Array[];
+  /** per node, its number of training samples (FedAvg weights) */
+  sampleCounts: number[];
+  initialParams: Float32Array[];
+  datasetName: string;
+  featureCount: number;
+  classCount: number;
+}
+
+function toEngineData(dataset: Dataset): EngineData {
+  const { features, labels, samples, featureCount, classCount } = dataset;
+  return { features, labels, samples, featureCount, classCount };
+}
+
+/** Concatenates the node shards, each with its own noisy labels. */
+function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; nodeSamples: Int32Array[] } {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const width = train.featureCount;
+  const features = new Float32Array(total * width);
+  const labels = new Int32Array(total);
+  const nodeSamples: Int32Array[] = [];
+  let offset = 0;
+  parts.forEach((part, i) => {
+    const shard = selectRows(train, part);
+    features.set(shard.features, offset * width);
+    labels.set(applyLabelNoise(shard.labels, train.classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id), offset);
+    nodeSamples.push(Int32Array.from({ length: part.length }, (_, r) => offset + r));
+    offset += part.length;
+  });
+  return { data: { features, labels, samples: total, featureCount: width, classCount: train.classCount }, nodeSamples };
+}
+
+export function prepareTraining(input: TrainingInput): PreparedTraining {
+  const { data, nodes, seed, hidden } = input;
+  const dataset = loadDataset(data.dataset, seed);
+  const split = standardiseSplit(splitTrainTest(dataset, data.testFraction, seed));
+  const parts = partitionIndices(split.train.labels, dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
+  const { data: train, nodeSamples } = expandByNode(split.train, parts, nodes, seed);
+  return {
+    train,
+    test: toEngineData(split.test),
+    nodeIds: nodes.map((n) => n.id),
+    nodeSamples,
+    sampleCounts: nodeSamples.map((s) => s.length),
+    initialParams: initParams(dataset.featureCount, hidden, dataset.classCount, seed),
+    datasetName: dataset.name,
+    featureCount: dataset.featureCount,
+    classCount: dataset.classCount,
+  };
+}
+
+/** Fresh batch cursors, one per node in `prepared.nodeIds` order (one set per strategy run). */
+export function makeCursors(prepared: PreparedTraining, seed: number): BatchCursor[] {
+  return prepared.nodeIds.map((id, i) => new BatchCursor(prepared.nodeSamples[i]!, seed, id));
+}

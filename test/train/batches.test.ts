@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { BatchCursor } from '../../src/train/batches.js';
+
+const SHARD = Int32Array.of(10, 11, 12, 13, 14);
+
+describe('BatchCursor', () => {
+  it('visits every sample of the shard once per pass', () => {
+    // Arrange
+    const cursor = new BatchCursor(SHARD, 1, 'a');
+    // Act
+    const pass = [...cursor.next(2), ...cursor.next(2), ...cursor.next(1)];
+    // Assert
+    expect(pass.sort((x, y) => x - y)).toEqual([10, 11, 12, 13, 14]);
+  });
+
+  it('wraps a batch larger than the shard into the next pass (samples repeat)', () => {
+    const batch = new BatchCursor(SHARD, 1, 'a').next(12);
+    const counts = new Map<number, number>();
+    for (const i of batch) counts.set(i, (counts.get(i) ?? 0) + 1);
+    // 12 = two full passes (each sample twice) + 2 samples of a third pass
+    expect([...counts.values()].sort()).toEqual([2, 2, 2, 3, 3]);
+    expect([...batch.subarray(0, 5)].sort((x, y) => x - y)).toEqual([10, 11, 12, 13, 14]);
+    expect([...batch.subarray(5, 10)].sort((x, y) => x - y)).toEqual([10, 11, 12, 13, 14]);
+  });
+
+  it('reshuffles at each pass (different order in the second pass)', () => {
+    const cursor = new BatchCursor(Int32Array.from({ length: 20 }, (_, i) => i), 1, 'a');
+    expect(Array.from(cursor.next(20))).not.toEqual(Array.from(cursor.next(20)));
+  });
+
+  it('is deterministic per (seed, node) and independent between nodes', () => {
+    const a = new BatchCursor(SHARD, 1, 'a').nextSteps(3, 4);
+    expect(new BatchCursor(SHARD, 1, 'a').nextSteps(3, 4)).toEqual(a);
+    expect(new BatchCursor(SHARD, 1, 'b').nextSteps(3, 4)).not.toEqual(a);
+  });
+
+  it('returns one batch per local step', () => {
+    const steps = new BatchCursor(SHARD, 1, 'a').nextSteps(2, 3);
+    expect(steps.map((s) => s.length)).toEqual([2, 2, 2]);
+  });
+
+  it('continues where it stopped: two batches of 2 equal one batch of 4', () => {
+    const split = new BatchCursor(SHARD, 4, 'n');
+    const whole = new BatchCursor(SHARD, 4, 'n');
+    expect([...split.next(2), ...split.next(2)]).toEqual([...whole.next(4)]);
+  });
+
+  it('refuses an empty shard', () => {
+    expect(() => new BatchCursor(new Int32Array(0), 1, 'a')).toThrow('node a has no training samples');
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DtrainError } from '../../src/errors.js';
+import { loadDataset, makeBlobs } from '../../src/train/datasets.js';
+
+describe('loadDataset — shipped datasets', () => {
+  it.each([
+    ['iris', 150, 4, 3],
+    ['wine', 178, 13, 3],
+    ['breast_cancer', 569, 30, 2],
+    ['digits', 1797, 64, 10],
+  ] as const)('%s has %i samples × %i features and %i classes', (name, samples, featureCount, classCount) => {
+    // Act
+    const dataset = loadDataset({ kind: 'builtin', name }, 1);
+    // Assert
+    expect([dataset.samples, dataset.featureCount, dataset.classCount]).toEqual([samples, featureCount, classCount]);
+    expect(dataset.features).toHaveLength(samples * featureCount);
+    expect(dataset.labels).toHaveLength(samples);
+    expect(dataset.name).toBe(name);
+  });
+
+  it('reads the iris rows as written in the CSV (first row 5.1,3.5,1.4,0.2 → 0)', () => {
+    const iris = loadDataset({ kind: 'builtin', name: 'iris' }, 1);
+    expect(Array.from(iris.features.subarray(0, 4))).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
+    expect(iris.labels[0]).toBe(0);
+  });
+});
+
+describe('loadDataset — csv', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-datasets-'));
+
+  it('reads a user CSV with the label column anywhere', () => {
+    // Arrange
+    const file = join(dir, 'tiny.csv');
+    writeFileSync(file, 'a,label,b\n1,0,2\n3,1,4\n');
+    // Act
+    const dataset = loadDataset({ kind: 'csv', file }, 1);
+    // Assert
+    expect(dataset.name).toBe('tiny.csv');
+    expect(Array.from(dataset.features)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(dataset.labels)).toEqual([0, 1]);
+  });
+
+  it('reports a bad cell as data.invalid with file:line:column', () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, 'a,label\n1,0\nx,1\n');
+    expect(() => loadDataset({ kind: 'csv', file }, 1)).toThrow(`${file}:3:1  expected a finite number, found "x"`);
+  });
+
+  it('reports a missing file as data.notFound', () => {
+    const file = join(dir, 'missing.csv');
+    let caught: unknown;
+    try {
+      loadDataset({ kind: 'csv', file }, 1);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DtrainError);
+    expect((caught as DtrainError).code).toBe('data.notFound');
+  });
+});
+
+describe('makeBlobs', () => {
+  it('labels samples round-robin, so classes are balanced', () => {
+    const blobs = makeBlobs(7, 2, 3, 1, 5);
+    expect(Array.from(blobs.labels)).toEqual([0, 1, 2, 0, 1, 2, 0]);
+    expect([blobs.samples, blobs.featureCount, blobs.classCount]).toEqual([7, 2, 3]);
+  });
+
+  it('is deterministic for a seed and differs between seeds', () => {
+    const a = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 9);
+    const b = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 9);
+    const c = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 10);
+    expect(b.features).toEqual(a.features);
+    expect(c.features).not.toEqual(a.features);
+  });
+
+  it('puts every sample exactly on its class centre when spread is 0', () => {
+    const blobs = makeBlobs(6, 2, 2, 0, 3);
+    // samples 0, 2, 4 are class 0; 1, 3, 5 class 1
+    expect(Array.from(blobs.features.subarray(4, 6))).toEqual(Array.from(blobs.features.subarray(0, 2)));
+    expect(Array.from(blobs.features.subarray(10, 12))).toEqual(Array.from(blobs.features.subarray(2, 4)));
+    expect(Array.from(blobs.features.subarray(0, 2))).not.toEqual(Array.from(blobs.features.subarray(2, 4)));
+  });
+
+  it('rejects fewer than two classes', () => {
+    expect(() => makeBlobs(10, 2, 1, 1, 1)).toThrow(DtrainError);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { makeRng } from '../../src/sim/rng.js';
+import { apportion, partitionIndices, sampleDirichlet } from '../../src/train/partition.js';
+
+/** 100 samples, 10 per class for 10 classes, labels interleaved 0,1,…,9,0,1,… */
+const LABELS = Int32Array.from({ length: 100 }, (_, i) => i % 10);
+
+function classesOf(indices: Int32Array): Set<number> {
+  return new Set(Array.from(indices, (i) => LABELS[i]!));
+}
+
+function expectDisjointCover(parts: Int32Array[], n: number): void {
+  const all = parts.flatMap((p) => Array.from(p)).sort((a, b) => a - b);
+  expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
+}
+
+describe('apportion', () => {
+  it('splits by largest remainder, ties to the lower index', () => {
+    expect(apportion(10, [1, 1, 1])).toEqual([4, 3, 3]);
+    expect(apportion(10, [1, 2, 2])).toEqual([2, 4, 4]);
+    // quotas 3.5, 1.75, 1.75 → floors 3, 1, 1; the 2 left go to the remainders .75, .75
+    expect(apportion(7, [0.5, 0.25, 0.25])).toEqual([3, 2, 2]);
+  });
+
+  it('splits equally when every weight is 0', () => {
+    expect(apportion(4, [0, 0])).toEqual([2, 2]);
+  });
+});
+
+describe('partitionIndices — iid', () => {
+  it('gives each node a share ∝ dataShare, disjoint and covering', () => {
+    // Act
+    const parts = partitionIndices(LABELS, 10, [1, 2, 1], { kind: 'iid' }, 5);
+    // Assert
+    expect(parts.map((p) => p.length)).toEqual([25, 50, 25]);
+    expectDisjointCover(parts, 100);
+  });
+
+  it('is deterministic for a seed and differs between seeds', () => {
+    const a = partitionIndices(LABELS, 10, [1, 1], { kind: 'iid' }, 5);
+    expect(partitionIndices(LABELS, 10, [1, 1], { kind: 'iid' }, 5)).toEqual(a);
+    expect(partitionIndices(LABELS, 10, [1, 1], { kind: 'iid' }, 6)).not.toEqual(a);
+  });
+
+  it('returns each node\'s indices in ascending order', () => {
+    const [first] = partitionIndices(LABELS, 10, [1, 1], { kind: 'iid' }, 5);
+    expect(Array.from(first!)).toEqual(Array.from(first!).sort((a, b) => a - b));
+  });
+
+  it('gives every node at least one sample even with a tiny share', () => {
+    const parts = partitionIndices(LABELS, 10, [1000, 1], { kind: 'iid' }, 5);
+    expect(parts.map((p) => p.length)).toEqual([99, 1]);
+    expectDisjointCover(parts, 100);
+  });
+
+  it('shares samples round-robin when there are fewer samples than nodes', () => {
+    const parts = partitionIndices(Int32Array.of(0, 1), 2, [1, 1, 1, 1, 1], { kind: 'iid' }, 5);
+    expect(parts.map((p) => Array.from(p))).toEqual([[0], [1], [0], [1], [0]]);
+  });
+});
+
+describe('partitionIndices — dirichlet', () => {
+  it('is deterministic for a seed, disjoint and covering', () => {
+    const a = partitionIndices(LABELS, 10, [1, 1, 1, 1], { kind: 'dirichlet', alpha: 0.5 }, 3);
+    expect(partitionIndices(LABELS, 10, [1, 1, 1, 1], { kind: 'dirichlet', alpha: 0.5 }, 3)).toEqual(a);
+    expectDisjointCover(a, 100);
+  });
+
+  it('skews labels for small α: nodes see far fewer classes than with large α', () => {
+    // Arrange
+    const count = (alpha: number): number => partitionIndices(LABELS, 10, [1, 1, 1, 1, 1], { kind: 'dirichlet', alpha }, 8)
+      .reduce((sum, p) => sum + classesOf(p).size, 0);
+    // Act / Assert: α = 100 is close to iid (every node sees nearly all 10 classes)
+    expect(count(100)).toBeGreaterThanOrEqual(45);
+    expect(count(0.05)).toBeLessThanOrEqual(25);
+  });
+
+  it('gives every node at least one sample even when α is tiny', () => {
+    const parts = partitionIndices(LABELS, 10, new Array(20).fill(1), { kind: 'dirichlet', alpha: 0.01 }, 2);
+    expect(parts.every((p) => p.length >= 1)).toBe(true);
+    expectDisjointCover(parts, 100);
+  });
+
+  it('draws Dirichlet proportions that sum to 1 without underflow for tiny α', () => {
+    const p = sampleDirichlet(0.001, 5, makeRng(1, 'test'));
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(p.every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
+  });
+
+  it('gives Dirichlet proportions with mean 1/size (α = 2, 2000 draws)', () => {
+    const rng = makeRng(1, 'test');
+    const mean = [0, 0, 0, 0];
+    for (let d = 0; d < 2000; d++) sampleDirichlet(2, 4, rng).forEach((x, i) => { mean[i]! += x / 2000; });
+    for (const m of mean) expect(m).toBeCloseTo(0.25, 1);
+  });
+});
+
+describe('partitionIndices — shards', () => {
+  it('gives each node at most k labels when shards hold one class each', () => {
+    // 5 nodes · 2 shards = 10 shards of 10 samples; sorted by label each shard is one class
+    const parts = partitionIndices(LABELS, 10, [1, 1, 1, 1, 1], { kind: 'shards', shards: 2 }, 4);
+    for (const part of parts) {
+      expect(part.length).toBe(20);
+      expect(classesOf(part).size).toBeLessThanOrEqual(2);
+    }
+    expectDisjointCover(parts, 100);
+  });
+
+  it('gives each node at most 3 labels per shard when 17-sample shards straddle 10-sample classes', () => {
+    // 3 nodes · 2 shards = 6 shards of 17/17/17/17/16/16 samples; 17 consecutive samples of
+    // label-sorted data touch at most 3 classes of 10
+    const parts = partitionIndices(LABELS, 10, [1, 1, 1], { kind: 'shards', shards: 2 }, 4);
+    for (const part of parts) expect(classesOf(part).size).toBeLessThanOrEqual(2 * 3);
+    expectDisjointCover(parts, 100);
+  });
+
+  it('deals shards ∝ dataShare', () => {
+    const parts = partitionIndices(LABELS, 10, [3, 1], { kind: 'shards', shards: 2 }, 4);
+    // 4 shards of 25; node 0 gets 3 of them
+    expect(parts.map((p) => p.length)).toEqual([75, 25]);
+  });
+});
