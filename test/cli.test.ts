@@ -72,7 +72,7 @@ describe('dtrain CLI', () => {
     const run = dtrain(['simulate', file, '--json', out]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`${file}:1:9  rounds:`);
-    expect(run.stderr).toContain(`${file}:3:37  pipeline.s1.windowMs:`);
+    expect(run.stderr).toContain(`${file}:3:36  pipeline.s1.windowMs:`);
     expect(existsSync(out)).toBe(false);
     const validate = dtrain(['validate', file]);
     expect(validate.status).toBe(2);

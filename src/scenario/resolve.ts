@@ -1,0 +1,116 @@
+/**
+ * Plain scenario data → the resolved Scenario (types.ts). Each top-level section, the
+ * cluster defaults and each node are parsed on their own, so one bad field does not hide the
+ * problems elsewhere (SPEC §1.5: every issue at once). Returns undefined when any issue was
+ * recorded in `ctx`.
+ */
+import { basename, extname } from 'node:path';
+import type { z } from 'zod';
+import { presetStrategy } from '../pipeline/strategies.js';
+import { checkPipeline } from './checks.js';
+import type { ScenarioContext } from './context.js';
+import { formatPath } from './field-path.js';
+import { describeValue } from './issues.js';
+import { resolveDataset, resolvePartition } from './resolve-data.js';
+import { TraceLibrary } from './resolve-latency.js';
+import { resolveNodes } from './resolve-nodes.js';
+import { DEFAULT_STRATEGY, NodeDefaultsSchema, NodeSchema, SECTION_SCHEMAS, type StrategyPick } from './schema.js';
+import { stagePickStrategy } from './strategy-names.js';
+import { suggestionSuffix } from './suggest.js';
+import type { ClusterSpec, Scenario, StrategySpec } from './types.js';
+
+type Sections = typeof SECTION_SCHEMAS;
+const TOP_KEYS = Object.keys(SECTION_SCHEMAS) as (keyof Sections)[];
+
+export function resolveScenario(ctx: ScenarioContext, root: unknown, file: string): Scenario | undefined {
+  if (root === null || root === undefined || typeof root !== 'object' || Array.isArray(root)) {
+    const found = root === null || root === undefined ? 'an empty file' : describeValue(root);
+    ctx.report([], 'a scenario: a YAML map with at least cluster.nodes', found);
+    return undefined;
+  }
+  const raw = root as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!(TOP_KEYS as string[]).includes(key)) {
+      ctx.report([key], `a known top-level key (${TOP_KEYS.join(', ')})${suggestionSuffix(key, TOP_KEYS)}`, key, 'key');
+    }
+  }
+  const top = <K extends keyof Sections>(key: K): z.output<Sections[K]> | undefined =>
+    ctx.parse(SECTION_SCHEMAS[key], raw[key], [key]) as z.output<Sections[K]> | undefined;
+  const name = top('name');
+  const description = top('description');
+  const seed = top('seed');
+  const rounds = top('rounds');
+  const targetAccuracy = top('targetAccuracy');
+  const strategies = resolveStrategies(ctx, raw, top('strategy'), top('compare'));
+  const data = top('data');
+  const dataset = data === undefined ? undefined : resolveDataset(ctx, data.dataset);
+  const model = top('model');
+  const pipeline = top('pipeline');
+  if (pipeline !== undefined) checkPipeline(ctx, pipeline);
+  const cluster = resolveCluster(ctx, raw.cluster, pipeline?.s1.intervalMs);
+  if (ctx.issues.length > 0) return undefined;
+  return {
+    name: name ?? basename(file, extname(file)),
+    description: description!,
+    seed: seed!,
+    rounds: rounds!,
+    targetAccuracy: targetAccuracy!,
+    strategies: strategies!,
+    data: { dataset: dataset!, testFraction: data!.testFraction, partition: resolvePartition(data!.partition) },
+    model: { hidden: model!.hidden, learningRate: model!.learningRate, localSteps: model!.localSteps },
+    pipeline: pipeline!,
+    cluster: cluster!,
+    file,
+  };
+}
+
+/** `strategy` or `compare` (not both), default [s1s4]; names must be distinct. */
+function resolveStrategies(
+  ctx: ScenarioContext,
+  raw: Record<string, unknown>,
+  strategy: StrategyPick | undefined,
+  compare: StrategyPick[] | undefined,
+): StrategySpec[] | undefined {
+  if (raw.strategy !== undefined && raw.compare !== undefined) {
+    ctx.report(['compare'], 'either strategy or compare, not both', 'both', 'key');
+    return undefined;
+  }
+  let picks: StrategyPick[] | undefined;
+  if (raw.compare !== undefined) picks = compare;
+  else if (raw.strategy !== undefined) picks = strategy === undefined ? undefined : [strategy];
+  else picks = [DEFAULT_STRATEGY];
+  if (picks === undefined) return undefined;
+  const specs = picks.map((pick) => (typeof pick === 'string' ? presetStrategy(pick)! : stagePickStrategy(pick)));
+  const firstIndex = new Map<string, number>();
+  specs.forEach((spec, index) => {
+    const earlier = firstIndex.get(spec.name);
+    if (earlier === undefined) {
+      firstIndex.set(spec.name, index);
+      return;
+    }
+    ctx.report(['compare', index], 'a strategy name not used earlier in compare (give a stage pick its own name:)', `${spec.name} again (also ${formatPath(['compare', earlier])})`);
+  });
+  return specs;
+}
+
+/**
+ * The cluster's own fields, its defaults and each node are parsed apart, so that a bad
+ * `retryMs` does not hide a duplicate node id.
+ */
+function resolveCluster(ctx: ScenarioContext, raw: unknown, intervalMs: number | undefined): ClusterSpec | undefined {
+  const shell = ctx.parse(SECTION_SCHEMAS.cluster, raw, ['cluster']);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const { defaults: rawDefaults, nodes: rawNodes } = raw as { defaults?: unknown; nodes?: unknown };
+  const defaults = ctx.parse(NodeDefaultsSchema, rawDefaults ?? {}, ['cluster', 'defaults']);
+  if (!Array.isArray(rawNodes) || rawNodes.length === 0) return undefined;
+  const parsedNodes = rawNodes.map((node, index) => ctx.parse(NodeSchema, node, ['cluster', 'nodes', index]));
+  const nodes = resolveNodes(ctx, defaults, parsedNodes, new TraceLibrary(ctx));
+  if (shell === undefined || nodes === undefined || intervalMs === undefined) return undefined;
+  return {
+    retryMs: shell.retryMs,
+    maxRetries: shell.maxRetries,
+    roundTimeoutMs: shell.roundTimeoutMs,
+    latencyResolutionMs: shell.latencyResolutionMs ?? intervalMs,
+    nodes,
+  };
+}

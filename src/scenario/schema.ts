@@ -1,0 +1,175 @@
+/**
+ * The scenario file's input schema (SPEC §3), section by section. Every map is strict:
+ * an unknown key is an error. Defaults that do not depend on other fields live here; node
+ * fields are merged with `cluster.defaults` later (resolve.ts), so they stay optional here.
+ */
+import { z } from 'zod';
+import { S1ConfigSchema } from '../pipeline/s1-efficiency.js';
+import { S2ConfigSchema } from '../pipeline/s2-batch-size.js';
+import { S3ConfigSchema } from '../pipeline/s3-resources.js';
+import { S4ConfigSchema } from '../pipeline/s4-aggregation.js';
+import { AGGREGATION_STAGES, BATCH_STAGES, RESOURCE_STAGES, STRATEGY_PRESETS } from '../pipeline/strategies.js';
+import { bandwidth, duration, exactlyOneOf, nonEmptyString, notAMap, numberIn, probability } from './fields.js';
+import { LatencySchema } from './latency-schema.js';
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_ROUNDS = 20;
+export const MAX_ROUNDS = 100_000;
+export const DEFAULT_STRATEGY = 's1s4';
+export const DEFAULT_DATASET = 'digits';
+export const DEFAULT_TEST_FRACTION = 0.2;
+export const BLOBS_DEFAULTS = { samples: 1000, features: 8, classes: 3, spread: 1.0 } as const;
+export const MODEL_DEFAULTS = { hidden: [32], learningRate: 0.1, localSteps: 1 } as const;
+export const CLUSTER_DEFAULTS = { retryMs: 100, maxRetries: 20 } as const;
+/** Built-in node values, used when neither the node nor `cluster.defaults` sets a field. */
+export const NODE_DEFAULTS = {
+  cores: 8, msPerSample: 0.4, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidthBps: 1e9, labelNoise: 0, dataShare: 1,
+} as const;
+/** Cap on nodes after `count` expansion: past this a run would not fit in memory or time. */
+export const MAX_NODES = 100_000;
+
+export const BUILTIN_DATASETS = ['iris', 'wine', 'breast_cancer', 'digits'] as const;
+export const PRESET_NAMES = Object.keys(STRATEGY_PRESETS);
+
+const StrategyPickSchema = z.union(
+  [
+    z.enum(PRESET_NAMES as [string, ...string[]]),
+    z.strictObject({
+      batch: z.enum(BATCH_STAGES),
+      resources: z.enum(RESOURCE_STAGES),
+      aggregation: z.enum(AGGREGATION_STAGES),
+      name: nonEmptyString().optional(),
+    }),
+  ],
+  { error: `a strategy: a preset (${PRESET_NAMES.join(', ')}) or a map { batch, resources, aggregation, name? }` },
+);
+export type StrategyPick = z.infer<typeof StrategyPickSchema>;
+
+const BlobsSchema = z
+  .strictObject({
+    samples: numberIn({ int: true, min: 4, max: 1_000_000 }).default(BLOBS_DEFAULTS.samples),
+    features: numberIn({ int: true, min: 1, max: 10_000 }).default(BLOBS_DEFAULTS.features),
+    classes: numberIn({ int: true, min: 2, max: 1000 }).default(BLOBS_DEFAULTS.classes),
+    spread: numberIn({ above: 0 }).default(BLOBS_DEFAULTS.spread),
+  })
+  .superRefine((blobs, ctx) => {
+    // two samples per class at least, so that both the train and the test split can hold each class
+    if (blobs.samples < 2 * blobs.classes) {
+      ctx.addIssue({ code: 'custom', path: ['samples'], message: `an integer ≥ 2 × classes (${2 * blobs.classes})`, input: blobs.samples });
+    }
+  });
+
+const DatasetSchema = z.union(
+  [
+    z.enum(BUILTIN_DATASETS),
+    z
+      .strictObject({ blobs: BlobsSchema.optional(), csv: nonEmptyString('a CSV file path').optional() })
+      .superRefine(exactlyOneOf(['blobs', 'csv'], 'dataset source')),
+  ],
+  { error: `a dataset: ${BUILTIN_DATASETS.join(', ')}, { blobs: {…} } or { csv: path }` },
+);
+
+const PartitionSchema = z.union(
+  [
+    z.enum(['iid']),
+    z
+      .strictObject({ dirichlet: numberIn({ above: 0 }).optional(), shards: numberIn({ int: true, min: 1 }).optional() })
+      .superRefine(exactlyOneOf(['dirichlet', 'shards'], 'partition')),
+  ],
+  { error: 'a partition: iid, { dirichlet: α } or { shards: k }' },
+);
+
+export const DataSchema = z.strictObject({
+  dataset: DatasetSchema.default(DEFAULT_DATASET),
+  testFraction: numberIn({ above: 0, below: 1 }).default(DEFAULT_TEST_FRACTION),
+  partition: PartitionSchema.default('iid'),
+});
+export type RawData = z.infer<typeof DataSchema>;
+
+export const ModelSchema = z.strictObject({
+  hidden: z.array(numberIn({ int: true, min: 1 }), { error: 'a list of layer widths' }).default(() => [...MODEL_DEFAULTS.hidden]),
+  learningRate: numberIn({ above: 0 }).default(MODEL_DEFAULTS.learningRate),
+  localSteps: numberIn({ int: true, min: 1 }).default(MODEL_DEFAULTS.localSteps),
+});
+
+export const PipelineSchema = z.strictObject({
+  s1: S1ConfigSchema.prefault({}),
+  s2: S2ConfigSchema.prefault({}),
+  s3: S3ConfigSchema.prefault({}),
+  s4: S4ConfigSchema.prefault({}),
+});
+export type RawPipeline = z.infer<typeof PipelineSchema>;
+
+/** Fields a node and `cluster.defaults` share; unset ones fall through to NODE_DEFAULTS. */
+const NODE_FIELDS = {
+  latency: LatencySchema.optional(),
+  cores: numberIn({ int: true, min: 1 }).optional(),
+  msPerSample: duration().optional(),
+  parallelFraction: probability().optional(),
+  ioMsPerBatch: duration().optional(),
+  bandwidth: bandwidth().optional(),
+  labelNoise: probability().optional(),
+  dataShare: numberIn({ above: 0 }).optional(),
+};
+
+export const NodeDefaultsSchema = z.strictObject(NODE_FIELDS);
+export type RawNodeFields = z.infer<typeof NodeDefaultsSchema>;
+
+/** Ids name random streams (`<seed>/latency/<id>`) and table columns: keep them plain. */
+const NODE_ID_WORDS = 'a node id (letters, digits, _ . - ; as a string)';
+export const NodeSchema = z.strictObject(
+  {
+    id: nonEmptyString(NODE_ID_WORDS).regex(/^[A-Za-z0-9_.-]+$/, { error: NODE_ID_WORDS }),
+    count: numberIn({ int: true, min: 1, max: MAX_NODES }).optional(),
+    ...NODE_FIELDS,
+  },
+  { error: notAMap('a node: a map with id and latency') },
+);
+export type RawNode = z.infer<typeof NodeSchema>;
+
+/** The cluster with its nodes and defaults left to be parsed one by one (see load.ts). */
+function clusterSchema<D extends z.ZodType, N extends z.ZodType>(defaults: D, node: N) {
+  return z.strictObject(
+    {
+      retryMs: duration().default(CLUSTER_DEFAULTS.retryMs),
+      maxRetries: numberIn({ int: true, min: 1 }).default(CLUSTER_DEFAULTS.maxRetries),
+      roundTimeoutMs: duration({ positive: true }).nullable().default(null),
+      latencyResolutionMs: duration({ positive: true }).nullable().default(null),
+      defaults: defaults.optional(),
+      nodes: z.array(node, { error: 'a list of nodes' }).min(1, { error: 'a list of at least one node' }).max(MAX_NODES, {
+        error: `at most ${MAX_NODES} nodes`,
+      }),
+    },
+    { error: notAMap('a cluster: a map with nodes: [ … ]') },
+  );
+}
+export const ClusterShellSchema = clusterSchema(z.unknown(), z.unknown());
+export type RawClusterShell = z.infer<typeof ClusterShellSchema>;
+
+/** The top level; `cluster` is the only required section. */
+function scenarioShape<C extends z.ZodType>(cluster: C) {
+  return {
+    name: nonEmptyString().optional(),
+    description: z.string({ error: 'a string' }).default(''),
+    seed: numberIn({ int: true, min: 0 }).default(DEFAULT_SEED),
+    rounds: numberIn({ int: true, min: 1, max: MAX_ROUNDS }).default(DEFAULT_ROUNDS),
+    targetAccuracy: probability().nullable().default(null),
+    strategy: StrategyPickSchema.optional(),
+    compare: z.array(StrategyPickSchema, { error: 'a list of strategies' }).min(1, { error: 'a list of at least one strategy' }).optional(),
+    data: DataSchema.prefault({}),
+    model: ModelSchema.prefault({}),
+    pipeline: PipelineSchema.prefault({}),
+    cluster,
+  };
+}
+
+/** Section schemas for parsing one section at a time, so that one bad section hides nothing. */
+export const SECTION_SCHEMAS = scenarioShape(ClusterShellSchema);
+
+/** The whole input schema in one piece: for `dtrain schema` (JSON Schema), not for parsing. */
+export const ScenarioInputSchema = z.strictObject(scenarioShape(clusterSchema(NodeDefaultsSchema, NodeSchema)));
+
+/** JSON Schema (draft 2020-12) of the scenario file, as written by users (input side). */
+export function scenarioJsonSchema(): object {
+  return z.toJSONSchema(ScenarioInputSchema, { io: 'input', unrepresentable: 'any', cycles: 'ref', reused: 'inline' });
+}

@@ -1,0 +1,193 @@
+/**
+ * Latency trace files for `{ trace: path }` (SPEC §3), told apart by content:
+ *
+ * 1. CSV: header `time_ms,latency_ms`, one row per probe. An empty latency is a lost probe.
+ *    Times must be finite and strictly increasing (two samples at one time would make the
+ *    first unreachable for "the last sample at or before t"); latencies finite and ≥ 0.
+ * 2. Raw `ping -D` output: times come from the bracketed Unix timestamps of the replies. Every
+ *    icmp_seq between the first and the last seen (or up to the summary's "N packets
+ *    transmitted") that got no reply is a lost sample, as are `no answer yet for icmp_seq=N`,
+ *    `Request timeout for icmp_seq N` and `From … icmp_seq=N Destination Host Unreachable`
+ *    lines; its time is interpolated by icmp_seq between the nearest answered neighbours.
+ *    `(DUP!)` replies, header and summary lines are ignored.
+ *
+ * Times come out relative to the first sample (0), rounded to the microsecond. Problems throw
+ * DataFileError with a 1-based line and column inside the trace file.
+ */
+import { DataFileError } from '../train/dataset-csv.js';
+import type { TraceSample } from './types.js';
+
+const TRACE_WORDS = 'a latency trace (a CSV with header time_ms,latency_ms, or ping -D output)';
+/** Spacing assumed for lost probes outside the answered range when only one reply exists (ping's default -i). */
+const DEFAULT_PING_INTERVAL_MS = 1000;
+/** Guards against a mangled icmp_seq turning into billions of lost samples. */
+const MAX_PROBES = 10_000_000;
+
+export function parseTraceText(text: string, fileName: string): TraceSample[] {
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const { line, column } = positionOf(text, nul);
+    throw new DataFileError(line, column, 'a text file', 'binary data (a NUL byte)');
+  }
+  const lines = text.split(/\r?\n/);
+  const first = lines.findIndex((line) => line.trim() !== '');
+  if (first < 0) throw new DataFileError(1, 1, TRACE_WORDS, 'an empty file');
+  if (/^\s*time_ms\s*,/i.test(lines[first]!)) return parseCsvTrace(lines, first);
+  if (/^PING\s/.test(lines[first]!) || lines.some((line) => /icmp_seq/.test(line))) return parsePingTrace(lines);
+  const expected = /\.csv$/i.test(fileName) ? 'the CSV header time_ms,latency_ms' : TRACE_WORDS;
+  throw new DataFileError(first + 1, 1, expected, describeCell(lines[first]!.trim()));
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+function describeCell(cell: string): string {
+  return cell === '' ? 'an empty cell' : JSON.stringify(cell.length > 30 ? `${cell.slice(0, 30)}…` : cell);
+}
+
+function roundMicro(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
+  const header = lines[headerIndex]!.split(',').map((cell) => cell.trim().toLowerCase());
+  if (header.length !== 2 || header[1] !== 'latency_ms') {
+    throw new DataFileError(headerIndex + 1, 1, 'the CSV header time_ms,latency_ms', describeCell(lines[headerIndex]!.trim()));
+  }
+  const raw: TraceSample[] = [];
+  for (let index = headerIndex + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (line.trim() === '') continue;
+    const lineNo = index + 1;
+    const cells = line.split(',');
+    if (cells.length !== 2) throw new DataFileError(lineNo, 1, '2 comma-separated cells (time_ms,latency_ms)', `${cells.length}`);
+    const timeColumn = 1 + leadingSpace(cells[0]!);
+    const latencyColumn = cells[0]!.length + 2 + leadingSpace(cells[1]!);
+    const timeCell = cells[0]!.trim();
+    const timeMs = timeCell === '' ? Number.NaN : Number(timeCell);
+    if (!Number.isFinite(timeMs)) throw new DataFileError(lineNo, timeColumn, 'a finite time in ms', describeCell(timeCell));
+    const previous = raw[raw.length - 1];
+    if (previous !== undefined && timeMs <= previous.timeMs) {
+      throw new DataFileError(lineNo, timeColumn, `a time > the previous row's (${previous.timeMs})`, timeCell);
+    }
+    const latencyCell = cells[1]!.trim();
+    const latencyMs = latencyCell === '' ? null : Number(latencyCell);
+    if (latencyMs !== null && !(Number.isFinite(latencyMs) && latencyMs >= 0)) {
+      throw new DataFileError(lineNo, latencyColumn, 'a latency in ms ≥ 0 (empty = lost)', describeCell(latencyCell));
+    }
+    raw.push({ timeMs, latencyMs });
+  }
+  if (raw.length === 0) throw new DataFileError(headerIndex + 2, 1, 'at least one sample row', 'only a header');
+  const startMs = raw[0]!.timeMs;
+  return raw.map((sample) => ({ timeMs: roundMicro(sample.timeMs - startMs), latencyMs: sample.latencyMs }));
+}
+
+function leadingSpace(cell: string): number {
+  return cell.length - cell.trimStart().length;
+}
+
+interface Reply {
+  seq: number;
+  /** ms since the whole second of the first reply (keeps µs precision in a double) */
+  timeMs: number;
+  latencyMs: number;
+}
+
+const STAMP = /^\s*\[(\d+)(?:\.(\d+))?\]/;
+const SEQ = /icmp_seq[= ](\d+)/;
+const RTT = /\btime[=<](\S*)/;
+
+function parsePingTrace(lines: string[]): TraceSample[] {
+  const replies = new Map<number, Reply>();
+  const lost = new Set<number>();
+  let transmitted: number | undefined;
+  let baseSecond: number | undefined;
+  let lastStampMs = -Infinity;
+  const seqs = new SeqUnwrapper();
+  lines.forEach((line, index) => {
+    const lineNo = index + 1;
+    const sent = /^(\d+) packets transmitted/.exec(line.trim());
+    if (sent !== null) transmitted = Number(sent[1]);
+    const seqMatch = SEQ.exec(line);
+    if (seqMatch === null) return;
+    const seq = seqs.unwrap(Number(seqMatch[1]));
+    const rtt = RTT.exec(line);
+    if (rtt === null) {
+      lost.add(seq);
+      return;
+    }
+    if (/\(DUP!\)/.test(line) || replies.has(seq)) return;
+    const stamp = STAMP.exec(line);
+    if (stamp === null) {
+      throw new DataFileError(lineNo, 1, 'a [unix time] before each reply (ping -D output)', describeCell(line.trim().slice(0, 20)));
+    }
+    baseSecond ??= Number(stamp[1]);
+    const stampMs = (Number(stamp[1]) - baseSecond) * 1000 + Number(`0.${stamp[2] ?? '0'}`) * 1000;
+    if (stampMs < lastStampMs) {
+      throw new DataFileError(lineNo, line.indexOf('[') + 2, 'a timestamp ≥ the previous reply\'s', stamp[0].trim());
+    }
+    lastStampMs = stampMs;
+    const value = rtt[1]!.replace(/ms$/, '');
+    const latencyMs = value === '' ? Number.NaN : Number(value);
+    if (!(Number.isFinite(latencyMs) && latencyMs >= 0)) {
+      throw new DataFileError(lineNo, rtt.index + 6, 'a round-trip time in ms ≥ 0', describeCell(value));
+    }
+    replies.set(seq, { seq, timeMs: stampMs, latencyMs });
+  });
+  if (replies.size === 0) throw new DataFileError(1, 1, 'at least one reply ([time] … icmp_seq=N … time=X ms)', 'no replies');
+  return pingSamples([...replies.values()].sort((a, b) => a.seq - b.seq), lost, transmitted);
+}
+
+/** icmp_seq is 16 bits: a big drop means it wrapped past 65535. */
+class SeqUnwrapper {
+  private offset = 0;
+  private last: number | undefined;
+
+  unwrap(raw: number): number {
+    if (this.last !== undefined && raw < this.last - 32_768) this.offset += 65_536;
+    this.last = raw;
+    return raw + this.offset;
+  }
+}
+
+function pingSamples(answered: Reply[], lost: Set<number>, transmitted: number | undefined): TraceSample[] {
+  const allSeqs = [...answered.map((r) => r.seq), ...lost];
+  let firstSeq = Math.min(...allSeqs);
+  let lastSeq = Math.max(...allSeqs);
+  if (transmitted !== undefined) {
+    // Linux numbers probes from 1; a seq 0 means a ping that counts from 0
+    const start = firstSeq === 0 ? 0 : 1;
+    firstSeq = Math.min(firstSeq, start);
+    lastSeq = Math.max(lastSeq, start + transmitted - 1);
+  }
+  if (lastSeq - firstSeq + 1 > MAX_PROBES) throw new DataFileError(1, 1, `at most ${MAX_PROBES} probes`, `icmp_seq ${firstSeq} to ${lastSeq}`);
+  const head = answered[0]!;
+  const tail = answered[answered.length - 1]!;
+  const spacingMs = answered.length > 1 ? (tail.timeMs - head.timeMs) / (tail.seq - head.seq) : DEFAULT_PING_INTERVAL_MS;
+  const samples: { seq: number; timeMs: number; latencyMs: number | null }[] = [];
+  let next = 0;
+  for (let seq = firstSeq; seq <= lastSeq; seq++) {
+    while (next < answered.length && answered[next]!.seq < seq) next++;
+    const upper = answered[next];
+    if (upper !== undefined && upper.seq === seq) {
+      samples.push({ seq, timeMs: upper.timeMs, latencyMs: upper.latencyMs });
+      continue;
+    }
+    const lower = answered[next - 1];
+    samples.push({ seq, timeMs: lostTime(seq, lower, upper, spacingMs), latencyMs: null });
+  }
+  // replies that arrived out of order are placed by arrival time (stable: ties keep seq order)
+  samples.sort((a, b) => a.timeMs - b.timeMs);
+  const startMs = samples[0]!.timeMs;
+  return samples.map((s) => ({ timeMs: roundMicro(s.timeMs - startMs), latencyMs: s.latencyMs }));
+}
+
+function lostTime(seq: number, lower: Reply | undefined, upper: Reply | undefined, spacingMs: number): number {
+  if (lower !== undefined && upper !== undefined) {
+    return lower.timeMs + ((upper.timeMs - lower.timeMs) * (seq - lower.seq)) / (upper.seq - lower.seq);
+  }
+  const near = (lower ?? upper)!;
+  return near.timeMs + spacingMs * (seq - near.seq);
+}

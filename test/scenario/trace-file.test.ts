@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTraceText } from '../../src/scenario/trace-file.js';
+import { DataFileError } from '../../src/train/dataset-csv.js';
+
+/** The position and wording of the error a trace text raises. */
+function traceError(text: string, fileName = 'trace.csv') {
+  try {
+    parseTraceText(text, fileName);
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    return { line: error.line, column: error.column, expected: error.expected, found: error.found };
+  }
+  throw new Error('expected the trace to be rejected');
+}
+
+describe('CSV traces', () => {
+  it('times become relative to the first row and an empty latency is a lost sample', () => {
+    const samples = parseTraceText('time_ms,latency_ms\r\n1000,5.5\r\n1050,\r\n 1100 , 7 \r\n\r\n', 't.csv');
+
+    expect(samples).toEqual([
+      { timeMs: 0, latencyMs: 5.5 },
+      { timeMs: 50, latencyMs: null },
+      { timeMs: 100, latencyMs: 7 },
+    ]);
+  });
+
+  it('a non-numeric latency is located at its cell', () => {
+    expect(traceError('time_ms,latency_ms\n0,5\n100,abc\n')).toEqual({
+      line: 3, column: 5, expected: 'a latency in ms ≥ 0 (empty = lost)', found: '"abc"',
+    });
+  });
+
+  it('a negative latency is refused', () => {
+    expect(traceError('time_ms,latency_ms\n0,-2\n')).toMatchObject({ line: 2, column: 3, found: '"-2"' });
+  });
+
+  it('times must strictly increase: a decreasing or repeated time is located at its cell', () => {
+    expect(traceError('time_ms,latency_ms\n0,5\n100,6\n50,7\n')).toEqual({
+      line: 4, column: 1, expected: "a time > the previous row's (100)", found: '50',
+    });
+    expect(traceError('time_ms,latency_ms\n0,5\n0,6\n')).toMatchObject({ line: 3, column: 1 });
+  });
+
+  it('a header without rows, a wrong header and a row with three cells are refused', () => {
+    expect(traceError('time_ms,latency_ms\n')).toEqual({ line: 2, column: 1, expected: 'at least one sample row', found: 'only a header' });
+    expect(traceError('time,latency\n0,1\n')).toEqual({ line: 1, column: 1, expected: 'the CSV header time_ms,latency_ms', found: '"time,latency"' });
+    expect(traceError('time_ms,latency_ms\n0,1,2\n')).toEqual({ line: 2, column: 1, expected: '2 comma-separated cells (time_ms,latency_ms)', found: '3' });
+  });
+});
+
+describe('ping -D traces', () => {
+  const PING = [
+    'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.',
+    '[1000.000000] 64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=10.0 ms',
+    '[1000.100000] 64 bytes from 10.0.0.2: icmp_seq=2 ttl=64 time=12.5 ms',
+    '[1000.100500] 64 bytes from 10.0.0.2: icmp_seq=2 ttl=64 time=12.9 ms (DUP!)',
+    '[1000.400000] 64 bytes from 10.0.0.2: icmp_seq=5 ttl=64 time=11.0 ms',
+    '[1000.450000] no answer yet for icmp_seq=6',
+    '[1000.500000] 64 bytes from 10.0.0.2: icmp_seq=7 ttl=64 time=9.5 ms',
+    '',
+    '--- 10.0.0.2 ping statistics ---',
+    '8 packets transmitted, 4 received, 50% packet loss, time 700ms',
+  ].join('\n');
+
+  it('missing icmp_seqs are lost samples at times interpolated by seq; DUP replies are ignored', () => {
+    const samples = parseTraceText(PING, 'ping.txt');
+
+    // seq 3, 4 lie between seq 2 (100 ms) and 5 (400 ms); seq 6 between 5 and 7 (500 ms);
+    // seq 8 (from "8 packets transmitted") after the last reply, at the mean spacing 500/6 ms
+    expect(samples).toEqual([
+      { timeMs: 0, latencyMs: 10 },
+      { timeMs: 100, latencyMs: 12.5 },
+      { timeMs: 200, latencyMs: null },
+      { timeMs: 300, latencyMs: null },
+      { timeMs: 400, latencyMs: 11 },
+      { timeMs: 450, latencyMs: null },
+      { timeMs: 500, latencyMs: 9.5 },
+      { timeMs: 583.333, latencyMs: null },
+    ]);
+  });
+
+  it('a "Request timeout" line past the last reply is a lost sample one spacing later', () => {
+    const text = [
+      '[50.000] 64 bytes from h: icmp_seq=0 ttl=64 time=3 ms',
+      '[50.250] 64 bytes from h: icmp_seq=1 ttl=64 time=4 ms',
+      'Request timeout for icmp_seq 2',
+    ].join('\n');
+
+    expect(parseTraceText(text, 'mac.txt')).toEqual([
+      { timeMs: 0, latencyMs: 3 },
+      { timeMs: 250, latencyMs: 4 },
+      { timeMs: 500, latencyMs: null },
+    ]);
+  });
+
+  it('a non-numeric round-trip time is located at its value', () => {
+    expect(traceError('[1.0] 64 bytes from h: icmp_seq=1 ttl=64 time=abc ms\n', 'p.txt')).toEqual({
+      line: 1, column: 47, expected: 'a round-trip time in ms ≥ 0', found: '"abc"',
+    });
+  });
+
+  it('replies without -D timestamps, decreasing timestamps and a log with no replies are refused', () => {
+    expect(traceError('PING h\n64 bytes from h: icmp_seq=1 ttl=64 time=1 ms\n', 'p.txt')).toMatchObject({
+      line: 2, column: 1, expected: 'a [unix time] before each reply (ping -D output)',
+    });
+    expect(traceError('[9.5] 64 bytes from h: icmp_seq=1 ttl=64 time=1 ms\n[9.2] 64 bytes from h: icmp_seq=2 ttl=64 time=1 ms\n', 'p.txt')).toEqual({
+      line: 2, column: 2, expected: "a timestamp ≥ the previous reply's", found: '[9.2]',
+    });
+    expect(traceError('PING h (h) 56(84) bytes of data.\n\n--- h ping statistics ---\n3 packets transmitted, 0 received\n', 'p.txt')).toEqual({
+      line: 1, column: 1, expected: 'at least one reply ([time] … icmp_seq=N … time=X ms)', found: 'no replies',
+    });
+  });
+});
+
+describe('any trace', () => {
+  it('an empty file is refused', () => {
+    expect(traceError('  \n\n')).toEqual({
+      line: 1, column: 1, expected: 'a latency trace (a CSV with header time_ms,latency_ms, or ping -D output)', found: 'an empty file',
+    });
+  });
+
+  it('binary content is refused at its first NUL byte', () => {
+    expect(traceError('time_ms,latency_ms\n0,1\n2\u0000,3\n')).toEqual({ line: 3, column: 2, expected: 'a text file', found: 'binary data (a NUL byte)' });
+  });
+});
+
+describe('the shared recorded traces (reads ../shared/traces beside the repository)', () => {
+  const dir = resolve(import.meta.dirname, '../../../shared/traces');
+  for (const name of ['bursty_loss', 'normal_jitter']) {
+    it(`${name}: the CSV and the raw ping output give the same 400 samples, losses and latencies`, () => {
+      const csv = parseTraceText(readFileSync(resolve(dir, `${name}.csv`), 'utf8'), `${name}.csv`);
+      const ping = parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), `${name}.txt`);
+
+      expect(csv).toHaveLength(400);
+      expect(ping).toHaveLength(400);
+      expect(ping.map((s) => s.latencyMs)).toEqual(csv.map((s) => s.latencyMs));
+    });
+
+    it(`${name}: CSV times are send times, ping times are reply times: they differ by the RTT change`, () => {
+      const csv = parseTraceText(readFileSync(resolve(dir, `${name}.csv`), 'utf8'), `${name}.csv`);
+      const ping = parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), `${name}.txt`);
+      const firstRtt = ping[0]!.latencyMs!;
+
+      csv.forEach((sample, i) => {
+        const reply = ping[i]!;
+        if (reply.latencyMs !== null) expect(sample.timeMs).toBeCloseTo(reply.timeMs - reply.latencyMs + firstRtt, 3);
+      });
+    });
+  }
+
+  it('bursty_loss loses 31 of 400 probes, normal_jitter none (as the README states)', () => {
+    const lost = (name: string) =>
+      parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), name).filter((s) => s.latencyMs === null).length;
+
+    expect([lost('bursty_loss'), lost('normal_jitter')]).toEqual([31, 0]);
+  });
+});
