@@ -45,7 +45,7 @@ type Parser = (text: string) => number | undefined;
  * unit. `what` is the "expected …" wording in error messages.
  */
 function quantity(parse: Parser, what: string, options: { min?: number; exclusiveMin?: boolean } = {}) {
-  return z.union([z.number(), z.string()]).transform((raw, ctx) => {
+  return z.union([z.number(), z.string()], { error: () => what }).transform((raw, ctx) => {
     const value = typeof raw === 'number' ? raw : parse(raw);
     if (value === undefined || !Number.isFinite(value)) {
       ctx.addIssue({ code: 'custom', message: what, input: raw });
