@@ -15,8 +15,11 @@ export type EngineName = 'fast' | 'reference';
 
 export interface RunOptions {
   backend?: BackendPreference;
-  /** `fast` (default): batched hand-written gradients; `reference`: per-node autodiff */
-  engine?: EngineName;
+  /**
+   * `fast` (default): batched hand-written gradients; `reference`: per-node autodiff; or a
+   * factory of your own (the benchmark wraps the engine to time the model maths).
+   */
+  engine?: EngineName | EngineFactory;
   /** keep raw S1 samples in the records (`--trace`) */
   trace?: boolean;
   onRound?: (record: RoundRecord, strategy: StrategySpec) => void;
@@ -24,7 +27,8 @@ export interface RunOptions {
   now?: () => number;
 }
 
-async function engineFactory(name: EngineName): Promise<EngineFactory> {
+async function engineFactory(name: EngineName | EngineFactory): Promise<EngineFactory> {
+  if (typeof name === 'function') return name;
   if (name === 'reference') return (await import('./train/reference-engine.js')).createReferenceEngine;
   return (await import('./train/fast-engine.js')).createFastEngine;
 }
