@@ -1,0 +1,158 @@
+/**
+ * The rows each HTML chart plots, derived from the RunResult alone — the records the JSON
+ * report serialises — so every chart agrees with the JSON of the same run. Pure functions;
+ * the vega-lite specs (charts.ts) only add encodings.
+ *
+ * Large runs stay readable: above MAX_HEATMAP_NODES nodes the per-node charts show the
+ * nodes with the lowest mean efficiency (the ones a reader looks for); above
+ * MAX_ROUND_COLUMNS rounds, consecutive rounds are averaged into one column; the weight
+ * chart stacks the WEIGHT_SERIES − 1 heaviest nodes and sums the rest as "others".
+ */
+import type { StrategyRun } from '../../sim/records.js';
+import { PHASE_KINDS, phaseTotalsMs, type PhaseKind } from '../round-phases.js';
+
+export const MAX_HEATMAP_NODES = 64;
+export const MAX_ROUND_COLUMNS = 150;
+/** Distinct colours of the weight chart (Tableau 10): nodes beyond this share "others". */
+export const WEIGHT_SERIES = 10;
+export const OTHERS = 'others';
+
+export interface ProgressRow {
+  strategy: string;
+  round: number;
+  /** simulated time at the end of the round (after aggregation and evaluation), seconds */
+  timeS: number;
+  accuracy: number;
+  loss: number;
+}
+
+/** Accuracy and loss after every round of every strategy, against simulated time. */
+export function progressRows(runs: readonly StrategyRun[]): ProgressRow[] {
+  return runs.flatMap((run) => run.rounds.map((round) => ({
+    strategy: run.strategy.name,
+    round: round.round,
+    timeS: round.endMs / 1000,
+    accuracy: round.accuracy,
+    loss: round.loss,
+  })));
+}
+
+function meanOf(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+export interface NodeSelection {
+  /** node indices to show, in scenario order */
+  indices: number[];
+  /** their ids, in the same order */
+  ids: string[];
+  /** how many nodes the run has */
+  total: number;
+  /** true when `indices` is the lowest-mean-efficiency subset */
+  limited: boolean;
+}
+
+/**
+ * All nodes, or the `limit` nodes with the lowest mean efficiency over every strategy and
+ * round (ties: scenario order) — one selection for all strategies, so their charts show the
+ * same rows side by side.
+ */
+export function selectNodes(runs: readonly StrategyRun[], nodeIds: readonly string[], limit = MAX_HEATMAP_NODES): NodeSelection {
+  const total = nodeIds.length;
+  const all = Array.from({ length: total }, (_, i) => i);
+  if (total <= limit) return { indices: all, ids: [...nodeIds], total, limited: false };
+  const mean = all.map((i) => meanOf(runs.flatMap((run) => run.rounds.map((round) => round.nodes[i]!.efficiency))));
+  const lowest = [...all].sort((a, b) => mean[a]! - mean[b]! || a - b).slice(0, limit);
+  const indices = lowest.sort((a, b) => a - b);
+  return { indices, ids: indices.map((i) => nodeIds[i]!), total, limited: true };
+}
+
+/** Consecutive round positions averaged into one column: [first, last] round numbers. */
+export interface RoundColumn {
+  first: number;
+  last: number;
+  positions: number[];
+}
+
+export function roundColumns(run: StrategyRun, maxColumns = MAX_ROUND_COLUMNS): RoundColumn[] {
+  const size = Math.max(1, Math.ceil(run.rounds.length / maxColumns));
+  const columns: RoundColumn[] = [];
+  for (let start = 0; start < run.rounds.length; start += size) {
+    const positions = Array.from({ length: Math.min(size, run.rounds.length - start) }, (_, k) => start + k);
+    columns.push({ first: run.rounds[start]!.round, last: run.rounds[positions.at(-1)!]!.round, positions });
+  }
+  return columns;
+}
+
+export interface HeatCell {
+  node: string;
+  /** the column's first round */
+  round: number;
+  efficiency: number;
+  /** the dispatched batch (0 = did not take part), the JSON's `batch` */
+  batch: number;
+}
+
+/** One cell per shown node × round column: efficiency and batch (column means when averaged). */
+export function heatCells(run: StrategyRun, selection: NodeSelection, columns: readonly RoundColumn[]): HeatCell[] {
+  return columns.flatMap((column) => selection.indices.map((i) => {
+    const nodes = column.positions.map((p) => run.rounds[p]!.nodes[i]!);
+    return {
+      node: nodes[0]!.id,
+      round: column.first,
+      efficiency: meanOf(nodes.map((node) => node.efficiency)),
+      batch: meanOf(nodes.map((node) => node.batch)),
+    };
+  }));
+}
+
+export interface WeightRow {
+  round: number;
+  series: string;
+  weight: number;
+}
+
+/**
+ * The weight chart's series, the same for every strategy so a node keeps its colour across
+ * charts: all nodes in scenario order, or above `maxSeries` nodes the `maxSeries − 1` with
+ * the highest mean weight over all strategies and rounds (ties: scenario order), then "others".
+ */
+export function weightSeriesNames(runs: readonly StrategyRun[], ids: readonly string[], maxSeries = WEIGHT_SERIES): string[] {
+  if (ids.length <= maxSeries) return [...ids];
+  const mean = ids.map((_, i) => meanOf(runs.flatMap((run) => run.rounds.map((round) => round.nodes[i]!.weight))));
+  const top = ids.map((_, i) => i).sort((a, b) => mean[b]! - mean[a]! || a - b).slice(0, maxSeries - 1);
+  return [...top.map((i) => ids[i]!), OTHERS];
+}
+
+/** Each series' S4 weight per round column (column means); "others" sums the nodes not drawn. */
+export function weightRows(
+  run: StrategyRun, columns: readonly RoundColumn[], series: readonly string[], ids: readonly string[],
+): WeightRow[] {
+  const drawn = new Set(series);
+  const weightOf = (column: RoundColumn, i: number) => meanOf(column.positions.map((p) => run.rounds[p]!.nodes[i]!.weight));
+  return columns.flatMap((column) => series.map((name) => ({
+    round: column.first,
+    series: name,
+    weight: name === OTHERS
+      ? ids.reduce((sum, id, i) => (drawn.has(id) ? sum : sum + weightOf(column, i)), 0)
+      : weightOf(column, ids.indexOf(name)),
+  })));
+}
+
+export interface BreakdownRow {
+  node: string;
+  phase: PhaseKind;
+  /** position of the phase in a round (stacking order) */
+  order: number;
+  /** total simulated seconds the node spent in this phase over the run */
+  seconds: number;
+}
+
+/** Where each shown node's simulated time went over the whole run (round-phases.ts). */
+export function breakdownRows(run: StrategyRun, selection: NodeSelection): BreakdownRow[] {
+  return selection.indices.flatMap((i, k) => {
+    const totals = phaseTotalsMs(run.rounds, i);
+    const node = selection.ids[k]!;
+    return PHASE_KINDS.map((phase, order) => ({ node, phase, order, seconds: totals[phase] / 1000 }));
+  });
+}

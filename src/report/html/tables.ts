@@ -1,0 +1,79 @@
+/**
+ * The report's HTML tables: the strategy summary (the terminal's final table, same
+ * formatters and headers), the scenario's settings and its nodes. Every cell is escaped.
+ */
+import type { RunResult } from '../../sim/records.js';
+import type { Scenario } from '../../scenario/types.js';
+import { formatAccuracy, formatCount, formatDuration } from '../format.js';
+import { SUMMARY_COLUMNS } from '../messages.js';
+import { escapeHtml } from './escape.js';
+import {
+  describeDataset, describeLatency, describePartition, describeStrategy, formatBandwidth,
+} from './scenario-text.js';
+
+type Align = 'left' | 'right';
+
+function table(className: string, head: string[], rows: string[][], align: Align[] = []): string {
+  const cell = (tag: 'th' | 'td', text: string, i: number) =>
+    `<${tag}${align[i] === 'right' ? ' class="num"' : ''}>${escapeHtml(text)}</${tag}>`;
+  const header = `<thead><tr>${head.map((h, i) => cell('th', h, i)).join('')}</tr></thead>`;
+  const body = rows.map((row) => `<tr>${row.map((text, i) => cell('td', text, i)).join('')}</tr>`).join('\n');
+  return `<table class="${className}">${header}\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+/** Strategy, final / best accuracy, simulated time, time to target, samples (+ wall time with `timing`). */
+export function summaryTable(result: RunResult, timing: boolean): string {
+  const hasWall = timing && result.runs.some((run) => run.summary.wallMs !== undefined);
+  const head = [
+    SUMMARY_COLUMNS.strategy, SUMMARY_COLUMNS.finalAccuracy, SUMMARY_COLUMNS.bestAccuracy, SUMMARY_COLUMNS.simulated,
+    SUMMARY_COLUMNS.timeToTarget, SUMMARY_COLUMNS.samples, ...(hasWall ? [SUMMARY_COLUMNS.wall] : []),
+  ];
+  const rows = result.runs.map(({ strategy, summary }) => [
+    strategy.name,
+    formatAccuracy(summary.finalAccuracy),
+    formatAccuracy(summary.bestAccuracy),
+    formatDuration(summary.simulatedMs),
+    formatDuration(summary.timeToTargetMs),
+    formatCount(summary.samplesTrained),
+    ...(hasWall ? [formatDuration(summary.wallMs)] : []),
+  ]);
+  return table('summary', head, rows, ['left', ...head.slice(1).map(() => 'right' as const)]);
+}
+
+function orDefault(value: number | null, none: string, format: (v: number) => string = String): string {
+  return value === null ? none : format(value);
+}
+
+/** The scenario's settings, one `setting | value` row each. */
+export function scenarioTable(scenario: Scenario): string {
+  const { s1, s2, s3, s4 } = scenario.pipeline;
+  const { cluster, model, data } = scenario;
+  const rows: Array<[string, string]> = [
+    ['name', scenario.name],
+    ...(scenario.description === '' ? [] : [['description', scenario.description] as [string, string]]),
+    ['file', scenario.file ?? '(in memory)'],
+    ['seed', String(scenario.seed)],
+    ['rounds', String(scenario.rounds)],
+    ['target accuracy', orDefault(scenario.targetAccuracy, 'none')],
+    ['strategies', scenario.strategies.map(describeStrategy).join('; ')],
+    ['dataset', `${describeDataset(data.dataset)}, test fraction ${data.testFraction}, partition ${describePartition(data.partition)}`],
+    ['model', `hidden [${model.hidden.join(', ')}], learning rate ${model.learningRate}, local steps ${model.localSteps}`],
+    ['S1 efficiency', `interval Δ ${formatDuration(s1.intervalMs)}, window ${formatDuration(s1.windowMs)}, threshold ${formatDuration(s1.thresholdMs)}`],
+    ['S2 batch', `B ${s2.standardBatch}, rounding ${s2.rounding}, min ${s2.minBatch}, max ${orDefault(s2.maxBatch, `${s2.standardBatch} (= B)`)}`],
+    ['S3 resources', `threads ${s3.baseThreads} (${s3.minThreads}–${s3.maxThreads}), I/O queue ${s3.baseQueue} (${s3.minQueue}–${s3.maxQueue})`],
+    ['S4 aggregation', `volatility ${s4.volatility}, window ${s4.window}, ε ${s4.epsilon}, max weight ${orDefault(s4.maxWeight, 'none')}`],
+    ['cluster', `${formatCount(cluster.nodes.length)} nodes, retry ${formatDuration(cluster.retryMs)}, max tries ${cluster.maxRetries}, `
+      + `round timeout ${orDefault(cluster.roundTimeoutMs, 'none', formatDuration)}, latency grid ${formatDuration(cluster.latencyResolutionMs)}`],
+  ];
+  return table('scenario', ['setting', 'value'], rows);
+}
+
+/** One row per node: its latency process and compute profile. */
+export function nodesTable(scenario: Scenario): string {
+  const head = ['node', 'latency', 'cores', 'ms / sample', 'parallel fraction', 'I/O ms / batch', 'bandwidth', 'label noise', 'data share'];
+  const rows = scenario.cluster.nodes.map((node) => [
+    node.id, describeLatency(node.latency), String(node.cores), String(node.msPerSample), String(node.parallelFraction),
+    String(node.ioMsPerBatch), formatBandwidth(node.bandwidthBps), String(node.labelNoise), String(node.dataShare),
+  ]);
+  return table('nodes', head, rows, ['left', 'left', ...head.slice(2).map(() => 'right' as const)]);
+}

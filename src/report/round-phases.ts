@@ -1,0 +1,83 @@
+/**
+ * How one node spent one round, as consecutive phases on the simulated clock — the one
+ * derivation the HTML time breakdown and the `--timeline` trace both read, so they agree
+ * with each other and with the JSON of the same run (SPEC §2 "Compute and time model"):
+ *
+ *   download = downloadEndMs − startMs      (round start → model arrived, retries included)
+ *   compute  = computeEndMs − downloadEndMs (localSteps · stepMs)
+ *   upload   = finishMs − computeEndMs      (retries included)
+ *   waiting  = endMs − finishMs             (idle at the synchronous barrier)
+ *   idle     = the rest of the round of a node that did not take part
+ *
+ * A node not dispatched (batch 0) is idle for the whole round. A dispatched node that was
+ * dropped keeps the phases it completed and is idle from there: its failed transfer carried
+ * no model. Everything is clipped to [startMs, endMs] — a node dropped at the deadline may
+ * have computed past the round's end — and empty phases are left out, so the phases of one
+ * node never overlap and tile its round exactly.
+ */
+import type { NodeRoundRecord, RoundRecord } from '../sim/records.js';
+
+export type PhaseKind = 'download' | 'compute' | 'upload' | 'waiting' | 'idle';
+
+/** Every kind, in the order a round runs (the order of stacked bars and legends). */
+export const PHASE_KINDS: readonly PhaseKind[] = ['download', 'compute', 'upload', 'waiting', 'idle'];
+
+/** Why a node was idle: not dispatched, or dropped from the round (SPEC §2). */
+export type IdleReason = 'notDispatched' | 'retries' | 'deadline';
+
+export interface Phase {
+  kind: PhaseKind;
+  startMs: number;
+  endMs: number;
+  /** only on `idle` phases */
+  reason?: IdleReason;
+}
+
+function clip(timeMs: number, round: RoundRecord): number {
+  return Math.min(Math.max(timeMs, round.startMs), round.endMs);
+}
+
+function nonEmpty(phases: Phase[]): Phase[] {
+  return phases.filter((phase) => phase.endMs > phase.startMs);
+}
+
+/** The phases of `node` in `round`, in time order, tiling [startMs, endMs]. */
+export function nodeRoundPhases(round: RoundRecord, node: NodeRoundRecord): Phase[] {
+  const { startMs, endMs } = round;
+  if (node.participated && node.downloadEndMs !== null && node.computeEndMs !== null && node.finishMs !== null) {
+    const downloadEnd = clip(node.downloadEndMs, round);
+    const computeEnd = clip(node.computeEndMs, round);
+    const finish = clip(node.finishMs, round);
+    return nonEmpty([
+      { kind: 'download', startMs, endMs: downloadEnd },
+      { kind: 'compute', startMs: downloadEnd, endMs: computeEnd },
+      { kind: 'upload', startMs: computeEnd, endMs: finish },
+      { kind: 'waiting', startMs: finish, endMs },
+    ]);
+  }
+  const reason: IdleReason = node.dropReason === 'retries' || node.dropReason === 'deadline' ? node.dropReason : 'notDispatched';
+  const phases: Phase[] = [];
+  let reachedMs = startMs;
+  if (reason !== 'notDispatched' && node.downloadEndMs !== null) {
+    reachedMs = clip(node.downloadEndMs, round);
+    phases.push({ kind: 'download', startMs, endMs: reachedMs });
+    if (node.computeEndMs !== null) {
+      const computeEnd = clip(node.computeEndMs, round);
+      phases.push({ kind: 'compute', startMs: reachedMs, endMs: computeEnd });
+      reachedMs = computeEnd;
+    }
+  }
+  phases.push({ kind: 'idle', startMs: reachedMs, endMs, reason });
+  return nonEmpty(phases);
+}
+
+/** Total simulated ms per phase kind of one node over all its rounds (sums to the run's length). */
+export function phaseTotalsMs(rounds: readonly RoundRecord[], nodeIndex: number): Record<PhaseKind, number> {
+  const totals: Record<PhaseKind, number> = { download: 0, compute: 0, upload: 0, waiting: 0, idle: 0 };
+  for (const round of rounds) {
+    const node = round.nodes[nodeIndex];
+    if (node === undefined) continue;
+    for (const phase of nodeRoundPhases(round, node)) totals[phase.kind] += phase.endMs - phase.startMs;
+  }
+  return totals;
+}

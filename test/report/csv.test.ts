@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { csvCell, NODE_COLUMNS, toCsvFiles, toNodesCsv, toRoundsCsv } from '../../src/report/csv.js';
+import { toJsonReport } from '../../src/report/json.js';
+import { generatedResult, tinyResult } from './fixtures.js';
+
+describe('csvCell', () => {
+  it('numbers take JSON’s shortest round-trip form; non-finite and null are empty cells', () => {
+    expect(csvCell(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(csvCell(1e21)).toBe('1e+21');
+    expect(csvCell(-0)).toBe('0');
+    expect(csvCell(Number.NaN)).toBe('');
+    expect(csvCell(Number.POSITIVE_INFINITY)).toBe('');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(true)).toBe('true');
+  });
+
+  it('quotes a cell holding a comma, a quote or a line break, doubling quotes (RFC 4180)', () => {
+    expect(csvCell('plain-id_1.x')).toBe('plain-id_1.x');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('cr\r')).toBe('"cr\r"');
+  });
+});
+
+describe('rounds.csv and nodes.csv of a tiny run', () => {
+  it('rounds.csv: one row per strategy × round, participants counted', () => {
+    expect(toRoundsCsv(tinyResult())).toBe(
+      'strategy,round,startMs,endMs,skipped,loss,accuracy,participants\n'
+      + 's1s4,1,0,6420,false,0.69314,0.5,3\n'
+      + 's1s4,2,6420,8115,false,0.48213,0.88333,3\n'
+      + 'sync-sgd,1,0,6000,false,0.7,0.61,4\n'
+      + 'sync-sgd,2,6000,8000,true,0.7,0.61,0\n',
+    );
+  });
+
+  it('nodes.csv: one row per strategy × round × node with every record field but samplesMs', () => {
+    expect(toNodesCsv(tinyResult())).toBe([
+      'strategy,round,node,efficiency,effectiveMs,observedMs,batch,responseMs,pressure,threads,ioQueue,participated,'
+        + 'finishMs,gradNorm,volatility,weight,plannedBatch,dropReason,downloadEndMs,computeEndMs',
+      's1s4,1,a,1,2000,2000,32,,0,4,8,true,6000,1.5,,0.4,32,,5960,5980',
+      's1s4,1,b,0.5,1000,2000,16,,0,2,4,true,6420,2.5,,0.35,16,,6380,6400',
+      's1s4,1,c,0.75,1500,2000,24,,0,3,6,true,6100,2,,0.25,24,,6060,6080',
+      's1s4,1,d,0,0,2000,0,,0,0,0,false,,,,0,0,notDispatched,,',
+      's1s4,2,a,1,2000,2000,32,12.5,400,5,10,true,8000,1.25,0.1,0.5,32,,7960,7980',
+      's1s4,2,b,0.375,750,2000,11,12.75,140.25,2,3,true,8115,2.25,0.042,0.25,11,,8075,8095',
+      's1s4,2,c,0.625,1250,2000,0,10.25,184.5,3,5,false,,,,0,18,deadline,6500,',
+      's1s4,2,d,0.6875,1375,2000,19,9.75,185.25,3,6,true,8050,3,0.2,0.25,19,,8010,8030',
+      'sync-sgd,1,a,1,2000,2000,32,,0,4,8,true,5000,1.5,,0.25,32,,4960,4980',
+      'sync-sgd,1,b,0.5,1000,2000,32,,0,4,8,true,6000,2.5,,0.25,32,,5960,5980',
+      'sync-sgd,1,c,0.75,1500,2000,32,,0,4,8,true,5500,2,,0.25,32,,5460,5480',
+      'sync-sgd,1,d,0,0,2000,32,,0,4,8,true,5900,3,,0.25,32,,5860,5880',
+      'sync-sgd,2,a,1,2000,2000,0,12.5,400,4,8,false,,,,0,32,retries,6500,',
+      'sync-sgd,2,b,0.5,1000,2000,0,12.75,408,4,8,false,,,,0,32,retries,6500,',
+      'sync-sgd,2,c,0.75,1500,2000,0,11,352,4,8,false,,,,0,32,retries,6500,',
+      'sync-sgd,2,d,0,0,2000,0,14,448,4,8,false,,,,0,32,retries,6500,',
+      '',
+    ].join('\n'));
+  });
+
+  it('a strategy name with a comma and quotes is quoted in every row', () => {
+    const result = tinyResult();
+    result.runs[0]!.strategy = { ...result.runs[0]!.strategy, name: 'mine, "v2"' };
+    expect(toRoundsCsv(result).split('\n')[1]).toBe('"mine, ""v2""",1,0,6420,false,0.69314,0.5,3');
+  });
+
+  it('toCsvFiles names the two files', () => {
+    expect(Object.keys(toCsvFiles(tinyResult()))).toEqual(['rounds.csv', 'nodes.csv']);
+  });
+});
+
+describe('agreement with the JSON report', () => {
+  it('every nodes.csv row is the JSON node record, field for field, in JSON key order', () => {
+    const result = generatedResult(30, 3);
+    const json = JSON.parse(toJsonReport(result, { version: '0', trace: false, timing: false }));
+    const fields = NODE_COLUMNS.slice(3);
+    const expected = json.runs.flatMap((run: any) => run.rounds.flatMap((round: any) => round.nodes.map((node: any) =>
+      [run.strategy.name, round.round, node.id, ...fields.map((field) => node[field])]
+        .map((v) => (v === null ? '' : typeof v === 'number' ? JSON.stringify(v) : String(v))).join(','))));
+    const lines = toNodesCsv(result).trimEnd().split('\n');
+    expect(lines.slice(1)).toEqual(expected);
+    // the JSON has exactly these fields besides id (no samplesMs without --trace)
+    expect(Object.keys(json.runs[0].rounds[0].nodes[0]).filter((k) => k !== 'id').sort()).toEqual([...fields].sort());
+  });
+});

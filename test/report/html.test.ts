@@ -1,0 +1,185 @@
+/**
+ * The HTML report without a browser: chart data agrees with the JSON of the same run, large
+ * runs are cut down as documented, the page is offline, escaped and deterministic.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  breakdownRows, heatCells, progressRows, roundColumns, selectNodes, weightRows, weightSeriesNames,
+} from '../../src/report/html/chart-data.js';
+import { buildCharts } from '../../src/report/html/charts.js';
+import { renderHtmlReport } from '../../src/report/html/page.js';
+import { renderSvg } from '../../src/report/html/render.js';
+import { toJsonReport } from '../../src/report/json.js';
+import type { RunResult } from '../../src/sim/records.js';
+import { generatedResult, tinyResult } from './fixtures.js';
+
+const OPTIONS = { version: '0.1.0', timing: false };
+
+function ids(result: RunResult): string[] {
+  return result.scenario.cluster.nodes.map((node) => node.id);
+}
+
+function jsonOf(result: RunResult): any {
+  return JSON.parse(toJsonReport(result, { version: '0', trace: false, timing: false }));
+}
+
+describe('chart data agrees with the JSON of the same run', () => {
+  it('accuracy and loss: one point per strategy × round at the round’s end time', () => {
+    const result = tinyResult();
+    const expected = jsonOf(result).runs.flatMap((run: any) => run.rounds.map((round: any) => ({
+      strategy: run.strategy.name, round: round.round, timeS: round.endMs / 1000, accuracy: round.accuracy, loss: round.loss,
+    })));
+    expect(progressRows(result.runs)).toEqual(expected);
+  });
+
+  it('heat maps: one cell per node × round holding its efficiency and dispatched batch', () => {
+    const result = tinyResult();
+    jsonOf(result).runs.forEach((run: any, s: number) => {
+      const expected = run.rounds.flatMap((round: any) => round.nodes.map((node: any) => ({
+        node: node.id, round: round.round, efficiency: node.efficiency, batch: node.batch,
+      })));
+      const live = result.runs[s]!;
+      expect(heatCells(live, selectNodes(result.runs, ids(result)), roundColumns(live))).toEqual(expected);
+    });
+  });
+
+  it('weights: every node’s weight per round; ≤ 10 nodes are all drawn, in scenario order for every strategy', () => {
+    const result = tinyResult();
+    const json = jsonOf(result);
+    const series = weightSeriesNames(result.runs, ids(result));
+    expect(series).toEqual(['a', 'b', 'c', 'd']);
+    result.runs.forEach((run, s) => {
+      const rows = weightRows(run, roundColumns(run), series, ids(result));
+      expect(rows).toHaveLength(2 * 4);
+      for (const row of rows) {
+        const node = json.runs[s].rounds[row.round - 1].nodes.find((n: any) => n.id === row.series);
+        expect(row.weight).toBe(node.weight);
+      }
+    });
+  });
+
+  it('weights beyond 10 nodes: 9 heaviest drawn, the rest summed as “others”, columns still sum as in the JSON', () => {
+    const result = generatedResult(40, 2);
+    const json = jsonOf(result);
+    const series = weightSeriesNames(result.runs, ids(result));
+    const rows = weightRows(result.runs[0]!, roundColumns(result.runs[0]!), series, ids(result));
+    // weight ∝ node number among participants (n-40 is idle): the heaviest are n-39 … n-31
+    expect(series).toEqual(['n-39', 'n-38', 'n-37', 'n-36', 'n-35', 'n-34', 'n-33', 'n-32', 'n-31', 'others']);
+    for (const round of json.runs[0].rounds) {
+      const total = round.nodes.reduce((sum: number, n: any) => sum + n.weight, 0);
+      const drawn = rows.filter((row) => row.round === round.round).reduce((sum, row) => sum + row.weight, 0);
+      expect(drawn).toBeCloseTo(total, 12);
+      const others = round.nodes.filter((n: any) => !series.includes(n.id)).reduce((sum: number, n: any) => sum + n.weight, 0);
+      expect(rows.find((row) => row.round === round.round && row.series === 'others')!.weight).toBeCloseTo(others, 12);
+    }
+  });
+
+  it('time breakdown: each node’s phases add up to the run’s simulated time (hand-checked for node a)', () => {
+    const result = tinyResult();
+    const rows = breakdownRows(result.runs[0]!, selectNodes(result.runs, ids(result)));
+    expect(rows.filter((row) => row.node === 'a').map((row) => [row.phase, row.seconds])).toEqual([
+      ['download', 7.5], ['compute', 0.04], ['upload', 0.04], ['waiting', 0.535], ['idle', 0],
+    ]);
+    const simulatedS = jsonOf(result).runs[0].summary.simulatedMs / 1000;
+    for (const id of ['a', 'b', 'c', 'd']) {
+      const total = rows.filter((row) => row.node === id).reduce((sum, row) => sum + row.seconds, 0);
+      expect(total).toBeCloseTo(simulatedS, 12);
+    }
+  });
+
+  it('every chart spec carries exactly the rows the builders derive (no other data source)', () => {
+    const result = tinyResult();
+    const charts = buildCharts(result);
+    const accuracy = charts.find((chart) => chart.id === 'chart-accuracy')!;
+    expect((accuracy.spec as any).data.values).toEqual(progressRows(result.runs));
+    for (const chart of charts) {
+      expect(Object.keys((chart.spec as any).data)).toEqual(['values']);
+    }
+    // strategies are compared on one batch colour scale: 0 … the largest dispatched batch
+    const domains = charts.filter((c) => c.kind === 'batch').map((c) => (c.spec as any).encoding.color.scale.domain);
+    expect(domains).toEqual([[0, 32], [0, 32]]);
+  });
+});
+
+describe('large runs', () => {
+  it('above 64 nodes the per-node charts keep the 64 lowest mean efficiencies, in scenario order', () => {
+    const result = generatedResult(100, 2);
+    const selection = selectNodes(result.runs, ids(result));
+    const efficiency = jsonOf(result).runs[0].rounds[0].nodes.map((n: any, i: number) => [n.efficiency, i]);
+    const expected = [...efficiency].sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, 64).map((p) => p[1]).sort((a, b) => a - b);
+    expect(selection).toEqual({ indices: expected, ids: expected.map((i: number) => `n-${i + 1}`), total: 100, limited: true });
+    const chart = buildCharts(result).find((c) => c.id === 'chart-efficiency-1')!;
+    expect(chart.notes).toEqual(['Showing the 64 nodes with the lowest mean efficiency (over all strategies) of 100, in scenario order.']);
+  });
+
+  it('above 150 rounds consecutive rounds are averaged into columns', () => {
+    const result = generatedResult(3, 301);
+    const columns = roundColumns(result.runs[0]!);
+    expect(columns).toHaveLength(101);
+    expect(columns[0]).toEqual({ first: 1, last: 3, positions: [0, 1, 2] });
+    expect(columns.at(-1)).toEqual({ first: 301, last: 301, positions: [300] });
+  });
+});
+
+describe('the page', () => {
+  it('has no http(s) reference except the SVG namespace declarations', async () => {
+    const html = await renderHtmlReport(tinyResult(), OPTIONS);
+    const outside = html
+      .replaceAll('xmlns="http://www.w3.org/2000/svg"', '')
+      .replaceAll('xmlns:xlink="http://www.w3.org/1999/xlink"', '');
+    expect(outside).not.toMatch(/https?:/i);
+    expect(html).not.toMatch(/<script|<link|<iframe|src=/i);
+    expect(html.match(/<svg /g)).toHaveLength(buildCharts(tinyResult()).length);
+  });
+
+  it('element ids are unique across the page (each chart’s SVG ids carry its chart id)', async () => {
+    const html = await renderHtmlReport(tinyResult(), OPTIONS);
+    const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('chart-efficiency-1-1');
+  });
+
+  it('is deterministic: the same run gives the same bytes', async () => {
+    expect(await renderHtmlReport(tinyResult(), OPTIONS)).toBe(await renderHtmlReport(tinyResult(), OPTIONS));
+  });
+
+  it('shows the summary with the terminal’s formatting; wall time only with timing', async () => {
+    const result = tinyResult();
+    result.runs[0]!.summary.wallMs = 1234;
+    const html = await renderHtmlReport(result, OPTIONS);
+    expect(html).toContain('<td>s1s4</td><td class="num">0.8833</td><td class="num">0.8833</td>'
+      + '<td class="num">8.115 s</td><td class="num">8.115 s</td><td class="num">134</td></tr>');
+    expect(html).toContain('<td>sync-sgd</td><td class="num">0.6100</td><td class="num">0.6100</td>'
+      + '<td class="num">8.000 s</td><td class="num">–</td><td class="num">128</td></tr>');
+    expect(html).not.toContain('wall time');
+    expect(await renderHtmlReport(result, { ...OPTIONS, timing: true })).toContain('<td class="num">1.234 s</td>');
+  });
+
+  it('escapes names from the scenario in text and in charts', async () => {
+    const result = tinyResult();
+    result.scenario = { ...result.scenario, name: 'a<b>&"c"', description: '<script>x</script>' };
+    result.runs[0]!.strategy = { ...result.runs[0]!.strategy, name: '<i>mine</i>' };
+    const html = await renderHtmlReport(result, OPTIONS);
+    expect(html).toContain('<h1>a&lt;b&gt;&amp;&quot;c&quot;</h1>');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<i>mine</i>');
+    expect(html).toContain('&lt;i&gt;mine&lt;/i&gt;');
+  });
+
+  it('a run cut short (diverged in round 1: no rounds) still renders, and says why', async () => {
+    const result = tinyResult();
+    result.runs = [{ ...result.runs[0]!, rounds: [] }];
+    result.diverged = { strategy: 's1s4', round: 1, node: 'b', kind: 'training', message: 'loss is NaN' };
+    const html = await renderHtmlReport(result, OPTIONS);
+    expect(html).toContain('<p class="alert">The run diverged: s1s4, round 1: loss is NaN.');
+    expect(html.match(/<figure class="chart"/g)).toHaveLength(6);
+  });
+
+  it('renders a spec to one SVG element with its data marks', async () => {
+    const chart = buildCharts(tinyResult()).find((c) => c.id === 'chart-efficiency-1')!;
+    const svg = await renderSvg(chart.spec, 'x');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    const marks = svg.split('class="mark-rect role-mark')[1]!.split('</g>')[0]!;
+    expect(marks.match(/<path /g)).toHaveLength(8);
+  });
+});

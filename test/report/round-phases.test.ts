@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { nodeRoundPhases, phaseTotalsMs } from '../../src/report/round-phases.js';
+import { generatedResult, tinyResult } from './fixtures.js';
+
+const s1s4 = () => tinyResult().runs[0]!;
+
+describe('nodeRoundPhases', () => {
+  it('a participant downloads, computes, uploads, then waits at the barrier until the round ends', () => {
+    // round 1: 0 → 6420; node a: download end 5960, compute end 5980, upload arrives 6000
+    const round = s1s4().rounds[0]!;
+    expect(nodeRoundPhases(round, round.nodes[0]!)).toEqual([
+      { kind: 'download', startMs: 0, endMs: 5960 },
+      { kind: 'compute', startMs: 5960, endMs: 5980 },
+      { kind: 'upload', startMs: 5980, endMs: 6000 },
+      { kind: 'waiting', startMs: 6000, endMs: 6420 },
+    ]);
+  });
+
+  it('the slowest participant does not wait (an empty phase is left out)', () => {
+    const round = s1s4().rounds[0]!;
+    expect(nodeRoundPhases(round, round.nodes[1]!).map((phase) => phase.kind)).toEqual(['download', 'compute', 'upload']);
+  });
+
+  it('a node not dispatched is idle for the whole round', () => {
+    const round = s1s4().rounds[0]!;
+    expect(nodeRoundPhases(round, round.nodes[3]!)).toEqual([{ kind: 'idle', startMs: 0, endMs: 6420, reason: 'notDispatched' }]);
+  });
+
+  it('a dropped node keeps the phases it reached and is idle from there, with the drop reason', () => {
+    // round 2: 6420 → 8115; node c dropped at the deadline after its download ended at 6500
+    const round = s1s4().rounds[1]!;
+    expect(nodeRoundPhases(round, round.nodes[2]!)).toEqual([
+      { kind: 'download', startMs: 6420, endMs: 6500 },
+      { kind: 'idle', startMs: 6500, endMs: 8115, reason: 'deadline' },
+    ]);
+  });
+
+  it('phases are clipped to the round: compute past the round end stops at endMs', () => {
+    const round = { ...s1s4().rounds[1]!, startMs: 6420, endMs: 7000 };
+    const node = { ...round.nodes[2]!, computeEndMs: 9000 };
+    expect(nodeRoundPhases(round, node)).toEqual([
+      { kind: 'download', startMs: 6420, endMs: 6500 },
+      { kind: 'compute', startMs: 6500, endMs: 7000 },
+    ]);
+  });
+});
+
+describe('phaseTotalsMs', () => {
+  it('sums a node’s phases over the run: hand-computed for node a of s1s4', () => {
+    // round 1: 5960 / 20 / 20 / 420; round 2 (6420 → 8115, finish 8000): 1540 / 20 / 20 / 115
+    expect(phaseTotalsMs(s1s4().rounds, 0)).toEqual({ download: 7500, compute: 40, upload: 40, waiting: 535, idle: 0 });
+  });
+
+  it('every node’s phases add up to the run’s simulated time', () => {
+    for (const run of [...tinyResult().runs, ...generatedResult(50, 3).runs]) {
+      run.rounds[0]!.nodes.forEach((_, i) => {
+        const totals = phaseTotalsMs(run.rounds, i);
+        const sum = Object.values(totals).reduce((a, b) => a + b, 0);
+        expect(sum).toBeCloseTo(run.summary.simulatedMs - run.rounds[0]!.startMs, 9);
+      });
+    }
+  });
+});

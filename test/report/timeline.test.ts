@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { toJsonReport } from '../../src/report/json.js';
+import { toMicros, toTimeline, toTimelineJson, type TraceEvent } from '../../src/report/timeline.js';
+import type { RunResult } from '../../src/sim/records.js';
+import { generatedResult, tinyResult } from './fixtures.js';
+
+const OPTIONS = { version: '0.1.0' };
+
+type Complete = Extract<TraceEvent, { ph: 'X' }>;
+type Instant = Extract<TraceEvent, { ph: 'i' }>;
+
+function completes(result: RunResult): Complete[] {
+  return toTimeline(result, OPTIONS).traceEvents.filter((e): e is Complete => e.ph === 'X');
+}
+
+function track(events: Complete[], pid: number, tid: number): Complete[] {
+  return events.filter((e) => e.pid === pid && e.tid === tid);
+}
+
+describe('timeline structure (Trace Event Format, JSON object form)', () => {
+  const results = [tinyResult(), generatedResult(40, 3)];
+
+  it('is an object with traceEvents and displayTimeUnit ms; the file parses to the same data', () => {
+    const result = tinyResult();
+    const trace = toTimeline(result, OPTIONS);
+    expect(trace.displayTimeUnit).toBe('ms');
+    expect(JSON.parse(toTimelineJson(result, OPTIONS))).toEqual(trace);
+  });
+
+  it('every event has its phase’s required fields; durations are whole µs ≥ 1', () => {
+    for (const result of results) {
+      for (const event of toTimeline(result, OPTIONS).traceEvents) {
+        expect(typeof event.name).toBe('string');
+        expect(Number.isInteger(event.pid) && event.pid >= 1).toBe(true);
+        expect(Number.isInteger(event.tid) && event.tid >= 0).toBe(true);
+        if (event.ph === 'M') expect(event.args).toBeTypeOf('object');
+        else if (event.ph === 'X') {
+          expect(['download', 'compute', 'upload', 'idle']).toContain(event.name);
+          expect(event.cat).toBe(event.name);
+          expect(Number.isInteger(event.ts) && event.ts >= 0).toBe(true);
+          expect(Number.isInteger(event.dur) && event.dur >= 1).toBe(true);
+        } else {
+          expect(event.ph).toBe('i');
+          expect(event.s).toBe('p');
+          expect(Number.isInteger(event.ts)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('names one process per strategy and one thread per node', () => {
+    const result = tinyResult();
+    const meta = toTimeline(result, OPTIONS).traceEvents.filter((e) => e.ph === 'M');
+    const names = meta.filter((e) => e.name === 'process_name' || e.name === 'thread_name')
+      .map((e) => [e.name, e.pid, e.tid, (e.args as { name: string }).name]);
+    expect(names).toEqual([
+      ['process_name', 1, 0, 's1s4'],
+      ['thread_name', 1, 1, 'a'], ['thread_name', 1, 2, 'b'], ['thread_name', 1, 3, 'c'], ['thread_name', 1, 4, 'd'],
+      ['process_name', 2, 0, 'sync-sgd'],
+      ['thread_name', 2, 1, 'a'], ['thread_name', 2, 2, 'b'], ['thread_name', 2, 3, 'c'], ['thread_name', 2, 4, 'd'],
+    ]);
+  });
+
+  it('each track’s events are sorted, never overlap, and tile the run from 0 to its end', () => {
+    for (const result of results) {
+      const events = completes(result);
+      result.runs.forEach((run, s) => {
+        run.rounds[0]!.nodes.forEach((_, n) => {
+          const own = track(events, s + 1, n + 1);
+          for (let k = 1; k < own.length; k++) expect(own[k]!.ts).toBe(own[k - 1]!.ts + own[k - 1]!.dur);
+          expect(own[0]!.ts).toBe(0);
+          expect(own.at(-1)!.ts + own.at(-1)!.dur).toBe(toMicros(run.summary.simulatedMs));
+        });
+      });
+    }
+  });
+
+  it('marks the start of every round on its strategy’s process', () => {
+    const result = tinyResult();
+    const markers = toTimeline(result, OPTIONS).traceEvents.filter((e): e is Instant => e.ph === 'i');
+    expect(markers.map((m) => [m.pid, m.name, m.ts, m.args.skipped])).toEqual([
+      [1, 'round 1', 0, false], [1, 'round 2', 6_420_000, false],
+      [2, 'round 1', 0, false], [2, 'round 2', 6_000_000, true],
+    ]);
+  });
+
+  it('a run cut short before its first round keeps its named tracks and has no events', () => {
+    const result = tinyResult();
+    result.runs = [{ ...result.runs[0]!, rounds: [] }];
+    const events = toTimeline(result, OPTIONS).traceEvents;
+    expect(events.filter((e) => e.ph !== 'M')).toEqual([]);
+    expect(events.filter((e) => e.name === 'thread_name')).toHaveLength(4);
+  });
+
+  it('is deterministic', () => {
+    expect(toTimelineJson(tinyResult(), OPTIONS)).toBe(toTimelineJson(tinyResult(), OPTIONS));
+  });
+});
+
+describe('timeline agrees with the JSON of the same run', () => {
+  it('hand-checked: node a of s1s4 in round 1, node d idle, node c dropped at the deadline', () => {
+    const events = completes(tinyResult());
+    expect(track(events, 1, 1).slice(0, 4).map((e) => [e.name, e.ts, e.dur, e.args.reason])).toEqual([
+      ['download', 0, 5_960_000, undefined],
+      ['compute', 5_960_000, 20_000, undefined],
+      ['upload', 5_980_000, 20_000, undefined],
+      ['idle', 6_000_000, 420_000, 'barrier'],
+    ]);
+    expect(track(events, 1, 4)[0]).toMatchObject({ name: 'idle', ts: 0, dur: 6_420_000, args: { round: 1, reason: 'notDispatched' } });
+    expect(track(events, 1, 3).slice(-2).map((e) => [e.name, e.ts, e.dur, e.args.reason])).toEqual([
+      ['download', 6_420_000, 80_000, undefined],
+      ['idle', 6_500_000, 1_615_000, 'deadline'],
+    ]);
+  });
+
+  it('every participant’s download / compute / upload / wait is the JSON’s timestamps in µs', () => {
+    const result = generatedResult(40, 3);
+    const json = JSON.parse(toJsonReport(result, { version: '0', trace: false, timing: false }));
+    const events = completes(result);
+    json.runs.forEach((run: any, s: number) => {
+      run.rounds.forEach((round: any) => {
+        round.nodes.forEach((node: any, n: number) => {
+          if (!node.participated) return;
+          const own = track(events, s + 1, n + 1).filter((e) => e.args.round === round.round);
+          const edges = [round.startMs, node.downloadEndMs, node.computeEndMs, node.finishMs, round.endMs]
+            .map((ms) => toMicros(Math.min(Math.max(ms, round.startMs), round.endMs)));
+          const expected = ['download', 'compute', 'upload', 'idle']
+            .map((name, k) => ({ name, ts: edges[k]!, dur: edges[k + 1]! - edges[k]! }))
+            .filter((e) => e.dur > 0);
+          expect(own.map((e) => ({ name: e.name, ts: e.ts, dur: e.dur }))).toEqual(expected);
+          expect(own[0]!.args).toMatchObject({ batch: node.batch, threads: node.threads, ioQueue: node.ioQueue });
+        });
+      });
+    });
+  });
+});
