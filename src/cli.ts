@@ -7,6 +7,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerSimulate } from './cli/simulate.js';
 import { registerValidate } from './cli/validate.js';
+import { registerCheck } from './cli/check.js';
+import { registerSweep } from './cli/sweep.js';
+import { registerMerge } from './cli/merge.js';
+import { registerExplain } from './cli/explain.js';
+import { registerInit } from './cli/init.js';
+import { registerSchema } from './cli/schema.js';
+import { registerScenarios } from './cli/scenarios.js';
 import { isKnownError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -19,6 +26,13 @@ function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerSimulate(program);
   registerValidate(program);
+  registerCheck(program);
+  registerSweep(program);
+  registerMerge(program);
+  registerExplain(program);
+  registerInit(program);
+  registerSchema(program);
+  registerScenarios(program);
   return program;
 }
 

@@ -6,6 +6,7 @@
  */
 import { Chalk } from 'chalk';
 import type { RunResult } from '../sim/records.js';
+import { renderAccuracyChart } from './ascii-chart.js';
 import { formatAccuracy, formatCount, formatDuration } from './format.js';
 import { SUMMARY_COLUMNS, summaryHeader, targetNote } from './messages.js';
 import { makeTable, tableText } from './table-style.js';
@@ -16,6 +17,8 @@ export interface SummaryOptions {
   quiet?: boolean;
   /** add a wall-time column (when a run measured it) */
   timing?: boolean;
+  /** append the accuracy-vs-simulated-time chart (ascii-chart.ts) */
+  chart?: boolean;
 }
 
 function bestFinalAccuracy(result: RunResult): number {
@@ -51,5 +54,5 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
     paint.bold(summaryHeader(name, seed)),
     tableText(table),
     `  ${targetNote(targetAccuracy === null ? null : String(targetAccuracy))}\n`,
-  ].join('\n');
+  ].join('\n') + (options.chart === true ? `\n${renderAccuracyChart(result, { color: options.color })}` : '');
 }

@@ -3,7 +3,7 @@
  * read `expected an integer from 1 to 100000` rather than zod's defaults (SPEC §1.5).
  */
 import { z } from 'zod';
-import { bandwidthBps, durationMs } from './units.js';
+import { UNIT_FIELDS, bandwidthBps, durationMs } from './units.js';
 
 export const DURATION_WORDS = 'a duration (ms, or a string like 250ms, 2s, 1.5m)';
 export const BANDWIDTH_WORDS = 'a bandwidth (bits/s, or a string like 1Gbps, 100Mbps)';
@@ -53,11 +53,15 @@ export const probability = () => numberIn({ min: 0, max: 1 });
  * conversion and the bounds are units.ts's.
  */
 export function duration(options: { positive?: boolean } = {}) {
-  return z.union([z.number(), z.string()], { error: DURATION_WORDS }).pipe(durationMs(options));
+  return z.union([z.number(), z.string()], { error: DURATION_WORDS })
+    .pipe(durationMs(options))
+    .register(UNIT_FIELDS, { unit: 'duration', positive: options.positive === true });
 }
 
 export function bandwidth() {
-  return z.union([z.number(), z.string()], { error: BANDWIDTH_WORDS }).pipe(bandwidthBps());
+  return z.union([z.number(), z.string()], { error: BANDWIDTH_WORDS })
+    .pipe(bandwidthBps())
+    .register(UNIT_FIELDS, { unit: 'bandwidth', positive: true });
 }
 
 /**

@@ -11,6 +11,8 @@ import { S4ConfigSchema } from '../pipeline/s4-aggregation.js';
 import { AGGREGATION_STAGES, BATCH_STAGES, RESOURCE_STAGES, STRATEGY_PRESETS } from '../pipeline/strategies.js';
 import { bandwidth, duration, exactlyOneOf, nonEmptyString, notAMap, numberIn, probability } from './fields.js';
 import { LatencySchema } from './latency-schema.js';
+import { applyUnitJsonSchema } from './unit-json-schema.js';
+import { UNIT_FIELDS } from './units.js';
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_ROUNDS = 20;
@@ -169,7 +171,22 @@ export const SECTION_SCHEMAS = scenarioShape(ClusterShellSchema);
 /** The whole input schema in one piece: for `dtrain schema` (JSON Schema), not for parsing. */
 export const ScenarioInputSchema = z.strictObject(scenarioShape(clusterSchema(NodeDefaultsSchema, NodeSchema)));
 
-/** JSON Schema (draft 2020-12) of the scenario file, as written by users (input side). */
+/**
+ * JSON Schema (draft-07, which YAML editors' language servers support) of the scenario file,
+ * as written by users (input side); unit fields get a number-or-pattern schema.
+ */
 export function scenarioJsonSchema(): object {
-  return z.toJSONSchema(ScenarioInputSchema, { io: 'input', unrepresentable: 'any', cycles: 'ref', reused: 'inline' });
+  const schema = z.toJSONSchema(ScenarioInputSchema, {
+    target: 'draft-7',
+    io: 'input',
+    unrepresentable: 'any',
+    cycles: 'ref',
+    reused: 'inline',
+    override: (ctx) => {
+      const unit = UNIT_FIELDS.get(ctx.zodSchema as unknown as z.ZodType);
+      if (unit !== undefined) applyUnitJsonSchema(ctx.jsonSchema as Record<string, unknown>, unit);
+    },
+  });
+  const { $schema, ...rest } = schema;
+  return { $schema, title: 'dtrain scenario', description: 'A dtrain scenario file (README: "Scenario file reference").', ...rest };
 }

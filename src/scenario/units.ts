@@ -40,12 +40,19 @@ import { z } from 'zod';
 
 type Parser = (text: string) => number | undefined;
 
+/** Which quantity a unit-bearing schema takes, so scenarioJsonSchema() can describe it. */
+export interface UnitMeta {
+  unit: 'duration' | 'size' | 'bandwidth';
+  positive: boolean;
+}
+export const UNIT_FIELDS = z.registry<UnitMeta>();
+
 /**
  * A zod schema for a unit-bearing quantity: a number (in the base unit) or a string with a
  * unit. `what` is the "expected …" wording in error messages.
  */
-function quantity(parse: Parser, what: string, options: { min?: number; exclusiveMin?: boolean } = {}) {
-  return z.union([z.number(), z.string()], { error: () => what }).transform((raw, ctx) => {
+function quantity(parse: Parser, what: string, unit: UnitMeta['unit'], options: { min?: number; exclusiveMin?: boolean } = {}) {
+  const schema = z.union([z.number(), z.string()], { error: () => what }).transform((raw, ctx) => {
     const value = typeof raw === 'number' ? raw : parse(raw);
     if (value === undefined || !Number.isFinite(value)) {
       ctx.addIssue({ code: 'custom', message: what, input: raw });
@@ -59,23 +66,24 @@ function quantity(parse: Parser, what: string, options: { min?: number; exclusiv
     }
     return value;
   });
+  return schema.register(UNIT_FIELDS, { unit, positive: options.exclusiveMin === true });
 }
 
 const DURATION_WORDS = 'a duration (ms, or a string like 250ms, 2s, 1.5m)';
 
 /** Duration in ms, ≥ 0 (or > 0 with `positive`). */
 export function durationMs(options: { positive?: boolean } = {}) {
-  return quantity(parseDuration, DURATION_WORDS, { min: 0, exclusiveMin: options.positive === true });
+  return quantity(parseDuration, DURATION_WORDS, 'duration', { min: 0, exclusiveMin: options.positive === true });
 }
 
 /** Size in bytes, ≥ 0. */
 export function sizeBytes() {
-  return quantity(parseSize, 'a size (bytes, or a string like 10MB, 512KiB)', { min: 0 });
+  return quantity(parseSize, 'a size (bytes, or a string like 10MB, 512KiB)', 'size', { min: 0 });
 }
 
 /** Bandwidth in bits per second, > 0. */
 export function bandwidthBps() {
-  return quantity(parseBandwidth, 'a bandwidth (bits/s, or a string like 1Gbps, 100Mbps)', {
+  return quantity(parseBandwidth, 'a bandwidth (bits/s, or a string like 1Gbps, 100Mbps)', 'bandwidth', {
     min: 0,
     exclusiveMin: true,
   });

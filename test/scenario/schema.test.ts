@@ -16,6 +16,12 @@ describe('scenarioJsonSchema', () => {
     expect(Object.keys(schema.properties)).toEqual([
       'name', 'description', 'seed', 'rounds', 'targetAccuracy', 'strategy', 'compare', 'data', 'model', 'pipeline', 'cluster',
     ]);
-    expect(schema.properties.cluster!.properties!.retryMs).toEqual({ type: ['number', 'string'] });
+    expect(schema.properties.cluster!.properties!.retryMs).toEqual({
+      description: 'a duration (ms, or a string like 250ms, 2s, 1.5m)',
+      anyOf: [
+        { type: 'number', minimum: 0 },
+        { type: 'string', pattern: String.raw`^\s*\+?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*([mM][sS]|[sS]|[mM]|[mM][iI][nN]|[hH])?\s*$` },
+      ],
+    });
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * `dtrain schema [--out FILE]`: the JSON Schema of the scenario format, generated from the
+ * zod schema (scenarioJsonSchema). The repository keeps a copy in schema/scenario.schema.json
+ * (`npm run schema` regenerates it; a test checks it is current) that the bundled scenarios
+ * name on their first line for YAML editors.
+ */
+import type { Command } from 'commander';
+import { writeFileAtomic } from '../output-file.js';
+import { scenarioJsonSchema } from '../scenario/load.js';
+import { checkOutputPath } from './options.js';
+
+/** The schema as written to stdout and to schema/scenario.schema.json: 2-space JSON and a newline. */
+export function scenarioSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
+
+function schema(flags: { out?: string }): void {
+  if (flags.out === undefined) {
+    process.stdout.write(scenarioSchemaText());
+    return;
+  }
+  writeFileAtomic(checkOutputPath(flags.out, '--out'), scenarioSchemaText());
+}
+
+export function registerSchema(program: Command): void {
+  program
+    .command('schema')
+    .description('print the JSON Schema of the scenario file format (for editors and validators)')
+    .option('-o, --out <file>', 'write it to a file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dtrain schema > scenario.schema.json
+  $ dtrain schema --out schema/scenario.schema.json
+
+Editors with the YAML language server pick it up from a scenario's first line:
+  # yaml-language-server: $schema=./scenario.schema.json`,
+    )
+    .action(schema);
+}

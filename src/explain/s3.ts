@@ -1,0 +1,89 @@
+/**
+ * S3 in words (SPEC §2 S3): where each node's response time comes from, its pressure
+ * (batch × response), P_ref (the median over the dispatched nodes) and the rounded, clamped
+ * threads and I/O queue. Response time, pressure, threads and queue are the record's; P_ref
+ * and the ratios are recomputed from the records with S3's own functions.
+ */
+import { applyRounding } from '../pipeline/s2-batch-size.js';
+import { fixedResources, referencePressure } from '../pipeline/s3-resources.js';
+import { DECIMALS, listOf, ms, num } from './format.js';
+import { lastParticipation } from './history.js';
+import { NODE_INDENT, continuation, type RoundView } from './types.js';
+
+function pressureText(value: number): string {
+  return num(value, DECIMALS.pressure);
+}
+
+/** P_ref over the dispatched nodes (batch > 0); null when none was dispatched. */
+export function roundReferencePressure(view: RoundView): number | null {
+  const pressures = view.record.nodes.filter((n) => n.plannedBatch > 0).map((n) => n.pressure);
+  return pressures.length === 0 ? null : referencePressure(pressures);
+}
+
+function responseSource(view: RoundView, nodeIndex: number): string {
+  const { scenario, run, round } = view.input;
+  const previous = lastParticipation(run, nodeIndex, round);
+  if (previous !== undefined) return `its mean step time in round ${previous.round}, the last it took part in`;
+  const base = fixedResources(scenario.cluster.nodes[nodeIndex]!.cores, scenario.pipeline.s3);
+  return `no earlier round: its step time at this batch with the base ${base.threads} threads and ${base.ioQueue} queue`;
+}
+
+function allocationLines(view: RoundView, nodeIndex: number, pRef: number): string[] {
+  const { scenario, run } = view.input;
+  const { s3 } = scenario.pipeline;
+  const node = view.record.nodes[nodeIndex]!;
+  const cores = scenario.cluster.nodes[nodeIndex]!.cores;
+  const pad = continuation(node.id);
+  const threadClamp = `clamp [${s3.minThreads}, min(${s3.maxThreads}, ${cores} cores)] → ${node.threads}`;
+  const queueClamp = `clamp [${s3.minQueue}, ${s3.maxQueue}] → ${node.ioQueue}`;
+  if (run.strategy.resources === 'fixed' || !(pRef > 0)) {
+    return [
+      `${pad}threads = ${s3.baseThreads} → ${threadClamp}`,
+      `${pad}I/O queue = ${s3.baseQueue} → ${queueClamp}`,
+    ];
+  }
+  const p = pressureText(node.pressure);
+  const r = pressureText(pRef);
+  const threads = (s3.baseThreads * node.pressure) / pRef;
+  const queue = (s3.baseQueue * node.pressure) / pRef;
+  return [
+    `${pad}threads = round(${s3.baseThreads} × ${p} / ${r}) = round(${num(threads, DECIMALS.ratio)}) = ${applyRounding(threads, 'round')} → ${threadClamp}`,
+    `${pad}I/O queue = round(${s3.baseQueue} × ${p} / ${r}) = round(${num(queue, DECIMALS.ratio)}) = ${applyRounding(queue, 'round')} → ${queueClamp}`,
+  ];
+}
+
+function nodeLines(view: RoundView, nodeIndex: number, pRef: number | null): string[] {
+  const node = view.record.nodes[nodeIndex]!;
+  if (node.plannedBatch === 0 || pRef === null) {
+    return [`${NODE_INDENT}node ${node.id}: not dispatched → no pressure, threads or queue this round`];
+  }
+  const unused = view.input.run.strategy.resources === 'fixed' ? ' (shown, not used: resources are fixed)' : '';
+  return [
+    `${NODE_INDENT}node ${node.id}: response ${ms(node.responseMs ?? Number.NaN)} (${responseSource(view, nodeIndex)})`
+      + ` → pressure = ${node.plannedBatch} × ${ms(node.responseMs ?? Number.NaN)} = ${pressureText(node.pressure)}${unused}`,
+    ...allocationLines(view, nodeIndex, pRef),
+  ];
+}
+
+export function resourcesSection(view: RoundView): string[] {
+  const { scenario, run } = view.input;
+  const { s3 } = scenario.pipeline;
+  const pRef = roundReferencePressure(view);
+  const dispatched = view.record.nodes.filter((n) => n.plannedBatch > 0);
+  const sorted = dispatched.map((n) => n.pressure).sort((a, b) => a - b).map(pressureText);
+  const header = [
+    `S3 compute pressure → threads and I/O queue (resources stage: ${run.strategy.resources})`,
+    `${NODE_INDENT}pressure = batch × response time (ms); P_ref = median pressure of the dispatched nodes`,
+  ];
+  if (pRef === null) return [...header, `${NODE_INDENT}no node was dispatched: nothing to allocate`];
+  const rule = run.strategy.resources === 'fixed'
+    ? `${NODE_INDENT}resources are fixed: every dispatched node gets the base ${s3.baseThreads} threads and ${s3.baseQueue} queue (pressure / P_ref taken as 1)`
+    : `${NODE_INDENT}threads = round(${s3.baseThreads} × pressure / P_ref), I/O queue = round(${s3.baseQueue} × pressure / P_ref), each clamped; round = half up`;
+  const zero = run.strategy.resources === 'pressure' && !(pRef > 0) ? ' → P_ref is 0: every node gets the base allocation' : '';
+  return [
+    ...header,
+    `${NODE_INDENT}P_ref = median(${listOf(sorted)}) = ${pressureText(pRef)} over ${dispatched.length} dispatched node${dispatched.length === 1 ? '' : 's'}${zero}`,
+    rule,
+    ...view.shown.flatMap((i) => nodeLines(view, i, pRef)),
+  ];
+}

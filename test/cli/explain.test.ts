@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { dtrain } from './run-dtrain.js';
+
+const TINY = 'test/explain/fixtures/tiny.yaml';
+
+describe('dtrain explain', () => {
+  it('--round prints every stage of that round for one node; exit 0', () => {
+    const run = dtrain(['explain', TINY, '--round', '2', '--node', 'b', '--strategy', 'fedavg', '--backend', 'cpu']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 3)).toEqual([
+      `dtrain explain · scenario explain-tiny (${TINY}) · seed 3`,
+      'strategy fedavg: batch fixed · resources fixed · aggregation samples',
+      expect.stringMatching(/^round 2 of 8 · T = \S+ ms → \S+ ms · 4 of 4 nodes took part · showing node b$/),
+    ]);
+    for (const heading of ['S1 communication efficiency', 'S3 compute pressure', 'Timeline from T', 'S4 gradient volatility', 'Evaluation']) {
+      expect(run.stdout).toContain(heading);
+    }
+    expect(run.stdout).toMatch(/^ {2}node b: w = 24 \/ 120 = 0\.2$/m);
+  });
+
+  it('without --round it lists the notable rounds and suggests one', () => {
+    const run = dtrain(['explain', TINY, '--backend', 'cpu']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('8 rounds run; the rounds where something notable happened:');
+    expect(run.stdout).toMatch(/rounds 7–8: node c was not dispatched: e = 0/);
+    expect(run.stdout).toMatch(/\nExplain a round step by step: dtrain explain test\/explain\/fixtures\/tiny\.yaml --round \d+ \(any of 1–8; add --node ID for one node\)\n$/);
+  });
+
+  it('an unknown node, an unknown strategy or a round out of range is exit 2 with the valid values', () => {
+    const node = dtrain(['explain', TINY, '--round', '1', '--node', 'slwo']);
+    expect(node.status).toBe(2);
+    expect(node.stdout).toBe('');
+    expect(node.stderr).toBe("error: unknown node 'slwo': expected one of a, b, c, slow\nhint: did you mean slow?\n");
+    const strategy = dtrain(['explain', TINY, '--strategy', 'sgd']);
+    expect(strategy.status).toBe(2);
+    expect(strategy.stderr).toBe("error: unknown strategy 'sgd': expected one of s1s4, fedavg, sync-sgd\n");
+    const round = dtrain(['explain', TINY, '--round', '9']);
+    expect(round.status).toBe(2);
+    expect(round.stderr).toBe('error: --round 9 is out of range: scenario explain-tiny has 8 rounds (1–8)\n');
+  });
+});

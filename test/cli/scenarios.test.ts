@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { renderScenarioList } from '../../src/cli/scenarios.js';
+import { dtrain } from './run-dtrain.js';
+
+describe('dtrain scenarios', () => {
+  it('lists every bundled scenario with its description and how to run one', () => {
+    const run = dtrain(['scenarios']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe([
+      'bundled scenarios',
+      '  flaky-network  scenarios/flaky-network.yaml  Bursty and spiky links; S1/S2 shrink the batches of the nodes whose links misbehave.',
+      '  large-cluster  scenarios/large-cluster.yaml  256 nodes in five groups with mixed links and compute.',
+      '  noisy-labels   scenarios/noisy-labels.yaml   Two of six nodes have 60% label noise; S4 down-weights their volatile gradients.',
+      '  quickstart     scenarios/quickstart.yaml     Four nodes; one link turns bursty after 2 s.',
+      '  straggler      scenarios/straggler.yaml      One slow compute node; S3 gives it more threads to shorten the barrier.',
+      '  trace-replay   scenarios/trace-replay.yaml   One node replays a real ping trace with bursty loss.',
+      '',
+      'run one: dtrain simulate scenarios/flaky-network.yaml · explain it: dtrain explain scenarios/flaky-network.yaml',
+      '',
+    ].join('\n'));
+  });
+
+  it('a scenario without a description gets an empty column', () => {
+    expect(renderScenarioList([{ name: 'x', path: 'x.yaml', description: '' }, { name: 'long-name', path: 'y.yaml', description: 'Y.' }]))
+      .toBe('bundled scenarios\n  x          x.yaml\n  long-name  y.yaml  Y.\n\nrun one: dtrain simulate x.yaml · explain it: dtrain explain x.yaml\n');
+  });
+});

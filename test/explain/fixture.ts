@@ -1,0 +1,72 @@
+/**
+ * A two-node, two-round s1s4 run built without training: S1–S3 from the pipeline's own
+ * functions, timelines from the time model (latency 5 ms, transfer 0.5 ms), and hand-set
+ * gradient norms with the S4 weights they imply. Every value is consistent, so the
+ * explanation's arithmetic can be checked by hand.
+ */
+import { planRound } from '../../src/pipeline/index.js';
+import { appendHistory, inverseVolatilityWeights, volatilityOf } from '../../src/pipeline/s4-aggregation.js';
+import type { ExplainContext } from '../../src/explain/context.js';
+import { nodeTimeline, stepMs } from '../../src/sim/time-model.js';
+import type { NodeRoundRecord, RoundRecord, RunResult } from '../../src/sim/records.js';
+import { S1S4, makeScenario } from '../report/fixtures.js';
+
+const LATENCY_MS = 5;
+const TRANSFER_MS = 0.5;
+/** a: every sample 5 ms; b: 10 under 50 ms, 8 at 80 ms, 2 lost. */
+const SAMPLES: Array<Array<number | null>> = [
+  Array.from({ length: 20 }, () => 5),
+  [...Array.from({ length: 10 }, () => 5), ...Array.from({ length: 8 }, () => 80), null, null],
+];
+const NORMS = [[1.5, 1.25], [2.5, 2.25]];
+const EVALS = [{ loss: 0.9, accuracy: 0.6 }, { loss: 0.7, accuracy: 0.75 }];
+
+export const CONTEXT: ExplainContext = {
+  latencyAt: [() => LATENCY_MS, () => LATENCY_MS],
+  paramCount: 15,
+  modelBytes: 60,
+  transferMs: [TRANSFER_MS, TRANSFER_MS],
+  sampleCounts: [60, 60],
+};
+
+export function handResult(): RunResult {
+  const scenario = { ...makeScenario(['a', 'b']), strategies: [S1S4] };
+  const { s1, s2, s3, s4 } = scenario.pipeline;
+  const nodes = scenario.cluster.nodes;
+  const rounds: RoundRecord[] = [];
+  let startMs = 0;
+  let lastResponseMs: Array<number | null> = [null, null];
+  const histories: number[][] = [[], []];
+  for (let r = 0; r < 2; r++) {
+    const plans = planRound({ nodes, samplesMs: SAMPLES, lastResponseMs, strategy: S1S4, s1, s2, s3 });
+    const timelines = plans.map((plan, i) => nodeTimeline({
+      startMs, latencyAt: () => LATENCY_MS, transferMs: TRANSFER_MS, stepMs: stepMs(nodes[i]!, plan.batch, plan.threads, plan.ioQueue),
+      localSteps: 1, retryMs: 100, maxRetries: 20, deadlineMs: null,
+    }));
+    histories.forEach((h, i) => { histories[i] = appendHistory(h, NORMS[i]![r]!, s4.window); });
+    const volatilities = histories.map((h) => volatilityOf(h, s4.volatility));
+    const weights = inverseVolatilityWeights(volatilities, s4);
+    const endMs = Math.max(...timelines.map((t) => (t.outcome === 'finished' ? t.finishMs : 0)));
+    const records: NodeRoundRecord[] = plans.map((plan, i) => {
+      const t = timelines[i]!;
+      if (t.outcome !== 'finished') throw new Error('fixture: every node finishes');
+      return {
+        id: nodes[i]!.id, efficiency: plan.efficiency, effectiveMs: plan.effectiveMs, observedMs: plan.observedMs,
+        samplesMs: SAMPLES[i]!, batch: plan.batch, plannedBatch: plan.batch, responseMs: plan.responseMs,
+        pressure: plan.pressure, threads: plan.threads, ioQueue: plan.ioQueue, participated: true, dropReason: null,
+        finishMs: t.finishMs, downloadEndMs: t.downloadEndMs, computeEndMs: t.computeEndMs,
+        gradNorm: NORMS[i]![r]!, volatility: volatilities[i]!, weight: weights[i]!,
+      };
+    });
+    rounds.push({ round: r + 1, startMs, endMs, skipped: false, ...EVALS[r]!, nodes: records });
+    lastResponseMs = timelines.map((t) => (t.outcome === 'finished' ? t.stepMs : null));
+    startMs = endMs;
+  }
+  return {
+    scenario,
+    runs: [{
+      strategy: S1S4, backend: 'cpu', rounds,
+      summary: { finalAccuracy: 0.75, bestAccuracy: 0.75, simulatedMs: startMs, samplesTrained: 106, timeToTargetMs: null },
+    }],
+  };
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { explainRound } from '../../src/explain/round.js';
+import { CONTEXT, handResult } from './fixture.js';
+
+describe('explainRound', () => {
+  it('round 1 of the hand-built run: every decision with formula, inputs and result', () => {
+    // Arrange: a (20 of 20 samples under 50 ms) and b (10 of 20, 2 lost), latency 5 ms, transfer 0.5 ms.
+    // By hand: b_a = 64·1/2 = 32, b_b = 64·0.5/1.5 = 21.33 → 21; step at 4 threads, 8 queue:
+    // a 32·0.4/3.077 = 4.16 ms, b 21·0.4/3.077 = 2.73 ms; pressures 133.12 and 57.33, P_ref = 95.225;
+    // threads round(4·1.398) = 6 and round(4·0.602) = 2; queues 11 and 5; steps 12.8/4 = 3.2 and
+    // 8.4/1.818 = 4.62 ms; finishes 5.5 + 3.2 + 5.5 = 14.2 and 15.62 ms; no norm history → w = 1/2.
+    const result = handResult();
+
+    // Act
+    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 1, context: CONTEXT });
+
+    // Assert
+    expect(text).toBe(`${[
+      'dtrain explain · scenario tiny (scenarios/tiny.yaml) · seed 7',
+      'strategy s1s4: batch efficiency · resources pressure · aggregation volatility',
+      'round 1 of 2 · T = 0 ms → 15.62 ms · 2 of 2 nodes took part',
+      '',
+      'S1 communication efficiency → S2 batch size (batch stage: efficiency)',
+      '  window [-2000 ms, 0 ms): 20 samples, one every 100 ms; a sample is effective when under 50 ms (a lost one never is)',
+      '  b = B · e / (e + 1) with B = 64, rounded floor, clamped to [0, 64]; batch 0 = not dispatched',
+      '  node a: 20 of 20 samples under 50 ms → e = 2000 ms / 2000 ms = 1.00 → b = 64 · 1.00 / 2.00 = 32 → floor → 32',
+      '  node b: 10 of 20 samples under 50 ms (2 lost; 8 at 50 ms or more, up to 80 ms) → e = 1000 ms / 2000 ms = 0.50 → b = 64 · 0.50 / 1.50 = 21.33 → floor → 21',
+      '',
+      'S3 compute pressure → threads and I/O queue (resources stage: pressure)',
+      '  pressure = batch × response time (ms); P_ref = median pressure of the dispatched nodes',
+      '  P_ref = median(57.33, 133.12) = 95.225 over 2 dispatched nodes',
+      '  threads = round(4 × pressure / P_ref), I/O queue = round(8 × pressure / P_ref), each clamped; round = half up',
+      '  node a: response 4.16 ms (no earlier round: its step time at this batch with the base 4 threads and 8 queue) → pressure = 32 × 4.16 ms = 133.12',
+      '          threads = round(4 × 133.12 / 95.225) = round(5.59) = 6 → clamp [1, min(32, 8 cores)] → 6',
+      '          I/O queue = round(8 × 133.12 / 95.225) = round(11.18) = 11 → clamp [1, 64] → 11',
+      '  node b: response 2.73 ms (no earlier round: its step time at this batch with the base 4 threads and 8 queue) → pressure = 21 × 2.73 ms = 57.33',
+      '          threads = round(4 × 57.33 / 95.225) = round(2.41) = 2 → clamp [1, min(32, 8 cores)] → 2',
+      '          I/O queue = round(8 × 57.33 / 95.225) = round(4.82) = 5 → clamp [1, 64] → 5',
+      '',
+      'Timeline from T = 0 ms: download, 1 local step, upload; the round ends at the barrier',
+      '  model 15 parameters × 4 bytes = 60 bytes; transfer = bytes · 8 / bandwidth; a lost try is retried 100 ms later, 20 tries at most; no deadline',
+      '  node a: download tried at 0 ms → latency 5 ms + transfer 0.5 ms → arrives 5.5 ms',
+      '          compute 1 step × 3.2 ms → ends 8.7 ms',
+      '            (speedup = 1 / ((1 − 0.9) + 0.9 / 6 threads) = 4; step = max(32 × 0.4 ms / 4, 2 ms / 11 queue) = max(3.2 ms, 0.182 ms) = 3.2 ms)',
+      '          upload tried at 8.7 ms → latency 5 ms + transfer 0.5 ms → arrives 14.2 ms; waits 1.42 ms at the barrier',
+      '  node b: download tried at 0 ms → latency 5 ms + transfer 0.5 ms → arrives 5.5 ms',
+      '          compute 1 step × 4.62 ms → ends 10.12 ms',
+      '            (speedup = 1 / ((1 − 0.9) + 0.9 / 2 threads) = 1.818; step = max(21 × 0.4 ms / 1.818, 2 ms / 5 queue) = max(4.62 ms, 0.4 ms) = 4.62 ms)',
+      '          upload tried at 10.12 ms → latency 5 ms + transfer 0.5 ms → arrives 15.62 ms; waits 0 ms at the barrier',
+      '  barrier: the last upload, node b\'s, arrives at 15.62 ms → the round ends; the next round starts at T = 15.62 ms',
+      '',
+      'S4 gradient volatility → aggregation weights (aggregation stage: volatility)',
+      '  ‖g‖ = L2 norm of the pseudo-gradient (θ_t − θ_i) / (lr · localSteps); v = cv = population std / mean of the node\'s last 5 gradient norms',
+      '  aggregation volatility: w = (1/(v + ε)) / Σ 1/(v + ε) with ε = 0.001; a node with too few norms takes the mean volatility of the others',
+      '  no participant has 2 norms yet → equal weights',
+      '  node a: ‖g‖ = 1.5; history [1.5]: fewer than 2 norms → no volatility of its own yet',
+      '  node b: ‖g‖ = 2.5; history [2.5]: fewer than 2 norms → no volatility of its own yet',
+      '  node a: w = 1 / 2 = 0.5',
+      '  node b: w = 1 / 2 = 0.5',
+      '',
+      'Evaluation of the global model on the test split',
+      '  θ_{t+1} = Σ w_i θ_i → loss 0.9, accuracy 0.6',
+    ].join('\n')}\n`);
+  });
+
+  it('round 2: the norm history gives cv volatilities, inverse terms, their sum and the weights', () => {
+    // By hand: a [1.5, 1.25] → 0.125 / 1.375 = 0.0909 → 1/(0.0919) = 10.8803; b [2.5, 2.25] → 0.125 / 2.375
+    // = 0.0526 → 18.6457; Σ = 29.526 → w 0.3685 and 0.6315.
+    const result = handResult();
+
+    // Act
+    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, context: CONTEXT });
+
+    // Assert
+    expect(text).toContain(`${[
+      'S4 gradient volatility → aggregation weights (aggregation stage: volatility)',
+      '  ‖g‖ = L2 norm of the pseudo-gradient (θ_t − θ_i) / (lr · localSteps); v = cv = population std / mean of the node\'s last 5 gradient norms',
+      '  aggregation volatility: w = (1/(v + ε)) / Σ 1/(v + ε) with ε = 0.001; a node with too few norms takes the mean volatility of the others',
+      '  node a: ‖g‖ = 1.25; history [1.5, 1.25] → v = std / mean = 0.125 / 1.375 = 0.0909',
+      '          1/(v + ε) = 1/(0.0909 + 0.001) = 10.8803',
+      '  node b: ‖g‖ = 2.25; history [2.5, 2.25] → v = std / mean = 0.125 / 2.375 = 0.0526',
+      '          1/(v + ε) = 1/(0.0526 + 0.001) = 18.6457',
+      '  Σ 1/(v + ε) = 10.8803 + 18.6457 = 29.526',
+      '  node a: w = 10.8803 / 29.526 = 0.3685',
+      '  node b: w = 18.6457 / 29.526 = 0.6315',
+    ].join('\n')}\n`);
+    expect(text).toContain('Notable in this run so far, and true in this round\n  ! node b held more than half of the weight (up to 63.2% in round 2)');
+  });
+
+  it('--node keeps only that node and says so in the round line', () => {
+    const result = handResult();
+    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, nodeId: 'a', context: CONTEXT });
+    expect(text).toContain('round 2 of 2 · T = 15.62 ms → 30.78 ms · 2 of 2 nodes took part · showing node a\n');
+    expect(text).not.toMatch(/^ {2}node b:/m);
+    expect(text).toContain('  P_ref = median(97.02, 102.4) = 99.71 over 2 dispatched nodes');
+  });
+
+  it('a round the run does not have is a bug and throws', () => {
+    const result = handResult();
+    expect(() => explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 3, context: CONTEXT })).toThrow('the run has no round 3');
+  });
+});
