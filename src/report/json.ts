@@ -18,6 +18,11 @@ export interface JsonReportOptions {
   trace: boolean;
   /** include host wall-clock time (`summary.wallMs`) */
   timing: boolean;
+  /**
+   * sha256 of the resolved scenario (src/golden/scenario-hash.ts), written as the additive
+   * field `scenario.hash` when given; golden checks and sweeps key on it.
+   */
+  scenarioHash?: string;
 }
 
 /** A finite number as-is; NaN / ±Infinity / null / undefined → null. */
@@ -81,6 +86,9 @@ function runToJson(run: StrategyRun, options: JsonReportOptions): Record<string,
     backend: run.backend,
     rounds: run.rounds.map((round) => roundToJson(round, options)),
     summary: summaryToJson(run.summary, options),
+    // Additive (issue 6): present only on a run that stopped early, so complete runs are unchanged.
+    ...(run.interrupted === true ? { interrupted: true } : {}),
+    ...(run.diverged === undefined ? {} : { diverged: run.diverged }),
   };
 }
 
@@ -90,8 +98,12 @@ export function toJsonReport(result: RunResult, options: JsonReportOptions): str
   const report = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: options.version },
-    scenario: { name, seed, file: file ?? null },
+    scenario: { name, seed, file: file ?? null, ...(options.scenarioHash === undefined ? {} : { hash: options.scenarioHash }) },
     runs: result.runs.map((run) => runToJson(run, options)),
+    // Additive (issue 6): `interrupted: true` after Ctrl-C / SIGTERM, `diverged: { strategy,
+    // round, node, message }` after a non-finite value; absent when the run completed.
+    ...(result.interrupted === true ? { interrupted: true } : {}),
+    ...(result.diverged === undefined ? {} : { diverged: result.diverged }),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -1,0 +1,65 @@
+/**
+ * `dtrain merge DIR… --out DIR` (issue 5): combine the output directories of a sharded sweep
+ * into what the unsharded sweep would have written — every run's report, `sweep.json` and the
+ * same `summary.csv`, byte for byte (rows in grid order, rebuilt from the reports by the same
+ * code). The directories must hold one grid, and together every run of it; otherwise nothing
+ * is written (exit 2).
+ */
+import { resolve, join } from 'node:path';
+import type { Command } from 'commander';
+import { DtrainError } from '../errors.js';
+import { writeFileAtomic } from '../output-file.js';
+import { readManifest, readStoredRun, type StoredRun } from '../sweep/directory.js';
+import { MANIFEST_FILE, manifestText, type ManifestRun } from '../sweep/manifest.js';
+import type { SweepRow } from '../sweep/summary-csv.js';
+import { finishSweepDir, prepareOutDir } from './sweep.js';
+
+function describeRun(run: ManifestRun, axes: Array<{ path: string }>): string {
+  const point = axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
+  return `${run.strategy}${point === '' ? '' : ` · ${point}`} (${run.report})`;
+}
+
+function merge(dirs: string[], flags: { out: string }): void {
+  const manifests = dirs.map((dir) => ({ dir, manifest: readManifest(dir) }));
+  const first = manifests[0]!;
+  for (const { dir, manifest } of manifests) {
+    if (manifest.gridHash !== first.manifest.gridHash) {
+      throw new DtrainError('sweep.otherGrid', `${dir} holds another sweep than ${first.dir} (grid ${manifest.gridHash.slice(0, 12)}… vs ${first.manifest.gridHash.slice(0, 12)}…)`, {
+        hint: 'merge the shards of one sweep: the same scenario, --set, and --strategy flags',
+      });
+    }
+  }
+  const found: Array<{ run: ManifestRun; dir: string; stored: StoredRun }> = [];
+  const missing: ManifestRun[] = [];
+  for (const run of first.manifest.runs) {
+    const hit = dirs.map((dir) => ({ dir, stored: readStoredRun(dir, run) })).find((entry) => entry.stored !== undefined);
+    if (hit === undefined) missing.push(run);
+    else found.push({ run, dir: hit.dir, stored: hit.stored! });
+  }
+  if (missing.length > 0) {
+    throw new DtrainError('sweep.incomplete', `${missing.length} of ${first.manifest.runs.length} runs are in none of the directories; first: run ${missing[0]!.index + 1}, ${describeRun(missing[0]!, first.manifest.axes)}`, {
+      hint: 'merge needs every shard, complete: re-run the missing shard (complete runs are skipped)',
+    });
+  }
+  prepareOutDir(flags.out);
+  for (const { run, dir, stored } of found) {
+    if (resolve(dir) !== resolve(flags.out)) writeFileAtomic(join(flags.out, run.report), stored.text);
+  }
+  writeFileAtomic(join(flags.out, MANIFEST_FILE), manifestText({ ...first.manifest, shard: null }));
+  const rows: SweepRow[] = found.map(({ run, stored }) => ({ run, outcome: stored.outcome }));
+  finishSweepDir(flags.out, first.manifest, rows);
+}
+
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .description('combine the output directories of a sharded sweep into one (the same summary.csv as unsharded)')
+    .argument('<dirs...>', 'output directories of `dtrain sweep … --shard i/n`')
+    .requiredOption('-o, --out <dir>', 'directory for the merged reports, sweep.json and summary.csv')
+    .addHelpText('after', `
+Example:
+  $ dtrain sweep s.yaml --set seed=1..10 --shard 1/2 --out part-1
+  $ dtrain sweep s.yaml --set seed=1..10 --shard 2/2 --out part-2
+  $ dtrain merge part-1 part-2 --out all`)
+    .action(merge);
+}

@@ -1,0 +1,168 @@
+/**
+ * `dtrain sweep scenario.yaml --set path=values … --out DIR` (issue 5): the cartesian grid of
+ * the `--set` axes × strategies, run on worker threads, one JSON report per run, then
+ * `summary.csv` and a table of means and paired differences with 95 % intervals. Every grid
+ * point is validated first: a bad `--set` stops the sweep before anything is written (exit 2).
+ * Runs whose report is already in DIR are skipped, so re-running an interrupted sweep resumes it.
+ */
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { DtrainError } from '../errors.js';
+import type { BackendPreference, EngineName } from '../index.js';
+import { writeFileAtomic } from '../output-file.js';
+import { formatAccuracy } from '../report/format.js';
+import { TOOL_NAME } from '../report/json.js';
+import { fileProblem } from '../scenario/context.js';
+import { resolveStrategyNames } from '../scenario/load.js';
+import { readStoredRun } from '../sweep/directory.js';
+import { planSweep, type SweepPlan } from '../sweep/grid.js';
+import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
+import type { WorkerReply, WorkerTask } from '../sweep/pool.js';
+import { readScenarioSource } from '../sweep/resolve-point.js';
+import { readRunReport } from '../sweep/run-report.js';
+import { parseSetArgs } from '../sweep/set-spec.js';
+import { inShard, parseShard, type Shard } from '../sweep/shard.js';
+import { SUMMARY_FILE, summaryCsv, type SweepRow } from '../sweep/summary-csv.js';
+import { renderSweepSummary } from '../sweep/summary-table.js';
+import { VERSION } from '../version.js';
+import { positiveInt, strategyList } from './options.js';
+
+interface SweepFlags {
+  set: string[];
+  strategy?: string[];
+  jobs?: number;
+  out: string;
+  shard?: Shard;
+  backend: BackendPreference;
+  engine: EngineName;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The output directory, created if missing (only after the grid is known to be valid). */
+export function prepareOutDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    throw new DtrainError('output.unwritable', `--out ${dir}: cannot create the directory (${fileProblem(error)})`);
+  }
+}
+
+/** summary.csv and the stdout table; every row must be present. */
+export function finishSweepDir(dir: string, manifest: SweepManifest, rows: SweepRow[]): void {
+  writeFileAtomic(join(dir, SUMMARY_FILE), summaryCsv(manifest, rows));
+  process.stdout.write(renderSweepSummary(manifest, rows));
+  process.stderr.write(`${join(dir, SUMMARY_FILE)}: ${rows.length} run${rows.length === 1 ? '' : 's'}\n`);
+}
+
+function readScenarioText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new DtrainError('scenario.notFound', `cannot read scenario file '${file}': ${fileProblem(error)}`);
+  }
+}
+
+function progressLine(done: number, total: number, run: ManifestRun, manifest: SweepManifest, status: string): string {
+  const point = manifest.axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
+  const width = String(total).length;
+  return `[${String(done).padStart(width)}/${total}] ${run.strategy}${point === '' ? '' : ` · ${point}`} · ${status}\n`;
+}
+
+/** Everything is checked before anything is written or run (exit 2 on bad input). */
+function planFromFlags(file: string, flags: SweepFlags): { plan: SweepPlan; manifest: SweepManifest } {
+  const axes = parseSetArgs(flags.set ?? []);
+  const strategies = flags.strategy === undefined ? undefined : resolveStrategyNames(flags.strategy);
+  const plan = planSweep(readScenarioSource(readScenarioText(file), file), axes, strategies);
+  const scenario = { name: plan.runs[0]!.scenario.name, file };
+  return { plan, manifest: makeManifest(plan, scenario, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null) };
+}
+
+/** The shard's runs whose complete report is already in the directory (resume). */
+function storedRows(dir: string, runs: readonly ManifestRun[]): Map<string, SweepRow> {
+  const rows = new Map<string, SweepRow>();
+  for (const run of runs) {
+    const stored = readStoredRun(dir, run);
+    if (stored !== undefined) rows.set(run.key, { run, outcome: stored.outcome });
+  }
+  return rows;
+}
+
+/** Run `todo` on workers, storing each report as it arrives; returns the failures. */
+async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: SweepManifest; rows: Map<string, SweepRow>; total: number; jobs: number; flags: SweepFlags }): Promise<string[]> {
+  const { plan, manifest, rows, total, jobs, flags } = context;
+  const failures: string[] = [];
+  const byKey = new Map(todo.map((run) => [run.key, run]));
+  const scenarios = new Map(plan.runs.map((run) => [run.key, run.scenario]));
+  const tasks: WorkerTask[] = todo.map((run) => ({ key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION }));
+  const onResult = (reply: WorkerReply): void => {
+    const run = byKey.get(reply.key)!;
+    const done = rows.size + failures.length + 1;
+    if ('error' in reply) {
+      failures.push(`${run.report}: ${reply.error.message}`);
+      process.stderr.write(progressLine(done, total, run, manifest, `failed: ${reply.error.message}`));
+      return;
+    }
+    writeFileAtomic(join(flags.out, run.report), reply.json);
+    const outcome = readRunReport(reply.json, run.key)!;
+    rows.set(run.key, { run, outcome });
+    process.stderr.write(progressLine(done, total, run, manifest, `final accuracy ${formatAccuracy(outcome.finalAccuracy)}`));
+  };
+  const { runOnWorkers } = await import('../sweep/pool.js');
+  const pool = runOnWorkers(tasks, { jobs, onResult });
+  // Ctrl-C: stop the workers; every report written so far is complete (atomic), so a re-run resumes.
+  const interrupt = (): void => pool.stop(new DtrainError('sweep.interrupted',
+    `interrupted: ${rows.size} of ${total} runs are complete in ${flags.out}`,
+    { exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped' }));
+  process.once('SIGINT', interrupt);
+  try {
+    await pool.done;
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+  return failures;
+}
+
+async function sweep(file: string, flags: SweepFlags): Promise<void> {
+  const { plan, manifest } = planFromFlags(file, flags);
+  prepareOutDir(flags.out);
+  writeFileAtomic(join(flags.out, MANIFEST_FILE), manifestText(manifest));
+  const mine = manifest.runs.filter((run) => inShard(run.index, manifest.shard));
+  const rows = storedRows(flags.out, mine);
+  const todo = mine.filter((run) => !rows.has(run.key));
+  const jobs = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
+  const { shard } = manifest;
+  const slice = shard === null ? '' : ` (shard ${shard.index}/${shard.count} of ${manifest.runs.length})`;
+  process.stderr.write(`sweep: ${mine.length} runs${slice}, ${rows.size} already complete, ${todo.length} to run on ${jobs} worker${jobs === 1 ? '' : 's'}\n`);
+  const failures = await runOnPool(todo, { plan, manifest, rows, total: mine.length, jobs, flags });
+  if (failures.length > 0) {
+    throw new DtrainError('sweep.runsFailed', `${failures.length} of ${mine.length} runs failed; no ${SUMMARY_FILE} written\n${failures.join('\n')}`, { exitCode: 1 });
+  }
+  finishSweepDir(flags.out, manifest, [...rows.values()]);
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a scenario over a grid of settings and seeds, in parallel; summary.csv and confidence intervals')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--set <path=values>', 'a grid axis: a dotted field path and comma-separated values or a range FROM..TO (repeatable)', collect)
+    .option('-s, --strategy <names>', 'comma-separated strategies, overriding the scenario (s1s4, sync-sgd, fedavg)', strategyList)
+    .option('-j, --jobs <n>', 'runs in parallel, on worker threads (default: the number of cores)', positiveInt('--jobs'))
+    .requiredOption('-o, --out <dir>', 'output directory: one JSON report per run, sweep.json, summary.csv')
+    .option('--shard <i/n>', 'run only slice i of n of the grid (runs whose index mod n = i − 1)', parseShard)
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
+    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'))
+    .addHelpText('after', `
+Examples:
+  $ dtrain sweep scenarios/quickstart.yaml --set pipeline.s1.thresholdMs=20,50,100 --set seed=1..10 \\
+      --strategy s1s4,sync-sgd --out results
+  $ dtrain sweep my.yaml --set model.hidden=[],[16],[32] --set seed=1..5 --jobs 4 --out results
+  $ dtrain sweep my.yaml --set seed=1..100 --out part-2 --shard 2/4      # then: dtrain merge part-* --out all`)
+    .action(sweep);
+}

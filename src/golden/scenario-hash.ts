@@ -1,0 +1,54 @@
+/**
+ * The scenario hash recorded in JSON reports (`scenario.hash`), golden files and sweep run
+ * keys: sha256 of the canonical JSON of the *resolved* scenario, so a comment, key order or
+ * unit spelling (`2s` vs `2000`) does not change it, but any value that can change a result
+ * (defaults included) does.
+ *
+ * Left out, because they cannot change a result and would tie the hash to one machine:
+ * `file` (the path as typed), `description`, and the absolute paths of trace and CSV files.
+ * A trace's samples are part of the resolved scenario already; a CSV dataset is represented
+ * by the sha256 of its content instead of its path.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
+import { canonicalJson } from './canonical-json.js';
+
+export type ReadBytes = (absolutePath: string) => Uint8Array;
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function canonicalLatency(latency: LatencySpec): unknown {
+  const { process } = latency;
+  if (process.kind === 'trace') return { ...latency, process: { ...process, file: basename(process.file) } };
+  if (process.kind === 'phases') {
+    const phases = process.phases.map((phase) => ({ ...phase, latency: canonicalLatency(phase.latency) }));
+    return { ...latency, process: { ...process, phases } };
+  }
+  return latency;
+}
+
+/** The scenario as hashed: machine-independent, result-relevant fields only. */
+export function canonicalScenario(scenario: Scenario, readBytes: ReadBytes = readFileSync): unknown {
+  const { file: _file, description: _description, ...rest } = scenario;
+  const dataset = scenario.data.dataset;
+  return {
+    ...rest,
+    data: {
+      ...scenario.data,
+      dataset: dataset.kind === 'csv' ? { kind: 'csv', sha256: sha256(readBytes(dataset.file)) } : dataset,
+    },
+    cluster: {
+      ...scenario.cluster,
+      nodes: scenario.cluster.nodes.map((node: NodeSpec) => ({ ...node, latency: canonicalLatency(node.latency) })),
+    },
+  };
+}
+
+/** sha256 (64 hex digits) of the canonical resolved scenario. */
+export function scenarioHash(scenario: Scenario, readBytes?: ReadBytes): string {
+  return sha256(canonicalJson(canonicalScenario(scenario, readBytes)));
+}

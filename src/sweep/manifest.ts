@@ -1,0 +1,71 @@
+/**
+ * `sweep.json`, the manifest a sweep writes into its output directory before running: the
+ * whole grid (every run's key, point and strategy, in grid order) and which shard this
+ * directory holds. `dtrain merge` uses it to check that the directories belong to one sweep
+ * and to put the merged rows in grid order, the order an unsharded sweep writes.
+ */
+import { z } from 'zod';
+import { DtrainError } from '../errors.js';
+import type { SweepPlan } from './grid.js';
+import type { Shard } from './shard.js';
+
+export const MANIFEST_FILE = 'sweep.json';
+export const MANIFEST_VERSION = 1;
+
+const ManifestSchema = z.object({
+  sweepVersion: z.literal(MANIFEST_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  scenario: z.object({ name: z.string(), file: z.string() }),
+  axes: z.array(z.object({ path: z.string(), values: z.array(z.string()) })),
+  strategies: z.array(z.string()),
+  gridHash: z.string(),
+  shard: z.object({ index: z.number(), count: z.number() }).nullable(),
+  runs: z.array(z.object({
+    index: z.number(), key: z.string(), point: z.array(z.string()), strategy: z.string(), seed: z.number(), report: z.string(),
+  })),
+});
+
+export type SweepManifest = z.infer<typeof ManifestSchema>;
+export type ManifestRun = SweepManifest['runs'][number];
+
+/** A run's report file name: the first 16 hex digits of its key (64 bits: no collision in practice). */
+export function reportFileName(key: string): string {
+  return `${key.slice(0, 16)}.json`;
+}
+
+export function makeManifest(
+  plan: SweepPlan,
+  scenario: { name: string; file: string },
+  tool: { name: string; version: string },
+  shard: Shard | null,
+): SweepManifest {
+  return {
+    sweepVersion: MANIFEST_VERSION,
+    tool,
+    scenario,
+    axes: plan.axes,
+    strategies: plan.strategies,
+    gridHash: plan.gridHash,
+    shard,
+    runs: plan.runs.map(({ index, key, point, strategy, seed }) => ({ index, key, point, strategy, seed, report: reportFileName(key) })),
+  };
+}
+
+export function manifestText(manifest: SweepManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** Parse a directory's sweep.json; anything else is a user error (exit 2). */
+export function parseManifest(text: string, label: string): SweepManifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new DtrainError('sweep.badManifest', `${label} is not JSON`);
+  }
+  const parsed = ManifestSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new DtrainError('sweep.badManifest', `${label} is not a dtrain sweep manifest (sweepVersion ${MANIFEST_VERSION})`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,25 @@
+/**
+ * Means with 95 % confidence intervals across seeds (issue 5). Each seed is one independent
+ * replicate, so the interval is the Student t one: mean ± t₀.₉₇₅,ₙ₋₁ · s / √n with the
+ * sample standard deviation s (n − 1 in the denominator). One value has no interval.
+ */
+import { studentTQuantile } from './student-t.js';
+
+export interface MeanCi {
+  n: number;
+  mean: number | null;
+  /** half-width of the 95 % interval; null below two values */
+  halfWidth: number | null;
+}
+
+export const CONFIDENCE = 0.95;
+
+export function meanCi(values: readonly number[]): MeanCi {
+  const n = values.length;
+  if (n === 0) return { n, mean: null, halfWidth: null };
+  const mean = values.reduce((sum, v) => sum + v, 0) / n;
+  if (n < 2) return { n, mean, halfWidth: null };
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
+  const t = studentTQuantile(1 - (1 - CONFIDENCE) / 2, n - 1);
+  return { n, mean, halfWidth: (t * Math.sqrt(variance)) / Math.sqrt(n) };
+}

@@ -1,0 +1,27 @@
+/**
+ * A sweep worker thread: runs one scenario at a time with `runScenario` and posts back its
+ * JSON report. Each worker is its own isolate with its own TF.js, so runs on different
+ * workers share nothing; a run's report is the same bytes as `dtrain simulate --json` of it.
+ */
+import { parentPort } from 'node:worker_threads';
+import { isKnownError } from '../errors.js';
+import type { WorkerReply, WorkerTask } from './pool.js';
+
+async function runTask(task: WorkerTask): Promise<WorkerReply> {
+  try {
+    const { runScenario } = await import('../index.js');
+    const { toJsonReport } = await import('../report/json.js');
+    const result = await runScenario(task.scenario, { backend: task.backend, engine: task.engine });
+    const json = toJsonReport(result, { version: task.version, trace: false, timing: false, scenarioHash: task.key });
+    return { key: task.key, json };
+  } catch (error) {
+    if (!isKnownError(error)) throw error; // a bug: the 'error' event carries the stack to the main thread
+    return { key: task.key, error: { code: error.code, message: error.message } };
+  }
+}
+
+parentPort!.on('message', (task: WorkerTask) => {
+  void runTask(task).then((reply) => parentPort!.postMessage(reply), (error: unknown) => {
+    throw error;
+  });
+});

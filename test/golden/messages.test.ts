@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { checkAgainstGolden } from '../../src/golden/check.js';
+import { describeReport, formatOutcome, locate, noteText } from '../../src/golden/messages.js';
+import { DEFAULT_TOLERANCES } from '../../src/golden/tolerances.js';
+import { editedReport, reportOf } from './helpers.js';
+
+const OPTIONS = { tolerances: { ...DEFAULT_TOLERANCES }, anyBackend: false };
+
+describe('golden check wording', () => {
+  it('OK is one line naming the golden and what was checked', () => {
+    const outcome = checkAgainstGolden(reportOf(), reportOf(), OPTIONS);
+    expect(formatOutcome(outcome, 'g.json', describeReport(reportOf()))).toEqual({
+      text: 'golden check OK: 304 values match g.json (s1s4, sync-sgd · 2 rounds · backend cpu)\n',
+    });
+  });
+
+  it('a regression names the first difference with both values, then counts per field', () => {
+    const run = editedReport((report) => {
+      report.runs[0]!.rounds[1]!.nodes[1]!.batch = 12;
+      report.runs[0]!.rounds[1]!.nodes[1]!.finishMs = 8200;
+      report.runs[0]!.rounds[1]!.endMs = 8200;
+      report.runs[1]!.rounds[0]!.nodes[0]!.finishMs = 5100;
+    });
+    const { text } = formatOutcome(checkAgainstGolden(run, reportOf(), OPTIONS), 'g.json', '');
+    expect(text).toBe([
+      'golden check FAILED: 4 of 304 values differ from g.json',
+      'first difference: strategy s1s4, round 2, node b, field batch: run 12, golden 11 (Δ 1)',
+      'differences by field:',
+      '  batch          1  first at strategy s1s4, round 2, node b',
+      '  finishMs       2  first at strategy s1s4, round 2, node b',
+      '  endMs          1  first at strategy s1s4, round 2',
+      '',
+    ].join('\n'));
+  });
+
+  it('a scenario or backend mismatch says so, with a hint, not as a regression', () => {
+    const scenario = formatOutcome(checkAgainstGolden(reportOf(undefined, { hash: 'b'.repeat(64) }), reportOf(undefined, { hash: 'a'.repeat(64) }), OPTIONS), 'g.json', '');
+    expect(scenario.text).toBe('golden check FAILED: scenario changed since the golden was recorded (hash aaaaaaaaaaaa… in the golden, bbbbbbbbbbbb… now); values not compared\n');
+    expect(scenario.hint).toMatch(/--update/);
+    const onWasm = editedReport((report) => {
+      for (const run of report.runs) run.backend = 'wasm';
+    });
+    const backend = formatOutcome(checkAgainstGolden(onWasm, reportOf(), OPTIONS), 'g.json', '');
+    expect(backend.text).toBe('golden check FAILED: golden was recorded with backend cpu, this run used wasm; values not compared\n');
+    expect(backend.hint).toBe('run with --backend cpu, or pass --any-backend to compare within the float tolerances');
+  });
+
+  it('locations and notes', () => {
+    expect(locate({ strategy: 's1s4', round: null, node: null, field: 'finalAccuracy' })).toBe('strategy s1s4, summary, field finalAccuracy');
+    expect(locate({ strategy: 's1s4', round: null, node: null, field: 'rounds' })).toBe('strategy s1s4, field rounds');
+    expect(noteText({ kind: 'version', golden: '0.1.0', run: '0.2.0' })).toBe('golden was recorded with dtrain 0.1.0, this is dtrain 0.2.0');
+  });
+});

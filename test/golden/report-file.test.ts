@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { DtrainError } from '../../src/errors.js';
+import { parseReport } from '../../src/golden/report-file.js';
+import { toJsonReport } from '../../src/report/json.js';
+import { tinyResult } from '../report/fixtures.js';
+
+function failure(text: string): DtrainError {
+  try {
+    parseReport(text, 'g.json');
+  } catch (error) {
+    if (error instanceof DtrainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DtrainError');
+}
+
+describe('parseReport', () => {
+  it('reads a schema-version-1 report, hash included', () => {
+    const report = parseReport(toJsonReport(tinyResult(), { version: '0.1.0', trace: false, timing: false, scenarioHash: 'abc' }), 'g.json');
+    expect(report.scenario.hash).toBe('abc');
+    expect(report.runs.map((run) => run.strategy.name)).toEqual(['s1s4', 'sync-sgd']);
+  });
+
+  it('another schema version is a clear error, exit 2', () => {
+    const error = failure('{"schemaVersion": 2, "runs": []}');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe('g.json has schema version 2; this dtrain reads schema version 1');
+  });
+
+  it('not JSON, no schemaVersion, or the wrong shape: exit 2 naming the file', () => {
+    expect(failure('{').message).toMatch(/^g\.json is not JSON \(/);
+    expect(failure('[1]').message).toBe('g.json is not a dtrain JSON report (it has no schemaVersion)');
+    const broken = failure('{"schemaVersion":1,"tool":{"name":"dtrain","version":"1"},"scenario":{"name":"x"},"runs":[{"strategy":{"name":"s"},"backend":"cpu","rounds":[{"round":1,"nodes":[{}]}],"summary":{}}]}');
+    expect(broken.message).toBe('g.json is not a dtrain JSON report: unexpected value at runs[0].rounds[0].nodes[0].id');
+    expect(broken.exitCode).toBe(2);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { scenarioHash } from '../../src/golden/scenario-hash.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import { makeScenario } from '../report/fixtures.js';
+
+function withTrace(file: string): Scenario {
+  const scenario = makeScenario(['a']);
+  const latency = { process: { kind: 'trace' as const, file, loop: true, samples: [{ timeMs: 0, latencyMs: 5 }] }, loss: 0, down: [] };
+  return { ...scenario, cluster: { ...scenario.cluster, nodes: [{ ...scenario.cluster.nodes[0]!, latency }] } };
+}
+
+describe('scenarioHash', () => {
+  it('is 64 hex digits and the same for equal scenarios', () => {
+    const hash = scenarioHash(makeScenario(['a', 'b']));
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(scenarioHash(makeScenario(['a', 'b']))).toBe(hash);
+  });
+
+  it('changes with any value that can change a result: seed, a stage option, a node', () => {
+    const base = makeScenario(['a', 'b']);
+    const hash = scenarioHash(base);
+    expect(scenarioHash({ ...base, seed: 8 })).not.toBe(hash);
+    expect(scenarioHash({ ...base, pipeline: { ...base.pipeline, s1: { ...base.pipeline.s1, thresholdMs: 51 } } })).not.toBe(hash);
+    expect(scenarioHash(makeScenario(['a', 'c']))).not.toBe(hash);
+    expect(scenarioHash({ ...base, strategies: base.strategies.slice(0, 1) })).not.toBe(hash);
+  });
+
+  it('ignores the file path, the description and where a trace file lives (its samples count)', () => {
+    const base = makeScenario(['a']);
+    expect(scenarioHash({ ...base, file: '/elsewhere/x.yaml', description: 'other words' })).toBe(scenarioHash(base));
+    expect(scenarioHash(withTrace('/home/ann/repo/traces/t.csv'))).toBe(scenarioHash(withTrace('/ci/build/traces/t.csv')));
+    expect(scenarioHash(withTrace('/ci/traces/t.csv'))).not.toBe(scenarioHash(withTrace('/ci/traces/u.csv')));
+  });
+
+  it('represents a CSV dataset by its content, not its path', () => {
+    const base = makeScenario(['a']);
+    const csv = (file: string): Scenario => ({ ...base, data: { ...base.data, dataset: { kind: 'csv', file } } });
+    const read = (content: string) => () => new TextEncoder().encode(content);
+    expect(scenarioHash(csv('/a/d.csv'), read('x,label\n1,0\n'))).toBe(scenarioHash(csv('/b/d.csv'), read('x,label\n1,0\n')));
+    expect(scenarioHash(csv('/a/d.csv'), read('x,label\n1,0\n'))).not.toBe(scenarioHash(csv('/a/d.csv'), read('x,label\n2,0\n')));
+  });
+});

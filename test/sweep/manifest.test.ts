@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DtrainError } from '../../src/errors.js';
+import { planSweep } from '../../src/sweep/grid.js';
+import { makeManifest, manifestText, parseManifest, reportFileName } from '../../src/sweep/manifest.js';
+import { readScenarioSource } from '../../src/sweep/resolve-point.js';
+import { parseSetArgs } from '../../src/sweep/set-spec.js';
+
+const FILE = join(import.meta.dirname, 'fixtures', 'tiny.yaml');
+
+describe('sweep manifest', () => {
+  it('round-trips and lists the whole grid, whatever the shard', () => {
+    const plan = planSweep(readScenarioSource(readFileSync(FILE, 'utf8'), FILE), parseSetArgs(['seed=1..2']));
+    const manifest = makeManifest(plan, { name: 'tiny', file: 'tiny.yaml' }, { name: 'dtrain', version: '0.1.0' }, { index: 2, count: 3 });
+    expect(parseManifest(manifestText(manifest), 'sweep.json')).toEqual(manifest);
+    expect(manifest.runs).toHaveLength(4);
+    expect(manifest.runs[0]).toEqual({ index: 0, key: plan.runs[0]!.key, point: ['1'], strategy: 's1s4', seed: 1, report: reportFileName(plan.runs[0]!.key) });
+  });
+
+  it('a report file is named by the first 16 hex digits of the run key', () => {
+    expect(reportFileName('0123456789abcdef0123')).toBe('0123456789abcdef.json');
+  });
+
+  it('anything else is a user error (exit 2)', () => {
+    expect(() => parseManifest('{"sweepVersion": 2}', 'd/sweep.json')).toThrowError(
+      new DtrainError('sweep.badManifest', 'd/sweep.json is not a dtrain sweep manifest (sweepVersion 1)'),
+    );
+    expect(() => parseManifest('nope', 'd/sweep.json')).toThrowError(new DtrainError('sweep.badManifest', 'd/sweep.json is not JSON'));
+  });
+});
