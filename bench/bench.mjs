@@ -1,0 +1,196 @@
+/**
+ * dtrain's training-engine benchmark (issue 3). Run `npm run bench` (builds first), or
+ * `node bench/bench.mjs [--json FILE] [--nodes 8,64] [--steps 1] [--contenders dtrain]`.
+ *
+ * For every local-step count and node count: build every contender on the shared workload
+ * (workload.mjs), warm each up, then time 3 repetitions of R rounds per contender, interleaved;
+ * report the median node-steps/s (rounds × N × localSteps / s) and the tensor count change
+ * over the timed rounds (tensorLeak, over all contenders of the configuration). Progress goes
+ * to stderr, the tables to stdout. See README.md.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { initBackend, loadTf } from '../dist/train/backend.js';
+import { makeDtrainContender, makeDtrainFreshContender } from './dtrain.mjs';
+import { makeNaiveContender } from './naive.mjs';
+import { makeWorkload } from './workload.mjs';
+
+const REPETITIONS = 3;
+const CONTENDERS = {
+  // timed repetition length: long enough to smooth out noise, short enough for ~5 min in all
+  dtrain: { make: makeDtrainContender, repetitionMs: 1000 },
+  'dtrain-fresh': { make: makeDtrainFreshContender, repetitionMs: 1000 },
+  'tfjs-naive': { make: makeNaiveContender, repetitionMs: 2500 },
+};
+/** PyTorch 1.13 per-node loop on this machine (issue 3 table; N = 1,000 was not measured there) */
+const TORCH_LOOP = { 8: 1780, 64: 1750, 256: 1700, 1000: 1750 };
+
+function parseArgs(argv) {
+  const options = { json: null, nodes: [8, 64, 256, 1000], steps: [1, 3], contenders: Object.keys(CONTENDERS), backend: 'wasm' };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    const list = () => value.split(',').map((v) => v.trim());
+    switch (argv[i]) {
+      case '--json': options.json = value; break;
+      case '--nodes': options.nodes = list().map(Number); break;
+      case '--steps': options.steps = list().map(Number); break;
+      case '--contenders': options.contenders = list(); break;
+      case '--backend': options.backend = value; break;
+      default: throw new Error(`unknown option ${argv[i]} (use --json FILE, --nodes, --steps, --contenders, --backend)`);
+    }
+    i++;
+  }
+  for (const name of options.contenders) if (!(name in CONTENDERS)) throw new Error(`unknown contender ${name}`);
+  return options;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function timeRounds(contender, rounds) {
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) await contender.round();
+  return performance.now() - start;
+}
+
+/**
+ * Runs untimed rounds (JIT, XNNPACK operator creation, first uploads) and returns the time of
+ * one warm round: the mean over ≥ 300 ms of rounds after the first, or the first round alone
+ * when that took more than a second.
+ */
+async function warmUp(contender) {
+  const firstMs = await timeRounds(contender, 1);
+  if (firstMs > 1000) return firstMs;
+  const start = performance.now();
+  let rounds = 0;
+  do {
+    await contender.round();
+    rounds++;
+  } while (performance.now() - start < 300);
+  return (performance.now() - start) / rounds;
+}
+
+/**
+ * All contenders on one configuration. Their repetitions are interleaved (A, B, C, A, B, C, …)
+ * so that a slow spell of this shared machine hits every contender alike.
+ */
+async function measureConfig(tf, names, workload, nodes, localSteps) {
+  const contenders = [];
+  for (const name of names) contenders.push(await CONTENDERS[name].make(workload, localSteps));
+  try {
+    const plans = [];
+    for (const [k, contender] of contenders.entries()) {
+      plans.push({ rounds: Math.max(1, Math.round(CONTENDERS[names[k]].repetitionMs / (await warmUp(contender)))), rates: [] });
+    }
+    const tensorsBefore = tf.memory().numTensors;
+    for (let rep = 0; rep < REPETITIONS; rep++) {
+      for (const [k, contender] of contenders.entries()) {
+        const ms = await timeRounds(contender, plans[k].rounds);
+        plans[k].rates.push((plans[k].rounds * nodes * localSteps) / (ms / 1000));
+      }
+    }
+    const tensorLeak = tf.memory().numTensors - tensorsBefore;
+    return names.map((name, k) => ({
+      contender: name,
+      nodes,
+      localSteps,
+      nodeStepsPerSec: median(plans[k].rates),
+      repetitions: plans[k].rates,
+      roundsPerRepetition: plans[k].rounds,
+      tensorLeak,
+    }));
+  } finally {
+    for (const contender of contenders) contender.dispose();
+  }
+}
+
+/** Largest |θ_dtrain − θ_naive| after 3 rounds at N = 8, and how far θ moved meanwhile. */
+async function agreement(localSteps) {
+  const workload = makeWorkload(8, localSteps);
+  const [fast, naive] = [await makeDtrainContender(workload, localSteps), await makeNaiveContender(workload, localSteps)];
+  for (let r = 0; r < 3; r++) {
+    await fast.round();
+    await naive.round();
+  }
+  let difference = 0;
+  let moved = 0;
+  const [a, b] = [fast.params(), naive.params()];
+  a.forEach((layer, j) =>
+    layer.forEach((v, k) => {
+      difference = Math.max(difference, Math.abs(v - b[j][k]));
+      moved = Math.max(moved, Math.abs(v - workload.initialParams[j][k]));
+    }),
+  );
+  fast.dispose();
+  naive.dispose();
+  return { difference, moved };
+}
+
+const format = (value) => Math.round(value).toLocaleString('en-US');
+
+function printTables(results, options) {
+  const header = `| contender | localSteps | ${options.nodes.map((n) => `N=${n}`).join(' | ')} |`;
+  const rule = `|---|---|${options.nodes.map(() => '---').join('|')}|`;
+  const lines = ['node-steps/s, median of 3 (min..max)', '', header, rule];
+  for (const steps of options.steps) {
+    for (const name of options.contenders) {
+      const cells = options.nodes.map((n) => {
+        const r = results.find((x) => x.contender === name && x.nodes === n && x.localSteps === steps);
+        return `${format(r.nodeStepsPerSec)} (${format(Math.min(...r.repetitions))}..${format(Math.max(...r.repetitions))})`;
+      });
+      lines.push(`| ${name} | ${steps} | ${cells.join(' | ')} |`);
+    }
+  }
+  const ratioRows = (title, baseline) => {
+    lines.push('', title, '', header, rule);
+    for (const steps of options.steps) {
+      for (const name of options.contenders.filter((c) => c.startsWith('dtrain'))) {
+        const cells = options.nodes.map((n) => {
+          const r = results.find((x) => x.contender === name && x.nodes === n && x.localSteps === steps);
+          const base = baseline(n, steps);
+          return base ? `${(r.nodeStepsPerSec / base).toFixed(1)}×` : '–';
+        });
+        lines.push(`| ${name} | ${steps} | ${cells.join(' | ')} |`);
+      }
+    }
+  };
+  ratioRows('÷ PyTorch per-node loop (issue 3 figures, not this run; target ≥ 4× with 1 step, ≥ 1.5× with 3, at N ≥ 64)', (n) => TORCH_LOOP[n]);
+  if (options.contenders.includes('tfjs-naive')) {
+    ratioRows('÷ tfjs-naive (this run)', (n, steps) => results.find((x) => x.contender === 'tfjs-naive' && x.nodes === n && x.localSteps === steps)?.nodeStepsPerSec);
+  }
+  const leaks = results.filter((r) => r.tensorLeak !== 0);
+  lines.push('', leaks.length === 0 ? 'tf.memory().numTensors: flat over every timed run' : `tensor leaks: ${JSON.stringify(leaks)}`);
+  console.log(lines.join('\n'));
+}
+
+const options = parseArgs(process.argv.slice(2));
+const tf = await loadTf();
+const backend = await initBackend(options.backend);
+console.error(`backend ${backend}, node ${process.version}, ${os.cpus().length} cpus`);
+// The first configuration measured would otherwise also pay for V8 compiling tfjs's hot paths.
+for (const name of options.contenders) {
+  const contender = await CONTENDERS[name].make(makeWorkload(8, 1), 1);
+  const start = performance.now();
+  while (performance.now() - start < 1500) await contender.round();
+  contender.dispose();
+}
+const results = [];
+for (const localSteps of options.steps) {
+  for (const nodes of options.nodes) {
+    for (const result of await measureConfig(tf, options.contenders, makeWorkload(nodes, localSteps), nodes, localSteps)) {
+      console.error(`${result.contender.padEnd(12)} K=${localSteps} N=${String(nodes).padEnd(5)} ${format(result.nodeStepsPerSec)} node-steps/s`);
+      results.push(result);
+    }
+  }
+}
+printTables(results, options);
+if (options.contenders.includes('dtrain') && options.contenders.includes('tfjs-naive')) {
+  for (const localSteps of options.steps) {
+    const { difference, moved } = await agreement(localSteps);
+    console.log(`agreement, K=${localSteps}: max |θ_dtrain − θ_naive| = ${difference.toExponential(1)} after 3 rounds at N=8 (θ moved up to ${moved.toExponential(1)})`);
+  }
+}
+if (options.json !== null) {
+  const report = { backend, node: process.version, cpus: os.cpus().length, results };
+  writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  console.error(`wrote ${options.json}`);
+}

@@ -1,0 +1,207 @@
+/**
+ * The fast engine's per-round input tensors, built in JS from the task's sample indices.
+ *
+ * tfjs-wasm 4.22 has a slow `gather` (~30 ns per element) and a `slice` that copies its whole
+ * input for every piece, so rows are gathered and split in JS and uploaded once per round:
+ * - step 1 of the tasks, concatenated in chunks of consecutive tasks with about CHUNK_ROWS
+ *   rows each: X [M, in], one-hot targets [M, classes] and the row scale 1 / b_i [M, 1] (mean
+ *   loss per node), M = Σ b_i over the chunk;
+ * - per task and step: X̃ᵀ [in + 1, b] (features transposed, plus a ones row; the left
+ *   operand of the weight gradient X̃ᵀ·D), and for steps 2…K also X̃ [b, in + 1].
+ * When a round's batches are identical to the previous round's (fixed batches, as in the
+ * benchmark workload), last round's tensors are reused instead of uploaded again.
+ */
+import type { Tf } from './backend.js';
+import type { EngineData, EngineTask } from './engine.js';
+import { transposeWithOnes, withOnesColumn } from './fast-node-math.js';
+
+type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+
+export interface StepBatch {
+  rows: number;
+  labels: Int32Array;
+  /** X̃ᵀ [in + 1, rows] */
+  inputsT: Tensor2D;
+  /** X̃ [rows, in + 1]; null for step 1, which runs concatenated */
+  inputs: Tensor2D | null;
+}
+
+export interface ConcatBatch {
+  /** the chunk holds tasks firstTask … firstTask + tasks − 1 */
+  firstTask: number;
+  tasks: number;
+  rows: number;
+  /** task firstTask + j owns rows offsets[j] … offsets[j + 1] − 1 */
+  offsets: Int32Array;
+  x: Tensor2D;
+  targets: Tensor2D;
+  rowScale: Tensor2D;
+}
+
+export interface RoundBatches {
+  chunks: ConcatBatch[];
+  /** [task][step] */
+  steps: StepBatch[][];
+}
+
+function checkTasks(tasks: readonly EngineTask[], localSteps: number, samples: number): void {
+  tasks.forEach((task, i) => {
+    if (task.stepBatches.length !== localSteps) {
+      throw new Error(`task ${i} has ${task.stepBatches.length} step batches, expected localSteps = ${localSteps}`);
+    }
+    for (const batch of task.stepBatches) {
+      if (batch.length === 0) throw new Error(`task ${i} has an empty step batch`);
+      for (let k = 0; k < batch.length; k++) {
+        const index = batch[k]!;
+        if (!(index >= 0 && index < samples)) throw new Error(`task ${i}: sample index ${index} outside 0…${samples - 1}`);
+      }
+    }
+  });
+}
+
+function sameBatches(previous: readonly Int32Array[][], tasks: readonly EngineTask[]): boolean {
+  if (previous.length !== tasks.length) return false;
+  for (let i = 0; i < tasks.length; i++) {
+    const batches = tasks[i]!.stepBatches;
+    for (let s = 0; s < batches.length; s++) {
+      const [before, now] = [previous[i]![s]!, batches[s]!];
+      if (before.length !== now.length) return false;
+      for (let k = 0; k < now.length; k++) if (before[k] !== now[k]) return false;
+    }
+  }
+  return true;
+}
+
+/** Copies sample `index`'s features to `out` at `to` (a plain loop: no subarray view per row). */
+function copyFeatures(data: EngineData, index: number, out: Float32Array, to: number): void {
+  const from = index * data.featureCount;
+  for (let k = 0; k < data.featureCount; k++) out[to + k] = data.features[from + k]!;
+}
+
+/**
+ * Rows per concatenated chunk. Large enough that XNNPACK runs at full speed (≥ 2,048 rows),
+ * small enough that a chunk's activations stay in cache between the pass and the per-node
+ * products, and that memory does not grow with the number of nodes.
+ */
+export const CHUNK_ROWS = 4096;
+
+/** The chunk's step-1 tensors, and its gathered features (sample-major) for the per-task X̃ᵀ. */
+function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], firstTask: number): { batch: ConcatBatch; x: Float32Array } {
+  const offsets = new Int32Array(tasks.length + 1);
+  tasks.forEach((task, i) => (offsets[i + 1] = offsets[i]! + task.stepBatches[0]!.length));
+  const rows = offsets[tasks.length]!;
+  const { featureCount, classCount } = data;
+  const x = new Float32Array(rows * featureCount);
+  const targets = new Float32Array(rows * classCount);
+  const rowScale = new Float32Array(rows);
+  for (let i = 0; i < tasks.length; i++) {
+    const batch = tasks[i]!.stepBatches[0]!;
+    for (let k = 0; k < batch.length; k++) {
+      const row = offsets[i]! + k;
+      copyFeatures(data, batch[k]!, x, row * featureCount);
+      targets[row * classCount + data.labels[batch[k]!]!] = 1;
+      rowScale[row] = 1 / batch.length;
+    }
+  }
+  const batch = {
+    firstTask,
+    tasks: tasks.length,
+    rows,
+    offsets,
+    x: tf.tensor2d(x, [rows, featureCount]),
+    targets: tf.tensor2d(targets, [rows, classCount]),
+    rowScale: tf.tensor2d(rowScale, [rows, 1]),
+  };
+  return { batch, x };
+}
+
+/** [first, end) task ranges holding at least CHUNK_ROWS step-1 rows each (the last may hold fewer). */
+function chunkRanges(tasks: readonly EngineTask[]): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let first = 0;
+  let rows = 0;
+  tasks.forEach((task, i) => {
+    rows += task.stepBatches[0]!.length;
+    if (rows >= CHUNK_ROWS || i === tasks.length - 1) {
+      ranges.push([first, i + 1]);
+      [first, rows] = [i + 1, 0];
+    }
+  });
+  return ranges;
+}
+
+function labelsOf(data: EngineData, indices: Int32Array): Int32Array {
+  const labels = new Int32Array(indices.length);
+  for (let r = 0; r < indices.length; r++) labels[r] = data.labels[indices[r]!]!;
+  return labels;
+}
+
+/**
+ * Step 1 of a task: X̃ᵀ transposed from the chunk's already gathered rows (`start` …), which
+ * are still in cache, rather than gathered from the training set a second time.
+ */
+function firstStep(tf: Tf, data: EngineData, indices: Int32Array, gathered: Float32Array, start: number): StepBatch {
+  const rows = indices.length;
+  const inputsT = tf.tensor2d(transposeWithOnes(gathered, start, rows, data.featureCount), [data.featureCount + 1, rows]);
+  return { rows, labels: labelsOf(data, indices), inputsT, inputs: null };
+}
+
+/** Steps 2 … K of a task: its rows gathered once, then laid out as X̃ᵀ and as X̃. */
+function laterStep(tf: Tf, data: EngineData, indices: Int32Array): StepBatch {
+  const rows = indices.length;
+  const features = data.featureCount;
+  const gathered = new Float32Array(rows * features);
+  for (let r = 0; r < rows; r++) copyFeatures(data, indices[r]!, gathered, r * features);
+  return {
+    rows,
+    labels: labelsOf(data, indices),
+    inputsT: tf.tensor2d(transposeWithOnes(gathered, 0, rows, features), [features + 1, rows]),
+    inputs: tf.tensor2d(withOnesColumn(gathered, rows, features), [rows, features + 1]),
+  };
+}
+
+function buildBatches(tf: Tf, data: EngineData, tasks: readonly EngineTask[]): RoundBatches {
+  const chunks: ConcatBatch[] = [];
+  const steps: StepBatch[][] = [];
+  for (const [first, end] of chunkRanges(tasks)) {
+    const { batch, x } = buildConcat(tf, data, tasks.slice(first, end), first);
+    chunks.push(batch);
+    for (let i = first; i < end; i++) {
+      steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0 ? firstStep(tf, data, indices, x, batch.offsets[i - first]!) : laterStep(tf, data, indices))));
+    }
+  }
+  return { chunks, steps };
+}
+
+function disposeBatches(tf: Tf, batches: RoundBatches): void {
+  for (const chunk of batches.chunks) tf.dispose([chunk.x, chunk.targets, chunk.rowScale]);
+  for (const steps of batches.steps) for (const step of steps) tf.dispose(step.inputs === null ? [step.inputsT] : [step.inputsT, step.inputs]);
+}
+
+/** Builds each round's batch tensors, keeping exactly one round's worth alive. */
+export class BatchStore {
+  private current: RoundBatches | null = null;
+  private currentIndices: Int32Array[][] = [];
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly data: EngineData,
+    private readonly localSteps: number,
+  ) {}
+
+  prepare(tasks: readonly EngineTask[]): RoundBatches {
+    checkTasks(tasks, this.localSteps, this.data.samples);
+    if (this.current !== null && sameBatches(this.currentIndices, tasks)) return this.current;
+    this.dispose();
+    const { tf, data } = this;
+    this.current = buildBatches(tf, data, tasks);
+    this.currentIndices = tasks.map((task) => task.stepBatches.map((batch) => Int32Array.from(batch)));
+    return this.current;
+  }
+
+  dispose(): void {
+    if (this.current !== null) disposeBatches(this.tf, this.current);
+    this.current = null;
+    this.currentIndices = [];
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Local step 1 of every task at once (SPEC §2 S4: each task starts from the common θ_t).
+ *
+ * Because all tasks share θ_t in their first step, one forward pass over the concatenation
+ * of their batches (M = Σ b_i rows) computes every task's activations, and one backward
+ * pass computes every task's output deltas, provided row r of node i's loss gradient is
+ * scaled by 1 / b_i (each task minimises its own mean loss). The backward here stops at the
+ * deltas D_l = ∂(Σ_i L_i)/∂Z_l; the weight gradients are per node (fast-node-grads.ts),
+ * since S4 needs each node's own gradient norm. The backward uses only D_l·W_lᵀ with an
+ * explicitly transposed (small) W_l: tfjs-wasm runs transposed matMuls on a scalar loop.
+ */
+import type { Tf } from './backend.js';
+import type { ConcatBatch } from './fast-batches.js';
+import { forwardMlp, kernelTensor } from './fast-forward.js';
+import type { ModelLayout } from './fast-layout.js';
+
+type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+
+export interface ConcatPass {
+  /** H_l, l = 1 … L−1 (post-ReLU), row-major [M, width_l] */
+  hidden: Float32Array[];
+  /** D_l, l = 1 … L, row-major [M, outputs_l]; rows of node i carry the factor 1 / b_i */
+  deltas: Float32Array[];
+}
+
+function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): Tensor2D[] {
+  return tf.tidy(() => {
+    const { hidden, logits } = forwardMlp(tf, layout, theta, batch.x);
+    const deltas: Tensor2D[] = [];
+    let delta: Tensor2D = tf.mul(tf.sub(tf.softmax(logits), batch.targets), batch.rowScale);
+    for (let l = layout.layers.length - 1; l >= 0; l--) {
+      deltas.unshift(delta);
+      if (l === 0) break;
+      // ReLU′(Z) = step(H): H = relu(Z) is positive exactly where Z is
+      const back = tf.matMul(delta, tf.transpose(kernelTensor(tf, layout, theta, l)));
+      delta = tf.mul(back, tf.step(hidden[l - 1]!));
+    }
+    return [...hidden, ...deltas];
+  });
+}
+
+export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): Promise<ConcatPass> {
+  const tensors = concatTensors(tf, layout, theta, batch);
+  try {
+    const values = (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[];
+    const hiddenCount = layout.layers.length - 1;
+    return { hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount) };
+  } finally {
+    tf.dispose(tensors);
+  }
+}
