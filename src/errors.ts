@@ -43,13 +43,24 @@ export function formatIssues(issues: readonly Issue[]): string {
   return issues.map(formatIssue).join('\n');
 }
 
+/**
+ * A file with thousands of problems must still fit on one screen: the first `limit` issues,
+ * then one line saying how many more there are and how to list them all.
+ */
+export const MAX_SHOWN_ISSUES = 20;
+
+export function formatIssuesCapped(issues: readonly Issue[], limit = MAX_SHOWN_ISSUES, more = 'run dtrain validate --all to list them all'): string {
+  if (issues.length <= limit) return formatIssues(issues);
+  return `${formatIssues(issues.slice(0, limit))}\n… and ${issues.length - limit} more (${more})`;
+}
+
 /** The scenario-level error: every issue at once, exit code 2. */
 export class ScenarioError extends DtrainError {
   readonly issues: readonly Issue[];
 
   constructor(file: string, issues: readonly Issue[]) {
     const noun = issues.length === 1 ? 'problem' : 'problems';
-    super('scenario.invalid', `${file}: ${issues.length} ${noun}\n${formatIssues(issues)}`);
+    super('scenario.invalid', `${file}: ${issues.length} ${noun}\n${formatIssuesCapped(issues)}`);
     this.issues = issues;
   }
 }

@@ -8,7 +8,7 @@ import type { EngineFactory } from './train/engine.js';
 
 export { loadScenario, parseScenarioText } from './scenario/load.js';
 export type { Scenario } from './scenario/types.js';
-export type { RunResult, RoundRecord, StrategyRun } from './sim/records.js';
+export type { Divergence, RunResult, RoundRecord, StrategyRun } from './sim/records.js';
 
 export type BackendPreference = 'auto' | 'wasm' | 'cpu';
 export type EngineName = 'fast' | 'reference';
@@ -25,6 +25,12 @@ export interface RunOptions {
   onRound?: (record: RoundRecord, strategy: StrategySpec) => void;
   /** host clock for wallMs (the CLI passes performance.now); absent = no wallMs */
   now?: () => number;
+  /**
+   * Asked at every round boundary; true stops the current strategy there (its finished
+   * rounds are kept, marked `interrupted`) and later strategies are not started. The CLI
+   * sets it from SIGINT / SIGTERM.
+   */
+  shouldStop?: () => boolean;
 }
 
 async function engineFactory(name: EngineName | EngineFactory): Promise<EngineFactory> {
@@ -58,6 +64,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   );
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
+    if (runs.length > 0 && options.shouldStop?.() === true) return { scenario, runs, interrupted: true };
     const started = options.now?.();
     const run = await runStrategy({
       scenario,
@@ -68,9 +75,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       backend,
       trace: options.trace ?? false,
       onRound: options.onRound,
+      shouldStop: options.shouldStop,
     });
     if (started !== undefined && options.now !== undefined) run.summary.wallMs = options.now() - started;
     runs.push(run);
+    // a stopped or diverged run ends the whole run: its finished rounds are the result
+    if (run.interrupted) {
+      // stopped before its first round: a later strategy that never started is left out
+      if (run.rounds.length === 0 && runs.length > 1) runs.pop();
+      return { scenario, runs, interrupted: true };
+    }
+    if (run.diverged !== undefined) return { scenario, runs, diverged: { strategy: strategy.name, ...run.diverged } };
   }
   return { scenario, runs };
 }

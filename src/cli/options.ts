@@ -1,5 +1,5 @@
 /** commander option parsers shared by the commands: each throws InvalidArgumentError (exit 2). */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { DtrainError } from '../errors.js';
@@ -35,12 +35,21 @@ export function useColor(flags: { color?: boolean }): boolean {
   return flags.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
 }
 
-/** An output file's directory must exist before a long run starts, not after it. */
+/** An output file's directory must exist (and the file must not be a directory) before a long run starts. */
 export function checkOutputPath(path: string, flag: string): string {
   const absolute = resolve(path);
   const dir = dirname(absolute);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new DtrainError('cli.invalidArgument', `${flag} ${path}: directory '${dirname(path)}' does not exist`);
+  }
+  // found now rather than when the rename fails after a long run
+  if (existsSync(absolute) && statSync(absolute).isDirectory()) {
+    throw new DtrainError('cli.invalidArgument', `${flag} ${path}: is a directory, expected a file name`);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new DtrainError('cli.invalidArgument', `${flag} ${path}: directory '${dirname(path)}' is not writable`);
   }
   return absolute;
 }

@@ -3,16 +3,21 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
+import { DtrainError } from '../errors.js';
+import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
 import { writeFileAtomic } from '../output-file.js';
 import { loadScenario, resolveStrategyNames } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { VERSION } from '../version.js';
+import { addGoldenOptions, finishGoldenCheck, type GoldenFlags, prepareGoldenCheck } from './check.js';
 import { checkOutputPath, nonNegativeInt, positiveInt, strategyList, useColor } from './options.js';
+import { checkReportPaths, type ReportFlags, writeReports } from './report-outputs.js';
+import { startProgress } from './progress.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_SCENARIO = resolve(PACKAGE_ROOT, 'scenarios', 'quickstart.yaml');
 
-export interface SimulateFlags {
+export interface SimulateFlags extends GoldenFlags, ReportFlags, LimitFlags {
   strategy?: string[];
   rounds?: number;
   seed?: number;
@@ -23,6 +28,10 @@ export interface SimulateFlags {
   engine: 'fast' | 'reference';
   color: boolean;
   timing?: boolean;
+  /** false with --no-insights */
+  insights?: boolean;
+  /** false with --no-progress */
+  progress?: boolean;
 }
 
 export function applyOverrides(scenario: Scenario, flags: Pick<SimulateFlags, 'seed' | 'rounds' | 'strategy'>): Scenario {
@@ -34,30 +43,110 @@ export function applyOverrides(scenario: Scenario, flags: Pick<SimulateFlags, 's
   };
 }
 
+/**
+ * Ctrl-C / SIGTERM during a run (issue 6): the first one stops the run at the next round
+ * boundary, so that the finished rounds are printed and written (exit 130); a second one
+ * quits at once (outputs are written atomically, so none is ever left half-written).
+ */
+function installStopSignals(): { requested: () => boolean; dispose: () => void } {
+  let requested = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (requested) process.exit(130);
+    requested = true;
+    process.stderr.write(`\n${signal}: stopping after the current round (send it again to quit now)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    requested: () => requested,
+    // after a first signal the handlers stay, so that a second one still exits with 130
+    dispose: () => {
+      if (requested) return;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Out of memory inside a run is a known failure (exit 1), not a bug with a stack. */
+function asKnownFailure(error: unknown): unknown {
+  const allocation = /allocation failed|Invalid (typed )?array length|Invalid string length/i;
+  if (!(error instanceof RangeError) || !allocation.test(error.message)) return error;
+  return new DtrainError('run.outOfMemory', `the run ran out of memory (${error.message})`, {
+    exitCode: 1,
+    hint: 'run fewer rounds or nodes, a smaller dataset or model, or leave out --json / --trace',
+  });
+}
+
 async function simulate(file: string | undefined, flags: SimulateFlags): Promise<void> {
+  const stop = installStopSignals();
+  try {
+    await simulateUntilStopped(file, flags, stop.requested);
+  } catch (error) {
+    throw asKnownFailure(error);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function simulateUntilStopped(file: string | undefined, flags: SimulateFlags, stopRequested: () => boolean): Promise<void> {
   const jsonPath = flags.json === undefined ? undefined : checkOutputPath(flags.json, '--json');
+  const reportPaths = checkReportPaths(flags);
   const scenario = applyOverrides(await loadScenario(file ?? DEFAULT_SCENARIO), flags);
+  const golden = prepareGoldenCheck(flags, scenario);
+  if (golden === 'stopped') return;
+  const note = enforceLimits(scenario, flags, { json: jsonPath !== undefined, trace: flags.trace === true });
+  if (note !== null) process.stderr.write(`${note}\n`);
   const { runScenario } = await import('../index.js');
+  const progress = startProgress(scenario.rounds * scenario.strategies.length, { enabled: flags.progress !== false });
   const result = await runScenario(scenario, {
     backend: flags.backend,
     engine: flags.engine,
     trace: flags.trace === true,
     now: () => performance.now(),
-  });
+    onRound: progress.onRound,
+    shouldStop: stopRequested,
+  }).finally(() => progress.stop());
+  const timing = flags.timing === true;
+  // Files first, exit code next, terminal last: a reader that closes stdout early
+  // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
+  // then every output file is complete and the exit code says how the run ended.
+  if (jsonPath !== undefined) {
+    const { toJsonReport } = await import('../report/json.js');
+    const { scenarioHash } = await import('../golden/scenario-hash.js');
+    writeFileAtomic(jsonPath, toJsonReport(result, { version: VERSION, trace: flags.trace === true, timing, scenarioHash: scenarioHash(scenario) }));
+  }
+  await writeReports(result, reportPaths, { version: VERSION, timing });
+  if (result.interrupted === true) process.exitCode = 130;
+  else if (result.diverged !== undefined) process.exitCode = 1;
   const { renderRunTables, renderSummary } = await import('../report/table.js');
   const color = useColor(flags);
   const quiet = flags.quiet === true;
-  const timing = flags.timing === true;
   if (!quiet) process.stdout.write(renderRunTables(result, { color, quiet }));
-  process.stdout.write(renderSummary(result, { color, quiet, timing }));
-  if (jsonPath !== undefined) {
-    const { toJsonReport } = await import('../report/json.js');
-    writeFileAtomic(jsonPath, toJsonReport(result, { version: VERSION, trace: flags.trace === true, timing }));
+  if (!quiet && flags.insights !== false) {
+    const { detectInsights } = await import('../insights/index.js');
+    const { renderInsights } = await import('../insights/render.js');
+    process.stdout.write(`${renderInsights(result, detectInsights(result))}\n`);
   }
+  process.stdout.write(renderSummary(result, { color, quiet, timing, chart: !quiet }));
+  if (result.interrupted === true) {
+    const last = result.runs[result.runs.length - 1];
+    const notStarted = scenario.strategies.length - result.runs.length;
+    const later = notStarted === 0 ? '' : `; ${notStarted} later strateg${notStarted === 1 ? 'y' : 'ies'} not started`;
+    process.stderr.write(`interrupted: stopped after round ${last?.rounds.length ?? 0} of ${scenario.rounds} of ${last?.strategy.name ?? 'the first strategy'}${later}; the outputs hold the finished rounds\n`);
+    return;
+  }
+  if (result.diverged !== undefined) {
+    const { message, strategy, kind, round } = result.diverged;
+    const hint = kind === 'training' ? 'lower model.learningRate' : 'check the scenario for extreme values (bandwidth, msPerSample, latencies, retryMs)';
+    const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept in the tables and output files`;
+    throw new DtrainError('run.diverged', `${strategy}: ${message} (${kept})`, { exitCode: 1, hint });
+  }
+  if (golden !== undefined) await finishGoldenCheck(golden, result);
 }
 
 export function registerSimulate(program: Command): void {
-  program
+  const command = program
     .command('simulate')
     .description('run a scenario and print per-round efficiency, batch and weight tables')
     .argument('[scenario]', 'scenario YAML file (default: the bundled scenarios/quickstart.yaml)')
@@ -66,18 +155,29 @@ export function registerSimulate(program: Command): void {
     .option('--seed <n>', 'random seed, overriding the scenario', nonNegativeInt('--seed'))
     .option('--json <file>', 'write the whole run as JSON (schema version 1)')
     .option('--trace', 'include the raw S1 latency samples (samplesMs) in the JSON')
+    .option('--report <file>', 'write a self-contained HTML report with charts (works offline)')
+    .option('--timeline <file>', 'write a Trace Event Format timeline for Perfetto / chrome://tracing')
+    .option('--csv <dir>', 'write rounds.csv and nodes.csv into this directory (created if missing)')
     .option('-q, --quiet', 'print only the comparison summary')
+    .option('--no-insights', 'do not print the insights (notable rounds and nodes) after the tables')
+    .option('--no-progress', 'never show the progress bar (shown on a terminal when a run takes over a second)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
     .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'))
     .option('--timing', 'report host wall-clock time (wallMs; makes output non-deterministic)')
     .option('--no-color', 'disable colours (also off when NO_COLOR is set or stdout is not a terminal)')
+    .option('--max-memory <size>', 'memory budget for the run estimate (default 4GiB)', parseMaxMemory)
+    .option('--max-time <duration>', 'host-time budget for the run estimate (default 1h)', parseMaxTime)
+    .option('--no-limits', 'skip the memory and time estimate made before a run starts')
     .addHelpText(
       'after',
       `
 Examples:
   $ dtrain simulate                                   # the bundled quickstart
   $ dtrain simulate scenarios/straggler.yaml --strategy s1s4,sync-sgd
-  $ dtrain simulate my.yaml --rounds 50 --seed 3 --json run.json --quiet`,
+  $ dtrain simulate my.yaml --rounds 50 --seed 3 --json run.json --quiet
+  $ dtrain simulate my.yaml --report run.html --timeline run.trace.json --csv run-csv
+  $ dtrain simulate scenarios/quickstart.yaml --quiet --expect test/golden/quickstart.json`,
     )
     .action(simulate);
+  addGoldenOptions(command, true);
 }

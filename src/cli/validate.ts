@@ -1,17 +1,27 @@
 /** `dtrain validate <files...>`: every problem of every file at once; exit 2 if any. */
 import type { Command } from 'commander';
-import { formatIssues } from '../errors.js';
+import { formatIssues, formatIssuesCapped, isKnownError, type Issue } from '../errors.js';
 import { collectScenarioIssues } from '../scenario/load.js';
 
-function validate(files: string[]): void {
+function validate(files: string[], flags: { all?: boolean }): void {
   let problems = 0;
   for (const file of files) {
-    const issues = collectScenarioIssues(file);
+    let issues: Issue[];
+    try {
+      issues = collectScenarioIssues(file);
+    } catch (error) {
+      // an unreadable file is one problem; the other files are still checked
+      if (!isKnownError(error)) throw error;
+      problems += 1;
+      process.stderr.write(`error: ${error.message}\n`);
+      continue;
+    }
     if (issues.length === 0) {
       process.stdout.write(`${file}: ok\n`);
     } else {
       problems += issues.length;
-      process.stderr.write(`${formatIssues(issues)}\n`);
+      const text = flags.all === true ? formatIssues(issues) : formatIssuesCapped(issues, undefined, 'add --all to list them all');
+      process.stderr.write(`${text}\n`);
     }
   }
   if (problems > 0) {
@@ -25,6 +35,7 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('check scenario files and print every problem at once (exit 2 if any)')
     .argument('<files...>', 'scenario YAML files')
+    .option('--all', 'list every problem (default: the first 20 of each file)')
     .addHelpText('after', '\nExample:\n  $ dtrain validate scenarios/*.yaml')
     .action(validate);
 }

@@ -2,11 +2,13 @@
  * The state of one scenario check: where things are in the file, the issues found so far
  * (all of them are reported at once, SPEC §1.5), and where relative paths start.
  */
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import type { Issue } from '../errors.js';
 import type { PathSegment } from './field-path.js';
 import { errorMap, issueAt, issuesFromZod, type IssueContext } from './issues.js';
+import { fileProblem, MAX_DATA_FILE_BYTES, readTextFileLimited } from './text-file.js';
+
+export { fileProblem };
 
 export interface ScenarioContext extends IssueContext {
   /** directory that relative data and trace paths start from (the scenario file's) */
@@ -35,19 +37,15 @@ export function makeContext(base: IssueContext, baseDir: string, issues: Issue[]
   return ctx;
 }
 
-/** A file's text, or what went wrong in words that fit "found …". */
-export function readTextFile(absolutePath: string): { text: string } | { problem: string } {
-  try {
-    return { text: readFileSync(absolutePath, 'utf8') };
-  } catch (error) {
-    return { problem: fileProblem(error) };
-  }
-}
-
-export function fileProblem(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
-  if (code === 'EISDIR') return 'a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'a file it has no permission to read';
-  return code ?? String(error);
+/**
+ * A data file's text (a trace, a CSV dataset), or what is wrong with it as `expected` /
+ * `found` words: `found` names the file as the user wrote it, with the position of a bad byte.
+ */
+export function readTextFile(absolutePath: string, written: string, what: string): { text: string } | { expected: string; found: string } {
+  const read = readTextFileLimited(absolutePath, MAX_DATA_FILE_BYTES, { regularOnly: true });
+  // a path with control characters is shown quoted, so that it cannot garble the terminal
+  const shown = /[\u0000-\u001f\u007f]/.test(written) ? JSON.stringify(written) : written;
+  if (read.ok) return { text: read.text };
+  if ('line' in read) return { expected: 'a UTF-8 text file', found: `${read.problem} at ${shown}:${read.line}:${read.column}` };
+  return { expected: `a readable ${what}`, found: `${read.problem}: ${shown}` };
 }

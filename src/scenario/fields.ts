@@ -72,8 +72,17 @@ export function notAMap(words: string) {
   return (issue: z.core.$ZodRawIssue): string | undefined => (issue.code === 'invalid_type' ? words : undefined);
 }
 
+/**
+ * Names and paths end up on a terminal: a control character (an ESC sequence could recolour
+ * or clear the screen, a newline would break a table) is refused, not printed.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
 export function nonEmptyString(words = 'a non-empty string') {
-  return z.string({ error: words }).min(1, { error: words });
+  return z
+    .string({ error: words })
+    .min(1, { error: words })
+    .refine((text) => !CONTROL_CHARACTER.test(text), { error: `${words} without control characters` });
 }
 
 /**

@@ -65,6 +65,7 @@ export function describeValue(value: unknown): string {
     return String(value);
   }
   if (typeof value === 'boolean') return String(value);
+  if (ArrayBuffer.isView(value)) return 'binary data (!!binary)';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (typeof value === 'object') return Object.keys(value).length === 0 ? 'an empty map' : 'a map';
   return typeof value;
@@ -106,8 +107,13 @@ function unknownKeys(ctx: IssueContext, keys: readonly string[], known: string[]
   const owner = ownerLabel(path);
   return keys.map((key) => {
     const expected = `a known key of ${owner} (${known.join(', ')})${suggestionSuffix(key, known)}`;
-    return issueAt(ctx, [...path, key], expected, key, 'key');
+    return issueAt(ctx, [...path, key], expected, describeKey(key), 'key');
   });
+}
+
+/** A key as written; YAML's `~:` or `"":` reads as the empty string. */
+export function describeKey(key: string): string {
+  return key === '' ? 'an empty key' : key;
 }
 
 /** `s1`, `nodes[2]`, or `the scenario` for the top level. */

@@ -3,12 +3,11 @@
  * validation → cross-field checks → defaults, `count` expansion, data and trace files read.
  * Every problem is collected and reported at once, in file order (SPEC §1.5).
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DtrainError, formatIssue, ScenarioError, type Issue } from '../errors.js';
-import { fileProblem, makeContext } from './context.js';
+import { makeContext } from './context.js';
 import { resolveScenario } from './resolve.js';
+import { MAX_SCENARIO_BYTES, readTextFileLimited } from './text-file.js';
 import type { Scenario } from './types.js';
 import { readYamlSource } from './yaml-source.js';
 
@@ -21,6 +20,8 @@ export interface ScenarioTextOptions {
 }
 
 function analyse(text: string, file: string, options: ScenarioTextOptions): { scenario?: Scenario; issues: Issue[] } {
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) return { issues: [notText(file, positionIn(text, nul), 'binary data (a NUL byte)')] };
   const source = readYamlSource(text, file);
   if (source.fatal) return { issues: inFileOrder(source.issues) };
   const issues = [...source.issues];
@@ -29,10 +30,30 @@ function analyse(text: string, file: string, options: ScenarioTextOptions): { sc
   return issues.length === 0 && scenario !== undefined ? { scenario, issues } : { issues: inFileOrder(issues) };
 }
 
-/** Sorted by line and column (stable), each distinct message once. */
+function notText(file: string, at: { line: number; column: number }, found: string): Issue {
+  return { file, ...at, path: '', expected: 'a scenario file in UTF-8 text', found };
+}
+
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/** Field paths and found values come from the file: a 1 MB key must not make a 1 MB message. */
+const MAX_PATH_CHARS = 120;
+const MAX_FOUND_CHARS = 160;
+
+/** Shortened, with control characters escaped: a key holding an ESC must not restyle the terminal. */
+function clip(text: string, max: number): string {
+  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return printable.length > max ? `${printable.slice(0, max - 1)}…` : printable;
+}
+
+/** Sorted by line and column (stable), each distinct message once, long parts shortened. */
 function inFileOrder(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
-  return [...issues]
+  return issues
+    .map((issue) => ({ ...issue, path: clip(issue.path, MAX_PATH_CHARS), found: clip(issue.found, MAX_FOUND_CHARS) }))
     .sort((a, b) => a.line - b.line || a.column - b.column)
     .filter((issue) => {
       const text = formatIssue(issue);
@@ -56,29 +77,27 @@ export function parseScenarioText(text: string, file: string, options: ScenarioT
 export function collectScenarioIssues(file: string): Issue[];
 export function collectScenarioIssues(text: string, file: string, options?: ScenarioTextOptions): Issue[];
 export function collectScenarioIssues(textOrFile: string, file?: string, options: ScenarioTextOptions = {}): Issue[] {
-  if (file === undefined) return analyse(readScenarioFileSync(textOrFile), textOrFile, {}).issues;
+  if (file === undefined) {
+    const read = readScenarioFile(textOrFile);
+    return 'issues' in read ? read.issues : analyse(read.text, textOrFile, {}).issues;
+  }
   return analyse(textOrFile, file, options).issues;
 }
 
-function notFound(file: string, error: unknown): DtrainError {
-  return new DtrainError('scenario.notFound', `cannot read scenario file '${file}': ${fileProblem(error)}`);
-}
-
-function readScenarioFileSync(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw notFound(file, error);
-  }
+/**
+ * The scenario file's text, read with a size limit. A file that cannot be read (missing, a
+ * directory, too large) is `scenario.notFound`; bytes that are not text are a located issue.
+ */
+function readScenarioFile(file: string): { text: string } | { issues: Issue[] } {
+  const read = readTextFileLimited(file, MAX_SCENARIO_BYTES);
+  if (read.ok) return { text: read.text };
+  if ('line' in read) return { issues: [notText(file, { line: read.line, column: read.column }, read.problem)] };
+  throw new DtrainError('scenario.notFound', `cannot read scenario file '${file}': ${read.problem}`);
 }
 
 /** Read and resolve a scenario file; relative paths inside start at its directory. */
 export async function loadScenario(file: string): Promise<Scenario> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw notFound(file, error);
-  }
-  return parseScenarioText(text, file, { baseDir: dirname(resolve(file)) });
+  const read = readScenarioFile(file);
+  if ('issues' in read) throw new ScenarioError(file, read.issues);
+  return parseScenarioText(read.text, file, { baseDir: dirname(resolve(file)) });
 }

@@ -14,9 +14,9 @@ export function resolveDataset(ctx: ScenarioContext, raw: RawData['dataset']): D
   const written = raw.csv!;
   const file = resolve(ctx.baseDir, written);
   const path = ['data', 'dataset', 'csv'];
-  const read = readTextFile(file);
-  if ('problem' in read) {
-    ctx.report(path, 'a readable CSV file', `${read.problem}: ${written}`);
+  const read = readTextFile(file, written, 'CSV file');
+  if (!('text' in read)) {
+    ctx.report(path, read.expected, read.found);
     return undefined;
   }
   try {

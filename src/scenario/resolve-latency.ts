@@ -33,8 +33,8 @@ export class TraceLibrary {
 }
 
 function readTrace(file: string, written: string): TraceResult {
-  const read = readTextFile(file);
-  if ('problem' in read) return { expected: 'a readable trace file', found: `${read.problem}: ${written}` };
+  const read = readTextFile(file, written, 'trace file');
+  if (!('text' in read)) return read;
   try {
     return { samples: parseTraceText(read.text, written) };
   } catch (error) {

@@ -10,7 +10,7 @@ import { presetStrategy } from '../pipeline/strategies.js';
 import { checkPipeline } from './checks.js';
 import type { ScenarioContext } from './context.js';
 import { formatPath } from './field-path.js';
-import { describeValue } from './issues.js';
+import { describeKey, describeValue } from './issues.js';
 import { resolveDataset, resolvePartition } from './resolve-data.js';
 import { TraceLibrary } from './resolve-latency.js';
 import { resolveNodes } from './resolve-nodes.js';
@@ -31,7 +31,7 @@ export function resolveScenario(ctx: ScenarioContext, root: unknown, file: strin
   const raw = root as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
     if (!(TOP_KEYS as string[]).includes(key)) {
-      ctx.report([key], `a known top-level key (${TOP_KEYS.join(', ')})${suggestionSuffix(key, TOP_KEYS)}`, key, 'key');
+      ctx.report([key], `a known top-level key (${TOP_KEYS.join(', ')})${suggestionSuffix(key, TOP_KEYS)}`, describeKey(key), 'key');
     }
   }
   const top = <K extends keyof Sections>(key: K): z.output<Sections[K]> | undefined =>

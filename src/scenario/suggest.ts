@@ -30,6 +30,8 @@ export function didYouMean(typed: string, candidates: readonly string[]): string
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // the distance is at least the difference in length: skip hopeless (or huge) words cheaply
+    if (Math.abs(candidate.length - typed.length) > MAX_DISTANCE) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance <= MAX_DISTANCE && distance < typed.length && distance < bestDistance) {
       best = candidate;

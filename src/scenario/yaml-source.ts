@@ -9,6 +9,13 @@ import { formatPath, type PathSegment } from './field-path.js';
 
 /** Aliases may expand to at most this many nodes (yaml's guard against "billion laughs"). */
 export const MAX_ALIAS_COUNT = 100;
+/**
+ * Maps and lists may nest at most this deep. A real scenario needs about 10 levels (nested
+ * phases a few more); past a few hundred, recursive parsing and validation would overflow
+ * the stack, so deeper documents are refused up front with a message instead of a crash.
+ */
+export const MAX_NESTING_DEPTH = 64;
+const NESTING_WORDS = `maps and lists nested at most ${MAX_NESTING_DEPTH} levels deep`;
 
 export interface Position {
   line: number;
@@ -32,15 +39,24 @@ const SOFT_ERRORS = new Set(['DUPLICATE_KEY']);
 
 export function readYamlSource(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
-  // logLevel 'error': yaml would otherwise print some warnings to stderr itself
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter, logLevel: 'error' });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const at = (node: Node | null | undefined): Position => position(node?.range?.[0] ?? 0);
   const issue: MakeIssue = (offset, path, expected, found) => ({ file, ...position(offset), path, expected, found });
+  const unreadable = (problem: Issue): YamlSource => ({ file, value: undefined, issues: [problem], fatal: true, locate: () => position(0) });
+  let doc: Document;
+  try {
+    // logLevel 'error': yaml would otherwise print some warnings to stderr itself
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter, logLevel: 'error' });
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return unreadable(issue(0, '', NESTING_WORDS, 'nesting too deep to parse'));
+  }
+  const at = (node: Node | null | undefined): Position => position(node?.range?.[0] ?? 0);
 
+  const tooDeep = nodeDeeperThan(doc.contents, MAX_NESTING_DEPTH);
+  if (tooDeep !== undefined) return unreadable(issue(tooDeep.range?.[0] ?? 0, '', NESTING_WORDS, 'deeper nesting'));
   const { issues, fatal } = yamlProblems(doc, text, issue, at);
   if (fatal) return { file, value: undefined, issues, fatal, locate: () => position(0) };
   try {
@@ -138,6 +154,7 @@ function describeYamlError(
 ): Issue {
   const offset = error.pos[0];
   if (error.code === 'TAB_AS_INDENT') return issue(offset, '', 'spaces for indentation', 'a tab');
+  if (error.code === 'MULTIPLE_DOCS') return issue(offset, '', 'one YAML document per scenario file', `a second document (${snippet(text, offset)})`);
   if (error.code === 'DUPLICATE_KEY') {
     const located = pairs.find((p) => (p.pair.key as Node | null)?.range?.[0] === offset);
     if (located !== undefined) {
@@ -147,8 +164,27 @@ function describeYamlError(
       return issue(offset, formatPath(located.path), 'each key at most once in a map', `${name} again${where}`);
     }
   }
+  // yaml turns its own stack overflow on very deep flow collections into an error
+  if (/call stack/i.test(error.message)) return issue(offset, '', NESTING_WORDS, 'deeper nesting');
   const message = error.message.charAt(0).toLowerCase() + error.message.slice(1);
   return issue(offset, '', `valid YAML (${message})`, snippet(text, offset));
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+/** The first collection nested deeper than `maxDepth` (walked without recursion), if any. */
+function nodeDeeperThan(root: unknown, maxDepth: number): Node | undefined {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > maxDepth) return node as Node;
+    const children = isMap(node) ? node.items.flatMap((pair) => [pair.key, pair.value]) : node.items;
+    for (const child of children) stack.push({ node: child, depth: depth + 1 });
+  }
+  return undefined;
 }
 
 /** What the reader sees at `offset`: the rest of that line, shortened. */

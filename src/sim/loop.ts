@@ -5,6 +5,7 @@
  * evaluation. Returns plain records; no printing.
  */
 import { DtrainError, isKnownError } from '../errors.js';
+import { chainReachMs, finestGridMs, hasBurst, isAddressableTimeMs, shortNumber } from '../limits/time-range.js';
 import { AGGREGATORS } from '../pipeline/aggregators.js';
 import { planRound } from '../pipeline/index.js';
 import { windowSampleTimesMs } from '../pipeline/s1-efficiency.js';
@@ -16,7 +17,7 @@ import type { PreparedTraining } from '../train/prepare.js';
 import { makeCursors } from '../train/prepare.js';
 import { SimClock } from './clock.js';
 import type { LatencyModel } from './latency/index.js';
-import type { NodeRoundRecord, RoundRecord, RunSummary, StrategyRun } from './records.js';
+import type { Divergence, NodeRoundRecord, RoundRecord, RunSummary, StrategyRun } from './records.js';
 import { modelBytes, nodeTimeline, stepMs, transferMs } from './time-model.js';
 
 export interface StrategyRunOptions {
@@ -29,6 +30,42 @@ export interface StrategyRunOptions {
   /** keep each round's raw S1 samples (`--trace`) */
   trace: boolean;
   onRound?: (record: RoundRecord, strategy: StrategySpec) => void;
+  /**
+   * Asked before every round (issue 6, interruption): true stops the run at this round
+   * boundary, and it returns the finished rounds marked `interrupted`.
+   */
+  shouldStop?: () => boolean;
+}
+
+/**
+ * A round that cannot finish because a number became non-finite: a loss or a parameter
+ * (train.nonFiniteLoss) or a simulated time (sim.nonFiniteTime). The run keeps the rounds
+ * before it and reports where it stopped (StrategyRun.diverged).
+ */
+class RoundDiverged extends DtrainError {
+  constructor(code: 'train.nonFiniteLoss' | 'sim.nonFiniteTime', readonly round: number, readonly node: string | null, message: string, hint: string) {
+    super(code, message, { exitCode: 1, hint });
+  }
+
+  get kind(): Divergence['kind'] {
+    return this.code === 'sim.nonFiniteTime' ? 'time' : 'training';
+  }
+}
+
+const TIME_HINT = 'check the scenario for extreme values (bandwidth, msPerSample, latencies, retryMs)';
+
+/**
+ * A latency that overflowed (1e308-scale settings, a lognormal with a huge sigma) never
+ * arrives: it counts as a lost sample, like the SPEC's "loss", rather than an Infinity that
+ * would end up in reports.
+ */
+function finiteOrLost(latencyMs: number | null): number | null {
+  return latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : null;
+}
+
+/** Signals (Ctrl-C, SIGTERM) are handled between event-loop turns: give them one. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 type Timeline = ReturnType<typeof nodeTimeline>;
@@ -48,14 +85,31 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     localSteps: scenario.model.localSteps,
     initialParams: prepared.initialParams,
   });
+  const progress: Progress = { rounds: [], samplesTrained: 0 };
   try {
-    return await runRounds(options, engine);
+    return await runRounds(options, engine, progress);
+  } catch (error) {
+    if (!(error instanceof RoundDiverged)) throw error;
+    // the rounds before the one that diverged are kept (issue 6)
+    const diverged: Divergence = { round: error.round, node: error.node, kind: error.kind, message: error.message };
+    return { ...strategyRun(options, progress), diverged };
   } finally {
     engine.dispose();
   }
 }
 
-async function runRounds(options: StrategyRunOptions, engine: TrainEngine): Promise<StrategyRun> {
+/** The finished rounds so far; kept outside runRounds so that a divergence loses none. */
+interface Progress {
+  rounds: RoundRecord[];
+  samplesTrained: number;
+}
+
+function strategyRun(options: StrategyRunOptions, progress: Progress): StrategyRun {
+  const { rounds, samplesTrained } = progress;
+  return { strategy: options.strategy, backend: options.backend, rounds, summary: summarise(rounds, samplesTrained, options.scenario.targetAccuracy) };
+}
+
+async function runRounds(options: StrategyRunOptions, engine: TrainEngine, progress: Progress): Promise<StrategyRun> {
   const { scenario, strategy, prepared, latency } = options;
   const { s1, s2, s3, s4 } = scenario.pipeline;
   const { cluster, model } = scenario;
@@ -65,14 +119,34 @@ async function runRounds(options: StrategyRunOptions, engine: TrainEngine): Prom
   const bytes = modelBytes(engine.paramCount);
   const transfer = nodes.map((node) => transferMs(bytes, node.bandwidthBps));
   const clock = new SimClock(0);
-  const rounds: RoundRecord[] = [];
+  const { rounds } = progress;
   let lastEval = await engine.evaluate();
-  let samplesTrained = 0;
+  const gridMs = finestGridMs(s1.intervalMs, cluster.latencyResolutionMs);
+  const chained = nodes.map((node) => hasBurst(node.latency));
+  const reachMs = chainReachMs(-s1.windowMs, cluster.latencyResolutionMs);
+  /** A time a node's latency is asked at must be addressable, and reachable by its burst chain. */
+  const checkTime = (i: number, t: number, round: number, what: string): void => {
+    const id = nodes[i]!.id;
+    if (!isAddressableTimeMs(t, gridMs)) {
+      throw new RoundDiverged('sim.nonFiniteTime', round, id, `node ${id}'s ${what} in round ${round} would be at ${shortNumber(t)} ms, too far for a latency grid of ${gridMs} ms`, TIME_HINT);
+    }
+    if (chained[i] && t > reachMs) {
+      throw new RoundDiverged('sim.nonFiniteTime', round, id, `node ${id}'s burst latency chain would need more than 2^28 grid slots to reach ${shortNumber(t)} ms in round ${round} (a coarser cluster.latencyResolutionMs needs fewer)`, TIME_HINT);
+    }
+  };
 
   for (let round = 1; round <= scenario.rounds; round++) {
+    if (options.shouldStop !== undefined) {
+      await nextTurn();
+      if (options.shouldStop()) return { ...strategyRun(options, progress), interrupted: true };
+    }
     const startMs = clock.nowMs;
+    if (!isAddressableTimeMs(startMs, gridMs)) {
+      throw new RoundDiverged('sim.nonFiniteTime', round, null, `simulated time reached ${shortNumber(startMs)} ms at the start of round ${round}, too far for a latency grid of ${gridMs} ms`, TIME_HINT);
+    }
     const sampleTimes = windowSampleTimesMs(startMs, s1);
-    const samplesMs = latency.map((process) => sampleTimes.map((t) => process.at(t)));
+    nodes.forEach((_, i) => checkTime(i, startMs, round, 'S1 window'));
+    const samplesMs = latency.map((process) => sampleTimes.map((t) => finiteOrLost(process.at(t))));
     const plans = planRound({
       nodes,
       samplesMs,
@@ -87,7 +161,10 @@ async function runRounds(options: StrategyRunOptions, engine: TrainEngine): Prom
       plan.batch > 0
         ? nodeTimeline({
             startMs,
-            latencyAt: (t: number) => latency[i]!.at(t),
+            latencyAt: (t: number) => {
+              checkTime(i, t, round, 'transfer');
+              return finiteOrLost(latency[i]!.at(t));
+            },
             transferMs: transfer[i]!,
             stepMs: stepTimeOf(plan, nodes[i]!),
             localSteps: model.localSteps,
@@ -98,6 +175,10 @@ async function runRounds(options: StrategyRunOptions, engine: TrainEngine): Prom
         : null,
     );
     const participants = timelines.flatMap((timeline, i) => (timeline?.outcome === 'finished' ? [i] : []));
+    for (const i of participants) {
+      const finishMs = finishOf(timelines[i]!);
+      checkTime(i, finishMs, round, 'upload arrival');
+    }
 
     const weights = new Map<number, number>();
     const norms = new Map<number, number>();
@@ -126,13 +207,19 @@ async function runRounds(options: StrategyRunOptions, engine: TrainEngine): Prom
       });
       engine.aggregate(Float64Array.from(aggregation.weights));
       lastEval = await engine.evaluate();
+      if (!Number.isFinite(lastEval.loss) || !Number.isFinite(lastEval.accuracy)) {
+        // every local loss was finite, so the blame goes to the node with the largest update
+        const worst = participants.reduce((a, b) => (gradNorms[participants.indexOf(b)]! > gradNorms[participants.indexOf(a)]! ? b : a));
+        const norm = shortNumber(gradNorms[participants.indexOf(worst)]!);
+        throw new RoundDiverged('train.nonFiniteLoss', round, nodes[worst]!.id, `training diverged in round ${round}: the aggregated model's test loss is ${lastEval.loss} (the largest update came from node ${nodes[worst]!.id}, ‖g‖ = ${norm})`, 'lower model.learningRate');
+      }
       const droppedByDeadline = timelines.some((t) => t?.outcome === 'dropped' && t.reason === 'deadline');
       endMs = droppedByDeadline && deadlineMs !== null
         ? deadlineMs
         : Math.max(...participants.map((i) => finishOf(timelines[i]!)));
       for (const i of participants) {
         states[i]!.lastResponseMs = stepTimeOf(plans[i]!, nodes[i]!);
-        samplesTrained += plans[i]!.batch * model.localSteps;
+        progress.samplesTrained += plans[i]!.batch * model.localSteps;
       }
     }
     clock.advanceTo(endMs, `end of round ${round}`);
@@ -157,7 +244,7 @@ async function runRounds(options: StrategyRunOptions, engine: TrainEngine): Prom
     rounds.push(record);
     options.onRound?.(record, strategy);
   }
-  return { strategy, backend: options.backend, rounds, summary: summarise(rounds, samplesTrained, scenario.targetAccuracy) };
+  return strategyRun(options, progress);
 }
 
 /** The step time the plan's resources give this node (SPEC §2 compute model). */
@@ -183,10 +270,14 @@ async function trainOrExplain(
     if (isKnownError(error) && error.code === 'train.nonFiniteLoss') {
       const task = /task (\d+)/.exec(error.message);
       const node = task ? ids[participants[Number(task[1])]!] : undefined;
-      throw new DtrainError(
+      throw new RoundDiverged(
         'train.nonFiniteLoss',
-        `training diverged in round ${round}${node === undefined ? '' : ` on node ${node}`}: ${error.message}`,
-        { exitCode: 1, hint: 'lower model.learningRate' },
+        round,
+        node ?? null,
+        node === undefined
+          ? `training diverged in round ${round}: ${error.message}`
+          : `training diverged in round ${round} on node ${node}: its local loss or parameters became non-finite`,
+        'lower model.learningRate',
       );
     }
     throw error;

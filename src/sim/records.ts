@@ -52,14 +52,35 @@ export interface RunSummary {
   wallMs?: number;
 }
 
+/**
+ * Where a run stopped because a number became non-finite (a loss, a parameter, a simulated
+ * time): the round that could not finish and the node, when one is to blame. The rounds
+ * before it are kept.
+ */
+export interface Divergence {
+  round: number;
+  node: string | null;
+  /** what became non-finite: the model (`training`: a loss or a parameter) or the clock (`time`) */
+  kind: 'training' | 'time';
+  message: string;
+}
+
 export interface StrategyRun {
   strategy: StrategySpec;
   backend: string;
   rounds: RoundRecord[];
   summary: RunSummary;
+  /** present when the run was stopped (Ctrl-C / SIGTERM) before its last round */
+  interrupted?: true;
+  /** present when the run diverged; `rounds` holds the rounds before it */
+  diverged?: Divergence;
 }
 
 export interface RunResult {
   scenario: Scenario;
   runs: StrategyRun[];
+  /** a run was stopped early; later strategies were not started */
+  interrupted?: true;
+  /** a run diverged; later strategies were not started */
+  diverged?: Divergence & { strategy: string };
 }

@@ -12,6 +12,14 @@ export function makeRng(seed: number | string, ...streamPath: Array<string | num
   return seedrandom([String(seed), ...streamPath.map(String)].join('/'));
 }
 
+/**
+ * A seedrandom Alea stream, about 3× faster than the default ARC4: for bulk draws (generated
+ * datasets with millions of values), where stream setup and per-draw cost dominate.
+ */
+export function makeBulkRng(seed: number | string, ...streamPath: Array<string | number>): Rng {
+  return seedrandom.alea([String(seed), ...streamPath.map(String)].join('/'));
+}
+
 /** Fisher–Yates with an explicit stream; tfjs's shuffle uses Math.random, so never use it. */
 export function shuffleInPlace<T>(items: T[] | Int32Array, rng: Rng): void {
   for (let i = items.length - 1; i > 0; i--) {
@@ -63,4 +71,14 @@ export function streamKey(seed: number | string, ...streamPath: Array<string | n
 /** Standard normal from two uniforms (Box–Muller); u1 is mapped into (0, 1]. */
 export function gaussianFrom(u1: number, u2: number): number {
   return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** Fills `out` with standard normals, two per pair of uniforms (both Box–Muller branches). */
+export function fillGaussian(out: Float64Array, rng: Rng): void {
+  for (let i = 0; i < out.length; i += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - rng()));
+    const angle = 2 * Math.PI * rng();
+    out[i] = radius * Math.cos(angle);
+    if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
+  }
 }

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DtrainError, formatIssue } from '../errors.js';
 import type { DatasetSpec } from '../scenario/types.js';
-import { gaussianFrom, makeRng } from '../sim/rng.js';
+import { fillGaussian, makeBulkRng } from '../sim/rng.js';
 import { DataFileError, parseDatasetCsv, type Dataset } from './dataset-csv.js';
 
 const SHIPPED_DIR = new URL('../../data/datasets/', import.meta.url);
@@ -45,24 +45,26 @@ function readCsvDataset(file: string, name: string): Dataset {
 /**
  * Seeded Gaussian blobs (stream `<seed>/data/blobs`): class centres c_k ~ N(0, 2.5²) per
  * feature, then sample i has label `i mod classes` (balanced, round-robin) and features
- * N(c_label, spread²). Draw order: all centres class-major, then samples row by row.
+ * N(c_label, spread²). Draw order: all centres class-major, then samples row by row, from a
+ * seedrandom Alea stream with both Box–Muller branches.
  */
 export function makeBlobs(samples: number, featureCount: number, classCount: number, spread: number, seed: number): Dataset {
   if (!(Number.isInteger(samples) && Number.isInteger(featureCount) && Number.isInteger(classCount))
     || samples < 2 || featureCount < 1 || classCount < 2 || !(spread >= 0)) {
     throw new DtrainError('data.invalid', `blobs needs samples ≥ 2, features ≥ 1, classes ≥ 2 and spread ≥ 0, found ${samples}, ${featureCount}, ${classCount}, ${spread}`);
   }
-  const rng = makeRng(seed, 'data', 'blobs');
-  const normal = (): number => gaussianFrom(rng(), rng());
-  const centers = new Float64Array(classCount * featureCount);
-  for (let k = 0; k < centers.length; k++) centers[k] = BLOB_CENTER_STD * normal();
+  // Alea, not ARC4: a 100k × 64 dataset needs millions of draws (issue 3 start-up cost).
+  const noise = new Float64Array(classCount * featureCount + samples * featureCount);
+  fillGaussian(noise, makeBulkRng(seed, 'data', 'blobs'));
+  const centers = noise.subarray(0, classCount * featureCount).map((z) => BLOB_CENTER_STD * z);
   const features = new Float32Array(samples * featureCount);
   const labels = new Int32Array(samples);
+  const offset = centers.length;
   for (let i = 0; i < samples; i++) {
     const label = i % classCount;
     labels[i] = label;
     for (let f = 0; f < featureCount; f++) {
-      features[i * featureCount + f] = centers[label * featureCount + f]! + spread * normal();
+      features[i * featureCount + f] = centers[label * featureCount + f]! + spread * noise[offset + i * featureCount + f]!;
     }
   }
   return { name: 'blobs', features, labels, samples, featureCount, classCount };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { gaussianFrom, hashString, makeRng, shuffleInPlace, slotUniform, streamKey } from '../../src/sim/rng.js';
+import { fillGaussian, gaussianFrom, hashString, makeBulkRng, makeRng, shuffleInPlace, slotUniform, streamKey } from '../../src/sim/rng.js';
 
 function draws(rng: () => number, count: number): number[] {
   return Array.from({ length: count }, () => rng());
@@ -124,5 +124,33 @@ describe('gaussianFrom', () => {
     // u1 = 1 − e^(−1/2) → √(−2 ln e^(−1/2)) = 1; u2 = 0 → cos 0 = 1
     expect(gaussianFrom(1 - Math.exp(-0.5), 0)).toBeCloseTo(1, 12);
     expect(gaussianFrom(1 - Math.exp(-0.5), 0.5)).toBeCloseTo(-1, 12);
+  });
+});
+
+describe('bulk gaussian draws', () => {
+  test('fillGaussian uses both Box–Muller branches of each uniform pair', () => {
+    // Arrange: a stream that returns u1 = 1 − e^(−1/2) (radius 1) then u2 = 1/4 (angle π/2).
+    const draws = [1 - Math.exp(-0.5), 0.25];
+    let next = 0;
+    const out = new Float64Array(3);
+    // Act
+    fillGaussian(out, () => draws[next++ % 2]!);
+    // Assert: cos(π/2) = 0, sin(π/2) = 1, then the odd tail takes only the cosine.
+    expect(out[0]).toBeCloseTo(0, 12);
+    expect(out[1]).toBeCloseTo(1, 12);
+    expect(out[2]).toBeCloseTo(0, 12);
+    expect(next).toBe(4);
+  });
+
+  test('a named Alea stream is reproducible and standard normal in bulk', () => {
+    const a = new Float64Array(100_000);
+    const b = new Float64Array(100_000);
+    fillGaussian(a, makeBulkRng(7, 'data', 'blobs'));
+    fillGaussian(b, makeBulkRng(7, 'data', 'blobs'));
+    expect(b).toEqual(a);
+    const mean = a.reduce((s, x) => s + x, 0) / a.length;
+    const variance = a.reduce((s, x) => s + (x - mean) ** 2, 0) / a.length;
+    expect(Math.abs(mean)).toBeLessThan(0.02);
+    expect(Math.abs(variance - 1)).toBeLessThan(0.02);
   });
 });

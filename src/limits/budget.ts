@@ -1,0 +1,86 @@
+/**
+ * The budget a run must fit before it starts (issue 6, limits): the estimate (estimate.ts)
+ * against a memory and a time budget. Over budget, the run is refused with a message that
+ * names the estimate, the budget, the biggest costs and the options that override it:
+ * `--max-memory <size>`, `--max-time <duration>`, or `--no-limits` to skip the check.
+ */
+import { DtrainError } from '../errors.js';
+import { formatBytes } from '../scenario/text-file.js';
+import type { CostPart, RunEstimate } from './estimate.js';
+
+export interface Budget {
+  memoryBytes: number;
+  seconds: number;
+}
+
+/** A laptop-sized default: 4 GiB of memory and one hour of host time. */
+export const DEFAULT_BUDGET: Budget = { memoryBytes: 4 * 1024 ** 3, seconds: 3600 };
+
+/** V8's longest string (2^29 − 24 characters): the JSON report is built as one string. */
+export const MAX_STRING_CHARS = 2 ** 29 - 24;
+
+const SHOWN_PARTS = 3;
+
+/** `< 1 ms`, `44 ms`, `1.5 s`, `12 min`, `2.3 h`: two significant digits. */
+export function formatSeconds(seconds: number): string {
+  const two = (value: number): number => Number(value.toPrecision(2));
+  if (seconds < 0.001) return '< 1 ms';
+  if (seconds < 1) return `${two(seconds * 1000)} ms`;
+  if (seconds < 60) return `${two(seconds)} s`;
+  if (seconds < 3600) return `${two(seconds / 60)} min`;
+  return `${two(seconds / 3600)} h`;
+}
+
+/** The biggest parts, largest first, as indented lines. */
+function biggest(parts: readonly CostPart[], format: (value: number) => string): string {
+  return [...parts]
+    .filter((part) => part.value > 0)
+    .sort((a, b) => b.value - a.value)
+    .slice(0, SHOWN_PARTS)
+    .map((part) => `  ${format(part.value).padStart(9)}  ${part.what}`)
+    .join('\n');
+}
+
+/** A suggested budget: the estimate rounded up to a whole GiB / hour, with some headroom. */
+function suggestMemory(bytes: number): string {
+  return `${Math.ceil((bytes * 1.25) / 1024 ** 3)}GiB`;
+}
+
+function suggestTime(seconds: number): string {
+  const hours = (seconds * 1.25) / 3600;
+  return hours < 1 ? `${Math.ceil(hours * 60)}m` : `${Math.ceil(hours)}h`;
+}
+
+/** null when the run fits; else the refusal (exit 2: the user can change the scenario or the budget). */
+export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError | null {
+  if (estimate.jsonBytes > MAX_STRING_CHARS) {
+    return new DtrainError(
+      'limits.jsonTooLarge',
+      `the JSON report would be about ${formatBytes(estimate.jsonBytes)}, more than the ${formatBytes(MAX_STRING_CHARS)} one JavaScript string can hold`,
+      { hint: 'run fewer rounds or nodes, drop --trace, or leave out --json' },
+    );
+  }
+  if (estimate.memoryBytes > budget.memoryBytes) {
+    return new DtrainError(
+      'limits.memory',
+      `this run needs an estimated ${formatBytes(estimate.memoryBytes)} of memory, over the budget of ${formatBytes(budget.memoryBytes)}; the biggest parts:\n${biggest(estimate.memoryParts, formatBytes)}`,
+      { hint: `run fewer rounds or nodes, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
+    );
+  }
+  if (estimate.seconds > budget.seconds) {
+    return new DtrainError(
+      'limits.time',
+      `this run needs an estimated ${formatSeconds(estimate.seconds)} of host time, over the budget of ${formatSeconds(budget.seconds)}; the biggest parts:\n${biggest(estimate.timeParts, formatSeconds)}`,
+      { hint: `run fewer rounds or nodes, or raise the budget with --max-time ${suggestTime(estimate.seconds)} (or skip the check with --no-limits)` },
+    );
+  }
+  return null;
+}
+
+/** Runs estimated longer than this get a note first, so that a quiet terminal is not taken for a hang. */
+export const LONG_RUN_SECONDS = 60;
+
+export function longRunNote(estimate: RunEstimate): string | null {
+  if (estimate.seconds <= LONG_RUN_SECONDS) return null;
+  return `note: this run is estimated to take about ${formatSeconds(estimate.seconds)} of host time; Ctrl-C stops it after the current round and keeps the finished rounds`;
+}

@@ -1,0 +1,205 @@
+/**
+ * What a run will cost, estimated before it starts from the scenario alone (issue 6, limits):
+ * host memory in bytes and host time in seconds, each the sum of named parts so that a refusal
+ * can say where the cost comes from. A pure function of the resolved scenario, the dataset's
+ * shape and the output options.
+ *
+ * The figures are deliberately coarse upper-ish estimates, calibrated on this implementation:
+ *
+ *   records   strategies × rounds × nodes × ~400 B (one NodeRoundRecord on the heap),
+ *             + K samples × 16 B each with --trace
+ *   json      the report string: ~760 B per node-round (+ ~12 B per trace sample), held as a
+ *             string and as a Buffer while it is written
+ *   dataset   max(samples, nodes) × features × 4 B × 6 copies (raw, split, standardised,
+ *             node-expanded, engine tensors)
+ *   engine    params × 4 B × (3 · nodes + 8): a per-node update vector, gradients, θ
+ *   batches   nodes × localSteps × batch × (features + widths) × 4 B × 3 (one round's batches
+ *             and activations)
+ *   latency   burst chains keep one byte per grid slot of simulated time; per round each
+ *             node reads K window samples and up to 2 · maxRetries transfer tries
+ *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop at a nominal
+ *             4 GFLOP/s, plus ~50 µs per node-step of tensor bookkeeping
+ *
+ * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
+ *
+ * Simulated time, needed for the burst chains, is estimated per round as the slowest node's
+ * 2 · (typical latency + transfer) + localSteps · step time at batch B/2 with the base
+ * threads and queue (+ 2 · maxRetries · retryMs when its link can lose samples), capped by
+ * roundTimeoutMs.
+ */
+import { fixedResources } from '../pipeline/s3-resources.js';
+import type { LatencySpec, Scenario } from '../scenario/types.js';
+import { modelBytes, stepMs, transferMs } from '../sim/time-model.js';
+import { countParams, layerWidths } from '../train/params.js';
+import { hasBurst } from './time-range.js';
+
+export interface DatasetShape {
+  samples: number;
+  features: number;
+  classes: number;
+}
+
+export interface EstimateOptions {
+  /** `--trace`: raw S1 samples kept in the records and the JSON */
+  trace: boolean;
+  /** `--json`: the report is built as one string */
+  json: boolean;
+}
+
+export interface CostPart {
+  /** what the cost is for, e.g. `per-node round records (20,000 node-rounds)` */
+  what: string;
+  value: number;
+}
+
+export interface RunEstimate {
+  memoryBytes: number;
+  seconds: number;
+  /** size of the JSON report (0 without --json) */
+  jsonBytes: number;
+  /** estimated simulated time of one strategy's run */
+  simulatedMs: number;
+  memoryParts: CostPart[];
+  timeParts: CostPart[];
+}
+
+/** Node.js, TF.js and the wasm backend before any scenario data. */
+export const BASE_MEMORY_BYTES = 200 * 1024 ** 2;
+/** Starting Node.js, loading TF.js and its backend. */
+export const BASE_SECONDS = 1;
+const RECORD_BYTES = 400;
+const TRACE_SAMPLE_BYTES = 16;
+const JSON_NODE_BYTES = 760;
+const JSON_TRACE_SAMPLE_BYTES = 12;
+const JSON_ROUND_BYTES = 200;
+const DATASET_COPIES = 6;
+const FLOPS_PER_SECOND = 4e9;
+const NODE_STEP_OVERHEAD_S = 50e-6;
+const LOOKUP_S = 0.5e-6;
+const BURST_SLOT_S = 30e-9;
+const NODE_ROUND_OVERHEAD_S = 5e-6;
+const JSON_BYTE_S = 20e-9;
+
+export function estimateRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptions): RunEstimate {
+  const nodes = scenario.cluster.nodes;
+  const n = nodes.length;
+  const strategies = scenario.strategies.length;
+  const nodeRounds = strategies * scenario.rounds * n;
+  const { s1, s2 } = scenario.pipeline;
+  const k = Math.max(1, Math.round(s1.windowMs / s1.intervalMs));
+  const batch = largestBatch(s2);
+  const steps = scenario.model.localSteps;
+  const params = countParams(shape.features, scenario.model.hidden, shape.classes);
+  const widths = layerWidths(shape.features, scenario.model.hidden, shape.classes).reduce((a, b) => a + b, 0);
+  const rows = Math.max(shape.samples, n);
+  const testRows = Math.max(1, Math.round(shape.samples * scenario.data.testFraction));
+
+  const simulatedMs = estimateSimulatedMs(scenario, params);
+  const burstNodes = nodes.filter((node) => hasBurst(node.latency)).length;
+  const burstSlots = burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs);
+  const jsonBytes = options.json
+    ? nodeRounds * (JSON_NODE_BYTES + (options.trace ? k * JSON_TRACE_SAMPLE_BYTES : 0)) + strategies * scenario.rounds * JSON_ROUND_BYTES
+    : 0;
+
+  const memoryParts: CostPart[] = [
+    { what: 'Node.js and TF.js', value: BASE_MEMORY_BYTES },
+    { what: `per-node round records (${count(nodeRounds)} node-rounds)`, value: nodeRounds * (RECORD_BYTES + (options.trace ? k * TRACE_SAMPLE_BYTES : 0)) },
+    { what: 'the JSON report', value: 2 * jsonBytes },
+    { what: `the training data (${count(rows)} × ${count(shape.features)} features)`, value: rows * shape.features * 4 * DATASET_COPIES },
+    { what: `model copies (${count(params)} parameters × ${plural(n, 'node')})`, value: params * 4 * (3 * n + 8) },
+    { what: `one round's batches (${plural(n, 'node')} × ${plural(steps, 'step')} × batch ${count(batch)})`, value: n * steps * batch * (widths + 1) * 4 * 3 },
+    { what: `S1 window samples (${plural(n, 'node')} × ${count(k)})`, value: n * k * TRACE_SAMPLE_BYTES },
+    { what: `burst latency chains (${count(Math.round(burstSlots))} grid slots)`, value: burstSlots },
+  ];
+  const tries = nodes.reduce((sum, node) => sum + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0);
+  const trainFlops = nodeRounds * steps * batch * params * 6 + strategies * scenario.rounds * testRows * params * 2;
+  const timeParts: CostPart[] = [
+    { what: 'starting Node.js and TF.js', value: BASE_SECONDS },
+    { what: `training (${count(nodeRounds * steps)} node-steps at batch ≤ ${count(batch)}, ${count(params)} parameters)`, value: trainFlops / FLOPS_PER_SECOND + nodeRounds * steps * NODE_STEP_OVERHEAD_S },
+    { what: `latency samples (${count(k)} per node-round)`, value: strategies * scenario.rounds * (n * k + tries) * LOOKUP_S },
+    { what: `burst latency chains (${count(Math.round(burstSlots))} grid slots)`, value: burstSlots * BURST_SLOT_S },
+    { what: 'planning and records', value: nodeRounds * NODE_ROUND_OVERHEAD_S },
+    { what: 'the JSON report', value: jsonBytes * JSON_BYTE_S },
+  ];
+  return {
+    memoryBytes: sum(memoryParts),
+    seconds: sum(timeParts),
+    jsonBytes,
+    simulatedMs,
+    memoryParts,
+    timeParts,
+  };
+}
+
+/** S2's largest possible batch: B·e/(e+1) ≤ B/2 for e ≤ 1, then clamped to [minBatch, cap]. */
+export function largestBatch(s2: Scenario['pipeline']['s2']): number {
+  const cap = s2.maxBatch ?? s2.standardBatch;
+  return Math.min(cap, Math.max(s2.minBatch, Math.ceil(s2.standardBatch / 2)));
+}
+
+function sum(parts: readonly CostPart[]): number {
+  return parts.reduce((total, part) => total + part.value, 0);
+}
+
+function plural(value: number, noun: string): string {
+  return `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
+}
+
+/** `1,234,567`: grouped by hand so the message never depends on the host locale. */
+export function count(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** One strategy's simulated time: rounds × the slowest node's typical round (see the header). */
+export function estimateSimulatedMs(scenario: Scenario, params: number): number {
+  const { s2, s3 } = scenario.pipeline;
+  const batch = Math.max(1, Math.floor(s2.standardBatch / 2));
+  const bytes = modelBytes(params);
+  let slowest = 0;
+  for (const node of scenario.cluster.nodes) {
+    const base = fixedResources(node.cores, s3);
+    const transfer = transferMs(bytes, node.bandwidthBps);
+    // a link that can lose samples may wait out every retry of both transfers
+    const retriesMs = mayLose(node.latency) ? 2 * scenario.cluster.maxRetries * scenario.cluster.retryMs : 0;
+    const roundMs = 2 * (typicalLatencyMs(node.latency) + transfer) + retriesMs + scenario.model.localSteps * stepMs(node, batch, base.threads, base.ioQueue);
+    slowest = Math.max(slowest, roundMs);
+  }
+  const timeout = scenario.cluster.roundTimeoutMs;
+  const perRound = timeout === null ? slowest : Math.min(slowest, timeout);
+  return scenario.rounds * Math.max(perRound, 0);
+}
+
+/** A latency process's typical value: its mean, or the worse state / phase. */
+export function typicalLatencyMs(spec: LatencySpec): number {
+  const p = spec.process;
+  switch (p.kind) {
+    case 'constant':
+      return p.valueMs;
+    case 'uniform':
+      return (p.minMs + p.maxMs) / 2;
+    case 'normal':
+      return Math.max(0, p.meanMs);
+    case 'lognormal':
+      return p.medianMs * Math.exp((p.sigma * p.sigma) / 2);
+    case 'spikes':
+      return p.baseMs + p.probability * p.spikeMs;
+    case 'burst':
+      return Math.max(p.goodMs, p.badMs);
+    case 'periodic':
+      return p.baseMs + p.amplitudeMs;
+    case 'trace':
+      return p.samples.reduce((max, s) => Math.max(max, s.latencyMs ?? 0), 0);
+    case 'phases':
+      return p.phases.reduce((max, phase) => Math.max(max, typicalLatencyMs(phase.latency)), 0);
+  }
+}
+
+
+/** A node whose transfers can fail (loss, down, or lost trace samples) may retry. */
+function mayLose(spec: LatencySpec): boolean {
+  if (spec.loss > 0 || spec.down.length > 0) return true;
+  const p = spec.process;
+  if (p.kind === 'trace') return p.samples.some((s) => s.latencyMs === null);
+  return p.kind === 'phases' && p.phases.some((phase) => mayLose(phase.latency));
+}

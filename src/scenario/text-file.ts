@@ -1,0 +1,164 @@
+/**
+ * Reading the files a scenario names (the scenario itself, traces, CSV datasets) without
+ * trusting them (SPEC §1.5: bad input gets a clear error). A file is read in bounded chunks,
+ * so a huge file, `/dev/zero` or `/dev/urandom` stops at the size limit instead of filling
+ * memory; its bytes must be UTF-8 text without NUL bytes, and a bad byte is reported with its
+ * line and column, because a silently replaced byte (U+FFFD) would change an id or a path.
+ */
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+
+/** Scenario files are hand-written: 4 MiB is far more than any real one. */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+/** Traces and CSV datasets: a day of 1 Hz pings or a 1M-row dataset fits comfortably. */
+export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** What went wrong opening or reading a file, in words that fit "found …". */
+export function fileProblem(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+  if (code === 'EISDIR') return 'a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'a file it has no permission to read';
+  if (code === 'ELOOP') return 'a loop of symbolic links';
+  if (code === 'ENAMETOOLONG') return 'a path that is too long';
+  if (code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE') return 'a path with a NUL character';
+  return code ?? String(error);
+}
+
+export type TextFileRead =
+  | { ok: true; text: string }
+  /** the file cannot be read at all (missing, a directory, too large): `problem` fits "found …" */
+  | { ok: false; problem: string }
+  /** the file was read, but its bytes are not text; 1-based position of the first bad byte */
+  | { ok: false; problem: string; line: number; column: number };
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number(value.toFixed(1))} ${units[unit]}`;
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/**
+ * The file's bytes, at most `maxBytes`; a problem in words when it cannot be read.
+ * `regularOnly`: refuse pipes, sockets and devices before opening them (opening a FIFO
+ * without a writer would block forever) — for the files a scenario names, which may come
+ * from someone else; the scenario itself may be a pipe (`dtrain validate /dev/stdin`).
+ */
+function readBounded(path: string, maxBytes: number, regularOnly: boolean): { bytes: Buffer } | { problem: string } {
+  if (regularOnly) {
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile() && !stat.isDirectory()) return { problem: kindOf(stat) };
+    } catch (error) {
+      return { problem: fileProblem(error) };
+    }
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    return { problem: fileProblem(error) };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { problem: 'a directory' };
+    if (stat.isFile() && stat.size > maxBytes) {
+      return { problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(maxBytes)})` };
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      const read = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+      if (read === 0) break;
+      total += read;
+      // devices and pipes have no size: stop reading once past the limit
+      if (total > maxBytes) return { problem: `more than ${formatBytes(maxBytes)} of data (the limit)` };
+      chunks.push(chunk.subarray(0, read));
+    }
+    return { bytes: Buffer.concat(chunks, total) };
+  } catch (error) {
+    return { problem: fileProblem(error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read `path` as UTF-8 text (a leading BOM is dropped), or say what is wrong with it. */
+export function readTextFileLimited(path: string, maxBytes: number, options: { regularOnly?: boolean } = {}): TextFileRead {
+  const read = readBounded(path, maxBytes, options.regularOnly === true);
+  if ('problem' in read) return { ok: false, problem: read.problem };
+  return decodeText(read.bytes);
+}
+
+/** Bytes → text; NUL bytes and invalid UTF-8 are located (line and column in characters). */
+export function decodeText(bytes: Uint8Array): TextFileRead {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { ok: false, problem: 'UTF-16 text (save the file as UTF-8)', line: 1, column: 1 };
+  }
+  const nul = bytes.indexOf(0);
+  const invalid = firstInvalidUtf8(bytes);
+  const bad = nul >= 0 && (invalid < 0 || nul < invalid) ? nul : invalid;
+  if (bad >= 0) {
+    const what = bad === nul ? 'binary data (a NUL byte)' : `a byte that is not UTF-8 (0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, '0')})`;
+    return { ok: false, problem: what, ...positionOfByte(bytes, bad) };
+  }
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return { ok: true, text };
+}
+
+function positionOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let lineStart = 0;
+  let line = 1;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  // the bytes before `offset` on its line are valid UTF-8: count their characters
+  const column = [...new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset))].length + 1;
+  return { line, column };
+}
+
+/** Offset of the first byte that breaks UTF-8 (RFC 3629: no overlongs, no surrogates), or −1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    let code: number;
+    if (b >= 0xc2 && b <= 0xdf) [need, min, code] = [1, 0x80, b & 0x1f];
+    else if (b >= 0xe0 && b <= 0xef) [need, min, code] = [2, 0x800, b & 0x0f];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min, code] = [3, 0x10000, b & 0x07];
+    else return i;
+    for (let k = 1; k <= need; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || (next & 0xc0) !== 0x80) return i;
+      code = (code << 6) | (next & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}

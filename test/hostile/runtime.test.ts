@@ -1,0 +1,258 @@
+/**
+ * Hostile input that only shows at run time (issue 6): scenarios that are valid but too big
+ * (refused by the estimate before anything runs, exit 2, nothing written), numbers that blow
+ * up mid-run (the finished rounds are kept, exit 1), and signals (Ctrl-C / SIGTERM stop at a
+ * round boundary, the finished rounds are written, exit 130).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, HOSTILE_DIR, inParallel, runCli, STACK_TRACE } from './cli.js';
+
+const SCREEN_LINES = 25;
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'dtrain-runtime-'));
+}
+
+function expected(name: string): string {
+  return readFileSync(join(import.meta.dirname, 'limits', `${name}.expected.txt`), 'utf8');
+}
+
+interface JsonRound {
+  round: number;
+  startMs: number;
+  endMs: number;
+  loss: number | null;
+  accuracy: number | null;
+  nodes: Array<Record<string, unknown>>;
+}
+
+interface JsonRun {
+  strategy: { name: string };
+  rounds: JsonRound[];
+  summary: { simulatedMs: number };
+  interrupted?: boolean;
+  diverged?: { round: number; node: string | null; kind: string; message: string };
+}
+
+interface JsonReport {
+  runs: JsonRun[];
+  interrupted?: boolean;
+  diverged?: { strategy: string; round: number; node: string | null; kind: string; message: string };
+}
+
+/** Every kept round is whole: numbered 1…n, back to back in time, every node with every field. */
+function expectCompleteRounds(run: JsonRun, nodeCount: number): void {
+  run.rounds.forEach((round, index) => {
+    expect(round.round).toBe(index + 1);
+    expect(round.startMs).toBe(index === 0 ? 0 : run.rounds[index - 1]!.endMs);
+    expect(round.endMs).toBeGreaterThanOrEqual(round.startMs);
+    expect(Number.isFinite(round.loss)).toBe(true);
+    expect(Number.isFinite(round.accuracy)).toBe(true);
+    expect(round.nodes).toHaveLength(nodeCount);
+    for (const node of round.nodes) {
+      for (const key of ['id', 'efficiency', 'batch', 'threads', 'ioQueue', 'participated', 'weight']) expect(node).toHaveProperty(key);
+    }
+  });
+  const last = run.rounds[run.rounds.length - 1];
+  expect(run.summary.simulatedMs).toBe(last === undefined ? 0 : last.endMs);
+}
+
+describe('limits: a run over budget is refused before it starts', () => {
+  /** `json: true` adds `--json OUT`, whose size counts in the estimate. */
+  const REFUSED: Array<{ name: string; args: string[]; json: boolean }> = [
+    { name: 'huge-batch', args: ['limits/huge-batch.yaml'], json: true },
+    { name: 'json-too-large', args: ['limits/json-too-large.yaml'], json: true },
+    { name: 'fine-burst-grid', args: ['limits/fine-burst-grid.yaml'], json: true },
+    { name: 'long-training', args: ['limits/long-training.yaml'], json: false },
+    { name: 'tiny-max-time', args: ['limits/tiny.yaml', '--max-time', '100ms'], json: true },
+    { name: 'tiny-max-memory', args: ['limits/tiny.yaml', '--max-memory', '100MB'], json: true },
+  ];
+
+  it('with the estimate, the budget and the overriding option; exit 2; no output file', async () => {
+    const dir = scratch();
+    const results = await inParallel(REFUSED, 3, async ({ name, args, json }) => {
+      const out = join(dir, `${name}.json`);
+      return { name, out, result: await runCli(['simulate', ...args, ...(json ? ['--json', out] : []), '--no-progress']) };
+    });
+    for (const { name, out, result } of results) {
+      expect(result.stderr, name).toBe(expected(name));
+      expect(result.stderr.split('\n').length).toBeLessThanOrEqual(SCREEN_LINES);
+      expect(result.stderr).not.toMatch(STACK_TRACE);
+      expect(result.stdout).toBe('');
+      expect(result.status).toBe(2);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it('--no-limits skips the check', async () => {
+    const result = await runCli(['simulate', 'limits/tiny.yaml', '--max-memory', '1MB', '--max-time', '1ms', '--no-limits', '--quiet', '--no-progress', '--backend', 'cpu']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('divergence: the round and node are named, earlier rounds are kept, exit 1', () => {
+  async function diverge(file: string, engine: string) {
+    const out = join(scratch(), 'run.json');
+    const result = await runCli(['simulate', `runtime/${file}`, '--engine', engine, '--backend', 'cpu', '--json', out, '--no-progress']);
+    return { result, report: JSON.parse(readFileSync(out, 'utf8')) as JsonReport };
+  }
+
+  it('a learning rate of 1e6: the aggregated model blows up; both engines stop at the same round', async () => {
+    const [fast, reference] = await inParallel(['fast', 'reference'], 2, (engine) => diverge('diverge-aggregate.yaml', engine));
+    for (const { result, report } of [fast!, reference!]) {
+      const { diverged } = report;
+      expect(result.status).toBe(1);
+      expect(diverged).toMatchObject({ strategy: 's1s4', kind: 'training' });
+      // the later strategy (sync-sgd) is never started
+      expect(report.runs.map((run) => run.strategy.name)).toEqual(['s1s4']);
+      const run = report.runs[0]!;
+      expect(run.diverged).toEqual({ round: diverged!.round, node: diverged!.node, kind: 'training', message: diverged!.message });
+      expect(run.rounds.length).toBe(diverged!.round - 1);
+      expect(run.rounds.length).toBeGreaterThanOrEqual(1);
+      expectCompleteRounds(run, 2);
+      const [first, hint] = result.stderr.trimEnd().split('\n');
+      expect(first).toBe(`error: s1s4: ${diverged!.message} (rounds 1–${diverged!.round - 1} are kept in the tables and output files)`);
+      expect(first).toContain(`training diverged in round ${diverged!.round}`);
+      expect(first).toContain(`node ${diverged!.node}`);
+      expect(hint).toBe('hint: lower model.learningRate');
+      expect(result.stdout).not.toMatch(/NaN|Infinity/);
+      expect(result.stderr).not.toMatch(STACK_TRACE);
+    }
+    expect(fast!.report.diverged).toEqual(reference!.report.diverged);
+  });
+
+  it('a learning rate of 1e30: a local loss becomes non-finite in round 1 on the first node, with either engine', async () => {
+    const results = await inParallel(['fast', 'reference'], 2, (engine) => diverge('diverge-local.yaml', engine));
+    for (const { result, report } of results) {
+      expect(result.status).toBe(1);
+      expect(report.diverged).toEqual({
+        strategy: 's1s4',
+        round: 1,
+        node: 'a',
+        kind: 'training',
+        message: 'training diverged in round 1 on node a: its local loss or parameters became non-finite',
+      });
+      expect(report.runs[0]!.rounds).toEqual([]);
+      expect(result.stderr).toBe(
+        'error: s1s4: training diverged in round 1 on node a: its local loss or parameters became non-finite (no round finished before it)\n'
+        + 'hint: lower model.learningRate\n',
+      );
+    }
+  });
+
+  it('a link of 1e-300 bit/s: simulated time overflows; the node and round are named', async () => {
+    const { result, report } = await diverge('slow-link.yaml', 'fast');
+    expect(result.status).toBe(1);
+    expect(report.diverged).toEqual({
+      strategy: 's1s4',
+      round: 1,
+      node: 'slow',
+      kind: 'time',
+      message: "node slow's transfer in round 1 would be at 4.8e+305 ms, too far for a latency grid of 100 ms",
+    });
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('a burst link on a 1 ms grid under days of compute: the chain would outgrow its 2^28 slots', async () => {
+    const { result, report } = await diverge('burst-far.yaml', 'fast');
+    expect(result.status).toBe(1);
+    expect(report.diverged).toEqual({
+      strategy: 's1s4',
+      round: 1,
+      node: 'a',
+      kind: 'time',
+      // the chain never leaves the good state (toBad 0): e = 1, batch 32, 4 threads; download at
+      // 5 ms, then 32 samples · 1e8 ms · (0.1 + 0.9 / 4) of compute: the upload is tried at 1.04e9 ms
+      message: "node a's burst latency chain would need more than 2^28 grid slots to reach 1.04e+9 ms in round 1 (a coarser cluster.latencyResolutionMs needs fewer)",
+    });
+    expect(report.runs[0]!.rounds).toEqual([]);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('stdout closed early (dtrain simulate | head): no EPIPE crash, the run finishes and writes its JSON', async () => {
+    const out = join(scratch(), 'run.json');
+    const child = spawn(process.execPath, [BIN, 'simulate', 'limits/tiny.yaml', '--backend', 'cpu', '--json', out, '--no-progress'], {
+      cwd: HOSTILE_DIR,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // like `| head -0`: the reader is gone before dtrain writes anything, so every write fails
+    child.stdout.destroy();
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as JsonReport).runs[0]!.rounds).toHaveLength(2);
+  });
+});
+
+describe('interruption: SIGTERM / Ctrl-C stop at a round boundary, outputs hold the finished rounds, exit 130', () => {
+  const TOTAL_ROUNDS = 100_000;
+  /**
+   * Time for dtrain to start, load TF.js and finish some rounds before the signal. A signal
+   * that arrives before dtrain has installed its handlers (a very slow start under load)
+   * kills the process the default way; that attempt is repeated once with a longer wait, so
+   * only a dtrain that mishandles the signal fails.
+   */
+  const SIGNAL_AFTER_MS = [1500, 5000];
+
+  /**
+   * `again`: send the signal a second time as soon as dtrain acknowledges the first one, so
+   * that it lands while dtrain finishes the round and writes its outputs (with --trace the
+   * JSON takes a while), not after the process is gone.
+   */
+  async function interrupt(signal: NodeJS.Signals, again: boolean) {
+    for (const delayMs of SIGNAL_AFTER_MS) {
+      const dir = scratch();
+      const out = join(dir, 'run.json');
+      const timers: NodeJS.Timeout[] = [];
+      let acknowledged = false;
+      const result = await runCli(['simulate', 'runtime/long.yaml', '--backend', 'cpu', '--quiet', '--json', out, '--trace', '--no-progress'], {
+        onSpawn: (pid) => timers.push(setTimeout(() => process.kill(pid, signal), delayMs)),
+        onStderr: (chunk, pid) => {
+          if (!again || acknowledged || !chunk.includes('stopping after the current round')) return;
+          acknowledged = true;
+          process.kill(pid, signal);
+        },
+      });
+      timers.forEach(clearTimeout);
+      const killedBeforeStart = result.signal !== null && result.stderr === '';
+      if (!killedBeforeStart || delayMs === SIGNAL_AFTER_MS[SIGNAL_AFTER_MS.length - 1]) return { dir, out, result };
+    }
+    throw new Error('unreachable');
+  }
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s: complete, valid JSON marked interrupted; later strategies not started', async (signal) => {
+    const { out, result } = await interrupt(signal, false);
+    expect(result.status).toBe(130);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as JsonReport;
+    expect(report.interrupted).toBe(true);
+    expect(report.runs).toHaveLength(1);
+    const run = report.runs[0]!;
+    expect(run.interrupted).toBe(true);
+    expect(run.rounds.length).toBeGreaterThanOrEqual(1);
+    expect(run.rounds.length).toBeLessThan(TOTAL_ROUNDS);
+    expectCompleteRounds(run, 2);
+    expect(result.stderr).toContain(`${signal}: stopping after the current round`);
+    expect(result.stderr).toContain(`interrupted: stopped after round ${run.rounds.length} of ${TOTAL_ROUNDS} of s1s4; 1 later strategy not started; the outputs hold the finished rounds`);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    // the summary of the finished rounds is still printed
+    expect(result.stdout).toContain('s1s4');
+  });
+
+  it('a second signal quits at once: exit 130, and no half-written or temporary file is left', async () => {
+    const { dir, out, result } = await interrupt('SIGTERM', true);
+    expect(result.status).toBe(130);
+    expect(readdirSync(dir).filter((name) => name !== 'run.json')).toEqual([]);
+    if (existsSync(out)) expect((JSON.parse(readFileSync(out, 'utf8')) as JsonReport).interrupted).toBe(true);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+});

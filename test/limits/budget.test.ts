@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { checkBudget, DEFAULT_BUDGET, formatSeconds, longRunNote, MAX_STRING_CHARS } from '../../src/limits/budget.js';
+import type { RunEstimate } from '../../src/limits/estimate.js';
+import { parseMaxMemory, parseMaxTime } from '../../src/limits/options.js';
+
+const GIB = 1024 ** 3;
+
+function estimate(memoryBytes: number, seconds: number, jsonBytes = 0): RunEstimate {
+  return {
+    memoryBytes,
+    seconds,
+    jsonBytes,
+    simulatedMs: 0,
+    memoryParts: [
+      { what: 'records', value: memoryBytes * 0.5 },
+      { what: 'data', value: memoryBytes * 0.3 },
+      { what: 'base', value: memoryBytes * 0.15 },
+      { what: 'small', value: memoryBytes * 0.05 },
+    ],
+    timeParts: [{ what: 'training', value: seconds }],
+  };
+}
+
+describe('checkBudget', () => {
+  it('lets a run within both budgets through', () => {
+    expect(checkBudget(estimate(4 * GIB, 3600), DEFAULT_BUDGET)).toBeNull();
+  });
+
+  it('refuses a run over the memory budget, naming the estimate, the budget, the 3 biggest parts and --max-memory', () => {
+    const refusal = checkBudget(estimate(10 * GIB, 1), DEFAULT_BUDGET)!;
+    expect(refusal.code).toBe('limits.memory');
+    expect(refusal.exitCode).toBe(2);
+    expect(refusal.message).toBe([
+      'this run needs an estimated 10 GiB of memory, over the budget of 4 GiB; the biggest parts:',
+      '      5 GiB  records',
+      '      3 GiB  data',
+      '    1.5 GiB  base',
+    ].join('\n'));
+    // 10 GiB with a quarter of headroom, rounded up to whole GiB
+    expect(refusal.hint).toBe('run fewer rounds or nodes, or raise the budget with --max-memory 13GiB (or skip the check with --no-limits)');
+  });
+
+  it('refuses a run over the time budget with --max-time', () => {
+    const refusal = checkBudget(estimate(GIB, 2 * 3600), DEFAULT_BUDGET)!;
+    expect(refusal.code).toBe('limits.time');
+    expect(refusal.message).toBe('this run needs an estimated 2 h of host time, over the budget of 1 h; the biggest parts:\n        2 h  training');
+    expect(refusal.hint).toBe('run fewer rounds or nodes, or raise the budget with --max-time 3h (or skip the check with --no-limits)');
+  });
+
+  it('a JSON report longer than a JavaScript string can be is refused whatever the budget', () => {
+    const refusal = checkBudget(estimate(GIB, 1, MAX_STRING_CHARS + 1), { memoryBytes: 1e15, seconds: 1e9 })!;
+    expect(refusal.code).toBe('limits.jsonTooLarge');
+    expect(refusal.message).toBe('the JSON report would be about 512 MiB, more than the 512 MiB one JavaScript string can hold');
+  });
+});
+
+describe('formatSeconds', () => {
+  it('two significant digits in a fitting unit', () => {
+    expect([0.0004, 0.044, 1.5, 90, 720, 8280].map(formatSeconds)).toEqual(['< 1 ms', '44 ms', '1.5 s', '1.5 min', '12 min', '2.3 h']);
+  });
+});
+
+describe('option parsers', () => {
+  it('--max-memory takes sizes, --max-time durations (in seconds)', () => {
+    expect(parseMaxMemory('8GiB')).toBe(8 * GIB);
+    expect(parseMaxMemory('512MB')).toBe(512e6);
+    expect(parseMaxTime('2h')).toBe(7200);
+    expect(parseMaxTime('90m')).toBe(5400);
+    expect(parseMaxTime('30s')).toBe(30);
+  });
+
+  it('reject what is not a positive size or duration', () => {
+    expect(() => parseMaxMemory('lots')).toThrow("--max-memory must be a size like 8GiB or 512MB, found 'lots'.");
+    expect(() => parseMaxMemory('0GiB')).toThrow('--max-memory');
+    expect(() => parseMaxTime('-1h')).toThrow("--max-time must be a duration like 2h, 90m or 30s, found '-1h'.");
+  });
+});
+
+describe('longRunNote', () => {
+  it('only for runs estimated over a minute', () => {
+    expect(longRunNote(estimate(GIB, 60))).toBeNull();
+    expect(longRunNote(estimate(GIB, 720))).toBe(
+      'note: this run is estimated to take about 12 min of host time; Ctrl-C stops it after the current round and keeps the finished rounds',
+    );
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { BASE_MEMORY_BYTES, estimateRun, estimateSimulatedMs, largestBatch, typicalLatencyMs } from '../../src/limits/estimate.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+
+const IRIS = { samples: 150, features: 4, classes: 3 };
+
+// Two constant links, softmax regression on iris: 15 parameters, K = 10 samples per window.
+const SMALL = parseScenarioText(`
+rounds: 10
+strategy: s1s4
+data: { dataset: iris, testFraction: 0.2 }
+model: { hidden: [], localSteps: 1 }
+pipeline:
+  s1: { intervalMs: 100, windowMs: 1s }
+  s2: { standardBatch: 64 }
+cluster:
+  nodes:
+    - { id: a, latency: { constant: 5 } }
+    - { id: b, latency: { constant: 7 } }
+`, 'small.yaml');
+
+describe('estimateRun', () => {
+  it('memory: the sum of its parts, each computed from the scenario (hand-computed)', () => {
+    const estimate = estimateRun(SMALL, IRIS, { json: false, trace: false });
+    const parts = Object.fromEntries(estimate.memoryParts.map((p) => [p.what, p.value]));
+    expect(parts).toEqual({
+      'Node.js and TF.js': BASE_MEMORY_BYTES,
+      'per-node round records (20 node-rounds)': 20 * 400,
+      'the JSON report': 0,
+      'the training data (150 × 4 features)': 150 * 4 * 4 * 6,
+      'model copies (15 parameters × 2 nodes)': 15 * 4 * (3 * 2 + 8),
+      "one round's batches (2 nodes × 1 step × batch 32)": 2 * 1 * 32 * (4 + 3 + 1) * 4 * 3,
+      'S1 window samples (2 nodes × 10)': 2 * 10 * 16,
+      'burst latency chains (0 grid slots)': 0,
+    });
+    expect(estimate.memoryBytes).toBe(209_715_200 + 8000 + 14_400 + 840 + 6144 + 320);
+  });
+
+  it('time: start-up, training flops and overhead, latency lookups, planning (hand-computed)', () => {
+    const estimate = estimateRun(SMALL, IRIS, { json: false, trace: false });
+    const parts = Object.fromEntries(estimate.timeParts.map((p) => [p.what, p.value]));
+    // 20 node-steps × 32 × 15 × 6 flop + 10 evaluations × 30 test rows × 15 × 2, at 4 GFLOP/s; 50 µs a node-step
+    expect(parts['training (20 node-steps at batch ≤ 32, 15 parameters)']).toBeCloseTo((57_600 + 9000) / 4e9 + 20 * 50e-6, 15);
+    // 10 rounds × (2 nodes × 10 samples + 2 × 2 transfer tries) × 0.5 µs
+    expect(parts['latency samples (10 per node-round)']).toBeCloseTo(10 * 24 * 0.5e-6, 15);
+    expect(parts['planning and records']).toBeCloseTo(20 * 5e-6, 15);
+    expect(parts['starting Node.js and TF.js']).toBe(1);
+    expect(estimate.seconds).toBeCloseTo(1 + 0.00101665 + 0.00012 + 0.0001, 12);
+  });
+
+  it('--json and --trace: ~760 B per node-round plus 12 B per sample, held twice in memory', () => {
+    const estimate = estimateRun(SMALL, IRIS, { json: true, trace: true });
+    expect(estimate.jsonBytes).toBe(20 * (760 + 10 * 12) + 10 * 200);
+    expect(estimate.memoryParts.find((p) => p.what === 'the JSON report')!.value).toBe(2 * 19_600);
+    expect(estimate.memoryParts.find((p) => p.what.startsWith('per-node round records'))!.value).toBe(20 * (400 + 10 * 16));
+  });
+
+  it('simulated time: rounds × the slowest node (2 × (latency + transfer) + step at B/2, base resources)', () => {
+    // b: 2 · (7 + 60 B · 8 / 1 Gbps = 0.00048 ms) + 32 · 0.4 · (0.1 + 0.9 / 4) = 18.16096 ms per round
+    expect(estimateSimulatedMs(SMALL, 15)).toBeCloseTo(10 * (2 * (7 + 0.00048) + 32 * 0.4 * 0.325), 9);
+  });
+
+  it('a round timeout caps the simulated round', () => {
+    const capped = { ...SMALL, cluster: { ...SMALL.cluster, roundTimeoutMs: 10 } };
+    expect(estimateSimulatedMs(capped, 15)).toBe(100);
+  });
+
+  it('burst chains cost one byte per grid slot from −windowMs to the end', () => {
+    const scenario = parseScenarioText(`
+rounds: 10
+data: { dataset: iris }
+model: { hidden: [] }
+pipeline: { s1: { intervalMs: 100, windowMs: 1s } }
+cluster:
+  nodes:
+    - { id: a, latency: { burst: { good: 5, bad: 400, toBad: 0.1, toGood: 0.3 } } }
+`, 'burst.yaml');
+    const estimate = estimateRun(scenario, IRIS, { json: false, trace: false });
+    // 10 · (2 · (400 + 0.00048) + 4.16) = 8041.6096 ms, plus the 1 s window, over 100 ms slots
+    const slots = (8041.6096 + 1000) / 100;
+    expect(estimate.memoryParts.find((p) => p.what.startsWith('burst'))!.value).toBeCloseTo(slots, 9);
+  });
+
+  it('a lossy node is charged 2 · maxRetries transfer tries per round', () => {
+    const lossy = parseScenarioText(`
+rounds: 1
+data: { dataset: iris }
+model: { hidden: [] }
+pipeline: { s1: { intervalMs: 100, windowMs: 100 } }
+cluster:
+  maxRetries: 1000
+  nodes:
+    - { id: a, latency: { constant: 5, loss: 0.1 } }
+`, 'lossy.yaml');
+    const estimate = estimateRun(lossy, IRIS, { json: false, trace: false });
+    expect(estimate.timeParts.find((p) => p.what.startsWith('latency'))!.value).toBeCloseTo((1 + 2 + 2000) * 0.5e-6, 15);
+  });
+});
+
+describe('largestBatch', () => {
+  it('is ⌈B/2⌉ clamped to [minBatch, maxBatch]: S2 never gives more than B·1/(1+1)', () => {
+    expect(largestBatch({ standardBatch: 64, rounding: 'floor', minBatch: 0, maxBatch: null })).toBe(32);
+    expect(largestBatch({ standardBatch: 63, rounding: 'ceil', minBatch: 0, maxBatch: null })).toBe(32);
+    expect(largestBatch({ standardBatch: 64, rounding: 'floor', minBatch: 50, maxBatch: null })).toBe(50);
+    expect(largestBatch({ standardBatch: 64, rounding: 'floor', minBatch: 0, maxBatch: 10 })).toBe(10);
+  });
+});
+
+describe('typicalLatencyMs', () => {
+  const of = (process: object) => typicalLatencyMs({ process, loss: 0, down: [] } as never);
+  it('takes the mean of a process, or its worse state or phase', () => {
+    expect(of({ kind: 'constant', valueMs: 5 })).toBe(5);
+    expect(of({ kind: 'uniform', minMs: 1, maxMs: 9 })).toBe(5);
+    expect(of({ kind: 'normal', meanMs: 30, stdMs: 15 })).toBe(30);
+    expect(of({ kind: 'lognormal', medianMs: 20, sigma: 0 })).toBe(20);
+    expect(of({ kind: 'spikes', baseMs: 5, spikeMs: 300, probability: 0.2 })).toBe(65);
+    expect(of({ kind: 'burst', goodMs: 5, badMs: 400, toBad: 0.1, toGood: 0.3 })).toBe(400);
+    expect(of({ kind: 'periodic', baseMs: 20, amplitudeMs: 15, periodMs: 1000 })).toBe(35);
+    expect(of({ kind: 'trace', file: 'x', loop: true, samples: [{ timeMs: 0, latencyMs: 3 }, { timeMs: 1, latencyMs: null }, { timeMs: 2, latencyMs: 9 }] })).toBe(9);
+    expect(of({ kind: 'phases', phases: [{ untilMs: 10, latency: { process: { kind: 'constant', valueMs: 5 }, loss: 0, down: [] } }, { untilMs: null, latency: { process: { kind: 'constant', valueMs: 50 }, loss: 0, down: [] } }] })).toBe(50);
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeText, firstInvalidUtf8, formatBytes, readTextFileLimited } from '../../src/scenario/text-file.js';
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+
+describe('firstInvalidUtf8', () => {
+  it('accepts ASCII and well-formed 2-, 3- and 4-byte sequences', () => {
+    expect(firstInvalidUtf8(new TextEncoder().encode('a é € 😀'))).toBe(-1);
+  });
+
+  it('finds a stray continuation byte, a Latin-1 byte, overlongs, surrogates, truncation and bytes past U+10FFFF', () => {
+    expect(firstInvalidUtf8(bytes(0x61, 0x80))).toBe(1);
+    expect(firstInvalidUtf8(bytes(0x63, 0x61, 0x66, 0xe9))).toBe(3);
+    expect(firstInvalidUtf8(bytes(0xc0, 0xaf))).toBe(0);
+    expect(firstInvalidUtf8(bytes(0xe0, 0x80, 0xaf))).toBe(0);
+    expect(firstInvalidUtf8(bytes(0xed, 0xa0, 0x80))).toBe(0);
+    expect(firstInvalidUtf8(bytes(0x61, 0xe2, 0x82))).toBe(1);
+    expect(firstInvalidUtf8(bytes(0xf4, 0x90, 0x80, 0x80))).toBe(0);
+    expect(firstInvalidUtf8(bytes(0xf5, 0x80, 0x80, 0x80))).toBe(0);
+  });
+});
+
+describe('decodeText', () => {
+  it('drops a UTF-8 byte order mark', () => {
+    expect(decodeText(bytes(0xef, 0xbb, 0xbf, 0x61))).toEqual({ ok: true, text: 'a' });
+  });
+
+  it('locates a bad byte by line and character column', () => {
+    // line 2 is "é€x" then 0xFF: the bad byte is the 4th character of line 2
+    const text = [...new TextEncoder().encode('ab\né€x'), 0xff];
+    expect(decodeText(Uint8Array.from(text))).toEqual({ ok: false, problem: 'a byte that is not UTF-8 (0xFF)', line: 2, column: 4 });
+  });
+
+  it('a NUL byte is binary data; UTF-16 is named as such', () => {
+    expect(decodeText(bytes(0x61, 0x0a, 0x62, 0x00))).toEqual({ ok: false, problem: 'binary data (a NUL byte)', line: 2, column: 2 });
+    expect(decodeText(bytes(0xff, 0xfe, 0x61, 0x00))).toEqual({ ok: false, problem: 'UTF-16 text (save the file as UTF-8)', line: 1, column: 1 });
+  });
+});
+
+describe('readTextFileLimited', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-text-'));
+
+  it('reads a file within the limit', () => {
+    writeFileSync(join(dir, 'ok.txt'), 'hello');
+    expect(readTextFileLimited(join(dir, 'ok.txt'), 5)).toEqual({ ok: true, text: 'hello' });
+  });
+
+  it('refuses a regular file over the limit without reading it', () => {
+    writeFileSync(join(dir, 'big.txt'), 'x'.repeat(2048));
+    expect(readTextFileLimited(join(dir, 'big.txt'), 1024)).toEqual({ ok: false, problem: 'a file of 2 KiB (the limit is 1 KiB)' });
+  });
+
+  it('stops an endless device at the limit', () => {
+    expect(readTextFileLimited('/dev/zero', 1024)).toEqual({ ok: false, problem: 'more than 1 KiB of data (the limit)' });
+  });
+
+  it('regularOnly refuses devices before opening them', () => {
+    expect(readTextFileLimited('/dev/zero', 1024, { regularOnly: true })).toEqual({ ok: false, problem: 'a character device' });
+  });
+
+  it('names a directory and a missing file', () => {
+    expect(readTextFileLimited(dir, 1024)).toEqual({ ok: false, problem: 'a directory' });
+    expect(readTextFileLimited(join(dir, 'none'), 1024)).toEqual({ ok: false, problem: 'no such file' });
+  });
+});
+
+describe('formatBytes', () => {
+  it('binary units with one decimal at most', () => {
+    expect([512, 1024, 1536, 4 * 1024 ** 3, 1024 ** 5].map(formatBytes)).toEqual(['512 B', '1 KiB', '1.5 KiB', '4 GiB', '1024 TiB']);
+  });
+});
