@@ -14,6 +14,7 @@ import { initBackend, loadTf } from '../dist/train/backend.js';
 import { makeDtrainContender, makeDtrainFreshContender } from './dtrain.mjs';
 import { makeNaiveContender } from './naive.mjs';
 import { makeWorkload } from './workload.mjs';
+import { measureScenarios, scenarioTable } from './scenarios.mjs';
 
 const REPETITIONS = 3;
 const CONTENDERS = {
@@ -26,7 +27,7 @@ const CONTENDERS = {
 const TORCH_LOOP = { 8: 1780, 64: 1750, 256: 1700, 1000: 1750 };
 
 function parseArgs(argv) {
-  const options = { json: null, nodes: [8, 64, 256, 1000], steps: [1, 3], contenders: Object.keys(CONTENDERS), backend: 'wasm' };
+  const options = { json: null, nodes: [8, 64, 256, 1000], steps: [1, 3], contenders: Object.keys(CONTENDERS), backend: 'wasm', scenarios: true, engine: true };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     const list = () => value.split(',').map((v) => v.trim());
@@ -36,7 +37,9 @@ function parseArgs(argv) {
       case '--steps': options.steps = list().map(Number); break;
       case '--contenders': options.contenders = list(); break;
       case '--backend': options.backend = value; break;
-      default: throw new Error(`unknown option ${argv[i]} (use --json FILE, --nodes, --steps, --contenders, --backend)`);
+      case '--no-scenarios': options.scenarios = false; i--; break;
+      case '--only-scenarios': options.engine = false; i--; break;
+      default: throw new Error(`unknown option ${argv[i]} (use --json FILE, --nodes, --steps, --contenders, --backend, --no-scenarios, --only-scenarios)`);
     }
     i++;
   }
@@ -166,28 +169,36 @@ const options = parseArgs(process.argv.slice(2));
 const tf = await loadTf();
 const backend = await initBackend(options.backend);
 console.error(`backend ${backend}, node ${process.version}, ${os.cpus().length} cpus`);
-// The first configuration measured would otherwise also pay for V8 compiling tfjs's hot paths.
-for (const name of options.contenders) {
-  const contender = await CONTENDERS[name].make(makeWorkload(8, 1), 1);
-  const start = performance.now();
-  while (performance.now() - start < 1500) await contender.round();
-  contender.dispose();
-}
 const results = [];
-for (const localSteps of options.steps) {
-  for (const nodes of options.nodes) {
-    for (const result of await measureConfig(tf, options.contenders, makeWorkload(nodes, localSteps), nodes, localSteps)) {
-      console.error(`${result.contender.padEnd(12)} K=${localSteps} N=${String(nodes).padEnd(5)} ${format(result.nodeStepsPerSec)} node-steps/s`);
-      results.push(result);
+if (options.engine) {
+  // The first configuration measured would otherwise also pay for V8 compiling tfjs's hot paths.
+  for (const name of options.contenders) {
+    const contender = await CONTENDERS[name].make(makeWorkload(8, 1), 1);
+    const start = performance.now();
+    while (performance.now() - start < 1500) await contender.round();
+    contender.dispose();
+  }
+  for (const localSteps of options.steps) {
+    for (const nodes of options.nodes) {
+      for (const result of await measureConfig(tf, options.contenders, makeWorkload(nodes, localSteps), nodes, localSteps)) {
+        console.error(`${result.contender.padEnd(12)} K=${localSteps} N=${String(nodes).padEnd(5)} ${format(result.nodeStepsPerSec)} node-steps/s`);
+        results.push(result);
+      }
     }
   }
-}
-printTables(results, options);
-if (options.contenders.includes('dtrain') && options.contenders.includes('tfjs-naive')) {
-  for (const localSteps of options.steps) {
-    const { difference, moved } = await agreement(localSteps);
-    console.log(`agreement, K=${localSteps}: max |θ_dtrain − θ_naive| = ${difference.toExponential(1)} after 3 rounds at N=8 (θ moved up to ${moved.toExponential(1)})`);
+  printTables(results, options);
+  if (options.contenders.includes('dtrain') && options.contenders.includes('tfjs-naive')) {
+    for (const localSteps of options.steps) {
+      const { difference, moved } = await agreement(localSteps);
+      console.log(`agreement, K=${localSteps}: max |θ_dtrain − θ_naive| = ${difference.toExponential(1)} after 3 rounds at N=8 (θ moved up to ${moved.toExponential(1)})`);
+    }
   }
+
+}
+if (options.scenarios) {
+  const scenarioResults = measureScenarios((line) => console.error(line));
+  results.push(...scenarioResults);
+  console.log(`\n${scenarioTable(scenarioResults)}`);
 }
 if (options.json !== null) {
   const report = { backend, node: process.version, cpus: os.cpus().length, results };

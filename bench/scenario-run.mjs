@@ -1,6 +1,10 @@
-// One whole-scenario measurement in a fresh process (so peak RSS is this run's alone):
-// load → run (engine calls timed) → terminal tables → JSON. Prints one JSON line.
-// Usage: node bench/scenario-run.mjs FILE [engine]
+// One whole-scenario measurement in a fresh process (so peak RSS is this run's alone), as a
+// user runs it: load → run → terminal tables → JSON. Prints one JSON line with the time split:
+//   setupMs      process start → the first engine is created (module loading, scenario
+//                loading, dataset generation/reading, split, partition, backend start-up)
+//   mathMs       inside the training engine (local training, aggregation, evaluation)
+//   simulatorMs  everything else: S1 sampling, S2–S4, time model, clock, records, tables, JSON
+// Usage: node bench/scenario-run.mjs FILE [fast|reference]
 import { performance } from 'node:perf_hooks';
 import { loadScenario, runScenario } from '../dist/index.js';
 import { toJsonReport } from '../dist/report/json.js';
@@ -12,6 +16,7 @@ const { createReferenceEngine } = await import('../dist/train/reference-engine.j
 const base = engineName === 'reference' ? createReferenceEngine : createFastEngine;
 
 let mathMs = 0;
+let setupMs = null;
 async function timed(fn) {
   const t0 = performance.now();
   try {
@@ -20,14 +25,18 @@ async function timed(fn) {
     mathMs += performance.now() - t0;
   }
 }
-// The model maths: everything the engine does (local training, aggregation, evaluation).
 const timedEngine = async (options) => {
+  setupMs ??= performance.now();
   const engine = await timed(() => base(options));
   return {
     backend: engine.backend,
     paramCount: engine.paramCount,
     trainLocal: (tasks) => timed(() => engine.trainLocal(tasks)),
-    aggregate: (weights) => { const t0 = performance.now(); engine.aggregate(weights); mathMs += performance.now() - t0; },
+    aggregate: (weights) => {
+      const t0 = performance.now();
+      engine.aggregate(weights);
+      mathMs += performance.now() - t0;
+    },
     discardLocal: () => engine.discardLocal(),
     evaluate: () => timed(() => engine.evaluate()),
     getParams: () => engine.getParams(),
@@ -35,15 +44,27 @@ const timedEngine = async (options) => {
   };
 };
 
-const t0 = performance.now();
 const scenario = await loadScenario(file);
 const result = await runScenario(scenario, { engine: timedEngine });
 const tables = renderRunTables(result, { color: false, quiet: false }) + renderSummary(result, { color: false });
 const json = toJsonReport(result, { version: 'bench', trace: false, timing: false });
-const wallMs = performance.now() - t0;
-const nodes = scenario.cluster.nodes.length;
-const nodeSteps = result.runs.reduce((sum, run) => sum + run.rounds.reduce((s, r) => s + r.nodes.filter((n) => n.participated).length, 0), 0) * scenario.model.localSteps;
+// performance.now() counts from process start, so wallMs includes Node's own start-up.
+const wallMs = performance.now();
+const nodeSteps = result.runs.reduce(
+  (sum, run) => sum + run.rounds.reduce((s, r) => s + r.nodes.filter((n) => n.participated).length, 0),
+  0,
+) * scenario.model.localSteps;
 process.stdout.write(`${JSON.stringify({
-  scenario: scenario.name, nodes, rounds: scenario.rounds, wallMs, mathMs, otherMs: wallMs - mathMs,
-  peakRssMB: process.resourceUsage().maxRSS / 1024, nodeSteps, outputBytes: tables.length + json.length,
+  scenario: scenario.name,
+  nodes: scenario.cluster.nodes.length,
+  rounds: scenario.rounds,
+  strategies: scenario.strategies.length,
+  localSteps: scenario.model.localSteps,
+  wallMs,
+  setupMs,
+  mathMs,
+  simulatorMs: wallMs - setupMs - mathMs,
+  peakRssMB: process.resourceUsage().maxRSS / 1024,
+  nodeSteps,
+  outputBytes: tables.length + json.length,
 })}\n`);
