@@ -18,6 +18,9 @@ async function makeContender(workload, localSteps, alternate) {
     learningRate: LEARNING_RATE,
     localSteps,
     initialParams: workload.initialParams,
+    // The workload's batches are fixed (generated once, like the peers'): let the engine keep
+    // their tensors from round to round. dtrain-fresh shows the cost when they change.
+    keepBatches: true,
   });
   const reversed = workload.tasks.map((task) => ({ stepBatches: task.stepBatches.map((batch) => batch.slice().reverse()) }));
   let round = 0;

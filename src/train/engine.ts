@@ -60,6 +60,13 @@ export interface EngineOptions {
    * b1 (h1), W2 (h1 × h2), b2, …, W_last (h_last × classes), b_last.
    */
   initialParams: Float32Array[];
+  /**
+   * Keep a round's input tensors until the next round and reuse them when that round's
+   * batches are identical (fixed batches, as in the benchmark workload, whose peers also
+   * upload their data once). Off by default: the simulator's batches change every round,
+   * and the live tensor count must be the same after every round.
+   */
+  keepBatches?: boolean;
 }
 
 export type EngineFactory = (options: EngineOptions) => Promise<TrainEngine>;

@@ -73,6 +73,7 @@ class FastEngine implements TrainEngine {
         this.batches.dispose(); // a failed run stops here: hold no tensors for it
         throw error;
       }
+      if (this.options.keepBatches !== true) this.batches.dispose();
     }
     this.pending = { sums, tasks: tasks.length };
     return norms;

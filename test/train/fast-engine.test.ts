@@ -264,9 +264,9 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
     rounds[3]!.tasks = rounds[4]!.tasks = rounds[2]!.tasks;
     const options: EngineOptions = { train, test, hidden, learningRate: 0.3, localSteps, initialParams };
 
-    it('matches every round’s gradient norms (1e-4 relative) and every parameter after 10 rounds (1e-5)', async () => {
+    it.each([false, true])('matches every round’s gradient norms (1e-4 relative) and every parameter after 10 rounds (1e-5), keepBatches %s', async (keepBatches) => {
       // Arrange
-      const engine = await createFastEngine(options);
+      const engine = await createFastEngine({ ...options, keepBatches });
       let theta: Params64 = initialParams.map((p) => Float64Array.from(p));
       // Act / Assert per round
       for (const { tasks, weights } of rounds) {
@@ -308,6 +308,20 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
         counts.push(tf.memory().numTensors);
       }
       expect(counts[9]).toBe(counts[0]);
+      engine.dispose();
+    });
+
+    it('holds the same number of tensors after every round, whatever the number of tasks', async () => {
+      const tf = await loadTf();
+      const engine = await createFastEngine(options);
+      const counts: number[] = [];
+      for (const [r, { tasks }] of rounds.entries()) {
+        const some = tasks.slice(0, 1 + (r % tasks.length));
+        await engine.trainLocal(some);
+        engine.aggregate(Float64Array.from(some, (_, i) => (i === 0 ? 1 : 0)));
+        counts.push(tf.memory().numTensors);
+      }
+      expect(new Set(counts).size).toBe(1);
       engine.dispose();
     });
 
