@@ -46,8 +46,10 @@ const timedEngine = async (options) => {
 
 const scenario = await loadScenario(file);
 const result = await runScenario(scenario, { engine: timedEngine });
+const reportsFrom = performance.now();
 const tables = renderRunTables(result, { color: false, quiet: false }) + renderSummary(result, { color: false });
 const json = toJsonReport(result, { version: 'bench', trace: false, timing: false });
+const reportsMs = performance.now() - reportsFrom;
 // performance.now() counts from process start, so wallMs includes Node's own start-up.
 const wallMs = performance.now();
 const nodeSteps = result.runs.reduce(
@@ -64,6 +66,7 @@ process.stdout.write(`${JSON.stringify({
   setupMs,
   mathMs,
   simulatorMs: wallMs - setupMs - mathMs,
+  reportsMs,
   peakRssMB: process.resourceUsage().maxRSS / 1024,
   nodeSteps,
   outputBytes: tables.length + json.length,

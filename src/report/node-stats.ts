@@ -36,8 +36,11 @@ export interface ColumnStats {
 export function columnStats(values: ReadonlyArray<number | null>): ColumnStats {
   const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   if (finite.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN };
-  const sorted = finite.sort((a, b) => a - b);
-  return { min: sorted[0], median: median(sorted), max: sorted[sorted.length - 1] };
+  // a typed array sorts numerically without a comparator: this runs per column per round
+  const sorted = Float64Array.from(finite).sort();
+  const middle = Math.floor(sorted.length / 2);
+  const mid = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { min: sorted[0], median: mid, max: sorted[sorted.length - 1] };
 }
 
 /** The `count` records with the smallest `key`, ties in node order. */

@@ -294,12 +294,13 @@ interface Outcome {
 
 function nodeRecord(id: string, plan: NodePlan, timeline: Timeline | null, outcome: Outcome): NodeRoundRecord {
   const finished = timeline?.outcome === 'finished' ? timeline : null;
-  return {
+  // One object shape for every record (no conditional spread): at 1,000 nodes these are the
+  // loop's most frequent allocation. The JSON reporter fixes the key order itself.
+  const record: NodeRoundRecord = {
     id,
     efficiency: plan.efficiency,
     effectiveMs: plan.effectiveMs,
     observedMs: plan.observedMs,
-    ...(outcome.samplesMs === undefined ? {} : { samplesMs: outcome.samplesMs }),
     // SPEC §4: nodes that did not take part report batch 0 and weight 0.
     batch: outcome.participated ? plan.batch : 0,
     plannedBatch: plan.batch,
@@ -316,6 +317,8 @@ function nodeRecord(id: string, plan: NodePlan, timeline: Timeline | null, outco
     volatility: outcome.volatility,
     weight: outcome.weight,
   };
+  if (outcome.samplesMs !== undefined) record.samplesMs = outcome.samplesMs;
+  return record;
 }
 
 function summarise(rounds: RoundRecord[], samplesTrained: number, target: number | null): RunSummary {
