@@ -42,7 +42,7 @@ async function engineFactory(name: EngineName | EngineFactory): Promise<EngineFa
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const { initBackend } = await import('./train/backend.js');
   const { prepareTraining } = await import('./train/prepare.js');
-  const { buildLatencyModel } = await import('./sim/latency/index.js');
+  const { buildNetwork } = await import('./sim/network.js');
   const { runStrategy } = await import('./sim/loop.js');
 
   const backend = await initBackend(options.backend ?? 'auto');
@@ -53,15 +53,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     seed: scenario.seed,
     hidden: scenario.model.hidden,
   });
-  // One network for every strategy: latency is a pure function of (seed, node, time) (SPEC §1.2).
-  const latency = scenario.cluster.nodes.map((node) =>
-    buildLatencyModel(node.latency, {
-      seed: scenario.seed,
-      nodeId: node.id,
-      resolutionMs: scenario.cluster.latencyResolutionMs,
-      originMs: -scenario.pipeline.s1.windowMs,
-    }),
-  );
+  const latency = buildNetwork(scenario);
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
     if (runs.length > 0 && options.shouldStop?.() === true) return { scenario, runs, interrupted: true };

@@ -4,6 +4,19 @@
  * the weighted aggregate. Parameters live inside the engine; the loop sees only numbers.
  */
 
+import { DtrainError } from '../errors.js';
+
+/**
+ * Both engines fail alike on a non-finite loss or parameter; the round loop turns the task
+ * index into the node's id and the round (issue 6, divergence).
+ */
+export function nonFiniteLoss(task: number): DtrainError {
+  return new DtrainError('train.nonFiniteLoss', `non-finite loss in local training (task ${task})`, {
+    exitCode: 1,
+    hint: 'lower model.learningRate',
+  });
+}
+
 /** One participating node's work this round. */
 export interface EngineTask {
   /** sample indices into the training set, one array per local step (length = batch) */

@@ -15,9 +15,8 @@
  * The parameters live in JS as one flat vector (fast-layout.ts); tensors exist only within a
  * call, except the test split and the current round's batches (fast-batches.ts).
  */
-import { DtrainError } from '../errors.js';
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
-import type { EngineFactory, EngineOptions, EngineTask, EvalResult, TrainEngine } from './engine.js';
+import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
 import { BatchStore, type StepBatch } from './fast-batches.js';
 import { runConcatPass, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
@@ -25,14 +24,6 @@ import { describeModel, flattenParams, unflattenParams, type ModelLayout } from 
 import { concatNodeGradient } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares, weightedSum } from './fast-vector-math.js';
-
-/** Same error as the reference engine, so that both engines fail alike. */
-function nonFiniteLoss(task: number): DtrainError {
-  return new DtrainError('train.nonFiniteLoss', `non-finite loss in local training (task ${task})`, {
-    exitCode: 1,
-    hint: 'lower model.learningRate',
-  });
-}
 
 class FastEngine implements TrainEngine {
   readonly backend: string;

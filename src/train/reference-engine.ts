@@ -13,9 +13,8 @@
  * Σ w_i θ_i (rounded once to float32). Loss values are read with `await data()` after every
  * step; a non-finite loss or final parameter raises `train.nonFiniteLoss`.
  */
-import { DtrainError } from '../errors.js';
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
-import type { EngineFactory, EngineOptions, EngineTask, EvalResult, TrainEngine } from './engine.js';
+import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
 import { paramShapes } from './params.js';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -37,13 +36,6 @@ function forward(tf: Tf, params: readonly Tensor[], x: Tensor): Tensor {
 function meanCrossEntropy(tf: Tf, logits: Tensor, labels: Tensor, classCount: number): Tensor {
   const oneHot = tf.cast(tf.oneHot(labels, classCount), 'float32');
   return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)));
-}
-
-function nonFiniteLoss(task: number): DtrainError {
-  return new DtrainError('train.nonFiniteLoss', `non-finite loss in local training (task ${task})`, {
-    exitCode: 1,
-    hint: 'lower model.learningRate',
-  });
 }
 
 class ReferenceEngine implements TrainEngine {

@@ -12,7 +12,7 @@ import { renderTableReport } from '../../src/report/table.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { buildLatencyModel } from '../../src/sim/latency/index.js';
+import { buildNetwork } from '../../src/sim/network.js';
 import { runStrategy } from '../../src/sim/loop.js';
 import type { RunResult, StrategyRun } from '../../src/sim/records.js';
 import type { EngineFactory, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
@@ -98,13 +98,7 @@ export function stubEngineFactory(plannedCheck: (problem: string) => void): Engi
 /** runScenario's set-up without TF.js: same data, same latency models, the given engine. */
 export async function runWithEngine(scenario: Scenario, createEngine: EngineFactory): Promise<RunResult> {
   const prepared = prepareTraining({ data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden });
-  const latency = scenario.cluster.nodes.map((node) =>
-    buildLatencyModel(node.latency, {
-      seed: scenario.seed,
-      nodeId: node.id,
-      resolutionMs: scenario.cluster.latencyResolutionMs,
-      originMs: -scenario.pipeline.s1.windowMs,
-    }));
+  const latency = buildNetwork(scenario);
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
     const run = await runStrategy({ scenario, strategy, prepared, latency, createEngine, backend: 'stub', trace: true });
