@@ -8,8 +8,10 @@
  * over the timed rounds (tensorLeak, over all contenders of the configuration). Progress goes
  * to stderr, the tables to stdout. See README.md.
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { initBackend, loadTf } from '../dist/train/backend.js';
 import { makeDtrainContender, makeDtrainFreshContender } from './dtrain.mjs';
 import { makeNaiveContender } from './naive.mjs';
@@ -27,7 +29,7 @@ const CONTENDERS = {
 const TORCH_LOOP = { 8: 1780, 64: 1750, 256: 1700, 1000: 1750 };
 
 function parseArgs(argv) {
-  const options = { json: null, nodes: [8, 64, 256, 1000], steps: [1, 3], contenders: Object.keys(CONTENDERS), backend: 'wasm', scenarios: true, engine: true };
+  const options = { json: null, nodes: [8, 64, 256, 1000], steps: [1, 3], contenders: Object.keys(CONTENDERS), backend: 'wasm', scenarios: true, engine: true, torch: true };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     const list = () => value.split(',').map((v) => v.trim());
@@ -39,7 +41,8 @@ function parseArgs(argv) {
       case '--backend': options.backend = value; break;
       case '--no-scenarios': options.scenarios = false; i--; break;
       case '--only-scenarios': options.engine = false; i--; break;
-      default: throw new Error(`unknown option ${argv[i]} (use --json FILE, --nodes, --steps, --contenders, --backend, --no-scenarios, --only-scenarios)`);
+      case '--no-torch': options.torch = false; i--; break;
+      default: throw new Error(`unknown option ${argv[i]} (use --json FILE, --nodes, --steps, --contenders, --backend, --no-scenarios, --only-scenarios, --no-torch)`);
     }
     i++;
   }
@@ -165,6 +168,51 @@ function printTables(results, options) {
   console.log(lines.join('\n'));
 }
 
+/**
+ * The PyTorch peer (torch_peer.py, contender `torch-loop`) on the same nodes and steps, when
+ * Debian's python3-torch is installed: its report ({ torch, threads, blas, results }), or null
+ * when it is absent or fails.
+ */
+function runTorchPeer(options) {
+  const python = '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
+    console.log(`\nPyTorch peer skipped: ${python} cannot import torch (apt-get install python3-torch to add it; --no-torch to silence this)`);
+    return null;
+  }
+  console.error('PyTorch peer (torch-loop) …');
+  const script = fileURLToPath(new URL('./torch_peer.py', import.meta.url));
+  const run = spawnSync(python, [script, '--nodes', options.nodes.join(','), '--steps', options.steps.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (run.status !== 0) {
+    console.log(`\nPyTorch peer failed (exit status ${run.status ?? run.signal}); no torch-loop figures in this run`);
+    return null;
+  }
+  return JSON.parse(run.stdout);
+}
+
+function printTorchTables(results, { torch, threads, blas, results: torchResults }, options) {
+  const header = `| contender | localSteps | ${options.nodes.map((n) => `N=${n}`).join(' | ')} |`;
+  const rule = `|---|---|${options.nodes.map(() => '---').join('|')}|`;
+  const find = (list, name, n, steps) => list.find((x) => x.contender === name && x.nodes === n && x.localSteps === steps);
+  const title = `torch-loop (PyTorch ${torch} per-node loop, ${threads} thread(s), BLAS ${blas}; run after the contenders above), node-steps/s, median of 3 (min..max)`;
+  const lines = ['', title, '', header, rule];
+  for (const steps of options.steps) {
+    const cells = options.nodes.map((n) => {
+      const r = find(torchResults, 'torch-loop', n, steps);
+      return `${format(r.nodeStepsPerSec)} (${format(Math.min(...r.repetitions))}..${format(Math.max(...r.repetitions))})`;
+    });
+    lines.push(`| torch-loop | ${steps} | ${cells.join(' | ')} |`);
+  }
+  const dtrains = options.contenders.filter((c) => c.startsWith('dtrain'));
+  if (dtrains.length > 0) lines.push('', '÷ torch-loop (this run)', '', header, rule);
+  for (const steps of options.steps) {
+    for (const name of dtrains) {
+      const cells = options.nodes.map((n) => `${(find(results, name, n, steps).nodeStepsPerSec / find(torchResults, 'torch-loop', n, steps).nodeStepsPerSec).toFixed(1)}×`);
+      lines.push(`| ${name} | ${steps} | ${cells.join(' | ')} |`);
+    }
+  }
+  console.log(lines.join('\n'));
+}
+
 const options = parseArgs(process.argv.slice(2));
 const tf = await loadTf();
 const backend = await initBackend(options.backend);
@@ -192,6 +240,11 @@ if (options.engine) {
       const { difference, moved } = await agreement(localSteps);
       console.log(`agreement, K=${localSteps}: max |θ_dtrain − θ_naive| = ${difference.toExponential(1)} after 3 rounds at N=8 (θ moved up to ${moved.toExponential(1)})`);
     }
+  }
+  const torchReport = options.torch ? runTorchPeer(options) : null;
+  if (torchReport !== null) {
+    printTorchTables(results, torchReport, options);
+    results.push(...torchReport.results);
   }
 
 }
