@@ -29,9 +29,9 @@ export function planRound(input: PlanRoundInput): NodePlan[] {
 
   // S1 + S2
   const decided = nodes.map((node, i) => {
-    const s1Out = computeEfficiency(input.samplesMs[i], s1);
-    const batchEfficiency = strategy.batch === 'efficiency' ? s1Out.efficiency : FIXED_STAGE_EFFICIENCY;
-    return { ...s1Out, batch: chooseBatchSize(batchEfficiency, s2) };
+    const { efficiency, effectiveMs, observedMs } = computeEfficiency(input.samplesMs[i], s1);
+    const batchEfficiency = strategy.batch === 'efficiency' ? efficiency : FIXED_STAGE_EFFICIENCY;
+    return { efficiency, effectiveMs, observedMs, batch: chooseBatchSize(batchEfficiency, s2) };
   });
 
   // S3: before a node's first round, its response time is the step time it would have at this
@@ -45,12 +45,13 @@ export function planRound(input: PlanRoundInput): NodePlan[] {
   const dispatched = decided.map(({ batch }) => batch > 0);
   const pRef = dispatched.includes(true) ? referencePressure(pressures.filter((_, i) => dispatched[i]).map((p) => p.pressure)) : 0;
 
-  return decided.map((plan, i) => {
+  // Plain literals of one shape (no spreads): this runs for every node of every round.
+  return decided.map(({ efficiency, effectiveMs, observedMs, batch }, i) => {
     const { responseMs, pressure } = pressures[i];
-    if (!dispatched[i]) return { ...plan, responseMs, pressure, threads: 0, ioQueue: 0 };
-    const resources = strategy.resources === 'pressure'
+    if (!dispatched[i]) return { efficiency, effectiveMs, observedMs, batch, responseMs, pressure, threads: 0, ioQueue: 0 };
+    const { threads, ioQueue } = strategy.resources === 'pressure'
       ? allocateResources(pressure, pRef, nodes[i].cores, s3)
       : fixedResources(nodes[i].cores, s3);
-    return { ...plan, responseMs, pressure, ...resources };
+    return { efficiency, effectiveMs, observedMs, batch, responseMs, pressure, threads, ioQueue };
   });
 }
