@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DtrainError } from '../../src/errors.js';
 import { checkNode, checkRound, selectStrategy } from '../../src/explain/select.js';
 import { S1S4, SYNC_SGD, makeScenario } from '../report/fixtures.js';
+import { thrown } from '../helpers/thrown.js';
 
 const scenario = makeScenario(['a', 'b', 'edge-1']);
-
-function thrown(fn: () => unknown): DtrainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DtrainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DtrainError');
-}
 
 describe('explain option checks', () => {
   it("the default strategy is the scenario's first; a listed or preset name is found", () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DtrainError } from '../../src/errors.js';
 import { DEFAULT_TOLERANCES, parseTolerances, withinTolerance } from '../../src/golden/tolerances.js';
-
-function thrown(fn: () => unknown): DtrainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DtrainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DtrainError');
-}
+import { thrown } from '../helpers/thrown.js';
 
 describe('parseTolerances', () => {
   it('overrides the named fields and keeps the defaults of the others', () => {
