@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { initBackend, loadTf } from '../dist/train/backend.js';
-import { makeDtrainContender, makeDtrainFreshContender } from './dtrain.mjs';
+import { makeDtrainContender, makeDtrainFreshContender, makeDtrainMt2Contender } from './dtrain.mjs';
 import { makeNaiveContender } from './naive.mjs';
 import { makeWorkload } from './workload.mjs';
 import { measureScenarios, scenarioTable } from './scenarios.mjs';
@@ -23,6 +23,7 @@ const CONTENDERS = {
   // timed repetition length: long enough to smooth out noise, short enough for ~5 min in all
   dtrain: { make: makeDtrainContender, repetitionMs: 1000 },
   'dtrain-fresh': { make: makeDtrainFreshContender, repetitionMs: 1000 },
+  'dtrain-mt2': { make: makeDtrainMt2Contender, repetitionMs: 1000 },
   'tfjs-naive': { make: makeNaiveContender, repetitionMs: 2500 },
 };
 /** PyTorch 1.13 per-node loop on this machine (issue 3 table; N = 1,000 was not measured there) */

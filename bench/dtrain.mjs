@@ -6,12 +6,16 @@
  * round's (each node's batches alternate between two orders of its samples), as in a real
  * run where nodes draw new batches each round. The engine then rebuilds and uploads its batch
  * tensors every round instead of reusing them, and XNNPACK packs the fresh data again.
+ *
+ * Contender `dtrain-mt2`: `dtrain` on the parallel engine (src/train/parallel-engine.ts): the
+ * same maths, half of the nodes on each of 2 worker threads.
  */
 import { createFastEngine } from '../dist/train/fast-engine.js';
+import { createParallelEngine } from '../dist/train/parallel-engine.js';
 import { HIDDEN, LEARNING_RATE } from './workload.mjs';
 
-async function makeContender(workload, localSteps, alternate) {
-  const engine = await createFastEngine({
+async function makeContender(workload, localSteps, alternate, createEngine = createFastEngine) {
+  const engine = await createEngine({
     train: workload.train,
     test: workload.test,
     hidden: HIDDEN,
@@ -38,3 +42,4 @@ async function makeContender(workload, localSteps, alternate) {
 
 export const makeDtrainContender = (workload, localSteps) => makeContender(workload, localSteps, false);
 export const makeDtrainFreshContender = (workload, localSteps) => makeContender(workload, localSteps, true);
+export const makeDtrainMt2Contender = (workload, localSteps) => makeContender(workload, localSteps, false, createParallelEngine);

@@ -11,12 +11,13 @@ export type { Scenario } from './scenario/types.js';
 export type { Divergence, RunResult, RoundRecord, StrategyRun } from './sim/records.js';
 
 export type BackendPreference = 'auto' | 'wasm' | 'cpu';
-export type EngineName = 'fast' | 'reference';
+export type EngineName = 'fast' | 'reference' | 'parallel';
 
 export interface RunOptions {
   backend?: BackendPreference;
   /**
-   * `fast` (default): batched hand-written gradients; `reference`: per-node autodiff; or a
+   * `fast` (default): batched hand-written gradients; `reference`: per-node autodiff;
+   * `parallel`: the fast engine's maths on 2 worker threads (runs from dist/ only); or a
    * factory of your own (the benchmark wraps the engine to time the model maths).
    */
   engine?: EngineName | EngineFactory;
@@ -36,6 +37,7 @@ export interface RunOptions {
 async function engineFactory(name: EngineName | EngineFactory): Promise<EngineFactory> {
   if (typeof name === 'function') return name;
   if (name === 'reference') return (await import('./train/reference-engine.js')).createReferenceEngine;
+  if (name === 'parallel') return (await import('./train/parallel-engine.js')).createParallelEngine;
   return (await import('./train/fast-engine.js')).createFastEngine;
 }
 

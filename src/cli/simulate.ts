@@ -25,7 +25,7 @@ export interface SimulateFlags extends GoldenFlags, ReportFlags, LimitFlags {
   trace?: boolean;
   quiet?: boolean;
   backend: 'auto' | 'wasm' | 'cpu';
-  engine: 'fast' | 'reference';
+  engine: 'fast' | 'reference' | 'parallel';
   color: boolean;
   timing?: boolean;
   /** false with --no-insights */
@@ -162,7 +162,7 @@ export function registerSimulate(program: Command): void {
     .option('--no-insights', 'do not print the insights (notable rounds and nodes) after the tables')
     .option('--no-progress', 'never show the progress bar (shown on a terminal when a run takes over a second)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
-    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'))
+    .addOption(new Option('--engine <name>', 'training engine (parallel: the fast engine on 2 worker threads)').choices(['fast', 'reference', 'parallel']).default('fast'))
     .option('--timing', 'report host wall-clock time (wallMs; makes output non-deterministic)')
     .option('--no-color', 'disable colours (also off when NO_COLOR is set or stdout is not a terminal)')
     .option('--max-memory <size>', 'memory budget for the run estimate (default 4GiB)', parseMaxMemory)

@@ -25,7 +25,8 @@ import { concatNodeGradient } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares, weightedSum } from './fast-vector-math.js';
 
-class FastEngine implements TrainEngine {
+/** Exported for the worker threads of parallel-engine.ts, which also need setTheta / pendingSums. */
+export class FastEngine implements TrainEngine {
   readonly backend: string;
   readonly paramCount: number;
   private readonly layout: ModelLayout;
@@ -118,6 +119,18 @@ class FastEngine implements TrainEngine {
 
   discardLocal(): void {
     this.pending = null;
+  }
+
+  /** Replaces θ (flat, fast-layout.ts order); parallel-engine.ts's workers get θ_t this way. */
+  setTheta(theta: Float32Array): void {
+    if (theta.length !== this.paramCount) throw new Error(`setTheta() got ${theta.length} values for ${this.paramCount} parameters`);
+    this.theta = Float32Array.from(theta);
+    this.pending = null;
+  }
+
+  /** U_i of the last trainLocal, task-major [n, paramCount] (a view: valid until the next trainLocal), or null. */
+  pendingSums(): Float32Array | null {
+    return this.pending?.sums ?? null;
   }
 
   evaluate(): Promise<EvalResult> {

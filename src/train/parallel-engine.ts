@@ -1,0 +1,164 @@
+/**
+ * The parallel engine (issue 3, opt-in `--engine parallel`): the fast engine's maths on two
+ * worker threads. tfjs-wasm is single-threaded in Node (PERF-NOTES fact 4), so the second core
+ * is reached through worker_threads, each with its own TF.js and FastEngine (engine-worker.ts).
+ *
+ * The main thread owns θ (flat, fast-layout.ts order) and loads no TF.js at all. Per round:
+ * tasks [0, ⌈n/2⌉) go to worker 0 and the rest to worker 1 — fixed by index, never by timing,
+ * so results are deterministic; both start from θ_t, write their U_i into one shared buffer
+ * (task-major, as FastEngine keeps them) and return their norms. aggregate() is then
+ * FastEngine's: θ_{t+1} = (Σ w_i)·θ_t − lr · Σ w_i U_i in float64, rounded once to float32
+ * (SPEC §2 S4), so the parameters equal the fast engine's.
+ *
+ * The worker entry resolves to dist/train/engine-worker.js: this engine runs only from dist/.
+ */
+import { Worker } from 'node:worker_threads';
+import { DtrainError } from '../errors.js';
+import { currentBackend } from './backend.js';
+import type { EngineFactory, EngineOptions, EngineTask, EvalResult, TrainEngine } from './engine.js';
+import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
+import { weightedSum } from './fast-vector-math.js';
+import type { WorkerError, WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
+
+const WORKERS = 2;
+
+function toError(error: WorkerError): Error {
+  if (error.code === undefined) return new Error(error.message);
+  return new DtrainError(error.code, error.message, { exitCode: error.exitCode, hint: error.hint });
+}
+
+/** One worker thread and its pending replies by request id. */
+class EngineWorker {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | null = null;
+  readonly started: Promise<WorkerReply>;
+
+  constructor(setup: WorkerSetup) {
+    this.worker = new Worker(new URL('./engine-worker.js', import.meta.url), { workerData: setup });
+    this.started = new Promise((resolve, reject) => this.waiting.set(0, { resolve, reject }));
+    this.worker.on('message', (reply: WorkerReply) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (waiter === undefined) return;
+      if (reply.ok) waiter.resolve(reply);
+      else waiter.reject(toError(reply.error ?? { message: 'engine worker failed' }));
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`engine worker exited (code ${code})`)));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+
+  request(message: Omit<Extract<WorkerRequest, { kind: 'train' }>, 'id'> | Omit<Extract<WorkerRequest, { kind: 'evaluate' }>, 'id'>): Promise<WorkerReply> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  terminate(): void {
+    this.failure ??= new Error('engine disposed');
+    void this.worker.terminate();
+  }
+}
+
+class ParallelEngine implements TrainEngine {
+  readonly paramCount: number;
+  private theta: Float32Array;
+  /** U_i of the last trainLocal, task-major [n, paramCount]; null when none is pending */
+  private pending: { sums: Float32Array; tasks: number } | null = null;
+  private sumsBuffer = new SharedArrayBuffer(0);
+
+  constructor(
+    readonly backend: string,
+    private readonly layout: ModelLayout,
+    private readonly options: EngineOptions,
+    private readonly workers: EngineWorker[],
+  ) {
+    this.paramCount = layout.paramCount;
+    this.theta = flattenParams(layout, options.initialParams);
+  }
+
+  async trainLocal(tasks: EngineTask[]): Promise<Float64Array> {
+    this.pending = null;
+    const count = this.paramCount;
+    if (this.sumsBuffer.byteLength < tasks.length * count * 4) this.sumsBuffer = new SharedArrayBuffer(tasks.length * count * 4);
+    const split = Math.ceil(tasks.length / WORKERS);
+    const shares = [
+      { firstTask: 0, tasks: tasks.slice(0, split) },
+      { firstTask: split, tasks: tasks.slice(split) },
+    ];
+    const replies = await Promise.allSettled(
+      shares.map((share, w) =>
+        share.tasks.length === 0 ? Promise.resolve(null) : this.workers[w]!.request({ kind: 'train', theta: this.theta, sums: this.sumsBuffer, ...share }),
+      ),
+    );
+    // the lowest failing task first, as FastEngine, which trains the tasks in order, reports it
+    for (const reply of replies) if (reply.status === 'rejected') throw reply.reason;
+    const norms = new Float64Array(tasks.length);
+    replies.forEach((reply, w) => {
+      const value = (reply as PromiseFulfilledResult<WorkerReply | null>).value;
+      if (value !== null) norms.set(value.norms!, shares[w]!.firstTask);
+    });
+    this.pending = { sums: new Float32Array(this.sumsBuffer, 0, tasks.length * count), tasks: tasks.length };
+    return norms;
+  }
+
+  /** As FastEngine.aggregate, on the U_i the workers wrote. */
+  aggregate(weights: Float64Array): void {
+    const pending = this.pending;
+    if (pending === null) throw new Error('aggregate() called without a preceding trainLocal()');
+    if (weights.length !== pending.tasks) throw new Error(`aggregate() got ${weights.length} weights for ${pending.tasks} tasks`);
+    this.pending = null;
+    if (pending.tasks === 0) return; // SPEC §2 S4: an empty round leaves θ unchanged
+    const count = this.paramCount;
+    const weighted = weightedSum(pending.sums, weights, count);
+    const weightSum = weights.reduce((sum, w) => sum + w, 0);
+    const next = new Float32Array(count);
+    const rate = this.options.learningRate;
+    for (let p = 0; p < count; p++) next[p] = weightSum * this.theta[p]! - rate * weighted[p]!;
+    this.theta = next;
+  }
+
+  discardLocal(): void {
+    this.pending = null;
+  }
+
+  async evaluate(): Promise<EvalResult> {
+    return (await this.workers[0]!.request({ kind: 'evaluate', theta: this.theta })).evaluation!;
+  }
+
+  getParams(): Float32Array[] {
+    return unflattenParams(this.layout, this.theta);
+  }
+
+  dispose(): void {
+    this.pending = null;
+    for (const worker of this.workers) worker.terminate();
+  }
+}
+
+/** Workers start the backend chosen by `initBackend` on the main thread (`auto` if none was). */
+export const createParallelEngine: EngineFactory = async (options) => {
+  const { train, hidden } = options;
+  if (!Number.isInteger(options.localSteps) || options.localSteps < 1) throw new Error(`localSteps must be a positive integer, got ${options.localSteps}`);
+  const layout = describeModel(train.featureCount, hidden, train.classCount);
+  flattenParams(layout, options.initialParams); // refuse malformed parameters before starting threads
+  const setup: WorkerSetup = { options, backend: currentBackend() ?? 'auto' };
+  const workers = Array.from({ length: WORKERS }, () => new EngineWorker(setup));
+  try {
+    const started = await Promise.all(workers.map((worker) => worker.started));
+    return new ParallelEngine(started[0]!.backend!, layout, options, workers);
+  } catch (error) {
+    for (const worker of workers) worker.terminate();
+    throw error;
+  }
+};
