@@ -23,7 +23,7 @@ import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { concatNodeGradient } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
-import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares, weightedSum } from './fast-vector-math.js';
+import { addInto, aggregateParams, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 
 /** Exported for the worker threads of parallel-engine.ts, which also need setTheta / pendingSums. */
 export class FastEngine implements TrainEngine {
@@ -108,13 +108,7 @@ export class FastEngine implements TrainEngine {
     if (weights.length !== pending.tasks) throw new Error(`aggregate() got ${weights.length} weights for ${pending.tasks} tasks`);
     this.pending = null;
     if (pending.tasks === 0) return; // SPEC §2 S4: an empty round leaves θ unchanged
-    const count = this.layout.paramCount;
-    const weighted = weightedSum(pending.sums, weights, count);
-    const weightSum = weights.reduce((sum, w) => sum + w, 0);
-    const next = new Float32Array(count);
-    const rate = this.options.learningRate;
-    for (let p = 0; p < count; p++) next[p] = weightSum * this.theta[p]! - rate * weighted[p]!;
-    this.theta = next;
+    this.theta = aggregateParams(this.theta, pending.sums, weights, this.options.learningRate);
   }
 
   discardLocal(): void {

@@ -82,3 +82,16 @@ export function staysFinite(theta: Float32Array, sum: Float32Array, learningRate
   for (let p = 0; p < sum.length; p++) if (!Number.isFinite(Math.fround(theta[p]! - learningRate * sum[p]!))) return false;
   return true;
 }
+
+/**
+ * θ_{t+1} = Σ w_i θ_i with θ_i = θ_t − lr·U_i, i.e. (Σ w_i)·θ_t − lr · Σ w_i U_i, accumulated in
+ * float64 and rounded once to float32 (SPEC §2 S4). `sums` holds the U_i task-major.
+ */
+export function aggregateParams(theta: Float32Array, sums: Float32Array, weights: Float64Array, learningRate: number): Float32Array {
+  const count = theta.length;
+  const weighted = weightedSum(sums, weights, count);
+  const weightSum = weights.reduce((sum, w) => sum + w, 0);
+  const next = new Float32Array(count);
+  for (let p = 0; p < count; p++) next[p] = weightSum * theta[p]! - learningRate * weighted[p]!;
+  return next;
+}

@@ -17,7 +17,7 @@ import { DtrainError } from '../errors.js';
 import { currentBackend } from './backend.js';
 import type { EngineFactory, EngineOptions, EngineTask, EvalResult, TrainEngine } from './engine.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
-import { weightedSum } from './fast-vector-math.js';
+import { aggregateParams } from './fast-vector-math.js';
 import type { WorkerError, WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
 
 const WORKERS = 2;
@@ -119,13 +119,7 @@ class ParallelEngine implements TrainEngine {
     if (weights.length !== pending.tasks) throw new Error(`aggregate() got ${weights.length} weights for ${pending.tasks} tasks`);
     this.pending = null;
     if (pending.tasks === 0) return; // SPEC §2 S4: an empty round leaves θ unchanged
-    const count = this.paramCount;
-    const weighted = weightedSum(pending.sums, weights, count);
-    const weightSum = weights.reduce((sum, w) => sum + w, 0);
-    const next = new Float32Array(count);
-    const rate = this.options.learningRate;
-    for (let p = 0; p < count; p++) next[p] = weightSum * this.theta[p]! - rate * weighted[p]!;
-    this.theta = next;
+    this.theta = aggregateParams(this.theta, pending.sums, weights, this.options.learningRate);
   }
 
   discardLocal(): void {
