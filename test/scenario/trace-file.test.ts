@@ -126,8 +126,8 @@ describe('any trace', () => {
   });
 });
 
-describe('the shared recorded traces (reads ../shared/traces beside the repository)', () => {
-  const dir = resolve(import.meta.dirname, '../../../shared/traces');
+describe('the recorded ping traces in test/fixtures/traces', () => {
+  const dir = resolve(import.meta.dirname, '../fixtures/traces');
   for (const name of ['bursty_loss', 'normal_jitter']) {
     it(`${name}: the CSV and the raw ping output give the same 400 samples, losses and latencies`, () => {
       const csv = parseTraceText(readFileSync(resolve(dir, `${name}.csv`), 'utf8'), `${name}.csv`);
@@ -150,7 +150,7 @@ describe('the shared recorded traces (reads ../shared/traces beside the reposito
     });
   }
 
-  it('bursty_loss loses 31 of 400 probes, normal_jitter none (as the README states)', () => {
+  it('bursty_loss loses 31 of 400 probes, normal_jitter none (as their recording notes state)', () => {
     const lost = (name: string) =>
       parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), name).filter((s) => s.latencyMs === null).length;
 
