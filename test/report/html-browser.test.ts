@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCharts } from '../../src/report/html/charts.js';
 import { renderHtmlReport } from '../../src/report/html/page.js';
 import type { RunResult } from '../../src/sim/records.js';
-import { inspectReport, launchChromium, type ReportInspection } from './browser/chromium.js';
+import { INSTALL_TIMEOUT_MS, inspectReport, launchChromium, type ReportInspection } from './browser/chromium.js';
 import { generatedResult, tinyResult } from './fixtures.js';
 
 const OPTIONS = { version: '0.1.0', timing: false };
@@ -33,9 +33,10 @@ function expectCleanPage(page: ReportInspection): void {
 
 describe('HTML report in headless Chromium', () => {
   let browser: Browser;
+  // a fresh root machine installs chromium here first (apt-get), which takes minutes
   beforeAll(async () => {
     browser = await launchChromium();
-  });
+  }, INSTALL_TIMEOUT_MS + 60_000);
   afterAll(async () => {
     await browser?.close();
   });
