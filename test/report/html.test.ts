@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  breakdownRows, heatCells, progressRows, roundColumns, selectNodes, weightRows, weightSeriesNames,
+  breakdownRows, heatCells, OTHERS_LABEL, progressRows, roundColumns, selectNodes, weightRows, weightSeries,
 } from '../../src/report/html/chart-data.js';
 import { buildCharts } from '../../src/report/html/charts.js';
 import { renderHtmlReport } from '../../src/report/html/page.js';
@@ -26,8 +26,8 @@ function jsonOf(result: RunResult): any {
 describe('chart data agrees with the JSON of the same run', () => {
   it('accuracy and loss: one point per strategy × round at the round’s end time', () => {
     const result = tinyResult();
-    const expected = jsonOf(result).runs.flatMap((run: any) => run.rounds.map((round: any) => ({
-      strategy: run.strategy.name, round: round.round, timeS: round.endMs / 1000, accuracy: round.accuracy, loss: round.loss,
+    const expected = jsonOf(result).runs.flatMap((run: any, rank: number) => run.rounds.map((round: any) => ({
+      strategy: run.strategy.name, rank, round: round.round, timeS: round.endMs / 1000, accuracy: round.accuracy, loss: round.loss,
     })));
     expect(progressRows(result.runs)).toEqual(expected);
   });
@@ -35,8 +35,8 @@ describe('chart data agrees with the JSON of the same run', () => {
   it('heat maps: one cell per node × round holding its efficiency and dispatched batch', () => {
     const result = tinyResult();
     jsonOf(result).runs.forEach((run: any, s: number) => {
-      const expected = run.rounds.flatMap((round: any) => round.nodes.map((node: any) => ({
-        node: node.id, round: round.round, efficiency: node.efficiency, batch: node.batch,
+      const expected = run.rounds.flatMap((round: any) => round.nodes.map((node: any, rank: number) => ({
+        node: node.id, rank, round: round.round, efficiency: node.efficiency, batch: node.batch,
       })));
       const live = result.runs[s]!;
       expect(heatCells(live, selectNodes(result.runs, ids(result)), roundColumns(live))).toEqual(expected);
@@ -46,10 +46,10 @@ describe('chart data agrees with the JSON of the same run', () => {
   it('weights: every node’s weight per round; ≤ 10 nodes are all drawn, in scenario order for every strategy', () => {
     const result = tinyResult();
     const json = jsonOf(result);
-    const series = weightSeriesNames(result.runs, ids(result));
-    expect(series).toEqual(['a', 'b', 'c', 'd']);
+    const series = weightSeries(result.runs, ids(result));
+    expect(series.map((one) => one.label)).toEqual(['a', 'b', 'c', 'd']);
     result.runs.forEach((run, s) => {
-      const rows = weightRows(run, roundColumns(run), series, ids(result));
+      const rows = weightRows(run, roundColumns(run), series);
       expect(rows).toHaveLength(2 * 4);
       for (const row of rows) {
         const node = json.runs[s].rounds[row.round - 1].nodes.find((n: any) => n.id === row.series);
@@ -61,16 +61,18 @@ describe('chart data agrees with the JSON of the same run', () => {
   it('weights beyond 10 nodes: 9 heaviest drawn, the rest summed as “others”, columns still sum as in the JSON', () => {
     const result = generatedResult(40, 2);
     const json = jsonOf(result);
-    const series = weightSeriesNames(result.runs, ids(result));
-    const rows = weightRows(result.runs[0]!, roundColumns(result.runs[0]!), series, ids(result));
+    const series = weightSeries(result.runs, ids(result));
+    const rows = weightRows(result.runs[0]!, roundColumns(result.runs[0]!), series);
     // weight ∝ node number among participants (n-40 is idle): the heaviest are n-39 … n-31
-    expect(series).toEqual(['n-39', 'n-38', 'n-37', 'n-36', 'n-35', 'n-34', 'n-33', 'n-32', 'n-31', 'others']);
+    expect(series.map((one) => one.label))
+      .toEqual(['n-39', 'n-38', 'n-37', 'n-36', 'n-35', 'n-34', 'n-33', 'n-32', 'n-31', OTHERS_LABEL]);
     for (const round of json.runs[0].rounds) {
       const total = round.nodes.reduce((sum: number, n: any) => sum + n.weight, 0);
       const drawn = rows.filter((row) => row.round === round.round).reduce((sum, row) => sum + row.weight, 0);
       expect(drawn).toBeCloseTo(total, 12);
-      const others = round.nodes.filter((n: any) => !series.includes(n.id)).reduce((sum: number, n: any) => sum + n.weight, 0);
-      expect(rows.find((row) => row.round === round.round && row.series === 'others')!.weight).toBeCloseTo(others, 12);
+      const labels = series.map((one) => one.label);
+      const others = round.nodes.filter((n: any) => !labels.includes(n.id)).reduce((sum: number, n: any) => sum + n.weight, 0);
+      expect(rows.find((row) => row.round === round.round && row.series === OTHERS_LABEL)!.weight).toBeCloseTo(others, 12);
     }
   });
 
@@ -181,5 +183,68 @@ describe('the page', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     const marks = svg.split('class="mark-rect role-mark')[1]!.split('</g>')[0]!;
     expect(marks.match(/<path /g)).toHaveLength(8);
+  });
+});
+
+describe('names and paths from the user', () => {
+  const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'];
+
+  function renamed(result: RunResult, index: number, id: string): RunResult {
+    result.scenario.cluster.nodes[index] = { ...result.scenario.cluster.nodes[index]!, id };
+    for (const run of result.runs) for (const round of run.rounds) round.nodes[index] = { ...round.nodes[index]!, id };
+    return result;
+  }
+
+  it.each(PROTOTYPE_NAMES)('a node and a strategy named %s render (no vega crash), shown as given', async (name) => {
+    const result = renamed(tinyResult(), 0, name);
+    result.runs[1]!.strategy = { ...result.runs[1]!.strategy, name };
+    const html = await renderHtmlReport(result, OPTIONS);
+    expect(html.match(/<svg /g)).toHaveLength(buildCharts(result).length);
+    // axis label of the heat map and the legend of the accuracy chart
+    expect(html).toContain(`>${name}</text>`);
+    expect(html).toContain(`<td>${name}</td>`);
+  });
+
+  it('a node name with markup is escaped inside the SVG charts too', async () => {
+    const result = tinyResult();
+    result.runs[0]!.strategy = { ...result.runs[0]!.strategy, name: '<b>&x' };
+    const html = await renderHtmlReport(result, OPTIONS);
+    expect(html).not.toContain('<b>&x');
+    expect(html).toContain('&lt;b&gt;&amp;x</text>');
+  });
+
+  it('a node named “others” keeps its own weight; the sum of the undrawn nodes is a separate series', () => {
+    const result = renamed(generatedResult(40, 2), 38, 'others');
+    const series = weightSeries(result.runs, ids(result));
+    expect(series[0]).toEqual({ label: 'others', node: 38 });
+    expect(series.at(-1)).toEqual({ label: OTHERS_LABEL, node: null });
+    const rows = weightRows(result.runs[0]!, roundColumns(result.runs[0]!), series).filter((row) => row.round === 1);
+    expect(rows.find((row) => row.series === 'others')!.weight).toBe(result.runs[0]!.rounds[0]!.nodes[38]!.weight);
+    expect(new Set(rows.map((row) => row.series)).size).toBe(10);
+  });
+
+  it('shows no absolute path of the author’s machine: paths inside the working directory relative, others by base name', async () => {
+    const result = tinyResult();
+    const nodes = result.scenario.cluster.nodes;
+    nodes[0] = { ...nodes[0]!, latency: { ...nodes[0]!.latency, process: { kind: 'trace', file: '/home/alice/lab/traces/ping.txt', loop: true, samples: [] } } };
+    result.scenario = {
+      ...result.scenario,
+      file: '/home/alice/lab/scenarios/tiny.yaml',
+      data: { ...result.scenario.data, dataset: { kind: 'csv', file: '/work/project/data/points.csv' } },
+    } as RunResult['scenario'];
+    const html = await renderHtmlReport(result, { ...OPTIONS, workingDir: '/work/project' });
+    expect(html).not.toContain('/home/alice');
+    expect(html).not.toContain('/work/project');
+    expect(html).toContain('<p class="meta">dtrain 0.1.0 · seed 7 · tiny.yaml</p>');
+    expect(html).toContain('<td>file</td><td>tiny.yaml</td>');
+    expect(html).toContain('csv data/points.csv, test fraction');
+    expect(html).toContain('<td>trace ping.txt (loop)</td>');
+  });
+
+  it('a relative path given inside the working directory is shown as given; one climbing out by base name', async () => {
+    const { displayPath } = await import('../../src/report/html/display-path.js');
+    expect(displayPath('scenarios/tiny.yaml', '/work/project')).toBe('scenarios/tiny.yaml');
+    expect(displayPath('../secret/tiny.yaml', '/work/project')).toBe('tiny.yaml');
+    expect(displayPath('/work/project-b/tiny.yaml', '/work/project')).toBe('tiny.yaml');
   });
 });

@@ -6,7 +6,13 @@
  * Large runs stay readable: above MAX_HEATMAP_NODES nodes the per-node charts show the
  * nodes with the lowest mean efficiency (the ones a reader looks for); above
  * MAX_ROUND_COLUMNS rounds, consecutive rounds are averaged into one column; the weight
- * chart stacks the WEIGHT_SERIES − 1 heaviest nodes and sums the rest as "others".
+ * chart stacks the WEIGHT_SERIES − 1 heaviest nodes and sums the rest as OTHERS_LABEL.
+ *
+ * Names (node ids, strategy names) reach vega only as data values, never in a spec's
+ * `sort` list, field or signal name: vega-lite turns a sort list into an expression whose
+ * string literals vega's parser reads as identifiers, so a node named `constructor` or
+ * `toString` resolved to Object.prototype and crashed the render. Every row therefore
+ * carries a numeric `rank` (the order to draw in) and the specs sort by it.
  */
 import type { StrategyRun } from '../../sim/records.js';
 import { PHASE_KINDS, phaseTotalsMs, type PhaseKind } from '../round-phases.js';
@@ -15,10 +21,13 @@ export const MAX_HEATMAP_NODES = 64;
 export const MAX_ROUND_COLUMNS = 150;
 /** Distinct colours of the weight chart (Tableau 10): nodes beyond this share "others". */
 export const WEIGHT_SERIES = 10;
-export const OTHERS = 'others';
+/** The summed series' label: the space and parentheses keep it apart from any node id. */
+export const OTHERS_LABEL = '(other nodes)';
 
 export interface ProgressRow {
   strategy: string;
+  /** the strategy's position in the scenario: the legend's order */
+  rank: number;
   round: number;
   /** simulated time at the end of the round (after aggregation and evaluation), seconds */
   timeS: number;
@@ -28,8 +37,9 @@ export interface ProgressRow {
 
 /** Accuracy and loss after every round of every strategy, against simulated time. */
 export function progressRows(runs: readonly StrategyRun[]): ProgressRow[] {
-  return runs.flatMap((run) => run.rounds.map((round) => ({
+  return runs.flatMap((run, rank) => run.rounds.map((round) => ({
     strategy: run.strategy.name,
+    rank,
     round: round.round,
     timeS: round.endMs / 1000,
     accuracy: round.accuracy,
@@ -86,6 +96,8 @@ export function roundColumns(run: StrategyRun, maxColumns = MAX_ROUND_COLUMNS): 
 
 export interface HeatCell {
   node: string;
+  /** the node's row in the chart (position in the selection) */
+  rank: number;
   /** the column's first round */
   round: number;
   efficiency: number;
@@ -95,10 +107,11 @@ export interface HeatCell {
 
 /** One cell per shown node × round column: efficiency and batch (column means when averaged). */
 export function heatCells(run: StrategyRun, selection: NodeSelection, columns: readonly RoundColumn[]): HeatCell[] {
-  return columns.flatMap((column) => selection.indices.map((i) => {
+  return columns.flatMap((column) => selection.indices.map((i, rank) => {
     const nodes = column.positions.map((p) => run.rounds[p]!.nodes[i]!);
     return {
       node: nodes[0]!.id,
+      rank,
       round: column.first,
       efficiency: meanOf(nodes.map((node) => node.efficiency)),
       batch: meanOf(nodes.map((node) => node.batch)),
@@ -109,38 +122,55 @@ export function heatCells(run: StrategyRun, selection: NodeSelection, columns: r
 export interface WeightRow {
   round: number;
   series: string;
+  /** the series' position in the stack and legend */
+  rank: number;
   weight: number;
+}
+
+/** One series of the weight chart: a node (by index), or the sum of the nodes not drawn (`node` null). */
+export interface WeightSeries {
+  label: string;
+  node: number | null;
 }
 
 /**
  * The weight chart's series, the same for every strategy so a node keeps its colour across
  * charts: all nodes in scenario order, or above `maxSeries` nodes the `maxSeries − 1` with
- * the highest mean weight over all strategies and rounds (ties: scenario order), then "others".
+ * the highest mean weight over all strategies and rounds (ties: scenario order), then the
+ * sum of the others. Series are told apart by index, so a node named like the sum's label
+ * is still its own series.
  */
-export function weightSeriesNames(runs: readonly StrategyRun[], ids: readonly string[], maxSeries = WEIGHT_SERIES): string[] {
-  if (ids.length <= maxSeries) return [...ids];
-  const mean = ids.map((_, i) => meanOf(runs.flatMap((run) => run.rounds.map((round) => round.nodes[i]!.weight))));
-  const top = ids.map((_, i) => i).sort((a, b) => mean[b]! - mean[a]! || a - b).slice(0, maxSeries - 1);
-  return [...top.map((i) => ids[i]!), OTHERS];
+export function weightSeries(runs: readonly StrategyRun[], ids: readonly string[], maxSeries = WEIGHT_SERIES): WeightSeries[] {
+  const all = ids.map((_, i) => i);
+  if (ids.length <= maxSeries) return all.map((i) => ({ label: ids[i]!, node: i }));
+  const mean = all.map((i) => meanOf(runs.flatMap((run) => run.rounds.map((round) => round.nodes[i]!.weight))));
+  const top = all.sort((a, b) => mean[b]! - mean[a]! || a - b).slice(0, maxSeries - 1);
+  return [...top.map((i) => ({ label: ids[i]!, node: i })), { label: OTHERS_LABEL, node: null }];
 }
 
-/** Each series' S4 weight per round column (column means); "others" sums the nodes not drawn. */
-export function weightRows(
-  run: StrategyRun, columns: readonly RoundColumn[], series: readonly string[], ids: readonly string[],
-): WeightRow[] {
-  const drawn = new Set(series);
+/** Each series' S4 weight per round column (column means); the summed series adds the nodes not drawn. */
+export function weightRows(run: StrategyRun, columns: readonly RoundColumn[], series: readonly WeightSeries[]): WeightRow[] {
+  const drawn = new Set<number>();
+  for (const one of series) if (one.node !== null) drawn.add(one.node);
+  const nodeCount = run.rounds[0]?.nodes.length ?? 0;
   const weightOf = (column: RoundColumn, i: number) => meanOf(column.positions.map((p) => run.rounds[p]!.nodes[i]!.weight));
-  return columns.flatMap((column) => series.map((name) => ({
+  const restOf = (column: RoundColumn) => {
+    let sum = 0;
+    for (let i = 0; i < nodeCount; i += 1) if (!drawn.has(i)) sum += weightOf(column, i);
+    return sum;
+  };
+  return columns.flatMap((column) => series.map((one, rank) => ({
     round: column.first,
-    series: name,
-    weight: name === OTHERS
-      ? ids.reduce((sum, id, i) => (drawn.has(id) ? sum : sum + weightOf(column, i)), 0)
-      : weightOf(column, ids.indexOf(name)),
+    series: one.label,
+    rank,
+    weight: one.node === null ? restOf(column) : weightOf(column, one.node),
   })));
 }
 
 export interface BreakdownRow {
   node: string;
+  /** the node's row in the chart (position in the selection) */
+  rank: number;
   phase: PhaseKind;
   /** position of the phase in a round (stacking order) */
   order: number;
@@ -153,6 +183,6 @@ export function breakdownRows(run: StrategyRun, selection: NodeSelection): Break
   return selection.indices.flatMap((i, k) => {
     const totals = phaseTotalsMs(run.rounds, i);
     const node = selection.ids[k]!;
-    return PHASE_KINDS.map((phase, order) => ({ node, phase, order, seconds: totals[phase] / 1000 }));
+    return PHASE_KINDS.map((phase, order) => ({ node, rank: k, phase, order, seconds: totals[phase] / 1000 }));
   });
 }

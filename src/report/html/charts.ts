@@ -2,13 +2,15 @@
  * The HTML report's charts as vega-lite specs, built from the RunResult by the pure row
  * builders of chart-data.ts (render.ts turns them into SVG). Every spec carries its data
  * inline (`data.values`), so a chart can be checked against the JSON of the same run.
+ * Nominal scales are ordered by the rows' numeric `rank`, never by a list of names: vega
+ * would compile such a list into an expression, where a name like `constructor` breaks it.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult, StrategyRun } from '../../sim/records.js';
 import { PHASE_KINDS } from '../round-phases.js';
 import {
-  breakdownRows, heatCells, OTHERS, progressRows, roundColumns, selectNodes, weightRows, weightSeriesNames,
-  type NodeSelection, type RoundColumn,
+  breakdownRows, heatCells, progressRows, roundColumns, selectNodes, weightRows, weightSeries,
+  type NodeSelection, type RoundColumn, type WeightSeries,
 } from './chart-data.js';
 import {
   AXIS, CAPTION, PHASE_LABELS, averagedRoundsNote, limitedNodesNote, othersNote, roundAxisTitle, strategyHeading,
@@ -34,6 +36,9 @@ const LINE_WIDTH = 420;
 const LINE_HEIGHT = 260;
 /** Beyond this many rounds the lines drop their point markers. */
 const MAX_POINTS = 60;
+
+/** Order a nominal or ordinal scale by the rows' `rank` field (chart-data.ts). */
+const BY_RANK = { field: 'rank', op: 'min' } as const;
 
 const CONFIG = {
   font: 'DejaVu Sans, Liberation Sans, Arial, sans-serif',
@@ -69,7 +74,7 @@ function progressChart(result: RunResult, field: 'accuracy' | 'loss'): ChartDef 
         },
         color: {
           field: 'strategy', type: 'nominal', title: AXIS.strategy,
-          sort: result.runs.map((run) => run.strategy.name),
+          sort: BY_RANK,
           legend: { orient: 'bottom', direction: 'horizontal' },
         },
         order: { field: 'round', type: 'quantitative' },
@@ -102,7 +107,6 @@ function heatmap(
 ): ChartDef {
   const columns = roundColumns(run);
   const perColumn = columns[0]?.positions.length ?? 1;
-  const order = selection.ids;
   const color = field === 'efficiency'
     ? { scale: { domain: [0, 1], scheme: 'viridis' }, title: AXIS.efficiency }
     : { scale: { domain: [0, batchMax], range: ['#ffffff', '#08519c'], interpolate: 'lab' }, title: AXIS.batch };
@@ -116,7 +120,7 @@ function heatmap(
     spec: {
       description: `${field} per node and round, strategy ${run.strategy.name}`,
       width: { step: cellSize(columns.length, 640, 4, 24) },
-      height: { step: cellSize(order.length, 640, 9, 26) },
+      height: { step: cellSize(selection.ids.length, 640, 9, 26) },
       config: { ...CONFIG, axis: { ...CONFIG.axis, grid: false, domain: false, ticks: false } },
       data: { values: heatCells(run, selection, columns) },
       mark: { type: 'rect' },
@@ -125,19 +129,17 @@ function heatmap(
           field: 'round', type: 'ordinal', title: roundAxisTitle(perColumn),
           axis: { labelAngle: 0, labelOverlap: 'parity' },
         },
-        y: { field: 'node', type: 'ordinal', title: AXIS.node, sort: order, axis: { labelOverlap: 'parity' } },
+        y: { field: 'node', type: 'ordinal', title: AXIS.node, sort: BY_RANK, axis: { labelOverlap: 'parity' } },
         color: { field, type: 'quantitative', ...color },
       },
     },
   };
 }
 
-function weightsChart(run: StrategyRun, index: number, series: string[], nodeIds: string[]): ChartDef {
+function weightsChart(run: StrategyRun, index: number, series: readonly WeightSeries[], total: number): ChartDef {
   const columns = roundColumns(run);
   const perColumn = columns[0]?.positions.length ?? 1;
-  const rows = weightRows(run, columns, series, nodeIds);
-  const total = nodeIds.length;
-  const summed = series.at(-1) === OTHERS;
+  const summed = series.at(-1)?.node === null;
   return {
     id: `chart-weights-${index + 1}`,
     kind: 'weights',
@@ -153,7 +155,7 @@ function weightsChart(run: StrategyRun, index: number, series: string[], nodeIds
       width: { step: cellSize(columns.length, 640, 3, 24) },
       height: 220,
       config: CONFIG,
-      data: { values: rows.map((row) => ({ ...row, rank: series.indexOf(row.series) })) },
+      data: { values: weightRows(run, columns, series) },
       mark: { type: 'bar' },
       encoding: {
         x: {
@@ -163,7 +165,7 @@ function weightsChart(run: StrategyRun, index: number, series: string[], nodeIds
           axis: { labelAngle: 0, labelOverlap: 'parity' },
         },
         y: { field: 'weight', type: 'quantitative', stack: 'zero', title: AXIS.weight, scale: { domain: [0, 1] } },
-        color: { field: 'series', type: 'nominal', title: AXIS.node, sort: series, scale: { scheme: 'tableau10' } },
+        color: { field: 'series', type: 'nominal', title: AXIS.node, sort: BY_RANK, scale: { scheme: 'tableau10' } },
         order: { field: 'rank', type: 'quantitative' },
       },
     },
@@ -171,7 +173,6 @@ function weightsChart(run: StrategyRun, index: number, series: string[], nodeIds
 }
 
 function breakdownChart(run: StrategyRun, index: number, selection: NodeSelection): ChartDef {
-  const order = selection.ids;
   const labels = PHASE_KINDS.map((kind) => PHASE_LABELS[kind]);
   return {
     id: `chart-breakdown-${index + 1}`,
@@ -183,12 +184,12 @@ function breakdownChart(run: StrategyRun, index: number, selection: NodeSelectio
     spec: {
       description: `simulated time per phase and node, strategy ${run.strategy.name}`,
       width: 560,
-      height: { step: cellSize(order.length, 640, 9, 22) },
+      height: { step: cellSize(selection.ids.length, 640, 9, 22) },
       config: CONFIG,
       data: { values: breakdownRows(run, selection).map((row) => ({ ...row, label: PHASE_LABELS[row.phase] })) },
       mark: { type: 'bar' },
       encoding: {
-        y: { field: 'node', type: 'ordinal', title: AXIS.node, sort: order, axis: { labelOverlap: 'parity' } },
+        y: { field: 'node', type: 'ordinal', title: AXIS.node, sort: BY_RANK, axis: { labelOverlap: 'parity' } },
         // no rounding of the axis end: every bar ends at the run's simulated time
         x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: AXIS.seconds, scale: { nice: false } },
         color: {
@@ -209,13 +210,13 @@ export function buildCharts(result: RunResult): ChartDef[] {
   const nodeIds = result.scenario.cluster.nodes.map((node) => node.id);
   const selection = selectNodes(result.runs, nodeIds);
   const batchMax = maxBatch(result);
-  const series = weightSeriesNames(result.runs, nodeIds);
+  const series = weightSeries(result.runs, nodeIds);
   return [
     progressChart(result, 'accuracy'),
     progressChart(result, 'loss'),
     ...result.runs.map((run, s) => heatmap(run, s, 'efficiency', selection)),
     ...result.runs.map((run, s) => heatmap(run, s, 'batch', selection, batchMax)),
-    ...result.runs.map((run, s) => weightsChart(run, s, series, nodeIds)),
+    ...result.runs.map((run, s) => weightsChart(run, s, series, nodeIds.length)),
     ...result.runs.map((run, s) => breakdownChart(run, s, selection)),
   ];
 }

@@ -7,6 +7,7 @@
  */
 import type { RunResult } from '../../sim/records.js';
 import { buildCharts, type ChartDef, type ChartKind } from './charts.js';
+import { pathDisplayFrom } from './display-path.js';
 import { escapeHtml } from './escape.js';
 import { renderSvg } from './render.js';
 import { STYLE } from './style.js';
@@ -18,6 +19,8 @@ export interface HtmlReportOptions {
   version: string;
   /** show host wall-clock time in the summary (non-deterministic, like the JSON's wallMs) */
   timing: boolean;
+  /** paths inside it are shown relative to it, others by base name (display-path.ts); default the process's */
+  workingDir?: string;
 }
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -65,6 +68,8 @@ export async function renderHtmlReport(result: RunResult, options: HtmlReportOpt
   for (const chart of charts) svgs.set(chart.id, await renderSvg(chart.spec, chart.id));
   const nodeCount = scenario.cluster.nodes.length;
   const stopped = stoppedNote(result);
+  const showPath = pathDisplayFrom(options.workingDir ?? process.cwd());
+  const file = scenario.file === null ? null : showPath(scenario.file);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -78,7 +83,7 @@ export async function renderHtmlReport(result: RunResult, options: HtmlReportOpt
 <body>
 <header>
 <h1>${escapeHtml(scenario.name)}</h1>
-<p class="meta">${escapeHtml(headerLine(options.version, scenario.seed, scenario.file))}</p>
+<p class="meta">${escapeHtml(headerLine(options.version, scenario.seed, file))}</p>
 ${scenario.description === '' ? '' : `<p>${escapeHtml(scenario.description)}</p>`}
 ${stopped === null ? '' : `<p class="alert">${escapeHtml(stopped)}</p>`}
 ${nav()}
@@ -89,9 +94,9 @@ ${summaryTable(result, options.timing)}
 </section>
 ${CHART_SECTIONS.map((section) => chartSection(section, charts, svgs)).join('\n')}
 <section id="scenario"><h2>${SECTION.scenario}</h2>
-${scenarioTable(scenario)}
+${scenarioTable(scenario, showPath)}
 <details><summary>${escapeHtml(`${SECTION.nodes} (${nodeCount})`)}</summary>
-${nodesTable(scenario)}
+${nodesTable(scenario, showPath)}
 </details>
 </section>
 </main>

@@ -6,6 +6,7 @@ import type {
   DatasetSpec, LatencyProcess, LatencySpec, PartitionSpec, StrategySpec,
 } from '../../scenario/types.js';
 import { formatDuration } from '../format.js';
+import type { PathDisplay } from './display-path.js';
 
 /** Bits per second with an SI prefix: 1e9 → `1 Gbps`, 2.5e6 → `2.5 Mbps`. */
 export function formatBandwidth(bps: number): string {
@@ -16,7 +17,7 @@ export function formatBandwidth(bps: number): string {
   return `${bps} bps`;
 }
 
-function describeProcess(process: LatencyProcess): string {
+function describeProcess(process: LatencyProcess, showPath: PathDisplay): string {
   switch (process.kind) {
     case 'constant': return `constant ${formatDuration(process.valueMs)}`;
     case 'uniform': return `uniform ${formatDuration(process.minMs)} – ${formatDuration(process.maxMs)}`;
@@ -30,28 +31,28 @@ function describeProcess(process: LatencyProcess): string {
     case 'periodic':
       return `periodic ${formatDuration(process.baseMs)} ± ${formatDuration(process.amplitudeMs)}, `
         + `period ${formatDuration(process.periodMs)}`;
-    case 'trace': return `trace ${process.file}${process.loop ? ' (loop)' : ''}`;
+    case 'trace': return `trace ${showPath(process.file)}${process.loop ? ' (loop)' : ''}`;
     case 'phases':
       return process.phases
-        .map((phase) => `${describeLatency(phase.latency)}${phase.untilMs === null ? '' : ` until ${formatDuration(phase.untilMs)}`}`)
+        .map((phase) => `${describeLatency(phase.latency, showPath)}${phase.untilMs === null ? '' : ` until ${formatDuration(phase.untilMs)}`}`)
         .join(' → ');
   }
 }
 
 /** `constant 5.0 ms, loss 2%, down 10.000 s – 15.000 s` */
-export function describeLatency(latency: LatencySpec): string {
-  const parts = [describeProcess(latency.process)];
+export function describeLatency(latency: LatencySpec, showPath: PathDisplay): string {
+  const parts = [describeProcess(latency.process, showPath)];
   if (latency.loss > 0) parts.push(`loss ${Number((latency.loss * 100).toPrecision(6))}%`);
   for (const down of latency.down) parts.push(`down ${formatDuration(down.fromMs)} – ${formatDuration(down.toMs)}`);
   return parts.join(', ');
 }
 
-export function describeDataset(dataset: DatasetSpec): string {
+export function describeDataset(dataset: DatasetSpec, showPath: PathDisplay): string {
   switch (dataset.kind) {
     case 'builtin': return dataset.name;
     case 'blobs':
       return `blobs: ${dataset.samples} samples, ${dataset.features} features, ${dataset.classes} classes, spread ${dataset.spread}`;
-    case 'csv': return `csv ${dataset.file}`;
+    case 'csv': return `csv ${showPath(dataset.file)}`;
   }
 }
 

@@ -6,6 +6,7 @@ import type { RunResult } from '../../sim/records.js';
 import type { Scenario } from '../../scenario/types.js';
 import { formatAccuracy, formatCount, formatDuration } from '../format.js';
 import { SUMMARY_COLUMNS } from '../messages.js';
+import type { PathDisplay } from './display-path.js';
 import { escapeHtml } from './escape.js';
 import {
   describeDataset, describeLatency, describePartition, describeStrategy, formatBandwidth,
@@ -44,19 +45,19 @@ function orDefault(value: number | null, none: string, format: (v: number) => st
   return value === null ? none : format(value);
 }
 
-/** The scenario's settings, one `setting | value` row each. */
-export function scenarioTable(scenario: Scenario): string {
+/** The scenario's settings, one `setting | value` row each; file paths through `showPath` (display-path.ts). */
+export function scenarioTable(scenario: Scenario, showPath: PathDisplay): string {
   const { s1, s2, s3, s4 } = scenario.pipeline;
   const { cluster, model, data } = scenario;
   const rows: Array<[string, string]> = [
     ['name', scenario.name],
     ...(scenario.description === '' ? [] : [['description', scenario.description] as [string, string]]),
-    ['file', scenario.file ?? '(in memory)'],
+    ['file', scenario.file === null ? '(in memory)' : showPath(scenario.file)],
     ['seed', String(scenario.seed)],
     ['rounds', String(scenario.rounds)],
     ['target accuracy', orDefault(scenario.targetAccuracy, 'none')],
     ['strategies', scenario.strategies.map(describeStrategy).join('; ')],
-    ['dataset', `${describeDataset(data.dataset)}, test fraction ${data.testFraction}, partition ${describePartition(data.partition)}`],
+    ['dataset', `${describeDataset(data.dataset, showPath)}, test fraction ${data.testFraction}, partition ${describePartition(data.partition)}`],
     ['model', `hidden [${model.hidden.join(', ')}], learning rate ${model.learningRate}, local steps ${model.localSteps}`],
     ['S1 efficiency', `interval Δ ${formatDuration(s1.intervalMs)}, window ${formatDuration(s1.windowMs)}, threshold ${formatDuration(s1.thresholdMs)}`],
     ['S2 batch', `B ${s2.standardBatch}, rounding ${s2.rounding}, min ${s2.minBatch}, max ${orDefault(s2.maxBatch, `${s2.standardBatch} (= B)`)}`],
@@ -69,10 +70,10 @@ export function scenarioTable(scenario: Scenario): string {
 }
 
 /** One row per node: its latency process and compute profile. */
-export function nodesTable(scenario: Scenario): string {
+export function nodesTable(scenario: Scenario, showPath: PathDisplay): string {
   const head = ['node', 'latency', 'cores', 'ms / sample', 'parallel fraction', 'I/O ms / batch', 'bandwidth', 'label noise', 'data share'];
   const rows = scenario.cluster.nodes.map((node) => [
-    node.id, describeLatency(node.latency), String(node.cores), String(node.msPerSample), String(node.parallelFraction),
+    node.id, describeLatency(node.latency, showPath), String(node.cores), String(node.msPerSample), String(node.parallelFraction),
     String(node.ioMsPerBatch), formatBandwidth(node.bandwidthBps), String(node.labelNoise), String(node.dataShare),
   ]);
   return table('nodes', head, rows, ['left', 'left', ...head.slice(2).map(() => 'right' as const)]);
