@@ -149,16 +149,19 @@ class ReferenceEngine implements TrainEngine {
 
   async evaluate(): Promise<EvalResult> {
     const { tf } = this;
-    const [loss, accuracy] = tf.tidy(() => {
+    const [loss, correct] = tf.tidy(() => {
       const logits = forward(tf, this.globalTensors, this.testX);
-      const correct = tf.cast(tf.equal(tf.argMax(logits, 1), this.testY), 'float32');
-      return [meanCrossEntropy(tf, logits, this.testY, this.options.test.classCount), tf.mean(correct)];
+      const hits = tf.cast(tf.equal(tf.argMax(logits, 1), this.testY), 'float32');
+      return [meanCrossEntropy(tf, logits, this.testY, this.options.test.classCount), tf.sum(hits)];
     });
     try {
-      const [lossValue, accuracyValue] = await Promise.all([loss!.data(), accuracy!.data()]);
-      return { loss: lossValue[0]!, accuracy: accuracyValue[0]! };
+      const [lossValue, correctValue] = await Promise.all([loss!.data(), correct!.data()]);
+      // the count is exact in float32; dividing it in JS keeps the accuracy the exact fraction
+      // the fast engine reports (tf.mean would round 27/30 to float32's 0.89999998, which moves
+      // the round at which targetAccuracy is reached)
+      return { loss: lossValue[0]!, accuracy: correctValue[0]! / this.options.test.samples };
     } finally {
-      tf.dispose([loss!, accuracy!]);
+      tf.dispose([loss!, correct!]);
     }
   }
 

@@ -103,6 +103,15 @@ function tinyOptions(fields: Partial<EngineOptions> = {}): EngineOptions {
   return { train: TINY, test: TINY, hidden: [], learningRate: 0.1, localSteps: 1, initialParams: [new Float32Array(4), new Float32Array(2)], ...fields };
 }
 
+/** 30 samples x = [1, 0]: 27 labelled 0, 3 labelled 1 (an accuracy of 27/30 when class 0 is predicted). */
+const TWENTY_SEVEN_OF_THIRTY: EngineData = {
+  features: Float32Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 1 : 0)),
+  labels: Int32Array.from({ length: 30 }, (_, s) => (s < 27 ? 0 : 1)),
+  samples: 30,
+  featureCount: 2,
+  classCount: 2,
+};
+
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, digits = 6): void {
   expect(actual.length).toBe(expected.length);
   Array.from(expected).forEach((value, i) => expect(actual[i]).toBeCloseTo(value, digits));
@@ -194,7 +203,19 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
       engine.dispose();
     });
 
-    it('evaluates loss ln 2 and accuracy ½ at zero init (ties go to class 0)', async () => {
+    it('reports accuracy as the exact fraction correct / total: 27 of 30 is 0.9, not float32 0.89999998', async () => {
+    // Arrange: every sample is x = [1, 0]; b = [1, 0] predicts class 0; 27 labels are 0, 3 are 1
+    const data = TWENTY_SEVEN_OF_THIRTY;
+    const engine = await createFastEngine(tinyOptions({ train: data, test: data, initialParams: [new Float32Array(4), Float32Array.of(1, 0)] }));
+    // Act
+    const result = await engine.evaluate();
+    // Assert
+    expect(result.accuracy).toBe(27 / 30);
+    expect(result.accuracy).toBe(0.9);
+    engine.dispose();
+  });
+
+  it('evaluates loss ln 2 and accuracy ½ at zero init (ties go to class 0)', async () => {
       const engine = await createFastEngine(tinyOptions());
       const result = await engine.evaluate();
       expect(result.loss).toBeCloseTo(Math.LN2, 6);

@@ -31,6 +31,15 @@ function tinyOptions(fields: Partial<EngineOptions> = {}): EngineOptions {
   };
 }
 
+/** 30 samples x = [1, 0]: 27 labelled 0, 3 labelled 1 (an accuracy of 27/30 when class 0 is predicted). */
+const TWENTY_SEVEN_OF_THIRTY: EngineData = {
+  features: Float32Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 1 : 0)),
+  labels: Int32Array.from({ length: 30 }, (_, s) => (s < 27 ? 0 : 1)),
+  samples: 30,
+  featureCount: 2,
+  classCount: 2,
+};
+
 function expectClose(actual: ArrayLike<number>, expected: number[], digits = 6): void {
   expect(actual.length).toBe(expected.length);
   expected.forEach((value, i) => expect(actual[i]).toBeCloseTo(value, digits));
@@ -104,6 +113,18 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
     const [w, b] = engine.getParams();
     expectClose(w!, [-0.1, 0.1, 0.0625, -0.0625]);
     expectClose(b!, [-0.025, 0.025]);
+    engine.dispose();
+  });
+
+  it('reports accuracy as the exact fraction correct / total: 27 of 30 is 0.9, not float32 0.89999998', async () => {
+    // Arrange: every sample is x = [1, 0]; b = [1, 0] predicts class 0; 27 labels are 0, 3 are 1
+    const data = TWENTY_SEVEN_OF_THIRTY;
+    const engine = await createReferenceEngine(tinyOptions({ train: data, test: data, initialParams: [new Float32Array(4), Float32Array.of(1, 0)] }));
+    // Act
+    const result = await engine.evaluate();
+    // Assert
+    expect(result.accuracy).toBe(27 / 30);
+    expect(result.accuracy).toBe(0.9);
     engine.dispose();
   });
 
