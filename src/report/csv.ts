@@ -1,21 +1,25 @@
 /**
  * The `--csv DIR` report: two flat tables for spreadsheets and pandas, read from the same
- * records as the JSON (SPEC §4) and agreeing with it cell for cell.
+ * records as the JSON and agreeing with it cell for cell.
  *
  *   rounds.csv  one row per strategy × round
  *   nodes.csv   one row per strategy × round × node: every NodeRoundRecord field but samplesMs
  *
- * RFC 4180 quoting (a cell holding `,`, `"`, CR or LF is quoted, `"` doubled), a header row,
- * `\n` line ends (what pandas and spreadsheets expect on every platform), numbers in
- * JSON.stringify's shortest round-trip form — the JSON report's form — booleans as
- * `true`/`false`, and an empty cell for null and for non-finite numbers (the JSON's null).
+ * A header row, `\n` line ends (what pandas and spreadsheets expect on every platform), and
+ * cells written by csv-cell.ts: RFC 4180 quoting; a text cell starting with `=`, `+`, `-`,
+ * `@`, a tab or CR (a strategy name is the user's text) prefixed with `'` and quoted so a
+ * spreadsheet does not run it as a formula (OWASP); numbers in the JSON report's form; an
+ * empty cell for null and for non-finite numbers (the JSON's null).
  */
 import type { NodeRoundRecord, RoundRecord, RunResult } from '../sim/records.js';
+import { csvCell, type CsvValue } from './csv-cell.js';
+
+export { csvCell } from './csv-cell.js';
 
 export const ROUNDS_CSV = 'rounds.csv';
 export const NODES_CSV = 'nodes.csv';
 
-type Cell = string | number | boolean | null | undefined;
+type Cell = CsvValue;
 
 export const ROUND_COLUMNS = ['strategy', 'round', 'startMs', 'endMs', 'skipped', 'loss', 'accuracy', 'participants'] as const;
 
@@ -25,15 +29,6 @@ export const NODE_COLUMNS = [
   'threads', 'ioQueue', 'participated', 'finishMs', 'gradNorm', 'volatility', 'weight', 'plannedBatch',
   'dropReason', 'downloadEndMs', 'computeEndMs',
 ] as const;
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-export function csvCell(value: Cell): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : '';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
 
 function csvText(header: readonly string[], rows: Cell[][]): string {
   return [header, ...rows].map((row) => `${row.map(csvCell).join(',')}\n`).join('');

@@ -1,10 +1,14 @@
 /**
- * `summary.csv` (issue 5): one row per run, in grid order, so the file is the same whatever
+ * `summary.csv`: one row per run, in grid order, so the file is the same whatever
  * `--jobs` was and whether the grid ran in one piece or as merged shards. Columns: the `--set`
  * axes (seed has its own column), strategy, seed, the run's summary figures, and the report
  * file. Numbers keep full precision (shortest round-trip form); a missing one (no target
- * reached) is an empty cell.
+ * reached) is an empty cell. Cells are written by the report's csv-cell.ts: RFC 4180 quoting,
+ * and a strategy name or `--set` value starting with `=`, `+`, `-`, `@`, a tab or CR is
+ * prefixed with `'` and quoted so a spreadsheet does not run it (a plain number such as
+ * `-0.5` stays a number).
  */
+import { csvCell } from '../report/csv-cell.js';
 import type { ManifestRun, SweepManifest } from './manifest.js';
 import type { RunOutcome } from './run-report.js';
 
@@ -18,12 +22,7 @@ export interface SweepRow {
 
 const FIGURES = ['finalAccuracy', 'bestAccuracy', 'timeToTargetMs', 'simulatedMs', 'samplesTrained'] as const;
 
-/** RFC 4180: quote a cell holding a comma, quote, line break or edge space. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export { csvCell } from '../report/csv-cell.js';
 
 /** Indexes of the axes that get their own column (all but `seed`). */
 export function pointAxes(manifest: SweepManifest): number[] {

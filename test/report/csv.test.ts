@@ -21,6 +21,24 @@ describe('csvCell', () => {
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
     expect(csvCell('cr\r')).toBe('"cr\r"');
   });
+
+  it('a text cell a spreadsheet would run as a formula is prefixed with \' and quoted (OWASP CSV injection)', () => {
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvCell('+1+2')).toBe('"\'+1+2"');
+    expect(csvCell('-2+3')).toBe('"\'-2+3"');
+    expect(csvCell('@SUM(A1)')).toBe('"\'@SUM(A1)"');
+    expect(csvCell('\tcmd')).toBe('"\'\tcmd"');
+    expect(csvCell('\rcmd')).toBe('"\'\rcmd"');
+    expect(csvCell('a=b')).toBe('a=b');
+  });
+
+  it('numbers stay numbers: negative values and text that is exactly a decimal number are not prefixed', () => {
+    expect(csvCell(-0.5)).toBe('-0.5');
+    expect(csvCell(-1e-7)).toBe('-1e-7');
+    expect(csvCell('-0.5')).toBe('-0.5');
+    expect(csvCell('-12')).toBe('-12');
+    expect(csvCell('+3')).toBe('"\'+3"');
+  });
 });
 
 describe('rounds.csv and nodes.csv of a tiny run', () => {
@@ -62,6 +80,13 @@ describe('rounds.csv and nodes.csv of a tiny run', () => {
     const result = tinyResult();
     result.runs[0]!.strategy = { ...result.runs[0]!.strategy, name: 'mine, "v2"' };
     expect(toRoundsCsv(result).split('\n')[1]).toBe('"mine, ""v2""",1,0,6420,false,0.69314,0.5,3');
+  });
+
+  it('a strategy name starting with = is neutralised in rounds.csv and nodes.csv', () => {
+    const result = tinyResult();
+    result.runs[0]!.strategy = { ...result.runs[0]!.strategy, name: '=cmd|\' /C calc\'!A0' };
+    expect(toRoundsCsv(result).split('\n')[1]).toBe('"\'=cmd|\' /C calc\'!A0",1,0,6420,false,0.69314,0.5,3');
+    expect(toNodesCsv(result).split('\n')[1]!.startsWith('"\'=cmd|\' /C calc\'!A0",1,a,1,')).toBe(true);
   });
 
   it('toCsvFiles names the two files', () => {

@@ -55,6 +55,16 @@ describe('summaryCsv', () => {
     expect(csvCell(null)).toBe('');
     expect(csvCell(0.5)).toBe('0.5');
   });
+
+  it('a strategy name or --set value starting with = + - @ is prefixed with \' and quoted; a negative number is not', () => {
+    const { manifest, rows } = fixture();
+    manifest.axes[0] = { path: 'pipeline.s1.thresholdMs', values: ['-5', '@x'] };
+    rows[0]!.run = { ...rows[0]!.run, point: ['-5', '1'], strategy: '+SUM(A1)' };
+    rows[2]!.run = { ...rows[2]!.run, point: ['@x', '2'] };
+    const lines = summaryCsv(manifest, rows).split('\n');
+    expect(lines[1]).toBe('-5,"\'+SUM(A1)",1,0.91,0.95,1000,2001,100,r0.json');
+    expect(lines[3]).toBe('"\'@x",s1s4,2,0.92,0.95,2000,2002,102,r2.json');
+  });
 });
 
 describe('renderSweepSummary', () => {
