@@ -17,6 +17,20 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The value of an own field only: an inherited one (`constructor`, `toString`) is not in the file. */
+function ownValue(record: object, key: PathSegment): unknown {
+  return Object.hasOwn(record, key) ? (record as Record<PathSegment, unknown>)[key] : undefined;
+}
+
+/**
+ * Writes an own, plain data property, even for a name such as `__proto__`, whose assignment
+ * would replace the object's prototype instead (set-spec.ts refuses such names already; this
+ * keeps the write harmless whatever the path holds).
+ */
+function defineOwn(record: object, key: PathSegment, value: unknown): void {
+  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** Set `value` at `axis.path` inside `root` (mutated); throws for a path that cannot exist. */
 export function setAtPath(root: Record<string, unknown>, axis: SetAxis, value: unknown): void {
   let container: Record<string, unknown> | unknown[] = root;
@@ -29,19 +43,19 @@ export function setAtPath(root: Record<string, unknown>, axis: SetAxis, value: u
     } else if (typeof segment === 'number') {
       throw unknownPath(axis, `${here || 'the scenario'} is not a list`);
     }
-    const record = container as Record<PathSegment, unknown>;
     if (last) {
-      record[segment] = value;
+      defineOwn(container, segment, value);
       return;
     }
-    const next = record[segment];
+    let next = ownValue(container, segment);
     if (next === undefined || next === null) {
       if (typeof axis.path[depth + 1] === 'number') throw unknownPath(axis, `${formatPath(axis.path.slice(0, depth + 1))} is not in the scenario`);
-      record[segment] = {};
+      next = {};
+      defineOwn(container, segment, next);
     } else if (!isMap(next) && !Array.isArray(next)) {
       throw unknownPath(axis, `${formatPath(axis.path.slice(0, depth + 1))} is ${describeValue(next)}, not a map`);
     }
-    container = record[segment] as Record<string, unknown> | unknown[];
+    container = next as Record<string, unknown> | unknown[];
   });
 }
 

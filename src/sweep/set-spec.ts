@@ -31,6 +31,12 @@ function invalid(arg: string, problem: string): DtrainError {
   });
 }
 
+/**
+ * Names that reach a JavaScript object's prototype instead of a field: no scenario field has
+ * them, and writing one would change every object in the process.
+ */
+export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** `a.b[2].c` / `a.b.2.c` → ['a', 'b', 2, 'c']. */
 export function parseSetPath(text: string, arg: string): PathSegment[] {
   const path: PathSegment[] = [];
@@ -38,6 +44,9 @@ export function parseSetPath(text: string, arg: string): PathSegment[] {
     const match = /^([A-Za-z_][\w-]*|\d+)?((?:\[\d+\])*)$/.exec(part);
     if (part === '' || match === null || (match[1] === undefined && match[2] === '')) {
       throw invalid(arg, `'${text}' is not a field path (expected names separated by dots, e.g. pipeline.s1.thresholdMs)`);
+    }
+    if (match[1] !== undefined && FORBIDDEN_SEGMENTS.has(match[1])) {
+      throw invalid(arg, `'${match[1]}' cannot be a field name (no scenario field is called that)`);
     }
     if (match[1] !== undefined) path.push(/^\d+$/.test(match[1]) ? Number(match[1]) : match[1]);
     for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) path.push(Number(index[1]));
