@@ -4,6 +4,7 @@
  * data-returning core and hands its result to a reporter. Known errors print as `error: …`
  * with exit 2 (1 for runtime failures); anything else is a bug and keeps its stack.
  */
+import { writeSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerSimulate } from './cli/simulate.js';
 import { registerValidate } from './cli/validate.js';
@@ -15,6 +16,7 @@ import { registerInit } from './cli/init.js';
 import { registerSchema } from './cli/schema.js';
 import { registerScenarios } from './cli/scenarios.js';
 import { isKnownError } from './errors.js';
+import { writeProblem } from './output-file.js';
 import { VERSION } from './version.js';
 
 function buildProgram(): Command {
@@ -53,19 +55,36 @@ function report(error: unknown): void {
   throw error;
 }
 
-/** A reader that closes the pipe early (`dtrain … | head`) is not an error of ours. */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+/**
+ * A reader that closes the pipe early (`dtrain … | head`) is not an error of ours. Any other
+ * failure to write the terminal text (stdout on a full disk, /dev/full, a vanished mount) is
+ * one line on standard error, if that still works, and exit 1 — never a stack.
+ */
+function onWriteError(stream: NodeJS.WriteStream, name: string): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (name === 'standard output') {
+      try {
+        writeSync(2, `error: cannot write to ${name}: ${writeProblem(error)}\n`);
+      } catch {
+        // standard error is gone too: the exit code is all that is left
+      }
+    }
+    process.exit(1);
   });
 }
 
 export async function main(argv: string[]): Promise<void> {
-  quietOnClosedPipe(process.stdout);
-  quietOnClosedPipe(process.stderr);
+  onWriteError(process.stdout, 'standard output');
+  onWriteError(process.stderr, 'standard error');
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    // `dtrain` alone asks for the help: it goes to stdout (commander would print it on stderr)
+    if (argv.length <= 2) {
+      process.stdout.write(program.helpInformation());
+      return;
+    }
+    await program.parseAsync(argv);
   } catch (error) {
     report(error);
   }

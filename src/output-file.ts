@@ -1,19 +1,248 @@
 /**
- * Output files are written whole or not at all (SPEC §1.5): write a temporary file beside the
- * target, then rename it over the target, so no reader ever sees half a file.
+ * Writing a command's output files as one set (SPEC §1.5, issue 9): every file is first
+ * written whole to a temporary file beside its target, and only when all of them were written
+ * are they renamed over their targets; a failure on any removes every temporary file, so a
+ * command leaves either all of its outputs or none. Targets that are not regular files (a
+ * device such as /dev/null, a FIFO, standard output) are written in place after the temporary
+ * files succeeded, never replaced by a rename.
+ *
+ * Temporary names are short (`.dtrain-<pid>-<n>.tmp`, so a 250-byte file name still fits) and
+ * carry the writer's pid: a process killed mid-write leaves one behind, and the next dtrain
+ * writing into that directory removes it once that pid is gone.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DtrainError } from './errors.js';
+import { escapeForTerminal } from './text/terminal-escape.js';
 
-export function writeFileAtomic(path: string, content: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+/** Where one output goes, decided before the run (src/cli/output-plan.ts). */
+export type OutputTarget =
+  /** a regular file (existing or new): temp file in its directory, then rename; `path` absolute, symlinks resolved */
+  | { kind: 'file'; path: string; label: string }
+  /** a device, FIFO or socket, or a path under /dev or /proc: opened and written in place */
+  | { kind: 'special'; path: string; label: string }
+  | { kind: 'stdout'; label: string }
+  | { kind: 'stderr'; label: string };
+
+const TEMP_NAME = /^\.dtrain-(\d+)-\d+\.tmp$/;
+let tempCount = 0;
+
+function nextTempPath(dir: string): string {
+  tempCount += 1;
+  return join(dir, `.dtrain-${process.pid}-${tempCount}.tmp`);
+}
+
+function processIsGone(pid: number): boolean {
+  if (pid === process.pid) return false;
   try {
-    writeFileSync(temp, content);
-    renameSync(temp, path);
+    process.kill(pid, 0);
+    return false;
   } catch (error) {
-    rmSync(temp, { force: true });
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new DtrainError('output.unwritable', `cannot write '${path}': ${reason}`);
+    // EPERM: alive, owned by someone else
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** Removes temporary files left in `dir` by dtrain processes that no longer run. Best effort. */
+export function removeStaleTemps(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (match === null || !processIsGone(Number(match[1]))) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // someone else's file we may not remove: leave it
+    }
+  }
+}
+
+const WRITE_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOENT: 'no such file or directory',
+  ENAMETOOLONG: 'file name too long',
+  ENXIO: 'no process is reading the named pipe',
+  EPIPE: 'the reader closed the pipe',
+  EEXIST: 'already exists',
+  EXDEV: 'cannot rename across file systems',
+  ELOOP: 'too many symbolic links',
+  EAGAIN: 'the device is not ready',
+};
+
+/** A write error's reason in words (never a stack). */
+export function writeProblem(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return WRITE_PROBLEMS[code] ?? code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface Staged {
+  target: OutputTarget;
+  content: string;
+  temp?: string;
+}
+
+/**
+ * One command's outputs: `stage` each, then `commit`. `write` is the file writer, replaceable
+ * by tests to simulate a full disk.
+ */
+export class OutputWriter {
+  private readonly staged: Staged[] = [];
+  private readonly createdDirs: string[] = [];
+  private readonly cleanedDirs = new Set<string>();
+  private done = false;
+  private committed = false;
+
+  constructor(private readonly write: (path: string, content: string) => void = (path, content) => writeFileSync(path, content, { flag: 'wx' })) {}
+
+  /** Creates `dir` (and missing parents) now; removed again if the set is not committed. */
+  ensureDir(dir: string, label: string): void {
+    let first: string | undefined;
+    try {
+      first = mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      this.abort();
+      throw new DtrainError('output.unwritable', `cannot create ${label}: ${writeProblem(error)}; no output was written`, { exitCode: 1 });
+    }
+    if (first === undefined) return;
+    const chain: string[] = [];
+    for (let d = dir; ; d = dirname(d)) {
+      chain.push(d);
+      if (d === first || dirname(d) === d) break;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) this.createdDirs.push(chain[i]!);
+  }
+
+  /** Writes a regular file's content to its temporary file now; other targets are written at commit. */
+  stage(target: OutputTarget, content: string): void {
+    if (this.done) throw new Error('OutputWriter: stage after commit');
+    const entry: Staged = { target, content };
+    if (target.kind === 'file') {
+      const dir = dirname(target.path);
+      if (!this.cleanedDirs.has(dir)) {
+        this.cleanedDirs.add(dir);
+        removeStaleTemps(dir);
+      }
+      const temp = nextTempPath(dir);
+      entry.temp = temp;
+      this.staged.push(entry);
+      try {
+        // a leftover of an earlier process that had our pid; 'wx' then refuses planted symlinks
+        rmSync(temp, { force: true });
+        this.write(temp, content);
+      } catch (error) {
+        this.fail(target, error);
+      }
+      return;
+    }
+    this.staged.push(entry);
+  }
+
+  /** In-place targets first (they can still fail), then the renames, then standard output and error. */
+  commit(): void {
+    if (this.done) return;
+    for (const entry of this.staged) {
+      if (entry.target.kind !== 'special') continue;
+      try {
+        writeInPlace(entry.target.path, entry.content);
+      } catch (error) {
+        this.fail(entry.target, error);
+      }
+    }
+    for (const entry of this.staged) {
+      if (entry.target.kind !== 'file') continue;
+      try {
+        renameSync(entry.temp!, entry.target.path);
+        entry.temp = undefined;
+      } catch (error) {
+        this.fail(entry.target, error);
+      }
+    }
+    this.done = true;
+    this.committed = true;
+    for (const entry of this.staged) {
+      if (entry.target.kind === 'stdout') process.stdout.write(entry.content);
+      if (entry.target.kind === 'stderr') process.stderr.write(entry.content);
+    }
+  }
+
+  /** Removes every temporary file and every directory this set created. */
+  abort(): void {
+    if (this.committed) return;
+    this.done = true;
+    for (const entry of this.staged) {
+      if (entry.temp !== undefined) rmSync(entry.temp, { force: true });
+      entry.temp = undefined;
+    }
+    for (let i = this.createdDirs.length - 1; i >= 0; i--) {
+      try {
+        rmdirSync(this.createdDirs[i]!);
+      } catch {
+        // not empty (someone else wrote into it): leave it
+      }
+    }
+  }
+
+  private fail(target: OutputTarget, error: unknown): never {
+    this.abort();
+    throw new DtrainError('output.unwritable', `cannot write ${target.label}: ${writeProblem(error)}; no output was written`, { exitCode: 1 });
+  }
+}
+
+/**
+ * A device or FIFO is opened for writing, never created or truncated by rename. A FIFO is first
+ * opened without blocking, which fails (ENXIO) when no process reads it instead of hanging;
+ * that descriptor stays open while the blocking one is opened, so the reader never sees an
+ * end of file between the two.
+ */
+function writeInPlace(path: string, content: string): void {
+  let probe: number | undefined;
+  try {
+    probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+  }
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_WRONLY);
+    const bytes = Buffer.from(content, 'utf8');
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    if (probe !== undefined) closeSync(probe);
+  }
+}
+
+/** The target for a path checked elsewhere: a device or FIFO in place, a file by its real path. */
+function targetOf(path: string): OutputTarget {
+  const label = `'${escapeForTerminal(path)}'`;
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return { kind: 'file', path, label };
+  }
+  if (stat.isFile()) return { kind: 'file', path: realpathSync(path), label };
+  return stat.isDirectory() ? { kind: 'file', path, label } : { kind: 'special', path, label };
+}
+
+/** One file written whole or not at all (a set of one). */
+export function writeFileAtomic(target: OutputTarget | string, content: string): void {
+  const writer = new OutputWriter();
+  writer.stage(typeof target === 'string' ? targetOf(target) : target, content);
+  writer.commit();
 }

@@ -5,7 +5,6 @@
  * for another scenario or backend — a distinct message); 2: nothing could be checked (bad
  * flag, unreadable golden, another schema version).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DtrainError } from '../errors.js';
 import { checkAgainstGolden, scenarioProblem, type CheckOutcome } from '../golden/check.js';
@@ -13,12 +12,13 @@ import { describeReport, formatOutcome, noteText } from '../golden/messages.js';
 import { parseReport, type Report } from '../golden/report-file.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import { DEFAULT_TOLERANCES, parseTolerances, type Tolerances } from '../golden/tolerances.js';
-import { writeFileAtomic } from '../output-file.js';
-import { fileProblem } from '../scenario/context.js';
+import type { OutputTarget, OutputWriter } from '../output-file.js';
+import { MAX_REPORT_BYTES, readTextFileLimited } from '../scenario/text-file.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RunResult } from '../sim/records.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { VERSION } from '../version.js';
-import { checkOutputPath } from './options.js';
+import { OutputPlan } from './output-plan.js';
 
 export interface GoldenFlags {
   expect?: string;
@@ -46,21 +46,21 @@ export function addGoldenOptions(command: Command, withUpdate: boolean): Command
     .option('--any-backend', 'compare even when the golden was recorded on another backend');
 }
 
+/** Bounded, and only a regular file: `check FIFO` or `check /dev/zero` must not hang or fill memory. */
 function readReportFile(path: string, what: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const hint = what === 'golden file' ? `record it with: dtrain simulate SCENARIO --expect ${path} --update` : undefined;
-    throw new DtrainError('golden.notFound', `cannot read ${what} '${path}': ${fileProblem(error)}`, { hint });
+  const read = readTextFileLimited(path, MAX_REPORT_BYTES, { regularOnly: true, quoteBytes: false });
+  if (!read.ok) {
+    if ('line' in read) throw new DtrainError('golden.unreadable', `${path} is not a dtrain JSON report: ${read.problem} at line ${read.line}, column ${read.column}`);
+    const hint = what === 'golden file' && read.problem === 'no such file' ? `record it with: dtrain simulate SCENARIO --expect ${path} --update` : undefined;
+    throw new DtrainError('golden.notFound', `cannot read ${what} '${path}': ${read.problem}`, { hint });
   }
-  return parseReport(text, path);
+  return parseReport(read.text, path);
 }
 
-function printOutcome(outcome: CheckOutcome, goldenPath: string, golden: Report): void {
+function printOutcome(outcome: CheckOutcome, goldenPath: string, golden: Report, terminal: NodeJS.WritableStream = process.stdout): void {
   for (const note of outcome.notes) process.stderr.write(`note: ${noteText(note)}\n`);
   const { text, hint } = formatOutcome(outcome, goldenPath, describeReport(golden));
-  process.stdout.write(text);
+  terminal.write(text);
   if (hint !== undefined) process.stderr.write(`hint: ${hint}\n`);
   if (outcome.status !== 'ok') process.exitCode = 1;
 }
@@ -99,6 +99,10 @@ export interface GoldenPlan {
   hash: string;
   golden?: Report;
   flags: GoldenFlags;
+  /** with --update: where the new golden goes (checked before the run) */
+  target?: OutputTarget;
+  /** with --update: the new golden's text, once staged */
+  json?: string;
 }
 
 /**
@@ -106,35 +110,46 @@ export interface GoldenPlan {
  * when it was recorded for another scenario. Returns undefined without --expect, and
  * 'stopped' after reporting a scenario mismatch (exit 1; nothing is run).
  */
-export function prepareGoldenCheck(flags: GoldenFlags, scenario: Scenario): GoldenPlan | 'stopped' | undefined {
+export function prepareGoldenCheck(
+  flags: GoldenFlags,
+  scenario: Scenario,
+  outputs: { plan: OutputPlan; terminal: NodeJS.WritableStream } = { plan: new OutputPlan(), terminal: process.stdout },
+): GoldenPlan | 'stopped' | undefined {
   if (flags.expect === undefined) {
     const stray = flags.update === true ? '--update' : flags.tolerance !== undefined ? '--tolerance' : flags.anyBackend === true ? '--any-backend' : undefined;
     if (stray !== undefined) throw new DtrainError('cli.invalidArgument', `${stray} needs --expect <golden>`);
     return undefined;
   }
   const hash = scenarioHash(scenario);
-  if (flags.update === true) return { path: checkOutputPath(flags.expect, '--expect'), update: true, hash, flags };
+  if (flags.update === true) return { path: flags.expect, target: outputs.plan.file('--expect', flags.expect), update: true, hash, flags };
   const golden = readReportFile(flags.expect, 'golden file');
   const problem = scenarioProblem(golden, hash);
   if (problem !== undefined) {
-    printOutcome({ status: 'mismatch', problems: [problem], notes: [] }, flags.expect, golden);
+    printOutcome({ status: 'mismatch', problems: [problem], notes: [] }, flags.expect, golden, outputs.terminal);
     return 'stopped';
   }
   return { path: flags.expect, update: false, hash, golden, flags };
 }
 
-/** After the run: rewrite the golden (`--update`) or compare with it. */
-export async function finishGoldenCheck(plan: GoldenPlan, result: RunResult): Promise<void> {
+/** After a complete run with --update: the new golden joins the command's other outputs. */
+export async function stageGoldenUpdate(plan: GoldenPlan, result: RunResult, writer: OutputWriter): Promise<void> {
+  if (!plan.update) return;
   const { toJsonReport } = await import('../report/json.js');
-  const json = toJsonReport(result, { version: VERSION, trace: false, timing: false, scenarioHash: plan.hash });
+  plan.json = toJsonReport(result, { version: VERSION, trace: false, timing: false, scenarioHash: plan.hash });
+  writer.stage(plan.target!, plan.json);
+}
+
+/** After the run: report the golden written by stageGoldenUpdate, or compare with it. */
+export async function finishGoldenCheck(plan: GoldenPlan, result: RunResult, terminal: NodeJS.WritableStream = process.stdout): Promise<void> {
   if (plan.update) {
-    writeFileAtomic(plan.path, json);
-    process.stdout.write(`golden updated: ${plan.flags.expect} (${describeReport(parseReport(json, plan.path))})\n`);
+    terminal.write(`golden updated: ${escapeForTerminal(plan.path)} (${describeReport(parseReport(plan.json!, plan.path))})\n`);
     return;
   }
+  const { toJsonReport } = await import('../report/json.js');
+  const json = toJsonReport(result, { version: VERSION, trace: false, timing: false, scenarioHash: plan.hash });
   const outcome = checkAgainstGolden(parseReport(json, 'the run'), plan.golden!, {
     tolerances: plan.flags.tolerance ?? { ...DEFAULT_TOLERANCES },
     anyBackend: plan.flags.anyBackend === true,
   });
-  printOutcome(outcome, plan.path, plan.golden!);
+  printOutcome(outcome, plan.path, plan.golden!, terminal);
 }

@@ -1,8 +1,7 @@
 /** commander option parsers shared by the commands: each throws InvalidArgumentError (exit 2). */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { DtrainError } from '../errors.js';
+import { OutputPlan } from './output-plan.js';
 
 export function positiveInt(flag: string) {
   return (value: string): number => {
@@ -35,21 +34,11 @@ export function useColor(flags: { color?: boolean }): boolean {
   return flags.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
 }
 
-/** An output file's directory must exist (and the file must not be a directory) before a long run starts. */
+/**
+ * A lone output file, checked before the command runs (src/cli/output-plan.ts): its directory
+ * exists and is writable, it is not a directory. Returns the path to write (symlinks resolved).
+ */
 export function checkOutputPath(path: string, flag: string): string {
-  const absolute = resolve(path);
-  const dir = dirname(absolute);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new DtrainError('cli.invalidArgument', `${flag} ${path}: directory '${dirname(path)}' does not exist`);
-  }
-  // found now rather than when the rename fails after a long run
-  if (existsSync(absolute) && statSync(absolute).isDirectory()) {
-    throw new DtrainError('cli.invalidArgument', `${flag} ${path}: is a directory, expected a file name`);
-  }
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new DtrainError('cli.invalidArgument', `${flag} ${path}: directory '${dirname(path)}' is not writable`);
-  }
-  return absolute;
+  const target = new OutputPlan().file(flag, path);
+  return target.kind === 'file' || target.kind === 'special' ? target.path : resolve(path);
 }

@@ -1,86 +1,65 @@
 /**
- * `simulate --report FILE.html --timeline FILE.json --csv DIR`: the paths are checked before
- * the run (a bad one is exit 2 and nothing runs), the files written only after it succeeded,
- * each one atomically (SPEC §1.5). The renderers are imported lazily: vega is only loaded
- * when a report is asked for.
+ * `simulate --json FILE --report FILE.html --timeline FILE.json --csv DIR`: every path is
+ * checked before the run (src/cli/output-plan.ts: writable, not a directory, not an input, not
+ * another output; a bad one is exit 2 and nothing runs); after the run every file is staged
+ * and the set committed at once (src/output-file.ts), so a failure leaves none of them. The
+ * renderers are imported lazily: vega is only loaded when a report is asked for.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { DtrainError } from '../errors.js';
-import { writeFileAtomic } from '../output-file.js';
+import type { OutputTarget, OutputWriter } from '../output-file.js';
+import { NODES_CSV, ROUNDS_CSV } from '../report/csv.js';
 import type { RunResult } from '../sim/records.js';
-import { checkOutputPath } from './options.js';
+import { OutputPlan } from './output-plan.js';
 
 export interface ReportFlags {
+  json?: string;
   report?: string;
   timeline?: string;
   csv?: string;
 }
 
-export interface ReportPaths {
-  report?: string;
-  timeline?: string;
-  csvDir?: string;
+export interface SimulateOutputs {
+  plan: OutputPlan;
+  json?: OutputTarget;
+  report?: OutputTarget;
+  timeline?: OutputTarget;
+  csv?: { dir: string; label: string; files: Map<string, OutputTarget> };
 }
 
-function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
-}
-
-/** A file to create: its directory must exist and the path must not be a directory. */
-function checkOutputFile(path: string, flag: string): string {
-  const absolute = checkOutputPath(path, flag);
-  if (isDirectory(absolute)) {
-    throw new DtrainError('cli.invalidArgument', `${flag} ${path}: is a directory, expected a file name`);
+/** Validates every output path up front; throws DtrainError (exit 2) on the first bad one. */
+export function planSimulateOutputs(flags: ReportFlags): SimulateOutputs {
+  const plan = new OutputPlan();
+  const outputs: SimulateOutputs = { plan };
+  if (flags.json !== undefined) outputs.json = plan.file('--json', flags.json, { dash: true });
+  if (flags.report !== undefined) outputs.report = plan.file('--report', flags.report, { dash: true });
+  if (flags.timeline !== undefined) outputs.timeline = plan.file('--timeline', flags.timeline, { dash: true });
+  if (flags.csv !== undefined) {
+    const dir = plan.directory('--csv', flags.csv, { parents: false });
+    const files = new Map<string, OutputTarget>();
+    for (const name of [ROUNDS_CSV, NODES_CSV]) files.set(name, plan.fileIn('--csv', dir, flags.csv, name));
+    outputs.csv = { dir, label: `--csv ${flags.csv}`, files };
   }
-  return absolute;
+  return outputs;
 }
 
-/** A directory that may not exist yet (it is created after the run); its parent must. */
-function checkOutputDir(path: string, flag: string): string {
-  const absolute = resolve(path);
-  if (existsSync(absolute)) {
-    if (!isDirectory(absolute)) throw new DtrainError('cli.invalidArgument', `${flag} ${path}: exists and is not a directory`);
-    return absolute;
-  }
-  if (!isDirectory(dirname(absolute))) {
-    throw new DtrainError('cli.invalidArgument', `${flag} ${path}: parent directory '${dirname(path)}' does not exist`);
-  }
-  return absolute;
-}
-
-/** Validates every report path up front; throws DtrainError (exit 2) on the first bad one. */
-export function checkReportPaths(flags: ReportFlags): ReportPaths {
-  return {
-    ...(flags.report === undefined ? {} : { report: checkOutputFile(flags.report, '--report') }),
-    ...(flags.timeline === undefined ? {} : { timeline: checkOutputFile(flags.timeline, '--timeline') }),
-    ...(flags.csv === undefined ? {} : { csvDir: checkOutputDir(flags.csv, '--csv') }),
-  };
-}
-
-/** Renders and writes the reports asked for, after a successful run. */
-export async function writeReports(
+/** Renders the reports asked for and stages them in `writer` (committed by the caller). */
+export async function stageReports(
   result: RunResult,
-  paths: ReportPaths,
+  outputs: SimulateOutputs,
+  writer: OutputWriter,
   options: { version: string; timing: boolean },
 ): Promise<void> {
-  if (paths.report !== undefined) {
+  if (outputs.report !== undefined) {
     const { renderHtmlReport } = await import('../report/html/page.js');
-    writeFileAtomic(paths.report, await renderHtmlReport(result, options));
+    writer.stage(outputs.report, await renderHtmlReport(result, options));
   }
-  if (paths.timeline !== undefined) {
+  if (outputs.timeline !== undefined) {
     const { toTimelineJson } = await import('../report/timeline.js');
-    writeFileAtomic(paths.timeline, toTimelineJson(result, options));
+    writer.stage(outputs.timeline, toTimelineJson(result, options));
   }
-  if (paths.csvDir !== undefined) {
+  if (outputs.csv !== undefined) {
     const { toCsvFiles } = await import('../report/csv.js');
-    const dir = paths.csvDir;
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (error) {
-      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-      throw new DtrainError('output.unwritable', `cannot create '${dir}': ${reason}`);
-    }
-    for (const [name, text] of Object.entries(toCsvFiles(result))) writeFileAtomic(join(dir, name), text);
+    writer.ensureDir(outputs.csv.dir, outputs.csv.label);
+    const texts = new Map<string, string>(Object.entries(toCsvFiles(result)));
+    for (const [name, target] of outputs.csv.files) writer.stage(target, texts.get(name)!);
   }
 }

@@ -5,13 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
-import { writeFileAtomic } from '../output-file.js';
 import { loadScenario, resolveStrategyNames } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { VERSION } from '../version.js';
-import { addGoldenOptions, finishGoldenCheck, type GoldenFlags, prepareGoldenCheck } from './check.js';
-import { checkOutputPath, nonNegativeInt, positiveInt, strategyList, useColor } from './options.js';
-import { checkReportPaths, type ReportFlags, writeReports } from './report-outputs.js';
+import { addGoldenOptions, finishGoldenCheck, type GoldenFlags, prepareGoldenCheck, stageGoldenUpdate } from './check.js';
+import { scenarioInputs } from './output-plan.js';
+import { roundsFlag, seedFlag } from './number-flags.js';
+import { strategyList, useColor } from './options.js';
+import { planSimulateOutputs, type ReportFlags, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,7 +22,6 @@ export interface SimulateFlags extends GoldenFlags, ReportFlags, LimitFlags {
   strategy?: string[];
   rounds?: number;
   seed?: number;
-  json?: string;
   trace?: boolean;
   quiet?: boolean;
   backend: 'auto' | 'wasm' | 'cpu';
@@ -90,12 +90,21 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
 }
 
 async function simulateUntilStopped(file: string | undefined, flags: SimulateFlags, stopRequested: () => boolean): Promise<void> {
-  const jsonPath = flags.json === undefined ? undefined : checkOutputPath(flags.json, '--json');
-  const reportPaths = checkReportPaths(flags);
+  // every output path is checked before the scenario is even read, and against it after
+  const outputs = planSimulateOutputs(flags);
+  // with `--json -` standard output holds only the JSON: the tables go to standard error
+  const terminal = outputs.plan.usesStdout ? process.stderr : process.stdout;
   const scenario = applyOverrides(await loadScenario(file ?? DEFAULT_SCENARIO), flags);
-  const golden = prepareGoldenCheck(flags, scenario);
+  const golden = prepareGoldenCheck(flags, scenario, { plan: outputs.plan, terminal });
   if (golden === 'stopped') return;
-  const note = enforceLimits(scenario, flags, { json: jsonPath !== undefined, trace: flags.trace === true });
+  outputs.plan.checkInputs([
+    ...scenarioInputs(scenario, file ?? DEFAULT_SCENARIO),
+    ...(golden === undefined || golden.update ? [] : [{ what: 'the golden file', path: resolve(golden.path) }]),
+  ]);
+  const note = enforceLimits(scenario, flags, {
+    json: outputs.json !== undefined, trace: flags.trace === true,
+    report: flags.report !== undefined, timeline: flags.timeline !== undefined, csv: flags.csv !== undefined,
+  });
   if (note !== null) process.stderr.write(`${note}\n`);
   const { runScenario } = await import('../index.js');
   const progress = startProgress(scenario.rounds * scenario.strategies.length, { enabled: flags.progress !== false });
@@ -111,24 +120,32 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
   // Files first, exit code next, terminal last: a reader that closes stdout early
   // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
   // then every output file is complete and the exit code says how the run ended.
-  if (jsonPath !== undefined) {
-    const { toJsonReport } = await import('../report/json.js');
-    const { scenarioHash } = await import('../golden/scenario-hash.js');
-    writeFileAtomic(jsonPath, toJsonReport(result, { version: VERSION, trace: flags.trace === true, timing, scenarioHash: scenarioHash(scenario) }));
+  // All of them or none: each is staged to a temporary file, then the set is committed.
+  const writer = outputs.plan.writer();
+  try {
+    if (outputs.json !== undefined) {
+      const { toJsonReport } = await import('../report/json.js');
+      const { scenarioHash } = await import('../golden/scenario-hash.js');
+      writer.stage(outputs.json, toJsonReport(result, { version: VERSION, trace: flags.trace === true, timing, scenarioHash: scenarioHash(scenario) }));
+    }
+    await stageReports(result, outputs, writer, { version: VERSION, timing });
+    if (golden !== undefined && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer);
+    writer.commit();
+  } finally {
+    writer.abort();
   }
-  await writeReports(result, reportPaths, { version: VERSION, timing });
   if (result.interrupted === true) process.exitCode = 130;
   else if (result.diverged !== undefined) process.exitCode = 1;
   const { renderRunTables, renderSummary } = await import('../report/table.js');
   const color = useColor(flags);
   const quiet = flags.quiet === true;
-  if (!quiet) process.stdout.write(renderRunTables(result, { color, quiet }));
+  if (!quiet) terminal.write(renderRunTables(result, { color, quiet }));
   if (!quiet && flags.insights !== false) {
     const { detectInsights } = await import('../insights/index.js');
     const { renderInsights } = await import('../insights/render.js');
-    process.stdout.write(`${renderInsights(result, detectInsights(result))}\n`);
+    terminal.write(`${renderInsights(result, detectInsights(result))}\n`);
   }
-  process.stdout.write(renderSummary(result, { color, quiet, timing, chart: !quiet }));
+  terminal.write(renderSummary(result, { color, quiet, timing, chart: !quiet }));
   if (result.interrupted === true) {
     const last = result.runs[result.runs.length - 1];
     const notStarted = scenario.strategies.length - result.runs.length;
@@ -142,7 +159,7 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
     const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept in the tables and output files`;
     throw new DtrainError('run.diverged', `${strategy}: ${message} (${kept})`, { exitCode: 1, hint });
   }
-  if (golden !== undefined) await finishGoldenCheck(golden, result);
+  if (golden !== undefined) await finishGoldenCheck(golden, result, terminal);
 }
 
 export function registerSimulate(program: Command): void {
@@ -151,12 +168,12 @@ export function registerSimulate(program: Command): void {
     .description('run a scenario and print per-round efficiency, batch and weight tables')
     .argument('[scenario]', 'scenario YAML file (default: the bundled scenarios/quickstart.yaml)')
     .option('-s, --strategy <names>', 'comma-separated strategies, overriding the scenario (s1s4, sync-sgd, fedavg)', strategyList)
-    .option('-r, --rounds <n>', 'number of rounds, overriding the scenario', positiveInt('--rounds'))
-    .option('--seed <n>', 'random seed, overriding the scenario', nonNegativeInt('--seed'))
-    .option('--json <file>', 'write the whole run as JSON (schema version 1)')
+    .option('-r, --rounds <n>', 'number of rounds, overriding the scenario', roundsFlag)
+    .option('--seed <n>', 'random seed, overriding the scenario', seedFlag)
+    .option('--json <file>', 'write the whole run as JSON (schema version 1); - for standard output')
     .option('--trace', 'include the raw S1 latency samples (samplesMs) in the JSON')
-    .option('--report <file>', 'write a self-contained HTML report with charts (works offline)')
-    .option('--timeline <file>', 'write a Trace Event Format timeline for Perfetto / chrome://tracing')
+    .option('--report <file>', 'write a self-contained HTML report with charts (works offline); - for standard output')
+    .option('--timeline <file>', 'write a Trace Event Format timeline for Perfetto / chrome://tracing; - for standard output')
     .option('--csv <dir>', 'write rounds.csv and nodes.csv into this directory (created if missing)')
     .option('-q, --quiet', 'print only the comparison summary')
     .option('--no-insights', 'do not print the insights (notable rounds and nodes) after the tables')
@@ -176,7 +193,14 @@ Examples:
   $ dtrain simulate scenarios/straggler.yaml --strategy s1s4,sync-sgd
   $ dtrain simulate my.yaml --rounds 50 --seed 3 --json run.json --quiet
   $ dtrain simulate my.yaml --report run.html --timeline run.trace.json --csv run-csv
-  $ dtrain simulate scenarios/quickstart.yaml --quiet --expect test/golden/quickstart.json`,
+  $ dtrain simulate scenarios/quickstart.yaml --quiet --expect test/golden/quickstart.json
+  $ dtrain simulate my.yaml --json - | jq .summary     # tables go to stderr with -
+
+Output files are checked before the run: none may be a file the run reads (the scenario,
+its traces, its CSV dataset, the --expect golden) or another output. They are written
+together after the run, all or none. With - (standard output) for --json, --report or
+--timeline, standard output holds only that file and the tables and summary go to
+standard error. Devices and named pipes (/dev/null, a FIFO) are written in place.`,
     )
     .action(simulate);
   addGoldenOptions(command, true);

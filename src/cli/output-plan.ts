@@ -1,0 +1,214 @@
+/**
+ * Every output of a command is decided and checked before the command runs (issue 9): the
+ * path is writable, is not a directory, does not name a file the command reads (the scenario,
+ * its traces and CSV dataset, a golden file) nor another output of the same command. Files are
+ * told apart by device and inode when they exist (hard links, symlinks, `./x` vs `x`) and by the
+ * real path of their directory when they do not yet. What passes becomes an OutputTarget for
+ * the OutputWriter (src/output-file.ts), which writes the set whole or not at all.
+ */
+import { accessSync, constants, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { DtrainError } from '../errors.js';
+import { OutputWriter, type OutputTarget } from '../output-file.js';
+import type { LatencySpec, Scenario } from '../scenario/types.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
+
+/** A file the command reads, in words: `{ what: 'the scenario file', path }`. */
+export interface InputFile {
+  what: string;
+  path: string;
+}
+
+/** Longest file name most file systems take (bytes). */
+const MAX_NAME_BYTES = 255;
+
+const STDOUT_NAMES = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+const STDERR_NAMES = new Set(['/dev/stderr', '/dev/fd/2', '/proc/self/fd/2']);
+
+/** A path as shown in a message: relative to the working directory when under it, escaped. */
+export function showPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  const shown = isAbsolute(path) && (rel === '' || rel.startsWith('..') || isAbsolute(rel)) ? path : rel === '' ? '.' : rel;
+  return escapeForTerminal(shown);
+}
+
+function quote(path: string): string {
+  return `'${escapeForTerminal(path)}'`;
+}
+
+function invalid(message: string): DtrainError {
+  return new DtrainError('cli.invalidArgument', message);
+}
+
+function statOrUndefined(stat: (path: string) => Stats, path: string): Stats | undefined {
+  try {
+    return stat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'a regular file';
+}
+
+function inodeKey(stat: Stats): string {
+  return `inode:${stat.dev}:${stat.ino}`;
+}
+
+interface Planned {
+  label: string;
+  key: string;
+  /** /dev/null and its kind may take several outputs */
+  shareable: boolean;
+}
+
+export class OutputPlan {
+  private readonly planned: Planned[] = [];
+
+  /** Whether an output goes to standard output (then the terminal text must go to stderr). */
+  get usesStdout(): boolean {
+    return this.planned.some((entry) => entry.key === 'stdout');
+  }
+
+  /**
+   * A file named by a flag (`--json FILE`). With `dash`, `-` and /dev/stdout mean standard
+   * output. `messageFlag` is how errors name it (`init` for `dtrain init FILE`).
+   */
+  file(flag: string, path: string, options: { dash?: boolean } = {}): OutputTarget {
+    const label = `${flag} ${escapeForTerminal(path)}`;
+    if (path === '') throw invalid(`${flag}: expected a file name, found an empty string`);
+    if (options.dash === true && (path === '-' || STDOUT_NAMES.has(path))) return this.add({ kind: 'stdout', label }, 'stdout', false);
+    if (options.dash === true && STDERR_NAMES.has(path)) return this.add({ kind: 'stderr', label }, 'stderr', false);
+    const absolute = resolve(path);
+    const linkStat = statOrUndefined(lstatSync, absolute);
+    const stat = statOrUndefined(statSync, absolute);
+    if (linkStat !== undefined && stat === undefined) {
+      throw invalid(`${label}: is a symbolic link to a missing file; remove it or name another file`);
+    }
+    if (stat === undefined) return this.newFile(flag, path, absolute, label);
+    if (stat.isDirectory()) throw invalid(`${label}: is a directory, expected a file name`);
+    if (stat.isBlockDevice() || stat.isSocket()) throw invalid(`${label}: is ${kindOf(stat)}, expected a file`);
+    if (!writable(absolute)) throw invalid(`${label}: is not writable`);
+    if (stat.isFile()) {
+      const real = realpathSync(absolute);
+      if (!writable(dirname(real))) throw invalid(`${label}: directory ${quote(dirname(path))} is not writable`);
+      return this.add({ kind: 'file', path: real, label }, inodeKey(stat), false);
+    }
+    // a device or FIFO is written in place, whatever directory it is in
+    return this.add({ kind: 'special', path: absolute, label }, inodeKey(stat), stat.isCharacterDevice());
+  }
+
+  /** A directory named by a flag, created at commit if missing; `parents`: missing parents too. */
+  directory(flag: string, path: string, options: { parents: boolean }): string {
+    const label = `${flag} ${escapeForTerminal(path)}`;
+    if (path === '') throw invalid(`${flag}: expected a directory name, found an empty string`);
+    const absolute = resolve(path);
+    const stat = statOrUndefined(statSync, absolute);
+    if (stat !== undefined) {
+      if (!stat.isDirectory()) throw invalid(`${label}: exists and is not a directory`);
+      if (!writable(absolute)) throw invalid(`${label}: directory is not writable`);
+      return realpathSync(absolute);
+    }
+    let existing = dirname(absolute);
+    if (!options.parents) {
+      const parent = statOrUndefined(statSync, existing);
+      if (parent === undefined || !parent.isDirectory()) throw invalid(`${label}: parent directory ${quote(dirname(path))} does not exist`);
+    } else {
+      while (statOrUndefined(statSync, existing) === undefined && dirname(existing) !== existing) existing = dirname(existing);
+      if (!statSync(existing).isDirectory()) throw invalid(`${label}: ${quote(existing)} is not a directory`);
+    }
+    if (!writable(existing)) throw invalid(`${label}: directory ${quote(existing)} is not writable`);
+    checkNameLength(label, basename(absolute));
+    return join(realpathSync(existing), relative(existing, absolute));
+  }
+
+  /** A file that a command writes inside an output directory (`rounds.csv` in `--csv DIR`). */
+  fileIn(flag: string, dir: string, shownDir: string, name: string): OutputTarget {
+    const path = join(dir, name);
+    const label = `${flag} ${escapeForTerminal(shownDir)} (${escapeForTerminal(join(shownDir, name))})`;
+    const linkStat = statOrUndefined(lstatSync, path);
+    const stat = statOrUndefined(statSync, path);
+    if (linkStat !== undefined && stat === undefined) throw invalid(`${label}: is a symbolic link to a missing file`);
+    if (stat !== undefined) {
+      if (!stat.isFile()) throw invalid(`${label}: is ${kindOf(stat)}, expected a regular file`);
+      if (!writable(path)) throw invalid(`${label}: is not writable`);
+      const real = realpathSync(path);
+      return this.add({ kind: 'file', path: real, label }, inodeKey(stat), false);
+    }
+    return this.add({ kind: 'file', path, label }, `path:${path}`, false);
+  }
+
+  /** Refuses an output that is one of the files the command reads. */
+  checkInputs(inputs: readonly InputFile[]): void {
+    for (const input of inputs) {
+      const stat = statOrUndefined(statSync, input.path);
+      if (stat === undefined || stat.isCharacterDevice()) continue;
+      const hit = this.planned.find((entry) => entry.key === inodeKey(stat));
+      if (hit !== undefined) {
+        throw invalid(`${hit.label} would overwrite ${input.what} ${quote(showPath(input.path))}, which this command reads; write the output somewhere else`);
+      }
+    }
+  }
+
+  writer(): OutputWriter {
+    return new OutputWriter();
+  }
+
+  private newFile(flag: string, path: string, absolute: string, label: string): OutputTarget {
+    const dir = dirname(absolute);
+    const dirStat = statOrUndefined(statSync, dir);
+    if (dirStat === undefined || !dirStat.isDirectory()) throw invalid(`${label}: directory ${quote(dirname(path))} does not exist`);
+    if (!writable(dir)) throw invalid(`${label}: directory ${quote(dirname(path))} is not writable`);
+    checkNameLength(label, basename(absolute));
+    const real = join(realpathSync(dir), basename(absolute));
+    return this.add({ kind: 'file', path: real, label }, `path:${real}`, false);
+  }
+
+  private add(target: OutputTarget, key: string, shareable: boolean): OutputTarget {
+    const same = this.planned.find((entry) => entry.key === key);
+    if (same !== undefined && !(shareable && same.shareable)) {
+      const reason = key === 'stdout' ? 'both write to standard output' : key === 'stderr' ? 'both write to standard error' : 'name the same file';
+      throw invalid(`${same.label} and ${target.label} ${reason}; give each output its own path`);
+    }
+    this.planned.push({ label: target.label, key, shareable });
+    return target;
+  }
+}
+
+function checkNameLength(label: string, name: string): void {
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > MAX_NAME_BYTES) throw invalid(`${label}: file name too long (${bytes} bytes, at most ${MAX_NAME_BYTES})`);
+}
+
+function latencyFiles(spec: LatencySpec, into: Set<string>): void {
+  const process = spec.process;
+  if (process.kind === 'trace') into.add(process.file);
+  if (process.kind === 'phases') for (const phase of process.phases) latencyFiles(phase.latency, into);
+}
+
+/** The files a loaded scenario reads: itself, its trace files and its CSV dataset. */
+export function scenarioInputs(scenario: Scenario, file: string | undefined): InputFile[] {
+  const inputs: InputFile[] = [];
+  if (file !== undefined) inputs.push({ what: 'the scenario file', path: resolve(file) });
+  const traces = new Set<string>();
+  for (const node of scenario.cluster.nodes) latencyFiles(node.latency, traces);
+  for (const trace of traces) inputs.push({ what: 'the trace file', path: trace });
+  const dataset = scenario.data.dataset;
+  if (dataset.kind === 'csv') inputs.push({ what: 'the CSV dataset', path: dataset.file });
+  return inputs;
+}
