@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import type { RunResult, StrategyRun } from '../sim/records.js';
 import { formatDuration } from './format.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 
 interface AsciiChart {
   plot(series: number[], cfg: { min: number; max: number; height: number; offset: number; format: (x: number) => string; symbols: string[] }): string;
@@ -107,7 +108,7 @@ export function renderAccuracyChart(result: RunResult, options: AccuracyChartOpt
   const height = options.height ?? DEFAULT_HEIGHT;
   const spanMs = Math.max(0, ...result.runs.map((run) => run.rounds.at(-1)?.endMs ?? 0));
   const named = result.runs
-    .map((run, index) => ({ name: run.strategy.name, index, series: toGridSeries(run, spanMs, width) }))
+    .map((run, index) => ({ name: escapeForTerminal(run.strategy.name), index, series: toGridSeries(run, spanMs, width) }))
     .filter((entry): entry is { name: string; index: number; series: GridSeries } => entry.series !== null);
   if (named.length === 0) return '';
   const range = accuracyRange(named.map((entry) => entry.series));

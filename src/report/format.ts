@@ -1,7 +1,7 @@
 /**
- * Fixed-precision formatters shared by the terminal reports (SPEC §4). Every function is
- * pure and locale-independent (no `toLocaleString`, whose output depends on the host's ICU
- * data), so the same numbers always print the same characters (SPEC §1.1).
+ * Fixed-precision formatters shared by the terminal reports. Every function is pure and
+ * locale-independent (no `toLocaleString`, whose output depends on the host's ICU data),
+ * so the same numbers always print the same characters on every machine.
  * A missing value — `null`, `undefined`, NaN or ±Infinity — prints as {@link NONE}.
  */
 
@@ -30,8 +30,14 @@ export function formatEfficiency(value: number | null | undefined): string {
   return formatFixed(value, 3);
 }
 
-/** S4 aggregation weight ∈ [0, 1], 3 decimals: `0.250`. */
+/**
+ * S4 aggregation weight ∈ [0, 1], 3 decimals: `0.250`. Only an exact 0 prints `0.000` and
+ * only an exact 1 `1.000`: a weight that would round to either shows as `<0.001` / `>0.999`,
+ * so a node that still counts (a little) is never mistaken for one left out.
+ */
 export function formatWeight(value: number | null | undefined): string {
+  if (isPresent(value) && value > 0 && value < 0.0005) return '<0.001';
+  if (isPresent(value) && value < 1 && value >= 0.9995) return '>0.999';
   return formatFixed(value, 3);
 }
 
@@ -88,8 +94,8 @@ export function formatCount(value: number | null | undefined): string {
 }
 
 /**
- * A whole-number quantity (batch, threads, queue depth): `32`. A non-integer — the median
- * of an even count can fall between two integers — keeps one decimal: `10.5`.
+ * A whole-number quantity (batch, threads, queue depth): `32`. A non-integer (a mean of
+ * whole numbers) keeps one decimal: `10.5`; the tables' medians are lower medians, whole.
  */
 export function formatInteger(value: number | null | undefined): string {
   if (!isPresent(value)) return NONE;

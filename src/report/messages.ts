@@ -1,41 +1,68 @@
 /**
- * User-facing wording of the terminal reports (SPEC §4), kept apart from the layout logic
- * so it can be read, reviewed and changed in one place. Values arrive pre-formatted.
+ * User-facing wording of the terminal reports, kept apart from the layout logic so it can
+ * be read, reviewed and changed in one place. Values arrive pre-formatted, names already
+ * escaped for the terminal. Lines are wrapped to 80 columns (wrap.ts).
  */
+import { wrapParts } from './wrap.js';
 
 /** Column headers of the per-round node table; the order is the column order. */
 export const NODE_COLUMNS = [
-  'node', 'e', 'batch', 'threads', 'io q', 'response ms', 'volatility', 'weight', 'status',
+  'node', 'e', 'batch', 'thr', 'io q', 'prev step ms', 'vol', 'weight', 'status',
 ] as const;
 
 export const STATUS_OK = '✓';
 export const STATUS_IDLE = 'idle';
 export const STATUS_DROPPED = {
-  retries: 'dropped: retries',
-  deadline: 'dropped: deadline',
+  retries: '✗ retries',
+  deadline: '✗ deadline',
 } as const;
 
-export const STAT_LABELS = { min: 'min', median: 'median', max: 'max' } as const;
+/** The median row holds the lower median: a value some node has (a whole batch, not 30.5). */
+export const STAT_LABELS = { min: 'min', median: 'low median', max: 'max' } as const;
 
-export const WORST_NODES_HEADING = 'lowest efficiency and lowest weight:';
+export const WORST_NODES_HEADING = 'lowest efficiency or weight (below the median):';
+export const DROPPED_NODES_HEADING = 'dropped:';
 
-export const LEGEND =
-  'e = S1 communication efficiency · batch = S2 batch (planned) · threads, io q = S3 allocation · '
-  + 'weight = S4 share · ✓ took part · idle = batch 0, not dispatched';
+const LEGEND_PARTS = [
+  'e = S1 communication efficiency',
+  'batch = S2 batch (planned)',
+  'thr, io q = S3 threads and I/O queue depth',
+  'prev step ms = the node’s step time in the previous round (S3’s response time)',
+  'vol = S4 gradient-norm volatility',
+  'weight = S4 share (<0.001: small but not 0)',
+  '✓ took part',
+  'idle = batch 0, not dispatched',
+  '✗ = dropped at the round deadline or after the last retry',
+];
 
-export const ROUND_SKIPPED = 'skipped: no node took part, model unchanged';
+const LARGE_LEGEND = 'above {max} nodes a round shows min / low median / max over participants (e over all '
+  + 'nodes; low median = the lower middle value, one a node has), then the nodes below the median with the lowest '
+  + 'e or weight, then the dropped nodes';
+
+/**
+ * The legend under the report header; when the cluster has more than `maxNodeRows` nodes
+ * (`summarised`), also what the summary rows of a round are.
+ */
+export function legend(maxNodeRows: number, summarised: boolean): string {
+  const columns = wrapParts(LEGEND_PARTS, ' · ', undefined, '');
+  if (!summarised) return columns;
+  return `${columns}\n${wrapParts(LARGE_LEGEND.replace('{max}', String(maxNodeRows)).split(' '), ' ', undefined, '')}`;
+}
+
+export const ROUND_SKIPPED = 'skipped (no node took part)';
 
 export function reportHeader(scenario: string, file: string | null, seed: number, nodes: number): string {
-  const where = file === null ? '' : ` (${file})`;
-  return `dtrain · scenario ${scenario}${where} · seed ${seed} · ${nodes} nodes`;
+  return wrapParts([`dtrain · scenario ${scenario}`, ...(file === null ? [] : [`(${file})`]), `· seed ${seed}`, `· ${nodes} nodes`], ' ');
 }
 
 export function runHeader(
   strategy: { name: string; batch: string; resources: string; aggregation: string },
   backend: string,
 ): string {
-  return `== ${strategy.name}: batch ${strategy.batch} · resources ${strategy.resources} · `
-    + `aggregation ${strategy.aggregation} · backend ${backend} ==`;
+  return wrapParts([
+    `== ${strategy.name}:`, `batch ${strategy.batch}`, `· resources ${strategy.resources}`,
+    `· aggregation ${strategy.aggregation}`, `· backend ${backend} ==`,
+  ], ' ');
 }
 
 export interface RoundLineParts {
@@ -51,32 +78,49 @@ export interface RoundLineParts {
 
 /** `round 3  t = 6.420 s → 8.115 s  participants 4/4  loss 0.4821  acc 0.8833` */
 export function roundLine(parts: RoundLineParts): string {
-  const head = `round ${parts.round}  t = ${parts.start} → ${parts.end}  participants ${parts.participants}/${parts.nodes}`;
-  return parts.skipped ? `${head}  ${ROUND_SKIPPED}` : `${head}  loss ${parts.loss}  acc ${parts.accuracy}`;
+  const head = [`round ${parts.round}`, `t = ${parts.start} → ${parts.end}`, `participants ${parts.participants}/${parts.nodes}`];
+  return wrapParts(parts.skipped ? [...head, ROUND_SKIPPED] : [...head, `loss ${parts.loss}`, `acc ${parts.accuracy}`], '  ');
 }
 
 /** The line above a large round's summary table (more nodes than rows to show). */
 export function nodeCountsLine(counts: { nodes: number; ok: number; dropped: number; idle: number }): string {
-  return `${counts.nodes} nodes: ${counts.ok} ${STATUS_OK} · ${counts.dropped} dropped · ${counts.idle} idle`
-    + ' — min / median / max over participants (e over all nodes), then the weakest nodes';
+  return `${counts.nodes} nodes: ${counts.ok} ${STATUS_OK} · ${counts.dropped} dropped · ${counts.idle} idle`;
+}
+
+const WORST_KEY_LABEL = { efficiency: 'e', weight: 'weight' } as const;
+
+/** A row under the weakest nodes: nodes tied with the last one listed, counted. */
+export function tiedOutText(key: 'efficiency' | 'weight', value: string, more: number): string {
+  return `… and ${more} more with ${WORST_KEY_LABEL[key]} ${value}`;
+}
+
+export function moreDroppedText(more: number): string {
+  return `… and ${more} more dropped`;
 }
 
 export const SUMMARY_COLUMNS = {
   strategy: 'strategy',
   finalAccuracy: 'final acc',
   bestAccuracy: 'best acc',
-  simulated: 'simulated time',
-  timeToTarget: 'time to target',
-  samples: 'samples trained',
+  simulated: 'simulated',
+  timeToTarget: 'to target',
+  samples: 'samples',
   wall: 'wall time',
 } as const;
 
 export function summaryHeader(scenario: string, seed: number): string {
-  return `summary · scenario ${scenario} · seed ${seed}`;
+  return wrapParts([`summary · scenario ${scenario}`, `· seed ${seed}`], ' ');
+}
+
+/** After a strategy's name in the summary: its run was stopped early (see interruptedNote). */
+export const INTERRUPTED_MARK = '*';
+
+export function interruptedNote(strategy: string, rounds: number, planned: number): string {
+  return `${INTERRUPTED_MARK} ${strategy}: interrupted after ${rounds} of ${planned} rounds; its figures cover those rounds`;
 }
 
 export function targetNote(targetAccuracy: string | null): string {
   return targetAccuracy === null
-    ? 'time to target: – (the scenario sets no targetAccuracy)'
-    : `time to target: simulated time until accuracy ≥ ${targetAccuracy} (– = never reached)`;
+    ? 'to target: – (the scenario sets no targetAccuracy) · simulated = simulated time'
+    : `to target: simulated time until accuracy ≥ ${targetAccuracy} (– = never reached)`;
 }

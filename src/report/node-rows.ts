@@ -1,6 +1,7 @@
 /**
- * The cells of the per-round node table (SPEC §4): one row per node, or — for a large
- * cluster — min / median / max rows. Columns follow `NODE_COLUMNS` in messages.ts.
+ * The cells of the per-round node table: one row per node, or — for a large cluster — min /
+ * low median / max rows. Columns follow `NODE_COLUMNS` in messages.ts. Node ids are escaped
+ * for the terminal here, where they enter the table.
  */
 import type { NodeRoundRecord } from '../sim/records.js';
 import {
@@ -8,6 +9,7 @@ import {
 } from './format.js';
 import { STATUS_DROPPED, STATUS_IDLE, STATUS_OK, STAT_LABELS } from './messages.js';
 import { columnStats, nodeStatus, type ColumnStats } from './node-stats.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 
 export const NODE_ALIGNS = [
   'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left',
@@ -27,7 +29,7 @@ function statusText(node: NodeRoundRecord): string {
 export function nodeRowCells(node: NodeRoundRecord): string[] {
   const idle = nodeStatus(node) === 'idle';
   return [
-    node.id,
+    escapeForTerminal(node.id),
     formatEfficiency(node.efficiency),
     formatInteger(node.plannedBatch),
     idle ? NONE : formatInteger(node.threads),
@@ -40,7 +42,7 @@ export function nodeRowCells(node: NodeRoundRecord): string[] {
 }
 
 /**
- * min / median / max rows: efficiency over every node (all are monitored), every other
+ * min / low median / max rows: efficiency over every node (all are monitored), every other
  * column over the participants — a non-participant's 0 weight or batch would pin the min.
  */
 export function statsRowsCells(nodes: readonly NodeRoundRecord[]): string[][] {

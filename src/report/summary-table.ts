@@ -1,14 +1,16 @@
 /**
- * The final comparison of strategies, side by side (SPEC §4 "a final summary comparing
- * strategies"). The best final accuracy is highlighted green when colour is on. Wall time
+ * The final comparison of strategies, side by side. The best final accuracy is highlighted
+ * green when colour is on. A strategy whose run was interrupted is marked, with a note of how
+ * many rounds it finished: its figures are not comparable with a complete run's. Wall time
  * is host time, the one non-deterministic figure, so like the JSON's `wallMs` it is shown
  * only when asked for (`timing`) — the default terminal output stays byte-identical.
  */
 import { Chalk } from 'chalk';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import type { RunResult } from '../sim/records.js';
 import { renderAccuracyChart } from './ascii-chart.js';
 import { formatAccuracy, formatCount, formatDuration } from './format.js';
-import { SUMMARY_COLUMNS, summaryHeader, targetNote } from './messages.js';
+import { INTERRUPTED_MARK, SUMMARY_COLUMNS, interruptedNote, summaryHeader, targetNote } from './messages.js';
 import { makeTable, tableText } from './table-style.js';
 
 export interface SummaryOptions {
@@ -37,10 +39,13 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
   ];
   const table = makeTable(head, ['left', ...head.slice(1).map(() => 'right' as const)], paint);
   const best = bestFinalAccuracy(result);
-  for (const { strategy, summary } of result.runs) {
+  const notes: string[] = [];
+  for (const { strategy, summary, rounds, interrupted } of result.runs) {
     const finalAccuracy = formatAccuracy(summary.finalAccuracy);
+    const name = escapeForTerminal(strategy.name);
+    if (interrupted === true) notes.push(`  ${interruptedNote(name, rounds.length, result.scenario.rounds)}`);
     table.push([
-      strategy.name,
+      interrupted === true ? `${name} ${INTERRUPTED_MARK}` : name,
       summary.finalAccuracy === best ? paint.green(finalAccuracy) : finalAccuracy,
       formatAccuracy(summary.bestAccuracy),
       formatDuration(summary.simulatedMs),
@@ -51,8 +56,9 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
   }
   const { name, seed, targetAccuracy } = result.scenario;
   return [
-    paint.bold(summaryHeader(name, seed)),
+    paint.bold(summaryHeader(escapeForTerminal(name), seed)),
     tableText(table),
+    ...notes,
     `  ${targetNote(targetAccuracy === null ? null : String(targetAccuracy))}\n`,
   ].join('\n') + (options.chart === true ? `\n${renderAccuracyChart(result, { color: options.color })}` : '');
 }

@@ -1,18 +1,24 @@
 /**
- * The terminal report (SPEC §4): for each strategy, for each round, a round line and a
- * table of the nodes (`renderRunTables`); then the comparison of strategies
- * (`renderSummary`); `renderTableReport` is both. Above `maxNodeRows` nodes a
- * round shows min / median / max rows and the weakest nodes instead of every node, so
- * the output stays readable at 1,000 nodes. Colour comes only from `options.color`.
+ * The terminal report: for each strategy, for each round, a round line and a table of the
+ * nodes (`renderRunTables`); then the comparison of strategies (`renderSummary`);
+ * `renderTableReport` is both. Above `maxNodeRows` nodes a round shows min / low median /
+ * max rows, the weakest nodes and the dropped ones (capped) instead of every node, so the
+ * output stays readable at 1,000 nodes. Every line fits 80 columns (names aside: an id is
+ * never cut). Names from the scenario are escaped for the terminal (control and bidi
+ * characters shown as escapes). Colour comes only from `options.color`.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
+import type Table from 'cli-table3';
+import type { StrategySpec } from '../scenario/types.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, StrategyRun } from '../sim/records.js';
-import { formatAccuracy, formatLoss, formatSeconds } from './format.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
+import { formatAccuracy, formatEfficiency, formatLoss, formatSeconds, formatWeight } from './format.js';
 import {
-  LEGEND, NODE_COLUMNS, WORST_NODES_HEADING, nodeCountsLine, reportHeader, roundLine, runHeader,
+  DROPPED_NODES_HEADING, NODE_COLUMNS, WORST_NODES_HEADING, legend, moreDroppedText, nodeCountsLine, reportHeader,
+  roundLine, runHeader, tiedOutText,
 } from './messages.js';
 import { NODE_ALIGNS, nodeRowCells, statsRowsCells } from './node-rows.js';
-import { countStatuses, nodeStatus, selectWorstNodes } from './node-stats.js';
+import { countStatuses, nodeStatus, selectDroppedNodes, selectWorstNodes } from './node-stats.js';
 import { renderSummary } from './summary-table.js';
 import { makeTable, tableText } from './table-style.js';
 
@@ -31,6 +37,7 @@ export interface TableReportOptions {
 
 export const DEFAULT_MAX_NODE_ROWS = 16;
 const WORST_PER_KEY = 5;
+const MAX_DROPPED_ROWS = 5;
 
 /** Dropped rows yellow, idle (not dispatched) rows dim. */
 function paintRow(node: NodeRoundRecord, cells: string[], paint: ChalkInstance): string[] {
@@ -53,6 +60,10 @@ function renderRoundLine(round: RoundRecord): string {
   });
 }
 
+function headingRow(text: string, paint: ChalkInstance): Table.Cell[] {
+  return [{ colSpan: NODE_COLUMNS.length, content: paint.dim(text) }];
+}
+
 function renderNodeTable(nodes: readonly NodeRoundRecord[], maxNodeRows: number, paint: ChalkInstance): string {
   const table = makeTable(NODE_COLUMNS, NODE_ALIGNS, paint);
   if (nodes.length <= maxNodeRows) {
@@ -60,16 +71,36 @@ function renderNodeTable(nodes: readonly NodeRoundRecord[], maxNodeRows: number,
     return tableText(table);
   }
   for (const cells of statsRowsCells(nodes)) table.push(cells);
-  table.push([{ colSpan: NODE_COLUMNS.length, content: paint.dim(WORST_NODES_HEADING) }]);
-  for (const node of selectWorstNodes(nodes, WORST_PER_KEY)) table.push(paintRow(node, nodeRowCells(node), paint));
+  const worst = selectWorstNodes(nodes, WORST_PER_KEY);
+  if (worst.nodes.length > 0) {
+    table.push(headingRow(WORST_NODES_HEADING, paint));
+    for (const node of worst.nodes) table.push(paintRow(node, nodeRowCells(node), paint));
+    for (const { key, value, more } of worst.tied) {
+      const shown = key === 'efficiency' ? formatEfficiency(value) : formatWeight(value);
+      table.push(headingRow(tiedOutText(key, shown, more), paint));
+    }
+  }
+  const dropped = selectDroppedNodes(nodes, new Set(worst.nodes), MAX_DROPPED_ROWS);
+  if (dropped.nodes.length > 0) {
+    table.push(headingRow(DROPPED_NODES_HEADING, paint));
+    for (const node of dropped.nodes) table.push(paintRow(node, nodeRowCells(node), paint));
+    if (dropped.more > 0) table.push(headingRow(moreDroppedText(dropped.more), paint));
+  }
   const counts = countStatuses(nodes);
   return `  ${nodeCountsLine({ nodes: nodes.length, ...counts })}\n${tableText(table)}`;
+}
+
+function escapedStrategy(strategy: StrategySpec): StrategySpec {
+  return {
+    name: escapeForTerminal(strategy.name), batch: escapeForTerminal(strategy.batch),
+    resources: escapeForTerminal(strategy.resources), aggregation: escapeForTerminal(strategy.aggregation),
+  } as StrategySpec;
 }
 
 function renderRun(run: StrategyRun, maxNodeRows: number, paint: ChalkInstance): string {
   const blocks = run.rounds.map((round) =>
     `${paint.bold(renderRoundLine(round))}\n${renderNodeTable(round.nodes, maxNodeRows, paint)}`);
-  return [paint.bold(runHeader(run.strategy, run.backend)), ...blocks].join('\n\n');
+  return [paint.bold(runHeader(escapedStrategy(run.strategy), escapeForTerminal(run.backend))), ...blocks].join('\n\n');
 }
 
 /**
@@ -81,7 +112,8 @@ export function renderRunTables(result: RunResult, options: TableReportOptions):
   const paint = new Chalk({ level: options.color ? 1 : 0 });
   const maxNodeRows = options.maxNodeRows ?? DEFAULT_MAX_NODE_ROWS;
   const { name, file, seed, cluster } = result.scenario;
-  const header = `${reportHeader(name, file, seed, cluster.nodes.length)}\n${paint.dim(LEGEND)}`;
+  const shownFile = file === null ? null : escapeForTerminal(file);
+  const header = `${reportHeader(escapeForTerminal(name), shownFile, seed, cluster.nodes.length)}\n${paint.dim(legend(maxNodeRows, cluster.nodes.length > maxNodeRows))}`;
   const runs = result.runs.map((run) => renderRun(run, maxNodeRows, paint));
   return `${[header, ...runs].join('\n\n')}\n\n`;
 }

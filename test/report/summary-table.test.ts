@@ -14,11 +14,11 @@ describe('renderSummary', () => {
     // Assert
     expect(table).toEqual([
       ['summary · scenario tiny · seed 7'],
-      ['strategy', 'final acc', 'best acc', 'simulated time', 'time to target', 'samples trained'],
-      ['─'.repeat(78)],
+      ['strategy', 'final acc', 'best acc', 'simulated', 'to target', 'samples'],
+      ['─'.repeat(60)],
       ['s1s4', '0.8833', '0.8833', '8.115 s', '8.115 s', '134'],
       ['sync-sgd', '0.6100', '0.6100', '8.000 s', '–', '128'],
-      ['time to target: simulated time until accuracy ≥ 0.85 (– = never reached)'],
+      ['to target: simulated time until accuracy ≥ 0.85 (– = never reached)'],
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('renderSummary', () => {
     const output = renderSummary(result, { color: false });
 
     // Assert
-    expect(output.endsWith('\n  time to target: – (the scenario sets no targetAccuracy)\n')).toBe(true);
+    expect(output.endsWith('\n  to target: – (the scenario sets no targetAccuracy) · simulated = simulated time\n')).toBe(true);
   });
 
   test('samples trained are grouped by thousands', () => {
@@ -93,5 +93,40 @@ describe('renderSummary', () => {
     // Assert
     expect(coloured.split('\u001b[32m0.8833\u001b[39m')).toHaveLength(3);
     expect(plain).not.toContain('\u001b[');
+  });
+});
+
+describe('renderSummary marks what a reader could misread', () => {
+  test('an interrupted run is marked, with how many of the planned rounds it finished', () => {
+    // Arrange: stopped after round 1 of 2
+    const result = tinyResult();
+    result.runs = [{ ...result.runs[0]!, rounds: result.runs[0]!.rounds.slice(0, 1), interrupted: true }];
+    result.interrupted = true;
+
+    // Act
+    const table = rows(renderSummary(result, { color: false }));
+
+    // Assert
+    expect(table[3]![0]).toBe('s1s4 *');
+    expect(table[4]).toEqual(['* s1s4: interrupted after 1 of 2 rounds; its figures cover those rounds']);
+  });
+
+  test('a complete run has no mark', () => {
+    expect(renderSummary(tinyResult(), { color: false })).not.toContain('*');
+  });
+
+  test('scenario and strategy names are shown with control and bidi characters escaped', () => {
+    // Arrange
+    const result = tinyResult();
+    result.scenario = { ...result.scenario, name: 'evil\u001b]0;owned\u0007' };
+    result.runs[0]!.strategy = { ...result.runs[0]!.strategy, name: 'a\u202eb\nc' };
+
+    // Act
+    const output = renderSummary(result, { color: false, chart: true });
+
+    // Assert
+    expect(output).toContain('summary · scenario evil\\e]0;owned\\x07 · seed 7\n');
+    expect(output).toContain('  a\\u{202e}b\\nc ');
+    expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
   });
 });
