@@ -50,4 +50,28 @@ describe('golden check wording', () => {
     expect(locate({ strategy: 's1s4', round: null, node: null, field: 'rounds' })).toBe('strategy s1s4, field rounds');
     expect(noteText({ kind: 'version', golden: '0.1.0', run: '0.2.0' })).toBe('golden was recorded with dtrain 0.1.0, this is dtrain 0.2.0');
   });
+
+  it('strings from a shared golden or report are shown with control and bidi characters escaped', () => {
+    const OSC_TITLE = '\u001b]0;pwned\u0007';
+    const golden = editedReport((report) => {
+      report.runs[0]!.strategy.name = `s1s4${OSC_TITLE}`;
+      report.runs[0]!.backend = 'cpu\u001b[2J';
+      report.runs[0]!.rounds[1]!.nodes[1]!.id = 'b\u202e';
+    }, { version: '9.9.9\u001b[31m' });
+    const run = editedReport((report) => {
+      report.runs[0]!.strategy.name = `s1s4${OSC_TITLE}`;
+      report.runs[0]!.backend = 'cpu\u001b[2J';
+      report.runs[0]!.rounds[1]!.nodes[1]!.id = 'b\u202e';
+      report.runs[0]!.rounds[1]!.nodes[1]!.dropReason = 'x\u001b[1A' as never;
+    });
+    const outcome = checkAgainstGolden(run, golden, OPTIONS);
+    const { text } = formatOutcome(outcome, 'g\u001b[8m.json', describeReport(golden));
+    const notes = outcome.notes.map(noteText).join('\n');
+    const all = `${text}${notes}${describeReport(golden)}`;
+    expect(all).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text).toContain('differ from g\\e[8m.json');
+    expect(text).toContain('first difference: strategy s1s4\\e]0;pwned\\x07, round 2, node b\\u{202e}, field dropReason');
+    expect(notes).toBe('golden was recorded with dtrain 9.9.9\\e[31m, this is dtrain 0.1.0');
+    expect(describeReport(golden)).toBe('s1s4\\e]0;pwned\\x07, sync-sgd · 2 rounds · backend cpu\\e[2J/cpu');
+  });
 });
