@@ -1,10 +1,12 @@
 /**
  * Insights as text: one line per insight, grouped under a heading per strategy (printed by
- * `dtrain simulate` after the tables, and by `dtrain explain` without --round).
+ * `dtrain simulate` after the tables, and by `dtrain explain` without --round). Node ids and
+ * strategy names are escaped for the terminal where they enter the text.
  */
 import { formatDuration, formatPercent } from '../report/format.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RunResult } from '../sim/records.js';
+import { escapeForTerminal as shown } from '../text/terminal-escape.js';
 import { BATCH_SPREAD_RATIO } from './batch-spread.js';
 import {
   NOTHING_NOTABLE, SKIPPED_ROUND_TEXT, barrierStragglerText, batchSpreadText, dominantWeightText, droppedText,
@@ -24,25 +26,25 @@ function ratio(value: number): string {
 export function insightText(insight: Insight, scenario: Scenario): string {
   switch (insight.kind) {
     case 'zeroEfficiency':
-      return zeroEfficiencyText({ node: insight.nodeId, thresholdMs: formatDuration(scenario.pipeline.s1.thresholdMs) });
+      return zeroEfficiencyText({ node: shown(insight.nodeId), thresholdMs: formatDuration(scenario.pipeline.s1.thresholdMs) });
     case 'dominantWeight':
-      return dominantWeightText({ node: insight.nodeId, maxWeight: formatPercent(insight.maxWeight), maxRound: insight.maxRound });
+      return dominantWeightText({ node: shown(insight.nodeId), maxWeight: formatPercent(insight.maxWeight), maxRound: insight.maxRound });
     case 'starvedWeight':
       return starvedWeightText({
-        node: insight.nodeId, threshold: formatPercent(STARVED_WEIGHT, 0), streak: STARVED_STREAK, minWeight: formatPercent(insight.minWeight, 2),
+        node: shown(insight.nodeId), threshold: formatPercent(STARVED_WEIGHT, 0), streak: STARVED_STREAK, minWeight: formatPercent(insight.minWeight, 2),
       });
     case 'batchSpread':
       return batchSpreadText({
         ratio: ratio(insight.maxRatio), ratioLimit: `${BATCH_SPREAD_RATIO}×`, maxRound: insight.maxRound,
-        small: `${insight.smallest.nodeId} ${insight.smallest.value}`, large: `${insight.largest.nodeId} ${insight.largest.value}`,
+        small: `${shown(insight.smallest.nodeId)} ${insight.smallest.value}`, large: `${shown(insight.largest.nodeId)} ${insight.largest.value}`,
       });
     case 'barrierStraggler':
       return barrierStragglerText({
-        node: insight.nodeId, ratio: ratio(insight.maxRatio), duration: formatDuration(insight.durationMs),
+        node: shown(insight.nodeId), ratio: ratio(insight.maxRatio), duration: formatDuration(insight.durationMs),
         othersMedian: formatDuration(insight.othersMedianMs), maxRound: insight.maxRound,
       });
     case 'dropped':
-      return droppedText({ node: insight.nodeId, retries: insight.retries, deadline: insight.deadline });
+      return droppedText({ node: shown(insight.nodeId), retries: insight.retries, deadline: insight.deadline });
     case 'skippedRound':
       return SKIPPED_ROUND_TEXT;
   }
@@ -98,7 +100,7 @@ export function renderStrategyInsights(strategy: string, insights: readonly Insi
       ? `  ! ${what} — ${whenText(entry.rounds[0]!, entry.rounds.length)}`
       : `  ${roundListText(roundRanges(entry.rounds))}: ${what}`;
   });
-  return [insightsHeading(strategy), ...(lines.length === 0 ? [`  ${NOTHING_NOTABLE}`] : lines)].join('\n');
+  return [insightsHeading(shown(strategy)), ...(lines.length === 0 ? [`  ${NOTHING_NOTABLE}`] : lines)].join('\n');
 }
 
 /** Every strategy run of the result, in run order; ends with a newline. */

@@ -1,14 +1,16 @@
 /**
- * The sweep's table on stdout (issue 5). Per grid point (seed aside) and strategy: the mean
+ * The sweep's table on stdout. Per grid point (seed aside) and strategy: the mean
  * and 95 % confidence interval across seeds of final accuracy, time to target (over the
  * seeds that reached it) and simulated time. Then, per point, paired differences between
  * strategies on the same seed: strategies of one seed share network, data and initial
  * weights (common random numbers), so most of the seed-to-seed noise cancels in A − B and
- * its interval is much tighter than the two separate ones suggest.
+ * its interval is much tighter than the two separate ones suggest. Names and `--set` values come
+ * from the user or, under `merge`, from a shared sweep.json: each is escaped for the terminal.
  */
 import { Chalk } from 'chalk';
 import { NONE } from '../report/format.js';
 import { makeTable, tableText } from '../report/table-style.js';
+import { escapeForTerminal as shown } from '../text/terminal-escape.js';
 import type { SweepManifest } from './manifest.js';
 import { meanCi, type MeanCi } from './stats.js';
 import { pointAxes, type SweepRow } from './summary-csv.js';
@@ -82,7 +84,7 @@ const difference = (a: number | null, b: number | null): number | null => (a ===
 
 export function renderSweepSummary(manifest: SweepManifest, rows: readonly SweepRow[]): string {
   const paint = new Chalk({ level: 0 });
-  const axisNames = pointAxes(manifest).map((i) => manifest.axes[i]!.path);
+  const axisNames = pointAxes(manifest).map((i) => shown(manifest.axes[i]!.path));
   const groups = groupRows(manifest, rows);
   const figureHeads = ['final accuracy', 'time to target', 'simulated time'];
   const aligns = (n: number) => [...axisNames.map(() => 'left' as const), 'left' as const, ...Array(n).fill('right')];
@@ -93,16 +95,16 @@ export function renderSweepSummary(manifest: SweepManifest, rows: readonly Sweep
     const strategies = manifest.strategies.filter((name) => group.byStrategy.has(name));
     for (const name of strategies) {
       const seeds = [...group.byStrategy.get(name)!.values()];
-      means.push([...group.point, name, String(seeds.length), ...cells(figures(seeds, (row, f) => row.outcome[f]), seeds.length, false)]);
+      means.push([...group.point.map(shown), shown(name), String(seeds.length), ...cells(figures(seeds, (row, f) => row.outcome[f]), seeds.length, false)]);
     }
     strategies.forEach((a, i) => strategies.slice(i + 1).forEach((b) => {
       const other = group.byStrategy.get(b)!;
       const pairs = [...group.byStrategy.get(a)!.values()].filter((row) => other.has(row.outcome.seed));
       const values = figures(pairs, (row, f) => difference(row.outcome[f], other.get(row.outcome.seed)!.outcome[f]));
-      paired.push([...group.point, `${a} − ${b}`, String(pairs.length), ...cells(values, pairs.length, true)]);
+      paired.push([...group.point.map(shown), `${shown(a)} − ${shown(b)}`, String(pairs.length), ...cells(values, pairs.length, true)]);
     }));
   }
-  const parts = [`sweep · ${manifest.scenario.name} · ${rows.length} runs · mean ± 95 % CI across seeds (Student t)`, tableText(means)];
+  const parts = [`sweep · ${shown(manifest.scenario.name)} · ${rows.length} runs · mean ± 95 % CI across seeds (Student t)`, tableText(means)];
   if (paired.length > 0) {
     parts.push('', 'paired differences on the same seed (common random numbers), mean ± 95 % CI', tableText(paired));
   }

@@ -6,6 +6,24 @@ import { makeScenario } from '../report/fixtures.js';
 import { idle, node, round, run, weighted } from './records.js';
 
 describe('renderInsights', () => {
+  it('node ids and strategy names are shown with control and bidi characters escaped', () => {
+    // Arrange: node "b\u202e" idles with e = 0; the strategy's name carries an OSC title sequence
+    const result: RunResult = {
+      scenario: makeScenario(['a', 'b\u202e']),
+      runs: [run([weighted(1, [0.5, 0.5]), round(2, [node('a', { weight: 1 }), idle('b\u202e')])], 's1s4\u001b]0;x\u0007')],
+    };
+
+    // Act
+    const text = renderInsights(result, detectInsights(result));
+
+    // Assert
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      'insights · s1s4\\e]0;x\\x07',
+      '  ! node b\\u{202e} was not dispatched: e = 0, no latency sample under 50 ms in its window — in round 2',
+    ]);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+  });
+
   it('prints each insight once per strategy with its first round and round count', () => {
     // Arrange: s1s4 — a dominates rounds 1 and 3 (70 % at most), b idles with e = 0 in round 2,
     // batches 33 vs 8 in round 2; sync-sgd — nothing notable.

@@ -93,3 +93,25 @@ describe('renderSweepSummary', () => {
     ].join('\n'));
   });
 });
+
+describe('renderSweepSummary escapes names', () => {
+  it('a scenario name, --set path and value, or strategy name from a shared sweep.json is shown with escapes', () => {
+    // Arrange
+    const { manifest, rows } = fixture();
+    manifest.scenario = { ...manifest.scenario, name: 'tiny\u001b]0;x\u0007' };
+    for (const row of rows) {
+      row.run = { ...row.run, point: [row.run.point[0] === '20' ? '20\u202e' : row.run.point[0]!, row.run.point[1]!] };
+      if (row.run.strategy === 's1s4') row.run = { ...row.run, strategy: 's1s4\u001b[2J' };
+    }
+    manifest.strategies = ['s1s4\u001b[2J', 'sync-sgd'];
+
+    // Act
+    const text = renderSweepSummary(manifest, rows);
+
+    // Assert
+    expect(text.split('\n')[0]).toBe('sweep · tiny\\e]0;x\\x07 · 8 runs · mean ± 95 % CI across seeds (Student t)');
+    expect(text).toMatch(/\n  20\\u\{202e\} +s1s4\\e\[2J /);
+    expect(text).toContain('s1s4\\e[2J − sync-sgd');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+  });
+});
