@@ -3,21 +3,47 @@
  * the scenario up to round R with one strategy (the scenario's first by default), keeping
  * the raw S1 samples, and prints every decision of round R in words. Without --round it
  * runs every round and prints the rounds where something notable happened.
+ *
+ * Like `simulate`, the run is sized first (--max-memory, --max-time, --no-limits; exit 2
+ * over budget), and Ctrl-C or SIGTERM stops it at the next round boundary (exit 130).
  */
 import { type Command, Option } from 'commander';
+import { DtrainError } from '../errors.js';
+import { addLimitOptions, enforceLimits, type LimitFlags } from '../limits/options.js';
+import { asKnownFailure } from '../limits/out-of-memory.js';
 import { loadScenario } from '../scenario/load.js';
 import { checkNode, checkRound, selectStrategy } from '../explain/select.js';
-import { nonNegativeInt, positiveInt } from './options.js';
+import { seedFlag } from './number-flags.js';
+import { positiveInt } from './options.js';
 import { startProgress } from './progress.js';
 import { DEFAULT_SCENARIO } from './simulate.js';
 
-interface ExplainFlags {
+interface ExplainFlags extends LimitFlags {
   round?: number;
   node?: string;
   strategy?: string;
   seed?: number;
   backend: 'auto' | 'wasm' | 'cpu';
   engine: 'fast' | 'reference';
+}
+
+/** The first SIGINT / SIGTERM asks the run to stop after the current round; a second quits now. */
+function installStopSignals(): { requested: () => boolean; dispose: () => void } {
+  let requested = false;
+  const onSignal = (): void => {
+    if (requested) process.exit(130);
+    requested = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    requested: () => requested,
+    dispose: () => {
+      if (requested) return;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 async function explain(file: string | undefined, flags: ExplainFlags): Promise<void> {
@@ -29,16 +55,29 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
 
   // A round's records never depend on later rounds, so running only up to R is exact.
   const rounds = flags.round ?? scenario.rounds;
-  const { runScenario } = await import('../index.js');
+  const runScenarioOf = { ...scenario, rounds, strategies: [strategy] };
+  // explain keeps every raw S1 sample (as --trace does) and builds no output file
+  enforceLimits(runScenarioOf, flags, { json: false, trace: true });
+  const stop = installStopSignals();
   const progress = startProgress(rounds);
   let run;
   try {
-    const result = await runScenario({ ...scenario, rounds, strategies: [strategy] }, {
-      backend: flags.backend, engine: flags.engine, trace: true, onRound: progress.onRound,
+    const { runScenario } = await import('../index.js');
+    const result = await runScenario(runScenarioOf, {
+      backend: flags.backend, engine: flags.engine, trace: true, onRound: progress.onRound, shouldStop: stop.requested,
     });
     run = result.runs[0]!;
+    if (result.interrupted === true) {
+      throw new DtrainError('explain.interrupted', `interrupted: stopped after round ${run.rounds.length} of ${rounds}; nothing explained`, {
+        exitCode: 130,
+        hint: 'run the same command again to explain it',
+      });
+    }
+  } catch (error) {
+    throw asKnownFailure(error);
   } finally {
     progress.stop();
+    stop.dispose();
   }
 
   if (flags.round === undefined) {
@@ -54,16 +93,17 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
 }
 
 export function registerExplain(program: Command): void {
-  program
+  const command = program
     .command('explain')
     .description('explain every decision of one round (S1 efficiency → S2 batch → S3 threads/queue → timeline → S4 weights) in words')
     .argument('[scenario]', 'scenario YAML file (default: the bundled scenarios/quickstart.yaml)')
     .option('-r, --round <n>', 'the round to explain (without it: list the rounds where something notable happened)', positiveInt('--round'))
     .option('-n, --node <id>', 'explain only this node (round-level lines such as P_ref stay)')
     .option('-s, --strategy <name>', "the strategy to explain (default: the scenario's first)")
-    .option('--seed <n>', 'random seed, overriding the scenario', nonNegativeInt('--seed'))
+    .option('--seed <n>', 'random seed, overriding the scenario', seedFlag)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
-    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'))
+    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));
+  addLimitOptions(command)
     .addHelpText(
       'after',
       `

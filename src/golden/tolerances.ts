@@ -9,6 +9,7 @@
  * defaults are ten times the largest wasm-vs-cpu difference seen on the bundled scenarios
  * and far below any real change: one test sample more or less moves accuracy by ≥ 1e-5.
  */
+import { parseDecimal } from '../cli/number-flags.js';
 import { DtrainError } from '../errors.js';
 import { suggestionSuffix } from '../scenario/suggest.js';
 
@@ -75,8 +76,9 @@ export function parseTolerances(text: string, base: Tolerances = { ...DEFAULT_TO
       const exact = EXACT_FIELDS.includes(field) ? ` (${field} is compared exactly)` : suggestionSuffix(field, TOLERANCE_FIELDS);
       throw invalid(`unknown field '${field}'${exact}`);
     }
-    const value = Number(valueText);
-    if (valueText === '' || !Number.isFinite(value) || value < 0) {
+    // decimal only: `0x10` is not 16 here, `Infinity` and `1e999` are no tolerance
+    const value = parseDecimal(valueText);
+    if (value === undefined || value < 0) {
       throw invalid(`${field} must be a number ≥ 0, found '${valueText}'`);
     }
     result[field as ToleranceField] = value;

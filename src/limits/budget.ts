@@ -6,7 +6,7 @@
  */
 import { DtrainError } from '../errors.js';
 import { formatBytes } from '../scenario/text-file.js';
-import type { CostPart, RunEstimate } from './estimate.js';
+import type { CostPart, OutputSize, RunEstimate } from './estimate.js';
 
 export interface Budget {
   memoryBytes: number;
@@ -51,27 +51,45 @@ function suggestTime(seconds: number): string {
   return hours < 1 ? `${Math.ceil(hours * 60)}m` : `${Math.ceil(hours)}h`;
 }
 
+/** An output that cannot be one string: named with the flag that asked for it. */
+function tooLarge(output: OutputSize): DtrainError {
+  const size = `would be about ${formatBytes(output.bytes)}, more than the ${formatBytes(MAX_STRING_CHARS)} one JavaScript string can hold`;
+  if (output.flag === '--json') {
+    return new DtrainError('limits.jsonTooLarge', `the JSON report ${size}`, {
+      hint: 'run fewer rounds or nodes, drop --trace, or leave out --json',
+    });
+  }
+  return new DtrainError('limits.outputTooLarge', `${output.what} (${output.flag}) ${size}`, {
+    hint: `run fewer rounds or nodes, or leave out ${output.flag}`,
+  });
+}
+
+/**
+ * `, leave out --timeline` when an output is a big share of the estimate: dropping it is then
+ * the cheapest fix, and the user may not see that it costs anything.
+ */
+function outputAdvice(parts: readonly CostPart[], total: number): string {
+  const flags = parts.filter((part) => part.flag !== undefined && part.value >= total / 4).map((part) => part.flag!);
+  return flags.length === 0 ? '' : `, leave out ${flags.join(' / ')}`;
+}
+
 /** null when the run fits; else the refusal (exit 2: the user can change the scenario or the budget). */
 export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError | null {
-  if (estimate.jsonBytes > MAX_STRING_CHARS) {
-    return new DtrainError(
-      'limits.jsonTooLarge',
-      `the JSON report would be about ${formatBytes(estimate.jsonBytes)}, more than the ${formatBytes(MAX_STRING_CHARS)} one JavaScript string can hold`,
-      { hint: 'run fewer rounds or nodes, drop --trace, or leave out --json' },
-    );
+  for (const output of estimate.outputs) {
+    if (output.bytes > MAX_STRING_CHARS) return tooLarge(output);
   }
   if (estimate.memoryBytes > budget.memoryBytes) {
     return new DtrainError(
       'limits.memory',
       `this run needs an estimated ${formatBytes(estimate.memoryBytes)} of memory, over the budget of ${formatBytes(budget.memoryBytes)}; the biggest parts:\n${biggest(estimate.memoryParts, formatBytes)}`,
-      { hint: `run fewer rounds or nodes, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
+      { hint: `run fewer rounds or nodes${outputAdvice(estimate.memoryParts, estimate.memoryBytes)}, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
     );
   }
   if (estimate.seconds > budget.seconds) {
     return new DtrainError(
       'limits.time',
       `this run needs an estimated ${formatSeconds(estimate.seconds)} of host time, over the budget of ${formatSeconds(budget.seconds)}; the biggest parts:\n${biggest(estimate.timeParts, formatSeconds)}`,
-      { hint: `run fewer rounds or nodes, or raise the budget with --max-time ${suggestTime(estimate.seconds)} (or skip the check with --no-limits)` },
+      { hint: `run fewer rounds or nodes${outputAdvice(estimate.timeParts, estimate.seconds)}, or raise the budget with --max-time ${suggestTime(estimate.seconds)} (or skip the check with --no-limits)` },
     );
   }
   return null;

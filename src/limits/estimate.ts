@@ -10,6 +10,13 @@
  *             + K samples × 16 B each with --trace
  *   json      the report string: ~760 B per node-round (+ ~12 B per trace sample), held as a
  *             string and as a Buffer while it is written
+ *   report    the HTML page: 64 KiB + ~400 B per heatmap cell (at most 64 nodes × 150 round
+ *             columns per strategy) + ~80 B per round + ~300 B per node; vega's scenegraph
+ *             and the SVG strings hold ~25 times that while it renders
+ *   timeline  ~620 B per node-round (up to four phase events) + ~150 B per round marker; the
+ *             event objects, the string and its Buffer hold ~6 times that
+ *   csv       nodes.csv ~200 B per node-round, rounds.csv ~100 B per round; the row arrays
+ *             and strings hold ~4 times that
  *   dataset   max(samples, nodes) × features × 4 B × 6 copies (raw, split, standardised,
  *             node-expanded, engine tensors)
  *   engine    params × 4 B × (3 · nodes + 8): a per-node update vector, gradients, θ
@@ -44,12 +51,31 @@ export interface EstimateOptions {
   trace: boolean;
   /** `--json`: the report is built as one string */
   json: boolean;
+  /** `--report`: the HTML page, one string */
+  report?: boolean;
+  /** `--timeline`: the Trace Event JSON, one string */
+  timeline?: boolean;
+  /** `--csv`: rounds.csv and nodes.csv, one string each */
+  csv?: boolean;
 }
+
+/** The flag that asks for an output (named in refusals). */
+export type OutputFlag = '--json' | '--report' | '--timeline' | '--csv';
 
 export interface CostPart {
   /** what the cost is for, e.g. `per-node round records (20,000 node-rounds)` */
   what: string;
   value: number;
+  /** the output flag this cost comes from, if any */
+  flag?: OutputFlag;
+}
+
+/** One output file built as one string: it must fit in a JavaScript string. */
+export interface OutputSize {
+  flag: OutputFlag;
+  /** `the timeline`, `nodes.csv` … */
+  what: string;
+  bytes: number;
 }
 
 export interface RunEstimate {
@@ -57,6 +83,8 @@ export interface RunEstimate {
   seconds: number;
   /** size of the JSON report (0 without --json) */
   jsonBytes: number;
+  /** every requested output's largest single string, --json included */
+  outputs: OutputSize[];
   /** estimated simulated time of one strategy's run */
   simulatedMs: number;
   memoryParts: CostPart[];
@@ -79,6 +107,44 @@ const LOOKUP_S = 0.5e-6;
 const BURST_SLOT_S = 30e-9;
 const NODE_ROUND_OVERHEAD_S = 5e-6;
 const JSON_BYTE_S = 20e-9;
+const HTML_BASE_BYTES = 64 * 1024;
+const HTML_CELL_BYTES = 400;
+const HTML_ROUND_BYTES = 80;
+const HTML_NODE_BYTES = 300;
+/** the per-node charts' limits (src/report/html/chart-data.ts) */
+const HTML_MAX_NODES = 64;
+const HTML_MAX_COLUMNS = 150;
+const HTML_MEMORY_FACTOR = 25;
+const HTML_BYTE_S = 1e-6;
+const TIMELINE_NODE_BYTES = 620;
+const TIMELINE_ROUND_BYTES = 150;
+const TIMELINE_MEMORY_FACTOR = 6;
+const CSV_NODE_BYTES = 200;
+const CSV_ROUND_BYTES = 100;
+const CSV_MEMORY_FACTOR = 4;
+
+/** The outputs asked for, each as the one string it is built as. */
+function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: number): OutputSize[] {
+  const n = scenario.cluster.nodes.length;
+  const strategyRounds = scenario.strategies.length * scenario.rounds;
+  const nodeRounds = strategyRounds * n;
+  const outputs: OutputSize[] = [];
+  if (options.json) outputs.push({ flag: '--json', what: 'the JSON report', bytes: jsonBytes });
+  if (options.report === true) {
+    const cells = scenario.strategies.length * Math.min(n, HTML_MAX_NODES) * Math.min(scenario.rounds, HTML_MAX_COLUMNS);
+    const bytes = HTML_BASE_BYTES + cells * HTML_CELL_BYTES + strategyRounds * HTML_ROUND_BYTES + n * HTML_NODE_BYTES;
+    outputs.push({ flag: '--report', what: 'the HTML report', bytes });
+  }
+  if (options.timeline === true) {
+    outputs.push({ flag: '--timeline', what: 'the timeline', bytes: nodeRounds * TIMELINE_NODE_BYTES + strategyRounds * TIMELINE_ROUND_BYTES });
+  }
+  if (options.csv === true) outputs.push({ flag: '--csv', what: 'nodes.csv', bytes: nodeRounds * CSV_NODE_BYTES + strategyRounds * CSV_ROUND_BYTES });
+  return outputs;
+}
+
+function outputBytes(outputs: readonly OutputSize[], flag: OutputFlag): number {
+  return outputs.find((output) => output.flag === flag)?.bytes ?? 0;
+}
 
 export function estimateRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptions): RunEstimate {
   const nodes = scenario.cluster.nodes;
@@ -100,11 +166,18 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
   const jsonBytes = options.json
     ? nodeRounds * (JSON_NODE_BYTES + (options.trace ? k * JSON_TRACE_SAMPLE_BYTES : 0)) + strategies * scenario.rounds * JSON_ROUND_BYTES
     : 0;
+  const outputs = outputSizes(scenario, options, jsonBytes);
+  const htmlBytes = outputBytes(outputs, '--report');
+  const timelineBytes = outputBytes(outputs, '--timeline');
+  const csvBytes = outputBytes(outputs, '--csv');
 
-  const memoryParts: CostPart[] = [
+  let memoryParts: CostPart[] = [
     { what: 'Node.js and TF.js', value: BASE_MEMORY_BYTES },
     { what: `per-node round records (${count(nodeRounds)} node-rounds)`, value: nodeRounds * (RECORD_BYTES + (options.trace ? k * TRACE_SAMPLE_BYTES : 0)) },
-    { what: 'the JSON report', value: 2 * jsonBytes },
+    { what: 'the JSON report', value: 2 * jsonBytes, flag: '--json' },
+    { what: 'the HTML report', value: HTML_MEMORY_FACTOR * htmlBytes, flag: '--report' },
+    { what: 'the timeline', value: TIMELINE_MEMORY_FACTOR * timelineBytes, flag: '--timeline' },
+    { what: 'the CSV files', value: CSV_MEMORY_FACTOR * csvBytes, flag: '--csv' },
     { what: `the training data (${count(rows)} × ${count(shape.features)} features)`, value: rows * shape.features * 4 * DATASET_COPIES },
     { what: `model copies (${count(params)} parameters × ${plural(n, 'node')})`, value: params * 4 * (3 * n + 8) },
     { what: `one round's batches (${plural(n, 'node')} × ${plural(steps, 'step')} × batch ${count(batch)})`, value: n * steps * batch * (widths + 1) * 4 * 3 },
@@ -113,18 +186,26 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
   ];
   const tries = nodes.reduce((sum, node) => sum + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0);
   const trainFlops = nodeRounds * steps * batch * params * 6 + strategies * scenario.rounds * testRows * params * 2;
-  const timeParts: CostPart[] = [
+  let timeParts: CostPart[] = [
     { what: 'starting Node.js and TF.js', value: BASE_SECONDS },
     { what: `training (${count(nodeRounds * steps)} node-steps at batch ≤ ${count(batch)}, ${count(params)} parameters)`, value: trainFlops / FLOPS_PER_SECOND + nodeRounds * steps * NODE_STEP_OVERHEAD_S },
     { what: `latency samples (${count(k)} per node-round)`, value: strategies * scenario.rounds * (n * k + tries) * LOOKUP_S },
     { what: `burst latency chains (${count(Math.round(burstSlots))} grid slots)`, value: burstSlots * BURST_SLOT_S },
     { what: 'planning and records', value: nodeRounds * NODE_ROUND_OVERHEAD_S },
-    { what: 'the JSON report', value: jsonBytes * JSON_BYTE_S },
+    { what: 'the JSON report', value: jsonBytes * JSON_BYTE_S, flag: '--json' },
+    { what: 'the HTML report', value: htmlBytes * HTML_BYTE_S, flag: '--report' },
+    { what: 'the timeline', value: timelineBytes * JSON_BYTE_S, flag: '--timeline' },
+    { what: 'the CSV files', value: csvBytes * JSON_BYTE_S, flag: '--csv' },
   ];
+  // the other outputs' parts only when asked for (the JSON's has always been listed)
+  const asked = (part: CostPart) => part.flag === undefined || part.flag === '--json' || outputs.some((output) => output.flag === part.flag);
+  memoryParts = memoryParts.filter(asked);
+  timeParts = timeParts.filter(asked);
   return {
     memoryBytes: sum(memoryParts),
     seconds: sum(timeParts),
     jsonBytes,
+    outputs,
     simulatedMs,
     memoryParts,
     timeParts,

@@ -1,13 +1,15 @@
 /**
- * `simulate --max-memory <size> --max-time <duration> --no-limits` (issue 6, limits): the
- * option parsers and the check run before a simulation starts.
+ * `--max-memory <size> --max-time <duration> --no-limits` (issue 6, limits): the option
+ * parsers and the check run before anything trains — `simulate`, `explain` and every run of a
+ * `sweep` (issue 9) — with the same message, flags and exit code 2.
  */
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { DtrainError } from '../errors.js';
 import type { Scenario } from '../scenario/types.js';
 import { parseDuration, parseSize } from '../scenario/units.js';
 import { checkBudget, DEFAULT_BUDGET, longRunNote, type Budget } from './budget.js';
 import { datasetShape } from './dataset-shape.js';
-import { estimateRun } from './estimate.js';
+import { type DatasetShape, type EstimateOptions, estimateRun } from './estimate.js';
 
 export interface LimitFlags {
   maxMemory?: number;
@@ -34,18 +36,54 @@ export function parseMaxTime(value: string): number {
   return ms / 1000;
 }
 
-/**
- * Throws the refusal (DtrainError, exit 2) when the run is over budget; returns a note to
- * print for a long run (null otherwise, and always with --no-limits).
- */
-export function enforceLimits(scenario: Scenario, flags: LimitFlags, output: { json: boolean; trace: boolean }): string | null {
-  if (!flags.limits) return null;
-  const budget: Budget = {
+/** The three options, for every command that trains. */
+export function addLimitOptions(command: Command): Command {
+  return command
+    .option('--max-memory <size>', 'memory budget for the run estimate (default 4GiB)', parseMaxMemory)
+    .option('--max-time <duration>', 'host-time budget for the run estimate (default 1h)', parseMaxTime)
+    .option('--no-limits', 'skip the memory and time estimate made before a run starts');
+}
+
+function budgetOf(flags: LimitFlags): Budget {
+  return {
     memoryBytes: flags.maxMemory ?? DEFAULT_BUDGET.memoryBytes,
     seconds: flags.maxTime ?? DEFAULT_BUDGET.seconds,
   };
+}
+
+/**
+ * Throws the refusal (DtrainError, exit 2) when the run is over budget; returns a note to
+ * print for a long run (null otherwise, and always with --no-limits). `output` names every
+ * output asked for: each is sized, and each may be what is refused.
+ */
+export function enforceLimits(scenario: Scenario, flags: LimitFlags, output: EstimateOptions): string | null {
+  if (!flags.limits) return null;
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), output);
-  const refusal = checkBudget(estimate, budget);
+  const refusal = checkBudget(estimate, budgetOf(flags));
   if (refusal !== null) throw refusal;
   return longRunNote(estimate);
+}
+
+/**
+ * A sweep's runs, each checked as `simulate --json` of it would be (each worker runs one at a
+ * time and writes its JSON report); the first run over budget is refused, named by its grid
+ * point. A CSV dataset is read once per distinct spec, not once per run.
+ */
+export function enforceGridLimits(runs: Iterable<{ scenario: Scenario; label: string }>, flags: LimitFlags): void {
+  if (!flags.limits) return;
+  const budget = budgetOf(flags);
+  const shapes = new Map<string, DatasetShape>();
+  for (const { scenario, label } of runs) {
+    const spec = scenario.data.dataset;
+    const key = JSON.stringify(spec);
+    let shape = shapes.get(key);
+    if (shape === undefined) {
+      shape = datasetShape(spec);
+      shapes.set(key, shape);
+    }
+    const refusal = checkBudget(estimateRun(scenario, shape, { json: true, trace: false }), budget);
+    if (refusal !== null) {
+      throw new DtrainError(refusal.code, `${label}: ${refusal.message}`, { exitCode: refusal.exitCode, hint: refusal.hint });
+    }
+  }
 }

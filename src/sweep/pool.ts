@@ -70,6 +70,9 @@ export function runOnWorkers(tasks: readonly WorkerTask[], options: PoolOptions)
     const worker = new Worker(url);
     workers.push(worker);
     worker.on('message', (reply: WorkerReply) => {
+      // after stop() a worker may still post the run it was finishing: the stop's message
+      // has counted the runs stored until then, so later ones are not stored either
+      if (settled) return;
       running -= 1;
       try {
         options.onResult(reply);

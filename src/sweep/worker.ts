@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isKnownError } from '../errors.js';
+import { asKnownFailure } from '../limits/out-of-memory.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 async function runTask(task: WorkerTask): Promise<WorkerReply> {
@@ -14,7 +15,9 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
     const result = await runScenario(task.scenario, { backend: task.backend, engine: task.engine });
     const json = toJsonReport(result, { version: task.version, trace: false, timing: false, scenarioHash: task.key });
     return { key: task.key, json };
-  } catch (error) {
+  } catch (thrown) {
+    // out of memory (past the estimate, or with --no-limits) is that run's failure, not a bug
+    const error = asKnownFailure(thrown);
     if (!isKnownError(error)) throw error; // a bug: the 'error' event carries the stack to the main thread
     return { key: task.key, error: { code: error.code, message: error.message } };
   }

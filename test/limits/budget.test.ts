@@ -10,6 +10,7 @@ function estimate(memoryBytes: number, seconds: number, jsonBytes = 0): RunEstim
     memoryBytes,
     seconds,
     jsonBytes,
+    outputs: jsonBytes > 0 ? [{ flag: '--json', what: 'the JSON report', bytes: jsonBytes }] : [],
     simulatedMs: 0,
     memoryParts: [
       { what: 'records', value: memoryBytes * 0.5 },

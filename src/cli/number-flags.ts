@@ -1,0 +1,47 @@
+/**
+ * Numbers typed on the command line (issue 9): plain decimal only. `Number()` also reads
+ * `0x10`, `0o17`, `0b1`, `Infinity`, '' (as 0) and `1e999` (as Infinity), none of which a
+ * user means as a count or a tolerance; every numeric flag goes through here instead.
+ * An override of a scenario field gets the field's own bounds, so that `--rounds 100001`
+ * is refused like `rounds: 100001` in the file.
+ */
+import { InvalidArgumentError } from 'commander';
+import { MAX_ROUNDS } from '../scenario/schema.js';
+
+const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** A finite decimal number (`12`, `-0.5`, `1e-6`), else undefined. Surrounding blanks are allowed. */
+export function parseDecimal(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!DECIMAL.test(trimmed)) return undefined;
+  const value = Number(trimmed);
+  // `-0` is 0 to everyone but Object.is
+  return Number.isFinite(value) ? value + 0 : undefined;
+}
+
+export interface WholeNumberBounds {
+  min: number;
+  max?: number;
+}
+
+function boundsText({ min, max }: WholeNumberBounds): string {
+  return max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+}
+
+/** A whole number within bounds (at most 2^53 − 1); commander reports the InvalidArgumentError (exit 2). */
+export function wholeNumberFlag(flag: string, bounds: WholeNumberBounds) {
+  return (text: string): number => {
+    const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(value) || value < bounds.min || value > max) {
+      throw new InvalidArgumentError(`${flag} must be ${boundsText(bounds)}, found '${text}'.`);
+    }
+    return value;
+  };
+}
+
+/** `--rounds`: the scenario's `rounds` bounds. */
+export const roundsFlag = wholeNumberFlag('--rounds', { min: 1, max: MAX_ROUNDS });
+
+/** `--seed`: the scenario's `seed` bounds (any safe integer ≥ 0). */
+export const seedFlag = wholeNumberFlag('--seed', { min: 0 });
