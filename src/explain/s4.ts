@@ -30,7 +30,8 @@ function volatilityText(view: RoundView, nodeIndex: number): string {
   const node = view.record.nodes[nodeIndex]!;
   const norms = normHistory(run, nodeIndex, round, s4.window).map((h) => h.norm);
   const history = `history [${listOf(norms.map(norm))}]`;
-  if (node.volatility === null) return `${history}: fewer than 2 norms → no volatility of its own yet`;
+  // a node with too few norms may still carry a volatility: the mean S4 filled in for it
+  if (norms.length < 2 || node.volatility === null) return `${history}: fewer than 2 norms → no volatility of its own yet`;
   if (s4.volatility === 'relchange') {
     const [previous, current] = norms.slice(-2) as [number, number];
     return `${history} → v = |${norm(current)} − ${norm(previous)}| / ${norm(previous)} = ${norm(node.volatility)}`;
@@ -45,17 +46,27 @@ interface Terms {
   terms: Map<number, number>;
   fill: number | null;
   sum: number;
+  /** participants with a volatility of their own (the others were filled in) */
+  own: ReadonlySet<number>;
+}
+
+/** Whether node i had the 2 norms a volatility of its own needs in this round. */
+function hasOwnVolatility(view: RoundView, nodeIndex: number): boolean {
+  const { run, round } = view.input;
+  return normHistory(run, nodeIndex, round, view.input.scenario.pipeline.s4.window).length >= 2;
 }
 
 /** The `volatility` aggregator's inverse terms; null when no participant has a volatility. */
 function inverseTerms(view: RoundView, participants: readonly number[]): Terms | null {
   const { epsilon } = view.input.scenario.pipeline.s4;
-  const known = participants.map((i) => view.record.nodes[i]!.volatility).filter((v): v is number => v !== null);
+  const own = new Set(participants.filter((i) => hasOwnVolatility(view, i) && view.record.nodes[i]!.volatility !== null));
+  const known = [...own].map((i) => view.record.nodes[i]!.volatility!);
   if (known.length === 0) return null;
+  // recomputed from the others, as S4 did; the record carries the same value
   const fill = known.reduce((sum, v) => sum + v, 0) / known.length;
-  const terms = new Map(participants.map((i) => [i, 1 / ((view.record.nodes[i]!.volatility ?? fill) + epsilon)] as const));
+  const terms = new Map(participants.map((i) => [i, 1 / ((own.has(i) ? view.record.nodes[i]!.volatility! : fill) + epsilon)] as const));
   const sum = [...terms.values()].reduce((total, t) => total + t, 0);
-  return { terms, fill: known.length < participants.length ? fill : null, sum };
+  return { terms, fill: known.length < participants.length ? fill : null, sum, own };
 }
 
 function participantLines(view: RoundView, nodeIndex: number, terms: Terms | null): string[] {
@@ -64,8 +75,9 @@ function participantLines(view: RoundView, nodeIndex: number, terms: Terms | nul
   const node = view.record.nodes[nodeIndex]!;
   const lines = [`${NODE_INDENT}node ${node.id}: ‖g‖ = ${norm(node.gradNorm ?? Number.NaN)}; ${volatilityText(view, nodeIndex)}`];
   if (aggregation === 'volatility' && terms !== null) {
-    const v = node.volatility ?? terms.fill!;
-    const filled = node.volatility === null ? `v taken as the mean of the others' volatilities = ${norm(v)}; ` : '';
+    const isOwn = terms.own.has(nodeIndex);
+    const v = isOwn ? node.volatility! : terms.fill!;
+    const filled = isOwn ? '' : `v taken as the mean of the others' volatilities = ${norm(v)}; `;
     lines.push(`${continuation(node.id)}${filled}1/(v + ε) = 1/(${norm(v)} + ${epsilon}) = ${norm(terms.terms.get(nodeIndex)!)}`);
   }
   return lines;

@@ -1,14 +1,16 @@
 /**
  * S4 plug-ins (SPEC §2 "Strategies"): one Aggregator per `aggregation` stage name, behind a
  * registry keyed by AggregationStage. Every aggregator returns the nodes' volatilities too
- * (so reports can show them whatever the strategy); only `volatility` weighs by them.
+ * (so reports can show them whatever the strategy); only `volatility` weighs by them, and it
+ * returns the values it weighed by (a node with too few norms: the mean of the others').
+ * `mean` and `samples` show each node's own volatility (null with too few norms).
  *
  *   volatility : w_i ∝ 1 / (v_i + ε), optional maxWeight cap (the patent, claim 1 S4)
  *   mean       : w_i = 1 / |P_t|                                   (classic synchronous SGD)
  *   samples    : w_i = sampleCount_i / Σ_j sampleCount_j            (FedAvg)
  */
 import type { AggregationStage } from '../scenario/types.js';
-import { inverseVolatilityWeights, volatilityOf, type S4Config } from './s4-aggregation.js';
+import { inverseVolatilityWeights, volatilitiesUsed, volatilityOf, type S4Config } from './s4-aggregation.js';
 import type { AggregatorInput, AggregatorOutput } from './types.js';
 
 /** Weights (sum 1, same order as `participants`) and each participant's volatility. */
@@ -22,8 +24,9 @@ function equalShares(count: number): number[] {
   return Array.from({ length: count }, () => 1 / count);
 }
 
+// reports the volatility each weight was computed from, a filled-in mean included
 const volatility: Aggregator = (participants, cfg) => {
-  const volatilities = volatilitiesOf(participants, cfg);
+  const volatilities = volatilitiesUsed(volatilitiesOf(participants, cfg));
   return { weights: inverseVolatilityWeights(volatilities, cfg), volatilities };
 };
 

@@ -87,21 +87,33 @@ export function capWeights(weights: readonly number[], maxWeight: number): numbe
 }
 
 /**
- * Inverse-volatility weights over the participating nodes (same order as `volatilities`).
- * null = not enough history → the mean of the known volatilities; all null → equal weights.
- * A negative or non-finite volatility is a bug upstream and throws.
+ * The volatility S4 weighs each participant by (same order): its own, or, for a node with too
+ * few norms (null), the mean of the known ones. All null when none is known: the weights are
+ * then equal and no volatility is used. Reports show these values, so a filled-in node shows
+ * the mean it was weighed by, not "none". A negative or non-finite volatility is a bug
+ * upstream and throws.
  */
-export function inverseVolatilityWeights(volatilities: ReadonlyArray<number | null>, cfg: S4Config): number[] {
+export function volatilitiesUsed(volatilities: ReadonlyArray<number | null>): Array<number | null> {
   const known = volatilities.filter((v): v is number => v !== null);
   for (const v of known) {
     if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`volatility must be a finite number ≥ 0, got ${v}`);
   }
+  if (known.length === 0) return volatilities.map(() => null);
+  const fill = known.reduce((sum, v) => sum + v, 0) / known.length;
+  return volatilities.map((v) => v ?? fill);
+}
+
+/**
+ * Inverse-volatility weights over the participating nodes (same order as `volatilities`).
+ * null = not enough history → the mean of the known volatilities; all null → equal weights.
+ */
+export function inverseVolatilityWeights(volatilities: ReadonlyArray<number | null>, cfg: S4Config): number[] {
+  const used = volatilitiesUsed(volatilities);
   let weights: number[];
-  if (known.length === 0) {
+  if (used.length === 0 || used[0] === null) {
     weights = equalWeights(volatilities.length);
   } else {
-    const fill = known.reduce((sum, v) => sum + v, 0) / known.length;
-    const inverses = volatilities.map((v) => 1 / ((v ?? fill) + cfg.epsilon));
+    const inverses = used.map((v) => 1 / (v! + cfg.epsilon));
     const total = inverses.reduce((sum, x) => sum + x, 0);
     weights = inverses.map((x) => x / total);
   }

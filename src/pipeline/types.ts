@@ -50,6 +50,10 @@ export interface AggregatorInput {
 export interface AggregatorOutput {
   /** one per participant, same order, summing to 1 */
   weights: number[];
-  /** one per participant; null = not enough history */
+  /**
+   * one per participant: under `volatility` the value its weight was computed from (a node
+   * with too few norms gets the mean of the others'; null only when no participant has
+   * enough history); under `mean` / `samples` its own (null = not enough history)
+   */
   volatilities: Array<number | null>;
 }

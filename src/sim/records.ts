@@ -28,6 +28,7 @@ export interface NodeRoundRecord {
   downloadEndMs: number | null;
   computeEndMs: number | null;
   gradNorm: number | null;
+  /** S4's v_i as the aggregator returned it (a filled-in mean under `volatility`; see AggregatorOutput) */
   volatility: number | null;
   weight: number;
 }

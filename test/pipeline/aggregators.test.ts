@@ -27,7 +27,29 @@ describe('AGGREGATORS', () => {
     expect(weights[1]).toBeCloseTo(0.2, 10);
   });
 
-  it('mean gives equal weights and still reports volatilities', () => {
+  it('volatility reports the mean it filled in for a node with one norm: the value its weight used', () => {
+    // relchange 0.099 and 0.399 known; the newcomer is weighed (and reported) at their mean 0.249
+    const participants = [
+      { gradNormHistory: [100, 109.9], sampleCount: 10 },
+      { gradNormHistory: [7], sampleCount: 10 },
+      { gradNormHistory: [100, 139.9], sampleCount: 10 },
+    ];
+
+    const { weights, volatilities } = AGGREGATORS.volatility(participants, { ...cfg, volatility: 'relchange' });
+
+    expect(volatilities[1]).toBe((volatilities[0]! + volatilities[2]!) / 2);
+    expect(volatilities[1]).toBeCloseTo(0.249, 12);
+    // 10 : 4 : 2.5 over 16.5
+    expect(weights[1]).toBeCloseTo(8 / 33, 10);
+  });
+
+  it('volatility reports null for everyone when no node has 2 norms (equal weights, nothing filled in)', () => {
+    const participants = [{ gradNormHistory: [1], sampleCount: 1 }, { gradNormHistory: [], sampleCount: 1 }];
+
+    expect(AGGREGATORS.volatility(participants, cfg)).toEqual({ weights: [0.5, 0.5], volatilities: [null, null] });
+  });
+
+  it('mean gives equal weights and still reports each node\'s own volatility (none filled in: none is used)', () => {
     const participants = [
       { gradNormHistory: [1, 2, 3], sampleCount: 5 },
       { gradNormHistory: [4], sampleCount: 500 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  appendHistory, capWeights, inverseVolatilityWeights, S4_DEFAULTS, type S4Config, volatilityOf,
+  appendHistory, capWeights, inverseVolatilityWeights, S4_DEFAULTS, type S4Config, volatilitiesUsed, volatilityOf,
 } from '../../src/pipeline/s4-aggregation.js';
 
 const cfg: S4Config = { ...S4_DEFAULTS, maxWeight: null }; // ε = 0.001
@@ -56,6 +56,21 @@ describe('appendHistory', () => {
 
   it('grows a short history', () => {
     expect(appendHistory([], 1.5, 5)).toEqual([1.5]);
+  });
+});
+
+describe('volatilitiesUsed', () => {
+  it('keeps known volatilities and fills each null with their mean', () => {
+    expect(volatilitiesUsed([0.1, null, 0.4, null])).toEqual([0.1, 0.25, 0.4, 0.25]);
+  });
+
+  it('stays all null when none is known (the weights are then equal)', () => {
+    expect(volatilitiesUsed([null, null])).toEqual([null, null]);
+    expect(volatilitiesUsed([])).toEqual([]);
+  });
+
+  it('rejects a non-finite volatility', () => {
+    expect(() => volatilitiesUsed([Number.NaN, null])).toThrow('volatility must be a finite number ≥ 0, got NaN');
   });
 });
 

@@ -71,3 +71,52 @@ describe('round loop on hand-computed timelines', () => {
     expect(rounds[2]!.endMs).toBeCloseTo(d.finishMs!, 12);
   });
 });
+
+// c's link is over the threshold until 100 ms, so it first takes part (round 4) after a and b have two
+// gradient norms each: S4 then weighs it by the mean of their volatilities.
+const LATE_JOINER = `
+name: late-joiner
+seed: 1
+rounds: 6
+strategy: s1s4
+data: { dataset: iris, testFraction: 0.2 }
+model: { hidden: [], learningRate: 0.1, localSteps: 1 }
+pipeline:
+  s1: { intervalMs: 100, windowMs: 1s, thresholdMs: 50 }
+  s2: { standardBatch: 32 }
+  s4: { volatility: cv, window: 5 }
+cluster:
+  defaults: { cores: 8, msPerSample: 1, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidth: 1Gbps }
+  nodes:
+    - { id: a, latency: { constant: 5 } }
+    - { id: b, latency: { constant: 20 } }
+    - { id: c, latency: { phases: [ { until: 100ms, constant: 80 }, { constant: 5 } ] } }
+`;
+
+describe('a node with too little history (S4 fill-in)', () => {
+  it('reports the mean volatility of the others, the value its weight was computed from, not null', async () => {
+    const result = await runScenario(parseScenarioText(LATE_JOINER, 'late-joiner.yaml'), { backend: 'cpu' });
+    const rounds = result.runs[0]!.rounds;
+    const participations = new Map<string, number>();
+    const filled: Array<{ round: number; volatility: number | null; mean: number; weight: number; weights: number[] }> = [];
+    for (const record of rounds) {
+      const participants = record.nodes.filter((n) => n.participated);
+      for (const n of participants) participations.set(n.id, (participations.get(n.id) ?? 0) + 1);
+      const own = participants.filter((n) => participations.get(n.id)! >= 2);
+      const newcomers = participants.filter((n) => participations.get(n.id)! < 2);
+      if (own.length === 0) continue;
+      const mean = own.reduce((sum, n) => sum + n.volatility!, 0) / own.length;
+      for (const n of newcomers) {
+        filled.push({ round: record.round, volatility: n.volatility, mean, weight: n.weight, weights: participants.map((p) => p.weight) });
+      }
+    }
+
+    expect(filled.map((f) => f.round)).toEqual([4]);
+    const [{ volatility, mean, weight, weights }] = filled as [typeof filled[number]];
+    expect(volatility).toBe(mean);
+    // the weight is 1/(v + ε) over the sum of the terms of every participant
+    const terms = rounds[filled[0]!.round - 1]!.nodes.filter((n) => n.participated).map((n) => 1 / (n.volatility! + 1e-3));
+    expect(weight).toBeCloseTo(1 / (volatility! + 1e-3) / terms.reduce((sum, t) => sum + t, 0), 12);
+    expect(weights.reduce((sum, w) => sum + w, 0)).toBeCloseTo(1, 12);
+  });
+});
