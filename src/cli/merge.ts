@@ -8,11 +8,13 @@
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { DtrainError } from '../errors.js';
-import { writeFileAtomic } from '../output-file.js';
+import { OutputWriter } from '../output-file.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { readManifest, readStoredRun, type StoredRun } from '../sweep/directory.js';
 import { MANIFEST_FILE, manifestText, type ManifestRun } from '../sweep/manifest.js';
-import type { SweepRow } from '../sweep/summary-csv.js';
-import { finishSweepDir, prepareOutDir } from './sweep.js';
+import { SUMMARY_FILE, type SweepRow } from '../sweep/summary-csv.js';
+import { isSameFile } from './output-plan.js';
+import { finishSweepDir, planOutDir } from './sweep.js';
 
 function describeRun(run: ManifestRun, axes: Array<{ path: string }>): string {
   const point = axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
@@ -41,13 +43,19 @@ function merge(dirs: string[], flags: { out: string }): void {
       hint: 'merge needs every shard, complete: re-run the missing shard (complete runs are skipped)',
     });
   }
-  prepareOutDir(flags.out);
+  // Everything is read by now, so --out may be one of the input directories; its files are
+  // replaced all together or not at all.
+  const names = [MANIFEST_FILE, SUMMARY_FILE];
+  for (const { run } of found) names.push(run.report);
+  const targets = planOutDir(flags.out, names);
+  const writer = new OutputWriter();
+  writer.ensureDir(resolve(flags.out), `--out ${escapeForTerminal(flags.out)}`);
   for (const { run, dir, stored } of found) {
-    if (resolve(dir) !== resolve(flags.out)) writeFileAtomic(join(flags.out, run.report), stored.text);
+    if (!isSameFile(join(dir, run.report), join(flags.out, run.report))) writer.stage(targets.get(run.report)!, stored.text);
   }
-  writeFileAtomic(join(flags.out, MANIFEST_FILE), manifestText({ ...first.manifest, shard: null }));
+  writer.stage(targets.get(MANIFEST_FILE)!, manifestText({ ...first.manifest, shard: null }));
   const rows: SweepRow[] = found.map(({ run, stored }) => ({ run, outcome: stored.outcome }));
-  finishSweepDir(flags.out, first.manifest, rows);
+  finishSweepDir(flags.out, first.manifest, rows, { targets, writer });
 }
 
 export function registerMerge(program: Command): void {

@@ -78,11 +78,11 @@ interface Planned {
 }
 
 export class OutputPlan {
-  private readonly planned: Planned[] = [];
+  private readonly planned = new Map<string, Planned>();
 
   /** Whether an output goes to standard output (then the terminal text must go to stderr). */
   get usesStdout(): boolean {
-    return this.planned.some((entry) => entry.key === 'stdout');
+    return this.planned.has('stdout');
   }
 
   /**
@@ -158,7 +158,7 @@ export class OutputPlan {
     for (const input of inputs) {
       const stat = statOrUndefined(statSync, input.path);
       if (stat === undefined || stat.isCharacterDevice()) continue;
-      const hit = this.planned.find((entry) => entry.key === inodeKey(stat));
+      const hit = this.planned.get(inodeKey(stat));
       if (hit !== undefined) {
         throw invalid(`${hit.label} would overwrite ${input.what} ${quote(showPath(input.path))}, which this command reads; write the output somewhere else`);
       }
@@ -180,14 +180,21 @@ export class OutputPlan {
   }
 
   private add(target: OutputTarget, key: string, shareable: boolean): OutputTarget {
-    const same = this.planned.find((entry) => entry.key === key);
+    const same = this.planned.get(key);
     if (same !== undefined && !(shareable && same.shareable)) {
       const reason = key === 'stdout' ? 'both write to standard output' : key === 'stderr' ? 'both write to standard error' : 'name the same file';
       throw invalid(`${same.label} and ${target.label} ${reason}; give each output its own path`);
     }
-    this.planned.push({ label: target.label, key, shareable });
+    if (same === undefined) this.planned.set(key, { label: target.label, key, shareable });
     return target;
   }
+}
+
+/** Whether two paths name one existing file (device and inode). */
+export function isSameFile(a: string, b: string): boolean {
+  const first = statOrUndefined(statSync, a);
+  const second = statOrUndefined(statSync, b);
+  return first !== undefined && second !== undefined && first.dev === second.dev && first.ino === second.ino;
 }
 
 function checkNameLength(label: string, name: string): void {
@@ -201,14 +208,18 @@ function latencyFiles(spec: LatencySpec, into: Set<string>): void {
   if (process.kind === 'phases') for (const phase of process.phases) latencyFiles(phase.latency, into);
 }
 
-/** The files a loaded scenario reads: itself, its trace files and its CSV dataset. */
-export function scenarioInputs(scenario: Scenario, file: string | undefined): InputFile[] {
+/** The files loaded scenarios read: the scenario file, their trace files and CSV datasets. */
+export function scenarioInputs(scenarios: Scenario | readonly Scenario[], file: string | undefined): InputFile[] {
   const inputs: InputFile[] = [];
   if (file !== undefined) inputs.push({ what: 'the scenario file', path: resolve(file) });
   const traces = new Set<string>();
-  for (const node of scenario.cluster.nodes) latencyFiles(node.latency, traces);
+  const datasets = new Set<string>();
+  for (const scenario of Array.isArray(scenarios) ? scenarios : [scenarios]) {
+    for (const node of scenario.cluster.nodes) latencyFiles(node.latency, traces);
+    const dataset = scenario.data.dataset;
+    if (dataset.kind === 'csv') datasets.add(dataset.file);
+  }
   for (const trace of traces) inputs.push({ what: 'the trace file', path: trace });
-  const dataset = scenario.data.dataset;
-  if (dataset.kind === 'csv') inputs.push({ what: 'the CSV dataset', path: dataset.file });
+  for (const dataset of datasets) inputs.push({ what: 'the CSV dataset', path: dataset });
   return inputs;
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import type { BackendPreference, EngineName } from '../index.js';
-import { writeFileAtomic } from '../output-file.js';
+import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file.js';
 import { formatAccuracy } from '../report/format.js';
 import { TOOL_NAME } from '../report/json.js';
 import { fileProblem } from '../scenario/context.js';
@@ -28,6 +28,7 @@ import { SUMMARY_FILE, summaryCsv, type SweepRow } from '../sweep/summary-csv.js
 import { renderSweepSummary } from '../sweep/summary-table.js';
 import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
+import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
 
 interface SweepFlags {
   set: string[];
@@ -53,9 +54,32 @@ export function prepareOutDir(dir: string): void {
   }
 }
 
-/** summary.csv and the stdout table; every row must be present. */
-export function finishSweepDir(dir: string, manifest: SweepManifest, rows: SweepRow[]): void {
-  writeFileAtomic(join(dir, SUMMARY_FILE), summaryCsv(manifest, rows));
+/**
+ * The files a sweep or merge writes into --out, checked before anything runs or is written
+ * (exit 2): the directory can be created or written to, none of the files is a directory or a
+ * device, none is a file the command reads. Returns each file's target.
+ */
+export function planOutDir(dir: string, names: Iterable<string>, inputs: readonly InputFile[] = []): Map<string, OutputTarget> {
+  const plan = new OutputPlan();
+  const real = plan.directory('--out', dir, { parents: true });
+  const targets = new Map<string, OutputTarget>();
+  for (const name of names) targets.set(name, plan.fileIn('--out', real, dir, name));
+  plan.checkInputs(inputs);
+  return targets;
+}
+
+/** The files a sweep (or this shard of it) writes. */
+function sweepOutputNames(manifest: SweepManifest): string[] {
+  const names = [MANIFEST_FILE, SUMMARY_FILE];
+  for (const run of manifest.runs) if (inShard(run.index, manifest.shard)) names.push(run.report);
+  return names;
+}
+
+/** summary.csv (committed with whatever else `writer` holds) and the stdout table; every row must be present. */
+export function finishSweepDir(dir: string, manifest: SweepManifest, rows: SweepRow[], out: { targets: Map<string, OutputTarget>; writer?: OutputWriter }): void {
+  const writer = out.writer ?? new OutputWriter();
+  writer.stage(out.targets.get(SUMMARY_FILE)!, summaryCsv(manifest, rows));
+  writer.commit();
   process.stdout.write(renderSweepSummary(manifest, rows));
   process.stderr.write(`${join(dir, SUMMARY_FILE)}: ${rows.length} run${rows.length === 1 ? '' : 's'}\n`);
 }
@@ -130,8 +154,9 @@ async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manife
 
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
   const { plan, manifest } = planFromFlags(file, flags);
+  const targets = planOutDir(flags.out, sweepOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
   prepareOutDir(flags.out);
-  writeFileAtomic(join(flags.out, MANIFEST_FILE), manifestText(manifest));
+  writeFileAtomic(targets.get(MANIFEST_FILE)!, manifestText(manifest));
   const mine = manifest.runs.filter((run) => inShard(run.index, manifest.shard));
   const rows = storedRows(flags.out, mine);
   const todo = mine.filter((run) => !rows.has(run.key));
@@ -143,7 +168,7 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
   if (failures.length > 0) {
     throw new DtrainError('sweep.runsFailed', `${failures.length} of ${mine.length} runs failed; no ${SUMMARY_FILE} written\n${failures.join('\n')}`, { exitCode: 1 });
   }
-  finishSweepDir(flags.out, manifest, [...rows.values()]);
+  finishSweepDir(flags.out, manifest, [...rows.values()], { targets });
 }
 
 export function registerSweep(program: Command): void {
