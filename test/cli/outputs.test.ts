@@ -1,0 +1,133 @@
+/**
+ * The output set in-process (src/output-file.ts, src/cli/output-plan.ts): a write that fails
+ * part-way (a full disk, injected) leaves no file of the set, no temporary file and no
+ * directory it created; stale temporary files of dead processes are removed; paths are told
+ * apart by what they name, not how they are spelt.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OutputPlan, scenarioInputs } from '../../src/cli/output-plan.js';
+import { OutputWriter, removeStaleTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
+import { DtrainError } from '../../src/errors.js';
+import { thrown } from '../helpers/thrown.js';
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'dtrain-out-unit-'));
+}
+
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+}
+
+describe('OutputWriter', () => {
+  it('a failing write (ENOSPC on the second file) removes the first temp, the created directory, and writes nothing', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'old.json'), 'old');
+    let calls = 0;
+    const writer = new OutputWriter((path, content) => {
+      calls += 1;
+      if (calls === 2) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      writeFileSync(path, content, { flag: 'wx' });
+    });
+    writer.ensureDir(join(dir, 'csv', 'deep'), '--csv csv/deep');
+    writer.stage({ kind: 'file', path: join(dir, 'old.json'), label: '--json old.json' }, 'new');
+    const error = thrown(() => writer.stage({ kind: 'file', path: join(dir, 'csv', 'deep', 'rounds.csv'), label: '--csv csv/deep (rounds.csv)' }, 'x'));
+    expect(error).toBeInstanceOf(DtrainError);
+    expect((error as DtrainError).message).toBe('cannot write --csv csv/deep (rounds.csv): no space left on device; no output was written');
+    expect((error as DtrainError).exitCode).toBe(1);
+    expect(readdirSync(dir)).toEqual(['old.json']);
+    expect(readFileSync(join(dir, 'old.json'), 'utf8')).toBe('old');
+  });
+
+  it('commits every staged file at once under short temporary names', () => {
+    const dir = scratch();
+    const seen: string[] = [];
+    const writer = new OutputWriter((path, content) => {
+      seen.push(path);
+      writeFileSync(path, content, { flag: 'wx' });
+    });
+    const long = `${'x'.repeat(250)}`;
+    writer.stage({ kind: 'file', path: join(dir, long), label: long }, 'a');
+    writer.stage({ kind: 'file', path: join(dir, 'b'), label: 'b' }, 'b');
+    expect(existsSync(join(dir, long))).toBe(false);
+    writer.commit();
+    writer.abort();
+    expect(readdirSync(dir).sort()).toEqual(['b', long]);
+    for (const temp of seen) expect(temp.slice(dir.length + 1)).toMatch(new RegExp(`^\\.dtrain-${process.pid}-\\d+\\.tmp$`));
+  });
+
+  it('writeFileAtomic refuses to write through a temp name planted as a symbolic link', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'victim'), 'keep');
+    // the next temp name this process will use is unknown; plant many
+    for (let n = 1; n < 200; n++) symlinkSync(join(dir, 'victim'), join(dir, `.dtrain-${process.pid}-${n}.tmp`));
+    writeFileAtomic(join(dir, 'out.json'), 'data');
+    expect(readFileSync(join(dir, 'victim'), 'utf8')).toBe('keep');
+    expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe('data');
+  });
+
+  it('write errors are reasons in words', () => {
+    expect(writeProblem(Object.assign(new Error('x'), { code: 'EISDIR' }))).toBe('is a directory');
+    expect(writeProblem(Object.assign(new Error('x'), { code: 'EROFS' }))).toBe('read-only file system');
+  });
+});
+
+describe('removeStaleTemps', () => {
+  it("removes a dead process's temp files, keeps a live one's and other files", () => {
+    const dir = scratch();
+    const dead = deadPid();
+    writeFileSync(join(dir, `.dtrain-${dead}-3.tmp`), '');
+    writeFileSync(join(dir, `.dtrain-${process.pid}-1.tmp`), '');
+    writeFileSync(join(dir, '.dtrain-notes.tmp'), '');
+    removeStaleTemps(dir);
+    expect(readdirSync(dir).sort()).toEqual(['.dtrain-notes.tmp', `.dtrain-${process.pid}-1.tmp`].sort());
+  });
+});
+
+describe('OutputPlan', () => {
+  it('a hard link, a symbolic link and a ./ spelling name the same file', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'a.json'), '');
+    linkSync(join(dir, 'a.json'), join(dir, 'hard.json'));
+    symlinkSync(join(dir, 'a.json'), join(dir, 'soft.json'));
+    const plan = new OutputPlan();
+    plan.file('--json', join(dir, 'a.json'));
+    expect(thrown(() => plan.file('--report', join(dir, 'hard.json')))).toBeInstanceOf(DtrainError);
+    const other = new OutputPlan();
+    other.file('--json', join(dir, 'soft.json'));
+    expect((thrown(() => other.file('--timeline', join(dir, '.', 'a.json'))) as Error).message).toMatch(/name the same file/);
+  });
+
+  it('/dev/null may take several outputs; standard output only one', () => {
+    const plan = new OutputPlan();
+    expect(plan.file('--json', '/dev/null').kind).toBe('special');
+    expect(plan.file('--report', '/dev/null').kind).toBe('special');
+    expect(plan.file('--timeline', '-', { dash: true }).kind).toBe('stdout');
+    expect(plan.usesStdout).toBe(true);
+    expect((thrown(() => plan.file('--json2', '/dev/stdout', { dash: true })) as Error).message).toBe(
+      '--timeline - and --json2 /dev/stdout both write to standard output; give each output its own path',
+    );
+  });
+
+  it('a path with control characters is shown escaped', () => {
+    const message = (thrown(() => new OutputPlan().file('--json', '/no/such\u001b[31m/x.json')) as Error).message;
+    expect(message).toBe("--json /no/such\\e[31m/x.json: directory '/no/such\\e[31m' does not exist");
+  });
+
+  it('scenarioInputs lists the scenario, each trace once, and the CSV dataset', () => {
+    const trace = { kind: 'trace', file: '/t.csv', loop: false, samples: [] } as const;
+    const node = (latency: unknown) => ({ latency }) as never;
+    const scenario = {
+      cluster: { nodes: [node({ process: trace, loss: 0, down: [] }), node({ process: { kind: 'phases', phases: [{ untilMs: null, latency: { process: trace, loss: 0, down: [] } }] }, loss: 0, down: [] })] },
+      data: { dataset: { kind: 'csv', file: '/d.csv' } },
+    } as never;
+    expect(scenarioInputs(scenario, '/s.yaml')).toEqual([
+      { what: 'the scenario file', path: '/s.yaml' },
+      { what: 'the trace file', path: '/t.csv' },
+      { what: 'the CSV dataset', path: '/d.csv' },
+    ]);
+  });
+});
