@@ -17,6 +17,7 @@ import { registerSchema } from './cli/schema.js';
 import { registerScenarios } from './cli/scenarios.js';
 import { isKnownError } from './errors.js';
 import { writeProblem } from './output-file.js';
+import { escapeLinesForTerminal } from './text/terminal-escape.js';
 import { VERSION } from './version.js';
 
 function buildProgram(): Command {
@@ -46,8 +47,9 @@ function report(error: unknown): void {
     return;
   }
   if (isKnownError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint !== undefined) process.stderr.write(`hint: ${error.hint}\n`);
+    // messages quote file names and values from users' and shared files: no control sequence gets through
+    process.stderr.write(`error: ${escapeLinesForTerminal(error.message)}\n`);
+    if (error.hint !== undefined) process.stderr.write(`hint: ${escapeLinesForTerminal(error.hint)}\n`);
     process.exitCode = error.exitCode;
     return;
   }

@@ -17,6 +17,7 @@ import { seedFlag } from './number-flags.js';
 import { positiveInt } from './options.js';
 import { startProgress } from './progress.js';
 import { DEFAULT_SCENARIO } from './simulate.js';
+import { escapeLinesForTerminal } from '../text/terminal-escape.js';
 
 interface ExplainFlags extends LimitFlags {
   round?: number;
@@ -82,14 +83,15 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
 
   if (flags.round === undefined) {
     const { explainNotable } = await import('../explain/notable.js');
-    process.stdout.write(explainNotable({ scenario, run, scenarioArg: file ?? '', strategyArg: flags.strategy }));
+    // names and the file name come from the scenario: shown with control and bidi characters escaped
+    process.stdout.write(escapeLinesForTerminal(explainNotable({ scenario, run, scenarioArg: file ?? '', strategyArg: flags.strategy })));
     return;
   }
   const { buildExplainContext } = await import('../explain/context.js');
   const { explainRound } = await import('../explain/round.js');
-  process.stdout.write(explainRound({
+  process.stdout.write(escapeLinesForTerminal(explainRound({
     scenario, run, round: flags.round, nodeId: flags.node, context: buildExplainContext(scenario),
-  }));
+  })));
 }
 
 export function registerExplain(program: Command): void {

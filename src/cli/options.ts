@@ -1,6 +1,6 @@
 /** commander option parsers shared by the commands: each throws InvalidArgumentError (exit 2). */
 import { resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { OutputPlan } from './output-plan.js';
 
 export function positiveInt(flag: string) {
@@ -29,9 +29,37 @@ export function strategyList(value: string): string[] {
   return names;
 }
 
-/** Colour only on a terminal, never with NO_COLOR or --no-color (SPEC §4). */
-export function useColor(flags: { color?: boolean }): boolean {
-  return flags.color !== false && process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+/** Which setting decides colour, strongest first; also the help text's wording. */
+export const COLOR_PRECEDENCE = '--no-color > --color > NO_COLOR > FORCE_COLOR > stdout is a terminal';
+
+/**
+ * Colour in the terminal report, decided in the order of COLOR_PRECEDENCE: the flags, then
+ * NO_COLOR (set and not empty: off, as no-color.org says), then FORCE_COLOR (set and not
+ * `0` or `false`: on even into a pipe, as CI logs that render ANSI want), then whether
+ * stdout is a terminal.
+ */
+export function useColor(
+  flags: { color?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+  isTerminal: boolean = process.stdout.isTTY === true,
+): boolean {
+  if (flags.color !== undefined) return flags.color;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  return isTerminal;
+}
+
+/** `--color` and `--no-color` on `command`; --no-color wins whichever comes last. */
+export function addColorOptions(command: Command): Command {
+  let refused = false;
+  command
+    .option('--color', `force colours even when stdout is not a terminal (precedence: ${COLOR_PRECEDENCE})`)
+    .option('--no-color', 'no colours (colour is also off when NO_COLOR is set or stdout is not a terminal)');
+  command.on('option:no-color', () => { refused = true; });
+  // commander's own listener ran first and set true; a --no-color anywhere keeps it off
+  command.on('option:color', () => { if (refused) command.setOptionValue('color', false); });
+  return command;
 }
 
 /**

@@ -11,7 +11,7 @@ import { VERSION } from '../version.js';
 import { addGoldenOptions, finishGoldenCheck, type GoldenFlags, prepareGoldenCheck, stageGoldenUpdate } from './check.js';
 import { scenarioInputs } from './output-plan.js';
 import { roundsFlag, seedFlag } from './number-flags.js';
-import { strategyList, useColor } from './options.js';
+import { addColorOptions, strategyList, useColor } from './options.js';
 import { planSimulateOutputs, type ReportFlags, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
 
@@ -181,7 +181,6 @@ export function registerSimulate(program: Command): void {
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
     .addOption(new Option('--engine <name>', 'training engine (parallel: the fast engine on 2 worker threads)').choices(['fast', 'reference', 'parallel']).default('fast'))
     .option('--timing', 'report host wall-clock time (wallMs; makes output non-deterministic)')
-    .option('--no-color', 'disable colours (also off when NO_COLOR is set or stdout is not a terminal)')
     .option('--max-memory <size>', 'memory budget for the run estimate (default 4GiB)', parseMaxMemory)
     .option('--max-time <duration>', 'host-time budget for the run estimate (default 1h)', parseMaxTime)
     .option('--no-limits', 'skip the memory and time estimate made before a run starts')
@@ -203,5 +202,6 @@ together after the run, all or none. With - (standard output) for --json, --repo
 standard error. Devices and named pipes (/dev/null, a FIFO) are written in place.`,
     )
     .action(simulate);
+  addColorOptions(command);
   addGoldenOptions(command, true);
 }
