@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
+import { maxOf } from '../extremes.js';
 import { DEFAULT_SCENARIO } from './simulate.js';
 
 export interface ScenarioEntry {
@@ -38,8 +39,8 @@ export function readScenarioEntries(dir: string, cwd: string): ScenarioEntry[] {
 
 /** Aligned columns: name, path, description; then how to run one. Ends with a newline. */
 export function renderScenarioList(entries: readonly ScenarioEntry[]): string {
-  const nameWidth = Math.max(...entries.map((e) => e.name.length));
-  const pathWidth = Math.max(...entries.map((e) => e.path.length));
+  const nameWidth = maxOf(entries.map((e) => e.name.length));
+  const pathWidth = maxOf(entries.map((e) => e.path.length));
   const rows = entries.map((e) => `  ${e.name.padEnd(nameWidth)}  ${e.path.padEnd(pathWidth)}  ${e.description}`.trimEnd());
   const example = entries[0] === undefined ? '' : `\nrun one: dtrain simulate ${entries[0].path} · explain it: dtrain explain ${entries[0].path}\n`;
   return `bundled scenarios\n${rows.join('\n')}\n${example}`;

@@ -2,6 +2,7 @@
  * `dtrain explain` without --round: the rounds where something notable happened (the
  * insights, with their rounds) and the command that explains one of them.
  */
+import { minOf } from '../extremes.js';
 import { detectRunInsights } from '../insights/index.js';
 import { renderStrategyInsights } from '../insights/render.js';
 import type { Scenario } from '../scenario/types.js';
@@ -23,7 +24,7 @@ export function explainNotable(input: NotableInput): string {
   const strategy = input.strategyArg === undefined ? '' : ` --strategy ${input.strategyArg}`;
   const command = ['dtrain explain', ...(input.scenarioArg === '' ? [] : [input.scenarioArg])].join(' ');
   const rounds = `${run.rounds.length} round${run.rounds.length === 1 ? '' : 's'}`;
-  const first = insights.length === 0 ? undefined : Math.min(...insights.map((insight) => insight.rounds[0]!));
+  const first = insights.length === 0 ? undefined : minOf(insights.map((insight) => insight.rounds[0]!));
   const suggestion = first === undefined
     ? `Nothing notable in ${rounds}. Explain any round (1–${run.rounds.length}) with`
       + ` ${command} --round N${strategy}`

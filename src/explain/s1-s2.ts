@@ -4,6 +4,7 @@
  * The count, e, effectiveMs, observedMs and the batch are the record's; b' and the rounding are
  * recomputed from them with S2's own functions, so the words follow the code.
  */
+import { maxOf } from '../extremes.js';
 import { applyRounding, preliminaryBatch } from '../pipeline/s2-batch-size.js';
 import type { NodeRoundRecord } from '../sim/records.js';
 import { DECIMALS, eff, ms, num } from './format.js';
@@ -18,7 +19,7 @@ function sampleDetail(node: NodeRoundRecord, thresholdMs: number): string {
   const slow = node.samplesMs.filter((s): s is number => s !== null && s >= thresholdMs);
   const parts = [
     ...(lost > 0 ? [`${lost} lost`] : []),
-    ...(slow.length > 0 ? [`${slow.length} at ${ms(thresholdMs)} or more, up to ${ms(Math.max(...slow))}`] : []),
+    ...(slow.length > 0 ? [`${slow.length} at ${ms(thresholdMs)} or more, up to ${ms(maxOf(slow))}`] : []),
   ];
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }

@@ -5,6 +5,7 @@
  * (names, versions, backends, hashes, values, the file's path) is escaped for the terminal,
  * so it cannot move the cursor, set the window title or reorder the line.
  */
+import { maxOf } from '../extremes.js';
 import { formatCount } from '../report/format.js';
 import type { CheckOutcome, MetadataProblem, Note } from './check.js';
 import type { Difference } from './compare.js';
@@ -67,7 +68,7 @@ function byField(differences: Difference[]): string[] {
     if (group === undefined) groups.set(difference.field, { count: 1, first: difference });
     else group.count += 1;
   }
-  const width = Math.max(...[...groups.keys()].map((field) => field.length));
+  const width = maxOf([...groups.keys()].map((field) => field.length));
   return [...groups.entries()].map(([field, { count, first }]) =>
     `  ${shown(field).padEnd(width)}  ${formatCount(count).padStart(6)}  first at ${locate(first).replace(/, field .*$/, '')}`);
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DtrainError } from '../errors.js';
 import { formatPath, type PathSegment } from '../scenario/field-path.js';
 import { SCHEMA_VERSION } from '../report/json.js';
+import { NODE_FIELDS, ROUND_FIELDS, SUMMARY_FIELDS } from './tolerances.js';
 
 const NodeShape = z.looseObject({ id: z.string() });
 const RoundShape = z.looseObject({ round: z.number(), nodes: z.array(NodeShape) });
@@ -38,7 +39,8 @@ export function parseReport(text: string, label: string): Report {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new DtrainError('golden.unreadable', `${label} is not JSON (${(error as Error).message})`);
+    // V8's message quotes the text around the error: say where, never what (the file may be a secret)
+    throw new DtrainError('golden.unreadable', `${label} is not JSON${jsonErrorPlace(text, (error as Error).message)}`);
   }
   const version = data !== null && typeof data === 'object' ? (data as { schemaVersion?: unknown }).schemaVersion : undefined;
   if (version === undefined) {
@@ -57,5 +59,51 @@ export function parseReport(text: string, label: string): Report {
     const where = formatPath(issue.path as PathSegment[]) || 'the top level';
     throw new DtrainError('golden.unreadable', `${label} is not a dtrain JSON report: unexpected value at ${where}`);
   }
+  const compound = firstCompoundField(parsed.data);
+  if (compound !== undefined) {
+    throw new DtrainError('golden.unreadable', `${label} is not a dtrain JSON report: unexpected value at ${formatPath(compound)}`);
+  }
   return parsed.data;
+}
+
+/** ` (line L, column C)` when V8 names the offset of the error, else ''. */
+function jsonErrorPlace(text: string, message: string): string {
+  const match = /at position (\d+)/.exec(message);
+  if (match === null) return '';
+  const before = text.slice(0, Number(match[1])).split('\n');
+  return ` (line ${before.length}, column ${before[before.length - 1]!.length + 1})`;
+}
+
+const STAGE_FIELDS = ['batch', 'resources', 'aggregation'];
+const isCompound = (value: unknown): boolean => value !== null && typeof value === 'object';
+
+function compoundIn(record: Record<string, unknown>, fields: ReadonlyArray<string>, at: PathSegment[]): PathSegment[] | undefined {
+  const field = fields.find((name) => Object.hasOwn(record, name) && isCompound(record[name]));
+  return field === undefined ? undefined : [...at, field];
+}
+
+/**
+ * The compared fields hold numbers, strings, booleans or null in every report dtrain writes;
+ * a crafted `{ "toString": 1 }` in their place would break the comparison's messages.
+ */
+function firstCompoundField(report: Report): PathSegment[] | undefined {
+  const nodeFields = NODE_FIELDS.map((spec) => spec.field);
+  const roundFields = ['startMs', ...ROUND_FIELDS.map((spec) => spec.field)];
+  const summaryFields = SUMMARY_FIELDS.map((spec) => spec.field);
+  for (let r = 0; r < report.runs.length; r++) {
+    const run = report.runs[r]!;
+    const at: PathSegment[] = ['runs', r];
+    const found = compoundIn(run.strategy, STAGE_FIELDS, [...at, 'strategy']) ?? compoundIn(run.summary, summaryFields, [...at, 'summary']);
+    if (found !== undefined) return found;
+    for (let k = 0; k < run.rounds.length; k++) {
+      const round = run.rounds[k]!;
+      const inRound = compoundIn(round, roundFields, [...at, 'rounds', k]);
+      if (inRound !== undefined) return inRound;
+      for (let n = 0; n < round.nodes.length; n++) {
+        const inNode = compoundIn(round.nodes[n]!, nodeFields, [...at, 'rounds', k, 'nodes', n]);
+        if (inNode !== undefined) return inNode;
+      }
+    }
+  }
+  return undefined;
 }

@@ -10,9 +10,9 @@
  * by the sha256 of its content instead of its path.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
+import { readDatasetBytes } from '../train/datasets.js';
 import { canonicalJson } from './canonical-json.js';
 
 export type ReadBytes = (absolutePath: string) => Uint8Array;
@@ -32,7 +32,7 @@ function canonicalLatency(latency: LatencySpec): unknown {
 }
 
 /** The scenario as hashed: machine-independent, result-relevant fields only. */
-export function canonicalScenario(scenario: Scenario, readBytes: ReadBytes = readFileSync): unknown {
+export function canonicalScenario(scenario: Scenario, readBytes: ReadBytes = readDatasetBytes): unknown {
   const { file: _file, description: _description, ...rest } = scenario;
   const dataset = scenario.data.dataset;
   return {

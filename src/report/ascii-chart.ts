@@ -11,6 +11,7 @@
  * asciichart's palette when colour is on. Pure: same result ⇒ same text.
  */
 import { createRequire } from 'node:module';
+import { maxOf, minOf } from '../extremes.js';
 import type { RunResult, StrategyRun } from '../sim/records.js';
 import { formatDuration } from './format.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
@@ -76,8 +77,8 @@ export function toGridSeries(run: StrategyRun, spanMs: number, width: number): G
 /** Accuracy range: tenths around the data, at least 0.1 wide, within [0, 1]. */
 function accuracyRange(series: readonly GridSeries[]): { min: number; max: number } {
   const all = series.flatMap((s) => s.values.slice(s.firstColumn, s.lastColumn + 1));
-  let min = Math.floor(Math.min(...all) * 10 + 1e-9) / 10;
-  let max = Math.ceil(Math.max(...all) * 10 - 1e-9) / 10; // 0.7 · 10 = 7.000000000000001
+  let min = Math.floor(minOf(all) * 10 + 1e-9) / 10;
+  let max = Math.ceil(maxOf(all) * 10 - 1e-9) / 10; // 0.7 · 10 = 7.000000000000001
   if (max - min < 0.1) {
     max = Math.min(1, min + 0.1);
     min = max - 0.1;
@@ -106,7 +107,7 @@ function paintCell(char: string, series: number, color: boolean): string {
 export function renderAccuracyChart(result: RunResult, options: AccuracyChartOptions): string {
   const width = options.width ?? DEFAULT_WIDTH;
   const height = options.height ?? DEFAULT_HEIGHT;
-  const spanMs = Math.max(0, ...result.runs.map((run) => run.rounds.at(-1)?.endMs ?? 0));
+  const spanMs = maxOf(result.runs.map((run) => run.rounds.at(-1)?.endMs ?? 0), 0);
   const named = result.runs
     .map((run, index) => ({ name: escapeForTerminal(run.strategy.name), index, series: toGridSeries(run, spanMs, width) }))
     .filter((entry): entry is { name: string; index: number; series: GridSeries } => entry.series !== null);

@@ -7,6 +7,7 @@
  */
 import { Chalk } from 'chalk';
 import { escapeForTerminal } from '../text/terminal-escape.js';
+import { maxOf } from '../extremes.js';
 import type { RunResult } from '../sim/records.js';
 import { renderAccuracyChart } from './ascii-chart.js';
 import { formatAccuracy, formatCount, formatDuration } from './format.js';
@@ -25,7 +26,7 @@ export interface SummaryOptions {
 
 function bestFinalAccuracy(result: RunResult): number {
   const finite = result.runs.map((run) => run.summary.finalAccuracy).filter(Number.isFinite);
-  return finite.length === 0 ? Number.NaN : Math.max(...finite);
+  return finite.length === 0 ? Number.NaN : maxOf(finite);
 }
 
 /** Strategy, final / best accuracy, simulated time, time to target, samples, wall time if asked; ends in a newline. */

@@ -30,7 +30,8 @@ export function makeContext(base: IssueContext, baseDir: string, issues: Issue[]
     parse(schema, value, path) {
       const result = schema.safeParse(value, { error: errorMap, reportInput: true });
       if (result.success) return result.data;
-      issues.push(...issuesFromZod(ctx, result.error.issues, path));
+      // a loop, not push(...): a document with 300k bad keys has 300k issues
+      for (const issue of issuesFromZod(ctx, result.error.issues, path)) issues.push(issue);
       return undefined;
     },
   };
@@ -39,10 +40,11 @@ export function makeContext(base: IssueContext, baseDir: string, issues: Issue[]
 
 /**
  * A data file's text (a trace, a CSV dataset), or what is wrong with it as `expected` /
- * `found` words: `found` names the file as the user wrote it, with the position of a bad byte.
+ * `found` words: `found` names the file as the user wrote it, with the position of a bad byte
+ * but never its value (a data path may name a secret by mistake, and CI logs are public).
  */
 export function readTextFile(absolutePath: string, written: string, what: string): { text: string } | { expected: string; found: string } {
-  const read = readTextFileLimited(absolutePath, MAX_DATA_FILE_BYTES, { regularOnly: true });
+  const read = readTextFileLimited(absolutePath, MAX_DATA_FILE_BYTES, { regularOnly: true, quoteBytes: false });
   // a path with control characters is shown quoted, so that it cannot garble the terminal
   const shown = /[\u0000-\u001f\u007f]/.test(written) ? JSON.stringify(written) : written;
   if (read.ok) return { text: read.text };

@@ -1,16 +1,25 @@
 /**
  * `data.dataset` → DatasetSpec (SPEC §3). A CSV dataset is read and checked now, so that a
  * bad cell is reported with the scenario's other problems; the spec keeps its absolute path.
+ * `data.partition` is checked against the dataset's size once the node count is known.
  */
 import { resolve } from 'node:path';
+import { SHIPPED_SHAPES } from '../limits/dataset-shape.js';
 import { DataFileError, parseDatasetCsv } from '../train/dataset-csv.js';
+import { testSampleCount } from '../train/split.js';
 import { readTextFile, type ScenarioContext } from './context.js';
 import type { RawData } from './schema.js';
 import type { DatasetSpec, PartitionSpec } from './types.js';
 
-export function resolveDataset(ctx: ScenarioContext, raw: RawData['dataset']): DatasetSpec | undefined {
-  if (typeof raw === 'string') return { kind: 'builtin', name: raw };
-  if (raw.blobs !== undefined) return { kind: 'blobs', ...raw.blobs };
+/** A resolved dataset and its number of rows (the partition check needs it). */
+export interface ResolvedDataset {
+  spec: DatasetSpec;
+  samples: number;
+}
+
+export function resolveDataset(ctx: ScenarioContext, raw: RawData['dataset']): ResolvedDataset | undefined {
+  if (typeof raw === 'string') return { spec: { kind: 'builtin', name: raw }, samples: SHIPPED_SHAPES[raw]!.samples };
+  if (raw.blobs !== undefined) return { spec: { kind: 'blobs', ...raw.blobs }, samples: raw.blobs.samples };
   const written = raw.csv!;
   const file = resolve(ctx.baseDir, written);
   const path = ['data', 'dataset', 'csv'];
@@ -20,13 +29,25 @@ export function resolveDataset(ctx: ScenarioContext, raw: RawData['dataset']): D
     return undefined;
   }
   try {
-    parseDatasetCsv(read.text, written);
+    const { samples } = parseDatasetCsv(read.text, written);
+    return { spec: { kind: 'csv', file }, samples };
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     ctx.report(path, error.expected, `${error.found} at ${written}:${error.line}:${error.column}`);
     return undefined;
   }
-  return { kind: 'csv', file };
+}
+
+/**
+ * `shards: k` cuts the training split into nodes · k shards of at least one sample each: a
+ * larger k holds only empty shards, and `shards: 1e9` would allocate billions of them.
+ */
+export function checkPartition(ctx: ScenarioContext, partition: PartitionSpec, samples: number, testFraction: number, nodeCount: number): void {
+  if (partition.kind !== 'shards') return;
+  const train = samples - testSampleCount(samples, testFraction);
+  const most = Math.max(1, Math.floor(train / nodeCount));
+  if (partition.shards <= most) return;
+  ctx.report(['data', 'partition', 'shards'], `at most ${most} shards per node (${train} training samples over ${nodeCount} node${nodeCount === 1 ? '' : 's'}, one sample per shard at least)`);
 }
 
 export function resolvePartition(raw: RawData['partition']): PartitionSpec {

@@ -11,7 +11,7 @@ import { checkPipeline } from './checks.js';
 import type { ScenarioContext } from './context.js';
 import { formatPath } from './field-path.js';
 import { describeKey, describeValue } from './issues.js';
-import { resolveDataset, resolvePartition } from './resolve-data.js';
+import { checkPartition, resolveDataset, resolvePartition } from './resolve-data.js';
 import { TraceLibrary } from './resolve-latency.js';
 import { resolveNodes } from './resolve-nodes.js';
 import { DEFAULT_STRATEGY, NodeDefaultsSchema, NodeSchema, SECTION_SCHEMAS, type StrategyPick } from './schema.js';
@@ -48,6 +48,10 @@ export function resolveScenario(ctx: ScenarioContext, root: unknown, file: strin
   const pipeline = top('pipeline');
   if (pipeline !== undefined) checkPipeline(ctx, pipeline);
   const cluster = resolveCluster(ctx, raw.cluster, pipeline?.s1.intervalMs);
+  const partition = data === undefined ? undefined : resolvePartition(data.partition);
+  if (partition !== undefined && dataset !== undefined && cluster !== undefined) {
+    checkPartition(ctx, partition, dataset.samples, data!.testFraction, cluster.nodes.length);
+  }
   if (ctx.issues.length > 0) return undefined;
   return {
     name: name ?? basename(file, extname(file)),
@@ -56,7 +60,7 @@ export function resolveScenario(ctx: ScenarioContext, root: unknown, file: strin
     rounds: rounds!,
     targetAccuracy: targetAccuracy!,
     strategies: strategies!,
-    data: { dataset: dataset!, testFraction: data!.testFraction, partition: resolvePartition(data!.partition) },
+    data: { dataset: dataset!.spec, testFraction: data!.testFraction, partition: partition! },
     model: { hidden: model!.hidden, learningRate: model!.learningRate, localSteps: model!.localSteps },
     pipeline: pipeline!,
     cluster: cluster!,

@@ -5,12 +5,17 @@
  * memory; its bytes must be UTF-8 text without NUL bytes, and a bad byte is reported with its
  * line and column, because a silently replaced byte (U+FFFD) would change an id or a path.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 /** Scenario files are hand-written: 4 MiB is far more than any real one. */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
 /** Traces and CSV datasets: a day of 1 Hz pings or a 1M-row dataset fits comfortably. */
 export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
+/**
+ * JSON reports (run reports, goldens) and `sweep.json`: dtrain writes a report as one string,
+ * so none it wrote is longer than V8's longest string (2^29 − 24 characters, ASCII).
+ */
+export const MAX_REPORT_BYTES = 2 ** 29 - 24;
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -53,61 +58,65 @@ function kindOf(stat: Stats): string {
   return 'not a regular file';
 }
 
+/** A file's bytes, or what is wrong with it in words that fit "found …". */
+export type BytesRead = { ok: true; bytes: Buffer } | { ok: false; problem: string };
+
 /**
  * The file's bytes, at most `maxBytes`; a problem in words when it cannot be read.
- * `regularOnly`: refuse pipes, sockets and devices before opening them (opening a FIFO
- * without a writer would block forever) — for the files a scenario names, which may come
- * from someone else; the scenario itself may be a pipe (`dtrain validate /dev/stdin`).
+ * `regularOnly`: refuse pipes, sockets, devices and directories — for every file dtrain reads
+ * that may come from someone else (traces, datasets, reports, manifests). The check is made
+ * on the open descriptor, not on the path: the file is opened with O_NONBLOCK (so a FIFO
+ * opens at once instead of waiting for a writer) and then fstat'ed, so a FIFO swapped in
+ * after an earlier check is refused, never read or waited on. Without `regularOnly` a pipe
+ * or device is read (the scenario may be `/dev/stdin`), still at most `maxBytes`.
  */
-function readBounded(path: string, maxBytes: number, regularOnly: boolean): { bytes: Buffer } | { problem: string } {
-  if (regularOnly) {
-    try {
-      const stat = statSync(path);
-      if (!stat.isFile() && !stat.isDirectory()) return { problem: kindOf(stat) };
-    } catch (error) {
-      return { problem: fileProblem(error) };
-    }
-  }
+export function readFileBounded(path: string, maxBytes: number, options: { regularOnly?: boolean } = {}): BytesRead {
+  const regularOnly = options.regularOnly === true;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY : 'r');
   } catch (error) {
-    return { problem: fileProblem(error) };
+    return { ok: false, problem: fileProblem(error) };
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) return { problem: 'a directory' };
+    if (stat.isDirectory()) return { ok: false, problem: 'a directory' };
+    if (regularOnly && !stat.isFile()) return { ok: false, problem: kindOf(stat) };
     if (stat.isFile() && stat.size > maxBytes) {
-      return { problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(maxBytes)})` };
+      return { ok: false, problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(maxBytes)})` };
     }
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const read = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       total += read;
-      // devices and pipes have no size: stop reading once past the limit
-      if (total > maxBytes) return { problem: `more than ${formatBytes(maxBytes)} of data (the limit)` };
+      // devices, pipes and files that grew since fstat: stop reading once past the limit
+      if (total > maxBytes) return { ok: false, problem: `more than ${formatBytes(maxBytes)} of data (the limit)` };
       chunks.push(chunk.subarray(0, read));
     }
-    return { bytes: Buffer.concat(chunks, total) };
+    return { ok: true, bytes: Buffer.concat(chunks, total) };
   } catch (error) {
-    return { problem: fileProblem(error) };
+    return { ok: false, problem: fileProblem(error) };
   } finally {
     closeSync(fd);
   }
 }
 
-/** Read `path` as UTF-8 text (a leading BOM is dropped), or say what is wrong with it. */
-export function readTextFileLimited(path: string, maxBytes: number, options: { regularOnly?: boolean } = {}): TextFileRead {
-  const read = readBounded(path, maxBytes, options.regularOnly === true);
-  if ('problem' in read) return { ok: false, problem: read.problem };
-  return decodeText(read.bytes);
+/**
+ * Read `path` as UTF-8 text (a leading BOM is dropped), or say what is wrong with it.
+ * `quoteBytes: false` leaves the value of a bad byte out of the problem: the file may be a
+ * secret that someone named by mistake, and messages end up in public CI logs.
+ */
+export function readTextFileLimited(path: string, maxBytes: number, options: { regularOnly?: boolean; quoteBytes?: boolean } = {}): TextFileRead {
+  const read = readFileBounded(path, maxBytes, options);
+  if (!read.ok) return { ok: false, problem: read.problem };
+  return decodeText(read.bytes, { quoteBytes: options.quoteBytes });
 }
 
 /** Bytes → text; NUL bytes and invalid UTF-8 are located (line and column in characters). */
-export function decodeText(bytes: Uint8Array): TextFileRead {
+export function decodeText(bytes: Uint8Array, options: { quoteBytes?: boolean } = {}): TextFileRead {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return { ok: false, problem: 'UTF-16 text (save the file as UTF-8)', line: 1, column: 1 };
   }
@@ -115,7 +124,8 @@ export function decodeText(bytes: Uint8Array): TextFileRead {
   const invalid = firstInvalidUtf8(bytes);
   const bad = nul >= 0 && (invalid < 0 || nul < invalid) ? nul : invalid;
   if (bad >= 0) {
-    const what = bad === nul ? 'binary data (a NUL byte)' : `a byte that is not UTF-8 (0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, '0')})`;
+    const value = options.quoteBytes === false ? '' : ` (0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, '0')})`;
+    const what = bad === nul ? 'binary data (a NUL byte)' : `a byte that is not UTF-8${value}`;
     return { ok: false, problem: what, ...positionOfByte(bytes, bad) };
   }
   const text = new TextDecoder('utf-8').decode(bytes);

@@ -12,9 +12,11 @@
  *    `(DUP!)` replies, header and summary lines are ignored.
  *
  * Times come out relative to the first sample (0), rounded to the microsecond. Problems throw
- * DataFileError with a 1-based line and column inside the trace file.
+ * DataFileError with a 1-based line and column inside the trace file and the kind of value
+ * found, never the value: a scenario may name a secret (`trace: ../.env`) by mistake, and CI
+ * logs are public.
  */
-import { DataFileError } from '../train/dataset-csv.js';
+import { DataFileError, describeCellKind } from '../train/dataset-csv.js';
 import type { TraceSample } from './types.js';
 
 const TRACE_WORDS = 'a latency trace (a CSV with header time_ms,latency_ms, or ping -D output)';
@@ -34,17 +36,13 @@ export function parseTraceText(text: string, fileName: string): TraceSample[] {
   if (first < 0) throw new DataFileError(1, 1, TRACE_WORDS, 'an empty file');
   if (/^\s*time_ms\s*,/i.test(lines[first]!)) return parseCsvTrace(lines, first);
   if (/^PING\s/.test(lines[first]!) || lines.some((line) => /icmp_seq/.test(line))) return parsePingTrace(lines);
-  const expected = /\.csv$/i.test(fileName) ? 'the CSV header time_ms,latency_ms' : TRACE_WORDS;
-  throw new DataFileError(first + 1, 1, expected, describeCell(lines[first]!.trim()));
+  if (/\.csv$/i.test(fileName)) throw new DataFileError(first + 1, 1, 'the CSV header time_ms,latency_ms', 'another first line');
+  throw new DataFileError(first + 1, 1, TRACE_WORDS, 'a first line that is neither');
 }
 
 function positionOf(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset).split('\n');
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
-}
-
-function describeCell(cell: string): string {
-  return cell === '' ? 'an empty cell' : JSON.stringify(cell.length > 30 ? `${cell.slice(0, 30)}…` : cell);
 }
 
 function roundMicro(ms: number): number {
@@ -54,9 +52,11 @@ function roundMicro(ms: number): number {
 function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
   const header = lines[headerIndex]!.split(',').map((cell) => cell.trim().toLowerCase());
   if (header.length !== 2 || header[1] !== 'latency_ms') {
-    throw new DataFileError(headerIndex + 1, 1, 'the CSV header time_ms,latency_ms', describeCell(lines[headerIndex]!.trim()));
+    const found = header.length !== 2 ? `a header of ${header.length} columns` : 'a header whose second column is not latency_ms';
+    throw new DataFileError(headerIndex + 1, 1, 'the CSV header time_ms,latency_ms', found);
   }
   const raw: TraceSample[] = [];
+  let previousLine = 0;
   for (let index = headerIndex + 1; index < lines.length; index++) {
     const line = lines[index]!;
     if (line.trim() === '') continue;
@@ -67,15 +67,16 @@ function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
     const latencyColumn = cells[0]!.length + 2 + leadingSpace(cells[1]!);
     const timeCell = cells[0]!.trim();
     const timeMs = timeCell === '' ? Number.NaN : Number(timeCell);
-    if (!Number.isFinite(timeMs)) throw new DataFileError(lineNo, timeColumn, 'a finite time in ms', describeCell(timeCell));
+    if (!Number.isFinite(timeMs)) throw new DataFileError(lineNo, timeColumn, 'a finite time in ms', describeCellKind(timeCell));
     const previous = raw[raw.length - 1];
     if (previous !== undefined && timeMs <= previous.timeMs) {
-      throw new DataFileError(lineNo, timeColumn, `a time > the previous row's (${previous.timeMs})`, timeCell);
+      throw new DataFileError(lineNo, timeColumn, `a time later than the previous row's (line ${previousLine})`, timeMs === previous.timeMs ? 'the same time' : 'an earlier time');
     }
+    previousLine = lineNo;
     const latencyCell = cells[1]!.trim();
     const latencyMs = latencyCell === '' ? null : Number(latencyCell);
     if (latencyMs !== null && !(Number.isFinite(latencyMs) && latencyMs >= 0)) {
-      throw new DataFileError(lineNo, latencyColumn, 'a latency in ms ≥ 0 (empty = lost)', describeCell(latencyCell));
+      throw new DataFileError(lineNo, latencyColumn, 'a latency in ms ≥ 0 (empty = lost)', describeCellKind(latencyCell));
     }
     raw.push({ timeMs, latencyMs });
   }
@@ -105,6 +106,7 @@ function parsePingTrace(lines: string[]): TraceSample[] {
   let transmitted: number | undefined;
   let baseSecond: number | undefined;
   let lastStampMs = -Infinity;
+  let lastStampLine = 0;
   const seqs = new SeqUnwrapper();
   lines.forEach((line, index) => {
     const lineNo = index + 1;
@@ -121,18 +123,19 @@ function parsePingTrace(lines: string[]): TraceSample[] {
     if (/\(DUP!\)/.test(line) || replies.has(seq)) return;
     const stamp = STAMP.exec(line);
     if (stamp === null) {
-      throw new DataFileError(lineNo, 1, 'a [unix time] before each reply (ping -D output)', describeCell(line.trim().slice(0, 20)));
+      throw new DataFileError(lineNo, 1, 'a [unix time] before each reply (ping -D output)', 'a reply without one');
     }
     baseSecond ??= Number(stamp[1]);
     const stampMs = (Number(stamp[1]) - baseSecond) * 1000 + Number(`0.${stamp[2] ?? '0'}`) * 1000;
     if (stampMs < lastStampMs) {
-      throw new DataFileError(lineNo, line.indexOf('[') + 2, 'a timestamp ≥ the previous reply\'s', stamp[0].trim());
+      throw new DataFileError(lineNo, line.indexOf('[') + 2, `a timestamp no earlier than the previous reply's (line ${lastStampLine})`, 'an earlier timestamp');
     }
     lastStampMs = stampMs;
+    lastStampLine = lineNo;
     const value = rtt[1]!.replace(/ms$/, '');
     const latencyMs = value === '' ? Number.NaN : Number(value);
     if (!(Number.isFinite(latencyMs) && latencyMs >= 0)) {
-      throw new DataFileError(lineNo, rtt.index + 6, 'a round-trip time in ms ≥ 0', describeCell(value));
+      throw new DataFileError(lineNo, rtt.index + 6, 'a round-trip time in ms ≥ 0', describeCellKind(value));
     }
     replies.set(seq, { seq, timeMs: stampMs, latencyMs });
   });
@@ -153,16 +156,24 @@ class SeqUnwrapper {
 }
 
 function pingSamples(answered: Reply[], lost: Set<number>, transmitted: number | undefined): TraceSample[] {
-  const allSeqs = [...answered.map((r) => r.seq), ...lost];
-  let firstSeq = Math.min(...allSeqs);
-  let lastSeq = Math.max(...allSeqs);
+  // loops, not Math.min(...seqs): a day and a half of 1 Hz replies overflows the call stack
+  let firstSeq = Infinity;
+  let lastSeq = -Infinity;
+  for (const { seq } of answered) {
+    firstSeq = Math.min(firstSeq, seq);
+    lastSeq = Math.max(lastSeq, seq);
+  }
+  for (const seq of lost) {
+    firstSeq = Math.min(firstSeq, seq);
+    lastSeq = Math.max(lastSeq, seq);
+  }
   if (transmitted !== undefined) {
     // Linux numbers probes from 1; a seq 0 means a ping that counts from 0
     const start = firstSeq === 0 ? 0 : 1;
     firstSeq = Math.min(firstSeq, start);
     lastSeq = Math.max(lastSeq, start + transmitted - 1);
   }
-  if (lastSeq - firstSeq + 1 > MAX_PROBES) throw new DataFileError(1, 1, `at most ${MAX_PROBES} probes`, `icmp_seq ${firstSeq} to ${lastSeq}`);
+  if (lastSeq - firstSeq + 1 > MAX_PROBES) throw new DataFileError(1, 1, `at most ${MAX_PROBES} probes`, 'icmp_seq numbers spanning more');
   const head = answered[0]!;
   const tail = answered[answered.length - 1]!;
   const spacingMs = answered.length > 1 ? (tail.timeMs - head.timeMs) / (tail.seq - head.seq) : DEFAULT_PING_INTERVAL_MS;

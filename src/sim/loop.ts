@@ -5,6 +5,7 @@
  * evaluation. Returns plain records; no printing.
  */
 import { DtrainError, isKnownError } from '../errors.js';
+import { maxOf } from '../extremes.js';
 import { chainReachMs, finestGridMs, hasBurst, isAddressableTimeMs, shortNumber } from '../limits/time-range.js';
 import { AGGREGATORS } from '../pipeline/aggregators.js';
 import { planRound } from '../pipeline/index.js';
@@ -216,7 +217,7 @@ async function runRounds(options: StrategyRunOptions, engine: TrainEngine, progr
       const droppedByDeadline = timelines.some((t) => t?.outcome === 'dropped' && t.reason === 'deadline');
       endMs = droppedByDeadline && deadlineMs !== null
         ? deadlineMs
-        : Math.max(...participants.map((i) => finishOf(timelines[i]!)));
+        : maxOf(participants.map((i) => finishOf(timelines[i]!)));
       for (const i of participants) {
         states[i]!.lastResponseMs = stepTimeOf(plans[i]!, nodes[i]!);
         progress.samplesTrained += plans[i]!.batch * model.localSteps;

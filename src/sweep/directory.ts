@@ -1,10 +1,15 @@
 /**
  * A sweep's output directory: `sweep.json` (manifest.ts), one `<key>.json` report per run,
  * `summary.csv`. Reading helpers for resuming a sweep and for merging shards.
+ *
+ * Every file is read bounded and only if the open file is a regular one: a run report
+ * swapped for a FIFO must not hang a resume, nor a 1 GiB one exhaust memory. Only a missing
+ * report means "not run yet"; anything else unreadable is a clear error (exit 2), never
+ * silently overwritten.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DtrainError } from '../errors.js';
+import { MAX_REPORT_BYTES, readTextFileLimited } from '../scenario/text-file.js';
 import { MANIFEST_FILE, parseManifest, type ManifestRun, type SweepManifest } from './manifest.js';
 import { readRunReport, type RunOutcome } from './run-report.js';
 
@@ -14,23 +19,32 @@ export interface StoredRun {
 }
 
 /** The run's report in `dir` if it is there and complete, else undefined. */
-export function readStoredRun(dir: string, run: Pick<ManifestRun, 'key' | 'report'>): StoredRun | undefined {
+export function readStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report'>): StoredRun | undefined {
   const path = join(dir, run.report);
-  if (!existsSync(path)) return undefined;
-  const text = readFileSync(path, 'utf8');
-  const outcome = readRunReport(text, run.key);
-  return outcome === undefined ? undefined : { text, outcome };
+  const read = readTextFileLimited(path, MAX_REPORT_BYTES, { regularOnly: true, quoteBytes: false });
+  if (!read.ok) {
+    if (read.problem === 'no such file') return undefined;
+    // a report with bytes that are not text is no complete report: the run is done again
+    if ('line' in read) return undefined;
+    throw new DtrainError('sweep.unreadableReport', `cannot read ${path}, the report of run ${run.index + 1} in ${MANIFEST_FILE}: ${read.problem}`, {
+      hint: 'remove or rename it; complete runs are kept',
+    });
+  }
+  const outcome = readRunReport(read.text, run.key);
+  return outcome === undefined ? undefined : { text: read.text, outcome };
 }
 
 export function readManifest(dir: string): SweepManifest {
   const path = join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  const read = readTextFileLimited(path, MAX_REPORT_BYTES, { regularOnly: true, quoteBytes: false });
+  if (!read.ok && read.problem === 'no such file') {
     throw new DtrainError('sweep.notASweep', `${dir} is not a sweep output directory (no ${MANIFEST_FILE})`, {
       hint: 'give the --out directories of `dtrain sweep … --shard i/n`',
     });
   }
-  return parseManifest(text, path);
+  if (!read.ok) {
+    const where = 'line' in read ? ` at line ${read.line}, column ${read.column}` : '';
+    throw new DtrainError('sweep.badManifest', `cannot read ${path}: ${read.problem}${where}`);
+  }
+  return parseManifest(read.text, path);
 }

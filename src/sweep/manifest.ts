@@ -67,5 +67,20 @@ export function parseManifest(text: string, label: string): SweepManifest {
   if (!parsed.success) {
     throw new DtrainError('sweep.badManifest', `${label} is not a dtrain sweep manifest (sweepVersion ${MANIFEST_VERSION})`);
   }
+  checkReportNames(parsed.data.runs, label);
   return parsed.data;
+}
+
+const REPORT_NAME = /^[0-9a-f]{16}\.json$/;
+
+/**
+ * A manifest may come from someone else (a shard copied from CI): its report names are read
+ * and written inside the sweep's directories, so each must be the plain file name dtrain
+ * gives it — never `../x.json`, a sub-folder or an absolute path. The name is not quoted.
+ */
+function checkReportNames(runs: readonly ManifestRun[], label: string): void {
+  runs.forEach((run, position) => {
+    if (REPORT_NAME.test(run.report) && run.report === reportFileName(run.key)) return;
+    throw new DtrainError('sweep.badManifest', `${label}: run ${position + 1} names a report that is not its own file in this folder (expected the first 16 hex digits of its key + .json)`);
+  });
 }

@@ -1,8 +1,15 @@
 /**
  * Classification CSV (SPEC §3 `{ csv: path }`, and the shipped datasets): one header row,
  * numeric feature columns, an integer `label` column (anywhere; the shipped files have it
- * last). Labels must be 0..k-1 with every class id below the largest present.
+ * last). Labels are class ids 0..MAX_CLASS_LABEL; the model gets one output unit per id up to
+ * the largest present, so at least two distinct ids must occur.
+ *
+ * Problems name the line, the column and the kind of value found, never the value itself:
+ * a scenario may name a secret (`csv: ../.env`) by mistake, and CI logs are public.
  */
+
+/** Largest class id: 1000 output units is far beyond any tabular dataset, and bounds the model. */
+export const MAX_CLASS_LABEL = 999;
 
 export interface Dataset {
   name: string;
@@ -27,9 +34,23 @@ export class DataFileError extends Error {
   }
 }
 
-function describe(cell: string): string {
-  return cell === '' ? 'an empty cell' : JSON.stringify(cell.length > 24 ? `${cell.slice(0, 24)}…` : cell);
+/** The kind of value a (trimmed) cell holds, in words that never quote it. */
+export function describeCellKind(cell: string): string {
+  if (cell === '') return 'an empty cell';
+  const value = Number(cell);
+  if (Number.isNaN(value)) return /^[+-]?nan$/i.test(cell) ? 'NaN' : 'text that is not a number';
+  if (!Number.isFinite(value)) return 'an infinite number';
+  if (value < 0) return 'a negative number';
+  if (!Number.isInteger(value)) return 'a fractional number';
+  return 'a number';
 }
+
+function describeLabel(cell: string): string {
+  const value = Number(cell);
+  return cell !== '' && Number.isInteger(value) && value > MAX_CLASS_LABEL ? `a number above ${MAX_CLASS_LABEL}` : describeCellKind(cell);
+}
+
+const LABEL_WORDS = `a whole-number class label from 0 to ${MAX_CLASS_LABEL}`;
 
 export function parseDatasetCsv(text: string, name: string): Dataset {
   if (text.includes('\u0000')) throw new DataFileError(1, 1, 'a text CSV file', 'binary data');
@@ -39,7 +60,7 @@ export function parseDatasetCsv(text: string, name: string): Dataset {
   const header = lines[0]!.split(',').map((cell) => cell.trim());
   const labelColumn = header.indexOf('label');
   if (labelColumn < 0) {
-    throw new DataFileError(1, 1, 'a header row with a `label` column', `columns ${header.slice(0, 6).join(', ')}`);
+    throw new DataFileError(1, 1, 'a header row with a `label` column', `${header.length} column${header.length === 1 ? '' : 's'}, none named label`);
   }
   if (header.length < 2) throw new DataFileError(1, 1, 'at least one feature column besides `label`', 'none');
   const rowCount = lines.length - 1;
@@ -48,6 +69,8 @@ export function parseDatasetCsv(text: string, name: string): Dataset {
   const features = new Float32Array(rowCount * featureCount);
   const labels = new Int32Array(rowCount);
   let maxLabel = 0;
+  const seen = new Uint8Array(MAX_CLASS_LABEL + 1);
+  let distinct = 0;
   for (let row = 0; row < rowCount; row++) {
     const lineNo = row + 2;
     const cells = lines[row + 1]!.split(',');
@@ -60,19 +83,23 @@ export function parseDatasetCsv(text: string, name: string): Dataset {
       const cell = cells[c]!.trim();
       const value = cell === '' ? Number.NaN : Number(cell);
       if (c === labelColumn) {
-        if (!Number.isInteger(value) || value < 0) {
-          throw new DataFileError(lineNo, column, 'an integer class label ≥ 0', describe(cell));
+        if (!Number.isInteger(value) || value < 0 || value > MAX_CLASS_LABEL) {
+          throw new DataFileError(lineNo, column, LABEL_WORDS, describeLabel(cell));
         }
         labels[row] = value;
+        if (seen[value] === 0) {
+          seen[value] = 1;
+          distinct++;
+        }
         if (value > maxLabel) maxLabel = value;
       } else {
-        if (!Number.isFinite(value)) throw new DataFileError(lineNo, column, 'a finite number', describe(cell));
+        if (!Number.isFinite(value)) throw new DataFileError(lineNo, column, 'a finite number', describeCellKind(cell));
         features[row * featureCount + f++] = value;
       }
       column += cells[c]!.length + 1;
     }
   }
+  if (distinct < 2) throw new DataFileError(2, 1, 'at least two classes in `label`', 'one');
   const classCount = maxLabel + 1;
-  if (classCount < 2) throw new DataFileError(2, 1, 'at least two classes in `label`', 'one');
   return { name, features, labels, samples: rowCount, featureCount, classCount };
 }

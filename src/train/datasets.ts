@@ -5,10 +5,10 @@
  * root both as `src/train/datasets.ts` (vitest) and as `dist/train/datasets.js` (built CLI), so
  * one relative URL finds them in both.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DtrainError, formatIssue } from '../errors.js';
+import { MAX_DATA_FILE_BYTES, readFileBounded, readTextFileLimited } from '../scenario/text-file.js';
 import type { DatasetSpec } from '../scenario/types.js';
 import { fillGaussian, makeBulkRng } from '../sim/rng.js';
 import { DataFileError, parseDatasetCsv, type Dataset } from './dataset-csv.js';
@@ -25,16 +25,27 @@ export function shippedDatasetPath(name: string): string {
   return fileURLToPath(new URL(`${name}.csv`, SHIPPED_DIR));
 }
 
+/**
+ * A CSV dataset's bytes (for the scenario hash), read like every other read of it: bounded,
+ * and refused unless the open file is a regular one. The file was checked when the scenario
+ * was loaded, but it may have been swapped since (a FIFO there would block forever).
+ */
+export function readDatasetBytes(file: string): Uint8Array {
+  const read = readFileBounded(file, MAX_DATA_FILE_BYTES, { regularOnly: true });
+  if (!read.ok) throw new DtrainError('data.notFound', `cannot read dataset ${file}: ${read.problem}`);
+  return read.bytes;
+}
+
 function readCsvDataset(file: string, name: string): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
-    throw new DtrainError('data.notFound', `cannot read dataset ${file}: ${reason}`);
+  const read = readTextFileLimited(file, MAX_DATA_FILE_BYTES, { regularOnly: true, quoteBytes: false });
+  if (!read.ok) {
+    if ('line' in read) {
+      throw new DtrainError('data.invalid', `dataset ${formatIssue({ file, line: read.line, column: read.column, path: '', expected: 'a UTF-8 text file', found: read.problem })}`);
+    }
+    throw new DtrainError('data.notFound', `cannot read dataset ${file}: ${read.problem}`);
   }
   try {
-    return parseDatasetCsv(text, name);
+    return parseDatasetCsv(read.text, name);
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     const { line, column, expected, found } = error;

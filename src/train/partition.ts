@@ -16,6 +16,7 @@
  * With fewer training samples than nodes that is impossible, so node i then gets sample
  * `i mod n` (nodes share samples round-robin). Each node's indices are returned ascending.
  */
+import { maxOf } from '../extremes.js';
 import type { PartitionSpec } from '../scenario/types.js';
 import { gaussianFrom, makeRng, shuffleInPlace, type Rng } from '../sim/rng.js';
 
@@ -49,7 +50,7 @@ export function sampleLogGamma(shape: number, rng: Rng): number {
 /** One draw from a symmetric Dirichlet(α) over `size` categories. */
 export function sampleDirichlet(alpha: number, size: number, rng: Rng): number[] {
   const logs = Array.from({ length: size }, () => sampleLogGamma(alpha, rng));
-  const top = Math.max(...logs);
+  const top = maxOf(logs);
   const weights = logs.map((l) => Math.exp(l - top));
   const sum = weights.reduce((a, w) => a + w, 0);
   return weights.map((w) => w / sum);
@@ -80,7 +81,10 @@ function partitionDirichlet(labels: Int32Array, classCount: number, alpha: numbe
     shuffleInPlace(members, rng);
     const p = sampleDirichlet(alpha, shares.length, rng);
     const sizes = apportion(members.length, p.map((pi, i) => pi * shares[i]!));
-    cut(members, sizes).forEach((part, i) => parts[i]!.push(...part));
+    cut(members, sizes).forEach((part, i) => {
+      // one push per sample: push(...part) overflows the stack for a class of 400k samples
+      for (const index of part) parts[i]!.push(index);
+    });
   }
   return parts;
 }

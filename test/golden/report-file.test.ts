@@ -34,4 +34,29 @@ describe('parseReport', () => {
     expect(broken.message).toBe('g.json is not a dtrain JSON report: unexpected value at runs[0].rounds[0].nodes[0].id');
     expect(broken.exitCode).toBe(2);
   });
+
+  it('a compared field holding an object ({ "toString": 1 }) is the wrong shape, not a TypeError', () => {
+    const report = JSON.parse(toJsonReport(tinyResult(), { version: '0.1.0', trace: false, timing: false })) as {
+      runs: Array<{ strategy: Record<string, unknown>; summary: Record<string, unknown>; rounds: Array<{ nodes: Array<Record<string, unknown>> } & Record<string, unknown>> }>;
+    };
+    const crafted = (edit: (r: typeof report) => void): string => {
+      const copy = structuredClone(report);
+      edit(copy);
+      return JSON.stringify(copy);
+    };
+    expect(failure(crafted((r) => { r.runs[0]!.summary.finalAccuracy = { toString: 1 }; })).message)
+      .toBe('g.json is not a dtrain JSON report: unexpected value at runs[0].summary.finalAccuracy');
+    expect(failure(crafted((r) => { r.runs[1]!.strategy.batch = [1]; })).message)
+      .toBe('g.json is not a dtrain JSON report: unexpected value at runs[1].strategy.batch');
+    expect(failure(crafted((r) => { r.runs[0]!.rounds[0]!.loss = { valueOf: 1 }; })).message)
+      .toBe('g.json is not a dtrain JSON report: unexpected value at runs[0].rounds[0].loss');
+    expect(failure(crafted((r) => { r.runs[0]!.rounds[0]!.nodes[0]!.batch = { toString: 1 }; })).message)
+      .toBe('g.json is not a dtrain JSON report: unexpected value at runs[0].rounds[0].nodes[0].batch');
+  });
+
+  it('JSON errors say where, never quote the text (V8 would)', () => {
+    expect(failure('SECRET=hunter2').message).toBe('g.json is not JSON');
+    expect(failure('{"a": 1,\n x}').message).toBe('g.json is not JSON (line 2, column 2)');
+  });
 });
+

@@ -158,7 +158,7 @@ describe('files named by the scenario', () => {
 
   it('a bad cell in a CSV dataset is located in the scenario and in the data file', () => {
     expect(messages(`data: { dataset: { csv: bad-dataset.csv } }\n${CLUSTER}`)).toBe(
-      'bad.yaml:1:25  data.dataset.csv: expected a finite number, found "x" at bad-dataset.csv:3:5',
+      'bad.yaml:1:25  data.dataset.csv: expected a finite number, found text that is not a number at bad-dataset.csv:3:5',
     );
   });
 });

@@ -130,12 +130,13 @@ describe('defaults', () => {
 
   it('generated and CSV datasets, and the two non-iid partitions, resolve with their parameters', () => {
     const blobs = parseScenarioText('data: { dataset: { blobs: { classes: 4 } }, partition: { dirichlet: 0.5 } }\ncluster: { nodes: [ { id: n, latency: { constant: 1 } } ] }', 's.yaml');
-    const csv = parseScenarioText('data: { dataset: { csv: tiny-dataset.csv }, partition: { shards: 2 } }\ncluster: { nodes: [ { id: n, latency: { constant: 1 } } ] }', 's.yaml', { baseDir: FIXTURES });
+    // tiny-dataset.csv has 2 rows: 1 for training, so 1 shard per node at most
+    const csv = parseScenarioText('data: { dataset: { csv: tiny-dataset.csv }, partition: { shards: 1 } }\ncluster: { nodes: [ { id: n, latency: { constant: 1 } } ] }', 's.yaml', { baseDir: FIXTURES });
 
     expect(blobs.data.dataset).toEqual({ kind: 'blobs', samples: 1000, features: 8, classes: 4, spread: 1 });
     expect(blobs.data.partition).toEqual({ kind: 'dirichlet', alpha: 0.5 });
     expect(csv.data.dataset).toEqual({ kind: 'csv', file: join(FIXTURES, 'tiny-dataset.csv') });
-    expect(csv.data.partition).toEqual({ kind: 'shards', shards: 2 });
+    expect(csv.data.partition).toEqual({ kind: 'shards', shards: 1 });
   });
 
   it('latency modifiers and the remaining processes resolve to ms', () => {

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeText, firstInvalidUtf8, formatBytes, readTextFileLimited } from '../../src/scenario/text-file.js';
+import { decodeText, firstInvalidUtf8, formatBytes, readFileBounded, readTextFileLimited } from '../../src/scenario/text-file.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -64,6 +65,33 @@ describe('readTextFileLimited', () => {
   it('names a directory and a missing file', () => {
     expect(readTextFileLimited(dir, 1024)).toEqual({ ok: false, problem: 'a directory' });
     expect(readTextFileLimited(join(dir, 'none'), 1024)).toEqual({ ok: false, problem: 'no such file' });
+  });
+});
+
+describe('readFileBounded — regularOnly checks the open file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-bounded-'));
+
+  it('a FIFO without a writer is refused at once (opened non-blocking, then fstat)', () => {
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    expect(readFileBounded(join(dir, 'pipe'), 1024, { regularOnly: true })).toEqual({ ok: false, problem: 'a named pipe (FIFO)' });
+  });
+
+  it('a directory and a sparse file over the limit are refused without reading', () => {
+    expect(readFileBounded(dir, 1024, { regularOnly: true })).toEqual({ ok: false, problem: 'a directory' });
+    writeFileSync(join(dir, 'sparse'), '');
+    truncateSync(join(dir, 'sparse'), 1024 ** 3);
+    expect(readFileBounded(join(dir, 'sparse'), 1024 ** 2, { regularOnly: true })).toEqual({ ok: false, problem: 'a file of 1 GiB (the limit is 1 MiB)' });
+  });
+
+  it('reads a regular file within the limit', () => {
+    writeFileSync(join(dir, 'ok'), 'abc');
+    const read = readFileBounded(join(dir, 'ok'), 3, { regularOnly: true });
+    expect(read.ok && read.bytes.toString()).toBe('abc');
+  });
+
+  it('quoteBytes: false locates a bad byte without showing its value', () => {
+    writeFileSync(join(dir, 'latin1'), Buffer.from([0x61, 0x0a, 0x63, 0xe9]));
+    expect(readTextFileLimited(join(dir, 'latin1'), 1024, { regularOnly: true, quoteBytes: false })).toEqual({ ok: false, problem: 'a byte that is not UTF-8', line: 2, column: 2 });
   });
 });
 

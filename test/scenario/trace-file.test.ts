@@ -28,24 +28,28 @@ describe('CSV traces', () => {
 
   it('a non-numeric latency is located at its cell', () => {
     expect(traceError('time_ms,latency_ms\n0,5\n100,abc\n')).toEqual({
-      line: 3, column: 5, expected: 'a latency in ms ≥ 0 (empty = lost)', found: '"abc"',
+      line: 3, column: 5, expected: 'a latency in ms ≥ 0 (empty = lost)', found: 'text that is not a number',
     });
   });
 
   it('a negative latency is refused', () => {
-    expect(traceError('time_ms,latency_ms\n0,-2\n')).toMatchObject({ line: 2, column: 3, found: '"-2"' });
+    expect(traceError('time_ms,latency_ms\n0,-2\n')).toMatchObject({ line: 2, column: 3, found: 'a negative number' });
   });
 
   it('times must strictly increase: a decreasing or repeated time is located at its cell', () => {
     expect(traceError('time_ms,latency_ms\n0,5\n100,6\n50,7\n')).toEqual({
-      line: 4, column: 1, expected: "a time > the previous row's (100)", found: '50',
+      line: 4, column: 1, expected: "a time later than the previous row's (line 3)", found: 'an earlier time',
     });
-    expect(traceError('time_ms,latency_ms\n0,5\n0,6\n')).toMatchObject({ line: 3, column: 1 });
+    expect(traceError('time_ms,latency_ms\n0,5\n0,6\n')).toEqual({
+      line: 3, column: 1, expected: "a time later than the previous row's (line 2)", found: 'the same time',
+    });
   });
 
   it('a header without rows, a wrong header and a row with three cells are refused', () => {
     expect(traceError('time_ms,latency_ms\n')).toEqual({ line: 2, column: 1, expected: 'at least one sample row', found: 'only a header' });
-    expect(traceError('time,latency\n0,1\n')).toEqual({ line: 1, column: 1, expected: 'the CSV header time_ms,latency_ms', found: '"time,latency"' });
+    expect(traceError('time,latency\n0,1\n')).toEqual({ line: 1, column: 1, expected: 'the CSV header time_ms,latency_ms', found: 'another first line' });
+    expect(traceError('time_ms,rtt\n0,1\n')).toEqual({ line: 1, column: 1, expected: 'the CSV header time_ms,latency_ms', found: 'a header whose second column is not latency_ms' });
+    expect(traceError('time_ms,latency_ms,x\n0,1\n')).toEqual({ line: 1, column: 1, expected: 'the CSV header time_ms,latency_ms', found: 'a header of 3 columns' });
     expect(traceError('time_ms,latency_ms\n0,1,2\n')).toEqual({ line: 2, column: 1, expected: '2 comma-separated cells (time_ms,latency_ms)', found: '3' });
   });
 });
@@ -97,16 +101,16 @@ describe('ping -D traces', () => {
 
   it('a non-numeric round-trip time is located at its value', () => {
     expect(traceError('[1.0] 64 bytes from h: icmp_seq=1 ttl=64 time=abc ms\n', 'p.txt')).toEqual({
-      line: 1, column: 47, expected: 'a round-trip time in ms ≥ 0', found: '"abc"',
+      line: 1, column: 47, expected: 'a round-trip time in ms ≥ 0', found: 'text that is not a number',
     });
   });
 
   it('replies without -D timestamps, decreasing timestamps and a log with no replies are refused', () => {
     expect(traceError('PING h\n64 bytes from h: icmp_seq=1 ttl=64 time=1 ms\n', 'p.txt')).toMatchObject({
-      line: 2, column: 1, expected: 'a [unix time] before each reply (ping -D output)',
+      line: 2, column: 1, expected: 'a [unix time] before each reply (ping -D output)', found: 'a reply without one',
     });
     expect(traceError('[9.5] 64 bytes from h: icmp_seq=1 ttl=64 time=1 ms\n[9.2] 64 bytes from h: icmp_seq=2 ttl=64 time=1 ms\n', 'p.txt')).toEqual({
-      line: 2, column: 2, expected: "a timestamp ≥ the previous reply's", found: '[9.2]',
+      line: 2, column: 2, expected: "a timestamp no earlier than the previous reply's (line 1)", found: 'an earlier timestamp',
     });
     expect(traceError('PING h (h) 56(84) bytes of data.\n\n--- h ping statistics ---\n3 packets transmitted, 0 received\n', 'p.txt')).toEqual({
       line: 1, column: 1, expected: 'at least one reply ([time] … icmp_seq=N … time=X ms)', found: 'no replies',
@@ -155,5 +159,39 @@ describe('the recorded ping traces in test/fixtures/traces', () => {
       parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), name).filter((s) => s.latencyMs === null).length;
 
     expect([lost('bursty_loss'), lost('normal_jitter')]).toEqual([31, 0]);
+  });
+});
+
+describe('traces from a secret named by mistake', () => {
+  it('no error quotes the file: each says what kind of value it found', () => {
+    const secret = 'API_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyz';
+    const found = [
+      traceError(`${secret}\n`, '.env'),
+      traceError(`${secret}\n`, 'secret.csv'),
+      traceError(`time_ms,latency_ms\n0,${secret}\n`),
+      traceError(`time_ms,latency_ms\n${secret},1\n`),
+      traceError(`[1.0] 64 bytes from h: icmp_seq=1 ttl=64 time=${secret} ms\n`, 'p.txt'),
+      traceError(`PING h\n${secret} icmp_seq=1 time=1 ms\n`, 'p.txt'),
+    ].map((error) => error.found);
+    expect(found).toEqual([
+      'a first line that is neither', 'another first line', 'text that is not a number', 'text that is not a number',
+      'text that is not a number', 'a reply without one',
+    ]);
+  });
+});
+
+describe('a long ping -D log', () => {
+  it('130 000 replies (1.5 days at 1 Hz) parse without overflowing the stack', () => {
+    const replies = 130_000;
+    const lines = ['PING h (10.0.0.1) 56(84) bytes of data.'];
+    for (let seq = 1; seq <= replies; seq++) {
+      if (seq % 1000 === 500) continue; // one probe in 1000 lost
+      lines.push(`[${1_700_000_000 + seq}.000000] 64 bytes from 10.0.0.1: icmp_seq=${seq} ttl=64 time=${(seq % 50) + 1} ms`);
+    }
+    const samples = parseTraceText(`${lines.join('\n')}\n`, 'ping.txt');
+    expect(samples.length).toBe(replies);
+    expect(samples[0]).toEqual({ timeMs: 0, latencyMs: 2 });
+    expect(samples[499]).toEqual({ timeMs: 499_000, latencyMs: null });
+    expect(samples[replies - 1]).toEqual({ timeMs: (replies - 1) * 1000, latencyMs: (replies % 50) + 1 });
   });
 });

@@ -28,4 +28,15 @@ describe('sweep manifest', () => {
     );
     expect(() => parseManifest('nope', 'd/sweep.json')).toThrowError(new DtrainError('sweep.badManifest', 'd/sweep.json is not JSON'));
   });
+
+  it('a run whose report is not its own plain file name is refused, without quoting the name', () => {
+    const plan = planSweep(readScenarioSource(readFileSync(FILE, 'utf8'), FILE), parseSetArgs(['seed=1..2']));
+    const manifest = makeManifest(plan, { name: 'tiny', file: 'tiny.yaml' }, { name: 'dtrain', version: '0.1.0' }, null);
+    const refused = new DtrainError('sweep.badManifest', 'd/sweep.json: run 2 names a report that is not its own file in this folder (expected the first 16 hex digits of its key + .json)');
+    const own = manifest.runs[1]!.report;
+    for (const report of ['../x.json', '/etc/passwd', `sub/${own}`, `..\\${own}`, own.toUpperCase(), manifest.runs[0]!.report, `${own}.json`]) {
+      const text = manifestText({ ...manifest, runs: manifest.runs.map((run, i) => (i === 1 ? { ...run, report } : run)) });
+      expect(() => parseManifest(text, 'd/sweep.json'), report).toThrowError(refused);
+    }
+  });
 });

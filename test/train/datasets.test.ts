@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
+import { DataFileError, describeCellKind, parseDatasetCsv } from '../../src/train/dataset-csv.js';
 import { loadDataset, makeBlobs } from '../../src/train/datasets.js';
 
 describe('loadDataset — shipped datasets', () => {
@@ -46,7 +47,7 @@ describe('loadDataset — csv', () => {
   it('reports a bad cell as data.invalid with file:line:column', () => {
     const file = join(dir, 'bad.csv');
     writeFileSync(file, 'a,label\n1,0\nx,1\n');
-    expect(() => loadDataset({ kind: 'csv', file }, 1)).toThrow(`${file}:3:1  expected a finite number, found "x"`);
+    expect(() => loadDataset({ kind: 'csv', file }, 1)).toThrow(`${file}:3:1  expected a finite number, found text that is not a number`);
   });
 
   it('reports a missing file as data.notFound', () => {
@@ -89,3 +90,39 @@ describe('makeBlobs', () => {
     expect(() => makeBlobs(10, 2, 1, 1, 1)).toThrow(DtrainError);
   });
 });
+
+describe('parseDatasetCsv — labels and messages', () => {
+  function csvError(text: string) {
+    try {
+      parseDatasetCsv(text, 'd.csv');
+    } catch (error) {
+      if (!(error instanceof DataFileError)) throw error;
+      return { line: error.line, column: error.column, expected: error.expected, found: error.found };
+    }
+    throw new Error('expected the CSV to be rejected');
+  }
+  const LABEL = 'a whole-number class label from 0 to 999';
+
+  it('labels {0, 1, 1e9} are refused at the 1e9 cell: the model cannot have a billion output units', () => {
+    expect(csvError('x,label\n1,0\n2,1\n3,1e9\n')).toEqual({ line: 4, column: 3, expected: LABEL, found: 'a number above 999' });
+  });
+
+  it('999 is the largest label; negative and fractional labels are named as such', () => {
+    expect(parseDatasetCsv('x,label\n1,0\n2,999\n', 'd.csv').classCount).toBe(1000);
+    expect(csvError('x,label\n1,0\n2,1000\n')).toMatchObject({ line: 3, found: 'a number above 999' });
+    expect(csvError('x,label\n1,-1\n')).toMatchObject({ line: 2, found: 'a negative number' });
+    expect(csvError('x,label\n1,0.5\n')).toMatchObject({ line: 2, found: 'a fractional number' });
+  });
+
+  it('at least two distinct classes, whatever their ids', () => {
+    expect(csvError('x,label\n1,1\n2,1\n')).toEqual({ line: 2, column: 1, expected: 'at least two classes in `label`', found: 'one' });
+  });
+
+  it('cells are described by kind, never quoted', () => {
+    expect(['', 'NaN', 'hunter2', '1e400', '-3', '2.5', '7'].map(describeCellKind)).toEqual([
+      'an empty cell', 'NaN', 'text that is not a number', 'an infinite number', 'a negative number', 'a fractional number', 'a number',
+    ]);
+    expect(csvError('PASSWORD=hunter2\n1\n')).toEqual({ line: 1, column: 1, expected: 'a header row with a `label` column', found: '1 column, none named label' });
+  });
+});
+

@@ -120,3 +120,22 @@ describe('partitionIndices — shards', () => {
     expect(parts.map((p) => p.length)).toEqual([75, 25]);
   });
 });
+
+describe('large partitions', () => {
+  it('a 400k-sample Dirichlet split does not overflow the stack (a node gets most of a 200k-sample class)', () => {
+    const n = 400_000;
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+    const shares = [1, 1, 1];
+    const parts = partitionIndices(labels, 2, shares, { kind: 'dirichlet', alpha: 0.05 }, 7);
+    expect(parts).toHaveLength(shares.length);
+    expect(Math.max(parts[0]!.length, parts[1]!.length, parts[2]!.length)).toBeGreaterThan(150_000);
+    expectDisjointCover(parts, n);
+  });
+
+  it('sampleDirichlet over 200k categories sums to 1', () => {
+    const p = sampleDirichlet(1, 200_000, makeRng(1, 'test'));
+    expect(p).toHaveLength(200_000);
+    expect(p.reduce((a, x) => a + x, 0)).toBeCloseTo(1, 9);
+  });
+});
+

@@ -1,0 +1,214 @@
+/**
+ * Reading files dtrain did not write (issue 9): every read is bounded and refused unless the
+ * open file is a regular one, so a FIFO (made here: git cannot store one), `/dev/zero`, a
+ * directory or a sparse 1 GiB file gets a clear error, exit 2, no stack, and no hang; a
+ * manifest cannot send `merge` outside its folder; errors about data files never quote them.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, ROOT, STACK_TRACE, type CliResult } from './cli.js';
+
+const TINY = join(ROOT, 'test', 'sweep', 'fixtures', 'tiny.yaml');
+const SECRET = 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+function fresh(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `dtrain-reads-${prefix}-`));
+}
+
+function expectClean(result: CliResult, stderr: string): void {
+  expect(result.stderr).toBe(stderr);
+  expect(result.stderr).not.toMatch(STACK_TRACE);
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(2);
+}
+
+describe('check and sweep refuse inputs that are not regular files', () => {
+  it('dtrain check FIFO: refused at once instead of waiting for a writer', async () => {
+    const dir = fresh('check-fifo');
+    execFileSync('mkfifo', [join(dir, 'run.json')]);
+    const result = await runCli(['check', 'run.json', 'run.json'], { cwd: dir });
+    expectClean(result, "error: cannot read run report 'run.json': a named pipe (FIFO)\n");
+  });
+
+  it('dtrain check /dev/zero: refused, not read until memory runs out', async () => {
+    const result = await runCli(['check', '/dev/zero', '/dev/zero']);
+    expectClean(result, "error: cannot read run report '/dev/zero': a character device\n");
+  });
+
+  it('dtrain check on a sparse 1 GiB golden: refused by size without reading it', async () => {
+    const dir = fresh('check-big');
+    copyFileSync(join(ROOT, 'test', 'golden', 'quickstart.json'), join(dir, 'run.json'));
+    writeFileSync(join(dir, 'golden.json'), '');
+    truncateSync(join(dir, 'golden.json'), 1024 ** 3);
+    const result = await runCli(['check', 'run.json', 'golden.json'], { cwd: dir });
+    expectClean(result, "error: cannot read golden file 'golden.json': a file of 1 GiB (the limit is 512 MiB)\n");
+  });
+
+  it('dtrain check on a report that is a secret: "not JSON", without quoting it', async () => {
+    const dir = fresh('check-secret');
+    writeFileSync(join(dir, '.env'), `${SECRET}\n`);
+    const result = await runCli(['check', '.env', '.env'], { cwd: dir });
+    expectClean(result, 'error: .env is not JSON\n');
+  });
+
+  it('dtrain check on a crafted report with { "toString": 1 } in a compared field: exit 2, no TypeError', async () => {
+    const dir = fresh('check-crafted');
+    const golden = JSON.parse(readFileSync(join(ROOT, 'test', 'golden', 'quickstart.json'), 'utf8')) as { runs: Array<{ summary: Record<string, unknown> }> };
+    golden.runs[0]!.summary.finalAccuracy = { toString: 1 };
+    writeFileSync(join(dir, 'golden.json'), JSON.stringify(golden));
+    const result = await runCli(['check', join(ROOT, 'test', 'golden', 'quickstart.json'), 'golden.json'], { cwd: dir });
+    expectClean(result, 'error: golden.json is not a dtrain JSON report: unexpected value at runs[0].summary.finalAccuracy\n');
+  });
+
+  it('dtrain sweep FIFO and sweep /dev/zero: the scenario is refused, nothing is written', async () => {
+    const dir = fresh('sweep-fifo');
+    execFileSync('mkfifo', [join(dir, 's.yaml')]);
+    const fifo = await runCli(['sweep', 's.yaml', '--out', 'out'], { cwd: dir });
+    expectClean(fifo, "error: cannot read scenario file 's.yaml': a named pipe (FIFO)\n");
+    const zero = await runCli(['sweep', '/dev/zero', '--out', 'out'], { cwd: dir });
+    expectClean(zero, "error: cannot read scenario file '/dev/zero': a character device\n");
+    expect(readdirSync(dir)).toEqual(['s.yaml']);
+  });
+});
+
+describe('sweep resume and merge over hostile files in a sweep folder', () => {
+  let base: string;
+  let report: string;
+
+  beforeAll(async () => {
+    base = fresh('sweep');
+    const result = await runCli(['sweep', TINY, '--strategy', 's1s4', '--jobs', '1', '--out', join(base, 'out')]);
+    expect(result.status).toBe(0);
+    report = readdirSync(join(base, 'out')).find((name) => /^[0-9a-f]{16}\.json$/.test(name))!;
+    expect(report).toBeDefined();
+  }, 60_000);
+
+  /** A copy of the finished sweep folder whose one run report is replaced by `make`. */
+  function withReport(name: string, make: (path: string) => void): string {
+    const dir = join(base, name);
+    mkdirSync(dir);
+    for (const file of readdirSync(join(base, 'out'))) copyFileSync(join(base, 'out', file), join(dir, file));
+    rmSync(join(dir, report));
+    make(join(dir, report));
+    return dir;
+  }
+
+  it('a sweep resuming over a FIFO report: refused, not waited on, and the FIFO is left alone', async () => {
+    const dir = withReport('fifo', (path) => execFileSync('mkfifo', [path]));
+    const result = await runCli(['sweep', TINY, '--strategy', 's1s4', '--jobs', '1', '--out', dir]);
+    // the output check or the resume read may catch it first: either way one clear line naming it
+    const first = result.stderr.split('\n')[0]!;
+    expect(first.startsWith('error: ') && first.includes(join(dir, report)) && first.includes('a named pipe (FIFO)'), result.stderr).toBe(true);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expect(result.status).toBe(2);
+    expect(execFileSync('stat', ['-c', '%F', join(dir, report)], { encoding: 'utf8' })).toBe('fifo\n');
+  });
+
+  it('merge over a FIFO report, a directory and a sparse 1 GiB report: clear errors, exit 2, nothing written', async () => {
+    const cases: Array<[string, (path: string) => void, string]> = [
+      ['m-fifo', (path) => execFileSync('mkfifo', [path]), 'a named pipe (FIFO)'],
+      ['m-dir', (path) => mkdirSync(path), 'a directory'],
+      ['m-big', (path) => { writeFileSync(path, ''); truncateSync(path, 1024 ** 3); }, 'a file of 1 GiB (the limit is 512 MiB)'],
+    ];
+    for (const [name, make, problem] of cases) {
+      const dir = withReport(name, make);
+      const result = await runCli(['merge', dir, '--out', join(base, `${name}-merged`)]);
+      expect(result.stderr, name).toBe(`error: cannot read ${join(dir, report)}, the report of run 1 in sweep.json: ${problem}\nhint: remove or rename it; complete runs are kept\n`);
+      expect(result.status, name).toBe(2);
+      expect(readdirSync(base), name).not.toContain(`${name}-merged`);
+    }
+  });
+
+  it('merge refuses a manifest whose report name leaves the folder, without following it', async () => {
+    const dir = withReport('escape', (path) => copyFileSync(join(base, 'out', report), path));
+    const manifest = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { runs: Array<{ report: string }> };
+    manifest.runs[0]!.report = '../x.json';
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(manifest));
+    writeFileSync(join(base, 'x.json'), readFileSync(join(base, 'out', report)));
+    const result = await runCli(['merge', dir, '--out', join(base, 'escape-merged')]);
+    expectClean(result, `error: ${join(dir, 'sweep.json')}: run 1 names a report that is not its own file in this folder (expected the first 16 hex digits of its key + .json)\n`);
+    expect(readdirSync(base)).not.toContain('escape-merged');
+  });
+
+  it('merge over a sweep.json that is a directory: a clear error, not an EISDIR stack', async () => {
+    const dir = join(base, 'manifest-dir');
+    mkdirSync(join(dir, 'sweep.json'), { recursive: true });
+    const result = await runCli(['merge', dir, '--out', join(base, 'manifest-dir-merged')]);
+    expectClean(result, `error: cannot read ${join(dir, 'sweep.json')}: a directory\n`);
+  });
+});
+
+describe('a CSV dataset swapped for a FIFO after the scenario was loaded', () => {
+  it('every later read (budget, training, hash) refuses it instead of blocking', () => {
+    const dir = fresh('swap');
+    writeFileSync(join(dir, 'd.csv'), 'x,label\n1,0\n2,1\n3,0\n4,1\n');
+    writeFileSync(join(dir, 's.yaml'), 'data: { dataset: { csv: d.csv } }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n');
+    // a child process: a blocking open would hang it (and a test worker) for good
+    const script = `
+      import { rmSync } from 'node:fs';
+      import { execFileSync } from 'node:child_process';
+      const { loadScenario } = await import(${JSON.stringify(join(ROOT, 'dist', 'scenario', 'load.js'))});
+      const { loadDataset } = await import(${JSON.stringify(join(ROOT, 'dist', 'train', 'datasets.js'))});
+      const { datasetShape } = await import(${JSON.stringify(join(ROOT, 'dist', 'limits', 'dataset-shape.js'))});
+      const { scenarioHash } = await import(${JSON.stringify(join(ROOT, 'dist', 'golden', 'scenario-hash.js'))});
+      const scenario = await loadScenario('s.yaml');
+      rmSync('d.csv');
+      execFileSync('mkfifo', ['d.csv']);
+      for (const read of [() => datasetShape(scenario.data.dataset), () => loadDataset(scenario.data.dataset, 1), () => scenarioHash(scenario)]) {
+        try { read(); console.log('read'); } catch (error) { console.log(error.message); }
+      }`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    const refused = `cannot read dataset ${join(dir, 'd.csv')}: a named pipe (FIFO)`;
+    expect(child.signal).toBe(null);
+    expect(child.stdout).toBe(`${refused}\n${refused}\n${refused}\n`);
+  });
+});
+
+describe('errors about data files never quote their content', () => {
+  it('trace: ../.env and csv: ../.env name the problem, not the secret', async () => {
+    const dir = fresh('secret');
+    mkdirSync(join(dir, 'sc'));
+    writeFileSync(join(dir, '.env'), `${SECRET}\nDB_PASSWORD=correct-horse-battery-staple\n`);
+    writeFileSync(join(dir, 'sc', 'trace.yaml'), 'cluster:\n  nodes:\n    - { id: a, latency: { trace: ../.env } }\n');
+    writeFileSync(join(dir, 'sc', 'data.yaml'), 'data: { dataset: { csv: ../.env } }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n');
+    const result = await runCli(['validate', 'sc/trace.yaml', 'sc/data.yaml'], { cwd: dir });
+    expect(result.stderr).toBe([
+      'sc/trace.yaml:3:34  cluster.nodes[0].latency.trace: expected a latency trace (a CSV with header time_ms,latency_ms, or ping -D output), found a first line that is neither at ../.env:1:1',
+      'sc/data.yaml:1:25  data.dataset.csv: expected a header row with a `label` column, found 1 column, none named label at ../.env:1:1',
+      '2 problems found',
+      '',
+    ].join('\n'));
+    expect(result.stderr).not.toMatch(/AWS|wJal|DB_|horse/);
+    expect(result.status).toBe(2);
+  });
+
+  it('a non-UTF-8 byte in a data file is located but its value is not shown', async () => {
+    const dir = fresh('byte');
+    writeFileSync(join(dir, 'key.bin'), Buffer.from([0x74, 0x69, 0x6d, 0x65, 0x0a, 0xc3, 0x28]));
+    writeFileSync(join(dir, 's.yaml'), 'cluster:\n  nodes:\n    - { id: a, latency: { trace: key.bin } }\n');
+    const result = await runCli(['validate', 's.yaml'], { cwd: dir });
+    expect(result.stderr).toBe('s.yaml:3:34  cluster.nodes[0].latency.trace: expected a UTF-8 text file, found a byte that is not UTF-8 at key.bin:2:1\n1 problem found\n');
+  });
+});
+
+describe('sizes that validated, then crashed', () => {
+  it('shards: 1e9 is a located validation error (the training split cannot hold them)', async () => {
+    const dir = fresh('shards');
+    writeFileSync(join(dir, 's.yaml'), 'data:\n  dataset: iris\n  partition: { shards: 1e9 }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n    - { id: b, latency: { constant: 5 } }\n');
+    const result = await runCli(['validate', 's.yaml'], { cwd: dir });
+    expect(result.stderr).toBe('s.yaml:3:24  data.partition.shards: expected at most 60 shards per node (120 training samples over 2 nodes, one sample per shard at least), found 1000000000\n1 problem found\n');
+    expect(result.status).toBe(2);
+  });
+
+  it('a CSV dataset with labels {0, 1, 1e9}: the bad cell is located, with the bound', async () => {
+    const dir = fresh('labels');
+    writeFileSync(join(dir, 'd.csv'), 'x,label\n1,0\n2,1\n3,1e9\n');
+    writeFileSync(join(dir, 's.yaml'), 'data: { dataset: { csv: d.csv } }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n');
+    const result = await runCli(['validate', 's.yaml'], { cwd: dir });
+    expect(result.stderr).toBe('s.yaml:1:25  data.dataset.csv: expected a whole-number class label from 0 to 999, found a number above 999 at d.csv:4:3\n1 problem found\n');
+    expect(result.status).toBe(2);
+  });
+});
