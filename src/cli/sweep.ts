@@ -5,17 +5,18 @@
  * point is validated first: a bad `--set` stops the sweep before anything is written (exit 2).
  * Runs whose report is already in DIR are skipped, so re-running an interrupted sweep resumes it.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { DtrainError } from '../errors.js';
+import { DtrainError, ScenarioError } from '../errors.js';
 import type { BackendPreference, EngineName } from '../index.js';
 import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file.js';
 import { formatAccuracy } from '../report/format.js';
 import { TOOL_NAME } from '../report/json.js';
 import { fileProblem } from '../scenario/context.js';
 import { resolveStrategyNames } from '../scenario/load.js';
+import { MAX_SCENARIO_BYTES, readTextFileLimited } from '../scenario/text-file.js';
 import { readStoredRun } from '../sweep/directory.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
@@ -84,12 +85,17 @@ export function finishSweepDir(dir: string, manifest: SweepManifest, rows: Sweep
   process.stderr.write(`${join(dir, SUMMARY_FILE)}: ${rows.length} run${rows.length === 1 ? '' : 's'}\n`);
 }
 
+/**
+ * The scenario, bounded and only from a regular file: a sweep runs unattended, and a FIFO or
+ * `/dev/zero` in its place must be refused, not waited on or read until memory runs out.
+ */
 function readScenarioText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new DtrainError('scenario.notFound', `cannot read scenario file '${file}': ${fileProblem(error)}`);
+  const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: true });
+  if (read.ok) return read.text;
+  if ('line' in read) {
+    throw new ScenarioError(file, [{ file, line: read.line, column: read.column, path: '', expected: 'a scenario file in UTF-8 text', found: read.problem }]);
   }
+  throw new DtrainError('scenario.notFound', `cannot read scenario file '${file}': ${read.problem}`);
 }
 
 function progressLine(done: number, total: number, run: ManifestRun, manifest: SweepManifest, status: string): string {
