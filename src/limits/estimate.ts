@@ -175,9 +175,9 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
     { what: 'Node.js and TF.js', value: BASE_MEMORY_BYTES },
     { what: `per-node round records (${count(nodeRounds)} node-rounds)`, value: nodeRounds * (RECORD_BYTES + (options.trace ? k * TRACE_SAMPLE_BYTES : 0)) },
     { what: 'the JSON report', value: 2 * jsonBytes, flag: '--json' },
-    { what: 'the HTML report', value: HTML_MEMORY_FACTOR * htmlBytes, flag: '--report' },
-    { what: 'the timeline', value: TIMELINE_MEMORY_FACTOR * timelineBytes, flag: '--timeline' },
-    { what: 'the CSV files', value: CSV_MEMORY_FACTOR * csvBytes, flag: '--csv' },
+    { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * htmlBytes, flag: '--report' },
+    { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * timelineBytes, flag: '--timeline' },
+    { what: 'the CSV files (--csv)', value: CSV_MEMORY_FACTOR * csvBytes, flag: '--csv' },
     { what: `the training data (${count(rows)} × ${count(shape.features)} features)`, value: rows * shape.features * 4 * DATASET_COPIES },
     { what: `model copies (${count(params)} parameters × ${plural(n, 'node')})`, value: params * 4 * (3 * n + 8) },
     { what: `one round's batches (${plural(n, 'node')} × ${plural(steps, 'step')} × batch ${count(batch)})`, value: n * steps * batch * (widths + 1) * 4 * 3 },
@@ -193,9 +193,9 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
     { what: `burst latency chains (${count(Math.round(burstSlots))} grid slots)`, value: burstSlots * BURST_SLOT_S },
     { what: 'planning and records', value: nodeRounds * NODE_ROUND_OVERHEAD_S },
     { what: 'the JSON report', value: jsonBytes * JSON_BYTE_S, flag: '--json' },
-    { what: 'the HTML report', value: htmlBytes * HTML_BYTE_S, flag: '--report' },
-    { what: 'the timeline', value: timelineBytes * JSON_BYTE_S, flag: '--timeline' },
-    { what: 'the CSV files', value: csvBytes * JSON_BYTE_S, flag: '--csv' },
+    { what: 'the HTML report (--report)', value: htmlBytes * HTML_BYTE_S, flag: '--report' },
+    { what: 'the timeline (--timeline)', value: timelineBytes * JSON_BYTE_S, flag: '--timeline' },
+    { what: 'the CSV files (--csv)', value: csvBytes * JSON_BYTE_S, flag: '--csv' },
   ];
   // the other outputs' parts only when asked for (the JSON's has always been listed)
   const asked = (part: CostPart) => part.flag === undefined || part.flag === '--json' || outputs.some((output) => output.flag === part.flag);

@@ -1,0 +1,165 @@
+/**
+ * The budget before every command that trains (issue 9): `explain` and `sweep` are sized like
+ * `simulate` (same message, same --max-memory / --max-time / --no-limits, exit 2, nothing
+ * written); every requested output is sized, and a refusal names the output and its flag;
+ * overrides on the command line keep the scenario's bounds; numbers are plain decimals.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inParallel, runCli, STACK_TRACE } from './cli.js';
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'dtrain-budget-'));
+}
+
+/** What `simulate` prints for limits/huge-batch.yaml (test/hostile/limits), minus its JSON line. */
+const HUGE_BATCH = [
+  'error: this run needs an estimated 44.9 GiB of memory, over the budget of 4 GiB; the biggest parts:',
+  '   44.7 GiB  one round\'s batches (1 node × 1 step × batch 500,000,000)',
+  '    200 MiB  Node.js and TF.js',
+];
+const HUGE_BATCH_HINT = 'hint: run fewer rounds or nodes, or raise the budget with --max-memory 57GiB (or skip the check with --no-limits)';
+
+function expectRefused(result: { status: number | null; stdout: string; stderr: string }): void {
+  expect(result.stderr).not.toMatch(STACK_TRACE);
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(2);
+}
+
+describe('explain and sweep are sized before they train', () => {
+  it('explain: the estimate, the budget and the overriding option, exit 2 (was a RangeError with a stack)', async () => {
+    const result = await runCli(['explain', 'limits/huge-batch.yaml', '--backend', 'cpu']);
+    expect(result.stderr).toBe(`${[...HUGE_BATCH, '   14.1 KiB  per-node round records (20 node-rounds)', HUGE_BATCH_HINT].join('\n')}\n`);
+    expectRefused(result);
+  });
+
+  it('explain takes --max-memory, --max-time and --no-limits', async () => {
+    const [memory, time, none] = await inParallel([
+      ['explain', 'limits/tiny.yaml', '--max-memory', '100MB'],
+      ['explain', 'limits/tiny.yaml', '--max-time', '100ms'],
+      ['explain', 'limits/tiny.yaml', '--max-memory', '1MB', '--max-time', '1ms', '--no-limits', '--backend', 'cpu'],
+    ], 3, (args) => runCli(args));
+    expect(memory!.stderr.split('\n')[0]).toBe('error: this run needs an estimated 200 MiB of memory, over the budget of 95.4 MiB; the biggest parts:');
+    expectRefused(memory!);
+    expect(time!.stderr.split('\n')[0]).toBe('error: this run needs an estimated 1 s of host time, over the budget of 100 ms; the biggest parts:');
+    expectRefused(time!);
+    expect(none!.stderr).not.toMatch(STACK_TRACE);
+    expect(none!.status).toBe(0);
+    expect(none!.stdout).not.toBe('');
+  });
+
+  it('sweep: the first run over budget is named by its grid point; nothing is written', async () => {
+    const out = join(scratch(), 'out');
+    const result = await runCli(['sweep', 'limits/huge-batch.yaml', '--set', 'seed=1..3', '--out', out]);
+    expect(result.stderr).toBe(`${[
+      'error: seed=1 · s1s4: this run needs an estimated 44.9 GiB of memory, over the budget of 4 GiB; the biggest parts:',
+      ...HUGE_BATCH.slice(1),
+      '   37.5 KiB  the JSON report',
+      HUGE_BATCH_HINT,
+    ].join('\n')}\n`);
+    expectRefused(result);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('sweep: each run\'s JSON report must fit in a string; --no-limits and --max-time are sweep options too', async () => {
+    const dir = scratch();
+    const [json, time] = await inParallel([
+      ['sweep', 'limits/json-too-large.yaml', '--out', join(dir, 'a')],
+      ['sweep', 'limits/tiny.yaml', '--set', 'seed=1,2', '--max-time', '100ms', '--out', join(dir, 'b')],
+    ], 2, (args) => runCli(args));
+    expect(json!.stderr).toBe([
+      'error: s1s4: the JSON report would be about 707.8 GiB, more than the 512 MiB one JavaScript string can hold',
+      'hint: run fewer rounds or nodes, drop --trace, or leave out --json',
+      '',
+    ].join('\n'));
+    expectRefused(json!);
+    expect(time!.stderr.split('\n')[0]).toBe('error: seed=1 · s1s4: this run needs an estimated 1 s of host time, over the budget of 100 ms; the biggest parts:');
+    expectRefused(time!);
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+    expect(existsSync(join(dir, 'b'))).toBe(false);
+  });
+});
+
+describe('every requested output is sized, and named with its flag when refused', () => {
+  it('--timeline alone: too large for one string, refused before the run (was a failure after it)', async () => {
+    const out = join(scratch(), 'run.trace.json');
+    const result = await runCli(['simulate', 'budget/timeline-too-large.yaml', '--timeline', out, '--no-progress']);
+    expect(result.stderr).toBe([
+      'error: the timeline (--timeline) would be about 591.4 MiB, more than the 512 MiB one JavaScript string can hold',
+      'hint: run fewer rounds or nodes, or leave out --timeline',
+      '',
+    ].join('\n'));
+    expectRefused(result);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--timeline, --csv and --report count in the memory estimate; the hint names the output that dominates', async () => {
+    const dir = scratch();
+    const runs = await inParallel([
+      ['--timeline', join(dir, 't.json')],
+      ['--csv', join(dir, 'csv'), '--max-memory', '300MB'],
+      ['--report', join(dir, 'r.html'), '--max-memory', '300MB'],
+    ], 3, (output) => runCli(['simulate', 'budget/many-node-rounds.yaml', '--max-memory', '500MB', ...output, '--no-progress']));
+    const [timeline, csv, report] = runs.map((result) => {
+      expectRefused(result);
+      return result.stderr;
+    });
+    expect(timeline).toBe([
+      'error: this run needs an estimated 987.4 MiB of memory, over the budget of 476.8 MiB; the biggest parts:',
+      '  710.4 MiB  the timeline (--timeline)',
+      '    200 MiB  Node.js and TF.js',
+      '   76.3 MiB  per-node round records (200,000 node-rounds)',
+      'hint: run fewer rounds or nodes, leave out --timeline, or raise the budget with --max-memory 2GiB (or skip the check with --no-limits)',
+      '',
+    ].join('\n'));
+    expect(csv).toContain('    153 MiB  the CSV files (--csv)\n');
+    expect(csv).toContain('hint: run fewer rounds or nodes, leave out --csv, or raise the budget');
+    expect(report).toContain('the HTML report (--report)\n');
+    expect(report).toContain('hint: run fewer rounds or nodes, leave out --report, or raise the budget');
+    expect(existsSync(join(dir, 'csv'))).toBe(false);
+    expect(existsSync(join(dir, 'r.html'))).toBe(false);
+  });
+
+  it('without an output the same scenario fits that budget (the output is what tips it)', async () => {
+    const result = await runCli(['simulate', 'budget/many-node-rounds.yaml', '--max-memory', '500MB', '--max-time', '1ms', '--no-progress']);
+    // refused on time, not memory: the memory estimate without outputs is under 500 MB
+    expect(result.stderr.split('\n')[0]).toMatch(/^error: this run needs an estimated [\d.]+ s of host time, over the budget of 1 ms;/);
+    expectRefused(result);
+  });
+});
+
+describe('numbers on the command line', () => {
+  it('--rounds and --seed keep the scenario\'s bounds; hex, octal, binary, Infinity, empty and 1e999 are not numbers', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--rounds', '100001'], "error: option '-r, --rounds <n>' argument '100001' is invalid. --rounds must be a whole number from 1 to 100000, found '100001'."],
+      [['--rounds', '0x10'], "error: option '-r, --rounds <n>' argument '0x10' is invalid. --rounds must be a whole number from 1 to 100000, found '0x10'."],
+      [['--rounds', ''], "error: option '-r, --rounds <n>' argument '' is invalid. --rounds must be a whole number from 1 to 100000, found ''."],
+      [['--seed', '0o17'], "error: option '--seed <n>' argument '0o17' is invalid. --seed must be a whole number ≥ 0, found '0o17'."],
+      [['--seed', '9007199254740992'], "error: option '--seed <n>' argument '9007199254740992' is invalid. --seed must be a whole number ≥ 0, found '9007199254740992'."],
+    ];
+    const results = await inParallel(cases, 3, ([args]) => runCli(['simulate', 'limits/tiny.yaml', ...args, '--no-progress']));
+    results.forEach((result, i) => {
+      expect(result.stderr.split('\n')[0]).toBe(cases[i]![1]);
+      expectRefused(result);
+    });
+    const explain = await runCli(['explain', 'limits/tiny.yaml', '--seed', '1e999']);
+    expect(explain.stderr.split('\n')[0]).toBe("error: option '--seed <n>' argument '1e999' is invalid. --seed must be a whole number ≥ 0, found '1e999'.");
+    expectRefused(explain);
+  });
+
+  it('--tolerance loss=0x10 is refused, not read as 16 (exit 2)', async () => {
+    const results = await inParallel(['0x10', '0b1', 'Infinity', '1e999', ''], 3, (value) =>
+      runCli(['check', 'limits/tiny.yaml', 'limits/tiny.yaml', '--tolerance', `loss=${value}`]));
+    results.forEach((result, i) => {
+      const value = ['0x10', '0b1', 'Infinity', '1e999', ''][i];
+      expect(result.stderr.split('\n')[0]).toBe(`error: --tolerance loss must be a number ≥ 0, found '${value}'`);
+      expectRefused(result);
+    });
+  });
+
+  it('the scenario files are left as they were', () => {
+    expect(readFileSync(join(import.meta.dirname, 'limits', 'tiny.yaml'), 'utf8')).toContain('Small enough for any budget');
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseDecimal, roundsFlag, seedFlag } from '../../src/cli/number-flags.js';
+import { parseTolerances } from '../../src/golden/tolerances.js';
+import { estimateRun } from '../../src/limits/estimate.js';
+import { checkBudget, DEFAULT_BUDGET } from '../../src/limits/budget.js';
+import { thrown } from '../helpers/thrown.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+describe('parseDecimal', () => {
+  it('reads plain decimals only', () => {
+    expect(['12', ' 0.5 ', '-3', '+4', '.25', '1e-6', '2E3', '-0'].map(parseDecimal)).toEqual([12, 0.5, -3, 4, 0.25, 1e-6, 2000, 0]);
+    for (const text of ['0x10', '0o17', '0b1', 'Infinity', '-Infinity', 'NaN', '', ' ', '1e999', '1_000', '1,5', '--1', '1.2.3', '0x', 'e5']) {
+      expect(parseDecimal(text), text).toBeUndefined();
+    }
+  });
+});
+
+describe('override flags keep the scenario bounds', () => {
+  it('--rounds 1…100000, --seed any safe whole number', () => {
+    expect(roundsFlag('100000')).toBe(100000);
+    expect(seedFlag('0')).toBe(0);
+    expect(seedFlag(String(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => roundsFlag('100001')).toThrow("--rounds must be a whole number from 1 to 100000, found '100001'.");
+    expect(() => roundsFlag('0')).toThrow('--rounds must be a whole number from 1 to 100000');
+    expect(() => seedFlag('-1')).toThrow("--seed must be a whole number ≥ 0, found '-1'.");
+    expect(() => seedFlag('0x10')).toThrow("--seed must be a whole number ≥ 0, found '0x10'.");
+  });
+
+  it('--tolerance values are decimals', () => {
+    expect(parseTolerances('loss=1e-3').loss).toBe(1e-3);
+    expect(thrown(() => parseTolerances('loss=0x10')).message).toBe("--tolerance loss must be a number ≥ 0, found '0x10'");
+    expect(thrown(() => parseTolerances('loss=Infinity')).message).toBe("--tolerance loss must be a number ≥ 0, found 'Infinity'");
+  });
+});
+
+describe('output sizes', () => {
+  it('each requested output is sized as one string and refused past the string limit, named with its flag', async () => {
+    const scenario = await loadScenario(`${import.meta.dirname}/../hostile/budget/timeline-too-large.yaml`);
+    const shape = { samples: 150, features: 4, classes: 3 };
+    const none = estimateRun(scenario, shape, { json: false, trace: false });
+    expect(none.outputs).toEqual([]);
+    expect(checkBudget(none, { memoryBytes: 1e15, seconds: 1e9 })).toBeNull();
+    const all = estimateRun(scenario, shape, { json: false, trace: false, timeline: true, csv: true, report: true });
+    expect(all.outputs.map((o) => [o.flag, o.what, o.bytes])).toEqual([
+      ['--report', 'the HTML report', 64 * 1024 + 64 * 150 * 400 + 1000 * 80 + 1000 * 300],
+      ['--timeline', 'the timeline', 1e6 * 620 + 1000 * 150],
+      ['--csv', 'nodes.csv', 1e6 * 200 + 1000 * 100],
+    ]);
+    const refusal = checkBudget(all, { memoryBytes: 1e15, seconds: 1e9 })!;
+    expect(refusal.code).toBe('limits.outputTooLarge');
+    expect(refusal.message).toBe('the timeline (--timeline) would be about 591.4 MiB, more than the 512 MiB one JavaScript string can hold');
+    expect(refusal.hint).toBe('run fewer rounds or nodes, or leave out --timeline');
+    expect(all.memoryBytes - none.memoryBytes).toBe(25 * all.outputs[0]!.bytes + 6 * all.outputs[1]!.bytes + 4 * all.outputs[2]!.bytes);
+    expect(checkBudget(none, DEFAULT_BUDGET)).toBeNull();
+  });
+});
