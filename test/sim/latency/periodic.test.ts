@@ -43,6 +43,10 @@ describe('periodic latency', () => {
     expect(values[5]).toBe(50);
     expect(times.filter((_, i) => values[i]! < 50)).toEqual([2_600, 2_700, 2_800, 2_900]);
     expect(computeEfficiency(values, s1).efficiency).toBe(0.4);
+    // the first window, t = 0 … 900: the same 4 samples (600 … 900) under 50; t = 0 and 500 are 50
+    const first = windowSampleTimesMs(1_000, s1);
+    expect(first.filter((t) => m.at(t)! < 50)).toEqual([600, 700, 800, 900]);
+    expect([m.at(0), m.at(500)]).toEqual([50, 50]);
   });
 
   test('the same node gives e = 0.4 in every round, however late', () => {
