@@ -20,7 +20,7 @@ import { MAX_SCENARIO_BYTES, readTextFileLimited } from '../scenario/text-file.j
 import { readStoredRun } from '../sweep/directory.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
-import type { WorkerReply, WorkerTask } from '../sweep/pool.js';
+import type { PoolHandle, WorkerReply, WorkerTask } from '../sweep/pool.js';
 import { readScenarioSource } from '../sweep/resolve-point.js';
 import { readRunReport } from '../sweep/run-report.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
@@ -28,10 +28,13 @@ import { inShard, parseShard, type Shard } from '../sweep/shard.js';
 import { SUMMARY_FILE, summaryCsv, type SweepRow } from '../sweep/summary-csv.js';
 import { renderSweepSummary } from '../sweep/summary-table.js';
 import { VERSION } from '../version.js';
+import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
+import { checkResumable } from '../sweep/resume-check.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { positiveInt, strategyList } from './options.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
 
-interface SweepFlags {
+interface SweepFlags extends LimitFlags {
   set: string[];
   strategy?: string[];
   jobs?: number;
@@ -98,6 +101,12 @@ function readScenarioText(file: string): string {
   throw new DtrainError('scenario.notFound', `cannot read scenario file '${file}': ${read.problem}`);
 }
 
+/** `pipeline.s1.thresholdMs=20 seed=3 · s1s4`: a run by its grid point. */
+function runLabel(manifest: SweepManifest, run: Pick<ManifestRun, 'point' | 'strategy'>): string {
+  const point = manifest.axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
+  return escapeForTerminal(point === '' ? run.strategy : `${point} · ${run.strategy}`);
+}
+
 function progressLine(done: number, total: number, run: ManifestRun, manifest: SweepManifest, status: string): string {
   const point = manifest.axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
   const width = String(total).length;
@@ -143,24 +152,36 @@ async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manife
     rows.set(run.key, { run, outcome });
     process.stderr.write(progressLine(done, total, run, manifest, `final accuracy ${formatAccuracy(outcome.finalAccuracy)}`));
   };
-  const { runOnWorkers } = await import('../sweep/pool.js');
-  const pool = runOnWorkers(tasks, { jobs, onResult });
-  // Ctrl-C: stop the workers; every report written so far is complete (atomic), so a re-run resumes.
-  const interrupt = (): void => pool.stop(new DtrainError('sweep.interrupted',
-    `interrupted: ${rows.size} of ${total} runs are complete in ${flags.out}`,
-    { exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped' }));
-  process.once('SIGINT', interrupt);
+  // Ctrl-C, or SIGTERM from Kubernetes or Slurm: stop the workers; every report written so far
+  // is complete (atomic), so a re-run resumes. Listening before the pool starts leaves no
+  // moment in which a signal would kill the sweep without that message.
+  let stopped: DtrainError | undefined;
+  let pool: PoolHandle | undefined;
+  const interrupt = (): void => {
+    stopped ??= new DtrainError('sweep.interrupted',
+      `interrupted: ${rows.size} of ${total} runs are complete in ${flags.out}`,
+      { exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped' });
+    pool?.stop(stopped);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   try {
+    const { runOnWorkers } = await import('../sweep/pool.js');
+    if (stopped !== undefined) throw stopped;
+    pool = runOnWorkers(tasks, { jobs, onResult });
     await pool.done;
   } finally {
     process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
   }
   return failures;
 }
 
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
   const { plan, manifest } = planFromFlags(file, flags);
+  enforceGridLimits(plan.runs.map((run) => ({ scenario: run.scenario, label: runLabel(manifest, run) })), flags);
   const targets = planOutDir(flags.out, sweepOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
+  checkResumable(flags.out, manifest);
   prepareOutDir(flags.out);
   writeFileAtomic(targets.get(MANIFEST_FILE)!, manifestText(manifest));
   const mine = manifest.runs.filter((run) => inShard(run.index, manifest.shard));
@@ -178,7 +199,7 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
 }
 
 export function registerSweep(program: Command): void {
-  program
+  const command = program
     .command('sweep')
     .description('run a scenario over a grid of settings and seeds, in parallel; summary.csv and confidence intervals')
     .argument('<scenario>', 'scenario YAML file')
@@ -188,7 +209,8 @@ export function registerSweep(program: Command): void {
     .requiredOption('-o, --out <dir>', 'output directory: one JSON report per run, sweep.json, summary.csv')
     .option('--shard <i/n>', 'run only slice i of n of the grid (runs whose index mod n = i − 1)', parseShard)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
-    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'))
+    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));
+  addLimitOptions(command)
     .addHelpText('after', `
 Examples:
   $ dtrain sweep scenarios/quickstart.yaml --set pipeline.s1.thresholdMs=20,50,100 --set seed=1..10 \\
