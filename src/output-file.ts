@@ -105,6 +105,9 @@ export class OutputWriter {
   private readonly cleanedDirs = new Set<string>();
   private done = false;
   private committed = false;
+  // process.exit() between stage and commit (a second Ctrl-C) must not leave temporary files
+  private readonly onExit = (): void => this.abort();
+  private listening = false;
 
   constructor(private readonly write: (path: string, content: string) => void = (path, content) => writeFileSync(path, content, { flag: 'wx' })) {}
 
@@ -137,6 +140,8 @@ export class OutputWriter {
         removeStaleTemps(dir);
       }
       const temp = nextTempPath(dir);
+      if (!this.listening) process.on('exit', this.onExit);
+      this.listening = true;
       entry.temp = temp;
       this.staged.push(entry);
       try {
@@ -173,6 +178,7 @@ export class OutputWriter {
     }
     this.done = true;
     this.committed = true;
+    process.off('exit', this.onExit);
     for (const entry of this.staged) {
       if (entry.target.kind === 'stdout') process.stdout.write(entry.content);
       if (entry.target.kind === 'stderr') process.stderr.write(entry.content);
@@ -183,6 +189,7 @@ export class OutputWriter {
   abort(): void {
     if (this.committed) return;
     this.done = true;
+    process.off('exit', this.onExit);
     for (const entry of this.staged) {
       if (entry.temp !== undefined) rmSync(entry.temp, { force: true });
       entry.temp = undefined;
