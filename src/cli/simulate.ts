@@ -174,7 +174,7 @@ export function registerSimulate(program: Command): void {
     .option('--trace', 'include the raw S1 latency samples (samplesMs) in the JSON')
     .option('--report <file>', 'write a self-contained HTML report with charts (works offline); - for standard output')
     .option('--timeline <file>', 'write a Trace Event Format timeline for Perfetto / chrome://tracing; - for standard output')
-    .option('--csv <dir>', 'write rounds.csv and nodes.csv into this directory (created if missing)')
+    .option('--csv <dir>', "write rounds.csv and nodes.csv into this directory (created if missing); text cells starting = + - @ get a ' in front (no formulas)")
     .option('-q, --quiet', 'print only the comparison summary')
     .option('--no-insights', 'do not print the insights (notable rounds and nodes) after the tables')
     .option('--no-progress', 'never show the progress bar (shown on a terminal when a run takes over a second)')
