@@ -14,6 +14,7 @@ import { roundsFlag, seedFlag } from './number-flags.js';
 import { addColorOptions, strategyList, useColor } from './options.js';
 import { planSimulateOutputs, type ReportFlags, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_SCENARIO = resolve(PACKAGE_ROOT, 'scenarios', 'quickstart.yaml');
@@ -150,7 +151,7 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
     const last = result.runs[result.runs.length - 1];
     const notStarted = scenario.strategies.length - result.runs.length;
     const later = notStarted === 0 ? '' : `; ${notStarted} later strateg${notStarted === 1 ? 'y' : 'ies'} not started`;
-    process.stderr.write(`interrupted: stopped after round ${last?.rounds.length ?? 0} of ${scenario.rounds} of ${last?.strategy.name ?? 'the first strategy'}${later}; the outputs hold the finished rounds\n`);
+    process.stderr.write(`interrupted: stopped after round ${last?.rounds.length ?? 0} of ${scenario.rounds} of ${last === undefined ? 'the first strategy' : escapeForTerminal(last.strategy.name)}${later}; the outputs hold the finished rounds\n`);
     return;
   }
   if (result.diverged !== undefined) {
