@@ -5,6 +5,7 @@
  * and the set committed at once (src/output-file.ts), so a failure leaves none of them. The
  * renderers are imported lazily: vega is only loaded when a report is asked for.
  */
+import { DtrainError } from '../errors.js';
 import type { OutputTarget, OutputWriter } from '../output-file.js';
 import { NODES_CSV, ROUNDS_CSV } from '../report/csv.js';
 import type { RunResult } from '../sim/records.js';
@@ -33,6 +34,7 @@ export function planSimulateOutputs(flags: ReportFlags): SimulateOutputs {
   if (flags.report !== undefined) outputs.report = plan.file('--report', flags.report, { dash: true });
   if (flags.timeline !== undefined) outputs.timeline = plan.file('--timeline', flags.timeline, { dash: true });
   if (flags.csv !== undefined) {
+    if (flags.csv === '-') throw new DtrainError('cli.invalidArgument', '--csv -: --csv writes two files into a directory, it cannot go to standard output; name a directory');
     const dir = plan.directory('--csv', flags.csv, { parents: false });
     const files = new Map<string, OutputTarget>();
     for (const name of [ROUNDS_CSV, NODES_CSV]) files.set(name, plan.fileIn('--csv', dir, flags.csv, name));

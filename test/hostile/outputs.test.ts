@@ -71,6 +71,7 @@ describe('an output may not be an input or another output (checked before the ru
     [['--csv', '.'], "error: --csv . (rounds.csv) would overwrite the CSV dataset 'rounds.csv', which this command reads; write the output somewhere else\n"],
     [['--json', 'out', '--report', 'out', '--timeline', 'out'], 'error: --json out and --report out name the same file; give each output its own path\n'],
     [['--json', '-', '--timeline', '/dev/stdout'], 'error: --json - and --timeline /dev/stdout both write to standard output; give each output its own path\n'],
+    [['--csv', '-'], 'error: --csv -: --csv writes two files into a directory, it cannot go to standard output; name a directory\n'],
     [['--json', 'sub/../x.json', '--timeline', 'x.json'], 'error: --json sub/../x.json and --timeline x.json name the same file; give each output its own path\n'],
   ])('simulate %j', async (args, message) => {
     await refused(args, message);
