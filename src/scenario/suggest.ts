@@ -5,21 +5,32 @@
  */
 const MAX_DISTANCE = 2;
 
-/** Levenshtein distance with adjacent transpositions counted as one edit (OSA). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+/**
+ * Levenshtein distance with adjacent transpositions counted as one edit (OSA). Past `limit`
+ * it stops early and returns `limit + 1`: a file with 300k unknown keys asks this millions
+ * of times, so it keeps three rows of typed arrays instead of a whole matrix.
+ */
+export function editDistance(a: string, b: string, limit = Infinity): number {
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
+  let twoBack = new Int32Array(cols);
+  let previous = new Int32Array(cols);
+  let current = new Int32Array(cols);
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-      }
+      let d = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, twoBack[j - 2]! + 1);
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
     }
+    // row minima never decrease (a swap costs 1 more than two rows up): no later row gets back under the limit
+    if (rowMin > limit) return limit + 1;
+    [twoBack, previous, current] = [previous, current, twoBack];
   }
-  return d[a.length]![b.length]!;
+  return previous[b.length]!;
 }
 
 /** The closest candidate, or undefined when none is close enough. Ties go to the first listed. */
@@ -32,7 +43,7 @@ export function didYouMean(typed: string, candidates: readonly string[]): string
   for (const candidate of candidates) {
     // the distance is at least the difference in length: skip hopeless (or huge) words cheaply
     if (Math.abs(candidate.length - typed.length) > MAX_DISTANCE) continue;
-    const distance = editDistance(lower, candidate.toLowerCase());
+    const distance = editDistance(lower, candidate.toLowerCase(), MAX_DISTANCE);
     if (distance <= MAX_DISTANCE && distance < typed.length && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

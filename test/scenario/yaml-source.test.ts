@@ -1,0 +1,119 @@
+/**
+ * YAML-level rules of the scenario reader: always YAML 1.2 core (a %YAML 1.1 directive is
+ * refused), explicit tags refused by name, issues behind an alias placed at the alias, and
+ * checking that stays linear in the number of keys.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatIssues, formatIssuesCapped } from '../../src/errors.js';
+import { collectScenarioIssues } from '../../src/scenario/load.js';
+import { readYamlSource } from '../../src/scenario/yaml-source.js';
+
+const CLUSTER = 'cluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n';
+const TOP_KEYS = 'name, description, seed, rounds, targetAccuracy, strategy, compare, data, model, pipeline, cluster';
+
+function messages(text: string): string {
+  return formatIssues(collectScenarioIssues(text, 'y.yaml', { baseDir: '/nonexistent' }));
+}
+
+describe('YAML 1.2 only', () => {
+  const YAML_11 = 'seed: 017\nrounds: 1:30\ntargetAccuracy: off\nbase: &b { cores: 4 }\ncluster:\n  nodes:\n    - <<: *b\n      id: a\n      latency: { constant: 5 }\n';
+  const REFUSED = 'expected no %YAML directive, or %YAML 1.2 (scenarios are YAML 1.2: 017 is 17, 1:30 and off are strings, << merges nothing), found %YAML 1.1';
+
+  it('a %YAML 1.1 directive is refused at the directive, whatever follows it', () => {
+    expect(messages(`%YAML 1.1\n---\n${YAML_11}`)).toBe(`y.yaml:1:1  ${REFUSED}`);
+    expect(messages(`# written for PyYAML\n%YAML   1.1\n---\n${YAML_11}`)).toBe(`y.yaml:2:1  ${REFUSED}`);
+  });
+
+  it('without a directive, or with %YAML 1.2: 017 is 17, 1:30 and off are strings, << is an unknown key', () => {
+    const expected = [
+      'y.yaml:2:9  rounds: expected an integer from 1 to 100000, found "1:30" (a string)',
+      'y.yaml:3:17  targetAccuracy: expected a number from 0 to 1, found "off" (a string)',
+      `y.yaml:4:1  base: expected a known top-level key (${TOP_KEYS}) — did you mean name?, found base`,
+      'y.yaml:7:7  cluster.nodes[0].<<: expected a known key of nodes[0] (id, count, latency, cores, msPerSample, parallelFraction, ioMsPerBatch, bandwidth, labelNoise, dataShare), found <<',
+    ].join('\n');
+    expect(messages(YAML_11)).toBe(expected);
+    expect(messages(`%YAML 1.2\n---\n${YAML_11}`)).toBe(expected.replace(/y\.yaml:(\d+)/g, (_, line: string) => `y.yaml:${Number(line) + 2}`));
+    expect(readYamlSource(`seed: 017\n${CLUSTER}`, 'y.yaml').value).toMatchObject({ seed: 17 });
+  });
+});
+
+describe('explicit tags', () => {
+  const WORDS = 'expected a plain YAML value (no tags but !!str, !!int, !!float, !!bool, !!null, !!map, !!seq)';
+
+  it('!!timestamp, !!set, !!omap, !!binary and custom tags are named, at the tag, not read as an empty map', () => {
+    const text = 'seed: !!timestamp 2001-12-14\nrounds: !!set { 3, 4 }\ndescription: !!omap [ a: 1 ]\nname: !foo bar\n'
+      + 'targetAccuracy: !!binary aGVsbG8=\ncompare: [ !<tag:example.com,2000:x> s1s4 ]\n' + CLUSTER;
+    expect(messages(text)).toBe([
+      `y.yaml:1:7  seed: ${WORDS}, found a YAML !!timestamp tag`,
+      `y.yaml:2:9  rounds: ${WORDS}, found a YAML !!set tag`,
+      `y.yaml:3:14  description: ${WORDS}, found a YAML !!omap tag`,
+      `y.yaml:4:7  name: ${WORDS}, found a YAML !foo tag`,
+      `y.yaml:5:17  targetAccuracy: ${WORDS}, found a YAML !!binary tag`,
+      `y.yaml:6:12  compare[0]: ${WORDS}, found a YAML tag:example.com,2000:x tag`,
+    ].join('\n'));
+  });
+
+  it('core tags that restate the type are fine', () => {
+    expect(messages(`name: !!str 007\nrounds: !!int "3"\ntargetAccuracy: !!float 0.5\ndescription: ! plain\n${CLUSTER}`)).toBe('');
+  });
+});
+
+describe('aliases', () => {
+  it('a problem in an aliased map is placed at each alias that uses it, not at the anchor', () => {
+    const text = 'x-slow: &slow { constant: -5 }\ncluster:\n  nodes:\n    - { id: a, latency: *slow }\n    - { id: b, latency: *slow }\n';
+    expect(messages(text)).toBe([
+      `y.yaml:1:1  x-slow: expected a known top-level key (${TOP_KEYS}), found x-slow`,
+      'y.yaml:4:25  cluster.nodes[0].latency.constant: expected a duration (ms, or a string like 250ms, 2s, 1.5m) ≥ 0, found -5',
+      'y.yaml:5:25  cluster.nodes[1].latency.constant: expected a duration (ms, or a string like 250ms, 2s, 1.5m) ≥ 0, found -5',
+    ].join('\n'));
+  });
+
+  it('a node repeated by alias is a duplicate id at the alias', () => {
+    const text = 'cluster:\n  nodes:\n    - &n { id: a, latency: { constant: 5 } }\n    - *n\n';
+    expect(messages(text)).toBe('y.yaml:4:7  cluster.nodes[1].id: expected a node id not used by an earlier node, found "a" again (also cluster.nodes[0])');
+  });
+
+  it('an alias resolves to the last anchor of that name before it, as YAML says', () => {
+    const text = 'x: &v 1\nseed: *v\ny: &v -1\nrounds: *v\n' + CLUSTER;
+    expect(messages(text)).toContain('y.yaml:4:9  rounds: expected an integer from 1 to 100000, found -1');
+    expect(readYamlSource(text, 'y.yaml').value).toMatchObject({ seed: 1, rounds: -1 });
+  });
+});
+
+describe('large files stay linear', () => {
+  // A quadratic step (a key lookup per issue, a duplicate check against every earlier key)
+  // took minutes here; linear, this is a second or two. The timeout only guards against a hang.
+  const KEYS = 100_000;
+  const HANG_GUARD = { timeout: 60_000 };
+
+  it('100,000 unknown keys: every one reported, the first 20 shown', HANG_GUARD, () => {
+    const lines: string[] = [];
+    for (let k = 0; k < KEYS; k++) lines.push(`k${k}: 1`);
+    const issues = collectScenarioIssues(`${lines.join('\n')}\n${CLUSTER}`, 'big.yaml', { baseDir: '/nonexistent' });
+    expect(issues).toHaveLength(KEYS);
+    const shown = formatIssuesCapped(issues, 20, 'add --all to list them all').split('\n');
+    expect(shown).toHaveLength(21);
+    expect(shown[0]).toBe(`big.yaml:1:1  k0: expected a known top-level key (${TOP_KEYS}), found k0`);
+    expect(shown[19]).toBe(`big.yaml:20:1  k19: expected a known top-level key (${TOP_KEYS}), found k19`);
+    expect(shown[20]).toBe('… and 99980 more (add --all to list them all)');
+    expect(issues[KEYS - 1]).toMatchObject({ line: KEYS, column: 1, path: `k${KEYS - 1}` });
+  });
+
+  it('100,000 keys repeated in one map: each repeat reported, naming the first', HANG_GUARD, () => {
+    const lines: string[] = [];
+    for (let k = 0; k < KEYS; k++) lines.push(`  n${k % 50_000}: 1`);
+    const issues = collectScenarioIssues(`pipeline:\n${lines.join('\n')}\n${CLUSTER}`, 'dup.yaml', { baseDir: '/nonexistent' });
+    const repeats = issues.filter((issue) => issue.expected === 'each key at most once in a map');
+    expect(repeats).toHaveLength(50_000);
+    expect(formatIssues(repeats.slice(0, 1))).toBe('dup.yaml:50002:3  pipeline.n0: expected each key at most once in a map, found n0 again (first at line 2)');
+  });
+
+  it('thousands of anchors and aliases resolve in one pass', HANG_GUARD, () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 5000; k++) lines.push(`  - { id: n${k}, latency: &l${k} { constant: ${k % 7 === 0 ? -1 : 5} } }`, `  - { id: m${k}, latency: *l${k} }`);
+    const issues = collectScenarioIssues(`cluster:\n nodes:\n${lines.join('\n')}\n`, 'a.yaml', { baseDir: '/nonexistent' });
+    // 715 anchors hold -1: each is reported at the anchor's node and again at its alias
+    expect(issues).toHaveLength(2 * 715);
+    expect(issues[1]).toMatchObject({ line: 4, column: 24, path: 'cluster.nodes[1].latency.constant' });
+  });
+});
