@@ -3,6 +3,8 @@
  * CommanderError). The CLI prints them as `error: <message>` with no stack; anything else is
  * a bug and is re-thrown so Node prints the stack (exit 1).
  */
+import { escapeForTerminal } from './text/terminal-escape.js';
+
 export class DtrainError extends Error {
   readonly code: string;
   readonly exitCode: number;
@@ -32,11 +34,15 @@ export interface Issue {
   found: string;
 }
 
-/** `file:line:col  field.path: expected …, found …` — one line per issue (SPEC §5 / issue 2). */
+/**
+ * `file:line:col  field.path: expected …, found …` — one line per issue (SPEC §5 / issue 2).
+ * Every part can hold the user's text (a file named with an ESC or a newline, a key with a
+ * bidi override): each is escaped, so that one issue is one line and cannot restyle the terminal.
+ */
 export function formatIssue(issue: Issue): string {
-  const where = `${issue.file}:${issue.line}:${issue.column}`;
-  const field = issue.path === '' ? '' : `${issue.path}: `;
-  return `${where}  ${field}expected ${issue.expected}, found ${issue.found}`;
+  const where = `${escapeForTerminal(issue.file)}:${issue.line}:${issue.column}`;
+  const field = issue.path === '' ? '' : `${escapeForTerminal(issue.path)}: `;
+  return `${where}  ${field}expected ${escapeForTerminal(issue.expected)}, found ${escapeForTerminal(issue.found)}`;
 }
 
 export function formatIssues(issues: readonly Issue[]): string {
@@ -60,7 +66,7 @@ export class ScenarioError extends DtrainError {
 
   constructor(file: string, issues: readonly Issue[]) {
     const noun = issues.length === 1 ? 'problem' : 'problems';
-    super('scenario.invalid', `${file}: ${issues.length} ${noun}\n${formatIssuesCapped(issues)}`);
+    super('scenario.invalid', `${escapeForTerminal(file)}: ${issues.length} ${noun}\n${formatIssuesCapped(issues)}`);
     this.issues = issues;
   }
 }

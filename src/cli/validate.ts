@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatIssues, formatIssuesCapped, isKnownError, type Issue } from '../errors.js';
 import { collectScenarioIssues } from '../scenario/load.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 
 function validate(files: string[], flags: { all?: boolean }): void {
   let problems = 0;
@@ -17,7 +18,7 @@ function validate(files: string[], flags: { all?: boolean }): void {
       continue;
     }
     if (issues.length === 0) {
-      process.stdout.write(`${file}: ok\n`);
+      process.stdout.write(`${escapeForTerminal(file)}: ok\n`);
     } else {
       problems += issues.length;
       const text = flags.all === true ? formatIssues(issues) : formatIssuesCapped(issues, undefined, 'add --all to list them all');

@@ -3,6 +3,7 @@
  * read `expected an integer from 1 to 100000` rather than zod's defaults (SPEC §1.5).
  */
 import { z } from 'zod';
+import { hasUnsafeCharacters } from '../text/terminal-escape.js';
 import { UNIT_FIELDS, bandwidthBps, durationMs } from './units.js';
 
 export const DURATION_WORDS = 'a duration (ms, or a string like 250ms, 2s, 1.5m)';
@@ -73,16 +74,16 @@ export function notAMap(words: string) {
 }
 
 /**
- * Names and paths end up on a terminal: a control character (an ESC sequence could recolour
- * or clear the screen, a newline would break a table) is refused, not printed.
+ * Names and paths end up on a terminal, in CSV and HTML: a control character (an ESC
+ * sequence could recolour or clear the screen, a newline would break a table) or a bidi or
+ * invisible format character (U+202E would show `gpj.exe` as `exe.jpg`) is refused, not
+ * printed; the message shows it as an escape.
  */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
-
 export function nonEmptyString(words = 'a non-empty string') {
   return z
     .string({ error: words })
     .min(1, { error: words })
-    .refine((text) => !CONTROL_CHARACTER.test(text), { error: `${words} without control characters` });
+    .refine((text) => !hasUnsafeCharacters(text), { error: `${words} without control, bidi or invisible characters` });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { DtrainError, formatIssue, ScenarioError, type Issue } from '../errors.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { makeContext } from './context.js';
 import { resolveScenario } from './resolve.js';
 import { MAX_SCENARIO_BYTES, readTextFileLimited } from './text-file.js';
@@ -43,10 +44,13 @@ function positionIn(text: string, offset: number): { line: number; column: numbe
 const MAX_PATH_CHARS = 120;
 const MAX_FOUND_CHARS = 160;
 
-/** Shortened, with control characters escaped: a key holding an ESC must not restyle the terminal. */
+/**
+ * Shortened, with control characters escaped (as JSON writes them) and bidi or invisible
+ * format characters too: a key holding an ESC or a U+202E must not restyle or reorder the terminal.
+ */
 function clip(text: string, max: number): string {
   const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return printable.length > max ? `${printable.slice(0, max - 1)}…` : printable;
+  return escapeForTerminal(printable.length > max ? `${printable.slice(0, max - 1)}…` : printable);
 }
 
 /** Sorted by line and column (stable), each distinct message once, long parts shortened. */
@@ -92,7 +96,7 @@ function readScenarioFile(file: string): { text: string } | { issues: Issue[] } 
   const read = readTextFileLimited(file, MAX_SCENARIO_BYTES);
   if (read.ok) return { text: read.text };
   if ('line' in read) return { issues: [notText(file, { line: read.line, column: read.column }, read.problem)] };
-  throw new DtrainError('scenario.notFound', `cannot read scenario file '${file}': ${read.problem}`);
+  throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);
 }
 
 /** Read and resolve a scenario file; relative paths inside start at its directory. */
