@@ -121,8 +121,8 @@ export type RawNodeFields = z.infer<typeof NodeDefaultsSchema>;
 const NODE_ID_WORDS = 'a node id (letters, digits, _ . - ; as a string)';
 export const NodeSchema = z.strictObject(
   {
-    // the pattern also keeps out control, bidi and invisible characters (and the empty id)
-    id: z.string({ error: NODE_ID_WORDS }).regex(/^[A-Za-z0-9_.-]+$/, { error: NODE_ID_WORDS }),
+    // the pattern also keeps out control, bidi and invisible characters
+    id: z.string({ error: NODE_ID_WORDS }).min(1, { error: NODE_ID_WORDS }).regex(/^[A-Za-z0-9_.-]+$/, { error: NODE_ID_WORDS }),
     count: numberIn({ int: true, min: 1, max: MAX_NODES }).optional(),
     ...NODE_FIELDS,
   },
