@@ -82,7 +82,7 @@ describe('dtrain CLI', () => {
   it('a bad flag value is a usage error with exit 2', () => {
     const run = dtrain(['simulate', '--rounds', 'many']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("--rounds must be a whole number ≥ 1, found 'many'.");
+    expect(run.stderr).toContain("--rounds must be a whole number from 1 to 100000, found 'many'.");
     const unknown = dtrain(['simulate', '--strategy', 's1s5', '--quiet']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/^error: .*s1s5/);
