@@ -85,7 +85,7 @@ export function finishSweepDir(dir: string, manifest: SweepManifest, rows: Sweep
   writer.stage(out.targets.get(SUMMARY_FILE)!, summaryCsv(manifest, rows));
   writer.commit();
   process.stdout.write(renderSweepSummary(manifest, rows));
-  process.stderr.write(`${join(dir, SUMMARY_FILE)}: ${rows.length} run${rows.length === 1 ? '' : 's'}\n`);
+  process.stderr.write(`${escapeForTerminal(join(dir, SUMMARY_FILE))}: ${rows.length} run${rows.length === 1 ? '' : 's'}\n`);
 }
 
 /**
@@ -98,7 +98,7 @@ function readScenarioText(file: string): string {
   if ('line' in read) {
     throw new ScenarioError(file, [{ file, line: read.line, column: read.column, path: '', expected: 'a scenario file in UTF-8 text', found: read.problem }]);
   }
-  throw new DtrainError('scenario.notFound', `cannot read scenario file '${file}': ${read.problem}`);
+  throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);
 }
 
 /** `pipeline.s1.thresholdMs=20 seed=3 · s1s4`: a run by its grid point. */
@@ -110,7 +110,8 @@ function runLabel(manifest: SweepManifest, run: Pick<ManifestRun, 'point' | 'str
 function progressLine(done: number, total: number, run: ManifestRun, manifest: SweepManifest, status: string): string {
   const point = manifest.axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
   const width = String(total).length;
-  return `[${String(done).padStart(width)}/${total}] ${run.strategy}${point === '' ? '' : ` · ${point}`} · ${status}\n`;
+  const label = escapeForTerminal(`${run.strategy}${point === '' ? '' : ` · ${point}`}`);
+  return `[${String(done).padStart(width)}/${total}] ${label} · ${escapeForTerminal(status)}\n`;
 }
 
 /** Everything is checked before anything is written or run (exit 2 on bad input). */

@@ -89,11 +89,19 @@ export function collectScenarioIssues(textOrFile: string, file?: string, options
 }
 
 /**
+ * An already-open descriptor (`/dev/stdin`, `<(…)` as /dev/fd/63): its writer exists, so it is
+ * read as the stream it is. Any other path must be a regular file: a named pipe nobody writes
+ * to would block the read forever.
+ */
+const OPEN_DESCRIPTOR = /^\/(dev\/stdin|dev\/fd\/\d+|proc\/self\/fd\/\d+)$/;
+
+/**
  * The scenario file's text, read with a size limit. A file that cannot be read (missing, a
- * directory, too large) is `scenario.notFound`; bytes that are not text are a located issue.
+ * directory, too large, a named pipe) is `scenario.notFound`; bytes that are not text are a
+ * located issue.
  */
 function readScenarioFile(file: string): { text: string } | { issues: Issue[] } {
-  const read = readTextFileLimited(file, MAX_SCENARIO_BYTES);
+  const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: !OPEN_DESCRIPTOR.test(file) });
   if (read.ok) return { text: read.text };
   if ('line' in read) return { issues: [notText(file, { line: read.line, column: read.column }, read.problem)] };
   throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);

@@ -6,6 +6,7 @@
  * usual message with its did-you-mean; an issue about a field the point set names the
  * `--set` instead of a line in the file, which does not hold that value.
  */
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { dirname, resolve } from 'node:path';
 import { DtrainError, formatIssue, ScenarioError, type Issue } from '../errors.js';
 import { makeContext } from '../scenario/context.js';
@@ -43,7 +44,7 @@ function related(issuePath: string, setPath: string): boolean {
 function describeIssue(issue: Issue, assignments: readonly Assignment[]): string {
   const cause = assignments.find((a) => related(issue.path, a.axis.pathText));
   if (cause === undefined) return formatIssue(issue);
-  return `--set ${cause.axis.pathText}=${cause.label}  ${issue.path}: expected ${issue.expected}, found ${issue.found}`;
+  return escapeForTerminal(`--set ${cause.axis.pathText}=${cause.label}  ${issue.path}: expected ${issue.expected}, found ${issue.found}`);
 }
 
 export function pointLabel(assignments: readonly Assignment[]): string {
@@ -59,7 +60,7 @@ export function resolvePoint(source: ScenarioSource, assignments: readonly Assig
   if (scenario !== undefined && issues.length === 0) return scenario;
   const lines = [...new Set([...issues].sort((a, b) => a.line - b.line || a.column - b.column).map((issue) => describeIssue(issue, assignments)))];
   const noun = lines.length === 1 ? 'problem' : 'problems';
-  const where = assignments.length === 0 ? source.file : `${source.file} with --set ${pointLabel(assignments)}`;
+  const where = escapeForTerminal(assignments.length === 0 ? source.file : `${source.file} with --set ${pointLabel(assignments)}`);
   return fail(`${where}: ${lines.length} ${noun}\n${lines.join('\n')}`);
 }
 

@@ -72,6 +72,20 @@ describe('check and sweep refuse inputs that are not regular files', () => {
     expectClean(zero, "error: cannot read scenario file '/dev/zero': a character device\n");
     expect(readdirSync(dir)).toEqual(['s.yaml']);
   });
+
+  it('validate, simulate and explain on a named FIFO scenario: refused at once; standard input is still read', async () => {
+    const dir = fresh('scenario-fifo');
+    execFileSync('mkfifo', [join(dir, 's.yaml')]);
+    const validate = await runCli(['validate', 's.yaml', TINY], { cwd: dir });
+    expect(validate.stderr).toBe("error: cannot read scenario file 's.yaml': a named pipe (FIFO)\n1 problem found\n");
+    expect(validate.status).toBe(2);
+    for (const command of ['simulate', 'explain']) {
+      const result = await runCli([command, 's.yaml'], { cwd: dir });
+      expectClean(result, "error: cannot read scenario file 's.yaml': a named pipe (FIFO)\n");
+    }
+    const piped = spawnSync(process.execPath, [join(ROOT, 'bin', 'dtrain.js'), 'validate', '/dev/stdin'], { input: readFileSync(join(ROOT, 'scenarios', 'quickstart.yaml')), encoding: 'utf8' });
+    expect([piped.status, piped.stdout]).toEqual([0, '/dev/stdin: ok\n']);
+  });
 });
 
 describe('sweep resume and merge over hostile files in a sweep folder', () => {
