@@ -160,7 +160,7 @@ function printTables(results, options) {
       }
     }
   };
-  ratioRows('÷ PyTorch per-node loop (issue 3 figures, not this run; target ≥ 4× with 1 step, ≥ 1.5× with 3, at N ≥ 64)', (n) => TORCH_LOOP[n]);
+  ratioRows('÷ PyTorch per-node loop (recorded figures, not this run; target ≥ 4× with 1 step, ≥ 1.5× with 3, at N ≥ 64)', (n) => TORCH_LOOP[n]);
   if (options.contenders.includes('tfjs-naive')) {
     ratioRows('÷ tfjs-naive (this run)', (n, steps) => results.find((x) => x.contender === 'tfjs-naive' && x.nodes === n && x.localSteps === steps)?.nodeStepsPerSec);
   }

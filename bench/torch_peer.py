@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""PyTorch peer of dtrain's training-engine benchmark (issue 3): the "torch-loop" contender.
+"""PyTorch peer of dtrain's training-engine benchmark: the "torch-loop" contender.
 
-The hand-written FedAvg loop of /work/shared/PERF-NOTES.md, on the workload of bench/workload.mjs:
+The hand-written FedAvg loop a PyTorch user would write, on the workload of bench/workload.mjs:
 - N nodes; node i has its own fixed batch of 32 random samples (64 standard-normal features,
   10 uniform classes) for each of its `localSteps` local steps, generated once (not timed);
 - MLP 64 -> 64 (ReLU) -> 10, mean softmax cross-entropy, plain SGD with lr 0.1;
@@ -19,7 +19,7 @@ Usage: /usr/bin/python3 bench/torch_peer.py [--nodes 8,64,256,1000] [--steps 1,3
 Needs Debian's PyTorch (`apt-get install python3-torch`, 1.13); run it with /usr/bin/python3.
 --threads sets torch.set_num_threads and, unless already set, OPENBLAS_NUM_THREADS. The report
 names the BLAS library torch loaded: python3-torch alone brings the reference BLAS (libblas3);
-with libopenblas0 installed, libblas.so.3 is OpenBLAS, as in PERF-NOTES' measurements.
+with libopenblas0 installed, libblas.so.3 is OpenBLAS, as on the machine where the recorded figures were measured.
 """
 import argparse
 import json

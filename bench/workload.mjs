@@ -1,5 +1,5 @@
 /**
- * The benchmark workload of issue 3 (and /work/shared/PERF-NOTES.md), shared by every
+ * The benchmark workload (the project's performance notes, SPEC issue 3), shared by every
  * contender so that they train on identical data from identical parameters:
  * - N virtual nodes; node i has its own fixed batch of 32 random samples for each of its
  *   `localSteps` local steps (64 standard-normal features, 10 uniformly random classes),

@@ -22,7 +22,7 @@ export function starterScenario(options: { name: string; file: string; schemaPat
 # latency, one that computes slowly. Try:
 #   dtrain simulate ${file}                 tables, insights and the accuracy chart
 #   dtrain explain ${file} --round 5        every decision of round 5, in words
-# Every field is listed in the README ("Scenario file reference"). Durations are ms or
+# Every field is listed in docs/scenario-reference.md. Durations are ms or
 # strings like 250ms, 2s, 1.5m; bandwidths are bits/s or strings like 1Gbps, 100Mbps.
 name: ${/^[A-Za-z0-9_.-]+$/.test(name) ? name : JSON.stringify(name)}
 description: Four nodes; b has a noisy link, c spiky latency, slow computes 4x slower.

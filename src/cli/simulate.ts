@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
+import { asKnownFailure } from '../limits/out-of-memory.js';
 import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
 import { loadScenario, resolveStrategyNames } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
@@ -67,16 +68,6 @@ function installStopSignals(): { requested: () => boolean; dispose: () => void }
       process.off('SIGTERM', onSignal);
     },
   };
-}
-
-/** Out of memory inside a run is a known failure (exit 1), not a bug with a stack. */
-function asKnownFailure(error: unknown): unknown {
-  const allocation = /allocation failed|Invalid (typed )?array length|Invalid string length/i;
-  if (!(error instanceof RangeError) || !allocation.test(error.message)) return error;
-  return new DtrainError('run.outOfMemory', `the run ran out of memory (${error.message})`, {
-    exitCode: 1,
-    hint: 'run fewer rounds or nodes, a smaller dataset or model, or leave out --json / --trace',
-  });
 }
 
 async function simulate(file: string | undefined, flags: SimulateFlags): Promise<void> {

@@ -189,5 +189,5 @@ export function scenarioJsonSchema(): object {
     },
   });
   const { $schema, ...rest } = schema;
-  return { $schema, title: 'dtrain scenario', description: 'A dtrain scenario file (README: "Scenario file reference").', ...rest };
+  return { $schema, title: 'dtrain scenario', description: 'A dtrain scenario file (every field: docs/scenario-reference.md).', ...rest };
 }
