@@ -34,6 +34,11 @@ export interface RunOptions {
   shouldStop?: () => boolean;
 }
 
+/** Signals (Ctrl-C, SIGTERM) are handled between event-loop turns: give them one. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 async function engineFactory(name: EngineName | EngineFactory): Promise<EngineFactory> {
   if (typeof name === 'function') return name;
   if (name === 'reference') return (await import('./train/reference-engine.js')).createReferenceEngine;
@@ -45,7 +50,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const { initBackend } = await import('./train/backend.js');
   const { prepareTraining } = await import('./train/prepare.js');
   const { buildNetwork } = await import('./sim/network.js');
-  const { runStrategy } = await import('./sim/loop.js');
+  const { runStrategy } = await import('./run/loop.js');
 
   const backend = await initBackend(options.backend ?? 'auto');
   const createEngine = await engineFactory(options.engine ?? 'fast');
@@ -70,6 +75,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       trace: options.trace ?? false,
       onRound: options.onRound,
       shouldStop: options.shouldStop,
+      yieldTurn: nextTurn,
     });
     if (started !== undefined && options.now !== undefined) run.summary.wallMs = options.now() - started;
     runs.push(run);

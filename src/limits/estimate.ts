@@ -38,7 +38,7 @@ import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
 import { modelBytes, stepMs, transferMs } from '../sim/time-model.js';
 import { countParams, layerWidths } from '../train/params.js';
-import { hasBurst } from './time-range.js';
+import { hasBurst } from '../sim/latency/time-range.js';
 
 export interface DatasetShape {
   samples: number;

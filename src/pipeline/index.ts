@@ -9,7 +9,6 @@
  *
  * S4 runs after training, through the aggregator registry (aggregators.ts).
  */
-import { stepMs } from '../sim/time-model.js';
 import { computeEfficiency } from './s1-efficiency.js';
 import { chooseBatchSize } from './s2-batch-size.js';
 import { allocateResources, fixedResources, pressureOf, referencePressure } from './s3-resources.js';
@@ -39,7 +38,7 @@ export function planRound(input: PlanRoundInput): NodePlan[] {
   const pressures = decided.map(({ batch }, i) => {
     if (batch === 0) return { responseMs: input.lastResponseMs[i], pressure: 0 };
     const base = fixedResources(nodes[i].cores, s3);
-    const responseMs = input.lastResponseMs[i] ?? stepMs(nodes[i], batch, base.threads, base.ioQueue);
+    const responseMs = input.lastResponseMs[i] ?? input.stepMsOf(i, batch, base.threads, base.ioQueue);
     return { responseMs, pressure: pressureOf(batch, responseMs) };
   });
   const dispatched = decided.map(({ batch }) => batch > 0);

@@ -4,15 +4,20 @@
  * records (src/sim/records.ts).
  */
 import type { BatchStage, ResourceStage } from '../scenario/types.js';
-import type { ComputeProfile } from '../sim/time-model.js';
 import type { S1Config } from './s1-efficiency.js';
 import type { S2Config } from './s2-batch-size.js';
 import type { S3Config } from './s3-resources.js';
 
-/** What planRound needs to know about a node: its cores and its step-time profile. */
-export interface PlanNode extends ComputeProfile {
+/** What planRound needs to know about a node itself: its cores (S3's upper bound). */
+export interface PlanNode {
   cores: number;
 }
+
+/**
+ * The step time node `i` would have at `batch` with `threads` and `ioQueue`: the host's time
+ * model, passed in so that the method's stages do not depend on how time is simulated.
+ */
+export type StepTimeEstimator = (nodeIndex: number, batch: number, threads: number, ioQueue: number) => number;
 
 export interface PlanRoundInput {
   nodes: readonly PlanNode[];
@@ -20,6 +25,8 @@ export interface PlanRoundInput {
   samplesMs: ReadonlyArray<ReadonlyArray<number | null>>;
   /** per node: mean local-step time in the last round it took part in; null = never */
   lastResponseMs: ReadonlyArray<number | null>;
+  /** S3's response time before a node's first round: its step time with the base allocation */
+  stepMsOf: StepTimeEstimator;
   strategy: { batch: BatchStage; resources: ResourceStage };
   s1: S1Config;
   s2: S2Config;

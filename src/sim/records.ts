@@ -3,6 +3,7 @@
  * version 1 public interface; reports read these records and nothing else.
  */
 import type { Scenario, StrategySpec } from '../scenario/types.js';
+import type { NodeTimeline } from './time-model.js';
 
 export interface NodeRoundRecord {
   id: string;
@@ -31,6 +32,11 @@ export interface NodeRoundRecord {
   /** S4's v_i as the aggregator returned it (a filled-in mean under `volatility`; see AggregatorOutput) */
   volatility: number | null;
   weight: number;
+  /**
+   * The node's round as events (tries, steps, arrival or drop), as the schedule made it; null
+   * when not dispatched. Not part of the JSON: explain and the reports read it.
+   */
+  timeline?: NodeTimeline | null;
 }
 
 export interface RoundRecord {

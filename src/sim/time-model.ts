@@ -61,11 +61,52 @@ export interface NodeTimelineInput {
 
 export type DropReason = 'retries' | 'deadline';
 
-export type NodeTimeline =
-  | { outcome: 'finished'; downloadEndMs: number; computeEndMs: number; finishMs: number; stepMs: number }
-  | { outcome: 'dropped'; reason: DropReason; downloadEndMs: number | null; computeEndMs: number | null };
+/** One try of a transfer: when it was made and the latency it met (null = lost or down). */
+export interface TransferTry {
+  atMs: number;
+  latencyMs: number | null;
+}
 
-type TransferResult = { ok: true; endMs: number } | { ok: false; reason: DropReason };
+/**
+ * Everything that happened to one transfer: its tries in order, then either the arrival or
+ * the reason it failed. A `deadline` failure names the try that was not made (`nextTryMs`),
+ * or, when the last try succeeded too late, the arrival after the deadline (`arrivedMs`).
+ */
+export interface TransferEvents {
+  tries: TransferTry[];
+  /** when the bytes arrived (also set when they arrived after the deadline) */
+  arrivedMs: number | null;
+  failure: DropReason | null;
+  /** with a `deadline` failure before any late arrival: the try that was not made */
+  nextTryMs: number | null;
+}
+
+/** One local step on the simulated clock. */
+export interface StepSpan {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * A dispatched node's round as data (issue 10: the schedule, not a replay): the download's
+ * tries, each local step, the upload's tries, and the outcome. explain and the reports read
+ * these events; nothing recomputes them.
+ */
+export interface NodeTimeline {
+  outcome: 'finished' | 'dropped';
+  /** why a dropped node did not take part; null when it finished */
+  reason: DropReason | null;
+  download: TransferEvents;
+  /** empty when the download failed */
+  steps: StepSpan[];
+  /** null when the download failed */
+  upload: TransferEvents | null;
+  stepMs: number;
+  downloadEndMs: number | null;
+  computeEndMs: number | null;
+  /** when the upload arrived; null unless the node finished */
+  finishMs: number | null;
+}
 
 /**
  * One transfer with retries. Try i (0-based) starts at firstTryMs + i · retryMs (computed from
@@ -74,15 +115,26 @@ type TransferResult = { ok: true; endMs: number } | { ok: false; reason: DropRea
  * (the first try counts; at least one is always made); if all fail: dropped 'retries'. A
  * successful try ends at its start + latency + transferMs.
  */
-function transfer(firstTryMs: number, input: NodeTimelineInput): TransferResult {
-  const tries = Math.max(1, input.maxRetries);
-  for (let attempt = 0; attempt < tries; attempt += 1) {
-    const tryMs = firstTryMs + attempt * input.retryMs;
-    if (input.deadlineMs !== null && tryMs >= input.deadlineMs) return { ok: false, reason: 'deadline' };
-    const latencyMs = input.latencyAt(tryMs);
-    if (latencyMs !== null) return { ok: true, endMs: tryMs + latencyMs + input.transferMs };
+export function transferEvents(firstTryMs: number, input: NodeTimelineInput): TransferEvents {
+  const tries: TransferTry[] = [];
+  const count = Math.max(1, input.maxRetries);
+  for (let attempt = 0; attempt < count; attempt += 1) {
+    const atMs = firstTryMs + attempt * input.retryMs;
+    if (input.deadlineMs !== null && atMs >= input.deadlineMs) return { tries, arrivedMs: null, failure: 'deadline', nextTryMs: atMs };
+    const latencyMs = input.latencyAt(atMs);
+    tries.push({ atMs, latencyMs });
+    if (latencyMs !== null) return { tries, arrivedMs: atMs + latencyMs + input.transferMs, failure: null, nextTryMs: null };
   }
-  return { ok: false, reason: 'retries' };
+  return { tries, arrivedMs: null, failure: 'retries', nextTryMs: null };
+}
+
+/** `localSteps` steps of `stepMs` from `startMs`; the last ends at startMs + localSteps · stepMs exactly. */
+export function stepSpans(startMs: number, stepMs: number, localSteps: number): StepSpan[] {
+  const spans: StepSpan[] = [];
+  for (let k = 0; k < localSteps; k++) {
+    spans.push({ startMs: k === 0 ? startMs : startMs + k * stepMs, endMs: startMs + (k + 1) * stepMs });
+  }
+  return spans;
 }
 
 /**
@@ -93,14 +145,20 @@ function transfer(firstTryMs: number, input: NodeTimelineInput): TransferResult 
  * the reason is known). Dropped timelines keep whichever phase ends were reached.
  */
 export function nodeTimeline(input: NodeTimelineInput): NodeTimeline {
-  const download = transfer(input.startMs, input);
-  if (!download.ok) return { outcome: 'dropped', reason: download.reason, downloadEndMs: null, computeEndMs: null };
-  const downloadEndMs = download.endMs;
-  const computeEndMs = downloadEndMs + input.localSteps * input.stepMs;
-  const upload = transfer(computeEndMs, input);
-  if (!upload.ok) return { outcome: 'dropped', reason: upload.reason, downloadEndMs, computeEndMs };
-  if (input.deadlineMs !== null && upload.endMs > input.deadlineMs) {
-    return { outcome: 'dropped', reason: 'deadline', downloadEndMs, computeEndMs };
+  const download = transferEvents(input.startMs, input);
+  const dropped = { outcome: 'dropped' as const, stepMs: input.stepMs, finishMs: null };
+  if (download.arrivedMs === null) {
+    return { ...dropped, reason: download.failure, download, steps: [], upload: null, downloadEndMs: null, computeEndMs: null };
   }
-  return { outcome: 'finished', downloadEndMs, computeEndMs, finishMs: upload.endMs, stepMs: input.stepMs };
+  const downloadEndMs = download.arrivedMs;
+  const computeEndMs = downloadEndMs + input.localSteps * input.stepMs;
+  const steps = stepSpans(downloadEndMs, input.stepMs, input.localSteps);
+  const upload = transferEvents(computeEndMs, input);
+  const reached = { download, steps, upload, downloadEndMs, computeEndMs };
+  if (upload.arrivedMs === null) return { ...dropped, reason: upload.failure, ...reached };
+  if (input.deadlineMs !== null && upload.arrivedMs > input.deadlineMs) {
+    upload.failure = 'deadline';
+    return { ...dropped, reason: 'deadline', ...reached };
+  }
+  return { outcome: 'finished', reason: null, stepMs: input.stepMs, finishMs: upload.arrivedMs, ...reached };
 }

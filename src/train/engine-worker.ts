@@ -9,25 +9,25 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, loadTf, type BackendPreference } from './backend.js';
-import type { EngineOptions, EngineTask } from './engine.js';
+import { isNonFiniteLoss, nonFiniteLoss, type EngineOptions, type EngineTask } from './engine.js';
 import { FastEngine } from './fast-engine.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('engine-worker.js must run as a worker thread');
 
-/** A message naming a task by its index within this worker's share names it by its global index. */
-function globalTaskMessage(message: string, firstTask: number): string {
-  return message.replace(/\btask (\d+)/, (_, index: string) => `task ${firstTask + Number(index)}`);
-}
-
 function errorReply(id: number, error: unknown, firstTask: number): WorkerReply {
+  // a task is named by its index within this worker's share; the main thread wants the global one
+  if (isNonFiniteLoss(error)) {
+    const task = error.task === null ? null : firstTask + error.task;
+    return { id, ok: false, error: { message: nonFiniteLoss(task).message, code: error.code, task } };
+  }
   const e = error as { code?: unknown; exitCode?: unknown; hint?: unknown; message?: unknown };
   return {
     id,
     ok: false,
     error: {
-      message: globalTaskMessage(typeof e?.message === 'string' ? e.message : String(error), firstTask),
+      message: typeof e?.message === 'string' ? e.message : String(error),
       code: typeof e?.code === 'string' ? e.code : undefined,
       exitCode: typeof e?.exitCode === 'number' ? e.exitCode : undefined,
       hint: typeof e?.hint === 'string' ? e.hint : undefined,

@@ -7,14 +7,24 @@
 import { DtrainError } from '../errors.js';
 
 /**
- * Both engines fail alike on a non-finite loss or parameter; the round loop turns the task
- * index into the node's id and the round (issue 6, divergence).
+ * Every engine fails alike on a non-finite loss or parameter, naming the task by its index as
+ * a field (null when no single task is to blame); the round loop turns it into the node's id.
  */
-export function nonFiniteLoss(task: number): DtrainError {
-  return new DtrainError('train.nonFiniteLoss', `non-finite loss in local training (task ${task})`, {
-    exitCode: 1,
-    hint: 'lower model.learningRate',
-  });
+export class NonFiniteLoss extends DtrainError {
+  constructor(readonly task: number | null) {
+    super('train.nonFiniteLoss', `non-finite loss in local training${task === null ? '' : ` (task ${task})`}`, {
+      exitCode: 1,
+      hint: 'lower model.learningRate',
+    });
+  }
+}
+
+export function nonFiniteLoss(task: number | null): NonFiniteLoss {
+  return new NonFiniteLoss(task);
+}
+
+export function isNonFiniteLoss(error: unknown): error is NonFiniteLoss {
+  return error instanceof NonFiniteLoss;
 }
 
 /** One participating node's work this round. */

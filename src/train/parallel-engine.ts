@@ -15,7 +15,7 @@
 import { Worker } from 'node:worker_threads';
 import { DtrainError } from '../errors.js';
 import { currentBackend } from './backend.js';
-import type { EngineFactory, EngineOptions, EngineTask, EvalResult, TrainEngine } from './engine.js';
+import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { aggregateParams } from './fast-vector-math.js';
 import type { WorkerError, WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
@@ -23,6 +23,7 @@ import type { WorkerError, WorkerReply, WorkerRequest, WorkerSetup } from './par
 const WORKERS = 2;
 
 function toError(error: WorkerError): Error {
+  if (error.task !== undefined) return nonFiniteLoss(error.task);
   if (error.code === undefined) return new Error(error.message);
   return new DtrainError(error.code, error.message, { exitCode: error.exitCode, hint: error.hint });
 }

@@ -26,6 +26,8 @@ export type WorkerRequest =
 
 export interface WorkerError {
   message: string;
+  /** a non-finite loss: the failing task's index among all the tasks of the request */
+  task?: number | null;
   code?: string;
   exitCode?: number;
   hint?: string;

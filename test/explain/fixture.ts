@@ -38,7 +38,10 @@ export function handResult(): RunResult {
   let lastResponseMs: Array<number | null> = [null, null];
   const histories: number[][] = [[], []];
   for (let r = 0; r < 2; r++) {
-    const plans = planRound({ nodes, samplesMs: SAMPLES, lastResponseMs, strategy: S1S4, s1, s2, s3 });
+    const plans = planRound({
+      nodes, samplesMs: SAMPLES, lastResponseMs, strategy: S1S4, s1, s2, s3,
+      stepMsOf: (i, batch, threads, ioQueue) => stepMs(nodes[i]!, batch, threads, ioQueue),
+    });
     const timelines = plans.map((plan, i) => nodeTimeline({
       startMs, latencyAt: () => LATENCY_MS, transferMs: TRANSFER_MS, stepMs: stepMs(nodes[i]!, plan.batch, plan.threads, plan.ioQueue),
       localSteps: 1, retryMs: 100, maxRetries: 20, deadlineMs: null,
@@ -46,7 +49,7 @@ export function handResult(): RunResult {
     histories.forEach((h, i) => { histories[i] = appendHistory(h, NORMS[i]![r]!, s4.window); });
     const volatilities = histories.map((h) => volatilityOf(h, s4.volatility));
     const weights = inverseVolatilityWeights(volatilities, s4);
-    const endMs = Math.max(...timelines.map((t) => (t.outcome === 'finished' ? t.finishMs : 0)));
+    const endMs = timelines.reduce((last, t) => Math.max(last, t.finishMs ?? 0), 0);
     const records: NodeRoundRecord[] = plans.map((plan, i) => {
       const t = timelines[i]!;
       if (t.outcome !== 'finished') throw new Error('fixture: every node finishes');
@@ -54,7 +57,7 @@ export function handResult(): RunResult {
         id: nodes[i]!.id, efficiency: plan.efficiency, effectiveMs: plan.effectiveMs, observedMs: plan.observedMs,
         samplesMs: SAMPLES[i]!, batch: plan.batch, plannedBatch: plan.batch, responseMs: plan.responseMs,
         pressure: plan.pressure, threads: plan.threads, ioQueue: plan.ioQueue, participated: true, dropReason: null,
-        finishMs: t.finishMs, downloadEndMs: t.downloadEndMs, computeEndMs: t.computeEndMs,
+        finishMs: t.finishMs, downloadEndMs: t.downloadEndMs, computeEndMs: t.computeEndMs, timeline: t,
         gradNorm: NORMS[i]![r]!, volatility: volatilities[i]!, weight: weights[i]!,
       };
     });

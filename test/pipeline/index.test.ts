@@ -4,6 +4,7 @@ import { S1_DEFAULTS } from '../../src/pipeline/s1-efficiency.js';
 import { S2_DEFAULTS, type S2Config } from '../../src/pipeline/s2-batch-size.js';
 import { S3_DEFAULTS } from '../../src/pipeline/s3-resources.js';
 import type { PlanRoundInput } from '../../src/pipeline/types.js';
+import { stepMs } from '../../src/sim/time-model.js';
 
 // parallelFraction 1 makes the speedup equal to the thread count; no I/O cost.
 const node = { cores: 8, msPerSample: 0.5, parallelFraction: 1, ioMsPerBatch: 0 };
@@ -17,6 +18,7 @@ function input(strategy: PlanRoundInput['strategy']): PlanRoundInput {
     nodes: [node, node, node],
     samplesMs: [fast, twelveOfTwenty, allLost],
     lastResponseMs: [null, 3, 7],
+    stepMsOf: (_, batch, threads, ioQueue) => stepMs(node, batch, threads, ioQueue),
     strategy,
     s1: { ...S1_DEFAULTS },
     s2,

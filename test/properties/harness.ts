@@ -13,7 +13,7 @@ import { toJsonReport } from '../../src/report/json.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { buildNetwork } from '../../src/sim/network.js';
-import { runStrategy } from '../../src/sim/loop.js';
+import { runStrategy } from '../../src/run/loop.js';
 import type { RunResult, StrategyRun } from '../../src/sim/records.js';
 import type { EngineFactory, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 import { prepareTraining } from '../../src/train/prepare.js';

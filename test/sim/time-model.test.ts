@@ -70,7 +70,10 @@ function recording(latencyAt: (t: number) => number | null): { calls: number[]; 
 describe('nodeTimeline', () => {
   it('download 1000 + 5 + 2 = 1007, compute + 30 = 1037, upload + 7 = 1044', () => {
     expect(nodeTimeline(timelineInput({}))).toEqual({
-      outcome: 'finished', downloadEndMs: 1007, computeEndMs: 1037, finishMs: 1044, stepMs: 10,
+      outcome: 'finished', reason: null, downloadEndMs: 1007, computeEndMs: 1037, finishMs: 1044, stepMs: 10,
+      download: { tries: [{ atMs: 1000, latencyMs: 5 }], arrivedMs: 1007, failure: null, nextTryMs: null },
+      steps: [{ startMs: 1007, endMs: 1017 }, { startMs: 1017, endMs: 1027 }, { startMs: 1027, endMs: 1037 }],
+      upload: { tries: [{ atMs: 1037, latencyMs: 5 }], arrivedMs: 1044, failure: null, nextTryMs: null },
     });
   });
 
@@ -99,13 +102,18 @@ describe('nodeTimeline', () => {
     const timeline = nodeTimeline(timelineInput({ latencyAt: probe.latencyAt, maxRetries: 3 }));
 
     expect(probe.calls).toEqual([1000, 1100, 1200]);
-    expect(timeline).toEqual({ outcome: 'dropped', reason: 'retries', downloadEndMs: null, computeEndMs: null });
+    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'retries', downloadEndMs: null, computeEndMs: null, finishMs: null, steps: [], upload: null });
+    expect(timeline.download).toEqual({
+      tries: [{ atMs: 1000, latencyMs: null }, { atMs: 1100, latencyMs: null }, { atMs: 1200, latencyMs: null }],
+      arrivedMs: null, failure: 'retries', nextTryMs: null,
+    });
   });
 
   it('drops after the upload’s own maxRetries, keeping the phase ends reached', () => {
     const timeline = nodeTimeline(timelineInput({ latencyAt: (t) => (t < 1030 ? 5 : null), maxRetries: 2 }));
 
-    expect(timeline).toEqual({ outcome: 'dropped', reason: 'retries', downloadEndMs: 1007, computeEndMs: 1037 });
+    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'retries', downloadEndMs: 1007, computeEndMs: 1037, finishMs: null });
+    expect(timeline.upload).toEqual({ tries: [{ atMs: 1037, latencyMs: null }, { atMs: 1137, latencyMs: null }], arrivedMs: null, failure: 'retries', nextTryMs: null });
   });
 
   it('does not start a try at or after the deadline', () => {
@@ -114,13 +122,18 @@ describe('nodeTimeline', () => {
     const timeline = nodeTimeline(timelineInput({ latencyAt: probe.latencyAt, deadlineMs: 1200 }));
 
     expect(probe.calls).toEqual([1000, 1100]);
-    expect(timeline).toEqual({ outcome: 'dropped', reason: 'deadline', downloadEndMs: null, computeEndMs: null });
+    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'deadline', downloadEndMs: null, computeEndMs: null });
+    expect(timeline.download).toEqual({
+      tries: [{ atMs: 1000, latencyMs: null }, { atMs: 1100, latencyMs: null }], arrivedMs: null, failure: 'deadline', nextTryMs: 1200,
+    });
   });
 
   it('drops a node whose upload arrives after the deadline', () => {
     const timeline = nodeTimeline(timelineInput({ deadlineMs: 1040 }));
 
-    expect(timeline).toEqual({ outcome: 'dropped', reason: 'deadline', downloadEndMs: 1007, computeEndMs: 1037 });
+    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'deadline', downloadEndMs: 1007, computeEndMs: 1037, finishMs: null });
+    // the bytes did arrive, after the deadline: the event keeps the arrival and the reason
+    expect(timeline.upload).toEqual({ tries: [{ atMs: 1037, latencyMs: 5 }], arrivedMs: 1044, failure: 'deadline', nextTryMs: null });
   });
 
   it('keeps a node whose upload arrives exactly at the deadline', () => {

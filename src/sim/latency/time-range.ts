@@ -4,7 +4,7 @@
  * that (a link of 1e-300 bit/s, a step of 1e300 ms) slot arithmetic stops moving and the
  * window loop would never end, so the round loop stops the run there with a message.
  */
-import type { LatencySpec } from '../scenario/types.js';
+import type { LatencySpec } from '../../scenario/types.js';
 
 /** Slot numbers up to 2^50 leave k ± 1 and k · Δ exact with room to spare. */
 export const MAX_GRID_SLOTS = 2 ** 50;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finestGridMs, isAddressableTimeMs, MAX_GRID_SLOTS, shortNumber } from '../../src/limits/time-range.js';
+import { finestGridMs, isAddressableTimeMs, MAX_GRID_SLOTS, shortNumber } from '../../src/sim/latency/time-range.js';
 
 describe('isAddressableTimeMs', () => {
   it('accepts finite times whose slot is at most 2^50, refuses the rest', () => {

@@ -1,0 +1,50 @@
+/**
+ * Phase 5, aggregate (S4): the participants' norms join their histories, the strategy's
+ * aggregation stage weighs them, the engine forms θ_{t+1} = Σ w_i θ_i and evaluates it. A
+ * non-finite test loss after finite local losses is blamed on the largest update.
+ */
+import { AGGREGATORS } from '../pipeline/aggregators.js';
+import { appendHistory } from '../pipeline/s4-aggregation.js';
+import type { Scenario, StrategySpec } from '../scenario/types.js';
+import { shortNumber } from '../sim/latency/time-range.js';
+import type { EvalResult, TrainEngine } from '../train/engine.js';
+import { diverged } from './divergence.js';
+import type { NodeMemory, Scheduled } from './round-state.js';
+
+export interface Weighed {
+  volatilities: Array<number | null>;
+  weights: number[];
+}
+
+/** S4 over the participants, in their order; appends each one's norm to its history. */
+export function weighParticipants(
+  scenario: Scenario,
+  strategy: StrategySpec,
+  memory: NodeMemory[],
+  sampleCounts: readonly number[],
+  participants: readonly number[],
+  gradNorms: Float64Array,
+): Weighed {
+  const { s4 } = scenario.pipeline;
+  participants.forEach((i, k) => {
+    memory[i]!.history = appendHistory(memory[i]!.history, gradNorms[k]!, s4.window);
+  });
+  const output = AGGREGATORS[strategy.aggregation]!(
+    participants.map((i) => ({ gradNormHistory: memory[i]!.history, sampleCount: sampleCounts[i]! })),
+    s4,
+  );
+  return { weights: output.weights, volatilities: participants.map((_, k) => output.volatilities[k] ?? null) };
+}
+
+/** θ_{t+1} from the weights, then its loss and accuracy on the test split. */
+export async function aggregatePhase(engine: TrainEngine, weights: readonly number[], scheduled: Scheduled, gradNorms: Float64Array, ids: readonly string[]): Promise<EvalResult> {
+  engine.aggregate(Float64Array.from(weights));
+  const evaluation = await engine.evaluate();
+  if (Number.isFinite(evaluation.loss) && Number.isFinite(evaluation.accuracy)) return evaluation;
+  // every local loss was finite, so the blame goes to the node with the largest update
+  const { participants, round } = scheduled;
+  let worst = 0;
+  for (let k = 1; k < participants.length; k++) if (gradNorms[k]! > gradNorms[worst]!) worst = k;
+  const id = ids[participants[worst]!]!;
+  throw diverged('training', round, id, `training diverged in round ${round}: the aggregated model's test loss is ${evaluation.loss} (the largest update came from node ${id}, ‖g‖ = ${shortNumber(gradNorms[worst]!)})`);
+}

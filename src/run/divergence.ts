@@ -1,0 +1,25 @@
+/**
+ * A round that cannot finish because a number became non-finite: a loss or a parameter
+ * (`training`) or a simulated time (`time`). Data, not a message to parse: the phase that finds
+ * it names the round, the node to blame (when there is one) and the kind; the run keeps the
+ * rounds before it (StrategyRun.diverged) and the CLI words the hint from the kind.
+ */
+import type { Divergence } from '../sim/records.js';
+
+export class RoundDiverged extends Error {
+  constructor(readonly divergence: Divergence) {
+    super(divergence.message);
+    this.name = 'RoundDiverged';
+  }
+}
+
+export function diverged(kind: Divergence['kind'], round: number, node: string | null, message: string): RoundDiverged {
+  return new RoundDiverged({ round, node, kind, message });
+}
+
+/** What a user can change when a divergence of this kind stops the run. */
+export function divergenceHint(kind: Divergence['kind']): string {
+  return kind === 'training'
+    ? 'lower model.learningRate'
+    : 'check the scenario for extreme values (bandwidth, msPerSample, latencies, retryMs)';
+}

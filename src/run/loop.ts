@@ -1,0 +1,148 @@
+/**
+ * One strategy's rounds on the simulated clock (SPEC §2, per round t), as phases over one
+ * round state: observe (S1 samples) → plan (S1–S3) → schedule (the round's timeline) → train
+ * → aggregate (S4) → record. Returns plain records; no printing, no host calls but the one
+ * turn it yields between rounds so that the host can deliver a stop request.
+ */
+import type { Scenario, StrategySpec } from '../scenario/types.js';
+import { SimClock } from '../sim/clock.js';
+import type { LatencyModel } from '../sim/latency/index.js';
+import type { RoundRecord, StrategyRun } from '../sim/records.js';
+import { modelBytes, transferMs } from '../sim/time-model.js';
+import type { EngineFactory, TrainEngine } from '../train/engine.js';
+import { makeCursors, type PreparedTraining } from '../train/prepare.js';
+import { aggregatePhase, weighParticipants } from './aggregate.js';
+import { RoundDiverged } from './divergence.js';
+import { observeRound } from './observe.js';
+import { planPhase } from './plan.js';
+import { roundRecord, summarise } from './record.js';
+import type { Aggregated, RunState, Scheduled } from './round-state.js';
+import { roundEndMs, schedulePhase } from './schedule.js';
+import { LatencyGuard } from './time-guard.js';
+import { engineTasks, trainPhase } from './train.js';
+
+export interface StrategyRunOptions {
+  scenario: Scenario;
+  strategy: StrategySpec;
+  prepared: PreparedTraining;
+  latency: LatencyModel[];
+  createEngine: EngineFactory;
+  backend: string;
+  /** keep each round's raw S1 samples (`--trace`) */
+  trace: boolean;
+  onRound?: (record: RoundRecord, strategy: StrategySpec) => void;
+  /**
+   * Asked before every round: true stops the run at this round boundary, and it returns the
+   * finished rounds marked `interrupted`.
+   */
+  shouldStop?: () => boolean;
+  /** Lets the host deliver signals between rounds (the host's event loop gets one turn). */
+  yieldTurn?: () => Promise<void>;
+}
+
+/** What every round of one strategy reads and never changes. */
+interface RunFrame {
+  options: StrategyRunOptions;
+  engine: TrainEngine;
+  guard: LatencyGuard;
+  ids: string[];
+  transferMs: number[];
+}
+
+export async function runStrategy(options: StrategyRunOptions): Promise<StrategyRun> {
+  const { scenario, prepared } = options;
+  const engine = await options.createEngine({
+    train: prepared.train,
+    test: prepared.test,
+    hidden: scenario.model.hidden,
+    learningRate: scenario.model.learningRate,
+    localSteps: scenario.model.localSteps,
+    initialParams: prepared.initialParams,
+  });
+  const nodes = scenario.cluster.nodes;
+  const bytes = modelBytes(engine.paramCount);
+  const frame: RunFrame = {
+    options,
+    engine,
+    guard: new LatencyGuard(scenario, options.latency),
+    ids: nodes.map((node) => node.id),
+    transferMs: nodes.map((node) => transferMs(bytes, node.bandwidthBps)),
+  };
+  const state: RunState = {
+    clock: new SimClock(0),
+    memory: nodes.map(() => ({ history: [], lastResponseMs: null })),
+    cursors: makeCursors(prepared, scenario.seed),
+    rounds: [],
+    samplesTrained: 0,
+    lastEval: { loss: Number.NaN, accuracy: 0 },
+  };
+  try {
+    state.lastEval = await engine.evaluate();
+    for (let round = 1; round <= scenario.rounds; round++) {
+      if (await stopRequested(options)) return { ...strategyRun(options, state), interrupted: true };
+      const record = await runRound(frame, state, round);
+      state.rounds.push(record);
+      options.onRound?.(record, options.strategy);
+    }
+    return strategyRun(options, state);
+  } catch (error) {
+    if (!(error instanceof RoundDiverged)) throw error;
+    // the rounds before the one that diverged are kept
+    return { ...strategyRun(options, state), diverged: error.divergence };
+  } finally {
+    engine.dispose();
+  }
+}
+
+async function stopRequested(options: StrategyRunOptions): Promise<boolean> {
+  if (options.shouldStop === undefined) return false;
+  await options.yieldTurn?.();
+  return options.shouldStop();
+}
+
+async function runRound(frame: RunFrame, state: RunState, round: number): Promise<RoundRecord> {
+  const { scenario, strategy } = frame.options;
+  const observed = observeRound(scenario, frame.guard, round, state.clock.nowMs);
+  const planned = planPhase(scenario, strategy, state.memory, observed);
+  const scheduled = schedulePhase(scenario, frame.guard, frame.transferMs, planned);
+  const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
+  state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
+  return roundRecord(aggregated, frame.ids, frame.options.trace);
+}
+
+/** No participant: θ unchanged, the round lasts one window. */
+function skipRound(scenario: Scenario, scheduled: Scheduled, state: RunState): Aggregated {
+  return {
+    ...scheduled,
+    gradNorms: new Float64Array(0),
+    volatilities: [],
+    weights: [],
+    skipped: true,
+    endMs: roundEndMs(scenario, scheduled),
+    evaluation: state.lastEval,
+  };
+}
+
+async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Scheduled): Promise<Aggregated> {
+  const { scenario, strategy, prepared } = frame.options;
+  const { localSteps } = scenario.model;
+  const tasks = engineTasks(scheduled, state.cursors, localSteps);
+  const gradNorms = await trainPhase(frame.engine, tasks, scheduled, frame.ids);
+  const { weights, volatilities } = weighParticipants(scenario, strategy, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms);
+  const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
+  state.lastEval = evaluation;
+  for (const i of scheduled.participants) {
+    state.memory[i]!.lastResponseMs = scheduled.timelines[i]!.stepMs;
+    state.samplesTrained += scheduled.plans[i]!.batch * localSteps;
+  }
+  return { ...scheduled, gradNorms, volatilities, weights, skipped: false, endMs: roundEndMs(scenario, scheduled), evaluation };
+}
+
+function strategyRun(options: StrategyRunOptions, state: RunState): StrategyRun {
+  return {
+    strategy: options.strategy,
+    backend: options.backend,
+    rounds: state.rounds,
+    summary: summarise(state.rounds, state.samplesTrained, options.scenario.targetAccuracy),
+  };
+}

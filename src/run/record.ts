@@ -1,0 +1,81 @@
+/**
+ * Phase 6, record: the round as the reports see it — one record per node (what was planned,
+ * what happened on the clock, what S4 decided) — and the run's summary.
+ */
+import type { NodePlan } from '../pipeline/types.js';
+import type { NodeRoundRecord, RoundRecord, RunSummary } from '../sim/records.js';
+import type { NodeTimeline } from '../sim/time-model.js';
+import type { Aggregated } from './round-state.js';
+
+interface Outcome {
+  samplesMs: Array<number | null> | undefined;
+  participated: boolean;
+  gradNorm: number | null;
+  volatility: number | null;
+  weight: number;
+}
+
+function nodeRecord(id: string, plan: NodePlan, timeline: NodeTimeline | null, outcome: Outcome): NodeRoundRecord {
+  const finished = timeline?.outcome === 'finished' ? timeline : null;
+  // One object shape for every record (no conditional spread): at 1,000 nodes these are the
+  // loop's most frequent allocation. The JSON reporter fixes the key order itself.
+  const record: NodeRoundRecord = {
+    id,
+    efficiency: plan.efficiency,
+    effectiveMs: plan.effectiveMs,
+    observedMs: plan.observedMs,
+    // SPEC §4: nodes that did not take part report batch 0 and weight 0.
+    batch: outcome.participated ? plan.batch : 0,
+    plannedBatch: plan.batch,
+    responseMs: plan.responseMs,
+    pressure: plan.pressure,
+    threads: plan.threads,
+    ioQueue: plan.ioQueue,
+    participated: outcome.participated,
+    dropReason: timeline === null ? 'notDispatched' : timeline.reason,
+    finishMs: finished === null ? null : finished.finishMs,
+    downloadEndMs: timeline?.downloadEndMs ?? null,
+    computeEndMs: timeline?.computeEndMs ?? null,
+    gradNorm: outcome.gradNorm,
+    volatility: outcome.volatility,
+    weight: outcome.weight,
+    timeline,
+  };
+  if (outcome.samplesMs !== undefined) record.samplesMs = outcome.samplesMs;
+  return record;
+}
+
+export function roundRecord(round: Aggregated, ids: readonly string[], trace: boolean): RoundRecord {
+  const slot = new Int32Array(round.plans.length).fill(-1);
+  round.participants.forEach((i, k) => (slot[i] = k));
+  return {
+    round: round.round,
+    startMs: round.startMs,
+    endMs: round.endMs,
+    skipped: round.skipped,
+    loss: round.evaluation.loss,
+    accuracy: round.evaluation.accuracy,
+    nodes: round.plans.map((plan, i) => {
+      const k = slot[i]!;
+      return nodeRecord(ids[i]!, plan, round.timelines[i]!, {
+        samplesMs: trace ? round.samplesMs[i]! : undefined,
+        participated: k >= 0,
+        gradNorm: k >= 0 ? round.gradNorms[k]! : null,
+        volatility: k >= 0 ? round.volatilities[k]! : null,
+        weight: k >= 0 ? round.weights[k]! : 0,
+      });
+    }),
+  };
+}
+
+export function summarise(rounds: readonly RoundRecord[], samplesTrained: number, target: number | null): RunSummary {
+  const last = rounds[rounds.length - 1];
+  const reached = target === null ? undefined : rounds.find((r) => !r.skipped && r.accuracy >= target);
+  return {
+    finalAccuracy: last?.accuracy ?? 0,
+    bestAccuracy: rounds.reduce((best, r) => Math.max(best, r.accuracy), 0),
+    simulatedMs: last?.endMs ?? 0,
+    samplesTrained,
+    timeToTargetMs: reached === undefined ? null : reached.endMs,
+  };
+}

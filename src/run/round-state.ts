@@ -1,0 +1,56 @@
+/**
+ * The state one strategy's rounds carry from one to the next, and the state of the round in
+ * progress as each phase fills it in (observe → plan → schedule → train → aggregate → record).
+ * Each phase reads what earlier phases wrote and adds its own fields; nothing else is shared.
+ */
+import type { SimClock } from '../sim/clock.js';
+import type { NodePlan } from '../pipeline/types.js';
+import type { BatchCursor } from '../train/batches.js';
+import type { EvalResult } from '../train/engine.js';
+import type { NodeTimeline } from '../sim/time-model.js';
+import type { RoundRecord } from '../sim/records.js';
+
+/** What a node remembers between rounds: S4's norm history and S3's response time. */
+export interface NodeMemory {
+  history: number[];
+  lastResponseMs: number | null;
+}
+
+export interface RunState {
+  clock: SimClock;
+  memory: NodeMemory[];
+  cursors: BatchCursor[];
+  rounds: RoundRecord[];
+  samplesTrained: number;
+  lastEval: EvalResult;
+}
+
+/** observe: the S1 window of every node (null = a lost sample). */
+export interface Observed {
+  round: number;
+  startMs: number;
+  samplesMs: Array<Array<number | null>>;
+}
+
+/** plan: S1 → S2 → S3 per node (batch 0 = not dispatched). */
+export interface Planned extends Observed {
+  plans: NodePlan[];
+}
+
+/** schedule: each dispatched node's timeline; who finished; the deadline. */
+export interface Scheduled extends Planned {
+  deadlineMs: number | null;
+  timelines: Array<NodeTimeline | null>;
+  /** indices of the nodes whose upload arrived in time, ascending */
+  participants: number[];
+}
+
+/** train + aggregate: per participant (same order as `participants`) norms, volatilities, weights. */
+export interface Aggregated extends Scheduled {
+  gradNorms: Float64Array;
+  volatilities: Array<number | null>;
+  weights: number[];
+  skipped: boolean;
+  endMs: number;
+  evaluation: EvalResult;
+}

@@ -1,0 +1,65 @@
+/**
+ * Latency lookups that cannot run away. A time a node's latency is asked at must be
+ * addressable on the latency grid and, for a burst (Markov) chain, reachable from the
+ * monitoring origin (src/sim/latency/time-range.ts). The guard never throws into the pure time
+ * model: a time out of reach counts as a lost sample there, the first one is remembered, and
+ * the phase that asked turns it into a divergence (data) once the model has returned.
+ */
+import type { LatencyModel } from '../sim/latency/index.js';
+import { chainReachMs, finestGridMs, hasBurst, isAddressableTimeMs, shortNumber } from '../sim/latency/time-range.js';
+import type { Scenario } from '../scenario/types.js';
+import { diverged, type RoundDiverged } from './divergence.js';
+
+/** Where a lookup went out of reach: enough to word the message. */
+interface OutOfReach {
+  node: number;
+  timeMs: number;
+  what: string;
+  chain: boolean;
+}
+
+export class LatencyGuard {
+  readonly gridMs: number;
+  private readonly chained: boolean[];
+  private readonly reachMs: number;
+  private outOfReach: OutOfReach | null = null;
+
+  constructor(private readonly scenario: Scenario, private readonly latency: readonly LatencyModel[]) {
+    const { s1 } = scenario.pipeline;
+    this.gridMs = finestGridMs(s1.intervalMs, scenario.cluster.latencyResolutionMs);
+    this.chained = scenario.cluster.nodes.map((node) => hasBurst(node.latency));
+    this.reachMs = chainReachMs(-s1.windowMs, scenario.cluster.latencyResolutionMs);
+  }
+
+  /** Whether `timeMs` can be looked up for node `i`; remembers the first time that cannot. */
+  reaches(i: number, timeMs: number, what: string): boolean {
+    const far = !isAddressableTimeMs(timeMs, this.gridMs);
+    const chain = !far && this.chained[i]! && timeMs > this.reachMs;
+    if (!far && !chain) return true;
+    this.outOfReach ??= { node: i, timeMs, what, chain };
+    return false;
+  }
+
+  /**
+   * Node i's latency at `timeMs` (null = lost). A latency that overflowed (1e308-scale
+   * settings) never arrives: it counts as lost rather than an Infinity in the reports.
+   */
+  latencyAt(i: number, timeMs: number, what: string): number | null {
+    if (this.outOfReach !== null || !this.reaches(i, timeMs, what)) return null;
+    const latencyMs = this.latency[i]!.at(timeMs);
+    return latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : null;
+  }
+
+  /** The divergence for the first time out of reach in `round`, or null when there was none. */
+  divergence(round: number): RoundDiverged | null {
+    const bad = this.outOfReach;
+    if (bad === null) return null;
+    this.outOfReach = null;
+    const id = this.scenario.cluster.nodes[bad.node]!.id;
+    const at = shortNumber(bad.timeMs);
+    const message = bad.chain
+      ? `node ${id}'s burst latency chain would need more than 2^28 grid slots to reach ${at} ms in round ${round} (a coarser cluster.latencyResolutionMs needs fewer)`
+      : `node ${id}'s ${bad.what} in round ${round} would be at ${at} ms, too far for a latency grid of ${this.gridMs} ms`;
+    return diverged('time', round, id, message);
+  }
+}
