@@ -2,13 +2,13 @@
  * Public API: load a scenario, run it, get plain data back. Printing is the CLI's job.
  * TF.js and the engines are imported lazily so that `dtrain --help` / `validate` start fast.
  */
-import type { RoundRecord, RunResult, StrategyRun } from './sim/records.js';
+import type { RoundRecord, RunResult, RunSetting, StrategyRun } from './sim/records.js';
 import type { Scenario, StrategySpec } from './scenario/types.js';
 import type { EngineFactory } from './train/engine.js';
 
 export { loadScenario, parseScenarioText } from './scenario/load.js';
 export type { Scenario } from './scenario/types.js';
-export type { Divergence, RunResult, RoundRecord, StrategyRun } from './sim/records.js';
+export type { Divergence, RunResult, RunSetting, RoundRecord, StrategyRun } from './sim/records.js';
 
 export type BackendPreference = 'auto' | 'wasm' | 'cpu';
 export type EngineName = 'fast' | 'reference' | 'parallel';
@@ -61,9 +61,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     hidden: scenario.model.hidden,
   });
   const latency = buildNetwork(scenario);
+  const { countParams } = await import('./train/params.js');
+  const { modelBytes, transferMs } = await import('./sim/time-model.js');
+  const paramCount = countParams(prepared.featureCount, scenario.model.hidden, prepared.classCount);
+  const bytes = modelBytes(paramCount);
+  const setting: RunSetting = {
+    paramCount,
+    modelBytes: bytes,
+    transferMs: scenario.cluster.nodes.map((node) => transferMs(bytes, node.bandwidthBps)),
+    sampleCounts: prepared.sampleCounts,
+  };
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
-    if (runs.length > 0 && options.shouldStop?.() === true) return { scenario, runs, interrupted: true };
+    if (runs.length > 0 && options.shouldStop?.() === true) return { scenario, setting, runs, interrupted: true };
     const started = options.now?.();
     const run = await runStrategy({
       scenario,
@@ -83,9 +93,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (run.interrupted) {
       // stopped before its first round: a later strategy that never started is left out
       if (run.rounds.length === 0 && runs.length > 1) runs.pop();
-      return { scenario, runs, interrupted: true };
+      return { scenario, setting, runs, interrupted: true };
     }
-    if (run.diverged !== undefined) return { scenario, runs, diverged: { strategy: strategy.name, ...run.diverged } };
+    if (run.diverged !== undefined) return { scenario, setting, runs, diverged: { strategy: strategy.name, ...run.diverged } };
   }
-  return { scenario, runs };
+  return { scenario, setting, runs };
 }

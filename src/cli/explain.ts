@@ -62,12 +62,14 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   const stop = installStopSignals();
   const progress = startProgress(rounds);
   let run;
+  let setting;
   try {
     const { runScenario } = await import('../index.js');
     const result = await runScenario(runScenarioOf, {
       backend: flags.backend, engine: flags.engine, trace: true, onRound: progress.onRound, shouldStop: stop.requested,
     });
     run = result.runs[0]!;
+    setting = result.setting!;
     if (result.interrupted === true) {
       throw new DtrainError('explain.interrupted', `interrupted: stopped after round ${run.rounds.length} of ${rounds}; nothing explained`, {
         exitCode: 130,
@@ -87,10 +89,9 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
     process.stdout.write(escapeLinesForTerminal(explainNotable({ scenario, run, scenarioArg: file ?? '', strategyArg: flags.strategy })));
     return;
   }
-  const { buildExplainContext } = await import('../explain/context.js');
   const { explainRound } = await import('../explain/round.js');
   process.stdout.write(escapeLinesForTerminal(explainRound({
-    scenario, run, round: flags.round, nodeId: flags.node, context: buildExplainContext(scenario),
+    scenario, run, round: flags.round, nodeId: flags.node, context: setting,
   })));
 }
 

@@ -2,45 +2,12 @@
  * The round's timeline in words (SPEC §2 "Compute and time model"): each dispatched node's
  * download (tries, latency, transfer), local steps (the step-time formula with the S3
  * allocation), upload, and how long it waited at the barrier; then what ended the round.
- * Arrival and compute-end times printed are the record's (downloadEndMs, computeEndMs,
- * finishMs); the latency at each try comes from the node's latency process, a pure function
- * of (seed, node, time), so it is the value the run saw.
+ * Everything printed is the schedule's own events, kept in the records (every try with the
+ * latency it met, each step, each arrival): nothing is replayed.
  */
-import { amdahlSpeedup, stepMs } from '../sim/time-model.js';
+import { amdahlSpeedup, stepMs, type TransferEvents, type TransferTry } from '../sim/time-model.js';
 import { DECIMALS, ms, num } from './format.js';
 import { NODE_INDENT, continuation, type RoundView } from './types.js';
-
-export interface TransferTry {
-  atMs: number;
-  /** null = lost or down */
-  latencyMs: number | null;
-}
-
-export type TransferOutcome =
-  | { ok: true; tries: TransferTry[]; arrivesMs: number }
-  | { ok: false; tries: TransferTry[]; reason: 'retries' }
-  | { ok: false; tries: TransferTry[]; reason: 'deadline'; nextTryMs: number };
-
-export interface TransferSetting {
-  latencyAt: (timeMs: number) => number | null;
-  transferMs: number;
-  retryMs: number;
-  maxRetries: number;
-  deadlineMs: number | null;
-}
-
-/** The tries of one transfer, as the time model makes them (try i at first + i · retryMs). */
-export function replayTransfer(firstTryMs: number, setting: TransferSetting): TransferOutcome {
-  const tries: TransferTry[] = [];
-  for (let attempt = 0; attempt < Math.max(1, setting.maxRetries); attempt++) {
-    const atMs = firstTryMs + attempt * setting.retryMs;
-    if (setting.deadlineMs !== null && atMs >= setting.deadlineMs) return { ok: false, tries, reason: 'deadline', nextTryMs: atMs };
-    const latencyMs = setting.latencyAt(atMs);
-    tries.push({ atMs, latencyMs });
-    if (latencyMs !== null) return { ok: true, tries, arrivesMs: atMs + latencyMs + setting.transferMs };
-  }
-  return { ok: false, tries, reason: 'retries' };
-}
 
 function lostTries(tries: readonly TransferTry[]): string {
   const lost = tries.filter((t) => t.latencyMs === null);
@@ -50,22 +17,21 @@ function lostTries(tries: readonly TransferTry[]): string {
 }
 
 /** `tried at 412.3 ms → latency 5 ms + transfer 0.077 ms → arrives 417.377 ms` and the failure forms. */
-export function transferText(outcome: TransferOutcome, setting: TransferSetting, recordedArrivalMs: number | null): string {
-  if (outcome.ok) {
-    const last = outcome.tries.at(-1)!;
-    const arrives = recordedArrivalMs ?? outcome.arrivesMs;
-    const late = setting.deadlineMs !== null && arrives > setting.deadlineMs ? `, after the deadline ${ms(setting.deadlineMs)} → dropped (deadline)` : '';
-    return `tried at ${lostTries(outcome.tries)}${ms(last.atMs)} → latency ${ms(last.latencyMs!)} + transfer ${ms(setting.transferMs)}`
-      + ` → arrives ${ms(arrives)}${late}`;
+export function transferText(events: TransferEvents, transferMs: number, deadlineMs: number | null): string {
+  if (events.arrivedMs !== null) {
+    const last = events.tries.at(-1)!;
+    const late = events.failure === 'deadline' ? `, after the deadline ${ms(deadlineMs!)} → dropped (deadline)` : '';
+    return `tried at ${lostTries(events.tries)}${ms(last.atMs)} → latency ${ms(last.latencyMs!)} + transfer ${ms(transferMs)}`
+      + ` → arrives ${ms(events.arrivedMs)}${late}`;
   }
-  if (outcome.reason === 'retries') {
-    const first = outcome.tries[0]!.atMs;
-    const last = outcome.tries.at(-1)!.atMs;
-    const when = outcome.tries.length === 1 ? ms(first) : `${ms(first)} … ${ms(last)}`;
-    return `tried at ${when}: all ${outcome.tries.length} tries lost → dropped (retries)`;
+  if (events.failure === 'retries') {
+    const first = events.tries[0]!.atMs;
+    const last = events.tries.at(-1)!.atMs;
+    const when = events.tries.length === 1 ? ms(first) : `${ms(first)} … ${ms(last)}`;
+    return `tried at ${when}: all ${events.tries.length} tries lost → dropped (retries)`;
   }
-  const tried = outcome.tries.length === 0 ? '' : `tried at ${lostTries(outcome.tries).replace(/, $/, '')}; `;
-  return `${tried}the next try at ${ms(outcome.nextTryMs)} is not before the deadline ${ms(setting.deadlineMs!)} → dropped (deadline)`;
+  const tried = events.tries.length === 0 ? '' : `tried at ${lostTries(events.tries).replace(/, $/, '')}; `;
+  return `${tried}the next try at ${ms(events.nextTryMs!)} is not before the deadline ${ms(deadlineMs!)} → dropped (deadline)`;
 }
 
 function stepText(view: RoundView, nodeIndex: number): string {
@@ -82,29 +48,21 @@ function stepText(view: RoundView, nodeIndex: number): string {
 function nodeLines(view: RoundView, nodeIndex: number): string[] {
   const { scenario, context } = view.input;
   const node = view.record.nodes[nodeIndex]!;
-  if (node.plannedBatch === 0) return [`${NODE_INDENT}node ${node.id}: not dispatched → no transfers, no compute`];
+  const timeline = node.timeline ?? null;
+  if (node.plannedBatch === 0 || timeline === null) return [`${NODE_INDENT}node ${node.id}: not dispatched → no transfers, no compute`];
   const { cluster, model } = scenario;
-  const setting: TransferSetting = {
-    latencyAt: context.latencyAt[nodeIndex]!,
-    transferMs: context.transferMs[nodeIndex]!,
-    retryMs: cluster.retryMs,
-    maxRetries: cluster.maxRetries,
-    deadlineMs: cluster.roundTimeoutMs === null ? null : view.record.startMs + cluster.roundTimeoutMs,
-  };
+  const transferMs = context.transferMs[nodeIndex]!;
+  const deadlineMs = cluster.roundTimeoutMs === null ? null : view.record.startMs + cluster.roundTimeoutMs;
   const pad = continuation(node.id);
-  const download = replayTransfer(view.record.startMs, setting);
-  const lines = [`${NODE_INDENT}node ${node.id}: download ${transferText(download, setting, node.downloadEndMs)}`];
-  if (!download.ok || node.downloadEndMs === null || node.computeEndMs === null) return lines;
-  const spec = scenario.cluster.nodes[nodeIndex]!;
+  const lines = [`${NODE_INDENT}node ${node.id}: download ${transferText(timeline.download, transferMs, deadlineMs)}`];
+  if (timeline.upload === null || timeline.computeEndMs === null) return lines;
   const steps = model.localSteps;
   lines.push(
-    `${pad}compute ${steps} step${steps === 1 ? '' : 's'} × ${ms(stepMs(spec, node.plannedBatch, node.threads, node.ioQueue))}`
-      + ` → ends ${ms(node.computeEndMs)}`,
+    `${pad}compute ${steps} step${steps === 1 ? '' : 's'} × ${ms(timeline.stepMs)} → ends ${ms(timeline.computeEndMs)}`,
     `${pad}  (${stepText(view, nodeIndex)})`,
   );
-  const upload = replayTransfer(node.computeEndMs, setting);
   const wait = node.finishMs === null ? '' : `; waits ${ms(view.record.endMs - node.finishMs)} at the barrier`;
-  lines.push(`${pad}upload ${transferText(upload, setting, node.finishMs)}${wait}`);
+  lines.push(`${pad}upload ${transferText(timeline.upload, transferMs, deadlineMs)}${wait}`);
   return lines;
 }
 

@@ -1,7 +1,6 @@
 /** The input of every explanation builder: one round of one strategy run, plus its context. */
 import type { Scenario } from '../scenario/types.js';
-import type { RoundRecord, StrategyRun } from '../sim/records.js';
-import type { ExplainContext } from './context.js';
+import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
 
 export interface ExplainInput {
   scenario: Scenario;
@@ -10,7 +9,7 @@ export interface ExplainInput {
   round: number;
   /** explain only this node's decisions (round-level lines stay) */
   nodeId?: string;
-  context: ExplainContext;
+  context: RunSetting;
 }
 
 /** What the section builders share: the round's record and the indices of the nodes to show. */

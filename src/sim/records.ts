@@ -83,8 +83,24 @@ export interface StrategyRun {
   diverged?: Divergence;
 }
 
+/**
+ * What every strategy of a run shares beyond the scenario: the model's size and each node's
+ * transfer time and training samples. explain reads it instead of rebuilding the training set.
+ */
+export interface RunSetting {
+  paramCount: number;
+  /** bytes of one model copy on the wire */
+  modelBytes: number;
+  /** per node (scenario order): one model transfer, ms */
+  transferMs: number[];
+  /** per node: training samples (FedAvg's weights) */
+  sampleCounts: number[];
+}
+
 export interface RunResult {
   scenario: Scenario;
+  /** absent only in hand-made results (tests) */
+  setting?: RunSetting;
   runs: StrategyRun[];
   /** a run was stopped early; later strategies were not started */
   interrupted?: true;

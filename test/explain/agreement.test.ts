@@ -7,13 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildExplainContext, type ExplainContext } from '../../src/explain/context.js';
 import { explainRound } from '../../src/explain/round.js';
 import { runScenario } from '../../src/index.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { loadScenario, parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import type { RunResult } from '../../src/sim/records.js';
+import type { RunResult, RunSetting } from '../../src/sim/records.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'tiny.yaml');
 
@@ -207,13 +206,13 @@ describe('explain agrees with the JSON of the same run', () => {
   let scenario: Scenario;
   let result: RunResult;
   let json: { runs: JsonRun[] };
-  let context: ExplainContext;
+  let context: RunSetting;
 
   beforeAll(async () => {
     scenario = await loadScenario(FIXTURE);
     result = await runScenario(scenario, { trace: true, backend: 'cpu' });
     json = JSON.parse(toJsonReport(result, { version: 'test', trace: true, timing: false })) as { runs: JsonRun[] };
-    context = buildExplainContext(scenario);
+    context = result.setting!;
   });
 
   it('the fixture reaches every path: retries, deadline, e = 0, the cap, FedAvg, fixed stages', () => {

@@ -6,9 +6,8 @@
  */
 import { planRound } from '../../src/pipeline/index.js';
 import { appendHistory, inverseVolatilityWeights, volatilityOf } from '../../src/pipeline/s4-aggregation.js';
-import type { ExplainContext } from '../../src/explain/context.js';
 import { nodeTimeline, stepMs } from '../../src/sim/time-model.js';
-import type { NodeRoundRecord, RoundRecord, RunResult } from '../../src/sim/records.js';
+import type { NodeRoundRecord, RoundRecord, RunResult, RunSetting } from '../../src/sim/records.js';
 import { S1S4, makeScenario } from '../report/fixtures.js';
 
 const LATENCY_MS = 5;
@@ -21,8 +20,7 @@ const SAMPLES: Array<Array<number | null>> = [
 const NORMS = [[1.5, 1.25], [2.5, 2.25]];
 const EVALS = [{ loss: 0.9, accuracy: 0.6 }, { loss: 0.7, accuracy: 0.75 }];
 
-export const CONTEXT: ExplainContext = {
-  latencyAt: [() => LATENCY_MS, () => LATENCY_MS],
+export const CONTEXT: RunSetting = {
   paramCount: 15,
   modelBytes: 60,
   transferMs: [TRANSFER_MS, TRANSFER_MS],
