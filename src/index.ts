@@ -5,6 +5,7 @@
 import type { RoundRecord, RunResult, RunSetting, StrategyRun } from './sim/records.js';
 import type { Scenario, StrategySpec } from './scenario/types.js';
 import type { EngineFactory } from './train/engine.js';
+import type { StageRegistry } from './pipeline/stage-registry.js';
 
 export { loadScenario, parseScenarioText } from './scenario/load.js';
 export type { Scenario } from './scenario/types.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
    * sets it from SIGINT / SIGTERM.
    */
   shouldStop?: () => boolean;
+  /** the stages and presets strategies are looked up in (default: the built-in ones) */
+  registry?: StageRegistry;
 }
 
 /** Signals (Ctrl-C, SIGTERM) are handled between event-loop turns: give them one. */
@@ -61,6 +64,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     hidden: scenario.model.hidden,
   });
   const latency = buildNetwork(scenario);
+  const registry = options.registry ?? (await import('./pipeline/stages/builtin.js')).createStageRegistry();
   const { countParams } = await import('./train/params.js');
   const { modelBytes, transferMs } = await import('./sim/time-model.js');
   const paramCount = countParams(prepared.featureCount, scenario.model.hidden, prepared.classCount);
@@ -78,6 +82,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const run = await runStrategy({
       scenario,
       strategy,
+      stages: registry.resolve(strategy),
       prepared,
       latency,
       createEngine,

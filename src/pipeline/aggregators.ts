@@ -1,6 +1,6 @@
 /**
- * S4 plug-ins (SPEC §2 "Strategies"): one Aggregator per `aggregation` stage name, behind a
- * registry keyed by AggregationStage. Every aggregator returns the nodes' volatilities too
+ * S4 plug-ins (SPEC §2 "Strategies"): one aggregation stage per name, registered in the
+ * stage registry (stages/builtin.ts). Every aggregator returns the nodes' volatilities too
  * (so reports can show them whatever the strategy); only `volatility` weighs by them, and it
  * returns the values it weighed by (a node with too few norms: the mean of the others').
  * `mean` and `samples` show each node's own volatility (null with too few norms).
@@ -9,8 +9,8 @@
  *   mean       : w_i = 1 / |P_t|                                   (classic synchronous SGD)
  *   samples    : w_i = sampleCount_i / Σ_j sampleCount_j            (FedAvg)
  */
-import type { AggregationStage } from '../scenario/types.js';
 import { inverseVolatilityWeights, volatilitiesUsed, volatilityOf, type S4Config } from './s4-aggregation.js';
+import type { AggregationStageDefinition } from './stage-registry.js';
 import type { AggregatorInput, AggregatorOutput } from './types.js';
 
 /** Weights (sum 1, same order as `participants`) and each participant's volatility. */
@@ -45,8 +45,6 @@ const samples: Aggregator = (participants, cfg) => {
   return { weights, volatilities: volatilitiesOf(participants, cfg) };
 };
 
-export const AGGREGATORS: Readonly<Record<AggregationStage, Aggregator>> = { volatility, mean, samples };
-
-export function aggregatorFor(stage: AggregationStage): Aggregator {
-  return AGGREGATORS[stage];
-}
+export const volatilityAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'volatility', summary: 'volatility', weigh: volatility };
+export const meanAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'mean', summary: 'mean', weigh: mean };
+export const samplesAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'samples', summary: 'samples', weigh: samples };

@@ -3,8 +3,8 @@
  * inputs from the scenario and the latency processes, and copies NodePlan fields into the run
  * records (src/sim/records.ts).
  */
-import type { BatchStage, ResourceStage } from '../scenario/types.js';
 import type { S1Config } from './s1-efficiency.js';
+import type { ResolvedStages } from './stage-registry.js';
 import type { S2Config } from './s2-batch-size.js';
 import type { S3Config } from './s3-resources.js';
 
@@ -27,7 +27,8 @@ export interface PlanRoundInput {
   lastResponseMs: ReadonlyArray<number | null>;
   /** S3's response time before a node's first round: its step time with the base allocation */
   stepMsOf: StepTimeEstimator;
-  strategy: { batch: BatchStage; resources: ResourceStage };
+  /** the strategy's batch and resources stages, from the stage registry */
+  stages: Pick<ResolvedStages, 'batch' | 'resources'>;
   s1: S1Config;
   s2: S2Config;
   s3: S3Config;

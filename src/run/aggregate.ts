@@ -3,9 +3,9 @@
  * aggregation stage weighs them, the engine forms θ_{t+1} = Σ w_i θ_i and evaluates it. A
  * non-finite test loss after finite local losses is blamed on the largest update.
  */
-import { AGGREGATORS } from '../pipeline/aggregators.js';
 import { appendHistory } from '../pipeline/s4-aggregation.js';
-import type { Scenario, StrategySpec } from '../scenario/types.js';
+import type { AggregationStageDefinition } from '../pipeline/stage-registry.js';
+import type { Scenario } from '../scenario/types.js';
 import { shortNumber } from '../sim/latency/time-range.js';
 import type { EvalResult, TrainEngine } from '../train/engine.js';
 import { diverged } from './divergence.js';
@@ -19,7 +19,7 @@ export interface Weighed {
 /** S4 over the participants, in their order; appends each one's norm to its history. */
 export function weighParticipants(
   scenario: Scenario,
-  strategy: StrategySpec,
+  aggregation: AggregationStageDefinition,
   memory: NodeMemory[],
   sampleCounts: readonly number[],
   participants: readonly number[],
@@ -29,7 +29,7 @@ export function weighParticipants(
   participants.forEach((i, k) => {
     memory[i]!.history = appendHistory(memory[i]!.history, gradNorms[k]!, s4.window);
   });
-  const output = AGGREGATORS[strategy.aggregation]!(
+  const output = aggregation.weigh(
     participants.map((i) => ({ gradNormHistory: memory[i]!.history, sampleCount: sampleCounts[i]! })),
     s4,
   );

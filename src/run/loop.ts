@@ -4,6 +4,7 @@
  * → aggregate (S4) → record. Returns plain records; no printing, no host calls but the one
  * turn it yields between rounds so that the host can deliver a stop request.
  */
+import type { ResolvedStages } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { SimClock } from '../sim/clock.js';
 import type { LatencyModel } from '../sim/latency/index.js';
@@ -24,6 +25,8 @@ import { engineTasks, trainPhase } from './train.js';
 export interface StrategyRunOptions {
   scenario: Scenario;
   strategy: StrategySpec;
+  /** the strategy's stages, resolved from the stage registry */
+  stages: ResolvedStages;
   prepared: PreparedTraining;
   latency: LatencyModel[];
   createEngine: EngineFactory;
@@ -101,9 +104,9 @@ async function stopRequested(options: StrategyRunOptions): Promise<boolean> {
 }
 
 async function runRound(frame: RunFrame, state: RunState, round: number): Promise<RoundRecord> {
-  const { scenario, strategy } = frame.options;
+  const { scenario, stages } = frame.options;
   const observed = observeRound(scenario, frame.guard, round, state.clock.nowMs);
-  const planned = planPhase(scenario, strategy, state.memory, observed);
+  const planned = planPhase(scenario, stages, state.memory, observed);
   const scheduled = schedulePhase(scenario, frame.guard, frame.transferMs, planned);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
@@ -124,11 +127,11 @@ function skipRound(scenario: Scenario, scheduled: Scheduled, state: RunState): A
 }
 
 async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Scheduled): Promise<Aggregated> {
-  const { scenario, strategy, prepared } = frame.options;
+  const { scenario, stages, prepared } = frame.options;
   const { localSteps } = scenario.model;
   const tasks = engineTasks(scheduled, state.cursors, localSteps);
   const gradNorms = await trainPhase(frame.engine, tasks, scheduled, frame.ids);
-  const { weights, volatilities } = weighParticipants(scenario, strategy, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms);
+  const { weights, volatilities } = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms);
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;
   for (const i of scheduled.participants) {

@@ -3,20 +3,21 @@
  * nodes remember, through the pipeline's planRound. The step-time model is handed in, so the
  * stages never depend on how time is simulated.
  */
-import { planRound } from '../pipeline/index.js';
-import type { Scenario, StrategySpec } from '../scenario/types.js';
+import { decideRound } from '../pipeline/index.js';
+import type { ResolvedStages } from '../pipeline/stage-registry.js';
+import type { Scenario } from '../scenario/types.js';
 import { stepMs } from '../sim/time-model.js';
 import type { NodeMemory, Observed, Planned } from './round-state.js';
 
-export function planPhase(scenario: Scenario, strategy: StrategySpec, memory: readonly NodeMemory[], observed: Observed): Planned {
+export function planPhase(scenario: Scenario, stages: ResolvedStages, memory: readonly NodeMemory[], observed: Observed): Planned {
   const { s1, s2, s3 } = scenario.pipeline;
   const nodes = scenario.cluster.nodes;
-  const plans = planRound({
+  const { plans } = decideRound({
     nodes,
     samplesMs: observed.samplesMs,
     lastResponseMs: memory.map((node) => node.lastResponseMs),
     stepMsOf: (i, batch, threads, ioQueue) => stepMs(nodes[i]!, batch, threads, ioQueue),
-    strategy,
+    stages,
     s1,
     s2,
     s3,

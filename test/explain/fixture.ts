@@ -5,6 +5,7 @@
  * explanation's arithmetic can be checked by hand.
  */
 import { planRound } from '../../src/pipeline/index.js';
+import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { appendHistory, inverseVolatilityWeights, volatilityOf } from '../../src/pipeline/s4-aggregation.js';
 import { nodeTimeline, stepMs } from '../../src/sim/time-model.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, RunSetting } from '../../src/sim/records.js';
@@ -37,7 +38,7 @@ export function handResult(): RunResult {
   const histories: number[][] = [[], []];
   for (let r = 0; r < 2; r++) {
     const plans = planRound({
-      nodes, samplesMs: SAMPLES, lastResponseMs, strategy: S1S4, s1, s2, s3,
+      nodes, samplesMs: SAMPLES, lastResponseMs, stages: createStageRegistry().resolve(S1S4), s1, s2, s3,
       stepMsOf: (i, batch, threads, ioQueue) => stepMs(nodes[i]!, batch, threads, ioQueue),
     });
     const timelines = plans.map((plan, i) => nodeTimeline({

@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { AGGREGATORS } from '../../src/pipeline/aggregators.js';
 import { S4_DEFAULTS, type S4Config } from '../../src/pipeline/s4-aggregation.js';
-import { AGGREGATION_STAGES } from '../../src/pipeline/strategies.js';
+import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 
 const cfg: S4Config = { ...S4_DEFAULTS, maxWeight: null };
 
-describe('AGGREGATORS', () => {
-  it('has one aggregator per aggregation stage', () => {
-    expect(Object.keys(AGGREGATORS).sort()).toEqual([...AGGREGATION_STAGES].sort());
+const registry = createStageRegistry();
+const AGGREGATORS = {
+  volatility: registry.stage('aggregation', 'volatility').weigh,
+  mean: registry.stage('aggregation', 'mean').weigh,
+  samples: registry.stage('aggregation', 'samples').weigh,
+};
+
+describe('the built-in aggregation stages', () => {
+  it('are volatility, mean and samples, in that order', () => {
+    expect(registry.names('aggregation')).toEqual(['volatility', 'mean', 'samples']);
   });
 
   it('volatility weighs by inverse volatility (relchange 0.099 / 0.399 → ≈ 0.8 / 0.2)', () => {

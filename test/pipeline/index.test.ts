@@ -4,6 +4,7 @@ import { S1_DEFAULTS } from '../../src/pipeline/s1-efficiency.js';
 import { S2_DEFAULTS, type S2Config } from '../../src/pipeline/s2-batch-size.js';
 import { S3_DEFAULTS } from '../../src/pipeline/s3-resources.js';
 import type { PlanRoundInput } from '../../src/pipeline/types.js';
+import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { stepMs } from '../../src/sim/time-model.js';
 
 // parallelFraction 1 makes the speedup equal to the thread count; no I/O cost.
@@ -13,13 +14,15 @@ const twelveOfTwenty = [...Array<number>(12).fill(5), ...Array<number>(8).fill(9
 const allLost = Array<null>(20).fill(null); // e = 0
 const s2: S2Config = { ...S2_DEFAULTS, maxBatch: null };
 
-function input(strategy: PlanRoundInput['strategy']): PlanRoundInput {
+const registry = createStageRegistry();
+
+function input(strategy: { batch: string; resources: string }): PlanRoundInput {
   return {
     nodes: [node, node, node],
     samplesMs: [fast, twelveOfTwenty, allLost],
     lastResponseMs: [null, 3, 7],
     stepMsOf: (_, batch, threads, ioQueue) => stepMs(node, batch, threads, ioQueue),
-    strategy,
+    stages: { batch: registry.stage('batch', strategy.batch), resources: registry.stage('resources', strategy.resources) },
     s1: { ...S1_DEFAULTS },
     s2,
     s3: { ...S3_DEFAULTS },

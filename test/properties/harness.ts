@@ -14,6 +14,7 @@ import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { buildNetwork } from '../../src/sim/network.js';
 import { runStrategy } from '../../src/run/loop.js';
+import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import type { RunResult, StrategyRun } from '../../src/sim/records.js';
 import type { EngineFactory, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 import { prepareTraining } from '../../src/train/prepare.js';
@@ -101,7 +102,7 @@ export async function runWithEngine(scenario: Scenario, createEngine: EngineFact
   const latency = buildNetwork(scenario);
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
-    const run = await runStrategy({ scenario, strategy, prepared, latency, createEngine, backend: 'stub', trace: true });
+    const run = await runStrategy({ scenario, strategy, stages: createStageRegistry().resolve(strategy), prepared, latency, createEngine, backend: 'stub', trace: true });
     runs.push(run);
     // as runScenario: a diverged run ends the whole run
     if (run.diverged !== undefined) return { scenario, runs, diverged: { strategy: strategy.name, ...run.diverged } };

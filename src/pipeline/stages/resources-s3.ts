@@ -1,0 +1,32 @@
+/**
+ * Resources stages from S3's formula (claim 4): `pressure` (the patent: threads and I/O queue
+ * scaled by pressure / P_ref) and `fixed` (the baseline: pressure / P_ref taken as 1, so every
+ * dispatched node gets the base allocation, clamped).
+ */
+import { allocateResources, fixedResources } from '../s3-resources.js';
+import type { ResourceStageDefinition } from '../stage-registry.js';
+
+export const pressureResourceStage: ResourceStageDefinition = {
+  kind: 'resources',
+  name: 'pressure',
+  summary: 'pressure',
+  allocate: (view) => {
+    const { s3, referencePressure } = view;
+    const allocations = view.nodes.map((node, i) =>
+      (view.batches[i]! > 0 ? allocateResources(view.pressures[i]!, referencePressure, node.cores, s3) : { threads: 0, ioQueue: 0 }));
+    const working = view.pressures.map((pressure) => (referencePressure > 0
+      ? { threadsRatio: (s3.baseThreads * pressure) / referencePressure, queueRatio: (s3.baseQueue * pressure) / referencePressure }
+      : { threadsRatio: null, queueRatio: null }));
+    return { allocations, working };
+  },
+};
+
+export const fixedResourceStage: ResourceStageDefinition = {
+  kind: 'resources',
+  name: 'fixed',
+  summary: 'fixed',
+  allocate: (view) => ({
+    allocations: view.nodes.map((node, i) => (view.batches[i]! > 0 ? fixedResources(node.cores, view.s3) : { threads: 0, ioQueue: 0 })),
+    working: view.nodes.map(() => ({})),
+  }),
+};
