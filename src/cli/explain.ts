@@ -59,6 +59,8 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   const runScenarioOf = { ...scenario, rounds, strategies: [strategy] };
   // explain keeps every raw S1 sample (as --trace does) and builds no output file
   enforceLimits(runScenarioOf, flags, { json: false, trace: true });
+  const { createStageRegistry } = await import('../pipeline/stages/builtin.js');
+  const registry = createStageRegistry();
   const stop = installStopSignals();
   const progress = startProgress(rounds);
   let run;
@@ -66,7 +68,7 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   try {
     const { runScenario } = await import('../index.js');
     const result = await runScenario(runScenarioOf, {
-      backend: flags.backend, engine: flags.engine, trace: true, onRound: progress.onRound, shouldStop: stop.requested,
+      backend: flags.backend, engine: flags.engine, trace: true, onRound: progress.onRound, shouldStop: stop.requested, registry,
     });
     run = result.runs[0]!;
     setting = result.setting!;
@@ -91,7 +93,7 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   }
   const { explainRound } = await import('../explain/round.js');
   process.stdout.write(escapeLinesForTerminal(explainRound({
-    scenario, run, round: flags.round, nodeId: flags.node, context: setting,
+    scenario, run, round: flags.round, nodeId: flags.node, context: setting, stages: registry.resolve(run.strategy),
   })));
 }
 

@@ -1,4 +1,5 @@
 /** The input of every explanation builder: one round of one strategy run, plus its context. */
+import type { ResolvedStages } from '../pipeline/stage-registry.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
 
@@ -10,6 +11,8 @@ export interface ExplainInput {
   /** explain only this node's decisions (round-level lines stay) */
   nodeId?: string;
   context: RunSetting;
+  /** the run's strategy's stages (their names, summaries) */
+  stages: ResolvedStages;
 }
 
 /** What the section builders share: the round's record and the indices of the nodes to show. */

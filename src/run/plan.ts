@@ -12,7 +12,7 @@ import type { NodeMemory, Observed, Planned } from './round-state.js';
 export function planPhase(scenario: Scenario, stages: ResolvedStages, memory: readonly NodeMemory[], observed: Observed): Planned {
   const { s1, s2, s3 } = scenario.pipeline;
   const nodes = scenario.cluster.nodes;
-  const { plans } = decideRound({
+  const { plans, batchWorking, resourceWorking } = decideRound({
     nodes,
     samplesMs: observed.samplesMs,
     lastResponseMs: memory.map((node) => node.lastResponseMs),
@@ -22,5 +22,5 @@ export function planPhase(scenario: Scenario, stages: ResolvedStages, memory: re
     s2,
     s3,
   });
-  return { ...observed, plans };
+  return { ...observed, plans, working: { batch: batchWorking, resources: resourceWorking } };
 }

@@ -55,6 +55,7 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
     skipped: round.skipped,
     loss: round.evaluation.loss,
     accuracy: round.evaluation.accuracy,
+    working: round.working,
     nodes: round.plans.map((plan, i) => {
       const k = slot[i]!;
       return nodeRecord(ids[i]!, plan, round.timelines[i]!, {

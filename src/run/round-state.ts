@@ -8,7 +8,7 @@ import type { NodePlan } from '../pipeline/types.js';
 import type { BatchCursor } from '../train/batches.js';
 import type { EvalResult } from '../train/engine.js';
 import type { NodeTimeline } from '../sim/time-model.js';
-import type { RoundRecord } from '../sim/records.js';
+import type { RoundRecord, RoundWorking } from '../sim/records.js';
 
 /** What a node remembers between rounds: S4's norm history and S3's response time. */
 export interface NodeMemory {
@@ -35,6 +35,7 @@ export interface Observed {
 /** plan: S1 → S2 → S3 per node (batch 0 = not dispatched). */
 export interface Planned extends Observed {
   plans: NodePlan[];
+  working: RoundWorking;
 }
 
 /** schedule: each dispatched node's timeline; who finished; the deadline. */

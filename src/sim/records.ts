@@ -39,6 +39,12 @@ export interface NodeRoundRecord {
   timeline?: NodeTimeline | null;
 }
 
+/** What the round's stages worked out on the way to their outputs, per node (explain shows it). */
+export interface RoundWorking {
+  batch: ReadonlyArray<Readonly<Record<string, number | string | null>>>;
+  resources: ReadonlyArray<Readonly<Record<string, number | string | null>>>;
+}
+
 export interface RoundRecord {
   round: number;
   startMs: number;
@@ -47,6 +53,8 @@ export interface RoundRecord {
   loss: number;
   accuracy: number;
   nodes: NodeRoundRecord[];
+  /** the stages' working; not part of the JSON */
+  working?: RoundWorking;
 }
 
 export interface RunSummary {

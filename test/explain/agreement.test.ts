@@ -12,6 +12,7 @@ import { runScenario } from '../../src/index.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { loadScenario, parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import type { RunResult, RunSetting } from '../../src/sim/records.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'tiny.yaml');
@@ -202,6 +203,8 @@ function checkExplanation(text: string, run: JsonRun, round: number, scenario: S
   return checked;
 }
 
+const registry = createStageRegistry();
+
 describe('explain agrees with the JSON of the same run', () => {
   let scenario: Scenario;
   let result: RunResult;
@@ -228,7 +231,7 @@ describe('explain agrees with the JSON of the same run', () => {
     let checked = 0;
     result.runs.forEach((run, r) => {
       for (let round = 1; round <= run.rounds.length; round++) {
-        const text = explainRound({ scenario, run, round, context });
+        const text = explainRound({ scenario, run, round, context, stages: registry.resolve(run.strategy) });
         checked += checkExplanation(text, json.runs[r]!, round, scenario);
       }
     });
@@ -237,7 +240,7 @@ describe('explain agrees with the JSON of the same run', () => {
 
   it('the weight cap and a lost-then-retried transfer are explained where they happen', () => {
     const run = result.runs[0]!;
-    const texts = run.rounds.map((_, i) => explainRound({ scenario, run, round: i + 1, context }));
+    const texts = run.rounds.map((_, i) => explainRound({ scenario, run, round: i + 1, context, stages: registry.resolve(run.strategy) }));
     expect(texts.some((t) => t.includes('before the cap; after it'))).toBe(true);
     expect(texts.some((t) => t.includes('no weights summing to 1 can respect it'))).toBe(true);
     expect(texts.some((t) => /tried at .* \(lost\), .* → latency/.test(t) || /tries lost\), .* → latency/.test(t))).toBe(true);
@@ -272,14 +275,14 @@ describe('explain agrees with the JSON of the same run', () => {
     const variantResult = await runScenario(variant, { trace: true, backend: 'cpu' });
     const variantJson = JSON.parse(toJsonReport(variantResult, { version: 'test', trace: true, timing: false })) as { runs: JsonRun[] };
     const run = variantResult.runs[0]!;
-    const text = explainRound({ scenario: variant, run, round: 3, context });
+    const text = explainRound({ scenario: variant, run, round: 3, context, stages: registry.resolve(run.strategy) });
     expect(text).toMatch(/v = \|\S+ − \S+\| \/ \S+ = \S+/);
     expect(checkExplanation(text, variantJson.runs[0]!, 3, variant)).toBeGreaterThan(50);
   });
 
   it('--node keeps one node and the round-level lines', () => {
     const run = result.runs[0]!;
-    const text = explainRound({ scenario, run, round: 3, nodeId: 'b', context });
+    const text = explainRound({ scenario, run, round: 3, nodeId: 'b', context, stages: registry.resolve(run.strategy) });
     expect(text.match(/^ {2}node (\S+):/gm)!.every((line) => line === '  node b:')).toBe(true);
     expect(text).toContain('P_ref = median(');
     expect(text).toContain('Σ 1/(v + ε) = ');

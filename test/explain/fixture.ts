@@ -4,7 +4,7 @@
  * gradient norms with the S4 weights they imply. Every value is consistent, so the
  * explanation's arithmetic can be checked by hand.
  */
-import { planRound } from '../../src/pipeline/index.js';
+import { decideRound } from '../../src/pipeline/index.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { appendHistory, inverseVolatilityWeights, volatilityOf } from '../../src/pipeline/s4-aggregation.js';
 import { nodeTimeline, stepMs } from '../../src/sim/time-model.js';
@@ -28,6 +28,9 @@ export const CONTEXT: RunSetting = {
   sampleCounts: [60, 60],
 };
 
+/** The s1s4 stages, as the registry resolves them. */
+export const STAGES = createStageRegistry().resolve(S1S4);
+
 export function handResult(): RunResult {
   const scenario = { ...makeScenario(['a', 'b']), strategies: [S1S4] };
   const { s1, s2, s3, s4 } = scenario.pipeline;
@@ -37,8 +40,8 @@ export function handResult(): RunResult {
   let lastResponseMs: Array<number | null> = [null, null];
   const histories: number[][] = [[], []];
   for (let r = 0; r < 2; r++) {
-    const plans = planRound({
-      nodes, samplesMs: SAMPLES, lastResponseMs, stages: createStageRegistry().resolve(S1S4), s1, s2, s3,
+    const { plans, batchWorking, resourceWorking } = decideRound({
+      nodes, samplesMs: SAMPLES, lastResponseMs, stages: STAGES, s1, s2, s3,
       stepMsOf: (i, batch, threads, ioQueue) => stepMs(nodes[i]!, batch, threads, ioQueue),
     });
     const timelines = plans.map((plan, i) => nodeTimeline({
@@ -60,7 +63,7 @@ export function handResult(): RunResult {
         gradNorm: NORMS[i]![r]!, volatility: volatilities[i]!, weight: weights[i]!,
       };
     });
-    rounds.push({ round: r + 1, startMs, endMs, skipped: false, ...EVALS[r]!, nodes: records });
+    rounds.push({ round: r + 1, startMs, endMs, skipped: false, ...EVALS[r]!, nodes: records, working: { batch: batchWorking, resources: resourceWorking } });
     lastResponseMs = timelines.map((t) => (t.outcome === 'finished' ? t.stepMs : null));
     startMs = endMs;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainRound } from '../../src/explain/round.js';
-import { CONTEXT, handResult } from './fixture.js';
+import { CONTEXT, handResult, STAGES } from './fixture.js';
 
 describe('explainRound', () => {
   it('round 1 of the hand-built run: every decision with formula, inputs and result', () => {
@@ -12,7 +12,7 @@ describe('explainRound', () => {
     const result = handResult();
 
     // Act
-    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 1, context: CONTEXT });
+    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 1, context: CONTEXT, stages: STAGES });
 
     // Assert
     expect(text).toBe(`${[
@@ -69,7 +69,7 @@ describe('explainRound', () => {
     const result = handResult();
 
     // Act
-    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, context: CONTEXT });
+    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, context: CONTEXT, stages: STAGES });
 
     // Assert
     expect(text).toContain(`${[
@@ -89,7 +89,7 @@ describe('explainRound', () => {
 
   it('--node keeps only that node and says so in the round line', () => {
     const result = handResult();
-    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, nodeId: 'a', context: CONTEXT });
+    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, nodeId: 'a', context: CONTEXT, stages: STAGES });
     expect(text).toContain('round 2 of 2 · T = 15.62 ms → 30.78 ms · 2 of 2 nodes took part · showing node a\n');
     expect(text).not.toMatch(/^ {2}node b:/m);
     expect(text).toContain('  P_ref = median(97.02, 102.4) = 99.71 over 2 dispatched nodes');
@@ -97,6 +97,6 @@ describe('explainRound', () => {
 
   it('a round the run does not have is a bug and throws', () => {
     const result = handResult();
-    expect(() => explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 3, context: CONTEXT })).toThrow('the run has no round 3');
+    expect(() => explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 3, context: CONTEXT, stages: STAGES })).toThrow('the run has no round 3');
   });
 });

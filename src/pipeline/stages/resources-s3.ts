@@ -15,8 +15,8 @@ export const pressureResourceStage: ResourceStageDefinition = {
     const allocations = view.nodes.map((node, i) =>
       (view.batches[i]! > 0 ? allocateResources(view.pressures[i]!, referencePressure, node.cores, s3) : { threads: 0, ioQueue: 0 }));
     const working = view.pressures.map((pressure) => (referencePressure > 0
-      ? { threadsRatio: (s3.baseThreads * pressure) / referencePressure, queueRatio: (s3.baseQueue * pressure) / referencePressure }
-      : { threadsRatio: null, queueRatio: null }));
+      ? { rule: 'pressure', threadsRatio: (s3.baseThreads * pressure) / referencePressure, queueRatio: (s3.baseQueue * pressure) / referencePressure }
+      : { rule: 'base', threadsRatio: null, queueRatio: null }));
     return { allocations, working };
   },
 };
@@ -27,6 +27,6 @@ export const fixedResourceStage: ResourceStageDefinition = {
   summary: 'fixed',
   allocate: (view) => ({
     allocations: view.nodes.map((node, i) => (view.batches[i]! > 0 ? fixedResources(node.cores, view.s3) : { threads: 0, ioQueue: 0 })),
-    working: view.nodes.map(() => ({})),
+    working: view.nodes.map(() => ({ rule: 'fixed' })),
   }),
 };
