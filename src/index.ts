@@ -52,7 +52,7 @@ async function engineFactory(name: EngineName | EngineFactory): Promise<EngineFa
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const { initBackend } = await import('./train/backend.js');
   const { prepareTraining } = await import('./train/prepare.js');
-  const { buildNetwork } = await import('./sim/network.js');
+  const { buildNetwork } = await import('./run/network.js');
   const { runStrategy } = await import('./run/loop.js');
 
   const backend = await initBackend(options.backend ?? 'auto');

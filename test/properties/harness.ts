@@ -12,7 +12,7 @@ import { renderTableReport } from '../../src/report/table.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { buildNetwork } from '../../src/sim/network.js';
+import { buildNetwork } from '../../src/run/network.js';
 import { runStrategy } from '../../src/run/loop.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import type { RunResult, StrategyRun } from '../../src/sim/records.js';

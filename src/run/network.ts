@@ -4,7 +4,7 @@
  * random numbers.
  */
 import type { Scenario } from '../scenario/types.js';
-import { buildLatencyModel, type LatencyModel } from './latency/index.js';
+import { buildLatencyModel, type LatencyModel } from '../sim/latency/index.js';
 
 export function buildNetwork(scenario: Scenario): LatencyModel[] {
   return scenario.cluster.nodes.map((node) =>
