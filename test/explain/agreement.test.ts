@@ -255,7 +255,7 @@ describe('explain agrees with the JSON of the same run', () => {
     const variantJson = JSON.parse(toJsonReport(variantResult, { version: 'test', trace: true, timing: false })) as { runs: JsonRun[] };
     const run = variantResult.runs[0]!;
     const joined = run.rounds.find((r) => r.nodes.find((n) => n.id === 'c')!.participated)!.round;
-    const explained = explainRound({ scenario: variant, run, round: joined, context: buildExplainContext(variant) });
+    const explained = explainRound({ scenario: variant, run, round: joined, context: variantResult.setting!, stages: registry.resolve(run.strategy) });
     const c = variantJson.runs[0]!.rounds[joined - 1]!.nodes.find((n) => n.id === 'c')!;
     const others = variantJson.runs[0]!.rounds[joined - 1]!.nodes.filter((n) => n.participated && n.id !== 'c');
 

@@ -1,0 +1,163 @@
+/**
+ * Each phase of a round on its own, on a two-node scenario worked out by hand:
+ * both links 5 ms (e = 1), a computes 0.4 ms per sample and b 0.8 ms, B = 64, base 4 threads
+ * and queue 8, p = 0.9, ioMsPerBatch 2, transfer 0.5 ms, one local step.
+ */
+import { describe, expect, it } from 'vitest';
+import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
+import { aggregatePhase, weighParticipants } from '../../src/run/aggregate.js';
+import { RoundDiverged } from '../../src/run/divergence.js';
+import { buildNetwork } from '../../src/run/network.js';
+import { observeRound } from '../../src/run/observe.js';
+import { planPhase } from '../../src/run/plan.js';
+import { roundRecord, summarise } from '../../src/run/record.js';
+import type { Aggregated, NodeMemory, Scheduled } from '../../src/run/round-state.js';
+import { roundEndMs, schedulePhase } from '../../src/run/schedule.js';
+import { LatencyGuard } from '../../src/run/time-guard.js';
+import { engineTasks, trainPhase } from '../../src/run/train.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import { nonFiniteLoss, type TrainEngine } from '../../src/train/engine.js';
+import { makeScenario, S1S4 } from '../report/fixtures.js';
+
+function scenario(roundTimeoutMs: number | null = null): Scenario {
+  const base = makeScenario(['a', 'b']);
+  const nodes = base.cluster.nodes.map((node, i) => ({ ...node, msPerSample: i === 0 ? 0.4 : 0.8 }));
+  return { ...base, strategies: [S1S4], cluster: { ...base.cluster, roundTimeoutMs, nodes } };
+}
+
+const registry = createStageRegistry();
+const STAGES = registry.resolve(S1S4);
+const fresh = (): NodeMemory[] => [{ history: [], lastResponseMs: null }, { history: [], lastResponseMs: null }];
+
+function scheduled(roundTimeoutMs: number | null = null): Scheduled {
+  const s = scenario(roundTimeoutMs);
+  const guard = new LatencyGuard(s, buildNetwork(s));
+  const planned = planPhase(s, STAGES, fresh(), observeRound(s, guard, 1, 0));
+  return schedulePhase(s, guard, [0.5, 0.5], planned);
+}
+
+describe('observe', () => {
+  it('takes one sample per 100 ms of the window [−2000, 0) for every node', () => {
+    const s = scenario();
+    const observed = observeRound(s, new LatencyGuard(s, buildNetwork(s)), 1, 0);
+    expect(observed.samplesMs).toEqual([Array(20).fill(5), Array(20).fill(5)]);
+  });
+
+  it('a round starting beyond the latency grid is a divergence with its round, as data', () => {
+    const s = scenario();
+    const guard = new LatencyGuard(s, buildNetwork(s));
+    const thrown = (() => { try { observeRound(s, guard, 3, 1e300); } catch (error) { return error; } return null; })();
+    expect(thrown).toBeInstanceOf(RoundDiverged);
+    expect((thrown as RoundDiverged).divergence).toEqual({
+      round: 3, node: null, kind: 'time', message: 'simulated time reached 1e+300 ms at the start of round 3, too far for a latency grid of 100 ms',
+    });
+  });
+});
+
+describe('plan', () => {
+  it('S2 → 32 each; S3 by pressure 133.12 and 266.24 around P_ref 199.68 → 3/5 and 5/11', () => {
+    const s = scenario();
+    const planned = planPhase(s, STAGES, fresh(), observeRound(s, new LatencyGuard(s, buildNetwork(s)), 1, 0));
+    const [a, b] = planned.plans;
+    // first round: response = step at base 4 threads: 32 × 0.4 × 0.325 = 4.16 (a), 8.32 (b)
+    expect(a!.responseMs).toBeCloseTo(4.16, 12);
+    expect(b!.responseMs).toBeCloseTo(8.32, 12);
+    expect([a!.batch, a!.threads, a!.ioQueue, b!.batch, b!.threads, b!.ioQueue]).toEqual([32, 3, 5, 32, 5, 11]);
+    // the stages' working: b' = 64 · 1 / 2 = 32; threads ratio 4 × 133.12 / 199.68 = 2.667
+    expect(planned.working.batch[0]).toEqual({ rule: 'efficiency', efficiencyUsed: 1, preliminary: 32, rounded: 32 });
+    expect(planned.working.resources[0]!.threadsRatio).toBeCloseTo(8 / 3, 12);
+    expect(planned.working.resources[1]!.queueRatio).toBeCloseTo(32 / 3, 12);
+  });
+});
+
+describe('schedule', () => {
+  it('a: 5.5 download, step 12.8 / 2.5 = 5.12, upload arrives 16.12; b: step 25.6 × 0.28 = 7.168, arrives 18.168', () => {
+    const round = scheduled();
+    const [a, b] = round.timelines;
+    expect(a!.download).toEqual({ tries: [{ atMs: 0, latencyMs: 5 }], arrivedMs: 5.5, failure: null, nextTryMs: null });
+    expect(a!.steps).toHaveLength(1);
+    expect(a!.stepMs).toBeCloseTo(5.12, 12);
+    expect(a!.finishMs).toBeCloseTo(16.12, 12);
+    expect(b!.stepMs).toBeCloseTo(7.168, 12);
+    expect(b!.finishMs).toBeCloseTo(18.168, 12);
+    expect(round.participants).toEqual([0, 1]);
+    expect(roundEndMs(scenario(), round)).toBe(b!.finishMs);
+  });
+
+  it('a 17 ms deadline drops b (its upload would arrive at 18.168) and the round ends at the deadline', () => {
+    const round = scheduled(17);
+    expect(round.participants).toEqual([0]);
+    expect(round.timelines[1]).toMatchObject({ outcome: 'dropped', reason: 'deadline', finishMs: null });
+    expect(round.timelines[1]!.upload!.arrivedMs).toBeCloseTo(18.168, 12);
+    expect(roundEndMs(scenario(17), round)).toBe(17);
+  });
+});
+
+/** An engine that trains nothing: fixed norms, or a non-finite loss on one task. */
+function stubEngine(norms: number[], failingTask: number | null = null, evaluation = { loss: 0.5, accuracy: 0.75 }): TrainEngine {
+  return {
+    backend: 'stub', paramCount: 3,
+    trainLocal: async () => { if (failingTask !== null) throw nonFiniteLoss(failingTask); return Float64Array.from(norms); },
+    aggregate: () => {}, discardLocal: () => {}, evaluate: async () => evaluation, getParams: () => [], dispose: () => {},
+  };
+}
+
+describe('train', () => {
+  it('each participant gets localSteps batches of its planned size', () => {
+    const round = scheduled();
+    let calls = 0;
+    const cursor = { next: (size: number) => { calls++; return new Int32Array(size); } };
+    const tasks = engineTasks(round, [cursor, cursor] as never, 2);
+    expect(tasks.map((t) => t.stepBatches.map((b) => b.length))).toEqual([[32, 32], [32, 32]]);
+    expect(calls).toBe(4);
+  });
+
+  it('a non-finite loss on task 1 names node b (the task index is a field, not parsed from a message)', async () => {
+    const round = scheduled();
+    const thrown = await trainPhase(stubEngine([1, 2], 1), [], round, ['a', 'b']).catch((error: unknown) => error);
+    expect((thrown as RoundDiverged).divergence).toEqual({
+      round: 1, node: 'b', kind: 'training', message: 'training diverged in round 1 on node b: its local loss or parameters became non-finite',
+    });
+  });
+});
+
+describe('aggregate', () => {
+  it('appends each norm to its history and weighs by the aggregation stage (first norms: equal weights)', () => {
+    const memory = fresh();
+    const weighed = weighParticipants(scenario(), STAGES.aggregation, memory, [60, 60], [0, 1], Float64Array.from([1.5, 2.5]));
+    expect(memory.map((m) => m.history)).toEqual([[1.5], [2.5]]);
+    expect(weighed).toEqual({ weights: [0.5, 0.5], volatilities: [null, null] });
+  });
+
+  it('a non-finite test loss is blamed on the largest update (node b, ‖g‖ = 2.5)', async () => {
+    const round = scheduled();
+    const thrown = await aggregatePhase(stubEngine([], null, { loss: Number.NaN, accuracy: 0 }), [0.5, 0.5], round, Float64Array.from([1.5, 2.5]), ['a', 'b'])
+      .catch((error: unknown) => error);
+    expect((thrown as RoundDiverged).divergence).toEqual({
+      round: 1, node: 'b', kind: 'training', message: "training diverged in round 1: the aggregated model's test loss is NaN (the largest update came from node b, ‖g‖ = 2.5)",
+    });
+  });
+});
+
+describe('record', () => {
+  it('a participant and a node dropped by the deadline, as the JSON reports them', () => {
+    const round: Aggregated = {
+      ...scheduled(17), gradNorms: Float64Array.from([1.5]), volatilities: [null], weights: [1], skipped: false, endMs: 17,
+      evaluation: { loss: 0.5, accuracy: 0.75 },
+    };
+    const record = roundRecord(round, ['a', 'b'], false);
+    expect(record).toMatchObject({ round: 1, startMs: 0, endMs: 17, skipped: false, loss: 0.5, accuracy: 0.75 });
+    expect(record.nodes[0]).toMatchObject({ id: 'a', batch: 32, plannedBatch: 32, participated: true, dropReason: null, gradNorm: 1.5, weight: 1 });
+    expect(record.nodes[1]).toMatchObject({ id: 'b', batch: 0, plannedBatch: 32, participated: false, dropReason: 'deadline', finishMs: null, gradNorm: null, weight: 0 });
+    expect(record.nodes[1]!.computeEndMs).toBeCloseTo(12.668, 12);
+  });
+
+  it('summarise: final and best accuracy, time to the first round at the target', () => {
+    const rounds = [
+      { round: 1, startMs: 0, endMs: 10, skipped: false, loss: 1, accuracy: 0.6, nodes: [] },
+      { round: 2, startMs: 10, endMs: 25, skipped: false, loss: 0.8, accuracy: 0.9, nodes: [] },
+      { round: 3, startMs: 25, endMs: 30, skipped: false, loss: 0.9, accuracy: 0.85, nodes: [] },
+    ];
+    expect(summarise(rounds, 96, 0.88)).toEqual({ finalAccuracy: 0.85, bestAccuracy: 0.9, simulatedMs: 30, samplesTrained: 96, timeToTargetMs: 25 });
+  });
+});
