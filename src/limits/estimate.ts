@@ -30,13 +30,13 @@
  * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
  *
  * Simulated time, needed for the burst chains, is estimated per round as the slowest node's
- * 2 · (typical latency + transfer) + localSteps · step time at batch B/2 with the base
- * threads and queue (+ 2 · maxRetries · retryMs when its link can lose samples), capped by
- * roundTimeoutMs.
+ * round in the schedule's own time model: 2 · (typical latency + transfer) + localSteps · step
+ * time at batch B/2 with the base threads and queue (+ 2 · (maxRetries − 1) · retryMs when its
+ * link can lose samples: every try of a transfer but the last lost), capped by roundTimeoutMs.
  */
 import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
-import { modelBytes, stepMs, transferMs } from '../sim/time-model.js';
+import { modelBytes, nodeTimeline, stepMs, transferMs } from '../sim/time-model.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { hasBurst } from '../sim/latency/time-range.js';
 
@@ -232,22 +232,37 @@ export function count(value: number): string {
   return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** One strategy's simulated time: rounds × the slowest node's typical round (see the header). */
+/**
+ * One strategy's simulated time: rounds × the slowest node's typical round (see the header),
+ * from the schedule's own time model (nodeTimeline) with a typical latency at every try; on a
+ * link that can lose samples every try of a transfer but the last is lost.
+ */
 export function estimateSimulatedMs(scenario: Scenario, params: number): number {
   const { s2, s3 } = scenario.pipeline;
+  const { cluster } = scenario;
   const batch = Math.max(1, Math.floor(s2.standardBatch / 2));
   const bytes = modelBytes(params);
+  const tries = Math.max(1, cluster.maxRetries);
   let slowest = 0;
-  for (const node of scenario.cluster.nodes) {
+  for (const node of cluster.nodes) {
     const base = fixedResources(node.cores, s3);
-    const transfer = transferMs(bytes, node.bandwidthBps);
-    // a link that can lose samples may wait out every retry of both transfers
-    const retriesMs = mayLose(node.latency) ? 2 * scenario.cluster.maxRetries * scenario.cluster.retryMs : 0;
-    const roundMs = 2 * (typicalLatencyMs(node.latency) + transfer) + retriesMs + scenario.model.localSteps * stepMs(node, batch, base.threads, base.ioQueue);
-    slowest = Math.max(slowest, roundMs);
+    const latencyMs = typicalLatencyMs(node.latency);
+    const lossy = mayLose(node.latency);
+    let transferTries = 0;
+    const timeline = nodeTimeline({
+      startMs: 0,
+      // the tries of each transfer are counted in turn: all but the last lost on a lossy link
+      latencyAt: () => (lossy && ++transferTries % tries !== 0 ? null : latencyMs),
+      transferMs: transferMs(bytes, node.bandwidthBps),
+      stepMs: stepMs(node, batch, base.threads, base.ioQueue),
+      localSteps: scenario.model.localSteps,
+      retryMs: cluster.retryMs,
+      maxRetries: cluster.maxRetries,
+      deadlineMs: null,
+    });
+    slowest = Math.max(slowest, timeline.finishMs ?? 0);
   }
-  const timeout = scenario.cluster.roundTimeoutMs;
-  const perRound = timeout === null ? slowest : Math.min(slowest, timeout);
+  const perRound = cluster.roundTimeoutMs === null ? slowest : Math.min(slowest, cluster.roundTimeoutMs);
   return scenario.rounds * Math.max(perRound, 0);
 }
 

@@ -60,6 +60,12 @@ describe('estimateRun', () => {
     expect(estimateSimulatedMs(SMALL, 15)).toBeCloseTo(10 * (2 * (7 + 0.00048) + 32 * 0.4 * 0.325), 9);
   });
 
+  it('a link that can lose samples waits out every try but the last of both transfers (the schedule’s own model)', () => {
+    // maxRetries 20, retryMs 100: 2 × 19 × 100 ms of failed tries on top of b's 18.16096 ms
+    const lossy = { ...SMALL, cluster: { ...SMALL.cluster, nodes: SMALL.cluster.nodes.map((node) => ({ ...node, latency: { ...node.latency, loss: 0.1 } })) } };
+    expect(estimateSimulatedMs(lossy, 15)).toBeCloseTo(10 * (2 * 19 * 100 + 2 * (7 + 0.00048) + 32 * 0.4 * 0.325), 9);
+  });
+
   it('a round timeout caps the simulated round', () => {
     const capped = { ...SMALL, cluster: { ...SMALL.cluster, roundTimeoutMs: 10 } };
     expect(estimateSimulatedMs(capped, 15)).toBe(100);
