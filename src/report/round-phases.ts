@@ -1,7 +1,8 @@
 /**
  * How one node spent one round, as consecutive phases on the simulated clock — the one
- * derivation the HTML time breakdown and the `--timeline` trace both read, so they agree
- * with each other and with the JSON of the same run (SPEC §2 "Compute and time model"):
+ * derivation the HTML time breakdown and the `--timeline` trace both read, from the schedule's
+ * events kept with each record, so they agree with each other and with the JSON of the same
+ * run (SPEC §2 "Compute and time model"):
  *
  *   download = downloadEndMs − startMs      (round start → model arrived, retries included)
  *   compute  = computeEndMs − downloadEndMs (localSteps · stepMs)
@@ -41,13 +42,29 @@ function nonEmpty(phases: Phase[]): Phase[] {
   return phases.filter((phase) => phase.endMs > phase.startMs);
 }
 
+/**
+ * When the model arrived, the last step ended and the upload arrived: the schedule's events
+ * kept with the record (the record's own fields for a record built without them).
+ */
+function phaseEnds(node: NodeRoundRecord): { downloadEndMs: number | null; computeEndMs: number | null; finishMs: number | null } {
+  const timeline = node.timeline;
+  if (timeline === undefined || timeline === null) return node;
+  const lastStep = timeline.steps[timeline.steps.length - 1];
+  return {
+    downloadEndMs: timeline.download.arrivedMs,
+    computeEndMs: lastStep === undefined ? null : lastStep.endMs,
+    finishMs: timeline.finishMs,
+  };
+}
+
 /** The phases of `node` in `round`, in time order, tiling [startMs, endMs]. */
 export function nodeRoundPhases(round: RoundRecord, node: NodeRoundRecord): Phase[] {
   const { startMs, endMs } = round;
-  if (node.participated && node.downloadEndMs !== null && node.computeEndMs !== null && node.finishMs !== null) {
-    const downloadEnd = clip(node.downloadEndMs, round);
-    const computeEnd = clip(node.computeEndMs, round);
-    const finish = clip(node.finishMs, round);
+  const ends = phaseEnds(node);
+  if (node.participated && ends.downloadEndMs !== null && ends.computeEndMs !== null && ends.finishMs !== null) {
+    const downloadEnd = clip(ends.downloadEndMs, round);
+    const computeEnd = clip(ends.computeEndMs, round);
+    const finish = clip(ends.finishMs, round);
     return nonEmpty([
       { kind: 'download', startMs, endMs: downloadEnd },
       { kind: 'compute', startMs: downloadEnd, endMs: computeEnd },
@@ -58,11 +75,11 @@ export function nodeRoundPhases(round: RoundRecord, node: NodeRoundRecord): Phas
   const reason: IdleReason = node.dropReason === 'retries' || node.dropReason === 'deadline' ? node.dropReason : 'notDispatched';
   const phases: Phase[] = [];
   let reachedMs = startMs;
-  if (reason !== 'notDispatched' && node.downloadEndMs !== null) {
-    reachedMs = clip(node.downloadEndMs, round);
+  if (reason !== 'notDispatched' && ends.downloadEndMs !== null) {
+    reachedMs = clip(ends.downloadEndMs, round);
     phases.push({ kind: 'download', startMs, endMs: reachedMs });
-    if (node.computeEndMs !== null) {
-      const computeEnd = clip(node.computeEndMs, round);
+    if (ends.computeEndMs !== null) {
+      const computeEnd = clip(ends.computeEndMs, round);
       phases.push({ kind: 'compute', startMs: reachedMs, endMs: computeEnd });
       reachedMs = computeEnd;
     }

@@ -45,6 +45,28 @@ describe('nodeRoundPhases', () => {
   });
 });
 
+describe('nodeRoundPhases reads the schedule’s events', () => {
+  it('download until the model arrived, compute until the last step ended, upload until it arrived, then waiting', () => {
+    const round = s1s4().rounds[0]!;
+    const node = {
+      ...round.nodes[0]!,
+      timeline: {
+        outcome: 'finished' as const, reason: null, stepMs: 2, downloadEndMs: 3, computeEndMs: 7, finishMs: 9,
+        download: { tries: [{ atMs: round.startMs, latencyMs: 2 }], arrivedMs: round.startMs + 3, failure: null, nextTryMs: null },
+        steps: [{ startMs: round.startMs + 3, endMs: round.startMs + 5 }, { startMs: round.startMs + 5, endMs: round.startMs + 7 }],
+        upload: { tries: [{ atMs: round.startMs + 7, latencyMs: 1 }], arrivedMs: round.startMs + 9, failure: null, nextTryMs: null },
+      },
+    };
+    const t = round.startMs;
+    expect(nodeRoundPhases(round, node)).toEqual([
+      { kind: 'download', startMs: t, endMs: t + 3 },
+      { kind: 'compute', startMs: t + 3, endMs: t + 7 },
+      { kind: 'upload', startMs: t + 7, endMs: t + 9 },
+      { kind: 'waiting', startMs: t + 9, endMs: round.endMs },
+    ]);
+  });
+});
+
 describe('phaseTotalsMs', () => {
   it('sums a node’s phases over the run: hand-computed for node a of s1s4', () => {
     // round 1: 5960 / 20 / 20 / 420; round 2 (6420 → 8115, finish 8000): 1540 / 20 / 20 / 115
