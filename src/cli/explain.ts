@@ -48,9 +48,11 @@ function installStopSignals(): { requested: () => boolean; dispose: () => void }
 }
 
 async function explain(file: string | undefined, flags: ExplainFlags): Promise<void> {
-  const loaded = await loadScenario(file ?? DEFAULT_SCENARIO);
+  const { createStageRegistry } = await import('../pipeline/stages/builtin.js');
+  const registry = createStageRegistry();
+  const loaded = await loadScenario(file ?? DEFAULT_SCENARIO, { registry });
   const scenario = flags.seed === undefined ? loaded : { ...loaded, seed: flags.seed };
-  const strategy = selectStrategy(scenario, flags.strategy);
+  const strategy = selectStrategy(scenario, flags.strategy, registry);
   if (flags.round !== undefined) checkRound(scenario, flags.round);
   if (flags.node !== undefined) checkNode(scenario, flags.node);
 
@@ -59,8 +61,6 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   const runScenarioOf = { ...scenario, rounds, strategies: [strategy] };
   // explain keeps every raw S1 sample (as --trace does) and builds no output file
   enforceLimits(runScenarioOf, flags, { json: false, trace: true });
-  const { createStageRegistry } = await import('../pipeline/stages/builtin.js');
-  const registry = createStageRegistry();
   const stop = installStopSignals();
   const progress = startProgress(rounds);
   let run;

@@ -6,20 +6,26 @@
  */
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../output-file.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { scenarioJsonSchema } from '../scenario/load.js';
 import { checkOutputPath } from './options.js';
 
-/** The schema as written to stdout and to schema/scenario.schema.json: 2-space JSON and a newline. */
-export function scenarioSchemaText(): string {
-  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+/**
+ * The schema as written to stdout and to schema/scenario.schema.json: 2-space JSON and a
+ * newline. Strategy names come from the registry, so a user's own stages appear in it.
+ */
+export function scenarioSchemaText(registry: StageRegistry = createStageRegistry()): string {
+  return `${JSON.stringify(scenarioJsonSchema(registry), null, 2)}\n`;
 }
 
 function schema(flags: { out?: string }): void {
+  const text = scenarioSchemaText(createStageRegistry());
   if (flags.out === undefined) {
-    process.stdout.write(scenarioSchemaText());
+    process.stdout.write(text);
     return;
   }
-  writeFileAtomic(checkOutputPath(flags.out, '--out'), scenarioSchemaText());
+  writeFileAtomic(checkOutputPath(flags.out, '--out'), text);
 }
 
 export function registerSchema(program: Command): void {

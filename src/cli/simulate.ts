@@ -6,6 +6,9 @@ import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
+import { divergenceHint } from '../run/divergence.js';
 import { loadScenario, resolveStrategyNames } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { VERSION } from '../version.js';
@@ -36,12 +39,12 @@ export interface SimulateFlags extends GoldenFlags, ReportFlags, LimitFlags {
   progress?: boolean;
 }
 
-export function applyOverrides(scenario: Scenario, flags: Pick<SimulateFlags, 'seed' | 'rounds' | 'strategy'>): Scenario {
+export function applyOverrides(scenario: Scenario, flags: Pick<SimulateFlags, 'seed' | 'rounds' | 'strategy'>, registry: StageRegistry): Scenario {
   return {
     ...scenario,
     ...(flags.seed === undefined ? {} : { seed: flags.seed }),
     ...(flags.rounds === undefined ? {} : { rounds: flags.rounds }),
-    ...(flags.strategy === undefined ? {} : { strategies: resolveStrategyNames(flags.strategy) }),
+    ...(flags.strategy === undefined ? {} : { strategies: resolveStrategyNames(flags.strategy, registry) }),
   };
 }
 
@@ -86,7 +89,8 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
   const outputs = planSimulateOutputs(flags);
   // with `--json -` standard output holds only the JSON: the tables go to standard error
   const terminal = outputs.plan.usesStdout ? process.stderr : process.stdout;
-  const scenario = applyOverrides(await loadScenario(file ?? DEFAULT_SCENARIO), flags);
+  const registry = createStageRegistry();
+  const scenario = applyOverrides(await loadScenario(file ?? DEFAULT_SCENARIO, { registry }), flags, registry);
   const golden = prepareGoldenCheck(flags, scenario, { plan: outputs.plan, terminal });
   if (golden === 'stopped') return;
   outputs.plan.checkInputs([
@@ -107,6 +111,7 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
     now: () => performance.now(),
     onRound: progress.onRound,
     shouldStop: stopRequested,
+    registry,
   }).finally(() => progress.stop());
   const timing = flags.timing === true;
   // Files first, exit code next, terminal last: a reader that closes stdout early
@@ -147,7 +152,7 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
   }
   if (result.diverged !== undefined) {
     const { message, strategy, kind, round } = result.diverged;
-    const hint = kind === 'training' ? 'lower model.learningRate' : 'check the scenario for extreme values (bandwidth, msPerSample, latencies, retryMs)';
+    const hint = divergenceHint(kind);
     const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept in the tables and output files`;
     throw new DtrainError('run.diverged', `${strategy}: ${message} (${kept})`, { exitCode: 1, hint });
   }

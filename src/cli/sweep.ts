@@ -15,6 +15,7 @@ import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file
 import { formatAccuracy } from '../report/format.js';
 import { TOOL_NAME } from '../report/json.js';
 import { fileProblem } from '../scenario/context.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { resolveStrategyNames } from '../scenario/load.js';
 import { MAX_SCENARIO_BYTES, readTextFileLimited } from '../scenario/text-file.js';
 import { readStoredRun } from '../sweep/directory.js';
@@ -117,8 +118,9 @@ function progressLine(done: number, total: number, run: ManifestRun, manifest: S
 /** Everything is checked before anything is written or run (exit 2 on bad input). */
 function planFromFlags(file: string, flags: SweepFlags): { plan: SweepPlan; manifest: SweepManifest } {
   const axes = parseSetArgs(flags.set ?? []);
-  const strategies = flags.strategy === undefined ? undefined : resolveStrategyNames(flags.strategy);
-  const plan = planSweep(readScenarioSource(readScenarioText(file), file), axes, strategies);
+  const registry = createStageRegistry();
+  const strategies = flags.strategy === undefined ? undefined : resolveStrategyNames(flags.strategy, registry);
+  const plan = planSweep(readScenarioSource(readScenarioText(file), file), axes, strategies, registry);
   const scenario = { name: plan.runs[0]!.scenario.name, file };
   return { plan, manifest: makeManifest(plan, scenario, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null) };
 }

@@ -1,15 +1,17 @@
 /** `dtrain validate <files...>`: every problem of every file at once; exit 2 if any. */
 import type { Command } from 'commander';
 import { formatIssues, formatIssuesCapped, isKnownError, type Issue } from '../errors.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { collectScenarioIssues } from '../scenario/load.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 function validate(files: string[], flags: { all?: boolean }): void {
   let problems = 0;
+  const registry = createStageRegistry();
   for (const file of files) {
     let issues: Issue[];
     try {
-      issues = collectScenarioIssues(file);
+      issues = collectScenarioIssues(file, { registry });
     } catch (error) {
       // an unreadable file is one problem; the other files are still checked
       if (!isKnownError(error)) throw error;

@@ -4,7 +4,7 @@
  * lists the valid values and suggests the closest one.
  */
 import { DtrainError } from '../errors.js';
-import { presetStrategy } from '../pipeline/strategies.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { resolveStrategyNames } from '../scenario/strategy-names.js';
 import { didYouMean } from '../scenario/suggest.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
@@ -27,18 +27,18 @@ function unknown(what: string, typed: string, valid: readonly string[]): DtrainE
  * The scenario's strategy by that name; else a preset or `batch/resources/aggregation` pick
  * (explain may look at a strategy the scenario does not compare); the first one by default.
  */
-export function selectStrategy(scenario: Scenario, name: string | undefined): StrategySpec {
+export function selectStrategy(scenario: Scenario, name: string | undefined, registry: StageRegistry): StrategySpec {
   if (name === undefined) return scenario.strategies[0]!;
   const inScenario = scenario.strategies.find((s) => s.name === name);
   if (inScenario !== undefined) return inScenario;
-  if (presetStrategy(name) !== undefined || name.includes('/')) {
+  if (registry.preset(name) !== undefined || name.includes('/')) {
     try {
-      return resolveStrategyNames([name])[0]!;
+      return resolveStrategyNames([name], registry)[0]!;
     } catch {
       // falls through to the error below, which lists the scenario's strategies too
     }
   }
-  const names = [...new Set([...scenario.strategies.map((s) => s.name), 's1s4', 'sync-sgd', 'fedavg'])];
+  const names = [...new Set([...scenario.strategies.map((s) => s.name), ...registry.presets().map((preset) => preset.name)])];
   throw unknown('strategy', name, names);
 }
 

@@ -10,17 +10,14 @@
  * the latency process said "loss" or "down") is not effective, and a latency equal to the
  * threshold is not effective either: claim 2 keeps the samples *below* the threshold.
  */
-import { z } from 'zod';
-import { durationMs } from '../scenario/units.js';
-
 export const S1_DEFAULTS = { intervalMs: 100, windowMs: 2000, thresholdMs: 50 } as const;
 
-export const S1ConfigSchema = z.strictObject({
-  intervalMs: durationMs({ positive: true }).default(S1_DEFAULTS.intervalMs),
-  windowMs: durationMs({ positive: true }).default(S1_DEFAULTS.windowMs),
-  thresholdMs: durationMs().default(S1_DEFAULTS.thresholdMs),
-});
-export type S1Config = z.infer<typeof S1ConfigSchema>;
+/** In ms. Its scenario schema (durations with units) is the scenario's: scenario/schema.ts. */
+export interface S1Config {
+  intervalMs: number;
+  windowMs: number;
+  thresholdMs: number;
+}
 
 export interface Efficiency {
   /** effectiveMs / observedMs, in [0, 1] */

@@ -81,12 +81,22 @@ export interface AggregationStageDefinition extends StageBase {
 export type StageDefinition = BatchStageDefinition | ResourceStageDefinition | AggregationStageDefinition;
 export type StageKind = StageDefinition['kind'];
 
-export interface PresetDefinition {
-  name: string;
-  summary: string;
+/** The stage names a strategy picks, one per kind. */
+export interface StageNames {
   batch: string;
   resources: string;
   aggregation: string;
+}
+
+/** A strategy a run follows: its display name and the stages it picks (by name). */
+export interface StrategySpec extends StageNames {
+  /** a preset's name, the name a scenario gave a stage pick, or `batch/resources/aggregation` */
+  name: string;
+}
+
+export interface PresetDefinition extends StageNames {
+  name: string;
+  summary: string;
 }
 
 /** The three stages a strategy runs, resolved from their names. */
@@ -147,7 +157,7 @@ export class StageRegistry {
     return stage as Extract<StageDefinition, { kind: K }>;
   }
 
-  resolve(stages: { batch: string; resources: string; aggregation: string }): ResolvedStages {
+  resolve(stages: StageNames): ResolvedStages {
     return {
       batch: this.stage('batch', stages.batch),
       resources: this.stage('resources', stages.resources),
@@ -164,10 +174,25 @@ export class StageRegistry {
   }
 
   /** The preset whose stages these are, if any (a stage pick equal to a preset takes its name). */
-  presetOf(stages: { batch: string; resources: string; aggregation: string }): PresetDefinition | undefined {
+  presetOf(stages: StageNames): PresetDefinition | undefined {
     for (const preset of this.presetMap.values()) {
       if (preset.batch === stages.batch && preset.resources === stages.resources && preset.aggregation === stages.aggregation) return preset;
     }
     return undefined;
+  }
+
+  /** A preset as the strategy a run follows; undefined for a name that is no preset. */
+  presetStrategy(name: string): StrategySpec | undefined {
+    const preset = this.presetMap.get(name);
+    return preset === undefined ? undefined : { name: preset.name, batch: preset.batch, resources: preset.resources, aggregation: preset.aggregation };
+  }
+
+  /**
+   * A stage pick as a strategy. Its name: the one given, else the preset whose stages these
+   * are, else `batch/resources/aggregation` (the form `--strategy` accepts back).
+   */
+  strategyOf(stages: StageNames, name?: string): StrategySpec {
+    const picked = { batch: stages.batch, resources: stages.resources, aggregation: stages.aggregation };
+    return { name: name ?? this.presetOf(picked)?.name ?? `${picked.batch}/${picked.resources}/${picked.aggregation}`, ...picked };
   }
 }

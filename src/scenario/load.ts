@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { DtrainError, formatIssue, ScenarioError, type Issue } from '../errors.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { makeContext } from './context.js';
 import { resolveScenario } from './resolve.js';
@@ -18,6 +19,8 @@ export { scenarioJsonSchema } from './schema.js';
 export interface ScenarioTextOptions {
   /** where relative trace and CSV paths start; default: the directory of `file` */
   baseDir?: string;
+  /** the stages and presets `strategy` / `compare` may name; default: the built-in ones */
+  registry?: StageRegistry;
 }
 
 function analyse(text: string, file: string, options: ScenarioTextOptions): { scenario?: Scenario; issues: Issue[] } {
@@ -27,7 +30,7 @@ function analyse(text: string, file: string, options: ScenarioTextOptions): { sc
   if (source.fatal) return { issues: inFileOrder(source.issues) };
   const issues = [...source.issues];
   const ctx = makeContext({ file, root: source.value, locate: source.locate }, options.baseDir ?? dirname(resolve(file)), issues);
-  const scenario = resolveScenario(ctx, source.value, file);
+  const scenario = resolveScenario(ctx, source.value, file, options.registry);
   return issues.length === 0 && scenario !== undefined ? { scenario, issues } : { issues: inFileOrder(issues) };
 }
 
@@ -78,14 +81,14 @@ export function parseScenarioText(text: string, file: string, options: ScenarioT
  * Every problem in a scenario, in file order; empty means valid (`dtrain validate`). Given
  * only a file name it reads the file, and an unreadable file is `scenario.notFound`.
  */
-export function collectScenarioIssues(file: string): Issue[];
+export function collectScenarioIssues(file: string, options?: Pick<ScenarioTextOptions, 'registry'>): Issue[];
 export function collectScenarioIssues(text: string, file: string, options?: ScenarioTextOptions): Issue[];
-export function collectScenarioIssues(textOrFile: string, file?: string, options: ScenarioTextOptions = {}): Issue[] {
-  if (file === undefined) {
+export function collectScenarioIssues(textOrFile: string, fileOrOptions?: string | ScenarioTextOptions, options: ScenarioTextOptions = {}): Issue[] {
+  if (typeof fileOrOptions !== 'string') {
     const read = readScenarioFile(textOrFile);
-    return 'issues' in read ? read.issues : analyse(read.text, textOrFile, {}).issues;
+    return 'issues' in read ? read.issues : analyse(read.text, textOrFile, { registry: fileOrOptions?.registry }).issues;
   }
-  return analyse(textOrFile, file, options).issues;
+  return analyse(textOrFile, fileOrOptions, options).issues;
 }
 
 /**
@@ -108,8 +111,8 @@ function readScenarioFile(file: string): { text: string } | { issues: Issue[] } 
 }
 
 /** Read and resolve a scenario file; relative paths inside start at its directory. */
-export async function loadScenario(file: string): Promise<Scenario> {
+export async function loadScenario(file: string, options: Pick<ScenarioTextOptions, 'registry'> = {}): Promise<Scenario> {
   const read = readScenarioFile(file);
   if ('issues' in read) throw new ScenarioError(file, read.issues);
-  return parseScenarioText(read.text, file, { baseDir: dirname(resolve(file)) });
+  return parseScenarioText(read.text, file, { baseDir: dirname(resolve(file)), registry: options.registry });
 }

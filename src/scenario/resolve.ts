@@ -6,7 +6,8 @@
  */
 import { basename, extname } from 'node:path';
 import type { z } from 'zod';
-import { presetStrategy } from '../pipeline/strategies.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { checkPipeline } from './checks.js';
 import type { ScenarioContext } from './context.js';
 import { formatPath } from './field-path.js';
@@ -14,34 +15,37 @@ import { describeKey, describeValue } from './issues.js';
 import { checkPartition, resolveDataset, resolvePartition } from './resolve-data.js';
 import { TraceLibrary } from './resolve-latency.js';
 import { resolveNodes } from './resolve-nodes.js';
-import { DEFAULT_STRATEGY, NodeDefaultsSchema, NodeSchema, SECTION_SCHEMAS, type StrategyPick } from './schema.js';
-import { stagePickStrategy } from './strategy-names.js';
+import {
+  ClusterShellSchema, DEFAULT_STRATEGY, NodeDefaultsSchema, NodeSchema, sectionSchemas, type SectionSchemas, type StrategyPick,
+} from './schema.js';
 import { suggestionSuffix } from './suggest.js';
 import type { ClusterSpec, Scenario, StrategySpec } from './types.js';
 
-type Sections = typeof SECTION_SCHEMAS;
-const TOP_KEYS = Object.keys(SECTION_SCHEMAS) as (keyof Sections)[];
+type Sections = SectionSchemas;
 
-export function resolveScenario(ctx: ScenarioContext, root: unknown, file: string): Scenario | undefined {
+/** `registry` holds the stages and presets that `strategy` and `compare` may name. */
+export function resolveScenario(ctx: ScenarioContext, root: unknown, file: string, registry: StageRegistry = createStageRegistry()): Scenario | undefined {
   if (root === null || root === undefined || typeof root !== 'object' || Array.isArray(root)) {
     const found = root === null || root === undefined ? 'an empty file' : describeValue(root);
     ctx.report([], 'a scenario: a YAML map with at least cluster.nodes', found);
     return undefined;
   }
   const raw = root as Record<string, unknown>;
+  const sections = sectionSchemas(registry);
+  const topKeys = Object.keys(sections) as (keyof Sections)[];
   for (const key of Object.keys(raw)) {
-    if (!(TOP_KEYS as string[]).includes(key)) {
-      ctx.report([key], `a known top-level key (${TOP_KEYS.join(', ')})${suggestionSuffix(key, TOP_KEYS)}`, describeKey(key), 'key');
+    if (!(topKeys as string[]).includes(key)) {
+      ctx.report([key], `a known top-level key (${topKeys.join(', ')})${suggestionSuffix(key, topKeys)}`, describeKey(key), 'key');
     }
   }
   const top = <K extends keyof Sections>(key: K): z.output<Sections[K]> | undefined =>
-    ctx.parse(SECTION_SCHEMAS[key], raw[key], [key]) as z.output<Sections[K]> | undefined;
+    ctx.parse(sections[key], raw[key], [key]) as z.output<Sections[K]> | undefined;
   const name = top('name');
   const description = top('description');
   const seed = top('seed');
   const rounds = top('rounds');
   const targetAccuracy = top('targetAccuracy');
-  const strategies = resolveStrategies(ctx, raw, top('strategy'), top('compare'));
+  const strategies = resolveStrategies(ctx, registry, raw, top('strategy'), top('compare'));
   const data = top('data');
   const dataset = data === undefined ? undefined : resolveDataset(ctx, data.dataset);
   const model = top('model');
@@ -71,6 +75,7 @@ export function resolveScenario(ctx: ScenarioContext, root: unknown, file: strin
 /** `strategy` or `compare` (not both), default [s1s4]; names must be distinct. */
 function resolveStrategies(
   ctx: ScenarioContext,
+  registry: StageRegistry,
   raw: Record<string, unknown>,
   strategy: StrategyPick | undefined,
   compare: StrategyPick[] | undefined,
@@ -84,7 +89,7 @@ function resolveStrategies(
   else if (raw.strategy !== undefined) picks = strategy === undefined ? undefined : [strategy];
   else picks = [DEFAULT_STRATEGY];
   if (picks === undefined) return undefined;
-  const specs = picks.map((pick) => (typeof pick === 'string' ? presetStrategy(pick)! : stagePickStrategy(pick)));
+  const specs = picks.map((pick) => (typeof pick === 'string' ? registry.presetStrategy(pick)! : registry.strategyOf(pick, pick.name)));
   const firstIndex = new Map<string, number>();
   specs.forEach((spec, index) => {
     const earlier = firstIndex.get(spec.name);
@@ -102,7 +107,7 @@ function resolveStrategies(
  * `retryMs` does not hide a duplicate node id.
  */
 function resolveCluster(ctx: ScenarioContext, raw: unknown, intervalMs: number | undefined): ClusterSpec | undefined {
-  const shell = ctx.parse(SECTION_SCHEMAS.cluster, raw, ['cluster']);
+  const shell = ctx.parse(ClusterShellSchema, raw, ['cluster']);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const { defaults: rawDefaults, nodes: rawNodes } = raw as { defaults?: unknown; nodes?: unknown };
   const defaults = ctx.parse(NodeDefaultsSchema, rawDefaults ?? {}, ['cluster', 'defaults']);

@@ -4,15 +4,16 @@
  * fields are merged with `cluster.defaults` later (resolve.ts), so they stay optional here.
  */
 import { z } from 'zod';
-import { S1ConfigSchema } from '../pipeline/s1-efficiency.js';
+import { S1_DEFAULTS, type S1Config } from '../pipeline/s1-efficiency.js';
 import { S2ConfigSchema } from '../pipeline/s2-batch-size.js';
 import { S3ConfigSchema } from '../pipeline/s3-resources.js';
 import { S4ConfigSchema } from '../pipeline/s4-aggregation.js';
-import { AGGREGATION_STAGES, BATCH_STAGES, RESOURCE_STAGES, STRATEGY_PRESETS } from '../pipeline/strategies.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { bandwidth, duration, exactlyOneOf, nonEmptyString, notAMap, numberIn, probability } from './fields.js';
 import { LatencySchema } from './latency-schema.js';
 import { applyUnitJsonSchema } from './unit-json-schema.js';
-import { UNIT_FIELDS } from './units.js';
+import { durationMs, UNIT_FIELDS } from './units.js';
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_ROUNDS = 20;
@@ -31,21 +32,28 @@ export const NODE_DEFAULTS = {
 export const MAX_NODES = 100_000;
 
 export const BUILTIN_DATASETS = ['iris', 'wine', 'breast_cancer', 'digits'] as const;
-export const PRESET_NAMES = Object.keys(STRATEGY_PRESETS);
+/** z.enum wants at least one value; a registry without presets or stages of a kind has none. */
+function oneOf(values: readonly string[]) {
+  return z.enum(values as [string, ...string[]]);
+}
 
-const StrategyPickSchema = z.union(
-  [
-    z.enum(PRESET_NAMES as [string, ...string[]]),
-    z.strictObject({
-      batch: z.enum(BATCH_STAGES),
-      resources: z.enum(RESOURCE_STAGES),
-      aggregation: z.enum(AGGREGATION_STAGES),
-      name: nonEmptyString().optional(),
-    }),
-  ],
-  { error: `a strategy: a preset (${PRESET_NAMES.join(', ')}) or a map { batch, resources, aggregation, name? }` },
-);
-export type StrategyPick = z.infer<typeof StrategyPickSchema>;
+/** `strategy:` / `compare:` entries: a preset's name or a stage pick, checked against the registry. */
+export function strategyPickSchema(registry: StageRegistry) {
+  const presets = registry.presets().map((preset) => preset.name);
+  return z.union(
+    [
+      oneOf(presets),
+      z.strictObject({
+        batch: oneOf(registry.names('batch')),
+        resources: oneOf(registry.names('resources')),
+        aggregation: oneOf(registry.names('aggregation')),
+        name: nonEmptyString().optional(),
+      }),
+    ],
+    { error: `a strategy: a preset (${presets.join(', ')}) or a map { batch, resources, aggregation, name? }` },
+  );
+}
+export type StrategyPick = z.infer<ReturnType<typeof strategyPickSchema>>;
 
 const BlobsSchema = z
   .strictObject({
@@ -93,6 +101,13 @@ export const ModelSchema = z.strictObject({
   learningRate: numberIn({ above: 0 }).default(MODEL_DEFAULTS.learningRate),
   localSteps: numberIn({ int: true, min: 1 }).default(MODEL_DEFAULTS.localSteps),
 });
+
+/** S1's settings: durations with units, so their schema lives with the scenario's units. */
+export const S1ConfigSchema = z.strictObject({
+  intervalMs: durationMs({ positive: true }).default(S1_DEFAULTS.intervalMs),
+  windowMs: durationMs({ positive: true }).default(S1_DEFAULTS.windowMs),
+  thresholdMs: durationMs().default(S1_DEFAULTS.thresholdMs),
+}) satisfies z.ZodType<S1Config, unknown>;
 
 export const PipelineSchema = z.strictObject({
   s1: S1ConfigSchema.prefault({}),
@@ -150,15 +165,15 @@ export const ClusterShellSchema = clusterSchema(z.unknown(), z.unknown());
 export type RawClusterShell = z.infer<typeof ClusterShellSchema>;
 
 /** The top level; `cluster` is the only required section. */
-function scenarioShape<C extends z.ZodType>(cluster: C) {
+function scenarioShape<C extends z.ZodType, P extends z.ZodType>(cluster: C, strategyPick: P) {
   return {
     name: nonEmptyString().optional(),
     description: z.string({ error: 'a string' }).default(''),
     seed: numberIn({ int: true, min: 0 }).default(DEFAULT_SEED),
     rounds: numberIn({ int: true, min: 1, max: MAX_ROUNDS }).default(DEFAULT_ROUNDS),
     targetAccuracy: probability().nullable().default(null),
-    strategy: StrategyPickSchema.optional(),
-    compare: z.array(StrategyPickSchema, { error: 'a list of strategies' }).min(1, { error: 'a list of at least one strategy' }).optional(),
+    strategy: strategyPick.optional(),
+    compare: z.array(strategyPick, { error: 'a list of strategies' }).min(1, { error: 'a list of at least one strategy' }).optional(),
     data: DataSchema.prefault({}),
     model: ModelSchema.prefault({}),
     pipeline: PipelineSchema.prefault({}),
@@ -166,18 +181,26 @@ function scenarioShape<C extends z.ZodType>(cluster: C) {
   };
 }
 
-/** Section schemas for parsing one section at a time, so that one bad section hides nothing. */
-export const SECTION_SCHEMAS = scenarioShape(ClusterShellSchema);
+/**
+ * Section schemas for parsing one section at a time, so that one bad section hides nothing.
+ * `strategy` and `compare` name the registry's stages and presets: sectionSchemas() builds them.
+ */
+export function sectionSchemas(registry: StageRegistry) {
+  return scenarioShape(ClusterShellSchema, strategyPickSchema(registry));
+}
+export type SectionSchemas = ReturnType<typeof sectionSchemas>;
 
 /** The whole input schema in one piece: for `dtrain schema` (JSON Schema), not for parsing. */
-export const ScenarioInputSchema = z.strictObject(scenarioShape(clusterSchema(NodeDefaultsSchema, NodeSchema)));
+export function scenarioInputSchema(registry: StageRegistry) {
+  return z.strictObject(scenarioShape(clusterSchema(NodeDefaultsSchema, NodeSchema), strategyPickSchema(registry)));
+}
 
 /**
  * JSON Schema (draft-07, which YAML editors' language servers support) of the scenario file,
  * as written by users (input side); unit fields get a number-or-pattern schema.
  */
-export function scenarioJsonSchema(): object {
-  const schema = z.toJSONSchema(ScenarioInputSchema, {
+export function scenarioJsonSchema(registry: StageRegistry = createStageRegistry()): object {
+  const schema = z.toJSONSchema(scenarioInputSchema(registry), {
     target: 'draft-7',
     io: 'input',
     unrepresentable: 'any',

@@ -1,43 +1,32 @@
 /**
- * Strategy names → StrategySpec (SPEC §2 "Strategies"), for the scenario's `strategy` /
- * `compare` and the CLI's `--strategy a,b`. Besides the presets, the CLI accepts stage picks
- * written as `batch/resources/aggregation` (the name strategyName() gives them).
+ * Strategy names → StrategySpec (SPEC §2 "Strategies"), for the CLI's `--strategy a,b`, looked
+ * up in the stage registry the command runs with. Besides the presets, the CLI accepts stage
+ * picks written as `batch/resources/aggregation` (the name StageRegistry.strategyOf gives them).
  */
 import { DtrainError } from '../errors.js';
-import {
-  AGGREGATION_STAGES, BATCH_STAGES, presetStrategy, RESOURCE_STAGES, STRATEGY_PRESETS, strategyName,
-} from '../pipeline/strategies.js';
-import type { AggregationStage, BatchStage, ResourceStage, StrategySpec } from './types.js';
+import type { StageRegistry, StrategySpec } from '../pipeline/stage-registry.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { suggestionSuffix } from './suggest.js';
 
-/** A scenario stage pick (already validated) → its spec; `name` defaults to strategyName(). */
-export function stagePickStrategy(pick: { batch: BatchStage; resources: ResourceStage; aggregation: AggregationStage; name?: string }): StrategySpec {
-  const stages = { batch: pick.batch, resources: pick.resources, aggregation: pick.aggregation };
-  return { name: pick.name ?? strategyName(stages), ...stages };
-}
-
-function parseStagePick(name: string): StrategySpec | undefined {
+function parseStagePick(name: string, registry: StageRegistry): StrategySpec | undefined {
   const [batch, resources, aggregation, ...rest] = name.split('/');
   if (rest.length > 0 || aggregation === undefined) return undefined;
-  const known = (BATCH_STAGES as readonly string[]).includes(batch!)
-    && (RESOURCE_STAGES as readonly string[]).includes(resources!)
-    && (AGGREGATION_STAGES as readonly string[]).includes(aggregation);
-  if (!known) return undefined;
-  return stagePickStrategy({ batch: batch as BatchStage, resources: resources as ResourceStage, aggregation: aggregation as AggregationStage });
+  const known = registry.has('batch', batch!) && registry.has('resources', resources!) && registry.has('aggregation', aggregation);
+  return known ? registry.strategyOf({ batch: batch!, resources: resources!, aggregation }) : undefined;
 }
 
 /** `--strategy s1s4,sync-sgd` → specs, in the order given. Unknown or repeated names are usage errors. */
-export function resolveStrategyNames(names: readonly string[]): StrategySpec[] {
-  const presets = Object.keys(STRATEGY_PRESETS);
+export function resolveStrategyNames(names: readonly string[], registry: StageRegistry = createStageRegistry()): StrategySpec[] {
+  const presets = registry.presets().map((preset) => preset.name);
   if (names.length === 0) {
     throw new DtrainError('cli.invalidArgument', `expected one or more strategy names (${presets.join(', ')})`);
   }
   const seen = new Set<string>();
   return names.map((raw) => {
     const name = raw.trim();
-    const spec = presetStrategy(name) ?? parseStagePick(name);
+    const spec = registry.presetStrategy(name) ?? parseStagePick(name, registry);
     if (spec === undefined) {
-      const stages = `${BATCH_STAGES.join('|')}/${RESOURCE_STAGES.join('|')}/${AGGREGATION_STAGES.join('|')}`;
+      const stages = `${registry.names('batch').join('|')}/${registry.names('resources').join('|')}/${registry.names('aggregation').join('|')}`;
       throw new DtrainError(
         'cli.invalidArgument',
         `unknown strategy '${name}': expected one of ${presets.join(', ')} or stage picks ${stages}${suggestionSuffix(name, presets)}`,

@@ -7,6 +7,7 @@ import type { S1Config } from '../pipeline/s1-efficiency.js';
 import type { S2Config } from '../pipeline/s2-batch-size.js';
 import type { S3Config } from '../pipeline/s3-resources.js';
 import type { S4Config } from '../pipeline/s4-aggregation.js';
+import type { StrategySpec } from '../pipeline/stage-registry.js';
 
 /** One replayed sample: `latencyMs` null = lost. Times are relative to the first sample (0). */
 export interface TraceSample {
@@ -69,17 +70,8 @@ export type PartitionSpec =
   | { kind: 'dirichlet'; alpha: number }
   | { kind: 'shards'; shards: number };
 
-export type BatchStage = 'efficiency' | 'fixed';
-export type ResourceStage = 'pressure' | 'fixed';
-export type AggregationStage = 'volatility' | 'mean' | 'samples';
-
-export interface StrategySpec {
-  /** preset name, or `batch+resources+aggregation` for stage picks */
-  name: string;
-  batch: BatchStage;
-  resources: ResourceStage;
-  aggregation: AggregationStage;
-}
+// stage names are the stage registry's, checked against it when the scenario is read
+export type { StrategySpec } from '../pipeline/stage-registry.js';
 
 export interface ModelSpec {
   /** hidden layer widths; [] = softmax regression */

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { DtrainError } from '../errors.js';
 import { canonicalJson } from '../golden/canonical-json.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { pointLabel, resolvePoint, type Assignment, type ScenarioSource } from './resolve-point.js';
 import type { SetAxis } from './set-spec.js';
@@ -50,7 +51,7 @@ function* points(axes: readonly SetAxis[]): Generator<Assignment[]> {
   }
 }
 
-export function planSweep(source: ScenarioSource, axes: readonly SetAxis[], strategies?: readonly StrategySpec[]): SweepPlan {
+export function planSweep(source: ScenarioSource, axes: readonly SetAxis[], strategies?: readonly StrategySpec[], registry?: StageRegistry): SweepPlan {
   const size = axes.reduce((product, axis) => product * axis.values.length, 1) * Math.max(1, strategies?.length ?? 1);
   if (size > MAX_GRID_RUNS) {
     throw new DtrainError('cli.invalidArgument', `the grid has ${size} runs; at most ${MAX_GRID_RUNS} are allowed`);
@@ -59,7 +60,7 @@ export function planSweep(source: ScenarioSource, axes: readonly SetAxis[], stra
   const byKey = new Map<string, string>();
   const names: string[] = [];
   for (const assignments of points(axes)) {
-    const scenario = resolvePoint(source, assignments);
+    const scenario = resolvePoint(source, assignments, registry);
     for (const strategy of strategies ?? scenario.strategies) {
       const runScenario: Scenario = { ...scenario, strategies: [strategy] };
       const key = scenarioHash(runScenario);

@@ -9,6 +9,7 @@
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { dirname, resolve } from 'node:path';
 import { DtrainError, formatIssue, ScenarioError, type Issue } from '../errors.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { makeContext } from '../scenario/context.js';
 import { resolveScenario } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/types.js';
@@ -52,11 +53,11 @@ export function pointLabel(assignments: readonly Assignment[]): string {
 }
 
 /** The point's scenario, or a DtrainError (exit 2) listing every problem of this point. */
-export function resolvePoint(source: ScenarioSource, assignments: readonly Assignment[]): Scenario {
+export function resolvePoint(source: ScenarioSource, assignments: readonly Assignment[], registry?: StageRegistry): Scenario {
   const issues: Issue[] = [...source.yaml.issues];
   const root = applySets(source.yaml.value, assignments);
   const ctx = makeContext({ file: source.file, root, locate: source.yaml.locate }, source.baseDir, issues);
-  const scenario = resolveScenario(ctx, root, source.file);
+  const scenario = resolveScenario(ctx, root, source.file, registry);
   if (scenario !== undefined && issues.length === 0) return scenario;
   const lines = [...new Set([...issues].sort((a, b) => a.line - b.line || a.column - b.column).map((issue) => describeIssue(issue, assignments)))];
   const noun = lines.length === 1 ? 'problem' : 'problems';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkNode, checkRound, selectStrategy } from '../../src/explain/select.js';
+import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { S1S4, SYNC_SGD, makeScenario } from '../report/fixtures.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -7,13 +8,13 @@ const scenario = makeScenario(['a', 'b', 'edge-1']);
 
 describe('explain option checks', () => {
   it("the default strategy is the scenario's first; a listed or preset name is found", () => {
-    expect(selectStrategy(scenario, undefined)).toEqual(S1S4);
-    expect(selectStrategy(scenario, 'sync-sgd')).toEqual(SYNC_SGD);
-    expect(selectStrategy(scenario, 'fedavg')).toEqual({ name: 'fedavg', batch: 'fixed', resources: 'fixed', aggregation: 'samples' });
+    expect(selectStrategy(scenario, undefined, createStageRegistry())).toEqual(S1S4);
+    expect(selectStrategy(scenario, 'sync-sgd', createStageRegistry())).toEqual(SYNC_SGD);
+    expect(selectStrategy(scenario, 'fedavg', createStageRegistry())).toEqual({ name: 'fedavg', batch: 'fixed', resources: 'fixed', aggregation: 'samples' });
   });
 
   it('an unknown strategy lists the valid names and suggests the closest (exit 2)', () => {
-    const error = thrown(() => selectStrategy(scenario, 'fedvag'));
+    const error = thrown(() => selectStrategy(scenario, 'fedvag', createStageRegistry()));
     expect(error.message).toBe("unknown strategy 'fedvag': expected one of s1s4, sync-sgd, fedavg");
     expect(error.hint).toBe('did you mean fedavg?');
     expect(error.exitCode).toBe(2);
