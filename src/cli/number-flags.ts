@@ -7,17 +7,9 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { MAX_ROUNDS } from '../scenario/schema.js';
+import { parseDecimal } from '../text/decimal.js';
 
-const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-
-/** A finite decimal number (`12`, `-0.5`, `1e-6`), else undefined. Surrounding blanks are allowed. */
-export function parseDecimal(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (!DECIMAL.test(trimmed)) return undefined;
-  const value = Number(trimmed);
-  // `-0` is 0 to everyone but Object.is
-  return Number.isFinite(value) ? value + 0 : undefined;
-}
+export { parseDecimal };
 
 export interface WholeNumberBounds {
   min: number;

@@ -9,7 +9,7 @@
  * defaults are ten times the largest wasm-vs-cpu difference seen on the bundled scenarios
  * and far below any real change: one test sample more or less moves accuracy by ≥ 1e-5.
  */
-import { parseDecimal } from '../cli/number-flags.js';
+import { parseDecimal } from '../text/decimal.js';
 import { DtrainError } from '../errors.js';
 import { suggestionSuffix } from '../scenario/suggest.js';
 
