@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { fairRates, shareLink } from '../../src/sim/server-link.js';
+
+const MB = 1_000_000; // 8 Mbit
+const MBPS = 1e6;
+
+describe('fairRates (progressive filling, ascending caps)', () => {
+  it('10 and 20 Mbps keep their own bandwidth under a 100 Mbps link; the third gets the 70 left', () => {
+    // bytes per ms: 10 Mbps = 1,250; 20 Mbps = 2,500; 70 Mbps = 8,750
+    expect(fairRates([10 * MBPS, 20 * MBPS, 1000 * MBPS], 100 * MBPS)).toEqual([1250, 2500, 8750]);
+  });
+
+  it('three fast nodes share 90 Mbps equally', () => {
+    expect(fairRates([1e9, 1e9, 1e9], 90 * MBPS)).toEqual([3750, 3750, 3750]);
+  });
+});
+
+describe('shareLink: a 100 Mbps server link, 1 MB each, worked out on paper', () => {
+  // A (10 Mbps) and B (20 Mbps) active from 0 ms, C (1 Gbps) from 300 ms.
+  //   [0, 300)    A 10, B 20 (the link is not full)           → at 300: A has 5 Mbit left, B 2
+  //   [300, 400)  A 10 and B 20 (their own caps), C 70 (the fair share of what is left)
+  //               → B finishes at 300 + 2 Mbit / 20 Mbps = 400 ms; C has 8 − 7 = 1 Mbit left
+  //   [400, …)    B's 20 Mbps are free: C gets 100 − 10 = 90 → finishes at 400 + 1/90 s
+  //   A, at 10 Mbps throughout: 300 + 5 Mbit / 10 Mbps = 800 ms
+  it('two capped by their own bandwidth, one by the fair share, one finishing early and freeing capacity', () => {
+    const finish = shareLink([
+      { startMs: 0, bytes: MB, capBps: 10 * MBPS },
+      { startMs: 0, bytes: MB, capBps: 20 * MBPS },
+      { startMs: 300, bytes: MB, capBps: 1000 * MBPS },
+    ], 100 * MBPS);
+    expect(finish[0]).toBeCloseTo(800, 9);
+    expect(finish[1]).toBeCloseTo(400, 9);
+    expect(finish[2]).toBeCloseTo(400 + 1000 / 90, 9);
+  });
+
+  it('without a server link a transfer moves at its own bandwidth: start + bytes · 8 / bandwidth', () => {
+    const finish = shareLink([{ startMs: 5, bytes: 19_240, capBps: 1e9 }], Number.POSITIVE_INFINITY);
+    expect(finish).toEqual([5 + 0.15392]);
+  });
+
+  it('n equal transfers through a link of capacity C all finish at n · M / C', () => {
+    const transfers = Array.from({ length: 4 }, () => ({ startMs: 0, bytes: MB, capBps: 1e9 }));
+    expect(shareLink(transfers, 100 * MBPS).map((ms) => Number(ms.toFixed(9)))).toEqual([320, 320, 320, 320]);
+  });
+
+  it('the order of the input does not change any finish time', () => {
+    const a = { startMs: 0, bytes: MB, capBps: 10 * MBPS };
+    const b = { startMs: 0, bytes: MB, capBps: 20 * MBPS };
+    const c = { startMs: 300, bytes: MB, capBps: 1000 * MBPS };
+    const forward = shareLink([a, b, c], 100 * MBPS);
+    const backward = shareLink([c, b, a], 100 * MBPS);
+    expect(backward).toEqual([forward[2], forward[1], forward[0]]);
+  });
+});
