@@ -76,6 +76,8 @@ export interface TransferEvents {
   tries: TransferTry[];
   /** when the bytes arrived (also set when they arrived after the deadline) */
   arrivedMs: number | null;
+  /** when the bytes started to move (the successful try + its latency); null when no try got through */
+  activeMs?: number | null;
   failure: DropReason | null;
   /** with a `deadline` failure before any late arrival: the try that was not made */
   nextTryMs: number | null;
@@ -106,6 +108,8 @@ export interface NodeTimeline {
   computeEndMs: number | null;
   /** when the upload arrived; null unless the node finished */
   finishMs: number | null;
+  /** when the server learnt the node was dropped; null unless dropped (time model v2) */
+  droppedAtMs?: number | null;
 }
 
 /**

@@ -1,0 +1,159 @@
+/**
+ * Time model v2 (SPEC §6): one round of every dispatched node on the simulated clock, as
+ * events. Per node: the download's tries from the round start, the bytes through the server's
+ * outgoing link, the local steps (each as long as the step time × the slowdown at its start),
+ * the upload's tries from the end of the last step, the bytes through the incoming link.
+ *
+ * - A try at τ whose sample is lost fails; the node learns it at τ + retryMs and tries again
+ *   then. After maxRetries tries in all it is dropped when the last failure is learnt.
+ * - A try that would start at or after the deadline is not made, a transfer still under way
+ *   at the deadline is stopped, and a failure learnt after the deadline is not waited for: the
+ *   node is dropped at the deadline (reason `deadline`).
+ * - Downloads share the server's outgoing capacity and uploads its incoming capacity
+ *   (server-link.ts); without a server link each transfer moves at its node's bandwidth.
+ *
+ * Pure: the latency and slowdown lookups are handed in.
+ */
+import { shareLink, type LinkTransfer } from './server-link.js';
+import type { DropReason, NodeTimeline, StepSpan, TransferEvents, TransferTry } from './time-model.js';
+
+export interface RoundNodeInput {
+  /** the node's latency at simulated time t; null = lost or down (the try fails) */
+  latencyAt: (timeMs: number) => number | null;
+  /** bytes of one model copy on the wire */
+  bytes: number;
+  bandwidthBps: number;
+  /** one local step without slowdown */
+  stepMs: number;
+  /** the compute slowdown multiplier at t (null = none: every step lasts stepMs) */
+  slowdownAt: ((timeMs: number) => number) | null;
+}
+
+export interface RoundTimeInput {
+  startMs: number;
+  /** absolute simulated time; null = no deadline */
+  deadlineMs: number | null;
+  retryMs: number;
+  /** tries per transfer, the first included */
+  maxRetries: number;
+  localSteps: number;
+  /** the server link's capacity per direction, bits/s; Infinity = no shared link */
+  serverBps: number;
+  /** per node; null = not dispatched */
+  nodes: ReadonlyArray<RoundNodeInput | null>;
+}
+
+/** A transfer's tries: where its bytes start to move, or when and why it was given up. */
+interface Tried {
+  events: TransferEvents;
+  /** the successful try + its latency: when the bytes start to move */
+  activeMs: number | null;
+  droppedAtMs: number | null;
+}
+
+function tryTransfer(firstMs: number, node: RoundNodeInput, input: RoundTimeInput): Tried {
+  const tries: TransferTry[] = [];
+  const { deadlineMs, retryMs } = input;
+  const count = Math.max(1, input.maxRetries);
+  for (let k = 0; k < count; k++) {
+    const atMs = firstMs + k * retryMs;
+    if (deadlineMs !== null && atMs >= deadlineMs) {
+      return { events: { tries, arrivedMs: null, activeMs: null, failure: 'deadline', nextTryMs: atMs }, activeMs: null, droppedAtMs: deadlineMs };
+    }
+    const latencyMs = node.latencyAt(atMs);
+    tries.push({ atMs, latencyMs });
+    if (latencyMs !== null) {
+      const activeMs = atMs + latencyMs;
+      return { events: { tries, arrivedMs: null, activeMs, failure: null, nextTryMs: null }, activeMs, droppedAtMs: null };
+    }
+  }
+  const learnedMs = tries[tries.length - 1]!.atMs + retryMs;
+  const late = deadlineMs !== null && learnedMs > deadlineMs;
+  const failure: DropReason = late ? 'deadline' : 'retries';
+  return { events: { tries, arrivedMs: null, activeMs: null, failure, nextTryMs: null }, activeMs: null, droppedAtMs: late ? deadlineMs : learnedMs };
+}
+
+/** The bytes of every transfer that got through its tries, through one direction of the link. */
+function moveBytes(tried: ReadonlyArray<Tried | null>, input: RoundTimeInput): void {
+  const moving: number[] = [];
+  const transfers: LinkTransfer[] = [];
+  tried.forEach((t, i) => {
+    if (t === null || t.activeMs === null) return;
+    const node = input.nodes[i]!;
+    moving.push(i);
+    transfers.push({ startMs: t.activeMs, bytes: node.bytes, capBps: node.bandwidthBps });
+  });
+  const arrivals = shareLink(transfers, input.serverBps);
+  moving.forEach((i, k) => {
+    const t = tried[i]!;
+    t.events.arrivedMs = arrivals[k]!;
+    // still under way at the deadline: the server stops waiting then
+    if (input.deadlineMs !== null && arrivals[k]! > input.deadlineMs) {
+      t.events.failure = 'deadline';
+      t.droppedAtMs = input.deadlineMs;
+    }
+  });
+}
+
+/** Back-to-back steps from `startMs`; each lasts stepMs × the slowdown at its start (≥ 0). */
+function runSteps(startMs: number, node: RoundNodeInput, localSteps: number): { steps: StepSpan[]; multiplierSum: number } {
+  const steps: StepSpan[] = [];
+  let multiplierSum = 0;
+  for (let k = 0; k < localSteps; k++) {
+    const stepStartMs = k === 0 ? startMs : startMs + node.stepMs * multiplierSum;
+    const raw = node.slowdownAt === null ? 1 : node.slowdownAt(stepStartMs);
+    multiplierSum += raw > 0 ? raw : 0;
+    steps.push({ startMs: stepStartMs, endMs: startMs + node.stepMs * multiplierSum });
+  }
+  return { steps, multiplierSum };
+}
+
+function dropped(reason: DropReason, droppedAtMs: number, parts: Partial<NodeTimeline> & Pick<NodeTimeline, 'download' | 'stepMs'>): NodeTimeline {
+  return { outcome: 'dropped', reason, steps: [], upload: null, downloadEndMs: null, computeEndMs: null, finishMs: null, ...parts, droppedAtMs };
+}
+
+/** Every node's round (null for a node not dispatched), in node order. */
+export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null> {
+  const downloads = input.nodes.map((node) => (node === null ? null : tryTransfer(input.startMs, node, input)));
+  moveBytes(downloads, input);
+  const computed = input.nodes.map((node, i) => {
+    const download = downloads[i];
+    if (node === null || download === null || download === undefined || download.droppedAtMs !== null) return null;
+    return runSteps(download.events.arrivedMs!, node, input.localSteps);
+  });
+  const uploads = input.nodes.map((node, i) => {
+    const compute = computed[i];
+    if (node === null || compute === null || compute === undefined) return null;
+    return tryTransfer(compute.steps[compute.steps.length - 1]?.endMs ?? downloads[i]!.events.arrivedMs!, node, input);
+  });
+  moveBytes(uploads, input);
+  return input.nodes.map((node, i) => {
+    if (node === null) return null;
+    const download = downloads[i]!;
+    // the mean actual step time: stepMs × the mean multiplier (exactly stepMs without slowdown)
+    const compute = computed[i];
+    const stepMs = compute === null || compute === undefined ? node.stepMs : node.stepMs * (compute.multiplierSum / input.localSteps);
+    if (download.droppedAtMs !== null) return dropped(download.events.failure!, download.droppedAtMs, { download: download.events, stepMs });
+    const { steps } = compute!;
+    const downloadEndMs = download.events.arrivedMs!;
+    const computeEndMs = steps.length === 0 ? downloadEndMs : steps[steps.length - 1]!.endMs;
+    const upload = uploads[i]!;
+    const reached = { download: download.events, steps, upload: upload.events, stepMs, downloadEndMs, computeEndMs };
+    if (upload.droppedAtMs !== null) return dropped(upload.events.failure!, upload.droppedAtMs, reached);
+    return { outcome: 'finished', reason: null, ...reached, finishMs: upload.events.arrivedMs!, droppedAtMs: null };
+  });
+}
+
+/**
+ * When the round ends: once the outcome of every dispatched node is known — its upload's
+ * arrival or the moment it was dropped — capped at the deadline. null when none was dispatched.
+ */
+export function roundOutcomeKnownMs(timelines: ReadonlyArray<NodeTimeline | null>, deadlineMs: number | null): number | null {
+  let lastMs: number | null = null;
+  for (const t of timelines) {
+    if (t === null) continue;
+    const knownMs = t.finishMs ?? t.droppedAtMs!;
+    lastMs = lastMs === null ? knownMs : Math.max(lastMs, knownMs);
+  }
+  return lastMs === null || deadlineMs === null ? lastMs : Math.min(lastMs, deadlineMs);
+}
