@@ -1,9 +1,10 @@
 /**
  * S4 in words (SPEC §2 S4): each participant's gradient norm joins its history, the history
- * gives its volatility, and the aggregation stage turns those into weights — the inverse
- * volatility terms 1/(v + ε) and their sum for `volatility`, 1/|P_t| for `mean`, the shard
- * sizes for `samples`. Norms, volatilities and weights are the record's; the terms, the sum
- * and the mean filling a missing volatility are recomputed from them.
+ * gives its volatility, and the aggregation stage turns those into weights. Norms,
+ * volatilities and weights are the record's; how the stage got each weight — the inverse
+ * terms 1/(v + ε), their sum, the mean filling a missing volatility, the cap, the sample
+ * counts — is the stage's working, kept with the round. A stage explain has no words for
+ * (a plug-in) shows its working as name = value pairs.
  */
 import type { NodeRoundRecord } from '../sim/records.js';
 import { DECIMALS, listOf, num } from './format.js';
@@ -41,75 +42,74 @@ function volatilityText(view: RoundView, nodeIndex: number): string {
   return `${history} → v = std / mean = ${norm(std)} / ${norm(mean)} = ${norm(node.volatility)}`;
 }
 
-interface Terms {
-  /** per participant (record order): 1/(v + ε) */
-  terms: Map<number, number>;
-  fill: number | null;
-  sum: number;
-  /** participants with a volatility of their own (the others were filled in) */
-  own: ReadonlySet<number>;
+type Working = Readonly<Record<string, number | string | null>>;
+
+/** How the round was weighed, read from the aggregation stage's working. */
+interface Weighing {
+  /** the working's rule: inverse-volatility, mean, samples, or a plug-in's own */
+  rule: string;
+  /** per node index: the participant's working ({} when it has none) */
+  of: (nodeIndex: number) => Working;
+  /** inverse-volatility only: whether any participant had a volatility (else equal weights) */
+  hasTerms: boolean;
+  capped: boolean;
 }
 
-/** Whether node i had the 2 norms a volatility of its own needs in this round. */
-function hasOwnVolatility(view: RoundView, nodeIndex: number): boolean {
-  const { run, round } = view.input;
-  return normHistory(run, nodeIndex, round, view.input.scenario.pipeline.s4.window).length >= 2;
+function numberIn(w: Working, key: string): number {
+  const value = w[key];
+  return typeof value === 'number' ? value : Number.NaN;
 }
 
-/** The `volatility` aggregator's inverse terms; null when no participant has a volatility. */
-function inverseTerms(view: RoundView, participants: readonly number[]): Terms | null {
-  const { epsilon } = view.input.scenario.pipeline.s4;
-  const own = new Set(participants.filter((i) => hasOwnVolatility(view, i) && view.record.nodes[i]!.volatility !== null));
-  const known = [...own].map((i) => view.record.nodes[i]!.volatility!);
-  if (known.length === 0) return null;
-  // recomputed from the others, as S4 did; the record carries the same value
-  const fill = known.reduce((sum, v) => sum + v, 0) / known.length;
-  const terms = new Map(participants.map((i) => [i, 1 / ((own.has(i) ? view.record.nodes[i]!.volatility! : fill) + epsilon)] as const));
-  const sum = [...terms.values()].reduce((total, t) => total + t, 0);
-  return { terms, fill: known.length < participants.length ? fill : null, sum, own };
+function weighing(view: RoundView, participants: readonly number[]): Weighing {
+  const working = view.record.working?.aggregation;
+  const of = (i: number): Working => working?.[i] ?? {};
+  const first = of(participants[0]!);
+  const rule = typeof first.rule === 'string' ? first.rule : '';
+  return {
+    rule,
+    of,
+    hasTerms: rule === 'inverse-volatility' && typeof first.term === 'number',
+    capped: participants.some((i) => of(i).capped === 'yes'),
+  };
 }
 
-function participantLines(view: RoundView, nodeIndex: number, terms: Terms | null): string[] {
-  const { epsilon } = view.input.scenario.pipeline.s4;
-  const aggregation = view.input.run.strategy.aggregation;
+const KNOWN_RULES = new Set(['inverse-volatility', 'mean', 'samples']);
+
+/** A working explain has no words for, as " (name = value, …)". */
+function workingPairs(w: Working): string {
+  const pairs = Object.entries(w).map(([key, value]) => `${key} = ${typeof value === 'number' ? norm(value) : String(value)}`);
+  return pairs.length === 0 ? '' : ` (${pairs.join(', ')})`;
+}
+
+function participantLines(view: RoundView, nodeIndex: number, weighed: Weighing): string[] {
   const node = view.record.nodes[nodeIndex]!;
   const lines = [`${NODE_INDENT}node ${node.id}: ‖g‖ = ${norm(node.gradNorm ?? Number.NaN)}; ${volatilityText(view, nodeIndex)}`];
-  if (aggregation === 'volatility' && terms !== null) {
-    const isOwn = terms.own.has(nodeIndex);
-    const v = isOwn ? node.volatility! : terms.fill!;
-    const filled = isOwn ? '' : `v taken as the mean of the others' volatilities = ${norm(v)}; `;
-    lines.push(`${continuation(node.id)}${filled}1/(v + ε) = 1/(${norm(v)} + ${epsilon}) = ${norm(terms.terms.get(nodeIndex)!)}`);
+  if (weighed.hasTerms) {
+    const w = weighed.of(nodeIndex);
+    const v = numberIn(w, 'v');
+    const filled = w.own === 'yes' ? '' : `v taken as the mean of the others' volatilities = ${norm(v)}; `;
+    lines.push(`${continuation(node.id)}${filled}1/(v + ε) = 1/(${norm(v)} + ${numberIn(w, 'epsilon')}) = ${norm(numberIn(w, 'term'))}`);
   }
   return lines;
 }
 
-function weightLine(view: RoundView, nodeIndex: number, participants: readonly number[], terms: Terms | null): string {
+function weightLine(view: RoundView, nodeIndex: number, participants: readonly number[], weighed: Weighing): string {
   const node: NodeRoundRecord = view.record.nodes[nodeIndex]!;
-  const { aggregation } = view.input.run.strategy;
+  const w = weighed.of(nodeIndex);
   const prefix = `${NODE_INDENT}node ${node.id}: w = `;
-  if (aggregation === 'mean' || (aggregation === 'volatility' && terms === null)) {
+  if (weighed.rule === 'mean' || (weighed.rule === 'inverse-volatility' && !weighed.hasTerms)) {
     return `${prefix}1 / ${participants.length} = ${share(node.weight)}`;
   }
-  if (aggregation === 'samples') {
-    const counts = view.input.context.sampleCounts;
-    const total = participants.reduce((sum, i) => sum + counts[i]!, 0);
-    return `${prefix}${counts[nodeIndex]} / ${total} = ${share(node.weight)}`;
-  }
-  const raw = terms!.terms.get(nodeIndex)! / terms!.sum;
-  const capped = isCapped(view, participants, terms) ? ` before the cap; after it ${share(node.weight)}` : '';
-  return `${prefix}${norm(terms!.terms.get(nodeIndex)!)} / ${norm(terms!.sum)} = ${share(capped === '' ? node.weight : raw)}${capped}`;
-}
-
-/** Whether s4.maxWeight changed this round's volatility weights. */
-function isCapped(view: RoundView, participants: readonly number[], terms: Terms | null): boolean {
-  if (terms === null || view.input.scenario.pipeline.s4.maxWeight === null) return false;
-  return participants.some((i) => Math.abs(terms.terms.get(i)! / terms.sum - view.record.nodes[i]!.weight) > 1e-12);
+  if (weighed.rule === 'samples') return `${prefix}${numberIn(w, 'samples')} / ${numberIn(w, 'total')} = ${share(node.weight)}`;
+  if (weighed.rule !== 'inverse-volatility') return `${prefix}${share(node.weight)}${workingPairs(w)}`;
+  const capped = weighed.capped ? ` before the cap; after it ${share(node.weight)}` : '';
+  return `${prefix}${norm(numberIn(w, 'term'))} / ${norm(numberIn(w, 'sum'))} = ${share(weighed.capped ? numberIn(w, 'raw') : node.weight)}${capped}`;
 }
 
 /** What the cap did: shares above it cut and the excess handed on, or no feasible cap at all. */
-function capLines(view: RoundView, participants: readonly number[], terms: Terms | null): string[] {
-  if (!isCapped(view, participants, terms)) return [];
-  const maxWeight = view.input.scenario.pipeline.s4.maxWeight!;
+function capLines(participants: readonly number[], weighed: Weighing): string[] {
+  if (!weighed.capped) return [];
+  const maxWeight = numberIn(weighed.of(participants[0]!), 'maxWeight');
   if (maxWeight * participants.length < 1) {
     return [`${NODE_INDENT}cap: maxWeight ${maxWeight} × ${participants.length} participants < 1, so no weights summing to 1 can respect it`
       + ` → equal weights 1 / ${participants.length}`];
@@ -117,22 +117,26 @@ function capLines(view: RoundView, participants: readonly number[], terms: Terms
   return [`${NODE_INDENT}cap: shares above maxWeight ${maxWeight} are cut to it and the excess goes to the others in proportion to their weights`];
 }
 
-function ruleLines(view: RoundView, terms: Terms | null): string[] {
+function ruleLines(view: RoundView, participants: readonly number[], weighed: Weighing): string[] {
   const { s4 } = view.input.scenario.pipeline;
-  const { aggregation } = view.input.run.strategy;
   const measure = s4.volatility === 'cv'
     ? `v = cv = population std / mean of the node's last ${s4.window} gradient norms`
     : 'v = relchange = |n − n_prev| / n_prev of its last two gradient norms';
   const lines = [`${NODE_INDENT}‖g‖ = L2 norm of the pseudo-gradient (θ_t − θ_i) / (lr · localSteps); ${measure}`];
-  if (aggregation === 'mean') lines.push(`${NODE_INDENT}aggregation mean: every participant gets w = 1 / |P_t| (volatility shown, not used)`);
-  if (aggregation === 'samples') {
+  if (weighed.rule === 'mean') lines.push(`${NODE_INDENT}aggregation mean: every participant gets w = 1 / |P_t| (volatility shown, not used)`);
+  if (weighed.rule === 'samples') {
     lines.push(`${NODE_INDENT}aggregation samples (FedAvg): w = the node's training samples / those of all participants (volatility shown, not used)`);
   }
-  if (aggregation === 'volatility') {
-    const cap = s4.maxWeight === null ? '' : `; no share above maxWeight ${s4.maxWeight} (the excess goes to the others in proportion)`;
-    lines.push(`${NODE_INDENT}aggregation volatility: w = (1/(v + ε)) / Σ 1/(v + ε) with ε = ${s4.epsilon}; a node with too few norms`
+  if (weighed.rule === 'inverse-volatility') {
+    const w = weighed.of(participants[0]!);
+    const cap = w.maxWeight === null ? '' : `; no share above maxWeight ${numberIn(w, 'maxWeight')} (the excess goes to the others in proportion)`;
+    lines.push(`${NODE_INDENT}aggregation volatility: w = (1/(v + ε)) / Σ 1/(v + ε) with ε = ${numberIn(w, 'epsilon')}; a node with too few norms`
       + ` takes the mean volatility of the others${cap}`);
-    if (terms === null) lines.push(`${NODE_INDENT}no participant has 2 norms yet → equal weights`);
+    if (!weighed.hasTerms) lines.push(`${NODE_INDENT}no participant has 2 norms yet → equal weights`);
+  }
+  if (!KNOWN_RULES.has(weighed.rule)) {
+    const { aggregation } = view.input.stages;
+    lines.push(`${NODE_INDENT}aggregation ${aggregation.name}: ${aggregation.summary}`);
   }
   return lines;
 }
@@ -142,21 +146,22 @@ export function aggregationSection(view: RoundView): string[] {
   const participants = record.nodes.flatMap((n, i) => (n.participated ? [i] : []));
   const heading = `S4 gradient volatility → aggregation weights (aggregation stage: ${view.input.run.strategy.aggregation})`;
   if (participants.length === 0) return [heading, `${NODE_INDENT}no node took part: no weights, θ unchanged`];
-  const terms = view.input.run.strategy.aggregation === 'volatility' ? inverseTerms(view, participants) : null;
+  const weighed = weighing(view, participants);
   const shownParticipants = view.shown.filter((i) => record.nodes[i]!.participated);
   const absent = view.shown
     .filter((i) => !record.nodes[i]!.participated)
     .map((i) => `${NODE_INDENT}node ${record.nodes[i]!.id}: did not take part (${DROP_WORDS[record.nodes[i]!.dropReason ?? 'notDispatched']}) → weight 0`);
-  const sumLine = terms === null
+  const sumLine = !weighed.hasTerms
     ? []
-    : [`${NODE_INDENT}Σ 1/(v + ε) = ${listOf(participants.map((i) => norm(terms.terms.get(i)!)), 6).replace(/, /g, ' + ')} = ${norm(terms.sum)}`];
+    : [`${NODE_INDENT}Σ 1/(v + ε) = ${listOf(participants.map((i) => norm(numberIn(weighed.of(i), 'term'))), 6).replace(/, /g, ' + ')}`
+      + ` = ${norm(numberIn(weighed.of(participants[0]!), 'sum'))}`];
   return [
     heading,
-    ...ruleLines(view, terms),
-    ...shownParticipants.flatMap((i) => participantLines(view, i, terms)),
+    ...ruleLines(view, participants, weighed),
+    ...shownParticipants.flatMap((i) => participantLines(view, i, weighed)),
     ...absent,
     ...sumLine,
-    ...capLines(view, participants, terms),
-    ...shownParticipants.map((i) => weightLine(view, i, participants, terms)),
+    ...capLines(participants, weighed),
+    ...shownParticipants.map((i) => weightLine(view, i, participants, weighed)),
   ];
 }

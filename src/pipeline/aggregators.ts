@@ -10,7 +10,7 @@
  *   samples    : w_i = sampleCount_i / Σ_j sampleCount_j            (FedAvg)
  */
 import { inverseVolatilityWeights, volatilitiesUsed, volatilityOf, type S4Config } from './s4-aggregation.js';
-import type { AggregationStageDefinition } from './stage-registry.js';
+import type { AggregationStageDefinition, StageWorking } from './stage-registry.js';
 import type { AggregatorInput, AggregatorOutput } from './types.js';
 
 /** Weights (sum 1, same order as `participants`) and each participant's volatility. */
@@ -24,15 +24,38 @@ function equalShares(count: number): number[] {
   return Array.from({ length: count }, () => 1 / count);
 }
 
+/** A share the cap moved by more than this counts as capped (float noise aside). */
+const CAP_TOLERANCE = 1e-12;
+
+/**
+ * Each participant's inverse term 1/(v + ε) over the sum of them all (`raw`, before any cap),
+ * the v it used (`own`: its own volatility, else the mean of the others' filled in) and
+ * whether the cap changed the round's shares. With no volatility known at all: equal shares.
+ */
+function inverseWorking(own: ReadonlyArray<number | null>, used: ReadonlyArray<number | null>, weights: readonly number[], cfg: S4Config): StageWorking[] {
+  const common = { rule: 'inverse-volatility', epsilon: cfg.epsilon, maxWeight: cfg.maxWeight };
+  if (used.length === 0 || used[0] === null) return used.map(() => ({ ...common, v: null, own: 'no', term: null, sum: null, raw: null, capped: 'no' }));
+  const terms = used.map((v) => 1 / (v! + cfg.epsilon));
+  const sum = terms.reduce((total, t) => total + t, 0);
+  let capped = false;
+  if (cfg.maxWeight !== null) for (let k = 0; k < terms.length; k++) if (Math.abs(terms[k]! / sum - weights[k]!) > CAP_TOLERANCE) capped = true;
+  return terms.map((term, k) => ({
+    ...common, v: used[k]!, own: own[k] === null ? 'no' : 'yes', term, sum, raw: term / sum, capped: capped ? 'yes' : 'no',
+  }));
+}
+
 // reports the volatility each weight was computed from, a filled-in mean included
 const volatility: Aggregator = (participants, cfg) => {
-  const volatilities = volatilitiesUsed(volatilitiesOf(participants, cfg));
-  return { weights: inverseVolatilityWeights(volatilities, cfg), volatilities };
+  const own = volatilitiesOf(participants, cfg);
+  const volatilities = volatilitiesUsed(own);
+  const weights = inverseVolatilityWeights(volatilities, cfg);
+  return { weights, volatilities, working: inverseWorking(own, volatilities, weights, cfg) };
 };
 
 const mean: Aggregator = (participants, cfg) => ({
   weights: equalShares(participants.length),
   volatilities: volatilitiesOf(participants, cfg),
+  working: participants.map(() => ({ rule: 'mean', participants: participants.length })),
 });
 
 /**
@@ -42,7 +65,11 @@ const mean: Aggregator = (participants, cfg) => ({
 const samples: Aggregator = (participants, cfg) => {
   const total = participants.reduce((sum, p) => sum + p.sampleCount, 0);
   const weights = total > 0 ? participants.map((p) => p.sampleCount / total) : equalShares(participants.length);
-  return { weights, volatilities: volatilitiesOf(participants, cfg) };
+  return {
+    weights,
+    volatilities: volatilitiesOf(participants, cfg),
+    working: participants.map((p) => ({ rule: 'samples', samples: p.sampleCount, total })),
+  };
 };
 
 export const volatilityAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'volatility', summary: 'volatility', weigh: volatility };

@@ -4,7 +4,7 @@
  * records (src/sim/records.ts).
  */
 import type { S1Config } from './s1-efficiency.js';
-import type { ResolvedStages } from './stage-registry.js';
+import type { ResolvedStages, StageWorking } from './stage-registry.js';
 import type { S2Config } from './s2-batch-size.js';
 import type { S3Config } from './s3-resources.js';
 
@@ -64,4 +64,6 @@ export interface AggregatorOutput {
    * enough history); under `mean` / `samples` its own (null = not enough history)
    */
   volatilities: Array<number | null>;
+  /** one per participant: how the stage got its weight (explain renders it) */
+  working: StageWorking[];
 }

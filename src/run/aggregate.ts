@@ -4,7 +4,7 @@
  * non-finite test loss after finite local losses is blamed on the largest update.
  */
 import { appendHistory } from '../pipeline/s4-aggregation.js';
-import type { AggregationStageDefinition } from '../pipeline/stage-registry.js';
+import type { AggregationStageDefinition, StageWorking } from '../pipeline/stage-registry.js';
 import type { Scenario } from '../scenario/types.js';
 import { shortNumber } from '../sim/latency/time-range.js';
 import type { EvalResult, TrainEngine } from '../train/engine.js';
@@ -14,6 +14,8 @@ import type { NodeMemory, Scheduled } from './round-state.js';
 export interface Weighed {
   volatilities: Array<number | null>;
   weights: number[];
+  /** the stage's working, per participant (same order) */
+  working: StageWorking[];
 }
 
 /** S4 over the participants, in their order; appends each one's norm to its history. */
@@ -33,7 +35,11 @@ export function weighParticipants(
     participants.map((i) => ({ gradNormHistory: memory[i]!.history, sampleCount: sampleCounts[i]! })),
     s4,
   );
-  return { weights: output.weights, volatilities: participants.map((_, k) => output.volatilities[k] ?? null) };
+  return {
+    weights: output.weights,
+    volatilities: participants.map((_, k) => output.volatilities[k] ?? null),
+    working: participants.map((_, k) => output.working[k] ?? {}),
+  };
 }
 
 /** θ_{t+1} from the weights, then its loss and accuracy on the test split. */

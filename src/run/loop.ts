@@ -4,7 +4,7 @@
  * → aggregate (S4) → record. Returns plain records; no printing, no host calls but the one
  * turn it yields between rounds so that the host can deliver a stop request.
  */
-import type { ResolvedStages } from '../pipeline/stage-registry.js';
+import type { ResolvedStages, StageWorking } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { SimClock } from '../sim/clock.js';
 import type { LatencyModel } from '../sim/latency/index.js';
@@ -131,14 +131,18 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   const { localSteps } = scenario.model;
   const tasks = engineTasks(scheduled, state.cursors, localSteps);
   const gradNorms = await trainPhase(frame.engine, tasks, scheduled, frame.ids);
-  const { weights, volatilities } = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms);
+  const weighed = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms);
+  const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;
   for (const i of scheduled.participants) {
     state.memory[i]!.lastResponseMs = scheduled.timelines[i]!.stepMs;
     state.samplesTrained += scheduled.plans[i]!.batch * localSteps;
   }
-  return { ...scheduled, gradNorms, volatilities, weights, skipped: false, endMs: roundEndMs(scenario, scheduled), evaluation };
+  const aggregation: Array<StageWorking | null> = scheduled.plans.map(() => null);
+  scheduled.participants.forEach((i, k) => (aggregation[i] = weighed.working[k]!));
+  const working = { ...scheduled.working, aggregation };
+  return { ...scheduled, working, gradNorms, volatilities, weights, skipped: false, endMs: roundEndMs(scenario, scheduled), evaluation };
 }
 
 function strategyRun(options: StrategyRunOptions, state: RunState): StrategyRun {

@@ -6,7 +6,7 @@
  */
 import { decideRound } from '../../src/pipeline/index.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
-import { appendHistory, inverseVolatilityWeights, volatilityOf } from '../../src/pipeline/s4-aggregation.js';
+import { appendHistory } from '../../src/pipeline/s4-aggregation.js';
 import { nodeTimeline, stepMs } from '../../src/sim/time-model.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, RunSetting } from '../../src/sim/records.js';
 import { S1S4, makeScenario } from '../report/fixtures.js';
@@ -49,8 +49,8 @@ export function handResult(): RunResult {
       localSteps: 1, retryMs: 100, maxRetries: 20, deadlineMs: null,
     }));
     histories.forEach((h, i) => { histories[i] = appendHistory(h, NORMS[i]![r]!, s4.window); });
-    const volatilities = histories.map((h) => volatilityOf(h, s4.volatility));
-    const weights = inverseVolatilityWeights(volatilities, s4);
+    const weighed = STAGES.aggregation.weigh(histories.map((h, i) => ({ gradNormHistory: h, sampleCount: CONTEXT.sampleCounts[i]! })), s4);
+    const { volatilities, weights } = weighed;
     const endMs = timelines.reduce((last, t) => Math.max(last, t.finishMs ?? 0), 0);
     const records: NodeRoundRecord[] = plans.map((plan, i) => {
       const t = timelines[i]!;
@@ -63,7 +63,7 @@ export function handResult(): RunResult {
         gradNorm: NORMS[i]![r]!, volatility: volatilities[i]!, weight: weights[i]!,
       };
     });
-    rounds.push({ round: r + 1, startMs, endMs, skipped: false, ...EVALS[r]!, nodes: records, working: { batch: batchWorking, resources: resourceWorking } });
+    rounds.push({ round: r + 1, startMs, endMs, skipped: false, ...EVALS[r]!, nodes: records, working: { batch: batchWorking, resources: resourceWorking, aggregation: weighed.working } });
     lastResponseMs = timelines.map((t) => (t.outcome === 'finished' ? t.stepMs : null));
     startMs = endMs;
   }

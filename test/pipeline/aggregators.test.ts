@@ -52,7 +52,9 @@ describe('the built-in aggregation stages', () => {
   it('volatility reports null for everyone when no node has 2 norms (equal weights, nothing filled in)', () => {
     const participants = [{ gradNormHistory: [1], sampleCount: 1 }, { gradNormHistory: [], sampleCount: 1 }];
 
-    expect(AGGREGATORS.volatility(participants, cfg)).toEqual({ weights: [0.5, 0.5], volatilities: [null, null] });
+    const { weights, volatilities } = AGGREGATORS.volatility(participants, cfg);
+
+    expect({ weights, volatilities }).toEqual({ weights: [0.5, 0.5], volatilities: [null, null] });
   });
 
   it('mean gives equal weights and still reports each node\'s own volatility (none filled in: none is used)', () => {
