@@ -87,6 +87,27 @@ describe('explainRound', () => {
     expect(text).toContain('Notable in this run so far, and true in this round\n  ! node b held more than half of the weight (up to 63.2% in round 2)');
   });
 
+  it('an aggregation stage explain has no words for: its summary, then each weight with the working as name = value pairs', () => {
+    const result = handResult();
+    const run = result.runs[0]!;
+    const record = run.rounds[1]!;
+    const plugin = { kind: 'aggregation' as const, name: 'median', summary: 'weights from the median norm', weigh: STAGES.aggregation.weigh };
+    const working = { ...record.working!, aggregation: [{ rule: 'median-distance', distance: 0.5 }, { rule: 'median-distance', distance: 0.25 }] };
+    const pluginRun = { ...run, strategy: { ...run.strategy, aggregation: 'median' }, rounds: [run.rounds[0]!, { ...record, working }] };
+
+    const text = explainRound({ scenario: result.scenario, run: pluginRun, round: 2, context: CONTEXT, stages: { ...STAGES, aggregation: plugin } });
+
+    expect(text).toContain(`${[
+      'S4 gradient volatility → aggregation weights (aggregation stage: median)',
+      '  ‖g‖ = L2 norm of the pseudo-gradient (θ_t − θ_i) / (lr · localSteps); v = cv = population std / mean of the node\'s last 5 gradient norms',
+      '  aggregation median: weights from the median norm',
+      '  node a: ‖g‖ = 1.25; history [1.5, 1.25] → v = std / mean = 0.125 / 1.375 = 0.0909',
+      '  node b: ‖g‖ = 2.25; history [2.5, 2.25] → v = std / mean = 0.125 / 2.375 = 0.0526',
+      '  node a: w = 0.3685 (rule = median-distance, distance = 0.5)',
+      '  node b: w = 0.6315 (rule = median-distance, distance = 0.25)',
+    ].join('\n')}\n`);
+  });
+
   it('--node keeps only that node and says so in the round line', () => {
     const result = handResult();
     const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, nodeId: 'a', context: CONTEXT, stages: STAGES });

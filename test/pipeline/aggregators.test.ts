@@ -88,3 +88,44 @@ describe('the built-in aggregation stages', () => {
     expect(AGGREGATORS.samples(participants, cfg).weights).toEqual([0.5, 0.5]);
   });
 });
+
+describe("the aggregation stages' working (explain renders it)", () => {
+  it('volatility: each participant\'s v (own or the filled-in mean), 1/(v + ε), the sum and the share before the cap', () => {
+    // relchange 0.1 (own) and 0.3 (own); the newcomer takes their mean 0.2; ε = 0.001
+    const participants = [
+      { gradNormHistory: [100, 110], sampleCount: 1 },
+      { gradNormHistory: [5], sampleCount: 1 },
+      { gradNormHistory: [100, 130], sampleCount: 1 },
+    ];
+
+    const { working } = AGGREGATORS.volatility(participants, { ...cfg, volatility: 'relchange', maxWeight: 0.4 });
+
+    const v = working.map((w) => w.v as number);
+    expect(v[0]).toBeCloseTo(0.1, 12);
+    expect(v[1]).toBeCloseTo(0.2, 12);
+    expect(working.map((w) => w.own)).toEqual(['yes', 'no', 'yes']);
+    const terms = working.map((w) => w.term as number);
+    expect(terms[0]).toBeCloseTo(1 / 0.101, 9);
+    const sum = 1 / 0.101 + 1 / 0.201 + 1 / 0.301;
+    expect(working[2]!.sum as number).toBeCloseTo(sum, 9);
+    expect(working[0]!.raw as number).toBeCloseTo(1 / 0.101 / sum, 12);
+    // the first share (≈ 0.55) is above 0.4: the cap changed the weights
+    expect(working.map((w) => w.capped)).toEqual(['yes', 'yes', 'yes']);
+    expect(working[0]).toMatchObject({ rule: 'inverse-volatility', epsilon: 0.001, maxWeight: 0.4 });
+  });
+
+  it('volatility with no volatility known: no terms (equal weights)', () => {
+    const { working } = AGGREGATORS.volatility([{ gradNormHistory: [1], sampleCount: 1 }, { gradNormHistory: [2], sampleCount: 1 }], cfg);
+
+    expect(working.map((w) => [w.rule, w.term, w.sum, w.own])).toEqual([['inverse-volatility', null, null, 'no'], ['inverse-volatility', null, null, 'no']]);
+  });
+
+  it('mean: the number of participants; samples: each count and their total', () => {
+    const participants = [{ gradNormHistory: [1], sampleCount: 100 }, { gradNormHistory: [1], sampleCount: 300 }];
+
+    expect(AGGREGATORS.mean(participants, cfg).working).toEqual([{ rule: 'mean', participants: 2 }, { rule: 'mean', participants: 2 }]);
+    expect(AGGREGATORS.samples(participants, cfg).working).toEqual([
+      { rule: 'samples', samples: 100, total: 400 }, { rule: 'samples', samples: 300, total: 400 },
+    ]);
+  });
+});
