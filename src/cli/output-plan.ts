@@ -134,7 +134,10 @@ export class OutputPlan {
     }
     if (!writable(existing)) throw invalid(`${label}: directory ${quote(existing)} is not writable`);
     checkNameLength(label, basename(absolute));
-    return join(realpathSync(existing), relative(existing, absolute));
+    const created = join(realpathSync(existing), relative(existing, absolute));
+    // a directory to be created may not be the file another output writes (`--json o --csv o`)
+    this.add({ kind: 'file', path: created, label }, `path:${created}`, false);
+    return created;
   }
 
   /** A file that a command writes inside an output directory (`rounds.csv` in `--csv DIR`). */

@@ -73,6 +73,8 @@ describe('an output may not be an input or another output (checked before the ru
     [['--json', '-', '--timeline', '/dev/stdout'], 'error: --json - and --timeline /dev/stdout both write to standard output; give each output its own path\n'],
     [['--csv', '-'], 'error: --csv -: --csv writes two files into a directory, it cannot go to standard output; name a directory\n'],
     [['--json', 'sub/../x.json', '--timeline', 'x.json'], 'error: --json sub/../x.json and --timeline x.json name the same file; give each output its own path\n'],
+    [['--json', 'o', '--csv', 'o'], 'error: --json o and --csv o name the same file; give each output its own path\n'],
+    [['--csv', 'o', '--report', 'o'], 'error: --report o and --csv o name the same file; give each output its own path\n'],
   ])('simulate %j', async (args, message) => {
     await refused(args, message);
   });
