@@ -7,11 +7,11 @@
  * run where nodes draw new batches each round. The engine then rebuilds and uploads its batch
  * tensors every round instead of reusing them, and XNNPACK packs the fresh data again.
  *
- * Contender `dtrain-mt2`: `dtrain` on the parallel engine (src/train/parallel-engine.ts): the
+ * Contender `dtrain-mt2`: `dtrain` on the parallel engine (src/node/parallel-engine.ts): the
  * same maths, half of the nodes on each of 2 worker threads.
  */
 import { createFastEngine } from '../dist/train/fast-engine.js';
-import { createParallelEngine } from '../dist/train/parallel-engine.js';
+import { createParallelEngine } from '../dist/node/parallel-engine.js';
 import { HIDDEN, LEARNING_RATE } from './workload.mjs';
 
 async function makeContender(workload, localSteps, alternate, createEngine = createFastEngine) {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../src/index.js';
 import { toJsonReport } from '../src/report/json.js';
-import { loadScenario } from '../src/scenario/load.js';
+import { loadScenario } from '../src/node/load.js';
 
 const SCENARIO_DIR = join(import.meta.dirname, '..', 'scenarios');
 const BUNDLED = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.yaml')).sort();

@@ -11,7 +11,7 @@ import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import { addLimitOptions, enforceLimits, type LimitFlags } from '../limits/options.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario } from '../node/load.js';
 import { checkNode, checkRound, selectStrategy } from '../explain/select.js';
 import { seedFlag } from './number-flags.js';
 import { positiveInt } from './options.js';

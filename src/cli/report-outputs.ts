@@ -52,7 +52,8 @@ export async function stageReports(
 ): Promise<void> {
   if (outputs.report !== undefined) {
     const { renderHtmlReport } = await import('../report/html/page.js');
-    writer.stage(outputs.report, await renderHtmlReport(result, options));
+    const { pathDisplayFrom } = await import('../node/display-path.js');
+    writer.stage(outputs.report, await renderHtmlReport(result, { ...options, showPath: pathDisplayFrom(process.cwd()) }));
   }
   if (outputs.timeline !== undefined) {
     const { toTimelineJson } = await import('../report/timeline.js');

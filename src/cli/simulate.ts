@@ -9,7 +9,8 @@ import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '..
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { divergenceHint } from '../run/divergence.js';
-import { loadScenario, resolveStrategyNames } from '../scenario/load.js';
+import { loadScenario } from '../node/load.js';
+import { resolveStrategyNames } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { VERSION } from '../version.js';
 import { addGoldenOptions, finishGoldenCheck, type GoldenFlags, prepareGoldenCheck, stageGoldenUpdate } from './check.js';

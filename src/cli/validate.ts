@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatIssues, formatIssuesCapped, isKnownError, type Issue } from '../errors.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
-import { collectScenarioIssues } from '../scenario/load.js';
+import { collectScenarioIssues } from '../node/load.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 function validate(files: string[], flags: { all?: boolean }): void {

@@ -7,23 +7,17 @@
  * Left out, because they cannot change a result and would tie the hash to one machine:
  * `file` (the path as typed), `description`, and the absolute paths of trace and CSV files.
  * A trace's samples are part of the resolved scenario already; a CSV dataset is represented
- * by the sha256 of its content instead of its path.
+ * by the sha256 of its content instead of its path: the hash taken of the bytes read when the
+ * scenario was loaded (the file is not read again, so it is the content the run trains on).
  */
-import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { baseName } from '../scenario/file-name.js';
 import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
-import { readDatasetBytes } from '../train/datasets.js';
+import { sha256Hex } from '../text/sha256.js';
 import { canonicalJson } from './canonical-json.js';
-
-export type ReadBytes = (absolutePath: string) => Uint8Array;
-
-function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 function canonicalLatency(latency: LatencySpec): unknown {
   const { process } = latency;
-  if (process.kind === 'trace') return { ...latency, process: { ...process, file: basename(process.file) } };
+  if (process.kind === 'trace') return { ...latency, process: { ...process, file: baseName(process.file) } };
   if (process.kind === 'phases') {
     const phases = process.phases.map((phase) => ({ ...phase, latency: canonicalLatency(phase.latency) }));
     return { ...latency, process: { ...process, phases } };
@@ -32,14 +26,14 @@ function canonicalLatency(latency: LatencySpec): unknown {
 }
 
 /** The scenario as hashed: machine-independent, result-relevant fields only. */
-export function canonicalScenario(scenario: Scenario, readBytes: ReadBytes = readDatasetBytes): unknown {
+export function canonicalScenario(scenario: Scenario): unknown {
   const { file: _file, description: _description, ...rest } = scenario;
   const dataset = scenario.data.dataset;
   return {
     ...rest,
     data: {
       ...scenario.data,
-      dataset: dataset.kind === 'csv' ? { kind: 'csv', sha256: sha256(readBytes(dataset.file)) } : dataset,
+      dataset: dataset.kind === 'csv' ? { kind: 'csv', sha256: dataset.sha256 } : dataset,
     },
     cluster: {
       ...scenario.cluster,
@@ -49,6 +43,6 @@ export function canonicalScenario(scenario: Scenario, readBytes: ReadBytes = rea
 }
 
 /** sha256 (64 hex digits) of the canonical resolved scenario. */
-export function scenarioHash(scenario: Scenario, readBytes?: ReadBytes): string {
-  return sha256(canonicalJson(canonicalScenario(scenario, readBytes)));
+export function scenarioHash(scenario: Scenario): string {
+  return sha256Hex(canonicalJson(canonicalScenario(scenario)));
 }

@@ -1,10 +1,9 @@
 /**
  * The size of a scenario's dataset, for the estimate (estimate.ts): known for the shipped
- * datasets and for blobs; a CSV dataset is read (it was already checked at load time).
+ * datasets and for blobs; a CSV dataset's rows came with the scenario (read once, at load).
  */
 import { SHIPPED_SHAPES } from '../scenario/shipped-datasets.js';
 import type { DatasetSpec } from '../scenario/types.js';
-import { loadDataset } from '../train/datasets.js';
 import type { DatasetShape } from './estimate.js';
 
 export { SHIPPED_SHAPES };
@@ -16,7 +15,7 @@ export function datasetShape(spec: DatasetSpec): DatasetShape {
     case 'blobs':
       return { samples: spec.samples, features: spec.features, classes: spec.classes };
     case 'csv': {
-      const data = loadDataset(spec, 0);
+      const data = spec.parsed;
       return { samples: data.samples, features: data.featureCount, classes: data.classCount };
     }
   }

@@ -10,7 +10,7 @@
  * own box-drawing style (─, ═, ━, ┄) so lines stay apart without colour, and a colour from
  * asciichart's palette when colour is on. Pure: same result ⇒ same text.
  */
-import { createRequire } from 'node:module';
+import asciichartModule from 'asciichart';
 import { maxOf, minOf } from '../extremes.js';
 import type { RunResult, StrategyRun } from '../sim/records.js';
 import { formatDuration } from './format.js';
@@ -22,8 +22,9 @@ interface AsciiChart {
   [color: string]: unknown;
 }
 
-// asciichart is CommonJS without type declarations; its shape is declared above.
-const asciichart = createRequire(import.meta.url)('asciichart') as AsciiChart;
+// asciichart is CommonJS without type declarations (asciichart.d.ts declares the module as
+// unknown); its shape is declared above.
+const asciichart = asciichartModule as AsciiChart;
 
 export interface AccuracyChartOptions {
   color: boolean;

@@ -4,25 +4,27 @@
  */
 import type { z } from 'zod';
 import type { Issue } from '../errors.js';
+import type { FileHost } from '../host.js';
 import type { PathSegment } from './field-path.js';
 import { errorMap, issueAt, issuesFromZod, type IssueContext } from './issues.js';
-import { fileProblem, MAX_DATA_FILE_BYTES, readTextFileLimited } from './text-file.js';
-
-export { fileProblem };
+import { decodeText, MAX_DATA_FILE_BYTES } from './text-file.js';
 
 export interface ScenarioContext extends IssueContext {
   /** directory that relative data and trace paths start from (the scenario file's) */
   baseDir: string;
+  /** reads the data and trace files the scenario names, resolves their paths */
+  host: FileHost;
   issues: Issue[];
   report(path: readonly PathSegment[], expected: string, found?: string, target?: 'value' | 'key'): void;
   /** parse `value` (found at `path`) with `schema`; on failure record its issues, return undefined */
   parse<S extends z.ZodType>(schema: S, value: unknown, path: readonly PathSegment[]): z.output<S> | undefined;
 }
 
-export function makeContext(base: IssueContext, baseDir: string, issues: Issue[]): ScenarioContext {
+export function makeContext(base: IssueContext, baseDir: string, issues: Issue[], host: FileHost): ScenarioContext {
   const ctx: ScenarioContext = {
     ...base,
     baseDir,
+    host,
     issues,
     report(path, expected, found, target) {
       issues.push(issueAt(ctx, path, expected, found, target));
@@ -39,15 +41,23 @@ export function makeContext(base: IssueContext, baseDir: string, issues: Issue[]
 }
 
 /**
- * A data file's text (a trace, a CSV dataset), or what is wrong with it as `expected` /
- * `found` words: `found` names the file as the user wrote it, with the position of a bad byte
- * but never its value (a data path may name a secret by mistake, and CI logs are public).
+ * A data file's text (a trace, a CSV dataset) and the bytes it was decoded from (a dataset's
+ * hash is taken from them), or what is wrong with it as `expected` / `found` words: `found`
+ * names the file as the user wrote it, with the position of a bad byte but never its value (a
+ * data path may name a secret by mistake, and CI logs are public).
  */
-export function readTextFile(absolutePath: string, written: string, what: string): { text: string } | { expected: string; found: string } {
-  const read = readTextFileLimited(absolutePath, MAX_DATA_FILE_BYTES, { regularOnly: true, quoteBytes: false });
+export function readDataFile(
+  host: FileHost,
+  absolutePath: string,
+  written: string,
+  what: string,
+): { text: string; bytes: Uint8Array } | { expected: string; found: string } {
+  const read = host.readFile(absolutePath, MAX_DATA_FILE_BYTES, { regularOnly: true });
   // a path with control characters is shown quoted, so that it cannot garble the terminal
   const shown = /[\u0000-\u001f\u007f]/.test(written) ? JSON.stringify(written) : written;
-  if (read.ok) return { text: read.text };
-  if ('line' in read) return { expected: 'a UTF-8 text file', found: `${read.problem} at ${shown}:${read.line}:${read.column}` };
-  return { expected: `a readable ${what}`, found: `${read.problem}: ${shown}` };
+  if (!read.ok) return { expected: `a readable ${what}`, found: `${read.problem}: ${shown}` };
+  const decoded = decodeText(read.bytes, { quoteBytes: false });
+  if (decoded.ok) return { text: decoded.text, bytes: read.bytes };
+  const at = 'line' in decoded ? `${shown}:${decoded.line}:${decoded.column}` : shown;
+  return { expected: 'a UTF-8 text file', found: `${decoded.problem} at ${at}` };
 }

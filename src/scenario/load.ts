@@ -3,13 +3,13 @@
  * validation → cross-field checks → defaults, `count` expansion, data and trace files read.
  * Every problem is collected and reported at once, in file order (SPEC §1.5).
  */
-import { dirname, resolve } from 'node:path';
 import { DtrainError, formatIssue, ScenarioError, type Issue } from '../errors.js';
+import type { FileHost } from '../host.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { makeContext } from './context.js';
 import { resolveScenario } from './resolve.js';
-import { MAX_SCENARIO_BYTES, readTextFileLimited } from './text-file.js';
+import { MAX_SCENARIO_BYTES, readTextFileWith } from './text-file.js';
 import type { Scenario } from './types.js';
 import { readYamlSource } from './yaml-source.js';
 
@@ -17,11 +17,16 @@ export { resolveStrategyNames } from './strategy-names.js';
 export { scenarioJsonSchema } from './schema.js';
 
 export interface ScenarioTextOptions {
-  /** where relative trace and CSV paths start; default: the directory of `file` */
+  /** reads the scenario, trace and CSV files and resolves their paths (src/host.ts) */
+  host: FileHost;
+  /** where relative trace and CSV paths start; default: the folder of `file` (the host's) */
   baseDir?: string;
   /** the stages and presets `strategy` / `compare` may name; default: the built-in ones */
   registry?: StageRegistry;
 }
+
+/** Options when the scenario is read from its file: its folder is where relative paths start. */
+export type FileOptions = Omit<ScenarioTextOptions, 'baseDir'>;
 
 function analyse(text: string, file: string, options: ScenarioTextOptions): { scenario?: Scenario; issues: Issue[] } {
   const nul = text.indexOf('\u0000');
@@ -29,7 +34,8 @@ function analyse(text: string, file: string, options: ScenarioTextOptions): { sc
   const source = readYamlSource(text, file);
   if (source.fatal) return { issues: inFileOrder(source.issues) };
   const issues = [...source.issues];
-  const ctx = makeContext({ file, root: source.value, locate: source.locate }, options.baseDir ?? dirname(resolve(file)), issues);
+  const baseDir = options.baseDir ?? options.host.scenarioFolder(file);
+  const ctx = makeContext({ file, root: source.value, locate: source.locate }, baseDir, issues, options.host);
   const scenario = resolveScenario(ctx, source.value, file, options.registry);
   return issues.length === 0 && scenario !== undefined ? { scenario, issues } : { issues: inFileOrder(issues) };
 }
@@ -71,7 +77,7 @@ function inFileOrder(issues: Issue[]): Issue[] {
 }
 
 /** Resolve scenario text; throws ScenarioError (exit 2) carrying every issue. */
-export function parseScenarioText(text: string, file: string, options: ScenarioTextOptions = {}): Scenario {
+export function parseScenarioText(text: string, file: string, options: ScenarioTextOptions): Scenario {
   const { scenario, issues } = analyse(text, file, options);
   if (scenario === undefined) throw new ScenarioError(file, issues);
   return scenario;
@@ -81,14 +87,14 @@ export function parseScenarioText(text: string, file: string, options: ScenarioT
  * Every problem in a scenario, in file order; empty means valid (`dtrain validate`). Given
  * only a file name it reads the file, and an unreadable file is `scenario.notFound`.
  */
-export function collectScenarioIssues(file: string, options?: Pick<ScenarioTextOptions, 'registry'>): Issue[];
-export function collectScenarioIssues(text: string, file: string, options?: ScenarioTextOptions): Issue[];
-export function collectScenarioIssues(textOrFile: string, fileOrOptions?: string | ScenarioTextOptions, options: ScenarioTextOptions = {}): Issue[] {
+export function collectScenarioIssues(file: string, options: FileOptions): Issue[];
+export function collectScenarioIssues(text: string, file: string, options: ScenarioTextOptions): Issue[];
+export function collectScenarioIssues(textOrFile: string, fileOrOptions: string | FileOptions, options?: ScenarioTextOptions): Issue[] {
   if (typeof fileOrOptions !== 'string') {
-    const read = readScenarioFile(textOrFile);
-    return 'issues' in read ? read.issues : analyse(read.text, textOrFile, { registry: fileOrOptions?.registry }).issues;
+    const read = readScenarioFile(textOrFile, fileOrOptions.host);
+    return 'issues' in read ? read.issues : analyse(read.text, textOrFile, fileOrOptions).issues;
   }
-  return analyse(textOrFile, fileOrOptions, options).issues;
+  return analyse(textOrFile, fileOrOptions, options!).issues;
 }
 
 /**
@@ -103,16 +109,16 @@ const OPEN_DESCRIPTOR = /^\/(dev\/stdin|dev\/fd\/\d+|proc\/self\/fd\/\d+)$/;
  * directory, too large, a named pipe) is `scenario.notFound`; bytes that are not text are a
  * located issue.
  */
-function readScenarioFile(file: string): { text: string } | { issues: Issue[] } {
-  const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: !OPEN_DESCRIPTOR.test(file) });
+function readScenarioFile(file: string, host: FileHost): { text: string } | { issues: Issue[] } {
+  const read = readTextFileWith(host, file, MAX_SCENARIO_BYTES, { regularOnly: !OPEN_DESCRIPTOR.test(file) });
   if (read.ok) return { text: read.text };
   if ('line' in read) return { issues: [notText(file, { line: read.line, column: read.column }, read.problem)] };
   throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);
 }
 
 /** Read and resolve a scenario file; relative paths inside start at its directory. */
-export async function loadScenario(file: string, options: Pick<ScenarioTextOptions, 'registry'> = {}): Promise<Scenario> {
-  const read = readScenarioFile(file);
+export async function loadScenario(file: string, options: FileOptions): Promise<Scenario> {
+  const read = readScenarioFile(file, options.host);
   if ('issues' in read) throw new ScenarioError(file, read.issues);
-  return parseScenarioText(read.text, file, { baseDir: dirname(resolve(file)), registry: options.registry });
+  return parseScenarioText(read.text, file, { host: options.host, baseDir: options.host.scenarioFolder(file), registry: options.registry });
 }

@@ -1,13 +1,16 @@
 /**
- * `data.dataset` → DatasetSpec (SPEC §3). A CSV dataset is read and checked now, so that a
- * bad cell is reported with the scenario's other problems; the spec keeps its absolute path.
+ * `data.dataset` → DatasetSpec (SPEC §3). A CSV dataset is read and parsed now, once: a bad
+ * cell is reported with the scenario's other problems, and the spec carries the parsed rows
+ * and the sha-256 of the bytes they came from, so training, the estimate and the scenario hash
+ * never open the file again (it may have changed or been swapped since).
  * `data.partition` is checked against the dataset's size once the node count is known.
  */
-import { resolve } from 'node:path';
-import { SHIPPED_SHAPES } from '../limits/dataset-shape.js';
-import { DataFileError, parseDatasetCsv } from '../train/dataset-csv.js';
-import { testSampleCount } from '../train/split.js';
-import { readTextFile, type ScenarioContext } from './context.js';
+import { sha256Hex } from '../text/sha256.js';
+import { readDataFile, type ScenarioContext } from './context.js';
+import { DataFileError, parseDatasetCsv } from './dataset-csv.js';
+import { baseName } from './file-name.js';
+import { SHIPPED_SHAPES } from './shipped-datasets.js';
+import { testSampleCount } from './split-size.js';
 import type { RawData } from './schema.js';
 import type { DatasetSpec, PartitionSpec } from './types.js';
 
@@ -18,19 +21,19 @@ export interface ResolvedDataset {
 }
 
 export function resolveDataset(ctx: ScenarioContext, raw: RawData['dataset']): ResolvedDataset | undefined {
-  if (typeof raw === 'string') return { spec: { kind: 'builtin', name: raw }, samples: SHIPPED_SHAPES[raw]!.samples };
+  if (typeof raw === 'string') return { spec: { kind: 'builtin', name: raw }, samples: SHIPPED_SHAPES[raw].samples };
   if (raw.blobs !== undefined) return { spec: { kind: 'blobs', ...raw.blobs }, samples: raw.blobs.samples };
   const written = raw.csv!;
-  const file = resolve(ctx.baseDir, written);
+  const file = ctx.host.resolvePath(ctx.baseDir, written);
   const path = ['data', 'dataset', 'csv'];
-  const read = readTextFile(file, written, 'CSV file');
+  const read = readDataFile(ctx.host, file, written, 'CSV file');
   if (!('text' in read)) {
     ctx.report(path, read.expected, read.found);
     return undefined;
   }
   try {
-    const { samples } = parseDatasetCsv(read.text, written);
-    return { spec: { kind: 'csv', file }, samples };
+    const parsed = parseDatasetCsv(read.text, baseName(file));
+    return { spec: { kind: 'csv', file, sha256: sha256Hex(read.bytes), parsed }, samples: parsed.samples };
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     ctx.report(path, error.expected, `${error.found} at ${written}:${error.line}:${error.column}`);

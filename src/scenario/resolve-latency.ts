@@ -3,9 +3,9 @@
  * intervals; trace files are read and parsed here, relative to the scenario file, once per
  * file however many nodes share them.
  */
-import { resolve } from 'node:path';
-import { DataFileError } from '../train/dataset-csv.js';
-import { readTextFile, type ScenarioContext } from './context.js';
+import type { FileHost } from '../host.js';
+import { readDataFile, type ScenarioContext } from './context.js';
+import { DataFileError } from './dataset-csv.js';
 import type { PathSegment } from './field-path.js';
 import type { RawLatency, RawPhase } from './latency-schema.js';
 import { parseTraceText } from './trace-file.js';
@@ -20,10 +20,10 @@ export class TraceLibrary {
   constructor(private readonly ctx: ScenarioContext) {}
 
   load(written: string, path: readonly PathSegment[]): { file: string; samples: TraceSample[] } | undefined {
-    const file = resolve(this.ctx.baseDir, written);
+    const file = this.ctx.host.resolvePath(this.ctx.baseDir, written);
     let result = this.cache.get(file);
     if (result === undefined) {
-      result = readTrace(file, written);
+      result = readTrace(this.ctx.host, file, written);
       this.cache.set(file, result);
     }
     if ('samples' in result) return { file, samples: result.samples };
@@ -32,8 +32,8 @@ export class TraceLibrary {
   }
 }
 
-function readTrace(file: string, written: string): TraceResult {
-  const read = readTextFile(file, written, 'trace file');
+function readTrace(host: FileHost, file: string, written: string): TraceResult {
+  const read = readDataFile(host, file, written, 'trace file');
   if (!('text' in read)) return read;
   try {
     return { samples: parseTraceText(read.text, written) };

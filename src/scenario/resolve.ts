@@ -4,13 +4,13 @@
  * problems elsewhere (SPEC §1.5: every issue at once). Returns undefined when any issue was
  * recorded in `ctx`.
  */
-import { basename, extname } from 'node:path';
 import type { z } from 'zod';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { checkPipeline } from './checks.js';
 import type { ScenarioContext } from './context.js';
 import { formatPath } from './field-path.js';
+import { stemName } from './file-name.js';
 import { describeKey, describeValue } from './issues.js';
 import { checkPartition, resolveDataset, resolvePartition } from './resolve-data.js';
 import { TraceLibrary } from './resolve-latency.js';
@@ -58,7 +58,7 @@ export function resolveScenario(ctx: ScenarioContext, root: unknown, file: strin
   }
   if (ctx.issues.length > 0) return undefined;
   return {
-    name: name ?? basename(file, extname(file)),
+    name: name ?? stemName(file),
     description: description!,
     seed: seed!,
     rounds: rounds!,

@@ -1,11 +1,12 @@
 /**
- * Reading the files a scenario names (the scenario itself, traces, CSV datasets) without
- * trusting them (SPEC §1.5: bad input gets a clear error). A file is read in bounded chunks,
- * so a huge file, `/dev/zero` or `/dev/urandom` stops at the size limit instead of filling
- * memory; its bytes must be UTF-8 text without NUL bytes, and a bad byte is reported with its
- * line and column, because a silently replaced byte (U+FFFD) would change an id or a path.
+ * The files a scenario names (the scenario itself, traces, CSV datasets) as text, without
+ * trusting them (SPEC §1.5: bad input gets a clear error). The host reads the bytes, bounded
+ * (src/host.ts; node/read-file.ts for Node), so a huge file, `/dev/zero` or `/dev/urandom`
+ * stops at the size limit instead of filling memory; here the bytes must be UTF-8 text without
+ * NUL bytes, and a bad byte is reported with its line and column, because a silently replaced
+ * byte (U+FFFD) would change an id or a path.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import type { FileHost } from '../host.js';
 
 /** Scenario files are hand-written: 4 MiB is far more than any real one. */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
@@ -16,20 +17,6 @@ export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
  * so none it wrote is longer than V8's longest string (2^29 − 24 characters, ASCII).
  */
 export const MAX_REPORT_BYTES = 2 ** 29 - 24;
-
-const CHUNK_BYTES = 1024 * 1024;
-
-/** What went wrong opening or reading a file, in words that fit "found …". */
-export function fileProblem(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
-  if (code === 'EISDIR') return 'a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'a file it has no permission to read';
-  if (code === 'ELOOP') return 'a loop of symbolic links';
-  if (code === 'ENAMETOOLONG') return 'a path that is too long';
-  if (code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE') return 'a path with a NUL character';
-  return code ?? String(error);
-}
 
 export type TextFileRead =
   | { ok: true; text: string }
@@ -50,67 +37,21 @@ export function formatBytes(bytes: number): string {
   return `${Number(value.toFixed(1))} ${units[unit]}`;
 }
 
-function kindOf(stat: Stats): string {
-  if (stat.isFIFO()) return 'a named pipe (FIFO)';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  return 'not a regular file';
-}
-
 /** A file's bytes, or what is wrong with it in words that fit "found …". */
-export type BytesRead = { ok: true; bytes: Buffer } | { ok: false; problem: string };
+export type BytesRead = { ok: true; bytes: Uint8Array } | { ok: false; problem: string };
 
 /**
- * The file's bytes, at most `maxBytes`; a problem in words when it cannot be read.
- * `regularOnly`: refuse pipes, sockets, devices and directories — for every file dtrain reads
- * that may come from someone else (traces, datasets, reports, manifests). The check is made
- * on the open descriptor, not on the path: the file is opened with O_NONBLOCK (so a FIFO
- * opens at once instead of waiting for a writer) and then fstat'ed, so a FIFO swapped in
- * after an earlier check is refused, never read or waited on. Without `regularOnly` a pipe
- * or device is read (the scenario may be `/dev/stdin`), still at most `maxBytes`.
+ * Read `path` through the host as UTF-8 text (a leading BOM is dropped), or say what is wrong
+ * with it. `quoteBytes: false` leaves the value of a bad byte out of the problem: the file may
+ * be a secret that someone named by mistake, and messages end up in public CI logs.
  */
-export function readFileBounded(path: string, maxBytes: number, options: { regularOnly?: boolean } = {}): BytesRead {
-  const regularOnly = options.regularOnly === true;
-  let fd: number;
-  try {
-    fd = openSync(path, regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY : 'r');
-  } catch (error) {
-    return { ok: false, problem: fileProblem(error) };
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) return { ok: false, problem: 'a directory' };
-    if (regularOnly && !stat.isFile()) return { ok: false, problem: kindOf(stat) };
-    if (stat.isFile() && stat.size > maxBytes) {
-      return { ok: false, problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(maxBytes)})` };
-    }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      total += read;
-      // devices, pipes and files that grew since fstat: stop reading once past the limit
-      if (total > maxBytes) return { ok: false, problem: `more than ${formatBytes(maxBytes)} of data (the limit)` };
-      chunks.push(chunk.subarray(0, read));
-    }
-    return { ok: true, bytes: Buffer.concat(chunks, total) };
-  } catch (error) {
-    return { ok: false, problem: fileProblem(error) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Read `path` as UTF-8 text (a leading BOM is dropped), or say what is wrong with it.
- * `quoteBytes: false` leaves the value of a bad byte out of the problem: the file may be a
- * secret that someone named by mistake, and messages end up in public CI logs.
- */
-export function readTextFileLimited(path: string, maxBytes: number, options: { regularOnly?: boolean; quoteBytes?: boolean } = {}): TextFileRead {
-  const read = readFileBounded(path, maxBytes, options);
+export function readTextFileWith(
+  host: Pick<FileHost, 'readFile'>,
+  path: string,
+  maxBytes: number,
+  options: { regularOnly?: boolean; quoteBytes?: boolean } = {},
+): TextFileRead {
+  const read = host.readFile(path, maxBytes, { regularOnly: options.regularOnly });
   if (!read.ok) return { ok: false, problem: read.problem };
   return decodeText(read.bytes, { quoteBytes: options.quoteBytes });
 }

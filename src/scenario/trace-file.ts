@@ -16,7 +16,7 @@
  * found, never the value: a scenario may name a secret (`trace: ../.env`) by mistake, and CI
  * logs are public.
  */
-import { DataFileError, describeCellKind } from '../train/dataset-csv.js';
+import { DataFileError, describeCellKind } from './dataset-csv.js';
 import type { TraceSample } from './types.js';
 
 const TRACE_WORDS = 'a latency trace (a CSV with header time_ms,latency_ms, or ping -D output)';

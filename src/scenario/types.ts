@@ -7,6 +7,7 @@ import type { S1Config } from '../pipeline/s1-efficiency.js';
 import type { S2Config } from '../pipeline/s2-batch-size.js';
 import type { S3Config } from '../pipeline/s3-resources.js';
 import type { S4Config } from '../pipeline/s4-aggregation.js';
+import type { Dataset } from './dataset-csv.js';
 import type { StrategySpec } from '../pipeline/stage-registry.js';
 
 /** One replayed sample: `latencyMs` null = lost. Times are relative to the first sample (0). */
@@ -63,7 +64,11 @@ export type BuiltinDatasetName = 'iris' | 'wine' | 'breast_cancer' | 'digits';
 export type DatasetSpec =
   | { kind: 'builtin'; name: BuiltinDatasetName }
   | { kind: 'blobs'; samples: number; features: number; classes: number; spread: number }
-  | { kind: 'csv'; file: string };
+  /**
+   * A user CSV, read once when the scenario is loaded: `parsed` is its content, `sha256` the
+   * hash of the same bytes (the scenario hash uses it); `file` is kept for messages and reports.
+   */
+  | { kind: 'csv'; file: string; sha256: string; parsed: Dataset };
 
 export type PartitionSpec =
   | { kind: 'iid' }

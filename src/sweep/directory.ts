@@ -9,7 +9,8 @@
  */
 import { join } from 'node:path';
 import { DtrainError } from '../errors.js';
-import { MAX_REPORT_BYTES, readTextFileLimited } from '../scenario/text-file.js';
+import { readTextFileLimited } from '../node/read-file.js';
+import { MAX_REPORT_BYTES } from '../scenario/text-file.js';
 import { MANIFEST_FILE, parseManifest, type ManifestRun, type SweepManifest } from './manifest.js';
 import { readRunReport, type RunOutcome } from './run-report.js';
 

@@ -10,6 +10,7 @@ import { escapeForTerminal } from '../text/terminal-escape.js';
 import { dirname, resolve } from 'node:path';
 import { DtrainError, formatIssue, ScenarioError, type Issue } from '../errors.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
+import { nodeHost } from '../node/host.js';
 import { makeContext } from '../scenario/context.js';
 import { resolveScenario } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/types.js';
@@ -56,7 +57,7 @@ export function pointLabel(assignments: readonly Assignment[]): string {
 export function resolvePoint(source: ScenarioSource, assignments: readonly Assignment[], registry?: StageRegistry): Scenario {
   const issues: Issue[] = [...source.yaml.issues];
   const root = applySets(source.yaml.value, assignments);
-  const ctx = makeContext({ file: source.file, root, locate: source.yaml.locate }, source.baseDir, issues);
+  const ctx = makeContext({ file: source.file, root, locate: source.yaml.locate }, source.baseDir, issues, nodeHost);
   const scenario = resolveScenario(ctx, root, source.file, registry);
   if (scenario !== undefined && issues.length === 0) return scenario;
   const lines = [...new Set([...issues].sort((a, b) => a.line - b.line || a.column - b.column).map((issue) => describeIssue(issue, assignments)))];

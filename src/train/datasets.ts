@@ -1,19 +1,18 @@
 /**
  * Datasets (SPEC §3 "Datasets"): the four shipped CSVs, seeded Gaussian blobs, or a user CSV.
  *
- * Shipped files live in `<package root>/data/datasets/`. This module sits two levels below the
- * root both as `src/train/datasets.ts` (vitest) and as `dist/train/datasets.js` (built CLI), so
- * one relative URL finds them in both.
+ * A user CSV was read and parsed once, when the scenario was loaded (scenario/resolve-data.ts):
+ * its rows come with the scenario and no file is opened here. A shipped dataset's text comes
+ * from the host (src/host.ts), which knows where the package's data/datasets/ lives.
  */
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DtrainError, formatIssue } from '../errors.js';
-import { MAX_DATA_FILE_BYTES, readFileBounded, readTextFileLimited } from '../scenario/text-file.js';
+import type { Host } from '../host.js';
+import { DataFileError, parseDatasetCsv, type Dataset } from '../scenario/dataset-csv.js';
 import type { DatasetSpec } from '../scenario/types.js';
 import { fillGaussian, makeBulkRng } from '../sim/rng.js';
-import { DataFileError, parseDatasetCsv, type Dataset } from './dataset-csv.js';
 
-const SHIPPED_DIR = new URL('../../data/datasets/', import.meta.url);
+/** Where the text of a shipped dataset comes from: the host's `shippedDataset`. */
+export type ShippedDatasets = Host['shippedDataset'];
 
 /**
  * Blob class centres are drawn per feature from N(0, BLOB_CENTER_STD²): with `spread` 1 the
@@ -21,31 +20,10 @@ const SHIPPED_DIR = new URL('../../data/datasets/', import.meta.url);
  */
 export const BLOB_CENTER_STD = 2.5;
 
-export function shippedDatasetPath(name: string): string {
-  return fileURLToPath(new URL(`${name}.csv`, SHIPPED_DIR));
-}
-
-/**
- * A CSV dataset's bytes (for the scenario hash), read like every other read of it: bounded,
- * and refused unless the open file is a regular one. The file was checked when the scenario
- * was loaded, but it may have been swapped since (a FIFO there would block forever).
- */
-export function readDatasetBytes(file: string): Uint8Array {
-  const read = readFileBounded(file, MAX_DATA_FILE_BYTES, { regularOnly: true });
-  if (!read.ok) throw new DtrainError('data.notFound', `cannot read dataset ${file}: ${read.problem}`);
-  return read.bytes;
-}
-
-function readCsvDataset(file: string, name: string): Dataset {
-  const read = readTextFileLimited(file, MAX_DATA_FILE_BYTES, { regularOnly: true, quoteBytes: false });
-  if (!read.ok) {
-    if ('line' in read) {
-      throw new DtrainError('data.invalid', `dataset ${formatIssue({ file, line: read.line, column: read.column, path: '', expected: 'a UTF-8 text file', found: read.problem })}`);
-    }
-    throw new DtrainError('data.notFound', `cannot read dataset ${file}: ${read.problem}`);
-  }
+function parseShipped(shipped: ShippedDatasets, name: Extract<DatasetSpec, { kind: 'builtin' }>['name']): Dataset {
+  const { file, text } = shipped(name);
   try {
-    return parseDatasetCsv(read.text, name);
+    return parseDatasetCsv(text, name);
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     const { line, column, expected, found } = error;
@@ -82,12 +60,12 @@ export function makeBlobs(samples: number, featureCount: number, classCount: num
 }
 
 /** The dataset a scenario names; `seed` is used only by generated datasets. */
-export function loadDataset(spec: DatasetSpec, seed: number): Dataset {
+export function loadDataset(spec: DatasetSpec, seed: number, shipped: ShippedDatasets): Dataset {
   switch (spec.kind) {
     case 'builtin':
-      return readCsvDataset(shippedDatasetPath(spec.name), spec.name);
+      return parseShipped(shipped, spec.name);
     case 'csv':
-      return readCsvDataset(spec.file, basename(spec.file));
+      return spec.parsed;
     case 'blobs':
       return makeBlobs(spec.samples, spec.features, spec.classes, spec.spread, seed);
   }

@@ -25,7 +25,7 @@ import { concatNodeGradient } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, aggregateParams, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 
-/** Exported for the worker threads of parallel-engine.ts, which also need setTheta / pendingSums. */
+/** Exported for the worker threads of node/parallel-engine.ts, which also need setTheta / pendingSums. */
 export class FastEngine implements TrainEngine {
   readonly backend: string;
   readonly paramCount: number;
@@ -115,7 +115,7 @@ export class FastEngine implements TrainEngine {
     this.pending = null;
   }
 
-  /** Replaces θ (flat, fast-layout.ts order); parallel-engine.ts's workers get θ_t this way. */
+  /** Replaces θ (flat, fast-layout.ts order); node/parallel-engine.ts's workers get θ_t this way. */
   setTheta(theta: Float32Array): void {
     if (theta.length !== this.paramCount) throw new Error(`setTheta() got ${theta.length} values for ${this.paramCount} parameters`);
     this.theta = Float32Array.from(theta);

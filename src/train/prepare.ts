@@ -11,8 +11,8 @@
 import type { NodeSpec, Scenario } from '../scenario/types.js';
 import { BatchCursor } from './batches.js';
 import type { EngineData } from './engine.js';
-import type { Dataset } from './dataset-csv.js';
-import { loadDataset } from './datasets.js';
+import type { Dataset } from '../scenario/dataset-csv.js';
+import { loadDataset, type ShippedDatasets } from './datasets.js';
 import { applyLabelNoise } from './label-noise.js';
 import { initParams } from './params.js';
 import { partitionIndices } from './partition.js';
@@ -23,6 +23,8 @@ export interface TrainingInput {
   nodes: readonly NodeSpec[];
   seed: number;
   hidden: readonly number[];
+  /** the text of the shipped datasets (the host's) */
+  shipped: ShippedDatasets;
 }
 
 export interface PreparedTraining {
@@ -67,7 +69,7 @@ function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeS
 
 export function prepareTraining(input: TrainingInput): PreparedTraining {
   const { data, nodes, seed, hidden } = input;
-  const dataset = loadDataset(data.dataset, seed);
+  const dataset = loadDataset(data.dataset, seed, input.shipped);
   const split = standardiseSplit(splitTrainTest(dataset, data.testFraction, seed));
   const parts = partitionIndices(split.train.labels, dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
   const { data: train, nodeSamples } = expandByNode(split.train, parts, nodes, seed);

@@ -14,7 +14,8 @@
  */
 import { DtrainError } from '../errors.js';
 import { makeRng, shuffleInPlace } from '../sim/rng.js';
-import type { Dataset } from './dataset-csv.js';
+import type { Dataset } from '../scenario/dataset-csv.js';
+import { testSampleCount } from '../scenario/split-size.js';
 
 export interface TrainTestSplit {
   train: Dataset;
@@ -26,10 +27,7 @@ export interface FeatureStats {
   std: Float64Array;
 }
 
-/** Number of test samples: round half up, clamped to [1, n − 1] so both splits are non-empty. */
-export function testSampleCount(samples: number, testFraction: number): number {
-  return Math.min(samples - 1, Math.max(1, Math.floor(samples * testFraction + 0.5)));
-}
+export { testSampleCount };
 
 /** The rows `indices` of `dataset`, in that order. */
 export function selectRows(dataset: Dataset, indices: ArrayLike<number>, name = dataset.name): Dataset {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaPathFrom } from '../../src/cli/init.js';
-import { collectScenarioIssues } from '../../src/scenario/load.js';
+import { collectScenarioIssues } from '../../src/node/load.js';
 import { ROOT, dtrain, scratch } from './run-dtrain.js';
 
 describe('dtrain init', () => {

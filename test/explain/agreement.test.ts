@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { explainRound } from '../../src/explain/round.js';
 import { runScenario } from '../../src/index.js';
 import { toJsonReport } from '../../src/report/json.js';
-import { loadScenario, parseScenarioText } from '../../src/scenario/load.js';
+import { loadScenario, parseScenarioText } from '../../src/node/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import type { RunResult, RunSetting } from '../../src/sim/records.js';

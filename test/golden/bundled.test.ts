@@ -13,7 +13,7 @@ import { parseReport } from '../../src/golden/report-file.js';
 import { scenarioHash } from '../../src/golden/scenario-hash.js';
 import { DEFAULT_TOLERANCES } from '../../src/golden/tolerances.js';
 import { toJsonReport } from '../../src/report/json.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/node/load.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const NAMES = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();

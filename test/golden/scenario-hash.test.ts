@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { scenarioHash } from '../../src/golden/scenario-hash.js';
+import { canonicalJson } from '../../src/golden/canonical-json.js';
+import { canonicalScenario, scenarioHash } from '../../src/golden/scenario-hash.js';
+import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { makeScenario } from '../report/fixtures.js';
 
@@ -32,11 +35,17 @@ describe('scenarioHash', () => {
     expect(scenarioHash(withTrace('/ci/traces/t.csv'))).not.toBe(scenarioHash(withTrace('/ci/traces/u.csv')));
   });
 
-  it('represents a CSV dataset by its content, not its path', () => {
+  it('represents a CSV dataset by the hash of its content taken at load, not its path', () => {
     const base = makeScenario(['a']);
-    const csv = (file: string): Scenario => ({ ...base, data: { ...base.data, dataset: { kind: 'csv', file } } });
-    const read = (content: string) => () => new TextEncoder().encode(content);
-    expect(scenarioHash(csv('/a/d.csv'), read('x,label\n1,0\n'))).toBe(scenarioHash(csv('/b/d.csv'), read('x,label\n1,0\n')));
-    expect(scenarioHash(csv('/a/d.csv'), read('x,label\n1,0\n'))).not.toBe(scenarioHash(csv('/a/d.csv'), read('x,label\n2,0\n')));
+    const parsed = parseDatasetCsv('x,label\n1,0\n2,1\n', 'd.csv');
+    const csv = (file: string, sha256: string): Scenario => ({ ...base, data: { ...base.data, dataset: { kind: 'csv', file, sha256, parsed } } });
+    expect(scenarioHash(csv('/a/d.csv', 'aa'))).toBe(scenarioHash(csv('/b/d.csv', 'aa')));
+    expect(scenarioHash(csv('/a/d.csv', 'aa'))).not.toBe(scenarioHash(csv('/a/d.csv', 'bb')));
+  });
+
+  it('is the sha-256 of the canonical JSON, as node:crypto computes it', () => {
+    const scenario = makeScenario(['a', 'b']);
+    const expected = createHash('sha256').update(canonicalJson(canonicalScenario(scenario))).digest('hex');
+    expect(scenarioHash(scenario)).toBe(expected);
   });
 });

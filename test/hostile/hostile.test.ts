@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectScenarioIssues } from '../../src/scenario/load.js';
+import { collectScenarioIssues } from '../../src/node/load.js';
 import { HOSTILE_DIR, inParallel, runCli, STACK_TRACE } from './cli.js';
 
 const CASES = readdirSync(join(HOSTILE_DIR, 'cases'))

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
 import { runScenario } from '../../src/index.js';
 import { toJsonReport } from '../../src/report/json.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
+import { parseScenarioText } from '../../src/node/load.js';
 import type { EngineFactory } from '../../src/train/engine.js';
 import { stubEngineFactory } from '../properties/harness.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BASE_MEMORY_BYTES, estimateRun, estimateSimulatedMs, largestBatch, typicalLatencyMs } from '../../src/limits/estimate.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
+import { parseScenarioText } from '../../src/node/load.js';
 
 const IRIS = { samples: 150, features: 4, classes: 3 };
 

@@ -4,7 +4,7 @@ import { parseTolerances } from '../../src/golden/tolerances.js';
 import { estimateRun } from '../../src/limits/estimate.js';
 import { checkBudget, DEFAULT_BUDGET } from '../../src/limits/budget.js';
 import { thrown } from '../helpers/thrown.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/node/load.js';
 
 describe('parseDecimal', () => {
   it('reads plain decimals only', () => {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { renderTableReport } from '../../src/report/table.js';
 import { toJsonReport } from '../../src/report/json.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
+import { parseScenarioText } from '../../src/node/load.js';
+import { nodeHost } from '../../src/node/host.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { buildNetwork } from '../../src/run/network.js';
 import { runStrategy } from '../../src/run/loop.js';
@@ -98,7 +99,7 @@ export function stubEngineFactory(plannedCheck: (problem: string) => void): Engi
 
 /** runScenario's set-up without TF.js: same data, same latency models, the given engine. */
 export async function runWithEngine(scenario: Scenario, createEngine: EngineFactory): Promise<RunResult> {
-  const prepared = prepareTraining({ data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden });
+  const prepared = prepareTraining({ data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: nodeHost.shippedDataset });
   const latency = buildNetwork(scenario);
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {

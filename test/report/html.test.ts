@@ -9,6 +9,7 @@ import {
 import { buildCharts } from '../../src/report/html/charts.js';
 import { renderHtmlReport } from '../../src/report/html/page.js';
 import { renderSvg } from '../../src/report/html/render.js';
+import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import { toJsonReport } from '../../src/report/json.js';
 import type { RunResult } from '../../src/sim/records.js';
 import { generatedResult, tinyResult } from './fixtures.js';
@@ -230,9 +231,10 @@ describe('names and paths from the user', () => {
     result.scenario = {
       ...result.scenario,
       file: '/home/alice/lab/scenarios/tiny.yaml',
-      data: { ...result.scenario.data, dataset: { kind: 'csv', file: '/work/project/data/points.csv' } },
+      data: { ...result.scenario.data, dataset: { kind: 'csv', file: '/work/project/data/points.csv', sha256: '', parsed: parseDatasetCsv('x,label\n1,0\n2,1\n', 'points.csv') } },
     } as RunResult['scenario'];
-    const html = await renderHtmlReport(result, { ...OPTIONS, workingDir: '/work/project' });
+    const { pathDisplayFrom } = await import('../../src/node/display-path.js');
+    const html = await renderHtmlReport(result, { ...OPTIONS, showPath: pathDisplayFrom('/work/project') });
     expect(html).not.toContain('/home/alice');
     expect(html).not.toContain('/work/project');
     expect(html).toContain('<p class="meta">dtrain 0.1.0 · seed 7 · tiny.yaml</p>');
@@ -242,9 +244,17 @@ describe('names and paths from the user', () => {
   });
 
   it('a relative path given inside the working directory is shown as given; one climbing out by base name', async () => {
-    const { displayPath } = await import('../../src/report/html/display-path.js');
+    const { displayPath } = await import('../../src/node/display-path.js');
     expect(displayPath('scenarios/tiny.yaml', '/work/project')).toBe('scenarios/tiny.yaml');
     expect(displayPath('../secret/tiny.yaml', '/work/project')).toBe('tiny.yaml');
     expect(displayPath('/work/project-b/tiny.yaml', '/work/project')).toBe('tiny.yaml');
+  });
+
+  it('without a path display from its host, the page shows every path by its base name', async () => {
+    const result = tinyResult();
+    result.scenario = { ...result.scenario, file: '/home/alice/lab/scenarios/tiny.yaml' };
+    const html = await renderHtmlReport(result, OPTIONS);
+    expect(html).not.toContain('/home/alice');
+    expect(html).toContain('<td>file</td><td>tiny.yaml</td>');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/index.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
+import { parseScenarioText } from '../../src/node/load.js';
 
 // Four nodes with constant (or phased) links on iris with softmax regression: every S1–S3
 // value and every round time below is computed by hand from SPEC §2.

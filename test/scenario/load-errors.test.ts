@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssues, ScenarioError } from '../../src/errors.js';
-import { collectScenarioIssues, parseScenarioText } from '../../src/scenario/load.js';
+import { collectScenarioIssues, parseScenarioText } from '../../src/node/load.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 /** A valid cluster to append, so that each case shows only its own problem. */

@@ -1,8 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
-import { collectScenarioIssues, loadScenario, parseScenarioText } from '../../src/scenario/load.js';
+import { collectScenarioIssues, loadScenario, parseScenarioText } from '../../src/node/load.js';
+import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import type { LatencySpec, NodeSpec } from '../../src/scenario/types.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -135,7 +137,13 @@ describe('defaults', () => {
 
     expect(blobs.data.dataset).toEqual({ kind: 'blobs', samples: 1000, features: 8, classes: 4, spread: 1 });
     expect(blobs.data.partition).toEqual({ kind: 'dirichlet', alpha: 0.5 });
-    expect(csv.data.dataset).toEqual({ kind: 'csv', file: join(FIXTURES, 'tiny-dataset.csv') });
+    const file = join(FIXTURES, 'tiny-dataset.csv');
+    expect(csv.data.dataset).toEqual({
+      kind: 'csv',
+      file,
+      sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+      parsed: parseDatasetCsv(readFileSync(file, 'utf8'), 'tiny-dataset.csv'),
+    });
     expect(csv.data.partition).toEqual({ kind: 'shards', shards: 1 });
   });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssues } from '../../src/errors.js';
-import { collectScenarioIssues, parseScenarioText } from '../../src/scenario/load.js';
+import { collectScenarioIssues, parseScenarioText } from '../../src/node/load.js';
 import { runCli, STACK_TRACE } from '../hostile/cli.js';
 
 const OBJECT_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf', 'prototype', 'others'];

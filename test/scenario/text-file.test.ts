@@ -3,7 +3,8 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeText, firstInvalidUtf8, formatBytes, readFileBounded, readTextFileLimited } from '../../src/scenario/text-file.js';
+import { readFileBounded, readTextFileLimited } from '../../src/node/read-file.js';
+import { decodeText, firstInvalidUtf8, formatBytes } from '../../src/scenario/text-file.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTraceText } from '../../src/scenario/trace-file.js';
-import { DataFileError } from '../../src/train/dataset-csv.js';
+import { DataFileError } from '../../src/scenario/dataset-csv.js';
 
 /** The position and wording of the error a trace text raises. */
 function traceError(text: string, fileName = 'trace.csv') {

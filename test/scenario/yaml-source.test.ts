@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatIssues, formatIssuesCapped } from '../../src/errors.js';
-import { collectScenarioIssues } from '../../src/scenario/load.js';
+import { collectScenarioIssues } from '../../src/node/load.js';
 import { readYamlSource } from '../../src/scenario/yaml-source.js';
 
 const CLUSTER = 'cluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n';

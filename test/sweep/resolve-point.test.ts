@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
+import { parseScenarioText } from '../../src/node/load.js';
 import { readScenarioSource, resolvePoint } from '../../src/sweep/resolve-point.js';
 import { parseSetArg } from '../../src/sweep/set-spec.js';
 

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
-import { DataFileError, describeCellKind, parseDatasetCsv } from '../../src/train/dataset-csv.js';
+import { nodeHost, shippedDatasetPath } from '../../src/node/host.js';
+import { DataFileError, describeCellKind, parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import { loadDataset, makeBlobs } from '../../src/train/datasets.js';
+
+const shipped = nodeHost.shippedDataset;
 
 describe('loadDataset — shipped datasets', () => {
   it.each([
@@ -14,7 +14,7 @@ describe('loadDataset — shipped datasets', () => {
     ['digits', 1797, 64, 10],
   ] as const)('%s has %i samples × %i features and %i classes', (name, samples, featureCount, classCount) => {
     // Act
-    const dataset = loadDataset({ kind: 'builtin', name }, 1);
+    const dataset = loadDataset({ kind: 'builtin', name }, 1, shipped);
     // Assert
     expect([dataset.samples, dataset.featureCount, dataset.classCount]).toEqual([samples, featureCount, classCount]);
     expect(dataset.features).toHaveLength(samples * featureCount);
@@ -23,43 +23,41 @@ describe('loadDataset — shipped datasets', () => {
   });
 
   it('reads the iris rows as written in the CSV (first row 5.1,3.5,1.4,0.2 → 0)', () => {
-    const iris = loadDataset({ kind: 'builtin', name: 'iris' }, 1);
+    const iris = loadDataset({ kind: 'builtin', name: 'iris' }, 1, shipped);
     expect(Array.from(iris.features.subarray(0, 4))).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
     expect(iris.labels[0]).toBe(0);
   });
-});
 
-describe('loadDataset — csv', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dtrain-datasets-'));
-
-  it('reads a user CSV with the label column anywhere', () => {
-    // Arrange
-    const file = join(dir, 'tiny.csv');
-    writeFileSync(file, 'a,label,b\n1,0,2\n3,1,4\n');
-    // Act
-    const dataset = loadDataset({ kind: 'csv', file }, 1);
-    // Assert
-    expect(dataset.name).toBe('tiny.csv');
-    expect(Array.from(dataset.features)).toEqual([1, 2, 3, 4]);
-    expect(Array.from(dataset.labels)).toEqual([0, 1]);
-  });
-
-  it('reports a bad cell as data.invalid with file:line:column', () => {
-    const file = join(dir, 'bad.csv');
-    writeFileSync(file, 'a,label\n1,0\nx,1\n');
-    expect(() => loadDataset({ kind: 'csv', file }, 1)).toThrow(`${file}:3:1  expected a finite number, found text that is not a number`);
-  });
-
-  it('reports a missing file as data.notFound', () => {
-    const file = join(dir, 'missing.csv');
+  it('reports a bad cell of the host\'s text as data.invalid with file:line:column', () => {
+    const broken = () => ({ file: '/pkg/data/datasets/iris.csv', text: 'a,label\n1,0\nx,1\n' });
     let caught: unknown;
     try {
-      loadDataset({ kind: 'csv', file }, 1);
+      loadDataset({ kind: 'builtin', name: 'iris' }, 1, broken);
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(DtrainError);
-    expect((caught as DtrainError).code).toBe('data.notFound');
+    expect((caught as DtrainError).code).toBe('data.invalid');
+    expect((caught as DtrainError).message).toBe('dataset /pkg/data/datasets/iris.csv:3:1  expected a finite number, found text that is not a number');
+  });
+
+  it('the Node host reports a shipped file it cannot read as data.notFound, naming the path', () => {
+    const name = 'no_such_dataset' as 'iris';
+    expect(() => nodeHost.shippedDataset(name)).toThrow(`cannot read dataset ${shippedDatasetPath(name)}: no such file`);
+  });
+});
+
+describe('loadDataset — csv', () => {
+  it('trains on the rows read when the scenario was loaded: no file is opened again', () => {
+    // Arrange: the path names nothing; only the parsed rows can be used
+    const parsed = parseDatasetCsv('a,label,b\n1,0,2\n3,1,4\n', 'tiny.csv');
+    // Act
+    const dataset = loadDataset({ kind: 'csv', file: '/nowhere/tiny.csv', sha256: '', parsed }, 1, shipped);
+    // Assert
+    expect(dataset).toBe(parsed);
+    expect(dataset.name).toBe('tiny.csv');
+    expect(Array.from(dataset.features)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(dataset.labels)).toEqual([0, 1]);
   });
 });
 
@@ -71,9 +69,9 @@ describe('makeBlobs', () => {
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
-    const a = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 9);
-    const b = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 9);
-    const c = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 10);
+    const a = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 9, shipped);
+    const b = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 9, shipped);
+    const c = loadDataset({ kind: 'blobs', samples: 50, features: 3, classes: 2, spread: 1 }, 10, shipped);
     expect(b.features).toEqual(a.features);
     expect(c.features).not.toEqual(a.features);
   });

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodeHost } from '../../src/node/host.js';
+import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import type { NodeSpec, Scenario } from '../../src/scenario/types.js';
-import { makeCursors, prepareTraining } from '../../src/train/prepare.js';
+import { makeCursors, prepareTraining as prepareOn, type TrainingInput } from '../../src/train/prepare.js';
+
+const prepareTraining = (input: Omit<TrainingInput, 'shipped'>) => prepareOn({ ...input, shipped: nodeHost.shippedDataset });
 
 function node(id: string, fields: Partial<NodeSpec> = {}): NodeSpec {
   return {
@@ -58,12 +59,10 @@ describe('prepareTraining', () => {
 
   it('gives nodes that share samples their own label view (fewer training samples than nodes)', () => {
     // Arrange: 4 samples → 3 train + 1 test, 5 nodes share the 3 training samples
-    const dir = mkdtempSync(join(tmpdir(), 'dtrain-prepare-'));
-    const file = join(dir, 'four.csv');
-    writeFileSync(file, 'x,label\n0,0\n1,1\n2,0\n3,1\n');
+    const parsed = parseDatasetCsv('x,label\n0,0\n1,1\n2,0\n3,1\n', 'four.csv');
     const nodes = ['a', 'b', 'c', 'd', 'e'].map((id) => node(id, { labelNoise: id === 'd' ? 1 : 0 }));
     // Act
-    const prepared = prepareTraining({ data: { dataset: { kind: 'csv', file }, testFraction: 0.25, partition: { kind: 'iid' } }, nodes, seed: 1, hidden: [] });
+    const prepared = prepareTraining({ data: { dataset: { kind: 'csv', file: '/data/four.csv', sha256: '', parsed }, testFraction: 0.25, partition: { kind: 'iid' } }, nodes, seed: 1, hidden: [] });
     // Assert: node a's sample i % 3 is node d's sample, with the label flipped only for d
     expect(prepared.train.samples).toBe(5);
     expect(prepared.sampleCounts).toEqual([1, 1, 1, 1, 1]);

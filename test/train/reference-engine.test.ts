@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
 import type { NodeSpec } from '../../src/scenario/types.js';
+import { nodeHost } from '../../src/node/host.js';
 import { initBackend, loadTf, type BackendPreference } from '../../src/train/backend.js';
 import type { EngineData, EngineOptions } from '../../src/train/engine.js';
 import { initParams } from '../../src/train/params.js';
@@ -204,6 +205,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
       nodes,
       seed: 3,
       hidden: [],
+      shipped: nodeHost.shippedDataset,
     });
     const options: EngineOptions = { train: prepared.train, test: prepared.test, hidden: [], learningRate: 0.5, localSteps: 5, initialParams: prepared.initialParams };
     const equal = Float64Array.from(nodes, () => 1 / nodes.length);

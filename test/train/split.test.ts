@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../../src/train/dataset-csv.js';
+import type { Dataset } from '../../src/scenario/dataset-csv.js';
+import { nodeHost } from '../../src/node/host.js';
 import { loadDataset } from '../../src/train/datasets.js';
 import { featureStats, splitTrainTest, standardiseSplit, testSampleCount } from '../../src/train/split.js';
 
@@ -25,7 +26,7 @@ describe('testSampleCount', () => {
 describe('splitTrainTest', () => {
   it('splits iris 120 / 30 at testFraction 0.2, covering every sample once', () => {
     // Arrange
-    const iris = loadDataset({ kind: 'builtin', name: 'iris' }, 1);
+    const iris = loadDataset({ kind: 'builtin', name: 'iris' }, 1, nodeHost.shippedDataset);
     // Act
     const { train, test } = splitTrainTest(iris, 0.2, 7);
     // Assert
@@ -58,7 +59,7 @@ describe('splitTrainTest', () => {
 describe('standardiseSplit', () => {
   it('gives the training split mean 0 and population std 1 per feature (wine)', () => {
     // Arrange
-    const wine = loadDataset({ kind: 'builtin', name: 'wine' }, 1);
+    const wine = loadDataset({ kind: 'builtin', name: 'wine' }, 1, nodeHost.shippedDataset);
     // Act
     const { train } = standardiseSplit(splitTrainTest(wine, 0.2, 11));
     const stats = featureStats({ ...train });

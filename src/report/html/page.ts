@@ -7,7 +7,7 @@
  */
 import type { RunResult } from '../../sim/records.js';
 import { buildCharts, type ChartDef, type ChartKind } from './charts.js';
-import { pathDisplayFrom } from './display-path.js';
+import { baseNameOnly, type PathDisplay } from './path-display.js';
 import { escapeHtml } from './escape.js';
 import { renderSvg } from './render.js';
 import { STYLE } from './style.js';
@@ -19,8 +19,8 @@ export interface HtmlReportOptions {
   version: string;
   /** show host wall-clock time in the summary (non-deterministic, like the JSON's wallMs) */
   timing: boolean;
-  /** paths inside it are shown relative to it, others by base name (display-path.ts); default the process's */
-  workingDir?: string;
+  /** how file paths are shown (path-display.ts); default: by base name alone */
+  showPath?: PathDisplay;
 }
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -68,7 +68,7 @@ export async function renderHtmlReport(result: RunResult, options: HtmlReportOpt
   for (const chart of charts) svgs.set(chart.id, await renderSvg(chart.spec, chart.id));
   const nodeCount = scenario.cluster.nodes.length;
   const stopped = stoppedNote(result);
-  const showPath = pathDisplayFrom(options.workingDir ?? process.cwd());
+  const showPath = options.showPath ?? baseNameOnly;
   const file = scenario.file === null ? null : showPath(scenario.file);
   return `<!doctype html>
 <html lang="en">

@@ -6,7 +6,7 @@ import type {
   DatasetSpec, LatencyProcess, LatencySpec, PartitionSpec, StrategySpec,
 } from '../../scenario/types.js';
 import { formatDuration } from '../format.js';
-import type { PathDisplay } from './display-path.js';
+import type { PathDisplay } from './path-display.js';
 
 /** Bits per second with an SI prefix: 1e9 → `1 Gbps`, 2.5e6 → `2.5 Mbps`. */
 export function formatBandwidth(bps: number): string {

@@ -6,7 +6,7 @@ import type { RunResult } from '../../sim/records.js';
 import type { Scenario } from '../../scenario/types.js';
 import { formatAccuracy, formatCount, formatDuration } from '../format.js';
 import { SUMMARY_COLUMNS } from '../messages.js';
-import type { PathDisplay } from './display-path.js';
+import type { PathDisplay } from './path-display.js';
 import { escapeHtml } from './escape.js';
 import {
   describeDataset, describeLatency, describePartition, describeStrategy, formatBandwidth,
@@ -45,7 +45,7 @@ function orDefault(value: number | null, none: string, format: (v: number) => st
   return value === null ? none : format(value);
 }
 
-/** The scenario's settings, one `setting | value` row each; file paths through `showPath` (display-path.ts). */
+/** The scenario's settings, one `setting | value` row each; file paths through `showPath` (path-display.ts). */
 export function scenarioTable(scenario: Scenario, showPath: PathDisplay): string {
   const { s1, s2, s3, s4 } = scenario.pipeline;
   const { cluster, model, data } = scenario;

@@ -5,8 +5,7 @@
  * any other path (absolute elsewhere, or climbing out with `..`) by its base name alone.
  */
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-
-export type PathDisplay = (file: string) => string;
+import type { PathDisplay } from '../report/html/path-display.js';
 
 /** `file` relative to `workingDir` when it lies inside it, else its base name; never absolute. */
 export function displayPath(file: string, workingDir: string): string {

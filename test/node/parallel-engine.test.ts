@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRng, type Rng } from '../../src/sim/rng.js';
 import type { EngineData, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 
-// The parallel engine's workers need dist/train/engine-worker.js, so this test drives the built
+// The parallel engine's workers need dist/node/engine-worker.js, so this test drives the built
 // package (npm test builds first); the fast engine and TF.js come from dist/ too, so both
 // engines share one backend choice.
-type ParallelModule = typeof import('../../src/train/parallel-engine.js');
+type ParallelModule = typeof import('../../src/node/parallel-engine.js');
 type FastModule = typeof import('../../src/train/fast-engine.js');
 type BackendModule = typeof import('../../src/train/backend.js');
 type ErrorsModule = typeof import('../../src/errors.js');
@@ -19,7 +19,7 @@ let errors: ErrorsModule;
 
 beforeAll(async () => {
   [parallel, fast, backend, errors] = await Promise.all([
-    load<ParallelModule>('train/parallel-engine.js'),
+    load<ParallelModule>('node/parallel-engine.js'),
     load<FastModule>('train/fast-engine.js'),
     load<BackendModule>('train/backend.js'),
     load<ErrorsModule>('errors.js'),

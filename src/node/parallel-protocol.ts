@@ -2,7 +2,7 @@
  * Messages between the parallel engine (parallel-engine.ts) and its worker threads
  * (engine-worker.ts). Types only.
  */
-import type { EngineOptions, EngineTask, EvalResult } from './engine.js';
+import type { EngineOptions, EngineTask, EvalResult } from '../train/engine.js';
 
 /** workerData: the engine options (data copied once per worker) and the backend to start. */
 export interface WorkerSetup {

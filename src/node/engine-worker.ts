@@ -8,9 +8,9 @@
  * Runs only from dist/ (a worker needs a .js entry point).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend, loadTf, type BackendPreference } from './backend.js';
-import { isNonFiniteLoss, nonFiniteLoss, type EngineOptions, type EngineTask } from './engine.js';
-import { FastEngine } from './fast-engine.js';
+import { initBackend, loadTf, type BackendPreference } from '../train/backend.js';
+import { isNonFiniteLoss, nonFiniteLoss, type EngineOptions, type EngineTask } from '../train/engine.js';
+import { FastEngine } from '../train/fast-engine.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
 
 const port = parentPort;

@@ -14,10 +14,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { DtrainError } from '../errors.js';
-import { currentBackend } from './backend.js';
-import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
-import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
-import { aggregateParams } from './fast-vector-math.js';
+import { currentBackend } from '../train/backend.js';
+import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from '../train/engine.js';
+import { describeModel, flattenParams, unflattenParams, type ModelLayout } from '../train/fast-layout.js';
+import { aggregateParams } from '../train/fast-vector-math.js';
 import type { WorkerError, WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
 
 const WORKERS = 2;

@@ -1,0 +1,48 @@
+/**
+ * What the core needs from the program that runs it (issue 10: the host seam). The core —
+ * scenario parsing, latency, the pipeline, the round loop, the engines, records and reports
+ * as data — touches no file system, clock, worker or event loop itself: it asks its host.
+ * `src/node/host.ts` is the host for Node (the CLI and the public API use it by default); a
+ * browser worker would give its own. tsconfig.core.json typechecks the core without Node's
+ * types, so a `node:` import, `Buffer`, `process` or `setImmediate` there fails `npm test`.
+ *
+ * sha-256 is not asked of the host: the core hashes with @noble/hashes (pure JS,
+ * synchronous, the same in every host), see text/sha256.ts.
+ */
+import type { BuiltinDatasetName } from './scenario/types.js';
+import type { BytesRead } from './scenario/text-file.js';
+import type { EngineFactory } from './train/engine.js';
+
+/** The files a scenario names: the scenario itself, traces, CSV datasets. */
+export interface FileHost {
+  /**
+   * The file's bytes, at most `maxBytes`, or what is wrong with it in words that fit
+   * "found …" (`no such file`, `a directory`, `a file of 2 GiB (the limit is …)`).
+   * `regularOnly`: refuse pipes, sockets, devices and directories, checked on the opened file.
+   * Text decoding is the core's (text-file.ts decodeText), so a hash of these bytes and the
+   * text read from them always agree.
+   */
+  readFile(path: string, maxBytes: number, options?: { regularOnly?: boolean }): BytesRead;
+  /** the folder that relative paths inside scenario `file` start from */
+  scenarioFolder(file: string): string;
+  /** `written` (as a scenario names it) resolved against `folder`: the path `readFile` takes */
+  resolvePath(folder: string, written: string): string;
+}
+
+/** A shipped dataset (data/datasets/<name>.csv): where it lives, for messages, and its text. */
+export interface ShippedDataset {
+  file: string;
+  text: string;
+}
+
+/** Loads an engine's factory on demand (TF.js and workers are heavy: imported only when used). */
+export type EngineLoader = () => Promise<EngineFactory>;
+
+export interface Host extends FileHost {
+  /** the shipped dataset's text; throws a DtrainError when the installation lacks it */
+  shippedDataset(name: BuiltinDatasetName): ShippedDataset;
+  /** let the host handle pending events (a Ctrl-C) between two rounds */
+  yieldTurn(): Promise<void>;
+  /** the training engines this host offers, by name (`fast`, `reference`, …) */
+  engines: ReadonlyMap<string, EngineLoader>;
+}

@@ -1,0 +1,56 @@
+/**
+ * The host for Node (src/host.ts): files through node:fs with bounded, regular-only reads,
+ * paths through node:path, the shipped datasets from the package's data/datasets/, a turn of
+ * the event loop through setImmediate, and the engines including the worker-thread one. The
+ * CLI and the public API (src/index.ts) use it unless given another host.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DtrainError, formatIssue } from '../errors.js';
+import type { EngineLoader, Host, ShippedDataset } from '../host.js';
+import { decodeText, MAX_DATA_FILE_BYTES } from '../scenario/text-file.js';
+import type { BuiltinDatasetName } from '../scenario/types.js';
+import { readFileBounded } from './read-file.js';
+
+/**
+ * This module sits two levels below the package root both as `src/node/host.ts` (vitest) and
+ * as `dist/node/host.js` (built CLI), so one relative URL finds the shipped datasets in both.
+ */
+const SHIPPED_DIR = new URL('../../data/datasets/', import.meta.url);
+
+export function shippedDatasetPath(name: string): string {
+  return fileURLToPath(new URL(`${name}.csv`, SHIPPED_DIR));
+}
+
+/** A shipped dataset's text: read like any data file (bounded, regular only, UTF-8). */
+function shippedDataset(name: BuiltinDatasetName): ShippedDataset {
+  const file = shippedDatasetPath(name);
+  const read = readFileBounded(file, MAX_DATA_FILE_BYTES, { regularOnly: true });
+  if (!read.ok) throw new DtrainError('data.notFound', `cannot read dataset ${file}: ${read.problem}`);
+  const text = decodeText(read.bytes, { quoteBytes: false });
+  if (text.ok) return { file, text: text.text };
+  const at = 'line' in text ? { line: text.line, column: text.column } : { line: 1, column: 1 };
+  throw new DtrainError('data.invalid', `dataset ${formatIssue({ file, ...at, path: '', expected: 'a UTF-8 text file', found: text.problem })}`);
+}
+
+/** Signals (Ctrl-C, SIGTERM) are handled between event-loop turns: give them one. */
+function yieldTurn(): Promise<void> {
+  return new Promise((done) => setImmediate(done));
+}
+
+/** The engines Node offers; each module is imported only when its engine is asked for. */
+const ENGINES: ReadonlyMap<string, EngineLoader> = new Map<string, EngineLoader>([
+  ['fast', async () => (await import('../train/fast-engine.js')).createFastEngine],
+  ['reference', async () => (await import('../train/reference-engine.js')).createReferenceEngine],
+  // worker threads: the fast engine's maths on 2 threads (runs from dist/ only)
+  ['parallel', async () => (await import('./parallel-engine.js')).createParallelEngine],
+]);
+
+export const nodeHost: Host = {
+  readFile: readFileBounded,
+  scenarioFolder: (file) => dirname(resolve(file)),
+  resolvePath: (folder, written) => resolve(folder, written),
+  shippedDataset,
+  yieldTurn,
+  engines: ENGINES,
+};

@@ -1,0 +1,84 @@
+/**
+ * Bounded reads from the file system, for the Node host (host.ts) and the CLI's own files
+ * (reports, goldens, sweep.json). A file is read in chunks up to a limit, so `/dev/zero` or a
+ * huge file stops there; with `regularOnly` a pipe, socket, device or directory is refused by
+ * looking at the opened descriptor, never waited on.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { decodeText, formatBytes, type BytesRead, type TextFileRead } from '../scenario/text-file.js';
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** What went wrong opening or reading a file, in words that fit "found …". */
+export function fileProblem(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+  if (code === 'EISDIR') return 'a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'a file it has no permission to read';
+  if (code === 'ELOOP') return 'a loop of symbolic links';
+  if (code === 'ENAMETOOLONG') return 'a path that is too long';
+  if (code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE') return 'a path with a NUL character';
+  return code ?? String(error);
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/**
+ * The file's bytes, at most `maxBytes`; a problem in words when it cannot be read.
+ * `regularOnly`: refuse pipes, sockets, devices and directories — for every file dtrain reads
+ * that may come from someone else (traces, datasets, reports, manifests). The check is made
+ * on the open descriptor, not on the path: the file is opened with O_NONBLOCK (so a FIFO
+ * opens at once instead of waiting for a writer) and then fstat'ed, so a FIFO swapped in
+ * after an earlier check is refused, never read or waited on. Without `regularOnly` a pipe
+ * or device is read (the scenario may be `/dev/stdin`), still at most `maxBytes`.
+ */
+export function readFileBounded(path: string, maxBytes: number, options: { regularOnly?: boolean } = {}): BytesRead {
+  const regularOnly = options.regularOnly === true;
+  let fd: number;
+  try {
+    fd = openSync(path, regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY : 'r');
+  } catch (error) {
+    return { ok: false, problem: fileProblem(error) };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { ok: false, problem: 'a directory' };
+    if (regularOnly && !stat.isFile()) return { ok: false, problem: kindOf(stat) };
+    if (stat.isFile() && stat.size > maxBytes) {
+      return { ok: false, problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(maxBytes)})` };
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      // devices, pipes and files that grew since fstat: stop reading once past the limit
+      if (total > maxBytes) return { ok: false, problem: `more than ${formatBytes(maxBytes)} of data (the limit)` };
+      chunks.push(chunk.subarray(0, read));
+    }
+    return { ok: true, bytes: Buffer.concat(chunks, total) };
+  } catch (error) {
+    return { ok: false, problem: fileProblem(error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Read `path` as UTF-8 text (a leading BOM is dropped), or say what is wrong with it.
+ * `quoteBytes: false` leaves the value of a bad byte out of the problem: the file may be a
+ * secret that someone named by mistake, and messages end up in public CI logs.
+ */
+export function readTextFileLimited(path: string, maxBytes: number, options: { regularOnly?: boolean; quoteBytes?: boolean } = {}): TextFileRead {
+  const read = readFileBounded(path, maxBytes, options);
+  if (!read.ok) return { ok: false, problem: read.problem };
+  return decodeText(read.bytes, { quoteBytes: options.quoteBytes });
+}

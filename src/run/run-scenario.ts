@@ -1,0 +1,104 @@
+/**
+ * A whole run: every strategy of a scenario over the same data split, initial weights and
+ * network (SPEC §2). The host (src/host.ts) gives the shipped datasets, the engines and the
+ * turns between rounds; src/index.ts runs this on the Node host. TF.js, the engine and the
+ * stages are imported lazily so that a host's `--help` or `validate` starts fast.
+ */
+import { DtrainError } from '../errors.js';
+import type { Host } from '../host.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
+import type { Scenario, StrategySpec } from '../scenario/types.js';
+import type { RoundRecord, RunResult, RunSetting, StrategyRun } from '../sim/records.js';
+import type { BackendPreference } from '../train/backend.js';
+import type { EngineFactory } from '../train/engine.js';
+
+export type { BackendPreference };
+
+export interface RunOptions {
+  backend?: BackendPreference;
+  /**
+   * An engine the host offers, by name (Node: `fast`, the default, batched hand-written
+   * gradients; `reference`, per-node autodiff; `parallel`, the fast engine's maths on 2 worker
+   * threads), or a factory of your own (the benchmark wraps the engine to time the model maths).
+   */
+  engine?: string | EngineFactory;
+  /** keep raw S1 samples in the records (`--trace`) */
+  trace?: boolean;
+  onRound?: (record: RoundRecord, strategy: StrategySpec) => void;
+  /** host clock for wallMs (the CLI passes performance.now); absent = no wallMs */
+  now?: () => number;
+  /**
+   * Asked at every round boundary; true stops the current strategy there (its finished
+   * rounds are kept, marked `interrupted`) and later strategies are not started. The CLI
+   * sets it from SIGINT / SIGTERM.
+   */
+  shouldStop?: () => boolean;
+  /** the stages and presets strategies are looked up in (default: the built-in ones) */
+  registry?: StageRegistry;
+}
+
+async function engineFactory(host: Host, engine: string | EngineFactory): Promise<EngineFactory> {
+  if (typeof engine === 'function') return engine;
+  const load = host.engines.get(engine);
+  if (load === undefined) {
+    throw new DtrainError('run.unknownEngine', `unknown engine "${engine}"; expected one of ${[...host.engines.keys()].join(', ')}`);
+  }
+  return load();
+}
+
+export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const { initBackend } = await import('../train/backend.js');
+  const { prepareTraining } = await import('../train/prepare.js');
+  const { buildNetwork } = await import('./network.js');
+  const { runStrategy } = await import('./loop.js');
+
+  const backend = await initBackend(options.backend ?? 'auto');
+  const createEngine = await engineFactory(host, options.engine ?? 'fast');
+  const prepared = prepareTraining({
+    data: scenario.data,
+    nodes: scenario.cluster.nodes,
+    seed: scenario.seed,
+    hidden: scenario.model.hidden,
+    shipped: host.shippedDataset,
+  });
+  const latency = buildNetwork(scenario);
+  const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
+  const { countParams } = await import('../train/params.js');
+  const { modelBytes, transferMs } = await import('../sim/time-model.js');
+  const paramCount = countParams(prepared.featureCount, scenario.model.hidden, prepared.classCount);
+  const bytes = modelBytes(paramCount);
+  const setting: RunSetting = {
+    paramCount,
+    modelBytes: bytes,
+    transferMs: scenario.cluster.nodes.map((node) => transferMs(bytes, node.bandwidthBps)),
+    sampleCounts: prepared.sampleCounts,
+  };
+  const runs: StrategyRun[] = [];
+  for (const strategy of scenario.strategies) {
+    if (runs.length > 0 && options.shouldStop?.() === true) return { scenario, setting, runs, interrupted: true };
+    const started = options.now?.();
+    const run = await runStrategy({
+      scenario,
+      strategy,
+      stages: registry.resolve(strategy),
+      prepared,
+      latency,
+      createEngine,
+      backend,
+      trace: options.trace ?? false,
+      onRound: options.onRound,
+      shouldStop: options.shouldStop,
+      yieldTurn: host.yieldTurn,
+    });
+    if (started !== undefined && options.now !== undefined) run.summary.wallMs = options.now() - started;
+    runs.push(run);
+    // a stopped or diverged run ends the whole run: its finished rounds are the result
+    if (run.interrupted) {
+      // stopped before its first round: a later strategy that never started is left out
+      if (run.rounds.length === 0 && runs.length > 1) runs.pop();
+      return { scenario, setting, runs, interrupted: true };
+    }
+    if (run.diverged !== undefined) return { scenario, setting, runs, diverged: { strategy: strategy.name, ...run.diverged } };
+  }
+  return { scenario, setting, runs };
+}
