@@ -4,6 +4,8 @@
  * data-returning core and hands its result to a reporter. Known errors print as `error: …`
  * with exit 2 (1 for runtime failures); anything else is a bug and keeps its stack.
  */
+// first: signals that arrive while the other modules load are handled too
+import './cli/stop-on-signal.js';
 import { writeSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerSimulate } from './cli/simulate.js';
@@ -26,7 +28,7 @@ function buildProgram(): Command {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(escapeLinesForTerminal(text)) });
   registerSimulate(program);
   registerValidate(program);
   registerCheck(program);

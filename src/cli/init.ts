@@ -3,6 +3,7 @@
  * validates and runs as is. It never overwrites a file unless --force. Its first line points
  * YAML editors at the scenario JSON Schema shipped in the package's schema/ directory.
  */
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import type { Command } from 'commander';
@@ -75,7 +76,8 @@ function init(file: string | undefined, flags: { force?: boolean }): void {
   }
   const name = basename(target, extname(target)) || 'my-cluster';
   writeFileAtomic(absolute, starterScenario({ name, file: target, schemaPath: schemaPathFrom(dirname(absolute)) }));
-  process.stdout.write(`wrote ${target} · run it: dtrain simulate ${target}\n`);
+  const shown = escapeForTerminal(target);
+  process.stdout.write(`wrote ${shown} · run it: dtrain simulate ${shown}\n`);
 }
 
 export function registerInit(program: Command): void {

@@ -1,0 +1,54 @@
+/**
+ * Signals at any moment of a command end it with 130 and a word, never the shell's 143 with
+ * none (Kubernetes and Slurm stop jobs with SIGTERM); and what commander itself prints about a
+ * bad flag or command is escaped for the terminal like every other message.
+ */
+import { mkdtempSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, STACK_TRACE } from './cli.js';
+
+const TINY = join(ROOT, 'test', 'sweep', 'fixtures', 'tiny.yaml');
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-signals-'));
+  copyFileSync(TINY, join(dir, 's.yaml'));
+  return dir;
+}
+
+describe('a signal at any moment', () => {
+  it.each([150, 300, 600])('SIGTERM %i ms after the process starts: exit 130, no stack', async (delayMs) => {
+    const run = await runCli(['simulate', 's.yaml', '--rounds', '6000', '--quiet', '--no-progress'], {
+      cwd: workspace(),
+      onSpawn: (pid) => setTimeout(() => process.kill(pid, 'SIGTERM'), delayMs),
+    });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(130);
+    expect(run.stderr).toMatch(/SIGTERM: (stopped|stopping after the current round)/);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+});
+
+describe("commander's own messages are escaped", () => {
+  it('an unknown option with an escape sequence in its name', async () => {
+    const run = await runCli(['simulate', 's.yaml', '--\u001b[31mred'], { cwd: workspace() });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("error: unknown option '--\\e[31mred'");
+    expect(run.stderr).not.toContain('\u001b');
+  });
+
+  it('an unknown command that would clear the screen', async () => {
+    const run = await runCli(['\u001b[2Jsim'], { cwd: workspace() });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("error: unknown command '\\e[2Jsim'");
+    expect(run.stderr).not.toContain('\u001b');
+  });
+
+  it('dtrain init shows the file it wrote escaped', async () => {
+    const dir = workspace();
+    const run = await runCli(['init', '\u001b[1mnew.yaml'], { cwd: dir });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('wrote \\e[1mnew.yaml · run it: dtrain simulate \\e[1mnew.yaml\n');
+  });
+});
