@@ -23,8 +23,30 @@ export function isKnownError(error: unknown): error is DtrainError {
   return error instanceof DtrainError;
 }
 
+/**
+ * What kind of problem an issue is, for programs (a editor plug-in, a test); the words are
+ * formatIssue's alone.
+ *
+ *   file.notText      the scenario file is not UTF-8 text (a NUL byte, an invalid byte)
+ *   file.unreadable   a file the scenario names cannot be read (missing, a directory, too large)
+ *   file.invalid      a file the scenario names was read, but what it holds is wrong
+ *   yaml.syntax       not valid YAML (tabs, a second document, a parse error, nesting too deep)
+ *   yaml.duplicateKey a key twice in one map
+ *   yaml.unsupported  YAML this format refuses: tags, %YAML 1.1, an alias before its anchor, an alias bomb
+ *   field.unknownKey  a key the map does not have (with a did-you-mean)
+ *   field.type        a value of the wrong type (a list for a number, a map for a name)
+ *   field.range       a number out of its range or not a multiple it must be
+ *   field.value       a value that is not one of the allowed ones, or not valid as written
+ *   field.conflict    fields that contradict each other (both strategy and compare, a repeated id)
+ */
+export type IssueCode =
+  | 'file.notText' | 'file.unreadable' | 'file.invalid'
+  | 'yaml.syntax' | 'yaml.duplicateKey' | 'yaml.unsupported'
+  | 'field.unknownKey' | 'field.type' | 'field.range' | 'field.value' | 'field.conflict';
+
 /** One problem found in a user's file, located as precisely as the source allows. */
 export interface Issue {
+  code: IssueCode;
   file: string;
   line: number;
   column: number;
@@ -39,7 +61,7 @@ export interface Issue {
  * Every part can hold the user's text (a file named with an ESC or a newline, a key with a
  * bidi override): each is escaped, so that one issue is one line and cannot restyle the terminal.
  */
-export function formatIssue(issue: Issue): string {
+export function formatIssue(issue: Omit<Issue, 'code'>): string {
   const where = `${escapeForTerminal(issue.file)}:${issue.line}:${issue.column}`;
   const field = issue.path === '' ? '' : `${escapeForTerminal(issue.path)}: `;
   return `${where}  ${field}expected ${escapeForTerminal(issue.expected)}, found ${escapeForTerminal(issue.found)}`;

@@ -97,7 +97,7 @@ function readScenarioText(file: string): string {
   const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: true });
   if (read.ok) return read.text;
   if ('line' in read) {
-    throw new ScenarioError(file, [{ file, line: read.line, column: read.column, path: '', expected: 'a scenario file in UTF-8 text', found: read.problem }]);
+    throw new ScenarioError(file, [{ code: 'file.notText', file, line: read.line, column: read.column, path: '', expected: 'a scenario file in UTF-8 text', found: read.problem }]);
   }
   throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);
 }

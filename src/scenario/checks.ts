@@ -24,13 +24,13 @@ export function checkPipeline(ctx: ScenarioContext, pipeline: RawPipeline): void
   const { s1, s2, s3 } = pipeline;
   if (!isWholeMultiple(s1.windowMs, s1.intervalMs)) {
     const path = [...base, 's1', 'windowMs'];
-    ctx.report(path, `a multiple of intervalMs (${s1.intervalMs})`, foundQuantity(ctx, path, s1.windowMs));
+    ctx.report(path, `a multiple of intervalMs (${s1.intervalMs})`, foundQuantity(ctx, path, s1.windowMs), 'value', 'field.range');
   }
   const maxBatch = s2.maxBatch ?? s2.standardBatch;
   if (s2.minBatch > maxBatch) {
     const path = [...base, 's2', 'minBatch'];
     const bound = s2.maxBatch === null ? `standardBatch (${maxBatch}), which maxBatch defaults to` : `maxBatch (${maxBatch})`;
-    ctx.report(path, `an integer ≤ ${bound}`, foundQuantity(ctx, path, s2.minBatch));
+    ctx.report(path, `an integer ≤ ${bound}`, foundQuantity(ctx, path, s2.minBatch), 'value', 'field.conflict');
   }
   checkRange(ctx, [...base, 's3'], s3, 'Threads');
   checkRange(ctx, [...base, 's3'], s3, 'Queue');
@@ -43,9 +43,9 @@ function checkRange(ctx: ScenarioContext, path: PathSegment[], s3: RawPipeline['
   const baseValue = s3[`base${what}`];
   if (min > max) {
     const at = [...path, `min${what}`];
-    ctx.report(at, `an integer ≤ max${what} (${max})`, foundQuantity(ctx, at, min));
+    ctx.report(at, `an integer ≤ max${what} (${max})`, foundQuantity(ctx, at, min), 'value', 'field.conflict');
   } else if (baseValue < min || baseValue > max) {
     const at = [...path, `base${what}`];
-    ctx.report(at, `an integer from min${what} to max${what} (${min} to ${max})`, foundQuantity(ctx, at, baseValue));
+    ctx.report(at, `an integer from min${what} to max${what} (${min} to ${max})`, foundQuantity(ctx, at, baseValue), 'value', 'field.range');
   }
 }

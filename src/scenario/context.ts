@@ -3,7 +3,7 @@
  * (all of them are reported at once, SPEC §1.5), and where relative paths start.
  */
 import type { z } from 'zod';
-import type { Issue } from '../errors.js';
+import type { Issue, IssueCode } from '../errors.js';
 import type { FileHost } from '../host.js';
 import type { PathSegment } from './field-path.js';
 import { errorMap, issueAt, issuesFromZod, type IssueContext } from './issues.js';
@@ -15,7 +15,8 @@ export interface ScenarioContext extends IssueContext {
   /** reads the data and trace files the scenario names, resolves their paths */
   host: FileHost;
   issues: Issue[];
-  report(path: readonly PathSegment[], expected: string, found?: string, target?: 'value' | 'key'): void;
+  /** `code` defaults to field.value */
+  report(path: readonly PathSegment[], expected: string, found?: string, target?: 'value' | 'key', code?: IssueCode): void;
   /** parse `value` (found at `path`) with `schema`; on failure record its issues, return undefined */
   parse<S extends z.ZodType>(schema: S, value: unknown, path: readonly PathSegment[]): z.output<S> | undefined;
 }
@@ -26,8 +27,8 @@ export function makeContext(base: IssueContext, baseDir: string, issues: Issue[]
     baseDir,
     host,
     issues,
-    report(path, expected, found, target) {
-      issues.push(issueAt(ctx, path, expected, found, target));
+    report(path, expected, found, target, code) {
+      issues.push(issueAt(ctx, path, expected, found, target, code));
     },
     parse(schema, value, path) {
       const result = schema.safeParse(value, { error: errorMap, reportInput: true });
@@ -51,13 +52,13 @@ export function readDataFile(
   absolutePath: string,
   written: string,
   what: string,
-): { text: string; bytes: Uint8Array } | { expected: string; found: string } {
+): { text: string; bytes: Uint8Array } | { code: IssueCode; expected: string; found: string } {
   const read = host.readFile(absolutePath, MAX_DATA_FILE_BYTES, { regularOnly: true });
   // a path with control characters is shown quoted, so that it cannot garble the terminal
   const shown = /[\u0000-\u001f\u007f]/.test(written) ? JSON.stringify(written) : written;
-  if (!read.ok) return { expected: `a readable ${what}`, found: `${read.problem}: ${shown}` };
+  if (!read.ok) return { code: 'file.unreadable', expected: `a readable ${what}`, found: `${read.problem}: ${shown}` };
   const decoded = decodeText(read.bytes, { quoteBytes: false });
   if (decoded.ok) return { text: decoded.text, bytes: read.bytes };
   const at = 'line' in decoded ? `${shown}:${decoded.line}:${decoded.column}` : shown;
-  return { expected: 'a UTF-8 text file', found: `${decoded.problem} at ${at}` };
+  return { code: 'file.notText', expected: 'a UTF-8 text file', found: `${decoded.problem} at ${at}` };
 }

@@ -5,7 +5,7 @@
  * describes the value the user wrote.
  */
 import type { z } from 'zod';
-import type { Issue } from '../errors.js';
+import type { Issue, IssueCode } from '../errors.js';
 import { formatPath, valueAt, type PathSegment } from './field-path.js';
 import { suggestionSuffix } from './suggest.js';
 import type { Position } from './yaml-source.js';
@@ -42,8 +42,9 @@ export function issueAt(
   expected: string,
   found?: string,
   target: 'value' | 'key' = 'value',
+  code: IssueCode = 'field.value',
 ): Issue {
-  return { file: ctx.file, ...ctx.locate(path, target), path: formatPath(path), expected, found: found ?? foundAt(ctx.root, path) };
+  return { code, file: ctx.file, ...ctx.locate(path, target), path: formatPath(path), expected, found: found ?? foundAt(ctx.root, path) };
 }
 
 export function foundAt(root: unknown, path: readonly PathSegment[]): string {
@@ -94,12 +95,12 @@ function convert(ctx: IssueContext, issue: ZodIssue, path: PathSegment[]): Issue
       const params = (issue.params ?? {}) as { found?: string; locateKey?: string };
       if (params.locateKey !== undefined) {
         const at = ctx.locate([...path, params.locateKey], 'key');
-        return [{ ...issueAt(ctx, path, own ?? 'a valid value', params.found), ...at }];
+        return [{ ...issueAt(ctx, path, own ?? 'a valid value', params.found, 'value', 'field.conflict'), ...at }];
       }
       return [issueAt(ctx, path, own ?? 'a valid value', params.found)];
     }
     default:
-      return [issueAt(ctx, path, own ?? expectedWords(issue))];
+      return [issueAt(ctx, path, own ?? expectedWords(issue), undefined, 'value', codeOf(issue))];
   }
 }
 
@@ -107,7 +108,7 @@ function unknownKeys(ctx: IssueContext, keys: readonly string[], known: string[]
   const owner = ownerLabel(path);
   return keys.map((key) => {
     const expected = `a known key of ${owner} (${known.join(', ')})${suggestionSuffix(key, known)}`;
-    return issueAt(ctx, [...path, key], expected, describeKey(key), 'key');
+    return issueAt(ctx, [...path, key], expected, describeKey(key), 'key', 'field.unknownKey');
   });
 }
 
@@ -136,7 +137,21 @@ function unionIssues(ctx: IssueContext, issue: Extract<ZodIssue, { code: 'invali
   const types = issue.errors.flatMap((branch) =>
     branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? typeWords(inner.expected) : expectedWords(inner))),
   );
-  return [issueAt(ctx, path, own ?? [...new Set(types)].join(' or '))];
+  return [issueAt(ctx, path, own ?? [...new Set(types)].join(' or '), undefined, 'value', 'field.type')];
+}
+
+/** A zod issue's kind as an IssueCode. */
+function codeOf(issue: ZodIssue): IssueCode {
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'field.type';
+    case 'too_small':
+    case 'too_big':
+    case 'not_multiple_of':
+      return 'field.range';
+    default:
+      return 'field.value';
+  }
 }
 
 /** A branch rejected the value for its type: wrong type, or a name list offered a map or list. */

@@ -41,7 +41,7 @@ function analyse(text: string, file: string, options: ScenarioTextOptions): { sc
 }
 
 function notText(file: string, at: { line: number; column: number }, found: string): Issue {
-  return { file, ...at, path: '', expected: 'a scenario file in UTF-8 text', found };
+  return { code: 'file.notText', file, ...at, path: '', expected: 'a scenario file in UTF-8 text', found };
 }
 
 function positionIn(text: string, offset: number): { line: number; column: number } {

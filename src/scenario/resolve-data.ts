@@ -28,7 +28,7 @@ export function resolveDataset(ctx: ScenarioContext, raw: RawData['dataset']): R
   const path = ['data', 'dataset', 'csv'];
   const read = readDataFile(ctx.host, file, written, 'CSV file');
   if (!('text' in read)) {
-    ctx.report(path, read.expected, read.found);
+    ctx.report(path, read.expected, read.found, 'value', read.code);
     return undefined;
   }
   try {
@@ -36,7 +36,7 @@ export function resolveDataset(ctx: ScenarioContext, raw: RawData['dataset']): R
     return { spec: { kind: 'csv', file, sha256: sha256Hex(read.bytes), parsed }, samples: parsed.samples };
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
-    ctx.report(path, error.expected, `${error.found} at ${written}:${error.line}:${error.column}`);
+    ctx.report(path, error.expected, `${error.found} at ${written}:${error.line}:${error.column}`, 'value', 'file.invalid');
     return undefined;
   }
 }
@@ -50,7 +50,7 @@ export function checkPartition(ctx: ScenarioContext, partition: PartitionSpec, s
   const train = samples - testSampleCount(samples, testFraction);
   const most = Math.max(1, Math.floor(train / nodeCount));
   if (partition.shards <= most) return;
-  ctx.report(['data', 'partition', 'shards'], `at most ${most} shards per node (${train} training samples over ${nodeCount} node${nodeCount === 1 ? '' : 's'}, one sample per shard at least)`);
+  ctx.report(['data', 'partition', 'shards'], `at most ${most} shards per node (${train} training samples over ${nodeCount} node${nodeCount === 1 ? '' : 's'}, one sample per shard at least)`, undefined, 'value', 'field.range');
 }
 
 export function resolvePartition(raw: RawData['partition']): PartitionSpec {

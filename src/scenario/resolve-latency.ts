@@ -3,6 +3,7 @@
  * intervals; trace files are read and parsed here, relative to the scenario file, once per
  * file however many nodes share them.
  */
+import type { IssueCode } from '../errors.js';
 import type { FileHost } from '../host.js';
 import { readDataFile, type ScenarioContext } from './context.js';
 import { DataFileError } from './dataset-csv.js';
@@ -11,7 +12,7 @@ import type { RawLatency, RawPhase } from './latency-schema.js';
 import { parseTraceText } from './trace-file.js';
 import type { LatencyProcess, LatencySpec, TraceSample } from './types.js';
 
-type TraceResult = { samples: TraceSample[] } | { expected: string; found: string };
+type TraceResult = { samples: TraceSample[] } | { code: IssueCode; expected: string; found: string };
 
 /** Reads each trace file once; a failure is reported at every place that names the file. */
 export class TraceLibrary {
@@ -27,7 +28,7 @@ export class TraceLibrary {
       this.cache.set(file, result);
     }
     if ('samples' in result) return { file, samples: result.samples };
-    this.ctx.report(path, result.expected, result.found);
+    this.ctx.report(path, result.expected, result.found, 'value', result.code);
     return undefined;
   }
 }
@@ -39,7 +40,7 @@ function readTrace(host: FileHost, file: string, written: string): TraceResult {
     return { samples: parseTraceText(read.text, written) };
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
-    return { expected: error.expected, found: `${error.found} at ${written}:${error.line}:${error.column}` };
+    return { code: 'file.invalid', expected: error.expected, found: `${error.found} at ${written}:${error.line}:${error.column}` };
   }
 }
 

@@ -26,7 +26,7 @@ export function resolveNodes(
 ): NodeSpec[] | undefined {
   const total = rawNodes.reduce((sum, node) => sum + (node?.count ?? 1), 0);
   if (total > MAX_NODES) {
-    ctx.report(NODES_PATH, `at most ${MAX_NODES} nodes after count expansion`, `${total}`);
+    ctx.report(NODES_PATH, `at most ${MAX_NODES} nodes after count expansion`, `${total}`, 'value', 'field.range');
     return undefined;
   }
   const defaults = parsedDefaults ?? {};
@@ -46,7 +46,7 @@ export function resolveNodes(
     const clash = ids.find((id) => owners.has(id));
     if (clash !== undefined) {
       const also = formatPath([...NODES_PATH, owners.get(clash)!]);
-      ctx.report([...path, 'id'], 'a node id not used by an earlier node', `${JSON.stringify(clash)} again (also ${also})`);
+      ctx.report([...path, 'id'], 'a node id not used by an earlier node', `${JSON.stringify(clash)} again (also ${also})`, 'value', 'field.conflict');
       complete = false;
     }
     for (const id of ids) {
@@ -73,7 +73,7 @@ function nodeLatency(
   if (raw.latency !== undefined) return resolveLatency(raw.latency, [...path, 'latency'], traces);
   if (fallback.state === 'ok') return fallback.latency;
   if (fallback.state === 'absent') {
-    ctx.report([...path, 'latency'], 'a latency (on the node or in cluster.defaults)', 'nothing');
+    ctx.report([...path, 'latency'], 'a latency (on the node or in cluster.defaults)', 'nothing', 'value', 'field.type');
   }
   return undefined;
 }

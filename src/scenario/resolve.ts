@@ -27,7 +27,7 @@ type Sections = SectionSchemas;
 export function resolveScenario(ctx: ScenarioContext, root: unknown, file: string, registry: StageRegistry = createStageRegistry()): Scenario | undefined {
   if (root === null || root === undefined || typeof root !== 'object' || Array.isArray(root)) {
     const found = root === null || root === undefined ? 'an empty file' : describeValue(root);
-    ctx.report([], 'a scenario: a YAML map with at least cluster.nodes', found);
+    ctx.report([], 'a scenario: a YAML map with at least cluster.nodes', found, 'value', 'field.type');
     return undefined;
   }
   const raw = root as Record<string, unknown>;
@@ -35,7 +35,7 @@ export function resolveScenario(ctx: ScenarioContext, root: unknown, file: strin
   const topKeys = Object.keys(sections) as (keyof Sections)[];
   for (const key of Object.keys(raw)) {
     if (!(topKeys as string[]).includes(key)) {
-      ctx.report([key], `a known top-level key (${topKeys.join(', ')})${suggestionSuffix(key, topKeys)}`, describeKey(key), 'key');
+      ctx.report([key], `a known top-level key (${topKeys.join(', ')})${suggestionSuffix(key, topKeys)}`, describeKey(key), 'key', 'field.unknownKey');
     }
   }
   const top = <K extends keyof Sections>(key: K): z.output<Sections[K]> | undefined =>
@@ -81,7 +81,7 @@ function resolveStrategies(
   compare: StrategyPick[] | undefined,
 ): StrategySpec[] | undefined {
   if (raw.strategy !== undefined && raw.compare !== undefined) {
-    ctx.report(['compare'], 'either strategy or compare, not both', 'both', 'key');
+    ctx.report(['compare'], 'either strategy or compare, not both', 'both', 'key', 'field.conflict');
     return undefined;
   }
   let picks: StrategyPick[] | undefined;
@@ -97,7 +97,7 @@ function resolveStrategies(
       firstIndex.set(spec.name, index);
       return;
     }
-    ctx.report(['compare', index], 'a strategy name not used earlier in compare (give a stage pick its own name:)', `${spec.name} again (also ${formatPath(['compare', earlier])})`);
+    ctx.report(['compare', index], 'a strategy name not used earlier in compare (give a stage pick its own name:)', `${spec.name} again (also ${formatPath(['compare', earlier])})`, 'value', 'field.conflict');
   });
   return specs;
 }

@@ -6,7 +6,7 @@
  * file with 300,000 keys must be checked in seconds, not hours.
  */
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Issue } from '../errors.js';
+import type { Issue, IssueCode } from '../errors.js';
 import { formatPath, type PathSegment } from './field-path.js';
 
 /** Aliases may expand to at most this many nodes (yaml's guard against "billion laughs"). */
@@ -61,7 +61,7 @@ export interface YamlSource {
   locate(path: readonly PathSegment[], target?: 'value' | 'key'): Position;
 }
 
-type MakeIssue = (offset: number, path: string, expected: string, found: string) => Issue;
+type MakeIssue = (offset: number, path: string, expected: string, found: string, code: IssueCode) => Issue;
 type At = (node: Node | null | undefined) => Position;
 
 export function readYamlSource(text: string, file: string): YamlSource {
@@ -70,19 +70,19 @@ export function readYamlSource(text: string, file: string): YamlSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const issue: MakeIssue = (offset, path, expected, found) => ({ file, ...position(offset), path, expected, found });
+  const issue: MakeIssue = (offset, path, expected, found, code) => ({ code, file, ...position(offset), path, expected, found });
   const unreadable = (issues: Issue[]): YamlSource => ({ file, value: undefined, issues, fatal: true, locate: () => position(0) });
   let doc: Document;
   try {
     doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
   } catch (error) {
     if (!isStackOverflow(error)) throw error;
-    return unreadable([issue(0, '', NESTING_WORDS, 'nesting too deep to parse')]);
+    return unreadable([issue(0, '', NESTING_WORDS, 'nesting too deep to parse', 'yaml.syntax')]);
   }
   const at: At = (node) => position(node?.range?.[0] ?? 0);
 
   const tooDeep = nodeDeeperThan(doc.contents, MAX_NESTING_DEPTH);
-  if (tooDeep !== undefined) return unreadable([issue(tooDeep.range?.[0] ?? 0, '', NESTING_WORDS, 'deeper nesting')]);
+  if (tooDeep !== undefined) return unreadable([issue(tooDeep.range?.[0] ?? 0, '', NESTING_WORDS, 'deeper nesting', 'yaml.syntax')]);
   const scan = scanDocument(doc, text, issue, at);
   const { issues, fatal } = yamlProblems(doc, text, issue, scan);
   if (fatal) return unreadable(issues);
@@ -92,7 +92,7 @@ export function readYamlSource(text: string, file: string): YamlSource {
     return { file, value, issues, fatal: false, locate: (path, target) => locator(doc.contents, path, target) };
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
-    const bomb = issue(scan.firstAlias?.range?.[0] ?? 0, '', `at most ${MAX_ALIAS_COUNT} nodes from YAML aliases`, 'aliases that expand to more (an alias bomb)');
+    const bomb = issue(scan.firstAlias?.range?.[0] ?? 0, '', `at most ${MAX_ALIAS_COUNT} nodes from YAML aliases`, 'aliases that expand to more (an alias bomb)', 'yaml.unsupported');
     return unreadable([...issues, bomb]);
   }
 }
@@ -120,7 +120,7 @@ function versionIssue(doc: Document, text: string, issue: MakeIssue): Issue | un
   const directive = doc.directives?.yaml;
   if (directive?.explicit !== true || directive.version !== '1.1') return undefined;
   const offset = /^%YAML[ \t]/m.exec(text)?.index ?? 0;
-  return issue(offset, '', VERSION_WORDS, '%YAML 1.1');
+  return issue(offset, '', VERSION_WORDS, '%YAML 1.1', 'yaml.unsupported');
 }
 
 interface Scan {
@@ -146,14 +146,14 @@ function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Sc
       const target = anchors.get(node.source);
       scan.aliasTargets.set(node, target);
       if (target === undefined) {
-        scan.unresolved.push(issue(node.range?.[0] ?? 0, '', `an anchor &${node.source} defined before this alias`, `*${node.source}`));
+        scan.unresolved.push(issue(node.range?.[0] ?? 0, '', `an anchor &${node.source} defined before this alias`, `*${node.source}`, 'yaml.unsupported'));
       }
       return;
     }
     if (!isNode(node)) return;
     if (node.anchor !== undefined) anchors.set(node.anchor, node);
     if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
-      scan.tags.push(issue(tagOffset(text, node), formatPath(path), TAG_WORDS, `a YAML ${shortTag(node.tag)} tag`));
+      scan.tags.push(issue(tagOffset(text, node), formatPath(path), TAG_WORDS, `a YAML ${shortTag(node.tag)} tag`, 'yaml.unsupported'));
     }
     if (isMap(node)) {
       const firstByKey = new Map<unknown, Node>();
@@ -182,7 +182,7 @@ function duplicateKey(firstByKey: Map<unknown, Node>, pair: Pair, path: PathSegm
     return undefined;
   }
   const name = keyText(key);
-  return issue(key.range?.[0] ?? 0, formatPath(path), 'each key at most once in a map', `${name} again (first at line ${at(first).line})`);
+  return issue(key.range?.[0] ?? 0, formatPath(path), 'each key at most once in a map', `${name} again (first at line ${at(first).line})`, 'yaml.duplicateKey');
 }
 
 /** `!!set` for the YAML 1.1 types, else the tag as resolved (`!foo`, `tag:example.com,2000:x`). */
@@ -250,12 +250,12 @@ function keyText(key: unknown): string {
 
 function describeYamlError(error: { code: string; message: string; pos: [number, number] }, text: string, issue: MakeIssue): Issue {
   const offset = error.pos[0];
-  if (error.code === 'TAB_AS_INDENT') return issue(offset, '', 'spaces for indentation', 'a tab');
-  if (error.code === 'MULTIPLE_DOCS') return issue(offset, '', 'one YAML document per scenario file', `a second document (${snippet(text, offset)})`);
+  if (error.code === 'TAB_AS_INDENT') return issue(offset, '', 'spaces for indentation', 'a tab', 'yaml.syntax');
+  if (error.code === 'MULTIPLE_DOCS') return issue(offset, '', 'one YAML document per scenario file', `a second document (${snippet(text, offset)})`, 'yaml.syntax');
   // yaml turns its own stack overflow on very deep flow collections into an error
-  if (/call stack/i.test(error.message)) return issue(offset, '', NESTING_WORDS, 'deeper nesting');
+  if (/call stack/i.test(error.message)) return issue(offset, '', NESTING_WORDS, 'deeper nesting', 'yaml.syntax');
   const message = error.message.charAt(0).toLowerCase() + error.message.slice(1);
-  return issue(offset, '', `valid YAML (${message})`, snippet(text, offset));
+  return issue(offset, '', `valid YAML (${message})`, snippet(text, offset), 'yaml.syntax');
 }
 
 function isStackOverflow(error: unknown): boolean {
