@@ -16,6 +16,8 @@ export type { Host } from './host.js';
 export type { Scenario } from './scenario/types.js';
 export type { Divergence, RunResult, RunSetting, RoundRecord, StrategyRun } from './sim/records.js';
 export type { BackendPreference } from './train/backend.js';
+/** A custom engine reports a non-finite loss with nonFiniteLoss(taskIndex): the run names the node. */
+export { nonFiniteLoss, type EngineFactory, type TrainEngine } from './train/engine.js';
 
 export type EngineName = 'fast' | 'reference' | 'parallel';
 

@@ -23,7 +23,7 @@ function boundsText({ min, max }: WholeNumberBounds): string {
 /** A whole number within bounds (at most 2^53 − 1); commander reports the InvalidArgumentError (exit 2). */
 export function wholeNumberFlag(flag: string, bounds: WholeNumberBounds) {
   return (text: string): number => {
-    const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
     const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
     if (!Number.isSafeInteger(value) || value < bounds.min || value > max) {
       throw new InvalidArgumentError(`${flag} must be ${boundsText(bounds)}, found '${text}'.`);

@@ -6,7 +6,7 @@ import { OutputPlan } from './output-plan.js';
 export function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
       throw new InvalidArgumentError(`${flag} must be a whole number ≥ 1, found '${value}'.`);
     }
     return n;
@@ -16,7 +16,7 @@ export function positiveInt(flag: string) {
 export function nonNegativeInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
       throw new InvalidArgumentError(`${flag} must be a whole number ≥ 0, found '${value}'.`);
     }
     return n;

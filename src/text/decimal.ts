@@ -5,11 +5,10 @@
  */
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** A finite decimal number (`12`, `-0.5`, `1e-6`), else undefined. Surrounding blanks are allowed. */
+/** A finite decimal number (`12`, `-0.5`, `1e-6`), else undefined; blanks around it are not part of a number. */
 export function parseDecimal(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (!DECIMAL.test(trimmed)) return undefined;
-  const value = Number(trimmed);
+  if (!DECIMAL.test(text)) return undefined;
+  const value = Number(text);
   // `-0` is 0 to everyone but Object.is
   return Number.isFinite(value) ? value + 0 : undefined;
 }

@@ -3,11 +3,10 @@
  * and a diverging engine, in process and exactly, with a stub engine (no training maths).
  */
 import { describe, expect, it } from 'vitest';
-import { DtrainError } from '../../src/errors.js';
 import { runScenario } from '../../src/index.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { parseScenarioText } from '../../src/node/load.js';
-import type { EngineFactory } from '../../src/train/engine.js';
+import { nonFiniteLoss, type EngineFactory } from '../../src/train/engine.js';
 import { stubEngineFactory } from '../properties/harness.js';
 
 const SCENARIO = parseScenarioText(`
@@ -35,7 +34,8 @@ function failingIn(round: number, task: number): EngineFactory {
       ...engine,
       async trainLocal(tasks) {
         calls += 1;
-        if (calls === round) throw new DtrainError('train.nonFiniteLoss', `non-finite loss in local training (task ${task})`, { exitCode: 1 });
+        // an engine names the failing task as a field (the engine contract), not in its message
+        if (calls === round) throw nonFiniteLoss(task);
         return engine.trainLocal(tasks);
       },
     };

@@ -8,8 +8,8 @@ import { loadScenario } from '../../src/node/load.js';
 
 describe('parseDecimal', () => {
   it('reads plain decimals only', () => {
-    expect(['12', ' 0.5 ', '-3', '+4', '.25', '1e-6', '2E3', '-0'].map(parseDecimal)).toEqual([12, 0.5, -3, 4, 0.25, 1e-6, 2000, 0]);
-    for (const text of ['0x10', '0o17', '0b1', 'Infinity', '-Infinity', 'NaN', '', ' ', '1e999', '1_000', '1,5', '--1', '1.2.3', '0x', 'e5']) {
+    expect(['12', '0.5', '-3', '+4', '.25', '1e-6', '2E3', '-0'].map(parseDecimal)).toEqual([12, 0.5, -3, 4, 0.25, 1e-6, 2000, 0]);
+    for (const text of [' 0.5 ', '2\n', '\t1', '0x10', '0o17', '0b1', 'Infinity', '-Infinity', 'NaN', '', ' ', '1e999', '1_000', '1,5', '--1', '1.2.3', '0x', 'e5']) {
       expect(parseDecimal(text), text).toBeUndefined();
     }
   });
@@ -24,6 +24,10 @@ describe('override flags keep the scenario bounds', () => {
     expect(() => roundsFlag('0')).toThrow('--rounds must be a whole number from 1 to 100000');
     expect(() => seedFlag('-1')).toThrow("--seed must be a whole number ≥ 0, found '-1'.");
     expect(() => seedFlag('0x10')).toThrow("--seed must be a whole number ≥ 0, found '0x10'.");
+    // blanks are not part of a number, on the command line as in the file
+    expect(() => roundsFlag(' 2')).toThrow("--rounds must be a whole number from 1 to 100000, found ' 2'.");
+    expect(() => roundsFlag('2\n')).toThrow('--rounds must be a whole number from 1 to 100000');
+    expect(() => seedFlag(' 3')).toThrow("--seed must be a whole number ≥ 0, found ' 3'.");
   });
 
   it('--tolerance values are decimals', () => {
