@@ -7,6 +7,7 @@
  * Problems name the line, the column and the kind of value found, never the value itself:
  * a scenario may name a secret (`csv: ../.env`) by mistake, and CI logs are public.
  */
+import { parseDecimal } from '../text/decimal.js';
 
 /** Largest class id: 1000 output units is far beyond any tabular dataset, and bounds the model. */
 export const MAX_CLASS_LABEL = 999;
@@ -34,19 +35,30 @@ export class DataFileError extends Error {
   }
 }
 
+/**
+ * A (trimmed) cell's number: plain decimal only, as on the command line. `Number()` would also
+ * read `0x1F`, `0b11`, `0o7` and `Infinity`, which no data file means.
+ */
+export function cellNumber(cell: string): number {
+  return parseDecimal(cell) ?? Number.NaN;
+}
+
 /** The kind of value a (trimmed) cell holds, in words that never quote it. */
 export function describeCellKind(cell: string): string {
   if (cell === '') return 'an empty cell';
-  const value = Number(cell);
-  if (Number.isNaN(value)) return /^[+-]?nan$/i.test(cell) ? 'NaN' : 'text that is not a number';
-  if (!Number.isFinite(value)) return 'an infinite number';
+  const value = parseDecimal(cell);
+  if (value === undefined) {
+    if (/^[+-]?nan$/i.test(cell)) return 'NaN';
+    if (/^[+-]?(infinity|inf)$/i.test(cell) || /^[+-]?(\d|\.\d)[\d.]*[eE][+-]?\d+$/.test(cell)) return 'an infinite number';
+    return 'text that is not a number';
+  }
   if (value < 0) return 'a negative number';
   if (!Number.isInteger(value)) return 'a fractional number';
   return 'a number';
 }
 
 function describeLabel(cell: string): string {
-  const value = Number(cell);
+  const value = cellNumber(cell);
   return cell !== '' && Number.isInteger(value) && value > MAX_CLASS_LABEL ? `a number above ${MAX_CLASS_LABEL}` : describeCellKind(cell);
 }
 
@@ -81,7 +93,7 @@ export function parseDatasetCsv(text: string, name: string): Dataset {
     let f = 0;
     for (let c = 0; c < cells.length; c++) {
       const cell = cells[c]!.trim();
-      const value = cell === '' ? Number.NaN : Number(cell);
+      const value = cellNumber(cell);
       if (c === labelColumn) {
         if (!Number.isInteger(value) || value < 0 || value > MAX_CLASS_LABEL) {
           throw new DataFileError(lineNo, column, LABEL_WORDS, describeLabel(cell));

@@ -16,7 +16,7 @@
  * found, never the value: a scenario may name a secret (`trace: ../.env`) by mistake, and CI
  * logs are public.
  */
-import { DataFileError, describeCellKind } from './dataset-csv.js';
+import { cellNumber, DataFileError, describeCellKind } from './dataset-csv.js';
 import type { TraceSample } from './types.js';
 
 const TRACE_WORDS = 'a latency trace (a CSV with header time_ms,latency_ms, or ping -D output)';
@@ -66,7 +66,7 @@ function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
     const timeColumn = 1 + leadingSpace(cells[0]!);
     const latencyColumn = cells[0]!.length + 2 + leadingSpace(cells[1]!);
     const timeCell = cells[0]!.trim();
-    const timeMs = timeCell === '' ? Number.NaN : Number(timeCell);
+    const timeMs = cellNumber(timeCell);
     if (!Number.isFinite(timeMs)) throw new DataFileError(lineNo, timeColumn, 'a finite time in ms', describeCellKind(timeCell));
     const previous = raw[raw.length - 1];
     if (previous !== undefined && timeMs <= previous.timeMs) {
@@ -74,7 +74,7 @@ function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
     }
     previousLine = lineNo;
     const latencyCell = cells[1]!.trim();
-    const latencyMs = latencyCell === '' ? null : Number(latencyCell);
+    const latencyMs = latencyCell === '' ? null : cellNumber(latencyCell);
     if (latencyMs !== null && !(Number.isFinite(latencyMs) && latencyMs >= 0)) {
       throw new DataFileError(lineNo, latencyColumn, 'a latency in ms ≥ 0 (empty = lost)', describeCellKind(latencyCell));
     }
@@ -133,7 +133,7 @@ function parsePingTrace(lines: string[]): TraceSample[] {
     lastStampMs = stampMs;
     lastStampLine = lineNo;
     const value = rtt[1]!.replace(/ms$/, '');
-    const latencyMs = value === '' ? Number.NaN : Number(value);
+    const latencyMs = cellNumber(value);
     if (!(Number.isFinite(latencyMs) && latencyMs >= 0)) {
       throw new DataFileError(lineNo, rtt.index + 6, 'a round-trip time in ms ≥ 0', describeCellKind(value));
     }

@@ -243,4 +243,18 @@ describe('sizes that validated, then crashed', () => {
     expect(result.stderr).toBe('s.yaml:1:25  data.dataset.csv: expected a whole-number class label from 0 to 999, found a number above 999 at d.csv:4:3\n1 problem found\n');
     expect(result.status).toBe(2);
   });
+
+  it.each([
+    ['a dataset label 0x1', 'data: { dataset: { csv: d.csv } }', '{ constant: 5 }', 'x,label\n1,0\n2,0x1\n', 's.yaml:1:25  data.dataset.csv: expected a whole-number class label from 0 to 999, found text that is not a number at d.csv:3:3'],
+    ['a dataset feature 0b11', 'data: { dataset: { csv: d.csv } }', '{ constant: 5 }', 'x,label\n1,0\n0b11,1\n', 's.yaml:1:25  data.dataset.csv: expected a finite number, found text that is not a number at d.csv:3:1'],
+    ['a trace time 0x64', 'data: { dataset: iris }', '{ trace: d.csv }', 'time_ms,latency_ms\n0,5\n0x64,5\n', 's.yaml:4:34  cluster.nodes[0].latency.trace: expected a finite time in ms, found text that is not a number at d.csv:3:1'],
+    ['a trace latency Infinity', 'data: { dataset: iris }', '{ trace: d.csv }', 'time_ms,latency_ms\n0,Infinity\n', 's.yaml:4:34  cluster.nodes[0].latency.trace: expected a latency in ms ≥ 0 (empty = lost), found an infinite number at d.csv:2:3'],
+  ])('%s: numbers in data files are plain decimals, as on the command line', async (_, data, latency, csv, message) => {
+    const dir = fresh('decimal');
+    writeFileSync(join(dir, 'd.csv'), csv);
+    writeFileSync(join(dir, 's.yaml'), `${data}\ncluster:\n  nodes:\n    - { id: a, latency: ${latency} }\n`);
+    const result = await runCli(['validate', 's.yaml'], { cwd: dir });
+    expect(result.stderr).toBe(`${message}\n1 problem found\n`);
+    expect(result.status).toBe(2);
+  });
 });
