@@ -15,6 +15,7 @@ import { loadScenario } from '../node/load.js';
 import { checkNode, checkRound, selectStrategy } from '../explain/select.js';
 import { seedFlag } from './number-flags.js';
 import { positiveInt } from './options.js';
+import { installRoundStop } from './round-stop.js';
 import { startProgress } from './progress.js';
 import { DEFAULT_SCENARIO } from './simulate.js';
 import { escapeLinesForTerminal } from '../text/terminal-escape.js';
@@ -26,25 +27,6 @@ interface ExplainFlags extends LimitFlags {
   seed?: number;
   backend: 'auto' | 'wasm' | 'cpu';
   engine: 'fast' | 'reference';
-}
-
-/** The first SIGINT / SIGTERM asks the run to stop after the current round; a second quits now. */
-function installStopSignals(): { requested: () => boolean; dispose: () => void } {
-  let requested = false;
-  const onSignal = (): void => {
-    if (requested) process.exit(130);
-    requested = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    requested: () => requested,
-    dispose: () => {
-      if (requested) return;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 async function explain(file: string | undefined, flags: ExplainFlags): Promise<void> {
@@ -61,7 +43,7 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   const runScenarioOf = { ...scenario, rounds, strategies: [strategy] };
   // explain keeps every raw S1 sample (as --trace does) and builds no output file
   enforceLimits(runScenarioOf, flags, { json: false, trace: true });
-  const stop = installStopSignals();
+  const stop = installRoundStop({ announce: false });
   const progress = startProgress(rounds);
   let run;
   let setting;

@@ -19,6 +19,8 @@ import { roundsFlag, seedFlag } from './number-flags.js';
 import { addColorOptions, strategyList, useColor } from './options.js';
 import { planSimulateOutputs, type ReportFlags, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
+import { installRoundStop } from './round-stop.js';
+import type { RunResult } from '../sim/records.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,51 +51,43 @@ export function applyOverrides(scenario: Scenario, flags: Pick<SimulateFlags, 's
   };
 }
 
-/**
- * Ctrl-C / SIGTERM during a run (issue 6): the first one stops the run at the next round
- * boundary, so that the finished rounds are printed and written (exit 130); a second one
- * quits at once (outputs are written atomically, so none is ever left half-written).
- */
-function installStopSignals(): { requested: () => boolean; dispose: () => void } {
-  let requested = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (requested) process.exit(130);
-    requested = true;
-    process.stderr.write(`\n${signal}: stopping after the current round (send it again to quit now)\n`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    requested: () => requested,
-    // after a first signal the handlers stay, so that a second one still exits with 130
-    dispose: () => {
-      if (requested) return;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
+/** What a simulate command decided before it runs. */
+interface Prepared {
+  outputs: ReturnType<typeof planSimulateOutputs>;
+  /** where the tables go: standard error when standard output holds an output (`--json -`) */
+  terminal: NodeJS.WriteStream;
+  registry: StageRegistry;
+  scenario: Scenario;
+  golden: ReturnType<typeof prepareGoldenCheck>;
 }
 
 async function simulate(file: string | undefined, flags: SimulateFlags): Promise<void> {
-  const stop = installStopSignals();
   try {
-    await simulateUntilStopped(file, flags, stop.requested);
+    const prepared = await prepare(file, flags);
+    if (prepared.golden === 'stopped') return;
+    const result = await runUntilStopped(prepared, flags);
+    // Files first, exit code next, terminal last: a reader that closes stdout early
+    // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
+    // then every output file is complete and the exit code says how the run ended.
+    await writeOutputs(prepared, flags, result);
+    if (result.interrupted === true) process.exitCode = 130;
+    else if (result.diverged !== undefined) process.exitCode = 1;
+    await printTables(prepared, flags, result);
+    await reportEnding(prepared, result);
   } catch (error) {
     throw asKnownFailure(error);
-  } finally {
-    stop.dispose();
   }
 }
 
-async function simulateUntilStopped(file: string | undefined, flags: SimulateFlags, stopRequested: () => boolean): Promise<void> {
-  // every output path is checked before the scenario is even read, and against it after
+/** Every output path is checked before the scenario is even read, and against it after. */
+async function prepare(file: string | undefined, flags: SimulateFlags): Promise<Prepared> {
   const outputs = planSimulateOutputs(flags);
-  // with `--json -` standard output holds only the JSON: the tables go to standard error
   const terminal = outputs.plan.usesStdout ? process.stderr : process.stdout;
   const registry = createStageRegistry();
   const scenario = applyOverrides(await loadScenario(file ?? DEFAULT_SCENARIO, { registry }), flags, registry);
   const golden = prepareGoldenCheck(flags, scenario, { plan: outputs.plan, terminal });
-  if (golden === 'stopped') return;
+  const prepared = { outputs, terminal, registry, scenario, golden };
+  if (golden === 'stopped') return prepared;
   outputs.plan.checkInputs([
     ...scenarioInputs(scenario, file ?? DEFAULT_SCENARIO),
     ...(golden === undefined || golden.update ? [] : [{ what: 'the golden file', path: resolve(golden.path) }]),
@@ -103,22 +97,33 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
     report: flags.report !== undefined, timeline: flags.timeline !== undefined, csv: flags.csv !== undefined,
   });
   if (note !== null) process.stderr.write(`${note}\n`);
+  return prepared;
+}
+
+/** The run, stopped at a round boundary by the first SIGINT / SIGTERM while it trains. */
+async function runUntilStopped({ scenario, registry }: Prepared, flags: SimulateFlags): Promise<RunResult> {
   const { runScenario } = await import('../index.js');
+  const stop = installRoundStop({ announce: true });
   const progress = startProgress(scenario.rounds * scenario.strategies.length, { enabled: flags.progress !== false });
-  const result = await runScenario(scenario, {
-    backend: flags.backend,
-    engine: flags.engine,
-    trace: flags.trace === true,
-    now: () => performance.now(),
-    onRound: progress.onRound,
-    shouldStop: stopRequested,
-    registry,
-  }).finally(() => progress.stop());
+  try {
+    return await runScenario(scenario, {
+      backend: flags.backend,
+      engine: flags.engine,
+      trace: flags.trace === true,
+      now: () => performance.now(),
+      onRound: progress.onRound,
+      shouldStop: stop.requested,
+      registry,
+    });
+  } finally {
+    progress.stop();
+    stop.dispose();
+  }
+}
+
+/** All of them or none: each output is staged to a temporary file, then the set is committed. */
+async function writeOutputs({ outputs, scenario, golden }: Prepared, flags: SimulateFlags, result: RunResult): Promise<void> {
   const timing = flags.timing === true;
-  // Files first, exit code next, terminal last: a reader that closes stdout early
-  // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
-  // then every output file is complete and the exit code says how the run ended.
-  // All of them or none: each is staged to a temporary file, then the set is committed.
   const writer = outputs.plan.writer();
   try {
     if (outputs.json !== undefined) {
@@ -127,13 +132,14 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
       writer.stage(outputs.json, toJsonReport(result, { version: VERSION, trace: flags.trace === true, timing, scenarioHash: scenarioHash(scenario) }));
     }
     await stageReports(result, outputs, writer, { version: VERSION, timing });
-    if (golden !== undefined && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer);
+    if (golden !== undefined && golden !== 'stopped' && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer);
     writer.commit();
   } finally {
     writer.abort();
   }
-  if (result.interrupted === true) process.exitCode = 130;
-  else if (result.diverged !== undefined) process.exitCode = 1;
+}
+
+async function printTables({ terminal }: Prepared, flags: SimulateFlags, result: RunResult): Promise<void> {
   const { renderRunTables, renderSummary } = await import('../report/table.js');
   const color = useColor(flags);
   const quiet = flags.quiet === true;
@@ -143,21 +149,25 @@ async function simulateUntilStopped(file: string | undefined, flags: SimulateFla
     const { renderInsights } = await import('../insights/render.js');
     terminal.write(`${renderInsights(result, detectInsights(result))}\n`);
   }
-  terminal.write(renderSummary(result, { color, quiet, timing, chart: !quiet }));
+  terminal.write(renderSummary(result, { color, quiet, timing: flags.timing === true, chart: !quiet }));
+}
+
+/** How the run ended, in words: interrupted, diverged (exit 1), or the golden check's verdict. */
+async function reportEnding({ scenario, golden, terminal }: Prepared, result: RunResult): Promise<void> {
   if (result.interrupted === true) {
     const last = result.runs[result.runs.length - 1];
     const notStarted = scenario.strategies.length - result.runs.length;
     const later = notStarted === 0 ? '' : `; ${notStarted} later strateg${notStarted === 1 ? 'y' : 'ies'} not started`;
-    process.stderr.write(`interrupted: stopped after round ${last?.rounds.length ?? 0} of ${scenario.rounds} of ${last === undefined ? 'the first strategy' : escapeForTerminal(last.strategy.name)}${later}; the outputs hold the finished rounds\n`);
+    const strategy = last === undefined ? 'the first strategy' : escapeForTerminal(last.strategy.name);
+    process.stderr.write(`interrupted: stopped after round ${last?.rounds.length ?? 0} of ${scenario.rounds} of ${strategy}${later}; the outputs hold the finished rounds\n`);
     return;
   }
   if (result.diverged !== undefined) {
     const { message, strategy, kind, round } = result.diverged;
-    const hint = divergenceHint(kind);
     const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept in the tables and output files`;
-    throw new DtrainError('run.diverged', `${strategy}: ${message} (${kept})`, { exitCode: 1, hint });
+    throw new DtrainError('run.diverged', `${strategy}: ${message} (${kept})`, { exitCode: 1, hint: divergenceHint(kind) });
   }
-  if (golden !== undefined) await finishGoldenCheck(golden, result, terminal);
+  if (golden !== undefined && golden !== 'stopped') await finishGoldenCheck(golden, result, terminal);
 }
 
 export function registerSimulate(program: Command): void {

@@ -19,6 +19,8 @@ export interface CliOptions {
   onSpawn?: (pid: number) => void;
   /** called with each chunk of stderr as it arrives */
   onStderr?: (chunk: string, pid: number) => void;
+  /** called with each chunk of stdout as it arrives */
+  onStdout?: (chunk: string, pid: number) => void;
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -30,7 +32,10 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(chunk, child.pid!);
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
       options.onStderr?.(chunk, child.pid!);

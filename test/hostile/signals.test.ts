@@ -30,6 +30,26 @@ describe('a signal at any moment', () => {
   });
 });
 
+describe('a signal after the run, while the tables are printed', () => {
+  it('exits at once (130) instead of announcing a stop at a round boundary that will never come', async () => {
+    let sent = false;
+    const run = await runCli(['simulate', 's.yaml', '--rounds', '1500', '--no-progress'], {
+      cwd: workspace(),
+      onSpawn: (pid) => {
+        const poll = setInterval(() => {
+          if (!sent) return;
+          clearInterval(poll);
+          process.kill(pid, 'SIGTERM');
+        }, 5);
+      },
+      onStdout: () => (sent = true),
+    });
+    expect(run.stderr).not.toContain('stopping after the current round');
+    expect([0, 130]).toContain(run.status);
+    if (run.status === 130) expect(run.stderr).toContain('SIGTERM: stopped');
+  });
+});
+
 describe("commander's own messages are escaped", () => {
   it('an unknown option with an escape sequence in its name', async () => {
     const run = await runCli(['simulate', 's.yaml', '--\u001b[31mred'], { cwd: workspace() });
