@@ -57,6 +57,13 @@ export interface NodeSpec {
   labelNoise: number;
   /** relative share of the training data (default 1 = equal) */
   dataShare: number;
+  /**
+   * Compute slowdown over simulated time (time model v2): a process with the latency syntax
+   * whose value at a step's start multiplies that step's time; absent or null = none.
+   */
+  slowdown?: LatencySpec | null;
+  /** serial cost of every local step, ms (time model v2; default 0) */
+  stepOverheadMs?: number;
 }
 
 export type BuiltinDatasetName = 'iris' | 'wine' | 'breast_cancer' | 'digits';
@@ -83,6 +90,8 @@ export interface ModelSpec {
   hidden: number[];
   learningRate: number;
   localSteps: number;
+  /** bytes of one model copy on the wire per direction; absent or null = 4 × the parameter count */
+  transferBytes?: number | null;
 }
 
 export interface ClusterSpec {
@@ -92,6 +101,8 @@ export interface ClusterSpec {
   roundTimeoutMs: number | null;
   /** latency grid slot width: `latencyResolutionMs` if set, else `s1.intervalMs` */
   latencyResolutionMs: number;
+  /** the server's link, shared per direction by every node's transfers; absent or null = unlimited */
+  server?: { bandwidthBps: number } | null;
   nodes: NodeSpec[];
 }
 

@@ -28,6 +28,14 @@ export interface NodeRoundRecord {
   /** per-node timeline of a dispatched node (for reports): download end, compute end */
   downloadEndMs: number | null;
   computeEndMs: number | null;
+  /** time model v2: when the server learnt the node was dropped (null unless dropped) */
+  droppedAtMs?: number | null;
+  /** from the round's start to the model's arrival, failed tries included; null if it did not arrive */
+  downloadMs?: number | null;
+  /** all local steps; null if they did not complete */
+  computeMs?: number | null;
+  /** from the end of the last step to the upload's arrival, failed tries included; null if it did not arrive */
+  uploadMs?: number | null;
   gradNorm: number | null;
   /** S4's v_i as the aggregator returned it (a filled-in mean under `volatility`; see AggregatorOutput) */
   volatility: number | null;
@@ -54,6 +62,10 @@ export interface RoundRecord {
   skipped: boolean;
   loss: number;
   accuracy: number;
+  /** Σ batch over the participants */
+  globalBatch?: number;
+  /** 1 / Σ w_i² over the participants; 0 in a skipped round */
+  effectiveParticipants?: number;
   nodes: NodeRoundRecord[];
   /** the stages' working; not part of the JSON */
   working?: RoundWorking;
