@@ -1,5 +1,5 @@
 /**
- * The `--json` report: the whole run in schema version 1 (SPEC §4). Key order is written
+ * The `--json` report: the whole run in schema version 2 (SPEC §4, §6.5). Key order is written
  * out field by field so the file is a stable artefact that diffs cleanly; numbers keep
  * full precision (JSON.stringify's shortest round-trip form is already deterministic) and
  * non-finite numbers become `null`, which JSON can represent and NaN cannot.
@@ -7,9 +7,29 @@
  * figure) only with `timing`, so two default reports of one scenario are byte-identical.
  */
 import type { NodeRoundRecord, RoundRecord, RunResult, RunSummary, StrategyRun } from '../sim/records.js';
+import { effectiveParticipants, globalBatch, nodePhaseDurations } from './round-figures.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2 since time model v2 (SPEC §6): drops learnt when they happen changed the reported times. */
+export const SCHEMA_VERSION = 2;
 export const TOOL_NAME = 'dtrain';
+
+/**
+ * How the run was made, beyond the scenario (the top-level `run` block): what a rerun needs.
+ * The core cannot know the host's versions or the command line, so the caller hands them in;
+ * whatever it leaves out is written as null.
+ */
+export interface RunContext {
+  /** the training engine (`fast`, `reference`, `parallel` or a custom one's name) */
+  engine?: string;
+  /** the backend asked for (`auto`, `wasm`, `cpu`); the JSON names the one the runs used when any ran */
+  backend?: string;
+  /** the Node.js version (`process.version`) */
+  node?: string;
+  /** the TensorFlow.js version */
+  tfjs?: string;
+  /** what the command line changed in the scenario */
+  overrides?: { seed?: number; rounds?: number; strategy?: readonly string[] };
+}
 
 export interface JsonReportOptions {
   /** dtrain's version, written to `tool.version` */
@@ -23,6 +43,8 @@ export interface JsonReportOptions {
    * field `scenario.hash` when given; golden checks and sweeps key on it.
    */
   scenarioHash?: string;
+  /** the `run` block: engine, versions, command-line overrides */
+  run?: RunContext;
 }
 
 /** A finite number as-is; NaN / ±Infinity / null / undefined → null. */
@@ -30,7 +52,14 @@ function finiteOrNull(value: number | null | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function nodeToJson(node: NodeRoundRecord, options: JsonReportOptions): Record<string, unknown> {
+/** The record's drop reason as the JSON says it: null for a participant and for a node not dispatched. */
+function dropReasonToJson(node: NodeRoundRecord): 'retries' | 'deadline' | null {
+  return node.dropReason === 'retries' || node.dropReason === 'deadline' ? node.dropReason : null;
+}
+
+function nodeToJson(node: NodeRoundRecord, round: RoundRecord, options: JsonReportOptions): Record<string, unknown> {
+  const phases = nodePhaseDurations(round, node);
+  const dropReason = dropReasonToJson(node);
   return {
     id: node.id,
     efficiency: finiteOrNull(node.efficiency),
@@ -44,13 +73,16 @@ function nodeToJson(node: NodeRoundRecord, options: JsonReportOptions): Record<s
     threads: finiteOrNull(node.threads),
     ioQueue: finiteOrNull(node.ioQueue),
     participated: node.participated,
-    finishMs: finiteOrNull(node.finishMs),
+    dropReason,
+    droppedAtMs: dropReason === null ? null : finiteOrNull(node.droppedAtMs ?? node.timeline?.droppedAtMs),
+    finishMs: node.participated ? finiteOrNull(node.finishMs) : null,
+    downloadMs: finiteOrNull(phases.downloadMs),
+    computeMs: finiteOrNull(phases.computeMs),
+    uploadMs: finiteOrNull(phases.uploadMs),
     gradNorm: finiteOrNull(node.gradNorm),
     volatility: finiteOrNull(node.volatility),
     weight: finiteOrNull(node.weight),
-    // Additive fields (allowed within schema version 1) follow the specified ones.
     plannedBatch: finiteOrNull(node.plannedBatch),
-    dropReason: node.dropReason ?? null,
     downloadEndMs: finiteOrNull(node.downloadEndMs),
     computeEndMs: finiteOrNull(node.computeEndMs),
   };
@@ -64,7 +96,9 @@ function roundToJson(round: RoundRecord, options: JsonReportOptions): Record<str
     skipped: round.skipped,
     loss: finiteOrNull(round.loss),
     accuracy: finiteOrNull(round.accuracy),
-    nodes: round.nodes.map((node) => nodeToJson(node, options)),
+    globalBatch: finiteOrNull(round.globalBatch ?? globalBatch(round)),
+    effectiveParticipants: finiteOrNull(round.effectiveParticipants ?? effectiveParticipants(round)),
+    nodes: round.nodes.map((node) => nodeToJson(node, round, options)),
   };
 }
 
@@ -92,13 +126,31 @@ function runToJson(run: StrategyRun, options: JsonReportOptions): Record<string,
   };
 }
 
-/** The schema-version-1 report as a string: 2-space indent, trailing newline. */
+/** The `run` block: every key always present, null when the caller did not say. */
+function runContextToJson(result: RunResult, context: RunContext = {}): Record<string, unknown> {
+  const { overrides = {} } = context;
+  return {
+    engine: context.engine ?? null,
+    // the backend the runs used (`auto` resolved), which a rerun on another machine should ask for
+    backend: result.runs[0]?.backend ?? context.backend ?? null,
+    node: context.node ?? null,
+    tfjs: context.tfjs ?? null,
+    overrides: {
+      seed: overrides.seed ?? null,
+      rounds: overrides.rounds ?? null,
+      strategy: overrides.strategy === undefined ? null : [...overrides.strategy],
+    },
+  };
+}
+
+/** The schema-version-2 report as a string: 2-space indent, trailing newline. */
 export function toJsonReport(result: RunResult, options: JsonReportOptions): string {
   const { name, seed, file } = result.scenario;
   const report = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: options.version },
     scenario: { name, seed, file: file ?? null, ...(options.scenarioHash === undefined ? {} : { hash: options.scenarioHash }) },
+    run: runContextToJson(result, options.run),
     runs: result.runs.map((run) => runToJson(run, options)),
     // Additive (issue 6): `interrupted: true` after Ctrl-C / SIGTERM, `diverged: { strategy,
     // round, node, message }` after a non-finite value; absent when the run completed.
