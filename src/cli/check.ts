@@ -13,6 +13,7 @@ import { parseReport, type Report } from '../golden/report-file.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import { DEFAULT_TOLERANCES, parseTolerances, type Tolerances } from '../golden/tolerances.js';
 import type { OutputTarget, OutputWriter } from '../output-file.js';
+import type { RunContext } from '../report/json.js';
 import { readTextFileLimited } from '../node/read-file.js';
 import { MAX_REPORT_BYTES } from '../scenario/text-file.js';
 import type { Scenario } from '../scenario/types.js';
@@ -55,7 +56,7 @@ function readReportFile(path: string, what: string): Report {
     const hint = what === 'golden file' && read.problem === 'no such file' ? `record it with: dtrain simulate SCENARIO --expect ${path} --update` : undefined;
     throw new DtrainError('golden.notFound', `cannot read ${what} '${path}': ${read.problem}`, { hint });
   }
-  return parseReport(read.text, path);
+  return parseReport(read.text, path, what === 'golden file' ? 'golden' : 'run');
 }
 
 function printOutcome(outcome: CheckOutcome, goldenPath: string, golden: Report, terminal: NodeJS.WritableStream = process.stdout): void {
@@ -132,11 +133,11 @@ export function prepareGoldenCheck(
   return { path: flags.expect, update: false, hash, golden, flags };
 }
 
-/** After a complete run with --update: the new golden joins the command's other outputs. */
-export async function stageGoldenUpdate(plan: GoldenPlan, result: RunResult, writer: OutputWriter): Promise<void> {
+/** After a complete run with --update: the new golden (with the `run` block of `run`) joins the command's other outputs. */
+export async function stageGoldenUpdate(plan: GoldenPlan, result: RunResult, writer: OutputWriter, run?: RunContext): Promise<void> {
   if (!plan.update) return;
   const { toJsonReport } = await import('../report/json.js');
-  plan.json = toJsonReport(result, { version: VERSION, trace: false, timing: false, scenarioHash: plan.hash });
+  plan.json = toJsonReport(result, { version: VERSION, trace: false, timing: false, scenarioHash: plan.hash, ...(run === undefined ? {} : { run }) });
   writer.stage(plan.target!, plan.json);
 }
 

@@ -20,6 +20,7 @@ import { addColorOptions, strategyList, useColor } from './options.js';
 import { planSimulateOutputs, type ReportFlags, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
 import { installRoundStop } from './round-stop.js';
+import { runContext } from './run-context.js';
 import type { RunResult } from '../sim/records.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
@@ -129,10 +130,10 @@ async function writeOutputs({ outputs, scenario, golden }: Prepared, flags: Simu
     if (outputs.json !== undefined) {
       const { toJsonReport } = await import('../report/json.js');
       const { scenarioHash } = await import('../golden/scenario-hash.js');
-      writer.stage(outputs.json, toJsonReport(result, { version: VERSION, trace: flags.trace === true, timing, scenarioHash: scenarioHash(scenario) }));
+      writer.stage(outputs.json, toJsonReport(result, { version: VERSION, trace: flags.trace === true, timing, scenarioHash: scenarioHash(scenario), run: runContext(flags) }));
     }
     await stageReports(result, outputs, writer, { version: VERSION, timing });
-    if (golden !== undefined && golden !== 'stopped' && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer);
+    if (golden !== undefined && golden !== 'stopped' && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer, runContext(flags));
     writer.commit();
   } finally {
     writer.abort();
@@ -178,7 +179,7 @@ export function registerSimulate(program: Command): void {
     .option('-s, --strategy <names>', 'comma-separated strategies, overriding the scenario (s1s4, sync-sgd, fedavg)', strategyList)
     .option('-r, --rounds <n>', 'number of rounds, overriding the scenario', roundsFlag)
     .option('--seed <n>', 'random seed, overriding the scenario', seedFlag)
-    .option('--json <file>', 'write the whole run as JSON (schema version 1); - for standard output')
+    .option('--json <file>', 'write the whole run as JSON (schema version 2); - for standard output')
     .option('--trace', 'include the raw S1 latency samples (samplesMs) in the JSON')
     .option('--report <file>', 'write a self-contained HTML report with charts (works offline); - for standard output')
     .option('--timeline <file>', 'write a Trace Event Format timeline for Perfetto / chrome://tracing; - for standard output')

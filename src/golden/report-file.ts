@@ -1,5 +1,5 @@
 /**
- * Reading a JSON report (SPEC §4, schema version 1) as the input of a golden check: a run's
+ * Reading a JSON report (SPEC §4, §6.5: schema version 2) as the input of a golden check: a run's
  * `--json` output or a golden file, which is the same format (plus `scenario.hash`). Only
  * the structure the check walks is validated; every field keeps its value as written. A file
  * that cannot be checked — not JSON, another schema version, not a report — is a user error
@@ -31,10 +31,31 @@ export type ReportRound = z.infer<typeof RoundShape>;
 export type ReportRun = z.infer<typeof RunShape>;
 export type Report = z.infer<typeof ReportShape>;
 
-const RERECORD_HINT = 're-record the golden with `dtrain simulate SCENARIO --expect FILE --update`';
+/** What a report file is to the check: the golden, or the run compared with it (their hints differ). */
+export type ReportRole = 'golden' | 'run';
+
+/** How to get a report this dtrain reads, by role; the golden's path goes into the command. */
+function rerecordHint(label: string, role: ReportRole): string {
+  return role === 'golden'
+    ? `re-record the golden with this dtrain: dtrain simulate SCENARIO --expect ${label} --update`
+    : 'run the scenario again with this dtrain: dtrain simulate SCENARIO --json FILE';
+}
+
+/**
+ * Why another schema version cannot be compared. Version 1 predates time model v2 (SPEC §6):
+ * its times come from a server that foresaw failures, so no value of it is a regression test
+ * of this dtrain.
+ */
+function versionMessage(label: string, version: unknown): string {
+  if (version === 1) {
+    return `${label} has schema version 1, recorded before the time model changed (drops are now learnt when they happen, `
+      + `and the JSON has new fields); this dtrain reads schema version ${SCHEMA_VERSION}`;
+  }
+  return `${label} has schema version ${JSON.stringify(version)}; this dtrain reads schema version ${SCHEMA_VERSION}`;
+}
 
 /** Parse report text; `label` names the file in messages. Throws DtrainError (exit 2). */
-export function parseReport(text: string, label: string): Report {
+export function parseReport(text: string, label: string, role: ReportRole = 'golden'): Report {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -47,11 +68,7 @@ export function parseReport(text: string, label: string): Report {
     throw new DtrainError('golden.unreadable', `${label} is not a dtrain JSON report (it has no schemaVersion)`);
   }
   if (version !== SCHEMA_VERSION) {
-    throw new DtrainError(
-      'golden.schemaVersion',
-      `${label} has schema version ${JSON.stringify(version)}; this dtrain reads schema version ${SCHEMA_VERSION}`,
-      { hint: RERECORD_HINT },
-    );
+    throw new DtrainError('golden.schemaVersion', versionMessage(label, version), { hint: rerecordHint(label, role) });
   }
   const parsed = ReportShape.safeParse(data);
   if (!parsed.success) {

@@ -36,14 +36,20 @@ export const NODE_FIELDS: ReadonlyArray<{ field: string; tolerance?: ToleranceFi
   { field: 'responseMs', tolerance: 'responseMs' }, { field: 'pressure', tolerance: 'pressure' },
   { field: 'threads' }, { field: 'ioQueue' },
   { field: 'participated' }, { field: 'dropReason' },
-  { field: 'downloadEndMs' }, { field: 'computeEndMs' }, { field: 'finishMs' },
+  { field: 'downloadEndMs' }, { field: 'downloadMs' }, { field: 'computeEndMs' }, { field: 'computeMs' },
+  { field: 'finishMs' }, { field: 'uploadMs' }, { field: 'droppedAtMs' },
   { field: 'gradNorm', tolerance: 'gradNorm' }, { field: 'volatility', tolerance: 'volatility' },
   { field: 'weight', tolerance: 'weight' },
 ];
 
-/** Round fields compared after the round's nodes (startMs is checked before them). */
+/**
+ * Round fields compared after the round's nodes (startMs is checked before them). The global
+ * batch is S2's, so exact.
+ */
 export const ROUND_FIELDS: ReadonlyArray<{ field: string; tolerance?: ToleranceField }> = [
-  { field: 'endMs' }, { field: 'skipped' },
+  { field: 'globalBatch' }, { field: 'endMs' }, { field: 'skipped' },
+  // 1 / Σ w²: as close as the weights it is made of
+  { field: 'effectiveParticipants', tolerance: 'weight' },
   { field: 'loss', tolerance: 'loss' }, { field: 'accuracy', tolerance: 'accuracy' },
 ];
 

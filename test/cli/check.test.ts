@@ -31,9 +31,12 @@ describe('golden checks on the command line', () => {
     expect(lastLine(update.stdout)).toBe(`golden updated: ${golden} (s1s4, sync-sgd · 3 rounds · backend wasm)`);
   });
 
-  it('--update writes a schema-1 report that records version, backend and scenario hash', () => {
+  it('--update writes a schema-2 report that records version, backend, scenario hash and how the run was made', () => {
     const report = JSON.parse(readFileSync(golden, 'utf8'));
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
+    expect(report.run).toEqual({
+      engine: 'fast', backend: 'wasm', node: process.version, tfjs: '4.22.0', overrides: { seed: null, rounds: null, strategy: null },
+    });
     expect(report.tool.name).toBe('dtrain');
     expect(report.scenario.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(report.runs.map((r: { backend: string }) => r.backend)).toEqual(['wasm', 'wasm']);
@@ -95,17 +98,37 @@ describe('golden checks on the command line', () => {
   });
 
   it('a golden of another schema version, or not JSON: a clear error, exit 2, nothing run', () => {
-    const v2 = join(dir, 'v2.json');
-    writeFileSync(v2, readFileSync(golden, 'utf8').replace('"schemaVersion": 1', '"schemaVersion": 2'));
-    const simulate = dtrain(['simulate', SCENARIO, '--quiet', '--expect', v2]);
+    const v3 = join(dir, 'v3.json');
+    writeFileSync(v3, readFileSync(golden, 'utf8').replace('"schemaVersion": 2', '"schemaVersion": 3'));
+    const simulate = dtrain(['simulate', SCENARIO, '--quiet', '--expect', v3]);
     expect(simulate.status).toBe(2);
     expect(simulate.stdout).toBe('');
-    expect(simulate.stderr.split('\n')[0]).toBe(`error: ${v2} has schema version 2; this dtrain reads schema version 1`);
-    const check = dtrain(['check', run, v2]);
+    expect(simulate.stderr.split('\n')[0]).toBe(`error: ${v3} has schema version 3; this dtrain reads schema version 2`);
+    const check = dtrain(['check', run, v3]);
     expect(check.status).toBe(2);
     const notJson = join(dir, 'x.json');
-    writeFileSync(notJson, '{"schemaVersion": 1,');
+    writeFileSync(notJson, '{"schemaVersion": 2,');
     expect(dtrain(['check', run, notJson]).status).toBe(2);
+  });
+
+  it('a version-1 golden: exit 2, why, and the command that re-records it; nothing run, nothing written', () => {
+    const v1 = join(dir, 'v1.json');
+    const v1Text = readFileSync(golden, 'utf8').replace('"schemaVersion": 2', '"schemaVersion": 1');
+    writeFileSync(v1, v1Text);
+    const expected = `error: ${v1} has schema version 1, recorded before the time model changed (drops are now learnt when they happen, `
+      + 'and the JSON has new fields); this dtrain reads schema version 2\n'
+      + `hint: re-record the golden with this dtrain: dtrain simulate SCENARIO --expect ${v1} --update\n`;
+    const json = join(dir, 'not-written.json');
+    const simulate = dtrain(['simulate', SCENARIO, '--quiet', '--expect', v1, '--json', json]);
+    expect([simulate.status, simulate.stdout, simulate.stderr]).toEqual([2, '', expected]);
+    expect(existsSync(json)).toBe(false);
+    const check = dtrain(['check', run, v1]);
+    expect([check.status, check.stdout, check.stderr]).toEqual([2, '', expected]);
+    // a version-1 run report is run again, the golden kept
+    const runCheck = dtrain(['check', v1, golden]);
+    expect(runCheck.status).toBe(2);
+    expect(runCheck.stderr.split('\n')[1]).toBe('hint: run the scenario again with this dtrain: dtrain simulate SCENARIO --json FILE');
+    expect(readFileSync(v1, 'utf8')).toBe(v1Text);
   });
 
   it('usage errors write nothing: --update without --expect, a bad --tolerance with --update', () => {

@@ -10,7 +10,7 @@ describe('compareReports', () => {
     // 2 strategies; per strategy: 1 stage check + 2 rounds × (1 startMs + 4 nodes × 17 fields + 4 round fields) + 5 summary
     const comparison = compareReports(reportOf(), reportOf(), TOLERANCES);
     expect(comparison.differences).toEqual([]);
-    expect(comparison.compared).toBe(2 * (1 + 2 * (1 + 4 * 17 + 4) + 5));
+    expect(comparison.compared).toBe(2 * (1 + 2 * (1 + 4 * 21 + 6) + 5));
   });
 
   it('one changed batch is exactly one difference, at its strategy, round, node and field', () => {

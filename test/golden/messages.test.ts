@@ -10,7 +10,7 @@ describe('golden check wording', () => {
   it('OK is one line naming the golden and what was checked', () => {
     const outcome = checkAgainstGolden(reportOf(), reportOf(), OPTIONS);
     expect(formatOutcome(outcome, 'g.json', describeReport(reportOf()))).toEqual({
-      text: 'golden check OK: 304 values match g.json (s1s4, sync-sgd · 2 rounds · backend cpu)\n',
+      text: 'golden check OK: 376 values match g.json (s1s4, sync-sgd · 2 rounds · backend cpu)\n',
     });
   });
 
@@ -23,7 +23,7 @@ describe('golden check wording', () => {
     });
     const { text } = formatOutcome(checkAgainstGolden(run, reportOf(), OPTIONS), 'g.json', '');
     expect(text).toBe([
-      'golden check FAILED: 4 of 304 values differ from g.json',
+      'golden check FAILED: 4 of 376 values differ from g.json',
       'first difference: strategy s1s4, round 2, node b, field batch: run 12, golden 11 (Δ 1)',
       'differences by field:',
       '  batch          1  first at strategy s1s4, round 2, node b',
