@@ -2,8 +2,8 @@
  * The `--csv DIR` report: two flat tables for spreadsheets and pandas, read from the same
  * records as the JSON and agreeing with it cell for cell.
  *
- *   rounds.csv  one row per strategy × round
- *   nodes.csv   one row per strategy × round × node: every NodeRoundRecord field but samplesMs
+ *   rounds.csv  one row per strategy × round, the JSON's round fields and the participants
+ *   nodes.csv   one row per strategy × round × node: every JSON node field but samplesMs
  *
  * A header row, `\n` line ends (what pandas and spreadsheets expect on every platform), and
  * cells written by csv-cell.ts: RFC 4180 quoting; a text cell starting with `=`, `+`, `-`,
@@ -13,6 +13,9 @@
  */
 import type { NodeRoundRecord, RoundRecord, RunResult } from '../sim/records.js';
 import { csvCell, type CsvValue } from './csv-cell.js';
+import {
+  effectiveParticipants, globalBatch, nodePhaseDurations, reportedDropReason, reportedDroppedAtMs, reportedFinishMs,
+} from './round-figures.js';
 
 export { csvCell } from './csv-cell.js';
 
@@ -21,13 +24,15 @@ export const NODES_CSV = 'nodes.csv';
 
 type Cell = CsvValue;
 
-export const ROUND_COLUMNS = ['strategy', 'round', 'startMs', 'endMs', 'skipped', 'loss', 'accuracy', 'participants'] as const;
+export const ROUND_COLUMNS = [
+  'strategy', 'round', 'startMs', 'endMs', 'skipped', 'loss', 'accuracy', 'participants', 'globalBatch', 'effectiveParticipants',
+] as const;
 
 /** JSON key order of a node record; `id` is named `node` next to `strategy` and `round`. */
 export const NODE_COLUMNS = [
   'strategy', 'round', 'node', 'efficiency', 'effectiveMs', 'observedMs', 'batch', 'responseMs', 'pressure',
-  'threads', 'ioQueue', 'participated', 'finishMs', 'gradNorm', 'volatility', 'weight', 'plannedBatch',
-  'dropReason', 'downloadEndMs', 'computeEndMs',
+  'threads', 'ioQueue', 'participated', 'dropReason', 'droppedAtMs', 'finishMs', 'downloadMs', 'computeMs', 'uploadMs',
+  'gradNorm', 'volatility', 'weight', 'plannedBatch', 'downloadEndMs', 'computeEndMs',
 ] as const;
 
 function csvText(header: readonly string[], rows: Cell[][]): string {
@@ -36,18 +41,23 @@ function csvText(header: readonly string[], rows: Cell[][]): string {
 
 function roundRow(strategy: string, round: RoundRecord): Cell[] {
   const participants = round.nodes.filter((node) => node.participated).length;
-  return [strategy, round.round, round.startMs, round.endMs, round.skipped, round.loss, round.accuracy, participants];
-}
-
-function nodeRow(strategy: string, round: number, node: NodeRoundRecord): Cell[] {
   return [
-    strategy, round, node.id, node.efficiency, node.effectiveMs, node.observedMs, node.batch, node.responseMs,
-    node.pressure, node.threads, node.ioQueue, node.participated, node.finishMs, node.gradNorm, node.volatility,
-    node.weight, node.plannedBatch, node.dropReason, node.downloadEndMs, node.computeEndMs,
+    strategy, round.round, round.startMs, round.endMs, round.skipped, round.loss, round.accuracy, participants,
+    round.globalBatch ?? globalBatch(round), round.effectiveParticipants ?? effectiveParticipants(round),
   ];
 }
 
-/** `rounds.csv`: strategy, round, startMs, endMs, skipped, loss, accuracy, participants. */
+function nodeRow(strategy: string, round: RoundRecord, node: NodeRoundRecord): Cell[] {
+  const phases = nodePhaseDurations(round, node);
+  return [
+    strategy, round.round, node.id, node.efficiency, node.effectiveMs, node.observedMs, node.batch, node.responseMs,
+    node.pressure, node.threads, node.ioQueue, node.participated, reportedDropReason(node), reportedDroppedAtMs(node),
+    reportedFinishMs(node), phases.downloadMs, phases.computeMs, phases.uploadMs, node.gradNorm, node.volatility,
+    node.weight, node.plannedBatch, node.downloadEndMs, node.computeEndMs,
+  ];
+}
+
+/** `rounds.csv`: strategy, round, startMs, endMs, skipped, loss, accuracy, participants, globalBatch, effectiveParticipants. */
 export function toRoundsCsv(result: RunResult): string {
   const rows = result.runs.flatMap((run) => run.rounds.map((round) => roundRow(run.strategy.name, round)));
   return csvText(ROUND_COLUMNS, rows);
@@ -56,7 +66,7 @@ export function toRoundsCsv(result: RunResult): string {
 /** `nodes.csv`: one row per strategy × round × node, in run, round and scenario node order. */
 export function toNodesCsv(result: RunResult): string {
   const rows = result.runs.flatMap((run) =>
-    run.rounds.flatMap((round) => round.nodes.map((node) => nodeRow(run.strategy.name, round.round, node))));
+    run.rounds.flatMap((round) => round.nodes.map((node) => nodeRow(run.strategy.name, round, node))));
   return csvText(NODE_COLUMNS, rows);
 }
 

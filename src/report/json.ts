@@ -7,7 +7,9 @@
  * figure) only with `timing`, so two default reports of one scenario are byte-identical.
  */
 import type { NodeRoundRecord, RoundRecord, RunResult, RunSummary, StrategyRun } from '../sim/records.js';
-import { effectiveParticipants, globalBatch, nodePhaseDurations } from './round-figures.js';
+import {
+  effectiveParticipants, globalBatch, nodePhaseDurations, reportedDropReason, reportedDroppedAtMs, reportedFinishMs,
+} from './round-figures.js';
 
 /** 2 since time model v2 (SPEC §6): drops learnt when they happen changed the reported times. */
 export const SCHEMA_VERSION = 2;
@@ -52,14 +54,8 @@ function finiteOrNull(value: number | null | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** The record's drop reason as the JSON says it: null for a participant and for a node not dispatched. */
-function dropReasonToJson(node: NodeRoundRecord): 'retries' | 'deadline' | null {
-  return node.dropReason === 'retries' || node.dropReason === 'deadline' ? node.dropReason : null;
-}
-
 function nodeToJson(node: NodeRoundRecord, round: RoundRecord, options: JsonReportOptions): Record<string, unknown> {
   const phases = nodePhaseDurations(round, node);
-  const dropReason = dropReasonToJson(node);
   return {
     id: node.id,
     efficiency: finiteOrNull(node.efficiency),
@@ -73,9 +69,9 @@ function nodeToJson(node: NodeRoundRecord, round: RoundRecord, options: JsonRepo
     threads: finiteOrNull(node.threads),
     ioQueue: finiteOrNull(node.ioQueue),
     participated: node.participated,
-    dropReason,
-    droppedAtMs: dropReason === null ? null : finiteOrNull(node.droppedAtMs ?? node.timeline?.droppedAtMs),
-    finishMs: node.participated ? finiteOrNull(node.finishMs) : null,
+    dropReason: reportedDropReason(node),
+    droppedAtMs: finiteOrNull(reportedDroppedAtMs(node)),
+    finishMs: finiteOrNull(reportedFinishMs(node)),
     downloadMs: finiteOrNull(phases.downloadMs),
     computeMs: finiteOrNull(phases.computeMs),
     uploadMs: finiteOrNull(phases.uploadMs),

@@ -1,7 +1,7 @@
 /**
  * Figures the reports derive from a round's records (SPEC §6.5) when the record does not carry
  * them: the round's global batch and effective number of participants, and each node's phase
- * durations. The JSON and the CSV both read them from here, so they agree cell for cell.
+ * durations and drop. The JSON and the CSV both read them from here, so they agree cell for cell.
  */
 import type { NodeRoundRecord, RoundRecord } from '../sim/records.js';
 
@@ -54,4 +54,19 @@ export function nodePhaseDurations(round: RoundRecord, node: NodeRoundRecord): P
     computeMs: node.computeMs !== undefined ? node.computeMs : computed ? computeEnd! - downloadEnd! : null,
     uploadMs: node.uploadMs !== undefined ? node.uploadMs : uploaded ? node.finishMs! - computeEnd! : null,
   };
+}
+
+/** The drop reason as the reports say it: null for a participant and for a node not dispatched. */
+export function reportedDropReason(node: NodeRoundRecord): 'retries' | 'deadline' | null {
+  return node.dropReason === 'retries' || node.dropReason === 'deadline' ? node.dropReason : null;
+}
+
+/** When the server learnt that the node was dropped; null unless it was. */
+export function reportedDroppedAtMs(node: NodeRoundRecord): number | null {
+  return reportedDropReason(node) === null ? null : node.droppedAtMs ?? node.timeline?.droppedAtMs ?? null;
+}
+
+/** When the upload arrived; null unless the node took part. */
+export function reportedFinishMs(node: NodeRoundRecord): number | null {
+  return node.participated ? node.finishMs : null;
 }
