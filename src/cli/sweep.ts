@@ -150,8 +150,14 @@ async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manife
       process.stderr.write(progressLine(done, total, run, manifest, `failed: ${reply.error.message}`));
       return;
     }
+    const outcome = readRunReport(reply.json, run.key);
+    if (outcome === undefined) {
+      // not ours to keep: a worker that answered with something else than this run's report
+      failures.push(`${run.report}: the worker's report could not be read back`);
+      process.stderr.write(progressLine(done, total, run, manifest, 'failed: the report could not be read back'));
+      return;
+    }
     writeFileAtomic(join(flags.out, run.report), reply.json);
-    const outcome = readRunReport(reply.json, run.key)!;
     rows.set(run.key, { run, outcome });
     process.stderr.write(progressLine(done, total, run, manifest, `final accuracy ${formatAccuracy(outcome.finalAccuracy)}`));
   };

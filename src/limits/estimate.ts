@@ -36,7 +36,8 @@
  */
 import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
-import { modelBytes, nodeTimeline, stepMs, transferMs } from '../sim/time-model.js';
+import { roundTimelines } from '../sim/round-time.js';
+import { modelBytes, stepMs } from '../sim/time-model.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { hasBurst } from '../sim/latency/time-range.js';
 
@@ -234,14 +235,15 @@ export function count(value: number): string {
 
 /**
  * One strategy's simulated time: rounds × the slowest node's typical round (see the header),
- * from the schedule's own time model (nodeTimeline) with a typical latency at every try; on a
- * link that can lose samples every try of a transfer but the last is lost.
+ * from the schedule's own time model (roundTimelines) with a typical latency at every try and a
+ * typical slowdown at every step; on a link that can lose samples every try of a transfer but
+ * the last is lost.
  */
 export function estimateSimulatedMs(scenario: Scenario, params: number): number {
   const { s2, s3 } = scenario.pipeline;
   const { cluster } = scenario;
   const batch = Math.max(1, Math.floor(s2.standardBatch / 2));
-  const bytes = modelBytes(params);
+  const bytes = scenario.model.transferBytes ?? modelBytes(params);
   const tries = Math.max(1, cluster.maxRetries);
   let slowest = 0;
   for (const node of cluster.nodes) {
@@ -249,18 +251,24 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
     const latencyMs = typicalLatencyMs(node.latency);
     const lossy = mayLose(node.latency);
     let transferTries = 0;
-    const timeline = nodeTimeline({
+    const [timeline] = roundTimelines({
       startMs: 0,
-      // the tries of each transfer are counted in turn: all but the last lost on a lossy link
-      latencyAt: () => (lossy && ++transferTries % tries !== 0 ? null : latencyMs),
-      transferMs: transferMs(bytes, node.bandwidthBps),
-      stepMs: stepMs(node, batch, base.threads, base.ioQueue),
-      localSteps: scenario.model.localSteps,
+      deadlineMs: null,
       retryMs: cluster.retryMs,
       maxRetries: cluster.maxRetries,
-      deadlineMs: null,
+      localSteps: scenario.model.localSteps,
+      // one node alone on the server's link
+      serverBps: cluster.server?.bandwidthBps ?? Number.POSITIVE_INFINITY,
+      nodes: [{
+        // the tries of each transfer are counted in turn: all but the last lost on a lossy link
+        latencyAt: () => (lossy && ++transferTries % tries !== 0 ? null : latencyMs),
+        bytes,
+        bandwidthBps: node.bandwidthBps,
+        stepMs: stepMs(node, batch, base.threads, base.ioQueue),
+        slowdownAt: node.slowdown == null ? null : () => typicalLatencyMs(node.slowdown!),
+      }],
     });
-    slowest = Math.max(slowest, timeline.finishMs ?? 0);
+    slowest = Math.max(slowest, timeline?.finishMs ?? 0);
   }
   const perRound = cluster.roundTimeoutMs === null ? slowest : Math.min(slowest, cluster.roundTimeoutMs);
   return scenario.rounds * Math.max(perRound, 0);

@@ -9,7 +9,7 @@ import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { SimClock } from '../sim/clock.js';
 import type { LatencyModel } from '../sim/latency/index.js';
 import type { RoundRecord, StrategyRun } from '../sim/records.js';
-import { modelBytes, transferMs } from '../sim/time-model.js';
+import { modelBytes } from '../sim/time-model.js';
 import type { EngineFactory, TrainEngine } from '../train/engine.js';
 import { makeCursors, type PreparedTraining } from '../train/prepare.js';
 import { aggregatePhase, weighParticipants } from './aggregate.js';
@@ -19,7 +19,7 @@ import { planPhase } from './plan.js';
 import { roundRecord, summarise } from './record.js';
 import type { Aggregated, RunState, Scheduled } from './round-state.js';
 import { roundEndMs, schedulePhase } from './schedule.js';
-import { LatencyGuard } from './time-guard.js';
+import { LatencyGuard, type SlowdownModel } from './time-guard.js';
 import { engineTasks, trainPhase } from './train.js';
 
 export interface StrategyRunOptions {
@@ -29,6 +29,8 @@ export interface StrategyRunOptions {
   stages: ResolvedStages;
   prepared: PreparedTraining;
   latency: LatencyModel[];
+  /** per node: its compute slowdown (time model v2), null = none; absent = none at all */
+  slowdowns?: ReadonlyArray<SlowdownModel | null>;
   createEngine: EngineFactory;
   backend: string;
   /** keep each round's raw S1 samples (`--trace`) */
@@ -49,7 +51,8 @@ interface RunFrame {
   engine: TrainEngine;
   guard: LatencyGuard;
   ids: string[];
-  transferMs: number[];
+  /** bytes of one model copy on the wire per direction */
+  transferBytes: number;
 }
 
 export async function runStrategy(options: StrategyRunOptions): Promise<StrategyRun> {
@@ -63,13 +66,12 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     initialParams: prepared.initialParams,
   });
   const nodes = scenario.cluster.nodes;
-  const bytes = modelBytes(engine.paramCount);
   const frame: RunFrame = {
     options,
     engine,
-    guard: new LatencyGuard(scenario, options.latency),
+    guard: new LatencyGuard(scenario, options.latency, options.slowdowns ?? []),
     ids: nodes.map((node) => node.id),
-    transferMs: nodes.map((node) => transferMs(bytes, node.bandwidthBps)),
+    transferBytes: scenario.model.transferBytes ?? modelBytes(engine.paramCount),
   };
   const state: RunState = {
     clock: new SimClock(0),
@@ -107,7 +109,7 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
   const { scenario, stages } = frame.options;
   const observed = observeRound(scenario, frame.guard, round, state.clock.nowMs);
   const planned = planPhase(scenario, stages, state.memory, observed);
-  const scheduled = schedulePhase(scenario, frame.guard, frame.transferMs, planned);
+  const scheduled = schedulePhase(scenario, frame.guard, frame.transferBytes, planned);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
   return roundRecord(aggregated, frame.ids, frame.options.trace);

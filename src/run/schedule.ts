@@ -5,37 +5,42 @@
  * the records, so explain and the reports read them instead of replaying the model.
  */
 import type { Scenario } from '../scenario/types.js';
-import { nodeTimeline, stepMs, type NodeTimeline } from '../sim/time-model.js';
+import { roundOutcomeKnownMs, roundTimelines, type RoundNodeInput } from '../sim/round-time.js';
+import { stepMs } from '../sim/time-model.js';
 import type { Planned, Scheduled } from './round-state.js';
 import type { LatencyGuard } from './time-guard.js';
 
-export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferMs: readonly number[], planned: Planned): Scheduled {
+/** Every dispatched node's round on the clock (time model v2: src/sim/round-time.ts). */
+export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferBytes: number, planned: Planned): Scheduled {
   const { cluster, model } = scenario;
   const { round, startMs, plans } = planned;
   const deadlineMs = cluster.roundTimeoutMs === null ? null : startMs + cluster.roundTimeoutMs;
-  const timelines: Array<NodeTimeline | null> = [];
-  const participants: number[] = [];
-  for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i]!;
-    if (plan.batch === 0) {
-      timelines.push(null);
-      continue;
-    }
-    const timeline = nodeTimeline({
-      startMs,
+  const nodes = plans.map((plan, i): RoundNodeInput | null => {
+    if (plan.batch === 0) return null;
+    const node = cluster.nodes[i]!;
+    return {
       latencyAt: (t) => guard.latencyAt(i, t, 'transfer'),
-      transferMs: transferMs[i]!,
-      stepMs: stepMs(cluster.nodes[i]!, plan.batch, plan.threads, plan.ioQueue),
-      localSteps: model.localSteps,
-      retryMs: cluster.retryMs,
-      maxRetries: cluster.maxRetries,
-      deadlineMs,
-    });
-    const outOfReach = guard.divergence(round);
-    if (outOfReach !== null) throw outOfReach;
-    timelines.push(timeline);
-    if (timeline.outcome === 'finished') participants.push(i);
-  }
+      bytes: transferBytes,
+      bandwidthBps: node.bandwidthBps,
+      stepMs: stepMs(node, plan.batch, plan.threads, plan.ioQueue),
+      slowdownAt: guard.hasSlowdown(i) ? (t) => guard.slowdownAt(i, t) : null,
+    };
+  });
+  const timelines = roundTimelines({
+    startMs,
+    deadlineMs,
+    retryMs: cluster.retryMs,
+    maxRetries: cluster.maxRetries,
+    localSteps: model.localSteps,
+    serverBps: cluster.server?.bandwidthBps ?? Number.POSITIVE_INFINITY,
+    nodes,
+  });
+  const outOfReach = guard.divergence(round);
+  if (outOfReach !== null) throw outOfReach;
+  const participants: number[] = [];
+  timelines.forEach((timeline, i) => {
+    if (timeline?.outcome === 'finished') participants.push(i);
+  });
   for (const i of participants) {
     if (!guard.reaches(i, timelines[i]!.finishMs!, 'upload arrival')) throw guard.divergence(round)!;
   }
@@ -43,15 +48,11 @@ export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferM
 }
 
 /**
- * When the barrier releases: the last arrival among the participants, or the deadline when a
- * node was dropped by it; a round without participants lasts one window so the next one
- * observes fresh samples.
+ * When the barrier releases: once every dispatched node's outcome is known (its upload arrived
+ * or the server learnt it was dropped), capped at the deadline. A round with no dispatched node
+ * lasts one window, so that the next one observes fresh samples.
  */
 export function roundEndMs(scenario: Scenario, scheduled: Scheduled): number {
-  const { participants, timelines, deadlineMs, startMs } = scheduled;
-  if (participants.length === 0) return startMs + scenario.pipeline.s1.windowMs;
-  if (deadlineMs !== null && timelines.some((t) => t?.outcome === 'dropped' && t.reason === 'deadline')) return deadlineMs;
-  let lastMs = -Infinity;
-  for (const i of participants) lastMs = Math.max(lastMs, timelines[i]!.finishMs!);
-  return lastMs;
+  const knownMs = roundOutcomeKnownMs(scheduled.timelines, scheduled.deadlineMs);
+  return knownMs ?? scheduled.startMs + scenario.pipeline.s1.windowMs;
 }

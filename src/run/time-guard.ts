@@ -18,17 +18,41 @@ interface OutOfReach {
   chain: boolean;
 }
 
+/** A compute slowdown process (time model v2): its value at t multiplies a step's time. */
+export interface SlowdownModel {
+  at(timeMs: number): number | null;
+}
+
 export class LatencyGuard {
   readonly gridMs: number;
   private readonly chained: boolean[];
   private readonly reachMs: number;
   private outOfReach: OutOfReach | null = null;
 
-  constructor(private readonly scenario: Scenario, private readonly latency: readonly LatencyModel[]) {
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly latency: readonly LatencyModel[],
+    private readonly slowdowns: ReadonlyArray<SlowdownModel | null> = [],
+  ) {
     const { s1 } = scenario.pipeline;
     this.gridMs = finestGridMs(s1.intervalMs, scenario.cluster.latencyResolutionMs);
-    this.chained = scenario.cluster.nodes.map((node) => hasBurst(node.latency));
+    // a node's lookups reach as far as its latency chain, or its slowdown chain, allows
+    this.chained = scenario.cluster.nodes.map((node) => hasBurst(node.latency) || (node.slowdown != null && hasBurst(node.slowdown)));
     this.reachMs = chainReachMs(-s1.windowMs, scenario.cluster.latencyResolutionMs);
+  }
+
+  hasSlowdown(i: number): boolean {
+    return this.slowdowns[i] != null;
+  }
+
+  /**
+   * Node i's slowdown multiplier at `timeMs` (a step that starts then lasts stepMs × it). Out
+   * of reach it is remembered, like a latency, and the step takes no time meanwhile.
+   */
+  slowdownAt(i: number, timeMs: number): number {
+    if (this.outOfReach !== null || !this.reaches(i, timeMs, 'local step')) return 0;
+    const value = this.slowdowns[i]!.at(timeMs);
+    return value === null || Number.isNaN(value) ? 0 : value;
   }
 
   /** Whether `timeMs` can be looked up for node `i`; remembers the first time that cannot. */

@@ -4,6 +4,7 @@
  * its `scenario.hash` is the run's key and it holds one strategy with a summary. Reports are
  * written atomically, so this also rejects files from other runs or hand-edited leftovers.
  */
+import { SCHEMA_VERSION } from '../report/json.js';
 export interface RunOutcome {
   strategy: string;
   seed: number;
@@ -26,7 +27,7 @@ export function readRunReport(text: string, key: string): RunOutcome | undefined
   }
   const scenario = report?.scenario as { hash?: unknown; seed?: unknown } | undefined;
   const runs = report?.runs;
-  if (report?.schemaVersion !== 1 || scenario?.hash !== key || !Array.isArray(runs) || runs.length !== 1) return undefined;
+  if (report?.schemaVersion !== SCHEMA_VERSION || scenario?.hash !== key || !Array.isArray(runs) || runs.length !== 1) return undefined;
   const run = runs[0] as { strategy?: { name?: unknown }; summary?: Record<string, unknown> };
   if (typeof run.strategy?.name !== 'string' || run.summary === undefined || typeof scenario.seed !== 'number') return undefined;
   const { summary } = run;

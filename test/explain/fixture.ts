@@ -7,7 +7,8 @@
 import { decideRound } from '../../src/pipeline/index.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { appendHistory } from '../../src/pipeline/s4-aggregation.js';
-import { nodeTimeline, stepMs } from '../../src/sim/time-model.js';
+import { roundTimelines } from '../../src/sim/round-time.js';
+import { stepMs } from '../../src/sim/time-model.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, RunSetting } from '../../src/sim/records.js';
 import { S1S4, makeScenario } from '../report/fixtures.js';
 
@@ -44,10 +45,14 @@ export function handResult(): RunResult {
       nodes, samplesMs: SAMPLES, lastResponseMs, stages: STAGES, s1, s2, s3,
       stepMsOf: (i, batch, threads, ioQueue) => stepMs(nodes[i]!, batch, threads, ioQueue),
     });
-    const timelines = plans.map((plan, i) => nodeTimeline({
-      startMs, latencyAt: () => LATENCY_MS, transferMs: TRANSFER_MS, stepMs: stepMs(nodes[i]!, plan.batch, plan.threads, plan.ioQueue),
-      localSteps: 1, retryMs: 100, maxRetries: 20, deadlineMs: null,
-    }));
+    // 62,500 bytes at 1 Gbps: TRANSFER_MS = 0.5 ms
+    const timelines = roundTimelines({
+      startMs, deadlineMs: null, retryMs: 100, maxRetries: 20, localSteps: 1, serverBps: Number.POSITIVE_INFINITY,
+      nodes: plans.map((plan, i) => ({
+        latencyAt: () => LATENCY_MS, bytes: 62_500, bandwidthBps: 1e9, slowdownAt: null,
+        stepMs: stepMs(nodes[i]!, plan.batch, plan.threads, plan.ioQueue),
+      })),
+    }).map((t) => t!);
     histories.forEach((h, i) => { histories[i] = appendHistory(h, NORMS[i]![r]!, s4.window); });
     const weighed = STAGES.aggregation.weigh(histories.map((h, i) => ({ gradNormHistory: h, sampleCount: CONTEXT.sampleCounts[i]! })), s4);
     const { volatilities, weights } = weighed;

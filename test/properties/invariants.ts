@@ -46,9 +46,28 @@ function checkRun(scenario: Scenario, run: StrategyRun, allowStop: boolean): str
 
     const participants = round.nodes.filter((node) => node.participated);
     if (round.skipped !== (participants.length === 0)) say(t, `skipped is ${round.skipped} with ${participants.length} participants`);
-    if (round.skipped && round.endMs !== round.startMs + s1.windowMs) say(t, 'a skipped round does not last windowMs');
+    // time model v2: the round ends once every dispatched node's outcome is known, at the
+    // deadline at the latest; a round with no dispatched node lasts one window
+    const dispatchedNodes = round.nodes.filter((node) => node.plannedBatch > 0);
     const timeout = scenario.cluster.roundTimeoutMs;
-    if (!round.skipped && timeout !== null && round.endMs > round.startMs + timeout) say(t, `ends at ${round.endMs}, past the deadline`);
+    if (dispatchedNodes.length === 0) {
+      if (round.endMs !== round.startMs + s1.windowMs) say(t, 'a round with no dispatched node does not last windowMs');
+    } else {
+      let knownMs = -Infinity;
+      for (const node of dispatchedNodes) knownMs = Math.max(knownMs, node.finishMs ?? node.droppedAtMs ?? Number.NaN);
+      const expectedEnd = timeout === null ? knownMs : Math.min(knownMs, round.startMs + timeout);
+      if (round.endMs !== expectedEnd) say(t, `ends at ${round.endMs}, but the last outcome was known at ${expectedEnd}`);
+    }
+    if (dispatchedNodes.length > 0 && timeout !== null && round.endMs > round.startMs + timeout) say(t, `ends at ${round.endMs}, past the deadline`);
+    for (const node of dispatchedNodes) {
+      if (node.participated) {
+        const sum = round.startMs + (node.downloadMs ?? Number.NaN) + (node.computeMs ?? Number.NaN) + (node.uploadMs ?? Number.NaN);
+        if (!(Math.abs(sum - node.finishMs!) <= 1e-9 * Math.max(1, Math.abs(node.finishMs!)))) say(t, `node ${node.id}: start + phases = ${sum} ≠ finishMs ${node.finishMs}`);
+        if (node.droppedAtMs != null) say(t, `node ${node.id} took part but has droppedAtMs ${node.droppedAtMs}`);
+      } else if (!(node.droppedAtMs != null && within(node.droppedAtMs, round.startMs, round.endMs))) {
+        say(t, `node ${node.id} was dropped at ${node.droppedAtMs}, outside the round [${round.startMs}, ${round.endMs}]`);
+      }
+    }
 
     let weightSum = 0;
     for (const node of round.nodes) {

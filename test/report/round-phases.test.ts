@@ -51,7 +51,7 @@ describe('nodeRoundPhases reads the schedule’s events', () => {
     const node = {
       ...round.nodes[0]!,
       timeline: {
-        outcome: 'finished' as const, reason: null, stepMs: 2, downloadEndMs: 3, computeEndMs: 7, finishMs: 9,
+        outcome: 'finished' as const, reason: null, stepMs: 2, downloadEndMs: 3, computeEndMs: 7, finishMs: 9, droppedAtMs: null,
         download: { tries: [{ atMs: round.startMs, latencyMs: 2 }], arrivedMs: round.startMs + 3, failure: null, nextTryMs: null },
         steps: [{ startMs: round.startMs + 3, endMs: round.startMs + 5 }, { startMs: round.startMs + 5, endMs: round.startMs + 7 }],
         upload: { tries: [{ atMs: round.startMs + 7, latencyMs: 1 }], arrivedMs: round.startMs + 9, failure: null, nextTryMs: null },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { roundTimelines } from '../../src/sim/round-time.js';
 import {
-  amdahlSpeedup, modelBytes, nodeTimeline, type NodeTimelineInput, stepMs, transferMs,
+  amdahlSpeedup, modelBytes, type NodeTimeline, stepMs, transferMs,
 } from '../../src/sim/time-model.js';
 
 describe('amdahlSpeedup', () => {
@@ -30,6 +31,12 @@ describe('stepMs', () => {
 
     expect(stepMs(node, 10, 2, 4)).toBe(10);
   });
+
+  it('stepOverheadMs is serial: max(3 + 4.16, 0.25) = 7.16 ms; it can make a step compute-bound', () => {
+    expect(stepMs({ msPerSample: 0.4, parallelFraction: 0.9, ioMsPerBatch: 2, stepOverheadMs: 3 }, 32, 4, 8)).toBeCloseTo(7.16, 12);
+    // I/O 10 ms beat compute 0.05 ms; with 12 ms of overhead compute (12.05 ms) wins
+    expect(stepMs({ msPerSample: 0.01, parallelFraction: 1, ioMsPerBatch: 40, stepOverheadMs: 12 }, 10, 2, 4)).toBeCloseTo(12.05, 12);
+  });
 });
 
 describe('model transfer', () => {
@@ -46,19 +53,19 @@ describe('model transfer', () => {
   });
 });
 
-/** start 1000, transfer 2 ms, 3 steps of 10 ms, retry every 100 ms, 20 tries, no deadline */
-function timelineInput(overrides: Partial<NodeTimelineInput>): NodeTimelineInput {
-  return {
-    startMs: 1000,
-    latencyAt: () => 5,
-    transferMs: 2,
-    stepMs: 10,
-    localSteps: 3,
-    retryMs: 100,
-    maxRetries: 20,
-    deadlineMs: null,
-    ...overrides,
-  };
+/** start 1000, transfer 2 ms (250,000 bytes at 1 Gbps), 3 steps of 10 ms, retry every 100 ms, 20 tries, no deadline */
+interface OneNode {
+  latencyAt: (t: number) => number | null;
+  maxRetries: number;
+  deadlineMs: number | null;
+}
+
+function nodeTimeline(overrides: Partial<OneNode> = {}): NodeTimeline {
+  const input: OneNode = { latencyAt: () => 5, maxRetries: 20, deadlineMs: null, ...overrides };
+  return roundTimelines({
+    startMs: 1000, deadlineMs: input.deadlineMs, retryMs: 100, maxRetries: input.maxRetries, localSteps: 3, serverBps: Number.POSITIVE_INFINITY,
+    nodes: [{ latencyAt: input.latencyAt, bytes: 250_000, bandwidthBps: 1e9, stepMs: 10, slowdownAt: null }],
+  })[0]!;
 }
 
 /** Records every time the timeline asks for a latency. */
@@ -67,84 +74,63 @@ function recording(latencyAt: (t: number) => number | null): { calls: number[]; 
   return { calls, latencyAt: (t) => { calls.push(t); return latencyAt(t); } };
 }
 
-describe('nodeTimeline', () => {
+describe('one node’s round (time model v2, alone, no server link)', () => {
   it('download 1000 + 5 + 2 = 1007, compute + 30 = 1037, upload + 7 = 1044', () => {
-    expect(nodeTimeline(timelineInput({}))).toEqual({
-      outcome: 'finished', reason: null, downloadEndMs: 1007, computeEndMs: 1037, finishMs: 1044, stepMs: 10,
-      download: { tries: [{ atMs: 1000, latencyMs: 5 }], arrivedMs: 1007, failure: null, nextTryMs: null },
+    expect(nodeTimeline()).toEqual({
+      outcome: 'finished', reason: null, downloadEndMs: 1007, computeEndMs: 1037, finishMs: 1044, stepMs: 10, droppedAtMs: null,
+      download: { tries: [{ atMs: 1000, latencyMs: 5 }], activeMs: 1005, arrivedMs: 1007, failure: null, nextTryMs: null },
       steps: [{ startMs: 1007, endMs: 1017 }, { startMs: 1017, endMs: 1027 }, { startMs: 1027, endMs: 1037 }],
-      upload: { tries: [{ atMs: 1037, latencyMs: 5 }], arrivedMs: 1044, failure: null, nextTryMs: null },
+      upload: { tries: [{ atMs: 1037, latencyMs: 5 }], activeMs: 1042, arrivedMs: 1044, failure: null, nextTryMs: null },
     });
   });
 
   it('retries a lost download: the first 2 tries fail, the download starts at start + 2r', () => {
-    // Arrange
     const probe = recording((t) => (t < 1200 ? null : 5));
-
-    // Act
-    const timeline = nodeTimeline(timelineInput({ latencyAt: probe.latencyAt }));
-
-    // Assert
+    const timeline = nodeTimeline({ latencyAt: probe.latencyAt });
     expect(probe.calls.slice(0, 3)).toEqual([1000, 1100, 1200]);
     expect(timeline).toMatchObject({ outcome: 'finished', downloadEndMs: 1207, computeEndMs: 1237, finishMs: 1244 });
   });
 
   it('retries a lost upload from the end of compute', () => {
     // compute ends at 1037; lost while t < 1300 → upload tries 1037, 1137, 1237 fail, 1337 succeeds
-    const timeline = nodeTimeline(timelineInput({ latencyAt: (t) => (t >= 1030 && t < 1300 ? null : 5) }));
-
+    const timeline = nodeTimeline({ latencyAt: (t) => (t >= 1030 && t < 1300 ? null : 5) });
     expect(timeline).toMatchObject({ outcome: 'finished', computeEndMs: 1037, finishMs: 1344 });
   });
 
-  it('drops the node after maxRetries failed tries, counting the first', () => {
+  it('drops the node after maxRetries failed tries, counting the first, when the last failure is learnt', () => {
     const probe = recording(() => null);
-
-    const timeline = nodeTimeline(timelineInput({ latencyAt: probe.latencyAt, maxRetries: 3 }));
-
+    const timeline = nodeTimeline({ latencyAt: probe.latencyAt, maxRetries: 3 });
     expect(probe.calls).toEqual([1000, 1100, 1200]);
-    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'retries', downloadEndMs: null, computeEndMs: null, finishMs: null, steps: [], upload: null });
-    expect(timeline.download).toEqual({
-      tries: [{ atMs: 1000, latencyMs: null }, { atMs: 1100, latencyMs: null }, { atMs: 1200, latencyMs: null }],
-      arrivedMs: null, failure: 'retries', nextTryMs: null,
-    });
+    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'retries', downloadEndMs: null, computeEndMs: null, finishMs: null, droppedAtMs: 1300, steps: [], upload: null });
   });
 
   it('drops after the upload’s own maxRetries, keeping the phase ends reached', () => {
-    const timeline = nodeTimeline(timelineInput({ latencyAt: (t) => (t < 1030 ? 5 : null), maxRetries: 2 }));
-
-    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'retries', downloadEndMs: 1007, computeEndMs: 1037, finishMs: null });
-    expect(timeline.upload).toEqual({ tries: [{ atMs: 1037, latencyMs: null }, { atMs: 1137, latencyMs: null }], arrivedMs: null, failure: 'retries', nextTryMs: null });
+    const timeline = nodeTimeline({ latencyAt: (t) => (t < 1030 ? 5 : null), maxRetries: 2 });
+    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'retries', downloadEndMs: 1007, computeEndMs: 1037, finishMs: null, droppedAtMs: 1237 });
+    expect(timeline.upload!.tries).toEqual([{ atMs: 1037, latencyMs: null }, { atMs: 1137, latencyMs: null }]);
   });
 
-  it('does not start a try at or after the deadline', () => {
+  it('does not start a try at or after the deadline: dropped at the deadline', () => {
     const probe = recording(() => null);
-
-    const timeline = nodeTimeline(timelineInput({ latencyAt: probe.latencyAt, deadlineMs: 1200 }));
-
+    const timeline = nodeTimeline({ latencyAt: probe.latencyAt, deadlineMs: 1200 });
     expect(probe.calls).toEqual([1000, 1100]);
-    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'deadline', downloadEndMs: null, computeEndMs: null });
-    expect(timeline.download).toEqual({
-      tries: [{ atMs: 1000, latencyMs: null }, { atMs: 1100, latencyMs: null }], arrivedMs: null, failure: 'deadline', nextTryMs: 1200,
-    });
+    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'deadline', droppedAtMs: 1200 });
+    expect(timeline.download).toMatchObject({ failure: 'deadline', nextTryMs: 1200 });
   });
 
-  it('drops a node whose upload arrives after the deadline', () => {
-    const timeline = nodeTimeline(timelineInput({ deadlineMs: 1040 }));
-
-    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'deadline', downloadEndMs: 1007, computeEndMs: 1037, finishMs: null });
-    // the bytes did arrive, after the deadline: the event keeps the arrival and the reason
-    expect(timeline.upload).toEqual({ tries: [{ atMs: 1037, latencyMs: 5 }], arrivedMs: 1044, failure: 'deadline', nextTryMs: null });
+  it('drops a node whose upload is still under way at the deadline', () => {
+    const timeline = nodeTimeline({ deadlineMs: 1040 });
+    expect(timeline).toMatchObject({ outcome: 'dropped', reason: 'deadline', downloadEndMs: 1007, computeEndMs: 1037, droppedAtMs: 1040 });
+    expect(timeline.upload).toMatchObject({ arrivedMs: 1044, failure: 'deadline' });
   });
 
   it('keeps a node whose upload arrives exactly at the deadline', () => {
-    expect(nodeTimeline(timelineInput({ deadlineMs: 1044 }))).toMatchObject({ outcome: 'finished', finishMs: 1044 });
+    expect(nodeTimeline({ deadlineMs: 1044 })).toMatchObject({ outcome: 'finished', finishMs: 1044 });
   });
 
   it('makes one try even when maxRetries is 0', () => {
     const probe = recording(() => null);
-
-    nodeTimeline(timelineInput({ latencyAt: probe.latencyAt, maxRetries: 0 }));
-
+    nodeTimeline({ latencyAt: probe.latencyAt, maxRetries: 0 });
     expect(probe.calls).toEqual([1000]);
   });
 });
