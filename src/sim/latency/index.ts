@@ -5,6 +5,9 @@
  * key = `streamKey(seed, 'latency', node, …)`, so queries in any order give the same values,
  * every strategy in a run sees the same network, and adding a node changes no other node.
  *
+ * A node's compute slowdown (SPEC §6.4) is the same machinery on its own stream,
+ * `streamKey(seed, 'slowdown', node, …)`: same processes, same grid, independent draws.
+ *
  * Processes are plug-ins: one file each, looked up by `process.kind` in `PROCESSES`.
  */
 import { DtrainError } from '../../errors.js';
@@ -40,6 +43,14 @@ export interface LatencyModel {
   at(timeMs: number): number | null;
 }
 
+export interface SlowdownModel {
+  /** the step-time multiplier at simulated time t, as the process gives it (may be < 0: read as 0) */
+  at(timeMs: number): number;
+}
+
+/** The random stream family a model draws from: `<seed>/<stream>/<node>/…`. */
+type Stream = 'latency' | 'slowdown';
+
 /** The registry: one factory per `process.kind` (a missing kind is a type error). */
 export const PROCESSES: { [K in ProcessKind]: ProcessFactory<K> } = {
   constant: constantProcess,
@@ -67,34 +78,76 @@ function buildProcess(process: LatencyProcess, ctx: ProcessContext): SlotProcess
   return (factory as (p: LatencyProcess, c: ProcessContext) => SlotProcess)(process, ctx);
 }
 
-/** Builds a spec (process + modifiers) on the stream `<seed>/latency/<node>/<path…>`. */
+/** Builds a spec (process + modifiers) on the stream `<seed>/<stream>/<node>/<path…>`. */
 function buildSpec(
   spec: LatencySpec,
   ctx: LatencyContext,
+  stream: Stream,
   originSlot: number,
   path: ReadonlyArray<string | number>,
 ): SlotProcess {
-  const streamPath = ['latency', ctx.nodeId, ...path];
+  const streamPath = [stream, ctx.nodeId, ...path];
   const processCtx: ProcessContext = {
     key: streamKey(ctx.seed, ...streamPath),
     originSlot,
     resolutionMs: ctx.resolutionMs,
-    buildNested: (nested, ...subPath) => buildSpec(nested, ctx, originSlot, [...path, ...subPath]),
+    buildNested: (nested, ...subPath) => buildSpec(nested, ctx, stream, originSlot, [...path, ...subPath]),
   };
   const process = buildProcess(spec.process, processCtx);
   return withModifiers(process, spec.loss, streamKey(ctx.seed, ...streamPath, 'loss'), spec.down);
 }
 
-export function buildLatencyModel(spec: LatencySpec, ctx: LatencyContext): LatencyModel {
-  const { resolutionMs } = ctx;
+function checkResolution(resolutionMs: number): void {
   if (!(resolutionMs > 0) || !Number.isFinite(resolutionMs)) {
     throw new DtrainError('scenario.invalid', `latency resolution must be a positive number of ms, found ${resolutionMs}`);
   }
-  const root = buildSpec(spec, ctx, slotOf(ctx.originMs, resolutionMs), []);
+}
+
+export function buildLatencyModel(spec: LatencySpec, ctx: LatencyContext): LatencyModel {
+  const { resolutionMs } = ctx;
+  checkResolution(resolutionMs);
+  const root = buildSpec(spec, ctx, 'latency', slotOf(ctx.originMs, resolutionMs), []);
   return {
     at(timeMs) {
       const slot = slotOf(timeMs, resolutionMs);
       return root.valueAt(slot, slot * resolutionMs);
+    },
+  };
+}
+
+/**
+ * A slowdown can never be missing, so a spec that could lose a value (loss, down, a trace with
+ * an empty value, at any depth of phases) is refused here too, for specs not read from a
+ * scenario file (the loader reports these with their place in the file).
+ */
+function missingValueIn(spec: LatencySpec): string | null {
+  if (spec.loss > 0) return 'loss';
+  if (spec.down.length > 0) return 'down';
+  const { process } = spec;
+  if (process.kind === 'trace' && process.samples.some((sample) => sample.latencyMs === null)) return 'a trace with an empty value';
+  if (process.kind === 'phases') {
+    for (const phase of process.phases) {
+      const inner = missingValueIn(phase.latency);
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
+}
+
+/** A node's compute slowdown (SPEC §6.4): the latency grid and processes on `<seed>/slowdown/<node>`. */
+export function buildSlowdownModel(spec: LatencySpec, ctx: LatencyContext): SlowdownModel {
+  const { resolutionMs } = ctx;
+  checkResolution(resolutionMs);
+  const missing = missingValueIn(spec);
+  if (missing !== null) {
+    throw new DtrainError('scenario.invalid', `node ${ctx.nodeId}: a slowdown may not have ${missing} (it must always have a value)`);
+  }
+  const root = buildSpec(spec, ctx, 'slowdown', slotOf(ctx.originMs, resolutionMs), []);
+  return {
+    at(timeMs) {
+      const slot = slotOf(timeMs, resolutionMs);
+      // never null: nothing above can lose a value
+      return root.valueAt(slot, slot * resolutionMs)!;
     },
   };
 }

@@ -12,7 +12,7 @@ export interface SlotProcess {
 
 /** What a factory gets besides its own parameters; built once per (node, stream path). */
 export interface ProcessContext {
-  /** `slotUniform` key of this process's value draws: `streamKey(seed, 'latency', node, …)` */
+  /** `slotUniform` key of this process's value draws: `streamKey(seed, 'latency' or 'slowdown', node, …)` */
   key: number;
   /** first slot of the grid (`floor(originMs / resolutionMs)`): Markov chains start here */
   originSlot: number;
