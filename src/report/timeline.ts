@@ -5,9 +5,10 @@
  *
  *   process (pid)  one per strategy, pid = strategy index + 1, named after the strategy
  *   thread (tid)   one per node,     tid = node index + 1,     named after the node id
- *   `X` events     download, compute, upload, idle — the phases of src/report/round-phases.ts;
+ *   `X` events     download, compute, upload, link, idle — the phases of src/report/round-phases.ts;
  *                  idle carries args.reason: `barrier` (waiting for the slowest node),
- *                  `notDispatched`, `retries` or `deadline` (dropped)
+ *                  `notDispatched`, `retries` or `deadline` (dropped); link (behind a shared
+ *                  server link: the end of a transfer spent waiting for it) args.transfer
  *   `i` events     one marker per round start, process-scoped (`s: "p"`), so that each
  *                  strategy's rounds are marked on its own clock and not across the others
  *
@@ -20,7 +21,7 @@
  * fixed order (metadata, then per strategy and round: the marker, then each node's phases).
  */
 import type { RunResult } from '../sim/records.js';
-import { nodeRoundPhases, type Phase } from './round-phases.js';
+import { nodeRoundPhases, ownTransferTimes, type Phase } from './round-phases.js';
 
 export type TraceEvent =
   | { name: 'process_name' | 'thread_name'; ph: 'M'; pid: number; tid: number; args: { name: string } }
@@ -67,12 +68,14 @@ function phaseEvent(phase: Phase, pid: number, tid: number, args: Record<string,
   if (dur <= 0) return null;
   const name = phase.kind === 'waiting' ? 'idle' : phase.kind;
   const reason = phase.kind === 'waiting' ? 'barrier' : phase.reason;
-  return { name, cat: name, ph: 'X', ts, dur, pid, tid, args: reason === undefined ? args : { ...args, reason } };
+  const extra = reason !== undefined ? { reason } : phase.transfer !== undefined ? { transfer: phase.transfer } : undefined;
+  return { name, cat: name, ph: 'X', ts, dur, pid, tid, args: extra === undefined ? args : { ...args, ...extra } };
 }
 
 function runEvents(result: RunResult, s: number): TraceEvent[] {
   const run = result.runs[s]!;
   const pid = s + 1;
+  const ownTransferMs = ownTransferTimes(result);
   const events: TraceEvent[] = [];
   for (const round of run.rounds) {
     const participants = round.nodes.filter((node) => node.participated).length;
@@ -82,7 +85,7 @@ function runEvents(result: RunResult, s: number): TraceEvent[] {
     });
     round.nodes.forEach((node, n) => {
       const args = { round: round.round, batch: node.batch, threads: node.threads, ioQueue: node.ioQueue };
-      for (const phase of nodeRoundPhases(round, node)) {
+      for (const phase of nodeRoundPhases(round, node, ownTransferMs === null ? null : ownTransferMs[n] ?? null)) {
         const event = phaseEvent(phase, pid, n + 1, args);
         if (event !== null) events.push(event);
       }

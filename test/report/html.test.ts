@@ -12,7 +12,9 @@ import { renderSvg } from '../../src/report/html/render.js';
 import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import { toJsonReport } from '../../src/report/json.js';
 import type { RunResult } from '../../src/sim/records.js';
+import { ownTransferTimes } from '../../src/report/round-phases.js';
 import { generatedResult, tinyResult } from './fixtures.js';
+import { linkResult } from './link-fixture.js';
 
 const OPTIONS = { version: '0.1.0', timing: false };
 
@@ -88,6 +90,17 @@ describe('chart data agrees with the JSON of the same run', () => {
       const total = rows.filter((row) => row.node === id).reduce((sum, row) => sum + row.seconds, 0);
       expect(total).toBeCloseTo(simulatedS, 12);
     }
+  });
+
+  it('time breakdown behind a server link: the time an upload waited for the link is its own phase (link-fixture.ts)', () => {
+    const result = linkResult();
+    const rows = breakdownRows(result.runs[0]!, selectNodes(result.runs, ids(result)), ownTransferTimes(result));
+    expect(rows.filter((row) => row.node === 'a').map((row) => [row.phase, row.seconds])).toEqual([
+      ['download', 7.5], ['compute', 0.04], ['upload', 0.03], ['link', 0.01], ['waiting', 0.535], ['idle', 0],
+    ]);
+    const legend = (r: RunResult) => (buildCharts(r).find((chart) => chart.kind === 'breakdown')!.spec.encoding as any).color.scale.domain;
+    expect(legend(result)).toEqual(['download', 'compute', 'upload', 'waiting for the server link', 'waiting at barrier', 'idle (not taking part)']);
+    expect(legend(tinyResult())).toEqual(['download', 'compute', 'upload', 'waiting at barrier', 'idle (not taking part)']);
   });
 
   it('every chart spec carries exactly the rows the builders derive (no other data source)', () => {

@@ -18,7 +18,7 @@ describe('reporter registry', () => {
     const table = reporters.table(tinyResult(), OPTIONS);
 
     // Assert
-    expect(JSON.parse(json).schemaVersion).toBe(1);
+    expect(JSON.parse(json).schemaVersion).toBe(2);
     expect(table.startsWith('summary · scenario tiny · seed 7')).toBe(true);
   });
 });

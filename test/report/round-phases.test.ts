@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nodeRoundPhases, phaseTotalsMs } from '../../src/report/round-phases.js';
+import { linkWaitMs, nodeRoundPhases, ownTransferTimes, phaseTotalsMs } from '../../src/report/round-phases.js';
 import { generatedResult, tinyResult } from './fixtures.js';
+import { linkResult, OWN_TRANSFER_MS } from './link-fixture.js';
 
 const s1s4 = () => tinyResult().runs[0]!;
 
@@ -70,7 +71,7 @@ describe('nodeRoundPhases reads the schedule’s events', () => {
 describe('phaseTotalsMs', () => {
   it('sums a node’s phases over the run: hand-computed for node a of s1s4', () => {
     // round 1: 5960 / 20 / 20 / 420; round 2 (6420 → 8115, finish 8000): 1540 / 20 / 20 / 115
-    expect(phaseTotalsMs(s1s4().rounds, 0)).toEqual({ download: 7500, compute: 40, upload: 40, waiting: 535, idle: 0 });
+    expect(phaseTotalsMs(s1s4().rounds, 0)).toEqual({ download: 7500, compute: 40, upload: 40, link: 0, waiting: 535, idle: 0 });
   });
 
   it('every node’s phases add up to the run’s simulated time', () => {
@@ -81,5 +82,34 @@ describe('phaseTotalsMs', () => {
         expect(sum).toBeCloseTo(run.summary.simulatedMs - run.rounds[0]!.startMs, 9);
       });
     }
+  });
+});
+
+describe('behind a shared server link', () => {
+  it('a transfer the link slowed ends in a link phase as long as its arrival − its start − its own transfer time', () => {
+    // node a, round 1 (link-fixture.ts): upload bytes 5986 → 6000, 4 ms on its own: 10 ms waiting for the link
+    const round = linkResult().runs[0]!.rounds[0]!;
+    expect(nodeRoundPhases(round, round.nodes[0]!, OWN_TRANSFER_MS)).toEqual([
+      { kind: 'download', startMs: 0, endMs: 5960 },
+      { kind: 'compute', startMs: 5960, endMs: 5980 },
+      { kind: 'upload', startMs: 5980, endMs: 5990 },
+      { kind: 'link', startMs: 5990, endMs: 6000, transfer: 'upload' },
+      { kind: 'waiting', startMs: 6000, endMs: 6420 },
+    ]);
+    expect(linkWaitMs(round.nodes[0]!.timeline!.upload, OWN_TRANSFER_MS)).toBe(10);
+    expect(linkWaitMs(round.nodes[0]!.timeline!.download, OWN_TRANSFER_MS)).toBe(0);
+  });
+
+  it('without a server link nothing is split, and the totals have no link time', () => {
+    const round = linkResult().runs[0]!.rounds[0]!;
+    expect(nodeRoundPhases(round, round.nodes[0]!).map((p) => p.kind)).toEqual(['download', 'compute', 'upload', 'waiting']);
+    expect(ownTransferTimes(tinyResult())).toBeNull();
+    expect(ownTransferTimes(linkResult())).toEqual([4, 4, 4, 4]);
+  });
+
+  it('the totals count the link time apart and still add up to the run', () => {
+    const run = linkResult().runs[0]!;
+    // round 1: 5960 / 20 / 10 / link 10 / 420; round 2 as before: 1540 / 20 / 20 / 115
+    expect(phaseTotalsMs(run.rounds, 0, OWN_TRANSFER_MS)).toEqual({ download: 7500, compute: 40, upload: 30, link: 10, waiting: 535, idle: 0 });
   });
 });

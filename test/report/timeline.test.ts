@@ -3,6 +3,7 @@ import { toJsonReport } from '../../src/report/json.js';
 import { toMicros, toTimeline, toTimelineJson, type TraceEvent } from '../../src/report/timeline.js';
 import type { RunResult } from '../../src/sim/records.js';
 import { generatedResult, tinyResult } from './fixtures.js';
+import { linkResult } from './link-fixture.js';
 
 const OPTIONS = { version: '0.1.0' };
 
@@ -35,7 +36,7 @@ describe('timeline structure (Trace Event Format, JSON object form)', () => {
         expect(Number.isInteger(event.tid) && event.tid >= 0).toBe(true);
         if (event.ph === 'M') expect(event.args).toBeTypeOf('object');
         else if (event.ph === 'X') {
-          expect(['download', 'compute', 'upload', 'idle']).toContain(event.name);
+          expect(['download', 'compute', 'upload', 'link', 'idle']).toContain(event.name);
           expect(event.cat).toBe(event.name);
           expect(Number.isInteger(event.ts) && event.ts >= 0).toBe(true);
           expect(Number.isInteger(event.dur) && event.dur >= 1).toBe(true);
@@ -98,6 +99,17 @@ describe('timeline structure (Trace Event Format, JSON object form)', () => {
 });
 
 describe('timeline agrees with the JSON of the same run', () => {
+  it('behind a server link, the end of an upload the link slowed is a link event (hand-checked, link-fixture.ts)', () => {
+    const events = completes(linkResult());
+    expect(track(events, 1, 1).slice(0, 5).map((e) => [e.name, e.ts, e.dur, e.args.transfer ?? e.args.reason])).toEqual([
+      ['download', 0, 5_960_000, undefined],
+      ['compute', 5_960_000, 20_000, undefined],
+      ['upload', 5_980_000, 10_000, undefined],
+      ['link', 5_990_000, 10_000, 'upload'],
+      ['idle', 6_000_000, 420_000, 'barrier'],
+    ]);
+  });
+
   it('hand-checked: node a of s1s4 in round 1, node d idle, node c dropped at the deadline', () => {
     const events = completes(tinyResult());
     expect(track(events, 1, 1).slice(0, 4).map((e) => [e.name, e.ts, e.dur, e.args.reason])).toEqual([

@@ -15,7 +15,7 @@
  * carries a numeric `rank` (the order to draw in) and the specs sort by it.
  */
 import type { StrategyRun } from '../../sim/records.js';
-import { PHASE_KINDS, phaseTotalsMs, type PhaseKind } from '../round-phases.js';
+import { PHASE_KINDS, phaseKinds, phaseTotalsMs, type PhaseKind } from '../round-phases.js';
 
 export const MAX_HEATMAP_NODES = 64;
 export const MAX_ROUND_COLUMNS = 150;
@@ -178,11 +178,16 @@ export interface BreakdownRow {
   seconds: number;
 }
 
-/** Where each shown node's simulated time went over the whole run (round-phases.ts). */
-export function breakdownRows(run: StrategyRun, selection: NodeSelection): BreakdownRow[] {
+/**
+ * Where each shown node's simulated time went over the whole run (round-phases.ts).
+ * `ownTransferMs` (per node, ownTransferTimes) splits off the time transfers waited for a
+ * shared server link; without it (no server link) there is no `link` row.
+ */
+export function breakdownRows(run: StrategyRun, selection: NodeSelection, ownTransferMs: readonly number[] | null = null): BreakdownRow[] {
+  const kinds = phaseKinds(ownTransferMs !== null);
   return selection.indices.flatMap((i, k) => {
-    const totals = phaseTotalsMs(run.rounds, i);
+    const totals = phaseTotalsMs(run.rounds, i, ownTransferMs === null ? null : ownTransferMs[i] ?? null);
     const node = selection.ids[k]!;
-    return PHASE_KINDS.map((phase, order) => ({ node, rank: k, phase, order, seconds: totals[phase] / 1000 }));
+    return kinds.map((phase) => ({ node, rank: k, phase, order: PHASE_KINDS.indexOf(phase), seconds: totals[phase] / 1000 }));
   });
 }

@@ -7,7 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult, StrategyRun } from '../../sim/records.js';
-import { PHASE_KINDS } from '../round-phases.js';
+import { ownTransferTimes, phaseKinds, type PhaseKind } from '../round-phases.js';
 import {
   breakdownRows, heatCells, progressRows, roundColumns, selectNodes, weightRows, weightSeries,
   type NodeSelection, type RoundColumn, type WeightSeries,
@@ -30,8 +30,10 @@ export interface ChartDef {
   spec: TopLevelSpec;
 }
 
-/** Phase colours: transfers cool, compute warm, waiting red, idle grey. */
-const PHASE_COLORS = ['#4c78a8', '#f58518', '#72b7b2', '#e45756', '#bab0ac'];
+/** Phase colours: transfers cool, compute warm, the server link purple, waiting red, idle grey. */
+const PHASE_COLORS: Record<PhaseKind, string> = {
+  download: '#4c78a8', compute: '#f58518', upload: '#72b7b2', link: '#b279a2', waiting: '#e45756', idle: '#bab0ac',
+};
 const LINE_WIDTH = 420;
 const LINE_HEIGHT = 260;
 /** Beyond this many rounds the lines drop their point markers. */
@@ -172,8 +174,9 @@ function weightsChart(run: StrategyRun, index: number, series: readonly WeightSe
   };
 }
 
-function breakdownChart(run: StrategyRun, index: number, selection: NodeSelection): ChartDef {
-  const labels = PHASE_KINDS.map((kind) => PHASE_LABELS[kind]);
+function breakdownChart(run: StrategyRun, index: number, selection: NodeSelection, ownTransferMs: readonly number[] | null): ChartDef {
+  const kinds = phaseKinds(ownTransferMs !== null);
+  const labels = kinds.map((kind) => PHASE_LABELS[kind]);
   return {
     id: `chart-breakdown-${index + 1}`,
     kind: 'breakdown',
@@ -186,7 +189,7 @@ function breakdownChart(run: StrategyRun, index: number, selection: NodeSelectio
       width: 560,
       height: { step: cellSize(selection.ids.length, 640, 9, 22) },
       config: CONFIG,
-      data: { values: breakdownRows(run, selection).map((row) => ({ ...row, label: PHASE_LABELS[row.phase] })) },
+      data: { values: breakdownRows(run, selection, ownTransferMs).map((row) => ({ ...row, label: PHASE_LABELS[row.phase] })) },
       mark: { type: 'bar' },
       encoding: {
         y: { field: 'node', type: 'ordinal', title: AXIS.node, sort: BY_RANK, axis: { labelOverlap: 'parity' } },
@@ -194,7 +197,7 @@ function breakdownChart(run: StrategyRun, index: number, selection: NodeSelectio
         x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: AXIS.seconds, scale: { nice: false } },
         color: {
           field: 'label', type: 'nominal', title: AXIS.phase, sort: labels,
-          scale: { domain: labels, range: PHASE_COLORS },
+          scale: { domain: labels, range: kinds.map((kind) => PHASE_COLORS[kind]) },
           // vertical: headless vega only estimates text widths, which spaces a horizontal legend unevenly
           legend: { labelLimit: 320 },
         },
@@ -217,6 +220,6 @@ export function buildCharts(result: RunResult): ChartDef[] {
     ...result.runs.map((run, s) => heatmap(run, s, 'efficiency', selection)),
     ...result.runs.map((run, s) => heatmap(run, s, 'batch', selection, batchMax)),
     ...result.runs.map((run, s) => weightsChart(run, s, series, nodeIds.length)),
-    ...result.runs.map((run, s) => breakdownChart(run, s, selection)),
+    ...result.runs.map((run, s) => breakdownChart(run, s, selection, ownTransferTimes(result))),
   ];
 }

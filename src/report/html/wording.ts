@@ -29,14 +29,16 @@ export const CAPTION = {
     + 'Under the volatility aggregator a node whose gradient norms swing gets a thin band. '
     + 'A node keeps its colour in every strategy’s chart.',
   breakdown: 'Total simulated time per node over the run, split into download, compute, upload, waiting at the '
-    + 'round barrier for the slowest node, and idle (rounds the node did not take part in). Every bar adds up '
-    + 'to the run’s simulated time.',
+    + 'round barrier for the slowest node, and idle (rounds the node did not take part in). Behind a shared server '
+    + 'link, the time a transfer took beyond its own bandwidth’s is its own part: waiting for the server link. '
+    + 'Every bar adds up to the run’s simulated time.',
 } as const;
 
 export const PHASE_LABELS: Record<PhaseKind, string> = {
   download: 'download',
   compute: 'compute',
   upload: 'upload',
+  link: 'waiting for the server link',
   waiting: 'waiting at barrier',
   idle: 'idle (not taking part)',
 };
