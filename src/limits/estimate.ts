@@ -147,65 +147,105 @@ function outputBytes(outputs: readonly OutputSize[], flag: OutputFlag): number {
   return outputs.find((output) => output.flag === flag)?.bytes ?? 0;
 }
 
-export function estimateRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptions): RunEstimate {
+/** The counts every part of the estimate is built from. */
+interface RunSize {
+  n: number;
+  strategies: number;
+  nodeRounds: number;
+  /** S1 samples per window */
+  k: number;
+  batch: number;
+  steps: number;
+  params: number;
+  /** Σ layer widths (activations per sample) */
+  widths: number;
+  rows: number;
+  testRows: number;
+  features: number;
+  burstSlots: number;
+  /** transfer tries per round, all nodes */
+  tries: number;
+  jsonBytes: number;
+  htmlBytes: number;
+  timelineBytes: number;
+  csvBytes: number;
+}
+
+function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptions, simulatedMs: number): { size: RunSize; outputs: OutputSize[] } {
   const nodes = scenario.cluster.nodes;
   const n = nodes.length;
   const strategies = scenario.strategies.length;
   const nodeRounds = strategies * scenario.rounds * n;
   const { s1, s2 } = scenario.pipeline;
   const k = Math.max(1, Math.round(s1.windowMs / s1.intervalMs));
-  const batch = largestBatch(s2);
-  const steps = scenario.model.localSteps;
   const params = countParams(shape.features, scenario.model.hidden, shape.classes);
-  const widths = layerWidths(shape.features, scenario.model.hidden, shape.classes).reduce((a, b) => a + b, 0);
-  const rows = Math.max(shape.samples, n);
-  const testRows = Math.max(1, Math.round(shape.samples * scenario.data.testFraction));
-
-  const simulatedMs = estimateSimulatedMs(scenario, params);
   const burstNodes = nodes.filter((node) => hasBurst(node.latency)).length;
-  const burstSlots = burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs);
   const jsonBytes = options.json
     ? nodeRounds * (JSON_NODE_BYTES + (options.trace ? k * JSON_TRACE_SAMPLE_BYTES : 0)) + strategies * scenario.rounds * JSON_ROUND_BYTES
     : 0;
   const outputs = outputSizes(scenario, options, jsonBytes);
-  const htmlBytes = outputBytes(outputs, '--report');
-  const timelineBytes = outputBytes(outputs, '--timeline');
-  const csvBytes = outputBytes(outputs, '--csv');
+  const size: RunSize = {
+    n, strategies, nodeRounds, k,
+    batch: largestBatch(s2),
+    steps: scenario.model.localSteps,
+    params,
+    widths: layerWidths(shape.features, scenario.model.hidden, shape.classes).reduce((a, b) => a + b, 0),
+    rows: Math.max(shape.samples, n),
+    testRows: Math.max(1, Math.round(shape.samples * scenario.data.testFraction)),
+    features: shape.features,
+    burstSlots: burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
+    tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
+    jsonBytes,
+    htmlBytes: outputBytes(outputs, '--report'),
+    timelineBytes: outputBytes(outputs, '--timeline'),
+    csvBytes: outputBytes(outputs, '--csv'),
+  };
+  return { size, outputs };
+}
 
-  let memoryParts: CostPart[] = [
+function memoryPartsOf(z: RunSize, trace: boolean): CostPart[] {
+  return [
     { what: 'Node.js and TF.js', value: BASE_MEMORY_BYTES },
-    { what: `per-node round records (${count(nodeRounds)} node-rounds)`, value: nodeRounds * (RECORD_BYTES + (options.trace ? k * TRACE_SAMPLE_BYTES : 0)) },
-    { what: 'the JSON report', value: 2 * jsonBytes, flag: '--json' },
-    { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * htmlBytes, flag: '--report' },
-    { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * timelineBytes, flag: '--timeline' },
-    { what: 'the CSV files (--csv)', value: CSV_MEMORY_FACTOR * csvBytes, flag: '--csv' },
-    { what: `the training data (${count(rows)} × ${count(shape.features)} features)`, value: rows * shape.features * 4 * DATASET_COPIES },
-    { what: `model copies (${count(params)} parameters × ${plural(n, 'node')})`, value: params * 4 * (3 * n + 8) },
-    { what: `one round's batches (${plural(n, 'node')} × ${plural(steps, 'step')} × batch ${count(batch)})`, value: n * steps * batch * (widths + 1) * 4 * 3 },
-    { what: `S1 window samples (${plural(n, 'node')} × ${count(k)})`, value: n * k * TRACE_SAMPLE_BYTES },
-    { what: `burst latency chains (${count(Math.round(burstSlots))} grid slots)`, value: burstSlots },
+    { what: `per-node round records (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * (RECORD_BYTES + (trace ? z.k * TRACE_SAMPLE_BYTES : 0)) },
+    { what: 'the JSON report', value: 2 * z.jsonBytes, flag: '--json' },
+    { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * z.htmlBytes, flag: '--report' },
+    { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * z.timelineBytes, flag: '--timeline' },
+    { what: 'the CSV files (--csv)', value: CSV_MEMORY_FACTOR * z.csvBytes, flag: '--csv' },
+    { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * z.features * 4 * DATASET_COPIES },
+    { what: `model copies (${count(z.params)} parameters × ${plural(z.n, 'node')})`, value: z.params * 4 * (3 * z.n + 8) },
+    { what: `one round's batches (${plural(z.n, 'node')} × ${plural(z.steps, 'step')} × batch ${count(z.batch)})`, value: z.n * z.steps * z.batch * (z.widths + 1) * 4 * 3 },
+    { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * TRACE_SAMPLE_BYTES },
+    { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },
   ];
-  const tries = nodes.reduce((sum, node) => sum + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0);
-  const trainFlops = nodeRounds * steps * batch * params * 6 + strategies * scenario.rounds * testRows * params * 2;
-  let timeParts: CostPart[] = [
+}
+
+function timePartsOf(z: RunSize, rounds: number): CostPart[] {
+  const trainFlops = z.nodeRounds * z.steps * z.batch * z.params * 6 + z.strategies * rounds * z.testRows * z.params * 2;
+  return [
     { what: 'starting Node.js and TF.js', value: BASE_SECONDS },
-    { what: `training (${count(nodeRounds * steps)} node-steps at batch ≤ ${count(batch)}, ${count(params)} parameters)`, value: trainFlops / FLOPS_PER_SECOND + nodeRounds * steps * NODE_STEP_OVERHEAD_S },
-    { what: `latency samples (${count(k)} per node-round)`, value: strategies * scenario.rounds * (n * k + tries) * LOOKUP_S },
-    { what: `burst latency chains (${count(Math.round(burstSlots))} grid slots)`, value: burstSlots * BURST_SLOT_S },
-    { what: 'planning and records', value: nodeRounds * NODE_ROUND_OVERHEAD_S },
-    { what: 'the JSON report', value: jsonBytes * JSON_BYTE_S, flag: '--json' },
-    { what: 'the HTML report (--report)', value: htmlBytes * HTML_BYTE_S, flag: '--report' },
-    { what: 'the timeline (--timeline)', value: timelineBytes * JSON_BYTE_S, flag: '--timeline' },
-    { what: 'the CSV files (--csv)', value: csvBytes * JSON_BYTE_S, flag: '--csv' },
+    { what: `training (${count(z.nodeRounds * z.steps)} node-steps at batch ≤ ${count(z.batch)}, ${count(z.params)} parameters)`, value: trainFlops / FLOPS_PER_SECOND + z.nodeRounds * z.steps * NODE_STEP_OVERHEAD_S },
+    { what: `latency samples (${count(z.k)} per node-round)`, value: z.strategies * rounds * (z.n * z.k + z.tries) * LOOKUP_S },
+    { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots * BURST_SLOT_S },
+    { what: 'planning and records', value: z.nodeRounds * NODE_ROUND_OVERHEAD_S },
+    { what: 'the JSON report', value: z.jsonBytes * JSON_BYTE_S, flag: '--json' },
+    { what: 'the HTML report (--report)', value: z.htmlBytes * HTML_BYTE_S, flag: '--report' },
+    { what: 'the timeline (--timeline)', value: z.timelineBytes * JSON_BYTE_S, flag: '--timeline' },
+    { what: 'the CSV files (--csv)', value: z.csvBytes * JSON_BYTE_S, flag: '--csv' },
   ];
+}
+
+export function estimateRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptions): RunEstimate {
+  const params = countParams(shape.features, scenario.model.hidden, shape.classes);
+  const simulatedMs = estimateSimulatedMs(scenario, params);
+  const { size, outputs } = sizeRun(scenario, shape, options, simulatedMs);
   // the other outputs' parts only when asked for (the JSON's has always been listed)
   const asked = (part: CostPart) => part.flag === undefined || part.flag === '--json' || outputs.some((output) => output.flag === part.flag);
-  memoryParts = memoryParts.filter(asked);
-  timeParts = timeParts.filter(asked);
+  const memoryParts = memoryPartsOf(size, options.trace).filter(asked);
+  const timeParts = timePartsOf(size, scenario.rounds).filter(asked);
   return {
     memoryBytes: sum(memoryParts),
     seconds: sum(timeParts),
-    jsonBytes,
+    jsonBytes: size.jsonBytes,
     outputs,
     simulatedMs,
     memoryParts,
