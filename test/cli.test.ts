@@ -33,7 +33,8 @@ describe('dtrain CLI', () => {
     const a = readFileSync(join(dir, 'a.json'), 'utf8');
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(a);
     const report = JSON.parse(a);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
+    expect(report.run).toMatchObject({ engine: 'fast', node: process.version, overrides: { seed: null, rounds: null, strategy: null } });
     expect(report.scenario.name).toBe('quickstart');
     expect(report.runs.map((r: { strategy: { name: string } }) => r.strategy.name)).toEqual(['s1s4', 'sync-sgd']);
     expect(report.runs[0].summary.wallMs).toBeUndefined();

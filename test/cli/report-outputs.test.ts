@@ -56,14 +56,18 @@ describe('simulate --report --timeline --csv on one run', () => {
 
   it('the run covers a participant, a node not dispatched and a node dropped at the deadline', () => {
     const reasons = json.runs.flatMap((run: any) => run.rounds.flatMap((r: any) => r.nodes.map((n: any) => n.dropReason)));
-    expect(new Set(reasons)).toEqual(new Set([null, 'notDispatched', 'deadline']));
+    expect(new Set(reasons)).toEqual(new Set([null, 'deadline']));
+    // not dispatched: no drop reason in the JSON, a planned batch of 0
+    const nodes = json.runs.flatMap((run: any) => run.rounds.flatMap((r: any) => r.nodes));
+    expect(nodes.some((n: any) => !n.participated && n.dropReason === null && n.plannedBatch === 0)).toBe(true);
   });
 
   it('--csv creates the directory; rounds.csv and nodes.csv are the JSON, cell for cell', () => {
     const rounds = readFileSync(join(dir, 'csv', 'rounds.csv'), 'utf8').trimEnd().split('\n');
     const nodes = readFileSync(join(dir, 'csv', 'nodes.csv'), 'utf8').trimEnd().split('\n');
     const expectedRounds = json.runs.flatMap((run: any) => run.rounds.map((r: any) =>
-      [run.strategy.name, r.round, r.startMs, r.endMs, r.skipped, r.loss, r.accuracy, r.nodes.filter((n: any) => n.participated).length]
+      [run.strategy.name, r.round, r.startMs, r.endMs, r.skipped, r.loss, r.accuracy, r.nodes.filter((n: any) => n.participated).length,
+        r.globalBatch, r.effectiveParticipants]
         .map(cell).join(',')));
     const expectedNodes = json.runs.flatMap((run: any) => run.rounds.flatMap((r: any) => r.nodes.map((n: any) =>
       [run.strategy.name, r.round, n.id, ...NODE_COLUMNS.slice(3).map((field) => n[field])].map(cell).join(','))));
@@ -93,7 +97,7 @@ describe('simulate --report --timeline --csv on one run', () => {
               ts: toMicros(node.computeEndMs), dur: toMicros(node.finishMs) - toMicros(node.computeEndMs),
             });
           } else {
-            expect(own.at(-1)).toMatchObject({ name: 'idle', args: { reason: node.dropReason } });
+            expect(own.at(-1)).toMatchObject({ name: 'idle', args: { reason: node.dropReason ?? 'notDispatched' } });
           }
         });
       }

@@ -21,7 +21,7 @@ interface JsonNode {
   id: string; efficiency: number; effectiveMs: number; observedMs: number; samplesMs: Array<number | null>;
   batch: number; plannedBatch: number; responseMs: number | null; pressure: number; threads: number; ioQueue: number;
   participated: boolean; finishMs: number | null; gradNorm: number | null; volatility: number | null; weight: number;
-  dropReason: string | null; downloadEndMs: number | null; computeEndMs: number | null;
+  dropReason: string | null; droppedAtMs: number | null; downloadEndMs: number | null; computeEndMs: number | null;
 }
 interface JsonRound { round: number; startMs: number; endMs: number; skipped: boolean; loss: number; accuracy: number; nodes: JsonNode[] }
 interface JsonRun { strategy: { name: string }; rounds: JsonRound[] }
@@ -56,6 +56,7 @@ function checkExplanation(text: string, run: JsonRun, round: number, scenario: S
   let section: Section = 'head';
   let node: JsonNode | undefined;
   const seen = { S1: new Set<string>(), S3: new Set<string>(), Timeline: new Set<string>(), S4: new Set<string>() };
+  let barrier = false;
 
   for (const line of text.split('\n')) {
     section = sectionOf(line, section);
@@ -157,13 +158,23 @@ function checkExplanation(text: string, run: JsonRun, round: number, scenario: S
         check(m[2]!, record.endMs - node.finishMs!);
         expect(node.participated).toBe(true);
       }
-      if ((m = /→ dropped \((retries|deadline)\)$/.exec(line))) expect(node.dropReason).toBe(m[1]);
+      if ((m = /→ dropped \((retries|deadline)\)(?: at (\S+) ms(?:, when the last failure was learnt)?)?$/.exec(line))) {
+        expect(node.dropReason).toBe(m[1]);
+        if (m[2] !== undefined) check(m[2], node.droppedAtMs);
+      }
     }
-    if (section === 'Timeline' && (m = /^ {2}barrier: the last upload, node (\S+)'s, arrives at (\S+) ms/.exec(line))) {
-      expect(byId.get(m[1]!)!.finishMs).toBe(record.endMs);
-      check(m[2]!, record.endMs);
+    if (section === 'Timeline' && (m = /^ {2}barrier: .*the last outcome is known \(a finish or a drop\): node (\S+?)(?:'s upload arrives| is dropped \((retries|deadline)\)) at (\S+) ms/.exec(line))) {
+      barrier = true;
+      const last = byId.get(m[1]!)!;
+      if (m[2] === undefined) expect(last.finishMs).toBe(record.endMs);
+      else {
+        expect(last.dropReason).toBe(m[2]);
+        expect(last.droppedAtMs).toBe(record.endMs);
+      }
+      check(m[3]!, record.endMs);
     }
-    if (section === 'Timeline' && (m = /^ {2}barrier: (.*) missed the deadline, .* = (\S+) ms$/.exec(line))) {
+    if (section === 'Timeline' && (m = /^ {2}barrier: (?:no node took part \(θ unchanged\); )?(.*) missed the deadline, .* = (\S+) ms$/.exec(line))) {
+      barrier = true;
       for (const id of m[1]!.split(', ')) expect(byId.get(id)!.dropReason).toBe('deadline');
       check(m[2]!, record.endMs);
     }
@@ -198,6 +209,8 @@ function checkExplanation(text: string, run: JsonRun, round: number, scenario: S
       check(m[2]!, record.accuracy);
     }
   }
+  // What ended the round is said, and agrees (a round with nothing dispatched lasts windowMs).
+  expect(barrier || /no node took part: the round is skipped \(θ unchanged\) and lasts windowMs/.test(text)).toBe(true);
   // Every node is explained in every stage.
   for (const ids of Object.values(seen)) expect([...ids].sort()).toEqual(record.nodes.map((n) => n.id).sort());
   return checked;

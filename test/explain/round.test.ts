@@ -47,7 +47,7 @@ describe('explainRound', () => {
       '          compute 1 step × 4.62 ms → ends 10.12 ms',
       '            (speedup = 1 / ((1 − 0.9) + 0.9 / 2 threads) = 1.818; step = max(21 × 0.4 ms / 1.818, 2 ms / 5 queue) = max(4.62 ms, 0.4 ms) = 4.62 ms)',
       '          upload tried at 10.12 ms → latency 5 ms + transfer 0.5 ms → arrives 15.62 ms; waits 0 ms at the barrier',
-      '  barrier: the last upload, node b\'s, arrives at 15.62 ms → the round ends; the next round starts at T = 15.62 ms',
+      '  barrier: the round ends when the last outcome is known (a finish or a drop): node b\'s upload arrives at 15.62 ms; the next round starts at T = 15.62 ms',
       '',
       'S4 gradient volatility → aggregation weights (aggregation stage: volatility)',
       '  ‖g‖ = L2 norm of the pseudo-gradient (θ_t − θ_i) / (lr · localSteps); v = cv = population std / mean of the node\'s last 5 gradient norms',
@@ -119,5 +119,36 @@ describe('explainRound', () => {
   it('a round the run does not have is a bug and throws', () => {
     const result = handResult();
     expect(() => explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 3, context: CONTEXT, stages: STAGES })).toThrow('the run has no round 3');
+  });
+});
+
+describe('explainRound: a drop learnt when it happens', () => {
+  it('the upload that lost every try says when the drop became known, and that drop ends the round', () => {
+    // Arrange: round 1, node b's upload loses all 4 tries (from its compute end, 10.12 ms, every 100 ms):
+    // the last failure is learnt at 310.12 + 100 = 410.12 ms, the last outcome of the round
+    const result = handResult();
+    const round = result.runs[0]!.rounds[0]!;
+    const b = round.nodes[1]!;
+    const t = b.timeline!.upload!.tries[0]!.atMs;
+    const droppedAtMs = t + 400;
+    b.timeline = {
+      ...b.timeline!, outcome: 'dropped', reason: 'retries', finishMs: null, droppedAtMs,
+      upload: { tries: [0, 1, 2, 3].map((k) => ({ atMs: t + k * 100, latencyMs: null })), arrivedMs: null, activeMs: null, failure: 'retries', nextTryMs: null },
+    };
+    Object.assign(b, { participated: false, batch: 0, weight: 0, gradNorm: null, volatility: null, dropReason: 'retries', finishMs: null, droppedAtMs, uploadMs: null });
+    round.endMs = droppedAtMs;
+
+    // Act
+    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 1, context: CONTEXT, stages: STAGES });
+
+    // Assert
+    expect(text).toContain([
+      '          upload tried at 8.7 ms → latency 5 ms + transfer 0.5 ms → arrives 14.2 ms; waits 395.92 ms at the barrier',
+      '  node b: download tried at 0 ms → latency 5 ms + transfer 0.5 ms → arrives 5.5 ms',
+    ].join('\n'));
+    expect(text).toContain([
+      '          upload tried at 10.12 ms … 310.12 ms: all 4 tries lost → dropped (retries) at 410.12 ms, when the last failure was learnt',
+      '  barrier: the round ends when the last outcome is known (a finish or a drop): node b is dropped (retries) at 410.12 ms; the next round starts at T = 410.12 ms',
+    ].join('\n'));
   });
 });
