@@ -98,7 +98,7 @@ describe('chart data agrees with the JSON of the same run', () => {
     expect(rows.filter((row) => row.node === 'a').map((row) => [row.phase, row.seconds])).toEqual([
       ['download', 7.5], ['compute', 0.04], ['upload', 0.03], ['link', 0.01], ['waiting', 0.535], ['idle', 0],
     ]);
-    const legend = (r: RunResult) => (buildCharts(r).find((chart) => chart.kind === 'breakdown')!.spec.encoding as any).color.scale.domain;
+    const legend = (r: RunResult) => (buildCharts(r).find((chart) => chart.kind === 'breakdown')!.spec as any).encoding.color.scale.domain;
     expect(legend(result)).toEqual(['download', 'compute', 'upload', 'waiting for the server link', 'waiting at barrier', 'idle (not taking part)']);
     expect(legend(tinyResult())).toEqual(['download', 'compute', 'upload', 'waiting at barrier', 'idle (not taking part)']);
   });
