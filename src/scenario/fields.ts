@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { hasUnsafeCharacters } from '../text/terminal-escape.js';
-import { UNIT_FIELDS, bandwidthBps, durationMs } from './units.js';
+import { SIZE_WORDS, UNIT_FIELDS, bandwidthBps, durationMs, sizeBytes } from './units.js';
 
 export const DURATION_WORDS = 'a duration (ms, or a string like 250ms, 2s, 1.5m)';
 export const BANDWIDTH_WORDS = 'a bandwidth (bits/s, or a string like 1Gbps, 100Mbps)';
@@ -57,6 +57,13 @@ export function duration(options: { positive?: boolean } = {}) {
   return z.union([z.number(), z.string()], { error: DURATION_WORDS })
     .pipe(durationMs(options))
     .register(UNIT_FIELDS, { unit: 'duration', positive: options.positive === true });
+}
+
+/** Size in bytes (SPEC §6.3: k/K, M, G ×1000; Ki, Mi, Gi ×1024), ≥ 0 (or > 0 with `positive`). */
+export function size(options: { positive?: boolean } = {}) {
+  return z.union([z.number(), z.string()], { error: SIZE_WORDS })
+    .pipe(sizeBytes(options))
+    .register(UNIT_FIELDS, { unit: 'size', positive: options.positive === true });
 }
 
 export function bandwidth() {

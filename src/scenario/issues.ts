@@ -144,7 +144,8 @@ function unionIssues(ctx: IssueContext, issue: Extract<ZodIssue, { code: 'invali
 function codeOf(issue: ZodIssue): IssueCode {
   switch (issue.code) {
     case 'invalid_type':
-      return 'field.type';
+      // z.never(): a key this map refuses by name (`loss` in a slowdown), with its own words
+      return issue.expected === 'never' ? 'field.unknownKey' : 'field.type';
     case 'too_small':
     case 'too_big':
     case 'not_multiple_of':

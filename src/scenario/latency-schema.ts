@@ -46,31 +46,68 @@ function ordered<T extends Record<string, number>>(lower: keyof T & string, uppe
 
 const DownSchema = z.strictObject({ from: duration(), to: duration() }).superRefine(ordered('from', 'to', true));
 
-function processShape() {
+/**
+ * What tells a latency object from a slowdown (SPEC §6.4): the same processes, but a
+ * slowdown's values are multipliers (plain numbers, not durations) and it has no `loss` or
+ * `down` (a step always runs; a lost value would leave its length undefined).
+ */
+interface Flavour {
+  /** a process value: a duration for latency, a plain number for a slowdown */
+  value(options?: { positive?: boolean }): z.ZodType<number, unknown>;
+  /** what one process is called in messages */
+  what: string;
+  /** "expected …" when the value is not a map */
+  words: string;
+  modifiers: boolean;
+}
+
+const LATENCY: Flavour = {
+  value: (options) => duration(options),
+  what: 'latency process',
+  words: 'a latency: a map with one process, e.g. { constant: 5 }',
+  modifiers: true,
+};
+
+const SLOWDOWN: Flavour = {
+  value: (options) => numberIn(options?.positive === true ? { above: 0 } : { min: 0 }),
+  what: 'slowdown process',
+  words: 'a slowdown: a map with one process, e.g. { constant: 1.5 }',
+  modifiers: false,
+};
+
+/** `loss` / `down` in a slowdown: kept in the shape so that the message can say why. */
+function refused(key: 'loss' | 'down') {
+  return z.never({ error: `no ${key} in a slowdown (loss and down are for latency only: a slowdown always has a value)` }).optional();
+}
+
+function processShape(flavour: Flavour, phase: () => z.ZodType<RawPhase>) {
+  const { value } = flavour;
   return {
-    constant: duration().optional(),
-    uniform: z.strictObject({ min: duration(), max: duration() }).superRefine(ordered('min', 'max', false)).optional(),
-    normal: z.strictObject({ mean: duration(), std: duration() }).optional(),
-    lognormal: z.strictObject({ median: duration({ positive: true }), sigma: numberIn({ min: 0 }) }).optional(),
-    spikes: z.strictObject({ base: duration(), spike: duration(), probability: probability() }).optional(),
-    burst: z.strictObject({ good: duration(), bad: duration(), toBad: probability(), toGood: probability() }).optional(),
-    periodic: z.strictObject({ base: duration(), amplitude: duration(), period: duration({ positive: true }) }).optional(),
+    constant: value().optional(),
+    uniform: z.strictObject({ min: value(), max: value() }).superRefine(ordered('min', 'max', false)).optional(),
+    normal: z.strictObject({ mean: value(), std: value() }).optional(),
+    lognormal: z.strictObject({ median: value({ positive: true }), sigma: numberIn({ min: 0 }) }).optional(),
+    spikes: z.strictObject({ base: value(), spike: value(), probability: probability() }).optional(),
+    burst: z.strictObject({ good: value(), bad: value(), toBad: probability(), toGood: probability() }).optional(),
+    periodic: z.strictObject({ base: value(), amplitude: value(), period: duration({ positive: true }) }).optional(),
     trace: nonEmptyString('a trace file path').optional(),
     loop: z.boolean({ error: 'true or false' }).optional(),
     // lazy: a phase is itself a latency object, so phases nest
     phases: z
-      .lazy(() => z.array(PhaseSchema, { error: 'a list of phases' }).min(1, { error: 'a list of at least one phase' }).superRefine(checkPhaseOrder))
+      .lazy(() => z.array(phase(), { error: 'a list of phases' }).min(1, { error: 'a list of at least one phase' }).superRefine(checkPhaseOrder))
       .optional(),
-    loss: probability().optional(),
-    down: z.array(DownSchema).optional(),
+    loss: flavour.modifiers ? probability().optional() : refused('loss'),
+    down: flavour.modifiers ? z.array(DownSchema).optional() : refused('down'),
   };
 }
 
-function checkLatencyKeys(value: RawLatency, ctx: z.RefinementCtx): void {
-  exactlyOneOf(LATENCY_PROCESSES, 'latency process')(value as Record<string, unknown>, ctx);
-  if (value.loop !== undefined && value.trace === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['loop'], message: 'loop only next to trace', input: value.loop });
-  }
+function checkKeys(what: string) {
+  return (value: RawLatency, ctx: z.RefinementCtx): void => {
+    exactlyOneOf(LATENCY_PROCESSES, what)(value as Record<string, unknown>, ctx);
+    if (value.loop !== undefined && value.trace === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['loop'], message: 'loop only next to trace', input: value.loop });
+    }
+  };
 }
 
 /** `until` on every phase but the last, strictly increasing; the last phase holds forever. */
@@ -93,12 +130,20 @@ function checkPhaseOrder(phases: RawPhase[], ctx: z.RefinementCtx): void {
   });
 }
 
-const LATENCY_WORDS = 'a latency: a map with one process, e.g. { constant: 5 }';
+/** The process object and its phase (the same plus `until`) of one flavour. */
+function schemasOf(flavour: Flavour): { process: z.ZodType<RawLatency>; phase: z.ZodType<RawPhase> } {
+  const phase: z.ZodType<RawPhase> = z
+    .strictObject({ until: duration().optional(), ...processShape(flavour, () => phase) }, { error: notAMap(`a phase: ${flavour.words} and until`) })
+    .superRefine(checkKeys(flavour.what));
+  const process: z.ZodType<RawLatency> = z
+    .strictObject(processShape(flavour, () => phase), { error: notAMap(flavour.words) })
+    .superRefine(checkKeys(flavour.what));
+  return { process, phase };
+}
 
-export const LatencySchema: z.ZodType<RawLatency> = z
-  .strictObject(processShape(), { error: notAMap(LATENCY_WORDS) })
-  .superRefine(checkLatencyKeys);
+const latency = schemasOf(LATENCY);
+export const LatencySchema = latency.process;
+export const PhaseSchema = latency.phase;
 
-export const PhaseSchema: z.ZodType<RawPhase> = z
-  .strictObject({ until: duration().optional(), ...processShape() }, { error: notAMap(`a phase: ${LATENCY_WORDS} and until`) })
-  .superRefine(checkLatencyKeys);
+/** Node field `slowdown` (SPEC §6.4): latency syntax, values are multipliers, no loss or down. */
+export const SlowdownSchema = schemasOf(SLOWDOWN).process;

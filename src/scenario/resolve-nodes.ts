@@ -2,6 +2,8 @@
  * Cluster nodes (SPEC §3): each field comes from the node, else `cluster.defaults`, else the
  * built-in default; `count: N` expands a node into `id-1 … id-N`; ids must be unique after
  * expansion (the later one is reported); `latency` is required from the node or the defaults.
+ * `slowdown` (SPEC §6.4) is optional (null: none) and resolved like latency, once per place
+ * it is written, so a `count` group and the nodes taking the defaults share one spec.
  */
 import type { ScenarioContext } from './context.js';
 import { formatPath, type PathSegment } from './field-path.js';
@@ -11,7 +13,7 @@ import type { LatencySpec, NodeSpec } from './types.js';
 
 const NODES_PATH: PathSegment[] = ['cluster', 'nodes'];
 
-/** Latency from `cluster.defaults`: absent, failed (already reported) or resolved. */
+/** Latency (or slowdown) from `cluster.defaults`: absent, failed (already reported) or resolved. */
 type DefaultLatency = { state: 'absent' } | { state: 'failed' } | { state: 'ok'; latency: LatencySpec };
 
 /**
@@ -31,6 +33,7 @@ export function resolveNodes(
   }
   const defaults = parsedDefaults ?? {};
   const fallback: DefaultLatency = parsedDefaults === undefined ? { state: 'failed' } : defaultLatency(defaults, traces);
+  const fallbackSlowdown: DefaultLatency = parsedDefaults === undefined ? { state: 'failed' } : defaultSlowdown(defaults, traces);
   const nodes: NodeSpec[] = [];
   const owners = new Map<string, number>();
   let complete = true;
@@ -42,6 +45,8 @@ export function resolveNodes(
     const path = [...NODES_PATH, index];
     const latency = nodeLatency(ctx, raw, path, fallback, traces);
     if (latency === undefined) complete = false;
+    const slowdown = nodeSlowdown(raw, path, fallbackSlowdown, traces);
+    if (slowdown === undefined) complete = false;
     const ids = raw.count === undefined ? [raw.id] : Array.from({ length: raw.count }, (_, k) => `${raw.id}-${k + 1}`);
     const clash = ids.find((id) => owners.has(id));
     if (clash !== undefined) {
@@ -51,7 +56,7 @@ export function resolveNodes(
     }
     for (const id of ids) {
       if (!owners.has(id)) owners.set(id, index);
-      if (latency !== undefined) nodes.push(nodeSpec(id, raw, defaults, latency));
+      if (latency !== undefined && slowdown !== undefined) nodes.push(nodeSpec(id, raw, defaults, latency, slowdown));
     }
   });
   return complete ? nodes : undefined;
@@ -61,6 +66,19 @@ function defaultLatency(defaults: RawNodeFields, traces: TraceLibrary): DefaultL
   if (defaults.latency === undefined) return { state: 'absent' };
   const latency = resolveLatency(defaults.latency, ['cluster', 'defaults', 'latency'], traces);
   return latency === undefined ? { state: 'failed' } : { state: 'ok', latency };
+}
+
+function defaultSlowdown(defaults: RawNodeFields, traces: TraceLibrary): DefaultLatency {
+  if (defaults.slowdown === undefined) return { state: 'absent' };
+  const slowdown = resolveLatency(defaults.slowdown, ['cluster', 'defaults', 'slowdown'], traces, 'slowdown');
+  return slowdown === undefined ? { state: 'failed' } : { state: 'ok', latency: slowdown };
+}
+
+/** The node's slowdown, else the defaults', else null (none); undefined when it failed (reported). */
+function nodeSlowdown(raw: RawNode, path: PathSegment[], fallback: DefaultLatency, traces: TraceLibrary): LatencySpec | null | undefined {
+  if (raw.slowdown !== undefined) return resolveLatency(raw.slowdown, [...path, 'slowdown'], traces, 'slowdown');
+  if (fallback.state === 'ok') return fallback.latency;
+  return fallback.state === 'absent' ? null : undefined;
 }
 
 function nodeLatency(
@@ -78,7 +96,7 @@ function nodeLatency(
   return undefined;
 }
 
-function nodeSpec(id: string, raw: RawNode, defaults: RawNodeFields, latency: LatencySpec): NodeSpec {
+function nodeSpec(id: string, raw: RawNode, defaults: RawNodeFields, latency: LatencySpec, slowdown: LatencySpec | null): NodeSpec {
   return {
     id,
     latency,
@@ -89,5 +107,7 @@ function nodeSpec(id: string, raw: RawNode, defaults: RawNodeFields, latency: La
     bandwidthBps: raw.bandwidth ?? defaults.bandwidth ?? NODE_DEFAULTS.bandwidthBps,
     labelNoise: raw.labelNoise ?? defaults.labelNoise ?? NODE_DEFAULTS.labelNoise,
     dataShare: raw.dataShare ?? defaults.dataShare ?? NODE_DEFAULTS.dataShare,
+    slowdown,
+    stepOverheadMs: raw.stepOverheadMs ?? defaults.stepOverheadMs ?? NODE_DEFAULTS.stepOverheadMs,
   };
 }

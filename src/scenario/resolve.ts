@@ -65,7 +65,7 @@ export function resolveScenario(ctx: ScenarioContext, root: unknown, file: strin
     targetAccuracy: targetAccuracy!,
     strategies: strategies!,
     data: { dataset: dataset!.spec, testFraction: data!.testFraction, partition: partition! },
-    model: { hidden: model!.hidden, learningRate: model!.learningRate, localSteps: model!.localSteps },
+    model: { hidden: model!.hidden, learningRate: model!.learningRate, localSteps: model!.localSteps, transferBytes: model!.transferBytes ?? null },
     pipeline: pipeline!,
     cluster: cluster!,
     file,
@@ -120,6 +120,7 @@ function resolveCluster(ctx: ScenarioContext, raw: unknown, intervalMs: number |
     maxRetries: shell.maxRetries,
     roundTimeoutMs: shell.roundTimeoutMs,
     latencyResolutionMs: shell.latencyResolutionMs ?? intervalMs,
+    server: shell.server === undefined ? null : { bandwidthBps: shell.server.bandwidth },
     nodes,
   };
 }

@@ -10,8 +10,8 @@ import { S3ConfigSchema } from '../pipeline/s3-resources.js';
 import { S4ConfigSchema } from '../pipeline/s4-aggregation.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
-import { bandwidth, duration, exactlyOneOf, nonEmptyString, notAMap, numberIn, probability } from './fields.js';
-import { LatencySchema } from './latency-schema.js';
+import { bandwidth, duration, exactlyOneOf, nonEmptyString, notAMap, numberIn, probability, size } from './fields.js';
+import { LatencySchema, SlowdownSchema } from './latency-schema.js';
 import { applyUnitJsonSchema } from './unit-json-schema.js';
 import { durationMs, UNIT_FIELDS } from './units.js';
 
@@ -26,7 +26,7 @@ export const MODEL_DEFAULTS = { hidden: [32], learningRate: 0.1, localSteps: 1 }
 export const CLUSTER_DEFAULTS = { retryMs: 100, maxRetries: 20 } as const;
 /** Built-in node values, used when neither the node nor `cluster.defaults` sets a field. */
 export const NODE_DEFAULTS = {
-  cores: 8, msPerSample: 0.4, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidthBps: 1e9, labelNoise: 0, dataShare: 1,
+  cores: 8, msPerSample: 0.4, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidthBps: 1e9, labelNoise: 0, dataShare: 1, stepOverheadMs: 0,
 } as const;
 /** Cap on nodes after `count` expansion: past this a run would not fit in memory or time. */
 export const MAX_NODES = 100_000;
@@ -100,6 +100,8 @@ export const ModelSchema = z.strictObject({
   hidden: z.array(numberIn({ int: true, min: 1 }), { error: 'a list of layer widths' }).default(() => [...MODEL_DEFAULTS.hidden]),
   learningRate: numberIn({ above: 0 }).default(MODEL_DEFAULTS.learningRate),
   localSteps: numberIn({ int: true, min: 1 }).default(MODEL_DEFAULTS.localSteps),
+  // bytes of one model copy on the wire (SPEC §6.3); absent: 4 × the parameter count
+  transferBytes: size({ positive: true }).optional(),
 });
 
 /** S1's settings: durations with units, so their schema lives with the scenario's units. */
@@ -127,6 +129,9 @@ const NODE_FIELDS = {
   bandwidth: bandwidth().optional(),
   labelNoise: probability().optional(),
   dataShare: numberIn({ above: 0 }).optional(),
+  // time model v2 (SPEC §6.4): a step-time multiplier over simulated time, a serial cost per step
+  slowdown: SlowdownSchema.optional(),
+  stepOverheadMs: duration().optional(),
 };
 
 export const NodeDefaultsSchema = z.strictObject(NODE_FIELDS);
@@ -153,6 +158,8 @@ function clusterSchema<D extends z.ZodType, N extends z.ZodType>(defaults: D, no
       maxRetries: numberIn({ int: true, min: 1 }).default(CLUSTER_DEFAULTS.maxRetries),
       roundTimeoutMs: duration({ positive: true }).nullable().default(null),
       latencyResolutionMs: duration({ positive: true }).nullable().default(null),
+      // the server's link, shared by every node's transfers (SPEC §6.2); absent: unlimited
+      server: z.strictObject({ bandwidth: bandwidth() }, { error: notAMap('a server: a map { bandwidth: 10Gbps }') }).optional(),
       defaults: defaults.optional(),
       nodes: z.array(node, { error: 'a list of nodes' }).min(1, { error: 'a list of at least one node' }).max(MAX_NODES, {
         error: `at most ${MAX_NODES} nodes`,

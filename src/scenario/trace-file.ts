@@ -25,7 +25,28 @@ const DEFAULT_PING_INTERVAL_MS = 1000;
 /** Guards against a mangled icmp_seq turning into billions of lost samples. */
 const MAX_PROBES = 10_000_000;
 
+/** Where in the trace file a lost sample comes from: 1-based line and column. */
+export interface FilePosition {
+  line: number;
+  column: number;
+}
+
+export interface ParsedTrace {
+  samples: TraceSample[];
+  /**
+   * The lost sample nearest the top of the file (a CSV row's empty latency; a ping log's
+   * unanswered-probe line, or the reply after a gap in icmp_seq, or the summary line for
+   * probes missing at the end), null when every sample has a value: a slowdown trace may have
+   * none, and is told where.
+   */
+  firstLost: FilePosition | null;
+}
+
 export function parseTraceText(text: string, fileName: string): TraceSample[] {
+  return parseTrace(text, fileName).samples;
+}
+
+export function parseTrace(text: string, fileName: string): ParsedTrace {
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
     const { line, column } = positionOf(text, nul);
@@ -49,7 +70,7 @@ function roundMicro(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
-function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
+function parseCsvTrace(lines: string[], headerIndex: number): ParsedTrace {
   const header = lines[headerIndex]!.split(',').map((cell) => cell.trim().toLowerCase());
   if (header.length !== 2 || header[1] !== 'latency_ms') {
     const found = header.length !== 2 ? `a header of ${header.length} columns` : 'a header whose second column is not latency_ms';
@@ -57,6 +78,7 @@ function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
   }
   const raw: TraceSample[] = [];
   let previousLine = 0;
+  let firstLost: FilePosition | null = null;
   for (let index = headerIndex + 1; index < lines.length; index++) {
     const line = lines[index]!;
     if (line.trim() === '') continue;
@@ -75,6 +97,8 @@ function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
     previousLine = lineNo;
     const latencyCell = cells[1]!.trim();
     const latencyMs = latencyCell === '' ? null : cellNumber(latencyCell);
+    // an empty cell is shown where it starts, blanks and all
+    if (latencyMs === null) firstLost ??= { line: lineNo, column: cells[0]!.length + 2 };
     if (latencyMs !== null && !(Number.isFinite(latencyMs) && latencyMs >= 0)) {
       throw new DataFileError(lineNo, latencyColumn, 'a latency in ms ≥ 0 (empty = lost)', describeCellKind(latencyCell));
     }
@@ -82,7 +106,7 @@ function parseCsvTrace(lines: string[], headerIndex: number): TraceSample[] {
   }
   if (raw.length === 0) throw new DataFileError(headerIndex + 2, 1, 'at least one sample row', 'only a header');
   const startMs = raw[0]!.timeMs;
-  return raw.map((sample) => ({ timeMs: roundMicro(sample.timeMs - startMs), latencyMs: sample.latencyMs }));
+  return { samples: raw.map((sample) => ({ timeMs: roundMicro(sample.timeMs - startMs), latencyMs: sample.latencyMs })), firstLost };
 }
 
 function leadingSpace(cell: string): number {
@@ -91,6 +115,8 @@ function leadingSpace(cell: string): number {
 
 interface Reply {
   seq: number;
+  /** the reply's line in the file (1-based) */
+  line: number;
   /** ms since the whole second of the first reply (keeps µs precision in a double) */
   timeMs: number;
   latencyMs: number;
@@ -100,10 +126,12 @@ const STAMP = /^\s*\[(\d+)(?:\.(\d+))?\]/;
 const SEQ = /icmp_seq[= ](\d+)/;
 const RTT = /\btime[=<](\S*)/;
 
-function parsePingTrace(lines: string[]): TraceSample[] {
+function parsePingTrace(lines: string[]): ParsedTrace {
   const replies = new Map<number, Reply>();
-  const lost = new Set<number>();
+  /** unanswered icmp_seq → the line that says so */
+  const lost = new Map<number, number>();
   let transmitted: number | undefined;
+  let transmittedLine = 0;
   let baseSecond: number | undefined;
   let lastStampMs = -Infinity;
   let lastStampLine = 0;
@@ -111,13 +139,16 @@ function parsePingTrace(lines: string[]): TraceSample[] {
   lines.forEach((line, index) => {
     const lineNo = index + 1;
     const sent = /^(\d+) packets transmitted/.exec(line.trim());
-    if (sent !== null) transmitted = Number(sent[1]);
+    if (sent !== null) {
+      transmitted = Number(sent[1]);
+      transmittedLine = lineNo;
+    }
     const seqMatch = SEQ.exec(line);
     if (seqMatch === null) return;
     const seq = seqs.unwrap(Number(seqMatch[1]));
     const rtt = RTT.exec(line);
     if (rtt === null) {
-      lost.add(seq);
+      if (!lost.has(seq)) lost.set(seq, lineNo);
       return;
     }
     if (/\(DUP!\)/.test(line) || replies.has(seq)) return;
@@ -137,10 +168,11 @@ function parsePingTrace(lines: string[]): TraceSample[] {
     if (!(Number.isFinite(latencyMs) && latencyMs >= 0)) {
       throw new DataFileError(lineNo, rtt.index + 6, 'a round-trip time in ms ≥ 0', describeCellKind(value));
     }
-    replies.set(seq, { seq, timeMs: stampMs, latencyMs });
+    replies.set(seq, { seq, line: lineNo, timeMs: stampMs, latencyMs });
   });
   if (replies.size === 0) throw new DataFileError(1, 1, 'at least one reply ([time] … icmp_seq=N … time=X ms)', 'no replies');
-  return pingSamples([...replies.values()].sort((a, b) => a.seq - b.seq), lost, transmitted);
+  const summary = transmitted === undefined ? undefined : { count: transmitted, line: transmittedLine };
+  return pingSamples([...replies.values()].sort((a, b) => a.seq - b.seq), lost, summary);
 }
 
 /** icmp_seq is 16 bits: a big drop means it wrapped past 65535. */
@@ -155,7 +187,7 @@ class SeqUnwrapper {
   }
 }
 
-function pingSamples(answered: Reply[], lost: Set<number>, transmitted: number | undefined): TraceSample[] {
+function pingSamples(answered: Reply[], lost: Map<number, number>, sent: { count: number; line: number } | undefined): ParsedTrace {
   // loops, not Math.min(...seqs): a day and a half of 1 Hz replies overflows the call stack
   let firstSeq = Infinity;
   let lastSeq = -Infinity;
@@ -163,21 +195,22 @@ function pingSamples(answered: Reply[], lost: Set<number>, transmitted: number |
     firstSeq = Math.min(firstSeq, seq);
     lastSeq = Math.max(lastSeq, seq);
   }
-  for (const seq of lost) {
+  for (const seq of lost.keys()) {
     firstSeq = Math.min(firstSeq, seq);
     lastSeq = Math.max(lastSeq, seq);
   }
-  if (transmitted !== undefined) {
+  if (sent !== undefined) {
     // Linux numbers probes from 1; a seq 0 means a ping that counts from 0
     const start = firstSeq === 0 ? 0 : 1;
     firstSeq = Math.min(firstSeq, start);
-    lastSeq = Math.max(lastSeq, start + transmitted - 1);
+    lastSeq = Math.max(lastSeq, start + sent.count - 1);
   }
   if (lastSeq - firstSeq + 1 > MAX_PROBES) throw new DataFileError(1, 1, `at most ${MAX_PROBES} probes`, 'icmp_seq numbers spanning more');
   const head = answered[0]!;
   const tail = answered[answered.length - 1]!;
   const spacingMs = answered.length > 1 ? (tail.timeMs - head.timeMs) / (tail.seq - head.seq) : DEFAULT_PING_INTERVAL_MS;
   const samples: { seq: number; timeMs: number; latencyMs: number | null }[] = [];
+  let firstLostLine = Infinity;
   let next = 0;
   for (let seq = firstSeq; seq <= lastSeq; seq++) {
     while (next < answered.length && answered[next]!.seq < seq) next++;
@@ -187,12 +220,18 @@ function pingSamples(answered: Reply[], lost: Set<number>, transmitted: number |
       continue;
     }
     const lower = answered[next - 1];
+    // a probe with no line of its own shows as a gap before the next reply, or in the summary
+    const line = lost.get(seq) ?? upper?.line ?? sent?.line ?? lower!.line;
+    firstLostLine = Math.min(firstLostLine, line);
     samples.push({ seq, timeMs: lostTime(seq, lower, upper, spacingMs), latencyMs: null });
   }
   // replies that arrived out of order are placed by arrival time (stable: ties keep seq order)
   samples.sort((a, b) => a.timeMs - b.timeMs);
   const startMs = samples[0]!.timeMs;
-  return samples.map((s) => ({ timeMs: roundMicro(s.timeMs - startMs), latencyMs: s.latencyMs }));
+  return {
+    samples: samples.map((s) => ({ timeMs: roundMicro(s.timeMs - startMs), latencyMs: s.latencyMs })),
+    firstLost: firstLostLine === Infinity ? null : { line: firstLostLine, column: 1 },
+  };
 }
 
 function lostTime(seq: number, lower: Reply | undefined, upper: Reply | undefined, spacingMs: number): number {

@@ -4,17 +4,18 @@
  * by a pattern that accepts the same spellings (units in any case, spaces around).
  */
 import { DURATION_WORDS } from './fields.js';
-import type { UnitMeta } from './units.js';
+import { SIZE_WORDS, type UnitMeta } from './units.js';
 
 const NUMBER = String.raw`\+?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?`;
 const UNIT_PATTERNS: Record<UnitMeta['unit'], string> = {
   duration: '([mM][sS]|[sS]|[mM]|[mM][iI][nN]|[hH])',
-  size: '([bB]|[kKmMgG][bB]|[kKmMgG][iI][bB])',
+  // sizes are case-sensitive (units.ts parseByteSize): k/K, M, G ×1000; Ki, Mi, Gi ×1024
+  size: '(B|[kKMG]B?|[KMG]iB?)',
   bandwidth: '([bB][pP][sS]|[kKmMgGtT][bB][pP][sS])',
 };
 const UNIT_WORDS: Record<UnitMeta['unit'], string> = {
   duration: DURATION_WORDS,
-  size: 'a size (bytes, or a string like 10MB, 512KiB)',
+  size: SIZE_WORDS,
   bandwidth: 'a bandwidth (bits/s, or a string like 1Gbps, 100Mbps)',
 };
 

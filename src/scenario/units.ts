@@ -2,6 +2,11 @@
  * Units in scenario files (SPEC §3): a duration is a number in ms or `250ms`, `2s`, `1.5m`,
  * `1h`; a size is bytes or `10MB` (SI: 1 MB = 10⁶ B; `MiB` = 2²⁰); a bandwidth is bits per
  * second or `1Gbps`, `100Mbps`, `10kbps`.
+ *
+ * Two size grammars: `parseSize` (command-line budgets such as `--max-memory`) reads units in
+ * any case, while `parseByteSize` (sizes in scenario files, `model.transferBytes`) follows
+ * SPEC §6.3 to the letter: k/K, M, G are powers of 1000 and Ki, Mi, Gi powers of 1024, each
+ * with an optional trailing `B`; `m` (milli) and `b` (bits) are refused, not guessed at.
  */
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 const SIZE_UNITS: Record<string, number> = {
@@ -29,6 +34,22 @@ export function parseDuration(text: string): number | undefined {
 /** Bytes, or undefined. */
 export function parseSize(text: string): number | undefined {
   return parseQuantity(text, SIZE_UNITS, 1);
+}
+
+const BYTE_SIZE_UNITS: Record<string, number> = {
+  '': 1, B: 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3,
+};
+const BYTE_SIZE = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*(B|[kKMG]i?B?)?\s*$/;
+
+/** Bytes by the scenario's size rules (`100MB`, `1.5Mi`, `512KiB`, `2kB`), or undefined. */
+export function parseByteSize(text: string): number | undefined {
+  const match = BYTE_SIZE.exec(text);
+  if (!match) return undefined;
+  const unit = match[2] ?? '';
+  // the trailing B only says "bytes": Mi and MiB, k and kB are the same; `ki` matches the
+  // pattern but is no unit (the binary prefixes are Ki, Mi, Gi)
+  const factor = BYTE_SIZE_UNITS[unit.length > 1 && unit.endsWith('B') ? unit.slice(0, -1) : unit];
+  return factor === undefined ? undefined : Number(match[1]) * factor;
 }
 
 /** Bits per second, or undefined. */
@@ -76,9 +97,11 @@ export function durationMs(options: { positive?: boolean } = {}) {
   return quantity(parseDuration, DURATION_WORDS, 'duration', { min: 0, exclusiveMin: options.positive === true });
 }
 
-/** Size in bytes, ≥ 0. */
-export function sizeBytes() {
-  return quantity(parseSize, 'a size (bytes, or a string like 10MB, 512KiB)', 'size', { min: 0 });
+export const SIZE_WORDS = 'a size (bytes, or a string like 100MB, 1.5Mi, 512KiB)';
+
+/** Size in bytes by the scenario's size rules, ≥ 0 (or > 0 with `positive`). */
+export function sizeBytes(options: { positive?: boolean } = {}) {
+  return quantity(parseByteSize, SIZE_WORDS, 'size', { min: 0, exclusiveMin: options.positive === true });
 }
 
 /** Bandwidth in bits per second, > 0. */

@@ -81,6 +81,8 @@ describe('hostile corpus', () => {
     'cases/yaml-deep-flow.yaml',
     'cases/many-problems.yaml',
     'cases/directory.yaml',
+    'cases/server-bandwidth-negative.yaml',
+    'cases/slowdown-trace-empty.yaml',
   ];
 
   it('dtrain simulate --json OUT on a representative subset: same problems, exit 2, no OUT', async () => {

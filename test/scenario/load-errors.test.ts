@@ -180,7 +180,7 @@ describe('every problem at once', () => {
     'bad.yaml:4:24  pipeline.s2.standardBatch: expected a number ≥ 1, found 0',
     'bad.yaml:7:72  cluster.nodes[0].labelNoise: expected a number from 0 to 1, found 2',
     'bad.yaml:8:51  cluster.nodes[1].latency.uniform.max: expected a value ≥ min (9), found 1',
-    'bad.yaml:8:58  cluster.nodes[1].coress: expected a known key of nodes[1] (id, count, latency, cores, msPerSample, parallelFraction, ioMsPerBatch, bandwidth, labelNoise, dataShare) — did you mean cores?, found coress',
+    'bad.yaml:8:58  cluster.nodes[1].coress: expected a known key of nodes[1] (id, count, latency, cores, msPerSample, parallelFraction, ioMsPerBatch, bandwidth, labelNoise, dataShare, slowdown, stepOverheadMs) — did you mean cores?, found coress',
   ];
 
   it('are all reported, in file order', () => {

@@ -11,7 +11,9 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const REPO = resolve(import.meta.dirname, '..', '..');
 const BURSTY_CSV = join(REPO, 'scenarios', 'traces', 'bursty_loss.csv');
 
-const NODE_BASE = { cores: 8, msPerSample: 0.4, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidthBps: 1e9, labelNoise: 0, dataShare: 1 };
+const NODE_BASE = {
+  cores: 8, msPerSample: 0.4, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidthBps: 1e9, labelNoise: 0, dataShare: 1, slowdown: null, stepOverheadMs: 0,
+};
 const plain = (process: LatencySpec['process'], loss = 0): LatencySpec => ({ process, loss, down: [] });
 
 describe('loadScenario on the SPEC §3 example', () => {
@@ -36,7 +38,7 @@ describe('loadScenario on the SPEC §3 example', () => {
         { name: 'sync-sgd', batch: 'fixed', resources: 'fixed', aggregation: 'mean' },
       ],
       data: { dataset: { kind: 'builtin', name: 'digits' }, testFraction: 0.2, partition: { kind: 'iid' } },
-      model: { hidden: [32], learningRate: 0.1, localSteps: 1 },
+      model: { hidden: [32], learningRate: 0.1, localSteps: 1, transferBytes: null },
       pipeline: {
         s1: { intervalMs: 100, windowMs: 2000, thresholdMs: 50 },
         s2: { standardBatch: 64, rounding: 'floor', minBatch: 0, maxBatch: null },
@@ -48,6 +50,7 @@ describe('loadScenario on the SPEC §3 example', () => {
         maxRetries: 20,
         roundTimeoutMs: 30_000,
         latencyResolutionMs: 100,
+        server: null,
         nodes: [
           { id: 'a', latency: plain({ kind: 'constant', valueMs: 5 }), ...NODE_BASE },
           { id: 'b', latency: plain({ kind: 'normal', meanMs: 30, stdMs: 15 }, 0.02), ...NODE_BASE },
@@ -93,10 +96,10 @@ describe('defaults', () => {
     expect(scenario.targetAccuracy).toBeNull();
     expect(scenario.strategies).toEqual([{ name: 's1s4', batch: 'efficiency', resources: 'pressure', aggregation: 'volatility' }]);
     expect(scenario.data).toEqual({ dataset: { kind: 'builtin', name: 'digits' }, testFraction: 0.2, partition: { kind: 'iid' } });
-    expect(scenario.model).toEqual({ hidden: [32], learningRate: 0.1, localSteps: 1 });
+    expect(scenario.model).toEqual({ hidden: [32], learningRate: 0.1, localSteps: 1, transferBytes: null });
     expect(scenario.pipeline.s1).toEqual({ intervalMs: 100, windowMs: 2000, thresholdMs: 50 });
     expect(scenario.cluster).toEqual({
-      retryMs: 100, maxRetries: 20, roundTimeoutMs: null, latencyResolutionMs: 100,
+      retryMs: 100, maxRetries: 20, roundTimeoutMs: null, latencyResolutionMs: 100, server: null,
       nodes: [{ id: 'n', latency: plain({ kind: 'constant', valueMs: 1 }), ...NODE_BASE }],
     });
     expect(scenario.file).toBe('dir/minimal.yaml');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTraceText } from '../../src/scenario/trace-file.js';
+import { parseTrace, parseTraceText } from '../../src/scenario/trace-file.js';
 import { DataFileError } from '../../src/scenario/dataset-csv.js';
 
 /** The position and wording of the error a trace text raises. */
@@ -193,5 +193,24 @@ describe('a long ping -D log', () => {
     expect(samples[0]).toEqual({ timeMs: 0, latencyMs: 2 });
     expect(samples[499]).toEqual({ timeMs: 499_000, latencyMs: null });
     expect(samples[replies - 1]).toEqual({ timeMs: (replies - 1) * 1000, latencyMs: (replies % 50) + 1 });
+  });
+});
+
+describe('where the first lost sample is written (a slowdown trace may have none)', () => {
+  it('CSV: the empty latency cell of the first lost row; null when every row has a value', () => {
+    expect(parseTrace('time_ms,latency_ms\n0,1\n10, \n20,\n', 't.csv').firstLost).toEqual({ line: 3, column: 4 });
+    expect(parseTrace('time_ms,latency_ms\n0,1\n10,2\n', 't.csv').firstLost).toBeNull();
+  });
+
+  it('ping: an unanswered-probe line, the reply after a gap in icmp_seq, or the summary for probes missing at the end', () => {
+    const reply = (seq: number, at: string) => `[${at}] 64 bytes from h: icmp_seq=${seq} ttl=64 time=1 ms`;
+    // seq 2 has its own "no answer yet" line (3); the gap at seq 4 shows at seq 5's line (5)
+    const early = [reply(1, '1.0'), '', '[1.2] no answer yet for icmp_seq=2', reply(3, '1.3'), reply(5, '1.5')].join('\n');
+    expect(parseTrace(early, 'p.txt').firstLost).toEqual({ line: 3, column: 1 });
+    const gap = [reply(1, '1.0'), reply(2, '1.1'), reply(4, '1.3')].join('\n');
+    expect(parseTrace(gap, 'p.txt').firstLost).toEqual({ line: 3, column: 1 });
+    const tail = [reply(1, '1.0'), reply(2, '1.1'), '', '3 packets transmitted, 2 received'].join('\n');
+    expect(parseTrace(tail, 'p.txt').firstLost).toEqual({ line: 4, column: 1 });
+    expect(parseTrace([reply(1, '1.0'), reply(2, '1.1')].join('\n'), 'p.txt').firstLost).toBeNull();
   });
 });

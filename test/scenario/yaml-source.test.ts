@@ -29,7 +29,7 @@ describe('YAML 1.2 only', () => {
       'y.yaml:2:9  rounds: expected an integer from 1 to 100000, found "1:30" (a string)',
       'y.yaml:3:17  targetAccuracy: expected a number from 0 to 1, found "off" (a string)',
       `y.yaml:4:1  base: expected a known top-level key (${TOP_KEYS}) — did you mean name?, found base`,
-      'y.yaml:7:7  cluster.nodes[0].<<: expected a known key of nodes[0] (id, count, latency, cores, msPerSample, parallelFraction, ioMsPerBatch, bandwidth, labelNoise, dataShare), found <<',
+      'y.yaml:7:7  cluster.nodes[0].<<: expected a known key of nodes[0] (id, count, latency, cores, msPerSample, parallelFraction, ioMsPerBatch, bandwidth, labelNoise, dataShare, slowdown, stepOverheadMs), found <<',
     ].join('\n');
     expect(messages(YAML_11)).toBe(expected);
     expect(messages(`%YAML 1.2\n---\n${YAML_11}`)).toBe(expected.replace(/y\.yaml:(\d+)/g, (_, line: string) => `y.yaml:${Number(line) + 2}`));
