@@ -1,7 +1,8 @@
 /**
  * Latency objects (SPEC §3 table): exactly one process key plus optional modifiers `loss`
  * and `down`; `loop` goes with `trace`; `phases` nest latency objects that add `until`.
- * Values are ms (durations accepted) and come out of parsing already converted.
+ * Values are ms (durations accepted) and come out of parsing already converted. A node's
+ * `slowdown` (SPEC §6.4) has the same shape, with multipliers for values and no modifiers.
  */
 import { z } from 'zod';
 import { duration, exactlyOneOf, nonEmptyString, notAMap, numberIn, probability } from './fields.js';
