@@ -37,7 +37,11 @@ export function canonicalScenario(scenario: Scenario): unknown {
     },
     cluster: {
       ...scenario.cluster,
-      nodes: scenario.cluster.nodes.map((node: NodeSpec) => ({ ...node, latency: canonicalLatency(node.latency) })),
+      nodes: scenario.cluster.nodes.map((node: NodeSpec) => ({
+        ...node,
+        latency: canonicalLatency(node.latency),
+        ...(node.slowdown == null ? {} : { slowdown: canonicalLatency(node.slowdown) }),
+      })),
     },
   };
 }

@@ -11,6 +11,7 @@ import type { Scenario, StrategySpec } from '../scenario/types.js';
 import type { RoundRecord, RunResult, RunSetting, StrategyRun } from '../sim/records.js';
 import type { BackendPreference } from '../train/backend.js';
 import type { EngineFactory } from '../train/engine.js';
+import type { PreparedTraining } from '../train/prepare.js';
 
 export type { BackendPreference };
 
@@ -46,45 +47,42 @@ async function engineFactory(host: Host, engine: string | EngineFactory): Promis
   return load();
 }
 
-export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
-  const { initBackend } = await import('../train/backend.js');
-  const { prepareTraining } = await import('../train/prepare.js');
-  const { buildNetwork } = await import('./network.js');
-  const { runStrategy } = await import('./loop.js');
-
-  const backend = await initBackend(options.backend ?? 'auto');
-  const createEngine = await engineFactory(host, options.engine ?? 'fast');
-  const prepared = prepareTraining({
-    data: scenario.data,
-    nodes: scenario.cluster.nodes,
-    seed: scenario.seed,
-    hidden: scenario.model.hidden,
-    shipped: host.shippedDataset,
-  });
-  const latency = buildNetwork(scenario);
-  const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
+/** What every strategy of the run shares: the model's size, transfer times, sample counts. */
+async function runSetting(scenario: Scenario, prepared: PreparedTraining): Promise<RunSetting> {
   const { countParams } = await import('../train/params.js');
   const { modelBytes, transferMs } = await import('../sim/time-model.js');
   const paramCount = countParams(prepared.featureCount, scenario.model.hidden, prepared.classCount);
-  const bytes = modelBytes(paramCount);
-  const setting: RunSetting = {
+  const bytes = scenario.model.transferBytes ?? modelBytes(paramCount);
+  return {
     paramCount,
     modelBytes: bytes,
     transferMs: scenario.cluster.nodes.map((node) => transferMs(bytes, node.bandwidthBps)),
     sampleCounts: prepared.sampleCounts,
   };
+}
+
+export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const { initBackend } = await import('../train/backend.js');
+  const { prepareTraining } = await import('../train/prepare.js');
+  const { buildNetwork, buildSlowdowns } = await import('./network.js');
+  const { runStrategy } = await import('./loop.js');
+
+  const backend = await initBackend(options.backend ?? 'auto');
+  const createEngine = await engineFactory(host, options.engine ?? 'fast');
+  const prepared = prepareTraining({
+    data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
+  });
+  const shared = { scenario, prepared, latency: buildNetwork(scenario), slowdowns: buildSlowdowns(scenario), createEngine, backend };
+  const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
+  const setting = await runSetting(scenario, prepared);
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
     if (runs.length > 0 && options.shouldStop?.() === true) return { scenario, setting, runs, interrupted: true };
     const started = options.now?.();
     const run = await runStrategy({
-      scenario,
+      ...shared,
       strategy,
       stages: registry.resolve(strategy),
-      prepared,
-      latency,
-      createEngine,
-      backend,
       trace: options.trace ?? false,
       onRound: options.onRound,
       shouldStop: options.shouldStop,

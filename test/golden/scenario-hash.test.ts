@@ -35,6 +35,16 @@ describe('scenarioHash', () => {
     expect(scenarioHash(withTrace('/ci/traces/t.csv'))).not.toBe(scenarioHash(withTrace('/ci/traces/u.csv')));
   });
 
+  it('a slowdown trace, like a latency trace, counts by its samples, not where it lives', () => {
+    const withSlowdown = (file: string): Scenario => {
+      const scenario = makeScenario(['a']);
+      const slowdown = { process: { kind: 'trace' as const, file, loop: true, samples: [{ timeMs: 0, latencyMs: 2 }] }, loss: 0, down: [] };
+      return { ...scenario, cluster: { ...scenario.cluster, nodes: [{ ...scenario.cluster.nodes[0]!, slowdown }] } };
+    };
+    expect(scenarioHash(withSlowdown('/home/ann/repo/s.csv'))).toBe(scenarioHash(withSlowdown('/ci/build/s.csv')));
+    expect(scenarioHash(withSlowdown('/ci/s.csv'))).not.toBe(scenarioHash(makeScenario(['a'])));
+  });
+
   it('represents a CSV dataset by the hash of its content taken at load, not its path', () => {
     const base = makeScenario(['a']);
     const parsed = parseDatasetCsv('x,label\n1,0\n2,1\n', 'd.csv');
