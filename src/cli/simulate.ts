@@ -20,7 +20,7 @@ import { addColorOptions, strategyList, useColor } from './options.js';
 import { planSimulateOutputs, type ReportFlags, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
 import { installRoundStop } from './round-stop.js';
-import { runContext } from './run-context.js';
+import { runContext } from '../node/run-context.js';
 import type { RunResult } from '../sim/records.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 

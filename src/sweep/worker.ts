@@ -13,7 +13,10 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
     const { runScenario } = await import('../index.js');
     const { toJsonReport } = await import('../report/json.js');
     const result = await runScenario(task.scenario, { backend: task.backend, engine: task.engine });
-    const json = toJsonReport(result, { version: task.version, trace: false, timing: false, scenarioHash: task.key });
+    const { runContext } = await import('../node/run-context.js');
+    // what a rerun of this grid point needs: the seed is the point's (with the rest in sweep.json)
+    const run = runContext({ engine: task.engine, backend: task.backend, seed: task.scenario.seed, strategy: task.scenario.strategies.map((s) => s.name) });
+    const json = toJsonReport(result, { version: task.version, trace: false, timing: false, scenarioHash: task.key, run });
     return { key: task.key, json };
   } catch (thrown) {
     // out of memory (past the estimate, or with --no-limits) is that run's failure, not a bug
