@@ -12,6 +12,7 @@ export const SCENARIOS = [
   ['large-cluster', 'scenarios/large-cluster.yaml'],
   ['cluster-500', 'bench/scenarios/cluster-500.yaml'],
   ['cluster-1000', 'bench/scenarios/cluster-1000.yaml'],
+  ['cluster-1000-server', 'bench/scenarios/cluster-1000-server.yaml'],
 ];
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
