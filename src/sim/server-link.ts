@@ -21,13 +21,6 @@ export interface LinkTransfer {
 
 const BYTES_PER_MS_PER_BPS = 1 / 8000;
 
-interface Active {
-  index: number;
-  capBps: number;
-  remainingBytes: number;
-  rateBytesPerMs: number;
-}
-
 /** Max-min fair rates (bytes/ms) for transfers sorted by ascending cap, sharing `capacityBps`. */
 export function fairRates(capsBps: readonly number[], capacityBps: number): number[] {
   const rates: number[] = [];
@@ -41,15 +34,95 @@ export function fairRates(capsBps: readonly number[], capacityBps: number): numb
   return rates;
 }
 
-function insertByCap(active: Active[], item: Active): void {
-  let at = active.length;
-  while (at > 0 && active[at - 1]!.capBps > item.capBps) at--;
-  active.splice(at, 0, item);
+/**
+ * The transfers of one bandwidth class: at every instant they all move at the same rate,
+ * min(cap, the fair share), so one running total of bytes moved per member (`service`) stands
+ * for all of them. A member joining at service S with M bytes is done when service reaches
+ * S + M: a min-heap of those targets gives the class's next finish.
+ */
+class CapClass {
+  count = 0;
+  service = 0;
+  rateBytesPerMs = 0;
+  private readonly targets: number[] = [];
+  private readonly members: number[] = [];
+
+  constructor(readonly capBps: number) {}
+
+  join(index: number, bytes: number): void {
+    this.count++;
+    let at = this.targets.length;
+    this.targets.push(this.service + bytes);
+    this.members.push(index);
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (this.targets[parent]! <= this.targets[at]!) break;
+      this.swap(at, parent);
+      at = parent;
+    }
+  }
+
+  /** When the first member would finish at the current rate (Infinity when empty). */
+  firstFinishMs(nowMs: number): number {
+    return this.count === 0 ? Number.POSITIVE_INFINITY : nowMs + (this.targets[0]! - this.service) / this.rateBytesPerMs;
+  }
+
+  /** Members done by `eventMs` leave with their finish time; the others move on. */
+  advance(nowMs: number, eventMs: number, finishMs: number[]): void {
+    if (this.count === 0) return;
+    while (this.count > 0) {
+      const doneAtMs = nowMs + (this.targets[0]! - this.service) / this.rateBytesPerMs;
+      if (doneAtMs > eventMs) break;
+      finishMs[this.members[0]!] = doneAtMs;
+      this.pop();
+    }
+    this.service += this.rateBytesPerMs * (eventMs - nowMs);
+  }
+
+  private pop(): void {
+    const last = this.targets.length - 1;
+    this.swap(0, last);
+    this.targets.pop();
+    this.members.pop();
+    this.count--;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let smallest = at;
+      if (left < this.targets.length && this.targets[left]! < this.targets[smallest]!) smallest = left;
+      if (right < this.targets.length && this.targets[right]! < this.targets[smallest]!) smallest = right;
+      if (smallest === at) return;
+      this.swap(at, smallest);
+      at = smallest;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    [this.targets[a], this.targets[b]] = [this.targets[b]!, this.targets[a]!];
+    [this.members[a], this.members[b]] = [this.members[b]!, this.members[a]!];
+  }
+}
+
+/** Progressive filling over the classes in ascending cap: each class's rate per member. */
+function shareOut(classes: readonly CapClass[], active: number, capacityBps: number): void {
+  let left = capacityBps;
+  let remaining = active;
+  for (const c of classes) {
+    if (c.count === 0) continue;
+    const rate = Math.min(c.capBps, left / remaining);
+    c.rateBytesPerMs = rate * BYTES_PER_MS_PER_BPS;
+    left -= rate * c.count;
+    remaining -= c.count;
+  }
 }
 
 /**
  * When each transfer's last byte arrives (same order as `transfers`). With an infinite
  * capacity a transfer moves at its own bandwidth: startMs + bytes · 8 · 1000 / capBps.
+ *
+ * Cost: one sort of the activations, then per event one pass over the bandwidth classes (a
+ * handful in a real cluster) and a heap operation per finish: linear in the transfers.
  */
 export function shareLink(transfers: readonly LinkTransfer[], capacityBps: number): number[] {
   const finishMs = new Array<number>(transfers.length).fill(Number.NaN);
@@ -58,31 +131,28 @@ export function shareLink(transfers: readonly LinkTransfer[], capacityBps: numbe
     return finishMs;
   }
   const order = transfers.map((_, i) => i).sort((a, b) => transfers[a]!.startMs - transfers[b]!.startMs || a - b);
-  const active: Active[] = [];
+  const byCap = new Map<number, CapClass>();
+  for (const t of transfers) if (!byCap.has(t.capBps)) byCap.set(t.capBps, new CapClass(t.capBps));
+  const classes = [...byCap.values()].sort((a, b) => a.capBps - b.capBps);
+  let active = 0;
   let next = 0;
   let nowMs = order.length === 0 ? 0 : transfers[order[0]!]!.startMs;
-  while (next < order.length || active.length > 0) {
+  while (next < order.length || active > 0) {
     // every transfer that becomes active now joins before the rates are shared out
     while (next < order.length && transfers[order[next]!]!.startMs <= nowMs) {
       const t = transfers[order[next]!]!;
-      insertByCap(active, { index: order[next]!, capBps: t.capBps, remainingBytes: t.bytes, rateBytesPerMs: 0 });
+      byCap.get(t.capBps)!.join(order[next]!, t.bytes);
+      active++;
       next++;
     }
-    const rates = fairRates(active.map((a) => a.capBps), capacityBps);
-    active.forEach((a, k) => (a.rateBytesPerMs = rates[k]!));
+    shareOut(classes, active, capacityBps);
     // the next instant a rate changes: an activation or the first finish
     let eventMs = next < order.length ? transfers[order[next]!]!.startMs : Number.POSITIVE_INFINITY;
-    for (const a of active) eventMs = Math.min(eventMs, nowMs + a.remainingBytes / a.rateBytesPerMs);
-    const elapsedMs = eventMs - nowMs;
-    for (let k = active.length - 1; k >= 0; k--) {
-      const a = active[k]!;
-      const doneAtMs = nowMs + a.remainingBytes / a.rateBytesPerMs;
-      if (doneAtMs <= eventMs) {
-        finishMs[a.index] = doneAtMs;
-        active.splice(k, 1);
-      } else {
-        a.remainingBytes -= a.rateBytesPerMs * elapsedMs;
-      }
+    for (const c of classes) eventMs = Math.min(eventMs, c.firstFinishMs(nowMs));
+    for (const c of classes) {
+      const before = c.count;
+      c.advance(nowMs, eventMs, finishMs);
+      active -= before - c.count;
     }
     nowMs = eventMs;
   }
