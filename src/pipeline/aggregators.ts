@@ -33,14 +33,19 @@ const CAP_TOLERANCE = 1e-12;
  * whether the cap changed the round's shares. With no volatility known at all: equal shares.
  */
 function inverseWorking(own: ReadonlyArray<number | null>, used: ReadonlyArray<number | null>, weights: readonly number[], cfg: S4Config): StageWorking[] {
-  const common = { rule: 'inverse-volatility', epsilon: cfg.epsilon, maxWeight: cfg.maxWeight };
-  if (used.length === 0 || used[0] === null) return used.map(() => ({ ...common, v: null, own: 'no', term: null, sum: null, raw: null, capped: 'no' }));
-  const terms = used.map((v) => 1 / (v! + cfg.epsilon));
+  const { epsilon, maxWeight } = cfg;
+  const rule = 'inverse-volatility';
+  // plain literals of one shape (no spreads): one per participant of every round
+  if (used.length === 0 || used[0] === null) {
+    return used.map(() => ({ rule, epsilon, maxWeight, v: null, own: 'no', term: null, sum: null, raw: null, capped: 'no' }));
+  }
+  const terms = used.map((v) => 1 / (v! + epsilon));
   const sum = terms.reduce((total, t) => total + t, 0);
   let capped = false;
-  if (cfg.maxWeight !== null) for (let k = 0; k < terms.length; k++) if (Math.abs(terms[k]! / sum - weights[k]!) > CAP_TOLERANCE) capped = true;
+  if (maxWeight !== null) for (let k = 0; k < terms.length; k++) if (Math.abs(terms[k]! / sum - weights[k]!) > CAP_TOLERANCE) capped = true;
+  const cappedText = capped ? 'yes' : 'no';
   return terms.map((term, k) => ({
-    ...common, v: used[k]!, own: own[k] === null ? 'no' : 'yes', term, sum, raw: term / sum, capped: capped ? 'yes' : 'no',
+    rule, epsilon, maxWeight, v: used[k]!, own: own[k] === null ? 'no' : 'yes', term, sum, raw: term / sum, capped: cappedText,
   }));
 }
 
