@@ -10,6 +10,8 @@ import type { RunOptions as CoreRunOptions } from './run/run-scenario.js';
 import type { RunResult } from './sim/records.js';
 import type { Scenario } from './scenario/types.js';
 import type { EngineFactory } from './train/engine.js';
+import type { PresetDefinition, StageDefinition } from './pipeline/stage-registry.js';
+import type { DtrainPlugin } from './node/plugins.js';
 
 export { loadScenario, parseScenarioText } from './node/load.js';
 export type { Host } from './host.js';
@@ -18,6 +20,42 @@ export type { Divergence, RunResult, RunSetting, RoundRecord, StrategyRun } from
 export type { BackendPreference } from './train/backend.js';
 /** A custom engine reports a non-finite loss with nonFiniteLoss(taskIndex): the run names the node. */
 export { nonFiniteLoss, type EngineFactory, type TrainEngine } from './train/engine.js';
+
+/*
+ * Your own stages (docs/plugins.md). A run resolves strategy names from a stage registry
+ * (RunOptions.registry; loadScenario's `registry` option checks a scenario's names against
+ * it): createStageRegistry() holds the built-in ones, registry.defineStage / definePreset add
+ * yours, loadPlugins adds a --plugin file's as the command line does.
+ */
+export { createStageRegistry } from './pipeline/stages/builtin.js';
+export { RegistryError, StageRegistry } from './pipeline/stage-registry.js';
+export type {
+  AggregationStageDefinition, BatchDecision, BatchRoundView, BatchStageDefinition, PresetDefinition, ResourceDecision,
+  ResourceRoundView, ResourceStageDefinition, StageDefinition, StageKind, StageWorking, StrategySpec,
+} from './pipeline/stage-registry.js';
+export type { AggregatorInput, AggregatorOutput, PlanNode, StepTimeEstimator } from './pipeline/types.js';
+export type { Efficiency, S1Config } from './pipeline/s1-efficiency.js';
+export type { S2Config } from './pipeline/s2-batch-size.js';
+export type { ResourceAllocation, S3Config } from './pipeline/s3-resources.js';
+export type { S4Config } from './pipeline/s4-aggregation.js';
+export { loadPlugins, type DtrainPlugin, type PluginApi } from './node/plugins.js';
+
+/**
+ * Typing helpers for plug-ins written in TypeScript: each returns what it is given, with its
+ * type checked (a stage's `view` is typed by its kind). They define nothing by themselves:
+ * hand the result to the plug-in API's `dtrain.defineStage` / `dtrain.definePreset`.
+ */
+export function defineStage<S extends StageDefinition>(stage: S): S {
+  return stage;
+}
+
+export function definePreset(preset: PresetDefinition): PresetDefinition {
+  return preset;
+}
+
+export function definePlugin(plugin: DtrainPlugin): DtrainPlugin {
+  return plugin;
+}
 
 export type EngineName = 'fast' | 'reference' | 'parallel';
 

@@ -15,12 +15,13 @@ import { loadScenario } from '../node/load.js';
 import { checkNode, checkRound, selectStrategy } from '../explain/select.js';
 import { seedFlag } from './number-flags.js';
 import { positiveInt } from './options.js';
+import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 import { installRoundStop } from './round-stop.js';
 import { startProgress } from './progress.js';
 import { DEFAULT_SCENARIO } from './simulate.js';
 import { escapeLinesForTerminal } from '../text/terminal-escape.js';
 
-interface ExplainFlags extends LimitFlags {
+interface ExplainFlags extends LimitFlags, PluginFlags {
   round?: number;
   node?: string;
   strategy?: string;
@@ -30,8 +31,7 @@ interface ExplainFlags extends LimitFlags {
 }
 
 async function explain(file: string | undefined, flags: ExplainFlags): Promise<void> {
-  const { createStageRegistry } = await import('../pipeline/stages/builtin.js');
-  const registry = createStageRegistry();
+  const registry = await commandRegistry(flags);
   const loaded = await loadScenario(file ?? DEFAULT_SCENARIO, { registry });
   const scenario = flags.seed === undefined ? loaded : { ...loaded, seed: flags.seed };
   const strategy = selectStrategy(scenario, flags.strategy, registry);
@@ -90,6 +90,7 @@ export function registerExplain(program: Command): void {
     .option('--seed <n>', 'random seed, overriding the scenario', seedFlag)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
     .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));
+  addPluginOption(command);
   addLimitOptions(command)
     .addHelpText(
       'after',

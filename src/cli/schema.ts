@@ -10,6 +10,7 @@ import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { scenarioJsonSchema } from '../scenario/load.js';
 import { checkOutputPath } from './options.js';
+import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 
 /**
  * The schema as written to stdout and to schema/scenario.schema.json: 2-space JSON and a
@@ -19,8 +20,8 @@ export function scenarioSchemaText(registry: StageRegistry = createStageRegistry
   return `${JSON.stringify(scenarioJsonSchema(registry), null, 2)}\n`;
 }
 
-function schema(flags: { out?: string }): void {
-  const text = scenarioSchemaText(createStageRegistry());
+async function schema(flags: { out?: string } & PluginFlags): Promise<void> {
+  const text = scenarioSchemaText(await commandRegistry(flags));
   if (flags.out === undefined) {
     process.stdout.write(text);
     return;
@@ -29,7 +30,7 @@ function schema(flags: { out?: string }): void {
 }
 
 export function registerSchema(program: Command): void {
-  program
+  const command = program
     .command('schema')
     .description('print the JSON Schema of the scenario file format (for editors and validators)')
     .option('-o, --out <file>', 'write it to a file instead of stdout')
@@ -44,4 +45,5 @@ Editors with the YAML language server pick it up from a scenario's first line:
   # yaml-language-server: $schema=./scenario.schema.json`,
     )
     .action(schema);
+  addPluginOption(command);
 }

@@ -7,7 +7,6 @@ import { DtrainError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
-import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { divergenceHint } from '../run/divergence.js';
 import { loadScenario } from '../node/load.js';
 import { resolveStrategyNames } from '../scenario/load.js';
@@ -17,6 +16,7 @@ import { addGoldenOptions, finishGoldenCheck, type GoldenFlags, prepareGoldenChe
 import { scenarioInputs } from './output-plan.js';
 import { roundsFlag, seedFlag } from './number-flags.js';
 import { addColorOptions, strategyList, useColor } from './options.js';
+import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 import { planSimulateOutputs, type ReportFlags, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
 import { installRoundStop } from './round-stop.js';
@@ -27,7 +27,7 @@ import { escapeForTerminal } from '../text/terminal-escape.js';
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_SCENARIO = resolve(PACKAGE_ROOT, 'scenarios', 'quickstart.yaml');
 
-export interface SimulateFlags extends GoldenFlags, ReportFlags, LimitFlags {
+export interface SimulateFlags extends GoldenFlags, ReportFlags, LimitFlags, PluginFlags {
   strategy?: string[];
   rounds?: number;
   seed?: number;
@@ -84,7 +84,7 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
 async function prepare(file: string | undefined, flags: SimulateFlags): Promise<Prepared> {
   const outputs = planSimulateOutputs(flags);
   const terminal = outputs.plan.usesStdout ? process.stderr : process.stdout;
-  const registry = createStageRegistry();
+  const registry = await commandRegistry(flags);
   const scenario = applyOverrides(await loadScenario(file ?? DEFAULT_SCENARIO, { registry }), flags, registry);
   const golden = prepareGoldenCheck(flags, scenario, { plan: outputs.plan, terminal });
   const prepared = { outputs, terminal, registry, scenario, golden };
@@ -211,6 +211,7 @@ together after the run, all or none. With - (standard output) for --json, --repo
 standard error. Devices and named pipes (/dev/null, a FIFO) are written in place.`,
     )
     .action(simulate);
+  addPluginOption(command);
   addColorOptions(command);
   addGoldenOptions(command, true);
 }

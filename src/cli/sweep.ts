@@ -14,7 +14,6 @@ import type { BackendPreference, EngineName } from '../index.js';
 import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file.js';
 import { formatAccuracy } from '../report/format.js';
 import { TOOL_NAME } from '../report/json.js';
-import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { resolveStrategyNames } from '../scenario/load.js';
 import { fileProblem, readTextFileLimited } from '../node/read-file.js';
 import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
@@ -32,10 +31,12 @@ import { VERSION } from '../version.js';
 import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
 import { checkResumable } from '../sweep/resume-check.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { positiveInt, strategyList } from './options.js';
+import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
 
-interface SweepFlags extends LimitFlags {
+interface SweepFlags extends LimitFlags, PluginFlags {
   set: string[];
   strategy?: string[];
   jobs?: number;
@@ -116,9 +117,8 @@ function progressLine(done: number, total: number, run: ManifestRun, manifest: S
 }
 
 /** Everything is checked before anything is written or run (exit 2 on bad input). */
-function planFromFlags(file: string, flags: SweepFlags): { plan: SweepPlan; manifest: SweepManifest } {
+function planFromFlags(file: string, flags: SweepFlags, registry: StageRegistry): { plan: SweepPlan; manifest: SweepManifest } {
   const axes = parseSetArgs(flags.set ?? []);
-  const registry = createStageRegistry();
   const strategies = flags.strategy === undefined ? undefined : resolveStrategyNames(flags.strategy, registry);
   const plan = planSweep(readScenarioSource(readScenarioText(file), file), axes, strategies, registry);
   const scenario = { name: plan.runs[0]!.scenario.name, file };
@@ -177,7 +177,8 @@ async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manife
   try {
     const { runOnWorkers } = await import('../sweep/pool.js');
     if (stopped !== undefined) throw stopped;
-    pool = runOnWorkers(tasks, { jobs, onResult });
+    // each worker loads the same plug-ins into its own registry (a registry cannot cross threads)
+    pool = runOnWorkers(tasks, { jobs, onResult, plugins: flags.plugin ?? [] });
     await pool.done;
   } finally {
     process.off('SIGINT', interrupt);
@@ -187,7 +188,7 @@ async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manife
 }
 
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
-  const { plan, manifest } = planFromFlags(file, flags);
+  const { plan, manifest } = planFromFlags(file, flags, await commandRegistry(flags));
   enforceGridLimits(plan.runs.map((run) => ({ scenario: run.scenario, label: runLabel(manifest, run) })), flags);
   const targets = planOutDir(flags.out, sweepOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
   checkResumable(flags.out, manifest);
@@ -219,6 +220,7 @@ export function registerSweep(program: Command): void {
     .option('--shard <i/n>', 'run only slice i of n of the grid (runs whose index mod n = i − 1)', parseShard)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
     .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));
+  addPluginOption(command);
   addLimitOptions(command)
     .addHelpText('after', `
 Examples:

@@ -1,13 +1,13 @@
 /** `dtrain validate <files...>`: every problem of every file at once; exit 2 if any. */
 import type { Command } from 'commander';
 import { formatIssues, formatIssuesCapped, isKnownError, type Issue } from '../errors.js';
-import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { collectScenarioIssues } from '../node/load.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
+import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 
-function validate(files: string[], flags: { all?: boolean }): void {
+async function validate(files: string[], flags: { all?: boolean } & PluginFlags): Promise<void> {
   let problems = 0;
-  const registry = createStageRegistry();
+  const registry = await commandRegistry(flags);
   for (const file of files) {
     let issues: Issue[];
     try {
@@ -34,11 +34,12 @@ function validate(files: string[], flags: { all?: boolean }): void {
 }
 
 export function registerValidate(program: Command): void {
-  program
+  const command = program
     .command('validate')
     .description('check scenario files and print every problem at once (exit 2 if any)')
     .argument('<files...>', 'scenario YAML files')
     .option('--all', 'list every problem (default: the first 20 of each file)')
     .addHelpText('after', '\nExample:\n  $ dtrain validate scenarios/*.yaml')
     .action(validate);
+  addPluginOption(command);
 }

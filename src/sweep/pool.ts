@@ -28,6 +28,8 @@ export interface PoolOptions {
   onResult: (reply: WorkerReply) => void;
   /** the worker script (default: worker.js beside this module, in dist/) */
   workerUrl?: URL;
+  /** --plugin files each worker loads before its first run */
+  plugins?: readonly string[];
 }
 
 export interface PoolHandle {
@@ -67,7 +69,7 @@ export function runOnWorkers(tasks: readonly WorkerTask[], options: PoolOptions)
   const count = Math.max(1, Math.min(options.jobs, tasks.length));
   if (tasks.length === 0) finish();
   for (let i = 0; i < count && tasks.length > 0; i++) {
-    const worker = new Worker(url);
+    const worker = new Worker(url, { workerData: { plugins: [...(options.plugins ?? [])] } });
     workers.push(worker);
     worker.on('message', (reply: WorkerReply) => {
       // after stop() a worker may still post the run it was finishing: the stop's message

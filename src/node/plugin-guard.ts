@@ -1,0 +1,203 @@
+/**
+ * A plug-in's definitions are someone else's JavaScript: checked when defined (shape), and
+ * wrapped so that what their stages return each round is checked too. A throw or a wrong
+ * output becomes a DtrainError naming the stage and the plug-in file (exit 2, no stack),
+ * not a NaN deep in the time model or a crash in the round loop. Outputs are copied, so a
+ * plug-in cannot change a decision after handing it over.
+ */
+import { DtrainError } from '../errors.js';
+import type {
+  AggregationStageDefinition, BatchStageDefinition, PresetDefinition, ResourceStageDefinition, StageDefinition, StageKind, StageWorking,
+} from '../pipeline/stage-registry.js';
+import type { AggregatorOutput } from '../pipeline/types.js';
+import type { ResourceAllocation } from '../pipeline/s3-resources.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
+
+/** How far a plug-in's weights may sum from 1 (float noise of a normalisation). */
+const WEIGHT_SUM_TOLERANCE = 1e-6;
+const KINDS: readonly StageKind[] = ['batch', 'resources', 'aggregation'];
+const METHOD: Record<StageKind, 'decide' | 'allocate' | 'weigh'> = { batch: 'decide', resources: 'allocate', aggregation: 'weigh' };
+
+/** A value in a message: short, one line, escaped. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'string') return `'${escapeForTerminal(value.length > 40 ? `${value.slice(0, 40)}…` : value)}'`;
+  if (typeof value === 'object') return typeof (value as { then?: unknown }).then === 'function' ? 'a Promise (stages answer synchronously)' : 'an object';
+  if (typeof value === 'function') return 'a function';
+  return String(value);
+}
+
+/** The message of whatever a plug-in threw, on one line. */
+export function thrownMessage(thrown: unknown): string {
+  const text = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `${describeValue(thrown)} (not an Error)`;
+  return escapeForTerminal(text);
+}
+
+class StageFault {
+  constructor(readonly label: string) {}
+
+  error(problem: string): DtrainError {
+    return new DtrainError('plugin.stageFailed', `${this.label}: ${problem}`);
+  }
+
+  call<T>(method: string, run: () => T): T {
+    try {
+      return run();
+    } catch (thrown) {
+      throw this.error(`${method}() threw ${thrownMessage(thrown)}`);
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isWhole(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+}
+
+/** The working, one entry per item (a stage may leave it out); only numbers, words and null. */
+function workingOf(fault: StageFault, method: string, working: unknown, count: number): StageWorking[] {
+  if (working === undefined) return Array.from({ length: count }, () => ({}));
+  if (!Array.isArray(working) || working.length !== count) {
+    throw fault.error(`${method}() returned working that is not a list of ${count} entries (found ${describeValue(working)})`);
+  }
+  return working.map((entry: unknown, i) => {
+    if (entry === undefined || entry === null) return {};
+    if (!isRecord(entry)) throw fault.error(`${method}() returned working[${i}] = ${describeValue(entry)}; expected { name: number, string or null }`);
+    const pairs = Object.entries(entry);
+    for (const [key, value] of pairs) {
+      if (value !== null && typeof value !== 'number' && typeof value !== 'string') {
+        throw fault.error(`${method}() returned working[${i}].${escapeForTerminal(key)} = ${describeValue(value)}; expected a number, a string or null`);
+      }
+    }
+    return Object.fromEntries(pairs) as StageWorking;
+  });
+}
+
+function outputRecord(fault: StageFault, method: string, output: unknown, expected: string): Record<string, unknown> {
+  if (!isRecord(output)) throw fault.error(`${method}() must return ${expected}; found ${describeValue(output)}`);
+  return output;
+}
+
+function guardBatch(fault: StageFault, decide: BatchStageDefinition['decide']): BatchStageDefinition['decide'] {
+  return (view) => {
+    const count = view.nodes.length;
+    const output = outputRecord(fault, 'decide', fault.call('decide', () => decide(view)), '{ batches, working }');
+    const { batches } = output;
+    if (!Array.isArray(batches) || batches.length !== count) {
+      throw fault.error(`decide() must return batches: one whole number ≥ 0 per node (${count}); found ${describeValue(batches)}`);
+    }
+    const copy: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const batch: unknown = batches[i];
+      if (!isWhole(batch, 0)) throw fault.error(`decide() returned batches[${i}] = ${describeValue(batch)}; expected a whole number ≥ 0`);
+      copy.push(batch);
+    }
+    return { batches: copy, working: workingOf(fault, 'decide', output.working, count) };
+  };
+}
+
+function guardResources(fault: StageFault, allocate: ResourceStageDefinition['allocate']): ResourceStageDefinition['allocate'] {
+  return (view) => {
+    const count = view.nodes.length;
+    const output = outputRecord(fault, 'allocate', fault.call('allocate', () => allocate(view)), '{ allocations, working }');
+    const { allocations } = output;
+    if (!Array.isArray(allocations) || allocations.length !== count) {
+      throw fault.error(`allocate() must return allocations: one { threads, ioQueue } per node (${count}); found ${describeValue(allocations)}`);
+    }
+    const copy: ResourceAllocation[] = [];
+    for (let i = 0; i < count; i++) {
+      // a node that is not dispatched has no allocation to check: the run ignores it
+      if (view.batches[i] === 0) {
+        copy.push({ threads: 0, ioQueue: 0 });
+        continue;
+      }
+      const allocation: unknown = allocations[i];
+      const threads = isRecord(allocation) ? allocation.threads : undefined;
+      const ioQueue = isRecord(allocation) ? allocation.ioQueue : undefined;
+      if (!isWhole(threads, 1) || !isWhole(ioQueue, 1)) {
+        const found = isRecord(allocation) ? `threads ${describeValue(threads)}, ioQueue ${describeValue(ioQueue)}` : describeValue(allocation);
+        throw fault.error(`allocate() returned allocations[${i}] with ${found}; a dispatched node needs whole numbers ≥ 1 for both`);
+      }
+      copy.push({ threads, ioQueue });
+    }
+    return { allocations: copy, working: workingOf(fault, 'allocate', output.working, count) };
+  };
+}
+
+function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['weigh']): AggregationStageDefinition['weigh'] {
+  return (participants, cfg) => {
+    const count = participants.length;
+    const output = outputRecord(fault, 'weigh', fault.call('weigh', () => weigh(participants, cfg)), '{ weights, volatilities, working }');
+    const { weights, volatilities } = output;
+    if (!Array.isArray(weights) || weights.length !== count) {
+      throw fault.error(`weigh() must return weights: one number ≥ 0 per participant (${count}), summing to 1; found ${describeValue(weights)}`);
+    }
+    const copy: number[] = [];
+    let sum = 0;
+    for (let k = 0; k < count; k++) {
+      const weight: unknown = weights[k];
+      if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw fault.error(`weigh() returned weights[${k}] = ${describeValue(weight)}; expected a finite number ≥ 0`);
+      copy.push(weight);
+      sum += weight;
+    }
+    if (count > 0 && Math.abs(sum - 1) > WEIGHT_SUM_TOLERANCE) throw fault.error(`weigh() returned weights summing to ${sum}; expected 1`);
+    let volatilityCopy: Array<number | null> = Array.from({ length: count }, () => null);
+    if (volatilities !== undefined) {
+      if (!Array.isArray(volatilities) || volatilities.length !== count || volatilities.some((v: unknown) => v !== null && (typeof v !== 'number' || !Number.isFinite(v)))) {
+        throw fault.error(`weigh() must return volatilities: one finite number or null per participant (${count}); found ${describeValue(volatilities)}`);
+      }
+      volatilityCopy = volatilities.slice() as Array<number | null>;
+    }
+    const result: AggregatorOutput = { weights: copy, volatilities: volatilityCopy, working: workingOf(fault, 'weigh', output.working, count) };
+    return result;
+  };
+}
+
+/**
+ * A stage a plug-in hands to defineStage, checked and wrapped; `source` names the plug-in
+ * in messages (`--plugin ./my-stage.mjs`).
+ */
+export function guardStage(input: unknown, source: string): StageDefinition {
+  const refuse = (problem: string): never => {
+    throw new DtrainError('plugin.badDefinition', `${source}: defineStage(): ${problem}`);
+  };
+  if (!isRecord(input)) return refuse(`expected { kind, name, summary, and decide, allocate or weigh }, found ${describeValue(input)}`);
+  const { kind, name, summary } = input;
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return refuse(`kind must be 'batch', 'resources' or 'aggregation', found ${describeValue(kind)}`);
+  if (typeof name !== 'string') return refuse(`name must be a string, found ${describeValue(name)}`);
+  if (summary !== undefined && typeof summary !== 'string') return refuse(`summary must be a string, found ${describeValue(summary)}`);
+  const stageKind = kind as StageKind;
+  const method = METHOD[stageKind];
+  const fn: unknown = input[method];
+  if (typeof fn !== 'function') return refuse(`a ${kind} stage needs a ${method}() function, found ${describeValue(fn)}`);
+  const fault = new StageFault(`${kind} stage '${escapeForTerminal(name)}' (${source})`);
+  const text = summary ?? `${name} (plug-in)`;
+  const bound = fn.bind(input) as (...args: never[]) => unknown;
+  switch (stageKind) {
+    case 'batch': return { kind: 'batch', name, summary: text, decide: guardBatch(fault, bound as BatchStageDefinition['decide']) };
+    case 'resources': return { kind: 'resources', name, summary: text, allocate: guardResources(fault, bound as ResourceStageDefinition['allocate']) };
+    case 'aggregation': return { kind: 'aggregation', name, summary: text, weigh: guardAggregation(fault, bound as AggregationStageDefinition['weigh']) };
+  }
+}
+
+/** A preset a plug-in hands to definePreset: plain strings, copied. */
+export function guardPreset(input: unknown, source: string): PresetDefinition {
+  const refuse = (problem: string): never => {
+    throw new DtrainError('plugin.badDefinition', `${source}: definePreset(): ${problem}`);
+  };
+  if (!isRecord(input)) return refuse(`expected { name, summary, batch, resources, aggregation }, found ${describeValue(input)}`);
+  const { name, summary } = input;
+  if (typeof name !== 'string') return refuse(`name must be a string, found ${describeValue(name)}`);
+  if (summary !== undefined && typeof summary !== 'string') return refuse(`summary must be a string, found ${describeValue(summary)}`);
+  const picks: string[] = [];
+  for (const kind of KINDS) {
+    const pick = input[kind];
+    if (typeof pick !== 'string') return refuse(`${kind} must name a ${kind} stage, found ${describeValue(pick)}`);
+    picks.push(pick);
+  }
+  return { name, summary: summary ?? `${name} (plug-in)`, batch: picks[0]!, resources: picks[1]!, aggregation: picks[2]! };
+}
