@@ -15,17 +15,28 @@ interface Outcome {
   weight: number;
 }
 
+/** When each phase of a dispatched node ended and how long it took; null for one that did not complete. */
+interface PhaseEnds {
+  downloadEndMs: number | null;
+  computeEndMs: number | null;
+  downloadMs: number | null;
+  computeMs: number | null;
+  uploadMs: number | null;
+}
+
 /**
- * How long each phase of a dispatched node took, from the schedule's events: a phase counts
- * only if it completed before the node's outcome was known (its finish, or its drop), so
+ * A phase counts only if it completed before the node's outcome was known (its finish, or its
+ * drop): compute still running at the deadline did not complete, so it reports no end. Thus
  * startMs + downloadMs + computeMs + uploadMs = finishMs for a participant.
  */
-function phaseDurations(startMs: number, timeline: NodeTimeline | null): { downloadMs: number | null; computeMs: number | null; uploadMs: number | null } {
-  if (timeline === null) return { downloadMs: null, computeMs: null, uploadMs: null };
+function phaseDurations(startMs: number, timeline: NodeTimeline | null): PhaseEnds {
+  if (timeline === null) return { downloadEndMs: null, computeEndMs: null, downloadMs: null, computeMs: null, uploadMs: null };
   const knownMs = timeline.finishMs ?? timeline.droppedAtMs ?? Number.POSITIVE_INFINITY;
   const downloaded = timeline.downloadEndMs !== null && timeline.downloadEndMs <= knownMs ? timeline.downloadEndMs : null;
   const computed = downloaded !== null && timeline.computeEndMs !== null && timeline.computeEndMs <= knownMs ? timeline.computeEndMs : null;
   return {
+    downloadEndMs: downloaded,
+    computeEndMs: computed,
     downloadMs: downloaded === null ? null : downloaded - startMs,
     computeMs: computed === null ? null : computed - downloaded!,
     uploadMs: computed === null || timeline.finishMs === null ? null : timeline.finishMs - computed,
@@ -52,8 +63,8 @@ function nodeRecord(id: string, plan: NodePlan, startMs: number, timeline: NodeT
     participated: outcome.participated,
     dropReason: timeline === null ? 'notDispatched' : timeline.reason,
     finishMs: finished === null ? null : finished.finishMs,
-    downloadEndMs: timeline?.downloadEndMs ?? null,
-    computeEndMs: timeline?.computeEndMs ?? null,
+    downloadEndMs: phases.downloadEndMs,
+    computeEndMs: phases.computeEndMs,
     droppedAtMs: timeline?.droppedAtMs ?? null,
     downloadMs: phases.downloadMs,
     computeMs: phases.computeMs,

@@ -27,12 +27,12 @@ function scenario(roundTimeoutMs: number | null = null): Scenario {
 
 const registry = createStageRegistry();
 const STAGES = registry.resolve(S1S4);
-const fresh = (): NodeMemory[] => [{ history: [], lastResponseMs: null }, { history: [], lastResponseMs: null }];
+const fresh = (): NodeMemory[] => [{ history: [], lastResponseMs: null, lastBatch: null }, { history: [], lastResponseMs: null, lastBatch: null }];
 
 function scheduled(roundTimeoutMs: number | null = null): Scheduled {
   const s = scenario(roundTimeoutMs);
   const guard = new LatencyGuard(s, buildNetwork(s));
-  const planned = planPhase(s, STAGES, fresh(), observeRound(s, guard, 1, 0));
+  const planned = planPhase(s, STAGES, fresh(), observeRound(s, guard, 1, 0), 62_500);
   return schedulePhase(s, guard, 62_500, planned); // 62,500 bytes at 1 Gbps: 0.5 ms
 }
 
@@ -57,7 +57,7 @@ describe('observe', () => {
 describe('plan', () => {
   it('S2 → 32 each; S3 by pressure 133.12 and 266.24 around P_ref 199.68 → 3/5 and 5/11', () => {
     const s = scenario();
-    const planned = planPhase(s, STAGES, fresh(), observeRound(s, new LatencyGuard(s, buildNetwork(s)), 1, 0));
+    const planned = planPhase(s, STAGES, fresh(), observeRound(s, new LatencyGuard(s, buildNetwork(s)), 1, 0), 62_500);
     const [a, b] = planned.plans;
     // first round: response = step at base 4 threads: 32 × 0.4 × 0.325 = 4.16 (a), 8.32 (b)
     expect(a!.responseMs).toBeCloseTo(4.16, 12);
@@ -124,7 +124,7 @@ describe('train', () => {
 describe('aggregate', () => {
   it('appends each norm to its history and weighs by the aggregation stage (first norms: equal weights)', () => {
     const memory = fresh();
-    const weighed = weighParticipants(scenario(), STAGES.aggregation, memory, [60, 60], [0, 1], Float64Array.from([1.5, 2.5]));
+    const weighed = weighParticipants(scenario(), STAGES.aggregation, memory, [60, 60], [0, 1], Float64Array.from([1.5, 2.5]), [32, 32]);
     expect(memory.map((m) => m.history)).toEqual([[1.5], [2.5]]);
     expect(weighed).toMatchObject({ weights: [0.5, 0.5], volatilities: [null, null] });
   });
@@ -150,6 +150,18 @@ describe('record', () => {
     expect(record.nodes[0]).toMatchObject({ id: 'a', batch: 32, plannedBatch: 32, participated: true, dropReason: null, gradNorm: 1.5, weight: 1 });
     expect(record.nodes[1]).toMatchObject({ id: 'b', batch: 0, plannedBatch: 32, participated: false, dropReason: 'deadline', finishMs: null, gradNorm: null, weight: 0 });
     expect(record.nodes[1]!.computeEndMs).toBeCloseTo(12.668, 12);
+  });
+
+  it('compute still running at the deadline did not complete: no compute end, no compute time', () => {
+    // deadline 10: a's step (5.5 → 10.62) and b's (5.5 → 12.668) run past it
+    const round: Aggregated = {
+      ...scheduled(10), gradNorms: new Float64Array(0), volatilities: [], weights: [], skipped: true, endMs: 10,
+      evaluation: { loss: 0.5, accuracy: 0.75 },
+    };
+    const record = roundRecord(round, ['a', 'b'], false);
+    for (const node of record.nodes) {
+      expect(node).toMatchObject({ participated: false, dropReason: 'deadline', droppedAtMs: 10, downloadEndMs: 5.5, downloadMs: 5.5, computeEndMs: null, computeMs: null, uploadMs: null });
+    }
   });
 
   it('summarise: final and best accuracy, time to the first round at the target', () => {
