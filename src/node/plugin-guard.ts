@@ -45,7 +45,7 @@ class StageFault {
     try {
       return run();
     } catch (thrown) {
-      throw this.error(`${method}() threw ${thrownMessage(thrown)}`);
+      throw this.error(`${method}() threw: ${thrownMessage(thrown)}`);
     }
   }
 }

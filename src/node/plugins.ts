@@ -16,6 +16,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DtrainError } from '../errors.js';
 import { RegistryError, type PresetDefinition, type StageDefinition, type StageRegistry } from '../pipeline/stage-registry.js';
+import { didYouMean } from '../scenario/suggest.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { describeValue, guardPreset, guardStage, thrownMessage } from './plugin-guard.js';
 import { fileProblem } from './read-file.js';
@@ -95,7 +96,7 @@ function pluginFunction(module: Record<string, unknown>, source: string): Dtrain
 function refusal(error: RegistryError, source: string, key: string, what: string, registry: StageRegistry): DtrainError {
   if (error.code !== 'registry.duplicate') return fail(source, error.message);
   const owner = ownersOf(registry).get(key);
-  if (owner === undefined) return fail(source, `${what} is built in; give the plug-in's one another name`);
+  if (owner === undefined) return fail(source, `${what} is built in and a plug-in cannot replace it; choose another name`);
   if (owner === source) return fail(source, `${what} is defined twice`);
   return fail(source, `${what} is already defined by ${owner}`);
 }
@@ -119,6 +120,14 @@ function apiFor(registry: StageRegistry, source: string, state: { open: boolean;
     },
     definePreset(input: PresetDefinition): void {
       const preset = guardPreset(input, source);
+      for (const kind of ['batch', 'resources', 'aggregation'] as const) {
+        const pick = preset[kind];
+        if (registry.has(kind, pick)) continue;
+        const known = registry.names(kind);
+        const match = didYouMean(pick, known);
+        const suggestion = match === undefined ? `the ${kind} stages are ${known.join(', ')}` : `did you mean ${match}?`;
+        throw fail(source, `the preset '${escapeForTerminal(preset.name)}' names the ${kind} stage '${escapeForTerminal(pick)}', which is not defined (${suggestion})`);
+      }
       define(`preset:${preset.name}`, `the preset '${escapeForTerminal(preset.name)}'`, () => registry.definePreset(preset));
     },
   });

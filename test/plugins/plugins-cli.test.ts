@@ -1,0 +1,181 @@
+/**
+ * `--plugin FILE` through bin/ (run `npm run build` first): the example plug-in's preset runs
+ * in simulate and in a sweep's workers with the batches worked out by hand, every command that
+ * resolves strategy names knows its names, and every way a plug-in can be wrong is one
+ * `error:` line naming the file, exit 2, nothing written, no stack.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inParallel, ROOT, runCli, STACK_TRACE } from '../hostile/cli.js';
+
+const EXAMPLE = 'examples/plugins/median-split.mjs';
+const FIXTURES = 'test/plugins/fixtures';
+const SCENARIO = `${FIXTURES}/three-nodes.yaml`;
+const run = (args: string[]) => runCli(args, { cwd: ROOT });
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'dtrain-plugins-'));
+}
+
+interface NodeJson { id: string; efficiency: number; plannedBatch: number; batch: number }
+interface RunJson { strategy: { name: string; batch: string; resources: string; aggregation: string }; rounds: Array<{ nodes: NodeJson[] }> }
+
+/** Per round, each node's planned batch. */
+function batchesOf(run: RunJson): number[][] {
+  return run.rounds.map((round) => round.nodes.map((node) => node.plannedBatch));
+}
+
+/*
+ * By hand, for three-nodes.yaml (B = 64, threshold 50 ms): a and b answer in 5 ms, so every
+ * window sample is effective and e = 1; c answers in 100 ms, so none is and e = 0. The median
+ * of (1, 1, 0) is 1: a and b are at it and get B/2 = 32, c is below it and gets B/4 = 16 —
+ * every round, since the links never change. sync-sgd gives everyone B/2 = 32.
+ */
+const BY_HAND = [[32, 32, 16], [32, 32, 16], [32, 32, 16]];
+
+describe('the example plug-in', () => {
+  it('dtrain simulate --plugin … --strategy median-split: its batches in the JSON, as computed by hand', async () => {
+    const out = join(scratch(), 'run.json');
+    const result = await run(['simulate', SCENARIO, '--plugin', EXAMPLE, '--strategy', 'median-split,sync-sgd', '--json', out, '--quiet', '--backend', 'cpu']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { runs: RunJson[] };
+    expect(json.runs.map((r) => r.strategy)).toEqual([
+      { name: 'median-split', batch: 'median-split', resources: 'fixed', aggregation: 'mean' },
+      { name: 'sync-sgd', batch: 'fixed', resources: 'fixed', aggregation: 'mean' },
+    ]);
+    expect(json.runs[0]!.rounds.map((round) => round.nodes.map((node) => node.efficiency))).toEqual([[1, 1, 0], [1, 1, 0], [1, 1, 0]]);
+    expect(batchesOf(json.runs[0]!)).toEqual(BY_HAND);
+    expect(json.runs[0]!.rounds.map((round) => round.nodes.map((node) => node.batch))).toEqual(BY_HAND);
+    expect(batchesOf(json.runs[1]!)).toEqual([[32, 32, 32], [32, 32, 32], [32, 32, 32]]);
+  });
+
+  it('dtrain sweep --plugin … --set seed=1,2: every worker loads the plug-in and runs its preset', async () => {
+    const out = join(scratch(), 'sweep');
+    const result = await run(['sweep', SCENARIO, '--plugin', EXAMPLE, '--strategy', 'median-split', '--set', 'seed=1,2', '--jobs', '2', '--backend', 'cpu', '--out', out]);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expect(result.status, result.stderr).toBe(0);
+    const reports = readdirSync(out).filter((name) => /^[0-9a-f]{16}\.json$/.test(name));
+    expect(reports).toHaveLength(2);
+    const seeds: number[] = [];
+    for (const name of reports) {
+      const json = JSON.parse(readFileSync(join(out, name), 'utf8')) as { scenario: { seed: number }; runs: RunJson[] };
+      seeds.push(json.scenario.seed);
+      expect(json.runs.map((r) => r.strategy.batch)).toEqual(['median-split']);
+      expect(batchesOf(json.runs[0]!)).toEqual(BY_HAND);
+    }
+    expect(seeds.sort()).toEqual([1, 2]);
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8')).toContain('median-split');
+  });
+
+  it('dtrain explain --plugin … shows the stage\'s summary and its working for the node', async () => {
+    const result = await run(['explain', SCENARIO, '--plugin', EXAMPLE, '--strategy', 'median-split', '--round', '2', '--node', 'c', '--backend', 'cpu']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('strategy median-split: batch median-split · resources fixed · aggregation mean\n');
+    expect(result.stdout).toContain('  node c: 0 of 20 samples under 50 ms (20 at 50 ms or more, up to 100 ms) → e = 0 ms / 2000 ms = 0.00 → batch stage median-split (median = 1, half = B/4) → 16\n');
+  });
+
+  it('dtrain validate and dtrain schema know the plug-in\'s names only when it is loaded', async () => {
+    const dir = scratch();
+    const file = join(dir, 'uses-plugin.yaml');
+    writeFileSync(file, readFileSync(join(ROOT, SCENARIO), 'utf8') + 'strategy: median-split\n');
+    const [without, withPlugin, schemaWithout, schemaWith] = await inParallel([
+      ['validate', file],
+      ['validate', file, '--plugin', EXAMPLE],
+      ['schema'],
+      ['schema', '--plugin', EXAMPLE],
+    ], 4, run);
+    expect(without!.status).toBe(2);
+    expect(without!.stderr).toContain(`${file}:16:11  strategy: expected one of s1s4, sync-sgd, fedavg`);
+    expect(without!.stderr).toContain('found "median-split" (a string)\n1 problem found\n');
+    expect(withPlugin!.stderr).toBe('');
+    expect(withPlugin!.stdout).toBe(`${file}: ok\n`);
+    expect(withPlugin!.status).toBe(0);
+    expect(schemaWithout!.stdout).not.toContain('median-split');
+    expect(schemaWith!.status).toBe(0);
+    expect(schemaWith!.stdout).toContain('"median-split"');
+  });
+
+  it('a scenario file cannot name a plug-in: there is no such field', async () => {
+    const file = join(scratch(), 'names-plugin.yaml');
+    writeFileSync(file, readFileSync(join(ROOT, SCENARIO), 'utf8') + `plugin: ${join(ROOT, EXAMPLE)}\n`);
+    const result = await run(['validate', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^.+names-plugin\.yaml:\d+:1 {2}plugin: expected /m);
+  });
+});
+
+/** [plug-in file, exact stderr]: each through `dtrain simulate --json OUT`. */
+const LOAD_ERRORS: Array<[string, string]> = [
+  [`${FIXTURES}/nope.mjs`, `error: --plugin ${FIXTURES}/nope.mjs: cannot read the plug-in: no such file\n`],
+  [FIXTURES, `error: --plugin ${FIXTURES}: cannot read the plug-in: a directory\n`],
+  [`${FIXTURES}/plugin.txt`, `error: --plugin ${FIXTURES}/plugin.txt: not a JavaScript module (a plug-in is an ES module file ending in .mjs or .js)\n`],
+  [`${FIXTURES}/not-a-module.mjs`, `error: --plugin ${FIXTURES}/not-a-module.mjs: not a JavaScript module dtrain can load (SyntaxError: Unexpected identifier 'is')\n`],
+  [`${FIXTURES}/throws-on-load.mjs`, `error: --plugin ${FIXTURES}/throws-on-load.mjs: the plug-in threw while loading: Error: no config file \\e[2J found\n`],
+  [`${FIXTURES}/throws-on-register.mjs`, `error: --plugin ${FIXTURES}/throws-on-register.mjs: the plug-in threw while registering: TypeError: cannot register:\\nsecond line\n`],
+  [`${FIXTURES}/exports-nothing.mjs`, `error: --plugin ${FIXTURES}/exports-nothing.mjs: exports no plug-in function: it has neither a default export nor a register export\n`
+    + 'hint: a plug-in exports its function: export default function (dtrain) { dtrain.defineStage({ … }) } (or export function register(dtrain) { … })\n'],
+  [`${FIXTURES}/defines-nothing.mjs`, `error: --plugin ${FIXTURES}/defines-nothing.mjs: the plug-in defined no stage and no preset\n`
+    + 'hint: a plug-in exports its function: export default function (dtrain) { dtrain.defineStage({ … }) } (or export function register(dtrain) { … })\n'],
+  [`${FIXTURES}/builtin-name.mjs`, `error: --plugin ${FIXTURES}/builtin-name.mjs: the batch stage 'efficiency' is built in and a plug-in cannot replace it; choose another name\n`],
+  [`${FIXTURES}/builtin-preset.mjs`, `error: --plugin ${FIXTURES}/builtin-preset.mjs: the preset 's1s4' is built in and a plug-in cannot replace it; choose another name\n`],
+  [`${FIXTURES}/unknown-stage.mjs`, `error: --plugin ${FIXTURES}/unknown-stage.mjs: the preset 'mine' names the aggregation stage 'volatilty', which is not defined (did you mean volatility?)\n`],
+  [`${FIXTURES}/bad-kind.mjs`, `error: --plugin ${FIXTURES}/bad-kind.mjs: defineStage(): kind must be 'batch', 'resources' or 'aggregation', found 'batches'\n`],
+];
+
+describe('a plug-in that cannot be loaded', () => {
+  it.each(LOAD_ERRORS)('%s: one error naming the file, exit 2, no output written', async (plugin, stderr) => {
+    const out = join(scratch(), 'run.json');
+    const result = await run(['simulate', SCENARIO, '--plugin', plugin, '--json', out, '--quiet']);
+    expect(result.stderr).toBe(stderr);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('re-registering a name another plug-in defined names both files', async () => {
+    const result = await run(['validate', SCENARIO, '--plugin', EXAMPLE, '--plugin', `${FIXTURES}/same-name.mjs`]);
+    expect(result.stderr).toBe(`error: --plugin ${FIXTURES}/same-name.mjs: the batch stage 'median-split' is already defined by --plugin ${EXAMPLE}\n`);
+    expect(result.status).toBe(2);
+  });
+
+  it('the same file given twice is loaded once', async () => {
+    const result = await run(['validate', SCENARIO, '--plugin', EXAMPLE, '--plugin', `./${EXAMPLE}`]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('every command that takes --plugin refuses a bad one the same way (sweep before anything is written)', async () => {
+    const dir = scratch();
+    const bad = `${FIXTURES}/builtin-name.mjs`;
+    const expected = `error: --plugin ${bad}: the batch stage 'efficiency' is built in and a plug-in cannot replace it; choose another name\n`;
+    const results = await inParallel([
+      ['explain', SCENARIO, '--plugin', bad, '--round', '1'],
+      ['sweep', SCENARIO, '--plugin', bad, '--set', 'seed=1,2', '--out', join(dir, 'sweep')],
+      ['validate', SCENARIO, '--plugin', bad],
+      ['schema', '--plugin', bad, '--out', join(dir, 'schema.json')],
+    ], 4, run);
+    for (const result of results) {
+      expect(result.stderr).toBe(expected);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('a plug-in stage that misbehaves in a round', () => {
+  it.each([
+    ['fractional-batch.mjs', 'fractional', "error: batch stage 'fractional' (--plugin test/plugins/fixtures/fractional-batch.mjs): decide() returned batches[0] = 2.5; expected a whole number ≥ 0\n"],
+    ['throws-in-round.mjs', 'broken', "error: aggregation stage 'broken' (--plugin test/plugins/fixtures/throws-in-round.mjs): weigh() threw: RangeError: no weights today\n"],
+  ])('%s: the run stops with one error naming the stage and file, exit 2, no output written', async (file, strategy, stderr) => {
+    const out = join(scratch(), 'run.json');
+    const result = await run(['simulate', SCENARIO, '--plugin', `${FIXTURES}/${file}`, '--strategy', strategy, '--json', out, '--quiet', '--backend', 'cpu']);
+    expect(result.stderr).toBe(stderr);
+    expect(result.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+});
