@@ -78,7 +78,7 @@ function workingOf(fault: StageFault, method: string, working: unknown, count: n
 }
 
 function outputRecord(fault: StageFault, method: string, output: unknown, expected: string): Record<string, unknown> {
-  if (!isRecord(output)) throw fault.error(`${method}() must return ${expected}; found ${describeValue(output)}`);
+  if (!isRecord(output) || typeof output.then === 'function') throw fault.error(`${method}() must return ${expected}; found ${describeValue(output)}`);
   return output;
 }
 
@@ -173,7 +173,7 @@ export function guardStage(input: unknown, source: string): StageDefinition {
   const stageKind = kind as StageKind;
   const method = METHOD[stageKind];
   const fn: unknown = input[method];
-  if (typeof fn !== 'function') return refuse(`a ${kind} stage needs a ${method}() function, found ${describeValue(fn)}`);
+  if (typeof fn !== 'function') return refuse(`a ${kind} stage needs its ${method}() function, found ${describeValue(fn)}`);
   const fault = new StageFault(`${kind} stage '${escapeForTerminal(name)}' (${source})`);
   const text = summary ?? `${name} (plug-in)`;
   const bound = fn.bind(input) as (...args: never[]) => unknown;

@@ -1,0 +1,145 @@
+/**
+ * Plug-ins in process, through the public API (src/index.ts): the example plug-in loaded into
+ * a registry drives a run as the command line's does, and a plug-in stage's outputs are
+ * checked every round (each wrong shape has its exact message) and copied.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  createStageRegistry, definePlugin, definePreset, defineStage, loadPlugins, parseScenarioText, runScenario,
+  type BatchRoundView, type PluginApi, type ResourceRoundView,
+} from '../../src/index.js';
+import { guardStage } from '../../src/node/plugin-guard.js';
+import { stubEngineFactory } from '../properties/harness.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const EXAMPLE = join(ROOT, 'examples', 'plugins', 'median-split.mjs');
+const SOURCE = '--plugin mine.mjs';
+const stub = stubEngineFactory((problem) => {
+  throw new Error(problem);
+});
+
+const SCENARIO_TEXT = `
+rounds: 2
+strategy: median-split
+data: { dataset: iris }
+model: { hidden: [] }
+pipeline: { s1: { thresholdMs: 50 }, s2: { standardBatch: 40 } }
+cluster:
+  nodes:
+    - { id: a, latency: { constant: 5 } }
+    - { id: b, latency: { constant: 100 } }
+    - { id: c, latency: { constant: 100 } }
+    - { id: d, latency: { constant: 5 } }
+`;
+
+/** A batch round view of `count` nodes: only what the guard reads. */
+function batchView(count: number): BatchRoundView {
+  return { nodes: Array.from({ length: count }, () => ({ cores: 4 })) } as unknown as BatchRoundView;
+}
+
+function resourceView(batches: number[]): ResourceRoundView {
+  return { nodes: batches.map(() => ({ cores: 4 })), batches } as unknown as ResourceRoundView;
+}
+
+describe('the public API', () => {
+  it('loadPlugins adds the example\'s stage and preset to a registry; a run with it uses its batches', async () => {
+    const registry = await loadPlugins([EXAMPLE], createStageRegistry());
+    expect(registry.has('batch', 'median-split')).toBe(true);
+    expect(registry.preset('median-split')).toEqual({
+      name: 'median-split', summary: 'median-split batches, base resources, plain mean', batch: 'median-split', resources: 'fixed', aggregation: 'mean',
+    });
+    // e = (1, 0, 0, 1): median 0.5, so a and d get B/2 = 20 and b and c get B/4 = 10
+    const scenario = parseScenarioText(SCENARIO_TEXT, 'median.yaml', { registry });
+    const result = await runScenario(scenario, { engine: stub, registry });
+    expect(result.runs[0]!.rounds.map((round) => round.nodes.map((node) => node.plannedBatch))).toEqual([[20, 10, 10, 20], [20, 10, 10, 20]]);
+  });
+
+  it('without the plug-in the scenario\'s strategy is unknown', () => {
+    expect(() => parseScenarioText(SCENARIO_TEXT, 'median.yaml', { registry: createStageRegistry() })).toThrow(/strategy: expected one of s1s4/);
+  });
+
+  it('defineStage, definePreset and definePlugin are typing helpers: they return what they are given', () => {
+    const stage = defineStage({ kind: 'batch', name: 'x', summary: 'x', decide: (view) => ({ batches: view.nodes.map(() => 1), working: [] }) });
+    const preset = definePreset({ name: 'x', summary: 'x', batch: 'x', resources: 'fixed', aggregation: 'mean' });
+    const plugin = definePlugin((dtrain: PluginApi) => dtrain.defineStage(stage));
+    expect(defineStage(stage)).toBe(stage);
+    expect(definePreset(preset)).toBe(preset);
+    expect(definePlugin(plugin)).toBe(plugin);
+  });
+
+  it('the API refuses a definition made after the plug-in\'s function returned', async () => {
+    await loadPlugins([join(ROOT, 'test', 'plugins', 'fixtures', 'keeps-api.mjs')], createStageRegistry());
+    const kept = (globalThis as { dtrainKeptApi?: PluginApi }).dtrainKeptApi!;
+    expect(() => kept.definePreset({ name: 'late', summary: 'late', batch: 'fixed', resources: 'kept', aggregation: 'mean' })).toThrow(
+      "--plugin " + join(ROOT, 'test', 'plugins', 'fixtures', 'keeps-api.mjs') + ": the preset 'late' was defined after the plug-in's function returned; define everything while it runs",
+    );
+  });
+});
+
+describe('a plug-in stage\'s outputs, checked every round', () => {
+  const batchStage = (decide: (view: BatchRoundView) => unknown) => {
+    const stage = guardStage({ kind: 'batch', name: 'mine', decide }, SOURCE);
+    if (stage.kind !== 'batch') throw new Error('not a batch stage');
+    return stage;
+  };
+
+  it('the stage gets the very view the run built, and its batches are copied', () => {
+    const view = batchView(2);
+    let seen: unknown;
+    const batches = [3, 0];
+    const stage = batchStage((v) => {
+      seen = v;
+      return { batches };
+    });
+    const decision = stage.decide(view);
+    batches[0] = 99;
+    expect(seen).toBe(view);
+    expect(decision).toEqual({ batches: [3, 0], working: [{}, {}] });
+    expect(stage.summary).toBe('mine (plug-in)');
+  });
+
+  it.each([
+    ['a Promise', () => Promise.resolve({ batches: [1, 1] }), "batch stage 'mine' (--plugin mine.mjs): decide() must return { batches, working }; found a Promise (stages answer synchronously)"],
+    ['one batch for two nodes', () => ({ batches: [1] }), "batch stage 'mine' (--plugin mine.mjs): decide() must return batches: one whole number ≥ 0 per node (2); found a list of 1"],
+    ['a negative batch', () => ({ batches: [1, -1] }), "batch stage 'mine' (--plugin mine.mjs): decide() returned batches[1] = -1; expected a whole number ≥ 0"],
+    ['NaN', () => ({ batches: [1, Number.NaN] }), "batch stage 'mine' (--plugin mine.mjs): decide() returned batches[1] = NaN; expected a whole number ≥ 0"],
+    ['working of the wrong length', () => ({ batches: [1, 2], working: [{ note: 'ok' }] }), "batch stage 'mine' (--plugin mine.mjs): decide() returned working that is not a list of 2 entries (found a list of 1)"],
+    ['working holding an object', () => ({ batches: [1, 2], working: [{}, { deep: { x: 1 } }] }), "batch stage 'mine' (--plugin mine.mjs): decide() returned working[1].deep = an object; expected a number, a string or null"],
+    ['a thrown string', () => {
+      throw 'a string';
+    }, "batch stage 'mine' (--plugin mine.mjs): decide() threw: 'a string' (not an Error)"],
+  ])('%s', (_label, decide, message) => {
+    expect(() => batchStage(decide).decide(batchView(2))).toThrow(message);
+  });
+
+  it('a resources stage: a dispatched node needs whole threads and queue ≥ 1; an idle node\'s allocation is not looked at', () => {
+    const guard = (allocations: unknown) => {
+      const stage = guardStage({ kind: 'resources', name: 'mine', allocate: () => ({ allocations }) }, SOURCE);
+      return stage.kind === 'resources' ? stage.allocate(resourceView([8, 0])) : undefined;
+    };
+    expect(guard([{ threads: 2, ioQueue: 3 }, null])).toEqual({ allocations: [{ threads: 2, ioQueue: 3 }, { threads: 0, ioQueue: 0 }], working: [{}, {}] });
+    expect(() => guard([{ threads: 0, ioQueue: 3 }, null])).toThrow(
+      "resources stage 'mine' (--plugin mine.mjs): allocate() returned allocations[0] with threads 0, ioQueue 3; a dispatched node needs whole numbers ≥ 1 for both",
+    );
+  });
+
+  it('an aggregation stage: weights ≥ 0, one per participant, summing to 1', () => {
+    const participants = [{ gradNormHistory: [1], sampleCount: 1, batch: 1, localSteps: 1 }, { gradNormHistory: [1], sampleCount: 1, batch: 1, localSteps: 1 }];
+    const guard = (weights: unknown, volatilities?: unknown) => {
+      const stage = guardStage({ kind: 'aggregation', name: 'mine', weigh: () => ({ weights, volatilities }) }, SOURCE);
+      return stage.kind === 'aggregation' ? stage.weigh(participants, { volatility: 'cv', window: 5, epsilon: 1e-3, maxWeight: null }) : undefined;
+    };
+    expect(guard([0.25, 0.75])).toEqual({ weights: [0.25, 0.75], volatilities: [null, null], working: [{}, {}] });
+    expect(() => guard([0.5, 0.4])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned weights summing to 0.9; expected 1");
+    expect(() => guard([1.5, -0.5])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned weights[1] = -0.5; expected a finite number ≥ 0");
+    expect(() => guard([0.5, 0.5], [1])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() must return volatilities: one finite number or null per participant (2); found a list of 1");
+  });
+
+  it('a definition without its function, or with a wrong name type, is refused when defined', () => {
+    expect(() => guardStage({ kind: 'resources', name: 'mine', decide: () => ({}) }, SOURCE)).toThrow(
+      '--plugin mine.mjs: defineStage(): a resources stage needs its allocate() function, found undefined',
+    );
+    expect(() => guardStage({ kind: 'batch', name: 7, decide: () => ({}) }, SOURCE)).toThrow('--plugin mine.mjs: defineStage(): name must be a string, found 7');
+  });
+});
