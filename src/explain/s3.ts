@@ -41,12 +41,21 @@ function roundRule(view: RoundView): string {
   return rules.size === 1 ? [...rules][0]! : 'mixed';
 }
 
+/** The rules of S3's own formula (pressure, its P_ref-is-0 fallback, fixed); any other is a stage of its own. */
+const S3_RULES = new Set(['pressure', 'base', 'fixed']);
+
 function allocationLines(view: RoundView, nodeIndex: number, pRef: number): string[] {
   const { scenario } = view.input;
   const { s3 } = scenario.pipeline;
   const node = view.record.nodes[nodeIndex]!;
   const cores = scenario.cluster.nodes[nodeIndex]!.cores;
   const pad = continuation(node.id);
+  const working = view.record.working?.resources[nodeIndex];
+  if (working !== undefined && !S3_RULES.has(String(working.rule))) {
+    // a stage explain has no words for (e.g. `cores`): its own working as name = value pairs
+    const pairs = Object.entries(working).map(([key, value]) => `${key} = ${String(value)}`).join(', ');
+    return [`${pad}threads ${node.threads}, I/O queue ${node.ioQueue} (resources stage ${view.input.stages.resources.name}${pairs === '' ? '' : `: ${pairs}`})`];
+  }
   const threadClamp = `clamp [${s3.minThreads}, min(${s3.maxThreads}, ${cores} cores)] → ${node.threads}`;
   const queueClamp = `clamp [${s3.minQueue}, ${s3.maxQueue}] → ${node.ioQueue}`;
   const ratios = pressureRatios(view, nodeIndex);

@@ -26,14 +26,15 @@ export interface RoundDecisions {
 
 export function decideRound(input: PlanRoundInput): RoundDecisions {
   const { nodes, s1, s2, s3, stages } = input;
-  if (input.samplesMs.length !== nodes.length || input.lastResponseMs.length !== nodes.length) {
-    throw new RangeError(`planRound: ${nodes.length} nodes but ${input.samplesMs.length} sample windows and ${input.lastResponseMs.length} response times`);
+  if (input.samplesMs.length !== nodes.length || input.lastResponseMs.length !== nodes.length || input.lastBatch.length !== nodes.length) {
+    throw new RangeError(`planRound: ${nodes.length} nodes but ${input.samplesMs.length} sample windows, ${input.lastResponseMs.length} response times and ${input.lastBatch.length} last batches`);
   }
 
   // S1 + S2
   const efficiency = input.samplesMs.map((samples) => computeEfficiency(samples, s1));
   const batch = stages.batch.decide({
-    nodes, samplesMs: input.samplesMs, efficiency, lastResponseMs: input.lastResponseMs, stepMsOf: input.stepMsOf, s1, s2, s3,
+    nodes, samplesMs: input.samplesMs, efficiency, lastResponseMs: input.lastResponseMs, lastBatch: input.lastBatch,
+    transferBytes: input.transferBytes, localSteps: input.localSteps, stepMsOf: input.stepMsOf, s1, s2, s3,
   });
   const { batches } = batch;
 

@@ -25,6 +25,12 @@ export interface BatchRoundView {
   efficiency: readonly Efficiency[];
   /** per node: the mean step time of the last round it took part in; null = never */
   lastResponseMs: ReadonlyArray<number | null>;
+  /** per node: its batch in that same round; null = never */
+  lastBatch: ReadonlyArray<number | null>;
+  /** bytes of one model copy on the wire per direction */
+  transferBytes: number;
+  /** local SGD steps per round */
+  localSteps: number;
   stepMsOf: StepTimeEstimator;
   s1: S1Config;
   s2: S2Config;

@@ -8,9 +8,11 @@ import type { ResolvedStages, StageWorking } from './stage-registry.js';
 import type { S2Config } from './s2-batch-size.js';
 import type { S3Config } from './s3-resources.js';
 
-/** What planRound needs to know about a node itself: its cores (S3's upper bound). */
+/** What planRound needs to know about a node itself: its cores (S3's upper bound) and its link. */
 export interface PlanNode {
   cores: number;
+  /** the node's own link, bits per second (the `balanced` batch stage predicts transfers with it) */
+  bandwidthBps: number;
 }
 
 /**
@@ -25,6 +27,12 @@ export interface PlanRoundInput {
   samplesMs: ReadonlyArray<ReadonlyArray<number | null>>;
   /** per node: mean local-step time in the last round it took part in; null = never */
   lastResponseMs: ReadonlyArray<number | null>;
+  /** per node: its batch in that same round; null = never */
+  lastBatch: ReadonlyArray<number | null>;
+  /** bytes of one model copy on the wire per direction (model.transferBytes, else 4 × parameters) */
+  transferBytes: number;
+  /** local SGD steps per round */
+  localSteps: number;
   /** S3's response time before a node's first round: its step time with the base allocation */
   stepMsOf: StepTimeEstimator;
   /** the strategy's batch and resources stages, from the stage registry */
@@ -53,6 +61,10 @@ export interface AggregatorInput {
   gradNormHistory: readonly number[];
   /** the node's number of training samples (FedAvg weight) */
   sampleCount: number;
+  /** the node's batch this round */
+  batch: number;
+  /** local SGD steps this round (batch × localSteps = samples it trained) */
+  localSteps: number;
 }
 
 export interface AggregatorOutput {

@@ -26,13 +26,16 @@ export function weighParticipants(
   sampleCounts: readonly number[],
   participants: readonly number[],
   gradNorms: Float64Array,
+  /** per node: its batch this round (the `batch` aggregation weighs by it) */
+  batches: readonly number[],
 ): Weighed {
   const { s4 } = scenario.pipeline;
+  const { localSteps } = scenario.model;
   participants.forEach((i, k) => {
     memory[i]!.history = appendHistory(memory[i]!.history, gradNorms[k]!, s4.window);
   });
   const output = aggregation.weigh(
-    participants.map((i) => ({ gradNormHistory: memory[i]!.history, sampleCount: sampleCounts[i]! })),
+    participants.map((i) => ({ gradNormHistory: memory[i]!.history, sampleCount: sampleCounts[i]!, batch: batches[i]!, localSteps })),
     s4,
   );
   return {

@@ -75,7 +75,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   };
   const state: RunState = {
     clock: new SimClock(0),
-    memory: nodes.map(() => ({ history: [], lastResponseMs: null })),
+    memory: nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null })),
     cursors: makeCursors(prepared, scenario.seed),
     rounds: [],
     samplesTrained: 0,
@@ -108,7 +108,7 @@ async function stopRequested(options: StrategyRunOptions): Promise<boolean> {
 async function runRound(frame: RunFrame, state: RunState, round: number): Promise<RoundRecord> {
   const { scenario, stages } = frame.options;
   const observed = observeRound(scenario, frame.guard, round, state.clock.nowMs);
-  const planned = planPhase(scenario, stages, state.memory, observed);
+  const planned = planPhase(scenario, stages, state.memory, observed, frame.transferBytes);
   const scheduled = schedulePhase(scenario, frame.guard, frame.transferBytes, planned);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
@@ -133,12 +133,14 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   const { localSteps } = scenario.model;
   const tasks = engineTasks(scheduled, state.cursors, localSteps);
   const gradNorms = await trainPhase(frame.engine, tasks, scheduled, frame.ids);
-  const weighed = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms);
+  const batches = scheduled.plans.map((plan) => plan.batch);
+  const weighed = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms, batches);
   const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;
   for (const i of scheduled.participants) {
     state.memory[i]!.lastResponseMs = scheduled.timelines[i]!.stepMs;
+    state.memory[i]!.lastBatch = scheduled.plans[i]!.batch;
     state.samplesTrained += scheduled.plans[i]!.batch * localSteps;
   }
   const aggregation: Array<StageWorking | null> = scheduled.plans.map(() => null);

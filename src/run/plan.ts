@@ -9,13 +9,17 @@ import type { Scenario } from '../scenario/types.js';
 import { stepMs } from '../sim/time-model.js';
 import type { NodeMemory, Observed, Planned } from './round-state.js';
 
-export function planPhase(scenario: Scenario, stages: ResolvedStages, memory: readonly NodeMemory[], observed: Observed): Planned {
+/** `transferBytes`: one model copy on the wire per direction (what the `balanced` batch stage predicts transfers with). */
+export function planPhase(scenario: Scenario, stages: ResolvedStages, memory: readonly NodeMemory[], observed: Observed, transferBytes: number): Planned {
   const { s1, s2, s3 } = scenario.pipeline;
   const nodes = scenario.cluster.nodes;
   const { plans, batchWorking, resourceWorking } = decideRound({
     nodes,
     samplesMs: observed.samplesMs,
     lastResponseMs: memory.map((node) => node.lastResponseMs),
+    lastBatch: memory.map((node) => node.lastBatch),
+    transferBytes,
+    localSteps: scenario.model.localSteps,
     stepMsOf: (i, batch, threads, ioQueue) => stepMs(nodes[i]!, batch, threads, ioQueue),
     stages,
     s1,

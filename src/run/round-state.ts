@@ -10,10 +10,12 @@ import type { EvalResult } from '../train/engine.js';
 import type { NodeTimeline } from '../sim/time-model.js';
 import type { RoundRecord, RoundWorking } from '../sim/records.js';
 
-/** What a node remembers between rounds: S4's norm history and S3's response time. */
+/** What a node remembers between rounds: S4's norm history, S3's response time and the batch it was measured at. */
 export interface NodeMemory {
   history: number[];
   lastResponseMs: number | null;
+  /** the node's batch in the round lastResponseMs comes from (the `balanced` batch stage's time per sample) */
+  lastBatch: number | null;
 }
 
 export interface RunState {

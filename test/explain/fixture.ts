@@ -39,10 +39,11 @@ export function handResult(): RunResult {
   const rounds: RoundRecord[] = [];
   let startMs = 0;
   let lastResponseMs: Array<number | null> = [null, null];
+  let lastBatch: Array<number | null> = [null, null];
   const histories: number[][] = [[], []];
   for (let r = 0; r < 2; r++) {
     const { plans, batchWorking, resourceWorking } = decideRound({
-      nodes, samplesMs: SAMPLES, lastResponseMs, stages: STAGES, s1, s2, s3,
+      nodes, samplesMs: SAMPLES, lastResponseMs, lastBatch, transferBytes: 62_500, localSteps: 1, stages: STAGES, s1, s2, s3,
       stepMsOf: (i, batch, threads, ioQueue) => stepMs(nodes[i]!, batch, threads, ioQueue),
     });
     // 62,500 bytes at 1 Gbps: TRANSFER_MS = 0.5 ms
@@ -54,7 +55,7 @@ export function handResult(): RunResult {
       })),
     }).map((t) => t!);
     histories.forEach((h, i) => { histories[i] = appendHistory(h, NORMS[i]![r]!, s4.window); });
-    const weighed = STAGES.aggregation.weigh(histories.map((h, i) => ({ gradNormHistory: h, sampleCount: CONTEXT.sampleCounts[i]! })), s4);
+    const weighed = STAGES.aggregation.weigh(histories.map((h, i) => ({ gradNormHistory: h, sampleCount: CONTEXT.sampleCounts[i]!, batch: plans[i]!.batch, localSteps: 1 })), s4);
     const { volatilities, weights } = weighed;
     const endMs = timelines.reduce((last, t) => Math.max(last, t.finishMs ?? 0), 0);
     const records: NodeRoundRecord[] = plans.map((plan, i) => {
@@ -70,6 +71,7 @@ export function handResult(): RunResult {
     });
     rounds.push({ round: r + 1, startMs, endMs, skipped: false, ...EVALS[r]!, nodes: records, working: { batch: batchWorking, resources: resourceWorking, aggregation: weighed.working } });
     lastResponseMs = timelines.map((t) => (t.outcome === 'finished' ? t.stepMs : null));
+    lastBatch = plans.map((plan) => plan.batch);
     startMs = endMs;
   }
   return {

@@ -15,7 +15,7 @@ describe('explain option checks', () => {
 
   it('an unknown strategy lists the valid names and suggests the closest (exit 2)', () => {
     const error = thrown(() => selectStrategy(scenario, 'fedvag', createStageRegistry()));
-    expect(error.message).toBe("unknown strategy 'fedvag': expected one of s1s4, sync-sgd, fedavg");
+    expect(error.message).toBe("unknown strategy 'fedvag': expected one of s1s4, sync-sgd, fedavg, lb-bsp");
     expect(error.hint).toBe('did you mean fedavg?');
     expect(error.exitCode).toBe(2);
   });

@@ -12,15 +12,15 @@ const AGGREGATORS = {
 };
 
 describe('the built-in aggregation stages', () => {
-  it('are volatility, mean and samples, in that order', () => {
-    expect(registry.names('aggregation')).toEqual(['volatility', 'mean', 'samples']);
+  it('are volatility, mean, samples and batch, in that order', () => {
+    expect(registry.names('aggregation')).toEqual(['volatility', 'mean', 'samples', 'batch']);
   });
 
   it('volatility weighs by inverse volatility (relchange 0.099 / 0.399 → ≈ 0.8 / 0.2)', () => {
     // Arrange
     const participants = [
-      { gradNormHistory: [100, 109.9], sampleCount: 10 },
-      { gradNormHistory: [100, 139.9], sampleCount: 10 },
+      { gradNormHistory: [100, 109.9], sampleCount: 10, batch: 1, localSteps: 1 },
+      { gradNormHistory: [100, 139.9], sampleCount: 10, batch: 1, localSteps: 1 },
     ];
 
     // Act
@@ -36,9 +36,9 @@ describe('the built-in aggregation stages', () => {
   it('volatility reports the mean it filled in for a node with one norm: the value its weight used', () => {
     // relchange 0.099 and 0.399 known; the newcomer is weighed (and reported) at their mean 0.249
     const participants = [
-      { gradNormHistory: [100, 109.9], sampleCount: 10 },
-      { gradNormHistory: [7], sampleCount: 10 },
-      { gradNormHistory: [100, 139.9], sampleCount: 10 },
+      { gradNormHistory: [100, 109.9], sampleCount: 10, batch: 1, localSteps: 1 },
+      { gradNormHistory: [7], sampleCount: 10, batch: 1, localSteps: 1 },
+      { gradNormHistory: [100, 139.9], sampleCount: 10, batch: 1, localSteps: 1 },
     ];
 
     const { weights, volatilities } = AGGREGATORS.volatility(participants, { ...cfg, volatility: 'relchange' });
@@ -50,7 +50,7 @@ describe('the built-in aggregation stages', () => {
   });
 
   it('volatility reports null for everyone when no node has 2 norms (equal weights, nothing filled in)', () => {
-    const participants = [{ gradNormHistory: [1], sampleCount: 1 }, { gradNormHistory: [], sampleCount: 1 }];
+    const participants = [{ gradNormHistory: [1], sampleCount: 1, batch: 1, localSteps: 1 }, { gradNormHistory: [], sampleCount: 1, batch: 1, localSteps: 1 }];
 
     const { weights, volatilities } = AGGREGATORS.volatility(participants, cfg);
 
@@ -59,8 +59,8 @@ describe('the built-in aggregation stages', () => {
 
   it('mean gives equal weights and still reports each node\'s own volatility (none filled in: none is used)', () => {
     const participants = [
-      { gradNormHistory: [1, 2, 3], sampleCount: 5 },
-      { gradNormHistory: [4], sampleCount: 500 },
+      { gradNormHistory: [1, 2, 3], sampleCount: 5, batch: 1, localSteps: 1 },
+      { gradNormHistory: [4], sampleCount: 500, batch: 1, localSteps: 1 },
     ];
 
     const { weights, volatilities } = AGGREGATORS.mean(participants, cfg);
@@ -72,8 +72,8 @@ describe('the built-in aggregation stages', () => {
 
   it('samples weighs by training-sample count (FedAvg): 100 : 300 → 0.25 / 0.75', () => {
     const participants = [
-      { gradNormHistory: [1], sampleCount: 100 },
-      { gradNormHistory: [1], sampleCount: 300 },
+      { gradNormHistory: [1], sampleCount: 100, batch: 1, localSteps: 1 },
+      { gradNormHistory: [1], sampleCount: 300, batch: 1, localSteps: 1 },
     ];
 
     expect(AGGREGATORS.samples(participants, cfg).weights).toEqual([0.25, 0.75]);
@@ -81,8 +81,8 @@ describe('the built-in aggregation stages', () => {
 
   it('samples falls back to equal weights when every count is 0', () => {
     const participants = [
-      { gradNormHistory: [], sampleCount: 0 },
-      { gradNormHistory: [], sampleCount: 0 },
+      { gradNormHistory: [], sampleCount: 0, batch: 1, localSteps: 1 },
+      { gradNormHistory: [], sampleCount: 0, batch: 1, localSteps: 1 },
     ];
 
     expect(AGGREGATORS.samples(participants, cfg).weights).toEqual([0.5, 0.5]);
@@ -93,9 +93,9 @@ describe("the aggregation stages' working (explain renders it)", () => {
   it('volatility: each participant\'s v (own or the filled-in mean), 1/(v + ε), the sum and the share before the cap', () => {
     // relchange 0.1 (own) and 0.3 (own); the newcomer takes their mean 0.2; ε = 0.001
     const participants = [
-      { gradNormHistory: [100, 110], sampleCount: 1 },
-      { gradNormHistory: [5], sampleCount: 1 },
-      { gradNormHistory: [100, 130], sampleCount: 1 },
+      { gradNormHistory: [100, 110], sampleCount: 1, batch: 1, localSteps: 1 },
+      { gradNormHistory: [5], sampleCount: 1, batch: 1, localSteps: 1 },
+      { gradNormHistory: [100, 130], sampleCount: 1, batch: 1, localSteps: 1 },
     ];
 
     const { working } = AGGREGATORS.volatility(participants, { ...cfg, volatility: 'relchange', maxWeight: 0.4 });
@@ -115,13 +115,13 @@ describe("the aggregation stages' working (explain renders it)", () => {
   });
 
   it('volatility with no volatility known: no terms (equal weights)', () => {
-    const { working } = AGGREGATORS.volatility([{ gradNormHistory: [1], sampleCount: 1 }, { gradNormHistory: [2], sampleCount: 1 }], cfg);
+    const { working } = AGGREGATORS.volatility([{ gradNormHistory: [1], sampleCount: 1, batch: 1, localSteps: 1 }, { gradNormHistory: [2], sampleCount: 1, batch: 1, localSteps: 1 }], cfg);
 
     expect(working.map((w) => [w.rule, w.term, w.sum, w.own])).toEqual([['inverse-volatility', null, null, 'no'], ['inverse-volatility', null, null, 'no']]);
   });
 
   it('mean: the number of participants; samples: each count and their total', () => {
-    const participants = [{ gradNormHistory: [1], sampleCount: 100 }, { gradNormHistory: [1], sampleCount: 300 }];
+    const participants = [{ gradNormHistory: [1], sampleCount: 100, batch: 1, localSteps: 1 }, { gradNormHistory: [1], sampleCount: 300, batch: 1, localSteps: 1 }];
 
     expect(AGGREGATORS.mean(participants, cfg).working).toEqual([{ rule: 'mean', participants: 2 }, { rule: 'mean', participants: 2 }]);
     expect(AGGREGATORS.samples(participants, cfg).working).toEqual([

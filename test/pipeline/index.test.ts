@@ -8,7 +8,7 @@ import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { stepMs } from '../../src/sim/time-model.js';
 
 // parallelFraction 1 makes the speedup equal to the thread count; no I/O cost.
-const node = { cores: 8, msPerSample: 0.5, parallelFraction: 1, ioMsPerBatch: 0 };
+const node = { cores: 8, msPerSample: 0.5, parallelFraction: 1, ioMsPerBatch: 0, bandwidthBps: 1e9 };
 const fast = Array<number>(20).fill(5); // e = 1
 const twelveOfTwenty = [...Array<number>(12).fill(5), ...Array<number>(8).fill(90)]; // e = 0.6
 const allLost = Array<null>(20).fill(null); // e = 0
@@ -21,6 +21,9 @@ function input(strategy: { batch: string; resources: string }): PlanRoundInput {
     nodes: [node, node, node],
     samplesMs: [fast, twelveOfTwenty, allLost],
     lastResponseMs: [null, 3, 7],
+    lastBatch: [null, 24, 32],
+    transferBytes: 62_500,
+    localSteps: 1,
     stepMsOf: (_, batch, threads, ioQueue) => stepMs(node, batch, threads, ioQueue),
     stages: { batch: registry.stage('batch', strategy.batch), resources: registry.stage('resources', strategy.resources) },
     s1: { ...S1_DEFAULTS },

@@ -176,7 +176,7 @@ describe('every problem at once', () => {
   ].join('\n');
   const expected = [
     'bad.yaml:1:7  seed: expected an integer ≥ 0, found -1',
-    'bad.yaml:2:17  compare[1]: expected one of s1s4, sync-sgd, fedavg, found "sgd-sync" (a string)',
+    'bad.yaml:2:17  compare[1]: expected one of s1s4, sync-sgd, fedavg, lb-bsp, found "sgd-sync" (a string)',
     'bad.yaml:4:24  pipeline.s2.standardBatch: expected a number ≥ 1, found 0',
     'bad.yaml:7:72  cluster.nodes[0].labelNoise: expected a number from 0 to 1, found 2',
     'bad.yaml:8:51  cluster.nodes[1].latency.uniform.max: expected a value ≥ min (9), found 1',

@@ -36,7 +36,7 @@ describe('strategy names come from the registry passed in', () => {
 
     expect(error).toBeInstanceOf(DtrainError);
     expect((error as DtrainError).message).toBe(
-      "unknown strategy 'robst': expected one of s1s4, sync-sgd, fedavg, robust or stage picks efficiency|fixed/pressure|fixed/volatility|mean|samples|median — did you mean robust?",
+      "unknown strategy 'robst': expected one of s1s4, sync-sgd, fedavg, lb-bsp, robust or stage picks efficiency|fixed|proportional|balanced/pressure|fixed|cores/volatility|mean|samples|batch|median — did you mean robust?",
     );
   });
 
@@ -55,9 +55,9 @@ describe('strategy names come from the registry passed in', () => {
     const text = JSON.stringify(scenarioJsonSchema(extendedRegistry()));
     const builtin = JSON.stringify(scenarioJsonSchema());
 
-    expect(text).toContain('"enum":["s1s4","sync-sgd","fedavg","robust"]');
-    expect(text).toContain('"enum":["volatility","mean","samples","median"]');
-    expect(builtin).toContain('"enum":["s1s4","sync-sgd","fedavg"]');
+    expect(text).toContain('"enum":["s1s4","sync-sgd","fedavg","lb-bsp","robust"]');
+    expect(text).toContain('"enum":["volatility","mean","samples","batch","median"]');
+    expect(builtin).toContain('"enum":["s1s4","sync-sgd","fedavg","lb-bsp"]');
     expect(builtin).not.toContain('"robust"');
   });
 });

@@ -33,7 +33,7 @@ describe('resolveStrategyNames (--strategy)', () => {
     expect(error.code).toBe('cli.invalidArgument');
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe(
-      "unknown strategy 's1s5': expected one of s1s4, sync-sgd, fedavg or stage picks efficiency|fixed/pressure|fixed/volatility|mean|samples — did you mean s1s4?",
+      "unknown strategy 's1s5': expected one of s1s4, sync-sgd, fedavg, lb-bsp or stage picks efficiency|fixed|proportional|balanced/pressure|fixed|cores/volatility|mean|samples|batch — did you mean s1s4?",
     );
   });
 
