@@ -83,4 +83,13 @@ describe('dtrain simulate --strategy lb-bsp', () => {
     expect(measured).toBeGreaterThan(100);
     expect(rounds.length).toBe(30);
   });
+
+  it('explain shows the cores stage by its own working, not S3\'s formula', () => {
+    const result = dtrain(['explain', 'scenarios/quickstart.yaml', '--strategy', 'lb-bsp', '--round', '5', '--node', 'a']);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('threads 8, I/O queue 8 (resources stage cores: rule = cores, cores = 8)');
+    expect(result.stdout).not.toContain('threads = 4 →');
+    expect(result.stdout).toContain('batch stage balanced (rule = balanced, G = 128, latencyMs = 5, d = 10.15, c = 2.55, cFrom = last round');
+  });
 });
