@@ -58,9 +58,9 @@ function isWhole(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 }
 
-/** The working, one entry per item (a stage may leave it out); only numbers, words and null. */
+/** The working, one entry per item (a stage may leave it out, or give []); only numbers, words and null. */
 function workingOf(fault: StageFault, method: string, working: unknown, count: number): StageWorking[] {
-  if (working === undefined) return Array.from({ length: count }, () => ({}));
+  if (working === undefined || (Array.isArray(working) && working.length === 0)) return Array.from({ length: count }, () => ({}));
   if (!Array.isArray(working) || working.length !== count) {
     throw fault.error(`${method}() returned working that is not a list of ${count} entries (found ${describeValue(working)})`);
   }

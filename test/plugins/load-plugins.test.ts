@@ -96,6 +96,8 @@ describe('a plug-in stage\'s outputs, checked every round', () => {
     batches[0] = 99;
     expect(seen).toBe(view);
     expect(decision).toEqual({ batches: [3, 0], working: [{}, {}] });
+    // an empty working list is no working, as the type's `working: []` invites
+    expect(batchStage(() => ({ batches: [1, 2], working: [] })).decide(view)).toEqual({ batches: [1, 2], working: [{}, {}] });
     expect(stage.summary).toBe('mine (plug-in)');
   });
 
