@@ -108,8 +108,12 @@ function runSteps(startMs: number, node: RoundNodeInput, localSteps: number): { 
   return { steps, multiplierSum };
 }
 
-function dropped(reason: DropReason, droppedAtMs: number, parts: Partial<NodeTimeline> & Pick<NodeTimeline, 'download' | 'stepMs'>): NodeTimeline {
-  return { outcome: 'dropped', reason, steps: [], upload: null, downloadEndMs: null, computeEndMs: null, finishMs: null, ...parts, droppedAtMs };
+/** One shape for every timeline (plain literals, no spreads): one per dispatched node per round. */
+function timeline(
+  outcome: NodeTimeline['outcome'], reason: DropReason | null, download: TransferEvents, steps: StepSpan[], upload: TransferEvents | null,
+  stepMs: number, downloadEndMs: number | null, computeEndMs: number | null, finishMs: number | null, droppedAtMs: number | null,
+): NodeTimeline {
+  return { outcome, reason, download, steps, upload, stepMs, downloadEndMs, computeEndMs, finishMs, droppedAtMs };
 }
 
 /** Every node's round (null for a node not dispatched), in node order. */
@@ -133,14 +137,17 @@ export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null
     // the mean actual step time: stepMs × the mean multiplier (exactly stepMs without slowdown)
     const compute = computed[i];
     const stepMs = compute === null || compute === undefined ? node.stepMs : node.stepMs * (compute.multiplierSum / input.localSteps);
-    if (download.droppedAtMs !== null) return dropped(download.events.failure!, download.droppedAtMs, { download: download.events, stepMs });
+    if (download.droppedAtMs !== null) {
+      return timeline('dropped', download.events.failure, download.events, [], null, stepMs, null, null, null, download.droppedAtMs);
+    }
     const { steps } = compute!;
     const downloadEndMs = download.events.arrivedMs!;
     const computeEndMs = steps.length === 0 ? downloadEndMs : steps[steps.length - 1]!.endMs;
     const upload = uploads[i]!;
-    const reached = { download: download.events, steps, upload: upload.events, stepMs, downloadEndMs, computeEndMs };
-    if (upload.droppedAtMs !== null) return dropped(upload.events.failure!, upload.droppedAtMs, reached);
-    return { outcome: 'finished', reason: null, ...reached, finishMs: upload.events.arrivedMs!, droppedAtMs: null };
+    if (upload.droppedAtMs !== null) {
+      return timeline('dropped', upload.events.failure, download.events, steps, upload.events, stepMs, downloadEndMs, computeEndMs, null, upload.droppedAtMs);
+    }
+    return timeline('finished', null, download.events, steps, upload.events, stepMs, downloadEndMs, computeEndMs, upload.events.arrivedMs!, null);
   });
 }
 
