@@ -34,7 +34,7 @@ describe('dtrain explain', () => {
     expect(node.stderr).toBe("error: unknown node 'slwo': expected one of a, b, c, slow\nhint: did you mean slow?\n");
     const strategy = dtrain(['explain', TINY, '--strategy', 'sgd']);
     expect(strategy.status).toBe(2);
-    expect(strategy.stderr).toBe("error: unknown strategy 'sgd': expected one of s1s4, fedavg, sync-sgd\n");
+    expect(strategy.stderr).toBe("error: unknown strategy 'sgd': expected one of s1s4, fedavg, sync-sgd, lb-bsp\n");
     const round = dtrain(['explain', TINY, '--round', '9']);
     expect(round.status).toBe(2);
     expect(round.stderr).toBe('error: --round 9 is out of range: scenario explain-tiny has 8 rounds (1–8)\n');
