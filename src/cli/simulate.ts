@@ -176,7 +176,7 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('run a scenario and print per-round efficiency, batch and weight tables')
     .argument('[scenario]', 'scenario YAML file (default: the bundled scenarios/quickstart.yaml)')
-    .option('-s, --strategy <names>', 'comma-separated strategies, overriding the scenario (s1s4, sync-sgd, fedavg)', strategyList)
+    .option('-s, --strategy <names>', 'comma-separated strategies, overriding the scenario: presets (s1s4, sync-sgd, fedavg, lb-bsp, or one a plug-in defines) or stage picks batch/resources/aggregation', strategyList)
     .option('-r, --rounds <n>', 'number of rounds, overriding the scenario', roundsFlag)
     .option('--seed <n>', 'random seed, overriding the scenario', seedFlag)
     .option('--json <file>', 'write the whole run as JSON (schema version 2); - for standard output')
