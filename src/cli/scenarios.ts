@@ -2,6 +2,7 @@
  * `dtrain scenarios`: the bundled teaching scenarios with their descriptions (each file's
  * `name` and `description` fields), and how to run one.
  */
+import { TERMINAL_WIDTH, wrapParts } from '../report/wrap.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
@@ -38,10 +39,20 @@ export function readScenarioEntries(dir: string, cwd: string): ScenarioEntry[] {
 }
 
 /** Aligned columns: name, path, description; then how to run one. Ends with a newline. */
+const DESCRIPTION_INDENT = '      ';
+
+/**
+ * One line per scenario (name, file), its description below it, wrapped at the terminal's
+ * 80 columns: the descriptions say what a scenario shows on average over seeds, which takes
+ * a few sentences.
+ */
 export function renderScenarioList(entries: readonly ScenarioEntry[]): string {
   const nameWidth = maxOf(entries.map((e) => e.name.length));
-  const pathWidth = maxOf(entries.map((e) => e.path.length));
-  const rows = entries.map((e) => `  ${e.name.padEnd(nameWidth)}  ${e.path.padEnd(pathWidth)}  ${e.description}`.trimEnd());
+  const rows = entries.map((e) => {
+    const head = `  ${e.name.padEnd(nameWidth)}  ${e.path}`;
+    if (e.description === '') return head;
+    return `${head}\n${DESCRIPTION_INDENT}${wrapParts(e.description.split(' '), ' ', TERMINAL_WIDTH, DESCRIPTION_INDENT)}`;
+  });
   const example = entries[0] === undefined ? '' : `\nrun one: dtrain simulate ${entries[0].path} · explain it: dtrain explain ${entries[0].path}\n`;
   return `bundled scenarios\n${rows.join('\n')}\n${example}`;
 }
