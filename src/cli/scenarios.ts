@@ -51,9 +51,11 @@ export function renderScenarioList(entries: readonly ScenarioEntry[]): string {
   const rows = entries.map((e) => {
     const head = `  ${e.name.padEnd(nameWidth)}  ${e.path}`;
     if (e.description === '') return head;
-    return `${head}\n${DESCRIPTION_INDENT}${wrapParts(e.description.split(' '), ' ', TERMINAL_WIDTH, DESCRIPTION_INDENT)}`;
+    const words = e.description.split(' ');
+    words[0] = DESCRIPTION_INDENT + words[0]!;
+    return `${head}\n${wrapParts(words, ' ', TERMINAL_WIDTH, DESCRIPTION_INDENT)}`;
   });
-  const example = entries[0] === undefined ? '' : `\nrun one: dtrain simulate ${entries[0].path} · explain it: dtrain explain ${entries[0].path}\n`;
+  const example = entries[0] === undefined ? '' : `\nrun one:    dtrain simulate ${entries[0].path}\nexplain it: dtrain explain ${entries[0].path}\n`;
   return `bundled scenarios\n${rows.join('\n')}\n${example}`;
 }
 
