@@ -1,0 +1,80 @@
+/**
+ * `dtrain merge` of study folders (`dtrain study … --shard i/n`): every run's record (and full
+ * report with --store full) and study.json, then the same summary.csv, study-results.json and
+ * tables as the unsharded study, rebuilt from the records by the same code. The folders must
+ * hold one study and together every run; otherwise nothing is written (exit 2).
+ */
+import { join, resolve } from 'node:path';
+import { DtrainError } from '../errors.js';
+import { OutputWriter } from '../output-file.js';
+import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type StudyManifest } from '../study/manifest.js';
+import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE } from '../study/outputs.js';
+import type { StudyRecord } from '../study/record.js';
+import { readStoredRecord, readStoredText, readStudyManifest } from '../study/store.js';
+import { existsSync } from 'node:fs';
+import { escapeForTerminal } from '../text/terminal-escape.js';
+import { checkOutputPath } from './options.js';
+import { isSameFile } from './output-plan.js';
+import { finishStudy } from './study.js';
+import { planOutDir } from './sweep.js';
+
+export function isStudyDir(dir: string): boolean {
+  return existsSync(join(dir, STUDY_MANIFEST_FILE));
+}
+
+export function mergeStudy(dirs: readonly string[], flags: { out: string; json?: string }): void {
+  const manifests = dirs.map((dir) => {
+    const manifest = readStudyManifest(dir);
+    if (manifest === undefined) throw new DtrainError('study.notAStudy', `${escapeForTerminal(dir)} is not a study output directory (no ${STUDY_MANIFEST_FILE})`, { hint: 'merge the --out folders of one `dtrain study … --shard i/n`' });
+    return { dir, manifest };
+  });
+  const first = manifests[0]!;
+  for (const { dir, manifest } of manifests) {
+    if (!sameStudy(manifest, first.manifest)) {
+      throw new DtrainError('study.otherStudy', `${escapeForTerminal(dir)} holds another study than ${escapeForTerminal(first.dir)}`, {
+        hint: 'merge the shards of one study: the same scenario, --seeds, --strategy, --baseline, --target, --ablate and --store',
+      });
+    }
+  }
+  const full = first.manifest.store === 'full';
+  const found: Array<{ report: string; dir: string; text: string; record: StudyRecord; fullText?: string }> = [];
+  let missing = 0;
+  let firstMissing = '';
+  for (const run of first.manifest.grid.runs) {
+    let hit: (typeof found)[number] | undefined;
+    for (const dir of dirs) {
+      const stored = readStoredRecord(dir, run);
+      if (stored === undefined) continue;
+      const fullText = full ? readStoredText(join(dir, fullReportName(run.report))) : undefined;
+      if (full && fullText === undefined) continue;
+      hit = { report: run.report, dir, text: stored.text, record: stored.record, fullText };
+      break;
+    }
+    if (hit === undefined) {
+      if (missing === 0) firstMissing = `${run.strategy} · seed ${run.seed} (${run.report})`;
+      missing += 1;
+    } else found.push(hit);
+  }
+  if (missing > 0) {
+    throw new DtrainError('study.incomplete', `${missing} of ${first.manifest.grid.runs.length} runs are in none of the directories; first: ${escapeForTerminal(firstMissing)}`, {
+      hint: 'merge needs every shard, complete: re-run the missing shard (complete runs are skipped)',
+    });
+  }
+  const json = flags.json === undefined ? undefined : checkOutputPath(flags.json, '--json');
+  const names = [STUDY_MANIFEST_FILE, STUDY_SUMMARY_FILE, STUDY_RESULTS_FILE];
+  for (const { report } of found) {
+    names.push(report);
+    if (full) names.push(fullReportName(report));
+  }
+  const targets = planOutDir(flags.out, names);
+  const writer = new OutputWriter();
+  writer.ensureDir(resolve(flags.out), `--out ${escapeForTerminal(flags.out)}`);
+  for (const { report, dir, text, fullText } of found) {
+    if (isSameFile(join(dir, report), join(flags.out, report))) continue;
+    writer.stage(targets.get(report)!, text);
+    if (fullText !== undefined) writer.stage(targets.get(fullReportName(report))!, fullText);
+  }
+  const merged: StudyManifest = { ...first.manifest, grid: { ...first.manifest.grid, shard: null } };
+  writer.stage(targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(merged));
+  finishStudy(flags.out, merged, found.map((f) => f.record), { targets, writer, json });
+}

@@ -1,0 +1,282 @@
+/**
+ * `dtrain study <scenario> --seeds 1..20 --strategy a,b,c --baseline c --out DIR`: every
+ * strategy on every seed (the sweep's grid with a seed axis, run on its worker pool), a compact
+ * record per run in DIR, then per strategy the mean and 95 % interval of each metric and, paired
+ * per seed, each strategy against the baseline with Holm-adjusted p-values and a verdict.
+ * Everything is checked before anything runs or is written (exit 2). Runs whose record is
+ * already in DIR are skipped (resume); `--shard i/n` runs a slice, `dtrain merge` joins them.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { DtrainError, ScenarioError } from '../errors.js';
+import type { BackendPreference, EngineName } from '../index.js';
+import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file.js';
+import { readTextFileLimited } from '../node/read-file.js';
+import type { StageRegistry, StrategySpec } from '../pipeline/stage-registry.js';
+import { TOOL_NAME } from '../report/json.js';
+import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
+import { resolveStrategyNames } from '../scenario/load.js';
+import { planSweep, type SweepPlan } from '../sweep/grid.js';
+import { makeManifest, type ManifestRun } from '../sweep/manifest.js';
+import type { PoolHandle, WorkerReply, WorkerTask } from '../sweep/pool.js';
+import { readScenarioSource, resolvePoint } from '../sweep/resolve-point.js';
+import { parseSetArgs } from '../sweep/set-spec.js';
+import { inShard, parseShard, type Shard } from '../sweep/shard.js';
+import { analyzeStudy } from '../study/analyze.js';
+import { parseSeeds, parseTarget } from '../study/flags.js';
+import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type StoreMode, type StudyManifest } from '../study/manifest.js';
+import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE, studyResultsJson, studySummaryCsv } from '../study/outputs.js';
+import { recordFromReport, recordText, type StudyRecord } from '../study/record.js';
+import { renderStudy } from '../study/render.js';
+import { readStoredRecord, readStudyManifest } from '../study/store.js';
+import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
+import { VERSION } from '../version.js';
+import { checkOutputPath, positiveInt, strategyList } from './options.js';
+import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
+import { scenarioInputs } from './output-plan.js';
+import { planOutDir, prepareOutDir } from './sweep.js';
+
+interface StudyFlags extends LimitFlags, PluginFlags {
+  seeds: number[];
+  strategy?: string[];
+  baseline?: string;
+  target?: number;
+  ablate?: boolean;
+  jobs?: number;
+  shard?: Shard;
+  out: string;
+  json?: string;
+  store: StoreMode;
+  backend: BackendPreference;
+  engine: EngineName;
+}
+
+/** The patent minus one stage: that stage swapped for the classic baseline's (sync-sgd's). */
+const ABLATIONS = [
+  { name: 's1s4-fixed-batch', stage: 'batch', to: 'fixed' },
+  { name: 's1s4-fixed-resources', stage: 'resources', to: 'fixed' },
+  { name: 's1s4-mean-aggregation', stage: 'aggregation', to: 'mean' },
+] as const;
+
+function withFlag(flag: string, resolve: () => StrategySpec[]): StrategySpec[] {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof DtrainError) throw new DtrainError(error.code, `${flag}: ${error.message}`, { exitCode: error.exitCode, hint: error.hint });
+    throw error;
+  }
+}
+
+function readScenarioText(file: string): string {
+  const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: true });
+  if (read.ok) return read.text;
+  if ('line' in read) {
+    throw new ScenarioError(file, [{ code: 'file.notText', file, line: read.line, column: read.column, path: '', expected: 'a scenario file in UTF-8 text', found: read.problem }]);
+  }
+  throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);
+}
+
+interface StudyPlan {
+  plan: SweepPlan;
+  manifest: StudyManifest;
+}
+
+/** Strategies, baseline, target and grid, all checked; nothing is written yet. */
+function planStudy(file: string, flags: StudyFlags, registry: StageRegistry): StudyPlan {
+  const source = readScenarioSource(readScenarioText(file), file);
+  const scenario = resolvePoint(source, [], registry);
+  const strategies = flags.strategy === undefined ? [...scenario.strategies] : withFlag('--strategy', () => resolveStrategyNames(flags.strategy!, registry));
+  if (flags.ablate === true) {
+    const patent = registry.presetStrategy('s1s4')!;
+    for (const ablation of ABLATIONS) {
+      if (strategies.some((s) => s.name === ablation.name)) continue;
+      strategies.push({ ...patent, [ablation.stage]: ablation.to, name: ablation.name });
+    }
+  }
+  const names = strategies.map((s) => s.name);
+  const baselineName = flags.baseline ?? (names.includes('sync-sgd') ? 'sync-sgd' : undefined);
+  if (baselineName === undefined) {
+    throw new DtrainError('cli.invalidArgument', `--baseline is required: name the strategy the others are compared with (one of ${names.map(escapeForTerminal).join(', ')})`);
+  }
+  const [baseline] = withFlag('--baseline', () => resolveStrategyNames([baselineName], registry));
+  if (!names.includes(baseline!.name)) {
+    throw new DtrainError('cli.invalidArgument', `--baseline ${escapeForTerminal(baseline!.name)} is not among the strategies studied (${names.map(escapeForTerminal).join(', ')})`, {
+      hint: `add it to --strategy, e.g. --strategy ${[...names, baseline!.name].map(escapeForTerminal).join(',')}`,
+    });
+  }
+  if (strategies.length < 2) throw new DtrainError('cli.invalidArgument', '--strategy: a study compares at least two strategies (the baseline and one more)');
+  const plan = planSweep(source, parseSetArgs([`seed=${flags.seeds.join(',')}`]), strategies, registry);
+  const grid = makeManifest(plan, { name: scenario.name, file }, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null);
+  const manifest: StudyManifest = {
+    studyVersion: 1,
+    seeds: flags.seeds,
+    baseline: baseline!.name,
+    target: flags.target ?? scenario.targetAccuracy ?? null,
+    ablate: flags.ablate === true,
+    store: flags.store,
+    grid,
+  };
+  return { plan, manifest };
+}
+
+/** An --out that holds another study (or another shard of this one) is refused, as a sweep's is. */
+function checkStudyResumable(dir: string, manifest: StudyManifest): void {
+  const where = `--out ${escapeForTerminal(dir)}`;
+  if (existsSync(join(dir, 'sweep.json'))) {
+    throw new DtrainError('study.otherDirectory', `${where} holds a sweep (sweep.json); a study's records would be mixed with it`, { hint: 'give the study its own --out directory' });
+  }
+  const stored = readStudyManifest(dir);
+  if (stored === undefined) return;
+  if (!sameStudy(stored, manifest)) {
+    throw new DtrainError('study.otherStudy', `${where} already holds another study (${stored.grid.runs.length} runs, baseline ${escapeForTerminal(stored.baseline)}, target ${stored.target ?? 'none'})`, {
+      hint: 'give another --out directory, or remove this one to start the study over',
+    });
+  }
+  const shardText = (s: Shard | null) => (s === null ? 'the whole study' : `shard ${s.index}/${s.count}`);
+  const a = stored.grid.shard;
+  const b = manifest.grid.shard;
+  if ((a === null) !== (b === null) || (a !== null && b !== null && (a.index !== b.index || a.count !== b.count))) {
+    throw new DtrainError('study.otherShard', `${where} holds ${shardText(a)} of this study, not ${shardText(b)}`, { hint: 'give each shard its own --out directory (then dtrain merge them)' });
+  }
+}
+
+function progressLine(done: number, total: number, run: ManifestRun, status: string): string {
+  const width = String(total).length;
+  return `[${String(done).padStart(width)}/${total}] ${escapeForTerminal(run.strategy)} · seed ${run.seed} · ${status}\n`;
+}
+
+async function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: StudyManifest; records: Map<string, StudyRecord>; total: number; jobs: number; flags: StudyFlags }): Promise<string[]> {
+  const { plan, manifest, records, total, jobs, flags } = context;
+  const failures: string[] = [];
+  const byKey = new Map(todo.map((run) => [run.key, run]));
+  const scenarios = new Map(plan.runs.map((run) => [run.key, run.scenario]));
+  const tasks: WorkerTask[] = todo.map((run) => ({ key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION }));
+  const onResult = (reply: WorkerReply): void => {
+    const run = byKey.get(reply.key)!;
+    const done = records.size + failures.length + 1;
+    if ('error' in reply) {
+      failures.push(`${run.report}: ${reply.error.message}`);
+      process.stderr.write(progressLine(done, total, run, `failed: ${escapeForTerminal(reply.error.message)}`));
+      return;
+    }
+    const record = recordFromReport(reply.json, run.key, scenarios.get(run.key)!.model.localSteps);
+    if (record === undefined) {
+      failures.push(`${run.report}: the worker's report could not be read back`);
+      process.stderr.write(progressLine(done, total, run, 'failed: the report could not be read back'));
+      return;
+    }
+    if (manifest.store === 'full') writeFileAtomic(join(flags.out, fullReportName(run.report)), reply.json);
+    writeFileAtomic(join(flags.out, run.report), recordText(record));
+    records.set(run.key, record);
+    const accuracy = record.summary.finalAccuracy;
+    process.stderr.write(progressLine(done, total, run, `final accuracy ${accuracy === null ? '—' : accuracy.toFixed(4)}`));
+  };
+  let stopped: DtrainError | undefined;
+  let pool: PoolHandle | undefined;
+  const interrupt = (): void => {
+    stopped ??= new DtrainError('study.interrupted', `interrupted: ${records.size} of ${total} runs are complete in ${escapeForTerminal(flags.out)}`, {
+      exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped',
+    });
+    pool?.stop(stopped);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    const { runOnWorkers } = await import('../sweep/pool.js');
+    if (stopped !== undefined) throw stopped;
+    pool = runOnWorkers(tasks, { jobs, onResult, plugins: flags.plugin ?? [] });
+    await pool.done;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+  return failures;
+}
+
+/** The analysis files in DIR (and --json), committed together, and the tables on stdout. */
+export function finishStudy(dir: string, manifest: StudyManifest, records: readonly StudyRecord[], out: { targets: Map<string, OutputTarget>; writer?: OutputWriter; json?: string }): void {
+  const analysis = analyzeStudy({ records, strategies: manifest.grid.strategies, baseline: manifest.baseline, target: manifest.target });
+  const results = studyResultsJson(manifest, analysis, records);
+  const writer = out.writer ?? new OutputWriter();
+  writer.stage(out.targets.get(STUDY_SUMMARY_FILE)!, studySummaryCsv(manifest, analysis));
+  writer.stage(out.targets.get(STUDY_RESULTS_FILE)!, results);
+  if (out.json !== undefined) writeFileAtomic(out.json, results);
+  writer.commit();
+  process.stdout.write(renderStudy({ scenario: manifest.grid.scenario.name, seeds: manifest.seeds, baseline: manifest.baseline, target: manifest.target }, analysis));
+  process.stderr.write(`${escapeForTerminal(join(dir, STUDY_RESULTS_FILE))}: ${records.length} run${records.length === 1 ? '' : 's'}\n`);
+}
+
+/** The files a study (or its shard) writes into --out. */
+function studyOutputNames(manifest: StudyManifest): string[] {
+  const names = [STUDY_MANIFEST_FILE];
+  if (manifest.grid.shard === null) names.push(STUDY_SUMMARY_FILE, STUDY_RESULTS_FILE);
+  for (const run of manifest.grid.runs) {
+    if (!inShard(run.index, manifest.grid.shard)) continue;
+    names.push(run.report);
+    if (manifest.store === 'full') names.push(fullReportName(run.report));
+  }
+  return names;
+}
+
+async function study(file: string, flags: StudyFlags): Promise<void> {
+  const { plan, manifest } = planStudy(file, flags, await commandRegistry(flags));
+  const { grid } = manifest;
+  enforceGridLimits(plan.runs.map((run) => ({ scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags);
+  const json = flags.json === undefined ? undefined : checkOutputPath(flags.json, '--json');
+  const targets = planOutDir(flags.out, studyOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
+  checkStudyResumable(flags.out, manifest);
+  prepareOutDir(flags.out);
+  writeFileAtomic(targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(manifest));
+  const mine = grid.runs.filter((run) => inShard(run.index, grid.shard));
+  const records = new Map<string, StudyRecord>();
+  for (const run of mine) {
+    const stored = readStoredRecord(flags.out, run);
+    if (stored !== undefined && (manifest.store === 'compact' || existsSync(join(flags.out, fullReportName(run.report))))) records.set(run.key, stored.record);
+  }
+  const todo = mine.filter((run) => !records.has(run.key));
+  const jobs = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
+  const slice = grid.shard === null ? '' : ` (shard ${grid.shard.index}/${grid.shard.count} of ${grid.runs.length})`;
+  process.stderr.write(`study: ${mine.length} runs${slice}, ${records.size} already complete, ${todo.length} to run on ${jobs} worker${jobs === 1 ? '' : 's'}\n`);
+  const failures = await runStudyOnPool(todo, { plan, manifest, records, total: mine.length, jobs, flags });
+  if (failures.length > 0) {
+    throw new DtrainError('study.runsFailed', `${failures.length} of ${mine.length} runs failed; no analysis written\n${failures.join('\n')}`, { exitCode: 1 });
+  }
+  if (grid.shard !== null) {
+    if (json !== undefined) process.stderr.write('study: --json is written when the shards are merged (dtrain merge … --json FILE)\n');
+    process.stderr.write(`study: shard ${grid.shard.index}/${grid.shard.count} complete in ${escapeForTerminal(flags.out)}; merge every shard with \`dtrain merge DIR… --out DIR\` for the analysis\n`);
+    return;
+  }
+  const ordered = grid.runs.map((run) => records.get(run.key)!);
+  finishStudy(flags.out, manifest, ordered, { targets, json });
+}
+
+export function registerStudy(program: Command): void {
+  const command = program
+    .command('study')
+    .description('does a strategy help? every strategy on every seed, means with 95 % CIs, paired tests against a baseline')
+    .argument('<scenario>', 'scenario YAML file')
+    .requiredOption('--seeds <list>', 'seeds to run, e.g. 1..20 or 1,2,5 (each strategy runs on each seed)', parseSeeds)
+    .option('-s, --strategy <names>', 'comma-separated strategies (default: the scenario\'s), e.g. s1s4,lb-bsp,sync-sgd', strategyList)
+    .option('--baseline <name>', 'the strategy every other one is compared with (default: sync-sgd when studied)')
+    .option('--target <accuracy>', 'accuracy for time to target, in (0, 1] (default: the scenario\'s targetAccuracy)', parseTarget)
+    .option('--ablate', 'add the patent minus each stage: s1s4-fixed-batch, s1s4-fixed-resources, s1s4-mean-aggregation')
+    .option('-j, --jobs <n>', 'runs in parallel, on worker threads (default: the number of cores)', positiveInt('--jobs'))
+    .option('--shard <i/n>', 'run only slice i of n of the runs (then dtrain merge the folders)', parseShard)
+    .requiredOption('-o, --out <dir>', 'output directory: study.json, one compact record per run, summary.csv, study-results.json')
+    .option('--json <file>', 'also write the whole study as JSON to this file')
+    .addOption(new Option('--store <what>', 'per run: compact records, or full also keeps each run\'s whole JSON report').choices(['compact', 'full']).default('compact'))
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
+    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));
+  addPluginOption(command);
+  addLimitOptions(command)
+    .addHelpText('after', `
+Examples:
+  $ dtrain study scenarios/quickstart.yaml --seeds 1..20 --strategy s1s4,lb-bsp,sync-sgd \\
+      --baseline sync-sgd --out study
+  $ dtrain study my.yaml --seeds 1..20 --strategy s1s4,sync-sgd --ablate --target 0.9 --out study
+  $ dtrain study my.yaml --seeds 1..40 --shard 1/2 --out part-1   # then: dtrain merge part-* --out all`)
+    .action(study);
+}
