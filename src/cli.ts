@@ -13,10 +13,12 @@ import { registerValidate } from './cli/validate.js';
 import { registerCheck } from './cli/check.js';
 import { registerSweep } from './cli/sweep.js';
 import { registerMerge } from './cli/merge.js';
+import { registerStudy } from './cli/study.js';
 import { registerExplain } from './cli/explain.js';
 import { registerInit } from './cli/init.js';
 import { registerSchema } from './cli/schema.js';
 import { registerScenarios } from './cli/scenarios.js';
+import { registerExport } from './cli/export.js';
 import { isKnownError } from './errors.js';
 import { writeProblem } from './output-file.js';
 import { escapeLinesForTerminal } from './text/terminal-escape.js';
@@ -33,11 +35,13 @@ function buildProgram(): Command {
   registerValidate(program);
   registerCheck(program);
   registerSweep(program);
+  registerStudy(program);
   registerMerge(program);
   registerExplain(program);
   registerInit(program);
   registerSchema(program);
   registerScenarios(program);
+  registerExport(program);
   return program;
 }
 

@@ -15,13 +15,16 @@ import { MANIFEST_FILE, manifestText, type ManifestRun } from '../sweep/manifest
 import { SUMMARY_FILE, type SweepRow } from '../sweep/summary-csv.js';
 import { isSameFile } from './output-plan.js';
 import { finishSweepDir, planOutDir } from './sweep.js';
+import { isStudyDir, mergeStudy } from './study-merge.js';
 
 function describeRun(run: ManifestRun, axes: Array<{ path: string }>): string {
   const point = axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
   return `${run.strategy}${point === '' ? '' : ` · ${point}`} (${run.report})`;
 }
 
-function merge(dirs: string[], flags: { out: string }): void {
+function merge(dirs: string[], flags: { out: string; json?: string }): void {
+  // study folders (`dtrain study … --shard i/n`) have a study.json instead of a sweep.json
+  if (isStudyDir(dirs[0]!)) return mergeStudy(dirs, flags);
   const manifests = dirs.map((dir) => ({ dir, manifest: readManifest(dir) }));
   const first = manifests[0]!;
   for (const { dir, manifest } of manifests) {
@@ -61,13 +64,15 @@ function merge(dirs: string[], flags: { out: string }): void {
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description('combine the output directories of a sharded sweep into one (the same summary.csv as unsharded)')
+    .description('combine the output directories of a sharded sweep or study into one (the same summary as unsharded)')
     .argument('<dirs...>', 'output directories of `dtrain sweep … --shard i/n`')
     .requiredOption('-o, --out <dir>', 'directory for the merged reports, sweep.json and summary.csv')
+    .option('--json <file>', 'study folders only: also write the whole study as JSON to this file')
     .addHelpText('after', `
 Example:
   $ dtrain sweep s.yaml --set seed=1..10 --shard 1/2 --out part-1
   $ dtrain sweep s.yaml --set seed=1..10 --shard 2/2 --out part-2
-  $ dtrain merge part-1 part-2 --out all`)
+  $ dtrain merge part-1 part-2 --out all
+  $ dtrain merge study-1 study-2 --out study      # the shards of a dtrain study`)
     .action(merge);
 }
