@@ -151,6 +151,11 @@ async function printTables({ terminal }: Prepared, flags: SimulateFlags, result:
     terminal.write(`${renderInsights(result, detectInsights(result))}\n`);
   }
   terminal.write(renderSummary(result, { color, quiet, timing: flags.timing === true, chart: !quiet }));
+  if (!quiet && flags.insights !== false) {
+    const { renderSingleSeedNote } = await import('../insights/render.js');
+    const note = renderSingleSeedNote(result);
+    if (note !== '') terminal.write(`\n${note}`);
+  }
 }
 
 /** How the run ended, in words: interrupted, diverged (exit 1), or the golden check's verdict. */

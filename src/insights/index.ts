@@ -5,9 +5,11 @@
 import type { RunResult, StrategyRun } from '../sim/records.js';
 import type { Scenario } from '../scenario/types.js';
 import { detectBarrierStraggler } from './barrier-straggler.js';
-import { detectBatchSpread } from './batch-spread.js';
 import { detectDominantWeight } from './dominant-weight.js';
 import { detectDropped, detectSkippedRounds } from './dropped.js';
+import { detectFewNorms } from './few-norms.js';
+import { detectLocalStepsSpread } from './local-steps-spread.js';
+import { detectLossExplosion } from './loss-explosion.js';
 import { detectStarvedWeight } from './starved-weight.js';
 import type { Insight, InsightDetector, InsightKind } from './types.js';
 import { detectZeroEfficiency } from './zero-efficiency.js';
@@ -18,10 +20,12 @@ export const DETECTORS: Readonly<Record<InsightKind, InsightDetector>> = {
   zeroEfficiency: detectZeroEfficiency,
   dominantWeight: detectDominantWeight,
   starvedWeight: detectStarvedWeight,
-  batchSpread: detectBatchSpread,
+  fewNorms: detectFewNorms,
+  localStepsSpread: detectLocalStepsSpread,
   barrierStraggler: detectBarrierStraggler,
   dropped: detectDropped,
   skippedRound: detectSkippedRounds,
+  lossExplosion: detectLossExplosion,
 };
 
 export function detectRunInsights(run: StrategyRun, scenario: Scenario): Insight[] {

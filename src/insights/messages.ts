@@ -19,16 +19,33 @@ export function dominantWeightText(p: { node: string; maxWeight: string; maxRoun
     + 'the global model mostly follows it';
 }
 
-export function starvedWeightText(p: { node: string; threshold: string; streak: number; minWeight: string }): string {
-  return `node ${p.node} got under ${p.threshold} of the weight ${p.streak} or more rounds in a row `
-    + `(as low as ${p.minWeight}): it trains but barely counts`;
+export function starvedWeightText(p: { node: string; length: number; from: number; to: number; minWeight: string; equalShare: string }): string {
+  return `node ${p.node} got under half an equal share of the weight in ${p.length} of its rounds in a row `
+    + `(rounds ${p.from}–${p.to}; as low as ${p.minWeight} where an equal share was ${p.equalShare}): it trains but barely counts`;
 }
 
-export function batchSpreadText(p: { ratio: string; ratioLimit: string; maxRound: number; small: string; large: string }): string {
-  return `batch sizes differed more than ${p.ratioLimit} across nodes (up to ${p.ratio} in round ${p.maxRound}: `
-    + `${p.small} vs ${p.large}): averaging such unequal updates optimises a skewed objective `
-    + "(FedNova's objective inconsistency)";
+export function fewNormsText(p: { norms: number }): string {
+  return `S4's weights rest on as few as ${p.norms} gradient norms per node: the coefficient of variation `
+    + `of ${p.norms} values is mostly noise`;
 }
+
+export function localStepsSpreadText(p: { fewest: string; most: string; maxRound: number }): string {
+  return `nodes took different numbers of local steps (${p.fewest} vs ${p.most} in round ${p.maxRound}): `
+    + "averaging unequal local work optimises a skewed objective (FedNova's objective inconsistency)";
+}
+
+export function lossExplosionText(p: { maxLoss: string; maxRound: number; firstLoss: string }): string {
+  return `the test loss exploded to ${p.maxLoss} (round ${p.maxRound}), over 10⁶ × round 1's ${p.firstLoss}, `
+    + 'without becoming NaN: training is diverging (try a lower learning rate)';
+}
+
+/** The command that repeats a comparison over seeds, as words a line may break between. */
+export function studyCommandWords(p: { scenario: string; strategies: string }): string[] {
+  return ['dtrain study', p.scenario, '--seeds 1..20', `--strategy ${p.strategies}`, '--out study'];
+}
+
+/** After a comparison of strategies on one seed (`dtrain simulate` with two or more); the command follows. */
+export const SINGLE_SEED_NOTE = 'note: one seed, so the differences may be noise; a study over 20 seeds tells:';
 
 export function barrierStragglerText(p: { node: string; ratio: string; duration: string; othersMedian: string; maxRound: number }): string {
   return `node ${p.node} held up the barrier: its round took ${p.ratio} the others' median `

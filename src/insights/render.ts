@@ -4,15 +4,15 @@
  * strategy names are escaped for the terminal where they enter the text.
  */
 import { formatDuration, formatPercent } from '../report/format.js';
+import { TERMINAL_WIDTH, wrapParts } from '../report/wrap.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RunResult } from '../sim/records.js';
 import { escapeForTerminal as shown } from '../text/terminal-escape.js';
-import { BATCH_SPREAD_RATIO } from './batch-spread.js';
 import {
-  NOTHING_NOTABLE, SKIPPED_ROUND_TEXT, barrierStragglerText, batchSpreadText, dominantWeightText, droppedText,
-  insightsHeading, moreNodesText, roundListText, starvedWeightText, whenText, zeroEfficiencyText,
+  NOTHING_NOTABLE, SKIPPED_ROUND_TEXT, barrierStragglerText, dominantWeightText, droppedText, fewNormsText,
+  insightsHeading, localStepsSpreadText, lossExplosionText, moreNodesText, roundListText, SINGLE_SEED_NOTE,
+  starvedWeightText, studyCommandWords, whenText, zeroEfficiencyText,
 } from './messages.js';
-import { STARVED_STREAK, STARVED_WEIGHT } from './starved-weight.js';
 import type { Insight, InsightKind } from './types.js';
 
 /** At most this many nodes per kind and strategy are listed; the rest are counted. */
@@ -21,6 +21,13 @@ export const MAX_NODES_PER_KIND = 10;
 function ratio(value: number): string {
   return `${value.toFixed(1)}×`;
 }
+
+/** A loss of any size in a few characters: `0.6931`, `2.35e+9`. */
+function loss(value: number): string {
+  return Math.abs(value) < 1e5 ? String(Number(value.toPrecision(4))) : value.toExponential(2);
+}
+
+const steps = (count: number): string => `${count} step${count === 1 ? '' : 's'}`;
 
 /** What the insight says, without when. */
 export function insightText(insight: Insight, scenario: Scenario): string {
@@ -31,13 +38,18 @@ export function insightText(insight: Insight, scenario: Scenario): string {
       return dominantWeightText({ node: shown(insight.nodeId), maxWeight: formatPercent(insight.maxWeight), maxRound: insight.maxRound });
     case 'starvedWeight':
       return starvedWeightText({
-        node: shown(insight.nodeId), threshold: formatPercent(STARVED_WEIGHT, 0), streak: STARVED_STREAK, minWeight: formatPercent(insight.minWeight, 2),
+        node: shown(insight.nodeId), length: insight.longestLength, from: insight.longestStreak[0], to: insight.longestStreak[1],
+        minWeight: formatPercent(insight.minWeight, 2), equalShare: formatPercent(insight.equalShare),
       });
-    case 'batchSpread':
-      return batchSpreadText({
-        ratio: ratio(insight.maxRatio), ratioLimit: `${BATCH_SPREAD_RATIO}×`, maxRound: insight.maxRound,
-        small: `${shown(insight.smallest.nodeId)} ${insight.smallest.value}`, large: `${shown(insight.largest.nodeId)} ${insight.largest.value}`,
+    case 'fewNorms':
+      return fewNormsText({ norms: insight.fewestNorms });
+    case 'localStepsSpread':
+      return localStepsSpreadText({
+        fewest: `${shown(insight.fewest.nodeId)} ${steps(insight.fewest.value)}`, most: `${shown(insight.most.nodeId)} ${steps(insight.most.value)}`,
+        maxRound: insight.maxRound,
       });
+    case 'lossExplosion':
+      return lossExplosionText({ maxLoss: loss(insight.maxLoss), maxRound: insight.maxRound, firstLoss: loss(insight.firstLoss) });
     case 'barrierStraggler':
       return barrierStragglerText({
         node: shown(insight.nodeId), ratio: ratio(insight.maxRatio), duration: formatDuration(insight.durationMs),
@@ -89,18 +101,34 @@ function capPerKind(insights: readonly Insight[]): Array<Insight | { more: numbe
 export type InsightStyle = 'summary' | 'rounds';
 
 /**
+ * An insight line kept within the terminal's 80 columns, broken between words; continuation
+ * lines are indented two more columns than the line's own indent.
+ */
+function wrapped(line: string): string {
+  const lead = /^ */.exec(line)![0];
+  const words: string[] = [];
+  for (const word of line.slice(lead.length).split(' ')) {
+    if (word === '') continue;
+    // a unit stays with its number: `271 ms` is never broken
+    if (words.length > 0 && /^(ms|s)[),;:]*$/.test(word)) words[words.length - 1] += ` ${word}`;
+    else words.push(word);
+  }
+  return wrapParts(words, ' ', TERMINAL_WIDTH - lead.length, '  ').split('\n').map((part) => lead + part).join('\n');
+}
+
+/**
  * One strategy's insights. `summary` (simulate): `! what — first in round 3, 6 rounds in all`;
  * `rounds` (explain): `rounds 3–7, 12: what`.
  */
 export function renderStrategyInsights(strategy: string, insights: readonly Insight[], scenario: Scenario, style: InsightStyle): string {
   const lines = capPerKind(insights).map((entry) => {
-    if ('more' in entry) return `  ${moreNodesText(entry.more)}`;
+    if ('more' in entry) return wrapped(`  ${moreNodesText(entry.more)}`);
     const what = insightText(entry, scenario);
-    return style === 'summary'
+    return wrapped(style === 'summary'
       ? `  ! ${what} — ${whenText(entry.rounds[0]!, entry.rounds.length)}`
-      : `  ${roundListText(roundRanges(entry.rounds))}: ${what}`;
+      : `  ${roundListText(roundRanges(entry.rounds))}: ${what}`);
   });
-  return [insightsHeading(shown(strategy)), ...(lines.length === 0 ? [`  ${NOTHING_NOTABLE}`] : lines)].join('\n');
+  return [insightsHeading(shown(strategy)), ...(lines.length === 0 ? [wrapped(`  ${NOTHING_NOTABLE}`)] : lines)].join('\n');
 }
 
 /** Every strategy run of the result, in run order; ends with a newline. */
@@ -109,4 +137,26 @@ export function renderInsights(result: RunResult, insights: readonly Insight[], 
     strategy.name, insights.filter((insight) => insight.strategy === strategy.name), result.scenario, style,
   ));
   return `${blocks.join('\n\n')}\n`;
+}
+
+/** A shell word: as is when plainly safe, else single-quoted (control characters escaped first). */
+function shellWord(text: string): string {
+  const safe = shown(text);
+  return /^[\w./:@%+=,-]+$/.test(safe) ? safe : `'${safe.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The note after a comparison of strategies on a single seed ('' for one strategy): one
+ * seed's difference can be the seed's luck, and `dtrain study` over many seeds tells. The
+ * command is broken with shell line continuations, so it can be copied whole.
+ */
+export function renderSingleSeedNote(result: RunResult): string {
+  if (result.runs.length < 2) return '';
+  const words = studyCommandWords({
+    scenario: shellWord(result.scenario.file ?? `${result.scenario.name}.yaml`),
+    strategies: shellWord(result.runs.map((run) => run.strategy.name).join(',')),
+  });
+  const lead = '  ';
+  const command = wrapParts(words, ' ', TERMINAL_WIDTH - lead.length - ' \\'.length, '    ').split('\n');
+  return `${wrapped(SINGLE_SEED_NOTE)}\n${command.map((line) => lead + line).join(' \\\n')}\n`;
 }

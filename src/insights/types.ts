@@ -25,10 +25,14 @@ export type Insight =
   | (InsightBase & { kind: 'zeroEfficiency'; nodeId: string })
   /** more than half of the round's weight, with at least two participants */
   | (InsightBase & { kind: 'dominantWeight'; nodeId: string; maxWeight: number; maxRound: number })
-  /** a tiny weight for STARVED_STREAK rounds in a row (see starved-weight.ts for "tiny") */
-  | (InsightBase & { kind: 'starvedWeight'; nodeId: string; minWeight: number; firstStreak: [number, number] })
-  /** the largest participant batch over the smallest above BATCH_SPREAD_RATIO */
-  | (InsightBase & { kind: 'batchSpread'; maxRatio: number; maxRound: number; smallest: NodeValue; largest: NodeValue })
+  /** under half an equal share of the weight, STARVED_STREAK rounds or more in a row (starved-weight.ts) */
+  | (InsightBase & {
+    kind: 'starvedWeight'; nodeId: string; minWeight: number; equalShare: number; longestStreak: [number, number]; longestLength: number;
+  })
+  /** S4's volatilities from fewer than MIN_NORMS gradient norms (few-norms.ts) */
+  | (InsightBase & { kind: 'fewNorms'; fewestNorms: number })
+  /** participants that took different numbers of local steps (FedNova's objective inconsistency) */
+  | (InsightBase & { kind: 'localStepsSpread'; maxRound: number; fewest: NodeValue; most: NodeValue })
   /** the last finisher took more than BARRIER_RATIO × the others' median round time */
   | (InsightBase & {
     kind: 'barrierStraggler'; nodeId: string; maxRatio: number; maxRound: number; durationMs: number; othersMedianMs: number;
@@ -36,7 +40,9 @@ export type Insight =
   /** dispatched but not aggregated (lost transfers or the deadline) */
   | (InsightBase & { kind: 'dropped'; nodeId: string; retries: number; deadline: number })
   /** no node took part: the model did not change */
-  | (InsightBase & { kind: 'skippedRound' });
+  | (InsightBase & { kind: 'skippedRound' })
+  /** a finite test loss above LOSS_EXPLOSION × round 1's */
+  | (InsightBase & { kind: 'lossExplosion'; firstLoss: number; maxLoss: number; maxRound: number });
 
 export type InsightKind = Insight['kind'];
 

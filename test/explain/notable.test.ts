@@ -4,7 +4,8 @@ import { tinyResult } from '../report/fixtures.js';
 
 describe('explainNotable', () => {
   it('lists the notable rounds of the run and suggests explaining the first one', () => {
-    // Arrange: in the fixture's s1s4 run, d is idle with e = 0 in round 1 and c misses the deadline in round 2.
+    // Arrange: in the fixture's s1s4 run, d is idle with e = 0 in round 1 and c misses the deadline in round 2;
+    // round 2's S4 weights come from 2 norms per node.
     const result = tinyResult();
 
     // Act
@@ -17,8 +18,12 @@ describe('explainNotable', () => {
       '2 rounds run; the rounds where something notable happened:',
       '',
       'insights · s1s4',
-      '  round 1: node d was not dispatched: e = 0, no latency sample under 50 ms in its window',
-      '  round 2: node c was dispatched but dropped (1 × past the deadline): its work was not aggregated',
+      '  round 1: node d was not dispatched: e = 0, no latency sample under 50 ms in',
+      '    its window',
+      "  round 2: S4's weights rest on as few as 2 gradient norms per node: the",
+      '    coefficient of variation of 2 values is mostly noise',
+      '  round 2: node c was dispatched but dropped (1 × past the deadline): its work',
+      '    was not aggregated',
       '',
       'Explain a round step by step: dtrain explain tiny.yaml --round 1 (any of 1–2; add --node ID for one node)',
       '',

@@ -1,5 +1,6 @@
 /** Small hand-made runs for the insight detectors: only the fields a test sets matter. */
 import type { NodeRoundRecord, RoundRecord, StrategyRun } from '../../src/sim/records.js';
+import type { NodeTimeline } from '../../src/sim/time-model.js';
 import { S1S4 } from '../report/fixtures.js';
 
 /** A participant with the given weight (and anything else overridden). */
@@ -41,4 +42,9 @@ export function run(rounds: RoundRecord[], name = 's1s4'): StrategyRun {
 /** Participants with these weights, ids a, b, c, … */
 export function weighted(n: number, weights: number[]): RoundRecord {
   return round(n, weights.map((w, i) => node(String.fromCharCode(97 + i), { weight: w })));
+}
+
+/** A timeline with `count` local steps of 1 ms (only `steps` is read by the insights). */
+export function stepsTimeline(count: number): NodeTimeline {
+  return { steps: Array.from({ length: count }, (_, k) => ({ startMs: k, endMs: k + 1 })) } as unknown as NodeTimeline;
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { detectInsights } from '../../src/insights/index.js';
-import { renderInsights, roundRanges } from '../../src/insights/render.js';
+import { renderInsights, renderSingleSeedNote, roundRanges } from '../../src/insights/render.js';
 import type { RunResult } from '../../src/sim/records.js';
 import { makeScenario } from '../report/fixtures.js';
-import { idle, node, round, run, weighted } from './records.js';
+import { idle, node, round, run, stepsTimeline, weighted } from './records.js';
+
+const widest = (text: string): number => text.split('\n').reduce((most, line) => Math.max(most, [...line].length), 0);
 
 describe('renderInsights', () => {
   it('node ids and strategy names are shown with control and bidi characters escaped', () => {
@@ -17,16 +19,18 @@ describe('renderInsights', () => {
     const text = renderInsights(result, detectInsights(result));
 
     // Assert
-    expect(text.split('\n').slice(0, 2)).toEqual([
+    expect(text.split('\n').slice(0, 3)).toEqual([
       'insights · s1s4\\e]0;x\\x07',
-      '  ! node b\\u{202e} was not dispatched: e = 0, no latency sample under 50 ms in its window — in round 2',
+      '  ! node b\\u{202e} was not dispatched: e = 0, no latency sample under 50 ms in',
+      '    its window — in round 2',
     ]);
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
   });
 
-  it('prints each insight once per strategy with its first round and round count', () => {
-    // Arrange: s1s4 — a dominates rounds 1 and 3 (70 % at most), b idles with e = 0 in round 2,
-    // batches 33 vs 8 in round 2; sync-sgd — nothing notable.
+  it('prints each insight once per strategy with its first round and round count, within 80 columns', () => {
+    // Arrange: s1s4 — a dominates rounds 1 and 3 (70 % at most), b idles with e = 0 in round 4,
+    // batches 33 vs 8 in round 2 (one local step each: not flagged), round 2's S4 weights come
+    // from 2 norms per node; sync-sgd — nothing notable.
     const result: RunResult = {
       scenario: makeScenario(['a', 'b']),
       runs: [
@@ -46,14 +50,66 @@ describe('renderInsights', () => {
     // Assert
     expect(text).toBe([
       'insights · s1s4',
-      '  ! node b was not dispatched: e = 0, no latency sample under 50 ms in its window — in round 4',
-      '  ! node a held more than half of the weight (up to 70.0% in round 3): the global model mostly follows it — first in round 1, 2 rounds in all',
-      "  ! batch sizes differed more than 4× across nodes (up to 4.1× in round 2: b 8 vs a 33): averaging such unequal updates optimises a skewed objective (FedNova's objective inconsistency) — in round 2",
+      '  ! node b was not dispatched: e = 0, no latency sample under 50 ms in its',
+      '    window — in round 4',
+      '  ! node a held more than half of the weight (up to 70.0% in round 3): the',
+      '    global model mostly follows it — first in round 1, 2 rounds in all',
+      "  ! S4's weights rest on as few as 2 gradient norms per node: the coefficient of",
+      '    variation of 2 values is mostly noise — in round 2',
       '',
       'insights · sync-sgd',
       '  nothing notable: no node starved, dominated, straggled or was left out',
       '',
     ].join('\n'));
+    expect(widest(text)).toBeLessThanOrEqual(80);
+  });
+
+  it('starvation, unequal local steps and an exploding loss, in words and within 80 columns', () => {
+    // Arrange: 4 nodes; d holds 2–4 % for rounds 2–6 (equal share 25 %); round 3: a took 1
+    // local step and b 3; the loss goes from 0.69 to 2.5e9 in round 6 without a NaN.
+    const rounds = [1, 2, 3, 4, 5, 6].map((n) => ({
+      ...round(n, [
+        node('a', { weight: 0.32, ...(n === 3 ? { timeline: stepsTimeline(1) } : {}) }),
+        node('b', { weight: 0.32, ...(n === 3 ? { timeline: stepsTimeline(3) } : {}) }),
+        node('c', { weight: 0.32 }),
+        node('d', { weight: n === 1 ? 0.04 + 0.2 : 0.02 + n / 200 }),
+      ]),
+      loss: n === 6 ? 2.5e9 : 0.69,
+    }));
+    const fedavg = { ...run(rounds), strategy: { name: 'fedavg', batch: 'fixed', resources: 'fixed', aggregation: 'samples' } };
+    const result: RunResult = { scenario: makeScenario(['a', 'b', 'c', 'd']), runs: [fedavg] };
+
+    // Act
+    const text = renderInsights(result, detectInsights(result), 'rounds');
+
+    // Assert
+    expect(text).toBe([
+      'insights · fedavg',
+      '  rounds 2–6: node d got under half an equal share of the weight in 5 of its',
+      '    rounds in a row (rounds 2–6; as low as 3.00% where an equal share was',
+      '    25.0%): it trains but barely counts',
+      '  round 3: nodes took different numbers of local steps (a 1 step vs b 3 steps in',
+      '    round 3): averaging unequal local work optimises a skewed objective',
+      "    (FedNova's objective inconsistency)",
+      '  round 6: the test loss exploded to 2.50e+9 (round 6), over 10⁶ × round 1\'s',
+      '    0.69, without becoming NaN: training is diverging (try a lower learning',
+      '    rate)',
+      '',
+    ].join('\n'));
+    expect(widest(text)).toBeLessThanOrEqual(80);
+  });
+
+  it('a comparison of two or more strategies on one seed ends with a note pointing to dtrain study', () => {
+    const two: RunResult = { scenario: makeScenario(['a', 'b']), runs: [run([weighted(1, [0.5, 0.5])]), run([weighted(1, [0.5, 0.5])], 'sync-sgd')] };
+    expect(renderSingleSeedNote(two)).toBe([
+      'note: one seed, so the differences may be noise; a study over 20 seeds tells:',
+      '  dtrain study scenarios/tiny.yaml --seeds 1..20 --strategy s1s4,sync-sgd \\',
+      '      --out study',
+      '',
+    ].join('\n'));
+    expect(renderSingleSeedNote({ ...two, runs: two.runs.slice(0, 1) })).toBe('');
+    const spaced = { ...two, scenario: { ...two.scenario, file: "my runs/it's.yaml" } };
+    expect(renderSingleSeedNote(spaced)).toContain("  dtrain study 'my runs/it'\\''s.yaml' --seeds 1..20 --strategy s1s4,sync-sgd \\\n");
   });
 
   it('lists at most 10 nodes per kind and counts the rest; the rounds style shows ranges', () => {
@@ -62,10 +118,11 @@ describe('renderInsights', () => {
       scenario: makeScenario(ids),
       runs: [run([1, 2, 3, 5].map((n) => round(n, [node('x', { weight: 1 }), ...ids.map((id) => idle(id))])))],
     };
-    const lines = renderInsights(result, detectInsights(result), 'rounds').trimEnd().split('\n');
-    expect(lines).toHaveLength(1 + 10 + 1);
-    expect(lines[1]).toBe('  rounds 1–3, 5: node n1 was not dispatched: e = 0, no latency sample under 50 ms in its window');
-    expect(lines[11]).toBe('  … and 2 more nodes like this (see --json for all)');
+    // one entry per line that is not a continuation (indented 4)
+    const entries = renderInsights(result, detectInsights(result), 'rounds').trimEnd().split(/\n(?! {4})/);
+    expect(entries).toHaveLength(1 + 10 + 1);
+    expect(entries[1]).toBe('  rounds 1–3, 5: node n1 was not dispatched: e = 0, no latency sample under\n    50 ms in its window');
+    expect(entries[11]).toBe('  … and 2 more nodes like this (see --json for all)');
   });
 
   it('round ranges collapse consecutive rounds', () => {
