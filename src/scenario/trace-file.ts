@@ -11,7 +11,11 @@
  *    lines; its time is interpolated by icmp_seq between the nearest answered neighbours.
  *    `(DUP!)` replies, header and summary lines are ignored.
  *
- * Times come out relative to the first sample (0), rounded to the microsecond. Problems throw
+ * Times come out relative to the first sample (0), rounded to the microsecond, with one
+ * exception: a CSV whose first time is negative is on the simulated clock already (a series
+ * from `dtrain export latency` starts at the monitoring origin, −windowMs, before round 1),
+ * so its times are kept exactly as written and it replays in place. A recording's own clock
+ * never starts below 0, so no recorded trace changes meaning. Problems throw
  * DataFileError with a 1-based line and column inside the trace file and the kind of value
  * found, never the value: a scenario may name a secret (`trace: ../.env`) by mistake, and CI
  * logs are public.
@@ -106,6 +110,8 @@ function parseCsvTrace(lines: string[], headerIndex: number): ParsedTrace {
   }
   if (raw.length === 0) throw new DataFileError(headerIndex + 2, 1, 'at least one sample row', 'only a header');
   const startMs = raw[0]!.timeMs;
+  // not rounded either: a slot start like 0.1 · 43 must stay the very double it was written as
+  if (startMs < 0) return { samples: raw, firstLost };
   return { samples: raw.map((sample) => ({ timeMs: roundMicro(sample.timeMs - startMs), latencyMs: sample.latencyMs })), firstLost };
 }
 

@@ -10,7 +10,7 @@ import type { S4Config } from '../pipeline/s4-aggregation.js';
 import type { Dataset } from './dataset-csv.js';
 import type { StrategySpec } from '../pipeline/stage-registry.js';
 
-/** One replayed sample: `latencyMs` null = lost. Times are relative to the first sample (0). */
+/** One replayed sample: `latencyMs` null = lost. Times are relative to the first sample (0), or simulated times when a CSV starts below 0. */
 export interface TraceSample {
   timeMs: number;
   latencyMs: number | null;
