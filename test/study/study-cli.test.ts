@@ -1,0 +1,110 @@
+/**
+ * `dtrain study` through bin/ (run `npm run build` first): the stored records are enough to
+ * recompute a metric's mean, interval and paired p-value by hand; shards merged give the same
+ * bytes as the unsharded study; --ablate and --store full; bad input is refused (exit 2,
+ * naming the flag, nothing written).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, STACK_TRACE, type CliResult } from '../hostile/cli.js';
+
+const SCENARIO = join(ROOT, 'test', 'sweep', 'fixtures', 'tiny.yaml');
+const BASE = ['study', SCENARIO, '--seeds', '1..3', '--strategy', 's1s4,sync-sgd', '--baseline', 'sync-sgd', '--backend', 'cpu', '--jobs', '2'];
+const T975_DF2 = 0.95 / Math.sqrt(2 * 0.975 * 0.025);
+const pDf2 = (t: number) => 1 - Math.abs(t) / Math.sqrt(t * t + 2);
+const scratch = () => mkdtempSync(join(tmpdir(), 'dtrain-study-'));
+const records = (dir: string) => readdirSync(dir).filter((f) => /^[0-9a-f]{16}\.json$/.test(f)).sort();
+
+describe('dtrain study', () => {
+  let dir: string;
+  let whole: CliResult;
+  beforeAll(async () => {
+    dir = join(scratch(), 'whole');
+    whole = await runCli([...BASE, '--out', dir], { cwd: ROOT });
+  });
+
+  it('stores one compact record per run; the simulated-time comparison recomputes by hand from them', () => {
+    expect(whole.stderr).not.toMatch(STACK_TRACE);
+    expect(whole.status).toBe(0);
+    const files = records(dir);
+    expect(files).toHaveLength(6);
+    const runs = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { strategy: string; seed: number; summary: { simulatedMs: number } });
+    const time = (strategy: string, seed: number) => runs.find((r) => r.strategy === strategy && r.seed === seed)!.summary.simulatedMs;
+    const d = [1, 2, 3].map((seed) => time('s1s4', seed) - time('sync-sgd', seed));
+    const mean = (d[0]! + d[1]! + d[2]!) / 3;
+    const sd = Math.sqrt(d.reduce((s, v) => s + (v - mean) ** 2, 0) / 2);
+    const results = JSON.parse(readFileSync(join(dir, 'study-results.json'), 'utf8'));
+    const c = results.comparisons.find((x: { metric: string }) => x.metric === 'simulatedMs');
+    expect(c.pairs).toBe(3);
+    expect(c.meanDifference).toBeCloseTo(mean, 9);
+    expect(c.halfWidth).toBeCloseTo((T975_DF2 * sd) / Math.sqrt(3), 6);
+    expect(c.tP).toBeCloseTo(pDf2(mean / (sd / Math.sqrt(3))), 9);
+    const s1s4 = [1, 2, 3].map((seed) => time('s1s4', seed));
+    const m = (s1s4[0]! + s1s4[1]! + s1s4[2]!) / 3;
+    const summary = results.summaries.find((x: { strategy: string }) => x.strategy === 's1s4').metrics.simulatedMs;
+    expect(summary.mean).toBeCloseTo(m, 9);
+    expect(summary.halfWidth).toBeCloseTo((T975_DF2 * Math.sqrt(s1s4.reduce((s, v) => s + (v - m) ** 2, 0) / 2)) / Math.sqrt(3), 6);
+    expect(whole.stdout).toContain('s1s4 − sync-sgd, paired on the same seed');
+    expect(whole.stdout).toMatch(/^ {4}simulated time {10}(faster|slower|no significant difference)/m);
+    for (const line of whole.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('--shard 1/2 and 2/2 merged write the same summary.csv, study-results.json and tables as the whole study', async () => {
+    const root = scratch();
+    const parts = [join(root, 'p1'), join(root, 'p2')];
+    for (const [i, part] of parts.entries()) {
+      const shard = await runCli([...BASE, '--shard', `${i + 1}/2`, '--out', part], { cwd: ROOT });
+      expect(shard.status).toBe(0);
+      expect(existsSync(join(part, 'summary.csv'))).toBe(false);
+    }
+    const merged = await runCli(['merge', ...parts, '--out', join(root, 'all'), '--json', join(root, 'study.json')], { cwd: ROOT });
+    expect(merged.stderr).not.toMatch(STACK_TRACE);
+    expect(merged.status).toBe(0);
+    for (const file of ['summary.csv', 'study-results.json', 'study.json', ...records(dir)]) {
+      expect(readFileSync(join(root, 'all', file), 'utf8'), file).toBe(readFileSync(join(dir, file), 'utf8'));
+    }
+    expect(readFileSync(join(root, 'study.json'), 'utf8')).toBe(readFileSync(join(dir, 'study-results.json'), 'utf8'));
+    expect(merged.stdout).toBe(whole.stdout);
+  });
+
+  it('--ablate adds the patent minus each stage, by name; --store full keeps each full report beside its record', async () => {
+    const out = join(scratch(), 'ablate');
+    const result = await runCli(['study', SCENARIO, '--seeds', '1,2', '--strategy', 'sync-sgd', '--ablate', '--store', 'full', '--backend', 'cpu', '--out', out], { cwd: ROOT });
+    expect(result.status).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'study-results.json'), 'utf8'));
+    expect(results.strategies).toEqual(['sync-sgd', 's1s4-fixed-batch', 's1s4-fixed-resources', 's1s4-mean-aggregation']);
+    expect(readdirSync(out).filter((f) => f.endsWith('.full.json'))).toHaveLength(8);
+  });
+});
+
+describe('dtrain study: bad input', () => {
+  const cases: Array<[string, string[], string]> = [
+    ['an unknown strategy', ['--strategy', 's1s5,sync-sgd'], "error: --strategy: unknown strategy 's1s5'"],
+    ['an unknown baseline', ['--strategy', 's1s4,sync-sgd', '--baseline', 'sync-sdg'], "error: --baseline: unknown strategy 'sync-sdg'"],
+    ['a baseline not studied', ['--strategy', 's1s4,lb-bsp', '--baseline', 'sync-sgd'], 'error: --baseline sync-sgd is not among the strategies studied (s1s4, lb-bsp)'],
+    ['reversed seeds', ['--seeds', '5..1'], "error: option '--seeds <list>' argument '5..1' is invalid. --seeds: the range 5..1 is empty (it counts up: write 1..5)."],
+    ['empty seeds', ['--seeds', ''], "error: option '--seeds <list>' argument '' is invalid. --seeds must list seeds, e.g. 1..20 or 1,2,5, found '' (an empty seed list)."],
+    ['a target of 0', ['--target', '0'], "error: option '--target <accuracy>' argument '0' is invalid. --target must be an accuracy in (0, 1], e.g. 0.9, found '0'."],
+    ['a target above 1', ['--target', '1.5'], "error: option '--target <accuracy>' argument '1.5' is invalid. --target must be an accuracy in (0, 1], e.g. 0.9, found '1.5'."],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`${what}: exit 2, the message, nothing written`, async () => {
+      const out = join(scratch(), 'out');
+      const base = ['study', SCENARIO, '--seeds', '1..2', '--strategy', 's1s4,sync-sgd', '--out', out];
+      const result = await runCli([...base, ...args], { cwd: ROOT });
+      expect(result.status).toBe(2);
+      expect(result.stderr).not.toMatch(STACK_TRACE);
+      expect(result.stderr.split('\n')[0]).toContain(message);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('did-you-mean for a misspelt baseline', async () => {
+    const out = join(scratch(), 'out');
+    const result = await runCli(['study', SCENARIO, '--seeds', '1', '--strategy', 's1s4,sync-sgd', '--baseline', 'sync-sdg', '--out', out], { cwd: ROOT });
+    expect(result.stderr).toContain('did you mean sync-sgd?');
+    expect(result.status).toBe(2);
+  });
+});
