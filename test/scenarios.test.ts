@@ -10,9 +10,9 @@ const SCENARIO_DIR = join(import.meta.dirname, '..', 'scenarios');
 const BUNDLED = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.yaml')).sort();
 
 describe('bundled scenarios', () => {
-  it('ships the eight teaching scenarios', () => {
+  it('ships the nine teaching scenarios', () => {
     expect(BUNDLED).toEqual([
-      'flaky-network.yaml', 'large-cluster.yaml', 'noisy-labels.yaml', 'noisy-neighbours.yaml', 'quickstart.yaml', 'shared-server.yaml',
+      'data-matters.yaml', 'flaky-network.yaml', 'large-cluster.yaml', 'noisy-labels.yaml', 'noisy-neighbours.yaml', 'quickstart.yaml', 'shared-server.yaml',
       'straggler.yaml', 'trace-replay.yaml',
     ]);
   });
