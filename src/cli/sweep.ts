@@ -26,7 +26,8 @@ import { readRunReport } from '../sweep/run-report.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
 import { inShard, parseShard, type Shard } from '../sweep/shard.js';
 import { SUMMARY_FILE, summaryCsv, type SweepRow } from '../sweep/summary-csv.js';
-import { renderSweepSummary } from '../sweep/summary-table.js';
+import { renderSweepSummary, type SweepSummaryOptions } from '../sweep/summary-table.js';
+import { checkBaseline } from '../sweep/baseline.js';
 import { VERSION } from '../version.js';
 import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
 import { checkResumable } from '../sweep/resume-check.js';
@@ -42,6 +43,7 @@ interface SweepFlags extends LimitFlags, PluginFlags {
   jobs?: number;
   out: string;
   shard?: Shard;
+  baseline?: string;
   backend: BackendPreference;
   engine: EngineName;
 }
@@ -82,11 +84,11 @@ function sweepOutputNames(manifest: SweepManifest): string[] {
 }
 
 /** summary.csv (committed with whatever else `writer` holds) and the stdout table; every row must be present. */
-export function finishSweepDir(dir: string, manifest: SweepManifest, rows: SweepRow[], out: { targets: Map<string, OutputTarget>; writer?: OutputWriter }): void {
+export function finishSweepDir(dir: string, manifest: SweepManifest, rows: SweepRow[], out: { targets: Map<string, OutputTarget>; writer?: OutputWriter }, table: SweepSummaryOptions = {}): void {
   const writer = out.writer ?? new OutputWriter();
   writer.stage(out.targets.get(SUMMARY_FILE)!, summaryCsv(manifest, rows));
   writer.commit();
-  process.stdout.write(renderSweepSummary(manifest, rows));
+  process.stdout.write(renderSweepSummary(manifest, rows, table));
   process.stderr.write(`${escapeForTerminal(join(dir, SUMMARY_FILE))}: ${rows.length} run${rows.length === 1 ? '' : 's'}\n`);
 }
 
@@ -117,12 +119,13 @@ function progressLine(done: number, total: number, run: ManifestRun, manifest: S
 }
 
 /** Everything is checked before anything is written or run (exit 2 on bad input). */
-function planFromFlags(file: string, flags: SweepFlags, registry: StageRegistry): { plan: SweepPlan; manifest: SweepManifest } {
+function planFromFlags(file: string, flags: SweepFlags, registry: StageRegistry): { plan: SweepPlan; manifest: SweepManifest; baseline?: string } {
   const axes = parseSetArgs(flags.set ?? []);
   const strategies = flags.strategy === undefined ? undefined : resolveStrategyNames(flags.strategy, registry);
   const plan = planSweep(readScenarioSource(readScenarioText(file), file), axes, strategies, registry);
   const scenario = { name: plan.runs[0]!.scenario.name, file };
-  return { plan, manifest: makeManifest(plan, scenario, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null) };
+  const manifest = makeManifest(plan, scenario, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null);
+  return { plan, manifest, ...(flags.baseline === undefined ? {} : { baseline: checkBaseline(flags.baseline, manifest.strategies, registry) }) };
 }
 
 /** The shard's runs whose complete report is already in the directory (resume). */
@@ -188,7 +191,7 @@ async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manife
 }
 
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
-  const { plan, manifest } = planFromFlags(file, flags, await commandRegistry(flags));
+  const { plan, manifest, baseline } = planFromFlags(file, flags, await commandRegistry(flags));
   enforceGridLimits(plan.runs.map((run) => ({ scenario: run.scenario, label: runLabel(manifest, run) })), flags);
   const targets = planOutDir(flags.out, sweepOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
   checkResumable(flags.out, manifest);
@@ -205,7 +208,7 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
   if (failures.length > 0) {
     throw new DtrainError('sweep.runsFailed', `${failures.length} of ${mine.length} runs failed; no ${SUMMARY_FILE} written\n${failures.join('\n')}`, { exitCode: 1 });
   }
-  finishSweepDir(flags.out, manifest, [...rows.values()], { targets });
+  finishSweepDir(flags.out, manifest, [...rows.values()], { targets }, baseline === undefined ? {} : { baseline });
 }
 
 export function registerSweep(program: Command): void {
@@ -218,6 +221,7 @@ export function registerSweep(program: Command): void {
     .option('-j, --jobs <n>', 'runs in parallel, on worker threads (default: the number of cores)', positiveInt('--jobs'))
     .requiredOption('-o, --out <dir>', 'output directory: one JSON report per run, sweep.json, summary.csv')
     .option('--shard <i/n>', 'run only slice i of n of the grid (runs whose index mod n = i − 1)', parseShard)
+    .option('--baseline <name>', 'paired differences of every strategy against this one (default: every pair)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
     .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));
   addPluginOption(command);
@@ -226,6 +230,8 @@ export function registerSweep(program: Command): void {
 Examples:
   $ dtrain sweep scenarios/quickstart.yaml --set pipeline.s1.thresholdMs=20,50,100 --set seed=1..10 \\
       --strategy s1s4,sync-sgd --out results
+  $ dtrain sweep my.yaml --set seed=1..10 --strategy s1s4,lb-bsp,sync-sgd \\
+      --baseline sync-sgd --out results
   $ dtrain sweep my.yaml --set model.hidden=[],[16],[32] --set seed=1..5 --jobs 4 --out results
   $ dtrain sweep my.yaml --set seed=1..100 --out part-2 --shard 2/4      # then: dtrain merge part-* --out all`)
     .action(sweep);

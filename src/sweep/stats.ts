@@ -1,9 +1,10 @@
 /**
  * Means with 95 % confidence intervals across seeds (issue 5). Each seed is one independent
  * replicate, so the interval is the Student t one: mean ± t₀.₉₇₅,ₙ₋₁ · s / √n with the
- * sample standard deviation s (n − 1 in the denominator). One value has no interval.
+ * sample standard deviation s (n − 1 in the denominator). One value has no interval. The
+ * quantile comes from @stdlib, the same library `dtrain study` uses, not a hand-written one.
  */
-import { studentTQuantile } from './student-t.js';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 export interface MeanCi {
   n: number;
@@ -20,6 +21,6 @@ export function meanCi(values: readonly number[]): MeanCi {
   const mean = values.reduce((sum, v) => sum + v, 0) / n;
   if (n < 2) return { n, mean, halfWidth: null };
   const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
-  const t = studentTQuantile(1 - (1 - CONFIDENCE) / 2, n - 1);
+  const t = tQuantile(1 - (1 - CONFIDENCE) / 2, n - 1);
   return { n, mean, halfWidth: (t * Math.sqrt(variance)) / Math.sqrt(n) };
 }

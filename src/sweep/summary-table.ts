@@ -4,7 +4,8 @@
  * seeds that reached it) and simulated time. Then, per point, paired differences between
  * strategies on the same seed: strategies of one seed share network, data and initial
  * weights (common random numbers), so most of the seed-to-seed noise cancels in A − B and
- * its interval is much tighter than the two separate ones suggest. Names and `--set` values come
+ * its interval is much tighter than the two separate ones suggest. With a baseline, each
+ * strategy is compared with it alone (A − baseline) instead of every pair. Names and `--set` values come
  * from the user or, under `merge`, from a shared sweep.json: each is escaped for the terminal.
  */
 import { Chalk } from 'chalk';
@@ -82,7 +83,24 @@ function figures(rows: SweepRow[], pick: (row: SweepRow, figure: Figure) => numb
 
 const difference = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
 
-export function renderSweepSummary(manifest: SweepManifest, rows: readonly SweepRow[]): string {
+export interface SweepSummaryOptions {
+  /** compare every strategy with this one (a name of the sweep) instead of every pair */
+  baseline?: string;
+}
+
+/** The pairs of the paired table: every pair in strategy order, or each strategy against the baseline. */
+function comparisons(strategies: readonly string[], baseline: string | undefined): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  if (baseline !== undefined) {
+    if (!strategies.includes(baseline)) return pairs;
+    for (const name of strategies) if (name !== baseline) pairs.push([name, baseline]);
+    return pairs;
+  }
+  strategies.forEach((a, i) => { for (const b of strategies.slice(i + 1)) pairs.push([a, b]); });
+  return pairs;
+}
+
+export function renderSweepSummary(manifest: SweepManifest, rows: readonly SweepRow[], options: SweepSummaryOptions = {}): string {
   const paint = new Chalk({ level: 0 });
   const axisNames = pointAxes(manifest).map((i) => shown(manifest.axes[i]!.path));
   const groups = groupRows(manifest, rows);
@@ -97,16 +115,17 @@ export function renderSweepSummary(manifest: SweepManifest, rows: readonly Sweep
       const seeds = [...group.byStrategy.get(name)!.values()];
       means.push([...group.point.map(shown), shown(name), String(seeds.length), ...cells(figures(seeds, (row, f) => row.outcome[f]), seeds.length, false)]);
     }
-    strategies.forEach((a, i) => strategies.slice(i + 1).forEach((b) => {
+    for (const [a, b] of comparisons(strategies, options.baseline)) {
       const other = group.byStrategy.get(b)!;
       const pairs = [...group.byStrategy.get(a)!.values()].filter((row) => other.has(row.outcome.seed));
       const values = figures(pairs, (row, f) => difference(row.outcome[f], other.get(row.outcome.seed)!.outcome[f]));
       paired.push([...group.point.map(shown), `${shown(a)} − ${shown(b)}`, String(pairs.length), ...cells(values, pairs.length, true)]);
-    }));
+    }
   }
   const parts = [`sweep · ${shown(manifest.scenario.name)} · ${rows.length} runs · mean ± 95 % CI across seeds (Student t)`, tableText(means)];
   if (paired.length > 0) {
-    parts.push('', 'paired differences on the same seed (common random numbers), mean ± 95 % CI', tableText(paired));
+    const against = options.baseline === undefined ? '' : ` against ${shown(options.baseline)}`;
+    parts.push('', `paired differences${against} on the same seed (common random numbers), mean ± 95 % CI`, tableText(paired));
   }
   parts.push('  time to target: over the runs that reached it (n/N when not all did)');
   return `${parts.join('\n')}\n`;

@@ -65,6 +65,20 @@ describe('dtrain sweep and merge', () => {
     expect(readFileSync(join(merged, 'sweep.json'), 'utf8')).toBe(readFileSync(join(whole, 'sweep.json'), 'utf8'));
   });
 
+  it('--baseline prints each strategy against that one; summary.csv stays byte-identical', () => {
+    const csv = readFileSync(join(whole, 'summary.csv'), 'utf8');
+    const again = dtrain(['sweep', SCENARIO, ...GRID, '--jobs', '1', '--baseline', 's1s4', '--out', whole]);
+    expect(again.status).toBe(0);
+    expect(again.stderr.split('\n')[0]).toBe('sweep: 12 runs, 12 already complete, 0 to run on 1 worker');
+    expect(readFileSync(join(whole, 'summary.csv'), 'utf8')).toBe(csv);
+    expect(again.stdout).toContain('paired differences against s1s4 on the same seed');
+    expect(again.stdout).toMatch(/\n {2}20 +sync-sgd − s1s4 +3 /);
+    expect(again.stdout).not.toContain('s1s4 − sync-sgd');
+    // the means table is the same as without --baseline
+    const means = (text: string): string => text.slice(0, text.indexOf('\npaired differences'));
+    expect(means(again.stdout)).toBe(means(wholeRun.stdout));
+  });
+
   it('re-running skips complete runs and redoes missing or damaged ones, with the same summary', () => {
     const first = reports(whole);
     rmSync(join(whole, first[0]!));
@@ -97,6 +111,10 @@ describe('dtrain sweep and merge', () => {
     ['a shard 3/2', ['--set', 'seed=1..2', '--shard', '3/2'], /^error: --shard must be i\/n with whole numbers 1 ≤ i ≤ n, found '3\/2'/],
     ['a shard a/b', ['--set', 'seed=1..2', '--shard', 'a/b'], /found 'a\/b'/],
     ['an index past the end', ['--set', 'cluster.nodes[3].cores=2'], /unknown path cluster\.nodes\[3\]\.cores: cluster\.nodes has 3 entries/],
+    ['an unknown --baseline', ['--set', 'seed=1..2', '--strategy', 's1s4,sync-sgd', '--baseline', 'sync-sdg'],
+      /^error: --baseline: unknown strategy 'sync-sdg': expected one of s1s4, sync-sgd\nhint: did you mean sync-sgd\?\n$/],
+    ['a --baseline the sweep does not run', ['--set', 'seed=1..2', '--strategy', 's1s4,sync-sgd', '--baseline', 'fedavg'],
+      /^error: --baseline fedavg is not among the strategies of this sweep \(s1s4, sync-sgd\)\nhint: add it to --strategy, e\.g\. --strategy s1s4,sync-sgd,fedavg\n$/],
   ];
   for (const [what, args, message] of BAD) {
     it(`${what}: a clear error, exit 2, nothing written`, () => {

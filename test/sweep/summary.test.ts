@@ -94,6 +94,43 @@ describe('renderSweepSummary', () => {
   });
 });
 
+describe('renderSweepSummary --baseline', () => {
+  /** one point, seeds 1–2, three strategies; accuracy = base + seed / 100 */
+  function three(): { manifest: SweepManifest; rows: SweepRow[] } {
+    const base: Record<string, number> = { s1s4: 0.9, 'lb-bsp': 0.95, 'sync-sgd': 0.8 };
+    const runs: SweepManifest['runs'] = [];
+    for (const seed of [1, 2]) {
+      for (const strategy of Object.keys(base)) runs.push({ index: runs.length, key: `k${runs.length}`, point: [String(seed)], strategy, seed, report: `r${runs.length}.json` });
+    }
+    const manifest: SweepManifest = {
+      sweepVersion: 1, tool: { name: 'dtrain', version: '0.1.0' }, scenario: { name: 'tiny', file: 't.yaml' },
+      axes: [{ path: 'seed', values: ['1', '2'] }], strategies: Object.keys(base), gridHash: 'g', shard: null, runs,
+    };
+    const rows = runs.map((run) => ({
+      run,
+      outcome: {
+        strategy: run.strategy, seed: run.seed, finalAccuracy: base[run.strategy]! + run.seed / 100, bestAccuracy: 0.95,
+        timeToTargetMs: 1000, simulatedMs: 2000, samplesTrained: 100,
+      },
+    }));
+    return { manifest, rows };
+  }
+  const pairedRows = (text: string): string[] => text.split('\n').filter((line) => line.includes(' − ')).map((line) => line.trim().split(/ {2,}/).slice(0, 3).join(' | '));
+
+  it('without a baseline every pair is compared; with one, each other strategy against it alone', () => {
+    const { manifest, rows } = three();
+    expect(pairedRows(renderSweepSummary(manifest, rows))).toEqual([
+      's1s4 − lb-bsp | 2 | -0.0500 ± 0.0000', 's1s4 − sync-sgd | 2 | +0.1000 ± 0.0000', 'lb-bsp − sync-sgd | 2 | +0.1500 ± 0.0000',
+    ]);
+    const text = renderSweepSummary(manifest, rows, { baseline: 'sync-sgd' });
+    expect(pairedRows(text)).toEqual(['s1s4 − sync-sgd | 2 | +0.1000 ± 0.0000', 'lb-bsp − sync-sgd | 2 | +0.1500 ± 0.0000']);
+    expect(text).toContain('\npaired differences against sync-sgd on the same seed (common random numbers), mean ± 95 % CI\n');
+    expect(pairedRows(renderSweepSummary(manifest, rows, { baseline: 's1s4' }))).toEqual([
+      'lb-bsp − s1s4 | 2 | +0.0500 ± 0.0000', 'sync-sgd − s1s4 | 2 | -0.1000 ± 0.0000',
+    ]);
+  });
+});
+
 describe('renderSweepSummary escapes names', () => {
   it('a scenario name, --set path and value, or strategy name from a shared sweep.json is shown with escapes', () => {
     // Arrange
