@@ -17,6 +17,8 @@ import { detectZeroEfficiency } from './zero-efficiency.js';
 export type { Insight, InsightKind, NodeValue } from './types.js';
 
 export const DETECTORS: Readonly<Record<InsightKind, InsightDetector>> = {
+  // first: a model that blew up makes every other observation moot
+  lossExplosion: detectLossExplosion,
   zeroEfficiency: detectZeroEfficiency,
   dominantWeight: detectDominantWeight,
   starvedWeight: detectStarvedWeight,
@@ -25,7 +27,6 @@ export const DETECTORS: Readonly<Record<InsightKind, InsightDetector>> = {
   barrierStraggler: detectBarrierStraggler,
   dropped: detectDropped,
   skippedRound: detectSkippedRounds,
-  lossExplosion: detectLossExplosion,
 };
 
 export function detectRunInsights(run: StrategyRun, scenario: Scenario): Insight[] {

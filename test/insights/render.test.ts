@@ -85,15 +85,15 @@ describe('renderInsights', () => {
     // Assert
     expect(text).toBe([
       'insights · fedavg',
+      '  round 6: the test loss exploded to 2.50e+9 (round 6), over 10⁶ × round 1\'s',
+      '    0.69, without becoming NaN: training is diverging (try a lower learning',
+      '    rate)',
       '  rounds 2–6: node d got under half an equal share of the weight in 5 of its',
       '    rounds in a row (rounds 2–6; as low as 3.00% where an equal share was',
       '    25.0%): it trains but barely counts',
       '  round 3: nodes took different numbers of local steps (a 1 step vs b 3 steps in',
       '    round 3): averaging unequal local work optimises a skewed objective',
       "    (FedNova's objective inconsistency)",
-      '  round 6: the test loss exploded to 2.50e+9 (round 6), over 10⁶ × round 1\'s',
-      '    0.69, without becoming NaN: training is diverging (try a lower learning',
-      '    rate)',
       '',
     ].join('\n'));
     expect(widest(text)).toBeLessThanOrEqual(80);
