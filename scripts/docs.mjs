@@ -103,6 +103,18 @@ export const EXCERPTS = {
     { cmd: 'dtrain merge part-1 part-2 --out results' },
   ),
 
+  // docs/study.md
+  'study': scratch({
+    cmd: `dtrain study ${QUICKSTART} --seeds 1..5 --strategy s1s4,lb-bsp,sync-sgd --baseline sync-sgd --jobs 2 --out study`,
+    stream: 'stdout',
+    lines: [{ from: /^study/, to: /^samples trained/ }, { from: /^lb-bsp − sync-sgd/ }],
+  }),
+  'study-files': scratch(
+    { cmd: `dtrain study ${QUICKSTART} --seeds 1..2 --strategy s1s4,sync-sgd --jobs 2 --out study`, hidden: true },
+    { cmd: 'head -n 3 study/summary.csv' },
+  ),
+  'study-bad-baseline': scratch({ cmd: `dtrain study ${QUICKSTART} --seeds 1..5 --strategy s1s4,lb-bsp --baseline sync-sgd --out study`, exit: 2 }),
+
   // docs/explain-and-insights.md
   'explain-round': run({ cmd: `dtrain explain ${QUICKSTART} --round 14 --node c` }),
   'explain-list': run({ cmd: `dtrain explain ${QUICKSTART}` }),
