@@ -18,6 +18,7 @@ import { registerExplain } from './cli/explain.js';
 import { registerInit } from './cli/init.js';
 import { registerSchema } from './cli/schema.js';
 import { registerScenarios } from './cli/scenarios.js';
+import { registerCalibrate } from './cli/calibrate.js';
 import { registerExport } from './cli/export.js';
 import { isKnownError } from './errors.js';
 import { writeProblem } from './output-file.js';
@@ -41,6 +42,7 @@ function buildProgram(): Command {
   registerInit(program);
   registerSchema(program);
   registerScenarios(program);
+  registerCalibrate(program);
   registerExport(program);
   return program;
 }
