@@ -102,9 +102,10 @@ export type InsightStyle = 'summary' | 'rounds';
 
 /**
  * An insight line kept within the terminal's 80 columns, broken between words; continuation
- * lines are indented two more columns than the line's own indent.
+ * lines are indented two more columns than the line's own indent. `tail` is kept in the
+ * pieces it comes in (`— first in round 3,` / `6 rounds in all`), never broken inside one.
  */
-function wrapped(line: string): string {
+function wrapped(line: string, tail: readonly string[] = []): string {
   const lead = /^ */.exec(line)![0];
   const words: string[] = [];
   for (const word of line.slice(lead.length).split(' ')) {
@@ -113,7 +114,15 @@ function wrapped(line: string): string {
     if (words.length > 0 && /^(ms|s)[),;:]*$/.test(word)) words[words.length - 1] += ` ${word}`;
     else words.push(word);
   }
+  for (const piece of tail) words.push(piece);
   return wrapParts(words, ' ', TERMINAL_WIDTH - lead.length, '  ').split('\n').map((part) => lead + part).join('\n');
+}
+
+/** `— first in round 3,` and `6 rounds in all`: when, in pieces a line may break between. */
+function whenPieces(rounds: readonly number[]): string[] {
+  const pieces = whenText(rounds[0]!, rounds.length).split(/(?<=,) /);
+  pieces[0] = `— ${pieces[0]}`;
+  return pieces;
 }
 
 /**
@@ -124,9 +133,9 @@ export function renderStrategyInsights(strategy: string, insights: readonly Insi
   const lines = capPerKind(insights).map((entry) => {
     if ('more' in entry) return wrapped(`  ${moreNodesText(entry.more)}`);
     const what = insightText(entry, scenario);
-    return wrapped(style === 'summary'
-      ? `  ! ${what} — ${whenText(entry.rounds[0]!, entry.rounds.length)}`
-      : `  ${roundListText(roundRanges(entry.rounds))}: ${what}`);
+    return style === 'summary'
+      ? wrapped(`  ! ${what}`, whenPieces(entry.rounds))
+      : wrapped(`  ${roundListText(roundRanges(entry.rounds))}: ${what}`);
   });
   return [insightsHeading(shown(strategy)), ...(lines.length === 0 ? [wrapped(`  ${NOTHING_NOTABLE}`)] : lines)].join('\n');
 }

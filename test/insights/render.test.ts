@@ -99,6 +99,16 @@ describe('renderInsights', () => {
     expect(widest(text)).toBeLessThanOrEqual(80);
   });
 
+  it('never breaks a line inside "— first in round 1," or "2 rounds in all", whatever the length before it', () => {
+    for (let length = 1; length <= 40; length++) {
+      const id = 'n'.repeat(length);
+      const result: RunResult = { scenario: makeScenario([id, 'b']), runs: [run([1, 2].map((n) => round(n, [node(id, { weight: 0.7 }), node('b', { weight: 0.3 })])), 'fedavg')] };
+      const text = renderInsights(result, detectInsights(result).filter((i) => i.kind === 'dominantWeight'));
+      expect(text).toMatch(/— first in round 1,( |\n {4})2 rounds in all\n/);
+      expect(widest(text)).toBeLessThanOrEqual(80);
+    }
+  });
+
   it('a comparison of two or more strategies on one seed ends with a note pointing to dtrain study', () => {
     const two: RunResult = { scenario: makeScenario(['a', 'b']), runs: [run([weighted(1, [0.5, 0.5])]), run([weighted(1, [0.5, 0.5])], 'sync-sgd')] };
     expect(renderSingleSeedNote(two)).toBe([
