@@ -124,6 +124,14 @@ export const EXCERPTS = {
   'validate-hostile': run({ cmd: 'dtrain validate docs/examples/hostile.yaml', exit: 2 }),
   'limits-refused': run({ cmd: 'dtrain simulate docs/examples/huge-batch.yaml', exit: 2 }),
   'diverged': run({ cmd: 'dtrain simulate docs/examples/diverge.yaml --quiet', exit: 1 }),
+
+  // docs/export.md
+  'export-csv': scratch(
+    { cmd: `dtrain export latency ${QUICKSTART} --node b --duration 60s --format csv --out b.csv` },
+    { cmd: 'head -n 6 b.csv' },
+  ),
+  'help-export': run({ cmd: 'dtrain export latency --help' }),
+  'export-netem': run({ cmd: `dtrain export latency ${QUICKSTART} --node c --duration 60s --format netem`, lines: { head: 16 } }),
 };
 
 /** The markdown files that may hold excerpts and whose links are checked. */

@@ -89,6 +89,10 @@ async function exportLatency(file: string, flags: ExportFlags): Promise<void> {
   } finally {
     writer.abort();
   }
+  if (target.kind !== 'stdout') {
+    const endMs = (series.firstSlot + series.timesMs.length) * series.resolutionMs;
+    process.stderr.write(`wrote ${escapeForTerminal(flags.out!)} · node ${escapeForTerminal(series.nodeId)}, ${series.timesMs.length} slots of ${series.resolutionMs} ms from ${series.timesMs[0]!} to ${endMs} ms\n`);
+  }
 }
 
 export function registerExport(program: Command): void {
@@ -107,18 +111,19 @@ export function registerExport(program: Command): void {
     .addHelpText(
       'after',
       `
-The CSV has one row per latency slot (cluster.latencyResolutionMs, or s1.intervalMs), from
-the slot holding −windowMs (monitoring starts a window before round 1) to the slot holding
-the duration. A scenario naming it as { trace: FILE, loop: false } for that node sees the
-same latency at every time up to the duration: the same S1 samples, efficiencies, batches.
+The CSV has one row per latency slot (cluster.latencyResolutionMs, or
+s1.intervalMs), from the slot holding −windowMs (monitoring starts a window
+before round 1) to the slot holding the duration. A scenario naming it as
+{ trace: FILE, loop: false } for that node sees the same latency at every time
+up to the duration: the same S1 samples, efficiencies and batches.
 
-The netem script sets tc qdisc replace dev "$DEV" root netem delay …ms (loss 100% for a lost
-slot) at every slot and sleeps one slot in between. It needs root and the sch_netem module;
-its --dry-run argument only prints the tc commands.
+The netem script runs tc qdisc replace dev "$DEV" root netem delay …ms (loss
+100% for a lost slot) at every slot and sleeps one slot in between. It needs
+root and the sch_netem module; its --dry-run argument only prints the commands.
 
 Examples:
-  $ dtrain export latency scenarios/quickstart.yaml --node c --duration 60s --format csv --out c.csv
-  $ dtrain export latency scenarios/quickstart.yaml --node c --duration 60s --format netem --out c.sh
+  $ dtrain export latency run.yaml --node c --duration 1m --format csv -o c.csv
+  $ dtrain export latency run.yaml --node c --duration 1m --format netem -o c.sh
   $ sh c.sh --dry-run eth0 | head
   $ sudo sh c.sh eth0`,
     )

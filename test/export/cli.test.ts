@@ -37,7 +37,7 @@ describe('dtrain export latency: outputs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-export-'));
     const file = join(dir, 'jitter.csv');
     const written = await runCli(exportArgs('--node', 'jitter', '--duration', '1s', '--format', 'csv', '--out', file));
-    expect(written).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    expect(written).toMatchObject({ status: 0, stdout: '', stderr: `wrote ${file} · node jitter, 14 slots of 100 ms from -300 to 1100 ms\n` });
     const stdout = await runCli(exportArgs('--node', 'jitter', '--duration', '1s', '--format', 'csv'));
     expect(readFileSync(file, 'utf8')).toBe(stdout.stdout);
     expect(readdirSync(dir)).toEqual(['jitter.csv']);
