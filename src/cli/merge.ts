@@ -22,7 +22,7 @@ function describeRun(run: ManifestRun, axes: Array<{ path: string }>): string {
   return `${run.strategy}${point === '' ? '' : ` · ${point}`} (${run.report})`;
 }
 
-function merge(dirs: string[], flags: { out: string; json?: string }): void {
+async function merge(dirs: string[], flags: { out: string; json?: string; report?: string }): Promise<void> {
   // study folders (`dtrain study … --shard i/n`) have a study.json instead of a sweep.json
   if (isStudyDir(dirs[0]!)) return mergeStudy(dirs, flags);
   const manifests = dirs.map((dir) => ({ dir, manifest: readManifest(dir) }));
@@ -68,6 +68,7 @@ export function registerMerge(program: Command): void {
     .argument('<dirs...>', 'output directories of `dtrain sweep … --shard i/n`')
     .requiredOption('-o, --out <dir>', 'directory for the merged reports, sweep.json and summary.csv')
     .option('--json <file>', 'study folders only: also write the whole study as JSON to this file')
+    .option('--report <file>', 'study folders only: also write the study\'s HTML report to this file')
     .addHelpText('after', `
 Example:
   $ dtrain sweep s.yaml --set seed=1..10 --shard 1/2 --out part-1

@@ -13,16 +13,14 @@ import type { StudyRecord } from '../study/record.js';
 import { readStoredRecord, readStoredText, readStudyManifest } from '../study/store.js';
 import { existsSync } from 'node:fs';
 import { escapeForTerminal } from '../text/terminal-escape.js';
-import { checkOutputPath } from './options.js';
 import { isSameFile } from './output-plan.js';
-import { finishStudy } from './study.js';
-import { planOutDir } from './sweep.js';
+import { finishStudy, planStudyOutputs } from './study.js';
 
 export function isStudyDir(dir: string): boolean {
   return existsSync(join(dir, STUDY_MANIFEST_FILE));
 }
 
-export function mergeStudy(dirs: readonly string[], flags: { out: string; json?: string }): void {
+export async function mergeStudy(dirs: readonly string[], flags: { out: string; json?: string; report?: string }): Promise<void> {
   const manifests = dirs.map((dir) => {
     const manifest = readStudyManifest(dir);
     if (manifest === undefined) throw new DtrainError('study.notAStudy', `${escapeForTerminal(dir)} is not a study output directory (no ${STUDY_MANIFEST_FILE})`, { hint: 'merge the --out folders of one `dtrain study … --shard i/n`' });
@@ -60,13 +58,13 @@ export function mergeStudy(dirs: readonly string[], flags: { out: string; json?:
       hint: 'merge needs every shard, complete: re-run the missing shard (complete runs are skipped)',
     });
   }
-  const json = flags.json === undefined ? undefined : checkOutputPath(flags.json, '--json');
   const names = [STUDY_MANIFEST_FILE, STUDY_SUMMARY_FILE, STUDY_RESULTS_FILE];
   for (const { report } of found) {
     names.push(report);
     if (full) names.push(fullReportName(report));
   }
-  const targets = planOutDir(flags.out, names);
+  const outputs = planStudyOutputs(flags.out, names, flags);
+  const { targets } = outputs;
   const writer = new OutputWriter();
   writer.ensureDir(resolve(flags.out), `--out ${escapeForTerminal(flags.out)}`);
   for (const { report, dir, text, fullText } of found) {
@@ -76,5 +74,5 @@ export function mergeStudy(dirs: readonly string[], flags: { out: string; json?:
   }
   const merged: StudyManifest = { ...first.manifest, grid: { ...first.manifest.grid, shard: null } };
   writer.stage(targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(merged));
-  finishStudy(flags.out, merged, found.map((f) => f.record), { targets, writer, json });
+  await finishStudy(flags.out, merged, found.map((f) => f.record), { ...outputs, writer });
 }

@@ -34,10 +34,10 @@ import { readStoredRecord, readStudyManifest } from '../study/store.js';
 import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { VERSION } from '../version.js';
-import { checkOutputPath, positiveInt, strategyList } from './options.js';
+import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
-import { scenarioInputs } from './output-plan.js';
-import { planOutDir, prepareOutDir } from './sweep.js';
+import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
+import { prepareOutDir } from './sweep.js';
 
 interface StudyFlags extends LimitFlags, PluginFlags {
   seeds: number[];
@@ -49,6 +49,7 @@ interface StudyFlags extends LimitFlags, PluginFlags {
   shard?: Shard;
   out: string;
   json?: string;
+  report?: string;
   store: StoreMode;
   backend: BackendPreference;
   engine: EngineName;
@@ -196,14 +197,43 @@ async function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; m
   return failures;
 }
 
-/** The analysis files in DIR (and --json), committed together, and the tables on stdout. */
-export function finishStudy(dir: string, manifest: StudyManifest, records: readonly StudyRecord[], out: { targets: Map<string, OutputTarget>; writer?: OutputWriter; json?: string }): void {
+export interface StudyOutputs {
+  /** the files in --out, by name */
+  targets: Map<string, OutputTarget>;
+  json?: OutputTarget;
+  report?: OutputTarget;
+}
+
+/**
+ * Every file a study (or a merge of its shards) writes, checked on one output plan before
+ * anything runs: the --out directory's files, --json and --report (not a directory, not an
+ * input, not one another).
+ */
+export function planStudyOutputs(dir: string, names: Iterable<string>, flags: { json?: string; report?: string }, inputs: readonly InputFile[] = []): StudyOutputs {
+  const plan = new OutputPlan();
+  const real = plan.directory('--out', dir, { parents: true });
+  const targets = new Map<string, OutputTarget>();
+  for (const name of names) targets.set(name, plan.fileIn('--out', real, dir, name));
+  const outputs: StudyOutputs = { targets };
+  if (flags.json !== undefined) outputs.json = plan.file('--json', flags.json);
+  if (flags.report !== undefined) outputs.report = plan.file('--report', flags.report);
+  plan.checkInputs(inputs);
+  return outputs;
+}
+
+/** The analysis files in DIR (and --json, --report), committed together, and the tables on stdout. */
+export async function finishStudy(dir: string, manifest: StudyManifest, records: readonly StudyRecord[], out: StudyOutputs & { writer?: OutputWriter }): Promise<void> {
   const analysis = analyzeStudy({ records, strategies: manifest.grid.strategies, baseline: manifest.baseline, target: manifest.target });
   const results = studyResultsJson(manifest, analysis, records);
   const writer = out.writer ?? new OutputWriter();
   writer.stage(out.targets.get(STUDY_SUMMARY_FILE)!, studySummaryCsv(manifest, analysis));
   writer.stage(out.targets.get(STUDY_RESULTS_FILE)!, results);
-  if (out.json !== undefined) writeFileAtomic(out.json, results);
+  if (out.json !== undefined) writer.stage(out.json, results);
+  if (out.report !== undefined) {
+    // vega is loaded only when a report is asked for
+    const { renderStudyReport } = await import('../study/html-report.js');
+    writer.stage(out.report, await renderStudyReport(manifest, analysis, records, VERSION));
+  }
   writer.commit();
   process.stdout.write(renderStudy({ scenario: manifest.grid.scenario.name, seeds: manifest.seeds, baseline: manifest.baseline, target: manifest.target }, analysis));
   process.stderr.write(`${escapeForTerminal(join(dir, STUDY_RESULTS_FILE))}: ${records.length} run${records.length === 1 ? '' : 's'}\n`);
@@ -225,11 +255,10 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
   const { plan, manifest } = planStudy(file, flags, await commandRegistry(flags));
   const { grid } = manifest;
   enforceGridLimits(plan.runs.map((run) => ({ scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags);
-  const json = flags.json === undefined ? undefined : checkOutputPath(flags.json, '--json');
-  const targets = planOutDir(flags.out, studyOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
+  const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, scenarioInputs(plan.runs.map((run) => run.scenario), file));
   checkStudyResumable(flags.out, manifest);
   prepareOutDir(flags.out);
-  writeFileAtomic(targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(manifest));
+  writeFileAtomic(outputs.targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(manifest));
   const mine = grid.runs.filter((run) => inShard(run.index, grid.shard));
   const records = new Map<string, StudyRecord>();
   for (const run of mine) {
@@ -245,12 +274,12 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
     throw new DtrainError('study.runsFailed', `${failures.length} of ${mine.length} runs failed; no analysis written\n${failures.join('\n')}`, { exitCode: 1 });
   }
   if (grid.shard !== null) {
-    if (json !== undefined) process.stderr.write('study: --json is written when the shards are merged (dtrain merge … --json FILE)\n');
+    if (flags.json !== undefined || flags.report !== undefined) process.stderr.write('study: --json and --report are written when the shards are merged (dtrain merge … --json FILE --report FILE.html)\n');
     process.stderr.write(`study: shard ${grid.shard.index}/${grid.shard.count} complete in ${escapeForTerminal(flags.out)}; merge every shard with \`dtrain merge DIR… --out DIR\` for the analysis\n`);
     return;
   }
   const ordered = grid.runs.map((run) => records.get(run.key)!);
-  finishStudy(flags.out, manifest, ordered, { targets, json });
+  await finishStudy(flags.out, manifest, ordered, outputs);
 }
 
 export function registerStudy(program: Command): void {
@@ -267,6 +296,7 @@ export function registerStudy(program: Command): void {
     .option('--shard <i/n>', 'run only slice i of n of the runs (then dtrain merge the folders)', parseShard)
     .requiredOption('-o, --out <dir>', 'output directory: study.json, one compact record per run, summary.csv, study-results.json')
     .option('--json <file>', 'also write the whole study as JSON to this file')
+    .option('--report <file>', 'also write a self-contained HTML report: accuracy bands over seeds, paired differences, the mechanism table')
     .addOption(new Option('--store <what>', 'per run: compact records, or full also keeps each run\'s whole JSON report').choices(['compact', 'full']).default('compact'))
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
     .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));
@@ -277,6 +307,7 @@ Examples:
   $ dtrain study scenarios/quickstart.yaml --seeds 1..20 --strategy s1s4,lb-bsp,sync-sgd \\
       --baseline sync-sgd --out study
   $ dtrain study my.yaml --seeds 1..20 --strategy s1s4,sync-sgd --ablate --target 0.9 --out study
+  $ dtrain study my.yaml --seeds 1..10 --jobs 2 --out study --report study.html
   $ dtrain study my.yaml --seeds 1..40 --shard 1/2 --out part-1   # then: dtrain merge part-* --out all`)
     .action(study);
 }

@@ -10,7 +10,7 @@
  * only one of the two reached it.
  */
 import { holm, meanCi, pairedTest, ALPHA, type MeanCi } from './stats.js';
-import { horizons, METRIC_INFO, METRICS, runMetrics, type Metric, type RunMetrics } from './metrics.js';
+import { horizons, sampleHorizons, METRIC_INFO, METRICS, runMetrics, type Metric, type RunMetrics } from './metrics.js';
 import type { StudyRecord } from './record.js';
 
 export interface MetricSummary extends MeanCi {
@@ -49,6 +49,8 @@ export interface StudyRun {
   seed: number;
   /** the seed's equal-time horizon, ms */
   horizonMs: number | null;
+  /** the seed's equal-samples horizon: the fewest samples any strategy trained on it */
+  horizonSamples: number | null;
   metrics: RunMetrics;
 }
 
@@ -76,6 +78,7 @@ function verdictOf(metric: Metric, difference: number | null, adjusted: number |
 
 export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
   const horizon = horizons(input.records);
+  const sampleHorizon = sampleHorizons(input.records);
   const target = input.target ?? Infinity;
   const runs: StudyRun[] = [...input.records]
     .sort((a, b) => a.seed - b.seed || input.strategies.indexOf(a.strategy) - input.strategies.indexOf(b.strategy))
@@ -83,7 +86,8 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
       strategy: record.strategy,
       seed: record.seed,
       horizonMs: horizon.get(record.seed) ?? null,
-      metrics: runMetrics(record, target, horizon.get(record.seed)),
+      horizonSamples: sampleHorizon.get(record.seed) ?? null,
+      metrics: runMetrics(record, target, horizon.get(record.seed), sampleHorizon.get(record.seed)),
     }));
   const byStrategy = new Map<string, Map<number, StudyRun>>();
   for (const name of input.strategies) byStrategy.set(name, new Map());

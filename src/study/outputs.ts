@@ -1,6 +1,6 @@
 /**
  * What a complete study writes besides its records: `summary.csv` (one row per run, in grid
- * order: seed, strategy, the seed's equal-time horizon, every metric) and `study-results.json`,
+ * order: seed, strategy, the seed's equal-time and equal-samples horizons, every metric) and `study-results.json`,
  * the whole study (also what `--json FILE` writes; docs/study.md documents it). Both depend
  * only on the stored records and study.json, so a merge of shards writes the same bytes.
  */
@@ -17,9 +17,9 @@ export const RESULTS_VERSION = 1;
 
 export function studySummaryCsv(manifest: StudyManifest, analysis: StudyAnalysis): string {
   const files = new Map(manifest.grid.runs.map((run) => [`${run.strategy}\u0000${run.seed}`, run.report]));
-  const header = ['seed', 'strategy', 'horizonMs', ...METRICS, 'record'];
+  const header = ['seed', 'strategy', 'horizonMs', 'horizonSamples', ...METRICS, 'record'];
   const rows = analysis.runs.map((run) => [
-    run.seed, run.strategy, run.horizonMs, ...METRICS.map((metric) => run.metrics[metric]), files.get(`${run.strategy}\u0000${run.seed}`) ?? null,
+    run.seed, run.strategy, run.horizonMs, run.horizonSamples, ...METRICS.map((metric) => run.metrics[metric]), files.get(`${run.strategy}\u0000${run.seed}`) ?? null,
   ]);
   return [header, ...rows].map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n';
 }

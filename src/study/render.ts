@@ -46,6 +46,11 @@ export function showP(p: number | null): string {
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
+const HORIZON_NOTES = new Map<Metric, string>([
+  ['horizonAccuracy', ' (per seed, at the shortest run\'s end)'],
+  ['samplesHorizonAccuracy', ' (per seed, at the fewest samples any run trained)'],
+]);
+
 const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - [...text].length));
 const padStart = (text: string, width: number) => ' '.repeat(Math.max(0, width - [...text].length)) + text;
 
@@ -59,7 +64,7 @@ export function renderStudy(heading: StudyHeading, analysis: StudyAnalysis): str
   lines.push(`study · ${shown(heading.scenario)} · ${seeds} seed${seeds === 1 ? '' : 's'} × ${names.length} strategies · baseline ${shown(heading.baseline)} · ${target}`);
   lines.push('mean ± 95 % CI across seeds (Student t)');
   for (const metric of METRICS) {
-    lines.push('', METRIC_INFO[metric].label + (metric === 'horizonAccuracy' ? ' (per seed, at the shortest run\'s end)' : ''));
+    lines.push('', METRIC_INFO[metric].label + (HORIZON_NOTES.get(metric) ?? ''));
     analysis.summaries.forEach((summary, i) => {
       const m = summary.metrics[metric];
       let text = showValue(metric, m.mean, m.halfWidth);

@@ -42,7 +42,7 @@ const MAX_POINTS = 60;
 /** Order a nominal or ordinal scale by the rows' `rank` field (chart-data.ts). */
 const BY_RANK = { field: 'rank', op: 'min' } as const;
 
-const CONFIG = {
+export const CONFIG = {
   font: 'DejaVu Sans, Liberation Sans, Arial, sans-serif',
   background: 'white',
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const },

@@ -40,7 +40,8 @@ const CHART_SECTIONS: ChartSection[] = [
   { id: 'breakdown', heading: SECTION.breakdown, captions: [CAPTION.breakdown], kinds: ['breakdown'] },
 ];
 
-function figure(chart: ChartDef, svg: string): string {
+/** A chart's figure: its title, the rendered SVG and its notes (the browser test finds charts by it). */
+export function figure(chart: { id: string; kind: string; title: string; notes: readonly string[] }, svg: string): string {
   const notes = chart.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
   return `<figure class="chart" id="${chart.id}" data-chart="${chart.kind}">`
     + `<figcaption><h3>${escapeHtml(chart.title)}</h3></figcaption>\n${svg}\n${notes}</figure>`;
@@ -70,26 +71,12 @@ export async function renderHtmlReport(result: RunResult, options: HtmlReportOpt
   const stopped = stoppedNote(result);
   const showPath = options.showPath ?? baseNameOnly;
   const file = scenario.file === null ? null : showPath(scenario.file);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="dtrain ${escapeHtml(options.version)}">
-<title>${escapeHtml(`${PAGE_TITLE_PREFIX} · ${scenario.name}`)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
-<h1>${escapeHtml(scenario.name)}</h1>
+  const header = `<h1>${escapeHtml(scenario.name)}</h1>
 <p class="meta">${escapeHtml(headerLine(options.version, scenario.seed, file))}</p>
 ${scenario.description === '' ? '' : `<p>${escapeHtml(scenario.description)}</p>`}
 ${stopped === null ? '' : `<p class="alert">${escapeHtml(stopped)}</p>`}
-${nav()}
-</header>
-<main>
-<section id="summary"><h2>${SECTION.summary}</h2>
+${nav()}`;
+  const main = `<section id="summary"><h2>${SECTION.summary}</h2>
 ${summaryTable(result, options.timing)}
 </section>
 ${CHART_SECTIONS.map((section) => chartSection(section, charts, svgs)).join('\n')}
@@ -98,9 +85,33 @@ ${scenarioTable(scenario, showPath)}
 <details><summary>${escapeHtml(`${SECTION.nodes} (${nodeCount})`)}</summary>
 ${nodesTable(scenario, showPath)}
 </details>
-</section>
+</section>`;
+  return htmlDocument({ version: options.version, title: `${PAGE_TITLE_PREFIX} · ${scenario.name}`, header, main, footer: FOOTER });
+}
+
+/**
+ * The page around a report's header and main parts (already HTML): the CSP, the inline
+ * stylesheet and the footer. Shared by the run report and the study report (src/study).
+ */
+export function htmlDocument(parts: { version: string; title: string; header: string; main: string; footer: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="dtrain ${escapeHtml(parts.version)}">
+<title>${escapeHtml(parts.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+${parts.header}
+</header>
+<main>
+${parts.main}
 </main>
-<footer>${escapeHtml(FOOTER)}</footer>
+<footer>${escapeHtml(parts.footer)}</footer>
 </body>
 </html>
 `;

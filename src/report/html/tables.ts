@@ -12,9 +12,10 @@ import {
   describeDataset, describeLatency, describePartition, describeStrategy, formatBandwidth,
 } from './scenario-text.js';
 
-type Align = 'left' | 'right';
+export type Align = 'left' | 'right';
 
-function table(className: string, head: string[], rows: string[][], align: Align[] = []): string {
+/** A table of escaped text cells; `align` per column. */
+export function table(className: string, head: string[], rows: string[][], align: Align[] = []): string {
   const cell = (tag: 'th' | 'td', text: string, i: number) =>
     `<${tag}${align[i] === 'right' ? ' class="num"' : ''}>${escapeHtml(text)}</${tag}>`;
   const header = `<thead><tr>${head.map((h, i) => cell('th', h, i)).join('')}</tr></thead>`;
