@@ -76,7 +76,10 @@ export function formatMeasureReport(report: MeasureReport): string {
     'parallelFraction is not measured here and is left as it is.',
   ];
   if (report.overriding.length > 0) {
-    lines.push(`Node entries ${report.overriding.map(escapeForTerminal).join(', ')} set msPerSample or stepOverheadMs themselves: cluster.defaults does not change them.`);
+    lines.push(
+      `Node entries ${report.overriding.map(escapeForTerminal).join(', ')} set msPerSample or stepOverheadMs`,
+      'themselves: cluster.defaults does not change them.',
+    );
   }
   lines.push(
     '',
@@ -118,7 +121,7 @@ export function formatFromReport(report: FromReport): string {
     '',
     ...table(['node', 'rows', 'msPerSample', 'parallelFraction', 'stepOverheadMs', 'held-out error'], rows, [false, true, true, true, true, false]),
     '',
-    "Set in each node's entry of cluster.nodes, keeping its other fields (or run again with --write):",
+    "Set in each node's entry of cluster.nodes (or run again with --write):",
     ...report.fits.map(
       (f) => `  - { id: ${escapeForTerminal(f.entry.id)}, msPerSample: ${ms(f.fit.msPerSample)}, parallelFraction: ${ms(f.fit.parallelFraction)}, stepOverheadMs: ${ms(f.fit.stepOverheadMs)} }`,
     ),

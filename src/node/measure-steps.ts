@@ -13,6 +13,7 @@ import type { Scenario } from '../scenario/types.js';
 import { initBackend, type BackendPreference } from '../train/backend.js';
 import type { EngineTask, TrainEngine } from '../train/engine.js';
 import { countParams, layerWidths } from '../train/params.js';
+import { datasetShape } from '../limits/dataset-shape.js';
 import { nodeHost } from './host.js';
 
 const WARM_UP_MS = 200;
@@ -67,11 +68,13 @@ async function buildEngine(scenario: Scenario, options: MeasureOptions): Promise
   const { createFastEngine } = await import('../train/fast-engine.js');
   const backend = await initBackend(options.backend ?? 'auto');
   const { hidden, learningRate, localSteps } = scenario.model;
+  // sized from the dataset's shape first: a huge layer is refused before anything is allocated
+  const shape = datasetShape(scenario.data.dataset);
+  const params = countParams(shape.features, hidden, shape.classes);
+  const model = `${layerWidths(shape.features, hidden, shape.classes).join(' → ')} (${params.toLocaleString('en-US')} parameters)`;
+  if (params > MAX_PARAMETERS) throw unbuildable(options.where, `${model} has more than ${MAX_PARAMETERS.toLocaleString('en-US')} parameters`);
   try {
     const prepared = prepareTraining({ data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden, shipped: nodeHost.shippedDataset });
-    const params = countParams(prepared.featureCount, hidden, prepared.classCount);
-    const model = `${layerWidths(prepared.featureCount, hidden, prepared.classCount).join(' → ')} (${params.toLocaleString('en-US')} parameters)`;
-    if (params > MAX_PARAMETERS) throw unbuildable(options.where, `${model} is more than ${MAX_PARAMETERS.toLocaleString('en-US')} parameters`);
     const engine = await createFastEngine({ train: prepared.train, test: prepared.test, hidden, learningRate, localSteps, initialParams: prepared.initialParams });
     return { engine, backend, model, samples: prepared.train.samples };
   } catch (error) {

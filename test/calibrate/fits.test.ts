@@ -1,0 +1,95 @@
+/** The fits of dtrain calibrate, against values worked out by hand. */
+import { describe, expect, it } from 'vitest';
+import { amdahlStepMs, determinesAmdahl, fitAmdahl, type StepRow } from '../../src/calibrate/amdahl-fit.js';
+import { measuredBatchSizes } from '../../src/calibrate/batch-sizes.js';
+import { alternate, meanAbsolutePercentageError, median } from '../../src/calibrate/error-measures.js';
+import { fitLine } from '../../src/calibrate/line-fit.js';
+import { DtrainError } from '../../src/errors.js';
+
+describe('fitLine (--measure): ordinary least squares of stepMs on batch', () => {
+  it('four points, worked by hand: slope 28.55 / 28.75 = 571/575, intercept 4.75 − slope · 3.75 = 2360/2300', () => {
+    // x̄ = 3.75, ȳ = 4.75; Σ(x−x̄)² = 28.75; Σ(x−x̄)(y−ȳ) = 28.55
+    const fit = fitLine([{ batch: 1, stepMs: 2.0 }, { batch: 2, stepMs: 2.9 }, { batch: 4, stepMs: 5.2 }, { batch: 8, stepMs: 8.9 }]);
+    expect(fit.msPerSample).toBeCloseTo(571 / 575, 12);
+    expect(fit.stepOverheadMs).toBeCloseTo(2360 / 2300, 12);
+  });
+
+  it('a negative intercept is refitted through the origin (Σxy / Σx² = 31.5 / 21 = 1.5)', () => {
+    // the free line is y = 2x − 1.5
+    const fit = fitLine([{ batch: 1, stepMs: 0.5 }, { batch: 2, stepMs: 2.5 }, { batch: 4, stepMs: 6.5 }]);
+    expect(fit).toEqual({ stepOverheadMs: 0, msPerSample: 1.5 });
+  });
+
+  it('step times that do not grow with the batch are refused (exit 1), with what to do', () => {
+    let thrown: unknown;
+    try {
+      fitLine([{ batch: 1, stepMs: 3 }, { batch: 4, stepMs: 2 }, { batch: 16, stepMs: 1 }]);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DtrainError);
+    expect((thrown as DtrainError).message).toBe('the step times did not grow with the batch size, so no msPerSample fits them');
+    expect((thrown as DtrainError).exitCode).toBe(1);
+  });
+});
+
+describe('the error measures and the split', () => {
+  it('MAPE: |2.2 − 2| / 2 = 10 %, |3 − 4| / 4 = 25 %, mean 17.5 %', () => {
+    expect(meanAbsolutePercentageError([2, 4], [2.2, 3])).toBeCloseTo(17.5, 12);
+  });
+
+  it('median of odd and even lists, input untouched', () => {
+    const values = [5, 1, 3];
+    expect(median(values)).toBe(3);
+    expect(values).toEqual([5, 1, 3]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('alternate: the 1st, 3rd, … fit, the 2nd, 4th, … are held out', () => {
+    expect(alternate([1, 2, 4, 8, 16, 32, 64])).toEqual({ fit: [1, 4, 16, 64], heldOut: [2, 8, 32] });
+  });
+
+  it('batch sizes: powers of two and B (at least 6), or every size up to max(B, 6)', () => {
+    expect(measuredBatchSizes(64)).toEqual([1, 2, 4, 8, 16, 32, 64]);
+    expect(measuredBatchSizes(48)).toEqual([1, 2, 4, 8, 16, 32, 48]);
+    expect(measuredBatchSizes(20)).toEqual([1, 2, 4, 8, 16, 20]);
+    expect(measuredBatchSizes(8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(measuredBatchSizes(3)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+function grid(truth: { msPerSample: number; parallelFraction: number; stepOverheadMs: number }): StepRow[] {
+  const rows: StepRow[] = [];
+  for (const batch of [1, 4, 16, 64]) for (const threads of [1, 2, 8]) rows.push({ batch, threads, stepMs: amdahlStepMs(truth, batch, threads) });
+  return rows;
+}
+
+describe('fitAmdahl (--from): bounded Levenberg–Marquardt', () => {
+  it('finds exact values from noise-free rows', () => {
+    const truth = { msPerSample: 0.4, parallelFraction: 0.9, stepOverheadMs: 2 };
+    const fit = fitAmdahl(grid(truth))!;
+    expect(fit.msPerSample).toBeCloseTo(0.4, 9);
+    expect(fit.parallelFraction).toBeCloseTo(0.9, 9);
+    expect(fit.stepOverheadMs).toBeCloseTo(2, 9);
+  });
+
+  it('keeps parallelFraction within [0, 1] and the overhead ≥ 0 when the rows would want more', () => {
+    // better than linear scaling (p = 1.2) and a negative overhead: outside the time model
+    const rows = grid({ msPerSample: 1, parallelFraction: 1.2, stepOverheadMs: -0.5 }).filter((row) => row.stepMs > 0);
+    const fit = fitAmdahl(rows)!;
+    expect(fit.parallelFraction).toBeLessThanOrEqual(1);
+    expect(fit.parallelFraction).toBeGreaterThan(0.95);
+    expect(fit.stepOverheadMs).toBeGreaterThanOrEqual(0);
+    expect(fit.msPerSample).toBeGreaterThan(0);
+  });
+
+  it('refuses rows that cannot tell the three values apart: fewer than 3, one thread count, one batch size', () => {
+    const truth = { msPerSample: 0.4, parallelFraction: 0.9, stepOverheadMs: 2 };
+    const rows = grid(truth);
+    expect(fitAmdahl(rows.slice(0, 2))).toBeNull();
+    expect(determinesAmdahl(rows.filter((row) => row.threads === 2))).toBe(false);
+    expect(determinesAmdahl(rows.filter((row) => row.batch === 16))).toBe(false);
+    expect(determinesAmdahl(rows.filter((row) => row.threads === 1))).toBe(false);
+    expect(determinesAmdahl(rows)).toBe(true);
+  });
+});
