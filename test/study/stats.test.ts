@@ -109,7 +109,8 @@ describe('analyzeStudy', () => {
   it('verdicts: faster on simulated time, no significant difference on an equal accuracy, one line per metric', () => {
     const analysis = analyzeStudy({ records: [...base, ...faster], strategies: ['b', 'base'], baseline: 'base', target: 0.85 });
     const by = new Map(analysis.comparisons.map((c) => [c.metric, c]));
-    expect(analysis.comparisons).toHaveLength(10);
+    // one per metric, the equal-samples accuracy included
+    expect(analysis.comparisons).toHaveLength(11);
     const time = by.get('simulatedMs')!;
     expect(time.meanDifference).toBeCloseTo(-120, 10);
     expect(time.verdict).toBe('faster');
