@@ -125,6 +125,11 @@ export const EXCERPTS = {
   'limits-refused': run({ cmd: 'dtrain simulate docs/examples/huge-batch.yaml', exit: 2 }),
   'diverged': run({ cmd: 'dtrain simulate docs/examples/diverge.yaml --quiet', exit: 1 }),
 
+  // docs/calibrate.md (only --from: --measure prints this host's timings, which vary)
+  'calibrate-from': run({ cmd: 'dtrain calibrate examples/calibrate-cluster.yaml --from examples/steps.csv' }),
+  'calibrate-bad': run({ cmd: 'dtrain calibrate examples/calibrate-cluster.yaml --from docs/examples/bad-steps.csv', exit: 2 }),
+  'help-calibrate': run({ cmd: 'dtrain calibrate --help' }),
+
   // docs/export.md
   'export-csv': scratch(
     { cmd: `dtrain export latency ${QUICKSTART} --node b --duration 60s --format csv --out b.csv` },

@@ -4,7 +4,8 @@
  * a real log has more), then one row per measured step. Numbers are plain decimals only
  * (parseDecimal); batch and threads are whole numbers ≥ 1, stepMs a time > 0. Every problem is
  * an Issue with the row's line and the cell's column (1-based), so that all of them are shown
- * at once; nothing here knows the scenario's node ids (node-entries.ts checks those).
+ * at once, with the well-formed rows (whose node ids node-entries.ts checks, so that those
+ * problems are shown in the same list).
  */
 import type { Issue } from '../errors.js';
 import { describeCellKind } from '../scenario/dataset-csv.js';
@@ -24,7 +25,11 @@ export interface CsvStep {
   nodeColumn: number;
 }
 
-export type StepsCsv = { ok: true; rows: CsvStep[] } | { ok: false; issues: Issue[] };
+/** The rows that are well-formed, and an issue for every problem (the file is usable only without any). */
+export interface StepsCsv {
+  rows: CsvStep[];
+  issues: Issue[];
+}
 
 const HEADER_WORDS = 'the header node,batch,threads,stepMs';
 
@@ -51,13 +56,13 @@ export function parseStepsCsv(text: string, file: string): StepsCsv {
   const headerIndex = lines.findIndex((line) => line.trim() !== '');
   if (headerIndex < 0) {
     report(1, 1, '', HEADER_WORDS, 'an empty file');
-    return { ok: false, issues };
+    return { rows: [], issues };
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
     const before = text.slice(0, nul).split('\n');
     report(before.length, before[before.length - 1]!.length + 1, '', 'a text file', 'binary data (a NUL byte)');
-    return { ok: false, issues };
+    return { rows: [], issues };
   }
   const header = splitCells(lines[headerIndex]!);
   const index = new Map<Column, number>();
@@ -74,7 +79,7 @@ export function parseStepsCsv(text: string, file: string): StepsCsv {
     const found = near === undefined ? 'a header without it' : `a header without it — is ${near} meant to be ${column}?`;
     report(headerIndex + 1, 1, '', `a column named ${column} (${HEADER_WORDS})`, found);
   }
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { rows: [], issues };
 
   const rows: CsvStep[] = [];
   for (let i = headerIndex + 1; i < lines.length; i++) {
@@ -108,10 +113,6 @@ export function parseStepsCsv(text: string, file: string): StepsCsv {
     }
     if (issues.length === before) rows.push({ node: node.text, batch, threads, stepMs: stepMs!, line: lineNo, nodeColumn: node.column });
   }
-  if (issues.length > 0) return { ok: false, issues };
-  if (rows.length === 0) {
-    report(headerIndex + 2, 1, '', 'at least one row of measured steps', 'only a header');
-    return { ok: false, issues };
-  }
-  return { ok: true, rows };
+  if (rows.length === 0 && issues.length === 0) report(headerIndex + 2, 1, '', 'at least one row of measured steps', 'only a header');
+  return { rows, issues };
 }

@@ -127,10 +127,10 @@ function fromCsv(source: ScenarioSource, csvFile: string, flags: CalibrateFlags)
     throw new DtrainError('calibrate.unreadable', `cannot read steps file ${csvFile}${at}: ${read.problem}`);
   }
   const parsed = parseStepsCsv(read.text, csvFile);
-  if (!parsed.ok) throw problems(csvFile, parsed.issues);
   const entries = nodeEntries(rawClusterNodes(source.text));
   const grouped = rowsByEntry(parsed.rows, entries, csvFile);
-  if (!grouped.ok) throw problems(csvFile, grouped.issues);
+  const issues = [...parsed.issues, ...(grouped.ok ? [] : grouped.issues)].sort((a, b) => a.line - b.line || a.column - b.column);
+  if (issues.length > 0 || !grouped.ok) throw problems(csvFile, issues);
   const fitted = fitEntries(grouped.rows, csvFile);
   if (!fitted.ok) throw problems(csvFile, fitted.issues);
   process.stdout.write(
