@@ -417,7 +417,7 @@ describe('large-cluster: fewer samples, the same time, slightly higher accuracy 
 
   it('runs on seeds 1–20 with the real engine', async () => {
     runs = await overSeeds((seed) => runScenario(load('large-cluster', seed)), TWENTY);
-    expect(description('large-cluster')).toContain('needs 20 seeds to show');
+    expect(description('large-cluster')).toContain('not significant once dtrain study corrects for its many comparisons');
   }, 60_000);
 
   it('s1s4 trains 9 % fewer samples than sync-sgd', () => {
@@ -430,12 +430,29 @@ describe('large-cluster: fewer samples, the same time, slightly higher accuracy 
     expect(excludesZero(relative(runs, 's1s4', 'sync-sgd', simulated))).toBe(false);
   });
 
-  it('its final accuracy is higher by about 0.8 points over 20 seeds, a difference seeds 1–10 alone do not show', () => {
+  it('its final accuracy is about 0.8 points higher over 20 seeds, a difference seeds 1–10 alone do not show', () => {
+    // the paired t-test alone gives p ≈ 0.01; dtrain study's Holm adjustment over its 11 metrics
+    // lifts it above 0.05, which is why the description calls it not significant
     const gain = difference(runs, 's1s4', 'sync-sgd', accuracy);
     expect(gain.mean).toBeGreaterThan(0.005);
     expect(gain.mean).toBeLessThan(0.011);
-    expect(gain.low).toBeGreaterThan(0);
     expect(excludesZero(difference(runs.slice(0, 10), 's1s4', 'sync-sgd', accuracy))).toBe(false);
+  });
+
+  it('S4 holds its lowest-weighted node at about a tenth of an equal share (sync-sgd: exactly an equal share)', () => {
+    const lowestShare = (run: StrategyRun): number => {
+      let lowest = Number.POSITIVE_INFINITY;
+      for (const round of run.rounds) {
+        const weights = round.nodes.filter((n) => n.participated).map((n) => n.weight);
+        for (const w of weights) lowest = Math.min(lowest, w * weights.length);
+      }
+      return lowest;
+    };
+    const shares = runs.map((r) => lowestShare(strategy(r, 's1s4')));
+    const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+    expect(mean).toBeGreaterThan(0.05);
+    expect(mean).toBeLessThan(0.15);
+    for (const r of runs) expect(lowestShare(strategy(r, 'sync-sgd'))).toBeCloseTo(1, 9);
   });
 });
 
