@@ -25,6 +25,8 @@ interface Splice {
   at: number;
   remove: number;
   insert: string;
+  /** nesting of the map an addition goes into: at one offset, a deeper map's lines come first */
+  depth: number;
 }
 
 /** A number as written into the file: 4 significant digits, no exponent for ordinary sizes. */
@@ -63,10 +65,10 @@ function appendPairs(text: string, map: YAMLMap, pairs: readonly string[], path:
     const last = map.items[map.items.length - 1];
     if (last === undefined) {
       const open = text.indexOf('{', range[0]);
-      return { at: open + 1, remove: 0, insert: ` ${pairs.join(', ')} ` };
+      return { at: open + 1, remove: 0, insert: ` ${pairs.join(', ')} `, depth: path.length };
     }
     const end = (last.value as Node | null)?.range?.[1] ?? (last.key as Node).range![1];
-    return { at: end, remove: 0, insert: `, ${pairs.join(', ')}` };
+    return { at: end, remove: 0, insert: `, ${pairs.join(', ')}`, depth: path.length };
   }
   const first = map.items[0]?.key as Node | undefined;
   const last = map.items[map.items.length - 1];
@@ -74,7 +76,7 @@ function appendPairs(text: string, map: YAMLMap, pairs: readonly string[], path:
   const indent = ' '.repeat(first.range[0] - lineStart(text, first.range[0]));
   const end = (last.value as Node | null)?.range?.[1] ?? (last.key as Node).range![1];
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
-  return { at: endOfContentLine(text, end), remove: 0, insert: pairs.map((pair) => `${newline}${indent}${pair}`).join('') };
+  return { at: endOfContentLine(text, end), remove: 0, insert: pairs.map((pair) => `${newline}${indent}${pair}`).join(''), depth: path.length };
 }
 
 function mapAt(doc: ReturnType<typeof parseDocument>, path: YamlPath): YAMLMap | null | 'absent' {
@@ -109,7 +111,7 @@ function editsFor(text: string, doc: ReturnType<typeof parseDocument>, edit: Map
     }
     const node = pair.value as Node | null;
     if (!isScalar(node) || node.range == null || node.value === null) throw cannotEdit([...edit.path, key], 'it is not a value written out in the file');
-    splices.push({ at: node.range[0], remove: node.range[1] - node.range[0], insert: formatYamlNumber(value) });
+    splices.push({ at: node.range[0], remove: node.range[1] - node.range[0], insert: formatYamlNumber(value), depth: edit.path.length });
   }
   if (missing.length > 0) splices.push(appendPairs(text, map, missing, edit.path));
   return splices;
@@ -132,8 +134,10 @@ function sameValue(a: unknown, b: unknown): boolean {
 export function editYamlValues(text: string, edits: readonly MapEdit[]): string {
   const doc = parseDocument(text, PARSE);
   const splices = edits.flatMap((edit) => editsFor(text, doc, edit));
-  // back to front, so earlier offsets stay valid; two additions at one place keep their order
-  const ordered = splices.map((splice, order) => ({ ...splice, order })).sort((a, b) => b.at - a.at || b.order - a.order);
+  // back to front, so earlier offsets stay valid; of two additions at one place the one made
+  // last comes first in the text, so the shallower map's goes in first (it must end up after
+  // the lines of a map nested in it)
+  const ordered = [...splices].sort((a, b) => b.at - a.at || a.depth - b.depth);
   let result = text;
   for (const { at, remove, insert } of ordered) result = result.slice(0, at) + insert + result.slice(at + remove);
 
