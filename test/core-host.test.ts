@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
-/** Folders of host and edge code: Node's host, the command line, sweeps (workers and files). */
-const HOST_FOLDERS = ['cli', 'node', 'sweep'];
+/** Folders of host and edge code: Node's host, the command line, sweeps and studies (workers and files). */
+const HOST_FOLDERS = ['cli', 'node', 'study', 'sweep'];
 
 function coreConfig(): ts.ParsedCommandLine {
   const path = join(ROOT, 'tsconfig.core.json');
