@@ -19,7 +19,8 @@ const NONE = '—';
 
 function fixed(value: number, digits: number, signed: boolean): string {
   const text = value.toFixed(digits);
-  const unsigned = /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+  // only a true zero loses its sign: a small negative difference stays −0.00, never +0.00 beside "fewer"
+  const unsigned = value === 0 && text.startsWith('-') ? text.slice(1) : text;
   const minus = unsigned.startsWith('-') ? `−${unsigned.slice(1)}` : unsigned;
   return signed && !unsigned.startsWith('-') ? `+${minus}` : minus;
 }
