@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   EXCERPTS,
+  README_STUDIES,
   REPO_ROOT,
   anchorsOf,
   checkLinks,
@@ -13,6 +14,7 @@ import {
   findExcerpts,
   runDocs,
   selectLines,
+  slowShapeProblems,
   slug,
   splitCommand,
   type Excerpt,
@@ -108,6 +110,34 @@ describe('npm run docs', () => {
     expect(result.problems[1]).toBe('page.md:1: unknown excerpt nope (define it in scripts/docs.mjs)');
     expect(result.problems[2]).toBe('excerpt unused is defined in scripts/docs.mjs but used in no markdown file');
     expect(result.problems[3]).toMatch(/^excerpt fails: `dtrain validate no-such-file\.yaml` exited 2, expected 0\n/);
+  });
+
+  it('a slow excerpt is only shape-checked by --check: its command as defined, then output; the full run regenerates it', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'page.md');
+    const slow: Record<string, Excerpt> = { v: { slow: true, steps: [{ cmd: 'dtrain --version' }] } };
+    writeFileSync(file, block('v', '$ dtrain --version\n0.0.0-old'));
+    // stale but well-formed: the check does not run it
+    expect(await runDocs({ check: true, files: [file], excerpts: slow, root: dir })).toMatchObject({ stale: [], problems: [] });
+    // --slow runs it
+    expect((await runDocs({ check: true, slow: true, files: [file], excerpts: slow, root: dir })).stale).toEqual([{ id: 'v', file: 'page.md', line: 1 }]);
+    expect(slowShapeProblems('v', slow.v!, '```text\n$ dtrain --help\nx\n```')).toEqual(['excerpt v: does not show `dtrain --version` as scripts/docs.mjs defines it (run npm run docs)']);
+    expect(slowShapeProblems('v', slow.v!, '```text\n$ dtrain --version\n```')).toEqual(['excerpt v: `dtrain --version` shows no output (run npm run docs)']);
+    writeFileSync(file, block('v', '$ dtrain --version'));
+    expect((await runDocs({ check: true, files: [file], excerpts: slow, root: dir })).problems).toEqual(['page.md:1: excerpt v: `dtrain --version` shows no output (run npm run docs)']);
+    const written = await runDocs({ files: [file], excerpts: slow, root: dir });
+    expect(written.rewritten).toEqual(['page.md']);
+    expect(readFileSync(file, 'utf8')).toBe(block('v', `$ dtrain --version\n${VERSION}`));
+  });
+
+  it('the README shows the study of every bundled scenario, each a slow excerpt', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const scenarios = readdirSync(join(REPO_ROOT, 'scenarios')).filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -5)).sort();
+    expect([...README_STUDIES].sort()).toEqual(scenarios);
+    for (const name of README_STUDIES) {
+      expect(EXCERPTS[`readme-study-${name}`]!.slow, name).toBe(true);
+      expect(readme, name).toContain(`<!-- excerpt: readme-study-${name} -->\n\`\`\`text\n$ dtrain study scenarios/${name}.yaml --seeds 1..10`);
+    }
   });
 
   it('trims the real output: first lines, last lines, ranges, with … for what was dropped', () => {
