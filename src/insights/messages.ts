@@ -36,7 +36,7 @@ export function localStepsSpreadText(p: { fewest: string; most: string; maxRound
 
 export function lossExplosionText(p: { maxLoss: string; maxRound: number; firstLoss: string }): string {
   return `the test loss exploded to ${p.maxLoss} (round ${p.maxRound}), over 10⁶ × round 1's ${p.firstLoss}, `
-    + 'without becoming NaN: training is diverging (try a lower learning rate)';
+    + 'though still a finite number: training is diverging (try a lower learning rate)';
 }
 
 /** The command that repeats a comparison over seeds, as words a line may break between. */

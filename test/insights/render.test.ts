@@ -86,8 +86,8 @@ describe('renderInsights', () => {
     expect(text).toBe([
       'insights · fedavg',
       '  round 6: the test loss exploded to 2.50e+9 (round 6), over 10⁶ × round 1\'s',
-      '    0.69, without becoming NaN: training is diverging (try a lower learning',
-      '    rate)',
+      '    0.69, though still a finite number: training is diverging (try a lower',
+      '    learning rate)',
       '  rounds 2–6: node d got under half an equal share of the weight in 5 of its',
       '    rounds in a row (rounds 2–6; as low as 3.00% where an equal share was',
       '    25.0%): it trains but barely counts',
