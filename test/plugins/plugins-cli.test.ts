@@ -70,6 +70,24 @@ describe('the example plug-in', () => {
     expect(readFileSync(join(out, 'summary.csv'), 'utf8')).toContain('median-split');
   });
 
+  it('dtrain study --plugin … --store full: every worker loads the plug-in; its preset is compared with the baseline', async () => {
+    const out = join(scratch(), 'study');
+    const result = await run(['study', SCENARIO, '--plugin', EXAMPLE, '--strategy', 'median-split,sync-sgd', '--baseline', 'sync-sgd', '--seeds', '1..2', '--jobs', '2', '--backend', 'cpu', '--store', 'full', '--out', out]);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('median-split − sync-sgd, paired on the same seed');
+    const full = readdirSync(out).filter((name) => name.endsWith('.full.json'));
+    expect(full).toHaveLength(4);
+    let checked = 0;
+    for (const name of full) {
+      const json = JSON.parse(readFileSync(join(out, name), 'utf8')) as { runs: RunJson[] };
+      if (json.runs[0]!.strategy.batch !== 'median-split') continue;
+      expect(batchesOf(json.runs[0]!)).toEqual(BY_HAND);
+      checked++;
+    }
+    expect(checked).toBe(2);
+  });
+
   it('dtrain explain --plugin … shows the stage\'s summary and its working for the node', async () => {
     const result = await run(['explain', SCENARIO, '--plugin', EXAMPLE, '--strategy', 'median-split', '--round', '2', '--node', 'c', '--backend', 'cpu']);
     expect(result.status, result.stderr).toBe(0);
