@@ -17,6 +17,7 @@ import { makeDtrainContender, makeDtrainFreshContender, makeDtrainMt2Contender }
 import { makeNaiveContender } from './naive.mjs';
 import { makeWorkload } from './workload.mjs';
 import { measureScenarios, scenarioTable } from './scenarios.mjs';
+import { measureStudy } from './study.mjs';
 
 const REPETITIONS = 3;
 const CONTENDERS = {
@@ -253,6 +254,9 @@ if (options.scenarios) {
   const scenarioResults = measureScenarios((line) => console.error(line));
   results.push(...scenarioResults);
   console.log(`\n${scenarioTable(scenarioResults)}`);
+  const study = measureStudy((line) => console.error(line));
+  results.push(study);
+  console.log(`\nstudy: 20 seeds × 4 strategies of quickstart, --jobs 2: ${(study.wallMs / 1000).toFixed(1)} s (target under ${study.targetMs / 1000} s)`);
 }
 if (options.json !== null) {
   const report = { backend, node: process.version, cpus: os.cpus().length, results };
