@@ -20,7 +20,8 @@ import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
 import { resolveStrategyNames } from '../scenario/load.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, type ManifestRun } from '../sweep/manifest.js';
-import type { PoolHandle, WorkerReply, WorkerTask } from '../sweep/pool.js';
+import type { WorkerReply, WorkerTask } from '../sweep/pool.js';
+import { runTasksUntilStopped } from './pool-runs.js';
 import { readScenarioSource, resolvePoint } from '../sweep/resolve-point.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
 import { inShard, parseShard, type Shard } from '../sweep/shard.js';
@@ -175,25 +176,14 @@ async function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; m
     const accuracy = record.summary.finalAccuracy;
     process.stderr.write(progressLine(done, total, run, `final accuracy ${accuracy === null ? '—' : accuracy.toFixed(4)}`));
   };
-  let stopped: DtrainError | undefined;
-  let pool: PoolHandle | undefined;
-  const interrupt = (): void => {
-    stopped ??= new DtrainError('study.interrupted', `interrupted: ${records.size} of ${total} runs are complete in ${escapeForTerminal(flags.out)}`, {
+  await runTasksUntilStopped(tasks, {
+    jobs,
+    onResult,
+    plugins: flags.plugin ?? [],
+    interrupted: () => new DtrainError('study.interrupted', `interrupted: ${records.size} of ${total} runs are complete in ${escapeForTerminal(flags.out)}`, {
       exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped',
-    });
-    pool?.stop(stopped);
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
-  try {
-    const { runOnWorkers } = await import('../sweep/pool.js');
-    if (stopped !== undefined) throw stopped;
-    pool = runOnWorkers(tasks, { jobs, onResult, plugins: flags.plugin ?? [] });
-    await pool.done;
-  } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
-  }
+    }),
+  });
   return failures;
 }
 

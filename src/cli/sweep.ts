@@ -20,7 +20,8 @@ import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
 import { readStoredRun } from '../sweep/directory.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
-import type { PoolHandle, WorkerReply, WorkerTask } from '../sweep/pool.js';
+import type { WorkerReply, WorkerTask } from '../sweep/pool.js';
+import { runTasksUntilStopped } from './pool-runs.js';
 import { readScenarioSource } from '../sweep/resolve-point.js';
 import { readRunReport } from '../sweep/run-report.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
@@ -167,26 +168,14 @@ async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manife
   // Ctrl-C, or SIGTERM from Kubernetes or Slurm: stop the workers; every report written so far
   // is complete (atomic), so a re-run resumes. Listening before the pool starts leaves no
   // moment in which a signal would kill the sweep without that message.
-  let stopped: DtrainError | undefined;
-  let pool: PoolHandle | undefined;
-  const interrupt = (): void => {
-    stopped ??= new DtrainError('sweep.interrupted',
-      `interrupted: ${rows.size} of ${total} runs are complete in ${flags.out}`,
-      { exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped' });
-    pool?.stop(stopped);
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
-  try {
-    const { runOnWorkers } = await import('../sweep/pool.js');
-    if (stopped !== undefined) throw stopped;
-    // each worker loads the same plug-ins into its own registry (a registry cannot cross threads)
-    pool = runOnWorkers(tasks, { jobs, onResult, plugins: flags.plugin ?? [] });
-    await pool.done;
-  } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
-  }
+  await runTasksUntilStopped(tasks, {
+    jobs,
+    onResult,
+    plugins: flags.plugin ?? [],
+    interrupted: () => new DtrainError('sweep.interrupted',
+      `interrupted: ${rows.size} of ${total} runs are complete in ${escapeForTerminal(flags.out)}`,
+      { exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped' }),
+  });
   return failures;
 }
 
