@@ -85,6 +85,15 @@ function onWriteError(stream: NodeJS.WriteStream, name: string): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A command that never settles (a plug-in whose registration never resolves) would let Node
+  // exit 0 once nothing is left to do: say so and exit 1 instead.
+  // ('beforeExit' comes only when the event loop runs dry, never after process.exit)
+  let settled = false;
+  process.once('beforeExit', () => {
+    if (settled) return;
+    process.stderr.write('error: the command stopped before it finished (something it waited for never settled, e.g. a plug-in\'s promise)\n');
+    process.exitCode = 1;
+  });
   onWriteError(process.stdout, 'standard output');
   onWriteError(process.stderr, 'standard error');
   try {
@@ -97,6 +106,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     report(error);
+  } finally {
+    settled = true;
   }
 }
 

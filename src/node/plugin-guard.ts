@@ -48,6 +48,19 @@ class StageFault {
       throw this.error(`${method}() threw: ${thrownMessage(thrown)}`);
     }
   }
+
+  /**
+   * Reading what a stage returned runs its code too (getters, proxies): anything that throws
+   * there is the stage's fault, reported like a throw from the stage itself.
+   */
+  read<T>(method: string, check: () => T): T {
+    try {
+      return check();
+    } catch (thrown) {
+      if (thrown instanceof DtrainError) throw thrown;
+      throw this.error(`reading what ${method}() returned threw: ${thrownMessage(thrown)}`);
+    }
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -83,7 +96,7 @@ function outputRecord(fault: StageFault, method: string, output: unknown, expect
 }
 
 function guardBatch(fault: StageFault, decide: BatchStageDefinition['decide']): BatchStageDefinition['decide'] {
-  return (view) => {
+  return (view) => fault.read('decide', () => {
     const count = view.nodes.length;
     const output = outputRecord(fault, 'decide', fault.call('decide', () => decide(view)), '{ batches, working }');
     const { batches } = output;
@@ -97,11 +110,11 @@ function guardBatch(fault: StageFault, decide: BatchStageDefinition['decide']): 
       copy.push(batch);
     }
     return { batches: copy, working: workingOf(fault, 'decide', output.working, count) };
-  };
+  });
 }
 
 function guardResources(fault: StageFault, allocate: ResourceStageDefinition['allocate']): ResourceStageDefinition['allocate'] {
-  return (view) => {
+  return (view) => fault.read('allocate', () => {
     const count = view.nodes.length;
     const output = outputRecord(fault, 'allocate', fault.call('allocate', () => allocate(view)), '{ allocations, working }');
     const { allocations } = output;
@@ -125,11 +138,11 @@ function guardResources(fault: StageFault, allocate: ResourceStageDefinition['al
       copy.push({ threads, ioQueue });
     }
     return { allocations: copy, working: workingOf(fault, 'allocate', output.working, count) };
-  };
+  });
 }
 
 function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['weigh']): AggregationStageDefinition['weigh'] {
-  return (participants, cfg) => {
+  return (participants, cfg) => fault.read('weigh', () => {
     const count = participants.length;
     const output = outputRecord(fault, 'weigh', fault.call('weigh', () => weigh(participants, cfg)), '{ weights, volatilities, working }');
     const { weights, volatilities } = output;
@@ -154,7 +167,7 @@ function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['
     }
     const result: AggregatorOutput = { weights: copy, volatilities: volatilityCopy, working: workingOf(fault, 'weigh', output.working, count) };
     return result;
-  };
+  });
 }
 
 /**

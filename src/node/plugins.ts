@@ -153,12 +153,30 @@ async function loadPlugin(file: string, registry: StageRegistry, path: string): 
  * failure stops the loading (later plug-ins may build on earlier ones' stages).
  */
 export async function loadPlugins(files: readonly string[], registry: StageRegistry): Promise<StageRegistry> {
-  const loaded = new Set<string>();
-  for (const file of files) {
-    const path = modulePath(file, `--plugin ${escapeForTerminal(file)}`);
-    if (loaded.has(path)) continue;
-    loaded.add(path);
-    await loadPlugin(file, registry, path);
+  // A plug-in's own code runs now, and code that never yields would keep a JS signal handler
+  // from ever running: while plug-ins load, SIGINT and SIGTERM keep their default (end the process).
+  const parked = parkSignalListeners();
+  try {
+    const loaded = new Set<string>();
+    for (const file of files) {
+      const path = modulePath(file, `--plugin ${escapeForTerminal(file)}`);
+      if (loaded.has(path)) continue;
+      loaded.add(path);
+      await loadPlugin(file, registry, path);
+    }
+  } finally {
+    parked();
   }
   return registry;
+}
+
+/** Takes the SIGINT and SIGTERM listeners off; the function returned puts them back. */
+function parkSignalListeners(): () => void {
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return () => {};
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const saved = signals.map((signal) => [signal, process.listeners(signal)] as const);
+  for (const signal of signals) process.removeAllListeners(signal);
+  return () => {
+    for (const [signal, listeners] of saved) for (const listener of listeners) process.on(signal, listener);
+  };
 }

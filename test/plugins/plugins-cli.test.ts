@@ -189,6 +189,7 @@ describe('a plug-in stage that misbehaves in a round', () => {
   it.each([
     ['fractional-batch.mjs', 'fractional', "error: batch stage 'fractional' (--plugin test/plugins/fixtures/fractional-batch.mjs): decide() returned batches[0] = 2.5; expected a whole number ≥ 0\n"],
     ['throws-in-round.mjs', 'broken', "error: aggregation stage 'broken' (--plugin test/plugins/fixtures/throws-in-round.mjs): weigh() threw: RangeError: no weights today\n"],
+    ['trap-batches.mjs', 'trap', "error: batch stage 'trap' (--plugin test/plugins/fixtures/trap-batches.mjs): reading what decide() returned threw: Error: trap\n"],
   ])('%s: the run stops with one error naming the stage and file, exit 2, no output written', async (file, strategy, stderr) => {
     const out = join(scratch(), 'run.json');
     const result = await run(['simulate', SCENARIO, '--plugin', `${FIXTURES}/${file}`, '--strategy', strategy, '--json', out, '--quiet', '--backend', 'cpu']);
@@ -196,4 +197,21 @@ describe('a plug-in stage that misbehaves in a round', () => {
     expect(result.status).toBe(2);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe('a plug-in that never finishes loading', () => {
+  it('whose registration never settles: exit 1 with a word, not a silent 0', async () => {
+    const result = await run(['simulate', SCENARIO, '--plugin', `${FIXTURES}/never-settles.mjs`, '--quiet', '--backend', 'cpu']);
+    expect(result.stderr).toBe("error: the command stopped before it finished (something it waited for never settled, e.g. a plug-in's promise)\n");
+    expect(result.status).toBe(1);
+  });
+
+  it('that never yields: SIGTERM still ends the process (signals keep their default while plug-ins load)', async () => {
+    const result = await runCli(['simulate', SCENARIO, '--plugin', `${FIXTURES}/busy-loop.mjs`, '--quiet', '--backend', 'cpu'], {
+      cwd: ROOT,
+      onSpawn: (pid) => setTimeout(() => process.kill(pid, 'SIGTERM'), 1500),
+    });
+    // ended: by the default action while the plug-in spins, or with 130 if the signal came first
+    expect(result.signal === 'SIGTERM' || result.status === 130, JSON.stringify([result.signal, result.status])).toBe(true);
+  }, 30_000);
 });
