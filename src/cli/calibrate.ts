@@ -6,6 +6,7 @@
  * scenario file, changing nothing else in it (src/calibrate/yaml-edit.ts), through a
  * temporary file and a rename, after the edited file has passed validation.
  */
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { realpathSync, statSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { alternate, median, meanAbsolutePercentageError } from '../calibrate/error-measures.js';
@@ -66,12 +67,14 @@ function readScenario(file: string, registry: StageRegistry, write: boolean): Sc
 /** The real path of a scenario file --write may replace: a regular file, never a device, pipe or directory. */
 function regularTarget(file: string): { path: string; mode: number } {
   let path: string;
+  let stat: ReturnType<typeof statSync>;
   try {
     path = realpathSync(file);
+    stat = statSync(path);
   } catch (error) {
-    throw new DtrainError('calibrate.cannotWrite', `cannot write ${file}: ${writeProblem(error)}`);
+    // e.g. /dev/stdin fed by a pipe: /proc/self/fd/0 → pipe:[…], which is no file to replace
+    throw new DtrainError('calibrate.cannotWrite', `cannot write ${escapeForTerminal(file)}: ${writeProblem(error)} (--write replaces the scenario file itself)`);
   }
-  const stat = statSync(path);
   if (!stat.isFile()) throw new DtrainError('calibrate.cannotWrite', `cannot write ${file}: it is not a regular file (--write replaces the scenario file itself)`);
   return { path, mode: stat.mode & 0o7777 };
 }

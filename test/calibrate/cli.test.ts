@@ -222,3 +222,12 @@ describe('dtrain calibrate: bad input', () => {
   });
 });
 
+
+describe('dtrain calibrate --write on a stream', () => {
+  it('/dev/stdin fed by a pipe: refused with one line, exit 2, no stack', () => {
+    const script = '{ cat "$1" | "$2" "$3" calibrate /dev/stdin --from "$4" --write; echo "rc=$?"; } 2>&1';
+    const out = execFileSync('sh', ['-c', script, 'sh', join(ROOT, 'examples', 'calibrate-cluster.yaml'), process.execPath, join(ROOT, 'bin', 'dtrain.js'), join(ROOT, 'examples', 'steps.csv')], { encoding: 'utf8' });
+    expect(out).toBe('error: cannot write /dev/stdin: no such file or directory (--write replaces the scenario file itself)\nrc=2\n');
+    expect(out).not.toMatch(STACK_TRACE);
+  });
+});
