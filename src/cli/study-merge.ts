@@ -4,20 +4,39 @@
  * tables as the unsharded study, rebuilt from the records by the same code. The folders must
  * hold one study and together every run; otherwise nothing is written (exit 2).
  */
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { DtrainError } from '../errors.js';
 import { OutputWriter } from '../output-file.js';
 import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type StudyManifest } from '../study/manifest.js';
 import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE } from '../study/outputs.js';
 import type { StudyRecord } from '../study/record.js';
 import { readStoredRecord, readStoredText, readStudyManifest } from '../study/store.js';
-import { existsSync } from 'node:fs';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { isSameFile } from './output-plan.js';
 import { finishStudy, planStudyOutputs } from './study.js';
 
 export function isStudyDir(dir: string): boolean {
   return existsSync(join(dir, STUDY_MANIFEST_FILE));
+}
+
+/**
+ * `--json` and `--report` may name no file the merge reads: the scenario the study was made
+ * from, nor any file of a shard folder (its manifest, its records). `--out` itself may be one of
+ * the shard folders: its records are the merged ones and are left as they are.
+ */
+function refuseInputsAsOutputs(dirs: readonly string[], manifest: StudyManifest, flags: { json?: string; report?: string }): void {
+  const inputs: Array<{ what: string; path: string }> = [{ what: 'the scenario file', path: resolve(manifest.grid.scenario.file) }];
+  for (const dir of dirs) {
+    for (const name of readdirSync(dir)) inputs.push({ what: `a file of the shard folder ${escapeForTerminal(dir)}`, path: resolve(dir, name) });
+  }
+  for (const [flag, path] of [['--json', flags.json], ['--report', flags.report]] as const) {
+    if (path === undefined || path === '-') continue;
+    const hit = inputs.find((input) => resolve(path) === input.path || isSameFile(path, input.path));
+    if (hit !== undefined) {
+      throw new DtrainError('cli.invalidArgument', `${flag} ${escapeForTerminal(path)} would overwrite ${hit.what} '${escapeForTerminal(relative(process.cwd(), hit.path) || hit.path)}', which this command reads; write the output somewhere else`);
+    }
+  }
 }
 
 export async function mergeStudy(dirs: readonly string[], flags: { out: string; json?: string; report?: string }): Promise<void> {
@@ -63,6 +82,7 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
     names.push(report);
     if (full) names.push(fullReportName(report));
   }
+  refuseInputsAsOutputs(dirs, first.manifest, flags);
   const outputs = planStudyOutputs(flags.out, names, flags);
   const { targets } = outputs;
   const writer = new OutputWriter();

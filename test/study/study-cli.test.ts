@@ -108,3 +108,25 @@ describe('dtrain study: bad input', () => {
     expect(result.status).toBe(2);
   });
 });
+
+describe('dtrain merge of study shards never writes over what it reads', () => {
+  it('--report naming the scenario and --json naming a shard file: exit 2, nothing touched', async () => {
+    const dir = scratch();
+    const { copyFileSync, readFileSync: read } = await import('node:fs');
+    copyFileSync(SCENARIO, join(dir, 'q.yaml'));
+    for (const shard of ['1/2', '2/2']) {
+      const result = await runCli(['study', 'q.yaml', '--seeds', '1..3', '--strategy', 's1s4,sync-sgd', '--backend', 'cpu', '--shard', shard, '--out', `p${shard[0]}`], { cwd: dir });
+      expect(result.status, result.stderr).toBe(0);
+    }
+    const scenario = read(join(dir, 'q.yaml'), 'utf8');
+    const manifest = read(join(dir, 'p1', 'study.json'), 'utf8');
+    const report = await runCli(['merge', 'p1', 'p2', '--out', 'm', '--report', 'q.yaml'], { cwd: dir });
+    expect(report.stderr).toBe("error: --report q.yaml would overwrite the scenario file 'q.yaml', which this command reads; write the output somewhere else\n");
+    expect(report.status).toBe(2);
+    const json = await runCli(['merge', 'p1', 'p2', '--out', 'm', '--json', 'p1/study.json'], { cwd: dir });
+    expect(json.stderr).toBe("error: --json p1/study.json would overwrite a file of the shard folder p1 'p1/study.json', which this command reads; write the output somewhere else\n");
+    expect(json.status).toBe(2);
+    expect([read(join(dir, 'q.yaml'), 'utf8'), read(join(dir, 'p1', 'study.json'), 'utf8')]).toEqual([scenario, manifest]);
+    expect(existsSync(join(dir, 'm'))).toBe(false);
+  });
+});
