@@ -1,10 +1,16 @@
 /**
  * Runs a grid's tasks on the worker pool until they are done or a signal stops them: the first
  * SIGINT / SIGTERM (Kubernetes and Slurm stop jobs with SIGTERM) stops the workers, and every
- * result stored so far is complete, so the same command resumes. Shared by sweep and study.
+ * result stored so far is complete, so the same command resumes. Shared by sweep and study,
+ * which differ only in what they keep of each run's report.
  */
 import type { DtrainError } from '../errors.js';
+import type { BackendPreference, EngineName } from '../index.js';
+import type { SweepPlan } from '../sweep/grid.js';
+import type { ManifestRun } from '../sweep/manifest.js';
 import type { PoolHandle, WorkerReply, WorkerTask } from '../sweep/pool.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
+import { VERSION } from '../version.js';
 
 export interface PoolRunOptions {
   jobs: number;
@@ -33,4 +39,51 @@ export async function runTasksUntilStopped(tasks: WorkerTask[], options: PoolRun
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
+}
+
+/** What sweep and study do with each run's report; the rest of running a grid is shared. */
+export interface GridRunOptions {
+  plan: SweepPlan;
+  jobs: number;
+  flags: { backend: BackendPreference; engine: EngineName; plugin?: string[] };
+  /** how many runs were complete before this one arrived (stored ones included) */
+  completed: () => number;
+  total: number;
+  /**
+   * Stores a run's report; the progress status to print, or undefined when the report cannot
+   * be read back as that run's (a failure, nothing stored).
+   */
+  keep: (run: ManifestRun, json: string) => string | undefined;
+  progressLine: (done: number, total: number, run: ManifestRun, status: string) => string;
+  interrupted: () => DtrainError;
+}
+
+/** Runs `todo` on the workers, storing each report as it arrives; returns the failures. */
+export async function runGridOnPool(todo: readonly ManifestRun[], options: GridRunOptions): Promise<string[]> {
+  const { plan, flags, total, progressLine } = options;
+  const failures: string[] = [];
+  const byKey = new Map(todo.map((run) => [run.key, run]));
+  const scenarios = new Map(plan.runs.map((run) => [run.key, run.scenario]));
+  const tasks: WorkerTask[] = todo.map((run) => ({ key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION }));
+  const onResult = (reply: WorkerReply): void => {
+    const run = byKey.get(reply.key)!;
+    const done = options.completed() + failures.length + 1;
+    if ('error' in reply) {
+      failures.push(`${run.report}: ${reply.error.message}`);
+      process.stderr.write(progressLine(done, total, run, `failed: ${escapeForTerminal(reply.error.message)}`));
+      return;
+    }
+    // not ours to keep: a worker that answered with something else than this run's report
+    const status = options.keep(run, reply.json);
+    if (status === undefined) {
+      failures.push(`${run.report}: the worker's report could not be read back`);
+      process.stderr.write(progressLine(done, total, run, 'failed: the report could not be read back'));
+      return;
+    }
+    process.stderr.write(progressLine(done, total, run, status));
+  };
+  // Ctrl-C, or SIGTERM from Kubernetes or Slurm: stop the workers; every report written so far
+  // is complete (atomic), so a re-run resumes.
+  await runTasksUntilStopped(tasks, { jobs: options.jobs, onResult, plugins: flags.plugin ?? [], interrupted: options.interrupted });
+  return failures;
 }

@@ -20,8 +20,7 @@ import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
 import { resolveStrategyNames } from '../scenario/load.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, type ManifestRun } from '../sweep/manifest.js';
-import type { WorkerReply, WorkerTask } from '../sweep/pool.js';
-import { runTasksUntilStopped } from './pool-runs.js';
+import { runGridOnPool } from './pool-runs.js';
 import { readScenarioSource, resolvePoint } from '../sweep/resolve-point.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
 import { inShard, parseShard, type Shard } from '../sweep/shard.js';
@@ -150,41 +149,29 @@ function progressLine(done: number, total: number, run: ManifestRun, status: str
   return `[${String(done).padStart(width)}/${total}] ${escapeForTerminal(run.strategy)} · seed ${run.seed} · ${status}\n`;
 }
 
-async function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: StudyManifest; records: Map<string, StudyRecord>; total: number; jobs: number; flags: StudyFlags }): Promise<string[]> {
+function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: StudyManifest; records: Map<string, StudyRecord>; total: number; jobs: number; flags: StudyFlags }): Promise<string[]> {
   const { plan, manifest, records, total, jobs, flags } = context;
-  const failures: string[] = [];
-  const byKey = new Map(todo.map((run) => [run.key, run]));
-  const scenarios = new Map(plan.runs.map((run) => [run.key, run.scenario]));
-  const tasks: WorkerTask[] = todo.map((run) => ({ key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION }));
-  const onResult = (reply: WorkerReply): void => {
-    const run = byKey.get(reply.key)!;
-    const done = records.size + failures.length + 1;
-    if ('error' in reply) {
-      failures.push(`${run.report}: ${reply.error.message}`);
-      process.stderr.write(progressLine(done, total, run, `failed: ${escapeForTerminal(reply.error.message)}`));
-      return;
-    }
-    const record = recordFromReport(reply.json, run.key, scenarios.get(run.key)!.model.localSteps);
-    if (record === undefined) {
-      failures.push(`${run.report}: the worker's report could not be read back`);
-      process.stderr.write(progressLine(done, total, run, 'failed: the report could not be read back'));
-      return;
-    }
-    if (manifest.store === 'full') writeFileAtomic(join(flags.out, fullReportName(run.report)), reply.json);
-    writeFileAtomic(join(flags.out, run.report), recordText(record));
-    records.set(run.key, record);
-    const accuracy = record.summary.finalAccuracy;
-    process.stderr.write(progressLine(done, total, run, `final accuracy ${accuracy === null ? '—' : accuracy.toFixed(4)}`));
-  };
-  await runTasksUntilStopped(tasks, {
+  const localSteps = new Map(plan.runs.map((run) => [run.key, run.scenario.model.localSteps]));
+  return runGridOnPool(todo, {
+    plan,
     jobs,
-    onResult,
-    plugins: flags.plugin ?? [],
+    flags,
+    total,
+    completed: () => records.size,
+    keep: (run, json) => {
+      const record = recordFromReport(json, run.key, localSteps.get(run.key)!);
+      if (record === undefined) return undefined;
+      if (manifest.store === 'full') writeFileAtomic(join(flags.out, fullReportName(run.report)), json);
+      writeFileAtomic(join(flags.out, run.report), recordText(record));
+      records.set(run.key, record);
+      const accuracy = record.summary.finalAccuracy;
+      return `final accuracy ${accuracy === null ? '—' : accuracy.toFixed(4)}`;
+    },
+    progressLine,
     interrupted: () => new DtrainError('study.interrupted', `interrupted: ${records.size} of ${total} runs are complete in ${escapeForTerminal(flags.out)}`, {
       exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped',
     }),
   });
-  return failures;
 }
 
 export interface StudyOutputs {

@@ -20,8 +20,7 @@ import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
 import { readStoredRun } from '../sweep/directory.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
-import type { WorkerReply, WorkerTask } from '../sweep/pool.js';
-import { runTasksUntilStopped } from './pool-runs.js';
+import { runGridOnPool } from './pool-runs.js';
 import { readScenarioSource } from '../sweep/resolve-point.js';
 import { readRunReport } from '../sweep/run-report.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
@@ -140,43 +139,26 @@ function storedRows(dir: string, runs: readonly ManifestRun[]): Map<string, Swee
 }
 
 /** Run `todo` on workers, storing each report as it arrives; returns the failures. */
-async function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: SweepManifest; rows: Map<string, SweepRow>; total: number; jobs: number; flags: SweepFlags }): Promise<string[]> {
+function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: SweepManifest; rows: Map<string, SweepRow>; total: number; jobs: number; flags: SweepFlags }): Promise<string[]> {
   const { plan, manifest, rows, total, jobs, flags } = context;
-  const failures: string[] = [];
-  const byKey = new Map(todo.map((run) => [run.key, run]));
-  const scenarios = new Map(plan.runs.map((run) => [run.key, run.scenario]));
-  const tasks: WorkerTask[] = todo.map((run) => ({ key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION }));
-  const onResult = (reply: WorkerReply): void => {
-    const run = byKey.get(reply.key)!;
-    const done = rows.size + failures.length + 1;
-    if ('error' in reply) {
-      failures.push(`${run.report}: ${reply.error.message}`);
-      process.stderr.write(progressLine(done, total, run, manifest, `failed: ${reply.error.message}`));
-      return;
-    }
-    const outcome = readRunReport(reply.json, run.key);
-    if (outcome === undefined) {
-      // not ours to keep: a worker that answered with something else than this run's report
-      failures.push(`${run.report}: the worker's report could not be read back`);
-      process.stderr.write(progressLine(done, total, run, manifest, 'failed: the report could not be read back'));
-      return;
-    }
-    writeFileAtomic(join(flags.out, run.report), reply.json);
-    rows.set(run.key, { run, outcome });
-    process.stderr.write(progressLine(done, total, run, manifest, `final accuracy ${formatAccuracy(outcome.finalAccuracy)}`));
-  };
-  // Ctrl-C, or SIGTERM from Kubernetes or Slurm: stop the workers; every report written so far
-  // is complete (atomic), so a re-run resumes. Listening before the pool starts leaves no
-  // moment in which a signal would kill the sweep without that message.
-  await runTasksUntilStopped(tasks, {
+  return runGridOnPool(todo, {
+    plan,
     jobs,
-    onResult,
-    plugins: flags.plugin ?? [],
+    flags,
+    total,
+    completed: () => rows.size,
+    keep: (run, json) => {
+      const outcome = readRunReport(json, run.key);
+      if (outcome === undefined) return undefined;
+      writeFileAtomic(join(flags.out, run.report), json);
+      rows.set(run.key, { run, outcome });
+      return `final accuracy ${formatAccuracy(outcome.finalAccuracy)}`;
+    },
+    progressLine: (done, all, run, status) => progressLine(done, all, run, manifest, status),
     interrupted: () => new DtrainError('sweep.interrupted',
       `interrupted: ${rows.size} of ${total} runs are complete in ${escapeForTerminal(flags.out)}`,
       { exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped' }),
   });
-  return failures;
 }
 
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
