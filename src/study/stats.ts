@@ -8,37 +8,23 @@
  * means no evidence of a difference (p = 1); identical non-zero differences have no spread,
  * so the t-test rejects (p = 0, @stdlib's own answer) and the interval has width 0.
  */
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import ttest from '@stdlib/stats-ttest';
-import wilcoxon from '@stdlib/stats-wilcoxon';
+import { createRequire } from 'node:module';
+import { CONFIDENCE, meanCi, type MeanCi } from '../sweep/stats.js';
 
-export const CONFIDENCE = 0.95;
+export { CONFIDENCE, meanCi, type MeanCi };
+
+interface TestResult { pValue: number }
+type PairedTestFn = (x: number[], options: { alpha: number }) => TestResult;
+let tests: { ttest: PairedTestFn; wilcoxon: PairedTestFn } | undefined;
+
+/** The libraries load on first use, not when the CLI starts. */
+function library(): { ttest: PairedTestFn; wilcoxon: PairedTestFn } {
+  const require = createRequire(import.meta.url);
+  tests ??= { ttest: require('@stdlib/stats-ttest') as PairedTestFn, wilcoxon: require('@stdlib/stats-wilcoxon') as PairedTestFn };
+  return tests;
+}
+
 export const ALPHA = 1 - CONFIDENCE;
-
-export interface MeanCi {
-  n: number;
-  mean: number | null;
-  /** half-width of the 95 % interval; null below two values */
-  halfWidth: number | null;
-}
-
-function mean(values: readonly number[]): number {
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
-
-/** mean ± t₀.₉₇₅,ₙ₋₁ · s / √n, s the sample standard deviation (n − 1). */
-export function meanCi(values: readonly number[]): MeanCi {
-  const n = values.length;
-  if (n === 0) return { n, mean: null, halfWidth: null };
-  const m = mean(values);
-  if (n < 2) return { n, mean: m, halfWidth: null };
-  let squares = 0;
-  for (const v of values) squares += (v - m) ** 2;
-  const t = tQuantile(1 - ALPHA / 2, n - 1);
-  return { n, mean: m, halfWidth: (t * Math.sqrt(squares / (n - 1))) / Math.sqrt(n) };
-}
 
 export interface PairedTest extends MeanCi {
   /** two-sided paired t-test p-value; null below two pairs */
@@ -53,9 +39,9 @@ export function pairedTest(differences: readonly number[]): PairedTest {
   if (differences.length < 2) return { ...ci, tP: null, wilcoxonP: null };
   const allZero = differences.every((d) => d === 0);
   if (allZero) return { ...ci, tP: 1, wilcoxonP: 1 };
-  const t = ttest([...differences], { alpha: ALPHA }).pValue;
+  const t = library().ttest([...differences], { alpha: ALPHA }).pValue;
   // exact distribution up to 50 pairs (as @stdlib chooses), ties and zeros the 'wilcox' way
-  const w = wilcoxon([...differences], { alpha: ALPHA }).pValue;
+  const w = library().wilcoxon([...differences], { alpha: ALPHA }).pValue;
   return { ...ci, tP: Number.isFinite(t) ? t : 1, wilcoxonP: Number.isFinite(w) ? w : 1 };
 }
 

@@ -4,7 +4,16 @@
  * sample standard deviation s (n − 1 in the denominator). One value has no interval. The
  * quantile comes from @stdlib, the same library `dtrain study` uses, not a hand-written one.
  */
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { createRequire } from 'node:module';
+
+type TQuantile = (p: number, df: number) => number;
+let tQuantileOf: TQuantile | undefined;
+
+/** The library loads on first use, not when the CLI starts (it takes ~90 ms to load). */
+function tQuantile(p: number, df: number): number {
+  tQuantileOf ??= createRequire(import.meta.url)('@stdlib/stats-base-dists-t-quantile') as TQuantile;
+  return tQuantileOf(p, df);
+}
 
 export interface MeanCi {
   n: number;
