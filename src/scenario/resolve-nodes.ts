@@ -8,7 +8,7 @@
 import type { ScenarioContext } from './context.js';
 import { formatPath, type PathSegment } from './field-path.js';
 import { resolveLatency, type TraceLibrary } from './resolve-latency.js';
-import { MAX_NODES, NODE_DEFAULTS, type RawNode, type RawNodeFields } from './schema.js';
+import { MAX_TOTAL_NODES, NODE_DEFAULTS, type RawNode, type RawNodeFields } from './schema.js';
 import type { LatencySpec, NodeSpec } from './types.js';
 
 const NODES_PATH: PathSegment[] = ['cluster', 'nodes'];
@@ -27,8 +27,8 @@ export function resolveNodes(
   traces: TraceLibrary,
 ): NodeSpec[] | undefined {
   const total = rawNodes.reduce((sum, node) => sum + (node?.count ?? 1), 0);
-  if (total > MAX_NODES) {
-    ctx.report(NODES_PATH, `at most ${MAX_NODES} nodes after count expansion`, `${total}`, 'value', 'field.range');
+  if (total > MAX_TOTAL_NODES) {
+    ctx.report(NODES_PATH, `at most ${MAX_TOTAL_NODES} nodes after count expansion`, `${total}`, 'value', 'field.range');
     return undefined;
   }
   const defaults = parsedDefaults ?? {};

@@ -28,8 +28,13 @@ export const CLUSTER_DEFAULTS = { retryMs: 100, maxRetries: 20 } as const;
 export const NODE_DEFAULTS = {
   cores: 8, msPerSample: 0.4, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidthBps: 1e9, labelNoise: 0, dataShare: 1, stepOverheadMs: 0,
 } as const;
-/** Cap on nodes after `count` expansion: past this a run would not fit in memory or time. */
+/** Cap on one `count` group and on the entries of the node list. */
 export const MAX_NODES = 100_000;
+/**
+ * Cap on nodes after `count` expansion: twice the largest published FL simulation (131,072
+ * clients). The pre-run memory and time estimate is what guards a run of that size.
+ */
+export const MAX_TOTAL_NODES = 262_144;
 
 export const BUILTIN_DATASETS = ['iris', 'wine', 'breast_cancer', 'digits'] as const;
 /** z.enum wants at least one value; a registry without presets or stages of a kind has none. */

@@ -117,10 +117,10 @@ describe('cross-field rules', () => {
   });
 
   it('a zero latency resolution and too many nodes after expansion, both at once', () => {
-    const text = 'cluster:\n  latencyResolutionMs: 0\n  nodes:\n    - { id: a, count: 60000, latency: { constant: 5 } }\n    - { id: b, count: 60000, latency: { constant: 5 } }\n';
+    const text = 'cluster:\n  latencyResolutionMs: 0\n  nodes:\n    - { id: a, count: 100000, latency: { constant: 5 } }\n    - { id: b, count: 100000, latency: { constant: 5 } }\n    - { id: c, count: 62145, latency: { constant: 5 } }\n';
     expect(messages(text)).toBe([
       'bad.yaml:2:24  cluster.latencyResolutionMs: expected a duration (ms, or a string like 250ms, 2s, 1.5m) > 0, found 0',
-      'bad.yaml:4:5  cluster.nodes: expected at most 100000 nodes after count expansion, found 120000',
+      'bad.yaml:4:5  cluster.nodes: expected at most 262144 nodes after count expansion, found 262145',
     ].join('\n'));
   });
 
