@@ -1,0 +1,540 @@
+/**
+ * The playground page: wires the editor, the controls and the views to the simulator worker
+ * (src/browser/protocol.ts). State lives here; what to show is computed by the pure modules
+ * in ui/ and painted at most once per animation frame, so a fast run (a round per frame)
+ * never queues up work on the UI thread. Every user-given string reaches the DOM as text.
+ */
+import type {
+  BundledScenario, FromWorker, PlaygroundIssue, RunMessage, StateMessage, ToWorker,
+} from '../src/browser/protocol.js';
+import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun, type PageState } from './ui/controls.js';
+import { byId, el, pointerIn, replaceChildren } from './ui/dom.js';
+import { drawHeatmap, drawLineChart, drawTimeline, strategyColour } from './ui/draw.js';
+import { createEditor, type ScenarioEditor } from './ui/editor.js';
+import { duration, fixed, percent } from './ui/format.js';
+import { cellAt, heatColour, HEAT_TITLES, heatRows, representative, type HeatField, type HeatLayout, type HeatRow } from './ui/heatmap.js';
+import {
+  addRound, followSelection, NO_SELECTION, selectedRound, startRun, type RunModel, type Selection,
+} from './ui/model.js';
+import { progressSeries, scoreboard } from './ui/progress.js';
+import { readScenarioHash, scenarioHash } from './ui/share.js';
+import { scenarioStrategyNames } from './ui/strategies.js';
+import { TABLE_COLUMNS, tableRows } from './ui/table.js';
+import { kindsPresent, nodeAtY, PHASE_COLOURS, PHASE_LABELS } from './ui/timeline.js';
+
+/** The worker's script, next to this one in the build. */
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+const VALIDATE_DELAY_MS = 300;
+const HASH_DELAY_MS = 500;
+const HEAT_FIELDS: readonly HeatField[] = ['efficiency', 'batch', 'weight'];
+
+// ---------------------------------------------------------------------------------------------
+// state
+
+let pageState: PageState = 'loading';
+let bundled: BundledScenario[] = [];
+let model: RunModel | null = null;
+let selection: Selection = NO_SELECTION;
+let heatRowsOfRun: HeatRow[] = [];
+/** per strategy and field: the canvas and its last layout (for clicks) */
+let heatCanvases: Array<Map<HeatField, { canvas: HTMLCanvasElement; layout: HeatLayout | null }>> = [];
+let dirtyHeat = new Set<number>();
+let dirty = true;
+
+let validateId = 0;
+let validatedText: string | null = null;
+let validIssues: PlaygroundIssue[] = [];
+let validateTimer: ReturnType<typeof setTimeout> | undefined;
+let hashTimer: ReturnType<typeof setTimeout> | undefined;
+
+let strategyNames: string[] = [];
+const ticked = new Map<string, boolean>();
+let pendingStep = false;
+let lastRun: RunMessage | null = null;
+let explainId = 0;
+let downloadUrl: string | null = null;
+
+// ---------------------------------------------------------------------------------------------
+// the worker
+
+const worker = new Worker(WORKER_URL, { type: 'module' });
+function send(message: ToWorker): void {
+  worker.postMessage(message);
+}
+worker.addEventListener('error', (event) => {
+  notice('error', `The simulator stopped: ${event.message || 'its script failed to load'}. Reload the page to start it again.`);
+  pageState = 'loading';
+  markDirty();
+});
+worker.addEventListener('message', (event: MessageEvent<FromWorker>) => onWorkerMessage(event.data));
+
+function onWorkerMessage(message: FromWorker): void {
+  switch (message.type) {
+    case 'ready':
+      bundled = message.scenarios;
+      fillPicker();
+      byId('status').textContent = `Ready: dtrain ${message.version}, TensorFlow.js ${message.tfjs} (${message.backend} backend), in this browser.`;
+      pageState = 'idle';
+      if (editor.text() === '' && bundled[0] !== undefined) editor.setText(bundled[0].yaml);
+      else scheduleValidate(0);
+      break;
+    case 'issues':
+      if (message.requestId === -1) {
+        // a run refused: the text sent with it had problems; nothing ran
+        showIssues(message.issues);
+        editor.setIssues(lastRun?.yaml ?? '', message.issues);
+        notice('error', `Not run: the scenario has ${message.issues.length} problem${message.issues.length === 1 ? '' : 's'} (marked in the editor).`);
+      } else if (message.requestId === validateId) {
+        validIssues = message.issues;
+        showIssues(message.issues);
+        if (validatedText !== null) editor.setIssues(validatedText, message.issues);
+      }
+      break;
+    case 'estimate':
+      if (message.needsConfirm) askToConfirm(message.text);
+      else notice('info', message.text);
+      break;
+    case 'start':
+      model = startRun(message);
+      selection = NO_SELECTION;
+      heatRowsOfRun = heatRows(model.nodes);
+      buildHeatPanels(model);
+      clearDownload();
+      clearNotice();
+      replaceChildren(byId('explain'), 'Click a node in a heat map, the timeline or the table to see why it got its batch, threads and weight in that round.');
+      if (pendingStep) {
+        pendingStep = false;
+        send({ type: 'step' });
+      }
+      break;
+    case 'round':
+      if (model !== null && addRound(model, message)) {
+        selection = followSelection(model, selection);
+        dirtyHeat.add(message.strategyIndex);
+      }
+      break;
+    case 'done':
+      offerDownload(message.json, message.fileName);
+      break;
+    case 'failed':
+      notice('error', message.finishedRounds > 0
+        ? `${message.message} (the ${message.finishedRounds} finished round${message.finishedRounds === 1 ? '' : 's'} stay shown)`
+        : message.message);
+      if (message.json !== undefined) offerDownload(message.json, message.fileName ?? 'report.json');
+      break;
+    case 'state':
+      onState(message);
+      break;
+    case 'explain':
+      if (message.requestId === explainId) byId('explain').textContent = message.error === undefined ? message.text : `Cannot explain this: ${message.error}`;
+      break;
+    case 'error':
+      notice('error', `The simulator hit an internal error: ${message.message}`);
+      break;
+    default:
+      break;
+  }
+  markDirty();
+}
+
+function onState(message: StateMessage): void {
+  pageState = message.state;
+  if (message.state === 'idle') {
+    model = null;
+    selection = NO_SELECTION;
+    buildHeatPanels(null);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the editor, the picker, validation and the link
+
+const editor: ScenarioEditor = createEditor(byId('editor'), '', onEdit);
+
+function onEdit(text: string): void {
+  scheduleValidate(VALIDATE_DELAY_MS);
+  refreshStrategies(text);
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(() => void writeHash(), HASH_DELAY_MS);
+  markDirty();
+}
+
+function scheduleValidate(delayMs: number): void {
+  clearTimeout(validateTimer);
+  validateTimer = setTimeout(() => {
+    if (pageState === 'loading') return;
+    validateId += 1;
+    validatedText = editor.text();
+    send({ type: 'validate', requestId: validateId, yaml: validatedText });
+  }, delayMs);
+}
+
+function fillPicker(): void {
+  const picker = byId<HTMLSelectElement>('picker');
+  replaceChildren(picker, el('option', { value: '' }, '— pick a bundled scenario —'), ...bundled.map((s) => el('option', { value: s.name }, s.name)));
+  picker.disabled = false;
+  syncPicker();
+}
+
+/** The picker names the bundled scenario the editor holds unchanged, if any. */
+function syncPicker(): void {
+  const text = editor.text();
+  const match = bundled.find((s) => s.yaml === text);
+  byId<HTMLSelectElement>('picker').value = match?.name ?? '';
+  byId('picker-description').textContent = match?.description ?? '';
+}
+
+byId<HTMLSelectElement>('picker').addEventListener('change', (event) => {
+  const name = (event.target as HTMLSelectElement).value;
+  const scenario = bundled.find((s) => s.name === name);
+  if (scenario !== undefined) editor.setText(scenario.yaml);
+});
+
+function refreshStrategies(text: string): void {
+  const names = scenarioStrategyNames(text);
+  if (names === null) return; // half-typed: keep the last good list
+  strategyNames = names;
+  const box = byId('strategies');
+  replaceChildren(box, el('legend', {}, 'Compare strategies'), ...names.map((name, index) => {
+    const input = el('input', { type: 'checkbox', value: name });
+    input.checked = ticked.get(name) !== false;
+    input.addEventListener('change', () => {
+      ticked.set(name, input.checked);
+      markDirty();
+    });
+    return el('label', { class: 'strategy' }, input, swatch(strategyColour(index)), name);
+  }));
+}
+
+function swatch(colour: string): HTMLElement {
+  const span = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+  span.style.background = colour;
+  return span;
+}
+
+async function writeHash(): Promise<void> {
+  const hash = await scenarioHash(editor.text());
+  history.replaceState(null, '', hash);
+}
+
+byId('copy-link').addEventListener('click', async () => {
+  clearTimeout(hashTimer);
+  await writeHash();
+  const link = location.href;
+  const note = byId('share-note');
+  try {
+    await navigator.clipboard.writeText(link);
+    note.textContent = `Link copied (${link.length} characters): it opens this scenario as it is now.`;
+  } catch {
+    // no clipboard (permissions, an insecure origin): show the link to copy by hand
+    const input = el('input', { type: 'text', readonly: true, value: link, class: 'link', 'aria-label': 'link to this scenario' });
+    replaceChildren(note, 'Copy this link: ', input);
+    input.select();
+  }
+});
+
+async function loadFromHash(): Promise<boolean> {
+  const found = await readScenarioHash(location.hash);
+  if (found.kind === 'scenario') {
+    if (found.text !== editor.text()) editor.setText(found.text);
+    return true;
+  }
+  if (found.kind === 'broken') notice('error', `This link's scenario could not be opened: ${found.message}. Showing a bundled scenario instead.`);
+  return false;
+}
+
+window.addEventListener('hashchange', () => void loadFromHash());
+
+function showIssues(issues: readonly PlaygroundIssue[]): void {
+  const box = byId('issues');
+  if (issues.length === 0) {
+    replaceChildren(box, el('p', { class: 'ok' }, 'The scenario is valid.'));
+    return;
+  }
+  const items = issues.map((issue) => {
+    const button = el('button', { type: 'button', class: 'issue' }, issue.text);
+    button.addEventListener('click', () => editor.focusAt(issue.line, issue.column));
+    return el('li', {}, button);
+  });
+  replaceChildren(box, el('p', { class: 'bad' }, `${issues.length} problem${issues.length === 1 ? '' : 's'} found (as dtrain validate prints them):`), el('ul', {}, ...items));
+}
+
+// ---------------------------------------------------------------------------------------------
+// controls
+
+const speed = byId<HTMLSelectElement>('speed');
+replaceChildren(speed, ...SPEEDS.map((choice, index) => el('option', { value: String(index) }, choice.label)));
+speed.value = String(DEFAULT_SPEED);
+speed.addEventListener('change', () => sendSpeed());
+function sendSpeed(): void {
+  send({ type: 'speed', roundsPerSecond: SPEEDS[Number(speed.value)]?.roundsPerSecond ?? null });
+}
+
+function startRunMessage(paused: boolean): RunMessage {
+  const strategies = strategiesToRun(strategyNames, ticked);
+  return { type: 'run', yaml: editor.text(), ...(strategies === undefined ? {} : { strategies }), ...(paused ? { paused: true } : {}) };
+}
+
+function run(paused: boolean): void {
+  clearNotice();
+  sendSpeed();
+  lastRun = startRunMessage(paused);
+  pendingStep = paused;
+  send(lastRun);
+}
+
+byId('run').addEventListener('click', () => {
+  if (pageState === 'paused') send({ type: 'resume' });
+  else run(false);
+});
+byId('pause').addEventListener('click', () => send({ type: 'pause' }));
+byId('step').addEventListener('click', () => {
+  if (pageState === 'running' || pageState === 'paused') send({ type: 'step' });
+  else run(true);
+});
+byId('reset').addEventListener('click', () => {
+  pendingStep = false;
+  send({ type: 'reset' });
+  clearDownload();
+  clearNotice();
+});
+byId('follow').addEventListener('click', () => {
+  selection = { ...selection, follow: true, node: null };
+  if (model !== null) selection = followSelection(model, selection);
+  markDirty();
+});
+
+function askToConfirm(text: string): void {
+  const yes = el('button', { type: 'button', class: 'primary' }, 'Run it anyway');
+  const no = el('button', { type: 'button' }, 'Cancel');
+  yes.addEventListener('click', () => {
+    clearNotice();
+    if (lastRun !== null) {
+      pendingStep = lastRun.paused === true;
+      send({ ...lastRun, confirmed: true });
+    }
+  });
+  no.addEventListener('click', () => {
+    pendingStep = false;
+    clearNotice();
+  });
+  replaceChildren(byId('notice'), el('div', { class: 'notice warn', role: 'alertdialog', 'aria-label': 'large scenario' },
+    el('p', {}, 'This scenario is large. Before it runs:'), el('pre', {}, text), el('div', { class: 'toolbar' }, yes, no)));
+}
+
+function notice(kind: 'info' | 'error', text: string): void {
+  replaceChildren(byId('notice'), el('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text));
+}
+function clearNotice(): void {
+  replaceChildren(byId('notice'));
+}
+
+function offerDownload(json: string, fileName: string): void {
+  clearDownload();
+  downloadUrl = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+  const link = byId<HTMLAnchorElement>('download');
+  link.href = downloadUrl;
+  link.download = fileName;
+  link.hidden = false;
+}
+function clearDownload(): void {
+  if (downloadUrl !== null) URL.revokeObjectURL(downloadUrl);
+  downloadUrl = null;
+  const link = byId<HTMLAnchorElement>('download');
+  link.hidden = true;
+  link.removeAttribute('href');
+}
+
+// ---------------------------------------------------------------------------------------------
+// views
+
+function buildHeatPanels(run: RunModel | null): void {
+  const box = byId('heatmaps');
+  heatCanvases = [];
+  dirtyHeat = new Set();
+  if (run === null) {
+    replaceChildren(box);
+    return;
+  }
+  replaceChildren(box, ...run.strategies.map((track, s) => {
+    const canvases = new Map<HeatField, { canvas: HTMLCanvasElement; layout: HeatLayout | null }>();
+    heatCanvases.push(canvases);
+    dirtyHeat.add(s);
+    const panel = el('div', { class: 'heat-panel' }, el('h3', {}, swatch(strategyColour(s)), track.name));
+    for (const field of HEAT_FIELDS) {
+      const canvas = el('canvas', { 'aria-label': `${HEAT_TITLES[field]}, ${track.name}` });
+      canvases.set(field, { canvas, layout: null });
+      canvas.addEventListener('click', (event) => onHeatClick(s, field, canvas, event));
+      panel.appendChild(el('figure', {}, el('figcaption', {}, HEAT_TITLES[field]), canvas));
+    }
+    return panel;
+  }));
+}
+
+function onHeatClick(strategyIndex: number, field: HeatField, canvas: HTMLCanvasElement, event: MouseEvent): void {
+  const entry = heatCanvases[strategyIndex]?.get(field);
+  const track = model?.strategies[strategyIndex];
+  if (entry?.layout == null || track === undefined) return;
+  const { x, y } = pointerIn(canvas, event);
+  const cell = cellAt(entry.layout, x, y);
+  if (cell === null) return;
+  const round = track.rounds[cell.column];
+  if (round === undefined) return; // not run yet
+  const row = heatRowsOfRun[cell.row]!;
+  select({ strategyIndex, round: round.round, node: representative(round, row, field), follow: false });
+}
+
+function select(next: Selection): void {
+  for (const s of dirtyHeatAll()) dirtyHeat.add(s);
+  selection = next;
+  markDirty();
+  requestExplain();
+}
+
+function dirtyHeatAll(): number[] {
+  return heatCanvases.map((_, s) => s);
+}
+
+function requestExplain(): void {
+  const track = model?.strategies[selection.strategyIndex];
+  if (model === null || track === undefined || selection.node === null) return;
+  const node = model.nodes[selection.node]!;
+  explainId += 1;
+  byId('explain-title').textContent = `Explain: node ${node}, round ${selection.round}, ${track.name}`;
+  byId('explain').textContent = 'Explaining…';
+  send({ type: 'explain', requestId: explainId, strategy: track.name, node, round: selection.round });
+}
+
+function markDirty(): void {
+  if (dirty) return;
+  dirty = true;
+  requestAnimationFrame(render);
+}
+
+let timelineRow = { top: 0, rowHeight: 1 };
+
+function render(): void {
+  dirty = false;
+  const ready = { valid: validIssues.length === 0, checked: validatedText === editor.text(), anyStrategy: strategyNames.some((n) => ticked.get(n) !== false) };
+  const controls = controlState(pageState, ready);
+  const runButton = byId<HTMLButtonElement>('run');
+  runButton.disabled = !controls.run.enabled;
+  runButton.textContent = controls.run.label;
+  runButton.title = controls.why;
+  byId<HTMLButtonElement>('pause').disabled = !controls.pause;
+  byId<HTMLButtonElement>('step').disabled = !controls.step;
+  byId<HTMLButtonElement>('reset').disabled = !controls.reset;
+  byId<HTMLButtonElement>('follow').disabled = selection.follow;
+  byId('controls').dataset.state = pageState;
+  syncPicker();
+
+  const run = model;
+  const colours = run === null ? [] : run.strategies.map((_, s) => strategyColour(s));
+  const series = run === null ? [] : progressSeries(run);
+  const marker = run === null || selection.round === 0 ? null : { strategyIndex: selection.strategyIndex, round: selection.round };
+  drawLineChart(byId<HTMLCanvasElement>('accuracy-chart'), series, 'accuracy', colours, marker);
+  drawLineChart(byId<HTMLCanvasElement>('loss-chart'), series, 'loss', colours, marker);
+  replaceChildren(byId('legend'), ...(run?.strategies ?? []).map((track, s) => el('span', {}, swatch(colours[s]!), track.name)));
+  renderScoreboard(run);
+  if (run !== null) {
+    for (const s of dirtyHeat) {
+      const track = run.strategies[s];
+      const canvases = heatCanvases[s];
+      if (track === undefined || canvases === undefined) continue;
+      const selectedRow = selection.strategyIndex === s && selection.node !== null
+        ? heatRowsOfRun.findIndex((row) => row.members.includes(selection.node!)) : null;
+      const selected = selection.strategyIndex === s ? { round: selection.round, row: selectedRow } : null;
+      for (const [field, entry] of canvases) entry.layout = drawHeatmap(entry.canvas, track.rounds, run.totalRounds, heatRowsOfRun, field, selected);
+    }
+    dirtyHeat.clear();
+  }
+  renderHeatScale();
+  renderRound(run);
+}
+
+function renderScoreboard(run: RunModel | null): void {
+  const box = byId('scoreboard');
+  if (run === null) {
+    replaceChildren(box);
+    return;
+  }
+  const head = el('tr', {}, ...['strategy', 'rounds', 'accuracy', 'best', 'loss', 'simulated time', 'drops'].map((h) => el('th', { scope: 'col' }, h)));
+  const rows = scoreboard(run).map((row, s) => el('tr', {},
+    el('th', { scope: 'row' }, swatch(strategyColour(s)), row.strategy), el('td', {}, row.rounds), el('td', {}, percent(row.accuracy)),
+    el('td', {}, percent(row.bestAccuracy)), el('td', {}, fixed(row.loss, 3)), el('td', {}, duration(row.simulatedMs)), el('td', {}, String(row.drops))));
+  replaceChildren(box, el('table', { class: 'scores' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+}
+
+let heatScaleDrawn = false;
+function renderHeatScale(): void {
+  if (heatScaleDrawn) return;
+  heatScaleDrawn = true;
+  const stops: HTMLElement[] = [];
+  for (let i = 0; i <= 10; i += 1) {
+    const span = el('span', { class: 'scale-cell' });
+    span.style.background = heatColour(i / 10, [0, 1]);
+    stops.push(span);
+  }
+  replaceChildren(byId('heat-scale'), 'low ', ...stops, ' high; ', el('span', { class: 'scale-cell absent' }), ' not sent or dropped');
+}
+
+function renderRound(run: RunModel | null): void {
+  const title = byId('round-title');
+  const picked = run === null ? null : selectedRound(run, selection);
+  const timeline = byId<HTMLCanvasElement>('timeline');
+  if (run === null || picked === null) {
+    title.textContent = 'This round';
+    drawTimeline(timeline, [], [], 0, 1, null);
+    replaceChildren(byId('timeline-legend'));
+    replaceChildren(byId('node-table'));
+    return;
+  }
+  const { round, timeline: phases } = picked;
+  const strategy = run.strategies[selection.strategyIndex]!.name;
+  const start = round.startMs ?? 0;
+  const end = round.endMs ?? start;
+  title.textContent = `Round ${round.round} of ${run.totalRounds}, ${strategy}: ${duration(end - start)} of simulated time, accuracy ${percent(round.accuracy)}${round.skipped ? ' (skipped: no node took part)' : ''}`;
+  timelineRow = drawTimeline(timeline, phases, run.nodes, start, end, selection.node);
+  replaceChildren(byId('timeline-legend'), ...kindsPresent(phases).map((kind) => el('span', {}, swatch(PHASE_COLOURS[kind]), PHASE_LABELS[kind])),
+    phases.some((p) => p.some((ph) => ph.kind === 'idle' && ph.reason !== undefined && ph.reason !== 'notDispatched')) ? el('span', { class: 'drop' }, '✕ dropped') : null);
+  const { rows, hidden } = tableRows(round, selection.node);
+  const head = el('tr', {}, ...TABLE_COLUMNS.map((c) => el('th', { scope: 'col' }, c)));
+  const body = rows.map((row) => {
+    const tr = el('tr', { class: [row.absent ? 'absent' : '', row.node === selection.node ? 'selected' : ''].join(' ').trim() || undefined, tabindex: '0' },
+      ...row.cells.map((cell, i) => (i === 0 ? el('th', { scope: 'row' }, cell) : el('td', {}, cell))));
+    const pick = () => select({ ...selection, node: row.node, follow: false });
+    tr.addEventListener('click', pick);
+    tr.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        pick();
+      }
+    });
+    return tr;
+  });
+  replaceChildren(byId('node-table'), el('table', { class: 'nodes' }, el('thead', {}, head), el('tbody', {}, ...body)),
+    hidden > 0 ? el('p', { class: 'muted' }, `${hidden} more nodes not listed; click one in a heat map or the timeline, or download the JSON.`) : null);
+}
+
+byId<HTMLCanvasElement>('timeline').addEventListener('click', (event) => {
+  if (model === null || selectedRound(model, selection) === null) return;
+  const canvas = event.currentTarget as HTMLCanvasElement;
+  const { y } = pointerIn(canvas, event);
+  const node = nodeAtY(y, timelineRow.top, timelineRow.rowHeight, model.nodes.length);
+  if (node !== null) select({ ...selection, node, follow: false });
+});
+
+window.addEventListener('resize', () => {
+  for (const s of dirtyHeatAll()) dirtyHeat.add(s);
+  markDirty();
+});
+
+// ---------------------------------------------------------------------------------------------
+// start
+
+void loadFromHash().then(() => {
+  refreshStrategies(editor.text());
+  markDirty();
+});
+dirty = false;
+markDirty();

@@ -1,0 +1,230 @@
+/**
+ * The canvas views: accuracy/loss lines, the heat maps and the round's timeline. Plain 2-D
+ * canvas, redrawn at most once per animation frame, so the page keeps up with a round per frame
+ * (an SVG or vega view rebuilt every round would not). Layout and values come from the pure
+ * modules beside this one; this file only paints. Canvas text is pixels, not markup.
+ */
+import type { JsonRound, TimelinePhase } from '../../src/browser/protocol.js';
+import { fitCanvas } from './dom.js';
+import { cellAt, heatColour, heatDomain, heatLayout, rowValue, type HeatField, type HeatLayout, type HeatRow } from './heatmap.js';
+import type { ProgressSeries } from './progress.js';
+import { extent, linear, niceTicks } from './scale.js';
+import { PHASE_COLOURS, rowHeight, timelineLayout } from './timeline.js';
+
+export const STRATEGY_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+export function strategyColour(index: number): string {
+  return STRATEGY_COLOURS[index % STRATEGY_COLOURS.length]!;
+}
+
+const FONT = '13px "DejaVu Sans", "Liberation Sans", Arial, sans-serif';
+const INK = '#1f2328';
+const MUTED = '#59636e';
+const RULE = '#d1d9e0';
+
+function tickLabel(value: number): string {
+  return Math.abs(value) >= 100 || Number.isInteger(value) ? String(Math.round(value * 100) / 100) : value.toPrecision(2);
+}
+
+/** One line chart: `field` of every strategy against simulated seconds; `marker` rings one point. */
+export function drawLineChart(
+  canvas: HTMLCanvasElement,
+  series: readonly ProgressSeries[],
+  field: 'accuracy' | 'loss',
+  colours: readonly string[],
+  marker: { strategyIndex: number; round: number } | null,
+): void {
+  const { ctx, width, height } = fitCanvas(canvas, 220);
+  const left = 52;
+  const right = 12;
+  const top = 10;
+  const bottom = 34;
+  function* all(key: 'timeS' | 'accuracy' | 'loss') {
+    for (const s of series) for (const p of s.points) yield p[key];
+  }
+  const xs = extent(all('timeS')) ?? [0, 1];
+  let ys = extent(all(field)) ?? [0, 1];
+  if (field === 'accuracy') ys = [0, 1];
+  else ys = [0, ys[1] > 0 ? ys[1] : 1];
+  const x = linear(0, xs[1] > 0 ? xs[1] : 1, left, width - right);
+  const y = linear(ys[0], ys[1], height - bottom, top);
+  ctx.font = FONT;
+  ctx.strokeStyle = RULE;
+  ctx.fillStyle = MUTED;
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const tick of niceTicks(ys[0], ys[1], 4)) {
+    const py = Math.round(y(tick)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(left, py);
+    ctx.lineTo(width - right, py);
+    ctx.stroke();
+    ctx.fillText(tickLabel(tick), left - 6, py);
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const tick of niceTicks(x.domain[0], x.domain[1], 6)) ctx.fillText(tickLabel(tick), x(tick), height - bottom + 6);
+  ctx.fillText('simulated time (s)', (left + width - right) / 2, height - 14);
+  series.forEach((s, index) => {
+    ctx.strokeStyle = colours[index] ?? strategyColour(index);
+    ctx.lineWidth = 2.5;
+    ctx.beginPath();
+    let open = false;
+    for (const point of s.points) {
+      const value = point[field];
+      if (value === null) {
+        open = false;
+        continue;
+      }
+      if (open) ctx.lineTo(x(point.timeS), y(value));
+      else ctx.moveTo(x(point.timeS), y(value));
+      open = true;
+    }
+    ctx.stroke();
+  });
+  if (marker !== null) {
+    const point = series[marker.strategyIndex]?.points.find((p) => p.round === marker.round);
+    const value = point?.[field];
+    if (point !== undefined && typeof value === 'number') {
+      ctx.strokeStyle = INK;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.arc(x(point.timeS), y(value), 6, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+  }
+}
+
+export const HEAT_LABEL_WIDTH = 110;
+const HEAT_AXIS = 20;
+
+/** A heat map of one strategy's rounds; returns its layout for clicks. */
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  rounds: readonly JsonRound[],
+  totalRounds: number,
+  rows: readonly HeatRow[],
+  field: HeatField,
+  selected: { round: number; row: number | null } | null,
+): HeatLayout {
+  const cellTarget = rows.length <= 8 ? 22 : rows.length <= 24 ? 14 : 8;
+  const { ctx, width, height } = fitCanvas(canvas, rows.length * cellTarget + HEAT_AXIS);
+  const layout = heatLayout(width, height, rows.length, Math.max(1, totalRounds), HEAT_LABEL_WIDTH, HEAT_AXIS);
+  const domain = heatDomain(field, rounds);
+  ctx.fillStyle = '#f6f8fa';
+  ctx.fillRect(layout.left, 0, layout.cellWidth * layout.columns, layout.cellHeight * layout.rows);
+  for (const round of rounds) {
+    const column = round.round - 1;
+    rows.forEach((row, r) => {
+      const value = rowValue(round, row, field);
+      const px = layout.left + column * layout.cellWidth;
+      const py = layout.top + r * layout.cellHeight;
+      if (value === null) {
+        // absent: a light cross-hatch, apart from every colour of the scale
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(px, py, layout.cellWidth, layout.cellHeight);
+        ctx.strokeStyle = '#c0c6cc';
+        ctx.beginPath();
+        ctx.moveTo(px, py + layout.cellHeight);
+        ctx.lineTo(px + layout.cellWidth, py);
+        ctx.stroke();
+        return;
+      }
+      ctx.fillStyle = heatColour(value, domain);
+      ctx.fillRect(px, py, Math.ceil(layout.cellWidth), Math.ceil(layout.cellHeight));
+    });
+  }
+  ctx.font = FONT;
+  ctx.fillStyle = INK;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  if (layout.cellHeight >= 9) {
+    rows.forEach((row, r) => {
+      ctx.fillText(clipText(ctx, row.label, HEAT_LABEL_WIDTH - 8), HEAT_LABEL_WIDTH - 6, layout.top + (r + 0.5) * layout.cellHeight);
+    });
+  } else {
+    ctx.fillText(`${rows.length} rows`, HEAT_LABEL_WIDTH - 6, layout.cellHeight * rows.length / 2);
+  }
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  const every = Math.max(1, Math.ceil(28 / layout.cellWidth));
+  for (let round = 1; round <= totalRounds; round += 1) {
+    if (round !== 1 && round % every !== 0) continue;
+    ctx.fillText(String(round), layout.left + (round - 0.5) * layout.cellWidth, layout.rows * layout.cellHeight + 4);
+  }
+  if (selected !== null && selected.round >= 1) {
+    ctx.strokeStyle = '#d1242f';
+    ctx.lineWidth = 2;
+    const px = layout.left + (selected.round - 1) * layout.cellWidth;
+    ctx.strokeRect(px, 1, layout.cellWidth, layout.rows * layout.cellHeight - 2);
+    if (selected.row !== null) {
+      ctx.strokeStyle = INK;
+      ctx.strokeRect(px - 1, selected.row * layout.cellHeight, layout.cellWidth + 2, layout.cellHeight);
+    }
+  }
+  return layout;
+}
+
+function clipText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
+  if (ctx.measureText(text).width <= maxWidth) return text;
+  let end = text.length;
+  while (end > 1 && ctx.measureText(`${text.slice(0, end)}…`).width > maxWidth) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+export { cellAt };
+
+export const TIMELINE_LABEL_WIDTH = 110;
+
+/** The round's timeline: a row per node. Returns the rows' geometry for clicks. */
+export function drawTimeline(
+  canvas: HTMLCanvasElement,
+  phases: readonly (readonly TimelinePhase[])[],
+  nodeIds: readonly string[],
+  startMs: number,
+  endMs: number,
+  selectedNode: number | null,
+): { top: number; rowHeight: number } {
+  const row = rowHeight(nodeIds.length);
+  const axis = 26;
+  const { ctx, width, height } = fitCanvas(canvas, row * nodeIds.length + axis);
+  const left = TIMELINE_LABEL_WIDTH;
+  const plotWidth = width - left - 10;
+  const layout = timelineLayout(phases, startMs, endMs, left, plotWidth);
+  const gap = row >= 8 ? 2 : 0;
+  for (const bar of layout.bars) {
+    ctx.fillStyle = PHASE_COLOURS[bar.kind];
+    ctx.fillRect(bar.x, bar.node * row + gap / 2, Math.max(bar.width, 0.5), row - gap);
+  }
+  ctx.strokeStyle = '#d1242f';
+  ctx.lineWidth = 2;
+  for (const drop of layout.drops) {
+    const cy = drop.node * row + row / 2;
+    const r = Math.max(2, Math.min(6, row / 2 - 1));
+    ctx.beginPath();
+    ctx.moveTo(drop.x - r, cy - r);
+    ctx.lineTo(drop.x + r, cy + r);
+    ctx.moveTo(drop.x + r, cy - r);
+    ctx.lineTo(drop.x - r, cy + r);
+    ctx.stroke();
+  }
+  ctx.font = FONT;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = INK;
+  if (row >= 12) nodeIds.forEach((id, n) => ctx.fillText(clipText(ctx, id, left - 10), left - 6, n * row + row / 2));
+  if (selectedNode !== null && selectedNode < nodeIds.length) {
+    ctx.strokeStyle = INK;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(left - 1, selectedNode * row, plotWidth + 2, row);
+  }
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  const span = endMs - startMs;
+  for (const tick of niceTicks(0, span, 6)) {
+    ctx.fillText(`${tickLabel(tick)} ms`, left + (span > 0 ? (tick / span) * plotWidth : 0), nodeIds.length * row + 6);
+  }
+  return { top: 0, rowHeight: row };
+}
