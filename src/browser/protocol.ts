@@ -16,6 +16,13 @@
  * Kept stable: fields are only ever added.
  */
 
+/**
+ * The worker's script in the build folder (dist/playground/, beside index.html and main.js):
+ * a classic script, so start it with `new Worker(WORKER_SCRIPT)` (a relative URL, resolved
+ * against the page). Messages posted before `ready` are kept and handled after it.
+ */
+export const WORKER_SCRIPT = 'worker.js';
+
 /** The `.yaml` path a bundled scenario has in the repository, e.g. `scenarios/quickstart.yaml`. */
 export function bundledScenarioFile(name: string): string {
   return `scenarios/${name}.yaml`;
