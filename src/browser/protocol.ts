@@ -17,9 +17,9 @@
  */
 
 /**
- * The worker's script in the build folder (dist/playground/, beside index.html and main.js):
- * a classic script, so start it with `new Worker(WORKER_SCRIPT)` (a relative URL, resolved
- * against the page). Messages posted before `ready` are kept and handled after it.
+ * The worker's script in the build folder (dist/playground/, beside index.html and main.js),
+ * an ES module: `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`.
+ * Messages posted before `ready` are kept and handled after it.
  */
 export const WORKER_SCRIPT = 'worker.js';
 
