@@ -6,14 +6,11 @@
  */
 import { parse } from 'yaml';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
+import { DEFAULT_STRATEGY } from '../../src/scenario/schema.js';
 
+// The built-in stages name presets and stage picks exactly as a run will (they bring zod along,
+// ~0.45 MB of the page's script: a worker answer naming the strategies would spare it).
 const registry = createStageRegistry();
-/**
- * A scenario without `strategy:` or `compare:` runs the default strategy (DEFAULT_STRATEGY of
- * src/scenario/schema.ts, the registry's first preset). Importing that module would bring zod's
- * half a megabyte into the page for one name; a test keeps the two in step.
- */
-export const DEFAULT_STRATEGY_NAME = registry.presets()[0]!.name;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -43,7 +40,7 @@ export function scenarioStrategyNames(text: string): string[] | null {
   } else if (root.strategy !== undefined) {
     picks = [root.strategy];
   } else {
-    picks = [DEFAULT_STRATEGY_NAME];
+    picks = [DEFAULT_STRATEGY];
   }
   const names: string[] = [];
   for (const pick of picks) {

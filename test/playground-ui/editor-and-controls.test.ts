@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlaygroundIssue } from '../../src/browser/protocol.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun } from '../../playground/ui/controls.js';
 import { diagnostics, issueRange, lineStarts } from '../../playground/ui/lint.js';
-import { DEFAULT_STRATEGY_NAME, scenarioStrategyNames } from '../../playground/ui/strategies.js';
-import { DEFAULT_STRATEGY } from '../../src/scenario/schema.js';
+import { scenarioStrategyNames } from '../../playground/ui/strategies.js';
 
 function issue(line: number, column: number, field: string, message: string): PlaygroundIssue {
   return { line, column, field, message, text: `scenario.yaml:${line}:${column}  ${field}: ${message}` };
@@ -86,7 +85,6 @@ describe('the strategies to compare, from the text', () => {
     expect(scenarioStrategyNames('compare: [{ batch: efficiency, resources: pressure, aggregation: volatility }]')).toEqual(['s1s4']);
     expect(scenarioStrategyNames('strategy: fedavg')).toEqual(['fedavg']);
     expect(scenarioStrategyNames('rounds: 3')).toEqual(['s1s4']);
-    expect(DEFAULT_STRATEGY_NAME).toBe(DEFAULT_STRATEGY);
   });
 
   it('null while the text does not say (half-typed, unknown or repeated names)', () => {
