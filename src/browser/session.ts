@@ -1,0 +1,325 @@
+/**
+ * The playground's simulator: answers the page's messages (src/browser/protocol.ts) with the
+ * real core on a host (src/browser/host.ts in the worker; tests hand it the same host over
+ * the repository's files). It holds at most one run. The pause / step / speed / reset controls
+ * act at round boundaries: the run loop awaits the host's `yieldTurn` before every round, and
+ * this session's turn waits there while paused, paced or stepping.
+ */
+import { DtrainError, formatIssue, isKnownError, ScenarioError, type Issue } from '../errors.js';
+import type { Host } from '../host.js';
+import { checkBudget, formatSeconds } from '../limits/budget.js';
+import { datasetShape } from '../limits/dataset-shape.js';
+import { estimateRun } from '../limits/estimate.js';
+import type { StageRegistry } from '../pipeline/stage-registry.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
+import { nodeRoundPhases } from '../report/round-phases.js';
+import { roundToJson, toJsonReport, type RunContext } from '../report/json.js';
+import { scenarioHash } from '../golden/scenario-hash.js';
+import { runScenarioOn } from '../run/run-scenario.js';
+import { collectScenarioIssues, parseScenarioText, resolveStrategyNames } from '../scenario/load.js';
+import { formatBytes } from '../scenario/text-file.js';
+import type { Scenario } from '../scenario/types.js';
+import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
+import { modelBytes, transferMs } from '../sim/time-model.js';
+import { countParams } from '../train/params.js';
+import {
+  bundledScenarioFile, type BundledScenario, type FromWorker, type JsonRound, type PlaygroundIssue, type RunMessage, type ToWorker,
+} from './protocol.js';
+
+/** What the JSON's `tool` and `run` blocks say about the program (the CLI's values, see docs/playground.md). */
+export interface SessionMeta {
+  version: string;
+  /** the Node.js version the CLI would write (the page's build records the one that built it) */
+  node: string;
+  tfjs: string;
+}
+
+/**
+ * A tab shares the machine with the page: runs estimated above these need a confirmation
+ * (the CLI's budget is 4 GiB and an hour; a browser tab gets far less of either).
+ */
+export const PLAYGROUND_BUDGET = { memoryBytes: 1024 ** 3, seconds: 120 };
+
+export interface SessionOptions {
+  /** the host the core runs on; its yieldTurn is awaited before the session's own turn */
+  host: Host;
+  post: (message: FromWorker) => void;
+  meta: SessionMeta;
+  /** the bundled scenarios (for the default file name of an unedited one) */
+  scenarios: readonly BundledScenario[];
+  /** the TF.js backend to ask for (the playground's is `wasm`) */
+  backend: 'wasm' | 'cpu';
+  /** a clock in ms (performance.now); pacing uses it */
+  now: () => number;
+  /** wait this long (pacing); default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The one run a session holds: its controls and what it has finished. */
+interface ActiveRun {
+  stopped: boolean;
+  paused: boolean;
+  /** rounds still allowed while paused (`step`) */
+  steps: number;
+  /** wakes the run waiting at a round boundary */
+  wake: (() => void) | null;
+  scenario: Scenario;
+  file: string;
+  registry: StageRegistry;
+  /** strategy name → its rounds so far (node records kept: explain reads them) */
+  rounds: Map<string, RoundRecord[]>;
+  setting: RunSetting;
+  lastRoundAt: number | null;
+  /** ended: done, failed or diverged (its rounds stay explainable until the next run or reset) */
+  ended: boolean;
+}
+
+/**
+ * What explain and the timeline need of the run's setting, known before the run starts:
+ * the same figures runScenarioOn works out (run-scenario.ts runSetting). Explain reads no
+ * sample counts, and they need the data split, so they are left empty.
+ */
+export function settingOf(scenario: Scenario): RunSetting {
+  const shape = datasetShape(scenario.data.dataset);
+  const paramCount = countParams(shape.features, scenario.model.hidden, shape.classes);
+  const bytes = scenario.model.transferBytes ?? modelBytes(paramCount);
+  return {
+    paramCount,
+    modelBytes: bytes,
+    transferMs: scenario.cluster.nodes.map((node) => transferMs(bytes, node.bandwidthBps)),
+    sampleCounts: [],
+  };
+}
+
+function emptySummary(): StrategyRun['summary'] {
+  return { finalAccuracy: Number.NaN, bestAccuracy: Number.NaN, simulatedMs: 0, samplesTrained: 0, timeToTargetMs: null };
+}
+
+function locatedIssue(issue: Issue): PlaygroundIssue {
+  const text = formatIssue(issue);
+  return { line: issue.line, column: issue.column, field: issue.path, message: `expected ${issue.expected}, found ${issue.found}`, text };
+}
+
+/** The words the CLI prints after `error: `, with the hint on the next line as `hint: …`. */
+export function errorText(error: unknown): string {
+  if (isKnownError(error)) return error.hint === undefined ? error.message : `${error.message}\nhint: ${error.hint}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface Session {
+  handle(message: ToWorker): void;
+  /** the `run` message's work, awaitable (tests) */
+  run(message: RunMessage): Promise<void>;
+  /** the `explain` message's work, awaitable (tests) */
+  explain(requestId: number, strategy: string, node: string | null | undefined, round: number): Promise<void>;
+}
+
+export function createSession(options: SessionOptions): Session {
+  const { post, host } = options;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  let roundsPerSecond: number | null = null;
+  /** the run going on, or the last one that ended (explainable) */
+  let current: ActiveRun | null = null;
+
+  const fileFor = (yaml: string, file: string | undefined): string => {
+    if (file !== undefined && file !== '') return file;
+    const bundled = options.scenarios.find((scenario) => scenario.yaml === yaml);
+    return bundled === undefined ? 'scenario.yaml' : bundledScenarioFile(bundled.name);
+  };
+
+  const setState = (state: 'idle' | 'running' | 'paused' | 'done' | 'failed'): void => post({ type: 'state', state });
+
+  /** The round boundary: wait while paused (a step lets one round through) and while paced. */
+  const turn = async (run: ActiveRun): Promise<void> => {
+    await host.yieldTurn();
+    while (!run.stopped && run.paused && run.steps === 0) {
+      await new Promise<void>((wake) => { run.wake = wake; });
+      run.wake = null;
+    }
+    if (run.steps > 0) run.steps -= 1;
+    if (roundsPerSecond !== null && run.lastRoundAt !== null && !run.stopped) {
+      const wait = run.lastRoundAt + 1000 / roundsPerSecond - options.now();
+      if (wait > 0) await sleep(wait);
+    }
+  };
+
+  /** The run in progress (not one that ended), if any. */
+  const live = (): ActiveRun | null => (current !== null && !current.ended && !current.stopped ? current : null);
+
+  const stopCurrent = (): void => {
+    if (current === null) return;
+    current.stopped = true;
+    current.wake?.();
+    current = null;
+  };
+
+  const validate = (yaml: string, file: string, requestId: number): boolean => {
+    const issues = collectScenarioIssues(yaml, file, { host });
+    post({ type: 'issues', requestId, issues: issues.map(locatedIssue) });
+    return issues.length === 0;
+  };
+
+  /** The estimate in words; needsConfirm when it is over the playground's budget. */
+  const estimate = (scenario: Scenario): { text: string; needsConfirm: boolean } => {
+    const estimated = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true });
+    const over = checkBudget(estimated, PLAYGROUND_BUDGET);
+    const summary = `estimated ${formatSeconds(estimated.seconds)} of compute and ${formatBytes(estimated.memoryBytes)} of memory`;
+    if (over === null) return { text: summary, needsConfirm: false };
+    return { text: `${over.message}\n${summary}; run it anyway?`, needsConfirm: true };
+  };
+
+  const run = async (message: RunMessage): Promise<void> => {
+    stopCurrent();
+    const file = fileFor(message.yaml, message.file);
+    const registry = createStageRegistry();
+    if (!validate(message.yaml, file, -1)) return;
+    let scenario: Scenario;
+    try {
+      scenario = parseScenarioText(message.yaml, file, { host, registry });
+      if (message.strategies !== undefined) scenario = { ...scenario, strategies: resolveStrategyNames(message.strategies, registry) };
+    } catch (error) {
+      if (error instanceof ScenarioError) return;
+      post({ type: 'failed', message: errorText(error), finishedRounds: 0 });
+      setState('failed');
+      return;
+    }
+    const sized = estimate(scenario);
+    post({ type: 'estimate', ...sized });
+    if (sized.needsConfirm && message.confirmed !== true) return;
+
+    const setting = settingOf(scenario);
+    const active: ActiveRun = {
+      stopped: false, paused: message.paused === true, steps: 0, wake: null, scenario, file, registry,
+      rounds: new Map(), setting, lastRoundAt: null, ended: false,
+    };
+    current = active;
+    const strategies = scenario.strategies.map((strategy) => strategy.name);
+    post({
+      type: 'start', strategies, nodes: scenario.cluster.nodes.map((node) => node.id), rounds: scenario.rounds,
+      scenario: { name: scenario.name, file, seed: scenario.seed }, backend: options.backend,
+    });
+    setState(active.paused ? 'paused' : 'running');
+    // the CLI's run block for `dtrain simulate FILE --backend wasm [--strategy …] --json`
+    const context: RunContext = {
+      engine: 'fast', backend: options.backend, node: options.meta.node, tfjs: options.meta.tfjs,
+      ...(message.strategies === undefined ? {} : { overrides: { strategy: message.strategies } }),
+    };
+    const reportOptions = { version: options.meta.version, trace: false, timing: false, scenarioHash: scenarioHash(scenario), run: context };
+    // the link phase exists only behind a shared server link (round-phases.ts ownTransferTimes)
+    const ownTransfer = scenario.cluster.server === undefined || scenario.cluster.server === null ? null : setting.transferMs;
+    let finished = 0;
+    const end = (state: 'done' | 'failed'): void => {
+      active.ended = true;
+      setState(state);
+    };
+    try {
+      const result = await runScenarioOn({ ...host, yieldTurn: () => turn(active) }, scenario, {
+        backend: options.backend,
+        engine: 'fast',
+        // explain reads each node's raw S1 window, as `dtrain explain` keeps it; the JSON leaves it out
+        trace: true,
+        shouldStop: () => active.stopped,
+        onRound: (record, strategy) => {
+          if (active.stopped) return;
+          finished += 1;
+          active.lastRoundAt = options.now();
+          let kept = active.rounds.get(strategy.name);
+          if (kept === undefined) active.rounds.set(strategy.name, (kept = []));
+          kept.push(record);
+          post({
+            type: 'round',
+            strategy: strategy.name,
+            strategyIndex: strategies.indexOf(strategy.name),
+            round: roundToJson(record, reportOptions) as JsonRound,
+            timeline: record.nodes.map((node, index) => ({ node: node.id, phases: nodeRoundPhases(record, node, ownTransfer?.[index] ?? null) })),
+          });
+        },
+      });
+      if (active.stopped) return;
+      const json = toJsonReport(result, reportOptions);
+      const fileName = `${scenario.name}.json`;
+      if (result.diverged !== undefined) {
+        const { strategy, message: what, round } = result.diverged;
+        const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept`;
+        post({ type: 'failed', message: `${strategy}: ${what} (${kept})`, finishedRounds: finished, json, fileName });
+        end('failed');
+        return;
+      }
+      post({ type: 'done', json, fileName });
+      end('done');
+    } catch (error) {
+      if (active.stopped) return;
+      post({ type: 'failed', message: errorText(error), finishedRounds: finished });
+      end('failed');
+    }
+  };
+
+  const explain = async (requestId: number, strategyName: string, nodeId: string | null | undefined, round: number): Promise<void> => {
+    const held = current;
+    try {
+      if (held === null) throw new DtrainError('playground.noRun', 'no run to explain yet: run the scenario first');
+      const { selectStrategy, checkNode, checkRound } = await import('../explain/select.js');
+      const strategy = selectStrategy(held.scenario, strategyName, held.registry);
+      checkRound(held.scenario, round);
+      if (nodeId !== undefined && nodeId !== null) checkNode(held.scenario, nodeId);
+      const rounds = held.rounds.get(strategy.name) ?? [];
+      if (rounds.length < round) throw new DtrainError('playground.roundNotRun', `round ${round} of ${strategy.name} has not finished`);
+      const run: StrategyRun = { strategy, backend: options.backend, rounds: rounds.slice(0, round), summary: emptySummary() };
+      const { explainRound } = await import('../explain/round.js');
+      const text = explainRound({
+        scenario: held.scenario, run, round, ...(nodeId === undefined || nodeId === null ? {} : { nodeId }), context: held.setting,
+        stages: held.registry.resolve(strategy),
+      });
+      post({ type: 'explain', requestId, text });
+    } catch (error) {
+      post({ type: 'explain', requestId, text: '', error: errorText(error) });
+    }
+  };
+
+  return {
+    run,
+    explain,
+    handle(message: ToWorker): void {
+      const running = live();
+      switch (message.type) {
+        case 'validate':
+          validate(message.yaml, fileFor(message.yaml, message.file), message.requestId);
+          return;
+        case 'run':
+          void run(message);
+          return;
+        case 'pause':
+          if (running !== null && !running.paused) {
+            running.paused = true;
+            setState('paused');
+          }
+          return;
+        case 'resume':
+          if (running !== null && running.paused) {
+            running.paused = false;
+            setState('running');
+            running.wake?.();
+          }
+          return;
+        case 'step':
+          if (running !== null) {
+            running.paused = true;
+            running.steps += 1;
+            setState('paused');
+            running.wake?.();
+          }
+          return;
+        case 'reset':
+          stopCurrent();
+          setState('idle');
+          return;
+        case 'speed':
+          roundsPerSecond = message.roundsPerSecond !== null && message.roundsPerSecond > 0 ? message.roundsPerSecond : null;
+          return;
+        case 'explain':
+          void explain(message.requestId, message.strategy, message.node, message.round);
+          return;
+      }
+    },
+  };
+}

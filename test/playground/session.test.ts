@@ -1,0 +1,124 @@
+/**
+ * The playground's simulator session (src/browser/session.ts) on the browser host
+ * (src/browser/host.ts) over the files the build bundles, run in Node: the same core, the
+ * browser's host. The report it sends must be the CLI's byte for byte; the controls act at
+ * round boundaries; bad input answers with the CLI's located messages and runs nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createBrowserHost } from '../../src/browser/host.js';
+import type { FromWorker, RoundMessage, ToWorker } from '../../src/browser/protocol.js';
+import { createSession } from '../../src/browser/session.js';
+// @ts-expect-error: a plain .mjs script without types
+import { collectBundle } from '../../scripts/build-playground.mjs';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'dtrain.js');
+
+interface Bundle {
+  meta: { version: string; node: string; tfjs: string };
+  files: Record<string, string>;
+  scenarios: Array<{ name: string; file: string; description: string; yaml: string }>;
+}
+const bundle = collectBundle(ROOT) as Bundle;
+const quickstart = bundle.scenarios.find((scenario) => scenario.name === 'quickstart')!;
+
+function session(): { messages: FromWorker[]; run: ReturnType<typeof createSession>; of: <T extends FromWorker['type']>(type: T) => Array<Extract<FromWorker, { type: T }>> } {
+  const messages: FromWorker[] = [];
+  const host = createBrowserHost({ files: new Map(Object.entries(bundle.files)) });
+  const run = createSession({
+    host, post: (message) => messages.push(structuredClone(message)), meta: bundle.meta, scenarios: bundle.scenarios, backend: 'wasm',
+    now: () => performance.now(),
+  });
+  const of = <T extends FromWorker['type']>(type: T) => messages.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+  return { messages, run, of };
+}
+
+function cliJson(args: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-playground-'));
+  const out = join(dir, 'out.json');
+  execFileSync(process.execPath, [CLI, 'simulate', ...args, '--backend', 'wasm', '--json', out, '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  return readFileSync(out, 'utf8');
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !check(); i++) await new Promise((done) => setTimeout(done, 5));
+  expect(check()).toBe(true);
+}
+
+describe('the playground session', () => {
+  it('the bundle lists quickstart first, every bundled scenario, their traces and the datasets', () => {
+    expect(bundle.scenarios[0]!.name).toBe('quickstart');
+    expect(bundle.scenarios.map((s) => s.file)).toContain('scenarios/trace-replay.yaml');
+    expect(Object.keys(bundle.files)).toEqual(expect.arrayContaining(['scenarios/traces/bursty_loss.csv', 'data/datasets/iris.csv', 'data/datasets/digits.csv']));
+    expect(bundle.meta.node).toBe(process.version);
+  });
+
+  it('a run of quickstart sends every round as the JSON writes it and a report byte-identical to simulate --json', async () => {
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml: quickstart.yaml });
+    const cli = cliJson(['scenarios/quickstart.yaml']);
+    const done = of('done');
+    expect(done).toHaveLength(1);
+    expect(done[0]!.json).toBe(cli);
+    expect(done[0]!.fileName).toBe('quickstart.json');
+    const report = JSON.parse(cli) as { runs: Array<{ strategy: { name: string }; rounds: unknown[] }> };
+    const rounds = of('round');
+    expect(rounds.map((m) => m.round)).toEqual(report.runs.flatMap((r) => r.rounds));
+    expect(rounds.map((m) => m.strategy)).toEqual(report.runs.flatMap((r) => r.rounds.map(() => r.strategy.name)));
+    const start = of('start')[0]!;
+    expect(start.strategies).toEqual(report.runs.map((r) => r.strategy.name));
+    expect(start.scenario).toEqual({ name: 'quickstart', file: 'scenarios/quickstart.yaml', seed: 7 });
+    expect(of('state').map((m) => m.state)).toEqual(['running', 'done']);
+    // the timeline of a round tiles it, node by node
+    const first = rounds[0]! as RoundMessage;
+    for (const { phases } of first.timeline) {
+      expect(phases[0]!.startMs).toBe(first.round.startMs);
+      expect(phases[phases.length - 1]!.endMs).toBe(first.round.endMs);
+    }
+  });
+
+  it('a chosen pair of strategies is the CLI\'s --strategy run, byte for byte (trace-replay reads its bundled trace)', async () => {
+    const { run, of } = session();
+    const scenario = bundle.scenarios.find((s) => s.name === 'trace-replay')!;
+    await run.run({ type: 'run', yaml: scenario.yaml, strategies: ['sync-sgd', 's1s4'] });
+    expect(of('failed')).toEqual([]);
+    expect(of('done')[0]!.json).toBe(cliJson(['scenarios/trace-replay.yaml', '--strategy', 'sync-sgd,s1s4']));
+  });
+
+  it('explain answers with dtrain explain\'s text for a node and a round', async () => {
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml: quickstart.yaml });
+    await run.explain(7, 's1s4', 'c', 3);
+    const cli = execFileSync(process.execPath, [CLI, 'explain', 'scenarios/quickstart.yaml', '--strategy', 's1s4', '--round', '3', '--node', 'c', '--backend', 'wasm'], { cwd: ROOT, encoding: 'utf8' });
+    expect(of('explain')).toEqual([{ type: 'explain', requestId: 7, text: cli }]);
+    await run.explain(8, 's1s4', 'zz', 3);
+    expect(of('explain')[1]!.error).toMatch(/^unknown node 'zz': expected one of /);
+  });
+
+  it('validate sends the located messages of dtrain validate, and an invalid run runs nothing', async () => {
+    const { run, of } = session();
+    const broken = quickstart.yaml.replace(/^rounds: \d+$/m, 'rounds: -3');
+    run.handle({ type: 'validate', requestId: 4, yaml: broken });
+    const issues = of('issues')[0]!;
+    expect(issues.requestId).toBe(4);
+    expect(issues.issues.length).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-playground-'));
+    const file = join(dir, 'scenario.yaml');
+    writeFileSync(file, broken);
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [CLI, 'validate', 'scenario.yaml'], { cwd: dir, stdio: 'pipe' });
+    } catch (error) {
+      stderr = String((error as { stderr: Buffer }).stderr);
+    }
+    expect(stderr).toContain(issues.issues.map((issue) => issue.text).join('\n'));
+    expect(issues.issues[0]).toMatchObject({ field: 'rounds', text: expect.stringMatching(/^scenario\.yaml:\d+:\d+  rounds: expected /) });
+    await run.run({ type: 'run', yaml: broken });
+    expect(of('start')).toEqual([]);
+    expect(of('issues')[1]!.requestId).toBe(-1);
+  });
+});
