@@ -101,12 +101,12 @@ export async function readScenarioHash(hash: string): Promise<HashScenario> {
   const value = params.get(HASH_KEY);
   if (value === null || value === '') return { kind: 'none' };
   const bytes = fromBase64Url(value);
-  if (bytes === null) return { kind: 'broken', message: 'the link\'s scenario is not base64url text (was the link cut or changed?)' };
+  if (bytes === null) return { kind: 'broken', message: 'its text is not base64url (was the link cut or changed?)' };
   const text = await inflate(bytes);
   if (text === null) {
     return {
       kind: 'broken',
-      message: `the link's scenario cannot be read: not compressed scenario text, or larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB (was the link cut?)`,
+      message: `it is not compressed scenario text, or it is larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB (was the link cut?)`,
     };
   }
   return { kind: 'scenario', text };

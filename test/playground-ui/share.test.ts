@@ -29,14 +29,14 @@ describe('the scenario in the URL hash', () => {
 
   it('refuses a hash that is not base64url with a sentence', async () => {
     expect(await readScenarioHash('#s=abc$def')).toEqual({
-      kind: 'broken', message: "the link's scenario is not base64url text (was the link cut or changed?)",
+      kind: 'broken', message: 'its text is not base64url (was the link cut or changed?)',
     });
     // one character past a multiple of four cannot be base64
     expect((await readScenarioHash('#s=abcde')).kind).toBe('broken');
   });
 
   it('refuses bytes that are not deflate data, a cut link and invalid UTF-8', async () => {
-    const message = "the link's scenario cannot be read: not compressed scenario text, or larger than 4 MiB (was the link cut?)";
+    const message = 'it is not compressed scenario text, or it is larger than 4 MiB (was the link cut?)';
     expect(await readScenarioHash('#s=AAAA')).toEqual({ kind: 'broken', message });
     const hash = await scenarioHash(quickstart);
     expect(await readScenarioHash(hash.slice(0, hash.length - 20))).toEqual({ kind: 'broken', message });
