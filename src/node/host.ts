@@ -40,7 +40,11 @@ function yieldTurn(): Promise<void> {
 
 /** The engines Node offers; each module is imported only when its engine is asked for. */
 const ENGINES: ReadonlyMap<string, EngineLoader> = new Map<string, EngineLoader>([
-  ['fast', async () => (await import('../train/fast-engine.js')).createFastEngine],
+  // the default: a second thread joins large rounds (nodes × parameters; see fast-engine.ts)
+  ['fast', async () => {
+    const [{ createFastEngine }, { helperStarter }] = await Promise.all([import('../train/fast-engine.js'), import('./engine-helper.js')]);
+    return (options) => createFastEngine(options, { startHelper: helperStarter(options) });
+  }],
   ['reference', async () => (await import('../train/reference-engine.js')).createReferenceEngine],
   // worker threads: the fast engine's maths on 2 threads (runs from dist/ only)
   ['parallel', async () => (await import('./parallel-engine.js')).createParallelEngine],

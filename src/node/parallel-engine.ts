@@ -12,64 +12,14 @@
  *
  * The worker entry resolves to dist/train/engine-worker.js: this engine runs only from dist/.
  */
-import { Worker } from 'node:worker_threads';
-import { DtrainError } from '../errors.js';
 import { currentBackend } from '../train/backend.js';
-import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from '../train/engine.js';
+import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from '../train/engine.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from '../train/fast-layout.js';
 import { aggregateParams } from '../train/fast-vector-math.js';
-import type { WorkerError, WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
+import { EngineThread } from './engine-thread.js';
+import type { WorkerReply, WorkerSetup } from './parallel-protocol.js';
 
 const WORKERS = 2;
-
-function toError(error: WorkerError): Error {
-  if (error.task !== undefined) return nonFiniteLoss(error.task);
-  if (error.code === undefined) return new Error(error.message);
-  return new DtrainError(error.code, error.message, { exitCode: error.exitCode, hint: error.hint });
-}
-
-/** One worker thread and its pending replies by request id. */
-class EngineWorker {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }>();
-  private nextId = 1;
-  private failure: Error | null = null;
-  readonly started: Promise<WorkerReply>;
-
-  constructor(setup: WorkerSetup) {
-    this.worker = new Worker(new URL('./engine-worker.js', import.meta.url), { workerData: setup });
-    this.started = new Promise((resolve, reject) => this.waiting.set(0, { resolve, reject }));
-    this.worker.on('message', (reply: WorkerReply) => {
-      const waiter = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      if (waiter === undefined) return;
-      if (reply.ok) waiter.resolve(reply);
-      else waiter.reject(toError(reply.error ?? { message: 'engine worker failed' }));
-    });
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => this.fail(new Error(`engine worker exited (code ${code})`)));
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const waiter of this.waiting.values()) waiter.reject(error);
-    this.waiting.clear();
-  }
-
-  request(message: Omit<Extract<WorkerRequest, { kind: 'train' }>, 'id'> | Omit<Extract<WorkerRequest, { kind: 'evaluate' }>, 'id'>): Promise<WorkerReply> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id });
-    });
-  }
-
-  terminate(): void {
-    this.failure ??= new Error('engine disposed');
-    void this.worker.terminate();
-  }
-}
 
 class ParallelEngine implements TrainEngine {
   readonly paramCount: number;
@@ -82,7 +32,7 @@ class ParallelEngine implements TrainEngine {
     readonly backend: string,
     private readonly layout: ModelLayout,
     private readonly options: EngineOptions,
-    private readonly workers: EngineWorker[],
+    private readonly workers: EngineThread[],
   ) {
     this.paramCount = layout.paramCount;
     this.theta = flattenParams(layout, options.initialParams);
@@ -99,11 +49,17 @@ class ParallelEngine implements TrainEngine {
     ];
     const replies = await Promise.allSettled(
       shares.map((share, w) =>
-        share.tasks.length === 0 ? Promise.resolve(null) : this.workers[w]!.request({ kind: 'train', theta: this.theta, sums: this.sumsBuffer, ...share }),
+        share.tasks.length === 0
+          ? Promise.resolve(null)
+          : this.workers[w]!.request({ kind: 'train', theta: this.theta, tasks: share.tasks, sums: new Float32Array(this.sumsBuffer, share.firstTask * count * 4, share.tasks.length * count) }),
       ),
     );
     // the lowest failing task first, as FastEngine, which trains the tasks in order, reports it
-    for (const reply of replies) if (reply.status === 'rejected') throw reply.reason;
+    replies.forEach((reply, w) => {
+      if (reply.status !== 'rejected') return;
+      const error: unknown = reply.reason;
+      throw isNonFiniteLoss(error) && error.task !== null ? nonFiniteLoss(shares[w]!.firstTask + error.task) : error;
+    });
     const norms = new Float64Array(tasks.length);
     replies.forEach((reply, w) => {
       const value = (reply as PromiseFulfilledResult<WorkerReply | null>).value;
@@ -148,7 +104,7 @@ export const createParallelEngine: EngineFactory = async (options) => {
   const layout = describeModel(train.featureCount, hidden, train.classCount);
   flattenParams(layout, options.initialParams); // refuse malformed parameters before starting threads
   const setup: WorkerSetup = { options, backend: currentBackend() ?? 'auto' };
-  const workers = Array.from({ length: WORKERS }, () => new EngineWorker(setup));
+  const workers = Array.from({ length: WORKERS }, () => new EngineThread(setup));
   try {
     const started = await Promise.all(workers.map((worker) => worker.started));
     return new ParallelEngine(started[0]!.backend!, layout, options, workers);

@@ -1,10 +1,11 @@
 /**
- * Messages between the parallel engine (parallel-engine.ts) and its worker threads
- * (engine-worker.ts). Types only.
+ * Messages between the main thread's engines (parallel-engine.ts, engine-helper.ts) and their
+ * worker threads (engine-worker.ts). Types only. Float32Arrays over a SharedArrayBuffer travel
+ * as views of the same memory: the worker writes the U_i where the main thread reads them.
  */
 import type { EngineOptions, EngineTask, EvalResult } from '../train/engine.js';
 
-/** workerData: the engine options (data copied once per worker) and the backend to start. */
+/** workerData: the engine options (data copied once per worker, shared when already shared) and the backend to start. */
 export interface WorkerSetup {
   options: EngineOptions;
   backend: string;
@@ -16,17 +17,26 @@ export type WorkerRequest =
       kind: 'train';
       /** θ_t, flat (fast-layout.ts order) */
       theta: Float32Array;
-      /** this worker's share: global tasks firstTask … firstTask + tasks.length − 1 */
       tasks: EngineTask[];
-      firstTask: number;
-      /** U_i of every task of the round, task-major float32 [n, paramCount]; the worker fills its rows */
-      sums: SharedArrayBuffer;
+      /** where to write the tasks' U_i (task-major, row k for tasks[k]; shared memory), or null for norms only */
+      sums: Float32Array | null;
+    }
+  | {
+      id: number;
+      kind: 'aggregate';
+      theta: Float32Array;
+      /** the U_i of every task of the round, task-major (shared memory) */
+      sums: Float32Array;
+      weights: Float64Array;
+      /** the parameters start … end − 1 of θ_{t+1} to compute */
+      start: number;
+      end: number;
     }
   | { id: number; kind: 'evaluate'; theta: Float32Array };
 
 export interface WorkerError {
   message: string;
-  /** a non-finite loss: the failing task's index among all the tasks of the request */
+  /** a non-finite loss: the failing task's index among the request's tasks */
   task?: number | null;
   code?: string;
   exitCode?: number;
@@ -39,6 +49,8 @@ export interface WorkerReply {
   ok: boolean;
   backend?: string;
   norms?: Float64Array;
+  /** θ_{t+1}[start … end) of an aggregate request */
+  slice?: Float32Array;
   evaluation?: EvalResult;
   error?: WorkerError;
 }

@@ -38,13 +38,8 @@ export interface ConcatBatch {
   rowScale: Tensor2D;
 }
 
-export interface RoundBatches {
-  chunks: ConcatBatch[];
-  /** [task][step] */
-  steps: StepBatch[][];
-}
-
-function checkTasks(tasks: readonly EngineTask[], localSteps: number, samples: number): void {
+/** Refuses malformed tasks before any work: every engine mode fails alike, and before it starts. */
+export function checkTasks(tasks: readonly EngineTask[], localSteps: number, samples: number): void {
   tasks.forEach((task, i) => {
     if (task.stepBatches.length !== localSteps) {
       throw new Error(`task ${i} has ${task.stepBatches.length} step batches, expected localSteps = ${localSteps}`);
@@ -115,18 +110,23 @@ function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], fir
   return { batch, x };
 }
 
-/** [first, end) task ranges holding at least CHUNK_ROWS step-1 rows each (the last may hold fewer). */
-function chunkRanges(tasks: readonly EngineTask[]): Array<[number, number]> {
+/**
+ * [first, end) task ranges holding at least CHUNK_ROWS step-1 rows each (the last may hold
+ * fewer), and at most `maxTasks` tasks (the memory-bounded mode keeps one chunk's U_i).
+ * Which chunk a task's rows fall in does not change its numbers: every row of the
+ * concatenated pass is computed on its own.
+ */
+export function chunkRanges(tasks: readonly EngineTask[], first = 0, end = tasks.length, maxTasks = Infinity): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
-  let first = 0;
+  let start = first;
   let rows = 0;
-  tasks.forEach((task, i) => {
-    rows += task.stepBatches[0]!.length;
-    if (rows >= CHUNK_ROWS || i === tasks.length - 1) {
-      ranges.push([first, i + 1]);
-      [first, rows] = [i + 1, 0];
+  for (let i = first; i < end; i++) {
+    rows += tasks[i]!.stepBatches[0]!.length;
+    if (rows >= CHUNK_ROWS || i + 1 - start >= maxTasks || i === end - 1) {
+      ranges.push([start, i + 1]);
+      [start, rows] = [i + 1, 0];
     }
-  });
+  }
   return ranges;
 }
 
@@ -160,47 +160,50 @@ function laterStep(tf: Tf, data: EngineData, indices: Int32Array): StepBatch {
   };
 }
 
-function buildBatches(tf: Tf, data: EngineData, tasks: readonly EngineTask[]): RoundBatches {
-  const chunks: ConcatBatch[] = [];
+/** One chunk's tensors: the concatenated step 1 and every task's steps (steps[j] is task first + j's). */
+export interface ChunkBatches {
+  chunk: ConcatBatch;
+  steps: StepBatch[][];
+}
+
+export function buildChunk(tf: Tf, data: EngineData, tasks: readonly EngineTask[], first: number, end: number): ChunkBatches {
+  const { batch, x } = buildConcat(tf, data, tasks.slice(first, end), first);
   const steps: StepBatch[][] = [];
-  for (const [first, end] of chunkRanges(tasks)) {
-    const { batch, x } = buildConcat(tf, data, tasks.slice(first, end), first);
-    chunks.push(batch);
-    for (let i = first; i < end; i++) {
-      steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0 ? firstStep(tf, data, indices, x, batch.offsets[i - first]!) : laterStep(tf, data, indices))));
-    }
+  for (let i = first; i < end; i++) {
+    steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0 ? firstStep(tf, data, indices, x, batch.offsets[i - first]!) : laterStep(tf, data, indices))));
   }
-  return { chunks, steps };
+  return { chunk: batch, steps };
 }
 
-function disposeBatches(tf: Tf, batches: RoundBatches): void {
-  for (const chunk of batches.chunks) tf.dispose([chunk.x, chunk.targets, chunk.rowScale]);
-  for (const steps of batches.steps) for (const step of steps) tf.dispose(step.inputs === null ? [step.inputsT] : [step.inputsT, step.inputs]);
+export function disposeChunk(tf: Tf, { chunk, steps }: ChunkBatches): void {
+  tf.dispose([chunk.x, chunk.targets, chunk.rowScale]);
+  for (const taskSteps of steps) for (const step of taskSteps) tf.dispose(step.inputs === null ? [step.inputsT] : [step.inputsT, step.inputs]);
 }
 
-/** Builds each round's batch tensors, keeping exactly one round's worth alive. */
+/**
+ * Keeps the chunks of one round's tasks alive until the next round (`keepBatches`, the
+ * benchmark's fixed batches) and reuses them when that round's batches are identical.
+ */
 export class BatchStore {
-  private current: RoundBatches | null = null;
+  private current: ChunkBatches[] | null = null;
   private currentIndices: Int32Array[][] = [];
 
   constructor(
     private readonly tf: Tf,
     private readonly data: EngineData,
-    private readonly localSteps: number,
   ) {}
 
-  prepare(tasks: readonly EngineTask[]): RoundBatches {
-    checkTasks(tasks, this.localSteps, this.data.samples);
+  prepare(tasks: readonly EngineTask[]): ChunkBatches[] {
     if (this.current !== null && sameBatches(this.currentIndices, tasks)) return this.current;
     this.dispose();
     const { tf, data } = this;
-    this.current = buildBatches(tf, data, tasks);
+    this.current = chunkRanges(tasks).map(([first, end]) => buildChunk(tf, data, tasks, first, end));
     this.currentIndices = tasks.map((task) => task.stepBatches.map((batch) => Int32Array.from(batch)));
     return this.current;
   }
 
   dispose(): void {
-    if (this.current !== null) disposeBatches(this.tf, this.current);
+    if (this.current !== null) for (const chunk of this.current) disposeChunk(this.tf, chunk);
     this.current = null;
     this.currentIndices = [];
   }

@@ -39,12 +39,25 @@ function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: 
   });
 }
 
+function split(layout: ModelLayout, values: Float32Array[]): ConcatPass {
+  const hiddenCount = layout.layers.length - 1;
+  return { hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount) };
+}
+
 export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): Promise<ConcatPass> {
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
-    const values = (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[];
-    const hiddenCount = layout.layers.length - 1;
-    return { hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount) };
+    return split(layout, (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]);
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+/** The same pass read back with dataSync (the engine's getParams, which cannot wait). */
+export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): ConcatPass {
+  const tensors = concatTensors(tf, layout, theta, batch);
+  try {
+    return split(layout, tensors.map((t) => t.dataSync() as Float32Array));
   } finally {
     tf.dispose(tensors);
   }

@@ -9,84 +9,220 @@
  * 2. per node, its gradient G_i = Σ_l Ãᵀ·D as plain 2-D matMuls (fast-node-grads.ts), and
  *    steps 2 … K node by node (fast-node-step.ts);
  * 3. in JS: U_i = Σ_steps G_i^(s) (float32), so θ_i = θ_t − lr·U_i and
- *    ‖g_i‖ = ‖θ_t − θ_i‖ / (lr · K) = ‖U_i‖ / K (float64); at aggregate()
- *    θ_{t+1} = Σ w_i θ_i = (Σ w_i)·θ_t − lr · Σ w_i U_i, accumulated in float64 and rounded
- *    once to float32.
- * The parameters live in JS as one flat vector (fast-layout.ts); tensors exist only within a
- * call, except the test split and the current round's batches (fast-batches.ts).
+ *    ‖g_i‖ = ‖θ_t − θ_i‖ / (lr · K) = ‖U_i‖ / K (float64); after aggregate()
+ *    θ_{t+1} = Σ w_i θ_i = (Σ w_i)·θ_t − lr · Σ w_i U_i, accumulated in float64 in task order
+ *    (weighted-sum.ts) and rounded once to float32.
+ *
+ * Memory (issue 14, SPEC §9): the U_i of a round are kept between trainLocal and aggregate
+ * only while n × paramCount ≤ MAX_HELD_VALUES, a property of the scenario, never of the
+ * machine. Above it, trainLocal keeps only the norms, and the aggregate recomputes each
+ * chunk's U_i with the very same code and adds them in task order as they come: the same
+ * float64 operations in the same order, so both modes give the same bytes. Batches are
+ * gathered chunk by chunk, never for a whole round (except `keepBatches`, the benchmark's).
+ *
+ * Two threads (issue 14): given a helper (engine-helper.ts; the Node host starts a worker
+ * thread) and a round of n × paramCount ≥ PARALLEL_MIN_VALUES, the helper trains the second
+ * half of the rows and computes the second half of the parameters of θ_{t+1} (each parameter
+ * still summed over the tasks in order); with U_i not held, it recomputes every other chunk
+ * while this thread adds them up in order. The numbers do not depend on whether or when the
+ * helper joins.
+ *
+ * aggregate() only records the weights; θ_{t+1} is formed when next needed (evaluate,
+ * trainLocal, getParams), so that a helper can take part without blocking.
  */
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
-import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
-import { BatchStore, type StepBatch } from './fast-batches.js';
-import { runConcatPass, type ConcatPass } from './fast-concat-pass.js';
+import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
+import type { EngineHelper, HelperStarter } from './engine-helper.js';
+import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type ChunkBatches, type StepBatch } from './fast-batches.js';
+import { runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { concatNodeGradient } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
-import { addInto, aggregateParams, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
+import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
+import { finishSlice, WeightedSum } from './weighted-sum.js';
 
-/** Exported for the worker threads of node/parallel-engine.ts, which also need setTheta / pendingSums. */
+/** n × paramCount above which a round's U_i are not kept (256 MiB of float32) */
+export const MAX_HELD_VALUES = 2 ** 26;
+/** n × paramCount from which a round is split with a helper thread, when there is one */
+export const PARALLEL_MIN_VALUES = 2 ** 20;
+/** tasks per chunk when the U_i are not kept (a helper's chunk of U_i is held while it is added) */
+export const BOUNDED_CHUNK_TASKS = 256;
+
+/** How the engine chooses its mode; the defaults are the constants above, tests force others. */
+export interface FastEngineTuning {
+  maxHeldValues?: number;
+  parallelMinValues?: number;
+  /** how to start a helper thread (the host's); none: one thread */
+  startHelper?: HelperStarter;
+}
+
+interface Round {
+  tasks: EngineTask[];
+  /** U_i task-major [n, paramCount] when held, else null */
+  held: Float32Array | null;
+  /** the helper holding `held` in shared memory, if any */
+  shared: EngineHelper | null;
+}
+
+/** The first task index from which the remaining tasks hold at most half of the step-1 rows. */
+function halfRows(tasks: readonly EngineTask[]): number {
+  let total = 0;
+  for (const task of tasks) total += task.stepBatches[0]!.length;
+  let rows = 0;
+  for (let i = 0; i < tasks.length; i++) {
+    rows += tasks[i]!.stepBatches[0]!.length;
+    if (2 * rows >= total) return i + 1;
+  }
+  return tasks.length;
+}
+
+/** Exported for the worker threads of src/node/ (they call trainShare). */
 export class FastEngine implements TrainEngine {
   readonly backend: string;
   readonly paramCount: number;
   private readonly layout: ModelLayout;
   private theta: Float32Array;
-  /** U_i of the last trainLocal, task-major [n, paramCount]; null when none is pending */
-  private pending: { sums: Float32Array; tasks: number } | null = null;
-  /** storage of the U_i, reused from round to round (trainLocal overwrites it entirely) */
+  /** the last trainLocal's round, until aggregate() or discardLocal() */
+  private pending: Round | null = null;
+  /** a round whose weights are known and whose θ_{t+1} is not formed yet */
+  private aggregating: (Round & { weights: Float64Array }) | null = null;
+  /** storage of held U_i on this thread, reused from round to round */
   private sumsBuffer = new Float32Array(0);
+  /** the same in memory shared with the helper, and its two chunk buffers for recomputing */
+  private sharedSums: Float32Array | null = null;
+  private sharedChunks: Float32Array[] | null = null;
   private readonly batches: BatchStore;
   private readonly testSet: TestSet;
-  /** a node's parameters and one step's gradient during steps 2 … K */
-  private readonly scratch: { local: Float32Array; gradient: Float32Array };
+  /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
+  private readonly scratch: { sum: Float32Array; local: Float32Array; gradient: Float32Array };
+  private readonly maxHeld: number;
+  private readonly parallelMin: number;
+  private helper: EngineHelper | null = null;
+  private helperStart: Promise<void> | null = null;
+  private disposed = false;
 
-  constructor(private readonly tf: Tf, private readonly options: EngineOptions) {
+  constructor(
+    private readonly tf: Tf,
+    private readonly options: EngineOptions,
+    private readonly tuning: FastEngineTuning = {},
+  ) {
     const { train, hidden, initialParams } = options;
     if (!Number.isInteger(options.localSteps) || options.localSteps < 1) throw new Error(`localSteps must be a positive integer, got ${options.localSteps}`);
     this.layout = describeModel(train.featureCount, hidden, train.classCount);
     this.theta = flattenParams(this.layout, initialParams);
     this.backend = tf.getBackend();
     this.paramCount = this.layout.paramCount;
-    this.batches = new BatchStore(tf, train, options.localSteps);
+    this.batches = new BatchStore(tf, train);
     this.testSet = new TestSet(tf, options.test);
-    this.scratch = { local: new Float32Array(this.paramCount), gradient: new Float32Array(this.paramCount) };
+    const count = this.paramCount;
+    this.scratch = { sum: new Float32Array(count), local: new Float32Array(count), gradient: new Float32Array(count) };
+    this.maxHeld = tuning.maxHeldValues ?? MAX_HELD_VALUES;
+    this.parallelMin = tuning.parallelMinValues ?? PARALLEL_MIN_VALUES;
   }
 
   async trainLocal(tasks: EngineTask[]): Promise<Float64Array> {
+    await this.settle();
     this.pending = null;
-    const count = this.layout.paramCount;
-    if (this.sumsBuffer.length < tasks.length * count) this.sumsBuffer = new Float32Array(tasks.length * count);
-    const sums = this.sumsBuffer.subarray(0, tasks.length * count);
-    const norms = new Float64Array(tasks.length);
-    if (tasks.length > 0) {
-      try {
-        await this.trainTasks(tasks, sums, norms);
-      } catch (error) {
-        this.batches.dispose(); // a failed run stops here: hold no tensors for it
-        throw error;
-      }
-      if (this.options.keepBatches !== true) this.batches.dispose();
+    checkTasks(tasks, this.options.localSteps, this.options.train.samples);
+    const n = tasks.length;
+    const count = this.paramCount;
+    const norms = new Float64Array(n);
+    if (n === 0) {
+      this.pending = { tasks, held: null, shared: null };
+      return norms;
     }
-    this.pending = { sums, tasks: tasks.length };
+    const helper = this.helperFor(n);
+    const held = n * count <= this.maxHeld;
+    let sums: Float32Array | null = null;
+    if (held && helper !== null) {
+      if (this.sharedSums === null || this.sharedSums.length < n * count) this.sharedSums = helper.sharedValues(n * count);
+      sums = this.sharedSums.subarray(0, n * count);
+    } else if (held) {
+      if (this.sumsBuffer.length < n * count) this.sumsBuffer = new Float32Array(n * count);
+      sums = this.sumsBuffer.subarray(0, n * count);
+    }
+    try {
+      if (helper === null) await this.trainRange(tasks, 0, n, sums, norms);
+      else await this.trainSplit(helper, tasks, sums, norms);
+    } catch (error) {
+      this.batches.dispose(); // a failed run stops here: hold no tensors for it
+      throw error;
+    }
+    this.pending = { tasks, held: sums, shared: held ? helper : null };
     return norms;
   }
 
-  /** Fills U_i (task-major in `sums`) and ‖g_i‖ = ‖U_i‖ / K for every task, chunk by chunk. */
-  private async trainTasks(tasks: readonly EngineTask[], sums: Float32Array, norms: Float64Array): Promise<void> {
-    const batches = this.batches.prepare(tasks);
+  /**
+   * The helper's side of a round (src/node/): ‖g_i‖ of `tasks` from θ, and their U_i written
+   * into `sums` (row k for tasks[k]) when given. Leaves no round pending.
+   */
+  async trainShare(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<Float64Array> {
+    this.setTheta(theta);
+    checkTasks(tasks, this.options.localSteps, this.options.train.samples);
+    const norms = new Float64Array(tasks.length);
+    try {
+      await this.trainRange(tasks, 0, tasks.length, sums, norms);
+    } catch (error) {
+      this.batches.dispose();
+      throw error;
+    }
+    return norms;
+  }
+
+  /** The first ~half of the rows on this thread, the rest on the helper; the lowest failing task is reported. */
+  private async trainSplit(helper: EngineHelper, tasks: EngineTask[], sums: Float32Array | null, norms: Float64Array): Promise<void> {
+    const split = halfRows(tasks);
+    const count = this.paramCount;
+    const theirs = helper.train(this.theta, tasks.slice(split), sums === null ? null : sums.subarray(split * count));
+    let mine: unknown = null;
+    try {
+      await this.trainRange(tasks, 0, split, sums, norms);
+    } catch (error) {
+      mine = error;
+    }
+    const answer = await theirs.then(
+      (values) => ({ values, error: null as unknown }),
+      (error: unknown) => ({ values: null, error }),
+    );
+    if (mine !== null) throw mine;
+    if (answer.error !== null) throw isNonFiniteLoss(answer.error) && answer.error.task !== null ? nonFiniteLoss(split + answer.error.task) : answer.error;
+    norms.set(answer.values!, split);
+  }
+
+  /**
+   * Tasks first … end − 1 on this thread: their norms, and their U_i into `sums` (global
+   * rows) when given. Chunks are built and dropped one at a time (kept with keepBatches).
+   */
+  private async trainRange(tasks: EngineTask[], first: number, end: number, sums: Float32Array | null, norms: Float64Array): Promise<void> {
     const thetaMagnitude = largestMagnitude(this.theta);
-    for (const chunk of batches.chunks) {
-      const pass = await runConcatPass(this.tf, this.layout, this.theta, chunk);
-      for (let j = 0; j < chunk.tasks; j++) {
-        const i = chunk.firstTask + j;
-        const sum = sums.subarray(i * this.layout.paramCount, (i + 1) * this.layout.paramCount);
-        this.trainTask(batches.steps[i]!, pass, chunk.offsets[j]!, sum);
-        // A non-finite loss makes the softmax, hence the gradient, NaN (the softmax is
-        // max-shifted, so finite logits always give a finite loss); so does a non-finite
-        // parameter in a later step. What is left to check is θ_i = θ_t − lr·U_i in float32.
-        const squares = sumOfSquares(sum);
-        if (!staysFinite(this.theta, sum, this.options.learningRate, squares, thetaMagnitude)) throw nonFiniteLoss(i);
-        norms[i] = Math.sqrt(squares) / this.options.localSteps;
+    const count = this.paramCount;
+    const visit = (i: number, steps: readonly StepBatch[], pass: ConcatPass, start: number): void => {
+      const sum = sums === null ? this.scratch.sum : sums.subarray(i * count, (i + 1) * count);
+      this.trainTask(steps, pass, start, sum);
+      // A non-finite loss makes the softmax, hence the gradient, NaN (the softmax is
+      // max-shifted, so finite logits always give a finite loss); so does a non-finite
+      // parameter in a later step. What is left to check is θ_i = θ_t − lr·U_i in float32.
+      const squares = sumOfSquares(sum);
+      if (!staysFinite(this.theta, sum, this.options.learningRate, squares, thetaMagnitude)) throw nonFiniteLoss(i);
+      norms[i] = Math.sqrt(squares) / this.options.localSteps;
+    };
+    if (this.options.keepBatches === true) {
+      const share = first === 0 && end === tasks.length ? tasks : tasks.slice(first, end);
+      for (const { chunk, steps } of this.batches.prepare(share)) {
+        const pass = await runConcatPass(this.tf, this.layout, this.theta, chunk);
+        for (let j = 0; j < chunk.tasks; j++) visit(first + chunk.firstTask + j, steps[j]!, pass, chunk.offsets[j]!);
+      }
+      return;
+    }
+    const maxTasks = sums === null ? BOUNDED_CHUNK_TASKS : Infinity;
+    for (const [a, b] of chunkRanges(tasks, first, end, maxTasks)) {
+      const built = buildChunk(this.tf, this.options.train, tasks, a, b);
+      try {
+        const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk);
+        for (let j = 0; j < b - a; j++) visit(a + j, built.steps[j]!, pass, built.chunk.offsets[j]!);
+      } finally {
+        disposeChunk(this.tf, built);
       }
     }
   }
@@ -102,49 +238,177 @@ export class FastEngine implements TrainEngine {
     }
   }
 
+  /** Recomputes U_i of tasks a … b − 1 (as trainRange did) and hands each to `use`, in order. */
+  private recomputeChunk(tasks: EngineTask[], a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
+    const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b);
+    try {
+      const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk);
+      for (let j = 0; j < b - a; j++) {
+        this.trainTask(built.steps[j]!, pass, built.chunk.offsets[j]!, this.scratch.sum);
+        use(a + j, this.scratch.sum);
+      }
+    } finally {
+      disposeChunk(this.tf, built);
+    }
+  }
+
   aggregate(weights: Float64Array): void {
     const pending = this.pending;
     if (pending === null) throw new Error('aggregate() called without a preceding trainLocal()');
-    if (weights.length !== pending.tasks) throw new Error(`aggregate() got ${weights.length} weights for ${pending.tasks} tasks`);
+    if (weights.length !== pending.tasks.length) throw new Error(`aggregate() got ${weights.length} weights for ${pending.tasks.length} tasks`);
     this.pending = null;
-    if (pending.tasks === 0) return; // SPEC §2 S4: an empty round leaves θ unchanged
-    this.theta = aggregateParams(this.theta, pending.sums, weights, this.options.learningRate);
+    if (pending.tasks.length === 0) return; // SPEC §2 S4: an empty round leaves θ unchanged
+    this.aggregating = { ...pending, weights: Float64Array.from(weights) };
+  }
+
+  /** Forms θ_{t+1} of a recorded aggregate, on both threads when the round used the helper. */
+  private async settle(): Promise<void> {
+    const job = this.aggregating;
+    if (job === null) return;
+    this.aggregating = null;
+    const helper = job.held === null ? this.helperFor(job.tasks.length) : job.shared;
+    if (helper === null) this.theta = this.formSync(job);
+    else if (job.held !== null) this.theta = await this.formSplit(helper, job.held, job.weights);
+    else this.theta = await this.recomputeSplit(helper, job.tasks, job.weights);
+  }
+
+  /** settle() on this thread alone (the same bytes). */
+  private settleSync(): void {
+    const job = this.aggregating;
+    if (job === null) return;
+    this.aggregating = null;
+    this.theta = this.formSync(job);
+  }
+
+  private formSync({ tasks, held, weights }: Round & { weights: Float64Array }): Float32Array {
+    const count = this.paramCount;
+    const sum = new WeightedSum(0, count);
+    if (held !== null) sum.add(held, count, weights);
+    else for (const [a, b] of chunkRanges(tasks, 0, tasks.length, BOUNDED_CHUNK_TASKS)) this.recomputeChunk(tasks, a, b, (i, row) => sum.addRow(row, weights[i]!));
+    const next = new Float32Array(count);
+    finishSlice(this.theta, sum, weights, this.options.learningRate, next);
+    return next;
+  }
+
+  /** Held U_i: the first half of the parameters here, the second on the helper. */
+  private async formSplit(helper: EngineHelper, held: Float32Array, weights: Float64Array): Promise<Float32Array> {
+    const count = this.paramCount;
+    const half = Math.ceil(count / 2);
+    const theirs = helper.aggregateSlice(this.theta, held, weights, half, count);
+    const sum = new WeightedSum(0, half);
+    sum.add(held, count, weights);
+    const next = new Float32Array(count);
+    finishSlice(this.theta, sum, weights, this.options.learningRate, next);
+    next.set(await theirs, half);
+    return next;
+  }
+
+  /**
+   * U_i not held: chunks 0, 2, 4, … recomputed here, 1, 3, 5, … on the helper into two shared
+   * buffers in turn (it computes chunk c + 2 while this thread adds chunk c), all added here
+   * in task order.
+   */
+  private async recomputeSplit(helper: EngineHelper, tasks: EngineTask[], weights: Float64Array): Promise<Float32Array> {
+    const count = this.paramCount;
+    const ranges = chunkRanges(tasks, 0, tasks.length, BOUNDED_CHUNK_TASKS);
+    this.sharedChunks ??= [helper.sharedValues(BOUNDED_CHUNK_TASKS * count), helper.sharedValues(BOUNDED_CHUNK_TASKS * count)];
+    const buffers = this.sharedChunks;
+    const ask = (c: number, slot: number): Promise<Float64Array> | null => {
+      const range = ranges[c];
+      if (range === undefined) return null;
+      return helper.train(this.theta, tasks.slice(range[0], range[1]), buffers[slot]!.subarray(0, (range[1] - range[0]) * count));
+    };
+    const sum = new WeightedSum(0, count);
+    let slot = 0;
+    let waiting = ask(1, slot);
+    try {
+      for (let c = 0; c < ranges.length; c += 2) {
+        this.recomputeChunk(tasks, ranges[c]![0], ranges[c]![1], (i, row) => sum.addRow(row, weights[i]!));
+        if (waiting === null) continue;
+        await waiting;
+        const [a, b] = ranges[c + 1]!;
+        const filled = buffers[slot]!;
+        slot = 1 - slot;
+        waiting = ask(c + 3, slot);
+        sum.add(filled, count, weights.subarray(a, b));
+      }
+    } finally {
+      // never leave the helper writing into a buffer the next round reuses unawaited
+      if (waiting !== null) await waiting.catch(() => undefined);
+    }
+    const next = new Float32Array(count);
+    finishSlice(this.theta, sum, weights, this.options.learningRate, next);
+    return next;
+  }
+
+  /** The helper's side of formSplit: θ_{t+1}[start … end) from the held U_i of every task. */
+  aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Float32Array {
+    const sum = new WeightedSum(start, end);
+    sum.add(sums, this.paramCount, weights);
+    const next = new Float32Array(this.paramCount);
+    finishSlice(theta, sum, weights, this.options.learningRate, next);
+    return next.slice(start, end);
+  }
+
+  /** The helper when this round is large enough and it is running; starts it the first time. */
+  private helperFor(tasks: number): EngineHelper | null {
+    const start = this.tuning.startHelper;
+    if (start === undefined || this.disposed || tasks * this.paramCount < this.parallelMin) return null;
+    if (this.helper !== null) return this.helper;
+    this.helperStart ??= start().then(
+      (helper) => {
+        if (this.disposed) helper.dispose();
+        else this.helper = helper;
+      },
+      () => undefined, // it failed to start: this thread does everything, with the same numbers
+    );
+    return null;
+  }
+
+  /** Whether a helper thread has joined, once the start asked for by a large enough round is over (tests, the benchmark). */
+  async helperReady(): Promise<boolean> {
+    await this.helperStart;
+    return this.helper !== null;
   }
 
   discardLocal(): void {
     this.pending = null;
   }
 
-  /** Replaces θ (flat, fast-layout.ts order); node/parallel-engine.ts's workers get θ_t this way. */
+  /** Replaces θ (flat, fast-layout.ts order); the workers of src/node/ get θ_t this way. */
   setTheta(theta: Float32Array): void {
     if (theta.length !== this.paramCount) throw new Error(`setTheta() got ${theta.length} values for ${this.paramCount} parameters`);
     this.theta = Float32Array.from(theta);
     this.pending = null;
+    this.aggregating = null;
   }
 
-  /** U_i of the last trainLocal, task-major [n, paramCount] (a view: valid until the next trainLocal), or null. */
-  pendingSums(): Float32Array | null {
-    return this.pending?.sums ?? null;
-  }
-
-  evaluate(): Promise<EvalResult> {
+  async evaluate(): Promise<EvalResult> {
+    await this.settle();
     return this.testSet.evaluate(this.layout, this.theta);
   }
 
   getParams(): Float32Array[] {
+    this.settleSync();
     return unflattenParams(this.layout, this.theta);
   }
 
   dispose(): void {
+    this.disposed = true;
     this.batches.dispose();
     this.testSet.dispose();
     this.pending = null;
+    this.aggregating = null;
+    this.helper?.dispose();
+    this.helper = null;
   }
 }
 
 /** Uses the backend chosen by `initBackend` (or chooses `auto` if none was chosen yet). */
-export const createFastEngine: EngineFactory = async (options) => {
+export async function createFastEngine(options: EngineOptions, tuning?: FastEngineTuning): Promise<FastEngine> {
   const tf = await loadTf();
   if (currentBackend() === null) await initBackend('auto');
-  return new FastEngine(tf, options);
-};
+  return new FastEngine(tf, options, tuning);
+}
+
+createFastEngine satisfies EngineFactory;

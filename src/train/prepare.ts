@@ -49,12 +49,20 @@ function toEngineData(dataset: Dataset): EngineData {
   return { features, labels, samples, featureCount, classCount };
 }
 
+/**
+ * Memory a host's helper thread can read without a copy of its own (the training set is the
+ * run's largest array), where the platform has shared memory.
+ */
+function shareable(bytes: number): ArrayBuffer | SharedArrayBuffer {
+  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
 /** Concatenates the node shards, each with its own noisy labels. */
 function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; nodeSamples: Int32Array[] } {
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const width = train.featureCount;
-  const features = new Float32Array(total * width);
-  const labels = new Int32Array(total);
+  const features = new Float32Array(shareable(total * width * 4));
+  const labels = new Int32Array(shareable(total * 4));
   const nodeSamples: Int32Array[] = [];
   let offset = 0;
   parts.forEach((part, i) => {

@@ -1,0 +1,52 @@
+/**
+ * The fast engine's helper thread on Node (issue 14: both cores with one local step): a worker
+ * thread (engine-worker.ts) running a FastEngine of the same options, reached through shared
+ * memory for the U_i. The main thread keeps θ and half of every large round
+ * (src/train/fast-engine.ts decides what, from nodes × parameters alone).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+import { currentBackend } from '../train/backend.js';
+import type { EngineOptions, EngineTask } from '../train/engine.js';
+import type { EngineHelper, HelperStarter } from '../train/engine-helper.js';
+import { ENGINE_WORKER_URL, EngineThread } from './engine-thread.js';
+
+class WorkerHelper implements EngineHelper {
+  constructor(private readonly thread: EngineThread) {}
+
+  sharedValues(length: number): Float32Array {
+    return new Float32Array(new SharedArrayBuffer(length * 4));
+  }
+
+  async train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<Float64Array> {
+    return (await this.thread.request({ kind: 'train', theta, tasks, sums })).norms!;
+  }
+
+  async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {
+    return (await this.thread.request({ kind: 'aggregate', theta, sums, weights, start, end })).slice!;
+  }
+
+  dispose(): void {
+    this.thread.terminate();
+  }
+}
+
+/**
+ * How the default engine starts its helper, or undefined where it must not: inside a worker
+ * thread (sweep and study already run one run per core) or where the worker's entry is absent
+ * (the sources run by the tests, not dist/).
+ */
+export function helperStarter(options: EngineOptions): HelperStarter | undefined {
+  if (!isMainThread || !existsSync(fileURLToPath(ENGINE_WORKER_URL))) return undefined;
+  return async () => {
+    const thread = new EngineThread({ options, backend: currentBackend() ?? 'auto' });
+    try {
+      await thread.started;
+    } catch (error) {
+      thread.terminate();
+      throw error;
+    }
+    return new WorkerHelper(thread);
+  };
+}

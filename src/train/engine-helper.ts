@@ -1,0 +1,28 @@
+/**
+ * A second thread the fast engine may hand half of a round to (issue 14: both cores with one
+ * local step). The core never starts threads: a host gives a way to start a helper (Node: a
+ * worker thread, src/node/engine-helper.ts); without one the engine runs on its own thread.
+ * Every answer is a pure function of its inputs, computed by the same code as the engine's own,
+ * so which thread computed what never shows in a number.
+ */
+import type { EngineTask } from './engine.js';
+
+export interface EngineHelper {
+  /** `length` float32 values both threads can write (for the U_i of the helper's tasks) */
+  sharedValues(length: number): Float32Array;
+  /**
+   * ‖g_i‖ of `tasks` trained from θ (as FastEngine.trainLocal), and when `sums` is given
+   * (a view from sharedValues) their U_i written task-major into it, row k for tasks[k].
+   * A non-finite loss rejects with nonFiniteLoss(k), k indexing `tasks`.
+   */
+  train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<Float64Array>;
+  /**
+   * θ_{t+1}[start … end) from the U_i of every task (`sums`, task-major, from sharedValues) and
+   * their weights, as FastEngine computes it (weighted-sum.ts).
+   */
+  aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** Starts a helper for an engine's options (the host knows how); called at most once per engine. */
+export type HelperStarter = () => Promise<EngineHelper>;

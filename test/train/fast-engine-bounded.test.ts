@@ -1,0 +1,150 @@
+/**
+ * The fast engine's memory-bounded mode (issue 14): above MAX_HELD_VALUES it keeps no U_i and
+ * recomputes them chunk by chunk for the aggregate. Forced here with a tiny limit, it must
+ * give the held mode's bytes: norms, evaluations, parameters, and a whole run's JSON.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/index.js';
+import { scenarioHash } from '../../src/golden/scenario-hash.js';
+import { loadScenario } from '../../src/node/load.js';
+import { toJsonReport } from '../../src/report/json.js';
+import { makeRng, type Rng } from '../../src/sim/rng.js';
+import { initBackend, loadTf } from '../../src/train/backend.js';
+import type { EngineData, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
+import { BOUNDED_CHUNK_TASKS, createFastEngine, MAX_HELD_VALUES, type FastEngineTuning } from '../../src/train/fast-engine.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+function randomData(rng: Rng, samples: number, featureCount = 6, classCount = 3): EngineData {
+  return {
+    features: Float32Array.from({ length: samples * featureCount }, () => rng() * 4 - 2),
+    labels: Int32Array.from({ length: samples }, () => Math.floor(rng() * classCount)),
+    samples,
+    featureCount,
+    classCount,
+  };
+}
+
+/** 4 rounds of 1.5 to 3 bounded chunks of tasks (batches of 1 … 8), with their weights. */
+function problem(localSteps: number) {
+  const rng = makeRng(11, 'bounded-engine', localSteps);
+  const train = randomData(rng, 200);
+  const widths = [6, 12, 3];
+  const initialParams: Float32Array[] = [];
+  for (let l = 0; l + 1 < widths.length; l++) {
+    initialParams.push(Float32Array.from({ length: widths[l]! * widths[l + 1]! }, () => rng() - 0.5));
+    initialParams.push(Float32Array.from({ length: widths[l + 1]! }, () => (rng() - 0.5) * 0.2));
+  }
+  const options: EngineOptions = { train, test: randomData(rng, 40), hidden: [12], learningRate: 0.2, localSteps, initialParams };
+  const rounds = [3, 1.5, 2.2, 3].map((chunks) => {
+    const count = Math.round(chunks * BOUNDED_CHUNK_TASKS);
+    const tasks: EngineTask[] = Array.from({ length: count }, () => {
+      const batch = 1 + Math.floor(rng() * 8);
+      return { stepBatches: Array.from({ length: localSteps }, () => Int32Array.from({ length: batch }, () => Math.floor(rng() * train.samples))) };
+    });
+    const raw = Float64Array.from({ length: count }, () => 0.1 + rng());
+    const total = raw.reduce((a, b) => a + b, 0);
+    return { tasks, weights: raw.map((w) => w / total) };
+  });
+  return { options, rounds };
+}
+
+const bytes = (values: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): string =>
+  Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('hex');
+
+/** Every number the engine gives, as bytes; getParams straight after aggregate in round 2 (its synchronous path). */
+async function run(engine: TrainEngine, rounds: ReturnType<typeof problem>['rounds']): Promise<string[]> {
+  const out: string[] = [];
+  for (const [r, { tasks, weights }] of rounds.entries()) {
+    out.push(bytes(await engine.trainLocal(tasks)));
+    engine.aggregate(weights);
+    if (r === 1) out.push(...engine.getParams().map(bytes));
+    const { loss, accuracy } = await engine.evaluate();
+    out.push(bytes(Float64Array.of(loss, accuracy)));
+  }
+  out.push(...engine.getParams().map(bytes));
+  return out;
+}
+
+describe('fast engine, memory-bounded mode', () => {
+  it('holds the U_i up to 2^26 values (256 MiB of float32) per round, then recomputes them', () => {
+    expect(MAX_HELD_VALUES).toBe(67_108_864);
+  });
+
+  describe.each([1, 3])('localSteps %i, up to 768 tasks per round', (localSteps) => {
+    const { options, rounds } = problem(localSteps);
+
+    it.each<[string, FastEngineTuning]>([
+      ['never held', { maxHeldValues: 1 }],
+      ['held in the smaller rounds only', { maxHeldValues: 600 * 123 }],
+    ])('gives the held mode’s norms, evaluations and parameters, byte for byte: %s', async (_, tuning) => {
+      // Arrange
+      const held = await createFastEngine(options);
+      const bounded = await createFastEngine(options, tuning);
+      try {
+        // Act
+        const [expected, actual] = [await run(held, rounds), await run(bounded, rounds)];
+        // Assert: θ moved, and every byte agrees
+        expect(held.paramCount).toBe(123);
+        expect(expected.at(-1)).not.toBe(bytes(options.initialParams[3]!));
+        expect(actual).toEqual(expected);
+      } finally {
+        held.dispose();
+        bounded.dispose();
+      }
+    });
+  });
+
+  it('holds as many tensors after every round as before the first', async () => {
+    // Arrange
+    const tf = await loadTf();
+    const { options, rounds } = problem(2);
+    const engine = await createFastEngine(options, { maxHeldValues: 1 });
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    // Act
+    for (const { tasks, weights } of rounds) {
+      await engine.trainLocal(tasks);
+      engine.aggregate(weights);
+      await engine.evaluate();
+      counts.push(tf.memory().numTensors - before);
+    }
+    engine.dispose();
+    // Assert
+    expect(counts).toEqual([0, 0, 0, 0]);
+  });
+
+  it('names the first failing task, as the held mode does', async () => {
+    // Arrange: sample 1 has huge features, so one step on it sends θ to ±∞; tasks 300 and 500 use it
+    const { options } = problem(1);
+    const features = options.train.features.slice();
+    features.set([3e38, -3e38, 3e38, -3e38, 3e38, -3e38], 6);
+    const engine = await createFastEngine({ ...options, train: { ...options.train, features }, learningRate: 1e10 }, { maxHeldValues: 1 });
+    const tasks = Array.from({ length: 600 }, (_, i) => ({ stepBatches: [Int32Array.of(i === 300 || i === 500 ? 1 : 0)] }));
+    // Act
+    const error = await engine.trainLocal(tasks).catch((e: unknown) => e);
+    engine.dispose();
+    // Assert
+    expect((error as Error).message).toBe('non-finite loss in local training (task 300)');
+  });
+
+  it.each(['large-cluster', 'data-matters'])('gives the same JSON report, byte for byte, for the bundled %s', async (name) => {
+    // Arrange
+    const scenario = await loadScenario(join(ROOT, 'scenarios', `${name}.yaml`));
+    const json = async (tuning: FastEngineTuning | null): Promise<string> => {
+      const engine = tuning === null ? 'fast' : (o: EngineOptions) => createFastEngine(o, tuning);
+      const result = await runScenario(scenario, { backend: 'wasm', engine });
+      return toJsonReport(result, { version: 'test', trace: false, timing: false, scenarioHash: scenarioHash(scenario) });
+    };
+    // Act
+    const [held, bounded] = [await json(null), await json({ maxHeldValues: 1 })];
+    // Assert
+    expect(held.length).toBeGreaterThan(10_000);
+    expect(bounded).toBe(held);
+  }, 60_000);
+});
