@@ -14,10 +14,22 @@ export function observeRound(scenario: Scenario, guard: LatencyGuard, round: num
     throw diverged('time', round, null, `simulated time reached ${shortNumber(startMs)} ms at the start of round ${round}, too far for a latency grid of ${guard.gridMs} ms`);
   }
   const nodes = scenario.cluster.nodes;
-  for (let i = 0; i < nodes.length; i++) {
-    if (!guard.reaches(i, startMs, 'S1 window')) throw guard.divergence(round)!;
-  }
   const sampleTimes = windowSampleTimesMs(startMs, scenario.pipeline.s1);
-  const samplesMs = nodes.map((_, i) => sampleTimes.map((t) => guard.latencyAt(i, t, 'S1 window')));
+  // the window lies before startMs: when both ends are in reach for every node, so is each sample
+  const checked = !guard.allReach(sampleTimes[0]!, startMs);
+  if (checked) {
+    for (let i = 0; i < nodes.length; i++) {
+      if (!guard.reaches(i, startMs, 'S1 window')) throw guard.divergence(round)!;
+    }
+  }
+  const count = sampleTimes.length;
+  const samplesMs = new Array<Array<number | null>>(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const row = new Array<number | null>(count);
+    for (let k = 0; k < count; k++) {
+      row[k] = checked ? guard.latencyAt(i, sampleTimes[k]!, 'S1 window') : guard.latencyInReach(i, sampleTimes[k]!);
+    }
+    samplesMs[i] = row;
+  }
   return { round, startMs, samplesMs };
 }

@@ -38,9 +38,9 @@ export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferB
   const outOfReach = guard.divergence(round);
   if (outOfReach !== null) throw outOfReach;
   const participants: number[] = [];
-  timelines.forEach((timeline, i) => {
-    if (timeline?.outcome === 'finished') participants.push(i);
-  });
+  for (let i = 0; i < timelines.length; i++) {
+    if (timelines[i]?.outcome === 'finished') participants.push(i);
+  }
   for (const i of participants) {
     if (!guard.reaches(i, timelines[i]!.finishMs!, 'upload arrival')) throw guard.divergence(round)!;
   }

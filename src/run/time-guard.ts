@@ -26,6 +26,7 @@ export interface SlowdownModel {
 export class LatencyGuard {
   readonly gridMs: number;
   private readonly chained: boolean[];
+  private readonly anyChained: boolean;
   private readonly reachMs: number;
   private outOfReach: OutOfReach | null = null;
 
@@ -38,7 +39,25 @@ export class LatencyGuard {
     this.gridMs = finestGridMs(s1.intervalMs, scenario.cluster.latencyResolutionMs);
     // a node's lookups reach as far as its latency chain, or its slowdown chain, allows
     this.chained = scenario.cluster.nodes.map((node) => hasBurst(node.latency) || (node.slowdown != null && hasBurst(node.slowdown)));
+    this.anyChained = this.chained.includes(true);
     this.reachMs = chainReachMs(-s1.windowMs, scenario.cluster.latencyResolutionMs);
+  }
+
+  /**
+   * Whether every node can be looked up at every time in [fromMs, toMs] and nothing is out of
+   * reach yet: then `latencyInReach` may skip the per-lookup checks (one check per round
+   * instead of one per node and sample; |t| is largest at an end of the interval).
+   */
+  allReach(fromMs: number, toMs: number): boolean {
+    return this.outOfReach === null
+      && isAddressableTimeMs(fromMs, this.gridMs) && isAddressableTimeMs(toMs, this.gridMs)
+      && (!this.anyChained || toMs <= this.reachMs);
+  }
+
+  /** Node i's latency at a time `allReach` vouched for (null = lost); as `latencyAt` gives it. */
+  latencyInReach(i: number, timeMs: number): number | null {
+    const latencyMs = this.latency[i]!.at(timeMs);
+    return latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : null;
   }
 
   hasSlowdown(i: number): boolean {

@@ -77,22 +77,25 @@ function tryTransfer(firstMs: number, node: RoundNodeInput, input: RoundTimeInpu
 function moveBytes(tried: ReadonlyArray<Tried | null>, input: RoundTimeInput): void {
   const moving: number[] = [];
   const transfers: LinkTransfer[] = [];
-  tried.forEach((t, i) => {
-    if (t === null || t.activeMs === null) return;
+  for (let i = 0; i < tried.length; i++) {
+    const t = tried[i]!;
+    if (t === null || t.activeMs === null) continue;
     const node = input.nodes[i]!;
     moving.push(i);
     transfers.push({ startMs: t.activeMs, bytes: node.bytes, capBps: node.bandwidthBps });
-  });
+  }
   const arrivals = shareLink(transfers, input.serverBps);
-  moving.forEach((i, k) => {
-    const t = tried[i]!;
-    t.events.arrivedMs = arrivals[k]!;
+  const { deadlineMs } = input;
+  for (let k = 0; k < moving.length; k++) {
+    const t = tried[moving[k]!]!;
+    const arrivedMs = arrivals[k]!;
+    t.events.arrivedMs = arrivedMs;
     // still under way at the deadline: the server stops waiting then
-    if (input.deadlineMs !== null && arrivals[k]! > input.deadlineMs) {
+    if (deadlineMs !== null && arrivedMs > deadlineMs) {
       t.events.failure = 'deadline';
-      t.droppedAtMs = input.deadlineMs;
+      t.droppedAtMs = deadlineMs;
     }
-  });
+  }
 }
 
 /** Back-to-back steps from `startMs`; each lasts stepMs × the slowdown at its start (≥ 0). */
@@ -118,37 +121,52 @@ function timeline(
 
 /** Every node's round (null for a node not dispatched), in node order. */
 export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null> {
-  const downloads = input.nodes.map((node) => (node === null ? null : tryTransfer(input.startMs, node, input)));
+  const { nodes, localSteps } = input;
+  const n = nodes.length;
+  const downloads = new Array<Tried | null>(n);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    downloads[i] = node === null ? null : tryTransfer(input.startMs, node, input);
+  }
   moveBytes(downloads, input);
-  const computed = input.nodes.map((node, i) => {
-    const download = downloads[i];
-    if (node === null || download === null || download === undefined || download.droppedAtMs !== null) return null;
-    return runSteps(download.events.arrivedMs!, node, input.localSteps);
-  });
-  const uploads = input.nodes.map((node, i) => {
-    const compute = computed[i];
-    if (node === null || compute === null || compute === undefined) return null;
-    return tryTransfer(compute.steps[compute.steps.length - 1]?.endMs ?? downloads[i]!.events.arrivedMs!, node, input);
-  });
-  moveBytes(uploads, input);
-  return input.nodes.map((node, i) => {
-    if (node === null) return null;
+  // the local steps of every node whose model arrived, then its upload's tries
+  const steps = new Array<StepSpan[] | null>(n).fill(null);
+  const multiplierSums = new Float64Array(n);
+  const uploads = new Array<Tried | null>(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
     const download = downloads[i]!;
-    // the mean actual step time: stepMs × the mean multiplier (exactly stepMs without slowdown)
-    const compute = computed[i];
-    const stepMs = compute === null || compute === undefined ? node.stepMs : node.stepMs * (compute.multiplierSum / input.localSteps);
-    if (download.droppedAtMs !== null) {
-      return timeline('dropped', download.events.failure, download.events, [], null, stepMs, null, null, null, download.droppedAtMs);
-    }
-    const { steps } = compute!;
+    if (node === null || download.droppedAtMs !== null) continue;
     const downloadEndMs = download.events.arrivedMs!;
-    const computeEndMs = steps.length === 0 ? downloadEndMs : steps[steps.length - 1]!.endMs;
-    const upload = uploads[i]!;
-    if (upload.droppedAtMs !== null) {
-      return timeline('dropped', upload.events.failure, download.events, steps, upload.events, stepMs, downloadEndMs, computeEndMs, null, upload.droppedAtMs);
+    const computed = runSteps(downloadEndMs, node, localSteps);
+    steps[i] = computed.steps;
+    multiplierSums[i] = computed.multiplierSum;
+    uploads[i] = tryTransfer(computed.steps[computed.steps.length - 1]?.endMs ?? downloadEndMs, node, input);
+  }
+  moveBytes(uploads, input);
+  const timelines = new Array<NodeTimeline | null>(n);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (node === null) {
+      timelines[i] = null;
+      continue;
     }
-    return timeline('finished', null, download.events, steps, upload.events, stepMs, downloadEndMs, computeEndMs, upload.events.arrivedMs!, null);
-  });
+    const download = downloads[i]!;
+    const nodeSteps = steps[i]!;
+    // the mean actual step time: stepMs × the mean multiplier (exactly stepMs without slowdown)
+    const stepMs = nodeSteps === null ? node.stepMs : node.stepMs * (multiplierSums[i]! / localSteps);
+    if (download.droppedAtMs !== null) {
+      timelines[i] = timeline('dropped', download.events.failure, download.events, [], null, stepMs, null, null, null, download.droppedAtMs);
+      continue;
+    }
+    const downloadEndMs = download.events.arrivedMs!;
+    const computeEndMs = nodeSteps.length === 0 ? downloadEndMs : nodeSteps[nodeSteps.length - 1]!.endMs;
+    const upload = uploads[i]!;
+    timelines[i] = upload.droppedAtMs !== null
+      ? timeline('dropped', upload.events.failure, download.events, nodeSteps, upload.events, stepMs, downloadEndMs, computeEndMs, null, upload.droppedAtMs)
+      : timeline('finished', null, download.events, nodeSteps, upload.events, stepMs, downloadEndMs, computeEndMs, upload.events.arrivedMs!, null);
+  }
+  return timelines;
 }
 
 /**

@@ -99,8 +99,12 @@ class CapClass {
   }
 
   private swap(a: number, b: number): void {
-    [this.targets[a], this.targets[b]] = [this.targets[b]!, this.targets[a]!];
-    [this.members[a], this.members[b]] = [this.members[b]!, this.members[a]!];
+    const target = this.targets[a]!;
+    this.targets[a] = this.targets[b]!;
+    this.targets[b] = target;
+    const member = this.members[a]!;
+    this.members[a] = this.members[b]!;
+    this.members[b] = member;
   }
 }
 
@@ -118,6 +122,35 @@ function shareOut(classes: readonly CapClass[], active: number, capacityBps: num
 }
 
 /**
+ * Transfer indices in ascending start time, ties in index order: the order a stable sort by
+ * start time gives, without a comparator call per comparison (at 131,072 transfers that sort
+ * was most of the link's cost). The start times are sorted as numbers, then each transfer takes
+ * the next free place among the equal times, found by binary search.
+ */
+export function byStartTime(startMs: Float64Array): Uint32Array {
+  const n = startMs.length;
+  if (startMs.some(Number.isNaN)) {
+    // no place among numbers: fall back to comparing (NaN ties with everything, so index order)
+    return Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => startMs[a]! - startMs[b]! || a - b);
+  }
+  const sorted = Float64Array.from(startMs).sort();
+  const taken = new Uint32Array(n);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = startMs[i]!;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    order[lo + taken[lo]!++] = i;
+  }
+  return order;
+}
+
+/**
  * When each transfer's last byte arrives (same order as `transfers`). With an infinite
  * capacity a transfer moves at its own bandwidth: startMs + bytes · 8 · 1000 / capBps.
  *
@@ -125,29 +158,40 @@ function shareOut(classes: readonly CapClass[], active: number, capacityBps: num
  * handful in a real cluster) and a heap operation per finish: linear in the transfers.
  */
 export function shareLink(transfers: readonly LinkTransfer[], capacityBps: number): number[] {
-  const finishMs = new Array<number>(transfers.length).fill(Number.NaN);
+  const n = transfers.length;
+  const finishMs = new Array<number>(n).fill(Number.NaN);
   if (!Number.isFinite(capacityBps)) {
-    transfers.forEach((t, i) => (finishMs[i] = t.startMs + (t.bytes * 8 * 1000) / t.capBps));
+    for (let i = 0; i < n; i++) {
+      const t = transfers[i]!;
+      finishMs[i] = t.startMs + (t.bytes * 8 * 1000) / t.capBps;
+    }
     return finishMs;
   }
-  const order = transfers.map((_, i) => i).sort((a, b) => transfers[a]!.startMs - transfers[b]!.startMs || a - b);
+  const startMs = new Float64Array(n);
   const byCap = new Map<number, CapClass>();
-  for (const t of transfers) if (!byCap.has(t.capBps)) byCap.set(t.capBps, new CapClass(t.capBps));
+  for (let i = 0; i < n; i++) {
+    const t = transfers[i]!;
+    startMs[i] = t.startMs;
+    if (!byCap.has(t.capBps)) byCap.set(t.capBps, new CapClass(t.capBps));
+  }
   const classes = [...byCap.values()].sort((a, b) => a.capBps - b.capBps);
+  const classOf: CapClass[] = new Array<CapClass>(n);
+  for (let i = 0; i < n; i++) classOf[i] = byCap.get(transfers[i]!.capBps)!;
+  const order = byStartTime(startMs);
   let active = 0;
   let next = 0;
-  let nowMs = order.length === 0 ? 0 : transfers[order[0]!]!.startMs;
-  while (next < order.length || active > 0) {
+  let nowMs = n === 0 ? 0 : startMs[order[0]!]!;
+  while (next < n || active > 0) {
     // every transfer that becomes active now joins before the rates are shared out
-    while (next < order.length && transfers[order[next]!]!.startMs <= nowMs) {
-      const t = transfers[order[next]!]!;
-      byCap.get(t.capBps)!.join(order[next]!, t.bytes);
+    while (next < n && startMs[order[next]!]! <= nowMs) {
+      const i = order[next]!;
+      classOf[i]!.join(i, transfers[i]!.bytes);
       active++;
       next++;
     }
     shareOut(classes, active, capacityBps);
     // the next instant a rate changes: an activation or the first finish
-    let eventMs = next < order.length ? transfers[order[next]!]!.startMs : Number.POSITIVE_INFINITY;
+    let eventMs = next < n ? startMs[order[next]!]! : Number.POSITIVE_INFINITY;
     for (const c of classes) eventMs = Math.min(eventMs, c.firstFinishMs(nowMs));
     for (const c of classes) {
       const before = c.count;

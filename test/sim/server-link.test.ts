@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fairRates, shareLink } from '../../src/sim/server-link.js';
+import { byStartTime, fairRates, shareLink } from '../../src/sim/server-link.js';
 
 const MB = 1_000_000; // 8 Mbit
 const MBPS = 1e6;
@@ -50,5 +50,22 @@ describe('shareLink: a 100 Mbps server link, 1 MB each, worked out on paper', ()
     const forward = shareLink([a, b, c], 100 * MBPS);
     const backward = shareLink([c, b, a], 100 * MBPS);
     expect(backward).toEqual([forward[2], forward[1], forward[0]]);
+  });
+});
+
+describe('byStartTime: the activation order without a comparator sort', () => {
+  it('ascending start, ties in index order (−0 ties with 0), as a stable sort gives', () => {
+    const starts = Float64Array.from([5, 2, 5, -0, 0, 2, Number.POSITIVE_INFINITY, -1]);
+    expect([...byStartTime(starts)]).toEqual([7, 3, 4, 1, 5, 0, 2, 6]);
+  });
+
+  it('equals the comparator sort on 20,000 start times with many ties', () => {
+    let state = 7;
+    const starts = Float64Array.from({ length: 20_000 }, () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return Math.floor((state / 2_147_483_648) * 300) / 4;
+    });
+    const expected = Array.from(starts, (_, i) => i).sort((a, b) => starts[a]! - starts[b]! || a - b);
+    expect([...byStartTime(starts)]).toEqual(expected);
   });
 });
