@@ -170,46 +170,64 @@ function printTables(results, options) {
   console.log(lines.join('\n'));
 }
 
+/** torch_peer.py's contenders; torch-concat runs with one local step only (FedAvg only then). */
+const TORCH_PEERS = ['torch-loop', 'torch-bmm', 'torch-concat'];
+
 /**
- * The PyTorch peer (torch_peer.py, contender `torch-loop`) on the same nodes and steps, when
- * Debian's python3-torch is installed: its report ({ torch, threads, blas, results }), or null
- * when it is absent or fails.
+ * The PyTorch peers (torch_peer.py: `torch-loop`, `torch-bmm`, `torch-concat`) on the same nodes
+ * and steps, when Debian's python3-torch is installed: its report ({ torch, threads, blas,
+ * agreement, results }), or null when it is absent or fails.
  */
 function runTorchPeer(options) {
   const python = '/usr/bin/python3';
   if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
-    console.log(`\nPyTorch peer skipped: ${python} cannot import torch (apt-get install python3-torch to add it; --no-torch to silence this)`);
+    console.log(`\nPyTorch peers skipped: ${python} cannot import torch (apt-get install python3-torch to add them; --no-torch to silence this)`);
     return null;
   }
-  console.error('PyTorch peer (torch-loop) …');
+  console.error(`PyTorch peers (${TORCH_PEERS.join(', ')}) …`);
   const script = fileURLToPath(new URL('./torch_peer.py', import.meta.url));
-  const run = spawnSync(python, [script, '--nodes', options.nodes.join(','), '--steps', options.steps.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const run = spawnSync(python, [script, '--nodes', options.nodes.join(','), '--steps', options.steps.join(','), '--contenders', TORCH_PEERS.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (run.status !== 0) {
-    console.log(`\nPyTorch peer failed (exit status ${run.status ?? run.signal}); no torch-loop figures in this run`);
+    console.log(`\nPyTorch peers failed (exit status ${run.status ?? run.signal}); no PyTorch figures in this run`);
     return null;
   }
   return JSON.parse(run.stdout);
 }
 
-function printTorchTables(results, { torch, threads, blas, results: torchResults }, options) {
+function printTorchTables(results, { torch, threads, blas, agreement, results: torchResults }, options) {
   const header = `| contender | localSteps | ${options.nodes.map((n) => `N=${n}`).join(' | ')} |`;
   const rule = `|---|---|${options.nodes.map(() => '---').join('|')}|`;
   const find = (list, name, n, steps) => list.find((x) => x.contender === name && x.nodes === n && x.localSteps === steps);
-  const title = `torch-loop (PyTorch ${torch} per-node loop, ${threads} thread(s), BLAS ${blas}; run after the contenders above), node-steps/s, median of 3 (min..max)`;
+  const title = `PyTorch ${torch} peers (${threads} thread(s), BLAS ${blas}; run after the contenders above), node-steps/s, median of 3 (min..max)`;
   const lines = ['', title, '', header, rule];
   for (const steps of options.steps) {
-    const cells = options.nodes.map((n) => {
-      const r = find(torchResults, 'torch-loop', n, steps);
-      return `${format(r.nodeStepsPerSec)} (${format(Math.min(...r.repetitions))}..${format(Math.max(...r.repetitions))})`;
-    });
-    lines.push(`| torch-loop | ${steps} | ${cells.join(' | ')} |`);
+    for (const peer of TORCH_PEERS) {
+      if (!options.nodes.some((n) => find(torchResults, peer, n, steps))) continue;
+      const cells = options.nodes.map((n) => {
+        const r = find(torchResults, peer, n, steps);
+        return r ? `${format(r.nodeStepsPerSec)} (${format(Math.min(...r.repetitions))}..${format(Math.max(...r.repetitions))})` : '–';
+      });
+      lines.push(`| ${peer} | ${steps} | ${cells.join(' | ')} |`);
+    }
+  }
+  if (agreement) {
+    lines.push('', `PyTorch peers agree, K=1: max |θ_bmm − θ_loop| = ${agreement.bmm.toExponential(1)}, max |θ_concat − θ_loop| = ${agreement.concat.toExponential(1)} after 3 rounds at N=8 (θ moved up to ${agreement.moved.toExponential(1)})`);
   }
   const dtrains = options.contenders.filter((c) => c.startsWith('dtrain'));
-  if (dtrains.length > 0) lines.push('', '÷ torch-loop (this run)', '', header, rule);
+  if (dtrains.length > 0) lines.push('', '÷ each PyTorch peer and the best of them (this run; torch-concat with one local step only)', '', header, rule);
   for (const steps of options.steps) {
     for (const name of dtrains) {
-      const cells = options.nodes.map((n) => `${(find(results, name, n, steps).nodeStepsPerSec / find(torchResults, 'torch-loop', n, steps).nodeStepsPerSec).toFixed(1)}×`);
-      lines.push(`| ${name} | ${steps} | ${cells.join(' | ')} |`);
+      const ratio = (n, peerRate) => (peerRate ? `${(find(results, name, n, steps).nodeStepsPerSec / peerRate).toFixed(1)}×` : '–');
+      for (const peer of TORCH_PEERS) {
+        if (!options.nodes.some((n) => find(torchResults, peer, n, steps))) continue;
+        lines.push(`| ${name} ÷ ${peer} | ${steps} | ${options.nodes.map((n) => ratio(n, find(torchResults, peer, n, steps)?.nodeStepsPerSec)).join(' | ')} |`);
+      }
+      const best = (n) => {
+        let rate = 0;
+        for (const peer of TORCH_PEERS) rate = Math.max(rate, find(torchResults, peer, n, steps)?.nodeStepsPerSec ?? 0);
+        return rate;
+      };
+      lines.push(`| ${name} ÷ best peer | ${steps} | ${options.nodes.map((n) => ratio(n, best(n))).join(' | ')} |`);
     }
   }
   console.log(lines.join('\n'));
