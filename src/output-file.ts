@@ -10,7 +10,8 @@
  * carry the writer's pid: a process killed mid-write leaves one behind, and the next dtrain
  * writing into that directory removes it once that pid is gone.
  */
-import { closeSync, constants, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DtrainError } from './errors.js';
 import { escapeForTerminal } from './text/terminal-escape.js';
@@ -93,6 +94,18 @@ interface Staged {
   target: OutputTarget;
   content: string;
   temp?: string;
+  /** a streamed entry: its temporary file, open for appending until commit */
+  fd?: number;
+  streamed?: boolean;
+}
+
+/** Bytes copied per write when a streamed output goes to a device or standard output. */
+const COPY_CHUNK = 1 << 20;
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
 /**
@@ -156,13 +169,56 @@ export class OutputWriter {
     this.staged.push(entry);
   }
 
+  /**
+   * An output written piece by piece as the run goes (a `--json` of 131,072 nodes is too large
+   * to hold as one string): each call appends to a temporary file, which commit treats as
+   * `stage` does its content: renamed over a regular file, copied to a device or standard
+   * output. A failure removes every temporary file and throws, as `stage` does.
+   */
+  stream(target: OutputTarget): (text: string) => void {
+    if (this.done) throw new Error('OutputWriter: stream after commit');
+    const dir = target.kind === 'file' ? dirname(target.path) : tmpdir();
+    if (!this.cleanedDirs.has(dir)) {
+      this.cleanedDirs.add(dir);
+      removeStaleTemps(dir);
+    }
+    const entry: Staged = { target, content: '', temp: nextTempPath(dir), streamed: true };
+    if (!this.listening) process.on('exit', this.onExit);
+    this.listening = true;
+    this.staged.push(entry);
+    try {
+      rmSync(entry.temp!, { force: true });
+      entry.fd = openSync(entry.temp!, 'wx');
+    } catch (error) {
+      this.fail(target, error);
+    }
+    return (text) => {
+      if (this.done || entry.fd === undefined) throw new Error('OutputWriter: write after commit');
+      try {
+        writeAll(entry.fd, text);
+      } catch (error) {
+        this.fail(target, error);
+      }
+    };
+  }
+
   /** In-place targets first (they can still fail), then the renames, then standard output and error. */
   commit(): void {
     if (this.done) return;
     for (const entry of this.staged) {
+      if (entry.fd === undefined) continue;
+      try {
+        closeSync(entry.fd);
+        entry.fd = undefined;
+      } catch (error) {
+        this.fail(entry.target, error);
+      }
+    }
+    for (const entry of this.staged) {
       if (entry.target.kind !== 'special') continue;
       try {
-        writeInPlace(entry.target.path, entry.content);
+        if (entry.streamed === true) copyInPlace(entry.temp!, entry.target.path);
+        else writeInPlace(entry.target.path, entry.content);
       } catch (error) {
         this.fail(entry.target, error);
       }
@@ -180,8 +236,16 @@ export class OutputWriter {
     this.committed = true;
     process.off('exit', this.onExit);
     for (const entry of this.staged) {
-      if (entry.target.kind === 'stdout') process.stdout.write(entry.content);
-      if (entry.target.kind === 'stderr') process.stderr.write(entry.content);
+      const stream = entry.target.kind === 'stdout' ? process.stdout : entry.target.kind === 'stderr' ? process.stderr : null;
+      if (stream === null) continue;
+      if (entry.streamed === true) copyTo(entry.temp!, (chunk) => stream.write(chunk));
+      else stream.write(entry.content);
+    }
+    // the copies of streamed outputs that went to a device or standard output
+    for (const entry of this.staged) {
+      if (entry.temp === undefined) continue;
+      rmSync(entry.temp, { force: true });
+      entry.temp = undefined;
     }
   }
 
@@ -191,6 +255,14 @@ export class OutputWriter {
     this.done = true;
     process.off('exit', this.onExit);
     for (const entry of this.staged) {
+      if (entry.fd !== undefined) {
+        try {
+          closeSync(entry.fd);
+        } catch {
+          // already failing: the file goes anyway
+        }
+        entry.fd = undefined;
+      }
       if (entry.temp !== undefined) rmSync(entry.temp, { force: true });
       entry.temp = undefined;
     }
@@ -232,6 +304,97 @@ function writeInPlace(path: string, content: string): void {
     if (fd !== undefined) closeSync(fd);
     if (probe !== undefined) closeSync(probe);
   }
+}
+
+/** A file's bytes, a chunk at a time. */
+function copyTo(path: string, write: (chunk: Buffer) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(COPY_CHUNK);
+    for (;;) {
+      const read = readSync(fd, buffer, 0, COPY_CHUNK, null);
+      if (read === 0) break;
+      write(Buffer.from(buffer.subarray(0, read)));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A streamed output's temporary file copied to a device or FIFO (opened as writeInPlace does). */
+function copyInPlace(temp: string, path: string): void {
+  let probe: number | undefined;
+  try {
+    probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+  }
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_WRONLY);
+    const out = fd;
+    copyTo(temp, (chunk) => {
+      let offset = 0;
+      while (offset < chunk.length) offset += writeSync(out, chunk, offset, chunk.length - offset);
+    });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    if (probe !== undefined) closeSync(probe);
+  }
+}
+
+/**
+ * An output written in place line by line as the run goes (`--ndjson`): not staged, because it
+ * exists to keep the rounds that finished when the run does not. Opened (created or
+ * truncated) now; `write` appends; `close` ends it. Write errors are `output.unwritable`.
+ */
+export interface LiveOutput {
+  write(text: string): void;
+  close(): void;
+}
+
+export function openLiveOutput(target: OutputTarget): LiveOutput {
+  const fail = (error: unknown): never => {
+    throw new DtrainError('output.unwritable', `cannot write ${target.label}: ${writeProblem(error)}`, { exitCode: 1 });
+  };
+  if (target.kind === 'stdout' || target.kind === 'stderr') {
+    const fd = target.kind === 'stdout' ? 1 : 2;
+    return { write: (text) => { try { writeAll(fd, text); } catch (error) { fail(error); } }, close: () => {} };
+  }
+  let fd: number | undefined;
+  try {
+    if (target.kind === 'special') {
+      // a FIFO without a reader fails now (ENXIO) instead of hanging
+      try {
+        fd = openSync(target.path, constants.O_WRONLY | constants.O_NONBLOCK);
+        closeSync(fd);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      }
+      fd = openSync(target.path, constants.O_WRONLY);
+    } else {
+      fd = openSync(target.path, 'w');
+    }
+  } catch (error) {
+    fail(error);
+  }
+  const out = fd!;
+  let open = true;
+  return {
+    write(text) {
+      if (!open) return;
+      try {
+        writeAll(out, text);
+      } catch (error) {
+        fail(error);
+      }
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(out);
+    },
+  };
 }
 
 /** The target for a path checked elsewhere: a device or FIFO in place, a file by its real path. */

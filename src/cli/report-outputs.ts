@@ -8,11 +8,13 @@
 import { DtrainError } from '../errors.js';
 import type { OutputTarget, OutputWriter } from '../output-file.js';
 import { NODES_CSV, ROUNDS_CSV } from '../report/csv.js';
+import type { RunColumns } from '../report/html/chart-data.js';
 import type { RunResult } from '../sim/records.js';
 import { OutputPlan } from './output-plan.js';
 
 export interface ReportFlags {
   json?: string;
+  ndjson?: string;
   report?: string;
   timeline?: string;
   csv?: string;
@@ -21,6 +23,8 @@ export interface ReportFlags {
 export interface SimulateOutputs {
   plan: OutputPlan;
   json?: OutputTarget;
+  /** written in place as the run goes, not staged (simulate.ts) */
+  ndjson?: OutputTarget;
   report?: OutputTarget;
   timeline?: OutputTarget;
   csv?: { dir: string; label: string; files: Map<string, OutputTarget> };
@@ -31,6 +35,7 @@ export function planSimulateOutputs(flags: ReportFlags): SimulateOutputs {
   const plan = new OutputPlan();
   const outputs: SimulateOutputs = { plan };
   if (flags.json !== undefined) outputs.json = plan.file('--json', flags.json, { dash: true });
+  if (flags.ndjson !== undefined) outputs.ndjson = plan.file('--ndjson', flags.ndjson, { dash: true });
   if (flags.report !== undefined) outputs.report = plan.file('--report', flags.report, { dash: true });
   if (flags.timeline !== undefined) outputs.timeline = plan.file('--timeline', flags.timeline, { dash: true });
   if (flags.csv !== undefined) {
@@ -48,7 +53,7 @@ export async function stageReports(
   result: RunResult,
   outputs: SimulateOutputs,
   writer: OutputWriter,
-  options: { version: string; timing: boolean },
+  options: { version: string; timing: boolean; columns?: readonly RunColumns[] },
 ): Promise<void> {
   if (outputs.report !== undefined) {
     const { renderHtmlReport } = await import('../report/html/page.js');

@@ -22,6 +22,12 @@ import { startProgress } from './progress.js';
 import { installRoundStop } from './round-stop.js';
 import { runContext } from '../node/run-context.js';
 import type { RunResult } from '../sim/records.js';
+import { openLiveOutput, type LiveOutput, type OutputWriter } from '../output-file.js';
+import type { InsightStream } from '../insights/index.js';
+import type { HtmlColumnsStream } from '../report/html/accumulate.js';
+import type { JsonReportStream } from '../report/json-stream.js';
+import type { NdjsonStream } from '../report/ndjson.js';
+import type { RunTablesStream } from '../report/table.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -66,18 +72,40 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
   try {
     const prepared = await prepare(file, flags);
     if (prepared.golden === 'stopped') return;
-    const result = await runUntilStopped(prepared, flags);
-    // Files first, exit code next, terminal last: a reader that closes stdout early
-    // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
-    // then every output file is complete and the exit code says how the run ended.
-    await writeOutputs(prepared, flags, result);
-    if (result.interrupted === true) process.exitCode = 130;
-    else if (result.diverged !== undefined) process.exitCode = 1;
-    await printTables(prepared, flags, result);
-    await reportEnding(prepared, result);
+    const writer = prepared.outputs.plan.writer();
+    try {
+      const sinks = await openSinks(prepared, flags, writer);
+      let result: RunResult;
+      try {
+        result = await runUntilStopped(prepared, flags, sinks);
+        sinks.ndjson?.stream.finish(result);
+      } finally {
+        // a run that failed keeps the NDJSON lines of its finished rounds, without a summary
+        sinks.ndjson?.live.close();
+      }
+      // Files first, exit code next, terminal last: a reader that closes stdout early
+      // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
+      // then every output file is complete and the exit code says how the run ended.
+      await writeOutputs(prepared, flags, result, writer, sinks);
+      if (result.interrupted === true) process.exitCode = 130;
+      else if (result.diverged !== undefined) process.exitCode = 1;
+      await printTables(prepared, flags, result, sinks);
+      await reportEnding(prepared, result);
+    } finally {
+      writer.abort();
+    }
   } catch (error) {
     throw asKnownFailure(error);
   }
+}
+
+/**
+ * Whether the run keeps every node's record of every round. It does not (SPEC §9: 131,072
+ * nodes) unless an output still reads them all at the end: the timeline, the CSV files, a
+ * golden check or update. Everything else is built as the rounds finish.
+ */
+function keepsNodes(prepared: Prepared, flags: SimulateFlags): boolean {
+  return flags.timeline !== undefined || flags.csv !== undefined || prepared.golden !== undefined;
 }
 
 /** Every output path is checked before the scenario is even read, and against it after. */
@@ -96,13 +124,62 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
   const note = enforceLimits(scenario, flags, {
     json: outputs.json !== undefined, trace: flags.trace === true,
     report: flags.report !== undefined, timeline: flags.timeline !== undefined, csv: flags.csv !== undefined,
+    streamed: !keepsNodes(prepared, flags),
   });
   if (note !== null) process.stderr.write(`${note}\n`);
   return prepared;
 }
 
+/**
+ * What is built as the rounds finish, each fed every round's full record once (SPEC §9): the
+ * JSON (staged in `writer`, committed with the other outputs), the NDJSON (written in place),
+ * the round tables, the insights and the HTML report's per-node data.
+ */
+interface Sinks {
+  retainNodes: boolean;
+  json?: JsonReportStream;
+  ndjson?: { stream: NdjsonStream; live: LiveOutput };
+  tables?: RunTablesStream;
+  insights?: InsightStream;
+  html?: HtmlColumnsStream;
+}
+
+async function openSinks(prepared: Prepared, flags: SimulateFlags, writer: OutputWriter): Promise<Sinks> {
+  const { outputs, scenario } = prepared;
+  const retainNodes = keepsNodes(prepared, flags);
+  const sinks: Sinks = { retainNodes };
+  const quiet = flags.quiet === true;
+  const timing = flags.timing === true;
+  if (outputs.json !== undefined || outputs.ndjson !== undefined) {
+    const { scenarioHash } = await import('../golden/scenario-hash.js');
+    const options = { version: VERSION, trace: flags.trace === true, timing, scenarioHash: scenarioHash(scenario), run: runContext(flags) };
+    if (outputs.json !== undefined) {
+      const { JsonReportStream } = await import('../report/json-stream.js');
+      sinks.json = new JsonReportStream(scenario, options, writer.stream(outputs.json));
+    }
+    if (outputs.ndjson !== undefined) {
+      const { NdjsonStream } = await import('../report/ndjson.js');
+      const live = openLiveOutput(outputs.ndjson);
+      sinks.ndjson = { stream: new NdjsonStream(scenario, options, (text) => live.write(text)), live };
+    }
+  }
+  if (!quiet) {
+    const { RunTablesStream } = await import('../report/table.js');
+    sinks.tables = new RunTablesStream({ color: useColor(flags), quiet });
+  }
+  if (!retainNodes && !quiet && flags.insights !== false) {
+    const { InsightStream } = await import('../insights/index.js');
+    sinks.insights = new InsightStream(scenario);
+  }
+  if (!retainNodes && outputs.report !== undefined) {
+    const { HtmlColumnsStream } = await import('../report/html/accumulate.js');
+    sinks.html = new HtmlColumnsStream(scenario);
+  }
+  return sinks;
+}
+
 /** The run, stopped at a round boundary by the first SIGINT / SIGTERM while it trains. */
-async function runUntilStopped({ scenario, registry }: Prepared, flags: SimulateFlags): Promise<RunResult> {
+async function runUntilStopped({ scenario, registry }: Prepared, flags: SimulateFlags, sinks: Sinks): Promise<RunResult> {
   const { runScenario } = await import('../index.js');
   const stop = installRoundStop({ announce: true });
   const progress = startProgress(scenario.rounds * scenario.strategies.length, { enabled: flags.progress !== false });
@@ -112,7 +189,22 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
       engine: flags.engine,
       trace: flags.trace === true,
       now: () => performance.now(),
-      onRound: progress.onRound,
+      retainNodes: sinks.retainNodes,
+      onSetting: (setting) => sinks.html?.setting(setting),
+      onRound: (record, strategy, backend) => {
+        sinks.json?.round(record, strategy, backend);
+        sinks.ndjson?.stream.round(record, strategy, backend);
+        sinks.tables?.round(record, strategy);
+        sinks.insights?.round(record, strategy);
+        sinks.html?.round(record, strategy);
+        progress.onRound(record, strategy);
+      },
+      onRunEnd: (run) => {
+        sinks.json?.runEnd(run);
+        sinks.tables?.runEnd(run);
+        sinks.insights?.runEnd(run);
+        sinks.html?.runEnd(run);
+      },
       shouldStop: stop.requested,
       registry,
     });
@@ -122,33 +214,25 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
   }
 }
 
-/** All of them or none: each output is staged to a temporary file, then the set is committed. */
-async function writeOutputs({ outputs, scenario, golden }: Prepared, flags: SimulateFlags, result: RunResult): Promise<void> {
+/** All of them or none: each output is staged to a temporary file (the JSON as the run went), then the set is committed. */
+async function writeOutputs({ outputs, golden }: Prepared, flags: SimulateFlags, result: RunResult, writer: OutputWriter, sinks: Sinks): Promise<void> {
   const timing = flags.timing === true;
-  const writer = outputs.plan.writer();
-  try {
-    if (outputs.json !== undefined) {
-      const { toJsonReport } = await import('../report/json.js');
-      const { scenarioHash } = await import('../golden/scenario-hash.js');
-      writer.stage(outputs.json, toJsonReport(result, { version: VERSION, trace: flags.trace === true, timing, scenarioHash: scenarioHash(scenario), run: runContext(flags) }));
-    }
-    await stageReports(result, outputs, writer, { version: VERSION, timing });
-    if (golden !== undefined && golden !== 'stopped' && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer, runContext(flags));
-    writer.commit();
-  } finally {
-    writer.abort();
-  }
+  sinks.json?.finish(result);
+  await stageReports(result, outputs, writer, { version: VERSION, timing, ...(sinks.html === undefined ? {} : { columns: sinks.html.columns() }) });
+  if (golden !== undefined && golden !== 'stopped' && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer, runContext(flags));
+  writer.commit();
 }
 
-async function printTables({ terminal }: Prepared, flags: SimulateFlags, result: RunResult): Promise<void> {
-  const { renderRunTables, renderSummary } = await import('../report/table.js');
+async function printTables({ terminal }: Prepared, flags: SimulateFlags, result: RunResult, sinks: Sinks): Promise<void> {
+  const { renderSummary } = await import('../report/table.js');
   const color = useColor(flags);
   const quiet = flags.quiet === true;
-  if (!quiet) terminal.write(renderRunTables(result, { color, quiet }));
+  if (!quiet && sinks.tables !== undefined) terminal.write(sinks.tables.render(result));
   if (!quiet && flags.insights !== false) {
     const { detectInsights } = await import('../insights/index.js');
     const { renderInsights } = await import('../insights/render.js');
-    terminal.write(`${renderInsights(result, detectInsights(result))}\n`);
+    const insights = sinks.insights === undefined ? detectInsights(result) : sinks.insights.insights();
+    terminal.write(`${renderInsights(result, insights)}\n`);
   }
   terminal.write(renderSummary(result, { color, quiet, timing: flags.timing === true, chart: !quiet }));
   if (!quiet && flags.insights !== false) {
@@ -185,6 +269,7 @@ export function registerSimulate(program: Command): void {
     .option('-r, --rounds <n>', 'number of rounds, overriding the scenario', roundsFlag)
     .option('--seed <n>', 'random seed, overriding the scenario', seedFlag)
     .option('--json <file>', 'write the whole run as JSON (schema version 2); - for standard output')
+    .option('--ndjson <file>', 'write one JSON line per round as each round finishes (a header line first, a summary line last); - for standard output')
     .option('--trace', 'include the raw S1 latency samples (samplesMs) in the JSON')
     .option('--report <file>', 'write a self-contained HTML report with charts (works offline); - for standard output')
     .option('--timeline <file>', 'write a Trace Event Format timeline for Perfetto / chrome://tracing; - for standard output')
@@ -208,12 +293,15 @@ Examples:
   $ dtrain simulate my.yaml --report run.html --timeline run.trace.json --csv run-csv
   $ dtrain simulate scenarios/quickstart.yaml --quiet --expect test/golden/quickstart.json
   $ dtrain simulate my.yaml --json - | jq .summary     # tables go to stderr with -
+  $ dtrain simulate big.yaml --ndjson run.ndjson       # a line per round as it ends
 
 Output files are checked before the run: none may be a file the run reads (the scenario,
 its traces, its CSV dataset, the --expect golden) or another output. They are written
 together after the run, all or none. With - (standard output) for --json, --report or
 --timeline, standard output holds only that file and the tables and summary go to
-standard error. Devices and named pipes (/dev/null, a FIFO) are written in place.`,
+standard error. Devices and named pipes (/dev/null, a FIFO) are written in place.
+--ndjson is the exception to all or none: its lines are written as the rounds
+finish, so a run stopped by Ctrl-C or a crash keeps every round that finished.`,
     )
     .action(simulate);
   addPluginOption(command);

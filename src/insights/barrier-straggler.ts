@@ -6,7 +6,7 @@
  * median round time of the other participants.
  */
 import { groupByNode, indexOfMax, median } from './occurrences.js';
-import type { Insight, InsightDetector } from './types.js';
+import { detectorOf, type Insight, type InsightScannerFactory } from './types.js';
 
 export const BARRIER_RATIO = 2;
 
@@ -18,27 +18,31 @@ interface Straggle {
   othersMedianMs: number;
 }
 
-export const detectBarrierStraggler: InsightDetector = (run) => {
+export const scanBarrierStraggler: InsightScannerFactory = (strategy) => {
   const straggles: Straggle[] = [];
-  for (const round of run.rounds) {
-    const finishers = round.nodes.filter((node) => node.participated && node.finishMs !== null);
-    if (finishers.length < 2) continue;
-    const durations = finishers.map((node) => node.finishMs! - round.startMs);
-    const last = indexOfMax(durations);
-    if (finishers[last]!.finishMs !== round.endMs) continue; // ended at the deadline
-    const othersMedianMs = median(durations.filter((_, i) => i !== last));
-    if (!(othersMedianMs > 0)) continue;
-    const ratio = durations[last]! / othersMedianMs;
-    if (ratio > BARRIER_RATIO) {
-      straggles.push({ round: round.round, nodeId: finishers[last]!.id, value: ratio, durationMs: durations[last]!, othersMedianMs });
-    }
-  }
-  return groupByNode(straggles).map((group): Insight => {
-    const peak = indexOfMax(group.values);
-    const worst = straggles.find((s) => s.nodeId === group.nodeId && s.round === group.rounds[peak])!;
-    return {
-      kind: 'barrierStraggler', strategy: run.strategy.name, nodeId: group.nodeId, rounds: group.rounds,
-      maxRatio: worst.value, maxRound: worst.round, durationMs: worst.durationMs, othersMedianMs: worst.othersMedianMs,
-    };
-  });
+  return {
+    round(round) {
+      const finishers = round.nodes.filter((node) => node.participated && node.finishMs !== null);
+      if (finishers.length < 2) return;
+      const durations = finishers.map((node) => node.finishMs! - round.startMs);
+      const last = indexOfMax(durations);
+      if (finishers[last]!.finishMs !== round.endMs) return; // ended at the deadline
+      const othersMedianMs = median(durations.filter((_, i) => i !== last));
+      if (!(othersMedianMs > 0)) return;
+      const ratio = durations[last]! / othersMedianMs;
+      if (ratio > BARRIER_RATIO) {
+        straggles.push({ round: round.round, nodeId: finishers[last]!.id, value: ratio, durationMs: durations[last]!, othersMedianMs });
+      }
+    },
+    finish: () => groupByNode(straggles).map((group): Insight => {
+      const peak = indexOfMax(group.values);
+      const worst = straggles.find((s) => s.nodeId === group.nodeId && s.round === group.rounds[peak])!;
+      return {
+        kind: 'barrierStraggler', strategy: strategy.name, nodeId: group.nodeId, rounds: group.rounds,
+        maxRatio: worst.value, maxRound: worst.round, durationMs: worst.durationMs, othersMedianMs: worst.othersMedianMs,
+      };
+    }),
+  };
 };
+
+export const detectBarrierStraggler = detectorOf(scanBarrierStraggler);

@@ -9,31 +9,36 @@
  * A node's norm count is replayed from the records: one per round it took part in, at most
  * `s4.window` (the history S4 keeps).
  */
-import type { Insight, InsightDetector } from './types.js';
+import { detectorOf, type Insight, type InsightScannerFactory } from './types.js';
 
 export const MIN_NORMS = 3;
 
-export const detectFewNorms: InsightDetector = (run, scenario) => {
+export const scanFewNorms: InsightScannerFactory = (strategy, scenario) => {
   const { s4 } = scenario.pipeline;
-  if (run.strategy.aggregation !== 'volatility' || s4.volatility !== 'cv') return [];
+  const applies = strategy.aggregation === 'volatility' && s4.volatility === 'cv';
   const seen = new Map<string, number>();
   const rounds: number[] = [];
   let fewest = Infinity;
-  for (const round of run.rounds) {
-    let roundFewest = Infinity;
-    let participants = 0;
-    for (const node of round.nodes) {
-      if (!node.participated) continue;
-      participants += 1;
-      const norms = Math.min(s4.window, (seen.get(node.id) ?? 0) + 1);
-      seen.set(node.id, norms);
-      if (norms >= 2 && norms < roundFewest) roundFewest = norms;
-    }
-    // a lone participant gets all the weight whatever its volatility
-    if (participants >= 2 && roundFewest < MIN_NORMS) {
-      rounds.push(round.round);
-      fewest = Math.min(fewest, roundFewest);
-    }
-  }
-  return rounds.length === 0 ? [] : [{ kind: 'fewNorms', strategy: run.strategy.name, rounds, fewestNorms: fewest } satisfies Insight];
+  return {
+    round(round) {
+      if (!applies) return;
+      let roundFewest = Infinity;
+      let participants = 0;
+      for (const node of round.nodes) {
+        if (!node.participated) continue;
+        participants += 1;
+        const norms = Math.min(s4.window, (seen.get(node.id) ?? 0) + 1);
+        seen.set(node.id, norms);
+        if (norms >= 2 && norms < roundFewest) roundFewest = norms;
+      }
+      // a lone participant gets all the weight whatever its volatility
+      if (participants >= 2 && roundFewest < MIN_NORMS) {
+        rounds.push(round.round);
+        fewest = Math.min(fewest, roundFewest);
+      }
+    },
+    finish: () => (rounds.length === 0 ? [] : [{ kind: 'fewNorms', strategy: strategy.name, rounds, fewestNorms: fewest } satisfies Insight]),
+  };
 };
+
+export const detectFewNorms = detectorOf(scanFewNorms);

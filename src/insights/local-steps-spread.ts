@@ -9,7 +9,7 @@
  * round it held in and its widest gap.
  */
 import type { NodeRoundRecord } from '../sim/records.js';
-import type { Insight, InsightDetector, NodeValue } from './types.js';
+import { detectorOf, type InsightScannerFactory, type NodeValue } from './types.js';
 
 interface Spread {
   round: number;
@@ -17,26 +17,32 @@ interface Spread {
   most: NodeValue;
 }
 
-export const detectLocalStepsSpread: InsightDetector = (run, scenario) => {
+export const scanLocalStepsSpread: InsightScannerFactory = (strategy, scenario) => {
   const stepsOf = (node: NodeRoundRecord): number => node.timeline?.steps.length ?? scenario.model.localSteps;
   const spreads: Spread[] = [];
-  for (const round of run.rounds) {
-    let fewest: NodeValue | null = null;
-    let most: NodeValue | null = null;
-    for (const node of round.nodes) {
-      if (!node.participated) continue;
-      const steps = stepsOf(node);
-      if (fewest === null || steps < fewest.value) fewest = { nodeId: node.id, value: steps };
-      if (most === null || steps > most.value) most = { nodeId: node.id, value: steps };
-    }
-    if (fewest !== null && most !== null && most.value > fewest.value) spreads.push({ round: round.round, fewest, most });
-  }
-  if (spreads.length === 0) return [];
-  // the widest gap by ratio; a participant with 0 steps (none completed) makes any gap the widest
-  const ratio = (s: Spread): number => (s.fewest.value === 0 ? Infinity : s.most.value / s.fewest.value);
-  const widest = spreads.reduce((best, spread) => (ratio(spread) > ratio(best) ? spread : best));
-  return [{
-    kind: 'localStepsSpread', strategy: run.strategy.name, rounds: spreads.map((s) => s.round),
-    maxRound: widest.round, fewest: widest.fewest, most: widest.most,
-  }];
+  return {
+    round(round) {
+      let fewest: NodeValue | null = null;
+      let most: NodeValue | null = null;
+      for (const node of round.nodes) {
+        if (!node.participated) continue;
+        const steps = stepsOf(node);
+        if (fewest === null || steps < fewest.value) fewest = { nodeId: node.id, value: steps };
+        if (most === null || steps > most.value) most = { nodeId: node.id, value: steps };
+      }
+      if (fewest !== null && most !== null && most.value > fewest.value) spreads.push({ round: round.round, fewest, most });
+    },
+    finish() {
+      if (spreads.length === 0) return [];
+      // the widest gap by ratio; a participant with 0 steps (none completed) makes any gap the widest
+      const ratio = (s: Spread): number => (s.fewest.value === 0 ? Infinity : s.most.value / s.fewest.value);
+      const widest = spreads.reduce((best, spread) => (ratio(spread) > ratio(best) ? spread : best));
+      return [{
+        kind: 'localStepsSpread', strategy: strategy.name, rounds: spreads.map((s) => s.round),
+        maxRound: widest.round, fewest: widest.fewest, most: widest.most,
+      }];
+    },
+  };
 };
+
+export const detectLocalStepsSpread = detectorOf(scanLocalStepsSpread);

@@ -5,23 +5,30 @@
  * majority class). The reference is round 1's loss; without a finite positive one there is
  * nothing to compare against. Run-level: every round above the bound, and the largest loss.
  */
-import type { InsightDetector } from './types.js';
+import { detectorOf, type InsightScannerFactory } from './types.js';
 
 export const LOSS_EXPLOSION = 1e6;
 
-export const detectLossExplosion: InsightDetector = (run) => {
-  const first = run.rounds[0]?.loss;
-  if (first === undefined || !(Number.isFinite(first) && first > 0)) return [];
+export const scanLossExplosion: InsightScannerFactory = (strategy) => {
+  let first: number | undefined;
   const rounds: number[] = [];
   let maxLoss = -Infinity;
   let maxRound = 0;
-  for (const round of run.rounds) {
-    if (!(Number.isFinite(round.loss) && round.loss > LOSS_EXPLOSION * first)) continue;
-    rounds.push(round.round);
-    if (round.loss > maxLoss) {
-      maxLoss = round.loss;
-      maxRound = round.round;
-    }
-  }
-  return rounds.length === 0 ? [] : [{ kind: 'lossExplosion', strategy: run.strategy.name, rounds, firstLoss: first, maxLoss, maxRound }];
+  return {
+    round(round) {
+      if (first === undefined) first = round.loss;
+      if (!(Number.isFinite(first) && first > 0)) return;
+      if (!(Number.isFinite(round.loss) && round.loss > LOSS_EXPLOSION * first)) return;
+      rounds.push(round.round);
+      if (round.loss > maxLoss) {
+        maxLoss = round.loss;
+        maxRound = round.round;
+      }
+    },
+    finish: () => (first === undefined || rounds.length === 0
+      ? []
+      : [{ kind: 'lossExplosion', strategy: strategy.name, rounds, firstLoss: first, maxLoss, maxRound }]),
+  };
 };
+
+export const detectLossExplosion = detectorOf(scanLossExplosion);

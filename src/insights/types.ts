@@ -4,8 +4,8 @@
  * listed once per strategy run with every round it held in; the wording lives apart in
  * messages.ts.
  */
-import type { Scenario } from '../scenario/types.js';
-import type { StrategyRun } from '../sim/records.js';
+import type { Scenario, StrategySpec } from '../scenario/types.js';
+import type { RoundRecord, StrategyRun } from '../sim/records.js';
 
 interface InsightBase {
   /** the strategy run it was found in */
@@ -48,3 +48,25 @@ export type InsightKind = Insight['kind'];
 
 /** One detector: every insight of its kind in one strategy run, in first-round order. */
 export type InsightDetector = (run: StrategyRun, scenario: Scenario) => Insight[];
+
+/**
+ * A detector fed one round at a time (SPEC §9: a run of 131,072 nodes does not keep every
+ * round's node records, so the insights are found as the rounds finish). `round` sees each
+ * round's full record in order and keeps only what later rounds or the verdict need;
+ * `finish` gives what the detector over the whole run gives.
+ */
+export interface InsightScanner {
+  round(round: RoundRecord): void;
+  finish(): Insight[];
+}
+
+export type InsightScannerFactory = (strategy: StrategySpec, scenario: Scenario) => InsightScanner;
+
+/** The whole-run detector of a scanner: every round fed in order. */
+export function detectorOf(scan: InsightScannerFactory): InsightDetector {
+  return (run, scenario) => {
+    const scanner = scan(run.strategy, scenario);
+    for (const round of run.rounds) scanner.round(round);
+    return scanner.finish();
+  };
+}

@@ -58,6 +58,12 @@ export interface EstimateOptions {
   timeline?: boolean;
   /** `--csv`: rounds.csv and nodes.csv, one string each */
   csv?: boolean;
+  /**
+   * The run keeps no node records and writes `--json` / `--ndjson` round by round (simulate
+   * without --timeline, --csv or a golden check, SPEC §9): records cost one round, the JSON a
+   * chunk of nodes, and the JSON is not one string.
+   */
+  streamed?: boolean;
 }
 
 /** The flag that asks for an output (named in refusals). */
@@ -115,6 +121,13 @@ const HTML_NODE_BYTES = 300;
 /** the per-node charts' limits (src/report/html/chart-data.ts) */
 const HTML_MAX_NODES = 64;
 const HTML_MAX_COLUMNS = 150;
+/** the node table's rows at most (src/report/html/tables.ts: a row per group above this) */
+const HTML_NODE_ROWS = 1024;
+/** a streamed run's HTML data: efficiency, batch and weight per node-round, six phase totals per node and strategy */
+const HTML_COLUMN_BYTES = 24;
+const HTML_PHASE_BYTES = 48;
+/** nodes serialised at a time by the streamed JSON (src/report/json-stream.ts) */
+const JSON_CHUNK_NODES = 1024;
 const HTML_MEMORY_FACTOR = 25;
 const HTML_BYTE_S = 1e-6;
 const TIMELINE_NODE_BYTES = 620;
@@ -130,10 +143,10 @@ function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: nu
   const strategyRounds = scenario.strategies.length * scenario.rounds;
   const nodeRounds = strategyRounds * n;
   const outputs: OutputSize[] = [];
-  if (options.json) outputs.push({ flag: '--json', what: 'the JSON report', bytes: jsonBytes });
+  if (options.json && options.streamed !== true) outputs.push({ flag: '--json', what: 'the JSON report', bytes: jsonBytes });
   if (options.report === true) {
     const cells = scenario.strategies.length * Math.min(n, HTML_MAX_NODES) * Math.min(scenario.rounds, HTML_MAX_COLUMNS);
-    const bytes = HTML_BASE_BYTES + cells * HTML_CELL_BYTES + strategyRounds * HTML_ROUND_BYTES + n * HTML_NODE_BYTES;
+    const bytes = HTML_BASE_BYTES + cells * HTML_CELL_BYTES + strategyRounds * HTML_ROUND_BYTES + Math.min(n, HTML_NODE_ROWS) * HTML_NODE_BYTES;
     outputs.push({ flag: '--report', what: 'the HTML report', bytes });
   }
   if (options.timeline === true) {
@@ -203,11 +216,30 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
   return { size, outputs };
 }
 
-function memoryPartsOf(z: RunSize, trace: boolean): CostPart[] {
+/**
+ * What the records and the JSON hold: the whole run's, or (streamed) one round's records
+ * (the round's and the state it was built from) and a chunk of the JSON at a time.
+ */
+function recordParts(z: RunSize, trace: boolean, streamed: boolean): CostPart[] {
+  const recordBytes = RECORD_BYTES + (trace ? z.k * TRACE_SAMPLE_BYTES : 0);
+  if (!streamed) {
+    return [
+      { what: `per-node round records (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * recordBytes },
+      { what: 'the JSON report', value: 2 * z.jsonBytes, flag: '--json' },
+    ];
+  }
+  const nodeRoundBytes = z.nodeRounds === 0 ? 0 : z.jsonBytes / z.nodeRounds;
+  return [
+    { what: `one round's node records (${plural(z.n, 'node')}; the run keeps none)`, value: 2 * z.n * recordBytes },
+    { what: 'the JSON report (written round by round)', value: 2 * Math.min(z.n, JSON_CHUNK_NODES) * nodeRoundBytes, flag: '--json' },
+    { what: `the HTML report's data (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * HTML_COLUMN_BYTES + z.strategies * z.n * HTML_PHASE_BYTES, flag: '--report' },
+  ];
+}
+
+function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean): CostPart[] {
   return [
     { what: 'Node.js and TF.js', value: BASE_MEMORY_BYTES },
-    { what: `per-node round records (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * (RECORD_BYTES + (trace ? z.k * TRACE_SAMPLE_BYTES : 0)) },
-    { what: 'the JSON report', value: 2 * z.jsonBytes, flag: '--json' },
+    ...recordParts(z, trace, streamed),
     { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * z.htmlBytes, flag: '--report' },
     { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * z.timelineBytes, flag: '--timeline' },
     { what: 'the CSV files (--csv)', value: CSV_MEMORY_FACTOR * z.csvBytes, flag: '--csv' },
@@ -240,7 +272,7 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
   const { size, outputs } = sizeRun(scenario, shape, options, simulatedMs);
   // the other outputs' parts only when asked for (the JSON's has always been listed)
   const asked = (part: CostPart) => part.flag === undefined || part.flag === '--json' || outputs.some((output) => output.flag === part.flag);
-  const memoryParts = memoryPartsOf(size, options.trace).filter(asked);
+  const memoryParts = memoryPartsOf(size, options.trace, options.streamed === true).filter(asked);
   const timeParts = timePartsOf(size, scenario.rounds).filter(asked);
   return {
     memoryBytes: sum(memoryParts),

@@ -6,6 +6,7 @@
  * `samplesMs` appears only with `trace`, `wallMs` (host time, the one non-deterministic
  * figure) only with `timing`, so two default reports of one scenario are byte-identical.
  */
+import type { StrategySpec } from '../scenario/types.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, RunSummary, StrategyRun } from '../sim/records.js';
 import {
   effectiveParticipants, globalBatch, nodePhaseDurations, reportedDropReason, reportedDroppedAtMs, reportedFinishMs,
@@ -54,7 +55,7 @@ function finiteOrNull(value: number | null | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function nodeToJson(node: NodeRoundRecord, round: RoundRecord, options: JsonReportOptions): Record<string, unknown> {
+export function nodeToJson(node: NodeRoundRecord, round: RoundRecord, options: JsonReportOptions): Record<string, unknown> {
   const phases = nodePhaseDurations(round, node);
   return {
     id: node.id,
@@ -84,7 +85,8 @@ function nodeToJson(node: NodeRoundRecord, round: RoundRecord, options: JsonRepo
   };
 }
 
-function roundToJson(round: RoundRecord, options: JsonReportOptions): Record<string, unknown> {
+/** A round's fields before `nodes` (its last field). */
+export function roundFieldsToJson(round: RoundRecord): Record<string, unknown> {
   return {
     round: round.round,
     startMs: finiteOrNull(round.startMs),
@@ -94,11 +96,14 @@ function roundToJson(round: RoundRecord, options: JsonReportOptions): Record<str
     accuracy: finiteOrNull(round.accuracy),
     globalBatch: finiteOrNull(round.globalBatch ?? globalBatch(round)),
     effectiveParticipants: finiteOrNull(round.effectiveParticipants ?? effectiveParticipants(round)),
-    nodes: round.nodes.map((node) => nodeToJson(node, round, options)),
   };
 }
 
-function summaryToJson(summary: RunSummary, options: JsonReportOptions): Record<string, unknown> {
+export function roundToJson(round: RoundRecord, options: JsonReportOptions): Record<string, unknown> {
+  return { ...roundFieldsToJson(round), nodes: round.nodes.map((node) => nodeToJson(node, round, options)) };
+}
+
+export function summaryToJson(summary: RunSummary, options: JsonReportOptions): Record<string, unknown> {
   return {
     finalAccuracy: finiteOrNull(summary.finalAccuracy),
     bestAccuracy: finiteOrNull(summary.bestAccuracy),
@@ -109,12 +114,15 @@ function summaryToJson(summary: RunSummary, options: JsonReportOptions): Record<
   };
 }
 
-function runToJson(run: StrategyRun, options: JsonReportOptions): Record<string, unknown> {
-  const { name, batch, resources, aggregation } = run.strategy;
+/** A run's fields before its rounds. */
+export function runHeadToJson(strategy: StrategySpec, backend: string): Record<string, unknown> {
+  const { name, batch, resources, aggregation } = strategy;
+  return { strategy: { name, batch, resources, aggregation }, backend };
+}
+
+/** A run's fields after its rounds. */
+export function runTailToJson(run: StrategyRun, options: JsonReportOptions): Record<string, unknown> {
   return {
-    strategy: { name, batch, resources, aggregation },
-    backend: run.backend,
-    rounds: run.rounds.map((round) => roundToJson(round, options)),
     summary: summaryToJson(run.summary, options),
     // Additive (issue 6): present only on a run that stopped early, so complete runs are unchanged.
     ...(run.interrupted === true ? { interrupted: true } : {}),
@@ -122,8 +130,16 @@ function runToJson(run: StrategyRun, options: JsonReportOptions): Record<string,
   };
 }
 
+function runToJson(run: StrategyRun, options: JsonReportOptions): Record<string, unknown> {
+  return {
+    ...runHeadToJson(run.strategy, run.backend),
+    rounds: run.rounds.map((round) => roundToJson(round, options)),
+    ...runTailToJson(run, options),
+  };
+}
+
 /** The `run` block: every key always present, null when the caller did not say. */
-function runContextToJson(result: RunResult, context: RunContext = {}): Record<string, unknown> {
+export function runContextToJson(result: { runs: ReadonlyArray<{ backend: string }> }, context: RunContext = {}): Record<string, unknown> {
   const { overrides = {} } = context;
   return {
     engine: context.engine ?? null,
@@ -140,18 +156,36 @@ function runContextToJson(result: RunResult, context: RunContext = {}): Record<s
 }
 
 /** The schema-version-2 report as a string: 2-space indent, trailing newline. */
-export function toJsonReport(result: RunResult, options: JsonReportOptions): string {
+/** The report's fields before `runs`: what the run is (`runs` gives the backend it used). */
+export function reportHeadToJson(result: { scenario: RunResult['scenario']; runs: ReadonlyArray<{ backend: string }> }, options: JsonReportOptions): Record<string, unknown> {
   const { name, seed, file } = result.scenario;
-  const report = {
+  return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: options.version },
     scenario: { name, seed, file: file ?? null, ...(options.scenarioHash === undefined ? {} : { hash: options.scenarioHash }) },
     run: runContextToJson(result, options.run),
-    runs: result.runs.map((run) => runToJson(run, options)),
+  };
+}
+
+/** The report's fields after `runs`: how the run ended. */
+export function reportTailToJson(result: RunResult): Record<string, unknown> {
+  return {
     // Additive (issue 6): `interrupted: true` after Ctrl-C / SIGTERM, `diverged: { strategy,
     // round, node, message }` after a non-finite value; absent when the run completed.
     ...(result.interrupted === true ? { interrupted: true } : {}),
     ...(result.diverged === undefined ? {} : { diverged: result.diverged }),
+  };
+}
+
+/**
+ * The schema-version-2 report as a string: 2-space indent, trailing newline. For a run too
+ * large to hold, json-stream.ts writes the same bytes round by round.
+ */
+export function toJsonReport(result: RunResult, options: JsonReportOptions): string {
+  const report = {
+    ...reportHeadToJson(result, options),
+    runs: result.runs.map((run) => runToJson(run, options)),
+    ...reportTailToJson(result),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -98,6 +98,12 @@ export function moreDroppedText(more: number): string {
   return `… and ${more} more dropped`;
 }
 
+export const GROUPS_HEADING = 'by group (low median; weight = the group’s sum; status ✓/✗/idle):';
+
+export function moreGroupsText(more: number): string {
+  return `… and ${more} more group${more === 1 ? '' : 's'}`;
+}
+
 export const SUMMARY_COLUMNS = {
   strategy: 'strategy',
   finalAccuracy: 'final acc',

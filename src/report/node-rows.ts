@@ -8,7 +8,7 @@ import {
   NONE, formatEfficiency, formatInteger, formatMs, formatVolatility, formatWeight,
 } from './format.js';
 import { STATUS_DROPPED, STATUS_IDLE, STATUS_OK, STAT_LABELS } from './messages.js';
-import { columnStats, nodeStatus, type ColumnStats } from './node-stats.js';
+import { columnStats, countStatuses, nodeStatus, type ColumnStats } from './node-stats.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 export const NODE_ALIGNS = [
@@ -62,4 +62,28 @@ export function statsRowsCells(nodes: readonly NodeRoundRecord[]): string[][] {
     ...columns.map((column) => column.format(column.stats[key])),
     '',
   ]);
+}
+
+/**
+ * A group's row: its name and size, e as the low median over its nodes, the other columns
+ * over its participants, the weight summed (the group's share of the round) and its counts
+ * of nodes that took part, were dropped and sat idle.
+ */
+export function groupRowCells(name: string, nodes: readonly NodeRoundRecord[]): string[] {
+  const participants = nodes.filter((node) => node.participated);
+  const median = (values: ReadonlyArray<number | null>): number => columnStats(values).median;
+  let weight = 0;
+  for (const node of participants) weight += node.weight;
+  const counts = countStatuses(nodes);
+  return [
+    `${name} (${nodes.length})`,
+    formatEfficiency(median(nodes.map((n) => n.efficiency))),
+    formatInteger(median(participants.map((n) => n.plannedBatch))),
+    formatInteger(median(participants.map((n) => n.threads))),
+    formatInteger(median(participants.map((n) => n.ioQueue))),
+    formatMs(median(participants.map((n) => n.responseMs))),
+    formatVolatility(median(participants.map((n) => n.volatility))),
+    formatWeight(weight),
+    `${counts.ok}/${counts.dropped}/${counts.idle}`,
+  ];
 }

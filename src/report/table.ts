@@ -14,10 +14,11 @@ import type { NodeRoundRecord, RoundRecord, RunResult, StrategyRun } from '../si
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { formatAccuracy, formatEfficiency, formatLoss, formatSeconds, formatWeight } from './format.js';
 import {
-  DROPPED_NODES_HEADING, NODE_COLUMNS, WORST_NODES_HEADING, legend, moreDroppedText, nodeCountsLine, reportHeader,
+  DROPPED_NODES_HEADING, GROUPS_HEADING, NODE_COLUMNS, WORST_NODES_HEADING, legend, moreDroppedText, moreGroupsText, nodeCountsLine, reportHeader,
   roundLine, runHeader, tiedOutText,
 } from './messages.js';
-import { NODE_ALIGNS, nodeRowCells, statsRowsCells } from './node-rows.js';
+import { nodeGroups } from './node-groups.js';
+import { NODE_ALIGNS, groupRowCells, nodeRowCells, statsRowsCells } from './node-rows.js';
 import { countStatuses, nodeStatus, selectDroppedNodes, selectWorstNodes } from './node-stats.js';
 import { renderSummary } from './summary-table.js';
 import { makeTable, tableText } from './table-style.js';
@@ -37,6 +38,9 @@ export interface TableReportOptions {
 
 export const DEFAULT_MAX_NODE_ROWS = 16;
 const WORST_PER_KEY = 5;
+/** Above this many nodes a round also shows a row per group of the scenario. */
+export const GROUP_ROWS_ABOVE = 1024;
+const MAX_GROUP_ROWS = 12;
 const MAX_DROPPED_ROWS = 5;
 
 /** Dropped rows yellow, idle (not dispatched) rows dim. */
@@ -86,8 +90,24 @@ function renderNodeTable(nodes: readonly NodeRoundRecord[], maxNodeRows: number,
     for (const node of dropped.nodes) table.push(paintRow(node, nodeRowCells(node), paint));
     if (dropped.more > 0) table.push(headingRow(moreDroppedText(dropped.more), paint));
   }
+  const groups = groupRows(nodes, paint);
+  for (const row of groups) table.push(row);
   const counts = countStatuses(nodes);
   return `  ${nodeCountsLine({ nodes: nodes.length, ...counts })}\n${tableText(table)}`;
+}
+
+/**
+ * Above GROUP_ROWS_ABOVE nodes, one low-median row per group of the scenario (`count:`), so a
+ * reader sees where the weak nodes are without a row per node; nothing for a cluster of one group.
+ */
+function groupRows(nodes: readonly NodeRoundRecord[], paint: ChalkInstance): Table.Cell[][] {
+  if (nodes.length <= GROUP_ROWS_ABOVE) return [];
+  const groups = nodeGroups(nodes.map((node) => node.id));
+  if (groups.length < 2 || groups.length === nodes.length) return [];
+  const rows: Table.Cell[][] = [headingRow(GROUPS_HEADING, paint)];
+  for (const group of groups.slice(0, MAX_GROUP_ROWS)) rows.push(groupRowCells(escapeForTerminal(group.name), nodes.slice(group.start, group.end)));
+  if (groups.length > MAX_GROUP_ROWS) rows.push(headingRow(moreGroupsText(groups.length - MAX_GROUP_ROWS), paint));
+  return rows;
 }
 
 function escapedStrategy(strategy: StrategySpec): StrategySpec {
@@ -97,10 +117,19 @@ function escapedStrategy(strategy: StrategySpec): StrategySpec {
   } as StrategySpec;
 }
 
-function renderRun(run: StrategyRun, maxNodeRows: number, paint: ChalkInstance): string {
-  const blocks = run.rounds.map((round) =>
-    `${paint.bold(renderRoundLine(round))}\n${renderNodeTable(round.nodes, maxNodeRows, paint)}`);
+/** One round's block: its round line, then its node table (or summary). */
+function renderRoundBlock(round: RoundRecord, maxNodeRows: number, paint: ChalkInstance): string {
+  return `${paint.bold(renderRoundLine(round))}\n${renderNodeTable(round.nodes, maxNodeRows, paint)}`;
+}
+
+function renderRun(run: StrategyRun, blocks: readonly string[], paint: ChalkInstance): string {
   return [paint.bold(runHeader(escapedStrategy(run.strategy), escapeForTerminal(run.backend))), ...blocks].join('\n\n');
+}
+
+function tablesHeader(scenario: RunResult['scenario'], maxNodeRows: number, paint: ChalkInstance): string {
+  const { name, file, seed, cluster } = scenario;
+  const shownFile = file === null ? null : escapeForTerminal(file);
+  return `${reportHeader(escapeForTerminal(name), shownFile, seed, cluster.nodes.length)}\n${paint.dim(legend(maxNodeRows, cluster.nodes.length > maxNodeRows))}`;
 }
 
 /**
@@ -111,11 +140,47 @@ export function renderRunTables(result: RunResult, options: TableReportOptions):
   if (options.quiet) return '';
   const paint = new Chalk({ level: options.color ? 1 : 0 });
   const maxNodeRows = options.maxNodeRows ?? DEFAULT_MAX_NODE_ROWS;
-  const { name, file, seed, cluster } = result.scenario;
-  const shownFile = file === null ? null : escapeForTerminal(file);
-  const header = `${reportHeader(escapeForTerminal(name), shownFile, seed, cluster.nodes.length)}\n${paint.dim(legend(maxNodeRows, cluster.nodes.length > maxNodeRows))}`;
-  const runs = result.runs.map((run) => renderRun(run, maxNodeRows, paint));
-  return `${[header, ...runs].join('\n\n')}\n\n`;
+  const runs = result.runs.map((run) => renderRun(run, run.rounds.map((round) => renderRoundBlock(round, maxNodeRows, paint)), paint));
+  return `${[tablesHeader(result.scenario, maxNodeRows, paint), ...runs].join('\n\n')}\n\n`;
+}
+
+/**
+ * renderRunTables for a run that does not keep its node records (SPEC §9): each round's block
+ * is rendered when the round finishes (`round`, fed by runScenario's onRound) and only the
+ * text is kept, a screen per round; `render` then gives renderRunTables's text.
+ */
+export class RunTablesStream {
+  private readonly paint: ChalkInstance;
+  private readonly maxNodeRows: number;
+  /** per strategy run, in order: its round blocks */
+  private readonly blocks: string[][] = [];
+  private current: StrategySpec | null = null;
+
+  constructor(private readonly options: TableReportOptions) {
+    this.paint = new Chalk({ level: options.color ? 1 : 0 });
+    this.maxNodeRows = options.maxNodeRows ?? DEFAULT_MAX_NODE_ROWS;
+  }
+
+  round(record: RoundRecord, strategy: StrategySpec): void {
+    if (this.options.quiet) return;
+    if (strategy !== this.current) {
+      this.current = strategy;
+      this.blocks.push([]);
+    }
+    this.blocks.at(-1)!.push(renderRoundBlock(record, this.maxNodeRows, this.paint));
+  }
+
+  /** A strategy run that ended: the next round starts the next run's blocks. */
+  runEnd(run: StrategyRun): void {
+    if (run.rounds.length === 0) this.blocks.push([]);
+    this.current = null;
+  }
+
+  render(result: RunResult): string {
+    if (this.options.quiet) return '';
+    const runs = result.runs.map((run, k) => renderRun(run, this.blocks[k] ?? [], this.paint));
+    return `${[tablesHeader(result.scenario, this.maxNodeRows, this.paint), ...runs].join('\n\n')}\n\n`;
+  }
 }
 
 /** The whole terminal report: the run tables (unless quiet), then the strategy summary. */

@@ -35,7 +35,14 @@ export interface StrategyRunOptions {
   backend: string;
   /** keep each round's raw S1 samples (`--trace`) */
   trace: boolean;
-  onRound?: (record: RoundRecord, strategy: StrategySpec) => void;
+  /** Each round's full record as it finishes (the backend names the run's, for streamed outputs). */
+  onRound?: (record: RoundRecord, strategy: StrategySpec, backend: string) => void;
+  /**
+   * false: the run keeps each round without its node records (`nodes` empty, no `working`),
+   * after `onRound` had them, so that a run of 131,072 nodes does not hold every node of every
+   * round (SPEC §9); outputs then build what they need from `onRound`. Default true.
+   */
+  retainNodes?: boolean;
   /**
    * Asked before every round: true stops the run at this round boundary, and it returns the
    * finished rounds marked `interrupted`.
@@ -86,8 +93,8 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     for (let round = 1; round <= scenario.rounds; round++) {
       if (await stopRequested(options)) return { ...strategyRun(options, state), interrupted: true };
       const record = await runRound(frame, state, round);
-      state.rounds.push(record);
-      options.onRound?.(record, options.strategy);
+      options.onRound?.(record, options.strategy, options.backend);
+      state.rounds.push(options.retainNodes === false ? withoutNodes(record) : record);
     }
     return strategyRun(options, state);
   } catch (error) {
@@ -97,6 +104,12 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   } finally {
     engine.dispose();
   }
+}
+
+/** The round-level figures only: what later rounds and the run's summary read. */
+function withoutNodes(record: RoundRecord): RoundRecord {
+  const { working: _working, nodes: _nodes, ...round } = record;
+  return { ...round, nodes: [] };
 }
 
 async function stopRequested(options: StrategyRunOptions): Promise<boolean> {

@@ -25,7 +25,13 @@ export interface RunOptions {
   engine?: string | EngineFactory;
   /** keep raw S1 samples in the records (`--trace`) */
   trace?: boolean;
-  onRound?: (record: RoundRecord, strategy: StrategySpec) => void;
+  onRound?: (record: RoundRecord, strategy: StrategySpec, backend: string) => void;
+  /** false: rounds are kept without their node records once `onRound` had them (loop.ts) */
+  retainNodes?: boolean;
+  /** What every strategy shares (model size, transfer times), once, before the first round. */
+  onSetting?: (setting: RunSetting) => void;
+  /** A strategy's run as it ends and is kept in the result (after its `wallMs`), for streamed outputs. */
+  onRunEnd?: (run: StrategyRun) => void;
   /** host clock for wallMs (the CLI passes performance.now); absent = no wallMs */
   now?: () => number;
   /**
@@ -75,6 +81,7 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
   const shared = { scenario, prepared, latency: buildNetwork(scenario), slowdowns: buildSlowdowns(scenario), createEngine, backend };
   const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
   const setting = await runSetting(scenario, prepared);
+  options.onSetting?.(setting);
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
     if (runs.length > 0 && options.shouldStop?.() === true) return { scenario, setting, runs, interrupted: true };
@@ -85,6 +92,7 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
       stages: registry.resolve(strategy),
       trace: options.trace ?? false,
       onRound: options.onRound,
+      retainNodes: options.retainNodes,
       shouldStop: options.shouldStop,
       yieldTurn: host.yieldTurn,
     });
@@ -94,8 +102,10 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
     if (run.interrupted) {
       // stopped before its first round: a later strategy that never started is left out
       if (run.rounds.length === 0 && runs.length > 1) runs.pop();
+      else options.onRunEnd?.(run);
       return { scenario, setting, runs, interrupted: true };
     }
+    options.onRunEnd?.(run);
     if (run.diverged !== undefined) return { scenario, setting, runs, diverged: { strategy: strategy.name, ...run.diverged } };
   }
   return { scenario, setting, runs };

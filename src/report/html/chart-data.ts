@@ -17,6 +17,42 @@
 import type { StrategyRun } from '../../sim/records.js';
 import { PHASE_KINDS, phaseKinds, phaseTotalsMs, type PhaseKind } from '../round-phases.js';
 
+/**
+ * What the per-node charts read of one strategy run: per round position, one value per node
+ * (scenario order), and each node's phase totals. Made from the run's records (`runColumns`),
+ * or gathered round by round for a run that does not keep them (html/accumulate.ts).
+ */
+export interface RunColumns {
+  efficiency: ReadonlyArray<ArrayLike<number>>;
+  batch: ReadonlyArray<ArrayLike<number>>;
+  weight: ReadonlyArray<ArrayLike<number>>;
+  /** ms per phase kind of node `i` over the run */
+  phaseTotals(i: number): Record<PhaseKind, number>;
+}
+
+export function runColumns(run: StrategyRun, ownTransferMs: readonly number[] | null = null): RunColumns {
+  const column = (field: 'efficiency' | 'batch' | 'weight') => run.rounds.map((round) => round.nodes.map((node) => node[field]));
+  return {
+    efficiency: column('efficiency'),
+    batch: column('batch'),
+    weight: column('weight'),
+    phaseTotals: (i) => phaseTotalsMs(run.rounds, i, ownTransferMs === null ? null : ownTransferMs[i] ?? null),
+  };
+}
+
+/** The mean over every strategy and round of one node's value, summed in that order. */
+function meanOver(columns: readonly RunColumns[], field: 'efficiency' | 'weight', i: number): number {
+  let sum = 0;
+  let count = 0;
+  for (const run of columns) {
+    for (const values of run[field]) {
+      sum += values[i]!;
+      count += 1;
+    }
+  }
+  return count === 0 ? 0 : sum / count;
+}
+
 export const MAX_HEATMAP_NODES = 64;
 export const MAX_ROUND_COLUMNS = 150;
 /** Distinct colours of the weight chart (Tableau 10): nodes beyond this share "others". */
@@ -68,10 +104,14 @@ export interface NodeSelection {
  * same rows side by side.
  */
 export function selectNodes(runs: readonly StrategyRun[], nodeIds: readonly string[], limit = MAX_HEATMAP_NODES): NodeSelection {
+  return selectNodesOf(runs.map((run) => runColumns(run)), nodeIds, limit);
+}
+
+export function selectNodesOf(runs: readonly RunColumns[], nodeIds: readonly string[], limit = MAX_HEATMAP_NODES): NodeSelection {
   const total = nodeIds.length;
   const all = Array.from({ length: total }, (_, i) => i);
   if (total <= limit) return { indices: all, ids: [...nodeIds], total, limited: false };
-  const mean = all.map((i) => meanOf(runs.flatMap((run) => run.rounds.map((round) => round.nodes[i]!.efficiency))));
+  const mean = all.map((i) => meanOver(runs, 'efficiency', i));
   const lowest = [...all].sort((a, b) => mean[a]! - mean[b]! || a - b).slice(0, limit);
   const indices = lowest.sort((a, b) => a - b);
   return { indices, ids: indices.map((i) => nodeIds[i]!), total, limited: true };
@@ -107,16 +147,17 @@ export interface HeatCell {
 
 /** One cell per shown node × round column: efficiency and batch (column means when averaged). */
 export function heatCells(run: StrategyRun, selection: NodeSelection, columns: readonly RoundColumn[]): HeatCell[] {
-  return columns.flatMap((column) => selection.indices.map((i, rank) => {
-    const nodes = column.positions.map((p) => run.rounds[p]!.nodes[i]!);
-    return {
-      node: nodes[0]!.id,
-      rank,
-      round: column.first,
-      efficiency: meanOf(nodes.map((node) => node.efficiency)),
-      batch: meanOf(nodes.map((node) => node.batch)),
-    };
-  }));
+  return heatCellsOf(runColumns(run), selection, columns);
+}
+
+export function heatCellsOf(run: RunColumns, selection: NodeSelection, columns: readonly RoundColumn[]): HeatCell[] {
+  return columns.flatMap((column) => selection.indices.map((i, rank) => ({
+    node: selection.ids[rank]!,
+    rank,
+    round: column.first,
+    efficiency: meanOf(column.positions.map((p) => run.efficiency[p]![i]!)),
+    batch: meanOf(column.positions.map((p) => run.batch[p]![i]!)),
+  })));
 }
 
 export interface WeightRow {
@@ -141,19 +182,27 @@ export interface WeightSeries {
  * is still its own series.
  */
 export function weightSeries(runs: readonly StrategyRun[], ids: readonly string[], maxSeries = WEIGHT_SERIES): WeightSeries[] {
+  return weightSeriesOf(runs.map((run) => runColumns(run)), ids, maxSeries);
+}
+
+export function weightSeriesOf(runs: readonly RunColumns[], ids: readonly string[], maxSeries = WEIGHT_SERIES): WeightSeries[] {
   const all = ids.map((_, i) => i);
   if (ids.length <= maxSeries) return all.map((i) => ({ label: ids[i]!, node: i }));
-  const mean = all.map((i) => meanOf(runs.flatMap((run) => run.rounds.map((round) => round.nodes[i]!.weight))));
+  const mean = all.map((i) => meanOver(runs, 'weight', i));
   const top = all.sort((a, b) => mean[b]! - mean[a]! || a - b).slice(0, maxSeries - 1);
   return [...top.map((i) => ({ label: ids[i]!, node: i })), { label: OTHERS_LABEL, node: null }];
 }
 
 /** Each series' S4 weight per round column (column means); the summed series adds the nodes not drawn. */
 export function weightRows(run: StrategyRun, columns: readonly RoundColumn[], series: readonly WeightSeries[]): WeightRow[] {
+  return weightRowsOf(runColumns(run), columns, series);
+}
+
+export function weightRowsOf(run: RunColumns, columns: readonly RoundColumn[], series: readonly WeightSeries[]): WeightRow[] {
   const drawn = new Set<number>();
   for (const one of series) if (one.node !== null) drawn.add(one.node);
-  const nodeCount = run.rounds[0]?.nodes.length ?? 0;
-  const weightOf = (column: RoundColumn, i: number) => meanOf(column.positions.map((p) => run.rounds[p]!.nodes[i]!.weight));
+  const nodeCount = run.weight[0]?.length ?? 0;
+  const weightOf = (column: RoundColumn, i: number) => meanOf(column.positions.map((p) => run.weight[p]![i]!));
   const restOf = (column: RoundColumn) => {
     let sum = 0;
     for (let i = 0; i < nodeCount; i += 1) if (!drawn.has(i)) sum += weightOf(column, i);
@@ -184,9 +233,13 @@ export interface BreakdownRow {
  * shared server link; without it (no server link) there is no `link` row.
  */
 export function breakdownRows(run: StrategyRun, selection: NodeSelection, ownTransferMs: readonly number[] | null = null): BreakdownRow[] {
-  const kinds = phaseKinds(ownTransferMs !== null);
+  return breakdownRowsOf(runColumns(run, ownTransferMs), selection, ownTransferMs !== null);
+}
+
+export function breakdownRowsOf(run: RunColumns, selection: NodeSelection, withLink: boolean): BreakdownRow[] {
+  const kinds = phaseKinds(withLink);
   return selection.indices.flatMap((i, k) => {
-    const totals = phaseTotalsMs(run.rounds, i, ownTransferMs === null ? null : ownTransferMs[i] ?? null);
+    const totals = run.phaseTotals(i);
     const node = selection.ids[k]!;
     return kinds.map((phase) => ({ node, rank: k, phase, order: PHASE_KINDS.indexOf(phase), seconds: totals[phase] / 1000 }));
   });

@@ -9,8 +9,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult, StrategyRun } from '../../sim/records.js';
 import { ownTransferTimes, phaseKinds, type PhaseKind } from '../round-phases.js';
 import {
-  breakdownRows, heatCells, progressRows, roundColumns, selectNodes, weightRows, weightSeries,
-  type NodeSelection, type RoundColumn, type WeightSeries,
+  breakdownRowsOf, heatCellsOf, progressRows, roundColumns, runColumns, selectNodesOf, weightRowsOf, weightSeriesOf,
+  type NodeSelection, type RoundColumn, type RunColumns, type WeightSeries,
 } from './chart-data.js';
 import {
   AXIS, CAPTION, PHASE_LABELS, averagedRoundsNote, limitedNodesNote, othersNote, roundAxisTitle, strategyHeading,
@@ -98,14 +98,14 @@ function gridNotes(selection: NodeSelection, columns: readonly RoundColumn[]): s
 }
 
 /** The largest batch any strategy dispatched: one colour scale for every batch heat map. */
-function maxBatch(result: RunResult): number {
+function maxBatch(runs: readonly RunColumns[]): number {
   let max = 1;
-  for (const run of result.runs) for (const round of run.rounds) for (const node of round.nodes) max = Math.max(max, node.batch);
+  for (const run of runs) for (const values of run.batch) for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]!);
   return max;
 }
 
 function heatmap(
-  run: StrategyRun, index: number, field: 'efficiency' | 'batch', selection: NodeSelection, batchMax = 1,
+  run: StrategyRun, data: RunColumns, index: number, field: 'efficiency' | 'batch', selection: NodeSelection, batchMax = 1,
 ): ChartDef {
   const columns = roundColumns(run);
   const perColumn = columns[0]?.positions.length ?? 1;
@@ -124,7 +124,7 @@ function heatmap(
       width: { step: cellSize(columns.length, 640, 4, 24) },
       height: { step: cellSize(selection.ids.length, 640, 9, 26) },
       config: { ...CONFIG, axis: { ...CONFIG.axis, grid: false, domain: false, ticks: false } },
-      data: { values: heatCells(run, selection, columns) },
+      data: { values: heatCellsOf(data, selection, columns) },
       mark: { type: 'rect' },
       encoding: {
         x: {
@@ -138,7 +138,7 @@ function heatmap(
   };
 }
 
-function weightsChart(run: StrategyRun, index: number, series: readonly WeightSeries[], total: number): ChartDef {
+function weightsChart(run: StrategyRun, data: RunColumns, index: number, series: readonly WeightSeries[], total: number): ChartDef {
   const columns = roundColumns(run);
   const perColumn = columns[0]?.positions.length ?? 1;
   const summed = series.at(-1)?.node === null;
@@ -157,7 +157,7 @@ function weightsChart(run: StrategyRun, index: number, series: readonly WeightSe
       width: { step: cellSize(columns.length, 640, 3, 24) },
       height: 220,
       config: CONFIG,
-      data: { values: weightRows(run, columns, series) },
+      data: { values: weightRowsOf(data, columns, series) },
       mark: { type: 'bar' },
       encoding: {
         x: {
@@ -174,8 +174,8 @@ function weightsChart(run: StrategyRun, index: number, series: readonly WeightSe
   };
 }
 
-function breakdownChart(run: StrategyRun, index: number, selection: NodeSelection, ownTransferMs: readonly number[] | null): ChartDef {
-  const kinds = phaseKinds(ownTransferMs !== null);
+function breakdownChart(run: StrategyRun, data: RunColumns, index: number, selection: NodeSelection, withLink: boolean): ChartDef {
+  const kinds = phaseKinds(withLink);
   const labels = kinds.map((kind) => PHASE_LABELS[kind]);
   return {
     id: `chart-breakdown-${index + 1}`,
@@ -189,7 +189,7 @@ function breakdownChart(run: StrategyRun, index: number, selection: NodeSelectio
       width: 560,
       height: { step: cellSize(selection.ids.length, 640, 9, 22) },
       config: CONFIG,
-      data: { values: breakdownRows(run, selection, ownTransferMs).map((row) => ({ ...row, label: PHASE_LABELS[row.phase] })) },
+      data: { values: breakdownRowsOf(data, selection, withLink).map((row) => ({ ...row, label: PHASE_LABELS[row.phase] })) },
       mark: { type: 'bar' },
       encoding: {
         y: { field: 'node', type: 'ordinal', title: AXIS.node, sort: BY_RANK, axis: { labelOverlap: 'parity' } },
@@ -207,19 +207,25 @@ function breakdownChart(run: StrategyRun, index: number, selection: NodeSelectio
   };
 }
 
-/** Every chart of the report, in page order. */
-export function buildCharts(result: RunResult): ChartDef[] {
+/**
+ * Every chart of the report, in page order. `columns` (one per run) are the per-node values
+ * gathered as the run went when it did not keep its node records; by default they come from
+ * the records.
+ */
+export function buildCharts(result: RunResult, columns?: readonly RunColumns[]): ChartDef[] {
+  const own = ownTransferTimes(result);
+  const data = columns ?? result.runs.map((run) => runColumns(run, own));
   // shared across strategies: the same node rows, batch colours and weight series everywhere
   const nodeIds = result.scenario.cluster.nodes.map((node) => node.id);
-  const selection = selectNodes(result.runs, nodeIds);
-  const batchMax = maxBatch(result);
-  const series = weightSeries(result.runs, nodeIds);
+  const selection = selectNodesOf(data, nodeIds);
+  const batchMax = maxBatch(data);
+  const series = weightSeriesOf(data, nodeIds);
   return [
     progressChart(result, 'accuracy'),
     progressChart(result, 'loss'),
-    ...result.runs.map((run, s) => heatmap(run, s, 'efficiency', selection)),
-    ...result.runs.map((run, s) => heatmap(run, s, 'batch', selection, batchMax)),
-    ...result.runs.map((run, s) => weightsChart(run, s, series, nodeIds.length)),
-    ...result.runs.map((run, s) => breakdownChart(run, s, selection, ownTransferTimes(result))),
+    ...result.runs.map((run, s) => heatmap(run, data[s]!, s, 'efficiency', selection)),
+    ...result.runs.map((run, s) => heatmap(run, data[s]!, s, 'batch', selection, batchMax)),
+    ...result.runs.map((run, s) => weightsChart(run, data[s]!, s, series, nodeIds.length)),
+    ...result.runs.map((run, s) => breakdownChart(run, data[s]!, s, selection, own !== null)),
   ];
 }

@@ -6,6 +6,7 @@
  * `timing`, as in the JSON).
  */
 import type { RunResult } from '../../sim/records.js';
+import type { RunColumns } from './chart-data.js';
 import { buildCharts, type ChartDef, type ChartKind } from './charts.js';
 import { baseNameOnly, type PathDisplay } from './path-display.js';
 import { escapeHtml } from './escape.js';
@@ -21,6 +22,8 @@ export interface HtmlReportOptions {
   timing: boolean;
   /** how file paths are shown (path-display.ts); default: by base name alone */
   showPath?: PathDisplay;
+  /** per run, the per-node values gathered as a run that kept no node records went (accumulate.ts) */
+  columns?: readonly RunColumns[];
 }
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -64,7 +67,7 @@ function nav(): string {
 /** The whole page as a string, ending in a newline. */
 export async function renderHtmlReport(result: RunResult, options: HtmlReportOptions): Promise<string> {
   const { scenario } = result;
-  const charts = buildCharts(result);
+  const charts = buildCharts(result, options.columns);
   const svgs = new Map<string, string>();
   for (const chart of charts) svgs.set(chart.id, await renderSvg(chart.spec, chart.id));
   const nodeCount = scenario.cluster.nodes.length;

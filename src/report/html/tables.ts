@@ -3,7 +3,8 @@
  * formatters and headers), the scenario's settings and its nodes. Every cell is escaped.
  */
 import type { RunResult } from '../../sim/records.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { NodeSpec, Scenario } from '../../scenario/types.js';
+import { nodeGroups } from '../node-groups.js';
 import { formatAccuracy, formatCount, formatDuration } from '../format.js';
 import { SUMMARY_COLUMNS } from '../messages.js';
 import type { PathDisplay } from './path-display.js';
@@ -70,12 +71,46 @@ export function scenarioTable(scenario: Scenario, showPath: PathDisplay): string
   return table('scenario', ['setting', 'value'], rows);
 }
 
-/** One row per node: its latency process and compute profile. */
+/**
+ * A row per run of consecutive nodes of one group with the same cells (a group's nodes share
+ * their spec unless the ids only look like a group), the first NODE_TABLE_ROWS of them.
+ */
+function groupRows(nodes: readonly NodeSpec[], row: (node: NodeSpec, name: string) => string[]): string[][] {
+  const rows: string[][] = [];
+  const name = (start: number, end: number) => (end - start === 1 ? nodes[start]!.id : `${nodes[start]!.id} … ${nodes[end - 1]!.id} (${formatCount(end - start)} nodes)`);
+  for (const group of nodeGroups(nodes.map((node) => node.id))) {
+    let start = group.start;
+    let cells = row(nodes[start]!, '');
+    for (let i = group.start + 1; i <= group.end; i++) {
+      const next = i < group.end ? row(nodes[i]!, '') : null;
+      if (next !== null && next.join('\u0000') === cells.join('\u0000')) continue;
+      if (rows.length === NODE_TABLE_ROWS) {
+        rows.push([`… and ${formatCount(nodes.length - start)} more nodes`, '', '', '', '', '', '', '', '']);
+        return rows;
+      }
+      rows.push([name(start, i), ...cells.slice(1)]);
+      if (next !== null) [start, cells] = [i, next];
+    }
+  }
+  return rows;
+}
+
+/** Above this many nodes the table has a row per group (`count:`), not per node. */
+export const NODE_TABLE_ROWS = 1024;
+
+/**
+ * One row per node: its latency process and compute profile. A cluster of more than
+ * NODE_TABLE_ROWS nodes gets a row per group instead (`edge-1 … edge-4096`: the nodes one
+ * `count` expanded share one spec), at most NODE_TABLE_ROWS rows, so that the page of a
+ * 131,072-node run stays small.
+ */
 export function nodesTable(scenario: Scenario, showPath: PathDisplay): string {
   const head = ['node', 'latency', 'cores', 'ms / sample', 'parallel fraction', 'I/O ms / batch', 'bandwidth', 'label noise', 'data share'];
-  const rows = scenario.cluster.nodes.map((node) => [
-    node.id, describeLatency(node.latency, showPath), String(node.cores), String(node.msPerSample), String(node.parallelFraction),
+  const { nodes } = scenario.cluster;
+  const row = (node: NodeSpec, name: string) => [
+    name, describeLatency(node.latency, showPath), String(node.cores), String(node.msPerSample), String(node.parallelFraction),
     String(node.ioMsPerBatch), formatBandwidth(node.bandwidthBps), String(node.labelNoise), String(node.dataShare),
-  ]);
+  ];
+  const rows = nodes.length <= NODE_TABLE_ROWS ? nodes.map((node) => row(node, node.id)) : groupRows(nodes, row);
   return table('nodes', head, rows, ['left', 'left', ...head.slice(2).map(() => 'right' as const)]);
 }

@@ -1,0 +1,65 @@
+/**
+ * The `--ndjson` records (SPEC §9): one JSON object per line, written as the run goes, so a
+ * run stopped by a crash or Ctrl-C keeps every round that finished.
+ *
+ *   {"type":"header", schemaVersion, tool, scenario, run}   first, when the first round finishes
+ *   {"type":"round", strategy, round, …, nodes: […]}        one per finished round
+ *   {"type":"summary", runs: [{strategy, backend, summary, interrupted?, diverged?}], interrupted?, diverged?}
+ *                                                           last, when the run ends
+ *
+ * Every field is the `--json` report's (json.ts), under the same names; a round line adds
+ * the strategy's name. A file without a summary line comes from a run that never ended.
+ */
+import type { StrategySpec } from '../scenario/types.js';
+import type { RoundRecord, RunResult } from '../sim/records.js';
+import {
+  type JsonReportOptions, nodeToJson, reportHeadToJson, reportTailToJson, roundFieldsToJson, runHeadToJson, runTailToJson,
+} from './json.js';
+import { NODE_CHUNK } from './json-stream.js';
+
+export const NDJSON_TYPES = ['header', 'round', 'summary'] as const;
+
+/** `object` as one JSON text without its closing brace, so that more fields can follow. */
+function open(object: Record<string, unknown>): string {
+  return JSON.stringify(object).slice(0, -1);
+}
+
+export class NdjsonStream {
+  private headed = false;
+  private ended = false;
+
+  constructor(
+    private readonly scenario: RunResult['scenario'],
+    private readonly options: JsonReportOptions,
+    /** one call per line or part of a line; a line ends in `\n` */
+    private readonly emit: (text: string) => void,
+  ) {}
+
+  round(record: RoundRecord, strategy: StrategySpec, backend: string): void {
+    this.head(backend);
+    this.emit(`${open({ type: 'round', strategy: strategy.name, ...roundFieldsToJson(record) })},"nodes":[`);
+    for (let start = 0; start < record.nodes.length; start += NODE_CHUNK) {
+      const end = Math.min(start + NODE_CHUNK, record.nodes.length);
+      let text = '';
+      for (let i = start; i < end; i++) text += `${i === 0 ? '' : ','}${JSON.stringify(nodeToJson(record.nodes[i]!, record, this.options))}`;
+      this.emit(text);
+    }
+    this.emit(']}\n');
+  }
+
+  /** The last line: every run's summary and how the run ended. */
+  finish(result: RunResult): void {
+    if (this.ended) return;
+    this.head(result.runs[0]?.backend);
+    const runs = result.runs.map((run) => ({ ...runHeadToJson(run.strategy, run.backend), ...runTailToJson(run, this.options) }));
+    this.emit(`${JSON.stringify({ type: 'summary', runs, ...reportTailToJson(result) })}\n`);
+    this.ended = true;
+  }
+
+  private head(backend: string | undefined): void {
+    if (this.headed) return;
+    this.headed = true;
+    const runs = backend === undefined ? [] : [{ backend }];
+    this.emit(`${JSON.stringify({ type: 'header', ...reportHeadToJson({ scenario: this.scenario, runs }, this.options) })}\n`);
+  }
+}
