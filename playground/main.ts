@@ -91,8 +91,8 @@ function onWorkerMessage(message: FromWorker): void {
       }
       break;
     case 'estimate':
+      byId('estimate').textContent = message.needsConfirm ? '' : `Before this run: ${message.text}.`;
       if (message.needsConfirm) askToConfirm(message.text);
-      else notice('info', message.text);
       break;
     case 'start':
       model = startRun(message);
@@ -117,9 +117,7 @@ function onWorkerMessage(message: FromWorker): void {
       offerDownload(message.json, message.fileName);
       break;
     case 'failed':
-      notice('error', message.finishedRounds > 0
-        ? `${message.message} (the ${message.finishedRounds} finished round${message.finishedRounds === 1 ? '' : 's'} stay shown)`
-        : message.message);
+      notice('error', `The run stopped: ${message.message}`);
       if (message.json !== undefined) offerDownload(message.json, message.fileName ?? 'report.json');
       break;
     case 'state':
@@ -298,6 +296,14 @@ byId('reset').addEventListener('click', () => {
   clearDownload();
   clearNotice();
 });
+for (const [id, delta] of [['previous-round', -1], ['next-round', 1]] as const) {
+  byId(id).addEventListener('click', () => {
+    const track = model?.strategies[selection.strategyIndex];
+    if (track === undefined) return;
+    const round = Math.min(Math.max(1, selection.round + delta), track.rounds.length);
+    if (round !== selection.round) select({ ...selection, round, follow: false });
+  });
+}
 byId('follow').addEventListener('click', () => {
   selection = { ...selection, follow: true, node: null };
   if (model !== null) selection = followSelection(model, selection);
@@ -425,6 +431,9 @@ function render(): void {
   byId<HTMLButtonElement>('step').disabled = !controls.step;
   byId<HTMLButtonElement>('reset').disabled = !controls.reset;
   byId<HTMLButtonElement>('follow').disabled = selection.follow;
+  const finished = model?.strategies[selection.strategyIndex]?.rounds.length ?? 0;
+  byId<HTMLButtonElement>('previous-round').disabled = selection.round <= 1;
+  byId<HTMLButtonElement>('next-round').disabled = selection.round >= finished;
   byId('controls').dataset.state = pageState;
   syncPicker();
 

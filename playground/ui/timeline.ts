@@ -76,9 +76,14 @@ export function kindsPresent(phases: readonly (readonly TimelinePhase[])[]): Pha
   return PHASE_ORDER.filter((kind) => seen.has(kind));
 }
 
-/** A row's height in CSS pixels: 22 for a few nodes, down to 2 for a thousand. */
+/**
+ * A row's height in CSS pixels: 22 for a few nodes, whole pixels while they fit in
+ * `maxHeight`, then a fraction of a pixel, so a thousand nodes still fit on a projector's
+ * screen as an overview (a click still finds its node).
+ */
 export function rowHeight(nodes: number, maxHeight = 480): number {
-  return Math.max(2, Math.min(22, Math.floor(maxHeight / Math.max(1, nodes))));
+  const share = maxHeight / Math.max(1, nodes);
+  return share >= 2 ? Math.min(22, Math.floor(share)) : share;
 }
 
 /** The node whose row is at y, or null. */

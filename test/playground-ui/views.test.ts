@@ -154,7 +154,10 @@ describe('the round timeline', () => {
   it('a zero-length round draws at the left edge; rows shrink with many nodes; clicks find the row', () => {
     expect(timelineLayout([[{ kind: 'idle', startMs: 5, endMs: 5 }]], 5, 5, 10, 100).bars[0]).toEqual({ node: 0, kind: 'idle', x: 10, width: 0 });
     expect(rowHeight(4)).toBe(22);
-    expect(rowHeight(256)).toBe(2);
+    expect(rowHeight(240)).toBe(2);
+    expect(rowHeight(256)).toBe(1.875);
+    expect(rowHeight(1000)).toBe(0.48);
+    expect(nodeAtY(479.9, 0, 0.48, 1000)).toBe(999);
     expect(rowHeight(40)).toBe(12);
     expect(nodeAtY(23, 0, 22, 4)).toBe(1);
     expect(nodeAtY(88, 0, 22, 4)).toBeNull();
