@@ -211,7 +211,7 @@ function printTorchTables(results, { torch, threads, blas, agreement, results: t
     }
   }
   if (agreement) {
-    lines.push('', `PyTorch peers agree, K=1: max |θ_bmm − θ_loop| = ${agreement.bmm.toExponential(1)}, max |θ_concat − θ_loop| = ${agreement.concat.toExponential(1)} after 3 rounds at N=8 (θ moved up to ${agreement.moved.toExponential(1)})`);
+    lines.push('', `PyTorch peers agree after 3 rounds at N=8: max |θ_bmm − θ_loop| = ${agreement.bmm.toExponential(1)} (K=1), ${agreement.bmm3.toExponential(1)} (K=3); max |θ_concat − θ_loop| = ${agreement.concat.toExponential(1)} (K=1); θ moved up to ${agreement.moved.toExponential(1)}`);
   }
   const dtrains = options.contenders.filter((c) => c.startsWith('dtrain'));
   if (dtrains.length > 0) lines.push('', '÷ each PyTorch peer and the best of them (this run; torch-concat with one local step only)', '', header, rule);

@@ -204,19 +204,31 @@ def measure_config(names, nodes, local_steps):
 
 
 def agreement():
-    """Largest parameter difference of torch-bmm and torch-concat from torch-loop after 3 rounds
-    at N = 8 with one local step (same data, same start), and how far the parameters moved."""
-    loop, bmm, concat = (CONTENDERS[n](8, 1, seed=8001) for n in ('torch-loop', 'torch-bmm', 'torch-concat'))
-    start = [v.clone() for v in loop.global_state.values()]
-    for _ in range(3):
-        for c in (loop, bmm, concat):
-            c.round()
-    reference = list(loop.global_state.values())
-    as_loop = [bmm.global_params[0].t(), bmm.global_params[1].view(-1), bmm.global_params[2].t(), bmm.global_params[3].view(-1)]
-    concat_params = [p.detach() for p in concat.model.parameters()]
-    difference = lambda other: max((a - b).abs().max().item() for a, b in zip(reference, other))
-    moved = max((a - b).abs().max().item() for a, b in zip(reference, start))
-    return {'bmm': difference(as_loop), 'concat': difference(concat_params), 'moved': moved}
+    """Largest parameter difference of torch-bmm (1 and 3 local steps) and torch-concat (1) from
+    torch-loop after 3 rounds at N = 8 (same data, same start), and how far the parameters moved."""
+    def run(names, local_steps):
+        contenders = [CONTENDERS[n](8, local_steps, seed=8000 + local_steps) for n in names]
+        for _ in range(3):
+            for c in contenders:
+                c.round()
+        return contenders
+
+    def loop_order(c):
+        if isinstance(c, TorchLoop):
+            return list(c.global_state.values())
+        if isinstance(c, TorchBmm):
+            w1, b1, w2, b2 = c.global_params
+            return [w1.t(), b1.view(-1), w2.t(), b2.view(-1)]
+        return [p.detach() for p in c.model.parameters()]
+
+    def difference(a, b):
+        return max((x - y).abs().max().item() for x, y in zip(loop_order(a), loop_order(b)))
+
+    loop1, bmm1, concat1 = run(('torch-loop', 'torch-bmm', 'torch-concat'), 1)
+    loop3, bmm3 = run(('torch-loop', 'torch-bmm'), 3)
+    start = make_data(8, 1, 8001)[2].values()
+    moved = max((x - y).abs().max().item() for x, y in zip(loop_order(loop1), start))
+    return {'bmm': difference(bmm1, loop1), 'concat': difference(concat1, loop1), 'bmm3': difference(bmm3, loop3), 'moved': moved}
 
 
 def blas_library():
