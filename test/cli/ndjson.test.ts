@@ -1,0 +1,129 @@
+/**
+ * `simulate --ndjson FILE` (issue 14): one JSON line per round, written as each round finishes,
+ * a header line first and a summary line last; a run stopped by Ctrl-C keeps its finished
+ * rounds and ends with a summary marked interrupted, one killed outright keeps its finished
+ * rounds; a path that cannot be written is refused before the run (exit 2, nothing written).
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HOSTILE_DIR, inParallel, runCli, STACK_TRACE } from '../hostile/cli.js';
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'dtrain-ndjson-'));
+}
+
+type Line = Record<string, unknown> & { type: string };
+
+function lines(path: string): Line[] {
+  const text = readFileSync(path, 'utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  return text.slice(0, -1).split('\n').map((line) => JSON.parse(line) as Line);
+}
+
+/** Complete lines only: a process killed outright may leave its last line unfinished. */
+function completeLines(path: string): Line[] {
+  const text = readFileSync(path, 'utf8');
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Line);
+}
+
+const RUN = ['--backend', 'cpu', '--no-progress'];
+
+describe('--ndjson', () => {
+  it('a header, one line per round of every strategy, a summary; the rounds and summaries are the JSON report\'s', async () => {
+    const dir = scratch();
+    const ndjson = join(dir, 'run.ndjson');
+    const json = join(dir, 'run.json');
+    const result = await runCli(['simulate', 'runtime/long.yaml', '--rounds', '3', '--quiet', '--json', json, '--ndjson', ndjson, ...RUN]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const records = lines(ndjson);
+    expect(records).toHaveLength(2 * 3 + 2);
+    expect(records.map((r) => r.type)).toEqual(['header', 'round', 'round', 'round', 'round', 'round', 'round', 'summary']);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown> & { runs: Array<{ strategy: { name: string }; rounds: object[] }> };
+    const { type: _header, ...head } = records[0]!;
+    const { runs, ...reportHead } = report;
+    expect(head).toEqual(reportHead);
+    expect(records.slice(1, 7)).toEqual(runs.flatMap((run) => run.rounds.map((round) => ({ type: 'round', strategy: run.strategy.name, ...round }))));
+    expect(records[7]).toEqual({ type: 'summary', runs: runs.map(({ rounds: _rounds, ...run }) => run) });
+  });
+
+  it('- writes the lines to standard output and the tables to standard error', async () => {
+    const result = await runCli(['simulate', 'limits/tiny.yaml', '--ndjson', '-', ...RUN]);
+    expect(result.status).toBe(0);
+    const types = result.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as Line).type);
+    expect(types).toEqual(['header', 'round', 'round', 'summary']);
+    expect(result.stderr).toContain('round 1');
+    expect(result.stderr).toContain('summary · scenario tiny');
+  });
+
+  it('a path that cannot be written is refused before the run: exit 2, one error line, nothing written', async () => {
+    const dir = scratch();
+    const cases: Array<{ args: string[]; message: string }> = [
+      { args: ['--ndjson', '/no/such/x.ndjson'], message: "--ndjson /no/such/x.ndjson: directory '/no/such' does not exist" },
+      { args: ['--ndjson', dir], message: `--ndjson ${dir}: is a directory, expected a file name` },
+      { args: ['--json', join(dir, 'same'), '--ndjson', join(dir, 'same')], message: `--json ${join(dir, 'same')} and --ndjson ${join(dir, 'same')} name the same file; give each output its own path` },
+      { args: ['--ndjson', 'limits/tiny.yaml'], message: "--ndjson limits/tiny.yaml would overwrite the scenario file 'limits/tiny.yaml', which this command reads; write the output somewhere else" },
+      { args: ['--ndjson', '-', '--json', '-'], message: '--json - and --ndjson - both write to standard output; give each output its own path' },
+    ];
+    const results = await inParallel(cases, 3, ({ args }) => runCli(['simulate', 'limits/tiny.yaml', ...args, ...RUN]));
+    results.forEach((result, k) => {
+      expect(result.stderr).toBe(`error: ${cases[k]!.message}\n`);
+      expect(result.stderr).not.toMatch(STACK_TRACE);
+      expect(result.stdout).toBe('');
+      expect(result.status).toBe(2);
+    });
+    expect(existsSync(join(dir, 'same'))).toBe(false);
+    expect(readFileSync(join(HOSTILE_DIR, 'limits', 'tiny.yaml'), 'utf8')).toContain('Small enough for any budget');
+  });
+});
+
+describe('--ndjson keeps the finished rounds of a run that does not end', () => {
+  /** Starts the long run and calls `stop` once the file holds a header and `rounds` round lines. */
+  async function runUntil(stop: (pid: number) => void, rounds: number) {
+    const dir = scratch();
+    const path = join(dir, 'run.ndjson');
+    let timer: NodeJS.Timeout | undefined;
+    const result = await runCli(['simulate', 'runtime/long.yaml', '--quiet', '--ndjson', path, ...RUN], {
+      onSpawn: (pid) => {
+        const poll = (): void => {
+          const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+          if (text.split('\n').length > rounds + 1) stop(pid);
+          else timer = setTimeout(poll, 20);
+        };
+        poll();
+      },
+    });
+    clearTimeout(timer);
+    return { path, result };
+  }
+
+  it('Ctrl-C: exit 130, every finished round, then a summary marked interrupted', async () => {
+    const { path, result } = await runUntil((pid) => process.kill(pid, 'SIGINT'), 3);
+    expect(result.status).toBe(130);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    const records = lines(path);
+    expect(records[0]!.type).toBe('header');
+    const rounds = records.slice(1, -1);
+    expect(rounds.length).toBeGreaterThanOrEqual(3);
+    expect(rounds.map((r) => [r.type, r.strategy, r.round])).toEqual(rounds.map((_, k) => ['round', 's1s4', k + 1]));
+    const summary = records.at(-1)! as Line & { runs: Array<{ interrupted?: boolean; summary: { simulatedMs: number } }>; interrupted?: boolean };
+    expect(summary.type).toBe('summary');
+    expect(summary.interrupted).toBe(true);
+    expect(summary.runs).toHaveLength(1);
+    expect(summary.runs[0]!.interrupted).toBe(true);
+    expect(summary.runs[0]!.summary.simulatedMs).toBe(rounds.at(-1)!.endMs);
+    expect(result.stderr).toContain(`interrupted: stopped after round ${rounds.length} of 100000 of s1s4`);
+  });
+
+  it('killed outright (SIGKILL): the complete lines are the header and the finished rounds, no summary', async () => {
+    const { path, result } = await runUntil((pid) => process.kill(pid, 'SIGKILL'), 2);
+    expect(result.signal).toBe('SIGKILL');
+    const records = completeLines(path);
+    expect(records[0]!.type).toBe('header');
+    const rounds = records.slice(1);
+    expect(rounds.length).toBeGreaterThanOrEqual(2);
+    expect(rounds.map((r) => [r.type, r.round])).toEqual(rounds.map((_, k) => ['round', k + 1]));
+  });
+});

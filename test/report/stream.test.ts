@@ -1,0 +1,182 @@
+/**
+ * Streamed outputs (issue 14): a run that keeps no node records (`retainNodes: false`) and
+ * builds its outputs as the rounds finish gives, byte for byte, what the outputs built from a
+ * run that kept every record give — the JSON, the round tables, the insights, the HTML
+ * report's charts — and the NDJSON lines carry the JSON's rounds.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/index.js';
+import { parseScenarioText } from '../../src/node/load.js';
+import { detectInsights, InsightStream } from '../../src/insights/index.js';
+import { HtmlColumnsStream } from '../../src/report/html/accumulate.js';
+import { buildCharts } from '../../src/report/html/charts.js';
+import { renderHtmlReport } from '../../src/report/html/page.js';
+import { toJsonReport } from '../../src/report/json.js';
+import { JsonReportStream } from '../../src/report/json-stream.js';
+import { NdjsonStream } from '../../src/report/ndjson.js';
+import { nodeGroups } from '../../src/report/node-groups.js';
+import { renderRunTables, RunTablesStream } from '../../src/report/table.js';
+import type { RunResult } from '../../src/sim/records.js';
+import { generatedResult, tinyResult } from './fixtures.js';
+
+const OPTIONS = { version: '0.1.0', trace: false, timing: false, scenarioHash: 'abc' };
+
+/** A generated cluster of `count:` groups (mixed links and compute), small model, few rounds. */
+function groupedScenarioText(perGroup: number, rounds: number): string {
+  return `
+name: streamed
+seed: 3
+rounds: ${rounds}
+compare: [s1s4, sync-sgd]
+data:
+  dataset: { blobs: { samples: 4000, features: 8, classes: 3, spread: 1.5 } }
+model: { hidden: [4], learningRate: 0.1 }
+cluster:
+  roundTimeoutMs: 2s
+  defaults: { msPerSample: 1, cores: 4 }
+  nodes:
+    - { id: rack, count: ${perGroup}, latency: { constant: 2 } }
+    - { id: edge, count: ${perGroup}, latency: { lognormal: { median: 25, sigma: 0.6 } } }
+    - { id: wan, count: ${perGroup}, latency: { normal: { mean: 45, std: 20 }, loss: 0.05 } }
+    - { id: solo, latency: { constant: 400 } }
+`;
+}
+
+/** Every streamed sink fed from one run, as simulate feeds them. */
+async function streamedRun(text: string, retainNodes: boolean) {
+  const scenario = parseScenarioText(text, 'streamed.yaml');
+  let json = '';
+  let ndjson = '';
+  const jsonStream = new JsonReportStream(scenario, OPTIONS, (piece) => (json += piece));
+  const ndjsonStream = new NdjsonStream(scenario, OPTIONS, (piece) => (ndjson += piece));
+  const tables = new RunTablesStream({ color: false, quiet: false });
+  const insights = new InsightStream(scenario);
+  const html = new HtmlColumnsStream(scenario);
+  const result = await runScenario(scenario, {
+    backend: 'cpu',
+    retainNodes,
+    onSetting: (setting) => html.setting(setting),
+    onRound: (record, strategy, backend) => {
+      jsonStream.round(record, strategy, backend);
+      ndjsonStream.round(record, strategy, backend);
+      tables.round(record, strategy);
+      insights.round(record, strategy);
+      html.round(record, strategy);
+    },
+    onRunEnd: (run) => {
+      jsonStream.runEnd(run);
+      tables.runEnd(run);
+      insights.runEnd(run);
+      html.runEnd(run);
+    },
+  });
+  jsonStream.finish(result);
+  ndjsonStream.finish(result);
+  return { result, json, ndjson, tables: tables.render(result), insights: insights.insights(), columns: html.columns() };
+}
+
+/** The JSON stream fed from a result that kept its records: the same bytes as toJsonReport. */
+function streamJson(result: RunResult, options = OPTIONS): string {
+  let text = '';
+  const stream = new JsonReportStream(result.scenario, options, (piece) => (text += piece));
+  for (const run of result.runs) {
+    for (const round of run.rounds) stream.round(round, run.strategy, run.backend);
+    stream.runEnd(run);
+  }
+  stream.finish(result);
+  return text;
+}
+
+describe('the JSON report written round by round', () => {
+  it('is byte-identical to toJsonReport for complete, interrupted, diverged and empty runs', () => {
+    const tiny = tinyResult();
+    const cases: RunResult[] = [
+      tiny,
+      generatedResult(40, 3),
+      { ...tiny, interrupted: true, runs: [{ ...tiny.runs[0]!, rounds: tiny.runs[0]!.rounds.slice(0, 1), interrupted: true }] },
+      { ...tiny, interrupted: true, runs: [{ ...tiny.runs[0]!, rounds: [], interrupted: true }] },
+      { ...tiny, runs: [{ ...tiny.runs[0]!, rounds: [] }, ...tiny.runs.slice(1)] },
+      {
+        ...tiny,
+        runs: [{ ...tiny.runs[0]!, diverged: { round: 2, node: 'a', kind: 'training', message: 'loss is NaN' } }],
+        diverged: { strategy: 's1s4', round: 2, node: 'a', kind: 'training', message: 'loss is NaN' },
+      },
+      { ...tiny, runs: [] },
+    ];
+    for (const result of cases) {
+      expect(streamJson(result)).toBe(toJsonReport(result, OPTIONS));
+      const traced = { ...OPTIONS, trace: true, timing: true, run: { engine: 'fast', node: 'v20', overrides: { rounds: 2 } } };
+      expect(streamJson(result, traced)).toBe(toJsonReport(result, traced));
+    }
+  });
+});
+
+describe('a run of 3,073 nodes in groups that keeps no node records', () => {
+  it('gives the outputs of the same run that kept them, byte for byte; NDJSON has a header, a line per round and a summary', async () => {
+    const text = groupedScenarioText(1024, 2);
+    const kept = await streamedRun(text, true);
+    const streamed = await streamedRun(text, false);
+
+    // the run kept the round figures only
+    for (const run of streamed.result.runs) {
+      expect(run.rounds).toHaveLength(2);
+      for (const round of run.rounds) {
+        expect(round.nodes).toEqual([]);
+        expect(round.working).toBeUndefined();
+      }
+    }
+    expect(streamed.result.runs.map((run) => run.summary)).toEqual(kept.result.runs.map((run) => run.summary));
+
+    const json = toJsonReport(kept.result, OPTIONS);
+    expect(kept.json).toBe(json);
+    expect(streamed.json).toBe(json);
+
+    expect(streamed.tables).toBe(renderRunTables(kept.result, { color: false, quiet: false }));
+    expect(streamed.insights).toEqual(detectInsights(kept.result));
+    expect(JSON.stringify(buildCharts(streamed.result, streamed.columns))).toBe(JSON.stringify(buildCharts(kept.result)));
+
+    const lines = streamed.ndjson.split('\n');
+    expect(lines.pop()).toBe('');
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((record) => record.type)).toEqual(['header', 'round', 'round', 'round', 'round', 'summary']);
+    const report = JSON.parse(json) as { runs: Array<{ strategy: { name: string }; rounds: unknown[]; summary: unknown }> };
+    const { type: _header, ...head } = records[0]!;
+    expect(head).toEqual({ schemaVersion: 2, tool: { name: 'dtrain', version: '0.1.0' }, scenario: { name: 'streamed', seed: 3, file: 'streamed.yaml', hash: 'abc' }, run: (JSON.parse(json) as { run: unknown }).run });
+    const rounds = report.runs.flatMap((run) => run.rounds.map((round) => ({ type: 'round', strategy: run.strategy.name, ...(round as object) })));
+    expect(records.slice(1, 5)).toEqual(rounds);
+    expect(records[5]).toEqual({
+      type: 'summary',
+      runs: report.runs.map(({ rounds: _rounds, ...run }) => run),
+    });
+  }, 120_000);
+
+  it('shows one screen per round: the worst nodes and a row per group, not a row per node', async () => {
+    const { tables } = await streamedRun(groupedScenarioText(1024, 1), false);
+    const block = tables.split('\n\n').find((part) => part.startsWith('round 1'))!;
+    expect(block.split('\n').length).toBeLessThanOrEqual(32);
+    expect(block).toContain('by group (low median; weight = the group’s sum; status ✓/✗/idle):');
+    for (const group of ['rack (1024)', 'edge (1024)', 'wan (1024)', 'solo (1)']) expect(block).toContain(`  ${group}`);
+  }, 120_000);
+
+  it('writes an HTML report under 20 MB whose node table has a row per group', async () => {
+    const { result, columns } = await streamedRun(groupedScenarioText(1024, 1), false);
+    const html = await renderHtmlReport(result, { version: '0.1.0', timing: false, columns });
+    expect(Buffer.byteLength(html)).toBeLessThan(20 * 1024 ** 2);
+    expect(html).toContain('rack-1 … rack-1024 (1,024 nodes)');
+    expect(html).not.toContain('>rack-17<');
+    expect(html).toContain('Showing the 64 nodes with the lowest mean efficiency (over all strategies) of 3073, in scenario order.');
+  }, 120_000);
+});
+
+describe('node groups read back from the ids', () => {
+  it('a run of id-1 … id-k is one group; other ids are their own', () => {
+    expect(nodeGroups(['a-1', 'a-2', 'a-3', 'b', 'c-1', 'c-3', 'd-2', 'a-1'])).toEqual([
+      { name: 'a', start: 0, end: 3 },
+      { name: 'b', start: 3, end: 4 },
+      { name: 'c-1', start: 4, end: 5 },
+      { name: 'c-3', start: 5, end: 6 },
+      { name: 'd-2', start: 6, end: 7 },
+      { name: 'a-1', start: 7, end: 8 },
+    ]);
+  });
+});
