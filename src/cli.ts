@@ -20,6 +20,7 @@ import { registerSchema } from './cli/schema.js';
 import { registerScenarios } from './cli/scenarios.js';
 import { registerCalibrate } from './cli/calibrate.js';
 import { registerExport } from './cli/export.js';
+import { registerPlayground } from './cli/playground.js';
 import { isKnownError } from './errors.js';
 import { writeProblem } from './output-file.js';
 import { escapeLinesForTerminal } from './text/terminal-escape.js';
@@ -44,6 +45,7 @@ function buildProgram(): Command {
   registerScenarios(program);
   registerCalibrate(program);
   registerExport(program);
+  registerPlayground(program);
   return program;
 }
 

@@ -39,10 +39,10 @@ async function start(): Promise<void> {
   const bundle = (await response.json()) as Bundle;
 
   const tf = await loadTf();
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
   // The single-threaded SIMD build, as Node runs it: the same maths as the CLI's wasm backend.
   // (Threads would need a cross-origin-isolated page, and could change the sums' order.)
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(new URL('./', scope.location.href).href);
 
   const host = createBrowserHost({ files: new Map(Object.entries(bundle.files)) });
