@@ -109,7 +109,15 @@ export function drawHeatmap(
 ): HeatLayout {
   const cellTarget = rows.length <= 8 ? 22 : rows.length <= 24 ? 14 : 8;
   const { ctx, width, height } = fitCanvas(canvas, rows.length * cellTarget + HEAT_AXIS);
-  const layout = heatLayout(width, height, rows.length, Math.max(1, totalRounds), HEAT_LABEL_WIDTH, HEAT_AXIS);
+  ctx.font = FONT;
+  let widest = 0;
+  for (const row of rows) widest = Math.max(widest, ctx.measureText(row.label).width);
+  const labelWidth = Math.ceil(Math.min(HEAT_LABEL_WIDTH, Math.max(24, widest + 12)));
+  const layout = heatLayout(width, height, rows.length, Math.max(1, totalRounds), labelWidth, HEAT_AXIS);
+  // the geometry, for a test or a script that clicks a cell
+  canvas.dataset.left = String(layout.left);
+  canvas.dataset.cellWidth = String(layout.cellWidth);
+  canvas.dataset.cellHeight = String(layout.cellHeight);
   const domain = heatDomain(field, rounds);
   ctx.fillStyle = '#f6f8fa';
   ctx.fillRect(layout.left, 0, layout.cellWidth * layout.columns, layout.cellHeight * layout.rows);
@@ -140,10 +148,10 @@ export function drawHeatmap(
   ctx.textBaseline = 'middle';
   if (layout.cellHeight >= 9) {
     rows.forEach((row, r) => {
-      ctx.fillText(clipText(ctx, row.label, HEAT_LABEL_WIDTH - 8), HEAT_LABEL_WIDTH - 6, layout.top + (r + 0.5) * layout.cellHeight);
+      ctx.fillText(clipText(ctx, row.label, labelWidth - 8), labelWidth - 6, layout.top + (r + 0.5) * layout.cellHeight);
     });
   } else {
-    ctx.fillText(`${rows.length} rows`, HEAT_LABEL_WIDTH - 6, layout.cellHeight * rows.length / 2);
+    ctx.fillText(clipText(ctx, `${rows.length} rows`, labelWidth - 8), labelWidth - 6, layout.cellHeight * rows.length / 2);
   }
   ctx.fillStyle = MUTED;
   ctx.textAlign = 'center';
