@@ -74,7 +74,8 @@ function scenarioFragment(file: string | undefined): string {
 
 /**
  * The file a request names inside `root`, or null: a path that is not plain (`..`, a NUL, a
- * backslash, an encoded slash), a directory, a symbolic link leading out, or no file at all.
+ * backslash, an encoded slash, a hidden file), a directory, a symbolic link leading out, or
+ * no file at all.
  */
 export function fileFor(root: string, url: string): string | null {
   const pathname = url.split(/[?#]/, 1)[0] ?? '/';
@@ -86,7 +87,8 @@ export function fileFor(root: string, url: string): string | null {
   }
   if (!decoded.startsWith('/') || /[\0\\]/.test(decoded) || /%2f|%5c/i.test(pathname)) return null;
   const parts = decoded.split('/').slice(1);
-  if (parts.some((part) => part === '..' || part === '.')) return null;
+  // `.`, `..` and hidden files (the build's marker) are not served
+  if (parts.some((part) => part.startsWith('.'))) return null;
   const relativePath = decoded === '/' ? 'index.html' : parts.join('/');
   const path = resolve(root, relativePath);
   if (path !== root && !path.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
