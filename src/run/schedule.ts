@@ -10,22 +10,44 @@ import { stepMs } from '../sim/time-model.js';
 import type { Planned, Scheduled } from './round-state.js';
 import type { LatencyGuard } from './time-guard.js';
 
+/**
+ * A dispatched node as the time model sees it, its lookups going through the guard: a method
+ * on a class rather than a closure per node and round.
+ */
+class ScheduledNode implements RoundNodeInput {
+  readonly slowdownAt: ((timeMs: number) => number) | null;
+
+  constructor(
+    private readonly guard: LatencyGuard,
+    private readonly index: number,
+    readonly bytes: number,
+    readonly bandwidthBps: number,
+    readonly stepMs: number,
+  ) {
+    // a closure only for the nodes that have a slowdown
+    this.slowdownAt = guard.hasSlowdown(index) ? (timeMs) => guard.slowdownAt(index, timeMs) : null;
+  }
+
+  latencyAt(timeMs: number): number | null {
+    return this.guard.latencyAt(this.index, timeMs, 'transfer');
+  }
+}
+
 /** Every dispatched node's round on the clock (time model v2: src/sim/round-time.ts). */
 export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferBytes: number, planned: Planned): Scheduled {
   const { cluster, model } = scenario;
   const { round, startMs, plans } = planned;
   const deadlineMs = cluster.roundTimeoutMs === null ? null : startMs + cluster.roundTimeoutMs;
-  const nodes = plans.map((plan, i): RoundNodeInput | null => {
-    if (plan.batch === 0) return null;
+  const nodes = new Array<RoundNodeInput | null>(plans.length);
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i]!;
+    if (plan.batch === 0) {
+      nodes[i] = null;
+      continue;
+    }
     const node = cluster.nodes[i]!;
-    return {
-      latencyAt: (t) => guard.latencyAt(i, t, 'transfer'),
-      bytes: transferBytes,
-      bandwidthBps: node.bandwidthBps,
-      stepMs: stepMs(node, plan.batch, plan.threads, plan.ioQueue),
-      slowdownAt: guard.hasSlowdown(i) ? (t) => guard.slowdownAt(i, t) : null,
-    };
-  });
+    nodes[i] = new ScheduledNode(guard, i, transferBytes, node.bandwidthBps, stepMs(node, plan.batch, plan.threads, plan.ioQueue));
+  }
   const timelines = roundTimelines({
     startMs,
     deadlineMs,

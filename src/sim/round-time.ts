@@ -14,7 +14,7 @@
  *
  * Pure: the latency and slowdown lookups are handed in.
  */
-import { shareLink, type LinkTransfer } from './server-link.js';
+import { shareLinkArrays } from './server-link.js';
 import type { DropReason, NodeTimeline, StepSpan, TransferEvents, TransferTry } from './time-model.js';
 
 export interface RoundNodeInput {
@@ -43,64 +43,84 @@ export interface RoundTimeInput {
   nodes: ReadonlyArray<RoundNodeInput | null>;
 }
 
-/** A transfer's tries: where its bytes start to move, or when and why it was given up. */
-interface Tried {
-  events: TransferEvents;
-  /** the successful try + its latency: when the bytes start to move */
-  activeMs: number | null;
-  droppedAtMs: number | null;
+/**
+ * One direction's transfers, per node: the events (null when the node made no such transfer)
+ * and when the node was given up (NaN while it was not). Arrays, not an object per node: at
+ * 131,072 nodes a round's short-lived objects are most of the simulator's garbage.
+ */
+interface Direction {
+  events: Array<TransferEvents | null>;
+  droppedAtMs: Float64Array;
 }
 
-function tryTransfer(firstMs: number, node: RoundNodeInput, input: RoundTimeInput): Tried {
+function direction(n: number): Direction {
+  return { events: new Array<TransferEvents | null>(n).fill(null), droppedAtMs: new Float64Array(n).fill(Number.NaN) };
+}
+
+/** Node i's tries from `firstMs` into `into`: where its bytes start to move, or when and why it was given up. */
+function tryTransfer(firstMs: number, node: RoundNodeInput, input: RoundTimeInput, into: Direction, i: number): void {
   const tries: TransferTry[] = [];
   const { deadlineMs, retryMs } = input;
   const count = Math.max(1, input.maxRetries);
   for (let k = 0; k < count; k++) {
     const atMs = firstMs + k * retryMs;
     if (deadlineMs !== null && atMs >= deadlineMs) {
-      return { events: { tries, arrivedMs: null, activeMs: null, failure: 'deadline', nextTryMs: atMs }, activeMs: null, droppedAtMs: deadlineMs };
+      into.events[i] = { tries, arrivedMs: null, activeMs: null, failure: 'deadline', nextTryMs: atMs };
+      into.droppedAtMs[i] = deadlineMs;
+      return;
     }
     const latencyMs = node.latencyAt(atMs);
     tries.push({ atMs, latencyMs });
     if (latencyMs !== null) {
-      const activeMs = atMs + latencyMs;
-      return { events: { tries, arrivedMs: null, activeMs, failure: null, nextTryMs: null }, activeMs, droppedAtMs: null };
+      into.events[i] = { tries, arrivedMs: null, activeMs: atMs + latencyMs, failure: null, nextTryMs: null };
+      return;
     }
   }
   const learnedMs = tries[tries.length - 1]!.atMs + retryMs;
   const late = deadlineMs !== null && learnedMs > deadlineMs;
   const failure: DropReason = late ? 'deadline' : 'retries';
-  return { events: { tries, arrivedMs: null, activeMs: null, failure, nextTryMs: null }, activeMs: null, droppedAtMs: late ? deadlineMs : learnedMs };
+  into.events[i] = { tries, arrivedMs: null, activeMs: null, failure, nextTryMs: null };
+  into.droppedAtMs[i] = late ? deadlineMs : learnedMs;
 }
 
 /** The bytes of every transfer that got through its tries, through one direction of the link. */
-function moveBytes(tried: ReadonlyArray<Tried | null>, input: RoundTimeInput): void {
-  const moving: number[] = [];
-  const transfers: LinkTransfer[] = [];
-  for (let i = 0; i < tried.length; i++) {
-    const t = tried[i]!;
-    if (t === null || t.activeMs === null) continue;
+function moveBytes(into: Direction, input: RoundTimeInput): void {
+  const n = into.events.length;
+  const moving = new Uint32Array(n);
+  const startMs = new Float64Array(n);
+  const bytes = new Float64Array(n);
+  const capBps = new Float64Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const activeMs = into.events[i]?.activeMs ?? null;
+    if (activeMs === null) continue;
     const node = input.nodes[i]!;
-    moving.push(i);
-    transfers.push({ startMs: t.activeMs, bytes: node.bytes, capBps: node.bandwidthBps });
+    moving[count] = i;
+    startMs[count] = activeMs;
+    bytes[count] = node.bytes;
+    capBps[count] = node.bandwidthBps;
+    count++;
   }
-  const arrivals = shareLink(transfers, input.serverBps);
+  const arrivals = shareLinkArrays(startMs.subarray(0, count), bytes, capBps, input.serverBps);
   const { deadlineMs } = input;
-  for (let k = 0; k < moving.length; k++) {
-    const t = tried[moving[k]!]!;
+  for (let k = 0; k < count; k++) {
+    const i = moving[k]!;
+    const events = into.events[i]!;
     const arrivedMs = arrivals[k]!;
-    t.events.arrivedMs = arrivedMs;
+    events.arrivedMs = arrivedMs;
     // still under way at the deadline: the server stops waiting then
     if (deadlineMs !== null && arrivedMs > deadlineMs) {
-      t.events.failure = 'deadline';
-      t.droppedAtMs = deadlineMs;
+      events.failure = 'deadline';
+      into.droppedAtMs[i] = deadlineMs;
     }
   }
 }
 
-/** Back-to-back steps from `startMs`; each lasts stepMs × the slowdown at its start (≥ 0). */
-function runSteps(startMs: number, node: RoundNodeInput, localSteps: number): { steps: StepSpan[]; multiplierSum: number } {
-  const steps: StepSpan[] = [];
+/**
+ * Back-to-back steps from `startMs`; each lasts stepMs × the slowdown at its start (≥ 0).
+ * Returns the sum of the multipliers (localSteps without slowdown).
+ */
+function runSteps(startMs: number, node: RoundNodeInput, localSteps: number, steps: StepSpan[]): number {
   let multiplierSum = 0;
   for (let k = 0; k < localSteps; k++) {
     const stepStartMs = k === 0 ? startMs : startMs + node.stepMs * multiplierSum;
@@ -108,7 +128,7 @@ function runSteps(startMs: number, node: RoundNodeInput, localSteps: number): { 
     multiplierSum += raw > 0 ? raw : 0;
     steps.push({ startMs: stepStartMs, endMs: startMs + node.stepMs * multiplierSum });
   }
-  return { steps, multiplierSum };
+  return multiplierSum;
 }
 
 /** One shape for every timeline (plain literals, no spreads): one per dispatched node per round. */
@@ -123,25 +143,24 @@ function timeline(
 export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null> {
   const { nodes, localSteps } = input;
   const n = nodes.length;
-  const downloads = new Array<Tried | null>(n);
+  const downloads = direction(n);
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    downloads[i] = node === null ? null : tryTransfer(input.startMs, node, input);
+    if (node !== null) tryTransfer(input.startMs, node, input, downloads, i);
   }
   moveBytes(downloads, input);
   // the local steps of every node whose model arrived, then its upload's tries
   const steps = new Array<StepSpan[] | null>(n).fill(null);
   const multiplierSums = new Float64Array(n);
-  const uploads = new Array<Tried | null>(n).fill(null);
+  const uploads = direction(n);
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    const download = downloads[i]!;
-    if (node === null || download.droppedAtMs !== null) continue;
-    const downloadEndMs = download.events.arrivedMs!;
-    const computed = runSteps(downloadEndMs, node, localSteps);
-    steps[i] = computed.steps;
-    multiplierSums[i] = computed.multiplierSum;
-    uploads[i] = tryTransfer(computed.steps[computed.steps.length - 1]?.endMs ?? downloadEndMs, node, input);
+    if (node === null || !Number.isNaN(downloads.droppedAtMs[i]!)) continue;
+    const downloadEndMs = downloads.events[i]!.arrivedMs!;
+    const nodeSteps: StepSpan[] = [];
+    multiplierSums[i] = runSteps(downloadEndMs, node, localSteps, nodeSteps);
+    steps[i] = nodeSteps;
+    tryTransfer(nodeSteps[nodeSteps.length - 1]?.endMs ?? downloadEndMs, node, input, uploads, i);
   }
   moveBytes(uploads, input);
   const timelines = new Array<NodeTimeline | null>(n);
@@ -151,20 +170,22 @@ export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null
       timelines[i] = null;
       continue;
     }
-    const download = downloads[i]!;
+    const download = downloads.events[i]!;
     const nodeSteps = steps[i]!;
     // the mean actual step time: stepMs × the mean multiplier (exactly stepMs without slowdown)
     const stepMs = nodeSteps === null ? node.stepMs : node.stepMs * (multiplierSums[i]! / localSteps);
-    if (download.droppedAtMs !== null) {
-      timelines[i] = timeline('dropped', download.events.failure, download.events, [], null, stepMs, null, null, null, download.droppedAtMs);
+    const downloadDroppedMs = downloads.droppedAtMs[i]!;
+    if (!Number.isNaN(downloadDroppedMs)) {
+      timelines[i] = timeline('dropped', download.failure, download, [], null, stepMs, null, null, null, downloadDroppedMs);
       continue;
     }
-    const downloadEndMs = download.events.arrivedMs!;
+    const downloadEndMs = download.arrivedMs!;
     const computeEndMs = nodeSteps.length === 0 ? downloadEndMs : nodeSteps[nodeSteps.length - 1]!.endMs;
-    const upload = uploads[i]!;
-    timelines[i] = upload.droppedAtMs !== null
-      ? timeline('dropped', upload.events.failure, download.events, nodeSteps, upload.events, stepMs, downloadEndMs, computeEndMs, null, upload.droppedAtMs)
-      : timeline('finished', null, download.events, nodeSteps, upload.events, stepMs, downloadEndMs, computeEndMs, upload.events.arrivedMs!, null);
+    const upload = uploads.events[i]!;
+    const uploadDroppedMs = uploads.droppedAtMs[i]!;
+    timelines[i] = !Number.isNaN(uploadDroppedMs)
+      ? timeline('dropped', upload.failure, download, nodeSteps, upload, stepMs, downloadEndMs, computeEndMs, null, uploadDroppedMs)
+      : timeline('finished', null, download, nodeSteps, upload, stepMs, downloadEndMs, computeEndMs, upload.arrivedMs!, null);
   }
   return timelines;
 }

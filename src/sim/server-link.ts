@@ -68,7 +68,7 @@ class CapClass {
   }
 
   /** Members done by `eventMs` leave with their finish time; the others move on. */
-  advance(nowMs: number, eventMs: number, finishMs: number[]): void {
+  advance(nowMs: number, eventMs: number, finishMs: Float64Array): void {
     if (this.count === 0) return;
     while (this.count > 0) {
       const doneAtMs = nowMs + (this.targets[0]! - this.service) / this.rateBytesPerMs;
@@ -129,11 +129,18 @@ function shareOut(classes: readonly CapClass[], active: number, capacityBps: num
  */
 export function byStartTime(startMs: Float64Array): Uint32Array {
   const n = startMs.length;
-  if (startMs.some(Number.isNaN)) {
+  const sorted = new Float64Array(n);
+  let hasNaN = false;
+  for (let i = 0; i < n; i++) {
+    const t = startMs[i]!;
+    sorted[i] = t;
+    if (t !== t) hasNaN = true;
+  }
+  if (hasNaN) {
     // no place among numbers: fall back to comparing (NaN ties with everything, so index order)
     return Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => startMs[a]! - startMs[b]! || a - b);
   }
-  const sorted = Float64Array.from(startMs).sort();
+  sorted.sort();
   const taken = new Uint32Array(n);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
@@ -153,30 +160,40 @@ export function byStartTime(startMs: Float64Array): Uint32Array {
 /**
  * When each transfer's last byte arrives (same order as `transfers`). With an infinite
  * capacity a transfer moves at its own bandwidth: startMs + bytes · 8 · 1000 / capBps.
+ */
+export function shareLink(transfers: readonly LinkTransfer[], capacityBps: number): number[] {
+  const startMs = Float64Array.from(transfers, (t) => t.startMs);
+  const bytes = Float64Array.from(transfers, (t) => t.bytes);
+  const capBps = Float64Array.from(transfers, (t) => t.capBps);
+  return Array.from(shareLinkArrays(startMs, bytes, capBps, capacityBps));
+}
+
+/**
+ * shareLink over columns: transfer k starts at startMs[k] with bytes[k] to move at most
+ * capBps[k] (`startMs.length` transfers; the other columns may be longer).
  *
  * Cost: one sort of the activations, then per event one pass over the bandwidth classes (a
  * handful in a real cluster) and a heap operation per finish: linear in the transfers.
  */
-export function shareLink(transfers: readonly LinkTransfer[], capacityBps: number): number[] {
-  const n = transfers.length;
-  const finishMs = new Array<number>(n).fill(Number.NaN);
+export function shareLinkArrays(startMs: Float64Array, bytes: Float64Array, capBps: Float64Array, capacityBps: number): Float64Array {
+  const n = startMs.length;
+  const finishMs = new Float64Array(n).fill(Number.NaN);
   if (!Number.isFinite(capacityBps)) {
-    for (let i = 0; i < n; i++) {
-      const t = transfers[i]!;
-      finishMs[i] = t.startMs + (t.bytes * 8 * 1000) / t.capBps;
-    }
+    for (let i = 0; i < n; i++) finishMs[i] = startMs[i]! + (bytes[i]! * 8 * 1000) / capBps[i]!;
     return finishMs;
   }
-  const startMs = new Float64Array(n);
   const byCap = new Map<number, CapClass>();
+  const classOf = new Array<CapClass>(n);
   for (let i = 0; i < n; i++) {
-    const t = transfers[i]!;
-    startMs[i] = t.startMs;
-    if (!byCap.has(t.capBps)) byCap.set(t.capBps, new CapClass(t.capBps));
+    const cap = capBps[i]!;
+    let c = byCap.get(cap);
+    if (c === undefined) {
+      c = new CapClass(cap);
+      byCap.set(cap, c);
+    }
+    classOf[i] = c;
   }
   const classes = [...byCap.values()].sort((a, b) => a.capBps - b.capBps);
-  const classOf: CapClass[] = new Array<CapClass>(n);
-  for (let i = 0; i < n; i++) classOf[i] = byCap.get(transfers[i]!.capBps)!;
   const order = byStartTime(startMs);
   let active = 0;
   let next = 0;
@@ -185,7 +202,7 @@ export function shareLink(transfers: readonly LinkTransfer[], capacityBps: numbe
     // every transfer that becomes active now joins before the rates are shared out
     while (next < n && startMs[order[next]!]! <= nowMs) {
       const i = order[next]!;
-      classOf[i]!.join(i, transfers[i]!.bytes);
+      classOf[i]!.join(i, bytes[i]!);
       active++;
       next++;
     }
