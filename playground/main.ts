@@ -522,7 +522,7 @@ function renderRound(run: RunModel | null): void {
     return tr;
   });
   replaceChildren(byId('node-table'), el('table', { class: 'nodes' }, el('thead', {}, head), el('tbody', {}, ...body)),
-    hidden > 0 ? el('p', { class: 'muted' }, `${hidden} more nodes not listed; click one in a heat map or the timeline, or download the JSON.`) : null);
+    hidden > 0 ? el('p', { class: 'muted' }, `Listed: the nodes dropped or not sent and those that finished last; ${hidden} more not listed (click one in a heat map or the timeline, or download the JSON).`) : null);
 }
 
 byId<HTMLCanvasElement>('timeline').addEventListener('click', (event) => {

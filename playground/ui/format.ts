@@ -2,8 +2,21 @@
 
 export const MISSING = '–';
 
+/** `digits` decimals; a number too large or too small for them (a diverging loss) in exponent form. */
 export function fixed(value: number | null | undefined, digits: number): string {
-  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : MISSING;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return MISSING;
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6 || (magnitude > 0 && magnitude < 10 ** -digits)) return value.toExponential(2);
+  return value.toFixed(digits);
+}
+
+/** `digits` significant digits, for values from 1 down to a thousandth (weights of many nodes). */
+export function significant(value: number | null | undefined, digits: number): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return MISSING;
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6 || magnitude < 1e-4) return value.toExponential(digits - 1);
+  return value.toPrecision(digits);
 }
 
 /** Simulated milliseconds: `85 ms`, `1.25 s`, `2 min 05 s`. */

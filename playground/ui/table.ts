@@ -1,10 +1,11 @@
 /**
  * The per-round node table: one row per node with what each stage decided, as text cells.
- * A big cluster shows its first MAX_TABLE_ROWS nodes plus the selected node, so the DOM stays
- * small at a round per frame; the JSON download holds every node.
+ * A big cluster shows MAX_TABLE_ROWS nodes, so the DOM stays small at a round per frame: the
+ * ones a teacher looks at (dropped, not sent, then those that finished last and held the
+ * barrier) and the selected node; the JSON download holds every node.
  */
 import type { JsonRound } from '../../src/browser/protocol.js';
-import { duration, fixed, MISSING } from './format.js';
+import { duration, fixed, MISSING, significant } from './format.js';
 
 export const MAX_TABLE_ROWS = 40;
 
@@ -31,10 +32,30 @@ function tookPart(record: JsonRound['nodes'][number]): string {
   return num(record.batch) === 0 ? 'not sent (batch 0)' : 'no';
 }
 
+/** How much a node's row deserves a place: dropped, then not sent, then by finish time, latest first. */
+function interest(record: JsonRound['nodes'][number]): number {
+  if (record.dropReason === 'retries' || record.dropReason === 'deadline') return Number.POSITIVE_INFINITY;
+  if (!record.participated) return Number.MAX_VALUE;
+  return num(record.finishMs) ?? Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * The nodes to list: all of a small cluster in scenario order; of a big one the selected node,
+ * then the `maxRows` most interesting others (see `interest`), stable on ties, scenario order kept.
+ */
+export function tableNodes(round: JsonRound, selectedNode: number | null, maxRows = MAX_TABLE_ROWS): number[] {
+  const count = round.nodes.length;
+  if (count <= maxRows) return Array.from({ length: count }, (_, i) => i);
+  const order = Array.from({ length: count }, (_, i) => i);
+  const score = order.map((i) => interest(round.nodes[i]!));
+  order.sort((a, b) => (score[b]! === score[a]! ? a - b : score[b]! > score[a]! ? 1 : -1));
+  const picked = new Set(order.slice(0, maxRows));
+  if (selectedNode !== null && selectedNode >= 0 && selectedNode < count) picked.add(selectedNode);
+  return [...picked].sort((a, b) => a - b);
+}
+
 export function tableRows(round: JsonRound, selectedNode: number | null, maxRows = MAX_TABLE_ROWS): { rows: TableRow[]; hidden: number } {
-  const indices: number[] = [];
-  for (let i = 0; i < Math.min(maxRows, round.nodes.length); i += 1) indices.push(i);
-  if (selectedNode !== null && selectedNode >= maxRows && selectedNode < round.nodes.length) indices.push(selectedNode);
+  const indices = tableNodes(round, selectedNode, maxRows);
   const rows = indices.map((index) => {
     const record = round.nodes[index]!;
     const start = num(round.startMs) ?? 0;
@@ -52,7 +73,7 @@ export function tableRows(round: JsonRound, selectedNode: number | null, maxRows
         fixed(num(record.threads), 0),
         fixed(num(record.ioQueue), 0),
         finish === null ? MISSING : `+${duration(finish - start)}`,
-        fixed(num(record.weight), 3),
+        significant(num(record.weight), 3),
         fixed(num(record.gradNorm), 3),
       ],
     };

@@ -5,7 +5,8 @@ import { cellAt, groupOf, heatColour, heatDomain, heatLayout, heatRows, nodeValu
 import { addRound, followSelection, NO_SELECTION, selectedRound, startRun } from '../../playground/ui/model.js';
 import { progressSeries, scoreboard } from '../../playground/ui/progress.js';
 import { extent, niceTicks } from '../../playground/ui/scale.js';
-import { tableRows } from '../../playground/ui/table.js';
+import { tableNodes, tableRows } from '../../playground/ui/table.js';
+import { duration, fixed, significant } from '../../playground/ui/format.js';
 import { kindsPresent, nodeAtY, rowHeight, timelineLayout } from '../../playground/ui/timeline.js';
 
 interface Report { runs: Array<{ strategy: { name: string }; rounds: JsonRound[] }> }
@@ -195,6 +196,39 @@ describe('the node table', () => {
     expect(rows[40]!.cells[0]).toBe('n77');
     expect(hidden).toBe(59);
     expect(tableRows(round, 3, 40).hidden).toBe(60);
+  });
+});
+
+describe('the node table of a big cluster', () => {
+  it('lists the dropped, the unsent and the last to finish, then the selected node, in scenario order', () => {
+    const base = report.runs[0]!.rounds[0]!;
+    const nodes = Array.from({ length: 10 }, (_, i) => ({ ...base.nodes[0]!, id: `n${i}`, finishMs: 100 + i }));
+    Object.assign(nodes[2]!, { participated: false, dropReason: 'deadline', finishMs: null });
+    Object.assign(nodes[5]!, { participated: false, dropReason: null, batch: 0, finishMs: null });
+    const round = { ...base, nodes };
+    expect(tableNodes(round, null, 4)).toEqual([2, 5, 8, 9]);
+    expect(tableNodes(round, 0, 4)).toEqual([0, 2, 5, 8, 9]);
+    expect(tableNodes(round, 9, 4)).toEqual([2, 5, 8, 9]);
+    expect(tableNodes(round, null, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(tableRows(round, null, 4).hidden).toBe(6);
+  });
+});
+
+describe('numbers as the page writes them', () => {
+  it('a diverging loss in exponent form, small weights with significant digits, durations', () => {
+    expect(fixed(2.4977158670981515e23, 3)).toBe('2.50e+23');
+    expect(fixed(0.3634, 3)).toBe('0.363');
+    expect(fixed(0.00001, 3)).toBe('1.00e-5');
+    expect(fixed(0, 3)).toBe('0.000');
+    expect(fixed(null, 3)).toBe('–');
+    expect(significant(0.0039062, 3)).toBe('0.00391');
+    expect(significant(0.25, 3)).toBe('0.250');
+    expect(significant(0, 3)).toBe('0');
+    expect(significant(Number.NaN, 3)).toBe('–');
+    expect(duration(5.07712)).toBe('5.1 ms');
+    expect(duration(172.2)).toBe('172 ms');
+    expect(duration(8451)).toBe('8.45 s');
+    expect(duration(125_000)).toBe('2 min 05 s');
   });
 });
 
