@@ -427,6 +427,7 @@ function render(): void {
   runButton.disabled = !controls.run.enabled;
   runButton.textContent = controls.run.label;
   runButton.title = controls.why;
+  byId('why').textContent = controls.why === '' || pageState === 'loading' ? '' : `Run is off: ${controls.why}.`;
   byId<HTMLButtonElement>('pause').disabled = !controls.pause;
   byId<HTMLButtonElement>('step').disabled = !controls.step;
   byId<HTMLButtonElement>('reset').disabled = !controls.reset;
@@ -493,7 +494,7 @@ function renderRound(run: RunModel | null): void {
   const timeline = byId<HTMLCanvasElement>('timeline');
   if (run === null || picked === null) {
     title.textContent = 'This round';
-    drawTimeline(timeline, [], [], 0, 1, null);
+    timeline.hidden = true;
     replaceChildren(byId('timeline-legend'));
     replaceChildren(byId('node-table'));
     return;
@@ -503,6 +504,7 @@ function renderRound(run: RunModel | null): void {
   const start = round.startMs ?? 0;
   const end = round.endMs ?? start;
   title.textContent = `Round ${round.round} of ${run.totalRounds}, ${strategy}: ${duration(end - start)} of simulated time, accuracy ${percent(round.accuracy)}${round.skipped ? ' (skipped: no node took part)' : ''}`;
+  timeline.hidden = false;
   timelineRow = drawTimeline(timeline, phases, run.nodes, start, end, selection.node);
   replaceChildren(byId('timeline-legend'), ...kindsPresent(phases).map((kind) => el('span', {}, swatch(PHASE_COLOURS[kind]), PHASE_LABELS[kind])),
     phases.some((p) => p.some((ph) => ph.kind === 'idle' && ph.reason !== undefined && ph.reason !== 'notDispatched')) ? el('span', { class: 'drop' }, '✕ dropped') : null);
