@@ -15,6 +15,7 @@ import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { nodeRoundPhases } from '../report/round-phases.js';
 import { roundToJson, toJsonReport, type RunContext } from '../report/json.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
+import { divergenceHint } from '../run/divergence.js';
 import { runScenarioOn } from '../run/run-scenario.js';
 import { collectScenarioIssues, parseScenarioText, resolveStrategyNames } from '../scenario/load.js';
 import { formatBytes } from '../scenario/text-file.js';
@@ -159,12 +160,16 @@ export function createSession(options: SessionOptions): Session {
     return issues.length === 0;
   };
 
-  /** The estimate in words; needsConfirm when it is over the playground's budget. */
+  /**
+   * The estimate in words; needsConfirm when it is over the playground's budget. A report too
+   * large for one string cannot be made here at all: that is the refusal, thrown.
+   */
   const estimate = (scenario: Scenario): { text: string; needsConfirm: boolean } => {
     const estimated = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true });
     const over = checkBudget(estimated, PLAYGROUND_BUDGET);
     const summary = `estimated ${formatSeconds(estimated.seconds)} of compute and ${formatBytes(estimated.memoryBytes)} of memory`;
     if (over === null) return { text: summary, needsConfirm: false };
+    if (over.code === 'limits.jsonTooLarge') throw new DtrainError(over.code, over.message, { hint: 'run fewer rounds or nodes' });
     return { text: `${over.message}\n${summary}; run it anyway?`, needsConfirm: true };
   };
 
@@ -183,7 +188,14 @@ export function createSession(options: SessionOptions): Session {
       setState('failed');
       return;
     }
-    const sized = estimate(scenario);
+    let sized: { text: string; needsConfirm: boolean };
+    try {
+      sized = estimate(scenario);
+    } catch (error) {
+      post({ type: 'failed', message: errorText(error), finishedRounds: 0 });
+      setState('failed');
+      return;
+    }
     post({ type: 'estimate', ...sized });
     if (sized.needsConfirm && message.confirmed !== true) return;
 
@@ -239,9 +251,10 @@ export function createSession(options: SessionOptions): Session {
       const json = toJsonReport(result, reportOptions);
       const fileName = `${scenario.name}.json`;
       if (result.diverged !== undefined) {
-        const { strategy, message: what, round } = result.diverged;
-        const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept`;
-        post({ type: 'failed', message: `${strategy}: ${what} (${kept})`, finishedRounds: finished, json, fileName });
+        // the CLI's words (simulate.ts reportEnding), the kept rounds being the page's views and JSON
+        const { strategy, message: what, round, kind } = result.diverged;
+        const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept in the views and the JSON`;
+        post({ type: 'failed', message: `${strategy}: ${what} (${kept})\nhint: ${divergenceHint(kind)}`, finishedRounds: finished, json, fileName });
         end('failed');
         return;
       }

@@ -4,8 +4,8 @@
  * browser's host. The report it sends must be the CLI's byte for byte; the controls act at
  * round boundaries; bad input answers with the CLI's located messages and runs nothing.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -120,5 +120,120 @@ describe('the playground session', () => {
     await run.run({ type: 'run', yaml: broken });
     expect(of('start')).toEqual([]);
     expect(of('issues')[1]!.requestId).toBe(-1);
+  });
+});
+
+describe('the playground session: controls and bad input', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'dtrain-playground-'));
+
+  it('a run that diverges shows the CLI\'s message and keeps its finished rounds; its JSON is the CLI\'s', async () => {
+    const yaml = quickstart.yaml.replace(/learningRate: [\d.]+/, 'learningRate: 100');
+    writeFileSync(join(scratch, 'scenario.yaml'), yaml);
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml });
+    const failed = of('failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.message).toMatch(/^s1s4: training diverged in round 10: the aggregated model's test loss is \w+ .* \(rounds 1–9 are kept in the views and the JSON\)\nhint: lower model\.learningRate$/);
+    expect(failed[0]!.finishedRounds).toBe(9);
+    expect(of('round').map((m) => m.round.round)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(of('done')).toEqual([]);
+    expect(of('state').map((m) => m.state)).toEqual(['running', 'failed']);
+    const out = join(scratch, 'diverged.json');
+    const cli = spawnSync(process.execPath, [CLI, 'simulate', 'scenario.yaml', '--backend', 'wasm', '--json', out, '--quiet'], { cwd: scratch, encoding: 'utf8' });
+    expect(cli.status).toBe(1);
+    expect(failed[0]!.json).toBe(readFileSync(out, 'utf8'));
+  });
+
+  it('a scenario naming a file that is not bundled gets validate\'s located message and does not run', async () => {
+    const yaml = bundle.scenarios.find((s) => s.name === 'trace-replay')!.yaml.replace('traces/bursty_loss.txt', 'traces/mine.txt');
+    writeFileSync(join(scratch, 'scenario.yaml'), yaml);
+    mkdirSync(join(scratch, 'traces'), { recursive: true });
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml });
+    const cli = spawnSync(process.execPath, [CLI, 'validate', 'scenario.yaml'], { cwd: scratch, encoding: 'utf8' });
+    const issues = of('issues')[0]!.issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.text).toMatch(/^scenario\.yaml:\d+:\d+  cluster\.nodes\[\d\]\.latency\.trace: expected .*found no such file/);
+    // the CLI names the path it resolved; the rest of the line is the same
+    const line = cli.stderr.split('\n').find((l) => l.startsWith('scenario.yaml:'))!;
+    expect(issues[0]!.text.replace(/\S*traces\/mine\.txt/, 'PATH')).toBe(line.replace(/\S*traces\/mine\.txt/, 'PATH'));
+    expect(of('start')).toEqual([]);
+  });
+
+  it('a huge scenario gets the estimate and waits for a confirmation; confirmed, it starts, and reset stops it', async () => {
+    const yaml = bundle.scenarios.find((s) => s.name === 'large-cluster')!.yaml.replace(/^rounds: \d+$/m, 'rounds: 1000');
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml });
+    expect(of('estimate')).toHaveLength(1);
+    expect(of('estimate')[0]!.needsConfirm).toBe(true);
+    expect(of('estimate')[0]!.text).toMatch(/^this run needs an estimated .* over the budget of .*\n[^]*estimated .* of compute and .* of memory; run it anyway\?$/);
+    expect(of('start')).toEqual([]);
+    const confirmed = run.run({ type: 'run', yaml, confirmed: true });
+    await until(() => of('round').length >= 1);
+    run.handle({ type: 'reset' });
+    await confirmed;
+    const rounds = of('round').length;
+    expect(of('state').map((m) => m.state)).toEqual(['running', 'idle']);
+    expect(of('done')).toEqual([]);
+    expect(of('failed')).toEqual([]);
+    await new Promise((done) => setTimeout(done, 50));
+    expect(of('round').length).toBe(rounds);
+  });
+
+  it('a scenario whose report cannot be one string is refused before it runs', async () => {
+    const yaml = bundle.scenarios.find((s) => s.name === 'large-cluster')!.yaml.replace(/^rounds: \d+$/m, 'rounds: 50000');
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml, confirmed: true });
+    expect(of('failed')).toEqual([{ type: 'failed', message: expect.stringMatching(/^the JSON report would be about [\d.]+ GiB, more than the [\d.]+ MiB one JavaScript string can hold\nhint: run fewer rounds or nodes$/), finishedRounds: 0 }]);
+    expect(of('start')).toEqual([]);
+  });
+
+  it('paused, nothing runs; each step runs exactly one round; resume runs to the end', async () => {
+    const yaml = quickstart.yaml.replace(/^rounds: \d+$/m, 'rounds: 3');
+    const { run, of } = session();
+    const running = run.run({ type: 'run', yaml, paused: true });
+    await until(() => of('state').length === 1);
+    await new Promise((done) => setTimeout(done, 100));
+    expect(of('round')).toEqual([]);
+    run.handle({ type: 'step' });
+    await until(() => of('round').length === 1);
+    await new Promise((done) => setTimeout(done, 100));
+    expect(of('round')).toHaveLength(1);
+    run.handle({ type: 'step' });
+    await until(() => of('round').length === 2);
+    await new Promise((done) => setTimeout(done, 100));
+    expect(of('round')).toHaveLength(2);
+    run.handle({ type: 'resume' });
+    await running;
+    expect(of('round')).toHaveLength(6);
+    expect(of('done')).toHaveLength(1);
+    expect(of('state').map((m) => m.state)).toEqual(['paused', 'paused', 'paused', 'running', 'done']);
+    // pausing a finished run changes nothing
+    run.handle({ type: 'pause' });
+    expect(of('state').at(-1)!.state).toBe('done');
+  });
+
+  it('a speed paces the rounds: the worker waits out 1/speed seconds between them', async () => {
+    const yaml = quickstart.yaml.replace(/^rounds: \d+$/m, 'rounds: 3');
+    const waits: number[] = [];
+    let clock = 0;
+    const messages: FromWorker[] = [];
+    const host = createBrowserHost({ files: new Map(Object.entries(bundle.files)) });
+    const paced = createSession({
+      host, post: (message) => messages.push(message), meta: bundle.meta, scenarios: bundle.scenarios, backend: 'wasm',
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
+    paced.handle({ type: 'speed', roundsPerSecond: 4 });
+    await paced.run({ type: 'run', yaml });
+    // every round but the very first waits 250 ms, across strategies too (the clock stands still while a round runs)
+    expect(waits).toEqual([250, 250, 250, 250, 250]);
+    paced.handle({ type: 'speed', roundsPerSecond: null });
+    waits.length = 0;
+    await paced.run({ type: 'run', yaml });
+    expect(waits).toEqual([]);
   });
 });
