@@ -1,28 +1,98 @@
 // One whole-scenario measurement in a fresh process (so peak RSS is this run's alone), as a
-// user runs it: load → run → terminal tables → JSON. Prints one JSON line with the time split:
-//   setupMs      process start → the first engine is created (module loading, scenario
-//                loading, dataset generation/reading, split, partition, backend start-up)
-//   mathMs       inside the training engine (local training, aggregation, evaluation)
-//   simulatorMs  everything else: S1 sampling, S2–S4, time model, clock, records, tables, JSON
-// Usage: node bench/scenario-run.mjs FILE [fast|reference]
-import { performance } from 'node:perf_hooks';
+// user runs it: load → run → outputs. Prints one JSON line with the time split (ms):
+//   wallMs         process start → the outputs are written (Node's own start-up included)
+//   setupMs        process start → the first engine is created (module loading, scenario
+//                  loading, dataset generation, split, partition, latency models, backend)
+//   mathMs         inside the training engine (engine creation, local training, the
+//                  aggregate, evaluation)
+//   bookkeepingMs  the round loop's own work: everything between the first engine's creation
+//                  and the end of the run that is neither the engine nor the outputs (S1's
+//                  samples, S2–S4, the time model and server link, drawing each node's batch
+//                  indices, S4's weighing, the round records, and the garbage collection of
+//                  what they allocate)
+//   outputsMs      rendering the outputs (terminal tables and JSON, or the streamed JSON)
+// and bookkeepingShare = bookkeepingMs / wallMs (the simulator-bookkeeping target: < 10 %).
+//
+// Usage: node bench/scenario-run.mjs FILE [--engine fast|reference|parallel] [--outputs memory|stream]
+//   memory  the terminal tables and the JSON report rendered from the whole result (default)
+//   stream  the JSON report streamed round by round to a temporary file, the run keeping no
+//           node records (what `dtrain simulate --json` does at scale); no terminal tables
+import { mkdtempSync, rmSync, writeSync, openSync, closeSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { loadScenario, runScenario } from '../dist/index.js';
-import { toJsonReport } from '../dist/report/json.js';
-import { renderRunTables, renderSummary } from '../dist/report/table.js';
+import { nodeHost } from '../dist/node/host.js';
 
-const [file, engineName = 'fast'] = process.argv.slice(2);
-const { createFastEngine } = await import('../dist/train/fast-engine.js');
-const { createReferenceEngine } = await import('../dist/train/reference-engine.js');
-const base = engineName === 'reference' ? createReferenceEngine : createFastEngine;
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { engine: { type: 'string', default: 'fast' }, outputs: { type: 'string', default: 'memory' } },
+});
+const [file] = positionals;
+if (file === undefined || !['memory', 'stream'].includes(values.outputs)) {
+  process.stderr.write('usage: node bench/scenario-run.mjs FILE [--engine NAME] [--outputs memory|stream]\n');
+  process.exit(2);
+}
+const loadEngine = nodeHost.engines.get(values.engine);
+if (loadEngine === undefined) {
+  process.stderr.write(`unknown engine ${values.engine}\n`);
+  process.exit(2);
+}
+const base = await loadEngine();
 
 let mathMs = 0;
+let outputsMs = 0;
 let setupMs = null;
+// every garbage collection on the main thread, put down afterwards to what was running then
+const collections = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) collections.push([entry.startTime, entry.duration]);
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+/** [startMs, endMs] of every engine call and every output step, in time order */
+const spans = { math: [], outputs: [] };
+function during(name, startMs, endMs) {
+  spans[name].push([startMs, endMs]);
+}
+function within(list, atMs) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid][1] < atMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo][0] <= atMs;
+}
 async function timed(fn) {
   const t0 = performance.now();
   try {
     return await fn();
   } finally {
-    mathMs += performance.now() - t0;
+    const t1 = performance.now();
+    mathMs += t1 - t0;
+    during('math', t0, t1);
+  }
+}
+function timedSync(fn) {
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    const t1 = performance.now();
+    mathMs += t1 - t0;
+    during('math', t0, t1);
+  }
+}
+function outputs(fn) {
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    const t1 = performance.now();
+    outputsMs += t1 - t0;
+    during('outputs', t0, t1);
   }
 }
 const timedEngine = async (options) => {
@@ -32,42 +102,89 @@ const timedEngine = async (options) => {
     backend: engine.backend,
     paramCount: engine.paramCount,
     trainLocal: (tasks) => timed(() => engine.trainLocal(tasks)),
-    aggregate: (weights) => {
-      const t0 = performance.now();
-      engine.aggregate(weights);
-      mathMs += performance.now() - t0;
-    },
-    discardLocal: () => engine.discardLocal(),
+    aggregate: (weights) => timedSync(() => engine.aggregate(weights)),
+    discardLocal: () => timedSync(() => engine.discardLocal()),
     evaluate: () => timed(() => engine.evaluate()),
     getParams: () => engine.getParams(),
-    dispose: () => engine.dispose(),
+    dispose: () => timedSync(() => engine.dispose()),
   };
 };
 
 const scenario = await loadScenario(file);
-const result = await runScenario(scenario, { engine: timedEngine });
-const reportsFrom = performance.now();
-const tables = renderRunTables(result, { color: false, quiet: false }) + renderSummary(result, { color: false });
-const json = toJsonReport(result, { version: 'bench', trace: false, timing: false });
-const reportsMs = performance.now() - reportsFrom;
+let nodeSteps = 0;
+const countSteps = (record) => {
+  for (const node of record.nodes) if (node.participated) nodeSteps += scenario.model.localSteps;
+};
+let outputBytes = 0;
+let runEnd;
+if (values.outputs === 'memory') {
+  const result = await runScenario(scenario, { engine: timedEngine });
+  runEnd = performance.now();
+  for (const run of result.runs) for (const record of run.rounds) countSteps(record);
+  const { toJsonReport } = await import('../dist/report/json.js');
+  const { renderRunTables, renderSummary } = await import('../dist/report/table.js');
+  outputs(() => {
+    const tables = renderRunTables(result, { color: false, quiet: false }) + renderSummary(result, { color: false });
+    const json = toJsonReport(result, { version: 'bench', trace: false, timing: false });
+    outputBytes = tables.length + json.length;
+  });
+} else {
+  const { JsonReportStream } = await import('../dist/report/json-stream.js');
+  const folder = mkdtempSync(join(tmpdir(), 'dtrain-bench-'));
+  const path = join(folder, 'report.json');
+  const fd = openSync(path, 'w');
+  const stream = new JsonReportStream(scenario, { version: 'bench', trace: false, timing: false }, (text) => writeSync(fd, text));
+  try {
+    const result = await runScenario(scenario, {
+      engine: timedEngine,
+      retainNodes: false,
+      onRound: (record, strategy, backend) => outputs(() => {
+        countSteps(record);
+        stream.round(record, strategy, backend);
+      }),
+      onRunEnd: (run) => outputs(() => stream.runEnd(run)),
+    });
+    runEnd = performance.now();
+    outputs(() => stream.finish(result));
+    closeSync(fd);
+    outputBytes = statSync(path).size;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 // performance.now() counts from process start, so wallMs includes Node's own start-up.
 const wallMs = performance.now();
-const nodeSteps = result.runs.reduce(
-  (sum, run) => sum + run.rounds.reduce((s, r) => s + r.nodes.filter((n) => n.participated).length, 0),
-  0,
-) * scenario.model.localSteps;
+await new Promise((resolve) => setTimeout(resolve, 50)); // GC entries arrive on a timer turn
+gcObserver.disconnect();
+const gcMs = { setup: 0, math: 0, bookkeeping: 0, outputs: 0 };
+for (const [startMs, durationMs] of collections) {
+  const activity = startMs < setupMs ? 'setup'
+    : within(spans.math, startMs) ? 'math'
+      : startMs >= runEnd || within(spans.outputs, startMs) ? 'outputs' : 'bookkeeping';
+  gcMs[activity] += durationMs;
+}
+const rounds = scenario.rounds * scenario.strategies.length;
+// the outputs streamed during the run are not the loop's work
+const bookkeepingMs = runEnd - setupMs - mathMs - (values.outputs === 'stream' ? outputsMs : 0);
 process.stdout.write(`${JSON.stringify({
   scenario: scenario.name,
   nodes: scenario.cluster.nodes.length,
   rounds: scenario.rounds,
   strategies: scenario.strategies.length,
   localSteps: scenario.model.localSteps,
+  engine: values.engine,
+  outputs: values.outputs,
   wallMs,
   setupMs,
   mathMs,
-  simulatorMs: wallMs - setupMs - mathMs,
-  reportsMs,
+  bookkeepingMs,
+  outputsMs,
+  bookkeepingShare: bookkeepingMs / wallMs,
+  /** garbage collection on the main thread while each part ran (included in its time) */
+  gcMs,
+  perRoundMs: (mathMs + bookkeepingMs) / rounds,
+  bookkeepingPerRoundMs: bookkeepingMs / rounds,
   peakRssMB: process.resourceUsage().maxRSS / 1024,
   nodeSteps,
-  outputBytes: tables.length + json.length,
+  outputBytes,
 })}\n`);

@@ -1,72 +1,136 @@
 /**
- * Whole-scenario timings (issue 3): each scenario runs REPETITIONS times in a fresh process
- * (bench/scenario-run.mjs); the median of each figure is reported. Also the linearity check:
- * per-round cost (model maths + simulator) at 1,000 nodes ÷ at 500 nodes.
+ * Whole-scenario timings: each scenario runs several times, each run in a fresh process
+ * (bench/scenario-run.mjs, so peak RSS is that run's alone); the median of each figure is
+ * reported. The split of wall time, what counts as the simulator's bookkeeping and what as
+ * outputs, is written at the top of scenario-run.mjs and in README.md.
+ *
+ * Two linearity checks of the per-round cost (engine maths + bookkeeping, per round):
+ * 1,000 nodes ÷ 500 (target 1.8–2.2) and 131,072 nodes ÷ 16,384 (target 7–9).
+ *
+ * `npm run bench` runs them after the engine contenders (`-- --only-scenarios` for these alone);
+ * on their own, after `npm run build`:
+ *   node bench/scenarios.mjs [--only NAME,…] [--repetitions N] [--scale-repetitions N] [--no-scale] [--json FILE]
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPETITIONS = 3;
+/** the scale scenarios take a minute or more a run: one run each unless asked */
+const SCALE_REPETITIONS = 1;
 export const SCENARIOS = [
   ['large-cluster', 'scenarios/large-cluster.yaml'],
   ['cluster-500', 'bench/scenarios/cluster-500.yaml'],
   ['cluster-1000', 'bench/scenarios/cluster-1000.yaml'],
   ['cluster-1000-server', 'bench/scenarios/cluster-1000-server.yaml'],
 ];
+/** Streamed outputs, as `dtrain simulate --json` writes them at this size. */
+export const SCALE_SCENARIOS = [
+  ['cluster-16384', 'bench/scenarios/cluster-16384.yaml'],
+  ['cluster-131072', 'bench/scenarios/cluster-131072.yaml'],
+];
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function runOnce(file) {
-  const out = execFileSync(process.execPath, ['bench/scenario-run.mjs', file], { cwd: ROOT, encoding: 'utf8' });
+function runOnce(file, outputs) {
+  const out = execFileSync(process.execPath, ['bench/scenario-run.mjs', file, '--outputs', outputs], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-export function measureScenarios(log) {
+function measure(name, file, outputs, repetitions, log) {
+  const runs = [];
+  for (let rep = 0; rep < repetitions; rep++) runs.push(runOnce(file, outputs));
+  const pick = (key) => median(runs.map((r) => r[key]));
+  const result = {
+    contender: `scenario:${name}`,
+    nodes: runs[0].nodes,
+    localSteps: runs[0].localSteps,
+    rounds: runs[0].rounds,
+    strategies: runs[0].strategies,
+    outputs,
+    nodeStepsPerSec: median(runs.map((r) => r.nodeSteps / ((r.mathMs + r.bookkeepingMs) / 1000))),
+    wallMs: pick('wallMs'),
+    setupMs: pick('setupMs'),
+    mathMs: pick('mathMs'),
+    bookkeepingMs: pick('bookkeepingMs'),
+    bookkeepingGcMs: median(runs.map((r) => r.gcMs.bookkeeping)),
+    outputsMs: pick('outputsMs'),
+    bookkeepingShare: pick('bookkeepingShare'),
+    perRoundMs: pick('perRoundMs'),
+    bookkeepingPerRoundMs: pick('bookkeepingPerRoundMs'),
+    peakRssMB: pick('peakRssMB'),
+    repetitions: runs.map((r) => ({ wallMs: r.wallMs, bookkeepingShare: r.bookkeepingShare, peakRssMB: r.peakRssMB })),
+  };
+  log(`${result.contender.padEnd(24)} wall ${Math.round(result.wallMs)} ms, bookkeeping ${(100 * result.bookkeepingShare).toFixed(1)} %, peak ${Math.round(result.peakRssMB)} MB (median of ${repetitions})`);
+  return result;
+}
+
+export function measureScenarios(log, options = {}) {
+  const { only = null, repetitions = REPETITIONS, scaleRepetitions = SCALE_REPETITIONS, scale = true } = options;
+  const wanted = ([name]) => only === null || only.includes(name);
   const results = [];
-  for (const [name, file] of SCENARIOS) {
-    const runs = [];
-    for (let rep = 0; rep < REPETITIONS; rep++) runs.push(runOnce(file));
-    const pick = (key) => median(runs.map((r) => r[key]));
-    const result = {
-      contender: `scenario:${name}`,
-      nodes: runs[0].nodes,
-      localSteps: runs[0].localSteps,
-      rounds: runs[0].rounds,
-      strategies: runs[0].strategies,
-      nodeStepsPerSec: median(runs.map((r) => r.nodeSteps / ((r.mathMs + r.simulatorMs) / 1000))),
-      wallMs: pick('wallMs'),
-      setupMs: pick('setupMs'),
-      mathMs: pick('mathMs'),
-      simulatorMs: pick('simulatorMs'),
-      simulatorShare: median(runs.map((r) => r.simulatorMs / r.wallMs)),
-      nonMathShare: median(runs.map((r) => (r.wallMs - r.mathMs) / r.wallMs)),
-      peakRssMB: pick('peakRssMB'),
-      repetitions: runs.map((r) => r.wallMs),
-    };
-    log(`${result.contender.padEnd(22)} wall ${Math.round(result.wallMs)} ms, peak ${Math.round(result.peakRssMB)} MB`);
-    results.push(result);
-  }
+  for (const [name, file] of SCENARIOS.filter(wanted)) results.push(measure(name, file, 'memory', repetitions, log));
+  if (scale) for (const [name, file] of SCALE_SCENARIOS.filter(wanted)) results.push(measure(name, file, 'stream', scaleRepetitions, log));
   return results;
+}
+
+function ratioLine(results, small, large, label, target) {
+  const a = results.find((r) => r.contender === `scenario:${small}`);
+  const b = results.find((r) => r.contender === `scenario:${large}`);
+  if (a === undefined || b === undefined) return [];
+  return [`linearity: per round at ${label} = ${(b.perRoundMs / a.perRoundMs).toFixed(2)} (target ${target}); bookkeeping alone ${(b.bookkeepingPerRoundMs / a.bookkeepingPerRoundMs).toFixed(2)}`];
 }
 
 export function scenarioTable(results) {
   const f = (ms) => `${Math.round(ms).toLocaleString('en-US')}`;
   const pct = (x) => `${(100 * x).toFixed(1)} %`;
+  const counts = [...new Set(results.map((r) => r.repetitions.length))].join(' or ');
   const lines = [
-    'whole scenarios, median of 3 fresh processes (ms; shares of wall time)',
+    `whole scenarios, median of ${counts} fresh process(es) each (ms; bookkeeping share of wall time, target < 10 %)`,
     '',
-    '| scenario | nodes × rounds × strategies | wall | setup | model maths | simulator | simulator share | non-maths share | node-steps/s (rounds only) | peak RSS |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | nodes × rounds × strategies | outputs | wall | setup | engine maths | bookkeeping (of it GC) | outputs time | bookkeeping share | per round (maths + bookkeeping) | node-steps/s (rounds only) | peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
-    lines.push(`| ${r.contender} | ${r.nodes} × ${r.rounds} × ${r.strategies} | ${f(r.wallMs)} | ${f(r.setupMs)} | ${f(r.mathMs)} | ${f(r.simulatorMs)} | ${pct(r.simulatorShare)} | ${pct(r.nonMathShare)} | ${f(r.nodeStepsPerSec)} | ${Math.round(r.peakRssMB)} MB |`);
+    lines.push(`| ${r.contender} | ${r.nodes.toLocaleString('en-US')} × ${r.rounds} × ${r.strategies} | ${r.outputs} | ${f(r.wallMs)} | ${f(r.setupMs)} | ${f(r.mathMs)} | ${f(r.bookkeepingMs)} (${f(r.bookkeepingGcMs)}) | ${f(r.outputsMs)} | ${pct(r.bookkeepingShare)} | ${f(r.perRoundMs)} | ${f(r.nodeStepsPerSec)} | ${Math.round(r.peakRssMB)} MB |`);
   }
-  const half = results.find((r) => r.contender === 'scenario:cluster-500');
-  const full = results.find((r) => r.contender === 'scenario:cluster-1000');
-  if (half && full) {
-    const perRound = (r) => r.mathMs + r.simulatorMs;
-    lines.push('', `linearity: rounds at 1,000 nodes ÷ at 500 = ${(perRound(full) / perRound(half)).toFixed(2)} (target 1.8–2.2); whole wall ${(full.wallMs / half.wallMs).toFixed(2)}`);
-  }
+  lines.push(
+    '',
+    ...ratioLine(results, 'cluster-500', 'cluster-1000', '1,000 nodes ÷ 500', '1.8–2.2'),
+    ...ratioLine(results, 'cluster-16384', 'cluster-131072', '131,072 nodes ÷ 16,384', '7–9'),
+  );
   return lines.join('\n');
+}
+
+function parseArgs(argv) {
+  const options = { only: null, repetitions: REPETITIONS, scaleRepetitions: SCALE_REPETITIONS, scale: true, json: null };
+  const count = (flag, value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number ≥ 1, found ${value}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    switch (argv[i]) {
+      case '--only': options.only = value.split(',').map((v) => v.trim()); i++; break;
+      case '--repetitions': options.repetitions = count('--repetitions', value); i++; break;
+      case '--scale-repetitions': options.scaleRepetitions = count('--scale-repetitions', value); i++; break;
+      case '--no-scale': options.scale = false; break;
+      case '--json': options.json = value; i++; break;
+      default: throw new Error(`unknown option ${argv[i]} (use --only NAME,…, --repetitions N, --scale-repetitions N, --no-scale, --json FILE)`);
+    }
+  }
+  const known = [...SCENARIOS, ...SCALE_SCENARIOS].map(([name]) => name);
+  for (const name of options.only ?? []) if (!known.includes(name)) throw new Error(`unknown scenario ${name} (one of ${known.join(', ')})`);
+  return options;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const options = parseArgs(process.argv.slice(2));
+  const results = measureScenarios((line) => console.error(line), options);
+  console.log(scenarioTable(results));
+  if (options.json !== null) writeFileSync(options.json, `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
 }
