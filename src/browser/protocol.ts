@@ -44,7 +44,8 @@ export interface ValidateMessage {
   /**
    * The file name used in messages and written to the JSON's `scenario.file`. Default: the
    * bundled scenario's path (`scenarios/<name>.yaml`) when the text is exactly a bundled
-   * scenario's, else `scenario.yaml`. Relative trace paths start at this file's folder.
+   * scenario's, else `scenario.yaml`. Relative trace paths start at this file's folder (for a
+   * bare name like `scenario.yaml`, at `scenarios/`, beside the bundled ones).
    */
   file?: string;
 }

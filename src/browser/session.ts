@@ -23,6 +23,7 @@ import type { Scenario } from '../scenario/types.js';
 import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
 import { modelBytes, transferMs } from '../sim/time-model.js';
 import { countParams } from '../train/params.js';
+import { folderOf } from './host.js';
 import {
   bundledScenarioFile, type BundledScenario, type FromWorker, type JsonRound, type PlaygroundIssue, type RunMessage, type ToWorker,
 } from './protocol.js';
@@ -107,6 +108,16 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Where relative paths in a scenario start: its folder; for a bare file name (an edited
+ * scenario is `scenario.yaml`) the bundled scenarios' folder, as if it were saved beside them,
+ * so an edited trace-replay still finds `traces/bursty_loss.txt`.
+ */
+export function baseDirOf(file: string): string {
+  const folder = folderOf(file);
+  return folder === '.' ? 'scenarios' : folder;
+}
+
 export interface Session {
   handle(message: ToWorker): void;
   /** the `run` message's work, awaitable (tests) */
@@ -155,7 +166,7 @@ export function createSession(options: SessionOptions): Session {
   };
 
   const validate = (yaml: string, file: string, requestId: number): boolean => {
-    const issues = collectScenarioIssues(yaml, file, { host });
+    const issues = collectScenarioIssues(yaml, file, { host, baseDir: baseDirOf(file) });
     post({ type: 'issues', requestId, issues: issues.map(locatedIssue) });
     return issues.length === 0;
   };
@@ -180,7 +191,7 @@ export function createSession(options: SessionOptions): Session {
     if (!validate(message.yaml, file, -1)) return;
     let scenario: Scenario;
     try {
-      scenario = parseScenarioText(message.yaml, file, { host, registry });
+      scenario = parseScenarioText(message.yaml, file, { host, baseDir: baseDirOf(file), registry });
       if (message.strategies !== undefined) scenario = { ...scenario, strategies: resolveStrategyNames(message.strategies, registry) };
     } catch (error) {
       if (error instanceof ScenarioError) return;

@@ -5,7 +5,7 @@
  * round boundaries; bad input answers with the CLI's located messages and runs nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,12 @@ function cliJson(args: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'dtrain-playground-'));
   const out = join(dir, 'out.json');
   execFileSync(process.execPath, [CLI, 'simulate', ...args, '--backend', 'wasm', '--json', out, '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  return readFileSync(out, 'utf8');
+}
+
+function cliJsonIn(cwd: string, args: string[]): string {
+  const out = join(mkdtempSync(join(tmpdir(), 'dtrain-playground-')), 'out.json');
+  execFileSync(process.execPath, [CLI, 'simulate', ...args, '--backend', 'wasm', '--json', out, '--quiet'], { cwd, stdio: 'pipe' });
   return readFileSync(out, 'utf8');
 }
 
@@ -144,8 +150,21 @@ describe('the playground session: controls and bad input', () => {
     expect(failed[0]!.json).toBe(readFileSync(out, 'utf8'));
   });
 
+  it('an edited scenario is scenario.yaml beside the bundled ones: an edited trace-replay still reads its trace, and runs as the CLI runs it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-playground-'));
+    const yaml = bundle.scenarios.find((s) => s.name === 'trace-replay')!.yaml.replace(/thresholdMs: \d+/, 'thresholdMs: 30').replace(/^rounds: \d+$/m, 'rounds: 4');
+    expect(yaml).toContain('thresholdMs: 30');
+    writeFileSync(join(dir, 'scenario.yaml'), yaml);
+    symlinkSync(join(ROOT, 'scenarios', 'traces'), join(dir, 'traces'));
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml });
+    expect(of('failed')).toEqual([]);
+    expect(of('start')[0]!.scenario.file).toBe('scenario.yaml');
+    expect(of('done')[0]!.json).toBe(cliJsonIn(dir, ['scenario.yaml']));
+  });
+
   it('a scenario naming a file that is not bundled gets validate\'s located message and does not run', async () => {
-    const yaml = bundle.scenarios.find((s) => s.name === 'trace-replay')!.yaml.replace('traces/bursty_loss.txt', 'traces/mine.txt');
+    const yaml = bundle.scenarios.find((s) => s.name === 'trace-replay')!.yaml.replace('trace: traces/bursty_loss.txt', 'trace: traces/mine.txt');
     writeFileSync(join(scratch, 'scenario.yaml'), yaml);
     mkdirSync(join(scratch, 'traces'), { recursive: true });
     const { run, of } = session();
