@@ -1,18 +1,27 @@
 /**
- * Contender `dtrain`: the fast engine (src/train/fast-engine.ts) as the simulator drives it —
- * trainLocal (per-node gradient norms, read back every round) then aggregate.
+ * Contender `dtrain`: the fast engine (src/train/fast-engine.ts) on one thread, as the
+ * simulator drives it — trainLocal (per-node gradient norms, read back every round) then
+ * aggregate. This is the engine of the browser and of each sweep or study worker.
  *
  * Contender `dtrain-fresh`: the same, but every round's batches differ from the previous
  * round's (each node's batches alternate between two orders of its samples), as in a real
  * run where nodes draw new batches each round. The engine then rebuilds and uploads its batch
  * tensors every round instead of reusing them, and XNNPACK packs the fresh data again.
  *
- * Contender `dtrain-mt2`: `dtrain` on the parallel engine (src/node/parallel-engine.ts): the
- * same maths, half of the nodes on each of 2 worker threads.
+ * Contender `dtrain-mt2`: the default engine of `dtrain simulate` on Node: the fast engine
+ * with its helper worker thread (src/node/engine-helper.ts), which takes half of every round
+ * of nodes × parameters ≥ PARALLEL_MIN_VALUES (training by rows, the aggregate by parameter
+ * slices); below that it is `dtrain`. Timed once the helper has joined.
+ *
+ * Contender `dtrain-parallel`: `--engine parallel` (src/node/parallel-engine.ts): half of the
+ * nodes on each of 2 worker threads, the main thread keeping θ and the aggregate.
  */
-import { createFastEngine } from '../dist/train/fast-engine.js';
+import { helperStarter } from '../dist/node/engine-helper.js';
 import { createParallelEngine } from '../dist/node/parallel-engine.js';
+import { createFastEngine } from '../dist/train/fast-engine.js';
 import { HIDDEN, LEARNING_RATE } from './workload.mjs';
+
+const createDefaultEngine = (options) => createFastEngine(options, { startHelper: helperStarter(options) });
 
 async function makeContender(workload, localSteps, alternate, createEngine = createFastEngine) {
   const engine = await createEngine({
@@ -28,7 +37,7 @@ async function makeContender(workload, localSteps, alternate, createEngine = cre
   });
   const reversed = workload.tasks.map((task) => ({ stepBatches: task.stepBatches.map((batch) => batch.slice().reverse()) }));
   let round = 0;
-  return {
+  const contender = {
     async round() {
       const tasks = alternate && round % 2 === 1 ? reversed : workload.tasks;
       round++;
@@ -38,8 +47,15 @@ async function makeContender(workload, localSteps, alternate, createEngine = cre
     params: () => engine.getParams(),
     dispose: () => engine.dispose(),
   };
+  // a large enough round starts the helper thread; time the engine once it has joined
+  if (engine.helperReady !== undefined) {
+    await contender.round();
+    await engine.helperReady();
+  }
+  return contender;
 }
 
 export const makeDtrainContender = (workload, localSteps) => makeContender(workload, localSteps, false);
 export const makeDtrainFreshContender = (workload, localSteps) => makeContender(workload, localSteps, true);
-export const makeDtrainMt2Contender = (workload, localSteps) => makeContender(workload, localSteps, false, createParallelEngine);
+export const makeDtrainMt2Contender = (workload, localSteps) => makeContender(workload, localSteps, false, createDefaultEngine);
+export const makeDtrainParallelContender = (workload, localSteps) => makeContender(workload, localSteps, false, createParallelEngine);

@@ -11,6 +11,7 @@ import { currentBackend } from '../train/backend.js';
 import type { EngineOptions, EngineTask } from '../train/engine.js';
 import type { EngineHelper, HelperStarter } from '../train/engine-helper.js';
 import { ENGINE_WORKER_URL, EngineThread } from './engine-thread.js';
+import { packTasks } from './packed-tasks.js';
 
 class WorkerHelper implements EngineHelper {
   constructor(private readonly thread: EngineThread) {}
@@ -20,7 +21,7 @@ class WorkerHelper implements EngineHelper {
   }
 
   async train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<Float64Array> {
-    return (await this.thread.request({ kind: 'train', theta, tasks, sums })).norms!;
+    return (await this.thread.request({ kind: 'train', theta, tasks: packTasks(tasks), sums })).norms!;
   }
 
   async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {

@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, loadTf, type BackendPreference } from '../train/backend.js';
 import { isNonFiniteLoss, type EngineOptions } from '../train/engine.js';
 import { FastEngine } from '../train/fast-engine.js';
+import { unpackTasks } from './packed-tasks.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
 
 const port = parentPort;
@@ -46,7 +47,7 @@ async function handle(engine: FastEngine, request: WorkerRequest): Promise<Worke
     case 'aggregate':
       return { id: request.id, ok: true, slice: engine.aggregateSlice(request.theta, request.sums, request.weights, request.start, request.end) };
     case 'train':
-      return { id: request.id, ok: true, norms: await engine.trainShare(request.theta, request.tasks, request.sums) };
+      return { id: request.id, ok: true, norms: await engine.trainShare(request.theta, unpackTasks(request.tasks), request.sums) };
   }
 }
 

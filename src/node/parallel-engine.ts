@@ -17,6 +17,7 @@ import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions,
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from '../train/fast-layout.js';
 import { aggregateParams } from '../train/fast-vector-math.js';
 import { EngineThread } from './engine-thread.js';
+import { packTasks } from './packed-tasks.js';
 import type { WorkerReply, WorkerSetup } from './parallel-protocol.js';
 
 const WORKERS = 2;
@@ -51,7 +52,7 @@ class ParallelEngine implements TrainEngine {
       shares.map((share, w) =>
         share.tasks.length === 0
           ? Promise.resolve(null)
-          : this.workers[w]!.request({ kind: 'train', theta: this.theta, tasks: share.tasks, sums: new Float32Array(this.sumsBuffer, share.firstTask * count * 4, share.tasks.length * count) }),
+          : this.workers[w]!.request({ kind: 'train', theta: this.theta, tasks: packTasks(share.tasks), sums: new Float32Array(this.sumsBuffer, share.firstTask * count * 4, share.tasks.length * count) }),
       ),
     );
     // the lowest failing task first, as FastEngine, which trains the tasks in order, reports it

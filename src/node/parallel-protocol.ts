@@ -3,7 +3,17 @@
  * worker threads (engine-worker.ts). Types only. Float32Arrays over a SharedArrayBuffer travel
  * as views of the same memory: the worker writes the U_i where the main thread reads them.
  */
-import type { EngineOptions, EngineTask, EvalResult } from '../train/engine.js';
+import type { EngineOptions, EvalResult } from '../train/engine.js';
+
+/**
+ * Tasks packed into two arrays for the trip (one copy each instead of a clone per batch): the
+ * batch of task k's step s is indices[offsets[k·steps + s] … offsets[k·steps + s + 1]).
+ */
+export interface PackedTasks {
+  steps: number;
+  indices: Int32Array;
+  offsets: Int32Array;
+}
 
 /** workerData: the engine options (data copied once per worker, shared when already shared) and the backend to start. */
 export interface WorkerSetup {
@@ -17,7 +27,7 @@ export type WorkerRequest =
       kind: 'train';
       /** θ_t, flat (fast-layout.ts order) */
       theta: Float32Array;
-      tasks: EngineTask[];
+      tasks: PackedTasks;
       /** where to write the tasks' U_i (task-major, row k for tasks[k]; shared memory), or null for norms only */
       sums: Float32Array | null;
     }

@@ -14,6 +14,7 @@
 import type { Tf } from './backend.js';
 import type { EngineData, EngineTask } from './engine.js';
 import { transposeWithOnes, withOnesColumn } from './fast-node-math.js';
+import { CHUNK_ROWS } from './fast-sizes.js';
 
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 
@@ -73,12 +74,7 @@ function copyFeatures(data: EngineData, index: number, out: Float32Array, to: nu
   for (let k = 0; k < data.featureCount; k++) out[to + k] = data.features[from + k]!;
 }
 
-/**
- * Rows per concatenated chunk. Large enough that XNNPACK runs at full speed (≥ 2,048 rows),
- * small enough that a chunk's activations stay in cache between the pass and the per-node
- * products, and that memory does not grow with the number of nodes.
- */
-export const CHUNK_ROWS = 4096;
+export { CHUNK_ROWS };
 
 /** The chunk's step-1 tensors, and its gathered features (sample-major) for the per-task X̃ᵀ. */
 function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], firstTask: number): { batch: ConcatBatch; x: Float32Array } {

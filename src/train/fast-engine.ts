@@ -40,14 +40,10 @@ import { describeModel, flattenParams, unflattenParams, type ModelLayout } from 
 import { concatNodeGradient } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
+import { BOUNDED_CHUNK_TASKS, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { finishSlice, WeightedSum } from './weighted-sum.js';
 
-/** n × paramCount above which a round's U_i are not kept (256 MiB of float32) */
-export const MAX_HELD_VALUES = 2 ** 26;
-/** n × paramCount from which a round is split with a helper thread, when there is one */
-export const PARALLEL_MIN_VALUES = 2 ** 20;
-/** tasks per chunk when the U_i are not kept (a helper's chunk of U_i is held while it is added) */
-export const BOUNDED_CHUNK_TASKS = 256;
+export { BOUNDED_CHUNK_TASKS, MAX_HELD_VALUES, PARALLEL_MIN_VALUES };
 
 /** How the engine chooses its mode; the defaults are the constants above, tests force others. */
 export interface FastEngineTuning {

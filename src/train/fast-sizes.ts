@@ -1,0 +1,21 @@
+/**
+ * The fast engine's fixed sizes (issue 14). Each is a property of the scenario (nodes ×
+ * parameters, rows), never of the machine, so how a run is computed, and so its numbers,
+ * never depend on where it runs. The pre-run estimate (src/limits/estimate.ts) reads them too.
+ */
+
+/**
+ * Rows per concatenated chunk. Large enough that XNNPACK runs at full speed (≥ 2,048 rows),
+ * small enough that a chunk's activations stay in cache between the pass and the per-node
+ * products, and that memory does not grow with the number of nodes.
+ */
+export const CHUNK_ROWS = 4096;
+
+/** n × paramCount above which a round's U_i are not kept (256 MiB of float32) */
+export const MAX_HELD_VALUES = 2 ** 26;
+
+/** n × paramCount from which a round is split with a helper thread, when the host gives one */
+export const PARALLEL_MIN_VALUES = 2 ** 20;
+
+/** tasks per chunk when the U_i are not kept (a helper's chunk of U_i is held while it is added) */
+export const BOUNDED_CHUNK_TASKS = 256;
