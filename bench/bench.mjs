@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { initBackend, loadTf } from '../dist/train/backend.js';
-import { makeDtrainContender, makeDtrainFreshContender, makeDtrainMt2Contender } from './dtrain.mjs';
+import { makeDtrainContender, makeDtrainFreshContender, makeDtrainMt2Contender, makeDtrainParallelContender } from './dtrain.mjs';
 import { makeNaiveContender } from './naive.mjs';
 import { makeWorkload } from './workload.mjs';
 import { measureScenarios, scenarioTable } from './scenarios.mjs';
@@ -25,6 +25,7 @@ const CONTENDERS = {
   dtrain: { make: makeDtrainContender, repetitionMs: 1000 },
   'dtrain-fresh': { make: makeDtrainFreshContender, repetitionMs: 1000 },
   'dtrain-mt2': { make: makeDtrainMt2Contender, repetitionMs: 1000 },
+  'dtrain-parallel': { make: makeDtrainParallelContender, repetitionMs: 1000 },
   'tfjs-naive': { make: makeNaiveContender, repetitionMs: 2500 },
 };
 /** PyTorch 1.13 per-node loop on this machine (issue 3 table; N = 1,000 was not measured there) */
@@ -164,6 +165,9 @@ function printTables(results, options) {
   ratioRows('÷ PyTorch per-node loop (recorded figures, not this run; target ≥ 4× with 1 step, ≥ 1.5× with 3, at N ≥ 64)', (n) => TORCH_LOOP[n]);
   if (options.contenders.includes('tfjs-naive')) {
     ratioRows('÷ tfjs-naive (this run)', (n, steps) => results.find((x) => x.contender === 'tfjs-naive' && x.nodes === n && x.localSteps === steps)?.nodeStepsPerSec);
+  }
+  if (options.contenders.includes('dtrain')) {
+    ratioRows('÷ dtrain, one thread (this run; target for dtrain-mt2 ≥ 1.6× with 1 step at N ≥ 256)', (n, steps) => results.find((x) => x.contender === 'dtrain' && x.nodes === n && x.localSteps === steps)?.nodeStepsPerSec);
   }
   const leaks = results.filter((r) => r.tensorLeak !== 0);
   lines.push('', leaks.length === 0 ? 'tf.memory().numTensors: flat over every timed run' : `tensor leaks: ${JSON.stringify(leaks)}`);

@@ -19,9 +19,13 @@
  *             and strings hold ~4 times that
  *   dataset   max(samples, nodes) × features × 4 B × 6 copies (raw, split, standardised,
  *             node-expanded, engine tensors)
- *   engine    params × 4 B × (3 · nodes + 8): a per-node update vector, gradients, θ
- *   batches   nodes × localSteps × batch × (features + widths) × 4 B × 3 (one round's batches
- *             and activations)
+ *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
+ *             2^26, else two chunks of 256 (recomputed for the aggregate), + 8 model-sized
+ *             vectors (θ, its successor, scratch); + 128 MiB for the helper thread's own
+ *             TF.js from nodes × params ≥ 2^20 (the training set is shared with it)
+ *   batches   rows × localSteps × (features + widths) × 4 B × 3 (batches and activations),
+ *             rows = nodes × batch when a round fits one chunk of 4,096 rows, else two
+ *             chunks (one per thread) of at most 4,096 + batch rows
  *   latency   burst chains keep one byte per grid slot of simulated time; per round each
  *             node reads K window samples and up to 2 · maxRetries transfer tries
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop at a nominal
@@ -38,6 +42,7 @@ import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
 import { roundTimelines } from '../sim/round-time.js';
 import { modelBytes, stepMs } from '../sim/time-model.js';
+import { BOUNDED_CHUNK_TASKS, CHUNK_ROWS, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { hasBurst } from '../sim/latency/time-range.js';
 
@@ -102,6 +107,8 @@ export interface RunEstimate {
 export const BASE_MEMORY_BYTES = 200 * 1024 ** 2;
 /** Starting Node.js, loading TF.js and its backend. */
 export const BASE_SECONDS = 1;
+/** A helper engine thread: Node's worker, TF.js and its wasm heap (measured ~116 MiB) */
+const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
 const RECORD_BYTES = 400;
 const TRACE_SAMPLE_BYTES = 16;
 const JSON_NODE_BYTES = 760;
@@ -244,11 +251,30 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean): CostPart[
     { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * z.timelineBytes, flag: '--timeline' },
     { what: 'the CSV files (--csv)', value: CSV_MEMORY_FACTOR * z.csvBytes, flag: '--csv' },
     { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * z.features * 4 * DATASET_COPIES },
-    { what: `model copies (${count(z.params)} parameters × ${plural(z.n, 'node')})`, value: z.params * 4 * (3 * z.n + 8) },
-    { what: `one round's batches (${plural(z.n, 'node')} × ${plural(z.steps, 'step')} × batch ${count(z.batch)})`, value: z.n * z.steps * z.batch * (z.widths + 1) * 4 * 3 },
+    ...enginePartsOf(z),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * TRACE_SAMPLE_BYTES },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },
   ];
+}
+
+/** The fast engine's memory (fast-engine.ts, fast-sizes.ts): per-node updates, model vectors, batches, a helper thread. */
+function enginePartsOf(z: RunSize): CostPart[] {
+  const values = z.n * z.params;
+  const held = values <= MAX_HELD_VALUES;
+  const rows = z.n * z.batch;
+  const chunk = CHUNK_ROWS + z.batch;
+  const batchPart: CostPart =
+    rows <= chunk
+      ? { what: `one round's batches (${plural(z.n, 'node')} × ${plural(z.steps, 'step')} × batch ${count(z.batch)})`, value: rows * z.steps * (z.widths + 1) * 4 * 3 }
+      : { what: `batches, two chunks at a time (${count(Math.min(rows, 2 * chunk))} of ${count(rows)} rows × ${plural(z.steps, 'step')})`, value: Math.min(rows, 2 * chunk) * z.steps * (z.widths + 1) * 4 * 3 };
+  const parts: CostPart[] = [
+    held
+      ? { what: `model copies (${count(z.params)} parameters × ${plural(z.n, 'node')})`, value: z.params * 4 * (z.n + 8) }
+      : { what: `model copies (${count(z.params)} parameters × ${count(2 * BOUNDED_CHUNK_TASKS)} of ${plural(z.n, 'node')} at a time)`, value: z.params * 4 * (2 * BOUNDED_CHUNK_TASKS + 8) },
+    batchPart,
+  ];
+  if (values >= PARALLEL_MIN_VALUES) parts.push({ what: 'the second engine thread (its own TF.js)', value: HELPER_THREAD_BYTES });
+  return parts;
 }
 
 function timePartsOf(z: RunSize, rounds: number): CostPart[] {

@@ -19,6 +19,19 @@ cluster:
     - { id: b, latency: { constant: 7 } }
 `, 'small.yaml');
 
+/** `nodes` constant-link nodes training an MLP with one hidden layer of 64 at batch 32. */
+function mlpCluster(nodes: number) {
+  return parseScenarioText(`
+rounds: 10
+data: { dataset: iris }
+model: { hidden: [64] }
+pipeline: { s2: { standardBatch: 64 } }
+cluster:
+  nodes:
+    - { id: n, count: ${nodes}, latency: { constant: 5 } }
+`, 'mlp.yaml');
+}
+
 describe('estimateRun', () => {
   it('memory: the sum of its parts, each computed from the scenario (hand-computed)', () => {
     const estimate = estimateRun(SMALL, IRIS, { json: false, trace: false });
@@ -28,12 +41,33 @@ describe('estimateRun', () => {
       'per-node round records (20 node-rounds)': 20 * 400,
       'the JSON report': 0,
       'the training data (150 × 4 features)': 150 * 4 * 4 * 6,
-      'model copies (15 parameters × 2 nodes)': 15 * 4 * (3 * 2 + 8),
+      'model copies (15 parameters × 2 nodes)': 15 * 4 * (2 + 8),
       "one round's batches (2 nodes × 1 step × batch 32)": 2 * 1 * 32 * (4 + 3 + 1) * 4 * 3,
       'S1 window samples (2 nodes × 10)': 2 * 10 * 16,
       'burst latency chains (0 grid slots)': 0,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 8000 + 14_400 + 840 + 6144 + 320);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 8000 + 14_400 + 600 + 6144 + 320);
+  });
+
+  it('the engine at 100,000 nodes of 4,810 parameters: two chunks of per-node updates and of batches, a helper thread', () => {
+    // Arrange: MLP 64 → 64 → 10 at batch 32: 4.8·10^8 values of U_i, over 2^26, so none held
+    const scenario = mlpCluster(100_000);
+    // Act
+    const parts = estimateRun(scenario, { samples: 3_200_000, features: 64, classes: 10 }, { json: false, trace: false }).memoryParts;
+    const engine = Object.fromEntries(parts.filter((p) => /model copies|batches|engine thread/.test(p.what)).map((p) => [p.what, p.value]));
+    // Assert: 512 updates and 8 model vectors; 2 × (4,096 + 32) rows of 64 + 64 + 10 values and a ones column, 3 times
+    expect(engine).toEqual({
+      'model copies (4,810 parameters × 512 of 100,000 nodes at a time)': 4810 * 4 * (512 + 8),
+      'batches, two chunks at a time (8,256 of 3,200,000 rows × 1 step)': 8256 * 1 * 139 * 4 * 3,
+      'the second engine thread (its own TF.js)': 128 * 1024 ** 2,
+    });
+  });
+
+  it('the engine holds every update while nodes × parameters ≤ 2^26 (13,951 nodes of 4,810 parameters)', () => {
+    const copies = (n: number) =>
+      estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).memoryParts.find((p) => p.what.startsWith('model copies'))!;
+    expect(copies(13_951)).toEqual({ what: 'model copies (4,810 parameters × 13,951 nodes)', value: 4810 * 4 * (13_951 + 8) });
+    expect(copies(13_952).what).toBe('model copies (4,810 parameters × 512 of 13,952 nodes at a time)');
   });
 
   it('time: start-up, training flops and overhead, latency lookups, planning (hand-computed)', () => {
