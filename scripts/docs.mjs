@@ -154,6 +154,7 @@ export const EXCERPTS = {
     { cmd: 'head -n 6 b.csv' },
   ),
   'help-export': run({ cmd: 'dtrain export latency --help' }),
+  'help-playground': run({ cmd: 'dtrain playground --help' }),
   'export-netem': run({ cmd: `dtrain export latency ${QUICKSTART} --node c --duration 60s --format netem`, lines: { head: 16 } }),
 };
 

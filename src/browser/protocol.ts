@@ -18,7 +18,7 @@
 
 /**
  * The worker's script in the build folder (dist/playground/, beside index.html and main.js),
- * an ES module: `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`.
+ * an ES module: start it with `{ type: 'module' }`, its URL relative to the page's script.
  * Messages posted before `ready` are kept and handled after it.
  */
 export const WORKER_SCRIPT = 'worker.js';
