@@ -83,6 +83,24 @@ function sizeOf(dir) {
   }, 0);
 }
 
+/** Host code that must never reach the browser: Node's host, the command line, sweeps and studies. */
+const NODE_ONLY = /^src\/(node|cli|sweep|study)\/|^src\/(cli|index|output-file|version)\.ts$/;
+
+/**
+ * What of the repository's own code and of Node's built-ins a bundle pulled in that a browser
+ * cannot run: `[]` when it is clean. `metafile` is esbuild's.
+ */
+export function nodeOnlyInputs(metafile) {
+  const bad = [];
+  for (const [path, input] of Object.entries(metafile.inputs)) {
+    if (NODE_ONLY.test(path)) bad.push(path);
+    for (const imported of input.imports) {
+      if (imported.path.startsWith('node:')) bad.push(`${path} → ${imported.path}`);
+    }
+  }
+  return bad;
+}
+
 export async function buildPlayground(out = join(ROOT, 'dist', 'playground')) {
   const { build } = await import('esbuild');
   rmSync(out, { recursive: true, force: true });
@@ -96,10 +114,14 @@ export async function buildPlayground(out = join(ROOT, 'dist', 'playground')) {
     legalComments: 'none',
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
+    metafile: true,
+    absWorkingDir: ROOT,
   };
-  await build({ ...common, entryPoints: [join(ROOT, 'src', 'browser', 'worker.ts')], outfile: join(out, 'worker.js') });
+  const bundles = [await build({ ...common, entryPoints: [join(ROOT, 'src', 'browser', 'worker.ts')], outfile: join(out, 'worker.js') })];
   const ui = join(ROOT, 'playground', 'main.ts');
-  if (existsSync(ui)) await build({ ...common, entryPoints: [ui], outfile: join(out, 'main.js') });
+  if (existsSync(ui)) bundles.push(await build({ ...common, entryPoints: [ui], outfile: join(out, 'main.js') }));
+  const bad = bundles.flatMap((bundle) => nodeOnlyInputs(bundle.metafile));
+  if (bad.length > 0) throw new Error(`the playground bundles code that only runs in Node:\n  ${bad.join('\n  ')}`);
   for (const path of filesUnder(join(ROOT, 'playground'), (name) => STATIC.test(name))) {
     const to = join(out, relative(join(ROOT, 'playground'), path));
     mkdirSync(dirname(to), { recursive: true });
