@@ -5,6 +5,7 @@
  */
 import { appendHistory } from '../pipeline/s4-aggregation.js';
 import type { AggregationStageDefinition, StageWorking } from '../pipeline/stage-registry.js';
+import type { AggregatorInput } from '../pipeline/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { shortNumber } from '../sim/latency/time-range.js';
 import type { EvalResult, TrainEngine } from '../train/engine.js';
@@ -31,18 +32,35 @@ export function weighParticipants(
 ): Weighed {
   const { s4 } = scenario.pipeline;
   const { localSteps } = scenario.model;
-  participants.forEach((i, k) => {
-    memory[i]!.history = appendHistory(memory[i]!.history, gradNorms[k]!, s4.window);
-  });
-  const output = aggregation.weigh(
-    participants.map((i) => ({ gradNormHistory: memory[i]!.history, sampleCount: sampleCounts[i]!, batch: batches[i]!, localSteps })),
-    s4,
-  );
+  const count = participants.length;
+  const inputs = new Array<AggregatorInput>(count);
+  for (let k = 0; k < count; k++) {
+    const i = participants[k]!;
+    const node = memory[i]!;
+    node.history = appendHistory(node.history, gradNorms[k]!, s4.window);
+    inputs[k] = { gradNormHistory: node.history, sampleCount: sampleCounts[i]!, batch: batches[i]!, localSteps };
+  }
+  const output = aggregation.weigh(inputs, s4);
   return {
     weights: output.weights,
-    volatilities: participants.map((_, k) => output.volatilities[k] ?? null),
-    working: participants.map((_, k) => output.working[k] ?? {}),
+    volatilities: complete(output.volatilities, count, null, false),
+    working: complete(output.working, count, {}, true),
   };
+}
+
+/**
+ * A stage's per-participant list with every missing entry (a short list, a hole, undefined,
+ * and null when `nullIsMissing`) filled in: the list itself when nothing is missing, since
+ * copying 131,072 entries a round for nothing shows in the loop's cost.
+ */
+function complete<T, F>(values: ReadonlyArray<T | null | undefined>, count: number, fill: F, nullIsMissing: boolean): Array<T | F> {
+  const missing = (value: T | null | undefined): boolean => value === undefined || (nullIsMissing && value === null);
+  let whole = values.length === count && Array.isArray(values);
+  for (let k = 0; whole && k < count; k++) if (missing(values[k])) whole = false;
+  if (whole) return values as Array<T | F>;
+  const filled = new Array<T | F>(count);
+  for (let k = 0; k < count; k++) filled[k] = values[k] ?? fill;
+  return filled;
 }
 
 /** θ_{t+1} from the weights, then its loss and accuracy on the test split. */

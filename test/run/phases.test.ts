@@ -129,6 +129,24 @@ describe('aggregate', () => {
     expect(weighed).toMatchObject({ weights: [0.5, 0.5], volatilities: [null, null] });
   });
 
+  it('a stage that leaves out volatilities or working gets null and {} in their place; full lists are handed on as they are', () => {
+    const volatilities = [0.25, null, 0.5];
+    const working = [{ rule: 'x' }, { rule: 'y' }, { rule: 'z' }];
+    const stage = (output: { volatilities: Array<number | null | undefined>; working: Array<Record<string, string> | null | undefined> }) => ({
+      ...STAGES.aggregation,
+      weigh: () => ({ weights: [0.2, 0.3, 0.5], ...output }),
+    }) as typeof STAGES.aggregation;
+    const memory = [...fresh(), { history: [], lastResponseMs: null, lastBatch: null }];
+    const weigh = (output: Parameters<typeof stage>[0]) =>
+      weighParticipants(scenario(), stage(output), memory, [60, 60, 60], [0, 1, 2], Float64Array.from([1, 2, 3]), [32, 32, 32]);
+    const full = weigh({ volatilities, working });
+    expect(full.volatilities).toBe(volatilities);
+    expect(full.working).toBe(working);
+    const gaps = weigh({ volatilities: [0.25, undefined], working: [{ rule: 'x' }, null, , ] });
+    expect(gaps.volatilities).toEqual([0.25, null, null]);
+    expect(gaps.working).toEqual([{ rule: 'x' }, {}, {}]);
+  });
+
   it('a non-finite test loss is blamed on the largest update (node b, ‖g‖ = 2.5)', async () => {
     const round = scheduled();
     const thrown = await aggregatePhase(stubEngine([], null, { loss: Number.NaN, accuracy: 0 }), [0.5, 0.5], round, Float64Array.from([1.5, 2.5]), ['a', 'b'])
