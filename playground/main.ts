@@ -50,6 +50,8 @@ let hashTimer: ReturnType<typeof setTimeout> | undefined;
 let strategyNames: string[] = [];
 const ticked = new Map<string, boolean>();
 let pendingStep = false;
+/** the worker began the run last asked for (a `start` came): a failure then stopped it, else it never ran */
+let startedThisRun = false;
 let lastRun: RunMessage | null = null;
 let explainId = 0;
 let downloadUrl: string | null = null;
@@ -95,6 +97,7 @@ function onWorkerMessage(message: FromWorker): void {
       if (message.needsConfirm) askToConfirm(message.text);
       break;
     case 'start':
+      startedThisRun = true;
       model = startRun(message);
       selection = NO_SELECTION;
       heatRowsOfRun = heatRows(model.nodes);
@@ -117,7 +120,7 @@ function onWorkerMessage(message: FromWorker): void {
       offerDownload(message.json, message.fileName);
       break;
     case 'failed':
-      notice('error', `The run stopped: ${message.message}`);
+      notice('error', `${startedThisRun ? 'The run stopped' : 'Not run'}: ${message.message}`);
       if (message.json !== undefined) offerDownload(message.json, message.fileName ?? 'report.json');
       break;
     case 'state':
@@ -278,6 +281,7 @@ function run(paused: boolean): void {
   sendSpeed();
   lastRun = startRunMessage(paused);
   pendingStep = paused;
+  startedThisRun = false;
   send(lastRun);
 }
 

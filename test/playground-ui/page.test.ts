@@ -1,0 +1,204 @@
+/**
+ * The playground page as a teacher uses it, in headless Chromium on the real build
+ * (`dtrain playground --port 0` serving dist/playground, the real simulator worker): located
+ * problems without running, Step from idle, Pause/Resume/Reset, a share link reloaded, a
+ * large scenario's confirmation, a divergence that keeps its rounds, and a strategy name made
+ * of markup shown as text. No console error and no request outside the page's origin.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { INSTALL_TIMEOUT_MS, launchChromium } from '../report/browser/chromium.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const QUICKSTART = readFileSync(join(ROOT, 'scenarios', 'quickstart.yaml'), 'utf8');
+
+let server: ChildProcess;
+let origin: string;
+let browser: Browser;
+let context: BrowserContext;
+let problems: string[];
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [join(ROOT, 'bin', 'dtrain.js'), 'playground', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  origin = await new Promise<string>((found, failed) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (match !== null) found(match[1]!);
+    });
+    server.on('exit', (code) => failed(new Error(`dtrain playground exited with ${code}: ${out}`)));
+  });
+  browser = await launchChromium();
+}, INSTALL_TIMEOUT_MS + 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+afterEach(async () => {
+  await context?.close();
+  expect(problems).toEqual([]);
+});
+
+async function openPage(hash = ''): Promise<Page> {
+  context = await browser.newContext({ viewport: { width: 1400, height: 2000 } });
+  problems = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) return route.continue();
+    problems.push(`request outside the origin: ${url}`);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${origin}/${hash}`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready') === true, undefined, { timeout: 60_000 });
+  return page;
+}
+
+/** Replaces the editor's text as typing would (one undoable edit), then lets validation answer. */
+async function setText(page: Page, text: string): Promise<void> {
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(text);
+  await page.waitForFunction((expected) => {
+    const lines = [...document.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n');
+    return lines === expected;
+  }, text.replace(/\n$/, '\n'), { timeout: 10_000 });
+  await page.waitForTimeout(700);
+}
+
+function editorText(page: Page): Promise<string> {
+  return page.evaluate(() => [...document.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n'));
+}
+
+const runOn = (page: Page) => page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled, undefined, { timeout: 30_000 });
+
+describe('the playground page', () => {
+  it('a bad threshold and round count are shown at their lines as dtrain validate words them, and Run stays off', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await setText(page, QUICKSTART.replace('thresholdMs: 50', 'thresholdMs: -50').replace('rounds: 30', 'rounds: many'));
+    await page.waitForSelector('#issues button.issue');
+    expect(await page.locator('#issues button.issue').allTextContents()).toEqual([
+      'scenario.yaml:15:9  rounds: expected an integer from 1 to 100000, found "many" (a string)',
+      'scenario.yaml:21:53  pipeline.s1.thresholdMs: expected a duration (ms, or a string like 250ms, 2s, 1.5m) ≥ 0, found -50',
+    ]);
+    expect(await page.locator('.cm-lintRange-error').allTextContents()).toEqual(['many', '-50']);
+    expect(await page.isDisabled('#run')).toBe(true);
+    expect(await page.isDisabled('#step')).toBe(true);
+    expect(await page.textContent('#why')).toBe('Run is off: the scenario has problems (see the editor).');
+    expect(await page.locator('#scoreboard table').count()).toBe(0);
+  });
+
+  it('Step from idle runs one round and pauses; Step, Run (resume), Pause and Reset do what they say', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await page.selectOption('#speed', { label: '5 rounds/s' });
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('round-title')?.textContent?.startsWith('Round 1 of 30, s1s4') === true);
+    await page.waitForFunction(() => document.getElementById('run')?.textContent === 'Resume');
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('round-title')?.textContent?.startsWith('Round 2 of 30, s1s4') === true);
+    expect(await page.locator('#scoreboard tbody tr').first().locator('td').first().textContent()).toBe('2 / 30');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('round-title')?.textContent?.startsWith('Round 4 of 30') === true, undefined, { timeout: 30_000 });
+    await page.click('#pause');
+    await page.waitForFunction(() => document.getElementById('run')?.textContent === 'Resume');
+    // the round under way when Pause arrived still finishes
+    await page.waitForTimeout(400);
+    const paused = await page.textContent('#round-title');
+    await page.waitForTimeout(800);
+    expect(await page.textContent('#round-title')).toBe(paused);
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('round-title')?.textContent === 'This round');
+    expect(await page.locator('#scoreboard table').count()).toBe(0);
+    expect(await page.textContent('#run')).toBe('Run');
+  });
+
+  it('Copy link carries an edited threshold; the link reopened puts that text in the editor', async () => {
+    const page = await openPage();
+    await runOn(page);
+    const edited = QUICKSTART.replace('thresholdMs: 50', 'thresholdMs: 35');
+    await setText(page, edited);
+    await page.click('#copy-link');
+    await page.waitForFunction(() => (document.getElementById('share-note')?.textContent ?? '') !== '');
+    const link = page.url();
+    expect(new URL(link).hash).toMatch(/^#s=[A-Za-z0-9_-]+$/);
+    await context.close();
+    const reopened = await openPage(new URL(link).hash);
+    await reopened.waitForFunction(() => document.querySelector('#issues p.ok') !== null);
+    expect(await editorText(reopened)).toBe(edited);
+    expect(await reopened.inputValue('#picker')).toBe('');
+  });
+
+  it('a broken link says so and opens quickstart instead', async () => {
+    const page = await openPage('#s=not$base64');
+    await page.waitForFunction(() => document.getElementById('picker')?.getAttribute('disabled') === null);
+    expect(await page.textContent('#notice')).toBe("This link's scenario could not be opened: its text is not base64url (was the link cut or changed?). Showing a bundled scenario instead.");
+    await page.waitForFunction(() => (document.getElementById('picker') as HTMLSelectElement).value === 'quickstart');
+  });
+
+  it('a huge scenario shows its estimate and runs nothing unless confirmed', async () => {
+    const page = await openPage();
+    await runOn(page);
+    // a wide model for 2,000 rounds: about half an hour of compute, over a tab's budget
+    await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 2000').replace('hidden: [32]', 'hidden: [1024, 1024]'));
+    await runOn(page);
+    await page.click('#run');
+    const dialog = page.locator('[role=alertdialog]');
+    await dialog.waitFor();
+    expect(await dialog.locator('pre').textContent()).toMatch(/estimated [\d.]+ (min|h) of compute and [\d.]+ [MG]iB of memory/);
+    await dialog.getByText('Cancel').click();
+    await page.waitForTimeout(500);
+    expect(await page.locator('#scoreboard table').count()).toBe(0);
+    expect(await page.textContent('#run')).toBe('Run');
+  });
+
+  it('a scenario whose report no browser string can hold is not run, and says why', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 100000').replace('- { id: a, latency', '- { id: a, count: 1000, latency'));
+    await page.click('#run');
+    await page.waitForSelector('.notice.error');
+    expect(await page.textContent('.notice.error')).toMatch(/^Not run: the JSON report would be about [\d.]+ GiB/);
+    expect(await page.locator('#scoreboard table').count()).toBe(0);
+  });
+
+  it('a run that diverges shows the message and keeps its finished rounds', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await setText(page, QUICKSTART.replace('learningRate: 0.3', 'learningRate: 1e12'));
+    await page.click('#run');
+    await page.waitForSelector('.notice.error', { timeout: 60_000 });
+    expect(await page.textContent('.notice.error')).toMatch(/^The run stopped: s1s4: training diverged in round 2: /);
+    await page.waitForFunction(() => document.getElementById('run')?.textContent === 'Run again');
+    expect(await page.locator('#scoreboard tbody tr').first().locator('td').first().textContent()).toBe('1 / 30');
+    expect(await page.textContent('#round-title')).toMatch(/^Round 1 of 30, s1s4/);
+    expect(await page.locator('#download').isVisible()).toBe(true);
+  });
+
+  it('a strategy named with markup is shown as text everywhere, never parsed', async () => {
+    const page = await openPage();
+    await runOn(page);
+    const name = '<img src=x onerror=window.pwned=1>';
+    await setText(page, QUICKSTART.replace(/^compare: .*$/m, `compare: [s1s4, { batch: fixed, resources: fixed, aggregation: mean, name: "${name}" }]`).replace('rounds: 30', 'rounds: 2'));
+    await page.waitForFunction((n) => document.getElementById('strategies')?.textContent?.includes(n) === true, name);
+    await runOn(page);
+    await page.click('#run');
+    await page.locator('#download').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('#node-table tbody tr').first().click();
+    await page.waitForFunction(() => !['Explaining…', ''].includes(document.getElementById('explain')?.textContent ?? ''));
+    expect(await page.locator('.heat-panel h3').allTextContents()).toEqual(['s1s4', name]);
+    expect(await page.textContent('#explain-title')).toBe(`Explain: node a, round 2, ${name}`);
+    expect(await page.evaluate(() => ({ images: document.querySelectorAll('img').length, pwned: (window as { pwned?: number }).pwned }))).toEqual({ images: 0, pwned: undefined });
+  });
+});
