@@ -7,12 +7,16 @@
  * The figures are deliberately coarse upper-ish estimates, calibrated on this implementation:
  *
  *   records   strategies × rounds × nodes × ~400 B (one NodeRoundRecord on the heap),
- *             + K samples × 16 B each with --trace
+ *             + K samples × 16 B each with --trace; `streamed` (simulate keeps no node
+ *             records, SPEC §9): one round's, twice (the records and the state they come from)
  *   json      the report string: ~760 B per node-round (+ ~12 B per trace sample), held as a
- *             string and as a Buffer while it is written
+ *             string and as a Buffer while it is written; `streamed`: 1,024 nodes' worth at a
+ *             time, and no longer one string (so never too large for one)
  *   report    the HTML page: 64 KiB + ~400 B per heatmap cell (at most 64 nodes × 150 round
- *             columns per strategy) + ~80 B per round + ~300 B per node; vega's scenegraph
- *             and the SVG strings hold ~25 times that while it renders
+ *             columns per strategy) + ~80 B per round + ~300 B per node-table row (at most
+ *             1,024); vega's scenegraph and the SVG strings hold ~25 times that while it
+ *             renders; `streamed`: + 24 B per node-round and 48 B per node and strategy of
+ *             gathered chart data
  *   timeline  ~620 B per node-round (up to four phase events) + ~150 B per round marker; the
  *             event objects, the string and its Buffer hold ~6 times that
  *   csv       nodes.csv ~200 B per node-round, rounds.csv ~100 B per round; the row arrays
