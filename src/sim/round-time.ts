@@ -59,23 +59,27 @@ function direction(n: number): Direction {
 
 /** Node i's tries from `firstMs` into `into`: where its bytes start to move, or when and why it was given up. */
 function tryTransfer(firstMs: number, node: RoundNodeInput, input: RoundTimeInput, into: Direction, i: number): void {
-  const tries: TransferTry[] = [];
+  // most transfers get through at the first try: a one-element literal is allocated at its size
+  let tries: TransferTry[] | null = null;
   const { deadlineMs, retryMs } = input;
   const count = Math.max(1, input.maxRetries);
   for (let k = 0; k < count; k++) {
     const atMs = firstMs + k * retryMs;
     if (deadlineMs !== null && atMs >= deadlineMs) {
-      into.events[i] = { tries, arrivedMs: null, activeMs: null, failure: 'deadline', nextTryMs: atMs };
+      into.events[i] = { tries: tries ?? [], arrivedMs: null, activeMs: null, failure: 'deadline', nextTryMs: atMs };
       into.droppedAtMs[i] = deadlineMs;
       return;
     }
     const latencyMs = node.latencyAt(atMs);
-    tries.push({ atMs, latencyMs });
+    const attempt: TransferTry = { atMs, latencyMs };
+    if (tries === null) tries = [attempt];
+    else tries.push(attempt);
     if (latencyMs !== null) {
       into.events[i] = { tries, arrivedMs: null, activeMs: atMs + latencyMs, failure: null, nextTryMs: null };
       return;
     }
   }
+  tries ??= [];
   const learnedMs = tries[tries.length - 1]!.atMs + retryMs;
   const late = deadlineMs !== null && learnedMs > deadlineMs;
   const failure: DropReason = late ? 'deadline' : 'retries';
@@ -120,14 +124,19 @@ function moveBytes(into: Direction, input: RoundTimeInput): void {
  * Back-to-back steps from `startMs`; each lasts stepMs × the slowdown at its start (≥ 0).
  * Returns the sum of the multipliers (localSteps without slowdown).
  */
-function runSteps(startMs: number, node: RoundNodeInput, localSteps: number, steps: StepSpan[]): number {
+function runSteps(startMs: number, node: RoundNodeInput, localSteps: number, into: { steps: StepSpan[] }): number {
   let multiplierSum = 0;
+  let steps: StepSpan[] | null = null;
   for (let k = 0; k < localSteps; k++) {
     const stepStartMs = k === 0 ? startMs : startMs + node.stepMs * multiplierSum;
     const raw = node.slowdownAt === null ? 1 : node.slowdownAt(stepStartMs);
     multiplierSum += raw > 0 ? raw : 0;
-    steps.push({ startMs: stepStartMs, endMs: startMs + node.stepMs * multiplierSum });
+    const span: StepSpan = { startMs: stepStartMs, endMs: startMs + node.stepMs * multiplierSum };
+    // one local step (the usual case): a one-element literal, allocated at its size
+    if (steps === null) steps = [span];
+    else steps.push(span);
   }
+  into.steps = steps ?? [];
   return multiplierSum;
 }
 
@@ -153,12 +162,13 @@ export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null
   const steps = new Array<StepSpan[] | null>(n).fill(null);
   const multiplierSums = new Float64Array(n);
   const uploads = direction(n);
+  const computed = { steps: [] as StepSpan[] };
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
     if (node === null || !Number.isNaN(downloads.droppedAtMs[i]!)) continue;
     const downloadEndMs = downloads.events[i]!.arrivedMs!;
-    const nodeSteps: StepSpan[] = [];
-    multiplierSums[i] = runSteps(downloadEndMs, node, localSteps, nodeSteps);
+    multiplierSums[i] = runSteps(downloadEndMs, node, localSteps, computed);
+    const nodeSteps = computed.steps;
     steps[i] = nodeSteps;
     tryTransfer(nodeSteps[nodeSteps.length - 1]?.endMs ?? downloadEndMs, node, input, uploads, i);
   }
