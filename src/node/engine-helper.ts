@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { currentBackend } from '../train/backend.js';
 import type { EngineOptions, EngineTask } from '../train/engine.js';
-import type { EngineHelper, HelperStarter } from '../train/engine-helper.js';
+import type { EngineHelper, HelperStarter, HelperTrained } from '../train/engine-helper.js';
 import { ENGINE_WORKER_URL, EngineThread } from './engine-thread.js';
 import { packTasks } from './packed-tasks.js';
 
@@ -20,8 +20,9 @@ class WorkerHelper implements EngineHelper {
     return new Float32Array(new SharedArrayBuffer(length * 4));
   }
 
-  async train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<Float64Array> {
-    return (await this.thread.request({ kind: 'train', theta, tasks: packTasks(tasks), sums })).norms!;
+  async train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<HelperTrained> {
+    const reply = await this.thread.request({ kind: 'train', theta, tasks: packTasks(tasks), sums });
+    return { norms: reply.norms!, busyMs: reply.busyMs ?? 0 };
   }
 
   async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {

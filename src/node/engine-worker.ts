@@ -46,8 +46,11 @@ async function handle(engine: FastEngine, request: WorkerRequest): Promise<Worke
       return { id: request.id, ok: true, evaluation: await engine.evaluate() };
     case 'aggregate':
       return { id: request.id, ok: true, slice: engine.aggregateSlice(request.theta, request.sums, request.weights, request.start, request.end) };
-    case 'train':
-      return { id: request.id, ok: true, norms: await engine.trainShare(request.theta, unpackTasks(request.tasks), request.sums) };
+    case 'train': {
+      const start = performance.now();
+      const norms = await engine.trainShare(request.theta, unpackTasks(request.tasks), request.sums);
+      return { id: request.id, ok: true, norms, busyMs: performance.now() - start };
+    }
   }
 }
 

@@ -59,6 +59,8 @@ export interface WorkerReply {
   ok: boolean;
   backend?: string;
   norms?: Float64Array;
+  /** a train request's time in the worker (ms) */
+  busyMs?: number;
   /** θ_{t+1}[start … end) of an aggregate request */
   slice?: Float32Array;
   evaluation?: EvalResult;

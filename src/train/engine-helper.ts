@@ -7,6 +7,12 @@
  */
 import type { EngineTask } from './engine.js';
 
+export interface HelperTrained {
+  norms: Float64Array;
+  /** how long the helper's thread worked on it (ms): the engine balances the next split by it */
+  busyMs: number;
+}
+
 export interface EngineHelper {
   /** `length` float32 values both threads can write (for the U_i of the helper's tasks) */
   sharedValues(length: number): Float32Array;
@@ -15,7 +21,7 @@ export interface EngineHelper {
    * (a view from sharedValues) their U_i written task-major into it, row k for tasks[k].
    * A non-finite loss rejects with nonFiniteLoss(k), k indexing `tasks`.
    */
-  train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<Float64Array>;
+  train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<HelperTrained>;
   /**
    * θ_{t+1}[start … end) from the U_i of every task (`sums`, task-major, from sharedValues) and
    * their weights, as FastEngine computes it (weighted-sum.ts).

@@ -21,18 +21,19 @@
  * gathered chunk by chunk, never for a whole round (except `keepBatches`, the benchmark's).
  *
  * Two threads (issue 14): given a helper (engine-helper.ts; the Node host starts a worker
- * thread) and a round of n × paramCount ≥ PARALLEL_MIN_VALUES, the helper trains the second
- * half of the rows and computes the second half of the parameters of θ_{t+1} (each parameter
- * still summed over the tasks in order); with U_i not held, it recomputes every other chunk
- * while this thread adds them up in order. The numbers do not depend on whether or when the
- * helper joins.
+ * thread) and a round of n × paramCount ≥ PARALLEL_MIN_VALUES, the helper trains the last
+ * rows (about half, balanced by the threads' measured speeds) and computes the second half of
+ * the parameters of θ_{t+1} (each parameter still summed over the tasks in order); with U_i
+ * not held, it recomputes every other chunk while this thread adds them up in order. Every
+ * row of the concatenated pass is computed on its own, so the numbers do not depend on which
+ * thread computed which rows, nor on whether or when the helper joined.
  *
  * aggregate() only records the weights; θ_{t+1} is formed when next needed (evaluate,
  * trainLocal, getParams), so that a helper can take part without blocking.
  */
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
 import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
-import type { EngineHelper, HelperStarter } from './engine-helper.js';
+import type { EngineHelper, HelperStarter, HelperTrained } from './engine-helper.js';
 import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
@@ -61,17 +62,20 @@ interface Round {
   shared: EngineHelper | null;
 }
 
-/** The first task index from which the remaining tasks hold at most half of the step-1 rows. */
-function halfRows(tasks: readonly EngineTask[]): number {
+/** The first task index before which the tasks hold at least `share` of the step-1 rows. */
+function splitRows(tasks: readonly EngineTask[], share: number): number {
   let total = 0;
   for (const task of tasks) total += task.stepBatches[0]!.length;
   let rows = 0;
   for (let i = 0; i < tasks.length; i++) {
     rows += tasks[i]!.stepBatches[0]!.length;
-    if (2 * rows >= total) return i + 1;
+    if (rows >= share * total) return i + 1;
   }
   return tasks.length;
 }
+
+/** Steps in which this thread's share of the rows moves (few steps: kept batches stay valid). */
+const SHARE_STEP = 1 / 32;
 
 /** Exported for the worker threads of src/node/ (they call trainShare). */
 export class FastEngine implements TrainEngine {
@@ -96,6 +100,8 @@ export class FastEngine implements TrainEngine {
   private readonly parallelMin: number;
   private helper: EngineHelper | null = null;
   private helperStart: Promise<void> | null = null;
+  /** this thread's share of a split round's rows */
+  private share = 0.5;
   private disposed = false;
 
   constructor(
@@ -166,24 +172,47 @@ export class FastEngine implements TrainEngine {
     return norms;
   }
 
-  /** The first ~half of the rows on this thread, the rest on the helper; the lowest failing task is reported. */
+  /**
+   * The first rows on this thread, the rest on the helper; the lowest failing task is
+   * reported. The split follows the two threads' measured speeds (a busy machine may slow
+   * either one): which thread computes a row never changes a number.
+   */
   private async trainSplit(helper: EngineHelper, tasks: EngineTask[], sums: Float32Array | null, norms: Float64Array): Promise<void> {
-    const split = halfRows(tasks);
+    const split = splitRows(tasks, this.share);
     const count = this.paramCount;
     const theirs = helper.train(this.theta, tasks.slice(split), sums === null ? null : sums.subarray(split * count));
     let mine: unknown = null;
+    const start = performance.now();
     try {
       await this.trainRange(tasks, 0, split, sums, norms);
     } catch (error) {
       mine = error;
     }
+    const busyMs = performance.now() - start;
     const answer = await theirs.then(
-      (values) => ({ values, error: null as unknown }),
-      (error: unknown) => ({ values: null, error }),
+      (trained) => ({ trained, error: null as unknown }),
+      (error: unknown) => ({ trained: null, error }),
     );
     if (mine !== null) throw mine;
     if (answer.error !== null) throw isNonFiniteLoss(answer.error) && answer.error.task !== null ? nonFiniteLoss(split + answer.error.task) : answer.error;
-    norms.set(answer.values!, split);
+    norms.set(answer.trained!.norms, split);
+    this.rebalance(tasks, split, busyMs, answer.trained!.busyMs);
+  }
+
+  /** Moves the split halfway to where both threads would have finished together, in steps of SHARE_STEP. */
+  private rebalance(tasks: readonly EngineTask[], split: number, mineMs: number, theirsMs: number): void {
+    if (split === 0 || split === tasks.length || !(mineMs > 0 && theirsMs > 0)) return;
+    let mineRows = 0;
+    let allRows = 0;
+    tasks.forEach((task, i) => {
+      allRows += task.stepBatches[0]!.length;
+      if (i < split) mineRows += task.stepBatches[0]!.length;
+    });
+    const [mineRate, theirRate] = [mineRows / mineMs, (allRows - mineRows) / theirsMs];
+    const ideal = mineRate / (mineRate + theirRate);
+    if (Math.abs(ideal - this.share) <= SHARE_STEP) return;
+    const moved = Math.round((this.share + ideal) / 2 / SHARE_STEP) * SHARE_STEP;
+    this.share = Math.min(1 - 4 * SHARE_STEP, Math.max(4 * SHARE_STEP, moved));
   }
 
   /**
@@ -309,7 +338,7 @@ export class FastEngine implements TrainEngine {
     const ranges = chunkRanges(tasks, 0, tasks.length, BOUNDED_CHUNK_TASKS);
     this.sharedChunks ??= [helper.sharedValues(BOUNDED_CHUNK_TASKS * count), helper.sharedValues(BOUNDED_CHUNK_TASKS * count)];
     const buffers = this.sharedChunks;
-    const ask = (c: number, slot: number): Promise<Float64Array> | null => {
+    const ask = (c: number, slot: number): Promise<HelperTrained> | null => {
       const range = ranges[c];
       if (range === undefined) return null;
       return helper.train(this.theta, tasks.slice(range[0], range[1]), buffers[slot]!.subarray(0, (range[1] - range[0]) * count));
