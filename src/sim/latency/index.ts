@@ -103,16 +103,20 @@ function checkResolution(resolutionMs: number): void {
   }
 }
 
+/** A process read at the slot a time falls in; a class, so a node's model is one small object. */
+class SlotModel implements LatencyModel {
+  constructor(private readonly root: SlotProcess, private readonly resolutionMs: number) {}
+
+  at(timeMs: number): number | null {
+    const slot = slotOf(timeMs, this.resolutionMs);
+    return this.root.valueAt(slot, slot * this.resolutionMs);
+  }
+}
+
 export function buildLatencyModel(spec: LatencySpec, ctx: LatencyContext): LatencyModel {
   const { resolutionMs } = ctx;
   checkResolution(resolutionMs);
-  const root = buildSpec(spec, ctx, 'latency', slotOf(ctx.originMs, resolutionMs), []);
-  return {
-    at(timeMs) {
-      const slot = slotOf(timeMs, resolutionMs);
-      return root.valueAt(slot, slot * resolutionMs);
-    },
-  };
+  return new SlotModel(buildSpec(spec, ctx, 'latency', slotOf(ctx.originMs, resolutionMs), []), resolutionMs);
 }
 
 /**

@@ -16,6 +16,14 @@ export function withModifiers(
   down: readonly DownInterval[],
 ): SlotProcess {
   if (loss <= 0 && down.length === 0) return inner;
+  // loss alone (the usual modifier): no interval arrays per node
+  if (down.length === 0) {
+    return {
+      valueAt(slot, slotStartMs) {
+        return slotUniform(lossKey, slot, 0) < loss ? null : inner.valueAt(slot, slotStartMs);
+      },
+    };
+  }
   const fromMs = Float64Array.from(down, (d) => d.fromMs);
   const toMs = Float64Array.from(down, (d) => d.toMs);
   const intervals = down.length;
