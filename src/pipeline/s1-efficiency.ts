@@ -70,7 +70,9 @@ export function windowSampleTimesMs(roundStartMs: number, cfg: Pick<S1Config, 'i
  * evidence of a usable link the node is not dispatched.
  */
 export function computeEfficiency(samplesMs: ReadonlyArray<number | null>, cfg: Pick<S1Config, 'intervalMs' | 'thresholdMs'>): Efficiency {
-  const effectiveCount = samplesMs.filter((latencyMs) => latencyMs !== null && latencyMs < cfg.thresholdMs).length;
+  // counted in a loop, not filter().length: this runs for every node of every round
+  let effectiveCount = 0;
+  for (const latencyMs of samplesMs) if (latencyMs !== null && latencyMs < cfg.thresholdMs) effectiveCount++;
   const total = samplesMs.length;
   return {
     efficiency: total === 0 ? 0 : effectiveCount / total,

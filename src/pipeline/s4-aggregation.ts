@@ -48,7 +48,12 @@ export function volatilityOf(history: readonly number[], kind: VolatilityKind): 
 /** The history with `norm` appended, keeping the last `window` entries (a new array). */
 export function appendHistory(history: readonly number[], norm: number, window: number): number[] {
   if (!(Number.isInteger(window) && window >= 1)) throw new RangeError(`history window must be an integer ≥ 1, got ${window}`);
-  return [...history, norm].slice(-window);
+  // one array of the exact size (every participant of every round keeps one)
+  const keep = Math.min(history.length, window - 1);
+  const next = new Array<number>(keep + 1);
+  for (let j = 0; j < keep; j++) next[j] = history[history.length - keep + j]!;
+  next[keep] = norm;
+  return next;
 }
 
 function equalWeights(count: number): number[] {

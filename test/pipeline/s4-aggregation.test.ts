@@ -57,6 +57,12 @@ describe('appendHistory', () => {
   it('grows a short history', () => {
     expect(appendHistory([], 1.5, 5)).toEqual([1.5]);
   });
+
+  it('a history longer than the window keeps its newest entries; a window of 1 keeps the new norm alone', () => {
+    expect(appendHistory([1, 2, 3, 4, 5, 6, 7], 8, 3)).toEqual([6, 7, 8]);
+    expect(appendHistory([1, 2], 3, 1)).toEqual([3]);
+    expect(appendHistory([1, 2], 3, 4)).toEqual([1, 2, 3]);
+  });
 });
 
 describe('volatilitiesUsed', () => {
