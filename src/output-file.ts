@@ -354,8 +354,9 @@ export interface LiveOutput {
 }
 
 export function openLiveOutput(target: OutputTarget): LiveOutput {
-  const fail = (error: unknown): never => {
-    throw new DtrainError('output.unwritable', `cannot write ${target.label}: ${writeProblem(error)}`, { exitCode: 1 });
+  // opening comes before the run (nothing ran: exit 2); a write that fails stops a run (exit 1)
+  const fail = (error: unknown, exitCode = 1): never => {
+    throw new DtrainError('output.unwritable', `cannot write ${target.label}: ${writeProblem(error)}`, { exitCode });
   };
   if (target.kind === 'stdout' || target.kind === 'stderr') {
     const fd = target.kind === 'stdout' ? 1 : 2;
@@ -376,7 +377,7 @@ export function openLiveOutput(target: OutputTarget): LiveOutput {
       fd = openSync(target.path, 'w');
     }
   } catch (error) {
-    fail(error);
+    fail(error, 2);
   }
   const out = fd!;
   let open = true;

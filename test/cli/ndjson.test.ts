@@ -4,6 +4,7 @@
  * rounds and ends with a summary marked interrupted, one killed outright keeps its finished
  * rounds; a path that cannot be written is refused before the run (exit 2, nothing written).
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,29 @@ describe('--ndjson', () => {
     });
     expect(existsSync(join(dir, 'same'))).toBe(false);
     expect(readFileSync(join(HOSTILE_DIR, 'limits', 'tiny.yaml'), 'utf8')).toContain('Small enough for any budget');
+  });
+});
+
+describe('--ndjson to a named pipe', () => {
+  it('without a reader: refused before the run, exit 2; with one, the reader gets every line', async () => {
+    const dir = scratch();
+    const fifo = join(dir, 'lines');
+    execFileSync('mkfifo', [fifo]);
+    const refused = await runCli(['simulate', 'limits/tiny.yaml', '--ndjson', fifo, ...RUN]);
+    expect(refused.stderr).toBe(`error: cannot write --ndjson ${fifo}: no process is reading the named pipe\n`);
+    expect(refused.stdout).toBe('');
+    expect(refused.status).toBe(2);
+
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let read = '';
+    reader.stdout.setEncoding('utf8').on('data', (chunk: string) => (read += chunk));
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    // the reader opens its end first, so the writer's non-blocking open finds it
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const result = await runCli(['simulate', 'limits/tiny.yaml', '--quiet', '--ndjson', fifo, ...RUN]);
+    await closed;
+    expect(result.status).toBe(0);
+    expect(read.trimEnd().split('\n').map((line) => (JSON.parse(line) as Line).type)).toEqual(['header', 'round', 'round', 'summary']);
   });
 });
 
