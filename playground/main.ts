@@ -8,7 +8,7 @@ import type {
   BundledScenario, FromWorker, PlaygroundIssue, RunMessage, StateMessage, ToWorker,
 } from '../src/browser/protocol.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun, type PageState } from './ui/controls.js';
-import { byId, el, pointerIn, replaceChildren } from './ui/dom.js';
+import { byId, el, measureCanvases, pointerIn, replaceChildren } from './ui/dom.js';
 import { drawHeatmap, drawLineChart, drawTimeline, strategyColour } from './ui/draw.js';
 import { createEditor, type ScenarioEditor } from './ui/editor.js';
 import { duration, fixed, percent } from './ui/format.js';
@@ -19,7 +19,7 @@ import {
 import { progressSeries, scoreboard } from './ui/progress.js';
 import { readScenarioHash, scenarioHash } from './ui/share.js';
 import { scenarioStrategyNames } from './ui/strategies.js';
-import { TABLE_COLUMNS, tableRows } from './ui/table.js';
+import { TABLE_COLUMNS, tableRows, type TableRow } from './ui/table.js';
 import { kindsPresent, nodeAtY, PHASE_COLOURS, PHASE_LABELS } from './ui/timeline.js';
 
 /** The worker's script, next to this one in the build. */
@@ -153,6 +153,7 @@ function onState(message: StateMessage): void {
 const editor: ScenarioEditor = createEditor(byId('editor'), '', onEdit);
 
 function onEdit(text: string): void {
+  syncPicker();
   scheduleValidate(VALIDATE_DELAY_MS);
   refreshStrategies(text);
   clearTimeout(hashTimer);
@@ -415,6 +416,16 @@ function requestExplain(): void {
   send({ type: 'explain', requestId: explainId, strategy: track.name, node, round: selection.round });
 }
 
+/** Writes only what changed: an unchanged write still makes the browser redo style and layout. */
+function setText(id: string, text: string): void {
+  const element = byId(id);
+  if (element.textContent !== text) element.textContent = text;
+}
+function setDisabled(id: string, disabled: boolean): void {
+  const element = byId<HTMLButtonElement>(id);
+  if (element.disabled !== disabled) element.disabled = disabled;
+}
+
 function markDirty(): void {
   if (dirty) return;
   dirty = true;
@@ -422,25 +433,27 @@ function markDirty(): void {
 }
 
 let timelineRow = { top: 0, rowHeight: 1 };
+/** the run whose legend is shown, and the round and node the round panel's DOM shows */
+let legendOf: RunModel | null | undefined;
+let roundPanelKey = '';
+let runOfPanel: RunModel | null = null;
 
 function render(): void {
   dirty = false;
+  measureCanvases(allCanvases());
   const ready = { valid: validIssues.length === 0, checked: validatedText === editor.text(), anyStrategy: strategyNames.some((n) => ticked.get(n) !== false) };
   const controls = controlState(pageState, ready);
-  const runButton = byId<HTMLButtonElement>('run');
-  runButton.disabled = !controls.run.enabled;
-  runButton.textContent = controls.run.label;
-  runButton.title = controls.why;
-  byId('why').textContent = controls.why === '' || pageState === 'loading' ? '' : `Run is off: ${controls.why}.`;
-  byId<HTMLButtonElement>('pause').disabled = !controls.pause;
-  byId<HTMLButtonElement>('step').disabled = !controls.step;
-  byId<HTMLButtonElement>('reset').disabled = !controls.reset;
-  byId<HTMLButtonElement>('follow').disabled = selection.follow;
+  setDisabled('run', !controls.run.enabled);
+  setText('run', controls.run.label);
+  if (byId('run').title !== controls.why) byId('run').title = controls.why;
+  setText('why', controls.why === '' || pageState === 'loading' ? '' : `Run is off: ${controls.why}.`);
+  setDisabled('pause', !controls.pause);
+  setDisabled('step', !controls.step);
+  setDisabled('reset', !controls.reset);
+  setDisabled('follow', selection.follow);
   const finished = model?.strategies[selection.strategyIndex]?.rounds.length ?? 0;
-  byId<HTMLButtonElement>('previous-round').disabled = selection.round <= 1;
-  byId<HTMLButtonElement>('next-round').disabled = selection.round >= finished;
-  byId('controls').dataset.state = pageState;
-  syncPicker();
+  setDisabled('previous-round', selection.round <= 1);
+  setDisabled('next-round', selection.round >= finished);
 
   const run = model;
   const colours = run === null ? [] : run.strategies.map((_, s) => strategyColour(s));
@@ -448,7 +461,10 @@ function render(): void {
   const marker = run === null || selection.round === 0 ? null : { strategyIndex: selection.strategyIndex, round: selection.round };
   drawLineChart(byId<HTMLCanvasElement>('accuracy-chart'), series, 'accuracy', colours, marker);
   drawLineChart(byId<HTMLCanvasElement>('loss-chart'), series, 'loss', colours, marker);
-  replaceChildren(byId('legend'), ...(run?.strategies ?? []).map((track, s) => el('span', {}, swatch(colours[s]!), track.name)));
+  if (legendOf !== run) {
+    legendOf = run;
+    replaceChildren(byId('legend'), ...(run?.strategies ?? []).map((track, s) => el('span', {}, swatch(colours[s]!), track.name)));
+  }
   renderScoreboard(run);
   if (run !== null) {
     for (const s of dirtyHeat) {
@@ -464,6 +480,12 @@ function render(): void {
   }
   renderHeatScale();
   renderRound(run);
+}
+
+function allCanvases(): HTMLCanvasElement[] {
+  const canvases = [byId<HTMLCanvasElement>('accuracy-chart'), byId<HTMLCanvasElement>('loss-chart'), byId<HTMLCanvasElement>('timeline')];
+  for (const fields of heatCanvases) for (const entry of fields.values()) canvases.push(entry.canvas);
+  return canvases;
 }
 
 function renderScoreboard(run: RunModel | null): void {
@@ -497,38 +519,75 @@ function renderRound(run: RunModel | null): void {
   const picked = run === null ? null : selectedRound(run, selection);
   const timeline = byId<HTMLCanvasElement>('timeline');
   if (run === null || picked === null) {
+    roundPanelKey = '';
     title.textContent = 'This round';
     timeline.hidden = true;
     replaceChildren(byId('timeline-legend'));
-    replaceChildren(byId('node-table'));
+    renderNodeTable([], 0);
     return;
   }
   const { round, timeline: phases } = picked;
   const strategy = run.strategies[selection.strategyIndex]!.name;
   const start = round.startMs ?? 0;
   const end = round.endMs ?? start;
-  title.textContent = `Round ${round.round} of ${run.totalRounds}, ${strategy}: ${duration(end - start)} of simulated time, accuracy ${percent(round.accuracy)}${round.skipped ? ' (skipped: no node took part)' : ''}`;
+  setText('round-title', `Round ${round.round} of ${run.totalRounds}, ${strategy}: ${duration(end - start)} of simulated time, accuracy ${percent(round.accuracy)}${round.skipped ? ' (skipped: no node took part)' : ''}`);
   timeline.hidden = false;
   timelineRow = drawTimeline(timeline, phases, run.nodes, start, end, selection.node);
+  // the same round and node as last frame: its legend and table are already there
+  const key = `${selection.strategyIndex}/${round.round}/${selection.node}`;
+  if (key === roundPanelKey && runOfPanel === run) return;
+  roundPanelKey = key;
+  runOfPanel = run;
   replaceChildren(byId('timeline-legend'), ...kindsPresent(phases).map((kind) => el('span', {}, swatch(PHASE_COLOURS[kind]), PHASE_LABELS[kind])),
     phases.some((p) => p.some((ph) => ph.kind === 'idle' && ph.reason !== undefined && ph.reason !== 'notDispatched')) ? el('span', { class: 'drop' }, '✕ dropped') : null);
   const { rows, hidden } = tableRows(round, selection.node);
-  const head = el('tr', {}, ...TABLE_COLUMNS.map((c) => el('th', { scope: 'col' }, c)));
-  const body = rows.map((row) => {
-    const tr = el('tr', { class: [row.absent ? 'absent' : '', row.node === selection.node ? 'selected' : ''].join(' ').trim() || undefined, tabindex: '0' },
-      ...row.cells.map((cell, i) => (i === 0 ? el('th', { scope: 'row' }, cell) : el('td', {}, cell))));
-    const pick = () => select({ ...selection, node: row.node, follow: false });
-    tr.addEventListener('click', pick);
-    tr.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        pick();
-      }
+  renderNodeTable(rows, hidden);
+}
+
+/**
+ * The node table, updated in place: its rows are kept and only changed cells rewritten, so a
+ * round per frame does not rebuild (and re-lay out) a table every frame. One listener on the
+ * body serves every row, which says its node in data-node.
+ */
+const nodeTable = el('table', { class: 'nodes' },
+  el('thead', {}, el('tr', {}, ...TABLE_COLUMNS.map((c) => el('th', { scope: 'col' }, c)))), el('tbody'));
+const nodeTableBody = nodeTable.tBodies[0]!;
+const nodeTableNote = el('p', { class: 'muted' });
+byId('node-table').append(nodeTable, nodeTableNote);
+nodeTable.hidden = true;
+
+function pickRow(target: EventTarget | null): void {
+  const tr = (target as Element | null)?.closest('tr[data-node]');
+  if (tr === null || tr === undefined) return;
+  select({ ...selection, node: Number(tr.getAttribute('data-node')), follow: false });
+}
+nodeTableBody.addEventListener('click', (event) => pickRow(event.target));
+nodeTableBody.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' && event.key !== ' ') return;
+  event.preventDefault();
+  pickRow(event.target);
+});
+
+function renderNodeTable(rows: readonly TableRow[], hidden: number): void {
+  nodeTable.hidden = rows.length === 0;
+  while (nodeTableBody.rows.length > rows.length) nodeTableBody.deleteRow(-1);
+  rows.forEach((row, r) => {
+    let tr = nodeTableBody.rows[r];
+    if (tr === undefined) {
+      tr = el('tr', { tabindex: '0' }, ...row.cells.map((_, i) => (i === 0 ? el('th', { scope: 'row' }) : el('td'))));
+      nodeTableBody.appendChild(tr);
+    }
+    const node = String(row.node);
+    if (tr.getAttribute('data-node') !== node) tr.setAttribute('data-node', node);
+    const classes = [row.absent ? 'absent' : '', row.node === selection.node ? 'selected' : ''].join(' ').trim();
+    if (tr.className !== classes) tr.className = classes;
+    row.cells.forEach((cell, i) => {
+      const td = tr.cells[i]!;
+      if (td.textContent !== cell) td.textContent = cell;
     });
-    return tr;
   });
-  replaceChildren(byId('node-table'), el('table', { class: 'nodes' }, el('thead', {}, head), el('tbody', {}, ...body)),
-    hidden > 0 ? el('p', { class: 'muted' }, `Listed: the nodes dropped or not sent and those that finished last; ${hidden} more not listed (click one in a heat map or the timeline, or download the JSON).`) : null);
+  const note = hidden > 0 ? `Listed: the nodes dropped or not sent and those that finished last; ${hidden} more not listed (click one in a heat map or the timeline, or download the JSON).` : '';
+  if (nodeTableNote.textContent !== note) nodeTableNote.textContent = note;
 }
 
 byId<HTMLCanvasElement>('timeline').addEventListener('click', (event) => {

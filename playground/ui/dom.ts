@@ -40,12 +40,29 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /**
+ * Widths read in one go before a frame writes anything: reading a width after a write makes
+ * the browser lay the page out again, once per canvas, which at a round per frame was most
+ * of a frame's time on a big cluster.
+ */
+let measured = new Map<HTMLCanvasElement, number>();
+
+function widthOf(canvas: HTMLCanvasElement): number {
+  return Math.max(50, canvas.clientWidth || canvas.parentElement?.clientWidth || 300);
+}
+
+export function measureCanvases(canvases: Iterable<HTMLCanvasElement>): void {
+  measured = new Map();
+  for (const canvas of canvases) measured.set(canvas, widthOf(canvas));
+}
+
+/**
  * The canvas's 2-D context sized to its CSS box times the device's pixel ratio (sharp on a
- * projector's scaling), drawing in CSS pixels. Height is the given one; width follows the layout.
+ * projector's scaling), drawing in CSS pixels. Height is the given one; width follows the
+ * layout (as measured by measureCanvases this frame, when it was).
  */
 export function fitCanvas(canvas: HTMLCanvasElement, height: number): { ctx: CanvasRenderingContext2D; width: number; height: number } {
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.max(50, canvas.clientWidth || canvas.parentElement?.clientWidth || 300);
+  const width = measured.get(canvas) ?? widthOf(canvas);
   const pixelWidth = Math.round(width * ratio);
   const pixelHeight = Math.round(height * ratio);
   if (canvas.width !== pixelWidth) canvas.width = pixelWidth;
