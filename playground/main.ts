@@ -27,6 +27,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 const VALIDATE_DELAY_MS = 300;
 const HASH_DELAY_MS = 500;
 const HEAT_FIELDS: readonly HeatField[] = ['efficiency', 'batch', 'weight'];
+const EXPLAIN_HINT = 'Click a node in a heat map, the timeline or the table to see why it got its batch, threads and weight in that round.';
 
 // ---------------------------------------------------------------------------------------------
 // state
@@ -104,7 +105,8 @@ function onWorkerMessage(message: FromWorker): void {
       buildHeatPanels(model);
       clearDownload();
       clearNotice();
-      replaceChildren(byId('explain'), 'Click a node in a heat map, the timeline or the table to see why it got its batch, threads and weight in that round.');
+      byId('explain-title').textContent = 'Explain';
+      byId('explain').textContent = EXPLAIN_HINT;
       if (pendingStep) {
         pendingStep = false;
         send({ type: 'step' });
