@@ -10,7 +10,7 @@
  *
  *   node scripts/build-playground.mjs [--out DIR]
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -101,9 +101,26 @@ export function nodeOnlyInputs(metafile) {
   return bad;
 }
 
-export async function buildPlayground(out = join(ROOT, 'dist', 'playground')) {
+/**
+ * Builds into a folder beside `out` and swaps it in at the end, so a failed build (a syntax
+ * error while someone edits) leaves the previous one in place, and a server or a test reading
+ * `out` never sees it half written.
+ */
+export async function buildPlayground(target = join(ROOT, 'dist', 'playground')) {
+  const staging = `${target}.building-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    await buildInto(staging);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(staging, target);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return { out: target, bytes: sizeOf(target) };
+}
+
+async function buildInto(out) {
   const { build } = await import('esbuild');
-  rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const common = {
     bundle: true,
@@ -131,7 +148,6 @@ export async function buildPlayground(out = join(ROOT, 'dist', 'playground')) {
   for (const file of WASM_FILES) copyFileSync(join(wasmDir, file), join(out, file));
   writeFileSync(join(out, 'bundle.json'), JSON.stringify(collectBundle()));
   writeFileSync(join(out, BUILD_MARKER), 'a dtrain playground build (dtrain playground --build may replace this folder)\n');
-  return { out, bytes: sizeOf(out) };
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -241,6 +241,8 @@ export function createSession(options: SessionOptions): Session {
         engine: 'fast',
         // explain reads each node's raw S1 window, as `dtrain explain` keeps it; the JSON leaves it out
         trace: true,
+        // the report is built from the kept rounds, node records and all
+        retainNodes: true,
         shouldStop: () => active.stopped,
         onRound: (record, strategy) => {
           if (active.stopped) return;

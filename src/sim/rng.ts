@@ -4,6 +4,8 @@
  * another consumer's draws.
  */
 import seedrandom from 'seedrandom';
+// log, cos, sin: the same bits in Node and in a browser (the playground's JSON equals the CLI's)
+import { cos, log, sin } from '../text/fdlibm.js';
 
 export type Rng = () => number;
 
@@ -70,15 +72,15 @@ export function streamKey(seed: number | string, ...streamPath: Array<string | n
 
 /** Standard normal from two uniforms (Box–Muller); u1 is mapped into (0, 1]. */
 export function gaussianFrom(u1: number, u2: number): number {
-  return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.sqrt(-2 * log(1 - u1)) * cos(2 * Math.PI * u2);
 }
 
 /** Fills `out` with standard normals, two per pair of uniforms (both Box–Muller branches). */
 export function fillGaussian(out: Float64Array, rng: Rng): void {
   for (let i = 0; i < out.length; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(1 - rng()));
+    const radius = Math.sqrt(-2 * log(1 - rng()));
     const angle = 2 * Math.PI * rng();
-    out[i] = radius * Math.cos(angle);
-    if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
+    out[i] = radius * cos(angle);
+    if (i + 1 < out.length) out[i + 1] = radius * sin(angle);
   }
 }

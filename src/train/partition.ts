@@ -19,6 +19,7 @@
 import { maxOf } from '../extremes.js';
 import type { PartitionSpec } from '../scenario/types.js';
 import { gaussianFrom, makeRng, shuffleInPlace, type Rng } from '../sim/rng.js';
+import { exp, log } from '../text/fdlibm.js';
 
 /** Largest-remainder apportionment of `total` items ∝ `weights` (all equal when they sum to 0). */
 export function apportion(total: number, weights: readonly number[]): number[] {
@@ -35,7 +36,7 @@ export function apportion(total: number, weights: readonly number[]): number[] {
 
 /** log of a Gamma(shape, 1) variate (Marsaglia & Tsang 2000; shape < 1 via the U^(1/a) boost). */
 export function sampleLogGamma(shape: number, rng: Rng): number {
-  if (shape < 1) return sampleLogGamma(shape + 1, rng) + Math.log(1 - rng()) / shape;
+  if (shape < 1) return sampleLogGamma(shape + 1, rng) + log(1 - rng()) / shape;
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
@@ -43,7 +44,7 @@ export function sampleLogGamma(shape: number, rng: Rng): number {
     const v = (1 + c * x) ** 3;
     if (v <= 0) continue;
     const u = 1 - rng();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return Math.log(d * v);
+    if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return log(d * v);
   }
 }
 
@@ -51,7 +52,7 @@ export function sampleLogGamma(shape: number, rng: Rng): number {
 export function sampleDirichlet(alpha: number, size: number, rng: Rng): number[] {
   const logs = Array.from({ length: size }, () => sampleLogGamma(alpha, rng));
   const top = maxOf(logs);
-  const weights = logs.map((l) => Math.exp(l - top));
+  const weights = logs.map((l) => exp(l - top));
   const sum = weights.reduce((a, w) => a + w, 0);
   return weights.map((w) => w / sum);
 }

@@ -166,6 +166,42 @@ describe('the playground in headless Chromium', () => {
     }
   });
 
+  it('every bundled scenario run in the worker gives the CLI\'s JSON byte for byte (data-matters\' lognormal latency once differed in the 17th digit)', async () => {
+    const { context, page, consoleErrors, outside } = await watchedPage();
+    try {
+      await page.goto(`${origin}/bundle.json`);
+      const reports = await page.evaluate(async () => {
+        const worker = new Worker('/worker.js', { type: 'module' });
+        const next = (types: string[]): Promise<FromWorker> => new Promise((found) => {
+          const listener = (event: MessageEvent<FromWorker>): void => {
+            if (types.includes(event.data.type)) {
+              worker.removeEventListener('message', listener);
+              found(event.data);
+            }
+          };
+          worker.addEventListener('message', listener);
+        });
+        const ready = await next(['ready', 'error']);
+        if (ready.type !== 'ready') return { error: JSON.stringify(ready) };
+        const out: Record<string, string> = {};
+        for (const scenario of ready.scenarios) {
+          worker.postMessage({ type: 'run', yaml: scenario.yaml });
+          const end = await next(['done', 'failed']);
+          out[scenario.name] = end.type === 'done' ? end.json : JSON.stringify(end);
+        }
+        worker.terminate();
+        return out;
+      });
+      const names = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+      expect(Object.keys(reports).sort()).toEqual(names);
+      for (const name of names) expect([name, reports[name] === cliRun([`scenarios/${name}.yaml`]).json]).toEqual([name, true]);
+      expect(consoleErrors).toEqual([]);
+      expect(outside).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a teacher runs quickstart on the page: the downloaded JSON is the CLI\'s, a node click explains, nothing outside the origin, not blank', async () => {
     const { context, page, consoleErrors, outside } = await watchedPage();
     try {

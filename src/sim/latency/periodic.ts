@@ -7,6 +7,7 @@
  * samples at t = period/2 as under the threshold by float noise alone.
  */
 import type { ProcessOf, SlotProcess } from './types.js';
+import { sin } from '../../text/fdlibm.js';
 
 /**
  * sin(π·x), exact (0 or ±1) at integer and half-integer x. x is reduced to [0, 2) first
@@ -23,7 +24,7 @@ export function sinPi(x: number): number {
   if (r > 0.5) r = 1 - r;
   if (r === 0) return 0;
   if (r === 0.5) return sign;
-  return sign * Math.sin(Math.PI * r);
+  return sign * sin(Math.PI * r);
 }
 
 /** sin(2π t / period) with t reduced modulo the period exactly before any rounding */
