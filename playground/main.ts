@@ -146,6 +146,8 @@ function onState(message: StateMessage): void {
     model = null;
     selection = NO_SELECTION;
     buildHeatPanels(null);
+    byId('explain-title').textContent = 'Explain';
+    byId('explain').textContent = EXPLAIN_HINT;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { JsonRound, TimelinePhase } from '../../src/browser/protocol.js';
 import { fitCanvas } from './dom.js';
-import { cellAt, heatColour, heatDomain, heatLayout, rowValue, type HeatField, type HeatLayout, type HeatRow } from './heatmap.js';
+import { cellAt, heatColour, roundTicks, heatDomain, heatLayout, rowValue, type HeatField, type HeatLayout, type HeatRow } from './heatmap.js';
 import type { ProgressSeries } from './progress.js';
 import { extent, linear, niceTicks } from './scale.js';
 import { PHASE_COLOURS, rowHeight, timelineLayout } from './timeline.js';
@@ -156,9 +156,7 @@ export function drawHeatmap(
   ctx.fillStyle = MUTED;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  const every = Math.max(1, Math.ceil(28 / layout.cellWidth));
-  for (let round = 1; round <= totalRounds; round += 1) {
-    if (round !== 1 && round % every !== 0) continue;
+  for (const round of roundTicks(totalRounds, Math.ceil(28 / layout.cellWidth))) {
     ctx.fillText(String(round), layout.left + (round - 0.5) * layout.cellWidth, layout.rows * layout.cellHeight + 4);
   }
   if (selected !== null && selected.round >= 1) {

@@ -168,3 +168,22 @@ export function representative(round: JsonRound | undefined, row: HeatRow, field
   }
   return best;
 }
+
+/**
+ * The rounds to label under a heat map whose labels need `minGap` columns apart: round 1, then
+ * multiples of a round step (1, 2, 5, 10, 20, 50 …) at least `minGap`, leaving out a multiple
+ * that would crowd round 1's label.
+ */
+export function roundTicks(totalRounds: number, minGap: number): number[] {
+  const gap = Math.max(1, minGap);
+  let step = 1;
+  for (let power = 1; step < gap; power *= 10) {
+    step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= gap) ?? 10 * power;
+  }
+  const ticks = totalRounds >= 1 ? [1] : [];
+  for (let round = step; round <= totalRounds; round += step) {
+    if (round === 1 || round - 1 < step * 0.6) continue;
+    ticks.push(round);
+  }
+  return ticks;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JsonRound, RoundMessage, StartMessage, TimelinePhase } from '../../src/browser/protocol.js';
-import { cellAt, groupOf, heatColour, heatDomain, heatLayout, heatRows, nodeValue, representative, rowValue } from '../../playground/ui/heatmap.js';
+import { cellAt, roundTicks, groupOf, heatColour, heatDomain, heatLayout, heatRows, nodeValue, representative, rowValue } from '../../playground/ui/heatmap.js';
 import { addRound, followSelection, NO_SELECTION, selectedRound, startRun } from '../../playground/ui/model.js';
 import { progressSeries, scoreboard } from '../../playground/ui/progress.js';
 import { extent, niceTicks } from '../../playground/ui/scale.js';
@@ -118,6 +118,14 @@ describe('heat maps', () => {
     expect(heatColour(-1, [0, 1])).toBe('rgb(68, 1, 84)');
     expect(heatDomain('batch', report.runs[0]!.rounds)).toEqual([0, 32]);
     expect(heatDomain('weight', [])).toEqual([0, 2]);
+  });
+
+  it('labels round 1 and round multiples apart enough, never crowding round 1', () => {
+    expect(roundTicks(10, 1)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(roundTicks(30, 2)).toEqual([1, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]);
+    expect(roundTicks(30, 3)).toEqual([1, 5, 10, 15, 20, 25, 30]);
+    expect(roundTicks(1000, 37)).toEqual([1, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600, 650, 700, 750, 800, 850, 900, 950, 1000]);
+    expect(roundTicks(0, 1)).toEqual([]);
   });
 
   it('maps a click to its row and round, and nothing outside the cells', () => {
