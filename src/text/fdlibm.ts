@@ -210,29 +210,37 @@ const NPIO2_HW = [
   0x404858eb, 0x404921fb,
 ];
 
-/** x = n·π/2 + (y0 + y1), |y0 + y1| ≤ π/4; null beyond the medium range. */
-function remPio2(x: number): { n: number; y0: number; y1: number } | null {
+// remPio2's remainder (module state rather than an object: sin and cos sit on hot paths)
+let reducedY0 = 0;
+let reducedY1 = 0;
+
+/** x = n·π/2 + (reducedY0 + reducedY1), |remainder| ≤ π/4: returns n; null beyond the medium range. */
+function remPio2(x: number): number | null {
   const hx = highWord(x);
   const ix = hx & 0x7fffffff;
   if (ix < 0x4002d97c) {
     if (hx > 0) {
       let z = x - PIO2_1;
       if (ix !== 0x3ff921fb) {
-        const y0 = z - PIO2_1T;
-        return { n: 1, y0, y1: (z - y0) - PIO2_1T };
+        reducedY0 = z - PIO2_1T;
+        reducedY1 = (z - reducedY0) - PIO2_1T;
+        return 1;
       }
       z -= PIO2_2;
-      const y0 = z - PIO2_2T;
-      return { n: 1, y0, y1: (z - y0) - PIO2_2T };
+      reducedY0 = z - PIO2_2T;
+      reducedY1 = (z - reducedY0) - PIO2_2T;
+      return 1;
     }
     let z = x + PIO2_1;
     if (ix !== 0x3ff921fb) {
-      const y0 = z + PIO2_1T;
-      return { n: -1, y0, y1: (z - y0) + PIO2_1T };
+      reducedY0 = z + PIO2_1T;
+      reducedY1 = (z - reducedY0) + PIO2_1T;
+      return -1;
     }
     z += PIO2_2;
-    const y0 = z + PIO2_2T;
-    return { n: -1, y0, y1: (z - y0) + PIO2_2T };
+    reducedY0 = z + PIO2_2T;
+    reducedY1 = (z - reducedY0) + PIO2_2T;
+    return -1;
   }
   if (ix > 0x413921fb) return null;
   let t = Math.abs(x);
@@ -264,16 +272,19 @@ function remPio2(x: number): { n: number; y0: number; y1: number } | null {
     }
   }
   const y1 = (r - y0) - w;
-  return hx < 0 ? { n: -n, y0: -y0, y1: -y1 } : { n, y0, y1 };
+  reducedY0 = hx < 0 ? -y0 : y0;
+  reducedY1 = hx < 0 ? -y1 : y1;
+  return hx < 0 ? -n : n;
 }
 
 export function sin(x: number): number {
   const ix = highWord(x) & 0x7fffffff;
   if (ix <= 0x3fe921fb) return kernelSin(x, 0, 0);
   if (ix >= 0x7ff00000) return NaN;
-  const reduced = remPio2(x);
-  if (reduced === null) return Math.sin(x);
-  const { n, y0, y1 } = reduced;
+  const n = remPio2(x);
+  if (n === null) return Math.sin(x);
+  const y0 = reducedY0;
+  const y1 = reducedY1;
   switch (n & 3) {
     case 0: return kernelSin(y0, y1, 1);
     case 1: return kernelCos(y0, y1);
@@ -286,9 +297,10 @@ export function cos(x: number): number {
   const ix = highWord(x) & 0x7fffffff;
   if (ix <= 0x3fe921fb) return kernelCos(x, 0);
   if (ix >= 0x7ff00000) return NaN;
-  const reduced = remPio2(x);
-  if (reduced === null) return Math.cos(x);
-  const { n, y0, y1 } = reduced;
+  const n = remPio2(x);
+  if (n === null) return Math.cos(x);
+  const y0 = reducedY0;
+  const y1 = reducedY1;
   switch (n & 3) {
     case 0: return kernelCos(y0, y1);
     case 1: return -kernelSin(y0, y1, 1);
