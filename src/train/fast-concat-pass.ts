@@ -44,20 +44,43 @@ function split(layout: ModelLayout, values: Float32Array[]): ConcatPass {
   return { hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount) };
 }
 
-export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): Promise<ConcatPass> {
+/**
+ * Arrays a pass's values are read into on the wasm backend, reused from chunk to chunk (an
+ * engine runs one pass at a time): a chunk's activations are megabytes, and fresh arrays of
+ * that size every chunk make the garbage collector run its full collections far more often.
+ * The values are copied out of wasm memory at once (its buffer is replaced when it grows).
+ */
+export class PassBuffers {
+  private arrays: Float32Array[] = [];
+
+  /** The tensors' values in this object's arrays, or null when the backend is not wasm. */
+  read(tf: Tf, tensors: Tensor2D[]): Float32Array[] | null {
+    const backend = tf.backend() as unknown as { typedArrayFromHeap?: (tensor: Tensor2D) => Float32Array };
+    if (tf.getBackend() !== 'wasm' || typeof backend.typedArrayFromHeap !== 'function') return null;
+    return tensors.map((tensor, k) => {
+      const size = tensor.size;
+      if ((this.arrays[k]?.length ?? 0) < size) this.arrays[k] = new Float32Array(size);
+      const out = this.arrays[k]!.subarray(0, size);
+      out.set(backend.typedArrayFromHeap!(tensor));
+      return out;
+    });
+  }
+}
+
+export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): Promise<ConcatPass> {
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
-    return split(layout, (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]);
+    return split(layout, buffers?.read(tf, tensors) ?? ((await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]));
   } finally {
     tf.dispose(tensors);
   }
 }
 
-/** The same pass read back with dataSync (the engine's getParams, which cannot wait). */
-export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): ConcatPass {
+/** The same pass read back synchronously (the engine's getParams, which cannot wait). */
+export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): ConcatPass {
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
-    return split(layout, tensors.map((t) => t.dataSync() as Float32Array));
+    return split(layout, buffers?.read(tf, tensors) ?? tensors.map((t) => t.dataSync() as Float32Array));
   } finally {
     tf.dispose(tensors);
   }

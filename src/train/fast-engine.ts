@@ -35,7 +35,7 @@ import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
 import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
 import type { EngineHelper, HelperStarter, HelperTrained } from './engine-helper.js';
 import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type ChunkBatches, type StepBatch } from './fast-batches.js';
-import { runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
+import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { concatNodeGradient } from './fast-node-grads.js';
@@ -93,6 +93,7 @@ export class FastEngine implements TrainEngine {
   private sharedSums: Float32Array | null = null;
   private sharedChunks: Float32Array[] | null = null;
   private readonly batches: BatchStore;
+  private readonly passBuffers = new PassBuffers();
   private readonly testSet: TestSet;
   /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
   private readonly scratch: { sum: Float32Array; local: Float32Array; gradient: Float32Array };
@@ -235,7 +236,7 @@ export class FastEngine implements TrainEngine {
     if (this.options.keepBatches === true) {
       const share = first === 0 && end === tasks.length ? tasks : tasks.slice(first, end);
       for (const { chunk, steps } of this.batches.prepare(share)) {
-        const pass = await runConcatPass(this.tf, this.layout, this.theta, chunk);
+        const pass = await runConcatPass(this.tf, this.layout, this.theta, chunk, this.passBuffers);
         for (let j = 0; j < chunk.tasks; j++) visit(first + chunk.firstTask + j, steps[j]!, pass, chunk.offsets[j]!);
       }
       return;
@@ -244,7 +245,7 @@ export class FastEngine implements TrainEngine {
     for (const [a, b] of chunkRanges(tasks, first, end, maxTasks)) {
       const built = buildChunk(this.tf, this.options.train, tasks, a, b);
       try {
-        const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk);
+        const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
         for (let j = 0; j < b - a; j++) visit(a + j, built.steps[j]!, pass, built.chunk.offsets[j]!);
       } finally {
         disposeChunk(this.tf, built);
@@ -267,7 +268,7 @@ export class FastEngine implements TrainEngine {
   private recomputeChunk(tasks: EngineTask[], a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
     const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b);
     try {
-      const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk);
+      const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
       for (let j = 0; j < b - a; j++) {
         this.trainTask(built.steps[j]!, pass, built.chunk.offsets[j]!, this.scratch.sum);
         use(a + j, this.scratch.sum);

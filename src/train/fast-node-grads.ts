@@ -23,6 +23,48 @@ export function layerGradient(tf: Tf, inputsT: Tensor2D, delta: Tensor2D): Float
   return tf.matMul(inputsT, delta).dataSync() as Float32Array;
 }
 
+/** The wasm backend's view of a tensor's values in its own memory (no copy). */
+interface HeapView {
+  typedArrayFromHeap(tensor: Tensor2D): Float32Array;
+}
+
+/**
+ * Per-node work on the wasm backend without a fresh array per product (issue 14): tensor2d
+ * copies its values into wasm memory at once, so one scratch array serves every node's
+ * transposed activations, and a product is read from wasm memory straight into its place.
+ * Fewer short-lived arrays mean fewer garbage collections, which run on the other core.
+ * Other backends may keep a tensor's array or compute lazily: they get fresh arrays.
+ */
+class WasmScratch {
+  private values = new Float32Array(0);
+
+  constructor(private readonly heap: HeapView | null) {}
+
+  /** An array of `length` values that the next tensor2d may copy from. */
+  take(length: number): Float32Array {
+    if (this.heap === null) return new Float32Array(length);
+    if (this.values.length < length) this.values = new Float32Array(length);
+    return this.values.subarray(0, length);
+  }
+
+  /** out[offset …] = the product's values. */
+  readInto(tensor: Tensor2D, out: Float32Array, offset: number): void {
+    out.set(this.heap === null ? (tensor.dataSync() as Float32Array) : this.heap.typedArrayFromHeap(tensor), offset);
+  }
+}
+
+let scratch: { backend: string; scratch: WasmScratch } | null = null;
+
+function scratchFor(tf: Tf): WasmScratch {
+  const name = tf.getBackend();
+  if (scratch === null || scratch.backend !== name) {
+    const backend = tf.backend() as unknown as Partial<HeapView>;
+    const heap = name === 'wasm' && typeof backend.typedArrayFromHeap === 'function' ? (backend as HeapView) : null;
+    scratch = { backend: name, scratch: new WasmScratch(heap) };
+  }
+  return scratch.scratch;
+}
+
 /**
  * The step-1 gradient of the node owning rows `start … start + rows − 1` of the concatenated
  * pass, written into `out` in the flat parameter layout.
@@ -36,11 +78,13 @@ export function concatNodeGradient(
   out: Float32Array,
 ): void {
   const rows = inputsT.shape[1];
+  const buffers = scratchFor(tf);
   tf.tidy(() => {
     layout.layers.forEach((slot, l) => {
-      const aT = l === 0 ? inputsT : tf.tensor2d(transposeWithOnes(pass.hidden[l - 1]!, start, rows, slot.inputs), [slot.inputs + 1, rows]);
+      const aT =
+        l === 0 ? inputsT : tf.tensor2d(transposeWithOnes(pass.hidden[l - 1]!, start, rows, slot.inputs, buffers.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
       const deltas = pass.deltas[l]!.subarray(start * slot.outputs, (start + rows) * slot.outputs);
-      out.set(layerGradient(tf, aT, tf.tensor2d(deltas, [rows, slot.outputs])), slot.offset);
+      buffers.readInto(tf.matMul(aT, tf.tensor2d(deltas, [rows, slot.outputs])), out, slot.offset);
     });
   });
 }

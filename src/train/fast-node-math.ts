@@ -6,9 +6,11 @@
  */
 import type { LayerSlot } from './fast-layout.js';
 
-/** Rows `start … start + rows − 1` of a row-major [*, width] array, transposed to [width + 1, rows] with a ones row last. */
-export function transposeWithOnes(values: Float32Array, start: number, rows: number, width: number): Float32Array {
-  const out = new Float32Array((width + 1) * rows);
+/**
+ * Rows `start … start + rows − 1` of a row-major [*, width] array, transposed to [width + 1, rows]
+ * with a ones row last; into `out` when given (exactly (width + 1) · rows values).
+ */
+export function transposeWithOnes(values: Float32Array, start: number, rows: number, width: number, out: Float32Array = new Float32Array((width + 1) * rows)): Float32Array {
   for (let r = 0; r < rows; r++) {
     const from = (start + r) * width;
     for (let k = 0; k < width; k++) out[k * rows + r] = values[from + k]!;
