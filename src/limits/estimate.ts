@@ -10,7 +10,7 @@
  *             + K samples × 16 B each with --trace; `streamed` (simulate keeps no node
  *             records, SPEC §9): one round's, twice (the records and the state they come from)
  *   json      the report string: ~760 B per node-round (+ ~12 B per trace sample), held as a
- *             string and as a Buffer while it is written; `streamed`: 1,024 nodes' worth at a
+ *             string and as a Buffer while it is written; `streamed`: 128 nodes' worth at a
  *             time, and no longer one string (so never too large for one)
  *   report    the HTML page: 64 KiB + ~400 B per heatmap cell (at most 64 nodes × 150 round
  *             columns per strategy) + ~80 B per round + ~300 B per node-table row (at most
@@ -138,7 +138,7 @@ const HTML_NODE_ROWS = 1024;
 const HTML_COLUMN_BYTES = 24;
 const HTML_PHASE_BYTES = 48;
 /** nodes serialised at a time by the streamed JSON (src/report/json-stream.ts) */
-const JSON_CHUNK_NODES = 1024;
+const JSON_CHUNK_NODES = 128;
 const HTML_MEMORY_FACTOR = 25;
 const HTML_BYTE_S = 1e-6;
 const TIMELINE_NODE_BYTES = 620;

@@ -16,7 +16,7 @@ import {
 
 const INDENT = '  ';
 /** Nodes serialised per `emit` call. */
-export const NODE_CHUNK = 1024;
+export const NODE_CHUNK = 128;
 
 /** `value` as JSON.stringify(…, null, 2) writes it `depth` levels deep. */
 function nested(value: unknown, depth: number): string {
