@@ -5,14 +5,16 @@
  * never queues up work on the UI thread. Every user-given string reaches the DOM as text.
  */
 import type {
-  BundledScenario, FromWorker, PlaygroundIssue, RunMessage, StateMessage, ToWorker,
+  BundledScenario, FromWorker, JsonRound, PlaygroundIssue, RunMessage, StateMessage, ToWorker,
 } from '../src/browser/protocol.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun, type PageState } from './ui/controls.js';
 import { byId, el, measureCanvases, pointerIn, replaceChildren } from './ui/dom.js';
 import { drawHeatmap, drawLineChart, drawTimeline, strategyColour } from './ui/draw.js';
 import { createEditor, type ScenarioEditor } from './ui/editor.js';
 import { duration, fixed, percent } from './ui/format.js';
-import { cellAt, heatColour, HEAT_TITLES, heatRows, representative, type HeatField, type HeatLayout, type HeatRow } from './ui/heatmap.js';
+import {
+  cellAt, cellText, heatColour, heatDomain, HEAT_TITLES, heatRows, representative, scaleText, type HeatField, type HeatLayout, type HeatRow,
+} from './ui/heatmap.js';
 import {
   addRound, followSelection, NO_SELECTION, selectedRound, startRun, type RunModel, type Selection,
 } from './ui/model.js';
@@ -38,7 +40,8 @@ let model: RunModel | null = null;
 let selection: Selection = NO_SELECTION;
 let heatRowsOfRun: HeatRow[] = [];
 /** per strategy and field: the canvas and its last layout (for clicks) */
-let heatCanvases: Array<Map<HeatField, { canvas: HTMLCanvasElement; layout: HeatLayout | null }>> = [];
+interface HeatCanvas { canvas: HTMLCanvasElement; layout: HeatLayout | null; scale: HTMLElement }
+let heatCanvases: Array<Map<HeatField, HeatCanvas>> = [];
 let dirtyHeat = new Set<number>();
 let dirty = true;
 
@@ -83,10 +86,12 @@ function onWorkerMessage(message: FromWorker): void {
       break;
     case 'issues':
       if (message.requestId === -1) {
-        // a run refused: the text sent with it had problems; nothing ran
+        // the check of the text a run was asked with: with problems, the run was refused
         showIssues(message.issues);
         editor.setIssues(lastRun?.yaml ?? '', message.issues);
-        notice('error', `Not run: the scenario has ${message.issues.length} problem${message.issues.length === 1 ? '' : 's'} (marked in the editor).`);
+        if (message.issues.length > 0) {
+          notice('error', `Not run: the scenario has ${message.issues.length} problem${message.issues.length === 1 ? '' : 's'} (marked in the editor).`);
+        }
       } else if (message.requestId === validateId) {
         validIssues = message.issues;
         showIssues(message.issues);
@@ -372,31 +377,42 @@ function buildHeatPanels(run: RunModel | null): void {
     return;
   }
   replaceChildren(box, ...run.strategies.map((track, s) => {
-    const canvases = new Map<HeatField, { canvas: HTMLCanvasElement; layout: HeatLayout | null }>();
+    const canvases = new Map<HeatField, HeatCanvas>();
     heatCanvases.push(canvases);
     dirtyHeat.add(s);
     const panel = el('div', { class: 'heat-panel' }, el('h3', {}, swatch(strategyColour(s)), track.name));
     for (const field of HEAT_FIELDS) {
       const canvas = el('canvas', { 'aria-label': `${HEAT_TITLES[field]}, ${track.name}` });
-      canvases.set(field, { canvas, layout: null });
       canvas.addEventListener('click', (event) => onHeatClick(s, field, canvas, event));
-      panel.appendChild(el('figure', {}, el('figcaption', {}, HEAT_TITLES[field]), canvas));
+      canvas.addEventListener('mousemove', (event) => onHeatHover(s, field, canvas, event));
+      const scale = el('span', { class: 'scale-text' });
+      canvases.set(field, { canvas, layout: null, scale });
+      panel.appendChild(el('figure', {}, el('figcaption', {}, HEAT_TITLES[field], ': ', scale), canvas));
     }
     return panel;
   }));
 }
 
-function onHeatClick(strategyIndex: number, field: HeatField, canvas: HTMLCanvasElement, event: MouseEvent): void {
+function heatCellAt(strategyIndex: number, field: HeatField, canvas: HTMLCanvasElement, event: MouseEvent): { round: JsonRound; row: HeatRow } | null {
   const entry = heatCanvases[strategyIndex]?.get(field);
   const track = model?.strategies[strategyIndex];
-  if (entry?.layout == null || track === undefined) return;
+  if (entry?.layout == null || track === undefined) return null;
   const { x, y } = pointerIn(canvas, event);
   const cell = cellAt(entry.layout, x, y);
-  if (cell === null) return;
-  const round = track.rounds[cell.column];
-  if (round === undefined) return; // not run yet
-  const row = heatRowsOfRun[cell.row]!;
-  select({ strategyIndex, round: round.round, node: representative(round, row, field), follow: false });
+  const round = cell === null ? undefined : track.rounds[cell.column];
+  return cell === null || round === undefined ? null : { round, row: heatRowsOfRun[cell.row]! };
+}
+
+function onHeatHover(strategyIndex: number, field: HeatField, canvas: HTMLCanvasElement, event: MouseEvent): void {
+  const hit = heatCellAt(strategyIndex, field, canvas, event);
+  const text = hit === null ? '' : `${cellText(hit.round, hit.row, field)} (click to explain)`;
+  if (canvas.title !== text) canvas.title = text;
+}
+
+function onHeatClick(strategyIndex: number, field: HeatField, canvas: HTMLCanvasElement, event: MouseEvent): void {
+  const hit = heatCellAt(strategyIndex, field, canvas, event);
+  if (hit === null) return; // outside the cells, or a round not run yet
+  select({ strategyIndex, round: hit.round.round, node: representative(hit.round, hit.row, field), follow: false });
 }
 
 function select(next: Selection): void {
@@ -478,7 +494,11 @@ function render(): void {
       const selectedRow = selection.strategyIndex === s && selection.node !== null
         ? heatRowsOfRun.findIndex((row) => row.members.includes(selection.node!)) : null;
       const selected = selection.strategyIndex === s ? { round: selection.round, row: selectedRow } : null;
-      for (const [field, entry] of canvases) entry.layout = drawHeatmap(entry.canvas, track.rounds, run.totalRounds, heatRowsOfRun, field, selected);
+      for (const [field, entry] of canvases) {
+        entry.layout = drawHeatmap(entry.canvas, track.rounds, run.totalRounds, heatRowsOfRun, field, selected);
+        const scale = scaleText(field, heatDomain(field, track.rounds));
+        if (entry.scale.textContent !== scale) entry.scale.textContent = scale;
+      }
     }
     dirtyHeat.clear();
   }

@@ -187,3 +187,20 @@ export function roundTicks(totalRounds: number, minGap: number): number[] {
   }
   return ticks;
 }
+
+function shown(field: HeatField, value: number): string {
+  if (field === 'batch') return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/** A cell's tooltip: whose value, which round, and the value (a mean for a shared row). */
+export function cellText(round: JsonRound, row: HeatRow, field: HeatField): string {
+  const value = rowValue(round, row, field);
+  const what = row.members.length === 1 ? row.label : `${row.label}, mean of ${row.members.length} nodes`;
+  return `${what}, round ${round.round}: ${value === null ? 'not sent or dropped' : shown(field, value)}`;
+}
+
+/** What the colours run over, for the caption: `0 (dark) → 1 (bright)`. */
+export function scaleText(field: HeatField, domain: readonly [number, number]): string {
+  return `${shown(field, domain[0])} (dark) → ${shown(field, domain[1])} (bright)`;
+}

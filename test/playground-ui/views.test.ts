@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JsonRound, RoundMessage, StartMessage, TimelinePhase } from '../../src/browser/protocol.js';
-import { cellAt, roundTicks, groupOf, heatColour, heatDomain, heatLayout, heatRows, nodeValue, representative, rowValue } from '../../playground/ui/heatmap.js';
+import { cellAt, cellText, roundTicks, scaleText, groupOf, heatColour, heatDomain, heatLayout, heatRows, nodeValue, representative, rowValue } from '../../playground/ui/heatmap.js';
 import { addRound, followSelection, NO_SELECTION, selectedRound, startRun } from '../../playground/ui/model.js';
 import { progressSeries, scoreboard } from '../../playground/ui/progress.js';
 import { extent, niceTicks } from '../../playground/ui/scale.js';
@@ -118,6 +118,16 @@ describe('heat maps', () => {
     expect(heatColour(-1, [0, 1])).toBe('rgb(68, 1, 84)');
     expect(heatDomain('batch', report.runs[0]!.rounds)).toEqual([0, 32]);
     expect(heatDomain('weight', [])).toEqual([0, 2]);
+  });
+
+  it('a cell says whose value it is, in which round; a caption says what the colours run over', () => {
+    const round = structuredClone(report.runs[0]!.rounds[0]!);
+    expect(cellText(round, { label: 'b', members: [1] }, 'efficiency')).toBe('b, round 1: 0.90');
+    expect(cellText(round, { label: 'all (4)', members: [0, 1, 2, 3] }, 'batch')).toBe('all (4), mean of 4 nodes, round 1: 31.5');
+    round.nodes[3]!.participated = false;
+    expect(cellText(round, { label: 'd', members: [3] }, 'weight')).toBe('d, round 1: not sent or dropped');
+    expect(scaleText('efficiency', [0, 1])).toBe('0.00 (dark) → 1.00 (bright)');
+    expect(scaleText('batch', [0, 32])).toBe('0 (dark) → 32 (bright)');
   });
 
   it('labels round 1 and round multiples apart enough, never crowding round 1', () => {
