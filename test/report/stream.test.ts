@@ -11,6 +11,7 @@ import { detectInsights, InsightStream } from '../../src/insights/index.js';
 import { HtmlColumnsStream } from '../../src/report/html/accumulate.js';
 import { buildCharts } from '../../src/report/html/charts.js';
 import { renderHtmlReport } from '../../src/report/html/page.js';
+import { nodesTable } from '../../src/report/html/tables.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { JsonReportStream } from '../../src/report/json-stream.js';
 import { NdjsonStream } from '../../src/report/ndjson.js';
@@ -177,6 +178,28 @@ describe('node groups read back from the ids', () => {
       { name: 'c-3', start: 5, end: 6 },
       { name: 'd-2', start: 6, end: 7 },
       { name: 'a-1', start: 7, end: 8 },
+    ]);
+  });
+});
+
+describe('the HTML node table above 1,024 nodes', () => {
+  it('has a row per group, and splits a group whose nodes differ (ids that only look like a group)', () => {
+    const scenario = parseScenarioText(`
+rounds: 1
+data: { dataset: iris }
+model: { hidden: [] }
+cluster:
+  nodes:
+    - { id: rack, count: 1100, latency: { constant: 2 } }
+    - { id: b-1, latency: { constant: 5 } }
+    - { id: b-2, latency: { constant: 5 } }
+    - { id: b-3, latency: { constant: 9 } }
+`, 'table.yaml');
+    const rows = nodesTable(scenario, (path) => path).match(/<tr><td>[^<]*<\/td><td>[^<]*/g)!;
+    expect(rows).toEqual([
+      '<tr><td>rack-1 … rack-1100 (1,100 nodes)</td><td>constant 2.0 ms',
+      '<tr><td>b-1 … b-2 (2 nodes)</td><td>constant 5.0 ms',
+      '<tr><td>b-3</td><td>constant 9.0 ms',
     ]);
   });
 });
