@@ -535,7 +535,7 @@ function renderHeatScale(): void {
     span.style.background = heatColour(i / 10, [0, 1]);
     stops.push(span);
   }
-  replaceChildren(byId('heat-scale'), 'low ', ...stops, ' high; ', el('span', { class: 'scale-cell absent' }), ' not sent or dropped');
+  replaceChildren(byId('heat-scale'), 'low ', ...stops, ' high (each map\'s range in its caption); ', el('span', { class: 'scale-cell absent' }), ' not sent or dropped');
 }
 
 function renderRound(run: RunModel | null): void {

@@ -48,9 +48,9 @@ export type HeatField = 'efficiency' | 'batch' | 'weight';
 
 /** What each heat map shows, in words for its title and legend. */
 export const HEAT_TITLES: Readonly<Record<HeatField, string>> = {
-  efficiency: 'S1 efficiency (share of samples under the threshold)',
-  batch: 'S2 batch (samples per node this round)',
-  weight: 'S4 weight × participants (1 = an equal share)',
+  efficiency: 'S1 efficiency',
+  batch: 'S2 batch',
+  weight: 'S4 weight × participants (1: an equal share)',
 };
 
 /** One node's value in one round, or null (not dispatched, dropped, missing). */
@@ -200,7 +200,7 @@ export function cellText(round: JsonRound, row: HeatRow, field: HeatField): stri
   return `${what}, round ${round.round}: ${value === null ? 'not sent or dropped' : shown(field, value)}`;
 }
 
-/** What the colours run over, for the caption: `0 (dark) → 1 (bright)`. */
+/** What the colours run over, dark to bright, for the caption: `0.00 → 1.00`. */
 export function scaleText(field: HeatField, domain: readonly [number, number]): string {
-  return `${shown(field, domain[0])} (dark) → ${shown(field, domain[1])} (bright)`;
+  return `${shown(field, domain[0])} → ${shown(field, domain[1])}`;
 }

@@ -126,8 +126,8 @@ describe('heat maps', () => {
     expect(cellText(round, { label: 'all (4)', members: [0, 1, 2, 3] }, 'batch')).toBe('all (4), mean of 4 nodes, round 1: 31.5');
     round.nodes[3]!.participated = false;
     expect(cellText(round, { label: 'd', members: [3] }, 'weight')).toBe('d, round 1: not sent or dropped');
-    expect(scaleText('efficiency', [0, 1])).toBe('0.00 (dark) → 1.00 (bright)');
-    expect(scaleText('batch', [0, 32])).toBe('0 (dark) → 32 (bright)');
+    expect(scaleText('efficiency', [0, 1])).toBe('0.00 → 1.00');
+    expect(scaleText('batch', [0, 32])).toBe('0 → 32');
   });
 
   it('labels round 1 and round multiples apart enough, never crowding round 1', () => {
