@@ -20,6 +20,8 @@ export const NODE_CHUNK = 128;
 
 /** `value` as JSON.stringify(…, null, 2) writes it `depth` levels deep. */
 function nested(value: unknown, depth: number): string {
+  // a number, string, boolean or null has no line to indent
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   return JSON.stringify(value, null, 2).replace(/\n/g, `\n${INDENT.repeat(depth)}`);
 }
 
