@@ -4,8 +4,8 @@
  * hash), a port in use, --open without a browser, and --build's output rules (a new, empty
  * or previous-build folder; anything else refused with exit 2 and nothing written).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +163,21 @@ describe('dtrain playground FILE and --open', () => {
     } finally {
       served.child.kill();
     }
+  });
+});
+
+describe('dtrain playground without a build', () => {
+  it('says how to build it: one error line and a hint, exit 1, no stack trace', async () => {
+    // an installation whose dist/ lacks playground/: bin, dist and package.json copied, node_modules linked
+    const root = mkdtempSync(join(tmpdir(), 'dtrain-nobuild-'));
+    cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true, filter: (path) => !path.startsWith(BUILD) && !path.includes('.building-') });
+    cpSync(join(ROOT, 'package.json'), join(root, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    const child = spawnSync(process.execPath, [join(root, 'bin', 'dtrain.js'), 'playground', '--port', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toBe(`error: the playground is not built (${join(root, 'dist', 'playground')}/ lacks index.html or worker.js)\nhint: run npm run build in the dtrain checkout (npm install runs it)\n`);
+    expect(child.stdout).toBe('');
   });
 });
 
