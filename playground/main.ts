@@ -18,9 +18,9 @@ import {
 import {
   addRound, followSelection, NO_SELECTION, selectedRound, startRun, type RunModel, type Selection,
 } from './ui/model.js';
-import { progressSeries, scoreboard } from './ui/progress.js';
+import { progressSeries, reportSummaries, scoreboard, type Summaries } from './ui/progress.js';
 import { readScenarioHash, scenarioHash } from './ui/share.js';
-import { scenarioStrategyNames } from './ui/strategies.js';
+import { scenarioStrategyNames, scenarioTargetAccuracy } from './ui/strategies.js';
 import { TABLE_COLUMNS, tableRows, type TableRow } from './ui/table.js';
 import { kindsPresent, nodeAtY, PHASE_COLOURS, PHASE_LABELS } from './ui/timeline.js';
 
@@ -56,6 +56,9 @@ const ticked = new Map<string, boolean>();
 let pendingStep = false;
 /** the worker began the run last asked for (a `start` came): a failure then stopped it, else it never ran */
 let startedThisRun = false;
+/** the run's target accuracy (from the text it ran) and, once it ended, its report's summaries */
+let runTarget: number | null = null;
+let summaries: Summaries = new Map();
 let lastRun: RunMessage | null = null;
 let explainId = 0;
 let downloadUrl: string | null = null;
@@ -104,6 +107,8 @@ function onWorkerMessage(message: FromWorker): void {
       break;
     case 'start':
       startedThisRun = true;
+      summaries = new Map();
+      runTarget = lastRun === null ? null : scenarioTargetAccuracy(lastRun.yaml);
       model = startRun(message);
       selection = NO_SELECTION;
       heatRowsOfRun = heatRows(model.nodes);
@@ -124,11 +129,15 @@ function onWorkerMessage(message: FromWorker): void {
       }
       break;
     case 'done':
+      summaries = reportSummaries(message.json);
       offerDownload(message.json, message.fileName);
       break;
     case 'failed':
       notice('error', `${startedThisRun ? 'The run stopped' : 'Not run'}: ${message.message}`);
-      if (message.json !== undefined) offerDownload(message.json, message.fileName ?? 'report.json');
+      if (message.json !== undefined) {
+        summaries = reportSummaries(message.json);
+        offerDownload(message.json, message.fileName ?? 'report.json');
+      }
       break;
     case 'state':
       onState(message);
@@ -518,10 +527,12 @@ function renderScoreboard(run: RunModel | null): void {
     replaceChildren(box);
     return;
   }
-  const head = el('tr', {}, ...['strategy', 'rounds', 'accuracy', 'best', 'loss', 'simulated time', 'drops'].map((h) => el('th', { scope: 'col' }, h)));
-  const rows = scoreboard(run).map((row, s) => el('tr', {},
+  const target = runTarget === null ? 'to target' : `to ${percent(runTarget, 0)}`;
+  const head = el('tr', {}, ...['strategy', 'rounds', 'accuracy', 'best', 'loss', 'simulated time', target, 'samples', 'drops'].map((h) => el('th', { scope: 'col' }, h)));
+  const rows = scoreboard(run, runTarget, summaries).map((row, s) => el('tr', {},
     el('th', { scope: 'row' }, swatch(strategyColour(s)), row.strategy), el('td', {}, row.rounds), el('td', {}, percent(row.accuracy)),
-    el('td', {}, percent(row.bestAccuracy)), el('td', {}, fixed(row.loss, 3)), el('td', {}, duration(row.simulatedMs)), el('td', {}, String(row.drops))));
+    el('td', {}, percent(row.bestAccuracy)), el('td', {}, fixed(row.loss, 3)), el('td', {}, duration(row.simulatedMs)),
+    el('td', {}, duration(row.toTargetMs)), el('td', {}, row.samples === null ? '…' : row.samples.toLocaleString('en-US')), el('td', {}, String(row.drops))));
   replaceChildren(box, el('table', { class: 'scores' }, el('thead', {}, head), el('tbody', {}, ...rows)));
 }
 

@@ -50,3 +50,16 @@ export function scenarioStrategyNames(text: string): string[] | null {
   }
   return names;
 }
+
+/** The scenario's `targetAccuracy` (for the scoreboard's "to target"), or null when it sets none or the text does not parse. */
+export function scenarioTargetAccuracy(text: string): number | null {
+  let root: unknown;
+  try {
+    root = parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(root)) return null;
+  const target = root.targetAccuracy;
+  return typeof target === 'number' && Number.isFinite(target) ? target : null;
+}

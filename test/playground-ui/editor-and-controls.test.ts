@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlaygroundIssue } from '../../src/browser/protocol.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun } from '../../playground/ui/controls.js';
 import { diagnostics, issueRange, lineStarts } from '../../playground/ui/lint.js';
-import { scenarioStrategyNames } from '../../playground/ui/strategies.js';
+import { scenarioStrategyNames, scenarioTargetAccuracy } from '../../playground/ui/strategies.js';
 
 function issue(line: number, column: number, field: string, message: string): PlaygroundIssue {
   return { line, column, field, message, text: `scenario.yaml:${line}:${column}  ${field}: ${message}` };
@@ -85,6 +85,13 @@ describe('the strategies to compare, from the text', () => {
     expect(scenarioStrategyNames('compare: [{ batch: efficiency, resources: pressure, aggregation: volatility }]')).toEqual(['s1s4']);
     expect(scenarioStrategyNames('strategy: fedavg')).toEqual(['fedavg']);
     expect(scenarioStrategyNames('rounds: 3')).toEqual(['s1s4']);
+  });
+
+  it('the target accuracy, or null when there is none or the text does not parse', () => {
+    expect(scenarioTargetAccuracy(bundled('quickstart'))).toBe(0.9);
+    expect(scenarioTargetAccuracy('rounds: 3')).toBeNull();
+    expect(scenarioTargetAccuracy('targetAccuracy: high')).toBeNull();
+    expect(scenarioTargetAccuracy('a: [')).toBeNull();
   });
 
   it('null while the text does not say (half-typed, unknown or repeated names)', () => {

@@ -99,6 +99,22 @@ describe('the playground page', () => {
     expect(await page.locator('#scoreboard table').count()).toBe(0);
   });
 
+  it('the strategies side by side end with the figures of the CLI summary', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await page.click('#run');
+    await page.locator('#download').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.waitForFunction(() => !(document.querySelector('#scoreboard tbody')?.textContent ?? '…').includes('…'));
+    expect(await page.locator('#scoreboard thead th').allTextContents()).toEqual(
+      ['strategy', 'rounds', 'accuracy', 'best', 'loss', 'simulated time', 'to 90 %', 'samples', 'drops']);
+    // dtrain simulate --quiet: s1s4 0.9164 0.9220 8.451 s 6.585 s 3,646; sync-sgd 0.9136 0.9248 8.601 s 6.643 s 3,840
+    const rows = await page.locator('#scoreboard tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent)));
+    expect(rows).toEqual([
+      ['s1s4', '30 / 30', '91.6 %', '92.2 %', '0.363', '8.45 s', '6.59 s', '3,646', '0'],
+      ['sync-sgd', '30 / 30', '91.4 %', '92.5 %', '0.355', '8.60 s', '6.64 s', '3,840', '0'],
+    ]);
+  });
+
   it('Step from idle runs one round and pauses; Step, Run (resume), Pause and Reset do what they say', async () => {
     const page = await openPage();
     await runOn(page);
