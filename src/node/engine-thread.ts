@@ -29,7 +29,9 @@ export class EngineThread {
   readonly started: Promise<WorkerReply>;
 
   constructor(setup: WorkerSetup) {
-    this.worker = new Worker(ENGINE_WORKER_URL, { workerData: setup });
+    // a small young generation: the worker's short-lived arrays are collected early rather
+    // than adding tens of MB to the process's peak
+    this.worker = new Worker(ENGINE_WORKER_URL, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.started = new Promise((resolve, reject) => this.waiting.set(0, { resolve, reject }));
     this.worker.on('message', (reply: WorkerReply) => {
       const waiter = this.waiting.get(reply.id);

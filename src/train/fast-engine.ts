@@ -101,8 +101,9 @@ export class FastEngine implements TrainEngine {
   private readonly parallelMin: number;
   private helper: EngineHelper | null = null;
   private helperStart: Promise<void> | null = null;
-  /** this thread's share of a split round's rows */
+  /** this thread's share of a split round's rows, and the share its measured speed suggests */
   private share = 0.5;
+  private idealShare = 0.5;
   private disposed = false;
 
   constructor(
@@ -138,10 +139,13 @@ export class FastEngine implements TrainEngine {
     const helper = this.helperFor(n);
     const held = n * count <= this.maxHeld;
     let sums: Float32Array | null = null;
+    // one buffer of U_i at a time: the rounds before the helper joins use this thread's
     if (held && helper !== null) {
+      this.sumsBuffer = new Float32Array(0);
       if (this.sharedSums === null || this.sharedSums.length < n * count) this.sharedSums = helper.sharedValues(n * count);
       sums = this.sharedSums.subarray(0, n * count);
     } else if (held) {
+      this.sharedSums = null;
       if (this.sumsBuffer.length < n * count) this.sumsBuffer = new Float32Array(n * count);
       sums = this.sumsBuffer.subarray(0, n * count);
     }
@@ -200,7 +204,11 @@ export class FastEngine implements TrainEngine {
     this.rebalance(tasks, split, busyMs, answer.trained!.busyMs);
   }
 
-  /** Moves the split halfway to where both threads would have finished together, in steps of SHARE_STEP. */
+  /**
+   * Follows where both threads would have finished together, smoothed over rounds and moved
+   * only when off by more than two steps: kept batches (keepBatches) stay valid while the
+   * machine's noise moves the ideal a little.
+   */
   private rebalance(tasks: readonly EngineTask[], split: number, mineMs: number, theirsMs: number): void {
     if (split === 0 || split === tasks.length || !(mineMs > 0 && theirsMs > 0)) return;
     let mineRows = 0;
@@ -210,9 +218,9 @@ export class FastEngine implements TrainEngine {
       if (i < split) mineRows += task.stepBatches[0]!.length;
     });
     const [mineRate, theirRate] = [mineRows / mineMs, (allRows - mineRows) / theirsMs];
-    const ideal = mineRate / (mineRate + theirRate);
-    if (Math.abs(ideal - this.share) <= SHARE_STEP) return;
-    const moved = Math.round((this.share + ideal) / 2 / SHARE_STEP) * SHARE_STEP;
+    this.idealShare = 0.7 * this.idealShare + 0.3 * (mineRate / (mineRate + theirRate));
+    if (Math.abs(this.idealShare - this.share) <= 2 * SHARE_STEP) return;
+    const moved = Math.round(this.idealShare / SHARE_STEP) * SHARE_STEP;
     this.share = Math.min(1 - 4 * SHARE_STEP, Math.max(4 * SHARE_STEP, moved));
   }
 
