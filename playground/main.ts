@@ -18,7 +18,8 @@ import {
 import {
   addRound, followSelection, NO_SELECTION, selectedRound, startRun, type RunModel, type Selection,
 } from './ui/model.js';
-import { progressSeries, reportSummaries, scoreboard, type Summaries } from './ui/progress.js';
+import { nearestPoint, progressSeries, reportSummaries, scoreboard, type ProgressSeries, type Summaries } from './ui/progress.js';
+import type { Linear } from './ui/scale.js';
 import { readScenarioHash, scenarioHash } from './ui/share.js';
 import { scenarioStrategyNames, scenarioTargetAccuracy } from './ui/strategies.js';
 import { TABLE_COLUMNS, tableRows, type TableRow } from './ui/table.js';
@@ -488,8 +489,9 @@ function render(): void {
   const colours = run === null ? [] : run.strategies.map((_, s) => strategyColour(s));
   const series = run === null ? [] : progressSeries(run);
   const marker = run === null || selection.round === 0 ? null : { strategyIndex: selection.strategyIndex, round: selection.round };
-  drawLineChart(byId<HTMLCanvasElement>('accuracy-chart'), series, 'accuracy', colours, marker);
-  drawLineChart(byId<HTMLCanvasElement>('loss-chart'), series, 'loss', colours, marker);
+  lastSeries = series;
+  chartScales.set('accuracy', drawLineChart(byId<HTMLCanvasElement>('accuracy-chart'), series, 'accuracy', colours, marker));
+  chartScales.set('loss', drawLineChart(byId<HTMLCanvasElement>('loss-chart'), series, 'loss', colours, marker));
   if (legendOf !== run) {
     legendOf = run;
     replaceChildren(byId('legend'), ...(run?.strategies ?? []).map((track, s) => el('span', {}, swatch(colours[s]!), track.name)));
@@ -623,6 +625,20 @@ function renderNodeTable(rows: readonly TableRow[], hidden: number): void {
   });
   const note = hidden > 0 ? `Listed: the nodes dropped or not sent and those that finished last; ${hidden} more not listed (click one in a heat map or the timeline, or download the JSON).` : '';
   if (nodeTableNote.textContent !== note) nodeTableNote.textContent = note;
+}
+
+/** the charts' scales as last drawn, and what they drew: a click on a line picks that round */
+const chartScales = new Map<'accuracy' | 'loss', { x: Linear; y: Linear }>();
+let lastSeries: ProgressSeries[] = [];
+for (const field of ['accuracy', 'loss'] as const) {
+  const canvas = byId<HTMLCanvasElement>(`${field}-chart`);
+  canvas.addEventListener('click', (event) => {
+    const scales = chartScales.get(field);
+    if (scales === undefined || model === null) return;
+    const { x, y } = pointerIn(canvas, event);
+    const hit = nearestPoint(lastSeries, field, x, y, scales.x, scales.y);
+    if (hit !== null) select({ ...selection, ...hit, follow: false });
+  });
 }
 
 byId<HTMLCanvasElement>('timeline').addEventListener('click', (event) => {

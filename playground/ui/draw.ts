@@ -8,7 +8,7 @@ import type { JsonRound, TimelinePhase } from '../../src/browser/protocol.js';
 import { fitCanvas } from './dom.js';
 import { cellAt, heatColour, roundTicks, heatDomain, heatLayout, rowValue, type HeatField, type HeatLayout, type HeatRow } from './heatmap.js';
 import type { ProgressSeries } from './progress.js';
-import { extent, linear, niceTicks } from './scale.js';
+import { extent, linear, niceTicks, type Linear } from './scale.js';
 import { PHASE_COLOURS, rowHeight, timelineLayout } from './timeline.js';
 
 export const STRATEGY_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
@@ -32,7 +32,7 @@ export function drawLineChart(
   field: 'accuracy' | 'loss',
   colours: readonly string[],
   marker: { strategyIndex: number; round: number } | null,
-): void {
+): { x: Linear; y: Linear } {
   const { ctx, width, height } = fitCanvas(canvas, 220);
   const left = 52;
   const right = 12;
@@ -93,6 +93,7 @@ export function drawLineChart(
       ctx.stroke();
     }
   }
+  return { x, y };
 }
 
 export const HEAT_LABEL_WIDTH = 110;

@@ -3,6 +3,7 @@
  * end, seconds): the rows the line charts draw, as the HTML report's progress chart reads them.
  */
 import type { RunModel } from './model.js';
+import type { Linear } from './scale.js';
 
 export interface ProgressPoint {
   timeS: number;
@@ -96,4 +97,29 @@ export function reportSummaries(json: string, maxChars = 32 * 1024 * 1024): Map<
     if (typeof name === 'string') found.set(name, { samplesTrained: typeof samples === 'number' ? samples : null });
   }
   return found;
+}
+
+/**
+ * The point of a line chart nearest to a click at (px, py), within `maxDistance` CSS pixels:
+ * a click on a line picks that strategy's round there. Null when no point is that close.
+ */
+export function nearestPoint(
+  series: readonly ProgressSeries[], field: 'accuracy' | 'loss', px: number, py: number, x: Linear, y: Linear, maxDistance = 24,
+): { strategyIndex: number; round: number } | null {
+  let best: { strategyIndex: number; round: number } | null = null;
+  let bestDistance = maxDistance * maxDistance;
+  series.forEach((s, strategyIndex) => {
+    for (const point of s.points) {
+      const value = point[field];
+      if (value === null) continue;
+      const dx = x(point.timeS) - px;
+      const dy = y(value) - py;
+      const distance = dx * dx + dy * dy;
+      if (distance <= bestDistance) {
+        bestDistance = distance;
+        best = { strategyIndex, round: point.round };
+      }
+    }
+  });
+  return best;
 }

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { JsonRound, RoundMessage, StartMessage, TimelinePhase } from '../../src/browser/protocol.js';
 import { cellAt, cellText, roundTicks, scaleText, groupOf, heatColour, heatDomain, heatLayout, heatRows, nodeValue, representative, rowValue } from '../../playground/ui/heatmap.js';
 import { addRound, followSelection, NO_SELECTION, selectedRound, startRun } from '../../playground/ui/model.js';
-import { progressSeries, reportSummaries, scoreboard } from '../../playground/ui/progress.js';
-import { extent, niceTicks } from '../../playground/ui/scale.js';
+import { nearestPoint, progressSeries, reportSummaries, scoreboard } from '../../playground/ui/progress.js';
+import { extent, linear, niceTicks } from '../../playground/ui/scale.js';
 import { tableNodes, tableRows } from '../../playground/ui/table.js';
 import { duration, fixed, significant } from '../../playground/ui/format.js';
 import { kindsPresent, nodeAtY, rowHeight, timelineLayout } from '../../playground/ui/timeline.js';
@@ -79,6 +79,20 @@ describe('the run model', () => {
     expect(reportSummaries('{').size).toBe(0);
     expect(reportSummaries('null').size).toBe(0);
     expect(reportSummaries('{"runs":[{"strategy":{"name":"x"},"summary":{}}]}').get('x')).toEqual({ samplesTrained: null });
+  });
+
+  it('a click near a line picks that strategy\'s round; far from every point, nothing', () => {
+    const series = [
+      { strategy: 'a', points: [{ timeS: 1, round: 1, accuracy: 0.5, loss: 0.7 }, { timeS: 2, round: 2, accuracy: 0.6, loss: 0.8 }] },
+      { strategy: 'b', points: [{ timeS: 1, round: 1, accuracy: 0.2, loss: null }, { timeS: 2.5, round: 2, accuracy: 0.3, loss: 0.9 }] },
+    ];
+    const x = linear(0, 3, 0, 300); // 100 px per second
+    const y = linear(0, 1, 100, 0); // 100 px per unit, upwards
+    expect(nearestPoint(series, 'accuracy', 205, 42, x, y)).toEqual({ strategyIndex: 0, round: 2 });
+    expect(nearestPoint(series, 'accuracy', 250, 70, x, y)).toEqual({ strategyIndex: 1, round: 2 });
+    expect(nearestPoint(series, 'accuracy', 150, 0, x, y)).toBeNull();
+    // a missing loss is no point to pick
+    expect(nearestPoint(series, 'loss', 100, 0, x, y, 10)).toBeNull();
   });
 
   it('counts drops for retries and deadline only', () => {
