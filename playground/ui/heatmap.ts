@@ -2,8 +2,8 @@
  * The node × round heat maps (S1 efficiency, S2 batch, S4 weight): which nodes make a row,
  * each cell's value, its colour and which cell a click hit. Up to MAX_ROWS nodes get a row
  * each; a bigger cluster is shown by group (`count: 96` expands `edge` into edge-1 … edge-96,
- * and those share the row `edge`, its mean), and when even the groups are too many,
- * consecutive nodes share a row. Pure functions: the canvas code only paints what they say.
+ * and those share the row `edge`, its mean), and when the groups are too many (or all the
+ * nodes are one group), consecutive nodes share a row. Pure functions: the canvas code only paints what they say.
  */
 import type { JsonRound } from '../../src/browser/protocol.js';
 
@@ -30,7 +30,8 @@ export function heatRows(nodeIds: readonly string[], maxRows = MAX_ROWS): HeatRo
     if (members === undefined) groups.set(key, [index]);
     else members.push(index);
   });
-  if (groups.size <= maxRows) {
+  // one group (every node from one `count:`) says nothing by itself: bands of nodes do
+  if (groups.size > 1 && groups.size <= maxRows) {
     return [...groups].map(([label, members]) => ({ label: members.length === 1 ? label : `${label} (${members.length})`, members }));
   }
   const size = Math.ceil(nodeIds.length / maxRows);

@@ -122,6 +122,9 @@ describe('heat maps', () => {
     expect(bands).toHaveLength(34);
     expect(bands[0]).toEqual({ label: 'n0 … n2', members: [0, 1, 2] });
     expect(bands[33]).toEqual({ label: 'n99 … n99', members: [99] });
+    const one = heatRows(Array.from({ length: 64 }, (_, i) => `w-${i + 1}`));
+    expect(one).toHaveLength(32);
+    expect(one[0]).toEqual({ label: 'w-1 … w-2', members: [0, 1] });
     expect(groupOf('edge-12')).toBe('edge');
     expect(groupOf('edge-0')).toBe('edge-0');
     expect(groupOf('-3')).toBe('-3');
