@@ -43,6 +43,22 @@ describe('observe', () => {
     expect(observed.samplesMs).toEqual([Array(20).fill(5), Array(20).fill(5)]);
   });
 
+  it('a burst node past its chain’s reach at the round start is a divergence naming it; constant links are observed there as usual', () => {
+    const base = scenario();
+    const chain = { process: { kind: 'burst' as const, goodMs: 5, badMs: 400, toBad: 0, toGood: 1 }, loss: 0, down: [] };
+    const nodes = base.cluster.nodes.map((node, i) => (i === 1 ? { ...node, latency: chain } : node));
+    const burst: Scenario = { ...base, cluster: { ...base.cluster, latencyResolutionMs: 1, nodes } };
+    // the chain reaches −2000 + 2^28 slots of 1 ms from the monitoring origin
+    const startMs = 2 ** 28 + 1000;
+    const thrown = (() => { try { observeRound(burst, new LatencyGuard(burst, buildNetwork(burst)), 4, startMs); } catch (error) { return error; } return null; })();
+    expect((thrown as RoundDiverged).divergence).toEqual({
+      round: 4, node: 'b', kind: 'time',
+      message: "node b's burst latency chain would need more than 2^28 grid slots to reach 2.684e+8 ms in round 4 (a coarser cluster.latencyResolutionMs needs fewer)",
+    });
+    const plain: Scenario = { ...burst, cluster: { ...burst.cluster, nodes: base.cluster.nodes } };
+    expect(observeRound(plain, new LatencyGuard(plain, buildNetwork(plain)), 4, startMs).samplesMs).toEqual([Array(20).fill(5), Array(20).fill(5)]);
+  });
+
   it('a round starting beyond the latency grid is a divergence with its round, as data', () => {
     const s = scenario();
     const guard = new LatencyGuard(s, buildNetwork(s));
