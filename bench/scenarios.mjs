@@ -9,10 +9,13 @@
  *
  * `npm run bench` runs them after the engine contenders (`-- --only-scenarios` for these alone);
  * on their own, after `npm run build`:
- *   node bench/scenarios.mjs [--only NAME,…] [--repetitions N] [--scale-repetitions N] [--no-scale] [--json FILE]
+ *   node bench/scenarios.mjs [--only NAME,…] [--repetitions N] [--scale-repetitions N] [--no-scale] [--cli] [--json FILE]
+ * --cli also runs each scale scenario once as `dtrain simulate … --json` for its wall time and peak RSS.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -68,12 +71,38 @@ function measure(name, file, outputs, repetitions, log) {
   return result;
 }
 
+/**
+ * The command a user runs, `dtrain simulate FILE --json OUT -q --no-progress`, in a fresh
+ * process: its wall time and peak RSS (written at exit by rss-on-exit.mjs), as /usr/bin/time
+ * would give them.
+ */
+function measureCli(name, file, log) {
+  const folder = mkdtempSync(join(tmpdir(), 'dtrain-bench-cli-'));
+  try {
+    const rssFile = join(folder, 'rss.jsonl');
+    execFileSync(process.execPath, ['--import', './bench/rss-on-exit.mjs', 'bin/dtrain.js', 'simulate', file, '--json', join(folder, 'report.json'), '-q', '--no-progress'], {
+      cwd: ROOT, env: { ...process.env, DTRAIN_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const { wallMs, peakRssMB } = JSON.parse(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    log(`cli:${name.padEnd(20)} wall ${Math.round(wallMs)} ms, peak ${Math.round(peakRssMB)} MB`);
+    return { command: `dtrain simulate ${file} --json FILE -q --no-progress`, wallMs, peakRssMB };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 export function measureScenarios(log, options = {}) {
-  const { only = null, repetitions = REPETITIONS, scaleRepetitions = SCALE_REPETITIONS, scale = true } = options;
+  const { only = null, repetitions = REPETITIONS, scaleRepetitions = SCALE_REPETITIONS, scale = true, cli = false } = options;
   const wanted = ([name]) => only === null || only.includes(name);
   const results = [];
   for (const [name, file] of SCENARIOS.filter(wanted)) results.push(measure(name, file, 'memory', repetitions, log));
-  if (scale) for (const [name, file] of SCALE_SCENARIOS.filter(wanted)) results.push(measure(name, file, 'stream', scaleRepetitions, log));
+  if (scale) {
+    for (const [name, file] of SCALE_SCENARIOS.filter(wanted)) {
+      const result = measure(name, file, 'stream', scaleRepetitions, log);
+      if (cli) result.cli = measureCli(name, file, log);
+      results.push(result);
+    }
+  }
   return results;
 }
 
@@ -97,6 +126,11 @@ export function scenarioTable(results) {
   for (const r of results) {
     lines.push(`| ${r.contender} | ${r.nodes.toLocaleString('en-US')} × ${r.rounds} × ${r.strategies} | ${r.outputs} | ${f(r.wallMs)} | ${f(r.setupMs)} | ${f(r.mathMs)} | ${f(r.bookkeepingMs)} (${f(r.bookkeepingGcMs)}) | ${f(r.outputsMs)} | ${pct(r.bookkeepingShare)} | ${f(r.perRoundMs)} | ${f(r.nodeStepsPerSec)} | ${Math.round(r.peakRssMB)} MB |`);
   }
+  const cliRuns = results.filter((r) => r.cli !== undefined);
+  if (cliRuns.length > 0) {
+    lines.push('', 'as a user runs it (one process each):', '', '| command | wall | peak RSS |', '|---|---|---|');
+    for (const r of cliRuns) lines.push(`| \`${r.cli.command}\` | ${f(r.cli.wallMs)} | ${Math.round(r.cli.peakRssMB)} MB |`);
+  }
   lines.push(
     '',
     ...ratioLine(results, 'cluster-500', 'cluster-1000', '1,000 nodes ÷ 500', '1.8–2.2'),
@@ -106,7 +140,7 @@ export function scenarioTable(results) {
 }
 
 function parseArgs(argv) {
-  const options = { only: null, repetitions: REPETITIONS, scaleRepetitions: SCALE_REPETITIONS, scale: true, json: null };
+  const options = { only: null, repetitions: REPETITIONS, scaleRepetitions: SCALE_REPETITIONS, scale: true, cli: false, json: null };
   const count = (flag, value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number ≥ 1, found ${value}`);
@@ -119,8 +153,9 @@ function parseArgs(argv) {
       case '--repetitions': options.repetitions = count('--repetitions', value); i++; break;
       case '--scale-repetitions': options.scaleRepetitions = count('--scale-repetitions', value); i++; break;
       case '--no-scale': options.scale = false; break;
+      case '--cli': options.cli = true; break;
       case '--json': options.json = value; i++; break;
-      default: throw new Error(`unknown option ${argv[i]} (use --only NAME,…, --repetitions N, --scale-repetitions N, --no-scale, --json FILE)`);
+      default: throw new Error(`unknown option ${argv[i]} (use --only NAME,…, --repetitions N, --scale-repetitions N, --no-scale, --cli, --json FILE)`);
     }
   }
   const known = [...SCENARIOS, ...SCALE_SCENARIOS].map(([name]) => name);
