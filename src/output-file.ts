@@ -359,8 +359,10 @@ export function openLiveOutput(target: OutputTarget): LiveOutput {
     throw new DtrainError('output.unwritable', `cannot write ${target.label}: ${writeProblem(error)}`, { exitCode });
   };
   if (target.kind === 'stdout' || target.kind === 'stderr') {
-    const fd = target.kind === 'stdout' ? 1 : 2;
-    return { write: (text) => { try { writeAll(fd, text); } catch (error) { fail(error); } }, close: () => {} };
+    // through the process's stream, so that a reader gone (`| head`) ends dtrain as it ends
+    // every other write to standard output (src/cli.ts), quietly
+    const stream = target.kind === 'stdout' ? process.stdout : process.stderr;
+    return { write: (text) => void stream.write(text), close: () => {} };
   }
   let fd: number | undefined;
   try {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_DIR, inParallel, runCli, STACK_TRACE } from '../hostile/cli.js';
+import { BIN, HOSTILE_DIR, inParallel, runCli, STACK_TRACE } from '../hostile/cli.js';
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'dtrain-ndjson-'));
@@ -57,6 +57,23 @@ describe('--ndjson', () => {
     expect(types).toEqual(['header', 'round', 'round', 'summary']);
     expect(result.stderr).toContain('round 1');
     expect(result.stderr).toContain('summary · scenario tiny');
+  });
+
+  it('- read by a reader that goes away (| head -2): dtrain ends quietly, no error, no stack', async () => {
+    const child = spawn(process.execPath, [BIN, 'simulate', 'runtime/long.yaml', '--quiet', '--ndjson', '-', ...RUN], {
+      cwd: HOSTILE_DIR, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.split('\n').length > 2) child.stdout.destroy();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect((JSON.parse(stdout.split('\n')[0]!) as Line).type).toBe('header');
   });
 
   it('a path that cannot be written is refused before the run: exit 2, one error line, nothing written', async () => {
