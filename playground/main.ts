@@ -9,14 +9,14 @@ import type {
 } from '../src/browser/protocol.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun, type PageState } from './ui/controls.js';
 import { byId, el, measureCanvases, pointerIn, replaceChildren } from './ui/dom.js';
-import { drawHeatmap, drawLineChart, drawTimeline, strategyColour } from './ui/draw.js';
+import { drawHeatmap, drawLineChart, drawTimeline, strategyColour, type HeatPaint } from './ui/draw.js';
 import { createEditor, type ScenarioEditor } from './ui/editor.js';
 import { duration, fixed, percent } from './ui/format.js';
 import {
-  cellAt, cellText, heatColour, heatDomain, HEAT_TITLES, heatRows, representative, scaleText, type HeatField, type HeatLayout, type HeatRow,
+  cellAt, cellText, heatColour, heatDomain, HEAT_TITLES, heatRows, representative, scaleText, type HeatField, type HeatRow,
 } from './ui/heatmap.js';
 import {
-  addRound, followSelection, NO_SELECTION, selectedRound, startRun, type RunModel, type Selection,
+  addRound, finishedRounds, followSelection, NO_SELECTION, selectedRound, startRun, type RunModel, type Selection,
 } from './ui/model.js';
 import { nearestPoint, progressSeries, reportSummaries, scoreboard, type ProgressSeries, type Summaries } from './ui/progress.js';
 import type { Linear } from './ui/scale.js';
@@ -41,9 +41,8 @@ let model: RunModel | null = null;
 let selection: Selection = NO_SELECTION;
 let heatRowsOfRun: HeatRow[] = [];
 /** per strategy and field: the canvas and its last layout (for clicks) */
-interface HeatCanvas { canvas: HTMLCanvasElement; layout: HeatLayout | null; scale: HTMLElement }
+interface HeatCanvas extends HeatPaint { scale: HTMLElement }
 let heatCanvases: Array<Map<HeatField, HeatCanvas>> = [];
-let dirtyHeat = new Set<number>();
 let dirty = true;
 
 let validateId = 0;
@@ -108,6 +107,7 @@ function onWorkerMessage(message: FromWorker): void {
       break;
     case 'start':
       startedThisRun = true;
+      runSerial += 1;
       summaries = new Map();
       runTarget = lastRun === null ? null : scenarioTargetAccuracy(lastRun.yaml);
       model = startRun(message);
@@ -126,7 +126,6 @@ function onWorkerMessage(message: FromWorker): void {
     case 'round':
       if (model !== null && addRound(model, message)) {
         selection = followSelection(model, selection);
-        dirtyHeat.add(message.strategyIndex);
       }
       break;
     case 'done':
@@ -381,7 +380,6 @@ function clearDownload(): void {
 function buildHeatPanels(run: RunModel | null): void {
   const box = byId('heatmaps');
   heatCanvases = [];
-  dirtyHeat = new Set();
   if (run === null) {
     replaceChildren(box);
     return;
@@ -389,15 +387,15 @@ function buildHeatPanels(run: RunModel | null): void {
   replaceChildren(box, ...run.strategies.map((track, s) => {
     const canvases = new Map<HeatField, HeatCanvas>();
     heatCanvases.push(canvases);
-    dirtyHeat.add(s);
     const panel = el('div', { class: 'heat-panel' }, el('h3', {}, swatch(strategyColour(s)), track.name));
     for (const field of HEAT_FIELDS) {
-      const canvas = el('canvas', { 'aria-label': `${HEAT_TITLES[field]}, ${track.name}` });
-      canvas.addEventListener('click', (event) => onHeatClick(s, field, canvas, event));
-      canvas.addEventListener('mousemove', (event) => onHeatHover(s, field, canvas, event));
+      const cells = el('canvas', { 'aria-hidden': 'true' });
+      const overlay = el('canvas', { class: 'overlay', 'aria-label': `${HEAT_TITLES[field]}, ${track.name}` });
+      overlay.addEventListener('click', (event) => onHeatClick(s, field, overlay, event));
+      overlay.addEventListener('mousemove', (event) => onHeatHover(s, field, overlay, event));
       const scale = el('span', { class: 'scale-text' });
-      canvases.set(field, { canvas, layout: null, scale });
-      panel.appendChild(el('figure', {}, el('figcaption', {}, HEAT_TITLES[field], ': ', scale), canvas));
+      canvases.set(field, { cells, overlay, key: '', painted: 0, overlayKey: '', layout: null, scale });
+      panel.appendChild(el('figure', {}, el('figcaption', {}, HEAT_TITLES[field], ': ', scale), el('div', { class: 'heat-stack' }, cells, overlay)));
     }
     return panel;
   }));
@@ -426,15 +424,11 @@ function onHeatClick(strategyIndex: number, field: HeatField, canvas: HTMLCanvas
 }
 
 function select(next: Selection): void {
-  for (const s of dirtyHeatAll()) dirtyHeat.add(s);
   selection = next;
   markDirty();
   requestExplain();
 }
 
-function dirtyHeatAll(): number[] {
-  return heatCanvases.map((_, s) => s);
-}
 
 function requestExplain(): void {
   const track = model?.strategies[selection.strategyIndex];
@@ -466,6 +460,10 @@ let timelineRow = { top: 0, rowHeight: 1 };
 /** the run whose legend is shown, and the round and node the round panel's DOM shows */
 let legendOf: RunModel | null | undefined;
 let roundPanelKey = '';
+/** bumped on every window resize and every new run: the canvases drawn for an old one are redrawn */
+let resizeSerial = 0;
+let runSerial = 0;
+let lastChartKey = '';
 let runOfPanel: RunModel | null = null;
 
 function render(): void {
@@ -487,18 +485,24 @@ function render(): void {
 
   const run = model;
   const colours = run === null ? [] : run.strategies.map((_, s) => strategyColour(s));
-  const series = run === null ? [] : progressSeries(run);
   const marker = run === null || selection.round === 0 ? null : { strategyIndex: selection.strategyIndex, round: selection.round };
-  lastSeries = series;
-  chartScales.set('accuracy', drawLineChart(byId<HTMLCanvasElement>('accuracy-chart'), series, 'accuracy', colours, marker));
-  chartScales.set('loss', drawLineChart(byId<HTMLCanvasElement>('loss-chart'), series, 'loss', colours, marker));
+  // the charts change when a round arrives, the selection moves or the page is resized: not every frame
+  const chartKey = `${runSerial}|${run === null ? 0 : finishedRounds(run)}|${marker?.strategyIndex}/${marker?.round}|${resizeSerial}`;
+  if (chartKey !== lastChartKey) {
+    lastChartKey = chartKey;
+    const series = run === null ? [] : progressSeries(run);
+    lastSeries = series;
+    chartScales.set('accuracy', drawLineChart(byId<HTMLCanvasElement>('accuracy-chart'), series, 'accuracy', colours, marker));
+    chartScales.set('loss', drawLineChart(byId<HTMLCanvasElement>('loss-chart'), series, 'loss', colours, marker));
+  }
   if (legendOf !== run) {
     legendOf = run;
     replaceChildren(byId('legend'), ...(run?.strategies ?? []).map((track, s) => el('span', {}, swatch(colours[s]!), track.name)));
   }
   renderScoreboard(run);
   if (run !== null) {
-    for (const s of dirtyHeat) {
+    // every frame: the cells paint only rounds not yet painted, the selection is redrawn
+    for (let s = 0; s < heatCanvases.length; s += 1) {
       const track = run.strategies[s];
       const canvases = heatCanvases[s];
       if (track === undefined || canvases === undefined) continue;
@@ -506,12 +510,11 @@ function render(): void {
         ? heatRowsOfRun.findIndex((row) => row.members.includes(selection.node!)) : null;
       const selected = selection.strategyIndex === s ? { round: selection.round, row: selectedRow } : null;
       for (const [field, entry] of canvases) {
-        entry.layout = drawHeatmap(entry.canvas, track.rounds, run.totalRounds, heatRowsOfRun, field, selected);
+        drawHeatmap(entry, track.rounds, run.totalRounds, heatRowsOfRun, field, selected);
         const scale = scaleText(field, heatDomain(field, track.rounds));
         if (entry.scale.textContent !== scale) entry.scale.textContent = scale;
       }
     }
-    dirtyHeat.clear();
   }
   renderHeatScale();
   renderRound(run);
@@ -519,7 +522,7 @@ function render(): void {
 
 function allCanvases(): HTMLCanvasElement[] {
   const canvases = [byId<HTMLCanvasElement>('accuracy-chart'), byId<HTMLCanvasElement>('loss-chart'), byId<HTMLCanvasElement>('timeline')];
-  for (const fields of heatCanvases) for (const entry of fields.values()) canvases.push(entry.canvas);
+  for (const fields of heatCanvases) for (const entry of fields.values()) canvases.push(entry.cells, entry.overlay);
   return canvases;
 }
 
@@ -569,10 +572,10 @@ function renderRound(run: RunModel | null): void {
   const end = round.endMs ?? start;
   setText('round-title', `Round ${round.round} of ${run.totalRounds}, ${strategy}: ${duration(end - start)} of simulated time, accuracy ${percent(round.accuracy)}${round.skipped ? ' (skipped: no node took part)' : ''}`);
   timeline.hidden = false;
-  timelineRow = drawTimeline(timeline, phases, run.nodes, start, end, selection.node);
-  // the same round and node as last frame: its legend and table are already there
-  const key = `${selection.strategyIndex}/${round.round}/${selection.node}`;
+  // the same round and node as last frame: its timeline, legend and table are already there
+  const key = `${selection.strategyIndex}/${round.round}/${selection.node}/${resizeSerial}`;
   if (key === roundPanelKey && runOfPanel === run) return;
+  timelineRow = drawTimeline(timeline, phases, run.nodes, start, end, selection.node);
   roundPanelKey = key;
   runOfPanel = run;
   replaceChildren(byId('timeline-legend'), ...kindsPresent(phases).map((kind) => el('span', {}, swatch(PHASE_COLOURS[kind]), PHASE_LABELS[kind])),
@@ -650,7 +653,7 @@ byId<HTMLCanvasElement>('timeline').addEventListener('click', (event) => {
 });
 
 window.addEventListener('resize', () => {
-  for (const s of dirtyHeatAll()) dirtyHeat.add(s);
+  resizeSerial += 1;
   markDirty();
 });
 

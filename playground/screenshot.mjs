@@ -46,7 +46,7 @@ try {
   await page.click('#run');
   await page.locator('#download').waitFor({ state: 'visible', timeout: 300_000 });
   // round 12 of s1s4, node c (the third row): the S1 efficiency heat map of the first panel
-  const canvas = page.locator('.heat-panel canvas').first();
+  const canvas = page.locator('.heat-panel canvas.overlay').first();
   const cell = await canvas.evaluate((c) => ({ left: Number(c.dataset.left), width: Number(c.dataset.cellWidth), height: Number(c.dataset.cellHeight) }));
   await canvas.click({ position: { x: cell.left + cell.width * 11.5, y: cell.height * 2.5 } });
   await page.waitForFunction(() => {

@@ -60,18 +60,25 @@ export function measureCanvases(canvases: Iterable<HTMLCanvasElement>): void {
  * projector's scaling), drawing in CSS pixels. Height is the given one; width follows the
  * layout (as measured by measureCanvases this frame, when it was).
  */
-export function fitCanvas(canvas: HTMLCanvasElement, height: number): { ctx: CanvasRenderingContext2D; width: number; height: number } {
+export function fitCanvas(
+  canvas: HTMLCanvasElement,
+  height: number,
+  clear = true,
+): { ctx: CanvasRenderingContext2D; width: number; height: number; resized: boolean } {
   const ratio = window.devicePixelRatio || 1;
   const width = measured.get(canvas) ?? widthOf(canvas);
   const pixelWidth = Math.round(width * ratio);
   const pixelHeight = Math.round(height * ratio);
+  // setting a canvas's size clears it, even to the same size: only when it changed
+  const resized = canvas.width !== pixelWidth || canvas.height !== pixelHeight;
   if (canvas.width !== pixelWidth) canvas.width = pixelWidth;
   if (canvas.height !== pixelHeight) canvas.height = pixelHeight;
-  canvas.style.height = `${height}px`;
+  const cssHeight = `${height}px`;
+  if (canvas.style.height !== cssHeight) canvas.style.height = cssHeight;
   const ctx = canvas.getContext('2d')!;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
+  if (clear) ctx.clearRect(0, 0, width, height);
+  return { ctx, width, height, resized };
 }
 
 /** A mouse event's position in the canvas's CSS pixels. */

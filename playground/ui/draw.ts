@@ -6,7 +6,7 @@
  */
 import type { JsonRound, TimelinePhase } from '../../src/browser/protocol.js';
 import { fitCanvas } from './dom.js';
-import { cellAt, heatColour, roundTicks, heatDomain, heatLayout, rowValue, type HeatField, type HeatLayout, type HeatRow } from './heatmap.js';
+import { cellAt, heatColour, heatDomain, heatLayout, roundTicks, rowValue, type HeatField, type HeatLayout, type HeatRow } from './heatmap.js';
 import type { ProgressSeries } from './progress.js';
 import { extent, linear, niceTicks, type Linear } from './scale.js';
 import { PHASE_COLOURS, rowHeight, timelineLayout } from './timeline.js';
@@ -99,9 +99,62 @@ export function drawLineChart(
 export const HEAT_LABEL_WIDTH = 110;
 const HEAT_AXIS = 20;
 
-/** A heat map of one strategy's rounds; returns its layout for clicks. */
+/**
+ * A heat map is two stacked canvases: the cells, painted once per round as rounds arrive
+ * (a full repaint only when its size, rows or colour range change), and on top the selection,
+ * repainted every frame. Repainting every cell every frame grew with the run's length and took
+ * most of a frame at a few hundred rounds.
+ */
+export interface HeatPaint {
+  cells: HTMLCanvasElement;
+  overlay: HTMLCanvasElement;
+  /** what the painted cells were painted for; another key means a full repaint */
+  key: string;
+  /** how many rounds are painted */
+  painted: number;
+  /** what the overlay shows (the selection and the size); unchanged, it is left alone */
+  overlayKey: string;
+  layout: HeatLayout | null;
+}
+
+const labelWidths = new WeakMap<readonly HeatRow[], number>();
+
+function labelWidthOf(ctx: CanvasRenderingContext2D, rows: readonly HeatRow[]): number {
+  const known = labelWidths.get(rows);
+  if (known !== undefined) return known;
+  ctx.font = FONT;
+  let widest = 0;
+  for (const row of rows) widest = Math.max(widest, ctx.measureText(row.label).width);
+  const width = Math.ceil(Math.min(HEAT_LABEL_WIDTH, Math.max(24, widest + 12)));
+  labelWidths.set(rows, width);
+  return width;
+}
+
+function paintColumn(ctx: CanvasRenderingContext2D, layout: HeatLayout, round: JsonRound, rows: readonly HeatRow[], field: HeatField, domain: readonly [number, number]): void {
+  const px = layout.left + (round.round - 1) * layout.cellWidth;
+  rows.forEach((row, r) => {
+    const value = rowValue(round, row, field);
+    const py = layout.top + r * layout.cellHeight;
+    if (value === null) {
+      // absent: a light cross-hatch, apart from every colour of the scale
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(px, py, layout.cellWidth, layout.cellHeight);
+      ctx.strokeStyle = '#c0c6cc';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(px, py + layout.cellHeight);
+      ctx.lineTo(px + layout.cellWidth, py);
+      ctx.stroke();
+      return;
+    }
+    ctx.fillStyle = heatColour(value, domain);
+    ctx.fillRect(px, py, Math.ceil(layout.cellWidth), Math.ceil(layout.cellHeight));
+  });
+}
+
+/** Paints what changed of one strategy's heat map; returns its layout for clicks. */
 export function drawHeatmap(
-  canvas: HTMLCanvasElement,
+  paint: HeatPaint,
   rounds: readonly JsonRound[],
   totalRounds: number,
   rows: readonly HeatRow[],
@@ -109,65 +162,55 @@ export function drawHeatmap(
   selected: { round: number; row: number | null } | null,
 ): HeatLayout {
   const cellTarget = rows.length <= 8 ? 22 : rows.length <= 24 ? 14 : 8;
-  const { ctx, width, height } = fitCanvas(canvas, rows.length * cellTarget + HEAT_AXIS);
-  ctx.font = FONT;
-  let widest = 0;
-  for (const row of rows) widest = Math.max(widest, ctx.measureText(row.label).width);
-  const labelWidth = Math.ceil(Math.min(HEAT_LABEL_WIDTH, Math.max(24, widest + 12)));
+  const { ctx, width, height, resized } = fitCanvas(paint.cells, rows.length * cellTarget + HEAT_AXIS, false);
+  const labelWidth = labelWidthOf(ctx, rows);
   const layout = heatLayout(width, height, rows.length, Math.max(1, totalRounds), labelWidth, HEAT_AXIS);
-  // the geometry, for a test or a script that clicks a cell
-  canvas.dataset.left = String(layout.left);
-  canvas.dataset.cellWidth = String(layout.cellWidth);
-  canvas.dataset.cellHeight = String(layout.cellHeight);
   const domain = heatDomain(field, rounds);
-  ctx.fillStyle = '#f6f8fa';
-  ctx.fillRect(layout.left, 0, layout.cellWidth * layout.columns, layout.cellHeight * layout.rows);
-  for (const round of rounds) {
-    const column = round.round - 1;
-    rows.forEach((row, r) => {
-      const value = rowValue(round, row, field);
-      const px = layout.left + column * layout.cellWidth;
-      const py = layout.top + r * layout.cellHeight;
-      if (value === null) {
-        // absent: a light cross-hatch, apart from every colour of the scale
-        ctx.fillStyle = '#ffffff';
-        ctx.fillRect(px, py, layout.cellWidth, layout.cellHeight);
-        ctx.strokeStyle = '#c0c6cc';
-        ctx.beginPath();
-        ctx.moveTo(px, py + layout.cellHeight);
-        ctx.lineTo(px + layout.cellWidth, py);
-        ctx.stroke();
-        return;
-      }
-      ctx.fillStyle = heatColour(value, domain);
-      ctx.fillRect(px, py, Math.ceil(layout.cellWidth), Math.ceil(layout.cellHeight));
-    });
+  const key = `${width}|${height}|${totalRounds}|${labelWidth}|${domain[0]}|${domain[1]}`;
+  if (resized || key !== paint.key || rounds.length < paint.painted) {
+    paint.key = key;
+    paint.painted = 0;
+    ctx.clearRect(0, 0, width, height);
+    ctx.fillStyle = '#f6f8fa';
+    ctx.fillRect(layout.left, 0, layout.cellWidth * layout.columns, layout.cellHeight * layout.rows);
+    ctx.font = FONT;
+    ctx.fillStyle = INK;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    if (layout.cellHeight >= 9) {
+      rows.forEach((row, r) => {
+        ctx.fillText(clipText(ctx, row.label, labelWidth - 8), labelWidth - 6, layout.top + (r + 0.5) * layout.cellHeight);
+      });
+    } else {
+      ctx.fillText(clipText(ctx, `${rows.length} rows`, labelWidth - 8), labelWidth - 6, layout.cellHeight * rows.length / 2);
+    }
+    ctx.fillStyle = MUTED;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const round of roundTicks(totalRounds, Math.ceil(28 / layout.cellWidth))) {
+      ctx.fillText(String(round), layout.left + (round - 0.5) * layout.cellWidth, layout.rows * layout.cellHeight + 4);
+    }
   }
-  ctx.font = FONT;
-  ctx.fillStyle = INK;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  if (layout.cellHeight >= 9) {
-    rows.forEach((row, r) => {
-      ctx.fillText(clipText(ctx, row.label, labelWidth - 8), labelWidth - 6, layout.top + (r + 0.5) * layout.cellHeight);
-    });
-  } else {
-    ctx.fillText(clipText(ctx, `${rows.length} rows`, labelWidth - 8), labelWidth - 6, layout.cellHeight * rows.length / 2);
-  }
-  ctx.fillStyle = MUTED;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  for (const round of roundTicks(totalRounds, Math.ceil(28 / layout.cellWidth))) {
-    ctx.fillText(String(round), layout.left + (round - 0.5) * layout.cellWidth, layout.rows * layout.cellHeight + 4);
-  }
+  for (let i = paint.painted; i < rounds.length; i += 1) paintColumn(ctx, layout, rounds[i]!, rows, field, domain);
+  paint.painted = rounds.length;
+  paint.layout = layout;
+
+  const overlayKey = `${key}|${selected === null ? '' : `${selected.round}/${selected.row}`}`;
+  if (overlayKey === paint.overlayKey) return layout;
+  paint.overlayKey = overlayKey;
+  const overlay = fitCanvas(paint.overlay, height).ctx;
+  // the geometry, for a test or a script that clicks a cell
+  paint.overlay.dataset.left = String(layout.left);
+  paint.overlay.dataset.cellWidth = String(layout.cellWidth);
+  paint.overlay.dataset.cellHeight = String(layout.cellHeight);
   if (selected !== null && selected.round >= 1) {
-    ctx.strokeStyle = '#d1242f';
-    ctx.lineWidth = 2;
+    overlay.strokeStyle = '#d1242f';
+    overlay.lineWidth = 2;
     const px = layout.left + (selected.round - 1) * layout.cellWidth;
-    ctx.strokeRect(px, 1, layout.cellWidth, layout.rows * layout.cellHeight - 2);
+    overlay.strokeRect(px, 1, layout.cellWidth, layout.rows * layout.cellHeight - 2);
     if (selected.row !== null) {
-      ctx.strokeStyle = INK;
-      ctx.strokeRect(px - 1, selected.row * layout.cellHeight, layout.cellWidth + 2, layout.cellHeight);
+      overlay.strokeStyle = INK;
+      overlay.strokeRect(px - 1, selected.row * layout.cellHeight, layout.cellWidth + 2, layout.cellHeight);
     }
   }
   return layout;

@@ -96,18 +96,28 @@ export function rowValue(round: JsonRound, row: HeatRow, field: HeatField): numb
   return n === 0 ? null : sum / n;
 }
 
+/**
+ * The largest batch so far of each run's list of rounds, scanning only rounds appended since
+ * the last call: the views ask every frame, and the list only grows.
+ */
+const batchMax = new WeakMap<readonly JsonRound[], { counted: number; max: number }>();
+
 /** The colour scale's domain: efficiency 0–1, weight 0–2 (equal share in the middle), batch 0–largest. */
 export function heatDomain(field: HeatField, rounds: readonly JsonRound[]): [number, number] {
   if (field === 'efficiency') return [0, 1];
   if (field === 'weight') return [0, 2];
-  let max = 0;
-  for (const round of rounds) {
-    for (const node of round.nodes) {
+  let known = batchMax.get(rounds);
+  if (known === undefined || known.counted > rounds.length) {
+    known = { counted: 0, max: 0 };
+    batchMax.set(rounds, known);
+  }
+  for (; known.counted < rounds.length; known.counted += 1) {
+    for (const node of rounds[known.counted]!.nodes) {
       const batch = node.batch;
-      if (typeof batch === 'number' && batch > max) max = batch;
+      if (typeof batch === 'number' && batch > known.max) known.max = batch;
     }
   }
-  return [0, max > 0 ? max : 1];
+  return [0, known.max > 0 ? known.max : 1];
 }
 
 /** Perceptually ordered stops (viridis), dark = low: readable on a projector and in grey. */

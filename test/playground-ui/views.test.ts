@@ -159,6 +159,15 @@ describe('heat maps', () => {
     expect(heatColour(7, [0, 1])).toBe('rgb(253, 231, 37)');
     expect(heatColour(-1, [0, 1])).toBe('rgb(68, 1, 84)');
     expect(heatDomain('batch', report.runs[0]!.rounds)).toEqual([0, 32]);
+    // a growing list is scanned as it grows
+    const growing: JsonRound[] = [];
+    expect(heatDomain('batch', growing)).toEqual([0, 1]);
+    const big = structuredClone(report.runs[0]!.rounds[0]!);
+    big.nodes[2]!.batch = 50;
+    growing.push(report.runs[0]!.rounds[0]!);
+    expect(heatDomain('batch', growing)).toEqual([0, 32]);
+    growing.push(big);
+    expect(heatDomain('batch', growing)).toEqual([0, 50]);
     expect(heatDomain('weight', [])).toEqual([0, 2]);
   });
 
