@@ -24,7 +24,7 @@
  *   dataset   max(samples, nodes) × features × 4 B × 6 copies (raw, split, standardised,
  *             node-expanded, engine tensors)
  *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
- *             2^26, else two chunks of 256 (recomputed for the aggregate), + 8 model-sized
+ *             2^26, else two chunks of 2^20 values (recomputed for the aggregate), + 8 model-sized
  *             vectors (θ, its successor, scratch); + 128 MiB for the helper thread's own
  *             TF.js from nodes × params ≥ 2^20 (the training set is shared with it)
  *   batches   rows × localSteps × (features + widths) × 4 B × 3 (batches and activations),
@@ -46,7 +46,7 @@ import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
 import { roundTimelines } from '../sim/round-time.js';
 import { modelBytes, stepMs } from '../sim/time-model.js';
-import { BOUNDED_CHUNK_TASKS, CHUNK_ROWS, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
+import { boundedChunkTasks, CHUNK_ROWS, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { hasBurst } from '../sim/latency/time-range.js';
 
@@ -265,6 +265,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean): CostPart[
 function enginePartsOf(z: RunSize): CostPart[] {
   const values = z.n * z.params;
   const held = values <= MAX_HELD_VALUES;
+  const chunkTasks = Math.min(z.n, boundedChunkTasks(z.params));
   const rows = z.n * z.batch;
   const chunk = CHUNK_ROWS + z.batch;
   const batchPart: CostPart =
@@ -274,7 +275,7 @@ function enginePartsOf(z: RunSize): CostPart[] {
   const parts: CostPart[] = [
     held
       ? { what: `model copies (${count(z.params)} parameters × ${plural(z.n, 'node')})`, value: z.params * 4 * (z.n + 8) }
-      : { what: `model copies (${count(z.params)} parameters × ${count(2 * BOUNDED_CHUNK_TASKS)} of ${plural(z.n, 'node')} at a time)`, value: z.params * 4 * (2 * BOUNDED_CHUNK_TASKS + 8) },
+      : { what: `model copies (${count(z.params)} parameters × ${count(2 * chunkTasks)} of ${plural(z.n, 'node')} at a time)`, value: z.params * 4 * (2 * chunkTasks + 8) },
     batchPart,
   ];
   if (values >= PARALLEL_MIN_VALUES) parts.push({ what: 'the second engine thread (its own TF.js)', value: HELPER_THREAD_BYTES });

@@ -41,15 +41,17 @@ import { describeModel, flattenParams, unflattenParams, type ModelLayout } from 
 import { concatNodeGradient } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
-import { BOUNDED_CHUNK_TASKS, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
+import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { finishSlice, WeightedSum } from './weighted-sum.js';
 
-export { BOUNDED_CHUNK_TASKS, MAX_HELD_VALUES, PARALLEL_MIN_VALUES };
+export { BOUNDED_CHUNK_VALUES, MAX_HELD_VALUES, PARALLEL_MIN_VALUES };
 
 /** How the engine chooses its mode; the defaults are the constants above, tests force others. */
 export interface FastEngineTuning {
   maxHeldValues?: number;
   parallelMinValues?: number;
+  /** values of U_i per chunk when not held */
+  chunkValues?: number;
   /** how to start a helper thread (the host's); none: one thread */
   startHelper?: HelperStarter;
 }
@@ -98,6 +100,8 @@ export class FastEngine implements TrainEngine {
   /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
   private readonly scratch: { sum: Float32Array; local: Float32Array; gradient: Float32Array };
   private readonly maxHeld: number;
+  /** tasks per chunk of recomputed U_i */
+  private readonly chunkTasks: number;
   private readonly parallelMin: number;
   private helper: EngineHelper | null = null;
   private helperStart: Promise<void> | null = null;
@@ -122,6 +126,7 @@ export class FastEngine implements TrainEngine {
     const count = this.paramCount;
     this.scratch = { sum: new Float32Array(count), local: new Float32Array(count), gradient: new Float32Array(count) };
     this.maxHeld = tuning.maxHeldValues ?? MAX_HELD_VALUES;
+    this.chunkTasks = boundedChunkTasks(this.paramCount, tuning.chunkValues ?? BOUNDED_CHUNK_VALUES);
     this.parallelMin = tuning.parallelMinValues ?? PARALLEL_MIN_VALUES;
   }
 
@@ -249,8 +254,7 @@ export class FastEngine implements TrainEngine {
       }
       return;
     }
-    const maxTasks = sums === null ? BOUNDED_CHUNK_TASKS : Infinity;
-    for (const [a, b] of chunkRanges(tasks, first, end, maxTasks)) {
+    for (const [a, b] of chunkRanges(tasks, first, end)) {
       const built = buildChunk(this.tf, this.options.train, tasks, a, b);
       try {
         const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
@@ -318,7 +322,7 @@ export class FastEngine implements TrainEngine {
     const count = this.paramCount;
     const sum = new WeightedSum(0, count);
     if (held !== null) sum.add(held, count, weights);
-    else for (const [a, b] of chunkRanges(tasks, 0, tasks.length, BOUNDED_CHUNK_TASKS)) this.recomputeChunk(tasks, a, b, (i, row) => sum.addRow(row, weights[i]!));
+    else for (const [a, b] of chunkRanges(tasks, 0, tasks.length, this.chunkTasks)) this.recomputeChunk(tasks, a, b, (i, row) => sum.addRow(row, weights[i]!));
     const next = new Float32Array(count);
     finishSlice(this.theta, sum, weights, this.options.learningRate, next);
     return next;
@@ -344,8 +348,8 @@ export class FastEngine implements TrainEngine {
    */
   private async recomputeSplit(helper: EngineHelper, tasks: EngineTask[], weights: Float64Array): Promise<Float32Array> {
     const count = this.paramCount;
-    const ranges = chunkRanges(tasks, 0, tasks.length, BOUNDED_CHUNK_TASKS);
-    this.sharedChunks ??= [helper.sharedValues(BOUNDED_CHUNK_TASKS * count), helper.sharedValues(BOUNDED_CHUNK_TASKS * count)];
+    const ranges = chunkRanges(tasks, 0, tasks.length, this.chunkTasks);
+    this.sharedChunks ??= [helper.sharedValues(this.chunkTasks * count), helper.sharedValues(this.chunkTasks * count)];
     const buffers = this.sharedChunks;
     const ask = (c: number, slot: number): Promise<HelperTrained> | null => {
       const range = ranges[c];

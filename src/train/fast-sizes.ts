@@ -17,5 +17,13 @@ export const MAX_HELD_VALUES = 2 ** 26;
 /** n × paramCount from which a round is split with a helper thread, when the host gives one */
 export const PARALLEL_MIN_VALUES = 2 ** 20;
 
-/** tasks per chunk when the U_i are not kept (a helper's chunk of U_i is held while it is added) */
-export const BOUNDED_CHUNK_TASKS = 256;
+/**
+ * Values of U_i in one chunk when they are not kept (4 MiB of float32): a helper's chunk of
+ * U_i is held while this thread adds it, two chunks at a time.
+ */
+export const BOUNDED_CHUNK_VALUES = 2 ** 20;
+
+/** Tasks per chunk when the U_i are not kept. */
+export function boundedChunkTasks(paramCount: number, chunkValues = BOUNDED_CHUNK_VALUES): number {
+  return Math.max(1, Math.floor(chunkValues / paramCount));
+}

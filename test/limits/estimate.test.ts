@@ -55,9 +55,9 @@ describe('estimateRun', () => {
     // Act
     const parts = estimateRun(scenario, { samples: 3_200_000, features: 64, classes: 10 }, { json: false, trace: false }).memoryParts;
     const engine = Object.fromEntries(parts.filter((p) => /model copies|batches|engine thread/.test(p.what)).map((p) => [p.what, p.value]));
-    // Assert: 512 updates and 8 model vectors; 2 × (4,096 + 32) rows of 64 + 64 + 10 values and a ones column, 3 times
+    // Assert: two chunks of ⌊2^20 / 4,810⌋ = 217 updates and 8 model vectors; 2 × (4,096 + 32) rows of 64 + 64 + 10 values and a ones column, 3 times
     expect(engine).toEqual({
-      'model copies (4,810 parameters × 512 of 100,000 nodes at a time)': 4810 * 4 * (512 + 8),
+      'model copies (4,810 parameters × 434 of 100,000 nodes at a time)': 4810 * 4 * (434 + 8),
       'batches, two chunks at a time (8,256 of 3,200,000 rows × 1 step)': 8256 * 1 * 139 * 4 * 3,
       'the second engine thread (its own TF.js)': 128 * 1024 ** 2,
     });
@@ -67,7 +67,7 @@ describe('estimateRun', () => {
     const copies = (n: number) =>
       estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).memoryParts.find((p) => p.what.startsWith('model copies'))!;
     expect(copies(13_951)).toEqual({ what: 'model copies (4,810 parameters × 13,951 nodes)', value: 4810 * 4 * (13_951 + 8) });
-    expect(copies(13_952).what).toBe('model copies (4,810 parameters × 512 of 13,952 nodes at a time)');
+    expect(copies(13_952).what).toBe('model copies (4,810 parameters × 434 of 13,952 nodes at a time)');
   });
 
   it('time: start-up, training flops and overhead, latency lookups, planning (hand-computed)', () => {

@@ -114,7 +114,7 @@ describe('fast engine with a helper thread', () => {
 
     it.each<[string, FastEngineTuning]>([
       ['U_i held', {}],
-      ['U_i not held', { maxHeldValues: 1 }],
+      ['U_i not held', { maxHeldValues: 1, chunkValues: 200 * 123 }],
     ])('gives one thread’s norms, evaluations and parameters, byte for byte: %s', async (_, tuning) => {
       // Arrange
       const alone = await fast.createFastEngine(options, tuning);
@@ -178,7 +178,7 @@ describe('fast engine with a helper thread', () => {
     const withHelper = (maxHeldValues?: number) => async (o: EngineOptions) => {
       const { helper, calls } = await countingHelper(o);
       used.push(calls);
-      return fast.createFastEngine(o, { maxHeldValues, parallelMinValues: 1, startHelper: async () => helper });
+      return fast.createFastEngine(o, { maxHeldValues, chunkValues: 4096, parallelMinValues: 1, startHelper: async () => helper });
     };
     const runWith = async (factory: (o: EngineOptions) => Promise<TrainEngine>): Promise<string> => {
       const result = await index.runScenario(scenario, { backend: 'wasm', engine: factory });

@@ -12,7 +12,11 @@ import { toJsonReport } from '../../src/report/json.js';
 import { makeRng, type Rng } from '../../src/sim/rng.js';
 import { initBackend, loadTf } from '../../src/train/backend.js';
 import type { EngineData, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
-import { BOUNDED_CHUNK_TASKS, createFastEngine, MAX_HELD_VALUES, type FastEngineTuning } from '../../src/train/fast-engine.js';
+import { BOUNDED_CHUNK_VALUES, createFastEngine, MAX_HELD_VALUES, type FastEngineTuning } from '../../src/train/fast-engine.js';
+
+/** Chunks of 256 tasks of U_i (123 parameters) when they are not held, so that rounds span several. */
+const CHUNK_TASKS = 256;
+const CHUNK_VALUES = CHUNK_TASKS * 123;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -42,7 +46,7 @@ function problem(localSteps: number) {
   }
   const options: EngineOptions = { train, test: randomData(rng, 40), hidden: [12], learningRate: 0.2, localSteps, initialParams };
   const rounds = [3, 1.5, 2.2, 3].map((chunks) => {
-    const count = Math.round(chunks * BOUNDED_CHUNK_TASKS);
+    const count = Math.round(chunks * CHUNK_TASKS);
     const tasks: EngineTask[] = Array.from({ length: count }, () => {
       const batch = 1 + Math.floor(rng() * 8);
       return { stepBatches: Array.from({ length: localSteps }, () => Int32Array.from({ length: batch }, () => Math.floor(rng() * train.samples))) };
@@ -72,16 +76,18 @@ async function run(engine: TrainEngine, rounds: ReturnType<typeof problem>['roun
 }
 
 describe('fast engine, memory-bounded mode', () => {
-  it('holds the U_i up to 2^26 values (256 MiB of float32) per round, then recomputes them', () => {
+  it('holds the U_i up to 2^26 values (256 MiB of float32) per round, then recomputes them in chunks of 2^20', () => {
     expect(MAX_HELD_VALUES).toBe(67_108_864);
+    expect(BOUNDED_CHUNK_VALUES).toBe(1_048_576);
   });
 
   describe.each([1, 3])('localSteps %i, up to 768 tasks per round', (localSteps) => {
     const { options, rounds } = problem(localSteps);
 
     it.each<[string, FastEngineTuning]>([
-      ['never held', { maxHeldValues: 1 }],
-      ['held in the smaller rounds only', { maxHeldValues: 600 * 123 }],
+      ['never held', { maxHeldValues: 1, chunkValues: CHUNK_VALUES }],
+      ['never held, one chunk per round', { maxHeldValues: 1 }],
+      ['held in the smaller rounds only', { maxHeldValues: 600 * 123, chunkValues: CHUNK_VALUES }],
     ])('gives the held mode’s norms, evaluations and parameters, byte for byte: %s', async (_, tuning) => {
       // Arrange
       const held = await createFastEngine(options);
@@ -104,7 +110,7 @@ describe('fast engine, memory-bounded mode', () => {
     // Arrange
     const tf = await loadTf();
     const { options, rounds } = problem(2);
-    const engine = await createFastEngine(options, { maxHeldValues: 1 });
+    const engine = await createFastEngine(options, { maxHeldValues: 1, chunkValues: CHUNK_VALUES });
     const before = tf.memory().numTensors;
     const counts: number[] = [];
     // Act
@@ -124,7 +130,7 @@ describe('fast engine, memory-bounded mode', () => {
     const { options } = problem(1);
     const features = options.train.features.slice();
     features.set([3e38, -3e38, 3e38, -3e38, 3e38, -3e38], 6);
-    const engine = await createFastEngine({ ...options, train: { ...options.train, features }, learningRate: 1e10 }, { maxHeldValues: 1 });
+    const engine = await createFastEngine({ ...options, train: { ...options.train, features }, learningRate: 1e10 }, { maxHeldValues: 1, chunkValues: CHUNK_VALUES });
     const tasks = Array.from({ length: 600 }, (_, i) => ({ stepBatches: [Int32Array.of(i === 300 || i === 500 ? 1 : 0)] }));
     // Act
     const error = await engine.trainLocal(tasks).catch((e: unknown) => e);
@@ -142,7 +148,7 @@ describe('fast engine, memory-bounded mode', () => {
       return toJsonReport(result, { version: 'test', trace: false, timing: false, scenarioHash: scenarioHash(scenario) });
     };
     // Act
-    const [held, bounded] = [await json(null), await json({ maxHeldValues: 1 })];
+    const [held, bounded] = [await json(null), await json({ maxHeldValues: 1, chunkValues: 4096 })];
     // Assert
     expect(held.length).toBeGreaterThan(10_000);
     expect(bounded).toBe(held);
