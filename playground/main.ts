@@ -18,10 +18,10 @@ import {
 import {
   addRound, finishedRounds, followSelection, NO_SELECTION, selectedRound, startRun, type RunModel, type Selection,
 } from './ui/model.js';
-import { nearestPoint, progressSeries, reportSummaries, scoreboard, type ProgressSeries, type Summaries } from './ui/progress.js';
+import { nearestPoint, progressSeries, scoreboard, type ProgressSeries } from './ui/progress.js';
 import type { Linear } from './ui/scale.js';
 import { readScenarioHash, scenarioHash } from './ui/share.js';
-import { scenarioStrategyNames, scenarioTargetAccuracy } from './ui/strategies.js';
+import { scenarioLocalSteps, scenarioStrategyNames, scenarioTargetAccuracy } from './ui/strategies.js';
 import { TABLE_COLUMNS, tableRows, type TableRow } from './ui/table.js';
 import { kindsPresent, nodeAtY, PHASE_COLOURS, PHASE_LABELS } from './ui/timeline.js';
 
@@ -56,9 +56,9 @@ const ticked = new Map<string, boolean>();
 let pendingStep = false;
 /** the worker began the run last asked for (a `start` came): a failure then stopped it, else it never ran */
 let startedThisRun = false;
-/** the run's target accuracy (from the text it ran) and, once it ended, its report's summaries */
+/** the run's target accuracy and local steps, from the text it ran (the scoreboard's "to target" and samples) */
 let runTarget: number | null = null;
-let summaries: Summaries = new Map();
+let runLocalSteps = 1;
 let lastRun: RunMessage | null = null;
 let explainId = 0;
 let downloadUrl: string | null = null;
@@ -108,8 +108,8 @@ function onWorkerMessage(message: FromWorker): void {
     case 'start':
       startedThisRun = true;
       runSerial += 1;
-      summaries = new Map();
       runTarget = lastRun === null ? null : scenarioTargetAccuracy(lastRun.yaml);
+      runLocalSteps = lastRun === null ? 1 : scenarioLocalSteps(lastRun.yaml);
       model = startRun(message);
       selection = NO_SELECTION;
       heatRowsOfRun = heatRows(model.nodes);
@@ -129,15 +129,11 @@ function onWorkerMessage(message: FromWorker): void {
       }
       break;
     case 'done':
-      summaries = reportSummaries(message.json);
       offerDownload(message.json, message.fileName);
       break;
     case 'failed':
       notice('error', `${startedThisRun ? 'The run stopped' : 'Not run'}: ${message.message}`);
-      if (message.json !== undefined) {
-        summaries = reportSummaries(message.json);
-        offerDownload(message.json, message.fileName ?? 'report.json');
-      }
+      if (message.json !== undefined) offerDownload(message.json, message.fileName ?? 'report.json');
       break;
     case 'state':
       onState(message);
@@ -534,10 +530,10 @@ function renderScoreboard(run: RunModel | null): void {
   }
   const target = runTarget === null ? 'to target' : `to ${percent(runTarget, 0)}`;
   const head = el('tr', {}, ...['strategy', 'rounds', 'accuracy', 'best', 'loss', 'simulated time', target, 'samples', 'drops'].map((h) => el('th', { scope: 'col' }, h)));
-  const rows = scoreboard(run, runTarget, summaries).map((row, s) => el('tr', {},
+  const rows = scoreboard(run, runTarget, runLocalSteps).map((row, s) => el('tr', {},
     el('th', { scope: 'row' }, swatch(strategyColour(s)), row.strategy), el('td', {}, row.rounds), el('td', {}, percent(row.accuracy)),
     el('td', {}, percent(row.bestAccuracy)), el('td', {}, fixed(row.loss, 3)), el('td', {}, duration(row.simulatedMs)),
-    el('td', {}, duration(row.toTargetMs)), el('td', {}, row.samples === null ? '…' : row.samples.toLocaleString('en-US')), el('td', {}, String(row.drops))));
+    el('td', {}, duration(row.toTargetMs)), el('td', {}, row.samples.toLocaleString('en-US')), el('td', {}, String(row.drops))));
   replaceChildren(box, el('table', { class: 'scores' }, el('thead', {}, head), el('tbody', {}, ...rows)));
 }
 

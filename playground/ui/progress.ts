@@ -2,6 +2,7 @@
  * Accuracy and loss after every round of every strategy against simulated time (the round's
  * end, seconds): the rows the line charts draw, as the HTML report's progress chart reads them.
  */
+import type { JsonRound } from '../../src/browser/protocol.js';
 import type { RunModel } from './model.js';
 import type { Linear } from './scale.js';
 
@@ -36,67 +37,66 @@ export interface ScoreRow {
   simulatedMs: number | null;
   /** simulated time when test accuracy first reached the target; null: not (yet), or no target */
   toTargetMs: number | null;
-  /** samples trained, from the finished report's summary; null until then */
-  samples: number | null;
+  /** samples trained: each participant's batch times the local steps, summed (the summary's samplesTrained) */
+  samples: number;
   /** node-rounds that were dispatched but dropped */
   drops: number;
 }
 
-/** The parts of a finished report's `summary` the scoreboard shows, per strategy name. */
-export type Summaries = ReadonlyMap<string, { samplesTrained: number | null }>;
+interface Tally {
+  counted: number;
+  best: number | null;
+  batches: number;
+  drops: number;
+  toTargetMs: number | null;
+  target: number | null;
+}
+
+/** Each run's running totals, extended by the rounds appended since the last call (the list only grows). */
+const tallies = new WeakMap<readonly JsonRound[], Tally>();
+
+function tally(rounds: readonly JsonRound[], targetAccuracy: number | null): Tally {
+  let known = tallies.get(rounds);
+  if (known === undefined || known.counted > rounds.length || known.target !== targetAccuracy) {
+    known = { counted: 0, best: null, batches: 0, drops: 0, toTargetMs: null, target: targetAccuracy };
+    tallies.set(rounds, known);
+  }
+  for (; known.counted < rounds.length; known.counted += 1) {
+    const round = rounds[known.counted]!;
+    const accuracy = round.accuracy;
+    if (typeof accuracy === 'number' && (known.best === null || accuracy > known.best)) known.best = accuracy;
+    if (known.toTargetMs === null && targetAccuracy !== null && !round.skipped && typeof accuracy === 'number' && accuracy >= targetAccuracy) {
+      known.toTargetMs = round.endMs;
+    }
+    for (const node of round.nodes) {
+      if (node.dropReason === 'retries' || node.dropReason === 'deadline') known.drops += 1;
+      const batch = node.batch;
+      if (node.participated && typeof batch === 'number') known.batches += batch;
+    }
+  }
+  return known;
+}
 
 /**
  * The strategies side by side, as far as each has run: the CLI's summary, live. "To target"
  * is the CLI's: the end of the first round (not skipped) whose accuracy reached the target.
  */
-export function scoreboard(model: RunModel, targetAccuracy: number | null = null, summaries: Summaries = new Map()): ScoreRow[] {
+export function scoreboard(model: RunModel, targetAccuracy: number | null = null, localSteps = 1): ScoreRow[] {
   return model.strategies.map((track) => {
     const last = track.rounds[track.rounds.length - 1];
-    let best: number | null = null;
-    let drops = 0;
-    let toTargetMs: number | null = null;
-    for (const round of track.rounds) {
-      const accuracy = round.accuracy;
-      if (typeof accuracy === 'number' && (best === null || accuracy > best)) best = accuracy;
-      if (toTargetMs === null && targetAccuracy !== null && !round.skipped && typeof accuracy === 'number' && accuracy >= targetAccuracy) toTargetMs = round.endMs;
-      for (const node of round.nodes) if (node.dropReason === 'retries' || node.dropReason === 'deadline') drops += 1;
-    }
+    const totals = tally(track.rounds, targetAccuracy);
     return {
       strategy: track.name,
       rounds: `${track.rounds.length} / ${model.totalRounds}`,
       accuracy: last?.accuracy ?? null,
-      bestAccuracy: best,
+      bestAccuracy: totals.best,
       loss: last?.loss ?? null,
       simulatedMs: last?.endMs ?? null,
-      toTargetMs,
-      samples: summaries.get(track.name)?.samplesTrained ?? null,
-      drops,
+      toTargetMs: totals.toTargetMs,
+      samples: totals.batches * localSteps,
+      drops: totals.drops,
     };
   });
-}
-
-/**
- * Each strategy's summary from a report's text (the `done` or `failed` message's JSON), or
- * an empty map for a report too large to parse on the page's thread or not one at all.
- */
-export function reportSummaries(json: string, maxChars = 32 * 1024 * 1024): Map<string, { samplesTrained: number | null }> {
-  const found = new Map<string, { samplesTrained: number | null }>();
-  if (json.length > maxChars) return found;
-  let report: unknown;
-  try {
-    report = JSON.parse(json);
-  } catch {
-    return found;
-  }
-  if (typeof report !== 'object' || report === null) return found;
-  const runs = (report as { runs?: unknown }).runs;
-  if (!Array.isArray(runs)) return found;
-  for (const run of runs as Array<{ strategy?: { name?: unknown }; summary?: { samplesTrained?: unknown } }>) {
-    const name = run.strategy?.name;
-    const samples = run.summary?.samplesTrained;
-    if (typeof name === 'string') found.set(name, { samplesTrained: typeof samples === 'number' ? samples : null });
-  }
-  return found;
 }
 
 /**

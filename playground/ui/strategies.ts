@@ -6,7 +6,7 @@
  */
 import { parse } from 'yaml';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
-import { DEFAULT_STRATEGY } from '../../src/scenario/schema.js';
+import { DEFAULT_STRATEGY, MODEL_DEFAULTS } from '../../src/scenario/schema.js';
 
 // The built-in stages name presets and stage picks exactly as a run will (they bring zod along,
 // ~0.45 MB of the page's script: a worker answer naming the strategies would spare it).
@@ -62,4 +62,16 @@ export function scenarioTargetAccuracy(text: string): number | null {
   if (!isRecord(root)) return null;
   const target = root.targetAccuracy;
   return typeof target === 'number' && Number.isFinite(target) ? target : null;
+}
+
+/** The scenario's `model.localSteps` (for the samples a run trains), the default when it sets none. */
+export function scenarioLocalSteps(text: string): number {
+  let root: unknown;
+  try {
+    root = parse(text);
+  } catch {
+    return MODEL_DEFAULTS.localSteps;
+  }
+  const steps = isRecord(root) && isRecord(root.model) ? root.model.localSteps : undefined;
+  return typeof steps === 'number' && Number.isInteger(steps) && steps >= 1 ? steps : MODEL_DEFAULTS.localSteps;
 }

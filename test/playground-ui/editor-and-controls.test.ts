@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlaygroundIssue } from '../../src/browser/protocol.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun } from '../../playground/ui/controls.js';
 import { diagnostics, issueRange, lineStarts } from '../../playground/ui/lint.js';
-import { scenarioStrategyNames, scenarioTargetAccuracy } from '../../playground/ui/strategies.js';
+import { scenarioLocalSteps, scenarioStrategyNames, scenarioTargetAccuracy } from '../../playground/ui/strategies.js';
 
 function issue(line: number, column: number, field: string, message: string): PlaygroundIssue {
   return { line, column, field, message, text: `scenario.yaml:${line}:${column}  ${field}: ${message}` };
@@ -92,6 +92,13 @@ describe('the strategies to compare, from the text', () => {
     expect(scenarioTargetAccuracy('rounds: 3')).toBeNull();
     expect(scenarioTargetAccuracy('targetAccuracy: high')).toBeNull();
     expect(scenarioTargetAccuracy('a: [')).toBeNull();
+  });
+
+  it('the local steps, or the default 1', () => {
+    expect(scenarioLocalSteps(bundled('shared-server'))).toBe(5);
+    expect(scenarioLocalSteps('model: { hidden: [8] }')).toBe(1);
+    expect(scenarioLocalSteps('model: { localSteps: 0 }')).toBe(1);
+    expect(scenarioLocalSteps('model: [')).toBe(1);
   });
 
   it('null while the text does not say (half-typed, unknown or repeated names)', () => {

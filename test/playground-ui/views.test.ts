@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { JsonRound, RoundMessage, StartMessage, TimelinePhase } from '../../src/browser/protocol.js';
 import { cellAt, cellText, roundTicks, scaleText, groupOf, heatColour, heatDomain, heatLayout, heatRows, nodeValue, representative, rowValue } from '../../playground/ui/heatmap.js';
 import { addRound, followSelection, NO_SELECTION, selectedRound, startRun } from '../../playground/ui/model.js';
-import { nearestPoint, progressSeries, reportSummaries, scoreboard } from '../../playground/ui/progress.js';
+import { nearestPoint, progressSeries, scoreboard } from '../../playground/ui/progress.js';
+import { scenarioLocalSteps, scenarioTargetAccuracy } from '../../playground/ui/strategies.js';
 import { extent, linear, niceTicks } from '../../playground/ui/scale.js';
 import { tableNodes, tableRows } from '../../playground/ui/table.js';
 import { duration, fixed, significant } from '../../playground/ui/format.js';
@@ -52,33 +53,36 @@ describe('the run model', () => {
     expect(series[0]!.points[2]).toEqual({ timeS: round3.endMs! / 1000, round: 3, accuracy: round3.accuracy, loss: round3.loss });
     expect(series[1]!.points).toHaveLength(1);
     const board = scoreboard(model);
-    expect(board[0]).toMatchObject({ strategy: 's1s4', rounds: '3 / 30', accuracy: round3.accuracy, simulatedMs: round3.endMs, toTargetMs: null, samples: null, drops: 0 });
+    expect(board[0]).toMatchObject({ strategy: 's1s4', rounds: '3 / 30', accuracy: round3.accuracy, simulatedMs: round3.endMs, toTargetMs: null, drops: 0 });
     expect(board[0]!.bestAccuracy).toBe(Math.max(...report.runs[0]!.rounds.slice(0, 3).map((r) => r.accuracy!)));
   });
 
-  it('time to target and samples as the CLI summary gives them', () => {
+  it('time to target and samples trained are the CLI summary\'s, for every bundled scenario', () => {
+    const dir = new URL('../golden/', import.meta.url);
+    const names = ['data-matters', 'flaky-network', 'large-cluster', 'noisy-labels', 'noisy-neighbours', 'quickstart', 'shared-server', 'straggler', 'trace-replay'];
+    for (const name of names) {
+      const golden = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as {
+        runs: Array<{ strategy: { name: string }; rounds: JsonRound[]; summary: { timeToTargetMs: number | null; samplesTrained: number; bestAccuracy: number } }>;
+      };
+      const text = readFileSync(new URL(`../../scenarios/${name}.yaml`, import.meta.url), 'utf8');
+      const model = startRun({ ...start, strategies: golden.runs.map((r) => r.strategy.name), nodes: golden.runs[0]!.rounds[0]!.nodes.map((n) => n.id) });
+      golden.runs.forEach((run, s) => {
+        for (const round of run.rounds) addRound(model, { type: 'round', strategy: run.strategy.name, strategyIndex: s, round, timeline: [] });
+      });
+      const rows = scoreboard(model, scenarioTargetAccuracy(text), scenarioLocalSteps(text));
+      expect(rows.map((row) => [name, row.strategy, row.toTargetMs, row.samples, row.bestAccuracy])).toEqual(
+        golden.runs.map((run) => [name, run.strategy.name, run.summary.timeToTargetMs, run.summary.samplesTrained, run.summary.bestAccuracy]));
+    }
+  });
+
+  it('no target, a target never reached, and a skipped round reach nothing', () => {
     const model = startRun(start);
     for (let r = 0; r < 30; r += 1) addRound(model, roundMessage(0, r));
-    const golden = readFileSync(new URL('../golden/quickstart.json', import.meta.url), 'utf8');
-    const summary = (JSON.parse(golden) as { runs: Array<{ summary: { timeToTargetMs: number; samplesTrained: number } }> }).runs[0]!.summary;
-    const [row] = scoreboard(model, 0.9, reportSummaries(golden));
-    expect(row!.toTargetMs).toBe(summary.timeToTargetMs);
-    expect(row!.samples).toBe(summary.samplesTrained);
     expect(scoreboard(model, null)[0]!.toTargetMs).toBeNull();
     expect(scoreboard(model, 0.99)[0]!.toTargetMs).toBeNull();
-    // a skipped round never counts as reaching the target
     const skipped = startRun(start);
     addRound(skipped, { ...roundMessage(0, 0), round: { ...report.runs[0]!.rounds[0]!, skipped: true } });
     expect(scoreboard(skipped, 0.1)[0]!.toTargetMs).toBeNull();
-  });
-
-  it('summaries from a report; nothing from text that is not one or too long to parse here', () => {
-    const golden = readFileSync(new URL('../golden/quickstart.json', import.meta.url), 'utf8');
-    expect([...reportSummaries(golden).keys()]).toEqual(['s1s4', 'sync-sgd']);
-    expect(reportSummaries(golden, 100).size).toBe(0);
-    expect(reportSummaries('{').size).toBe(0);
-    expect(reportSummaries('null').size).toBe(0);
-    expect(reportSummaries('{"runs":[{"strategy":{"name":"x"},"summary":{}}]}').get('x')).toEqual({ samplesTrained: null });
   });
 
   it('a click near a line picks that strategy\'s round; far from every point, nothing', () => {
