@@ -28,6 +28,8 @@ import { kindsPresent, nodeAtY, PHASE_COLOURS, PHASE_LABELS } from './ui/timelin
 /** The worker's script, next to this one in the build. */
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const VALIDATE_DELAY_MS = 300;
+/** Past this many characters some mail and chat programs cut a link. */
+const LONG_LINK = 8000;
 const HASH_DELAY_MS = 500;
 const HEAT_FIELDS: readonly HeatField[] = ['efficiency', 'batch', 'weight'];
 const EXPLAIN_HINT = 'Click a node in a heat map, the timeline or the table to see why it got its batch, threads and weight in that round.';
@@ -240,7 +242,8 @@ byId('copy-link').addEventListener('click', async () => {
   const note = byId('share-note');
   try {
     await navigator.clipboard.writeText(link);
-    note.textContent = `Link copied (${link.length} characters): it opens this scenario as it is now.`;
+    note.textContent = `Link copied (${link.length.toLocaleString('en-US')} characters): it opens this scenario as it is now.${
+      link.length > LONG_LINK ? ' A link this long may be cut by mail or chat programs: send the YAML file instead if it does not open.' : ''}`;
   } catch {
     // no clipboard (permissions, an insecure origin): show the link to copy by hand
     const input = el('input', { type: 'text', readonly: true, value: link, class: 'link', 'aria-label': 'link to this scenario' });
