@@ -7,6 +7,7 @@
 import type {
   BundledScenario, FromWorker, JsonRound, PlaygroundIssue, RunMessage, StateMessage, ToWorker,
 } from '../src/browser/protocol.js';
+import { MAX_SHOWN_ISSUES } from '../src/errors.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun, type PageState } from './ui/controls.js';
 import { byId, el, measureCanvases, pointerIn, replaceChildren } from './ui/dom.js';
 import { drawHeatmap, drawLineChart, drawTimeline, strategyColour, type HeatPaint } from './ui/draw.js';
@@ -270,12 +271,15 @@ function showIssues(issues: readonly PlaygroundIssue[]): void {
     replaceChildren(box, el('p', { class: 'ok' }, 'The scenario is valid.'));
     return;
   }
-  const items = issues.map((issue) => {
+  // the first ones, as dtrain validate lists them; the editor marks every one
+  const items = issues.slice(0, MAX_SHOWN_ISSUES).map((issue) => {
     const button = el('button', { type: 'button', class: 'issue' }, issue.text);
     button.addEventListener('click', () => editor.focusAt(issue.line, issue.column));
     return el('li', {}, button);
   });
-  replaceChildren(box, el('p', { class: 'bad' }, `${issues.length} problem${issues.length === 1 ? '' : 's'} found (as dtrain validate prints them):`), el('ul', {}, ...items));
+  const more = issues.length - items.length;
+  replaceChildren(box, el('p', { class: 'bad' }, `${issues.length} problem${issues.length === 1 ? '' : 's'} found (as dtrain validate prints them):`), el('ul', {}, ...items),
+    more > 0 ? el('p', { class: 'muted' }, `… and ${more} more, marked in the editor`) : null);
 }
 
 // ---------------------------------------------------------------------------------------------
