@@ -115,6 +115,21 @@ describe('the playground page', () => {
     ]);
   });
 
+  it('25 problems: the first 20 listed as dtrain validate lists them, all 25 marked in the editor', async () => {
+    const page = await openPage();
+    await runOn(page);
+    const head = QUICKSTART.slice(0, QUICKSTART.indexOf('  nodes:\n') + '  nodes:\n'.length);
+    const nodes = Array.from({ length: 25 }, (_, i) => `    - { id: n${i + 1}, latency: { constant: -1 } }\n`).join('');
+    await setText(page, head + nodes);
+    await page.waitForSelector('#issues button.issue');
+    const listed = await page.locator('#issues button.issue').allTextContents();
+    expect(listed).toHaveLength(20);
+    expect(listed[19]).toBe('scenario.yaml:49:39  cluster.nodes[19].latency.constant: expected a duration (ms, or a string like 250ms, 2s, 1.5m) ≥ 0, found -1');
+    expect(await page.locator('#issues p.muted').textContent()).toBe('… and 5 more, marked in the editor');
+    expect(await page.locator('.cm-lintRange-error').count()).toBe(25);
+    expect(await page.locator('#issues p.bad').textContent()).toBe('25 problems found (as dtrain validate prints them):');
+  });
+
   it('Step from idle runs one round and pauses; Step, Run (resume), Pause and Reset do what they say', async () => {
     const page = await openPage();
     await runOn(page);
