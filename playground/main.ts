@@ -308,7 +308,7 @@ function run(paused: boolean): void {
 }
 
 byId('run').addEventListener('click', () => {
-  if (pageState === 'paused') send({ type: 'resume' });
+  if (byId('run').textContent === 'Resume') send({ type: 'resume' });
   else run(false);
 });
 byId('pause').addEventListener('click', () => send({ type: 'pause' }));
@@ -472,7 +472,11 @@ let runOfPanel: RunModel | null = null;
 function render(): void {
   dirty = false;
   measureCanvases(allCanvases());
-  const ready = { valid: validIssues.length === 0, checked: validatedText === editor.text(), anyStrategy: strategyNames.some((n) => ticked.get(n) !== false) };
+  const text = editor.text();
+  const ready = {
+    valid: validIssues.length === 0, checked: validatedText === text, anyStrategy: strategyNames.some((n) => ticked.get(n) !== false),
+    edited: lastRun !== null && lastRun.yaml !== text,
+  };
   const controls = controlState(pageState, ready);
   setDisabled('run', !controls.run.enabled);
   setText('run', controls.run.label);

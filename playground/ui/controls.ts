@@ -21,6 +21,8 @@ export interface Readiness {
   checked: boolean;
   /** at least one strategy is ticked */
   anyStrategy: boolean;
+  /** the editor's text is not the one the current run was started with */
+  edited?: boolean;
 }
 
 export function controlState(state: PageState, ready: Readiness): ControlState {
@@ -29,11 +31,13 @@ export function controlState(state: PageState, ready: Readiness): ControlState {
   if (!ready.anyStrategy) why = 'tick at least one strategy';
   else if (ready.checked && !ready.valid) why = 'the scenario has problems (see the editor)';
   const startable = why === '';
+  // an edit during a run offers to start again with the new text (Step and Resume go on with the old)
+  const restart = ready.edited === true && startable;
   switch (state) {
     case 'running':
-      return { run: { enabled: false, label: 'Run' }, pause: true, step: true, reset: true, why: '' };
+      return { run: { enabled: restart, label: restart ? 'Run again' : 'Run' }, pause: true, step: true, reset: true, why: '' };
     case 'paused':
-      return { run: { enabled: true, label: 'Resume' }, pause: false, step: true, reset: true, why: '' };
+      return { run: { enabled: true, label: restart ? 'Run again' : 'Resume' }, pause: false, step: true, reset: true, why: '' };
     case 'done':
     case 'failed':
       return { run: { enabled: startable, label: 'Run again' }, pause: false, step: startable, reset: true, why };

@@ -58,6 +58,15 @@ describe('the controls', () => {
     expect(controlState('failed', { ...ok, valid: false })).toMatchObject({ run: { enabled: false, label: 'Run again' }, reset: true });
   });
 
+  it('an edit during a run offers to run again with the new text; Step and Resume go on with the old', () => {
+    const edited = { ...ok, edited: true };
+    expect(controlState('running', edited)).toEqual({ run: { enabled: true, label: 'Run again' }, pause: true, step: true, reset: true, why: '' });
+    expect(controlState('paused', edited)).toEqual({ run: { enabled: true, label: 'Run again' }, pause: false, step: true, reset: true, why: '' });
+    // an edit with problems cannot be run: the paused run can still be resumed
+    expect(controlState('paused', { ...edited, valid: false })).toMatchObject({ run: { enabled: true, label: 'Resume' } });
+    expect(controlState('running', { ...edited, valid: false })).toMatchObject({ run: { enabled: false, label: 'Run' } });
+  });
+
   it('speeds from 1 round/s to full speed, full speed by default', () => {
     expect(SPEEDS.map((s) => s.roundsPerSecond)).toEqual([1, 2, 5, 10, 30, null]);
     expect(SPEEDS[DEFAULT_SPEED]!.roundsPerSecond).toBeNull();

@@ -149,6 +149,11 @@ describe('the playground page', () => {
     const paused = await page.textContent('#round-title');
     await page.waitForTimeout(800);
     expect(await page.textContent('#round-title')).toBe(paused);
+    // an edit while paused offers to run the new text; undone, Resume comes back
+    await setText(page, QUICKSTART.replace('thresholdMs: 50', 'thresholdMs: 35'));
+    expect(await page.textContent('#run')).toBe('Run again');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => document.getElementById('run')?.textContent === 'Resume');
     await page.click('#reset');
     await page.waitForFunction(() => document.getElementById('round-title')?.textContent === 'This round');
     expect(await page.locator('#scoreboard table').count()).toBe(0);
