@@ -9,8 +9,15 @@ import type { Scenario } from '../scenario/types.js';
 import { stepMs } from '../sim/time-model.js';
 import type { NodeMemory, Observed, Planned } from './round-state.js';
 
-/** `transferBytes`: one model copy on the wire per direction (what the `balanced` batch stage predicts transfers with). */
-export function planPhase(scenario: Scenario, stages: ResolvedStages, memory: readonly NodeMemory[], observed: Observed, transferBytes: number): Planned {
+/**
+ * `transferBytes`: one model copy on the wire per direction (what the `balanced` batch stage
+ * predicts transfers with). `keepSamples` false: the S1 windows are not carried past planning
+ * (the round's state then holds `samplesMs: []`). Only a `--trace` record reads them later, and
+ * at 131,072 nodes they are some 35 MB of every round's live state.
+ */
+export function planPhase(
+  scenario: Scenario, stages: ResolvedStages, memory: readonly NodeMemory[], observed: Observed, transferBytes: number, keepSamples = true,
+): Planned {
   const { s1, s2, s3 } = scenario.pipeline;
   const nodes = scenario.cluster.nodes;
   const { plans, batchWorking, resourceWorking } = decideRound({
@@ -26,5 +33,7 @@ export function planPhase(scenario: Scenario, stages: ResolvedStages, memory: re
     s2,
     s3,
   });
-  return { ...observed, plans, working: { batch: batchWorking, resources: resourceWorking } };
+  const { round, startMs } = observed;
+  const samplesMs = keepSamples ? observed.samplesMs : [];
+  return { round, startMs, samplesMs, plans, working: { batch: batchWorking, resources: resourceWorking } };
 }

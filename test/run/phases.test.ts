@@ -86,6 +86,17 @@ describe('plan', () => {
   });
 });
 
+describe('plan without keeping the samples', () => {
+  it('the same plans and working; the S1 windows are not carried on', () => {
+    const s = scenario();
+    const kept = planPhase(s, STAGES, fresh(), observeRound(s, new LatencyGuard(s, buildNetwork(s)), 1, 0), 62_500);
+    const dropped = planPhase(s, STAGES, fresh(), observeRound(s, new LatencyGuard(s, buildNetwork(s)), 1, 0), 62_500, false);
+    expect(kept.samplesMs).toEqual([Array(20).fill(5), Array(20).fill(5)]);
+    expect(dropped.samplesMs).toEqual([]);
+    expect({ ...dropped, samplesMs: null }).toEqual({ ...kept, samplesMs: null });
+  });
+});
+
 describe('schedule', () => {
   it('a: 5.5 download, step 12.8 / 2.5 = 5.12, upload arrives 16.12; b: step 25.6 × 0.28 = 7.168, arrives 18.168', () => {
     const round = scheduled();
