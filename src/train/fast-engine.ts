@@ -206,13 +206,13 @@ export class FastEngine implements TrainEngine {
     if (mine !== null) throw mine;
     if (answer.error !== null) throw isNonFiniteLoss(answer.error) && answer.error.task !== null ? nonFiniteLoss(split + answer.error.task) : answer.error;
     norms.set(answer.trained!.norms, split);
-    this.rebalance(tasks, split, busyMs, answer.trained!.busyMs);
+    // kept batches (the benchmark's) stay valid only while the split stays put
+    if (this.options.keepBatches !== true) this.rebalance(tasks, split, busyMs, answer.trained!.busyMs);
   }
 
   /**
    * Follows where both threads would have finished together, smoothed over rounds and moved
-   * only when off by more than two steps: kept batches (keepBatches) stay valid while the
-   * machine's noise moves the ideal a little.
+   * only when off by more than two steps, so that the machine's noise does not move it.
    */
   private rebalance(tasks: readonly EngineTask[], split: number, mineMs: number, theirsMs: number): void {
     if (split === 0 || split === tasks.length || !(mineMs > 0 && theirsMs > 0)) return;
