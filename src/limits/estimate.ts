@@ -33,7 +33,8 @@
  *   latency   burst chains keep one byte per grid slot of simulated time; per round each
  *             node reads K window samples and up to 2 · maxRetries transfer tries
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop at a nominal
- *             4 GFLOP/s, plus ~50 µs per node-step of tensor bookkeeping
+ *             4 GFLOP/s, plus ~50 µs per node-step of tensor bookkeeping; twice that when the
+ *             per-node updates are not held (the aggregate recomputes them)
  *
  * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
  *
@@ -282,11 +283,19 @@ function enginePartsOf(z: RunSize): CostPart[] {
   return parts;
 }
 
+/** The model maths; a round whose per-node updates are not held computes them twice (fast-engine.ts). */
+function trainingPart(z: RunSize, rounds: number): CostPart {
+  const passes = z.n * z.params <= MAX_HELD_VALUES ? 1 : 2;
+  const nodeSteps = z.nodeRounds * z.steps;
+  const value = (passes * nodeSteps * z.batch * z.params * 6 + z.strategies * rounds * z.testRows * z.params * 2) / FLOPS_PER_SECOND + passes * nodeSteps * NODE_STEP_OVERHEAD_S;
+  const what = `training (${count(nodeSteps)} node-steps at batch ≤ ${count(z.batch)}, ${count(z.params)} parameters${passes === 2 ? '; twice: too many to keep, the updates are recomputed for the aggregate' : ''})`;
+  return { what, value };
+}
+
 function timePartsOf(z: RunSize, rounds: number): CostPart[] {
-  const trainFlops = z.nodeRounds * z.steps * z.batch * z.params * 6 + z.strategies * rounds * z.testRows * z.params * 2;
   return [
     { what: 'starting Node.js and TF.js', value: BASE_SECONDS },
-    { what: `training (${count(z.nodeRounds * z.steps)} node-steps at batch ≤ ${count(z.batch)}, ${count(z.params)} parameters)`, value: trainFlops / FLOPS_PER_SECOND + z.nodeRounds * z.steps * NODE_STEP_OVERHEAD_S },
+    trainingPart(z, rounds),
     { what: `latency samples (${count(z.k)} per node-round)`, value: z.strategies * rounds * (z.n * z.k + z.tries) * LOOKUP_S },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots * BURST_SLOT_S },
     { what: 'planning and records', value: z.nodeRounds * NODE_ROUND_OVERHEAD_S },

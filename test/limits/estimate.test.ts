@@ -63,6 +63,19 @@ describe('estimateRun', () => {
     });
   });
 
+  it('training takes twice the node-steps when the updates are not held (they are recomputed for the aggregate)', () => {
+    const training = (n: number) =>
+      estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
+    // node-steps × batch 32 × 4,810 × 6 flop at 4 GFLOP/s + 50 µs a node-step (twice when recomputed),
+    // + 10 evaluations of the test rows (32·n samples × the test fraction 0.2) × 4,810 × 2 flop
+    const cost = (n: number, passes: number) => (passes * 10 * n * 32 * 4810 * 6 + 10 * Math.round(32 * n * 0.2) * 4810 * 2) / 4e9 + passes * 10 * n * 50e-6;
+    const [held, recomputed] = [training(13_951), training(13_952)];
+    expect(held.what).toBe('training (139,510 node-steps at batch ≤ 32, 4,810 parameters)');
+    expect(held.value).toBeCloseTo(cost(13_951, 1), 9);
+    expect(recomputed.what).toBe('training (139,520 node-steps at batch ≤ 32, 4,810 parameters; twice: too many to keep, the updates are recomputed for the aggregate)');
+    expect(recomputed.value).toBeCloseTo(cost(13_952, 2), 9);
+  });
+
   it('the engine holds every update while nodes × parameters ≤ 2^26 (13,951 nodes of 4,810 parameters)', () => {
     const copies = (n: number) =>
       estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).memoryParts.find((p) => p.what.startsWith('model copies'))!;
