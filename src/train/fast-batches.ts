@@ -1,15 +1,16 @@
 /**
- * The fast engine's per-round input tensors, built in JS from the task's sample indices.
+ * The fast engine's input tensors, built in JS from the task's sample indices one chunk of
+ * tasks at a time and dropped after it (issue 14: never a whole round's at once).
  *
  * tfjs-wasm 4.22 has a slow `gather` (~30 ns per element) and a `slice` that copies its whole
- * input for every piece, so rows are gathered and split in JS and uploaded once per round:
+ * input for every piece, so rows are gathered and split in JS and uploaded once per chunk:
  * - step 1 of the tasks, concatenated in chunks of consecutive tasks with about CHUNK_ROWS
  *   rows each: X [M, in], one-hot targets [M, classes] and the row scale 1 / b_i [M, 1] (mean
  *   loss per node), M = Σ b_i over the chunk;
  * - per task and step: X̃ᵀ [in + 1, b] (features transposed, plus a ones row; the left
  *   operand of the weight gradient X̃ᵀ·D), and for steps 2…K also X̃ [b, in + 1].
- * When a round's batches are identical to the previous round's (fixed batches, as in the
- * benchmark workload), last round's tensors are reused instead of uploaded again.
+ * With keepBatches (the benchmark's fixed batches) a round's chunks are kept, and reused when
+ * the next round's batches are identical.
  */
 import type { Tf } from './backend.js';
 import type { EngineData, EngineTask } from './engine.js';
