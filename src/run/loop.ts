@@ -121,7 +121,7 @@ async function stopRequested(options: StrategyRunOptions): Promise<boolean> {
 async function runRound(frame: RunFrame, state: RunState, round: number): Promise<RoundRecord> {
   const { scenario, stages } = frame.options;
   const observed = observeRound(scenario, frame.guard, round, state.clock.nowMs);
-  const planned = planPhase(scenario, stages, state.memory, observed, frame.transferBytes);
+  const planned = planPhase(scenario, stages, state.memory, observed, frame.transferBytes, frame.options.trace);
   const scheduled = schedulePhase(scenario, frame.guard, frame.transferBytes, planned);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
