@@ -15,7 +15,7 @@ import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { nodeRoundPhases } from '../report/round-phases.js';
 import { roundToJson, toJsonReport, type RunContext } from '../report/json.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
-import { divergenceHint } from '../run/divergence.js';
+import { divergenceHint, keptRounds } from '../run/divergence.js';
 import { runScenarioOn } from '../run/run-scenario.js';
 import { collectScenarioIssues, parseScenarioText, resolveStrategyNames } from '../scenario/load.js';
 import { formatBytes } from '../scenario/text-file.js';
@@ -266,7 +266,7 @@ export function createSession(options: SessionOptions): Session {
       if (result.diverged !== undefined) {
         // the CLI's words (simulate.ts reportEnding), the kept rounds being the page's views and JSON
         const { strategy, message: what, round, kind } = result.diverged;
-        const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept in the views and the JSON`;
+        const kept = keptRounds(round, 'the views and the JSON');
         post({ type: 'failed', message: `${strategy}: ${what} (${kept})\nhint: ${divergenceHint(kind)}`, finishedRounds: finished, json, fileName });
         end('failed');
         return;

@@ -7,7 +7,7 @@ import { DtrainError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
-import { divergenceHint } from '../run/divergence.js';
+import { divergenceHint, keptRounds } from '../run/divergence.js';
 import { loadScenario } from '../node/load.js';
 import { resolveStrategyNames } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
@@ -254,7 +254,7 @@ async function reportEnding({ scenario, golden, terminal }: Prepared, result: Ru
   }
   if (result.diverged !== undefined) {
     const { message, strategy, kind, round } = result.diverged;
-    const kept = round <= 1 ? 'no round finished before it' : `rounds 1–${round - 1} are kept in the tables and output files`;
+    const kept = keptRounds(round, 'the tables and output files');
     throw new DtrainError('run.diverged', `${strategy}: ${message} (${kept})`, { exitCode: 1, hint: divergenceHint(kind) });
   }
   if (golden !== undefined && golden !== 'stopped') await finishGoldenCheck(golden, result, terminal);

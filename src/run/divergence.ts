@@ -23,3 +23,10 @@ export function divergenceHint(kind: Divergence['kind']): string {
     ? 'lower model.learningRate'
     : 'check the scenario for extreme values (bandwidth, msPerSample, latencies, retryMs)';
 }
+
+/** The rounds a diverged run keeps, in words: `where` names the outputs that hold them. */
+export function keptRounds(divergedRound: number, where: string): string {
+  if (divergedRound <= 1) return 'no round finished before it';
+  if (divergedRound === 2) return `round 1 is kept in ${where}`;
+  return `rounds 1–${divergedRound - 1} are kept in ${where}`;
+}
