@@ -206,13 +206,13 @@ export class FastEngine implements TrainEngine {
     if (mine !== null) throw mine;
     if (answer.error !== null) throw isNonFiniteLoss(answer.error) && answer.error.task !== null ? nonFiniteLoss(split + answer.error.task) : answer.error;
     norms.set(answer.trained!.norms, split);
-    // kept batches (the benchmark's) stay valid only while the split stays put
-    if (this.options.keepBatches !== true) this.rebalance(tasks, split, busyMs, answer.trained!.busyMs);
+    this.rebalance(tasks, split, busyMs, answer.trained!.busyMs);
   }
 
   /**
    * Follows where both threads would have finished together, smoothed over rounds and moved
-   * only when off by more than two steps, so that the machine's noise does not move it.
+   * only when off by more than two steps, so that the machine's noise does not move it; four
+   * with kept batches (the benchmark's), which a move rebuilds.
    */
   private rebalance(tasks: readonly EngineTask[], split: number, mineMs: number, theirsMs: number): void {
     if (split === 0 || split === tasks.length || !(mineMs > 0 && theirsMs > 0)) return;
@@ -224,7 +224,7 @@ export class FastEngine implements TrainEngine {
     });
     const [mineRate, theirRate] = [mineRows / mineMs, (allRows - mineRows) / theirsMs];
     this.idealShare = 0.7 * this.idealShare + 0.3 * (mineRate / (mineRate + theirRate));
-    if (Math.abs(this.idealShare - this.share) <= 2 * SHARE_STEP) return;
+    if (Math.abs(this.idealShare - this.share) <= (this.options.keepBatches === true ? 4 : 2) * SHARE_STEP) return;
     const moved = Math.round(this.idealShare / SHARE_STEP) * SHARE_STEP;
     this.share = Math.min(1 - 4 * SHARE_STEP, Math.max(4 * SHARE_STEP, moved));
   }
