@@ -102,8 +102,8 @@ interface Staged {
 /** Bytes copied per write when a streamed output goes to a device or standard output. */
 const COPY_CHUNK = 1 << 20;
 
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+function writeAll(fd: number, content: string | Buffer): void {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   let offset = 0;
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
@@ -287,7 +287,7 @@ export class OutputWriter {
  * that descriptor stays open while the blocking one is opened, so the reader never sees an
  * end of file between the two.
  */
-function writeInPlace(path: string, content: string): void {
+function withDescriptorInPlace(path: string, use: (fd: number) => void): void {
   let probe: number | undefined;
   try {
     probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
@@ -297,13 +297,15 @@ function writeInPlace(path: string, content: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_WRONLY);
-    const bytes = Buffer.from(content, 'utf8');
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    use(fd);
   } finally {
     if (fd !== undefined) closeSync(fd);
     if (probe !== undefined) closeSync(probe);
   }
+}
+
+function writeInPlace(path: string, content: string): void {
+  withDescriptorInPlace(path, (fd) => writeAll(fd, content));
 }
 
 /** A file's bytes, a chunk at a time. */
@@ -323,24 +325,7 @@ function copyTo(path: string, write: (chunk: Buffer) => void): void {
 
 /** A streamed output's temporary file copied to a device or FIFO (opened as writeInPlace does). */
 function copyInPlace(temp: string, path: string): void {
-  let probe: number | undefined;
-  try {
-    probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-  }
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, constants.O_WRONLY);
-    const out = fd;
-    copyTo(temp, (chunk) => {
-      let offset = 0;
-      while (offset < chunk.length) offset += writeSync(out, chunk, offset, chunk.length - offset);
-    });
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-    if (probe !== undefined) closeSync(probe);
-  }
+  withDescriptorInPlace(path, (fd) => copyTo(temp, (chunk) => writeAll(fd, chunk)));
 }
 
 /**
