@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { divergenceHint, keptRounds } from '../run/divergence.js';
@@ -121,12 +122,14 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
     ...scenarioInputs(scenario, file ?? DEFAULT_SCENARIO),
     ...(golden === undefined || golden.update ? [] : [{ what: 'the golden file', path: resolve(golden.path) }]),
   ]);
-  const note = enforceLimits(scenario, flags, {
+  const usage = {
     json: outputs.json !== undefined, trace: flags.trace === true,
     report: flags.report !== undefined, timeline: flags.timeline !== undefined, csv: flags.csv !== undefined,
     streamed: !keepsNodes(prepared, flags),
-  });
+  };
+  const note = enforceLimits(scenario, flags, usage);
   if (note !== null) process.stderr.write(`${note}\n`);
+  limitHeapGrowth(scenario, usage);
   return prepared;
 }
 
