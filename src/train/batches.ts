@@ -28,14 +28,23 @@ export class BatchCursor {
   /** The next `batch` sample indices (an empty array for batch 0). */
   next(batch: number): Int32Array {
     const out = new Int32Array(batch);
+    this.fill(out, 0, batch);
+    return out;
+  }
+
+  /**
+   * The next `batch` sample indices written into `out` from `offset`: the same draws as
+   * `next`, into an array the caller shares between nodes (one per round at 131,072 nodes
+   * instead of one per node and step).
+   */
+  fill(out: Int32Array, offset: number, batch: number): void {
     for (let i = 0; i < batch; i++) {
       if (this.position === this.order.length) {
         shuffleInPlace(this.order, this.rng);
         this.position = 0;
       }
-      out[i] = this.order[this.position++]!;
+      out[offset + i] = this.order[this.position++]!;
     }
-    return out;
   }
 
   /** One batch per local step: the `stepBatches` of an EngineTask. */

@@ -16,6 +16,7 @@ import { roundEndMs, schedulePhase } from '../../src/run/schedule.js';
 import { LatencyGuard } from '../../src/run/time-guard.js';
 import { engineTasks, trainPhase } from '../../src/run/train.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { BatchCursor } from '../../src/train/batches.js';
 import { nonFiniteLoss, type TrainEngine } from '../../src/train/engine.js';
 import { makeScenario, S1S4 } from '../report/fixtures.js';
 
@@ -132,11 +133,24 @@ function stubEngine(norms: number[], failingTask: number | null = null, evaluati
 describe('train', () => {
   it('each participant gets localSteps batches of its planned size', () => {
     const round = scheduled();
-    let calls = 0;
-    const cursor = { next: (size: number) => { calls++; return new Int32Array(size); } };
-    const tasks = engineTasks(round, [cursor, cursor] as never, 2);
+    const shard = (first: number) => Int32Array.from({ length: 40 }, (_, r) => first + r);
+    const tasks = engineTasks(round, [new BatchCursor(shard(0), 1, 'a'), new BatchCursor(shard(40), 1, 'b')], 2);
     expect(tasks.map((t) => t.stepBatches.map((b) => b.length))).toEqual([[32, 32], [32, 32]]);
-    expect(calls).toBe(4);
+  });
+
+  it('the batches, views of one array for the round, are the ones each node\'s cursor draws step by step', () => {
+    const round = scheduled();
+    const shard = (first: number) => Int32Array.from({ length: 40 }, (_, r) => first + r);
+    const tasks = engineTasks(round, [new BatchCursor(shard(0), 1, 'a'), new BatchCursor(shard(40), 1, 'b')], 3);
+    const a = new BatchCursor(shard(0), 1, 'a');
+    const b = new BatchCursor(shard(40), 1, 'b');
+    expect(tasks.map((t) => t.stepBatches.map((batch) => Array.from(batch)))).toEqual([
+      [a.next(32), a.next(32), a.next(32)].map((batch) => Array.from(batch)),
+      [b.next(32), b.next(32), b.next(32)].map((batch) => Array.from(batch)),
+    ]);
+    const buffer = tasks[0]!.stepBatches[0]!.buffer;
+    expect(tasks.every((t) => t.stepBatches.every((batch) => batch.buffer === buffer))).toBe(true);
+    expect(buffer.byteLength).toBe(2 * 3 * 32 * 4);
   });
 
   it('a non-finite loss on task 1 names node b (the task index is a field, not parsed from a message)', async () => {

@@ -45,6 +45,18 @@ describe('BatchCursor', () => {
     expect([...split.next(2), ...split.next(2)]).toEqual([...whole.next(4)]);
   });
 
+  it('fill draws what next draws, written at an offset into a shared array', () => {
+    const drawn = new BatchCursor(SHARD, 1, 'a');
+    const expected = [...drawn.next(3), ...drawn.next(4), ...drawn.next(0), ...drawn.next(6)];
+    const filled = new BatchCursor(SHARD, 1, 'a');
+    const out = new Int32Array(2 + 13).fill(-1);
+    filled.fill(out, 2, 3);
+    filled.fill(out, 5, 4);
+    filled.fill(out, 9, 0);
+    filled.fill(out, 9, 6);
+    expect(Array.from(out)).toEqual([-1, -1, ...expected]);
+  });
+
   it('refuses an empty shard', () => {
     expect(() => new BatchCursor(new Int32Array(0), 1, 'a')).toThrow('node a has no training samples');
   });
