@@ -22,7 +22,6 @@ import {
 import { nearestPoint, progressSeries, scoreboard, type ProgressSeries } from './ui/progress.js';
 import type { Linear } from './ui/scale.js';
 import { readScenarioHash, scenarioHash } from './ui/share.js';
-import { scenarioLocalSteps, scenarioStrategyNames, scenarioTargetAccuracy } from './ui/strategies.js';
 import { TABLE_COLUMNS, tableRows, type TableRow } from './ui/table.js';
 import { kindsPresent, nodeAtY, PHASE_COLOURS, PHASE_LABELS } from './ui/timeline.js';
 
@@ -54,6 +53,7 @@ let validIssues: PlaygroundIssue[] = [];
 let validateTimer: ReturnType<typeof setTimeout> | undefined;
 let hashTimer: ReturnType<typeof setTimeout> | undefined;
 
+/** the strategies of the last valid text, from the worker (none yet: a run runs all of them) */
 let strategyNames: string[] = [];
 const ticked = new Map<string, boolean>();
 let pendingStep = false;
@@ -102,6 +102,8 @@ function onWorkerMessage(message: FromWorker): void {
         validIssues = message.issues;
         showIssues(message.issues);
         if (validatedText !== null) editor.setIssues(validatedText, message.issues);
+        // the worker's parse names the strategies; while the text has problems the last good list stays
+        if (message.scenario !== undefined) showStrategies(message.scenario.strategies);
       }
       break;
     case 'estimate':
@@ -111,8 +113,8 @@ function onWorkerMessage(message: FromWorker): void {
     case 'start':
       startedThisRun = true;
       runSerial += 1;
-      runTarget = lastRun === null ? null : scenarioTargetAccuracy(lastRun.yaml);
-      runLocalSteps = lastRun === null ? 1 : scenarioLocalSteps(lastRun.yaml);
+      runTarget = message.targetAccuracy;
+      runLocalSteps = message.localSteps;
       model = startRun(message);
       selection = NO_SELECTION;
       heatRowsOfRun = heatRows(model.nodes);
@@ -169,10 +171,9 @@ function onState(message: StateMessage): void {
 
 const editor: ScenarioEditor = createEditor(byId('editor'), '', onEdit);
 
-function onEdit(text: string): void {
+function onEdit(): void {
   syncPicker();
   scheduleValidate(VALIDATE_DELAY_MS);
-  refreshStrategies(text);
   clearTimeout(hashTimer);
   hashTimer = setTimeout(() => void writeHash(), HASH_DELAY_MS);
   markDirty();
@@ -209,10 +210,10 @@ byId<HTMLSelectElement>('picker').addEventListener('change', (event) => {
   if (scenario !== undefined) editor.setText(scenario.yaml);
 });
 
-function refreshStrategies(text: string): void {
-  const names = scenarioStrategyNames(text);
-  if (names === null) return; // half-typed: keep the last good list
-  strategyNames = names;
+/** The "compare" checkboxes, for the strategies the worker's check of the text found. */
+function showStrategies(names: readonly string[]): void {
+  if (names.length === strategyNames.length && names.every((name, i) => name === strategyNames[i])) return;
+  strategyNames = [...names];
   const box = byId('strategies');
   replaceChildren(box, el('legend', {}, 'Compare strategies'), ...names.map((name, index) => {
     const input = el('input', { type: 'checkbox', value: name });
@@ -474,7 +475,7 @@ function render(): void {
   measureCanvases(allCanvases());
   const text = editor.text();
   const ready = {
-    valid: validIssues.length === 0, checked: validatedText === text, anyStrategy: strategyNames.some((n) => ticked.get(n) !== false),
+    valid: validIssues.length === 0, checked: validatedText === text, anyStrategy: strategyNames.length === 0 || strategyNames.some((n) => ticked.get(n) !== false),
     edited: lastRun !== null && lastRun.yaml !== text,
   };
   const controls = controlState(pageState, ready);
@@ -667,9 +668,6 @@ window.addEventListener('resize', () => {
 // ---------------------------------------------------------------------------------------------
 // start
 
-void loadFromHash().then(() => {
-  refreshStrategies(editor.text());
-  markDirty();
-});
+void loadFromHash().then(() => markDirty());
 dirty = false;
 markDirty();

@@ -145,11 +145,38 @@ export interface PlaygroundIssue {
   text: string;
 }
 
-/** The answer to `validate` (and to an invalid `run`, with requestId -1). Empty: valid. */
+/**
+ * What the real parse of a valid scenario says that the page shows before a run (the
+ * "compare" checkboxes): the page never interprets the YAML itself.
+ */
+export interface ScenarioSummary {
+  /** the scenario's `name` */
+  name: string;
+  /**
+   * its strategies' names in run order, as the run and the JSON name them (a stage pick equal
+   * to a preset gets the preset's name); each is accepted by `run`'s `strategies`
+   */
+  strategies: string[];
+  /** rounds per strategy */
+  rounds: number;
+  /** how many nodes (after `count` expansion) */
+  nodeCount: number;
+  /** `targetAccuracy`, or null when the scenario sets none */
+  targetAccuracy: number | null;
+  /** `model.localSteps` (its default filled in) */
+  localSteps: number;
+}
+
+/**
+ * The answer to `validate` (and to `run`, with requestId -1, before anything runs). Empty
+ * `issues`: valid, and then `scenario` says what the parse found.
+ */
 export interface IssuesMessage {
   type: 'issues';
   requestId: number;
   issues: PlaygroundIssue[];
+  /** only when `issues` is empty */
+  scenario?: ScenarioSummary;
 }
 
 /**
@@ -176,6 +203,10 @@ export interface StartMessage {
   scenario: { name: string; file: string; seed: number };
   /** the TF.js backend used */
   backend: string;
+  /** the scenario's `targetAccuracy` or null (the scoreboard's "time to target") */
+  targetAccuracy: number | null;
+  /** the scenario's `model.localSteps` (the samples a run trains: batches × local steps) */
+  localSteps: number;
 }
 
 /** One phase of a node's round on the simulated clock (the `--timeline` and HTML report phases). */

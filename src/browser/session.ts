@@ -17,7 +17,7 @@ import { roundToJson, toJsonReport, type RunContext } from '../report/json.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import { divergenceHint, keptRounds } from '../run/divergence.js';
 import { runScenarioOn } from '../run/run-scenario.js';
-import { collectScenarioIssues, parseScenarioText, resolveStrategyNames } from '../scenario/load.js';
+import { parseScenarioText, resolveStrategyNames, type ScenarioTextOptions } from '../scenario/load.js';
 import { formatBytes } from '../scenario/text-file.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
@@ -25,7 +25,7 @@ import { modelBytes, transferMs } from '../sim/time-model.js';
 import { countParams } from '../train/params.js';
 import { folderOf } from './host.js';
 import {
-  bundledScenarioFile, type BundledScenario, type FromWorker, type JsonRound, type PlaygroundIssue, type RunMessage, type ToWorker,
+  bundledScenarioFile, type BundledScenario, type FromWorker, type JsonRound, type PlaygroundIssue, type RunMessage, type ScenarioSummary, type ToWorker,
 } from './protocol.js';
 
 /** What the JSON's `tool` and `run` blocks say about the program (the CLI's values, see docs/playground.md). */
@@ -97,6 +97,28 @@ function emptySummary(): StrategyRun['summary'] {
   return { finalAccuracy: Number.NaN, bestAccuracy: Number.NaN, simulatedMs: 0, samplesTrained: 0, timeToTargetMs: null };
 }
 
+/** What the page shows of a valid scenario before it runs (protocol.ts ScenarioSummary). */
+export function scenarioSummary(scenario: Scenario): ScenarioSummary {
+  return {
+    name: scenario.name,
+    strategies: scenario.strategies.map((strategy) => strategy.name),
+    rounds: scenario.rounds,
+    nodeCount: scenario.cluster.nodes.length,
+    targetAccuracy: scenario.targetAccuracy,
+    localSteps: scenario.model.localSteps,
+  };
+}
+
+/** The parse and the check in one pass: the scenario, or every located issue. */
+function checkScenario(yaml: string, file: string, options: ScenarioTextOptions): { scenario: Scenario } | { issues: readonly Issue[] } {
+  try {
+    return { scenario: parseScenarioText(yaml, file, options) };
+  } catch (error) {
+    if (error instanceof ScenarioError) return { issues: error.issues };
+    throw error;
+  }
+}
+
 function locatedIssue(issue: Issue): PlaygroundIssue {
   const text = formatIssue(issue);
   return { line: issue.line, column: issue.column, field: issue.path, message: `expected ${issue.expected}, found ${issue.found}`, text };
@@ -132,6 +154,8 @@ export function createSession(options: SessionOptions): Session {
   let roundsPerSecond: number | null = null;
   /** the run going on, or the last one that ended (explainable) */
   let current: ActiveRun | null = null;
+  /** the built-in stages, for checks as the user types (a run makes its own, as the CLI does) */
+  const validateRegistry = createStageRegistry();
 
   const fileFor = (yaml: string, file: string | undefined): string => {
     if (file !== undefined && file !== '') return file;
@@ -165,10 +189,15 @@ export function createSession(options: SessionOptions): Session {
     current = null;
   };
 
-  const validate = (yaml: string, file: string, requestId: number): boolean => {
-    const issues = collectScenarioIssues(yaml, file, { host, baseDir: baseDirOf(file) });
-    post({ type: 'issues', requestId, issues: issues.map(locatedIssue) });
-    return issues.length === 0;
+  /** `dtrain validate`'s check, answered with the issues or, when valid, what the parse found. */
+  const validate = (yaml: string, file: string, requestId: number, registry: StageRegistry): Scenario | null => {
+    const checked = checkScenario(yaml, file, { host, baseDir: baseDirOf(file), registry });
+    if ('issues' in checked) {
+      post({ type: 'issues', requestId, issues: checked.issues.map(locatedIssue) });
+      return null;
+    }
+    post({ type: 'issues', requestId, issues: [], scenario: scenarioSummary(checked.scenario) });
+    return checked.scenario;
   };
 
   /**
@@ -188,13 +217,13 @@ export function createSession(options: SessionOptions): Session {
     stopCurrent();
     const file = fileFor(message.yaml, message.file);
     const registry = createStageRegistry();
-    if (!validate(message.yaml, file, -1)) return;
     let scenario: Scenario;
     try {
-      scenario = parseScenarioText(message.yaml, file, { host, baseDir: baseDirOf(file), registry });
+      const parsed = validate(message.yaml, file, -1, registry);
+      if (parsed === null) return;
+      scenario = parsed;
       if (message.strategies !== undefined) scenario = { ...scenario, strategies: resolveStrategyNames(message.strategies, registry) };
     } catch (error) {
-      if (error instanceof ScenarioError) return;
       post({ type: 'failed', message: errorText(error), finishedRounds: 0 });
       setState('failed');
       return;
@@ -220,6 +249,7 @@ export function createSession(options: SessionOptions): Session {
     post({
       type: 'start', strategies, nodes: scenario.cluster.nodes.map((node) => node.id), rounds: scenario.rounds,
       scenario: { name: scenario.name, file, seed: scenario.seed }, backend: options.backend,
+      targetAccuracy: scenario.targetAccuracy, localSteps: scenario.model.localSteps,
     });
     setState(active.paused ? 'paused' : 'running');
     // the CLI's run block for `dtrain simulate FILE --backend wasm [--strategy …] --json`
@@ -309,7 +339,7 @@ export function createSession(options: SessionOptions): Session {
       const running = live();
       switch (message.type) {
         case 'validate':
-          validate(message.yaml, fileFor(message.yaml, message.file), message.requestId);
+          validate(message.yaml, fileFor(message.yaml, message.file), message.requestId, validateRegistry);
           return;
         case 'run':
           void run(message);

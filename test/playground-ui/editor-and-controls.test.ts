@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PlaygroundIssue } from '../../src/browser/protocol.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun } from '../../playground/ui/controls.js';
 import { diagnostics, issueRange, lineStarts } from '../../playground/ui/lint.js';
-import { scenarioLocalSteps, scenarioStrategyNames, scenarioTargetAccuracy } from '../../playground/ui/strategies.js';
 
 function issue(line: number, column: number, field: string, message: string): PlaygroundIssue {
   return { line, column, field, message, text: `scenario.yaml:${line}:${column}  ${field}: ${message}` };
@@ -78,44 +76,5 @@ describe('the controls', () => {
     expect(strategiesToRun(names, new Map([['s1s4', true]]))).toBeUndefined();
     expect(strategiesToRun(names, new Map([['s1s4', false]]))).toEqual(['sync-sgd', 'fedavg']);
     expect(strategiesToRun(names, new Map([['s1s4', false], ['sync-sgd', false], ['fedavg', false]]))).toEqual([]);
-  });
-});
-
-describe('the strategies to compare, from the text', () => {
-  function bundled(name: string): string {
-    return readFileSync(new URL(`../../scenarios/${name}.yaml`, import.meta.url), 'utf8');
-  }
-
-  it('names them as the run does: presets, stage picks and names given', () => {
-    expect(scenarioStrategyNames(bundled('quickstart'))).toEqual(['s1s4', 'sync-sgd']);
-    expect(scenarioStrategyNames(bundled('straggler'))).toEqual(['s1s4', 'sync-sgd', 'fixed/cores/mean', 'lb-bsp']);
-    expect(scenarioStrategyNames('compare: [s1s4, { batch: fixed, resources: fixed, aggregation: mean, name: plain }]')).toEqual(['s1s4', 'plain']);
-    // a stage pick equal to a preset gets the preset's name
-    expect(scenarioStrategyNames('compare: [{ batch: efficiency, resources: pressure, aggregation: volatility }]')).toEqual(['s1s4']);
-    expect(scenarioStrategyNames('strategy: fedavg')).toEqual(['fedavg']);
-    expect(scenarioStrategyNames('rounds: 3')).toEqual(['s1s4']);
-  });
-
-  it('the target accuracy, or null when there is none or the text does not parse', () => {
-    expect(scenarioTargetAccuracy(bundled('quickstart'))).toBe(0.9);
-    expect(scenarioTargetAccuracy('rounds: 3')).toBeNull();
-    expect(scenarioTargetAccuracy('targetAccuracy: high')).toBeNull();
-    expect(scenarioTargetAccuracy('a: [')).toBeNull();
-  });
-
-  it('the local steps, or the default 1', () => {
-    expect(scenarioLocalSteps(bundled('shared-server'))).toBe(5);
-    expect(scenarioLocalSteps('model: { hidden: [8] }')).toBe(1);
-    expect(scenarioLocalSteps('model: { localSteps: 0 }')).toBe(1);
-    expect(scenarioLocalSteps('model: [')).toBe(1);
-  });
-
-  it('null while the text does not say (half-typed, unknown or repeated names)', () => {
-    expect(scenarioStrategyNames('compare: [s1s4, sync-')).toBeNull();
-    expect(scenarioStrategyNames('compare: [s1s4, s1s4]')).toBeNull();
-    expect(scenarioStrategyNames('compare: [nope]')).toBeNull();
-    expect(scenarioStrategyNames('compare: s1s4')).toBeNull();
-    expect(scenarioStrategyNames('- a list')).toBeNull();
-    expect(scenarioStrategyNames('compare: [{ batch: 1 }]')).toBeNull();
   });
 });

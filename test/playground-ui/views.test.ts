@@ -4,7 +4,9 @@ import type { JsonRound, RoundMessage, StartMessage, TimelinePhase } from '../..
 import { cellAt, cellText, roundTicks, scaleText, groupOf, heatColour, heatDomain, heatLayout, heatRows, nodeValue, representative, rowValue } from '../../playground/ui/heatmap.js';
 import { addRound, followSelection, NO_SELECTION, selectedRound, startRun } from '../../playground/ui/model.js';
 import { nearestPoint, progressSeries, scoreboard } from '../../playground/ui/progress.js';
-import { scenarioLocalSteps, scenarioTargetAccuracy } from '../../playground/ui/strategies.js';
+import { scenarioSummary } from '../../src/browser/session.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { nodeHost } from '../../src/node/host.js';
 import { extent, linear, niceTicks } from '../../playground/ui/scale.js';
 import { tableNodes, tableRows } from '../../playground/ui/table.js';
 import { duration, fixed, significant } from '../../playground/ui/format.js';
@@ -14,7 +16,7 @@ interface Report { runs: Array<{ strategy: { name: string }; rounds: JsonRound[]
 const report = JSON.parse(readFileSync(new URL('../golden/quickstart.json', import.meta.url), 'utf8')) as Report;
 const start: StartMessage = {
   type: 'start', strategies: ['s1s4', 'sync-sgd'], nodes: ['a', 'b', 'c', 'd'], rounds: 30,
-  scenario: { name: 'quickstart', file: 'scenarios/quickstart.yaml', seed: 7 }, backend: 'wasm',
+  scenario: { name: 'quickstart', file: 'scenarios/quickstart.yaml', seed: 7 }, backend: 'wasm', targetAccuracy: 0.9, localSteps: 1,
 };
 function roundMessage(s: number, r: number): RoundMessage {
   return { type: 'round', strategy: start.strategies[s]!, strategyIndex: s, round: report.runs[s]!.rounds[r]!, timeline: [] };
@@ -57,19 +59,20 @@ describe('the run model', () => {
     expect(board[0]!.bestAccuracy).toBe(Math.max(...report.runs[0]!.rounds.slice(0, 3).map((r) => r.accuracy!)));
   });
 
-  it('time to target and samples trained are the CLI summary\'s, for every bundled scenario', () => {
+  it('time to target and samples trained are the CLI summary\'s, for every bundled scenario', async () => {
     const dir = new URL('../golden/', import.meta.url);
     const names = ['data-matters', 'flaky-network', 'large-cluster', 'noisy-labels', 'noisy-neighbours', 'quickstart', 'shared-server', 'straggler', 'trace-replay'];
     for (const name of names) {
       const golden = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as {
         runs: Array<{ strategy: { name: string }; rounds: JsonRound[]; summary: { timeToTargetMs: number | null; samplesTrained: number; bestAccuracy: number } }>;
       };
-      const text = readFileSync(new URL(`../../scenarios/${name}.yaml`, import.meta.url), 'utf8');
+      // the figures the worker sends the page: the real parse's
+      const scenario = scenarioSummary(await loadScenario(new URL(`../../scenarios/${name}.yaml`, import.meta.url).pathname, { host: nodeHost }));
       const model = startRun({ ...start, strategies: golden.runs.map((r) => r.strategy.name), nodes: golden.runs[0]!.rounds[0]!.nodes.map((n) => n.id) });
       golden.runs.forEach((run, s) => {
         for (const round of run.rounds) addRound(model, { type: 'round', strategy: run.strategy.name, strategyIndex: s, round, timeline: [] });
       });
-      const rows = scoreboard(model, scenarioTargetAccuracy(text), scenarioLocalSteps(text));
+      const rows = scoreboard(model, scenario.targetAccuracy, scenario.localSteps);
       expect(rows.map((row) => [name, row.strategy, row.toTargetMs, row.samples, row.bestAccuracy])).toEqual(
         golden.runs.map((run) => [name, run.strategy.name, run.summary.timeToTargetMs, run.summary.samplesTrained, run.summary.bestAccuracy]));
     }

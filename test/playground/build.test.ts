@@ -29,6 +29,20 @@ describe('the playground build', () => {
     });
   });
 
+  it('the page\'s script holds no scenario parser, stage registry or simulator: the worker answers what the page shows', async () => {
+    const result = await build({
+      entryPoints: [join(ROOT, 'playground', 'main.ts')], bundle: true, write: false, metafile: true, minify: true, platform: 'browser',
+      format: 'esm', absWorkingDir: ROOT, logLevel: 'silent', outfile: 'main.js', define: { 'process.env.NODE_ENV': '"production"' },
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    // (the share link's size limit is the scenario reader's constant: that module, not the parser)
+    const core = inputs.filter((path) => /node_modules\/(zod|yaml)\/|^src\/(scenario|pipeline|run|sim|train|report|explain)\//.test(path));
+    expect(core).toEqual(['src/scenario/text-file.ts']);
+    expect(inputs).toEqual(expect.arrayContaining(['playground/main.ts', 'src/errors.ts']));
+    // the editor is most of it (0.46 MB when zod and yaml left; it was 1.04 MB with them)
+    expect(result.outputFiles[0]!.contents.length).toBeLessThan(600 * 1024);
+  });
+
   it('the check finds Node-only code in a bundle (a probe importing the Node host)', async () => {
     const result = await build({
       stdin: { contents: "import { nodeHost } from './src/node/host.ts'; console.log(nodeHost);", resolveDir: ROOT, loader: 'ts' },

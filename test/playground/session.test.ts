@@ -123,9 +123,47 @@ describe('the playground session', () => {
     }
     expect(stderr).toContain(issues.issues.map((issue) => issue.text).join('\n'));
     expect(issues.issues[0]).toMatchObject({ field: 'rounds', text: expect.stringMatching(/^scenario\.yaml:\d+:\d+  rounds: expected /) });
+    expect(issues.scenario).toBeUndefined();
     await run.run({ type: 'run', yaml: broken });
     expect(of('start')).toEqual([]);
     expect(of('issues')[1]!.requestId).toBe(-1);
+    expect(of('issues')[1]!.scenario).toBeUndefined();
+  });
+});
+
+describe('the playground session: what the page learns of a valid scenario', () => {
+  function summary(yaml: string): unknown {
+    const { run, of } = session();
+    run.handle({ type: 'validate', requestId: 1, yaml });
+    const [answer] = of('issues');
+    expect(answer!.issues.map((issue) => issue.text)).toEqual([]);
+    return answer!.scenario;
+  }
+  const text = (name: string): string => bundle.scenarios.find((s) => s.name === name)!.yaml;
+
+  it('the bundled scenarios: strategies named as the run names them, rounds, nodes, target and local steps', () => {
+    expect(summary(quickstart.yaml)).toEqual({ name: 'quickstart', strategies: ['s1s4', 'sync-sgd'], rounds: 30, nodeCount: 4, targetAccuracy: 0.9, localSteps: 1 });
+    expect(summary(text('straggler'))).toMatchObject({ strategies: ['s1s4', 'sync-sgd', 'fixed/cores/mean', 'lb-bsp'], targetAccuracy: 0.9 });
+    expect(summary(quickstart.yaml.replace(/^targetAccuracy:.*$/m, ''))).toMatchObject({ targetAccuracy: null });
+    expect(summary(text('shared-server'))).toMatchObject({ localSteps: 5 });
+  });
+
+  it('presets, stage picks and names given; a stage pick equal to a preset gets the preset\'s name', () => {
+    const base = quickstart.yaml.replace(/^compare:.*$/m, '');
+    expect(base).not.toMatch(/^compare:/m);
+    const names = (picks: string) => (summary(`${base}\n${picks}\n`) as { strategies: string[] }).strategies;
+    expect(names('compare: [s1s4, { batch: fixed, resources: fixed, aggregation: mean, name: plain }]')).toEqual(['s1s4', 'plain']);
+    expect(names('compare: [{ batch: efficiency, resources: pressure, aggregation: volatility }]')).toEqual(['s1s4']);
+    expect(names('strategy: fedavg')).toEqual(['fedavg']);
+    expect(names('')).toEqual(['s1s4']);
+  });
+
+  it('a run\'s start carries the target accuracy and local steps it runs with', async () => {
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml: text('shared-server').replace(/^rounds: \d+$/m, 'rounds: 1'), strategies: ['s1s4'] });
+    expect(of('failed')).toEqual([]);
+    expect(of('issues')[0]).toMatchObject({ requestId: -1, issues: [], scenario: { name: 'shared-server', localSteps: 5 } });
+    expect(of('start')[0]).toMatchObject({ strategies: ['s1s4'], rounds: 1, localSteps: 5, targetAccuracy: 0.85 });
   });
 });
 
