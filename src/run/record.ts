@@ -7,45 +7,26 @@ import type { NodeRoundRecord, RoundRecord, RunSummary } from '../sim/records.js
 import type { NodeTimeline } from '../sim/time-model.js';
 import type { Aggregated } from './round-state.js';
 
-interface Outcome {
-  samplesMs: Array<number | null> | undefined;
-  participated: boolean;
-  gradNorm: number | null;
-  volatility: number | null;
-  weight: number;
-}
-
-/** When each phase of a dispatched node ended and how long it took; null for one that did not complete. */
-interface PhaseEnds {
-  downloadEndMs: number | null;
-  computeEndMs: number | null;
-  downloadMs: number | null;
-  computeMs: number | null;
-  uploadMs: number | null;
-}
-
 /**
- * A phase counts only if it completed before the node's outcome was known (its finish, or its
- * drop): compute still running at the deadline did not complete, so it reports no end. Thus
- * startMs + downloadMs + computeMs + uploadMs = finishMs for a participant.
+ * One node's record. A phase counts only if it completed before the node's outcome was known
+ * (its finish, or its drop): compute still running at the deadline did not complete, so it
+ * reports no end. Thus startMs + downloadMs + computeMs + uploadMs = finishMs for a participant.
+ * The phases are locals and the outcome plain arguments, not objects: this runs for every node
+ * of every round (131,072 a round), and only the record itself outlives the call.
  */
-function phaseDurations(startMs: number, timeline: NodeTimeline | null): PhaseEnds {
-  if (timeline === null) return { downloadEndMs: null, computeEndMs: null, downloadMs: null, computeMs: null, uploadMs: null };
-  const knownMs = timeline.finishMs ?? timeline.droppedAtMs ?? Number.POSITIVE_INFINITY;
-  const downloaded = timeline.downloadEndMs !== null && timeline.downloadEndMs <= knownMs ? timeline.downloadEndMs : null;
-  const computed = downloaded !== null && timeline.computeEndMs !== null && timeline.computeEndMs <= knownMs ? timeline.computeEndMs : null;
-  return {
-    downloadEndMs: downloaded,
-    computeEndMs: computed,
-    downloadMs: downloaded === null ? null : downloaded - startMs,
-    computeMs: computed === null ? null : computed - downloaded!,
-    uploadMs: computed === null || timeline.finishMs === null ? null : timeline.finishMs - computed,
-  };
-}
-
-function nodeRecord(id: string, plan: NodePlan, startMs: number, timeline: NodeTimeline | null, outcome: Outcome): NodeRoundRecord {
-  const finished = timeline?.outcome === 'finished' ? timeline : null;
-  const phases = phaseDurations(startMs, timeline);
+function nodeRecord(
+  id: string, plan: NodePlan, startMs: number, timeline: NodeTimeline | null,
+  samplesMs: Array<number | null> | undefined, participated: boolean, gradNorm: number | null, volatility: number | null, weight: number,
+): NodeRoundRecord {
+  let downloadEndMs: number | null = null;
+  let computeEndMs: number | null = null;
+  let finishMs: number | null = null;
+  if (timeline !== null) {
+    const knownMs = timeline.finishMs ?? timeline.droppedAtMs ?? Number.POSITIVE_INFINITY;
+    downloadEndMs = timeline.downloadEndMs !== null && timeline.downloadEndMs <= knownMs ? timeline.downloadEndMs : null;
+    computeEndMs = downloadEndMs !== null && timeline.computeEndMs !== null && timeline.computeEndMs <= knownMs ? timeline.computeEndMs : null;
+    if (timeline.outcome === 'finished') finishMs = timeline.finishMs;
+  }
   // One object shape for every record (no conditional spread): at 1,000 nodes these are the
   // loop's most frequent allocation. The JSON reporter fixes the key order itself.
   const record: NodeRoundRecord = {
@@ -54,27 +35,27 @@ function nodeRecord(id: string, plan: NodePlan, startMs: number, timeline: NodeT
     effectiveMs: plan.effectiveMs,
     observedMs: plan.observedMs,
     // SPEC §4: nodes that did not take part report batch 0 and weight 0.
-    batch: outcome.participated ? plan.batch : 0,
+    batch: participated ? plan.batch : 0,
     plannedBatch: plan.batch,
     responseMs: plan.responseMs,
     pressure: plan.pressure,
     threads: plan.threads,
     ioQueue: plan.ioQueue,
-    participated: outcome.participated,
+    participated,
     dropReason: timeline === null ? 'notDispatched' : timeline.reason,
-    finishMs: finished === null ? null : finished.finishMs,
-    downloadEndMs: phases.downloadEndMs,
-    computeEndMs: phases.computeEndMs,
+    finishMs,
+    downloadEndMs,
+    computeEndMs,
     droppedAtMs: timeline?.droppedAtMs ?? null,
-    downloadMs: phases.downloadMs,
-    computeMs: phases.computeMs,
-    uploadMs: phases.uploadMs,
-    gradNorm: outcome.gradNorm,
-    volatility: outcome.volatility,
-    weight: outcome.weight,
+    downloadMs: downloadEndMs === null ? null : downloadEndMs - startMs,
+    computeMs: computeEndMs === null ? null : computeEndMs - downloadEndMs!,
+    uploadMs: computeEndMs === null || timeline!.finishMs === null ? null : timeline!.finishMs - computeEndMs,
+    gradNorm,
+    volatility,
+    weight,
     timeline,
   };
-  if (outcome.samplesMs !== undefined) record.samplesMs = outcome.samplesMs;
+  if (samplesMs !== undefined) record.samplesMs = samplesMs;
   return record;
 }
 
@@ -100,13 +81,9 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
     working: round.working,
     nodes: round.plans.map((plan, i) => {
       const k = slot[i]!;
-      return nodeRecord(ids[i]!, plan, round.startMs, round.timelines[i]!, {
-        samplesMs: trace ? round.samplesMs[i]! : undefined,
-        participated: k >= 0,
-        gradNorm: k >= 0 ? round.gradNorms[k]! : null,
-        volatility: k >= 0 ? round.volatilities[k]! : null,
-        weight: k >= 0 ? round.weights[k]! : 0,
-      });
+      return k >= 0
+        ? nodeRecord(ids[i]!, plan, round.startMs, round.timelines[i]!, trace ? round.samplesMs[i]! : undefined, true, round.gradNorms[k]!, round.volatilities[k]!, round.weights[k]!)
+        : nodeRecord(ids[i]!, plan, round.startMs, round.timelines[i]!, trace ? round.samplesMs[i]! : undefined, false, null, null, 0);
     }),
   };
 }
