@@ -68,11 +68,17 @@ export interface RunMessage {
   paused?: boolean;
 }
 
-/** Stop between rounds until `resume` or `step`. */
+/**
+ * Stop between rounds until `resume` or `step`. The round under way (if any) finishes first;
+ * `state` paused is sent once the run has stopped, after that round's `round` message.
+ */
 export interface PauseMessage { type: 'pause' }
 /** Continue a paused run. */
 export interface ResumeMessage { type: 'resume' }
-/** Run exactly one more round, then pause (works when paused or running). */
+/**
+ * Run exactly one more round, then pause (works when paused or running: then the round under
+ * way and one more). From paused the state stays paused; from running, `paused` follows the rounds.
+ */
 export interface StepMessage { type: 'step' }
 /** Stop the run (after the current round) and forget it; answered by `state` idle. */
 export interface ResetMessage { type: 'reset' }
@@ -275,7 +281,10 @@ export interface FailedMessage {
   fileName?: string;
 }
 
-/** Every change of the run's state. */
+/**
+ * Every change of the run's state, sent when it has happened: `paused` when the run has
+ * stopped at a round boundary (no `round` message follows it until `resume` or `step`).
+ */
 export interface StateMessage {
   type: 'state';
   state: 'idle' | 'running' | 'paused' | 'done' | 'failed';

@@ -63,8 +63,10 @@ interface ActiveRun {
   paused: boolean;
   /** rounds still allowed while paused (`step`) */
   steps: number;
-  /** wakes the run waiting at a round boundary */
+  /** wakes the run waiting at a round boundary (paused, or in the pacing wait) */
   wake: (() => void) | null;
+  /** the page was last told `paused` (sent when the run stops at a boundary, not when asked) */
+  shownPaused: boolean;
   scenario: Scenario;
   file: string;
   registry: StageRegistry;
@@ -165,18 +167,34 @@ export function createSession(options: SessionOptions): Session {
 
   const setState = (state: 'idle' | 'running' | 'paused' | 'done' | 'failed'): void => post({ type: 'state', state });
 
-  /** The round boundary: wait while paused (a step lets one round through) and while paced. */
+  /** Waits until `run.wake` is called, or `ms` have passed when given. */
+  const woken = async (run: ActiveRun, ms?: number): Promise<void> => {
+    const wake = new Promise<void>((done) => { run.wake = done; });
+    await (ms === undefined ? wake : Promise.race([wake, sleep(ms)]));
+    run.wake = null;
+  };
+
+  /**
+   * The round boundary: the pacing wait, then wait while paused (a step lets one round
+   * through). The pacing comes first and Pause, Step and Reset cut it short, so a Pause
+   * clicked between two paced rounds stops the run before the next one. `paused` is sent
+   * here, when the run has stopped: after the `round` message of the round that was under
+   * way when Pause arrived, never before it.
+   */
   const turn = async (run: ActiveRun): Promise<void> => {
     await host.yieldTurn();
+    if (roundsPerSecond !== null && run.lastRoundAt !== null && !run.stopped && !run.paused) {
+      const wait = run.lastRoundAt + 1000 / roundsPerSecond - options.now();
+      if (wait > 0) await woken(run, wait);
+    }
     while (!run.stopped && run.paused && run.steps === 0) {
-      await new Promise<void>((wake) => { run.wake = wake; });
-      run.wake = null;
+      if (!run.shownPaused) {
+        run.shownPaused = true;
+        setState('paused');
+      }
+      await woken(run);
     }
     if (run.steps > 0) run.steps -= 1;
-    if (roundsPerSecond !== null && run.lastRoundAt !== null && !run.stopped) {
-      const wait = run.lastRoundAt + 1000 / roundsPerSecond - options.now();
-      if (wait > 0) await sleep(wait);
-    }
   };
 
   /** The run in progress (not one that ended), if any. */
@@ -241,7 +259,7 @@ export function createSession(options: SessionOptions): Session {
 
     const setting = settingOf(scenario);
     const active: ActiveRun = {
-      stopped: false, paused: message.paused === true, steps: 0, wake: null, scenario, file, registry,
+      stopped: false, paused: message.paused === true, shownPaused: message.paused === true, steps: 0, wake: null, scenario, file, registry,
       rounds: new Map(), setting, lastRoundAt: null, ended: false,
     };
     current = active;
@@ -346,22 +364,26 @@ export function createSession(options: SessionOptions): Session {
           return;
         case 'pause':
           if (running !== null && !running.paused) {
+            // said when the run has stopped (turn): the round under way finishes first
             running.paused = true;
-            setState('paused');
+            running.wake?.();
           }
           return;
         case 'resume':
           if (running !== null && running.paused) {
             running.paused = false;
-            setState('running');
+            if (running.shownPaused) {
+              running.shownPaused = false;
+              setState('running');
+            }
             running.wake?.();
           }
           return;
         case 'step':
           if (running !== null) {
+            // one round more, then `paused` once the run has stopped after it
             running.paused = true;
             running.steps += 1;
-            setState('paused');
             running.wake?.();
           }
           return;

@@ -144,8 +144,7 @@ describe('the playground page', () => {
     await page.waitForFunction(() => document.getElementById('round-title')?.textContent?.startsWith('Round 4 of 30') === true, undefined, { timeout: 30_000 });
     await page.click('#pause');
     await page.waitForFunction(() => document.getElementById('run')?.textContent === 'Resume');
-    // the round under way when Pause arrived still finishes
-    await page.waitForTimeout(400);
+    // `paused` comes after the round under way when Pause arrived: what shows then stays
     const paused = await page.textContent('#round-title');
     await page.waitForTimeout(800);
     expect(await page.textContent('#round-title')).toBe(paused);

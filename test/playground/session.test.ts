@@ -264,10 +264,53 @@ describe('the playground session: controls and bad input', () => {
     await running;
     expect(of('round')).toHaveLength(6);
     expect(of('done')).toHaveLength(1);
-    expect(of('state').map((m) => m.state)).toEqual(['paused', 'paused', 'paused', 'running', 'done']);
+    // states are changes: a step from paused runs a round and stays paused
+    expect(of('state').map((m) => m.state)).toEqual(['paused', 'running', 'done']);
     // pausing a finished run changes nothing
     run.handle({ type: 'pause' });
     expect(of('state').at(-1)!.state).toBe('done');
+  });
+
+  it('Pause between two paced rounds stops the run before the next: `paused` comes after the last round, nothing after it until resume', async () => {
+    const yaml = quickstart.yaml.replace(/^rounds: \d+$/m, 'rounds: 3');
+    const messages: FromWorker[] = [];
+    const host = createBrowserHost({ files: new Map(Object.entries(bundle.files)) });
+    let waits = 0;
+    const paced = createSession({
+      host, post: (message) => messages.push(structuredClone(message)), meta: bundle.meta, scenarios: bundle.scenarios, backend: 'wasm',
+      now: () => performance.now(),
+      sleep: (ms) => {
+        // Pause clicked while the worker waits before round 2
+        waits += 1;
+        if (waits === 1) paced.handle({ type: 'pause' });
+        return new Promise((done) => setTimeout(done, ms));
+      },
+    });
+    paced.handle({ type: 'speed', roundsPerSecond: 4 });
+    const running = paced.run({ type: 'run', yaml });
+    await until(() => messages.some((m) => m.type === 'state' && m.state === 'paused'));
+    await new Promise((done) => setTimeout(done, 400));
+    const seen = (): unknown[] => messages.filter((m) => m.type === 'round' || m.type === 'state')
+      .map((m) => (m.type === 'round' ? m.round.round : m.type === 'state' ? m.state : null));
+    expect(seen()).toEqual(['running', 1, 'paused']);
+    paced.handle({ type: 'resume' });
+    await running;
+    expect(seen()).toEqual(['running', 1, 'paused', 'running', 2, 3, 1, 2, 3, 'done']);
+  });
+
+  it('Step while running: the round under way and one more, then `paused` after both', async () => {
+    const yaml = quickstart.yaml.replace(/^rounds: \d+$/m, 'rounds: 4');
+    const { run, of, messages } = session();
+    run.handle({ type: 'speed', roundsPerSecond: 4 });
+    const running = run.run({ type: 'run', yaml });
+    await until(() => of('round').length === 1);
+    run.handle({ type: 'step' });
+    await until(() => of('state').length === 2);
+    await new Promise((done) => setTimeout(done, 400));
+    expect(messages.slice(-3).map((m) => m.type === 'round' ? m.round.round : m.type === 'state' ? m.state : m.type)).toEqual([1, 2, 'paused']);
+    run.handle({ type: 'reset' });
+    await running;
+    expect(of('state').map((m) => m.state)).toEqual(['running', 'paused', 'idle']);
   });
 
   it('a speed paces the rounds: the worker waits out 1/speed seconds between them', async () => {
