@@ -587,7 +587,8 @@ function renderRound(run: RunModel | null): void {
   roundPanelKey = key;
   runOfPanel = run;
   replaceChildren(byId('timeline-legend'), ...kindsPresent(phases).map((kind) => el('span', {}, swatch(PHASE_COLOURS[kind]), PHASE_LABELS[kind])),
-    phases.some((p) => p.some((ph) => ph.kind === 'idle' && ph.reason !== undefined && ph.reason !== 'notDispatched')) ? el('span', { class: 'drop' }, '✕ dropped') : null);
+    phases.some((p) => p.some((ph) => ph.kind === 'idle' && ph.reason !== undefined && ph.reason !== 'notDispatched')) ? el('span', { class: 'drop' }, '✕ dropped') : null,
+    phases.some((p) => p.some((ph) => ph.stepEndsMs !== undefined)) ? el('span', {}, '│ where a local step ended') : null);
   const { rows, hidden } = tableRows(round, selection.node);
   renderNodeTable(rows, hidden);
 }

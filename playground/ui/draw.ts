@@ -20,6 +20,8 @@ const FONT = '13px "DejaVu Sans", "Liberation Sans", Arial, sans-serif';
 const INK = '#1f2328';
 const MUTED = '#59636e';
 const RULE = '#d1d9e0';
+/** between two local steps on the compute colour: white reads on green on a screen and a projector */
+const STEP_LINE = '#ffffff';
 
 function tickLabel(value: number): string {
   return Math.abs(value) >= 100 || Number.isInteger(value) ? String(Math.round(value * 100) / 100) : value.toPrecision(2);
@@ -246,6 +248,11 @@ export function drawTimeline(
   for (const bar of layout.bars) {
     ctx.fillStyle = PHASE_COLOURS[bar.kind];
     ctx.fillRect(bar.x, bar.node * row + gap / 2, Math.max(bar.width, 0.5), row - gap);
+  }
+  // the local steps' boundaries, where there is room to tell them apart (a pixel or more each side)
+  ctx.fillStyle = STEP_LINE;
+  if (row - gap >= 4) {
+    for (const step of layout.steps) ctx.fillRect(Math.round(step.x) - 0.5, step.node * row + gap / 2, 1, row - gap);
   }
   ctx.strokeStyle = '#d1242f';
   ctx.lineWidth = 2;

@@ -42,9 +42,17 @@ export interface DropMark {
   reason: 'retries' | 'deadline';
 }
 
+/** Where one local step ended and the next began, inside a node's compute bar. */
+export interface StepMark {
+  node: number;
+  x: number;
+}
+
 export interface TimelineLayout {
   bars: Bar[];
   drops: DropMark[];
+  /** the boundaries between local steps (none with one step a round) */
+  steps: StepMark[];
   /** the round's [start, end], simulated ms */
   startMs: number;
   endMs: number;
@@ -59,14 +67,16 @@ export function timelineLayout(phases: readonly (readonly TimelinePhase[])[], st
   const at = (ms: number) => left + (span > 0 ? ((ms - startMs) / span) * width : 0);
   const bars: Bar[] = [];
   const drops: DropMark[] = [];
+  const steps: StepMark[] = [];
   phases.forEach((nodePhases, node) => {
     for (const phase of nodePhases) {
       const x = at(phase.startMs);
       bars.push({ node, kind: phase.kind, x, width: Math.max(0, at(phase.endMs) - x) });
       if (phase.kind === 'idle' && (phase.reason === 'retries' || phase.reason === 'deadline')) drops.push({ node, x, reason: phase.reason });
+      for (const endMs of phase.stepEndsMs ?? []) steps.push({ node, x: at(endMs) });
     }
   });
-  return { bars, drops, startMs, endMs };
+  return { bars, drops, steps, startMs, endMs };
 }
 
 /** The kinds present in a round, in legend order (link only behind a shared server link). */

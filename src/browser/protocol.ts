@@ -224,6 +224,11 @@ export interface TimelinePhase {
   reason?: 'notDispatched' | 'retries' | 'deadline';
   /** only on `link`: the transfer that waited for the shared server link */
   transfer?: 'download' | 'upload';
+  /**
+   * only on `compute` with more than one local step (`model.localSteps`): where each step but
+   * the last ended, in time order, inside (startMs, endMs) — the next step starts there
+   */
+  stepEndsMs?: number[];
 }
 
 /**

@@ -12,7 +12,6 @@ import { datasetShape } from '../limits/dataset-shape.js';
 import { estimateRun } from '../limits/estimate.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
-import { nodeRoundPhases } from '../report/round-phases.js';
 import { roundToJson, toJsonReport, type RunContext } from '../report/json.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import { divergenceHint, keptRounds } from '../run/divergence.js';
@@ -24,6 +23,7 @@ import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
 import { modelBytes, transferMs } from '../sim/time-model.js';
 import { countParams } from '../train/params.js';
 import { folderOf } from './host.js';
+import { roundTimeline } from './round-timeline.js';
 import {
   bundledScenarioFile, type BundledScenario, type FromWorker, type JsonRound, type PlaygroundIssue, type RunMessage, type ScenarioSummary, type ToWorker,
 } from './protocol.js';
@@ -304,7 +304,7 @@ export function createSession(options: SessionOptions): Session {
             strategy: strategy.name,
             strategyIndex: strategies.indexOf(strategy.name),
             round: roundToJson(record, reportOptions) as JsonRound,
-            timeline: record.nodes.map((node, index) => ({ node: node.id, phases: nodeRoundPhases(record, node, ownTransfer?.[index] ?? null) })),
+            timeline: roundTimeline(record, ownTransfer),
           });
         },
       });

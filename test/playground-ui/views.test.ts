@@ -226,6 +226,12 @@ describe('the round timeline', () => {
     expect(layout.drops).toEqual([{ node: 1, x: 450, reason: 'retries' }]);
     expect(kindsPresent(phases)).toEqual(['download', 'compute', 'upload', 'link', 'waiting', 'idle']);
     expect(kindsPresent([phases[2]!])).toEqual(['idle']);
+    expect(layout.steps).toEqual([]);
+  });
+
+  it('a mark where each local step but the last ended, inside the compute bar', () => {
+    const stepped: TimelinePhase[][] = [[{ ...phases[0]![1]!, stepEndsMs: [120, 130, 140] }], phases[1]!];
+    expect(timelineLayout(stepped, 100, 200, 50, 1000).steps).toEqual([{ node: 0, x: 250 }, { node: 0, x: 350 }, { node: 0, x: 450 }]);
   });
 
   it('a zero-length round draws at the left edge; rows shrink with many nodes; clicks find the row', () => {

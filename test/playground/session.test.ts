@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBrowserHost } from '../../src/browser/host.js';
-import type { FromWorker, RoundMessage, ToWorker } from '../../src/browser/protocol.js';
+import type { FromWorker, JsonRound, RoundMessage, ToWorker } from '../../src/browser/protocol.js';
 import { createSession } from '../../src/browser/session.js';
 // @ts-expect-error: a plain .mjs script without types
 import { collectBundle } from '../../scripts/build-playground.mjs';
@@ -81,6 +81,8 @@ describe('the playground session', () => {
     expect(of('state').map((m) => m.state)).toEqual(['running', 'done']);
     // the timeline of a round tiles it, node by node
     const first = rounds[0]! as RoundMessage;
+    // one local step a round: nothing between steps to mark
+    expect(first.timeline.flatMap((t) => t.phases).some((phase) => phase.stepEndsMs !== undefined)).toBe(false);
     for (const { phases } of first.timeline) {
       expect(phases[0]!.startMs).toBe(first.round.startMs);
       expect(phases[phases.length - 1]!.endMs).toBe(first.round.endMs);
@@ -158,10 +160,25 @@ describe('the playground session: what the page learns of a valid scenario', () 
     expect(names('')).toEqual(['s1s4']);
   });
 
-  it('a run\'s start carries the target accuracy and local steps it runs with', async () => {
+  it('a run\'s start carries the target accuracy and local steps it runs with; the timeline marks where each local step ended', async () => {
     const { run, of } = session();
     await run.run({ type: 'run', yaml: text('shared-server').replace(/^rounds: \d+$/m, 'rounds: 1'), strategies: ['s1s4'] });
     expect(of('failed')).toEqual([]);
+    // shared-server: 5 local steps, no slowdown: 4 marks, evenly spaced in the JSON's compute time
+    const [round] = of('round');
+    const golden = JSON.parse(readFileSync(join(ROOT, 'test', 'golden', 'shared-server.json'), 'utf8')) as { runs: Array<{ rounds: JsonRound[] }> };
+    const nodes = golden.runs[0]!.rounds[0]!.nodes as Array<{ id: string; participated: boolean; downloadEndMs: number; computeMs: number }>;
+    expect(round!.timeline.map((t) => t.node)).toEqual(nodes.map((n) => n.id));
+    round!.timeline.forEach(({ phases }, i) => {
+      const node = nodes[i]!;
+      if (!node.participated) return;
+      const compute = phases.filter((phase) => phase.kind === 'compute');
+      expect(compute).toHaveLength(1);
+      const ends = compute[0]!.stepEndsMs!;
+      expect(ends).toHaveLength(4);
+      ends.forEach((endMs, k) => expect(endMs).toBeCloseTo(node.downloadEndMs + ((k + 1) * node.computeMs) / 5, 6));
+    });
+    expect(round!.timeline.flatMap((t) => t.phases).filter((p) => p.kind !== 'compute' && p.stepEndsMs !== undefined)).toEqual([]);
     expect(of('issues')[0]).toMatchObject({ requestId: -1, issues: [], scenario: { name: 'shared-server', localSteps: 5 } });
     expect(of('start')[0]).toMatchObject({ strategies: ['s1s4'], rounds: 1, localSteps: 5, targetAccuracy: 0.85 });
   });
