@@ -460,7 +460,7 @@ function markDirty(): void {
   requestAnimationFrame(render);
 }
 
-let timelineRow = { top: 0, rowHeight: 1 };
+let timelineRow = { top: 0, rowHeight: 1, stepMarks: 0 };
 /** the run whose legend is shown, and the round and node the round panel's DOM shows */
 let legendOf: RunModel | null | undefined;
 let roundPanelKey = '';
@@ -588,7 +588,7 @@ function renderRound(run: RunModel | null): void {
   runOfPanel = run;
   replaceChildren(byId('timeline-legend'), ...kindsPresent(phases).map((kind) => el('span', {}, swatch(PHASE_COLOURS[kind]), PHASE_LABELS[kind])),
     phases.some((p) => p.some((ph) => ph.kind === 'idle' && ph.reason !== undefined && ph.reason !== 'notDispatched')) ? el('span', { class: 'drop' }, '✕ dropped') : null,
-    phases.some((p) => p.some((ph) => ph.stepEndsMs !== undefined)) ? el('span', {}, '│ where a local step ended') : null);
+    timelineRow.stepMarks > 0 ? el('span', {}, '│ where a local step ended') : null);
   const { rows, hidden } = tableRows(round, selection.node);
   renderNodeTable(rows, hidden);
 }

@@ -237,7 +237,7 @@ export function drawTimeline(
   startMs: number,
   endMs: number,
   selectedNode: number | null,
-): { top: number; rowHeight: number } {
+): { top: number; rowHeight: number; stepMarks: number } {
   const row = rowHeight(nodeIds.length);
   const axis = 26;
   const { ctx, width, height } = fitCanvas(canvas, row * nodeIds.length + axis);
@@ -249,10 +249,12 @@ export function drawTimeline(
     ctx.fillStyle = PHASE_COLOURS[bar.kind];
     ctx.fillRect(bar.x, bar.node * row + gap / 2, Math.max(bar.width, 0.5), row - gap);
   }
-  // the local steps' boundaries, where there is room to tell them apart (a pixel or more each side)
+  // the local steps' boundaries (the layout keeps them only where each step has room)
+  const stepsShown = row - gap >= 4 ? layout.steps.length : 0;
   ctx.fillStyle = STEP_LINE;
-  if (row - gap >= 4) {
-    for (const step of layout.steps) ctx.fillRect(Math.round(step.x) - 0.5, step.node * row + gap / 2, 1, row - gap);
+  for (let i = 0; i < stepsShown; i += 1) {
+    const step = layout.steps[i]!;
+    ctx.fillRect(Math.round(step.x) - 0.5, step.node * row + gap / 2, 1, row - gap);
   }
   ctx.strokeStyle = '#d1242f';
   ctx.lineWidth = 2;
@@ -283,5 +285,5 @@ export function drawTimeline(
   for (const tick of niceTicks(0, span, 6)) {
     ctx.fillText(`${tickLabel(tick)} ms`, left + (span > 0 ? (tick / span) * plotWidth : 0), nodeIds.length * row + 6);
   }
-  return { top: 0, rowHeight: row };
+  return { top: 0, rowHeight: row, stepMarks: stepsShown };
 }

@@ -51,11 +51,27 @@ export interface StepMark {
 export interface TimelineLayout {
   bars: Bar[];
   drops: DropMark[];
-  /** the boundaries between local steps (none with one step a round) */
+  /** the boundaries between local steps, where every step of the bar is MIN_STEP_PX wide or more */
   steps: StepMark[];
   /** the round's [start, end], simulated ms */
   startMs: number;
   endMs: number;
+}
+
+/** Narrower steps are not marked: the lines would hide the bar. */
+export const MIN_STEP_PX = 4;
+
+/** The marks between a compute bar's steps, or none when a step would be narrower than MIN_STEP_PX. */
+function stepMarks(node: number, barX: number, barEnd: number, ends: readonly number[], at: (ms: number) => number): StepMark[] {
+  const marks: StepMark[] = [];
+  let previous = barX;
+  for (const endMs of ends) {
+    const x = at(endMs);
+    if (x - previous < MIN_STEP_PX) return [];
+    marks.push({ node, x });
+    previous = x;
+  }
+  return barEnd - previous < MIN_STEP_PX ? [] : marks;
 }
 
 /**
@@ -73,7 +89,9 @@ export function timelineLayout(phases: readonly (readonly TimelinePhase[])[], st
       const x = at(phase.startMs);
       bars.push({ node, kind: phase.kind, x, width: Math.max(0, at(phase.endMs) - x) });
       if (phase.kind === 'idle' && (phase.reason === 'retries' || phase.reason === 'deadline')) drops.push({ node, x, reason: phase.reason });
-      for (const endMs of phase.stepEndsMs ?? []) steps.push({ node, x: at(endMs) });
+      if (phase.stepEndsMs !== undefined) {
+        for (const mark of stepMarks(node, x, at(phase.endMs), phase.stepEndsMs, at)) steps.push(mark);
+      }
     }
   });
   return { bars, drops, steps, startMs, endMs };

@@ -232,6 +232,9 @@ describe('the round timeline', () => {
   it('a mark where each local step but the last ended, inside the compute bar', () => {
     const stepped: TimelinePhase[][] = [[{ ...phases[0]![1]!, stepEndsMs: [120, 130, 140] }], phases[1]!];
     expect(timelineLayout(stepped, 100, 200, 50, 1000).steps).toEqual([{ node: 0, x: 250 }, { node: 0, x: 350 }, { node: 0, x: 450 }]);
+    // steps of 4 px are marked; of 2 px, not (the lines would hide the bar)
+    expect(timelineLayout(stepped, 100, 200, 0, 40).steps.map((mark) => mark.x)).toEqual([8, 12, 16]);
+    expect(timelineLayout(stepped, 100, 200, 0, 20).steps).toEqual([]);
   });
 
   it('a zero-length round draws at the left edge; rows shrink with many nodes; clicks find the row', () => {
