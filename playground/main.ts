@@ -57,6 +57,8 @@ let hashTimer: ReturnType<typeof setTimeout> | undefined;
 let strategyNames: string[] = [];
 const ticked = new Map<string, boolean>();
 let pendingStep = false;
+/** Run (false) or Step (true) clicked before the text's strategies were known: it goes when they are */
+let runAfterCheck: boolean | null = null;
 /** the worker began the run last asked for (a `start` came): a failure then stopped it, else it never ran */
 let startedThisRun = false;
 /** the run's target accuracy and local steps, from the text it ran (the scoreboard's "to target" and samples) */
@@ -104,6 +106,7 @@ function onWorkerMessage(message: FromWorker): void {
         if (validatedText !== null) editor.setIssues(validatedText, message.issues);
         // the worker's parse names the strategies; while the text has problems the last good list stays
         if (message.scenario !== undefined) showStrategies(message.scenario.strategies);
+        if (runAfterCheck !== null) run(runAfterCheck);
       }
       break;
     case 'estimate':
@@ -301,6 +304,14 @@ function startRunMessage(paused: boolean): RunMessage {
 
 function run(paused: boolean): void {
   clearNotice();
+  if (validatedText !== editor.text() && strategiesToRun(strategyNames, ticked) !== undefined) {
+    // some are unticked, and the names are the last checked text's: the worker's check of this
+    // text names them first (an edit to `compare` may have changed them), then the run goes
+    runAfterCheck = paused;
+    scheduleValidate(0);
+    return;
+  }
+  runAfterCheck = null;
   sendSpeed();
   lastRun = startRunMessage(paused);
   pendingStep = paused;
@@ -319,6 +330,7 @@ byId('step').addEventListener('click', () => {
 });
 byId('reset').addEventListener('click', () => {
   pendingStep = false;
+  runAfterCheck = null;
   send({ type: 'reset' });
   clearDownload();
   clearNotice();

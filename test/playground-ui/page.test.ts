@@ -221,6 +221,21 @@ describe('the playground page', () => {
     expect(await page.locator('#download').isVisible()).toBe(true);
   });
 
+  it('Run right after an edit to compare runs the new list less the unticked ones (the worker names them first)', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await page.waitForFunction(() => document.querySelector('#strategies input[value="sync-sgd"]') !== null);
+    await page.locator('#strategies input[value="sync-sgd"]').uncheck();
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(QUICKSTART.replace(/^compare: .*$/m, 'compare: [s1s4, sync-sgd, fedavg]').replace('rounds: 30', 'rounds: 2'));
+    // before the check of the new text has answered
+    await page.click('#run');
+    await page.locator('#download').waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await page.locator('.heat-panel h3').allTextContents()).toEqual(['s1s4', 'fedavg']);
+    expect(await page.locator('#strategies label').allTextContents()).toEqual(['s1s4', 'sync-sgd', 'fedavg']);
+  });
+
   it('a strategy named with markup is shown as text everywhere, never parsed', async () => {
     const page = await openPage();
     await runOn(page);
