@@ -22,6 +22,57 @@ export function makeBulkRng(seed: number | string, ...streamPath: Array<string |
   return seedrandom.alea([String(seed), ...streamPath.map(String)].join('/'));
 }
 
+/**
+ * seedrandom's Alea stream as a class of four numbers: the same draws, bit for bit, as
+ * `makeBulkRng` with the same name (tested), without seedrandom's five closures and state object
+ * (≈ 440 bytes a stream against ≈ 70). The batch cursors hold one per node for the whole run,
+ * 131,072 of them at the largest scale.
+ */
+export class AleaStream {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private c = 1;
+
+  constructor(seed: number | string, ...streamPath: Array<string | number>) {
+    const name = [String(seed), ...streamPath.map(String)].join('/');
+    // seedrandom's Mash: its state carries over from one call to the next
+    let n = 0xefc8249d;
+    const mash = (data: string): number => {
+      for (let i = 0; i < data.length; i++) {
+        n += data.charCodeAt(i);
+        let h = 0.02519603282416938 * n;
+        n = h >>> 0;
+        h -= n;
+        h *= n;
+        n = h >>> 0;
+        h -= n;
+        n += h * 0x100000000;
+      }
+      return (n >>> 0) * 2.3283064365386963e-10;
+    };
+    this.s0 = mash(' ');
+    this.s1 = mash(' ');
+    this.s2 = mash(' ');
+    this.s0 -= mash(name);
+    if (this.s0 < 0) this.s0 += 1;
+    this.s1 -= mash(name);
+    if (this.s1 < 0) this.s1 += 1;
+    this.s2 -= mash(name);
+    if (this.s2 < 0) this.s2 += 1;
+  }
+
+  /** The next uniform in [0, 1). */
+  next(): number {
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    this.s2 = t - this.c;
+    return this.s2;
+  }
+}
+
 /** Fisher–Yates with an explicit stream; tfjs's shuffle uses Math.random, so never use it. */
 export function shuffleInPlace<T>(items: T[] | Int32Array, rng: Rng): void {
   for (let i = items.length - 1; i > 0; i--) {

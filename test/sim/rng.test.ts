@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fillGaussian, gaussianFrom, hashString, makeBulkRng, makeRng, shuffleInPlace, slotUniform, streamKey } from '../../src/sim/rng.js';
+import { AleaStream, fillGaussian, gaussianFrom, hashString, makeBulkRng, makeRng, shuffleInPlace, slotUniform, streamKey } from '../../src/sim/rng.js';
 
 function draws(rng: () => number, count: number): number[] {
   return Array.from({ length: count }, () => rng());
@@ -152,5 +152,17 @@ describe('bulk gaussian draws', () => {
     const variance = a.reduce((s, x) => s + (x - mean) ** 2, 0) / a.length;
     expect(Math.abs(mean)).toBeLessThan(0.02);
     expect(Math.abs(variance - 1)).toBeLessThan(0.02);
+  });
+});
+
+describe('AleaStream', () => {
+  test('draws what seedrandom\'s Alea (makeBulkRng) draws, bit for bit, for every stream name', () => {
+    for (const [seed, ...path] of [[1, 'data', 'batches', 'rack-0'], [42, 'data', 'batches', 'wan-16383'], ['x', 'é', 7], [0]] as Array<[number | string, ...Array<string | number>]>) {
+      const reference = makeBulkRng(seed, ...path);
+      const stream = new AleaStream(seed, ...path);
+      const expected = Array.from({ length: 10_000 }, () => reference());
+      const drawn = Array.from({ length: 10_000 }, () => stream.next());
+      expect(drawn).toEqual(expected);
+    }
   });
 });

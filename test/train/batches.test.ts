@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeBulkRng, shuffleInPlace } from '../../src/sim/rng.js';
 import { BatchCursor } from '../../src/train/batches.js';
 
 const SHARD = Int32Array.of(10, 11, 12, 13, 14);
@@ -55,6 +56,18 @@ describe('BatchCursor', () => {
     filled.fill(out, 9, 0);
     filled.fill(out, 9, 6);
     expect(Array.from(out)).toEqual([-1, -1, ...expected]);
+  });
+
+  it('orders a shard as shuffleInPlace with the node\'s seedrandom Alea stream does, pass after pass', () => {
+    const shard = Int32Array.from({ length: 7 }, (_, i) => 100 + i);
+    const order = Int32Array.from(shard);
+    const rng = makeBulkRng(3, 'data', 'batches', 'edge-5');
+    const expected: number[] = [];
+    for (let pass = 0; pass < 50; pass++) {
+      shuffleInPlace(order, rng);
+      expected.push(...order);
+    }
+    expect(Array.from(new BatchCursor(shard, 3, 'edge-5').next(350))).toEqual(expected);
   });
 
   it('refuses an empty shard', () => {
