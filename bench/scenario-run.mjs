@@ -111,6 +111,9 @@ const timedEngine = async (options) => {
 };
 
 const scenario = await loadScenario(file);
+// the heap setting `dtrain simulate --json` makes for a run of this size (src/cli/heap-growth.ts)
+const { limitHeapGrowth } = await import('../dist/cli/heap-growth.js');
+const heapGrowth = limitHeapGrowth(scenario, { json: true, trace: false, report: false, timeline: false, csv: false, streamed: values.outputs === 'stream' });
 let nodeSteps = 0;
 const countSteps = (record) => {
   for (const node of record.nodes) if (node.participated) nodeSteps += scenario.model.localSteps;
@@ -185,6 +188,8 @@ process.stdout.write(`${JSON.stringify({
   perRoundMs: (mathMs + bookkeepingMs) / rounds,
   bookkeepingPerRoundMs: bookkeepingMs / rounds,
   peakRssMB: process.resourceUsage().maxRSS / 1024,
+  /** the V8 flag set for a large run, null for V8's default */
+  heapGrowth,
   nodeSteps,
   outputBytes,
 })}\n`);
