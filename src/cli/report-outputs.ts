@@ -5,11 +5,13 @@
  * and the set committed at once (src/output-file.ts), so a failure leaves none of them. The
  * renderers are imported lazily: vega is only loaded when a report is asked for.
  */
+import { writeSync } from 'node:fs';
 import { DtrainError } from '../errors.js';
 import type { OutputTarget, OutputWriter } from '../output-file.js';
 import { NODES_CSV, ROUNDS_CSV } from '../report/csv.js';
 import type { RunColumns } from '../report/html/chart-data.js';
 import type { RunResult } from '../sim/records.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { OutputPlan } from './output-plan.js';
 
 export interface ReportFlags {
@@ -70,4 +72,40 @@ export async function stageReports(
     const texts = new Map<string, string>(Object.entries(toCsvFiles(result)));
     for (const [name, target] of outputs.csv.files) writer.stage(target, texts.get(name)!);
   }
+}
+
+/**
+ * A reader of standard output that goes away early (`dtrain simulate --ndjson - | head`) ends
+ * the process at the next write (src/cli.ts), quietly, as `yes | head` does: what it stopped
+ * reading was its own choice. But the files a run writes at its end (`--json run.json` beside
+ * `--ndjson -`) are then never written, and that is not the reader's choice: standard error
+ * names them in one line and the exit code is 1. `written` marks the set committed, after
+ * which a reader gone costs nothing but its own output. Returns the dispose function.
+ */
+export function guardStdoutReader(files: readonly OutputTarget[]): { written(): void; dispose(): void } {
+  let committed = false;
+  const unwritten = files.filter((target) => target.kind !== 'stdout').map((target) => target.label);
+  const onError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE' || committed || unwritten.length === 0) return;
+    try {
+      writeSync(2, `error: the reader of standard output went away before the run ended; not written: ${unwritten.join(', ')}\n`);
+    } catch {
+      // standard error is gone too: the exit code is all that is left
+    }
+    process.exitCode = 1;
+  };
+  // before src/cli.ts's listener, which exits with the exit code set here
+  process.stdout.prependListener('error', onError);
+  return {
+    written: () => void (committed = true),
+    dispose: () => void process.stdout.off('error', onError),
+  };
+}
+
+/** The outputs a simulate run stages and commits at its end (not the NDJSON: written as the run goes). */
+export function stagedTargets(outputs: SimulateOutputs, extra: readonly (OutputTarget | undefined)[] = []): OutputTarget[] {
+  const targets: OutputTarget[] = [];
+  for (const target of [outputs.json, outputs.report, outputs.timeline, ...extra]) if (target !== undefined) targets.push(target);
+  if (outputs.csv !== undefined) targets.push({ kind: 'file', path: outputs.csv.dir, label: escapeForTerminal(outputs.csv.label) });
+  return targets;
 }

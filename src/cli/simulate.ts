@@ -18,7 +18,7 @@ import { scenarioInputs } from './output-plan.js';
 import { roundsFlag, seedFlag } from './number-flags.js';
 import { addColorOptions, strategyList, useColor } from './options.js';
 import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
-import { planSimulateOutputs, type ReportFlags, stageReports } from './report-outputs.js';
+import { guardStdoutReader, planSimulateOutputs, type ReportFlags, stagedTargets, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
 import { installRoundStop } from './round-stop.js';
 import { runContext } from '../node/run-context.js';
@@ -74,6 +74,8 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
     const prepared = await prepare(file, flags);
     if (prepared.golden === 'stopped') return;
     const writer = prepared.outputs.plan.writer();
+    const golden = prepared.golden === undefined || !prepared.golden.update ? undefined : prepared.golden.target;
+    const reader = guardStdoutReader(stagedTargets(prepared.outputs, [golden]));
     try {
       const sinks = await openSinks(prepared, flags, writer);
       let result: RunResult;
@@ -88,12 +90,14 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
       // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
       // then every output file is complete and the exit code says how the run ended.
       await writeOutputs(prepared, flags, result, writer, sinks);
+      reader.written();
       if (result.interrupted === true) process.exitCode = 130;
       else if (result.diverged !== undefined) process.exitCode = 1;
       await printTables(prepared, flags, result, sinks);
       await reportEnding(prepared, result);
     } finally {
       writer.abort();
+      reader.dispose();
     }
   } catch (error) {
     throw asKnownFailure(error);

@@ -76,6 +76,27 @@ describe('--ndjson', () => {
     expect((JSON.parse(stdout.split('\n')[0]!) as Line).type).toBe('header');
   });
 
+  it('- read by a reader that goes away while --json and --report wait for the end: one error line naming them, exit 1, neither written', async () => {
+    const dir = scratch();
+    const json = join(dir, 'run.json');
+    const report = join(dir, 'run.html');
+    const child = spawn(process.execPath, [BIN, 'simulate', 'runtime/long.yaml', '--quiet', '--ndjson', '-', '--json', json, '--report', report, ...RUN], {
+      cwd: HOSTILE_DIR, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.split('\n').length > 2) child.stdout.destroy();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe(`error: the reader of standard output went away before the run ended; not written: --json ${json}, --report ${report}\n`);
+    expect(status).toBe(1);
+    expect(existsSync(json)).toBe(false);
+    expect(existsSync(report)).toBe(false);
+  });
+
   it('a path that cannot be written is refused before the run: exit 2, one error line, nothing written', async () => {
     const dir = scratch();
     const cases: Array<{ args: string[]; message: string }> = [
