@@ -25,6 +25,15 @@ const STATIC = /\.(html|css|svg|png|ico|txt)$/;
 /** The picker's order: the first scenario a visitor sees, then the rest alphabetically. */
 const FIRST_SCENARIO = 'quickstart';
 
+/**
+ * The marker's text: a line saying what it is, then the build's own files, one a line
+ * (`dtrain playground --build` replaces or removes those and leaves every other file alone).
+ */
+export function markerText(files) {
+  return `${MARKER_HEADER}\n${[...files].sort().join('\n')}\n`;
+}
+export const MARKER_HEADER = 'a dtrain playground build; dtrain playground --build replaces the files listed below and leaves other files alone';
+
 function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
@@ -147,7 +156,7 @@ async function buildInto(out) {
   const wasmDir = join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   for (const file of WASM_FILES) copyFileSync(join(wasmDir, file), join(out, file));
   writeFileSync(join(out, 'bundle.json'), JSON.stringify(collectBundle()));
-  writeFileSync(join(out, BUILD_MARKER), 'a dtrain playground build (dtrain playground --build may replace this folder)\n');
+  writeFileSync(join(out, BUILD_MARKER), markerText(filesUnder(out, (name) => name !== BUILD_MARKER).map((path) => relative(out, path).split('\\').join('/'))));
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -8,7 +8,7 @@
  * `--build DIR` writes the static files to DIR for any web server instead.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { cpSync, createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,24 +165,73 @@ async function serve(file: string | undefined, flags: PlaygroundFlags): Promise<
   if (flags.open === true) openInBrowser(url);
 }
 
+/** The marker's first line; the build's own files follow, one a line (scripts/build-playground.mjs writes the same). */
+const MARKER_HEADER = 'a dtrain playground build; dtrain playground --build replaces the files listed below and leaves other files alone';
+
+/** Every file under `dir` as a `/`-separated path relative to it, the marker left out. */
+function buildFiles(dir: string, under = ''): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(join(dir, under), { withFileTypes: true })) {
+    const path = under === '' ? entry.name : `${under}/${entry.name}`;
+    if (entry.isDirectory()) for (const inner of buildFiles(dir, path)) found.push(inner);
+    else if (path !== BUILD_MARKER) found.push(path);
+  }
+  return found.sort();
+}
+
+/**
+ * The files a previous build in `target` wrote, from its marker: only plain relative paths
+ * (a hand-edited marker names nothing outside the folder). A marker of an older dtrain lists
+ * nothing; then only the files the new build writes are replaced.
+ */
+function previousFiles(target: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(join(target, BUILD_MARKER), 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').slice(1).filter((line) => line !== '' && !line.startsWith('/') && !/[\0\\]/.test(line)
+    && line.split('/').every((part) => part !== '' && part !== '.' && part !== '..'));
+}
+
+/** A write failure in words: what the file system said, for a path dtrain writes. */
+export function writeProblem(error: unknown, dir: string): string {
+  const code = (error as { code?: string }).code;
+  const shown = escapeForTerminal(dir);
+  if (code === 'EACCES' || code === 'EPERM') return `no permission to write in ${shown}`;
+  if (code === 'EROFS') return `${shown} is on a read-only file system`;
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EDQUOT') return 'the disk quota is used up';
+  // ENOENT while the folder exists: a file system that takes no new files (/proc, /sys)
+  if (code === 'ENOENT' && existsSync(dir)) return `${shown} takes no new files (not an ordinary file system)`;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `${shown} does not exist`;
+  return fileProblem(error);
+}
+
 function isEmptyDir(dir: string): boolean {
   return readdirSync(dir).length === 0;
 }
 
 /**
- * Copies the build to DIR. DIR may be missing, empty or a previous build (which is replaced);
- * anything else is refused before a byte is written. The copy is made beside DIR and renamed
- * into place, so DIR is never half written.
+ * Copies the build to DIR. DIR may be missing, empty or hold a previous build; anything else
+ * is refused before a byte is written. A previous build's marker lists the files it wrote:
+ * those are replaced (or removed when the new build has no such file), every other file —
+ * a CNAME, a page of the user's own — is left alone, and so is DIR itself (it may be the
+ * current directory). The new files are first copied into a hidden folder inside DIR (or
+ * beside a new DIR) and then renamed into place, so a failed copy leaves DIR as it was.
  */
 function writeBuild(dir: string): void {
   const root = requireBuild();
   const target = resolve(dir);
   const shown = escapeForTerminal(dir);
   const where = `--build ${shown}`;
+  let exists = false;
   let previous = false;
   if (existsSync(target) || isSymlink(target)) {
     const stat = statSafe(target);
     if (stat === null || !stat.isDirectory()) throw new DtrainError('output.notDirectory', `${where}: not a directory`);
+    exists = true;
     previous = existsSync(join(target, BUILD_MARKER));
     if (!previous && !isEmptyDir(target)) {
       throw new DtrainError('output.notEmpty', `${where}: the directory is not empty and holds no playground build; nothing written`, {
@@ -191,28 +240,102 @@ function writeBuild(dir: string): void {
     }
   }
   const realRoot = realpathSync(root);
-  const realTarget = existsSync(target) ? realpathSync(target) : target;
+  const realTarget = exists ? realpathSync(target) : target;
   if (realTarget === realRoot || realTarget.startsWith(realRoot + sep) || realRoot.startsWith(realTarget + sep)) {
     throw new DtrainError('output.overlaps', `${where}: the directory overlaps the installed playground (${escapeForTerminal(root)})`);
   }
+  const files = buildFiles(root);
+  const marker = `${MARKER_HEADER}\n${files.join('\n')}\n`;
+  const kept = exists ? replaceInPlace(root, target, files, marker, where) : writeNew(root, target, marker, where);
+  const bytes = files.reduce((sum, name) => sum + statSync(join(target, name)).size, 0);
+  const keptNote = kept.length === 0 ? ''
+    : `; left ${kept.length} other ${kept.length === 1 ? 'entry' : 'entries'} as ${kept.length === 1 ? 'it was' : 'they were'}: ${kept.slice(0, 5).map(escapeForTerminal).join(', ')}${kept.length > 5 ? ', …' : ''}`;
+  process.stdout.write(`wrote the playground to ${shown} (${files.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MB${previous ? ', replacing the previous build' : ''}${keptNote}); serve it with any static web server\n`);
+}
+
+/** A new DIR: the copy is made beside it and renamed into place. */
+function writeNew(root: string, target: string, marker: string, where: string): string[] {
   const parent = dirname(target);
   try {
     mkdirSync(parent, { recursive: true });
   } catch (error) {
-    throw new DtrainError('output.unwritable', `${where}: cannot create ${escapeForTerminal(parent)} (${fileProblem(error)})`);
+    throw new DtrainError('output.unwritable', `${where}: cannot create ${escapeForTerminal(parent)} (${writeProblem(error, dirname(parent))})`);
   }
   const staging = join(parent, `.${relative(parent, target)}.dtrain-tmp-${process.pid}`);
   try {
     cpSync(root, staging, { recursive: true });
-    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
+    writeFileSync(join(staging, BUILD_MARKER), marker);
     renameSync(staging, target);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new DtrainError('output.unwritable', `${where}: cannot write (${fileProblem(error)})`);
+    throw new DtrainError('output.unwritable', `${where}: cannot write (${writeProblem(error, parent)})`);
   }
-  const files = readdirSync(target).filter((name) => name !== BUILD_MARKER);
-  const bytes = files.reduce((sum, name) => sum + statSync(join(target, name)).size, 0);
-  process.stdout.write(`wrote the playground to ${shown} (${files.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MB${previous ? ', replacing the previous build' : ''}); serve it with any static web server\n`);
+  return [];
+}
+
+/**
+ * An existing DIR (empty or a previous build): the new files are staged in a hidden folder
+ * inside it, a path where the user keeps a folder of their own is refused, then each file is
+ * renamed over its old self, the previous build's files the new one lacks are removed, and
+ * the marker written last. Returns the top-level entries left alone.
+ */
+function replaceInPlace(root: string, target: string, files: string[], marker: string, where: string): string[] {
+  for (const file of files) {
+    const stat = lstatSafe(join(target, file));
+    if (stat !== null && stat.isDirectory()) {
+      throw new DtrainError('output.conflict', `${where}: ${escapeForTerminal(file)} is a directory there, where the build writes a file; nothing written`);
+    }
+  }
+  const staging = join(target, `${BUILD_MARKER}-tmp-${process.pid}`);
+  try {
+    cpSync(root, staging, { recursive: true });
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new DtrainError('output.unwritable', `${where}: cannot write (${writeProblem(error, target)}); nothing written`);
+  }
+  const fresh = new Set(files);
+  try {
+    for (const file of files) {
+      mkdirSync(dirname(join(target, file)), { recursive: true });
+      renameSync(join(staging, file), join(target, file));
+    }
+    for (const file of previousFiles(target)) {
+      if (fresh.has(file)) continue;
+      const path = join(target, file);
+      const stat = lstatSafe(path);
+      if (stat === null || stat.isDirectory()) continue;
+      rmSync(path, { force: true });
+      removeEmptyParents(target, dirname(path));
+    }
+    writeFileSync(join(target, BUILD_MARKER), marker);
+  } catch (error) {
+    throw new DtrainError('output.unwritable', `${where}: cannot write (${writeProblem(error, target)})`);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  const ours = new Set(files.map((file) => file.split('/')[0]!));
+  ours.add(BUILD_MARKER);
+  return readdirSync(target).filter((name) => !ours.has(name)).sort();
+}
+
+/** Folders a removed file leaves empty, up to (not including) `top`. */
+function removeEmptyParents(top: string, dir: string): void {
+  for (let at = dir; at !== top && at.startsWith(top + sep); at = dirname(at)) {
+    try {
+      if (readdirSync(at).length > 0) return;
+      rmdirSync(at);
+    } catch {
+      return;
+    }
+  }
+}
+
+function lstatSafe(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function isSymlink(path: string): boolean {
@@ -236,6 +359,7 @@ async function playground(file: string | undefined, flags: PlaygroundFlags): Pro
     if (flags.port !== undefined || flags.open === true || file !== undefined) {
       throw new DtrainError('cli.invalidArgument', '--build writes the files and serves nothing: leave out --port, --open and the scenario');
     }
+    if (flags.build === '') throw new DtrainError('cli.invalidArgument', '--build: expected a directory name, found an empty string');
     writeBuild(flags.build);
     return;
   }

@@ -20,6 +20,8 @@ describe('the playground build', () => {
     const files = readdirSync(out);
     expect(files).toEqual(expect.arrayContaining(['.dtrain-playground', 'index.html', 'main.js', 'worker.js', 'bundle.json', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']));
     expect(files).not.toContain('tfjs-backend-wasm-threaded-simd.wasm');
+    // the marker lists the build's own files, which --build DIR may replace (and no others)
+    expect(readFileSync(join(out, '.dtrain-playground'), 'utf8').split('\n').slice(1, -1)).toEqual(files.filter((name) => name !== '.dtrain-playground').sort());
     expect(bytes).toBeLessThan(15 * 1024 * 1024);
     const bundle = JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8')) as { meta: Record<string, string> };
     expect(bundle.meta).toEqual({

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeProblem } from '../../src/cli/playground.js';
 import { runCli, STACK_TRACE } from '../hostile/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -193,14 +194,82 @@ describe('dtrain playground --build DIR', () => {
     expect(readFileSync(join(out, 'worker.js')).equals(readFileSync(join(BUILD, 'worker.js')))).toBe(true);
   });
 
-  it('replaces a previous build', async () => {
+  it('replaces a previous build: its own files only, the marker lists them', async () => {
     const out = join(scratch, 'again');
     expect((await runCli(['playground', '--build', out])).status).toBe(0);
+    const marker = readFileSync(join(out, '.dtrain-playground'), 'utf8').split('\n');
+    expect(marker.slice(1, -1)).toEqual(readdirSync(BUILD).filter((name) => !name.startsWith('.') && !name.startsWith('probe-')).sort());
+    // a file an older build wrote (listed in the marker) that the new build lacks is removed
     writeFileSync(join(out, 'stale.js'), 'old');
+    writeFileSync(join(out, '.dtrain-playground'), `${marker.join('\n')}stale.js\n`);
+    writeFileSync(join(out, 'index.html'), 'edited');
     const result = await runCli(['playground', '--build', out]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain(', replacing the previous build)');
+    expect(result.stdout).toMatch(/, replacing the previous build\); serve it with any static web server\n$/);
     expect(existsSync(join(out, 'stale.js'))).toBe(false);
+    expect(readFileSync(join(out, 'index.html')).equals(readFileSync(join(BUILD, 'index.html')))).toBe(true);
+    expect(readdirSync(out).filter((name) => name.includes('tmp'))).toEqual([]);
+  });
+
+  it('a rebuild leaves the user\'s own files beside a previous build alone (a CNAME, a folder of notes)', async () => {
+    const out = join(scratch, 'pages');
+    expect((await runCli(['playground', '--build', out])).status).toBe(0);
+    writeFileSync(join(out, 'CNAME'), 'example.org\n');
+    mkdirSync(join(out, 'lessons'));
+    writeFileSync(join(out, 'lessons', 'week1.md'), 'notes\n');
+    const result = await runCli(['playground', '--build', out]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/, replacing the previous build; left 2 other entries as they were: CNAME, lessons\); serve it/);
+    expect(readFileSync(join(out, 'CNAME'), 'utf8')).toBe('example.org\n');
+    expect(readFileSync(join(out, 'lessons', 'week1.md'), 'utf8')).toBe('notes\n');
+    // a build copied into a web root with cp -r site/. (the marker came along): same
+    const root = join(scratch, 'webroot');
+    mkdirSync(root);
+    writeFileSync(join(root, 'about.html'), 'mine');
+    cpSync(`${out}/.`, root, { recursive: true });
+    expect((await runCli(['playground', '--build', root])).status).toBe(0);
+    expect(readFileSync(join(root, 'about.html'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(root, 'CNAME'), 'utf8')).toBe('example.org\n');
+  });
+
+  it('--build . inside a previous build rebuilds it without removing the current directory', async () => {
+    const out = join(scratch, 'here');
+    expect((await runCli(['playground', '--build', out])).status).toBe(0);
+    writeFileSync(join(out, 'CNAME'), 'example.org\n');
+    const child = spawnSync(process.execPath, [BIN, 'playground', '--build', '.'], { cwd: out, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout).toMatch(/^wrote the playground to \. \(\d+ files, \d+\.\d MB, replacing the previous build; left 1 other entry as it was: CNAME\)/);
+    expect(readFileSync(join(out, 'CNAME'), 'utf8')).toBe('example.org\n');
+    expect(existsSync(join(out, 'index.html'))).toBe(true);
+  });
+
+  it('a folder of the user\'s where the build writes a file: exit 2, nothing written', async () => {
+    const out = join(scratch, 'clash');
+    expect((await runCli(['playground', '--build', out])).status).toBe(0);
+    rmSync(join(out, 'style.css'));
+    mkdirSync(join(out, 'style.css'));
+    writeFileSync(join(out, 'worker.js'), 'old');
+    const result = await runCli(['playground', '--build', out]);
+    expect([result.status, result.stderr]).toEqual([2, `error: --build ${out}: style.css is a directory there, where the build writes a file; nothing written\n`]);
+    expect(readFileSync(join(out, 'worker.js'), 'utf8')).toBe('old');
+  });
+
+  it('--build "": exit 2, an empty path is not the current directory', async () => {
+    const result = await runCli(['playground', '--build', '']);
+    expect([result.status, result.stdout, result.stderr]).toEqual([2, '', 'error: --build: expected a directory name, found an empty string\n']);
+  });
+
+  it('a write refused for want of permission says so (not "no permission to read")', () => {
+    // root ignores a folder's mode 555, so the words are checked on the error itself
+    expect(writeProblem(Object.assign(new Error('x'), { code: 'EACCES' }), '/srv/site')).toBe('no permission to write in /srv/site');
+    expect(writeProblem(Object.assign(new Error('x'), { code: 'EROFS' }), '/mnt/ro')).toBe('/mnt/ro is on a read-only file system');
+  });
+
+  it('a folder that takes no new files is named as such, not as a missing file', async () => {
+    const result = await runCli(['playground', '--build', '/proc/x']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('error: --build /proc/x: cannot write (/proc takes no new files (not an ordinary file system))\n');
   });
 
   it('an empty directory is fine', async () => {
