@@ -29,7 +29,7 @@ import type { HtmlColumnsStream } from '../report/html/accumulate.js';
 import type { JsonReportStream } from '../report/json-stream.js';
 import type { NdjsonStream } from '../report/ndjson.js';
 import type { RunTablesStream } from '../report/table.js';
-import { escapeForTerminal } from '../text/terminal-escape.js';
+import { stoppedMessage } from '../report/messages.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_SCENARIO = resolve(PACKAGE_ROOT, 'scenarios', 'quickstart.yaml');
@@ -252,11 +252,7 @@ async function printTables({ terminal }: Prepared, flags: SimulateFlags, result:
 /** How the run ended, in words: interrupted, diverged (exit 1), or the golden check's verdict. */
 async function reportEnding({ scenario, golden, terminal }: Prepared, result: RunResult): Promise<void> {
   if (result.interrupted === true) {
-    const last = result.runs[result.runs.length - 1];
-    const notStarted = scenario.strategies.length - result.runs.length;
-    const later = notStarted === 0 ? '' : `; ${notStarted} later strateg${notStarted === 1 ? 'y' : 'ies'} not started`;
-    const strategy = last === undefined ? 'the first strategy' : escapeForTerminal(last.strategy.name);
-    process.stderr.write(`interrupted: stopped after round ${last?.rounds.length ?? 0} of ${scenario.rounds} of ${strategy}${later}; the outputs hold the finished rounds\n`);
+    process.stderr.write(`${stoppedMessage(result, scenario.strategies.length)}\n`);
     return;
   }
   if (result.diverged !== undefined) {

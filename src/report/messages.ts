@@ -3,6 +3,8 @@
  * be read, reviewed and changed in one place. Values arrive pre-formatted, names already
  * escaped for the terminal. Lines are wrapped to 80 columns (wrap.ts).
  */
+import type { RunResult } from '../sim/records.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { wrapParts } from './wrap.js';
 
 /** Column headers of the per-round node table; the order is the column order. */
@@ -122,6 +124,7 @@ export function summaryHeader(scenario: string, seed: number): string {
 export const INTERRUPTED_MARK = '*';
 
 export function interruptedNote(strategy: string, rounds: number, planned: number): string {
+  if (rounds === 0) return `${INTERRUPTED_MARK} ${strategy}: interrupted before the first of ${planned} rounds finished; no figures`;
   return `${INTERRUPTED_MARK} ${strategy}: interrupted after ${rounds} of ${planned} rounds; its figures cover those rounds`;
 }
 
@@ -129,4 +132,17 @@ export function targetNote(targetAccuracy: string | null): string {
   return targetAccuracy === null
     ? 'to target: – (the scenario sets no targetAccuracy) · simulated = simulated time'
     : `to target: simulated time until accuracy ≥ ${targetAccuracy} (– = never reached)`;
+}
+
+/** Standard error's line for a run stopped by Ctrl-C or SIGTERM: where it stopped, what the outputs hold. */
+export function stoppedMessage(result: Pick<RunResult, 'runs' | 'scenario'>, strategies: number): string {
+  const last = result.runs[result.runs.length - 1];
+  const notStarted = strategies - result.runs.length;
+  const later = notStarted === 0 ? '' : `; ${notStarted} later strateg${notStarted === 1 ? 'y' : 'ies'} not started`;
+  const strategy = last === undefined ? 'the first strategy' : escapeForTerminal(last.strategy.name);
+  const done = last?.rounds.length ?? 0;
+  const planned = result.scenario.rounds;
+  const where = done === 0 ? `before the first of ${planned} rounds of ${strategy} finished` : `after round ${done} of ${planned} of ${strategy}`;
+  const kept = result.runs.some((run) => run.rounds.length > 0) ? 'the outputs hold the finished rounds' : 'no round finished, so the outputs hold none';
+  return `interrupted: stopped ${where}${later}; ${kept}`;
 }

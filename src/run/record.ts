@@ -92,8 +92,9 @@ export function summarise(rounds: readonly RoundRecord[], samplesTrained: number
   const last = rounds[rounds.length - 1];
   const reached = target === null ? undefined : rounds.find((r) => !r.skipped && r.accuracy >= target);
   return {
-    finalAccuracy: last?.accuracy ?? 0,
-    bestAccuracy: rounds.reduce((best, r) => Math.max(best, r.accuracy), 0),
+    // no round finished (stopped or diverged in the first): no accuracy, not 0 (NaN is written null, shown –)
+    finalAccuracy: last?.accuracy ?? Number.NaN,
+    bestAccuracy: last === undefined ? Number.NaN : rounds.reduce((best, r) => Math.max(best, r.accuracy), 0),
     simulatedMs: last?.endMs ?? 0,
     samplesTrained,
     timeToTargetMs: reached === undefined ? null : reached.endMs,

@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/index.js';
 import { toJsonReport } from '../../src/report/json.js';
+import { NdjsonStream } from '../../src/report/ndjson.js';
+import { stoppedMessage } from '../../src/report/messages.js';
+import { renderSummary } from '../../src/report/summary-table.js';
 import { parseScenarioText } from '../../src/node/load.js';
 import { nonFiniteLoss, type EngineFactory } from '../../src/train/engine.js';
 import { stubEngineFactory } from '../properties/harness.js';
@@ -82,5 +85,23 @@ describe('runScenario divergence', () => {
     const report = JSON.parse(toJsonReport(result, JSON_OPTIONS));
     expect(report.diverged).toEqual({ strategy: 's1s4', round: 3, node: 'b', kind: 'training', message });
     expect(report.runs[0].rounds).toHaveLength(2);
+  });
+});
+
+describe('a run stopped before its first round finished', () => {
+  it('has no accuracy: NaN in the records, null in the JSON and NDJSON summaries, – in the table, and says so', async () => {
+    const result = await runScenario(SCENARIO, { backend: 'cpu', engine: stub, shouldStop: () => true });
+    expect(result.interrupted).toBe(true);
+    expect(result.runs.map((run) => [run.strategy.name, run.rounds.length, run.interrupted])).toEqual([['s1s4', 0, true]]);
+    const report = JSON.parse(toJsonReport(result, JSON_OPTIONS));
+    expect(report.runs[0].summary).toEqual({ finalAccuracy: null, bestAccuracy: null, simulatedMs: 0, samplesTrained: 0, timeToTargetMs: null });
+    let ndjson = '';
+    new NdjsonStream(result.scenario, JSON_OPTIONS, (text) => (ndjson += text)).finish(result);
+    const summary = JSON.parse(ndjson.trimEnd().split('\n').at(-1)!);
+    expect(summary.runs[0].summary).toEqual(report.runs[0].summary);
+    const table = renderSummary(result, { color: false, quiet: true });
+    expect(table).toContain('  s1s4 *            –         –     0.0 ms          –        0\n');
+    expect(table).toContain('  * s1s4: interrupted before the first of 5 rounds finished; no figures\n');
+    expect(stoppedMessage(result, 2)).toBe('interrupted: stopped before the first of 5 rounds of s1s4 finished; 1 later strategy not started; no round finished, so the outputs hold none');
   });
 });
