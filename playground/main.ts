@@ -65,6 +65,8 @@ let startedThisRun = false;
 let runTarget: number | null = null;
 let runLocalSteps = 1;
 let lastRun: RunMessage | null = null;
+/** the text the large-scenario confirmation is shown for, while it is shown */
+let confirming: string | null = null;
 let explainId = 0;
 let downloadUrl: string | null = null;
 
@@ -175,6 +177,12 @@ function onState(message: StateMessage): void {
 const editor: ScenarioEditor = createEditor(byId('editor'), '', onEdit);
 
 function onEdit(): void {
+  // a confirmation is for the text it estimated: an edit withdraws it (Run asks again)
+  if (confirming !== null && editor.text() !== confirming) {
+    confirming = null;
+    pendingStep = false;
+    clearNotice();
+  }
   syncPicker();
   scheduleValidate(VALIDATE_DELAY_MS);
   clearTimeout(hashTimer);
@@ -210,7 +218,11 @@ function syncPicker(): void {
 byId<HTMLSelectElement>('picker').addEventListener('change', (event) => {
   const name = (event.target as HTMLSelectElement).value;
   const scenario = bundled.find((s) => s.name === name);
-  if (scenario !== undefined) editor.setText(scenario.yaml);
+  if (scenario === undefined) return;
+  // another scenario starts with all its strategies ticked (unticks are for the text they were made on)
+  ticked.clear();
+  for (const input of byId('strategies').querySelectorAll('input')) input.checked = true;
+  editor.setText(scenario.yaml);
 });
 
 /** The "compare" checkboxes, for the strategies the worker's check of the text found. */
@@ -352,14 +364,17 @@ byId('follow').addEventListener('click', () => {
 function askToConfirm(text: string): void {
   const yes = el('button', { type: 'button', class: 'primary' }, 'Run it anyway');
   const no = el('button', { type: 'button' }, 'Cancel');
+  confirming = lastRun?.yaml ?? null;
   yes.addEventListener('click', () => {
+    const confirmed = confirming;
     clearNotice();
-    if (lastRun !== null) {
+    if (lastRun !== null && confirmed === lastRun.yaml && confirmed === editor.text()) {
       pendingStep = lastRun.paused === true;
       send({ ...lastRun, confirmed: true });
-    }
+    } else notice('info', 'The scenario changed after this estimate: nothing was run. Press Run to check the new text.');
   });
   no.addEventListener('click', () => {
+    confirming = null;
     pendingStep = false;
     clearNotice();
   });
@@ -371,6 +386,7 @@ function notice(kind: 'info' | 'error', text: string): void {
   replaceChildren(byId('notice'), el('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text));
 }
 function clearNotice(): void {
+  confirming = null;
   replaceChildren(byId('notice'));
 }
 

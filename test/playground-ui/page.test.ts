@@ -198,6 +198,38 @@ describe('the playground page', () => {
     expect(await page.textContent('#run')).toBe('Run');
   });
 
+  it('an edit while the large-scenario confirmation is up withdraws it: the old text is never run', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 2000').replace('hidden: [32]', 'hidden: [1024, 1024]'));
+    await runOn(page);
+    await page.click('#run');
+    const dialog = page.locator('[role=alertdialog]');
+    await dialog.waitFor();
+    await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 3'));
+    expect(await dialog.count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await page.locator('#scoreboard table').count()).toBe(0);
+    // Run now runs the new text
+    await runOn(page);
+    await page.click('#run');
+    await page.locator('#download').waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await page.textContent('#round-title')).toMatch(/^Round 3 of 3, /);
+  });
+
+  it('picking another bundled scenario starts with all its strategies ticked', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await page.waitForFunction(() => document.querySelector('#strategies input[value="sync-sgd"]') !== null);
+    await page.locator('#strategies input[value="sync-sgd"]').uncheck();
+    await page.locator('#strategies input[value="s1s4"]').uncheck();
+    await page.selectOption('#picker', 'flaky-network');
+    await page.waitForFunction(() => document.querySelectorAll('#strategies input').length === 3);
+    expect(await page.locator('#strategies input').evaluateAll((inputs) => inputs.map((input) => [(input as HTMLInputElement).value, (input as HTMLInputElement).checked]))).toEqual([
+      ['s1s4', true], ['sync-sgd', true], ['fedavg', true],
+    ]);
+  });
+
   it('a scenario whose report no browser string can hold is not run, and says why', async () => {
     const page = await openPage();
     await runOn(page);
