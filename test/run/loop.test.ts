@@ -1,6 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/index.js';
+import { nodeHost } from '../../src/node/host.js';
 import { parseScenarioText } from '../../src/node/load.js';
+import type { EngineFactory } from '../../src/train/engine.js';
 
 // Four nodes with constant (or phased) links on iris with softmax regression: every S1–S3
 // value and every round time below is computed by hand from SPEC §2.
@@ -118,5 +122,44 @@ describe('a node with too little history (S4 fill-in)', () => {
     const terms = rounds[filled[0]!.round - 1]!.nodes.filter((n) => n.participated).map((n) => 1 / (n.volatility! + 1e-3));
     expect(weight).toBeCloseTo(1 / (volatility! + 1e-3) / terms.reduce((sum, t) => sum + t, 0), 12);
     expect(weights.reduce((sum, w) => sum + w, 0)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('round loop memory', () => {
+  it("a round's node records are garbage once onRound had them, before the next round trains (retainNodes false)", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const settle = async () => {
+      for (let k = 0; k < 2; k++) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        gc();
+      }
+    };
+    const reference = await nodeHost.engines.get('reference')!();
+    const handed: Array<WeakRef<object>> = [];
+    const aliveWhileTraining: boolean[] = [];
+    const engine: EngineFactory = async (options) => {
+      const base = await reference(options);
+      return {
+        backend: base.backend,
+        paramCount: base.paramCount,
+        aggregate: (weights) => base.aggregate(weights),
+        discardLocal: () => base.discardLocal(),
+        evaluate: () => base.evaluate(),
+        getParams: () => base.getParams(),
+        dispose: () => base.dispose(),
+        trainLocal: async (tasks) => {
+          await settle();
+          // the previous round's records, while this round trains
+          const previous = handed[handed.length - 1];
+          if (previous !== undefined) aliveWhileTraining.push(previous.deref() !== undefined);
+          return base.trainLocal(tasks);
+        },
+      };
+    };
+    const scenario = parseScenarioText(HAND_SCENARIO, 'hand.yaml');
+    await runScenario(scenario, { backend: 'cpu', engine, retainNodes: false, onRound: (record) => handed.push(new WeakRef(record.nodes)) });
+    expect(handed).toHaveLength(3);
+    expect(aliveWhileTraining).toEqual([false, false]);
   });
 });
