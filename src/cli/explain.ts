@@ -28,6 +28,8 @@ interface ExplainFlags extends LimitFlags, PluginFlags {
   seed?: number;
   backend: 'auto' | 'wasm' | 'cpu';
   engine: 'fast' | 'reference';
+  /** false with --no-progress */
+  progress?: boolean;
 }
 
 async function explain(file: string | undefined, flags: ExplainFlags): Promise<void> {
@@ -44,7 +46,7 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   // explain keeps every raw S1 sample (as --trace does) and builds no output file
   enforceLimits(runScenarioOf, flags, { json: false, trace: true });
   const stop = installRoundStop({ announce: false });
-  const progress = startProgress(rounds);
+  const progress = startProgress(rounds, { enabled: flags.progress !== false });
   let run;
   let setting;
   try {
@@ -89,7 +91,8 @@ export function registerExplain(program: Command): void {
     .option('-s, --strategy <name>', "the strategy to explain (default: the scenario's first)")
     .option('--seed <n>', 'random seed, overriding the scenario', seedFlag)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
-    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));
+    .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'))
+    .option('--no-progress', 'never show the progress bar (shown on a terminal when a run takes over a second)');
   addPluginOption(command);
   addLimitOptions(command)
     .addHelpText(

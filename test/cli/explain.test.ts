@@ -27,6 +27,14 @@ describe('dtrain explain', () => {
     expect(run.stdout).toMatch(/\nExplain a round step by step: dtrain explain test\/explain\/fixtures\/tiny\.yaml --round \d+ \(any of 1–8; add --node ID for one node\)\n$/);
   });
 
+  it('--no-progress is accepted, as by simulate (the bar it turns off shows only on a terminal)', () => {
+    const run = dtrain(['explain', TINY, '--round', '2', '--backend', 'cpu', '--no-progress']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('round 2 of 8');
+    expect(dtrain(['explain', '--help']).stdout).toMatch(/--no-progress +never show the progress bar/);
+  });
+
   it('an unknown node, an unknown strategy or a round out of range is exit 2 with the valid values', () => {
     const node = dtrain(['explain', TINY, '--round', '1', '--node', 'slwo']);
     expect(node.status).toBe(2);
