@@ -22,6 +22,7 @@ import type { Scenario } from '../scenario/types.js';
 import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
 import { modelBytes, transferMs } from '../sim/time-model.js';
 import { countParams } from '../train/params.js';
+import { inTheBrowser, TIME_ASSUMPTION } from './browser-estimate.js';
 import { folderOf } from './host.js';
 import { roundTimeline } from './round-timeline.js';
 import {
@@ -223,12 +224,12 @@ export function createSession(options: SessionOptions): Session {
    * large for one string cannot be made here at all: that is the refusal, thrown.
    */
   const estimate = (scenario: Scenario): { text: string; needsConfirm: boolean } => {
-    const estimated = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true });
+    const estimated = inTheBrowser(estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true }));
     const over = checkBudget(estimated, PLAYGROUND_BUDGET);
     const summary = `estimated ${formatSeconds(estimated.seconds)} of compute and ${formatBytes(estimated.memoryBytes)} of memory`;
     if (over === null) return { text: summary, needsConfirm: false };
     if (over.code === 'limits.jsonTooLarge') throw new DtrainError(over.code, over.message, { hint: 'run fewer rounds or nodes' });
-    return { text: `${over.message}\n${summary}; run it anyway?`, needsConfirm: true };
+    return { text: `${over.message}\n${summary}; ${TIME_ASSUMPTION}.\nRun it anyway?`, needsConfirm: true };
   };
 
   const run = async (message: RunMessage): Promise<void> => {

@@ -12,6 +12,10 @@ import { describe, expect, it } from 'vitest';
 import { createBrowserHost } from '../../src/browser/host.js';
 import type { FromWorker, JsonRound, RoundMessage, ToWorker } from '../../src/browser/protocol.js';
 import { createSession } from '../../src/browser/session.js';
+import { inTheBrowser } from '../../src/browser/browser-estimate.js';
+import { datasetShape } from '../../src/limits/dataset-shape.js';
+import { estimateRun } from '../../src/limits/estimate.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
 // @ts-expect-error: a plain .mjs script without types
 import { collectBundle } from '../../scripts/build-playground.mjs';
 
@@ -240,7 +244,7 @@ describe('the playground session: controls and bad input', () => {
     await run.run({ type: 'run', yaml });
     expect(of('estimate')).toHaveLength(1);
     expect(of('estimate')[0]!.needsConfirm).toBe(true);
-    expect(of('estimate')[0]!.text).toMatch(/^this run needs an estimated .* over the budget of .*\n[^]*estimated .* of compute and .* of memory; run it anyway\?$/);
+    expect(of('estimate')[0]!.text).toMatch(/^this run needs an estimated .* over the budget of .*\n[^]*estimated .* of compute and .* of memory; the compute time assumes a nominal 4 GFLOP\/s for the model maths and errs on the high side \(in a browser a run often takes less\); Pause and Reset stop it at any round\.\nRun it anyway\?$/);
     expect(of('start')).toEqual([]);
     const confirmed = run.run({ type: 'run', yaml, confirmed: true });
     await until(() => of('round').length >= 1);
@@ -252,6 +256,19 @@ describe('the playground session: controls and bad input', () => {
     expect(of('failed')).toEqual([]);
     await new Promise((done) => setTimeout(done, 50));
     expect(of('round').length).toBe(rounds);
+  });
+
+  it('the estimate speaks of the tab, not of Node.js: no start-up part, the base memory is the tab\'s', () => {
+    const host = createBrowserHost({ files: new Map(Object.entries(bundle.files)) });
+    const scenario = parseScenarioText(bundle.scenarios.find((s) => s.name === 'large-cluster')!.yaml, 'scenarios/large-cluster.yaml', { host });
+    const cli = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true });
+    const tab = inTheBrowser(cli);
+    expect(cli.timeParts.map((p) => p.what)).toContain('starting Node.js and TF.js');
+    expect(JSON.stringify(tab)).not.toContain('Node.js');
+    expect(tab.memoryParts[0]).toEqual({ what: 'the simulator and TF.js in this tab', value: 200 * 1024 ** 2 });
+    expect(tab.timeParts.length).toBe(cli.timeParts.length - 1);
+    expect(tab.seconds).toBeCloseTo(cli.seconds - 1, 9);
+    expect(tab.memoryBytes).toBe(cli.memoryBytes);
   });
 
   it('a scenario whose report cannot be one string is refused before it runs', async () => {
