@@ -7,7 +7,8 @@
  * the OutputWriter (src/output-file.ts), which writes the set whole or not at all.
  */
 import { accessSync, constants, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DtrainError } from '../errors.js';
 import { OutputWriter, type OutputTarget } from '../output-file.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
@@ -64,6 +65,39 @@ function kindOf(stat: Stats): string {
   if (stat.isCharacterDevice()) return 'a character device';
   if (stat.isBlockDevice()) return 'a block device';
   return 'a regular file';
+}
+
+/**
+ * The entries of dtrain's own installation (the package root, found from this module as
+ * `dtrain playground --build` finds the built playground) that no output may overwrite: the
+ * CLI's entry file, the compiled code, the bundled datasets and scenarios, the manual. An
+ * output path is not an input of the run, so nothing else would stop `--ndjson
+ * <install>/bin/dtrain.js`. schema/ is left out: `npm run schema` writes it with `dtrain schema --out`.
+ */
+const INSTALL_ENTRIES = new Set(['bin', 'dist', 'data', 'scenarios', 'docs', 'src', 'node_modules', 'package.json', 'package-lock.json']);
+let installRoot: string | null | undefined;
+
+/** src/cli/output-plan.ts or dist/cli/output-plan.js → the package root, symlinks resolved (null if gone). */
+function dtrainRoot(): string | null {
+  if (installRoot === undefined) {
+    try {
+      installRoot = realpathSync(fileURLToPath(new URL('../../', import.meta.url)));
+    } catch {
+      installRoot = null;
+    }
+  }
+  return installRoot;
+}
+
+/** Refuses a real path inside one of the installation's own entries. */
+function checkNotInstallation(label: string, real: string): void {
+  const root = dtrainRoot();
+  if (root === null) return;
+  const rel = relative(root, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return;
+  const entry = rel.split(sep)[0]!;
+  if (!INSTALL_ENTRIES.has(entry)) return;
+  throw invalid(`${label}: is part of dtrain's own installation (${quote(join(root, entry))}), which no output may overwrite; write the output somewhere else`);
 }
 
 function inodeKey(stat: Stats): string {
@@ -183,6 +217,7 @@ export class OutputPlan {
   }
 
   private add(target: OutputTarget, key: string, shareable: boolean): OutputTarget {
+    if (target.kind === 'file') checkNotInstallation(target.label, target.path);
     const same = this.planned.get(key);
     if (same !== undefined && !(shareable && same.shareable)) {
       const reason = key === 'stdout' ? 'both write to standard output' : key === 'stderr' ? 'both write to standard error' : 'name the same file';

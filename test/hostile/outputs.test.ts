@@ -6,11 +6,11 @@
  * (exit 1); no input is touched, and no output set is ever left partial.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli, STACK_TRACE } from './cli.js';
+import { BIN, ROOT, runCli, STACK_TRACE } from './cli.js';
 
 const SCENARIO = `name: tiny-outputs
 seed: 3
@@ -61,6 +61,50 @@ async function refused(args: string[], message: string): Promise<void> {
   expect(run.stdout).toBe('');
   expect(snapshot(dir)).toEqual(before);
 }
+
+describe("an output may not be a file of dtrain's own installation (checked before the run)", () => {
+  const root = realpathSync(ROOT);
+  const refusal = (label: string, entry: string): string =>
+    `error: ${label}: is part of dtrain's own installation ('${join(root, entry)}'), which no output may overwrite; write the output somewhere else\n`;
+
+  it.each([
+    [['--ndjson', join(ROOT, 'bin', 'dtrain.js')], 'bin', join(ROOT, 'bin', 'dtrain.js')],
+    [['--json', join(ROOT, 'package.json')], 'package.json', join(ROOT, 'package.json')],
+    [['--report', join(ROOT, 'dist', 'run.html')], 'dist', join(ROOT, 'dist', 'run.html')],
+    [['--csv', join(ROOT, 'scenarios', 'run-csv')], 'scenarios', join(ROOT, 'scenarios', 'run-csv')],
+    [['--timeline', join(ROOT, 'data', 'run.trace.json')], 'data', join(ROOT, 'data', 'run.trace.json')],
+  ])('simulate %j: exit 2, one line, the file untouched or not created', async (args, entry, path) => {
+    const before = existsSync(path) ? readFileSync(path, 'latin1') : undefined;
+    const dir = workspace();
+    const run = await runCli(['simulate', 's.yaml', '--quiet', ...args], { cwd: dir });
+    expect(run.stderr).toBe(refusal(`${args[0]} ${args[1]}`, entry));
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(existsSync(path) ? readFileSync(path, 'latin1') : undefined).toBe(before);
+  });
+
+  it('the same for every command that writes a file (dtrain schema --out)', async () => {
+    const path = join(ROOT, 'scenarios', 'quickstart.yaml');
+    const before = readFileSync(path, 'latin1');
+    const run = await runCli(['schema', '--out', path]);
+    expect(run.stderr).toBe(refusal(`--out ${path}`, 'scenarios'));
+    expect(run.status).toBe(2);
+    expect(readFileSync(path, 'latin1')).toBe(before);
+  });
+
+  it('the rest of the package folder stays writable (a checkout writes its goldens and schema there)', async () => {
+    const dir = workspace();
+    const path = join(ROOT, `.dtrain-outputs-test-${process.pid}.json`);
+    try {
+      const run = await runCli(['simulate', 's.yaml', '--quiet', '--backend', 'cpu', '--json', path], { cwd: dir });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+});
 
 describe('an output may not be an input or another output (checked before the run)', () => {
   it.each([
