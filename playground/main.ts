@@ -7,6 +7,7 @@
 import type {
   BundledScenario, FromWorker, JsonRound, PlaygroundIssue, RunMessage, StateMessage, ToWorker,
 } from '../src/browser/protocol.js';
+import { linkTooLong } from '../src/browser/protocol.js';
 import { MAX_SHOWN_ISSUES } from '../src/errors.js';
 import { controlState, DEFAULT_SPEED, SPEEDS, strategiesToRun, type PageState } from './ui/controls.js';
 import { byId, el, measureCanvases, pointerIn, replaceChildren } from './ui/dom.js';
@@ -247,16 +248,24 @@ function swatch(colour: string): HTMLElement {
   return span;
 }
 
-async function writeHash(): Promise<void> {
+/** Writes the text's hash into the address bar and returns the share link (which may be too long to use). */
+async function writeHash(): Promise<string> {
   const hash = await scenarioHash(editor.text());
-  history.replaceState(null, '', hash);
+  const base = location.href.split('#', 1)[0]!;
+  // a link no browser opens is not written (and an older text's hash is not left in its place)
+  history.replaceState(null, '', linkTooLong(base.length + hash.length) === null ? hash : base);
+  return base + hash;
 }
 
 byId('copy-link').addEventListener('click', async () => {
   clearTimeout(hashTimer);
-  await writeHash();
-  const link = location.href;
+  const link = await writeHash();
   const note = byId('share-note');
+  const tooLong = linkTooLong(link.length);
+  if (tooLong !== null) {
+    note.textContent = `Not copied: ${tooLong}. Send the YAML file instead (it opens with dtrain playground FILE, or paste it into the editor).`;
+    return;
+  }
   try {
     await navigator.clipboard.writeText(link);
     note.textContent = `Link copied (${link.length.toLocaleString('en-US')} characters): it opens this scenario as it is now.${

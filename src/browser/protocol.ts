@@ -312,3 +312,16 @@ export interface WorkerErrorMessage {
 export type FromWorker =
   | ReadyMessage | IssuesMessage | EstimateMessage | StartMessage | RoundMessage | DoneMessage | FailedMessage
   | StateMessage | ExplainAnswer | WorkerErrorMessage;
+
+/**
+ * The longest URL Chromium opens (url::kMaxURLChars, 2 MiB of characters): a share link
+ * longer than this is aborted (net::ERR_ABORTED), so neither the page's Copy link nor
+ * `dtrain playground FILE` hands one out.
+ */
+export const MAX_LINK_CHARS = 2 * 1024 * 1024;
+
+/** Why a share link of this many characters cannot be used, or null when it can. */
+export function linkTooLong(chars: number): string | null {
+  if (chars <= MAX_LINK_CHARS) return null;
+  return `the link would be ${chars.toLocaleString('en-US')} characters, over the ${MAX_LINK_CHARS.toLocaleString('en-US')} a Chromium browser opens`;
+}

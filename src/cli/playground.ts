@@ -14,6 +14,7 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { type Command } from 'commander';
+import { linkTooLong } from '../browser/protocol.js';
 import { DtrainError } from '../errors.js';
 import { fileProblem, readTextFileLimited } from '../node/read-file.js';
 import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
@@ -69,7 +70,15 @@ function scenarioFragment(file: string | undefined): string {
   if (file === undefined) return '';
   const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: !/^\/dev\/(stdin|fd\/\d+)$/.test(file) });
   if (!read.ok) throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);
-  return scenarioHash(read.text);
+  const hash = scenarioHash(read.text);
+  // the longest address it may be served at: the check comes before a port is bound
+  const tooLong = linkTooLong('http://127.0.0.1:65535/'.length + hash.length);
+  if (tooLong !== null) {
+    throw new DtrainError('playground.linkTooLong', `scenario file '${escapeForTerminal(file)}': ${tooLong}`, {
+      hint: 'run dtrain playground without the file and paste the scenario into the page\'s editor',
+    });
+  }
+  return hash;
 }
 
 /**

@@ -6,6 +6,7 @@
  * of markup shown as text. No console error and no request outside the page's origin.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -173,6 +174,20 @@ describe('the playground page', () => {
     await reopened.waitForFunction(() => document.querySelector('#issues p.ok') !== null);
     expect(await editorText(reopened)).toBe(edited);
     expect(await reopened.inputValue('#picker')).toBe('');
+  });
+
+  it('Copy link refuses a link longer than a Chromium browser opens, and says what to send instead', async () => {
+    const page = await openPage();
+    await runOn(page);
+    // random base64 in a comment hardly compresses: the link is about as long as the text
+    const big = `# ${randomBytes(1_700_000).toString('base64')}\n${QUICKSTART}`;
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(big);
+    await page.click('#copy-link');
+    await page.waitForFunction(() => (document.getElementById('share-note')?.textContent ?? '') !== '', undefined, { timeout: 30_000 });
+    expect(await page.textContent('#share-note')).toMatch(/^Not copied: the link would be [\d,]+ characters, over the 2,097,152 a Chromium browser opens\. Send the YAML file instead \(it opens with dtrain playground FILE, or paste it into the editor\)\.$/);
+    expect(new URL(page.url()).hash).toBe('');
   });
 
   it('a broken link says so and opens quickstart instead', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromBase64Url, readScenarioHash, scenarioHash, toBase64Url } from '../../playground/ui/share.js';
 import { deflate } from '../../playground/ui/share.js';
 import { readFileSync } from 'node:fs';
+import { linkTooLong, MAX_LINK_CHARS } from '../../src/browser/protocol.js';
 
 const quickstart = readFileSync(new URL('../../scenarios/quickstart.yaml', import.meta.url), 'utf8');
 
@@ -64,3 +65,11 @@ async function deflateBytes(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+
+describe('share links a browser can open', () => {
+  it('a link longer than Chromium opens (2 MiB of characters) is named as such; Copy link and the CLI refuse it', () => {
+    expect(MAX_LINK_CHARS).toBe(2_097_152);
+    expect(linkTooLong(MAX_LINK_CHARS)).toBeNull();
+    expect(linkTooLong(2_490_123)).toBe('the link would be 2,490,123 characters, over the 2,097,152 a Chromium browser opens');
+  });
+});

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,6 +152,17 @@ describe('dtrain playground FILE and --open', () => {
     const result = await runCli(['playground', '--port', '0', 'no-such.yaml']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe("error: cannot read scenario file 'no-such.yaml': no such file\n");
+    expect(result.stdout).toBe('');
+  });
+
+  it('a scenario whose link is longer than a Chromium browser opens: exit 2, nothing served', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-biglink-'));
+    const file = join(dir, 'big.yaml');
+    // random base64 hardly compresses: its link is about as long as the text
+    writeFileSync(file, `# ${randomBytes(1_700_000).toString('base64')}\nrounds: 2\n`);
+    const result = await runCli(['playground', '--port', '0', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^error: scenario file '${file}': the link would be [\\d,]+ characters, over the 2,097,152 a Chromium browser opens\nhint: run dtrain playground without the file and paste the scenario into the page's editor\n$`));
     expect(result.stdout).toBe('');
   });
 
