@@ -20,8 +20,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILD_MARKER = '.dtrain-playground';
 /** The wasm binaries the single-threaded backend loads (plain and SIMD; the threaded one is never used). */
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
-/** Static files of the page copied as they are. */
-const STATIC = /\.(html|css|svg|png|ico|txt)$/;
+/** Static files of the page copied as they are (file-hint.js: a classic script that needs no bundling). */
+const STATIC = /\.(html|css|svg|png|ico|txt)$|^file-hint\.js$/;
 /** The picker's order: the first scenario a visitor sees, then the rest alphabetically. */
 const FIRST_SCENARIO = 'quickstart';
 

@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { INSTALL_TIMEOUT_MS, launchChromium } from '../report/browser/chromium.js';
@@ -188,6 +189,16 @@ describe('the playground page', () => {
     await page.waitForFunction(() => (document.getElementById('share-note')?.textContent ?? '') !== '', undefined, { timeout: 30_000 });
     expect(await page.textContent('#share-note')).toMatch(/^Not copied: the link would be [\d,]+ characters, over the 2,097,152 a Chromium browser opens\. Send the YAML file instead \(it opens with dtrain playground FILE, or paste it into the editor\)\.$/);
     expect(new URL(page.url()).hash).toBe('');
+  });
+
+  it('the build opened as a file (file://) says to serve the folder instead of loading forever', async () => {
+    context = await browser.newContext();
+    problems = [];
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(join(ROOT, 'dist', 'playground', 'index.html')).href);
+    await page.waitForFunction(() => document.getElementById('status')?.className === 'notice error', undefined, { timeout: 10_000 });
+    expect(await page.textContent('#status')).toBe('This page was opened as a file, and browsers run no simulator from file:// addresses. '
+      + 'Serve this folder with a web server and open it over http: for example run python3 -m http.server 8000 in this folder and open http://localhost:8000/ (or run dtrain playground).');
   });
 
   it('a broken link says so and opens quickstart instead', async () => {
