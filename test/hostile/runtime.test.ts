@@ -203,6 +203,24 @@ describe('a reader that goes away', () => {
   });
 });
 
+describe('a reader that goes away from an output on standard output', () => {
+  it('--json - beside --report: the report is committed before standard output is written, so dtrain ends quietly, exit 0, report written', async () => {
+    const report = join(scratch(), 'run.html');
+    const child = spawn(process.execPath, [BIN, 'simulate', 'limits/tiny.yaml', '--backend', 'cpu', '--quiet', '--json', '-', '--report', report, '--no-progress'], {
+      cwd: HOSTILE_DIR,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.destroy();
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+});
+
 describe('interruption: SIGTERM / Ctrl-C stop at a round boundary, outputs hold the finished rounds, exit 130', () => {
   const TOTAL_ROUNDS = 100_000;
   /**
