@@ -98,6 +98,8 @@ export function fileFor(root: string, url: string): string | null {
   const parts = decoded.split('/').slice(1);
   // `.`, `..` and hidden files (the build's marker) are not served
   if (parts.some((part) => part.startsWith('.'))) return null;
+  // a file named as a folder (`/style.css/`) or an empty segment (`/a//b`) is no file of the build
+  if (decoded !== '/' && parts.some((part) => part === '')) return null;
   const relativePath = decoded === '/' ? 'index.html' : parts.join('/');
   const path = resolve(root, relativePath);
   if (path !== root && !path.startsWith(root.endsWith(sep) ? root : root + sep)) return null;

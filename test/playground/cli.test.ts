@@ -86,7 +86,7 @@ describe('dtrain playground (serving)', () => {
   });
 
   it('refuses paths out of the build folder, lists no directory, and answers GET and HEAD only', async () => {
-    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/..%5cpackage.json', '/%00', '/nothing-here', '//etc/passwd', '/./index.html', '/.dtrain-playground']) {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/..%5cpackage.json', '/%00', '/nothing-here', '//etc/passwd', '/./index.html', '/.dtrain-playground', '/style.css/', '/index.html/', '/index.html//']) {
       const response = await get(served.url, path);
       expect([path, response.status, response.body.toString()]).toEqual([path, 404, 'not found\n']);
     }
@@ -105,6 +105,7 @@ describe('dtrain playground (serving)', () => {
       expect((await get(served.url, '/probe-dir/')).status).toBe(404);
       expect((await get(served.url, '/probe-dir')).status).toBe(404);
       expect((await get(served.url, '/probe-dir/x.txt')).status).toBe(200);
+      expect((await get(served.url, '/probe-dir//x.txt')).status).toBe(404);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
