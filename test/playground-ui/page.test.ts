@@ -201,6 +201,27 @@ describe('the playground page', () => {
       + 'Serve this folder with a web server and open it over http: for example run python3 -m http.server 8000 in this folder and open http://localhost:8000/ (or run dtrain playground).');
   });
 
+  it('Pause at 5, 10 and 30 rounds/s: once the page says paused (Resume), no further round comes', async () => {
+    const page = await openPage();
+    await runOn(page);
+    await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 200'));
+    const roundShown = (text: string | null) => Number(/^Round (\d+)/.exec(text ?? '')?.[1] ?? NaN);
+    for (const label of ['5 rounds/s', '10 rounds/s', '30 rounds/s']) {
+      await page.selectOption('#speed', { label });
+      await runOn(page);
+      await page.click('#run');
+      await page.waitForFunction(() => /^Round [3-9]/.test(document.getElementById('round-title')?.textContent ?? ''), undefined, { timeout: 30_000 });
+      await page.click('#pause');
+      // the round shown in the same frame as Resume: the page and the worker agree the run stopped there
+      const atPause = await page.waitForFunction(() => (document.getElementById('run')?.textContent === 'Resume' ? document.getElementById('round-title')!.textContent : null));
+      const paused = roundShown(await atPause.jsonValue());
+      await page.waitForTimeout(600);
+      expect([label, roundShown(await page.textContent('#round-title'))]).toEqual([label, paused]);
+      await page.click('#reset');
+      await page.waitForFunction(() => document.getElementById('round-title')?.textContent === 'This round');
+    }
+  });
+
   it('a broken link says so and opens quickstart instead', async () => {
     const page = await openPage('#s=not$base64');
     await page.waitForFunction(() => document.getElementById('picker')?.getAttribute('disabled') === null);
