@@ -24,9 +24,9 @@ export const LARGE_RUN_BYTES = 768 * 1024 ** 2;
 
 /**
  * The heap may grow by this much over the live set before V8 collects (V8's own factor is
- * 1.1–4, i.e. 10–300 %). Measured on cluster-131072 with --json and --ndjson: V8's default
- * 3.2 GB peak RSS; 100 → 2.07 GB; 50 → 1.58–1.64 GB (bench/README.md), for 15–30 % more wall time
- * than the default (more collections, and the concurrent marking shares the two cores).
+ * 1.1–4, i.e. 10–300 %). Measured on cluster-131072 (bench/README.md): V8's default peaked
+ * at 3.2 GB RSS with the loop of the time, 1.9 GB once it stopped keeping a round's records
+ * through the next; with 50, 1.1–1.2 GB, and no wall time lost that the noise lets us see.
  */
 export const LARGE_RUN_GROWING_PERCENT = 50;
 
