@@ -291,10 +291,18 @@ function writeNew(root: string, target: string, marker: string, where: string): 
  * the marker written last. Returns the top-level entries left alone.
  */
 function replaceInPlace(root: string, target: string, files: string[], marker: string, where: string): string[] {
+  // a listing marker says which files are the build's: another file where the new build
+  // writes one (a file this version added, say) is the user's; an older marker lists none
+  const listed = new Set(previousFiles(target));
   for (const file of files) {
     const stat = lstatSafe(join(target, file));
     if (stat !== null && stat.isDirectory()) {
       throw new DtrainError('output.conflict', `${where}: ${escapeForTerminal(file)} is a directory there, where the build writes a file; nothing written`);
+    }
+    if (stat !== null && listed.size > 0 && !listed.has(file)) {
+      throw new DtrainError('output.conflict', `${where}: ${escapeForTerminal(file)} there is not the previous build's, and the build writes a file of that name; nothing written`, {
+        hint: 'move that file away, or build into another directory',
+      });
     }
   }
   const staging = join(target, `${BUILD_MARKER}-tmp-${process.pid}`);
@@ -310,7 +318,7 @@ function replaceInPlace(root: string, target: string, files: string[], marker: s
       mkdirSync(dirname(join(target, file)), { recursive: true });
       renameSync(join(staging, file), join(target, file));
     }
-    for (const file of previousFiles(target)) {
+    for (const file of listed) {
       if (fresh.has(file)) continue;
       const path = join(target, file);
       const stat = lstatSafe(path);

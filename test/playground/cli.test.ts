@@ -268,6 +268,19 @@ describe('dtrain playground --build DIR', () => {
     expect(readFileSync(join(out, 'worker.js'), 'utf8')).toBe('old');
   });
 
+  it('a file of the user\'s named like a file the new build adds (not in the marker): exit 2, nothing written', async () => {
+    const out = join(scratch, 'added');
+    expect((await runCli(['playground', '--build', out])).status).toBe(0);
+    const marker = readFileSync(join(out, '.dtrain-playground'), 'utf8');
+    // as if the previous build had no file-hint.js and the user keeps one of their own
+    writeFileSync(join(out, '.dtrain-playground'), marker.replace('file-hint.js\n', ''));
+    writeFileSync(join(out, 'file-hint.js'), 'mine');
+    writeFileSync(join(out, 'worker.js'), 'old');
+    const result = await runCli(['playground', '--build', out]);
+    expect([result.status, result.stderr]).toEqual([2, `error: --build ${out}: file-hint.js there is not the previous build's, and the build writes a file of that name; nothing written\nhint: move that file away, or build into another directory\n`]);
+    expect([readFileSync(join(out, 'file-hint.js'), 'utf8'), readFileSync(join(out, 'worker.js'), 'utf8')]).toEqual(['mine', 'old']);
+  });
+
   it('--build "": exit 2, an empty path is not the current directory', async () => {
     const result = await runCli(['playground', '--build', '']);
     expect([result.status, result.stdout, result.stderr]).toEqual([2, '', 'error: --build: expected a directory name, found an empty string\n']);
