@@ -169,8 +169,8 @@ function printTables(results, options) {
   if (options.contenders.includes('dtrain')) {
     ratioRows('÷ dtrain, one thread (this run; target for dtrain-mt2 ≥ 1.6× with 1 step at N ≥ 256)', (n, steps) => results.find((x) => x.contender === 'dtrain' && x.nodes === n && x.localSteps === steps)?.nodeStepsPerSec);
   }
-  // fewer tensors after than before is not a leak: the default engine rebuilds its kept batch
-  // tensors in fewer pieces once its helper thread has joined
+  // fewer tensors after than before is not a leak: tensors made during the warm-up (kept
+  // batches, say) were freed during the timed rounds
   const leaks = results.filter((r) => r.tensorLeak > 0);
   const freed = results.some((r) => r.tensorLeak < 0);
   const flat = freed ? 'tf.memory().numTensors: no growth over any timed run (fewer at the end of some)' : 'tf.memory().numTensors: flat over every timed run';
