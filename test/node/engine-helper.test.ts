@@ -7,9 +7,10 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRng, type Rng } from '../../src/sim/rng.js';
-import type { EngineData, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
+import type { EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 import type { EngineHelper } from '../../src/train/engine-helper.js';
 import type { FastEngineTuning } from '../../src/train/fast-engine.js';
+import { randomData, randomParams } from '../train/engine-fixture.js';
 
 type FastModule = typeof import('../../src/train/fast-engine.js');
 type HelperModule = typeof import('../../src/node/engine-helper.js');
@@ -58,26 +59,12 @@ async function countingHelper(options: EngineOptions): Promise<{ helper: EngineH
   return { helper, calls };
 }
 
-function randomData(rng: Rng, samples: number, featureCount = 6, classCount = 3): EngineData {
-  return {
-    features: Float32Array.from({ length: samples * featureCount }, () => rng() * 4 - 2),
-    labels: Int32Array.from({ length: samples }, () => Math.floor(rng() * classCount)),
-    samples,
-    featureCount,
-    classCount,
-  };
-}
 
 function problem(localSteps: number) {
   const rng = makeRng(5, 'engine-helper', localSteps);
-  const train = randomData(rng, 300);
-  const widths = [6, 12, 3];
-  const initialParams: Float32Array[] = [];
-  for (let l = 0; l + 1 < widths.length; l++) {
-    initialParams.push(Float32Array.from({ length: widths[l]! * widths[l + 1]! }, () => rng() - 0.5));
-    initialParams.push(Float32Array.from({ length: widths[l + 1]! }, () => (rng() - 0.5) * 0.2));
-  }
-  const options: EngineOptions = { train, test: randomData(rng, 40), hidden: [12], learningRate: 0.2, localSteps, initialParams };
+  const train = randomData(rng, 300, 6);
+  const initialParams = randomParams(rng, [6, 12, 3]);
+  const options: EngineOptions = { train, test: randomData(rng, 40, 6), hidden: [12], learningRate: 0.2, localSteps, initialParams };
   // 700 tasks of 1 … 40 rows: several concatenated chunks, and 3 bounded chunks
   const rounds = [700, 350, 9, 700].map((count) => {
     const tasks: EngineTask[] = Array.from({ length: count }, () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRng, type Rng } from '../../src/sim/rng.js';
-import type { EngineData, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
+import type { EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
+import { randomData, randomParams } from '../train/engine-fixture.js';
 
 // The parallel engine's workers need dist/node/engine-worker.js, so this test drives the built
 // package (npm test builds first); the fast engine and TF.js come from dist/ too, so both
@@ -27,15 +28,6 @@ beforeAll(async () => {
   await backend.initBackend('wasm');
 });
 
-function randomData(rng: Rng, samples: number, featureCount = 5, classCount = 3): EngineData {
-  return {
-    features: Float32Array.from({ length: samples * featureCount }, () => rng() * 4 - 2),
-    labels: Int32Array.from({ length: samples }, () => Math.floor(rng() * classCount)),
-    samples,
-    featureCount,
-    classCount,
-  };
-}
 
 /** 9 tasks with batches of 1 … 8 samples. */
 function randomTasks(rng: Rng, localSteps: number, samples: number): EngineTask[] {
@@ -53,14 +45,9 @@ function randomWeights(rng: Rng, count: number): Float64Array {
 
 function problem(localSteps: number) {
   const rng = makeRng(7, 'parallel-engine', localSteps);
-  const train = randomData(rng, 60);
-  const test = randomData(rng, 20);
-  const widths = [5, 16, 3];
-  const initialParams: Float32Array[] = [];
-  for (let l = 0; l + 1 < widths.length; l++) {
-    initialParams.push(Float32Array.from({ length: widths[l]! * widths[l + 1]! }, () => rng() - 0.5));
-    initialParams.push(Float32Array.from({ length: widths[l + 1]! }, () => (rng() - 0.5) * 0.2));
-  }
+  const train = randomData(rng, 60, 5);
+  const test = randomData(rng, 20, 5);
+  const initialParams = randomParams(rng, [5, 16, 3]);
   const rounds = Array.from({ length: 5 }, () => ({ tasks: randomTasks(rng, localSteps, train.samples), weights: randomWeights(rng, 9) }));
   const options: EngineOptions = { train, test, hidden: [16], learningRate: 0.3, localSteps, initialParams };
   return { options, rounds };

@@ -11,8 +11,9 @@ import { loadScenario } from '../../src/node/load.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { makeRng, type Rng } from '../../src/sim/rng.js';
 import { initBackend, loadTf } from '../../src/train/backend.js';
-import type { EngineData, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
+import type { EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 import { BOUNDED_CHUNK_VALUES, createFastEngine, MAX_HELD_VALUES, type FastEngineTuning } from '../../src/train/fast-engine.js';
+import { randomData, randomParams } from './engine-fixture.js';
 
 /** Chunks of 256 tasks of U_i (123 parameters) when they are not held, so that rounds span several. */
 const CHUNK_TASKS = 256;
@@ -24,27 +25,13 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-function randomData(rng: Rng, samples: number, featureCount = 6, classCount = 3): EngineData {
-  return {
-    features: Float32Array.from({ length: samples * featureCount }, () => rng() * 4 - 2),
-    labels: Int32Array.from({ length: samples }, () => Math.floor(rng() * classCount)),
-    samples,
-    featureCount,
-    classCount,
-  };
-}
 
 /** 4 rounds of 1.5 to 3 bounded chunks of tasks (batches of 1 … 8), with their weights. */
 function problem(localSteps: number) {
   const rng = makeRng(11, 'bounded-engine', localSteps);
-  const train = randomData(rng, 200);
-  const widths = [6, 12, 3];
-  const initialParams: Float32Array[] = [];
-  for (let l = 0; l + 1 < widths.length; l++) {
-    initialParams.push(Float32Array.from({ length: widths[l]! * widths[l + 1]! }, () => rng() - 0.5));
-    initialParams.push(Float32Array.from({ length: widths[l + 1]! }, () => (rng() - 0.5) * 0.2));
-  }
-  const options: EngineOptions = { train, test: randomData(rng, 40), hidden: [12], learningRate: 0.2, localSteps, initialParams };
+  const train = randomData(rng, 200, 6);
+  const initialParams = randomParams(rng, [6, 12, 3]);
+  const options: EngineOptions = { train, test: randomData(rng, 40, 6), hidden: [12], learningRate: 0.2, localSteps, initialParams };
   const rounds = [3, 1.5, 2.2, 3].map((chunks) => {
     const count = Math.round(chunks * CHUNK_TASKS);
     const tasks: EngineTask[] = Array.from({ length: count }, () => {
