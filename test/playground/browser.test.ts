@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FromWorker } from '../../src/browser/protocol.js';
-import { INSTALL_TIMEOUT_MS, launchChromium } from '../report/browser/chromium.js';
+import { INSTALL_TIMEOUT_MS, launchChromium, screenshotStats } from '../report/browser/chromium.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'dtrain.js');
@@ -230,20 +230,7 @@ describe('the playground in headless Chromium', () => {
       expect(explained).toContain(`node ${node}:`);
 
       const png = await page.screenshot({ fullPage: true, path: join(mkdtempSync(join(tmpdir(), 'dtrain-shot-')), 'playground.png') });
-      const distinct = await page.evaluate(async (base64) => {
-        const image = new Image();
-        image.src = `data:image/png;base64,${base64}`;
-        await image.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = image.width;
-        canvas.height = image.height;
-        const drawing = canvas.getContext('2d')!;
-        drawing.drawImage(image, 0, 0);
-        const pixels = drawing.getImageData(0, 0, canvas.width, canvas.height).data;
-        const colours = new Set<number>();
-        for (let i = 0; i < pixels.length; i += 4) colours.add((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
-        return colours.size;
-      }, png.toString('base64'));
+      const { distinctColors: distinct } = await screenshotStats(browser, png);
       expect(distinct).toBeGreaterThan(100);
       expect(consoleErrors).toEqual([]);
       expect(outside).toEqual([]);

@@ -141,7 +141,7 @@ export interface ReportInspection {
 }
 
 /** Decodes the PNG in a blank page's canvas and counts its colours (no PNG library needed). */
-async function screenshotStats(browser: Browser, png: Buffer): Promise<ScreenshotStats> {
+export async function screenshotStats(browser: Browser, png: Buffer): Promise<ScreenshotStats> {
   const probe = await browser.newPage();
   try {
     return await probe.evaluate(async (base64) => {
