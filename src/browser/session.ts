@@ -16,12 +16,11 @@ import { roundToJson, toJsonReport, type RunContext } from '../report/json.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import { divergenceHint, keptRounds } from '../run/divergence.js';
 import { runScenarioOn } from '../run/run-scenario.js';
+import { runSettingOf } from '../run/setting.js';
 import { parseScenarioText, resolveStrategyNames, type ScenarioTextOptions } from '../scenario/load.js';
 import { formatBytes } from '../scenario/text-file.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
-import { modelBytes, transferMs } from '../sim/time-model.js';
-import { countParams } from '../train/params.js';
 import { inTheBrowser, TIME_ASSUMPTION } from './browser-estimate.js';
 import { folderOf } from './host.js';
 import { roundTimeline } from './round-timeline.js';
@@ -85,15 +84,7 @@ interface ActiveRun {
  * sample counts, and they need the data split, so they are left empty.
  */
 export function settingOf(scenario: Scenario): RunSetting {
-  const shape = datasetShape(scenario.data.dataset);
-  const paramCount = countParams(shape.features, scenario.model.hidden, shape.classes);
-  const bytes = scenario.model.transferBytes ?? modelBytes(paramCount);
-  return {
-    paramCount,
-    modelBytes: bytes,
-    transferMs: scenario.cluster.nodes.map((node) => transferMs(bytes, node.bandwidthBps)),
-    sampleCounts: [],
-  };
+  return runSettingOf(scenario, datasetShape(scenario.data.dataset), []);
 }
 
 function emptySummary(): StrategyRun['summary'] {

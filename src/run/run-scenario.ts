@@ -55,16 +55,8 @@ async function engineFactory(host: Host, engine: string | EngineFactory): Promis
 
 /** What every strategy of the run shares: the model's size, transfer times, sample counts. */
 async function runSetting(scenario: Scenario, prepared: PreparedTraining): Promise<RunSetting> {
-  const { countParams } = await import('../train/params.js');
-  const { modelBytes, transferMs } = await import('../sim/time-model.js');
-  const paramCount = countParams(prepared.featureCount, scenario.model.hidden, prepared.classCount);
-  const bytes = scenario.model.transferBytes ?? modelBytes(paramCount);
-  return {
-    paramCount,
-    modelBytes: bytes,
-    transferMs: scenario.cluster.nodes.map((node) => transferMs(bytes, node.bandwidthBps)),
-    sampleCounts: prepared.sampleCounts,
-  };
+  const { runSettingOf } = await import('./setting.js');
+  return runSettingOf(scenario, { features: prepared.featureCount, classes: prepared.classCount }, prepared.sampleCounts);
 }
 
 export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
