@@ -10,13 +10,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { DtrainError, ScenarioError } from '../errors.js';
+import { DtrainError } from '../errors.js';
 import type { BackendPreference, EngineName } from '../index.js';
 import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file.js';
-import { readTextFileLimited } from '../node/read-file.js';
 import type { StageRegistry, StrategySpec } from '../pipeline/stage-registry.js';
 import { TOOL_NAME } from '../report/json.js';
-import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
 import { resolveStrategyNames } from '../scenario/load.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, type ManifestRun } from '../sweep/manifest.js';
@@ -37,7 +35,7 @@ import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
-import { prepareOutDir } from './sweep.js';
+import { prepareOutDir, readScenarioText } from './sweep.js';
 
 interface StudyFlags extends LimitFlags, PluginFlags {
   seeds: number[];
@@ -69,15 +67,6 @@ function withFlag(flag: string, resolve: () => StrategySpec[]): StrategySpec[] {
     if (error instanceof DtrainError) throw new DtrainError(error.code, `${flag}: ${error.message}`, { exitCode: error.exitCode, hint: error.hint });
     throw error;
   }
-}
-
-function readScenarioText(file: string): string {
-  const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: true });
-  if (read.ok) return read.text;
-  if ('line' in read) {
-    throw new ScenarioError(file, [{ code: 'file.notText', file, line: read.line, column: read.column, path: '', expected: 'a scenario file in UTF-8 text', found: read.problem }]);
-  }
-  throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);
 }
 
 interface StudyPlan {

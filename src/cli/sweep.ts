@@ -96,7 +96,7 @@ export function finishSweepDir(dir: string, manifest: SweepManifest, rows: Sweep
  * The scenario, bounded and only from a regular file: a sweep runs unattended, and a FIFO or
  * `/dev/zero` in its place must be refused, not waited on or read until memory runs out.
  */
-function readScenarioText(file: string): string {
+export function readScenarioText(file: string): string {
   const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: true });
   if (read.ok) return read.text;
   if ('line' in read) {
