@@ -11,9 +11,6 @@
  * is a few hundred MB, keep V8's default.
  */
 import { setFlagsFromString } from 'node:v8';
-import { estimateRun, type EstimateOptions } from '../limits/estimate.js';
-import { datasetShape } from '../limits/dataset-shape.js';
-import type { Scenario } from '../scenario/types.js';
 
 /**
  * Estimates at or below this keep V8's default growth: cluster-16384 (16,384 nodes) estimates
@@ -36,11 +33,11 @@ export function heapGrowthFlag(estimatedBytes: number): string | null {
 }
 
 /**
- * Sets the flag for `scenario` run with `output` (the same estimate `--max-memory` checks,
- * made even with --no-limits), before the run allocates anything; returns the flag set, or null.
+ * Sets the flag for a run of this estimated size (the estimate `--max-memory` checks, made even
+ * with --no-limits), before the run allocates anything; returns the flag set, or null.
  */
-export function limitHeapGrowth(scenario: Scenario, output: EstimateOptions, setFlags: (flag: string) => void = setFlagsFromString): string | null {
-  const flag = heapGrowthFlag(estimateRun(scenario, datasetShape(scenario.data.dataset), output).memoryBytes);
+export function limitHeapGrowth(estimatedBytes: number, setFlags: (flag: string) => void = setFlagsFromString): string | null {
+  const flag = heapGrowthFlag(estimatedBytes);
   if (flag !== null) setFlags(flag);
   return flag;
 }

@@ -6,7 +6,9 @@ import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { limitHeapGrowth } from './heap-growth.js';
-import { enforceLimits, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
+import { enforceEstimate, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
+import { datasetShape } from '../limits/dataset-shape.js';
+import { estimateRun } from '../limits/estimate.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { divergenceHint, keptRounds } from '../run/divergence.js';
 import { loadScenario } from '../node/load.js';
@@ -131,9 +133,10 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
     report: flags.report !== undefined, timeline: flags.timeline !== undefined, csv: flags.csv !== undefined,
     streamed: !keepsNodes(prepared, flags),
   };
-  const note = enforceLimits(scenario, flags, usage);
+  const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
+  const note = enforceEstimate(estimate, flags);
   if (note !== null) process.stderr.write(`${note}\n`);
-  limitHeapGrowth(scenario, usage);
+  limitHeapGrowth(estimate.memoryBytes);
   return prepared;
 }
 

@@ -9,7 +9,7 @@ import type { Scenario } from '../scenario/types.js';
 import { parseDuration, parseSize } from '../scenario/units.js';
 import { checkBudget, DEFAULT_BUDGET, longRunNote, type Budget } from './budget.js';
 import { datasetShape } from './dataset-shape.js';
-import { type DatasetShape, type EstimateOptions, estimateRun } from './estimate.js';
+import { type DatasetShape, type EstimateOptions, estimateRun, type RunEstimate } from './estimate.js';
 
 export interface LimitFlags {
   maxMemory?: number;
@@ -58,7 +58,12 @@ function budgetOf(flags: LimitFlags): Budget {
  */
 export function enforceLimits(scenario: Scenario, flags: LimitFlags, output: EstimateOptions): string | null {
   if (!flags.limits) return null;
-  const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), output);
+  return enforceEstimate(estimateRun(scenario, datasetShape(scenario.data.dataset), output), flags);
+}
+
+/** enforceLimits for an estimate already made (simulate also sizes V8's heap growth from it). */
+export function enforceEstimate(estimate: RunEstimate, flags: LimitFlags): string | null {
+  if (!flags.limits) return null;
   const refusal = checkBudget(estimate, budgetOf(flags));
   if (refusal !== null) throw refusal;
   return longRunNote(estimate);

@@ -30,7 +30,7 @@ ${groups.join('\n')}
 /** The flags limitHeapGrowth set for this scenario (none or one). */
 function flagsSet(scenario: ReturnType<typeof cluster>, output = STREAMED_JSON): string[] {
   const set: string[] = [];
-  const returned = limitHeapGrowth(scenario, output, (flag) => set.push(flag));
+  const returned = limitHeapGrowth(estimate(scenario, output), (flag) => set.push(flag));
   expect(returned).toBe(set[0] ?? null);
   return set;
 }
