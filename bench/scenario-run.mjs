@@ -113,7 +113,10 @@ const timedEngine = async (options) => {
 const scenario = await loadScenario(file);
 // the heap setting `dtrain simulate --json` makes for a run of this size (src/cli/heap-growth.ts)
 const { limitHeapGrowth } = await import('../dist/cli/heap-growth.js');
-const heapGrowth = limitHeapGrowth(scenario, { json: true, trace: false, report: false, timeline: false, csv: false, streamed: values.outputs === 'stream' });
+const { estimateRun } = await import('../dist/limits/estimate.js');
+const { datasetShape } = await import('../dist/limits/dataset-shape.js');
+const usage = { json: true, trace: false, report: false, timeline: false, csv: false, streamed: values.outputs === 'stream' };
+const heapGrowth = limitHeapGrowth(estimateRun(scenario, datasetShape(scenario.data.dataset), usage).memoryBytes);
 let nodeSteps = 0;
 const countSteps = (record) => {
   for (const node of record.nodes) if (node.participated) nodeSteps += scenario.model.localSteps;
