@@ -21,7 +21,7 @@ import { parseScenarioText, resolveStrategyNames, type ScenarioTextOptions } fro
 import { formatBytes } from '../scenario/text-file.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
-import { inTheBrowser, TIME_ASSUMPTION } from './browser-estimate.js';
+import { BROWSER_BASE, TIME_ASSUMPTION } from './browser-estimate.js';
 import { folderOf } from './host.js';
 import { roundTimeline } from './round-timeline.js';
 import {
@@ -215,7 +215,7 @@ export function createSession(options: SessionOptions): Session {
    * large for one string cannot be made here at all: that is the refusal, thrown.
    */
   const estimate = (scenario: Scenario): { text: string; needsConfirm: boolean } => {
-    const estimated = inTheBrowser(estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true }));
+    const estimated = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true, base: BROWSER_BASE });
     const over = checkBudget(estimated, PLAYGROUND_BUDGET);
     const summary = `estimated ${formatSeconds(estimated.seconds)} of compute and ${formatBytes(estimated.memoryBytes)} of memory`;
     if (over === null) return { text: summary, needsConfirm: false };

@@ -74,6 +74,16 @@ export interface EstimateOptions {
    * chunk of nodes, and the JSON is not one string.
    */
   streamed?: boolean;
+  /** what the host costs before any scenario data (default: the CLI's Node.js process) */
+  base?: HostBase;
+}
+
+/** The host's own cost, in the words the estimate shows: its memory, and its start (null: none). */
+export interface HostBase {
+  memory: string;
+  memoryBytes: number;
+  start: string | null;
+  startSeconds: number;
 }
 
 /** The flag that asks for an output (named in refusals). */
@@ -112,6 +122,7 @@ export interface RunEstimate {
 export const BASE_MEMORY_BYTES = 200 * 1024 ** 2;
 /** Starting Node.js, loading TF.js and its backend. */
 export const BASE_SECONDS = 1;
+export const NODE_BASE: HostBase = { memory: 'Node.js and TF.js', memoryBytes: BASE_MEMORY_BYTES, start: 'starting Node.js and TF.js', startSeconds: BASE_SECONDS };
 /** A helper engine thread: Node's worker, TF.js and its wasm heap (measured ~116 MiB) */
 const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
 const RECORD_BYTES = 400;
@@ -248,9 +259,9 @@ function recordParts(z: RunSize, trace: boolean, streamed: boolean): CostPart[] 
   ];
 }
 
-function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean): CostPart[] {
+function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: HostBase): CostPart[] {
   return [
-    { what: 'Node.js and TF.js', value: BASE_MEMORY_BYTES },
+    { what: base.memory, value: base.memoryBytes },
     ...recordParts(z, trace, streamed),
     { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * z.htmlBytes, flag: '--report' },
     { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * z.timelineBytes, flag: '--timeline' },
@@ -292,9 +303,9 @@ function trainingPart(z: RunSize, rounds: number): CostPart {
   return { what, value };
 }
 
-function timePartsOf(z: RunSize, rounds: number): CostPart[] {
+function timePartsOf(z: RunSize, rounds: number, base: HostBase): CostPart[] {
   return [
-    { what: 'starting Node.js and TF.js', value: BASE_SECONDS },
+    ...(base.start === null ? [] : [{ what: base.start, value: base.startSeconds }]),
     trainingPart(z, rounds),
     { what: `latency samples (${count(z.k)} per node-round)`, value: z.strategies * rounds * (z.n * z.k + z.tries) * LOOKUP_S },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots * BURST_SLOT_S },
@@ -312,8 +323,9 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
   const { size, outputs } = sizeRun(scenario, shape, options, simulatedMs);
   // the other outputs' parts only when asked for (the JSON's has always been listed)
   const asked = (part: CostPart) => part.flag === undefined || part.flag === '--json' || outputs.some((output) => output.flag === part.flag);
-  const memoryParts = memoryPartsOf(size, options.trace, options.streamed === true).filter(asked);
-  const timeParts = timePartsOf(size, scenario.rounds).filter(asked);
+  const base = options.base ?? NODE_BASE;
+  const memoryParts = memoryPartsOf(size, options.trace, options.streamed === true, base).filter(asked);
+  const timeParts = timePartsOf(size, scenario.rounds, base).filter(asked);
   return {
     memoryBytes: sum(memoryParts),
     seconds: sum(timeParts),

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createBrowserHost } from '../../src/browser/host.js';
 import type { FromWorker, JsonRound, RoundMessage, ToWorker } from '../../src/browser/protocol.js';
 import { createSession } from '../../src/browser/session.js';
-import { inTheBrowser } from '../../src/browser/browser-estimate.js';
+import { BROWSER_BASE } from '../../src/browser/browser-estimate.js';
 import { datasetShape } from '../../src/limits/dataset-shape.js';
 import { estimateRun } from '../../src/limits/estimate.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
@@ -262,7 +262,7 @@ describe('the playground session: controls and bad input', () => {
     const host = createBrowserHost({ files: new Map(Object.entries(bundle.files)) });
     const scenario = parseScenarioText(bundle.scenarios.find((s) => s.name === 'large-cluster')!.yaml, 'scenarios/large-cluster.yaml', { host });
     const cli = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true });
-    const tab = inTheBrowser(cli);
+    const tab = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true, base: BROWSER_BASE });
     expect(cli.timeParts.map((p) => p.what)).toContain('starting Node.js and TF.js');
     expect(JSON.stringify(tab)).not.toContain('Node.js');
     expect(tab.memoryParts[0]).toEqual({ what: 'the simulator and TF.js in this tab', value: 200 * 1024 ** 2 });
