@@ -2,11 +2,13 @@
  * What the browser host costs before any scenario data, as the pre-run estimate shows it. In a
  * tab the worker has already loaded TF.js before Run can be pressed, so no start-up time is
  * counted; the base memory is the tab's simulator and TF.js (the same 200 MiB the CLI assumes:
- * nothing here measures a tab). Every other part of the estimate is the core's own.
+ * nothing here measures a tab). The tab runs one engine in one Web Worker and starts no helper
+ * thread, so a large round counts no second TF.js. Every other part of the estimate is the
+ * core's own.
  */
 import { BASE_MEMORY_BYTES, type HostBase } from '../limits/estimate.js';
 
-export const BROWSER_BASE: HostBase = { memory: 'the simulator and TF.js in this tab', memoryBytes: BASE_MEMORY_BYTES, start: null, startSeconds: 0 };
+export const BROWSER_BASE: HostBase = { memory: 'the simulator and TF.js in this tab', memoryBytes: BASE_MEMORY_BYTES, start: null, startSeconds: 0, helperThread: false };
 
 /**
  * What the page says the compute time assumes (the core's nominal speed for model maths,

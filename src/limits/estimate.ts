@@ -26,7 +26,8 @@
  *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
  *             2^26, else two chunks of 2^20 values (recomputed for the aggregate), + 8 model-sized
  *             vectors (θ, its successor, scratch); + 128 MiB for the helper thread's own
- *             TF.js from nodes × params ≥ 2^20 (the training set is shared with it)
+ *             TF.js from nodes × params ≥ 2^20 (the training set is shared with it), on a
+ *             host that starts one (the Node CLI does; a browser tab runs one engine only)
  *   batches   rows × localSteps × (features + widths) × 4 B × 3 (batches and activations),
  *             rows = nodes × batch when a round fits one chunk of 4,096 rows, else two
  *             chunks (one per thread) of at most 4,096 + batch rows
@@ -78,12 +79,16 @@ export interface EstimateOptions {
   base?: HostBase;
 }
 
-/** The host's own cost, in the words the estimate shows: its memory, and its start (null: none). */
+/**
+ * The host's own cost, in the words the estimate shows: its memory, its start (null: none), and
+ * whether its engine starts a helper thread for a large round (each thread has its own TF.js).
+ */
 export interface HostBase {
   memory: string;
   memoryBytes: number;
   start: string | null;
   startSeconds: number;
+  helperThread: boolean;
 }
 
 /** The flag that asks for an output (named in refusals). */
@@ -122,7 +127,7 @@ export interface RunEstimate {
 export const BASE_MEMORY_BYTES = 200 * 1024 ** 2;
 /** Starting Node.js, loading TF.js and its backend. */
 export const BASE_SECONDS = 1;
-export const NODE_BASE: HostBase = { memory: 'Node.js and TF.js', memoryBytes: BASE_MEMORY_BYTES, start: 'starting Node.js and TF.js', startSeconds: BASE_SECONDS };
+export const NODE_BASE: HostBase = { memory: 'Node.js and TF.js', memoryBytes: BASE_MEMORY_BYTES, start: 'starting Node.js and TF.js', startSeconds: BASE_SECONDS, helperThread: true };
 /** A helper engine thread: Node's worker, TF.js and its wasm heap (measured ~116 MiB) */
 const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
 const RECORD_BYTES = 400;
@@ -267,14 +272,14 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * z.timelineBytes, flag: '--timeline' },
     { what: 'the CSV files (--csv)', value: CSV_MEMORY_FACTOR * z.csvBytes, flag: '--csv' },
     { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * z.features * 4 * DATASET_COPIES },
-    ...enginePartsOf(z),
+    ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * TRACE_SAMPLE_BYTES },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },
   ];
 }
 
-/** The fast engine's memory (fast-engine.ts, fast-sizes.ts): per-node updates, model vectors, batches, a helper thread. */
-function enginePartsOf(z: RunSize): CostPart[] {
+/** The fast engine's memory (fast-engine.ts, fast-sizes.ts): per-node updates, model vectors, batches, a helper thread if the host starts one. */
+function enginePartsOf(z: RunSize, helperThread: boolean): CostPart[] {
   const values = z.n * z.params;
   const held = values <= MAX_HELD_VALUES;
   const chunkTasks = Math.min(z.n, boundedChunkTasks(z.params));
@@ -290,7 +295,7 @@ function enginePartsOf(z: RunSize): CostPart[] {
       : { what: `model copies (${count(z.params)} parameters × ${count(2 * chunkTasks)} of ${plural(z.n, 'node')} at a time)`, value: z.params * 4 * (2 * chunkTasks + 8) },
     batchPart,
   ];
-  if (values >= PARALLEL_MIN_VALUES) parts.push({ what: 'the second engine thread (its own TF.js)', value: HELPER_THREAD_BYTES });
+  if (helperThread && values >= PARALLEL_MIN_VALUES) parts.push({ what: 'the second engine thread (its own TF.js)', value: HELPER_THREAD_BYTES });
   return parts;
 }
 

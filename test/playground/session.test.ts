@@ -271,6 +271,27 @@ describe('the playground session: controls and bad input', () => {
     expect(tab.memoryBytes).toBe(cli.memoryBytes);
   });
 
+  it('a round large enough for the CLI\'s second engine thread counts none in the tab (one engine, one Web Worker)', () => {
+    const host = createBrowserHost({ files: new Map(Object.entries(bundle.files)) });
+    // 4,096 nodes × 340 parameters = 1,392,640 values, above the 2^20 from which the CLI starts its helper
+    const scenario = parseScenarioText(`
+rounds: 2
+data: { dataset: { blobs: { samples: 8000, features: 16, classes: 4 } } }
+model: { hidden: [16] }
+cluster:
+  nodes:
+    - { id: n, count: 4096, latency: { constant: 5 } }
+`, 'big.yaml', { host });
+    const cli = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true });
+    const tab = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true, base: BROWSER_BASE });
+    const helper = 'the second engine thread (its own TF.js)';
+    expect(cli.memoryParts.find((part) => part.what === helper)).toEqual({ what: helper, value: 128 * 1024 ** 2 });
+    expect(tab.memoryParts.map((part) => part.what)).not.toContain(helper);
+    expect(tab.memoryParts.slice(1)).toEqual(cli.memoryParts.slice(1).filter((part) => part.what !== helper));
+    expect(cli.memoryBytes - tab.memoryBytes).toBe(134_217_728);
+    expect(tab.memoryBytes).toBe(245_628_064);
+  });
+
   it('a scenario whose report cannot be one string is refused before it runs', async () => {
     const yaml = bundle.scenarios.find((s) => s.name === 'large-cluster')!.yaml.replace(/^rounds: \d+$/m, 'rounds: 50000');
     const { run, of } = session();
