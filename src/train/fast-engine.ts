@@ -26,7 +26,9 @@
  * the parameters of θ_{t+1} (each parameter still summed over the tasks in order); with U_i
  * not held, it recomputes every other chunk while this thread adds them up in order. Every
  * row of the concatenated pass is computed on its own, so the numbers do not depend on which
- * thread computed which rows, nor on whether or when the helper joined.
+ * thread computed which rows, nor on whether or when the helper joined. Whether a large round
+ * uses the helper at all is decided round by round from its measured payoff (helper-payoff.ts:
+ * on a busy machine it costs more than it brings); that choice never changes a number either.
  *
  * aggregate() only records the weights; θ_{t+1} is formed when next needed (evaluate,
  * trainLocal, getParams), so that a helper can take part without blocking.
@@ -42,6 +44,7 @@ import { concatNodeGradient } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
+import { HelperPayoff } from './helper-payoff.js';
 import { finishSlice, WeightedSum } from './weighted-sum.js';
 
 export { BOUNDED_CHUNK_VALUES, MAX_HELD_VALUES, PARALLEL_MIN_VALUES };
@@ -54,14 +57,29 @@ export interface FastEngineTuning {
   chunkValues?: number;
   /** how to start a helper thread (the host's); none: one thread */
   startHelper?: HelperStarter;
+  /** the clock (ms) that times rounds for the helper's payoff; performance.now by default */
+  now?: () => number;
+  /** split every large round once the helper has joined, paying or not (tests of its numbers) */
+  alwaysSplit?: boolean;
 }
 
 interface Round {
   tasks: EngineTask[];
   /** U_i task-major [n, paramCount] when held, else null */
   held: Float32Array | null;
-  /** the helper holding `held` in shared memory, if any */
-  shared: EngineHelper | null;
+  /** the helper this round is split with, training and aggregate (`held` is then in shared memory) */
+  helper: EngineHelper | null;
+  /** training rows of a round timed for the payoff (a large one), else 0 */
+  rows: number;
+  /** wall time of its trainLocal (ms) */
+  trainMs: number;
+}
+
+/** Training rows of all steps of all tasks: what a round's time is compared by. */
+function countRows(tasks: readonly EngineTask[]): number {
+  let rows = 0;
+  for (const task of tasks) for (const batch of task.stepBatches) rows += batch.length;
+  return rows;
 }
 
 /** The first task index before which the tasks hold at least `share` of the step-1 rows. */
@@ -105,6 +123,8 @@ export class FastEngine implements TrainEngine {
   private readonly parallelMin: number;
   private helper: EngineHelper | null = null;
   private helperStart: Promise<void> | null = null;
+  private readonly payoff = new HelperPayoff();
+  private readonly now: () => number;
   /** this thread's share of a split round's rows, and the share its measured speed suggests */
   private share = 0.5;
   private idealShare = 0.5;
@@ -128,6 +148,7 @@ export class FastEngine implements TrainEngine {
     this.maxHeld = tuning.maxHeldValues ?? MAX_HELD_VALUES;
     this.chunkTasks = boundedChunkTasks(this.paramCount, tuning.chunkValues ?? BOUNDED_CHUNK_VALUES);
     this.parallelMin = tuning.parallelMinValues ?? PARALLEL_MIN_VALUES;
+    this.now = tuning.now ?? (() => performance.now());
   }
 
   async trainLocal(tasks: EngineTask[]): Promise<Float64Array> {
@@ -138,16 +159,19 @@ export class FastEngine implements TrainEngine {
     const count = this.paramCount;
     const norms = new Float64Array(n);
     if (n === 0) {
-      this.pending = { tasks, held: null, shared: null };
+      this.pending = { tasks, held: null, helper: null, rows: 0, trainMs: 0 };
       return norms;
     }
-    const helper = this.helperFor(n);
+    const start = this.now();
+    const large = this.splittable(n);
+    const helper = large ? this.helperFor() : null;
     const held = n * count <= this.maxHeld;
     let sums: Float32Array | null = null;
-    // one buffer of U_i at a time: the rounds before the helper joins use this thread's
-    if (held && helper !== null) {
+    // one buffer of U_i at a time: the rounds before the helper joins use this thread's, the
+    // rounds after it the shared one, whether they use the helper or not
+    if (held && this.helper !== null) {
+      if (this.sharedSums === null || this.sharedSums.length < n * count) this.sharedSums = this.helper.sharedValues(n * count);
       this.sumsBuffer = new Float32Array(0);
-      if (this.sharedSums === null || this.sharedSums.length < n * count) this.sharedSums = helper.sharedValues(n * count);
       sums = this.sharedSums.subarray(0, n * count);
     } else if (held) {
       this.sharedSums = null;
@@ -161,7 +185,7 @@ export class FastEngine implements TrainEngine {
       this.batches.dispose(); // a failed run stops here: hold no tensors for it
       throw error;
     }
-    this.pending = { tasks, held: sums, shared: held ? helper : null };
+    this.pending = { tasks, held: sums, helper, rows: large ? countRows(tasks) : 0, trainMs: this.now() - start };
     return norms;
   }
 
@@ -304,10 +328,12 @@ export class FastEngine implements TrainEngine {
     const job = this.aggregating;
     if (job === null) return;
     this.aggregating = null;
-    const helper = job.held === null ? this.helperFor(job.tasks.length) : job.shared;
+    const start = this.now();
+    const helper = job.helper;
     if (helper === null) this.theta = this.formSync(job);
     else if (job.held !== null) this.theta = await this.formSplit(helper, job.held, job.weights);
     else this.theta = await this.recomputeSplit(helper, job.tasks, job.weights);
+    if (job.rows > 0) this.payoff.record(helper !== null, job.trainMs + this.now() - start, job.rows);
   }
 
   /** settle() on this thread alone (the same bytes). */
@@ -388,11 +414,18 @@ export class FastEngine implements TrainEngine {
     return next.slice(start, end);
   }
 
-  /** The helper when this round is large enough and it is running; starts it the first time. */
-  private helperFor(tasks: number): EngineHelper | null {
-    const start = this.tuning.startHelper;
-    if (start === undefined || this.disposed || tasks * this.paramCount < this.parallelMin) return null;
-    if (this.helper !== null) return this.helper;
+  /** Whether a round of `tasks` tasks is large enough to split, given a way to start a helper. */
+  private splittable(tasks: number): boolean {
+    return this.tuning.startHelper !== undefined && !this.disposed && tasks * this.paramCount >= this.parallelMin;
+  }
+
+  /**
+   * The helper for a large round when it is running and pays off (helper-payoff.ts); starts it
+   * the first time.
+   */
+  private helperFor(): EngineHelper | null {
+    const start = this.tuning.startHelper!;
+    if (this.helper !== null) return this.tuning.alwaysSplit === true || this.payoff.useHelper() ? this.helper : null;
     this.helperStart ??= start().then(
       (helper) => {
         if (this.disposed) helper.dispose();

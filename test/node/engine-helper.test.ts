@@ -2,7 +2,9 @@
  * The default engine's second thread (issue 14): a round of nodes × parameters ≥ the threshold
  * is split with a worker thread (training by rows, the aggregate by parameter slices; with the
  * U_i not held, every other chunk recomputed there). Its numbers must be one thread's, byte for
- * byte. The worker needs dist/node/engine-worker.js, so this drives the built package.
+ * byte. The worker needs dist/node/engine-worker.js, so this drives the built package. The
+ * engines here split every large round (alwaysSplit): whether the helper pays off on this
+ * machine is test/train/fast-engine-helper-payoff.test.ts's.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -106,7 +108,7 @@ describe('fast engine with a helper thread', () => {
       // Arrange
       const alone = await fast.createFastEngine(options, tuning);
       const { helper, calls } = await countingHelper(options);
-      const split = await fast.createFastEngine(options, { ...tuning, parallelMinValues: 10 * 123, startHelper: async () => helper });
+      const split = await fast.createFastEngine(options, { ...tuning, parallelMinValues: 10 * 123, alwaysSplit: true, startHelper: async () => helper });
       try {
         // Act
         const [expected, actual] = [await run(alone, rounds), await run(split, rounds)];
@@ -134,7 +136,7 @@ describe('fast engine with a helper thread', () => {
     features.set([-1e30, -1e30, -1e30, -1e30, -1e30, -1e30], 6);
     const broken = { ...options, train: { ...options.train, features }, learningRate: 1e10 };
     const { helper, calls } = await countingHelper(broken);
-    const engine = await fast.createFastEngine(broken, { parallelMinValues: 1, startHelper: async () => helper });
+    const engine = await fast.createFastEngine(broken, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => helper });
     const alone1 = await fast.createFastEngine(broken);
     const tasks = Array.from({ length: 700 }, (_, i) => ({ stepBatches: [Int32Array.of(i === first || i === 600 ? 1 : 0)] }));
     try {
@@ -165,7 +167,7 @@ describe('fast engine with a helper thread', () => {
     const withHelper = (maxHeldValues?: number) => async (o: EngineOptions) => {
       const { helper, calls } = await countingHelper(o);
       used.push(calls);
-      return fast.createFastEngine(o, { maxHeldValues, chunkValues: 4096, parallelMinValues: 1, startHelper: async () => helper });
+      return fast.createFastEngine(o, { maxHeldValues, chunkValues: 4096, parallelMinValues: 1, alwaysSplit: true, startHelper: async () => helper });
     };
     const runWith = async (factory: (o: EngineOptions) => Promise<TrainEngine>): Promise<string> => {
       const result = await index.runScenario(scenario, { backend: 'wasm', engine: factory });

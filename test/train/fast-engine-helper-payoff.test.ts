@@ -1,0 +1,206 @@
+/**
+ * Whether the fast engine's helper pays off (issue 14): on a busy machine a helper round can
+ * take longer than this thread alone, and the engine must then run alone, try the helper again
+ * after the documented number of rounds, and give one thread's numbers throughout. Driven
+ * without timing noise: an injected clock that only the fake helper moves (a slow helper costs
+ * wall time, a quiet one none beyond this thread's), and a helper computing in-process with a
+ * second engine.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeRng } from '../../src/sim/rng.js';
+import { initBackend } from '../../src/train/backend.js';
+import type { EngineOptions, EngineTask } from '../../src/train/engine.js';
+import type { EngineHelper, HelperTrained } from '../../src/train/engine-helper.js';
+import { createFastEngine, type FastEngine, type FastEngineTuning } from '../../src/train/fast-engine.js';
+import { HelperPayoff, PAYOFF_RATIO, RETRY_FIRST, RETRY_MAX, SOLO_CHECK } from '../../src/train/helper-payoff.js';
+import { randomData, randomParams } from './engine-fixture.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** The rounds (from 1) in which `payoff` lets the helper in, each round costing `cost(withHelper, round)` ms for 100 rows. */
+function drive(payoff: HelperPayoff, rounds: number, cost: (withHelper: boolean, round: number) => number): number[] {
+  const used: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const withHelper = payoff.useHelper();
+    if (withHelper) used.push(round);
+    payoff.record(withHelper, cost(withHelper, round), 100);
+  }
+  return used;
+}
+
+const range = (first: number, last: number): number[] => Array.from({ length: last - first + 1 }, (_, i) => first + i);
+
+describe('the helper payoff rule', () => {
+  it('wants a helper round at most 0.9 of one thread’s time, retries after 4, 8, … up to 64 rounds alone, and runs one round in 32 alone', () => {
+    expect([PAYOFF_RATIO, RETRY_FIRST, RETRY_MAX, SOLO_CHECK]).toEqual([0.9, 4, 64, 32]);
+  });
+
+  it('keeps a helper that pays, but for the first two rounds (warm-up, then one thread’s figure) and one round in 33', () => {
+    // Act
+    const used = drive(new HelperPayoff(), 80, (withHelper) => (withHelper ? 65 : 100));
+    // Assert
+    expect(used).toEqual([...range(3, 34), ...range(36, 67), ...range(69, 80)]);
+  });
+
+  it('drops a helper that does not pay after its warm-up round, and retries it after 4, 8, 16, 32, 64, 64 rounds alone', () => {
+    // Act
+    const used = drive(new HelperPayoff(), 200, (withHelper) => (withHelper ? 120 : 100));
+    // Assert
+    expect(used).toEqual([3, 4, 9, 18, 35, 68, 133, 198]);
+  });
+
+  it('takes a helper round of exactly 0.9 of one thread’s time, not one a little slower', () => {
+    // Act
+    const exact = drive(new HelperPayoff(), 10, (withHelper) => (withHelper ? 90 : 100));
+    const slower = drive(new HelperPayoff(), 10, (withHelper) => (withHelper ? 90.5 : 100));
+    // Assert
+    expect(exact).toEqual(range(3, 10));
+    expect(slower).toEqual([3, 4, 9]);
+  });
+
+  it('starts again from 4 rounds alone once the helper has paid again', () => {
+    // Arrange: slow until round 12, quiet from 13 to 20, slow again from 21
+    const slow = (round: number) => round < 13 || round > 20;
+    // Act
+    const used = drive(new HelperPayoff(), 40, (withHelper, round) => (withHelper && slow(round) ? 120 : withHelper ? 50 : 100));
+    // Assert: 4, 9 fail; 18 pays, so 19 … 20 too; 21 fails and waits 4 rounds, not 16
+    expect(used).toEqual([3, 4, 9, 18, 19, 20, 21, 26, 35]);
+  });
+
+  it('holds the helper to a fresh figure of one thread, not the busier moment it was first measured at', () => {
+    // Arrange: one thread alone takes 200 ms in round 2 (busy), 100 ms afterwards; the helper always 95 ms
+    const used = drive(new HelperPayoff(), 45, (withHelper, round) => (withHelper ? 95 : round <= 2 ? 200 : 100));
+    // Assert: it paid against 200 ms until the round alone after 32 helper rounds, then no longer
+    expect(used).toEqual([...range(3, 34), 36, 41]);
+  });
+
+  it('takes no figure from a round without rows or with a negative time', () => {
+    // Arrange
+    const payoff = new HelperPayoff();
+    payoff.record(false, 100, 100); // warm-up
+    // Act
+    payoff.record(false, 100, 0);
+    payoff.record(false, -1, 100);
+    // Assert: still no figure alone, so no helper yet
+    expect(payoff.useHelper()).toBe(false);
+    payoff.record(false, 100, 100);
+    expect(payoff.useHelper()).toBe(true);
+  });
+});
+
+/** A helper computing with a second engine in this thread, which moves the test's clock by `delayMs` per call. */
+class FakeHelper implements EngineHelper {
+  delayMs = 0;
+  round = 0;
+  /** the rounds in which it was asked anything */
+  readonly rounds = new Set<number>();
+
+  constructor(
+    private readonly inner: FastEngine,
+    private readonly clock: { ms: number },
+  ) {}
+
+  private called(): void {
+    this.rounds.add(this.round);
+    this.clock.ms += this.delayMs;
+  }
+
+  sharedValues(length: number): Float32Array {
+    return new Float32Array(length);
+  }
+
+  async train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<HelperTrained> {
+    this.called();
+    return { norms: await this.inner.trainShare(theta, tasks, sums), busyMs: 1 };
+  }
+
+  async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {
+    this.called();
+    return this.inner.aggregateSlice(theta, sums, weights, start, end);
+  }
+
+  dispose(): void {
+    this.inner.dispose();
+  }
+}
+
+/** 3 rounds of 60 tasks (batches of 1 … 8) that the runs cycle through, with their weights. */
+function problem() {
+  const rng = makeRng(17, 'helper-payoff');
+  const train = randomData(rng, 200, 6);
+  const options: EngineOptions = { train, test: randomData(rng, 40, 6), hidden: [12], learningRate: 0.2, localSteps: 1, initialParams: randomParams(rng, [6, 12, 3]) };
+  const rounds = [0, 1, 2].map(() => {
+    const tasks: EngineTask[] = Array.from({ length: 60 }, () => ({
+      stepBatches: [Int32Array.from({ length: 1 + Math.floor(rng() * 8) }, () => Math.floor(rng() * train.samples))],
+    }));
+    const raw = Float64Array.from({ length: 60 }, () => 0.1 + rng());
+    const total = raw.reduce((a, b) => a + b, 0);
+    return { tasks, weights: raw.map((w) => w / total) };
+  });
+  return { options, rounds };
+}
+
+const bytes = (values: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('hex');
+
+describe('the fast engine with a helper that may not pay', () => {
+  it.each<[string, FastEngineTuning]>([
+    ['U_i held', {}],
+    ['U_i not held', { maxHeldValues: 1, chunkValues: 20 * 123 }],
+  ])('runs alone while the helper is slow, retries it after 4, 8, 16, 32 rounds, takes it back once quiet, with one thread’s numbers: %s', async (_, tuning) => {
+    // Arrange: every round is large enough to split; the helper is slow until round 40
+    const { options, rounds } = problem();
+    const clock = { ms: 0 };
+    const helper = new FakeHelper(await createFastEngine(options), clock);
+    const alone = await createFastEngine(options, tuning);
+    const engine = await createFastEngine(options, { ...tuning, parallelMinValues: 1, startHelper: async () => helper, now: () => clock.ms });
+    const [expected, actual]: string[][] = [[], []];
+    try {
+      // Act
+      for (let round = 1; round <= 105; round++) {
+        helper.round = round;
+        helper.delayMs = round <= 40 ? 100 : 0;
+        const { tasks, weights } = rounds[round % 3]!;
+        for (const [e, out] of [[alone, expected], [engine, actual]] as const) {
+          out.push(bytes(await e.trainLocal(tasks)));
+          e.aggregate(weights);
+          const { loss, accuracy } = await e.evaluate();
+          out.push(bytes(Float64Array.of(loss, accuracy)), ...e.getParams().map(bytes));
+        }
+        if (round === 1) expect(await engine.helperReady()).toBe(true);
+      }
+      // Assert: round 1 starts the helper, round 2 times this thread alone, 3 warms the helper
+      // up, 4 finds it slow; the retries in 9, 18, 35 are slow too; 68 finds it quiet, and it
+      // stays but for one round in 33
+      expect([...helper.rounds]).toEqual([3, 4, 9, 18, 35, ...range(68, 99), ...range(101, 105)]);
+      expect(expected.at(-1)).not.toBe(bytes(options.initialParams[3]!));
+      expect(actual).toEqual(expected);
+    } finally {
+      alone.dispose();
+      engine.dispose();
+    }
+  }, 60_000);
+
+  it('splits every large round once the helper has joined when told to, paying or not', async () => {
+    // Arrange
+    const { options, rounds } = problem();
+    const clock = { ms: 0 };
+    const helper = new FakeHelper(await createFastEngine(options), clock);
+    helper.delayMs = 100;
+    const engine = await createFastEngine(options, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => helper, now: () => clock.ms });
+    try {
+      // Act
+      for (let round = 1; round <= 8; round++) {
+        helper.round = round;
+        await engine.trainLocal(rounds[round % 3]!.tasks);
+        engine.aggregate(rounds[round % 3]!.weights);
+        await engine.evaluate();
+      }
+      // Assert
+      expect([...helper.rounds]).toEqual(range(2, 8));
+    } finally {
+      engine.dispose();
+    }
+  });
+});
