@@ -33,6 +33,27 @@ export function heapGrowthFlag(estimatedBytes: number): string | null {
 }
 
 /**
+ * What the rule is applied to for `jobs` runs at a time on worker threads (sweep, study): the
+ * sum of the `jobs` largest runs' estimates, not one run's. V8's flags are process-wide, and a
+ * flag set on the main thread before the workers start governs every worker's heap (measured:
+ * a worker holding ~250 MB peaked at a 1,650 MiB heap and 1.75 GB RSS with V8's default, at
+ * 786 MiB and 0.97 GB with the flag set on the main thread only); each worker's heap grows
+ * over its own live set, and every worker's garbage adds to the one process's peak RSS, so it
+ * is the pool's total that must stay bounded. Two cluster-1000 runs (532 MiB each, under the
+ * threshold alone) on two workers peaked at 0.91–0.96 GB RSS with V8's default and 0.82–0.83 GB
+ * with the flag. The sum counts the host's base once per run, so a grid of small runs on many
+ * workers may pass the threshold (four quickstart runs: 813 MiB estimated, 0.39 GB measured);
+ * the flag cost those no time the machine's noise let us see. Worker `resourceLimits` are a
+ * hard cap instead: a run past it dies out of memory, as with `--max-old-space-size`.
+ */
+export function poolEstimateBytes(runBytes: readonly number[], jobs: number): number {
+  const largest = runBytes.slice().sort((a, b) => b - a);
+  let total = 0;
+  for (let i = 0; i < Math.min(jobs, largest.length); i++) total += largest[i]!;
+  return total;
+}
+
+/**
  * Sets the flag for a run of this estimated size (the estimate `--max-memory` checks, made even
  * with --no-limits), before the run allocates anything; returns the flag set, or null.
  */

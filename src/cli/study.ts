@@ -19,6 +19,7 @@ import { resolveStrategyNames } from '../scenario/load.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, type ManifestRun } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
+import { limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
 import { readScenarioSource, resolvePoint } from '../sweep/resolve-point.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
 import { inShard, parseShard, type Shard } from '../sweep/shard.js';
@@ -220,7 +221,7 @@ function studyOutputNames(manifest: StudyManifest): string[] {
 async function study(file: string, flags: StudyFlags): Promise<void> {
   const { plan, manifest } = planStudy(file, flags, await commandRegistry(flags));
   const { grid } = manifest;
-  enforceGridLimits(plan.runs.map((run) => ({ scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags);
+  const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags);
   const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, scenarioInputs(plan.runs.map((run) => run.scenario), file));
   checkStudyResumable(flags.out, manifest);
   prepareOutDir(flags.out);
@@ -234,6 +235,8 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
   const todo = mine.filter((run) => !records.has(run.key));
   const jobs = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
   const slice = grid.shard === null ? '' : ` (shard ${grid.shard.index}/${grid.shard.count} of ${grid.runs.length})`;
+  // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
+  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs));
   process.stderr.write(`study: ${mine.length} runs${slice}, ${records.size} already complete, ${todo.length} to run on ${jobs} worker${jobs === 1 ? '' : 's'}\n`);
   const failures = await runStudyOnPool(todo, { plan, manifest, records, total: mine.length, jobs, flags });
   if (failures.length > 0) {

@@ -21,6 +21,7 @@ import { readStoredRun } from '../sweep/directory.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
+import { limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
 import { readScenarioSource } from '../sweep/resolve-point.js';
 import { readRunReport } from '../sweep/run-report.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
@@ -163,7 +164,7 @@ function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: Sw
 
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
   const { plan, manifest, baseline } = planFromFlags(file, flags, await commandRegistry(flags));
-  enforceGridLimits(plan.runs.map((run) => ({ scenario: run.scenario, label: runLabel(manifest, run) })), flags);
+  const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) })), flags);
   const targets = planOutDir(flags.out, sweepOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
   checkResumable(flags.out, manifest);
   prepareOutDir(flags.out);
@@ -174,6 +175,8 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
   const jobs = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
   const { shard } = manifest;
   const slice = shard === null ? '' : ` (shard ${shard.index}/${shard.count} of ${manifest.runs.length})`;
+  // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
+  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs));
   process.stderr.write(`sweep: ${mine.length} runs${slice}, ${rows.size} already complete, ${todo.length} to run on ${jobs} worker${jobs === 1 ? '' : 's'}\n`);
   const failures = await runOnPool(todo, { plan, manifest, rows, total: mine.length, jobs, flags });
   if (failures.length > 0) {

@@ -9,7 +9,7 @@ import type { Scenario } from '../scenario/types.js';
 import { parseDuration, parseSize } from '../scenario/units.js';
 import { checkBudget, DEFAULT_BUDGET, longRunNote, type Budget } from './budget.js';
 import { datasetShape } from './dataset-shape.js';
-import { type DatasetShape, type EstimateOptions, estimateRun, type RunEstimate } from './estimate.js';
+import { type EstimateOptions, estimateRun, type RunEstimate } from './estimate.js';
 
 export interface LimitFlags {
   maxMemory?: number;
@@ -72,23 +72,21 @@ export function enforceEstimate(estimate: RunEstimate, flags: LimitFlags): strin
 /**
  * A sweep's runs, each checked as `simulate --json` of it would be (each worker runs one at a
  * time and writes its JSON report); the first run over budget is refused, named by its grid
- * point. A CSV dataset is read once per distinct spec, not once per run.
+ * point. Returns each run's estimated memory by key, made even with --no-limits (as simulate
+ * does: V8's heap growth is sized from it).
  */
-export function enforceGridLimits(runs: Iterable<{ scenario: Scenario; label: string }>, flags: LimitFlags): void {
-  if (!flags.limits) return;
+export function enforceGridLimits(runs: Iterable<{ key: string; scenario: Scenario; label: string }>, flags: LimitFlags): Map<string, number> {
   const budget = budgetOf(flags);
-  const shapes = new Map<string, DatasetShape>();
-  for (const { scenario, label } of runs) {
-    const spec = scenario.data.dataset;
-    const key = JSON.stringify(spec);
-    let shape = shapes.get(key);
-    if (shape === undefined) {
-      shape = datasetShape(spec);
-      shapes.set(key, shape);
-    }
-    const refusal = checkBudget(estimateRun(scenario, shape, { json: true, trace: false }), budget);
+  const estimates = new Map<string, number>();
+  for (const { key, scenario, label } of runs) {
+    // the shape is read off the loaded spec (a CSV's rows were counted at load), so per run is cheap
+    const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: false });
+    estimates.set(key, estimate.memoryBytes);
+    if (!flags.limits) continue;
+    const refusal = checkBudget(estimate, budget);
     if (refusal !== null) {
       throw new DtrainError(refusal.code, `${label}: ${refusal.message}`, { exitCode: refusal.exitCode, hint: refusal.hint });
     }
   }
+  return estimates;
 }
