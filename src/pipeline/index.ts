@@ -10,12 +10,14 @@
  *
  * S4 runs after training, through the strategy's aggregation stage.
  */
+import { SampleWindows } from './sample-windows.js';
 import { computeEfficiency } from './s1-efficiency.js';
 import { fixedResources, pressureOf, referencePressure } from './s3-resources.js';
 import type { StageWorking } from './stage-registry.js';
 import type { NodePlan, PlanRoundInput } from './types.js';
 
 export type { AggregatorInput, AggregatorOutput, NodePlan, PlanNode, PlanRoundInput } from './types.js';
+export { SampleWindows } from './sample-windows.js';
 
 /** The plans and each stage's working (explain renders the working). */
 export interface RoundDecisions {
@@ -26,14 +28,22 @@ export interface RoundDecisions {
 
 export function decideRound(input: PlanRoundInput): RoundDecisions {
   const { nodes, s1, s2, s3, stages } = input;
-  if (input.samplesMs.length !== nodes.length || input.lastResponseMs.length !== nodes.length || input.lastBatch.length !== nodes.length) {
-    throw new RangeError(`planRound: ${nodes.length} nodes but ${input.samplesMs.length} sample windows, ${input.lastResponseMs.length} response times and ${input.lastBatch.length} last batches`);
+  const windows = input.samplesMs instanceof SampleWindows ? input.samplesMs : null;
+  const rows = input.samplesMs instanceof SampleWindows ? null : input.samplesMs;
+  const windowCount = rows === null ? windows!.nodeCount : rows.length;
+  if (windowCount !== nodes.length || input.lastResponseMs.length !== nodes.length || input.lastBatch.length !== nodes.length) {
+    throw new RangeError(`planRound: ${nodes.length} nodes but ${windowCount} sample windows, ${input.lastResponseMs.length} response times and ${input.lastBatch.length} last batches`);
   }
 
   // S1 + S2
-  const efficiency = input.samplesMs.map((samples) => computeEfficiency(samples, s1));
+  const efficiency = rows === null ? nodes.map((_, i) => windows!.efficiencyOf(i, s1)) : rows.map((samples) => computeEfficiency(samples, s1));
   const batch = stages.batch.decide({
-    nodes, samplesMs: input.samplesMs, efficiency, lastResponseMs: input.lastResponseMs, lastBatch: input.lastBatch,
+    nodes,
+    // rows only for a stage that reads them (the built-in `balanced`, a plug-in)
+    get samplesMs() {
+      return rows ?? windows!.rows();
+    },
+    efficiency, lastResponseMs: input.lastResponseMs, lastBatch: input.lastBatch,
     transferBytes: input.transferBytes, localSteps: input.localSteps, stepMsOf: input.stepMsOf, s1, s2, s3,
   });
   const { batches } = batch;

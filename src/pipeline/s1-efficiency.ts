@@ -73,7 +73,11 @@ export function computeEfficiency(samplesMs: ReadonlyArray<number | null>, cfg: 
   // counted in a loop, not filter().length: this runs for every node of every round
   let effectiveCount = 0;
   for (const latencyMs of samplesMs) if (latencyMs !== null && latencyMs < cfg.thresholdMs) effectiveCount++;
-  const total = samplesMs.length;
+  return efficiencyFromCount(effectiveCount, samplesMs.length, cfg);
+}
+
+/** Efficiency from the count of effective samples among `total` (shared with SampleWindows). */
+export function efficiencyFromCount(effectiveCount: number, total: number, cfg: Pick<S1Config, 'intervalMs'>): Efficiency {
   return {
     efficiency: total === 0 ? 0 : effectiveCount / total,
     effectiveMs: cfg.intervalMs * effectiveCount,

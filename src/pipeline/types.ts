@@ -3,6 +3,7 @@
  * inputs from the scenario and the latency processes, and copies NodePlan fields into the run
  * records (src/sim/records.ts).
  */
+import type { SampleWindows } from './sample-windows.js';
 import type { S1Config } from './s1-efficiency.js';
 import type { ResolvedStages, StageWorking } from './stage-registry.js';
 import type { S2Config } from './s2-batch-size.js';
@@ -23,8 +24,11 @@ export type StepTimeEstimator = (nodeIndex: number, batch: number, threads: numb
 
 export interface PlanRoundInput {
   nodes: readonly PlanNode[];
-  /** per node (same order as `nodes`): the round's S1 window samples, null = lost */
-  samplesMs: ReadonlyArray<ReadonlyArray<number | null>>;
+  /**
+   * per node (same order as `nodes`): the round's S1 window samples, null = lost; or all the
+   * windows in one column (the round loop's form, sample-windows.ts)
+   */
+  samplesMs: ReadonlyArray<ReadonlyArray<number | null>> | SampleWindows;
   /** per node: mean local-step time in the last round it took part in; null = never */
   lastResponseMs: ReadonlyArray<number | null>;
   /** per node: its batch in that same round; null = never */

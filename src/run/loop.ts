@@ -14,7 +14,7 @@ import type { EngineFactory, TrainEngine } from '../train/engine.js';
 import { makeCursors, type PreparedTraining } from '../train/prepare.js';
 import { aggregatePhase, weighParticipants } from './aggregate.js';
 import { RoundDiverged } from './divergence.js';
-import { observeRound } from './observe.js';
+import { observeRound, WindowScratch } from './observe.js';
 import { planPhase } from './plan.js';
 import { roundRecord, summarise } from './record.js';
 import type { Aggregated, RunState, Scheduled } from './round-state.js';
@@ -57,6 +57,7 @@ interface RunFrame {
   options: StrategyRunOptions;
   engine: TrainEngine;
   guard: LatencyGuard;
+  windows: WindowScratch;
   ids: string[];
   /** bytes of one model copy on the wire per direction */
   transferBytes: number;
@@ -77,6 +78,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     options,
     engine,
     guard: new LatencyGuard(scenario, options.latency, options.slowdowns ?? []),
+    windows: new WindowScratch(),
     ids: nodes.map((node) => node.id),
     transferBytes: scenario.model.transferBytes ?? modelBytes(engine.paramCount),
   };
@@ -129,7 +131,7 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
   const { scenario, stages } = frame.options;
   // No local names the observed windows: an async function keeps its locals across an await, so
   // the S1 rows planning drops (no --trace) would stay alive through training (~30 MB at 131,072 nodes).
-  const planned = planPhase(scenario, stages, state.memory, observeRound(scenario, frame.guard, round, state.clock.nowMs), frame.transferBytes, frame.options.trace);
+  const planned = planPhase(scenario, stages, state.memory, observeRound(scenario, frame.guard, round, state.clock.nowMs, frame.windows), frame.transferBytes, frame.options.trace);
   const scheduled = schedulePhase(scenario, frame.guard, frame.transferBytes, planned);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);

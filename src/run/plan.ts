@@ -22,7 +22,7 @@ export function planPhase(
   const nodes = scenario.cluster.nodes;
   const { plans, batchWorking, resourceWorking } = decideRound({
     nodes,
-    samplesMs: observed.samplesMs,
+    samplesMs: observed.windows,
     lastResponseMs: memory.map((node) => node.lastResponseMs),
     lastBatch: memory.map((node) => node.lastBatch),
     transferBytes,
@@ -34,6 +34,6 @@ export function planPhase(
     s3,
   });
   const { round, startMs } = observed;
-  const samplesMs = keepSamples ? observed.samplesMs : [];
+  const samplesMs = keepSamples ? observed.windows.rows() : [];
   return { round, startMs, samplesMs, plans, working: { batch: batchWorking, resources: resourceWorking } };
 }

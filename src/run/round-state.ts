@@ -4,6 +4,7 @@
  * Each phase reads what earlier phases wrote and adds its own fields; nothing else is shared.
  */
 import type { SimClock } from '../sim/clock.js';
+import type { SampleWindows } from '../pipeline/sample-windows.js';
 import type { NodePlan } from '../pipeline/types.js';
 import type { BatchCursor } from '../train/batches.js';
 import type { EvalResult } from '../train/engine.js';
@@ -27,15 +28,19 @@ export interface RunState {
   lastEval: EvalResult;
 }
 
-/** observe: the S1 window of every node (null = a lost sample). */
+/** observe: the S1 window of every node, in one column (NaN = a lost sample). */
 export interface Observed {
   round: number;
   startMs: number;
-  samplesMs: Array<Array<number | null>>;
+  windows: SampleWindows;
 }
 
 /** plan: S1 → S2 → S3 per node (batch 0 = not dispatched). */
-export interface Planned extends Observed {
+export interface Planned {
+  round: number;
+  startMs: number;
+  /** the S1 windows as rows (null = lost), for `--trace` records only; else empty */
+  samplesMs: Array<Array<number | null>>;
   plans: NodePlan[];
   working: RoundWorking;
 }

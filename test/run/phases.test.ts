@@ -41,7 +41,9 @@ describe('observe', () => {
   it('takes one sample per 100 ms of the window [−2000, 0) for every node', () => {
     const s = scenario();
     const observed = observeRound(s, new LatencyGuard(s, buildNetwork(s)), 1, 0);
-    expect(observed.samplesMs).toEqual([Array(20).fill(5), Array(20).fill(5)]);
+    expect(observed.windows.rows()).toEqual([Array(20).fill(5), Array(20).fill(5)]);
+    expect(observed.windows.perNode).toBe(20);
+    expect(Array.from(observed.windows.values)).toEqual(Array(40).fill(5));
   });
 
   it('a burst node past its chain’s reach at the round start is a divergence naming it; constant links are observed there as usual', () => {
@@ -57,7 +59,7 @@ describe('observe', () => {
       message: "node b's burst latency chain would need more than 2^28 grid slots to reach 2.684e+8 ms in round 4 (a coarser cluster.latencyResolutionMs needs fewer)",
     });
     const plain: Scenario = { ...burst, cluster: { ...burst.cluster, nodes: base.cluster.nodes } };
-    expect(observeRound(plain, new LatencyGuard(plain, buildNetwork(plain)), 4, startMs).samplesMs).toEqual([Array(20).fill(5), Array(20).fill(5)]);
+    expect(observeRound(plain, new LatencyGuard(plain, buildNetwork(plain)), 4, startMs).windows.rows()).toEqual([Array(20).fill(5), Array(20).fill(5)]);
   });
 
   it('a round starting beyond the latency grid is a divergence with its round, as data', () => {
