@@ -36,7 +36,7 @@ export function decideRound(input: PlanRoundInput): RoundDecisions {
   }
 
   // S1 + S2
-  const efficiency = rows === null ? nodes.map((_, i) => windows!.efficiencyOf(i, s1)) : rows.map((samples) => computeEfficiency(samples, s1));
+  const efficiency = rows === null ? windows!.efficiencies(s1) : rows.map((samples) => computeEfficiency(samples, s1));
   const batch = stages.batch.decide({
     nodes,
     // rows only for a stage that reads them (the built-in `balanced`, a plug-in)

@@ -37,11 +37,21 @@ export class SampleWindows {
     return rows;
   }
 
-  /** S1's efficiency of node i's window (computeEfficiency of its row: NaN, lost, is not below any threshold). */
-  efficiencyOf(i: number, cfg: Pick<S1Config, 'intervalMs' | 'thresholdMs'>): Efficiency {
+  /**
+   * S1's efficiency of every node's window (computeEfficiency of its row: NaN, lost, is not
+   * below any threshold). A window of K samples has one of K + 1 efficiencies, so nodes with
+   * the same count share one frozen object: 131,072 objects a round otherwise, each alive
+   * until the batch stage has read it.
+   */
+  efficiencies(cfg: Pick<S1Config, 'intervalMs' | 'thresholdMs'>): Efficiency[] {
     const { perNode, values } = this;
-    let effectiveCount = 0;
-    for (let k = i * perNode, end = k + perNode; k < end; k++) if (values[k]! < cfg.thresholdMs) effectiveCount++;
-    return efficiencyFromCount(effectiveCount, perNode, cfg);
+    const byCount = new Array<Efficiency | undefined>(perNode + 1);
+    const out = new Array<Efficiency>(this.nodeCount);
+    for (let i = 0; i < out.length; i++) {
+      let effectiveCount = 0;
+      for (let k = i * perNode, end = k + perNode; k < end; k++) if (values[k]! < cfg.thresholdMs) effectiveCount++;
+      out[i] = byCount[effectiveCount] ??= Object.freeze(efficiencyFromCount(effectiveCount, perNode, cfg));
+    }
+    return out;
   }
 }

@@ -25,12 +25,21 @@ describe('SampleWindows', () => {
 
   it("computes each node's efficiency exactly as computeEfficiency of its row", () => {
     const windows = new SampleWindows(4, column);
-    expect([0, 1, 2].map((i) => windows.efficiencyOf(i, s1))).toEqual([
+    expect(windows.efficiencies(s1)).toEqual([
       { efficiency: 0.75, effectiveMs: 300, observedMs: 400 },
       { efficiency: 0.5, effectiveMs: 200, observedMs: 400 },
       { efficiency: 0, effectiveMs: 0, observedMs: 400 },
     ]);
-    rows.forEach((row, i) => expect(windows.efficiencyOf(i, s1)).toEqual(computeEfficiency(row, s1)));
+    expect(windows.efficiencies(s1)).toEqual(rows.map((row) => computeEfficiency(row, s1)));
+  });
+
+  it('shares one frozen efficiency among the nodes with the same count', () => {
+    // nodes 0 and 2: 2 of 3 below 50 ms; node 1: none
+    const efficiencies = new SampleWindows(3, new Float64Array([1, 2, 60, NaN_, 70, 80, 60, 3, 4])).efficiencies(s1);
+    expect(efficiencies[0]).toBe(efficiencies[2]);
+    expect(efficiencies[0]).not.toBe(efficiencies[1]);
+    expect(Object.isFrozen(efficiencies[0])).toBe(true);
+    expect(efficiencies.map((e) => e.efficiency)).toEqual([2 / 3, 0, 2 / 3]);
   });
 });
 
@@ -77,5 +86,36 @@ describe('planRound over a column of windows', () => {
     expect(() => planRound(input(new SampleWindows(4, column.subarray(0, 8))))).toThrow(
       'planRound: 3 nodes but 2 sample windows, 3 response times and 3 last batches',
     );
+  });
+});
+
+describe('the efficiency batch stage', () => {
+  it('gives nodes of one efficiency one frozen working, and each efficiency its own batch', () => {
+    const registry = createStageRegistry();
+    const stage = registry.stage('batch', 'efficiency') as BatchStageDefinition;
+    const node = { cores: 8, bandwidthBps: 1e9 };
+    const e = (efficiency: number) => ({ efficiency, effectiveMs: 0, observedMs: 0 });
+    const decision = stage.decide({
+      nodes: [node, node, node, node],
+      samplesMs: [],
+      efficiency: [e(1), e(0.6), e(1), e(0)],
+      lastResponseMs: [null, null, null, null],
+      lastBatch: [null, null, null, null],
+      transferBytes: 0,
+      localSteps: 1,
+      stepMsOf: () => 1,
+      s1: { ...S1_DEFAULTS },
+      s2: { ...S2_DEFAULTS, maxBatch: null },
+      s3: { ...S3_DEFAULTS },
+    });
+    // B = 64: 64·1/2 = 32; 64·0.6/1.6 = 24; 0
+    expect(decision.batches).toEqual([32, 24, 32, 0]);
+    expect(decision.working[0]).toBe(decision.working[2]);
+    expect(Object.isFrozen(decision.working[0])).toBe(true);
+    expect(decision.working.slice(0, 2)).toEqual([
+      { rule: 'efficiency', efficiencyUsed: 1, preliminary: 32, rounded: 32 },
+      // 38.4 / 1.6 is 23.999999999999996 in doubles: S2 snaps it to the boundary before rounding
+      { rule: 'efficiency', efficiencyUsed: 0.6, preliminary: (64 * 0.6) / (0.6 + 1), rounded: 24 },
+    ]);
   });
 });

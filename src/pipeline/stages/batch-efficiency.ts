@@ -4,19 +4,32 @@
  * i.e. B/2), both rounded and clamped as S2 says.
  */
 import { applyRounding, chooseBatchSize, preliminaryBatch } from '../s2-batch-size.js';
-import type { BatchRoundView, BatchStageDefinition } from '../stage-registry.js';
+import type { BatchRoundView, BatchStageDefinition, StageWorking } from '../stage-registry.js';
 
 /** `fixed` is S2 with e = 1 for every node (SPEC §2 Strategies). */
 export const FIXED_STAGE_EFFICIENCY = 1;
 
+/**
+ * A node's batch and working depend on its efficiency alone, and S1 gives few distinct ones
+ * (K + 1 for a window of K samples): nodes with the same efficiency share one frozen working
+ * rather than an object each per round.
+ */
 function s2Decision(view: BatchRoundView, rule: 'efficiency' | 'fixed', efficiencyOf: (i: number) => number) {
-  const batches: number[] = [];
-  const working = view.efficiency.map((_, i) => {
+  const n = view.efficiency.length;
+  const batches = new Array<number>(n);
+  const working = new Array<StageWorking>(n);
+  const known = new Map<number, { batch: number; working: StageWorking }>();
+  for (let i = 0; i < n; i++) {
     const used = efficiencyOf(i);
-    const preliminary = preliminaryBatch(used, view.s2.standardBatch);
-    batches.push(chooseBatchSize(used, view.s2));
-    return { rule, efficiencyUsed: used, preliminary, rounded: applyRounding(preliminary, view.s2.rounding) };
-  });
+    let decided = known.get(used);
+    if (decided === undefined) {
+      const preliminary = preliminaryBatch(used, view.s2.standardBatch);
+      decided = { batch: chooseBatchSize(used, view.s2), working: Object.freeze({ rule, efficiencyUsed: used, preliminary, rounded: applyRounding(preliminary, view.s2.rounding) }) };
+      known.set(used, decided);
+    }
+    batches[i] = decided.batch;
+    working[i] = decided.working;
+  }
   return { batches, working };
 }
 
