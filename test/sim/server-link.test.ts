@@ -68,4 +68,15 @@ describe('byStartTime: the activation order without a comparator sort', () => {
     const expected = Array.from(starts, (_, i) => i).sort((a, b) => starts[a]! - starts[b]! || a - b);
     expect([...byStartTime(starts)]).toEqual(expected);
   });
+
+  it('equals the comparator sort over negatives, fractions, subnormals and infinities of every size', () => {
+    let state = 11;
+    const next = () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const specials = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -Number.MIN_VALUE, Number.MIN_VALUE, -0, 0, -Number.MAX_VALUE, Number.MAX_VALUE, 1e-310, -1e-310];
+    const starts = Float64Array.from({ length: 5_000 }, (_, i) => (i % 7 === 0
+      ? specials[i % specials.length]!
+      : (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20)));
+    const expected = Array.from(starts, (_, i) => i).sort((a, b) => (starts[a]! < starts[b]! ? -1 : starts[a]! > starts[b]! ? 1 : a - b));
+    expect([...byStartTime(starts)]).toEqual(expected);
+  });
 });
