@@ -113,6 +113,8 @@ export class FastEngine implements TrainEngine {
   private sharedSums: Float32Array | null = null;
   private sharedChunks: Float32Array[] | null = null;
   private readonly batches: BatchStore;
+  /** kept batches of the helper's rows, for the rounds this thread trains them itself */
+  private readonly helperBatches: BatchStore;
   private readonly passBuffers = new PassBuffers();
   private readonly testSet: TestSet;
   /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
@@ -142,6 +144,7 @@ export class FastEngine implements TrainEngine {
     this.backend = tf.getBackend();
     this.paramCount = this.layout.paramCount;
     this.batches = new BatchStore(tf, train);
+    this.helperBatches = new BatchStore(tf, train);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;
     this.scratch = { sum: new Float32Array(count), local: new Float32Array(count), gradient: new Float32Array(count) };
@@ -179,10 +182,17 @@ export class FastEngine implements TrainEngine {
       sums = this.sumsBuffer.subarray(0, n * count);
     }
     try {
-      if (helper === null) await this.trainRange(tasks, 0, n, sums, norms);
-      else await this.trainSplit(helper, tasks, sums, norms);
+      if (helper !== null) await this.trainSplit(helper, tasks, sums, norms);
+      else if (this.helper === null) await this.trainRange(tasks, 0, n, sums, norms);
+      else {
+        // a round alone while the helper waits: the split's two ranges, so that kept batches
+        // (the benchmark's) are not rebuilt each time the engine goes alone or back
+        const split = splitRows(tasks, this.share);
+        await this.trainRange(tasks, 0, split, sums, norms);
+        await this.trainRange(tasks, split, n, sums, norms, this.helperBatches);
+      }
     } catch (error) {
-      this.batches.dispose(); // a failed run stops here: hold no tensors for it
+      this.disposeBatches(); // a failed run stops here: hold no tensors for it
       throw error;
     }
     this.pending = { tasks, held: sums, helper, rows: large ? countRows(tasks) : 0, trainMs: this.now() - start };
@@ -200,7 +210,7 @@ export class FastEngine implements TrainEngine {
     try {
       await this.trainRange(tasks, 0, tasks.length, sums, norms);
     } catch (error) {
-      this.batches.dispose();
+      this.disposeBatches();
       throw error;
     }
     return norms;
@@ -255,9 +265,10 @@ export class FastEngine implements TrainEngine {
 
   /**
    * Tasks first … end − 1 on this thread: their norms, and their U_i into `sums` (global
-   * rows) when given. Chunks are built and dropped one at a time (kept with keepBatches).
+   * rows) when given. Chunks are built and dropped one at a time (with keepBatches, kept in
+   * `kept` while the same tasks come again).
    */
-  private async trainRange(tasks: EngineTask[], first: number, end: number, sums: Float32Array | null, norms: Float64Array): Promise<void> {
+  private async trainRange(tasks: EngineTask[], first: number, end: number, sums: Float32Array | null, norms: Float64Array, kept = this.batches): Promise<void> {
     const thetaMagnitude = largestMagnitude(this.theta);
     const count = this.paramCount;
     const visit = (i: number, steps: readonly StepBatch[], pass: ConcatPass, start: number): void => {
@@ -272,7 +283,7 @@ export class FastEngine implements TrainEngine {
     };
     if (this.options.keepBatches === true) {
       const share = first === 0 && end === tasks.length ? tasks : tasks.slice(first, end);
-      for (const { chunk, steps } of this.batches.prepare(share)) {
+      for (const { chunk, steps } of kept.prepare(share)) {
         const pass = await runConcatPass(this.tf, this.layout, this.theta, chunk, this.passBuffers);
         for (let j = 0; j < chunk.tasks; j++) visit(first + chunk.firstTask + j, steps[j]!, pass, chunk.offsets[j]!);
       }
@@ -442,6 +453,11 @@ export class FastEngine implements TrainEngine {
     return this.helper !== null;
   }
 
+  private disposeBatches(): void {
+    this.batches.dispose();
+    this.helperBatches.dispose();
+  }
+
   discardLocal(): void {
     this.pending = null;
   }
@@ -466,7 +482,7 @@ export class FastEngine implements TrainEngine {
 
   dispose(): void {
     this.disposed = true;
-    this.batches.dispose();
+    this.disposeBatches();
     this.testSet.dispose();
     this.pending = null;
     this.aggregating = null;

@@ -6,12 +6,14 @@
  * worth it, so the engine times its large rounds and asks this rule before each one.
  *
  * The figure of a round is its wall time on this thread (training, then forming θ_{t+1}) per
- * training row. The rule keeps the latest figure alone and the latest with the helper:
- * - a helper round pays when its figure is at most PAYOFF_RATIO of the latest alone;
- * - when one does not, the next `backoff` large rounds run alone (which also refreshes the
- *   figure alone), then the helper is tried again; backoff starts at RETRY_FIRST and doubles
- *   with each failed retry up to RETRY_MAX, so a busy machine pays for a slow try rarely and a
- *   machine that became quiet again gets both cores back within RETRY_MAX rounds;
+ * training row. One round is easily the machine's noise (a shared machine's rounds alone vary
+ * by 2× and more), so the figure alone is the median of the latest ALONE_FIGURES rounds alone:
+ * - a helper round pays when its figure is at most PAYOFF_RATIO of the figure alone;
+ * - when MISSES helper rounds in a row do not (one is too easily the machine's noise), the
+ *   next `backoff` large rounds run alone (which also refreshes the figure alone), then the
+ *   helper is tried again; backoff starts at RETRY_FIRST and doubles with each failed retry up
+ *   to RETRY_MAX, so a busy machine pays for slow tries rarely and a machine that became quiet
+ *   again gets both cores back within RETRY_MAX rounds;
  * - while the helper pays, one round in SOLO_CHECK runs alone, so that the figure it is held
  *   to is never that of a long-gone (say, busier) moment;
  * - the first round of each kind is a warm-up (JIT, uploads, the worker's first round) and not
@@ -21,7 +23,11 @@
 
 /** A helper round must take at most this share of one thread's time to be worth it. */
 export const PAYOFF_RATIO = 0.9;
-/** Large rounds run alone after the first helper round that did not pay. */
+/** Rounds alone whose median is the figure a helper round is held to. */
+export const ALONE_FIGURES = 3;
+/** Helper rounds in a row that do not pay before the engine goes alone. */
+export const MISSES = 2;
+/** Large rounds run alone the first time the helper did not pay. */
 export const RETRY_FIRST = 4;
 /** The most large rounds run alone between two tries of the helper. */
 export const RETRY_MAX = 64;
@@ -29,13 +35,15 @@ export const RETRY_MAX = 64;
 export const SOLO_CHECK = 32;
 
 export class HelperPayoff {
-  /** ms per row of the latest timed round alone */
-  private alone: number | null = null;
+  /** ms per row of the latest timed rounds alone, oldest first */
+  private readonly aloneFigures: number[] = [];
   private roundsAlone = 0;
   private roundsSplit = 0;
   /** large rounds still to run alone before the helper is tried again */
   private waitLeft = 0;
   private backoff = RETRY_FIRST;
+  /** helper rounds in a row that did not pay */
+  private misses = 0;
   /** helper rounds since the last round alone */
   private sinceAlone = 0;
 
@@ -45,7 +53,7 @@ export class HelperPayoff {
       this.waitLeft--;
       return false;
     }
-    if (this.alone === null) return false;
+    if (this.aloneFigures.length === 0) return false;
     if (this.sinceAlone >= SOLO_CHECK) {
       this.sinceAlone = 0;
       return false;
@@ -58,16 +66,28 @@ export class HelperPayoff {
   record(withHelper: boolean, ms: number, rows: number): void {
     if (!(rows > 0) || !(ms >= 0)) return;
     if (!withHelper) {
-      if (this.roundsAlone++ > 0) this.alone = ms / rows;
+      if (this.roundsAlone++ === 0) return;
+      this.aloneFigures.push(ms / rows);
+      if (this.aloneFigures.length > ALONE_FIGURES) this.aloneFigures.shift();
       return;
     }
-    if (this.roundsSplit++ === 0 || this.alone === null) return;
-    if (ms / rows <= PAYOFF_RATIO * this.alone) {
+    if (this.roundsSplit++ === 0 || this.aloneFigures.length === 0) return;
+    if (ms / rows <= PAYOFF_RATIO * this.aloneFigure()) {
+      this.misses = 0;
       this.backoff = RETRY_FIRST;
       return;
     }
+    if (++this.misses < MISSES) return;
+    this.misses = 0;
     this.waitLeft = this.backoff;
     this.backoff = Math.min(RETRY_MAX, 2 * this.backoff);
     this.sinceAlone = 0;
+  }
+
+  /** The median of the latest figures alone (the mean of two). */
+  private aloneFigure(): number {
+    const sorted = this.aloneFigures.slice().sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   }
 }
