@@ -150,7 +150,8 @@ export function byStartTime(startMs: Float64Array): Uint32Array {
     high[i] = h >= 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0;
     low[i] = h >= 0x80000000 ? ~l >>> 0 : l;
   }
-  let order = Uint32Array.from({ length: n }, (_, k) => k);
+  let order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
   let next = new Uint32Array(n);
   const counts = new Uint32Array(257);
   for (let pass = 0; pass < 8; pass++) {
@@ -164,7 +165,9 @@ export function byStartTime(startMs: Float64Array): Uint32Array {
       const i = order[k]!;
       next[counts[(keys[i]! >>> shift) & 255]!++] = i;
     }
-    [order, next] = [next, order];
+    const sorted = next;
+    next = order;
+    order = sorted;
   }
   return order;
 }
