@@ -60,8 +60,7 @@ export function decideRound(input: PlanRoundInput): RoundDecisions {
       pressures.push(0);
       continue;
     }
-    const base = fixedResources(nodes[i]!.cores, s3);
-    const response = input.lastResponseMs[i] ?? input.stepMsOf(i, b, base.threads, base.ioQueue);
+    const response = input.lastResponseMs[i] ?? firstResponseMs(input, i, b);
     responseMs.push(response);
     pressures.push(pressureOf(b, response));
     dispatchedPressures.push(pressures[i]!);
@@ -76,6 +75,12 @@ export function decideRound(input: PlanRoundInput): RoundDecisions {
     return { efficiency: e, effectiveMs, observedMs, batch: b, responseMs: responseMs[i]!, pressure: pressures[i]!, threads, ioQueue };
   });
   return { plans, batchWorking: batch.working, resourceWorking: resources.working };
+}
+
+/** A node's step time at batch b with the base (clamped) allocation: its response time before its first round. */
+function firstResponseMs(input: PlanRoundInput, i: number, b: number): number {
+  const base = fixedResources(input.nodes[i]!.cores, input.s3);
+  return input.stepMsOf(i, b, base.threads, base.ioQueue);
 }
 
 export function planRound(input: PlanRoundInput): NodePlan[] {

@@ -23,13 +23,15 @@ class ScheduledNode implements RoundNodeInput {
     readonly bytes: number,
     readonly bandwidthBps: number,
     readonly stepMs: number,
+    /** every time the round can look up is in reach (the guard's per-lookup checks can be skipped) */
+    private readonly inReach: boolean,
   ) {
     // a closure only for the nodes that have a slowdown
     this.slowdownAt = guard.hasSlowdown(index) ? (timeMs) => guard.slowdownAt(index, timeMs) : null;
   }
 
   latencyAt(timeMs: number): number | null {
-    return this.guard.latencyAt(this.index, timeMs, 'transfer');
+    return this.inReach ? this.guard.latencyInReach(this.index, timeMs) : this.guard.latencyAt(this.index, timeMs, 'transfer');
   }
 }
 
@@ -39,6 +41,8 @@ export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferB
   const { round, startMs, plans } = planned;
   const deadlineMs = cluster.roundTimeoutMs === null ? null : startMs + cluster.roundTimeoutMs;
   const nodes = new Array<RoundNodeInput | null>(plans.length);
+  // a try is made before the deadline only: with one, every transfer's lookups lie in [start, deadline)
+  const inReach = deadlineMs !== null && guard.allReach(startMs, deadlineMs);
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i]!;
     if (plan.batch === 0) {
@@ -46,7 +50,7 @@ export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferB
       continue;
     }
     const node = cluster.nodes[i]!;
-    nodes[i] = new ScheduledNode(guard, i, transferBytes, node.bandwidthBps, stepMs(node, plan.batch, plan.threads, plan.ioQueue));
+    nodes[i] = new ScheduledNode(guard, i, transferBytes, node.bandwidthBps, stepMs(node, plan.batch, plan.threads, plan.ioQueue), inReach);
   }
   const timelines = roundTimelines({
     startMs,

@@ -114,6 +114,29 @@ describe('schedule', () => {
     expect(roundEndMs(scenario(), round)).toBe(b!.finishMs);
   });
 
+  it('a deadline beyond the latency grid still checks every transfer lookup: the upload try is the divergence', () => {
+    // b's link moves 62,500 bytes at 1e-298 bit/s: its download arrives near 5e306 ms, before a
+    // deadline of 1e307 ms, and its upload is tried then, past what a 100 ms grid can address
+    const base = scenario(1e307);
+    const nodes = base.cluster.nodes.map((node, i) => (i === 1 ? { ...node, bandwidthBps: 1e-298 } : node));
+    const s: Scenario = { ...base, cluster: { ...base.cluster, nodes } };
+    const guard = new LatencyGuard(s, buildNetwork(s));
+    const planned = planPhase(s, STAGES, fresh(), observeRound(s, guard, 1, 0), 62_500);
+    const thrown = (() => { try { schedulePhase(s, guard, 62_500, planned); } catch (error) { return error; } return null; })();
+    expect(thrown).toBeInstanceOf(RoundDiverged);
+    expect((thrown as RoundDiverged).divergence).toEqual({
+      round: 1, node: 'b', kind: 'time', message: "node b's transfer in round 1 would be at 5e+306 ms, too far for a latency grid of 100 ms",
+    });
+  });
+
+  it('within reach, the timelines with a deadline are those without one', () => {
+    const s = scenario(60_000);
+    const guard = new LatencyGuard(s, buildNetwork(s));
+    const withDeadline = schedulePhase(s, guard, 62_500, planPhase(s, STAGES, fresh(), observeRound(s, guard, 1, 0), 62_500));
+    expect(withDeadline.timelines).toEqual(scheduled().timelines);
+    expect(withDeadline.participants).toEqual([0, 1]);
+  });
+
   it('a 17 ms deadline drops b (its upload would arrive at 18.168) and the round ends at the deadline', () => {
     const round = scheduled(17);
     expect(round.participants).toEqual([0]);
