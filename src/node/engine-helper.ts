@@ -2,7 +2,8 @@
  * The fast engine's helper thread on Node (issue 14: both cores with one local step): a worker
  * thread (engine-worker.ts) running a FastEngine of the same options, reached through shared
  * memory for the U_i. The main thread keeps θ and half of every large round
- * (src/train/fast-engine.ts decides what, from nodes × parameters alone).
+ * (src/train/fast-engine.ts decides which rounds are large from nodes × parameters, and
+ * src/train/helper-payoff.ts whether the helper is worth it on this machine).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
