@@ -69,7 +69,7 @@ interface Round {
   held: Float32Array | null;
   /** the helper this round is split with, training and aggregate (`held` is then in shared memory) */
   helper: EngineHelper | null;
-  /** training rows of a round timed for the payoff (a large one), else 0 */
+  /** training rows of a round timed for the payoff (helper-payoff.ts), else 0 */
   rows: number;
   /** wall time of its trainLocal (ms) */
   trainMs: number;
@@ -166,8 +166,7 @@ export class FastEngine implements TrainEngine {
       return norms;
     }
     const start = this.now();
-    const large = this.splittable(n);
-    const helper = large ? this.helperFor() : null;
+    const { helper, timed } = this.splittable(n) ? this.helperFor() : { helper: null, timed: false };
     const held = n * count <= this.maxHeld;
     let sums: Float32Array | null = null;
     // one buffer of U_i at a time: the rounds before the helper joins use this thread's, the
@@ -195,7 +194,7 @@ export class FastEngine implements TrainEngine {
       this.disposeBatches(); // a failed run stops here: hold no tensors for it
       throw error;
     }
-    this.pending = { tasks, held: sums, helper, rows: large ? countRows(tasks) : 0, trainMs: this.now() - start };
+    this.pending = { tasks, held: sums, helper, rows: timed ? countRows(tasks) : 0, trainMs: this.now() - start };
     return norms;
   }
 
@@ -431,12 +430,16 @@ export class FastEngine implements TrainEngine {
   }
 
   /**
-   * The helper for a large round when it is running and pays off (helper-payoff.ts); starts it
-   * the first time.
+   * The helper for a large round when it is running and pays off (helper-payoff.ts), and
+   * whether to time the round for that; starts the helper the first time.
    */
-  private helperFor(): EngineHelper | null {
+  private helperFor(): { helper: EngineHelper | null; timed: boolean } {
     const start = this.tuning.startHelper!;
-    if (this.helper !== null) return this.tuning.alwaysSplit === true || this.payoff.useHelper() ? this.helper : null;
+    if (this.helper !== null && this.tuning.alwaysSplit === true) return { helper: this.helper, timed: false };
+    if (this.helper !== null) {
+      const plan = this.payoff.plan();
+      return { helper: plan.helper ? this.helper : null, timed: plan.timed };
+    }
     this.helperStart ??= start().then(
       (helper) => {
         if (this.disposed) helper.dispose();
@@ -444,7 +447,7 @@ export class FastEngine implements TrainEngine {
       },
       () => undefined, // it failed to start: this thread does everything, with the same numbers
     );
-    return null;
+    return { helper: null, timed: false };
   }
 
   /** Whether a helper thread has joined, once the start asked for by a large enough round is over (tests, the benchmark). */

@@ -3,42 +3,53 @@
  * is busy, waking the helper and waiting for it (its rows, half of the aggregate) costs more
  * than its share brings: measured 17.2k against 20.3k node-steps/s alone at N = 256. Nodes ×
  * parameters says when a round is large enough to split; only the machine says whether it is
- * worth it, so the engine times its large rounds and asks this rule before each one.
+ * worth it, so the engine times its large rounds and plans each one by this rule.
  *
  * The figure of a round is its wall time on this thread (training, then forming θ_{t+1}) per
- * training row. One round is easily the machine's noise (a shared machine's rounds alone vary
- * by 2× and more), so the figure alone is the median of the latest ALONE_FIGURES rounds alone:
- * - a helper round pays when its figure is at most PAYOFF_RATIO of the figure alone;
- * - when MISSES helper rounds in a row do not (one is too easily the machine's noise), the
- *   next `backoff` large rounds run alone (which also refreshes the figure alone), then the
- *   helper is tried again; backoff starts at RETRY_FIRST and doubles with each failed retry up
- *   to RETRY_MAX, so a busy machine pays for slow tries rarely and a machine that became quiet
+ * training row. A shared machine's rounds vary by 2× and more, and both threads' code gets
+ * faster over the first tens of rounds (V8 compiles hot JS and wasm to faster tiers), so:
+ * - the first WARM_UP large rounds use the helper and are not timed (both threads warm up);
+ * - then ALONE_FIGURES rounds run alone; the figure alone is the median of the latest
+ *   ALONE_FIGURES rounds alone;
+ * - a helper round pays when its figure is at most PAYOFF_RATIO of the figure alone; when
+ *   MISSES helper rounds in a row do not (fewer are too easily the machine's noise), the next
+ *   `backoff` large rounds run alone (which also refreshes the figure alone), then the helper
+ *   is tried again; backoff starts at RETRY_FIRST and doubles with each failed retry up to
+ *   RETRY_MAX, so a busy machine pays for slow tries rarely and a machine that became quiet
  *   again gets both cores back within RETRY_MAX rounds;
- * - while the helper pays, one round in SOLO_CHECK runs alone, so that the figure it is held
- *   to is never that of a long-gone (say, busier) moment;
- * - the first round of each kind is a warm-up (JIT, uploads, the worker's first round) and not
- *   taken as a figure; until there is a figure alone, rounds run alone.
+ * - while the helper pays, one large round in SOLO_CHECK + 1 runs alone, so that the figure
+ *   it is held to is never that of a long-gone (say, busier) moment.
  * Which thread computes what never changes a number (fast-engine.ts), so neither does this rule.
  */
 
-/** A helper round must take at most this share of one thread's time to be worth it. */
-export const PAYOFF_RATIO = 0.9;
+/** Large rounds at the start that use the helper untimed, while both threads' code warms up. */
+export const WARM_UP = 24;
 /** Rounds alone whose median is the figure a helper round is held to. */
 export const ALONE_FIGURES = 3;
+/** A helper round must take at most this share of one thread's time to be worth it. */
+export const PAYOFF_RATIO = 0.95;
 /** Helper rounds in a row that do not pay before the engine goes alone. */
-export const MISSES = 2;
+export const MISSES = 3;
 /** Large rounds run alone the first time the helper did not pay. */
 export const RETRY_FIRST = 4;
 /** The most large rounds run alone between two tries of the helper. */
 export const RETRY_MAX = 64;
-/** While the helper pays, one large round in this many runs alone to refresh that figure. */
+/** While the helper pays, one large round after this many helper rounds runs alone. */
 export const SOLO_CHECK = 32;
 
+/** How to run the next large round: with the helper or alone, and whether to time it for record(). */
+export interface RoundPlan {
+  helper: boolean;
+  timed: boolean;
+}
+
+const ALONE: RoundPlan = { helper: false, timed: true };
+const SPLIT: RoundPlan = { helper: true, timed: true };
+
 export class HelperPayoff {
-  /** ms per row of the latest timed rounds alone, oldest first */
+  private warmUpLeft = WARM_UP;
+  /** ms per row of the latest rounds alone, oldest first */
   private readonly aloneFigures: number[] = [];
-  private roundsAlone = 0;
-  private roundsSplit = 0;
   /** large rounds still to run alone before the helper is tried again */
   private waitLeft = 0;
   private backoff = RETRY_FIRST;
@@ -47,31 +58,34 @@ export class HelperPayoff {
   /** helper rounds since the last round alone */
   private sinceAlone = 0;
 
-  /** Whether the next large round should use the helper (it has joined). Call once per round. */
-  useHelper(): boolean {
+  /** The plan of the next large round, once the helper has joined. Call once per round. */
+  plan(): RoundPlan {
+    if (this.warmUpLeft > 0) {
+      this.warmUpLeft--;
+      return { helper: true, timed: false };
+    }
     if (this.waitLeft > 0) {
       this.waitLeft--;
-      return false;
+      return ALONE;
     }
-    if (this.aloneFigures.length === 0) return false;
+    if (this.aloneFigures.length < ALONE_FIGURES) return ALONE;
     if (this.sinceAlone >= SOLO_CHECK) {
       this.sinceAlone = 0;
-      return false;
+      return ALONE;
     }
     this.sinceAlone++;
-    return true;
+    return SPLIT;
   }
 
-  /** A large round's wall time `ms` for `rows` training rows, with the helper or alone; judges a helper round. */
+  /** A timed round's wall time `ms` for `rows` training rows, with the helper or alone; judges a helper round. */
   record(withHelper: boolean, ms: number, rows: number): void {
     if (!(rows > 0) || !(ms >= 0)) return;
     if (!withHelper) {
-      if (this.roundsAlone++ === 0) return;
       this.aloneFigures.push(ms / rows);
       if (this.aloneFigures.length > ALONE_FIGURES) this.aloneFigures.shift();
       return;
     }
-    if (this.roundsSplit++ === 0 || this.aloneFigures.length === 0) return;
+    if (this.aloneFigures.length === 0) return;
     if (ms / rows <= PAYOFF_RATIO * this.aloneFigure()) {
       this.misses = 0;
       this.backoff = RETRY_FIRST;

@@ -12,95 +12,112 @@ import { initBackend } from '../../src/train/backend.js';
 import type { EngineOptions, EngineTask } from '../../src/train/engine.js';
 import type { EngineHelper, HelperTrained } from '../../src/train/engine-helper.js';
 import { createFastEngine, type FastEngine, type FastEngineTuning } from '../../src/train/fast-engine.js';
-import { ALONE_FIGURES, HelperPayoff, MISSES, PAYOFF_RATIO, RETRY_FIRST, RETRY_MAX, SOLO_CHECK } from '../../src/train/helper-payoff.js';
+import { ALONE_FIGURES, HelperPayoff, MISSES, PAYOFF_RATIO, RETRY_FIRST, RETRY_MAX, SOLO_CHECK, WARM_UP } from '../../src/train/helper-payoff.js';
 import { randomData, randomParams } from './engine-fixture.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-/** The rounds (from 1) in which `payoff` lets the helper in, each round costing `cost(withHelper, round)` ms for 100 rows. */
+/**
+ * The rounds (from 1, the helper joined) in which `payoff` lets the helper in, each timed
+ * round costing `cost(withHelper, round)` ms for 100 rows.
+ */
 function drive(payoff: HelperPayoff, rounds: number, cost: (withHelper: boolean, round: number) => number): number[] {
   const used: number[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const withHelper = payoff.useHelper();
-    if (withHelper) used.push(round);
-    payoff.record(withHelper, cost(withHelper, round), 100);
+    const { helper, timed } = payoff.plan();
+    if (helper) used.push(round);
+    if (timed) payoff.record(helper, cost(helper, round), 100);
   }
   return used;
 }
 
 const range = (first: number, last: number): number[] => Array.from({ length: last - first + 1 }, (_, i) => first + i);
+/** the warm-up rounds (1 … 24, with the helper) */
+const WARM = range(1, 24);
 
 describe('the helper payoff rule', () => {
-  it('wants a helper round at most 0.9 of the median of 3 rounds alone, goes alone after 2 that miss, for 4, 8, … up to 64 rounds, and runs one round in 33 alone', () => {
-    expect([PAYOFF_RATIO, ALONE_FIGURES, MISSES, RETRY_FIRST, RETRY_MAX, SOLO_CHECK]).toEqual([0.9, 3, 2, 4, 64, 32]);
+  it('warms up for 24 rounds, wants a helper round at most 0.95 of the median of 3 rounds alone, goes alone after 3 that miss, for 4, 8, … up to 64 rounds, and runs one round in 33 alone', () => {
+    expect([WARM_UP, PAYOFF_RATIO, ALONE_FIGURES, MISSES, RETRY_FIRST, RETRY_MAX, SOLO_CHECK]).toEqual([24, 0.95, 3, 3, 4, 64, 32]);
   });
 
-  it('keeps a helper that pays, but for the first two rounds (warm-up, then one thread’s figure) and one round in 33', () => {
+  it('uses the helper untimed while warming up, then times 3 rounds alone', () => {
+    // Arrange
+    const payoff = new HelperPayoff();
     // Act
-    const used = drive(new HelperPayoff(), 80, (withHelper) => (withHelper ? 65 : 100));
+    const plans = Array.from({ length: 27 }, () => payoff.plan());
     // Assert
-    expect(used).toEqual([...range(3, 34), ...range(36, 67), ...range(69, 80)]);
+    expect(plans.slice(0, 24).every((p) => p.helper && !p.timed)).toBe(true);
+    expect(plans.slice(24)).toEqual([{ helper: false, timed: true }, { helper: false, timed: true }, { helper: false, timed: true }]);
   });
 
-  it('drops a helper that does not pay after its warm-up round and two more, and retries it (two rounds) after 4, 8, 16, 32, 64, 64 rounds alone', () => {
+  it('keeps a helper that pays, but for 3 rounds alone after the warm-up and one round in 33', () => {
     // Act
-    const used = drive(new HelperPayoff(), 200, (withHelper) => (withHelper ? 120 : 100));
+    const used = drive(new HelperPayoff(), 100, (withHelper) => (withHelper ? 65 : 100));
     // Assert
-    expect(used).toEqual([3, 4, 5, 10, 11, 20, 21, 38, 39, 72, 73, 138, 139]);
+    expect(used).toEqual([...WARM, ...range(28, 59), ...range(61, 92), ...range(94, 100)]);
   });
 
-  it('takes a helper round of exactly 0.9 of one thread’s time, not one a little slower', () => {
+  it('drops a helper that does not pay after 3 rounds, and retries it (3 rounds) after 4, 8, 16, 32, 64, 64 rounds alone', () => {
     // Act
-    const exact = drive(new HelperPayoff(), 10, (withHelper) => (withHelper ? 90 : 100));
-    const slower = drive(new HelperPayoff(), 10, (withHelper) => (withHelper ? 90.5 : 100));
+    const used = drive(new HelperPayoff(), 240, (withHelper) => (withHelper ? 120 : 100));
     // Assert
-    expect(exact).toEqual(range(3, 10));
-    expect(slower).toEqual([3, 4, 5, 10]);
+    expect(used).toEqual([...WARM, 28, 29, 30, 35, 36, 37, 46, 47, 48, 65, 66, 67, 100, 101, 102, 167, 168, 169, 234, 235, 236]);
   });
 
-  it('keeps the helper through one helper round that misses', () => {
-    // Act: round 10, with the helper, is slow
-    const used = drive(new HelperPayoff(), 20, (withHelper, round) => (withHelper ? (round === 10 ? 120 : 65) : 100));
+  it('takes a helper round of exactly 0.95 of one thread’s time, not one a little slower', () => {
+    // Act
+    const exact = drive(new HelperPayoff(), 40, (withHelper) => (withHelper ? 95 : 100));
+    const slower = drive(new HelperPayoff(), 40, (withHelper) => (withHelper ? 95.5 : 100));
     // Assert
-    expect(used).toEqual(range(3, 20));
+    expect(exact).toEqual([...WARM, ...range(28, 40)]);
+    expect(slower).toEqual([...WARM, 28, 29, 30, 35, 36, 37]);
+  });
+
+  it('keeps the helper through two helper rounds in a row that miss', () => {
+    // Act: rounds 30 and 31, with the helper, are slow
+    const used = drive(new HelperPayoff(), 45, (withHelper, round) => (withHelper ? (round === 30 || round === 31 ? 120 : 65) : 100));
+    // Assert
+    expect(used).toEqual([...WARM, ...range(28, 45)]);
   });
 
   it('starts again from 4 rounds alone once the helper has paid again', () => {
-    // Arrange: slow until round 12, quiet from 13 to 24, slow again from 25
-    const slow = (round: number) => round < 13 || round > 24;
+    // Arrange: slow until round 39, quiet from 40 to 50, slow again from 51
+    const slow = (round: number) => round < 40 || round > 50;
     // Act
-    const used = drive(new HelperPayoff(), 40, (withHelper, round) => (withHelper && slow(round) ? 120 : withHelper ? 50 : 100));
-    // Assert: the retry in 20 pays, so 21 … 24 too; 25 and 26 miss, and it waits 4 rounds, not 16
-    expect(used).toEqual([3, 4, 5, 10, 11, ...range(20, 26), 31, 32]);
+    const used = drive(new HelperPayoff(), 65, (withHelper, round) => (withHelper && slow(round) ? 120 : withHelper ? 50 : 100));
+    // Assert: the retry in 46 pays, so 47 … 50 too; 51 … 53 miss, and it waits 4 rounds, not 16
+    expect(used).toEqual([...WARM, 28, 29, 30, 35, 36, 37, ...range(46, 53), 58, 59, 60]);
   });
 
-  it('holds the helper to fresh figures alone: a busier moment’s is outvoted once two later rounds alone are in', () => {
-    // Arrange: one thread alone takes 200 ms in round 2 (busy), 100 ms afterwards; the helper always 95 ms
-    const used = drive(new HelperPayoff(), 90, (withHelper, round) => (withHelper ? 95 : round <= 2 ? 200 : 100));
-    // Assert: it paid against 200 ms, then against 150 (200 and 100), then no longer (200, 100, 100)
-    expect(used).toEqual([...range(3, 34), ...range(36, 67), 69, 70, 75, 76, 85, 86]);
+  it('holds the helper to fresh figures alone: a busier moment’s are outvoted once two later rounds alone are in', () => {
+    // Arrange: one thread alone takes 200 ms in rounds 25–27 (busy), 100 ms afterwards; the helper always 97 ms
+    const used = drive(new HelperPayoff(), 111, (withHelper, round) => (withHelper ? 97 : round <= 27 ? 200 : 100));
+    // Assert: it paid against 200 ms (200, 200, 200, then 200, 200, 100), then no longer (200, 100, 100)
+    expect(used).toEqual([...WARM, ...range(28, 59), ...range(61, 92), 94, 95, 96, 101, 102, 103]);
   });
 
   it('is not thrown off by one fast round alone', () => {
-    // Act: round 68, alone, is fast
-    const used = drive(new HelperPayoff(), 80, (withHelper, round) => (withHelper ? 65 : round === 68 ? 40 : 100));
+    // Act: round 60, alone, is fast
+    const used = drive(new HelperPayoff(), 100, (withHelper, round) => (withHelper ? 65 : round === 60 ? 40 : 100));
     // Assert
-    expect(used).toEqual([...range(3, 34), ...range(36, 67), ...range(69, 80)]);
+    expect(used).toEqual([...WARM, ...range(28, 59), ...range(61, 92), ...range(94, 100)]);
   });
 
   it('takes no figure from a round without rows or with a negative time', () => {
     // Arrange
     const payoff = new HelperPayoff();
-    payoff.record(false, 100, 100); // warm-up
+    for (let round = 0; round < WARM_UP; round++) payoff.plan();
     // Act
     payoff.record(false, 100, 0);
     payoff.record(false, -1, 100);
-    // Assert: still no figure alone, so no helper yet
-    expect(payoff.useHelper()).toBe(false);
     payoff.record(false, 100, 100);
-    expect(payoff.useHelper()).toBe(true);
+    payoff.record(false, 100, 100);
+    // Assert: two figures alone, not three, so no helper yet
+    expect(payoff.plan().helper).toBe(false);
+    payoff.record(false, 100, 100);
+    expect(payoff.plan().helper).toBe(true);
   });
 });
 
@@ -163,8 +180,8 @@ describe('the fast engine with a helper that may not pay', () => {
     ['U_i held', {}, false],
     ['U_i held, batches kept from round to round (the benchmark’s)', {}, true],
     ['U_i not held', { maxHeldValues: 1, chunkValues: 20 * 123 }, false],
-  ])('runs alone while the helper is slow, retries it after 4, 8, 16, 32 rounds, takes it back once quiet, with one thread’s numbers: %s', async (_, tuning, keepBatches) => {
-    // Arrange: every round is large enough to split; the helper is slow until round 40
+  ])('after its warm-up runs alone while the helper is slow, retries it after 4, 8, 16, 32 rounds, takes it back once quiet, with one thread’s numbers: %s', async (_, tuning, keepBatches) => {
+    // Arrange: every round is large enough to split; the helper is slow until round 80
     const { options, rounds } = problem(keepBatches);
     const clock = { ms: 0 };
     const helper = new FakeHelper(await createFastEngine(options), clock);
@@ -173,9 +190,9 @@ describe('the fast engine with a helper that may not pay', () => {
     const [expected, actual]: string[][] = [[], []];
     try {
       // Act
-      for (let round = 1; round <= 110; round++) {
+      for (let round = 1; round <= 140; round++) {
         helper.round = round;
-        helper.delayMs = round <= 40 ? 100 : 0;
+        helper.delayMs = round <= 80 ? 100 : 0;
         const { tasks, weights } = rounds[round % 3]!;
         for (const [e, out] of [[alone, expected], [engine, actual]] as const) {
           out.push(bytes(await e.trainLocal(tasks)));
@@ -185,10 +202,10 @@ describe('the fast engine with a helper that may not pay', () => {
         }
         if (round === 1) expect(await engine.helperReady()).toBe(true);
       }
-      // Assert: round 1 starts the helper, round 2 times this thread alone, 3 warms the helper
-      // up, 4 and 5 find it slow; the retries in 10–11, 20–21, 38–39 are slow too; 72 finds it
-      // quiet, and it stays but for one round in 33
-      expect([...helper.rounds]).toEqual([3, 4, 5, 10, 11, 20, 21, 38, 39, ...range(72, 103), ...range(105, 110)]);
+      // Assert: round 1 starts the helper, 2–25 warm up with it, 26–28 time this thread alone,
+      // 29–31 find the helper slow; the retries in 36–38, 47–49, 66–68 are slow too; 101
+      // finds it quiet, and it stays but for one round in 33
+      expect([...helper.rounds]).toEqual([...range(2, 25), 29, 30, 31, 36, 37, 38, 47, 48, 49, 66, 67, 68, ...range(101, 132), ...range(134, 140)]);
       expect(expected.at(-1)).not.toBe(bytes(options.initialParams[3]!));
       expect(actual).toEqual(expected);
     } finally {
