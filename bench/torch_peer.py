@@ -33,7 +33,7 @@ Usage: /usr/bin/python3 bench/torch_peer.py [--nodes 8,64,256,1000] [--steps 1,3
        [--contenders torch-loop,torch-bmm,torch-concat] [--threads 1] [--json FILE]
 Needs Debian's PyTorch (`apt-get install python3-torch`, 1.13); run it with /usr/bin/python3.
 --threads sets torch.set_num_threads and, unless already set, OPENBLAS_NUM_THREADS. The report
-names the BLAS library torch loaded: python3-torch alone brings the reference BLAS (libblas3);
+names the BLAS library torch loaded: python3-torch without its recommended packages brings the reference BLAS (libblas3);
 with libopenblas0 installed, libblas.so.3 is OpenBLAS, as on the machine where the recorded figures were measured.
 """
 import argparse
