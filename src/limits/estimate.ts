@@ -132,6 +132,8 @@ export const NODE_BASE: HostBase = { memory: 'Node.js and TF.js', memoryBytes: B
 const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
 const RECORD_BYTES = 400;
 const TRACE_SAMPLE_BYTES = 16;
+/** a round's S1 windows: one column of doubles, reused from round to round (src/pipeline/sample-windows.ts) */
+const WINDOW_SAMPLE_BYTES = 8;
 const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
@@ -273,7 +275,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     { what: 'the CSV files (--csv)', value: CSV_MEMORY_FACTOR * z.csvBytes, flag: '--csv' },
     { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * z.features * 4 * DATASET_COPIES },
     ...enginePartsOf(z, base.helperThread),
-    { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * TRACE_SAMPLE_BYTES },
+    { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },
   ];
 }

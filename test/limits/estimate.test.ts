@@ -43,10 +43,10 @@ describe('estimateRun', () => {
       'the training data (150 × 4 features)': 150 * 4 * 4 * 6,
       'model copies (15 parameters × 2 nodes)': 15 * 4 * (2 + 8),
       "one round's batches (2 nodes × 1 step × batch 32)": 2 * 1 * 32 * (4 + 3 + 1) * 4 * 3,
-      'S1 window samples (2 nodes × 10)': 2 * 10 * 16,
+      'S1 window samples (2 nodes × 10)': 2 * 10 * 8,
       'burst latency chains (0 grid slots)': 0,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 8000 + 14_400 + 600 + 6144 + 320);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 8000 + 14_400 + 600 + 6144 + 160);
   });
 
   it('the engine at 100,000 nodes of 4,810 parameters: two chunks of per-node updates and of batches, a helper thread', () => {
