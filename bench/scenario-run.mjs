@@ -116,7 +116,7 @@ const { limitHeapGrowth } = await import('../dist/cli/heap-growth.js');
 const { estimateRun } = await import('../dist/limits/estimate.js');
 const { datasetShape } = await import('../dist/limits/dataset-shape.js');
 const usage = { json: true, trace: false, report: false, timeline: false, csv: false, streamed: values.outputs === 'stream' };
-const heapGrowth = limitHeapGrowth(estimateRun(scenario, datasetShape(scenario.data.dataset), usage).memoryBytes);
+const heapGrowth = limitHeapGrowth(estimateRun(scenario, datasetShape(scenario.data.dataset), usage).memoryBytes, scenario.cluster.nodes.length);
 let nodeSteps = 0;
 const countSteps = (record) => {
   for (const node of record.nodes) if (node.participated) nodeSteps += scenario.model.localSteps;

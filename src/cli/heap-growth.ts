@@ -27,9 +27,19 @@ export const LARGE_RUN_BYTES = 768 * 1024 ** 2;
  */
 export const LARGE_RUN_GROWING_PERCENT = 50;
 
-/** The V8 flag a run of this estimated size gets, or null to keep V8's default. */
-export function heapGrowthFlag(estimatedBytes: number): string | null {
-  return estimatedBytes > LARGE_RUN_BYTES ? `--heap-growing-percent=${LARGE_RUN_GROWING_PERCENT}` : null;
+/**
+ * From this many nodes in one run the flag is set whatever the estimate: a round then makes
+ * some 100 MiB and more of short-lived per-node objects (records, timelines, plans: ~1.5 KB a
+ * node), and V8's default growth lets the heap reach several times the estimate between
+ * collections. Measured: a held-out scenario of 131,072 nodes whose estimate was 709 MiB (below
+ * the threshold: little training data) peaked at 1.86 GiB RSS with V8's default and at 0.88 GiB
+ * with the flag; cluster-16384 stays below this count, and the flag's cost in collections.
+ */
+export const LARGE_CLUSTER_NODES = 65_536;
+
+/** The V8 flag a run of this estimated size and node count gets, or null to keep V8's default. */
+export function heapGrowthFlag(estimatedBytes: number, nodes = 0): string | null {
+  return estimatedBytes > LARGE_RUN_BYTES || nodes >= LARGE_CLUSTER_NODES ? `--heap-growing-percent=${LARGE_RUN_GROWING_PERCENT}` : null;
 }
 
 /**
@@ -39,7 +49,7 @@ export function heapGrowthFlag(estimatedBytes: number): string | null {
  * a worker holding ~250 MB peaked at a 1,650 MiB heap and 1.75 GB RSS with V8's default, at
  * 786 MiB and 0.97 GB with the flag set on the main thread only); each worker's heap grows
  * over its own live set, and every worker's garbage adds to the one process's peak RSS, so it
- * is the pool's total that must stay bounded. Two cluster-1000 runs (532 MiB each, under the
+ * is the pool's total that must stay bounded. Two cluster-1000 runs (558 MiB each, under the
  * threshold alone) on two workers peaked at 0.91–0.96 GB RSS with V8's default and 0.82–0.83 GB
  * with the flag. The sum counts the host's base once per run, so a grid of small runs on many
  * workers may pass the threshold (four quickstart runs: 813 MiB estimated, 0.39 GB measured);
@@ -53,12 +63,21 @@ export function poolEstimateBytes(runBytes: readonly number[], jobs: number): nu
   return total;
 }
 
+/** The most nodes of the runs still to do (keyed as in the plan): what the node rule is applied to for a pool. */
+export function largestCluster(planned: ReadonlyArray<{ key: string; scenario: { cluster: { nodes: readonly unknown[] } } }>, todo: ReadonlyArray<{ key: string }>): number {
+  const keys = new Set(todo.map((run) => run.key));
+  let most = 0;
+  for (const run of planned) if (keys.has(run.key)) most = Math.max(most, run.scenario.cluster.nodes.length);
+  return most;
+}
+
 /**
  * Sets the flag for a run of this estimated size (the estimate `--max-memory` checks, made even
- * with --no-limits), before the run allocates anything; returns the flag set, or null.
+ * with --no-limits) and node count (the largest of a pool's runs), before the run allocates
+ * anything; returns the flag set, or null.
  */
-export function limitHeapGrowth(estimatedBytes: number, setFlags: (flag: string) => void = setFlagsFromString): string | null {
-  const flag = heapGrowthFlag(estimatedBytes);
+export function limitHeapGrowth(estimatedBytes: number, nodes: number, setFlags: (flag: string) => void = setFlagsFromString): string | null {
+  const flag = heapGrowthFlag(estimatedBytes, nodes);
   if (flag !== null) setFlags(flag);
   return flag;
 }

@@ -136,7 +136,7 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
   const note = enforceEstimate(estimate, flags);
   if (note !== null) process.stderr.write(`${note}\n`);
-  limitHeapGrowth(estimate.memoryBytes);
+  limitHeapGrowth(estimate.memoryBytes, scenario.cluster.nodes.length);
   return prepared;
 }
 

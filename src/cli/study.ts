@@ -19,7 +19,7 @@ import { resolveStrategyNames } from '../scenario/load.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, type ManifestRun } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
-import { limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
+import { largestCluster, limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
 import { readScenarioSource, resolvePoint } from '../sweep/resolve-point.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
 import { inShard, parseShard, type Shard } from '../sweep/shard.js';
@@ -236,7 +236,7 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
   const jobs = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
   const slice = grid.shard === null ? '' : ` (shard ${grid.shard.index}/${grid.shard.count} of ${grid.runs.length})`;
   // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
-  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs));
+  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs), largestCluster(plan.runs, todo));
   process.stderr.write(`study: ${mine.length} runs${slice}, ${records.size} already complete, ${todo.length} to run on ${jobs} worker${jobs === 1 ? '' : 's'}\n`);
   const failures = await runStudyOnPool(todo, { plan, manifest, records, total: mine.length, jobs, flags });
   if (failures.length > 0) {

@@ -21,7 +21,7 @@ import { readStoredRun } from '../sweep/directory.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
-import { limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
+import { largestCluster, limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
 import { readScenarioSource } from '../sweep/resolve-point.js';
 import { readRunReport } from '../sweep/run-report.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
@@ -176,7 +176,7 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
   const { shard } = manifest;
   const slice = shard === null ? '' : ` (shard ${shard.index}/${shard.count} of ${manifest.runs.length})`;
   // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
-  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs));
+  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs), largestCluster(plan.runs, todo));
   process.stderr.write(`sweep: ${mine.length} runs${slice}, ${rows.size} already complete, ${todo.length} to run on ${jobs} worker${jobs === 1 ? '' : 's'}\n`);
   const failures = await runOnPool(todo, { plan, manifest, rows, total: mine.length, jobs, flags });
   if (failures.length > 0) {

@@ -6,9 +6,12 @@
  *
  * The figures are deliberately coarse upper-ish estimates, calibrated on this implementation:
  *
- *   records   strategies × rounds × nodes × ~400 B (one NodeRoundRecord on the heap),
- *             + K samples × 16 B each with --trace; `streamed` (simulate keeps no node
- *             records, SPEC §9): one round's, twice (the records and the state they come from)
+ *   records   strategies × rounds × nodes × ~1,300 B (a kept NodeRoundRecord with its
+ *             timeline and the stages' working on the heap: measured 21.3 MB a round at 16,384
+ *             nodes), + K samples × 16 B each with --trace; `streamed` (simulate keeps no node
+ *             records, SPEC §9): ~1,550 B per node at a round's peak (its records, the state
+ *             they come from and the previous round's records not yet collected: measured
+ *             25.3 MB at 16,384 nodes)
  *   json      the report string: ~760 B per node-round (+ ~12 B per trace sample), held as a
  *             string and as a Buffer while it is written; `streamed`: 128 nodes' worth at a
  *             time, and no longer one string (so never too large for one)
@@ -130,7 +133,10 @@ export const BASE_SECONDS = 1;
 export const NODE_BASE: HostBase = { memory: 'Node.js and TF.js', memoryBytes: BASE_MEMORY_BYTES, start: 'starting Node.js and TF.js', startSeconds: BASE_SECONDS, helperThread: true };
 /** A helper engine thread: Node's worker, TF.js and its wasm heap (measured ~116 MiB) */
 const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
-const RECORD_BYTES = 400;
+/** a kept node-round: its record, timeline and working (measured, see above) */
+const RECORD_BYTES = 1300;
+/** a streamed run's peak of one round's state per node (measured, see above) */
+const ROUND_PEAK_BYTES = 1550;
 const TRACE_SAMPLE_BYTES = 16;
 /** a round's S1 windows: one column of doubles, reused from round to round (src/pipeline/sample-windows.ts) */
 const WINDOW_SAMPLE_BYTES = 8;
@@ -260,7 +266,7 @@ function recordParts(z: RunSize, trace: boolean, streamed: boolean): CostPart[] 
   }
   const nodeRoundBytes = z.nodeRounds === 0 ? 0 : z.jsonBytes / z.nodeRounds;
   return [
-    { what: `one round's node records (${plural(z.n, 'node')}; the run keeps none)`, value: 2 * z.n * recordBytes },
+    { what: `one round's node records (${plural(z.n, 'node')}; the run keeps none)`, value: z.n * (ROUND_PEAK_BYTES + recordBytes - RECORD_BYTES) },
     { what: 'the JSON report (written round by round)', value: 2 * Math.min(z.n, JSON_CHUNK_NODES) * nodeRoundBytes, flag: '--json' },
     { what: `the HTML report's data (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * HTML_COLUMN_BYTES + z.strategies * z.n * HTML_PHASE_BYTES, flag: '--report' },
   ];

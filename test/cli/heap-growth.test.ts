@@ -3,7 +3,7 @@
  * exactly when the pre-run estimate is above the threshold, never for the bundled scenarios.
  */
 import { describe, expect, it } from 'vitest';
-import { heapGrowthFlag, LARGE_RUN_BYTES, LARGE_RUN_GROWING_PERCENT, limitHeapGrowth } from '../../src/cli/heap-growth.js';
+import { heapGrowthFlag, LARGE_CLUSTER_NODES, LARGE_RUN_BYTES, LARGE_RUN_GROWING_PERCENT, largestCluster, limitHeapGrowth } from '../../src/cli/heap-growth.js';
 import { datasetShape } from '../../src/limits/dataset-shape.js';
 import { estimateRun, type EstimateOptions } from '../../src/limits/estimate.js';
 import { loadScenario, parseScenarioText } from '../../src/node/load.js';
@@ -30,7 +30,7 @@ ${groups.join('\n')}
 /** The flags limitHeapGrowth set for this scenario (none or one). */
 function flagsSet(scenario: ReturnType<typeof cluster>, output = STREAMED_JSON): string[] {
   const set: string[] = [];
-  const returned = limitHeapGrowth(estimate(scenario, output), (flag) => set.push(flag));
+  const returned = limitHeapGrowth(estimate(scenario, output), scenario.cluster.nodes.length, (flag) => set.push(flag));
   expect(returned).toBe(set[0] ?? null);
   return set;
 }
@@ -64,12 +64,39 @@ describe('limitHeapGrowth', () => {
   });
 
   it('follows the outputs asked for: the same scenario keeping every node record is larger', () => {
-    const scenario = cluster(25_000);
+    const scenario = cluster(20_000);
     const kept = { ...STREAMED_JSON, streamed: false };
     expect(estimate(scenario)).toBeLessThanOrEqual(LARGE_RUN_BYTES);
     expect(estimate(scenario, kept)).toBeGreaterThan(LARGE_RUN_BYTES);
     expect(flagsSet(scenario)).toEqual([]);
     expect(flagsSet(scenario, kept)).toEqual([FLAG]);
+  });
+
+  it('is set from 65,536 nodes whatever the estimate: a round\'s short-lived objects outgrow V8\'s default growth there', () => {
+    // little training data: the estimate of 131,072 nodes stays under the threshold
+    const small = (nodes: number) => parseScenarioText(`
+rounds: 10
+data: { dataset: { blobs: { samples: 20000, features: 4, classes: 2 } } }
+model: { hidden: [] }
+cluster:
+  nodes:
+    - { id: a, count: ${Math.min(nodes, 65_536)}, latency: { constant: 5 } }
+${nodes > 65_536 ? `    - { id: b, count: ${nodes - 65_536}, latency: { constant: 5 } }` : ''}
+`, 'small.yaml');
+    expect(estimate(small(131_072))).toBeLessThanOrEqual(LARGE_RUN_BYTES);
+    expect(flagsSet(small(131_072))).toEqual([FLAG]);
+    expect(flagsSet(small(LARGE_CLUSTER_NODES))).toEqual([FLAG]);
+    expect(flagsSet(small(LARGE_CLUSTER_NODES - 1))).toEqual([]);
+    expect(heapGrowthFlag(0, 65_535)).toBeNull();
+    expect(heapGrowthFlag(0, 65_536)).toBe(FLAG);
+  });
+
+  it('a pool is sized by the most nodes among the runs still to do', () => {
+    const run = (key: string, nodes: number) => ({ key, scenario: { cluster: { nodes: Array.from({ length: nodes }) } } });
+    const planned = [run('a', 10), run('b', 70_000), run('c', 300)];
+    expect(largestCluster(planned, [{ key: 'a' }, { key: 'c' }])).toBe(300);
+    expect(largestCluster(planned, [{ key: 'a' }, { key: 'b' }])).toBe(70_000);
+    expect(largestCluster(planned, [])).toBe(0);
   });
 
   it('is set for the 131,072-node benchmark, not for 16,384 nodes or a bundled scenario', async () => {

@@ -31,7 +31,7 @@ function expectRefused(result: { status: number | null; stdout: string; stderr: 
 describe('explain and sweep are sized before they train', () => {
   it('explain: the estimate, the budget and the overriding option, exit 2 (was a RangeError with a stack)', async () => {
     const result = await runCli(['explain', 'limits/huge-batch.yaml', '--backend', 'cpu']);
-    expect(result.stderr).toBe(`${[...HUGE_BATCH, '   14.1 KiB  per-node round records (20 node-rounds)', HUGE_BATCH_HINT].join('\n')}\n`);
+    expect(result.stderr).toBe(`${[...HUGE_BATCH, '   31.6 KiB  per-node round records (20 node-rounds)', HUGE_BATCH_HINT].join('\n')}\n`);
     expectRefused(result);
   });
 
@@ -107,10 +107,10 @@ describe('every requested output is sized, and named with its flag when refused'
       return result.stderr;
     });
     expect(timeline).toBe([
-      'error: this run needs an estimated 987.4 MiB of memory, over the budget of 476.8 MiB; the biggest parts:',
+      'error: this run needs an estimated 1.1 GiB of memory, over the budget of 476.8 MiB; the biggest parts:',
       '  710.4 MiB  the timeline (--timeline)',
+      '    248 MiB  per-node round records (200,000 node-rounds)',
       '    200 MiB  Node.js and TF.js',
-      '   76.3 MiB  per-node round records (200,000 node-rounds)',
       'hint: run fewer rounds or nodes, leave out --timeline, or raise the budget with --max-memory 2GiB (or skip the check with --no-limits)',
       '',
     ].join('\n'));

@@ -33,7 +33,7 @@ describe('estimateRun of a streamed run', () => {
     // 2 strategies × 10 rounds × 1,000 nodes; JSON ≈ 760 B per node-round + 200 B per round
     const perNodeRound = (20_000 * 760 + 20 * 200) / 20_000;
     expect(parts(streamed.memoryParts, /records|JSON|HTML report's data/)).toEqual({
-      "one round's node records (1,000 nodes; the run keeps none)": 2 * 1000 * 400,
+      "one round's node records (1,000 nodes; the run keeps none)": 1000 * 1550,
       'the JSON report (written round by round)': 2 * 128 * perNodeRound,
       "the HTML report's data (20,000 node-rounds)": 20_000 * 24 + 2 * 1000 * 48,
     });
@@ -41,7 +41,7 @@ describe('estimateRun of a streamed run', () => {
 
     const kept = estimateRun(scenario, IRIS, { json: true, trace: false, report: true });
     expect(parts(kept.memoryParts, /records|JSON/)).toEqual({
-      'per-node round records (20,000 node-rounds)': 20_000 * 400,
+      'per-node round records (20,000 node-rounds)': 20_000 * 1300,
       'the JSON report': 2 * (20_000 * 760 + 20 * 200),
     });
     expect(streamed.memoryBytes).toBeLessThan(kept.memoryBytes);

@@ -38,7 +38,7 @@ describe('estimateRun', () => {
     const parts = Object.fromEntries(estimate.memoryParts.map((p) => [p.what, p.value]));
     expect(parts).toEqual({
       'Node.js and TF.js': BASE_MEMORY_BYTES,
-      'per-node round records (20 node-rounds)': 20 * 400,
+      'per-node round records (20 node-rounds)': 20 * 1300,
       'the JSON report': 0,
       'the training data (150 × 4 features)': 150 * 4 * 4 * 6,
       'model copies (15 parameters × 2 nodes)': 15 * 4 * (2 + 8),
@@ -46,7 +46,7 @@ describe('estimateRun', () => {
       'S1 window samples (2 nodes × 10)': 2 * 10 * 8,
       'burst latency chains (0 grid slots)': 0,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 8000 + 14_400 + 600 + 6144 + 160);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 14_400 + 600 + 6144 + 160);
   });
 
   it('the engine at 100,000 nodes of 4,810 parameters: two chunks of per-node updates and of batches, a helper thread', () => {
@@ -99,7 +99,7 @@ describe('estimateRun', () => {
     const estimate = estimateRun(SMALL, IRIS, { json: true, trace: true });
     expect(estimate.jsonBytes).toBe(20 * (760 + 10 * 12) + 10 * 200);
     expect(estimate.memoryParts.find((p) => p.what === 'the JSON report')!.value).toBe(2 * 19_600);
-    expect(estimate.memoryParts.find((p) => p.what.startsWith('per-node round records'))!.value).toBe(20 * (400 + 10 * 16));
+    expect(estimate.memoryParts.find((p) => p.what.startsWith('per-node round records'))!.value).toBe(20 * (1300 + 10 * 16));
   });
 
   it('simulated time: rounds × the slowest node (2 × (latency + transfer) + step at B/2, base resources)', () => {
