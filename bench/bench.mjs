@@ -4,8 +4,8 @@
  *
  * For every local-step count and node count: build every contender on the shared workload
  * (workload.mjs), warm each up, then time 3 repetitions of R rounds per contender, interleaved;
- * report the median node-steps/s (rounds × N × localSteps / s) and the tensor count change
- * over the timed rounds (tensorLeak, over all contenders of the configuration). Progress goes
+ * report the median node-steps/s (rounds × N × localSteps / s) and the tensors left once the
+ * contenders are disposed (tensorLeak, over all contenders of the configuration). Progress goes
  * to stderr, the tables to stdout. See README.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -83,33 +83,36 @@ async function warmUp(contender) {
  * so that a slow spell of this shared machine hits every contender alike.
  */
 async function measureConfig(tf, names, workload, nodes, localSteps) {
+  // A leak is a tensor still there once every contender is disposed. Counting over the timed
+  // rounds instead would call kept batches a leak: the default engine builds the batches of
+  // its helper's rows on this thread the first time it runs a round alone (helper-payoff.ts).
+  const tensorsBefore = tf.memory().numTensors;
   const contenders = [];
-  for (const name of names) contenders.push(await CONTENDERS[name].make(workload, localSteps));
+  const plans = [];
   try {
-    const plans = [];
+    for (const name of names) contenders.push(await CONTENDERS[name].make(workload, localSteps));
     for (const [k, contender] of contenders.entries()) {
       plans.push({ rounds: Math.max(1, Math.round(CONTENDERS[names[k]].repetitionMs / (await warmUp(contender)))), rates: [] });
     }
-    const tensorsBefore = tf.memory().numTensors;
     for (let rep = 0; rep < REPETITIONS; rep++) {
       for (const [k, contender] of contenders.entries()) {
         const ms = await timeRounds(contender, plans[k].rounds);
         plans[k].rates.push((plans[k].rounds * nodes * localSteps) / (ms / 1000));
       }
     }
-    const tensorLeak = tf.memory().numTensors - tensorsBefore;
-    return names.map((name, k) => ({
-      contender: name,
-      nodes,
-      localSteps,
-      nodeStepsPerSec: median(plans[k].rates),
-      repetitions: plans[k].rates,
-      roundsPerRepetition: plans[k].rounds,
-      tensorLeak,
-    }));
   } finally {
     for (const contender of contenders) contender.dispose();
   }
+  const tensorLeak = tf.memory().numTensors - tensorsBefore;
+  return names.map((name, k) => ({
+    contender: name,
+    nodes,
+    localSteps,
+    nodeStepsPerSec: median(plans[k].rates),
+    repetitions: plans[k].rates,
+    roundsPerRepetition: plans[k].rounds,
+    tensorLeak,
+  }));
 }
 
 /** Largest |θ_dtrain − θ_naive| after 3 rounds at N = 8, and how far θ moved meanwhile. */
@@ -173,7 +176,7 @@ function printTables(results, options) {
   // batches, say) were freed during the timed rounds
   const leaks = results.filter((r) => r.tensorLeak > 0);
   const freed = results.some((r) => r.tensorLeak < 0);
-  const flat = freed ? 'tf.memory().numTensors: no growth over any timed run (fewer at the end of some)' : 'tf.memory().numTensors: flat over every timed run';
+  const flat = freed ? 'tf.memory().numTensors: nothing left once the contenders are disposed (fewer than before some)' : 'tf.memory().numTensors: back where it was once the contenders are disposed, in every configuration';
   lines.push('', leaks.length === 0 ? flat : `tensor leaks: ${JSON.stringify(leaks)}`);
   console.log(lines.join('\n'));
 }
