@@ -142,9 +142,9 @@ function guardResources(fault: StageFault, allocate: ResourceStageDefinition['al
 }
 
 function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['weigh']): AggregationStageDefinition['weigh'] {
-  return (participants, cfg) => fault.read('weigh', () => {
+  return (participants, cfg, options) => fault.read('weigh', () => {
     const count = participants.length;
-    const output = outputRecord(fault, 'weigh', fault.call('weigh', () => weigh(participants, cfg)), '{ weights, volatilities, working }');
+    const output = outputRecord(fault, 'weigh', fault.call('weigh', () => weigh(participants, cfg, options)), '{ weights, volatilities, working }');
     const { weights, volatilities } = output;
     if (!Array.isArray(weights) || weights.length !== count) {
       throw fault.error(`weigh() must return weights: one number ≥ 0 per participant (${count}), summing to 1; found ${describeValue(weights)}`);
@@ -165,7 +165,9 @@ function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['
       }
       volatilityCopy = volatilities.slice() as Array<number | null>;
     }
-    const result: AggregatorOutput = { weights: copy, volatilities: volatilityCopy, working: workingOf(fault, 'weigh', output.working, count) };
+    // checked either way, so that a plug-in's working is refused the same in every run
+    const working = workingOf(fault, 'weigh', output.working, count);
+    const result: AggregatorOutput = { weights: copy, volatilities: volatilityCopy, working: options?.working === false ? [] : working };
     return result;
   });
 }

@@ -10,11 +10,11 @@
  *   samples    : w_i = sampleCount_i / Σ_j sampleCount_j            (FedAvg)
  */
 import { inverseVolatilityWeights, volatilitiesUsed, volatilityOf, type S4Config } from './s4-aggregation.js';
-import type { AggregationStageDefinition, StageWorking } from './stage-registry.js';
+import type { AggregationStageDefinition, StageWorking, WeighOptions } from './stage-registry.js';
 import type { AggregatorInput, AggregatorOutput } from './types.js';
 
 /** Weights (sum 1, same order as `participants`) and each participant's volatility. */
-export type Aggregator = (participants: readonly AggregatorInput[], cfg: S4Config) => AggregatorOutput;
+export type Aggregator = (participants: readonly AggregatorInput[], cfg: S4Config, options?: WeighOptions) => AggregatorOutput;
 
 function volatilitiesOf(participants: readonly AggregatorInput[], cfg: S4Config): Array<number | null> {
   return participants.map((p) => volatilityOf(p.gradNormHistory, cfg.volatility));
@@ -50,30 +50,30 @@ function inverseWorking(own: ReadonlyArray<number | null>, used: ReadonlyArray<n
 }
 
 // reports the volatility each weight was computed from, a filled-in mean included
-const volatility: Aggregator = (participants, cfg) => {
+const volatility: Aggregator = (participants, cfg, options) => {
   const own = volatilitiesOf(participants, cfg);
   const volatilities = volatilitiesUsed(own);
   const weights = inverseVolatilityWeights(volatilities, cfg);
-  return { weights, volatilities, working: inverseWorking(own, volatilities, weights, cfg) };
+  return { weights, volatilities, working: options?.working === false ? [] : inverseWorking(own, volatilities, weights, cfg) };
 };
 
-const mean: Aggregator = (participants, cfg) => ({
+const mean: Aggregator = (participants, cfg, options) => ({
   weights: equalShares(participants.length),
   volatilities: volatilitiesOf(participants, cfg),
-  working: participants.map(() => ({ rule: 'mean', participants: participants.length })),
+  working: options?.working === false ? [] : participants.map(() => ({ rule: 'mean', participants: participants.length })),
 });
 
 /**
  * FedAvg weighs by local data size. maxWeight is an S4-volatility option and is not applied
  * here, so `samples` stays plain FedAvg. If every count is 0 the shares are equal.
  */
-const samples: Aggregator = (participants, cfg) => {
+const samples: Aggregator = (participants, cfg, options) => {
   const total = participants.reduce((sum, p) => sum + p.sampleCount, 0);
   const weights = total > 0 ? participants.map((p) => p.sampleCount / total) : equalShares(participants.length);
   return {
     weights,
     volatilities: volatilitiesOf(participants, cfg),
-    working: participants.map((p) => ({ rule: 'samples', samples: p.sampleCount, total })),
+    working: options?.working === false ? [] : participants.map((p) => ({ rule: 'samples', samples: p.sampleCount, total })),
   };
 };
 

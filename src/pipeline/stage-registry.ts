@@ -78,10 +78,19 @@ export interface ResourceStageDefinition extends StageBase {
   allocate(view: ResourceRoundView): ResourceDecision;
 }
 
+/** What the round loop keeps of a weighing. */
+export interface WeighOptions {
+  /**
+   * false: the working is not kept (a run that keeps no node records: at 131,072 nodes an
+   * object each per participant and round for nothing); the stage may return none
+   */
+  working: boolean;
+}
+
 export interface AggregationStageDefinition extends StageBase {
   kind: 'aggregation';
   /** weights (sum 1, participants' order) and each participant's volatility */
-  weigh(participants: readonly AggregatorInput[], cfg: S4Config): AggregatorOutput;
+  weigh(participants: readonly AggregatorInput[], cfg: S4Config, options?: WeighOptions): AggregatorOutput;
 }
 
 export type StageDefinition = BatchStageDefinition | ResourceStageDefinition | AggregationStageDefinition;

@@ -29,6 +29,8 @@ export function weighParticipants(
   gradNorms: Float64Array,
   /** per node: its batch this round (the `batch` aggregation weighs by it) */
   batches: readonly number[],
+  /** false: the stage's working is not kept (`working` is then empty) */
+  keepWorking = true,
 ): Weighed {
   const { s4 } = scenario.pipeline;
   const { localSteps } = scenario.model;
@@ -40,11 +42,11 @@ export function weighParticipants(
     node.history = appendHistory(node.history, gradNorms[k]!, s4.window);
     inputs[k] = { gradNormHistory: node.history, sampleCount: sampleCounts[i]!, batch: batches[i]!, localSteps };
   }
-  const output = aggregation.weigh(inputs, s4);
+  const output = aggregation.weigh(inputs, s4, { working: keepWorking });
   return {
     weights: output.weights,
     volatilities: complete(output.volatilities, count, null, false),
-    working: complete(output.working, count, {}, true),
+    working: keepWorking ? complete(output.working, count, {}, true) : [],
   };
 }
 

@@ -40,7 +40,9 @@ export interface StrategyRunOptions {
   /**
    * false: the run keeps each round without its node records (`nodes` empty, no `working`),
    * after `onRound` had them, so that a run of 131,072 nodes does not hold every node of every
-   * round (SPEC §9); outputs then build what they need from `onRound`. Default true.
+   * round (SPEC §9); outputs then build what they need from `onRound`. The aggregation stage is
+   * then asked for no working either: the records `onRound` gets carry the batch and resources
+   * stages' working only. Default true.
    */
   retainNodes?: boolean;
   /**
@@ -157,7 +159,8 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   // the tasks unnamed for the same reason: not kept through the aggregate's await
   const gradNorms = await trainPhase(frame.engine, engineTasks(scheduled, state.cursors, localSteps), scheduled, frame.ids);
   const batches = scheduled.plans.map((plan) => plan.batch);
-  const weighed = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms, batches);
+  const keepWorking = frame.options.retainNodes !== false;
+  const weighed = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms, batches, keepWorking);
   const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;
@@ -166,10 +169,15 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
     state.memory[i]!.lastBatch = scheduled.plans[i]!.batch;
     state.samplesTrained += scheduled.plans[i]!.batch * localSteps;
   }
-  const aggregation: Array<StageWorking | null> = scheduled.plans.map(() => null);
-  scheduled.participants.forEach((i, k) => (aggregation[i] = weighed.working[k]!));
-  const working = { ...scheduled.working, aggregation };
+  const working = keepWorking ? { ...scheduled.working, aggregation: byNode(scheduled, weighed.working) } : scheduled.working;
   return { ...scheduled, working, gradNorms, volatilities, weights, skipped: false, endMs: roundEndMs(scenario, scheduled), evaluation };
+}
+
+/** The participants' aggregation working per node (null for a node that did not take part). */
+function byNode(scheduled: Scheduled, working: readonly StageWorking[]): Array<StageWorking | null> {
+  const aggregation: Array<StageWorking | null> = scheduled.plans.map(() => null);
+  scheduled.participants.forEach((i, k) => (aggregation[i] = working[k]!));
+  return aggregation;
 }
 
 function strategyRun(options: StrategyRunOptions, state: RunState): StrategyRun {

@@ -51,7 +51,7 @@ export interface NodeRoundRecord {
 export interface RoundWorking {
   batch: ReadonlyArray<Readonly<Record<string, number | string | null>>>;
   resources: ReadonlyArray<Readonly<Record<string, number | string | null>>>;
-  /** the aggregation stage's, per node; null for a node that did not take part (absent: none took part) */
+  /** the aggregation stage's, per node; null for a node that did not take part (absent: none took part, or the run keeps no node records) */
   aggregation?: ReadonlyArray<Readonly<Record<string, number | string | null>> | null>;
 }
 

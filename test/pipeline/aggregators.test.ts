@@ -33,6 +33,21 @@ describe('the built-in aggregation stages', () => {
     expect(weights[1]).toBeCloseTo(0.2, 10);
   });
 
+  it('every built-in stage gives the same weights and volatilities without its working when it is not kept', () => {
+    const participants = [
+      { gradNormHistory: [100, 109.9], sampleCount: 10, batch: 4, localSteps: 1 },
+      { gradNormHistory: [100, 139.9], sampleCount: 30, batch: 2, localSteps: 1 },
+    ];
+    for (const name of registry.names('aggregation')) {
+      const weigh = registry.stage('aggregation', name).weigh;
+      const kept = weigh(participants, cfg);
+      const dropped = weigh(participants, cfg, { working: false });
+      expect(dropped, name).toEqual({ weights: kept.weights, volatilities: kept.volatilities, working: [] });
+      expect(kept.working, name).toHaveLength(2);
+      expect(weigh(participants, cfg, { working: true }), name).toEqual(kept);
+    }
+  });
+
   it('volatility reports the mean it filled in for a node with one norm: the value its weight used', () => {
     // relchange 0.099 and 0.399 known; the newcomer is weighed (and reported) at their mean 0.249
     const participants = [

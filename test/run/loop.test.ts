@@ -5,6 +5,7 @@ import { runScenario } from '../../src/index.js';
 import { nodeHost } from '../../src/node/host.js';
 import { parseScenarioText } from '../../src/node/load.js';
 import type { EngineFactory } from '../../src/train/engine.js';
+import type { RoundRecord } from '../../src/sim/records.js';
 
 // Four nodes with constant (or phased) links on iris with softmax regression: every S1–S3
 // value and every round time below is computed by hand from SPEC §2.
@@ -126,6 +127,22 @@ describe('a node with too little history (S4 fill-in)', () => {
 });
 
 describe('round loop memory', () => {
+  it('a run that keeps no node records asks the aggregation stage for no working; the records keep the other stages\' working', async () => {
+    const scenario = parseScenarioText(HAND_SCENARIO, 'hand.yaml');
+    const streamed: RoundRecord[] = [];
+    const kept = await runScenario(scenario, { backend: 'cpu', engine: 'reference' });
+    await runScenario(scenario, { backend: 'cpu', engine: 'reference', retainNodes: false, onRound: (record) => streamed.push(record) });
+    const keptRounds = kept.runs[0]!.rounds;
+    expect(streamed).toHaveLength(keptRounds.length);
+    streamed.forEach((record, r) => {
+      const { working, ...rest } = keptRounds[r]!;
+      const { working: streamedWorking, ...streamedRest } = record;
+      expect(streamedRest).toEqual(rest);
+      expect(streamedWorking).toEqual({ batch: working!.batch, resources: working!.resources });
+      expect(working!.aggregation!.filter((entry) => entry !== null).length).toBeGreaterThan(0);
+    });
+  });
+
   it("a round's node records are garbage once onRound had them, before the next round trains (retainNodes false)", async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

@@ -4,10 +4,10 @@
  * sample of the round counts the same, wherever it was trained.
  */
 import { volatilityOf, type S4Config } from '../s4-aggregation.js';
-import type { AggregationStageDefinition } from '../stage-registry.js';
+import type { AggregationStageDefinition, WeighOptions } from '../stage-registry.js';
 import type { AggregatorInput, AggregatorOutput } from '../types.js';
 
-function weigh(participants: readonly AggregatorInput[], cfg: S4Config): AggregatorOutput {
+function weigh(participants: readonly AggregatorInput[], cfg: S4Config, options?: WeighOptions): AggregatorOutput {
   let total = 0;
   for (const p of participants) total += p.batch * p.localSteps;
   const weights = participants.map((p) => (total > 0 ? (p.batch * p.localSteps) / total : 1 / participants.length));
@@ -15,7 +15,7 @@ function weigh(participants: readonly AggregatorInput[], cfg: S4Config): Aggrega
     weights,
     // not weighed by, shown as under `mean` and `samples`
     volatilities: participants.map((p) => volatilityOf(p.gradNormHistory, cfg.volatility)),
-    working: participants.map((p) => ({ rule: 'batch', samples: p.batch * p.localSteps, total })),
+    working: options?.working === false ? [] : participants.map((p) => ({ rule: 'batch', samples: p.batch * p.localSteps, total })),
   };
 }
 
