@@ -31,6 +31,22 @@ function completeLines(path: string): Line[] {
 
 const RUN = ['--backend', 'cpu', '--no-progress'];
 
+/** `dtrain simulate runtime/long.yaml --ndjson - …` read by a reader that goes away after two lines (`| head -2`). */
+async function readTwoLinesAndGo(extra: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'simulate', 'runtime/long.yaml', '--quiet', '--ndjson', '-', ...extra, ...RUN], {
+    cwd: HOSTILE_DIR, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    if (stdout.split('\n').length > 2) child.stdout.destroy();
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { status, stdout, stderr };
+}
+
 describe('--ndjson', () => {
   it('a header, one line per round of every strategy, a summary; the rounds and summaries are the JSON report\'s', async () => {
     const dir = scratch();
@@ -60,17 +76,7 @@ describe('--ndjson', () => {
   });
 
   it('- read by a reader that goes away (| head -2): dtrain ends quietly, no error, no stack', async () => {
-    const child = spawn(process.execPath, [BIN, 'simulate', 'runtime/long.yaml', '--quiet', '--ndjson', '-', ...RUN], {
-      cwd: HOSTILE_DIR, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (stdout.split('\n').length > 2) child.stdout.destroy();
-    });
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { status, stdout, stderr } = await readTwoLinesAndGo([]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect((JSON.parse(stdout.split('\n')[0]!) as Line).type).toBe('header');
@@ -80,17 +86,7 @@ describe('--ndjson', () => {
     const dir = scratch();
     const json = join(dir, 'run.json');
     const report = join(dir, 'run.html');
-    const child = spawn(process.execPath, [BIN, 'simulate', 'runtime/long.yaml', '--quiet', '--ndjson', '-', '--json', json, '--report', report, ...RUN], {
-      cwd: HOSTILE_DIR, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (stdout.split('\n').length > 2) child.stdout.destroy();
-    });
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { status, stdout, stderr } = await readTwoLinesAndGo(['--json', json, '--report', report]);
     expect(stderr).toBe(`error: the reader of standard output went away before the run ended; not written: --json ${json}, --report ${report}\n`);
     expect(status).toBe(1);
     expect(existsSync(json)).toBe(false);

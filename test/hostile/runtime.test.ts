@@ -184,19 +184,27 @@ describe('divergence: the round and node are named, earlier rounds are kept, exi
   });
 });
 
+/**
+ * `dtrain simulate limits/tiny.yaml …` whose standard output has no reader from the start (like
+ * `| head -0`: every write fails): its exit status and standard error.
+ */
+async function withoutReader(args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'simulate', 'limits/tiny.yaml', '--backend', 'cpu', ...args, '--no-progress'], {
+    cwd: HOSTILE_DIR,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.destroy();
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { status, stderr };
+}
+
 describe('a reader that goes away', () => {
   it('stdout closed early (dtrain simulate | head): no EPIPE crash, the run finishes and writes its JSON', async () => {
     const out = join(scratch(), 'run.json');
-    const child = spawn(process.execPath, [BIN, 'simulate', 'limits/tiny.yaml', '--backend', 'cpu', '--json', out, '--no-progress'], {
-      cwd: HOSTILE_DIR,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    // like `| head -0`: the reader is gone before dtrain writes anything, so every write fails
-    child.stdout.destroy();
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { status, stderr } = await withoutReader(['--json', out]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect((JSON.parse(readFileSync(out, 'utf8')) as JsonReport).runs[0]!.rounds).toHaveLength(2);
@@ -206,15 +214,7 @@ describe('a reader that goes away', () => {
 describe('a reader that goes away from an output on standard output', () => {
   it('--json - beside --report: the report is committed before standard output is written, so dtrain ends quietly, exit 0, report written', async () => {
     const report = join(scratch(), 'run.html');
-    const child = spawn(process.execPath, [BIN, 'simulate', 'limits/tiny.yaml', '--backend', 'cpu', '--quiet', '--json', '-', '--report', report, '--no-progress'], {
-      cwd: HOSTILE_DIR,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdout.destroy();
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { status, stderr } = await withoutReader(['--quiet', '--json', '-', '--report', report]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/i);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { INSTALL_TIMEOUT_MS, launchChromium } from '../report/browser/chromium.js';
 
@@ -83,6 +83,21 @@ function editorText(page: Page): Promise<string> {
 }
 
 const runOn = (page: Page) => page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled, undefined, { timeout: 30_000 });
+
+/**
+ * A fresh page asked to Run quickstart widened to 2,000 rounds of a [1024, 1024] model (about
+ * half an hour of compute, over a tab's budget): the page and its confirmation dialog.
+ */
+async function askToRunHuge(): Promise<{ page: Page; dialog: Locator }> {
+  const page = await openPage();
+  await runOn(page);
+  await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 2000').replace('hidden: [32]', 'hidden: [1024, 1024]'));
+  await runOn(page);
+  await page.click('#run');
+  const dialog = page.locator('[role=alertdialog]');
+  await dialog.waitFor();
+  return { page, dialog };
+}
 
 describe('the playground page', () => {
   it('a bad threshold and round count are shown at their lines as dtrain validate words them, and Run stays off', async () => {
@@ -230,14 +245,7 @@ describe('the playground page', () => {
   });
 
   it('a huge scenario shows its estimate and runs nothing unless confirmed', async () => {
-    const page = await openPage();
-    await runOn(page);
-    // a wide model for 2,000 rounds: about half an hour of compute, over a tab's budget
-    await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 2000').replace('hidden: [32]', 'hidden: [1024, 1024]'));
-    await runOn(page);
-    await page.click('#run');
-    const dialog = page.locator('[role=alertdialog]');
-    await dialog.waitFor();
+    const { page, dialog } = await askToRunHuge();
     expect(await dialog.locator('pre').textContent()).toMatch(/estimated [\d.]+ (min|h) of compute and [\d.]+ [MG]iB of memory/);
     await dialog.getByText('Cancel').click();
     await page.waitForTimeout(500);
@@ -246,13 +254,7 @@ describe('the playground page', () => {
   });
 
   it('an edit while the large-scenario confirmation is up withdraws it: the old text is never run', async () => {
-    const page = await openPage();
-    await runOn(page);
-    await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 2000').replace('hidden: [32]', 'hidden: [1024, 1024]'));
-    await runOn(page);
-    await page.click('#run');
-    const dialog = page.locator('[role=alertdialog]');
-    await dialog.waitFor();
+    const { page, dialog } = await askToRunHuge();
     await setText(page, QUICKSTART.replace('rounds: 30', 'rounds: 3'));
     expect(await dialog.count()).toBe(0);
     await page.waitForTimeout(500);
