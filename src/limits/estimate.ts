@@ -383,10 +383,21 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
   const bytes = scenario.model.transferBytes ?? modelBytes(params);
   const tries = Math.max(1, cluster.maxRetries);
   let slowest = 0;
+  // a node's round depends on these alone, and a `count:` group's nodes share them: one
+  // timeline per distinct set, not one per node (131,072 of them took over a second)
+  const finishByShape = new Map<string, number>();
   for (const node of cluster.nodes) {
     const base = fixedResources(node.cores, s3);
     const latencyMs = typicalLatencyMs(node.latency);
     const lossy = mayLose(node.latency);
+    const nodeStepMs = stepMs(node, batch, base.threads, base.ioQueue);
+    const slowdown = node.slowdown == null ? null : typicalLatencyMs(node.slowdown);
+    const shape = `${latencyMs} ${lossy} ${node.bandwidthBps} ${nodeStepMs} ${slowdown}`;
+    const known = finishByShape.get(shape);
+    if (known !== undefined) {
+      slowest = Math.max(slowest, known);
+      continue;
+    }
     let transferTries = 0;
     const [timeline] = roundTimelines({
       startMs: 0,
@@ -401,11 +412,13 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
         latencyAt: () => (lossy && ++transferTries % tries !== 0 ? null : latencyMs),
         bytes,
         bandwidthBps: node.bandwidthBps,
-        stepMs: stepMs(node, batch, base.threads, base.ioQueue),
-        slowdownAt: node.slowdown == null ? null : () => typicalLatencyMs(node.slowdown!),
+        stepMs: nodeStepMs,
+        slowdownAt: slowdown === null ? null : () => slowdown,
       }],
     });
-    slowest = Math.max(slowest, timeline?.finishMs ?? 0);
+    const finishMs = timeline?.finishMs ?? 0;
+    finishByShape.set(shape, finishMs);
+    slowest = Math.max(slowest, finishMs);
   }
   const perRound = cluster.roundTimeoutMs === null ? slowest : Math.min(slowest, cluster.roundTimeoutMs);
   return scenario.rounds * Math.max(perRound, 0);

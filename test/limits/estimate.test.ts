@@ -113,6 +113,24 @@ describe('estimateRun', () => {
     expect(estimateSimulatedMs(lossy, 15)).toBeCloseTo(10 * (2 * 19 * 100 + 2 * (7 + 0.00048) + 32 * 0.4 * 0.325), 9);
   });
 
+  it('a group of nodes counts as one of them, and nodes that differ in one setting each count', () => {
+    // the same as SMALL's b, 300 times, beside one node like it on a 1 Mbps link:
+    // 2 · (7 + 60 B · 8 / 1 Mbps = 0.48 ms) + 32 · 0.4 · 0.325 = 19.12 ms per round
+    const groups = (extra: string) => parseScenarioText(`
+rounds: 10
+data: { dataset: iris, testFraction: 0.2 }
+model: { hidden: [] }
+pipeline:
+  s1: { intervalMs: 100, windowMs: 1s }
+  s2: { standardBatch: 64 }
+cluster:
+  nodes:
+    - { id: a, count: 300, latency: { constant: 7 } }
+${extra}`, 'groups.yaml');
+    expect(estimateSimulatedMs(groups(''), 15)).toBeCloseTo(estimateSimulatedMs(SMALL, 15), 9);
+    expect(estimateSimulatedMs(groups('    - { id: slow, bandwidth: 1Mbps, latency: { constant: 7 } }'), 15)).toBeCloseTo(10 * (2 * (7 + 0.48) + 32 * 0.4 * 0.325), 9);
+  });
+
   it('a round timeout caps the simulated round', () => {
     const capped = { ...SMALL, cluster: { ...SMALL.cluster, roundTimeoutMs: 10 } };
     expect(estimateSimulatedMs(capped, 15)).toBe(100);
