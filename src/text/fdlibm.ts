@@ -210,11 +210,11 @@ const NPIO2_HW = [
   0x404858eb, 0x404921fb,
 ];
 
-// remPio2's remainder (module state rather than an object: sin and cos sit on hot paths)
-let reducedY0 = 0;
-let reducedY1 = 0;
+// remPio2's remainder, [y0, y1]: a typed array rather than an object (sin and cos sit on hot
+// paths) or two module variables (each store of a double to one allocates a heap number)
+const reduced = new Float64Array(2);
 
-/** x = n·π/2 + (reducedY0 + reducedY1), |remainder| ≤ π/4: returns n; null beyond the medium range. */
+/** x = n·π/2 + (reduced[0] + reduced[1]), |remainder| ≤ π/4: returns n; null beyond the medium range. */
 function remPio2(x: number): number | null {
   const hx = highWord(x);
   const ix = hx & 0x7fffffff;
@@ -222,24 +222,24 @@ function remPio2(x: number): number | null {
     if (hx > 0) {
       let z = x - PIO2_1;
       if (ix !== 0x3ff921fb) {
-        reducedY0 = z - PIO2_1T;
-        reducedY1 = (z - reducedY0) - PIO2_1T;
+        reduced[0] = z - PIO2_1T;
+        reduced[1] = (z - reduced[0]!) - PIO2_1T;
         return 1;
       }
       z -= PIO2_2;
-      reducedY0 = z - PIO2_2T;
-      reducedY1 = (z - reducedY0) - PIO2_2T;
+      reduced[0] = z - PIO2_2T;
+      reduced[1] = (z - reduced[0]!) - PIO2_2T;
       return 1;
     }
     let z = x + PIO2_1;
     if (ix !== 0x3ff921fb) {
-      reducedY0 = z + PIO2_1T;
-      reducedY1 = (z - reducedY0) + PIO2_1T;
+      reduced[0] = z + PIO2_1T;
+      reduced[1] = (z - reduced[0]!) + PIO2_1T;
       return -1;
     }
     z += PIO2_2;
-    reducedY0 = z + PIO2_2T;
-    reducedY1 = (z - reducedY0) + PIO2_2T;
+    reduced[0] = z + PIO2_2T;
+    reduced[1] = (z - reduced[0]!) + PIO2_2T;
     return -1;
   }
   if (ix > 0x413921fb) return null;
@@ -272,8 +272,8 @@ function remPio2(x: number): number | null {
     }
   }
   const y1 = (r - y0) - w;
-  reducedY0 = hx < 0 ? -y0 : y0;
-  reducedY1 = hx < 0 ? -y1 : y1;
+  reduced[0] = hx < 0 ? -y0 : y0;
+  reduced[1] = hx < 0 ? -y1 : y1;
   return hx < 0 ? -n : n;
 }
 
@@ -283,8 +283,8 @@ export function sin(x: number): number {
   if (ix >= 0x7ff00000) return NaN;
   const n = remPio2(x);
   if (n === null) return Math.sin(x);
-  const y0 = reducedY0;
-  const y1 = reducedY1;
+  const y0 = reduced[0]!;
+  const y1 = reduced[1]!;
   switch (n & 3) {
     case 0: return kernelSin(y0, y1, 1);
     case 1: return kernelCos(y0, y1);
@@ -299,8 +299,8 @@ export function cos(x: number): number {
   if (ix >= 0x7ff00000) return NaN;
   const n = remPio2(x);
   if (n === null) return Math.cos(x);
-  const y0 = reducedY0;
-  const y1 = reducedY1;
+  const y0 = reduced[0]!;
+  const y1 = reduced[1]!;
   switch (n & 3) {
     case 0: return kernelCos(y0, y1);
     case 1: return -kernelSin(y0, y1, 1);
