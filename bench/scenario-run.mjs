@@ -144,6 +144,8 @@ if (values.outputs === 'memory') {
     const result = await runScenario(scenario, {
       engine: timedEngine,
       retainNodes: false,
+      // as `dtrain simulate --json` without --report: no output reads the node events
+      timelines: false,
       onRound: (record, strategy, backend) => outputs(() => {
         countSteps(record);
         stream.round(record, strategy, backend);

@@ -200,6 +200,9 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
       trace: flags.trace === true,
       now: () => performance.now(),
       retainNodes: sinks.retainNodes,
+      // the node events only for the outputs that read them: the HTML report, and whatever
+      // reads the kept records at the end (the Perfetto timeline among them)
+      timelines: sinks.retainNodes || sinks.html !== undefined,
       onSetting: (setting) => sinks.html?.setting(setting),
       onRound: (record, strategy, backend) => {
         sinks.json?.round(record, strategy, backend);

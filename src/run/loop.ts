@@ -46,6 +46,11 @@ export interface StrategyRunOptions {
    */
   retainNodes?: boolean;
   /**
+   * false: the records carry no `timeline` (the events explain and the HTML report read);
+   * building them is most of a round's garbage at 131,072 nodes. Default true.
+   */
+  timelines?: boolean;
+  /**
    * Asked before every round: true stops the run at this round boundary, and it returns the
    * finished rounds marked `interrupted`.
    */
@@ -137,7 +142,7 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
   const scheduled = schedulePhase(scenario, frame.guard, frame.transferBytes, planned);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
-  return roundRecord(aggregated, frame.ids, frame.options.trace);
+  return roundRecord(aggregated, frame.ids, frame.options.trace, frame.options.timelines !== false);
 }
 
 /** No participant: θ unchanged, the round lasts one window. */
@@ -165,7 +170,7 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;
   for (const i of scheduled.participants) {
-    state.memory[i]!.lastResponseMs = scheduled.timelines[i]!.stepMs;
+    state.memory[i]!.lastResponseMs = scheduled.times.stepMs[i]!;
     state.memory[i]!.lastBatch = scheduled.plans[i]!.batch;
     state.samplesTrained += scheduled.plans[i]!.batch * localSteps;
   }

@@ -4,6 +4,7 @@
  */
 import type { NodePlan } from '../pipeline/types.js';
 import type { NodeRoundRecord, RoundRecord, RunSummary } from '../sim/records.js';
+import type { RoundTimes } from '../sim/round-time.js';
 import type { NodeTimeline } from '../sim/time-model.js';
 import type { Aggregated } from './round-state.js';
 
@@ -15,17 +16,23 @@ import type { Aggregated } from './round-state.js';
  * of every round (131,072 a round), and only the record itself outlives the call.
  */
 function nodeRecord(
-  id: string, plan: NodePlan, startMs: number, timeline: NodeTimeline | null,
+  id: string, plan: NodePlan, startMs: number, times: RoundTimes, i: number, timeline: NodeTimeline | null | undefined,
   samplesMs: Array<number | null> | undefined, participated: boolean, gradNorm: number | null, volatility: number | null, weight: number,
 ): NodeRoundRecord {
   let downloadEndMs: number | null = null;
   let computeEndMs: number | null = null;
   let finishMs: number | null = null;
-  if (timeline !== null) {
-    const knownMs = timeline.finishMs ?? timeline.droppedAtMs ?? Number.POSITIVE_INFINITY;
-    downloadEndMs = timeline.downloadEndMs !== null && timeline.downloadEndMs <= knownMs ? timeline.downloadEndMs : null;
-    computeEndMs = downloadEndMs !== null && timeline.computeEndMs !== null && timeline.computeEndMs <= knownMs ? timeline.computeEndMs : null;
-    if (timeline.outcome === 'finished') finishMs = timeline.finishMs;
+  let droppedAtMs: number | null = null;
+  const dispatched = times.dispatched(i);
+  if (dispatched) {
+    const arrivedMs = times.finishMs[i]!;
+    droppedAtMs = nullIfNaN(times.droppedAtMs[i]!);
+    const knownMs = !Number.isNaN(arrivedMs) ? arrivedMs : droppedAtMs ?? Number.POSITIVE_INFINITY;
+    const downloadMs = times.downloadEndMs[i]!;
+    const computeMs = times.computeEndMs[i]!;
+    downloadEndMs = !Number.isNaN(downloadMs) && downloadMs <= knownMs ? downloadMs : null;
+    computeEndMs = downloadEndMs !== null && !Number.isNaN(computeMs) && computeMs <= knownMs ? computeMs : null;
+    if (times.finished(i)) finishMs = arrivedMs;
   }
   // One object shape for every record (no conditional spread): at 1,000 nodes these are the
   // loop's most frequent allocation. The JSON reporter fixes the key order itself.
@@ -42,14 +49,14 @@ function nodeRecord(
     threads: plan.threads,
     ioQueue: plan.ioQueue,
     participated,
-    dropReason: timeline === null ? 'notDispatched' : timeline.reason,
+    dropReason: dispatched ? times.dropReason(i) : 'notDispatched',
     finishMs,
     downloadEndMs,
     computeEndMs,
-    droppedAtMs: timeline?.droppedAtMs ?? null,
+    droppedAtMs,
     downloadMs: downloadEndMs === null ? null : downloadEndMs - startMs,
     computeMs: computeEndMs === null ? null : computeEndMs - downloadEndMs!,
-    uploadMs: computeEndMs === null || timeline!.finishMs === null ? null : timeline!.finishMs - computeEndMs,
+    uploadMs: computeEndMs === null || Number.isNaN(times.finishMs[i]!) ? null : times.finishMs[i]! - computeEndMs,
     gradNorm,
     volatility,
     weight,
@@ -59,7 +66,15 @@ function nodeRecord(
   return record;
 }
 
-export function roundRecord(round: Aggregated, ids: readonly string[], trace: boolean): RoundRecord {
+function nullIfNaN(value: number): number | null {
+  return Number.isNaN(value) ? null : value;
+}
+
+/**
+ * The round's records. `timelines` false: a record carries no `timeline` (its events), for a
+ * run none of whose outputs reads them; building them is most of a round's garbage at scale.
+ */
+export function roundRecord(round: Aggregated, ids: readonly string[], trace: boolean, timelines = true): RoundRecord {
   const slot = new Int32Array(round.plans.length).fill(-1);
   round.participants.forEach((i, k) => (slot[i] = k));
   let globalBatch = 0;
@@ -68,6 +83,7 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
     globalBatch += round.plans[i]!.batch;
     squaredWeights += round.weights[k]! * round.weights[k]!;
   });
+  const { times } = round;
   return {
     round: round.round,
     startMs: round.startMs,
@@ -81,9 +97,11 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
     working: round.working,
     nodes: round.plans.map((plan, i) => {
       const k = slot[i]!;
+      const timeline = timelines ? times.timeline(i) : undefined;
+      const samplesMs = trace ? round.samplesMs[i]! : undefined;
       return k >= 0
-        ? nodeRecord(ids[i]!, plan, round.startMs, round.timelines[i]!, trace ? round.samplesMs[i]! : undefined, true, round.gradNorms[k]!, round.volatilities[k]!, round.weights[k]!)
-        : nodeRecord(ids[i]!, plan, round.startMs, round.timelines[i]!, trace ? round.samplesMs[i]! : undefined, false, null, null, 0);
+        ? nodeRecord(ids[i]!, plan, round.startMs, times, i, timeline, samplesMs, true, round.gradNorms[k]!, round.volatilities[k]!, round.weights[k]!)
+        : nodeRecord(ids[i]!, plan, round.startMs, times, i, timeline, samplesMs, false, null, null, 0);
     }),
   };
 }

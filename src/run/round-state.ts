@@ -8,7 +8,7 @@ import type { SampleWindows } from '../pipeline/sample-windows.js';
 import type { NodePlan } from '../pipeline/types.js';
 import type { BatchCursor } from '../train/batches.js';
 import type { EvalResult } from '../train/engine.js';
-import type { NodeTimeline } from '../sim/time-model.js';
+import type { RoundTimes } from '../sim/round-time.js';
 import type { RoundRecord, RoundWorking } from '../sim/records.js';
 
 /** What a node remembers between rounds: S4's norm history, S3's response time and the batch it was measured at. */
@@ -45,10 +45,10 @@ export interface Planned {
   working: RoundWorking;
 }
 
-/** schedule: each dispatched node's timeline; who finished; the deadline. */
+/** schedule: each dispatched node's round on the clock (as columns); who finished; the deadline. */
 export interface Scheduled extends Planned {
   deadlineMs: number | null;
-  timelines: Array<NodeTimeline | null>;
+  times: RoundTimes;
   /** indices of the nodes whose upload arrived in time, ascending */
   participants: number[];
 }

@@ -28,6 +28,11 @@ export interface RunOptions {
   onRound?: (record: RoundRecord, strategy: StrategySpec, backend: string) => void;
   /** false: rounds are kept without their node records once `onRound` had them (loop.ts) */
   retainNodes?: boolean;
+  /**
+   * false: node records carry no `timeline` (each dispatched node's events: tries, steps,
+   * arrival) because no output reads them; the records' times are the same. Default true.
+   */
+  timelines?: boolean;
   /** What every strategy shares (model size, transfer times), once, before the first round. */
   onSetting?: (setting: RunSetting) => void;
   /** A strategy's run as it ends and is kept in the result (after its `wallMs`), for streamed outputs. */
@@ -85,6 +90,7 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
       trace: options.trace ?? false,
       onRound: options.onRound,
       retainNodes: options.retainNodes,
+      timelines: options.timelines,
       shouldStop: options.shouldStop,
       yieldTurn: host.yieldTurn,
     });

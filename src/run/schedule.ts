@@ -5,7 +5,7 @@
  * the records, so explain and the reports read them instead of replaying the model.
  */
 import type { Scenario } from '../scenario/types.js';
-import { roundOutcomeKnownMs, roundTimelines, type RoundNodeInput } from '../sim/round-time.js';
+import { roundTimes, type RoundNodeInput } from '../sim/round-time.js';
 import { stepMs } from '../sim/time-model.js';
 import type { Planned, Scheduled } from './round-state.js';
 import type { LatencyGuard } from './time-guard.js';
@@ -52,7 +52,7 @@ export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferB
     const node = cluster.nodes[i]!;
     nodes[i] = new ScheduledNode(guard, i, transferBytes, node.bandwidthBps, stepMs(node, plan.batch, plan.threads, plan.ioQueue), inReach);
   }
-  const timelines = roundTimelines({
+  const times = roundTimes({
     startMs,
     deadlineMs,
     retryMs: cluster.retryMs,
@@ -64,13 +64,13 @@ export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferB
   const outOfReach = guard.divergence(round);
   if (outOfReach !== null) throw outOfReach;
   const participants: number[] = [];
-  for (let i = 0; i < timelines.length; i++) {
-    if (timelines[i]?.outcome === 'finished') participants.push(i);
+  for (let i = 0; i < times.nodeCount; i++) {
+    if (times.finished(i)) participants.push(i);
   }
   for (const i of participants) {
-    if (!guard.reaches(i, timelines[i]!.finishMs!, 'upload arrival')) throw guard.divergence(round)!;
+    if (!guard.reaches(i, times.finishMs[i]!, 'upload arrival')) throw guard.divergence(round)!;
   }
-  return { ...planned, deadlineMs, timelines, participants };
+  return { ...planned, deadlineMs, times, participants };
 }
 
 /**
@@ -79,6 +79,6 @@ export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferB
  * lasts one window, so that the next one observes fresh samples.
  */
 export function roundEndMs(scenario: Scenario, scheduled: Scheduled): number {
-  const knownMs = roundOutcomeKnownMs(scheduled.timelines, scheduled.deadlineMs);
+  const knownMs = scheduled.times.outcomeKnownMs(scheduled.deadlineMs);
   return knownMs ?? scheduled.startMs + scenario.pipeline.s1.windowMs;
 }

@@ -43,64 +43,124 @@ export interface RoundTimeInput {
   nodes: ReadonlyArray<RoundNodeInput | null>;
 }
 
+/** Per-transfer states: no transfer made, bytes moving, every try lost, the deadline came first. */
+const NO_TRANSFER = 0;
+const THROUGH = 1;
+const RETRIES_SPENT = 2;
+const DEADLINE_FIRST = 3;
+
+/** What a failure code stands for: the failure of a direction, the reason of a node's drop. */
+const FAILURE: ReadonlyArray<DropReason | null> = [null, 'retries', 'deadline'];
+const NO_FAILURE = 0;
+const RETRIES = 1;
+const DEADLINE = 2;
+
 /**
- * One direction's transfers, per node: the events (null when the node made no such transfer)
- * and when the node was given up (NaN while it was not). Arrays, not an object per node: at
- * 131,072 nodes a round's short-lived objects are most of the simulator's garbage.
+ * One direction's transfers as columns, per node (NaN = null). A try k is made at
+ * firstMs + k · retryMs and only the last can have got through, so the tries are a count and
+ * one latency: at 131,072 nodes an object per try, transfer and node was most of the
+ * simulator's garbage. `events(i)` builds the TransferEvents a reader asks for.
  */
-interface Direction {
-  events: Array<TransferEvents | null>;
-  droppedAtMs: Float64Array;
+class Direction {
+  readonly state: Uint8Array;
+  readonly firstMs: Float64Array;
+  readonly tries: Uint32Array;
+  /** the latency the last try met (THROUGH only) */
+  readonly latencyMs: Float64Array;
+  readonly arrivedMs: Float64Array;
+  readonly failure: Uint8Array;
+  /** DEADLINE_FIRST: the try that was not made */
+  readonly nextTryMs: Float64Array;
+  /** when the node was given up (NaN while it was not) */
+  readonly droppedAtMs: Float64Array;
+
+  constructor(n: number, private readonly retryMs: number) {
+    this.state = new Uint8Array(n);
+    this.firstMs = new Float64Array(n);
+    this.tries = new Uint32Array(n);
+    this.latencyMs = new Float64Array(n);
+    this.arrivedMs = new Float64Array(n).fill(Number.NaN);
+    this.failure = new Uint8Array(n);
+    this.nextTryMs = new Float64Array(n);
+    this.droppedAtMs = new Float64Array(n).fill(Number.NaN);
+  }
+
+  made(i: number): boolean {
+    return this.state[i] !== NO_TRANSFER;
+  }
+
+  /** When node i's bytes started to move (the successful try + its latency); NaN when no try got through. */
+  activeMs(i: number): number {
+    return this.state[i] === THROUGH ? this.firstMs[i]! + (this.tries[i]! - 1) * this.retryMs + this.latencyMs[i]! : Number.NaN;
+  }
+
+  /** Node i's transfer as events (it made one). */
+  events(i: number): TransferEvents {
+    const count = this.tries[i]!;
+    const through = this.state[i] === THROUGH;
+    const tries: TransferTry[] = new Array<TransferTry>(count);
+    for (let k = 0; k < count; k++) {
+      const atMs = this.firstMs[i]! + k * this.retryMs;
+      tries[k] = { atMs, latencyMs: through && k === count - 1 ? this.latencyMs[i]! : null };
+    }
+    return {
+      tries,
+      arrivedMs: nullIfNaN(this.arrivedMs[i]!),
+      activeMs: through ? this.activeMs(i) : null,
+      failure: FAILURE[this.failure[i]!]!,
+      nextTryMs: this.state[i] === DEADLINE_FIRST ? this.nextTryMs[i]! : null,
+    };
+  }
 }
 
-function direction(n: number): Direction {
-  return { events: new Array<TransferEvents | null>(n).fill(null), droppedAtMs: new Float64Array(n).fill(Number.NaN) };
+function nullIfNaN(value: number): number | null {
+  return Number.isNaN(value) ? null : value;
 }
 
 /** Node i's tries from `firstMs` into `into`: where its bytes start to move, or when and why it was given up. */
 function tryTransfer(firstMs: number, node: RoundNodeInput, input: RoundTimeInput, into: Direction, i: number): void {
-  // most transfers get through at the first try: a one-element literal is allocated at its size
-  let tries: TransferTry[] | null = null;
   const { deadlineMs, retryMs } = input;
   const count = Math.max(1, input.maxRetries);
+  into.firstMs[i] = firstMs;
   for (let k = 0; k < count; k++) {
     const atMs = firstMs + k * retryMs;
     if (deadlineMs !== null && atMs >= deadlineMs) {
-      into.events[i] = { tries: tries ?? [], arrivedMs: null, activeMs: null, failure: 'deadline', nextTryMs: atMs };
+      into.state[i] = DEADLINE_FIRST;
+      into.tries[i] = k;
+      into.failure[i] = DEADLINE;
+      into.nextTryMs[i] = atMs;
       into.droppedAtMs[i] = deadlineMs;
       return;
     }
     const latencyMs = node.latencyAt(atMs);
-    const attempt: TransferTry = { atMs, latencyMs };
-    if (tries === null) tries = [attempt];
-    else tries.push(attempt);
     if (latencyMs !== null) {
-      into.events[i] = { tries, arrivedMs: null, activeMs: atMs + latencyMs, failure: null, nextTryMs: null };
+      into.state[i] = THROUGH;
+      into.tries[i] = k + 1;
+      into.latencyMs[i] = latencyMs;
       return;
     }
   }
-  tries ??= [];
-  const learnedMs = tries[tries.length - 1]!.atMs + retryMs;
+  const learnedMs = firstMs + (count - 1) * retryMs + retryMs;
   const late = deadlineMs !== null && learnedMs > deadlineMs;
-  const failure: DropReason = late ? 'deadline' : 'retries';
-  into.events[i] = { tries, arrivedMs: null, activeMs: null, failure, nextTryMs: null };
+  into.state[i] = RETRIES_SPENT;
+  into.tries[i] = count;
+  into.failure[i] = late ? DEADLINE : RETRIES;
   into.droppedAtMs[i] = late ? deadlineMs : learnedMs;
 }
 
 /** The bytes of every transfer that got through its tries, through one direction of the link. */
 function moveBytes(into: Direction, input: RoundTimeInput): void {
-  const n = into.events.length;
+  const n = into.state.length;
   const moving = new Uint32Array(n);
   const startMs = new Float64Array(n);
   const bytes = new Float64Array(n);
   const capBps = new Float64Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const activeMs = into.events[i]?.activeMs ?? null;
-    if (activeMs === null) continue;
+    if (into.state[i] !== THROUGH) continue;
     const node = input.nodes[i]!;
     moving[count] = i;
-    startMs[count] = activeMs;
+    startMs[count] = into.activeMs(i);
     bytes[count] = node.bytes;
     capBps[count] = node.bandwidthBps;
     count++;
@@ -109,95 +169,195 @@ function moveBytes(into: Direction, input: RoundTimeInput): void {
   const { deadlineMs } = input;
   for (let k = 0; k < count; k++) {
     const i = moving[k]!;
-    const events = into.events[i]!;
     const arrivedMs = arrivals[k]!;
-    events.arrivedMs = arrivedMs;
+    into.arrivedMs[i] = arrivedMs;
     // still under way at the deadline: the server stops waiting then
     if (deadlineMs !== null && arrivedMs > deadlineMs) {
-      events.failure = 'deadline';
+      into.failure[i] = DEADLINE;
       into.droppedAtMs[i] = deadlineMs;
     }
   }
 }
 
+const NOT_DISPATCHED = 0;
+const FINISHED = 1;
+const DROPPED = 2;
+
 /**
- * Back-to-back steps from `startMs`; each lasts stepMs × the slowdown at its start (≥ 0).
- * Returns the sum of the multipliers (localSteps without slowdown).
+ * Every node's round as columns (NaN = null), in node order: what the round loop and the
+ * records read. `timeline(i)` builds node i's NodeTimeline, the events explain and the
+ * reports read, only when one is asked for.
  */
-function runSteps(startMs: number, node: RoundNodeInput, localSteps: number, into: { steps: StepSpan[] }): number {
-  let multiplierSum = 0;
-  let steps: StepSpan[] | null = null;
-  for (let k = 0; k < localSteps; k++) {
-    const stepStartMs = k === 0 ? startMs : startMs + node.stepMs * multiplierSum;
-    const raw = node.slowdownAt === null ? 1 : node.slowdownAt(stepStartMs);
-    multiplierSum += raw > 0 ? raw : 0;
-    const span: StepSpan = { startMs: stepStartMs, endMs: startMs + node.stepMs * multiplierSum };
-    // one local step (the usual case): a one-element literal, allocated at its size
-    if (steps === null) steps = [span];
-    else steps.push(span);
+export class RoundTimes {
+  readonly nodeCount: number;
+  /** 0 not dispatched, 1 finished, 2 dropped */
+  readonly outcome: Uint8Array;
+  /** the mean actual step time (the slowdown included) */
+  readonly stepMs: Float64Array;
+  readonly downloadEndMs: Float64Array;
+  readonly computeEndMs: Float64Array;
+  readonly finishMs: Float64Array;
+  readonly droppedAtMs: Float64Array;
+  /** the drop's reason code (FAILURE) */
+  private readonly reason: Uint8Array;
+  /** each node's step k spans [stepStartMs, stepEndMs] at k + i · localSteps (download arrived only) */
+  private readonly stepStartMs: Float64Array;
+  private readonly stepEndMs: Float64Array;
+
+  constructor(
+    n: number,
+    private readonly localSteps: number,
+    private readonly download: Direction,
+    private readonly upload: Direction,
+  ) {
+    this.nodeCount = n;
+    this.outcome = new Uint8Array(n);
+    this.reason = new Uint8Array(n);
+    this.stepMs = new Float64Array(n);
+    this.downloadEndMs = new Float64Array(n).fill(Number.NaN);
+    this.computeEndMs = new Float64Array(n).fill(Number.NaN);
+    this.finishMs = new Float64Array(n).fill(Number.NaN);
+    this.droppedAtMs = new Float64Array(n).fill(Number.NaN);
+    this.stepStartMs = new Float64Array(n * localSteps);
+    this.stepEndMs = new Float64Array(n * localSteps);
   }
-  into.steps = steps ?? [];
-  return multiplierSum;
+
+  finished(i: number): boolean {
+    return this.outcome[i] === FINISHED;
+  }
+
+  dispatched(i: number): boolean {
+    return this.outcome[i] !== NOT_DISPATCHED;
+  }
+
+  /** why node i was dropped; null when it finished or was not dispatched */
+  dropReason(i: number): DropReason | null {
+    return FAILURE[this.reason[i]!]!;
+  }
+
+  /** Node i's round as events; null when it was not dispatched. */
+  timeline(i: number): NodeTimeline | null {
+    const outcome = this.outcome[i]!;
+    if (outcome === NOT_DISPATCHED) return null;
+    const download = this.download.events(i);
+    const upload = this.upload.made(i) ? this.upload.events(i) : null;
+    const steps: StepSpan[] = [];
+    if (!Number.isNaN(this.downloadEndMs[i]!)) {
+      for (let k = 0, at = i * this.localSteps; k < this.localSteps; k++, at++) steps.push({ startMs: this.stepStartMs[at]!, endMs: this.stepEndMs[at]! });
+    }
+    return {
+      outcome: outcome === FINISHED ? 'finished' : 'dropped',
+      reason: this.dropReason(i),
+      download,
+      steps,
+      upload,
+      stepMs: this.stepMs[i]!,
+      downloadEndMs: nullIfNaN(this.downloadEndMs[i]!),
+      computeEndMs: nullIfNaN(this.computeEndMs[i]!),
+      finishMs: nullIfNaN(this.finishMs[i]!),
+      droppedAtMs: nullIfNaN(this.droppedAtMs[i]!),
+    };
+  }
+
+  /** Every node's timeline (null for a node not dispatched), in node order. */
+  timelines(): Array<NodeTimeline | null> {
+    const all = new Array<NodeTimeline | null>(this.nodeCount);
+    for (let i = 0; i < this.nodeCount; i++) all[i] = this.timeline(i);
+    return all;
+  }
+
+  /**
+   * When the round ends: once the outcome of every dispatched node is known — its upload's
+   * arrival or the moment it was dropped — capped at the deadline. null when none was dispatched.
+   */
+  outcomeKnownMs(deadlineMs: number | null): number | null {
+    let lastMs: number | null = null;
+    for (let i = 0; i < this.nodeCount; i++) {
+      const outcome = this.outcome[i]!;
+      if (outcome === NOT_DISPATCHED) continue;
+      const knownMs = outcome === FINISHED ? this.finishMs[i]! : this.droppedAtMs[i]!;
+      lastMs = lastMs === null ? knownMs : Math.max(lastMs, knownMs);
+    }
+    return lastMs === null || deadlineMs === null ? lastMs : Math.min(lastMs, deadlineMs);
+  }
+
+  /** Node i's back-to-back steps from `startMs`, each stepMs × the slowdown at its start (≥ 0); the sum of the multipliers. */
+  runSteps(i: number, startMs: number, node: RoundNodeInput): number {
+    let multiplierSum = 0;
+    for (let k = 0, at = i * this.localSteps; k < this.localSteps; k++, at++) {
+      const stepStartMs = k === 0 ? startMs : startMs + node.stepMs * multiplierSum;
+      const raw = node.slowdownAt === null ? 1 : node.slowdownAt(stepStartMs);
+      multiplierSum += raw > 0 ? raw : 0;
+      this.stepStartMs[at] = stepStartMs;
+      this.stepEndMs[at] = startMs + node.stepMs * multiplierSum;
+    }
+    return multiplierSum;
+  }
+
+  /** The end of node i's last step (its download's arrival with no step). */
+  lastStepEndMs(i: number, downloadEndMs: number): number {
+    return this.localSteps === 0 ? downloadEndMs : this.stepEndMs[(i + 1) * this.localSteps - 1]!;
+  }
+
+  /** Node i's outcome from its two directions (it was dispatched). */
+  settle(i: number, node: RoundNodeInput, multiplierSum: number): void {
+    const { download, upload } = this;
+    const arrived = Number.isNaN(download.droppedAtMs[i]!);
+    // the mean actual step time: stepMs × the mean multiplier (exactly stepMs without slowdown)
+    this.stepMs[i] = arrived ? node.stepMs * (multiplierSum / this.localSteps) : node.stepMs;
+    if (!arrived) {
+      this.outcome[i] = DROPPED;
+      this.reason[i] = download.failure[i]!;
+      this.droppedAtMs[i] = download.droppedAtMs[i]!;
+      return;
+    }
+    const downloadEndMs = download.arrivedMs[i]!;
+    this.downloadEndMs[i] = downloadEndMs;
+    this.computeEndMs[i] = this.lastStepEndMs(i, downloadEndMs);
+    const uploadDroppedMs = upload.droppedAtMs[i]!;
+    if (!Number.isNaN(uploadDroppedMs)) {
+      this.outcome[i] = DROPPED;
+      this.reason[i] = upload.failure[i]!;
+      this.droppedAtMs[i] = uploadDroppedMs;
+      return;
+    }
+    this.outcome[i] = FINISHED;
+    this.finishMs[i] = upload.arrivedMs[i]!;
+  }
 }
 
-/** One shape for every timeline (plain literals, no spreads): one per dispatched node per round. */
-function timeline(
-  outcome: NodeTimeline['outcome'], reason: DropReason | null, download: TransferEvents, steps: StepSpan[], upload: TransferEvents | null,
-  stepMs: number, downloadEndMs: number | null, computeEndMs: number | null, finishMs: number | null, droppedAtMs: number | null,
-): NodeTimeline {
-  return { outcome, reason, download, steps, upload, stepMs, downloadEndMs, computeEndMs, finishMs, droppedAtMs };
-}
-
-/** Every node's round (null for a node not dispatched), in node order. */
-export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null> {
+/** Every node's round, as columns. */
+export function roundTimes(input: RoundTimeInput): RoundTimes {
   const { nodes, localSteps } = input;
   const n = nodes.length;
-  const downloads = direction(n);
+  const download = new Direction(n, input.retryMs);
+  const upload = new Direction(n, input.retryMs);
+  const times = new RoundTimes(n, localSteps, download, upload);
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    if (node !== null) tryTransfer(input.startMs, node, input, downloads, i);
+    if (node !== null) tryTransfer(input.startMs, node, input, download, i);
   }
-  moveBytes(downloads, input);
+  moveBytes(download, input);
   // the local steps of every node whose model arrived, then its upload's tries
-  const steps = new Array<StepSpan[] | null>(n).fill(null);
   const multiplierSums = new Float64Array(n);
-  const uploads = direction(n);
-  const computed = { steps: [] as StepSpan[] };
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    if (node === null || !Number.isNaN(downloads.droppedAtMs[i]!)) continue;
-    const downloadEndMs = downloads.events[i]!.arrivedMs!;
-    multiplierSums[i] = runSteps(downloadEndMs, node, localSteps, computed);
-    const nodeSteps = computed.steps;
-    steps[i] = nodeSteps;
-    tryTransfer(nodeSteps[nodeSteps.length - 1]?.endMs ?? downloadEndMs, node, input, uploads, i);
+    if (node === null || !Number.isNaN(download.droppedAtMs[i]!)) continue;
+    const downloadEndMs = download.arrivedMs[i]!;
+    multiplierSums[i] = times.runSteps(i, downloadEndMs, node);
+    tryTransfer(times.lastStepEndMs(i, downloadEndMs), node, input, upload, i);
   }
-  moveBytes(uploads, input);
-  const timelines = new Array<NodeTimeline | null>(n);
+  moveBytes(upload, input);
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    if (node === null) {
-      timelines[i] = null;
-      continue;
-    }
-    const download = downloads.events[i]!;
-    const nodeSteps = steps[i]!;
-    // the mean actual step time: stepMs × the mean multiplier (exactly stepMs without slowdown)
-    const stepMs = nodeSteps === null ? node.stepMs : node.stepMs * (multiplierSums[i]! / localSteps);
-    const downloadDroppedMs = downloads.droppedAtMs[i]!;
-    if (!Number.isNaN(downloadDroppedMs)) {
-      timelines[i] = timeline('dropped', download.failure, download, [], null, stepMs, null, null, null, downloadDroppedMs);
-      continue;
-    }
-    const downloadEndMs = download.arrivedMs!;
-    const computeEndMs = nodeSteps.length === 0 ? downloadEndMs : nodeSteps[nodeSteps.length - 1]!.endMs;
-    const upload = uploads.events[i]!;
-    const uploadDroppedMs = uploads.droppedAtMs[i]!;
-    timelines[i] = !Number.isNaN(uploadDroppedMs)
-      ? timeline('dropped', upload.failure, download, nodeSteps, upload, stepMs, downloadEndMs, computeEndMs, null, uploadDroppedMs)
-      : timeline('finished', null, download, nodeSteps, upload, stepMs, downloadEndMs, computeEndMs, upload.arrivedMs!, null);
+    if (node !== null) times.settle(i, node, multiplierSums[i]!);
   }
-  return timelines;
+  return times;
+}
+
+/** Every node's round (null for a node not dispatched), in node order, as events. */
+export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null> {
+  return roundTimes(input).timelines();
 }
 
 /**

@@ -121,6 +121,30 @@ describe('simulate --report --timeline --csv on one run', () => {
   });
 });
 
+describe('--report built as the rounds finish', () => {
+  it('is the report of the same run kept whole, byte for byte, waits for the server link included', () => {
+    // four nodes behind a 1 Mbps server link: their transfers queue for it
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-reports-link-'));
+    writeFileSync(join(dir, 'link.yaml'), `name: link-report
+seed: 2
+rounds: 2
+data: { dataset: iris }
+model: { hidden: [] }
+cluster:
+  server: { bandwidth: 1Mbps }
+  nodes:
+    - { id: a, count: 4, latency: { constant: 5 } }
+`);
+    // alone, --report is built from each round as it finishes; with --csv the run keeps every record
+    const streamed = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', '--report', join(dir, 'streamed.html')]);
+    const kept = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', '--report', join(dir, 'kept.html'), '--csv', join(dir, 'csv')]);
+    expect([streamed.status, kept.status]).toEqual([0, 0]);
+    const html = readFileSync(join(dir, 'streamed.html'), 'utf8');
+    expect(html).toContain('phase: waiting for the server link;');
+    expect(html).toBe(readFileSync(join(dir, 'kept.html'), 'utf8'));
+  });
+});
+
 describe('report paths are checked before the run', () => {
   it('a missing directory, a directory for a file or a file for --csv: exit 2, nothing runs, nothing written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-reports-bad-'));

@@ -143,6 +143,46 @@ describe('round loop memory', () => {
     });
   });
 
+  it('records without their timelines (timelines false) say every time and drop the same', async () => {
+    // lossy and slow links under a deadline: finished, retried, dropped for retries and for the deadline
+    const scenario = parseScenarioText(`
+name: drops
+seed: 3
+rounds: 8
+strategy: s1s4
+data: { dataset: iris, testFraction: 0.2 }
+model: { hidden: [], learningRate: 0.1, localSteps: 2 }
+pipeline:
+  s1: { intervalMs: 100, windowMs: 1s, thresholdMs: 500 }
+  s2: { standardBatch: 16 }
+cluster:
+  roundTimeoutMs: 600ms
+  retryMs: 150ms
+  maxRetries: 3
+  defaults: { cores: 4, msPerSample: 1, bandwidth: 1Gbps }
+  nodes:
+    - { id: a, latency: { constant: 5 } }
+    - { id: b, latency: { constant: 5, loss: 0.5 } }
+    - { id: c, latency: { constant: 10, loss: 0.9 } }
+    - { id: d, msPerSample: 120, latency: { constant: 20 } }
+`, 'drops.yaml');
+    const full = (await runScenario(scenario, { backend: 'cpu', engine: 'reference' })).runs[0]!.rounds;
+    const bare = (await runScenario(scenario, { backend: 'cpu', engine: 'reference', timelines: false })).runs[0]!.rounds;
+    const reasons = new Set(full.flatMap((round) => round.nodes.map((node) => node.dropReason)));
+    expect([...reasons].sort()).toEqual(['deadline', 'notDispatched', 'retries', null].sort());
+    const retried = (node: RoundRecord['nodes'][number]): boolean => node.timeline!.download.tries.length + (node.timeline!.upload?.tries.length ?? 0) > 2;
+    expect(full.some((round) => round.nodes.some((node) => node.participated && retried(node)))).toBe(true);
+    expect(bare).toHaveLength(full.length);
+    bare.forEach((round, r) => {
+      round.nodes.forEach((node, i) => {
+        expect(node.timeline).toBeUndefined();
+        const { timeline, ...rest } = full[r]!.nodes[i]!;
+        expect(timeline).not.toBeUndefined();
+        expect(node).toEqual(rest);
+      });
+    });
+  });
+
   it("a round's node records are garbage once onRound had them, before the next round trains (retainNodes false)", async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

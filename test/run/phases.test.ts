@@ -103,7 +103,7 @@ describe('plan without keeping the samples', () => {
 describe('schedule', () => {
   it('a: 5.5 download, step 12.8 / 2.5 = 5.12, upload arrives 16.12; b: step 25.6 × 0.28 = 7.168, arrives 18.168', () => {
     const round = scheduled();
-    const [a, b] = round.timelines;
+    const [a, b] = round.times.timelines();
     expect(a!.download).toEqual({ tries: [{ atMs: 0, latencyMs: 5 }], activeMs: 5, arrivedMs: 5.5, failure: null, nextTryMs: null });
     expect(a!.steps).toHaveLength(1);
     expect(a!.stepMs).toBeCloseTo(5.12, 12);
@@ -133,15 +133,15 @@ describe('schedule', () => {
     const s = scenario(60_000);
     const guard = new LatencyGuard(s, buildNetwork(s));
     const withDeadline = schedulePhase(s, guard, 62_500, planPhase(s, STAGES, fresh(), observeRound(s, guard, 1, 0), 62_500));
-    expect(withDeadline.timelines).toEqual(scheduled().timelines);
+    expect(withDeadline.times.timelines()).toEqual(scheduled().times.timelines());
     expect(withDeadline.participants).toEqual([0, 1]);
   });
 
   it('a 17 ms deadline drops b (its upload would arrive at 18.168) and the round ends at the deadline', () => {
     const round = scheduled(17);
     expect(round.participants).toEqual([0]);
-    expect(round.timelines[1]).toMatchObject({ outcome: 'dropped', reason: 'deadline', finishMs: null });
-    expect(round.timelines[1]!.upload!.arrivedMs).toBeCloseTo(18.168, 12);
+    expect(round.times.timeline(1)).toMatchObject({ outcome: 'dropped', reason: 'deadline', finishMs: null });
+    expect(round.times.timeline(1)!.upload!.arrivedMs).toBeCloseTo(18.168, 12);
     expect(roundEndMs(scenario(17), round)).toBe(17);
   });
 });

@@ -3,7 +3,7 @@
  * at 1 Gbps (0.15392 ms) unless said otherwise, retryMs 100, 3 tries, 10 ms steps.
  */
 import { describe, expect, it } from 'vitest';
-import { roundOutcomeKnownMs, roundTimelines, type RoundNodeInput, type RoundTimeInput } from '../../src/sim/round-time.js';
+import { roundOutcomeKnownMs, roundTimelines, roundTimes, type RoundNodeInput, type RoundTimeInput } from '../../src/sim/round-time.js';
 
 const T = 0.15392;
 
@@ -97,5 +97,63 @@ describe('a shared server link of 100 Mbps, 1 MB models, 1 Gbps nodes, latency 0
   it('without a server link the same transfers take 8 ms each: the model is Part I’s', () => {
     const [a] = roundTimelines(round([fast(10)], { startMs: 0 }));
     expect([a!.downloadEndMs, a!.computeEndMs, a!.finishMs]).toEqual([8, 18, 26]);
+  });
+});
+
+describe('the round as columns, and the events built from them', () => {
+  // a: first try lost, second through; b: every try lost; c: not dispatched; d: a 300 ms step
+  // ends after the 1250 ms deadline, so its upload is never tried
+  const input = round([
+    node({ latencyAt: (t) => (t < 1050 ? null : 5) }),
+    lost,
+    null,
+    node({ stepMs: 300 }),
+  ], { deadlineMs: 1250 });
+  const aDownloadEnd = 1105 + T;
+  const aComputeEnd = aDownloadEnd + 10;
+  const aFinish = aComputeEnd + 5 + T;
+  const dDownloadEnd = 1005 + T;
+  const dComputeEnd = dDownloadEnd + 300;
+
+  it('each node’s timeline is its events, tries and steps as the model made them', () => {
+    const times = roundTimes(input);
+    expect(times.timeline(0)).toEqual({
+      outcome: 'finished', reason: null,
+      download: { tries: [{ atMs: 1000, latencyMs: null }, { atMs: 1100, latencyMs: 5 }], arrivedMs: aDownloadEnd, activeMs: 1105, failure: null, nextTryMs: null },
+      steps: [{ startMs: aDownloadEnd, endMs: aComputeEnd }],
+      upload: { tries: [{ atMs: aComputeEnd, latencyMs: 5 }], arrivedMs: aFinish, activeMs: aComputeEnd + 5, failure: null, nextTryMs: null },
+      stepMs: 10, downloadEndMs: aDownloadEnd, computeEndMs: aComputeEnd, finishMs: aFinish, droppedAtMs: null,
+    });
+    expect(times.timeline(1)).toEqual({
+      outcome: 'dropped', reason: 'deadline',
+      download: { tries: [{ atMs: 1000, latencyMs: null }, { atMs: 1100, latencyMs: null }, { atMs: 1200, latencyMs: null }], arrivedMs: null, activeMs: null, failure: 'deadline', nextTryMs: null },
+      steps: [], upload: null, stepMs: 10, downloadEndMs: null, computeEndMs: null, finishMs: null, droppedAtMs: 1250,
+    });
+    expect(times.timeline(2)).toBeNull();
+    expect(times.timeline(3)).toEqual({
+      outcome: 'dropped', reason: 'deadline',
+      download: { tries: [{ atMs: 1000, latencyMs: 5 }], arrivedMs: dDownloadEnd, activeMs: 1005, failure: null, nextTryMs: null },
+      steps: [{ startMs: dDownloadEnd, endMs: dComputeEnd }],
+      upload: { tries: [], arrivedMs: null, activeMs: null, failure: 'deadline', nextTryMs: dComputeEnd },
+      stepMs: 300, downloadEndMs: dDownloadEnd, computeEndMs: dComputeEnd, finishMs: null, droppedAtMs: 1250,
+    });
+    expect(roundTimelines(input)).toEqual([0, 1, 2, 3].map((i) => times.timeline(i)));
+  });
+
+  it('the columns say the same, NaN where a timeline says null', () => {
+    const times = roundTimes(input);
+    expect([...times.outcome]).toEqual([1, 2, 0, 2]);
+    expect([0, 1, 2, 3].map((i) => [times.dispatched(i), times.finished(i), times.dropReason(i)])).toEqual([
+      [true, true, null], [true, false, 'deadline'], [false, false, null], [true, false, 'deadline'],
+    ]);
+    expect([...times.downloadEndMs]).toEqual([aDownloadEnd, Number.NaN, Number.NaN, dDownloadEnd]);
+    expect([...times.computeEndMs]).toEqual([aComputeEnd, Number.NaN, Number.NaN, dComputeEnd]);
+    expect([...times.finishMs]).toEqual([aFinish, Number.NaN, Number.NaN, Number.NaN]);
+    expect([...times.droppedAtMs]).toEqual([Number.NaN, 1250, Number.NaN, 1250]);
+    expect([times.stepMs[0], times.stepMs[1], times.stepMs[3]]).toEqual([10, 10, 300]);
+    expect(times.outcomeKnownMs(1250)).toBe(1250);
+    expect(times.outcomeKnownMs(null)).toBe(1250);
+    expect(roundTimes(round([node()])).outcomeKnownMs(null)).toBe(1020 + T + T);
+    expect(roundTimes(round([null])).outcomeKnownMs(1250)).toBeNull();
   });
 });
