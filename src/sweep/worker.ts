@@ -30,7 +30,8 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
   try {
     const { runScenario } = await import('../index.js');
     const { toJsonReport } = await import('../report/json.js');
-    const result = await runScenario(task.scenario, { backend: task.backend, engine: task.engine, registry: await workerRegistry() });
+    // the JSON report reads no node timelines (tries, steps): the run builds none
+    const result = await runScenario(task.scenario, { backend: task.backend, engine: task.engine, registry: await workerRegistry(), timelines: false });
     const { runContext } = await import('../node/run-context.js');
     // what a rerun of this grid point needs: the seed is the point's (with the rest in sweep.json)
     const run = runContext({ engine: task.engine, backend: task.backend, seed: task.scenario.seed, strategy: task.scenario.strategies.map((s) => s.name) });
