@@ -36,6 +36,8 @@ export interface ConcatBatch {
   /** task firstTask + j owns rows offsets[j] … offsets[j + 1] − 1 */
   offsets: Int32Array;
   x: Tensor2D;
+  /** x's values, row-major [rows, in]: the small per-node products read them in JS */
+  xValues: Float32Array;
   targets: Tensor2D;
   rowScale: Tensor2D;
 }
@@ -101,6 +103,7 @@ function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], fir
     rows,
     offsets,
     x: tf.tensor2d(x, [rows, featureCount]),
+    xValues: x,
     targets: tf.tensor2d(targets, [rows, classCount]),
     rowScale: tf.tensor2d(rowScale, [rows, 1]),
   };

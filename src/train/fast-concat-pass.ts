@@ -17,6 +17,8 @@ import type { ModelLayout } from './fast-layout.js';
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 
 export interface ConcatPass {
+  /** X, the chunk's gathered inputs, row-major [M, in] (the batch's own array, not a copy) */
+  inputs: Float32Array;
   /** H_l, l = 1 … L−1 (post-ReLU), row-major [M, width_l] */
   hidden: Float32Array[];
   /** D_l, l = 1 … L, row-major [M, outputs_l]; rows of node i carry the factor 1 / b_i */
@@ -39,9 +41,9 @@ function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: 
   });
 }
 
-function split(layout: ModelLayout, values: Float32Array[]): ConcatPass {
+function split(layout: ModelLayout, batch: ConcatBatch, values: Float32Array[]): ConcatPass {
   const hiddenCount = layout.layers.length - 1;
-  return { hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount) };
+  return { inputs: batch.xValues, hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount) };
 }
 
 /**
@@ -70,7 +72,7 @@ export class PassBuffers {
 export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): Promise<ConcatPass> {
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
-    return split(layout, buffers?.read(tf, tensors) ?? ((await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]));
+    return split(layout, batch, buffers?.read(tf, tensors) ?? ((await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]));
   } finally {
     tf.dispose(tensors);
   }
@@ -80,7 +82,7 @@ export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32A
 export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): ConcatPass {
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
-    return split(layout, buffers?.read(tf, tensors) ?? tensors.map((t) => t.dataSync() as Float32Array));
+    return split(layout, batch, buffers?.read(tf, tensors) ?? tensors.map((t) => t.dataSync() as Float32Array));
   } finally {
     tf.dispose(tensors);
   }

@@ -37,8 +37,12 @@ interface HeapView {
  */
 class WasmScratch {
   private values = new Float32Array(0);
+  /** the backend is wasm */
+  readonly wasm: boolean;
 
-  constructor(private readonly heap: HeapView | null) {}
+  constructor(private readonly heap: HeapView | null) {
+    this.wasm = heap !== null;
+  }
 
   /** An array of `length` values that the next tensor2d may copy from. */
   take(length: number): Float32Array {
@@ -66,8 +70,47 @@ function scratchFor(tf: Tf): WasmScratch {
 }
 
 /**
+ * Products up to this many multiply-adds are done in JS: a tfjs product's dispatch (two
+ * uploads, the product, a read-back, ≈ 7–10 µs) costs as much as some 6,000 of them at
+ * ≈ 1.5 ns each, and it leaves garbage. So a small model's layers (16 → 16 → 4 on 8 rows:
+ * 2,176 and 544) are done in JS, while the benchmark's 64 → 64 → 10 on 32 rows (133,120 and
+ * 20,800) stay with XNNPACK.
+ */
+export const JS_PRODUCT_LIMIT = 6144;
+
+/**
+ * out[offset + p · outputs + j] = Σ_r Ã[r][p] · D[r][j] over the node's `rows` rows from
+ * `start` of the row-major arrays `values` [*, width] (Ã: its rows plus a trailing 1) and
+ * `deltas` [*, outputs], as tfjs-wasm computes Ãᵀ·D: in float32, each product rounded, summed
+ * from 0 in row order. That gives its bits (test/train/fast-node-grads.test.ts compares them
+ * over many shapes); the cpu backend sums in doubles, so it never comes here.
+ */
+export function gradientInJs(
+  values: Float32Array, width: number, start: number, rows: number,
+  deltas: Float32Array, outputs: number, out: Float32Array, offset: number,
+): void {
+  const f = Math.fround;
+  const size = (width + 1) * outputs;
+  out.fill(0, offset, offset + size);
+  // row by row, each sum in row order: a float32 store rounds as fround would
+  for (let r = 0; r < rows; r++) {
+    const d = (start + r) * outputs;
+    const v = (start + r) * width;
+    for (let p = 0; p < width; p++) {
+      const a = values[v + p]!;
+      const o = offset + p * outputs;
+      for (let j = 0; j < outputs; j++) out[o + j] = out[o + j]! + f(a * deltas[d + j]!);
+    }
+    // the ones row: 1 · δ is δ itself (a float32 already)
+    const o = offset + width * outputs;
+    for (let j = 0; j < outputs; j++) out[o + j] = out[o + j]! + deltas[d + j]!;
+  }
+}
+
+/**
  * The step-1 gradient of the node owning rows `start … start + rows − 1` of the concatenated
- * pass, written into `out` in the flat parameter layout.
+ * pass, written into `out` in the flat parameter layout. On wasm a layer's product small enough
+ * is done in JS (gradientInJs), the others by tfjs.
  */
 export function concatNodeGradient(
   tf: Tf,
@@ -79,8 +122,20 @@ export function concatNodeGradient(
 ): void {
   const rows = inputsT.shape[1];
   const buffers = scratchFor(tf);
+  // only on wasm, whose products are those bits; the cpu backend sums in doubles
+  const inJs = (slot: ModelLayout['layers'][number]): boolean => buffers.wasm && (slot.inputs + 1) * rows * slot.outputs <= JS_PRODUCT_LIMIT;
+  let rest = false;
+  layout.layers.forEach((slot, l) => {
+    if (!inJs(slot)) {
+      rest = true;
+      return;
+    }
+    gradientInJs(l === 0 ? pass.inputs : pass.hidden[l - 1]!, slot.inputs, start, rows, pass.deltas[l]!, slot.outputs, out, slot.offset);
+  });
+  if (!rest) return;
   tf.tidy(() => {
     layout.layers.forEach((slot, l) => {
+      if (inJs(slot)) return;
       const aT =
         l === 0 ? inputsT : tf.tensor2d(transposeWithOnes(pass.hidden[l - 1]!, start, rows, slot.inputs, buffers.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
       const deltas = pass.deltas[l]!.subarray(start * slot.outputs, (start + rows) * slot.outputs);
