@@ -22,8 +22,8 @@ type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 export interface StepBatch {
   rows: number;
   labels: Int32Array;
-  /** X̃ᵀ [in + 1, rows] */
-  inputsT: Tensor2D;
+  /** X̃ᵀ [in + 1, rows]; null for step 1, whose rows the chunk's pass holds */
+  inputsT: Tensor2D | null;
   /** X̃ [rows, in + 1]; null for step 1, which runs concatenated */
   inputs: Tensor2D | null;
 }
@@ -136,14 +136,9 @@ function labelsOf(data: EngineData, indices: Int32Array): Int32Array {
   return labels;
 }
 
-/**
- * Step 1 of a task: X̃ᵀ transposed from the chunk's already gathered rows (`start` …), which
- * are still in cache, rather than gathered from the training set a second time.
- */
-function firstStep(tf: Tf, data: EngineData, indices: Int32Array, gathered: Float32Array, start: number): StepBatch {
-  const rows = indices.length;
-  const inputsT = tf.tensor2d(transposeWithOnes(gathered, start, rows, data.featureCount), [data.featureCount + 1, rows]);
-  return { rows, labels: labelsOf(data, indices), inputsT, inputs: null };
+/** Step 1 of a task: its rows are the chunk's (`start` …), which the concatenated pass reads. */
+function firstStep(data: EngineData, indices: Int32Array): StepBatch {
+  return { rows: indices.length, labels: labelsOf(data, indices), inputsT: null, inputs: null };
 }
 
 /** Steps 2 … K of a task: its rows gathered once, then laid out as X̃ᵀ and as X̃. */
@@ -167,17 +162,17 @@ export interface ChunkBatches {
 }
 
 export function buildChunk(tf: Tf, data: EngineData, tasks: readonly EngineTask[], first: number, end: number): ChunkBatches {
-  const { batch, x } = buildConcat(tf, data, tasks.slice(first, end), first);
+  const { batch } = buildConcat(tf, data, tasks.slice(first, end), first);
   const steps: StepBatch[][] = [];
   for (let i = first; i < end; i++) {
-    steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0 ? firstStep(tf, data, indices, x, batch.offsets[i - first]!) : laterStep(tf, data, indices))));
+    steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0 ? firstStep(data, indices) : laterStep(tf, data, indices))));
   }
   return { chunk: batch, steps };
 }
 
 export function disposeChunk(tf: Tf, { chunk, steps }: ChunkBatches): void {
   tf.dispose([chunk.x, chunk.targets, chunk.rowScale]);
-  for (const taskSteps of steps) for (const step of taskSteps) tf.dispose(step.inputs === null ? [step.inputsT] : [step.inputsT, step.inputs]);
+  for (const taskSteps of steps) for (const step of taskSteps) tf.dispose([step.inputsT, step.inputs].filter((tensor) => tensor !== null));
 }
 
 /**

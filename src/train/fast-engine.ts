@@ -302,7 +302,7 @@ export class FastEngine implements TrainEngine {
   /** U_i of one task: step 1 from the concatenated pass (its rows start at `start`), then steps 2 … K. */
   private trainTask(steps: readonly StepBatch[], pass: ConcatPass, start: number, sum: Float32Array): void {
     const { tf, layout, theta, scratch } = this;
-    concatNodeGradient(tf, layout, pass, start, steps[0]!.inputsT, sum);
+    concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, sum);
     for (let s = 1; s < steps.length; s++) {
       stepAway(theta, sum, this.options.learningRate, scratch.local);
       nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient);

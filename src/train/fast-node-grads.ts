@@ -117,10 +117,9 @@ export function concatNodeGradient(
   layout: ModelLayout,
   pass: ConcatPass,
   start: number,
-  inputsT: Tensor2D,
+  rows: number,
   out: Float32Array,
 ): void {
-  const rows = inputsT.shape[1];
   const buffers = scratchFor(tf);
   // only on wasm, whose products are those bits; the cpu backend sums in doubles
   const inJs = (slot: ModelLayout['layers'][number]): boolean => buffers.wasm && (slot.inputs + 1) * rows * slot.outputs <= JS_PRODUCT_LIMIT;
@@ -136,8 +135,8 @@ export function concatNodeGradient(
   tf.tidy(() => {
     layout.layers.forEach((slot, l) => {
       if (inJs(slot)) return;
-      const aT =
-        l === 0 ? inputsT : tf.tensor2d(transposeWithOnes(pass.hidden[l - 1]!, start, rows, slot.inputs, buffers.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
+      const values = l === 0 ? pass.inputs : pass.hidden[l - 1]!;
+      const aT = tf.tensor2d(transposeWithOnes(values, start, rows, slot.inputs, buffers.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
       const deltas = pass.deltas[l]!.subarray(start * slot.outputs, (start + rows) * slot.outputs);
       buffers.readInto(tf.matMul(aT, tf.tensor2d(deltas, [rows, slot.outputs])), out, slot.offset);
     });

@@ -44,7 +44,7 @@ export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Arr
       const slot = layout.layers[l]!;
       const deltaTensor = tf.tensor2d(delta, [batch.rows, slot.outputs]);
       const inputsT =
-        l === 0 ? batch.inputsT : tf.tensor2d(transposeWithOnes(hidden[l - 1]!, 0, batch.rows, slot.inputs), [slot.inputs + 1, batch.rows]);
+        l === 0 ? batch.inputsT! : tf.tensor2d(transposeWithOnes(hidden[l - 1]!, 0, batch.rows, slot.inputs), [slot.inputs + 1, batch.rows]);
       out.set(layerGradient(tf, inputsT, deltaTensor), slot.offset);
       if (l > 0) {
         const kernelT = tf.tensor2d(transposedKernel(params, slot), [slot.outputs, slot.inputs]);
