@@ -22,7 +22,7 @@ type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 export interface StepBatch {
   rows: number;
   labels: Int32Array;
-  /** X̃ᵀ [in + 1, rows]; null for step 1, whose rows the chunk's pass holds */
+  /** X̃ᵀ [in + 1, rows]; for step 1, whose rows the chunk's pass holds, only in kept batches whose product goes to tfjs (else null) */
   inputsT: Tensor2D | null;
   /** X̃ [rows, in + 1]; null for step 1, which runs concatenated */
   inputs: Tensor2D | null;
@@ -136,9 +136,14 @@ function labelsOf(data: EngineData, indices: Int32Array): Int32Array {
   return labels;
 }
 
-/** Step 1 of a task: its rows are the chunk's (`start` …), which the concatenated pass reads. */
-function firstStep(data: EngineData, indices: Int32Array): StepBatch {
-  return { rows: indices.length, labels: labelsOf(data, indices), inputsT: null, inputs: null };
+/**
+ * Step 1 of a task: its rows are the chunk's (`start` …), which the concatenated pass reads;
+ * X̃ᵀ only when `withInputsT` (kept batches whose product goes to tfjs: kept, it is uploaded once).
+ */
+function firstStep(tf: Tf, data: EngineData, indices: Int32Array, gathered: Float32Array, start: number, withInputsT: boolean): StepBatch {
+  const rows = indices.length;
+  const inputsT = withInputsT ? tf.tensor2d(transposeWithOnes(gathered, start, rows, data.featureCount), [data.featureCount + 1, rows]) : null;
+  return { rows, labels: labelsOf(data, indices), inputsT, inputs: null };
 }
 
 /** Steps 2 … K of a task: its rows gathered once, then laid out as X̃ᵀ and as X̃. */
@@ -161,11 +166,16 @@ export interface ChunkBatches {
   steps: StepBatch[][];
 }
 
-export function buildChunk(tf: Tf, data: EngineData, tasks: readonly EngineTask[], first: number, end: number): ChunkBatches {
-  const { batch } = buildConcat(tf, data, tasks.slice(first, end), first);
+/** `firstInputsT(rows)`: whether step 1 of a task with that many rows keeps its X̃ᵀ (default: never). */
+export function buildChunk(
+  tf: Tf, data: EngineData, tasks: readonly EngineTask[], first: number, end: number, firstInputsT: (rows: number) => boolean = () => false,
+): ChunkBatches {
+  const { batch, x } = buildConcat(tf, data, tasks.slice(first, end), first);
   const steps: StepBatch[][] = [];
   for (let i = first; i < end; i++) {
-    steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0 ? firstStep(data, indices) : laterStep(tf, data, indices))));
+    steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0
+      ? firstStep(tf, data, indices, x, batch.offsets[i - first]!, firstInputsT(indices.length))
+      : laterStep(tf, data, indices))));
   }
   return { chunk: batch, steps };
 }
@@ -186,13 +196,15 @@ export class BatchStore {
   constructor(
     private readonly tf: Tf,
     private readonly data: EngineData,
+    /** whether step 1 of a task with that many rows keeps its X̃ᵀ */
+    private readonly firstInputsT: (rows: number) => boolean = () => false,
   ) {}
 
   prepare(tasks: readonly EngineTask[]): ChunkBatches[] {
     if (this.current !== null && sameBatches(this.currentIndices, tasks)) return this.current;
     this.dispose();
     const { tf, data } = this;
-    this.current = chunkRanges(tasks).map(([first, end]) => buildChunk(tf, data, tasks, first, end));
+    this.current = chunkRanges(tasks).map(([first, end]) => buildChunk(tf, data, tasks, first, end, this.firstInputsT));
     this.currentIndices = tasks.map((task) => task.stepBatches.map((batch) => Int32Array.from(batch)));
     return this.current;
   }

@@ -40,7 +40,7 @@ import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type Chu
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
-import { concatNodeGradient } from './fast-node-grads.js';
+import { concatNodeGradient, productInJs } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
@@ -143,8 +143,10 @@ export class FastEngine implements TrainEngine {
     this.theta = flattenParams(this.layout, initialParams);
     this.backend = tf.getBackend();
     this.paramCount = this.layout.paramCount;
-    this.batches = new BatchStore(tf, train);
-    this.helperBatches = new BatchStore(tf, train);
+    // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs
+    const firstInputsT = (rows: number): boolean => !productInJs(tf, this.layout.layers[0]!.inputs, rows, this.layout.layers[0]!.outputs);
+    this.batches = new BatchStore(tf, train, firstInputsT);
+    this.helperBatches = new BatchStore(tf, train, firstInputsT);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;
     this.scratch = { sum: new Float32Array(count), local: new Float32Array(count), gradient: new Float32Array(count) };
@@ -302,7 +304,7 @@ export class FastEngine implements TrainEngine {
   /** U_i of one task: step 1 from the concatenated pass (its rows start at `start`), then steps 2 … K. */
   private trainTask(steps: readonly StepBatch[], pass: ConcatPass, start: number, sum: Float32Array): void {
     const { tf, layout, theta, scratch } = this;
-    concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, sum);
+    concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, steps[0]!.inputsT, sum);
     for (let s = 1; s < steps.length; s++) {
       stepAway(theta, sum, this.options.learningRate, scratch.local);
       nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient);

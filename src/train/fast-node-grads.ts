@@ -107,6 +107,11 @@ export function gradientInJs(
   }
 }
 
+/** Whether a layer's [inputs + 1, rows] × [rows, outputs] product is done in JS (wasm only: its bits). */
+export function productInJs(tf: Tf, inputs: number, rows: number, outputs: number): boolean {
+  return scratchFor(tf).wasm && (inputs + 1) * rows * outputs <= JS_PRODUCT_LIMIT;
+}
+
 /**
  * The step-1 gradient of the node owning rows `start … start + rows − 1` of the concatenated
  * pass, written into `out` in the flat parameter layout. On wasm a layer's product small enough
@@ -118,11 +123,12 @@ export function concatNodeGradient(
   pass: ConcatPass,
   start: number,
   rows: number,
+  /** the node's X̃ᵀ when the batches kept it (`keepBatches`), else null: built here if needed */
+  inputsT: Tensor2D | null,
   out: Float32Array,
 ): void {
   const buffers = scratchFor(tf);
-  // only on wasm, whose products are those bits; the cpu backend sums in doubles
-  const inJs = (slot: ModelLayout['layers'][number]): boolean => buffers.wasm && (slot.inputs + 1) * rows * slot.outputs <= JS_PRODUCT_LIMIT;
+  const inJs = (slot: ModelLayout['layers'][number]): boolean => productInJs(tf, slot.inputs, rows, slot.outputs);
   let rest = false;
   layout.layers.forEach((slot, l) => {
     if (!inJs(slot)) {
@@ -136,7 +142,9 @@ export function concatNodeGradient(
     layout.layers.forEach((slot, l) => {
       if (inJs(slot)) return;
       const values = l === 0 ? pass.inputs : pass.hidden[l - 1]!;
-      const aT = tf.tensor2d(transposeWithOnes(values, start, rows, slot.inputs, buffers.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
+      const aT = l === 0 && inputsT !== null
+        ? inputsT
+        : tf.tensor2d(transposeWithOnes(values, start, rows, slot.inputs, buffers.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
       const deltas = pass.deltas[l]!.subarray(start * slot.outputs, (start + rows) * slot.outputs);
       buffers.readInto(tf.matMul(aT, tf.tensor2d(deltas, [rows, slot.outputs])), out, slot.offset);
     });
