@@ -37,8 +37,10 @@
  *   latency   burst chains keep one byte per grid slot of simulated time; per round each
  *             node reads K window samples and up to 2 · maxRetries transfer tries
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop at a nominal
- *             4 GFLOP/s, plus ~50 µs per node-step of tensor bookkeeping; twice that when the
- *             per-node updates are not held (the aggregate recomputes them)
+ *             4 GFLOP/s, plus the dispatch of tfjs ops per node-step: for step 1, 10 µs and 20 µs
+ *             per layer whose product at that batch is too large for JS (JS_PRODUCT_LIMIT),
+ *             for each later step 50 µs; twice that when the per-node updates are not held
+ *             (the aggregate recomputes them)
  *
  * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
  *
@@ -51,7 +53,7 @@ import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
 import { roundTimelines } from '../sim/round-time.js';
 import { modelBytes, stepMs } from '../sim/time-model.js';
-import { boundedChunkTasks, CHUNK_ROWS, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
+import { boundedChunkTasks, CHUNK_ROWS, JS_PRODUCT_LIMIT, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { hasBurst } from '../sim/latency/time-range.js';
 
@@ -145,7 +147,12 @@ const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
 const DATASET_COPIES = 6;
 const FLOPS_PER_SECOND = 4e9;
-const NODE_STEP_OVERHEAD_S = 50e-6;
+/** step 1 of a node: its share of the concatenated pass, its norm and sum */
+const FIRST_STEP_OVERHEAD_S = 10e-6;
+/** each of step 1's layer products that goes to tfjs */
+const TFJS_PRODUCT_S = 20e-6;
+/** each later local step: a node's own forward and backward in tfjs ops */
+const LATER_STEP_OVERHEAD_S = 50e-6;
 const LOOKUP_S = 0.5e-6;
 const BURST_SLOT_S = 30e-9;
 const NODE_ROUND_OVERHEAD_S = 5e-6;
@@ -208,6 +215,8 @@ interface RunSize {
   params: number;
   /** Σ layer widths (activations per sample) */
   widths: number;
+  /** step 1's layer products too large for JS at `batch` (they go to tfjs) */
+  tfjsProducts: number;
   rows: number;
   testRows: number;
   features: number;
@@ -239,6 +248,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     steps: scenario.model.localSteps,
     params,
     widths: layerWidths(shape.features, scenario.model.hidden, shape.classes).reduce((a, b) => a + b, 0),
+    tfjsProducts: tfjsProducts(layerWidths(shape.features, scenario.model.hidden, shape.classes), largestBatch(s2)),
     rows: Math.max(shape.samples, n),
     testRows: Math.max(1, Math.round(shape.samples * scenario.data.testFraction)),
     features: shape.features,
@@ -307,11 +317,19 @@ function enginePartsOf(z: RunSize, helperThread: boolean): CostPart[] {
   return parts;
 }
 
+/** How many of a node's layer products, [in + 1, batch] × [batch, out], are too large for JS. */
+function tfjsProducts(widths: readonly number[], batch: number): number {
+  let count = 0;
+  for (let l = 1; l < widths.length; l++) if ((widths[l - 1]! + 1) * batch * widths[l]! > JS_PRODUCT_LIMIT) count++;
+  return count;
+}
+
 /** The model maths; a round whose per-node updates are not held computes them twice (fast-engine.ts). */
 function trainingPart(z: RunSize, rounds: number): CostPart {
   const passes = z.n * z.params <= MAX_HELD_VALUES ? 1 : 2;
   const nodeSteps = z.nodeRounds * z.steps;
-  const value = (passes * nodeSteps * z.batch * z.params * 6 + z.strategies * rounds * z.testRows * z.params * 2) / FLOPS_PER_SECOND + passes * nodeSteps * NODE_STEP_OVERHEAD_S;
+  const dispatch = FIRST_STEP_OVERHEAD_S + z.tfjsProducts * TFJS_PRODUCT_S + (z.steps - 1) * LATER_STEP_OVERHEAD_S;
+  const value = (passes * nodeSteps * z.batch * z.params * 6 + z.strategies * rounds * z.testRows * z.params * 2) / FLOPS_PER_SECOND + passes * z.nodeRounds * dispatch;
   const what = `training (${count(nodeSteps)} node-steps at batch ≤ ${count(z.batch)}, ${count(z.params)} parameters${passes === 2 ? '; twice: too many to keep, the updates are recomputed for the aggregate' : ''})`;
   return { what, value };
 }

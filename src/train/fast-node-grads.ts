@@ -15,6 +15,7 @@ import type { Tf } from './backend.js';
 import type { ConcatPass } from './fast-concat-pass.js';
 import type { ModelLayout } from './fast-layout.js';
 import { transposeWithOnes } from './fast-node-math.js';
+import { JS_PRODUCT_LIMIT } from './fast-sizes.js';
 
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 
@@ -69,14 +70,7 @@ function scratchFor(tf: Tf): WasmScratch {
   return scratch.scratch;
 }
 
-/**
- * Products up to this many multiply-adds are done in JS: a tfjs product's dispatch (two
- * uploads, the product, a read-back, ≈ 7–10 µs) costs as much as some 6,000 of them at
- * ≈ 1.5 ns each, and it leaves garbage. So a small model's layers (16 → 16 → 4 on 8 rows:
- * 2,176 and 544) are done in JS, while the benchmark's 64 → 64 → 10 on 32 rows (133,120 and
- * 20,800) stay with XNNPACK.
- */
-export const JS_PRODUCT_LIMIT = 6144;
+export { JS_PRODUCT_LIMIT };
 
 /**
  * out[offset + p · outputs + j] = Σ_r Ã[r][p] · D[r][j] over the node's `rows` rows from

@@ -27,3 +27,12 @@ export const BOUNDED_CHUNK_VALUES = 2 ** 20;
 export function boundedChunkTasks(paramCount: number, chunkValues = BOUNDED_CHUNK_VALUES): number {
   return Math.max(1, Math.floor(chunkValues / paramCount));
 }
+
+/**
+ * A node's layer products up to this many multiply-adds are done in JS on wasm (same bits as
+ * tfjs-wasm's product; src/train/fast-node-grads.ts): a tfjs product's dispatch (two uploads,
+ * the product, a read-back, ≈ 7–10 µs) costs as much as some 6,000 of them at ≈ 1.5 ns each,
+ * and it leaves garbage. A small model's layers (16 → 16 → 4 on 8 rows: 2,176 and 544) are
+ * done in JS; the benchmark's 64 → 64 → 10 on 32 rows (133,120 and 20,800) stay with XNNPACK.
+ */
+export const JS_PRODUCT_LIMIT = 6144;

@@ -66,7 +66,8 @@ describe('estimateRun', () => {
   it('training takes twice the node-steps when the updates are not held (they are recomputed for the aggregate)', () => {
     const training = (n: number) =>
       estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
-    // node-steps × batch 32 × 4,810 × 6 flop at 4 GFLOP/s + 50 µs a node-step (twice when recomputed),
+    // node-steps × batch 32 × 4,810 × 6 flop at 4 GFLOP/s + 50 µs a node-step: 10 µs and 20 µs for each of
+    // its two products, too large for JS (65 × 32 × 64 and 65 × 32 × 10) (twice when recomputed),
     // + 10 evaluations of the test rows (32·n samples × the test fraction 0.2) × 4,810 × 2 flop
     const cost = (n: number, passes: number) => (passes * 10 * n * 32 * 4810 * 6 + 10 * Math.round(32 * n * 0.2) * 4810 * 2) / 4e9 + passes * 10 * n * 50e-6;
     const [held, recomputed] = [training(13_951), training(13_952)];
@@ -74,6 +75,27 @@ describe('estimateRun', () => {
     expect(held.value).toBeCloseTo(cost(13_951, 1), 9);
     expect(recomputed.what).toBe('training (139,520 node-steps at batch ≤ 32, 4,810 parameters; twice: too many to keep, the updates are recomputed for the aggregate)');
     expect(recomputed.value).toBeCloseTo(cost(13_952, 2), 9);
+  });
+
+  it('training dispatch: 10 µs for step 1, 20 µs for each of its products too large for JS, 50 µs for each later step', () => {
+    const training = (features: number, hidden: number, classes: number, localSteps: number) => estimateRun(parseScenarioText(`
+rounds: 10
+data: { dataset: iris }
+model: { hidden: [${hidden}], localSteps: ${localSteps} }
+pipeline: { s2: { standardBatch: 16 } }
+cluster:
+  nodes:
+    - { id: n, count: 100, latency: { constant: 5 } }
+`, 'dispatch.yaml'), { samples: 3200, features, classes }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
+    // 1,000 node-rounds at batch 8; 640 test rows evaluated 10 times
+    const flops = (params: number, steps: number) => (1000 * steps * 8 * params * 6 + 10 * 640 * params * 2) / 4e9;
+    // 16 → 16 → 4 (340 parameters): products of 17 × 8 × 16 = 2,176 and 17 × 8 × 4 = 544, both in JS
+    const small = training(16, 16, 4, 1);
+    expect(small.what).toBe('training (1,000 node-steps at batch ≤ 8, 340 parameters)');
+    expect(small.value).toBeCloseTo(flops(340, 1) + 1000 * 10e-6, 12);
+    expect(training(16, 16, 4, 3).value).toBeCloseTo(flops(340, 3) + 1000 * (10e-6 + 2 * 50e-6), 12);
+    // 64 → 64 → 10 (4,810 parameters): 65 × 8 × 64 = 33,280 goes to tfjs, 65 × 8 × 10 = 5,200 stays in JS
+    expect(training(64, 64, 10, 1).value).toBeCloseTo(flops(4810, 1) + 1000 * (10e-6 + 20e-6), 12);
   });
 
   it('the engine holds every update while nodes × parameters ≤ 2^26 (13,951 nodes of 4,810 parameters)', () => {
@@ -86,13 +108,14 @@ describe('estimateRun', () => {
   it('time: start-up, training flops and overhead, latency lookups, planning (hand-computed)', () => {
     const estimate = estimateRun(SMALL, IRIS, { json: false, trace: false });
     const parts = Object.fromEntries(estimate.timeParts.map((p) => [p.what, p.value]));
-    // 20 node-steps × 32 × 15 × 6 flop + 10 evaluations × 30 test rows × 15 × 2, at 4 GFLOP/s; 50 µs a node-step
-    expect(parts['training (20 node-steps at batch ≤ 32, 15 parameters)']).toBeCloseTo((57_600 + 9000) / 4e9 + 20 * 50e-6, 15);
+    // 20 node-steps × 32 × 15 × 6 flop + 10 evaluations × 30 test rows × 15 × 2, at 4 GFLOP/s; 10 µs a
+    // node-step (its one product, 5 × 32 × 3 = 480 multiply-adds, is done in JS)
+    expect(parts['training (20 node-steps at batch ≤ 32, 15 parameters)']).toBeCloseTo((57_600 + 9000) / 4e9 + 20 * 10e-6, 15);
     // 10 rounds × (2 nodes × 10 samples + 2 × 2 transfer tries) × 0.5 µs
     expect(parts['latency samples (10 per node-round)']).toBeCloseTo(10 * 24 * 0.5e-6, 15);
     expect(parts['planning and records']).toBeCloseTo(20 * 5e-6, 15);
     expect(parts['starting Node.js and TF.js']).toBe(1);
-    expect(estimate.seconds).toBeCloseTo(1 + 0.00101665 + 0.00012 + 0.0001, 12);
+    expect(estimate.seconds).toBeCloseTo(1 + 0.00021665 + 0.00012 + 0.0001, 12);
   });
 
   it('--json and --trace: ~760 B per node-round plus 12 B per sample, held twice in memory', () => {
