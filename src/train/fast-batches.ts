@@ -182,7 +182,13 @@ export function buildChunk(
 
 export function disposeChunk(tf: Tf, { chunk, steps }: ChunkBatches): void {
   tf.dispose([chunk.x, chunk.targets, chunk.rowScale]);
-  for (const taskSteps of steps) for (const step of taskSteps) tf.dispose([step.inputsT, step.inputs].filter((tensor) => tensor !== null));
+  for (const taskSteps of steps) {
+    for (const step of taskSteps) {
+      // step 1 usually has no tensor of its own: nothing to hand tf.dispose
+      if (step.inputsT !== null) step.inputsT.dispose();
+      if (step.inputs !== null) step.inputs.dispose();
+    }
+  }
 }
 
 /**
