@@ -51,7 +51,7 @@
  */
 import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
-import { roundTimelines } from '../sim/round-time.js';
+import { roundTimes } from '../sim/round-time.js';
 import { modelBytes, stepMs } from '../sim/time-model.js';
 import { boundedChunkTasks, CHUNK_ROWS, JS_PRODUCT_LIMIT, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
 import { countParams, layerWidths } from '../train/params.js';
@@ -390,7 +390,7 @@ export function count(value: number): string {
 
 /**
  * One strategy's simulated time: rounds × the slowest node's typical round (see the header),
- * from the schedule's own time model (roundTimelines) with a typical latency at every try and a
+ * from the schedule's own time model (roundTimes) with a typical latency at every try and a
  * typical slowdown at every step; on a link that can lose samples every try of a transfer but
  * the last is lost.
  */
@@ -417,7 +417,7 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
       continue;
     }
     let transferTries = 0;
-    const [timeline] = roundTimelines({
+    const times = roundTimes({
       startMs: 0,
       deadlineMs: null,
       retryMs: cluster.retryMs,
@@ -434,7 +434,8 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
         slowdownAt: slowdown === null ? null : () => slowdown,
       }],
     });
-    const finishMs = timeline?.finishMs ?? 0;
+    // the node's finish (NaN when dropped: 0)
+    const finishMs = Number.isNaN(times.finishMs[0]!) ? 0 : times.finishMs[0]!;
     finishByShape.set(shape, finishMs);
     slowest = Math.max(slowest, finishMs);
   }

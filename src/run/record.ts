@@ -4,7 +4,7 @@
  */
 import type { NodePlan } from '../pipeline/types.js';
 import type { NodeRoundRecord, RoundRecord, RunSummary } from '../sim/records.js';
-import type { RoundTimes } from '../sim/round-time.js';
+import { nullIfNaN, type RoundTimes } from '../sim/round-time.js';
 import type { NodeTimeline } from '../sim/time-model.js';
 import type { Aggregated } from './round-state.js';
 
@@ -56,7 +56,7 @@ function nodeRecord(
     droppedAtMs,
     downloadMs: downloadEndMs === null ? null : downloadEndMs - startMs,
     computeMs: computeEndMs === null ? null : computeEndMs - downloadEndMs!,
-    uploadMs: computeEndMs === null || Number.isNaN(times.finishMs[i]!) ? null : times.finishMs[i]! - computeEndMs,
+    uploadMs: computeEndMs === null || finishMs === null ? null : finishMs - computeEndMs,
     gradNorm,
     volatility,
     weight,
@@ -64,10 +64,6 @@ function nodeRecord(
   };
   if (samplesMs !== undefined) record.samplesMs = samplesMs;
   return record;
-}
-
-function nullIfNaN(value: number): number | null {
-  return Number.isNaN(value) ? null : value;
 }
 
 /**

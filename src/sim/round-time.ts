@@ -113,7 +113,8 @@ class Direction {
   }
 }
 
-function nullIfNaN(value: number): number | null {
+/** A column's NaN as the null an object reports. */
+export function nullIfNaN(value: number): number | null {
   return Number.isNaN(value) ? null : value;
 }
 
@@ -358,18 +359,4 @@ export function roundTimes(input: RoundTimeInput): RoundTimes {
 /** Every node's round (null for a node not dispatched), in node order, as events. */
 export function roundTimelines(input: RoundTimeInput): Array<NodeTimeline | null> {
   return roundTimes(input).timelines();
-}
-
-/**
- * When the round ends: once the outcome of every dispatched node is known — its upload's
- * arrival or the moment it was dropped — capped at the deadline. null when none was dispatched.
- */
-export function roundOutcomeKnownMs(timelines: ReadonlyArray<NodeTimeline | null>, deadlineMs: number | null): number | null {
-  let lastMs: number | null = null;
-  for (const t of timelines) {
-    if (t === null) continue;
-    const knownMs = t.finishMs ?? t.droppedAtMs!;
-    lastMs = lastMs === null ? knownMs : Math.max(lastMs, knownMs);
-  }
-  return lastMs === null || deadlineMs === null ? lastMs : Math.min(lastMs, deadlineMs);
 }

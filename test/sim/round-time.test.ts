@@ -3,7 +3,7 @@
  * at 1 Gbps (0.15392 ms) unless said otherwise, retryMs 100, 3 tries, 10 ms steps.
  */
 import { describe, expect, it } from 'vitest';
-import { roundOutcomeKnownMs, roundTimelines, roundTimes, type RoundNodeInput, type RoundTimeInput } from '../../src/sim/round-time.js';
+import { roundTimelines, roundTimes, type RoundNodeInput, type RoundTimeInput } from '../../src/sim/round-time.js';
 
 const T = 0.15392;
 
@@ -19,20 +19,21 @@ const lost = node({ latencyAt: () => null });
 
 describe('the barrier learns of a failure only when it happens', () => {
   it('b loses all 3 tries (1000, 1100, 1200): dropped for retries at 1200 + 100 = 1300, and the round waits for it', () => {
-    const [a, b, idle] = roundTimelines(round([node(), lost, null]));
+    const times = roundTimes(round([node(), lost, null]));
+    const [a, b, idle] = times.timelines();
     // a: 1000 + 5 + T, + 10, + 5 + T
     expect(a).toMatchObject({ outcome: 'finished', downloadEndMs: 1005 + T, computeEndMs: 1015 + T, droppedAtMs: null });
     expect(a!.finishMs).toBeCloseTo(1020 + 2 * T, 9);
     expect(b).toMatchObject({ outcome: 'dropped', reason: 'retries', droppedAtMs: 1300, finishMs: null, upload: null });
     expect(b!.download.tries.map((t) => t.atMs)).toEqual([1000, 1100, 1200]);
     expect(idle).toBeNull();
-    expect(roundOutcomeKnownMs([a!, b!, idle!], null)).toBe(1300);
+    expect(times.outcomeKnownMs(null)).toBe(1300);
   });
 
   it('a deadline at 1250 comes before b’s last failure is learnt (1300): dropped for the deadline, at 1250', () => {
-    const timelines = roundTimelines(round([node(), lost], { deadlineMs: 1250 }));
-    expect(timelines[1]).toMatchObject({ outcome: 'dropped', reason: 'deadline', droppedAtMs: 1250 });
-    expect(roundOutcomeKnownMs(timelines, 1250)).toBe(1250);
+    const times = roundTimes(round([node(), lost], { deadlineMs: 1250 }));
+    expect(times.timeline(1)).toMatchObject({ outcome: 'dropped', reason: 'deadline', droppedAtMs: 1250 });
+    expect(times.outcomeKnownMs(1250)).toBe(1250);
   });
 
   it('a deadline at 1200: the third try is not made; dropped at the deadline', () => {
@@ -84,14 +85,15 @@ describe('a shared server link of 100 Mbps, 1 MB models, 1 Gbps nodes, latency 0
   const MB = 1_000_000;
   const fast = (stepMs: number) => node({ latencyAt: () => 0, bytes: MB, stepMs });
   it('two downloads share the link (50 Mbps each: 160 ms); the uploads, 10 ms apart, share what they overlap', () => {
-    const [a, b] = roundTimelines(round([fast(10), fast(20)], { startMs: 0, serverBps: 100e6 }));
+    const times = roundTimes(round([fast(10), fast(20)], { startMs: 0, serverBps: 100e6 }));
+    const [a, b] = times.timelines();
     expect(a!.downloadEndMs).toBeCloseTo(160, 9);
     expect(b!.downloadEndMs).toBeCloseTo(160, 9);
     // uploads: a alone from 170 at 100 Mbps for 10 ms (1 Mbit), then shares with b from 180:
     // a has 7 Mbit left at 50 Mbps → 180 + 140 = 320; b at 50 Mbps until 320 (7 Mbit) then 100 Mbps for 1 Mbit → 330
     expect(a!.finishMs).toBeCloseTo(320, 9);
     expect(b!.finishMs).toBeCloseTo(330, 9);
-    expect(roundOutcomeKnownMs([a!, b!], null)).toBeCloseTo(330, 9);
+    expect(times.outcomeKnownMs(null)).toBeCloseTo(330, 9);
   });
 
   it('without a server link the same transfers take 8 ms each: the model is Part I’s', () => {
