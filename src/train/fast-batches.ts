@@ -79,8 +79,8 @@ function copyFeatures(data: EngineData, index: number, out: Float32Array, to: nu
 
 export { CHUNK_ROWS };
 
-/** The chunk's step-1 tensors, and its gathered features (sample-major) for the per-task X̃ᵀ. */
-function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], firstTask: number): { batch: ConcatBatch; x: Float32Array } {
+/** The chunk's step-1 tensors, with its gathered features (sample-major) as `xValues`. */
+function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], firstTask: number): ConcatBatch {
   const offsets = new Int32Array(tasks.length + 1);
   tasks.forEach((task, i) => (offsets[i + 1] = offsets[i]! + task.stepBatches[0]!.length));
   const rows = offsets[tasks.length]!;
@@ -107,7 +107,7 @@ function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], fir
     targets: tf.tensor2d(targets, [rows, classCount]),
     rowScale: tf.tensor2d(rowScale, [rows, 1]),
   };
-  return { batch, x };
+  return batch;
 }
 
 /**
@@ -170,11 +170,11 @@ export interface ChunkBatches {
 export function buildChunk(
   tf: Tf, data: EngineData, tasks: readonly EngineTask[], first: number, end: number, firstInputsT: (rows: number) => boolean = () => false,
 ): ChunkBatches {
-  const { batch, x } = buildConcat(tf, data, tasks.slice(first, end), first);
+  const batch = buildConcat(tf, data, tasks.slice(first, end), first);
   const steps: StepBatch[][] = [];
   for (let i = first; i < end; i++) {
     steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0
-      ? firstStep(tf, data, indices, x, batch.offsets[i - first]!, firstInputsT(indices.length))
+      ? firstStep(tf, data, indices, batch.xValues, batch.offsets[i - first]!, firstInputsT(indices.length))
       : laterStep(tf, data, indices))));
   }
   return { chunk: batch, steps };

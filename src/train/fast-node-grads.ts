@@ -101,15 +101,21 @@ export function gradientInJs(
   }
 }
 
+/** Whether a product of [inputs + 1, rows] × [rows, outputs] is small enough for JS. */
+function fitsJs(inputs: number, rows: number, outputs: number): boolean {
+  return (inputs + 1) * rows * outputs <= JS_PRODUCT_LIMIT;
+}
+
 /** Whether a layer's [inputs + 1, rows] × [rows, outputs] product is done in JS (wasm only: its bits). */
 export function productInJs(tf: Tf, inputs: number, rows: number, outputs: number): boolean {
-  return scratchFor(tf).wasm && (inputs + 1) * rows * outputs <= JS_PRODUCT_LIMIT;
+  return scratchFor(tf).wasm && fitsJs(inputs, rows, outputs);
 }
 
 /**
  * The step-1 gradient of the node owning rows `start … start + rows − 1` of the concatenated
  * pass, written into `out` in the flat parameter layout. On wasm a layer's product small enough
- * is done in JS (gradientInJs), the others by tfjs.
+ * is done in JS (gradientInJs), the others by tfjs. Runs for every node of every round: plain
+ * loops, the backend looked up once.
  */
 export function concatNodeGradient(
   tf: Tf,
@@ -122,25 +128,27 @@ export function concatNodeGradient(
   out: Float32Array,
 ): void {
   const buffers = scratchFor(tf);
-  const inJs = (slot: ModelLayout['layers'][number]): boolean => productInJs(tf, slot.inputs, rows, slot.outputs);
+  const { layers } = layout;
   let rest = false;
-  layout.layers.forEach((slot, l) => {
-    if (!inJs(slot)) {
+  for (let l = 0; l < layers.length; l++) {
+    const slot = layers[l]!;
+    if (buffers.wasm && fitsJs(slot.inputs, rows, slot.outputs)) {
+      gradientInJs(l === 0 ? pass.inputs : pass.hidden[l - 1]!, slot.inputs, start, rows, pass.deltas[l]!, slot.outputs, out, slot.offset);
+    } else {
       rest = true;
-      return;
     }
-    gradientInJs(l === 0 ? pass.inputs : pass.hidden[l - 1]!, slot.inputs, start, rows, pass.deltas[l]!, slot.outputs, out, slot.offset);
-  });
+  }
   if (!rest) return;
   tf.tidy(() => {
-    layout.layers.forEach((slot, l) => {
-      if (inJs(slot)) return;
+    for (let l = 0; l < layers.length; l++) {
+      const slot = layers[l]!;
+      if (buffers.wasm && fitsJs(slot.inputs, rows, slot.outputs)) continue;
       const values = l === 0 ? pass.inputs : pass.hidden[l - 1]!;
       const aT = l === 0 && inputsT !== null
         ? inputsT
         : tf.tensor2d(transposeWithOnes(values, start, rows, slot.inputs, buffers.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
       const deltas = pass.deltas[l]!.subarray(start * slot.outputs, (start + rows) * slot.outputs);
       buffers.readInto(tf.matMul(aT, tf.tensor2d(deltas, [rows, slot.outputs])), out, slot.offset);
-    });
+    }
   });
 }
