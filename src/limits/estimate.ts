@@ -237,6 +237,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
   const { s1, s2 } = scenario.pipeline;
   const k = Math.max(1, Math.round(s1.windowMs / s1.intervalMs));
   const params = countParams(shape.features, scenario.model.hidden, shape.classes);
+  const widths = layerWidths(shape.features, scenario.model.hidden, shape.classes);
   const burstNodes = nodes.filter((node) => hasBurst(node.latency)).length;
   const jsonBytes = options.json
     ? nodeRounds * (JSON_NODE_BYTES + (options.trace ? k * JSON_TRACE_SAMPLE_BYTES : 0)) + strategies * scenario.rounds * JSON_ROUND_BYTES
@@ -247,8 +248,8 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     batch: largestBatch(s2),
     steps: scenario.model.localSteps,
     params,
-    widths: layerWidths(shape.features, scenario.model.hidden, shape.classes).reduce((a, b) => a + b, 0),
-    tfjsProducts: tfjsProducts(layerWidths(shape.features, scenario.model.hidden, shape.classes), largestBatch(s2)),
+    widths: widths.reduce((a, b) => a + b, 0),
+    tfjsProducts: tfjsProducts(widths, largestBatch(s2)),
     rows: Math.max(shape.samples, n),
     testRows: Math.max(1, Math.round(shape.samples * scenario.data.testFraction)),
     features: shape.features,

@@ -37,7 +37,7 @@ function nodesAtDepth6(nodes: ReadonlyArray<Record<string, unknown>>): string {
 }
 
 /** What the five wrapping arrays and the chunk's own add before and after its elements. */
-const NODES_OPENING = ['[', '[', '[', '[', '[', '['].map((bracket, depth) => (depth === 0 ? bracket : `\n${INDENT.repeat(depth)}${bracket}`)).join('');
+const NODES_OPENING = `[${[1, 2, 3, 4, 5].map((depth) => `\n${INDENT.repeat(depth)}[`).join('')}`;
 const NODES_CLOSING = [5, 4, 3, 2, 1, 0].map((depth) => `\n${INDENT.repeat(depth)}]`).join('');
 
 /** The `"key": value` lines of an object's fields at `depth`, joined as in an object. */

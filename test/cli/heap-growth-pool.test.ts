@@ -77,29 +77,24 @@ describe('the heap-growth decision for a grid on workers', () => {
 describe('sweep and study set the flag before their workers start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dtrain-heap-pool-'));
 
-  it('sweep: four runs on four workers set it once, before the first run; on three workers they do not', () => {
-    const args = ['sweep', TINY, '--set', 'seed=1..2', '--strategy', 's1s4,sync-sgd'];
-    const four = dtrainLoggingFlags([...args, '--jobs', '4', '--out', join(dir, 'sweep-4')]);
+  /** `command` on four workers sets the flag once, just before they start; on three it does not. */
+  function setsFlagForFourWorkers(command: 'sweep' | 'study', args: string[], fourOnly: string[] = []): void {
+    const four = dtrainLoggingFlags([command, ...args, '--jobs', '4', ...fourOnly, '--out', join(dir, `${command}-4`)]);
     expect(four.status, four.stderr).toBe(0);
     const lines = four.stderr.split('\n');
     expect(lines.filter((line) => line.startsWith('v8 flag set: '))).toEqual([FLAG_LINE]);
-    expect(lines.indexOf(FLAG_LINE)).toBe(lines.findIndex((line) => line.startsWith('sweep: 4 runs, 0 already complete, 4 to run on 4 workers')) - 1);
-    const three = dtrainLoggingFlags([...args, '--jobs', '3', '--out', join(dir, 'sweep-3')]);
+    expect(lines.indexOf(FLAG_LINE)).toBe(lines.findIndex((line) => line.startsWith(`${command}: 4 runs, 0 already complete, 4 to run on 4 workers`)) - 1);
+    const three = dtrainLoggingFlags([command, ...args, '--jobs', '3', '--out', join(dir, `${command}-3`)]);
     expect(three.status, three.stderr).toBe(0);
-    expect(three.stderr).toContain('sweep: 4 runs, 0 already complete, 4 to run on 3 workers');
+    expect(three.stderr).toContain(`${command}: 4 runs, 0 already complete, 4 to run on 3 workers`);
     expect(three.stderr).not.toContain('v8 flag set: ');
+  }
+
+  it('sweep: four runs on four workers set it once, before the first run; on three workers they do not', () => {
+    setsFlagForFourWorkers('sweep', [TINY, '--set', 'seed=1..2', '--strategy', 's1s4,sync-sgd']);
   });
 
   it('study: the same, and with --no-limits too (the estimate is still made)', () => {
-    const args = ['study', TINY, '--seeds', '1..2'];
-    const four = dtrainLoggingFlags([...args, '--jobs', '4', '--no-limits', '--out', join(dir, 'study-4')]);
-    expect(four.status, four.stderr).toBe(0);
-    const lines = four.stderr.split('\n');
-    expect(lines.filter((line) => line.startsWith('v8 flag set: '))).toEqual([FLAG_LINE]);
-    expect(lines.indexOf(FLAG_LINE)).toBe(lines.findIndex((line) => line.startsWith('study: 4 runs, 0 already complete, 4 to run on 4 workers')) - 1);
-    const three = dtrainLoggingFlags([...args, '--jobs', '3', '--out', join(dir, 'study-3')]);
-    expect(three.status, three.stderr).toBe(0);
-    expect(three.stderr).toContain('study: 4 runs, 0 already complete, 4 to run on 3 workers');
-    expect(three.stderr).not.toContain('v8 flag set: ');
+    setsFlagForFourWorkers('study', [TINY, '--seeds', '1..2'], ['--no-limits']);
   });
 });
