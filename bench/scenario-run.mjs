@@ -14,6 +14,8 @@
 // and bookkeepingShare = bookkeepingMs / wallMs (the simulator-bookkeeping target: < 10 %).
 //
 // Usage: node bench/scenario-run.mjs FILE [--engine fast|reference|parallel] [--outputs memory|stream]
+// (bench/scenarios.mjs starts it with the Node flags bin/dtrain.js starts with, --max-semi-space-size=64;
+// without them V8's smaller young generation adds about 1–1.5 s of collections at 131,072 nodes)
 //   memory  the terminal tables and the JSON report rendered from the whole result (default)
 //   stream  the JSON report streamed round by round to a temporary file, the run keeping no
 //           node records (what `dtrain simulate --json` does at scale); no terminal tables

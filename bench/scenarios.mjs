@@ -19,6 +19,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The Node flags `dtrain` starts with (the `env -S node …` line of bin/dtrain.js): each run is
+ * measured in a process started as the CLI starts, young-generation size included.
+ */
+export const CLI_NODE_FLAGS = readFileSync(join(ROOT, 'bin', 'dtrain.js'), 'utf8')
+  .split('\n', 1)[0].replace(/^#!\/usr\/bin\/env -S node/, '').split(' ').filter((flag) => flag !== '');
 const REPETITIONS = 3;
 /** the scale scenarios take a minute or more a run: one run each unless asked */
 const SCALE_REPETITIONS = 1;
@@ -37,7 +43,7 @@ export const SCALE_SCENARIOS = [
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function runOnce(file, outputs) {
-  const out = execFileSync(process.execPath, ['bench/scenario-run.mjs', file, '--outputs', outputs], {
+  const out = execFileSync(process.execPath, [...CLI_NODE_FLAGS, 'bench/scenario-run.mjs', file, '--outputs', outputs], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20,
   });
   return JSON.parse(out.trim().split('\n').pop());
@@ -80,7 +86,7 @@ function measureCli(name, file, log) {
   const folder = mkdtempSync(join(tmpdir(), 'dtrain-bench-cli-'));
   try {
     const rssFile = join(folder, 'rss.jsonl');
-    execFileSync(process.execPath, ['--import', './bench/rss-on-exit.mjs', 'bin/dtrain.js', 'simulate', file, '--json', join(folder, 'report.json'), '-q', '--no-progress'], {
+    execFileSync(process.execPath, [...CLI_NODE_FLAGS, '--import', './bench/rss-on-exit.mjs', 'bin/dtrain.js', 'simulate', file, '--json', join(folder, 'report.json'), '-q', '--no-progress'], {
       cwd: ROOT, env: { ...process.env, DTRAIN_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'inherit'],
     });
     const { wallMs, peakRssMB } = JSON.parse(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
