@@ -13,12 +13,15 @@
 //   outputsMs      rendering the outputs (terminal tables and JSON, or the streamed JSON)
 // and bookkeepingShare = bookkeepingMs / wallMs (the simulator-bookkeeping target: < 10 %).
 //
-// Usage: node bench/scenario-run.mjs FILE [--engine fast|reference|parallel] [--outputs memory|stream]
+// Usage: node bench/scenario-run.mjs FILE [--engine fast|reference|parallel] [--outputs memory|stream] [--window-thread on|off]
 // (bench/scenarios.mjs starts it with the Node flags bin/dtrain.js starts with, --max-semi-space-size=64;
 // without them V8's smaller young generation adds about 1–1.5 s of collections at 131,072 nodes)
 //   memory  the terminal tables and the JSON report rendered from the whole result (default)
 //   stream  the JSON report streamed round by round to a temporary file, the run keeping no
 //           node records (what `dtrain simulate --json` does at scale); no terminal tables
+// --window-thread off: every round draws its own S1 windows on the main thread, as a run too small
+// for the window helper thread does (the helper's draws are not in any figure here: they overlap
+// the main thread's work, and the CPU time they take shows only in a shorter or longer wall time)
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,11 +32,15 @@ import { nodeHost } from '../dist/node/host.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { engine: { type: 'string', default: 'fast' }, outputs: { type: 'string', default: 'memory' } },
+  options: {
+    engine: { type: 'string', default: 'fast' },
+    outputs: { type: 'string', default: 'memory' },
+    'window-thread': { type: 'string', default: 'on' },
+  },
 });
 const [file] = positionals;
-if (file === undefined || !['memory', 'stream'].includes(values.outputs)) {
-  process.stderr.write('usage: node bench/scenario-run.mjs FILE [--engine NAME] [--outputs memory|stream]\n');
+if (file === undefined || !['memory', 'stream'].includes(values.outputs) || !['on', 'off'].includes(values['window-thread'])) {
+  process.stderr.write('usage: node bench/scenario-run.mjs FILE [--engine NAME] [--outputs memory|stream] [--window-thread on|off]\n');
   process.exit(2);
 }
 const loadEngine = nodeHost.engines.get(values.engine);
@@ -42,6 +49,7 @@ if (loadEngine === undefined) {
   process.exit(2);
 }
 const base = await loadEngine();
+const host = values['window-thread'] === 'off' ? { ...nodeHost, startWindowPrefetch: undefined } : nodeHost;
 
 let mathMs = 0;
 let outputsMs = 0;
@@ -126,7 +134,7 @@ const countSteps = (record) => {
 let outputBytes = 0;
 let runEnd;
 if (values.outputs === 'memory') {
-  const result = await runScenario(scenario, { engine: timedEngine });
+  const result = await runScenario(scenario, { engine: timedEngine, host });
   runEnd = performance.now();
   for (const run of result.runs) for (const record of run.rounds) countSteps(record);
   const { toJsonReport } = await import('../dist/report/json.js');
@@ -145,6 +153,7 @@ if (values.outputs === 'memory') {
   try {
     const result = await runScenario(scenario, {
       engine: timedEngine,
+      host,
       retainNodes: false,
       // as `dtrain simulate --json` without --report: no output reads the node events
       timelines: false,
@@ -184,6 +193,7 @@ process.stdout.write(`${JSON.stringify({
   localSteps: scenario.model.localSteps,
   engine: values.engine,
   outputs: values.outputs,
+  windowThread: values['window-thread'],
   wallMs,
   setupMs,
   mathMs,

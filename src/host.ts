@@ -12,6 +12,7 @@
 import type { BuiltinDatasetName } from './scenario/types.js';
 import type { BytesRead } from './scenario/text-file.js';
 import type { EngineFactory } from './train/engine.js';
+import type { WindowPrefetchStarter } from './run/observe.js';
 
 /** The files a scenario names: the scenario itself, traces, CSV datasets. */
 export interface FileHost {
@@ -45,4 +46,9 @@ export interface Host extends FileHost {
   yieldTurn(): Promise<void>;
   /** the training engines this host offers, by name (`fast`, `reference`, …) */
   engines: ReadonlyMap<string, EngineLoader>;
+  /**
+   * A thread that draws the next round's S1 windows while this one trains (run/observe.ts),
+   * for runs of many nodes; absent, or null from it: each round draws its own.
+   */
+  startWindowPrefetch?: WindowPrefetchStarter;
 }

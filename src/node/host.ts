@@ -11,6 +11,7 @@ import type { EngineLoader, Host, ShippedDataset } from '../host.js';
 import { decodeText, MAX_DATA_FILE_BYTES } from '../scenario/text-file.js';
 import type { BuiltinDatasetName } from '../scenario/types.js';
 import { readFileBounded } from './read-file.js';
+import { windowPrefetchStarter } from './window-thread.js';
 
 /**
  * This module sits two levels below the package root both as `src/node/host.ts` (vitest) and
@@ -57,4 +58,5 @@ export const nodeHost: Host = {
   shippedDataset,
   yieldTurn,
   engines: ENGINES,
+  startWindowPrefetch: windowPrefetchStarter(),
 };

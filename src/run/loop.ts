@@ -14,7 +14,7 @@ import type { EngineFactory, TrainEngine } from '../train/engine.js';
 import { makeCursors, type PreparedTraining } from '../train/prepare.js';
 import { aggregatePhase, weighParticipants } from './aggregate.js';
 import { RoundDiverged } from './divergence.js';
-import { observeRound, WindowScratch } from './observe.js';
+import { observeRound, WindowScratch, type WindowPrefetch } from './observe.js';
 import { planPhase } from './plan.js';
 import { roundRecord, summarise } from './record.js';
 import type { Aggregated, RunState, Scheduled } from './round-state.js';
@@ -57,6 +57,8 @@ export interface StrategyRunOptions {
   shouldStop?: () => boolean;
   /** Lets the host deliver signals between rounds (the host's event loop gets one turn). */
   yieldTurn?: () => Promise<void>;
+  /** the host's window helper: each round's S1 windows drawn while the round before ends */
+  prefetch?: WindowPrefetch | null;
 }
 
 /** What every round of one strategy reads and never changes. */
@@ -98,6 +100,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     lastEval: { loss: Number.NaN, accuracy: 0 },
   };
   try {
+    options.prefetch?.request(state.clock.nowMs);
     state.lastEval = await engine.evaluate();
     for (let round = 1; round <= scenario.rounds; round++) {
       if (await stopRequested(options)) return { ...strategyRun(options, state), interrupted: true };
@@ -138,11 +141,21 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
   const { scenario, stages } = frame.options;
   // No local names the observed windows: an async function keeps its locals across an await, so
   // the S1 rows planning drops (no --trace) would stay alive through training (~30 MB at 131,072 nodes).
-  const planned = planPhase(scenario, stages, state.memory, observeRound(scenario, frame.guard, round, state.clock.nowMs, frame.windows), frame.transferBytes, frame.options.trace);
+  const planned = planPhase(
+    scenario, stages, state.memory,
+    observeRound(scenario, frame.guard, round, state.clock.nowMs, frame.windows, await takeWindows(frame.options.prefetch, state.clock.nowMs)),
+    frame.transferBytes, frame.options.trace,
+  );
   const scheduled = schedulePhase(scenario, frame.guard, frame.transferBytes, planned);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
+  // the next round starts when this one ends: its windows are drawn while this one is recorded and written
+  if (round < scenario.rounds) frame.options.prefetch?.request(aggregated.endMs);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
   return roundRecord(aggregated, frame.ids, frame.options.trace, frame.options.timelines !== false);
+}
+
+async function takeWindows(prefetch: WindowPrefetch | null | undefined, startMs: number): Promise<Float64Array | null> {
+  return prefetch == null ? null : prefetch.take(startMs);
 }
 
 /** No participant: θ unchanged, the round lasts one window. */

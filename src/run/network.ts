@@ -4,11 +4,35 @@
  * shares it, since latency is a pure function of (seed, node, time) (SPEC §1.2): common
  * random numbers.
  */
-import type { Scenario } from '../scenario/types.js';
+import type { S1Config } from '../pipeline/s1-efficiency.js';
+import type { NodeSpec, Scenario } from '../scenario/types.js';
 import { buildLatencyModel, buildSlowdownModel, type LatencyModel } from '../sim/latency/index.js';
 import type { SlowdownModel } from './time-guard.js';
 
-export function buildNetwork(scenario: Scenario): LatencyModel[] {
+/**
+ * What the network is built from: a scenario, or the part of one that a helper thread is sent
+ * to draw S1 windows (observe.ts) — structured-cloneable, no functions.
+ */
+export interface NetworkSetting {
+  seed: number;
+  pipeline: { s1: Pick<S1Config, 'intervalMs' | 'windowMs'> };
+  cluster: { latencyResolutionMs: number; nodes: ReadonlyArray<Pick<NodeSpec, 'id' | 'latency' | 'slowdown'>> };
+}
+
+/** A scenario's network setting, nothing else of it (what a window helper thread is sent). */
+export function networkSetting(scenario: Scenario): NetworkSetting {
+  const { intervalMs, windowMs } = scenario.pipeline.s1;
+  return {
+    seed: scenario.seed,
+    pipeline: { s1: { intervalMs, windowMs } },
+    cluster: {
+      latencyResolutionMs: scenario.cluster.latencyResolutionMs,
+      nodes: scenario.cluster.nodes.map(({ id, latency, slowdown }) => ({ id, latency, slowdown })),
+    },
+  };
+}
+
+export function buildNetwork(scenario: NetworkSetting): LatencyModel[] {
   return scenario.cluster.nodes.map((node) =>
     buildLatencyModel(node.latency, {
       seed: scenario.seed,
@@ -24,7 +48,7 @@ export function buildNetwork(scenario: Scenario): LatencyModel[] {
  * Each node's compute slowdown (time model v2), on its own seed stream so that adding one
  * never changes a latency draw; null for a node without one.
  */
-export function buildSlowdowns(scenario: Scenario): Array<SlowdownModel | null> {
+export function buildSlowdowns(scenario: NetworkSetting): Array<SlowdownModel | null> {
   return scenario.cluster.nodes.map((node) =>
     node.slowdown == null
       ? null

@@ -12,6 +12,10 @@ import type { RoundRecord, RunResult, RunSetting, StrategyRun } from '../sim/rec
 import type { BackendPreference } from '../train/backend.js';
 import type { EngineFactory } from '../train/engine.js';
 import type { PreparedTraining } from '../train/prepare.js';
+import { samplesPerWindow } from '../pipeline/s1-efficiency.js';
+import type { StrategyRunOptions } from './loop.js';
+import type { NetworkSetting } from './network.js';
+import { PREFETCH_MIN_SAMPLES, type WindowPrefetch } from './observe.js';
 
 export type { BackendPreference };
 
@@ -67,17 +71,38 @@ async function runSetting(scenario: Scenario, prepared: PreparedTraining): Promi
 export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const { initBackend } = await import('../train/backend.js');
   const { prepareTraining } = await import('../train/prepare.js');
-  const { buildNetwork, buildSlowdowns } = await import('./network.js');
-  const { runStrategy } = await import('./loop.js');
+  const { buildNetwork, buildSlowdowns, networkSetting } = await import('./network.js');
 
   const backend = await initBackend(options.backend ?? 'auto');
   const createEngine = await engineFactory(host, options.engine ?? 'fast');
   const prepared = prepareTraining({
     data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
   });
-  const shared = { scenario, prepared, latency: buildNetwork(scenario), slowdowns: buildSlowdowns(scenario), createEngine, backend };
+  const prefetch = startPrefetch(host, scenario, networkSetting);
+  try {
+    const shared = {
+      scenario, prepared, latency: buildNetwork(scenario), slowdowns: buildSlowdowns(scenario), createEngine, backend, prefetch, yieldTurn: host.yieldTurn,
+    };
+    return await runStrategies(scenario, options, shared);
+  } finally {
+    prefetch?.dispose();
+  }
+}
+
+/** The host's window helper, for a run with enough window samples a round to pay for a thread. */
+function startPrefetch(host: Host, scenario: Scenario, settingOf: (scenario: Scenario) => NetworkSetting): WindowPrefetch | null {
+  if (host.startWindowPrefetch === undefined) return null;
+  if (scenario.cluster.nodes.length * samplesPerWindow(scenario.pipeline.s1) < PREFETCH_MIN_SAMPLES) return null;
+  return host.startWindowPrefetch(settingOf(scenario));
+}
+
+/** What every strategy of a run is run with. */
+type SharedRunOptions = Pick<StrategyRunOptions, 'scenario' | 'prepared' | 'latency' | 'slowdowns' | 'createEngine' | 'backend' | 'prefetch' | 'yieldTurn'>;
+
+async function runStrategies(scenario: Scenario, options: RunOptions, shared: SharedRunOptions): Promise<RunResult> {
+  const { runStrategy } = await import('./loop.js');
   const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
-  const setting = await runSetting(scenario, prepared);
+  const setting = await runSetting(scenario, shared.prepared);
   options.onSetting?.(setting);
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
@@ -92,7 +117,6 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
       retainNodes: options.retainNodes,
       timelines: options.timelines,
       shouldStop: options.shouldStop,
-      yieldTurn: host.yieldTurn,
     });
     if (started !== undefined && options.now !== undefined) run.summary.wallMs = options.now() - started;
     runs.push(run);

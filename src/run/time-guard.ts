@@ -7,7 +7,7 @@
  */
 import type { LatencyModel } from '../sim/latency/index.js';
 import { chainReachMs, finestGridMs, hasBurst, isAddressableTimeMs, shortNumber } from '../sim/latency/time-range.js';
-import type { Scenario } from '../scenario/types.js';
+import type { NetworkSetting } from './network.js';
 import { diverged, type RoundDiverged } from './divergence.js';
 
 /** Where a lookup went out of reach: enough to word the message. */
@@ -31,7 +31,7 @@ export class LatencyGuard {
   private outOfReach: OutOfReach | null = null;
 
   constructor(
-    private readonly scenario: Scenario,
+    private readonly scenario: NetworkSetting,
     private readonly latency: readonly LatencyModel[],
     private readonly slowdowns: ReadonlyArray<SlowdownModel | null> = [],
   ) {
@@ -58,6 +58,26 @@ export class LatencyGuard {
   latencyInReach(i: number, timeMs: number): number | null {
     const latencyMs = this.latency[i]!.at(timeMs);
     return latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : null;
+  }
+
+  /** how many nodes the guard looks up */
+  get nodeCount(): number {
+    return this.latency.length;
+  }
+
+  /**
+   * Every node's latency at each of `times`, all vouched for by `allReach`, into one column:
+   * node i's at values[i·K … i·K + K − 1] (K = times.length), NaN where `latencyInReach` gives null.
+   */
+  fillInReach(times: readonly number[], values: Float64Array): void {
+    const perNode = times.length;
+    for (let i = 0, at = 0; i < this.latency.length; i++) {
+      const model = this.latency[i]!;
+      for (let k = 0; k < perNode; k++, at++) {
+        const latencyMs = model.at(times[k]!);
+        values[at] = latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : Number.NaN;
+      }
+    }
   }
 
   hasSlowdown(i: number): boolean {
