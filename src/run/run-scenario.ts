@@ -73,13 +73,14 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
   const { prepareTraining } = await import('../train/prepare.js');
   const { buildNetwork, buildSlowdowns, networkSetting } = await import('./network.js');
 
-  const backend = await initBackend(options.backend ?? 'auto');
-  const createEngine = await engineFactory(host, options.engine ?? 'fast');
-  const prepared = prepareTraining({
-    data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
-  });
+  // first: the helper builds its network while this thread prepares the data
   const prefetch = startPrefetch(host, scenario, networkSetting);
   try {
+    const backend = await initBackend(options.backend ?? 'auto');
+    const createEngine = await engineFactory(host, options.engine ?? 'fast');
+    const prepared = prepareTraining({
+      data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
+    });
     const shared = {
       scenario, prepared, latency: buildNetwork(scenario), slowdowns: buildSlowdowns(scenario), createEngine, backend, prefetch, yieldTurn: host.yieldTurn,
     };

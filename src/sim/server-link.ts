@@ -6,8 +6,8 @@
  *
  * Progressive filling, in ascending order of the nodes' bandwidths: a transfer gets its own
  * bandwidth if that is below the equal share of what is left, else every remaining transfer
- * gets that equal share. The active set is kept sorted by bandwidth (one insertion per
- * activation), so each event costs one pass over the active transfers.
+ * gets that equal share. Transfers of one bandwidth move at one rate, so the filling is done
+ * per bandwidth class: each event costs one pass over the classes (a handful in a cluster).
  *
  * Units: bytes, bits per second, milliseconds. A bit per second moves 1 / 8000 bytes per ms.
  */
@@ -35,89 +35,138 @@ export function fairRates(capsBps: readonly number[], capacityBps: number): numb
 }
 
 /**
- * The transfers of one bandwidth class: at every instant they all move at the same rate,
- * min(cap, the fair share), so one running total of bytes moved per member (`service`) stands
- * for all of them. A member joining at service S with M bytes is done when service reaches
- * S + M: a min-heap of those targets gives the class's next finish.
+ * The transfers of each bandwidth class, as columns over the classes (ascending cap): at every
+ * instant a class's members all move at the same rate, min(cap, the fair share), so one running
+ * total of bytes moved per member (`service[c]`) stands for all of them. A member joining at
+ * service S with M bytes is done when service reaches S + M, so the member with the least
+ * target finishes first:
+ * - a class whose members all move the same bytes (every class, when each node sends one
+ *   model copy) gets its targets in joining order, service only growing: a queue, each join
+ *   and finish O(1) and in memory order;
+ * - any other class keeps a min-heap of targets.
+ * Members with the same target finish at the same instant whichever leaves first, so the two
+ * give the same finish times. Each class lives in its own slice of two typed arrays (its size
+ * is known before the first event): no object or boxed number per transfer or event, at
+ * 131,072 transfers a direction and round.
  */
-class CapClass {
-  count = 0;
-  service = 0;
-  rateBytesPerMs = 0;
-  private readonly targets: number[] = [];
-  private readonly members: number[] = [];
+class CapClasses {
+  readonly capBps: Float64Array;
+  readonly count: Uint32Array;
+  readonly service: Float64Array;
+  readonly rateBytesPerMs: Float64Array;
+  /**
+   * Where class c's members are: targets/members[base[c] … base[c] + count[c] − 1], a heap; or,
+   * for a queue class, from base[c] on, its first member at base[c] and later ones after it.
+   */
+  private readonly base: Uint32Array;
+  private readonly queue: Uint8Array;
+  private readonly targets: Float64Array;
+  private readonly members: Uint32Array;
 
-  constructor(readonly capBps: number) {}
+  constructor(caps: readonly number[], sizes: readonly number[], sameBytes: readonly boolean[]) {
+    const k = caps.length;
+    this.capBps = Float64Array.from(caps);
+    this.count = new Uint32Array(k);
+    this.service = new Float64Array(k);
+    this.rateBytesPerMs = new Float64Array(k);
+    this.base = new Uint32Array(k);
+    this.queue = Uint8Array.from(sameBytes, (same) => (same ? 1 : 0));
+    let total = 0;
+    for (let c = 0; c < k; c++) {
+      this.base[c] = total;
+      total += sizes[c]!;
+    }
+    this.targets = new Float64Array(total);
+    this.members = new Uint32Array(total);
+  }
 
-  join(index: number, bytes: number): void {
-    this.count++;
-    let at = this.targets.length;
-    this.targets.push(this.service + bytes);
-    this.members.push(index);
+  join(c: number, index: number, bytes: number): void {
+    const { targets, members } = this;
+    const base = this.base[c]!;
+    const target = this.service[c]! + bytes;
+    let at = this.count[c]!;
+    this.count[c] = at + 1;
+    if (this.queue[c] === 1) {
+      targets[base + at] = target;
+      members[base + at] = index;
+      return;
+    }
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      if (this.targets[parent]! <= this.targets[at]!) break;
-      this.swap(at, parent);
+      if (targets[base + parent]! <= target) break;
+      targets[base + at] = targets[base + parent]!;
+      members[base + at] = members[base + parent]!;
       at = parent;
     }
+    targets[base + at] = target;
+    members[base + at] = index;
   }
 
-  /** When the first member would finish at the current rate (Infinity when empty). */
-  firstFinishMs(nowMs: number): number {
-    return this.count === 0 ? Number.POSITIVE_INFINITY : nowMs + (this.targets[0]! - this.service) / this.rateBytesPerMs;
+  /** When class c's first member would finish at the current rate (Infinity when empty). */
+  firstFinishMs(c: number, nowMs: number): number {
+    return this.count[c] === 0 ? Number.POSITIVE_INFINITY : nowMs + (this.targets[this.base[c]!]! - this.service[c]!) / this.rateBytesPerMs[c]!;
   }
 
-  /** Members done by `eventMs` leave with their finish time; the others move on. */
-  advance(nowMs: number, eventMs: number, finishMs: Float64Array): void {
-    if (this.count === 0) return;
-    while (this.count > 0) {
-      const doneAtMs = nowMs + (this.targets[0]! - this.service) / this.rateBytesPerMs;
+  /** Class c's members done by `eventMs` leave with their finish time; the others move on. How many left. */
+  advance(c: number, nowMs: number, eventMs: number, finishMs: Float64Array): number {
+    const before = this.count[c]!;
+    if (before === 0) return 0;
+    const service = this.service[c]!;
+    const rate = this.rateBytesPerMs[c]!;
+    while (this.count[c]! > 0) {
+      // a queue's first member moves on as members leave
+      const base = this.base[c]!;
+      const doneAtMs = nowMs + (this.targets[base]! - service) / rate;
       if (doneAtMs > eventMs) break;
-      finishMs[this.members[0]!] = doneAtMs;
-      this.pop();
+      finishMs[this.members[base]!] = doneAtMs;
+      this.pop(c, base);
     }
-    this.service += this.rateBytesPerMs * (eventMs - nowMs);
+    this.service[c] = service + rate * (eventMs - nowMs);
+    return before - this.count[c]!;
   }
 
-  private pop(): void {
-    const last = this.targets.length - 1;
-    this.swap(0, last);
-    this.targets.pop();
-    this.members.pop();
-    this.count--;
+  private pop(c: number, base: number): void {
+    const { targets, members } = this;
+    const size = this.count[c]! - 1;
+    this.count[c] = size;
+    if (this.queue[c] === 1) {
+      // the queue's first member now starts one slot later
+      this.base[c] = base + 1;
+      return;
+    }
+    if (size === 0) return;
+    // the last member sifts down from the root
+    const target = targets[base + size]!;
+    const member = members[base + size]!;
     let at = 0;
     for (;;) {
       const left = 2 * at + 1;
+      if (left >= size) break;
       const right = left + 1;
-      let smallest = at;
-      if (left < this.targets.length && this.targets[left]! < this.targets[smallest]!) smallest = left;
-      if (right < this.targets.length && this.targets[right]! < this.targets[smallest]!) smallest = right;
-      if (smallest === at) return;
-      this.swap(at, smallest);
-      at = smallest;
+      let child = left;
+      if (right < size && targets[base + right]! < targets[base + left]!) child = right;
+      if (!(targets[base + child]! < target)) break;
+      targets[base + at] = targets[base + child]!;
+      members[base + at] = members[base + child]!;
+      at = child;
     }
-  }
-
-  private swap(a: number, b: number): void {
-    const target = this.targets[a]!;
-    this.targets[a] = this.targets[b]!;
-    this.targets[b] = target;
-    const member = this.members[a]!;
-    this.members[a] = this.members[b]!;
-    this.members[b] = member;
+    targets[base + at] = target;
+    members[base + at] = member;
   }
 }
 
 /** Progressive filling over the classes in ascending cap: each class's rate per member. */
-function shareOut(classes: readonly CapClass[], active: number, capacityBps: number): void {
+function shareOut(classes: CapClasses, active: number, capacityBps: number): void {
+  const { capBps, count, rateBytesPerMs } = classes;
   let left = capacityBps;
   let remaining = active;
-  for (const c of classes) {
-    if (c.count === 0) continue;
-    const rate = Math.min(c.capBps, left / remaining);
-    c.rateBytesPerMs = rate * BYTES_PER_MS_PER_BPS;
-    left -= rate * c.count;
-    remaining -= c.count;
+  for (let c = 0; c < capBps.length; c++) {
+    const members = count[c]!;
+    if (members === 0) continue;
+    const rate = Math.min(capBps[c]!, left / remaining);
+    rateBytesPerMs[c] = rate * BYTES_PER_MS_PER_BPS;
+    left -= rate * members;
+    remaining -= members;
   }
 }
 
@@ -188,7 +237,8 @@ export function shareLink(transfers: readonly LinkTransfer[], capacityBps: numbe
  * capBps[k] (`startMs.length` transfers; the other columns may be longer).
  *
  * Cost: one sort of the activations, then per event one pass over the bandwidth classes (a
- * handful in a real cluster) and a heap operation per finish: linear in the transfers.
+ * handful in a real cluster) and a queue (or heap) operation per finish: linear in the
+ * transfers when each node sends one model copy.
  */
 export function shareLinkArrays(startMs: Float64Array, bytes: Float64Array, capBps: Float64Array, capacityBps: number): Float64Array {
   const n = startMs.length;
@@ -197,18 +247,22 @@ export function shareLinkArrays(startMs: Float64Array, bytes: Float64Array, capB
     for (let i = 0; i < n; i++) finishMs[i] = startMs[i]! + (bytes[i]! * 8 * 1000) / capBps[i]!;
     return finishMs;
   }
-  const byCap = new Map<number, CapClass>();
-  const classOf = new Array<CapClass>(n);
+  // the classes: distinct caps in ascending order, each transfer's class and each class's size
+  const caps = [...new Set(capBps.subarray(0, n))].sort((a, b) => a - b);
+  const classIndex = new Map<number, number>(caps.map((cap, c) => [cap, c]));
+  const classOf = new Uint32Array(n);
+  const sizes = new Array<number>(caps.length).fill(0);
+  const firstBytes = new Array<number>(caps.length).fill(Number.NaN);
+  const sameBytes = new Array<boolean>(caps.length).fill(true);
   for (let i = 0; i < n; i++) {
-    const cap = capBps[i]!;
-    let c = byCap.get(cap);
-    if (c === undefined) {
-      c = new CapClass(cap);
-      byCap.set(cap, c);
-    }
+    const c = classIndex.get(capBps[i]!)!;
     classOf[i] = c;
+    if (sizes[c] === 0) firstBytes[c] = bytes[i]!;
+    else if (bytes[i] !== firstBytes[c]) sameBytes[c] = false;
+    sizes[c]!++;
   }
-  const classes = [...byCap.values()].sort((a, b) => a.capBps - b.capBps);
+  const classes = new CapClasses(caps, sizes, sameBytes);
+  const classCount = caps.length;
   const order = byStartTime(startMs);
   let active = 0;
   let next = 0;
@@ -217,19 +271,15 @@ export function shareLinkArrays(startMs: Float64Array, bytes: Float64Array, capB
     // every transfer that becomes active now joins before the rates are shared out
     while (next < n && startMs[order[next]!]! <= nowMs) {
       const i = order[next]!;
-      classOf[i]!.join(i, bytes[i]!);
+      classes.join(classOf[i]!, i, bytes[i]!);
       active++;
       next++;
     }
     shareOut(classes, active, capacityBps);
     // the next instant a rate changes: an activation or the first finish
     let eventMs = next < n ? startMs[order[next]!]! : Number.POSITIVE_INFINITY;
-    for (const c of classes) eventMs = Math.min(eventMs, c.firstFinishMs(nowMs));
-    for (const c of classes) {
-      const before = c.count;
-      c.advance(nowMs, eventMs, finishMs);
-      active -= before - c.count;
-    }
+    for (let c = 0; c < classCount; c++) eventMs = Math.min(eventMs, classes.firstFinishMs(c, nowMs));
+    for (let c = 0; c < classCount; c++) active -= classes.advance(c, nowMs, eventMs, finishMs);
     nowMs = eventMs;
   }
   return finishMs;

@@ -43,6 +43,34 @@ describe('shareLink: a 100 Mbps server link, 1 MB each, worked out on paper', ()
     expect(shareLink(transfers, 100 * MBPS).map((ms) => Number(ms.toFixed(9)))).toEqual([320, 320, 320, 320]);
   });
 
+  // One class (1 Gbps each), one model size: A at 0, B at 40, C at 80 ms, 8 Mbit each.
+  //   [0, 40)    A alone at 100 Mbps: 4 Mbit moved, 4 left
+  //   [40, 80)   A and B at 50: A 2 left, B 6 left
+  //   [80, 140)  A, B and C at 33⅓: A's 2 Mbit take 60 ms → A at 140; B 4 left, C 6 left
+  //   [140, 220) B and C at 50: B's 4 Mbit take 80 ms → B at 220; C 2 left
+  //   [220, 240) C alone at 100 → C at 240
+  it('transfers of one size leave in the order they joined (a queue per class)', () => {
+    const finish = shareLink([0, 40, 80].map((startMs) => ({ startMs, bytes: MB, capBps: 1e9 })), 100 * MBPS);
+    expect(finish[0]).toBeCloseTo(140, 9);
+    expect(finish[1]).toBeCloseTo(220, 9);
+    expect(finish[2]).toBeCloseTo(240, 9);
+  });
+
+  // One class, three sizes, all from 0: X 16 Mbit, Y 4, Z 8.
+  //   [0, 120)   each at 33⅓ Mbps: Y's 4 Mbit take 120 ms → Y at 120; X 12 left, Z 4 left
+  //   [120, 200) X and Z at 50: Z's 4 Mbit take 80 ms → Z at 200; X 8 left
+  //   [200, 280) X alone at 100 → X at 280
+  it('transfers of different sizes in one class leave smallest-first, not in the order they joined', () => {
+    const finish = shareLink([
+      { startMs: 0, bytes: 2 * MB, capBps: 1e9 },
+      { startMs: 0, bytes: MB / 2, capBps: 1e9 },
+      { startMs: 0, bytes: MB, capBps: 1e9 },
+    ], 100 * MBPS);
+    expect(finish[0]).toBeCloseTo(280, 9);
+    expect(finish[1]).toBeCloseTo(120, 9);
+    expect(finish[2]).toBeCloseTo(200, 9);
+  });
+
   it('the order of the input does not change any finish time', () => {
     const a = { startMs: 0, bytes: MB, capBps: 10 * MBPS };
     const b = { startMs: 0, bytes: MB, capBps: 20 * MBPS };
