@@ -247,15 +247,30 @@ export function shareLinkArrays(startMs: Float64Array, bytes: Float64Array, capB
     for (let i = 0; i < n; i++) finishMs[i] = startMs[i]! + (bytes[i]! * 8 * 1000) / capBps[i]!;
     return finishMs;
   }
-  // the classes: distinct caps in ascending order, each transfer's class and each class's size
-  const caps = [...new Set(capBps.subarray(0, n))].sort((a, b) => a - b);
-  const classIndex = new Map<number, number>(caps.map((cap, c) => [cap, c]));
+  // the classes: distinct caps in ascending order (first seen first among equals, as a stable
+  // sort gives), each transfer's class and each class's size
+  const seenIndex = new Map<number, number>();
+  const seenCaps: number[] = [];
   const classOf = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const cap = capBps[i]!;
+    let seen = seenIndex.get(cap);
+    if (seen === undefined) {
+      seen = seenCaps.length;
+      seenIndex.set(cap, seen);
+      seenCaps.push(cap);
+    }
+    classOf[i] = seen;
+  }
+  const ascending = seenCaps.map((_, seen) => seen).sort((a, b) => seenCaps[a]! - seenCaps[b]!);
+  const rank = new Uint32Array(seenCaps.length);
+  ascending.forEach((seen, c) => (rank[seen] = c));
+  const caps = ascending.map((seen) => seenCaps[seen]!);
   const sizes = new Array<number>(caps.length).fill(0);
   const firstBytes = new Array<number>(caps.length).fill(Number.NaN);
   const sameBytes = new Array<boolean>(caps.length).fill(true);
   for (let i = 0; i < n; i++) {
-    const c = classIndex.get(capBps[i]!)!;
+    const c = rank[classOf[i]!]!;
     classOf[i] = c;
     if (sizes[c] === 0) firstBytes[c] = bytes[i]!;
     else if (bytes[i] !== firstBytes[c]) sameBytes[c] = false;
