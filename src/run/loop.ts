@@ -61,6 +61,9 @@ export interface StrategyRunOptions {
   prefetch?: WindowPrefetch | null;
 }
 
+/** Every strategy's first round starts at 0 on the simulated clock. */
+export const FIRST_ROUND_START_MS = 0;
+
 /** What every round of one strategy reads and never changes. */
 interface RunFrame {
   options: StrategyRunOptions;
@@ -92,7 +95,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     transferBytes: scenario.model.transferBytes ?? modelBytes(engine.paramCount),
   };
   const state: RunState = {
-    clock: new SimClock(0),
+    clock: new SimClock(FIRST_ROUND_START_MS),
     memory: nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null })),
     cursors: makeCursors(prepared, scenario.seed),
     rounds: [],

@@ -69,7 +69,7 @@ export function drawWindows(s1: Pick<S1Config, 'intervalMs' | 'windowMs'>, guard
  * a helper can change how long a run takes but never a number.
  */
 export interface WindowPrefetch {
-  /** start drawing the windows of the round that starts at `startMs` */
+  /** start drawing the windows of the round that starts at `startMs` (nothing new while one for it waits untaken) */
   request(startMs: number): void;
   /** the column `drawWindows` gives for the latest request of `startMs`, or null */
   take(startMs: number): Promise<Float64Array | null>;

@@ -73,8 +73,11 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
   const { prepareTraining } = await import('../train/prepare.js');
   const { buildNetwork, buildSlowdowns, networkSetting } = await import('./network.js');
 
-  // first: the helper builds its network while this thread prepares the data
+  const { FIRST_ROUND_START_MS } = await import('./loop.js');
+  // first: the helper builds its network and draws the first round's windows while this
+  // thread prepares the data and the engine
   const prefetch = startPrefetch(host, scenario, networkSetting);
+  prefetch?.request(FIRST_ROUND_START_MS);
   try {
     const backend = await initBackend(options.backend ?? 'auto');
     const createEngine = await engineFactory(host, options.engine ?? 'fast');
