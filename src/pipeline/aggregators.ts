@@ -9,7 +9,7 @@
  *   mean       : w_i = 1 / |P_t|                                   (classic synchronous SGD)
  *   samples    : w_i = sampleCount_i / Σ_j sampleCount_j            (FedAvg)
  */
-import { inverseVolatilityWeights, volatilitiesUsed, volatilityOf, type S4Config } from './s4-aggregation.js';
+import { volatilitiesUsed, volatilityOf, weightsFromUsed, type S4Config } from './s4-aggregation.js';
 import type { AggregationStageDefinition, StageWorking, WeighOptions } from './stage-registry.js';
 import type { AggregatorInput, AggregatorOutput } from './types.js';
 
@@ -53,7 +53,7 @@ function inverseWorking(own: ReadonlyArray<number | null>, used: ReadonlyArray<n
 const volatility: Aggregator = (participants, cfg, options) => {
   const own = volatilitiesOf(participants, cfg);
   const volatilities = volatilitiesUsed(own);
-  const weights = inverseVolatilityWeights(volatilities, cfg);
+  const weights = weightsFromUsed(volatilities, cfg);
   return { weights, volatilities, working: options?.working === false ? [] : inverseWorking(own, volatilities, weights, cfg) };
 };
 

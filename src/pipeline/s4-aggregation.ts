@@ -99,13 +99,20 @@ export function capWeights(weights: readonly number[], maxWeight: number): numbe
  * upstream and throws.
  */
 export function volatilitiesUsed(volatilities: ReadonlyArray<number | null>): Array<number | null> {
-  const known = volatilities.filter((v): v is number => v !== null);
-  for (const v of known) {
+  // one pass to check and sum the known ones, in order (a round has one per participant)
+  let sum = 0;
+  let known = 0;
+  for (let k = 0; k < volatilities.length; k++) {
+    const v = volatilities[k]!;
+    if (v === null) continue;
     if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`volatility must be a finite number ≥ 0, got ${v}`);
+    sum += v;
+    known++;
   }
-  if (known.length === 0) return volatilities.map(() => null);
-  const fill = known.reduce((sum, v) => sum + v, 0) / known.length;
-  return volatilities.map((v) => v ?? fill);
+  const used = new Array<number | null>(volatilities.length);
+  const fill = known === 0 ? null : sum / known;
+  for (let k = 0; k < volatilities.length; k++) used[k] = volatilities[k] ?? fill;
+  return used;
 }
 
 /**
@@ -113,14 +120,24 @@ export function volatilitiesUsed(volatilities: ReadonlyArray<number | null>): Ar
  * null = not enough history → the mean of the known volatilities; all null → equal weights.
  */
 export function inverseVolatilityWeights(volatilities: ReadonlyArray<number | null>, cfg: S4Config): number[] {
-  const used = volatilitiesUsed(volatilities);
+  return weightsFromUsed(volatilitiesUsed(volatilities), cfg);
+}
+
+/** inverseVolatilityWeights of volatilities already filled in (volatilitiesUsed's result). */
+export function weightsFromUsed(used: ReadonlyArray<number | null>, cfg: S4Config): number[] {
+  const count = used.length;
   let weights: number[];
-  if (used.length === 0 || used[0] === null) {
-    weights = equalWeights(volatilities.length);
+  if (count === 0 || used[0] === null) {
+    weights = equalWeights(count);
   } else {
-    const inverses = used.map((v) => 1 / (v! + cfg.epsilon));
-    const total = inverses.reduce((sum, x) => sum + x, 0);
-    weights = inverses.map((x) => x / total);
+    const inverses = new Array<number>(count);
+    let total = 0;
+    for (let k = 0; k < count; k++) {
+      inverses[k] = 1 / (used[k]! + cfg.epsilon);
+      total += inverses[k]!;
+    }
+    weights = inverses;
+    for (let k = 0; k < count; k++) weights[k] = inverses[k]! / total;
   }
   return cfg.maxWeight === null ? weights : capWeights(weights, cfg.maxWeight);
 }
