@@ -8,7 +8,7 @@
  */
 import { BASE_MEMORY_BYTES, type HostBase } from '../limits/estimate.js';
 
-export const BROWSER_BASE: HostBase = { memory: 'the simulator and TF.js in this tab', memoryBytes: BASE_MEMORY_BYTES, start: null, startSeconds: 0, helperThread: false };
+export const BROWSER_BASE: HostBase = { memory: 'the simulator and TF.js in this tab', memoryBytes: BASE_MEMORY_BYTES, start: null, startSeconds: 0, helperThread: false, windowHelper: false, youngGenerationBytes: 0 };
 
 /**
  * What the page says the compute time assumes (the core's nominal speed for model maths,

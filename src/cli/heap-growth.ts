@@ -14,8 +14,8 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * Estimates at or below this keep V8's default growth: cluster-16384 (16,384 nodes) estimates
- * 426 MiB streamed and peaks at ~480–760 MB RSS, the bundled scenarios and the 1,000-node
- * benchmarks stay under 560 MiB; cluster-131072 estimates 1,086 MiB streamed.
+ * 501 MiB streamed and peaks at ~480–760 MB RSS, the bundled scenarios and the 1,000-node
+ * benchmarks stay under 560 MiB; cluster-131072 estimates 1,460 MiB streamed.
  */
 export const LARGE_RUN_BYTES = 768 * 1024 ** 2;
 
@@ -50,7 +50,7 @@ export function heapGrowthFlag(estimatedBytes: number, nodes = 0): string | null
  * a worker holding ~250 MB peaked at a 1,650 MiB heap and 1.75 GB RSS with V8's default, at
  * 786 MiB and 0.97 GB with the flag set on the main thread only); each worker's heap grows
  * over its own live set, and every worker's garbage adds to the one process's peak RSS, so it
- * is the pool's total that must stay bounded. Two cluster-1000 runs (558 MiB each, under the
+ * is the pool's total that must stay bounded. Two cluster-1000 runs (559 MiB each, under the
  * threshold alone) on two workers peaked at 0.91–0.96 GB RSS with V8's default and 0.82–0.83 GB
  * with the flag. The sum counts the host's base once per run, so a grid of small runs on many
  * workers may pass the threshold (four quickstart runs: 813 MiB estimated, 0.39 GB measured);

@@ -35,7 +35,11 @@
  *             rows = nodes × batch when a round fits one chunk of 4,096 rows, else two
  *             chunks (one per thread) of at most 4,096 + batch rows
  *   latency   burst chains keep one byte per grid slot of simulated time; per round each
- *             node reads K window samples and up to 2 · maxRetries transfer tries
+ *             node reads K window samples and up to 2 · maxRetries transfer tries; from
+ *             nodes × K ≥ 2^18, on a host that draws them on a helper thread (Node does), that
+ *             thread: 32 MiB + ~1 KB per node + its own column of samples and burst chains
+ *   young     V8's young generation holds a round's short-lived objects: ~1.5 KB per node,
+ *             up to 192 MiB with the 64 MiB semi-spaces `dtrain` starts Node with
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop at a nominal
  *             4 GFLOP/s, plus the dispatch of tfjs ops per node-step: for step 1, 10 µs and 20 µs
  *             per layer whose product at that batch is too large for JS (JS_PRODUCT_LIMIT),
@@ -53,6 +57,7 @@ import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
 import { roundTimes } from '../sim/round-time.js';
 import { modelBytes, stepMs } from '../sim/time-model.js';
+import { PREFETCH_MIN_SAMPLES } from '../run/observe.js';
 import { boundedChunkTasks, CHUNK_ROWS, JS_PRODUCT_LIMIT, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { hasBurst } from '../sim/latency/time-range.js';
@@ -94,6 +99,10 @@ export interface HostBase {
   start: string | null;
   startSeconds: number;
   helperThread: boolean;
+  /** whether large runs draw their S1 windows on a helper thread of the host's (run/observe.ts) */
+  windowHelper: boolean;
+  /** the most V8's young generation takes beyond what `memoryBytes` counts (0: not known) */
+  youngGenerationBytes: number;
 }
 
 /** The flag that asks for an output (named in refusals). */
@@ -132,7 +141,15 @@ export interface RunEstimate {
 export const BASE_MEMORY_BYTES = 200 * 1024 ** 2;
 /** Starting Node.js, loading TF.js and its backend. */
 export const BASE_SECONDS = 1;
-export const NODE_BASE: HostBase = { memory: 'Node.js and TF.js', memoryBytes: BASE_MEMORY_BYTES, start: 'starting Node.js and TF.js', startSeconds: BASE_SECONDS, helperThread: true };
+/**
+ * V8's young generation with the semi-spaces `dtrain` starts Node with (bin/dtrain.js: 64 MiB):
+ * three semi-spaces' worth, 192 MiB, where Node's default (16 MiB, within the base) takes 48.
+ */
+export const YOUNG_GENERATION_BYTES = 3 * 64 * 1024 ** 2;
+export const NODE_BASE: HostBase = {
+  memory: 'Node.js and TF.js', memoryBytes: BASE_MEMORY_BYTES, start: 'starting Node.js and TF.js', startSeconds: BASE_SECONDS,
+  helperThread: true, windowHelper: true, youngGenerationBytes: YOUNG_GENERATION_BYTES,
+};
 /** A helper engine thread: Node's worker, TF.js and its wasm heap (measured ~116 MiB) */
 const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
 /** a kept node-round: its record, timeline and working (measured, see above) */
@@ -142,6 +159,13 @@ const ROUND_PEAK_BYTES = 1550;
 const TRACE_SAMPLE_BYTES = 16;
 /** a round's S1 windows: one column of doubles, reused from round to round (src/pipeline/sample-windows.ts) */
 const WINDOW_SAMPLE_BYTES = 8;
+/**
+ * The window helper thread: a worker (its V8 heap, its 16 MiB young generation, the modules),
+ * its copy of each node's latency model, and its own burst chains; measured at 131,072 nodes
+ * as 165–200 MB of peak RSS more than the same run without it.
+ */
+const WINDOW_HELPER_BYTES = 32 * 1024 ** 2;
+const WINDOW_HELPER_NODE_BYTES = 1000;
 const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
@@ -294,7 +318,24 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },
+    ...windowHelperParts(z, base),
+    ...youngGenerationParts(z, base),
   ];
+}
+
+/** A round's short-lived objects fill V8's young generation up to its size (none counted where it is not known). */
+function youngGenerationParts(z: RunSize, base: HostBase): CostPart[] {
+  if (base.youngGenerationBytes === 0) return [];
+  return [{ what: "V8's young generation (a round's short-lived objects)", value: Math.min(base.youngGenerationBytes, z.n * ROUND_PEAK_BYTES) }];
+}
+
+/** The window helper thread, for a run with enough window samples a round (run/observe.ts). */
+function windowHelperParts(z: RunSize, base: HostBase): CostPart[] {
+  if (!base.windowHelper || z.n * z.k < PREFETCH_MIN_SAMPLES) return [];
+  return [{
+    what: 'the window helper thread (its copy of the network)',
+    value: WINDOW_HELPER_BYTES + z.n * (WINDOW_HELPER_NODE_BYTES + z.k * WINDOW_SAMPLE_BYTES) + z.burstSlots,
+  }];
 }
 
 /** The fast engine's memory (fast-engine.ts, fast-sizes.ts): per-node updates, model vectors, batches, a helper thread if the host starts one. */

@@ -45,8 +45,32 @@ describe('estimateRun', () => {
       "one round's batches (2 nodes × 1 step × batch 32)": 2 * 1 * 32 * (4 + 3 + 1) * 4 * 3,
       'S1 window samples (2 nodes × 10)': 2 * 10 * 8,
       'burst latency chains (0 grid slots)': 0,
+      // 1,550 B of a round's short-lived objects per node, up to 3 × 64 MiB
+      "V8's young generation (a round's short-lived objects)": 2 * 1550,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 14_400 + 600 + 6144 + 160);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 14_400 + 600 + 6144 + 160 + 3100);
+  });
+
+  it('the window helper thread from 2^18 window samples a round, and the young generation up to 192 MiB', () => {
+    const helperOf = (n: number) => {
+      const parts = estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).memoryParts;
+      return Object.fromEntries(parts.filter((p) => /helper thread|young/.test(p.what)).map((p) => [p.what, p.value]));
+    };
+    // 13,107 nodes × 20 samples = 262,140, under 2^18 = 262,144: no helper
+    expect(helperOf(13_107)).toEqual({ "V8's young generation (a round's short-lived objects)": 13_107 * 1550 });
+    // 13,108 × 20 = 262,160: the helper, 32 MiB + 1,000 B and 20 samples of 8 B per node (no burst chains)
+    expect(helperOf(13_108)).toEqual({
+      'the window helper thread (its copy of the network)': 32 * 1024 ** 2 + 13_108 * (1000 + 20 * 8),
+      "V8's young generation (a round's short-lived objects)": 13_108 * 1550,
+    });
+    // 3 × 64 MiB is 129,888.1 nodes' 1,550 B: 129,888 nodes are under it, 129,889 at it
+    const young = (n: number) => {
+      const groups = `    - { id: a, count: 100000, latency: { constant: 5 } }\n    - { id: b, count: ${n - 100_000}, latency: { constant: 5 } }`;
+      const scenario = parseScenarioText(`rounds: 1\ndata: { dataset: iris }\ncluster:\n  nodes:\n${groups}\n`, 'young.yaml');
+      return estimateRun(scenario, IRIS, { json: false, trace: false }).memoryParts.find((p) => p.what.startsWith("V8's young"))!.value;
+    };
+    expect(young(129_888)).toBe(129_888 * 1550);
+    expect(young(129_889)).toBe(3 * 64 * 1024 ** 2);
   });
 
   it('the engine at 100,000 nodes of 4,810 parameters: two chunks of per-node updates and of batches, a helper thread', () => {
