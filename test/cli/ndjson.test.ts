@@ -128,9 +128,16 @@ describe('--ndjson to a named pipe', () => {
     let read = '';
     reader.stdout.setEncoding('utf8').on('data', (chunk: string) => (read += chunk));
     const closed = new Promise((resolve) => reader.on('close', resolve));
-    // the reader opens its end first, so the writer's non-blocking open finds it
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const result = await runCli(['simulate', 'limits/tiny.yaml', '--quiet', '--ndjson', fifo, ...RUN]);
+    // the reader must open its end first for the writer's non-blocking open to find it; a busy
+    // machine can take longer than any fixed wait to start it, so a run refused for want of a
+    // reader (refused before it starts: nothing written) is tried again
+    let result = refused;
+    for (let tries = 0; tries < 50 && result.stderr === refused.stderr; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      result = await runCli(['simulate', 'limits/tiny.yaml', '--quiet', '--ndjson', fifo, ...RUN]);
+    }
+    // never found: the reader would wait for a writer for ever
+    if (result.stderr === refused.stderr) reader.kill();
     await closed;
     expect(result.status).toBe(0);
     expect(read.trimEnd().split('\n').map((line) => (JSON.parse(line) as Line).type)).toEqual(['header', 'round', 'round', 'summary']);
