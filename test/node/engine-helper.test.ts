@@ -13,6 +13,7 @@ import type { EngineOptions, EngineTask, TrainEngine } from '../../src/train/eng
 import type { EngineHelper } from '../../src/train/engine-helper.js';
 import type { FastEngineTuning } from '../../src/train/fast-engine.js';
 import { randomData, randomParams } from '../train/engine-fixture.js';
+import { loadDist } from './dist.js';
 
 type FastModule = typeof import('../../src/train/fast-engine.js');
 type HelperModule = typeof import('../../src/node/engine-helper.js');
@@ -21,8 +22,6 @@ type IndexModule = typeof import('../../src/index.js');
 type JsonModule = typeof import('../../src/report/json.js');
 type HashModule = typeof import('../../src/golden/scenario-hash.js');
 type LoadModule = typeof import('../../src/node/load.js');
-const DIST = new URL('../../dist/', import.meta.url).href;
-const load = <T>(path: string): Promise<T> => import(DIST + path) as Promise<T>;
 const ROOT = join(import.meta.dirname, '..', '..');
 
 let fast: FastModule;
@@ -35,13 +34,13 @@ let loader: LoadModule;
 beforeAll(async () => {
   let backend: BackendModule;
   [fast, helpers, backend, index, json, hash, loader] = await Promise.all([
-    load<FastModule>('train/fast-engine.js'),
-    load<HelperModule>('node/engine-helper.js'),
-    load<BackendModule>('train/backend.js'),
-    load<IndexModule>('index.js'),
-    load<JsonModule>('report/json.js'),
-    load<HashModule>('golden/scenario-hash.js'),
-    load<LoadModule>('node/load.js'),
+    loadDist<FastModule>('train/fast-engine.js'),
+    loadDist<HelperModule>('node/engine-helper.js'),
+    loadDist<BackendModule>('train/backend.js'),
+    loadDist<IndexModule>('index.js'),
+    loadDist<JsonModule>('report/json.js'),
+    loadDist<HashModule>('golden/scenario-hash.js'),
+    loadDist<LoadModule>('node/load.js'),
   ]);
   await backend.initBackend('wasm');
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRng, type Rng } from '../../src/sim/rng.js';
 import type { EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 import { randomData, randomParams } from '../train/engine-fixture.js';
+import { loadDist } from './dist.js';
 
 // The parallel engine's workers need dist/node/engine-worker.js, so this test drives the built
 // package (npm test builds first); the fast engine and TF.js come from dist/ too, so both
@@ -10,8 +11,6 @@ type ParallelModule = typeof import('../../src/node/parallel-engine.js');
 type FastModule = typeof import('../../src/train/fast-engine.js');
 type BackendModule = typeof import('../../src/train/backend.js');
 type ErrorsModule = typeof import('../../src/errors.js');
-const DIST = new URL('../../dist/', import.meta.url).href;
-const load = <T>(path: string): Promise<T> => import(DIST + path) as Promise<T>;
 
 let parallel: ParallelModule;
 let fast: FastModule;
@@ -20,10 +19,10 @@ let errors: ErrorsModule;
 
 beforeAll(async () => {
   [parallel, fast, backend, errors] = await Promise.all([
-    load<ParallelModule>('node/parallel-engine.js'),
-    load<FastModule>('train/fast-engine.js'),
-    load<BackendModule>('train/backend.js'),
-    load<ErrorsModule>('errors.js'),
+    loadDist<ParallelModule>('node/parallel-engine.js'),
+    loadDist<FastModule>('train/fast-engine.js'),
+    loadDist<BackendModule>('train/backend.js'),
+    loadDist<ErrorsModule>('errors.js'),
   ]);
   await backend.initBackend('wasm');
 });

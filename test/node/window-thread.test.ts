@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
+import { loadDist } from './dist.js';
 
 type ThreadModule = typeof import('../../src/node/window-thread.js');
 type HostModule = typeof import('../../src/node/host.js');
@@ -16,8 +17,6 @@ type NetworkModule = typeof import('../../src/run/network.js');
 type ObserveModule = typeof import('../../src/run/observe.js');
 type GuardModule = typeof import('../../src/run/time-guard.js');
 type JsonModule = typeof import('../../src/report/json.js');
-const DIST = new URL('../../dist/', import.meta.url).href;
-const load = <T>(path: string): Promise<T> => import(DIST + path) as Promise<T>;
 const MIXED = join(import.meta.dirname, '..', 'run', 'fixtures', 'mixed-links.yaml');
 
 let thread: ThreadModule;
@@ -31,14 +30,14 @@ let json: JsonModule;
 
 beforeAll(async () => {
   [thread, hosts, loader, run, network, observe, guards, json] = await Promise.all([
-    load<ThreadModule>('node/window-thread.js'),
-    load<HostModule>('node/host.js'),
-    load<LoadModule>('node/load.js'),
-    load<RunModule>('run/run-scenario.js'),
-    load<NetworkModule>('run/network.js'),
-    load<ObserveModule>('run/observe.js'),
-    load<GuardModule>('run/time-guard.js'),
-    load<JsonModule>('report/json.js'),
+    loadDist<ThreadModule>('node/window-thread.js'),
+    loadDist<HostModule>('node/host.js'),
+    loadDist<LoadModule>('node/load.js'),
+    loadDist<RunModule>('run/run-scenario.js'),
+    loadDist<NetworkModule>('run/network.js'),
+    loadDist<ObserveModule>('run/observe.js'),
+    loadDist<GuardModule>('run/time-guard.js'),
+    loadDist<JsonModule>('report/json.js'),
   ]);
 });
 
