@@ -116,21 +116,6 @@ export function slotUniform(streamKey: number, slot: number, draw = 0): number {
   return (hi * 67108864 + lo) / 9007199254740992;
 }
 
-/**
- * `slotUniform(streamKey, slot, draw) < p`, exactly, mostly from the first of its two mixes: the
- * uniform is (hi · 2^26 + lo) / 2^53 with lo < 2^26, so hi alone bounds it to
- * [hi / 2^27, (hi · 2^26 + 2^26 − 1) / 2^53], both exact doubles, and the second mix decides
- * only a p inside those bounds (one chance in 2^27). For the draws that only choose a state
- * (a burst chain's step, a lost sample, a spike), which are most of a run's draws at scale.
- */
-export function slotUniformBelow(streamKey: number, slot: number, draw: number, p: number): boolean {
-  const hi = mix(streamKey, slot, draw * 2 + 1) >>> 5;
-  if (p <= hi / 134217728) return false;
-  if (p > (hi * 67108864 + 67108863) / 9007199254740992) return true;
-  const lo = mix(streamKey ^ 0x5bd1e995, slot, draw * 2 + 2) >>> 6;
-  return (hi * 67108864 + lo) / 9007199254740992 < p;
-}
-
 /** A key for `slotUniform`, derived from the seed and a stable stream name. */
 export function streamKey(seed: number | string, ...streamPath: Array<string | number>): number {
   return hashString([String(seed), ...streamPath.map(String)].join('/'));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { AleaStream, fillGaussian, gaussianFrom, hashString, makeBulkRng, makeRng, shuffleInPlace, slotUniform, slotUniformBelow, streamKey } from '../../src/sim/rng.js';
+import { AleaStream, fillGaussian, gaussianFrom, hashString, makeBulkRng, makeRng, shuffleInPlace, slotUniform, streamKey } from '../../src/sim/rng.js';
 
 function draws(rng: () => number, count: number): number[] {
   return Array.from({ length: count }, () => rng());
@@ -98,39 +98,6 @@ describe('slotUniform', () => {
     // Assert: correlation = 12 · mean product; its standard error ≈ 0.003
     expect(Math.abs((12 * lagProduct) / count)).toBeLessThan(0.015);
     expect(Math.abs((12 * drawProduct) / count)).toBeLessThan(0.015);
-  });
-});
-
-describe('slotUniformBelow', () => {
-  test('is slotUniform(…) < p for every p, those at and beside the uniform itself and its first mix\'s bounds included', () => {
-    const rng = makeRng(21, 'below');
-    const next = (x: number) => x + Math.max(Number.MIN_VALUE, Math.abs(x) * Number.EPSILON);
-    const prev = (x: number) => x - Math.max(Number.MIN_VALUE, Math.abs(x) * Number.EPSILON);
-    let checked = 0;
-    let decidedBySecondMix = 0;
-    for (let k = 0; k < 20_000; k++) {
-      const key = Math.floor(rng() * 2 ** 32);
-      const slot = Math.floor((rng() - 0.5) * 2 ** 31);
-      const draw = Math.floor(rng() * 3);
-      const u = slotUniform(key, slot, draw);
-      // the bounds the first mix alone gives: u's 27 high bits, then all 26 low bits set
-      const low = Math.floor(u * 2 ** 27) / 2 ** 27;
-      const high = low + (2 ** 26 - 1) / 2 ** 53;
-      for (const p of [u, next(u), prev(u), low, next(low), prev(low), high, next(high), prev(high), rng(), 0, 1, 0.05, 0.3]) {
-        expect(slotUniformBelow(key, slot, draw, p)).toBe(u < p);
-        if (p > low && p <= high) decidedBySecondMix++;
-        checked++;
-      }
-    }
-    expect(checked).toBe(280_000);
-    // u itself and its neighbours lie inside the bounds: the second mix is tested every time
-    expect(decidedBySecondMix).toBeGreaterThanOrEqual(60_000);
-  });
-
-  test('a probability outside [0, 1] or NaN: always, never, never', () => {
-    expect(slotUniformBelow(7, 3, 0, 1.5)).toBe(true);
-    expect(slotUniformBelow(7, 3, 0, -0.1)).toBe(false);
-    expect(slotUniformBelow(7, 3, 0, Number.NaN)).toBe(false);
   });
 });
 

@@ -9,7 +9,7 @@
  * depends only on the draws of slots origin+1 … k, never on query order. Memory is one byte per
  * slot up to the latest slot queried. A slot before the origin has the origin's (good) state.
  */
-import { slotUniformBelow } from '../rng.js';
+import { slotUniform } from '../rng.js';
 import type { ProcessContext, ProcessOf, SlotProcess } from './types.js';
 
 const GOOD = 0;
@@ -31,9 +31,8 @@ export function burstProcess(process: ProcessOf<'burst'>, ctx: ProcessContext): 
     }
     let state = states[knownSlots - 1]!;
     for (let i = knownSlots; i <= index; i++) {
-      state = state === GOOD
-        ? (slotUniformBelow(key, originSlot + i, 0, toBad) ? BAD : GOOD)
-        : slotUniformBelow(key, originSlot + i, 0, toGood) ? GOOD : BAD;
+      const u = slotUniform(key, originSlot + i, 0);
+      state = state === GOOD ? (u < toBad ? BAD : GOOD) : u < toGood ? GOOD : BAD;
       states[i] = state;
     }
     knownSlots = index + 1;

@@ -5,7 +5,7 @@
  *   `…/loss` is < p, so losses are independent of, and never shift, the value draws.
  * A spec without modifiers gets its process back unwrapped (no per-call cost).
  */
-import { slotUniformBelow } from '../rng.js';
+import { slotUniform } from '../rng.js';
 import type { DownInterval } from '../../scenario/types.js';
 import type { SlotProcess } from './types.js';
 
@@ -20,7 +20,7 @@ export function withModifiers(
   if (down.length === 0) {
     return {
       valueAt(slot, slotStartMs) {
-        return slotUniformBelow(lossKey, slot, 0, loss) ? null : inner.valueAt(slot, slotStartMs);
+        return slotUniform(lossKey, slot, 0) < loss ? null : inner.valueAt(slot, slotStartMs);
       },
     };
   }
@@ -32,7 +32,7 @@ export function withModifiers(
       for (let i = 0; i < intervals; i++) {
         if (fromMs[i]! <= slotStartMs && slotStartMs < toMs[i]!) return null;
       }
-      if (loss > 0 && slotUniformBelow(lossKey, slot, 0, loss)) return null;
+      if (loss > 0 && slotUniform(lossKey, slot, 0) < loss) return null;
       return inner.valueAt(slot, slotStartMs);
     },
   };
