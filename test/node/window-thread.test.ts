@@ -72,6 +72,22 @@ describe('the window helper thread', () => {
     expect(await helper.take(0)).toBeNull();
   });
 
+  it('a helper that fails (here: a network it cannot build) answers null, so that the round draws its own windows', async () => {
+    const scenario = await loader.loadScenario(MIXED);
+    const setting = network.networkSetting(scenario);
+    const broken = { ...setting, cluster: { ...setting.cluster, nodes: [{ id: 'x', latency: { process: { kind: 'nope' }, loss: 0, down: [] } }] } };
+    const helper = thread.windowPrefetchStarter()!(broken as typeof setting)!;
+    try {
+      helper.request(0);
+      expect(await helper.take(0)).toBeNull();
+      // and after the failure, nothing is asked of it any more
+      helper.request(100);
+      expect(await helper.take(100)).toBeNull();
+    } finally {
+      helper.dispose();
+    }
+  });
+
   it('drawing a run’s windows changes no number of its report, and each round takes its column', async () => {
     const scenario = await loader.loadScenario(MIXED);
     const taken: boolean[] = [];
