@@ -76,7 +76,7 @@ describe('the window helper thread', () => {
     const scenario = await loader.loadScenario(MIXED);
     const setting = network.networkSetting(scenario);
     const broken = { ...setting, cluster: { ...setting.cluster, nodes: [{ id: 'x', latency: { process: { kind: 'nope' }, loss: 0, down: [] } }] } };
-    const helper = thread.windowPrefetchStarter()!(broken as typeof setting)!;
+    const helper = thread.windowPrefetchStarter()!(broken as unknown as typeof setting)!;
     try {
       helper.request(0);
       expect(await helper.take(0)).toBeNull();
