@@ -37,7 +37,7 @@
  *   latency   burst chains keep one byte per grid slot of simulated time; per round each
  *             node reads K window samples and up to 2 · maxRetries transfer tries; from
  *             nodes × K ≥ 2^18, on a host that draws them on a helper thread (Node does), that
- *             thread: 32 MiB + ~1 KB per node + its own column of samples and burst chains
+ *             thread: 32 MiB + ~1.5 KB per node + its own column of samples and burst chains
  *   young     V8's young generation holds a round's short-lived objects: ~1.5 KB per node,
  *             up to 192 MiB with the 64 MiB semi-spaces `dtrain` starts Node with
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop at a nominal
@@ -162,10 +162,11 @@ const WINDOW_SAMPLE_BYTES = 8;
 /**
  * The window helper thread: a worker (its V8 heap, its 16 MiB young generation, the modules),
  * its copy of each node's latency model, and its own burst chains; measured at 131,072 nodes
- * as 165–200 MB of peak RSS more than the same run without it.
+ * as 230–270 MB of peak RSS more than the same run without it (runs given a turn of the event
+ * loop between rounds, as the CLI's are).
  */
 const WINDOW_HELPER_BYTES = 32 * 1024 ** 2;
-const WINDOW_HELPER_NODE_BYTES = 1000;
+const WINDOW_HELPER_NODE_BYTES = 1500;
 const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;

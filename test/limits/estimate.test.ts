@@ -58,9 +58,9 @@ describe('estimateRun', () => {
     };
     // 13,107 nodes × 20 samples = 262,140, under 2^18 = 262,144: no helper
     expect(helperOf(13_107)).toEqual({ "V8's young generation (a round's short-lived objects)": 13_107 * 1550 });
-    // 13,108 × 20 = 262,160: the helper, 32 MiB + 1,000 B and 20 samples of 8 B per node (no burst chains)
+    // 13,108 × 20 = 262,160: the helper, 32 MiB + 1,500 B and 20 samples of 8 B per node (no burst chains)
     expect(helperOf(13_108)).toEqual({
-      'the window helper thread (its copy of the network)': 32 * 1024 ** 2 + 13_108 * (1000 + 20 * 8),
+      'the window helper thread (its copy of the network)': 32 * 1024 ** 2 + 13_108 * (1500 + 20 * 8),
       "V8's young generation (a round's short-lived objects)": 13_108 * 1550,
     });
     // 3 × 64 MiB is 129,888.1 nodes' 1,550 B: 129,888 nodes are under it, 129,889 at it
