@@ -29,8 +29,9 @@
  *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
  *             2^26, else two chunks of 2^20 values (recomputed for the aggregate), + 8 model-sized
  *             vectors (θ, its successor, scratch); + 128 MiB for the helper thread's own
- *             TF.js from nodes × params ≥ 2^20 (the training set is shared with it), on a
- *             host that starts one (the Node CLI does; a browser tab runs one engine only)
+ *             TF.js from nodes × params ≥ 2^20 (the training set is shared with it) when the
+ *             model has work for tfjs (several local steps, or a layer product too large for
+ *             JS), on a host that starts one (the Node CLI does; a browser tab runs one engine only)
  *   batches   rows × localSteps × (features + widths) × 4 B × 3 (batches and activations),
  *             rows = nodes × batch when a round fits one chunk of 4,096 rows, else two
  *             chunks (one per thread) of at most 4,096 + batch rows
@@ -356,7 +357,10 @@ function enginePartsOf(z: RunSize, helperThread: boolean): CostPart[] {
       : { what: `model copies (${count(z.params)} parameters × ${count(2 * chunkTasks)} of ${plural(z.n, 'node')} at a time)`, value: z.params * 4 * (2 * chunkTasks + 8) },
     batchPart,
   ];
-  if (helperThread && values >= PARALLEL_MIN_VALUES) parts.push({ what: 'the second engine thread (its own TF.js)', value: HELPER_THREAD_BYTES });
+  // the engine splits only a round with work for tfjs (later steps, or a product too large for JS)
+  if (helperThread && values >= PARALLEL_MIN_VALUES && (z.steps > 1 || z.tfjsProducts > 0)) {
+    parts.push({ what: 'the second engine thread (its own TF.js)', value: HELPER_THREAD_BYTES });
+  }
   return parts;
 }
 

@@ -52,6 +52,10 @@ export { BOUNDED_CHUNK_VALUES, MAX_HELD_VALUES, PARALLEL_MIN_VALUES };
 /** How the engine chooses its mode; the defaults are the constants above, tests force others. */
 export interface FastEngineTuning {
   maxHeldValues?: number;
+  /**
+   * n × paramCount from which a round is split with the helper. Given (tests), every such round
+   * is; by default (PARALLEL_MIN_VALUES) only one whose model has work for tfjs (splitsPay).
+   */
   parallelMinValues?: number;
   /** values of U_i per chunk when not held */
   chunkValues?: number;
@@ -168,7 +172,7 @@ export class FastEngine implements TrainEngine {
       return norms;
     }
     const start = this.now();
-    const { helper, timed } = this.splittable(n) ? this.helperFor() : { helper: null, timed: false };
+    const { helper, timed } = this.splittable(tasks) ? this.helperFor() : { helper: null, timed: false };
     const held = n * count <= this.maxHeld;
     let sums: Float32Array | null = null;
     // one buffer of U_i at a time: the rounds before the helper joins use this thread's, the
@@ -426,9 +430,24 @@ export class FastEngine implements TrainEngine {
     return next.slice(start, end);
   }
 
-  /** Whether a round of `tasks` tasks is large enough to split, given a way to start a helper. */
-  private splittable(tasks: number): boolean {
-    return this.tuning.startHelper !== undefined && !this.disposed && tasks * this.paramCount >= this.parallelMin;
+  /** Whether a round of `tasks` is large enough to split, given a way to start a helper. */
+  private splittable(tasks: readonly EngineTask[]): boolean {
+    if (this.tuning.startHelper === undefined || this.disposed || tasks.length * this.paramCount < this.parallelMin) return false;
+    return this.tuning.parallelMinValues !== undefined || this.splitsPay(tasks);
+  }
+
+  /**
+   * Whether a second thread can pay for itself on this round: it has later local steps (node by
+   * node, tfjs), or a layer product too large for JS at its largest batch. A round whose every
+   * per-node product is done in JS (a small model on a few rows) gained nothing from it and
+   * cost its memory: at 131,072 nodes of 16 → 16 → 4, engine time 6.9–7.1 s with the thread and
+   * 6.9–7.5 s without, peak RSS 1.57 GB against 1.25 (bench/README.md).
+   */
+  private splitsPay(tasks: readonly EngineTask[]): boolean {
+    if (this.options.localSteps > 1) return true;
+    let rows = 0;
+    for (const task of tasks) rows = Math.max(rows, task.stepBatches[0]!.length);
+    return this.layout.layers.some((layer) => !productInJs(this.tf, layer.inputs, rows, layer.outputs));
   }
 
   /**

@@ -87,6 +87,23 @@ describe('estimateRun', () => {
     });
   });
 
+  it('no second engine thread for a model whose every product is done in JS, unless it has later local steps', () => {
+    // 4 → 16 → 3 (131 parameters) at batch ≤ 32 (standardBatch 64): (4 + 1) · 32 · 16 = 2,560 and (16 + 1) · 32 · 3 = 1,632, both ≤ 6,144
+    const small = (steps: number) => parseScenarioText(`
+rounds: 10
+data: { dataset: iris }
+model: { hidden: [16], localSteps: ${steps} }
+pipeline: { s2: { standardBatch: 64 } }
+cluster:
+  nodes:
+    - { id: n, count: 8005, latency: { constant: 5 } }
+`, 'small.yaml');
+    const thread = (steps: number) => estimateRun(small(steps), IRIS, { json: false, trace: false }).memoryParts.find((p) => p.what === 'the second engine thread (its own TF.js)');
+    expect(8005 * 131).toBeGreaterThanOrEqual(2 ** 20);
+    expect(thread(1)).toBeUndefined();
+    expect(thread(2)).toEqual({ what: 'the second engine thread (its own TF.js)', value: 128 * 1024 ** 2 });
+  });
+
   it('training takes twice the node-steps when the updates are not held (they are recomputed for the aggregate)', () => {
     const training = (n: number) =>
       estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
