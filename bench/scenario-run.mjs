@@ -133,15 +133,8 @@ const countSteps = (record) => {
 };
 let outputBytes = 0;
 let runEnd;
-/**
- * As `dtrain simulate` runs: its Ctrl-C check gives the event loop a turn between rounds. That
- * turn also lets the default engine's second thread join once it has started (its start is a
- * message); a run without a turn between rounds and no other thread to wait for would stay on
- * one engine thread and measure another program.
- */
-const betweenRounds = { shouldStop: () => false };
 if (values.outputs === 'memory') {
-  const result = await runScenario(scenario, { engine: timedEngine, host, ...betweenRounds });
+  const result = await runScenario(scenario, { engine: timedEngine, host });
   runEnd = performance.now();
   for (const run of result.runs) for (const record of run.rounds) countSteps(record);
   const { toJsonReport } = await import('../dist/report/json.js');
@@ -161,7 +154,6 @@ if (values.outputs === 'memory') {
     const result = await runScenario(scenario, {
       engine: timedEngine,
       host,
-      ...betweenRounds,
       retainNodes: false,
       // as `dtrain simulate --json` without --report: no output reads the node events
       timelines: false,

@@ -42,7 +42,7 @@ export type EngineLoader = () => Promise<EngineFactory>;
 export interface Host extends FileHost {
   /** the shipped dataset's text; throws a DtrainError when the installation lacks it */
   shippedDataset(name: BuiltinDatasetName): ShippedDataset;
-  /** let the host handle pending events (a Ctrl-C) between two rounds */
+  /** let the host handle pending events (a Ctrl-C, a helper thread's message) before every round */
   yieldTurn(): Promise<void>;
   /** the training engines this host offers, by name (`fast`, `reference`, …) */
   engines: ReadonlyMap<string, EngineLoader>;

@@ -55,7 +55,7 @@ export interface StrategyRunOptions {
    * finished rounds marked `interrupted`.
    */
   shouldStop?: () => boolean;
-  /** Lets the host deliver signals between rounds (the host's event loop gets one turn). */
+  /** The host's event loop gets one turn before every round: signals, helper threads' messages. */
   yieldTurn?: () => Promise<void>;
   /** the host's window helper: each round's S1 windows drawn while the round before ends */
   prefetch?: WindowPrefetch | null;
@@ -134,10 +134,15 @@ function withoutNodes(record: RoundRecord): RoundRecord {
   return { ...round, nodes: [] };
 }
 
+/**
+ * The host's turn before every round, asked to stop or not: a stop request is delivered in
+ * one, and so is the message by which a helper thread that started in the background (the
+ * fast engine's second thread) joins. Without a turn a run whose rounds wait for nothing
+ * else would never get that thread (it did not, for a program calling runScenario alone).
+ */
 async function stopRequested(options: StrategyRunOptions): Promise<boolean> {
-  if (options.shouldStop === undefined) return false;
   await options.yieldTurn?.();
-  return options.shouldStop();
+  return options.shouldStop?.() ?? false;
 }
 
 async function runRound(frame: RunFrame, state: RunState, round: number): Promise<RoundRecord> {
