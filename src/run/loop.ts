@@ -151,7 +151,7 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
   // the S1 rows planning drops (no --trace) would stay alive through training (~30 MB at 131,072 nodes).
   const planned = planPhase(
     scenario, stages, state.memory,
-    observeRound(scenario, frame.guard, round, state.clock.nowMs, frame.windows, await takeWindows(frame.options.prefetch, state.clock.nowMs)),
+    observeRound(scenario, frame.guard, round, state.clock.nowMs, frame.windows, await (frame.options.prefetch?.take(state.clock.nowMs) ?? null)),
     frame.transferBytes, frame.options.trace,
   );
   const scheduled = schedulePhase(scenario, frame.guard, frame.transferBytes, planned);
@@ -160,10 +160,6 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
   if (round < scenario.rounds) frame.options.prefetch?.request(aggregated.endMs);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
   return roundRecord(aggregated, frame.ids, frame.options.trace, frame.options.timelines !== false);
-}
-
-async function takeWindows(prefetch: WindowPrefetch | null | undefined, startMs: number): Promise<Float64Array | null> {
-  return prefetch == null ? null : prefetch.take(startMs);
 }
 
 /** No participant: θ unchanged, the round lasts one window. */

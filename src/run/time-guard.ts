@@ -23,6 +23,11 @@ export interface SlowdownModel {
   at(timeMs: number): number | null;
 }
 
+/** A latency as the guard gives it: one that overflowed (1e308-scale settings) never arrives. */
+function arrived(latencyMs: number | null): number | null {
+  return latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : null;
+}
+
 export class LatencyGuard {
   readonly gridMs: number;
   private readonly chained: boolean[];
@@ -56,8 +61,7 @@ export class LatencyGuard {
 
   /** Node i's latency at a time `allReach` vouched for (null = lost); as `latencyAt` gives it. */
   latencyInReach(i: number, timeMs: number): number | null {
-    const latencyMs = this.latency[i]!.at(timeMs);
-    return latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : null;
+    return arrived(this.latency[i]!.at(timeMs));
   }
 
   /** how many nodes the guard looks up */
@@ -73,10 +77,7 @@ export class LatencyGuard {
     const perNode = times.length;
     for (let i = 0, at = 0; i < this.latency.length; i++) {
       const model = this.latency[i]!;
-      for (let k = 0; k < perNode; k++, at++) {
-        const latencyMs = model.at(times[k]!);
-        values[at] = latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : Number.NaN;
-      }
+      for (let k = 0; k < perNode; k++, at++) values[at] = arrived(model.at(times[k]!)) ?? Number.NaN;
     }
   }
 
@@ -109,8 +110,7 @@ export class LatencyGuard {
    */
   latencyAt(i: number, timeMs: number, what: string): number | null {
     if (this.outOfReach !== null || !this.reaches(i, timeMs, what)) return null;
-    const latencyMs = this.latency[i]!.at(timeMs);
-    return latencyMs !== null && Number.isFinite(latencyMs) ? latencyMs : null;
+    return arrived(this.latency[i]!.at(timeMs));
   }
 
   /** The divergence for the first time out of reach in `round`, or null when there was none. */
