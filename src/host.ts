@@ -47,8 +47,9 @@ export interface Host extends FileHost {
   /** the training engines this host offers, by name (`fast`, `reference`, …) */
   engines: ReadonlyMap<string, EngineLoader>;
   /**
-   * A thread that draws the next round's S1 windows while this one trains (run/observe.ts),
-   * for runs of many nodes; absent, or null from it: each round draws its own.
+   * A thread that draws the next round's S1 windows while this one trains (run/observe.ts), or
+   * simulates a strategy's whole rounds ahead (run/round-ahead.ts), for runs of many nodes;
+   * absent, or null from it: each round does its own.
    */
   startWindowPrefetch?: WindowPrefetchStarter;
 }

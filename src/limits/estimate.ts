@@ -58,16 +58,13 @@ import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
 import { roundTimes } from '../sim/round-time.js';
 import { modelBytes, stepMs } from '../sim/time-model.js';
+import type { DatasetShape } from '../scenario/dataset-shape.js';
 import { PREFETCH_MIN_SAMPLES } from '../run/observe.js';
 import { boundedChunkTasks, CHUNK_ROWS, JS_PRODUCT_LIMIT, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { hasBurst } from '../sim/latency/time-range.js';
 
-export interface DatasetShape {
-  samples: number;
-  features: number;
-  classes: number;
-}
+export type { DatasetShape };
 
 export interface EstimateOptions {
   /** `--trace`: raw S1 samples kept in the records and the JSON */
@@ -168,6 +165,13 @@ const WINDOW_SAMPLE_BYTES = 8;
  */
 const WINDOW_HELPER_BYTES = 32 * 1024 ** 2;
 const WINDOW_HELPER_NODE_BYTES = 1500;
+/**
+ * Its rounds simulated ahead (run/round-ahead.ts; no --trace): its copy of the node list and of
+ * what each node remembers, a round's plans, workings and time columns on its side and, decoded,
+ * on the main thread's. Measured at 131,072 nodes as 95–166 MiB of peak RSS more than the
+ * window helper alone (six interleaved pairs, median ~110 MiB: ~880 bytes a node).
+ */
+const ROUNDS_AHEAD_NODE_BYTES = 1200;
 const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
@@ -320,7 +324,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },
-    ...windowHelperParts(z, base),
+    ...windowHelperParts(z, base, trace),
     ...youngGenerationParts(z, base),
   ];
 }
@@ -331,13 +335,20 @@ function youngGenerationParts(z: RunSize, base: HostBase): CostPart[] {
   return [{ what: "V8's young generation (a round's short-lived objects)", value: Math.min(base.youngGenerationBytes, z.n * ROUND_PEAK_BYTES) }];
 }
 
-/** The window helper thread, for a run with enough window samples a round (run/observe.ts). */
-function windowHelperParts(z: RunSize, base: HostBase): CostPart[] {
+/**
+ * The helper thread, for a run with enough window samples a round (run/observe.ts), and without
+ * --trace its rounds ahead (counted for every strategy: a plug-in's rounds are not simulated
+ * ahead, and the estimate errs on the safe side).
+ */
+function windowHelperParts(z: RunSize, base: HostBase, trace: boolean): CostPart[] {
   if (!base.windowHelper || z.n * z.k < PREFETCH_MIN_SAMPLES) return [];
-  return [{
-    what: 'the window helper thread (its copy of the network)',
-    value: WINDOW_HELPER_BYTES + z.n * (WINDOW_HELPER_NODE_BYTES + z.k * WINDOW_SAMPLE_BYTES) + z.burstSlots,
-  }];
+  return [
+    {
+      what: 'the window helper thread (its copy of the network)',
+      value: WINDOW_HELPER_BYTES + z.n * (WINDOW_HELPER_NODE_BYTES + z.k * WINDOW_SAMPLE_BYTES) + z.burstSlots,
+    },
+    ...(trace ? [] : [{ what: 'the rounds the helper simulates ahead (a round of plans and times on each thread)', value: z.n * ROUNDS_AHEAD_NODE_BYTES }]),
+  ];
 }
 
 /** The fast engine's memory (fast-engine.ts, fast-sizes.ts): per-node updates, model vectors, batches, a helper thread if the host starts one. */

@@ -1,28 +1,117 @@
 /**
- * The window helper thread (window-thread.ts): builds its own copy of the run's network from
- * the setting it is started with, then answers each start time with that round's S1 windows
- * (run/observe.ts drawWindows), its column transferred, not copied; null where the window is
- * not all in reach, or the draw failed, so that the round draws it itself.
+ * The run's helper thread (window-thread.ts), started with the run's timeline setting. It
+ * builds its own copy of the network, then answers
+ * - a start time with that round's S1 windows (run/observe.ts drawWindows), its column
+ *   transferred, not copied; null where the window is not all in reach or the draw failed, so
+ *   that the round draws it itself;
+ * - a strategy's rounds (run/round-ahead.ts) with each round's timeline, simulated by the same
+ *   functions the main thread runs, one round ahead of the main thread's takes. A round that
+ *   fails (a divergence among them) is answered null and ends the strategy's rounds here.
  *
  * Runs only from dist/ (a worker needs a .js entry point).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildNetwork, type NetworkSetting } from '../run/network.js';
-import { drawWindows } from '../run/observe.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
+import { buildNetwork, buildSlowdowns } from '../run/network.js';
+import { drawWindows, WindowScratch } from '../run/observe.js';
+import { rememberRound, simulateRound, type TimelineFrame } from '../run/round-ahead.js';
+import type { NodeMemory, TimelineSetting } from '../run/round-state.js';
+import { encodeScheduled } from '../run/scheduled-codec.js';
+import { roundEndMs } from '../run/schedule.js';
 import { LatencyGuard } from '../run/time-guard.js';
+import type { HelperReply, HelperRequest, RoundsRequest } from './window-thread.js';
 
 const port = parentPort;
 if (port === null) throw new Error('window-worker.js must run as a worker thread');
-const setting = workerData as NetworkSetting;
-const guard = new LatencyGuard(setting, buildNetwork(setting));
+const setting = workerData as TimelineSetting;
+const latency = buildNetwork(setting);
+const guard = new LatencyGuard(setting, latency);
 
-port.on('message', (startMs: number) => {
-  let values: Float64Array | null = null;
+/** The strategy whose rounds are being simulated, and how far. */
+interface Rounds {
+  id: number;
+  frame: TimelineFrame;
+  memory: NodeMemory[];
+  round: number;
+  startMs: number;
+  /** rounds sent and not yet taken */
+  untaken: number;
+}
+
+let rounds: Rounds | null = null;
+
+function reply(message: HelperReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+function startRounds(request: RoundsRequest): void {
+  const registry = createStageRegistry();
+  rounds = {
+    id: request.id,
+    frame: {
+      setting,
+      stages: { batch: registry.stage('batch', request.spec.batch), resources: registry.stage('resources', request.spec.resources) },
+      guard: new LatencyGuard(setting, latency, buildSlowdowns(setting)),
+      windows: new WindowScratch(),
+      transferBytes: request.spec.transferBytes,
+      trace: false,
+    },
+    memory: setting.cluster.nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null })),
+    round: 1,
+    startMs: request.spec.startMs,
+    untaken: 0,
+  };
+}
+
+/** The next round, once the one before was taken: one round ahead, no more (memory). */
+function advance(): void {
+  const current = rounds;
+  if (current === null || current.untaken > 0 || current.round > setting.rounds) return;
+  const { id, round, startMs } = current;
   try {
-    values = drawWindows(setting.pipeline.s1, guard, startMs);
+    const scheduled = simulateRound(current.frame, current.memory, round, startMs, null);
+    rememberRound(current.memory, scheduled);
+    current.round++;
+    current.startMs = roundEndMs(setting, scheduled);
+    current.untaken++;
+    const { message, transfer } = encodeScheduled(scheduled);
+    reply({ kind: 'round', id, round, startMs, scheduled: message }, transfer);
   } catch {
-    values = null;
+    rounds = null;
+    reply({ kind: 'round', id, round, startMs, scheduled: null });
   }
-  // drawWindows makes a plain ArrayBuffer, never a shared one
-  port.postMessage(values, values === null ? [] : [values.buffer as ArrayBuffer]);
+}
+
+port.on('message', (request: HelperRequest) => {
+  switch (request.kind) {
+    case 'windows': {
+      let values: Float64Array | null = null;
+      try {
+        values = drawWindows(setting.pipeline.s1, guard, request.startMs);
+      } catch {
+        values = null;
+      }
+      // drawWindows makes a plain ArrayBuffer, never a shared one
+      reply({ kind: 'windows', values }, values === null ? [] : [values.buffer as ArrayBuffer]);
+      break;
+    }
+    case 'rounds':
+      try {
+        startRounds(request);
+      } catch {
+        reply({ kind: 'round', id: request.id, round: 1, startMs: request.spec.startMs, scheduled: null });
+        break;
+      }
+      advance();
+      break;
+    case 'taken':
+      if (rounds !== null && rounds.id === request.id) {
+        rounds.untaken--;
+        advance();
+      }
+      break;
+    case 'stop':
+      if (rounds !== null && rounds.id === request.id) rounds = null;
+      break;
+  }
 });

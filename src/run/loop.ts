@@ -1,7 +1,8 @@
 /**
  * One strategy's rounds on the simulated clock (SPEC §2, per round t), as phases over one
  * round state: observe (S1 samples) → plan (S1–S3) → schedule (the round's timeline) → train
- * → aggregate (S4) → record. Returns plain records; no printing, no host calls but the one
+ * → aggregate (S4) → record; the first three, a round's timeline, may have been simulated ahead by
+ * the host's helper (round-ahead.ts). Returns plain records; no printing, no host calls but the one
  * turn it yields between rounds so that the host can deliver a stop request.
  */
 import type { ResolvedStages, StageWorking } from '../pipeline/stage-registry.js';
@@ -14,11 +15,11 @@ import type { EngineFactory, TrainEngine } from '../train/engine.js';
 import { makeCursors, type PreparedTraining } from '../train/prepare.js';
 import { aggregatePhase, weighParticipants } from './aggregate.js';
 import { RoundDiverged } from './divergence.js';
-import { observeRound, WindowScratch, type WindowPrefetch } from './observe.js';
-import { planPhase } from './plan.js';
+import { WindowScratch, type WindowPrefetch } from './observe.js';
 import { roundRecord, summarise } from './record.js';
+import { rememberRound, roundsAheadSpec, sameSpec, simulateRound, type RoundsAhead, type StartedRounds, type TimelineFrame } from './round-ahead.js';
 import type { Aggregated, RunState, Scheduled } from './round-state.js';
-import { roundEndMs, schedulePhase } from './schedule.js';
+import { roundEndMs } from './schedule.js';
 import { LatencyGuard, type SlowdownModel } from './time-guard.js';
 import { engineTasks, trainPhase } from './train.js';
 
@@ -57,22 +58,23 @@ export interface StrategyRunOptions {
   shouldStop?: () => boolean;
   /** The host's event loop gets one turn before every round: signals, helper threads' messages. */
   yieldTurn?: () => Promise<void>;
-  /** the host's window helper: each round's S1 windows drawn while the round before ends */
+  /** the host's helper: each round's S1 windows drawn while the round before ends, or the whole rounds' timelines */
   prefetch?: WindowPrefetch | null;
+  /** rounds ahead the run started for this strategy (its first) while it prepared the data */
+  startedRounds?: StartedRounds | null;
 }
 
 /** Every strategy's first round starts at 0 on the simulated clock. */
 export const FIRST_ROUND_START_MS = 0;
 
-/** What every round of one strategy reads and never changes. */
+/** What every round of one strategy reads. */
 interface RunFrame {
   options: StrategyRunOptions;
   engine: TrainEngine;
-  guard: LatencyGuard;
-  windows: WindowScratch;
+  timeline: TimelineFrame;
   ids: string[];
-  /** bytes of one model copy on the wire per direction */
-  transferBytes: number;
+  /** the rounds simulated ahead by the host's helper, or null: each round simulates its own */
+  ahead: RoundsAhead | null;
 }
 
 export async function runStrategy(options: StrategyRunOptions): Promise<StrategyRun> {
@@ -86,13 +88,20 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     initialParams: prepared.initialParams,
   });
   const nodes = scenario.cluster.nodes;
+  const transferBytes = scenario.model.transferBytes ?? modelBytes(engine.paramCount);
   const frame: RunFrame = {
     options,
     engine,
-    guard: new LatencyGuard(scenario, options.latency, options.slowdowns ?? []),
-    windows: new WindowScratch(),
+    timeline: {
+      setting: scenario,
+      stages: options.stages,
+      guard: new LatencyGuard(scenario, options.latency, options.slowdowns ?? []),
+      windows: new WindowScratch(),
+      transferBytes,
+      trace: options.trace,
+    },
     ids: nodes.map((node) => node.id),
-    transferBytes: scenario.model.transferBytes ?? modelBytes(engine.paramCount),
+    ahead: startRoundsAhead(options, transferBytes),
   };
   const state: RunState = {
     clock: new SimClock(FIRST_ROUND_START_MS),
@@ -103,7 +112,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     lastEval: { loss: Number.NaN, accuracy: 0 },
   };
   try {
-    options.prefetch?.request(state.clock.nowMs);
+    if (frame.ahead === null) options.prefetch?.request(state.clock.nowMs);
     state.lastEval = await engine.evaluate();
     for (let round = 1; round <= scenario.rounds; round++) {
       if (await stopRequested(options)) return { ...strategyRun(options, state), interrupted: true };
@@ -118,8 +127,21 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     // the rounds before the one that diverged are kept
     return { ...strategyRun(options, state), diverged: error.divergence };
   } finally {
+    frame.ahead?.dispose();
     engine.dispose();
   }
+}
+
+/**
+ * The host's helper simulating this strategy's rounds ahead, where it can (roundsAheadSpec): the
+ * ones the run started for it if they are of this spec, else new ones.
+ */
+function startRoundsAhead(options: StrategyRunOptions, transferBytes: number): RoundsAhead | null {
+  const { prefetch, startedRounds: started } = options;
+  const spec = roundsAheadSpec(options.stages, options.trace, transferBytes, FIRST_ROUND_START_MS);
+  if (started != null && spec !== null && sameSpec(started.spec, spec)) return started.ahead;
+  started?.ahead.dispose();
+  return spec === null ? null : prefetch?.roundsAhead?.(spec) ?? null;
 }
 
 /** The round's full record to `onRound`, then kept whole or as its round-level figures. */
@@ -146,18 +168,19 @@ async function stopRequested(options: StrategyRunOptions): Promise<boolean> {
 }
 
 async function runRound(frame: RunFrame, state: RunState, round: number): Promise<RoundRecord> {
-  const { scenario, stages } = frame.options;
-  // No local names the observed windows: an async function keeps its locals across an await, so
-  // the S1 rows planning drops (no --trace) would stay alive through training (~30 MB at 131,072 nodes).
-  const planned = planPhase(
-    scenario, stages, state.memory,
-    observeRound(scenario, frame.guard, round, state.clock.nowMs, frame.windows, await (frame.options.prefetch?.take(state.clock.nowMs) ?? null)),
-    frame.transferBytes, frame.options.trace,
-  );
-  const scheduled = schedulePhase(scenario, frame.guard, frame.transferBytes, planned);
+  const { scenario, prefetch } = frame.options;
+  const { nowMs } = state.clock;
+  let scheduled = frame.ahead === null ? null : await frame.ahead.take(round, nowMs);
+  if (scheduled === null && frame.ahead !== null) {
+    // the helper failed or is out of step: the rounds are simulated here from now on, their windows drawn ahead again
+    frame.ahead.dispose();
+    frame.ahead = null;
+  }
+  scheduled ??= simulateRound(frame.timeline, state.memory, round, nowMs, await (prefetch?.take(nowMs) ?? null));
+  rememberRound(state.memory, scheduled);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   // the next round starts when this one ends: its windows are drawn while this one is recorded and written
-  if (round < scenario.rounds) frame.options.prefetch?.request(aggregated.endMs);
+  if (round < scenario.rounds && frame.ahead === null) prefetch?.request(aggregated.endMs);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
   return roundRecord(aggregated, frame.ids, frame.options.trace, frame.options.timelines !== false);
 }
@@ -186,11 +209,7 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;
-  for (const i of scheduled.participants) {
-    state.memory[i]!.lastResponseMs = scheduled.times.stepMs[i]!;
-    state.memory[i]!.lastBatch = scheduled.plans[i]!.batch;
-    state.samplesTrained += scheduled.plans[i]!.batch * localSteps;
-  }
+  for (const i of scheduled.participants) state.samplesTrained += scheduled.plans[i]!.batch * localSteps;
   const working = keepWorking ? { ...scheduled.working, aggregation: byNode(scheduled, weighed.working) } : scheduled.working;
   return { ...scheduled, working, gradNorms, volatilities, weights, skipped: false, endMs: roundEndMs(scenario, scheduled), evaluation };
 }

@@ -12,10 +12,9 @@
 import { SampleWindows } from '../pipeline/sample-windows.js';
 import { windowSampleTimesMs, type S1Config } from '../pipeline/s1-efficiency.js';
 import { isAddressableTimeMs, shortNumber } from '../sim/latency/time-range.js';
-import type { Scenario } from '../scenario/types.js';
 import { diverged } from './divergence.js';
-import type { NetworkSetting } from './network.js';
-import type { Observed } from './round-state.js';
+import type { RoundsAhead, RoundsAheadSpec } from './round-ahead.js';
+import type { Observed, TimelineSetting } from './round-state.js';
 import type { LatencyGuard } from './time-guard.js';
 
 /**
@@ -23,7 +22,7 @@ import type { LatencyGuard } from './time-guard.js';
  * whole window is in reach, as they are then the numbers this function would draw.
  */
 export function observeRound(
-  scenario: Scenario, guard: LatencyGuard, round: number, startMs: number, scratch = new WindowScratch(), drawn: Float64Array | null = null,
+  scenario: TimelineSetting, guard: LatencyGuard, round: number, startMs: number, scratch = new WindowScratch(), drawn: Float64Array | null = null,
 ): Observed {
   if (!isAddressableTimeMs(startMs, guard.gridMs)) {
     throw diverged('time', round, null, `simulated time reached ${shortNumber(startMs)} ms at the start of round ${round}, too far for a latency grid of ${guard.gridMs} ms`);
@@ -73,11 +72,20 @@ export interface WindowPrefetch {
   request(startMs: number): void;
   /** the column `drawWindows` gives for the latest request of `startMs`, or null */
   take(startMs: number): Promise<Float64Array | null>;
+  /**
+   * A strategy's whole rounds simulated ahead (round-ahead.ts), for built-in batch and
+   * resources stages and no `--trace`; null (or absent) where the helper cannot. The helper
+   * does one strategy's at a time: starting another ends the one before.
+   */
+  roundsAhead?(spec: RoundsAheadSpec): RoundsAhead | null;
   dispose(): void;
 }
 
-/** A host's way to start a window helper for a run's network, or null where it has none to give. */
-export type WindowPrefetchStarter = (setting: NetworkSetting) => WindowPrefetch | null;
+/**
+ * A host's way to start a helper for a run (its network, and the rest of the timeline
+ * setting for rounds ahead), or null where it has none to give.
+ */
+export type WindowPrefetchStarter = (setting: TimelineSetting) => WindowPrefetch | null;
 
 /**
  * From this many window samples a round (nodes × K) a run asks its host for a window helper.

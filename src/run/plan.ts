@@ -5,9 +5,8 @@
  */
 import { decideRound } from '../pipeline/index.js';
 import type { ResolvedStages } from '../pipeline/stage-registry.js';
-import type { Scenario } from '../scenario/types.js';
 import { stepMs } from '../sim/time-model.js';
-import type { NodeMemory, Observed, Planned } from './round-state.js';
+import type { NodeMemory, Observed, Planned, TimelineSetting } from './round-state.js';
 
 /**
  * `transferBytes`: one model copy on the wire per direction (what the `balanced` batch stage
@@ -16,7 +15,7 @@ import type { NodeMemory, Observed, Planned } from './round-state.js';
  * at 131,072 nodes they are some 35 MB of every round's live state.
  */
 export function planPhase(
-  scenario: Scenario, stages: ResolvedStages, memory: readonly NodeMemory[], observed: Observed, transferBytes: number, keepSamples = true,
+  scenario: TimelineSetting, stages: Pick<ResolvedStages, 'batch' | 'resources'>, memory: readonly NodeMemory[], observed: Observed, transferBytes: number, keepSamples = true,
 ): Planned {
   const { s1, s2, s3 } = scenario.pipeline;
   const nodes = scenario.cluster.nodes;

@@ -10,6 +10,10 @@ import type { BatchCursor } from '../train/batches.js';
 import type { EvalResult } from '../train/engine.js';
 import type { RoundTimes } from '../sim/round-time.js';
 import type { RoundRecord, RoundWorking } from '../sim/records.js';
+import type { Scenario } from '../scenario/types.js';
+
+/** What of a scenario its rounds' timeline (observe → plan → schedule) reads: no data, no strategies; structured-cloneable. */
+export type TimelineSetting = Pick<Scenario, 'seed' | 'rounds' | 'model' | 'pipeline' | 'cluster'>;
 
 /** What a node remembers between rounds: S4's norm history, S3's response time and the batch it was measured at. */
 export interface NodeMemory {

@@ -14,7 +14,8 @@ import type { EngineFactory } from '../train/engine.js';
 import type { PreparedTraining } from '../train/prepare.js';
 import { samplesPerWindow } from '../pipeline/s1-efficiency.js';
 import type { StrategyRunOptions } from './loop.js';
-import type { NetworkSetting } from './network.js';
+import type { StartedRounds } from './round-ahead.js';
+import type { TimelineSetting } from './round-state.js';
 import { PREFETCH_MIN_SAMPLES, type WindowPrefetch } from './observe.js';
 
 export type { BackendPreference };
@@ -71,13 +72,16 @@ async function runSetting(scenario: Scenario, prepared: PreparedTraining): Promi
 export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const { initBackend } = await import('../train/backend.js');
   const { prepareTraining } = await import('../train/prepare.js');
-  const { buildNetwork, buildSlowdowns, networkSetting } = await import('./network.js');
+  const { buildNetwork, buildSlowdowns } = await import('./network.js');
+  const { timelineSetting } = await import('./round-ahead.js');
+  const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
 
   const { FIRST_ROUND_START_MS } = await import('./loop.js');
-  // first: the helper builds its network and draws the first round's windows while this
-  // thread prepares the data and the engine
-  const prefetch = startPrefetch(host, scenario, networkSetting);
-  prefetch?.request(FIRST_ROUND_START_MS);
+  // first: the helper builds its network and simulates the first strategy's rounds (or draws
+  // its first round's windows) while this thread prepares the data and the engine
+  const prefetch = startPrefetch(host, scenario, timelineSetting);
+  const firstRounds = prefetch === null ? null : await startFirstRounds(prefetch, scenario, registry, options.trace ?? false, FIRST_ROUND_START_MS);
+  if (firstRounds === null) prefetch?.request(FIRST_ROUND_START_MS);
   try {
     const backend = await initBackend(options.backend ?? 'auto');
     const createEngine = await engineFactory(host, options.engine ?? 'fast');
@@ -87,25 +91,47 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
     const shared = {
       scenario, prepared, latency: buildNetwork(scenario), slowdowns: buildSlowdowns(scenario), createEngine, backend, prefetch, yieldTurn: host.yieldTurn,
     };
-    return await runStrategies(scenario, options, shared);
+    return await runStrategies(scenario, options, registry, shared, firstRounds);
   } finally {
     prefetch?.dispose();
   }
 }
 
-/** The host's window helper, for a run with enough window samples a round to pay for a thread. */
-function startPrefetch(host: Host, scenario: Scenario, settingOf: (scenario: Scenario) => NetworkSetting): WindowPrefetch | null {
+/** The host's helper thread, for a run with enough window samples a round to pay for a thread. */
+function startPrefetch(host: Host, scenario: Scenario, settingOf: (scenario: Scenario) => TimelineSetting): WindowPrefetch | null {
   if (host.startWindowPrefetch === undefined) return null;
   if (scenario.cluster.nodes.length * samplesPerWindow(scenario.pipeline.s1) < PREFETCH_MIN_SAMPLES) return null;
   return host.startWindowPrefetch(settingOf(scenario));
 }
 
+/**
+ * The first strategy's rounds ahead on the helper, where it can simulate them (round-ahead.ts
+ * roundsAheadSpec), with the model's size on the wire from the dataset's shape: the strategy
+ * takes them if its own spec is the same (it always is; if not, it starts its own).
+ */
+async function startFirstRounds(
+  prefetch: WindowPrefetch, scenario: Scenario, registry: StageRegistry, trace: boolean, startMs: number,
+): Promise<StartedRounds | null> {
+  const first = scenario.strategies[0];
+  if (first === undefined || prefetch.roundsAhead === undefined) return null;
+  const { roundsAheadSpec } = await import('./round-ahead.js');
+  const { datasetShape } = await import('../scenario/dataset-shape.js');
+  const { countParams } = await import('../train/params.js');
+  const { modelBytes } = await import('../sim/time-model.js');
+  const shape = datasetShape(scenario.data.dataset);
+  const transferBytes = scenario.model.transferBytes ?? modelBytes(countParams(shape.features, scenario.model.hidden, shape.classes));
+  const spec = roundsAheadSpec(registry.resolve(first), trace, transferBytes, startMs);
+  const ahead = spec === null ? null : prefetch.roundsAhead(spec);
+  return spec === null || ahead === null ? null : { spec, ahead };
+}
+
 /** What every strategy of a run is run with. */
 type SharedRunOptions = Pick<StrategyRunOptions, 'scenario' | 'prepared' | 'latency' | 'slowdowns' | 'createEngine' | 'backend' | 'prefetch' | 'yieldTurn'>;
 
-async function runStrategies(scenario: Scenario, options: RunOptions, shared: SharedRunOptions): Promise<RunResult> {
+async function runStrategies(
+  scenario: Scenario, options: RunOptions, registry: StageRegistry, shared: SharedRunOptions, firstRounds: StartedRounds | null,
+): Promise<RunResult> {
   const { runStrategy } = await import('./loop.js');
-  const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
   const setting = await runSetting(scenario, shared.prepared);
   options.onSetting?.(setting);
   const runs: StrategyRun[] = [];
@@ -121,6 +147,7 @@ async function runStrategies(scenario: Scenario, options: RunOptions, shared: Sh
       retainNodes: options.retainNodes,
       timelines: options.timelines,
       shouldStop: options.shouldStop,
+      startedRounds: runs.length === 0 ? firstRounds : null,
     });
     if (started !== undefined && options.now !== undefined) run.summary.wallMs = options.now() - started;
     runs.push(run);

@@ -4,10 +4,9 @@
  * made it into the round. Pure but for the guarded latency lookups; the events are kept in
  * the records, so explain and the reports read them instead of replaying the model.
  */
-import type { Scenario } from '../scenario/types.js';
 import { roundTimes, type RoundNodeInput } from '../sim/round-time.js';
 import { stepMs } from '../sim/time-model.js';
-import type { Planned, Scheduled } from './round-state.js';
+import type { Planned, Scheduled, TimelineSetting } from './round-state.js';
 import type { LatencyGuard } from './time-guard.js';
 
 /**
@@ -36,7 +35,7 @@ class ScheduledNode implements RoundNodeInput {
 }
 
 /** Every dispatched node's round on the clock (time model v2: src/sim/round-time.ts). */
-export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferBytes: number, planned: Planned): Scheduled {
+export function schedulePhase(scenario: TimelineSetting, guard: LatencyGuard, transferBytes: number, planned: Planned): Scheduled {
   const { cluster, model } = scenario;
   const { round, startMs, plans } = planned;
   const deadlineMs = cluster.roundTimeoutMs === null ? null : startMs + cluster.roundTimeoutMs;
@@ -78,7 +77,7 @@ export function schedulePhase(scenario: Scenario, guard: LatencyGuard, transferB
  * or the server learnt it was dropped), capped at the deadline. A round with no dispatched node
  * lasts one window, so that the next one observes fresh samples.
  */
-export function roundEndMs(scenario: Scenario, scheduled: Scheduled): number {
+export function roundEndMs(scenario: TimelineSetting, scheduled: Scheduled): number {
   const knownMs = scheduled.times.outcomeKnownMs(scheduled.deadlineMs);
   return knownMs ?? scheduled.startMs + scenario.pipeline.s1.windowMs;
 }

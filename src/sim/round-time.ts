@@ -55,6 +55,38 @@ const NO_FAILURE = 0;
 const RETRIES = 1;
 const DEADLINE = 2;
 
+/** One direction's columns (Direction), as a helper thread hands a round over. */
+export interface DirectionColumns {
+  retryMs: number;
+  state: Uint8Array;
+  firstMs: Float64Array;
+  tries: Uint32Array;
+  latencyMs: Float64Array;
+  arrivedMs: Float64Array;
+  failure: Uint8Array;
+  nextTryMs: Float64Array;
+  droppedAtMs: Float64Array;
+}
+
+/**
+ * A round's times as plain columns (RoundTimes), every array its own buffer: what a helper
+ * thread that simulated the round transfers, and RoundTimes.fromColumns takes back.
+ */
+export interface RoundTimesColumns {
+  localSteps: number;
+  outcome: Uint8Array;
+  reason: Uint8Array;
+  stepMs: Float64Array;
+  downloadEndMs: Float64Array;
+  computeEndMs: Float64Array;
+  finishMs: Float64Array;
+  droppedAtMs: Float64Array;
+  stepStartMs: Float64Array;
+  stepEndMs: Float64Array;
+  download: DirectionColumns;
+  upload: DirectionColumns;
+}
+
 /**
  * One direction's transfers as columns, per node (NaN = null). A try k is made at
  * firstMs + k · retryMs and only the last can have got through, so the tries are a count and
@@ -73,16 +105,32 @@ class Direction {
   readonly nextTryMs: Float64Array;
   /** when the node was given up (NaN while it was not) */
   readonly droppedAtMs: Float64Array;
+  private readonly retryMs: number;
 
-  constructor(n: number, private readonly retryMs: number) {
-    this.state = new Uint8Array(n);
-    this.firstMs = new Float64Array(n);
-    this.tries = new Uint32Array(n);
-    this.latencyMs = new Float64Array(n);
-    this.arrivedMs = new Float64Array(n).fill(Number.NaN);
-    this.failure = new Uint8Array(n);
-    this.nextTryMs = new Float64Array(n);
-    this.droppedAtMs = new Float64Array(n).fill(Number.NaN);
+  constructor(columns: DirectionColumns) {
+    ({
+      state: this.state, firstMs: this.firstMs, tries: this.tries, latencyMs: this.latencyMs, arrivedMs: this.arrivedMs,
+      failure: this.failure, nextTryMs: this.nextTryMs, droppedAtMs: this.droppedAtMs, retryMs: this.retryMs,
+    } = columns);
+  }
+
+  static empty(n: number, retryMs: number): Direction {
+    return new Direction({
+      retryMs,
+      state: new Uint8Array(n),
+      firstMs: new Float64Array(n),
+      tries: new Uint32Array(n),
+      latencyMs: new Float64Array(n),
+      arrivedMs: new Float64Array(n).fill(Number.NaN),
+      failure: new Uint8Array(n),
+      nextTryMs: new Float64Array(n),
+      droppedAtMs: new Float64Array(n).fill(Number.NaN),
+    });
+  }
+
+  columns(): DirectionColumns {
+    const { state, firstMs, tries, latencyMs, arrivedMs, failure, nextTryMs, droppedAtMs, retryMs } = this;
+    return { state, firstMs, tries, latencyMs, arrivedMs, failure, nextTryMs, droppedAtMs, retryMs };
   }
 
   made(i: number): boolean {
@@ -205,22 +253,51 @@ export class RoundTimes {
   private readonly stepStartMs: Float64Array;
   private readonly stepEndMs: Float64Array;
 
-  constructor(
-    n: number,
-    private readonly localSteps: number,
-    private readonly download: Direction,
-    private readonly upload: Direction,
-  ) {
-    this.nodeCount = n;
-    this.outcome = new Uint8Array(n);
-    this.reason = new Uint8Array(n);
-    this.stepMs = new Float64Array(n);
-    this.downloadEndMs = new Float64Array(n).fill(Number.NaN);
-    this.computeEndMs = new Float64Array(n).fill(Number.NaN);
-    this.finishMs = new Float64Array(n).fill(Number.NaN);
-    this.droppedAtMs = new Float64Array(n).fill(Number.NaN);
-    this.stepStartMs = new Float64Array(n * localSteps);
-    this.stepEndMs = new Float64Array(n * localSteps);
+  private readonly localSteps: number;
+  private readonly download: Direction;
+  private readonly upload: Direction;
+
+  private constructor(columns: RoundTimesColumns, download: Direction, upload: Direction) {
+    ({
+      outcome: this.outcome, reason: this.reason, stepMs: this.stepMs, downloadEndMs: this.downloadEndMs, computeEndMs: this.computeEndMs,
+      finishMs: this.finishMs, droppedAtMs: this.droppedAtMs, stepStartMs: this.stepStartMs, stepEndMs: this.stepEndMs, localSteps: this.localSteps,
+    } = columns);
+    this.nodeCount = columns.outcome.length;
+    this.download = download;
+    this.upload = upload;
+  }
+
+  /** A round of n nodes with nothing settled yet. */
+  static empty(n: number, localSteps: number, download: Direction, upload: Direction): RoundTimes {
+    return new RoundTimes({
+      localSteps,
+      outcome: new Uint8Array(n),
+      reason: new Uint8Array(n),
+      stepMs: new Float64Array(n),
+      downloadEndMs: new Float64Array(n).fill(Number.NaN),
+      computeEndMs: new Float64Array(n).fill(Number.NaN),
+      finishMs: new Float64Array(n).fill(Number.NaN),
+      droppedAtMs: new Float64Array(n).fill(Number.NaN),
+      stepStartMs: new Float64Array(n * localSteps),
+      stepEndMs: new Float64Array(n * localSteps),
+      download: download.columns(),
+      upload: upload.columns(),
+    }, download, upload);
+  }
+
+  /** The round these columns were taken from (`columns()`), reading them in place. */
+  static fromColumns(columns: RoundTimesColumns): RoundTimes {
+    return new RoundTimes(columns, new Direction(columns.download), new Direction(columns.upload));
+  }
+
+  /** Every column, by reference (no copy). */
+  columns(): RoundTimesColumns {
+    const { localSteps, outcome, reason, stepMs, downloadEndMs, computeEndMs, finishMs, droppedAtMs, stepStartMs, stepEndMs } = this;
+    return {
+      localSteps, outcome, reason, stepMs, downloadEndMs, computeEndMs, finishMs, droppedAtMs, stepStartMs, stepEndMs,
+      download: this.download.columns(),
+      upload: this.upload.columns(),
+    };
   }
 
   finished(i: number): boolean {
@@ -331,9 +408,9 @@ export class RoundTimes {
 export function roundTimes(input: RoundTimeInput): RoundTimes {
   const { nodes, localSteps } = input;
   const n = nodes.length;
-  const download = new Direction(n, input.retryMs);
-  const upload = new Direction(n, input.retryMs);
-  const times = new RoundTimes(n, localSteps, download, upload);
+  const download = Direction.empty(n, input.retryMs);
+  const upload = Direction.empty(n, input.retryMs);
+  const times = RoundTimes.empty(n, localSteps, download, upload);
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
     if (node !== null) tryTransfer(input.startMs, node, input, download, i);

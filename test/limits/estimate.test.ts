@@ -51,15 +51,22 @@ describe('estimateRun', () => {
     expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 14_400 + 600 + 6144 + 160 + 3100);
   });
 
-  it('the window helper thread from 2^18 window samples a round, and the young generation up to 192 MiB', () => {
-    const helperOf = (n: number) => {
-      const parts = estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).memoryParts;
-      return Object.fromEntries(parts.filter((p) => /helper thread|young/.test(p.what)).map((p) => [p.what, p.value]));
+  it('the window helper thread from 2^18 window samples a round, its rounds ahead without --trace, and the young generation up to 192 MiB', () => {
+    const helperOf = (n: number, trace = false) => {
+      const parts = estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace }).memoryParts;
+      return Object.fromEntries(parts.filter((p) => /helper|young/.test(p.what)).map((p) => [p.what, p.value]));
     };
     // 13,107 nodes × 20 samples = 262,140, under 2^18 = 262,144: no helper
     expect(helperOf(13_107)).toEqual({ "V8's young generation (a round's short-lived objects)": 13_107 * 1550 });
     // 13,108 × 20 = 262,160: the helper, 32 MiB + 1,500 B and 20 samples of 8 B per node (no burst chains)
+    // and its rounds ahead: 1,200 B per node
     expect(helperOf(13_108)).toEqual({
+      'the window helper thread (its copy of the network)': 32 * 1024 ** 2 + 13_108 * (1500 + 20 * 8),
+      'the rounds the helper simulates ahead (a round of plans and times on each thread)': 13_108 * 1200,
+      "V8's young generation (a round's short-lived objects)": 13_108 * 1550,
+    });
+    // with --trace the rounds stay on the main thread
+    expect(helperOf(13_108, true)).toEqual({
       'the window helper thread (its copy of the network)': 32 * 1024 ** 2 + 13_108 * (1500 + 20 * 8),
       "V8's young generation (a round's short-lived objects)": 13_108 * 1550,
     });

@@ -1,11 +1,13 @@
 /**
- * The Node host's window helper: a worker thread drawing the next round's S1 windows
- * (src/node/window-thread.ts). Its columns must be this thread's, bit for bit, and a run that
- * uses it must report what a run without it does. The worker needs dist/node/window-worker.js,
- * so this drives the built package (npm test builds first).
+ * The Node host's helper: a worker thread drawing the next round's S1 windows, or simulating a
+ * strategy's rounds ahead (src/node/window-thread.ts). Its columns and rounds must be this
+ * thread's, bit for bit, and a run that uses it must report what a run without it does. The
+ * worker needs dist/node/window-worker.js, so this drives the built package (npm test builds
+ * first).
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { firstDifference } from '../first-difference.js';
 import type { Host } from '../../src/host.js';
 import { loadDist } from './dist.js';
 
@@ -17,6 +19,9 @@ type NetworkModule = typeof import('../../src/run/network.js');
 type ObserveModule = typeof import('../../src/run/observe.js');
 type GuardModule = typeof import('../../src/run/time-guard.js');
 type JsonModule = typeof import('../../src/report/json.js');
+type AheadModule = typeof import('../../src/run/round-ahead.js');
+type ScheduleModule = typeof import('../../src/run/schedule.js');
+type BuiltinModule = typeof import('../../src/pipeline/stages/builtin.js');
 const MIXED = join(import.meta.dirname, '..', 'run', 'fixtures', 'mixed-links.yaml');
 
 let thread: ThreadModule;
@@ -27,9 +32,12 @@ let network: NetworkModule;
 let observe: ObserveModule;
 let guards: GuardModule;
 let json: JsonModule;
+let ahead: AheadModule;
+let schedule: ScheduleModule;
+let builtin: BuiltinModule;
 
 beforeAll(async () => {
-  [thread, hosts, loader, run, network, observe, guards, json] = await Promise.all([
+  [thread, hosts, loader, run, network, observe, guards, json, ahead, schedule, builtin] = await Promise.all([
     loadDist<ThreadModule>('node/window-thread.js'),
     loadDist<HostModule>('node/host.js'),
     loadDist<LoadModule>('node/load.js'),
@@ -38,6 +46,9 @@ beforeAll(async () => {
     loadDist<ObserveModule>('run/observe.js'),
     loadDist<GuardModule>('run/time-guard.js'),
     loadDist<JsonModule>('report/json.js'),
+    loadDist<AheadModule>('run/round-ahead.js'),
+    loadDist<ScheduleModule>('run/schedule.js'),
+    loadDist<BuiltinModule>('pipeline/stages/builtin.js'),
   ]);
 });
 
@@ -46,7 +57,7 @@ const bytes = (values: Float64Array) => Buffer.from(values.buffer, values.byteOf
 describe('the window helper thread', () => {
   it('answers each start with the column drawn here, and null for a start never asked or after it is disposed', async () => {
     const scenario = await loader.loadScenario(MIXED);
-    const setting = network.networkSetting(scenario);
+    const setting = ahead.timelineSetting(scenario);
     const start = thread.windowPrefetchStarter();
     expect(start).toBeDefined();
     const helper = start!(setting)!;
@@ -74,7 +85,7 @@ describe('the window helper thread', () => {
 
   it('a helper that fails (here: a network it cannot build) answers null, so that the round draws its own windows', async () => {
     const scenario = await loader.loadScenario(MIXED);
-    const setting = network.networkSetting(scenario);
+    const setting = ahead.timelineSetting(scenario);
     const broken = { ...setting, cluster: { ...setting.cluster, nodes: [{ id: 'x', latency: { process: { kind: 'nope' }, loss: 0, down: [] } }] } };
     const helper = thread.windowPrefetchStarter()!(broken as unknown as typeof setting)!;
     try {
@@ -88,10 +99,48 @@ describe('the window helper thread', () => {
     }
   });
 
-  it('drawing a run’s windows changes no number of its report, and each round takes its column', async () => {
+  it('simulates a strategy’s rounds ahead as this thread does, one at a time, and answers null once a take is out of step', async () => {
     const scenario = await loader.loadScenario(MIXED);
-    const taken: boolean[] = [];
-    const counting: Host = {
+    const setting = ahead.timelineSetting(scenario);
+    const registry = builtin.createStageRegistry();
+    const spec = { batch: 'balanced', resources: 'cores', transferBytes: 100_000, startMs: 0 };
+    const helper = thread.windowPrefetchStarter()!(setting)!;
+    const frame = {
+      setting, stages: { batch: registry.stage('batch', 'balanced'), resources: registry.stage('resources', 'cores') },
+      guard: new guards.LatencyGuard(setting, network.buildNetwork(setting), network.buildSlowdowns(setting)),
+      windows: new observe.WindowScratch(), transferBytes: 100_000, trace: false,
+    };
+    const memory = setting.cluster.nodes.map(() => ({ history: [] as number[], lastResponseMs: null, lastBatch: null }));
+    try {
+      const rounds = helper.roundsAhead!(spec)!;
+      let startMs = 0;
+      for (let round = 1; round <= 2; round++) {
+        const there = (await rounds.take(round, startMs))!;
+        const here = ahead.simulateRound(frame, memory, round, startMs, null);
+        ahead.rememberRound(memory, here);
+        expect(there.plans).toEqual(here.plans);
+        expect(there.working).toEqual(here.working);
+        expect(there.participants).toEqual(here.participants);
+        expect(there.times.timelines()).toEqual(here.times.timelines());
+        startMs = schedule.roundEndMs(setting, here);
+        expect(schedule.roundEndMs(setting, there)).toBe(startMs);
+      }
+      expect(startMs).toBeGreaterThan(500);
+      // round 3 asked from a start that is not the helper's: null, and null from then on
+      expect(await rounds.take(3, startMs + 1)).toBeNull();
+      expect(await rounds.take(3, startMs)).toBeNull();
+      // a strategy of unknown stages (the helper resolves built-in names only): null at its first round
+      const unknown = helper.roundsAhead!({ ...spec, batch: 'nope' })!;
+      expect(await unknown.take(1, 0)).toBeNull();
+    } finally {
+      helper.dispose();
+    }
+  });
+
+  /** The Node host, with its helper's rounds and windows counted as they are taken. */
+  function countingHost() {
+    const taken = { windows: [] as boolean[], rounds: [] as boolean[] };
+    const host: Host = {
       ...hosts.nodeHost,
       startWindowPrefetch: (setting) => {
         const helper = hosts.nodeHost.startWindowPrefetch!(setting)!;
@@ -99,18 +148,59 @@ describe('the window helper thread', () => {
           request: (startMs) => helper.request(startMs),
           take: async (startMs) => {
             const values = await helper.take(startMs);
-            taken.push(values !== null);
+            taken.windows.push(values !== null);
             return values;
+          },
+          roundsAhead: (spec) => {
+            const rounds = helper.roundsAhead!(spec)!;
+            return {
+              take: async (round, startMs) => {
+                const scheduled = await rounds.take(round, startMs);
+                taken.rounds.push(scheduled !== null);
+                return scheduled;
+              },
+              dispose: () => rounds.dispose(),
+            };
           },
           dispose: () => helper.dispose(),
         };
       },
     };
-    const without: Host = { ...hosts.nodeHost, startWindowPrefetch: undefined };
+    return { host, taken };
+  }
+
+  const without = (): Host => ({ ...hosts.nodeHost, startWindowPrefetch: undefined });
+  const report = (result: Awaited<ReturnType<RunModule['runScenarioOn']>>, trace = false) => json.toJsonReport(result, { version: 'test', trace, timing: false });
+
+  it('simulating a run’s rounds ahead changes no number of its report, and each round takes its own', async () => {
+    const scenario = await loader.loadScenario(MIXED);
+    const { host, taken } = countingHost();
+    const options = { backend: 'wasm' as const };
+    const withHelper = report(await run.runScenarioOn(host, scenario, options));
+    expect(taken).toEqual({ windows: [], rounds: [true, true, true] });
+    expect(firstDifference(withHelper, report(await run.runScenarioOn(without(), scenario, options)))).toBeNull();
+  });
+
+  it('with --trace the rounds stay here, and drawing their windows ahead changes no number either', async () => {
+    const scenario = await loader.loadScenario(MIXED);
+    const { host, taken } = countingHost();
     const options = { backend: 'wasm' as const, trace: true };
-    const report = (result: Awaited<ReturnType<RunModule['runScenarioOn']>>) => json.toJsonReport(result, { version: 'test', trace: true, timing: false });
-    const ahead = report(await run.runScenarioOn(counting, scenario, options));
-    expect(taken).toEqual([true, true, true]);
-    expect(ahead).toBe(report(await run.runScenarioOn(without, scenario, options)));
+    const withHelper = report(await run.runScenarioOn(host, scenario, options), true);
+    expect(taken).toEqual({ windows: [true, true, true], rounds: [] });
+    expect(firstDifference(withHelper, report(await run.runScenarioOn(without(), scenario, options), true))).toBeNull();
+  });
+
+  it('a run that diverges on the helper diverges here, with the same message and the rounds before it', async () => {
+    const loaded = await loader.loadScenario(MIXED);
+    // node 0 so slow that round 1 ends past the burst chains' reach (2^28 slots of 1 ms): round 2's windows diverge
+    const nodes = loaded.cluster.nodes.map((node, i) => (i === 0 ? { ...node, msPerSample: 1e9 } : node));
+    const scenario = { ...loaded, cluster: { ...loaded.cluster, latencyResolutionMs: 1, roundTimeoutMs: null, nodes } };
+    const { host, taken } = countingHost();
+    const options = { backend: 'wasm' as const };
+    const result = await run.runScenarioOn(host, scenario, options);
+    expect(taken.rounds).toEqual([true, false]);
+    expect(result.diverged?.message).toBe("node bursty-1's burst latency chain would need more than 2^28 grid slots to reach 6.5e+8 ms in round 2 (a coarser cluster.latencyResolutionMs needs fewer)");
+    expect(result.runs[0]!.rounds.length).toBe(1);
+    expect(firstDifference(report(result), report(await run.runScenarioOn(without(), scenario, options)))).toBeNull();
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * A round's timeline (observe → plan → schedule) needs nothing of the training: S1's windows
+ * are a pure function of the seed, the node and the round's start, S2 and S3 read only the
+ * windows and what each node remembers of its last round (its step time and batch), and the
+ * time model reads the plans. A strategy whose batch and resources stages are built in can
+ * therefore have its rounds simulated ahead, on a host's helper thread, while this thread
+ * trains: the same functions on the same numbers, so the same bits (SPEC §9).
+ */
+import type { ResolvedStages } from '../pipeline/stage-registry.js';
+import { isBuiltinStage } from '../pipeline/stages/builtin.js';
+import type { Scenario } from '../scenario/types.js';
+import type { NodeMemory, Scheduled, TimelineSetting } from './round-state.js';
+import { observeRound, type WindowScratch } from './observe.js';
+import { planPhase } from './plan.js';
+import { schedulePhase } from './schedule.js';
+import type { LatencyGuard } from './time-guard.js';
+
+/** A scenario's timeline setting, nothing else of it (what a helper thread is started with). */
+export function timelineSetting(scenario: Scenario): TimelineSetting {
+  const { seed, rounds, model, pipeline, cluster } = scenario;
+  return { seed, rounds, model, pipeline, cluster };
+}
+
+/** What every round of one strategy's timeline reads. */
+export interface TimelineFrame {
+  setting: TimelineSetting;
+  stages: Pick<ResolvedStages, 'batch' | 'resources'>;
+  guard: LatencyGuard;
+  windows: WindowScratch;
+  /** bytes of one model copy on the wire per direction */
+  transferBytes: number;
+  /** keep each round's S1 windows as rows (`--trace`) */
+  trace: boolean;
+}
+
+/**
+ * Observe → plan → schedule: round `round`, starting at `startMs`, on the clock. `drawn`: its
+ * windows drawn ahead (observe.ts), or null.
+ */
+export function simulateRound(frame: TimelineFrame, memory: readonly NodeMemory[], round: number, startMs: number, drawn: Float64Array | null): Scheduled {
+  const { setting, guard, transferBytes } = frame;
+  const observed = observeRound(setting, guard, round, startMs, frame.windows, drawn);
+  const planned = planPhase(setting, frame.stages, memory, observed, transferBytes, frame.trace);
+  return schedulePhase(setting, guard, transferBytes, planned);
+}
+
+/** What the next rounds' planning remembers of this one: each participant's step time and batch. */
+export function rememberRound(memory: NodeMemory[], scheduled: Scheduled): void {
+  for (const i of scheduled.participants) {
+    memory[i]!.lastResponseMs = scheduled.times.stepMs[i]!;
+    memory[i]!.lastBatch = scheduled.plans[i]!.batch;
+  }
+}
+
+/** A strategy's rounds as a helper simulates them: its stages by name, since they are built in. */
+export interface RoundsAheadSpec {
+  batch: string;
+  resources: string;
+  transferBytes: number;
+  /** the strategy's first round's start */
+  startMs: number;
+}
+
+/**
+ * The spec of a strategy's rounds ahead; null where a helper cannot simulate them: a plug-in
+ * batch or resources stage (its code is not the helper's to run), or `--trace` (the rounds'
+ * windows are kept as rows, which the helper does not send).
+ */
+export function roundsAheadSpec(stages: Pick<ResolvedStages, 'batch' | 'resources'>, trace: boolean, transferBytes: number, startMs: number): RoundsAheadSpec | null {
+  if (trace || !isBuiltinStage(stages.batch) || !isBuiltinStage(stages.resources)) return null;
+  return { batch: stages.batch.name, resources: stages.resources.name, transferBytes, startMs };
+}
+
+export function sameSpec(a: RoundsAheadSpec, b: RoundsAheadSpec): boolean {
+  return a.batch === b.batch && a.resources === b.resources && a.transferBytes === b.transferBytes && a.startMs === b.startMs;
+}
+
+/** Rounds ahead a run started for its first strategy before the strategy's engine: their spec and the rounds. */
+export interface StartedRounds {
+  spec: RoundsAheadSpec;
+  ahead: RoundsAhead;
+}
+
+/**
+ * A strategy's rounds simulated ahead on a host's helper thread, each round's once the one
+ * before was taken. A take whose round or start is not the helper's next, or a helper that
+ * failed (a divergence included: the round then diverges here, with its own message), gives
+ * null, and the round is simulated here: a helper can change how long a run takes, never a
+ * number.
+ */
+export interface RoundsAhead {
+  take(round: number, startMs: number): Promise<Scheduled | null>;
+  dispose(): void;
+}

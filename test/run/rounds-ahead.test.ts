@@ -1,0 +1,202 @@
+/**
+ * Rounds simulated ahead (src/run/round-ahead.ts, scheduled-codec.ts): a round's timeline
+ * crosses threads as columns and comes back the same values, and a run whose host simulates
+ * the rounds of its built-in strategies ahead reports byte for byte what a run without does.
+ * The host here simulates in this thread, through a structured clone with the columns
+ * transferred, as a worker's message is; the Node host's worker is
+ * test/node/window-thread.test.ts's.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { firstDifference } from '../first-difference.js';
+import type { Host } from '../../src/host.js';
+import { loadScenario } from '../../src/node/load.js';
+import { nodeHost } from '../../src/node/host.js';
+import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
+import { toJsonReport } from '../../src/report/json.js';
+import { buildNetwork, buildSlowdowns } from '../../src/run/network.js';
+import { drawWindows, WindowScratch, type WindowPrefetch } from '../../src/run/observe.js';
+import { rememberRound, simulateRound, timelineSetting, type RoundsAhead, type TimelineFrame } from '../../src/run/round-ahead.js';
+import type { NodeMemory, Scheduled, TimelineSetting } from '../../src/run/round-state.js';
+import { runScenarioOn } from '../../src/run/run-scenario.js';
+import { decodeScheduled, encodeScheduled } from '../../src/run/scheduled-codec.js';
+import { roundEndMs } from '../../src/run/schedule.js';
+import { LatencyGuard } from '../../src/run/time-guard.js';
+import type { Scenario } from '../../src/scenario/types.js';
+
+const MIXED = join(import.meta.dirname, 'fixtures', 'mixed-links.yaml');
+const registry = createStageRegistry();
+const strategy = (name: string) => registry.presetStrategy(name)!;
+
+function frameOf(setting: TimelineSetting, batch: string, resources: string, transferBytes: number): TimelineFrame {
+  return {
+    setting,
+    stages: { batch: registry.stage('batch', batch), resources: registry.stage('resources', resources) },
+    guard: new LatencyGuard(setting, buildNetwork(setting), buildSlowdowns(setting)),
+    windows: new WindowScratch(),
+    transferBytes,
+    trace: false,
+  };
+}
+
+const freshMemory = (setting: TimelineSetting): NodeMemory[] => setting.cluster.nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null }));
+
+/** As a worker's message arrives: structured-cloned, its columns transferred. */
+function acrossThreads(scheduled: Scheduled): Scheduled {
+  const { message, transfer } = encodeScheduled(scheduled);
+  return decodeScheduled(structuredClone(message, { transfer }));
+}
+
+describe('a scheduled round between threads', () => {
+  it('comes back with the same plans, workings (shared objects still shared), times, events and participants', async () => {
+    const scenario = await loadScenario(MIXED);
+    for (const [batch, resources] of [['efficiency', 'pressure'], ['balanced', 'cores']] as const) {
+      const frame = frameOf(scenario, batch, resources, 100_000);
+      const memory = freshMemory(scenario);
+      let startMs = 0;
+      for (let round = 1; round <= 2; round++) {
+        const here = simulateRound(frame, memory, round, startMs, null);
+        rememberRound(memory, here);
+        // what the message was made from is read before it is sent: its buffers leave with it
+        const expected = {
+          ...here, times: here.times.timelines(), stepMs: Array.from(here.times.stepMs), finishMs: Array.from(here.times.finishMs),
+          endMs: roundEndMs(scenario, here), distinct: new Set(here.working.batch).size,
+        };
+        const back = acrossThreads(here);
+        expect(back.plans).toEqual(expected.plans);
+        expect(back.working).toEqual(expected.working);
+        expect(back.participants).toEqual(expected.participants);
+        expect([back.round, back.startMs, back.deadlineMs, back.samplesMs]).toEqual([round, startMs, startMs + 20_000, []]);
+        expect(back.times.timelines()).toEqual(expected.times);
+        expect(Array.from(back.times.stepMs)).toEqual(expected.stepMs);
+        expect(Array.from(back.times.finishMs)).toEqual(expected.finishMs);
+        expect(roundEndMs(scenario, back)).toBe(expected.endMs);
+        expect(new Set(back.working.batch).size).toBe(expected.distinct);
+        // the sender's columns moved: nothing of them is left behind to copy
+        expect(here.times.stepMs.length).toBe(0);
+        startMs = expected.endMs;
+      }
+    }
+  });
+
+  it('keeps a null response time apart from a number, and the keys in the order planning writes them', () => {
+    const base = { efficiency: 0.5, effectiveMs: 20, observedMs: 18, batch: 4, responseMs: null as number | null, pressure: 0, threads: 2, ioQueue: 1 };
+    const plans = [base, { ...base, responseMs: 0, batch: 0 }, { ...base, responseMs: 12.5, efficiency: Number.NaN }];
+    const shared = { rule: 'pressure', threadsRatio: 4, queueRatio: 8 };
+    const scheduled = { ...simulatedStub(plans.length), plans, working: { batch: plans.map((_, i) => ({ rule: 'x', i })), resources: [shared, shared, shared] } };
+    const back = acrossThreads(scheduled);
+    expect(back.plans.map((plan) => plan.responseMs)).toEqual([null, 0, 12.5]);
+    expect(Object.keys(back.plans[0]!)).toEqual(['efficiency', 'effectiveMs', 'observedMs', 'batch', 'responseMs', 'pressure', 'threads', 'ioQueue']);
+    expect(back.plans[2]!.efficiency).toBeNaN();
+    expect(back.working.batch).toEqual([{ rule: 'x', i: 0 }, { rule: 'x', i: 1 }, { rule: 'x', i: 2 }]);
+    expect(back.working.resources[0]).toBe(back.working.resources[2]);
+    expect(back.working.resources[0]).toEqual(shared);
+  });
+});
+
+/** A round of n nodes none of which was dispatched (the time model's columns for the codec test). */
+function simulatedStub(n: number): Scheduled {
+  const setting = timelineSetting({ ...minimal(n) });
+  const frame = frameOf(setting, 'fixed', 'fixed', 1000);
+  const scheduled = simulateRound(frame, freshMemory(setting), 1, 0, null);
+  return scheduled;
+}
+
+function minimal(n: number): Scenario {
+  return { ...mixedSync!, cluster: { ...mixedSync!.cluster, nodes: mixedSync!.cluster.nodes.slice(0, n) } };
+}
+let mixedSync: Scenario | undefined;
+mixedSync = await loadScenario(MIXED);
+
+/**
+ * A host whose helper simulates a strategy's rounds in this thread, one by one as they are
+ * taken, and draws windows when asked; it counts what it was asked. `wrongStartAt`: the helper
+ * simulates that round from a start a millisecond late, as a helper out of step would.
+ */
+function roundsAheadHost(wrongStartAt: number | null = null) {
+  const counts = { strategies: [] as string[], taken: 0, refused: 0, windowsTaken: 0 };
+  const host: Host = {
+    ...nodeHost,
+    startWindowPrefetch: (setting) => {
+      const clone = structuredClone(setting);
+      const windowGuard = new LatencyGuard(clone, buildNetwork(clone));
+      const drawn = new Map<number, Float64Array | null>();
+      const prefetch: WindowPrefetch = {
+        request: (startMs) => void drawn.set(startMs, drawWindows(clone.pipeline.s1, windowGuard, startMs)),
+        take: async (startMs) => {
+          const values = drawn.get(startMs) ?? null;
+          drawn.delete(startMs);
+          if (values !== null) counts.windowsTaken++;
+          return values;
+        },
+        roundsAhead: (spec): RoundsAhead => {
+          counts.strategies.push(`${spec.batch}/${spec.resources}`);
+          const frame = frameOf(clone, spec.batch, spec.resources, spec.transferBytes);
+          const memory = freshMemory(clone);
+          let next = { round: 1, startMs: spec.startMs };
+          let ended = false;
+          return {
+            take: async (round, startMs) => {
+              const simulatedFrom = next.round === wrongStartAt ? next.startMs + 1 : next.startMs;
+              if (ended || round !== next.round || startMs !== simulatedFrom) {
+                ended = true;
+                counts.refused++;
+                return null;
+              }
+              const scheduled = simulateRound(frame, memory, round, startMs, null);
+              rememberRound(memory, scheduled);
+              next = { round: round + 1, startMs: roundEndMs(clone, scheduled) };
+              counts.taken++;
+              return acrossThreads(scheduled);
+            },
+            dispose: () => void (ended = true),
+          };
+        },
+        dispose: () => {},
+      };
+      return prefetch;
+    },
+  };
+  return { host, counts };
+}
+
+const withoutHelper: Host = { ...nodeHost, startWindowPrefetch: undefined };
+const report = (result: Awaited<ReturnType<typeof runScenarioOn>>, trace = false) => toJsonReport(result, { version: 'test', trace, timing: false });
+
+describe('a run with its rounds simulated ahead', () => {
+  it('reports what a run without does, for the patent and for the baselines; the helper simulates every round of each', async () => {
+    const scenario: Scenario = { ...(await loadScenario(MIXED)), strategies: [strategy('s1s4'), strategy('lb-bsp'), strategy('sync-sgd')] };
+    const { host, counts } = roundsAheadHost();
+    const ahead = await runScenarioOn(host, scenario, { backend: 'wasm' });
+    expect(firstDifference(report(ahead), report(await runScenarioOn(withoutHelper, scenario, { backend: 'wasm' })))).toBeNull();
+    expect(counts).toEqual({ strategies: ['efficiency/pressure', 'balanced/cores', 'fixed/fixed'], taken: 9, refused: 0, windowsTaken: 0 });
+    // the run did dispatch, drop and train: the rounds compared are not empty ones
+    const round = ahead.runs[0]!.rounds[1]!;
+    expect(round.nodes.filter((node) => node.participated).length).toBeGreaterThan(10_000);
+    expect(round.nodes.some((node) => node.dropReason === 'retries')).toBe(true);
+  });
+
+  it('a plug-in stage, or --trace, keeps the rounds here (the windows are still drawn ahead)', async () => {
+    const plugins = createStageRegistry();
+    plugins.defineStage({ ...registry.stage('batch', 'efficiency'), name: 'mine' });
+    const scenario: Scenario = { ...(await loadScenario(MIXED)), strategies: [{ name: 'mine', batch: 'mine', resources: 'pressure', aggregation: 'volatility' }] };
+    const { host, counts } = roundsAheadHost();
+    const mine = await runScenarioOn(host, scenario, { backend: 'wasm', registry: plugins });
+    expect(counts).toEqual({ strategies: [], taken: 0, refused: 0, windowsTaken: 3 });
+    expect(firstDifference(report(mine), report(await runScenarioOn(withoutHelper, scenario, { backend: 'wasm', registry: plugins })))).toBeNull();
+
+    const traced = roundsAheadHost();
+    const withTrace = await runScenarioOn(traced.host, await loadScenario(MIXED), { backend: 'wasm', trace: true });
+    expect(traced.counts).toEqual({ strategies: [], taken: 0, refused: 0, windowsTaken: 3 });
+    expect(firstDifference(report(withTrace, true), report(await runScenarioOn(withoutHelper, await loadScenario(MIXED), { backend: 'wasm', trace: true }), true))).toBeNull();
+  });
+
+  it('a helper out of step is refused at that round and asked no more; the rest are simulated here, with the same report', async () => {
+    const scenario = await loadScenario(MIXED);
+    const { host, counts } = roundsAheadHost(2);
+    const ahead = await runScenarioOn(host, scenario, { backend: 'wasm' });
+    // round 2 refused and simulated here; round 3's windows drawn ahead again, as without rounds ahead
+    expect(counts).toEqual({ strategies: ['efficiency/pressure'], taken: 1, refused: 1, windowsTaken: 1 });
+    expect(firstDifference(report(ahead), report(await runScenarioOn(withoutHelper, scenario, { backend: 'wasm' })))).toBeNull();
+  });
+});
