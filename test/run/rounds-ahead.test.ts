@@ -79,11 +79,11 @@ describe('a scheduled round between threads', () => {
     }
   });
 
-  it('keeps a null response time apart from a number, and the keys in the order planning writes them', () => {
+  it('keeps a null response time apart from a number, and the keys in the order planning writes them', async () => {
     const base = { efficiency: 0.5, effectiveMs: 20, observedMs: 18, batch: 4, responseMs: null as number | null, pressure: 0, threads: 2, ioQueue: 1 };
     const plans = [base, { ...base, responseMs: 0, batch: 0 }, { ...base, responseMs: 12.5, efficiency: Number.NaN }];
     const shared = { rule: 'pressure', threadsRatio: 4, queueRatio: 8 };
-    const scheduled = { ...simulatedStub(plans.length), plans, working: { batch: plans.map((_, i) => ({ rule: 'x', i })), resources: [shared, shared, shared] } };
+    const scheduled = { ...(await fixtureRound(plans.length)), plans, working: { batch: plans.map((_, i) => ({ rule: 'x', i })), resources: [shared, shared, shared] } };
     const back = acrossThreads(scheduled);
     expect(back.plans.map((plan) => plan.responseMs)).toEqual([null, 0, 12.5]);
     expect(Object.keys(back.plans[0]!)).toEqual(['efficiency', 'effectiveMs', 'observedMs', 'batch', 'responseMs', 'pressure', 'threads', 'ioQueue']);
@@ -94,19 +94,12 @@ describe('a scheduled round between threads', () => {
   });
 });
 
-/** A round of n nodes none of which was dispatched (the time model's columns for the codec test). */
-function simulatedStub(n: number): Scheduled {
-  const setting = timelineSetting({ ...minimal(n) });
-  const frame = frameOf(setting, 'fixed', 'fixed', 1000);
-  const scheduled = simulateRound(frame, freshMemory(setting), 1, 0, null);
-  return scheduled;
+/** A simulated round of the fixture's first n nodes: its time columns, for plans and workings made by hand. */
+async function fixtureRound(n: number): Promise<Scheduled> {
+  const mixed = await loadScenario(MIXED);
+  const setting = timelineSetting({ ...mixed, cluster: { ...mixed.cluster, nodes: mixed.cluster.nodes.slice(0, n) } });
+  return simulateRound(frameOf(setting, 'fixed', 'fixed', 1000), freshMemory(setting), 1, 0, null);
 }
-
-function minimal(n: number): Scenario {
-  return { ...mixedSync!, cluster: { ...mixedSync!.cluster, nodes: mixedSync!.cluster.nodes.slice(0, n) } };
-}
-let mixedSync: Scenario | undefined;
-mixedSync = await loadScenario(MIXED);
 
 /**
  * A host whose helper simulates a strategy's rounds in this thread, one by one as they are
