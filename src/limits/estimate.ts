@@ -154,6 +154,13 @@ const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
 const RECORD_BYTES = 1300;
 /** a streamed run's peak of one round's state per node (measured, see above) */
 const ROUND_PEAK_BYTES = 1550;
+/**
+ * a streamed run's node events of one round, built only for --report (each dispatched node's
+ * tries, steps and arrival): `dtrain simulate` at 131,072 nodes, one local step, up to 3 tries
+ * a transfer, peaked 249 MiB higher with --report than without, 79 MiB of it the report's
+ * parts below; the rest is ~1,360 bytes a node
+ */
+const ROUND_EVENTS_BYTES = 1400;
 const TRACE_SAMPLE_BYTES = 16;
 /** a round's S1 windows: one column of doubles, reused from round to round (src/pipeline/sample-windows.ts) */
 const WINDOW_SAMPLE_BYTES = 8;
@@ -310,6 +317,7 @@ function recordParts(z: RunSize, trace: boolean, streamed: boolean): CostPart[] 
   const nodeRoundBytes = z.nodeRounds === 0 ? 0 : z.jsonBytes / z.nodeRounds;
   return [
     { what: `one round's node records (${plural(z.n, 'node')}; the run keeps none)`, value: z.n * (ROUND_PEAK_BYTES + recordBytes - RECORD_BYTES) },
+    { what: "one round's node events (what the HTML report draws from)", value: z.n * ROUND_EVENTS_BYTES, flag: '--report' },
     { what: 'the JSON report (written round by round)', value: 2 * Math.min(z.n, JSON_CHUNK_NODES) * nodeRoundBytes, flag: '--json' },
     { what: `the HTML report's data (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * HTML_COLUMN_BYTES + z.strategies * z.n * HTML_PHASE_BYTES, flag: '--report' },
   ];

@@ -2,7 +2,7 @@
  * The estimate of a streamed simulate run (issue 14): the run keeps one round's node records,
  * not the whole run's, and writes its JSON 128 nodes at a time, so the JSON is neither held
  * whole nor one string; with --report it keeps three numbers per node-round and six phase
- * totals per node and strategy.
+ * totals per node and strategy, and a round's records carry their nodes' events.
  */
 import { describe, expect, it } from 'vitest';
 import { checkBudget } from '../../src/limits/budget.js';
@@ -32,12 +32,17 @@ describe('estimateRun of a streamed run', () => {
     const streamed = estimateRun(scenario, IRIS, { json: true, trace: false, report: true, streamed: true });
     // 2 strategies × 10 rounds × 1,000 nodes; JSON ≈ 760 B per node-round + 200 B per round
     const perNodeRound = (20_000 * 760 + 20 * 200) / 20_000;
-    expect(parts(streamed.memoryParts, /records|JSON|HTML report's data/)).toEqual({
+    expect(parts(streamed.memoryParts, /records|events|JSON|HTML report's data/)).toEqual({
       "one round's node records (1,000 nodes; the run keeps none)": 1000 * 1550,
+      // --report: the round's node events too, 1,400 B a node
+      "one round's node events (what the HTML report draws from)": 1000 * 1400,
       'the JSON report (written round by round)': 2 * 128 * perNodeRound,
       "the HTML report's data (20,000 node-rounds)": 20_000 * 24 + 2 * 1000 * 48,
     });
     expect(streamed.outputs.map((output) => output.flag)).toEqual(['--report']);
+    // without --report the records carry no events
+    const plain = estimateRun(scenario, IRIS, { json: true, trace: false, streamed: true });
+    expect(parts(plain.memoryParts, /events/)).toEqual({});
 
     const kept = estimateRun(scenario, IRIS, { json: true, trace: false, report: true });
     expect(parts(kept.memoryParts, /records|JSON/)).toEqual({
