@@ -1,7 +1,8 @@
 /**
  * Whole-scenario timings: each scenario runs several times, each run in a fresh process
- * (bench/scenario-run.mjs, so peak RSS is that run's alone); the median of each figure is
- * reported. The split of wall time, what counts as the simulator's bookkeeping and what as
+ * (bench/scenario-run.mjs, so peak RSS is that run's alone), the scenarios taking turns; the
+ * median of each figure is reported, and a ratio of two scenarios is the median of the ratios
+ * within each turn. The split of wall time, what counts as the simulator's bookkeeping and what as
  * outputs, is written at the top of scenario-run.mjs and in README.md.
  *
  * Two linearity checks of the per-round cost (engine maths + bookkeeping, per round):
@@ -49,9 +50,19 @@ function runOnce(file, outputs) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-function measure(name, file, outputs, repetitions, log) {
-  const runs = [];
-  for (let rep = 0; rep < repetitions; rep++) runs.push(runOnce(file, outputs));
+/**
+ * Each scenario's runs, interleaved: repetition k runs every scenario once, one after the
+ * other. The machine's speed drifts by a third within an hour, so a ratio between two
+ * scenarios is taken within a repetition (ratioLine), where both met the same machine.
+ */
+function measureInterleaved(entries, outputs, repetitions, log) {
+  const runs = entries.map(() => []);
+  for (let rep = 0; rep < repetitions; rep++) entries.forEach(([, file], k) => runs[k].push(runOnce(file, outputs)));
+  return entries.map(([name], k) => summarise(name, outputs, runs[k], log));
+}
+
+function summarise(name, outputs, runs, log) {
+  const repetitions = runs.length;
   const pick = (key) => median(runs.map((r) => r[key]));
   const result = {
     contender: `scenario:${name}`,
@@ -71,7 +82,9 @@ function measure(name, file, outputs, repetitions, log) {
     perRoundMs: pick('perRoundMs'),
     bookkeepingPerRoundMs: pick('bookkeepingPerRoundMs'),
     peakRssMB: pick('peakRssMB'),
-    repetitions: runs.map((r) => ({ wallMs: r.wallMs, bookkeepingShare: r.bookkeepingShare, peakRssMB: r.peakRssMB })),
+    repetitions: runs.map((r) => ({
+      wallMs: r.wallMs, bookkeepingShare: r.bookkeepingShare, peakRssMB: r.peakRssMB, perRoundMs: r.perRoundMs, bookkeepingPerRoundMs: r.bookkeepingPerRoundMs,
+    })),
   };
   log(`${result.contender.padEnd(24)} wall ${Math.round(result.wallMs)} ms, bookkeeping ${(100 * result.bookkeepingShare).toFixed(1)} %, peak ${Math.round(result.peakRssMB)} MB (median of ${repetitions})`);
   return result;
@@ -101,22 +114,30 @@ export function measureScenarios(log, options = {}) {
   const { only = null, repetitions = REPETITIONS, scaleRepetitions = SCALE_REPETITIONS, scale = true, cli = false } = options;
   const wanted = ([name]) => only === null || only.includes(name);
   const results = [];
-  for (const [name, file] of SCENARIOS.filter(wanted)) results.push(measure(name, file, 'memory', repetitions, log));
+  results.push(...measureInterleaved(SCENARIOS.filter(wanted), 'memory', repetitions, log));
   if (scale) {
-    for (const [name, file] of SCALE_SCENARIOS.filter(wanted)) {
-      const result = measure(name, file, 'stream', scaleRepetitions, log);
-      if (cli) result.cli = measureCli(name, file, log);
-      results.push(result);
-    }
+    const scaled = SCALE_SCENARIOS.filter(wanted);
+    const measured = measureInterleaved(scaled, 'stream', scaleRepetitions, log);
+    scaled.forEach(([name, file], k) => {
+      if (cli) measured[k].cli = measureCli(name, file, log);
+    });
+    results.push(...measured);
   }
   return results;
 }
 
+/**
+ * The per-round ratio of two scenarios: the median over repetitions of the ratio within each
+ * (the two runs of a repetition ran back to back), and each repetition's.
+ */
 function ratioLine(results, small, large, label, target) {
   const a = results.find((r) => r.contender === `scenario:${small}`);
   const b = results.find((r) => r.contender === `scenario:${large}`);
   if (a === undefined || b === undefined) return [];
-  return [`linearity: per round at ${label} = ${(b.perRoundMs / a.perRoundMs).toFixed(2)} (target ${target}); bookkeeping alone ${(b.bookkeepingPerRoundMs / a.bookkeepingPerRoundMs).toFixed(2)}`];
+  const within = (key) => a.repetitions.map((ra, k) => b.repetitions[k][key] / ra[key]);
+  const perRound = within('perRoundMs');
+  const each = perRound.length > 1 ? ` (each repetition: ${perRound.map((x) => x.toFixed(2)).join(', ')})` : '';
+  return [`linearity: per round at ${label} = ${median(perRound).toFixed(2)}${each} (target ${target}); bookkeeping alone ${median(within('bookkeepingPerRoundMs')).toFixed(2)}`];
 }
 
 export function scenarioTable(results) {
