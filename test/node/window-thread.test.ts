@@ -2,54 +2,36 @@
  * The Node host's helper: a worker thread drawing the next round's S1 windows, or simulating a
  * strategy's rounds ahead (src/node/window-thread.ts). Its columns and rounds must be this
  * thread's, bit for bit, and a run that uses it must report what a run without it does. The
- * worker needs dist/node/window-worker.js, so this drives the built package (npm test builds
- * first).
+ * worker needs dist/node/window-worker.js, so the helper and its host come from the built
+ * package (npm test builds first).
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { firstDifference } from '../first-difference.js';
 import type { Host } from '../../src/host.js';
+import * as loader from '../../src/node/load.js';
+import * as builtin from '../../src/pipeline/stages/builtin.js';
+import * as json from '../../src/report/json.js';
+import * as network from '../../src/run/network.js';
+import * as observe from '../../src/run/observe.js';
+import * as ahead from '../../src/run/round-ahead.js';
+import * as run from '../../src/run/run-scenario.js';
+import * as schedule from '../../src/run/schedule.js';
+import * as guards from '../../src/run/time-guard.js';
 import { loadDist } from './dist.js';
 
 type ThreadModule = typeof import('../../src/node/window-thread.js');
 type HostModule = typeof import('../../src/node/host.js');
-type LoadModule = typeof import('../../src/node/load.js');
-type RunModule = typeof import('../../src/run/run-scenario.js');
-type NetworkModule = typeof import('../../src/run/network.js');
-type ObserveModule = typeof import('../../src/run/observe.js');
-type GuardModule = typeof import('../../src/run/time-guard.js');
-type JsonModule = typeof import('../../src/report/json.js');
-type AheadModule = typeof import('../../src/run/round-ahead.js');
-type ScheduleModule = typeof import('../../src/run/schedule.js');
-type BuiltinModule = typeof import('../../src/pipeline/stages/builtin.js');
+type RunModule = typeof run;
 const MIXED = join(import.meta.dirname, '..', 'run', 'fixtures', 'mixed-links.yaml');
 
+// the helper and the host that starts it from dist/ (the worker's entry is there); what is
+// compared with it is this thread's, from the sources
 let thread: ThreadModule;
 let hosts: HostModule;
-let loader: LoadModule;
-let run: RunModule;
-let network: NetworkModule;
-let observe: ObserveModule;
-let guards: GuardModule;
-let json: JsonModule;
-let ahead: AheadModule;
-let schedule: ScheduleModule;
-let builtin: BuiltinModule;
 
 beforeAll(async () => {
-  [thread, hosts, loader, run, network, observe, guards, json, ahead, schedule, builtin] = await Promise.all([
-    loadDist<ThreadModule>('node/window-thread.js'),
-    loadDist<HostModule>('node/host.js'),
-    loadDist<LoadModule>('node/load.js'),
-    loadDist<RunModule>('run/run-scenario.js'),
-    loadDist<NetworkModule>('run/network.js'),
-    loadDist<ObserveModule>('run/observe.js'),
-    loadDist<GuardModule>('run/time-guard.js'),
-    loadDist<JsonModule>('report/json.js'),
-    loadDist<AheadModule>('run/round-ahead.js'),
-    loadDist<ScheduleModule>('run/schedule.js'),
-    loadDist<BuiltinModule>('pipeline/stages/builtin.js'),
-  ]);
+  [thread, hosts] = await Promise.all([loadDist<ThreadModule>('node/window-thread.js'), loadDist<HostModule>('node/host.js')]);
 });
 
 const bytes = (values: Float64Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
