@@ -57,7 +57,7 @@
 import { fixedResources } from '../pipeline/s3-resources.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
 import { roundTimes } from '../sim/round-time.js';
-import { modelBytes, stepMs } from '../sim/time-model.js';
+import { stepMs, wireBytes } from '../sim/time-model.js';
 import type { DatasetShape } from '../scenario/dataset-shape.js';
 import { PREFETCH_MIN_SAMPLES } from '../run/observe.js';
 import { boundedChunkTasks, CHUNK_ROWS, JS_PRODUCT_LIMIT, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
@@ -466,7 +466,7 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
   const { s2, s3 } = scenario.pipeline;
   const { cluster } = scenario;
   const batch = Math.max(1, Math.floor(s2.standardBatch / 2));
-  const bytes = scenario.model.transferBytes ?? modelBytes(params);
+  const bytes = wireBytes(scenario.model, params);
   const tries = Math.max(1, cluster.maxRetries);
   let slowest = 0;
   // a node's round depends on these alone, and a `count:` group's nodes share them: one

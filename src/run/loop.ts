@@ -10,7 +10,7 @@ import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { SimClock } from '../sim/clock.js';
 import type { LatencyModel } from '../sim/latency/index.js';
 import type { RoundRecord, StrategyRun } from '../sim/records.js';
-import { modelBytes } from '../sim/time-model.js';
+import { wireBytes } from '../sim/time-model.js';
 import type { EngineFactory, TrainEngine } from '../train/engine.js';
 import { makeCursors, type PreparedTraining } from '../train/prepare.js';
 import { aggregatePhase, weighParticipants } from './aggregate.js';
@@ -88,7 +88,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     initialParams: prepared.initialParams,
   });
   const nodes = scenario.cluster.nodes;
-  const transferBytes = scenario.model.transferBytes ?? modelBytes(engine.paramCount);
+  const transferBytes = wireBytes(scenario.model, engine.paramCount);
   const frame: RunFrame = {
     options,
     engine,
@@ -177,6 +177,7 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
     frame.ahead = null;
   }
   scheduled ??= simulateRound(frame.timeline, state.memory, round, nowMs, await (prefetch?.take(nowMs) ?? null));
+  // kept here too while the helper plans: should it fail, the next round is planned here from it
   rememberRound(state.memory, scheduled);
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   // the next round starts when this one ends: its windows are drawn while this one is recorded and written

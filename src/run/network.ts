@@ -5,31 +5,18 @@
  * random numbers.
  */
 import type { S1Config } from '../pipeline/s1-efficiency.js';
-import type { NodeSpec, Scenario } from '../scenario/types.js';
+import type { NodeSpec } from '../scenario/types.js';
 import { buildLatencyModel, buildSlowdownModel, type LatencyModel } from '../sim/latency/index.js';
 import type { SlowdownModel } from './time-guard.js';
 
 /**
- * What the network is built from: a scenario, or the part of one that a helper thread is sent
- * to draw S1 windows (observe.ts) — structured-cloneable, no functions.
+ * What the network is built from: a scenario, or the timeline setting a helper thread is sent
+ * (round-state.ts TimelineSetting) — structured-cloneable, no functions.
  */
 export interface NetworkSetting {
   seed: number;
   pipeline: { s1: Pick<S1Config, 'intervalMs' | 'windowMs'> };
   cluster: { latencyResolutionMs: number; nodes: ReadonlyArray<Pick<NodeSpec, 'id' | 'latency' | 'slowdown'>> };
-}
-
-/** A scenario's network setting, nothing else of it (what a window helper thread is sent). */
-export function networkSetting(scenario: Scenario): NetworkSetting {
-  const { intervalMs, windowMs } = scenario.pipeline.s1;
-  return {
-    seed: scenario.seed,
-    pipeline: { s1: { intervalMs, windowMs } },
-    cluster: {
-      latencyResolutionMs: scenario.cluster.latencyResolutionMs,
-      nodes: scenario.cluster.nodes.map(({ id, latency, slowdown }) => ({ id, latency, slowdown })),
-    },
-  };
 }
 
 export function buildNetwork(scenario: NetworkSetting): LatencyModel[] {

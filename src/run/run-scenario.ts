@@ -117,9 +117,9 @@ async function startFirstRounds(
   const { roundsAheadSpec } = await import('./round-ahead.js');
   const { datasetShape } = await import('../scenario/dataset-shape.js');
   const { countParams } = await import('../train/params.js');
-  const { modelBytes } = await import('../sim/time-model.js');
+  const { wireBytes } = await import('../sim/time-model.js');
   const shape = datasetShape(scenario.data.dataset);
-  const transferBytes = scenario.model.transferBytes ?? modelBytes(countParams(shape.features, scenario.model.hidden, shape.classes));
+  const transferBytes = wireBytes(scenario.model, countParams(shape.features, scenario.model.hidden, shape.classes));
   const spec = roundsAheadSpec(registry.resolve(first), trace, transferBytes, startMs);
   const ahead = spec === null ? null : prefetch.roundsAhead(spec);
   return spec === null || ahead === null ? null : { spec, ahead };

@@ -5,14 +5,14 @@
  */
 import type { Scenario } from '../scenario/types.js';
 import type { RunSetting } from '../sim/records.js';
-import { modelBytes, transferMs } from '../sim/time-model.js';
+import { transferMs, wireBytes } from '../sim/time-model.js';
 import { countParams } from '../train/params.js';
 
 export function runSettingOf(
   scenario: Scenario, shape: { features: number; classes: number }, sampleCounts: RunSetting['sampleCounts'],
 ): RunSetting {
   const paramCount = countParams(shape.features, scenario.model.hidden, shape.classes);
-  const bytes = scenario.model.transferBytes ?? modelBytes(paramCount);
+  const bytes = wireBytes(scenario.model, paramCount);
   return {
     paramCount,
     modelBytes: bytes,

@@ -42,6 +42,11 @@ export function modelBytes(paramCount: number): number {
   return 4 * paramCount;
 }
 
+/** Bytes of one model copy on the wire: the scenario's `model.transferBytes`, else the float32 parameters. */
+export function wireBytes(model: { transferBytes?: number | null }, paramCount: number): number {
+  return model.transferBytes ?? modelBytes(paramCount);
+}
+
 /**
  * Serialisation time of one model transfer. Evaluated as (bytes · 8 · 1000) / bps: the
  * products of whole numbers are exact, so the one division is the only rounding

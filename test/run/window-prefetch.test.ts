@@ -11,7 +11,8 @@ import { loadScenario } from '../../src/node/load.js';
 import { nodeHost } from '../../src/node/host.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { RoundDiverged } from '../../src/run/divergence.js';
-import { buildNetwork, networkSetting, type NetworkSetting } from '../../src/run/network.js';
+import { buildNetwork, type NetworkSetting } from '../../src/run/network.js';
+import { timelineSetting } from '../../src/run/round-ahead.js';
 import { drawWindows, observeRound, PREFETCH_MIN_SAMPLES, type WindowPrefetch } from '../../src/run/observe.js';
 import { runScenarioOn } from '../../src/run/run-scenario.js';
 import { LatencyGuard } from '../../src/run/time-guard.js';
@@ -29,7 +30,7 @@ describe('drawWindows', () => {
   it('gives the column observeRound draws, lost samples and outages included, from the setting alone', async () => {
     const scenario = await loadScenario(MIXED);
     expect(scenario.cluster.nodes.length * 20).toBeGreaterThanOrEqual(PREFETCH_MIN_SAMPLES);
-    const setting = structuredClone(networkSetting(scenario));
+    const setting = structuredClone(timelineSetting(scenario));
     for (const startMs of STARTS) {
       const own = observeRound(scenario, guardOf(scenario), 1, startMs).windows.values;
       const drawn = drawWindows(setting.pipeline.s1, guardOf(setting), startMs)!;
