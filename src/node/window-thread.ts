@@ -14,6 +14,7 @@ import type { WindowPrefetch, WindowPrefetchStarter } from '../run/observe.js';
 import type { RoundsAhead, RoundsAheadSpec } from '../run/round-ahead.js';
 import type { Scheduled, TimelineSetting } from '../run/round-state.js';
 import { decodeScheduled, type ScheduledMessage } from '../run/scheduled-codec.js';
+import type { SampleRanges } from '../train/batches.js';
 
 /** The worker's entry beside this module: present in dist/ only. */
 export const WINDOW_WORKER_URL = new URL('./window-worker.js', import.meta.url);
@@ -36,6 +37,7 @@ export interface RoundsRequest {
 export type HelperRequest =
   | { kind: 'windows'; startMs: number }
   | RoundsRequest
+  | { kind: 'batches'; id: number; ranges: SampleRanges | null }
   | { kind: 'taken'; id: number }
   | { kind: 'stop'; id: number };
 
@@ -135,6 +137,7 @@ export class WindowThread implements WindowPrefetch {
 /** One strategy's rounds as the helper sends them: the latest untaken one, or a take waiting for it. */
 class RoundsInThread implements RoundsAhead {
   ended = false;
+  private told = false;
   private arrived: RoundReply | null = null;
   private waiter: ((reply: RoundReply | null) => void) | null = null;
 
@@ -153,6 +156,13 @@ class RoundsInThread implements RoundsAhead {
     }
     this.waiter = null;
     waiter(reply);
+  }
+
+  drawBatchesFrom(ranges: SampleRanges | null): void {
+    if (this.told || this.ended) return;
+    this.told = true;
+    // copied, not transferred: the run keeps reading its own
+    this.thread.post({ kind: 'batches', id: this.id, ranges });
   }
 
   async take(round: number, startMs: number): Promise<Scheduled | null> {

@@ -5,7 +5,8 @@
  *   transferred, not copied; null where the window is not all in reach or the draw failed, so
  *   that the round draws it itself;
  * - a strategy's rounds (run/round-ahead.ts) with each round's timeline, simulated by the same
- *   functions the main thread runs, one round ahead of the main thread's takes. A round that
+ *   functions the main thread runs, one round ahead of the main thread's takes, and, once told
+ *   the nodes' samples, each round's batch indices, drawn by cursors of its own. A round that
  *   fails (a divergence among them) is answered null and ends the strategy's rounds here.
  *
  * Runs only from dist/ (a worker needs a .js entry point).
@@ -14,10 +15,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { buildNetwork, buildSlowdowns } from '../run/network.js';
 import { drawWindows, WindowScratch } from '../run/observe.js';
-import { rememberRound, simulateRound, type TimelineFrame } from '../run/round-ahead.js';
-import type { NodeMemory, TimelineSetting } from '../run/round-state.js';
+import { RoundsSimulator, type TimelineFrame } from '../run/round-ahead.js';
+import type { Scheduled, TimelineSetting } from '../run/round-state.js';
 import { encodeScheduled } from '../run/scheduled-codec.js';
-import { roundEndMs } from '../run/schedule.js';
 import { LatencyGuard } from '../run/time-guard.js';
 import type { HelperReply, HelperRequest, RoundsRequest } from './window-thread.js';
 
@@ -30,10 +30,11 @@ const guard = new LatencyGuard(setting, latency);
 /** The strategy whose rounds are being simulated, and how far. */
 interface Rounds {
   id: number;
-  frame: TimelineFrame;
-  memory: NodeMemory[];
-  round: number;
-  startMs: number;
+  simulator: RoundsSimulator;
+  /** the main thread said whether to draw the batches (no round is sent before) */
+  ready: boolean;
+  /** a round simulated and not yet sent (its batches not drawn) */
+  held: Scheduled | null;
   /** rounds sent and not yet taken */
   untaken: number;
 }
@@ -46,33 +47,38 @@ function reply(message: HelperReply, transfer: ArrayBuffer[] = []): void {
 
 function startRounds(request: RoundsRequest): void {
   const registry = createStageRegistry();
-  rounds = {
-    id: request.id,
-    frame: {
-      setting,
-      stages: { batch: registry.stage('batch', request.spec.batch), resources: registry.stage('resources', request.spec.resources) },
-      guard: new LatencyGuard(setting, latency, buildSlowdowns(setting)),
-      windows: new WindowScratch(),
-      transferBytes: request.spec.transferBytes,
-      trace: false,
-    },
-    memory: setting.cluster.nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null })),
-    round: 1,
-    startMs: request.spec.startMs,
-    untaken: 0,
+  const frame: TimelineFrame = {
+    setting,
+    stages: { batch: registry.stage('batch', request.spec.batch), resources: registry.stage('resources', request.spec.resources) },
+    guard: new LatencyGuard(setting, latency, buildSlowdowns(setting)),
+    windows: new WindowScratch(),
+    transferBytes: request.spec.transferBytes,
+    trace: false,
   };
+  rounds = { id: request.id, simulator: new RoundsSimulator(frame, request.spec.startMs), ready: false, held: null, untaken: 0 };
 }
 
-/** The next round, once the one before was taken: one round ahead, no more (memory). */
+/**
+ * The next round, once the one before was taken: one round ahead, no more (memory). The first
+ * is simulated at once and sent when the main thread says whether to draw its batches; while
+ * it prepares the data, the cursors' streams are seeded here.
+ */
 function advance(): void {
   const current = rounds;
-  if (current === null || current.untaken > 0 || current.round > setting.rounds) return;
-  const { id, round, startMs } = current;
+  if (current === null || current.untaken > 0) return;
+  const { id, simulator } = current;
+  let { round, startMs } = simulator;
   try {
-    const scheduled = simulateRound(current.frame, current.memory, round, startMs, null);
-    rememberRound(current.memory, scheduled);
-    current.round++;
-    current.startMs = roundEndMs(setting, scheduled);
+    if (current.held === null) {
+      if (simulator.round > setting.rounds) return;
+      current.held = simulator.simulate();
+      if (!current.ready) simulator.seedCursors();
+    }
+    if (!current.ready) return;
+    const scheduled = current.held;
+    current.held = null;
+    ({ round, startMs } = scheduled);
+    simulator.drawBatches(scheduled);
     current.untaken++;
     const { message, transfer } = encodeScheduled(scheduled);
     reply({ kind: 'round', id, round, startMs, scheduled: message }, transfer);
@@ -103,6 +109,20 @@ port.on('message', (request: HelperRequest) => {
         break;
       }
       advance();
+      break;
+    case 'batches':
+      if (rounds !== null && rounds.id === request.id && !rounds.ready) {
+        const { simulator } = rounds;
+        try {
+          if (request.ranges !== null) simulator.drawBatchesFrom(request.ranges);
+        } catch {
+          rounds = null;
+          reply({ kind: 'round', id: request.id, round: simulator.round, startMs: simulator.startMs, scheduled: null });
+          break;
+        }
+        rounds.ready = true;
+        advance();
+      }
       break;
     case 'taken':
       if (rounds !== null && rounds.id === request.id) {

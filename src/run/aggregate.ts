@@ -28,7 +28,7 @@ export function weighParticipants(
   participants: readonly number[],
   gradNorms: Float64Array,
   /** per node: its batch this round (the `batch` aggregation weighs by it) */
-  batches: readonly number[],
+  batches: ArrayLike<number>,
   /** false: the stage's working is not kept (`working` is then empty) */
   keepWorking = true,
 ): Weighed {

@@ -12,12 +12,13 @@ import type { LatencyModel } from '../sim/latency/index.js';
 import type { RoundRecord, StrategyRun } from '../sim/records.js';
 import { wireBytes } from '../sim/time-model.js';
 import type { EngineFactory, TrainEngine } from '../train/engine.js';
+import { drawBatchIndices, sampleRanges } from '../train/batches.js';
 import { makeCursors, type PreparedTraining } from '../train/prepare.js';
 import { aggregatePhase, weighParticipants } from './aggregate.js';
 import { RoundDiverged } from './divergence.js';
 import { WindowScratch, type WindowPrefetch } from './observe.js';
 import { roundRecord, summarise } from './record.js';
-import { rememberRound, roundsAheadSpec, sameSpec, simulateRound, type RoundsAhead, type StartedRounds, type TimelineFrame } from './round-ahead.js';
+import { rememberRound, RoundsRemembered, roundsAheadSpec, sameSpec, simulateRound, type RoundsAhead, type StartedRounds, type TimelineFrame } from './round-ahead.js';
 import type { Aggregated, RunState, Scheduled } from './round-state.js';
 import { roundEndMs } from './schedule.js';
 import { LatencyGuard, type SlowdownModel } from './time-guard.js';
@@ -75,6 +76,8 @@ interface RunFrame {
   ids: string[];
   /** the rounds simulated ahead by the host's helper, or null: each round simulates its own */
   ahead: RoundsAhead | null;
+  /** while `ahead` is not null: what the rounds it simulated leave in the nodes' memory */
+  remembered: RoundsRemembered;
 }
 
 export async function runStrategy(options: StrategyRunOptions): Promise<StrategyRun> {
@@ -102,17 +105,20 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     },
     ids: nodes.map((node) => node.id),
     ahead: startRoundsAhead(options, transferBytes),
+    remembered: new RoundsRemembered(nodes.length),
   };
   const state: RunState = {
     clock: new SimClock(FIRST_ROUND_START_MS),
     memory: nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null })),
-    cursors: makeCursors(prepared, scenario.seed),
+    cursors: null,
+    drawn: new Float64Array(nodes.length),
     rounds: [],
     samplesTrained: 0,
     lastEval: { loss: Number.NaN, accuracy: 0 },
   };
   try {
     if (frame.ahead === null) options.prefetch?.request(state.clock.nowMs);
+    else frame.ahead.drawBatchesFrom(sampleRanges(prepared.nodeSamples));
     state.lastEval = await engine.evaluate();
     for (let round = 1; round <= scenario.rounds; round++) {
       if (await stopRequested(options)) return { ...strategyRun(options, state), interrupted: true };
@@ -175,10 +181,15 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
     // the helper failed or is out of step: the rounds are simulated here from now on, their windows drawn ahead again
     frame.ahead.dispose();
     frame.ahead = null;
+    frame.remembered.writeTo(state.memory);
   }
-  scheduled ??= simulateRound(frame.timeline, state.memory, round, nowMs, await (prefetch?.take(nowMs) ?? null));
-  // kept here too while the helper plans: should it fail, the next round is planned here from it
-  rememberRound(state.memory, scheduled);
+  if (scheduled !== null) {
+    // kept here too while the helper plans: should it stop, the next round is planned here from it
+    frame.remembered.note(scheduled);
+  } else {
+    scheduled = simulateRound(frame.timeline, state.memory, round, nowMs, await (prefetch?.take(nowMs) ?? null));
+    rememberRound(state.memory, scheduled);
+  }
   const aggregated = scheduled.participants.length === 0 ? skipRound(scenario, scheduled, state) : await trainAndAggregate(frame, state, scheduled);
   // the next round starts when this one ends: its windows are drawn while this one is recorded and written
   if (round < scenario.rounds && frame.ahead === null) prefetch?.request(aggregated.endMs);
@@ -202,22 +213,41 @@ function skipRound(scenario: Scenario, scheduled: Scheduled, state: RunState): A
 async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Scheduled): Promise<Aggregated> {
   const { scenario, stages, prepared } = frame.options;
   const { localSteps } = scenario.model;
+  const batches = scheduled.plans.batch;
   // the tasks unnamed for the same reason: not kept through the aggregate's await
-  const gradNorms = await trainPhase(frame.engine, engineTasks(scheduled, state.cursors, localSteps), scheduled, frame.ids);
-  const batches = scheduled.plans.map((plan) => plan.batch);
+  const gradNorms = await trainPhase(frame.engine, engineTasks(scheduled.participants, batches, batchIndices(frame, state, scheduled, batches), localSteps), scheduled, frame.ids);
   const keepWorking = frame.options.retainNodes !== false;
   const weighed = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms, batches, keepWorking);
   const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;
-  for (const i of scheduled.participants) state.samplesTrained += scheduled.plans[i]!.batch * localSteps;
+  for (const i of scheduled.participants) state.samplesTrained += batches[i]! * localSteps;
   const working = keepWorking ? { ...scheduled.working, aggregation: byNode(scheduled, weighed.working) } : scheduled.working;
   return { ...scheduled, working, gradNorms, volatilities, weights, skipped: false, endMs: roundEndMs(scenario, scheduled), evaluation };
 }
 
+/**
+ * The round's batch indices: the helper's, or drawn here by cursors made where each node's
+ * draws so far left it (its first round here, or the first after the helper stopped).
+ */
+function batchIndices(frame: RunFrame, state: RunState, scheduled: Scheduled, batches: Float64Array): Int32Array {
+  const { scenario, prepared } = frame.options;
+  const { localSteps } = scenario.model;
+  let indices = scheduled.batchIndices;
+  if (indices !== undefined) {
+    // the helper's cursors moved on, and these did not
+    state.cursors = null;
+  } else {
+    state.cursors ??= makeCursors(prepared, scenario.seed, state.drawn);
+    indices = drawBatchIndices(scheduled.participants, batches, state.cursors, localSteps);
+  }
+  for (const i of scheduled.participants) state.drawn[i]! += batches[i]! * localSteps;
+  return indices;
+}
+
 /** The participants' aggregation working per node (null for a node that did not take part). */
 function byNode(scheduled: Scheduled, working: readonly StageWorking[]): Array<StageWorking | null> {
-  const aggregation: Array<StageWorking | null> = scheduled.plans.map(() => null);
+  const aggregation = new Array<StageWorking | null>(scheduled.plans.batch.length).fill(null);
   scheduled.participants.forEach((i, k) => (aggregation[i] = working[k]!));
   return aggregation;
 }

@@ -6,6 +6,7 @@
 import { decideRound } from '../pipeline/index.js';
 import type { ResolvedStages } from '../pipeline/stage-registry.js';
 import { stepMs } from '../sim/time-model.js';
+import { planColumns } from './plan-columns.js';
 import type { NodeMemory, Observed, Planned, TimelineSetting } from './round-state.js';
 
 /**
@@ -34,5 +35,5 @@ export function planPhase(
   });
   const { round, startMs } = observed;
   const samplesMs = keepSamples ? observed.windows.rows() : [];
-  return { round, startMs, samplesMs, plans, working: { batch: batchWorking, resources: resourceWorking } };
+  return { round, startMs, samplesMs, plans: planColumns(plans), working: { batch: batchWorking, resources: resourceWorking } };
 }

@@ -2,10 +2,10 @@
  * Phase 6, record: the round as the reports see it — one record per node (what was planned,
  * what happened on the clock, what S4 decided) — and the run's summary.
  */
-import type { NodePlan } from '../pipeline/types.js';
 import type { NodeRoundRecord, RoundRecord, RunSummary } from '../sim/records.js';
 import { nullIfNaN, type RoundTimes } from '../sim/round-time.js';
 import type { NodeTimeline } from '../sim/time-model.js';
+import { responseMsAt, type PlanColumns } from './plan-columns.js';
 import type { Aggregated } from './round-state.js';
 
 /**
@@ -16,7 +16,7 @@ import type { Aggregated } from './round-state.js';
  * of every round (131,072 a round), and only the record itself outlives the call.
  */
 function nodeRecord(
-  id: string, plan: NodePlan, startMs: number, times: RoundTimes, i: number, timeline: NodeTimeline | null | undefined,
+  id: string, plans: PlanColumns, startMs: number, times: RoundTimes, i: number, timeline: NodeTimeline | null | undefined,
   samplesMs: Array<number | null> | undefined, participated: boolean, gradNorm: number | null, volatility: number | null, weight: number,
 ): NodeRoundRecord {
   let downloadEndMs: number | null = null;
@@ -36,18 +36,19 @@ function nodeRecord(
   }
   // One object shape for every record (no conditional spread): at 1,000 nodes these are the
   // loop's most frequent allocation. The JSON reporter fixes the key order itself.
+  const plannedBatch = plans.batch[i]!;
   const record: NodeRoundRecord = {
     id,
-    efficiency: plan.efficiency,
-    effectiveMs: plan.effectiveMs,
-    observedMs: plan.observedMs,
+    efficiency: plans.efficiency[i]!,
+    effectiveMs: plans.effectiveMs[i]!,
+    observedMs: plans.observedMs[i]!,
     // SPEC §4: nodes that did not take part report batch 0 and weight 0.
-    batch: participated ? plan.batch : 0,
-    plannedBatch: plan.batch,
-    responseMs: plan.responseMs,
-    pressure: plan.pressure,
-    threads: plan.threads,
-    ioQueue: plan.ioQueue,
+    batch: participated ? plannedBatch : 0,
+    plannedBatch,
+    responseMs: responseMsAt(plans, i),
+    pressure: plans.pressure[i]!,
+    threads: plans.threads[i]!,
+    ioQueue: plans.ioQueue[i]!,
     participated,
     dropReason: dispatched ? times.dropReason(i) : 'notDispatched',
     finishMs,
@@ -71,15 +72,26 @@ function nodeRecord(
  * run none of whose outputs reads them; building them is most of a round's garbage at scale.
  */
 export function roundRecord(round: Aggregated, ids: readonly string[], trace: boolean, timelines = true): RoundRecord {
-  const slot = new Int32Array(round.plans.length).fill(-1);
+  const { plans } = round;
+  const count = plans.batch.length;
+  const slot = new Int32Array(count).fill(-1);
   round.participants.forEach((i, k) => (slot[i] = k));
   let globalBatch = 0;
   let squaredWeights = 0;
   round.participants.forEach((i, k) => {
-    globalBatch += round.plans[i]!.batch;
+    globalBatch += plans.batch[i]!;
     squaredWeights += round.weights[k]! * round.weights[k]!;
   });
   const { times } = round;
+  const nodes: NodeRoundRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = slot[i]!;
+    const timeline = timelines ? times.timeline(i) : undefined;
+    const samplesMs = trace ? round.samplesMs[i]! : undefined;
+    nodes.push(k >= 0
+      ? nodeRecord(ids[i]!, plans, round.startMs, times, i, timeline, samplesMs, true, round.gradNorms[k]!, round.volatilities[k]!, round.weights[k]!)
+      : nodeRecord(ids[i]!, plans, round.startMs, times, i, timeline, samplesMs, false, null, null, 0));
+  }
   return {
     round: round.round,
     startMs: round.startMs,
@@ -91,14 +103,7 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
     // 1 / Σ w²: how many nodes' worth of updates the weights add up to (0 when none took part)
     effectiveParticipants: squaredWeights > 0 ? 1 / squaredWeights : 0,
     working: round.working,
-    nodes: round.plans.map((plan, i) => {
-      const k = slot[i]!;
-      const timeline = timelines ? times.timeline(i) : undefined;
-      const samplesMs = trace ? round.samplesMs[i]! : undefined;
-      return k >= 0
-        ? nodeRecord(ids[i]!, plan, round.startMs, times, i, timeline, samplesMs, true, round.gradNorms[k]!, round.volatilities[k]!, round.weights[k]!)
-        : nodeRecord(ids[i]!, plan, round.startMs, times, i, timeline, samplesMs, false, null, null, 0);
-    }),
+    nodes,
   };
 }
 

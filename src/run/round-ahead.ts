@@ -9,10 +9,12 @@
 import type { ResolvedStages } from '../pipeline/stage-registry.js';
 import { isBuiltinStage } from '../pipeline/stages/builtin.js';
 import type { Scenario } from '../scenario/types.js';
+import type { AleaStream } from '../sim/rng.js';
+import { batchStream, cursorsOver, drawBatchIndices, type BatchCursor, type SampleRanges } from '../train/batches.js';
 import type { NodeMemory, Scheduled, TimelineSetting } from './round-state.js';
 import { observeRound, type WindowScratch } from './observe.js';
 import { planPhase } from './plan.js';
-import { schedulePhase } from './schedule.js';
+import { roundEndMs, schedulePhase } from './schedule.js';
 import type { LatencyGuard } from './time-guard.js';
 
 /** A scenario's timeline setting, nothing else of it (what a helper thread is started with). */
@@ -48,7 +50,92 @@ export function simulateRound(frame: TimelineFrame, memory: readonly NodeMemory[
 export function rememberRound(memory: NodeMemory[], scheduled: Scheduled): void {
   for (const i of scheduled.participants) {
     memory[i]!.lastResponseMs = scheduled.times.stepMs[i]!;
-    memory[i]!.lastBatch = scheduled.plans[i]!.batch;
+    memory[i]!.lastBatch = scheduled.plans.batch[i]!;
+  }
+}
+
+/**
+ * A strategy's rounds as a helper simulates them, one after another from its first: each
+ * round's timeline and, once it has the nodes' samples, the participants' batch indices,
+ * drawn by cursors of its own as the main thread's would draw them.
+ */
+export class RoundsSimulator {
+  /** the next round to simulate, and its start */
+  round = 1;
+  private readonly memory: NodeMemory[];
+  private streams: AleaStream[] | null = null;
+  private cursors: BatchCursor[] | null = null;
+
+  constructor(private readonly frame: TimelineFrame, public startMs: number) {
+    this.memory = frame.setting.cluster.nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null }));
+  }
+
+  /** The cursors' streams made now (seeding them is most of making the cursors), for a helper waiting for the samples. */
+  seedCursors(): void {
+    const { setting } = this.frame;
+    this.streams ??= setting.cluster.nodes.map((node) => batchStream(setting.seed, node.id));
+  }
+
+  drawBatchesFrom(ranges: SampleRanges): void {
+    const { setting } = this.frame;
+    this.cursors = cursorsOver(ranges, setting.cluster.nodes.map((node) => node.id), setting.seed, this.streams ?? undefined);
+    this.streams = null;
+  }
+
+  /** The next round's timeline. */
+  simulate(): Scheduled {
+    const scheduled = simulateRound(this.frame, this.memory, this.round, this.startMs, null);
+    rememberRound(this.memory, scheduled);
+    this.round++;
+    this.startMs = roundEndMs(this.frame.setting, scheduled);
+    return scheduled;
+  }
+
+  /** The round's batch indices drawn, where the samples are known; rounds in the order simulated. */
+  drawBatches(scheduled: Scheduled): void {
+    if (this.cursors === null) return;
+    scheduled.batchIndices = drawBatchIndices(scheduled.participants, scheduled.plans.batch, this.cursors, this.frame.setting.model.localSteps);
+  }
+
+  next(): Scheduled {
+    const scheduled = this.simulate();
+    this.drawBatches(scheduled);
+    return scheduled;
+  }
+}
+
+/**
+ * What rememberRound writes, kept as columns while the host's helper plans the rounds (it
+ * remembers them itself): written to the nodes' memory only should the helper stop, so that
+ * the next round can be planned here. At 131,072 nodes writing the memory's objects every round
+ * cost ten times as much.
+ */
+export class RoundsRemembered {
+  private readonly responseMs: Float64Array;
+  /** NaN: the node took part in no round since */
+  private readonly batch: Float64Array;
+
+  constructor(nodes: number) {
+    this.responseMs = new Float64Array(nodes);
+    this.batch = new Float64Array(nodes).fill(Number.NaN);
+  }
+
+  note(scheduled: Scheduled): void {
+    const { stepMs } = scheduled.times;
+    const { batch } = scheduled.plans;
+    for (const i of scheduled.participants) {
+      this.responseMs[i] = stepMs[i]!;
+      this.batch[i] = batch[i]!;
+    }
+  }
+
+  /** The rounds noted, into the memory (as rememberRound on each, in turn, would have left it). */
+  writeTo(memory: NodeMemory[]): void {
+    for (let i = 0; i < memory.length; i++) {
+      if (Number.isNaN(this.batch[i]!)) continue;
+      memory[i]!.lastResponseMs = this.responseMs[i]!;
+      memory[i]!.lastBatch = this.batch[i]!;
+    }
   }
 }
 
@@ -89,6 +176,13 @@ export interface StartedRounds {
  * number.
  */
 export interface RoundsAhead {
+  /**
+   * The nodes' samples, from which the helper draws each round's batch indices with cursors of
+   * its own (Scheduled.batchIndices), or null: it draws none. Told before the first take, as
+   * early as the samples are known; the helper sends no round before it, and a second call
+   * changes nothing.
+   */
+  drawBatchesFrom(ranges: SampleRanges | null): void;
   take(round: number, startMs: number): Promise<Scheduled | null>;
   dispose(): void;
 }

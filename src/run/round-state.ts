@@ -5,7 +5,7 @@
  */
 import type { SimClock } from '../sim/clock.js';
 import type { SampleWindows } from '../pipeline/sample-windows.js';
-import type { NodePlan } from '../pipeline/types.js';
+import type { PlanColumns } from './plan-columns.js';
 import type { BatchCursor } from '../train/batches.js';
 import type { EvalResult } from '../train/engine.js';
 import type { RoundTimes } from '../sim/round-time.js';
@@ -26,7 +26,10 @@ export interface NodeMemory {
 export interface RunState {
   clock: SimClock;
   memory: NodeMemory[];
-  cursors: BatchCursor[];
+  /** this thread's batch cursors, made when first needed (none while the helper draws the batches) */
+  cursors: BatchCursor[] | null;
+  /** per node, how many batch indices it has drawn so far (where its cursor is) */
+  drawn: Float64Array;
   rounds: RoundRecord[];
   samplesTrained: number;
   lastEval: EvalResult;
@@ -45,7 +48,7 @@ export interface Planned {
   startMs: number;
   /** the S1 windows as rows (null = lost), for `--trace` records only; else empty */
   samplesMs: Array<Array<number | null>>;
-  plans: NodePlan[];
+  plans: PlanColumns;
   working: RoundWorking;
 }
 
@@ -55,6 +58,11 @@ export interface Scheduled extends Planned {
   times: RoundTimes;
   /** indices of the nodes whose upload arrived in time, ascending */
   participants: number[];
+  /**
+   * The participants' batch indices (train/batches.ts drawBatchIndices), where the host's helper
+   * drew them with cursors of its own; absent: the round draws them.
+   */
+  batchIndices?: Int32Array;
 }
 
 /** train + aggregate: per participant (same order as `participants`) norms, volatilities, weights. */

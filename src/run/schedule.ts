@@ -39,17 +39,17 @@ export function schedulePhase(scenario: TimelineSetting, guard: LatencyGuard, tr
   const { cluster, model } = scenario;
   const { round, startMs, plans } = planned;
   const deadlineMs = cluster.roundTimeoutMs === null ? null : startMs + cluster.roundTimeoutMs;
-  const nodes = new Array<RoundNodeInput | null>(plans.length);
+  const nodes = new Array<RoundNodeInput | null>(plans.batch.length);
   // a try is made before the deadline only: with one, every transfer's lookups lie in [start, deadline)
   const inReach = deadlineMs !== null && guard.allReach(startMs, deadlineMs);
-  for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i]!;
-    if (plan.batch === 0) {
+  for (let i = 0; i < nodes.length; i++) {
+    const batch = plans.batch[i]!;
+    if (batch === 0) {
       nodes[i] = null;
       continue;
     }
     const node = cluster.nodes[i]!;
-    nodes[i] = new ScheduledNode(guard, i, transferBytes, node.bandwidthBps, stepMs(node, plan.batch, plan.threads, plan.ioQueue), inReach);
+    nodes[i] = new ScheduledNode(guard, i, transferBytes, node.bandwidthBps, stepMs(node, batch, plans.threads[i]!, plans.ioQueue[i]!), inReach);
   }
   const times = roundTimes({
     startMs,

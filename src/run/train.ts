@@ -4,33 +4,27 @@
  * the task's index names the node.
  */
 import { isNonFiniteLoss, type EngineTask, type TrainEngine } from '../train/engine.js';
-import type { BatchCursor } from '../train/batches.js';
 import { diverged } from './divergence.js';
 import type { Scheduled } from './round-state.js';
 
 /**
- * Each participant's batches in participant order, step by step (the cursors' draw order), as
- * views of one index array for the round: an array with a store of its own per node and step
+ * Each participant's batches (`indices`: drawBatchIndices's order, participant by participant,
+ * step by step) as views of the one array: an array with a store of its own per node and step
  * was some 0.2 KB of garbage per node and round at 131,072 nodes.
  */
-export function engineTasks(scheduled: Scheduled, cursors: readonly BatchCursor[], localSteps: number): EngineTask[] {
-  const { participants, plans } = scheduled;
-  let rows = 0;
-  for (const i of participants) rows += plans[i]!.batch;
-  const indices = new Int32Array(rows * localSteps);
+export function engineTasks(participants: readonly number[], batches: ArrayLike<number>, indices: Int32Array, localSteps: number): EngineTask[] {
   const tasks = new Array<EngineTask>(participants.length);
   let offset = 0;
   for (let k = 0; k < participants.length; k++) {
-    const i = participants[k]!;
-    const batch = plans[i]!.batch;
+    const batch = batches[participants[k]!]!;
     const stepBatches = new Array<Int32Array>(localSteps);
     for (let step = 0; step < localSteps; step++) {
-      cursors[i]!.fill(indices, offset, batch);
       stepBatches[step] = indices.subarray(offset, offset + batch);
       offset += batch;
     }
     tasks[k] = { stepBatches };
   }
+  if (offset !== indices.length) throw new Error(`the round's batch indices are ${indices.length}, its batches ${offset}`);
   return tasks;
 }
 

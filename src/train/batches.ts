@@ -10,19 +10,30 @@
  */
 import { AleaStream } from '../sim/rng.js';
 
+/**
+ * The stream a node's batch order is shuffled with. Alea, not ARC4: at 1,000 nodes the
+ * reshuffles are the simulator's largest cost (issue 3). As a class of four numbers:
+ * seedrandom's closures were ~440 bytes per node for the whole run. Seeding it (hashing the
+ * stream's name) is most of what making a cursor costs.
+ */
+export function batchStream(seed: number, nodeId: string): AleaStream {
+  return new AleaStream(seed, 'data', 'batches', nodeId);
+}
+
 export class BatchCursor {
   private readonly order: Int32Array;
   private readonly rng: AleaStream;
   /** position of the next sample in `order`; `order.length` means "reshuffle first" */
   private position: number;
 
-  /** `samples`: the node's sample indices (into the engine's training set); at least one. */
-  constructor(samples: Int32Array, seed: number, nodeId: string) {
+  /**
+   * `samples`: the node's sample indices (into the engine's training set); at least one.
+   * `stream`: the node's batchStream, made beforehand (else made here).
+   */
+  constructor(samples: Int32Array, seed: number, nodeId: string, stream?: AleaStream) {
     if (samples.length === 0) throw new Error(`node ${nodeId} has no training samples`);
     this.order = Int32Array.from(samples);
-    // Alea, not ARC4: at 1,000 nodes the reshuffles are the simulator's largest cost (issue 3).
-    // As a class of four numbers: seedrandom's closures were ~440 bytes per node for the whole run.
-    this.rng = new AleaStream(seed, 'data', 'batches', nodeId);
+    this.rng = stream ?? batchStream(seed, nodeId);
     this.position = this.order.length;
   }
 
@@ -45,6 +56,21 @@ export class BatchCursor {
     }
   }
 
+  /**
+   * Moves on as `count` draws would, writing nothing: a cursor made fresh and skipped by every
+   * index a node has drawn so far is where the node's own cursor is (its order and position
+   * depend on how many it drew, not on how they were split into batches).
+   */
+  skip(count: number): void {
+    let left = count;
+    while (left > 0) {
+      if (this.position === this.order.length) this.reshuffle();
+      const step = Math.min(left, this.order.length - this.position);
+      this.position += step;
+      left -= step;
+    }
+  }
+
   /** Fisher–Yates over the order, as shuffleInPlace draws (src/sim/rng.ts). */
   private reshuffle(): void {
     const order = this.order;
@@ -61,4 +87,58 @@ export class BatchCursor {
   nextSteps(batch: number, localSteps: number): Int32Array[] {
     return Array.from({ length: localSteps }, () => this.next(batch));
   }
+}
+
+/**
+ * Every node's samples as a contiguous range of the training set (what prepareTraining gives):
+ * the whole of what a thread needs to make the nodes' cursors without the data.
+ */
+export interface SampleRanges {
+  first: Int32Array;
+  count: Int32Array;
+}
+
+/** The ranges of `nodeSamples`; null if a node's samples are not one ascending run. */
+export function sampleRanges(nodeSamples: readonly Int32Array[]): SampleRanges | null {
+  const first = new Int32Array(nodeSamples.length);
+  const count = new Int32Array(nodeSamples.length);
+  for (let i = 0; i < nodeSamples.length; i++) {
+    const samples = nodeSamples[i]!;
+    const start = samples[0] ?? 0;
+    for (let r = 1; r < samples.length; r++) if (samples[r] !== start + r) return null;
+    first[i] = start;
+    count[i] = samples.length;
+  }
+  return { first, count };
+}
+
+/**
+ * Fresh cursors over the ranges, one per node of `ids` (as makeCursors over the same samples);
+ * `streams`: the nodes' batchStreams, made beforehand and not drawn from.
+ */
+export function cursorsOver(ranges: SampleRanges, ids: readonly string[], seed: number, streams?: readonly AleaStream[]): BatchCursor[] {
+  return ids.map((id, i) => {
+    const samples = new Int32Array(ranges.count[i]!);
+    for (let r = 0; r < samples.length; r++) samples[r] = ranges.first[i]! + r;
+    return new BatchCursor(samples, seed, id, streams?.[i]);
+  });
+}
+
+/**
+ * A round's batch indices: each participant's batches in participant order, step by step (the
+ * cursors' draw order), in one array.
+ */
+export function drawBatchIndices(participants: readonly number[] | Int32Array, batches: ArrayLike<number>, cursors: readonly BatchCursor[], localSteps: number): Int32Array {
+  let rows = 0;
+  for (const i of participants) rows += batches[i]!;
+  const indices = new Int32Array(rows * localSteps);
+  let offset = 0;
+  for (const i of participants) {
+    const batch = batches[i]!;
+    for (let step = 0; step < localSteps; step++) {
+      cursors[i]!.fill(indices, offset, batch);
+      offset += batch;
+    }
+  }
+  return indices;
 }

@@ -94,7 +94,14 @@ export function prepareTraining(input: TrainingInput): PreparedTraining {
   };
 }
 
-/** Fresh batch cursors, one per node in `prepared.nodeIds` order (one set per strategy run). */
-export function makeCursors(prepared: PreparedTraining, seed: number): BatchCursor[] {
-  return prepared.nodeIds.map((id, i) => new BatchCursor(prepared.nodeSamples[i]!, seed, id));
+/**
+ * Fresh batch cursors, one per node in `prepared.nodeIds` order (one set per strategy run);
+ * `drawn`: each moved on by as many indices as its node drew so far.
+ */
+export function makeCursors(prepared: PreparedTraining, seed: number, drawn?: ArrayLike<number>): BatchCursor[] {
+  return prepared.nodeIds.map((id, i) => {
+    const cursor = new BatchCursor(prepared.nodeSamples[i]!, seed, id);
+    if (drawn !== undefined) cursor.skip(drawn[i]!);
+    return cursor;
+  });
 }

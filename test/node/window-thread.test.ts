@@ -18,6 +18,7 @@ import * as ahead from '../../src/run/round-ahead.js';
 import * as run from '../../src/run/run-scenario.js';
 import * as schedule from '../../src/run/schedule.js';
 import * as guards from '../../src/run/time-guard.js';
+import * as batches from '../../src/train/batches.js';
 import { loadDist } from './dist.js';
 
 type ThreadModule = typeof import('../../src/node/window-thread.js');
@@ -34,7 +35,7 @@ beforeAll(async () => {
   [thread, hosts] = await Promise.all([loadDist<ThreadModule>('node/window-thread.js'), loadDist<HostModule>('node/host.js')]);
 });
 
-const bytes = (values: Float64Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+const bytes = (values: Float64Array | Int32Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 
 describe('the window helper thread', () => {
   it('answers each start with the column drawn here, and null for a start never asked or after it is disposed', async () => {
@@ -81,7 +82,7 @@ describe('the window helper thread', () => {
     }
   });
 
-  it('simulates a strategy’s rounds ahead as this thread does, one at a time, and answers null once a take is out of step', async () => {
+  it('simulates a strategy’s rounds ahead as this thread does, one at a time, with the batch indices this thread’s cursors draw, and answers null once a take is out of step', async () => {
     const scenario = await loader.loadScenario(MIXED);
     const setting = ahead.timelineSetting(scenario);
     const registry = builtin.createStageRegistry();
@@ -93,13 +94,21 @@ describe('the window helper thread', () => {
       windows: new observe.WindowScratch(), transferBytes: 100_000, trace: false,
     };
     const memory = setting.cluster.nodes.map(() => ({ history: [] as number[], lastResponseMs: null, lastBatch: null }));
+    // node i holds samples 3i … 3i + 2 (the cursors need no data, only where each node's samples are)
+    const n = setting.cluster.nodes.length;
+    const ranges = { first: Int32Array.from({ length: n }, (_, i) => 3 * i), count: new Int32Array(n).fill(3) };
+    const cursors = batches.cursorsOver(ranges, setting.cluster.nodes.map((node) => node.id), setting.seed);
     try {
       const rounds = helper.roundsAhead!(spec)!;
+      rounds.drawBatchesFrom(ranges);
       let startMs = 0;
       for (let round = 1; round <= 2; round++) {
         const there = (await rounds.take(round, startMs))!;
         const here = ahead.simulateRound(frame, memory, round, startMs, null);
         ahead.rememberRound(memory, here);
+        const drawn = batches.drawBatchIndices(here.participants, here.plans.batch, cursors, setting.model.localSteps);
+        expect(drawn.length).toBeGreaterThan(10_000);
+        expect(bytes(there.batchIndices!)).toEqual(bytes(drawn));
         expect(there.plans).toEqual(here.plans);
         expect(there.working).toEqual(here.working);
         expect(there.participants).toEqual(here.participants);
@@ -113,7 +122,14 @@ describe('the window helper thread', () => {
       expect(await rounds.take(3, startMs)).toBeNull();
       // a strategy of unknown stages (the helper resolves built-in names only): null at its first round
       const unknown = helper.roundsAhead!({ ...spec, batch: 'nope' })!;
+      unknown.drawBatchesFrom(null);
       expect(await unknown.take(1, 0)).toBeNull();
+      // told to draw no batches: the rounds come without them, and this thread draws its own
+      const timelineOnly = helper.roundsAhead!(spec)!;
+      timelineOnly.drawBatchesFrom(null);
+      const first = (await timelineOnly.take(1, 0))!;
+      expect(first.participants.length).toBeGreaterThan(1000);
+      expect(first.batchIndices).toBeUndefined();
     } finally {
       helper.dispose();
     }
@@ -121,7 +137,8 @@ describe('the window helper thread', () => {
 
   /** The Node host, with its helper's rounds and windows counted as they are taken. */
   function countingHost() {
-    const taken = { windows: [] as boolean[], rounds: [] as boolean[] };
+    // a round taken: 'drawn' with its batch indices, 'timeline' without, 'none' refused
+    const taken = { windows: [] as boolean[], rounds: [] as string[] };
     const host: Host = {
       ...hosts.nodeHost,
       startWindowPrefetch: (setting) => {
@@ -136,9 +153,10 @@ describe('the window helper thread', () => {
           roundsAhead: (spec) => {
             const rounds = helper.roundsAhead!(spec)!;
             return {
+              drawBatchesFrom: (ranges) => rounds.drawBatchesFrom(ranges),
               take: async (round, startMs) => {
                 const scheduled = await rounds.take(round, startMs);
-                taken.rounds.push(scheduled !== null);
+                taken.rounds.push(scheduled === null ? 'none' : scheduled.batchIndices === undefined ? 'timeline' : 'drawn');
                 return scheduled;
               },
               dispose: () => rounds.dispose(),
@@ -159,7 +177,7 @@ describe('the window helper thread', () => {
     const { host, taken } = countingHost();
     const options = { backend: 'wasm' as const };
     const withHelper = report(await run.runScenarioOn(host, scenario, options));
-    expect(taken).toEqual({ windows: [], rounds: [true, true, true] });
+    expect(taken).toEqual({ windows: [], rounds: ['drawn', 'drawn', 'drawn'] });
     expect(firstDifference(withHelper, report(await run.runScenarioOn(without(), scenario, options)))).toBeNull();
   });
 
@@ -180,7 +198,7 @@ describe('the window helper thread', () => {
     const { host, taken } = countingHost();
     const options = { backend: 'wasm' as const };
     const result = await run.runScenarioOn(host, scenario, options);
-    expect(taken.rounds).toEqual([true, false]);
+    expect(taken.rounds).toEqual(['drawn', 'none']);
     expect(result.diverged?.message).toBe("node bursty-1's burst latency chain would need more than 2^28 grid slots to reach 6.5e+8 ms in round 2 (a coarser cluster.latencyResolutionMs needs fewer)");
     expect(result.runs[0]!.rounds.length).toBe(1);
     expect(firstDifference(report(result), report(await run.runScenarioOn(without(), scenario, options)))).toBeNull();

@@ -10,13 +10,14 @@ import { RoundDiverged } from '../../src/run/divergence.js';
 import { buildNetwork } from '../../src/run/network.js';
 import { observeRound } from '../../src/run/observe.js';
 import { planPhase } from '../../src/run/plan.js';
+import { planAt } from '../../src/run/plan-columns.js';
 import { roundRecord, summarise } from '../../src/run/record.js';
 import type { Aggregated, NodeMemory, Scheduled } from '../../src/run/round-state.js';
 import { roundEndMs, schedulePhase } from '../../src/run/schedule.js';
 import { LatencyGuard } from '../../src/run/time-guard.js';
 import { engineTasks, trainPhase } from '../../src/run/train.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { BatchCursor } from '../../src/train/batches.js';
+import { BatchCursor, drawBatchIndices } from '../../src/train/batches.js';
 import { nonFiniteLoss, type TrainEngine } from '../../src/train/engine.js';
 import { makeScenario, S1S4 } from '../report/fixtures.js';
 
@@ -77,7 +78,7 @@ describe('plan', () => {
   it('S2 → 32 each; S3 by pressure 133.12 and 266.24 around P_ref 199.68 → 3/5 and 5/11', () => {
     const s = scenario();
     const planned = planPhase(s, STAGES, fresh(), observeRound(s, new LatencyGuard(s, buildNetwork(s)), 1, 0), 62_500);
-    const [a, b] = planned.plans;
+    const [a, b] = [planAt(planned.plans, 0), planAt(planned.plans, 1)];
     // first round: response = step at base 4 threads: 32 × 0.4 × 0.325 = 4.16 (a), 8.32 (b)
     expect(a!.responseMs).toBeCloseTo(4.16, 12);
     expect(b!.responseMs).toBeCloseTo(8.32, 12);
@@ -159,14 +160,18 @@ describe('train', () => {
   it('each participant gets localSteps batches of its planned size', () => {
     const round = scheduled();
     const shard = (first: number) => Int32Array.from({ length: 40 }, (_, r) => first + r);
-    const tasks = engineTasks(round, [new BatchCursor(shard(0), 1, 'a'), new BatchCursor(shard(40), 1, 'b')], 2);
+    const batches = round.plans.batch;
+    const indices = drawBatchIndices(round.participants, batches, [new BatchCursor(shard(0), 1, 'a'), new BatchCursor(shard(40), 1, 'b')], 2);
+    const tasks = engineTasks(round.participants, batches, indices, 2);
     expect(tasks.map((t) => t.stepBatches.map((b) => b.length))).toEqual([[32, 32], [32, 32]]);
   });
 
   it('the batches, views of one array for the round, are the ones each node\'s cursor draws step by step', () => {
     const round = scheduled();
     const shard = (first: number) => Int32Array.from({ length: 40 }, (_, r) => first + r);
-    const tasks = engineTasks(round, [new BatchCursor(shard(0), 1, 'a'), new BatchCursor(shard(40), 1, 'b')], 3);
+    const batches = round.plans.batch;
+    const indices = drawBatchIndices(round.participants, batches, [new BatchCursor(shard(0), 1, 'a'), new BatchCursor(shard(40), 1, 'b')], 3);
+    const tasks = engineTasks(round.participants, batches, indices, 3);
     const a = new BatchCursor(shard(0), 1, 'a');
     const b = new BatchCursor(shard(40), 1, 'b');
     expect(tasks.map((t) => t.stepBatches.map((batch) => Array.from(batch)))).toEqual([
@@ -175,7 +180,14 @@ describe('train', () => {
     ]);
     const buffer = tasks[0]!.stepBatches[0]!.buffer;
     expect(tasks.every((t) => t.stepBatches.every((batch) => batch.buffer === buffer))).toBe(true);
+    expect(buffer).toBe(indices.buffer);
     expect(buffer.byteLength).toBe(2 * 3 * 32 * 4);
+  });
+
+  it('indices that do not add up to the batches are refused, not read past', () => {
+    const round = scheduled();
+    const batches = round.plans.batch;
+    expect(() => engineTasks(round.participants, batches, new Int32Array(2 * 32 - 1), 1)).toThrow("the round's batch indices are 63, its batches 64");
   });
 
   it('a non-finite loss on task 1 names node b (the task index is a field, not parsed from a message)', async () => {

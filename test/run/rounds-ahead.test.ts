@@ -16,8 +16,9 @@ import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { buildNetwork, buildSlowdowns } from '../../src/run/network.js';
 import { drawWindows, WindowScratch, type WindowPrefetch } from '../../src/run/observe.js';
-import { rememberRound, simulateRound, timelineSetting, type RoundsAhead, type TimelineFrame } from '../../src/run/round-ahead.js';
+import { rememberRound, RoundsRemembered, RoundsSimulator, simulateRound, timelineSetting, type RoundsAhead, type TimelineFrame } from '../../src/run/round-ahead.js';
 import type { NodeMemory, Scheduled, TimelineSetting } from '../../src/run/round-state.js';
+import { planAt, planColumns, responseMsAt } from '../../src/run/plan-columns.js';
 import { runScenarioOn } from '../../src/run/run-scenario.js';
 import { decodeScheduled, encodeScheduled } from '../../src/run/scheduled-codec.js';
 import { roundEndMs } from '../../src/run/schedule.js';
@@ -59,7 +60,7 @@ describe('a scheduled round between threads', () => {
         rememberRound(memory, here);
         // what the message was made from is read before it is sent: its buffers leave with it
         const expected = {
-          ...here, times: here.times.timelines(), stepMs: Array.from(here.times.stepMs), finishMs: Array.from(here.times.finishMs),
+          ...here, plans: structuredClone(here.plans), times: here.times.timelines(), stepMs: Array.from(here.times.stepMs), finishMs: Array.from(here.times.finishMs),
           endMs: roundEndMs(scenario, here), distinct: new Set(here.working.batch).size,
         };
         const back = acrossThreads(here);
@@ -74,23 +75,52 @@ describe('a scheduled round between threads', () => {
         expect(new Set(back.working.batch).size).toBe(expected.distinct);
         // the sender's columns moved: nothing of them is left behind to copy
         expect(here.times.stepMs.length).toBe(0);
+        expect(here.plans.batch.length).toBe(0);
         startMs = expected.endMs;
       }
     }
   });
 
-  it('keeps a null response time apart from a number, and the keys in the order planning writes them', async () => {
+  it('keeps a null response time apart from a number, the keys in the order planning writes them, and the batch indices where the helper drew them', async () => {
     const base = { efficiency: 0.5, effectiveMs: 20, observedMs: 18, batch: 4, responseMs: null as number | null, pressure: 0, threads: 2, ioQueue: 1 };
     const plans = [base, { ...base, responseMs: 0, batch: 0 }, { ...base, responseMs: 12.5, efficiency: Number.NaN }];
     const shared = { rule: 'pressure', threadsRatio: 4, queueRatio: 8 };
-    const scheduled = { ...(await fixtureRound(plans.length)), plans, working: { batch: plans.map((_, i) => ({ rule: 'x', i })), resources: [shared, shared, shared] } };
-    const back = acrossThreads(scheduled);
-    expect(back.plans.map((plan) => plan.responseMs)).toEqual([null, 0, 12.5]);
-    expect(Object.keys(back.plans[0]!)).toEqual(['efficiency', 'effectiveMs', 'observedMs', 'batch', 'responseMs', 'pressure', 'threads', 'ioQueue']);
-    expect(back.plans[2]!.efficiency).toBeNaN();
+    const scheduled = { ...(await fixtureRound(plans.length)), plans: planColumns(plans), working: { batch: plans.map((_, i) => ({ rule: 'x', i })), resources: [shared, shared, shared] } };
+    const indices = Int32Array.of(7, 3, 3, 9);
+    const back = acrossThreads({ ...scheduled, batchIndices: indices });
+    expect(Array.from(back.batchIndices!)).toEqual([7, 3, 3, 9]);
+    // moved, not copied
+    expect(indices.length).toBe(0);
+    expect(acrossThreads(await fixtureRound(plans.length)).batchIndices).toBeUndefined();
+    expect([0, 1, 2].map((i) => planAt(back.plans, i))).toEqual(plans);
+    expect([0, 1, 2].map((i) => responseMsAt(back.plans, i))).toEqual([null, 0, 12.5]);
+    expect(Object.keys(planAt(back.plans, 0))).toEqual(['efficiency', 'effectiveMs', 'observedMs', 'batch', 'responseMs', 'pressure', 'threads', 'ioQueue']);
+    expect(back.plans.efficiency[2]).toBeNaN();
     expect(back.working.batch).toEqual([{ rule: 'x', i: 0 }, { rule: 'x', i: 1 }, { rule: 'x', i: 2 }]);
     expect(back.working.resources[0]).toBe(back.working.resources[2]);
     expect(back.working.resources[0]).toEqual(shared);
+  });
+});
+
+describe('the rounds a helper simulated, remembered here', () => {
+  it('leave the nodes\' memory as remembering each round in turn does, nodes that never took part untouched', async () => {
+    const scenario = await loadScenario(MIXED);
+    const frame = frameOf(scenario, 'balanced', 'cores', 100_000);
+    const inTurn = freshMemory(scenario);
+    const remembered = new RoundsRemembered(inTurn.length);
+    let startMs = 0;
+    for (let round = 1; round <= 3; round++) {
+      const scheduled = simulateRound(frame, inTurn, round, startMs, null);
+      rememberRound(inTurn, scheduled);
+      remembered.note(scheduled);
+      startMs = roundEndMs(scenario, scheduled);
+    }
+    const written = freshMemory(scenario);
+    remembered.writeTo(written);
+    expect(written).toEqual(inTurn);
+    const untouched = inTurn.filter((node) => node.lastBatch === null).length;
+    expect(untouched).toBeGreaterThan(0);
+    expect(inTurn.length - untouched).toBeGreaterThan(2000);
   });
 });
 
@@ -103,11 +133,12 @@ async function fixtureRound(n: number): Promise<Scheduled> {
 
 /**
  * A host whose helper simulates a strategy's rounds in this thread, one by one as they are
- * taken, and draws windows when asked; it counts what it was asked. `wrongStartAt`: the helper
+ * taken, with their batch indices, and draws windows when asked; it counts what it was asked. `wrongStartAt`: the helper
  * simulates that round from a start a millisecond late, as a helper out of step would.
  */
 function roundsAheadHost(wrongStartAt: number | null = null) {
-  const counts = { strategies: [] as string[], taken: 0, refused: 0, windowsTaken: 0 };
+  // drawn: rounds taken with their batch indices
+  const counts = { strategies: [] as string[], taken: 0, drawn: 0, refused: 0, windowsTaken: 0 };
   const host: Host = {
     ...nodeHost,
     startWindowPrefetch: (setting) => {
@@ -124,22 +155,26 @@ function roundsAheadHost(wrongStartAt: number | null = null) {
         },
         roundsAhead: (spec): RoundsAhead => {
           counts.strategies.push(`${spec.batch}/${spec.resources}`);
-          const frame = frameOf(clone, spec.batch, spec.resources, spec.transferBytes);
-          const memory = freshMemory(clone);
-          let next = { round: 1, startMs: spec.startMs };
+          const simulator = new RoundsSimulator(frameOf(clone, spec.batch, spec.resources, spec.transferBytes), spec.startMs);
+          let told = false;
           let ended = false;
           return {
+            drawBatchesFrom: (ranges) => {
+              if (told) return;
+              told = true;
+              if (ranges !== null) simulator.drawBatchesFrom(structuredClone(ranges));
+            },
             take: async (round, startMs) => {
-              const simulatedFrom = next.round === wrongStartAt ? next.startMs + 1 : next.startMs;
-              if (ended || round !== next.round || startMs !== simulatedFrom) {
+              if (!told) throw new Error('a round taken before the helper was told whether to draw its batches');
+              if (simulator.round === wrongStartAt) simulator.startMs += 1;
+              if (ended || round !== simulator.round || startMs !== simulator.startMs) {
                 ended = true;
                 counts.refused++;
                 return null;
               }
-              const scheduled = simulateRound(frame, memory, round, startMs, null);
-              rememberRound(memory, scheduled);
-              next = { round: round + 1, startMs: roundEndMs(clone, scheduled) };
+              const scheduled = simulator.next();
               counts.taken++;
+              if (scheduled.batchIndices !== undefined) counts.drawn++;
               return acrossThreads(scheduled);
             },
             dispose: () => void (ended = true),
@@ -162,7 +197,7 @@ describe('a run with its rounds simulated ahead', () => {
     const { host, counts } = roundsAheadHost();
     const ahead = await runScenarioOn(host, scenario, { backend: 'wasm' });
     expect(firstDifference(report(ahead), report(await runScenarioOn(withoutHelper, scenario, { backend: 'wasm' })))).toBeNull();
-    expect(counts).toEqual({ strategies: ['efficiency/pressure', 'balanced/cores', 'fixed/fixed'], taken: 9, refused: 0, windowsTaken: 0 });
+    expect(counts).toEqual({ strategies: ['efficiency/pressure', 'balanced/cores', 'fixed/fixed'], taken: 9, drawn: 9, refused: 0, windowsTaken: 0 });
     // the run did dispatch, drop and train: the rounds compared are not empty ones
     const round = ahead.runs[0]!.rounds[1]!;
     expect(round.nodes.filter((node) => node.participated).length).toBeGreaterThan(10_000);
@@ -175,12 +210,12 @@ describe('a run with its rounds simulated ahead', () => {
     const scenario: Scenario = { ...(await loadScenario(MIXED)), strategies: [{ name: 'mine', batch: 'mine', resources: 'pressure', aggregation: 'volatility' }] };
     const { host, counts } = roundsAheadHost();
     const mine = await runScenarioOn(host, scenario, { backend: 'wasm', registry: plugins });
-    expect(counts).toEqual({ strategies: [], taken: 0, refused: 0, windowsTaken: 3 });
+    expect(counts).toEqual({ strategies: [], taken: 0, drawn: 0, refused: 0, windowsTaken: 3 });
     expect(firstDifference(report(mine), report(await runScenarioOn(withoutHelper, scenario, { backend: 'wasm', registry: plugins })))).toBeNull();
 
     const traced = roundsAheadHost();
     const withTrace = await runScenarioOn(traced.host, await loadScenario(MIXED), { backend: 'wasm', trace: true });
-    expect(traced.counts).toEqual({ strategies: [], taken: 0, refused: 0, windowsTaken: 3 });
+    expect(traced.counts).toEqual({ strategies: [], taken: 0, drawn: 0, refused: 0, windowsTaken: 3 });
     expect(firstDifference(report(withTrace, true), report(await runScenarioOn(withoutHelper, await loadScenario(MIXED), { backend: 'wasm', trace: true }), true))).toBeNull();
   });
 
@@ -188,8 +223,9 @@ describe('a run with its rounds simulated ahead', () => {
     const scenario = await loadScenario(MIXED);
     const { host, counts } = roundsAheadHost(2);
     const ahead = await runScenarioOn(host, scenario, { backend: 'wasm' });
-    // round 2 refused and simulated here; round 3's windows drawn ahead again, as without rounds ahead
-    expect(counts).toEqual({ strategies: ['efficiency/pressure'], taken: 1, refused: 1, windowsTaken: 1 });
+    // round 2 refused and simulated here, its batches drawn here by cursors moved on by round 1's
+    // draws on the helper; round 3's windows drawn ahead again, as without rounds ahead
+    expect(counts).toEqual({ strategies: ['efficiency/pressure'], taken: 1, drawn: 1, refused: 1, windowsTaken: 1 });
     expect(firstDifference(report(ahead), report(await runScenarioOn(withoutHelper, scenario, { backend: 'wasm' })))).toBeNull();
   });
 });

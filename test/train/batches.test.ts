@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeBulkRng, shuffleInPlace } from '../../src/sim/rng.js';
-import { BatchCursor } from '../../src/train/batches.js';
+import { BatchCursor, cursorsOver, drawBatchIndices, sampleRanges } from '../../src/train/batches.js';
 
 const SHARD = Int32Array.of(10, 11, 12, 13, 14);
 
@@ -72,5 +72,37 @@ describe('BatchCursor', () => {
 
   it('refuses an empty shard', () => {
     expect(() => new BatchCursor(new Int32Array(0), 1, 'a')).toThrow('node a has no training samples');
+  });
+
+  it('skip moves on as the draws would: at a pass boundary, inside a pass, across several passes, and by 0', () => {
+    for (const counts of [[5, 3], [2, 4], [13, 7], [0, 6], [10, 0]]) {
+      const drawing = new BatchCursor(SHARD, 2, 'k');
+      drawing.next(counts[0]!);
+      const skipping = new BatchCursor(SHARD, 2, 'k');
+      skipping.skip(counts[0]!);
+      expect(Array.from(skipping.next(counts[1]!))).toEqual(Array.from(drawing.next(counts[1]!)));
+    }
+  });
+});
+
+describe('cursors over sample ranges', () => {
+  it('takes each node\'s samples as first and count, and finds none where a node\'s samples are not one ascending run', () => {
+    const ranges = sampleRanges([Int32Array.of(0, 1, 2), Int32Array.of(3), Int32Array.of(4, 5)]);
+    expect(ranges).toEqual({ first: Int32Array.of(0, 3, 4), count: Int32Array.of(3, 1, 2) });
+    expect(sampleRanges([Int32Array.of(0, 1), Int32Array.of(3, 2)])).toBeNull();
+    expect(sampleRanges([Int32Array.of(0, 2)])).toBeNull();
+  });
+
+  it('draws what cursors over the samples themselves draw, participant by participant and step by step', () => {
+    const samples = [Int32Array.of(0, 1, 2), Int32Array.of(3, 4, 5, 6, 7), Int32Array.of(8, 9)];
+    const ids = ['a', 'b', 'c'];
+    const overRanges = cursorsOver(sampleRanges(samples)!, ids, 5);
+    const own = samples.map((shard, i) => new BatchCursor(shard, 5, ids[i]!));
+    // nodes 0 and 2 take part with batches 4 and 3, two local steps each; node 1 does not
+    const indices = drawBatchIndices([0, 2], [4, 9, 3], overRanges, 2);
+    expect(Array.from(indices)).toEqual([...own[0]!.next(4), ...own[0]!.next(4), ...own[2]!.next(3), ...own[2]!.next(3)]);
+    expect(indices.length).toBe(2 * (4 + 3));
+    // node 1 drew nothing: its cursor is still at its first draw
+    expect(Array.from(overRanges[1]!.next(5))).toEqual(Array.from(own[1]!.next(5)));
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeHost } from '../../src/node/host.js';
 import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import type { NodeSpec, Scenario } from '../../src/scenario/types.js';
+import { sampleRanges } from '../../src/train/batches.js';
 import { makeCursors, prepareTraining as prepareOn, type TrainingInput } from '../../src/train/prepare.js';
 
 const prepareTraining = (input: Omit<TrainingInput, 'shipped'>) => prepareOn({ ...input, shipped: nodeHost.shippedDataset });
@@ -83,5 +84,15 @@ describe('makeCursors', () => {
     first.forEach((steps, i) => {
       for (const index of steps.flatMap((s) => Array.from(s))) expect(index >= 30 * i && index < 30 * (i + 1)).toBe(true);
     });
+  });
+
+  it('made where each node\'s draws so far left it, draws what its cursor would draw next; the samples are ranges a helper can draw from', () => {
+    const prepared = prepareTraining({ data: IRIS, nodes: FOUR_NODES, seed: 7, hidden: [] });
+    const drawn = [0, 8, 30, 47];
+    const along = makeCursors(prepared, 7);
+    along.forEach((cursor, i) => cursor.next(drawn[i]!));
+    const moved = makeCursors(prepared, 7, Float64Array.from(drawn));
+    expect(moved.map((cursor) => Array.from(cursor.next(12)))).toEqual(along.map((cursor) => Array.from(cursor.next(12))));
+    expect(sampleRanges(prepared.nodeSamples)).toEqual({ first: Int32Array.of(0, 30, 60, 90), count: Int32Array.of(30, 30, 30, 30) });
   });
 });
