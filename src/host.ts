@@ -48,7 +48,8 @@ export interface Host extends FileHost {
   engines: ReadonlyMap<string, EngineLoader>;
   /**
    * A thread that draws the next round's S1 windows while this one trains (run/observe.ts), or
-   * simulates a strategy's whole rounds ahead (run/round-ahead.ts), for runs of many nodes;
+   * simulates a strategy's whole rounds ahead, their batch indices too (run/round-ahead.ts),
+   * for runs of many nodes;
    * absent, or null from it: each round does its own.
    */
   startWindowPrefetch?: WindowPrefetchStarter;
