@@ -9,10 +9,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { currentBackend } from '../train/backend.js';
-import type { EngineOptions, EngineTask } from '../train/engine.js';
+import type { EngineOptions, EngineTasks } from '../train/engine.js';
 import type { EngineHelper, HelperStarter, HelperTrained } from '../train/engine-helper.js';
 import { ENGINE_WORKER_URL, EngineThread } from './engine-thread.js';
-import { packTasks } from './packed-tasks.js';
 
 class WorkerHelper implements EngineHelper {
   constructor(private readonly thread: EngineThread) {}
@@ -21,8 +20,8 @@ class WorkerHelper implements EngineHelper {
     return new Float32Array(new SharedArrayBuffer(length * 4));
   }
 
-  async train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<HelperTrained> {
-    const reply = await this.thread.request({ kind: 'train', theta, tasks: packTasks(tasks), sums });
+  async train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<HelperTrained> {
+    const reply = await this.thread.request({ kind: 'train', theta, tasks: tasks.packed(), sums });
     return { norms: reply.norms!, busyMs: reply.busyMs ?? 0 };
   }
 

@@ -9,9 +9,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, loadTf, type BackendPreference } from '../train/backend.js';
-import { isNonFiniteLoss, type EngineOptions } from '../train/engine.js';
+import { EngineTasks, isNonFiniteLoss, type EngineOptions } from '../train/engine.js';
 import { FastEngine } from '../train/fast-engine.js';
-import { unpackTasks } from './packed-tasks.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
 
 const port = parentPort;
@@ -48,7 +47,7 @@ async function handle(engine: FastEngine, request: WorkerRequest): Promise<Worke
       return { id: request.id, ok: true, slice: engine.aggregateSlice(request.theta, request.sums, request.weights, request.start, request.end) };
     case 'train': {
       const start = performance.now();
-      const norms = await engine.trainShare(request.theta, unpackTasks(request.tasks), request.sums);
+      const norms = await engine.trainShare(request.theta, EngineTasks.fromPacked(request.tasks), request.sums);
       return { id: request.id, ok: true, norms, busyMs: performance.now() - start };
     }
   }

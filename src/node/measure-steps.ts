@@ -11,7 +11,7 @@
 import { DtrainError, isKnownError } from '../errors.js';
 import type { Scenario } from '../scenario/types.js';
 import { initBackend, type BackendPreference } from '../train/backend.js';
-import type { EngineTask, TrainEngine } from '../train/engine.js';
+import { EngineTasks, type TrainEngine } from '../train/engine.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { datasetShape } from '../limits/dataset-shape.js';
 import { nodeHost } from './host.js';
@@ -48,16 +48,16 @@ function unbuildable(where: string, why: string): DtrainError {
   });
 }
 
-function task(batch: number, localSteps: number, samples: number): EngineTask {
-  return {
+function task(batch: number, localSteps: number, samples: number): EngineTasks {
+  return EngineTasks.of([{
     stepBatches: Array.from({ length: localSteps }, (_, s) => Int32Array.from({ length: batch }, (_, j) => (s * batch + j) % samples)),
-  };
+  }]);
 }
 
-async function timeCalls(engine: TrainEngine, work: EngineTask, calls: number): Promise<number> {
+async function timeCalls(engine: TrainEngine, work: EngineTasks, calls: number): Promise<number> {
   const start = performance.now();
   for (let c = 0; c < calls; c++) {
-    await engine.trainLocal([work]);
+    await engine.trainLocal(work);
     engine.discardLocal();
   }
   return performance.now() - start;

@@ -13,11 +13,10 @@
  * The worker entry resolves to dist/train/engine-worker.js: this engine runs only from dist/.
  */
 import { currentBackend } from '../train/backend.js';
-import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from '../train/engine.js';
+import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from '../train/engine.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from '../train/fast-layout.js';
 import { aggregateParams } from '../train/fast-vector-math.js';
 import { EngineThread } from './engine-thread.js';
-import { packTasks } from './packed-tasks.js';
 import type { WorkerReply, WorkerSetup } from './parallel-protocol.js';
 
 const WORKERS = 2;
@@ -39,20 +38,20 @@ class ParallelEngine implements TrainEngine {
     this.theta = flattenParams(layout, options.initialParams);
   }
 
-  async trainLocal(tasks: EngineTask[]): Promise<Float64Array> {
+  async trainLocal(tasks: EngineTasks): Promise<Float64Array> {
     this.pending = null;
     const count = this.paramCount;
-    if (this.sumsBuffer.byteLength < tasks.length * count * 4) this.sumsBuffer = new SharedArrayBuffer(tasks.length * count * 4);
-    const split = Math.ceil(tasks.length / WORKERS);
+    if (this.sumsBuffer.byteLength < tasks.count * count * 4) this.sumsBuffer = new SharedArrayBuffer(tasks.count * count * 4);
+    const split = Math.ceil(tasks.count / WORKERS);
     const shares = [
       { firstTask: 0, tasks: tasks.slice(0, split) },
-      { firstTask: split, tasks: tasks.slice(split) },
+      { firstTask: split, tasks: tasks.slice(split, tasks.count) },
     ];
     const replies = await Promise.allSettled(
       shares.map((share, w) =>
-        share.tasks.length === 0
+        share.tasks.count === 0
           ? Promise.resolve(null)
-          : this.workers[w]!.request({ kind: 'train', theta: this.theta, tasks: packTasks(share.tasks), sums: new Float32Array(this.sumsBuffer, share.firstTask * count * 4, share.tasks.length * count) }),
+          : this.workers[w]!.request({ kind: 'train', theta: this.theta, tasks: share.tasks.packed(), sums: new Float32Array(this.sumsBuffer, share.firstTask * count * 4, share.tasks.count * count) }),
       ),
     );
     // the lowest failing task first, as FastEngine, which trains the tasks in order, reports it
@@ -61,12 +60,12 @@ class ParallelEngine implements TrainEngine {
       const error: unknown = reply.reason;
       throw isNonFiniteLoss(error) && error.task !== null ? nonFiniteLoss(shares[w]!.firstTask + error.task) : error;
     });
-    const norms = new Float64Array(tasks.length);
+    const norms = new Float64Array(tasks.count);
     replies.forEach((reply, w) => {
       const value = (reply as PromiseFulfilledResult<WorkerReply | null>).value;
       if (value !== null) norms.set(value.norms!, shares[w]!.firstTask);
     });
-    this.pending = { sums: new Float32Array(this.sumsBuffer, 0, tasks.length * count), tasks: tasks.length };
+    this.pending = { sums: new Float32Array(this.sumsBuffer, 0, tasks.count * count), tasks: tasks.count };
     return norms;
   }
 

@@ -3,17 +3,7 @@
  * worker threads (engine-worker.ts). Types only. Float32Arrays over a SharedArrayBuffer travel
  * as views of the same memory: the worker writes the U_i where the main thread reads them.
  */
-import type { EngineOptions, EvalResult } from '../train/engine.js';
-
-/**
- * Tasks packed into two arrays for the trip (one copy each instead of a clone per batch): the
- * batch of task k's step s is indices[offsets[k·steps + s] … offsets[k·steps + s + 1]).
- */
-export interface PackedTasks {
-  steps: number;
-  indices: Int32Array;
-  offsets: Int32Array;
-}
+import type { EngineOptions, EvalResult, PackedTasks } from '../train/engine.js';
 
 /** workerData: the engine options (data copied once per worker, shared when already shared) and the backend to start. */
 export interface WorkerSetup {

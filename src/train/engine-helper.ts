@@ -5,7 +5,7 @@
  * Every answer is a pure function of its inputs, computed by the same code as the engine's own,
  * so which thread computed what never shows in a number.
  */
-import type { EngineTask } from './engine.js';
+import type { EngineTasks } from './engine.js';
 
 export interface HelperTrained {
   norms: Float64Array;
@@ -21,7 +21,7 @@ export interface EngineHelper {
    * (a view from sharedValues) their U_i written task-major into it, row k for tasks[k].
    * A non-finite loss rejects with nonFiniteLoss(k), k indexing `tasks`.
    */
-  train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<HelperTrained>;
+  train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<HelperTrained>;
   /**
    * θ_{t+1}[start … end) from the U_i of every task (`sums`, task-major, from sharedValues) and
    * their weights, as FastEngine computes it (weighted-sum.ts).

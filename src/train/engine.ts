@@ -27,11 +27,9 @@ export function isNonFiniteLoss(error: unknown): error is NonFiniteLoss {
   return error instanceof NonFiniteLoss;
 }
 
-/** One participating node's work this round. */
-export interface EngineTask {
-  /** sample indices into the training set, one array per local step (length = batch) */
-  stepBatches: Int32Array[];
-}
+import type { EngineTasks } from './engine-tasks.js';
+
+export { EngineTasks, type EngineTask, type PackedTasks } from './engine-tasks.js';
 
 export interface EvalResult {
   loss: number;
@@ -48,7 +46,7 @@ export interface TrainEngine {
    * Throws DtrainError('train.nonFiniteLoss') naming the task index when a loss or a
    * parameter becomes non-finite.
    */
-  trainLocal(tasks: EngineTask[]): Promise<Float64Array>;
+  trainLocal(tasks: EngineTasks): Promise<Float64Array>;
   /** θ_{t+1} = Σ w_i θ_i over the tasks of the last `trainLocal` (weights sum to 1). */
   aggregate(weights: Float64Array): void;
   /** Forget the last `trainLocal` (θ unchanged). */

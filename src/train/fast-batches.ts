@@ -13,7 +13,8 @@
  * the next round's batches are identical.
  */
 import type { Tf } from './backend.js';
-import type { EngineData, EngineTask } from './engine.js';
+import type { EngineData } from './engine.js';
+import { EngineTasks } from './engine-tasks.js';
 import { transposeWithOnes, withOnesColumn } from './fast-node-math.js';
 import { CHUNK_ROWS } from './fast-sizes.js';
 
@@ -43,32 +44,20 @@ export interface ConcatBatch {
 }
 
 /** Refuses malformed tasks before any work: every engine mode fails alike, and before it starts. */
-export function checkTasks(tasks: readonly EngineTask[], localSteps: number, samples: number): void {
-  tasks.forEach((task, i) => {
-    if (task.stepBatches.length !== localSteps) {
-      throw new Error(`task ${i} has ${task.stepBatches.length} step batches, expected localSteps = ${localSteps}`);
-    }
-    for (const batch of task.stepBatches) {
-      if (batch.length === 0) throw new Error(`task ${i} has an empty step batch`);
-      for (let k = 0; k < batch.length; k++) {
-        const index = batch[k]!;
+export function checkTasks(tasks: EngineTasks, localSteps: number, samples: number): void {
+  if (tasks.count > 0 && tasks.steps !== localSteps) throw new Error(`task 0 has ${tasks.steps} step batches, expected localSteps = ${localSteps}`);
+  const { indices } = tasks;
+  for (let i = 0; i < tasks.count; i++) {
+    for (let s = 0; s < tasks.steps; s++) {
+      const start = tasks.start(i, s);
+      const end = start + tasks.rows(i, s);
+      if (end === start) throw new Error(`task ${i} has an empty step batch`);
+      for (let k = start; k < end; k++) {
+        const index = indices[k]!;
         if (!(index >= 0 && index < samples)) throw new Error(`task ${i}: sample index ${index} outside 0…${samples - 1}`);
       }
     }
-  });
-}
-
-function sameBatches(previous: readonly Int32Array[][], tasks: readonly EngineTask[]): boolean {
-  if (previous.length !== tasks.length) return false;
-  for (let i = 0; i < tasks.length; i++) {
-    const batches = tasks[i]!.stepBatches;
-    for (let s = 0; s < batches.length; s++) {
-      const [before, now] = [previous[i]![s]!, batches[s]!];
-      if (before.length !== now.length) return false;
-      for (let k = 0; k < now.length; k++) if (before[k] !== now[k]) return false;
-    }
   }
-  return true;
 }
 
 /** Copies sample `index`'s features to `out` at `to` (a plain loop: no subarray view per row). */
@@ -80,26 +69,29 @@ function copyFeatures(data: EngineData, index: number, out: Float32Array, to: nu
 export { CHUNK_ROWS };
 
 /** The chunk's step-1 tensors, with its gathered features (sample-major) as `xValues`. */
-function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], firstTask: number): ConcatBatch {
-  const offsets = new Int32Array(tasks.length + 1);
-  tasks.forEach((task, i) => (offsets[i + 1] = offsets[i]! + task.stepBatches[0]!.length));
-  const rows = offsets[tasks.length]!;
+function buildConcat(tf: Tf, data: EngineData, tasks: EngineTasks, firstTask: number): ConcatBatch {
+  const offsets = new Int32Array(tasks.count + 1);
+  for (let i = 0; i < tasks.count; i++) offsets[i + 1] = offsets[i]! + tasks.rows(i);
+  const rows = offsets[tasks.count]!;
   const { featureCount, classCount } = data;
   const x = new Float32Array(rows * featureCount);
   const targets = new Float32Array(rows * classCount);
   const rowScale = new Float32Array(rows);
-  for (let i = 0; i < tasks.length; i++) {
-    const batch = tasks[i]!.stepBatches[0]!;
-    for (let k = 0; k < batch.length; k++) {
+  const { indices } = tasks;
+  for (let i = 0; i < tasks.count; i++) {
+    const start = tasks.start(i);
+    const length = tasks.rows(i);
+    for (let k = 0; k < length; k++) {
       const row = offsets[i]! + k;
-      copyFeatures(data, batch[k]!, x, row * featureCount);
-      targets[row * classCount + data.labels[batch[k]!]!] = 1;
-      rowScale[row] = 1 / batch.length;
+      const index = indices[start + k]!;
+      copyFeatures(data, index, x, row * featureCount);
+      targets[row * classCount + data.labels[index]!] = 1;
+      rowScale[row] = 1 / length;
     }
   }
   const batch = {
     firstTask,
-    tasks: tasks.length,
+    tasks: tasks.count,
     rows,
     offsets,
     x: tf.tensor2d(x, [rows, featureCount]),
@@ -116,12 +108,12 @@ function buildConcat(tf: Tf, data: EngineData, tasks: readonly EngineTask[], fir
  * Which chunk a task's rows fall in does not change its numbers: every row of the
  * concatenated pass is computed on its own.
  */
-export function chunkRanges(tasks: readonly EngineTask[], first = 0, end = tasks.length, maxTasks = Infinity): Array<[number, number]> {
+export function chunkRanges(tasks: EngineTasks, first = 0, end = tasks.count, maxTasks = Infinity): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   let start = first;
   let rows = 0;
   for (let i = first; i < end; i++) {
-    rows += tasks[i]!.stepBatches[0]!.length;
+    rows += tasks.rows(i);
     if (rows >= CHUNK_ROWS || i + 1 - start >= maxTasks || i === end - 1) {
       ranges.push([start, i + 1]);
       [start, rows] = [i + 1, 0];
@@ -130,31 +122,34 @@ export function chunkRanges(tasks: readonly EngineTask[], first = 0, end = tasks
   return ranges;
 }
 
-function labelsOf(data: EngineData, indices: Int32Array): Int32Array {
-  const labels = new Int32Array(indices.length);
-  for (let r = 0; r < indices.length; r++) labels[r] = data.labels[indices[r]!]!;
+/** The labels of indices[from … from + rows). */
+function labelsOf(data: EngineData, indices: Int32Array, from: number, rows: number): Int32Array {
+  const labels = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) labels[r] = data.labels[indices[from + r]!]!;
   return labels;
 }
 
 /**
- * Step 1 of a task: its rows are the chunk's (`start` …), which the concatenated pass reads;
+ * Step 1 of task k: its rows are the chunk's (`start` …), which the concatenated pass reads;
  * X̃ᵀ only when `withInputsT` (kept batches whose product goes to tfjs: kept, it is uploaded once).
  */
-function firstStep(tf: Tf, data: EngineData, indices: Int32Array, gathered: Float32Array, start: number, withInputsT: boolean): StepBatch {
-  const rows = indices.length;
+function firstStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, gathered: Float32Array, start: number, withInputsT: boolean): StepBatch {
+  const rows = tasks.rows(k);
   const inputsT = withInputsT ? tf.tensor2d(transposeWithOnes(gathered, start, rows, data.featureCount), [data.featureCount + 1, rows]) : null;
-  return { rows, labels: labelsOf(data, indices), inputsT, inputs: null };
+  return { rows, labels: labelsOf(data, tasks.indices, tasks.start(k), rows), inputsT, inputs: null };
 }
 
-/** Steps 2 … K of a task: its rows gathered once, then laid out as X̃ᵀ and as X̃. */
-function laterStep(tf: Tf, data: EngineData, indices: Int32Array): StepBatch {
-  const rows = indices.length;
+/** Steps 2 … K of task k: its rows gathered once, then laid out as X̃ᵀ and as X̃. */
+function laterStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, step: number): StepBatch {
+  const rows = tasks.rows(k, step);
+  const from = tasks.start(k, step);
+  const { indices } = tasks;
   const features = data.featureCount;
   const gathered = new Float32Array(rows * features);
-  for (let r = 0; r < rows; r++) copyFeatures(data, indices[r]!, gathered, r * features);
+  for (let r = 0; r < rows; r++) copyFeatures(data, indices[from + r]!, gathered, r * features);
   return {
     rows,
-    labels: labelsOf(data, indices),
+    labels: labelsOf(data, indices, from, rows),
     inputsT: tf.tensor2d(transposeWithOnes(gathered, 0, rows, features), [features + 1, rows]),
     inputs: tf.tensor2d(withOnesColumn(gathered, rows, features), [rows, features + 1]),
   };
@@ -168,14 +163,18 @@ export interface ChunkBatches {
 
 /** `firstInputsT(rows)`: whether step 1 of a task with that many rows keeps its X̃ᵀ (default: never). */
 export function buildChunk(
-  tf: Tf, data: EngineData, tasks: readonly EngineTask[], first: number, end: number, firstInputsT: (rows: number) => boolean = () => false,
+  tf: Tf, data: EngineData, tasks: EngineTasks, first: number, end: number, firstInputsT: (rows: number) => boolean = () => false,
 ): ChunkBatches {
   const batch = buildConcat(tf, data, tasks.slice(first, end), first);
   const steps: StepBatch[][] = [];
   for (let i = first; i < end; i++) {
-    steps.push(tasks[i]!.stepBatches.map((indices, s) => (s === 0
-      ? firstStep(tf, data, indices, batch.xValues, batch.offsets[i - first]!, firstInputsT(indices.length))
-      : laterStep(tf, data, indices))));
+    const taskSteps = new Array<StepBatch>(tasks.steps);
+    for (let s = 0; s < tasks.steps; s++) {
+      taskSteps[s] = s === 0
+        ? firstStep(tf, data, tasks, i, batch.xValues, batch.offsets[i - first]!, firstInputsT(tasks.rows(i)))
+        : laterStep(tf, data, tasks, i, s);
+    }
+    steps.push(taskSteps);
   }
   return { chunk: batch, steps };
 }
@@ -197,7 +196,8 @@ export function disposeChunk(tf: Tf, { chunk, steps }: ChunkBatches): void {
  */
 export class BatchStore {
   private current: ChunkBatches[] | null = null;
-  private currentIndices: Int32Array[][] = [];
+  /** a copy of the tasks `current` was built from */
+  private currentTasks: EngineTasks | null = null;
 
   constructor(
     private readonly tf: Tf,
@@ -206,18 +206,18 @@ export class BatchStore {
     private readonly firstInputsT: (rows: number) => boolean = () => false,
   ) {}
 
-  prepare(tasks: readonly EngineTask[]): ChunkBatches[] {
-    if (this.current !== null && sameBatches(this.currentIndices, tasks)) return this.current;
+  prepare(tasks: EngineTasks): ChunkBatches[] {
+    if (this.current !== null && this.currentTasks !== null && this.currentTasks.equals(tasks)) return this.current;
     this.dispose();
     const { tf, data } = this;
     this.current = chunkRanges(tasks).map(([first, end]) => buildChunk(tf, data, tasks, first, end, this.firstInputsT));
-    this.currentIndices = tasks.map((task) => task.stepBatches.map((batch) => Int32Array.from(batch)));
+    this.currentTasks = EngineTasks.fromPacked(tasks.packed());
     return this.current;
   }
 
   dispose(): void {
     if (this.current !== null) for (const chunk of this.current) disposeChunk(this.tf, chunk);
     this.current = null;
-    this.currentIndices = [];
+    this.currentTasks = null;
   }
 }

@@ -34,7 +34,7 @@
  * trainLocal, getParams), so that a helper can take part without blocking.
  */
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
-import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
+import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
 import type { EngineHelper, HelperStarter, HelperTrained } from './engine-helper.js';
 import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
@@ -68,7 +68,7 @@ export interface FastEngineTuning {
 }
 
 interface Round {
-  tasks: EngineTask[];
+  tasks: EngineTasks;
   /** U_i task-major [n, paramCount] when held, else null */
   held: Float32Array | null;
   /** the helper this round is split with, training and aggregate (`held` is then in shared memory) */
@@ -80,22 +80,20 @@ interface Round {
 }
 
 /** Training rows of all steps of all tasks: what a round's time is compared by. */
-function countRows(tasks: readonly EngineTask[]): number {
-  let rows = 0;
-  for (const task of tasks) for (const batch of task.stepBatches) rows += batch.length;
-  return rows;
+function countRows(tasks: EngineTasks): number {
+  return tasks.offsets[tasks.offsets.length - 1]! - tasks.offsets[0]!;
 }
 
 /** The first task index before which the tasks hold at least `share` of the step-1 rows. */
-function splitRows(tasks: readonly EngineTask[], share: number): number {
+function splitRows(tasks: EngineTasks, share: number): number {
   let total = 0;
-  for (const task of tasks) total += task.stepBatches[0]!.length;
+  for (let i = 0; i < tasks.count; i++) total += tasks.rows(i);
   let rows = 0;
-  for (let i = 0; i < tasks.length; i++) {
-    rows += tasks[i]!.stepBatches[0]!.length;
+  for (let i = 0; i < tasks.count; i++) {
+    rows += tasks.rows(i);
     if (rows >= share * total) return i + 1;
   }
-  return tasks.length;
+  return tasks.count;
 }
 
 /** Steps in which this thread's share of the rows moves (few steps: kept batches stay valid). */
@@ -160,11 +158,11 @@ export class FastEngine implements TrainEngine {
     this.now = tuning.now ?? (() => performance.now());
   }
 
-  async trainLocal(tasks: EngineTask[]): Promise<Float64Array> {
+  async trainLocal(tasks: EngineTasks): Promise<Float64Array> {
     await this.settle();
     this.pending = null;
     checkTasks(tasks, this.options.localSteps, this.options.train.samples);
-    const n = tasks.length;
+    const n = tasks.count;
     const count = this.paramCount;
     const norms = new Float64Array(n);
     if (n === 0) {
@@ -208,12 +206,12 @@ export class FastEngine implements TrainEngine {
    * The helper's side of a round (src/node/): ‖g_i‖ of `tasks` from θ, and their U_i written
    * into `sums` (row k for tasks[k]) when given. Leaves no round pending.
    */
-  async trainShare(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<Float64Array> {
+  async trainShare(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<Float64Array> {
     this.setTheta(theta);
     checkTasks(tasks, this.options.localSteps, this.options.train.samples);
-    const norms = new Float64Array(tasks.length);
+    const norms = new Float64Array(tasks.count);
     try {
-      await this.trainRange(tasks, 0, tasks.length, sums, norms);
+      await this.trainRange(tasks, 0, tasks.count, sums, norms);
     } catch (error) {
       this.disposeBatches();
       throw error;
@@ -226,10 +224,10 @@ export class FastEngine implements TrainEngine {
    * reported. The split follows the two threads' measured speeds (a busy machine may slow
    * either one): which thread computes a row never changes a number.
    */
-  private async trainSplit(helper: EngineHelper, tasks: EngineTask[], sums: Float32Array | null, norms: Float64Array): Promise<void> {
+  private async trainSplit(helper: EngineHelper, tasks: EngineTasks, sums: Float32Array | null, norms: Float64Array): Promise<void> {
     const split = splitRows(tasks, this.share);
     const count = this.paramCount;
-    const theirs = helper.train(this.theta, tasks.slice(split), sums === null ? null : sums.subarray(split * count));
+    const theirs = helper.train(this.theta, tasks.slice(split, tasks.count), sums === null ? null : sums.subarray(split * count));
     let mine: unknown = null;
     const start = performance.now();
     try {
@@ -253,14 +251,14 @@ export class FastEngine implements TrainEngine {
    * only when off by more than two steps, so that the machine's noise does not move it; four
    * with kept batches (the benchmark's), which a move rebuilds.
    */
-  private rebalance(tasks: readonly EngineTask[], split: number, mineMs: number, theirsMs: number): void {
-    if (split === 0 || split === tasks.length || !(mineMs > 0 && theirsMs > 0)) return;
+  private rebalance(tasks: EngineTasks, split: number, mineMs: number, theirsMs: number): void {
+    if (split === 0 || split === tasks.count || !(mineMs > 0 && theirsMs > 0)) return;
     let mineRows = 0;
     let allRows = 0;
-    tasks.forEach((task, i) => {
-      allRows += task.stepBatches[0]!.length;
-      if (i < split) mineRows += task.stepBatches[0]!.length;
-    });
+    for (let i = 0; i < tasks.count; i++) {
+      allRows += tasks.rows(i);
+      if (i < split) mineRows += tasks.rows(i);
+    }
     const [mineRate, theirRate] = [mineRows / mineMs, (allRows - mineRows) / theirsMs];
     this.idealShare = 0.7 * this.idealShare + 0.3 * (mineRate / (mineRate + theirRate));
     if (Math.abs(this.idealShare - this.share) <= (this.options.keepBatches === true ? 4 : 2) * SHARE_STEP) return;
@@ -273,7 +271,7 @@ export class FastEngine implements TrainEngine {
    * rows) when given. Chunks are built and dropped one at a time (with keepBatches, kept in
    * `kept` while the same tasks come again).
    */
-  private async trainRange(tasks: EngineTask[], first: number, end: number, sums: Float32Array | null, norms: Float64Array, kept = this.batches): Promise<void> {
+  private async trainRange(tasks: EngineTasks, first: number, end: number, sums: Float32Array | null, norms: Float64Array, kept = this.batches): Promise<void> {
     const thetaMagnitude = largestMagnitude(this.theta);
     const count = this.paramCount;
     const visit = (i: number, steps: readonly StepBatch[], pass: ConcatPass, start: number): void => {
@@ -287,7 +285,7 @@ export class FastEngine implements TrainEngine {
       norms[i] = Math.sqrt(squares) / this.options.localSteps;
     };
     if (this.options.keepBatches === true) {
-      const share = first === 0 && end === tasks.length ? tasks : tasks.slice(first, end);
+      const share = first === 0 && end === tasks.count ? tasks : tasks.slice(first, end);
       for (const { chunk, steps } of kept.prepare(share)) {
         const pass = await runConcatPass(this.tf, this.layout, this.theta, chunk, this.passBuffers);
         for (let j = 0; j < chunk.tasks; j++) visit(first + chunk.firstTask + j, steps[j]!, pass, chunk.offsets[j]!);
@@ -317,7 +315,7 @@ export class FastEngine implements TrainEngine {
   }
 
   /** Recomputes U_i of tasks a … b − 1 (as trainRange did) and hands each to `use`, in order. */
-  private recomputeChunk(tasks: EngineTask[], a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
+  private recomputeChunk(tasks: EngineTasks, a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
     const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b);
     try {
       const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
@@ -333,9 +331,9 @@ export class FastEngine implements TrainEngine {
   aggregate(weights: Float64Array): void {
     const pending = this.pending;
     if (pending === null) throw new Error('aggregate() called without a preceding trainLocal()');
-    if (weights.length !== pending.tasks.length) throw new Error(`aggregate() got ${weights.length} weights for ${pending.tasks.length} tasks`);
+    if (weights.length !== pending.tasks.count) throw new Error(`aggregate() got ${weights.length} weights for ${pending.tasks.count} tasks`);
     this.pending = null;
-    if (pending.tasks.length === 0) return; // SPEC §2 S4: an empty round leaves θ unchanged
+    if (pending.tasks.count === 0) return; // SPEC §2 S4: an empty round leaves θ unchanged
     this.aggregating = { ...pending, weights: Float64Array.from(weights) };
   }
 
@@ -364,7 +362,7 @@ export class FastEngine implements TrainEngine {
     const count = this.paramCount;
     const sum = new WeightedSum(0, count);
     if (held !== null) sum.add(held, count, weights);
-    else for (const [a, b] of chunkRanges(tasks, 0, tasks.length, this.chunkTasks)) this.recomputeChunk(tasks, a, b, (i, row) => sum.addRow(row, weights[i]!));
+    else for (const [a, b] of chunkRanges(tasks, 0, tasks.count, this.chunkTasks)) this.recomputeChunk(tasks, a, b, (i, row) => sum.addRow(row, weights[i]!));
     const next = new Float32Array(count);
     finishSlice(this.theta, sum, weights, this.options.learningRate, next);
     return next;
@@ -388,9 +386,9 @@ export class FastEngine implements TrainEngine {
    * buffers in turn (it computes chunk c + 2 while this thread adds chunk c), all added here
    * in task order.
    */
-  private async recomputeSplit(helper: EngineHelper, tasks: EngineTask[], weights: Float64Array): Promise<Float32Array> {
+  private async recomputeSplit(helper: EngineHelper, tasks: EngineTasks, weights: Float64Array): Promise<Float32Array> {
     const count = this.paramCount;
-    const ranges = chunkRanges(tasks, 0, tasks.length, this.chunkTasks);
+    const ranges = chunkRanges(tasks, 0, tasks.count, this.chunkTasks);
     this.sharedChunks ??= [helper.sharedValues(this.chunkTasks * count), helper.sharedValues(this.chunkTasks * count)];
     const buffers = this.sharedChunks;
     const ask = (c: number, slot: number): Promise<HelperTrained> | null => {
@@ -431,8 +429,8 @@ export class FastEngine implements TrainEngine {
   }
 
   /** Whether a round of `tasks` is large enough to split, given a way to start a helper. */
-  private splittable(tasks: readonly EngineTask[]): boolean {
-    if (this.tuning.startHelper === undefined || this.disposed || tasks.length * this.paramCount < this.parallelMin) return false;
+  private splittable(tasks: EngineTasks): boolean {
+    if (this.tuning.startHelper === undefined || this.disposed || tasks.count * this.paramCount < this.parallelMin) return false;
     return this.tuning.parallelMinValues !== undefined || this.splitsPay(tasks);
   }
 
@@ -443,10 +441,10 @@ export class FastEngine implements TrainEngine {
    * cost its memory: at 131,072 nodes of 16 → 16 → 4, engine time 6.9–7.1 s with the thread and
    * 6.9–7.5 s without, peak RSS 1.57 GB against 1.25 (bench/README.md).
    */
-  private splitsPay(tasks: readonly EngineTask[]): boolean {
+  private splitsPay(tasks: EngineTasks): boolean {
     if (this.options.localSteps > 1) return true;
     let rows = 0;
-    for (const task of tasks) rows = Math.max(rows, task.stepBatches[0]!.length);
+    for (let i = 0; i < tasks.count; i++) rows = Math.max(rows, tasks.rows(i));
     return this.layout.layers.some((layer) => !productInJs(this.tf, layer.inputs, rows, layer.outputs));
   }
 

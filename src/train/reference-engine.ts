@@ -14,7 +14,7 @@
  * step; a non-finite loss or final parameter raises `train.nonFiniteLoss`.
  */
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
-import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EvalResult, type TrainEngine } from './engine.js';
+import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
 import { paramShapes } from './params.js';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -111,12 +111,12 @@ class ReferenceEngine implements TrainEngine {
     return Math.sqrt(squares);
   }
 
-  async trainLocal(tasks: EngineTask[]): Promise<Float64Array> {
+  async trainLocal(tasks: EngineTasks): Promise<Float64Array> {
     this.locals = null;
     const locals: Float32Array[][] = [];
-    const norms = new Float64Array(tasks.length);
-    for (let i = 0; i < tasks.length; i++) {
-      const local = await this.trainTask(tasks[i]!, i);
+    const norms = new Float64Array(tasks.count);
+    for (let i = 0; i < tasks.count; i++) {
+      const local = await this.trainTask(tasks.task(i), i);
       norms[i] = this.gradNorm(local);
       if (!Number.isFinite(norms[i]!)) throw nonFiniteLoss(i);
       locals.push(local);

@@ -14,6 +14,7 @@ import type { EngineHelper } from '../../src/train/engine-helper.js';
 import type { FastEngineTuning } from '../../src/train/fast-engine.js';
 import { randomData, randomParams } from '../train/engine-fixture.js';
 import { loadDist } from './dist.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 type FastModule = typeof import('../../src/train/fast-engine.js');
 type HelperModule = typeof import('../../src/node/engine-helper.js');
@@ -84,10 +85,10 @@ const bytes = (values: { buffer: ArrayBufferLike; byteOffset: number; byteLength
 /** A round first whose result is dropped (the helper joins from the next one), then every number as bytes. */
 async function run(engine: TrainEngine, rounds: ReturnType<typeof problem>['rounds']): Promise<string[]> {
   const out: string[] = [];
-  await engine.trainLocal(rounds[1]!.tasks);
+  await engine.trainLocal(EngineTasks.of(rounds[1]!.tasks));
   engine.discardLocal();
   for (const { tasks, weights } of rounds) {
-    out.push(bytes(await engine.trainLocal(tasks)));
+    out.push(bytes(await engine.trainLocal(EngineTasks.of(tasks))));
     engine.aggregate(weights);
     const { loss, accuracy } = await engine.evaluate();
     out.push(bytes(Float64Array.of(loss, accuracy)));
@@ -139,11 +140,11 @@ describe('fast engine with a helper thread', () => {
     const alone1 = await fast.createFastEngine(broken);
     const tasks = Array.from({ length: 700 }, (_, i) => ({ stepBatches: [Int32Array.of(i === first || i === 600 ? 1 : 0)] }));
     try {
-      await engine.trainLocal(tasks.slice(0, 1));
+      await engine.trainLocal(EngineTasks.of(tasks.slice(0, 1)));
       expect(await engine.helperReady()).toBe(true);
       // Act
-      const error = await engine.trainLocal(tasks).catch((e: unknown) => e);
-      const alone = await alone1.trainLocal(tasks).catch((e: unknown) => e);
+      const error = await engine.trainLocal(EngineTasks.of(tasks)).catch((e: unknown) => e);
+      const alone = await alone1.trainLocal(EngineTasks.of(tasks)).catch((e: unknown) => e);
       // Assert
       expect(calls.train).toBe(1);
       expect((error as Error).message).toBe(`non-finite loss in local training (task ${first})`);

@@ -3,6 +3,7 @@ import { makeRng, type Rng } from '../../src/sim/rng.js';
 import type { EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 import { randomData, randomParams } from '../train/engine-fixture.js';
 import { loadDist } from './dist.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 // The parallel engine's workers need dist/node/engine-worker.js, so this test drives the built
 // package (npm test builds first); the fast engine and TF.js come from dist/ too, so both
@@ -55,7 +56,7 @@ function problem(localSteps: number) {
 async function run(engine: TrainEngine, rounds: ReturnType<typeof problem>['rounds']) {
   const norms: Float64Array[] = [];
   for (const { tasks, weights } of rounds) {
-    norms.push(await engine.trainLocal(tasks));
+    norms.push(await engine.trainLocal(EngineTasks.of(tasks)));
     engine.aggregate(weights);
   }
   return { norms, params: engine.getParams(), evaluation: await engine.evaluate() };
@@ -99,7 +100,7 @@ describe('parallel engine (two worker threads)', () => {
     engines.push(engine);
     const tasks = Array.from({ length: 9 }, (_, i) => ({ stepBatches: [Int32Array.of(i === 7 ? 1 : 0)] }));
     // Act
-    const error = await engine.trainLocal(tasks).catch((e: unknown) => e);
+    const error = await engine.trainLocal(EngineTasks.of(tasks)).catch((e: unknown) => e);
     // Assert
     expect(error).toBeInstanceOf(errors.DtrainError);
     expect((error as InstanceType<ErrorsModule['DtrainError']>).code).toBe('train.nonFiniteLoss');
@@ -120,7 +121,7 @@ describe('parallel engine (two worker threads)', () => {
     expect(tf.memory().numTensors).toBe(afterOne);
     expect(afterOne).toBe(before);
     const params = engine.getParams();
-    expect(await engine.trainLocal([])).toEqual(new Float64Array(0));
+    expect(await engine.trainLocal(EngineTasks.of([]))).toEqual(new Float64Array(0));
     engine.aggregate(new Float64Array(0));
     expect(engine.getParams()).toEqual(params);
   });

@@ -17,7 +17,7 @@ import { buildNetwork } from '../../src/run/network.js';
 import { runStrategy } from '../../src/run/loop.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import type { RunResult, StrategyRun } from '../../src/sim/records.js';
-import type { EngineFactory, EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
+import type { EngineFactory, EngineOptions, EngineTasks, TrainEngine } from '../../src/train/engine.js';
 import { prepareTraining } from '../../src/train/prepare.js';
 import { type GeneratedScenario, scenarioYaml } from './arbitraries.js';
 
@@ -65,7 +65,8 @@ export function stubEngineFactory(plannedCheck: (problem: string) => void): Engi
     return {
       backend: 'stub',
       paramCount,
-      async trainLocal(tasks: EngineTask[]) {
+      async trainLocal(packed: EngineTasks) {
+        const tasks = Array.from({ length: packed.count }, (_, k) => packed.task(k));
         pending = tasks.length;
         return Float64Array.from(tasks.map((task) => {
           if (task.stepBatches.length !== options.localSteps) plannedCheck(`a task has ${task.stepBatches.length} step batches`);

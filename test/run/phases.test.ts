@@ -20,6 +20,7 @@ import type { Scenario } from '../../src/scenario/types.js';
 import { BatchCursor, drawBatchIndices } from '../../src/train/batches.js';
 import { nonFiniteLoss, type TrainEngine } from '../../src/train/engine.js';
 import { makeScenario, S1S4 } from '../report/fixtures.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 function scenario(roundTimeoutMs: number | null = null): Scenario {
   const base = makeScenario(['a', 'b']);
@@ -163,10 +164,11 @@ describe('train', () => {
     const batches = round.plans.batch;
     const indices = drawBatchIndices(round.participants, batches, [new BatchCursor(shard(0), 1, 'a'), new BatchCursor(shard(40), 1, 'b')], 2);
     const tasks = engineTasks(round.participants, batches, indices, 2);
-    expect(tasks.map((t) => t.stepBatches.map((b) => b.length))).toEqual([[32, 32], [32, 32]]);
+    expect([tasks.count, tasks.steps]).toEqual([2, 2]);
+    expect([0, 1].map((k) => [tasks.rows(k, 0), tasks.rows(k, 1)])).toEqual([[32, 32], [32, 32]]);
   });
 
-  it('the batches, views of one array for the round, are the ones each node\'s cursor draws step by step', () => {
+  it('the batches, offsets into one array for the round, are the ones each node\'s cursor draws step by step', () => {
     const round = scheduled();
     const shard = (first: number) => Int32Array.from({ length: 40 }, (_, r) => first + r);
     const batches = round.plans.batch;
@@ -174,14 +176,12 @@ describe('train', () => {
     const tasks = engineTasks(round.participants, batches, indices, 3);
     const a = new BatchCursor(shard(0), 1, 'a');
     const b = new BatchCursor(shard(40), 1, 'b');
-    expect(tasks.map((t) => t.stepBatches.map((batch) => Array.from(batch)))).toEqual([
+    expect([0, 1].map((k) => tasks.task(k).stepBatches.map((batch) => Array.from(batch)))).toEqual([
       [a.next(32), a.next(32), a.next(32)].map((batch) => Array.from(batch)),
       [b.next(32), b.next(32), b.next(32)].map((batch) => Array.from(batch)),
     ]);
-    const buffer = tasks[0]!.stepBatches[0]!.buffer;
-    expect(tasks.every((t) => t.stepBatches.every((batch) => batch.buffer === buffer))).toBe(true);
-    expect(buffer).toBe(indices.buffer);
-    expect(buffer.byteLength).toBe(2 * 3 * 32 * 4);
+    expect(tasks.indices).toBe(indices);
+    expect(Array.from(tasks.offsets)).toEqual([0, 32, 64, 96, 128, 160, 192]);
   });
 
   it('indices that do not add up to the batches are refused, not read past', () => {
@@ -192,7 +192,7 @@ describe('train', () => {
 
   it('a non-finite loss on task 1 names node b (the task index is a field, not parsed from a message)', async () => {
     const round = scheduled();
-    const thrown = await trainPhase(stubEngine([1, 2], 1), [], round, ['a', 'b']).catch((error: unknown) => error);
+    const thrown = await trainPhase(stubEngine([1, 2], 1), EngineTasks.of([]), round, ['a', 'b']).catch((error: unknown) => error);
     expect((thrown as RoundDiverged).divergence).toEqual({
       round: 1, node: 'b', kind: 'training', message: 'training diverged in round 1 on node b: its local loss or parameters became non-finite',
     });

@@ -14,6 +14,7 @@ import { initBackend, loadTf } from '../../src/train/backend.js';
 import type { EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 import { BOUNDED_CHUNK_VALUES, createFastEngine, MAX_HELD_VALUES, type FastEngineTuning } from '../../src/train/fast-engine.js';
 import { randomData, randomParams } from './engine-fixture.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 /** Chunks of 256 tasks of U_i (123 parameters) when they are not held, so that rounds span several. */
 const CHUNK_TASKS = 256;
@@ -52,7 +53,7 @@ const bytes = (values: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset
 async function run(engine: TrainEngine, rounds: ReturnType<typeof problem>['rounds']): Promise<string[]> {
   const out: string[] = [];
   for (const [r, { tasks, weights }] of rounds.entries()) {
-    out.push(bytes(await engine.trainLocal(tasks)));
+    out.push(bytes(await engine.trainLocal(EngineTasks.of(tasks))));
     engine.aggregate(weights);
     if (r === 1) out.push(...engine.getParams().map(bytes));
     const { loss, accuracy } = await engine.evaluate();
@@ -102,7 +103,7 @@ describe('fast engine, memory-bounded mode', () => {
     const counts: number[] = [];
     // Act
     for (const { tasks, weights } of rounds) {
-      await engine.trainLocal(tasks);
+      await engine.trainLocal(EngineTasks.of(tasks));
       engine.aggregate(weights);
       await engine.evaluate();
       counts.push(tf.memory().numTensors - before);
@@ -120,7 +121,7 @@ describe('fast engine, memory-bounded mode', () => {
     const engine = await createFastEngine({ ...options, train: { ...options.train, features }, learningRate: 1e10 }, { maxHeldValues: 1, chunkValues: CHUNK_VALUES });
     const tasks = Array.from({ length: 600 }, (_, i) => ({ stepBatches: [Int32Array.of(i === 300 || i === 500 ? 1 : 0)] }));
     // Act
-    const error = await engine.trainLocal(tasks).catch((e: unknown) => e);
+    const error = await engine.trainLocal(EngineTasks.of(tasks)).catch((e: unknown) => e);
     engine.dispose();
     // Assert
     expect((error as Error).message).toBe('non-finite loss in local training (task 300)');

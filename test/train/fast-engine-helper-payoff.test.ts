@@ -14,6 +14,7 @@ import type { EngineHelper, HelperTrained } from '../../src/train/engine-helper.
 import { createFastEngine, type FastEngine, type FastEngineTuning } from '../../src/train/fast-engine.js';
 import { ALONE_FIGURES, HelperPayoff, MISSES, PAYOFF_RATIO, RETRY_FIRST, RETRY_MAX, SOLO_CHECK, WARM_UP } from '../../src/train/helper-payoff.js';
 import { randomData, randomParams } from './engine-fixture.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -142,7 +143,7 @@ class FakeHelper implements EngineHelper {
     return new Float32Array(length);
   }
 
-  async train(theta: Float32Array, tasks: EngineTask[], sums: Float32Array | null): Promise<HelperTrained> {
+  async train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<HelperTrained> {
     this.called();
     return { norms: await this.inner.trainShare(theta, tasks, sums), busyMs: 1 };
   }
@@ -195,7 +196,7 @@ describe('the fast engine with a helper that may not pay', () => {
         helper.delayMs = round <= 80 ? 100 : 0;
         const { tasks, weights } = rounds[round % 3]!;
         for (const [e, out] of [[alone, expected], [engine, actual]] as const) {
-          out.push(bytes(await e.trainLocal(tasks)));
+          out.push(bytes(await e.trainLocal(EngineTasks.of(tasks))));
           e.aggregate(weights);
           const { loss, accuracy } = await e.evaluate();
           out.push(bytes(Float64Array.of(loss, accuracy)), ...e.getParams().map(bytes));
@@ -225,7 +226,7 @@ describe('the fast engine with a helper that may not pay', () => {
       // Act
       for (let round = 1; round <= 8; round++) {
         helper.round = round;
-        await engine.trainLocal(rounds[round % 3]!.tasks);
+        await engine.trainLocal(EngineTasks.of(rounds[round % 3]!.tasks));
         engine.aggregate(rounds[round % 3]!.weights);
         await engine.evaluate();
       }

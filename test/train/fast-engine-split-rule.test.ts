@@ -10,6 +10,7 @@ import type { EngineOptions, EngineTask } from '../../src/train/engine.js';
 import { createFastEngine, PARALLEL_MIN_VALUES } from '../../src/train/fast-engine.js';
 import { JS_PRODUCT_LIMIT } from '../../src/train/fast-sizes.js';
 import { randomData, randomParams } from './engine-fixture.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -34,7 +35,7 @@ async function helperAsks(hidden: number, count: number, rows: number, localStep
   let asked = 0;
   const engine = await createFastEngine(options, { startHelper: () => { asked++; return new Promise(() => {}); } });
   try {
-    await engine.trainLocal(tasks);
+    await engine.trainLocal(EngineTasks.of(tasks));
   } finally {
     engine.dispose();
   }

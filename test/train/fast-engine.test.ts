@@ -7,6 +7,7 @@ import { CHUNK_ROWS } from '../../src/train/fast-batches.js';
 import { createFastEngine } from '../../src/train/fast-engine.js';
 import { initParams } from '../../src/train/params.js';
 import { createReferenceEngine } from '../../src/train/reference-engine.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 // ---------------------------------------------------------------------------------------
 // Oracle: the straightforward per-node implementation of SPEC §2 S4 in plain JS float64
@@ -164,7 +165,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
       // Arrange: p = [½, ½] for both samples, so ∇W = ½ Σ xᵀ(p − y) = [[0.5, −0.5], [−0.75, 0.75]], ∇b = 0
       const engine = await createFastEngine(tinyOptions());
       // Act
-      const norms = await engine.trainLocal([{ stepBatches: [Int32Array.of(0, 1)] }]);
+      const norms = await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0, 1)] }]));
       engine.aggregate(Float64Array.of(1));
       // Assert: ‖∇‖ = √(0.25 + 0.25 + 0.5625 + 0.5625) = √1.625
       const [w, b] = engine.getParams();
@@ -180,7 +181,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
       //   θ_B: W = [[−0.15, 0.15], [0.05, −0.05]], b = [−0.05, 0.05], ‖g_B‖ = √5.5
       const engine = await createFastEngine(tinyOptions());
       // Act
-      const norms = await engine.trainLocal([{ stepBatches: [Int32Array.of(0)] }, { stepBatches: [Int32Array.of(1)] }]);
+      const norms = await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0)] }, { stepBatches: [Int32Array.of(1)] }]));
       engine.aggregate(Float64Array.of(0.25, 0.75));
       // Assert
       expectClose(norms, [Math.sqrt(3), Math.sqrt(5.5)]);
@@ -194,7 +195,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
       // Step 2 starts from step 1's θ: W = [[−0.05, 0.05], [0.075, −0.075]], b = 0 (values from the reference engine's test)
       const engine = await createFastEngine(tinyOptions({ localSteps: 2 }));
       const batch = Int32Array.of(0, 1);
-      const norms = await engine.trainLocal([{ stepBatches: [batch, batch] }]);
+      const norms = await engine.trainLocal(EngineTasks.of([{ stepBatches: [batch, batch] }]));
       engine.aggregate(Float64Array.of(1));
       const [w, b] = engine.getParams();
       expectClose(w!, [-0.0858958148, 0.0858958148, 0.1394846386, -0.1394846386]);
@@ -225,7 +226,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
 
     it('leaves θ unchanged after discardLocal, and refuses to aggregate then', async () => {
       const engine = await createFastEngine(tinyOptions());
-      await engine.trainLocal([{ stepBatches: [Int32Array.of(0, 1)] }]);
+      await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0, 1)] }]));
       engine.discardLocal();
       expect(engine.getParams()).toEqual([new Float32Array(4), new Float32Array(2)]);
       expect(() => engine.aggregate(Float64Array.of(1))).toThrow('without a preceding trainLocal');
@@ -234,7 +235,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
 
     it('leaves θ unchanged after a round without tasks', async () => {
       const engine = await createFastEngine(tinyOptions({ initialParams: [Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6)] }));
-      const norms = await engine.trainLocal([]);
+      const norms = await engine.trainLocal(EngineTasks.of([]));
       engine.aggregate(new Float64Array(0));
       expect(norms).toEqual(new Float64Array(0));
       expect(engine.getParams()).toEqual([Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6)]);
@@ -243,10 +244,10 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
 
     it('refuses weights that do not match the tasks, and tasks whose step count is not localSteps', async () => {
       const engine = await createFastEngine(tinyOptions());
-      await engine.trainLocal([{ stepBatches: [Int32Array.of(0)] }]);
+      await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0)] }]));
       expect(() => engine.aggregate(Float64Array.of(0.5, 0.5))).toThrow('got 2 weights for 1 tasks');
-      await expect(engine.trainLocal([{ stepBatches: [Int32Array.of(0), Int32Array.of(1)] }])).rejects.toThrow('expected localSteps = 1');
-      await expect(engine.trainLocal([{ stepBatches: [new Int32Array(0)] }])).rejects.toThrow('task 0 has an empty step batch');
+      await expect(engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0), Int32Array.of(1)] }]))).rejects.toThrow('expected localSteps = 1');
+      await expect(engine.trainLocal(EngineTasks.of([{ stepBatches: [new Int32Array(0)] }]))).rejects.toThrow('task 0 has an empty step batch');
       engine.dispose();
     });
 
@@ -257,7 +258,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
       const tf = await loadTf();
       const before = tf.memory().numTensors;
       // Act
-      const error = await engine.trainLocal([{ stepBatches: [Int32Array.of(0)] }, { stepBatches: [Int32Array.of(1)] }]).catch((e: unknown) => e);
+      const error = await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0)] }, { stepBatches: [Int32Array.of(1)] }])).catch((e: unknown) => e);
       // Assert
       expect(error).toBeInstanceOf(DtrainError);
       expect((error as DtrainError).code).toBe('train.nonFiniteLoss');
@@ -291,7 +292,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
       let theta: Params64 = initialParams.map((p) => Float64Array.from(p));
       // Act / Assert per round
       for (const { tasks, weights } of rounds) {
-        const norms = await engine.trainLocal(tasks);
+        const norms = await engine.trainLocal(EngineTasks.of(tasks));
         engine.aggregate(weights);
         const expected = round64(theta, train, tasks, options.learningRate, weights);
         expected.norms.forEach((norm, i) => expect(Math.abs(norms[i]! - norm) / norm).toBeLessThan(1e-4));
@@ -308,7 +309,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
     it('evaluates the test split as the oracle does', async () => {
       const engine = await createFastEngine(options);
       for (const { tasks, weights } of rounds.slice(0, 3)) {
-        await engine.trainLocal(tasks);
+        await engine.trainLocal(EngineTasks.of(tasks));
         engine.aggregate(weights);
       }
       const result = await engine.evaluate();
@@ -323,7 +324,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
       const engine = await createFastEngine(options);
       const counts: number[] = [];
       for (const { tasks, weights } of rounds) {
-        await engine.trainLocal(tasks);
+        await engine.trainLocal(EngineTasks.of(tasks));
         engine.aggregate(weights);
         await engine.evaluate();
         counts.push(tf.memory().numTensors);
@@ -338,7 +339,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
       const counts: number[] = [];
       for (const [r, { tasks }] of rounds.entries()) {
         const some = tasks.slice(0, 1 + (r % tasks.length));
-        await engine.trainLocal(some);
+        await engine.trainLocal(EngineTasks.of(some));
         engine.aggregate(Float64Array.from(some, (_, i) => (i === 0 ? 1 : 0)));
         counts.push(tf.memory().numTensors);
       }
@@ -349,7 +350,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
     it('gives bit-identical norms and parameters in two engines fed the same inputs', async () => {
       const [first, second] = [await createFastEngine(options), await createFastEngine(options)];
       for (const { tasks, weights } of rounds.slice(0, 4)) {
-        const [a, b] = [await first.trainLocal(tasks), await second.trainLocal(tasks)];
+        const [a, b] = [await first.trainLocal(EngineTasks.of(tasks)), await second.trainLocal(EngineTasks.of(tasks))];
         expect(a).toEqual(b);
         first.aggregate(weights);
         second.aggregate(weights);
@@ -375,7 +376,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
         stepBatches: [0, 1].map(() => Int32Array.from({ length: 60 }, () => Math.floor(train.samples * rng()))),
       }));
       const weights = randomWeights(rng, tasks.length);
-      const norms = await engine.trainLocal(tasks);
+      const norms = await engine.trainLocal(EngineTasks.of(tasks));
       engine.aggregate(weights);
       const expected = round64(theta, train, tasks, options.learningRate, weights);
       expected.norms.forEach((norm, i) => expect(Math.abs(norms[i]! - norm) / norm).toBeLessThan(1e-4));
@@ -395,7 +396,7 @@ describe.each(BACKENDS)('fast engine on %s', (backend) => {
     for (let round = 0; round < 10; round++) {
       const tasks = randomTasks(rng, 2, train.samples);
       const weights = randomWeights(rng, tasks.length);
-      const [a, b] = [await fast.trainLocal(tasks), await reference.trainLocal(tasks)];
+      const [a, b] = [await fast.trainLocal(EngineTasks.of(tasks)), await reference.trainLocal(EngineTasks.of(tasks))];
       a.forEach((norm, i) => expect(Math.abs(norm - b[i]!) / b[i]!).toBeLessThan(1e-4));
       fast.aggregate(weights);
       reference.aggregate(weights);

@@ -7,6 +7,7 @@ import type { EngineData, EngineOptions } from '../../src/train/engine.js';
 import { initParams } from '../../src/train/params.js';
 import { makeCursors, prepareTraining } from '../../src/train/prepare.js';
 import { createReferenceEngine } from '../../src/train/reference-engine.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 // Run every test on cpu, and on wasm too when it loads on this machine.
 const BACKENDS: BackendPreference[] = ['cpu', ...((await initBackend('auto')) === 'wasm' ? (['wasm'] as const) : [])];
@@ -79,7 +80,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
     // Arrange: p = [½, ½] for both samples, so ∇W = ½ Σ xᵀ(p − y) = [[0.5, −0.5], [−0.75, 0.75]], ∇b = 0
     const engine = await createReferenceEngine(tinyOptions());
     // Act
-    const norms = await engine.trainLocal([{ stepBatches: [Int32Array.of(0, 1)] }]);
+    const norms = await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0, 1)] }]));
     engine.aggregate(Float64Array.of(1));
     // Assert: θ = −0.1 · ∇; ‖∇‖ = √(0.25 + 0.25 + 0.5625 + 0.5625) = √1.625
     const [w, b] = engine.getParams();
@@ -92,7 +93,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
   it('divides the pseudo-gradient by lr · localSteps (two steps, hand-computed)', async () => {
     const engine = await createReferenceEngine(tinyOptions({ localSteps: 2 }));
     const batch = Int32Array.of(0, 1);
-    const norms = await engine.trainLocal([{ stepBatches: [batch, batch] }]);
+    const norms = await engine.trainLocal(EngineTasks.of([{ stepBatches: [batch, batch] }]));
     engine.aggregate(Float64Array.of(1));
     const [w, b] = engine.getParams();
     expectClose(w!, [-0.0858958148, 0.0858958148, 0.1394846386, -0.1394846386]);
@@ -107,7 +108,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
     //   θ_B: W = [[−0.15, 0.15], [0.05, −0.05]], b = [−0.05, 0.05], ‖g_B‖ = √5.5
     const engine = await createReferenceEngine(tinyOptions());
     // Act
-    const norms = await engine.trainLocal([{ stepBatches: [Int32Array.of(0)] }, { stepBatches: [Int32Array.of(1)] }]);
+    const norms = await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0)] }, { stepBatches: [Int32Array.of(1)] }]));
     engine.aggregate(Float64Array.of(0.25, 0.75));
     // Assert
     expectClose(norms, [Math.sqrt(3), Math.sqrt(5.5)]);
@@ -139,7 +140,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
 
   it('leaves θ unchanged after discardLocal, and refuses to aggregate then', async () => {
     const engine = await createReferenceEngine(tinyOptions());
-    await engine.trainLocal([{ stepBatches: [Int32Array.of(0, 1)] }]);
+    await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0, 1)] }]));
     engine.discardLocal();
     expect(engine.getParams()).toEqual([new Float32Array(4), new Float32Array(2)]);
     expect(() => engine.aggregate(Float64Array.of(1))).toThrow('without a preceding trainLocal');
@@ -160,7 +161,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
     const lr = 0.01;
     const engine = await createReferenceEngine({ train: data, test: data, hidden: [3], learningRate: lr, localSteps: 1, initialParams: initial });
     // Act
-    await engine.trainLocal([{ stepBatches: [Int32Array.of(0, 1, 2, 3)] }]);
+    await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0, 1, 2, 3)] }]));
     engine.aggregate(Float64Array.of(1));
     const trained = engine.getParams();
     // Assert: θ' = θ − lr · ∇L, ∇L by central differences in float64
@@ -184,7 +185,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
     const tf = await loadTf();
     const before = tf.memory().numTensors;
     // Act
-    const error = await engine.trainLocal([{ stepBatches: [Int32Array.of(0)] }, { stepBatches: [Int32Array.of(1)] }]).catch((e: unknown) => e);
+    const error = await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(0)] }, { stepBatches: [Int32Array.of(1)] }])).catch((e: unknown) => e);
     // Assert
     expect(error).toBeInstanceOf(DtrainError);
     expect((error as DtrainError).code).toBe('train.nonFiniteLoss');
@@ -220,7 +221,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
       let accuracy = 0;
       // Act
       for (let round = 1; round <= 30; round++) {
-        await engine.trainLocal(cursors.map((c) => ({ stepBatches: c.nextSteps(16, 5) })));
+        await engine.trainLocal(EngineTasks.of(cursors.map((c) => ({ stepBatches: c.nextSteps(16, 5) }))));
         engine.aggregate(equal);
         accuracy = (await engine.evaluate()).accuracy;
         tensorsAfterRound.push(tf.memory().numTensors);
@@ -238,7 +239,7 @@ describe.each(BACKENDS)('reference engine on %s', (backend) => {
         const engine = await createReferenceEngine(options);
         const cursors = makeCursors(prepared, 3);
         for (let round = 0; round < 3; round++) {
-          await engine.trainLocal(cursors.map((c) => ({ stepBatches: c.nextSteps(16, 5) })));
+          await engine.trainLocal(EngineTasks.of(cursors.map((c) => ({ stepBatches: c.nextSteps(16, 5) }))));
           engine.aggregate(equal);
         }
         const params = engine.getParams();
