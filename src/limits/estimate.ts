@@ -180,7 +180,7 @@ const WINDOW_HELPER_NODE_BYTES = 1500;
  * more on the benchmark scenario with --json --ndjson, and 240 MiB more (~1,900 bytes a node)
  * on a held-out scenario of two strategies with --report, which is what is counted. Since the
  * helper also draws the batch indices, the batch cursors are on its side instead of the main
- * thread's and the plans are columns on both: both scenarios then peaked 30–120 MiB lower, and
+ * thread's and the plans are columns on both: both scenarios then peaked 26–146 MiB lower, and
  * the figure is kept, on the safe side.
  */
 const ROUNDS_AHEAD_NODE_BYTES = 1900;
