@@ -41,7 +41,7 @@ export interface TrainEngine {
   readonly paramCount: number;
   /**
    * Every task trains its own copy of the current global parameters θ_t for
-   * `stepBatches.length` plain SGD steps (mean softmax cross-entropy over the batch).
+   * `tasks.steps` plain SGD steps, one per batch (mean softmax cross-entropy over the batch).
    * Returns ‖g_i‖₂ per task, g_i = (θ_t − θ_i) / (lr · localSteps) (SPEC §2 S4).
    * Throws DtrainError('train.nonFiniteLoss') naming the task index when a loss or a
    * parameter becomes non-finite.
