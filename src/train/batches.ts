@@ -57,11 +57,11 @@ export class BatchCursor {
   }
 
   /**
-   * Moves on as `count` draws would, writing nothing: a cursor made fresh and skipped by every
+   * Moves on as `count` draws would, writing nothing: a cursor made fresh and advanced by every
    * index a node has drawn so far is where the node's own cursor is (its order and position
    * depend on how many it drew, not on how they were split into batches).
    */
-  skip(count: number): void {
+  advance(count: number): void {
     let left = count;
     while (left > 0) {
       if (this.position === this.order.length) this.reshuffle();

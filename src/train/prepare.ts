@@ -101,7 +101,7 @@ export function prepareTraining(input: TrainingInput): PreparedTraining {
 export function makeCursors(prepared: PreparedTraining, seed: number, drawn?: ArrayLike<number>): BatchCursor[] {
   return prepared.nodeIds.map((id, i) => {
     const cursor = new BatchCursor(prepared.nodeSamples[i]!, seed, id);
-    if (drawn !== undefined) cursor.skip(drawn[i]!);
+    if (drawn !== undefined) cursor.advance(drawn[i]!);
     return cursor;
   });
 }

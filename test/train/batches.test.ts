@@ -74,13 +74,13 @@ describe('BatchCursor', () => {
     expect(() => new BatchCursor(new Int32Array(0), 1, 'a')).toThrow('node a has no training samples');
   });
 
-  it('skip moves on as the draws would: at a pass boundary, inside a pass, across several passes, and by 0', () => {
+  it('advance moves on as the draws would: at a pass boundary, inside a pass, across several passes, and by 0', () => {
     for (const counts of [[5, 3], [2, 4], [13, 7], [0, 6], [10, 0]]) {
       const drawing = new BatchCursor(SHARD, 2, 'k');
       drawing.next(counts[0]!);
-      const skipping = new BatchCursor(SHARD, 2, 'k');
-      skipping.skip(counts[0]!);
-      expect(Array.from(skipping.next(counts[1]!))).toEqual(Array.from(drawing.next(counts[1]!)));
+      const advanced = new BatchCursor(SHARD, 2, 'k');
+      advanced.advance(counts[0]!);
+      expect(Array.from(advanced.next(counts[1]!))).toEqual(Array.from(drawing.next(counts[1]!)));
     }
   });
 });
