@@ -12,7 +12,7 @@ import type { LatencyModel } from '../sim/latency/index.js';
 import type { RoundRecord, StrategyRun } from '../sim/records.js';
 import { wireBytes } from '../sim/time-model.js';
 import type { EngineFactory, TrainEngine } from '../train/engine.js';
-import { drawBatchIndices, sampleRanges } from '../train/batches.js';
+import { drawBatchIndices } from '../train/batches.js';
 import { makeCursors, type PreparedTraining } from '../train/prepare.js';
 import { aggregatePhase, weighParticipants } from './aggregate.js';
 import { RoundDiverged } from './divergence.js';
@@ -118,7 +118,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   };
   try {
     if (frame.ahead === null) options.prefetch?.request(state.clock.nowMs);
-    else frame.ahead.drawBatchesFrom(sampleRanges(prepared.nodeSamples));
+    else frame.ahead.drawBatchesFrom(prepared.sampleRanges);
     state.lastEval = await engine.evaluate();
     for (let round = 1; round <= scenario.rounds; round++) {
       if (await stopRequested(options)) return { ...strategyRun(options, state), interrupted: true };

@@ -96,12 +96,6 @@ export class RoundsSimulator {
     if (this.cursors === null) return;
     scheduled.batchIndices = drawBatchIndices(scheduled.participants, scheduled.plans.batch, this.cursors, this.frame.setting.model.localSteps);
   }
-
-  next(): Scheduled {
-    const scheduled = this.simulate();
-    this.drawBatches(scheduled);
-    return scheduled;
-  }
 }
 
 /**

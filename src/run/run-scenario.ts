@@ -72,7 +72,6 @@ async function runSetting(scenario: Scenario, prepared: PreparedTraining): Promi
 export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const { initBackend } = await import('../train/backend.js');
   const { prepareTraining } = await import('../train/prepare.js');
-  const { sampleRanges } = await import('../train/batches.js');
   const { buildNetwork, buildSlowdowns } = await import('./network.js');
   const { timelineSetting } = await import('./round-ahead.js');
   const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
@@ -90,7 +89,7 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
       data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
     });
     // the helper makes its batch cursors while this thread builds the network and the engine
-    if (firstRounds !== null) firstRounds.ahead.drawBatchesFrom(sampleRanges(prepared.nodeSamples));
+    if (firstRounds !== null) firstRounds.ahead.drawBatchesFrom(prepared.sampleRanges);
     const shared = {
       scenario, prepared, latency: buildNetwork(scenario), slowdowns: buildSlowdowns(scenario), createEngine, backend, prefetch, yieldTurn: host.yieldTurn,
     };

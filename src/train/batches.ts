@@ -90,38 +90,24 @@ export class BatchCursor {
 }
 
 /**
- * Every node's samples as a contiguous range of the training set (what prepareTraining gives):
- * the whole of what a thread needs to make the nodes' cursors without the data.
+ * Every node's samples as a contiguous range of the training set (what prepareTraining lays
+ * out): the whole of what a thread needs to make the nodes' cursors without the data.
  */
 export interface SampleRanges {
   first: Int32Array;
   count: Int32Array;
 }
 
-/** The ranges of `nodeSamples`; null if a node's samples are not one ascending run. */
-export function sampleRanges(nodeSamples: readonly Int32Array[]): SampleRanges | null {
-  const first = new Int32Array(nodeSamples.length);
-  const count = new Int32Array(nodeSamples.length);
-  for (let i = 0; i < nodeSamples.length; i++) {
-    const samples = nodeSamples[i]!;
-    const start = samples[0] ?? 0;
-    for (let r = 1; r < samples.length; r++) if (samples[r] !== start + r) return null;
-    first[i] = start;
-    count[i] = samples.length;
-  }
-  return { first, count };
-}
-
 /**
- * Fresh cursors over the ranges, one per node of `ids` (as makeCursors over the same samples);
- * `streams`: the nodes' batchStreams, made beforehand and not drawn from.
+ * Fresh cursors over the ranges, one per node of `ids`; `streams`: the nodes' batchStreams,
+ * made beforehand and not drawn from.
  */
 export function cursorsOver(ranges: SampleRanges, ids: readonly string[], seed: number, streams?: readonly AleaStream[]): BatchCursor[] {
-  return ids.map((id, i) => {
-    const samples = new Int32Array(ranges.count[i]!);
-    for (let r = 0; r < samples.length; r++) samples[r] = ranges.first[i]! + r;
-    return new BatchCursor(samples, seed, id, streams?.[i]);
-  });
+  let end = 0;
+  for (let i = 0; i < ids.length; i++) end = Math.max(end, ranges.first[i]! + ranges.count[i]!);
+  // every sample index once, ascending: a node's samples are a view of it, which its cursor copies
+  const ascending = Int32Array.from({ length: end }, (_, k) => k);
+  return ids.map((id, i) => new BatchCursor(ascending.subarray(ranges.first[i]!, ranges.first[i]! + ranges.count[i]!), seed, id, streams?.[i]));
 }
 
 /**

@@ -9,7 +9,7 @@
  * training samples than nodes, nodes share samples and each still gets its own label view.
  */
 import type { NodeSpec, Scenario } from '../scenario/types.js';
-import { BatchCursor } from './batches.js';
+import { cursorsOver, type BatchCursor, type SampleRanges } from './batches.js';
 import type { EngineData } from './engine.js';
 import type { Dataset } from '../scenario/dataset-csv.js';
 import { loadDataset, type ShippedDatasets } from './datasets.js';
@@ -34,8 +34,8 @@ export interface PreparedTraining {
   test: EngineData;
   /** node ids, in scenario order; index i of every per-node array below */
   nodeIds: string[];
-  /** per node, its sample indices into `train` (a contiguous ascending range) */
-  nodeSamples: Int32Array[];
+  /** per node, its samples in `train`: a contiguous range (what a helper thread makes its batch cursors from) */
+  sampleRanges: SampleRanges;
   /** per node, its number of training samples (FedAvg weights) */
   sampleCounts: number[];
   initialParams: Float32Array[];
@@ -58,21 +58,22 @@ function shareable(bytes: number): ArrayBuffer | SharedArrayBuffer {
 }
 
 /** Concatenates the node shards, each with its own noisy labels. */
-function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; nodeSamples: Int32Array[] } {
+function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; ranges: SampleRanges } {
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const width = train.featureCount;
   const features = new Float32Array(shareable(total * width * 4));
   const labels = new Int32Array(shareable(total * 4));
-  const nodeSamples: Int32Array[] = [];
+  const ranges: SampleRanges = { first: new Int32Array(parts.length), count: new Int32Array(parts.length) };
   let offset = 0;
   parts.forEach((part, i) => {
     const shard = selectRows(train, part);
     features.set(shard.features, offset * width);
     labels.set(applyLabelNoise(shard.labels, train.classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id), offset);
-    nodeSamples.push(Int32Array.from({ length: part.length }, (_, r) => offset + r));
+    ranges.first[i] = offset;
+    ranges.count[i] = part.length;
     offset += part.length;
   });
-  return { data: { features, labels, samples: total, featureCount: width, classCount: train.classCount }, nodeSamples };
+  return { data: { features, labels, samples: total, featureCount: width, classCount: train.classCount }, ranges };
 }
 
 export function prepareTraining(input: TrainingInput): PreparedTraining {
@@ -80,13 +81,13 @@ export function prepareTraining(input: TrainingInput): PreparedTraining {
   const dataset = loadDataset(data.dataset, seed, input.shipped);
   const split = standardiseSplit(splitTrainTest(dataset, data.testFraction, seed));
   const parts = partitionIndices(split.train.labels, dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
-  const { data: train, nodeSamples } = expandByNode(split.train, parts, nodes, seed);
+  const { data: train, ranges } = expandByNode(split.train, parts, nodes, seed);
   return {
     train,
     test: toEngineData(split.test),
     nodeIds: nodes.map((n) => n.id),
-    nodeSamples,
-    sampleCounts: nodeSamples.map((s) => s.length),
+    sampleRanges: ranges,
+    sampleCounts: Array.from(ranges.count),
     initialParams: initParams(dataset.featureCount, hidden, dataset.classCount, seed),
     datasetName: dataset.name,
     featureCount: dataset.featureCount,
@@ -99,9 +100,7 @@ export function prepareTraining(input: TrainingInput): PreparedTraining {
  * `drawn`: each moved on by as many indices as its node drew so far.
  */
 export function makeCursors(prepared: PreparedTraining, seed: number, drawn?: ArrayLike<number>): BatchCursor[] {
-  return prepared.nodeIds.map((id, i) => {
-    const cursor = new BatchCursor(prepared.nodeSamples[i]!, seed, id);
-    if (drawn !== undefined) cursor.advance(drawn[i]!);
-    return cursor;
-  });
+  const cursors = cursorsOver(prepared.sampleRanges, prepared.nodeIds, seed);
+  if (drawn !== undefined) cursors.forEach((cursor, i) => cursor.advance(drawn[i]!));
+  return cursors;
 }

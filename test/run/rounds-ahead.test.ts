@@ -172,7 +172,8 @@ function roundsAheadHost(wrongStartAt: number | null = null) {
                 counts.refused++;
                 return null;
               }
-              const scheduled = simulator.next();
+              const scheduled = simulator.simulate();
+              simulator.drawBatches(scheduled);
               counts.taken++;
               if (scheduled.batchIndices !== undefined) counts.drawn++;
               return acrossThreads(scheduled);

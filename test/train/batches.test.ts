@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeBulkRng, shuffleInPlace } from '../../src/sim/rng.js';
-import { BatchCursor, cursorsOver, drawBatchIndices, sampleRanges } from '../../src/train/batches.js';
+import { BatchCursor, cursorsOver, drawBatchIndices } from '../../src/train/batches.js';
 
 const SHARD = Int32Array.of(10, 11, 12, 13, 14);
 
@@ -86,17 +86,10 @@ describe('BatchCursor', () => {
 });
 
 describe('cursors over sample ranges', () => {
-  it('takes each node\'s samples as first and count, and finds none where a node\'s samples are not one ascending run', () => {
-    const ranges = sampleRanges([Int32Array.of(0, 1, 2), Int32Array.of(3), Int32Array.of(4, 5)]);
-    expect(ranges).toEqual({ first: Int32Array.of(0, 3, 4), count: Int32Array.of(3, 1, 2) });
-    expect(sampleRanges([Int32Array.of(0, 1), Int32Array.of(3, 2)])).toBeNull();
-    expect(sampleRanges([Int32Array.of(0, 2)])).toBeNull();
-  });
-
   it('draws what cursors over the samples themselves draw, participant by participant and step by step', () => {
     const samples = [Int32Array.of(0, 1, 2), Int32Array.of(3, 4, 5, 6, 7), Int32Array.of(8, 9)];
     const ids = ['a', 'b', 'c'];
-    const overRanges = cursorsOver(sampleRanges(samples)!, ids, 5);
+    const overRanges = cursorsOver({ first: Int32Array.of(0, 3, 8), count: Int32Array.of(3, 5, 2) }, ids, 5);
     const own = samples.map((shard, i) => new BatchCursor(shard, 5, ids[i]!));
     // nodes 0 and 2 take part with batches 4 and 3, two local steps each; node 1 does not
     const indices = drawBatchIndices([0, 2], [4, 9, 3], overRanges, 2);

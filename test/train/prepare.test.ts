@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { nodeHost } from '../../src/node/host.js';
 import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import type { NodeSpec, Scenario } from '../../src/scenario/types.js';
-import { sampleRanges } from '../../src/train/batches.js';
 import { makeCursors, prepareTraining as prepareOn, type TrainingInput } from '../../src/train/prepare.js';
 
 const prepareTraining = (input: Omit<TrainingInput, 'shipped'>) => prepareOn({ ...input, shipped: nodeHost.shippedDataset });
@@ -32,7 +31,7 @@ describe('prepareTraining', () => {
     // Assert
     expect([prepared.train.samples, prepared.test.samples]).toEqual([120, 30]);
     expect(prepared.sampleCounts).toEqual([30, 30, 30, 30]);
-    expect(Array.from(prepared.nodeSamples[1]!)).toEqual(Array.from({ length: 30 }, (_, i) => 30 + i));
+    expect(prepared.sampleRanges).toEqual({ first: Int32Array.of(0, 30, 60, 90), count: Int32Array.of(30, 30, 30, 30) });
     expect(prepared.nodeIds).toEqual(['a', 'b', 'c', 'd']);
     expect([prepared.datasetName, prepared.featureCount, prepared.classCount]).toEqual(['iris', 4, 3]);
     expect(prepared.initialParams.map((p) => p.length)).toEqual([12, 3]);
@@ -86,13 +85,12 @@ describe('makeCursors', () => {
     });
   });
 
-  it('made where each node\'s draws so far left it, draws what its cursor would draw next; the samples are ranges a helper can draw from', () => {
+  it('made where each node\'s draws so far left it, draws what its cursor would draw next', () => {
     const prepared = prepareTraining({ data: IRIS, nodes: FOUR_NODES, seed: 7, hidden: [] });
     const drawn = [0, 8, 30, 47];
     const along = makeCursors(prepared, 7);
     along.forEach((cursor, i) => cursor.next(drawn[i]!));
     const moved = makeCursors(prepared, 7, Float64Array.from(drawn));
     expect(moved.map((cursor) => Array.from(cursor.next(12)))).toEqual(along.map((cursor) => Array.from(cursor.next(12))));
-    expect(sampleRanges(prepared.nodeSamples)).toEqual({ first: Int32Array.of(0, 30, 60, 90), count: Int32Array.of(30, 30, 30, 30) });
   });
 });
