@@ -9,8 +9,8 @@
  * tensors every round instead of reusing them, and XNNPACK packs the fresh data again.
  *
  * Contender `dtrain-mt2`: the default engine of `dtrain simulate` on Node: the fast engine
- * with its helper worker thread (src/node/engine-helper.ts), which takes about half of every
- * round of nodes × parameters ≥ PARALLEL_MIN_VALUES (training by rows, the aggregate by
+ * with its helper worker thread (src/node/engine-helper.ts), which shares in every
+ * round of nodes × parameters ≥ PARALLEL_MIN_VALUES (training by units both threads claim, the aggregate by
  * parameter slices) while it pays (src/train/helper-payoff.ts: after 24 warm-up rounds, a round
  * alone now and then keeps the comparison current); below that it is `dtrain`. Timed once the
  * helper has joined.

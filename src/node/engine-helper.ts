@@ -1,8 +1,8 @@
 /**
  * The fast engine's helper thread on Node (issue 14: both cores with one local step): a worker
  * thread (engine-worker.ts) running a FastEngine of the same options, reached through shared
- * memory for the U_i. The main thread keeps θ and half of every large round
- * (src/train/fast-engine.ts decides which rounds are large from nodes × parameters, and
+ * memory for the U_i and the flags by which both threads claim a large round's units. The main
+ * thread keeps θ (src/train/fast-engine.ts decides which rounds are large from nodes × parameters, and
  * src/train/helper-payoff.ts whether the helper is worth it on this machine).
  */
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { currentBackend } from '../train/backend.js';
 import type { EngineOptions, EngineTasks } from '../train/engine.js';
-import type { EngineHelper, HelperStarter, HelperTrained } from '../train/engine-helper.js';
+import type { EngineHelper, HelperClaimed, HelperStarter } from '../train/engine-helper.js';
 import { ENGINE_WORKER_URL, EngineThread } from './engine-thread.js';
 
 class WorkerHelper implements EngineHelper {
@@ -20,9 +20,17 @@ class WorkerHelper implements EngineHelper {
     return new Float32Array(new SharedArrayBuffer(length * 4));
   }
 
-  async train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<HelperTrained> {
-    const reply = await this.thread.request({ kind: 'train', theta, tasks: tasks.packed(), sums });
-    return { norms: reply.norms!, busyMs: reply.busyMs ?? 0 };
+  sharedFlags(length: number): Int32Array {
+    return new Int32Array(new SharedArrayBuffer(length * 4));
+  }
+
+  async train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<Float64Array> {
+    return (await this.thread.request({ kind: 'train', theta, tasks: tasks.packed(), sums })).norms!;
+  }
+
+  async trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<HelperClaimed> {
+    const reply = await this.thread.request({ kind: 'claim', theta, tasks: tasks.packed(), claims, sums });
+    return { from: reply.from!, norms: reply.norms! };
   }
 
   async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {

@@ -45,10 +45,11 @@ async function handle(engine: FastEngine, request: WorkerRequest): Promise<Worke
       return { id: request.id, ok: true, evaluation: await engine.evaluate() };
     case 'aggregate':
       return { id: request.id, ok: true, slice: engine.aggregateSlice(request.theta, request.sums, request.weights, request.start, request.end) };
-    case 'train': {
-      const start = performance.now();
-      const norms = await engine.trainShare(request.theta, EngineTasks.fromPacked(request.tasks), request.sums);
-      return { id: request.id, ok: true, norms, busyMs: performance.now() - start };
+    case 'train':
+      return { id: request.id, ok: true, norms: await engine.trainShare(request.theta, EngineTasks.fromPacked(request.tasks), request.sums) };
+    case 'claim': {
+      const { from, norms } = await engine.trainClaimed(request.theta, EngineTasks.fromPacked(request.tasks), request.claims, request.sums);
+      return { id: request.id, ok: true, from, norms };
     }
   }
 }

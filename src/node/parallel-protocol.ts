@@ -23,6 +23,17 @@ export type WorkerRequest =
     }
   | {
       id: number;
+      kind: 'claim';
+      theta: Float32Array;
+      /** all the round's tasks */
+      tasks: PackedTasks;
+      /** one flag per unit of the round (shared memory): the worker claims from the last one down */
+      claims: Int32Array;
+      /** where to write the U_i of the tasks it trains (all the round's rows; shared memory), or null */
+      sums: Float32Array | null;
+    }
+  | {
+      id: number;
       kind: 'aggregate';
       theta: Float32Array;
       /** the U_i of every task of the round, task-major (shared memory) */
@@ -49,8 +60,8 @@ export interface WorkerReply {
   ok: boolean;
   backend?: string;
   norms?: Float64Array;
-  /** a train request's time in the worker (ms) */
-  busyMs?: number;
+  /** a claim request's first task trained: `norms` are those of tasks from … on */
+  from?: number;
   /** θ_{t+1}[start … end) of an aggregate request */
   slice?: Float32Array;
   evaluation?: EvalResult;

@@ -7,21 +7,30 @@
  */
 import type { EngineTasks } from './engine.js';
 
-export interface HelperTrained {
+/** What the helper trained of a split round: the tasks from `from` on, and their ‖g_i‖. */
+export interface HelperClaimed {
+  from: number;
   norms: Float64Array;
-  /** how long the helper's thread worked on it (ms): the engine balances the next split by it */
-  busyMs: number;
 }
 
 export interface EngineHelper {
   /** `length` float32 values both threads can write (for the U_i of the helper's tasks) */
   sharedValues(length: number): Float32Array;
+  /** `length` int32 flags both threads can claim (unit-claims.ts), all 0 */
+  sharedFlags(length: number): Int32Array;
   /**
    * ‖g_i‖ of `tasks` trained from θ (as FastEngine.trainLocal), and when `sums` is given
    * (a view from sharedValues) their U_i written task-major into it, row k for tasks[k].
    * A non-finite loss rejects with nonFiniteLoss(k), k indexing `tasks`.
    */
-  train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<HelperTrained>;
+  train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<Float64Array>;
+  /**
+   * The helper's side of a split round (FastEngine.trainClaimed): the units of `tasks` it
+   * claims in `claims` (from sharedFlags) from the last one down, trained from θ, their U_i
+   * written into `sums` (all the round's rows) when given. A non-finite loss rejects with
+   * nonFiniteLoss(k), k indexing `tasks`.
+   */
+  trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<HelperClaimed>;
   /**
    * θ_{t+1}[start … end) from the U_i of every task (`sums`, task-major, from sharedValues) and
    * their weights, as FastEngine computes it (weighted-sum.ts).

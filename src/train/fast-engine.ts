@@ -21,9 +21,11 @@
  * gathered chunk by chunk, never for a whole round (except `keepBatches`, the benchmark's).
  *
  * Two threads (issue 14): given a helper (engine-helper.ts; the Node host starts a worker
- * thread) and a round of n × paramCount ≥ PARALLEL_MIN_VALUES, the helper trains the last
- * rows (about half, balanced by the threads' measured speeds) and computes the second half of
- * the parameters of θ_{t+1} (each parameter still summed over the tasks in order); with U_i
+ * thread) and a round of n × paramCount ≥ PARALLEL_MIN_VALUES, the two threads claim the
+ * round's units of tasks as they go, this one from the first, the helper from the last, until
+ * they meet (unit-claims.ts: whichever thread is slower in that round does less), and the
+ * helper computes the second half of the parameters of θ_{t+1} (each parameter still summed
+ * over the tasks in order); with U_i
  * not held, it recomputes every other chunk while this thread adds them up in order. Every
  * row of the concatenated pass is computed on its own, so the numbers do not depend on which
  * thread computed which rows, nor on whether or when the helper joined. Whether a large round
@@ -35,7 +37,7 @@
  */
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
 import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
-import type { EngineHelper, HelperStarter, HelperTrained } from './engine-helper.js';
+import type { EngineHelper, HelperStarter } from './engine-helper.js';
 import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
@@ -45,6 +47,7 @@ import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { HelperPayoff } from './helper-payoff.js';
+import { claimRest, claimUnits, unitRanges } from './unit-claims.js';
 import { finishSlice, WeightedSum } from './weighted-sum.js';
 
 export { BOUNDED_CHUNK_VALUES, MAX_HELD_VALUES, PARALLEL_MIN_VALUES };
@@ -84,21 +87,6 @@ function countRows(tasks: EngineTasks): number {
   return tasks.offsets[tasks.offsets.length - 1]! - tasks.offsets[0]!;
 }
 
-/** The first task index before which the tasks hold at least `share` of the step-1 rows. */
-function splitRows(tasks: EngineTasks, share: number): number {
-  let total = 0;
-  for (let i = 0; i < tasks.count; i++) total += tasks.rows(i);
-  let rows = 0;
-  for (let i = 0; i < tasks.count; i++) {
-    rows += tasks.rows(i);
-    if (rows >= share * total) return i + 1;
-  }
-  return tasks.count;
-}
-
-/** Steps in which this thread's share of the rows moves (few steps: kept batches stay valid). */
-const SHARE_STEP = 1 / 32;
-
 /** Exported for the worker threads of src/node/ (they call trainShare). */
 export class FastEngine implements TrainEngine {
   readonly backend: string;
@@ -115,8 +103,14 @@ export class FastEngine implements TrainEngine {
   private sharedSums: Float32Array | null = null;
   private sharedChunks: Float32Array[] | null = null;
   private readonly batches: BatchStore;
-  /** kept batches of the helper's rows, for the rounds this thread trains them itself */
-  private readonly helperBatches: BatchStore;
+  /**
+   * kept batches of each unit of a split round this thread trained (keepBatches): a unit's
+   * are rebuilt when its tasks change; there are a few dozen units at most (unit-claims.ts)
+   */
+  private readonly unitBatches = new Map<number, BatchStore>();
+  private readonly firstInputsT: (rows: number) => boolean;
+  /** the flags of a split round's units, shared with the helper, reused from round to round */
+  private claimBuffer: Int32Array | null = null;
   private readonly passBuffers = new PassBuffers();
   private readonly testSet: TestSet;
   /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
@@ -129,9 +123,6 @@ export class FastEngine implements TrainEngine {
   private helperStart: Promise<void> | null = null;
   private readonly payoff = new HelperPayoff();
   private readonly now: () => number;
-  /** this thread's share of a split round's rows, and the share its measured speed suggests */
-  private share = 0.5;
-  private idealShare = 0.5;
   private disposed = false;
 
   constructor(
@@ -146,9 +137,8 @@ export class FastEngine implements TrainEngine {
     this.backend = tf.getBackend();
     this.paramCount = this.layout.paramCount;
     // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs
-    const firstInputsT = (rows: number): boolean => !productInJs(tf, this.layout.layers[0]!.inputs, rows, this.layout.layers[0]!.outputs);
-    this.batches = new BatchStore(tf, train, firstInputsT);
-    this.helperBatches = new BatchStore(tf, train, firstInputsT);
+    this.firstInputsT = (rows: number): boolean => !productInJs(tf, this.layout.layers[0]!.inputs, rows, this.layout.layers[0]!.outputs);
+    this.batches = new BatchStore(tf, train, this.firstInputsT);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;
     this.scratch = { sum: new Float32Array(count), local: new Float32Array(count), gradient: new Float32Array(count) };
@@ -186,14 +176,7 @@ export class FastEngine implements TrainEngine {
     }
     try {
       if (helper !== null) await this.trainSplit(helper, tasks, sums, norms);
-      else if (this.helper === null) await this.trainRange(tasks, 0, n, sums, norms);
-      else {
-        // a round alone while the helper waits: the split's two ranges, so that kept batches
-        // (the benchmark's) are not rebuilt each time the engine goes alone or back
-        const split = splitRows(tasks, this.share);
-        await this.trainRange(tasks, 0, split, sums, norms);
-        await this.trainRange(tasks, split, n, sums, norms, this.helperBatches);
-      }
+      else await this.trainRange(tasks, 0, n, sums, norms);
     } catch (error) {
       this.disposeBatches(); // a failed run stops here: hold no tensors for it
       throw error;
@@ -220,50 +203,88 @@ export class FastEngine implements TrainEngine {
   }
 
   /**
-   * The first rows on this thread, the rest on the helper; the lowest failing task is
-   * reported. The split follows the two threads' measured speeds (a busy machine may slow
-   * either one): which thread computes a row never changes a number.
+   * The round's units claimed by both threads (unit-claims.ts): this one from the first up,
+   * the helper from the last down, until they meet. The lowest failing task is reported: this
+   * thread's units all lie below the helper's, and the helper stops at its first failure.
    */
   private async trainSplit(helper: EngineHelper, tasks: EngineTasks, sums: Float32Array | null, norms: Float64Array): Promise<void> {
-    const split = splitRows(tasks, this.share);
-    const count = this.paramCount;
-    const theirs = helper.train(this.theta, tasks.slice(split, tasks.count), sums === null ? null : sums.subarray(split * count));
+    const units = unitRanges(tasks);
+    const claims = this.claimFlags(helper, units.length);
+    const theirs = helper.trainClaimed(this.theta, tasks, claims, sums);
     let mine: unknown = null;
-    const start = performance.now();
     try {
-      await this.trainRange(tasks, 0, split, sums, norms);
+      await this.trainUnits(tasks, units, claims, false, sums, norms);
     } catch (error) {
       mine = error;
     }
-    const busyMs = performance.now() - start;
     const answer = await theirs.then(
-      (trained) => ({ trained, error: null as unknown }),
-      (error: unknown) => ({ trained: null, error }),
+      (claimed) => ({ claimed, error: null as unknown }),
+      (error: unknown) => ({ claimed: null, error }),
     );
     if (mine !== null) throw mine;
-    if (answer.error !== null) throw isNonFiniteLoss(answer.error) && answer.error.task !== null ? nonFiniteLoss(split + answer.error.task) : answer.error;
-    norms.set(answer.trained!.norms, split);
-    this.rebalance(tasks, split, busyMs, answer.trained!.busyMs);
+    if (answer.error !== null) throw answer.error;
+    norms.set(answer.claimed!.norms, answer.claimed!.from);
   }
 
   /**
-   * Follows where both threads would have finished together, smoothed over rounds and moved
-   * only when off by more than two steps, so that the machine's noise does not move it; four
-   * with kept batches (the benchmark's), which a move rebuilds.
+   * The helper's side of a split round (src/node/): the units of `tasks` it claims in `claims`
+   * from the last one down, trained from θ; their U_i written into `sums` (all the round's
+   * rows) when given. Returns the first task it trained and the norms from it on.
    */
-  private rebalance(tasks: EngineTasks, split: number, mineMs: number, theirsMs: number): void {
-    if (split === 0 || split === tasks.count || !(mineMs > 0 && theirsMs > 0)) return;
-    let mineRows = 0;
-    let allRows = 0;
-    for (let i = 0; i < tasks.count; i++) {
-      allRows += tasks.rows(i);
-      if (i < split) mineRows += tasks.rows(i);
+  async trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<{ from: number; norms: Float64Array }> {
+    this.setTheta(theta);
+    checkTasks(tasks, this.options.localSteps, this.options.train.samples);
+    const norms = new Float64Array(tasks.count);
+    let from: number;
+    try {
+      from = await this.trainUnits(tasks, unitRanges(tasks), claims, true, sums, norms);
+    } catch (error) {
+      this.disposeBatches();
+      throw error;
     }
-    const [mineRate, theirRate] = [mineRows / mineMs, (allRows - mineRows) / theirsMs];
-    this.idealShare = 0.7 * this.idealShare + 0.3 * (mineRate / (mineRate + theirRate));
-    if (Math.abs(this.idealShare - this.share) <= (this.options.keepBatches === true ? 4 : 2) * SHARE_STEP) return;
-    const moved = Math.round(this.idealShare / SHARE_STEP) * SHARE_STEP;
-    this.share = Math.min(1 - 4 * SHARE_STEP, Math.max(4 * SHARE_STEP, moved));
+    return { from, norms: norms.slice(from) };
+  }
+
+  /**
+   * Trains the units this thread claims, up from the first or down from the last; returns the
+   * first task of the lowest one it trained (tasks.count if none). On this thread's (the
+   * lower) side, a failure takes the units left, so that the helper stops.
+   */
+  private async trainUnits(
+    tasks: EngineTasks, units: ReadonlyArray<[number, number]>, claims: Int32Array, fromEnd: boolean, sums: Float32Array | null, norms: Float64Array,
+  ): Promise<number> {
+    if (claims.length !== units.length) throw new Error(`${claims.length} unit flags for ${units.length} units`);
+    let from = tasks.count;
+    try {
+      for (const unit of claimUnits(claims, fromEnd)) {
+        const [a, b] = units[unit]!;
+        await this.trainRange(tasks, a, b, sums, norms, this.unitStore(unit));
+        from = a;
+      }
+    } catch (error) {
+      if (!fromEnd) claimRest(claims);
+      throw error;
+    }
+    return from;
+  }
+
+  /** The flags of `units` units, all free, in memory shared with the helper. */
+  private claimFlags(helper: EngineHelper, units: number): Int32Array {
+    if (this.claimBuffer === null || this.claimBuffer.length < units) this.claimBuffer = helper.sharedFlags(Math.max(units, 2 * (this.claimBuffer?.length ?? 0)));
+    const flags = this.claimBuffer.subarray(0, units);
+    flags.fill(0);
+    return flags;
+  }
+
+  /** Where unit `unit`'s batches are kept (keepBatches); without it, nothing is kept. */
+  private unitStore(unit: number): BatchStore {
+    if (this.options.keepBatches !== true) return this.batches;
+    let store = this.unitBatches.get(unit);
+    if (store === undefined) {
+      store = new BatchStore(this.tf, this.options.train, this.firstInputsT);
+      this.unitBatches.set(unit, store);
+    }
+    return store;
   }
 
   /**
@@ -391,7 +412,7 @@ export class FastEngine implements TrainEngine {
     const ranges = chunkRanges(tasks, 0, tasks.count, this.chunkTasks);
     this.sharedChunks ??= [helper.sharedValues(this.chunkTasks * count), helper.sharedValues(this.chunkTasks * count)];
     const buffers = this.sharedChunks;
-    const ask = (c: number, slot: number): Promise<HelperTrained> | null => {
+    const ask = (c: number, slot: number): Promise<Float64Array> | null => {
       const range = ranges[c];
       if (range === undefined) return null;
       return helper.train(this.theta, tasks.slice(range[0], range[1]), buffers[slot]!.subarray(0, (range[1] - range[0]) * count));
@@ -477,7 +498,8 @@ export class FastEngine implements TrainEngine {
 
   private disposeBatches(): void {
     this.batches.dispose();
-    this.helperBatches.dispose();
+    for (const store of this.unitBatches.values()) store.dispose();
+    this.unitBatches.clear();
   }
 
   discardLocal(): void {

@@ -11,6 +11,13 @@
  */
 export const CHUNK_ROWS = 4096;
 
+/**
+ * Rows of the shortest units of a round split with a helper thread (unit-claims.ts): the
+ * thread that waits for the other at the end of a round waits for about one of them
+ * (≈ 0.2 ms here), and passes this short are few.
+ */
+export const MIN_UNIT_ROWS = 128;
+
 /** n × paramCount above which a round's U_i are not kept (256 MiB of float32) */
 export const MAX_HELD_VALUES = 2 ** 26;
 

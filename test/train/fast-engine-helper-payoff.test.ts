@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRng } from '../../src/sim/rng.js';
 import { initBackend } from '../../src/train/backend.js';
 import type { EngineOptions, EngineTask } from '../../src/train/engine.js';
-import type { EngineHelper, HelperTrained } from '../../src/train/engine-helper.js';
+import type { EngineHelper, HelperClaimed } from '../../src/train/engine-helper.js';
 import { createFastEngine, type FastEngine, type FastEngineTuning } from '../../src/train/fast-engine.js';
 import { ALONE_FIGURES, HelperPayoff, MISSES, PAYOFF_RATIO, RETRY_FIRST, RETRY_MAX, SOLO_CHECK, WARM_UP } from '../../src/train/helper-payoff.js';
 import { randomData, randomParams } from './engine-fixture.js';
@@ -143,9 +143,18 @@ class FakeHelper implements EngineHelper {
     return new Float32Array(length);
   }
 
-  async train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<HelperTrained> {
+  sharedFlags(length: number): Int32Array {
+    return new Int32Array(length);
+  }
+
+  async train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<Float64Array> {
     this.called();
-    return { norms: await this.inner.trainShare(theta, tasks, sums), busyMs: 1 };
+    return this.inner.trainShare(theta, tasks, sums);
+  }
+
+  async trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<HelperClaimed> {
+    this.called();
+    return this.inner.trainClaimed(theta, tasks, claims, sums);
   }
 
   async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {

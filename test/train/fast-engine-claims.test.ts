@@ -1,0 +1,150 @@
+/**
+ * A round split with the helper thread: both threads claim its units (unit-claims.ts), this
+ * one from the first up, the helper from the last down. Driven with a helper computing
+ * in-process with a second engine: the two then take turns at every pass, so which units each
+ * trains is the same on every run, and the test can say which thread met which task.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeRng } from '../../src/sim/rng.js';
+import { initBackend, loadTf } from '../../src/train/backend.js';
+import type { EngineOptions } from '../../src/train/engine.js';
+import type { EngineHelper, HelperClaimed } from '../../src/train/engine-helper.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
+import { createFastEngine, type FastEngine } from '../../src/train/fast-engine.js';
+import { unitRanges } from '../../src/train/unit-claims.js';
+import { randomData, randomParams } from './engine-fixture.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** A helper that trains with a second engine in this thread and notes what it trained. */
+class InThreadHelper implements EngineHelper {
+  readonly claimed: HelperClaimed[] = [];
+
+  constructor(private readonly inner: FastEngine) {}
+
+  sharedValues(length: number): Float32Array {
+    return new Float32Array(length);
+  }
+
+  sharedFlags(length: number): Int32Array {
+    return new Int32Array(length);
+  }
+
+  train(): Promise<Float64Array> {
+    throw new Error('not asked: the U_i are held');
+  }
+
+  async trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<HelperClaimed> {
+    const claimed = await this.inner.trainClaimed(theta, tasks, claims, sums);
+    this.claimed.push(claimed);
+    return claimed;
+  }
+
+  async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {
+    return this.inner.aggregateSlice(theta, sums, weights, start, end);
+  }
+
+  dispose(): void {
+    this.inner.dispose();
+  }
+}
+
+/** 6 → 12 → 3; sample 1's features are huge, so that with lr 1e10 one step on it leaves θ non-finite. */
+function problem(keepBatches = false) {
+  const rng = makeRng(23, 'claims');
+  const train = randomData(rng, 300, 6);
+  const options: EngineOptions = { train, test: randomData(rng, 30, 6), hidden: [12], learningRate: 0.2, localSteps: 1, initialParams: randomParams(rng, [6, 12, 3]), keepBatches };
+  const features = train.features.slice();
+  features.set([-1e30, -1e30, -1e30, -1e30, -1e30, -1e30], 6);
+  const broken: EngineOptions = { ...options, train: { ...train, features }, learningRate: 1e10, keepBatches: false };
+  // 700 tasks of 1 … 8 rows, samples other than 1
+  const tasks = Array.from({ length: 700 }, () => ({ stepBatches: [Int32Array.from({ length: 1 + Math.floor(rng() * 8) }, () => 2 + Math.floor(rng() * 298))] }));
+  const raw = Float64Array.from({ length: 700 }, () => 0.1 + rng());
+  const total = raw.reduce((a, b) => a + b, 0);
+  return { options, broken, tasks, weights: raw.map((w) => w / total) };
+}
+
+const bytes = (values: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('hex');
+
+async function withHelper(options: EngineOptions): Promise<{ engine: FastEngine; helper: InThreadHelper }> {
+  const helper = new InThreadHelper(await createFastEngine(options));
+  const engine = await createFastEngine(options, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => helper });
+  await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(2)] }]));
+  engine.discardLocal();
+  expect(await engine.helperReady()).toBe(true);
+  return { engine, helper };
+}
+
+describe('a round split by claimed units', () => {
+  it.each([false, true])('is trained by both threads, each task once, with one thread’s numbers (batches kept: %s)', async (keepBatches) => {
+    // Arrange
+    const tf = await loadTf();
+    const tensorsBefore = tf.memory().numTensors;
+    const { options, tasks, weights } = problem(keepBatches);
+    const alone = await createFastEngine(options);
+    const { engine, helper } = await withHelper(options);
+    const [expected, actual]: string[][] = [[], []];
+    try {
+      // Act: the same round three times, then a round of half the tasks (fewer units)
+      for (const round of [tasks, tasks, tasks, tasks.slice(0, 350)]) {
+        for (const [e, out] of [[alone, expected], [engine, actual]] as const) {
+          out.push(bytes(await e.trainLocal(EngineTasks.of(round))));
+          e.aggregate(weights.slice(0, round.length));
+          out.push(...e.getParams().map(bytes));
+        }
+      }
+      // Assert: the helper trained the last tasks of each round, this thread the first ones
+      expect(helper.claimed.map((c) => c.from + c.norms.length)).toEqual([700, 700, 700, 350]);
+      expect(helper.claimed.every((c) => c.from > 0)).toBe(true);
+      expect(actual).toEqual(expected);
+    } finally {
+      alone.dispose();
+      engine.dispose();
+    }
+    // no unit's kept batches outlive the engine
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  }, 60_000);
+
+  it.each<[string, number[], number]>([
+    ['in the helper’s units (its first, the last)', [650], 650],
+    ['in this thread’s units and the helper’s: this thread’s, the lower', [30, 650], 30],
+  ])('names the lowest failing task among all tasks: %s', async (_, failing, reported) => {
+    // Arrange
+    const { broken, tasks } = problem();
+    const round = tasks.map((task, i) => (failing.includes(i) ? { stepBatches: [Int32Array.of(1)] } : task));
+    const alone = await createFastEngine(broken);
+    const { engine } = await withHelper(broken);
+    try {
+      // Act
+      const error = await engine.trainLocal(EngineTasks.of(round)).catch((e: unknown) => e);
+      const aloneError = await alone.trainLocal(EngineTasks.of(round)).catch((e: unknown) => e);
+      // Assert
+      expect((error as Error).message).toBe(`non-finite loss in local training (task ${reported})`);
+      expect((aloneError as Error).message).toBe((error as Error).message);
+    } finally {
+      alone.dispose();
+      engine.dispose();
+    }
+  });
+
+  it('stops the helper once this thread fails: it finishes the unit it is on and claims no other', async () => {
+    // Arrange: the two take turns at each pass: the helper takes the last unit, this thread
+    // the first, the helper the one before last, then this thread fails in the first
+    const { broken, tasks } = problem();
+    const round = tasks.map((task, i) => (i === 30 ? { stepBatches: [Int32Array.of(1)] } : task));
+    const units = unitRanges(EngineTasks.of(round));
+    const { engine, helper } = await withHelper(broken);
+    try {
+      // Act
+      const error = await engine.trainLocal(EngineTasks.of(round)).catch((e: unknown) => e);
+      // Assert
+      expect((error as Error).message).toBe('non-finite loss in local training (task 30)');
+      expect(units.length).toBe(10);
+      expect(helper.claimed.map((c) => c.from)).toEqual([units[8]![0]]);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
