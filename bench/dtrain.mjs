@@ -13,7 +13,7 @@
  * round of nodes × parameters ≥ PARALLEL_MIN_VALUES (training by units both threads claim, the aggregate by
  * parameter slices) while it pays (src/train/helper-payoff.ts: after 24 warm-up rounds, a round
  * alone now and then keeps the comparison current); below that it is `dtrain`. Timed once the
- * helper has joined.
+ * helper has joined and the engine has run its first rounds with it and alone.
  *
  * Contender `dtrain-parallel`: `--engine parallel` (src/node/parallel-engine.ts): half of the
  * nodes on each of 2 worker threads, the main thread keeping θ and the aggregate.
@@ -22,6 +22,7 @@ import { helperStarter } from '../dist/node/engine-helper.js';
 import { createParallelEngine } from '../dist/node/parallel-engine.js';
 import { createFastEngine } from '../dist/train/fast-engine.js';
 import { EngineTasks } from '../dist/train/engine-tasks.js';
+import { ALONE_FIGURES, WARM_UP } from '../dist/train/helper-payoff.js';
 import { HIDDEN, LEARNING_RATE } from './workload.mjs';
 
 const createDefaultEngine = (options) => createFastEngine(options, { startHelper: helperStarter(options) });
@@ -52,10 +53,13 @@ async function makeContender(workload, localSteps, alternate, createEngine = cre
     params: () => engine.getParams(),
     dispose: () => engine.dispose(),
   };
-  // a large enough round starts the helper thread; time the engine once it has joined
+  // A large enough round starts the helper thread. Time the engine once it has joined and
+  // gone through its start (helper-payoff.ts: WARM_UP rounds with the helper, then
+  // ALONE_FIGURES rounds alone), as in the rounds of a long run; the rounds alone it runs
+  // later to check the helper still pays are timed.
   if (engine.helperReady !== undefined) {
     await contender.round();
-    await engine.helperReady();
+    if (await engine.helperReady()) for (let r = 0; r < WARM_UP + ALONE_FIGURES; r++) await contender.round();
   }
   return contender;
 }
