@@ -33,8 +33,8 @@ class WorkerHelper implements EngineHelper {
     return { from: reply.from!, norms: reply.norms! };
   }
 
-  async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {
-    return (await this.thread.request({ kind: 'aggregate', theta, sums, weights, start, end })).slice!;
+  async aggregateClaimed(theta: Float32Array, sums: Float32Array, weights: Float64Array, claims: Int32Array, next: Float32Array): Promise<void> {
+    await this.thread.request({ kind: 'aggregate', theta, sums, weights, claims, next });
   }
 
   dispose(): void {

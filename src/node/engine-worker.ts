@@ -44,7 +44,8 @@ async function handle(engine: FastEngine, request: WorkerRequest): Promise<Worke
       engine.setTheta(request.theta);
       return { id: request.id, ok: true, evaluation: await engine.evaluate() };
     case 'aggregate':
-      return { id: request.id, ok: true, slice: engine.aggregateSlice(request.theta, request.sums, request.weights, request.start, request.end) };
+      engine.aggregateClaimed(request.theta, request.sums, request.weights, request.claims, request.next);
+      return { id: request.id, ok: true };
     case 'train':
       return { id: request.id, ok: true, norms: await engine.trainShare(request.theta, EngineTasks.fromPacked(request.tasks), request.sums) };
     case 'claim': {
@@ -57,7 +58,6 @@ async function handle(engine: FastEngine, request: WorkerRequest): Promise<Worke
 function transfers(reply: WorkerReply): ArrayBuffer[] {
   const list: ArrayBuffer[] = [];
   if (reply.norms !== undefined) list.push(reply.norms.buffer as ArrayBuffer);
-  if (reply.slice !== undefined) list.push(reply.slice.buffer as ArrayBuffer);
   return list;
 }
 

@@ -39,9 +39,10 @@ export type WorkerRequest =
       /** the U_i of every task of the round, task-major (shared memory) */
       sums: Float32Array;
       weights: Float64Array;
-      /** the parameters start … end − 1 of θ_{t+1} to compute */
-      start: number;
-      end: number;
+      /** one flag per parameter slice of θ_{t+1} (shared memory): the worker claims from the last one down */
+      claims: Int32Array;
+      /** θ_{t+1}, where the worker writes the slices it claims (shared memory) */
+      next: Float32Array;
     }
   | { id: number; kind: 'evaluate'; theta: Float32Array };
 
@@ -62,8 +63,6 @@ export interface WorkerReply {
   norms?: Float64Array;
   /** a claim request's first task trained: `norms` are those of tasks from … on */
   from?: number;
-  /** θ_{t+1}[start … end) of an aggregate request */
-  slice?: Float32Array;
   evaluation?: EvalResult;
   error?: WorkerError;
 }

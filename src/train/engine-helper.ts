@@ -32,10 +32,12 @@ export interface EngineHelper {
    */
   trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<HelperClaimed>;
   /**
-   * θ_{t+1}[start … end) from the U_i of every task (`sums`, task-major, from sharedValues) and
-   * their weights, as FastEngine computes it (weighted-sum.ts).
+   * The helper's side of forming θ_{t+1} (FastEngine.aggregateClaimed): the parameter slices
+   * (parameterSlices) it claims in `claims` from the last one down, computed from the U_i of
+   * every task (`sums`, task-major, from sharedValues) and their weights as FastEngine computes
+   * them (weighted-sum.ts), written into `next` (from sharedValues).
    */
-  aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array>;
+  aggregateClaimed(theta: Float32Array, sums: Float32Array, weights: Float64Array, claims: Int32Array, next: Float32Array): Promise<void>;
   dispose(): void;
 }
 

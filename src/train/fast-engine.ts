@@ -47,7 +47,7 @@ import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { HelperPayoff } from './helper-payoff.js';
-import { claimRest, claimUnits, unitRanges } from './unit-claims.js';
+import { claimRest, claimUnits, parameterSlices, unitRanges } from './unit-claims.js';
 import { finishSlice, WeightedSum } from './weighted-sum.js';
 
 export { BOUNDED_CHUNK_VALUES, MAX_HELD_VALUES, PARALLEL_MIN_VALUES };
@@ -109,8 +109,6 @@ export class FastEngine implements TrainEngine {
    */
   private readonly unitBatches = new Map<number, BatchStore>();
   private readonly firstInputsT: (rows: number) => boolean;
-  /** the flags of a split round's units, shared with the helper, reused from round to round */
-  private claimBuffer: Int32Array | null = null;
   private readonly passBuffers = new PassBuffers();
   private readonly testSet: TestSet;
   /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
@@ -206,14 +204,17 @@ export class FastEngine implements TrainEngine {
    * The round's units claimed by both threads (unit-claims.ts): this one from the first up,
    * the helper from the last down, until they meet. The lowest failing task is reported: this
    * thread's units all lie below the helper's, and the helper stops at its first failure.
+   * When this thread took every unit (the helper had not started: its core was busy), it does
+   * not wait for the helper's answer; the flags are the round's own, so the helper finds
+   * nothing left to take when it comes to them.
    */
   private async trainSplit(helper: EngineHelper, tasks: EngineTasks, sums: Float32Array | null, norms: Float64Array): Promise<void> {
     const units = unitRanges(tasks);
-    const claims = this.claimFlags(helper, units.length);
+    const claims = helper.sharedFlags(units.length);
     const theirs = helper.trainClaimed(this.theta, tasks, claims, sums);
     let mine: unknown = null;
     try {
-      await this.trainUnits(tasks, units, claims, false, sums, norms);
+      if ((await this.trainUnits(tasks, units, claims, false, sums, norms)) === units.length) return void theirs.catch(() => undefined);
     } catch (error) {
       mine = error;
     }
@@ -235,45 +236,39 @@ export class FastEngine implements TrainEngine {
     this.setTheta(theta);
     checkTasks(tasks, this.options.localSteps, this.options.train.samples);
     const norms = new Float64Array(tasks.count);
-    let from: number;
+    const units = unitRanges(tasks);
+    let trained: number;
     try {
-      from = await this.trainUnits(tasks, unitRanges(tasks), claims, true, sums, norms);
+      trained = await this.trainUnits(tasks, units, claims, true, sums, norms);
     } catch (error) {
       this.disposeBatches();
       throw error;
     }
+    const from = trained === 0 ? tasks.count : units[units.length - trained]![0];
     return { from, norms: norms.slice(from) };
   }
 
   /**
-   * Trains the units this thread claims, up from the first or down from the last; returns the
-   * first task of the lowest one it trained (tasks.count if none). On this thread's (the
-   * lower) side, a failure takes the units left, so that the helper stops.
+   * Trains the units this thread claims, up from the first or down from the last; returns how
+   * many it trained. On this thread's (the lower) side, a failure takes the units left, so
+   * that the helper stops.
    */
   private async trainUnits(
     tasks: EngineTasks, units: ReadonlyArray<[number, number]>, claims: Int32Array, fromEnd: boolean, sums: Float32Array | null, norms: Float64Array,
   ): Promise<number> {
     if (claims.length !== units.length) throw new Error(`${claims.length} unit flags for ${units.length} units`);
-    let from = tasks.count;
+    let trained = 0;
     try {
       for (const unit of claimUnits(claims, fromEnd)) {
         const [a, b] = units[unit]!;
         await this.trainRange(tasks, a, b, sums, norms, this.unitStore(unit));
-        from = a;
+        trained++;
       }
     } catch (error) {
       if (!fromEnd) claimRest(claims);
       throw error;
     }
-    return from;
-  }
-
-  /** The flags of `units` units, all free, in memory shared with the helper. */
-  private claimFlags(helper: EngineHelper, units: number): Int32Array {
-    if (this.claimBuffer === null || this.claimBuffer.length < units) this.claimBuffer = helper.sharedFlags(Math.max(units, 2 * (this.claimBuffer?.length ?? 0)));
-    const flags = this.claimBuffer.subarray(0, units);
-    flags.fill(0);
-    return flags;
+    return trained;
   }
 
   /** Where unit `unit`'s batches are kept (keepBatches); without it, nothing is kept. */
@@ -389,17 +384,37 @@ export class FastEngine implements TrainEngine {
     return next;
   }
 
-  /** Held U_i: the first half of the parameters here, the second on the helper. */
+  /**
+   * Held U_i: the parameter slices of θ_{t+1} claimed by both threads (unit-claims.ts), this
+   * one from the first up, the helper from the last down, into memory both share. When this
+   * thread took every slice it does not wait for the helper (as trainSplit).
+   */
   private async formSplit(helper: EngineHelper, held: Float32Array, weights: Float64Array): Promise<Float32Array> {
-    const count = this.paramCount;
-    const half = Math.ceil(count / 2);
-    const theirs = helper.aggregateSlice(this.theta, held, weights, half, count);
-    const sum = new WeightedSum(0, half);
-    sum.add(held, count, weights);
-    const next = new Float32Array(count);
-    finishSlice(this.theta, sum, weights, this.options.learningRate, next);
-    next.set(await theirs, half);
+    const slices = parameterSlices(this.paramCount);
+    const claims = helper.sharedFlags(slices.length);
+    const next = helper.sharedValues(this.paramCount);
+    const theirs = helper.aggregateClaimed(this.theta, held, weights, claims, next);
+    if (this.formSlices(this.theta, held, weights, claims, false, next) === slices.length) void theirs.catch(() => undefined);
+    else await theirs;
     return next;
+  }
+
+  /**
+   * The slices of θ_{t+1} = (Σ w_i)·θ − lr · Σ w_i U_i this thread claims, up from the first or
+   * down from the last, written into `next`; returns how many. Each parameter is summed over
+   * the tasks in order (weighted-sum.ts), whichever thread computes its slice.
+   */
+  private formSlices(theta: Float32Array, held: Float32Array, weights: Float64Array, claims: Int32Array, fromEnd: boolean, next: Float32Array): number {
+    const slices = parameterSlices(this.paramCount);
+    if (claims.length !== slices.length) throw new Error(`${claims.length} slice flags for ${slices.length} slices`);
+    let formed = 0;
+    for (const slice of claimUnits(claims, fromEnd)) {
+      const sum = new WeightedSum(slices[slice]![0], slices[slice]![1]);
+      sum.add(held, this.paramCount, weights);
+      finishSlice(theta, sum, weights, this.options.learningRate, next);
+      formed++;
+    }
+    return formed;
   }
 
   /**
@@ -440,13 +455,9 @@ export class FastEngine implements TrainEngine {
     return next;
   }
 
-  /** The helper's side of formSplit: θ_{t+1}[start … end) from the held U_i of every task. */
-  aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Float32Array {
-    const sum = new WeightedSum(start, end);
-    sum.add(sums, this.paramCount, weights);
-    const next = new Float32Array(this.paramCount);
-    finishSlice(theta, sum, weights, this.options.learningRate, next);
-    return next.slice(start, end);
+  /** The helper's side of formSplit: the slices of θ_{t+1} it claims from the last one down, into `next`. */
+  aggregateClaimed(theta: Float32Array, sums: Float32Array, weights: Float64Array, claims: Int32Array, next: Float32Array): void {
+    this.formSlices(theta, sums, weights, claims, true, next);
   }
 
   /** Whether a round of `tasks` is large enough to split, given a way to start a helper. */

@@ -61,3 +61,14 @@ export function* claimUnits(flags: Int32Array, fromEnd: boolean): Generator<numb
 export function claimRest(flags: Int32Array): void {
   for (let unit = 0; unit < flags.length; unit++) Atomics.compareExchange(flags, unit, 0, 1);
 }
+
+/** Slices of θ_{t+1} the two threads claim when forming it: enough that neither waits long for the other's last one. */
+export const PARAMETER_SLICES = 16;
+
+/** [start, end) parameter ranges of about equal length, at most PARAMETER_SLICES of them. */
+export function parameterSlices(paramCount: number, slices = PARAMETER_SLICES): Array<[number, number]> {
+  const length = Math.max(1, Math.ceil(paramCount / slices));
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < paramCount; start += length) ranges.push([start, Math.min(paramCount, start + length)]);
+  return ranges;
+}

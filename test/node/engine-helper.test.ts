@@ -57,7 +57,7 @@ async function countingHelper(options: EngineOptions): Promise<{ helper: EngineH
     sharedFlags: (length) => inner.sharedFlags(length),
     train: (theta, tasks, sums) => (calls.train++, inner.train(theta, tasks, sums)),
     trainClaimed: (theta, tasks, claims, sums) => (calls.claim++, inner.trainClaimed(theta, tasks, claims, sums)),
-    aggregateSlice: (theta, sums, weights, start, end) => (calls.aggregate++, inner.aggregateSlice(theta, sums, weights, start, end)),
+    aggregateClaimed: (theta, sums, weights, claims, next) => (calls.aggregate++, inner.aggregateClaimed(theta, sums, weights, claims, next)),
     dispose: () => inner.dispose(),
   };
   return { helper, calls };

@@ -42,8 +42,8 @@ class InThreadHelper implements EngineHelper {
     return claimed;
   }
 
-  async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {
-    return this.inner.aggregateSlice(theta, sums, weights, start, end);
+  async aggregateClaimed(theta: Float32Array, sums: Float32Array, weights: Float64Array, claims: Int32Array, next: Float32Array): Promise<void> {
+    this.inner.aggregateClaimed(theta, sums, weights, claims, next);
   }
 
   dispose(): void {
@@ -144,6 +144,99 @@ describe('a round split by claimed units', () => {
       expect(units.length).toBe(10);
       expect(helper.claimed.map((c) => c.from)).toEqual([units[8]![0]]);
     } finally {
+      engine.dispose();
+    }
+  });
+
+  it('holds up nothing while the helper has not started: this thread takes every unit and slice, and does not wait', async () => {
+    // Arrange: a helper whose answers never come and which never takes a unit (its core busy)
+    const { options, tasks, weights } = problem();
+    const asked: string[] = [];
+    const stalled: EngineHelper = {
+      sharedValues: (length) => new Float32Array(length),
+      sharedFlags: (length) => new Int32Array(length),
+      train: () => new Promise(() => {}),
+      trainClaimed: () => (asked.push('claim'), new Promise(() => {})),
+      aggregateClaimed: () => (asked.push('aggregate'), new Promise(() => {})),
+      dispose: () => undefined,
+    };
+    const alone = await createFastEngine(options);
+    const engine = await createFastEngine(options, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => stalled });
+    try {
+      await engine.trainLocal(EngineTasks.of(tasks.slice(0, 1)));
+      engine.discardLocal();
+      expect(await engine.helperReady()).toBe(true);
+      // Act
+      const [expected, actual]: string[][] = [[], []];
+      for (let round = 0; round < 3; round++) {
+        for (const [e, out] of [[alone, expected], [engine, actual]] as const) {
+          out.push(bytes(await e.trainLocal(EngineTasks.of(tasks))));
+          e.aggregate(weights);
+          const { loss, accuracy } = await e.evaluate();
+          out.push(bytes(Float64Array.of(loss, accuracy)));
+        }
+      }
+      expected.push(...alone.getParams().map(bytes));
+      actual.push(...engine.getParams().map(bytes));
+      // Assert: asked for its share of 3 rounds and 3 aggregates, waited for none
+      expect(asked).toEqual(['claim', 'aggregate', 'claim', 'aggregate', 'claim', 'aggregate']);
+      expect(actual).toEqual(expected);
+    } finally {
+      alone.dispose();
+      engine.dispose();
+    }
+  });
+
+  it('gives each round its own flags: a helper that comes to a finished round, once the next has begun, finds nothing left to take', async () => {
+    // Arrange: a helper that does a round's share only when asked for the next round's (the
+    // round's units when asked for the next one's, the aggregate likewise)
+    const { options, tasks, weights } = problem();
+    const inner = await createFastEngine(options);
+    const pending: Record<'claim' | 'aggregate', Array<() => Promise<number>>> = { claim: [], aggregate: [] };
+    const done: Array<Promise<number>> = [];
+    const catchUp = (kind: 'claim' | 'aggregate'): void => {
+      done.push(...pending[kind].splice(0).map((work) => work()));
+    };
+    const late: EngineHelper = {
+      sharedValues: (length) => new Float32Array(length),
+      sharedFlags: (length) => new Int32Array(length),
+      train: () => new Promise(() => {}),
+      trainClaimed: (theta, round, claims, sums) => {
+        catchUp('claim');
+        pending.claim.push(async () => (await inner.trainClaimed(theta, round, claims, sums)).from);
+        return new Promise(() => {});
+      },
+      aggregateClaimed: (theta, sums, w, claims, next) => {
+        catchUp('aggregate');
+        pending.aggregate.push(async () => (inner.aggregateClaimed(theta, sums, w, claims, next), -1));
+        return new Promise(() => {});
+      },
+      dispose: () => inner.dispose(),
+    };
+    const alone = await createFastEngine(options);
+    const engine = await createFastEngine(options, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => late });
+    try {
+      await engine.trainLocal(EngineTasks.of(tasks.slice(0, 1)));
+      engine.discardLocal();
+      expect(await engine.helperReady()).toBe(true);
+      const [expected, actual]: string[][] = [[], []];
+      // Act
+      for (const count of [700, 500, 700, 700]) {
+        for (const [e, out] of [[alone, expected], [engine, actual]] as const) {
+          out.push(bytes(await e.trainLocal(EngineTasks.of(tasks.slice(0, count)))));
+          e.aggregate(weights.slice(0, count));
+          const { loss, accuracy } = await e.evaluate();
+          out.push(bytes(Float64Array.of(loss, accuracy)));
+        }
+      }
+      expected.push(...alone.getParams().map(bytes));
+      actual.push(...engine.getParams().map(bytes));
+      // Assert: each late share found its round taken (a round's tasks all trained here, or -1
+      // for an aggregate), and nothing it did changed a number
+      expect(await Promise.all(done)).toEqual([700, -1, 500, -1, 700, -1]);
+      expect(actual).toEqual(expected);
+    } finally {
+      alone.dispose();
       engine.dispose();
     }
   });

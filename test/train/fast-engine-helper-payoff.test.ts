@@ -157,9 +157,9 @@ class FakeHelper implements EngineHelper {
     return this.inner.trainClaimed(theta, tasks, claims, sums);
   }
 
-  async aggregateSlice(theta: Float32Array, sums: Float32Array, weights: Float64Array, start: number, end: number): Promise<Float32Array> {
+  async aggregateClaimed(theta: Float32Array, sums: Float32Array, weights: Float64Array, claims: Int32Array, next: Float32Array): Promise<void> {
     this.called();
-    return this.inner.aggregateSlice(theta, sums, weights, start, end);
+    this.inner.aggregateClaimed(theta, sums, weights, claims, next);
   }
 
   dispose(): void {

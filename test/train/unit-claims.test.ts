@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineTasks } from '../../src/train/engine-tasks.js';
 import { MIN_UNIT_ROWS } from '../../src/train/fast-sizes.js';
-import { claimRest, claimUnits, unitRanges } from '../../src/train/unit-claims.js';
+import { claimRest, claimUnits, parameterSlices, PARAMETER_SLICES, unitRanges } from '../../src/train/unit-claims.js';
 
 /** Tasks of one step with these row counts. */
 const tasksOf = (rows: number[]): EngineTasks => EngineTasks.of(rows.map((b) => ({ stepBatches: [new Int32Array(b)] })));
@@ -61,5 +61,20 @@ describe('claiming units from both ends', () => {
     expect(theirs.next().done).toBe(true);
     expect(mine.next().done).toBe(true);
     expect([...flags]).toEqual([1, 1, 1, 1, 1]);
+  });
+});
+
+describe('the parameter slices of θ_{t+1}', () => {
+  it('are 16 of about equal length: 4,810 parameters in 15 of 301 and one of 295', () => {
+    const slices = parameterSlices(4810);
+    expect(PARAMETER_SLICES).toBe(16);
+    expect(slices.length).toBe(16);
+    expect(slices.slice(0, 2)).toEqual([[0, 301], [301, 602]]);
+    expect(slices.at(-1)).toEqual([4515, 4810]);
+  });
+
+  it('are one parameter each for fewer than 16, and none for none', () => {
+    expect(parameterSlices(3)).toEqual([[0, 1], [1, 2], [2, 3]]);
+    expect(parameterSlices(0)).toEqual([]);
   });
 });
