@@ -15,6 +15,8 @@ export interface CliResult {
 
 export interface CliOptions {
   cwd?: string;
+  /** added to the environment */
+  env?: Record<string, string>;
   /** called once the process has started, e.g. to send it a signal later */
   onSpawn?: (pid: number) => void;
   /** called with each chunk of stderr as it arrives */
@@ -27,7 +29,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? HOSTILE_DIR,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
