@@ -1,55 +1,23 @@
 /**
  * A round split with the helper thread: both threads claim its units (unit-claims.ts), this
  * one from the first up, the helper from the last down. Driven with a helper computing
- * in-process with a second engine: the two then take turns at every pass, so which units each
- * trains is the same on every run, and the test can say which thread met which task.
+ * in-process with a second engine (in-thread-helper.ts), so that the test can say which
+ * thread met which task.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRng } from '../../src/sim/rng.js';
 import { initBackend, loadTf } from '../../src/train/backend.js';
 import type { EngineOptions } from '../../src/train/engine.js';
-import type { EngineHelper, HelperClaimed } from '../../src/train/engine-helper.js';
+import type { EngineHelper } from '../../src/train/engine-helper.js';
 import { EngineTasks } from '../../src/train/engine-tasks.js';
 import { createFastEngine, type FastEngine } from '../../src/train/fast-engine.js';
 import { unitRanges } from '../../src/train/unit-claims.js';
 import { randomData, randomParams } from './engine-fixture.js';
+import { InThreadHelper } from './in-thread-helper.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
-
-/** A helper that trains with a second engine in this thread and notes what it trained. */
-class InThreadHelper implements EngineHelper {
-  readonly claimed: HelperClaimed[] = [];
-
-  constructor(private readonly inner: FastEngine) {}
-
-  sharedValues(length: number): Float32Array {
-    return new Float32Array(length);
-  }
-
-  sharedFlags(length: number): Int32Array {
-    return new Int32Array(length);
-  }
-
-  train(): Promise<Float64Array> {
-    throw new Error('not asked: the U_i are held');
-  }
-
-  async trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<HelperClaimed> {
-    const claimed = await this.inner.trainClaimed(theta, tasks, claims, sums);
-    this.claimed.push(claimed);
-    return claimed;
-  }
-
-  async aggregateClaimed(theta: Float32Array, sums: Float32Array, weights: Float64Array, claims: Int32Array, next: Float32Array): Promise<void> {
-    this.inner.aggregateClaimed(theta, sums, weights, claims, next);
-  }
-
-  dispose(): void {
-    this.inner.dispose();
-  }
-}
 
 /** 6 → 12 → 3; sample 1's features are huge, so that with lr 1e10 one step on it leaves θ non-finite. */
 function problem(keepBatches = false) {
@@ -68,13 +36,18 @@ function problem(keepBatches = false) {
 
 const bytes = (values: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('hex');
 
-async function withHelper(options: EngineOptions): Promise<{ engine: FastEngine; helper: InThreadHelper }> {
-  const helper = new InThreadHelper(await createFastEngine(options));
+/** An engine that splits every round with `helper`, once it has joined. */
+async function joined(options: EngineOptions, helper: EngineHelper): Promise<FastEngine> {
   const engine = await createFastEngine(options, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => helper });
   await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(2)] }]));
   engine.discardLocal();
   expect(await engine.helperReady()).toBe(true);
-  return { engine, helper };
+  return engine;
+}
+
+async function withHelper(options: EngineOptions): Promise<{ engine: FastEngine; helper: InThreadHelper }> {
+  const helper = new InThreadHelper(await createFastEngine(options));
+  return { engine: await joined(options, helper), helper };
 }
 
 describe('a round split by claimed units', () => {
@@ -161,11 +134,8 @@ describe('a round split by claimed units', () => {
       dispose: () => undefined,
     };
     const alone = await createFastEngine(options);
-    const engine = await createFastEngine(options, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => stalled });
+    const engine = await joined(options, stalled);
     try {
-      await engine.trainLocal(EngineTasks.of(tasks.slice(0, 1)));
-      engine.discardLocal();
-      expect(await engine.helperReady()).toBe(true);
       // Act
       const [expected, actual]: string[][] = [[], []];
       for (let round = 0; round < 3; round++) {
@@ -214,11 +184,8 @@ describe('a round split by claimed units', () => {
       dispose: () => inner.dispose(),
     };
     const alone = await createFastEngine(options);
-    const engine = await createFastEngine(options, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => late });
+    const engine = await joined(options, late);
     try {
-      await engine.trainLocal(EngineTasks.of(tasks.slice(0, 1)));
-      engine.discardLocal();
-      expect(await engine.helperReady()).toBe(true);
       const [expected, actual]: string[][] = [[], []];
       // Act
       for (const count of [700, 500, 700, 700]) {

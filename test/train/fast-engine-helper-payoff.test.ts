@@ -10,10 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRng } from '../../src/sim/rng.js';
 import { initBackend } from '../../src/train/backend.js';
 import type { EngineOptions, EngineTask } from '../../src/train/engine.js';
-import type { EngineHelper, HelperClaimed } from '../../src/train/engine-helper.js';
 import { createFastEngine, type FastEngine, type FastEngineTuning } from '../../src/train/fast-engine.js';
 import { ALONE_FIGURES, HelperPayoff, MISSES, PAYOFF_RATIO, RETRY_FIRST, RETRY_MAX, SOLO_CHECK, WARM_UP } from '../../src/train/helper-payoff.js';
 import { randomData, randomParams } from './engine-fixture.js';
+import { InThreadHelper } from './in-thread-helper.js';
 import { EngineTasks } from '../../src/train/engine-tasks.js';
 
 beforeAll(async () => {
@@ -123,47 +123,22 @@ describe('the helper payoff rule', () => {
 });
 
 /** A helper computing with a second engine in this thread, which moves the test's clock by `delayMs` per call. */
-class FakeHelper implements EngineHelper {
+class FakeHelper extends InThreadHelper {
   delayMs = 0;
   round = 0;
   /** the rounds in which it was asked anything */
   readonly rounds = new Set<number>();
 
   constructor(
-    private readonly inner: FastEngine,
+    inner: FastEngine,
     private readonly clock: { ms: number },
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  private called(): void {
+  protected override called(): void {
     this.rounds.add(this.round);
     this.clock.ms += this.delayMs;
-  }
-
-  sharedValues(length: number): Float32Array {
-    return new Float32Array(length);
-  }
-
-  sharedFlags(length: number): Int32Array {
-    return new Int32Array(length);
-  }
-
-  async train(theta: Float32Array, tasks: EngineTasks, sums: Float32Array | null): Promise<Float64Array> {
-    this.called();
-    return this.inner.trainShare(theta, tasks, sums);
-  }
-
-  async trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<HelperClaimed> {
-    this.called();
-    return this.inner.trainClaimed(theta, tasks, claims, sums);
-  }
-
-  async aggregateClaimed(theta: Float32Array, sums: Float32Array, weights: Float64Array, claims: Int32Array, next: Float32Array): Promise<void> {
-    this.called();
-    this.inner.aggregateClaimed(theta, sums, weights, claims, next);
-  }
-
-  dispose(): void {
-    this.inner.dispose();
   }
 }
 
