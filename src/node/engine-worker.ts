@@ -2,8 +2,8 @@
  * One engine worker thread (parallel-engine.ts and engine-helper.ts): tfjs-wasm cannot start
  * threads of its own in Node (PERF-NOTES fact 4), so each worker loads its own TF.js and runs a
  * FastEngine. The main thread owns θ; per request it sends θ_t, and the worker trains the tasks
- * it is given (writing their U_i into shared memory when asked), or computes a slice of
- * θ_{t+1} from the shared U_i, or evaluates.
+ * it is given or the units of a round it claims (writing their U_i into shared memory when
+ * asked), or the slices of θ_{t+1} it claims from the shared U_i, or evaluates.
  *
  * Runs only from dist/ (a worker needs a .js entry point).
  */
@@ -67,7 +67,10 @@ ready.then(
   (error: unknown) => port.postMessage(errorReply(0, error)),
 );
 
-// Requests come one at a time (the main thread awaits each reply), so no queue is needed.
+// The main thread awaits every reply but one kind: a request for a round (or an aggregate) it
+// finished alone. Such a request finds every unit taken and ends within the microtasks of its
+// own message, before the next message is read, so requests never overlap and no queue is
+// needed.
 port.on('message', (request: WorkerRequest) => {
   ready
     .then((engine) => handle(engine, request))

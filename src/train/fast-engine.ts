@@ -24,11 +24,11 @@
  * thread) and a round of n × paramCount ≥ PARALLEL_MIN_VALUES, the two threads claim the
  * round's units of tasks as they go, this one from the first, the helper from the last, until
  * they meet (unit-claims.ts: whichever thread is slower in that round does less), and the
- * helper computes the second half of the parameters of θ_{t+1} (each parameter still summed
- * over the tasks in order); with U_i
- * not held, it recomputes every other chunk while this thread adds them up in order. Every
- * row of the concatenated pass is computed on its own, so the numbers do not depend on which
- * thread computed which rows, nor on whether or when the helper joined. Whether a large round
+ * parameter slices of θ_{t+1} likewise (each parameter still summed over the tasks in order);
+ * with U_i not held, the helper recomputes every other chunk while this thread adds them up in
+ * order. A helper that finds every unit or slice of a round taken by this thread is not waited
+ * for. Every row of the concatenated pass is computed on its own, so the numbers do not depend
+ * on which thread computed which rows, nor on whether or when the helper joined. Whether a large round
  * uses the helper at all is decided round by round from its measured payoff (helper-payoff.ts:
  * on a busy machine it costs more than it brings); that choice never changes a number either.
  *
@@ -36,7 +36,7 @@
  * trainLocal, getParams), so that a helper can take part without blocking.
  */
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
-import { isNonFiniteLoss, nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
+import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
 import type { EngineHelper, HelperStarter } from './engine-helper.js';
 import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
