@@ -12,17 +12,23 @@ import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./dtrain-process-child.mjs', import.meta.url));
 
-/** One child process: its replies in order, as promises. */
+/** One child process: its messages in order (the first says it is ready), as promises. */
 function startChild(nodes, localSteps) {
   const child = fork(CHILD, [String(nodes), String(localSteps)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = [];
   const failed = new Promise((_, reject) => {
     child.on('exit', (code, signal) => reject(new Error(`dtrain-2proc child exited (${code ?? signal})`)));
   });
   failed.catch(() => undefined);
-  child.on('message', (reply) => waiting.shift()?.(reply));
-  const ask = (message) => Promise.race([new Promise((resolve) => { waiting.push(resolve); child.send(message); }), failed]);
-  return { ask, ready: ask({ kind: 'ready' }), kill: () => child.kill() };
+  const waiting = [];
+  const next = () => Promise.race([new Promise((resolve) => waiting.push(resolve)), failed]);
+  child.on('message', (message) => waiting.shift()?.(message));
+  const ready = next();
+  const ask = (message) => {
+    const answer = next();
+    child.send(message);
+    return answer;
+  };
+  return { ask, ready, kill: () => child.kill() };
 }
 
 export async function makeDtrainProcessesContender(workload, localSteps) {
@@ -35,7 +41,7 @@ export async function makeDtrainProcessesContender(workload, localSteps) {
   }
   const runRounds = async (rounds) => {
     const start = performance.now();
-    await Promise.all(children.map((c) => c.ask({ kind: 'rounds', rounds })));
+    await Promise.all(children.map((c) => c.ask({ rounds })));
     return performance.now() - start;
   };
   return {

@@ -109,6 +109,8 @@ export class FastEngine implements TrainEngine {
    */
   private readonly unitBatches = new Map<number, BatchStore>();
   private readonly firstInputsT: (rows: number) => boolean;
+  /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
+  private readonly slices: ReadonlyArray<[number, number]>;
   private readonly passBuffers = new PassBuffers();
   private readonly testSet: TestSet;
   /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
@@ -134,6 +136,7 @@ export class FastEngine implements TrainEngine {
     this.theta = flattenParams(this.layout, initialParams);
     this.backend = tf.getBackend();
     this.paramCount = this.layout.paramCount;
+    this.slices = parameterSlices(this.paramCount);
     // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs
     this.firstInputsT = (rows: number): boolean => !productInJs(tf, this.layout.layers[0]!.inputs, rows, this.layout.layers[0]!.outputs);
     this.batches = new BatchStore(tf, train, this.firstInputsT);
@@ -233,8 +236,8 @@ export class FastEngine implements TrainEngine {
    * rows) when given. Returns the first task it trained and the norms from it on.
    */
   async trainClaimed(theta: Float32Array, tasks: EngineTasks, claims: Int32Array, sums: Float32Array | null): Promise<{ from: number; norms: Float64Array }> {
+    // the tasks are not checked again: the thread that split the round checked them all
     this.setTheta(theta);
-    checkTasks(tasks, this.options.localSteps, this.options.train.samples);
     const norms = new Float64Array(tasks.count);
     const units = unitRanges(tasks);
     let trained: number;
@@ -390,11 +393,10 @@ export class FastEngine implements TrainEngine {
    * thread took every slice it does not wait for the helper (as trainSplit).
    */
   private async formSplit(helper: EngineHelper, held: Float32Array, weights: Float64Array): Promise<Float32Array> {
-    const slices = parameterSlices(this.paramCount);
-    const claims = helper.sharedFlags(slices.length);
+    const claims = helper.sharedFlags(this.slices.length);
     const next = helper.sharedValues(this.paramCount);
     const theirs = helper.aggregateClaimed(this.theta, held, weights, claims, next);
-    if (this.formSlices(this.theta, held, weights, claims, false, next) === slices.length) void theirs.catch(() => undefined);
+    if (this.formSlices(this.theta, held, weights, claims, false, next) === this.slices.length) void theirs.catch(() => undefined);
     else await theirs;
     return next;
   }
@@ -405,7 +407,7 @@ export class FastEngine implements TrainEngine {
    * the tasks in order (weighted-sum.ts), whichever thread computes its slice.
    */
   private formSlices(theta: Float32Array, held: Float32Array, weights: Float64Array, claims: Int32Array, fromEnd: boolean, next: Float32Array): number {
-    const slices = parameterSlices(this.paramCount);
+    const slices = this.slices;
     if (claims.length !== slices.length) throw new Error(`${claims.length} slice flags for ${slices.length} slices`);
     let formed = 0;
     for (const slice of claimUnits(claims, fromEnd)) {
