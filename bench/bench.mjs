@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { initBackend, loadTf } from '../dist/train/backend.js';
-import { makeDtrainContender, makeDtrainFreshContender, makeDtrainMt2Contender, makeDtrainParallelContender } from './dtrain.mjs';
+import { makeDtrainContender, makeDtrainFreshContender, makeDtrainMt2Contender, makeDtrainParallelContender, makeDtrainTfjsContender } from './dtrain.mjs';
 import { makeDtrainProcessesContender } from './dtrain-processes.mjs';
 import { makeNaiveContender } from './naive.mjs';
 import { makeWorkload } from './workload.mjs';
@@ -27,6 +27,7 @@ const CONTENDERS = {
   // timed repetition length: long enough to smooth out noise, short enough for ~5 min in all
   dtrain: { make: makeDtrainContender, repetitionMs: 1000 },
   'dtrain-fresh': { make: makeDtrainFreshContender, repetitionMs: 1000 },
+  'dtrain-tfjs': { make: makeDtrainTfjsContender, repetitionMs: 1000 },
   'dtrain-mt2': { make: makeDtrainMt2Contender, repetitionMs: 1000 },
   'dtrain-parallel': { make: makeDtrainParallelContender, repetitionMs: 1000 },
   'dtrain-2proc': { make: makeDtrainProcessesContender, repetitionMs: 1000 },
@@ -177,6 +178,9 @@ function printTables(results, options) {
   }
   if (options.contenders.includes('dtrain')) {
     ratioRows('÷ dtrain, one thread (this run; target for dtrain-mt2 ≥ 1.6× with 1 step at N ≥ 256; dtrain-2proc: what two one-thread engines in two processes got from the machine meanwhile, the ceiling)', (n, steps) => results.find((x) => x.contender === 'dtrain' && x.nodes === n && x.localSteps === steps)?.nodeStepsPerSec, true);
+  }
+  if (options.contenders.includes('dtrain-tfjs')) {
+    ratioRows('÷ dtrain-tfjs, one thread with tfjs\'s per-node products, as before the gradient kernel (this run)', (n, steps) => results.find((x) => x.contender === 'dtrain-tfjs' && x.nodes === n && x.localSteps === steps)?.nodeStepsPerSec);
   }
   // fewer tensors after than before is not a leak: tensors made during the warm-up (kept
   // batches, say) were freed during the timed rounds

@@ -15,6 +15,9 @@
  * alone now and then keeps the comparison current); below that it is `dtrain`. Timed once the
  * helper has joined and the engine has run its first rounds with it and alone.
  *
+ * Contender `dtrain-tfjs`: `dtrain` with every node's step-1 gradient by tfjs's products, as
+ * the engine computed them before its gradient kernel (src/train/kernels/): the same numbers.
+ *
  * Contender `dtrain-parallel`: `--engine parallel` (src/node/parallel-engine.ts): half of the
  * nodes on each of 2 worker threads, the main thread keeping θ and the aggregate.
  */
@@ -67,4 +70,6 @@ async function makeContender(workload, localSteps, alternate, createEngine = cre
 export const makeDtrainContender = (workload, localSteps) => makeContender(workload, localSteps, false);
 export const makeDtrainFreshContender = (workload, localSteps) => makeContender(workload, localSteps, true);
 export const makeDtrainMt2Contender = (workload, localSteps) => makeContender(workload, localSteps, false, createDefaultEngine);
+export const makeDtrainTfjsContender = (workload, localSteps) =>
+  makeContender(workload, localSteps, false, (options) => createFastEngine(options, { gradientKernel: false }));
 export const makeDtrainParallelContender = (workload, localSteps) => makeContender(workload, localSteps, false, createParallelEngine);

@@ -13,16 +13,19 @@ import type { Tf } from './backend.js';
 import type { ConcatBatch } from './fast-batches.js';
 import { forwardMlp, kernelTensor } from './fast-forward.js';
 import type { ModelLayout } from './fast-layout.js';
+import type { GradientKernel, PlacedPass } from './kernels/gradient-kernel.js';
 
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 
 export interface ConcatPass {
-  /** X, the chunk's gathered inputs, row-major [M, in] (the batch's own array, not a copy) */
+  /** X, the chunk's gathered inputs, row-major [M, in] (the batch's own array, or its copy in the kernel's memory) */
   inputs: Float32Array;
   /** H_l, l = 1 … L−1 (post-ReLU), row-major [M, width_l] */
   hidden: Float32Array[];
   /** D_l, l = 1 … L, row-major [M, outputs_l]; rows of node i carry the factor 1 / b_i */
   deltas: Float32Array[];
+  /** where these arrays lie in the gradient kernel's memory, when the engine has one */
+  placed: PlacedPass | null;
 }
 
 function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): Tensor2D[] {
@@ -43,7 +46,7 @@ function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: 
 
 function split(layout: ModelLayout, batch: ConcatBatch, values: Float32Array[]): ConcatPass {
   const hiddenCount = layout.layers.length - 1;
-  return { inputs: batch.xValues, hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount) };
+  return { inputs: batch.xValues, hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount), placed: null };
 }
 
 /**
@@ -51,28 +54,45 @@ function split(layout: ModelLayout, batch: ConcatBatch, values: Float32Array[]):
  * engine runs one pass at a time): a chunk's activations are megabytes, and fresh arrays of
  * that size every chunk make the garbage collector run its full collections far more often.
  * The values are copied out of wasm memory at once (its buffer is replaced when it grows).
+ * Given the engine's gradient kernel, they are copied into the kernel's memory instead, with
+ * the chunk's inputs, where it reads every node's rows.
  */
 export class PassBuffers {
   private arrays: Float32Array[] = [];
 
-  /** The tensors' values in this object's arrays, or null when the backend is not wasm. */
-  read(tf: Tf, tensors: Tensor2D[]): Float32Array[] | null {
+  constructor(private readonly kernel: GradientKernel | null = null) {}
+
+  /** The pass read from the tensors, or null when the backend is not wasm. */
+  read(tf: Tf, layout: ModelLayout, batch: ConcatBatch, tensors: Tensor2D[]): ConcatPass | null {
     const backend = tf.backend() as unknown as { typedArrayFromHeap?: (tensor: Tensor2D) => Float32Array };
     if (tf.getBackend() !== 'wasm' || typeof backend.typedArrayFromHeap !== 'function') return null;
-    return tensors.map((tensor, k) => {
+    const heap = (tensor: Tensor2D): Float32Array => backend.typedArrayFromHeap!(tensor);
+    if (this.kernel !== null) {
+      const { views, addresses } = this.kernel.arrays([batch.xValues.length, ...tensors.map((tensor) => tensor.size)]);
+      views[0]!.set(batch.xValues);
+      tensors.forEach((tensor, k) => views[k + 1]!.set(heap(tensor)));
+      const hiddenCount = layout.layers.length - 1;
+      return {
+        inputs: views[0]!,
+        hidden: views.slice(1, 1 + hiddenCount),
+        deltas: views.slice(1 + hiddenCount),
+        placed: { kernel: this.kernel, inputs: addresses[0]!, hidden: addresses.slice(1, 1 + hiddenCount), deltas: addresses.slice(1 + hiddenCount) },
+      };
+    }
+    return split(layout, batch, tensors.map((tensor, k) => {
       const size = tensor.size;
       if ((this.arrays[k]?.length ?? 0) < size) this.arrays[k] = new Float32Array(size);
       const out = this.arrays[k]!.subarray(0, size);
-      out.set(backend.typedArrayFromHeap!(tensor));
+      out.set(heap(tensor));
       return out;
-    });
+    }));
   }
 }
 
 export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): Promise<ConcatPass> {
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
-    return split(layout, batch, buffers?.read(tf, tensors) ?? ((await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]));
+    return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]);
   } finally {
     tf.dispose(tensors);
   }
@@ -82,7 +102,7 @@ export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32A
 export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): ConcatPass {
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
-    return split(layout, batch, buffers?.read(tf, tensors) ?? tensors.map((t) => t.dataSync() as Float32Array));
+    return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, tensors.map((t) => t.dataSync() as Float32Array));
   } finally {
     tf.dispose(tensors);
   }

@@ -47,6 +47,7 @@ import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { HelperPayoff } from './helper-payoff.js';
+import { GradientKernel } from './kernels/gradient-kernel.js';
 import { claimRest, claimUnits, parameterSlices, unitRanges } from './unit-claims.js';
 import { finishSlice, WeightedSum } from './weighted-sum.js';
 
@@ -68,6 +69,8 @@ export interface FastEngineTuning {
   now?: () => number;
   /** split every large round once the helper has joined, paying or not (tests of its numbers) */
   alwaysSplit?: boolean;
+  /** false: the step-1 gradients by tfjs products even where the gradient kernel runs (tests compare the two) */
+  gradientKernel?: boolean;
 }
 
 interface Round {
@@ -111,7 +114,7 @@ export class FastEngine implements TrainEngine {
   private readonly firstInputsT: (rows: number) => boolean;
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
-  private readonly passBuffers = new PassBuffers();
+  private readonly passBuffers: PassBuffers;
   private readonly testSet: TestSet;
   /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
   private readonly scratch: { sum: Float32Array; local: Float32Array; gradient: Float32Array };
@@ -137,8 +140,12 @@ export class FastEngine implements TrainEngine {
     this.backend = tf.getBackend();
     this.paramCount = this.layout.paramCount;
     this.slices = parameterSlices(this.paramCount);
+    // on wasm every node's step-1 gradient is computed by one small kernel (same bits as tfjs's products)
+    const kernel = this.backend === 'wasm' && tuning.gradientKernel !== false ? GradientKernel.create(this.paramCount) : null;
+    this.passBuffers = new PassBuffers(kernel);
     // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs
-    this.firstInputsT = (rows: number): boolean => !productInJs(tf, this.layout.layers[0]!.inputs, rows, this.layout.layers[0]!.outputs);
+    this.firstInputsT = (rows: number): boolean =>
+      kernel === null && !productInJs(tf, this.layout.layers[0]!.inputs, rows, this.layout.layers[0]!.outputs);
     this.batches = new BatchStore(tf, train, this.firstInputsT);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;

@@ -113,8 +113,9 @@ export function productInJs(tf: Tf, inputs: number, rows: number, outputs: numbe
 
 /**
  * The step-1 gradient of the node owning rows `start … start + rows − 1` of the concatenated
- * pass, written into `out` in the flat parameter layout. On wasm a layer's product small enough
- * is done in JS (gradientInJs), the others by tfjs. Runs for every node of every round: plain
+ * pass, written into `out` in the flat parameter layout. A pass placed in the engine's gradient
+ * kernel's memory goes to the kernel (kernels/gradient-kernel.ts); otherwise, on wasm a layer's
+ * product small enough is done in JS (gradientInJs), the others by tfjs: all three give the same bits. Runs for every node of every round: plain
  * loops, the backend looked up once.
  */
 export function concatNodeGradient(
@@ -127,6 +128,10 @@ export function concatNodeGradient(
   inputsT: Tensor2D | null,
   out: Float32Array,
 ): void {
+  if (pass.placed !== null) {
+    pass.placed.kernel.nodeGradient(layout, pass.placed, start, rows, out);
+    return;
+  }
   const buffers = scratchFor(tf);
   const { layers } = layout;
   let rest = false;

@@ -1,0 +1,142 @@
+/**
+ * Every node's weight gradients of a concatenated pass by one small WebAssembly kernel
+ * (gradient.wat) instead of a tfjs product per layer and node.
+ *
+ * A node's gradient of layer l is G̃_l = Ã_{l−1}ᵀ·D_l over its 32 or so rows (fast-node-grads.ts).
+ * Through tfjs-wasm each such product costs two uploads, an XNNPACK operator built and its
+ * operand packed, the product, and a read-back: at 64 → 64 → 10 on 32 rows, 39 µs a node, four
+ * times the 8.5 µs the kernel takes reading the pass's rows where they lie (issue 14). The
+ * kernel computes the very same float32 operations in the same order as XNNPACK (each product
+ * rounded, added in row order to a sum from +0), so the numbers do not change, bit for bit
+ * (test/train/gradient-kernel.test.ts, and the engine compared with and without it).
+ *
+ * One kernel per engine, with its own memory: the pass's activations and deltas are copied
+ * into it from tfjs's memory (as they were copied into JS arrays before) and the kernel reads
+ * each node's rows in place. An engine runs one pass at a time, so each pass reuses the space
+ * of the last; the memory grows to the largest chunk and stays.
+ *
+ * Needs WebAssembly's 128-bit SIMD (Node 16.4+, every current browser); without it `create`
+ * returns null and the engine keeps the tfjs products.
+ */
+import { WASM_BASE64 } from './gradient-wasm.js';
+
+/** A layer as the flat parameter vector holds it (fast-layout.ts's LayerSlot: W̃_l at `offset`, (inputs + 1) × outputs). */
+export interface KernelLayer {
+  inputs: number;
+  outputs: number;
+  offset: number;
+}
+
+type Xtd = (x: number, xs: number, width: number, d: number, ds: number, outputs: number, rows: number, out: number, spill: number) => void;
+
+/** Bytes of the kernel's scratch at address 0: 32 for a partial block's spill, then the constant 1 (the ones row). */
+const SPILL = 0;
+const ONE = 32;
+const HEADER_BYTES = 64;
+/** Floats read past an array's last row (8-wide blocks of D), kept free after each array. */
+const SLACK_FLOATS = 8;
+const PAGE_BYTES = 65536;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
+  return bytes;
+}
+
+/** A kernel module from its bytes, or null where this runtime cannot run them (no WebAssembly, or no SIMD). */
+export function compileKernel(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
+/** The gradient kernel, compiled once per thread. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) compiled = compileKernel(decodeBase64(WASM_BASE64));
+  return compiled;
+}
+
+/** Where a pass's arrays lie in a kernel's memory (byte addresses). */
+export interface PlacedPass {
+  kernel: GradientKernel;
+  inputs: number;
+  hidden: number[];
+  deltas: number[];
+}
+
+export class GradientKernel {
+  private readonly memory: WebAssembly.Memory;
+  private readonly xtd: Xtd;
+  private floats: Float32Array;
+  /** byte address of the gradient the kernel writes, paramCount floats */
+  private readonly outAt: number;
+  /** byte address from which a pass's arrays are placed */
+  private readonly passAt: number;
+
+  private constructor(module: WebAssembly.Module, private readonly paramCount: number) {
+    this.outAt = HEADER_BYTES;
+    this.passAt = this.outAt + 4 * (paramCount + SLACK_FLOATS);
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.passAt / PAGE_BYTES) });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.xtd = instance.exports['xtd'] as Xtd;
+    this.floats = new Float32Array(this.memory.buffer);
+    this.floats[ONE / 4] = 1;
+  }
+
+  /** A kernel for a model of `paramCount` parameters, or null when this runtime cannot run it (`module`: tests). */
+  static create(paramCount: number, module: WebAssembly.Module | null = kernelModule()): GradientKernel | null {
+    return module === null ? null : new GradientKernel(module, paramCount);
+  }
+
+  /**
+   * Arrays of these lengths in the kernel's memory, one after the other, each followed by
+   * SLACK_FLOATS; the arrays of the previous call are reused, so they must be done with.
+   */
+  arrays(lengths: readonly number[]): { views: Float32Array[]; addresses: number[] } {
+    let end = this.passAt;
+    const addresses = lengths.map((length) => {
+      const at = end;
+      end += 4 * (length + SLACK_FLOATS);
+      return at;
+    });
+    const short = end - this.memory.buffer.byteLength;
+    if (short > 0) {
+      this.memory.grow(Math.ceil(short / PAGE_BYTES));
+      this.floats = new Float32Array(this.memory.buffer);
+    }
+    const views = lengths.map((length, k) => this.floats.subarray(addresses[k]! / 4, addresses[k]! / 4 + length));
+    return { views, addresses };
+  }
+
+  /**
+   * The gradient of the node owning rows `start … start + rows − 1` of a placed pass, written
+   * into `out` in the flat parameter layout: per layer Ã_{l−1}ᵀ·D_l, its inputs' rows then the ones row.
+   */
+  nodeGradient(layout: { layers: readonly KernelLayer[] }, pass: PlacedPass, start: number, rows: number, out: Float32Array): void {
+    if (rows < 1) {
+      out.fill(0, 0, this.paramCount); // a sum over no rows; the kernel needs at least one
+      return;
+    }
+    const { layers } = layout;
+    for (let l = 0; l < layers.length; l++) {
+      const { inputs, outputs, offset } = layers[l]!;
+      const x = (l === 0 ? pass.inputs : pass.hidden[l - 1]!) + 4 * start * inputs;
+      const d = pass.deltas[l]! + 4 * start * outputs;
+      const at = this.outAt + 4 * offset;
+      this.xtd(x, inputs, inputs, d, outputs, outputs, rows, at, SPILL);
+      this.xtd(ONE, 0, 1, d, outputs, outputs, rows, at + 4 * inputs * outputs, SPILL);
+    }
+    out.set(this.floats.subarray(this.outAt / 4, this.outAt / 4 + this.paramCount));
+  }
+
+  /** out = Xᵀ·D of row-major X [rows, width] and D [rows, outputs] (tests compare it with tfjs). */
+  product(x: Float32Array, width: number, d: Float32Array, outputs: number, rows: number): Float32Array {
+    const { views, addresses } = this.arrays([x.length, d.length, width * outputs]);
+    views[0]!.set(x);
+    views[1]!.set(d);
+    if (rows > 0) this.xtd(addresses[0]!, width, width, addresses[1]!, outputs, outputs, rows, addresses[2]!, SPILL);
+    else views[2]!.fill(0);
+    return views[2]!.slice();
+  }
+}

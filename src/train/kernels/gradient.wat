@@ -1,0 +1,148 @@
+;; out = Xᵀ·D for one node's rows, the product of every layer's weight gradient
+;; (src/train/kernels/gradient-kernel.ts):
+;;   out[p · outputs + j] = Σ_{r = 0 … rows − 1} x[r · xs + p] · d[r · ds + j]
+;; for p < width and j < outputs, in float32: each product rounded, then added in row order
+;; to a sum that starts at +0, which is what XNNPACK's matrix products in TensorFlow.js's wasm
+;; backend compute (test/train/gradient-kernel.test.ts compares the bits). Rows of D are read
+;; 8 values at a time, so up to 7 values past a row's last column are read and not used.
+;;
+;; Compiled by scripts/build-kernels.mjs into gradient-wasm.ts (WebAssembly with 128-bit SIMD).
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; n floats from `from` to `to`
+  (func $copy (param $from i32) (param $to i32) (param $n i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (f32.store (local.get $to) (f32.load (local.get $from)))
+        (local.set $from (i32.add (local.get $from) (i32.const 4)))
+        (local.set $to (i32.add (local.get $to) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next))))
+
+  ;; Addresses are in bytes, strides in floats; rows ≥ 1; `spill` is 32 bytes of scratch.
+  (func (export "xtd")
+    (param $x i32) (param $xs i32) (param $width i32)
+    (param $d i32) (param $ds i32) (param $outputs i32)
+    (param $rows i32) (param $out i32) (param $spill i32)
+    (local $p i32) (local $j i32) (local $r i32) (local $xr i32) (local $dr i32)
+    (local $xstep i32) (local $dstep i32) (local $o i32) (local $left i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $d0 v128) (local $d1 v128)
+    (local.set $xstep (i32.shl (local.get $xs) (i32.const 2)))
+    (local.set $dstep (i32.shl (local.get $ds) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (block $four_done
+      (loop $four
+        (br_if $four_done (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $width)))
+        (local.set $j (i32.const 0))
+        (loop $four_columns
+          ;; four rows p … p + 3 of out, columns j … j + 7: 8 sums of products, each from +0
+          (local.set $c00 (v128.const f32x4 0 0 0 0))
+          (local.set $c01 (v128.const f32x4 0 0 0 0))
+          (local.set $c10 (v128.const f32x4 0 0 0 0))
+          (local.set $c11 (v128.const f32x4 0 0 0 0))
+          (local.set $c20 (v128.const f32x4 0 0 0 0))
+          (local.set $c21 (v128.const f32x4 0 0 0 0))
+          (local.set $c30 (v128.const f32x4 0 0 0 0))
+          (local.set $c31 (v128.const f32x4 0 0 0 0))
+          (local.set $xr (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))
+          (local.set $dr (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $r (local.get $rows))
+          (loop $four_rows
+            (local.set $x0 (v128.load32_splat offset=0 (local.get $xr)))
+            (local.set $x1 (v128.load32_splat offset=4 (local.get $xr)))
+            (local.set $x2 (v128.load32_splat offset=8 (local.get $xr)))
+            (local.set $x3 (v128.load32_splat offset=12 (local.get $xr)))
+            (local.set $d0 (v128.load (local.get $dr)))
+            (local.set $d1 (v128.load offset=16 (local.get $dr)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x0) (local.get $d0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x0) (local.get $d1))))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x1) (local.get $d0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x1) (local.get $d1))))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x2) (local.get $d0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x2) (local.get $d1))))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x3) (local.get $d0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x3) (local.get $d1))))
+            (local.set $xr (i32.add (local.get $xr) (local.get $xstep)))
+            (local.set $dr (i32.add (local.get $dr) (local.get $dstep)))
+            (br_if $four_rows (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+          (local.set $left (i32.sub (local.get $outputs) (local.get $j)))
+          (if (i32.ge_s (local.get $left) (i32.const 8))
+            (then
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 0)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $o) (local.get $c00))
+              (v128.store offset=16 (local.get $o) (local.get $c01))
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 1)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $o) (local.get $c10))
+              (v128.store offset=16 (local.get $o) (local.get $c11))
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 2)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $o) (local.get $c20))
+              (v128.store offset=16 (local.get $o) (local.get $c21))
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 3)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $o) (local.get $c30))
+              (v128.store offset=16 (local.get $o) (local.get $c31))
+            )
+            ;; fewer than 8 columns left: only those are stored
+            (else
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 0)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $spill) (local.get $c00))
+              (v128.store offset=16 (local.get $spill) (local.get $c01))
+              (call $copy (local.get $spill) (local.get $o) (local.get $left))
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 1)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $spill) (local.get $c10))
+              (v128.store offset=16 (local.get $spill) (local.get $c11))
+              (call $copy (local.get $spill) (local.get $o) (local.get $left))
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 2)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $spill) (local.get $c20))
+              (v128.store offset=16 (local.get $spill) (local.get $c21))
+              (call $copy (local.get $spill) (local.get $o) (local.get $left))
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 3)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $spill) (local.get $c30))
+              (v128.store offset=16 (local.get $spill) (local.get $c31))
+              (call $copy (local.get $spill) (local.get $o) (local.get $left))
+            ))
+          (br_if $four_columns (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $outputs))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $four)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.gt_s (i32.add (local.get $p) (i32.const 1)) (local.get $width)))
+        (local.set $j (i32.const 0))
+        (loop $one_columns
+          ;; row p of out, columns j … j + 7: 2 sums of products, each from +0
+          (local.set $c00 (v128.const f32x4 0 0 0 0))
+          (local.set $c01 (v128.const f32x4 0 0 0 0))
+          (local.set $xr (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))
+          (local.set $dr (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $r (local.get $rows))
+          (loop $one_rows
+            (local.set $x0 (v128.load32_splat offset=0 (local.get $xr)))
+            (local.set $d0 (v128.load (local.get $dr)))
+            (local.set $d1 (v128.load offset=16 (local.get $dr)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x0) (local.get $d0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x0) (local.get $d1))))
+            (local.set $xr (i32.add (local.get $xr) (local.get $xstep)))
+            (local.set $dr (i32.add (local.get $dr) (local.get $dstep)))
+            (br_if $one_rows (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
+          (local.set $left (i32.sub (local.get $outputs) (local.get $j)))
+          (if (i32.ge_s (local.get $left) (i32.const 8))
+            (then
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 0)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $o) (local.get $c00))
+              (v128.store offset=16 (local.get $o) (local.get $c01))
+            )
+            ;; fewer than 8 columns left: only those are stored
+            (else
+              (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const 0)) (local.get $outputs)) (local.get $j)) (i32.const 2))))
+              (v128.store (local.get $spill) (local.get $c00))
+              (v128.store offset=16 (local.get $spill) (local.get $c01))
+              (call $copy (local.get $spill) (local.get $o) (local.get $left))
+            ))
+          (br_if $one_columns (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $outputs))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $one)))
+  ))

@@ -1,0 +1,135 @@
+/**
+ * The WebAssembly kernel that computes every node's weight gradients (src/train/kernels/):
+ * the bits of tfjs-wasm's own products, which it replaces, and its bytes those of its source.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileWat, kernelModule } from '../../scripts/build-kernels.mjs';
+import { makeRng, type Rng } from '../../src/sim/rng.js';
+import { initBackend, loadTf, type Tf } from '../../src/train/backend.js';
+import { EngineTasks } from '../../src/train/engine-tasks.js';
+import { buildChunk, disposeChunk } from '../../src/train/fast-batches.js';
+import { PassBuffers, runConcatPass } from '../../src/train/fast-concat-pass.js';
+import { describeModel, flattenParams } from '../../src/train/fast-layout.js';
+import { concatNodeGradient } from '../../src/train/fast-node-grads.js';
+import { compileKernel, GradientKernel } from '../../src/train/kernels/gradient-kernel.js';
+import { randomData, randomParams } from './engine-fixture.js';
+
+const KERNELS = path.join(import.meta.dirname, '..', '..', 'src', 'train', 'kernels');
+
+let tf: Tf;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  tf = await loadTf();
+});
+
+function kernel(paramCount = 16): GradientKernel {
+  const made = GradientKernel.create(paramCount);
+  if (made === null) throw new Error('this Node.js runs WebAssembly SIMD: the kernel must compile');
+  return made;
+}
+
+/** Xᵀ·D by tfjs-wasm (XNNPACK) from row-major X [rows, width] and D [rows, outputs], as the engine computed it before. */
+function byTfjs(x: Float32Array, width: number, d: Float32Array, outputs: number, rows: number): Float32Array {
+  const xT = new Float32Array(width * rows);
+  for (let r = 0; r < rows; r++) for (let p = 0; p < width; p++) xT[p * rows + r] = x[r * width + p]!;
+  return tf.tidy(() => tf.matMul(tf.tensor2d(xT, [width, rows]), tf.tensor2d(d, [rows, outputs])).dataSync() as Float32Array);
+}
+
+/** Values spread over seven orders of magnitude and both signs, so that rounding shows. */
+function draw(rng: Rng, length: number): Float32Array {
+  return Float32Array.from({ length }, () => (rng() * 2 - 1) * 10 ** Math.floor(rng() * 7 - 3));
+}
+
+describe('the kernel’s bytes', () => {
+  it('are those its .wat compiles to (run `npm run kernels` after editing it)', async () => {
+    const wat = fs.readFileSync(path.join(KERNELS, 'gradient.wat'), 'utf8');
+    const bytes = await compileWat('gradient.wat', wat);
+    expect(fs.readFileSync(path.join(KERNELS, 'gradient-wasm.ts'), 'utf8')).toBe(kernelModule('gradient.wat', bytes));
+  });
+
+  it('compile to nothing where they cannot run: the engine then keeps tfjs’s products', () => {
+    expect(compileKernel(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0xff]))).toBeNull();
+    expect(GradientKernel.create(10, null)).toBeNull();
+  });
+});
+
+describe('Xᵀ·D', () => {
+  it('[[1, 2], [3, 4]]ᵀ · [[0.5, 0.25, 1], [2, −1, 0]] = [[6.5, −2.75, 1], [9, −3.5, 2]] by hand', () => {
+    const out = kernel().product(new Float32Array([1, 2, 3, 4]), 2, new Float32Array([0.5, 0.25, 1, 2, -1, 0]), 3, 2);
+    expect([...out]).toEqual([6.5, -2.75, 1, 9, -3.5, 2]);
+  });
+
+  it('sums the rows in order from +0: ((0 + 1e8) + 1) − 1e8 is 0 in float32 (1 + (1e8 − 1e8) would be 1), and −0 · 1 gives +0', () => {
+    const x = new Float32Array([1e8, 1, -1e8]);
+    const d = new Float32Array([1, 1, 1]);
+    expect([...kernel().product(x, 1, d, 1, 3)]).toEqual([0]);
+    expect(Object.is(kernel().product(new Float32Array([-0]), 1, new Float32Array([1]), 1, 1)[0], 0)).toBe(true);
+  });
+
+  it('gives tfjs-wasm’s product bit for bit, whatever the widths (blocks of 4 rows and 8 columns, and what is left)', () => {
+    const rng = makeRng('gradient-kernel-bits');
+    const k = kernel();
+    const shapes: Array<[number, number, number]> = [
+      [1, 1, 1], [3, 7, 5], [4, 8, 8], [5, 9, 9], [64, 32, 64], [65, 32, 10], [64, 32, 10], [17, 33, 23], [12, 200, 7], [2, 1, 16], [129, 31, 3],
+    ];
+    let compared = 0;
+    for (const [width, rows, outputs] of shapes) {
+      const x = draw(rng, rows * width);
+      const d = draw(rng, rows * outputs);
+      const got = k.product(x, width, d, outputs, rows);
+      const want = byTfjs(x, width, d, outputs, rows);
+      expect(got.length).toBe(width * outputs);
+      for (let v = 0; v < got.length; v++) expect(Object.is(got[v], want[v]), `${width}×${rows}×${outputs}, value ${v}`).toBe(true);
+      compared += got.length;
+    }
+    expect(compared).toBe(shapes.reduce((sum, [w, , o]) => sum + w * o, 0));
+  });
+
+  it('over no rows is zeros', () => {
+    expect([...kernel().product(new Float32Array(0), 2, new Float32Array(0), 3, 0)]).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('grows its memory for arrays larger than it has, and computes there as well', () => {
+    const k = kernel();
+    const rows = 20_000; // 20,000 × (40 + 8) floats: 3.7 MiB, beyond the first pages
+    const x = new Float32Array(rows * 40).fill(0.5);
+    const d = new Float32Array(rows * 8).fill(0.25);
+    const out = k.product(x, 40, d, 8, rows);
+    expect(out.length).toBe(320);
+    expect(out.every((v) => v === 2500)).toBe(true); // 20,000 × 0.125, exact in float32
+  });
+});
+
+describe('a node’s gradient from a pass in the kernel’s memory', () => {
+  it('is the gradient tfjs’s products give, for every node of a two-layer pass (rows of 1 to 40)', async () => {
+    const rng = makeRng('gradient-kernel-pass');
+    const widths = [24, 20, 6];
+    const layout = describeModel(widths[0]!, [widths[1]!], widths[2]!);
+    const data = randomData(rng, 400, widths[0]!, widths[2]!);
+    const theta = flattenParams(layout, randomParams(rng, widths));
+    const rowCounts = [1, 7, 40, 32, 3, 16, 33, 9];
+    let next = 0;
+    const tasks = EngineTasks.of(rowCounts.map((rows) => ({ stepBatches: [Int32Array.from({ length: rows }, () => next++ % 400)] })));
+    const built = buildChunk(tf, data, tasks, 0, tasks.count);
+    try {
+      const placed = await runConcatPass(tf, layout, theta, built.chunk, new PassBuffers(kernel(layout.paramCount)));
+      const plain = await runConcatPass(tf, layout, theta, built.chunk, new PassBuffers(null));
+      expect(placed.placed).not.toBeNull();
+      expect(plain.placed).toBeNull();
+      for (let j = 0; j < tasks.count; j++) {
+        const start = built.chunk.offsets[j]!;
+        const got = new Float32Array(layout.paramCount);
+        const want = new Float32Array(layout.paramCount);
+        concatNodeGradient(tf, layout, placed, start, rowCounts[j]!, null, got);
+        concatNodeGradient(tf, layout, plain, start, rowCounts[j]!, null, want);
+        expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `node ${j}`).toBe(true);
+        expect(got.some((v) => v !== 0)).toBe(true);
+      }
+    } finally {
+      disposeChunk(tf, built);
+    }
+  });
+});
