@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, loadTf, type BackendPreference } from '../train/backend.js';
 import { EngineTasks, isNonFiniteLoss, type EngineOptions } from '../train/engine.js';
 import { FastEngine } from '../train/fast-engine.js';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './parallel-protocol.js';
+import { HELPER_DONE, HELPER_FAILED, type WorkerReply, type WorkerRequest, type WorkerSetup } from './parallel-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('engine-worker.js must run as a worker thread');
@@ -38,18 +38,41 @@ async function start(setup: WorkerSetup): Promise<FastEngine> {
   return new FastEngine(tf, setup.options as EngineOptions);
 }
 
+/** Sets a request's state in shared memory and wakes a main thread blocked on it (WorkerHelper.finish). */
+function signal(state: Int32Array | undefined, value: number): void {
+  if (state === undefined) return;
+  Atomics.store(state, 0, value);
+  Atomics.notify(state, 0);
+}
+
 async function handle(engine: FastEngine, request: WorkerRequest): Promise<WorkerReply> {
+  try {
+    return await answer(engine, request);
+  } catch (error) {
+    if (request.kind === 'claim') signal(request.answer?.signal, HELPER_FAILED);
+    if (request.kind === 'aggregate') signal(request.signal, HELPER_FAILED);
+    throw error;
+  }
+}
+
+async function answer(engine: FastEngine, request: WorkerRequest): Promise<WorkerReply> {
   switch (request.kind) {
     case 'evaluate':
       engine.setTheta(request.theta);
       return { id: request.id, ok: true, evaluation: await engine.evaluate() };
     case 'aggregate':
       engine.aggregateClaimed(request.theta, request.sums, request.weights, request.claims, request.next);
+      signal(request.signal, HELPER_DONE);
       return { id: request.id, ok: true };
     case 'train':
       return { id: request.id, ok: true, norms: await engine.trainShare(request.theta, EngineTasks.fromPacked(request.tasks), request.sums) };
     case 'claim': {
       const { from, norms } = await engine.trainClaimed(request.theta, EngineTasks.fromPacked(request.tasks), request.claims, request.sums);
+      if (request.answer !== undefined) {
+        request.answer.norms.set(norms, from);
+        request.answer.signal[1] = from;
+        signal(request.answer.signal, HELPER_DONE);
+      }
       return { id: request.id, ok: true, from, norms };
     }
   }

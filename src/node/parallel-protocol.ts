@@ -31,6 +31,8 @@ export type WorkerRequest =
       claims: Int32Array;
       /** where to write the U_i of the tasks it trains (all the round's rows; shared memory), or null */
       sums: Float32Array | null;
+      /** where the answer goes too (shared memory): [state, from] (HELPER_DONE or HELPER_FAILED, then Atomics.notify), and the norms from `from` on */
+      answer?: { signal: Int32Array; norms: Float64Array };
     }
   | {
       id: number;
@@ -43,8 +45,14 @@ export type WorkerRequest =
       claims: Int32Array;
       /** θ_{t+1}, where the worker writes the slices it claims (shared memory) */
       next: Float32Array;
+      /** [state] (shared memory): HELPER_DONE or HELPER_FAILED once the slices are written, then Atomics.notify */
+      signal?: Int32Array;
     }
   | { id: number; kind: 'evaluate'; theta: Float32Array };
+
+/** A request's state in its `signal`: 0 while the worker works on it. */
+export const HELPER_DONE = 1;
+export const HELPER_FAILED = 2;
 
 export interface WorkerError {
   message: string;

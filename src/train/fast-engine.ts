@@ -53,6 +53,14 @@ import { finishSlice, WeightedSum } from './weighted-sum.js';
 
 export { BOUNDED_CHUNK_VALUES, MAX_HELD_VALUES, PARALLEL_MIN_VALUES };
 
+/**
+ * How long this thread blocks for the helper to finish its part of a split round or aggregate
+ * (EngineHelper.finish) before it awaits the helper's reply instead: its last unit or slice
+ * takes far less, unless something else holds the helper's core, and then blocking longer
+ * would only keep this thread from its signals.
+ */
+const FINISH_WAIT_MS = 20;
+
 /** How the engine chooses its mode; the defaults are the constants above, tests force others. */
 export interface FastEngineTuning {
   maxHeldValues?: number;
@@ -228,6 +236,7 @@ export class FastEngine implements TrainEngine {
     } catch (error) {
       mine = error;
     }
+    if (mine === null) helper.finish?.(FINISH_WAIT_MS);
     const answer = await theirs.then(
       (claimed) => ({ claimed, error: null as unknown }),
       (error: unknown) => ({ claimed: null, error }),
@@ -404,7 +413,10 @@ export class FastEngine implements TrainEngine {
     const next = helper.sharedValues(this.paramCount);
     const theirs = helper.aggregateClaimed(this.theta, held, weights, claims, next);
     if (this.formSlices(this.theta, held, weights, claims, false, next) === this.slices.length) void theirs.catch(() => undefined);
-    else await theirs;
+    else {
+      helper.finish?.(FINISH_WAIT_MS);
+      await theirs;
+    }
     return next;
   }
 

@@ -15,6 +15,7 @@ import type { FastEngineTuning } from '../../src/train/fast-engine.js';
 import { randomData, randomParams } from '../train/engine-fixture.js';
 import { loadDist } from './dist.js';
 import { EngineTasks } from '../../src/train/engine-tasks.js';
+import { unitRanges } from '../../src/train/unit-claims.js';
 
 type FastModule = typeof import('../../src/train/fast-engine.js');
 type HelperModule = typeof import('../../src/node/engine-helper.js');
@@ -58,6 +59,7 @@ async function countingHelper(options: EngineOptions): Promise<{ helper: EngineH
     train: (theta, tasks, sums) => (calls.train++, inner.train(theta, tasks, sums)),
     trainClaimed: (theta, tasks, claims, sums) => (calls.claim++, inner.trainClaimed(theta, tasks, claims, sums)),
     aggregateClaimed: (theta, sums, weights, claims, next) => (calls.aggregate++, inner.aggregateClaimed(theta, sums, weights, claims, next)),
+    finish: (ms) => inner.finish!(ms),
     dispose: () => inner.dispose(),
   };
   return { helper, calls };
@@ -184,4 +186,111 @@ describe('fast engine with a helper thread', () => {
     expect(held).toBe(alone);
     expect(bounded).toBe(alone);
   }, 120_000);
+
+  describe('finish: the helper’s answer through shared memory, before its reply message', () => {
+    /**
+     * Whether `promise` had settled before this call: it settles within a few microtasks then,
+     * while a reply message needs a turn of the event loop, which never comes between microtasks.
+     */
+    async function settledAlready<T>(promise: Promise<T>): Promise<boolean> {
+      const late = Symbol('late');
+      let sentinel: Promise<symbol> = Promise.resolve(late);
+      for (let k = 0; k < 10; k++) sentinel = sentinel.then((value) => value);
+      return (await Promise.race([promise.then(() => true, () => true), sentinel])) !== late;
+    }
+
+    it('a round the helper trains alone: finish is true, the promise already holds one thread’s norms', async () => {
+      // Arrange: every unit is the helper's (this thread claims none)
+      const { options, rounds } = problem(1);
+      const tasks = EngineTasks.of(rounds[0]!.tasks);
+      const { helper } = await countingHelper(options);
+      const alone = await fast.createFastEngine(options);
+      try {
+        const expected = await alone.trainLocal(tasks);
+        const flags = helper.sharedFlags(unitRanges(tasks).length);
+        // Act
+        const answer = helper.trainClaimed(flatten(options), tasks, flags, null);
+        const finished = helper.finish!(60_000);
+        // Assert
+        expect(flags.length).toBeGreaterThan(2);
+        expect(finished).toBe(true);
+        expect(await settledAlready(answer)).toBe(true);
+        const { from, norms } = await answer;
+        expect(from).toBe(0);
+        expect(bytes(norms)).toBe(bytes(expected));
+        expect([...flags].every((flag) => flag === 1)).toBe(true);
+      } finally {
+        alone.dispose();
+        helper.dispose();
+      }
+    }, 60_000);
+
+    it('a helper that fails: finish is false, and the promise rejects with the task it names', async () => {
+      // Arrange: sample 1's huge features send θ to ±∞ at task 650
+      const { options } = problem(1);
+      const features = options.train.features.slice();
+      features.set([-1e30, -1e30, -1e30, -1e30, -1e30, -1e30], 6);
+      const broken = { ...options, train: { ...options.train, features }, learningRate: 1e10 };
+      const tasks = EngineTasks.of(Array.from({ length: 700 }, (_, i) => ({ stepBatches: [Int32Array.of(i === 650 ? 1 : 0)] })));
+      const { helper } = await countingHelper(broken);
+      try {
+        // Act
+        const answer = helper.trainClaimed(flatten(broken), tasks, helper.sharedFlags(unitRanges(tasks).length), null);
+        const finished = helper.finish!(60_000);
+        // Assert
+        expect(finished).toBe(false);
+        await expect(answer).rejects.toThrow('non-finite loss in local training (task 650)');
+      } finally {
+        helper.dispose();
+      }
+    }, 60_000);
+
+    it('an aggregate the helper forms alone: finish is true, the promise has resolved and θ_{t+1} is written', async () => {
+      // Arrange: U_i of 3 tasks, all 1; weights ¼, ¼, ½; θ = 0, lr 0.2: θ_{t+1} = −0.2 everywhere
+      const { options } = problem(1);
+      const count = flatten(options).length;
+      const { helper } = await countingHelper(options);
+      try {
+        const sums = helper.sharedValues(3 * count).fill(1);
+        const next = helper.sharedValues(count);
+        const flags = helper.sharedFlags(16);
+        // Act
+        const answer = helper.aggregateClaimed(new Float32Array(count), sums, Float64Array.of(0.25, 0.25, 0.5), flags, next);
+        const finished = helper.finish!(60_000);
+        // Assert
+        expect(finished).toBe(true);
+        expect(await settledAlready(answer)).toBe(true);
+        expect([...next].every((v) => v === Math.fround(-0.2))).toBe(true);
+        expect([...flags].every((flag) => flag === 1)).toBe(true);
+      } finally {
+        helper.dispose();
+      }
+    }, 60_000);
+
+    it('without a request, or twice for one, finish is false at once', async () => {
+      const { options } = problem(1);
+      const { helper } = await countingHelper(options);
+      try {
+        expect(helper.finish!(60_000)).toBe(false);
+        const answer = helper.aggregateClaimed(new Float32Array(flatten(options).length), helper.sharedValues(flatten(options).length), Float64Array.of(1), helper.sharedFlags(16), helper.sharedValues(flatten(options).length));
+        expect(helper.finish!(60_000)).toBe(true);
+        expect(helper.finish!(60_000)).toBe(false);
+        await answer;
+      } finally {
+        helper.dispose();
+      }
+    }, 60_000);
+  });
 });
+
+/** The engine's flat θ from the options' [W1, b1, W2, b2]. */
+function flatten(options: EngineOptions): Float32Array {
+  const parts = options.initialParams;
+  const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    flat.set(part, at);
+    at += part.length;
+  }
+  return flat;
+}
