@@ -115,8 +115,8 @@ export function productInJs(tf: Tf, inputs: number, rows: number, outputs: numbe
  * The step-1 gradient of the node owning rows `start … start + rows − 1` of the concatenated
  * pass, written into `out` in the flat parameter layout. A pass placed in the engine's gradient
  * kernel's memory goes to the kernel (kernels/gradient-kernel.ts); otherwise, on wasm a layer's
- * product small enough is done in JS (gradientInJs), the others by tfjs: all three give the same bits. Runs for every node of every round: plain
- * loops, the backend looked up once.
+ * product small enough is done in JS (gradientInJs), the others by tfjs: all three give the
+ * same bits. Runs for every node of every round: plain loops, the backend looked up once.
  */
 export function concatNodeGradient(
   tf: Tf,
