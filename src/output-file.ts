@@ -282,25 +282,32 @@ export class OutputWriter {
 }
 
 /**
- * A device or FIFO is opened for writing, never created or truncated by rename. A FIFO is first
+ * A device or FIFO opened for writing, never created or truncated by rename. A FIFO is first
  * opened without blocking, which fails (ENXIO) when no process reads it instead of hanging;
- * that descriptor stays open while the blocking one is opened, so the reader never sees an
- * end of file between the two.
+ * that descriptor stays open until the blocking one is, so the reader never sees an end of
+ * file between the two (a reader such as `cat` would take it for the end and leave, and the
+ * blocking open would then wait for a reader for ever).
  */
-function withDescriptorInPlace(path: string, use: (fd: number) => void): void {
+function openInPlace(path: string): number {
   let probe: number | undefined;
   try {
     probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
   }
-  let fd: number | undefined;
   try {
-    fd = openSync(path, constants.O_WRONLY);
+    return openSync(path, constants.O_WRONLY);
+  } finally {
+    if (probe !== undefined) closeSync(probe);
+  }
+}
+
+function withDescriptorInPlace(path: string, use: (fd: number) => void): void {
+  const fd = openInPlace(path);
+  try {
     use(fd);
   } finally {
-    if (fd !== undefined) closeSync(fd);
-    if (probe !== undefined) closeSync(probe);
+    closeSync(fd);
   }
 }
 
@@ -353,13 +360,7 @@ export function openLiveOutput(target: OutputTarget): LiveOutput {
   try {
     if (target.kind === 'special') {
       // a FIFO without a reader fails now (ENXIO) instead of hanging
-      try {
-        fd = openSync(target.path, constants.O_WRONLY | constants.O_NONBLOCK);
-        closeSync(fd);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-      }
-      fd = openSync(target.path, constants.O_WRONLY);
+      fd = openInPlace(target.path);
     } else {
       fd = openSync(target.path, 'w');
     }
