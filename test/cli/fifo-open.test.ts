@@ -17,7 +17,7 @@ vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
     ...fs,
-    openSync: (path: import('node:fs').PathLike, flags?: import('node:fs').OpenMode, mode?: import('node:fs').Mode): number => {
+    openSync: (path: import('node:fs').PathLike, flags: import('node:fs').OpenMode, mode?: import('node:fs').Mode | null): number => {
       const fd = fs.openSync(path, flags, mode);
       if (typeof flags === 'number') calls.push(`open ${(flags & fs.constants.O_NONBLOCK) !== 0 ? 'without blocking' : 'blocking'} → ${fd}`);
       return fd;
