@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileWat, kernelModule } from '../../scripts/build-kernels.mjs';
+import { compileWat, bytesModule } from '../../scripts/build-kernels.mjs';
 import { makeRng, type Rng } from '../../src/sim/rng.js';
 import { initBackend, loadTf, type Tf } from '../../src/train/backend.js';
 import { EngineTasks } from '../../src/train/engine-tasks.js';
@@ -47,7 +47,7 @@ describe('the kernel’s bytes', () => {
   it('are those its .wat compiles to (run `npm run kernels` after editing it)', async () => {
     const wat = fs.readFileSync(path.join(KERNELS, 'gradient.wat'), 'utf8');
     const bytes = await compileWat('gradient.wat', wat);
-    expect(fs.readFileSync(path.join(KERNELS, 'gradient-wasm.ts'), 'utf8')).toBe(kernelModule('gradient.wat', bytes));
+    expect(fs.readFileSync(path.join(KERNELS, 'gradient-wasm.ts'), 'utf8')).toBe(bytesModule('gradient.wat', bytes));
   });
 
   it('compile to nothing where they cannot run: the engine then keeps tfjs’s products', () => {

@@ -40,10 +40,7 @@ const PAGE_BYTES = 65536;
 let compiled: WebAssembly.Module | null | undefined;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
-  return bytes;
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 }
 
 /** A kernel module from its bytes, or null where this runtime cannot run them (no WebAssembly, or no SIMD). */
@@ -69,6 +66,8 @@ export class GradientKernel {
   private readonly memory: WebAssembly.Memory;
   private readonly xtd: Xtd;
   private floats: Float32Array;
+  /** the gradient the kernel writes (a view kept, not made per node; remade when the memory grows) */
+  private gradient: Float32Array;
   /** byte address of the gradient the kernel writes, paramCount floats */
   private readonly outAt: number;
   /** byte address from which a pass's arrays are placed */
@@ -81,7 +80,12 @@ export class GradientKernel {
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.xtd = instance.exports['xtd'] as Xtd;
     this.floats = new Float32Array(this.memory.buffer);
+    this.gradient = this.gradientView();
     this.floats[ONE / 4] = 1;
+  }
+
+  private gradientView(): Float32Array {
+    return this.floats.subarray(this.outAt / 4, this.outAt / 4 + this.paramCount);
   }
 
   /** A kernel for a model of `paramCount` parameters, or null when this runtime cannot run it (`module`: tests). */
@@ -104,6 +108,7 @@ export class GradientKernel {
     if (short > 0) {
       this.memory.grow(Math.ceil(short / PAGE_BYTES));
       this.floats = new Float32Array(this.memory.buffer);
+      this.gradient = this.gradientView();
     }
     const views = lengths.map((length, k) => this.floats.subarray(addresses[k]! / 4, addresses[k]! / 4 + length));
     return { views, addresses };
@@ -127,7 +132,7 @@ export class GradientKernel {
       this.xtd(x, inputs, inputs, d, outputs, outputs, rows, at, SPILL);
       this.xtd(ONE, 0, 1, d, outputs, outputs, rows, at + 4 * inputs * outputs, SPILL);
     }
-    out.set(this.floats.subarray(this.outAt / 4, this.outAt / 4 + this.paramCount));
+    out.set(this.gradient);
   }
 
   /** out = Xᵀ·D of row-major X [rows, width] and D [rows, outputs] (tests compare it with tfjs). */
