@@ -5,6 +5,8 @@
 //                  loading, dataset generation, split, partition, latency models, backend)
 //   mathMs         inside the training engine (engine creation, local training, the
 //                  aggregate, evaluation)
+//   engineStartMs  of mathMs: creating the engines and their first evaluation (θ before
+//                  round 1), once per strategy, not per round
 //   bookkeepingMs  the round loop's own work: everything between the first engine's creation
 //                  and the end of the run that is neither the engine nor the outputs (S1's
 //                  samples, S2–S4, the time model and server link, drawing each node's batch
@@ -52,6 +54,7 @@ const base = await loadEngine();
 const host = values['window-thread'] === 'off' ? { ...nodeHost, startWindowPrefetch: undefined } : nodeHost;
 
 let mathMs = 0;
+let engineStartMs = 0;
 let outputsMs = 0;
 let setupMs = null;
 // every garbage collection on the main thread, put down afterwards to what was running then
@@ -107,14 +110,25 @@ function outputs(fn) {
 }
 const timedEngine = async (options) => {
   setupMs ??= performance.now();
+  const t0 = performance.now();
   const engine = await timed(() => base(options));
+  engineStartMs += performance.now() - t0;
+  let evaluated = false;
   return {
     backend: engine.backend,
     paramCount: engine.paramCount,
     trainLocal: (tasks) => timed(() => engine.trainLocal(tasks)),
     aggregate: (weights) => timedSync(() => engine.aggregate(weights)),
     discardLocal: () => timedSync(() => engine.discardLocal()),
-    evaluate: () => timed(() => engine.evaluate()),
+    evaluate: async () => {
+      const t0 = performance.now();
+      try {
+        return await timed(() => engine.evaluate());
+      } finally {
+        if (!evaluated) engineStartMs += performance.now() - t0;
+        evaluated = true;
+      }
+    },
     getParams: () => engine.getParams(),
     dispose: () => timedSync(() => engine.dispose()),
   };
@@ -197,12 +211,15 @@ process.stdout.write(`${JSON.stringify({
   wallMs,
   setupMs,
   mathMs,
+  engineStartMs,
   bookkeepingMs,
   outputsMs,
   bookkeepingShare: bookkeepingMs / wallMs,
   /** garbage collection on the main thread while each part ran (included in its time) */
   gcMs,
   perRoundMs: (mathMs + bookkeepingMs) / rounds,
+  /** the same without the engines' start, a cost of the run rather than of its rounds */
+  perRoundWithoutStartMs: (mathMs - engineStartMs + bookkeepingMs) / rounds,
   bookkeepingPerRoundMs: bookkeepingMs / rounds,
   peakRssMB: process.resourceUsage().maxRSS / 1024,
   /** the V8 flag set for a large run, null for V8's default */

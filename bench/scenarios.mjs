@@ -79,6 +79,7 @@ function summarise(name, outputs, runs, log) {
     wallMs: pick('wallMs'),
     setupMs: pick('setupMs'),
     mathMs: pick('mathMs'),
+    engineStartMs: pick('engineStartMs'),
     bookkeepingMs: pick('bookkeepingMs'),
     bookkeepingGcMs: median(runs.map((r) => r.gcMs.bookkeeping)),
     outputsMs: pick('outputsMs'),
@@ -88,6 +89,7 @@ function summarise(name, outputs, runs, log) {
     peakRssMB: pick('peakRssMB'),
     repetitions: runs.map((r) => ({
       wallMs: r.wallMs, bookkeepingShare: r.bookkeepingShare, peakRssMB: r.peakRssMB, perRoundMs: r.perRoundMs, bookkeepingPerRoundMs: r.bookkeepingPerRoundMs,
+      perRoundWithoutStartMs: r.perRoundWithoutStartMs,
     })),
   };
   log(`${result.contender.padEnd(24)} wall ${Math.round(result.wallMs)} ms, bookkeeping ${(100 * result.bookkeepingShare).toFixed(1)} %, peak ${Math.round(result.peakRssMB)} MB (median of ${repetitions})`);
@@ -141,7 +143,10 @@ function ratioLine(results, small, large, label, target) {
   const within = (key) => a.repetitions.map((ra, k) => b.repetitions[k][key] / ra[key]);
   const perRound = within('perRoundMs');
   const each = perRound.length > 1 ? ` (each repetition: ${perRound.map((x) => x.toFixed(2)).join(', ')})` : '';
-  return [`linearity: per round at ${label} = ${median(perRound).toFixed(2)}${each} (target ${target}); bookkeeping alone ${median(within('bookkeepingPerRoundMs')).toFixed(2)}`];
+  return [
+    `linearity: per round at ${label} = ${median(perRound).toFixed(2)}${each} (target ${target}); bookkeeping alone ${median(within('bookkeepingPerRoundMs')).toFixed(2)}; `
+    + `without the engines' start (created and θ₀ evaluated once a run) ${median(within('perRoundWithoutStartMs')).toFixed(2)}`,
+  ];
 }
 
 export function scenarioTable(results) {
@@ -151,11 +156,11 @@ export function scenarioTable(results) {
   const lines = [
     `whole scenarios, median of ${counts} fresh process(es) each (ms; bookkeeping share of wall time, target < 10 %)`,
     '',
-    '| scenario | nodes × rounds × strategies | outputs | wall | setup | engine maths | bookkeeping (of it GC) | outputs time | bookkeeping share | per round (maths + bookkeeping) | node-steps/s (rounds only) | peak RSS |',
+    '| scenario | nodes × rounds × strategies | outputs | wall | setup | engine maths (of it the engines' start) | bookkeeping (of it GC) | outputs time | bookkeeping share | per round (maths + bookkeeping) | node-steps/s (rounds only) | peak RSS |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
-    lines.push(`| ${r.contender} | ${r.nodes.toLocaleString('en-US')} × ${r.rounds} × ${r.strategies} | ${r.outputs} | ${f(r.wallMs)} | ${f(r.setupMs)} | ${f(r.mathMs)} | ${f(r.bookkeepingMs)} (${f(r.bookkeepingGcMs)}) | ${f(r.outputsMs)} | ${pct(r.bookkeepingShare)} | ${f(r.perRoundMs)} | ${f(r.nodeStepsPerSec)} | ${Math.round(r.peakRssMB)} MB |`);
+    lines.push(`| ${r.contender} | ${r.nodes.toLocaleString('en-US')} × ${r.rounds} × ${r.strategies} | ${r.outputs} | ${f(r.wallMs)} | ${f(r.setupMs)} | ${f(r.mathMs)} (${f(r.engineStartMs)}) | ${f(r.bookkeepingMs)} (${f(r.bookkeepingGcMs)}) | ${f(r.outputsMs)} | ${pct(r.bookkeepingShare)} | ${f(r.perRoundMs)} | ${f(r.nodeStepsPerSec)} | ${Math.round(r.peakRssMB)} MB |`);
   }
   const cliRuns = results.filter((r) => r.cli !== undefined);
   if (cliRuns.length > 0) {

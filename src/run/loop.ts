@@ -194,7 +194,9 @@ async function runRound(frame: RunFrame, state: RunState, round: number): Promis
   // the next round starts when this one ends: its windows are drawn while this one is recorded and written
   if (round < scenario.rounds && frame.ahead === null) prefetch?.request(aggregated.endMs);
   state.clock.advanceTo(aggregated.endMs, `end of round ${round}`);
-  return roundRecord(aggregated, frame.ids, frame.options.trace, frame.options.timelines !== false);
+  // a run that keeps no node records hands its outputs views over the round's columns
+  const { trace, timelines, retainNodes } = frame.options;
+  return roundRecord(aggregated, frame.ids, trace, timelines !== false, retainNodes === false);
 }
 
 /** No participant: θ unchanged, the round lasts one window. */

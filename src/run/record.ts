@@ -4,65 +4,149 @@
  */
 import type { NodeRoundRecord, RoundRecord, RunSummary } from '../sim/records.js';
 import { nullIfNaN, type RoundTimes } from '../sim/round-time.js';
-import type { NodeTimeline } from '../sim/time-model.js';
+import type { DropReason, NodeTimeline } from '../sim/time-model.js';
 import { responseMsAt, type PlanColumns } from './plan-columns.js';
 import type { Aggregated } from './round-state.js';
 
+/** What every node record of one round reads. */
+interface RoundColumns {
+  ids: readonly string[];
+  plans: PlanColumns;
+  startMs: number;
+  times: RoundTimes;
+  /** per node: its place among the participants, −1 if it did not take part */
+  slot: Int32Array;
+  gradNorms: Float64Array;
+  volatilities: ReadonlyArray<number | null>;
+  weights: readonly number[];
+  /** the raw S1 samples (--trace), else null */
+  samplesMs: ReadonlyArray<Array<number | null>> | null;
+  /** per node: when the model arrived and the last step ended, NaN where the record says null (reportedEnds) */
+  downloadEndMs: Float64Array;
+  computeEndMs: Float64Array;
+}
+
 /**
- * One node's record. A phase counts only if it completed before the node's outcome was known
- * (its finish, or its drop): compute still running at the deadline did not complete, so it
- * reports no end. Thus startMs + downloadMs + computeMs + uploadMs = finishMs for a participant.
- * The phases are locals and the outcome plain arguments, not objects: this runs for every node
- * of every round (131,072 a round), and only the record itself outlives the call.
+ * When each node's model arrived and its last step ended, as its record reports them: a phase
+ * counts only if it completed before the node's outcome was known (its finish, or its drop), so
+ * compute still running at the deadline did not complete and reports no end. NaN = null.
  */
-function nodeRecord(
-  id: string, plans: PlanColumns, startMs: number, times: RoundTimes, i: number, timeline: NodeTimeline | null | undefined,
-  samplesMs: Array<number | null> | undefined, participated: boolean, gradNorm: number | null, volatility: number | null, weight: number,
-): NodeRoundRecord {
-  let downloadEndMs: number | null = null;
-  let computeEndMs: number | null = null;
-  let finishMs: number | null = null;
-  let droppedAtMs: number | null = null;
-  const dispatched = times.dispatched(i);
-  if (dispatched) {
+function reportedEnds(times: RoundTimes): { downloadEndMs: Float64Array; computeEndMs: Float64Array } {
+  const count = times.finishMs.length;
+  const downloadEndMs = new Float64Array(count).fill(Number.NaN);
+  const computeEndMs = new Float64Array(count).fill(Number.NaN);
+  for (let i = 0; i < count; i++) {
+    if (!times.dispatched(i)) continue;
     const arrivedMs = times.finishMs[i]!;
-    droppedAtMs = nullIfNaN(times.droppedAtMs[i]!);
-    const knownMs = !Number.isNaN(arrivedMs) ? arrivedMs : droppedAtMs ?? Number.POSITIVE_INFINITY;
+    const droppedAtMs = times.droppedAtMs[i]!;
+    const knownMs = !Number.isNaN(arrivedMs) ? arrivedMs : !Number.isNaN(droppedAtMs) ? droppedAtMs : Number.POSITIVE_INFINITY;
     const downloadMs = times.downloadEndMs[i]!;
+    if (Number.isNaN(downloadMs) || downloadMs > knownMs) continue;
+    downloadEndMs[i] = downloadMs;
     const computeMs = times.computeEndMs[i]!;
-    downloadEndMs = !Number.isNaN(downloadMs) && downloadMs <= knownMs ? downloadMs : null;
-    computeEndMs = downloadEndMs !== null && !Number.isNaN(computeMs) && computeMs <= knownMs ? computeMs : null;
-    if (times.finished(i)) finishMs = arrivedMs;
+    if (!Number.isNaN(computeMs) && computeMs <= knownMs) computeEndMs[i] = computeMs;
   }
+  return { downloadEndMs, computeEndMs };
+}
+
+/**
+ * Node i's record, read from the round's columns when a field is read. A phase's end is null
+ * unless it completed before the node's outcome was known (reportedEnds); thus
+ * startMs + downloadMs + computeMs + uploadMs = finishMs for a participant.
+ *
+ * A run that streams its outputs and keeps no node records hands its outputs these views as
+ * they are: building a record object per node, 131,072 a round, each number in it a heap
+ * allocation, was half of the round loop's own time at scale, for records that lived one round.
+ * A run that keeps its records copies each view into a plain object (plainNodeRecord), so that
+ * what it keeps does not hold the round's columns.
+ */
+export class NodeRecordView implements NodeRoundRecord {
+  constructor(
+    private readonly round: RoundColumns,
+    private readonly i: number,
+    readonly timeline: NodeTimeline | null | undefined,
+  ) {}
+
+  get id(): string { return this.round.ids[this.i]!; }
+  get efficiency(): number { return this.round.plans.efficiency[this.i]!; }
+  get effectiveMs(): number { return this.round.plans.effectiveMs[this.i]!; }
+  get observedMs(): number { return this.round.plans.observedMs[this.i]!; }
+  get samplesMs(): Array<number | null> | undefined { return this.round.samplesMs?.[this.i]; }
+  // SPEC §4: nodes that did not take part report batch 0 and weight 0.
+  get batch(): number { return this.participated ? this.plannedBatch : 0; }
+  get plannedBatch(): number { return this.round.plans.batch[this.i]!; }
+  get responseMs(): number | null { return responseMsAt(this.round.plans, this.i); }
+  get pressure(): number { return this.round.plans.pressure[this.i]!; }
+  get threads(): number { return this.round.plans.threads[this.i]!; }
+  get ioQueue(): number { return this.round.plans.ioQueue[this.i]!; }
+  get participated(): boolean { return this.round.slot[this.i]! >= 0; }
+  get dropReason(): DropReason | 'notDispatched' | null {
+    return this.round.times.dispatched(this.i) ? this.round.times.dropReason(this.i) : 'notDispatched';
+  }
+  get finishMs(): number | null {
+    const { times } = this.round;
+    return times.dispatched(this.i) && times.finished(this.i) ? times.finishMs[this.i]! : null;
+  }
+  get droppedAtMs(): number | null {
+    const { times } = this.round;
+    return times.dispatched(this.i) ? nullIfNaN(times.droppedAtMs[this.i]!) : null;
+  }
+  get downloadEndMs(): number | null { return nullIfNaN(this.round.downloadEndMs[this.i]!); }
+  get computeEndMs(): number | null { return nullIfNaN(this.round.computeEndMs[this.i]!); }
+  get downloadMs(): number | null { return nullIfNaN(this.round.downloadEndMs[this.i]! - this.round.startMs); }
+  get computeMs(): number | null { return nullIfNaN(this.round.computeEndMs[this.i]! - this.round.downloadEndMs[this.i]!); }
+  get uploadMs(): number | null {
+    const finishMs = this.finishMs;
+    return finishMs === null ? null : nullIfNaN(finishMs - this.round.computeEndMs[this.i]!);
+  }
+  get gradNorm(): number | null {
+    const k = this.round.slot[this.i]!;
+    return k >= 0 ? this.round.gradNorms[k]! : null;
+  }
+  get volatility(): number | null {
+    const k = this.round.slot[this.i]!;
+    return k >= 0 ? this.round.volatilities[k]! : null;
+  }
+  get weight(): number {
+    const k = this.round.slot[this.i]!;
+    return k >= 0 ? this.round.weights[k]! : 0;
+  }
+}
+
+/**
+ * A record's fields as a plain object, in the order records have always had (samplesMs only
+ * with --trace): what a run that keeps its records keeps, and what an `onRound` that keeps a
+ * streamed record beyond its round should keep of it.
+ */
+export function plainNodeRecord(view: NodeRoundRecord): NodeRoundRecord {
   // One object shape for every record (no conditional spread): at 1,000 nodes these are the
   // loop's most frequent allocation. The JSON reporter fixes the key order itself.
-  const plannedBatch = plans.batch[i]!;
   const record: NodeRoundRecord = {
-    id,
-    efficiency: plans.efficiency[i]!,
-    effectiveMs: plans.effectiveMs[i]!,
-    observedMs: plans.observedMs[i]!,
-    // SPEC §4: nodes that did not take part report batch 0 and weight 0.
-    batch: participated ? plannedBatch : 0,
-    plannedBatch,
-    responseMs: responseMsAt(plans, i),
-    pressure: plans.pressure[i]!,
-    threads: plans.threads[i]!,
-    ioQueue: plans.ioQueue[i]!,
-    participated,
-    dropReason: dispatched ? times.dropReason(i) : 'notDispatched',
-    finishMs,
-    downloadEndMs,
-    computeEndMs,
-    droppedAtMs,
-    downloadMs: downloadEndMs === null ? null : downloadEndMs - startMs,
-    computeMs: computeEndMs === null ? null : computeEndMs - downloadEndMs!,
-    uploadMs: computeEndMs === null || finishMs === null ? null : finishMs - computeEndMs,
-    gradNorm,
-    volatility,
-    weight,
-    timeline,
+    id: view.id,
+    efficiency: view.efficiency,
+    effectiveMs: view.effectiveMs,
+    observedMs: view.observedMs,
+    batch: view.batch,
+    plannedBatch: view.plannedBatch,
+    responseMs: view.responseMs,
+    pressure: view.pressure,
+    threads: view.threads,
+    ioQueue: view.ioQueue,
+    participated: view.participated,
+    dropReason: view.dropReason,
+    finishMs: view.finishMs,
+    downloadEndMs: view.downloadEndMs,
+    computeEndMs: view.computeEndMs,
+    droppedAtMs: view.droppedAtMs,
+    downloadMs: view.downloadMs,
+    computeMs: view.computeMs,
+    uploadMs: view.uploadMs,
+    gradNorm: view.gradNorm,
+    volatility: view.volatility,
+    weight: view.weight,
+    timeline: view.timeline,
   };
+  const samplesMs = view.samplesMs;
   if (samplesMs !== undefined) record.samplesMs = samplesMs;
   return record;
 }
@@ -70,8 +154,10 @@ function nodeRecord(
 /**
  * The round's records. `timelines` false: a record carries no `timeline` (its events), for a
  * run none of whose outputs reads them; building them is most of a round's garbage at scale.
+ * `views` true: the records are NodeRecordViews over the round's columns, for a run that
+ * hands each round to its outputs and keeps no node record; false: plain objects.
  */
-export function roundRecord(round: Aggregated, ids: readonly string[], trace: boolean, timelines = true): RoundRecord {
+export function roundRecord(round: Aggregated, ids: readonly string[], trace: boolean, timelines = true, views = false): RoundRecord {
   const { plans } = round;
   const count = plans.batch.length;
   const slot = new Int32Array(count).fill(-1);
@@ -83,14 +169,14 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
     squaredWeights += round.weights[k]! * round.weights[k]!;
   });
   const { times } = round;
+  const columns: RoundColumns = {
+    ids, plans, startMs: round.startMs, times, slot, gradNorms: round.gradNorms, volatilities: round.volatilities, weights: round.weights,
+    samplesMs: trace ? round.samplesMs : null, ...reportedEnds(times),
+  };
   const nodes: NodeRoundRecord[] = [];
   for (let i = 0; i < count; i++) {
-    const k = slot[i]!;
-    const timeline = timelines ? times.timeline(i) : undefined;
-    const samplesMs = trace ? round.samplesMs[i]! : undefined;
-    nodes.push(k >= 0
-      ? nodeRecord(ids[i]!, plans, round.startMs, times, i, timeline, samplesMs, true, round.gradNorms[k]!, round.volatilities[k]!, round.weights[k]!)
-      : nodeRecord(ids[i]!, plans, round.startMs, times, i, timeline, samplesMs, false, null, null, 0));
+    const view = new NodeRecordView(columns, i, timelines ? times.timeline(i) : undefined);
+    nodes.push(views ? view : plainNodeRecord(view));
   }
   return {
     round: round.round,
@@ -106,7 +192,6 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
     nodes,
   };
 }
-
 export function summarise(rounds: readonly RoundRecord[], samplesTrained: number, target: number | null): RunSummary {
   const last = rounds[rounds.length - 1];
   const reached = target === null ? undefined : rounds.find((r) => !r.skipped && r.accuracy >= target);

@@ -6,6 +6,7 @@ import { nodeHost } from '../../src/node/host.js';
 import { parseScenarioText } from '../../src/node/load.js';
 import type { EngineFactory } from '../../src/train/engine.js';
 import type { RoundRecord } from '../../src/sim/records.js';
+import { NodeRecordView, plainNodeRecord } from '../../src/run/record.js';
 
 // Four nodes with constant (or phased) links on iris with softmax regression: every S1–S3
 // value and every round time below is computed by hand from SPEC §2.
@@ -136,8 +137,10 @@ describe('round loop memory', () => {
     expect(streamed).toHaveLength(keptRounds.length);
     streamed.forEach((record, r) => {
       const { working, ...rest } = keptRounds[r]!;
-      const { working: streamedWorking, ...streamedRest } = record;
-      expect(streamedRest).toEqual(rest);
+      const { working: streamedWorking, nodes: streamedNodes, ...streamedRest } = record;
+      // the streamed records are views over the round's columns; their fields are the kept records'
+      expect(streamedNodes.every((node) => node instanceof NodeRecordView)).toBe(true);
+      expect({ ...streamedRest, nodes: streamedNodes.map(plainNodeRecord) }).toEqual(rest);
       expect(streamedWorking).toEqual({ batch: working!.batch, resources: working!.resources });
       expect(working!.aggregation!.filter((entry) => entry !== null).length).toBeGreaterThan(0);
     });
