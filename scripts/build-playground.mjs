@@ -78,7 +78,7 @@ export function collectBundle(root = ROOT) {
     meta: {
       version: readJson(join(root, 'package.json')).version,
       node: process.version,
-      tfjs: readJson(join(root, 'node_modules', '@tensorflow', 'tfjs', 'package.json')).version,
+      tfjs: readJson(join(root, 'node_modules', '@tensorflow', 'tfjs-core', 'package.json')).version,
     },
     files,
     scenarios,

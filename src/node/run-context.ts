@@ -8,11 +8,11 @@ import type { RunContext } from '../report/json.js';
 
 let tfjsVersion: string | undefined;
 
-/** The installed @tensorflow/tfjs's version, read once from its package.json. */
+/** The installed TensorFlow.js version (its core's, the package the engines load), read once from its package.json. */
 function installedTfjsVersion(): string | undefined {
   if (tfjsVersion === undefined) {
     const require = createRequire(import.meta.url);
-    tfjsVersion = (require('@tensorflow/tfjs/package.json') as { version: string }).version;
+    tfjsVersion = (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
   }
   return tfjsVersion;
 }

@@ -11,20 +11,37 @@
  */
 import { DtrainError } from '../errors.js';
 
-export type Tf = typeof import('@tensorflow/tfjs');
+export type Tf = typeof import('@tensorflow/tfjs-core');
 export type BackendPreference = 'auto' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'wasm', 'cpu'];
 
 let tfPromise: Promise<Tf> | null = null;
 let chosenBackend: string | null = null;
 
-/** The tfjs module, imported once (production mode on, so tfjs prints nothing). */
+/**
+ * TensorFlow.js's core, imported once (production mode on, so tfjs prints nothing). The
+ * engines use its ops and its cpu and wasm backends only: the whole @tensorflow/tfjs bundle
+ * (layers, converter, data, WebGL) took about half a second more to load in every process.
+ */
 export function loadTf(): Promise<Tf> {
-  tfPromise ??= import('@tensorflow/tfjs').then((tf) => {
+  tfPromise ??= import('@tensorflow/tfjs-core').then((tf) => {
     tf.enableProdMode();
     return tf;
   });
   return tfPromise;
+}
+
+let gradientsPromise: Promise<void> | null = null;
+
+/**
+ * TensorFlow.js's gradients (tf.grads and the like), for the engine that differentiates
+ * through tfjs (the reference engine; the fast engines compute their gradients themselves).
+ * tfjs-core registers none: the @tensorflow/tfjs bundle registers every op's on the same core
+ * when it loads, so it is loaded here, once, when an engine first needs them.
+ */
+export function loadGradients(): Promise<void> {
+  gradientsPromise ??= import('@tensorflow/tfjs').then(() => undefined);
+  return gradientsPromise;
 }
 
 async function defaultWasmImport(): Promise<unknown> {
@@ -63,6 +80,8 @@ export async function initBackend(
       });
     }
   }
+  // @tensorflow/tfjs-core alone registers no backend: the cpu one registers itself when loaded
+  await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) {
     throw new DtrainError('train.backendUnavailable', 'the cpu backend of TensorFlow.js could not be started', { exitCode: 1 });
   }

@@ -18,7 +18,7 @@ import { EngineTasks } from './engine-tasks.js';
 import { transposeWithOnes, withOnesColumn } from './fast-node-math.js';
 import { CHUNK_ROWS } from './fast-sizes.js';
 
-type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
 export interface StepBatch {
   rows: number;

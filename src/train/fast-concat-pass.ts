@@ -15,7 +15,7 @@ import { forwardMlp, kernelTensor } from './fast-forward.js';
 import type { ModelLayout } from './fast-layout.js';
 import type { GradientKernel, PlacedPass } from './kernels/gradient-kernel.js';
 
-type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
 export interface ConcatPass {
   /** X, the chunk's gathered inputs, row-major [M, in] (the batch's own array, or its copy in the kernel's memory) */

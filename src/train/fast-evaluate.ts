@@ -8,8 +8,8 @@ import type { EngineData, EvalResult } from './engine.js';
 import { forwardMlp } from './fast-forward.js';
 import type { ModelLayout } from './fast-layout.js';
 
-type Tensor = import('@tensorflow/tfjs').Tensor;
-type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+type Tensor = import('@tensorflow/tfjs-core').Tensor;
+type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
 export class TestSet {
   private readonly x: Tensor2D | null;

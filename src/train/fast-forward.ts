@@ -7,7 +7,7 @@
 import type { Tf } from './backend.js';
 import type { ModelLayout } from './fast-layout.js';
 
-type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
 export interface ForwardResult {
   /** post-ReLU activations of the hidden layers, [rows, width_l] each */

@@ -17,7 +17,7 @@ import type { ModelLayout } from './fast-layout.js';
 import { transposeWithOnes } from './fast-node-math.js';
 import { JS_PRODUCT_LIMIT } from './fast-sizes.js';
 
-type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
 /** G̃ = aT · delta, read back; call inside `tf.tidy`. */
 export function layerGradient(tf: Tf, inputsT: Tensor2D, delta: Tensor2D): Float32Array {

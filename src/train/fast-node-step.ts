@@ -13,7 +13,7 @@ import type { ModelLayout } from './fast-layout.js';
 import { layerGradient } from './fast-node-grads.js';
 import { maskByRelu, relu, softmaxDelta, transposedKernel, transposeWithOnes, withOnesColumn } from './fast-node-math.js';
 
-type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
 /** Hidden activations H_1 … H_{L−1} and logits of the node's batch under `params`; call inside `tf.tidy`. */
 function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch): { hidden: Float32Array[]; logits: Float32Array } {

@@ -13,11 +13,11 @@
  * Σ w_i θ_i (rounded once to float32). Loss values are read with `await data()` after every
  * step; a non-finite loss or final parameter raises `train.nonFiniteLoss`.
  */
-import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
+import { currentBackend, initBackend, loadGradients, loadTf, type Tf } from './backend.js';
 import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTask, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
 import { paramShapes } from './params.js';
 
-type Tensor = import('@tensorflow/tfjs').Tensor;
+type Tensor = import('@tensorflow/tfjs-core').Tensor;
 
 /** Logits of `x` under `params` = [W1, b1, …]: ReLU after every layer but the last. */
 function forward(tf: Tf, params: readonly Tensor[], x: Tensor): Tensor {
@@ -179,6 +179,7 @@ class ReferenceEngine implements TrainEngine {
 /** Uses the backend chosen by `initBackend` (or chooses `auto` if none was chosen yet). */
 export const createReferenceEngine: EngineFactory = async (options) => {
   const tf = await loadTf();
+  await loadGradients();
   if (currentBackend() === null) await initBackend('auto');
   return new ReferenceEngine(tf, options);
 };

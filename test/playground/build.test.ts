@@ -27,7 +27,7 @@ describe('the playground build', () => {
     expect(bundle.meta).toEqual({
       version: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
       node: process.version,
-      tfjs: (JSON.parse(readFileSync(join(ROOT, 'node_modules', '@tensorflow', 'tfjs', 'package.json'), 'utf8')) as { version: string }).version,
+      tfjs: (JSON.parse(readFileSync(join(ROOT, 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'), 'utf8')) as { version: string }).version,
     });
   });
 
