@@ -156,7 +156,7 @@ export function scenarioTable(results) {
   const lines = [
     `whole scenarios, median of ${counts} fresh process(es) each (ms; bookkeeping share of wall time, target < 10 %)`,
     '',
-    '| scenario | nodes × rounds × strategies | outputs | wall | setup | engine maths (of it the engines' start) | bookkeeping (of it GC) | outputs time | bookkeeping share | per round (maths + bookkeeping) | node-steps/s (rounds only) | peak RSS |',
+    '| scenario | nodes × rounds × strategies | outputs | wall | setup | engine maths (of it starting the engines) | bookkeeping (of it GC) | outputs time | bookkeeping share | per round (maths + bookkeeping) | node-steps/s (rounds only) | peak RSS |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
