@@ -5,13 +5,14 @@
  * `variableGrads` on its batch and `applyGradients`; the server then sets
  * global = addN(w_i · params_i).
  */
-import { loadTf } from '../dist/train/backend.js';
+import { loadGradients, loadTf } from '../dist/train/backend.js';
 import { CLASSES, FEATURES, HIDDEN, LEARNING_RATE } from './workload.mjs';
 
 const SHAPES = [[FEATURES, HIDDEN[0]], [HIDDEN[0]], [HIDDEN[0], CLASSES], [CLASSES]];
 
 export async function makeNaiveContender(workload, localSteps) {
   const tf = await loadTf();
+  await loadGradients(); // variableGrads needs tfjs's registered gradients
   const { train, tasks, weights } = workload;
   const oneHot = (labels) => {
     const values = new Float32Array(labels.length * CLASSES);
