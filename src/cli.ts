@@ -8,44 +8,50 @@
 import './cli/stop-on-signal.js';
 import { writeSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { registerSimulate } from './cli/simulate.js';
-import { registerValidate } from './cli/validate.js';
-import { registerCheck } from './cli/check.js';
-import { registerSweep } from './cli/sweep.js';
-import { registerMerge } from './cli/merge.js';
-import { registerStudy } from './cli/study.js';
-import { registerExplain } from './cli/explain.js';
-import { registerInit } from './cli/init.js';
-import { registerSchema } from './cli/schema.js';
-import { registerScenarios } from './cli/scenarios.js';
-import { registerCalibrate } from './cli/calibrate.js';
-import { registerExport } from './cli/export.js';
-import { registerPlayground } from './cli/playground.js';
 import { isKnownError } from './errors.js';
 import { writeProblem } from './output-file.js';
 import { escapeLinesForTerminal } from './text/terminal-escape.js';
 import { VERSION } from './version.js';
 
-function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Every command, in the order `dtrain --help` lists them, with the module that registers it. */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['simulate', async () => (await import('./cli/simulate.js')).registerSimulate],
+  ['validate', async () => (await import('./cli/validate.js')).registerValidate],
+  ['check', async () => (await import('./cli/check.js')).registerCheck],
+  ['sweep', async () => (await import('./cli/sweep.js')).registerSweep],
+  ['study', async () => (await import('./cli/study.js')).registerStudy],
+  ['merge', async () => (await import('./cli/merge.js')).registerMerge],
+  ['explain', async () => (await import('./cli/explain.js')).registerExplain],
+  ['init', async () => (await import('./cli/init.js')).registerInit],
+  ['schema', async () => (await import('./cli/schema.js')).registerSchema],
+  ['scenarios', async () => (await import('./cli/scenarios.js')).registerScenarios],
+  ['calibrate', async () => (await import('./cli/calibrate.js')).registerCalibrate],
+  ['export', async () => (await import('./cli/export.js')).registerExport],
+  ['playground', async () => (await import('./cli/playground.js')).registerPlayground],
+];
+
+/**
+ * The commands `argv` needs registered: the one it names, or every one (help, a flag, a word
+ * that names no command, which commander then answers with the list). Each command's module
+ * loads what the command runs, so loading only the one that runs makes every command start
+ * sooner: `dtrain validate` loaded every other command's modules too.
+ */
+function commandsFor(argv: readonly string[]): ReadonlyArray<readonly [string, () => Promise<Register>]> {
+  const named = COMMANDS.find(([name]) => name === argv[2]);
+  return named === undefined ? COMMANDS : [named];
+}
+
+async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('dtrain')
     .description('Simulate a data-parallel training cluster and run the S1–S4 method of CN120234158A on it.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(escapeLinesForTerminal(text)) });
-  registerSimulate(program);
-  registerValidate(program);
-  registerCheck(program);
-  registerSweep(program);
-  registerStudy(program);
-  registerMerge(program);
-  registerExplain(program);
-  registerInit(program);
-  registerSchema(program);
-  registerScenarios(program);
-  registerCalibrate(program);
-  registerExport(program);
-  registerPlayground(program);
+  const registers = await Promise.all(commandsFor(argv).map(([, load]) => load()));
+  for (const register of registers) register(program);
   return program;
 }
 
@@ -99,7 +105,7 @@ export async function main(argv: string[]): Promise<void> {
   onWriteError(process.stdout, 'standard output');
   onWriteError(process.stderr, 'standard error');
   try {
-    const program = buildProgram();
+    const program = await buildProgram(argv);
     // `dtrain` alone asks for the help: it goes to stdout (commander would print it on stderr)
     if (argv.length <= 2) {
       process.stdout.write(program.helpInformation());
