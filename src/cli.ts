@@ -14,9 +14,11 @@ import { escapeLinesForTerminal } from './text/terminal-escape.js';
 import { VERSION } from './version.js';
 
 type Register = (program: Command) => void;
+/** A command's name and how to load the function that registers it. */
+type CommandEntry = readonly [name: string, load: () => Promise<Register>];
 
 /** Every command, in the order `dtrain --help` lists them, with the module that registers it. */
-const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+const COMMANDS: readonly CommandEntry[] = [
   ['simulate', async () => (await import('./cli/simulate.js')).registerSimulate],
   ['validate', async () => (await import('./cli/validate.js')).registerValidate],
   ['check', async () => (await import('./cli/check.js')).registerCheck],
@@ -38,7 +40,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
  * loads what the command runs, so loading only the one that runs makes every command start
  * sooner: `dtrain validate` loaded every other command's modules too.
  */
-function commandsFor(argv: readonly string[]): ReadonlyArray<readonly [string, () => Promise<Register>]> {
+function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
   const named = COMMANDS.find(([name]) => name === argv[2]);
   return named === undefined ? COMMANDS : [named];
 }

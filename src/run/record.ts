@@ -192,6 +192,7 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
     nodes,
   };
 }
+
 export function summarise(rounds: readonly RoundRecord[], samplesTrained: number, target: number | null): RunSummary {
   const last = rounds[rounds.length - 1];
   const reached = target === null ? undefined : rounds.find((r) => !r.skipped && r.accuracy >= target);

@@ -21,7 +21,7 @@ let chosenBackend: string | null = null;
 /**
  * TensorFlow.js's core, imported once (production mode on, so tfjs prints nothing). The
  * engines use its ops and its cpu and wasm backends only: the whole @tensorflow/tfjs bundle
- * (layers, converter, data, WebGL) took about half a second more to load in every process.
+ * (layers, converter, data, WebGL) took about 0.3 s more to load in every process.
  */
 export function loadTf(): Promise<Tf> {
   tfPromise ??= import('@tensorflow/tfjs-core').then((tf) => {
