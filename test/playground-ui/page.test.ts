@@ -121,7 +121,12 @@ describe('the playground page', () => {
     await runOn(page);
     await page.click('#run');
     await page.locator('#download').waitFor({ state: 'visible', timeout: 60_000 });
-    await page.waitForFunction(() => !(document.querySelector('#scoreboard tbody')?.textContent ?? '…').includes('…'));
+    // the download link is offered at once, the scoreboard painted at the next animation frame:
+    // under load the table can still show an earlier round when the link appears
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('#scoreboard tbody tr')];
+      return rows.length === 2 && rows.every((row) => row.children[1]?.textContent === '30 / 30' && !(row.textContent ?? '').includes('…'));
+    });
     expect(await page.locator('#scoreboard thead th').allTextContents()).toEqual(
       ['strategy', 'rounds', 'accuracy', 'best', 'loss', 'simulated time', 'to 90 %', 'samples', 'drops']);
     // dtrain simulate --quiet: s1s4 0.9164 0.9220 8.451 s 6.585 s 3,646; sync-sgd 0.9136 0.9248 8.601 s 6.643 s 3,840
