@@ -147,6 +147,26 @@ const countSteps = (record) => {
 };
 let outputBytes = 0;
 let runEnd;
+/**
+ * Each round's maths + bookkeeping (streamed runs): the time from the previous round's record
+ * (or the engine's creation) to this one's, less the outputs written in between. The first
+ * round of a run also carries the engine's start and the code's first, slower, passes.
+ */
+const roundMs = [];
+/** of each, the engine's maths */
+const roundMathMs = [];
+let lastMark = null;
+let outputsAtMark = 0;
+let mathAtMark = 0;
+function markRound() {
+  const now = performance.now();
+  const from = lastMark ?? setupMs;
+  roundMs.push(now - from - (outputsMs - outputsAtMark));
+  roundMathMs.push(mathMs - mathAtMark);
+  lastMark = now;
+  outputsAtMark = outputsMs;
+  mathAtMark = mathMs;
+}
 if (values.outputs === 'memory') {
   const result = await runScenario(scenario, { engine: timedEngine, host });
   runEnd = performance.now();
@@ -172,6 +192,7 @@ if (values.outputs === 'memory') {
       // as `dtrain simulate --json` without --report: no output reads the node events
       timelines: false,
       onRound: (record, strategy, backend) => outputs(() => {
+        markRound();
         countSteps(record);
         stream.round(record, strategy, backend);
       }),
@@ -221,6 +242,16 @@ process.stdout.write(`${JSON.stringify({
   /** the same without the engines' start, a cost of the run rather than of its rounds */
   perRoundWithoutStartMs: (mathMs - engineStartMs + bookkeepingMs) / rounds,
   bookkeepingPerRoundMs: bookkeepingMs / rounds,
+  /** streamed runs: each round's maths + bookkeeping, and of it the engine's maths */
+  roundMs,
+  roundMathMs,
+  /**
+   * the first round, and the mean of the rounds after it: the first also pays once for what
+   * every later round reuses (the engine's start, memory written for the first time, code
+   * compiled by V8 as it runs)
+   */
+  firstRoundMs: roundMs.length === 0 ? null : roundMs[0],
+  steadyRoundMs: roundMs.length < 2 ? null : roundMs.slice(1).reduce((sum, ms) => sum + ms, 0) / (roundMs.length - 1),
   peakRssMB: process.resourceUsage().maxRSS / 1024,
   /** the V8 flag set for a large run, null for V8's default */
   heapGrowth,

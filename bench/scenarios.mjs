@@ -86,10 +86,12 @@ function summarise(name, outputs, runs, log) {
     bookkeepingShare: pick('bookkeepingShare'),
     perRoundMs: pick('perRoundMs'),
     bookkeepingPerRoundMs: pick('bookkeepingPerRoundMs'),
+    firstRoundMs: runs[0].firstRoundMs === null ? null : pick('firstRoundMs'),
+    steadyRoundMs: runs[0].steadyRoundMs === null ? null : pick('steadyRoundMs'),
     peakRssMB: pick('peakRssMB'),
     repetitions: runs.map((r) => ({
       wallMs: r.wallMs, bookkeepingShare: r.bookkeepingShare, peakRssMB: r.peakRssMB, perRoundMs: r.perRoundMs, bookkeepingPerRoundMs: r.bookkeepingPerRoundMs,
-      perRoundWithoutStartMs: r.perRoundWithoutStartMs,
+      perRoundWithoutStartMs: r.perRoundWithoutStartMs, firstRoundMs: r.firstRoundMs, steadyRoundMs: r.steadyRoundMs,
     })),
   };
   log(`${result.contender.padEnd(24)} wall ${Math.round(result.wallMs)} ms, bookkeeping ${(100 * result.bookkeepingShare).toFixed(1)} %, peak ${Math.round(result.peakRssMB)} MB (median of ${repetitions})`);
@@ -143,10 +145,17 @@ function ratioLine(results, small, large, label, target) {
   const within = (key) => a.repetitions.map((ra, k) => b.repetitions[k][key] / ra[key]);
   const perRound = within('perRoundMs');
   const each = perRound.length > 1 ? ` (each repetition: ${perRound.map((x) => x.toFixed(2)).join(', ')})` : '';
-  return [
+  const lines = [
     `linearity: per round at ${label} = ${median(perRound).toFixed(2)}${each} (target ${target}); bookkeeping alone ${median(within('bookkeepingPerRoundMs')).toFixed(2)}; `
     + `without the engines' start (created and θ₀ evaluated once a run) ${median(within('perRoundWithoutStartMs')).toFixed(2)}`,
   ];
+  if (a.steadyRoundMs !== null && b.steadyRoundMs !== null) {
+    const steady = within('steadyRoundMs');
+    const f = (ms) => Math.round(ms).toLocaleString('en-US');
+    lines.push(`  the rounds after the first: ${median(steady).toFixed(2)}${steady.length > 1 ? ` (each repetition: ${steady.map((x) => x.toFixed(2)).join(', ')})` : ''}; `
+      + `a round after the first ${f(a.steadyRoundMs)} and ${f(b.steadyRoundMs)} ms, the first ${f(a.firstRoundMs)} and ${f(b.firstRoundMs)} ms (medians)`);
+  }
+  return lines;
 }
 
 export function scenarioTable(results) {
