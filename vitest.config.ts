@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * Test files that must run in a fresh process: one replaces a Node module (vi.mock), and the
  * engines' tests choose TF.js's backend, a process-wide setting, for the engines they create.
  */
-const ISOLATED = ['test/cli/fifo-open.test.ts', 'test/train/**/*.test.ts', 'test/node/**/*.test.ts'];
+export const ISOLATED = ['test/cli/fifo-open.test.ts', 'test/train/**/*.test.ts', 'test/node/**/*.test.ts'];
 
 export default defineConfig({
   test: {
