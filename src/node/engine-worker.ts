@@ -12,6 +12,9 @@ import { initBackend, loadTf, type BackendPreference } from '../train/backend.js
 import { EngineTasks, isNonFiniteLoss, type EngineOptions } from '../train/engine.js';
 import { FastEngine } from '../train/fast-engine.js';
 import { HELPER_DONE, HELPER_FAILED, type WorkerReply, type WorkerRequest, type WorkerSetup } from './parallel-protocol.js';
+import { loadTfByRequire } from './tf-packages.js';
+
+loadTfByRequire();
 
 const port = parentPort;
 if (port === null) throw new Error('engine-worker.js must run as a worker thread');

@@ -11,7 +11,11 @@ import type { EngineLoader, Host, ShippedDataset } from '../host.js';
 import { decodeText, MAX_DATA_FILE_BYTES } from '../scenario/text-file.js';
 import type { BuiltinDatasetName } from '../scenario/types.js';
 import { readFileBounded } from './read-file.js';
+import { loadTfByRequire } from './tf-packages.js';
 import { windowPrefetchStarter } from './window-thread.js';
+
+// every Node program that runs on this host loads TF.js by require (tf-packages.ts: faster)
+loadTfByRequire();
 
 /**
  * This module sits two levels below the package root both as `src/node/host.ts` (vitest) and

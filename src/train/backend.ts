@@ -18,13 +18,42 @@ export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'wasm'
 let tfPromise: Promise<Tf> | null = null;
 let chosenBackend: string | null = null;
 
+/** The TF.js packages the engines load: the core, its two backends, and the whole bundle (gradients). */
+export type TfPackage = 'core' | 'wasm' | 'cpu' | 'all';
+export type TfPackageLoader = (name: TfPackage) => Promise<unknown>;
+
+/** By dynamic import, each specifier written out so that a bundler (the playground's) finds it. */
+const importPackage: TfPackageLoader = (name) => {
+  switch (name) {
+    case 'core':
+      return import('@tensorflow/tfjs-core');
+    case 'wasm':
+      return import('@tensorflow/tfjs-backend-wasm');
+    case 'cpu':
+      return import('@tensorflow/tfjs-backend-cpu');
+    case 'all':
+      return import('@tensorflow/tfjs');
+  }
+};
+let loadPackage: TfPackageLoader = importPackage;
+
+/**
+ * How a host loads the TF.js packages, if not by dynamic import (Node: by require, see
+ * src/node/tf-packages.ts). Set before the first load: a package loaded both ways would be one
+ * module in Node, but not under a bundler.
+ */
+export function setTfPackageLoader(loader: TfPackageLoader): void {
+  loadPackage = loader;
+}
+
 /**
  * TensorFlow.js's core, imported once (production mode on, so tfjs prints nothing). The
  * engines use its ops and its cpu and wasm backends only: the whole @tensorflow/tfjs bundle
  * (layers, converter, data, WebGL) took about 0.3 s more to load in every process.
  */
 export function loadTf(): Promise<Tf> {
-  tfPromise ??= import('@tensorflow/tfjs-core').then((tf) => {
+  tfPromise ??= loadPackage('core').then((loaded) => {
+    const tf = loaded as Tf;
     tf.enableProdMode();
     return tf;
   });
@@ -40,12 +69,12 @@ let gradientsPromise: Promise<void> | null = null;
  * when it loads, so it is loaded here, once, when an engine first needs them.
  */
 export function loadGradients(): Promise<void> {
-  gradientsPromise ??= import('@tensorflow/tfjs').then(() => undefined);
+  gradientsPromise ??= loadPackage('all').then(() => undefined);
   return gradientsPromise;
 }
 
-async function defaultWasmImport(): Promise<unknown> {
-  return import('@tensorflow/tfjs-backend-wasm');
+function defaultWasmImport(): Promise<unknown> {
+  return loadPackage('wasm');
 }
 
 /** Registers and activates the wasm backend; false when either step fails. */
@@ -81,7 +110,7 @@ export async function initBackend(
     }
   }
   // @tensorflow/tfjs-core alone registers no backend: the cpu one registers itself when loaded
-  await import('@tensorflow/tfjs-backend-cpu');
+  await loadPackage('cpu');
   if (!(await tf.setBackend('cpu'))) {
     throw new DtrainError('train.backendUnavailable', 'the cpu backend of TensorFlow.js could not be started', { exitCode: 1 });
   }

@@ -11,13 +11,25 @@ const BIN = join(ROOT, 'bin', 'dtrain.js');
 const PRELOAD = join(import.meta.dirname, 'fixtures', 'log-loaded-commands.mjs');
 const COMMANDS = ['simulate', 'validate', 'check', 'sweep', 'study', 'merge', 'explain', 'init', 'schema', 'scenarios', 'calibrate', 'export', 'playground'];
 
-function run(args: string[]): { status: number | null; stdout: string; loaded: string[] } {
+function run(args: string[]): { status: number | null; stdout: string; loaded: string[]; tfjsImported: string[] | null } {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import=${PRELOAD}`, NO_COLOR: '1' },
   });
-  const line = result.stderr.split('\n').find((l) => l.startsWith('loaded: '));
-  return { status: result.status, stdout: result.stdout, loaded: line === undefined ? [] : (JSON.parse(line.slice('loaded: '.length)) as string[]) };
+  const listed = (label: string): string[] | null => {
+    const line = result.stderr.split('\n').find((l) => l.startsWith(label));
+    return line === undefined ? null : (JSON.parse(line.slice(label.length)) as string[]);
+  };
+  return { status: result.status, stdout: result.stdout, loaded: listed('loaded: ') ?? [], tfjsImported: listed('tfjs imported: ') };
 }
+
+describe('how a dtrain command loads TF.js', () => {
+  it('by require, never through import (which first scans each CommonJS bundle for its exports)', () => {
+    const { status, stdout, tfjsImported } = run(['simulate', 'scenarios/quickstart.yaml', '--quiet', '--json', '-']);
+    expect(status).toBe(0);
+    expect((JSON.parse(stdout) as { runs: Array<{ backend: string }> }).runs.map((r) => r.backend)).toEqual(['wasm', 'wasm']);
+    expect(tfjsImported).toEqual([]);
+  });
+});
 
 describe('which command modules a dtrain command loads', () => {
   it('validate loads validate.js and none of the other commands', () => {
