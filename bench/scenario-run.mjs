@@ -150,23 +150,30 @@ let runEnd;
 /**
  * Each round's maths + bookkeeping (streamed runs): the time from the previous round's record
  * (or the engine's creation) to this one's, less the outputs written in between. The first
- * round of a run also carries the engine's start and the code's first, slower, passes.
+ * round of each strategy's run also carries its engine's start and the code's first, slower,
+ * passes.
  */
 const roundMs = [];
 /** of each, the engine's maths */
 const roundMathMs = [];
+/** of each, whether it is the first round of its strategy's run */
+const firstOfRun = [];
 let lastMark = null;
+let lastStrategy = null;
 let outputsAtMark = 0;
 let mathAtMark = 0;
-function markRound() {
+function markRound(strategy) {
   const now = performance.now();
   const from = lastMark ?? setupMs;
   roundMs.push(now - from - (outputsMs - outputsAtMark));
   roundMathMs.push(mathMs - mathAtMark);
+  firstOfRun.push(strategy !== lastStrategy);
   lastMark = now;
+  lastStrategy = strategy;
   outputsAtMark = outputsMs;
   mathAtMark = mathMs;
 }
+const meanOf = (values) => (values.length === 0 ? null : values.reduce((sum, ms) => sum + ms, 0) / values.length);
 if (values.outputs === 'memory') {
   const result = await runScenario(scenario, { engine: timedEngine, host });
   runEnd = performance.now();
@@ -192,7 +199,7 @@ if (values.outputs === 'memory') {
       // as `dtrain simulate --json` without --report: no output reads the node events
       timelines: false,
       onRound: (record, strategy, backend) => outputs(() => {
-        markRound();
+        markRound(strategy);
         countSteps(record);
         stream.round(record, strategy, backend);
       }),
@@ -246,12 +253,12 @@ process.stdout.write(`${JSON.stringify({
   roundMs,
   roundMathMs,
   /**
-   * the first round, and the mean of the rounds after it: the first also pays once for what
-   * every later round reuses (the engine's start, memory written for the first time, code
-   * compiled by V8 as it runs)
+   * the mean first round of a strategy's run, and the mean of the rounds after it: a first
+   * round also pays once for what every later round reuses (the engine's start, memory
+   * written for the first time, code compiled by V8 as it runs)
    */
-  firstRoundMs: roundMs.length === 0 ? null : roundMs[0],
-  steadyRoundMs: roundMs.length < 2 ? null : roundMs.slice(1).reduce((sum, ms) => sum + ms, 0) / (roundMs.length - 1),
+  firstRoundMs: meanOf(roundMs.filter((_, k) => firstOfRun[k])),
+  steadyRoundMs: meanOf(roundMs.filter((_, k) => !firstOfRun[k])),
   peakRssMB: process.resourceUsage().maxRSS / 1024,
   /** the V8 flag set for a large run, null for V8's default */
   heapGrowth,

@@ -22,7 +22,7 @@ function testFiles(dir: string): string[] {
 
 /** ISOLATED holds file paths and `folder/**\/*.test.ts` patterns only (checked below). */
 function isolated(file: string): boolean {
-  return ISOLATED.some((pattern) => (pattern.endsWith(FOLDER_PATTERN) ? file.startsWith(pattern.slice(0, -FOLDER_PATTERN.length + 1)) : file === pattern));
+  return ISOLATED.some((pattern) => (pattern.endsWith(FOLDER_PATTERN) ? file.startsWith(`${pattern.slice(0, -FOLDER_PATTERN.length)}/`) : file === pattern));
 }
 
 describe('the vitest projects', () => {

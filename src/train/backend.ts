@@ -47,7 +47,7 @@ export function setTfPackageLoader(loader: TfPackageLoader): void {
 }
 
 /**
- * TensorFlow.js's core, imported once (production mode on, so tfjs prints nothing). The
+ * TensorFlow.js's core, loaded once (production mode on, so tfjs prints nothing). The
  * engines use its ops and its cpu and wasm backends only: the whole @tensorflow/tfjs bundle
  * (layers, converter, data, WebGL) took about 0.3 s more to load in every process.
  */
@@ -73,10 +73,6 @@ export function loadGradients(): Promise<void> {
   return gradientsPromise;
 }
 
-function defaultWasmImport(): Promise<unknown> {
-  return loadPackage('wasm');
-}
-
 /** Registers and activates the wasm backend; false when either step fails. */
 async function trySetWasm(tf: Tf, importWasm: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -99,7 +95,7 @@ export async function initBackend(
 ): Promise<string> {
   const tf = await loadTf();
   if (preference !== 'cpu') {
-    if (await trySetWasm(tf, options.importWasm ?? defaultWasmImport)) {
+    if (await trySetWasm(tf, options.importWasm ?? (() => loadPackage('wasm')))) {
       chosenBackend = 'wasm';
       return chosenBackend;
     }
