@@ -5,7 +5,11 @@
  * the rows are fed in — chunk by chunk, by a second thread's share, or all at once — every
  * parameter sees the same float64 operations in the same order, so θ_{t+1} has the same bytes
  * (issue 14: bounded memory and two threads without changing a reported number).
+ * Given a kernel (kernels/sum-kernel.ts), the sum lies in its memory and the groups of rows
+ * held there are added by it: the same operations, faster.
  */
+import type { SumKernel } from './kernels/sum-kernel.js';
+
 export class WeightedSum {
   /** Σ w_i U_i[start + p], p = 0 … end − start − 1 */
   readonly out: Float64Array;
@@ -17,9 +21,11 @@ export class WeightedSum {
   constructor(
     readonly start: number,
     readonly end: number,
+    /** where the sum lies and which adds the groups of rows in its memory; one WeightedSum per slice at a time */
+    private readonly kernel: SumKernel | null = null,
   ) {
     if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end >= start)) throw new Error(`bad parameter slice ${start} … ${end}`);
-    this.out = new Float64Array(end - start);
+    this.out = kernel === null ? new Float64Array(end - start) : kernel.sums(start, end);
     this.carry = new Float32Array(4 * (end - start));
   }
 
@@ -74,6 +80,10 @@ export class WeightedSum {
   private group(rows: Float32Array, first: number, stride: number, weights: Float64Array, w: number): void {
     const out = this.out;
     const [w0, w1, w2, w3] = [weights[w]!, weights[w + 1]!, weights[w + 2]!, weights[w + 3]!];
+    if (this.kernel !== null && this.kernel.holds(rows)) {
+      this.kernel.group(rows, first, stride, out, w0, w1, w2, w3);
+      return;
+    }
     const r0 = first;
     const r1 = r0 + stride;
     const r2 = r1 + stride;

@@ -1,7 +1,8 @@
 /**
  * The default engine's second thread (issue 14): a round of nodes × parameters ≥ the threshold
- * is split with a worker thread (training by units both threads claim, the aggregate by
- * parameter slices; with the U_i not held, every other chunk recomputed there). Its numbers must be one thread's, byte for
+ * is split with a worker thread (training by units both threads claim; the aggregate by
+ * parameter slices where the sum kernel does not form it alone; with the U_i not held, every
+ * other chunk recomputed there). Its numbers must be one thread's, byte for
  * byte. The worker needs dist/node/engine-worker.js, so this drives the built package. The
  * engines here split every large round (alwaysSplit): whether the helper pays off on this
  * machine is test/train/fast-engine-helper-payoff.test.ts's.
@@ -106,7 +107,8 @@ describe('fast engine with a helper thread', () => {
     const { options, rounds } = problem(localSteps);
 
     it.each<[string, FastEngineTuning]>([
-      ['U_i held', {}],
+      ['U_i held (θ_{t+1} by the sum kernel, on this thread)', {}],
+      ['U_i held, θ_{t+1} in JavaScript (by slices on both threads)', { sumKernel: false }],
       ['U_i not held', { maxHeldValues: 1, chunkValues: 200 * 123 }],
     ])('gives one thread’s norms, evaluations and parameters, byte for byte: %s', async (_, tuning) => {
       // Arrange
@@ -119,8 +121,8 @@ describe('fast engine with a helper thread', () => {
         // Assert: the helper took part in the large rounds (not in the round of 9 tasks), and nothing differs
         expect(await split.helperReady()).toBe(true);
         expect(calls.claim).toBe(3);
-        if (tuning.maxHeldValues === undefined) expect([calls.train, calls.aggregate]).toEqual([0, 3]);
-        else expect([calls.train >= 3, calls.aggregate]).toEqual([true, 0]);
+        if (tuning.maxHeldValues !== undefined) expect([calls.train >= 3, calls.aggregate]).toEqual([true, 0]);
+        else expect([calls.train, calls.aggregate]).toEqual([0, tuning.sumKernel === false ? 3 : 0]);
         expect(expected.at(-1)).not.toBe(bytes(options.initialParams[3]!));
         expect(actual).toEqual(expected);
       } finally {

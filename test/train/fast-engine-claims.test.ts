@@ -10,7 +10,7 @@ import { initBackend, loadTf } from '../../src/train/backend.js';
 import type { EngineOptions } from '../../src/train/engine.js';
 import type { EngineHelper } from '../../src/train/engine-helper.js';
 import { EngineTasks } from '../../src/train/engine-tasks.js';
-import { createFastEngine, type FastEngine } from '../../src/train/fast-engine.js';
+import { createFastEngine, type FastEngine, type FastEngineTuning } from '../../src/train/fast-engine.js';
 import { unitRanges } from '../../src/train/unit-claims.js';
 import { randomData, randomParams } from './engine-fixture.js';
 import { InThreadHelper } from './in-thread-helper.js';
@@ -37,8 +37,8 @@ function problem(keepBatches = false) {
 const bytes = (values: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('hex');
 
 /** An engine that splits every round with `helper`, once it has joined. */
-async function joined(options: EngineOptions, helper: EngineHelper): Promise<FastEngine> {
-  const engine = await createFastEngine(options, { parallelMinValues: 1, alwaysSplit: true, startHelper: async () => helper });
+async function joined(options: EngineOptions, helper: EngineHelper, tuning: FastEngineTuning = {}): Promise<FastEngine> {
+  const engine = await createFastEngine(options, { ...tuning, parallelMinValues: 1, alwaysSplit: true, startHelper: async () => helper });
   await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(2)] }]));
   engine.discardLocal();
   expect(await engine.helperReady()).toBe(true);
@@ -56,7 +56,8 @@ describe('a round split by claimed units', () => {
     const tf = await loadTf();
     const tensorsBefore = tf.memory().numTensors;
     const { options, tasks, weights } = problem(keepBatches);
-    const alone = await createFastEngine(options);
+    // alone, θ_{t+1}'s sums in JavaScript
+    const alone = await createFastEngine(options, { sumKernel: false });
     const { engine, helper } = await withHelper(options);
     const [expected, actual]: string[][] = [[], []];
     try {
@@ -79,6 +80,36 @@ describe('a round split by claimed units', () => {
     // no unit's kept batches outlive the engine
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   }, 60_000);
+
+  it.each([
+    ['by the sum kernel, on this thread alone', {}, 0],
+    ['in JavaScript, on both threads', { sumKernel: false }, 2],
+  ])('forms θ_{t+1} of a split round %s, with one thread’s numbers', async (_, tuning, aggregates) => {
+    // Arrange
+    const { options, tasks, weights } = problem(false);
+    const alone = await createFastEngine(options, { sumKernel: false });
+    const helper = new InThreadHelper(await createFastEngine(options));
+    const engine = await createFastEngine(options, { ...tuning, parallelMinValues: 1, alwaysSplit: true, startHelper: async () => helper });
+    await engine.trainLocal(EngineTasks.of([{ stepBatches: [Int32Array.of(2)] }]));
+    engine.discardLocal();
+    expect(await engine.helperReady()).toBe(true);
+    try {
+      // Act: three rounds, each θ_{t+1} formed when the next round starts, the last by getParams
+      for (const e of [alone, engine]) {
+        for (let round = 0; round < 3; round++) {
+          await e.trainLocal(EngineTasks.of(tasks));
+          e.aggregate(weights);
+        }
+      }
+      // Assert
+      expect(engine.getParams().map(bytes)).toEqual(alone.getParams().map(bytes));
+      expect(helper.claimed).toHaveLength(3);
+      expect(helper.aggregates).toBe(aggregates);
+    } finally {
+      alone.dispose();
+      engine.dispose();
+    }
+  });
 
   it.each<[string, number[], number]>([
     ['in the helper’s units (its first, the last)', [650], 650],
@@ -121,6 +152,7 @@ describe('a round split by claimed units', () => {
     }
   });
 
+  // the aggregate is split by slices only where the sum kernel does not form it: JS sums here
   it('holds up nothing while the helper has not started: this thread takes every unit and slice, and does not wait', async () => {
     // Arrange: a helper whose answers never come and which never takes a unit (its core busy)
     const { options, tasks, weights } = problem();
@@ -134,7 +166,7 @@ describe('a round split by claimed units', () => {
       dispose: () => undefined,
     };
     const alone = await createFastEngine(options);
-    const engine = await joined(options, stalled);
+    const engine = await joined(options, stalled, { sumKernel: false });
     try {
       // Act
       const [expected, actual]: string[][] = [[], []];
@@ -184,7 +216,7 @@ describe('a round split by claimed units', () => {
       dispose: () => inner.dispose(),
     };
     const alone = await createFastEngine(options);
-    const engine = await joined(options, late);
+    const engine = await joined(options, late, { sumKernel: false });
     try {
       const [expected, actual]: string[][] = [[], []];
       // Act

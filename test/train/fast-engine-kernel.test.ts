@@ -1,8 +1,9 @@
 /**
- * The fast engine with and without its gradient kernel (src/train/kernels/): every node's
- * step-1 gradient by one WebAssembly kernel, or by tfjs's products as before. Same bytes, in
- * every mode the engine has: held or recomputed U_i, kept or fresh batches, one or several
- * local steps, a large model whose products went to XNNPACK and a small one whose went to JS.
+ * The fast engine with and without its kernels (src/train/kernels/): every node's step-1
+ * gradient by one WebAssembly kernel, or by tfjs's products as before; θ_{t+1}'s sums by
+ * another, or in JavaScript. Same bytes, in every mode the engine has: held or recomputed U_i,
+ * kept or fresh batches, one or several local steps, a large model whose products went to
+ * XNNPACK and a small one whose went to JS.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRng } from '../../src/sim/rng.js';
@@ -80,6 +81,18 @@ describe('the gradient kernel changes no number', () => {
       expect(withKernel).toHaveLength(3 * 2 + 2 * (c.widths.length - 1));
       expect(withKernel).toEqual(withTfjs);
       // the rounds moved θ: the comparison is of trained parameters, not the start
+      expect(withKernel.at(-2)).not.toBe(hex(options.initialParams.at(-2)!));
+    });
+  }
+});
+
+describe('the sum kernel changes no number', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const { options, rounds } = problem(c);
+      const withKernel = await run(await createFastEngine(options, c.tuning), rounds);
+      const inJs = await run(await createFastEngine(options, { ...c.tuning, sumKernel: false }), rounds);
+      expect(withKernel).toEqual(inJs);
       expect(withKernel.at(-2)).not.toBe(hex(options.initialParams.at(-2)!));
     });
   }

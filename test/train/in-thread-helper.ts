@@ -11,6 +11,8 @@ import type { FastEngine } from '../../src/train/fast-engine.js';
 
 export class InThreadHelper implements EngineHelper {
   readonly claimed: HelperClaimed[] = [];
+  /** aggregate requests it was sent */
+  aggregates = 0;
 
   constructor(private readonly inner: FastEngine) {}
 
@@ -38,6 +40,7 @@ export class InThreadHelper implements EngineHelper {
 
   async aggregateClaimed(theta: Float32Array, sums: Float32Array, weights: Float64Array, claims: Int32Array, next: Float32Array): Promise<void> {
     this.called();
+    this.aggregates++;
     this.inner.aggregateClaimed(theta, sums, weights, claims, next);
   }
 
