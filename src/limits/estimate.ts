@@ -184,6 +184,12 @@ const WINDOW_HELPER_NODE_BYTES = 1500;
  * the figure is kept, on the safe side.
  */
 const ROUNDS_AHEAD_NODE_BYTES = 1900;
+/**
+ * The round after the one sent, simulated and held on the helper's side until that one is
+ * taken (its plans, workings and time columns): 1,174–1,185 → 1,243 MB of peak RSS at 131,072
+ * nodes in bench/scenario-run.mjs, about 500 bytes a node; 600 are counted.
+ */
+const ROUND_HELD_NODE_BYTES = 600;
 const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
@@ -360,7 +366,10 @@ function windowHelperParts(z: RunSize, base: HostBase, trace: boolean): CostPart
       what: 'the window helper thread (its copy of the network)',
       value: WINDOW_HELPER_BYTES + z.n * (WINDOW_HELPER_NODE_BYTES + z.k * WINDOW_SAMPLE_BYTES) + z.burstSlots,
     },
-    ...(trace ? [] : [{ what: 'the rounds the helper simulates ahead (a round of plans and times on each thread)', value: z.n * ROUNDS_AHEAD_NODE_BYTES }]),
+    ...(trace ? [] : [
+      { what: 'the rounds the helper simulates ahead (a round of plans and times on each thread)', value: z.n * ROUNDS_AHEAD_NODE_BYTES },
+      { what: 'the round after it, held on the helper until the one before is taken', value: z.n * ROUND_HELD_NODE_BYTES },
+    ]),
   ];
 }
 

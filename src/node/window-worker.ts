@@ -5,7 +5,7 @@
  *   transferred, not copied; null where the window is not all in reach or the draw failed, so
  *   that the round draws it itself;
  * - a strategy's rounds (run/round-ahead.ts) with each round's timeline, simulated by the same
- *   functions the main thread runs, one round ahead of the main thread's takes, and, once told
+ *   functions the main thread runs, up to two rounds ahead of the main thread's takes, and, once told
  *   the nodes' samples, each round's batch indices, drawn by cursors of its own. A round that
  *   fails (a divergence among them) is answered null and ends the strategy's rounds here.
  *
@@ -35,6 +35,8 @@ interface Rounds {
   ready: boolean;
   /** a round simulated and not yet sent (its batches not drawn) */
   held: Scheduled | null;
+  /** the round whose simulation failed while another waited to be taken: answered null once that one is */
+  failed: { round: number; startMs: number } | null;
   /** rounds sent and not yet taken */
   untaken: number;
 }
@@ -55,35 +57,51 @@ function startRounds(request: RoundsRequest): void {
     transferBytes: request.spec.transferBytes,
     trace: false,
   };
-  rounds = { id: request.id, simulator: new RoundsSimulator(frame, request.spec.startMs), ready: false, held: null, untaken: 0 };
+  rounds = { id: request.id, simulator: new RoundsSimulator(frame, request.spec.startMs), ready: false, held: null, failed: null, untaken: 0 };
 }
 
 /**
- * The next round, once the one before was taken: one round ahead, no more (memory). The first
- * is simulated at once and sent when the main thread says whether to draw its batches; while
- * it prepares the data, the cursors' streams are seeded here.
+ * The rounds ahead: the next one is sent once the one before was taken, and the one after it
+ * is simulated meanwhile and held, its batches drawn when it is sent; two rounds ahead, no
+ * more (memory). So a round that takes the helper longer than the main thread's round (its
+ * garbage collection, a busy core) is absorbed by the round held, not waited for. The first is
+ * simulated at once and sent when the main thread says whether to draw its batches; while it
+ * prepares the data, the cursors' streams are seeded here. A round that fails is answered null,
+ * but only once no round sent is waiting to be taken: the main thread keeps one answer.
  */
 function advance(): void {
   const current = rounds;
-  if (current === null || current.untaken > 0) return;
+  if (current === null) return;
   const { id, simulator } = current;
   let { round, startMs } = simulator;
   try {
-    if (current.held === null) {
-      if (simulator.round > setting.rounds) return;
-      current.held = simulator.simulate();
+    if (current.untaken === 0 && current.failed !== null) throw new Error('the held round failed');
+    if (current.untaken === 0 && current.ready) {
+      if (current.held === null) {
+        if (simulator.round > setting.rounds) return;
+        current.held = simulator.simulate();
+      }
+      const scheduled = current.held;
+      current.held = null;
+      ({ round, startMs } = scheduled);
+      simulator.drawBatches(scheduled);
+      current.untaken++;
+      const { message, transfer } = encodeScheduled(scheduled);
+      reply({ kind: 'round', id, round, startMs, scheduled: message }, transfer);
+    }
+    if (current.held === null && current.failed === null && simulator.round <= setting.rounds) {
+      ({ round, startMs } = simulator);
+      try {
+        current.held = simulator.simulate();
+      } catch (error) {
+        if (current.untaken === 0) throw error;
+        current.failed = { round, startMs };
+      }
       if (!current.ready) simulator.seedCursors();
     }
-    if (!current.ready) return;
-    const scheduled = current.held;
-    current.held = null;
-    ({ round, startMs } = scheduled);
-    simulator.drawBatches(scheduled);
-    current.untaken++;
-    const { message, transfer } = encodeScheduled(scheduled);
-    reply({ kind: 'round', id, round, startMs, scheduled: message }, transfer);
   } catch {
     rounds = null;
+    ({ round, startMs } = current.failed ?? { round, startMs });
     reply({ kind: 'round', id, round, startMs, scheduled: null });
   }
 }

@@ -59,10 +59,11 @@ describe('estimateRun', () => {
     // 13,107 nodes × 20 samples = 262,140, under 2^18 = 262,144: no helper
     expect(helperOf(13_107)).toEqual({ "V8's young generation (a round's short-lived objects)": 13_107 * 1550 });
     // 13,108 × 20 = 262,160: the helper, 32 MiB + 1,500 B and 20 samples of 8 B per node (no burst chains)
-    // and its rounds ahead: 1,900 B per node
+    // and its rounds ahead: 1,900 B per node, and 600 more for the round it holds
     expect(helperOf(13_108)).toEqual({
       'the window helper thread (its copy of the network)': 32 * 1024 ** 2 + 13_108 * (1500 + 20 * 8),
       'the rounds the helper simulates ahead (a round of plans and times on each thread)': 13_108 * 1900,
+      'the round after it, held on the helper until the one before is taken': 13_108 * 600,
       "V8's young generation (a round's short-lived objects)": 13_108 * 1550,
     });
     // with --trace the rounds stay on the main thread

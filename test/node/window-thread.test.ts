@@ -172,6 +172,26 @@ describe('the window helper thread', () => {
   const without = (): Host => ({ ...hosts.nodeHost, startWindowPrefetch: undefined });
   const report = (result: Awaited<ReturnType<RunModule['runScenarioOn']>>, trace = false) => json.toJsonReport(result, { version: 'test', trace, timing: false });
 
+  it('holds back a failed round until the one before it is taken: that one still comes, then null', async () => {
+    const loaded = await loader.loadScenario(MIXED);
+    // node 0 so slow that round 1 ends past the burst chains' reach: round 2 fails on the helper
+    const nodes = loaded.cluster.nodes.map((node, i) => (i === 0 ? { ...node, msPerSample: 1e9 } : node));
+    const setting = ahead.timelineSetting({ ...loaded, cluster: { ...loaded.cluster, latencyResolutionMs: 1, roundTimeoutMs: null, nodes } });
+    const helper = thread.windowPrefetchStarter()!(setting)!;
+    try {
+      // the patent's stages, as the run that diverges (above) uses
+      const rounds = helper.roundsAhead!({ batch: 'efficiency', resources: 'pressure', transferBytes: 100_000, startMs: 0 })!;
+      rounds.drawBatchesFrom(null);
+      // time enough for the helper to send round 1 and to fail at round 2, the round it simulates ahead
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const first = await rounds.take(1, 0);
+      expect(first?.round).toBe(1);
+      expect(await rounds.take(2, schedule.roundEndMs(setting, first!))).toBeNull();
+    } finally {
+      helper.dispose();
+    }
+  });
+
   it('simulating a run’s rounds ahead changes no number of its report, and each round takes its own', async () => {
     const scenario = await loader.loadScenario(MIXED);
     const { host, taken } = countingHost();
