@@ -73,9 +73,13 @@ function advance(): void {
   const current = rounds;
   if (current === null) return;
   const { id, simulator } = current;
-  let { round, startMs } = simulator;
+  const fail = (at: { round: number; startMs: number }): void => {
+    rounds = null;
+    reply({ kind: 'round', id, round: at.round, startMs: at.startMs, scheduled: null });
+  };
+  if (current.untaken === 0 && current.failed !== null) return fail(current.failed);
+  let at = { round: simulator.round, startMs: simulator.startMs };
   try {
-    if (current.untaken === 0 && current.failed !== null) throw new Error('the held round failed');
     if (current.untaken === 0 && current.ready) {
       if (current.held === null) {
         if (simulator.round > setting.rounds) return;
@@ -83,26 +87,24 @@ function advance(): void {
       }
       const scheduled = current.held;
       current.held = null;
-      ({ round, startMs } = scheduled);
+      at = scheduled;
       simulator.drawBatches(scheduled);
       current.untaken++;
       const { message, transfer } = encodeScheduled(scheduled);
-      reply({ kind: 'round', id, round, startMs, scheduled: message }, transfer);
+      reply({ kind: 'round', id, round: scheduled.round, startMs: scheduled.startMs, scheduled: message }, transfer);
     }
     if (current.held === null && current.failed === null && simulator.round <= setting.rounds) {
-      ({ round, startMs } = simulator);
+      at = { round: simulator.round, startMs: simulator.startMs };
       try {
         current.held = simulator.simulate();
       } catch (error) {
         if (current.untaken === 0) throw error;
-        current.failed = { round, startMs };
+        current.failed = at;
       }
       if (!current.ready) simulator.seedCursors();
     }
   } catch {
-    rounds = null;
-    ({ round, startMs } = current.failed ?? { round, startMs });
-    reply({ kind: 'round', id, round, startMs, scheduled: null });
+    fail(at);
   }
 }
 

@@ -13,7 +13,8 @@ import { buildChunk, disposeChunk } from '../../src/train/fast-batches.js';
 import { PassBuffers, runConcatPass } from '../../src/train/fast-concat-pass.js';
 import { describeModel, flattenParams } from '../../src/train/fast-layout.js';
 import { concatNodeGradient } from '../../src/train/fast-node-grads.js';
-import { compileKernel, GradientKernel } from '../../src/train/kernels/gradient-kernel.js';
+import { GradientKernel } from '../../src/train/kernels/gradient-kernel.js';
+import { compileKernel } from '../../src/train/kernels/kernel-module.js';
 import { randomData, randomParams } from './engine-fixture.js';
 
 const KERNELS = path.join(import.meta.dirname, '..', '..', 'src', 'train', 'kernels');

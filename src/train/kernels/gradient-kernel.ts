@@ -19,6 +19,7 @@
  * returns null and the engine keeps the tfjs products.
  */
 import { WASM_BASE64 } from './gradient-wasm.js';
+import { kernelFromBase64 } from './kernel-module.js';
 
 /** A layer as the flat parameter vector holds it (fast-layout.ts's LayerSlot: W̃_l at `offset`, (inputs + 1) × outputs). */
 export interface KernelLayer {
@@ -39,18 +40,9 @@ const PAGE_BYTES = 65536;
 
 let compiled: WebAssembly.Module | null | undefined;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-}
-
-/** A kernel module from its bytes, or null where this runtime cannot run them (no WebAssembly, or no SIMD). */
-export function compileKernel(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-}
-
 /** The gradient kernel, compiled once per thread. */
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) compiled = compileKernel(decodeBase64(WASM_BASE64));
+  if (compiled === undefined) compiled = kernelFromBase64(WASM_BASE64);
   return compiled;
 }
 

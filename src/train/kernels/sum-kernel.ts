@@ -13,7 +13,7 @@
  * Needs WebAssembly's 128-bit SIMD; without it `create` returns null and the sums stay in
  * JavaScript.
  */
-import { compileKernel } from './gradient-kernel.js';
+import { kernelFromBase64 } from './kernel-module.js';
 import { WASM_BASE64, WASM_SHARED_BASE64 } from './weighted-sum-wasm.js';
 
 type Group4 = (r0: number, stride: number, width: number, out: number, w0: number, w1: number, w2: number, w3: number) => void;
@@ -24,13 +24,9 @@ const MAX_PAGES = 65536;
 
 const compiled: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-}
-
 function kernelModule(shared: boolean): WebAssembly.Module | null {
-  if (shared) return (compiled.shared ??= compileKernel(decodeBase64(WASM_SHARED_BASE64)));
-  return (compiled.plain ??= compileKernel(decodeBase64(WASM_BASE64)));
+  if (shared) return (compiled.shared ??= kernelFromBase64(WASM_SHARED_BASE64));
+  return (compiled.plain ??= kernelFromBase64(WASM_BASE64));
 }
 
 /** Bytes before the rows: a float64 sum per parameter, rounded up to 16. */
