@@ -10,13 +10,12 @@
  */
 import type { StrategySpec } from '../scenario/types.js';
 import type { RoundRecord, RunResult, StrategyRun } from '../sim/records.js';
+import { ChunkSizer } from './chunk-sizer.js';
 import {
   type JsonReportOptions, nodeToJson, reportHeadToJson, reportTailToJson, roundFieldsToJson, runHeadToJson, runTailToJson,
 } from './json.js';
 
 const INDENT = '  ';
-/** Nodes serialised per `emit` call. */
-export const NODE_CHUNK = 128;
 
 /** `value` as JSON.stringify(…, null, 2) writes it `depth` levels deep. */
 function nested(value: unknown, depth: number): string {
@@ -53,6 +52,7 @@ export class JsonReportStream {
   /** runs written so far (a comma goes before the next) */
   private runs = 0;
   private rounds = 0;
+  private readonly chunks = new ChunkSizer();
 
   constructor(
     private readonly scenario: RunResult['scenario'],
@@ -69,12 +69,15 @@ export class JsonReportStream {
       this.emit(`${opening}[]\n${INDENT.repeat(4)}}`);
     } else {
       this.emit(`${opening}[`);
-      // a chunk at a time: one string of 131,072 nodes would be some hundred megabytes
-      for (let start = 0; start < record.nodes.length; start += NODE_CHUNK) {
-        const end = Math.min(start + NODE_CHUNK, record.nodes.length);
+      // a chunk at a time (chunk-sizer.ts): one string of 131,072 nodes would be some hundred megabytes
+      for (let start = 0; start < record.nodes.length; ) {
+        const end = Math.min(start + this.chunks.nodes(), record.nodes.length);
         const chunk = new Array<Record<string, unknown>>(end - start);
         for (let i = start; i < end; i++) chunk[i - start] = nodeToJson(record.nodes[i]!, record, this.options);
-        this.emit(`${start === 0 ? '' : ','}${nodesAtDepth6(chunk)}`);
+        const text = nodesAtDepth6(chunk);
+        this.chunks.measured(text.length, end - start);
+        this.emit(`${start === 0 ? '' : ','}${text}`);
+        start = end;
       }
       this.emit(`\n${INDENT.repeat(5)}]\n${INDENT.repeat(4)}}`);
     }

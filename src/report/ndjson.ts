@@ -15,7 +15,7 @@ import type { RoundRecord, RunResult } from '../sim/records.js';
 import {
   type JsonReportOptions, nodeToJson, reportHeadToJson, reportTailToJson, roundFieldsToJson, runHeadToJson, runTailToJson,
 } from './json.js';
-import { NODE_CHUNK } from './json-stream.js';
+import { ChunkSizer } from './chunk-sizer.js';
 
 export const NDJSON_TYPES = ['header', 'round', 'summary'] as const;
 
@@ -27,6 +27,7 @@ function open(object: Record<string, unknown>): string {
 export class NdjsonStream {
   private headed = false;
   private ended = false;
+  private readonly chunks = new ChunkSizer();
 
   constructor(
     private readonly scenario: RunResult['scenario'],
@@ -38,11 +39,14 @@ export class NdjsonStream {
   round(record: RoundRecord, strategy: StrategySpec, backend: string): void {
     this.head(backend);
     this.emit(`${open({ type: 'round', strategy: strategy.name, ...roundFieldsToJson(record) })},"nodes":[`);
-    for (let start = 0; start < record.nodes.length; start += NODE_CHUNK) {
-      const end = Math.min(start + NODE_CHUNK, record.nodes.length);
+    // a chunk at a time, each string short enough for V8's ordinary heap (chunk-sizer.ts)
+    for (let start = 0; start < record.nodes.length; ) {
+      const end = Math.min(start + this.chunks.nodes(), record.nodes.length);
       let text = '';
       for (let i = start; i < end; i++) text += `${i === 0 ? '' : ','}${JSON.stringify(nodeToJson(record.nodes[i]!, record, this.options))}`;
+      this.chunks.measured(text.length, end - start);
       this.emit(text);
+      start = end;
     }
     this.emit(']}\n');
   }
