@@ -9,7 +9,7 @@ import { DtrainError, formatIssue } from '../errors.js';
 import type { Host } from '../host.js';
 import { DataFileError, parseDatasetCsv, type Dataset } from '../scenario/dataset-csv.js';
 import type { DatasetSpec } from '../scenario/types.js';
-import { fillGaussian, makeBulkRng } from '../sim/rng.js';
+import { gaussianStream, makeBulkRng } from '../sim/rng.js';
 
 /** Where the text of a shipped dataset comes from: the host's `shippedDataset`. */
 export type ShippedDatasets = Host['shippedDataset'];
@@ -43,17 +43,17 @@ export function makeBlobs(samples: number, featureCount: number, classCount: num
     throw new DtrainError('data.invalid', `blobs needs samples ≥ 2, features ≥ 1, classes ≥ 2 and spread ≥ 0, found ${samples}, ${featureCount}, ${classCount}, ${spread}`);
   }
   // Alea, not ARC4: a 100k × 64 dataset needs millions of draws (issue 3 start-up cost).
-  const noise = new Float64Array(classCount * featureCount + samples * featureCount);
-  fillGaussian(noise, makeBulkRng(seed, 'data', 'blobs'));
-  const centers = noise.subarray(0, classCount * featureCount).map((z) => BLOB_CENTER_STD * z);
+  // one stream of normals: the centers' first, then each sample's in order
+  const noise = gaussianStream(makeBulkRng(seed, 'data', 'blobs'));
+  const centers = new Float64Array(classCount * featureCount);
+  for (let k = 0; k < centers.length; k++) centers[k] = BLOB_CENTER_STD * noise();
   const features = new Float32Array(samples * featureCount);
   const labels = new Int32Array(samples);
-  const offset = centers.length;
   for (let i = 0; i < samples; i++) {
     const label = i % classCount;
     labels[i] = label;
     for (let f = 0; f < featureCount; f++) {
-      features[i * featureCount + f] = centers[label * featureCount + f]! + spread * noise[offset + i * featureCount + f]!;
+      features[i * featureCount + f] = centers[label * featureCount + f]! + spread * noise();
     }
   }
   return { name: 'blobs', features, labels, samples, featureCount, classCount };

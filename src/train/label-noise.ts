@@ -17,8 +17,14 @@ export function noisyLabelCount(fraction: number, samples: number): number {
 /** A copy of `labels` (one node's labels) with the node's noise applied. */
 export function applyLabelNoise(labels: Int32Array, classCount: number, fraction: number, seed: number, nodeId: string): Int32Array {
   const noisy = Int32Array.from(labels);
+  addLabelNoise(noisy, classCount, fraction, seed, nodeId);
+  return noisy;
+}
+
+/** The node's noise applied to `labels` (one node's labels) in place. */
+export function addLabelNoise(labels: Int32Array, classCount: number, fraction: number, seed: number, nodeId: string): void {
   const flips = noisyLabelCount(fraction, labels.length);
-  if (flips === 0 || classCount < 2) return noisy;
+  if (flips === 0 || classCount < 2) return;
   const rng = makeRng(seed, 'labelNoise', nodeId);
   const positions = Int32Array.from({ length: labels.length }, (_, i) => i);
   for (let i = 0; i < flips; i++) {
@@ -28,7 +34,6 @@ export function applyLabelNoise(labels: Int32Array, classCount: number, fraction
     positions[i] = position;
     // An offset in 1..classCount−1 added modulo classCount reaches every other class once.
     const offset = 1 + Math.floor(rng() * (classCount - 1));
-    noisy[position] = (noisy[position]! + offset) % classCount;
+    labels[position] = (labels[position]! + offset) % classCount;
   }
-  return noisy;
 }

@@ -13,10 +13,10 @@ import { cursorsOver, type BatchCursor, type SampleRanges } from './batches.js';
 import type { EngineData } from './engine.js';
 import type { Dataset } from '../scenario/dataset-csv.js';
 import { loadDataset, type ShippedDatasets } from './datasets.js';
-import { applyLabelNoise } from './label-noise.js';
+import { addLabelNoise } from './label-noise.js';
 import { initParams } from './params.js';
 import { partitionIndices } from './partition.js';
-import { selectRows, splitTrainTest, standardiseSplit } from './split.js';
+import { copyRows, splitTrainTest, standardiseSplit } from './split.js';
 
 export interface TrainingInput {
   data: Scenario['data'];
@@ -66,9 +66,10 @@ function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeS
   const ranges: SampleRanges = { first: new Int32Array(parts.length), count: new Int32Array(parts.length) };
   let offset = 0;
   parts.forEach((part, i) => {
-    const shard = selectRows(train, part);
-    features.set(shard.features, offset * width);
-    labels.set(applyLabelNoise(shard.labels, train.classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id), offset);
+    // each shard straight into its place (no copy of its own: 131,072 of them at the largest scale)
+    const shardLabels = labels.subarray(offset, offset + part.length);
+    copyRows(train, part, features.subarray(offset * width, (offset + part.length) * width), shardLabels);
+    addLabelNoise(shardLabels, train.classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id);
     ranges.first[i] = offset;
     ranges.count[i] = part.length;
     offset += part.length;

@@ -34,12 +34,25 @@ export function selectRows(dataset: Dataset, indices: ArrayLike<number>, name = 
   const width = dataset.featureCount;
   const features = new Float32Array(indices.length * width);
   const labels = new Int32Array(indices.length);
-  for (let r = 0; r < indices.length; r++) {
-    const source = indices[r]!;
-    features.set(dataset.features.subarray(source * width, (source + 1) * width), r * width);
-    labels[r] = dataset.labels[source]!;
-  }
+  copyRows(dataset, indices, features, labels);
   return { name, features, labels, samples: indices.length, featureCount: width, classCount: dataset.classCount };
+}
+
+/**
+ * Rows `indices` of `dataset` into `features` and `labels` from their starts. Copied value by
+ * value: a subarray and a set() per row cost ten times as much for rows of a few features
+ * (1.25 s for the million rows of the 131,072-node benchmark).
+ */
+export function copyRows(dataset: Dataset, indices: ArrayLike<number>, features: Float32Array, labels: Int32Array): void {
+  const width = dataset.featureCount;
+  const source = dataset.features;
+  for (let r = 0; r < indices.length; r++) {
+    const row = indices[r]!;
+    const from = row * width;
+    const to = r * width;
+    for (let f = 0; f < width; f++) features[to + f] = source[from + f]!;
+    labels[r] = dataset.labels[row]!;
+  }
 }
 
 export function splitTrainTest(dataset: Dataset, testFraction: number, seed: number): TrainTestSplit {
@@ -55,38 +68,46 @@ export function splitTrainTest(dataset: Dataset, testFraction: number, seed: num
   };
 }
 
-/** Per-feature mean and population std of `dataset` (std 1 for a constant feature). */
+/**
+ * Per-feature mean and population std of `dataset` (std 1 for a constant feature). Each
+ * feature's sums run over the rows in order; the rows are read one after the other (every
+ * feature's sum at once) rather than once per feature, which is the same additions in the
+ * same order.
+ */
 export function featureStats(dataset: Dataset): FeatureStats {
   const { features, samples, featureCount: width } = dataset;
-  const mean = new Float64Array(width);
-  const std = new Float64Array(width);
-  for (let f = 0; f < width; f++) {
-    let sum = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let r = 0; r < samples; r++) {
-      const x = features[r * width + f]!;
-      sum += x;
-      if (x < min) min = x;
-      if (x > max) max = x;
+  const sum = new Float64Array(width);
+  const min = new Float64Array(width).fill(Infinity);
+  const max = new Float64Array(width).fill(-Infinity);
+  for (let r = 0; r < samples; r++) {
+    const at = r * width;
+    for (let f = 0; f < width; f++) {
+      const x = features[at + f]!;
+      sum[f] += x;
+      if (x < min[f]!) min[f] = x;
+      if (x > max[f]!) max[f] = x;
     }
-    const m = sum / samples;
-    let squares = 0;
-    for (let r = 0; r < samples; r++) squares += (features[r * width + f]! - m) ** 2;
-    mean[f] = m;
-    // Tested on min === max rather than std === 0: rounding leaves a tiny non-zero variance.
-    std[f] = min === max ? 1 : Math.sqrt(squares / samples);
   }
+  const mean = new Float64Array(width);
+  for (let f = 0; f < width; f++) mean[f] = sum[f]! / samples;
+  const squares = new Float64Array(width);
+  for (let r = 0; r < samples; r++) {
+    const at = r * width;
+    for (let f = 0; f < width; f++) squares[f] += (features[at + f]! - mean[f]!) ** 2;
+  }
+  const std = new Float64Array(width);
+  // Tested on min === max rather than std === 0: rounding leaves a tiny non-zero variance.
+  for (let f = 0; f < width; f++) std[f] = min[f] === max[f] ? 1 : Math.sqrt(squares[f]! / samples);
   return { mean, std };
 }
 
 /** (x − mean) / std per feature, as a new dataset. */
 export function applyStandardisation(dataset: Dataset, stats: FeatureStats): Dataset {
   const width = dataset.featureCount;
-  const features = new Float32Array(dataset.features.length);
-  for (let i = 0; i < features.length; i++) {
-    const f = i % width;
-    features[i] = (dataset.features[i]! - stats.mean[f]!) / stats.std[f]!;
+  const source = dataset.features;
+  const features = new Float32Array(source.length);
+  for (let at = 0; at < features.length; at += width) {
+    for (let f = 0; f < width; f++) features[at + f] = (source[at + f]! - stats.mean[f]!) / stats.std[f]!;
   }
   return { ...dataset, features };
 }
