@@ -16,7 +16,7 @@ import { loadDataset, type ShippedDatasets } from './datasets.js';
 import { addLabelNoise } from './label-noise.js';
 import { initParams } from './params.js';
 import { partitionIndices } from './partition.js';
-import { copyRows, splitTrainTest, standardiseSplit } from './split.js';
+import { copyRows, featureStats, selectRows, splitRows, type FeatureStats } from './split.js';
 
 export interface TrainingInput {
   data: Scenario['data'];
@@ -57,8 +57,14 @@ function shareable(bytes: number): ArrayBuffer | SharedArrayBuffer {
   return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
-/** Concatenates the node shards, each with its own noisy labels. */
-function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; ranges: SampleRanges } {
+/**
+ * Concatenates the node shards, each with its own noisy labels: shard i holds the training
+ * split's rows `parts[i]`, standardised by `stats` as they are copied. Each row is written once,
+ * into the training set itself (no standardised copy of the split, nor a copy of each shard:
+ * 131,072 shards at the largest scale, and a first touch of memory is slow on the virtual
+ * machines this runs on).
+ */
+function expandByNode(train: Dataset, stats: FeatureStats, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; ranges: SampleRanges } {
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const width = train.featureCount;
   const features = new Float32Array(shareable(total * width * 4));
@@ -66,13 +72,13 @@ function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeS
   const ranges: SampleRanges = { first: new Int32Array(parts.length), count: new Int32Array(parts.length) };
   let offset = 0;
   parts.forEach((part, i) => {
-    // each shard straight into its place (no copy of its own: 131,072 of them at the largest scale)
-    const shardLabels = labels.subarray(offset, offset + part.length);
-    copyRows(train, part, features.subarray(offset * width, (offset + part.length) * width), shardLabels);
+    const end = offset + part.length;
+    const shardLabels = labels.subarray(offset, end);
+    copyRows(train, part, features.subarray(offset * width, end * width), shardLabels, stats);
     addLabelNoise(shardLabels, train.classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id);
     ranges.first[i] = offset;
     ranges.count[i] = part.length;
-    offset += part.length;
+    offset = end;
   });
   return { data: { features, labels, samples: total, featureCount: width, classCount: train.classCount }, ranges };
 }
@@ -80,12 +86,15 @@ function expandByNode(train: Dataset, parts: Int32Array[], nodes: readonly NodeS
 export function prepareTraining(input: TrainingInput): PreparedTraining {
   const { data, nodes, seed, hidden } = input;
   const dataset = loadDataset(data.dataset, seed, input.shipped);
-  const split = standardiseSplit(splitTrainTest(dataset, data.testFraction, seed));
-  const parts = partitionIndices(split.train.labels, dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
-  const { data: train, ranges } = expandByNode(split.train, parts, nodes, seed);
+  // the split (split.ts), standardised as each part is copied into place
+  const rows = splitRows(dataset, data.testFraction, seed);
+  const trainSplit = selectRows(dataset, rows.train);
+  const stats = featureStats(trainSplit);
+  const parts = partitionIndices(trainSplit.labels, dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
+  const { data: train, ranges } = expandByNode(trainSplit, stats, parts, nodes, seed);
   return {
     train,
-    test: toEngineData(split.test),
+    test: toEngineData(selectRows(dataset, rows.test, stats)),
     nodeIds: nodes.map((n) => n.id),
     sampleRanges: ranges,
     sampleCounts: Array.from(ranges.count),

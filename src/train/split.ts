@@ -17,11 +17,6 @@ import { makeRng, shuffleInPlace } from '../sim/rng.js';
 import type { Dataset } from '../scenario/dataset-csv.js';
 import { testSampleCount } from '../scenario/split-size.js';
 
-export interface TrainTestSplit {
-  train: Dataset;
-  test: Dataset;
-}
-
 export interface FeatureStats {
   mean: Float64Array;
   std: Float64Array;
@@ -29,58 +24,61 @@ export interface FeatureStats {
 
 export { testSampleCount };
 
-/** The rows `indices` of `dataset`, in that order. */
-export function selectRows(dataset: Dataset, indices: ArrayLike<number>, name = dataset.name): Dataset {
+/** The rows `indices` of `dataset`, in that order; standardised by `stats` when given. */
+export function selectRows(dataset: Dataset, indices: ArrayLike<number>, stats?: FeatureStats): Dataset {
   const width = dataset.featureCount;
   const features = new Float32Array(indices.length * width);
   const labels = new Int32Array(indices.length);
-  copyRows(dataset, indices, features, labels);
-  return { name, features, labels, samples: indices.length, featureCount: width, classCount: dataset.classCount };
+  copyRows(dataset, indices, features, labels, stats);
+  return { name: dataset.name, features, labels, samples: indices.length, featureCount: width, classCount: dataset.classCount };
 }
 
 /**
- * Rows `indices` of `dataset` into `features` and `labels` from their starts. Copied value by
- * value: a subarray and a set() per row cost ten times as much for rows of a few features
- * (1.25 s for the million rows of the 131,072-node benchmark).
+ * Rows `indices` of `dataset` into `features` and `labels` from their starts, each feature
+ * standardised by `stats` when given ((x − mean) / std in float64, stored as float32).
+ * Copied value by value: a subarray and a set() per row cost ten times
+ * as much for rows of a few features (1.25 s for the million rows of the 131,072-node benchmark).
  */
-export function copyRows(dataset: Dataset, indices: ArrayLike<number>, features: Float32Array, labels: Int32Array): void {
+export function copyRows(dataset: Dataset, indices: ArrayLike<number>, features: Float32Array, labels: Int32Array, stats?: FeatureStats): void {
   const width = dataset.featureCount;
   const source = dataset.features;
   for (let r = 0; r < indices.length; r++) {
     const row = indices[r]!;
     const from = row * width;
     const to = r * width;
-    for (let f = 0; f < width; f++) features[to + f] = source[from + f]!;
+    if (stats === undefined) for (let f = 0; f < width; f++) features[to + f] = source[from + f]!;
+    else for (let f = 0; f < width; f++) features[to + f] = (source[from + f]! - stats.mean[f]!) / stats.std[f]!;
     labels[r] = dataset.labels[row]!;
   }
 }
 
-export function splitTrainTest(dataset: Dataset, testFraction: number, seed: number): TrainTestSplit {
+/** The split as rows of the dataset: the test rows, then the training rows, each in permutation order. */
+export interface SplitRows {
+  test: Int32Array;
+  train: Int32Array;
+}
+
+export function splitRows(dataset: Dataset, testFraction: number, seed: number): SplitRows {
   if (dataset.samples < 2) {
     throw new DtrainError('data.invalid', `dataset ${dataset.name} has ${dataset.samples} sample(s); a train/test split needs at least 2`);
   }
   const order = Int32Array.from({ length: dataset.samples }, (_, i) => i);
   shuffleInPlace(order, makeRng(seed, 'data', 'split'));
   const testCount = testSampleCount(dataset.samples, testFraction);
-  return {
-    test: selectRows(dataset, order.subarray(0, testCount)),
-    train: selectRows(dataset, order.subarray(testCount)),
-  };
+  return { test: order.subarray(0, testCount), train: order.subarray(testCount) };
 }
 
 /**
  * Per-feature mean and population std of `dataset` (std 1 for a constant feature). Each
- * feature's sums run over the rows in order; the rows are read one after the other (every
- * feature's sum at once) rather than once per feature, which is the same additions in the
- * same order.
+ * feature's sums run over the rows in order; the rows are read one after the other, every
+ * feature's sum at once, which is the same additions in the same order as a pass per feature.
  */
 export function featureStats(dataset: Dataset): FeatureStats {
   const { features, samples, featureCount: width } = dataset;
   const sum = new Float64Array(width);
   const min = new Float64Array(width).fill(Infinity);
   const max = new Float64Array(width).fill(-Infinity);
-  for (let r = 0; r < samples; r++) {
-    const at = r * width;
+  for (let at = 0; at < samples * width; at += width) {
     for (let f = 0; f < width; f++) {
       const x = features[at + f]!;
       sum[f] += x;
@@ -91,29 +89,11 @@ export function featureStats(dataset: Dataset): FeatureStats {
   const mean = new Float64Array(width);
   for (let f = 0; f < width; f++) mean[f] = sum[f]! / samples;
   const squares = new Float64Array(width);
-  for (let r = 0; r < samples; r++) {
-    const at = r * width;
+  for (let at = 0; at < samples * width; at += width) {
     for (let f = 0; f < width; f++) squares[f] += (features[at + f]! - mean[f]!) ** 2;
   }
   const std = new Float64Array(width);
   // Tested on min === max rather than std === 0: rounding leaves a tiny non-zero variance.
   for (let f = 0; f < width; f++) std[f] = min[f] === max[f] ? 1 : Math.sqrt(squares[f]! / samples);
   return { mean, std };
-}
-
-/** (x − mean) / std per feature, as a new dataset. */
-export function applyStandardisation(dataset: Dataset, stats: FeatureStats): Dataset {
-  const width = dataset.featureCount;
-  const source = dataset.features;
-  const features = new Float32Array(source.length);
-  for (let at = 0; at < features.length; at += width) {
-    for (let f = 0; f < width; f++) features[at + f] = (source[at + f]! - stats.mean[f]!) / stats.std[f]!;
-  }
-  return { ...dataset, features };
-}
-
-/** Standardises both splits with the training split's statistics. */
-export function standardiseSplit(split: TrainTestSplit): TrainTestSplit {
-  const stats = featureStats(split.train);
-  return { train: applyStandardisation(split.train, stats), test: applyStandardisation(split.test, stats) };
 }

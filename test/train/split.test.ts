@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/scenario/dataset-csv.js';
 import { nodeHost } from '../../src/node/host.js';
+import { parseScenarioText } from '../../src/node/load.js';
 import { loadDataset } from '../../src/train/datasets.js';
-import { featureStats, splitTrainTest, standardiseSplit, testSampleCount } from '../../src/train/split.js';
+import { prepareTraining } from '../../src/train/prepare.js';
+import { featureStats, selectRows, splitRows, testSampleCount, type FeatureStats } from '../../src/train/split.js';
+
+/** The two splits as datasets of their own. */
+function splitTrainTest(dataset: Dataset, testFraction: number, seed: number): { train: Dataset; test: Dataset } {
+  const rows = splitRows(dataset, testFraction, seed);
+  return { train: selectRows(dataset, rows.train), test: selectRows(dataset, rows.test) };
+}
+
+/** Both splits standardised by the training split's statistics, as prepareTraining does. */
+function standardiseSplit(split: { train: Dataset; test: Dataset }): { train: Dataset; test: Dataset; stats: FeatureStats } {
+  const stats = featureStats(split.train);
+  const all = (dataset: Dataset): Int32Array => Int32Array.from({ length: dataset.samples }, (_, i) => i);
+  return { train: selectRows(split.train, all(split.train), stats), test: selectRows(split.test, all(split.test), stats), stats };
+}
 
 function tinyDataset(samples: number): Dataset {
   const features = Float32Array.from({ length: samples * 2 }, (_, i) => i);
@@ -23,7 +38,7 @@ describe('testSampleCount', () => {
   });
 });
 
-describe('splitTrainTest', () => {
+describe('splitRows and selectRows', () => {
   it('splits iris 120 / 30 at testFraction 0.2, covering every sample once', () => {
     // Arrange
     const iris = loadDataset({ kind: 'builtin', name: 'iris' }, 1, nodeHost.shippedDataset);
@@ -56,7 +71,7 @@ describe('splitTrainTest', () => {
   });
 });
 
-describe('standardiseSplit', () => {
+describe('standardisation by the training split (featureStats, selectRows with stats)', () => {
   it('gives the training split mean 0 and population std 1 per feature (wine)', () => {
     // Arrange
     const wine = loadDataset({ kind: 'builtin', name: 'wine' }, 1, nodeHost.shippedDataset);
@@ -85,5 +100,44 @@ describe('standardiseSplit', () => {
     const out = standardiseSplit({ train, test });
     expect(Array.from(out.train.features)).toEqual([0, 0, 0]);
     expect(out.test.features[0]).toBeCloseTo(1, 6);
+  });
+});
+
+describe('prepareTraining', () => {
+  it("is the standardised training split, rows by node in the partition's order, and the standardised test split", () => {
+    const wine = loadDataset({ kind: 'builtin', name: 'wine' }, 1, nodeHost.shippedDataset);
+    const scenario = parseScenarioText(`
+name: prepared
+seed: 11
+rounds: 1
+data: { dataset: wine, testFraction: 0.2, partition: { dirichlet: 0.3 } }
+model: { hidden: [4] }
+cluster:
+  defaults: { latency: { constant: 4 } }
+  nodes:
+    - { id: a, count: 3 }
+    - { id: b, dataShare: 2 }
+`, 'prepared.yaml');
+    const prepared = prepareTraining({
+      data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: [4], shipped: nodeHost.shippedDataset,
+    });
+    const { train, test } = standardiseSplit(splitTrainTest(wine, 0.2, 11));
+    expect(prepared.test.features).toEqual(test.features);
+    expect(prepared.test.labels).toEqual(test.labels);
+    // every node's rows are rows of the standardised training split, each used once
+    const rowsOf = new Map<string, number[]>();
+    for (let r = 0; r < train.samples; r++) {
+      const key = Array.from(train.features.subarray(r * train.featureCount, (r + 1) * train.featureCount)).join(',');
+      rowsOf.set(key, [...(rowsOf.get(key) ?? []), r]);
+    }
+    const used = new Set<number>();
+    for (let r = 0; r < prepared.train.samples; r++) {
+      const key = Array.from(prepared.train.features.subarray(r * train.featureCount, (r + 1) * train.featureCount)).join(',');
+      const match = rowsOf.get(key)?.find((row) => !used.has(row));
+      expect(match).toBeDefined();
+      used.add(match!);
+      expect(prepared.train.labels[r]).toBe(train.labels[match!]);
+    }
+    expect(used.size).toBe(train.samples);
   });
 });
