@@ -55,7 +55,7 @@
  * link can lose samples: every try of a transfer but the last lost), capped by roundTimeoutMs.
  */
 import { fixedResources } from '../pipeline/s3-resources.js';
-import type { LatencySpec, Scenario } from '../scenario/types.js';
+import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
 import { roundTimes } from '../sim/round-time.js';
 import { stepMs, wireBytes } from '../sim/time-model.js';
 import type { DatasetShape } from '../scenario/dataset-shape.js';
@@ -482,9 +482,14 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
   const tries = Math.max(1, cluster.maxRetries);
   let slowest = 0;
   // a node's round depends on these alone, and a `count:` group's nodes share them: one
-  // timeline per distinct set, not one per node (131,072 of them took over a second)
+  // timeline per distinct set, not one per node (131,072 of them took over a second); a node
+  // that differs from the one before only by its id (the rest of its group) is not even looked up
   const finishByShape = new Map<string, number>();
+  let previous: NodeSpec | null = null;
   for (const node of cluster.nodes) {
+    const sameAsPrevious = previous !== null && sameButId(previous, node);
+    previous = node;
+    if (sameAsPrevious) continue;
     const base = fixedResources(node.cores, s3);
     const latencyMs = typicalLatencyMs(node.latency);
     const lossy = mayLose(node.latency);
@@ -521,6 +526,12 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
   }
   const perRound = cluster.roundTimeoutMs === null ? slowest : Math.min(slowest, cluster.roundTimeoutMs);
   return scenario.rounds * Math.max(perRound, 0);
+}
+
+/** Whether two nodes differ by their id alone (a `count:` group's nodes share every other field's value). */
+function sameButId(a: NodeSpec, b: NodeSpec): boolean {
+  for (const key of Object.keys(b) as Array<keyof NodeSpec>) if (key !== 'id' && a[key] !== b[key]) return false;
+  return Object.keys(a).length === Object.keys(b).length;
 }
 
 /** A latency process's typical value: its mean, or the worse state / phase. */
