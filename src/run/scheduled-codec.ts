@@ -46,6 +46,16 @@ function workingColumn(working: readonly StageWorking[]): WorkingColumn {
   return { table, index };
 }
 
+/**
+ * A plain array of the column's values: Array.from walks a typed array through its iterator,
+ * 15–90 ms for the 131,072 participants of a round, against well under a millisecond so.
+ */
+function plainArray(column: Int32Array): number[] {
+  const values = new Array<number>(column.length);
+  for (let i = 0; i < column.length; i++) values[i] = column[i]!;
+  return values;
+}
+
 function workingOf({ table, index }: WorkingColumn): StageWorking[] {
   const working = new Array<StageWorking>(index.length);
   for (let i = 0; i < index.length; i++) working[i] = table[index[i]!]!;
@@ -97,7 +107,7 @@ export function decodeScheduled(message: ScheduledMessage): Scheduled {
     working: { batch: workingOf(message.working.batch), resources: workingOf(message.working.resources) },
     deadlineMs: message.deadlineMs,
     times: RoundTimes.fromColumns(message.times),
-    participants: Array.from(message.participants),
+    participants: plainArray(message.participants),
   };
   if (message.batchIndices !== undefined) scheduled.batchIndices = message.batchIndices;
   return scheduled;
