@@ -13,8 +13,9 @@
  *             they come from and the previous round's records not yet collected: measured
  *             25.3 MB at 16,384 nodes)
  *   json      the report string: ~760 B per node-round (+ ~12 B per trace sample), held as a
- *             string and as a Buffer while it is written; `streamed`: 128 nodes' worth at a
- *             time, and no longer one string (so never too large for one)
+ *             string and as a Buffer while it is written; `streamed`: a string of about 64K
+ *             characters at a time (at most twice that), and no longer one string (so never
+ *             too large for one)
  *   report    the HTML page: 64 KiB + ~400 B per heatmap cell (at most 64 nodes × 150 round
  *             columns per strategy) + ~80 B per round + ~300 B per node-table row (at most
  *             1,024); vega's scenegraph and the SVG strings hold ~25 times that while it
@@ -217,8 +218,11 @@ const HTML_NODE_ROWS = 1024;
 /** a streamed run's HTML data: efficiency, batch and weight per node-round, six phase totals per node and strategy */
 const HTML_COLUMN_BYTES = 24;
 const HTML_PHASE_BYTES = 48;
-/** nodes serialised at a time by the streamed JSON (src/report/json-stream.ts) */
-const JSON_CHUNK_NODES = 128;
+/**
+ * The longest string the streamed JSON emits (src/report/chunk-sizer.ts: about 64K
+ * characters, up to twice that for records longer than the ones measured before)
+ */
+const JSON_CHUNK_BYTES = 2 * 64 * 1024;
 const HTML_MEMORY_FACTOR = 25;
 const HTML_BYTE_S = 1e-6;
 const TIMELINE_NODE_BYTES = 620;
@@ -327,7 +331,7 @@ function recordParts(z: RunSize, trace: boolean, streamed: boolean): CostPart[] 
   return [
     { what: `one round's node records (${plural(z.n, 'node')}; the run keeps none)`, value: z.n * (ROUND_PEAK_BYTES + recordBytes - RECORD_BYTES) },
     { what: "one round's node events (what the HTML report draws from)", value: z.n * ROUND_EVENTS_BYTES, flag: '--report' },
-    { what: 'the JSON report (written round by round)', value: 2 * Math.min(z.n, JSON_CHUNK_NODES) * nodeRoundBytes, flag: '--json' },
+    { what: 'the JSON report (written round by round)', value: 2 * Math.min(z.n * nodeRoundBytes, JSON_CHUNK_BYTES), flag: '--json' },
     { what: `the HTML report's data (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * HTML_COLUMN_BYTES + z.strategies * z.n * HTML_PHASE_BYTES, flag: '--report' },
   ];
 }
