@@ -56,6 +56,7 @@
  * link can lose samples: every try of a transfer but the last lost), capped by roundTimeoutMs.
  */
 import { fixedResources } from '../pipeline/s3-resources.js';
+import { CHUNK_CHARS } from '../report/chunk-sizer.js';
 import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
 import { roundTimes } from '../sim/round-time.js';
 import { stepMs, wireBytes } from '../sim/time-model.js';
@@ -218,11 +219,8 @@ const HTML_NODE_ROWS = 1024;
 /** a streamed run's HTML data: efficiency, batch and weight per node-round, six phase totals per node and strategy */
 const HTML_COLUMN_BYTES = 24;
 const HTML_PHASE_BYTES = 48;
-/**
- * The longest string the streamed JSON emits (src/report/chunk-sizer.ts: about 64K
- * characters, up to twice that for records longer than the ones measured before)
- */
-const JSON_CHUNK_BYTES = 2 * 64 * 1024;
+/** The longest string the streamed JSON emits: about CHUNK_CHARS, up to twice that for records longer than the ones measured before */
+const JSON_CHUNK_BYTES = 2 * CHUNK_CHARS;
 const HTML_MEMORY_FACTOR = 25;
 const HTML_BYTE_S = 1e-6;
 const TIMELINE_NODE_BYTES = 620;

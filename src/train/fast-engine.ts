@@ -185,27 +185,7 @@ export class FastEngine implements TrainEngine {
     const start = this.now();
     const { helper, timed } = this.splittable(tasks) ? this.helperFor() : { helper: null, timed: false };
     const held = n * count <= this.maxHeld;
-    let sums: Float32Array | null = null;
-    // one buffer of U_i at a time: the rounds before the helper joins use this thread's, the
-    // rounds after it the shared one, whether they use the helper or not
-    if (held && this.helper !== null) {
-      if (this.sharedSums === null || this.sharedSums.length < n * count) {
-        this.sharedKernel = this.tuning.sumKernel === false ? null : SumKernel.createShared(count, n * count);
-        this.sharedSums = this.sharedKernel?.rows(n * count) ?? this.helper.sharedValues(n * count);
-      }
-      this.sumsBuffer = new Float32Array(0);
-      this.rowsKernel = null;
-      sums = this.sharedSums.subarray(0, n * count);
-    } else if (held) {
-      this.sharedSums = null;
-      this.sharedKernel = null;
-      if (this.tuning.sumKernel !== false) this.rowsKernel ??= SumKernel.create(count);
-      if (this.rowsKernel !== null) sums = this.rowsKernel.rows(n * count);
-      else {
-        if (this.sumsBuffer.length < n * count) this.sumsBuffer = new Float32Array(n * count);
-        sums = this.sumsBuffer.subarray(0, n * count);
-      }
-    }
+    const sums = held ? this.heldRows(n * count) : null;
     try {
       if (helper !== null) await this.trainSplit(helper, tasks, sums, norms);
       else await this.trainRange(tasks, 0, n, sums, norms);
@@ -215,6 +195,30 @@ export class FastEngine implements TrainEngine {
     }
     this.pending = { tasks, held: sums, helper, rows: timed ? countRows(tasks) : 0, trainMs: this.now() - start };
     return norms;
+  }
+
+  /**
+   * Where a round keeps its `length` values of U_i, one buffer at a time: the rounds before the
+   * helper joins use this thread's (the sum kernel's memory where it runs), the rounds after it
+   * the shared one, whether they use the helper or not.
+   */
+  private heldRows(length: number): Float32Array {
+    const count = this.paramCount;
+    if (this.helper !== null) {
+      if (this.sharedSums === null || this.sharedSums.length < length) {
+        this.sharedKernel = this.tuning.sumKernel === false ? null : SumKernel.createShared(count, length);
+        this.sharedSums = this.sharedKernel?.rows(length) ?? this.helper.sharedValues(length);
+      }
+      this.sumsBuffer = new Float32Array(0);
+      this.rowsKernel = null;
+      return this.sharedSums.subarray(0, length);
+    }
+    this.sharedSums = null;
+    this.sharedKernel = null;
+    if (this.tuning.sumKernel !== false) this.rowsKernel ??= SumKernel.create(count);
+    if (this.rowsKernel !== null) return this.rowsKernel.rows(length);
+    if (this.sumsBuffer.length < length) this.sumsBuffer = new Float32Array(length);
+    return this.sumsBuffer.subarray(0, length);
   }
 
   /**
