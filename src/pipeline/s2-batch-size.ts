@@ -7,19 +7,18 @@
  * `rounding` is `floor` (claim 3 "drop the fraction", default), `ceil` ("pad") or `round`
  * (half up: floor(x + ½), SPEC §2 S3). A batch of 0 means the node is not dispatched.
  */
-import { z } from 'zod';
-
 export const S2_DEFAULTS = { standardBatch: 64, rounding: 'floor', minBatch: 0 } as const;
 
-export const S2ConfigSchema = z.strictObject({
-  standardBatch: z.number().int().min(1).default(S2_DEFAULTS.standardBatch),
-  rounding: z.enum(['floor', 'ceil', 'round']).default(S2_DEFAULTS.rounding),
-  minBatch: z.number().int().min(0).default(S2_DEFAULTS.minBatch),
+export type Rounding = 'floor' | 'ceil' | 'round';
+
+/** S2's settings (their schema: scenario/schema.ts). */
+export interface S2Config {
+  standardBatch: number;
+  rounding: Rounding;
+  minBatch: number;
   /** null = the standard batch B */
-  maxBatch: z.number().int().min(0).nullable().default(null),
-});
-export type S2Config = z.infer<typeof S2ConfigSchema>;
-export type Rounding = S2Config['rounding'];
+  maxBatch: number | null;
+}
 
 /** Relative distance under which a value counts as sitting on a rounding boundary. */
 const BOUNDARY_TOLERANCE = 1e-12;

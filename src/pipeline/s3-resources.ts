@@ -10,22 +10,21 @@
  * (see snapToRoundingBoundary), so 8 · 5/16 = 2.5 rounds to 3 however it is evaluated. A node at the median load gets the base allocation; a node
  * with twice the load gets twice the threads and queue, within the bounds.
  */
-import { z } from 'zod';
 import { applyRounding, clamp } from './s2-batch-size.js';
 
 export const S3_DEFAULTS = {
   baseThreads: 4, minThreads: 1, maxThreads: 32, baseQueue: 8, minQueue: 1, maxQueue: 64,
 } as const;
 
-export const S3ConfigSchema = z.strictObject({
-  baseThreads: z.number().int().min(1).default(S3_DEFAULTS.baseThreads),
-  minThreads: z.number().int().min(1).default(S3_DEFAULTS.minThreads),
-  maxThreads: z.number().int().min(1).default(S3_DEFAULTS.maxThreads),
-  baseQueue: z.number().int().min(1).default(S3_DEFAULTS.baseQueue),
-  minQueue: z.number().int().min(1).default(S3_DEFAULTS.minQueue),
-  maxQueue: z.number().int().min(1).default(S3_DEFAULTS.maxQueue),
-});
-export type S3Config = z.infer<typeof S3ConfigSchema>;
+/** S3's settings (their schema: scenario/schema.ts). */
+export interface S3Config {
+  baseThreads: number;
+  minThreads: number;
+  maxThreads: number;
+  baseQueue: number;
+  minQueue: number;
+  maxQueue: number;
+}
 
 export interface ResourceAllocation {
   threads: number;

@@ -11,19 +11,18 @@
  * are equal. `maxWeight` optionally caps any share, the excess going to the others in
  * proportion to their weights.
  */
-import { z } from 'zod';
-
 export const S4_DEFAULTS = { volatility: 'cv', window: 5, epsilon: 1e-3 } as const;
 
-export const S4ConfigSchema = z.strictObject({
-  volatility: z.enum(['cv', 'relchange']).default(S4_DEFAULTS.volatility),
-  window: z.number().int().min(2).default(S4_DEFAULTS.window),
-  epsilon: z.number().gt(0).default(S4_DEFAULTS.epsilon),
+export type VolatilityKind = 'cv' | 'relchange';
+
+/** S4's settings (their schema: scenario/schema.ts). */
+export interface S4Config {
+  volatility: VolatilityKind;
+  window: number;
+  epsilon: number;
   /** cap on any node's share, excess redistributed proportionally; null = no cap */
-  maxWeight: z.number().gt(0).max(1).nullable().default(null),
-});
-export type S4Config = z.infer<typeof S4ConfigSchema>;
-export type VolatilityKind = S4Config['volatility'];
+  maxWeight: number | null;
+}
 
 /**
  * Volatility of a gradient-norm history (oldest first, this round's norm last); null with

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { S1_DEFAULTS, type S1Config } from '../pipeline/s1-efficiency.js';
-import { S2ConfigSchema } from '../pipeline/s2-batch-size.js';
-import { S3ConfigSchema } from '../pipeline/s3-resources.js';
-import { S4ConfigSchema } from '../pipeline/s4-aggregation.js';
+import { S2_DEFAULTS, type S2Config } from '../pipeline/s2-batch-size.js';
+import { S3_DEFAULTS, type S3Config } from '../pipeline/s3-resources.js';
+import { S4_DEFAULTS, type S4Config } from '../pipeline/s4-aggregation.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { bandwidth, duration, exactlyOneOf, nonEmptyString, notAMap, numberIn, probability, size } from './fields.js';
@@ -115,6 +115,36 @@ export const S1ConfigSchema = z.strictObject({
   windowMs: durationMs({ positive: true }).default(S1_DEFAULTS.windowMs),
   thresholdMs: durationMs().default(S1_DEFAULTS.thresholdMs),
 }) satisfies z.ZodType<S1Config, unknown>;
+
+/*
+ * S2–S4's settings. Their schemas live here rather than beside the maths so that the maths
+ * imports no zod: the timeline helper thread loads S2 and S3 and nothing of the scenario's
+ * validation (zod was about 90 ms of that thread's start-up, which round 1 waits for).
+ */
+export const S2ConfigSchema = z.strictObject({
+  standardBatch: z.number().int().min(1).default(S2_DEFAULTS.standardBatch),
+  rounding: z.enum(['floor', 'ceil', 'round']).default(S2_DEFAULTS.rounding),
+  minBatch: z.number().int().min(0).default(S2_DEFAULTS.minBatch),
+  /** null = the standard batch B */
+  maxBatch: z.number().int().min(0).nullable().default(null),
+}) satisfies z.ZodType<S2Config, unknown>;
+
+export const S3ConfigSchema = z.strictObject({
+  baseThreads: z.number().int().min(1).default(S3_DEFAULTS.baseThreads),
+  minThreads: z.number().int().min(1).default(S3_DEFAULTS.minThreads),
+  maxThreads: z.number().int().min(1).default(S3_DEFAULTS.maxThreads),
+  baseQueue: z.number().int().min(1).default(S3_DEFAULTS.baseQueue),
+  minQueue: z.number().int().min(1).default(S3_DEFAULTS.minQueue),
+  maxQueue: z.number().int().min(1).default(S3_DEFAULTS.maxQueue),
+}) satisfies z.ZodType<S3Config, unknown>;
+
+export const S4ConfigSchema = z.strictObject({
+  volatility: z.enum(['cv', 'relchange']).default(S4_DEFAULTS.volatility),
+  window: z.number().int().min(2).default(S4_DEFAULTS.window),
+  epsilon: z.number().gt(0).default(S4_DEFAULTS.epsilon),
+  /** cap on any node's share, excess redistributed proportionally; null = no cap */
+  maxWeight: z.number().gt(0).max(1).nullable().default(null),
+}) satisfies z.ZodType<S4Config, unknown>;
 
 export const PipelineSchema = z.strictObject({
   s1: S1ConfigSchema.prefault({}),

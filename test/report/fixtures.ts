@@ -3,10 +3,7 @@
  * 2 strategies) whose every value is written out, and a generated one of any size whose
  * values are simple functions of the node index (no randomness).
  */
-import { S1ConfigSchema } from '../../src/scenario/schema.js';
-import { S2ConfigSchema } from '../../src/pipeline/s2-batch-size.js';
-import { S3ConfigSchema } from '../../src/pipeline/s3-resources.js';
-import { S4ConfigSchema } from '../../src/pipeline/s4-aggregation.js';
+import { S1ConfigSchema, S2ConfigSchema, S3ConfigSchema, S4ConfigSchema } from '../../src/scenario/schema.js';
 import type { NodeSpec, Scenario, StrategySpec } from '../../src/scenario/types.js';
 import type { NodeRoundRecord, RoundRecord, RunResult } from '../../src/sim/records.js';
 
