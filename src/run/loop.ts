@@ -8,7 +8,6 @@
 import type { ResolvedStages, StageWorking } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { SimClock } from '../sim/clock.js';
-import type { LatencyModel } from '../sim/latency/index.js';
 import type { RoundRecord, StrategyRun } from '../sim/records.js';
 import { wireBytes } from '../sim/time-model.js';
 import type { EngineFactory, TrainEngine } from '../train/engine.js';
@@ -16,12 +15,13 @@ import { drawBatchIndices } from '../train/batches.js';
 import { makeCursors, type PreparedTraining } from '../train/prepare.js';
 import { aggregatePhase, weighParticipants } from './aggregate.js';
 import { RoundDiverged } from './divergence.js';
+import type { SimulatedNetwork } from './network.js';
 import { WindowScratch, type WindowPrefetch } from './observe.js';
 import { roundRecord, summarise } from './record.js';
 import { rememberRound, RoundsRemembered, roundsAheadSpec, sameSpec, simulateRound, type RoundsAhead, type StartedRounds, type TimelineFrame } from './round-ahead.js';
 import type { Aggregated, RunState, Scheduled } from './round-state.js';
 import { roundEndMs } from './schedule.js';
-import { LatencyGuard, type SlowdownModel } from './time-guard.js';
+import { LatencyGuard } from './time-guard.js';
 import { engineTasks, trainPhase } from './train.js';
 
 export interface StrategyRunOptions {
@@ -30,9 +30,8 @@ export interface StrategyRunOptions {
   /** the strategy's stages, resolved from the stage registry */
   stages: ResolvedStages;
   prepared: PreparedTraining;
-  latency: LatencyModel[];
-  /** per node: its compute slowdown (time model v2), null = none; absent = none at all */
-  slowdowns?: ReadonlyArray<SlowdownModel | null>;
+  /** each node's latency model and compute slowdown, asked for only when a round is simulated on this thread (network.ts lazyNetwork) */
+  network: () => SimulatedNetwork;
   createEngine: EngineFactory;
   backend: string;
   /** keep each round's raw S1 samples (`--trace`) */
@@ -95,14 +94,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   const frame: RunFrame = {
     options,
     engine,
-    timeline: {
-      setting: scenario,
-      stages: options.stages,
-      guard: new LatencyGuard(scenario, options.latency, options.slowdowns ?? []),
-      windows: new WindowScratch(),
-      transferBytes,
-      trace: options.trace,
-    },
+    timeline: timelineFrame(options, transferBytes),
     ids: nodes.map((node) => node.id),
     ahead: startRoundsAhead(options, transferBytes),
     remembered: new RoundsRemembered(nodes.length),
@@ -136,6 +128,29 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     frame.ahead?.dispose();
     engine.dispose();
   }
+}
+
+/**
+ * The frame of the rounds simulated on this thread. Its guard, and so the network, is made
+ * when a round first asks for it: none does while the host's helper simulates the rounds.
+ */
+function timelineFrame(options: StrategyRunOptions, transferBytes: number): TimelineFrame {
+  const { scenario, stages, trace } = options;
+  let guard: LatencyGuard | null = null;
+  return {
+    setting: scenario,
+    stages,
+    get guard(): LatencyGuard {
+      if (guard === null) {
+        const { latency, slowdowns } = options.network();
+        guard = new LatencyGuard(scenario, latency, slowdowns);
+      }
+      return guard;
+    },
+    windows: new WindowScratch(),
+    transferBytes,
+    trace,
+  };
 }
 
 /**

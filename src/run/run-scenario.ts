@@ -72,7 +72,7 @@ async function runSetting(scenario: Scenario, prepared: PreparedTraining): Promi
 export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const { initBackend } = await import('../train/backend.js');
   const { prepareTraining } = await import('../train/prepare.js');
-  const { buildNetwork, buildSlowdowns } = await import('./network.js');
+  const { lazyNetwork } = await import('./network.js');
   const { timelineSetting } = await import('./round-ahead.js');
   const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
 
@@ -88,10 +88,10 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
     const prepared = prepareTraining({
       data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
     });
-    // the helper makes its batch cursors while this thread builds the network and the engine
+    // the helper makes its batch cursors while this thread makes the engine
     if (firstRounds !== null) firstRounds.ahead.drawBatchesFrom(prepared.sampleRanges);
     const shared = {
-      scenario, prepared, latency: buildNetwork(scenario), slowdowns: buildSlowdowns(scenario), createEngine, backend, prefetch, yieldTurn: host.yieldTurn,
+      scenario, prepared, network: lazyNetwork(scenario), createEngine, backend, prefetch, yieldTurn: host.yieldTurn,
     };
     return await runStrategies(scenario, options, registry, shared, firstRounds);
   } finally {
@@ -128,7 +128,7 @@ async function startFirstRounds(
 }
 
 /** What every strategy of a run is run with. */
-type SharedRunOptions = Pick<StrategyRunOptions, 'scenario' | 'prepared' | 'latency' | 'slowdowns' | 'createEngine' | 'backend' | 'prefetch' | 'yieldTurn'>;
+type SharedRunOptions = Pick<StrategyRunOptions, 'scenario' | 'prepared' | 'network' | 'createEngine' | 'backend' | 'prefetch' | 'yieldTurn'>;
 
 async function runStrategies(
   scenario: Scenario, options: RunOptions, registry: StageRegistry, shared: SharedRunOptions, firstRounds: StartedRounds | null,

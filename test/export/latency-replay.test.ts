@@ -33,7 +33,7 @@ async function runWith(scenario: Scenario, latency: LatencyModel[]): Promise<Run
   const createEngine = stubEngineFactory(() => {});
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
-    const run = await runStrategy({ scenario, strategy, stages: createStageRegistry().resolve(strategy), prepared, latency, createEngine, backend: 'stub', trace: true });
+    const run = await runStrategy({ scenario, strategy, stages: createStageRegistry().resolve(strategy), prepared, network: () => ({ latency, slowdowns: [] }), createEngine, backend: 'stub', trace: true });
     runs.push(run);
     if (run.diverged !== undefined) return { scenario, runs, diverged: { strategy: strategy.name, ...run.diverged } };
   }

@@ -13,7 +13,7 @@ import { toJsonReport } from '../../src/report/json.js';
 import { parseScenarioText } from '../../src/node/load.js';
 import { nodeHost } from '../../src/node/host.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { buildNetwork } from '../../src/run/network.js';
+import { lazyNetwork } from '../../src/run/network.js';
 import { runStrategy } from '../../src/run/loop.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import type { RunResult, StrategyRun } from '../../src/sim/records.js';
@@ -101,10 +101,10 @@ export function stubEngineFactory(plannedCheck: (problem: string) => void): Engi
 /** runScenario's set-up without TF.js: same data, same latency models, the given engine. */
 export async function runWithEngine(scenario: Scenario, createEngine: EngineFactory): Promise<RunResult> {
   const prepared = prepareTraining({ data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: nodeHost.shippedDataset });
-  const latency = buildNetwork(scenario);
+  const network = lazyNetwork(scenario);
   const runs: StrategyRun[] = [];
   for (const strategy of scenario.strategies) {
-    const run = await runStrategy({ scenario, strategy, stages: createStageRegistry().resolve(strategy), prepared, latency, createEngine, backend: 'stub', trace: true });
+    const run = await runStrategy({ scenario, strategy, stages: createStageRegistry().resolve(strategy), prepared, network, createEngine, backend: 'stub', trace: true });
     runs.push(run);
     // as runScenario: a diverged run ends the whole run
     if (run.diverged !== undefined) return { scenario, runs, diverged: { strategy: strategy.name, ...run.diverged } };

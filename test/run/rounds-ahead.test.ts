@@ -14,7 +14,10 @@ import { loadScenario } from '../../src/node/load.js';
 import { nodeHost } from '../../src/node/host.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { toJsonReport } from '../../src/report/json.js';
-import { buildNetwork, buildSlowdowns } from '../../src/run/network.js';
+import { buildNetwork, buildSlowdowns, lazyNetwork, type SimulatedNetwork } from '../../src/run/network.js';
+import { runStrategy } from '../../src/run/loop.js';
+import { prepareTraining } from '../../src/train/prepare.js';
+import { stubEngineFactory } from '../properties/harness.js';
 import { drawWindows, WindowScratch, type WindowPrefetch } from '../../src/run/observe.js';
 import { rememberRound, RoundsRemembered, RoundsSimulator, simulateRound, timelineSetting, type RoundsAhead, type TimelineFrame } from '../../src/run/round-ahead.js';
 import type { NodeMemory, Scheduled, TimelineSetting } from '../../src/run/round-state.js';
@@ -228,5 +231,42 @@ describe('a run with its rounds simulated ahead', () => {
     // draws on the helper; round 3's windows drawn ahead again, as without rounds ahead
     expect(counts).toEqual({ strategies: ['efficiency/pressure'], taken: 1, drawn: 1, refused: 1, windowsTaken: 1 });
     expect(firstDifference(report(ahead), report(await runScenarioOn(withoutHelper, scenario, { backend: 'wasm' })))).toBeNull();
+  });
+});
+
+describe('the network on the thread that runs the loop', () => {
+  it('is never built while the helper simulates every round; is built when the helper stops, once for all strategies', async () => {
+    const scenario = await loadScenario(MIXED);
+    const prepared = prepareTraining({ data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: nodeHost.shippedDataset });
+    const problems: string[] = [];
+    /** runs the scenario's strategy, its rounds from a helper out of step at `wrongStartAt` (null: never); what the loop asked of the network */
+    const run = async (wrongStartAt: number | null, network: () => SimulatedNetwork) => {
+      const { host, counts } = roundsAheadHost(wrongStartAt);
+      const prefetch = host.startWindowPrefetch!(timelineSetting(scenario))!;
+      const strategy = scenario.strategies[0]!;
+      const result = await runStrategy({
+        scenario, strategy, stages: registry.resolve(strategy), prepared, network, createEngine: stubEngineFactory((problem) => problems.push(problem)), backend: 'stub', trace: false, prefetch,
+      });
+      return { rounds: result.rounds.length, counts };
+    };
+    let asked = 0;
+    const lazy = lazyNetwork(scenario);
+    const counted = (): SimulatedNetwork => {
+      asked++;
+      return lazy();
+    };
+    expect(await run(null, counted)).toEqual({ rounds: 3, counts: expect.objectContaining({ taken: 3, refused: 0 }) });
+    expect(asked).toBe(0);
+    // round 2 simulated here: the guard, and with it the network, is made then
+    expect(await run(2, counted)).toEqual({ rounds: 3, counts: expect.objectContaining({ taken: 1, refused: 1 }) });
+    expect(asked).toBe(1);
+    // a second strategy asks again, and gets the network built for the first
+    const first = lazy();
+    expect(await run(2, counted)).toEqual({ rounds: 3, counts: expect.objectContaining({ taken: 1, refused: 1 }) });
+    expect(asked).toBe(2);
+    expect(lazy()).toBe(first);
+    expect(first.latency).toHaveLength(scenario.cluster.nodes.length);
+    expect(first.slowdowns).toHaveLength(scenario.cluster.nodes.length);
+    expect(problems).toEqual([]);
   });
 });
