@@ -88,6 +88,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
     learningRate: scenario.model.learningRate,
     localSteps: scenario.model.localSteps,
     initialParams: prepared.initialParams,
+    maxTasks: scenario.cluster.nodes.length,
   });
   const nodes = scenario.cluster.nodes;
   const transferBytes = wireBytes(scenario.model, engine.paramCount);

@@ -169,6 +169,24 @@ export class FastEngine implements TrainEngine {
     this.chunkTasks = boundedChunkTasks(this.paramCount, tuning.chunkValues ?? BOUNDED_CHUNK_VALUES);
     this.parallelMin = tuning.parallelMinValues ?? PARALLEL_MIN_VALUES;
     this.now = tuning.now ?? (() => performance.now());
+    if (options.maxTasks !== undefined) this.reserve(options.maxTasks);
+  }
+
+  /**
+   * Room for the U_i of a round of `tasks` tasks, written once now (EngineOptions.maxTasks),
+   * where such a round would keep them in this thread's memory; nothing for a round too large
+   * to keep them (they are recomputed) or for an empty one.
+   */
+  private reserve(tasks: number): void {
+    const length = tasks * this.paramCount;
+    if (!(Number.isSafeInteger(length) && length > 0 && length <= this.maxHeld)) return;
+    this.heldRows(length).fill(0);
+  }
+
+  /** How many values of U_i this thread's memory holds room for now (tests). */
+  get heldCapacity(): number {
+    if (this.rowsKernel !== null) return this.rowsKernel.capacity();
+    return this.sumsBuffer.length;
   }
 
   async trainLocal(tasks: EngineTasks): Promise<Float64Array> {

@@ -142,3 +142,42 @@ describe('fast engine, memory-bounded mode', () => {
     expect(bounded).toBe(held);
   }, 60_000);
 });
+
+describe('fast engine, room for the U_i made as it starts (EngineOptions.maxTasks)', () => {
+  const { options } = problem(1);
+  // 6 → 12 → 3: 123 parameters; the largest round has 768 tasks
+  const values = 768 * 123;
+
+  it('holds room for maxTasks × parameters values from the start, and none without maxTasks', async () => {
+    const reserved = await createFastEngine({ ...options, maxTasks: 768 });
+    // the sum kernel's memory grows by 64 KiB pages: the room asked for, less than a page more
+    expect(reserved.heldCapacity).toBeGreaterThanOrEqual(values);
+    expect(reserved.heldCapacity).toBeLessThan(values + 16_384);
+    reserved.dispose();
+    const plain = await createFastEngine({ ...options, maxTasks: 768 }, { sumKernel: false });
+    expect(plain.heldCapacity).toBe(values);
+    plain.dispose();
+    const none = await createFastEngine(options);
+    expect(none.heldCapacity).toBe(0);
+    none.dispose();
+  });
+
+  it('makes no room for a round too large to hold, or for none', async () => {
+    for (const [maxTasks, tuning] of [[768, { maxHeldValues: values - 1 }], [0, {}]] as const) {
+      const engine = await createFastEngine({ ...options, maxTasks }, tuning);
+      expect(engine.heldCapacity).toBe(0);
+      engine.dispose();
+    }
+  });
+
+  it('gives the same bytes as an engine that makes room in its first round', async () => {
+    for (const localSteps of [1, 3]) {
+      const steps = problem(localSteps);
+      const late = await createFastEngine(steps.options);
+      const early = await createFastEngine({ ...steps.options, maxTasks: 768 });
+      expect(await run(early, steps.rounds)).toEqual(await run(late, steps.rounds));
+      late.dispose();
+      early.dispose();
+    }
+  });
+});

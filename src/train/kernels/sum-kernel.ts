@@ -87,6 +87,11 @@ export class SumKernel {
     return new Float32Array(this.memory.buffer, this.rowsAt, length);
   }
 
+  /** How many values `rows` can give without growing the memory. */
+  capacity(): number {
+    return Math.floor((this.memory.buffer.byteLength - this.rowsAt) / 4);
+  }
+
   /** Whether `rows` lies in this kernel's memory (only then can `group` read it). */
   holds(rows: Float32Array): boolean {
     return rows.buffer === this.memory.buffer;
