@@ -46,7 +46,7 @@ import { describeModel, flattenParams, unflattenParams, type ModelLayout } from 
 import { concatNodeGradient, productInJs } from './fast-node-grads.js';
 import { nodeStepGradient } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
-import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
+import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, MAX_RESERVED_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { HelperPayoff } from './helper-payoff.js';
 import { GradientKernel } from './kernels/gradient-kernel.js';
 import { SumKernel } from './kernels/sum-kernel.js';
@@ -66,6 +66,8 @@ const FINISH_WAIT_MS = 20;
 /** How the engine chooses its mode; the defaults are the constants above, tests force others. */
 export interface FastEngineTuning {
   maxHeldValues?: number;
+  /** the most values of U_i made room for as the engine starts (MAX_RESERVED_VALUES) */
+  maxReservedValues?: number;
   /**
    * n × paramCount from which a round is split with the helper. Given (tests), every such round
    * is; by default (PARALLEL_MIN_VALUES) only one whose model has work for tfjs (splitsPay).
@@ -173,14 +175,14 @@ export class FastEngine implements TrainEngine {
   }
 
   /**
-   * Room for the U_i of a round of `tasks` tasks, written once now (EngineOptions.maxTasks),
-   * where such a round would keep them in this thread's memory; nothing for a round too large
-   * to keep them (they are recomputed) or for an empty one.
+   * Room for the U_i of a round of `tasks` tasks, written once now (EngineOptions.maxTasks), up
+   * to MAX_RESERVED_VALUES, where such a round would keep them in this thread's memory; nothing
+   * for a round too large to keep them (they are recomputed) or for an empty one.
    */
   private reserve(tasks: number): void {
     const length = tasks * this.paramCount;
     if (!(Number.isSafeInteger(length) && length > 0 && length <= this.maxHeld)) return;
-    this.heldRows(length).fill(0);
+    this.heldRows(Math.min(length, this.tuning.maxReservedValues ?? MAX_RESERVED_VALUES)).fill(0);
   }
 
   /** How many values of U_i this thread's memory holds room for now (tests). */

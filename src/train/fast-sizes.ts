@@ -21,6 +21,13 @@ export const MIN_UNIT_ROWS = 128;
 /** n × paramCount above which a round's U_i are not kept (256 MiB of float32) */
 export const MAX_HELD_VALUES = 2 ** 26;
 
+/**
+ * The most values of U_i an engine makes room for as it starts (64 MiB of float32;
+ * EngineOptions.maxTasks). What it overlaps is the wait for the helper's first round, a
+ * fraction of a second; room beyond that only moves the first round's cost earlier, and holds
+ * memory for nodes that may not take part in it.
+ */
+export const MAX_RESERVED_VALUES = 2 ** 24;
 /** n × paramCount from which a round is split with a helper thread, when the host gives one */
 export const PARALLEL_MIN_VALUES = 2 ** 20;
 

@@ -13,6 +13,7 @@ import { makeRng, type Rng } from '../../src/sim/rng.js';
 import { initBackend, loadTf } from '../../src/train/backend.js';
 import type { EngineOptions, EngineTask, TrainEngine } from '../../src/train/engine.js';
 import { BOUNDED_CHUNK_VALUES, createFastEngine, MAX_HELD_VALUES, type FastEngineTuning } from '../../src/train/fast-engine.js';
+import { MAX_RESERVED_VALUES } from '../../src/train/fast-sizes.js';
 import { randomData, randomParams } from './engine-fixture.js';
 import { EngineTasks } from '../../src/train/engine-tasks.js';
 
@@ -144,7 +145,7 @@ describe('fast engine, memory-bounded mode', () => {
 });
 
 describe('fast engine, room for the U_i made as it starts (EngineOptions.maxTasks)', () => {
-  const { options } = problem(1);
+  const { options, rounds } = problem(1);
   // 6 → 12 → 3: 123 parameters; the largest round has 768 tasks
   const values = 768 * 123;
 
@@ -160,6 +161,17 @@ describe('fast engine, room for the U_i made as it starts (EngineOptions.maxTask
     const none = await createFastEngine(options);
     expect(none.heldCapacity).toBe(0);
     none.dispose();
+  });
+
+  it('makes room for at most 2^24 values (64 MiB), the first round growing it further', async () => {
+    expect(MAX_RESERVED_VALUES).toBe(16_777_216);
+    const capped = await createFastEngine({ ...options, maxTasks: 768 }, { sumKernel: false, maxReservedValues: 500 * 123 });
+    expect(capped.heldCapacity).toBe(500 * 123);
+    const late = await createFastEngine(options);
+    expect(await run(capped, rounds)).toEqual(await run(late, rounds));
+    expect(capped.heldCapacity).toBe(values);
+    capped.dispose();
+    late.dispose();
   });
 
   it('makes no room for a round too large to hold, or for none', async () => {
