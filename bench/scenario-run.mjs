@@ -174,6 +174,13 @@ function markRound(strategy) {
   mathAtMark = mathMs;
 }
 const meanOf = (values) => (values.length === 0 ? null : values.reduce((sum, ms) => sum + ms, 0) / values.length);
+/** The middle value (the mean of the two middle ones). */
+const medianOf = (values) => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 if (values.outputs === 'memory') {
   const result = await runScenario(scenario, { engine: timedEngine, host });
   runEnd = performance.now();
@@ -259,6 +266,9 @@ process.stdout.write(`${JSON.stringify({
    */
   firstRoundMs: meanOf(roundMs.filter((_, k) => firstOfRun[k])),
   steadyRoundMs: meanOf(roundMs.filter((_, k) => !firstOfRun[k])),
+  // the typical round after the first: a round that the machine slowed (another process, a
+  // collection) weighs in the mean, as much more in a small run's as its rounds are shorter
+  steadyRoundMedianMs: medianOf(roundMs.filter((_, k) => !firstOfRun[k])),
   peakRssMB: process.resourceUsage().maxRSS / 1024,
   /** the V8 flag set for a large run, null for V8's default */
   heapGrowth,

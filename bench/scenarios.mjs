@@ -88,10 +88,11 @@ function summarise(name, outputs, runs, log) {
     bookkeepingPerRoundMs: pick('bookkeepingPerRoundMs'),
     firstRoundMs: runs[0].firstRoundMs === null ? null : pick('firstRoundMs'),
     steadyRoundMs: runs[0].steadyRoundMs === null ? null : pick('steadyRoundMs'),
+    steadyRoundMedianMs: runs[0].steadyRoundMedianMs == null ? null : pick('steadyRoundMedianMs'),
     peakRssMB: pick('peakRssMB'),
     repetitions: runs.map((r) => ({
       wallMs: r.wallMs, bookkeepingShare: r.bookkeepingShare, peakRssMB: r.peakRssMB, perRoundMs: r.perRoundMs, bookkeepingPerRoundMs: r.bookkeepingPerRoundMs,
-      perRoundWithoutStartMs: r.perRoundWithoutStartMs, firstRoundMs: r.firstRoundMs, steadyRoundMs: r.steadyRoundMs,
+      perRoundWithoutStartMs: r.perRoundWithoutStartMs, firstRoundMs: r.firstRoundMs, steadyRoundMs: r.steadyRoundMs, steadyRoundMedianMs: r.steadyRoundMedianMs,
     })),
   };
   log(`${result.contender.padEnd(24)} wall ${Math.round(result.wallMs)} ms, bookkeeping ${(100 * result.bookkeepingShare).toFixed(1)} %, peak ${Math.round(result.peakRssMB)} MB (median of ${repetitions})`);
@@ -154,6 +155,11 @@ function ratioLine(results, small, large, label, target) {
     const f = (ms) => Math.round(ms).toLocaleString('en-US');
     lines.push(`  the rounds after the first: ${median(steady).toFixed(2)}${steady.length > 1 ? ` (each repetition: ${steady.map((x) => x.toFixed(2)).join(', ')})` : ''}; `
       + `a round after the first ${f(a.steadyRoundMs)} and ${f(b.steadyRoundMs)} ms, the first ${f(a.firstRoundMs)} and ${f(b.firstRoundMs)} ms (medians)`);
+  }
+  if (a.steadyRoundMedianMs != null && b.steadyRoundMedianMs != null) {
+    // each run's middle round after the first, not its mean: what a slowed round does to the ratio shows between the two
+    const typical = within('steadyRoundMedianMs');
+    lines.push(`  the middle round after the first, each run's median rather than its mean: ${median(typical).toFixed(2)}${typical.length > 1 ? ` (each repetition: ${typical.map((x) => x.toFixed(2)).join(', ')})` : ''}`);
   }
   return lines;
 }
