@@ -62,6 +62,26 @@ function workingOf({ table, index }: WorkingColumn): StageWorking[] {
   return working;
 }
 
+/**
+ * The round's workings, each stage's array made from its column when first read (own,
+ * enumerable getters: a spread or a clone reads them as values). Most runs at scale read none:
+ * the JSON holds no working, explain and a kept record do. An array of 131,072 entries is over
+ * V8's large-object threshold, so each one is memory mapped afresh, about 4 ms on the virtual
+ * machines measured, for two arrays a round that nothing read.
+ */
+function lazyWorking(columns: ScheduledMessage['working']): Scheduled['working'] {
+  let batch: StageWorking[] | null = null;
+  let resources: StageWorking[] | null = null;
+  return {
+    get batch(): StageWorking[] {
+      return (batch ??= workingOf(columns.batch));
+    },
+    get resources(): StageWorking[] {
+      return (resources ??= workingOf(columns.resources));
+    },
+  };
+}
+
 function directionBuffers(d: DirectionColumns): ArrayBuffer[] {
   return [d.state, d.firstMs, d.tries, d.latencyMs, d.arrivedMs, d.failure, d.nextTryMs, d.droppedAtMs].map((a) => a.buffer as ArrayBuffer);
 }
@@ -104,7 +124,7 @@ export function decodeScheduled(message: ScheduledMessage): Scheduled {
     startMs: message.startMs,
     samplesMs: message.samplesMs,
     plans: message.plans,
-    working: { batch: workingOf(message.working.batch), resources: workingOf(message.working.resources) },
+    working: lazyWorking(message.working),
     deadlineMs: message.deadlineMs,
     times: RoundTimes.fromColumns(message.times),
     participants: plainArray(message.participants),

@@ -69,6 +69,11 @@ describe('a scheduled round between threads', () => {
         const back = acrossThreads(here);
         expect(back.plans).toEqual(expected.plans);
         expect(back.working).toEqual(expected.working);
+        // each stage's per-node array is made when first read, then kept; a spread reads them as values
+        expect(Object.getOwnPropertyDescriptor(back.working, 'resources')?.get).toBeTypeOf('function');
+        expect(back.working.resources).toBe(back.working.resources);
+        expect({ ...back.working }).toEqual({ batch: expected.working.batch, resources: expected.working.resources });
+        expect(Object.keys(back.working)).toEqual(['batch', 'resources']);
         expect(back.participants).toEqual(expected.participants);
         expect([back.round, back.startMs, back.deadlineMs, back.samplesMs]).toEqual([round, startMs, startMs + 20_000, []]);
         expect(back.times.timelines()).toEqual(expected.times);
