@@ -239,7 +239,8 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;
-  for (const i of scheduled.participants) state.samplesTrained += batches[i]! * localSteps;
+  const { participants } = scheduled;
+  for (let k = 0; k < participants.length; k++) state.samplesTrained += batches[participants[k]!]! * localSteps;
   const working = keepWorking ? { ...scheduled.working, aggregation: byNode(scheduled, weighed.working) } : scheduled.working;
   return { ...scheduled, working, gradNorms, volatilities, weights, skipped: false, endMs: roundEndMs(scenario, scheduled), evaluation };
 }
@@ -259,7 +260,8 @@ function batchIndices(frame: RunFrame, state: RunState, scheduled: Scheduled, ba
     state.cursors ??= makeCursors(prepared, scenario.seed, state.drawn);
     indices = drawBatchIndices(scheduled.participants, batches, state.cursors, localSteps);
   }
-  for (const i of scheduled.participants) state.drawn[i]! += batches[i]! * localSteps;
+  const { participants } = scheduled;
+  for (let k = 0; k < participants.length; k++) state.drawn[participants[k]!]! += batches[participants[k]!]! * localSteps;
   return indices;
 }
 

@@ -161,13 +161,15 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
   const { plans } = round;
   const count = plans.batch.length;
   const slot = new Int32Array(count).fill(-1);
-  round.participants.forEach((i, k) => (slot[i] = k));
+  const { participants, weights } = round;
   let globalBatch = 0;
   let squaredWeights = 0;
-  round.participants.forEach((i, k) => {
+  for (let k = 0; k < participants.length; k++) {
+    const i = participants[k]!;
+    slot[i] = k;
     globalBatch += plans.batch[i]!;
-    squaredWeights += round.weights[k]! * round.weights[k]!;
-  });
+    squaredWeights += weights[k]! * weights[k]!;
+  }
   const { times } = round;
   const columns: RoundColumns = {
     ids, plans, startMs: round.startMs, times, slot, gradNorms: round.gradNorms, volatilities: round.volatilities, weights: round.weights,

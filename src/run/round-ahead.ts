@@ -48,7 +48,9 @@ export function simulateRound(frame: TimelineFrame, memory: readonly NodeMemory[
 
 /** What the next rounds' planning remembers of this one: each participant's step time and batch. */
 export function rememberRound(memory: NodeMemory[], scheduled: Scheduled): void {
-  for (const i of scheduled.participants) {
+  const { participants } = scheduled;
+  for (let k = 0; k < participants.length; k++) {
+    const i = participants[k]!;
     memory[i]!.lastResponseMs = scheduled.times.stepMs[i]!;
     memory[i]!.lastBatch = scheduled.plans.batch[i]!;
   }
@@ -118,7 +120,12 @@ export class RoundsRemembered {
   note(scheduled: Scheduled): void {
     const { stepMs } = scheduled.times;
     const { batch } = scheduled.plans;
-    for (const i of scheduled.participants) {
+    // indexed, not for…of: a round's loops over its participants run once a round, so the first
+    // rounds run them before V8 has optimised them, where an iterator costs three times as much
+    // (at 131,072 participants, 20 ms against 7 on the first call)
+    const { participants } = scheduled;
+    for (let k = 0; k < participants.length; k++) {
+      const i = participants[k]!;
       this.responseMs[i] = stepMs[i]!;
       this.batch[i] = batch[i]!;
     }

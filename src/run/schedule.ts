@@ -66,7 +66,8 @@ export function schedulePhase(scenario: TimelineSetting, guard: LatencyGuard, tr
   for (let i = 0; i < times.nodeCount; i++) {
     if (times.finished(i)) participants.push(i);
   }
-  for (const i of participants) {
+  for (let k = 0; k < participants.length; k++) {
+    const i = participants[k]!;
     if (!guard.reaches(i, times.finishMs[i]!, 'upload arrival')) throw guard.divergence(round)!;
   }
   return { ...planned, deadlineMs, times, participants };

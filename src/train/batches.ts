@@ -116,10 +116,11 @@ export function cursorsOver(ranges: SampleRanges, ids: readonly string[], seed: 
  */
 export function drawBatchIndices(participants: readonly number[] | Int32Array, batches: ArrayLike<number>, cursors: readonly BatchCursor[], localSteps: number): Int32Array {
   let rows = 0;
-  for (const i of participants) rows += batches[i]!;
+  for (let k = 0; k < participants.length; k++) rows += batches[participants[k]!]!;
   const indices = new Int32Array(rows * localSteps);
   let offset = 0;
-  for (const i of participants) {
+  for (let k = 0; k < participants.length; k++) {
+    const i = participants[k]!;
     const batch = batches[i]!;
     for (let step = 0; step < localSteps; step++) {
       cursors[i]!.fill(indices, offset, batch);
