@@ -261,7 +261,10 @@ function batchIndices(frame: RunFrame, state: RunState, scheduled: Scheduled, ba
     indices = drawBatchIndices(scheduled.participants, batches, state.cursors, localSteps);
   }
   const { participants } = scheduled;
-  for (let k = 0; k < participants.length; k++) state.drawn[participants[k]!]! += batches[participants[k]!]! * localSteps;
+  for (let k = 0; k < participants.length; k++) {
+    const i = participants[k]!;
+    state.drawn[i]! += batches[i]! * localSteps;
+  }
   return indices;
 }
 
