@@ -42,11 +42,12 @@
  *             thread: 32 MiB + ~1.5 KB per node + its own column of samples and burst chains
  *   young     V8's young generation holds a round's short-lived objects: ~1.5 KB per node,
  *             up to 192 MiB with the 64 MiB semi-spaces `dtrain` starts Node with
- *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop at a nominal
- *             4 GFLOP/s, plus the dispatch of tfjs ops per node-step: for step 1, 10 µs and 20 µs
- *             per layer whose product at that batch is too large for JS (JS_PRODUCT_LIMIT),
- *             for each later step 50 µs; twice that when the per-node updates are not held
- *             (the aggregate recomputes them)
+ *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop: each node's
+ *             first step at 12 GFLOP/s (one concatenated pass), each later step at 4 (node by
+ *             node in tfjs ops), plus the dispatch of tfjs ops per node-step: for step 1, 10 µs
+ *             and 20 µs per layer whose product at that batch is too large for JS
+ *             (JS_PRODUCT_LIMIT), for each later step 50 µs; twice that when the per-node
+ *             updates are not held (the aggregate recomputes them)
  *
  * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
  *
@@ -196,7 +197,17 @@ const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
 const DATASET_COPIES = 6;
+/** later local steps (node by node in tfjs ops, their dispatch aside) and the evaluation */
 const FLOPS_PER_SECOND = 4e9;
+/**
+ * Each node's first local step: one concatenated pass for the chunk's nodes, each node's
+ * gradient by a small kernel. Measured on one thread, dispatch included, at batch 32
+ * (2026-12-03, `createFastEngine`, 1,000 nodes): 16.8 GFLOP/s for 64 → 64 → 10, 17.2 for
+ * 40 → 64 → 32 → 10, 28.7 for 64 → 256 → 128 → 10, 31.9 for 128 → 512 → 10; later steps, their
+ * dispatch included, about 4. With 4 for every step, the maths of 131,072 nodes of
+ * 40 → 64 → 32 → 10 with 3 local steps for 2 rounds was estimated at 7.8 min and took 155 s.
+ */
+const FIRST_STEP_FLOPS_PER_SECOND = 12e9;
 /** step 1 of a node: its share of the concatenated pass, its norm and sum */
 const FIRST_STEP_OVERHEAD_S = 10e-6;
 /** each of step 1's layer products that goes to tfjs */
@@ -411,7 +422,10 @@ function trainingPart(z: RunSize, rounds: number): CostPart {
   const passes = z.n * z.params <= MAX_HELD_VALUES ? 1 : 2;
   const nodeSteps = z.nodeRounds * z.steps;
   const dispatch = FIRST_STEP_OVERHEAD_S + z.tfjsProducts * TFJS_PRODUCT_S + (z.steps - 1) * LATER_STEP_OVERHEAD_S;
-  const value = (passes * nodeSteps * z.batch * z.params * 6 + z.strategies * rounds * z.testRows * z.params * 2) / FLOPS_PER_SECOND + passes * z.nodeRounds * dispatch;
+  const stepFlops = z.batch * z.params * 6;
+  const firstSteps = (passes * z.nodeRounds * stepFlops) / FIRST_STEP_FLOPS_PER_SECOND;
+  const laterSteps = (passes * z.nodeRounds * (z.steps - 1) * stepFlops + z.strategies * rounds * z.testRows * z.params * 2) / FLOPS_PER_SECOND;
+  const value = firstSteps + laterSteps + passes * z.nodeRounds * dispatch;
   const what = `training (${count(nodeSteps)} node-steps at batch ≤ ${count(z.batch)}, ${count(z.params)} parameters${passes === 2 ? '; twice: too many to keep, the updates are recomputed for the aggregate' : ''})`;
   return { what, value };
 }
