@@ -115,11 +115,11 @@ cluster:
   it('training takes twice the node-steps when the updates are not held (they are recomputed for the aggregate)', () => {
     const training = (n: number) =>
       estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
-    // node-steps (each a node's first) × batch 32 × 4,810 × 6 flop at 12 GFLOP/s + 50 µs a node-step:
+    // node-steps (each a node's first) × batch 32 × 4,810 × 6 flop at 16 GFLOP/s + 50 µs a node-step:
     // 10 µs and 20 µs for each of its two products, too large for JS (65 × 32 × 64 and 65 × 32 × 10)
     // (twice when recomputed), + 10 evaluations of the test rows (32·n samples × the test fraction
     // 0.2) × 4,810 × 2 flop at 4 GFLOP/s
-    const cost = (n: number, passes: number) => (passes * 10 * n * 32 * 4810 * 6) / 12e9 + (10 * Math.round(32 * n * 0.2) * 4810 * 2) / 4e9 + passes * 10 * n * 50e-6;
+    const cost = (n: number, passes: number) => (passes * 10 * n * 32 * 4810 * 6) / 16e9 + (10 * Math.round(32 * n * 0.2) * 4810 * 2) / 4e9 + passes * 10 * n * 50e-6;
     const [held, recomputed] = [training(13_951), training(13_952)];
     expect(held.what).toBe('training (139,510 node-steps at batch ≤ 32, 4,810 parameters)');
     expect(held.value).toBeCloseTo(cost(13_951, 1), 9);
@@ -137,8 +137,8 @@ cluster:
   nodes:
     - { id: n, count: 100, latency: { constant: 5 } }
 `, 'dispatch.yaml'), { samples: 3200, features, classes }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
-    // 1,000 node-rounds at batch 8, their first steps at 12 GFLOP/s and later ones at 4; 640 test rows evaluated 10 times at 4
-    const flops = (params: number, steps: number) => (1000 * 8 * params * 6) / 12e9 + (1000 * (steps - 1) * 8 * params * 6 + 10 * 640 * params * 2) / 4e9;
+    // 1,000 node-rounds at batch 8, their first steps at 16 GFLOP/s and later ones at 4; 640 test rows evaluated 10 times at 4
+    const flops = (params: number, steps: number) => (1000 * 8 * params * 6) / 16e9 + (1000 * (steps - 1) * 8 * params * 6 + 10 * 640 * params * 2) / 4e9;
     // 16 → 16 → 4 (340 parameters): products of 17 × 8 × 16 = 2,176 and 17 × 8 × 4 = 544, both in JS
     const small = training(16, 16, 4, 1);
     expect(small.what).toBe('training (1,000 node-steps at batch ≤ 8, 340 parameters)');
@@ -158,15 +158,15 @@ cluster:
   it('time: start-up, training flops and overhead, latency lookups, planning (hand-computed)', () => {
     const estimate = estimateRun(SMALL, IRIS, { json: false, trace: false });
     const parts = Object.fromEntries(estimate.timeParts.map((p) => [p.what, p.value]));
-    // 20 node-steps (first steps) × 32 × 15 × 6 flop at 12 GFLOP/s + 10 evaluations × 30 test rows × 15 × 2
+    // 20 node-steps (first steps) × 32 × 15 × 6 flop at 16 GFLOP/s + 10 evaluations × 30 test rows × 15 × 2
     // at 4; 10 µs a node-step (its one product, 5 × 32 × 3 = 480 multiply-adds, is done in JS)
-    expect(parts['training (20 node-steps at batch ≤ 32, 15 parameters)']).toBeCloseTo(57_600 / 12e9 + 9000 / 4e9 + 20 * 10e-6, 15);
+    expect(parts['training (20 node-steps at batch ≤ 32, 15 parameters)']).toBeCloseTo(57_600 / 16e9 + 9000 / 4e9 + 20 * 10e-6, 15);
     // 10 rounds × (2 nodes × 10 samples + 2 × 2 transfer tries) × 0.5 µs
     expect(parts['latency samples (10 per node-round)']).toBeCloseTo(10 * 24 * 0.5e-6, 15);
     expect(parts['planning and records']).toBeCloseTo(20 * 5e-6, 15);
     expect(parts['starting Node.js and TF.js']).toBe(1);
-    // training 57,600 / 12e9 + 9,000 / 4e9 + 20 × 10 µs = 0.00020705 s
-    expect(estimate.seconds).toBeCloseTo(1 + 0.00020705 + 0.00012 + 0.0001, 12);
+    // training 57,600 / 16e9 + 9,000 / 4e9 + 20 × 10 µs = 0.00020585 s
+    expect(estimate.seconds).toBeCloseTo(1 + 0.00020585 + 0.00012 + 0.0001, 12);
   });
 
   it('--json and --trace: ~760 B per node-round plus 12 B per sample, held twice in memory', () => {
