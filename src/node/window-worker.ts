@@ -25,6 +25,8 @@ const port = parentPort;
 if (port === null) throw new Error('window-worker.js must run as a worker thread');
 const setting = workerData as TimelineSetting;
 const latency = buildNetwork(setting);
+// built once, shared by every strategy's rounds, as the main thread's network is
+const slowdowns = buildSlowdowns(setting);
 const guard = new LatencyGuard(setting, latency);
 
 /** The strategy whose rounds are being simulated, and how far. */
@@ -52,7 +54,7 @@ function startRounds(request: RoundsRequest): void {
   const frame: TimelineFrame = {
     setting,
     stages: { batch: registry.stage('batch', request.spec.batch), resources: registry.stage('resources', request.spec.resources) },
-    guard: new LatencyGuard(setting, latency, buildSlowdowns(setting)),
+    guard: new LatencyGuard(setting, latency, slowdowns),
     windows: new WindowScratch(),
     transferBytes: request.spec.transferBytes,
     trace: false,

@@ -128,7 +128,7 @@ export function gaussianFrom(u1: number, u2: number): number {
 
 /**
  * Standard normals one at a time, two per pair of uniforms (both Box–Muller branches, the
- * cosine's first): what fillGaussian writes, without an array of them all (128 MB for the
+ * cosine's first), drawn as they are used rather than into an array of them all (128 MB for the
  * million 16-feature samples of the 131,072-node benchmark, written once and read once).
  */
 export function gaussianStream(rng: Rng): () => number {
@@ -145,10 +145,4 @@ export function gaussianStream(rng: Rng): () => number {
     hasSpare = true;
     return radius * cos(angle);
   };
-}
-
-/** Fills `out` with standard normals, two per pair of uniforms (both Box–Muller branches). */
-export function fillGaussian(out: Float64Array, rng: Rng): void {
-  const next = gaussianStream(rng);
-  for (let i = 0; i < out.length; i++) out[i] = next();
 }

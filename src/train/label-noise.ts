@@ -14,13 +14,6 @@ export function noisyLabelCount(fraction: number, samples: number): number {
   return Math.min(samples, Math.max(0, Math.floor(fraction * samples + 0.5)));
 }
 
-/** A copy of `labels` (one node's labels) with the node's noise applied. */
-export function applyLabelNoise(labels: Int32Array, classCount: number, fraction: number, seed: number, nodeId: string): Int32Array {
-  const noisy = Int32Array.from(labels);
-  addLabelNoise(noisy, classCount, fraction, seed, nodeId);
-  return noisy;
-}
-
 /** The node's noise applied to `labels` (one node's labels) in place. */
 export function addLabelNoise(labels: Int32Array, classCount: number, fraction: number, seed: number, nodeId: string): void {
   const flips = noisyLabelCount(fraction, labels.length);

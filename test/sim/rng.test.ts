@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { AleaStream, fillGaussian, gaussianFrom, hashString, makeBulkRng, makeRng, shuffleInPlace, slotUniform, streamKey } from '../../src/sim/rng.js';
+import { AleaStream, gaussianFrom, gaussianStream, hashString, makeBulkRng, makeRng, shuffleInPlace, slotUniform, streamKey } from '../../src/sim/rng.js';
 
 function draws(rng: () => number, count: number): number[] {
   return Array.from({ length: count }, () => rng());
@@ -126,6 +126,12 @@ describe('gaussianFrom', () => {
     expect(gaussianFrom(1 - Math.exp(-0.5), 0.5)).toBeCloseTo(-1, 12);
   });
 });
+
+/** `out` filled from the stream of normals, in order. */
+function fillGaussian(out: Float64Array, rng: () => number): void {
+  const next = gaussianStream(rng);
+  for (let i = 0; i < out.length; i++) out[i] = next();
+}
 
 describe('bulk gaussian draws', () => {
   test('fillGaussian uses both Box–Muller branches of each uniform pair', () => {

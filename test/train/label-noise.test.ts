@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyLabelNoise, noisyLabelCount } from '../../src/train/label-noise.js';
+import { addLabelNoise, noisyLabelCount } from '../../src/train/label-noise.js';
+
+/** A copy of `labels` with the node's noise applied (the setup applies it in place, to the node's part of the training set). */
+function applyLabelNoise(labels: Int32Array, classCount: number, fraction: number, seed: number, nodeId: string): Int32Array {
+  const noisy = Int32Array.from(labels);
+  addLabelNoise(noisy, classCount, fraction, seed, nodeId);
+  return noisy;
+}
 
 const LABELS = Int32Array.from({ length: 40 }, (_, i) => i % 4);
 
