@@ -197,14 +197,15 @@ const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
 const DATASET_COPIES = 6;
-/** later local steps (node by node in tfjs ops, their dispatch aside) and the evaluation */
-const FLOPS_PER_SECOND = 4e9;
+/** the evaluation of θ on the test rows, once a round and strategy */
+const EVALUATION_FLOPS_PER_SECOND = 4e9;
 /**
  * Each node's first local step: one concatenated pass for the chunk's nodes, each node's
  * gradient by a small kernel. Measured on one thread, dispatch included, at batch 32
  * (2026-12-03, `createFastEngine`, 1,000 nodes): 16.8 GFLOP/s for 64 → 64 → 10, 17.2 for
- * 40 → 64 → 32 → 10, 28.7 for 64 → 256 → 128 → 10, 31.9 for 128 → 512 → 10; later steps, their
- * dispatch included, about 4. The lowest of those is counted, and the dispatch on top of it:
+ * 40 → 64 → 32 → 10, 28.7 for 64 → 256 → 128 → 10, 31.9 for 128 → 512 → 10 (again
+ * 2026-12-03, later: 15.5–24.6 for the first two, 8.2 for 16 → 16 → 4 and 3.2 for 20 → 5, whose
+ * step is mostly dispatch). The lowest of the four is counted, and the dispatch on top of it:
  * the four models' steps come out at about twice their measured time. With 4 for every step,
  * the maths of 131,072 nodes of 40 → 64 → 32 → 10 with 3 local steps for 2 rounds was estimated
  * at 7.8 min and took 155 s.
@@ -214,8 +215,18 @@ const FIRST_STEP_FLOPS_PER_SECOND = 16e9;
 const FIRST_STEP_OVERHEAD_S = 10e-6;
 /** each of step 1's layer products that goes to tfjs */
 const TFJS_PRODUCT_S = 20e-6;
-/** each later local step: a node's own forward and backward in tfjs ops */
-const LATER_STEP_OVERHEAD_S = 50e-6;
+/**
+ * Each later local step is a node's own forward and backward in tfjs ops, a few for each layer:
+ * counted at 5 GFLOP/s plus 50 µs of dispatch per layer. Measured on one thread at batch 32
+ * (2026-12-03, `createFastEngine`, 1,000 nodes, 3 local steps against 1), µs per later step:
+ * 47 for 20 → 5, 110 for 16 → 16 → 4, 155–160 for 20 → 64 → 10, 196–248 for 64 → 64 → 10,
+ * 2,640–2,667 for 128 → 512 → 10, 185 for 12 → 32 → 16 → 3, 245–259 for 40 → 64 → 32 → 10,
+ * 1,217–1,248 for 64 → 256 → 128 → 10, 290 for 32 → 32 → 32 → 32 → 10: this counts 1.0–1.7
+ * times those (a flat 50 µs a step at 4 GFLOP/s counted 0.5–2.0 times: half for small models
+ * of several layers, whose steps are mostly dispatch).
+ */
+const LATER_STEP_FLOPS_PER_SECOND = 5e9;
+const LATER_STEP_LAYER_S = 50e-6;
 const LOOKUP_S = 0.5e-6;
 const BURST_SLOT_S = 30e-9;
 const NODE_ROUND_OVERHEAD_S = 5e-6;
@@ -278,6 +289,8 @@ interface RunSize {
   params: number;
   /** Σ layer widths (activations per sample) */
   widths: number;
+  /** weight layers (hidden layers + 1) */
+  layers: number;
   /** step 1's layer products too large for JS at `batch` (they go to tfjs) */
   tfjsProducts: number;
   rows: number;
@@ -312,6 +325,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     steps: scenario.model.localSteps,
     params,
     widths: widths.reduce((a, b) => a + b, 0),
+    layers: widths.length - 1,
     tfjsProducts: tfjsProducts(widths, largestBatch(s2)),
     rows: Math.max(shape.samples, n),
     testRows: Math.max(1, Math.round(shape.samples * scenario.data.testFraction)),
@@ -423,11 +437,12 @@ function tfjsProducts(widths: readonly number[], batch: number): number {
 function trainingPart(z: RunSize, rounds: number): CostPart {
   const passes = z.n * z.params <= MAX_HELD_VALUES ? 1 : 2;
   const nodeSteps = z.nodeRounds * z.steps;
-  const dispatch = FIRST_STEP_OVERHEAD_S + z.tfjsProducts * TFJS_PRODUCT_S + (z.steps - 1) * LATER_STEP_OVERHEAD_S;
+  const dispatch = FIRST_STEP_OVERHEAD_S + z.tfjsProducts * TFJS_PRODUCT_S + (z.steps - 1) * z.layers * LATER_STEP_LAYER_S;
   const stepFlops = z.batch * z.params * 6;
   const firstSteps = (passes * z.nodeRounds * stepFlops) / FIRST_STEP_FLOPS_PER_SECOND;
-  const laterSteps = (passes * z.nodeRounds * (z.steps - 1) * stepFlops + z.strategies * rounds * z.testRows * z.params * 2) / FLOPS_PER_SECOND;
-  const value = firstSteps + laterSteps + passes * z.nodeRounds * dispatch;
+  const laterSteps = (passes * z.nodeRounds * (z.steps - 1) * stepFlops) / LATER_STEP_FLOPS_PER_SECOND;
+  const evaluations = (z.strategies * rounds * z.testRows * z.params * 2) / EVALUATION_FLOPS_PER_SECOND;
+  const value = firstSteps + laterSteps + evaluations + passes * z.nodeRounds * dispatch;
   const what = `training (${count(nodeSteps)} node-steps at batch ≤ ${count(z.batch)}, ${count(z.params)} parameters${passes === 2 ? '; twice: too many to keep, the updates are recomputed for the aggregate' : ''})`;
   return { what, value };
 }

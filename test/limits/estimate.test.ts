@@ -127,8 +127,8 @@ cluster:
     expect(recomputed.value).toBeCloseTo(cost(13_952, 2), 9);
   });
 
-  it('training dispatch: 10 µs for step 1, 20 µs for each of its products too large for JS, 50 µs for each later step', () => {
-    const training = (features: number, hidden: number, classes: number, localSteps: number) => estimateRun(parseScenarioText(`
+  it('training dispatch: 10 µs for step 1, 20 µs for each of its products too large for JS, 50 µs a layer for each later step', () => {
+    const training = (features: number, hidden: string, classes: number, localSteps: number) => estimateRun(parseScenarioText(`
 rounds: 10
 data: { dataset: iris }
 model: { hidden: [${hidden}], localSteps: ${localSteps} }
@@ -137,15 +137,18 @@ cluster:
   nodes:
     - { id: n, count: 100, latency: { constant: 5 } }
 `, 'dispatch.yaml'), { samples: 3200, features, classes }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
-    // 1,000 node-rounds at batch 8, their first steps at 16 GFLOP/s and later ones at 4; 640 test rows evaluated 10 times at 4
-    const flops = (params: number, steps: number) => (1000 * 8 * params * 6) / 16e9 + (1000 * (steps - 1) * 8 * params * 6 + 10 * 640 * params * 2) / 4e9;
+    // 1,000 node-rounds at batch 8, their first steps at 16 GFLOP/s and later ones at 5; 640 test rows evaluated 10 times at 4
+    const flops = (params: number, steps: number) => (1000 * 8 * params * 6) / 16e9 + (1000 * (steps - 1) * 8 * params * 6) / 5e9 + (10 * 640 * params * 2) / 4e9;
     // 16 → 16 → 4 (340 parameters): products of 17 × 8 × 16 = 2,176 and 17 × 8 × 4 = 544, both in JS
-    const small = training(16, 16, 4, 1);
+    const small = training(16, '16', 4, 1);
     expect(small.what).toBe('training (1,000 node-steps at batch ≤ 8, 340 parameters)');
     expect(small.value).toBeCloseTo(flops(340, 1) + 1000 * 10e-6, 12);
-    expect(training(16, 16, 4, 3).value).toBeCloseTo(flops(340, 3) + 1000 * (10e-6 + 2 * 50e-6), 12);
+    // two later steps of two layers each
+    expect(training(16, '16', 4, 3).value).toBeCloseTo(flops(340, 3) + 1000 * (10e-6 + 2 * 2 * 50e-6), 12);
+    // 16 → 16 → 8 → 4 (17 × 16 + 17 × 8 + 9 × 4 = 444 parameters): two later steps of three layers each
+    expect(training(16, '16, 8', 4, 3).value).toBeCloseTo(flops(444, 3) + 1000 * (10e-6 + 2 * 3 * 50e-6), 12);
     // 64 → 64 → 10 (4,810 parameters): 65 × 8 × 64 = 33,280 goes to tfjs, 65 × 8 × 10 = 5,200 stays in JS
-    expect(training(64, 64, 10, 1).value).toBeCloseTo(flops(4810, 1) + 1000 * (10e-6 + 20e-6), 12);
+    expect(training(64, '64', 10, 1).value).toBeCloseTo(flops(4810, 1) + 1000 * (10e-6 + 20e-6), 12);
   });
 
   it('the engine holds every update while nodes × parameters ≤ 2^26 (13,951 nodes of 4,810 parameters)', () => {
