@@ -28,11 +28,12 @@ export const CLUSTER_DEFAULTS = { retryMs: 100, maxRetries: 20 } as const;
 export const NODE_DEFAULTS = {
   cores: 8, msPerSample: 0.4, parallelFraction: 0.9, ioMsPerBatch: 2, bandwidthBps: 1e9, labelNoise: 0, dataShare: 1, stepOverheadMs: 0,
 } as const;
-/** Cap on one `count` group and on the entries of the node list. */
-export const MAX_NODES = 100_000;
+/** Cap on the entries of the node list as written (each is parsed and checked on its own). */
+export const MAX_NODE_ENTRIES = 100_000;
 /**
- * Cap on nodes after `count` expansion: twice the largest published FL simulation (131,072
- * clients). The pre-run memory and time estimate is what guards a run of that size.
+ * Cap on nodes after `count` expansion, and so on one `count` group: twice the largest
+ * published FL simulation (131,072 clients). The pre-run memory and time estimate is what
+ * guards a run of that size.
  */
 export const MAX_TOTAL_NODES = 262_144;
 
@@ -178,7 +179,7 @@ export const NodeSchema = z.strictObject(
   {
     // the pattern also keeps out control, bidi and invisible characters
     id: z.string({ error: NODE_ID_WORDS }).min(1, { error: NODE_ID_WORDS }).regex(/^[A-Za-z0-9_.-]+$/, { error: NODE_ID_WORDS }),
-    count: numberIn({ int: true, min: 1, max: MAX_NODES }).optional(),
+    count: numberIn({ int: true, min: 1, max: MAX_TOTAL_NODES }).optional(),
     ...NODE_FIELDS,
   },
   { error: notAMap('a node: a map with id and latency') },
@@ -196,8 +197,8 @@ function clusterSchema<D extends z.ZodType, N extends z.ZodType>(defaults: D, no
       // the server's link, shared by every node's transfers (SPEC §6.2); absent: unlimited
       server: z.strictObject({ bandwidth: bandwidth() }, { error: notAMap('a server: a map { bandwidth: 10Gbps }') }).optional(),
       defaults: defaults.optional(),
-      nodes: z.array(node, { error: 'a list of nodes' }).min(1, { error: 'a list of at least one node' }).max(MAX_NODES, {
-        error: `at most ${MAX_NODES} nodes`,
+      nodes: z.array(node, { error: 'a list of nodes' }).min(1, { error: 'a list of at least one node' }).max(MAX_NODE_ENTRIES, {
+        error: `at most ${MAX_NODE_ENTRIES} nodes`,
       }),
     },
     { error: notAMap('a cluster: a map with nodes: [ … ]') },

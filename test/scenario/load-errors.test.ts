@@ -124,6 +124,13 @@ describe('cross-field rules', () => {
     ].join('\n'));
   });
 
+  it('one count group may hold every node a cluster may have (262,144), not one more', () => {
+    const group = (count: number) => `cluster:\n  nodes:\n    - { id: a, count: ${count}, latency: { constant: 5 } }\n`;
+    expect(parseScenarioText(group(131_072), 'one.yaml').cluster.nodes).toHaveLength(131_072);
+    expect(parseScenarioText(group(262_144), 'one.yaml').cluster.nodes.at(-1)!.id).toBe('a-262144');
+    expect(messages(group(262_145))).toBe('bad.yaml:3:23  cluster.nodes[0].count: expected an integer from 1 to 262144, found 262145');
+  });
+
   it('phases: until on all but the last, none on the last; loop only with trace', () => {
     const text = [
       'cluster:',
