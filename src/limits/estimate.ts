@@ -223,7 +223,9 @@ const TFJS_PRODUCT_S = 20e-6;
  * 2,640–2,667 for 128 → 512 → 10, 185 for 12 → 32 → 16 → 3, 245–259 for 40 → 64 → 32 → 10,
  * 1,217–1,248 for 64 → 256 → 128 → 10, 290 for 32 → 32 → 32 → 32 → 10: this counts 1.0–1.7
  * times those (a flat 50 µs a step at 4 GFLOP/s counted 0.5–2.0 times: half for small models
- * of several layers, whose steps are mostly dispatch).
+ * of several layers, whose steps are mostly dispatch). A layer small enough for JS
+ * (JS_PRODUCT_LIMIT) has no dispatch since (fast-node-step.ts), and is over-counted: at batch 8,
+ * 29 µs for 16 → 16 → 4 (counted 113), 9 for 20 → 5 (54), 100 for 12 → 32 → 16 → 3 (160).
  */
 const LATER_STEP_FLOPS_PER_SECOND = 5e9;
 const LATER_STEP_LAYER_S = 50e-6;

@@ -25,8 +25,10 @@ export interface StepBatch {
   labels: Int32Array;
   /** X̃ᵀ [in + 1, rows]; for step 1, whose rows the chunk's pass holds, only in kept batches whose product goes to tfjs (else null) */
   inputsT: Tensor2D | null;
-  /** X̃ [rows, in + 1]; null for step 1, which runs concatenated */
+  /** X̃ [rows, in + 1]; null for step 1, which runs concatenated, and for a later step whose first layer is done in JS */
   inputs: Tensor2D | null;
+  /** X [rows, in], row-major: a later step's rows when its first layer is done in JS (fast-node-step.ts), else null */
+  values: Float32Array | null;
 }
 
 export interface ConcatBatch {
@@ -136,24 +138,42 @@ function labelsOf(data: EngineData, indices: Int32Array, from: number, rows: num
 function firstStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, gathered: Float32Array, start: number, withInputsT: boolean): StepBatch {
   const rows = tasks.rows(k);
   const inputsT = withInputsT ? tf.tensor2d(transposeWithOnes(gathered, start, rows, data.featureCount), [data.featureCount + 1, rows]) : null;
-  return { rows, labels: labelsOf(data, tasks.indices, tasks.start(k), rows), inputsT, inputs: null };
+  return { rows, labels: labelsOf(data, tasks.indices, tasks.start(k), rows), inputsT, inputs: null, values: null };
 }
 
-/** Steps 2 … K of task k: its rows gathered once, then laid out as X̃ᵀ and as X̃. */
-function laterStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, step: number): StepBatch {
+/**
+ * Steps 2 … K of task k: its rows gathered once, then laid out as X̃ᵀ and as X̃ when the first
+ * layer's products go to tfjs (`laterTensors(rows)`), else kept as they are for JS.
+ */
+function laterStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, step: number, laterTensors: (rows: number) => boolean): StepBatch {
   const rows = tasks.rows(k, step);
   const from = tasks.start(k, step);
   const { indices } = tasks;
   const features = data.featureCount;
   const gathered = new Float32Array(rows * features);
   for (let r = 0; r < rows; r++) copyFeatures(data, indices[from + r]!, gathered, r * features);
+  const labels = labelsOf(data, indices, from, rows);
+  if (!laterTensors(rows)) return { rows, labels, inputsT: null, inputs: null, values: gathered };
   return {
     rows,
-    labels: labelsOf(data, indices, from, rows),
+    labels,
     inputsT: tf.tensor2d(transposeWithOnes(gathered, 0, rows, features), [features + 1, rows]),
     inputs: tf.tensor2d(withOnesColumn(gathered, rows, features), [rows, features + 1]),
+    values: null,
   };
 }
+
+/**
+ * Which of a chunk's batches are uploaded as tensors: step 1's X̃ᵀ (kept batches whose first
+ * product goes to tfjs), and the later steps' X̃ and X̃ᵀ (first layer's products in tfjs), each
+ * by the step's rows. Default: no step 1's, every later step's.
+ */
+export interface BatchTensors {
+  firstInputsT(rows: number): boolean;
+  laterTensors(rows: number): boolean;
+}
+
+const DEFAULT_TENSORS: BatchTensors = { firstInputsT: () => false, laterTensors: () => true };
 
 /** One chunk's tensors: the concatenated step 1 and every task's steps (steps[j] is task first + j's). */
 export interface ChunkBatches {
@@ -161,9 +181,8 @@ export interface ChunkBatches {
   steps: StepBatch[][];
 }
 
-/** `firstInputsT(rows)`: whether step 1 of a task with that many rows keeps its X̃ᵀ (default: never). */
 export function buildChunk(
-  tf: Tf, data: EngineData, tasks: EngineTasks, first: number, end: number, firstInputsT: (rows: number) => boolean = () => false,
+  tf: Tf, data: EngineData, tasks: EngineTasks, first: number, end: number, tensors: BatchTensors = DEFAULT_TENSORS,
 ): ChunkBatches {
   const batch = buildConcat(tf, data, tasks.slice(first, end), first);
   const steps: StepBatch[][] = [];
@@ -171,8 +190,8 @@ export function buildChunk(
     const taskSteps = new Array<StepBatch>(tasks.steps);
     for (let s = 0; s < tasks.steps; s++) {
       taskSteps[s] = s === 0
-        ? firstStep(tf, data, tasks, i, batch.xValues, batch.offsets[i - first]!, firstInputsT(tasks.rows(i)))
-        : laterStep(tf, data, tasks, i, s);
+        ? firstStep(tf, data, tasks, i, batch.xValues, batch.offsets[i - first]!, tensors.firstInputsT(tasks.rows(i)))
+        : laterStep(tf, data, tasks, i, s, tensors.laterTensors);
     }
     steps.push(taskSteps);
   }
@@ -202,15 +221,14 @@ export class BatchStore {
   constructor(
     private readonly tf: Tf,
     private readonly data: EngineData,
-    /** whether step 1 of a task with that many rows keeps its X̃ᵀ */
-    private readonly firstInputsT: (rows: number) => boolean = () => false,
+    private readonly tensors: BatchTensors = DEFAULT_TENSORS,
   ) {}
 
   prepare(tasks: EngineTasks): ChunkBatches[] {
     if (this.current !== null && this.currentTasks !== null && this.currentTasks.equals(tasks)) return this.current;
     this.dispose();
     const { tf, data } = this;
-    this.current = chunkRanges(tasks).map(([first, end]) => buildChunk(tf, data, tasks, first, end, this.firstInputsT));
+    this.current = chunkRanges(tasks).map(([first, end]) => buildChunk(tf, data, tasks, first, end, this.tensors));
     this.currentTasks = EngineTasks.fromPacked(tasks.packed());
     return this.current;
   }

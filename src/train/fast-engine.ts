@@ -39,7 +39,7 @@
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
 import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
 import type { EngineHelper, HelperStarter } from './engine-helper.js';
-import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type ChunkBatches, type StepBatch } from './fast-batches.js';
+import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type BatchTensors, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
@@ -85,6 +85,8 @@ export interface FastEngineTuning {
   gradientKernel?: boolean;
   /** false: θ_{t+1}'s sums in JavaScript even where the sum kernel runs (tests compare the two) */
   sumKernel?: boolean;
+  /** a later local step's small products in JS (default; fast-node-step.ts); false: all by tfjs, as before (tests: the same bits) */
+  laterStepsInJs?: boolean;
 }
 
 interface Round {
@@ -128,7 +130,10 @@ export class FastEngine implements TrainEngine {
    * are rebuilt when its tasks change; there are a few dozen units at most (unit-claims.ts)
    */
   private readonly unitBatches = new Map<number, BatchStore>();
-  private readonly firstInputsT: (rows: number) => boolean;
+  /** which batches are tensors: kept ones (keepBatches), and those built for one chunk */
+  private readonly keptTensors: BatchTensors;
+  private readonly chunkTensors: BatchTensors;
+  private readonly laterStepsInJs: boolean;
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
   private readonly passBuffers: PassBuffers;
@@ -160,10 +165,14 @@ export class FastEngine implements TrainEngine {
     // on wasm every node's step-1 gradient is computed by one small kernel (same bits as tfjs's products)
     const kernel = this.backend === 'wasm' && tuning.gradientKernel !== false ? GradientKernel.create(this.paramCount) : null;
     this.passBuffers = new PassBuffers(kernel);
-    // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs
-    this.firstInputsT = (rows: number): boolean =>
-      kernel === null && !productInJs(tf, this.layout.layers[0]!.inputs, rows, this.layout.layers[0]!.outputs);
-    this.batches = new BatchStore(tf, train, this.firstInputsT);
+    // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs; a later
+    // step's rows are uploaded only when its first layer's products go to tfjs
+    const first = this.layout.layers[0]!;
+    this.laterStepsInJs = tuning.laterStepsInJs !== false;
+    const laterTensors = (rows: number): boolean => !this.laterStepsInJs || !productInJs(tf, first.inputs, rows, first.outputs);
+    this.keptTensors = { firstInputsT: (rows: number): boolean => kernel === null && laterTensors(rows), laterTensors };
+    this.chunkTensors = { firstInputsT: () => false, laterTensors };
+    this.batches = new BatchStore(tf, train, this.keptTensors);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;
     this.scratch = { sum: new Float32Array(count), local: new Float32Array(count), gradient: new Float32Array(count) };
@@ -335,7 +344,7 @@ export class FastEngine implements TrainEngine {
     if (this.options.keepBatches !== true) return this.batches;
     let store = this.unitBatches.get(unit);
     if (store === undefined) {
-      store = new BatchStore(this.tf, this.options.train, this.firstInputsT);
+      store = new BatchStore(this.tf, this.options.train, this.keptTensors);
       this.unitBatches.set(unit, store);
     }
     return store;
@@ -368,7 +377,7 @@ export class FastEngine implements TrainEngine {
       return;
     }
     for (const [a, b] of chunkRanges(tasks, first, end)) {
-      const built = buildChunk(this.tf, this.options.train, tasks, a, b);
+      const built = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors);
       try {
         const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
         for (let j = 0; j < b - a; j++) visit(a + j, built.steps[j]!, pass, built.chunk.offsets[j]!);
@@ -384,14 +393,14 @@ export class FastEngine implements TrainEngine {
     concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, steps[0]!.inputsT, sum);
     for (let s = 1; s < steps.length; s++) {
       stepAway(theta, sum, this.options.learningRate, scratch.local);
-      nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient);
+      nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient, this.laterStepsInJs);
       addInto(sum, scratch.gradient);
     }
   }
 
   /** Recomputes U_i of tasks a … b − 1 (as trainRange did) and hands each to `use`, in order. */
   private recomputeChunk(tasks: EngineTasks, a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
-    const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b);
+    const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors);
     try {
       const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
       for (let j = 0; j < b - a; j++) {

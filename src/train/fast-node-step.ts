@@ -4,47 +4,80 @@
  *
  * Every product is a plain 2-D tfjs matMul (the wasm fast path): forward Ã_{l−1}·W̃_l,
  * backward D_l·W_lᵀ with W_lᵀ transposed in JS, and the weight gradients of
- * fast-node-grads.ts. The elementwise parts (ReLU, softmax, masks) run in JS on the node's
+ * fast-node-grads.ts; or, for a small layer on wasm, the same products in JS with the same
+ * bits (node-products-js.ts), a tfjs product's dispatch costing more than their arithmetic. The elementwise parts (ReLU, softmax, masks) run in JS on the node's
  * few thousand values, which is cheaper than dispatching tfjs ops for them.
  */
 import type { Tf } from './backend.js';
 import type { StepBatch } from './fast-batches.js';
-import type { ModelLayout } from './fast-layout.js';
-import { layerGradient } from './fast-node-grads.js';
+import type { LayerSlot, ModelLayout } from './fast-layout.js';
+import { gradientInJs, layerGradient, productInJs } from './fast-node-grads.js';
 import { maskByRelu, relu, softmaxDelta, transposedKernel, transposeWithOnes, withOnesColumn } from './fast-node-math.js';
+import { matMulInJs } from './node-products-js.js';
 
 type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
 /** Hidden activations H_1 … H_{L−1} and logits of the node's batch under `params`; call inside `tf.tidy`. */
-function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch): { hidden: Float32Array[]; logits: Float32Array } {
+function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, inJs: readonly boolean[]): { hidden: Float32Array[]; logits: Float32Array } {
   const hidden: Float32Array[] = [];
-  let input = batch.inputs!;
   const last = layout.layers.length - 1;
-  for (let l = 0; l < last; l++) {
-    const h = relu(product(tf, input, params, layout, l));
+  let values = batch.values;
+  let input = batch.inputs;
+  for (let l = 0; ; l++) {
+    const slot = layout.layers[l]!;
+    const z = inJs[l]! ? productInJsOf(values!, batch.rows, params, slot) : product(tf, input ?? ones(tf, values!, batch.rows, slot.inputs), params, slot);
+    if (l === last) return { hidden, logits: z };
+    const h = relu(z);
     hidden.push(h);
-    input = tf.tensor2d(withOnesColumn(h, batch.rows, layout.layers[l]!.outputs), [batch.rows, layout.layers[l]!.outputs + 1]);
+    values = h;
+    input = null;
   }
-  return { hidden, logits: product(tf, input, params, layout, last) };
+}
+
+/** Ã as a tensor [rows, width + 1] from X [rows, width]. */
+function ones(tf: Tf, values: Float32Array, rows: number, width: number): Tensor2D {
+  return tf.tensor2d(withOnesColumn(values, rows, width), [rows, width + 1]);
 }
 
 /** Ã · W̃_l, with W̃_l = [W_l; b_l] straight from the flat parameter vector. */
-function product(tf: Tf, input: Tensor2D, params: Float32Array, layout: ModelLayout, l: number): Float32Array {
-  const slot = layout.layers[l]!;
+function product(tf: Tf, input: Tensor2D, params: Float32Array, slot: LayerSlot): Float32Array {
   const kernel = tf.tensor2d(params.subarray(slot.offset, slot.offset + slot.size), [slot.inputs + 1, slot.outputs]);
   return tf.matMul(input, kernel).dataSync() as Float32Array;
 }
 
-/** Gradient of the node's mean batch loss at `params`, written into `out` (flat layout). */
-export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, out: Float32Array): void {
+/** The same product in JS (node-products-js.ts: the same bits). */
+function productInJsOf(values: Float32Array, rows: number, params: Float32Array, slot: LayerSlot): Float32Array {
+  const out = new Float32Array(rows * slot.outputs);
+  matMulInJs(values, rows, slot.inputs, params, slot.offset, slot.outputs, true, out);
+  return out;
+}
+
+/**
+ * Gradient of the node's mean batch loss at `params`, written into `out` (flat layout). A
+ * layer whose products are small (productInJs: the weight gradient's multiply-adds, which bound
+ * the forward and backward ones) is done in JS, with tfjs-wasm's bits; the others by tfjs.
+ */
+export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, out: Float32Array, jsProducts = true): void {
+  const rows = batch.rows;
+  // the first layer as its batch was built (fast-batches.ts: its rows kept for JS, or uploaded)
+  const inJs = layout.layers.map((slot, l) => (l === 0 ? batch.values !== null : jsProducts && productInJs(tf, slot.inputs, rows, slot.outputs)));
   tf.tidy(() => {
-    const { hidden, logits } = forwardNode(tf, layout, params, batch);
+    const { hidden, logits } = forwardNode(tf, layout, params, batch, inJs);
     let delta = softmaxDelta(logits, batch.labels, layout.classCount);
     for (let l = layout.layers.length - 1; l >= 0; l--) {
       const slot = layout.layers[l]!;
-      const deltaTensor = tf.tensor2d(delta, [batch.rows, slot.outputs]);
-      const inputsT =
-        l === 0 ? batch.inputsT! : tf.tensor2d(transposeWithOnes(hidden[l - 1]!, 0, batch.rows, slot.inputs), [slot.inputs + 1, batch.rows]);
+      const values = l === 0 ? batch.values : hidden[l - 1]!;
+      if (inJs[l]!) {
+        gradientInJs(values!, slot.inputs, 0, rows, delta, slot.outputs, out, slot.offset);
+        if (l > 0) {
+          const back = new Float32Array(rows * slot.inputs);
+          matMulInJs(delta, rows, slot.outputs, transposedKernel(params, slot), 0, slot.inputs, false, back);
+          delta = maskByRelu(back, hidden[l - 1]!);
+        }
+        continue;
+      }
+      const deltaTensor = tf.tensor2d(delta, [rows, slot.outputs]);
+      const inputsT = l === 0 ? batch.inputsT! : tf.tensor2d(transposeWithOnes(hidden[l - 1]!, 0, rows, slot.inputs), [slot.inputs + 1, rows]);
       out.set(layerGradient(tf, inputsT, deltaTensor), slot.offset);
       if (l > 0) {
         const kernelT = tf.tensor2d(transposedKernel(params, slot), [slot.outputs, slot.inputs]);
