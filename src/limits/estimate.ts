@@ -43,11 +43,11 @@
  *   young     V8's young generation holds a round's short-lived objects: ~1.5 KB per node,
  *             up to 192 MiB with the 64 MiB semi-spaces `dtrain` starts Node with
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop: each node's
- *             first step at 16 GFLOP/s (one concatenated pass), each later step at 4 (node by
- *             node in tfjs ops), plus the dispatch of tfjs ops per node-step: for step 1, 10 µs
- *             and 20 µs per layer whose product at that batch is too large for JS
- *             (JS_PRODUCT_LIMIT), for each later step 50 µs; twice that when the per-node
- *             updates are not held (the aggregate recomputes them)
+ *             first step at 16 GFLOP/s (one concatenated pass), plus 10 µs and 20 µs per layer
+ *             whose product at that batch is too large for JS (JS_PRODUCT_LIMIT); each later
+ *             step node by node, 8 µs plus each layer's products, in JS at 4 ns a multiply-add
+ *             or in tfjs ops at 5 GFLOP/s plus 50 µs; twice that when the per-node updates are
+ *             not held (the aggregate recomputes them)
  *
  * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
  *
@@ -216,19 +216,23 @@ const FIRST_STEP_OVERHEAD_S = 10e-6;
 /** each of step 1's layer products that goes to tfjs */
 const TFJS_PRODUCT_S = 20e-6;
 /**
- * Each later local step is a node's own forward and backward in tfjs ops, a few for each layer:
- * counted at 5 GFLOP/s plus 50 µs of dispatch per layer. Measured on one thread at batch 32
- * (2026-12-03, `createFastEngine`, 1,000 nodes, 3 local steps against 1), µs per later step:
- * 47 for 20 → 5, 110 for 16 → 16 → 4, 155–160 for 20 → 64 → 10, 196–248 for 64 → 64 → 10,
- * 2,640–2,667 for 128 → 512 → 10, 185 for 12 → 32 → 16 → 3, 245–259 for 40 → 64 → 32 → 10,
- * 1,217–1,248 for 64 → 256 → 128 → 10, 290 for 32 → 32 → 32 → 32 → 10: this counts 1.0–1.7
- * times those (a flat 50 µs a step at 4 GFLOP/s counted 0.5–2.0 times: half for small models
- * of several layers, whose steps are mostly dispatch). A layer small enough for JS
- * (JS_PRODUCT_LIMIT) has no dispatch since (fast-node-step.ts), and is over-counted: at batch 8,
- * 29 µs for 16 → 16 → 4 (counted 113), 9 for 20 → 5 (54), 100 for 12 → 32 → 16 → 3 (160).
+ * Each later local step is a node's own forward and backward, layer by layer (fast-node-step.ts):
+ * a layer whose products fit JS_PRODUCT_LIMIT in JS, three products at LATER_JS_MAC_S a
+ * multiply-add; a larger one in tfjs ops, counted at 5 GFLOP/s plus 50 µs of dispatch; and
+ * LATER_STEP_S for the step's own work (its rows, the softmax, the step). Measured on one thread
+ * (2026-12-03, `createFastEngine`, 1,000–2,000 nodes, 3 local steps against 1), µs per later
+ * step at batch 32: 24 for 20 → 5, 85 for 16 → 16 → 4, 166 for 20 → 64 → 10, 197 for
+ * 64 → 64 → 10, 2,728 for 128 → 512 → 10, 162 for 12 → 32 → 16 → 3, 268 for 40 → 64 → 32 → 10,
+ * 1,239 for 64 → 256 → 128 → 10, 305 for 32 → 32 → 32 → 32 → 10; at batch 8: 8 for 20 → 5, 31 for
+ * 16 → 16 → 4, 67 for 12 → 32 → 16 → 3, 102 for 20 → 64 → 10, 124 for 64 → 64 → 10. This counts
+ * 1.0–2.2 times those (the most for 20 → 5, whose step takes 8–24 µs). Before small layers ran
+ * in JS, every layer went to tfjs, and a flat 50 µs a step at 4 GFLOP/s counted 0.5–2.0 times
+ * the steps of the first nine: half for small models of several layers, mostly dispatch.
  */
 const LATER_STEP_FLOPS_PER_SECOND = 5e9;
 const LATER_STEP_LAYER_S = 50e-6;
+const LATER_JS_MAC_S = 4e-9;
+const LATER_STEP_S = 8e-6;
 const LOOKUP_S = 0.5e-6;
 const BURST_SLOT_S = 30e-9;
 const NODE_ROUND_OVERHEAD_S = 5e-6;
@@ -291,8 +295,8 @@ interface RunSize {
   params: number;
   /** Σ layer widths (activations per sample) */
   widths: number;
-  /** weight layers (hidden layers + 1) */
-  layers: number;
+  /** one node's later local step at `batch` (laterStepSeconds) */
+  laterStepS: number;
   /** step 1's layer products too large for JS at `batch` (they go to tfjs) */
   tfjsProducts: number;
   rows: number;
@@ -327,7 +331,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     steps: scenario.model.localSteps,
     params,
     widths: widths.reduce((a, b) => a + b, 0),
-    layers: widths.length - 1,
+    laterStepS: laterStepSeconds(widths, largestBatch(s2)),
     tfjsProducts: tfjsProducts(widths, largestBatch(s2)),
     rows: Math.max(shape.samples, n),
     testRows: Math.max(1, Math.round(shape.samples * scenario.data.testFraction)),
@@ -428,6 +432,16 @@ function enginePartsOf(z: RunSize, helperThread: boolean): CostPart[] {
   return parts;
 }
 
+/** A node's later local step at `batch` rows: each layer in JS or in tfjs (fast-node-step.ts), and the step's own work. */
+function laterStepSeconds(widths: readonly number[], batch: number): number {
+  let seconds = LATER_STEP_S;
+  for (let l = 1; l < widths.length; l++) {
+    const products = (widths[l - 1]! + 1) * batch * widths[l]!;
+    seconds += products <= JS_PRODUCT_LIMIT ? 3 * products * LATER_JS_MAC_S : LATER_STEP_LAYER_S + (6 * products) / LATER_STEP_FLOPS_PER_SECOND;
+  }
+  return seconds;
+}
+
 /** How many of a node's layer products, [in + 1, batch] × [batch, out], are too large for JS. */
 function tfjsProducts(widths: readonly number[], batch: number): number {
   let count = 0;
@@ -439,10 +453,10 @@ function tfjsProducts(widths: readonly number[], batch: number): number {
 function trainingPart(z: RunSize, rounds: number): CostPart {
   const passes = z.n * z.params <= MAX_HELD_VALUES ? 1 : 2;
   const nodeSteps = z.nodeRounds * z.steps;
-  const dispatch = FIRST_STEP_OVERHEAD_S + z.tfjsProducts * TFJS_PRODUCT_S + (z.steps - 1) * z.layers * LATER_STEP_LAYER_S;
+  const dispatch = FIRST_STEP_OVERHEAD_S + z.tfjsProducts * TFJS_PRODUCT_S;
   const stepFlops = z.batch * z.params * 6;
   const firstSteps = (passes * z.nodeRounds * stepFlops) / FIRST_STEP_FLOPS_PER_SECOND;
-  const laterSteps = (passes * z.nodeRounds * (z.steps - 1) * stepFlops) / LATER_STEP_FLOPS_PER_SECOND;
+  const laterSteps = passes * z.nodeRounds * (z.steps - 1) * z.laterStepS;
   const evaluations = (z.strategies * rounds * z.testRows * z.params * 2) / EVALUATION_FLOPS_PER_SECOND;
   const value = firstSteps + laterSteps + evaluations + passes * z.nodeRounds * dispatch;
   const what = `training (${count(nodeSteps)} node-steps at batch ≤ ${count(z.batch)}, ${count(z.params)} parameters${passes === 2 ? '; twice: too many to keep, the updates are recomputed for the aggregate' : ''})`;

@@ -547,7 +547,7 @@ export class FastEngine implements TrainEngine {
 
   /**
    * Whether a second thread can pay for itself on this round: it has later local steps (node by
-   * node, tfjs), or a layer product too large for JS at its largest batch. A round whose every
+   * node, in tfjs or JS), or a layer product too large for JS at its largest batch. A round whose every
    * per-node product is done in JS (a small model on a few rows) gained nothing from it and
    * cost its memory: at 131,072 nodes of 16 → 16 → 4, engine time 6.9–7.1 s with the thread and
    * 6.9–7.5 s without, peak RSS 1.57 GB against 1.25 (bench/README.md).
