@@ -45,9 +45,9 @@
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop: each node's
  *             first step at 16 GFLOP/s (one concatenated pass), plus 10 µs and 20 µs per layer
  *             whose product at that batch is too large for JS (JS_PRODUCT_LIMIT); each later
- *             step node by node, 8 µs plus each layer's products, in JS at 4 ns a multiply-add
- *             or in tfjs ops at 5 GFLOP/s plus 50 µs; twice that when the per-node updates are
- *             not held (the aggregate recomputes them)
+ *             step node by node, 8 µs plus each layer's three products, in JS at 4 ns a
+ *             multiply-add or by the gradient kernel at 5 GFLOP/s plus 15 µs; twice that when the
+ *             per-node updates are not held (the aggregate recomputes them)
  *
  * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
  *
@@ -218,20 +218,22 @@ const TFJS_PRODUCT_S = 20e-6;
 /**
  * Each later local step is a node's own forward and backward, layer by layer (fast-node-step.ts):
  * a layer whose products fit JS_PRODUCT_LIMIT in JS, three products at LATER_JS_MAC_S a
- * multiply-add; a larger one in tfjs ops, counted at 5 GFLOP/s plus 50 µs of dispatch; and
- * LATER_STEP_S for the step's own work (its rows, the softmax, the step). Measured on one thread
- * (2026-12-03, `createFastEngine`, 1,000–2,000 nodes, 3 local steps against 1), µs per later
- * step at batch 32: 24 for 20 → 5, 85 for 16 → 16 → 4, 166 for 20 → 64 → 10, 197 for
- * 64 → 64 → 10, 2,728 for 128 → 512 → 10, 162 for 12 → 32 → 16 → 3, 268 for 40 → 64 → 32 → 10,
- * 1,239 for 64 → 256 → 128 → 10, 305 for 32 → 32 → 32 → 32 → 10; at batch 8: 8 for 20 → 5, 31 for
- * 16 → 16 → 4, 67 for 12 → 32 → 16 → 3, 102 for 20 → 64 → 10, 124 for 64 → 64 → 10. This counts
- * 1.0–2.2 times those (the most for 20 → 5, whose step takes 8–24 µs). Before small layers ran
- * in JS, every layer went to tfjs, and a flat 50 µs a step at 4 GFLOP/s counted 0.5–2.0 times
- * the steps of the first nine: half for small models of several layers, mostly dispatch.
+ * multiply-add; a larger one by the engine's gradient kernel, LATER_KERNEL_LAYER_S plus three
+ * products at LATER_KERNEL_MAC_S; and LATER_STEP_S for the step's own work (its rows, the
+ * softmax, the step). Measured on one thread (2026-12-03, `createFastEngine`, 1,000–2,000 nodes,
+ * 3 local steps against 1), µs per later step at batch 32: 23 for 20 → 5, 46 for 16 → 16 → 4,
+ * 103 for 20 → 64 → 10, 127 for 64 → 64 → 10, 2,068 for 128 → 512 → 10, 88 for 12 → 32 → 16 → 3,
+ * 165 for 40 → 64 → 32 → 10, 835 for 64 → 256 → 128 → 10, 170 for 32 → 32 → 32 → 32 → 10; at
+ * batch 8: 9 for 20 → 5, 29 for 16 → 16 → 4, 64 for 12 → 32 → 16 → 3, 69 for 20 → 64 → 10, 84 for
+ * 64 → 64 → 10. This counts 1.0–2.4 times those (the most for 20 → 5, whose step takes 8–24 µs,
+ * and 64 → 256 → 128 → 10). When every later-step product went to tfjs, a flat 50 µs a step at
+ * 4 GFLOP/s counted 0.5–2.0 times the steps of the first nine: half for small models of several
+ * layers, mostly dispatch.
  */
-const LATER_STEP_FLOPS_PER_SECOND = 5e9;
-const LATER_STEP_LAYER_S = 50e-6;
 const LATER_JS_MAC_S = 4e-9;
+/** 2 flop at 5 GFLOP/s */
+const LATER_KERNEL_MAC_S = 0.4e-9;
+const LATER_KERNEL_LAYER_S = 15e-6;
 const LATER_STEP_S = 8e-6;
 const LOOKUP_S = 0.5e-6;
 const BURST_SLOT_S = 30e-9;
@@ -432,12 +434,12 @@ function enginePartsOf(z: RunSize, helperThread: boolean): CostPart[] {
   return parts;
 }
 
-/** A node's later local step at `batch` rows: each layer in JS or in tfjs (fast-node-step.ts), and the step's own work. */
+/** A node's later local step at `batch` rows: each layer in JS or by the kernel (fast-node-step.ts), and the step's own work. */
 function laterStepSeconds(widths: readonly number[], batch: number): number {
   let seconds = LATER_STEP_S;
   for (let l = 1; l < widths.length; l++) {
     const products = (widths[l - 1]! + 1) * batch * widths[l]!;
-    seconds += products <= JS_PRODUCT_LIMIT ? 3 * products * LATER_JS_MAC_S : LATER_STEP_LAYER_S + (6 * products) / LATER_STEP_FLOPS_PER_SECOND;
+    seconds += products <= JS_PRODUCT_LIMIT ? 3 * products * LATER_JS_MAC_S : LATER_KERNEL_LAYER_S + 3 * products * LATER_KERNEL_MAC_S;
   }
   return seconds;
 }

@@ -44,7 +44,7 @@ import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from '
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { concatNodeGradient, productInJs } from './fast-node-grads.js';
-import { nodeStepGradient } from './fast-node-step.js';
+import { layerMode, nodeStepGradient, TFJS_ONLY, type LaterProducts } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, MAX_RESERVED_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { HelperPayoff } from './helper-payoff.js';
@@ -85,8 +85,8 @@ export interface FastEngineTuning {
   gradientKernel?: boolean;
   /** false: θ_{t+1}'s sums in JavaScript even where the sum kernel runs (tests compare the two) */
   sumKernel?: boolean;
-  /** a later local step's small products in JS (default; fast-node-step.ts); false: all by tfjs, as before (tests: the same bits) */
-  laterStepsInJs?: boolean;
+  /** false: a later local step's products all by tfjs, as before, not in JS or by a kernel (fast-node-step.ts; tests compare the two) */
+  laterStepProducts?: boolean;
 }
 
 interface Round {
@@ -133,7 +133,7 @@ export class FastEngine implements TrainEngine {
   /** which batches are tensors: kept ones (keepBatches), and those built for one chunk */
   private readonly keptTensors: BatchTensors;
   private readonly chunkTensors: BatchTensors;
-  private readonly laterStepsInJs: boolean;
+  private readonly laterProducts: LaterProducts;
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
   private readonly passBuffers: PassBuffers;
@@ -168,8 +168,11 @@ export class FastEngine implements TrainEngine {
     // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs; a later
     // step's rows are uploaded only when its first layer's products go to tfjs
     const first = this.layout.layers[0]!;
-    this.laterStepsInJs = tuning.laterStepsInJs !== false;
-    const laterTensors = (rows: number): boolean => !this.laterStepsInJs || !productInJs(tf, first.inputs, rows, first.outputs);
+    // later steps' products: their own kernel (the step-1 kernel's memory holds the pass meanwhile)
+    this.laterProducts = tuning.laterStepProducts === false
+      ? TFJS_ONLY
+      : { js: true, kernel: kernel !== null && options.localSteps > 1 ? GradientKernel.create(this.paramCount) : null };
+    const laterTensors = (rows: number): boolean => layerMode(tf, this.laterProducts, first, rows) === 'tfjs';
     this.keptTensors = { firstInputsT: (rows: number): boolean => kernel === null && laterTensors(rows), laterTensors };
     this.chunkTensors = { firstInputsT: () => false, laterTensors };
     this.batches = new BatchStore(tf, train, this.keptTensors);
@@ -393,7 +396,7 @@ export class FastEngine implements TrainEngine {
     concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, steps[0]!.inputsT, sum);
     for (let s = 1; s < steps.length; s++) {
       stepAway(theta, sum, this.options.learningRate, scratch.local);
-      nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient, this.laterStepsInJs);
+      nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient, this.laterProducts);
       addInto(sum, scratch.gradient);
     }
   }

@@ -13,19 +13,44 @@ import type { StepBatch } from './fast-batches.js';
 import type { LayerSlot, ModelLayout } from './fast-layout.js';
 import { gradientInJs, layerGradient, productInJs } from './fast-node-grads.js';
 import { maskByRelu, relu, softmaxDelta, transposedKernel, transposeWithOnes, withOnesColumn } from './fast-node-math.js';
+import type { GradientKernel } from './kernels/gradient-kernel.js';
 import { matMulInJs } from './node-products-js.js';
 
 type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
+/**
+ * How a later step's products are computed: small layers in JS and the others by a gradient
+ * kernel of their own when given (both with tfjs-wasm's bits), else by tfjs; `none`: all by tfjs.
+ */
+export interface LaterProducts {
+  js: boolean;
+  kernel: GradientKernel | null;
+}
+
+export const TFJS_ONLY: LaterProducts = { js: false, kernel: null };
+
+type Mode = 'js' | 'kernel' | 'tfjs';
+
+/** How layer `slot`'s products of a later step of `rows` rows are computed (on wasm: JS and the kernel need its bits). */
+export function layerMode(tf: Tf, products: LaterProducts, slot: { inputs: number; outputs: number }, rows: number): Mode {
+  if (products.js && productInJs(tf, slot.inputs, rows, slot.outputs)) return 'js';
+  return products.kernel !== null ? 'kernel' : 'tfjs';
+}
+
 /** Hidden activations H_1 … H_{L−1} and logits of the node's batch under `params`; call inside `tf.tidy`. */
-function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, inJs: readonly boolean[]): { hidden: Float32Array[]; logits: Float32Array } {
+function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, modes: readonly Mode[], kernel: GradientKernel | null): { hidden: Float32Array[]; logits: Float32Array } {
   const hidden: Float32Array[] = [];
   const last = layout.layers.length - 1;
   let values = batch.values;
   let input = batch.inputs;
   for (let l = 0; ; l++) {
     const slot = layout.layers[l]!;
-    const z = inJs[l]! ? productInJsOf(values!, batch.rows, params, slot) : product(tf, input ?? ones(tf, values!, batch.rows, slot.inputs), params, slot);
+    const mode = modes[l]!;
+    const z = mode === 'js'
+      ? productInJsOf(values!, batch.rows, params, slot)
+      : mode === 'kernel'
+        ? kernel!.product(transposeWithOnes(values!, 0, batch.rows, slot.inputs), batch.rows, params.subarray(slot.offset, slot.offset + slot.size), slot.outputs, slot.inputs + 1)
+        : product(tf, input ?? ones(tf, values!, batch.rows, slot.inputs), params, slot);
     if (l === last) return { hidden, logits: z };
     const h = relu(z);
     hidden.push(h);
@@ -52,28 +77,47 @@ function productInJsOf(values: Float32Array, rows: number, params: Float32Array,
   return out;
 }
 
+/** Xᵀ [columns, rows] of a row-major X [rows, columns]. */
+function transposed(values: Float32Array, rows: number, columns: number): Float32Array {
+  const out = new Float32Array(rows * columns);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c * rows + r] = values[r * columns + c]!;
+  return out;
+}
+
 /**
  * Gradient of the node's mean batch loss at `params`, written into `out` (flat layout). A
  * layer whose products are small (productInJs: the weight gradient's multiply-adds, which bound
- * the forward and backward ones) is done in JS, with tfjs-wasm's bits; the others by tfjs.
+ * the forward and backward ones) is done in JS, a larger one by the kernel when there is one
+ * (each product as Xᵀ·D: the forward with X = Ãᵀ, the backward with X = Dᵀ), else by tfjs; all
+ * three give the same bits.
  */
-export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, out: Float32Array, jsProducts = true): void {
+export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, out: Float32Array, products: LaterProducts = TFJS_ONLY): void {
   const rows = batch.rows;
-  // the first layer as its batch was built (fast-batches.ts: its rows kept for JS, or uploaded)
-  const inJs = layout.layers.map((slot, l) => (l === 0 ? batch.values !== null : jsProducts && productInJs(tf, slot.inputs, rows, slot.outputs)));
+  // the first layer as its batch was built (fast-batches.ts: its rows kept, or uploaded for tfjs)
+  const modes = layout.layers.map((slot, l): Mode => {
+    const mode = layerMode(tf, products, slot, rows);
+    return l === 0 && batch.values === null ? 'tfjs' : mode;
+  });
+  const kernel = products.kernel;
   tf.tidy(() => {
-    const { hidden, logits } = forwardNode(tf, layout, params, batch, inJs);
+    const { hidden, logits } = forwardNode(tf, layout, params, batch, modes, kernel);
     let delta = softmaxDelta(logits, batch.labels, layout.classCount);
     for (let l = layout.layers.length - 1; l >= 0; l--) {
       const slot = layout.layers[l]!;
       const values = l === 0 ? batch.values : hidden[l - 1]!;
-      if (inJs[l]!) {
+      const mode = modes[l]!;
+      if (mode === 'js') {
         gradientInJs(values!, slot.inputs, 0, rows, delta, slot.outputs, out, slot.offset);
         if (l > 0) {
           const back = new Float32Array(rows * slot.inputs);
           matMulInJs(delta, rows, slot.outputs, transposedKernel(params, slot), 0, slot.inputs, false, back);
           delta = maskByRelu(back, hidden[l - 1]!);
         }
+        continue;
+      }
+      if (mode === 'kernel') {
+        out.set(kernel!.product(withOnesColumn(values!, rows, slot.inputs), slot.inputs + 1, delta, slot.outputs, rows), slot.offset);
+        if (l > 0) delta = maskByRelu(kernel!.product(transposed(delta, rows, slot.outputs), rows, transposedKernel(params, slot), slot.inputs, slot.outputs), hidden[l - 1]!);
         continue;
       }
       const deltaTensor = tf.tensor2d(delta, [rows, slot.outputs]);
