@@ -16,7 +16,8 @@
  * helper has joined and the engine has run its first rounds with it and alone.
  *
  * Contender `dtrain-tfjs`: `dtrain` with every node's step-1 gradient by tfjs's products, as
- * the engine computed them before its gradient kernel (src/train/kernels/): the same numbers.
+ * the engine computed them before its gradient kernel (src/train/kernels/), and a later step's
+ * larger products by tfjs rather than by the kernel: the same numbers.
  *
  * Contender `dtrain-parallel`: `--engine parallel` (src/node/parallel-engine.ts): half of the
  * nodes on each of 2 worker threads, the main thread keeping θ and the aggregate.
