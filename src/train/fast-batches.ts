@@ -25,9 +25,9 @@ export interface StepBatch {
   labels: Int32Array;
   /** X̃ᵀ [in + 1, rows]; for step 1, whose rows the chunk's pass holds, only in kept batches whose product goes to tfjs (else null) */
   inputsT: Tensor2D | null;
-  /** X̃ [rows, in + 1]; null for step 1, which runs concatenated, and for a later step whose first layer is done in JS */
+  /** X̃ [rows, in + 1]; null for step 1, which runs concatenated, and for a later step whose first layer is not done by tfjs */
   inputs: Tensor2D | null;
-  /** X [rows, in], row-major: a later step's rows when its first layer is done in JS (fast-node-step.ts), else null */
+  /** X [rows, in], row-major: a later step's rows when its first layer is done in JS or by a kernel (fast-node-step.ts), else null */
   values: Float32Array | null;
 }
 
@@ -143,7 +143,7 @@ function firstStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, gath
 
 /**
  * Steps 2 … K of task k: its rows gathered once, then laid out as X̃ᵀ and as X̃ when the first
- * layer's products go to tfjs (`laterTensors(rows)`), else kept as they are for JS.
+ * layer's products go to tfjs (`laterTensors(rows)`), else kept as they are for JS or a kernel.
  */
 function laterStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, step: number, laterTensors: (rows: number) => boolean): StepBatch {
   const rows = tasks.rows(k, step);

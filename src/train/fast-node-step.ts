@@ -4,8 +4,9 @@
  *
  * Every product is a plain 2-D tfjs matMul (the wasm fast path): forward Ã_{l−1}·W̃_l,
  * backward D_l·W_lᵀ with W_lᵀ transposed in JS, and the weight gradients of
- * fast-node-grads.ts; or, for a small layer on wasm, the same products in JS with the same
- * bits (node-products-js.ts), a tfjs product's dispatch costing more than their arithmetic. The elementwise parts (ReLU, softmax, masks) run in JS on the node's
+ * fast-node-grads.ts; or, on wasm, the same products with the same bits in JS for a small layer
+ * (node-products-js.ts) and by the gradient kernel for a larger one, a tfjs product's dispatch
+ * costing more than their arithmetic. The elementwise parts (ReLU, softmax, masks) run in JS on the node's
  * few thousand values, which is cheaper than dispatching tfjs ops for them.
  */
 import type { Tf } from './backend.js';
@@ -20,7 +21,7 @@ type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
 /**
  * How a later step's products are computed: small layers in JS and the others by a gradient
- * kernel of their own when given (both with tfjs-wasm's bits), else by tfjs; `none`: all by tfjs.
+ * kernel of their own when given (both with tfjs-wasm's bits), else by tfjs; TFJS_ONLY: all by tfjs.
  */
 export interface LaterProducts {
   js: boolean;
