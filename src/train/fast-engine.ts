@@ -44,7 +44,7 @@ import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from '
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { concatNodeGradient, productInJs } from './fast-node-grads.js';
-import { layerMode, nodeStepGradient, TFJS_ONLY, type LaterProducts } from './fast-node-step.js';
+import { LaterSteps, nodeStepGradient, TFJS_ONLY } from './fast-node-step.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, MAX_RESERVED_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { HelperPayoff } from './helper-payoff.js';
@@ -133,7 +133,7 @@ export class FastEngine implements TrainEngine {
   /** which batches are tensors: kept ones (keepBatches), and those built for one chunk */
   private readonly keptTensors: BatchTensors;
   private readonly chunkTensors: BatchTensors;
-  private readonly laterProducts: LaterProducts;
+  private readonly laterSteps: LaterSteps;
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
   private readonly passBuffers: PassBuffers;
@@ -165,15 +165,20 @@ export class FastEngine implements TrainEngine {
     // on wasm every node's step-1 gradient is computed by one small kernel (same bits as tfjs's products)
     const kernel = this.backend === 'wasm' && tuning.gradientKernel !== false ? GradientKernel.create(this.paramCount) : null;
     this.passBuffers = new PassBuffers(kernel);
+    // later steps' products: their own kernel (the step-1 kernel's memory holds the pass meanwhile)
+    const laterProducts = tuning.laterStepProducts === false
+      ? TFJS_ONLY
+      : { js: true, kernel: kernel !== null && options.localSteps > 1 ? GradientKernel.create(this.paramCount) : null };
+    const later = new LaterSteps(tf, this.layout, laterProducts);
+    this.laterSteps = later;
     // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs; a later
     // step's rows are uploaded only when its first layer's products go to tfjs
     const first = this.layout.layers[0]!;
-    // later steps' products: their own kernel (the step-1 kernel's memory holds the pass meanwhile)
-    this.laterProducts = tuning.laterStepProducts === false
-      ? TFJS_ONLY
-      : { js: true, kernel: kernel !== null && options.localSteps > 1 ? GradientKernel.create(this.paramCount) : null };
-    const laterTensors = (rows: number): boolean => layerMode(tf, this.laterProducts, first, rows) === 'tfjs';
-    this.keptTensors = { firstInputsT: (rows: number): boolean => kernel === null && laterTensors(rows), laterTensors };
+    const laterTensors = (rows: number): boolean => later.uploads(rows);
+    this.keptTensors = {
+      firstInputsT: (rows: number): boolean => kernel === null && !productInJs(tf, first.inputs, rows, first.outputs),
+      laterTensors,
+    };
     this.chunkTensors = { firstInputsT: () => false, laterTensors };
     this.batches = new BatchStore(tf, train, this.keptTensors);
     this.testSet = new TestSet(tf, options.test);
@@ -396,7 +401,7 @@ export class FastEngine implements TrainEngine {
     concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, steps[0]!.inputsT, sum);
     for (let s = 1; s < steps.length; s++) {
       stepAway(theta, sum, this.options.learningRate, scratch.local);
-      nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient, this.laterProducts);
+      nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient, this.laterSteps);
       addInto(sum, scratch.gradient);
     }
   }

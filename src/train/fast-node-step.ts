@@ -30,16 +30,43 @@ export interface LaterProducts {
 
 export const TFJS_ONLY: LaterProducts = { js: false, kernel: null };
 
-type Mode = 'js' | 'kernel' | 'tfjs';
+export type LaterMode = 'js' | 'kernel' | 'tfjs';
 
-/** How layer `slot`'s products of a later step of `rows` rows are computed (on wasm: JS and the kernel need its bits). */
-export function layerMode(tf: Tf, products: LaterProducts, slot: { inputs: number; outputs: number }, rows: number): Mode {
-  if (products.js && productInJs(tf, slot.inputs, rows, slot.outputs)) return 'js';
-  return products.kernel !== null ? 'kernel' : 'tfjs';
+/**
+ * How each layer of a later step is computed, by the step's rows: a pure function of them,
+ * asked for every node's every later step (and its batch), so worked out once per row count.
+ */
+export class LaterSteps {
+  private readonly byRows = new Map<number, readonly LaterMode[]>();
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly layout: ModelLayout,
+    readonly products: LaterProducts,
+  ) {}
+
+  /** each layer's mode for `rows` rows (on wasm only: JS and the kernel give tfjs-wasm's bits) */
+  modes(rows: number): readonly LaterMode[] {
+    let modes = this.byRows.get(rows);
+    if (modes === undefined) {
+      const { tf, products } = this;
+      modes = this.layout.layers.map((slot): LaterMode => {
+        if (products.js && productInJs(tf, slot.inputs, rows, slot.outputs)) return 'js';
+        return products.kernel !== null ? 'kernel' : 'tfjs';
+      });
+      this.byRows.set(rows, modes);
+    }
+    return modes;
+  }
+
+  /** Whether a later step of `rows` rows needs its rows as tensors (its first layer by tfjs; fast-batches.ts). */
+  uploads(rows: number): boolean {
+    return this.modes(rows)[0] === 'tfjs';
+  }
 }
 
 /** Hidden activations H_1 … H_{L−1} and logits of the node's batch under `params`; call inside `tf.tidy`. */
-function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, modes: readonly Mode[], kernel: GradientKernel | null): { hidden: Float32Array[]; logits: Float32Array } {
+function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, modes: readonly LaterMode[], kernel: GradientKernel | null): { hidden: Float32Array[]; logits: Float32Array } {
   const hidden: Float32Array[] = [];
   const last = layout.layers.length - 1;
   let values = batch.values;
@@ -92,14 +119,11 @@ function transposed(values: Float32Array, rows: number, columns: number): Float3
  * (each product as Xᵀ·D: the forward with X = Ãᵀ, the backward with X = Dᵀ), else by tfjs; all
  * three give the same bits.
  */
-export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, out: Float32Array, products: LaterProducts = TFJS_ONLY): void {
+export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, out: Float32Array, later: LaterSteps): void {
   const rows = batch.rows;
-  // the first layer as its batch was built (fast-batches.ts: its rows kept, or uploaded for tfjs)
-  const modes = layout.layers.map((slot, l): Mode => {
-    const mode = layerMode(tf, products, slot, rows);
-    return l === 0 && batch.values === null ? 'tfjs' : mode;
-  });
-  const kernel = products.kernel;
+  // the batch was built by the same modes (fast-batches.ts: its rows kept, or uploaded for tfjs)
+  const modes = later.modes(rows);
+  const kernel = later.products.kernel;
   tf.tidy(() => {
     const { hidden, logits } = forwardNode(tf, layout, params, batch, modes, kernel);
     let delta = softmaxDelta(logits, batch.labels, layout.classCount);
