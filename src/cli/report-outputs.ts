@@ -50,7 +50,10 @@ export function planSimulateOutputs(flags: ReportFlags): SimulateOutputs {
   return outputs;
 }
 
-/** Renders the reports asked for and stages them in `writer` (committed by the caller). */
+/**
+ * Renders the HTML report and the timeline when asked for and stages them in `writer`
+ * (committed by the caller); the JSON and the CSV files are written as the run goes (simulate.ts).
+ */
 export async function stageReports(
   result: RunResult,
   outputs: SimulateOutputs,
@@ -65,12 +68,6 @@ export async function stageReports(
   if (outputs.timeline !== undefined) {
     const { toTimelineJson } = await import('../report/timeline.js');
     writer.stage(outputs.timeline, toTimelineJson(result, options));
-  }
-  if (outputs.csv !== undefined) {
-    const { toCsvFiles } = await import('../report/csv.js');
-    writer.ensureDir(outputs.csv.dir, outputs.csv.label);
-    const texts = new Map<string, string>(Object.entries(toCsvFiles(result)));
-    for (const [name, target] of outputs.csv.files) writer.stage(target, texts.get(name)!);
   }
 }
 

@@ -25,8 +25,9 @@ import { startProgress } from './progress.js';
 import { installRoundStop } from './round-stop.js';
 import { runContext } from '../node/run-context.js';
 import type { RunResult } from '../sim/records.js';
-import { openLiveOutput, type LiveOutput, type OutputWriter } from '../output-file.js';
+import { openLiveOutput, type LiveOutput, type OutputTarget, type OutputWriter } from '../output-file.js';
 import type { InsightStream } from '../insights/index.js';
+import type { CsvStream } from '../report/csv.js';
 import type { HtmlColumnsStream } from '../report/html/accumulate.js';
 import type { JsonReportStream } from '../report/json-stream.js';
 import type { NdjsonStream } from '../report/ndjson.js';
@@ -108,11 +109,12 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
 
 /**
  * Whether the run keeps every node's record of every round. It does not (SPEC §9: 131,072
- * nodes) unless an output still reads them all at the end: the timeline, the CSV files, a
- * golden check or update. Everything else is built as the rounds finish.
+ * nodes) unless an output still reads them all at the end: the timeline, a golden check or
+ * update. Everything else (the JSON, NDJSON and CSV files, the tables, the insights, the HTML
+ * report's data) is built as the rounds finish.
  */
 function keepsNodes(prepared: Prepared, flags: SimulateFlags): boolean {
-  return flags.timeline !== undefined || flags.csv !== undefined || prepared.golden !== undefined;
+  return flags.timeline !== undefined || prepared.golden !== undefined;
 }
 
 /** Every output path is checked before the scenario is even read, and against it after. */
@@ -148,6 +150,8 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
 interface Sinks {
   retainNodes: boolean;
   json?: JsonReportStream;
+  /** nodes.csv streamed as the JSON is; rounds.csv staged from it at the end */
+  csv?: { stream: CsvStream; rounds: OutputTarget };
   ndjson?: { stream: NdjsonStream; live: LiveOutput };
   tables?: RunTablesStream;
   insights?: InsightStream;
@@ -172,6 +176,11 @@ async function openSinks(prepared: Prepared, flags: SimulateFlags, writer: Outpu
       const live = openLiveOutput(outputs.ndjson);
       sinks.ndjson = { stream: new NdjsonStream(scenario, options, (text) => live.write(text)), live };
     }
+  }
+  if (outputs.csv !== undefined) {
+    const { CsvStream, NODES_CSV, ROUNDS_CSV } = await import('../report/csv.js');
+    writer.ensureDir(outputs.csv.dir, outputs.csv.label);
+    sinks.csv = { stream: new CsvStream(writer.stream(outputs.csv.files.get(NODES_CSV)!)), rounds: outputs.csv.files.get(ROUNDS_CSV)! };
   }
   if (!quiet) {
     const { RunTablesStream } = await import('../report/table.js');
@@ -206,6 +215,7 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
       onSetting: (setting) => sinks.html?.setting(setting),
       onRound: (record, strategy, backend) => {
         sinks.json?.round(record, strategy, backend);
+        sinks.csv?.stream.round(record, strategy.name);
         sinks.ndjson?.stream.round(record, strategy, backend);
         sinks.tables?.round(record, strategy);
         sinks.insights?.round(record, strategy);
@@ -231,6 +241,7 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
 async function writeOutputs({ outputs, golden }: Prepared, flags: SimulateFlags, result: RunResult, writer: OutputWriter, sinks: Sinks): Promise<void> {
   const timing = flags.timing === true;
   sinks.json?.finish(result);
+  if (sinks.csv !== undefined) writer.stage(sinks.csv.rounds, sinks.csv.stream.roundsCsv());
   await stageReports(result, outputs, writer, { version: VERSION, timing, ...(sinks.html === undefined ? {} : { columns: sinks.html.columns() }) });
   if (golden !== undefined && golden !== 'stopped' && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer, runContext(flags));
   writer.commit();

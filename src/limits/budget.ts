@@ -5,7 +5,7 @@
  * `--max-memory <size>`, `--max-time <duration>`, or `--no-limits` to skip the check.
  */
 import { DtrainError } from '../errors.js';
-import { formatBytes } from '../scenario/text-file.js';
+import { formatBytes, formatBytesTo } from '../scenario/text-file.js';
 import type { CostPart, OutputSize, RunEstimate } from './estimate.js';
 
 export interface Budget {
@@ -23,7 +23,12 @@ const SHOWN_PARTS = 3;
 
 /** `< 1 ms`, `44 ms`, `1.5 s`, `12 min`, `2.3 h`: two significant digits. */
 export function formatSeconds(seconds: number): string {
-  const two = (value: number): number => Number(value.toPrecision(2));
+  return formatSecondsTo(seconds, 2);
+}
+
+/** formatSeconds with `digits` significant digits. */
+function formatSecondsTo(seconds: number, digits: number): string {
+  const two = (value: number): number => Number(value.toPrecision(digits));
   if (seconds < 0.001) return '< 1 ms';
   if (seconds < 1) return `${two(seconds * 1000)} ms`;
   if (seconds < 60) return `${two(seconds)} s`;
@@ -51,9 +56,21 @@ function suggestTime(seconds: number): string {
   return hours < 1 ? `${Math.ceil(hours * 60)}m` : `${Math.ceil(hours)}h`;
 }
 
+/**
+ * An estimate and the budget it is over, in words that differ: `4 GiB, over the budget of
+ * 4 GiB` says nothing, so the precision grows until they do (`4.04 GiB … 4 GiB`).
+ */
+function apart(format: (value: number, precision: number) => string, value: number, budget: number, precision: number): [string, string] {
+  for (let p = precision; p < precision + 3; p++) {
+    if (format(value, p) !== format(budget, p)) return [format(value, p), format(budget, p)];
+  }
+  return [format(value, precision + 3), format(budget, precision + 3)];
+}
+
 /** An output that cannot be one string: named with the flag that asked for it. */
 function tooLarge(output: OutputSize): DtrainError {
-  const size = `would be about ${formatBytes(output.bytes)}, more than the ${formatBytes(MAX_STRING_CHARS)} one JavaScript string can hold`;
+  const [bytes, limit] = apart(formatBytesTo, output.bytes, MAX_STRING_CHARS, 1);
+  const size = `would be about ${bytes}, more than the ${limit} one JavaScript string can hold`;
   if (output.flag === '--json') {
     return new DtrainError('limits.jsonTooLarge', `the JSON report ${size}`, {
       hint: 'run fewer rounds or nodes, drop --trace, or leave out --json',
@@ -79,16 +96,18 @@ export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError 
     if (output.bytes > MAX_STRING_CHARS) return tooLarge(output);
   }
   if (estimate.memoryBytes > budget.memoryBytes) {
+    const memory = apart(formatBytesTo, estimate.memoryBytes, budget.memoryBytes, 1);
     return new DtrainError(
       'limits.memory',
-      `this run needs an estimated ${formatBytes(estimate.memoryBytes)} of memory, over the budget of ${formatBytes(budget.memoryBytes)}; the biggest parts:\n${biggest(estimate.memoryParts, formatBytes)}`,
+      `this run needs an estimated ${memory[0]} of memory, over the budget of ${memory[1]}; the biggest parts:\n${biggest(estimate.memoryParts, formatBytes)}`,
       { hint: `run fewer rounds or nodes${outputAdvice(estimate.memoryParts, estimate.memoryBytes)}, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
     );
   }
   if (estimate.seconds > budget.seconds) {
+    const time = apart(formatSecondsTo, estimate.seconds, budget.seconds, 2);
     return new DtrainError(
       'limits.time',
-      `this run needs an estimated ${formatSeconds(estimate.seconds)} of host time, over the budget of ${formatSeconds(budget.seconds)}; the biggest parts:\n${biggest(estimate.timeParts, formatSeconds)}`,
+      `this run needs an estimated ${time[0]} of host time, over the budget of ${time[1]}; the biggest parts:\n${biggest(estimate.timeParts, formatSeconds)}`,
       { hint: `run fewer rounds or nodes${outputAdvice(estimate.timeParts, estimate.seconds)}, or raise the budget with --max-time ${suggestTime(estimate.seconds)} (or skip the check with --no-limits)` },
     );
   }

@@ -23,8 +23,9 @@
  *             gathered chart data
  *   timeline  ~620 B per node-round (up to four phase events) + ~150 B per round marker; the
  *             event objects, the string and its Buffer hold ~6 times that
- *   csv       nodes.csv ~200 B per node-round, rounds.csv ~100 B per round; the row arrays
- *             and strings hold ~4 times that
+ *   csv       nodes.csv ~200 B per node-round, rounds.csv ~100 B per round; nodes.csv is
+ *             written round by round, 4,096 rows at a time (a piece and its Buffer), and
+ *             rounds.csv's rows are kept (~4 times their bytes); never one string of the run
  *   dataset   max(samples, nodes) × features × 4 B × 6 copies (raw, split, standardised,
  *             node-expanded, engine tensors)
  *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
@@ -261,6 +262,8 @@ const TIMELINE_MEMORY_FACTOR = 6;
 const CSV_NODE_BYTES = 200;
 const CSV_ROUND_BYTES = 100;
 const CSV_MEMORY_FACTOR = 4;
+/** nodes.csv's rows per piece written (report/csv.ts) */
+const CSV_PIECE_ROWS = 4096;
 
 /** The outputs asked for, each as the one string it is built as. */
 function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: number): OutputSize[] {
@@ -277,7 +280,6 @@ function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: nu
   if (options.timeline === true) {
     outputs.push({ flag: '--timeline', what: 'the timeline', bytes: nodeRounds * TIMELINE_NODE_BYTES + strategyRounds * TIMELINE_ROUND_BYTES });
   }
-  if (options.csv === true) outputs.push({ flag: '--csv', what: 'nodes.csv', bytes: nodeRounds * CSV_NODE_BYTES + strategyRounds * CSV_ROUND_BYTES });
   return outputs;
 }
 
@@ -310,7 +312,10 @@ interface RunSize {
   jsonBytes: number;
   htmlBytes: number;
   timelineBytes: number;
+  /** both CSV files, written as the run goes */
   csvBytes: number;
+  /** what the CSV files hold in memory at once: a piece of nodes.csv and rounds.csv's rows */
+  csvHeldBytes: number;
 }
 
 function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptions, simulatedMs: number): { size: RunSize; outputs: OutputSize[] } {
@@ -343,7 +348,8 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     jsonBytes,
     htmlBytes: outputBytes(outputs, '--report'),
     timelineBytes: outputBytes(outputs, '--timeline'),
-    csvBytes: outputBytes(outputs, '--csv'),
+    csvBytes: options.csv === true ? nodeRounds * CSV_NODE_BYTES + strategies * scenario.rounds * CSV_ROUND_BYTES : 0,
+    csvHeldBytes: options.csv === true ? 2 * Math.min(n, CSV_PIECE_ROWS) * CSV_NODE_BYTES + CSV_MEMORY_FACTOR * strategies * scenario.rounds * CSV_ROUND_BYTES : 0,
   };
   return { size, outputs };
 }
@@ -375,7 +381,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     ...recordParts(z, trace, streamed),
     { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * z.htmlBytes, flag: '--report' },
     { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * z.timelineBytes, flag: '--timeline' },
-    { what: 'the CSV files (--csv)', value: CSV_MEMORY_FACTOR * z.csvBytes, flag: '--csv' },
+    { what: 'the CSV files (--csv, written round by round)', value: z.csvHeldBytes, flag: '--csv' },
     { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * z.features * 4 * DATASET_COPIES },
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
@@ -484,7 +490,8 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
   const simulatedMs = estimateSimulatedMs(scenario, params);
   const { size, outputs } = sizeRun(scenario, shape, options, simulatedMs);
   // the other outputs' parts only when asked for (the JSON's has always been listed)
-  const asked = (part: CostPart) => part.flag === undefined || part.flag === '--json' || outputs.some((output) => output.flag === part.flag);
+  const flags: Record<OutputFlag, boolean> = { '--json': true, '--report': options.report === true, '--timeline': options.timeline === true, '--csv': options.csv === true };
+  const asked = (part: CostPart) => part.flag === undefined || flags[part.flag];
   const base = options.base ?? NODE_BASE;
   const memoryParts = memoryPartsOf(size, options.trace, options.streamed === true, base).filter(asked);
   const timeParts = timePartsOf(size, scenario.rounds, base).filter(asked);

@@ -35,9 +35,15 @@ export const NODE_COLUMNS = [
   'gradNorm', 'volatility', 'weight', 'plannedBatch', 'downloadEndMs', 'computeEndMs',
 ] as const;
 
-function csvText(header: readonly string[], rows: Cell[][]): string {
-  return [header, ...rows].map((row) => `${row.map(csvCell).join(',')}\n`).join('');
+/** One CSV line: the cells, comma-separated, and the line end. */
+function csvLine(cells: readonly Cell[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) line += (i === 0 ? '' : ',') + csvCell(cells[i]!);
+  return `${line}\n`;
 }
+
+/** nodes.csv's rows handed over per this many: one string of 131,072 nodes' rows would be some 20 MB. */
+const NODE_ROWS_PER_PIECE = 4096;
 
 function roundRow(strategy: string, round: RoundRecord): Cell[] {
   const participants = round.nodes.filter((node) => node.participated).length;
@@ -57,20 +63,57 @@ function nodeRow(strategy: string, round: RoundRecord, node: NodeRoundRecord): C
   ];
 }
 
+/**
+ * The two files written as the rounds finish (SPEC §9), so a run of 131,072 nodes need not keep
+ * every node's record for them: nodes.csv's header and then each round's rows go to
+ * `emitNodes` as they come, a piece at a time; rounds.csv's rows (one per strategy × round) are
+ * kept and returned by `roundsCsv`. Fed every round in order (runScenario's onRound), it gives
+ * the bytes toNodesCsv and toRoundsCsv give for the whole run.
+ */
+export class CsvStream {
+  private readonly roundLines: string[] = [];
+
+  constructor(private readonly emitNodes: (text: string) => void) {
+    emitNodes(csvLine(NODE_COLUMNS));
+  }
+
+  round(record: RoundRecord, strategy: string): void {
+    this.roundLines.push(csvLine(roundRow(strategy, record)));
+    const nodes = record.nodes;
+    for (let start = 0; start < nodes.length; start += NODE_ROWS_PER_PIECE) {
+      const end = Math.min(start + NODE_ROWS_PER_PIECE, nodes.length);
+      let text = '';
+      for (let i = start; i < end; i++) text += csvLine(nodeRow(strategy, record, nodes[i]!));
+      this.emitNodes(text);
+    }
+  }
+
+  /** rounds.csv: its header and a row for every round fed so far. */
+  roundsCsv(): string {
+    return csvLine(ROUND_COLUMNS) + this.roundLines.join('');
+  }
+}
+
+/** Both files of a run that kept its records, through the stream. */
+function streamWhole(result: RunResult): { rounds: string; nodes: string } {
+  const pieces: string[] = [];
+  const stream = new CsvStream((text) => pieces.push(text));
+  for (const run of result.runs) for (const round of run.rounds) stream.round(round, run.strategy.name);
+  return { rounds: stream.roundsCsv(), nodes: pieces.join('') };
+}
+
 /** `rounds.csv`: strategy, round, startMs, endMs, skipped, loss, accuracy, participants, globalBatch, effectiveParticipants. */
 export function toRoundsCsv(result: RunResult): string {
-  const rows = result.runs.flatMap((run) => run.rounds.map((round) => roundRow(run.strategy.name, round)));
-  return csvText(ROUND_COLUMNS, rows);
+  return streamWhole(result).rounds;
 }
 
 /** `nodes.csv`: one row per strategy × round × node, in run, round and scenario node order. */
 export function toNodesCsv(result: RunResult): string {
-  const rows = result.runs.flatMap((run) =>
-    run.rounds.flatMap((round) => round.nodes.map((node) => nodeRow(run.strategy.name, round, node))));
-  return csvText(NODE_COLUMNS, rows);
+  return streamWhole(result).nodes;
 }
 
 /** Both files, by name, ready to be written into the `--csv` directory. */
 export function toCsvFiles(result: RunResult): Record<typeof ROUNDS_CSV | typeof NODES_CSV, string> {
-  return { [ROUNDS_CSV]: toRoundsCsv(result), [NODES_CSV]: toNodesCsv(result) };
+  const { rounds, nodes } = streamWhole(result);
+  return { [ROUNDS_CSV]: rounds, [NODES_CSV]: nodes };
 }

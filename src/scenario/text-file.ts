@@ -26,6 +26,11 @@ export type TextFileRead =
   | { ok: false; problem: string; line: number; column: number };
 
 export function formatBytes(bytes: number): string {
+  return formatBytesTo(bytes, 1);
+}
+
+/** formatBytes with `decimals` decimals (formatBytes has one). */
+export function formatBytesTo(bytes: number, decimals: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes / 1024;
@@ -34,7 +39,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${Number(value.toFixed(1))} ${units[unit]}`;
+  return `${Number(value.toFixed(decimals))} ${units[unit]}`;
 }
 
 /** A file's bytes, or what is wrong with it in words that fit "found …". */

@@ -3,7 +3,7 @@
  * the three outputs of one tiny run agree with its `--json`, and bad paths fail before the run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +122,7 @@ describe('simulate --report --timeline --csv on one run', () => {
 });
 
 describe('--report built as the rounds finish', () => {
-  it('is the report of the same run kept whole, byte for byte, waits for the server link included', () => {
+  it('is the report and CSV of the same run kept whole, byte for byte, waits for the server link included', () => {
     // four nodes behind a 1 Mbps server link: their transfers queue for it
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-reports-link-'));
     writeFileSync(join(dir, 'link.yaml'), `name: link-report
@@ -135,13 +135,20 @@ cluster:
   nodes:
     - { id: a, count: 4, latency: { constant: 5 } }
 `);
-    // alone, --report is built from each round as it finishes; with --csv the run keeps every record
-    const streamed = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', '--report', join(dir, 'streamed.html')]);
-    const kept = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', '--report', join(dir, 'kept.html'), '--csv', join(dir, 'csv')]);
+    // without --timeline, --report and --csv are built from each round as it finishes; with
+    // it the run keeps every record and they are built from those at the end
+    const streamed = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', '--report', join(dir, 'streamed.html'), '--csv', join(dir, 'streamed-csv')]);
+    const kept = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', '--report', join(dir, 'kept.html'), '--csv', join(dir, 'kept-csv'), '--timeline', join(dir, 't.json')]);
     expect([streamed.status, kept.status]).toEqual([0, 0]);
     const html = readFileSync(join(dir, 'streamed.html'), 'utf8');
     expect(html).toContain('phase: waiting for the server link;');
     expect(html).toBe(readFileSync(join(dir, 'kept.html'), 'utf8'));
+    for (const name of ['rounds.csv', 'nodes.csv']) {
+      expect(readFileSync(join(dir, 'streamed-csv', name), 'utf8')).toBe(readFileSync(join(dir, 'kept-csv', name), 'utf8'));
+    }
+    expect(readFileSync(join(dir, 'streamed-csv', 'nodes.csv'), 'utf8').split('\n')).toHaveLength(1 + 2 * 4 + 1);
+    // nothing but the two files in the directory (no temporary file left behind)
+    expect(readdirSync(join(dir, 'streamed-csv')).sort()).toEqual(['nodes.csv', 'rounds.csv']);
   });
 });
 

@@ -48,6 +48,18 @@ describe('checkBudget', () => {
     expect(refusal.hint).toBe('run fewer rounds or nodes, or raise the budget with --max-time 3h (or skip the check with --no-limits)');
   });
 
+  it('an estimate just over the budget is written with the digits that tell them apart', () => {
+    // 4.04 GiB rounds to "4 GiB" at one decimal, as the budget does
+    expect(checkBudget(estimate(4.04 * GIB, 1), DEFAULT_BUDGET)!.message.split('\n')[0])
+      .toBe('this run needs an estimated 4.04 GiB of memory, over the budget of 4 GiB; the biggest parts:');
+    // 3,650 s is 1.0139 h: "1 h" at two significant digits, "1.01 h" at three
+    expect(checkBudget(estimate(GIB, 3650), DEFAULT_BUDGET)!.message.split('\n')[0])
+      .toBe('this run needs an estimated 1.01 h of host time, over the budget of 1 h; the biggest parts:');
+    // and a JSON report of 512.3 MiB against the 512 MiB a string can hold (2^29 − 24 characters)
+    expect(checkBudget(estimate(GIB, 1, 512.3 * 1024 ** 2), { memoryBytes: 1e15, seconds: 1e9 })!.message)
+      .toBe('the JSON report would be about 512.3 MiB, more than the 512 MiB one JavaScript string can hold');
+  });
+
   it('a JSON report longer than a JavaScript string can be is refused whatever the budget', () => {
     const refusal = checkBudget(estimate(GIB, 1, MAX_STRING_CHARS + 1), { memoryBytes: 1e15, seconds: 1e9 })!;
     expect(refusal.code).toBe('limits.jsonTooLarge');

@@ -48,13 +48,18 @@ describe('output sizes', () => {
     expect(all.outputs.map((o) => [o.flag, o.what, o.bytes])).toEqual([
       ['--report', 'the HTML report', 64 * 1024 + 64 * 150 * 400 + 1000 * 80 + 1000 * 300],
       ['--timeline', 'the timeline', 1e6 * 620 + 1000 * 150],
-      ['--csv', 'nodes.csv', 1e6 * 200 + 1000 * 100],
     ]);
     const refusal = checkBudget(all, { memoryBytes: 1e15, seconds: 1e9 })!;
     expect(refusal.code).toBe('limits.outputTooLarge');
     expect(refusal.message).toBe('the timeline (--timeline) would be about 591.4 MiB, more than the 512 MiB one JavaScript string can hold');
     expect(refusal.hint).toBe('run fewer rounds or nodes, or leave out --timeline');
-    expect(all.memoryBytes - none.memoryBytes).toBe(25 * all.outputs[0]!.bytes + 6 * all.outputs[1]!.bytes + 4 * all.outputs[2]!.bytes);
+    // the CSV files are written round by round: a piece of nodes.csv (1,000 rows of ~200 B, and
+    // its Buffer) and rounds.csv's 1,000 rows of ~100 B kept (× 4), never one string of the run
+    const csvHeld = 2 * 1000 * 200 + 4 * 1000 * 100;
+    expect(all.memoryBytes - none.memoryBytes).toBe(25 * all.outputs[0]!.bytes + 6 * all.outputs[1]!.bytes + csvHeld);
+    expect(all.memoryParts.find((part) => part.flag === '--csv')).toEqual({ what: 'the CSV files (--csv, written round by round)', value: csvHeld, flag: '--csv' });
+    // writing them is timed as the JSON's bytes are (20 ns a byte): 1e6 rows of ~200 B and 1,000 of ~100 B
+    expect(all.timeParts.find((part) => part.flag === '--csv')!.value).toBeCloseTo((1e6 * 200 + 1000 * 100) * 20e-9, 12);
     expect(checkBudget(none, DEFAULT_BUDGET)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, NODE_COLUMNS, ROUND_COLUMNS, toCsvFiles, toNodesCsv, toRoundsCsv } from '../../src/report/csv.js';
+import { csvCell, CsvStream, NODE_COLUMNS, ROUND_COLUMNS, toCsvFiles, toNodesCsv, toRoundsCsv } from '../../src/report/csv.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { generatedResult, tinyResult } from './fixtures.js';
 
@@ -103,6 +103,20 @@ describe('rounds.csv and nodes.csv of a tiny run', () => {
 
   it('toCsvFiles names the two files', () => {
     expect(Object.keys(toCsvFiles(tinyResult()))).toEqual(['rounds.csv', 'nodes.csv']);
+  });
+
+  it('CsvStream hands nodes.csv over as the rounds come, a round of 10,000 nodes in pieces of 4,096 rows', () => {
+    const result = generatedResult(10_000, 2);
+    const pieces: string[] = [];
+    const stream = new CsvStream((piece) => pieces.push(piece));
+    expect(pieces).toEqual([`${NODE_COLUMNS.join(',')}\n`]);
+    stream.round(result.runs[0]!.rounds[0]!, 's1s4');
+    expect(pieces.map((piece) => piece.split('\n').length - 1)).toEqual([1, 4096, 4096, 1808]);
+    expect(pieces[2]!.startsWith('s1s4,1,n-4097,')).toBe(true);
+    stream.round(result.runs[0]!.rounds[1]!, 's1s4');
+    expect(pieces).toHaveLength(7);
+    expect(stream.roundsCsv()).toBe(toRoundsCsv({ ...result, runs: [result.runs[0]!] }));
+    expect(pieces.join('')).toBe(toNodesCsv({ ...result, runs: [result.runs[0]!] }));
   });
 });
 

@@ -2,13 +2,14 @@
  * Streamed outputs (issue 14): a run that keeps no node records (`retainNodes: false`) and
  * builds its outputs as the rounds finish gives, byte for byte, what the outputs built from a
  * run that kept every record give — the JSON, the round tables, the insights, the HTML
- * report's charts — and the NDJSON lines carry the JSON's rounds.
+ * report's charts, the CSV files — and the NDJSON lines carry the JSON's rounds.
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/index.js';
 import { parseScenarioText } from '../../src/node/load.js';
 import { detectInsights, InsightStream } from '../../src/insights/index.js';
 import { HtmlColumnsStream } from '../../src/report/html/accumulate.js';
+import { CsvStream, toNodesCsv, toRoundsCsv } from '../../src/report/csv.js';
 import { buildCharts } from '../../src/report/html/charts.js';
 import { renderHtmlReport } from '../../src/report/html/page.js';
 import { nodesTable } from '../../src/report/html/tables.js';
@@ -48,6 +49,8 @@ async function streamedRun(text: string, retainNodes: boolean) {
   const scenario = parseScenarioText(text, 'streamed.yaml');
   let json = '';
   let ndjson = '';
+  const nodesCsv: string[] = [];
+  const csvStream = new CsvStream((piece) => nodesCsv.push(piece));
   const jsonStream = new JsonReportStream(scenario, OPTIONS, (piece) => (json += piece));
   const ndjsonStream = new NdjsonStream(scenario, OPTIONS, (piece) => (ndjson += piece));
   const tables = new RunTablesStream({ color: false, quiet: false });
@@ -60,6 +63,7 @@ async function streamedRun(text: string, retainNodes: boolean) {
     onRound: (record, strategy, backend) => {
       jsonStream.round(record, strategy, backend);
       ndjsonStream.round(record, strategy, backend);
+      csvStream.round(record, strategy.name);
       tables.round(record, strategy);
       insights.round(record, strategy);
       html.round(record, strategy);
@@ -73,7 +77,7 @@ async function streamedRun(text: string, retainNodes: boolean) {
   });
   jsonStream.finish(result);
   ndjsonStream.finish(result);
-  return { result, json, ndjson, tables: tables.render(result), insights: insights.insights(), columns: html.columns() };
+  return { result, json, ndjson, roundsCsv: csvStream.roundsCsv(), nodesCsv, tables: tables.render(result), insights: insights.insights(), columns: html.columns() };
 }
 
 /** The JSON stream fed from a result that kept its records: the same bytes as toJsonReport. */
@@ -131,6 +135,14 @@ describe('a run of 3,073 nodes in groups that keeps no node records', () => {
     const json = toJsonReport(kept.result, OPTIONS);
     expect(kept.json).toBe(json);
     expect(streamed.json).toBe(json);
+
+    // nodes.csv as it goes: its header, then each round's 3,073 rows (two rounds of two strategies)
+    const nodesCsv = toNodesCsv(kept.result);
+    expect(nodesCsv.split('\n')).toHaveLength(1 + 4 * 3073 + 1);
+    expect(kept.nodesCsv.join('')).toBe(nodesCsv);
+    expect(streamed.nodesCsv.join('')).toBe(nodesCsv);
+    expect(streamed.nodesCsv.map((piece) => piece.split('\n').length - 1)).toEqual([1, 3073, 3073, 3073, 3073]);
+    expect(streamed.roundsCsv).toBe(toRoundsCsv(kept.result));
 
     expect(streamed.tables).toBe(renderRunTables(kept.result, { color: false, quiet: false }));
     expect(streamed.insights).toEqual(detectInsights(kept.result));
