@@ -51,8 +51,8 @@ export function planSimulateOutputs(flags: ReportFlags): SimulateOutputs {
 }
 
 /**
- * Renders the HTML report and the timeline when asked for and stages them in `writer`
- * (committed by the caller); the JSON and the CSV files are written as the run goes (simulate.ts).
+ * Renders the HTML report when asked for and stages it in `writer` (committed by the caller);
+ * the JSON, the CSV files and the timeline are written as the run goes (simulate.ts).
  */
 export async function stageReports(
   result: RunResult,
@@ -64,10 +64,6 @@ export async function stageReports(
     const { renderHtmlReport } = await import('../report/html/page.js');
     const { pathDisplayFrom } = await import('../node/display-path.js');
     writer.stage(outputs.report, await renderHtmlReport(result, { ...options, showPath: pathDisplayFrom(process.cwd()) }));
-  }
-  if (outputs.timeline !== undefined) {
-    const { toTimelineJson } = await import('../report/timeline.js');
-    writer.stage(outputs.timeline, toTimelineJson(result, options));
   }
 }
 

@@ -32,6 +32,7 @@ import type { HtmlColumnsStream } from '../report/html/accumulate.js';
 import type { JsonReportStream } from '../report/json-stream.js';
 import type { NdjsonStream } from '../report/ndjson.js';
 import type { RunTablesStream } from '../report/table.js';
+import type { TimelineStream } from '../report/timeline.js';
 import { stoppedMessage } from '../report/messages.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -109,12 +110,12 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
 
 /**
  * Whether the run keeps every node's record of every round. It does not (SPEC §9: 131,072
- * nodes) unless an output still reads them all at the end: the timeline, a golden check or
- * update. Everything else (the JSON, NDJSON and CSV files, the tables, the insights, the HTML
- * report's data) is built as the rounds finish.
+ * nodes) unless a golden check or update reads them all at the end. Every output (the JSON,
+ * NDJSON, CSV files and timeline, the tables, the insights, the HTML report's data) is built
+ * as the rounds finish.
  */
 function keepsNodes(prepared: Prepared, flags: SimulateFlags): boolean {
-  return flags.timeline !== undefined || prepared.golden !== undefined;
+  return prepared.golden !== undefined;
 }
 
 /** Every output path is checked before the scenario is even read, and against it after. */
@@ -152,6 +153,7 @@ interface Sinks {
   json?: JsonReportStream;
   /** nodes.csv streamed as the JSON is; rounds.csv staged from it at the end */
   csv?: { stream: CsvStream; rounds: OutputTarget };
+  timeline?: TimelineStream;
   ndjson?: { stream: NdjsonStream; live: LiveOutput };
   tables?: RunTablesStream;
   insights?: InsightStream;
@@ -182,6 +184,10 @@ async function openSinks(prepared: Prepared, flags: SimulateFlags, writer: Outpu
     writer.ensureDir(outputs.csv.dir, outputs.csv.label);
     sinks.csv = { stream: new CsvStream(writer.stream(outputs.csv.files.get(NODES_CSV)!)), rounds: outputs.csv.files.get(ROUNDS_CSV)! };
   }
+  if (outputs.timeline !== undefined) {
+    const { TimelineStream } = await import('../report/timeline.js');
+    sinks.timeline = new TimelineStream(scenario, { version: VERSION }, writer.stream(outputs.timeline));
+  }
   if (!quiet) {
     const { RunTablesStream } = await import('../report/table.js');
     sinks.tables = new RunTablesStream({ color: useColor(flags), quiet });
@@ -211,11 +217,15 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
       retainNodes: sinks.retainNodes,
       // the node events only for the outputs that read them: the HTML report, and whatever
       // reads the kept records at the end (the Perfetto timeline among them)
-      timelines: sinks.retainNodes || sinks.html !== undefined,
-      onSetting: (setting) => sinks.html?.setting(setting),
+      timelines: sinks.retainNodes || sinks.html !== undefined || sinks.timeline !== undefined,
+      onSetting: (setting) => {
+        sinks.html?.setting(setting);
+        sinks.timeline?.setting(setting);
+      },
       onRound: (record, strategy, backend) => {
         sinks.json?.round(record, strategy, backend);
         sinks.csv?.stream.round(record, strategy.name);
+        sinks.timeline?.round(record, strategy.name);
         sinks.ndjson?.stream.round(record, strategy, backend);
         sinks.tables?.round(record, strategy);
         sinks.insights?.round(record, strategy);
@@ -224,6 +234,7 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
       },
       onRunEnd: (run) => {
         sinks.json?.runEnd(run);
+        sinks.timeline?.runEnd(run);
         sinks.tables?.runEnd(run);
         sinks.insights?.runEnd(run);
         sinks.html?.runEnd(run);
@@ -242,6 +253,7 @@ async function writeOutputs({ outputs, golden }: Prepared, flags: SimulateFlags,
   const timing = flags.timing === true;
   sinks.json?.finish(result);
   if (sinks.csv !== undefined) writer.stage(sinks.csv.rounds, sinks.csv.stream.roundsCsv());
+  sinks.timeline?.finish();
   await stageReports(result, outputs, writer, { version: VERSION, timing, ...(sinks.html === undefined ? {} : { columns: sinks.html.columns() }) });
   if (golden !== undefined && golden !== 'stopped' && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer, runContext(flags));
   writer.commit();

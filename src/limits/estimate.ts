@@ -21,8 +21,9 @@
  *             1,024); vega's scenegraph and the SVG strings hold ~25 times that while it
  *             renders; `streamed`: + 24 B per node-round and 48 B per node and strategy of
  *             gathered chart data
- *   timeline  ~620 B per node-round (up to four phase events) + ~150 B per round marker; the
- *             event objects, the string and its Buffer hold ~6 times that
+ *   timeline  ~620 B per node-round (up to four phase events) + ~150 B per round marker,
+ *             written round by round, 2,048 nodes at a time: the event objects, the piece and
+ *             its Buffer hold ~6 times a piece's bytes; never one string of the run
  *   csv       nodes.csv ~200 B per node-round, rounds.csv ~100 B per round; nodes.csv is
  *             written round by round, 4,096 rows at a time (a piece and its Buffer), and
  *             rounds.csv's rows are kept (~4 times their bytes); never one string of the run
@@ -159,7 +160,7 @@ const RECORD_BYTES = 1300;
 /** a streamed run's peak of one round's state per node (measured, see above) */
 const ROUND_PEAK_BYTES = 1550;
 /**
- * a streamed run's node events of one round, built only for --report (each dispatched node's
+ * a streamed run's node events of one round, built only for --report and --timeline (each dispatched node's
  * tries, steps and arrival): `dtrain simulate` at 131,072 nodes, one local step, up to 3 tries
  * a transfer, peaked 249 MiB higher with --report than without, 79 MiB of it the report's
  * parts below; the rest is ~1,360 bytes a node
@@ -259,6 +260,8 @@ const HTML_BYTE_S = 1e-6;
 const TIMELINE_NODE_BYTES = 620;
 const TIMELINE_ROUND_BYTES = 150;
 const TIMELINE_MEMORY_FACTOR = 6;
+/** nodes whose timeline events are written at a time (report/timeline.ts) */
+const TIMELINE_PIECE_NODES = 2048;
 const CSV_NODE_BYTES = 200;
 const CSV_ROUND_BYTES = 100;
 const CSV_MEMORY_FACTOR = 4;
@@ -276,9 +279,6 @@ function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: nu
     const cells = scenario.strategies.length * Math.min(n, HTML_MAX_NODES) * Math.min(scenario.rounds, HTML_MAX_COLUMNS);
     const bytes = HTML_BASE_BYTES + cells * HTML_CELL_BYTES + strategyRounds * HTML_ROUND_BYTES + Math.min(n, HTML_NODE_ROWS) * HTML_NODE_BYTES;
     outputs.push({ flag: '--report', what: 'the HTML report', bytes });
-  }
-  if (options.timeline === true) {
-    outputs.push({ flag: '--timeline', what: 'the timeline', bytes: nodeRounds * TIMELINE_NODE_BYTES + strategyRounds * TIMELINE_ROUND_BYTES });
   }
   return outputs;
 }
@@ -311,7 +311,10 @@ interface RunSize {
   tries: number;
   jsonBytes: number;
   htmlBytes: number;
+  /** the timeline, written as the run goes */
   timelineBytes: number;
+  /** which output reads a round's node events (the HTML report, else the timeline), if any */
+  eventsFlag: OutputFlag | null;
   /** both CSV files, written as the run goes */
   csvBytes: number;
   /** what the CSV files hold in memory at once: a piece of nodes.csv and rounds.csv's rows */
@@ -347,7 +350,8 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
     jsonBytes,
     htmlBytes: outputBytes(outputs, '--report'),
-    timelineBytes: outputBytes(outputs, '--timeline'),
+    timelineBytes: options.timeline === true ? nodeRounds * TIMELINE_NODE_BYTES + strategies * scenario.rounds * TIMELINE_ROUND_BYTES : 0,
+    eventsFlag: options.report === true ? '--report' : options.timeline === true ? '--timeline' : null,
     csvBytes: options.csv === true ? nodeRounds * CSV_NODE_BYTES + strategies * scenario.rounds * CSV_ROUND_BYTES : 0,
     csvHeldBytes: options.csv === true ? 2 * Math.min(n, CSV_PIECE_ROWS) * CSV_NODE_BYTES + CSV_MEMORY_FACTOR * strategies * scenario.rounds * CSV_ROUND_BYTES : 0,
   };
@@ -369,7 +373,7 @@ function recordParts(z: RunSize, trace: boolean, streamed: boolean): CostPart[] 
   const nodeRoundBytes = z.nodeRounds === 0 ? 0 : z.jsonBytes / z.nodeRounds;
   return [
     { what: `one round's node records (${plural(z.n, 'node')}; the run keeps none)`, value: z.n * (ROUND_PEAK_BYTES + recordBytes - RECORD_BYTES) },
-    { what: "one round's node events (what the HTML report draws from)", value: z.n * ROUND_EVENTS_BYTES, flag: '--report' },
+    { what: `one round's node events (${z.eventsFlag === '--timeline' ? 'what the timeline is made from' : 'what the HTML report draws from'})`, value: z.n * ROUND_EVENTS_BYTES, flag: z.eventsFlag ?? '--report' },
     { what: 'the JSON report (written round by round)', value: 2 * Math.min(z.n * nodeRoundBytes, JSON_CHUNK_BYTES), flag: '--json' },
     { what: `the HTML report's data (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * HTML_COLUMN_BYTES + z.strategies * z.n * HTML_PHASE_BYTES, flag: '--report' },
   ];
@@ -380,7 +384,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     { what: base.memory, value: base.memoryBytes },
     ...recordParts(z, trace, streamed),
     { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * z.htmlBytes, flag: '--report' },
-    { what: 'the timeline (--timeline)', value: TIMELINE_MEMORY_FACTOR * z.timelineBytes, flag: '--timeline' },
+    { what: 'the timeline (--timeline, written round by round)', value: z.timelineBytes === 0 ? 0 : TIMELINE_MEMORY_FACTOR * Math.min(z.n, TIMELINE_PIECE_NODES) * TIMELINE_NODE_BYTES, flag: '--timeline' },
     { what: 'the CSV files (--csv, written round by round)', value: z.csvHeldBytes, flag: '--csv' },
     { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * z.features * 4 * DATASET_COPIES },
     ...enginePartsOf(z, base.helperThread),

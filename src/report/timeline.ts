@@ -18,10 +18,11 @@
  * one phase's end a nanosecond past the next one's start and mis-nest them; whole numbers
  * are exact, and adjacent phases share their boundary. Phases shorter than that (and empty
  * ones, which Perfetto also mis-nests) are left out. Output is deterministic: events in a
- * fixed order (metadata, then per strategy and round: the marker, then each node's phases).
+ * fixed order (per strategy: its metadata, then per round the marker and each node's phases).
  */
-import type { RunResult } from '../sim/records.js';
-import { nodeRoundPhases, ownTransferTimes, type Phase } from './round-phases.js';
+import type { Scenario } from '../scenario/types.js';
+import type { RoundRecord, RunResult, RunSetting, StrategyRun } from '../sim/records.js';
+import { nodeRoundPhases, type Phase } from './round-phases.js';
 
 export type TraceEvent =
   | { name: 'process_name' | 'thread_name'; ph: 'M'; pid: number; tid: number; args: { name: string } }
@@ -47,18 +48,17 @@ export function toMicros(ms: number): number {
   return Math.round(ms * US_PER_MS);
 }
 
-function metadata(result: RunResult): TraceEvent[] {
-  return result.runs.flatMap((run, s) => {
-    const pid = s + 1;
-    return [
-      { name: 'process_name' as const, ph: 'M' as const, pid, tid: 0, args: { name: run.strategy.name } },
-      { name: 'process_sort_index' as const, ph: 'M' as const, pid, tid: 0, args: { sort_index: pid } },
-      ...result.scenario.cluster.nodes.flatMap((node, n) => [
-        { name: 'thread_name' as const, ph: 'M' as const, pid, tid: n + 1, args: { name: node.id } },
-        { name: 'thread_sort_index' as const, ph: 'M' as const, pid, tid: n + 1, args: { sort_index: n + 1 } },
-      ]),
-    ];
+/** A strategy's process and its node threads, named and in order. */
+function runMetadata(strategy: string, pid: number, nodeIds: readonly string[]): TraceEvent[] {
+  const events: TraceEvent[] = [
+    { name: 'process_name', ph: 'M', pid, tid: 0, args: { name: strategy } },
+    { name: 'process_sort_index', ph: 'M', pid, tid: 0, args: { sort_index: pid } },
+  ];
+  nodeIds.forEach((id, n) => {
+    events.push({ name: 'thread_name', ph: 'M', pid, tid: n + 1, args: { name: id } });
+    events.push({ name: 'thread_sort_index', ph: 'M', pid, tid: n + 1, args: { sort_index: n + 1 } });
   });
+  return events;
 }
 
 /** The phase as an `X` event, or null when it is shorter than a microsecond. */
@@ -72,41 +72,96 @@ function phaseEvent(phase: Phase, pid: number, tid: number, args: Record<string,
   return { name, cat: name, ph: 'X', ts, dur, pid, tid, args: extra === undefined ? args : { ...args, ...extra } };
 }
 
-function runEvents(result: RunResult, s: number): TraceEvent[] {
-  const run = result.runs[s]!;
-  const pid = s + 1;
-  const ownTransferMs = ownTransferTimes(result);
+/** A round's marker, then each node's phases (node `n` is thread n + 1 of process `pid`). */
+function roundEvents(round: RoundRecord, pid: number, ownTransferMs: readonly number[] | null, first: number, end: number): TraceEvent[] {
   const events: TraceEvent[] = [];
-  for (const round of run.rounds) {
+  if (first === 0) {
     const participants = round.nodes.filter((node) => node.participated).length;
     events.push({
       name: `round ${round.round}`, cat: 'round', ph: 'i', s: 'p', ts: toMicros(round.startMs), pid, tid: 0,
       args: { round: round.round, skipped: round.skipped, participants, loss: round.loss, accuracy: round.accuracy },
     });
-    round.nodes.forEach((node, n) => {
-      const args = { round: round.round, batch: node.batch, threads: node.threads, ioQueue: node.ioQueue };
-      for (const phase of nodeRoundPhases(round, node, ownTransferMs === null ? null : ownTransferMs[n] ?? null)) {
-        const event = phaseEvent(phase, pid, n + 1, args);
-        if (event !== null) events.push(event);
-      }
-    });
+  }
+  for (let n = first; n < end; n++) {
+    const node = round.nodes[n]!;
+    const args = { round: round.round, batch: node.batch, threads: node.threads, ioQueue: node.ioQueue };
+    for (const phase of nodeRoundPhases(round, node, ownTransferMs === null ? null : ownTransferMs[n] ?? null)) {
+      const event = phaseEvent(phase, pid, n + 1, args);
+      if (event !== null) events.push(event);
+    }
   }
   return events;
 }
 
-/** The trace as plain data (what the tests read). */
+function otherData(scenario: Scenario, options: TimelineOptions): TraceFile['otherData'] {
+  return { tool: 'dtrain', version: options.version, scenario: scenario.name, seed: scenario.seed, clock: 'simulated time (µs)' };
+}
+
+/** Nodes whose events are serialised at a time: a round of 131,072 nodes would be some 80 MB as one string. */
+const NODES_PER_PIECE = 2048;
+
+/**
+ * The timeline written as the rounds finish (SPEC §9), so a run need not keep its node records
+ * for it: each strategy's process and threads are named as its run starts, then each round's
+ * events follow, a piece at a time, one event per line. Fed `setting` (runScenario's
+ * onSetting), every round (onRound), every run kept in the result (onRunEnd) and `finish`, it
+ * writes the bytes toTimelineJson writes for the whole run.
+ */
+export class TimelineStream {
+  private ownTransferMs: readonly number[] | null = null;
+  private runs = 0;
+  private inRun = false;
+  private events = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly options: TimelineOptions,
+    private readonly emit: (text: string) => void,
+  ) {
+    emit('{"traceEvents": [\n');
+  }
+
+  /** The transfer times a `link` phase is split by, when the cluster has a server link (ownTransferTimes). */
+  setting(setting: RunSetting): void {
+    const server = this.scenario.cluster.server;
+    this.ownTransferMs = server === undefined || server === null ? null : setting.transferMs;
+  }
+
+  round(record: RoundRecord, strategy: string): void {
+    this.openRun(strategy);
+    const count = Math.max(1, record.nodes.length);
+    for (let first = 0; first < count; first += NODES_PER_PIECE) {
+      this.write(roundEvents(record, this.runs + 1, this.ownTransferMs, first, Math.min(first + NODES_PER_PIECE, record.nodes.length)));
+    }
+  }
+
+  runEnd(run: StrategyRun): void {
+    this.openRun(run.strategy.name);
+    this.inRun = false;
+    this.runs += 1;
+  }
+
+  finish(): void {
+    this.emit(`\n],\n"displayTimeUnit": "ms",\n"otherData": ${JSON.stringify(otherData(this.scenario, this.options))}}\n`);
+  }
+
+  private openRun(strategy: string): void {
+    if (this.inRun) return;
+    this.inRun = true;
+    this.write(runMetadata(strategy, this.runs + 1, this.scenario.cluster.nodes.map((node) => node.id)));
+  }
+
+  private write(events: readonly TraceEvent[]): void {
+    if (events.length === 0) return;
+    let text = '';
+    for (const event of events) text += `${this.events++ === 0 ? '' : ',\n'}  ${JSON.stringify(event)}`;
+    this.emit(text);
+  }
+}
+
+/** The trace as plain data (what the tests read): each strategy's names, then its rounds' events. */
 export function toTimeline(result: RunResult, options: TimelineOptions): TraceFile {
-  return {
-    traceEvents: [...metadata(result), ...result.runs.flatMap((_, s) => runEvents(result, s))],
-    displayTimeUnit: 'ms',
-    otherData: {
-      tool: 'dtrain',
-      version: options.version,
-      scenario: result.scenario.name,
-      seed: result.scenario.seed,
-      clock: 'simulated time (µs)',
-    },
-  };
+  return JSON.parse(toTimelineJson(result, options)) as TraceFile;
 }
 
 /**
@@ -114,7 +169,13 @@ export function toTimeline(result: RunResult, options: TimelineOptions): TraceFi
  * at thousands of events, with a trailing newline.
  */
 export function toTimelineJson(result: RunResult, options: TimelineOptions): string {
-  const trace = toTimeline(result, options);
-  const events = trace.traceEvents.map((event) => `  ${JSON.stringify(event)}`).join(',\n');
-  return `{"traceEvents": [\n${events}\n],\n"displayTimeUnit": "ms",\n"otherData": ${JSON.stringify(trace.otherData)}}\n`;
+  let text = '';
+  const stream = new TimelineStream(result.scenario, options, (piece) => (text += piece));
+  if (result.setting !== undefined) stream.setting(result.setting);
+  for (const run of result.runs) {
+    for (const round of run.rounds) stream.round(round, run.strategy.name);
+    stream.runEnd(run);
+  }
+  stream.finish();
+  return text;
 }

@@ -83,22 +83,27 @@ describe('explain and sweep are sized before they train', () => {
 });
 
 describe('every requested output is sized, and named with its flag when refused', () => {
-  it('--timeline alone: too large for one string, refused before the run (was a failure after it)', async () => {
+  it('--timeline of a million node-rounds is written round by round: the estimate counts a piece of it, not a 591 MiB string', async () => {
     const out = join(scratch(), 'run.trace.json');
-    const result = await runCli(['simulate', 'budget/timeline-too-large.yaml', '--timeline', out, '--no-progress']);
+    const result = await runCli(['simulate', 'budget/timeline-large.yaml', '--timeline', out, '--max-memory', '50MB', '--no-progress']);
+    // 6 × 1,000 nodes × ~620 B (a round's events as objects, text and Buffer) = 3,720,000 B;
+    // the run keeps one round's records, 1,000 × 1,550 B
     expect(result.stderr).toBe([
-      'error: the timeline (--timeline) would be about 591.4 MiB, more than the 512 MiB one JavaScript string can hold',
-      'hint: run fewer rounds or nodes, or leave out --timeline',
+      'error: this run needs an estimated 208.9 MiB of memory, over the budget of 47.7 MiB; the biggest parts:',
+      '    200 MiB  Node.js and TF.js',
+      '    3.5 MiB  the timeline (--timeline, written round by round)',
+      '    1.5 MiB  one round\'s node records (1,000 nodes; the run keeps none)',
+      'hint: run fewer rounds or nodes, or raise the budget with --max-memory 1GiB (or skip the check with --no-limits)',
       '',
     ].join('\n'));
     expectRefused(result);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('--timeline, --csv and --report count in the memory estimate; the hint names the output that dominates', async () => {
+  it('--timeline, --csv and --report count in the memory estimate; the hint names the output that dominates (the report)', async () => {
     const dir = scratch();
     const runs = await inParallel([
-      ['--timeline', join(dir, 't.json')],
+      ['--timeline', join(dir, 't.json'), '--max-memory', '50MB'],
       ['--csv', join(dir, 'csv'), '--max-memory', '50MB'],
       ['--report', join(dir, 'r.html'), '--max-memory', '300MB'],
     ], 3, (output) => runCli(['simulate', 'budget/many-node-rounds.yaml', '--max-memory', '500MB', ...output, '--no-progress']));
@@ -106,12 +111,13 @@ describe('every requested output is sized, and named with its flag when refused'
       expectRefused(result);
       return result.stderr;
     });
+    // the timeline is written round by round too: 6 × 200 nodes × ~620 B = 744,000 B
     expect(timeline).toBe([
-      'error: this run needs an estimated 1.1 GiB of memory, over the budget of 476.8 MiB; the biggest parts:',
-      '  710.4 MiB  the timeline (--timeline)',
-      '    248 MiB  per-node round records (200,000 node-rounds)',
+      'error: this run needs an estimated 202.2 MiB of memory, over the budget of 47.7 MiB; the biggest parts:',
       '    200 MiB  Node.js and TF.js',
-      'hint: run fewer rounds or nodes, leave out --timeline, or raise the budget with --max-memory 2GiB (or skip the check with --no-limits)',
+      '  726.6 KiB  the timeline (--timeline, written round by round)',
+      '    600 KiB  batches, two chunks at a time (6,400 of 6,400 rows × 1 step)',
+      'hint: run fewer rounds or nodes, or raise the budget with --max-memory 1GiB (or skip the check with --no-limits)',
       '',
     ].join('\n'));
     // the CSV files are written round by round: a piece of nodes.csv, 2 × 200 rows × ~200 B,

@@ -2,7 +2,7 @@
  * Streamed outputs (issue 14): a run that keeps no node records (`retainNodes: false`) and
  * builds its outputs as the rounds finish gives, byte for byte, what the outputs built from a
  * run that kept every record give — the JSON, the round tables, the insights, the HTML
- * report's charts, the CSV files — and the NDJSON lines carry the JSON's rounds.
+ * report's charts, the CSV files, the timeline — and the NDJSON lines carry the JSON's rounds.
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/index.js';
@@ -18,6 +18,7 @@ import { JsonReportStream } from '../../src/report/json-stream.js';
 import { NdjsonStream } from '../../src/report/ndjson.js';
 import { nodeGroups } from '../../src/report/node-groups.js';
 import { renderRunTables, RunTablesStream } from '../../src/report/table.js';
+import { TimelineStream, toTimelineJson } from '../../src/report/timeline.js';
 import type { RunResult } from '../../src/sim/records.js';
 import { generatedResult, tinyResult } from './fixtures.js';
 
@@ -51,6 +52,8 @@ async function streamedRun(text: string, retainNodes: boolean) {
   let ndjson = '';
   const nodesCsv: string[] = [];
   const csvStream = new CsvStream((piece) => nodesCsv.push(piece));
+  let timeline = '';
+  const timelineStream = new TimelineStream(scenario, { version: '0.1.0' }, (piece) => (timeline += piece));
   const jsonStream = new JsonReportStream(scenario, OPTIONS, (piece) => (json += piece));
   const ndjsonStream = new NdjsonStream(scenario, OPTIONS, (piece) => (ndjson += piece));
   const tables = new RunTablesStream({ color: false, quiet: false });
@@ -59,17 +62,22 @@ async function streamedRun(text: string, retainNodes: boolean) {
   const result = await runScenario(scenario, {
     backend: 'cpu',
     retainNodes,
-    onSetting: (setting) => html.setting(setting),
+    onSetting: (setting) => {
+      html.setting(setting);
+      timelineStream.setting(setting);
+    },
     onRound: (record, strategy, backend) => {
       jsonStream.round(record, strategy, backend);
       ndjsonStream.round(record, strategy, backend);
       csvStream.round(record, strategy.name);
+      timelineStream.round(record, strategy.name);
       tables.round(record, strategy);
       insights.round(record, strategy);
       html.round(record, strategy);
     },
     onRunEnd: (run) => {
       jsonStream.runEnd(run);
+      timelineStream.runEnd(run);
       tables.runEnd(run);
       insights.runEnd(run);
       html.runEnd(run);
@@ -77,7 +85,8 @@ async function streamedRun(text: string, retainNodes: boolean) {
   });
   jsonStream.finish(result);
   ndjsonStream.finish(result);
-  return { result, json, ndjson, roundsCsv: csvStream.roundsCsv(), nodesCsv, tables: tables.render(result), insights: insights.insights(), columns: html.columns() };
+  timelineStream.finish();
+  return { result, json, ndjson, timeline, roundsCsv: csvStream.roundsCsv(), nodesCsv, tables: tables.render(result), insights: insights.insights(), columns: html.columns() };
 }
 
 /** The JSON stream fed from a result that kept its records: the same bytes as toJsonReport. */
@@ -143,6 +152,9 @@ describe('a run of 3,073 nodes in groups that keeps no node records', () => {
     expect(streamed.nodesCsv.join('')).toBe(nodesCsv);
     expect(streamed.nodesCsv.map((piece) => piece.split('\n').length - 1)).toEqual([1, 3073, 3073, 3073, 3073]);
     expect(streamed.roundsCsv).toBe(toRoundsCsv(kept.result));
+    const timeline = toTimelineJson(kept.result, { version: '0.1.0' });
+    expect(kept.timeline).toBe(timeline);
+    expect(streamed.timeline).toBe(timeline);
 
     expect(streamed.tables).toBe(renderRunTables(kept.result, { color: false, quiet: false }));
     expect(streamed.insights).toEqual(detectInsights(kept.result));
@@ -179,6 +191,28 @@ describe('a run of 3,073 nodes in groups that keeps no node records', () => {
     expect(html).not.toContain('>rack-17<');
     expect(html).toContain('Showing the 64 nodes with the lowest mean efficiency (over all strategies) of 3073, in scenario order.');
   }, 120_000);
+});
+
+describe('a run behind a shared server link that keeps no node records', () => {
+  it('gives the timeline of the same run kept whole, its link waits included', async () => {
+    const text = `
+name: link-stream
+seed: 2
+rounds: 2
+data: { dataset: iris }
+model: { hidden: [] }
+cluster:
+  server: { bandwidth: 1Mbps }
+  nodes:
+    - { id: a, count: 4, latency: { constant: 5 } }
+`;
+    const kept = await streamedRun(text, true);
+    const streamed = await streamedRun(text, false);
+    const timeline = toTimelineJson(kept.result, { version: '0.1.0' });
+    expect(streamed.timeline).toBe(timeline);
+    // four transfers queue for the 1 Mbps link: the later ones wait
+    expect(timeline).toContain('"name":"link","cat":"link","ph":"X"');
+  });
 });
 
 describe('node groups read back from the ids', () => {

@@ -21,11 +21,28 @@ function track(events: Complete[], pid: number, tid: number): Complete[] {
 describe('timeline structure (Trace Event Format, JSON object form)', () => {
   const results = [tinyResult(), generatedResult(40, 3)];
 
-  it('is an object with traceEvents and displayTimeUnit ms; the file parses to the same data', () => {
+  it('is an object with traceEvents, displayTimeUnit ms and otherData, one event a line', () => {
     const result = tinyResult();
+    const lines = toTimelineJson(result, OPTIONS).split('\n');
     const trace = toTimeline(result, OPTIONS);
-    expect(trace.displayTimeUnit).toBe('ms');
-    expect(JSON.parse(toTimelineJson(result, OPTIONS))).toEqual(trace);
+    const count = trace.traceEvents.length;
+    // per strategy: 2 process and 2 × 4 thread metadata events, 2 round markers and the phases
+    expect(trace.traceEvents.filter((e) => e.ph === 'M')).toHaveLength(2 * (2 + 2 * 4));
+    expect(lines[0]).toBe('{"traceEvents": [');
+    lines.slice(1, 1 + count).forEach((line, k) => expect(line).toBe(`  ${JSON.stringify(trace.traceEvents[k])}${k < count - 1 ? ',' : ''}`));
+    expect(lines.slice(1 + count)).toEqual([
+      '],',
+      '"displayTimeUnit": "ms",',
+      `"otherData": {"tool":"dtrain","version":"0.1.0","scenario":${JSON.stringify(result.scenario.name)},"seed":${result.scenario.seed},"clock":"simulated time (µs)"}}`,
+      '',
+    ]);
+    // each strategy's names come before its events: s1s4's metadata, its rounds, then sync-sgd's
+    expect(trace.traceEvents.map((e) => (e.ph === 'M' ? `M${e.pid}` : `E${e.pid}`)).filter((x, k, all) => x !== all[k - 1])).toEqual(['M1', 'E1', 'M2', 'E2']);
+  });
+
+  it('a run with no strategies is an empty list of events', () => {
+    const result = { ...tinyResult(), runs: [] };
+    expect(toTimelineJson(result, OPTIONS).startsWith('{"traceEvents": [\n\n],\n"displayTimeUnit": "ms",\n')).toBe(true);
   });
 
   it('every event has its phase’s required fields; durations are whole µs ≥ 1', () => {
