@@ -13,6 +13,7 @@
 import { closeSync, constants, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { DtrainError } from './errors.js';
 import { escapeForTerminal } from './text/terminal-escape.js';
 
@@ -25,12 +26,14 @@ export type OutputTarget =
   | { kind: 'stdout'; label: string }
   | { kind: 'stderr'; label: string };
 
-const TEMP_NAME = /^\.dtrain-(\d+)-\d+\.tmp$/;
+const TEMP_NAME = /^\.dtrain-(\d+)-\d+(?:-\d+)?\.tmp$/;
 let tempCount = 0;
 
 function nextTempPath(dir: string): string {
   tempCount += 1;
-  return join(dir, `.dtrain-${process.pid}-${tempCount}.tmp`);
+  // a worker thread (a study's, writing a run's full report) counts its own: its thread id
+  // keeps its names apart from the main thread's and the other workers'
+  return join(dir, `.dtrain-${process.pid}-${tempCount}${threadId === 0 ? '' : `-${threadId}`}.tmp`);
 }
 
 function processIsGone(pid: number): boolean {
@@ -387,7 +390,7 @@ export function openLiveOutput(target: OutputTarget): LiveOutput {
 }
 
 /** The target for a path checked elsewhere: a device or FIFO in place, a file by its real path. */
-function targetOf(path: string): OutputTarget {
+export function targetOf(path: string): OutputTarget {
   const label = `'${escapeForTerminal(path)}'`;
   let stat;
   try {

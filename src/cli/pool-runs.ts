@@ -8,7 +8,7 @@ import type { DtrainError } from '../errors.js';
 import type { BackendPreference, EngineName } from '../index.js';
 import type { SweepPlan } from '../sweep/grid.js';
 import type { ManifestRun } from '../sweep/manifest.js';
-import type { PoolHandle, WorkerReply, WorkerTask } from '../sweep/pool.js';
+import type { PoolHandle, WorkerAnswer, WorkerReply, WorkerTask } from '../sweep/pool.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { VERSION } from '../version.js';
 
@@ -53,7 +53,9 @@ export interface GridRunOptions {
    * Stores a run's report; the progress status to print, or undefined when the report cannot
    * be read back as that run's (a failure, nothing stored).
    */
-  keep: (run: ManifestRun, json: string) => string | undefined;
+  keep: (run: ManifestRun, answer: WorkerAnswer) => string | undefined;
+  /** what each run's worker answers with, when not its JSON report (WorkerTask.record) */
+  record?: (run: ManifestRun) => WorkerTask['record'];
   progressLine: (done: number, total: number, run: ManifestRun, status: string) => string;
   interrupted: () => DtrainError;
 }
@@ -64,7 +66,10 @@ export async function runGridOnPool(todo: readonly ManifestRun[], options: GridR
   const failures: string[] = [];
   const byKey = new Map(todo.map((run) => [run.key, run]));
   const scenarios = new Map(plan.runs.map((run) => [run.key, run.scenario]));
-  const tasks: WorkerTask[] = todo.map((run) => ({ key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION }));
+  const tasks: WorkerTask[] = todo.map((run) => {
+    const record = options.record?.(run);
+    return { key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION, ...(record === undefined ? {} : { record }) };
+  });
   const onResult = (reply: WorkerReply): void => {
     const run = byKey.get(reply.key)!;
     const done = options.completed() + failures.length + 1;
@@ -74,7 +79,7 @@ export async function runGridOnPool(todo: readonly ManifestRun[], options: GridR
       return;
     }
     // not ours to keep: a worker that answered with something else than this run's report
-    const status = options.keep(run, reply.json);
+    const status = options.keep(run, reply);
     if (status === undefined) {
       failures.push(`${run.report}: the worker's report could not be read back`);
       process.stderr.write(progressLine(done, total, run, 'failed: the report could not be read back'));

@@ -27,7 +27,7 @@ import { analyzeStudy } from '../study/analyze.js';
 import { parseSeeds, parseTarget } from '../study/flags.js';
 import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type StoreMode, type StudyManifest } from '../study/manifest.js';
 import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE, studyResultsJson, studySummaryCsv } from '../study/outputs.js';
-import { recordFromReport, recordText, type StudyRecord } from '../study/record.js';
+import { recordText, type StudyRecord } from '../study/record.js';
 import { renderStudy } from '../study/render.js';
 import { readStoredRecord, readStudyManifest } from '../study/store.js';
 import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
@@ -148,10 +148,15 @@ function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifes
     flags,
     total,
     completed: () => records.size,
-    keep: (run, json) => {
-      const record = recordFromReport(json, run.key, localSteps.get(run.key)!);
-      if (record === undefined) return undefined;
-      if (manifest.store === 'full') writeFileAtomic(join(flags.out, fullReportName(run.report)), json);
+    // each worker builds the run's record as the run goes (and streams its full report into
+    // --out with --store full): a run's report may be far more than one string can hold
+    record: (run) => ({
+      localSteps: localSteps.get(run.key)!,
+      ...(manifest.store === 'full' ? { reportFile: join(flags.out, fullReportName(run.report)) } : {}),
+    }),
+    keep: (run, answer) => {
+      const record = 'record' in answer ? answer.record : undefined;
+      if (record === undefined || record.key !== run.key || record.seed !== run.seed || record.strategy !== run.strategy) return undefined;
       writeFileAtomic(join(flags.out, run.report), recordText(record));
       records.set(run.key, record);
       const accuracy = record.summary.finalAccuracy;
@@ -221,7 +226,9 @@ function studyOutputNames(manifest: StudyManifest): string[] {
 async function study(file: string, flags: StudyFlags): Promise<void> {
   const { plan, manifest } = planStudy(file, flags, await commandRegistry(flags));
   const { grid } = manifest;
-  const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags);
+  // each run's record is built as it goes (its full report, with --store full, written round by round)
+  const usage = { json: manifest.store === 'full', trace: false, streamed: true };
+  const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags, usage);
   const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, scenarioInputs(plan.runs.map((run) => run.scenario), file));
   checkStudyResumable(flags.out, manifest);
   prepareOutDir(flags.out);

@@ -148,10 +148,10 @@ function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: Sw
     flags,
     total,
     completed: () => rows.size,
-    keep: (run, json) => {
-      const outcome = readRunReport(json, run.key);
-      if (outcome === undefined) return undefined;
-      writeFileAtomic(join(flags.out, run.report), json);
+    keep: (run, answer) => {
+      const outcome = 'json' in answer ? readRunReport(answer.json, run.key) : undefined;
+      if (outcome === undefined || !('json' in answer)) return undefined;
+      writeFileAtomic(join(flags.out, run.report), answer.json);
       rows.set(run.key, { run, outcome });
       return `final accuracy ${formatAccuracy(outcome.finalAccuracy)}`;
     },

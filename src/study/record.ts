@@ -9,7 +9,6 @@
  * (1 = an equal share, 0.5 = half of it); null in a skipped round. `samples` counts the samples
  * trained up to the end of the round (Σ participants' batch × localSteps).
  */
-import { SCHEMA_VERSION } from '../report/json.js';
 
 export const RECORD_VERSION = 1;
 
@@ -48,7 +47,7 @@ export interface StudyRecord {
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 interface ReportNode { participated?: unknown; batch?: unknown; weight?: unknown }
-interface ReportRound { round?: unknown; endMs?: unknown; accuracy?: unknown; loss?: unknown; globalBatch?: unknown; effectiveParticipants?: unknown; skipped?: unknown; nodes?: unknown }
+export interface ReportRound { round?: unknown; endMs?: unknown; accuracy?: unknown; loss?: unknown; globalBatch?: unknown; effectiveParticipants?: unknown; skipped?: unknown; nodes?: unknown }
 
 function lowestShare(nodes: readonly ReportNode[]): number | null {
   let count = 0;
@@ -61,26 +60,23 @@ function lowestShare(nodes: readonly ReportNode[]): number | null {
   return count === 0 ? null : lowest * count;
 }
 
-/** The compact record of a run's full JSON report (a sweep worker's answer), or undefined if it is not that run's. */
-export function recordFromReport(json: string, key: string, localSteps: number): StudyRecord | undefined {
-  let report: { schemaVersion?: unknown; scenario?: { hash?: unknown; seed?: unknown }; runs?: unknown };
-  try {
-    report = JSON.parse(json) as typeof report;
-  } catch {
-    return undefined;
-  }
-  const runs = report?.runs;
-  if (report?.schemaVersion !== SCHEMA_VERSION || report.scenario?.hash !== key || !Array.isArray(runs) || runs.length !== 1) return undefined;
-  const run = runs[0] as { strategy?: { name?: unknown }; summary?: Record<string, unknown>; rounds?: unknown };
-  const seed = report.scenario.seed;
-  if (typeof run.strategy?.name !== 'string' || run.summary === undefined || !Array.isArray(run.rounds) || typeof seed !== 'number') return undefined;
-  const columns: RoundColumns = { round: [], endMs: [], accuracy: [], loss: [], globalBatch: [], effectiveParticipants: [], skipped: [], samples: [], minWeightShare: [] };
-  let samples = 0;
-  for (const round of run.rounds as ReportRound[]) {
+/**
+ * A run's compact record, built a round at a time from the report's rounds (each as the JSON
+ * report writes it: roundFieldsToJson and the nodes' nodeToJson), so a worker can build it as
+ * the run goes without the report ever being one string, and a stored report gives the same.
+ */
+export class StudyRecordBuilder {
+  private readonly columns: RoundColumns = { round: [], endMs: [], accuracy: [], loss: [], globalBatch: [], effectiveParticipants: [], skipped: [], samples: [], minWeightShare: [] };
+  private samples = 0;
+
+  constructor(private readonly key: string, private readonly localSteps: number) {}
+
+  round(round: ReportRound): void {
     const nodes = Array.isArray(round.nodes) ? (round.nodes as ReportNode[]) : [];
+    const columns = this.columns;
     let batch = 0;
     for (const node of nodes) if (node.participated === true) batch += num(node.batch) ?? 0;
-    samples += batch * localSteps;
+    this.samples += batch * this.localSteps;
     columns.round.push(num(round.round) ?? columns.round.length + 1);
     columns.endMs.push(num(round.endMs));
     columns.accuracy.push(num(round.accuracy));
@@ -88,24 +84,27 @@ export function recordFromReport(json: string, key: string, localSteps: number):
     columns.globalBatch.push(num(round.globalBatch));
     columns.effectiveParticipants.push(num(round.effectiveParticipants));
     columns.skipped.push(round.skipped === true);
-    columns.samples.push(samples);
+    columns.samples.push(this.samples);
     columns.minWeightShare.push(round.skipped === true ? null : lowestShare(nodes));
   }
-  const { summary } = run;
-  return {
-    studyRecord: RECORD_VERSION,
-    key,
-    strategy: run.strategy.name,
-    seed,
-    summary: {
-      finalAccuracy: num(summary.finalAccuracy),
-      bestAccuracy: num(summary.bestAccuracy),
-      simulatedMs: num(summary.simulatedMs),
-      samplesTrained: num(summary.samplesTrained),
-      timeToTargetMs: num(summary.timeToTargetMs),
-    },
-    rounds: columns,
-  };
+
+  /** The record, given the run's strategy, seed and its report's `summary`. */
+  finish(strategy: string, seed: number, summary: Record<string, unknown>): StudyRecord {
+    return {
+      studyRecord: RECORD_VERSION,
+      key: this.key,
+      strategy,
+      seed,
+      summary: {
+        finalAccuracy: num(summary.finalAccuracy),
+        bestAccuracy: num(summary.bestAccuracy),
+        simulatedMs: num(summary.simulatedMs),
+        samplesTrained: num(summary.samplesTrained),
+        timeToTargetMs: num(summary.timeToTargetMs),
+      },
+      rounds: this.columns,
+    };
+  }
 }
 
 /** Compact: one line per column, so the file stays small and still reads in an editor. */

@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BackendPreference, EngineName } from '../index.js';
 import type { Scenario } from '../scenario/types.js';
+import type { StudyRecord } from '../study/record.js';
 
 export interface WorkerTask {
   key: string;
@@ -16,11 +17,22 @@ export interface WorkerTask {
   engine: EngineName;
   /** dtrain's version, for the report */
   version: string;
+  /**
+   * What to answer with. Absent: the run's JSON report, as one string (a sweep). `record`: a
+   * study's compact record, built as the run goes without keeping its node records; with
+   * `reportFile`, the JSON report is also written there round by round (--store full), so
+   * neither is ever one string (a run of 131,072 nodes × 10 rounds is some 950 MiB of JSON).
+   */
+  record?: { localSteps: number; reportFile?: string };
 }
 
 export type WorkerReply =
   | { key: string; json: string }
+  | { key: string; record: StudyRecord }
   | { key: string; error: { code: string; message: string } };
+
+/** A run's answer that is not a failure. */
+export type WorkerAnswer = Exclude<WorkerReply, { error: unknown }>;
 
 export interface PoolOptions {
   jobs: number;

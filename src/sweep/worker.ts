@@ -1,12 +1,16 @@
 /**
  * A sweep worker thread: runs one scenario at a time with `runScenario` and posts back its
- * JSON report. Each worker is its own isolate with its own TF.js, so runs on different
+ * JSON report (a sweep) or its compact record (a study). Each worker is its own isolate with its own TF.js, so runs on different
  * workers share nothing; a run's report is the same bytes as `dtrain simulate --json` of it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isKnownError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
+import type { OutputWriter } from '../output-file.js';
+import type { JsonReportOptions } from '../report/json.js';
+import type { JsonReportStream } from '../report/json-stream.js';
+import type { StudyRecord } from '../study/record.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 const plugins: readonly string[] = (workerData as { plugins?: string[] } | null)?.plugins ?? [];
@@ -28,20 +32,63 @@ function workerRegistry(): Promise<StageRegistry> | undefined {
 
 async function runTask(task: WorkerTask): Promise<WorkerReply> {
   try {
+    const { runContext } = await import('../node/run-context.js');
+    // what a rerun of this grid point needs: the seed is the point's (with the rest in sweep.json)
+    const run = runContext({ engine: task.engine, backend: task.backend, seed: task.scenario.seed, strategy: task.scenario.strategies.map((s) => s.name) });
+    const options = { version: task.version, trace: false, timing: false, scenarioHash: task.key, run };
+    if (task.record !== undefined) return { key: task.key, record: await recordRun(task, task.record, options) };
     const { runScenario } = await import('../index.js');
     const { toJsonReport } = await import('../report/json.js');
     // the JSON report reads no node timelines (tries, steps): the run builds none
     const result = await runScenario(task.scenario, { backend: task.backend, engine: task.engine, registry: await workerRegistry(), timelines: false });
-    const { runContext } = await import('../node/run-context.js');
-    // what a rerun of this grid point needs: the seed is the point's (with the rest in sweep.json)
-    const run = runContext({ engine: task.engine, backend: task.backend, seed: task.scenario.seed, strategy: task.scenario.strategies.map((s) => s.name) });
-    const json = toJsonReport(result, { version: task.version, trace: false, timing: false, scenarioHash: task.key, run });
-    return { key: task.key, json };
+    return { key: task.key, json: toJsonReport(result, options) };
   } catch (thrown) {
     // out of memory (past the estimate, or with --no-limits) is that run's failure, not a bug
     const error = asKnownFailure(thrown);
     if (!isKnownError(error)) throw error; // a bug: the 'error' event carries the stack to the main thread
     return { key: task.key, error: { code: error.code, message: error.message } };
+  }
+}
+
+/**
+ * A study's run: its compact record built from each round as it finishes (the round as the JSON
+ * report writes it), the run keeping no node records; with `reportFile`, its JSON report
+ * streamed to that file too, committed only once the run is done.
+ */
+async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record']>, options: JsonReportOptions): Promise<StudyRecord> {
+  const { runScenario } = await import('../index.js');
+  const { nodeToJson, roundFieldsToJson, runTailToJson } = await import('../report/json.js');
+  const { StudyRecordBuilder } = await import('../study/record.js');
+  const builder = new StudyRecordBuilder(task.key, want.localSteps);
+  let report: { writer: OutputWriter; stream: JsonReportStream } | undefined;
+  if (want.reportFile !== undefined) {
+    const { OutputWriter, targetOf } = await import('../output-file.js');
+    const { JsonReportStream } = await import('../report/json-stream.js');
+    const writer = new OutputWriter();
+    report = { writer, stream: new JsonReportStream(task.scenario, options, writer.stream(targetOf(want.reportFile))) };
+  }
+  try {
+    const result = await runScenario(task.scenario, {
+      backend: task.backend,
+      engine: task.engine,
+      registry: await workerRegistry(),
+      timelines: false,
+      retainNodes: false,
+      onRound: (record, strategy, backend) => {
+        report?.stream.round(record, strategy, backend);
+        builder.round({ ...roundFieldsToJson(record), nodes: record.nodes.map((node) => nodeToJson(node, record, options)) });
+      },
+      onRunEnd: (run) => report?.stream.runEnd(run),
+    });
+    const [run] = result.runs;
+    if (result.runs.length !== 1 || run === undefined) throw new Error(`a study run holds one strategy, found ${result.runs.length}`);
+    if (report !== undefined) {
+      report.stream.finish(result);
+      report.writer.commit();
+    }
+    return builder.finish(run.strategy.name, task.scenario.seed, runTailToJson(run, options).summary as Record<string, unknown>);
+  } finally {
+    report?.writer.abort();
   }
 }
 

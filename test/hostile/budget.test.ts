@@ -63,22 +63,28 @@ describe('explain and sweep are sized before they train', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('sweep: each run\'s JSON report must fit in a string; --no-limits and --max-time are sweep options too', async () => {
+  it('sweep: each run\'s JSON report must fit in a string (not a study\'s); --no-limits and --max-time are sweep options too', async () => {
     const dir = scratch();
-    const [json, time] = await inParallel([
+    const [json, time, study] = await inParallel([
       ['sweep', 'limits/json-too-large.yaml', '--out', join(dir, 'a')],
       ['sweep', 'limits/tiny.yaml', '--set', 'seed=1,2', '--max-time', '100ms', '--out', join(dir, 'b')],
-    ], 2, (args) => runCli(args));
+      ['study', 'limits/json-too-large.yaml', '--seeds', '1', '--strategy', 's1s4,fedavg', '--baseline', 'fedavg', '--out', join(dir, 'c')],
+    ], 3, (args) => runCli(args));
     expect(json!.stderr).toBe([
       'error: s1s4: the JSON report would be about 707.8 GiB, more than the 512 MiB one JavaScript string can hold',
-      'hint: run fewer rounds or nodes, drop --trace, or leave out --json',
+      'hint: a sweep keeps each run\'s whole JSON report: run fewer rounds or nodes, or run it as a study (dtrain study keeps a compact record of each run)',
       '',
     ].join('\n'));
     expectRefused(json!);
     expect(time!.stderr.split('\n')[0]).toBe('error: seed=1 · s1s4: this run needs an estimated 1 s of host time, over the budget of 100 ms; the biggest parts:');
     expectRefused(time!);
+    // a study keeps a record of each run, never its JSON as one string: the same runs are
+    // refused on their host time only
+    expect(study!.stderr.split('\n')[0]).toBe('error: s1s4 · seed 1: this run needs an estimated 7.3 h of host time, over the budget of 1 h; the biggest parts:');
+    expectRefused(study!);
     expect(existsSync(join(dir, 'a'))).toBe(false);
     expect(existsSync(join(dir, 'b'))).toBe(false);
+    expect(existsSync(join(dir, 'c'))).toBe(false);
   });
 });
 
