@@ -215,8 +215,8 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
       trace: flags.trace === true,
       now: () => performance.now(),
       retainNodes: sinks.retainNodes,
-      // the node events only for the outputs that read them: the HTML report, and whatever
-      // reads the kept records at the end (the Perfetto timeline among them)
+      // the node events only for the outputs that read them: the HTML report, the Perfetto
+      // timeline, and a golden check or update (which reads the kept records at the end)
       timelines: sinks.retainNodes || sinks.html !== undefined || sinks.timeline !== undefined,
       onSetting: (setting) => {
         sinks.html?.setting(setting);

@@ -268,11 +268,10 @@ const CSV_MEMORY_FACTOR = 4;
 /** nodes.csv's rows per piece written (report/csv.ts) */
 const CSV_PIECE_ROWS = 4096;
 
-/** The outputs asked for, each as the one string it is built as. */
+/** The outputs asked for that are built as one string (the others are written as the run goes). */
 function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: number): OutputSize[] {
   const n = scenario.cluster.nodes.length;
   const strategyRounds = scenario.strategies.length * scenario.rounds;
-  const nodeRounds = strategyRounds * n;
   const outputs: OutputSize[] = [];
   if (options.json && options.streamed !== true) outputs.push({ flag: '--json', what: 'the JSON report', bytes: jsonBytes });
   if (options.report === true) {
