@@ -27,7 +27,7 @@ import { analyzeStudy } from '../study/analyze.js';
 import { parseSeeds, parseTarget } from '../study/flags.js';
 import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type StoreMode, type StudyManifest } from '../study/manifest.js';
 import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE, studyResultsJson, studySummaryCsv } from '../study/outputs.js';
-import { recordText, type StudyRecord } from '../study/record.js';
+import { recordText, studyRecord, type StudyRecord } from '../study/record.js';
 import { renderStudy } from '../study/render.js';
 import { readStoredRecord, readStudyManifest } from '../study/store.js';
 import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
@@ -155,8 +155,8 @@ function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifes
       ...(manifest.store === 'full' ? { reportFile: join(flags.out, fullReportName(run.report)) } : {}),
     }),
     keep: (run, answer) => {
-      const record = 'record' in answer ? answer.record : undefined;
-      if (record === undefined || record.key !== run.key || record.seed !== run.seed || record.strategy !== run.strategy) return undefined;
+      if (!('record' in answer)) return undefined;
+      const record = studyRecord(run, answer.record);
       writeFileAtomic(join(flags.out, run.report), recordText(record));
       records.set(run.key, record);
       const accuracy = record.summary.finalAccuracy;

@@ -4,36 +4,13 @@
  * `<first 16 hex digits of the run key>.json`, written atomically. It holds the run's summary
  * and per-round aggregates as columns (one array per field), which is all every study metric
  * needs and is enough to recompute each of them later, for another --target too.
- *
- * `minWeightShare` is the round's lowest participant weight times the number of participants
- * (1 = an equal share, 0.5 = half of it); null in a skipped round. `samples` counts the samples
- * trained up to the end of the round (Σ participants' batch × localSteps).
+ * The columns and what they mean: src/report/run-columns.ts.
  */
+import { ROUND_FIELDS, type RoundColumns, type RunColumns, type RunSummaryFigures } from '../report/run-columns.js';
 
 export const RECORD_VERSION = 1;
 
-export const ROUND_FIELDS = ['round', 'endMs', 'accuracy', 'loss', 'globalBatch', 'effectiveParticipants', 'skipped', 'samples', 'minWeightShare'] as const;
-export type RoundField = (typeof ROUND_FIELDS)[number];
-
-export interface RunSummaryFigures {
-  finalAccuracy: number | null;
-  bestAccuracy: number | null;
-  simulatedMs: number | null;
-  samplesTrained: number | null;
-  timeToTargetMs: number | null;
-}
-
-export interface RoundColumns {
-  round: number[];
-  endMs: Array<number | null>;
-  accuracy: Array<number | null>;
-  loss: Array<number | null>;
-  globalBatch: Array<number | null>;
-  effectiveParticipants: Array<number | null>;
-  skipped: boolean[];
-  samples: number[];
-  minWeightShare: Array<number | null>;
-}
+export { ROUND_FIELDS, type RoundColumns, type RoundField, type RunSummaryFigures } from '../report/run-columns.js';
 
 export interface StudyRecord {
   studyRecord: typeof RECORD_VERSION;
@@ -44,67 +21,9 @@ export interface StudyRecord {
   rounds: RoundColumns;
 }
 
-const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-
-interface ReportNode { participated?: unknown; batch?: unknown; weight?: unknown }
-export interface ReportRound { round?: unknown; endMs?: unknown; accuracy?: unknown; loss?: unknown; globalBatch?: unknown; effectiveParticipants?: unknown; skipped?: unknown; nodes?: unknown }
-
-function lowestShare(nodes: readonly ReportNode[]): number | null {
-  let count = 0;
-  let lowest = Infinity;
-  for (const node of nodes) {
-    if (node.participated !== true) continue;
-    count += 1;
-    lowest = Math.min(lowest, num(node.weight) ?? 0);
-  }
-  return count === 0 ? null : lowest * count;
-}
-
-/**
- * A run's compact record, built a round at a time from the report's rounds (each as the JSON
- * report writes it: roundFieldsToJson and the nodes' nodeToJson), so a worker can build it as
- * the run goes without the report ever being one string, and a stored report gives the same.
- */
-export class StudyRecordBuilder {
-  private readonly columns: RoundColumns = { round: [], endMs: [], accuracy: [], loss: [], globalBatch: [], effectiveParticipants: [], skipped: [], samples: [], minWeightShare: [] };
-  private samples = 0;
-
-  constructor(private readonly key: string, private readonly localSteps: number) {}
-
-  round(round: ReportRound): void {
-    const nodes = Array.isArray(round.nodes) ? (round.nodes as ReportNode[]) : [];
-    const columns = this.columns;
-    let batch = 0;
-    for (const node of nodes) if (node.participated === true) batch += num(node.batch) ?? 0;
-    this.samples += batch * this.localSteps;
-    columns.round.push(num(round.round) ?? columns.round.length + 1);
-    columns.endMs.push(num(round.endMs));
-    columns.accuracy.push(num(round.accuracy));
-    columns.loss.push(num(round.loss));
-    columns.globalBatch.push(num(round.globalBatch));
-    columns.effectiveParticipants.push(num(round.effectiveParticipants));
-    columns.skipped.push(round.skipped === true);
-    columns.samples.push(this.samples);
-    columns.minWeightShare.push(round.skipped === true ? null : lowestShare(nodes));
-  }
-
-  /** The record, given the run's strategy, seed and its report's `summary`. */
-  finish(strategy: string, seed: number, summary: Record<string, unknown>): StudyRecord {
-    return {
-      studyRecord: RECORD_VERSION,
-      key: this.key,
-      strategy,
-      seed,
-      summary: {
-        finalAccuracy: num(summary.finalAccuracy),
-        bestAccuracy: num(summary.bestAccuracy),
-        simulatedMs: num(summary.simulatedMs),
-        samplesTrained: num(summary.samplesTrained),
-        timeToTargetMs: num(summary.timeToTargetMs),
-      },
-      rounds: this.columns,
-    };
-  }
+/** A run's record: which run it is, and its columns (report/run-columns.ts). */
+export function studyRecord(run: { key: string; strategy: string; seed: number }, columns: RunColumns): StudyRecord {
+  return { studyRecord: RECORD_VERSION, key: run.key, strategy: run.strategy, seed: run.seed, summary: columns.summary, rounds: columns.rounds };
 }
 
 /** Compact: one line per column, so the file stays small and still reads in an editor. */

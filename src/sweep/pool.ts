@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BackendPreference, EngineName } from '../index.js';
 import type { Scenario } from '../scenario/types.js';
-import type { StudyRecord } from '../study/record.js';
+import type { RunColumns } from '../report/run-columns.js';
 
 export interface WorkerTask {
   key: string;
@@ -18,8 +18,8 @@ export interface WorkerTask {
   /** dtrain's version, for the report */
   version: string;
   /**
-   * What to answer with. Absent: the run's JSON report, as one string (a sweep). `record`: a
-   * study's compact record, built as the run goes without keeping its node records; with
+   * What to answer with. Absent: the run's JSON report, as one string (a sweep). `record`: the
+   * run's columns (a study's record), built as the run goes without keeping its node records; with
    * `reportFile`, the JSON report is also written there round by round (--store full), so
    * neither is ever one string (a run of 131,072 nodes × 10 rounds is some 950 MiB of JSON).
    */
@@ -28,7 +28,7 @@ export interface WorkerTask {
 
 export type WorkerReply =
   | { key: string; json: string }
-  | { key: string; record: StudyRecord }
+  | { key: string; record: RunColumns }
   | { key: string; error: { code: string; message: string } };
 
 /** A run's answer that is not a failure. */

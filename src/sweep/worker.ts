@@ -10,7 +10,7 @@ import type { StageRegistry } from '../pipeline/stage-registry.js';
 import type { OutputWriter } from '../output-file.js';
 import type { JsonReportOptions } from '../report/json.js';
 import type { JsonReportStream } from '../report/json-stream.js';
-import type { StudyRecord } from '../study/record.js';
+import type { RunColumns } from '../report/run-columns.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 const plugins: readonly string[] = (workerData as { plugins?: string[] } | null)?.plugins ?? [];
@@ -51,15 +51,15 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
 }
 
 /**
- * A study's run: its compact record built from each round as it finishes (the round as the JSON
- * report writes it), the run keeping no node records; with `reportFile`, its JSON report
+ * A study's run: its columns (the study's record) built from each round as it finishes (the
+ * round as the JSON report writes it), the run keeping no node records; with `reportFile`, its JSON report
  * streamed to that file too, committed only once the run is done.
  */
-async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record']>, options: JsonReportOptions): Promise<StudyRecord> {
+async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record']>, options: JsonReportOptions): Promise<RunColumns> {
   const { runScenario } = await import('../index.js');
   const { nodeToJson, roundFieldsToJson, runTailToJson } = await import('../report/json.js');
-  const { StudyRecordBuilder } = await import('../study/record.js');
-  const builder = new StudyRecordBuilder(task.key, want.localSteps);
+  const { RunColumnsBuilder } = await import('../report/run-columns.js');
+  const builder = new RunColumnsBuilder(want.localSteps);
   let report: { writer: OutputWriter; stream: JsonReportStream } | undefined;
   if (want.reportFile !== undefined) {
     const { OutputWriter, targetOf } = await import('../output-file.js');
@@ -86,7 +86,7 @@ async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record'
       report.stream.finish(result);
       report.writer.commit();
     }
-    return builder.finish(run.strategy.name, task.scenario.seed, runTailToJson(run, options).summary as Record<string, unknown>);
+    return builder.finish(runTailToJson(run, options).summary as Record<string, unknown>);
   } finally {
     report?.writer.abort();
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NODE_COLUMNS } from '../../src/report/csv.js';
 import { toMicros } from '../../src/report/timeline.js';
+import { LINK_SCENARIO_TEXT } from '../report/link-fixture.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'dtrain.js');
@@ -122,30 +123,26 @@ describe('simulate --report --timeline --csv on one run', () => {
 });
 
 describe('--report built as the rounds finish', () => {
-  it('is the report and CSV of the same run kept whole, byte for byte, waits for the server link included', () => {
+  it('is the report, CSV and timeline of the same run kept whole, byte for byte, waits for the server link included', () => {
     // four nodes behind a 1 Mbps server link: their transfers queue for it
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-reports-link-'));
-    writeFileSync(join(dir, 'link.yaml'), `name: link-report
-seed: 2
-rounds: 2
-data: { dataset: iris }
-model: { hidden: [] }
-cluster:
-  server: { bandwidth: 1Mbps }
-  nodes:
-    - { id: a, count: 4, latency: { constant: 5 } }
-`);
-    // without --timeline, --report and --csv are built from each round as it finishes; with
-    // it the run keeps every record and they are built from those at the end
-    const streamed = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', '--report', join(dir, 'streamed.html'), '--csv', join(dir, 'streamed-csv')]);
-    const kept = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', '--report', join(dir, 'kept.html'), '--csv', join(dir, 'kept-csv'), '--timeline', join(dir, 't.json')]);
+    writeFileSync(join(dir, 'link.yaml'), LINK_SCENARIO_TEXT);
+    // the outputs are built from each round as it finishes; writing a golden file (--expect
+    // --update) makes the run keep every record, and the report is built from those at the end
+    const outputs = (name: string) => ['--report', join(dir, `${name}.html`), '--csv', join(dir, `${name}-csv`), '--timeline', join(dir, `${name}.trace.json`)];
+    const streamed = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', ...outputs('streamed')]);
+    const kept = dtrain(['simulate', join(dir, 'link.yaml'), '--quiet', ...outputs('kept'), '--expect', join(dir, 'golden.json'), '--update']);
     expect([streamed.status, kept.status]).toEqual([0, 0]);
+    expect(existsSync(join(dir, 'golden.json'))).toBe(true);
     const html = readFileSync(join(dir, 'streamed.html'), 'utf8');
     expect(html).toContain('phase: waiting for the server link;');
     expect(html).toBe(readFileSync(join(dir, 'kept.html'), 'utf8'));
     for (const name of ['rounds.csv', 'nodes.csv']) {
       expect(readFileSync(join(dir, 'streamed-csv', name), 'utf8')).toBe(readFileSync(join(dir, 'kept-csv', name), 'utf8'));
     }
+    const trace = readFileSync(join(dir, 'streamed.trace.json'), 'utf8');
+    expect(trace).toContain('"name":"link","cat":"link","ph":"X"');
+    expect(trace).toBe(readFileSync(join(dir, 'kept.trace.json'), 'utf8'));
     expect(readFileSync(join(dir, 'streamed-csv', 'nodes.csv'), 'utf8').split('\n')).toHaveLength(1 + 2 * 4 + 1);
     // nothing but the two files in the directory (no temporary file left behind)
     expect(readdirSync(join(dir, 'streamed-csv')).sort()).toEqual(['nodes.csv', 'rounds.csv']);

@@ -11,6 +11,18 @@ import { tinyResult } from './fixtures.js';
 
 export const OWN_TRANSFER_MS = 4;
 
+/** A scenario of four nodes behind a 1 Mbps server link: their transfers queue for it. */
+export const LINK_SCENARIO_TEXT = `name: link-report
+seed: 2
+rounds: 2
+data: { dataset: iris }
+model: { hidden: [] }
+cluster:
+  server: { bandwidth: 1Mbps }
+  nodes:
+    - { id: a, count: 4, latency: { constant: 5 } }
+`;
+
 export function linkTimeline(): NodeTimeline {
   return {
     outcome: 'finished', reason: null, stepMs: 20, downloadEndMs: 5960, computeEndMs: 5980, finishMs: 6000, droppedAtMs: null,

@@ -21,6 +21,7 @@ import { renderRunTables, RunTablesStream } from '../../src/report/table.js';
 import { TimelineStream, toTimelineJson } from '../../src/report/timeline.js';
 import type { RunResult } from '../../src/sim/records.js';
 import { generatedResult, tinyResult } from './fixtures.js';
+import { LINK_SCENARIO_TEXT } from './link-fixture.js';
 
 const OPTIONS = { version: '0.1.0', trace: false, timing: false, scenarioHash: 'abc' };
 
@@ -195,17 +196,7 @@ describe('a run of 3,073 nodes in groups that keeps no node records', () => {
 
 describe('a run behind a shared server link that keeps no node records', () => {
   it('gives the timeline of the same run kept whole, its link waits included', async () => {
-    const text = `
-name: link-stream
-seed: 2
-rounds: 2
-data: { dataset: iris }
-model: { hidden: [] }
-cluster:
-  server: { bandwidth: 1Mbps }
-  nodes:
-    - { id: a, count: 4, latency: { constant: 5 } }
-`;
+    const text = LINK_SCENARIO_TEXT;
     const kept = await streamedRun(text, true);
     const streamed = await streamedRun(text, false);
     const timeline = toTimelineJson(kept.result, { version: '0.1.0' });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { scenarioHash } from '../../src/golden/scenario-hash.js';
 import { parseScenarioText } from '../../src/node/load.js';
 import { runOnWorkers, type WorkerReply, type WorkerTask } from '../../src/sweep/pool.js';
-import { type ReportRound, StudyRecordBuilder, type StudyRecord } from '../../src/study/record.js';
+import { type ReportRound, type RunColumns, RunColumnsBuilder } from '../../src/report/run-columns.js';
 
 const WORKER = new URL('../../dist/sweep/worker.js', import.meta.url);
 
@@ -31,16 +31,16 @@ cluster:
     - { id: slow, msPerSample: 40, latency: { constant: 5 } }
 `;
 
-/** The record the whole JSON report gives (what a study stored before it streamed). */
-function recordOfReport(json: string, key: string, localSteps: number): StudyRecord {
-  const report = JSON.parse(json) as { scenario: { seed: number }; runs: Array<{ strategy: { name: string }; rounds: ReportRound[]; summary: Record<string, unknown> }> };
-  const builder = new StudyRecordBuilder(key, localSteps);
+/** The columns the whole JSON report gives (what a study stored before it streamed). */
+function columnsOfReport(json: string, localSteps: number): RunColumns {
+  const report = JSON.parse(json) as { runs: Array<{ rounds: ReportRound[]; summary: Record<string, unknown> }> };
+  const builder = new RunColumnsBuilder(localSteps);
   for (const round of report.runs[0]!.rounds) builder.round(round);
-  return builder.finish(report.runs[0]!.strategy.name, report.scenario.seed, report.runs[0]!.summary);
+  return builder.finish(report.runs[0]!.summary);
 }
 
 describe('a study run on a worker', () => {
-  it('answers with the record of its whole report, and writes that report round by round with --store full', async () => {
+  it('answers with the columns of its whole report, and writes that report round by round with --store full', async () => {
     const scenario = parseScenarioText(SCENARIO, 'record-worker.yaml');
     const key = scenarioHash(scenario);
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-record-worker-'));
@@ -57,8 +57,8 @@ describe('a study run on a worker', () => {
     ], { jobs: 2, workerUrl: WORKER, onResult: (reply) => replies.push(reply) }).done;
     expect(replies).toHaveLength(4);
     const whole = replies.find((reply): reply is { key: string; json: string } => 'json' in reply)!;
-    const records = replies.filter((reply): reply is { key: string; record: StudyRecord } => 'record' in reply);
-    const expected = recordOfReport(whole.json, key, 2);
+    const records = replies.filter((reply): reply is { key: string; record: RunColumns } => 'record' in reply);
+    const expected = columnsOfReport(whole.json, 2);
     // the run has what the record's columns are for: a drop, and samples of two steps
     expect(whole.json).toContain('"dropReason": "deadline"');
     expect(expected.rounds.samples.at(-1)).toBeGreaterThan(0);
