@@ -52,8 +52,8 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
 
 /**
  * A study's run: its columns (the study's record) built from each round as it finishes (the
- * round as the JSON report writes it), the run keeping no node records; with `reportFile`, its JSON report
- * streamed to that file too, committed only once the run is done.
+ * round as the JSON report writes it), the run keeping no node records; with `reportFile`,
+ * its JSON report streamed to that file too, committed only once the run is done.
  */
 async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record']>, options: JsonReportOptions): Promise<RunColumns> {
   const { runScenario } = await import('../index.js');
