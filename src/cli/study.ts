@@ -30,7 +30,7 @@ import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE, studyResultsJson, studySummaryC
 import { recordText, studyRecord, type StudyRecord } from '../study/record.js';
 import { renderStudy } from '../study/render.js';
 import { readStoredRecord, readStudyManifest } from '../study/store.js';
-import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
+import { addLimitOptions, enforceGridLimits, type LimitFlags, workersWithinBudget } from '../limits/options.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
@@ -240,7 +240,10 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
     if (stored !== undefined && (manifest.store === 'compact' || existsSync(join(flags.out, fullReportName(run.report))))) records.set(run.key, stored.record);
   }
   const todo = mine.filter((run) => !records.has(run.key));
-  const jobs = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
+  const asked = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
+  // each worker holds a run: as many at once as the memory budget has room for
+  const { jobs, note } = workersWithinBudget(todo.map((run) => estimates.get(run.key)!), asked, flags);
+  if (note !== null) process.stderr.write(`study: ${note}\n`);
   const slice = grid.shard === null ? '' : ` (shard ${grid.shard.index}/${grid.shard.count} of ${grid.runs.length})`;
   // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
   limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs), largestCluster(plan.runs, todo));

@@ -30,7 +30,7 @@ import { SUMMARY_FILE, summaryCsv, type SweepRow } from '../sweep/summary-csv.js
 import { renderSweepSummary, type SweepSummaryOptions } from '../sweep/summary-table.js';
 import { checkBaseline } from '../sweep/baseline.js';
 import { VERSION } from '../version.js';
-import { addLimitOptions, enforceGridLimits, type LimitFlags } from '../limits/options.js';
+import { addLimitOptions, enforceGridLimits, type LimitFlags, workersWithinBudget } from '../limits/options.js';
 import { checkResumable } from '../sweep/resume-check.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
@@ -172,7 +172,10 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
   const mine = manifest.runs.filter((run) => inShard(run.index, manifest.shard));
   const rows = storedRows(flags.out, mine);
   const todo = mine.filter((run) => !rows.has(run.key));
-  const jobs = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
+  const asked = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
+  // each worker holds a run: as many at once as the memory budget has room for
+  const { jobs, note } = workersWithinBudget(todo.map((run) => estimates.get(run.key)!), asked, flags);
+  if (note !== null) process.stderr.write(`sweep: ${note}\n`);
   const { shard } = manifest;
   const slice = shard === null ? '' : ` (shard ${shard.index}/${shard.count} of ${manifest.runs.length})`;
   // before the workers start: V8's flags are process-wide, so this sizes every worker's heap

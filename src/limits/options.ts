@@ -6,6 +6,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { DtrainError } from '../errors.js';
 import type { Scenario } from '../scenario/types.js';
+import { formatBytes } from '../scenario/text-file.js';
 import { parseDuration, parseSize } from '../scenario/units.js';
 import { checkBudget, DEFAULT_BUDGET, longRunNote, type Budget } from './budget.js';
 import { datasetShape } from './dataset-shape.js';
@@ -98,4 +99,29 @@ export function enforceGridLimits(
     }
   }
   return estimates;
+}
+
+/**
+ * How many of a sweep's or study's runs may be in flight at once within the memory budget:
+ * each worker holds one run, so `jobs` workers need the sum of the `jobs` largest runs'
+ * estimates. Fewer workers than asked for (at least one: each run alone was checked) and a
+ * note saying so when they would not fit; `jobs` and no note with --no-limits.
+ */
+export function workersWithinBudget(runBytes: readonly number[], jobs: number, flags: LimitFlags): { jobs: number; note: string | null } {
+  if (!flags.limits) return { jobs, note: null };
+  const budget = budgetOf(flags).memoryBytes;
+  const largest = runBytes.slice().sort((a, b) => b - a).slice(0, jobs);
+  let fit = 0;
+  let total = 0;
+  for (const bytes of largest) {
+    if (fit > 0 && total + bytes > budget) break;
+    total += bytes;
+    fit += 1;
+  }
+  if (fit >= largest.length) return { jobs, note: null };
+  const all = largest.reduce((sum, bytes) => sum + bytes, 0);
+  return {
+    jobs: fit,
+    note: `${largest.length} workers would need an estimated ${formatBytes(all)}, over the memory budget of ${formatBytes(budget)}; running ${fit} at a time (raise the budget with --max-memory)`,
+  };
 }

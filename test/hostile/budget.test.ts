@@ -88,6 +88,20 @@ describe('explain and sweep are sized before they train', () => {
   });
 });
 
+describe('a study or sweep runs as many workers as the memory budget has room for', () => {
+  it('two runs of ~200 MiB under a 300 MB budget: one worker at a time, said on stderr, and the study completes', async () => {
+    const dir = scratch();
+    const [study, sweep] = await inParallel([
+      ['study', '../sweep/fixtures/tiny.yaml', '--seeds', '1,2', '--strategy', 's1s4,sync-sgd', '--baseline', 'sync-sgd', '--backend', 'cpu', '--jobs', '2', '--max-memory', '300MB', '--out', join(dir, 's')],
+      ['sweep', '../sweep/fixtures/tiny.yaml', '--set', 'seed=1,2', '--backend', 'cpu', '--jobs', '2', '--max-memory', '300MB', '--out', join(dir, 'w')],
+    ], 2, (args) => runCli(args));
+    const note = '2 workers would need an estimated 400.1 MiB, over the memory budget of 286.1 MiB; running 1 at a time (raise the budget with --max-memory)';
+    expect(study!.stderr.split('\n').slice(0, 2)).toEqual([`study: ${note}`, 'study: 4 runs, 0 already complete, 4 to run on 1 worker']);
+    expect(sweep!.stderr.split('\n').slice(0, 2)).toEqual([`sweep: ${note}`, 'sweep: 4 runs, 0 already complete, 4 to run on 1 worker']);
+    expect([study!.status, sweep!.status]).toEqual([0, 0]);
+  }, 60_000);
+});
+
 describe('every requested output is sized, and named with its flag when refused', () => {
   it('--timeline of a million node-rounds is written round by round: the estimate counts a piece of it, not a 591 MiB string', async () => {
     const out = join(scratch(), 'run.trace.json');

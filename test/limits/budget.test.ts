@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkBudget, DEFAULT_BUDGET, formatSeconds, longRunNote, MAX_STRING_CHARS } from '../../src/limits/budget.js';
 import type { RunEstimate } from '../../src/limits/estimate.js';
-import { parseMaxMemory, parseMaxTime } from '../../src/limits/options.js';
+import { parseMaxMemory, parseMaxTime, workersWithinBudget } from '../../src/limits/options.js';
 
 const GIB = 1024 ** 3;
 
@@ -95,5 +95,24 @@ describe('longRunNote', () => {
     expect(longRunNote(estimate(GIB, 720))).toBe(
       'note: this run is estimated to take about 12 min of host time; Ctrl-C stops it after the current round and keeps the finished rounds',
     );
+  });
+});
+
+describe('workersWithinBudget', () => {
+  it('runs as many workers at once as the largest runs fit the memory budget, at least one, and says so', () => {
+    const runs = [100, 300, 200];
+    // 300 + 200 = 500 > 450: one at a time; the three largest together would need 600 B
+    expect(workersWithinBudget(runs, 3, { limits: true, maxMemory: 450 })).toEqual({
+      jobs: 1,
+      note: '3 workers would need an estimated 600 B, over the memory budget of 450 B; running 1 at a time (raise the budget with --max-memory)',
+    });
+    // 300 + 200 = 500 fits exactly, + 100 does not
+    expect(workersWithinBudget(runs, 3, { limits: true, maxMemory: 500 }).jobs).toBe(2);
+    expect(workersWithinBudget(runs, 2, { limits: true, maxMemory: 500 })).toEqual({ jobs: 2, note: null });
+    // a single run over the budget was refused before; one worker is the floor
+    expect(workersWithinBudget(runs, 3, { limits: true, maxMemory: 50 }).jobs).toBe(1);
+    expect(workersWithinBudget(runs, 3, { limits: false, maxMemory: 50 })).toEqual({ jobs: 3, note: null });
+    // the default budget, 4 GiB: three runs of 1.5 GiB do not fit, two do
+    expect(workersWithinBudget([1.5 * 1024 ** 3, 1.5 * 1024 ** 3, 1.5 * 1024 ** 3], 3, { limits: true }).jobs).toBe(2);
   });
 });
