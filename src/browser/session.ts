@@ -13,6 +13,7 @@ import { estimateRun } from '../limits/estimate.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { roundToJson, toJsonReport, type RunContext } from '../report/json.js';
+import { settingTransferTimes } from '../report/round-phases.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import { divergenceHint, keptRounds } from '../run/divergence.js';
 import { runScenarioOn } from '../run/run-scenario.js';
@@ -268,8 +269,8 @@ export function createSession(options: SessionOptions): Session {
       ...(message.strategies === undefined ? {} : { overrides: { strategy: message.strategies } }),
     };
     const reportOptions = { version: options.meta.version, trace: false, timing: false, scenarioHash: scenarioHash(scenario), run: context };
-    // the link phase exists only behind a shared server link (round-phases.ts ownTransferTimes)
-    const ownTransfer = scenario.cluster.server === undefined || scenario.cluster.server === null ? null : setting.transferMs;
+    // the link phase exists only behind a shared server link
+    const ownTransfer = settingTransferTimes(scenario, setting);
     let finished = 0;
     const end = (state: 'done' | 'failed'): void => {
       active.ended = true;

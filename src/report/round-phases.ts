@@ -19,7 +19,8 @@
  * have computed past the round's end — and empty phases are left out, so the phases of one
  * node never overlap and tile its round exactly.
  */
-import type { NodeRoundRecord, RoundRecord, RunResult } from '../sim/records.js';
+import type { Scenario } from '../scenario/types.js';
+import type { NodeRoundRecord, RoundRecord, RunResult, RunSetting } from '../sim/records.js';
 import type { TransferEvents } from '../sim/time-model.js';
 
 export type PhaseKind = 'download' | 'compute' | 'upload' | 'link' | 'waiting' | 'idle';
@@ -37,8 +38,13 @@ export function phaseKinds(withLink: boolean): PhaseKind[] {
  * takes without a server link — or null when the run had no server link (nothing to split).
  */
 export function ownTransferTimes(result: RunResult): readonly number[] | null {
-  const server = result.scenario.cluster.server;
-  return server === undefined || server === null || result.setting === undefined ? null : result.setting.transferMs;
+  return result.setting === undefined ? null : settingTransferTimes(result.scenario, result.setting);
+}
+
+/** ownTransferTimes from the run's setting as it is announced (runScenario's onSetting), before any result. */
+export function settingTransferTimes(scenario: Scenario, setting: RunSetting): readonly number[] | null {
+  const server = scenario.cluster.server;
+  return server === undefined || server === null ? null : setting.transferMs;
 }
 
 /** Below this a transfer's slowdown is float noise (a nanosecond), not time spent waiting. */

@@ -1,7 +1,8 @@
 /**
  * A run's figures per round as columns (one array per field) and its summary, built a round at
- * a time from the rounds as the JSON report writes them (roundFieldsToJson with the nodes'
- * nodeToJson, or the same read back from a report file): what a study keeps of each run
+ * a time from the rounds as the JSON report writes them (roundFieldsToJson, or the same read
+ * back from a report file; of the nodes only participated, batch and weight are read, so the
+ * node records themselves do): what a study keeps of each run
  * (src/study/record.ts). Built as the run goes, it needs neither the run's node records nor
  * its report as one string.
  *

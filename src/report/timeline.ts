@@ -22,7 +22,7 @@
  */
 import type { Scenario } from '../scenario/types.js';
 import type { RoundRecord, RunResult, RunSetting, StrategyRun } from '../sim/records.js';
-import { nodeRoundPhases, type Phase } from './round-phases.js';
+import { nodeRoundPhases, type Phase, settingTransferTimes } from './round-phases.js';
 
 export type TraceEvent =
   | { name: 'process_name' | 'thread_name'; ph: 'M'; pid: number; tid: number; args: { name: string } }
@@ -121,14 +121,14 @@ export class TimelineStream {
     emit('{"traceEvents": [\n');
   }
 
-  /** The transfer times a `link` phase is split by, when the cluster has a server link (ownTransferTimes). */
+  /** The transfer times a `link` phase is split by, when the cluster has a server link. */
   setting(setting: RunSetting): void {
-    const server = this.scenario.cluster.server;
-    this.ownTransferMs = server === undefined || server === null ? null : setting.transferMs;
+    this.ownTransferMs = settingTransferTimes(this.scenario, setting);
   }
 
   round(record: RoundRecord, strategy: string): void {
     this.openRun(strategy);
+    // one piece at least: a round without nodes still has its marker
     const count = Math.max(1, record.nodes.length);
     for (let first = 0; first < count; first += NODES_PER_PIECE) {
       this.write(roundEvents(record, this.runs + 1, this.ownTransferMs, first, Math.min(first + NODES_PER_PIECE, record.nodes.length)));

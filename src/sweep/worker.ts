@@ -57,7 +57,7 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
  */
 async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record']>, options: JsonReportOptions): Promise<RunColumns> {
   const { runScenario } = await import('../index.js');
-  const { nodeToJson, roundFieldsToJson, runTailToJson } = await import('../report/json.js');
+  const { roundFieldsToJson, runTailToJson } = await import('../report/json.js');
   const { RunColumnsBuilder } = await import('../report/run-columns.js');
   const builder = new RunColumnsBuilder(want.localSteps);
   let report: { writer: OutputWriter; stream: JsonReportStream } | undefined;
@@ -76,7 +76,9 @@ async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record'
       retainNodes: false,
       onRound: (record, strategy, backend) => {
         report?.stream.round(record, strategy, backend);
-        builder.round({ ...roundFieldsToJson(record), nodes: record.nodes.map((node) => nodeToJson(node, record, options)) });
+        // the columns read a node's participated, batch and weight, which its JSON holds as they
+        // are (non-finite as null, as the builder reads them): no JSON object per node for them
+        builder.round({ ...roundFieldsToJson(record), nodes: record.nodes });
       },
       onRunEnd: (run) => report?.stream.runEnd(run),
     });

@@ -7,7 +7,7 @@
  */
 import type { Scenario, StrategySpec } from '../../scenario/types.js';
 import type { RoundRecord, RunSetting, StrategyRun } from '../../sim/records.js';
-import { nodeRoundPhases, PHASE_KINDS, type PhaseKind } from '../round-phases.js';
+import { nodeRoundPhases, PHASE_KINDS, type PhaseKind, settingTransferTimes } from '../round-phases.js';
 import type { RunColumns } from './chart-data.js';
 
 interface Gathering {
@@ -24,10 +24,9 @@ export class HtmlColumnsStream {
 
   constructor(private readonly scenario: Scenario) {}
 
-  /** The transfer times the `link` phase is split by, when the cluster has a server link (ownTransferTimes). */
+  /** The transfer times the `link` phase is split by, when the cluster has a server link. */
   setting(setting: RunSetting): void {
-    const server = this.scenario.cluster.server;
-    this.own = server === undefined || server === null ? null : setting.transferMs;
+    this.own = settingTransferTimes(this.scenario, setting);
   }
 
   round(record: RoundRecord, _strategy: StrategySpec): void {
