@@ -66,6 +66,29 @@ export function removeStaleTemps(dir: string): void {
   }
 }
 
+/**
+ * Removes the temporary files this process's worker threads left in `dir`: a worker stopped
+ * mid-run (Ctrl-C during a sweep) cannot remove its own. Call it only once those workers are
+ * gone. Best effort.
+ */
+export function removeWorkerTemps(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const ours = new RegExp(`^\\.dtrain-${process.pid}-\\d+-\\d+\\.tmp$`);
+  for (const name of names) {
+    if (!ours.test(name)) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
 const WRITE_PROBLEMS: Record<string, string> = {
   ENOSPC: 'no space left on device',
   EDQUOT: 'disk quota exceeded',
@@ -178,7 +201,34 @@ export class OutputWriter {
    * `stage` does its content: renamed over a regular file, copied to a device or standard
    * output. A failure removes every temporary file and throws, as `stage` does.
    */
-  stream(target: OutputTarget): (text: string) => void {
+  stream(target: OutputTarget): (piece: string | Buffer) => void {
+    const entry = this.openStreamed(target);
+    return (piece) => this.append(entry, piece);
+  }
+
+  /**
+   * An output written piece by piece now, by `fill` (a copy of a file too large to hold as
+   * one string, say), then staged as `stream` stages it; its temporary file is closed when
+   * `fill` returns, so a command may stage many. A throw from `fill` removes every temporary
+   * file and passes on.
+   */
+  stageFrom(target: OutputTarget, fill: (append: (piece: string | Buffer) => void) => void): void {
+    const entry = this.openStreamed(target);
+    try {
+      fill((piece) => this.append(entry, piece));
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+    try {
+      closeSync(entry.fd!);
+      entry.fd = undefined;
+    } catch (error) {
+      this.fail(target, error);
+    }
+  }
+
+  private openStreamed(target: OutputTarget): Staged {
     if (this.done) throw new Error('OutputWriter: stream after commit');
     const dir = target.kind === 'file' ? dirname(target.path) : tmpdir();
     if (!this.cleanedDirs.has(dir)) {
@@ -195,14 +245,16 @@ export class OutputWriter {
     } catch (error) {
       this.fail(target, error);
     }
-    return (text) => {
-      if (this.done || entry.fd === undefined) throw new Error('OutputWriter: write after commit');
-      try {
-        writeAll(entry.fd, text);
-      } catch (error) {
-        this.fail(target, error);
-      }
-    };
+    return entry;
+  }
+
+  private append(entry: Staged, piece: string | Buffer): void {
+    if (this.done || entry.fd === undefined) throw new Error('OutputWriter: write after commit');
+    try {
+      writeAll(entry.fd, piece);
+    } catch (error) {
+      this.fail(entry.target, error);
+    }
   }
 
   /** In-place targets first (they can still fail), then the renames, then standard output and error. */

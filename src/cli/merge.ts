@@ -14,6 +14,7 @@ import { readManifest, readStoredRun, type StoredRun } from '../sweep/directory.
 import { MANIFEST_FILE, manifestText, type ManifestRun } from '../sweep/manifest.js';
 import { SUMMARY_FILE, type SweepRow } from '../sweep/summary-csv.js';
 import { isSameFile } from './output-plan.js';
+import { stageCopy } from './stage-copy.js';
 import { finishSweepDir, planOutDir } from './sweep.js';
 import { isStudyDir, mergeStudy } from './study-merge.js';
 
@@ -34,12 +35,17 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
       });
     }
   }
-  const found: Array<{ run: ManifestRun; dir: string; stored: StoredRun }> = [];
+  const found: Array<{ run: ManifestRun; stored: StoredRun }> = [];
   const missing: ManifestRun[] = [];
   for (const run of first.manifest.runs) {
-    const hit = dirs.map((dir) => ({ dir, stored: readStoredRun(dir, run) })).find((entry) => entry.stored !== undefined);
-    if (hit === undefined) missing.push(run);
-    else found.push({ run, dir: hit.dir, stored: hit.stored! });
+    // the first directory that holds it complete: a report may be a gigabyte, read no other copy
+    let stored: StoredRun | undefined;
+    for (const dir of dirs) {
+      stored = readStoredRun(dir, run);
+      if (stored !== undefined) break;
+    }
+    if (stored === undefined) missing.push(run);
+    else found.push({ run, stored });
   }
   if (missing.length > 0) {
     throw new DtrainError('sweep.incomplete', `${missing.length} of ${first.manifest.runs.length} runs are in none of the directories; first: run ${missing[0]!.index + 1}, ${describeRun(missing[0]!, first.manifest.axes)}`, {
@@ -53,8 +59,8 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   const targets = planOutDir(flags.out, names);
   const writer = new OutputWriter();
   writer.ensureDir(resolve(flags.out), `--out ${escapeForTerminal(flags.out)}`);
-  for (const { run, dir, stored } of found) {
-    if (!isSameFile(join(dir, run.report), join(flags.out, run.report))) writer.stage(targets.get(run.report)!, stored.text);
+  for (const { run, stored } of found) {
+    if (!isSameFile(stored.path, join(flags.out, run.report))) stageCopy(writer, targets.get(run.report)!, stored.path);
   }
   writer.stage(targets.get(MANIFEST_FILE)!, manifestText({ ...first.manifest, shard: null }));
   const rows: SweepRow[] = found.map(({ run, stored }) => ({ run, outcome: stored.outcome }));

@@ -50,12 +50,12 @@ export interface GridRunOptions {
   completed: () => number;
   total: number;
   /**
-   * Stores a run's report; the progress status to print, or undefined when the report cannot
-   * be read back as that run's (a failure, nothing stored).
+   * Keeps a run's answer (its outcome, a study's columns); the progress status to print, or
+   * undefined when the answer is not what was asked for (a failure, nothing kept).
    */
   keep: (run: ManifestRun, answer: WorkerAnswer) => string | undefined;
-  /** what each run's worker answers with, when not its JSON report (WorkerTask.record) */
-  record?: (run: ManifestRun) => WorkerTask['record'];
+  /** what each run's worker writes and answers with besides the outcome (its report file, a study's columns) */
+  output: (run: ManifestRun) => Pick<WorkerTask, 'reportFile' | 'columns'>;
   progressLine: (done: number, total: number, run: ManifestRun, status: string) => string;
   interrupted: () => DtrainError;
 }
@@ -67,8 +67,7 @@ export async function runGridOnPool(todo: readonly ManifestRun[], options: GridR
   const byKey = new Map(todo.map((run) => [run.key, run]));
   const scenarios = new Map(plan.runs.map((run) => [run.key, run.scenario]));
   const tasks: WorkerTask[] = todo.map((run) => {
-    const record = options.record?.(run);
-    return { key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION, ...(record === undefined ? {} : { record }) };
+    return { key: run.key, scenario: scenarios.get(run.key)!, backend: flags.backend, engine: flags.engine, version: VERSION, ...options.output(run) };
   });
   const onResult = (reply: WorkerReply): void => {
     const run = byKey.get(reply.key)!;
@@ -78,11 +77,11 @@ export async function runGridOnPool(todo: readonly ManifestRun[], options: GridR
       process.stderr.write(progressLine(done, total, run, `failed: ${escapeForTerminal(reply.error.message)}`));
       return;
     }
-    // not ours to keep: a worker that answered with something else than this run's report
+    // not ours to keep: a worker that answered with something else than this run asked for
     const status = options.keep(run, reply);
     if (status === undefined) {
-      failures.push(`${run.report}: the worker's report could not be read back`);
-      process.stderr.write(progressLine(done, total, run, 'failed: the report could not be read back'));
+      failures.push(`${run.report}: the worker's answer was not the run's`);
+      process.stderr.write(progressLine(done, total, run, 'failed: the worker\'s answer was not the run\'s'));
       return;
     }
     process.stderr.write(progressLine(done, total, run, status));

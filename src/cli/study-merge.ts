@@ -11,9 +11,10 @@ import { OutputWriter } from '../output-file.js';
 import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type StudyManifest } from '../study/manifest.js';
 import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE } from '../study/outputs.js';
 import type { StudyRecord } from '../study/record.js';
-import { readStoredRecord, readStoredText, readStudyManifest } from '../study/store.js';
+import { readStoredRecord, readStudyManifest } from '../study/store.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { isSameFile } from './output-plan.js';
+import { isRegularFile, stageCopy } from './stage-copy.js';
 import { finishStudy, planStudyOutputs } from './study.js';
 
 export function isStudyDir(dir: string): boolean {
@@ -54,7 +55,7 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
     }
   }
   const full = first.manifest.store === 'full';
-  const found: Array<{ report: string; dir: string; text: string; record: StudyRecord; fullText?: string }> = [];
+  const found: Array<{ report: string; dir: string; text: string; record: StudyRecord; fullReport?: string }> = [];
   let missing = 0;
   let firstMissing = '';
   for (const run of first.manifest.grid.runs) {
@@ -62,9 +63,10 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
     for (const dir of dirs) {
       const stored = readStoredRecord(dir, run);
       if (stored === undefined) continue;
-      const fullText = full ? readStoredText(join(dir, fullReportName(run.report))) : undefined;
-      if (full && fullText === undefined) continue;
-      hit = { report: run.report, dir, text: stored.text, record: stored.record, fullText };
+      // a full report is copied as it is, never held as one string (it may be over a gigabyte)
+      const fullReport = full ? join(dir, fullReportName(run.report)) : undefined;
+      if (fullReport !== undefined && !isRegularFile(fullReport)) continue;
+      hit = { report: run.report, dir, text: stored.text, record: stored.record, fullReport };
       break;
     }
     if (hit === undefined) {
@@ -87,10 +89,10 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
   const { targets } = outputs;
   const writer = new OutputWriter();
   writer.ensureDir(resolve(flags.out), `--out ${escapeForTerminal(flags.out)}`);
-  for (const { report, dir, text, fullText } of found) {
+  for (const { report, dir, text, fullReport } of found) {
     if (isSameFile(join(dir, report), join(flags.out, report))) continue;
     writer.stage(targets.get(report)!, text);
-    if (fullText !== undefined) writer.stage(targets.get(fullReportName(report))!, fullText);
+    if (fullReport !== undefined) stageCopy(writer, targets.get(fullReportName(report))!, fullReport);
   }
   const merged: StudyManifest = { ...first.manifest, grid: { ...first.manifest.grid, shard: null } };
   writer.stage(targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(merged));

@@ -150,13 +150,13 @@ function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifes
     completed: () => records.size,
     // each worker builds the run's record as the run goes (and streams its full report into
     // --out with --store full): a run's report may be far more than one string can hold
-    record: (run) => ({
-      localSteps: localSteps.get(run.key)!,
+    output: (run) => ({
+      columns: { localSteps: localSteps.get(run.key)! },
       ...(manifest.store === 'full' ? { reportFile: join(flags.out, fullReportName(run.report)) } : {}),
     }),
     keep: (run, answer) => {
-      if (!('record' in answer)) return undefined;
-      const record = studyRecord(run, answer.record);
+      if (answer.columns === undefined) return undefined;
+      const record = studyRecord(run, answer.columns);
       writeFileAtomic(join(flags.out, run.report), recordText(record));
       records.set(run.key, record);
       const accuracy = record.summary.finalAccuracy;
@@ -227,7 +227,7 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
   const { plan, manifest } = planStudy(file, flags, await commandRegistry(flags));
   const { grid } = manifest;
   // each run's record is built as it goes (its full report, with --store full, written round by round)
-  const usage = { json: manifest.store === 'full', trace: false, streamed: true };
+  const usage = { json: manifest.store === 'full', trace: false, streamed: true, jsonFlag: '--store full' };
   const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags, usage);
   const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, scenarioInputs(plan.runs.map((run) => run.scenario), file));
   checkStudyResumable(flags.out, manifest);

@@ -23,7 +23,6 @@ import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type Sweep
 import { runGridOnPool } from './pool-runs.js';
 import { largestCluster, limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
 import { readScenarioSource } from '../sweep/resolve-point.js';
-import { readRunReport } from '../sweep/run-report.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
 import { inShard, parseShard, type Shard } from '../sweep/shard.js';
 import { SUMMARY_FILE, summaryCsv, type SweepRow } from '../sweep/summary-csv.js';
@@ -139,7 +138,7 @@ function storedRows(dir: string, runs: readonly ManifestRun[]): Map<string, Swee
   return rows;
 }
 
-/** Run `todo` on workers, storing each report as it arrives; returns the failures. */
+/** Run `todo` on workers, each writing its run's report; returns the failures. */
 function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: SweepManifest; rows: Map<string, SweepRow>; total: number; jobs: number; flags: SweepFlags }): Promise<string[]> {
   const { plan, manifest, rows, total, jobs, flags } = context;
   return runGridOnPool(todo, {
@@ -148,10 +147,10 @@ function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: Sw
     flags,
     total,
     completed: () => rows.size,
-    keep: (run, answer) => {
-      const outcome = 'json' in answer ? readRunReport(answer.json, run.key) : undefined;
-      if (outcome === undefined || !('json' in answer)) return undefined;
-      writeFileAtomic(join(flags.out, run.report), answer.json);
+    // each worker writes its run's report into the directory as the rounds finish, committed
+    // once the run is done (a run's report may be too large to be one string)
+    output: (run) => ({ reportFile: join(flags.out, run.report) }),
+    keep: (run, { outcome }) => {
       rows.set(run.key, { run, outcome });
       return `final accuracy ${formatAccuracy(outcome.finalAccuracy)}`;
     },
@@ -164,7 +163,10 @@ function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: Sw
 
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
   const { plan, manifest, baseline } = planFromFlags(file, flags, await commandRegistry(flags));
-  const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) })), flags);
+  // each run's report is written into DIR as the rounds finish, the run keeping no node records;
+  // the report is what a sweep makes, no flag to leave out
+  const usage = { json: true, trace: false, streamed: true, jsonFlag: null };
+  const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) })), flags, usage);
   const targets = planOutDir(flags.out, sweepOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
   checkResumable(flags.out, manifest);
   prepareOutDir(flags.out);

@@ -83,10 +83,15 @@ function tooLarge(output: OutputSize): DtrainError {
 
 /**
  * `, leave out --timeline` when an output is a big share of the estimate: dropping it is then
- * the cheapest fix, and the user may not see that it costs anything.
+ * the cheapest fix, and the user may not see that it costs anything. The JSON report is named
+ * by what asked for it (`--store full` in a study), and not at all where it is the command's
+ * output (a sweep's runs).
  */
-function outputAdvice(parts: readonly CostPart[], total: number): string {
-  const flags = parts.filter((part) => part.flag !== undefined && part.value >= total / 4).map((part) => part.flag!);
+function outputAdvice(parts: readonly CostPart[], total: number, jsonFlag: string | null): string {
+  const flags = parts
+    .filter((part) => part.flag !== undefined && part.value >= total / 4)
+    .map((part) => (part.flag === '--json' ? jsonFlag : part.flag!))
+    .filter((flag): flag is string => flag !== null);
   return flags.length === 0 ? '' : `, leave out ${flags.join(' / ')}`;
 }
 
@@ -100,7 +105,7 @@ export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError 
     return new DtrainError(
       'limits.memory',
       `this run needs an estimated ${memory[0]} of memory, over the budget of ${memory[1]}; the biggest parts:\n${biggest(estimate.memoryParts, formatBytes)}`,
-      { hint: `run fewer rounds or nodes${outputAdvice(estimate.memoryParts, estimate.memoryBytes)}, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
+      { hint: `run fewer rounds or nodes${outputAdvice(estimate.memoryParts, estimate.memoryBytes, estimate.jsonFlag)}, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
     );
   }
   if (estimate.seconds > budget.seconds) {
@@ -108,7 +113,7 @@ export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError 
     return new DtrainError(
       'limits.time',
       `this run needs an estimated ${time[0]} of host time, over the budget of ${time[1]}; the biggest parts:\n${biggest(estimate.timeParts, formatSeconds)}`,
-      { hint: `run fewer rounds or nodes${outputAdvice(estimate.timeParts, estimate.seconds)}, or raise the budget with --max-time ${suggestTime(estimate.seconds)} (or skip the check with --no-limits)` },
+      { hint: `run fewer rounds or nodes${outputAdvice(estimate.timeParts, estimate.seconds, estimate.jsonFlag)}, or raise the budget with --max-time ${suggestTime(estimate.seconds)} (or skip the check with --no-limits)` },
     );
   }
   return null;

@@ -90,6 +90,12 @@ export interface EstimateOptions {
   streamed?: boolean;
   /** what the host costs before any scenario data (default: the CLI's Node.js process) */
   base?: HostBase;
+  /**
+   * What asks for the JSON report, named when leaving it out would help: `--json` (simulate's,
+   * the default), `--store full` (a study's), or null where the report is what the command
+   * makes (a sweep's runs).
+   */
+  jsonFlag?: string | null;
 }
 
 /**
@@ -128,6 +134,8 @@ export interface OutputSize {
 }
 
 export interface RunEstimate {
+  /** what asks for the JSON report (EstimateOptions.jsonFlag) */
+  jsonFlag: string | null;
   memoryBytes: number;
   seconds: number;
   /** size of the JSON report (0 without --json) */
@@ -499,6 +507,7 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
   const memoryParts = memoryPartsOf(size, options.trace, options.streamed === true, base).filter(asked);
   const timeParts = timePartsOf(size, scenario.rounds, base).filter(asked);
   return {
+    jsonFlag: options.jsonFlag === undefined ? '--json' : options.jsonFlag,
     memoryBytes: sum(memoryParts),
     seconds: sum(timeParts),
     jsonBytes: size.jsonBytes,

@@ -71,17 +71,13 @@ export function enforceEstimate(estimate: RunEstimate, flags: LimitFlags): strin
 }
 
 /**
- * A sweep's runs, each checked as `simulate --json` of it would be (each worker runs one at a
- * time and writes its JSON report); the first run over budget is refused, named by its grid
- * point. Returns each run's estimated memory by key, made even with --no-limits (as simulate
- * does: V8's heap growth is sized from it). `usage`: what each run's worker makes of it, by
- * default its JSON report as one string (a sweep's); a study's runs keep no node records.
+ * A sweep's or study's runs, each checked as `simulate` of it would be (each worker runs one at
+ * a time); the first run over budget is refused, named by its grid point. Returns each run's
+ * estimated memory by key, made even with --no-limits (as simulate does: V8's heap growth is
+ * sized from it). `usage`: what each run's worker makes of it (its JSON report written round
+ * by round, a study's record built as it goes).
  */
-export function enforceGridLimits(
-  runs: Iterable<{ key: string; scenario: Scenario; label: string }>,
-  flags: LimitFlags,
-  usage: EstimateOptions = { json: true, trace: false },
-): Map<string, number> {
+export function enforceGridLimits(runs: Iterable<{ key: string; scenario: Scenario; label: string }>, flags: LimitFlags, usage: EstimateOptions): Map<string, number> {
   const budget = budgetOf(flags);
   const estimates = new Map<string, number>();
   for (const { key, scenario, label } of runs) {
@@ -90,13 +86,7 @@ export function enforceGridLimits(
     estimates.set(key, estimate.memoryBytes);
     if (!flags.limits) continue;
     const refusal = checkBudget(estimate, budget);
-    if (refusal !== null) {
-      // a sweep has no --json to leave out: it keeps every run's report, a study only a record of it
-      const hint = refusal.code === 'limits.jsonTooLarge'
-        ? 'a sweep keeps each run\'s whole JSON report: run fewer rounds or nodes, or run it as a study (dtrain study keeps a compact record of each run)'
-        : refusal.hint;
-      throw new DtrainError(refusal.code, `${label}: ${refusal.message}`, { exitCode: refusal.exitCode, hint });
-    }
+    if (refusal !== null) throw new DtrainError(refusal.code, `${label}: ${refusal.message}`, { exitCode: refusal.exitCode, hint: refusal.hint });
   }
   return estimates;
 }

@@ -39,6 +39,29 @@ function kindOf(stat: Stats): string {
  * or device is read (the scenario may be `/dev/stdin`), still at most `maxBytes`.
  */
 export function readFileBounded(path: string, maxBytes: number, options: { regularOnly?: boolean } = {}): BytesRead {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let over = false;
+  const read = readFileInChunks(path, (chunk) => {
+    total += chunk.length;
+    // devices, pipes and files that grew since fstat: stop reading once past the limit
+    if (total > maxBytes) over = true;
+    else chunks.push(Buffer.from(chunk));
+    return !over;
+  }, { ...options, maxBytes });
+  if (!read.ok) return read;
+  if (over) return { ok: false, problem: `more than ${formatBytes(maxBytes)} of data (the limit)` };
+  return { ok: true, bytes: Buffer.concat(chunks, total) };
+}
+
+/**
+ * Reads `path` a chunk at a time into `onChunk`, for a file too large to hold at once (a
+ * 131,072-node run's JSON report is over a gigabyte): the same checks as readFileBounded, a
+ * regular file of more than `maxBytes` (if given) refused before anything is read. `onChunk`
+ * sees a buffer that is reused for the next chunk, and stops the reading by returning false.
+ * An exception thrown by `onChunk` passes through, the file closed.
+ */
+export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boolean | void, options: { regularOnly?: boolean; maxBytes?: number } = {}): { ok: true } | { ok: false; problem: string } {
   const regularOnly = options.regularOnly === true;
   let fd: number;
   try {
@@ -47,26 +70,27 @@ export function readFileBounded(path: string, maxBytes: number, options: { regul
     return { ok: false, problem: fileProblem(error) };
   }
   try {
-    const stat = fstatSync(fd);
+    let stat: Stats;
+    try {
+      stat = fstatSync(fd);
+    } catch (error) {
+      return { ok: false, problem: fileProblem(error) };
+    }
     if (stat.isDirectory()) return { ok: false, problem: 'a directory' };
     if (regularOnly && !stat.isFile()) return { ok: false, problem: kindOf(stat) };
-    if (stat.isFile() && stat.size > maxBytes) {
-      return { ok: false, problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(maxBytes)})` };
+    if (options.maxBytes !== undefined && stat.isFile() && stat.size > options.maxBytes) {
+      return { ok: false, problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(options.maxBytes)})` };
     }
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      total += read;
-      // devices, pipes and files that grew since fstat: stop reading once past the limit
-      if (total > maxBytes) return { ok: false, problem: `more than ${formatBytes(maxBytes)} of data (the limit)` };
-      chunks.push(chunk.subarray(0, read));
+      let read: number;
+      try {
+        read = readSync(fd, buffer, 0, buffer.length, null);
+      } catch (error) {
+        return { ok: false, problem: fileProblem(error) };
+      }
+      if (read === 0 || onChunk(buffer.subarray(0, read)) === false) return { ok: true };
     }
-    return { ok: true, bytes: Buffer.concat(chunks, total) };
-  } catch (error) {
-    return { ok: false, problem: fileProblem(error) };
   } finally {
     closeSync(fd);
   }

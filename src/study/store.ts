@@ -30,12 +30,6 @@ export function readStoredRecord(dir: string, run: Pick<ManifestRun, 'index' | '
   return record === undefined ? undefined : { text: read.text, record };
 }
 
-/** A file beside the records (a full report), read as text; undefined when missing. */
-export function readStoredText(path: string): string | undefined {
-  const read = readTextFileLimited(path, MAX_REPORT_BYTES, { regularOnly: true, quoteBytes: false });
-  return read.ok ? read.text : undefined;
-}
-
 /** The folder's study.json; undefined when it has none. */
 export function readStudyManifest(dir: string): StudyManifest | undefined {
   const path = join(dir, STUDY_MANIFEST_FILE);

@@ -2,37 +2,42 @@
  * A sweep's output directory: `sweep.json` (manifest.ts), one `<key>.json` report per run,
  * `summary.csv`. Reading helpers for resuming a sweep and for merging shards.
  *
- * Every file is read bounded and only if the open file is a regular one: a run report
- * swapped for a FIFO must not hang a resume, nor a 1 GiB one exhaust memory. Only a missing
+ * Every file is read only if the open file is a regular one (a run report swapped for a FIFO
+ * must not hang a resume), the manifest bounded, a run report as a stream. Only a missing
  * report means "not run yet"; anything else unreadable is a clear error (exit 2), never
  * silently overwritten.
  */
 import { join } from 'node:path';
 import { DtrainError } from '../errors.js';
-import { readTextFileLimited } from '../node/read-file.js';
+import { readFileInChunks, readTextFileLimited } from '../node/read-file.js';
 import { MAX_REPORT_BYTES } from '../scenario/text-file.js';
 import { MANIFEST_FILE, parseManifest, type ManifestRun, type SweepManifest } from './manifest.js';
-import { readRunReport, type RunOutcome } from './run-report.js';
+import { RunReportReader, type RunOutcome } from './run-report.js';
 
 export interface StoredRun {
-  text: string;
+  /** the report's path, for a merge to copy (a report may be too large to hold as one string) */
+  path: string;
   outcome: RunOutcome;
 }
 
-/** The run's report in `dir` if it is there and complete, else undefined. */
+/**
+ * The run's report in `dir` if it is there and complete, else undefined. Read as a stream (a
+ * 131,072-node run's report is over a gigabyte): it takes about 20 s a gigabyte on this kind
+ * of machine, each byte checked as JSON.
+ */
 export function readStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report'>): StoredRun | undefined {
   const path = join(dir, run.report);
-  const read = readTextFileLimited(path, MAX_REPORT_BYTES, { regularOnly: true, quoteBytes: false });
+  const reader = new RunReportReader(run.key);
+  const read = readFileInChunks(path, (chunk) => reader.write(chunk), { regularOnly: true });
   if (!read.ok) {
     if (read.problem === 'no such file') return undefined;
-    // a report with bytes that are not text is no complete report: the run is done again
-    if ('line' in read) return undefined;
     throw new DtrainError('sweep.unreadableReport', `cannot read ${path}, the report of run ${run.index + 1} in ${MANIFEST_FILE}: ${read.problem}`, {
       hint: 'remove or rename it; complete runs are kept',
     });
   }
-  const outcome = readRunReport(read.text, run.key);
-  return outcome === undefined ? undefined : { text: read.text, outcome };
+  // a report with bytes that are not text, or not that run's complete report: the run is done again
+  const outcome = reader.end();
+  return outcome === undefined ? undefined : { path, outcome };
 }
 
 export function readManifest(dir: string): SweepManifest {

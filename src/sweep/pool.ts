@@ -1,14 +1,17 @@
 /**
- * Runs sweep tasks on worker threads (issue 5: `--jobs N`). Each worker takes the next task
+ * Runs sweep and study tasks on worker threads (issue 5: `--jobs N`). Each worker takes the next task
  * when it has posted the last one's result, so N runs are in flight at a time. Results come
  * back in completion order; whoever stores them keys them by run, so the order of completion
  * never shows in the outputs. A known error in a run (a diverging loss, say) is that run's
  * result; a crash of a worker is a bug and rejects the whole pool.
  */
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { removeWorkerTemps } from '../output-file.js';
 import type { BackendPreference, EngineName } from '../index.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RunColumns } from '../report/run-columns.js';
+import type { RunOutcome } from './run-report.js';
 
 export interface WorkerTask {
   key: string;
@@ -18,17 +21,17 @@ export interface WorkerTask {
   /** dtrain's version, for the report */
   version: string;
   /**
-   * What to answer with. Absent: the run's JSON report, as one string (a sweep). `record`: the
-   * run's columns (a study's record), built as the run goes without keeping its node records; with
-   * `reportFile`, the JSON report is also written there round by round (--store full), so
-   * neither is ever one string (a run of 131,072 nodes × 10 rounds is some 950 MiB of JSON).
+   * Where the run's JSON report is written, round by round, and committed once the run is done
+   * (a sweep's report; a study's with --store full). The run keeps no node records and its
+   * report is never one string: a run of 131,072 nodes × 10 rounds is some 950 MiB of JSON.
    */
-  record?: { localSteps: number; reportFile?: string };
+  reportFile?: string;
+  /** a study's: the run's columns (its record), built as the run goes */
+  columns?: { localSteps: number };
 }
 
 export type WorkerReply =
-  | { key: string; json: string }
-  | { key: string; record: RunColumns }
+  | { key: string; outcome: RunOutcome; columns?: RunColumns }
   | { key: string; error: { code: string; message: string } };
 
 /** A run's answer that is not a failure. */
@@ -61,12 +64,16 @@ export function runOnWorkers(tasks: readonly WorkerTask[], options: PoolOptions)
     rejectDone = reject;
   });
   let running = 0;
+  // a worker stopped mid-run leaves its report's temporary file behind: removed once it is gone
+  const reportDirs = new Set(tasks.flatMap((task) => (task.reportFile === undefined ? [] : [dirname(task.reportFile)])));
   const finish = (error?: Error): void => {
     if (settled) return;
     settled = true;
-    for (const worker of workers) void worker.terminate();
-    if (error === undefined) resolveDone();
-    else rejectDone(error);
+    void Promise.allSettled(workers.map((worker) => worker.terminate())).then(() => {
+      for (const dir of reportDirs) removeWorkerTemps(dir);
+      if (error === undefined) resolveDone();
+      else rejectDone(error);
+    });
   };
   const feed = (worker: Worker): void => {
     const task = queue.shift();

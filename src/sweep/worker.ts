@@ -1,7 +1,9 @@
 /**
- * A sweep worker thread: runs one scenario at a time with `runScenario` and posts back its
- * JSON report (a sweep) or its compact record (a study). Each worker is its own isolate with its own TF.js, so runs on different
- * workers share nothing; a run's report is the same bytes as `dtrain simulate --json` of it.
+ * A sweep or study worker thread: runs one scenario at a time with `runScenario`, writes its
+ * JSON report as the rounds finish (a sweep's, or a study's with --store full) and posts back
+ * its outcome (and a study's columns). Each worker is its own isolate with its own TF.js, so
+ * runs on different workers share nothing; a run's report is the same bytes as
+ * `dtrain simulate --json` of it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isKnownError } from '../errors.js';
@@ -11,6 +13,7 @@ import type { OutputWriter } from '../output-file.js';
 import type { JsonReportOptions } from '../report/json.js';
 import type { JsonReportStream } from '../report/json-stream.js';
 import type { RunColumns } from '../report/run-columns.js';
+import type { RunOutcome } from './run-report.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 const plugins: readonly string[] = (workerData as { plugins?: string[] } | null)?.plugins ?? [];
@@ -35,13 +38,7 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
     const { runContext } = await import('../node/run-context.js');
     // what a rerun of this grid point needs: the seed is the point's (with the rest in sweep.json)
     const run = runContext({ engine: task.engine, backend: task.backend, seed: task.scenario.seed, strategy: task.scenario.strategies.map((s) => s.name) });
-    const options = { version: task.version, trace: false, timing: false, scenarioHash: task.key, run };
-    if (task.record !== undefined) return { key: task.key, record: await recordRun(task, task.record, options) };
-    const { runScenario } = await import('../index.js');
-    const { toJsonReport } = await import('../report/json.js');
-    // the JSON report reads no node timelines (tries, steps): the run builds none
-    const result = await runScenario(task.scenario, { backend: task.backend, engine: task.engine, registry: await workerRegistry(), timelines: false });
-    return { key: task.key, json: toJsonReport(result, options) };
+    return { key: task.key, ...(await streamRun(task, { version: task.version, trace: false, timing: false, scenarioHash: task.key, run })) };
   } catch (thrown) {
     // out of memory (past the estimate, or with --no-limits) is that run's failure, not a bug
     const error = asKnownFailure(thrown);
@@ -51,21 +48,22 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
 }
 
 /**
- * A study's run: its columns (the study's record) built from each round as it finishes (the
- * round as the JSON report writes it), the run keeping no node records; with `reportFile`,
- * its JSON report streamed to that file too, committed only once the run is done.
+ * Runs the task's scenario keeping no node records: its JSON report, if asked for, streamed
+ * to `reportFile` and committed only once the run is done; a study's columns built from each
+ * round as it finishes (the round as the JSON report writes it); the outcome from the summary.
  */
-async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record']>, options: JsonReportOptions): Promise<RunColumns> {
+async function streamRun(task: WorkerTask, options: JsonReportOptions): Promise<{ outcome: RunOutcome; columns?: RunColumns }> {
   const { runScenario } = await import('../index.js');
   const { roundFieldsToJson, runTailToJson } = await import('../report/json.js');
   const { RunColumnsBuilder } = await import('../report/run-columns.js');
-  const builder = new RunColumnsBuilder(want.localSteps);
+  const { runOutcome } = await import('./run-report.js');
+  const builder = task.columns === undefined ? undefined : new RunColumnsBuilder(task.columns.localSteps);
   let report: { writer: OutputWriter; stream: JsonReportStream } | undefined;
-  if (want.reportFile !== undefined) {
+  if (task.reportFile !== undefined) {
     const { OutputWriter, targetOf } = await import('../output-file.js');
     const { JsonReportStream } = await import('../report/json-stream.js');
     const writer = new OutputWriter();
-    report = { writer, stream: new JsonReportStream(task.scenario, options, writer.stream(targetOf(want.reportFile))) };
+    report = { writer, stream: new JsonReportStream(task.scenario, options, writer.stream(targetOf(task.reportFile))) };
   }
   try {
     const result = await runScenario(task.scenario, {
@@ -78,17 +76,19 @@ async function recordRun(task: WorkerTask, want: NonNullable<WorkerTask['record'
         report?.stream.round(record, strategy, backend);
         // the columns read a node's participated, batch and weight, which its JSON holds as they
         // are (non-finite as null, as the builder reads them): no JSON object per node for them
-        builder.round({ ...roundFieldsToJson(record), nodes: record.nodes });
+        builder?.round({ ...roundFieldsToJson(record), nodes: record.nodes });
       },
       onRunEnd: (run) => report?.stream.runEnd(run),
     });
     const [run] = result.runs;
-    if (result.runs.length !== 1 || run === undefined) throw new Error(`a study run holds one strategy, found ${result.runs.length}`);
+    if (result.runs.length !== 1 || run === undefined) throw new Error(`a sweep or study run holds one strategy, found ${result.runs.length}`);
     if (report !== undefined) {
       report.stream.finish(result);
       report.writer.commit();
     }
-    return builder.finish(runTailToJson(run, options).summary as Record<string, unknown>);
+    const summary = runTailToJson(run, options).summary as Record<string, unknown>;
+    const outcome = runOutcome(run.strategy.name, task.scenario.seed, summary);
+    return builder === undefined ? { outcome } : { outcome, columns: builder.finish(summary) };
   } finally {
     report?.writer.abort();
   }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputPlan, scenarioInputs } from '../../src/cli/output-plan.js';
-import { OutputWriter, removeStaleTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
+import { OutputWriter, removeStaleTemps, removeWorkerTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
 import { DtrainError } from '../../src/errors.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -69,6 +69,30 @@ describe('OutputWriter', () => {
     expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe('data');
   });
 
+  it('stageFrom: an output written in pieces now, its file closed at once, renamed at commit; a throw from the filler leaves nothing', () => {
+    const dir = scratch();
+    const writer = new OutputWriter();
+    // more files than a process may hold open at once would fail if each stayed open until commit
+    for (let i = 0; i < 1100; i++) writer.stageFrom({ kind: 'file', path: join(dir, `r${i}.json`), label: `r${i}` }, (append) => {
+      append('{"a": ');
+      append(Buffer.from(String(i)));
+      append('}');
+    });
+    expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toEqual([]);
+    writer.commit();
+    expect(readdirSync(dir)).toHaveLength(1100);
+    expect(readFileSync(join(dir, 'r1099.json'), 'utf8')).toBe('{"a": 1099}');
+
+    const failing = new OutputWriter();
+    failing.stage({ kind: 'file', path: join(dir, 'first'), label: 'first' }, 'x');
+    const error = thrown(() => failing.stageFrom({ kind: 'file', path: join(dir, 'second'), label: 'second' }, (append) => {
+      append('half');
+      throw new DtrainError('merge.unreadableReport', 'cannot read it');
+    }));
+    expect((error as DtrainError).message).toBe('cannot read it');
+    expect(readdirSync(dir).filter((name) => !name.endsWith('.json'))).toEqual([]);
+  });
+
   it('write errors are reasons in words', () => {
     expect(writeProblem(Object.assign(new Error('x'), { code: 'EISDIR' }))).toBe('is a directory');
     expect(writeProblem(Object.assign(new Error('x'), { code: 'EROFS' }))).toBe('read-only file system');
@@ -84,6 +108,16 @@ describe('removeStaleTemps', () => {
     writeFileSync(join(dir, '.dtrain-notes.tmp'), '');
     removeStaleTemps(dir);
     expect(readdirSync(dir).sort()).toEqual(['.dtrain-notes.tmp', `.dtrain-${process.pid}-1.tmp`].sort());
+  });
+});
+
+describe('removeWorkerTemps', () => {
+  it("removes this process's worker threads' temp files only: not its main thread's, nor another process's", () => {
+    const dir = scratch();
+    const names = [`.dtrain-${process.pid}-3-2.tmp`, `.dtrain-${process.pid}-12-7.tmp`, `.dtrain-${process.pid}-3.tmp`, `.dtrain-${deadPid()}-3-2.tmp`, `.dtrain-${process.pid}1-3-2.tmp`, 'run.json'];
+    for (const name of names) writeFileSync(join(dir, name), '');
+    removeWorkerTemps(dir);
+    expect(readdirSync(dir).sort()).toEqual(names.slice(2).sort());
   });
 });
 

@@ -56,30 +56,33 @@ describe('explain and sweep are sized before they train', () => {
     expect(result.stderr).toBe(`${[
       'error: seed=1 · s1s4: this run needs an estimated 44.9 GiB of memory, over the budget of 4 GiB; the biggest parts:',
       ...HUGE_BATCH.slice(1),
-      '   37.5 KiB  the JSON report',
+      '   14.1 KiB  the training data (150 × 4 features)',
       HUGE_BATCH_HINT,
     ].join('\n')}\n`);
     expectRefused(result);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('sweep: each run\'s JSON report must fit in a string (not a study\'s); --no-limits and --max-time are sweep options too', async () => {
+  it('sweep and study write each run\'s report as it goes: a run too large for one string is refused on its host time only; --no-limits and --max-time are sweep options too', async () => {
     const dir = scratch();
-    const [json, time, study] = await inParallel([
+    const [sweep, time, study] = await inParallel([
       ['sweep', 'limits/json-too-large.yaml', '--out', join(dir, 'a')],
       ['sweep', 'limits/tiny.yaml', '--set', 'seed=1,2', '--max-time', '100ms', '--out', join(dir, 'b')],
       ['study', 'limits/json-too-large.yaml', '--seeds', '1', '--strategy', 's1s4,fedavg', '--baseline', 'fedavg', '--out', join(dir, 'c')],
     ], 3, (args) => runCli(args));
-    expect(json!.stderr).toBe([
-      'error: s1s4: the JSON report would be about 707.8 GiB, more than the 512 MiB one JavaScript string can hold',
-      'hint: a sweep keeps each run\'s whole JSON report: run fewer rounds or nodes, or run it as a study (dtrain study keeps a compact record of each run)',
+    // a sweep's report is what it makes: its hours are listed, with no flag to leave it out
+    expect(sweep!.stderr).toBe([
+      'error: s1s4: this run needs an estimated 11 h of host time, over the budget of 1 h; the biggest parts:',
+      '      4.2 h  the JSON report',
+      '      3.1 h  latency samples (20 per node-round)',
+      '      2.8 h  training (1,000,000,000 node-steps at batch ≤ 32, 15 parameters)',
+      'hint: run fewer rounds or nodes, or raise the budget with --max-time 15h (or skip the check with --no-limits)',
       '',
     ].join('\n'));
-    expectRefused(json!);
+    expectRefused(sweep!);
     expect(time!.stderr.split('\n')[0]).toBe('error: seed=1 · s1s4: this run needs an estimated 1 s of host time, over the budget of 100 ms; the biggest parts:');
     expectRefused(time!);
-    // a study keeps a record of each run, never its JSON as one string: the same runs are
-    // refused on their host time only
+    // a study keeps a record of each run (its full report only with --store full)
     expect(study!.stderr.split('\n')[0]).toBe('error: s1s4 · seed 1: this run needs an estimated 7.3 h of host time, over the budget of 1 h; the biggest parts:');
     expectRefused(study!);
     expect(existsSync(join(dir, 'a'))).toBe(false);

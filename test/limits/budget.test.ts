@@ -7,6 +7,7 @@ const GIB = 1024 ** 3;
 
 function estimate(memoryBytes: number, seconds: number, jsonBytes = 0): RunEstimate {
   return {
+    jsonFlag: '--json',
     memoryBytes,
     seconds,
     jsonBytes,
@@ -46,6 +47,19 @@ describe('checkBudget', () => {
     expect(refusal.code).toBe('limits.time');
     expect(refusal.message).toBe('this run needs an estimated 2 h of host time, over the budget of 1 h; the biggest parts:\n        2 h  training');
     expect(refusal.hint).toBe('run fewer rounds or nodes, or raise the budget with --max-time 3h (or skip the check with --no-limits)');
+  });
+
+  it('the JSON report, a third of the time, is named by what asked for it: --json, a study\'s --store full, nothing in a sweep', () => {
+    // 2 h of training and 1 h of JSON: the JSON is a third of the 3 h, over the quarter that earns advice
+    const timed = (jsonFlag: string | null): RunEstimate => ({
+      ...estimate(GIB, 3 * 3600),
+      jsonFlag,
+      timeParts: [{ what: 'training', value: 2 * 3600 }, { what: 'the JSON report', value: 3600, flag: '--json' }],
+    });
+    const hint = (jsonFlag: string | null) => checkBudget(timed(jsonFlag), DEFAULT_BUDGET)!.hint;
+    expect(hint('--json')).toBe('run fewer rounds or nodes, leave out --json, or raise the budget with --max-time 4h (or skip the check with --no-limits)');
+    expect(hint('--store full')).toBe('run fewer rounds or nodes, leave out --store full, or raise the budget with --max-time 4h (or skip the check with --no-limits)');
+    expect(hint(null)).toBe('run fewer rounds or nodes, or raise the budget with --max-time 4h (or skip the check with --no-limits)');
   });
 
   it('an estimate just over the budget is written with the digits that tell them apart', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFileBounded, readTextFileLimited } from '../../src/node/read-file.js';
+import { readFileBounded, readFileInChunks, readTextFileLimited } from '../../src/node/read-file.js';
 import { decodeText, firstInvalidUtf8, formatBytes } from '../../src/scenario/text-file.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
@@ -99,5 +99,35 @@ describe('readFileBounded — regularOnly checks the open file', () => {
 describe('formatBytes', () => {
   it('binary units with one decimal at most', () => {
     expect([512, 1024, 1536, 4 * 1024 ** 3, 1024 ** 5].map(formatBytes)).toEqual(['512 B', '1 KiB', '1.5 KiB', '4 GiB', '1024 TiB']);
+  });
+});
+
+describe('readFileInChunks — a file too large to hold, a megabyte at a time', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-chunks-'));
+
+  it('hands on every byte in order, in chunks of 1 MiB; false from the reader stops it', () => {
+    const bytes = Buffer.alloc(2.5 * 1024 ** 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) % 251;
+    writeFileSync(join(dir, 'big'), bytes);
+    const pieces: Buffer[] = [];
+    expect(readFileInChunks(join(dir, 'big'), (chunk) => void pieces.push(Buffer.from(chunk)), { regularOnly: true })).toEqual({ ok: true });
+    expect(pieces.map((piece) => piece.length)).toEqual([1024 ** 2, 1024 ** 2, 0.5 * 1024 ** 2]);
+    expect(Buffer.concat(pieces).equals(bytes)).toBe(true);
+    let calls = 0;
+    expect(readFileInChunks(join(dir, 'big'), () => (calls += 1) < 2)).toEqual({ ok: true });
+    expect(calls).toBe(2);
+  });
+
+  it('refuses a FIFO, a device, a directory and a missing file as readFileBounded does; a reader\'s throw passes through', () => {
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    const none = () => undefined;
+    expect(readFileInChunks(join(dir, 'pipe'), none, { regularOnly: true })).toEqual({ ok: false, problem: 'a named pipe (FIFO)' });
+    expect(readFileInChunks('/dev/zero', none, { regularOnly: true })).toEqual({ ok: false, problem: 'a character device' });
+    expect(readFileInChunks(dir, none, { regularOnly: true })).toEqual({ ok: false, problem: 'a directory' });
+    expect(readFileInChunks(join(dir, 'none'), none, { regularOnly: true })).toEqual({ ok: false, problem: 'no such file' });
+    writeFileSync(join(dir, 'small'), 'abc');
+    expect(() => readFileInChunks(join(dir, 'small'), () => {
+      throw new Error('stop here');
+    })).toThrow('stop here');
   });
 });

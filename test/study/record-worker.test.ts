@@ -1,8 +1,8 @@
 /**
- * A study's worker (dist/sweep/worker.js: `npm run build` first) builds each run's compact
- * record as the run goes, keeping no node records, and with --store full streams the run's
- * JSON report to a file: the record is the one the whole report gives, and the file is the
- * report a sweep's worker answers with, byte for byte.
+ * A sweep's or study's worker (dist/sweep/worker.js: `npm run build` first) runs keeping no
+ * node records: it streams the run's JSON report to a file (a sweep's, a study's with --store
+ * full), which is byte for byte the report of the whole run, and answers with the outcome
+ * read back from that report and, for a study, the compact record the whole report gives.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarioHash } from '../../src/golden/scenario-hash.js';
 import { parseScenarioText } from '../../src/node/load.js';
-import { runOnWorkers, type WorkerReply, type WorkerTask } from '../../src/sweep/pool.js';
+import { runOnWorkers, type WorkerAnswer, type WorkerReply, type WorkerTask } from '../../src/sweep/pool.js';
+import { runScenario } from '../../src/index.js';
+import { runContext } from '../../src/node/run-context.js';
+import { toJsonReport } from '../../src/report/json.js';
+import { readRunReport } from '../helpers/run-report.js';
 import { type ReportRound, type RunColumns, RunColumnsBuilder } from '../../src/report/run-columns.js';
 
 const WORKER = new URL('../../dist/sweep/worker.js', import.meta.url);
@@ -39,33 +43,36 @@ function columnsOfReport(json: string, localSteps: number): RunColumns {
   return builder.finish(report.runs[0]!.summary);
 }
 
-describe('a study run on a worker', () => {
-  it('answers with the columns of its whole report, and writes that report round by round with --store full', async () => {
+describe('a sweep or study run on a worker', () => {
+  it('writes its whole report round by round, and answers with its outcome and a study\'s columns', async () => {
     const scenario = parseScenarioText(SCENARIO, 'record-worker.yaml');
     const key = scenarioHash(scenario);
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-record-worker-'));
-    const reportFile = join(dir, 'run.full.json');
     const base: WorkerTask = { key, scenario, backend: 'cpu', engine: 'fast', version: '0.1.0' };
     const replies: WorkerReply[] = [];
-    // the two full reports first, on two workers at once, into one folder: each worker's
-    // temporary file must be its own (they count their files from 1 alike)
+    // two study runs with --store full first, on two workers at once, into one folder: each
+    // worker's temporary file must be its own (they count their files from 1 alike); then a
+    // sweep's run and a compact study run
     await runOnWorkers([
-      { ...base, record: { localSteps: 2, reportFile } },
-      { ...base, record: { localSteps: 2, reportFile: join(dir, 'again.full.json') } },
-      base,
-      { ...base, record: { localSteps: 2 } },
+      { ...base, columns: { localSteps: 2 }, reportFile: join(dir, 'run.full.json') },
+      { ...base, columns: { localSteps: 2 }, reportFile: join(dir, 'again.full.json') },
+      { ...base, reportFile: join(dir, 'sweep.json') },
+      { ...base, columns: { localSteps: 2 } },
     ], { jobs: 2, workerUrl: WORKER, onResult: (reply) => replies.push(reply) }).done;
-    expect(replies).toHaveLength(4);
-    const whole = replies.find((reply): reply is { key: string; json: string } => 'json' in reply)!;
-    const records = replies.filter((reply): reply is { key: string; record: RunColumns } => 'record' in reply);
-    const expected = columnsOfReport(whole.json, 2);
+    // the same run in this process, its records kept, its report made whole
+    const run = runContext({ engine: 'fast', backend: 'cpu', seed: scenario.seed, strategy: ['s1s4'] });
+    const whole = toJsonReport(await runScenario(scenario, { backend: 'cpu', engine: 'fast', timelines: false }), { version: '0.1.0', trace: false, timing: false, scenarioHash: key, run });
+    const expected = columnsOfReport(whole, 2);
     // the run has what the record's columns are for: a drop, and samples of two steps
-    expect(whole.json).toContain('"dropReason": "deadline"');
+    expect(whole).toContain('"dropReason": "deadline"');
     expect(expected.rounds.samples.at(-1)).toBeGreaterThan(0);
-    expect(records.map((reply) => reply.record)).toEqual([expected, expected, expected]);
-    expect(readFileSync(reportFile, 'utf8')).toBe(whole.json);
-    expect(readFileSync(join(dir, 'again.full.json'), 'utf8')).toBe(whole.json);
+    expect(replies).toHaveLength(4);
+    const answers = replies.filter((reply): reply is WorkerAnswer => 'outcome' in reply);
+    expect(answers.map((reply) => reply.outcome)).toEqual(Array(4).fill(readRunReport(whole, key)));
+    expect(answers.map((reply) => reply.columns)).toEqual(expect.arrayContaining([expected, expected, expected, undefined]));
+    expect(answers.filter((reply) => reply.columns !== undefined)).toHaveLength(3);
+    for (const file of ['run.full.json', 'again.full.json', 'sweep.json']) expect(readFileSync(join(dir, file), 'utf8')).toBe(whole);
     // committed under its name, no temporary file left beside it
-    expect(readdirSync(dir).sort()).toEqual(['again.full.json', 'run.full.json']);
+    expect(readdirSync(dir).sort()).toEqual(['again.full.json', 'run.full.json', 'sweep.json']);
   }, 60_000);
 });

@@ -14,7 +14,7 @@ describe('runOnWorkers', () => {
     await runOnWorkers(tasks('a', 'b', 'bad', 'c', 'd'), { jobs: 2, workerUrl: WORKER, onResult: (reply) => replies.push(reply) }).done;
     expect(replies.map((reply) => reply.key).sort()).toEqual(['a', 'b', 'bad', 'c', 'd']);
     expect(replies.find((reply) => reply.key === 'bad')).toEqual({ key: 'bad', error: { code: 'train.nonFiniteLoss', message: 'loss is NaN' } });
-    expect(replies.find((reply) => reply.key === 'a')).toEqual({ key: 'a', json: '{"run":"a"}' });
+    expect(replies.find((reply) => reply.key === 'a')).toEqual({ key: 'a', outcome: { strategy: 'a', seed: 1 } });
   });
 
   it('no tasks: done at once, no worker started', async () => {
