@@ -131,10 +131,13 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
     ...scenarioInputs(scenario, file ?? DEFAULT_SCENARIO),
     ...(golden === undefined || golden.update ? [] : [{ what: 'the golden file', path: resolve(golden.path) }]),
   ]);
+  // a golden check or update builds the run's whole JSON report, as one string, to compare it
+  // or write it: named by --expect in a refusal, since leaving out --json would not help
   const usage = {
-    json: outputs.json !== undefined, trace: flags.trace === true,
+    json: outputs.json !== undefined || golden !== undefined, trace: flags.trace === true,
     report: flags.report !== undefined, timeline: flags.timeline !== undefined, csv: flags.csv !== undefined,
     streamed: !keepsNodes(prepared, flags),
+    jsonFlag: golden === undefined ? '--json' : '--expect',
   };
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
   const note = enforceEstimate(estimate, flags);

@@ -67,14 +67,19 @@ function apart(format: (value: number, precision: number) => string, value: numb
   return [format(value, precision + 3), format(budget, precision + 3)];
 }
 
-/** An output that cannot be one string: named with the flag that asked for it. */
-function tooLarge(output: OutputSize): DtrainError {
+/**
+ * An output that cannot be one string: named with the flag that asked for it. The JSON report
+ * is one string only for a golden check or update (`jsonFlag` `--expect`), which compares
+ * whole reports; `--json` alone is written round by round.
+ */
+function tooLarge(output: OutputSize, jsonFlag: string | null): DtrainError {
   const [bytes, limit] = apart(formatBytesTo, output.bytes, MAX_STRING_CHARS, 1);
   const size = `would be about ${bytes}, more than the ${limit} one JavaScript string can hold`;
   if (output.flag === '--json') {
-    return new DtrainError('limits.jsonTooLarge', `the JSON report ${size}`, {
-      hint: 'run fewer rounds or nodes, drop --trace, or leave out --json',
-    });
+    const hint = jsonFlag === '--expect'
+      ? 'a golden check compares whole reports, each one string: record a golden of fewer rounds or nodes, or leave out --expect'
+      : `run fewer rounds or nodes, drop --trace, or leave out ${jsonFlag ?? '--json'}`;
+    return new DtrainError('limits.jsonTooLarge', `the JSON report ${size}`, { hint });
   }
   return new DtrainError('limits.outputTooLarge', `${output.what} (${output.flag}) ${size}`, {
     hint: `run fewer rounds or nodes, or leave out ${output.flag}`,
@@ -98,7 +103,7 @@ function outputAdvice(parts: readonly CostPart[], total: number, jsonFlag: strin
 /** null when the run fits; else the refusal (exit 2: the user can change the scenario or the budget). */
 export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError | null {
   for (const output of estimate.outputs) {
-    if (output.bytes > MAX_STRING_CHARS) return tooLarge(output);
+    if (output.bytes > MAX_STRING_CHARS) return tooLarge(output, estimate.jsonFlag);
   }
   if (estimate.memoryBytes > budget.memoryBytes) {
     const memory = apart(formatBytesTo, estimate.memoryBytes, budget.memoryBytes, 1);

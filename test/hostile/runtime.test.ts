@@ -97,6 +97,22 @@ describe('limits: a run over budget is refused before it starts', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a golden check or update builds the whole JSON as one string: refused before the run when it cannot be one, with or without --json, nothing written', async () => {
+    const dir = scratch();
+    const message = [
+      'error: the JSON report would be about 707.8 GiB, more than the 512 MiB one JavaScript string can hold',
+      'hint: a golden check compares whole reports, each one string: record a golden of fewer rounds or nodes, or leave out --expect',
+      '',
+    ].join('\n');
+    for (const args of [['--expect', join(dir, 'golden.json'), '--update'], ['--expect', join(dir, 'golden.json'), '--update', '--json', join(dir, 'run.json')]]) {
+      const result = await runCli(['simulate', 'limits/json-too-large.yaml', ...args, '--no-progress']);
+      expect(result.stderr, args.join(' ')).toBe(message);
+      expect(result.stdout).toBe('');
+      expect(result.status).toBe(2);
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  });
+
   it('--no-limits skips the check', async () => {
     const result = await runCli(['simulate', 'limits/tiny.yaml', '--max-memory', '1MB', '--max-time', '1ms', '--no-limits', '--quiet', '--no-progress', '--backend', 'cpu']);
     expect(result.stderr).toBe('');
