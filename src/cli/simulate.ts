@@ -138,6 +138,7 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
     report: flags.report !== undefined, timeline: flags.timeline !== undefined, csv: flags.csv !== undefined,
     streamed: !keepsNodes(prepared, flags),
     jsonFlag: golden === undefined ? '--json' : '--expect',
+    goldenCheck: golden !== undefined && !golden.update,
   };
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
   const note = enforceEstimate(estimate, flags);

@@ -186,6 +186,17 @@ cluster:
     expect(estimate.memoryParts.find((p) => p.what.startsWith('per-node round records'))!.value).toBe(20 * (1300 + 10 * 16));
   });
 
+  it('a golden check holds the golden\'s text and both reports parsed (6 × the JSON) and takes 58 ns a JSON byte; an update does not read the golden', () => {
+    const update = estimateRun(SMALL, IRIS, { json: true, trace: true, jsonFlag: '--expect' });
+    const check = estimateRun(SMALL, IRIS, { json: true, trace: true, jsonFlag: '--expect', goldenCheck: true });
+    // the JSON of the test above: 19,600 bytes
+    expect(check.memoryParts.find((p) => p.what === 'the golden file and both reports, parsed to compare')).toEqual({ what: 'the golden file and both reports, parsed to compare', value: 6 * 19_600, flag: '--json' });
+    expect(check.timeParts.find((p) => p.what === 'the golden comparison')!.value).toBeCloseTo(19_600 * 58e-9, 15);
+    expect(check.memoryBytes - update.memoryBytes).toBe(6 * 19_600);
+    expect(check.seconds - update.seconds).toBeCloseTo(19_600 * 58e-9, 15);
+    expect([check.jsonFlag, update.jsonFlag, estimateRun(SMALL, IRIS, { json: true, trace: false }).jsonFlag]).toEqual(['--expect', '--expect', '--json']);
+  });
+
   it('simulated time: rounds × the slowest node (2 × (latency + transfer) + step at B/2, base resources)', () => {
     // b: 2 · (7 + 60 B · 8 / 1 Gbps = 0.00048 ms) + 32 · 0.4 · (0.1 + 0.9 / 4) = 18.16096 ms per round
     expect(estimateSimulatedMs(SMALL, 15)).toBeCloseTo(10 * (2 * (7 + 0.00048) + 32 * 0.4 * 0.325), 9);
