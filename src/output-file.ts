@@ -26,7 +26,7 @@ export type OutputTarget =
   | { kind: 'stdout'; label: string }
   | { kind: 'stderr'; label: string };
 
-const TEMP_NAME = /^\.dtrain-(\d+)-\d+(?:-\d+)?\.tmp$/;
+const TEMP_NAME = /^\.dtrain-(\d+)-\d+(?:-(\d+))?\.tmp$/;
 let tempCount = 0;
 
 function nextTempPath(dir: string): string {
@@ -47,8 +47,8 @@ function processIsGone(pid: number): boolean {
   }
 }
 
-/** Removes temporary files left in `dir` by dtrain processes that no longer run. Best effort. */
-export function removeStaleTemps(dir: string): void {
+/** Removes the temporary files in `dir` that `whose` picks (by pid and thread id). Best effort. */
+function removeTemps(dir: string, whose: (pid: number, thread: string | undefined) => boolean): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -57,7 +57,7 @@ export function removeStaleTemps(dir: string): void {
   }
   for (const name of names) {
     const match = TEMP_NAME.exec(name);
-    if (match === null || !processIsGone(Number(match[1]))) continue;
+    if (match === null || !whose(Number(match[1]), match[2])) continue;
     try {
       rmSync(join(dir, name), { force: true });
     } catch {
@@ -66,27 +66,18 @@ export function removeStaleTemps(dir: string): void {
   }
 }
 
+/** Removes temporary files left in `dir` by dtrain processes that no longer run. Best effort. */
+export function removeStaleTemps(dir: string): void {
+  removeTemps(dir, (pid) => processIsGone(pid));
+}
+
 /**
  * Removes the temporary files this process's worker threads left in `dir`: a worker stopped
  * mid-run (Ctrl-C during a sweep) cannot remove its own. Call it only once those workers are
  * gone. Best effort.
  */
 export function removeWorkerTemps(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  const ours = new RegExp(`^\\.dtrain-${process.pid}-\\d+-\\d+\\.tmp$`);
-  for (const name of names) {
-    if (!ours.test(name)) continue;
-    try {
-      rmSync(join(dir, name), { force: true });
-    } catch {
-      // gone already, or not ours to remove
-    }
-  }
+  removeTemps(dir, (pid, thread) => pid === process.pid && thread !== undefined);
 }
 
 const WRITE_PROBLEMS: Record<string, string> = {
