@@ -14,7 +14,7 @@ import { readManifest, readStoredRun, type StoredRun } from '../sweep/directory.
 import { MANIFEST_FILE, manifestText, type ManifestRun } from '../sweep/manifest.js';
 import { SUMMARY_FILE, type SweepRow } from '../sweep/summary-csv.js';
 import { isSameFile } from './output-plan.js';
-import { stageCopy } from './stage-copy.js';
+import { isRegularFile, reportCheckNote, stageCopy } from './stage-copy.js';
 import { finishSweepDir, planOutDir } from './sweep.js';
 import { isStudyDir, mergeStudy } from './study-merge.js';
 
@@ -37,6 +37,10 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   }
   const found: Array<{ run: ManifestRun; stored: StoredRun }> = [];
   const missing: ManifestRun[] = [];
+  // each run's report as the loop below will first read it: in the first directory holding it
+  const firstCopies = first.manifest.runs.map((run) => dirs.map((dir) => join(dir, run.report)).find(isRegularFile) ?? '');
+  const note = reportCheckNote('merge', firstCopies);
+  if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
   for (const run of first.manifest.runs) {
     // the first directory that holds it complete: a report may be a gigabyte, read no other copy
     let stored: StoredRun | undefined;

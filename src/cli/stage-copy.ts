@@ -1,12 +1,14 @@
 /**
- * A merge's copy of a shard's run report into its --out, read and written a megabyte at a
- * time: a 131,072-node run's report is over a gigabyte, more than one JavaScript string holds,
- * and a merge of many must not hold them all until its outputs are committed.
+ * Stored run reports as large files: a merge's copy of a shard's report into its --out, read
+ * and written a megabyte at a time (a 131,072-node run's report is over a gigabyte, more than
+ * one JavaScript string holds, and a merge of many must not hold them all until its outputs
+ * are committed), and the note that reading them for a resume or merge will take a while.
  */
 import { statSync } from 'node:fs';
 import { DtrainError } from '../errors.js';
 import { readFileInChunks } from '../node/read-file.js';
 import type { OutputTarget, OutputWriter } from '../output-file.js';
+import { formatBytes } from '../scenario/text-file.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 /** Stages a copy of the regular file `source` as `target`; a read failure removes every staged file (exit 2). */
@@ -24,4 +26,31 @@ export function isRegularFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Below this much, reading the stored reports takes a few seconds at most: no note. */
+export const CHECK_NOTE_BYTES = 100 * 1024 ** 2;
+
+/**
+ * A line for stderr before a resume or merge reads large stored reports, null for small ones:
+ * each is read whole to check it is complete (about 25 s a gigabyte on a 2-core machine), and a
+ * quiet minute must not be taken for a hang. `paths`: the reports it will read (missing ones
+ * count for nothing).
+ */
+export function reportCheckNote(command: string, paths: readonly string[]): string | null {
+  let count = 0;
+  let bytes = 0;
+  for (const path of paths) {
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) continue;
+      count += 1;
+      bytes += stat.size;
+    } catch {
+      // not there: nothing to read
+    }
+  }
+  if (bytes < CHECK_NOTE_BYTES) return null;
+  const them = count === 1 ? '1 stored report' : `${count} stored reports`;
+  return `${command}: reading ${them} (${formatBytes(bytes)}) to check ${count === 1 ? 'it is' : 'they are'} complete, about 25 s a gigabyte`;
 }

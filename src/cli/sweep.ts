@@ -21,6 +21,7 @@ import { readStoredRun } from '../sweep/directory.js';
 import { planSweep, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
+import { reportCheckNote } from './stage-copy.js';
 import { largestCluster, limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
 import { readScenarioSource } from '../sweep/resolve-point.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
@@ -172,12 +173,15 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
   prepareOutDir(flags.out);
   writeFileAtomic(targets.get(MANIFEST_FILE)!, manifestText(manifest));
   const mine = manifest.runs.filter((run) => inShard(run.index, manifest.shard));
+  const note = reportCheckNote('sweep', mine.map((run) => join(flags.out, run.report)));
+  if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
   const rows = storedRows(flags.out, mine);
   const todo = mine.filter((run) => !rows.has(run.key));
   const asked = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
   // each worker holds a run: as many at once as the memory budget has room for
-  const { jobs, note } = workersWithinBudget(todo.map((run) => estimates.get(run.key)!), asked, flags);
-  if (note !== null) process.stderr.write(`sweep: ${note}\n`);
+  const workers = workersWithinBudget(todo.map((run) => estimates.get(run.key)!), asked, flags);
+  const { jobs } = workers;
+  if (workers.note !== null) process.stderr.write(`sweep: ${workers.note}\n`);
   const { shard } = manifest;
   const slice = shard === null ? '' : ` (shard ${shard.index}/${shard.count} of ${manifest.runs.length})`;
   // before the workers start: V8's flags are process-wide, so this sizes every worker's heap

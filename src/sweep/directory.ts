@@ -22,7 +22,7 @@ export interface StoredRun {
 
 /**
  * The run's report in `dir` if it is there and complete, else undefined. Read as a stream (a
- * 131,072-node run's report is over a gigabyte): it takes about 20 s a gigabyte on this kind
+ * 131,072-node run's report is over a gigabyte): it takes about 25 s a gigabyte on this kind
  * of machine, each byte checked as JSON.
  */
 export function readStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report'>): StoredRun | undefined {

@@ -129,7 +129,7 @@ describe('sweep resume and merge over hostile files in a sweep folder', () => {
       ['m-dir', (path) => mkdirSync(path), `error: cannot read ${join(base, 'm-dir', report)}, the report of run 1 in sweep.json: a directory\nhint: remove or rename it; complete runs are kept\n`],
       // a report is read as a stream, whatever its size: a gigabyte of NUL bytes is no report
       // from its first byte, so the run counts as missing
-      ['m-big', (path) => { writeFileSync(path, ''); truncateSync(path, 1024 ** 3); }, `error: 1 of 1 runs are in none of the directories; first: run 1, s1s4 (${report})\nhint: merge needs every shard, complete: re-run the missing shard (complete runs are skipped)\n`],
+      ['m-big', (path) => { writeFileSync(path, ''); truncateSync(path, 1024 ** 3); }, `merge: reading 1 stored report (1 GiB) to check it is complete, about 25 s a gigabyte\nerror: 1 of 1 runs are in none of the directories; first: run 1, s1s4 (${report})\nhint: merge needs every shard, complete: re-run the missing shard (complete runs are skipped)\n`],
     ];
     for (const [name, make, message] of cases) {
       const dir = withReport(name, make);
