@@ -44,7 +44,7 @@ describe('check and sweep refuse inputs that are not regular files', () => {
     writeFileSync(join(dir, 'golden.json'), '');
     truncateSync(join(dir, 'golden.json'), 1024 ** 3);
     const result = await runCli(['check', 'run.json', 'golden.json'], { cwd: dir });
-    expectClean(result, "error: cannot read golden file 'golden.json': a file of 1 GiB (the limit is 512 MiB)\n");
+    expectClean(result, "error: cannot read golden file 'golden.json': a file of 1 GiB (the limit is 512 MiB)\nhint: a golden check compares whole reports, each one string: compare runs of fewer rounds or nodes\n");
   });
 
   it('dtrain check on a report that is a secret: "not JSON", without quoting it', async () => {
