@@ -57,12 +57,7 @@ export function heapGrowthFlag(estimatedBytes: number, nodes = 0): string | null
  * the flag cost those no time the machine's noise let us see. Worker `resourceLimits` are a
  * hard cap instead: a run past it dies out of memory, as with `--max-old-space-size`.
  */
-export function poolEstimateBytes(runBytes: readonly number[], jobs: number): number {
-  const largest = runBytes.slice().sort((a, b) => b - a);
-  let total = 0;
-  for (let i = 0; i < Math.min(jobs, largest.length); i++) total += largest[i]!;
-  return total;
-}
+export { poolEstimateBytes } from '../limits/options.js';
 
 /** The most nodes of the runs still to do (keyed as in the plan): what the node rule is applied to for a pool. */
 export function largestCluster(planned: ReadonlyArray<{ key: string; scenario: { cluster: { nodes: readonly unknown[] } } }>, todo: ReadonlyArray<{ key: string }>): number {

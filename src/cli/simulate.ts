@@ -114,7 +114,7 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
  * NDJSON, CSV files and timeline, the tables, the insights, the HTML report's data) is built
  * as the rounds finish.
  */
-function keepsNodes(prepared: Prepared, flags: SimulateFlags): boolean {
+function keepsNodes(prepared: Prepared): boolean {
   return prepared.golden !== undefined;
 }
 
@@ -136,7 +136,7 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
   const usage = {
     json: outputs.json !== undefined || golden !== undefined, trace: flags.trace === true,
     report: flags.report !== undefined, timeline: flags.timeline !== undefined, csv: flags.csv !== undefined,
-    streamed: !keepsNodes(prepared, flags),
+    streamed: !keepsNodes(prepared),
     jsonFlag: golden === undefined ? '--json' : '--expect',
     goldenCheck: golden !== undefined && !golden.update,
   };
@@ -166,7 +166,7 @@ interface Sinks {
 
 async function openSinks(prepared: Prepared, flags: SimulateFlags, writer: OutputWriter): Promise<Sinks> {
   const { outputs, scenario } = prepared;
-  const retainNodes = keepsNodes(prepared, flags);
+  const retainNodes = keepsNodes(prepared);
   const sinks: Sinks = { retainNodes };
   const quiet = flags.quiet === true;
   const timing = flags.timing === true;

@@ -28,12 +28,12 @@ export function formatSeconds(seconds: number): string {
 
 /** formatSeconds with `digits` significant digits. */
 function formatSecondsTo(seconds: number, digits: number): string {
-  const two = (value: number): number => Number(value.toPrecision(digits));
+  const rounded = (value: number): number => Number(value.toPrecision(digits));
   if (seconds < 0.001) return '< 1 ms';
-  if (seconds < 1) return `${two(seconds * 1000)} ms`;
-  if (seconds < 60) return `${two(seconds)} s`;
-  if (seconds < 3600) return `${two(seconds / 60)} min`;
-  return `${two(seconds / 3600)} h`;
+  if (seconds < 1) return `${rounded(seconds * 1000)} ms`;
+  if (seconds < 60) return `${rounded(seconds)} s`;
+  if (seconds < 3600) return `${rounded(seconds / 60)} min`;
+  return `${rounded(seconds / 3600)} h`;
 }
 
 /** The biggest parts, largest first, as indented lines. */

@@ -91,6 +91,14 @@ export function enforceGridLimits(runs: Iterable<{ key: string; scenario: Scenar
   return estimates;
 }
 
+/** What `jobs` workers hold at once: the sum of the `jobs` largest runs' estimates. */
+export function poolEstimateBytes(runBytes: readonly number[], jobs: number): number {
+  const largest = runBytes.slice().sort((a, b) => b - a);
+  let total = 0;
+  for (let i = 0; i < Math.min(jobs, largest.length); i++) total += largest[i]!;
+  return total;
+}
+
 /**
  * How many of a sweep's or study's runs may be in flight at once within the memory budget:
  * each worker holds one run, so `jobs` workers need the sum of the `jobs` largest runs'
@@ -100,18 +108,12 @@ export function enforceGridLimits(runs: Iterable<{ key: string; scenario: Scenar
 export function workersWithinBudget(runBytes: readonly number[], jobs: number, flags: LimitFlags): { jobs: number; note: string | null } {
   if (!flags.limits) return { jobs, note: null };
   const budget = budgetOf(flags).memoryBytes;
-  const largest = runBytes.slice().sort((a, b) => b - a).slice(0, jobs);
-  let fit = 0;
-  let total = 0;
-  for (const bytes of largest) {
-    if (fit > 0 && total + bytes > budget) break;
-    total += bytes;
-    fit += 1;
-  }
-  if (fit >= largest.length) return { jobs, note: null };
-  const all = largest.reduce((sum, bytes) => sum + bytes, 0);
+  const wanted = Math.min(jobs, runBytes.length);
+  let fit = wanted;
+  while (fit > 1 && poolEstimateBytes(runBytes, fit) > budget) fit -= 1;
+  if (fit >= wanted) return { jobs, note: null };
   return {
     jobs: fit,
-    note: `${largest.length} workers would need an estimated ${formatBytes(all)}, over the memory budget of ${formatBytes(budget)}; running ${fit} at a time (raise the budget with --max-memory)`,
+    note: `${wanted} workers would need an estimated ${formatBytes(poolEstimateBytes(runBytes, wanted))}, over the memory budget of ${formatBytes(budget)}; running ${fit} at a time (raise the budget with --max-memory)`,
   };
 }

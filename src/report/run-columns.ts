@@ -82,15 +82,17 @@ export class RunColumnsBuilder {
 
   /** The columns so far, with the run's report `summary`. */
   finish(summary: Record<string, unknown>): RunColumns {
-    return {
-      summary: {
-        finalAccuracy: num(summary.finalAccuracy),
-        bestAccuracy: num(summary.bestAccuracy),
-        simulatedMs: num(summary.simulatedMs),
-        samplesTrained: num(summary.samplesTrained),
-        timeToTargetMs: num(summary.timeToTargetMs),
-      },
-      rounds: this.columns,
-    };
+    return { summary: summaryFigures(summary), rounds: this.columns };
   }
+}
+
+/** The figures of a run's report `summary` (non-finite or missing as null): a study's and a sweep's. */
+export function summaryFigures(summary: Record<string, unknown>): RunSummaryFigures {
+  return {
+    finalAccuracy: num(summary.finalAccuracy),
+    bestAccuracy: num(summary.bestAccuracy),
+    simulatedMs: num(summary.simulatedMs),
+    samplesTrained: num(summary.samplesTrained),
+    timeToTargetMs: num(summary.timeToTargetMs),
+  };
 }

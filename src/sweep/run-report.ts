@@ -12,30 +12,16 @@
  */
 import { JSONParser } from '@streamparser/json';
 import { SCHEMA_VERSION } from '../report/json.js';
+import { type RunSummaryFigures, summaryFigures } from '../report/run-columns.js';
 
-export interface RunOutcome {
+export interface RunOutcome extends RunSummaryFigures {
   strategy: string;
   seed: number;
-  finalAccuracy: number | null;
-  bestAccuracy: number | null;
-  timeToTargetMs: number | null;
-  simulatedMs: number | null;
-  samplesTrained: number | null;
 }
-
-const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /** The outcome a sweep keeps of a run: its strategy, seed and summary (as the JSON report holds it). */
 export function runOutcome(strategy: string, seed: number, summary: Record<string, unknown>): RunOutcome {
-  return {
-    strategy,
-    seed,
-    finalAccuracy: numberOrNull(summary.finalAccuracy),
-    bestAccuracy: numberOrNull(summary.bestAccuracy),
-    timeToTargetMs: numberOrNull(summary.timeToTargetMs),
-    simulatedMs: numberOrNull(summary.simulatedMs),
-    samplesTrained: numberOrNull(summary.samplesTrained),
-  };
+  return { strategy, seed, ...summaryFigures(summary) };
 }
 
 const PATHS = ['$.schemaVersion', '$.scenario.hash', '$.scenario.seed', '$.runs.*.strategy', '$.runs.*.summary'];
