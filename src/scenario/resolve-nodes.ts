@@ -6,6 +6,7 @@
  * it is written, so a `count` group and the nodes taking the defaults share one spec.
  */
 import type { ScenarioContext } from './context.js';
+import { compactString } from '../text/compact-string.js';
 import { formatPath, type PathSegment } from './field-path.js';
 import { resolveLatency, type TraceLibrary } from './resolve-latency.js';
 import { MAX_TOTAL_NODES, NODE_DEFAULTS, type RawNode, type RawNodeFields } from './schema.js';
@@ -47,7 +48,9 @@ export function resolveNodes(
     if (latency === undefined) complete = false;
     const slowdown = nodeSlowdown(raw, path, fallbackSlowdown, traces);
     if (slowdown === undefined) complete = false;
-    const ids = raw.count === undefined ? [raw.id] : Array.from({ length: raw.count }, (_, k) => `${raw.id}-${k + 1}`);
+    // every output names nodes by these ids: held one byte a character when they can be
+    const id = compactString(raw.id);
+    const ids = raw.count === undefined ? [id] : Array.from({ length: raw.count }, (_, k) => `${id}-${k + 1}`);
     const clash = ids.find((id) => owners.has(id));
     if (clash !== undefined) {
       const also = formatPath([...NODES_PATH, owners.get(clash)!]);
