@@ -8,7 +8,7 @@ import {
   NONE, formatEfficiency, formatInteger, formatMs, formatVolatility, formatWeight,
 } from './format.js';
 import { STATUS_DROPPED, STATUS_IDLE, STATUS_OK, STAT_LABELS } from './messages.js';
-import { columnStats, countStatuses, nodeStatus, type ColumnStats } from './node-stats.js';
+import { countStatuses, medianOf, nodeStatus, statsOf, type ColumnStats } from './node-stats.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 export const NODE_ALIGNS = [
@@ -48,13 +48,13 @@ export function nodeRowCells(node: NodeRoundRecord): string[] {
 export function statsRowsCells(nodes: readonly NodeRoundRecord[]): string[][] {
   const participants = nodes.filter((node) => node.participated);
   const columns: Array<{ stats: ColumnStats; format: (value: number) => string }> = [
-    { stats: columnStats(nodes.map((n) => n.efficiency)), format: formatEfficiency },
-    { stats: columnStats(participants.map((n) => n.plannedBatch)), format: formatInteger },
-    { stats: columnStats(participants.map((n) => n.threads)), format: formatInteger },
-    { stats: columnStats(participants.map((n) => n.ioQueue)), format: formatInteger },
-    { stats: columnStats(participants.map((n) => n.responseMs)), format: formatMs },
-    { stats: columnStats(participants.map((n) => n.volatility)), format: formatVolatility },
-    { stats: columnStats(participants.map((n) => n.weight)), format: formatWeight },
+    { stats: statsOf(nodes, (n) => n.efficiency), format: formatEfficiency },
+    { stats: statsOf(participants, (n) => n.plannedBatch), format: formatInteger },
+    { stats: statsOf(participants, (n) => n.threads), format: formatInteger },
+    { stats: statsOf(participants, (n) => n.ioQueue), format: formatInteger },
+    { stats: statsOf(participants, (n) => n.responseMs), format: formatMs },
+    { stats: statsOf(participants, (n) => n.volatility), format: formatVolatility },
+    { stats: statsOf(participants, (n) => n.weight), format: formatWeight },
   ];
   const keys = ['min', 'median', 'max'] as const;
   return keys.map((key) => [
@@ -71,18 +71,17 @@ export function statsRowsCells(nodes: readonly NodeRoundRecord[]): string[][] {
  */
 export function groupRowCells(name: string, nodes: readonly NodeRoundRecord[]): string[] {
   const participants = nodes.filter((node) => node.participated);
-  const median = (values: ReadonlyArray<number | null>): number => columnStats(values).median;
   let weight = 0;
   for (const node of participants) weight += node.weight;
   const counts = countStatuses(nodes);
   return [
     `${name} (${nodes.length})`,
-    formatEfficiency(median(nodes.map((n) => n.efficiency))),
-    formatInteger(median(participants.map((n) => n.plannedBatch))),
-    formatInteger(median(participants.map((n) => n.threads))),
-    formatInteger(median(participants.map((n) => n.ioQueue))),
-    formatMs(median(participants.map((n) => n.responseMs))),
-    formatVolatility(median(participants.map((n) => n.volatility))),
+    formatEfficiency(medianOf(nodes, (n) => n.efficiency)),
+    formatInteger(medianOf(participants, (n) => n.plannedBatch)),
+    formatInteger(medianOf(participants, (n) => n.threads)),
+    formatInteger(medianOf(participants, (n) => n.ioQueue)),
+    formatMs(medianOf(participants, (n) => n.responseMs)),
+    formatVolatility(medianOf(participants, (n) => n.volatility)),
     formatWeight(weight),
     `${counts.ok}/${counts.dropped}/${counts.idle}`,
   ];

@@ -2,6 +2,7 @@
  * Pure helpers that condense one round's node records for the terminal report, so it stays
  * readable at 4 nodes and at 1,000: min / median / max rows, the weakest nodes, the dropped ones.
  */
+import { quickselect } from 'd3-array';
 import type { NodeRoundRecord } from '../sim/records.js';
 
 export type NodeStatus = 'ok' | 'dropped' | 'idle';
@@ -19,13 +20,47 @@ export function countStatuses(nodes: readonly NodeRoundRecord[]): Record<NodeSta
 }
 
 /**
+ * Float64Array.prototype.sort's order of finite numbers: −0 before +0. Selecting by it picks
+ * the value a sort would put at that place, sign of a zero included.
+ */
+function ascending(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  if (a !== 0) return 0;
+  const negativeA = Object.is(a, -0);
+  return negativeA === Object.is(b, -0) ? 0 : negativeA ? -1 : 1;
+}
+
+/**
+ * The value at `k` of `values` sorted (in place, only partly sorted afterwards). A selection,
+ * not a sort: the terminal's summaries take a few medians of every column every round, and at
+ * 131,072 nodes sorting them took 2.3 s of a run (bench/README.md).
+ */
+function selectValue(values: Float64Array, k: number): number {
+  return quickselect(values, k, 0, values.length - 1, ascending)[k]!;
+}
+
+/** Where the finite values of a column are gathered; reused, as the summaries run one after another. */
+let scratch = new Float64Array(0);
+
+/** The finite values of `pick` over `items`, in `scratch` (valid until the next call). */
+function finiteValues<T>(items: readonly T[], pick: (item: T) => number | null): Float64Array {
+  if (scratch.length < items.length) scratch = new Float64Array(items.length);
+  let count = 0;
+  for (const item of items) {
+    const value = pick(item);
+    if (typeof value === 'number' && Number.isFinite(value)) scratch[count++] = value;
+  }
+  return scratch.subarray(0, count);
+}
+
+/**
  * The lower median: the middle value, or the lower of the two middle values for an even
  * count. Always one of the values, so a median batch is a batch some node got (30, not 30.5).
  */
 export function lowerMedian(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return selectValue(Float64Array.from(values), (values.length - 1) >> 1);
 }
 
 export interface ColumnStats {
@@ -36,11 +71,27 @@ export interface ColumnStats {
 
 /** min / lower median / max of the finite values; NaN everywhere when there is none. */
 export function columnStats(values: ReadonlyArray<number | null>): ColumnStats {
-  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return statsOf(values, (value) => value);
+}
+
+/** columnStats of `pick` over `items`, without an array of the values in between. */
+export function statsOf<T>(items: readonly T[], pick: (item: T) => number | null): ColumnStats {
+  const finite = finiteValues(items, pick);
   if (finite.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN };
-  // a typed array sorts numerically without a comparator: this runs per column per round
-  const sorted = Float64Array.from(finite).sort();
-  return { min: sorted[0]!, median: sorted[Math.floor((sorted.length - 1) / 2)]!, max: sorted[sorted.length - 1]! };
+  let min = finite[0]!;
+  let max = min;
+  for (let k = 1; k < finite.length; k++) {
+    const value = finite[k]!;
+    if (ascending(value, min) < 0) min = value;
+    if (ascending(value, max) > 0) max = value;
+  }
+  return { min, median: selectValue(finite, (finite.length - 1) >> 1), max };
+}
+
+/** The lower median of `pick` over `items` (NaN when no value is finite). */
+export function medianOf<T>(items: readonly T[], pick: (item: T) => number | null): number {
+  const finite = finiteValues(items, pick);
+  return finite.length === 0 ? Number.NaN : selectValue(finite, (finite.length - 1) >> 1);
 }
 
 export type WorstKey = 'efficiency' | 'weight';
@@ -65,16 +116,31 @@ export interface WorstNodes {
  * is listed for it, instead of the first `count` of many identical rows.
  */
 function lowestBy(nodes: readonly NodeRoundRecord[], key: WorstKey, count: number): { nodes: NodeRoundRecord[]; tied?: TiedOut } {
-  const entries = nodes
-    .map((node, index) => ({ node, index, value: node[key] }))
-    .filter((entry) => Number.isFinite(entry.value));
-  const typical = lowerMedian(entries.map((entry) => entry.value));
-  const below = entries.filter((entry) => entry.value < typical).sort((a, b) => a.value - b.value || a.index - b.index);
-  const taken = below.slice(0, count);
+  if (count <= 0) return { nodes: [] };
+  const typical = medianOf(nodes, (node) => node[key]);
+  // the `count` smallest below it in (value, node order), kept sorted as the nodes go by
+  const taken: Array<{ node: NodeRoundRecord; value: number }> = [];
+  let more = 0;
+  for (const node of nodes) {
+    const value = node[key];
+    if (!(Number.isFinite(value) && value < typical)) continue;
+    const last = taken.at(-1);
+    if (taken.length === count && last !== undefined && value >= last.value) {
+      if (value === last.value) more += 1;
+      continue;
+    }
+    let at = taken.length;
+    while (at > 0 && taken[at - 1]!.value > value) at--;
+    taken.splice(at, 0, { node, value });
+    if (taken.length > count) {
+      const dropped = taken.pop()!;
+      // the ties counted were ties of the old last one: recount for the new last one
+      const now = taken.at(-1)!;
+      more = dropped.value === now.value ? more + 1 : 0;
+    }
+  }
   const last = taken.at(-1);
   if (last === undefined) return { nodes: [] };
-  let more = 0;
-  for (let k = count; k < below.length && below[k]!.value === last.value; k++) more += 1;
   return { nodes: taken.map((entry) => entry.node), tied: more === 0 ? undefined : { key, value: last.value, more } };
 }
 

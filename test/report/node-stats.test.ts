@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import {
   columnStats, countStatuses, lowerMedian, nodeStatus, selectDroppedNodes, selectWorstNodes,
 } from '../../src/report/node-stats.js';
@@ -102,5 +103,59 @@ describe('selectDroppedNodes', () => {
     // Assert
     expect(picked.nodes.map((n) => n.id)).toEqual(['b', 'c']);
     expect(picked.more).toBe(1);
+  });
+});
+
+/**
+ * The summaries select rather than sort (a few medians of every column every round at
+ * 131,072 nodes); these are the sort-based definitions they replaced, checked value for value
+ * on columns full of ties, zeros of both signs, nulls and non-finite values.
+ */
+describe('selection agrees with sorting', () => {
+  const sortedFinite = (values: ReadonlyArray<number | null>): Float64Array =>
+    Float64Array.from(values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))).sort();
+  const byDefinition = (values: ReadonlyArray<number | null>) => {
+    const sorted = sortedFinite(values);
+    if (sorted.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN };
+    return { min: sorted[0]!, median: sorted[(sorted.length - 1) >> 1]!, max: sorted[sorted.length - 1]! };
+  };
+  function worstByDefinition(nodes: NodeRoundRecord[], key: 'efficiency' | 'weight', count: number) {
+    const entries = nodes.map((n, index) => ({ n, index, value: n[key] })).filter((e) => Number.isFinite(e.value));
+    const sorted = sortedFinite(entries.map((e) => e.value));
+    const typical = sorted.length === 0 ? Number.NaN : sorted[(sorted.length - 1) >> 1]!;
+    const below = entries.filter((e) => e.value < typical).sort((a, b) => a.value - b.value || a.index - b.index);
+    const taken = below.slice(0, count);
+    let more = 0;
+    for (let k = count; k < below.length && below[k]!.value === taken.at(-1)!.value; k++) more += 1;
+    return { ids: taken.map((e) => e.n.id), more };
+  }
+  const column = fc.array(fc.oneof(
+    fc.constantFrom(0, -0, 1, 2, 0.5, -1, null, Number.NaN, Number.POSITIVE_INFINITY),
+    fc.double({ min: -3, max: 3, noNaN: true }),
+  ), { maxLength: 60 });
+
+  test('min, lower median and max, the sign of a zero included', () => {
+    fc.assert(fc.property(column, (values) => {
+      const stats = columnStats(values);
+      const expected = byDefinition(values);
+      for (const key of ['min', 'median', 'max'] as const) expect(Object.is(stats[key], expected[key])).toBe(true);
+      const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (finite.length > 0) expect(Object.is(lowerMedian(finite), expected.median)).toBe(true);
+    }), { numRuns: 2000 });
+  });
+
+  test('the lowest nodes below the median, and the ties left out, for every count', () => {
+    fc.assert(fc.property(column, column, fc.integer({ min: 1, max: 6 }), (efficiencies, weights, count) => {
+      const nodes = efficiencies.map((e, i) => node(`n-${i}`, e ?? Number.NaN, weights[i] ?? Number.NaN));
+      const worst = selectWorstNodes(nodes, count);
+      const byE = worstByDefinition(nodes, 'efficiency', count);
+      const byW = worstByDefinition(nodes, 'weight', count);
+      const chosen = new Set([...byE.ids, ...byW.ids]);
+      expect(worst.nodes.map((n) => n.id)).toEqual(nodes.filter((n) => chosen.has(n.id)).map((n) => n.id));
+      expect(worst.tied.map((t) => [t.key, t.more])).toEqual([
+        ...(byE.more > 0 ? [['efficiency', byE.more]] : []),
+        ...(byW.more > 0 ? [['weight', byW.more]] : []),
+      ]);
+    }), { numRuns: 2000 });
   });
 });
