@@ -7,7 +7,8 @@
  * types, so a `node:` import, `Buffer`, `process` or `setImmediate` there fails `npm test`.
  *
  * sha-256 is not asked of the host: the core hashes with @noble/hashes (pure JS,
- * synchronous, the same in every host), see text/sha256.ts.
+ * synchronous, the same in every host) unless a host installs a faster one of the same
+ * function, as the Node host installs node:crypto's (text/sha256.ts useSha256).
  */
 import type { BuiltinDatasetName } from './scenario/types.js';
 import type { BytesRead } from './scenario/text-file.js';

@@ -3,15 +3,108 @@
  * JSON.stringify's shortest round-trip form. Two values that are equal as data give the same
  * text whatever order their keys were built in, so the text can be hashed (scenario hashes,
  * sweep run keys).
+ *
+ * The text of a resolved scenario grows with its nodes, and a node replaying a trace carries
+ * the trace's samples: 65,536 nodes replaying a 370-sample trace made a text longer than one
+ * JavaScript string can hold, and `dtrain simulate --json` failed for it. So the text is also
+ * written in pieces (writeCanonicalJson: an object or array piece by piece, an array's items
+ * one piece each), for the scenario hash to take as they come. An object or array met again
+ * (the nodes of a group share their latency, a trace's samples) is written from its text
+ * the first time, and a set of keys is sorted once.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    // undefined only occurs as a missing field, which JSON leaves out; NaN/Infinity → null
-    return JSON.stringify(value ?? null) ?? 'null';
+  const pieces: string[] = [];
+  writeCanonicalJson(value, (piece) => pieces.push(piece));
+  return pieces.join('');
+}
+
+/** canonicalJson(value), handed to `emit` in pieces (their concatenation is the text). */
+export function writeCanonicalJson(value: unknown, emit: (piece: string) => void): void {
+  new CanonicalWriter(emit).write(value);
+}
+
+class CanonicalWriter {
+  /**
+   * The text of each object or array made whole a second time, for the times after (data is
+   * not changed while written); one met once is only noted, as most are (each node's own
+   * fields): keeping their texts held hundreds of megabytes at 131,072 nodes.
+   */
+  private readonly texts = new WeakMap<object, string>();
+  private readonly metOnce = new WeakSet<object>();
+  /** each key set met, by its keys in their own order: its keys sorted, and each one's `"key":` */
+  private readonly orders = new Map<string, { keys: string[]; prefixes: string[] }>();
+
+  constructor(private readonly emit: (piece: string) => void) {}
+
+  /** Emits the value: objects and arrays piece by piece, each array item whole. */
+  write(value: unknown): void {
+    if (value === null || typeof value !== 'object') {
+      this.emit(primitive(value));
+      return;
+    }
+    const known = this.texts.get(value);
+    if (known !== undefined) {
+      this.emit(known);
+      return;
+    }
+    if (Array.isArray(value)) {
+      this.emit('[');
+      value.forEach((item, k) => this.emit(k === 0 ? this.text(item) : `,${this.text(item)}`));
+      this.emit(']');
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    const { keys, prefixes } = this.order(record);
+    let first = true;
+    this.emit('{');
+    for (let k = 0; k < keys.length; k++) {
+      const item = record[keys[k]!];
+      if (item === undefined) continue;
+      this.emit(first ? prefixes[k]! : `,${prefixes[k]!}`);
+      first = false;
+      this.write(item);
+    }
+    this.emit('}');
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+
+  /** The value's text as one string, remembered for an object or array met again. */
+  private text(value: unknown): string {
+    if (value === null || typeof value !== 'object') return primitive(value);
+    const known = this.texts.get(value);
+    if (known !== undefined) return known;
+    let text: string;
+    if (Array.isArray(value)) {
+      text = `[${value.map((item) => this.text(item)).join(',')}]`;
+    } else {
+      const record = value as Record<string, unknown>;
+      const { keys, prefixes } = this.order(record);
+      const parts: string[] = [];
+      for (let k = 0; k < keys.length; k++) {
+        const item = record[keys[k]!];
+        if (item !== undefined) parts.push(prefixes[k]! + this.text(item));
+      }
+      text = `{${parts.join(',')}}`;
+    }
+    if (this.metOnce.has(value)) this.texts.set(value, text);
+    else this.metOnce.add(value);
+    return text;
+  }
+
+  private order(record: Record<string, unknown>): { keys: string[]; prefixes: string[] } {
+    const own = Object.keys(record);
+    // as JSON, so that no two key sets share an id
+    const id = JSON.stringify(own);
+    let order = this.orders.get(id);
+    if (order === undefined) {
+      const keys = own.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      order = { keys, prefixes: keys.map((key) => `${JSON.stringify(key)}:`) };
+      this.orders.set(id, order);
+    }
+    return order;
+  }
+}
+
+/** undefined only occurs as a missing field, which JSON leaves out; NaN/Infinity → null. */
+function primitive(value: unknown): string {
+  return JSON.stringify(value ?? null) ?? 'null';
 }

@@ -12,8 +12,8 @@
  */
 import { baseName } from '../scenario/file-name.js';
 import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
-import { sha256Hex } from '../text/sha256.js';
-import { canonicalJson } from './canonical-json.js';
+import { Sha256Text } from '../text/sha256.js';
+import { writeCanonicalJson } from './canonical-json.js';
 
 function canonicalLatency(latency: LatencySpec): unknown {
   const { process } = latency;
@@ -48,5 +48,8 @@ export function canonicalScenario(scenario: Scenario): unknown {
 
 /** sha256 (64 hex digits) of the canonical resolved scenario. */
 export function scenarioHash(scenario: Scenario): string {
-  return sha256Hex(canonicalJson(canonicalScenario(scenario)));
+  // in pieces: at scale the text is longer than one string (canonical-json.ts)
+  const hash = new Sha256Text();
+  writeCanonicalJson(canonicalScenario(scenario), (piece) => hash.update(piece));
+  return hash.hex();
 }

@@ -4,11 +4,13 @@
  * the event loop through setImmediate, and the engines including the worker-thread one. The
  * CLI and the public API (src/index.ts) use it unless given another host.
  */
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DtrainError, formatIssue } from '../errors.js';
 import type { EngineLoader, Host, ShippedDataset } from '../host.js';
 import { decodeText, MAX_DATA_FILE_BYTES } from '../scenario/text-file.js';
+import { useSha256, type Sha256 } from '../text/sha256.js';
 import type { BuiltinDatasetName } from '../scenario/types.js';
 import { readFileBounded } from './read-file.js';
 import { loadTfByRequire } from './tf-packages.js';
@@ -16,6 +18,14 @@ import { windowPrefetchStarter } from './window-thread.js';
 
 // every Node program that runs on this host loads TF.js by require (tf-packages.ts: faster)
 loadTfByRequire();
+/** node:crypto's sha-256: the same function as the core's own, many times faster (text/sha256.ts). */
+export function nodeCryptoSha256(): Sha256 {
+  const hash = createHash('sha256');
+  return { update: (bytes) => void hash.update(bytes), hex: () => hash.digest('hex') };
+}
+
+// every Node program that runs on this host hashes with it
+useSha256(nodeCryptoSha256);
 
 /**
  * This module sits two levels below the package root both as `src/node/host.ts` (vitest) and

@@ -1,11 +1,85 @@
 /**
- * sha-256 as 64 lowercase hex digits, in pure JS (@noble/hashes): the scenario hash and a CSV
- * dataset's content hash are computed by the core, which must run without node:crypto (a
- * browser's crypto.subtle is asynchronous only). Text is hashed as its UTF-8 bytes.
+ * sha-256 as 64 lowercase hex digits: the scenario hash and a CSV dataset's content hash are
+ * computed by the core, which must run without node:crypto (a browser's crypto.subtle is
+ * asynchronous only), so it hashes in pure JS (@noble/hashes) unless its host installs a
+ * faster one of the same function (useSha256; the Node host installs node:crypto's). Text is
+ * hashed as its UTF-8 bytes.
+ *
+ * Why a host's: a scenario's canonical text grows with its nodes (a gigabyte for 65,536 nodes
+ * replaying a 400-sample trace), and @noble/hashes took 17 s over that text where node:crypto
+ * takes about one (bench/README.md).
  */
 import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import { bytesToHex } from '@noble/hashes/utils';
+
+/** A running sha-256: bytes in, 64 lowercase hex digits out once. */
+export interface Sha256 {
+  update(bytes: Uint8Array): void;
+  hex(): string;
+}
+
+function nobleSha256(): Sha256 {
+  const hash = sha256.create();
+  return {
+    update: (bytes) => void hash.update(bytes),
+    hex: () => bytesToHex(hash.digest()),
+  };
+}
+
+let createSha256: () => Sha256 = nobleSha256;
+
+/** Installs a host's sha-256 (the same function, faster); none: back to the pure-JS one. Returns the one it replaces. */
+export function useSha256(create?: () => Sha256): () => Sha256 {
+  const previous = createSha256;
+  createSha256 = create ?? nobleSha256;
+  return previous;
+}
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return bytesToHex(sha256(typeof data === 'string' ? utf8ToBytes(data) : data));
+  if (typeof data === 'string') {
+    const text = new Sha256Text();
+    text.update(data);
+    return text.hex();
+  }
+  const hash = createSha256();
+  hash.update(data);
+  return hash.hex();
+}
+
+/** Bytes gathered before they are hashed: 65,536 characters of any kind. */
+const BUFFER_BYTES = 3 << 16;
+
+/**
+ * sha256Hex of a text given in pieces, never held whole (a scenario's canonical text can be
+ * longer than one string). Each piece must be whole characters (no surrogate pair split
+ * between two pieces), as JSON.stringify's pieces are: the bytes hashed are then those of the
+ * whole text. Pieces are encoded into one buffer, reused (a fresh array for each piece, or a
+ * join of pieces, made hashing a gigabyte of text take 13 s instead of a few).
+ */
+export class Sha256Text {
+  private readonly hash = createSha256();
+  private readonly encoder = new TextEncoder();
+  private readonly buffer = new Uint8Array(BUFFER_BYTES);
+  private filled = 0;
+
+  update(piece: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (3 * piece.length > BUFFER_BYTES - this.filled) this.flush();
+    if (3 * piece.length > BUFFER_BYTES) {
+      this.hash.update(this.encoder.encode(piece));
+      return;
+    }
+    this.filled += this.encoder.encodeInto(piece, this.buffer.subarray(this.filled)).written;
+  }
+
+  hex(): string {
+    this.flush();
+    return this.hash.hex();
+  }
+
+  private flush(): void {
+    if (this.filled === 0) return;
+    this.hash.update(this.buffer.subarray(0, this.filled));
+    this.filled = 0;
+  }
 }

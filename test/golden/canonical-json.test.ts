@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/golden/canonical-json.js';
+import { canonicalJson, writeCanonicalJson } from '../../src/golden/canonical-json.js';
 
 describe('canonicalJson', () => {
   it('sorts object keys at every depth, so key order does not matter', () => {
@@ -13,5 +14,58 @@ describe('canonicalJson', () => {
 
   it('keeps list order (a list is ordered data)', () => {
     expect(canonicalJson([3, 1, 2])).toBe('[3,1,2]');
+  });
+});
+
+/** The definition the writer must keep (the scenario hashes in golden files and sweeps depend on it). */
+function byDefinition(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(byDefinition).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${byDefinition(item)}`).join(',')}}`;
+}
+
+describe('canonicalJson written in pieces', () => {
+  const pieces = (value: unknown): string[] => {
+    const out: string[] = [];
+    writeCanonicalJson(value, (piece) => out.push(piece));
+    return out;
+  };
+
+  it('is the definition, for data with shared objects, undefined fields and any keys', () => {
+    const key = fc.string({ unit: 'binary', maxLength: 4 });
+    const leaf = fc.oneof(fc.double(), fc.integer(), fc.string({ unit: 'binary', maxLength: 6 }), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, leaf, tie('list'), tie('record')),
+      list: fc.array(tie('tree'), { maxLength: 5 }),
+      record: fc.dictionary(key, tie('tree'), { maxKeys: 5 }),
+    }));
+    fc.assert(fc.property(tree, fc.array(tree, { maxLength: 4 }), (shared, others) => {
+      // the same object in several places, as a group's nodes share their latency
+      const value = { a: shared, list: [shared, ...others, shared], b: { shared, again: [shared] } };
+      const expected = byDefinition(value);
+      expect(canonicalJson(value)).toBe(expected);
+      expect(pieces(value).join('')).toBe(expected);
+      expect(canonicalJson(value)).toBe(expected); // and again: nothing remembered from one call to the next
+    }), { numRuns: 500 });
+  });
+
+  it('key sets that would read alike joined by a separator are told apart', () => {
+    const value = [{ 'a\u0000b': 1 }, { a: 2, b: 3 }, { 'a\u0000b': 4 }, { a: 5, b: 6 }];
+    expect(canonicalJson(value)).toBe('[{"a\\u0000b":1},{"a":2,"b":3},{"a\\u0000b":4},{"a":5,"b":6}]');
+  });
+
+  it('never holds the text of a long list whole: each item is its own piece', () => {
+    const samples = Array.from({ length: 400 }, (_, k) => ({ timeMs: 50 * k, latencyMs: 20 + (k % 7) }));
+    const latency = { process: { kind: 'trace', samples }, loss: 0 };
+    const nodes = Array.from({ length: 2000 }, (_, k) => ({ id: `rack-${k + 1}`, latency: { ...latency, process: { ...latency.process } } }));
+    const scenario = { name: 'traces', cluster: { nodes } };
+    const out = pieces(scenario);
+    const oneNode = byDefinition(nodes[1999]).length + 1;
+    expect(out.join('')).toBe(byDefinition(scenario));
+    expect(Math.max(...out.map((piece) => piece.length))).toBe(oneNode);
+    expect(out.length).toBeGreaterThan(2000);
   });
 });

@@ -1,0 +1,47 @@
+/**
+ * The core's sha-256: pure JS unless its host installs node:crypto's (the Node host does), the
+ * same digests either way, and a text given in pieces hashed as the whole text's UTF-8.
+ */
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nodeCryptoSha256 } from '../../src/node/host.js';
+import { Sha256Text, sha256Hex, useSha256 } from '../../src/text/sha256.js';
+
+const expected = (text: string): string => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
+
+describe.each([
+  ['the pure-JS sha-256', () => useSha256()],
+  ['a host’s sha-256 (node:crypto)', () => useSha256(nodeCryptoSha256)],
+])('%s', (_, install) => {
+  afterEach(() => useSha256(nodeCryptoSha256)); // as the Node host left it
+
+  it('gives the standard digests of text and bytes', () => {
+    install();
+    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex(new Uint8Array([0x61, 0x62, 0x63]))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex('é → 😀')).toBe(expected('é → 😀'));
+  });
+
+  it('hashes a text given in pieces as the whole text, pieces of every size', () => {
+    install();
+    // whole characters per piece: any code point, surrogate pairs never split
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.integer({ min: 60_000, max: 200_000 }).map((n) => 'a'.repeat(n)),
+      fc.integer({ min: 1, max: 70_000 }).map((n) => '€'.repeat(n)),
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+      const text = new Sha256Text();
+      for (const p of pieces) text.update(p);
+      expect(text.hex()).toBe(expected(pieces.join('')));
+    }), { numRuns: 60 });
+  });
+});
+
+it('the Node host installs node:crypto’s sha-256', () => {
+  const installed = useSha256();
+  expect(installed).toBe(nodeCryptoSha256);
+  useSha256(installed);
+});
