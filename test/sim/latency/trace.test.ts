@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { TraceSample } from '../../../src/scenario/types.js';
+import { traceTable } from '../../../src/sim/latency/trace.js';
 import { model, spec } from './spec-helpers.js';
 
 // Span = 400 ms; the sample at 200 ms is lost.
@@ -71,5 +72,21 @@ describe('trace replay latency', () => {
 
   test('an empty trace is rejected with the file name', () => {
     expect(() => trace([], true)).toThrow(/traces\/test\.csv has no samples/);
+  });
+});
+
+describe('a trace shared by many nodes', () => {
+  test('its samples are copied and sorted once per spec: every node replaying it reads the same arrays', () => {
+    const shared = { kind: 'trace' as const, file: 'traces/test.csv', loop: true, samples: [...SAMPLES].reverse() };
+    const first = traceTable(shared);
+    expect(Array.from(first.timesMs)).toEqual([0, 100, 200, 300, 400]);
+    expect(Array.from(first.latenciesMs)).toEqual([10, 20, Number.NaN, 40, 50]);
+    // two nodes of one group: the same spec, the same table, the same values
+    const a = model(spec(shared), { nodeId: 'a', resolutionMs: 100 });
+    const b = model(spec(shared), { nodeId: 'b', resolutionMs: 100 });
+    expect(traceTable(shared)).toBe(first);
+    expect([0, 100, 200, 300, 550].map((t) => [a.at(t), b.at(t)])).toEqual([[10, 10], [20, 20], [null, null], [40, 40], [20, 20]]);
+    // an equal spec of its own (another group) gets a table of its own
+    expect(traceTable({ ...shared })).not.toBe(first);
   });
 });
