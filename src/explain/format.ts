@@ -35,6 +35,15 @@ export function ms(value: number): string {
   return `${num(value, DECIMALS.ms)} ms`;
 }
 
+/**
+ * A share (an S4 weight): 4 decimals; a non-zero one too small for them keeps 2 significant
+ * digits (`0.000021`), so a participant of a large round never reads as weighed 0.
+ */
+export function share(value: number): string {
+  if (value !== 0 && Math.abs(value) < 0.00005) return `${Number(value.toPrecision(2))}`;
+  return num(value, DECIMALS.share);
+}
+
 /** A list printed in full up to `max` values, else its count and extremes. */
 export function listOf(values: readonly string[], max = 8): string {
   return values.length <= max ? values.join(', ') : `${values.slice(0, 3).join(', ')}, … ${values.at(-1)} (${values.length} values)`;

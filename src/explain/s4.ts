@@ -7,13 +7,10 @@
  * (a plug-in) shows its working as name = value pairs.
  */
 import type { NodeRoundRecord } from '../sim/records.js';
-import { DECIMALS, listOf, num } from './format.js';
+import { DECIMALS, listOf, num, share } from './format.js';
 import { normHistory } from './history.js';
 import { NODE_INDENT, continuation, type RoundView } from './types.js';
 
-function share(value: number): string {
-  return num(value, DECIMALS.share);
-}
 
 function norm(value: number): string {
   return num(value, DECIMALS.norm);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eff, listOf, ms, num, numMin } from '../../src/explain/format.js';
+import { eff, listOf, ms, num, numMin, share } from '../../src/explain/format.js';
 
 describe('explain number formats', () => {
   it('num rounds to the decimals and drops trailing zeros', () => {
@@ -20,6 +20,17 @@ describe('explain number formats', () => {
     expect(ms(412.3)).toBe('412.3 ms');
     expect(ms(0.00048)).toBe('0.00048 ms');
     expect(ms(0)).toBe('0 ms');
+  });
+
+  it('a weight shows 4 decimals, and a tiny non-zero one 2 significant digits rather than 0', () => {
+    expect(share(0.25)).toBe('0.25');
+    expect(share(1 / 3)).toBe('0.3333');
+    expect(share(0.00005)).toBe('0.0001');
+    expect(share(2.0468e-5)).toBe('0.00002');
+    expect(share(59.4634 / 2905183.9453)).toBe('0.00002');
+    expect(share(7.63e-6)).toBe('0.0000076');
+    expect(share(3.1e-9)).toBe('3.1e-9');
+    expect(share(0)).toBe('0');
   });
 
   it('a long list keeps its first three values, the last and the count', () => {
