@@ -29,10 +29,15 @@ export function eff(value: number): string {
   return numMin(value, 2, 4);
 }
 
+/** num(value, decimals), but a non-zero value below `tiny` (which would print as 0) keeps 2 significant digits. */
+function visible(value: number, decimals: number, tiny: number): string {
+  if (value !== 0 && Math.abs(value) < tiny) return `${Number(value.toPrecision(2))}`;
+  return num(value, decimals);
+}
+
 /** A simulated time or duration in ms: `412.3 ms`; a tiny non-zero one keeps 2 significant digits (`0.00048 ms`). */
 export function ms(value: number): string {
-  if (value !== 0 && Math.abs(value) < 0.0005) return `${Number(value.toPrecision(2))} ms`;
-  return `${num(value, DECIMALS.ms)} ms`;
+  return `${visible(value, DECIMALS.ms, 0.0005)} ms`;
 }
 
 /**
@@ -40,8 +45,7 @@ export function ms(value: number): string {
  * digits (`0.000021`), so a participant of a large round never reads as weighed 0.
  */
 export function share(value: number): string {
-  if (value !== 0 && Math.abs(value) < 0.00005) return `${Number(value.toPrecision(2))}`;
-  return num(value, DECIMALS.share);
+  return visible(value, DECIMALS.share, 0.00005);
 }
 
 /** A list printed in full up to `max` values, else its count and extremes. */

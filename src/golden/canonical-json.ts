@@ -53,17 +53,11 @@ class CanonicalWriter {
       this.emit(']');
       return;
     }
-    const record = value as Record<string, unknown>;
-    const { keys, prefixes } = this.order(record);
-    let first = true;
     this.emit('{');
-    for (let k = 0; k < keys.length; k++) {
-      const item = record[keys[k]!];
-      if (item === undefined) continue;
-      this.emit(first ? prefixes[k]! : `,${prefixes[k]!}`);
-      first = false;
+    this.fields(value as Record<string, unknown>).forEach(([prefix, item], k) => {
+      this.emit(k === 0 ? prefix : `,${prefix}`);
       this.write(item);
-    }
+    });
     this.emit('}');
   }
 
@@ -72,22 +66,23 @@ class CanonicalWriter {
     if (value === null || typeof value !== 'object') return primitive(value);
     const known = this.texts.get(value);
     if (known !== undefined) return known;
-    let text: string;
-    if (Array.isArray(value)) {
-      text = `[${value.map((item) => this.text(item)).join(',')}]`;
-    } else {
-      const record = value as Record<string, unknown>;
-      const { keys, prefixes } = this.order(record);
-      const parts: string[] = [];
-      for (let k = 0; k < keys.length; k++) {
-        const item = record[keys[k]!];
-        if (item !== undefined) parts.push(prefixes[k]! + this.text(item));
-      }
-      text = `{${parts.join(',')}}`;
-    }
+    const text = Array.isArray(value)
+      ? `[${value.map((item) => this.text(item)).join(',')}]`
+      : `{${this.fields(value as Record<string, unknown>).map(([prefix, item]) => prefix + this.text(item)).join(',')}}`;
     if (this.metOnce.has(value)) this.texts.set(value, text);
     else this.metOnce.add(value);
     return text;
+  }
+
+  /** The record's defined fields in key order, each with its `"key":`. */
+  private fields(record: Record<string, unknown>): Array<[string, unknown]> {
+    const { keys, prefixes } = this.order(record);
+    const fields: Array<[string, unknown]> = [];
+    for (let k = 0; k < keys.length; k++) {
+      const item = record[keys[k]!];
+      if (item !== undefined) fields.push([prefixes[k]!, item]);
+    }
+    return fields;
   }
 
   private order(record: Record<string, unknown>): { keys: string[]; prefixes: string[] } {

@@ -54,27 +54,17 @@ function finiteValues<T>(items: readonly T[], pick: (item: T) => number | null):
   return scratch.subarray(0, count);
 }
 
-/**
- * The lower median: the middle value, or the lower of the two middle values for an even
- * count. Always one of the values, so a median batch is a batch some node got (30, not 30.5).
- */
-export function lowerMedian(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  return selectValue(Float64Array.from(values), (values.length - 1) >> 1);
-}
-
 export interface ColumnStats {
   min: number;
+  /** the lower median (medianOf) */
   median: number;
   max: number;
 }
 
-/** min / lower median / max of the finite values; NaN everywhere when there is none. */
-export function columnStats(values: ReadonlyArray<number | null>): ColumnStats {
-  return statsOf(values, (value) => value);
-}
-
-/** columnStats of `pick` over `items`, without an array of the values in between. */
+/**
+ * min / lower median / max of the finite values of `pick` over `items`, without an array of
+ * the values in between; NaN everywhere when there is none.
+ */
 export function statsOf<T>(items: readonly T[], pick: (item: T) => number | null): ColumnStats {
   const finite = finiteValues(items, pick);
   if (finite.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN };
@@ -88,7 +78,11 @@ export function statsOf<T>(items: readonly T[], pick: (item: T) => number | null
   return { min, median: selectValue(finite, (finite.length - 1) >> 1), max };
 }
 
-/** The lower median of `pick` over `items` (NaN when no value is finite). */
+/**
+ * The lower median of the finite values of `pick` over `items`: the middle value, or the lower
+ * of the two middle values for an even count. Always one of the values, so a median batch is a
+ * batch some node got (30, not 30.5). NaN when no value is finite.
+ */
 export function medianOf<T>(items: readonly T[], pick: (item: T) => number | null): number {
   const finite = finiteValues(items, pick);
   return finite.length === 0 ? Number.NaN : selectValue(finite, (finite.length - 1) >> 1);

@@ -35,14 +35,11 @@ export function useSha256(create?: () => Sha256): () => Sha256 {
   return previous;
 }
 
+const encoder = new TextEncoder();
+
 export function sha256Hex(data: string | Uint8Array): string {
-  if (typeof data === 'string') {
-    const text = new Sha256Text();
-    text.update(data);
-    return text.hex();
-  }
   const hash = createSha256();
-  hash.update(data);
+  hash.update(typeof data === 'string' ? encoder.encode(data) : data);
   return hash.hex();
 }
 
@@ -58,7 +55,6 @@ const BUFFER_BYTES = 3 << 16;
  */
 export class Sha256Text {
   private readonly hash = createSha256();
-  private readonly encoder = new TextEncoder();
   private readonly buffer = new Uint8Array(BUFFER_BYTES);
   private filled = 0;
 
@@ -66,10 +62,10 @@ export class Sha256Text {
     // UTF-8 takes at most 3 bytes per UTF-16 unit
     if (3 * piece.length > BUFFER_BYTES - this.filled) this.flush();
     if (3 * piece.length > BUFFER_BYTES) {
-      this.hash.update(this.encoder.encode(piece));
+      this.hash.update(encoder.encode(piece));
       return;
     }
-    this.filled += this.encoder.encodeInto(piece, this.buffer.subarray(this.filled)).written;
+    this.filled += encoder.encodeInto(piece, this.buffer.subarray(this.filled)).written;
   }
 
   hex(): string {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import {
-  columnStats, countStatuses, lowerMedian, nodeStatus, selectDroppedNodes, selectWorstNodes,
+  countStatuses, medianOf, nodeStatus, selectDroppedNodes, selectWorstNodes, statsOf,
 } from '../../src/report/node-stats.js';
 import type { NodeRoundRecord } from '../../src/sim/records.js';
 import { tinyResult } from './fixtures.js';
@@ -14,6 +14,10 @@ function node(id: string, efficiency: number, weight: number, participated = tru
     gradNorm: null, volatility: null, weight,
   };
 }
+
+/** The column statistics of plain values (the terminal reads them off node records). */
+const columnStats = (values: ReadonlyArray<number | null>) => statsOf(values, (value) => value);
+const lowerMedian = (values: readonly number[]) => medianOf(values, (value) => value);
 
 describe('lowerMedian', () => {
   test('odd count: the middle value', () => {
