@@ -3,10 +3,11 @@
 // file named by DTRAIN_BENCH_RSS_FILE (the command's own stdout and stderr stay untouched).
 import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { peakRssMB } from './peak-rss.mjs';
 
 const file = process.env.DTRAIN_BENCH_RSS_FILE;
 if (file) {
   process.on('exit', (code) => {
-    appendFileSync(file, `${JSON.stringify({ exitCode: code, wallMs: performance.now(), peakRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+    appendFileSync(file, `${JSON.stringify({ exitCode: code, wallMs: performance.now(), peakRssMB: peakRssMB() })}\n`);
   });
 }

@@ -31,6 +31,7 @@ import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadScenario, runScenario } from '../dist/index.js';
 import { nodeHost } from '../dist/node/host.js';
+import { peakRssMB } from './peak-rss.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -269,7 +270,7 @@ process.stdout.write(`${JSON.stringify({
   // the typical round after the first: a round that the machine slowed (another process, a
   // collection) weighs in the mean, as much more in a small run's as its rounds are shorter
   steadyRoundMedianMs: medianOf(roundMs.filter((_, k) => !firstOfRun[k])),
-  peakRssMB: process.resourceUsage().maxRSS / 1024,
+  peakRssMB: peakRssMB(),
   /** the V8 flag set for a large run, null for V8's default */
   heapGrowth,
   nodeSteps,
