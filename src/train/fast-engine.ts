@@ -39,7 +39,7 @@
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
 import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
 import type { EngineHelper, HelperStarter } from './engine-helper.js';
-import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type BatchTensors, type ChunkBatches, type StepBatch } from './fast-batches.js';
+import { BatchStore, buildChunk, checkTasks, chunkRanges, ConcatScratch, disposeChunk, type BatchTensors, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
@@ -87,6 +87,8 @@ export interface FastEngineTuning {
   sumKernel?: boolean;
   /** false: a later local step's products all by tfjs, as before, not in JS or by a kernel (fast-node-step.ts; tests compare the two) */
   laterStepProducts?: boolean;
+  /** false: each chunk's step 1 gathered into arrays of its own, not reused ones (ConcatScratch; tests compare the two) */
+  concatScratch?: boolean;
 }
 
 interface Round {
@@ -133,6 +135,8 @@ export class FastEngine implements TrainEngine {
   /** which batches are tensors: kept ones (keepBatches), and those built for one chunk */
   private readonly keptTensors: BatchTensors;
   private readonly chunkTensors: BatchTensors;
+  /** the arrays each chunk built for one pass is gathered into (on wasm), else null */
+  private readonly chunkScratch: ConcatScratch | null;
   private readonly laterSteps: LaterSteps;
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
@@ -180,6 +184,7 @@ export class FastEngine implements TrainEngine {
       laterTensors,
     };
     this.chunkTensors = { firstInputsT: () => false, laterTensors };
+    this.chunkScratch = this.backend === 'wasm' && tuning.concatScratch !== false ? new ConcatScratch() : null;
     this.batches = new BatchStore(tf, train, this.keptTensors);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;
@@ -385,7 +390,7 @@ export class FastEngine implements TrainEngine {
       return;
     }
     for (const [a, b] of chunkRanges(tasks, first, end)) {
-      const built = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors);
+      const built = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkScratch);
       try {
         const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
         for (let j = 0; j < b - a; j++) visit(a + j, built.steps[j]!, pass, built.chunk.offsets[j]!);
@@ -408,7 +413,7 @@ export class FastEngine implements TrainEngine {
 
   /** Recomputes U_i of tasks a … b − 1 (as trainRange did) and hands each to `use`, in order. */
   private recomputeChunk(tasks: EngineTasks, a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
-    const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors);
+    const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkScratch);
     try {
       const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
       for (let j = 0; j < b - a; j++) {

@@ -4,7 +4,7 @@
  * another, or in JavaScript. Same bytes, in every mode the engine has: held or recomputed U_i,
  * kept or fresh batches, one or several local steps, a large model whose products went to
  * XNNPACK and a small one whose went to JS; and a later local step's products in JS or by a
- * kernel, or all by tfjs.
+ * kernel, or all by tfjs. And each chunk's step 1 gathered into reused arrays or into arrays of its own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRng } from '../../src/sim/rng.js';
@@ -80,6 +80,8 @@ describe.each<[string, FastEngineTuning]>([
   ['the gradient kernel (against tfjs’s products)', { gradientKernel: false }],
   ['the sum kernel (against the JavaScript sums)', { sumKernel: false }],
   ['a later step’s products in JS or by a kernel (against tfjs’s)', { laterStepProducts: false }],
+  // 150 tasks of 32 rows are two chunks a round (4,096 rows, then 704), the recomputed case several
+  ['each chunk gathered into the arrays of the one before (against arrays of its own)', { concatScratch: false }],
 ])('%s changes no number', (_, without) => {
   for (const c of CASES) {
     it(c.name, async () => {
