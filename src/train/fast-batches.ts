@@ -73,10 +73,10 @@ export { CHUNK_ROWS };
 /**
  * The arrays a chunk's step 1 is gathered into, reused from chunk to chunk instead of made for
  * each: a round of 1,000 nodes × 32 rows of 64 features made 8 MB of them, a round of 131,072
- * nodes 86 MB, and the garbage collections they brought about fell in the round loop's time
- * (cluster-1000: the engine's maths 1.80 → 1.60–1.70 s, the bookkeeping 561–578 → 481–517 ms).
- * Only for chunks dropped before the next one is built, on a backend that copies an array into
- * its own memory when it makes a tensor of it (wasm; the cpu backend keeps the array itself).
+ * nodes 86 MB (bench/scenarios/cluster-1000.yaml, four interleaved runs each: the engine's
+ * maths 1,824–1,845 → 1,685–1,720 ms, peak RSS 404–417 → 351–391 MB). Only for chunks dropped
+ * before the next one is built, on a backend that copies an array into its own memory when it
+ * makes a tensor of it (wasm; the cpu backend keeps the array itself).
  */
 export class ConcatScratch {
   private x = new Float32Array(0);
