@@ -14,6 +14,7 @@
  */
 import type { Tf } from './backend.js';
 import type { EngineData } from './engine.js';
+import { ArrayArena, FRESH_ARRAYS, type ArraySource } from './array-arena.js';
 import { EngineTasks } from './engine-tasks.js';
 import { transposeWithOnes, withOnesColumn } from './fast-node-math.js';
 import { CHUNK_ROWS } from './fast-sizes.js';
@@ -76,15 +77,19 @@ export { CHUNK_ROWS };
  * nodes 86 MB (bench/scenarios/cluster-1000.yaml, four interleaved runs each: the engine's
  * maths 1,824–1,845 → 1,685–1,720 ms, peak RSS 404–417 → 351–391 MB). Only for chunks dropped
  * before the next one is built, on a backend that copies an array into its own memory when it
- * makes a tensor of it (wasm; the cpu backend keeps the array itself).
+ * makes a tensor of it (wasm; the cpu backend keeps the array itself). The rows of the chunk's
+ * later steps come from an arena given back with the chunk.
  */
 export class ConcatScratch {
   private x = new Float32Array(0);
   private targets = new Float32Array(0);
   private rowScale = new Float32Array(0);
+  /** the chunk's later steps' rows (laterStep), given back with the chunk */
+  readonly laterRows = new ArrayArena();
 
   /** Room for a chunk of `rows` rows; the previous chunk's arrays are overwritten. Targets come zeroed. */
   take(rows: number, featureCount: number, classCount: number): { x: Float32Array; targets: Float32Array; rowScale: Float32Array } {
+    this.laterRows.reset();
     if (this.x.length < rows * featureCount) this.x = new Float32Array(rows * featureCount);
     if (this.targets.length < rows * classCount) this.targets = new Float32Array(rows * classCount);
     if (this.rowScale.length < rows) this.rowScale = new Float32Array(rows);
@@ -171,12 +176,12 @@ function firstStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, gath
  * Steps 2 … K of task k: its rows gathered once, then laid out as X̃ᵀ and as X̃ when the first
  * layer's products go to tfjs (`laterTensors(rows)`), else kept as they are for JS or a kernel.
  */
-function laterStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, step: number, laterTensors: (rows: number) => boolean): StepBatch {
+function laterStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, step: number, laterTensors: (rows: number) => boolean, arrays: ArraySource): StepBatch {
   const rows = tasks.rows(k, step);
   const from = tasks.start(k, step);
   const { indices } = tasks;
   const features = data.featureCount;
-  const gathered = new Float32Array(rows * features);
+  const gathered = arrays.take(rows * features);
   for (let r = 0; r < rows; r++) copyFeatures(data, indices[from + r]!, gathered, r * features);
   const labels = labelsOf(data, indices, from, rows);
   if (!laterTensors(rows)) return { rows, labels, inputsT: null, inputs: null, values: gathered };
@@ -218,7 +223,7 @@ export function buildChunk(
     for (let s = 0; s < tasks.steps; s++) {
       taskSteps[s] = s === 0
         ? firstStep(tf, data, tasks, i, batch.xValues, batch.offsets[i - first]!, tensors.firstInputsT(tasks.rows(i)))
-        : laterStep(tf, data, tasks, i, s, tensors.laterTensors);
+        : laterStep(tf, data, tasks, i, s, tensors.laterTensors, scratch?.laterRows ?? FRESH_ARRAYS);
     }
     steps.push(taskSteps);
   }

@@ -38,6 +38,7 @@
  */
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
 import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
+import { ArrayArena } from './array-arena.js';
 import type { EngineHelper, HelperStarter } from './engine-helper.js';
 import { BatchStore, buildChunk, checkTasks, chunkRanges, ConcatScratch, disposeChunk, type BatchTensors, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
@@ -87,8 +88,11 @@ export interface FastEngineTuning {
   sumKernel?: boolean;
   /** false: a later local step's products all by tfjs, as before, not in JS or by a kernel (fast-node-step.ts; tests compare the two) */
   laterStepProducts?: boolean;
-  /** false: each chunk's step 1 gathered into arrays of its own, not reused ones (ConcatScratch; tests compare the two) */
-  concatScratch?: boolean;
+  /**
+   * false: each chunk's rows gathered into arrays of their own (ConcatScratch) and a later step's
+   * intermediate arrays made one by one (ArrayArena), not reused (tests compare the two)
+   */
+  reusedArrays?: boolean;
 }
 
 interface Round {
@@ -173,7 +177,9 @@ export class FastEngine implements TrainEngine {
     const laterProducts = tuning.laterStepProducts === false
       ? TFJS_ONLY
       : { js: true, kernel: kernel !== null && options.localSteps > 1 ? GradientKernel.create(this.paramCount) : null };
-    const later = new LaterSteps(tf, this.layout, laterProducts);
+    // reused arrays only where making a tensor copies its array (wasm); the cpu backend keeps it
+    const reuse = this.backend === 'wasm' && tuning.reusedArrays !== false;
+    const later = new LaterSteps(tf, this.layout, laterProducts, reuse ? new ArrayArena() : null);
     this.laterSteps = later;
     // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs; a later
     // step's rows are uploaded only when its first layer's products go to tfjs
@@ -184,7 +190,7 @@ export class FastEngine implements TrainEngine {
       laterTensors,
     };
     this.chunkTensors = { firstInputsT: () => false, laterTensors };
-    this.chunkScratch = this.backend === 'wasm' && tuning.concatScratch !== false ? new ConcatScratch() : null;
+    this.chunkScratch = reuse ? new ConcatScratch() : null;
     this.batches = new BatchStore(tf, train, this.keptTensors);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;

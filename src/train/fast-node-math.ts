@@ -19,9 +19,8 @@ export function transposeWithOnes(values: Float32Array, start: number, rows: num
   return out;
 }
 
-/** [rows, width] → [rows, width + 1] with a trailing 1 on every row. */
-export function withOnesColumn(values: Float32Array, rows: number, width: number): Float32Array {
-  const out = new Float32Array(rows * (width + 1));
+/** [rows, width] → [rows, width + 1] with a trailing 1 on every row; into `out` when given (zeros, rows · (width + 1) values). */
+export function withOnesColumn(values: Float32Array, rows: number, width: number, out: Float32Array = new Float32Array(rows * (width + 1))): Float32Array {
   for (let r = 0; r < rows; r++) {
     out.set(values.subarray(r * width, (r + 1) * width), r * (width + 1));
     out[r * (width + 1) + width] = 1;
@@ -29,26 +28,25 @@ export function withOnesColumn(values: Float32Array, rows: number, width: number
   return out;
 }
 
-export function relu(values: Float32Array): Float32Array {
-  const out = new Float32Array(values.length);
+/** max(0, values), into `out` when given (zeros, as many values). */
+export function relu(values: Float32Array, out: Float32Array = new Float32Array(values.length)): Float32Array {
   for (let k = 0; k < values.length; k++) if (values[k]! > 0) out[k] = values[k]!;
   return out;
 }
 
-/** δ · ReLU′(Z), with ReLU′(Z) read off H = relu(Z) (positive exactly where Z is). */
-export function maskByRelu(delta: Float32Array, hidden: Float32Array): Float32Array {
-  const out = new Float32Array(delta.length);
+/** δ · ReLU′(Z), with ReLU′(Z) read off H = relu(Z) (positive exactly where Z is); into `out` when given (zeros). */
+export function maskByRelu(delta: Float32Array, hidden: Float32Array, out: Float32Array = new Float32Array(delta.length)): Float32Array {
   for (let k = 0; k < delta.length; k++) if (hidden[k]! > 0) out[k] = delta[k]!;
   return out;
 }
 
 /**
  * ∂(mean cross-entropy)/∂logits = (softmax(z) − onehot(y)) / rows, row-major [rows, classes];
- * the softmax subtracts each row's maximum first, so large logits do not overflow.
+ * the softmax subtracts each row's maximum first, so large logits do not overflow. Into `out`
+ * when given (rows · classes values).
  */
-export function softmaxDelta(logits: Float32Array, labels: Int32Array, classes: number): Float32Array {
+export function softmaxDelta(logits: Float32Array, labels: Int32Array, classes: number, out: Float32Array = new Float32Array(labels.length * classes)): Float32Array {
   const rows = labels.length;
-  const out = new Float32Array(rows * classes);
   const exps = new Float64Array(classes);
   for (let r = 0; r < rows; r++) {
     const row = r * classes;
@@ -61,9 +59,8 @@ export function softmaxDelta(logits: Float32Array, labels: Int32Array, classes: 
   return out;
 }
 
-/** W_lᵀ [outputs, inputs] from the flat parameter vector (bias row left out). */
-export function transposedKernel(theta: Float32Array, slot: LayerSlot): Float32Array {
-  const out = new Float32Array(slot.inputs * slot.outputs);
+/** W_lᵀ [outputs, inputs] from the flat parameter vector (bias row left out); into `out` when given (inputs · outputs values). */
+export function transposedKernel(theta: Float32Array, slot: LayerSlot, out: Float32Array = new Float32Array(slot.inputs * slot.outputs)): Float32Array {
   for (let i = 0; i < slot.inputs; i++) {
     for (let o = 0; o < slot.outputs; o++) out[o * slot.inputs + i] = theta[slot.offset + i * slot.outputs + o]!;
   }

@@ -16,6 +16,7 @@ import { gradientInJs, layerGradient, productInJs } from './fast-node-grads.js';
 import { maskByRelu, relu, softmaxDelta, transposedKernel, transposeWithOnes, withOnesColumn } from './fast-node-math.js';
 import type { GradientKernel } from './kernels/gradient-kernel.js';
 import { matMulInJs } from './node-products-js.js';
+import { FRESH_ARRAYS, type ArrayArena, type ArraySource } from './array-arena.js';
 
 type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
@@ -39,11 +40,22 @@ export type LaterMode = 'js' | 'kernel' | 'tfjs';
 export class LaterSteps {
   private readonly byRows = new Map<number, readonly LaterMode[]>();
 
+  /** where a step's intermediate arrays come from: the arena (given one), else fresh arrays */
+  readonly arrays: ArraySource;
+
   constructor(
     private readonly tf: Tf,
     private readonly layout: ModelLayout,
     readonly products: LaterProducts,
-  ) {}
+    private readonly arena: ArrayArena | null = null,
+  ) {
+    this.arrays = arena ?? FRESH_ARRAYS;
+  }
+
+  /** A step begins: the arrays of the step before are dead. */
+  startStep(): void {
+    this.arena?.reset();
+  }
 
   /** each layer's mode for `rows` rows (on wasm only: JS and the kernel give tfjs-wasm's bits) */
   modes(rows: number): readonly LaterMode[] {
@@ -66,7 +78,9 @@ export class LaterSteps {
 }
 
 /** Hidden activations H_1 … H_{L−1} and logits of the node's batch under `params`; call inside `tf.tidy`. */
-function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, modes: readonly LaterMode[], kernel: GradientKernel | null): { hidden: Float32Array[]; logits: Float32Array } {
+function forwardNode(
+  tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, modes: readonly LaterMode[], kernel: GradientKernel | null, arrays: ArraySource,
+): { hidden: Float32Array[]; logits: Float32Array } {
   const hidden: Float32Array[] = [];
   const last = layout.layers.length - 1;
   let values = batch.values;
@@ -75,12 +89,15 @@ function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: S
     const slot = layout.layers[l]!;
     const mode = modes[l]!;
     const z = mode === 'js'
-      ? productInJsOf(values!, batch.rows, params, slot)
+      ? productInJsOf(values!, batch.rows, params, slot, arrays.take(batch.rows * slot.outputs))
       : mode === 'kernel'
-        ? kernel!.product(transposeWithOnes(values!, 0, batch.rows, slot.inputs), batch.rows, params.subarray(slot.offset, slot.offset + slot.size), slot.outputs, slot.inputs + 1)
-        : product(tf, input ?? ones(tf, values!, batch.rows, slot.inputs), params, slot);
+        ? kernel!.product(
+          transposeWithOnes(values!, 0, batch.rows, slot.inputs, arrays.take((slot.inputs + 1) * batch.rows)), batch.rows,
+          params.subarray(slot.offset, slot.offset + slot.size), slot.outputs, slot.inputs + 1, arrays.take(batch.rows * slot.outputs),
+        )
+        : product(tf, input ?? ones(tf, values!, batch.rows, slot.inputs, arrays), params, slot);
     if (l === last) return { hidden, logits: z };
-    const h = relu(z);
+    const h = relu(z, arrays.take(z.length));
     hidden.push(h);
     values = h;
     input = null;
@@ -88,8 +105,8 @@ function forwardNode(tf: Tf, layout: ModelLayout, params: Float32Array, batch: S
 }
 
 /** Ã as a tensor [rows, width + 1] from X [rows, width]. */
-function ones(tf: Tf, values: Float32Array, rows: number, width: number): Tensor2D {
-  return tf.tensor2d(withOnesColumn(values, rows, width), [rows, width + 1]);
+function ones(tf: Tf, values: Float32Array, rows: number, width: number, arrays: ArraySource): Tensor2D {
+  return tf.tensor2d(withOnesColumn(values, rows, width, arrays.take(rows * (width + 1))), [rows, width + 1]);
 }
 
 /** Ã · W̃_l, with W̃_l = [W_l; b_l] straight from the flat parameter vector. */
@@ -98,16 +115,14 @@ function product(tf: Tf, input: Tensor2D, params: Float32Array, slot: LayerSlot)
   return tf.matMul(input, kernel).dataSync() as Float32Array;
 }
 
-/** The same product in JS (node-products-js.ts: the same bits). */
-function productInJsOf(values: Float32Array, rows: number, params: Float32Array, slot: LayerSlot): Float32Array {
-  const out = new Float32Array(rows * slot.outputs);
+/** The same product in JS (node-products-js.ts: the same bits), into `out` (rows · outputs values). */
+function productInJsOf(values: Float32Array, rows: number, params: Float32Array, slot: LayerSlot, out: Float32Array): Float32Array {
   matMulInJs(values, rows, slot.inputs, params, slot.offset, slot.outputs, true, out);
   return out;
 }
 
-/** Xᵀ [columns, rows] of a row-major X [rows, columns]. */
-function transposed(values: Float32Array, rows: number, columns: number): Float32Array {
-  const out = new Float32Array(rows * columns);
+/** Xᵀ [columns, rows] of a row-major X [rows, columns], into `out` (rows · columns values). */
+function transposed(values: Float32Array, rows: number, columns: number, out: Float32Array): Float32Array {
   for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c * rows + r] = values[r * columns + c]!;
   return out;
 }
@@ -124,9 +139,11 @@ export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Arr
   // the batch was built by the same modes (fast-batches.ts: its rows kept, or uploaded for tfjs)
   const modes = later.modes(rows);
   const kernel = later.products.kernel;
+  const { arrays } = later;
+  later.startStep();
   tf.tidy(() => {
-    const { hidden, logits } = forwardNode(tf, layout, params, batch, modes, kernel);
-    let delta = softmaxDelta(logits, batch.labels, layout.classCount);
+    const { hidden, logits } = forwardNode(tf, layout, params, batch, modes, kernel, arrays);
+    let delta = softmaxDelta(logits, batch.labels, layout.classCount, arrays.take(rows * layout.classCount));
     for (let l = layout.layers.length - 1; l >= 0; l--) {
       const slot = layout.layers[l]!;
       const values = l === 0 ? batch.values : hidden[l - 1]!;
@@ -134,23 +151,36 @@ export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Arr
       if (mode === 'js') {
         gradientInJs(values!, slot.inputs, 0, rows, delta, slot.outputs, out, slot.offset);
         if (l > 0) {
-          const back = new Float32Array(rows * slot.inputs);
-          matMulInJs(delta, rows, slot.outputs, transposedKernel(params, slot), 0, slot.inputs, false, back);
-          delta = maskByRelu(back, hidden[l - 1]!);
+          const back = arrays.take(rows * slot.inputs);
+          matMulInJs(delta, rows, slot.outputs, transposedKernel(params, slot, arrays.take(slot.inputs * slot.outputs)), 0, slot.inputs, false, back);
+          delta = maskByRelu(back, hidden[l - 1]!, arrays.take(back.length));
         }
         continue;
       }
       if (mode === 'kernel') {
-        out.set(kernel!.product(withOnesColumn(values!, rows, slot.inputs), slot.inputs + 1, delta, slot.outputs, rows), slot.offset);
-        if (l > 0) delta = maskByRelu(kernel!.product(transposed(delta, rows, slot.outputs), rows, transposedKernel(params, slot), slot.inputs, slot.outputs), hidden[l - 1]!);
+        // the gradient goes straight into `out`: a view of this layer's slot in it
+        kernel!.product(
+          withOnesColumn(values!, rows, slot.inputs, arrays.take(rows * (slot.inputs + 1))), slot.inputs + 1, delta, slot.outputs, rows,
+          out.subarray(slot.offset, slot.offset + slot.size),
+        );
+        if (l > 0) {
+          const back = kernel!.product(
+            transposed(delta, rows, slot.outputs, arrays.take(rows * slot.outputs)), rows,
+            transposedKernel(params, slot, arrays.take(slot.inputs * slot.outputs)), slot.inputs, slot.outputs, arrays.take(rows * slot.inputs),
+          );
+          delta = maskByRelu(back, hidden[l - 1]!, arrays.take(back.length));
+        }
         continue;
       }
       const deltaTensor = tf.tensor2d(delta, [rows, slot.outputs]);
-      const inputsT = l === 0 ? batch.inputsT! : tf.tensor2d(transposeWithOnes(hidden[l - 1]!, 0, rows, slot.inputs), [slot.inputs + 1, rows]);
+      const inputsT = l === 0
+        ? batch.inputsT!
+        : tf.tensor2d(transposeWithOnes(hidden[l - 1]!, 0, rows, slot.inputs, arrays.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
       out.set(layerGradient(tf, inputsT, deltaTensor), slot.offset);
       if (l > 0) {
-        const kernelT = tf.tensor2d(transposedKernel(params, slot), [slot.outputs, slot.inputs]);
-        delta = maskByRelu(tf.matMul(deltaTensor, kernelT).dataSync() as Float32Array, hidden[l - 1]!);
+        const kernelT = tf.tensor2d(transposedKernel(params, slot, arrays.take(slot.inputs * slot.outputs)), [slot.outputs, slot.inputs]);
+        const back = tf.matMul(deltaTensor, kernelT).dataSync() as Float32Array;
+        delta = maskByRelu(back, hidden[l - 1]!, arrays.take(back.length));
       }
     }
   });

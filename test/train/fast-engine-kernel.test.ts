@@ -4,7 +4,7 @@
  * another, or in JavaScript. Same bytes, in every mode the engine has: held or recomputed U_i,
  * kept or fresh batches, one or several local steps, a large model whose products went to
  * XNNPACK and a small one whose went to JS; and a later local step's products in JS or by a
- * kernel, or all by tfjs. And each chunk's step 1 gathered into reused arrays or into arrays of its own.
+ * kernel, or all by tfjs. And a chunk's rows and a later step's arrays reused, or made anew each time.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRng } from '../../src/sim/rng.js';
@@ -81,7 +81,7 @@ describe.each<[string, FastEngineTuning]>([
   ['the sum kernel (against the JavaScript sums)', { sumKernel: false }],
   ['a later step’s products in JS or by a kernel (against tfjs’s)', { laterStepProducts: false }],
   // 150 tasks of 32 rows are two chunks a round (4,096 rows, then 704), the recomputed case several
-  ['each chunk gathered into the arrays of the one before (against arrays of its own)', { concatScratch: false }],
+  ['reused arrays: each chunk gathered into the one before’s, a later step’s arrays from an arena (against arrays of their own)', { reusedArrays: false }],
 ])('%s changes no number', (_, without) => {
   for (const c of CASES) {
     it(c.name, async () => {
@@ -94,4 +94,13 @@ describe.each<[string, FastEngineTuning]>([
       expect(withKernel.at(-2)).not.toBe(hex(options.initialParams.at(-2)!));
     });
   }
+});
+
+it('reused arrays change no number where a later step’s products all go to tfjs', async () => {
+  const c = CASES.find((entry) => entry.name.includes('a later step’s layers by the kernel'))!;
+  const { options, rounds } = problem(c);
+  const reused = await run(await createFastEngine(options, { laterStepProducts: false }), rounds);
+  const fresh = await run(await createFastEngine(options, { laterStepProducts: false, reusedArrays: false }), rounds);
+  expect(reused).toEqual(fresh);
+  expect(reused.at(-2)).not.toBe(hex(options.initialParams.at(-2)!));
 });

@@ -127,13 +127,14 @@ export class GradientKernel {
     out.set(this.gradient);
   }
 
-  /** out = Xᵀ·D of row-major X [rows, width] and D [rows, outputs] (tests compare it with tfjs). */
-  product(x: Float32Array, width: number, d: Float32Array, outputs: number, rows: number): Float32Array {
+  /** Xᵀ·D of row-major X [rows, width] and D [rows, outputs], into `out` when given (width · outputs values; tests compare it with tfjs). */
+  product(x: Float32Array, width: number, d: Float32Array, outputs: number, rows: number, out: Float32Array = new Float32Array(width * outputs)): Float32Array {
     const { views, addresses } = this.arrays([x.length, d.length, width * outputs]);
     views[0]!.set(x);
     views[1]!.set(d);
     if (rows > 0) this.xtd(addresses[0]!, width, width, addresses[1]!, outputs, outputs, rows, addresses[2]!, SPILL);
     else views[2]!.fill(0);
-    return views[2]!.slice();
+    out.set(views[2]!);
+    return out;
   }
 }
