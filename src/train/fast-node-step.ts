@@ -9,6 +9,7 @@
  * costing more than their arithmetic. The elementwise parts (ReLU, softmax, masks) run in JS on the node's
  * few thousand values, which is cheaper than dispatching tfjs ops for them.
  */
+import { FRESH_ARRAYS, type ArrayArena, type ArraySource } from './array-arena.js';
 import type { Tf } from './backend.js';
 import type { StepBatch } from './fast-batches.js';
 import type { LayerSlot, ModelLayout } from './fast-layout.js';
@@ -16,7 +17,6 @@ import { gradientInJs, layerGradient, productInJs } from './fast-node-grads.js';
 import { maskByRelu, relu, softmaxDelta, transposedKernel, transposeWithOnes, withOnesColumn } from './fast-node-math.js';
 import type { GradientKernel } from './kernels/gradient-kernel.js';
 import { matMulInJs } from './node-products-js.js';
-import { FRESH_ARRAYS, type ArrayArena, type ArraySource } from './array-arena.js';
 
 type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
