@@ -11,7 +11,6 @@ import { DECIMALS, listOf, num, share } from './format.js';
 import { normHistory } from './history.js';
 import { NODE_INDENT, continuation, type RoundView } from './types.js';
 
-
 function norm(value: number): string {
   return num(value, DECIMALS.norm);
 }

@@ -2,9 +2,9 @@
  * Arrays that all die together, as views into one buffer handed out in turn and all given back
  * at once (`reset`), instead of made one by one. A later local step's activations, deltas,
  * transposed kernels and products (fast-node-step.ts: about fifteen arrays a node-step, dead
- * once its gradient is written) and a chunk's rows for its later steps (fast-batches.ts: dead
- * when the chunk is) were most of what a run of several local steps allocated: a 16,384-node,
- * 3-step run of a 64 → 64 → 32 → 10 model spent 8 % of its time in garbage collection.
+ * once its gradient is written) and a chunk's rows (fast-batches.ts: dead when the chunk is)
+ * were most of what a run of several local steps allocated: a 16,384-node, 3-step run of a
+ * 64 → 64 → 32 → 10 model spent 8 % of its time in garbage collection.
  */
 export class ArrayArena {
   private buffer = new Float32Array(1 << 16);
@@ -16,23 +16,25 @@ export class ArrayArena {
   }
 
   /**
-   * `length` zeros (as `new Float32Array(length)`), valid until the next reset. A step larger
-   * than the buffer gets a new one, twice the size; views already handed out keep the old.
+   * `length` zeros (as `new Float32Array(length)`), valid until the next reset; with `zeroed`
+   * false, whatever the buffer held (for an array every value of which is written before it is
+   * read). A step larger than the buffer gets a new one, twice the size; views already handed
+   * out keep the old.
    */
-  take(length: number): Float32Array {
+  take(length: number, zeroed = true): Float32Array {
     if (this.used + length > this.buffer.length) {
       this.buffer = new Float32Array(Math.max(2 * this.buffer.length, length));
       this.used = 0;
     }
     const view = this.buffer.subarray(this.used, this.used + length);
-    view.fill(0);
+    if (zeroed) view.fill(0);
     this.used += length;
     return view;
   }
 }
 
 /** A fresh array each time: what is used without an arena (tests compare the two). */
-export const FRESH_ARRAYS = { take: (length: number): Float32Array => new Float32Array(length) };
+export const FRESH_ARRAYS: ArraySource = { take: (length: number): Float32Array => new Float32Array(length) };
 
 /** Where arrays come from: an arena, or FRESH_ARRAYS. */
 export type ArraySource = Pick<ArrayArena, 'take'>;

@@ -12,9 +12,9 @@
  * With keepBatches (the benchmark's fixed batches) a round's chunks are kept, and reused when
  * the next round's batches are identical.
  */
+import { FRESH_ARRAYS, type ArrayArena, type ArraySource } from './array-arena.js';
 import type { Tf } from './backend.js';
 import type { EngineData } from './engine.js';
-import { ArrayArena, FRESH_ARRAYS, type ArraySource } from './array-arena.js';
 import { EngineTasks } from './engine-tasks.js';
 import { transposeWithOnes, withOnesColumn } from './fast-node-math.js';
 import { CHUNK_ROWS } from './fast-sizes.js';
@@ -71,45 +71,16 @@ function copyFeatures(data: EngineData, index: number, out: Float32Array, to: nu
 
 export { CHUNK_ROWS };
 
-/**
- * The arrays a chunk's step 1 is gathered into, reused from chunk to chunk instead of made for
- * each: a round of 1,000 nodes × 32 rows of 64 features made 8 MB of them, a round of 131,072
- * nodes 86 MB (bench/scenarios/cluster-1000.yaml, four interleaved runs each: the engine's
- * maths 1,824–1,845 → 1,685–1,720 ms, peak RSS 404–417 → 351–391 MB). Only for chunks dropped
- * before the next one is built, on a backend that copies an array into its own memory when it
- * makes a tensor of it (wasm; the cpu backend keeps the array itself). The rows of the chunk's
- * later steps come from an arena given back with the chunk.
- */
-export class ConcatScratch {
-  private x = new Float32Array(0);
-  private targets = new Float32Array(0);
-  private rowScale = new Float32Array(0);
-  /** the chunk's later steps' rows (laterStep), given back with the chunk */
-  readonly laterRows = new ArrayArena();
-
-  /** Room for a chunk of `rows` rows; the previous chunk's arrays are overwritten. Targets come zeroed. */
-  take(rows: number, featureCount: number, classCount: number): { x: Float32Array; targets: Float32Array; rowScale: Float32Array } {
-    this.laterRows.reset();
-    if (this.x.length < rows * featureCount) this.x = new Float32Array(rows * featureCount);
-    if (this.targets.length < rows * classCount) this.targets = new Float32Array(rows * classCount);
-    if (this.rowScale.length < rows) this.rowScale = new Float32Array(rows);
-    const targets = this.targets.subarray(0, rows * classCount);
-    targets.fill(0);
-    return { x: this.x.subarray(0, rows * featureCount), targets, rowScale: this.rowScale.subarray(0, rows) };
-  }
-}
-
 /** The chunk's step-1 tensors, with its gathered features (sample-major) as `xValues`. */
-function buildConcat(tf: Tf, data: EngineData, tasks: EngineTasks, firstTask: number, scratch: ConcatScratch | null): ConcatBatch {
+function buildConcat(tf: Tf, data: EngineData, tasks: EngineTasks, firstTask: number, arrays: ArraySource): ConcatBatch {
   const offsets = new Int32Array(tasks.count + 1);
   for (let i = 0; i < tasks.count; i++) offsets[i + 1] = offsets[i]! + tasks.rows(i);
   const rows = offsets[tasks.count]!;
   const { featureCount, classCount } = data;
-  const { x, targets, rowScale } = scratch?.take(rows, featureCount, classCount) ?? {
-    x: new Float32Array(rows * featureCount),
-    targets: new Float32Array(rows * classCount),
-    rowScale: new Float32Array(rows),
-  };
+  // every row of x and rowScale is written below; targets are one-hot, so start from zeros
+  const x = arrays.take(rows * featureCount, false);
+  const targets = arrays.take(rows * classCount);
+  const rowScale = arrays.take(rows, false);
   const { indices } = tasks;
   for (let i = 0; i < tasks.count; i++) {
     const start = tasks.start(i);
@@ -181,7 +152,7 @@ function laterStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, step
   const from = tasks.start(k, step);
   const { indices } = tasks;
   const features = data.featureCount;
-  const gathered = arrays.take(rows * features);
+  const gathered = arrays.take(rows * features, false); // every row written below
   for (let r = 0; r < rows; r++) copyFeatures(data, indices[from + r]!, gathered, r * features);
   const labels = labelsOf(data, indices, from, rows);
   if (!laterTensors(rows)) return { rows, labels, inputsT: null, inputs: null, values: gathered };
@@ -212,18 +183,28 @@ export interface ChunkBatches {
   steps: StepBatch[][];
 }
 
-/** `scratch`: gather step 1 into its arrays (ConcatScratch: a chunk dropped before the next is built, on wasm). */
+/**
+ * `arena`: the chunk's rows (step 1's gathered features, targets and row scales, and the later
+ * steps' rows) taken from it, reset first, instead of made anew: for a chunk dropped before the
+ * next one is built, on a backend that copies an array into its own memory when it makes a
+ * tensor of it (wasm; the cpu backend keeps the array itself). A round of 1,000 nodes × 32 rows
+ * of 64 features made 8 MB of such arrays, a round of 131,072 nodes 86 MB
+ * (bench/scenarios/cluster-1000.yaml, four interleaved runs each: the engine's maths
+ * 1,824–1,845 → 1,685–1,720 ms, peak RSS 404–417 → 351–391 MB).
+ */
 export function buildChunk(
-  tf: Tf, data: EngineData, tasks: EngineTasks, first: number, end: number, tensors: BatchTensors = DEFAULT_TENSORS, scratch: ConcatScratch | null = null,
+  tf: Tf, data: EngineData, tasks: EngineTasks, first: number, end: number, tensors: BatchTensors = DEFAULT_TENSORS, arena: ArrayArena | null = null,
 ): ChunkBatches {
-  const batch = buildConcat(tf, data, tasks.slice(first, end), first, scratch);
+  arena?.reset();
+  const arrays = arena ?? FRESH_ARRAYS;
+  const batch = buildConcat(tf, data, tasks.slice(first, end), first, arrays);
   const steps: StepBatch[][] = [];
   for (let i = first; i < end; i++) {
     const taskSteps = new Array<StepBatch>(tasks.steps);
     for (let s = 0; s < tasks.steps; s++) {
       taskSteps[s] = s === 0
         ? firstStep(tf, data, tasks, i, batch.xValues, batch.offsets[i - first]!, tensors.firstInputsT(tasks.rows(i)))
-        : laterStep(tf, data, tasks, i, s, tensors.laterTensors, scratch?.laterRows ?? FRESH_ARRAYS);
+        : laterStep(tf, data, tasks, i, s, tensors.laterTensors, arrays);
     }
     steps.push(taskSteps);
   }

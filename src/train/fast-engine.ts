@@ -36,11 +36,11 @@
  * aggregate() only records the weights; θ_{t+1} is formed when next needed (evaluate,
  * trainLocal, getParams), so that a helper can take part without blocking.
  */
+import { ArrayArena } from './array-arena.js';
 import { currentBackend, initBackend, loadTf, type Tf } from './backend.js';
 import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks, type EvalResult, type TrainEngine } from './engine.js';
-import { ArrayArena } from './array-arena.js';
 import type { EngineHelper, HelperStarter } from './engine-helper.js';
-import { BatchStore, buildChunk, checkTasks, chunkRanges, ConcatScratch, disposeChunk, type BatchTensors, type ChunkBatches, type StepBatch } from './fast-batches.js';
+import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type BatchTensors, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
@@ -89,8 +89,8 @@ export interface FastEngineTuning {
   /** false: a later local step's products all by tfjs, as before, not in JS or by a kernel (fast-node-step.ts; tests compare the two) */
   laterStepProducts?: boolean;
   /**
-   * false: each chunk's rows gathered into arrays of their own (ConcatScratch) and a later step's
-   * intermediate arrays made one by one (ArrayArena), not reused (tests compare the two)
+   * false: each chunk's rows and a later step's intermediate arrays made one by one, not taken
+   * from an ArrayArena (tests compare the two)
    */
   reusedArrays?: boolean;
 }
@@ -139,8 +139,8 @@ export class FastEngine implements TrainEngine {
   /** which batches are tensors: kept ones (keepBatches), and those built for one chunk */
   private readonly keptTensors: BatchTensors;
   private readonly chunkTensors: BatchTensors;
-  /** the arrays each chunk built for one pass is gathered into (on wasm), else null */
-  private readonly chunkScratch: ConcatScratch | null;
+  /** where the rows of each chunk built for one pass are gathered (on wasm), else null */
+  private readonly chunkArena: ArrayArena | null;
   private readonly laterSteps: LaterSteps;
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
@@ -190,7 +190,7 @@ export class FastEngine implements TrainEngine {
       laterTensors,
     };
     this.chunkTensors = { firstInputsT: () => false, laterTensors };
-    this.chunkScratch = reuse ? new ConcatScratch() : null;
+    this.chunkArena = reuse ? new ArrayArena() : null;
     this.batches = new BatchStore(tf, train, this.keptTensors);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;
@@ -396,7 +396,7 @@ export class FastEngine implements TrainEngine {
       return;
     }
     for (const [a, b] of chunkRanges(tasks, first, end)) {
-      const built = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkScratch);
+      const built = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkArena);
       try {
         const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
         for (let j = 0; j < b - a; j++) visit(a + j, built.steps[j]!, pass, built.chunk.offsets[j]!);
@@ -419,7 +419,7 @@ export class FastEngine implements TrainEngine {
 
   /** Recomputes U_i of tasks a … b − 1 (as trainRange did) and hands each to `use`, in order. */
   private recomputeChunk(tasks: EngineTasks, a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
-    const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkScratch);
+    const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkArena);
     try {
       const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
       for (let j = 0; j < b - a; j++) {

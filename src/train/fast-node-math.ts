@@ -19,7 +19,7 @@ export function transposeWithOnes(values: Float32Array, start: number, rows: num
   return out;
 }
 
-/** [rows, width] → [rows, width + 1] with a trailing 1 on every row; into `out` when given (zeros, rows · (width + 1) values). */
+/** [rows, width] → [rows, width + 1] with a trailing 1 on every row; into `out` when given (rows · (width + 1) values). */
 export function withOnesColumn(values: Float32Array, rows: number, width: number, out: Float32Array = new Float32Array(rows * (width + 1))): Float32Array {
   for (let r = 0; r < rows; r++) {
     out.set(values.subarray(r * width, (r + 1) * width), r * (width + 1));
