@@ -46,6 +46,7 @@ import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { concatNodeGradient, productInJs } from './fast-node-grads.js';
 import { LaterSteps, nodeStepGradient, TFJS_ONLY } from './fast-node-step.js';
+import { LaterWorkspace } from './later-workspace.js';
 import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, MAX_RESERVED_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
 import { HelperPayoff } from './helper-payoff.js';
@@ -142,6 +143,8 @@ export class FastEngine implements TrainEngine {
   /** where the rows of each chunk built for one pass are gathered (on wasm), else null */
   private readonly chunkArena: ArrayArena | null;
   private readonly laterSteps: LaterSteps;
+  /** where a node's later steps run, in the later steps' kernel's memory (on wasm with the kernel and reused arrays), else null */
+  private readonly workspace: LaterWorkspace | null;
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
   private readonly passBuffers: PassBuffers;
@@ -179,7 +182,10 @@ export class FastEngine implements TrainEngine {
       : { js: true, kernel: kernel !== null && options.localSteps > 1 ? GradientKernel.create(this.paramCount) : null };
     // reused arrays only where making a tensor copies its array (wasm); the cpu backend keeps it
     const reuse = this.backend === 'wasm' && tuning.reusedArrays !== false;
-    const later = new LaterSteps(tf, this.layout, laterProducts, reuse ? new ArrayArena() : null);
+    this.workspace = reuse && laterProducts.kernel !== null ? new LaterWorkspace(laterProducts.kernel, this.layout) : null;
+    const later = this.workspace !== null
+      ? new LaterSteps(tf, this.layout, laterProducts, this.workspace.arena, true)
+      : new LaterSteps(tf, this.layout, laterProducts, reuse ? new ArrayArena() : null);
     this.laterSteps = later;
     // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs; a later
     // step's rows are uploaded only when its first layer's products go to tfjs
@@ -376,6 +382,7 @@ export class FastEngine implements TrainEngine {
    */
   private async trainRange(tasks: EngineTasks, first: number, end: number, sums: Float32Array | null, norms: Float64Array, kept = this.batches): Promise<void> {
     const thetaMagnitude = largestMagnitude(this.theta);
+    this.workspace?.theta.set(this.theta);
     const count = this.paramCount;
     const visit = (i: number, steps: readonly StepBatch[], pass: ConcatPass, start: number): void => {
       const sum = sums === null ? this.scratch.sum : sums.subarray(i * count, (i + 1) * count);
@@ -408,8 +415,21 @@ export class FastEngine implements TrainEngine {
 
   /** U_i of one task: step 1 from the concatenated pass (its rows start at `start`), then steps 2 … K. */
   private trainTask(steps: readonly StepBatch[], pass: ConcatPass, start: number, sum: Float32Array): void {
-    const { tf, layout, theta, scratch } = this;
+    const { tf, layout, theta, scratch, workspace } = this;
     concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, steps[0]!.inputsT, sum);
+    if (workspace !== null && steps.length > 1) {
+      let rows = 0;
+      for (let s = 1; s < steps.length; s++) rows = Math.max(rows, steps[s]!.rows);
+      workspace.fit(rows);
+      workspace.sum.set(sum);
+      for (let s = 1; s < steps.length; s++) {
+        workspace.stepAway(this.options.learningRate);
+        nodeStepGradient(tf, layout, workspace.local, steps[s]!, workspace.gradient, this.laterSteps);
+        workspace.addGradient();
+      }
+      sum.set(workspace.sum);
+      return;
+    }
     for (let s = 1; s < steps.length; s++) {
       stepAway(theta, sum, this.options.learningRate, scratch.local);
       nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient, this.laterSteps);
@@ -419,6 +439,7 @@ export class FastEngine implements TrainEngine {
 
   /** Recomputes U_i of tasks a … b − 1 (as trainRange did) and hands each to `use`, in order. */
   private recomputeChunk(tasks: EngineTasks, a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
+    this.workspace?.theta.set(this.theta);
     const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkArena);
     try {
       const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);

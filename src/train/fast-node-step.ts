@@ -42,14 +42,59 @@ export class LaterSteps {
 
   /** where a step's intermediate arrays come from: the arena (given one), else fresh arrays */
   readonly arrays: ArraySource;
+  /** the kernel whose memory the arena lies in (later-workspace.ts), which then also does ReLU and its mask, else null */
+  private readonly arraysKernel: GradientKernel | null;
 
   constructor(
     private readonly tf: Tf,
     private readonly layout: ModelLayout,
     readonly products: LaterProducts,
     private readonly arena: ArrayArena | null = null,
+    /** whether `arena` lies in the memory of products.kernel */
+    arenaInKernel = false,
   ) {
     this.arrays = arena ?? FRESH_ARRAYS;
+    this.arraysKernel = arena !== null && arenaInKernel ? products.kernel : null;
+  }
+
+  /** `length` values for an array every value of which is written before it is read (not zeroed). */
+  written(length: number): Float32Array {
+    return this.arrays.take(length, false);
+  }
+
+  /**
+   * A layer's weight gradient [X | 1]ᵀ·D (X [rows, inputs], D [rows, outputs]) into `out`, by the
+   * kernel: where D and `out` lie in its memory, as nodeGradient does it (Xᵀ·D, then the ones
+   * row's 1ᵀ·D), X copied in first when it does not; else as one product with X's ones column
+   * appended. The same bits either way (every value of a product is summed alike, row by row).
+   */
+  layerGradient(x: Float32Array, inputs: number, d: Float32Array, outputs: number, rows: number, out: Float32Array): void {
+    const kernel = this.arraysKernel;
+    if (kernel !== null && kernel.holdsAll(d, out)) {
+      let held = x.subarray(0, rows * inputs);
+      if (!kernel.holdsAll(held)) {
+        const copy = this.written(held.length);
+        copy.set(held);
+        held = copy;
+      }
+      kernel.weightGradient(held, inputs, d, outputs, rows, out);
+      return;
+    }
+    this.products.kernel!.product(withOnesColumn(x, rows, inputs, this.written(rows * (inputs + 1))), inputs + 1, d, outputs, rows, out);
+  }
+
+  /** relu(values) (fast-node-math.ts), by the kernel where `values` lies in its memory. */
+  relu(values: Float32Array): Float32Array {
+    const kernel = this.arraysKernel;
+    if (kernel !== null && kernel.holdsAll(values)) return kernel.relu(values, this.written(values.length));
+    return relu(values, this.arrays.take(values.length));
+  }
+
+  /** maskByRelu(delta, hidden) (fast-node-math.ts), by the kernel where both lie in its memory. */
+  maskByRelu(delta: Float32Array, hidden: Float32Array): Float32Array {
+    const kernel = this.arraysKernel;
+    if (kernel !== null && kernel.holdsAll(delta, hidden)) return kernel.maskByRelu(delta, hidden, this.written(delta.length));
+    return maskByRelu(delta, hidden, this.arrays.take(delta.length));
   }
 
   /** A step begins: the arrays of the step before are dead. */
@@ -79,8 +124,9 @@ export class LaterSteps {
 
 /** Hidden activations H_1 … H_{L−1} and logits of the node's batch under `params`; call inside `tf.tidy`. */
 function forwardNode(
-  tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, modes: readonly LaterMode[], kernel: GradientKernel | null, arrays: ArraySource,
+  tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, modes: readonly LaterMode[], later: LaterSteps,
 ): { hidden: Float32Array[]; logits: Float32Array } {
+  const kernel = later.products.kernel;
   const hidden: Float32Array[] = [];
   const last = layout.layers.length - 1;
   let values = batch.values;
@@ -89,15 +135,15 @@ function forwardNode(
     const slot = layout.layers[l]!;
     const mode = modes[l]!;
     const z = mode === 'js'
-      ? productInJsOf(values!, batch.rows, params, slot, arrays.take(batch.rows * slot.outputs))
+      ? productInJsOf(values!, batch.rows, params, slot, later.written(batch.rows * slot.outputs))
       : mode === 'kernel'
         ? kernel!.product(
-          transposeWithOnes(values!, 0, batch.rows, slot.inputs, arrays.take((slot.inputs + 1) * batch.rows)), batch.rows,
-          params.subarray(slot.offset, slot.offset + slot.size), slot.outputs, slot.inputs + 1, arrays.take(batch.rows * slot.outputs),
+          transposeWithOnes(values!, 0, batch.rows, slot.inputs, later.written((slot.inputs + 1) * batch.rows)), batch.rows,
+          params.subarray(slot.offset, slot.offset + slot.size), slot.outputs, slot.inputs + 1, later.written(batch.rows * slot.outputs),
         )
-        : product(tf, input ?? ones(tf, values!, batch.rows, slot.inputs, arrays), params, slot);
+        : product(tf, input ?? ones(tf, values!, batch.rows, slot.inputs, later), params, slot);
     if (l === last) return { hidden, logits: z };
-    const h = relu(z, arrays.take(z.length));
+    const h = later.relu(z);
     hidden.push(h);
     values = h;
     input = null;
@@ -105,8 +151,8 @@ function forwardNode(
 }
 
 /** Ã as a tensor [rows, width + 1] from X [rows, width]. */
-function ones(tf: Tf, values: Float32Array, rows: number, width: number, arrays: ArraySource): Tensor2D {
-  return tf.tensor2d(withOnesColumn(values, rows, width, arrays.take(rows * (width + 1))), [rows, width + 1]);
+function ones(tf: Tf, values: Float32Array, rows: number, width: number, later: LaterSteps): Tensor2D {
+  return tf.tensor2d(withOnesColumn(values, rows, width, later.written(rows * (width + 1))), [rows, width + 1]);
 }
 
 /** Ã · W̃_l, with W̃_l = [W_l; b_l] straight from the flat parameter vector. */
@@ -139,11 +185,10 @@ export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Arr
   // the batch was built by the same modes (fast-batches.ts: its rows kept, or uploaded for tfjs)
   const modes = later.modes(rows);
   const kernel = later.products.kernel;
-  const { arrays } = later;
   later.startStep();
-  tf.tidy(() => {
-    const { hidden, logits } = forwardNode(tf, layout, params, batch, modes, kernel, arrays);
-    let delta = softmaxDelta(logits, batch.labels, layout.classCount, arrays.take(rows * layout.classCount));
+  const step = (): void => {
+    const { hidden, logits } = forwardNode(tf, layout, params, batch, modes, later);
+    let delta = softmaxDelta(logits, batch.labels, layout.classCount, later.written(rows * layout.classCount));
     for (let l = layout.layers.length - 1; l >= 0; l--) {
       const slot = layout.layers[l]!;
       const values = l === 0 ? batch.values : hidden[l - 1]!;
@@ -151,37 +196,37 @@ export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Arr
       if (mode === 'js') {
         gradientInJs(values!, slot.inputs, 0, rows, delta, slot.outputs, out, slot.offset);
         if (l > 0) {
-          const back = arrays.take(rows * slot.inputs);
-          matMulInJs(delta, rows, slot.outputs, transposedKernel(params, slot, arrays.take(slot.inputs * slot.outputs)), 0, slot.inputs, false, back);
-          delta = maskByRelu(back, hidden[l - 1]!, arrays.take(back.length));
+          const back = later.written(rows * slot.inputs);
+          matMulInJs(delta, rows, slot.outputs, transposedKernel(params, slot, later.written(slot.inputs * slot.outputs)), 0, slot.inputs, false, back);
+          delta = later.maskByRelu(back, hidden[l - 1]!);
         }
         continue;
       }
       if (mode === 'kernel') {
         // the gradient goes straight into `out`: a view of this layer's slot in it
-        kernel!.product(
-          withOnesColumn(values!, rows, slot.inputs, arrays.take(rows * (slot.inputs + 1))), slot.inputs + 1, delta, slot.outputs, rows,
-          out.subarray(slot.offset, slot.offset + slot.size),
-        );
+        later.layerGradient(values!, slot.inputs, delta, slot.outputs, rows, out.subarray(slot.offset, slot.offset + slot.size));
         if (l > 0) {
           const back = kernel!.product(
-            transposed(delta, rows, slot.outputs, arrays.take(rows * slot.outputs)), rows,
-            transposedKernel(params, slot, arrays.take(slot.inputs * slot.outputs)), slot.inputs, slot.outputs, arrays.take(rows * slot.inputs),
+            transposed(delta, rows, slot.outputs, later.written(rows * slot.outputs)), rows,
+            transposedKernel(params, slot, later.written(slot.inputs * slot.outputs)), slot.inputs, slot.outputs, later.written(rows * slot.inputs),
           );
-          delta = maskByRelu(back, hidden[l - 1]!, arrays.take(back.length));
+          delta = later.maskByRelu(back, hidden[l - 1]!);
         }
         continue;
       }
       const deltaTensor = tf.tensor2d(delta, [rows, slot.outputs]);
       const inputsT = l === 0
         ? batch.inputsT!
-        : tf.tensor2d(transposeWithOnes(hidden[l - 1]!, 0, rows, slot.inputs, arrays.take((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
+        : tf.tensor2d(transposeWithOnes(hidden[l - 1]!, 0, rows, slot.inputs, later.written((slot.inputs + 1) * rows)), [slot.inputs + 1, rows]);
       out.set(layerGradient(tf, inputsT, deltaTensor), slot.offset);
       if (l > 0) {
-        const kernelT = tf.tensor2d(transposedKernel(params, slot, arrays.take(slot.inputs * slot.outputs)), [slot.outputs, slot.inputs]);
+        const kernelT = tf.tensor2d(transposedKernel(params, slot, later.written(slot.inputs * slot.outputs)), [slot.outputs, slot.inputs]);
         const back = tf.matMul(deltaTensor, kernelT).dataSync() as Float32Array;
-        delta = maskByRelu(back, hidden[l - 1]!, arrays.take(back.length));
+        delta = later.maskByRelu(back, hidden[l - 1]!);
       }
     }
-  });
+  };
+  // tf.tidy only for a step with tfjs products: its scope costs a step done in JS and the kernel a few µs
+  if (modes.includes('tfjs')) tf.tidy(step);
+  else step();
 }

@@ -29,6 +29,10 @@ export interface KernelLayer {
 }
 
 type Xtd = (x: number, xs: number, width: number, d: number, ds: number, outputs: number, rows: number, out: number, spill: number) => void;
+type StepAwayFn = (theta: number, sum: number, learningRate: number, out: number, n: number) => void;
+type AddIntoFn = (target: number, values: number, n: number) => void;
+type ReluFn = (values: number, out: number, n: number) => void;
+type MaskFn = (delta: number, hidden: number, out: number, n: number) => void;
 
 /** Bytes of the kernel's scratch at address 0: 32 for a partial block's spill, then the constant 1 (the ones row). */
 const SPILL = 0;
@@ -39,6 +43,11 @@ const SLACK_FLOATS = 8;
 const PAGE_BYTES = 65536;
 
 let compiled: WebAssembly.Module | null | undefined;
+
+/** `bytes` rounded up to a multiple of 16 (a 128-bit load's width). */
+function aligned(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
 
 /** The gradient kernel, compiled once per thread. */
 function kernelModule(): WebAssembly.Module | null {
@@ -57,20 +66,31 @@ export interface PlacedPass {
 export class GradientKernel {
   private readonly memory: WebAssembly.Memory;
   private readonly xtd: Xtd;
+  private readonly stepAwayFn: StepAwayFn;
+  private readonly addIntoFn: AddIntoFn;
+  private readonly reluFn: ReluFn;
+  private readonly maskFn: MaskFn;
   private floats: Float32Array;
   /** the gradient the kernel writes (a view kept, not made per node; remade when the memory grows) */
   private gradient: Float32Array;
   /** byte address of the gradient the kernel writes, paramCount floats */
   private readonly outAt: number;
-  /** byte address from which a pass's arrays are placed */
-  private readonly passAt: number;
+  /** byte address of the region a later step's workspace holds (`region`) */
+  private readonly regionAt: number;
+  /** byte address from which a pass's arrays (or a product's copied operands) are placed, after the region */
+  private passAt: number;
 
   private constructor(module: WebAssembly.Module, private readonly paramCount: number) {
     this.outAt = HEADER_BYTES;
-    this.passAt = this.outAt + 4 * (paramCount + SLACK_FLOATS);
+    this.regionAt = aligned(this.outAt + 4 * (paramCount + SLACK_FLOATS));
+    this.passAt = this.regionAt;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.passAt / PAGE_BYTES) });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.xtd = instance.exports['xtd'] as Xtd;
+    this.stepAwayFn = instance.exports['step_away'] as StepAwayFn;
+    this.addIntoFn = instance.exports['add_into'] as AddIntoFn;
+    this.reluFn = instance.exports['relu'] as ReluFn;
+    this.maskFn = instance.exports['mask_by_relu'] as MaskFn;
     this.floats = new Float32Array(this.memory.buffer);
     this.gradient = this.gradientView();
     this.floats[ONE / 4] = 1;
@@ -96,14 +116,49 @@ export class GradientKernel {
       end += 4 * (length + SLACK_FLOATS);
       return at;
     });
-    const short = end - this.memory.buffer.byteLength;
-    if (short > 0) {
-      this.memory.grow(Math.ceil(short / PAGE_BYTES));
-      this.floats = new Float32Array(this.memory.buffer);
-      this.gradient = this.gradientView();
-    }
+    this.fit(end);
     const views = lengths.map((length, k) => this.floats.subarray(addresses[k]! / 4, addresses[k]! / 4 + length));
     return { views, addresses };
+  }
+
+  /** Grows the memory to at least `bytes` (every view of it made before is then gone). */
+  private fit(bytes: number): void {
+    const short = bytes - this.memory.buffer.byteLength;
+    if (short <= 0) return;
+    this.memory.grow(Math.ceil(short / PAGE_BYTES));
+    this.floats = new Float32Array(this.memory.buffer);
+    this.gradient = this.gradientView();
+  }
+
+  /**
+   * `length` values of this kernel's memory, 16-byte aligned, followed by SLACK_FLOATS, that
+   * nothing else of the kernel writes: the workspace of a later local step (later-workspace.ts),
+   * whose arrays `product`, `stepAway` and `addInto` then read and write where they lie. The
+   * region of an earlier call (its values kept) is given again, larger when asked; every view of
+   * the memory made before may be gone (it grew), so take new ones from this view.
+   */
+  region(length: number): Float32Array {
+    this.passAt = Math.max(this.passAt, aligned(this.regionAt + 4 * (length + SLACK_FLOATS)));
+    this.fit(this.passAt);
+    return this.floats.subarray(this.regionAt / 4, this.regionAt / 4 + length);
+  }
+
+  /** Whether every array lies in this kernel's memory. */
+  holdsAll(...arrays: Float32Array[]): boolean {
+    const buffer = this.floats.buffer;
+    return arrays.every((array) => array.buffer === buffer);
+  }
+
+  /** out = θ − lr·sum (fast-vector-math.ts's stepAway, the same bits), all three in this kernel's memory. */
+  stepAway(theta: Float32Array, sum: Float32Array, learningRate: number, out: Float32Array): void {
+    if (!this.holdsAll(theta, sum, out) || sum.length !== theta.length || out.length !== theta.length) throw new RangeError('stepAway needs three vectors of one length in the kernel\'s memory');
+    this.stepAwayFn(theta.byteOffset, sum.byteOffset, learningRate, out.byteOffset, theta.length);
+  }
+
+  /** target += values (fast-vector-math.ts's addInto, the same bits), both in this kernel's memory. */
+  addInto(target: Float32Array, values: Float32Array): void {
+    if (!this.holdsAll(target, values) || target.length !== values.length) throw new RangeError('addInto needs two vectors of one length in the kernel\'s memory');
+    this.addIntoFn(target.byteOffset, values.byteOffset, target.length);
   }
 
   /**
@@ -127,8 +182,48 @@ export class GradientKernel {
     out.set(this.gradient);
   }
 
-  /** Xᵀ·D of row-major X [rows, width] and D [rows, outputs], into `out` when given (width · outputs values; tests compare it with tfjs). */
+  /**
+   * [X | 1]ᵀ·D into `out` ((inputs + 1) · outputs values), all three in this kernel's memory:
+   * Xᵀ·D, then the ones row's 1ᵀ·D, as nodeGradient computes a layer (the same bits as the
+   * product of X with a ones column appended).
+   */
+  weightGradient(x: Float32Array, inputs: number, d: Float32Array, outputs: number, rows: number, out: Float32Array): void {
+    if (!this.holdsAll(x, d, out) || out.length < (inputs + 1) * outputs) throw new RangeError('weightGradient needs its arrays in the kernel\'s memory');
+    if (rows < 1) {
+      out.fill(0, 0, (inputs + 1) * outputs);
+      return;
+    }
+    this.xtd(x.byteOffset, inputs, inputs, d.byteOffset, outputs, outputs, rows, out.byteOffset, SPILL);
+    this.xtd(ONE, 0, 1, d.byteOffset, outputs, outputs, rows, out.byteOffset + 4 * inputs * outputs, SPILL);
+  }
+
+  /** fast-node-math.ts's relu (the same bits) into `out`, both in this kernel's memory; returns `out`. */
+  relu(values: Float32Array, out: Float32Array): Float32Array {
+    if (!this.holdsAll(values, out) || out.length !== values.length) throw new RangeError('relu needs two arrays of one length in the kernel\'s memory');
+    this.reluFn(values.byteOffset, out.byteOffset, values.length);
+    return out;
+  }
+
+  /** fast-node-math.ts's maskByRelu (the same bits) into `out`, all three in this kernel's memory; returns `out`. */
+  maskByRelu(delta: Float32Array, hidden: Float32Array, out: Float32Array): Float32Array {
+    if (!this.holdsAll(delta, hidden, out) || hidden.length !== delta.length || out.length !== delta.length) {
+      throw new RangeError('maskByRelu needs three arrays of one length in the kernel\'s memory');
+    }
+    this.maskFn(delta.byteOffset, hidden.byteOffset, out.byteOffset, delta.length);
+    return out;
+  }
+
+  /**
+   * Xᵀ·D of row-major X [rows, width] and D [rows, outputs], into `out` when given (width · outputs
+   * values; tests compare it with tfjs). Where all three lie in this kernel's memory (a region's
+   * arrays), read and written there; else copied in and out.
+   */
   product(x: Float32Array, width: number, d: Float32Array, outputs: number, rows: number, out: Float32Array = new Float32Array(width * outputs)): Float32Array {
+    if (this.holdsAll(x, d, out)) {
+      if (rows > 0) this.xtd(x.byteOffset, width, width, d.byteOffset, outputs, outputs, rows, out.byteOffset, SPILL);
+      else out.fill(0, 0, width * outputs);
+      return out;
+    }
     const { views, addresses } = this.arrays([x.length, d.length, width * outputs]);
     views[0]!.set(x);
     views[1]!.set(d);

@@ -7,6 +7,10 @@
 ;; 8 values at a time, so up to 7 values past a row's last column are read and not used.
 ;;
 ;; Compiled by scripts/build-kernels.mjs into gradient-wasm.ts (WebAssembly with 128-bit SIMD).
+;;
+;; Also, for a node's later local steps (later-workspace.ts), two loops over its parameter vector
+;; with the bits of fast-vector-math.ts's JavaScript (step_away, add_into) and two over its
+;; activations with those of fast-node-math.ts's (relu, mask_by_relu).
 (module
   (import "env" "memory" (memory 1))
 
@@ -145,4 +149,111 @@
           (br_if $one_columns (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $outputs))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $one)))
-  ))
+  )
+  ;; out[p] = θ[p] − lr · sum[p], p < n (float32 arrays): widened to float64, the product and
+  ;; the difference each rounded to float64, the result rounded once to float32, as JavaScript
+  ;; computes `theta[p] - learningRate * sum[p]` and stores it in a Float32Array.
+  (func (export "step_away") (param $theta i32) (param $sum i32) (param $lr f64) (param $out i32) (param $n i32)
+    (local $rate v128) (local $t v128) (local $s v128) (local $low v128) (local $high v128)
+    (local.set $rate (f64x2.splat (local.get $lr)))
+    (block $four_done
+      (loop $four
+        (br_if $four_done (i32.lt_s (local.get $n) (i32.const 4)))
+        (local.set $t (v128.load (local.get $theta)))
+        (local.set $s (v128.load (local.get $sum)))
+        (local.set $low
+          (f32x4.demote_f64x2_zero
+            (f64x2.sub (f64x2.promote_low_f32x4 (local.get $t))
+              (f64x2.mul (local.get $rate) (f64x2.promote_low_f32x4 (local.get $s))))))
+        ;; lanes 2 and 3 moved down to be widened
+        (local.set $t (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t) (local.get $t)))
+        (local.set $s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s)))
+        (local.set $high
+          (f32x4.demote_f64x2_zero
+            (f64x2.sub (f64x2.promote_low_f32x4 (local.get $t))
+              (f64x2.mul (local.get $rate) (f64x2.promote_low_f32x4 (local.get $s))))))
+        (v128.store (local.get $out)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $low) (local.get $high)))
+        (local.set $theta (i32.add (local.get $theta) (i32.const 16)))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $four)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.le_s (local.get $n) (i32.const 0)))
+        (f32.store (local.get $out)
+          (f32.demote_f64
+            (f64.sub (f64.promote_f32 (f32.load (local.get $theta)))
+              (f64.mul (local.get $lr) (f64.promote_f32 (f32.load (local.get $sum)))))))
+        (local.set $theta (i32.add (local.get $theta) (i32.const 4)))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; target[p] += values[p], p < n, in float32: JavaScript's float64 sum of two float32 values
+  ;; rounded to float32 is the float32 sum (float64 has more than twice float32's precision).
+  (func (export "add_into") (param $target i32) (param $values i32) (param $n i32)
+    (block $four_done
+      (loop $four
+        (br_if $four_done (i32.lt_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $target) (f32x4.add (v128.load (local.get $target)) (v128.load (local.get $values))))
+        (local.set $target (i32.add (local.get $target) (i32.const 16)))
+        (local.set $values (i32.add (local.get $values) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $four)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.le_s (local.get $n) (i32.const 0)))
+        (f32.store (local.get $target) (f32.add (f32.load (local.get $target)) (f32.load (local.get $values))))
+        (local.set $target (i32.add (local.get $target) (i32.const 4)))
+        (local.set $values (i32.add (local.get $values) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; out[k] = values[k] if it is > 0, else +0 (so −0 and NaN give +0), k < n: fast-node-math.ts's
+  ;; relu. pmax(0, v) is (0 < v) ? v : 0, lane by lane.
+  (func (export "relu") (param $values i32) (param $out i32) (param $n i32)
+    (local $v f32)
+    (block $four_done
+      (loop $four
+        (br_if $four_done (i32.lt_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $out) (f32x4.pmax (v128.const f32x4 0 0 0 0) (v128.load (local.get $values))))
+        (local.set $values (i32.add (local.get $values) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $four)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $v (f32.load (local.get $values)))
+        (f32.store (local.get $out) (select (local.get $v) (f32.const 0) (f32.gt (local.get $v) (f32.const 0))))
+        (local.set $values (i32.add (local.get $values) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; out[k] = delta[k] where hidden[k] > 0, else +0, k < n: fast-node-math.ts's maskByRelu.
+  (func (export "mask_by_relu") (param $delta i32) (param $hidden i32) (param $out i32) (param $n i32)
+    (block $four_done
+      (loop $four
+        (br_if $four_done (i32.lt_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $out)
+          (v128.and (v128.load (local.get $delta)) (f32x4.gt (v128.load (local.get $hidden)) (v128.const f32x4 0 0 0 0))))
+        (local.set $delta (i32.add (local.get $delta) (i32.const 16)))
+        (local.set $hidden (i32.add (local.get $hidden) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $four)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.le_s (local.get $n) (i32.const 0)))
+        (f32.store (local.get $out)
+          (select (f32.load (local.get $delta)) (f32.const 0) (f32.gt (f32.load (local.get $hidden)) (f32.const 0))))
+        (local.set $delta (i32.add (local.get $delta) (i32.const 4)))
+        (local.set $hidden (i32.add (local.get $hidden) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+)
