@@ -40,6 +40,9 @@ export function maskByRelu(delta: Float32Array, hidden: Float32Array, out: Float
   return out;
 }
 
+/** a row's exponentials, reused from call to call (softmaxDelta runs for every node's every later step) */
+let softmaxScratch = new Float64Array(16);
+
 /**
  * ∂(mean cross-entropy)/∂logits = (softmax(z) − onehot(y)) / rows, row-major [rows, classes];
  * the softmax subtracts each row's maximum first, so large logits do not overflow. Into `out`
@@ -47,7 +50,8 @@ export function maskByRelu(delta: Float32Array, hidden: Float32Array, out: Float
  */
 export function softmaxDelta(logits: Float32Array, labels: Int32Array, classes: number, out: Float32Array = new Float32Array(labels.length * classes)): Float32Array {
   const rows = labels.length;
-  const exps = new Float64Array(classes);
+  if (softmaxScratch.length < classes) softmaxScratch = new Float64Array(classes);
+  const exps = softmaxScratch;
   for (let r = 0; r < rows; r++) {
     const row = r * classes;
     let top = -Infinity;

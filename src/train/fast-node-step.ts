@@ -71,16 +71,37 @@ export class LaterSteps {
   layerGradient(x: Float32Array, inputs: number, d: Float32Array, outputs: number, rows: number, out: Float32Array): void {
     const kernel = this.arraysKernel;
     if (kernel !== null && kernel.holdsAll(d, out)) {
-      let held = x.subarray(0, rows * inputs);
-      if (!kernel.holdsAll(held)) {
-        const copy = this.written(held.length);
-        copy.set(held);
-        held = copy;
-      }
-      kernel.weightGradient(held, inputs, d, outputs, rows, out);
+      kernel.weightGradient(this.inKernel(x, rows * inputs), inputs, d, outputs, rows, out);
       return;
     }
     this.products.kernel!.product(withOnesColumn(x, rows, inputs, this.written(rows * (inputs + 1))), inputs + 1, d, outputs, rows, out);
+  }
+
+  /**
+   * A layer's forward product Ã·W̃ for X [rows, inputs], by the kernel: where the step's arrays
+   * lie in its memory, read in place (X copied in first when it does not; layerForward), else
+   * as the product of a transposed copy Ãᵀ. The same bits either way.
+   */
+  forward(x: Float32Array, rows: number, params: Float32Array, slot: LayerSlot): Float32Array {
+    const weights = params.subarray(slot.offset, slot.offset + slot.size);
+    const out = this.written(rows * slot.outputs);
+    const kernel = this.arraysKernel;
+    if (kernel !== null && kernel.holdsAll(weights, out)) return kernel.layerForward(this.inKernel(x, rows * slot.inputs), slot.inputs, rows, weights, slot.outputs, out);
+    const inputsT = transposeWithOnes(x, 0, rows, slot.inputs, this.written((slot.inputs + 1) * rows));
+    return this.products.kernel!.product(inputsT, rows, weights, slot.outputs, slot.inputs + 1, out);
+  }
+
+  /**
+   * The first `length` values of `x` where the kernel reads them when the step's arrays lie in
+   * its memory: `x` itself when it lies there, else a copy from the arena; else `x`.
+   */
+  inKernel(x: Float32Array, length: number): Float32Array {
+    const kernel = this.arraysKernel;
+    const values = x.subarray(0, length);
+    if (kernel === null || kernel.holdsAll(values)) return values;
+    const copy = this.written(length);
+    copy.set(values);
+    return copy;
   }
 
   /** relu(values) (fast-node-math.ts), by the kernel where `values` lies in its memory. */
@@ -122,14 +143,13 @@ export class LaterSteps {
   }
 }
 
-/** Hidden activations H_1 … H_{L−1} and logits of the node's batch under `params`; call inside `tf.tidy`. */
+/** Hidden activations H_1 … H_{L−1} and logits of the node's batch under `params`; inside `tf.tidy` when a layer is tfjs's. */
 function forwardNode(
-  tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, modes: readonly LaterMode[], later: LaterSteps,
+  tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, firstValues: Float32Array | null, modes: readonly LaterMode[], later: LaterSteps,
 ): { hidden: Float32Array[]; logits: Float32Array } {
-  const kernel = later.products.kernel;
   const hidden: Float32Array[] = [];
   const last = layout.layers.length - 1;
-  let values = batch.values;
+  let values = firstValues;
   let input = batch.inputs;
   for (let l = 0; ; l++) {
     const slot = layout.layers[l]!;
@@ -137,10 +157,7 @@ function forwardNode(
     const z = mode === 'js'
       ? productInJsOf(values!, batch.rows, params, slot, later.written(batch.rows * slot.outputs))
       : mode === 'kernel'
-        ? kernel!.product(
-          transposeWithOnes(values!, 0, batch.rows, slot.inputs, later.written((slot.inputs + 1) * batch.rows)), batch.rows,
-          params.subarray(slot.offset, slot.offset + slot.size), slot.outputs, slot.inputs + 1, later.written(batch.rows * slot.outputs),
-        )
+        ? later.forward(values!, batch.rows, params, slot)
         : product(tf, input ?? ones(tf, values!, batch.rows, slot.inputs, later), params, slot);
     if (l === last) return { hidden, logits: z };
     const h = later.relu(z);
@@ -186,12 +203,14 @@ export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Arr
   const modes = later.modes(rows);
   const kernel = later.products.kernel;
   later.startStep();
+  // the step's rows where the kernel reads them, once for its forward and its gradient products
+  const firstValues = modes[0] === 'kernel' && batch.values !== null ? later.inKernel(batch.values, rows * layout.layers[0]!.inputs) : batch.values;
   const step = (): void => {
-    const { hidden, logits } = forwardNode(tf, layout, params, batch, modes, later);
+    const { hidden, logits } = forwardNode(tf, layout, params, batch, firstValues, modes, later);
     let delta = softmaxDelta(logits, batch.labels, layout.classCount, later.written(rows * layout.classCount));
     for (let l = layout.layers.length - 1; l >= 0; l--) {
       const slot = layout.layers[l]!;
-      const values = l === 0 ? batch.values : hidden[l - 1]!;
+      const values = l === 0 ? firstValues : hidden[l - 1]!;
       const mode = modes[l]!;
       if (mode === 'js') {
         gradientInJs(values!, slot.inputs, 0, rows, delta, slot.outputs, out, slot.offset);

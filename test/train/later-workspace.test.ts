@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRng, type Rng } from '../../src/sim/rng.js';
 import { ArrayArena } from '../../src/train/array-arena.js';
 import { describeModel } from '../../src/train/fast-layout.js';
-import { maskByRelu, relu, withOnesColumn } from '../../src/train/fast-node-math.js';
+import { maskByRelu, relu, transposeWithOnes, withOnesColumn } from '../../src/train/fast-node-math.js';
 import { addInto, stepAway } from '../../src/train/fast-vector-math.js';
 import { GradientKernel } from '../../src/train/kernels/gradient-kernel.js';
 import { laterStepValues, LaterWorkspace } from '../../src/train/later-workspace.js';
@@ -135,6 +135,33 @@ describe('a layer’s weight gradient in the kernel’s memory', () => {
     const [x, d, out] = inKernel(k, new Float32Array([1, 2, 3, 4]), new Float32Array([1, 10]), new Float32Array(3));
     k.weightGradient(x!, 2, d!, 1, 2, out!);
     expect([...out!]).toEqual([31, 42, 11]);
+  });
+});
+
+describe('a layer’s forward product in the kernel’s memory', () => {
+  it('Ã·W̃ read from A in place, then the biases added, is the product of Ãᵀ by W̃, bit for bit (blocks of 4 rows and 8 columns, and what is left)', () => {
+    const rng = makeRng('later-forward');
+    const k = kernel();
+    for (const [inputs, rows, outputs] of [[64, 32, 64], [64, 32, 10], [5, 1, 3], [7, 40, 9], [1, 3, 1], [33, 6, 17]] as const) {
+      const a = draw(rng, rows * inputs).map((v) => (Number.isFinite(v) ? v : 2));
+      const w = draw(rng, (inputs + 1) * outputs).map((v) => (Number.isFinite(v) ? v : -3));
+      const want = k.product(transposeWithOnes(a, 0, rows, inputs), rows, w, outputs, inputs + 1);
+      const [as, ws, out] = inKernel(k, a, w, new Float32Array(rows * outputs));
+      expectSame(k.layerForward(as!, inputs, rows, ws!, outputs, out!), want, `${inputs}×${rows}×${outputs}`);
+    }
+  });
+
+  it('by hand: [[1, 2], [3, 4]] by W = [[1, 0, 2], [0, 1, 3]] and b = [0.5, −1, 0]: [[1.5, 1, 8], [3.5, 3, 18]]', () => {
+    const k = kernel();
+    const [a, w, out] = inKernel(k, new Float32Array([1, 2, 3, 4]), new Float32Array([1, 0, 2, 0, 1, 3, 0.5, -1, 0]), new Float32Array(6));
+    expect([...k.layerForward(a!, 2, 2, w!, 3, out!)]).toEqual([1.5, 1, 8, 3.5, 3, 18]);
+  });
+
+  it('adds the biases last, as the ones row does: (1e8 + 1) − 1e8 is 0 in float32, so is Z = 1e8·1 + 1·1 then + (−1e8)', () => {
+    const k = kernel();
+    // A = [[1e8, 1]], W = [[1], [1]], b = [−1e8]: ((0 + 1e8) + 1) + (−1e8) = 0; 1 + (1e8 − 1e8) would be 1
+    const [a, w, out] = inKernel(k, new Float32Array([1e8, 1]), new Float32Array([1, 1, -1e8]), new Float32Array(1));
+    expect([...k.layerForward(a!, 2, 1, w!, 1, out!)]).toEqual([0]);
   });
 });
 

@@ -28,7 +28,8 @@ export interface KernelLayer {
   offset: number;
 }
 
-type Xtd = (x: number, xs: number, width: number, d: number, ds: number, outputs: number, rows: number, out: number, spill: number) => void;
+type Xtd = (x: number, xs: number, xp: number, width: number, d: number, ds: number, outputs: number, rows: number, out: number, spill: number) => void;
+type AddRowsFn = (out: number, row: number, rows: number, cols: number) => void;
 type StepAwayFn = (theta: number, sum: number, learningRate: number, out: number, n: number) => void;
 type AddIntoFn = (target: number, values: number, n: number) => void;
 type ReluFn = (values: number, out: number, n: number) => void;
@@ -70,6 +71,7 @@ export class GradientKernel {
   private readonly addIntoFn: AddIntoFn;
   private readonly reluFn: ReluFn;
   private readonly maskFn: MaskFn;
+  private readonly addRowsFn: AddRowsFn;
   private floats: Float32Array;
   /** the gradient the kernel writes (a view kept, not made per node; remade when the memory grows) */
   private gradient: Float32Array;
@@ -91,6 +93,7 @@ export class GradientKernel {
     this.addIntoFn = instance.exports['add_into'] as AddIntoFn;
     this.reluFn = instance.exports['relu'] as ReluFn;
     this.maskFn = instance.exports['mask_by_relu'] as MaskFn;
+    this.addRowsFn = instance.exports['add_rows'] as AddRowsFn;
     this.floats = new Float32Array(this.memory.buffer);
     this.gradient = this.gradientView();
     this.floats[ONE / 4] = 1;
@@ -176,8 +179,8 @@ export class GradientKernel {
       const x = (l === 0 ? pass.inputs : pass.hidden[l - 1]!) + 4 * start * inputs;
       const d = pass.deltas[l]! + 4 * start * outputs;
       const at = this.outAt + 4 * offset;
-      this.xtd(x, inputs, inputs, d, outputs, outputs, rows, at, SPILL);
-      this.xtd(ONE, 0, 1, d, outputs, outputs, rows, at + 4 * inputs * outputs, SPILL);
+      this.xtd(x, inputs, 1, inputs, d, outputs, outputs, rows, at, SPILL);
+      this.xtd(ONE, 0, 1, 1, d, outputs, outputs, rows, at + 4 * inputs * outputs, SPILL);
     }
     out.set(this.gradient);
   }
@@ -193,8 +196,25 @@ export class GradientKernel {
       out.fill(0, 0, (inputs + 1) * outputs);
       return;
     }
-    this.xtd(x.byteOffset, inputs, inputs, d.byteOffset, outputs, outputs, rows, out.byteOffset, SPILL);
-    this.xtd(ONE, 0, 1, d.byteOffset, outputs, outputs, rows, out.byteOffset + 4 * inputs * outputs, SPILL);
+    this.xtd(x.byteOffset, inputs, 1, inputs, d.byteOffset, outputs, outputs, rows, out.byteOffset, SPILL);
+    this.xtd(ONE, 0, 1, 1, d.byteOffset, outputs, outputs, rows, out.byteOffset + 4 * inputs * outputs, SPILL);
+  }
+
+  /**
+   * A layer's forward product Ã·W̃ into `out` [rows, outputs], from row-major A [rows, inputs]
+   * (Ã: its ones column implied) and `weights` = W̃ = [W; b] ((inputs + 1) · outputs values, the
+   * flat layout), all in this kernel's memory: Xᵀ·W with X = Aᵀ read from A where it lies (each
+   * value summed over the inputs in order from +0), then b added to every row, as the ones row
+   * of Ãᵀ adds 1 · b last. The bits of the product of Ãᵀ by W̃, without transposing A.
+   */
+  layerForward(a: Float32Array, inputs: number, rows: number, weights: Float32Array, outputs: number, out: Float32Array): Float32Array {
+    if (!this.holdsAll(a, weights, out) || a.length < rows * inputs || weights.length < (inputs + 1) * outputs || out.length < rows * outputs) {
+      throw new RangeError('layerForward needs its arrays in the kernel\'s memory');
+    }
+    if (rows < 1) return out;
+    this.xtd(a.byteOffset, 1, inputs, rows, weights.byteOffset, outputs, outputs, inputs, out.byteOffset, SPILL);
+    this.addRowsFn(out.byteOffset, weights.byteOffset + 4 * inputs * outputs, rows, outputs);
+    return out;
   }
 
   /** fast-node-math.ts's relu (the same bits) into `out`, both in this kernel's memory; returns `out`. */
@@ -220,14 +240,14 @@ export class GradientKernel {
    */
   product(x: Float32Array, width: number, d: Float32Array, outputs: number, rows: number, out: Float32Array = new Float32Array(width * outputs)): Float32Array {
     if (this.holdsAll(x, d, out)) {
-      if (rows > 0) this.xtd(x.byteOffset, width, width, d.byteOffset, outputs, outputs, rows, out.byteOffset, SPILL);
+      if (rows > 0) this.xtd(x.byteOffset, width, 1, width, d.byteOffset, outputs, outputs, rows, out.byteOffset, SPILL);
       else out.fill(0, 0, width * outputs);
       return out;
     }
     const { views, addresses } = this.arrays([x.length, d.length, width * outputs]);
     views[0]!.set(x);
     views[1]!.set(d);
-    if (rows > 0) this.xtd(addresses[0]!, width, width, addresses[1]!, outputs, outputs, rows, addresses[2]!, SPILL);
+    if (rows > 0) this.xtd(addresses[0]!, width, 1, width, addresses[1]!, outputs, outputs, rows, addresses[2]!, SPILL);
     else views[2]!.fill(0);
     out.set(views[2]!);
     return out;

@@ -1,6 +1,6 @@
 ;; out = Xᵀ·D for one node's rows, the product of every layer's weight gradient
 ;; (src/train/kernels/gradient-kernel.ts):
-;;   out[p · outputs + j] = Σ_{r = 0 … rows − 1} x[r · xs + p] · d[r · ds + j]
+;;   out[p · outputs + j] = Σ_{r = 0 … rows − 1} x[r · xs + p · xp] · d[r · ds + j]
 ;; for p < width and j < outputs, in float32: each product rounded, then added in row order
 ;; to a sum that starts at +0, which is what XNNPACK's matrix products in TensorFlow.js's wasm
 ;; backend compute (test/train/gradient-kernel.test.ts compares the bits). Rows of D are read
@@ -10,7 +10,9 @@
 ;;
 ;; Also, for a node's later local steps (later-workspace.ts), two loops over its parameter vector
 ;; with the bits of fast-vector-math.ts's JavaScript (step_away, add_into) and two over its
-;; activations with those of fast-node-math.ts's (relu, mask_by_relu).
+;; activations with those of fast-node-math.ts's (relu, mask_by_relu), and add_rows, which
+;; adds a layer's biases to its product as the product's ones row would (gradient-kernel.ts's
+;; layerForward).
 (module
   (import "env" "memory" (memory 1))
 
@@ -27,16 +29,21 @@
 
   ;; Addresses are in bytes, strides in floats; rows ≥ 1; `spill` is 32 bytes of scratch.
   (func (export "xtd")
-    (param $x i32) (param $xs i32) (param $width i32)
+    (param $x i32) (param $xs i32) (param $xp i32) (param $width i32)
     (param $d i32) (param $ds i32) (param $outputs i32)
     (param $rows i32) (param $out i32) (param $spill i32)
     (local $p i32) (local $j i32) (local $r i32) (local $xr i32) (local $dr i32)
     (local $xstep i32) (local $dstep i32) (local $o i32) (local $left i32)
+    (local $xp1 i32) (local $xp2 i32) (local $xp3 i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $d0 v128) (local $d1 v128)
     (local.set $xstep (i32.shl (local.get $xs) (i32.const 2)))
+    ;; byte distances of values p + 1, p + 2, p + 3 of a row of X from value p
+    (local.set $xp1 (i32.shl (local.get $xp) (i32.const 2)))
+    (local.set $xp2 (i32.shl (local.get $xp) (i32.const 3)))
+    (local.set $xp3 (i32.add (local.get $xp1) (local.get $xp2)))
     (local.set $dstep (i32.shl (local.get $ds) (i32.const 2)))
     (local.set $p (i32.const 0))
     (block $four_done
@@ -53,14 +60,14 @@
           (local.set $c21 (v128.const f32x4 0 0 0 0))
           (local.set $c30 (v128.const f32x4 0 0 0 0))
           (local.set $c31 (v128.const f32x4 0 0 0 0))
-          (local.set $xr (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))
+          (local.set $xr (i32.add (local.get $x) (i32.shl (i32.mul (local.get $p) (local.get $xp)) (i32.const 2))))
           (local.set $dr (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 2))))
           (local.set $r (local.get $rows))
           (loop $four_rows
-            (local.set $x0 (v128.load32_splat offset=0 (local.get $xr)))
-            (local.set $x1 (v128.load32_splat offset=4 (local.get $xr)))
-            (local.set $x2 (v128.load32_splat offset=8 (local.get $xr)))
-            (local.set $x3 (v128.load32_splat offset=12 (local.get $xr)))
+            (local.set $x0 (v128.load32_splat (local.get $xr)))
+            (local.set $x1 (v128.load32_splat (i32.add (local.get $xr) (local.get $xp1))))
+            (local.set $x2 (v128.load32_splat (i32.add (local.get $xr) (local.get $xp2))))
+            (local.set $x3 (v128.load32_splat (i32.add (local.get $xr) (local.get $xp3))))
             (local.set $d0 (v128.load (local.get $dr)))
             (local.set $d1 (v128.load offset=16 (local.get $dr)))
             (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x0) (local.get $d0))))
@@ -120,7 +127,7 @@
           ;; row p of out, columns j … j + 7: 2 sums of products, each from +0
           (local.set $c00 (v128.const f32x4 0 0 0 0))
           (local.set $c01 (v128.const f32x4 0 0 0 0))
-          (local.set $xr (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2))))
+          (local.set $xr (i32.add (local.get $x) (i32.shl (i32.mul (local.get $p) (local.get $xp)) (i32.const 2))))
           (local.set $dr (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 2))))
           (local.set $r (local.get $rows))
           (loop $one_rows
@@ -256,4 +263,31 @@
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $one))))
+
+  ;; out[r · cols + j] += row[j] in float32, r < rows, j < cols.
+  (func (export "add_rows") (param $out i32) (param $row i32) (param $rows i32) (param $cols i32)
+    (local $j i32) (local $o i32) (local $b i32)
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.le_s (local.get $rows) (i32.const 0)))
+        (local.set $j (local.get $cols))
+        (local.set $b (local.get $row))
+        (block $four_done
+          (loop $four
+            (br_if $four_done (i32.lt_s (local.get $j) (i32.const 4)))
+            (v128.store (local.get $out) (f32x4.add (v128.load (local.get $out)) (v128.load (local.get $b))))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 4)))
+            (br $four)))
+        (block $one_done
+          (loop $one
+            (br_if $one_done (i32.le_s (local.get $j) (i32.const 0)))
+            (f32.store (local.get $out) (f32.add (f32.load (local.get $out)) (f32.load (local.get $b))))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $b (i32.add (local.get $b) (i32.const 4)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $one)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $next_row))))
 )
