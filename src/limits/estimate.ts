@@ -47,9 +47,9 @@
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop: each node's
  *             first step at 16 GFLOP/s (one concatenated pass), plus 10 µs and 20 µs per layer
  *             whose product at that batch is too large for JS (JS_PRODUCT_LIMIT); each later
- *             step node by node, 8 µs plus each layer's three products, in JS at 4 ns a
- *             multiply-add or by the gradient kernel at 5 GFLOP/s plus 15 µs; twice that when the
- *             per-node updates are not held (the aggregate recomputes them)
+ *             step node by node, 6 µs plus each layer's three products by the gradient kernel
+ *             at 20 GFLOP/s plus 2 µs; twice that when the per-node updates are not held (the
+ *             aggregate recomputes them)
  *
  * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
  *
@@ -239,25 +239,23 @@ const FIRST_STEP_OVERHEAD_S = 10e-6;
 /** each of step 1's layer products that goes to tfjs */
 const TFJS_PRODUCT_S = 20e-6;
 /**
- * Each later local step is a node's own forward and backward, layer by layer (fast-node-step.ts):
- * a layer whose products fit JS_PRODUCT_LIMIT in JS, three products at LATER_JS_MAC_S a
- * multiply-add; a larger one by the engine's gradient kernel, LATER_KERNEL_LAYER_S plus three
- * products at LATER_KERNEL_MAC_S; and LATER_STEP_S for the step's own work (its rows, the
- * softmax, the step). Measured on one thread (2026-12-03, `createFastEngine`, 1,000–2,000 nodes,
- * 3 local steps against 1), µs per later step at batch 32: 23 for 20 → 5, 46 for 16 → 16 → 4,
- * 103 for 20 → 64 → 10, 127 for 64 → 64 → 10, 2,068 for 128 → 512 → 10, 88 for 12 → 32 → 16 → 3,
- * 165 for 40 → 64 → 32 → 10, 835 for 64 → 256 → 128 → 10, 170 for 32 → 32 → 32 → 32 → 10; at
- * batch 8: 9 for 20 → 5, 29 for 16 → 16 → 4, 64 for 12 → 32 → 16 → 3, 69 for 20 → 64 → 10, 84 for
- * 64 → 64 → 10. This counts 1.0–2.4 times those (the most for 20 → 5, whose step takes 8–24 µs,
- * and 64 → 256 → 128 → 10). When every later-step product went to tfjs, a flat 50 µs a step at
- * 4 GFLOP/s counted 0.5–2.0 times the steps of the first nine: half for small models of several
- * layers, mostly dispatch.
+ * Each later local step is a node's own forward and backward, layer by layer, in the later
+ * steps' kernel's memory (fast-node-step.ts, later-workspace.ts): each layer LATER_LAYER_S plus
+ * three products at LATER_MAC_S a multiply-add, and LATER_STEP_S for the step's own work (its
+ * rows, the softmax, θ − lr·U and U + g). Measured on one thread (2026-12-03, `createFastEngine`,
+ * 1,000 nodes, 500 for the two largest models, 4,000 at batch 8; 3 local steps against 1),
+ * µs per later step at batch 32: 8.4 for 20 → 5, 10.9 for 16 → 16 → 4, 26.3 for 20 → 64 → 10,
+ * 36.5 for 64 → 64 → 10, 304 for 128 → 512 → 10, 17.7 for 12 → 32 → 16 → 3, 45.1 for
+ * 40 → 64 → 32 → 10, 353 for 64 → 256 → 128 → 10, 42.0 for 32 → 32 → 32 → 32 → 10; at batch 8:
+ * 3.2 for 20 → 5, 5.3 for 16 → 16 → 4, 9.2 for 12 → 32 → 16 → 3, 11.4 for 20 → 64 → 10, 16.2 for
+ * 64 → 64 → 10. This counts 1.1–2.6 times those (the most for 20 → 5 at batch 8, whose step
+ * is mostly its own work, and 128 → 512 → 10). Before the workspace (small layers in JS at
+ * 4 ns a multiply-add, the others by the kernel at 5 GFLOP/s plus 15 µs, 8 µs a step) the same
+ * steps took 2–5 times as long: 141 µs for 64 → 64 → 10 at batch 32.
  */
-const LATER_JS_MAC_S = 4e-9;
-/** 2 flop at 5 GFLOP/s */
-const LATER_KERNEL_MAC_S = 0.4e-9;
-const LATER_KERNEL_LAYER_S = 15e-6;
-const LATER_STEP_S = 8e-6;
+const LATER_MAC_S = 0.1e-9;
+const LATER_LAYER_S = 2e-6;
+const LATER_STEP_S = 6e-6;
 const LOOKUP_S = 0.5e-6;
 const BURST_SLOT_S = 30e-9;
 const NODE_ROUND_OVERHEAD_S = 5e-6;
@@ -472,13 +470,10 @@ function enginePartsOf(z: RunSize, helperThread: boolean): CostPart[] {
   return parts;
 }
 
-/** A node's later local step at `batch` rows: each layer in JS or by the kernel (fast-node-step.ts), and the step's own work. */
+/** A node's later local step at `batch` rows: each layer by the kernel (fast-node-step.ts), and the step's own work. */
 function laterStepSeconds(widths: readonly number[], batch: number): number {
   let seconds = LATER_STEP_S;
-  for (let l = 1; l < widths.length; l++) {
-    const products = (widths[l - 1]! + 1) * batch * widths[l]!;
-    seconds += products <= JS_PRODUCT_LIMIT ? 3 * products * LATER_JS_MAC_S : LATER_KERNEL_LAYER_S + 3 * products * LATER_KERNEL_MAC_S;
-  }
+  for (let l = 1; l < widths.length; l++) seconds += LATER_LAYER_S + 3 * (widths[l - 1]! + 1) * batch * widths[l]! * LATER_MAC_S;
   return seconds;
 }
 

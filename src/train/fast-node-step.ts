@@ -129,6 +129,8 @@ export class LaterSteps {
     if (modes === undefined) {
       const { tf, products } = this;
       modes = this.layout.layers.map((slot): LaterMode => {
+        // in the kernel's memory a product costs it no copy, and even a small one is faster than JS
+        if (this.arraysKernel !== null) return 'kernel';
         if (products.js && productInJs(tf, slot.inputs, rows, slot.outputs)) return 'js';
         return products.kernel !== null ? 'kernel' : 'tfjs';
       });

@@ -33,7 +33,7 @@ const CASES: Case[] = [
   { name: 'the same with kept batches', widths: [64, 64, 10], rows: 32, tasks: 150, localSteps: 1, keepBatches: true, tuning: {} },
   { name: '16 → 16 → 4, 8 rows, 3 steps', widths: [16, 16, 4], rows: 8, tasks: 60, localSteps: 3, keepBatches: false, tuning: {} },
   { name: '64 → 64 → 10, 32 rows, 2 steps: a later step’s layers by the kernel', widths: [64, 64, 10], rows: 32, tasks: 30, localSteps: 2, keepBatches: false, tuning: {} },
-  { name: '40 → 16 → 4, 32 rows, 2 steps: a later step’s first layer by the kernel (or tfjs), its second in JS', widths: [40, 16, 4], rows: 32, tasks: 40, localSteps: 2, keepBatches: false, tuning: {} },
+  { name: '40 → 16 → 4, 32 rows, 2 steps: a later step’s first layer by the kernel (or tfjs), its second in JS (or by the kernel in its memory)', widths: [40, 16, 4], rows: 32, tasks: 40, localSteps: 2, keepBatches: false, tuning: {} },
   { name: '6 → 5 → 4 → 3, 1 to 40 rows, 3 steps, kept batches', widths: [6, 5, 4, 3], rows: 40, tasks: 50, localSteps: 3, keepBatches: true, tuning: { maxHeldValues: 1e9 } },
   { name: '10 → 12 → 9 → 3, 1 to 40 rows, U_i recomputed for the aggregate', widths: [10, 12, 9, 3], rows: 40, tasks: 90, localSteps: 1, keepBatches: false, tuning: { maxHeldValues: 1000, chunkValues: 20 * 267 } },
 ];
@@ -81,7 +81,7 @@ describe.each<[string, FastEngineTuning]>([
   ['the sum kernel (against the JavaScript sums)', { sumKernel: false }],
   ['a later step’s products in JS or by a kernel (against tfjs’s)', { laterStepProducts: false }],
   // 150 tasks of 32 rows are two chunks a round (4,096 rows, then 704), the recomputed case several
-  ['reused arrays: each chunk gathered into the one before’s, a later step’s arrays from an arena (against arrays of their own)', { reusedArrays: false }],
+  ['reused arrays: each chunk gathered into the one before’s, a node’s later steps in the kernel’s memory, every layer by the kernel (against arrays of their own, small layers in JS)', { reusedArrays: false }],
 ])('%s changes no number', (_, without) => {
   for (const c of CASES) {
     it(c.name, async () => {
