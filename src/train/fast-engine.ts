@@ -46,12 +46,12 @@ import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { concatNodeGradient, productInJs } from './fast-node-grads.js';
 import { LaterSteps, nodeStepGradient, TFJS_ONLY } from './fast-node-step.js';
-import { LaterWorkspace } from './later-workspace.js';
-import { addInto, largestMagnitude, staysFinite, stepAway, sumOfSquares } from './fast-vector-math.js';
 import { BOUNDED_CHUNK_VALUES, boundedChunkTasks, MAX_HELD_VALUES, MAX_RESERVED_VALUES, PARALLEL_MIN_VALUES } from './fast-sizes.js';
+import { largestMagnitude, staysFinite, sumOfSquares } from './fast-vector-math.js';
 import { HelperPayoff } from './helper-payoff.js';
 import { GradientKernel } from './kernels/gradient-kernel.js';
 import { SumKernel } from './kernels/sum-kernel.js';
+import { LaterWorkspace, PlainLaterVectors, type LaterVectors } from './later-workspace.js';
 import { claimRest, claimUnits, parameterSlices, unitRanges } from './unit-claims.js';
 import { finishSlice, WeightedSum } from './weighted-sum.js';
 
@@ -143,14 +143,14 @@ export class FastEngine implements TrainEngine {
   /** where the rows of each chunk built for one pass are gathered (on wasm), else null */
   private readonly chunkArena: ArrayArena | null;
   private readonly laterSteps: LaterSteps;
-  /** where a node's later steps run, in the later steps' kernel's memory (on wasm with the kernel and reused arrays), else null */
-  private readonly workspace: LaterWorkspace | null;
+  /** a node's later steps' vectors: in the later steps' kernel's memory (on wasm with the kernel and reused arrays), else JS arrays */
+  private readonly laterVectors: LaterVectors;
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
   private readonly passBuffers: PassBuffers;
   private readonly testSet: TestSet;
-  /** one task's U_i when not held, a node's parameters and one step's gradient during steps 2 … K */
-  private readonly scratch: { sum: Float32Array; local: Float32Array; gradient: Float32Array };
+  /** one task's U_i when not held */
+  private readonly scratchSum: Float32Array;
   private readonly maxHeld: number;
   /** tasks per chunk of recomputed U_i */
   private readonly chunkTasks: number;
@@ -182,10 +182,11 @@ export class FastEngine implements TrainEngine {
       : { js: true, kernel: kernel !== null && options.localSteps > 1 ? GradientKernel.create(this.paramCount) : null };
     // reused arrays only where making a tensor copies its array (wasm); the cpu backend keeps it
     const reuse = this.backend === 'wasm' && tuning.reusedArrays !== false;
-    this.workspace = reuse && laterProducts.kernel !== null ? new LaterWorkspace(laterProducts.kernel, this.layout) : null;
-    const later = this.workspace !== null
-      ? new LaterSteps(tf, this.layout, laterProducts, this.workspace.arena, true)
+    const workspace = reuse && laterProducts.kernel !== null ? new LaterWorkspace(laterProducts.kernel, this.layout) : null;
+    const later = workspace !== null
+      ? new LaterSteps(tf, this.layout, laterProducts, workspace.arena, true)
       : new LaterSteps(tf, this.layout, laterProducts, reuse ? new ArrayArena() : null);
+    this.laterVectors = workspace ?? new PlainLaterVectors(this.paramCount);
     this.laterSteps = later;
     // kept batches keep step 1's X̃ᵀ for the nodes whose first product goes to tfjs; a later
     // step's rows are uploaded only when its first layer's products go to tfjs
@@ -200,7 +201,7 @@ export class FastEngine implements TrainEngine {
     this.batches = new BatchStore(tf, train, this.keptTensors);
     this.testSet = new TestSet(tf, options.test);
     const count = this.paramCount;
-    this.scratch = { sum: new Float32Array(count), local: new Float32Array(count), gradient: new Float32Array(count) };
+    this.scratchSum = new Float32Array(count);
     this.maxHeld = tuning.maxHeldValues ?? MAX_HELD_VALUES;
     this.chunkTasks = boundedChunkTasks(this.paramCount, tuning.chunkValues ?? BOUNDED_CHUNK_VALUES);
     this.parallelMin = tuning.parallelMinValues ?? PARALLEL_MIN_VALUES;
@@ -382,10 +383,10 @@ export class FastEngine implements TrainEngine {
    */
   private async trainRange(tasks: EngineTasks, first: number, end: number, sums: Float32Array | null, norms: Float64Array, kept = this.batches): Promise<void> {
     const thetaMagnitude = largestMagnitude(this.theta);
-    this.workspace?.theta.set(this.theta);
+    if (this.options.localSteps > 1) this.laterVectors.setTheta(this.theta);
     const count = this.paramCount;
     const visit = (i: number, steps: readonly StepBatch[], pass: ConcatPass, start: number): void => {
-      const sum = sums === null ? this.scratch.sum : sums.subarray(i * count, (i + 1) * count);
+      const sum = sums === null ? this.scratchSum : sums.subarray(i * count, (i + 1) * count);
       this.trainTask(steps, pass, start, sum);
       // A non-finite loss makes the softmax, hence the gradient, NaN (the softmax is
       // max-shifted, so finite logits always give a finite loss); so does a non-finite
@@ -415,37 +416,29 @@ export class FastEngine implements TrainEngine {
 
   /** U_i of one task: step 1 from the concatenated pass (its rows start at `start`), then steps 2 … K. */
   private trainTask(steps: readonly StepBatch[], pass: ConcatPass, start: number, sum: Float32Array): void {
-    const { tf, layout, theta, scratch, workspace } = this;
+    const { tf, layout, laterVectors: later } = this;
     concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, steps[0]!.inputsT, sum);
-    if (workspace !== null && steps.length > 1) {
-      let rows = 0;
-      for (let s = 1; s < steps.length; s++) rows = Math.max(rows, steps[s]!.rows);
-      workspace.fit(rows);
-      workspace.sum.set(sum);
-      for (let s = 1; s < steps.length; s++) {
-        workspace.stepAway(this.options.learningRate);
-        nodeStepGradient(tf, layout, workspace.local, steps[s]!, workspace.gradient, this.laterSteps);
-        workspace.addGradient();
-      }
-      sum.set(workspace.sum);
-      return;
-    }
+    if (steps.length === 1) return;
+    let rows = 0;
+    for (let s = 1; s < steps.length; s++) rows = Math.max(rows, steps[s]!.rows);
+    later.begin(sum, rows);
     for (let s = 1; s < steps.length; s++) {
-      stepAway(theta, sum, this.options.learningRate, scratch.local);
-      nodeStepGradient(tf, layout, scratch.local, steps[s]!, scratch.gradient, this.laterSteps);
-      addInto(sum, scratch.gradient);
+      later.stepAway(this.options.learningRate);
+      nodeStepGradient(tf, layout, later.local, steps[s]!, later.gradient, this.laterSteps);
+      later.addGradient();
     }
+    later.end(sum);
   }
 
   /** Recomputes U_i of tasks a … b − 1 (as trainRange did) and hands each to `use`, in order. */
   private recomputeChunk(tasks: EngineTasks, a: number, b: number, use: (i: number, sum: Float32Array) => void): void {
-    this.workspace?.theta.set(this.theta);
+    if (this.options.localSteps > 1) this.laterVectors.setTheta(this.theta);
     const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkArena);
     try {
       const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
       for (let j = 0; j < b - a; j++) {
-        this.trainTask(built.steps[j]!, pass, built.chunk.offsets[j]!, this.scratch.sum);
-        use(a + j, this.scratch.sum);
+        this.trainTask(built.steps[j]!, pass, built.chunk.offsets[j]!, this.scratchSum);
+        use(a + j, this.scratchSum);
       }
     } finally {
       disposeChunk(this.tf, built);

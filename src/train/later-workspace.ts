@@ -8,11 +8,13 @@
  * The same operations in the same order as without it, so the same bits (the engine's tests
  * compare whole runs with and without it).
  *
- * The memory grows only in `fit`, before a node's later steps start: growing it takes every
+ * The memory grows only in `begin`, before a node's later steps start: growing it takes every
  * view of it away, so nothing may hold one then but this workspace, which makes its own again.
+ * Without the kernel (or without reused arrays) the same steps use PlainLaterVectors.
  */
 import { ArrayArena } from './array-arena.js';
 import type { ModelLayout } from './fast-layout.js';
+import { addInto, stepAway } from './fast-vector-math.js';
 import type { GradientKernel } from './kernels/gradient-kernel.js';
 
 /**
@@ -31,14 +33,67 @@ function lanes(length: number): number {
   return Math.ceil(length / 4) * 4;
 }
 
-export class LaterWorkspace {
-  /** θ_t of the round */
-  theta!: Float32Array;
-  /** the node's U_i: its steps' gradients summed so far */
-  sum!: Float32Array;
+/**
+ * Where a node's later steps keep θ_t, its U_i, its parameters and a step's gradient: the
+ * engine calls setTheta once a round (or unit), then per node begin, stepAway / its step's
+ * gradient into `gradient` / addGradient for each later step, and end.
+ */
+export interface LaterVectors {
   /** the node's parameters θ_t − lr·U_i for its next step */
+  readonly local: Float32Array;
+  /** where the step's gradient is written */
+  readonly gradient: Float32Array;
+  setTheta(theta: Float32Array): void;
+  /** a node's later steps begin, from its U_i so far (`sum`), with steps of at most `rows` rows */
+  begin(sum: Float32Array, rows: number): void;
+  /** local = θ_t − lr·U_i */
+  stepAway(learningRate: number): void;
+  /** U_i += the step's gradient */
+  addGradient(): void;
+  /** the node's later steps are done: its U_i into `sum` */
+  end(sum: Float32Array): void;
+}
+
+/** The vectors as JavaScript arrays, U_i the node's own row (without the kernel, or without reused arrays). */
+export class PlainLaterVectors implements LaterVectors {
+  readonly local: Float32Array;
+  readonly gradient: Float32Array;
+  private theta: Float32Array = new Float32Array(0);
+  private sum: Float32Array = new Float32Array(0);
+
+  constructor(paramCount: number) {
+    this.local = new Float32Array(paramCount);
+    this.gradient = new Float32Array(paramCount);
+  }
+
+  setTheta(theta: Float32Array): void {
+    this.theta = theta;
+  }
+
+  begin(sum: Float32Array): void {
+    this.sum = sum;
+  }
+
+  stepAway(learningRate: number): void {
+    stepAway(this.theta, this.sum, learningRate, this.local);
+  }
+
+  addGradient(): void {
+    addInto(this.sum, this.gradient);
+  }
+
+  end(): void {
+    this.sum = new Float32Array(0);
+  }
+}
+
+/** The vectors, and a step's arrays (`arena`), in the kernel's memory. */
+export class LaterWorkspace implements LaterVectors {
+  /** θ_t of the round */
+  private theta!: Float32Array;
+  /** the node's U_i: its steps' gradients summed so far */
+  private sum!: Float32Array;
   local!: Float32Array;
-  /** the step's gradient */
   gradient!: Float32Array;
   /** where a step's intermediate arrays come from */
   readonly arena: ArrayArena;
@@ -54,11 +109,17 @@ export class LaterWorkspace {
     this.arena = new ArrayArena(this.place(0));
   }
 
-  /** Makes room for steps of `rows` rows (growing the memory, so between nodes only). */
-  fit(rows: number): void {
-    if (rows <= this.rows) return;
-    this.arena.place(this.place(rows));
-    this.rows = rows;
+  setTheta(theta: Float32Array): void {
+    this.theta.set(theta);
+  }
+
+  /** Copies U_i in, having made room for steps of `rows` rows first (growing the memory, which only happens here, between nodes). */
+  begin(sum: Float32Array, rows: number): void {
+    if (rows > this.rows) {
+      this.arena.place(this.place(rows));
+      this.rows = rows;
+    }
+    this.sum.set(sum);
   }
 
   /** The kernel's region for the four vectors and a step of `rows` rows; every view made anew. */
@@ -70,13 +131,15 @@ export class LaterWorkspace {
     return region.subarray(4 * stride);
   }
 
-  /** local = θ_t − lr·U_i */
   stepAway(learningRate: number): void {
     this.kernel.stepAway(this.theta, this.sum, learningRate, this.local);
   }
 
-  /** U_i += the step's gradient */
   addGradient(): void {
     this.kernel.addInto(this.sum, this.gradient);
+  }
+
+  end(sum: Float32Array): void {
+    sum.set(this.sum);
   }
 }

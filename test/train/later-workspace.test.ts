@@ -11,7 +11,7 @@ import { describeModel } from '../../src/train/fast-layout.js';
 import { maskByRelu, relu, transposeWithOnes, withOnesColumn } from '../../src/train/fast-node-math.js';
 import { addInto, stepAway } from '../../src/train/fast-vector-math.js';
 import { GradientKernel } from '../../src/train/kernels/gradient-kernel.js';
-import { laterStepValues, LaterWorkspace } from '../../src/train/later-workspace.js';
+import { laterStepValues, LaterWorkspace, PlainLaterVectors } from '../../src/train/later-workspace.js';
 
 function kernel(paramCount = 16): GradientKernel {
   const made = GradientKernel.create(paramCount);
@@ -171,25 +171,40 @@ describe('the workspace', () => {
     expect(laterStepValues(describeModel(64, [64], 10), 32)).toBe(320 + (4160 + 6144 + 4096 + 4096) + (4160 + 960 + 640 + 4096));
   });
 
-  it('keeps θ and U where they were when the memory grows for more rows, and hands out arrays in the kernel’s memory', () => {
+  it('keeps θ where it was when the memory grows for more rows, steps U_i in and out, and hands out arrays in the kernel’s memory', () => {
     const layout = describeModel(6, [5], 3);
     const k = kernel(layout.paramCount);
     const workspace = new LaterWorkspace(k, layout);
-    workspace.fit(2);
     const theta = Float32Array.from({ length: layout.paramCount }, (_, p) => p / 7);
-    workspace.theta.set(theta);
-    workspace.sum.fill(0.5);
-    const before = workspace.theta.buffer;
-    workspace.fit(100_000); // far beyond the first pages
-    expect(workspace.theta.buffer).not.toBe(before);
-    expectSame(workspace.theta, theta, 'θ after growing');
-    expect(workspace.sum.every((v) => v === 0.5)).toBe(true);
+    workspace.setTheta(theta);
+    const sum = new Float32Array(layout.paramCount).fill(0.5);
+    workspace.begin(sum, 2);
+    const before = workspace.local.buffer;
+    workspace.begin(sum, 100_000); // far beyond the first pages
+    expect(workspace.local.buffer).not.toBe(before);
+    workspace.stepAway(0.5);
+    expectSame(workspace.local, theta.map((v) => Math.fround(v - 0.25)), 'θ − 0.5 · 0.5 after growing');
+    workspace.gradient.fill(1);
+    workspace.addGradient();
+    workspace.end(sum);
+    expect(sum.every((v) => v === 1.5)).toBe(true);
     workspace.arena.reset();
     const taken = workspace.arena.take(laterStepValues(layout, 100_000));
     expect(k.holdsAll(taken, workspace.local, workspace.gradient)).toBe(true);
     expect(() => workspace.arena.take(1)).toThrow("a step's arrays need more than the " + laterStepValues(layout, 100_000) + ' values made room for');
-    workspace.stepAway(0.5);
-    expectSame(workspace.local, theta.map((v) => Math.fround(v - 0.25)), 'θ − 0.5 · 0.5');
+  });
+
+  it('without the kernel: the same steps on JavaScript arrays, U_i the node’s own row', () => {
+    const vectors = new PlainLaterVectors(3);
+    vectors.setTheta(new Float32Array([1, 2, 3]));
+    const sum = new Float32Array([2, 4, 6]);
+    vectors.begin(sum);
+    vectors.stepAway(0.25);
+    expect([...vectors.local]).toEqual([0.5, 1, 1.5]);
+    vectors.gradient.set([1, 1, 1]);
+    vectors.addGradient();
+    vectors.end();
+    expect([...sum]).toEqual([3, 5, 7]);
   });
 });
 
