@@ -22,7 +22,7 @@ export class ArrayArena {
     this.placed = region !== null;
   }
 
-  /** The region a fixed arena hands out from now on (nothing handed out before is used again). */
+  /** The region an arena over a given one hands out from now on (nothing handed out before is used again). */
   place(region: Float32Array): void {
     if (!this.placed) throw new Error('only an arena over a given region is placed');
     this.buffer = region;

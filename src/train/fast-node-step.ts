@@ -8,6 +8,11 @@
  * (node-products-js.ts) and by the gradient kernel for a larger one, a tfjs product's dispatch
  * costing more than their arithmetic. The elementwise parts (ReLU, softmax, masks) run in JS on the node's
  * few thousand values, which is cheaper than dispatching tfjs ops for them.
+ *
+ * With reused arrays on wasm, a step's arrays lie in the later steps' kernel's memory
+ * (later-workspace.ts): every layer's products are then the kernel's, read and written in
+ * place (the forward from the layer's inputs as they lie, layerForward), and ReLU and its mask
+ * are the kernel's SIMD loops; the same bits as every other way.
  */
 import { FRESH_ARRAYS, type ArrayArena, type ArraySource } from './array-arena.js';
 import type { Tf } from './backend.js';

@@ -15,6 +15,11 @@
  * each node's rows in place. An engine runs one pass at a time, so each pass reuses the space
  * of the last; the memory grows to the largest chunk and stays.
  *
+ * A second kernel, of the engine's later local steps, holds a step's arrays in a region of its
+ * memory (`region`, later-workspace.ts): its products then read and write them in place, and
+ * it also runs a step's loops over vectors (stepAway, addInto, relu, maskByRelu), each with the
+ * bits of the JavaScript it replaces (test/train/later-workspace.test.ts).
+ *
  * Needs WebAssembly's 128-bit SIMD (Node 16.4+, every current browser); without it `create`
  * returns null and the engine keeps the tfjs products.
  */
