@@ -387,11 +387,10 @@ export class FastEngine implements TrainEngine {
     const count = this.paramCount;
     const visit = (i: number, steps: readonly StepBatch[], pass: ConcatPass, start: number): void => {
       const sum = sums === null ? this.scratchSum : sums.subarray(i * count, (i + 1) * count);
-      this.trainTask(steps, pass, start, sum);
+      const squares = this.trainTask(steps, pass, start, sum);
       // A non-finite loss makes the softmax, hence the gradient, NaN (the softmax is
       // max-shifted, so finite logits always give a finite loss); so does a non-finite
       // parameter in a later step. What is left to check is θ_i = θ_t − lr·U_i in float32.
-      const squares = sumOfSquares(sum);
       if (!staysFinite(this.theta, sum, this.options.learningRate, squares, thetaMagnitude)) throw nonFiniteLoss(i);
       norms[i] = Math.sqrt(squares) / this.options.localSteps;
     };
@@ -414,11 +413,14 @@ export class FastEngine implements TrainEngine {
     }
   }
 
-  /** U_i of one task: step 1 from the concatenated pass (its rows start at `start`), then steps 2 … K. */
-  private trainTask(steps: readonly StepBatch[], pass: ConcatPass, start: number, sum: Float32Array): void {
+  /**
+   * U_i of one task into `sum`: step 1 from the concatenated pass (its rows start at `start`),
+   * then steps 2 … K; returns ‖U_i‖², by a kernel where U_i was formed in its memory.
+   */
+  private trainTask(steps: readonly StepBatch[], pass: ConcatPass, start: number, sum: Float32Array): number {
     const { tf, layout, laterVectors: later } = this;
-    concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, steps[0]!.inputsT, sum);
-    if (steps.length === 1) return;
+    const squares = concatNodeGradient(tf, layout, pass, start, steps[0]!.rows, steps[0]!.inputsT, sum);
+    if (steps.length === 1) return squares ?? sumOfSquares(sum);
     let rows = 0;
     for (let s = 1; s < steps.length; s++) rows = Math.max(rows, steps[s]!.rows);
     later.begin(sum, rows);
@@ -427,7 +429,7 @@ export class FastEngine implements TrainEngine {
       nodeStepGradient(tf, layout, later.local, steps[s]!, later.gradient, this.laterSteps);
       later.addGradient();
     }
-    later.end(sum);
+    return later.end(sum);
   }
 
   /** Recomputes U_i of tasks a … b − 1 (as trainRange did) and hands each to `use`, in order. */

@@ -117,6 +117,8 @@ export function productInJs(tf: Tf, inputs: number, rows: number, outputs: numbe
  * kernel's memory goes to the kernel (kernels/gradient-kernel.ts); otherwise, on wasm a layer's
  * product small enough is done in JS (gradientInJs), the others by tfjs: all three give the
  * same bits. Runs for every node of every round: plain loops, the backend looked up once.
+ * Returns the gradient's sum of squares where the kernel computed it (in its memory, the bits
+ * of sumOfSquares), else null.
  */
 export function concatNodeGradient(
   tf: Tf,
@@ -127,11 +129,8 @@ export function concatNodeGradient(
   /** the node's X̃ᵀ when the batches kept it (`keepBatches`), else null: built here if needed */
   inputsT: Tensor2D | null,
   out: Float32Array,
-): void {
-  if (pass.placed !== null) {
-    pass.placed.kernel.nodeGradient(layout, pass.placed, start, rows, out);
-    return;
-  }
+): number | null {
+  if (pass.placed !== null) return pass.placed.kernel.nodeGradient(layout, pass.placed, start, rows, out);
   const buffers = scratchFor(tf);
   const { layers } = layout;
   let rest = false;
@@ -143,7 +142,7 @@ export function concatNodeGradient(
       rest = true;
     }
   }
-  if (!rest) return;
+  if (!rest) return null;
   tf.tidy(() => {
     for (let l = 0; l < layers.length; l++) {
       const slot = layers[l]!;
@@ -156,4 +155,5 @@ export function concatNodeGradient(
       buffers.readInto(tf.matMul(aT, tf.tensor2d(deltas, [rows, slot.outputs])), out, slot.offset);
     }
   });
+  return null;
 }

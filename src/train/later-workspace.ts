@@ -14,7 +14,7 @@
  */
 import { ArrayArena } from './array-arena.js';
 import type { ModelLayout } from './fast-layout.js';
-import { addInto, stepAway } from './fast-vector-math.js';
+import { addInto, stepAway, sumOfSquares } from './fast-vector-math.js';
 import type { GradientKernel } from './kernels/gradient-kernel.js';
 
 /**
@@ -50,8 +50,8 @@ export interface LaterVectors {
   stepAway(learningRate: number): void;
   /** U_i += the step's gradient */
   addGradient(): void;
-  /** the node's later steps are done: its U_i into `sum` */
-  end(sum: Float32Array): void;
+  /** the node's later steps are done: its U_i into `sum`; returns ‖U_i‖² (sumOfSquares's bits) */
+  end(sum: Float32Array): number;
 }
 
 /** The vectors as JavaScript arrays, U_i the node's own row (without the kernel, or without reused arrays). */
@@ -82,8 +82,10 @@ export class PlainLaterVectors implements LaterVectors {
     addInto(this.sum, this.gradient);
   }
 
-  end(): void {
+  end(): number {
+    const squares = sumOfSquares(this.sum);
     this.sum = new Float32Array(0);
+    return squares;
   }
 }
 
@@ -139,7 +141,8 @@ export class LaterWorkspace implements LaterVectors {
     this.kernel.addInto(this.sum, this.gradient);
   }
 
-  end(sum: Float32Array): void {
+  end(sum: Float32Array): number {
     sum.set(this.sum);
+    return this.kernel.sumOfSquares(this.sum);
   }
 }

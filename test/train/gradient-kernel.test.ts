@@ -13,6 +13,7 @@ import { buildChunk, disposeChunk } from '../../src/train/fast-batches.js';
 import { PassBuffers, runConcatPass } from '../../src/train/fast-concat-pass.js';
 import { describeModel, flattenParams } from '../../src/train/fast-layout.js';
 import { concatNodeGradient } from '../../src/train/fast-node-grads.js';
+import { sumOfSquares } from '../../src/train/fast-vector-math.js';
 import { GradientKernel } from '../../src/train/kernels/gradient-kernel.js';
 import { compileKernel } from '../../src/train/kernels/kernel-module.js';
 import { randomData, randomParams } from './engine-fixture.js';
@@ -124,8 +125,9 @@ describe('a node’s gradient from a pass in the kernel’s memory', () => {
         const start = built.chunk.offsets[j]!;
         const got = new Float32Array(layout.paramCount);
         const want = new Float32Array(layout.paramCount);
-        concatNodeGradient(tf, layout, placed, start, rowCounts[j]!, null, got);
-        concatNodeGradient(tf, layout, plain, start, rowCounts[j]!, null, want);
+        const squares = concatNodeGradient(tf, layout, placed, start, rowCounts[j]!, null, got);
+        expect(concatNodeGradient(tf, layout, plain, start, rowCounts[j]!, null, want)).toBeNull();
+        expect(Object.is(squares, sumOfSquares(want)), `node ${j}: its ‖G‖² with the bits of sumOfSquares`).toBe(true);
         expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `node ${j}`).toBe(true);
         expect(got.some((v) => v !== 0)).toBe(true);
       }

@@ -9,7 +9,7 @@ import { makeRng, type Rng } from '../../src/sim/rng.js';
 import { ArrayArena } from '../../src/train/array-arena.js';
 import { describeModel } from '../../src/train/fast-layout.js';
 import { maskByRelu, relu, transposeWithOnes, withOnesColumn } from '../../src/train/fast-node-math.js';
-import { addInto, stepAway } from '../../src/train/fast-vector-math.js';
+import { addInto, stepAway, sumOfSquares } from '../../src/train/fast-vector-math.js';
 import { GradientKernel } from '../../src/train/kernels/gradient-kernel.js';
 import { laterStepValues, LaterWorkspace, PlainLaterVectors } from '../../src/train/later-workspace.js';
 
@@ -106,6 +106,20 @@ describe('the kernel’s loops over a node’s vectors', () => {
     expect(Object.is(mask[0], -0)).toBe(true); // δ passes through as it is where H > 0
   });
 
+  it('Σ v²: the bits of the JavaScript (four partial sums, the tail into the first, (s0 + s1) + (s2 + s3)), every length', () => {
+    const rng = makeRng('later-squares');
+    const k = kernel();
+    for (const length of lengths) {
+      const [values] = inKernel(k, draw(rng, length).map((v) => (Number.isNaN(v) ? 0.5 : v)));
+      expect(Object.is(k.sumOfSquares(values!), sumOfSquares(values!)), `length ${length}`).toBe(true);
+    }
+    // s0 = 1e8² + 1² (the tail) = 1e16 (a tie, to even), s1 = s2 = s3 = 1: (s0 + s1) + (s2 + s3) = 1e16 + 2 exactly,
+    // where one running sum in order would give 1e16
+    const [row] = inKernel(k, new Float32Array([1e8, 1, 1, 1, 1]));
+    expect(k.sumOfSquares(row!)).toBe(1e16 + 2);
+    expect((((1e16 + 1) + 1) + 1) + 1).toBe(1e16);
+  });
+
   it('refuse arrays outside the kernel’s memory', () => {
     const k = kernel();
     const [inside] = inKernel(k, new Float32Array(4));
@@ -186,7 +200,7 @@ describe('the workspace', () => {
     expectSame(workspace.local, theta.map((v) => Math.fround(v - 0.25)), 'θ − 0.5 · 0.5 after growing');
     workspace.gradient.fill(1);
     workspace.addGradient();
-    workspace.end(sum);
+    expect(workspace.end(sum)).toBe(2.25 * layout.paramCount); // ‖U_i‖², U_i all 1.5
     expect(sum.every((v) => v === 1.5)).toBe(true);
     workspace.arena.reset();
     const taken = workspace.arena.take(laterStepValues(layout, 100_000));
@@ -203,7 +217,7 @@ describe('the workspace', () => {
     expect([...vectors.local]).toEqual([0.5, 1, 1.5]);
     vectors.gradient.set([1, 1, 1]);
     vectors.addGradient();
-    vectors.end();
+    expect(vectors.end()).toBe(9 + 25 + 49);
     expect([...sum]).toEqual([3, 5, 7]);
   });
 });

@@ -17,7 +17,7 @@
  *
  * A second kernel, of the engine's later local steps, holds a step's arrays in a region of its
  * memory (`region`, later-workspace.ts): its products then read and write them in place, and
- * it also runs a step's loops over vectors (stepAway, addInto, relu, maskByRelu), each with the
+ * it also runs a step's loops over vectors (stepAway, addInto, relu, maskByRelu, sumOfSquares), each with the
  * bits of the JavaScript it replaces (test/train/later-workspace.test.ts).
  *
  * Needs WebAssembly's 128-bit SIMD (Node 16.4+, every current browser); without it `create`
@@ -35,6 +35,7 @@ export interface KernelLayer {
 
 type Xtd = (x: number, xs: number, xp: number, width: number, d: number, ds: number, outputs: number, rows: number, out: number, spill: number) => void;
 type AddRowsFn = (out: number, row: number, rows: number, cols: number) => void;
+type SumOfSquaresFn = (v: number, n: number) => number;
 type StepAwayFn = (theta: number, sum: number, learningRate: number, out: number, n: number) => void;
 type AddIntoFn = (target: number, values: number, n: number) => void;
 type ReluFn = (values: number, out: number, n: number) => void;
@@ -77,6 +78,7 @@ export class GradientKernel {
   private readonly reluFn: ReluFn;
   private readonly maskFn: MaskFn;
   private readonly addRowsFn: AddRowsFn;
+  private readonly squaresFn: SumOfSquaresFn;
   private floats: Float32Array;
   /** the gradient the kernel writes (a view kept, not made per node; remade when the memory grows) */
   private gradient: Float32Array;
@@ -99,6 +101,7 @@ export class GradientKernel {
     this.reluFn = instance.exports['relu'] as ReluFn;
     this.maskFn = instance.exports['mask_by_relu'] as MaskFn;
     this.addRowsFn = instance.exports['add_rows'] as AddRowsFn;
+    this.squaresFn = instance.exports['sum_of_squares'] as SumOfSquaresFn;
     this.floats = new Float32Array(this.memory.buffer);
     this.gradient = this.gradientView();
     this.floats[ONE / 4] = 1;
@@ -171,12 +174,14 @@ export class GradientKernel {
 
   /**
    * The gradient of the node owning rows `start … start + rows − 1` of a placed pass, written
-   * into `out` in the flat parameter layout: per layer Ã_{l−1}ᵀ·D_l, its inputs' rows then the ones row.
+   * into `out` in the flat parameter layout: per layer Ã_{l−1}ᵀ·D_l, its inputs' rows then the
+   * ones row. Returns its sum of squares (sumOfSquares's bits), the node's ‖U_i‖² when this step
+   * is its only one.
    */
-  nodeGradient(layout: { layers: readonly KernelLayer[] }, pass: PlacedPass, start: number, rows: number, out: Float32Array): void {
+  nodeGradient(layout: { layers: readonly KernelLayer[] }, pass: PlacedPass, start: number, rows: number, out: Float32Array): number {
     if (rows < 1) {
       out.fill(0, 0, this.paramCount); // a sum over no rows; the kernel needs at least one
-      return;
+      return 0;
     }
     const { layers } = layout;
     for (let l = 0; l < layers.length; l++) {
@@ -188,6 +193,13 @@ export class GradientKernel {
       this.xtd(ONE, 0, 1, 1, d, outputs, outputs, rows, at + 4 * inputs * outputs, SPILL);
     }
     out.set(this.gradient);
+    return this.squaresFn(this.gradient.byteOffset, this.paramCount);
+  }
+
+  /** Σ v² in float64 of a vector in this kernel's memory: fast-vector-math.ts's sumOfSquares, the same bits. */
+  sumOfSquares(values: Float32Array): number {
+    if (!this.holdsAll(values)) throw new RangeError('sumOfSquares needs a vector in the kernel\'s memory');
+    return this.squaresFn(values.byteOffset, values.length);
   }
 
   /**

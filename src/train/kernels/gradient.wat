@@ -8,7 +8,8 @@
 ;;
 ;; Compiled by scripts/build-kernels.mjs into gradient-wasm.ts (WebAssembly with 128-bit SIMD).
 ;;
-;; Also, for a node's later local steps (later-workspace.ts), two loops over its parameter vector
+;; Also a vector's sum of squares (sum_of_squares: a node's ‖U_i‖², where its U_i was formed) and,
+;; for a node's later local steps (later-workspace.ts), two loops over its parameter vector
 ;; with the bits of fast-vector-math.ts's JavaScript (step_away, add_into) and two over its
 ;; activations with those of fast-node-math.ts's (relu, mask_by_relu), and add_rows, which
 ;; adds a layer's biases to its product as the product's ones row would (gradient-kernel.ts's
@@ -290,4 +291,33 @@
             (br $one)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $next_row))))
+
+  ;; Σ v[p]², p < n (float32), in float64 with fast-vector-math.ts's sumOfSquares's additions:
+  ;; four partial sums s0 … s3 of the values at p ≡ 0 … 3 (mod 4), the last n mod 4 values added
+  ;; to s0, then (s0 + s1) + (s2 + s3). Lanes 0 and 1 of $low are s0 and s1, of $high s2 and s3.
+  (func (export "sum_of_squares") (param $v i32) (param $n i32) (result f64)
+    (local $low v128) (local $high v128) (local $x v128) (local $y v128) (local $s0 f64) (local $t f64)
+    (block $four_done
+      (loop $four
+        (br_if $four_done (i32.lt_s (local.get $n) (i32.const 4)))
+        (local.set $x (v128.load (local.get $v)))
+        (local.set $y (f64x2.promote_low_f32x4 (local.get $x)))
+        (local.set $low (f64x2.add (local.get $low) (f64x2.mul (local.get $y) (local.get $y))))
+        (local.set $y (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
+        (local.set $high (f64x2.add (local.get $high) (f64x2.mul (local.get $y) (local.get $y))))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $four)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $low)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $t (f64.promote_f32 (f32.load (local.get $v))))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $t) (local.get $t))))
+        (local.set $v (i32.add (local.get $v) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one)))
+    (f64.add
+      (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $low)))
+      (f64.add (f64x2.extract_lane 0 (local.get $high)) (f64x2.extract_lane 1 (local.get $high)))))
 )
