@@ -18,9 +18,11 @@ import { addInto, stepAway, sumOfSquares } from './fast-vector-math.js';
 import type { GradientKernel } from './kernels/gradient-kernel.js';
 
 /**
- * The most values a later step of `rows` rows takes from its arena (fast-node-step.ts), over
- * every way its layers may be computed: forward Ãᵀ, Z and ReLU(Z); backward Ã, Dᵀ, W_lᵀ, D·W_lᵀ
- * and its mask; the softmax's delta. A bound, not the count: a step that took more would throw.
+ * Room for the values a later step of `rows` rows takes from its arena (fast-node-step.ts): per
+ * layer Z, ReLU(Z), Dᵀ, W_lᵀ, D·W_lᵀ and its mask (3·rows·outputs + inputs·outputs +
+ * 2·rows·inputs), the softmax's delta, and 2·rows·(inputs + 1) a layer more, where the step's
+ * rows copied in fit (the room a step's copies with a ones column took). A bound, not the
+ * count: a step that took more would throw.
  */
 export function laterStepValues(layout: ModelLayout, rows: number): number {
   let values = rows * layout.classCount;
