@@ -17,8 +17,9 @@
  *
  * A second kernel, of the engine's later local steps, holds a step's arrays in a region of its
  * memory (`region`, later-workspace.ts): its products then read and write them in place, and
- * it also runs a step's loops over vectors (stepAway, addInto, relu, maskByRelu, sumOfSquares), each with the
- * bits of the JavaScript it replaces (test/train/later-workspace.test.ts).
+ * it also runs a step's loops over vectors (stepAway, addInto, relu, maskByRelu, sumOfSquares),
+ * each with the bits of the JavaScript it replaces (test/train/later-workspace.test.ts). Both
+ * kernels return a node's ‖U_i‖² computed where U_i was formed.
  *
  * Needs WebAssembly's 128-bit SIMD (Node 16.4+, every current browser); without it `create`
  * returns null and the engine keeps the tfjs products.
