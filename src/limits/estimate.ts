@@ -251,7 +251,7 @@ const TFJS_PRODUCT_S = 20e-6;
  * 64 → 64 → 10. This counts 1.1–2.6 times those (the most for 20 → 5 at batch 8, whose step
  * is mostly its own work, and 128 → 512 → 10). Before the workspace (small layers in JS at
  * 4 ns a multiply-add, the others by the kernel at 5 GFLOP/s plus 15 µs, 8 µs a step) the same
- * steps took 2–5 times as long: 141 µs for 64 → 64 → 10 at batch 32.
+ * steps took 2–7 times as long: 141 µs for 64 → 64 → 10 at batch 32.
  */
 const LATER_MAC_S = 0.1e-9;
 const LATER_LAYER_S = 2e-6;
