@@ -47,7 +47,12 @@ export class LaterSteps {
 
   /** where a step's intermediate arrays come from: the arena (given one), else fresh arrays */
   readonly arrays: ArraySource;
-  /** the kernel whose memory the arena lies in (later-workspace.ts), which then also does ReLU and its mask, else null */
+  /**
+   * The kernel whose memory the arena lies in (later-workspace.ts), else null. Then every array
+   * a step reads lies there too (the node's parameters and gradient, the arena's arrays, its rows
+   * copied in once: firstInputs), and its products, ReLU and mask are the kernel's, whose
+   * methods check that.
+   */
   private readonly arraysKernel: GradientKernel | null;
 
   constructor(
@@ -69,57 +74,47 @@ export class LaterSteps {
 
   /**
    * A layer's weight gradient [X | 1]ᵀ·D (X [rows, inputs], D [rows, outputs]) into `out`, by the
-   * kernel: where D and `out` lie in its memory, as nodeGradient does it (Xᵀ·D, then the ones
-   * row's 1ᵀ·D), X copied in first when it does not; else as one product with X's ones column
-   * appended. The same bits either way (every value of a product is summed alike, row by row).
+   * kernel: in its memory as nodeGradient does it (Xᵀ·D, then the ones row's 1ᵀ·D), else as one
+   * product with X's ones column appended. The same bits either way (every value of a product
+   * is summed alike, row by row).
    */
   layerGradient(x: Float32Array, inputs: number, d: Float32Array, outputs: number, rows: number, out: Float32Array): void {
-    const kernel = this.arraysKernel;
-    if (kernel !== null && kernel.holdsAll(d, out)) {
-      kernel.weightGradient(this.inKernel(x, rows * inputs), inputs, d, outputs, rows, out);
+    if (this.arraysKernel !== null) {
+      this.arraysKernel.weightGradient(x, inputs, d, outputs, rows, out);
       return;
     }
     this.products.kernel!.product(withOnesColumn(x, rows, inputs, this.written(rows * (inputs + 1))), inputs + 1, d, outputs, rows, out);
   }
 
   /**
-   * A layer's forward product Ã·W̃ for X [rows, inputs], by the kernel: where the step's arrays
-   * lie in its memory, read in place (X copied in first when it does not; layerForward), else
-   * as the product of a transposed copy Ãᵀ. The same bits either way.
+   * A layer's forward product Ã·W̃ for X [rows, inputs], by the kernel: in its memory read in
+   * place (layerForward), else as the product of a transposed copy Ãᵀ. The same bits either way.
    */
   forward(x: Float32Array, rows: number, params: Float32Array, slot: LayerSlot): Float32Array {
     const weights = params.subarray(slot.offset, slot.offset + slot.size);
     const out = this.written(rows * slot.outputs);
-    const kernel = this.arraysKernel;
-    if (kernel !== null && kernel.holdsAll(weights, out)) return kernel.layerForward(this.inKernel(x, rows * slot.inputs), slot.inputs, rows, weights, slot.outputs, out);
+    if (this.arraysKernel !== null) return this.arraysKernel.layerForward(x, slot.inputs, rows, weights, slot.outputs, out);
     const inputsT = transposeWithOnes(x, 0, rows, slot.inputs, this.written((slot.inputs + 1) * rows));
     return this.products.kernel!.product(inputsT, rows, weights, slot.outputs, slot.inputs + 1, out);
   }
 
-  /**
-   * The first `length` values of `x` where the kernel reads them when the step's arrays lie in
-   * its memory: `x` itself when it lies there, else a copy from the arena; else `x`.
-   */
-  inKernel(x: Float32Array, length: number): Float32Array {
-    const kernel = this.arraysKernel;
-    const values = x.subarray(0, length);
-    if (kernel === null || kernel.holdsAll(values)) return values;
+  /** A step's rows (`values`, its first `length`) where its products read them: copied into the kernel's memory when the step runs there. */
+  firstInputs(values: Float32Array, length: number): Float32Array {
+    if (this.arraysKernel === null) return values;
     const copy = this.written(length);
-    copy.set(values);
+    copy.set(values.subarray(0, length));
     return copy;
   }
 
-  /** relu(values) (fast-node-math.ts), by the kernel where `values` lies in its memory. */
+  /** relu(values) (fast-node-math.ts), by the kernel in its memory. */
   relu(values: Float32Array): Float32Array {
-    const kernel = this.arraysKernel;
-    if (kernel !== null && kernel.holdsAll(values)) return kernel.relu(values, this.written(values.length));
+    if (this.arraysKernel !== null) return this.arraysKernel.relu(values, this.written(values.length));
     return relu(values, this.arrays.take(values.length));
   }
 
-  /** maskByRelu(delta, hidden) (fast-node-math.ts), by the kernel where both lie in its memory. */
+  /** maskByRelu(delta, hidden) (fast-node-math.ts), by the kernel in its memory. */
   maskByRelu(delta: Float32Array, hidden: Float32Array): Float32Array {
-    const kernel = this.arraysKernel;
-    if (kernel !== null && kernel.holdsAll(delta, hidden)) return kernel.maskByRelu(delta, hidden, this.written(delta.length));
+    if (this.arraysKernel !== null) return this.arraysKernel.maskByRelu(delta, hidden, this.written(delta.length));
     return maskByRelu(delta, hidden, this.arrays.take(delta.length));
   }
 
@@ -202,7 +197,8 @@ function transposed(values: Float32Array, rows: number, columns: number, out: Fl
  * layer whose products are small (productInJs: the weight gradient's multiply-adds, which bound
  * the forward and backward ones) is done in JS, a larger one by the kernel when there is one
  * (each product as Xᵀ·D: the forward with X = Ãᵀ, the backward with X = Dᵀ), else by tfjs; all
- * three give the same bits.
+ * three give the same bits. In the kernel's memory (later-workspace.ts: `params` and `out`
+ * there) every layer is the kernel's.
  */
 export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Array, batch: StepBatch, out: Float32Array, later: LaterSteps): void {
   const rows = batch.rows;
@@ -210,8 +206,8 @@ export function nodeStepGradient(tf: Tf, layout: ModelLayout, params: Float32Arr
   const modes = later.modes(rows);
   const kernel = later.products.kernel;
   later.startStep();
-  // the step's rows where the kernel reads them, once for its forward and its gradient products
-  const firstValues = modes[0] === 'kernel' && batch.values !== null ? later.inKernel(batch.values, rows * layout.layers[0]!.inputs) : batch.values;
+  // the step's rows where its products read them, once for its forward and its gradient products
+  const firstValues = batch.values === null ? null : later.firstInputs(batch.values, rows * layout.layers[0]!.inputs);
   const step = (): void => {
     const { hidden, logits } = forwardNode(tf, layout, params, batch, firstValues, modes, later);
     let delta = softmaxDelta(logits, batch.labels, layout.classCount, later.written(rows * layout.classCount));

@@ -189,9 +189,7 @@ export class GradientKernel {
       const { inputs, outputs, offset } = layers[l]!;
       const x = (l === 0 ? pass.inputs : pass.hidden[l - 1]!) + 4 * start * inputs;
       const d = pass.deltas[l]! + 4 * start * outputs;
-      const at = this.outAt + 4 * offset;
-      this.xtd(x, inputs, 1, inputs, d, outputs, outputs, rows, at, SPILL);
-      this.xtd(ONE, 0, 1, 1, d, outputs, outputs, rows, at + 4 * inputs * outputs, SPILL);
+      this.withOnesRow(x, inputs, d, outputs, rows, this.outAt + 4 * offset);
     }
     out.set(this.gradient);
     return this.squaresFn(this.gradient.byteOffset, this.paramCount);
@@ -214,8 +212,13 @@ export class GradientKernel {
       out.fill(0, 0, (inputs + 1) * outputs);
       return;
     }
-    this.xtd(x.byteOffset, inputs, 1, inputs, d.byteOffset, outputs, outputs, rows, out.byteOffset, SPILL);
-    this.xtd(ONE, 0, 1, 1, d.byteOffset, outputs, outputs, rows, out.byteOffset + 4 * inputs * outputs, SPILL);
+    this.withOnesRow(x.byteOffset, inputs, d.byteOffset, outputs, rows, out.byteOffset);
+  }
+
+  /** [X | 1]ᵀ·D at byte addresses (X [rows, inputs], D [rows, outputs], rows ≥ 1): Xᵀ·D, then the ones row's 1ᵀ·D after it. */
+  private withOnesRow(x: number, inputs: number, d: number, outputs: number, rows: number, at: number): void {
+    this.xtd(x, inputs, 1, inputs, d, outputs, outputs, rows, at, SPILL);
+    this.xtd(ONE, 0, 1, 1, d, outputs, outputs, rows, at + 4 * inputs * outputs, SPILL);
   }
 
   /**
