@@ -11,7 +11,7 @@
  */
 import type { Tf } from './backend.js';
 import type { ConcatBatch } from './fast-batches.js';
-import { forwardMlp, kernelTensor } from './fast-forward.js';
+import { forwardMlp, kernelTensor, type ParamTensors } from './fast-forward.js';
 import type { ModelLayout } from './fast-layout.js';
 import type { GradientKernel, PlacedPass } from './kernels/gradient-kernel.js';
 
@@ -28,16 +28,17 @@ export interface ConcatPass {
   placed: PlacedPass | null;
 }
 
-function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): Tensor2D[] {
+function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, params: ParamTensors | null): Tensor2D[] {
+  const tensors = params?.of(theta) ?? null;
   return tf.tidy(() => {
-    const { hidden, logits } = forwardMlp(tf, layout, theta, batch.x);
+    const { hidden, logits } = forwardMlp(tf, layout, theta, batch.x, tensors);
     const deltas: Tensor2D[] = [];
     let delta: Tensor2D = tf.mul(tf.sub(tf.softmax(logits), batch.targets), batch.rowScale);
     for (let l = layout.layers.length - 1; l >= 0; l--) {
       deltas.unshift(delta);
       if (l === 0) break;
       // ReLU′(Z) = step(H): H = relu(Z) is positive exactly where Z is
-      const back = tf.matMul(delta, tf.transpose(kernelTensor(tf, layout, theta, l)));
+      const back = tf.matMul(delta, tensors?.transposed[l] ?? tf.transpose(kernelTensor(tf, layout, theta, l)));
       delta = tf.mul(back, tf.step(hidden[l - 1]!));
     }
     return [...hidden, ...deltas];
@@ -89,8 +90,9 @@ export class PassBuffers {
   }
 }
 
-export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): Promise<ConcatPass> {
-  const tensors = concatTensors(tf, layout, theta, batch);
+/** The pass from θ; `params` keeps θ's layer tensors for the next pass from the same θ. */
+export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers, params: ParamTensors | null = null): Promise<ConcatPass> {
+  const tensors = concatTensors(tf, layout, theta, batch, params);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]);
   } finally {
@@ -99,8 +101,8 @@ export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32A
 }
 
 /** The same pass read back synchronously (the engine's getParams, which cannot wait). */
-export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): ConcatPass {
-  const tensors = concatTensors(tf, layout, theta, batch);
+export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers, params: ParamTensors | null = null): ConcatPass {
+  const tensors = concatTensors(tf, layout, theta, batch, params);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, tensors.map((t) => t.dataSync() as Float32Array));
   } finally {
