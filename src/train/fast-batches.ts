@@ -44,6 +44,9 @@ export interface ConcatBatch {
   xValues: Float32Array;
   targets: Tensor2D;
   rowScale: Tensor2D;
+  /** targets' and rowScale's values (the pass's backward in the gradient kernel reads them) */
+  targetValues: Float32Array;
+  scaleValues: Float32Array;
 }
 
 /** Refuses malformed tasks before any work: every engine mode fails alike, and before it starts. */
@@ -102,6 +105,8 @@ function buildConcat(tf: Tf, data: EngineData, tasks: EngineTasks, firstTask: nu
     xValues: x,
     targets: tf.tensor2d(targets, [rows, classCount]),
     rowScale: tf.tensor2d(rowScale, [rows, 1]),
+    targetValues: targets,
+    scaleValues: rowScale,
   };
   return batch;
 }

@@ -13,6 +13,7 @@ import type { Tf } from './backend.js';
 import type { ConcatBatch } from './fast-batches.js';
 import { forwardMlp, kernelTensor, type ParamTensors } from './fast-forward.js';
 import type { ModelLayout } from './fast-layout.js';
+import { transposedKernel } from './fast-node-math.js';
 import type { GradientKernel, PlacedPass } from './kernels/gradient-kernel.js';
 
 type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
@@ -45,6 +46,18 @@ function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: 
   });
 }
 
+/**
+ * The forward part alone, for a backward in the gradient kernel (PassBuffers.place): H_l
+ * (post-ReLU) and softmax(logits), the same tensors concatTensors computes them from.
+ */
+function forwardTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, params: ParamTensors | null): Tensor2D[] {
+  const tensors = params?.of(theta) ?? null;
+  return tf.tidy(() => {
+    const { hidden, logits } = forwardMlp(tf, layout, theta, batch.x, tensors);
+    return [...hidden, tf.softmax(logits)];
+  });
+}
+
 function split(layout: ModelLayout, batch: ConcatBatch, values: Float32Array[]): ConcatPass {
   const hiddenCount = layout.layers.length - 1;
   return { inputs: batch.xValues, hidden: values.slice(0, hiddenCount), deltas: values.slice(hiddenCount), placed: null };
@@ -55,31 +68,75 @@ function split(layout: ModelLayout, batch: ConcatBatch, values: Float32Array[]):
  * engine runs one pass at a time): a chunk's activations are megabytes, and fresh arrays of
  * that size every chunk make the garbage collector run its full collections far more often.
  * The values are copied out of wasm memory at once (its buffer is replaced when it grows).
- * Given the engine's gradient kernel, they are copied into the kernel's memory instead, with
- * the chunk's inputs, where it reads every node's rows.
+ * Given the engine's gradient kernel, tfjs computes the forward and the softmax only, copied
+ * into the kernel's memory with the chunk's inputs, and the kernel the deltas where they lie
+ * (place): five fewer tfjs ops a pass and no delta copied, with the bits of those ops.
  */
 export class PassBuffers {
   private arrays: Float32Array[] = [];
 
   constructor(private readonly kernel: GradientKernel | null = null) {}
 
-  /** The pass read from the tensors, or null when the backend is not wasm. */
-  read(tf: Tf, layout: ModelLayout, batch: ConcatBatch, tensors: Tensor2D[]): ConcatPass | null {
+  /** The wasm backend's view of a tensor's values in its heap, or null on another backend. */
+  private static heap(tf: Tf): ((tensor: Tensor2D) => Float32Array) | null {
     const backend = tf.backend() as unknown as { typedArrayFromHeap?: (tensor: Tensor2D) => Float32Array };
     if (tf.getBackend() !== 'wasm' || typeof backend.typedArrayFromHeap !== 'function') return null;
-    const heap = (tensor: Tensor2D): Float32Array => backend.typedArrayFromHeap!(tensor);
-    if (this.kernel !== null) {
-      const { views, addresses } = this.kernel.arrays([batch.xValues.length, ...tensors.map((tensor) => tensor.size)]);
-      views[0]!.set(batch.xValues);
-      tensors.forEach((tensor, k) => views[k + 1]!.set(heap(tensor)));
-      const hiddenCount = layout.layers.length - 1;
-      return {
-        inputs: views[0]!,
-        hidden: views.slice(1, 1 + hiddenCount),
-        deltas: views.slice(1 + hiddenCount),
-        placed: { kernel: this.kernel, inputs: addresses[0]!, hidden: addresses.slice(1, 1 + hiddenCount), deltas: addresses.slice(1 + hiddenCount) },
-      };
+    return (tensor) => backend.typedArrayFromHeap!(tensor);
+  }
+
+  /** Whether this pass's backward runs in the gradient kernel (place), else in tfjs (read). */
+  places(tf: Tf): boolean {
+    return this.kernel !== null && PassBuffers.heap(tf) !== null;
+  }
+
+  /**
+   * The pass from forwardTensors's H_l and softmax: those and the inputs copied into the
+   * kernel's memory, D_L = (softmax − targets) · 1/b, then D_l = (D_{l+1}·W_{l+1}ᵀ) ∘ step(H_l)
+   * down to the first layer, each where it lies.
+   */
+  place(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, tensors: Tensor2D[]): ConcatPass {
+    const kernel = this.kernel!;
+    const heap = PassBuffers.heap(tf)!;
+    const { rows } = batch;
+    const layers = layout.layers;
+    const count = layers.length;
+    const classes = layers[count - 1]!.outputs;
+    // X, H_1 … H_{L−1}, D_1 … D_L, the softmax, the targets, 1/b per row, W_2ᵀ … W_Lᵀ
+    const lengths = [
+      batch.xValues.length,
+      ...layers.slice(0, -1).map((slot) => rows * slot.outputs),
+      ...layers.map((slot) => rows * slot.outputs),
+      rows * classes, rows * classes, rows,
+      ...layers.slice(1).map((slot) => slot.inputs * slot.outputs),
+    ];
+    const { views, addresses } = kernel.arrays(lengths);
+    const hidden = views.slice(1, count);
+    const deltas = views.slice(count, 2 * count);
+    const [softmax, targets, scale] = views.slice(2 * count, 2 * count + 3) as [Float32Array, Float32Array, Float32Array];
+    const transposed = views.slice(2 * count + 3);
+    views[0]!.set(batch.xValues);
+    hidden.forEach((values, l) => values.set(heap(tensors[l]!)));
+    softmax.set(heap(tensors[count - 1]!));
+    targets.set(batch.targetValues.subarray(0, rows * classes));
+    scale.set(batch.scaleValues.subarray(0, rows));
+    kernel.outputDelta(softmax, targets, scale, rows, classes, deltas[count - 1]!);
+    for (let l = count - 1; l >= 1; l--) {
+      const slot = layers[l]!;
+      transposedKernel(theta, slot, transposed[l - 1]);
+      kernel.hiddenDelta(deltas[l]!, slot.outputs, transposed[l - 1]!, slot.inputs, hidden[l - 1]!, rows, deltas[l - 1]!);
     }
+    return {
+      inputs: views[0]!,
+      hidden,
+      deltas,
+      placed: { kernel, inputs: addresses[0]!, hidden: addresses.slice(1, count), deltas: addresses.slice(count, 2 * count) },
+    };
+  }
+
+  /** The pass read from concatTensors's tensors, or null when the backend is not wasm. */
+  read(tf: Tf, layout: ModelLayout, batch: ConcatBatch, tensors: Tensor2D[]): ConcatPass | null {
+    const heap = PassBuffers.heap(tf);
+    if (heap === null) return null;
     return split(layout, batch, tensors.map((tensor, k) => {
       const size = tensor.size;
       if ((this.arrays[k]?.length ?? 0) < size) this.arrays[k] = new Float32Array(size);
@@ -92,6 +149,7 @@ export class PassBuffers {
 
 /** The pass from θ; `params` keeps θ's layer tensors for the next pass from the same θ. */
 export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers, params: ParamTensors | null = null): Promise<ConcatPass> {
+  if (buffers?.places(tf) === true) return placedPass(tf, layout, theta, batch, buffers, params);
   const tensors = concatTensors(tf, layout, theta, batch, params);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]);
@@ -102,9 +160,19 @@ export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32A
 
 /** The same pass read back synchronously (the engine's getParams, which cannot wait). */
 export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers, params: ParamTensors | null = null): ConcatPass {
+  if (buffers?.places(tf) === true) return placedPass(tf, layout, theta, batch, buffers, params);
   const tensors = concatTensors(tf, layout, theta, batch, params);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, tensors.map((t) => t.dataSync() as Float32Array));
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+function placedPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers: PassBuffers, params: ParamTensors | null): ConcatPass {
+  const tensors = forwardTensors(tf, layout, theta, batch, params);
+  try {
+    return buffers.place(tf, layout, theta, batch, tensors);
   } finally {
     tf.dispose(tensors);
   }

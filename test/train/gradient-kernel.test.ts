@@ -138,6 +138,94 @@ describe('a node’s gradient from a pass in the kernel’s memory', () => {
   });
 });
 
+describe('a pass’s backward in the kernel’s memory', () => {
+  /** `values` copied into a kernel's memory (a fresh region of `arrays` each call) */
+  function placed(k: GradientKernel, ...values: Float32Array[]): Float32Array[] {
+    const { views } = k.arrays(values.map((v) => v.length));
+    views.forEach((view, i) => view.set(values[i]!));
+    return views;
+  }
+  const bits = (values: Float32Array): string[] => Array.from(values, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+
+  it('output delta: (S − T) · 1/b by hand, [0.25, 0.75] and [1, 0] against labels 1 and 0 at b = 2 and 4', () => {
+    const k = kernel();
+    const [s, t, scale, out] = placed(k, Float32Array.of(0.25, 0.75, 1, 0), Float32Array.of(0, 1, 1, 0), Float32Array.of(0.5, 0.25), new Float32Array(4));
+    k.outputDelta(s!, t!, scale!, 2, 2, out!);
+    expect(bits(out!)).toEqual(['0.125', '-0.125', '0', '0']);
+  });
+
+  it('hidden delta: [1, 2]·[[1, 0, −1], [2, 1, 0]] = [5, 2, −1], masked by step([3, 0, 0]) to [5, 0, −0] by hand', () => {
+    const k = kernel();
+    const [d, wT, h, out] = placed(k, Float32Array.of(1, 2), Float32Array.of(1, 0, -1, 2, 1, 0), Float32Array.of(3, 0, 0), new Float32Array(3));
+    k.hiddenDelta(d!, 2, wT!, 3, h!, 1, out!);
+    expect(bits(out!)).toEqual(['5', '0', '-0']);
+  });
+
+  it('hidden delta: ∞ masked by step(0) is NaN and by step(NaN) NaN, as tf.mul by tf.step gives (five values: four SIMD lanes and one more)', () => {
+    const k = kernel();
+    const [d, wT, h, out] = placed(k, Float32Array.of(Infinity), Float32Array.of(1, 1, -1, 2, 1), Float32Array.of(0, 2, Number.NaN, 0, Number.NaN), new Float32Array(5));
+    k.hiddenDelta(d!, 1, wT!, 5, h!, 1, out!);
+    expect(bits(out!)).toEqual(['NaN', 'Infinity', 'NaN', 'NaN', 'NaN']);
+    const [d2, w2, h2, out2] = placed(k, Float32Array.of(1), Float32Array.of(1, 1, 1, 1, 1), Float32Array.of(Number.NaN, 1, 0, 1, Number.NaN), new Float32Array(5));
+    k.hiddenDelta(d2!, 1, w2!, 5, h2!, 1, out2!);
+    expect(bits(out2!)).toEqual(['NaN', '1', '0', '1', 'NaN']);
+  });
+
+  it('gives the bits of tf.sub, tf.mul, tf.matMul and tf.step on ±0, ±∞, NaN and subnormals, every length (SIMD lanes and the rest)', () => {
+    const k = kernel();
+    const special = [0, -0, Infinity, -Infinity, Number.NaN, 1e-45, -3e-39, 2.5, -7, 1e30];
+    for (const rows of [1, 3, 5]) {
+      for (const cols of [1, 4, 7]) {
+        const n = rows * cols;
+        const pick = (i: number, shift: number): number => special[(i * 7 + shift) % special.length]!;
+        const s = Float32Array.from({ length: n }, (_, i) => pick(i, 0));
+        const t = Float32Array.from({ length: n }, (_, i) => pick(i, 3));
+        const scale = Float32Array.from({ length: rows }, (_, r) => pick(r, 5));
+        const [ps, pt, pscale, pout] = placed(k, s, t, scale, new Float32Array(n));
+        k.outputDelta(ps!, pt!, pscale!, rows, cols, pout!);
+        const want = tf.tidy(() => tf.mul(tf.sub(tf.tensor2d(s, [rows, cols]), tf.tensor2d(t, [rows, cols])), tf.tensor2d(scale, [rows, 1])).dataSync() as Float32Array);
+        expect(bits(pout!), `output delta ${rows}×${cols}`).toEqual(bits(want));
+
+        const width = cols + 2;
+        // finite deltas and weights (so a NaN or ∞ in H is what decides), the specials in H
+        const finite = [2.5, -7, 1e-45, -0, 0.3, -1e30];
+        const d = Float32Array.from({ length: rows * cols }, (_, i) => finite[(i * 5 + 1) % finite.length]! / 3);
+        const wT = Float32Array.from({ length: cols * width }, (_, i) => finite[(i * 3 + 2) % finite.length]! / 5);
+        const h = Float32Array.from({ length: rows * width }, (_, i) => pick(i, 4));
+        const [pd, pw, ph, pback] = placed(k, d, wT, h, new Float32Array(rows * width));
+        k.hiddenDelta(pd!, cols, pw!, width, ph!, rows, pback!);
+        const back = tf.tidy(() => tf.mul(tf.matMul(tf.tensor2d(d, [rows, cols]), tf.tensor2d(wT, [cols, width])), tf.step(tf.tensor2d(h, [rows, width]))).dataSync() as Float32Array);
+        expect(bits(pback!), `hidden delta ${rows}×${cols}→${width}`).toEqual(bits(back));
+      }
+    }
+  });
+
+  it('gives a whole pass’s activations and deltas with the bits of the tfjs pass (three layers, rows of 1 to 40)', async () => {
+    const rng = makeRng('placed-pass');
+    const widths = [20, 24, 9, 6];
+    const layout = describeModel(widths[0]!, widths.slice(1, -1), widths[3]!);
+    const data = randomData(rng, 300, widths[0]!, widths[3]!);
+    const theta = flattenParams(layout, randomParams(rng, widths));
+    let next = 0;
+    const tasks = EngineTasks.of([1, 40, 7, 33, 16].map((rows) => ({ stepBatches: [Int32Array.from({ length: rows }, () => next++ % 300)] })));
+    const built = buildChunk(tf, data, tasks, 0, tasks.count);
+    try {
+      const inKernel = await runConcatPass(tf, layout, theta, built.chunk, new PassBuffers(kernel(layout.paramCount)));
+      const byTf = await runConcatPass(tf, layout, theta, built.chunk, new PassBuffers(null));
+      expect(inKernel.placed).not.toBeNull();
+      expect(inKernel.deltas.length).toBe(3);
+      [...inKernel.hidden, ...inKernel.deltas].forEach((values, k) => {
+        const want = [...byTf.hidden, ...byTf.deltas][k]!;
+        expect(values.length).toBe(want.length);
+        expect(Buffer.from(values.buffer, values.byteOffset, values.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength)), `array ${k}`).toBe(true);
+      });
+      expect(inKernel.deltas[0]!.some((v) => v !== 0)).toBe(true);
+    } finally {
+      disposeChunk(tf, built);
+    }
+  });
+});
+
 describe('θ’s layer tensors kept from pass to pass', () => {
   it('give every pass the bits of tensors made afresh, are made once per θ, and are all freed by dispose', async () => {
     // Arrange: a three-layer model (two deltas go back), two chunks of nodes, two θ

@@ -41,6 +41,7 @@ type StepAwayFn = (theta: number, sum: number, learningRate: number, out: number
 type AddIntoFn = (target: number, values: number, n: number) => void;
 type ReluFn = (values: number, out: number, n: number) => void;
 type MaskFn = (delta: number, hidden: number, out: number, n: number) => void;
+type OutputDeltaFn = (s: number, t: number, scale: number, out: number, rows: number, cols: number) => void;
 
 /** Bytes of the kernel's scratch at address 0: 32 for a partial block's spill, then the constant 1 (the ones row). */
 const SPILL = 0;
@@ -78,6 +79,8 @@ export class GradientKernel {
   private readonly addIntoFn: AddIntoFn;
   private readonly reluFn: ReluFn;
   private readonly maskFn: MaskFn;
+  private readonly outputDeltaFn: OutputDeltaFn;
+  private readonly maskByStepFn: MaskFn;
   private readonly addRowsFn: AddRowsFn;
   private readonly squaresFn: SumOfSquaresFn;
   private floats: Float32Array;
@@ -101,6 +104,8 @@ export class GradientKernel {
     this.addIntoFn = instance.exports['add_into'] as AddIntoFn;
     this.reluFn = instance.exports['relu'] as ReluFn;
     this.maskFn = instance.exports['mask_by_relu'] as MaskFn;
+    this.outputDeltaFn = instance.exports['output_delta'] as OutputDeltaFn;
+    this.maskByStepFn = instance.exports['mask_by_step'] as MaskFn;
     this.addRowsFn = instance.exports['add_rows'] as AddRowsFn;
     this.squaresFn = instance.exports['sum_of_squares'] as SumOfSquaresFn;
     this.floats = new Float32Array(this.memory.buffer);
@@ -252,6 +257,32 @@ export class GradientKernel {
     }
     this.maskFn(delta.byteOffset, hidden.byteOffset, out.byteOffset, delta.length);
     return out;
+  }
+
+  /**
+   * The output layer's delta of a step-1 pass, (S − T) · scale_r row by row, into `out`
+   * [rows, cols]: the bits of tf.mul(tf.sub(softmax, targets), rowScale). All four in this
+   * kernel's memory.
+   */
+  outputDelta(softmax: Float32Array, targets: Float32Array, scale: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    if (!this.holdsAll(softmax, targets, scale, out) || softmax.length < rows * cols || targets.length < rows * cols || scale.length < rows || out.length < rows * cols) {
+      throw new RangeError('outputDelta needs its arrays in the kernel\'s memory');
+    }
+    this.outputDeltaFn(softmax.byteOffset, targets.byteOffset, scale.byteOffset, out.byteOffset, rows, cols);
+  }
+
+  /**
+   * A hidden layer's delta of a step-1 pass, (D·Wᵀ) ∘ step(H), into `out` [rows, width]: D
+   * [rows, k] the next layer's delta, `transposed` = Wᵀ [k, width] (row-major), H [rows, width]
+   * the layer's output; the bits of tf.mul(tf.matMul(D, Wᵀ), tf.step(H)). All in this kernel's memory.
+   */
+  hiddenDelta(delta: Float32Array, k: number, transposed: Float32Array, width: number, hidden: Float32Array, rows: number, out: Float32Array): void {
+    if (!this.holdsAll(delta, transposed, hidden, out) || delta.length < rows * k || transposed.length < k * width || hidden.length < rows * width || out.length < rows * width) {
+      throw new RangeError('hiddenDelta needs its arrays in the kernel\'s memory');
+    }
+    if (rows < 1) return;
+    this.xtd(delta.byteOffset, 1, k, rows, transposed.byteOffset, width, width, k, out.byteOffset, SPILL);
+    this.maskByStepFn(out.byteOffset, hidden.byteOffset, out.byteOffset, rows * width);
   }
 
   /**

@@ -11,9 +11,10 @@
 ;; Also a vector's sum of squares (sum_of_squares: a node's ‖U_i‖², where its U_i was formed) and,
 ;; for a node's later local steps (later-workspace.ts), two loops over its parameter vector
 ;; with the bits of fast-vector-math.ts's JavaScript (step_away, add_into) and two over its
-;; activations with those of fast-node-math.ts's (relu, mask_by_relu), and add_rows, which
+;; activations with those of fast-node-math.ts's (relu, mask_by_relu), add_rows, which
 ;; adds a layer's biases to its product as the product's ones row would (gradient-kernel.ts's
-;; layerForward).
+;; layerForward), and the elementwise parts of a step-1 pass's backward (output_delta,
+;; mask_by_step) with the bits of the TensorFlow.js ops they replace.
 (module
   (import "env" "memory" (memory 1))
 
@@ -260,6 +261,77 @@
         (f32.store (local.get $out)
           (select (f32.load (local.get $delta)) (f32.const 0) (f32.gt (f32.load (local.get $hidden)) (f32.const 0))))
         (local.set $delta (i32.add (local.get $delta) (i32.const 4)))
+        (local.set $hidden (i32.add (local.get $hidden) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; The backward of a concatenated step-1 pass (fast-concat-pass.ts), with the bits of the
+  ;; TensorFlow.js ops it replaces: output_delta is (softmax − one-hot) · 1/b per row
+  ;; (tf.sub then tf.mul, each rounded to float32), mask_by_step multiplies a layer's
+  ;; backpropagated delta by step(hidden) (tf.mul by tf.step: 1 where hidden > 0, NaN where it
+  ;; is NaN, else 0, so a negative delta times 0 is −0 and ±∞ times 0 is NaN, as there).
+
+  ;; out[r · cols + c] = (s[r · cols + c] − t[r · cols + c]) · scale[r], r < rows, c < cols.
+  (func (export "output_delta") (param $s i32) (param $t i32) (param $scale i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $j i32) (local $w f32) (local $wv v128)
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.le_s (local.get $rows) (i32.const 0)))
+        (local.set $w (f32.load (local.get $scale)))
+        (local.set $wv (f32x4.splat (local.get $w)))
+        (local.set $j (local.get $cols))
+        (block $four_done
+          (loop $four
+            (br_if $four_done (i32.lt_s (local.get $j) (i32.const 4)))
+            (v128.store (local.get $out)
+              (f32x4.mul (f32x4.sub (v128.load (local.get $s)) (v128.load (local.get $t))) (local.get $wv)))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (local.set $t (i32.add (local.get $t) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 4)))
+            (br $four)))
+        (block $one_done
+          (loop $one
+            (br_if $one_done (i32.le_s (local.get $j) (i32.const 0)))
+            (f32.store (local.get $out)
+              (f32.mul (f32.sub (f32.load (local.get $s)) (f32.load (local.get $t))) (local.get $w)))
+            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $one)))
+        (local.set $scale (i32.add (local.get $scale) (i32.const 4)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $next_row))))
+
+  ;; out[k] = back[k] · step(hidden[k]), k < n (out may be back).
+  (func (export "mask_by_step") (param $back i32) (param $hidden i32) (param $out i32) (param $n i32)
+    (local $h v128) (local $hs f32)
+    (block $four_done
+      (loop $four
+        (br_if $four_done (i32.lt_s (local.get $n) (i32.const 4)))
+        (local.set $h (v128.load (local.get $hidden)))
+        (v128.store (local.get $out)
+          (f32x4.mul (v128.load (local.get $back))
+            (v128.or
+              (v128.and (f32x4.gt (local.get $h) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))
+              (v128.and (f32x4.ne (local.get $h) (local.get $h)) (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)))))
+        (local.set $back (i32.add (local.get $back) (i32.const 16)))
+        (local.set $hidden (i32.add (local.get $hidden) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $four)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $hs (f32.load (local.get $hidden)))
+        (f32.store (local.get $out)
+          (f32.mul (f32.load (local.get $back))
+            (select (f32.const 1)
+              (select (f32.const nan) (f32.const 0) (f32.ne (local.get $hs) (local.get $hs)))
+              (f32.gt (local.get $hs) (f32.const 0)))))
+        (local.set $back (i32.add (local.get $back) (i32.const 4)))
         (local.set $hidden (i32.add (local.get $hidden) (i32.const 4)))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
