@@ -39,11 +39,12 @@ export interface ConcatBatch {
   rows: number;
   /** task firstTask + j owns rows offsets[j] … offsets[j + 1] − 1 */
   offsets: Int32Array;
-  x: Tensor2D;
+  /** x, targets and rowScale as tensors, for a pass by tfjs; null where the gradient kernel runs it (BatchTensors.concat) */
+  x: Tensor2D | null;
   /** x's values, row-major [rows, in]: the small per-node products read them in JS */
   xValues: Float32Array;
-  targets: Tensor2D;
-  rowScale: Tensor2D;
+  targets: Tensor2D | null;
+  rowScale: Tensor2D | null;
   /** targets' and rowScale's values (the pass's backward in the gradient kernel reads them) */
   targetValues: Float32Array;
   scaleValues: Float32Array;
@@ -75,7 +76,7 @@ function copyFeatures(data: EngineData, index: number, out: Float32Array, to: nu
 export { CHUNK_ROWS };
 
 /** The chunk's step-1 tensors, with its gathered features (sample-major) as `xValues`. */
-function buildConcat(tf: Tf, data: EngineData, tasks: EngineTasks, firstTask: number, arrays: ArraySource): ConcatBatch {
+function buildConcat(tf: Tf, data: EngineData, tasks: EngineTasks, firstTask: number, arrays: ArraySource, withTensors: boolean): ConcatBatch {
   const offsets = new Int32Array(tasks.count + 1);
   for (let i = 0; i < tasks.count; i++) offsets[i + 1] = offsets[i]! + tasks.rows(i);
   const rows = offsets[tasks.count]!;
@@ -101,10 +102,10 @@ function buildConcat(tf: Tf, data: EngineData, tasks: EngineTasks, firstTask: nu
     tasks: tasks.count,
     rows,
     offsets,
-    x: tf.tensor2d(x, [rows, featureCount]),
+    x: withTensors ? tf.tensor2d(x, [rows, featureCount]) : null,
     xValues: x,
-    targets: tf.tensor2d(targets, [rows, classCount]),
-    rowScale: tf.tensor2d(rowScale, [rows, 1]),
+    targets: withTensors ? tf.tensor2d(targets, [rows, classCount]) : null,
+    rowScale: withTensors ? tf.tensor2d(rowScale, [rows, 1]) : null,
     targetValues: targets,
     scaleValues: rowScale,
   };
@@ -171,16 +172,18 @@ function laterStep(tf: Tf, data: EngineData, tasks: EngineTasks, k: number, step
 }
 
 /**
- * Which of a chunk's batches are uploaded as tensors: step 1's X̃ᵀ (kept batches whose first
- * product goes to tfjs), and the later steps' X̃ and X̃ᵀ (first layer's products in tfjs), each
- * by the step's rows. Default: no step 1's, every later step's.
+ * Which of a chunk's batches are uploaded as tensors: the concatenated step 1's (`concat`: for
+ * a pass by tfjs; the gradient kernel reads their values), step 1's X̃ᵀ (kept batches whose
+ * first product goes to tfjs), and the later steps' X̃ and X̃ᵀ (first layer's products in tfjs),
+ * each by the step's rows. Default: the concatenated step 1's, no step 1's X̃ᵀ, every later step's.
  */
 export interface BatchTensors {
+  concat: boolean;
   firstInputsT(rows: number): boolean;
   laterTensors(rows: number): boolean;
 }
 
-const DEFAULT_TENSORS: BatchTensors = { firstInputsT: () => false, laterTensors: () => true };
+const DEFAULT_TENSORS: BatchTensors = { concat: true, firstInputsT: () => false, laterTensors: () => true };
 
 /** One chunk's tensors: the concatenated step 1 and every task's steps (steps[j] is task first + j's). */
 export interface ChunkBatches {
@@ -202,7 +205,7 @@ export function buildChunk(
 ): ChunkBatches {
   arena?.reset();
   const arrays = arena ?? FRESH_ARRAYS;
-  const batch = buildConcat(tf, data, tasks.slice(first, end), first, arrays);
+  const batch = buildConcat(tf, data, tasks.slice(first, end), first, arrays, tensors.concat);
   const steps: StepBatch[][] = [];
   for (let i = first; i < end; i++) {
     const taskSteps = new Array<StepBatch>(tasks.steps);
@@ -217,7 +220,7 @@ export function buildChunk(
 }
 
 export function disposeChunk(tf: Tf, { chunk, steps }: ChunkBatches): void {
-  tf.dispose([chunk.x, chunk.targets, chunk.rowScale]);
+  if (chunk.x !== null) tf.dispose([chunk.x, chunk.targets!, chunk.rowScale!]);
   for (const taskSteps of steps) {
     for (const step of taskSteps) {
       // step 1 usually has no tensor of its own: nothing to hand tf.dispose

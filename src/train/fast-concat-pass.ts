@@ -30,11 +30,13 @@ export interface ConcatPass {
 }
 
 function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, params: ParamTensors | null): Tensor2D[] {
+  if (batch.x === null || batch.targets === null || batch.rowScale === null) throw new Error('a pass by tfjs needs the chunk\'s tensors (built with BatchTensors.concat)');
+  const { x, targets, rowScale } = batch;
   const tensors = params?.of(theta) ?? null;
   return tf.tidy(() => {
-    const { hidden, logits } = forwardMlp(tf, layout, theta, batch.x, tensors);
+    const { hidden, logits } = forwardMlp(tf, layout, theta, x, tensors);
     const deltas: Tensor2D[] = [];
-    let delta: Tensor2D = tf.mul(tf.sub(tf.softmax(logits), batch.targets), batch.rowScale);
+    let delta: Tensor2D = tf.mul(tf.sub(tf.softmax(logits), targets), rowScale);
     for (let l = layout.layers.length - 1; l >= 0; l--) {
       deltas.unshift(delta);
       if (l === 0) break;
@@ -43,18 +45,6 @@ function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: 
       delta = tf.mul(back, tf.step(hidden[l - 1]!));
     }
     return [...hidden, ...deltas];
-  });
-}
-
-/**
- * The forward part alone, for a backward in the gradient kernel (PassBuffers.place): H_l
- * (post-ReLU) and softmax(logits), the same tensors concatTensors computes them from.
- */
-function forwardTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, params: ParamTensors | null): Tensor2D[] {
-  const tensors = params?.of(theta) ?? null;
-  return tf.tidy(() => {
-    const { hidden, logits } = forwardMlp(tf, layout, theta, batch.x, tensors);
-    return [...hidden, tf.softmax(logits)];
   });
 }
 
@@ -68,9 +58,9 @@ function split(layout: ModelLayout, batch: ConcatBatch, values: Float32Array[]):
  * engine runs one pass at a time): a chunk's activations are megabytes, and fresh arrays of
  * that size every chunk make the garbage collector run its full collections far more often.
  * The values are copied out of wasm memory at once (its buffer is replaced when it grows).
- * Given the engine's gradient kernel, tfjs computes the forward and the softmax only, copied
- * into the kernel's memory with the chunk's inputs, and the kernel the deltas where they lie
- * (place): five fewer tfjs ops a pass and no delta copied, with the bits of those ops.
+ * Given the engine's gradient kernel, the pass runs in the kernel's memory (place), tfjs
+ * computing the softmax alone: one tfjs op a pass instead of eight, and no activation or
+ * delta copied out of tfjs's heap, with the bits of those ops.
  */
 export class PassBuffers {
   private arrays: Float32Array[] = [];
@@ -90,35 +80,48 @@ export class PassBuffers {
   }
 
   /**
-   * The pass from forwardTensors's H_l and softmax: those and the inputs copied into the
-   * kernel's memory, D_L = (softmax − targets) · 1/b, then D_l = (D_{l+1}·W_{l+1}ᵀ) ∘ step(H_l)
-   * down to the first layer, each where it lies.
+   * The pass in the kernel's memory: the chunk's inputs and θ copied in, each layer's
+   * forward by the kernel (the bits of tf.fused.matMul with bias and ReLU), the softmax of the
+   * logits by tfjs (XNNPACK's exponential, whose bits the kernel has not), then
+   * D_L = (softmax − targets) · 1/b and D_l = (D_{l+1}·W_{l+1}ᵀ) ∘ step(H_l) down to the first
+   * layer, each where it lies.
    */
-  place(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, tensors: Tensor2D[]): ConcatPass {
+  place(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): ConcatPass {
     const kernel = this.kernel!;
     const heap = PassBuffers.heap(tf)!;
     const { rows } = batch;
     const layers = layout.layers;
     const count = layers.length;
     const classes = layers[count - 1]!.outputs;
-    // X, H_1 … H_{L−1}, D_1 … D_L, the softmax, the targets, 1/b per row, W_2ᵀ … W_Lᵀ
+    // X, H_1 … H_{L−1}, D_1 … D_L, the logits, their softmax, the targets, 1/b per row, θ, W_2ᵀ … W_Lᵀ
     const lengths = [
       batch.xValues.length,
       ...layers.slice(0, -1).map((slot) => rows * slot.outputs),
       ...layers.map((slot) => rows * slot.outputs),
-      rows * classes, rows * classes, rows,
+      rows * classes, rows * classes, rows * classes, rows, theta.length,
       ...layers.slice(1).map((slot) => slot.inputs * slot.outputs),
     ];
     const { views, addresses } = kernel.arrays(lengths);
+    const inputs = views[0]!;
     const hidden = views.slice(1, count);
     const deltas = views.slice(count, 2 * count);
-    const [softmax, targets, scale] = views.slice(2 * count, 2 * count + 3) as [Float32Array, Float32Array, Float32Array];
-    const transposed = views.slice(2 * count + 3);
-    views[0]!.set(batch.xValues);
-    hidden.forEach((values, l) => values.set(heap(tensors[l]!)));
-    softmax.set(heap(tensors[count - 1]!));
+    const [logits, softmax, targets, scale, params] = views.slice(2 * count, 2 * count + 5) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    const transposed = views.slice(2 * count + 5);
+    inputs.set(batch.xValues);
+    params.set(theta);
     targets.set(batch.targetValues.subarray(0, rows * classes));
     scale.set(batch.scaleValues.subarray(0, rows));
+    layers.forEach((slot, l) => {
+      const last = l === count - 1;
+      const weights = params.subarray(slot.offset, slot.offset + slot.size);
+      kernel.fusedForward(l === 0 ? inputs : hidden[l - 1]!, slot.inputs, rows, weights, slot.outputs, !last, last ? logits : hidden[l]!);
+    });
+    const probabilities = tf.tidy(() => tf.softmax(tf.tensor2d(logits, [rows, classes])));
+    try {
+      softmax.set(heap(probabilities));
+    } finally {
+      probabilities.dispose();
+    }
     kernel.outputDelta(softmax, targets, scale, rows, classes, deltas[count - 1]!);
     for (let l = count - 1; l >= 1; l--) {
       const slot = layers[l]!;
@@ -126,7 +129,7 @@ export class PassBuffers {
       kernel.hiddenDelta(deltas[l]!, slot.outputs, transposed[l - 1]!, slot.inputs, hidden[l - 1]!, rows, deltas[l - 1]!);
     }
     return {
-      inputs: views[0]!,
+      inputs,
       hidden,
       deltas,
       placed: { kernel, inputs: addresses[0]!, hidden: addresses.slice(1, count), deltas: addresses.slice(count, 2 * count) },
@@ -149,7 +152,7 @@ export class PassBuffers {
 
 /** The pass from θ; `params` keeps θ's layer tensors for the next pass from the same θ. */
 export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers, params: ParamTensors | null = null): Promise<ConcatPass> {
-  if (buffers?.places(tf) === true) return placedPass(tf, layout, theta, batch, buffers, params);
+  if (buffers?.places(tf) === true) return buffers.place(tf, layout, theta, batch);
   const tensors = concatTensors(tf, layout, theta, batch, params);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]);
@@ -160,7 +163,7 @@ export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32A
 
 /** The same pass read back synchronously (the engine's getParams, which cannot wait). */
 export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers, params: ParamTensors | null = null): ConcatPass {
-  if (buffers?.places(tf) === true) return placedPass(tf, layout, theta, batch, buffers, params);
+  if (buffers?.places(tf) === true) return buffers.place(tf, layout, theta, batch);
   const tensors = concatTensors(tf, layout, theta, batch, params);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, tensors.map((t) => t.dataSync() as Float32Array));
@@ -169,11 +172,3 @@ export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Arr
   }
 }
 
-function placedPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers: PassBuffers, params: ParamTensors | null): ConcatPass {
-  const tensors = forwardTensors(tf, layout, theta, batch, params);
-  try {
-    return buffers.place(tf, layout, theta, batch, tensors);
-  } finally {
-    tf.dispose(tensors);
-  }
-}

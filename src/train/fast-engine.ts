@@ -196,11 +196,13 @@ export class FastEngine implements TrainEngine {
     // step's rows are uploaded only when its first layer's products go to tfjs
     const first = this.layout.layers[0]!;
     const laterTensors = (rows: number): boolean => later.uploads(rows);
+    // the concatenated step 1's tensors only for a pass by tfjs (fast-concat-pass.ts: the kernel's reads their values)
     this.keptTensors = {
+      concat: kernel === null,
       firstInputsT: (rows: number): boolean => kernel === null && !productInJs(tf, first.inputs, rows, first.outputs),
       laterTensors,
     };
-    this.chunkTensors = { firstInputsT: () => false, laterTensors };
+    this.chunkTensors = { concat: kernel === null, firstInputsT: () => false, laterTensors };
     this.chunkArena = reuse ? new ArrayArena() : null;
     this.batches = new BatchStore(tf, train, this.keptTensors);
     this.testSet = new TestSet(tf, options.test);

@@ -138,7 +138,7 @@ describe('a node’s gradient from a pass in the kernel’s memory', () => {
   });
 });
 
-describe('a pass’s backward in the kernel’s memory', () => {
+describe('a pass in the kernel’s memory', () => {
   /** `values` copied into a kernel's memory (a fresh region of `arrays` each call) */
   function placed(k: GradientKernel, ...values: Float32Array[]): Float32Array[] {
     const { views } = k.arrays(values.map((v) => v.length));
@@ -146,6 +146,33 @@ describe('a pass’s backward in the kernel’s memory', () => {
     return views;
   }
   const bits = (values: Float32Array): string[] => Array.from(values, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+
+  it('fused forward: each sum starts from the bias, 1e8 + (1 · −1e8) + 1 · 1 = 1 in float32 (with the bias added last it would be 0), then ReLU', () => {
+    const k = kernel();
+    const [a, weights, out] = placed(k, Float32Array.of(1, 1, 1, 1), Float32Array.of(-1e8, -1, 1, 1, 1e8, -3), new Float32Array(4));
+    k.fusedForward(a!, 2, 2, weights!, 2, false, out!);
+    expect(bits(out!)).toEqual(['1', '-3', '1', '-3']);
+    k.fusedForward(a!, 2, 2, weights!, 2, true, out!);
+    expect(bits(out!)).toEqual(['1', '0', '1', '0']);
+  });
+
+  it('fused forward: tf.fused.matMul’s bits with bias, linear and ReLU, whatever the widths (blocks of 4 rows and 8 columns, and what is left)', () => {
+    const rng = makeRng('fused-forward');
+    const k = kernel();
+    for (const [rows, inputs, outputs] of [[1, 1, 1], [3, 5, 7], [8, 16, 16], [33, 64, 10], [6, 13, 9]] as const) {
+      for (const relu of [false, true]) {
+        const a = draw(rng, rows * inputs);
+        const weights = draw(rng, (inputs + 1) * outputs);
+        const [pa, pw, out] = placed(k, a, weights, new Float32Array(rows * outputs));
+        k.fusedForward(pa!, inputs, rows, pw!, outputs, relu, out!);
+        const want = tf.tidy(() => tf.fused.matMul({
+          a: tf.tensor2d(a, [rows, inputs]), b: tf.tensor2d(weights.subarray(0, inputs * outputs), [inputs, outputs]),
+          bias: tf.tensor1d(weights.subarray(inputs * outputs)), activation: relu ? 'relu' : 'linear',
+        }).dataSync() as Float32Array);
+        expect(bits(out!), `${rows}×${inputs}→${outputs}${relu ? ', ReLU' : ''}`).toEqual(bits(want));
+      }
+    }
+  });
 
   it('output delta: (S − T) · 1/b by hand, [0.25, 0.75] and [1, 0] against labels 1 and 0 at b = 2 and 4', () => {
     const k = kernel();
@@ -200,7 +227,7 @@ describe('a pass’s backward in the kernel’s memory', () => {
     }
   });
 
-  it('gives a whole pass’s activations and deltas with the bits of the tfjs pass (three layers, rows of 1 to 40)', async () => {
+  it('gives a whole pass’s activations and deltas with the bits of the pass by tfjs (three layers, rows of 1 to 40)', async () => {
     const rng = makeRng('placed-pass');
     const widths = [20, 24, 9, 6];
     const layout = describeModel(widths[0]!, widths.slice(1, -1), widths[3]!);

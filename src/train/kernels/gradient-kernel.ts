@@ -34,7 +34,7 @@ export interface KernelLayer {
   offset: number;
 }
 
-type Xtd = (x: number, xs: number, xp: number, width: number, d: number, ds: number, outputs: number, rows: number, out: number, spill: number) => void;
+type Xtd = (x: number, xs: number, xp: number, width: number, d: number, ds: number, outputs: number, rows: number, out: number, spill: number, init?: number) => void;
 type AddRowsFn = (out: number, row: number, rows: number, cols: number) => void;
 type SumOfSquaresFn = (v: number, n: number) => number;
 type StepAwayFn = (theta: number, sum: number, learningRate: number, out: number, n: number) => void;
@@ -257,6 +257,21 @@ export class GradientKernel {
     }
     this.maskFn(delta.byteOffset, hidden.byteOffset, out.byteOffset, delta.length);
     return out;
+  }
+
+  /**
+   * A layer of a step-1 pass's forward, into `out` [rows, outputs]: A [rows, inputs] times W
+   * [inputs, outputs] with each sum starting from the layer's bias (`weights` = [W; b], the flat
+   * layout) and its products added in order, then ReLU when `relu`: the bits of tfjs-wasm's
+   * tf.fused.matMul with bias (and 'relu'), which XNNPACK computes so. All in this kernel's memory.
+   */
+  fusedForward(a: Float32Array, inputs: number, rows: number, weights: Float32Array, outputs: number, relu: boolean, out: Float32Array): void {
+    if (!this.holdsAll(a, weights, out) || a.length < rows * inputs || weights.length < (inputs + 1) * outputs || out.length < rows * outputs) {
+      throw new RangeError('fusedForward needs its arrays in the kernel\'s memory');
+    }
+    if (rows < 1) return;
+    this.xtd(a.byteOffset, 1, inputs, rows, weights.byteOffset, outputs, outputs, inputs, out.byteOffset, SPILL, weights.byteOffset + 4 * inputs * outputs);
+    if (relu) this.reluFn(out.byteOffset, out.byteOffset, rows * outputs);
   }
 
   /**

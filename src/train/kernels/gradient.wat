@@ -3,7 +3,9 @@
 ;;   out[p · outputs + j] = Σ_{r = 0 … rows − 1} x[r · xs + p · xp] · d[r · ds + j]
 ;; for p < width and j < outputs, in float32: each product rounded, then added in row order
 ;; to a sum that starts at +0, which is what XNNPACK's matrix products in TensorFlow.js's wasm
-;; backend compute (test/train/gradient-kernel.test.ts compares the bits). Rows of D are read
+;; backend compute (test/train/gradient-kernel.test.ts compares the bits). Given `init` (a
+;; byte address, else 0), the sums start at init[j] instead: a fused product with biases,
+;; which XNNPACK starts from the bias. Rows of D are read
 ;; 8 values at a time, so up to 7 values past a row's last column are read and not used.
 ;;
 ;; Compiled by scripts/build-kernels.mjs into gradient-wasm.ts (WebAssembly with 128-bit SIMD).
@@ -33,7 +35,7 @@
   (func (export "xtd")
     (param $x i32) (param $xs i32) (param $xp i32) (param $width i32)
     (param $d i32) (param $ds i32) (param $outputs i32)
-    (param $rows i32) (param $out i32) (param $spill i32)
+    (param $rows i32) (param $out i32) (param $spill i32) (param $init i32)
     (local $p i32) (local $j i32) (local $r i32) (local $xr i32) (local $dr i32)
     (local $xstep i32) (local $dstep i32) (local $o i32) (local $left i32)
     (local $xp1 i32) (local $xp2 i32) (local $xp3 i32)
@@ -53,15 +55,20 @@
         (br_if $four_done (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $width)))
         (local.set $j (i32.const 0))
         (loop $four_columns
-          ;; four rows p … p + 3 of out, columns j … j + 7: 8 sums of products, each from +0
+          ;; four rows p … p + 3 of out, columns j … j + 7: 8 sums of products, each from +0 or
+          ;; from init[j …] (every row the same)
           (local.set $c00 (v128.const f32x4 0 0 0 0))
           (local.set $c01 (v128.const f32x4 0 0 0 0))
-          (local.set $c10 (v128.const f32x4 0 0 0 0))
-          (local.set $c11 (v128.const f32x4 0 0 0 0))
-          (local.set $c20 (v128.const f32x4 0 0 0 0))
-          (local.set $c21 (v128.const f32x4 0 0 0 0))
-          (local.set $c30 (v128.const f32x4 0 0 0 0))
-          (local.set $c31 (v128.const f32x4 0 0 0 0))
+          (if (local.get $init)
+            (then
+              (local.set $c00 (v128.load (i32.add (local.get $init) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $c01 (v128.load offset=16 (i32.add (local.get $init) (i32.shl (local.get $j) (i32.const 2)))))))
+          (local.set $c10 (local.get $c00))
+          (local.set $c11 (local.get $c01))
+          (local.set $c20 (local.get $c00))
+          (local.set $c21 (local.get $c01))
+          (local.set $c30 (local.get $c00))
+          (local.set $c31 (local.get $c01))
           (local.set $xr (i32.add (local.get $x) (i32.shl (i32.mul (local.get $p) (local.get $xp)) (i32.const 2))))
           (local.set $dr (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 2))))
           (local.set $r (local.get $rows))
@@ -126,9 +133,13 @@
         (br_if $one_done (i32.gt_s (i32.add (local.get $p) (i32.const 1)) (local.get $width)))
         (local.set $j (i32.const 0))
         (loop $one_columns
-          ;; row p of out, columns j … j + 7: 2 sums of products, each from +0
+          ;; row p of out, columns j … j + 7: 2 sums of products, each from +0 or from init[j …]
           (local.set $c00 (v128.const f32x4 0 0 0 0))
           (local.set $c01 (v128.const f32x4 0 0 0 0))
+          (if (local.get $init)
+            (then
+              (local.set $c00 (v128.load (i32.add (local.get $init) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $c01 (v128.load offset=16 (i32.add (local.get $init) (i32.shl (local.get $j) (i32.const 2)))))))
           (local.set $xr (i32.add (local.get $x) (i32.shl (i32.mul (local.get $p) (local.get $xp)) (i32.const 2))))
           (local.set $dr (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 2))))
           (local.set $r (local.get $rows))
