@@ -8,10 +8,12 @@
  * deltas D_l = ∂(Σ_i L_i)/∂Z_l; the weight gradients are per node (fast-node-grads.ts),
  * since S4 needs each node's own gradient norm. The backward uses only D_l·W_lᵀ with an
  * explicitly transposed (small) W_l: tfjs-wasm runs transposed matMuls on a scalar loop.
+ * With the engine's gradient kernel the pass runs in the kernel's memory (PassBuffers.place),
+ * tfjs computing only the softmax; without it (no WebAssembly SIMD, the cpu backend) by tfjs.
  */
 import type { Tf } from './backend.js';
 import type { ConcatBatch } from './fast-batches.js';
-import { forwardMlp, kernelTensor, type ParamTensors } from './fast-forward.js';
+import { forwardMlp, kernelTensor } from './fast-forward.js';
 import type { ModelLayout } from './fast-layout.js';
 import { transposedKernel } from './fast-node-math.js';
 import type { GradientKernel, PlacedPass } from './kernels/gradient-kernel.js';
@@ -29,19 +31,18 @@ export interface ConcatPass {
   placed: PlacedPass | null;
 }
 
-function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, params: ParamTensors | null): Tensor2D[] {
+function concatTensors(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): Tensor2D[] {
   if (batch.x === null || batch.targets === null || batch.rowScale === null) throw new Error('a pass by tfjs needs the chunk\'s tensors (built with BatchTensors.concat)');
   const { x, targets, rowScale } = batch;
-  const tensors = params?.of(theta) ?? null;
   return tf.tidy(() => {
-    const { hidden, logits } = forwardMlp(tf, layout, theta, x, tensors);
+    const { hidden, logits } = forwardMlp(tf, layout, theta, x);
     const deltas: Tensor2D[] = [];
     let delta: Tensor2D = tf.mul(tf.sub(tf.softmax(logits), targets), rowScale);
     for (let l = layout.layers.length - 1; l >= 0; l--) {
       deltas.unshift(delta);
       if (l === 0) break;
       // ReLU′(Z) = step(H): H = relu(Z) is positive exactly where Z is
-      const back = tf.matMul(delta, tensors?.transposed[l] ?? tf.transpose(kernelTensor(tf, layout, theta, l)));
+      const back = tf.matMul(delta, tf.transpose(kernelTensor(tf, layout, theta, l)));
       delta = tf.mul(back, tf.step(hidden[l - 1]!));
     }
     return [...hidden, ...deltas];
@@ -150,10 +151,9 @@ export class PassBuffers {
   }
 }
 
-/** The pass from θ; `params` keeps θ's layer tensors for the next pass from the same θ. */
-export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers, params: ParamTensors | null = null): Promise<ConcatPass> {
+export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): Promise<ConcatPass> {
   if (buffers?.places(tf) === true) return buffers.place(tf, layout, theta, batch);
-  const tensors = concatTensors(tf, layout, theta, batch, params);
+  const tensors = concatTensors(tf, layout, theta, batch);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]);
   } finally {
@@ -162,13 +162,12 @@ export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32A
 }
 
 /** The same pass read back synchronously (the engine's getParams, which cannot wait). */
-export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers, params: ParamTensors | null = null): ConcatPass {
+export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): ConcatPass {
   if (buffers?.places(tf) === true) return buffers.place(tf, layout, theta, batch);
-  const tensors = concatTensors(tf, layout, theta, batch, params);
+  const tensors = concatTensors(tf, layout, theta, batch);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, tensors.map((t) => t.dataSync() as Float32Array));
   } finally {
     tf.dispose(tensors);
   }
 }
-

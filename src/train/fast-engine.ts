@@ -42,7 +42,6 @@ import { nonFiniteLoss, type EngineFactory, type EngineOptions, type EngineTasks
 import type { EngineHelper, HelperStarter } from './engine-helper.js';
 import { BatchStore, buildChunk, checkTasks, chunkRanges, disposeChunk, type BatchTensors, type ChunkBatches, type StepBatch } from './fast-batches.js';
 import { PassBuffers, runConcatPass, runConcatPassSync, type ConcatPass } from './fast-concat-pass.js';
-import { ParamTensors } from './fast-forward.js';
 import { TestSet } from './fast-evaluate.js';
 import { describeModel, flattenParams, unflattenParams, type ModelLayout } from './fast-layout.js';
 import { concatNodeGradient, productInJs } from './fast-node-grads.js';
@@ -149,8 +148,6 @@ export class FastEngine implements TrainEngine {
   /** θ_{t+1}'s parameter slices, which a split round's aggregate claims (unit-claims.ts) */
   private readonly slices: ReadonlyArray<[number, number]>;
   private readonly passBuffers: PassBuffers;
-  /** θ's layer tensors, kept for every pass from the same θ */
-  private readonly paramTensors: ParamTensors;
   private readonly testSet: TestSet;
   /** one task's U_i when not held */
   private readonly scratchSum: Float32Array;
@@ -179,7 +176,6 @@ export class FastEngine implements TrainEngine {
     // on wasm every node's step-1 gradient is computed by one small kernel (same bits as tfjs's products)
     const kernel = this.backend === 'wasm' && tuning.gradientKernel !== false ? GradientKernel.create(this.paramCount) : null;
     this.passBuffers = new PassBuffers(kernel);
-    this.paramTensors = new ParamTensors(tf, this.layout);
     // later steps' products: their own kernel (the step-1 kernel's memory holds the pass meanwhile)
     const laterProducts = tuning.laterStepProducts === false
       ? TFJS_ONLY
@@ -196,7 +192,7 @@ export class FastEngine implements TrainEngine {
     // step's rows are uploaded only when its first layer's products go to tfjs
     const first = this.layout.layers[0]!;
     const laterTensors = (rows: number): boolean => later.uploads(rows);
-    // the concatenated step 1's tensors only for a pass by tfjs (fast-concat-pass.ts: the kernel's reads their values)
+    // the concatenated step 1's tensors only for a pass by tfjs (fast-concat-pass.ts: the kernel reads their values)
     this.keptTensors = {
       concat: kernel === null,
       firstInputsT: (rows: number): boolean => kernel === null && !productInJs(tf, first.inputs, rows, first.outputs),
@@ -254,7 +250,6 @@ export class FastEngine implements TrainEngine {
       this.disposeBatches(); // a failed run stops here: hold no tensors for it
       throw error;
     }
-    this.paramTensors.dispose(); // θ's tensors serve one round's passes; none is held between rounds
     this.pending = { tasks, held: sums, helper, rows: timed ? countRows(tasks) : 0, trainMs: this.now() - start };
     return norms;
   }
@@ -297,7 +292,6 @@ export class FastEngine implements TrainEngine {
       this.disposeBatches();
       throw error;
     }
-    this.paramTensors.dispose();
     return norms;
   }
 
@@ -346,7 +340,6 @@ export class FastEngine implements TrainEngine {
       this.disposeBatches();
       throw error;
     }
-    this.paramTensors.dispose();
     const from = trained === 0 ? tasks.count : units[units.length - trained]![0];
     return { from, norms: norms.slice(from) };
   }
@@ -406,7 +399,7 @@ export class FastEngine implements TrainEngine {
     if (this.options.keepBatches === true) {
       const share = first === 0 && end === tasks.count ? tasks : tasks.slice(first, end);
       for (const { chunk, steps } of kept.prepare(share)) {
-        const pass = await runConcatPass(this.tf, this.layout, this.theta, chunk, this.passBuffers, this.paramTensors);
+        const pass = await runConcatPass(this.tf, this.layout, this.theta, chunk, this.passBuffers);
         for (let j = 0; j < chunk.tasks; j++) visit(first + chunk.firstTask + j, steps[j]!, pass, chunk.offsets[j]!);
       }
       return;
@@ -414,7 +407,7 @@ export class FastEngine implements TrainEngine {
     for (const [a, b] of chunkRanges(tasks, first, end)) {
       const built = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkArena);
       try {
-        const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk, this.passBuffers, this.paramTensors);
+        const pass = await runConcatPass(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
         for (let j = 0; j < b - a; j++) visit(a + j, built.steps[j]!, pass, built.chunk.offsets[j]!);
       } finally {
         disposeChunk(this.tf, built);
@@ -446,7 +439,7 @@ export class FastEngine implements TrainEngine {
     if (this.options.localSteps > 1) this.laterVectors.setTheta(this.theta);
     const built: ChunkBatches = buildChunk(this.tf, this.options.train, tasks, a, b, this.chunkTensors, this.chunkArena);
     try {
-      const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers, this.paramTensors);
+      const pass = runConcatPassSync(this.tf, this.layout, this.theta, built.chunk, this.passBuffers);
       for (let j = 0; j < b - a; j++) {
         this.trainTask(built.steps[j]!, pass, built.chunk.offsets[j]!, this.scratchSum);
         use(a + j, this.scratchSum);
@@ -475,13 +468,9 @@ export class FastEngine implements TrainEngine {
     // with the sum kernel, forming θ_{t+1} is bound by reading the U_i, not by arithmetic: split
     // with the helper it took longer than alone (0.47 against 0.39 ms at 256 nodes of 4,810
     // parameters), the helper's share not paying for waking it
-    try {
-      if (helper === null || (job.held !== null && this.kernelHolding(job.held) !== null)) this.theta = this.formSync(job);
-      else if (job.held !== null) this.theta = await this.formSplit(helper, job.held, job.weights);
-      else this.theta = await this.recomputeSplit(helper, job.tasks, job.weights);
-    } finally {
-      this.paramTensors.dispose(); // the tensors of θ_t, when its passes were recomputed
-    }
+    if (helper === null || (job.held !== null && this.kernelHolding(job.held) !== null)) this.theta = this.formSync(job);
+    else if (job.held !== null) this.theta = await this.formSplit(helper, job.held, job.weights);
+    else this.theta = await this.recomputeSplit(helper, job.tasks, job.weights);
     if (job.rows > 0) this.payoff.record(helper !== null, job.trainMs + this.now() - start, job.rows);
   }
 
@@ -490,11 +479,7 @@ export class FastEngine implements TrainEngine {
     const job = this.aggregating;
     if (job === null) return;
     this.aggregating = null;
-    try {
-      this.theta = this.formSync(job);
-    } finally {
-      this.paramTensors.dispose();
-    }
+    this.theta = this.formSync(job);
   }
 
   private formSync({ tasks, held, weights }: Round & { weights: Float64Array }): Float32Array {
@@ -639,7 +624,6 @@ export class FastEngine implements TrainEngine {
   }
 
   private disposeBatches(): void {
-    this.paramTensors.dispose();
     this.batches.dispose();
     for (const store of this.unitBatches.values()) store.dispose();
     this.unitBatches.clear();
@@ -670,7 +654,6 @@ export class FastEngine implements TrainEngine {
   dispose(): void {
     this.disposed = true;
     this.disposeBatches();
-    this.paramTensors.dispose();
     this.testSet.dispose();
     this.pending = null;
     this.aggregating = null;

@@ -11,7 +11,6 @@ import { initBackend, loadTf, type Tf } from '../../src/train/backend.js';
 import { EngineTasks } from '../../src/train/engine-tasks.js';
 import { buildChunk, disposeChunk } from '../../src/train/fast-batches.js';
 import { PassBuffers, runConcatPass } from '../../src/train/fast-concat-pass.js';
-import { ParamTensors } from '../../src/train/fast-forward.js';
 import { describeModel, flattenParams } from '../../src/train/fast-layout.js';
 import { concatNodeGradient } from '../../src/train/fast-node-grads.js';
 import { sumOfSquares } from '../../src/train/fast-vector-math.js';
@@ -249,46 +248,6 @@ describe('a pass in the kernel’s memory', () => {
       expect(inKernel.deltas[0]!.some((v) => v !== 0)).toBe(true);
     } finally {
       disposeChunk(tf, built);
-    }
-  });
-});
-
-describe('θ’s layer tensors kept from pass to pass', () => {
-  it('give every pass the bits of tensors made afresh, are made once per θ, and are all freed by dispose', async () => {
-    // Arrange: a three-layer model (two deltas go back), two chunks of nodes, two θ
-    const rng = makeRng('param-tensors');
-    const widths = [12, 10, 8, 4];
-    const layout = describeModel(widths[0]!, widths.slice(1, -1), widths[3]!);
-    const data = randomData(rng, 200, widths[0]!, widths[3]!);
-    const thetas = [flattenParams(layout, randomParams(rng, widths)), flattenParams(layout, randomParams(rng, widths))];
-    let next = 0;
-    const tasks = EngineTasks.of([5, 32, 9, 17].map((rows) => ({ stepBatches: [Int32Array.from({ length: rows }, () => next++ % 200)] })));
-    const chunks = [buildChunk(tf, data, tasks, 0, 2), buildChunk(tf, data, tasks, 2, 4)];
-    const params = new ParamTensors(tf, layout);
-    const before = tf.memory().numTensors;
-    const bytes = (pass: { hidden: Float32Array[]; deltas: Float32Array[] }): Buffer[] =>
-      [...pass.hidden, ...pass.deltas].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    try {
-      for (const theta of thetas) {
-        // Act
-        const first = params.of(theta);
-        for (const built of chunks) {
-          const kept = bytes(await runConcatPass(tf, layout, theta, built.chunk, new PassBuffers(null), params));
-          const fresh = bytes(await runConcatPass(tf, layout, theta, built.chunk, new PassBuffers(null)));
-
-          // Assert
-          expect(kept.length).toBe(5); // H1, H2, D1, D2, D3
-          kept.forEach((b, k) => expect(b.equals(fresh[k]!), `array ${k}`).toBe(true));
-        }
-        expect(params.of(theta)).toBe(first);
-        // W1…W3, b1…b3, W2ᵀ and W3ᵀ of this θ alone: the last θ's were freed when it changed
-        expect(tf.memory().numTensors - before).toBe(8);
-      }
-      params.dispose();
-      expect(tf.memory().numTensors).toBe(before);
-    } finally {
-      params.dispose();
-      chunks.forEach((built) => disposeChunk(tf, built));
     }
   });
 });
