@@ -14,4 +14,4 @@ export const BROWSER_BASE: HostBase = { memory: 'the simulator and TF.js in this
  * What the page says the compute time assumes (the core's nominal speed for model maths,
  * deliberately on the high side; measured, a browser often runs faster).
  */
-export const TIME_ASSUMPTION = 'the compute time assumes a nominal 16 GFLOP/s for each node\'s first local step and 20 GFLOP/s for later ones (plus a few µs a layer and a step), and errs on the high side (in a browser a run often takes less); Pause and Reset stop it at any round';
+export const TIME_ASSUMPTION = 'the compute time assumes a nominal 24 GFLOP/s for each node\'s first local step and 20 GFLOP/s for later ones (plus a few µs a node, a layer and a step), and errs on the high side (in a browser a run often takes less); Pause and Reset stop it at any round';

@@ -45,9 +45,8 @@
  *   young     V8's young generation holds a round's short-lived objects: ~1.5 KB per node,
  *             up to 192 MiB with the 64 MiB semi-spaces `dtrain` starts Node with
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop: each node's
- *             first step at 16 GFLOP/s (one concatenated pass), plus 10 µs and 20 µs per layer
- *             whose product at that batch is too large for JS (JS_PRODUCT_LIMIT); each later
- *             step node by node, 6 µs plus each layer's three products by the gradient kernel
+ *             first step at 24 GFLOP/s plus 4 µs (one concatenated pass in the gradient
+ *             kernel's memory, every product the kernel's); each later step node by node, 6 µs plus each layer's three products by the gradient kernel
  *             at 20 GFLOP/s plus 2 µs; twice that when the per-node updates are not held (the
  *             aggregate recomputes them)
  *
@@ -223,21 +222,22 @@ const DATASET_COPIES = 3;
 /** the evaluation of θ on the test rows, once a round and strategy */
 const EVALUATION_FLOPS_PER_SECOND = 4e9;
 /**
- * Each node's first local step: one concatenated pass for the chunk's nodes, each node's
- * gradient by a small kernel. Measured on one thread, dispatch included, at batch 32
- * (2026-12-03, `createFastEngine`, 1,000 nodes): 16.8 GFLOP/s for 64 → 64 → 10, 17.2 for
- * 40 → 64 → 32 → 10, 28.7 for 64 → 256 → 128 → 10, 31.9 for 128 → 512 → 10 (again
- * 2026-12-03, later: 15.5–24.6 for the first two, 8.2 for 16 → 16 → 4 and 3.2 for 20 → 5, whose
- * step is mostly dispatch). The lowest of the four is counted, and the dispatch on top of it:
- * the four models' steps come out at about twice their measured time. With 4 for every step,
+ * Each node's first local step: one concatenated pass for the chunk's nodes in the gradient
+ * kernel's memory (tfjs computing only the softmax), each node's gradient by the kernel.
+ * Measured on one thread with fresh batches every round (2026-12-03, evening, after the pass
+ * moved into the kernel's memory; `createFastEngine`, 1,000 nodes, 300 for the two largest;
+ * µs a node): 31.5 for 64 → 64 → 10, 29.6 for 40 → 64 → 32 → 10, 259.8 for
+ * 64 → 256 → 128 → 10, 307.9 for 128 → 512 → 10, 5.6 for 16 → 16 → 4, 4.4 for 20 → 5, 8.7
+ * for 12 → 32 → 16 → 3 at batch 32; 10.3 for 64 → 64 → 10 and 1.6 for 16 → 16 → 4 at batch 8:
+ * 0.34–0.91 of what FIRST_STEP_OVERHEAD_S plus 6 flop a parameter and row at this rate count
+ * (it was 16 GFLOP/s and 10 µs, with 20 µs more for each product too large for JS, which
+ * overstated them 2.5–3.5× once every product was the kernel's). With 4 GFLOP/s for every step,
  * the maths of 131,072 nodes of 40 → 64 → 32 → 10 with 3 local steps for 2 rounds was estimated
  * at 7.8 min and took 155 s.
  */
-const FIRST_STEP_FLOPS_PER_SECOND = 16e9;
-/** step 1 of a node: its share of the concatenated pass, its norm and sum */
-const FIRST_STEP_OVERHEAD_S = 10e-6;
-/** each of step 1's layer products that goes to tfjs */
-const TFJS_PRODUCT_S = 20e-6;
+const FIRST_STEP_FLOPS_PER_SECOND = 24e9;
+/** step 1 of a node: its share of the pass's fixed cost, its norm and sum */
+const FIRST_STEP_OVERHEAD_S = 4e-6;
 /**
  * Each later local step is a node's own forward and backward, layer by layer, in the later
  * steps' kernel's memory (fast-node-step.ts, later-workspace.ts): each layer LATER_LAYER_S plus
@@ -488,7 +488,7 @@ function tfjsProducts(widths: readonly number[], batch: number): number {
 function trainingPart(z: RunSize, rounds: number): CostPart {
   const passes = z.n * z.params <= MAX_HELD_VALUES ? 1 : 2;
   const nodeSteps = z.nodeRounds * z.steps;
-  const dispatch = FIRST_STEP_OVERHEAD_S + z.tfjsProducts * TFJS_PRODUCT_S;
+  const dispatch = FIRST_STEP_OVERHEAD_S;
   const stepFlops = z.batch * z.params * 6;
   const firstSteps = (passes * z.nodeRounds * stepFlops) / FIRST_STEP_FLOPS_PER_SECOND;
   const laterSteps = passes * z.nodeRounds * (z.steps - 1) * z.laterStepS;

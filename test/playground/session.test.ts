@@ -244,7 +244,7 @@ describe('the playground session: controls and bad input', () => {
     await run.run({ type: 'run', yaml });
     expect(of('estimate')).toHaveLength(1);
     expect(of('estimate')[0]!.needsConfirm).toBe(true);
-    expect(of('estimate')[0]!.text).toMatch(/^this run needs an estimated .* over the budget of .*\n[^]*estimated .* of compute and .* of memory; the compute time assumes a nominal 16 GFLOP\/s for each node's first local step and 20 GFLOP\/s for later ones \(plus a few µs a layer and a step\), and errs on the high side \(in a browser a run often takes less\); Pause and Reset stop it at any round\.\nRun it anyway\?$/);
+    expect(of('estimate')[0]!.text).toMatch(/^this run needs an estimated .* over the budget of .*\n[^]*estimated .* of compute and .* of memory; the compute time assumes a nominal 24 GFLOP\/s for each node's first local step and 20 GFLOP\/s for later ones \(plus a few µs a node, a layer and a step\), and errs on the high side \(in a browser a run often takes less\); Pause and Reset stop it at any round\.\nRun it anyway\?$/);
     expect(of('start')).toEqual([]);
     const confirmed = run.run({ type: 'run', yaml, confirmed: true });
     await until(() => of('round').length >= 1);
