@@ -72,18 +72,18 @@ describe('explain and sweep are sized before they train', () => {
     ], 3, (args) => runCli(args));
     // a sweep's report is what it makes: its hours are listed, with no flag to leave it out
     expect(sweep!.stderr).toBe([
-      'error: s1s4: this run needs an estimated 11 h of host time, over the budget of 1 h; the biggest parts:',
+      'error: s1s4: this run needs an estimated 9.8 h of host time, over the budget of 1 h; the biggest parts:',
       '      4.2 h  the JSON report',
       '      3.1 h  latency samples (20 per node-round)',
-      '      2.8 h  training (1,000,000,000 node-steps at batch ≤ 32, 15 parameters)',
-      'hint: run fewer rounds or nodes, or raise the budget with --max-time 15h (or skip the check with --no-limits)',
+      '      1.4 h  planning and records',
+      'hint: run fewer rounds or nodes, or raise the budget with --max-time 13h (or skip the check with --no-limits)',
       '',
     ].join('\n'));
     expectRefused(sweep!);
     expect(time!.stderr.split('\n')[0]).toBe('error: seed=1 · s1s4: this run needs an estimated 1 s of host time, over the budget of 100 ms; the biggest parts:');
     expectRefused(time!);
     // a study keeps a record of each run (its full report only with --store full)
-    expect(study!.stderr.split('\n')[0]).toBe('error: s1s4 · seed 1: this run needs an estimated 7.3 h of host time, over the budget of 1 h; the biggest parts:');
+    expect(study!.stderr.split('\n')[0]).toBe('error: s1s4 · seed 1: this run needs an estimated 5.6 h of host time, over the budget of 1 h; the biggest parts:');
     expectRefused(study!);
     expect(existsSync(join(dir, 'a'))).toBe(false);
     expect(existsSync(join(dir, 'b'))).toBe(false);
