@@ -75,9 +75,12 @@ export class PassBuffers {
     return (tensor) => backend.typedArrayFromHeap!(tensor);
   }
 
-  /** Whether this pass's backward runs in the gradient kernel (place), else in tfjs (read). */
-  places(tf: Tf): boolean {
-    return this.kernel !== null && PassBuffers.heap(tf) !== null;
+  /**
+   * Whether a pass runs in the gradient kernel's memory (place), else by tfjs (read): the
+   * engine makes a kernel on wasm only, and builds its chunks for the one way or the other by it.
+   */
+  get inKernel(): boolean {
+    return this.kernel !== null;
   }
 
   /**
@@ -89,7 +92,8 @@ export class PassBuffers {
    */
   place(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch): ConcatPass {
     const kernel = this.kernel!;
-    const heap = PassBuffers.heap(tf)!;
+    const heap = PassBuffers.heap(tf);
+    if (heap === null) throw new Error('a pass in the gradient kernel\'s memory reads the softmax from the wasm backend\'s heap');
     const { rows } = batch;
     const layers = layout.layers;
     const count = layers.length;
@@ -152,7 +156,7 @@ export class PassBuffers {
 }
 
 export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): Promise<ConcatPass> {
-  if (buffers?.places(tf) === true) return buffers.place(tf, layout, theta, batch);
+  if (buffers?.inKernel === true) return buffers.place(tf, layout, theta, batch);
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[]);
@@ -163,7 +167,7 @@ export async function runConcatPass(tf: Tf, layout: ModelLayout, theta: Float32A
 
 /** The same pass read back synchronously (the engine's getParams, which cannot wait). */
 export function runConcatPassSync(tf: Tf, layout: ModelLayout, theta: Float32Array, batch: ConcatBatch, buffers?: PassBuffers): ConcatPass {
-  if (buffers?.places(tf) === true) return buffers.place(tf, layout, theta, batch);
+  if (buffers?.inKernel === true) return buffers.place(tf, layout, theta, batch);
   const tensors = concatTensors(tf, layout, theta, batch);
   try {
     return buffers?.read(tf, layout, batch, tensors) ?? split(layout, batch, tensors.map((t) => t.dataSync() as Float32Array));

@@ -193,12 +193,13 @@ export class FastEngine implements TrainEngine {
     const first = this.layout.layers[0]!;
     const laterTensors = (rows: number): boolean => later.uploads(rows);
     // the concatenated step 1's tensors only for a pass by tfjs (fast-concat-pass.ts: the kernel reads their values)
+    const concat = !this.passBuffers.inKernel;
     this.keptTensors = {
-      concat: kernel === null,
+      concat,
       firstInputsT: (rows: number): boolean => kernel === null && !productInJs(tf, first.inputs, rows, first.outputs),
       laterTensors,
     };
-    this.chunkTensors = { concat: kernel === null, firstInputsT: () => false, laterTensors };
+    this.chunkTensors = { concat, firstInputsT: () => false, laterTensors };
     this.chunkArena = reuse ? new ArrayArena() : null;
     this.batches = new BatchStore(tf, train, this.keptTensors);
     this.testSet = new TestSet(tf, options.test);
