@@ -27,8 +27,8 @@
  *   csv       nodes.csv ~200 B per node-round, rounds.csv ~100 B per round; nodes.csv is
  *             written round by round, 4,096 rows at a time (a piece and its Buffer), and
  *             rounds.csv's rows are kept (~4 times their bytes); never one string of the run
- *   dataset   max(samples, nodes) × features × 4 B × 6 copies (raw, split, standardised,
- *             node-expanded, engine tensors)
+ *   dataset   max(samples, nodes) × (features × 4 B × 2 copies (the dataset, and the
+ *             node-expanded training set beside the test split) + 112 B of indices and labels)
  *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
  *             2^26, else two chunks of 2^20 values (recomputed for the aggregate), + 8 model-sized
  *             vectors (θ, its successor, scratch); + 128 MiB for the helper thread's own
@@ -211,14 +211,17 @@ const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
 /**
- * Copies of the dataset's float32 values at the run's peak (the generated or read values, the
- * train/test split, the rows the engine uploads). Measured as the peak RSS of 1,000,000
- * samples less that of 10,000 or 20,000, the same run otherwise (2026-12-03, `dtrain simulate -q`):
- * 2.84 copies at 128 features and 1,000 nodes, 2.86 from 8 to 64 features, 2.53 at 128
- * features on 4,096 nodes with the engine's second thread. 6 were counted before, from a
- * measurement made before the fast engine.
+ * The dataset at the run's peak: two copies of its float32 values (the generated or read
+ * values, and the training set the engine reads, node by node, beside the test split) and about
+ * 112 bytes a row (the split's and the partition's indices, the labels). Measured as the peak
+ * RSS of 1,000,000 samples less that of 20,000, the same run otherwise (2026-12-03, night,
+ * `dtrain simulate -q`, 1,000 nodes): 126, 196, 319 and 1,078 bytes a sample at 2, 16, 32 and
+ * 128 features, that is two copies and 110, 68, 63 and 54 bytes. Three copies were counted
+ * while the training split was copied once more on its way to the training set (2.84 at 128
+ * features then).
  */
-const DATASET_COPIES = 3;
+const DATASET_COPIES = 2;
+const DATASET_ROW_BYTES = 112;
 /** the evaluation of θ on the test rows, once a round and strategy */
 const EVALUATION_FLOPS_PER_SECOND = 4e9;
 /**
@@ -412,7 +415,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * z.htmlBytes, flag: '--report' },
     { what: 'the timeline (--timeline, written round by round)', value: z.timelineBytes === 0 ? 0 : TIMELINE_MEMORY_FACTOR * Math.min(z.n, TIMELINE_PIECE_NODES) * TIMELINE_NODE_BYTES, flag: '--timeline' },
     { what: 'the CSV files (--csv, written round by round)', value: z.csvHeldBytes, flag: '--csv' },
-    { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * z.features * 4 * DATASET_COPIES },
+    { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * (z.features * 4 * DATASET_COPIES + DATASET_ROW_BYTES) },
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },

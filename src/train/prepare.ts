@@ -58,15 +58,15 @@ function shareable(bytes: number): ArrayBuffer | SharedArrayBuffer {
 }
 
 /**
- * Concatenates the node shards, each with its own noisy labels: shard i holds the training
- * split's rows `parts[i]`, standardised by `stats` as they are copied. Each row is written once,
- * into the training set itself (no standardised copy of the split, nor a copy of each shard:
- * 131,072 shards at the largest scale, and a first touch of memory is slow on the virtual
- * machines this runs on).
+ * Concatenates the node shards, each with its own noisy labels: shard i holds the dataset's
+ * rows `parts[i]`, standardised by `stats` as they are copied. Each row is written once,
+ * into the training set itself (no copy of the training split, standardised or not, nor of
+ * each shard: 131,072 shards at the largest scale, and a first touch of memory is slow on the
+ * virtual machines this runs on).
  */
-function expandByNode(train: Dataset, stats: FeatureStats, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; ranges: SampleRanges } {
+function expandByNode(dataset: Dataset, stats: FeatureStats, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; ranges: SampleRanges } {
   const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const width = train.featureCount;
+  const width = dataset.featureCount;
   const features = new Float32Array(shareable(total * width * 4));
   const labels = new Int32Array(shareable(total * 4));
   const ranges: SampleRanges = { first: new Int32Array(parts.length), count: new Int32Array(parts.length) };
@@ -74,24 +74,25 @@ function expandByNode(train: Dataset, stats: FeatureStats, parts: Int32Array[], 
   parts.forEach((part, i) => {
     const end = offset + part.length;
     const shardLabels = labels.subarray(offset, end);
-    copyRows(train, part, features.subarray(offset * width, end * width), shardLabels, stats);
-    addLabelNoise(shardLabels, train.classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id);
+    copyRows(dataset, part, features.subarray(offset * width, end * width), shardLabels, stats);
+    addLabelNoise(shardLabels, dataset.classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id);
     ranges.first[i] = offset;
     ranges.count[i] = part.length;
     offset = end;
   });
-  return { data: { features, labels, samples: total, featureCount: width, classCount: train.classCount }, ranges };
+  return { data: { features, labels, samples: total, featureCount: width, classCount: dataset.classCount }, ranges };
 }
 
 export function prepareTraining(input: TrainingInput): PreparedTraining {
   const { data, nodes, seed, hidden } = input;
   const dataset = loadDataset(data.dataset, seed, input.shipped);
-  // the split (split.ts), standardised as each part is copied into place
+  // the split (split.ts), standardised as each part is copied into place from the dataset
   const rows = splitRows(dataset, data.testFraction, seed);
-  const trainSplit = selectRows(dataset, rows.train);
-  const stats = featureStats(trainSplit);
-  const parts = partitionIndices(trainSplit.labels, dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
-  const { data: train, ranges } = expandByNode(trainSplit, stats, parts, nodes, seed);
+  const stats = featureStats(dataset, rows.train);
+  const parts = partitionIndices(rows.train.map((row) => dataset.labels[row]!), dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
+  // a part holds positions in the training split: the dataset's rows in their place
+  for (const part of parts) for (let k = 0; k < part.length; k++) part[k] = rows.train[part[k]!]!;
+  const { data: train, ranges } = expandByNode(dataset, stats, parts, nodes, seed);
   return {
     train,
     test: toEngineData(selectRows(dataset, rows.test, stats)),

@@ -94,6 +94,25 @@ describe('standardisation by the training split (featureStats, selectRows with s
     expect(Array.from(out.test.features)).toEqual([3]);
   });
 
+  it('reads the rows it is given where they lie, in their order: the bits of the same rows copied out first', () => {
+    // rows 2 and 0 of one feature 1, 7, 3: mean (3 + 1) / 2 = 2, population std 1
+    const dataset: Dataset = { name: 't', features: Float32Array.of(1, 7, 3), labels: Int32Array.of(0, 1, 0), samples: 3, featureCount: 1, classCount: 2 };
+    const picked = featureStats(dataset, Int32Array.of(2, 0));
+    expect([picked.mean[0], picked.std[0]]).toEqual([2, 1]);
+    // wine's training split: sums in a given row order round as they do over a copy in that order
+    const wine = loadDataset({ kind: 'builtin', name: 'wine' }, 1, nodeHost.shippedDataset);
+    const rows = splitRows(wine, 0.2, 11);
+    const inPlace = featureStats(wine, rows.train);
+    const copied = featureStats(selectRows(wine, rows.train));
+    expect(Buffer.from(inPlace.mean.buffer).equals(Buffer.from(copied.mean.buffer))).toBe(true);
+    expect(Buffer.from(inPlace.std.buffer).equals(Buffer.from(copied.std.buffer))).toBe(true);
+    // and the order matters: the same rows sorted give other bits in some feature's std (the
+    // means agree: float32 values of one feature add up exactly in float64, in any order)
+    const sorted = featureStats(wine, Int32Array.from(rows.train).sort());
+    expect(Buffer.from(sorted.mean.buffer).equals(Buffer.from(copied.mean.buffer))).toBe(true);
+    expect(Buffer.from(sorted.std.buffer).equals(Buffer.from(copied.std.buffer))).toBe(false);
+  });
+
   it('maps a feature constant on the training split to 0 instead of NaN', () => {
     const train: Dataset = { name: 't', features: Float32Array.of(0.1, 0.1, 0.1), labels: Int32Array.of(0, 1, 0), samples: 3, featureCount: 1, classCount: 2 };
     const test: Dataset = { ...train, features: Float32Array.of(1.1), labels: Int32Array.of(0), samples: 1 };
