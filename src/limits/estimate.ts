@@ -27,8 +27,10 @@
  *   csv       nodes.csv ~200 B per node-round, rounds.csv ~100 B per round; nodes.csv is
  *             written round by round, 4,096 rows at a time (a piece and its Buffer), and
  *             rounds.csv's rows are kept (~4 times their bytes); never one string of the run
- *   dataset   max(samples, nodes) × (features × 4 B × 2 copies (the dataset, and the
- *             node-expanded training set beside the test split) + 112 B of indices and labels)
+ *   dataset   max(samples, nodes) × (features × 4 B × 2 copies (a CSV's rows and the
+ *             node-expanded training set copied out of them; generated data is arranged in
+ *             its own memory, and its test split uploaded for the evaluation) + 112 B of
+ *             indices and labels)
  *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
  *             2^26, else two chunks of 2^20 values (recomputed for the aggregate), + 8 model-sized
  *             vectors (θ, its successor, scratch); + 128 MiB for the helper thread's own
@@ -211,14 +213,16 @@ const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
 /**
- * The dataset at the run's peak: two copies of its float32 values (the generated or read
- * values, and the training set the engine reads, node by node, beside the test split) and about
- * 112 bytes a row (the split's and the partition's indices, the labels). Measured as the peak
- * RSS of 1,000,000 samples less that of 20,000, the same run otherwise (2026-12-03, night,
- * `dtrain simulate -q`, 1,000 nodes): 126, 196, 319 and 1,078 bytes a sample at 2, 16, 32 and
- * 128 features, that is two copies and 110, 68, 63 and 54 bytes. Three copies were counted
- * while the training split was copied once more on its way to the training set (2.84 at 128
- * features then).
+ * The dataset at the run's peak, counted as two copies of its float32 values and about 112 bytes
+ * a row (the split's and the partition's indices, the labels). A CSV's rows stay with the
+ * scenario while the training set is copied out of them: two copies. Generated blobs are
+ * arranged into the training and test sets in their own memory (prepare.ts), and the test
+ * split is uploaded once for the evaluation, its activations beside it: about 1.2–1.6 copies.
+ * Measured as the peak RSS of 1,000,000 samples less that of 20,000, the same run otherwise
+ * (2026-12-03, night, blobs, `dtrain simulate -q`, 1,000 nodes): 120, 182, 294 and 825 bytes a
+ * sample at 2, 16, 32 and 128 features, where this counts 128, 240, 368 and 1,136; before the
+ * arrangement in place 126, 196, 319 and 1,078 (and 2.84 copies at 128 features while the
+ * training split was copied once more on its way to the training set).
  */
 const DATASET_COPIES = 2;
 const DATASET_ROW_BYTES = 112;

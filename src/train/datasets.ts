@@ -10,6 +10,7 @@ import type { Host } from '../host.js';
 import { DataFileError, parseDatasetCsv, type Dataset } from '../scenario/dataset-csv.js';
 import type { DatasetSpec } from '../scenario/types.js';
 import { gaussianStream, makeBulkRng } from '../sim/rng.js';
+import { shareable } from './shared-memory.js';
 
 /** Where the text of a shipped dataset comes from: the host's `shippedDataset`. */
 export type ShippedDatasets = Host['shippedDataset'];
@@ -47,8 +48,9 @@ export function makeBlobs(samples: number, featureCount: number, classCount: num
   const noise = gaussianStream(makeBulkRng(seed, 'data', 'blobs'));
   const centers = new Float64Array(classCount * featureCount);
   for (let k = 0; k < centers.length; k++) centers[k] = BLOB_CENTER_STD * noise();
-  const features = new Float32Array(samples * featureCount);
-  const labels = new Int32Array(samples);
+  // in memory a helper thread can share: the training and test sets are arranged in it (prepare.ts)
+  const features = new Float32Array(shareable(samples * featureCount * 4));
+  const labels = new Int32Array(shareable(samples * 4));
   for (let i = 0; i < samples; i++) {
     const label = i % classCount;
     labels[i] = label;

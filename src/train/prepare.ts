@@ -16,7 +16,9 @@ import { loadDataset, type ShippedDatasets } from './datasets.js';
 import { addLabelNoise } from './label-noise.js';
 import { initParams } from './params.js';
 import { partitionIndices } from './partition.js';
-import { copyRows, featureStats, selectRows, splitRows, type FeatureStats } from './split.js';
+import { destinations, permuteRows, standardiseInPlace } from './rows-in-place.js';
+import { isShareable, shareable } from './shared-memory.js';
+import { copyRows, featureStats, selectRows, splitRows, type FeatureStats, type SplitRows } from './split.js';
 
 export interface TrainingInput {
   data: Scenario['data'];
@@ -50,37 +52,58 @@ function toEngineData(dataset: Dataset): EngineData {
 }
 
 /**
- * Memory a host's helper thread can read without a copy of its own (the training set is the
- * run's largest array), where the platform has shared memory.
- */
-function shareable(bytes: number): ArrayBuffer | SharedArrayBuffer {
-  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-}
-
-/**
  * Concatenates the node shards, each with its own noisy labels: shard i holds the dataset's
  * rows `parts[i]`, standardised by `stats` as they are copied. Each row is written once,
  * into the training set itself (no copy of the training split, standardised or not, nor of
  * each shard: 131,072 shards at the largest scale, and a first touch of memory is slow on the
  * virtual machines this runs on).
  */
-function expandByNode(dataset: Dataset, stats: FeatureStats, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { data: EngineData; ranges: SampleRanges } {
+function expandByNode(dataset: Dataset, stats: FeatureStats, parts: Int32Array[], nodes: readonly NodeSpec[], seed: number): { train: EngineData; ranges: SampleRanges } {
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const width = dataset.featureCount;
   const features = new Float32Array(shareable(total * width * 4));
   const labels = new Int32Array(shareable(total * 4));
+  let offset = 0;
+  for (const part of parts) {
+    copyRows(dataset, part, features.subarray(offset * width, (offset + part.length) * width), labels.subarray(offset, offset + part.length), stats);
+    offset += part.length;
+  }
+  const ranges = labelShards(labels, parts, dataset.classCount, nodes, seed);
+  return { train: { features, labels, samples: total, featureCount: width, classCount: dataset.classCount }, ranges };
+}
+
+/** Each node's noisy labels, shard by shard, and the shards' places in the training set. */
+function labelShards(labels: Int32Array, parts: Int32Array[], classCount: number, nodes: readonly NodeSpec[], seed: number): SampleRanges {
   const ranges: SampleRanges = { first: new Int32Array(parts.length), count: new Int32Array(parts.length) };
   let offset = 0;
   parts.forEach((part, i) => {
-    const end = offset + part.length;
-    const shardLabels = labels.subarray(offset, end);
-    copyRows(dataset, part, features.subarray(offset * width, end * width), shardLabels, stats);
-    addLabelNoise(shardLabels, dataset.classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id);
+    addLabelNoise(labels.subarray(offset, offset + part.length), classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id);
     ranges.first[i] = offset;
     ranges.count[i] = part.length;
-    offset = end;
+    offset += part.length;
   });
-  return { data: { features, labels, samples: total, featureCount: width, classCount: dataset.classCount }, ranges };
+  return ranges;
+}
+
+/**
+ * The training set (the shards one after the other) and then the test split, arranged in the
+ * dataset's own memory: possible when the dataset is this run's alone, in memory a helper
+ * thread can share, and every row is in exactly one shard or the test split (not so when
+ * there are fewer training samples than nodes: nodes then share rows). Null otherwise.
+ */
+function arrangeInPlace(dataset: Dataset, owned: boolean, stats: FeatureStats, parts: Int32Array[], rows: SplitRows, nodes: readonly NodeSpec[], seed: number): { train: EngineData; test: EngineData; ranges: SampleRanges } | null {
+  const { features, labels, featureCount: width, classCount } = dataset;
+  if (!owned || !isShareable(features.buffer) || !isShareable(labels.buffer)) return null;
+  const to = destinations(dataset.samples, [...parts, rows.test]);
+  if (to === null) return null;
+  standardiseInPlace(features, width, stats);
+  permuteRows(features, labels, width, to);
+  const trainCount = dataset.samples - rows.test.length;
+  const ranges = labelShards(labels.subarray(0, trainCount), parts, classCount, nodes, seed);
+  const part = (from: number, to: number): EngineData => ({
+    features: features.subarray(from * width, to * width), labels: labels.subarray(from, to), samples: to - from, featureCount: width, classCount,
+  });
+  return { train: part(0, trainCount), test: part(trainCount, dataset.samples), ranges };
 }
 
 export function prepareTraining(input: TrainingInput): PreparedTraining {
@@ -92,10 +115,14 @@ export function prepareTraining(input: TrainingInput): PreparedTraining {
   const parts = partitionIndices(rows.train.map((row) => dataset.labels[row]!), dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
   // a part holds positions in the training split: the dataset's rows in their place
   for (const part of parts) for (let k = 0; k < part.length; k++) part[k] = rows.train[part[k]!]!;
-  const { data: train, ranges } = expandByNode(dataset, stats, parts, nodes, seed);
+  // a generated dataset is this run's own; a CSV's rows belong to the scenario, which a study or
+  // sweep runs again
+  const arranged = arrangeInPlace(dataset, data.dataset.kind === 'blobs', stats, parts, rows, nodes, seed)
+    ?? { ...expandByNode(dataset, stats, parts, nodes, seed), test: toEngineData(selectRows(dataset, rows.test, stats)) };
+  const { train, test, ranges } = arranged;
   return {
     train,
-    test: toEngineData(selectRows(dataset, rows.test, stats)),
+    test,
     nodeIds: nodes.map((n) => n.id),
     sampleRanges: ranges,
     sampleCounts: Array.from(ranges.count),
