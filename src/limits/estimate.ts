@@ -27,10 +27,10 @@
  *   csv       nodes.csv ~200 B per node-round, rounds.csv ~100 B per round; nodes.csv is
  *             written round by round, 4,096 rows at a time (a piece and its Buffer), and
  *             rounds.csv's rows are kept (~4 times their bytes); never one string of the run
- *   dataset   max(samples, nodes) × (features × 4 B × 2 copies (a CSV's rows and the
- *             node-expanded training set copied out of them; generated data is arranged in
- *             its own memory, and its test split uploaded for the evaluation) + 112 B of
- *             indices and labels)
+ *   dataset   max(samples, nodes) × (features × 4 B × copies + 96 B of indices, labels and
+ *             targets): 1 copy of generated data (arranged in its own memory), 2 of a CSV's
+ *             (the scenario's rows and the training set copied out of them) or when nodes
+ *             share rows
  *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
  *             2^26, else two chunks of 2^20 values (recomputed for the aggregate), + 8 model-sized
  *             vectors (θ, its successor, scratch); + 128 MiB for the helper thread's own
@@ -213,19 +213,21 @@ const JSON_NODE_BYTES = 760;
 const JSON_TRACE_SAMPLE_BYTES = 12;
 const JSON_ROUND_BYTES = 200;
 /**
- * The dataset at the run's peak, counted as two copies of its float32 values and about 112 bytes
- * a row (the split's and the partition's indices, the labels). A CSV's rows stay with the
- * scenario while the training set is copied out of them: two copies. Generated blobs are
- * arranged into the training and test sets in their own memory (prepare.ts), and the test
- * split is uploaded once for the evaluation, its activations beside it: about 1.2–1.6 copies.
- * Measured as the peak RSS of 1,000,000 samples less that of 20,000, the same run otherwise
- * (2026-12-03, night, blobs, `dtrain simulate -q`, 1,000 nodes): 120, 182, 294 and 825 bytes a
- * sample at 2, 16, 32 and 128 features, where this counts 128, 240, 368 and 1,136; before the
- * arrangement in place 126, 196, 319 and 1,078 (and 2.84 copies at 128 features while the
- * training split was copied once more on its way to the training set).
+ * The dataset at the run's peak: its float32 values once when it is generated (blobs, arranged
+ * into the training and test sets in their own memory: prepare.ts), twice otherwise (a CSV's
+ * rows stay with the scenario while the training set is copied out of them, and so do
+ * generated rows that nodes share), and about 96 bytes a row (the split's and the partition's
+ * indices, the labels, the test split's one-hot targets in tfjs). The test rows themselves are
+ * not uploaded where the gradient kernel computes the evaluation's logits (fast-evaluate.ts);
+ * with tfjs's cpu backend they are, a fifth of a copy more at the default test fraction, which
+ * is not counted. Measured as the peak RSS of 1,000,000 samples less that of 20,000, the same
+ * run otherwise (2026-12-03, night, blobs, `dtrain simulate -q`, 1,000 nodes): 88, 132, 212
+ * and 596 bytes a sample at 2, 16, 32 and 128 features, one copy and 68–84 bytes (where this
+ * counts 104, 160, 224 and 608). Before the arrangement in place and the kernel's evaluation:
+ * 126, 196, 319 and 1,078 bytes; 2.84 copies at 128 features while the training split was also
+ * copied once more on its way to the training set.
  */
-const DATASET_COPIES = 2;
-const DATASET_ROW_BYTES = 112;
+const DATASET_ROW_BYTES = 96;
 /** the evaluation of θ on the test rows, once a round and strategy */
 const EVALUATION_FLOPS_PER_SECOND = 4e9;
 /**
@@ -338,6 +340,8 @@ interface RunSize {
   tfjsProducts: number;
   rows: number;
   testRows: number;
+  /** copies of the dataset's values at the peak (DATASET_ROW_BYTES) */
+  dataCopies: number;
   features: number;
   burstSlots: number;
   /** transfer tries per round, all nodes */
@@ -368,6 +372,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     ? nodeRounds * (JSON_NODE_BYTES + (options.trace ? k * JSON_TRACE_SAMPLE_BYTES : 0)) + strategies * scenario.rounds * JSON_ROUND_BYTES
     : 0;
   const outputs = outputSizes(scenario, options, jsonBytes);
+  const testRows = Math.max(1, Math.round(shape.samples * scenario.data.testFraction));
   const size: RunSize = {
     n, strategies, nodeRounds, k,
     batch: largestBatch(s2),
@@ -377,7 +382,8 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     laterStepS: laterStepSeconds(widths, largestBatch(s2)),
     tfjsProducts: tfjsProducts(widths, largestBatch(s2)),
     rows: Math.max(shape.samples, n),
-    testRows: Math.max(1, Math.round(shape.samples * scenario.data.testFraction)),
+    testRows,
+    dataCopies: scenario.data.dataset.kind === 'blobs' && shape.samples - testRows >= n ? 1 : 2,
     features: shape.features,
     burstSlots: burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
     tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
@@ -419,7 +425,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     { what: 'the HTML report (--report)', value: HTML_MEMORY_FACTOR * z.htmlBytes, flag: '--report' },
     { what: 'the timeline (--timeline, written round by round)', value: z.timelineBytes === 0 ? 0 : TIMELINE_MEMORY_FACTOR * Math.min(z.n, TIMELINE_PIECE_NODES) * TIMELINE_NODE_BYTES, flag: '--timeline' },
     { what: 'the CSV files (--csv, written round by round)', value: z.csvHeldBytes, flag: '--csv' },
-    { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * (z.features * 4 * DATASET_COPIES + DATASET_ROW_BYTES) },
+    { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * (z.features * 4 * z.dataCopies + DATASET_ROW_BYTES) },
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },

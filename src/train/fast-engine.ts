@@ -202,7 +202,7 @@ export class FastEngine implements TrainEngine {
     this.chunkTensors = { concat, firstInputsT: () => false, laterTensors };
     this.chunkArena = reuse ? new ArrayArena() : null;
     this.batches = new BatchStore(tf, train, this.keptTensors);
-    this.testSet = new TestSet(tf, options.test);
+    this.testSet = new TestSet(tf, options.test, kernel);
     const count = this.paramCount;
     this.scratchSum = new Float32Array(count);
     this.maxHeld = tuning.maxHeldValues ?? MAX_HELD_VALUES;

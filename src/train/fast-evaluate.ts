@@ -1,22 +1,62 @@
 /**
  * Loss and accuracy of the global parameters on the test split (SPEC §2 S4: "after
  * aggregation the global model is evaluated"): mean softmax cross-entropy, and the share of
- * samples whose largest logit is the label. The test tensors are uploaded once.
+ * samples whose largest logit is the label. The targets and labels are uploaded once.
+ *
+ * With the engine's gradient kernel, the logits are computed by it, the test rows read where
+ * they lie a chunk at a time (the bits of tf.fused.matMul with bias and ReLU, as in a step-1
+ * pass), and only they go to tfjs: the test rows are not uploaded, nor their activations made
+ * in tfjs's memory, which never shrinks (at 200,000 test rows of 256 features and a hidden layer
+ * of 128, 300 MB). Without it, tfjs computes the forward from the rows uploaded once.
  */
 import type { Tf } from './backend.js';
 import type { EngineData, EvalResult } from './engine.js';
 import { forwardMlp } from './fast-forward.js';
 import type { ModelLayout } from './fast-layout.js';
+import type { GradientKernel } from './kernels/gradient-kernel.js';
 
 type Tensor = import('@tensorflow/tfjs-core').Tensor;
 type Tensor2D = import('@tensorflow/tfjs-core').Tensor2D;
 
+/** Test rows a chunk of the kernel's forward: their activations are a few megabytes. */
+const KERNEL_CHUNK_ROWS = 4096;
+
+/**
+ * θ's [samples, classes] logits on `data`'s rows into `out`, by the kernel a chunk of rows at a
+ * time: the bits of forwardMlp's (tf.fused.matMul with bias, and ReLU but after the last layer).
+ */
+export function logitsByKernel(kernel: GradientKernel, layout: ModelLayout, theta: Float32Array, data: EngineData, out: Float32Array): Float32Array {
+  const { features, samples, featureCount } = data;
+  const layers = layout.layers;
+  const count = layers.length;
+  const classes = layers[count - 1]!.outputs;
+  for (let from = 0; from < samples; from += KERNEL_CHUNK_ROWS) {
+    const rows = Math.min(KERNEL_CHUNK_ROWS, samples - from);
+    // the rows, each layer's output, θ
+    const { views } = kernel.arrays([rows * featureCount, ...layers.map((slot) => rows * slot.outputs), theta.length]);
+    const inputs = views[0]!;
+    const outputs = views.slice(1, count + 1);
+    const params = views[count + 1]!;
+    inputs.set(features.subarray(from * featureCount, (from + rows) * featureCount));
+    params.set(theta);
+    layers.forEach((slot, l) => {
+      const weights = params.subarray(slot.offset, slot.offset + slot.size);
+      kernel.fusedForward(l === 0 ? inputs : outputs[l - 1]!, slot.inputs, rows, weights, slot.outputs, l < count - 1, outputs[l]!);
+    });
+    out.set(outputs[count - 1]!, from * classes);
+  }
+  return out;
+}
+
 export class TestSet {
+  /** the test rows in tfjs's memory, when tfjs computes the forward */
   private readonly x: Tensor2D | null;
   private readonly targets: Tensor2D | null;
   private readonly labels: Tensor | null;
+  /** the logits the kernel writes, reused from round to round */
+  private logits: Float32Array | null = null;
 
-  constructor(private readonly tf: Tf, data: EngineData) {
+  constructor(private readonly tf: Tf, private readonly data: EngineData, private readonly kernel: GradientKernel | null = null) {
     if (data.samples === 0) {
       this.x = this.targets = this.labels = null;
       return;
@@ -24,17 +64,20 @@ export class TestSet {
     // one-hot built in JS: the wasm OneHot kernel of tfjs 4.22 ignores a float32 dtype
     const targets = new Float32Array(data.samples * data.classCount);
     data.labels.forEach((label, s) => (targets[s * data.classCount + label] = 1));
-    this.x = tf.tensor2d(data.features, [data.samples, data.featureCount]);
+    this.x = kernel === null ? tf.tensor2d(data.features, [data.samples, data.featureCount]) : null;
     this.targets = tf.tensor2d(targets, [data.samples, data.classCount]);
     this.labels = tf.tensor1d(data.labels, 'int32');
   }
 
   /** NaN for both figures when the test split is empty. */
   async evaluate(layout: ModelLayout, theta: Float32Array): Promise<EvalResult> {
-    const { tf, x, targets, labels } = this;
-    if (x === null || targets === null || labels === null) return { loss: Number.NaN, accuracy: Number.NaN };
+    const { tf, x, targets, labels, kernel } = this;
+    if (targets === null || labels === null) return { loss: Number.NaN, accuracy: Number.NaN };
+    const samples = this.data.samples;
     const totals = tf.tidy(() => {
-      const { logits } = forwardMlp(tf, layout, theta, x);
+      const logits = kernel !== null
+        ? tf.tensor2d(logitsByKernel(kernel, layout, theta, this.data, (this.logits ??= new Float32Array(targets.size))), targets.shape)
+        : forwardMlp(tf, layout, theta, x!).logits;
       const loss = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits))));
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'));
       return tf.stack([loss, correct]);
@@ -42,7 +85,7 @@ export class TestSet {
     try {
       // averaged in JS, so that the accuracy is an exact fraction of the test samples
       const [loss, correct] = await totals.data();
-      return { loss: loss! / x.shape[0], accuracy: correct! / x.shape[0] };
+      return { loss: loss! / samples, accuracy: correct! / samples };
     } finally {
       totals.dispose();
     }

@@ -63,7 +63,7 @@ describe('the heap-growth decision for a grid on workers', () => {
     const scenario = await loadScenario(join(ROOT, 'bench', 'scenarios', 'cluster-1000.yaml'));
     const bytes = [...enforceGridLimits(grid(scenario, 2), { limits: false }, SWEEP).values()];
     expect(bytes[0]).toBeLessThanOrEqual(LARGE_RUN_BYTES);
-    expect(Math.round(bytes[0]! / MIB)).toBe(411);
+    expect(Math.round(bytes[0]! / MIB)).toBe(390);
     expect(heapGrowthFlag(poolEstimateBytes(bytes, 1))).toBeNull();
     expect(heapGrowthFlag(poolEstimateBytes(bytes, 2))).toBe('--heap-growing-percent=50');
   });

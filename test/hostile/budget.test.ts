@@ -56,7 +56,7 @@ describe('explain and sweep are sized before they train', () => {
     expect(result.stderr).toBe(`${[
       'error: seed=1 · s1s4: this run needs an estimated 44.9 GiB of memory, over the budget of 4 GiB; the biggest parts:',
       ...HUGE_BATCH.slice(1),
-      '   21.1 KiB  the training data (150 × 4 features)',
+      '   18.8 KiB  the training data (150 × 4 features)',
       HUGE_BATCH_HINT,
     ].join('\n')}\n`);
     expectRefused(result);

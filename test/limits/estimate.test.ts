@@ -40,8 +40,8 @@ describe('estimateRun', () => {
       'Node.js and TF.js': BASE_MEMORY_BYTES,
       'per-node round records (20 node-rounds)': 20 * 1300,
       'the JSON report': 0,
-      // two float32 copies of each row, and 112 B of its indices and label
-      'the training data (150 × 4 features)': 150 * (4 * 4 * 2 + 112),
+      // a shipped dataset's rows and the training set copied out of them, and 96 B a row of indices, labels and targets
+      'the training data (150 × 4 features)': 150 * (4 * 4 * 2 + 96),
       'model copies (15 parameters × 2 nodes)': 15 * 4 * (2 + 8),
       "one round's batches (2 nodes × 1 step × batch 32)": 2 * 1 * 32 * (4 + 3 + 1) * 4 * 3,
       'S1 window samples (2 nodes × 10)': 2 * 10 * 8,
@@ -49,7 +49,7 @@ describe('estimateRun', () => {
       // 1,550 B of a round's short-lived objects per node, up to 3 × 64 MiB
       "V8's young generation (a round's short-lived objects)": 2 * 1550,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 21_600 + 600 + 6144 + 160 + 3100);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 19_200 + 600 + 6144 + 160 + 3100);
   });
 
   it('the window helper thread from 2^18 window samples a round, its rounds ahead without --trace, and the young generation up to 192 MiB', () => {
