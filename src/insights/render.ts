@@ -29,6 +29,15 @@ function loss(value: number): string {
 
 const steps = (count: number): string => `${count} step${count === 1 ? '' : 's'}`;
 
+/**
+ * A share as a percentage with `decimals`, or with two significant digits where those would
+ * show fewer: one node's equal share of 131,072 is 0.00076%, not 0.0%.
+ */
+function share(value: number, decimals: number): string {
+  if (value === 0 || Math.abs(value * 100) >= 10 ** (1 - decimals)) return formatPercent(value, decimals);
+  return `${(value * 100).toPrecision(2)}%`;
+}
+
 /** What the insight says, without when. */
 export function insightText(insight: Insight, scenario: Scenario): string {
   switch (insight.kind) {
@@ -39,7 +48,7 @@ export function insightText(insight: Insight, scenario: Scenario): string {
     case 'starvedWeight':
       return starvedWeightText({
         node: shown(insight.nodeId), length: insight.longestLength, from: insight.longestStreak[0], to: insight.longestStreak[1],
-        minWeight: formatPercent(insight.minWeight, 2), equalShare: formatPercent(insight.equalShare),
+        minWeight: share(insight.minWeight, 2), equalShare: share(insight.equalShare, 1),
       });
     case 'fewNorms':
       return fewNormsText({ norms: insight.fewestNorms });

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { detectInsights } from '../../src/insights/index.js';
-import { renderInsights, renderSingleSeedNote, roundRanges } from '../../src/insights/render.js';
+import { insightText, renderInsights, renderSingleSeedNote, roundRanges } from '../../src/insights/render.js';
 import type { RunResult } from '../../src/sim/records.js';
 import { makeScenario } from '../report/fixtures.js';
 import { idle, node, round, run, stepsTimeline, weighted } from './records.js';
 
 const widest = (text: string): number => text.split('\n').reduce((most, line) => Math.max(most, [...line].length), 0);
+
+describe('insightText', () => {
+  it('shows a share too small for its decimals with two significant digits (one node of 131,072), a larger one as before', () => {
+    const starved = (minWeight: number, equalShare: number): string => insightText({
+      kind: 'starvedWeight', nodeId: 'rack-1155', minWeight, equalShare, longestStreak: [2, 7], longestLength: 6,
+    }, makeScenario(['rack-1155']));
+    // 1/131,072 = 0.000763 %; 7.4e-7 = 0.000074 %
+    expect(starved(7.4e-7, 1 / 131_072)).toContain('(rounds 2–7; as low as 0.000074% where an equal share was 0.00076%)');
+    // two decimals show two significant digits from 0.1 %, one decimal from 1 %
+    expect(starved(0.03, 0.25)).toContain('as low as 3.00% where an equal share was 25.0%');
+    expect(starved(0.0012, 1 / 256)).toContain('as low as 0.12% where an equal share was 0.39%');
+    expect(starved(0, 0.01)).toContain('as low as 0.00% where an equal share was 1.0%');
+  });
+});
 
 describe('renderInsights', () => {
   it('node ids and strategy names are shown with control and bidi characters escaped', () => {
