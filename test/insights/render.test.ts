@@ -10,7 +10,7 @@ const widest = (text: string): number => text.split('\n').reduce((most, line) =>
 describe('insightText', () => {
   it('shows a share too small for its decimals with two significant digits (one node of 131,072), a larger one as before', () => {
     const starved = (minWeight: number, equalShare: number): string => insightText({
-      kind: 'starvedWeight', nodeId: 'rack-1155', minWeight, equalShare, longestStreak: [2, 7], longestLength: 6,
+      strategy: 's1s4', rounds: [2, 3, 4, 5, 6, 7], kind: 'starvedWeight', nodeId: 'rack-1155', minWeight, equalShare, longestStreak: [2, 7], longestLength: 6,
     }, makeScenario(['rack-1155']));
     // 1/131,072 = 0.000763 %; 7.4e-7 = 0.000074 %
     expect(starved(7.4e-7, 1 / 131_072)).toContain('(rounds 2–7; as low as 0.000074% where an equal share was 0.00076%)');
