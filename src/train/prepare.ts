@@ -109,7 +109,7 @@ function arrangeInPlace(dataset: Dataset, owned: boolean, stats: FeatureStats, p
 export function prepareTraining(input: TrainingInput): PreparedTraining {
   const { data, nodes, seed, hidden } = input;
   const dataset = loadDataset(data.dataset, seed, input.shipped);
-  // the split (split.ts), standardised as each part is copied into place from the dataset
+  // the split (split.ts), standardised as its rows are arranged, or copied, into place
   const rows = splitRows(dataset, data.testFraction, seed);
   const stats = featureStats(dataset, rows.train);
   const parts = partitionIndices(rows.train.map((row) => dataset.labels[row]!), dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
