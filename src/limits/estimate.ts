@@ -340,7 +340,7 @@ interface RunSize {
   tfjsProducts: number;
   rows: number;
   testRows: number;
-  /** copies of the dataset's values at the peak (DATASET_ROW_BYTES) */
+  /** copies of the dataset's values at the peak: 1 for generated data arranged in place, else 2 (see DATASET_ROW_BYTES) */
   dataCopies: number;
   features: number;
   burstSlots: number;
