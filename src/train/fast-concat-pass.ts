@@ -116,11 +116,7 @@ export class PassBuffers {
     params.set(theta);
     targets.set(batch.targetValues.subarray(0, rows * classes));
     scale.set(batch.scaleValues.subarray(0, rows));
-    layers.forEach((slot, l) => {
-      const last = l === count - 1;
-      const weights = params.subarray(slot.offset, slot.offset + slot.size);
-      kernel.fusedForward(l === 0 ? inputs : hidden[l - 1]!, slot.inputs, rows, weights, slot.outputs, !last, last ? logits : hidden[l]!);
-    });
+    kernel.forward(layers, params, inputs, rows, [...hidden, logits]);
     const probabilities = tf.tidy(() => tf.softmax(tf.tensor2d(logits, [rows, classes])));
     try {
       softmax.set(heap(probabilities));

@@ -23,27 +23,23 @@ const KERNEL_CHUNK_ROWS = 4096;
 
 /**
  * θ's [samples, classes] logits on `data`'s rows into `out`, by the kernel a chunk of rows at a
- * time: the bits of forwardMlp's (tf.fused.matMul with bias, and ReLU but after the last layer).
+ * time (θ placed in its memory once): the bits of forwardMlp's.
  */
 export function logitsByKernel(kernel: GradientKernel, layout: ModelLayout, theta: Float32Array, data: EngineData, out: Float32Array): Float32Array {
   const { features, samples, featureCount } = data;
   const layers = layout.layers;
-  const count = layers.length;
-  const classes = layers[count - 1]!.outputs;
+  const classes = layers[layers.length - 1]!.outputs;
+  const most = Math.min(KERNEL_CHUNK_ROWS, samples);
+  // θ, a chunk's rows, each layer's output
+  const { views } = kernel.arrays([theta.length, most * featureCount, ...layers.map((slot) => most * slot.outputs)]);
+  const [params, inputs] = views as [Float32Array, Float32Array];
+  const outputs = views.slice(2);
+  params.set(theta);
   for (let from = 0; from < samples; from += KERNEL_CHUNK_ROWS) {
     const rows = Math.min(KERNEL_CHUNK_ROWS, samples - from);
-    // the rows, each layer's output, θ
-    const { views } = kernel.arrays([rows * featureCount, ...layers.map((slot) => rows * slot.outputs), theta.length]);
-    const inputs = views[0]!;
-    const outputs = views.slice(1, count + 1);
-    const params = views[count + 1]!;
     inputs.set(features.subarray(from * featureCount, (from + rows) * featureCount));
-    params.set(theta);
-    layers.forEach((slot, l) => {
-      const weights = params.subarray(slot.offset, slot.offset + slot.size);
-      kernel.fusedForward(l === 0 ? inputs : outputs[l - 1]!, slot.inputs, rows, weights, slot.outputs, l < count - 1, outputs[l]!);
-    });
-    out.set(outputs[count - 1]!, from * classes);
+    kernel.forward(layers, params, inputs, rows, outputs);
+    out.set(outputs[outputs.length - 1]!.subarray(0, rows * classes), from * classes);
   }
   return out;
 }

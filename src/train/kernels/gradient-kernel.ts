@@ -275,6 +275,19 @@ export class GradientKernel {
   }
 
   /**
+   * An MLP's forward over `rows` rows of `inputs`, layer by layer (fusedForward; ReLU after
+   * every layer but the last) into `outputs[l]`, the weights read from `params` (the flat
+   * layout): the bits of forwardMlp's tf.fused.matMul. All in this kernel's memory.
+   */
+  forward(layers: readonly KernelLayer[], params: Float32Array, inputs: Float32Array, rows: number, outputs: readonly Float32Array[]): void {
+    const last = layers.length - 1;
+    layers.forEach((layer, l) => {
+      const weights = params.subarray(layer.offset, layer.offset + (layer.inputs + 1) * layer.outputs);
+      this.fusedForward(l === 0 ? inputs : outputs[l - 1]!, layer.inputs, rows, weights, layer.outputs, l < last, outputs[l]!);
+    });
+  }
+
+  /**
    * The output layer's delta of a step-1 pass, (S − T) · scale_r row by row, into `out`
    * [rows, cols]: the bits of tf.mul(tf.sub(softmax, targets), rowScale). All four in this
    * kernel's memory.
