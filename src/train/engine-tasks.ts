@@ -76,7 +76,7 @@ export class EngineTasks {
     return new EngineTasks(this.steps, this.indices, this.offsets.subarray(first * this.steps, end * this.steps + 1));
   }
 
-  /** A compact copy (offsets from 0, only the indices the tasks hold), for a message. */
+  /** A compact copy (offsets from 0, only the indices the tasks hold), for a message: its arrays are its own, so a message may move them. */
   packed(): PackedTasks {
     const from = this.offsets[0]!;
     const to = this.offsets[this.offsets.length - 1]!;

@@ -189,6 +189,29 @@ describe('fast engine with a helper thread', () => {
     expect(bounded).toBe(alone);
   }, 120_000);
 
+  it('moves a round’s packed tasks to the helper rather than copying them, and still gets one thread’s norms', async () => {
+    // Arrange: the tasks' packed copy is kept here to look at after the request is posted
+    const { options, rounds } = problem(1);
+    const tasks = EngineTasks.of(rounds[0]!.tasks);
+    const packed = tasks.packed();
+    const moved = Object.assign(EngineTasks.of(rounds[0]!.tasks), { packed: () => packed });
+    const { helper } = await countingHelper(options);
+    const alone = await fast.createFastEngine(options);
+    try {
+      const expected = await alone.trainLocal(tasks);
+      // Act
+      const answer = helper.trainClaimed(flatten(options), moved, helper.sharedFlags(unitRanges(tasks).length), null);
+      // Assert: posting detached both arrays (a moved ArrayBuffer is empty on this side)
+      expect([packed.indices.byteLength, packed.offsets.byteLength]).toEqual([0, 0]);
+      const { from, norms } = await answer;
+      expect(from).toBe(0);
+      expect(bytes(norms)).toBe(bytes(expected));
+    } finally {
+      alone.dispose();
+      helper.dispose();
+    }
+  }, 60_000);
+
   describe('finish: the helper’s answer through shared memory, before its reply message', () => {
     /**
      * Whether `promise` had settled before this call: it settles within a few microtasks then,
