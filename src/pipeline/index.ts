@@ -11,8 +11,8 @@
  * S4 runs after training, through the strategy's aggregation stage.
  */
 import { SampleWindows } from './sample-windows.js';
-import { computeEfficiency } from './s1-efficiency.js';
-import { fixedResources, pressureOf, referencePressure } from './s3-resources.js';
+import { computeEfficiency, type Efficiency } from './s1-efficiency.js';
+import { fixedResources, pressureOf, referencePressure, type ResourceAllocation } from './s3-resources.js';
 import type { StageWorking } from './stage-registry.js';
 import type { NodePlan, PlanRoundInput } from './types.js';
 
@@ -26,7 +26,39 @@ export interface RoundDecisions {
   resourceWorking: StageWorking[];
 }
 
+/**
+ * What S1–S3 decided, per node, before it is put in any shape: node i's plan is made of
+ * efficiency[i], batches[i], responseMs[i], pressures[i] and, when batches[i] > 0,
+ * allocations[i] (threads and I/O queue 0 otherwise). The run writes them into its columns
+ * directly (run/plan-columns.ts): a plan object per node and round, with a heap number for each
+ * of its fields, was live until the columns were made, so the timeline helper's collections
+ * copied it; without it the rounds of the 131,072-node benchmark took about a tenth less where
+ * the helper set their pace (bench/README.md).
+ */
+export interface RoundParts {
+  efficiency: readonly Efficiency[];
+  batches: readonly number[];
+  responseMs: ReadonlyArray<number | null>;
+  pressures: readonly number[];
+  allocations: readonly ResourceAllocation[];
+  batchWorking: StageWorking[];
+  resourceWorking: StageWorking[];
+}
+
 export function decideRound(input: PlanRoundInput): RoundDecisions {
+  const parts = decideRoundParts(input);
+  const { efficiency, batches, responseMs, pressures, allocations } = parts;
+  // Plain literals of one shape (no spreads): this runs for every node of every round.
+  const plans = efficiency.map(({ efficiency: e, effectiveMs, observedMs }, i): NodePlan => {
+    const b = batches[i]!;
+    const { threads, ioQueue } = b > 0 ? allocations[i]! : { threads: 0, ioQueue: 0 };
+    return { efficiency: e, effectiveMs, observedMs, batch: b, responseMs: responseMs[i]!, pressure: pressures[i]!, threads, ioQueue };
+  });
+  return { plans, batchWorking: parts.batchWorking, resourceWorking: parts.resourceWorking };
+}
+
+/** decideRound's decisions as they come from the stages (RoundParts). */
+export function decideRoundParts(input: PlanRoundInput): RoundParts {
   const { nodes, s1, s2, s3, stages } = input;
   const windows = input.samplesMs instanceof SampleWindows ? input.samplesMs : null;
   const rows = input.samplesMs instanceof SampleWindows ? null : input.samplesMs;
@@ -67,14 +99,9 @@ export function decideRound(input: PlanRoundInput): RoundDecisions {
   }
   const pRef = dispatchedPressures.length > 0 ? referencePressure(dispatchedPressures) : 0;
   const resources = stages.resources.allocate({ nodes, batches, responseMs, pressures, referencePressure: pRef, s3 });
-
-  // Plain literals of one shape (no spreads): this runs for every node of every round.
-  const plans = efficiency.map(({ efficiency: e, effectiveMs, observedMs }, i): NodePlan => {
-    const b = batches[i]!;
-    const { threads, ioQueue } = b > 0 ? resources.allocations[i]! : { threads: 0, ioQueue: 0 };
-    return { efficiency: e, effectiveMs, observedMs, batch: b, responseMs: responseMs[i]!, pressure: pressures[i]!, threads, ioQueue };
-  });
-  return { plans, batchWorking: batch.working, resourceWorking: resources.working };
+  return {
+    efficiency, batches, responseMs, pressures, allocations: resources.allocations, batchWorking: batch.working, resourceWorking: resources.working,
+  };
 }
 
 /** A node's step time at batch b with the base (clamped) allocation: its response time before its first round. */

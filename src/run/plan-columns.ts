@@ -2,8 +2,10 @@
  * A round's plans (pipeline NodePlan, one per node) as columns: what S1–S3 decided, as the time
  * model, the round's records and the helper's messages read it. At 131,072 nodes an object per
  * node was some 13 MB of every round's garbage on the thread that trains, and columns cross
- * threads as they are, their buffers transferred.
+ * threads as they are, their buffers transferred. They are written from the stages' decisions
+ * (RoundParts), with no plan object per node in between.
  */
+import type { RoundParts } from '../pipeline/index.js';
 import type { NodePlan } from '../pipeline/types.js';
 
 /** NodePlan as columns; responseMs's null is a 1 in `noResponse` (its number is then 0). */
@@ -19,23 +21,30 @@ export interface PlanColumns {
   ioQueue: Float64Array;
 }
 
-export function planColumns(plans: readonly NodePlan[]): PlanColumns {
-  const n = plans.length;
+/** The columns of decideRound's plans (pipeline/index.ts), each value as its NodePlan has it. */
+export function planColumns({ efficiency, batches, responseMs, pressures, allocations }: RoundParts): PlanColumns {
+  const n = efficiency.length;
   const columns: PlanColumns = {
     efficiency: new Float64Array(n), effectiveMs: new Float64Array(n), observedMs: new Float64Array(n), batch: new Float64Array(n),
     responseMs: new Float64Array(n), noResponse: new Uint8Array(n), pressure: new Float64Array(n), threads: new Float64Array(n), ioQueue: new Float64Array(n),
   };
   for (let i = 0; i < n; i++) {
-    const plan = plans[i]!;
-    columns.efficiency[i] = plan.efficiency;
-    columns.effectiveMs[i] = plan.effectiveMs;
-    columns.observedMs[i] = plan.observedMs;
-    columns.batch[i] = plan.batch;
-    if (plan.responseMs === null) columns.noResponse[i] = 1;
-    else columns.responseMs[i] = plan.responseMs;
-    columns.pressure[i] = plan.pressure;
-    columns.threads[i] = plan.threads;
-    columns.ioQueue[i] = plan.ioQueue;
+    const s1 = efficiency[i]!;
+    const batch = batches[i]!;
+    const response = responseMs[i]!;
+    columns.efficiency[i] = s1.efficiency;
+    columns.effectiveMs[i] = s1.effectiveMs;
+    columns.observedMs[i] = s1.observedMs;
+    columns.batch[i] = batch;
+    if (response === null) columns.noResponse[i] = 1;
+    else columns.responseMs[i] = response;
+    columns.pressure[i] = pressures[i]!;
+    // an idle node's threads and I/O queue are 0 (the columns' own zeros)
+    if (batch > 0) {
+      const allocation = allocations[i]!;
+      columns.threads[i] = allocation.threads;
+      columns.ioQueue[i] = allocation.ioQueue;
+    }
   }
   return columns;
 }

@@ -3,7 +3,7 @@
  * nodes remember, through the pipeline's planRound. The step-time model is handed in, so the
  * stages never depend on how time is simulated.
  */
-import { decideRound } from '../pipeline/index.js';
+import { decideRoundParts } from '../pipeline/index.js';
 import type { ResolvedStages } from '../pipeline/stage-registry.js';
 import { stepMs } from '../sim/time-model.js';
 import { planColumns } from './plan-columns.js';
@@ -20,7 +20,7 @@ export function planPhase(
 ): Planned {
   const { s1, s2, s3 } = scenario.pipeline;
   const nodes = scenario.cluster.nodes;
-  const { plans, batchWorking, resourceWorking } = decideRound({
+  const parts = decideRoundParts({
     nodes,
     samplesMs: observed.windows,
     lastResponseMs: memory.map((node) => node.lastResponseMs),
@@ -35,5 +35,5 @@ export function planPhase(
   });
   const { round, startMs } = observed;
   const samplesMs = keepSamples ? observed.windows.rows() : [];
-  return { round, startMs, samplesMs, plans: planColumns(plans), working: { batch: batchWorking, resources: resourceWorking } };
+  return { round, startMs, samplesMs, plans: planColumns(parts), working: { batch: parts.batchWorking, resources: parts.resourceWorking } };
 }

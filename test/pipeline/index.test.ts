@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planRound } from '../../src/pipeline/index.js';
+import { decideRound, decideRoundParts, planRound } from '../../src/pipeline/index.js';
+import { planAt, planColumns } from '../../src/run/plan-columns.js';
 import { S1_DEFAULTS } from '../../src/pipeline/s1-efficiency.js';
 import { S2_DEFAULTS, type S2Config } from '../../src/pipeline/s2-batch-size.js';
 import { S3_DEFAULTS } from '../../src/pipeline/s3-resources.js';
@@ -73,6 +74,28 @@ describe('planRound', () => {
     const plans = planRound({ ...input({ batch: 'efficiency', resources: 'pressure' }), samplesMs: [allLost, allLost, allLost] });
 
     expect(plans.map((p) => [p.batch, p.threads, p.ioQueue])).toEqual([[0, 0, 0], [0, 0, 0], [0, 0, 0]]);
+  });
+
+  it.each<[string, { batch: string; resources: string }, Partial<PlanRoundInput>]>([
+    ['s1s4', { batch: 'efficiency', resources: 'pressure' }, {}],
+    ['fixed batch and resources', { batch: 'fixed', resources: 'fixed' }, {}],
+    ['an idle node never seen before', { batch: 'efficiency', resources: 'pressure' }, { lastResponseMs: [null, null, null] }],
+    ['no node dispatched', { batch: 'efficiency', resources: 'fixed' }, { samplesMs: [allLost, allLost, allLost] }],
+    // a plug-in's allocation for a node it was not asked about is ignored
+    ['a resources stage that allocates to idle nodes too', { batch: 'efficiency', resources: 'fixed' }, {
+      stages: {
+        batch: registry.stage('batch', 'efficiency'),
+        resources: { kind: 'resources', name: 'everyone', summary: 'everyone', allocate: ({ nodes }) => ({ allocations: nodes.map(() => ({ threads: 3, ioQueue: 5 })), working: [] }) },
+      },
+    }],
+  ])('writes the same plans as columns, straight from the stages’ decisions: %s', (_, strategy, change) => {
+    // Arrange
+    const round = { ...input(strategy), ...change };
+    // Act
+    const columns = planColumns(decideRoundParts(round));
+    // Assert: every field of every node, null response times and idle nodes' zeros included
+    const { plans } = decideRound(round);
+    expect(plans.map((_, i) => planAt(columns, i))).toEqual(plans);
   });
 
   it('rejects per-node inputs whose length does not match the nodes', () => {

@@ -91,9 +91,19 @@ describe('a scheduled round between threads', () => {
 
   it('keeps a null response time apart from a number, the keys in the order planning writes them, and the batch indices where the helper drew them', async () => {
     const base = { efficiency: 0.5, effectiveMs: 20, observedMs: 18, batch: 4, responseMs: null as number | null, pressure: 0, threads: 2, ioQueue: 1 };
-    const plans = [base, { ...base, responseMs: 0, batch: 0 }, { ...base, responseMs: 12.5, efficiency: Number.NaN }];
+    // an idle node's threads and I/O queue are 0, as decideRound plans them
+    const plans = [base, { ...base, responseMs: 0, batch: 0, threads: 0, ioQueue: 0 }, { ...base, responseMs: 12.5, efficiency: Number.NaN }];
     const shared = { rule: 'pressure', threadsRatio: 4, queueRatio: 8 };
-    const scheduled = { ...(await fixtureRound(plans.length)), plans: planColumns(plans), working: { batch: plans.map((_, i) => ({ rule: 'x', i })), resources: [shared, shared, shared] } };
+    const parts = {
+      efficiency: plans.map(({ efficiency, effectiveMs, observedMs }) => ({ efficiency, effectiveMs, observedMs })),
+      batches: plans.map((plan) => plan.batch),
+      responseMs: plans.map((plan) => plan.responseMs),
+      pressures: plans.map((plan) => plan.pressure),
+      allocations: plans.map(() => ({ threads: 2, ioQueue: 1 })),
+      batchWorking: [],
+      resourceWorking: [],
+    };
+    const scheduled = { ...(await fixtureRound(plans.length)), plans: planColumns(parts), working: { batch: plans.map((_, i) => ({ rule: 'x', i })), resources: [shared, shared, shared] } };
     const indices = Int32Array.of(7, 3, 3, 9);
     const back = acrossThreads({ ...scheduled, batchIndices: indices });
     expect(Array.from(back.batchIndices!)).toEqual([7, 3, 3, 9]);
