@@ -45,14 +45,21 @@ export interface RoundParts {
   resourceWorking: StageWorking[];
 }
 
+/** What a node not dispatched is planned with, whatever the resources stage gave it. */
+const NO_ALLOCATION: ResourceAllocation = Object.freeze({ threads: 0, ioQueue: 0 });
+
+/** Node i's threads and I/O queue in its plan: the stage's allocation when dispatched, else none. */
+export function plannedAllocation(parts: Pick<RoundParts, 'batches' | 'allocations'>, i: number): ResourceAllocation {
+  return parts.batches[i]! > 0 ? parts.allocations[i]! : NO_ALLOCATION;
+}
+
 export function decideRound(input: PlanRoundInput): RoundDecisions {
   const parts = decideRoundParts(input);
-  const { efficiency, batches, responseMs, pressures, allocations } = parts;
+  const { efficiency, batches, responseMs, pressures } = parts;
   // Plain literals of one shape (no spreads): this runs for every node of every round.
   const plans = efficiency.map(({ efficiency: e, effectiveMs, observedMs }, i): NodePlan => {
-    const b = batches[i]!;
-    const { threads, ioQueue } = b > 0 ? allocations[i]! : { threads: 0, ioQueue: 0 };
-    return { efficiency: e, effectiveMs, observedMs, batch: b, responseMs: responseMs[i]!, pressure: pressures[i]!, threads, ioQueue };
+    const { threads, ioQueue } = plannedAllocation(parts, i);
+    return { efficiency: e, effectiveMs, observedMs, batch: batches[i]!, responseMs: responseMs[i]!, pressure: pressures[i]!, threads, ioQueue };
   });
   return { plans, batchWorking: parts.batchWorking, resourceWorking: parts.resourceWorking };
 }

@@ -5,7 +5,7 @@
  * threads as they are, their buffers transferred. They are written from the stages' decisions
  * (RoundParts), with no plan object per node in between.
  */
-import type { RoundParts } from '../pipeline/index.js';
+import { plannedAllocation, type RoundParts } from '../pipeline/index.js';
 import type { NodePlan } from '../pipeline/types.js';
 
 /** NodePlan as columns; responseMs's null is a 1 in `noResponse` (its number is then 0). */
@@ -22,7 +22,8 @@ export interface PlanColumns {
 }
 
 /** The columns of decideRound's plans (pipeline/index.ts), each value as its NodePlan has it. */
-export function planColumns({ efficiency, batches, responseMs, pressures, allocations }: RoundParts): PlanColumns {
+export function planColumns(parts: RoundParts): PlanColumns {
+  const { efficiency, batches, responseMs, pressures } = parts;
   const n = efficiency.length;
   const columns: PlanColumns = {
     efficiency: new Float64Array(n), effectiveMs: new Float64Array(n), observedMs: new Float64Array(n), batch: new Float64Array(n),
@@ -39,12 +40,9 @@ export function planColumns({ efficiency, batches, responseMs, pressures, alloca
     if (response === null) columns.noResponse[i] = 1;
     else columns.responseMs[i] = response;
     columns.pressure[i] = pressures[i]!;
-    // an idle node's threads and I/O queue are 0 (the columns' own zeros)
-    if (batch > 0) {
-      const allocation = allocations[i]!;
-      columns.threads[i] = allocation.threads;
-      columns.ioQueue[i] = allocation.ioQueue;
-    }
+    const { threads, ioQueue } = plannedAllocation(parts, i);
+    columns.threads[i] = threads;
+    columns.ioQueue[i] = ioQueue;
   }
   return columns;
 }

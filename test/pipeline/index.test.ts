@@ -96,6 +96,9 @@ describe('planRound', () => {
     // Assert: every field of every node, null response times and idle nodes' zeros included
     const { plans } = decideRound(round);
     expect(plans.map((_, i) => planAt(columns, i))).toEqual(plans);
+    // a node not dispatched has no threads and no I/O queue, whatever the stage allocated it
+    const idle = plans.flatMap((plan, i) => (plan.batch === 0 ? [i] : []));
+    expect(idle.map((i) => [columns.threads[i], columns.ioQueue[i], plans[i]!.threads, plans[i]!.ioQueue])).toEqual(idle.map(() => [0, 0, 0, 0]));
   });
 
   it('rejects per-node inputs whose length does not match the nodes', () => {
