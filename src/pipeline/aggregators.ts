@@ -9,15 +9,19 @@
  *   mean       : w_i = 1 / |P_t|                                   (classic synchronous SGD)
  *   samples    : w_i = sampleCount_i / Σ_j sampleCount_j            (FedAvg)
  */
-import { volatilitiesUsed, volatilityOf, weightsFromUsed, type S4Config } from './s4-aggregation.js';
-import type { AggregationStageDefinition, StageWorking, WeighOptions } from './stage-registry.js';
-import type { AggregatorInput, AggregatorOutput } from './types.js';
+import { weighFromColumns, type ColumnWeigh } from './aggregator-columns.js';
+import { volatilitiesUsed, weightsFromUsed, type S4Config } from './s4-aggregation.js';
+import type { AggregationStageDefinition, StageWorking } from './stage-registry.js';
+import type { AggregatorColumns } from './types.js';
 
-/** Weights (sum 1, same order as `participants`) and each participant's volatility. */
-export type Aggregator = (participants: readonly AggregatorInput[], cfg: S4Config, options?: WeighOptions) => AggregatorOutput;
+/** Weights (sum 1, participants' order) and each participant's volatility, from the round's columns. */
+export type Aggregator = ColumnWeigh;
 
-function volatilitiesOf(participants: readonly AggregatorInput[], cfg: S4Config): Array<number | null> {
-  return participants.map((p) => volatilityOf(p.gradNormHistory, cfg.volatility));
+/** Each participant's own volatility (null with too few norms), in order. */
+export function volatilitiesOf(participants: AggregatorColumns, cfg: S4Config): Array<number | null> {
+  const volatilities = new Array<number | null>(participants.count);
+  for (let k = 0; k < participants.count; k++) volatilities[k] = participants.volatility(k, cfg.volatility);
+  return volatilities;
 }
 
 function equalShares(count: number): number[] {
@@ -58,9 +62,9 @@ const volatility: Aggregator = (participants, cfg, options) => {
 };
 
 const mean: Aggregator = (participants, cfg, options) => ({
-  weights: equalShares(participants.length),
+  weights: equalShares(participants.count),
   volatilities: volatilitiesOf(participants, cfg),
-  working: options?.working === false ? [] : participants.map(() => ({ rule: 'mean', participants: participants.length })),
+  working: options?.working === false ? [] : Array.from({ length: participants.count }, () => ({ rule: 'mean', participants: participants.count })),
 });
 
 /**
@@ -68,15 +72,17 @@ const mean: Aggregator = (participants, cfg, options) => ({
  * here, so `samples` stays plain FedAvg. If every count is 0 the shares are equal.
  */
 const samples: Aggregator = (participants, cfg, options) => {
-  const total = participants.reduce((sum, p) => sum + p.sampleCount, 0);
-  const weights = total > 0 ? participants.map((p) => p.sampleCount / total) : equalShares(participants.length);
+  const { count } = participants;
+  let total = 0;
+  for (let k = 0; k < count; k++) total += participants.sampleCount(k);
+  const weights = total > 0 ? Array.from({ length: count }, (_, k) => participants.sampleCount(k) / total) : equalShares(count);
   return {
     weights,
     volatilities: volatilitiesOf(participants, cfg),
-    working: options?.working === false ? [] : participants.map((p) => ({ rule: 'samples', samples: p.sampleCount, total })),
+    working: options?.working === false ? [] : Array.from({ length: count }, (_, k) => ({ rule: 'samples', samples: participants.sampleCount(k), total })),
   };
 };
 
-export const volatilityAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'volatility', summary: 'volatility', weigh: volatility };
-export const meanAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'mean', summary: 'mean', weigh: mean };
-export const samplesAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'samples', summary: 'samples', weigh: samples };
+export const volatilityAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'volatility', summary: 'volatility', weigh: weighFromColumns(volatility) };
+export const meanAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'mean', summary: 'mean', weigh: weighFromColumns(mean) };
+export const samplesAggregation: AggregationStageDefinition = { kind: 'aggregation', name: 'samples', summary: 'samples', weigh: weighFromColumns(samples) };

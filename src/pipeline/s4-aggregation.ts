@@ -31,28 +31,30 @@ export interface S4Config {
  * change measured against the new norm, |n − 0| / n, so the value stays finite.
  */
 export function volatilityOf(history: readonly number[], kind: VolatilityKind): number | null {
-  if (history.length < 2) return null;
+  return volatilityOfRange(history, 0, history.length, kind);
+}
+
+/**
+ * volatilityOf of the `length` norms from `start` (oldest first) of a longer column: S4's
+ * histories of every node are kept in one (norm-histories.ts). The sums run in the history's
+ * order, so both give the same bits.
+ */
+export function volatilityOfRange(values: ArrayLike<number>, start: number, length: number, kind: VolatilityKind): number | null {
+  if (length < 2) return null;
+  const end = start + length;
   if (kind === 'relchange') {
-    const current = history[history.length - 1];
-    const previous = history[history.length - 2];
+    const current = values[end - 1]!;
+    const previous = values[end - 2]!;
     if (previous === 0) return current === 0 ? 0 : 1;
     return Math.abs(current - previous) / previous;
   }
-  const mean = history.reduce((sum, n) => sum + n, 0) / history.length;
+  let sum = 0;
+  for (let j = start; j < end; j++) sum += values[j]!;
+  const mean = sum / length;
   if (mean === 0) return 0;
-  const variance = history.reduce((sum, n) => sum + (n - mean) ** 2, 0) / history.length;
-  return Math.sqrt(variance) / mean;
-}
-
-/** The history with `norm` appended, keeping the last `window` entries (a new array). */
-export function appendHistory(history: readonly number[], norm: number, window: number): number[] {
-  if (!(Number.isInteger(window) && window >= 1)) throw new RangeError(`history window must be an integer ≥ 1, got ${window}`);
-  // one array of the exact size (every participant of every round keeps one)
-  const keep = Math.min(history.length, window - 1);
-  const next = new Array<number>(keep + 1);
-  for (let j = 0; j < keep; j++) next[j] = history[history.length - keep + j]!;
-  next[keep] = norm;
-  return next;
+  let squares = 0;
+  for (let j = start; j < end; j++) squares += (values[j]! - mean) ** 2;
+  return Math.sqrt(squares / length) / mean;
 }
 
 function equalWeights(count: number): number[] {

@@ -8,6 +8,7 @@ import type { S1Config } from './s1-efficiency.js';
 import type { ResolvedStages, StageWorking } from './stage-registry.js';
 import type { S2Config } from './s2-batch-size.js';
 import type { S3Config } from './s3-resources.js';
+import type { VolatilityKind } from './s4-aggregation.js';
 
 /** What planRound needs to know about a node itself: its cores (S3's upper bound) and its link. */
 export interface PlanNode {
@@ -69,6 +70,23 @@ export interface AggregatorInput {
   batch: number;
   /** local SGD steps this round (batch × localSteps = samples it trained) */
   localSteps: number;
+}
+
+/**
+ * The participants of an S4 aggregation as columns, `k` being a participant's place in the
+ * round's order: what AggregatorInput holds, without an object or an array per participant.
+ * The built-in aggregation stages weigh from these (aggregator-columns.ts).
+ */
+export interface AggregatorColumns {
+  readonly count: number;
+  /** its number of training samples (FedAvg weight) */
+  sampleCount(k: number): number;
+  /** its batch this round */
+  batch(k: number): number;
+  /** local SGD steps this round */
+  localSteps(k: number): number;
+  /** volatilityOf its gradient-norm history, this round's norm included (null with fewer than 2 norms) */
+  volatility(k: number, kind: VolatilityKind): number | null;
 }
 
 export interface AggregatorOutput {

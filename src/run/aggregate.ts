@@ -3,14 +3,16 @@
  * aggregation stage weighs them, the engine forms θ_{t+1} = Σ w_i θ_i and evaluates it. A
  * non-finite test loss after finite local losses is blamed on the largest update.
  */
-import { appendHistory } from '../pipeline/s4-aggregation.js';
+import { columnWeighOf } from '../pipeline/aggregator-columns.js';
+import type { NormHistories } from '../pipeline/norm-histories.js';
+import type { VolatilityKind } from '../pipeline/s4-aggregation.js';
 import type { AggregationStageDefinition, StageWorking } from '../pipeline/stage-registry.js';
-import type { AggregatorInput } from '../pipeline/types.js';
+import type { AggregatorColumns, AggregatorInput, AggregatorOutput } from '../pipeline/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { shortNumber } from '../sim/latency/time-range.js';
 import type { EvalResult, TrainEngine } from '../train/engine.js';
 import { diverged } from './divergence.js';
-import type { NodeMemory, Scheduled } from './round-state.js';
+import type { Scheduled } from './round-state.js';
 
 export interface Weighed {
   volatilities: Array<number | null>;
@@ -23,7 +25,7 @@ export interface Weighed {
 export function weighParticipants(
   scenario: Scenario,
   aggregation: AggregationStageDefinition,
-  memory: NodeMemory[],
+  histories: NormHistories,
   sampleCounts: readonly number[],
   participants: readonly number[],
   gradNorms: Float64Array,
@@ -35,19 +37,56 @@ export function weighParticipants(
   const { s4 } = scenario.pipeline;
   const { localSteps } = scenario.model;
   const count = participants.length;
-  const inputs = new Array<AggregatorInput>(count);
-  for (let k = 0; k < count; k++) {
-    const i = participants[k]!;
-    const node = memory[i]!;
-    node.history = appendHistory(node.history, gradNorms[k]!, s4.window);
-    inputs[k] = { gradNormHistory: node.history, sampleCount: sampleCounts[i]!, batch: batches[i]!, localSteps };
+  for (let k = 0; k < count; k++) histories.append(participants[k]!, gradNorms[k]!);
+  const options = { working: keepWorking };
+  const weighColumns = columnWeighOf(aggregation.weigh);
+  let output: AggregatorOutput;
+  if (weighColumns !== null) {
+    output = weighColumns(new RoundColumns(histories, participants, sampleCounts, batches, localSteps), s4, options);
+  } else {
+    const inputs = new Array<AggregatorInput>(count);
+    for (let k = 0; k < count; k++) {
+      const i = participants[k]!;
+      inputs[k] = { gradNormHistory: histories.history(i), sampleCount: sampleCounts[i]!, batch: batches[i]!, localSteps };
+    }
+    output = aggregation.weigh(inputs, s4, options);
   }
-  const output = aggregation.weigh(inputs, s4, { working: keepWorking });
   return {
     weights: output.weights,
     volatilities: complete(output.volatilities, count, null, false),
     working: keepWorking ? complete(output.working, count, {}, true) : [],
   };
+}
+
+/** The round's participants as the built-in aggregation stages read them: node i = participants[k]. */
+class RoundColumns implements AggregatorColumns {
+  readonly count: number;
+
+  constructor(
+    private readonly histories: NormHistories,
+    private readonly participants: readonly number[],
+    private readonly sampleCounts: readonly number[],
+    private readonly batches: ArrayLike<number>,
+    private readonly steps: number,
+  ) {
+    this.count = participants.length;
+  }
+
+  sampleCount(k: number): number {
+    return this.sampleCounts[this.participants[k]!]!;
+  }
+
+  batch(k: number): number {
+    return this.batches[this.participants[k]!]!;
+  }
+
+  localSteps(): number {
+    return this.steps;
+  }
+
+  volatility(k: number, kind: VolatilityKind): number | null {
+    return this.histories.volatility(this.participants[k]!, kind);
+  }
 }
 
 /**

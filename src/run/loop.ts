@@ -5,6 +5,7 @@
  * the host's helper (round-ahead.ts). Returns plain records; no printing, no host calls but the one
  * turn it yields between rounds so that the host can deliver a stop request.
  */
+import { NormHistories } from '../pipeline/norm-histories.js';
 import type { ResolvedStages, StageWorking } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { SimClock } from '../sim/clock.js';
@@ -102,7 +103,9 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   };
   const state: RunState = {
     clock: new SimClock(FIRST_ROUND_START_MS),
-    memory: nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null })),
+    memory: nodes.map(() => ({ lastResponseMs: null, lastBatch: null })),
+    // a node takes part at most once a round, so a run of fewer rounds than the window keeps fewer norms
+    histories: new NormHistories(nodes.length, Math.min(scenario.pipeline.s4.window, scenario.rounds)),
     cursors: null,
     drawn: new Float64Array(nodes.length),
     rounds: [],
@@ -235,7 +238,7 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   // the tasks unnamed for the same reason: not kept through the aggregate's await
   const gradNorms = await trainPhase(frame.engine, engineTasks(scheduled.participants, batches, batchIndices(frame, state, scheduled, batches), localSteps), scheduled, frame.ids);
   const keepWorking = frame.options.retainNodes !== false;
-  const weighed = weighParticipants(scenario, stages.aggregation, state.memory, prepared.sampleCounts, scheduled.participants, gradNorms, batches, keepWorking);
+  const weighed = weighParticipants(scenario, stages.aggregation, state.histories, prepared.sampleCounts, scheduled.participants, gradNorms, batches, keepWorking);
   const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);
   state.lastEval = evaluation;

@@ -69,7 +69,7 @@ export class RoundsSimulator {
   private cursors: BatchCursor[] | null = null;
 
   constructor(private readonly frame: TimelineFrame, public startMs: number) {
-    this.memory = frame.setting.cluster.nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null }));
+    this.memory = frame.setting.cluster.nodes.map(() => ({ lastResponseMs: null, lastBatch: null }));
   }
 
   /** The cursors' streams made now (seeding them is most of making the cursors), for a helper waiting for the samples. */

@@ -3,6 +3,7 @@
  * progress as each phase fills it in (observe → plan → schedule → train → aggregate → record).
  * Each phase reads what earlier phases wrote and adds its own fields; nothing else is shared.
  */
+import type { NormHistories } from '../pipeline/norm-histories.js';
 import type { SimClock } from '../sim/clock.js';
 import type { SampleWindows } from '../pipeline/sample-windows.js';
 import type { PlanColumns } from './plan-columns.js';
@@ -15,9 +16,8 @@ import type { Scenario } from '../scenario/types.js';
 /** What of a scenario its rounds' timeline (observe → plan → schedule) reads: no data, no strategies; structured-cloneable. */
 export type TimelineSetting = Pick<Scenario, 'seed' | 'rounds' | 'model' | 'pipeline' | 'cluster'>;
 
-/** What a node remembers between rounds: S4's norm history, S3's response time and the batch it was measured at. */
+/** What a node remembers between rounds for S3: its response time and the batch it was measured at. */
 export interface NodeMemory {
-  history: number[];
   lastResponseMs: number | null;
   /** the node's batch in the round lastResponseMs comes from (the `balanced` batch stage's time per sample) */
   lastBatch: number | null;
@@ -26,6 +26,8 @@ export interface NodeMemory {
 export interface RunState {
   clock: SimClock;
   memory: NodeMemory[];
+  /** S4's gradient-norm histories */
+  histories: NormHistories;
   /** this thread's batch cursors, made when first needed (none while the helper draws the batches) */
   cursors: BatchCursor[] | null;
   /** per node, how many batch indices it has drawn so far (where its cursor is) */

@@ -6,7 +6,7 @@
  */
 import { decideRound } from '../../src/pipeline/index.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
-import { appendHistory } from '../../src/pipeline/s4-aggregation.js';
+import { NormHistories } from '../../src/pipeline/norm-histories.js';
 import { roundTimelines } from '../../src/sim/round-time.js';
 import { stepMs } from '../../src/sim/time-model.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, RunSetting } from '../../src/sim/records.js';
@@ -40,7 +40,7 @@ export function handResult(): RunResult {
   let startMs = 0;
   let lastResponseMs: Array<number | null> = [null, null];
   let lastBatch: Array<number | null> = [null, null];
-  const histories: number[][] = [[], []];
+  const histories = new NormHistories(2, s4.window);
   for (let r = 0; r < 2; r++) {
     const { plans, batchWorking, resourceWorking } = decideRound({
       nodes, samplesMs: SAMPLES, lastResponseMs, lastBatch, transferBytes: 62_500, localSteps: 1, stages: STAGES, s1, s2, s3,
@@ -54,8 +54,8 @@ export function handResult(): RunResult {
         stepMs: stepMs(nodes[i]!, plan.batch, plan.threads, plan.ioQueue),
       })),
     }).map((t) => t!);
-    histories.forEach((h, i) => { histories[i] = appendHistory(h, NORMS[i]![r]!, s4.window); });
-    const weighed = STAGES.aggregation.weigh(histories.map((h, i) => ({ gradNormHistory: h, sampleCount: CONTEXT.sampleCounts[i]!, batch: plans[i]!.batch, localSteps: 1 })), s4);
+    for (let i = 0; i < 2; i++) histories.append(i, NORMS[i]![r]!);
+    const weighed = STAGES.aggregation.weigh([0, 1].map((i) => ({ gradNormHistory: histories.history(i), sampleCount: CONTEXT.sampleCounts[i]!, batch: plans[i]!.batch, localSteps: 1 })), s4);
     const { volatilities, weights } = weighed;
     const endMs = timelines.reduce((last, t) => Math.max(last, t.finishMs ?? 0), 0);
     const records: NodeRoundRecord[] = plans.map((plan, i) => {

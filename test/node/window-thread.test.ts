@@ -93,7 +93,7 @@ describe('the window helper thread', () => {
       guard: new guards.LatencyGuard(setting, network.buildNetwork(setting), network.buildSlowdowns(setting)),
       windows: new observe.WindowScratch(), transferBytes: 100_000, trace: false,
     };
-    const memory = setting.cluster.nodes.map(() => ({ history: [] as number[], lastResponseMs: null, lastBatch: null }));
+    const memory = setting.cluster.nodes.map(() => ({ lastResponseMs: null, lastBatch: null }));
     // node i holds samples 3i … 3i + 2 (the cursors need no data, only where each node's samples are)
     const n = setting.cluster.nodes.length;
     const ranges = { first: Int32Array.from({ length: n }, (_, i) => 3 * i), count: new Int32Array(n).fill(3) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  appendHistory, capWeights, inverseVolatilityWeights, S4_DEFAULTS, type S4Config, volatilitiesUsed, volatilityOf,
+  capWeights, inverseVolatilityWeights, S4_DEFAULTS, type S4Config, volatilitiesUsed, volatilityOf,
 } from '../../src/pipeline/s4-aggregation.js';
 
 const cfg: S4Config = { ...S4_DEFAULTS, maxWeight: null }; // ε = 0.001
@@ -38,30 +38,6 @@ describe('volatilityOf — relchange', () => {
   it('from a previous norm of 0 is 0 when still 0 and 1 otherwise', () => {
     expect(volatilityOf([0, 0], 'relchange')).toBe(0);
     expect(volatilityOf([0, 5], 'relchange')).toBe(1);
-  });
-});
-
-describe('appendHistory', () => {
-  it('keeps the last `window` entries without touching the input', () => {
-    // Arrange
-    const history = [1, 2, 3, 4, 5];
-
-    // Act
-    const next = appendHistory(history, 6, 5);
-
-    // Assert
-    expect(next).toEqual([2, 3, 4, 5, 6]);
-    expect(history).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  it('grows a short history', () => {
-    expect(appendHistory([], 1.5, 5)).toEqual([1.5]);
-  });
-
-  it('a history longer than the window keeps its newest entries; a window of 1 keeps the new norm alone', () => {
-    expect(appendHistory([1, 2, 3, 4, 5, 6, 7], 8, 3)).toEqual([6, 7, 8]);
-    expect(appendHistory([1, 2], 3, 1)).toEqual([3]);
-    expect(appendHistory([1, 2], 3, 4)).toEqual([1, 2, 3]);
   });
 });
 

@@ -4,6 +4,7 @@
  * and queue 8, p = 0.9, ioMsPerBatch 2, transfer 0.5 ms, one local step.
  */
 import { describe, expect, it } from 'vitest';
+import { NormHistories } from '../../src/pipeline/norm-histories.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
 import { aggregatePhase, weighParticipants } from '../../src/run/aggregate.js';
 import { RoundDiverged } from '../../src/run/divergence.js';
@@ -30,7 +31,7 @@ function scenario(roundTimeoutMs: number | null = null): Scenario {
 
 const registry = createStageRegistry();
 const STAGES = registry.resolve(S1S4);
-const fresh = (): NodeMemory[] => [{ history: [], lastResponseMs: null, lastBatch: null }, { history: [], lastResponseMs: null, lastBatch: null }];
+const fresh = (): NodeMemory[] => [{ lastResponseMs: null, lastBatch: null }, { lastResponseMs: null, lastBatch: null }];
 
 function scheduled(roundTimeoutMs: number | null = null): Scheduled {
   const s = scenario(roundTimeoutMs);
@@ -201,9 +202,9 @@ describe('train', () => {
 
 describe('aggregate', () => {
   it('appends each norm to its history and weighs by the aggregation stage (first norms: equal weights)', () => {
-    const memory = fresh();
-    const weighed = weighParticipants(scenario(), STAGES.aggregation, memory, [60, 60], [0, 1], Float64Array.from([1.5, 2.5]), [32, 32]);
-    expect(memory.map((m) => m.history)).toEqual([[1.5], [2.5]]);
+    const histories = new NormHistories(2, 5);
+    const weighed = weighParticipants(scenario(), STAGES.aggregation, histories, [60, 60], [0, 1], Float64Array.from([1.5, 2.5]), [32, 32]);
+    expect([histories.history(0), histories.history(1)]).toEqual([[1.5], [2.5]]);
     expect(weighed).toMatchObject({ weights: [0.5, 0.5], volatilities: [null, null] });
   });
 
@@ -214,9 +215,8 @@ describe('aggregate', () => {
       ...STAGES.aggregation,
       weigh: () => ({ weights: [0.2, 0.3, 0.5], ...output }),
     }) as typeof STAGES.aggregation;
-    const memory = [...fresh(), { history: [], lastResponseMs: null, lastBatch: null }];
     const weigh = (output: Parameters<typeof stage>[0]) =>
-      weighParticipants(scenario(), stage(output), memory, [60, 60, 60], [0, 1, 2], Float64Array.from([1, 2, 3]), [32, 32, 32]);
+      weighParticipants(scenario(), stage(output), new NormHistories(3, 5), [60, 60, 60], [0, 1, 2], Float64Array.from([1, 2, 3]), [32, 32, 32]);
     const full = weigh({ volatilities, working });
     expect(full.volatilities).toBe(volatilities);
     expect(full.working).toBe(working);

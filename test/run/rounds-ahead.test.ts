@@ -43,7 +43,7 @@ function frameOf(setting: TimelineSetting, batch: string, resources: string, tra
   };
 }
 
-const freshMemory = (setting: TimelineSetting): NodeMemory[] => setting.cluster.nodes.map(() => ({ history: [], lastResponseMs: null, lastBatch: null }));
+const freshMemory = (setting: TimelineSetting): NodeMemory[] => setting.cluster.nodes.map(() => ({ lastResponseMs: null, lastBatch: null }));
 
 /** As a worker's message arrives: structured-cloned, its columns transferred. */
 function acrossThreads(scheduled: Scheduled): Scheduled {

@@ -3,19 +3,22 @@
  * processed this round. When batches differ this is the unbiased mini-batch estimator: every
  * sample of the round counts the same, wherever it was trained.
  */
-import { volatilityOf, type S4Config } from '../s4-aggregation.js';
+import { weighFromColumns } from '../aggregator-columns.js';
+import { volatilitiesOf } from '../aggregators.js';
+import type { S4Config } from '../s4-aggregation.js';
 import type { AggregationStageDefinition, WeighOptions } from '../stage-registry.js';
-import type { AggregatorInput, AggregatorOutput } from '../types.js';
+import type { AggregatorColumns, AggregatorOutput } from '../types.js';
 
-function weigh(participants: readonly AggregatorInput[], cfg: S4Config, options?: WeighOptions): AggregatorOutput {
+function weigh(participants: AggregatorColumns, cfg: S4Config, options?: WeighOptions): AggregatorOutput {
+  const { count } = participants;
+  const samples = (k: number): number => participants.batch(k) * participants.localSteps(k);
   let total = 0;
-  for (const p of participants) total += p.batch * p.localSteps;
-  const weights = participants.map((p) => (total > 0 ? (p.batch * p.localSteps) / total : 1 / participants.length));
+  for (let k = 0; k < count; k++) total += samples(k);
   return {
-    weights,
+    weights: Array.from({ length: count }, (_, k) => (total > 0 ? samples(k) / total : 1 / count)),
     // not weighed by, shown as under `mean` and `samples`
-    volatilities: participants.map((p) => volatilityOf(p.gradNormHistory, cfg.volatility)),
-    working: options?.working === false ? [] : participants.map((p) => ({ rule: 'batch', samples: p.batch * p.localSteps, total })),
+    volatilities: volatilitiesOf(participants, cfg),
+    working: options?.working === false ? [] : Array.from({ length: count }, (_, k) => ({ rule: 'batch', samples: samples(k), total })),
   };
 }
 
@@ -23,5 +26,5 @@ export const batchAggregation: AggregationStageDefinition = {
   kind: 'aggregation',
   name: 'batch',
   summary: 'batch (weights ∝ the samples each node trained this round: batch × local steps)',
-  weigh,
+  weigh: weighFromColumns(weigh),
 };
