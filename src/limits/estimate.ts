@@ -344,6 +344,8 @@ interface RunSize {
   dataCopies: number;
   features: number;
   burstSlots: number;
+  /** S4's norms a node keeps: its window, or fewer when the run has fewer rounds (pipeline/norm-histories.ts) */
+  normsKept: number;
   /** transfer tries per round, all nodes */
   tries: number;
   jsonBytes: number;
@@ -386,6 +388,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     dataCopies: scenario.data.dataset.kind === 'blobs' && shape.samples - testRows >= n ? 1 : 2,
     features: shape.features,
     burstSlots: burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
+    normsKept: Math.min(scenario.pipeline.s4.window, scenario.rounds),
     tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
     jsonBytes,
     htmlBytes: outputBytes(outputs, '--report'),
@@ -429,6 +432,8 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
     { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },
+    // one strategy's at a time: a float64 a norm kept and a length a node
+    { what: `S4's norm histories (${plural(z.n, 'node')} × ${plural(z.normsKept, 'norm')})`, value: z.n * (z.normsKept * 8 + 4) },
     ...windowHelperParts(z, base, trace),
     ...youngGenerationParts(z, base),
   ];

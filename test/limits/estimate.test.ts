@@ -46,10 +46,22 @@ describe('estimateRun', () => {
       "one round's batches (2 nodes × 1 step × batch 32)": 2 * 1 * 32 * (4 + 3 + 1) * 4 * 3,
       'S1 window samples (2 nodes × 10)': 2 * 10 * 8,
       'burst latency chains (0 grid slots)': 0,
+      // the default window of 5 norms (10 rounds), 8 B each and a 4 B length, per node
+      "S4's norm histories (2 nodes × 5 norms)": 2 * (5 * 8 + 4),
       // 1,550 B of a round's short-lived objects per node, up to 3 × 64 MiB
       "V8's young generation (a round's short-lived objects)": 2 * 1550,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 19_200 + 600 + 6144 + 160 + 3100);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 19_200 + 600 + 6144 + 160 + 88 + 3100);
+  });
+
+  it("S4's norm histories: the window's norms, or the rounds' when fewer, per node, a long window counted in full", () => {
+    const histories = (yaml: string) => estimateRun(parseScenarioText(yaml, 'h.yaml'), IRIS, { json: false, trace: false }).memoryParts
+      .find((p) => p.what.startsWith("S4's norm histories"));
+    const cluster = 'data: { dataset: iris }\ncluster:\n  nodes:\n    - { id: n, count: 1000, latency: { constant: 5 } }\n';
+    expect(histories(`rounds: 3\n${cluster}`)).toEqual({ what: "S4's norm histories (1,000 nodes × 3 norms)", value: 1000 * (3 * 8 + 4) });
+    expect(histories(`rounds: 50\npipeline: { s4: { window: 20 } }\n${cluster}`)).toEqual({ what: "S4's norm histories (1,000 nodes × 20 norms)", value: 1000 * (20 * 8 + 4) });
+    // 1,000 nodes × 100,000 norms of 8 B: 0.8 GB of histories alone
+    expect(histories(`rounds: 100000\npipeline: { s4: { window: 100000 } }\n${cluster}`)!.value).toBe(1000 * (100_000 * 8 + 4));
   });
 
   it('the window helper thread from 2^18 window samples a round, its rounds ahead without --trace, and the young generation up to 192 MiB', () => {
