@@ -13,13 +13,13 @@ import { CsvStream, toNodesCsv, toRoundsCsv } from '../../src/report/csv.js';
 import { buildCharts } from '../../src/report/html/charts.js';
 import { renderHtmlReport } from '../../src/report/html/page.js';
 import { nodesTable } from '../../src/report/html/tables.js';
-import { toJsonReport } from '../../src/report/json.js';
+import { nodeToJson, toJsonReport } from '../../src/report/json.js';
 import { JsonReportStream } from '../../src/report/json-stream.js';
 import { NdjsonStream } from '../../src/report/ndjson.js';
 import { nodeGroups } from '../../src/report/node-groups.js';
 import { renderRunTables, RunTablesStream } from '../../src/report/table.js';
 import { TimelineStream, toTimelineJson } from '../../src/report/timeline.js';
-import type { RunResult } from '../../src/sim/records.js';
+import type { NodeRoundRecord, RunResult } from '../../src/sim/records.js';
 import { generatedResult, tinyResult } from './fixtures.js';
 import { LINK_SCENARIO_TEXT } from './link-fixture.js';
 
@@ -122,6 +122,48 @@ describe('the JSON report written round by round', () => {
       expect(streamJson(result)).toBe(toJsonReport(result, OPTIONS));
       const traced = { ...OPTIONS, trace: true, timing: true, run: { engine: 'fast', node: 'v20', overrides: { rounds: 2 } } };
       expect(streamJson(result, traced)).toBe(toJsonReport(result, traced));
+    }
+  });
+});
+
+describe('node records written without building them', () => {
+  /** tinyResult with values JSON.stringify treats specially in every kind of field */
+  function oddResult(): RunResult {
+    const tiny = tinyResult();
+    const run = tiny.runs[0]!;
+    const [first, second] = run.rounds;
+    const odd = (node: NodeRoundRecord, k: number): NodeRoundRecord => ({
+      ...node,
+      id: ['quote " back \\ slash', 'line\nfeed\ttab\u0001', 'lone \ud800 surrogate, é and 😀', '</script>'][k]!,
+      efficiency: [-0, 1e21, 5e-324, Number.NaN][k]!,
+      effectiveMs: [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.1 + 0.2, -1.5e-7][k]!,
+      samplesMs: [[1.5, null, Number.NaN], [], undefined, [-0, 1e300]][k],
+    });
+    const rounds = [first!, { ...second!, nodes: second!.nodes.map(odd) }];
+    return { ...tiny, runs: [{ ...run, rounds }, ...tiny.runs.slice(1)] };
+  }
+
+  it('the JSON: the same bytes as JSON.stringify of the report, with and without --trace', () => {
+    const result = oddResult();
+    expect(streamJson(result)).toBe(toJsonReport(result, OPTIONS));
+    const traced = { ...OPTIONS, trace: true };
+    expect(streamJson(result, traced)).toBe(toJsonReport(result, traced));
+    expect(streamJson(result, traced)).toContain('"samplesMs": [\n                1.5,\n                null,\n                null\n              ]');
+  });
+
+  it('the NDJSON: each node as JSON.stringify writes its record, with and without --trace', () => {
+    const result = oddResult();
+    for (const trace of [false, true]) {
+      const options = { ...OPTIONS, trace };
+      let text = '';
+      const stream = new NdjsonStream(result.scenario, options, (piece) => (text += piece));
+      const run = result.runs[0]!;
+      for (const round of run.rounds) stream.round(round, run.strategy, run.backend);
+      stream.finish(result);
+      const roundTwo = text.split('\n')[2]!;
+      const nodes = run.rounds[1]!.nodes.map((node) => JSON.stringify(nodeToJson(node, run.rounds[1]!, options)));
+      expect(roundTwo.endsWith(`"nodes":[${nodes.join(',')}]}`)).toBe(true);
+      expect(JSON.parse(roundTwo).nodes[2].id).toBe('lone \ud800 surrogate, é and 😀');
     }
   });
 });
