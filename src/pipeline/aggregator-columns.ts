@@ -6,8 +6,7 @@
  * columns directly. A plug-in's stage (or a built-in one whose `weigh` was replaced) is asked
  * the plain way, with an object per participant.
  */
-import type { S4Config } from './s4-aggregation.js';
-import { volatilityOf, type VolatilityKind } from './s4-aggregation.js';
+import { volatilityOf, type S4Config, type VolatilityKind } from './s4-aggregation.js';
 import type { AggregationStageDefinition, WeighOptions } from './stage-registry.js';
 import type { AggregatorColumns, AggregatorInput, AggregatorOutput } from './types.js';
 

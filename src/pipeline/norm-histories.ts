@@ -32,10 +32,6 @@ export class NormHistories {
     }
   }
 
-  length(node: number): number {
-    return this.lengths[node]!;
-  }
-
   /** The node's volatility (volatilityOf of its history; null with fewer than 2 norms). */
   volatility(node: number, kind: VolatilityKind): number | null {
     return volatilityOfRange(this.values, node * this.capacity, this.lengths[node]!, kind);
