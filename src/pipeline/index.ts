@@ -89,22 +89,25 @@ export function decideRoundParts(input: PlanRoundInput): RoundParts {
 
   // S3: before a node's first round, its response time is the step time it would have at this
   // batch with the base (clamped) allocation.
-  const responseMs: Array<number | null> = [];
-  const pressures: number[] = [];
-  const dispatchedPressures: number[] = [];
-  for (let i = 0; i < nodes.length; i++) {
+  // made at their size: grown by push, arrays of 131,072 entries were copied a few times a round
+  const count = nodes.length;
+  const responseMs = new Array<number | null>(count);
+  const pressures = new Array<number>(count);
+  const dispatchedPressures = new Float64Array(count);
+  let dispatched = 0;
+  for (let i = 0; i < count; i++) {
     const b = batches[i]!;
     if (b === 0) {
-      responseMs.push(input.lastResponseMs[i]!);
-      pressures.push(0);
+      responseMs[i] = input.lastResponseMs[i]!;
+      pressures[i] = 0;
       continue;
     }
     const response = input.lastResponseMs[i] ?? firstResponseMs(input, i, b);
-    responseMs.push(response);
-    pressures.push(pressureOf(b, response));
-    dispatchedPressures.push(pressures[i]!);
+    responseMs[i] = response;
+    pressures[i] = pressureOf(b, response);
+    dispatchedPressures[dispatched++] = pressures[i]!;
   }
-  const pRef = dispatchedPressures.length > 0 ? referencePressure(dispatchedPressures) : 0;
+  const pRef = dispatched > 0 ? referencePressure(dispatchedPressures.subarray(0, dispatched)) : 0;
   const resources = stages.resources.allocate({ nodes, batches, responseMs, pressures, referencePressure: pRef, s3 });
   return {
     efficiency, batches, responseMs, pressures, allocations: resources.allocations, batchWorking: batch.working, resourceWorking: resources.working,

@@ -41,7 +41,7 @@ export function pressureOf(batch: number, responseMs: number): number {
  * is dispatched and there is nothing to allocate; asking for its median is a bug, so this
  * throws rather than returning NaN that would poison every allocation.
  */
-export function referencePressure(pressures: readonly number[]): number {
+export function referencePressure(pressures: readonly number[] | Float64Array): number {
   if (pressures.length === 0) throw new RangeError('referencePressure needs at least one pressure (P_t is empty)');
   // a numeric sort without a comparator call per comparison (131,072 pressures a round); the
   // comparator's order where a NaN leaves the typed sort's order undefined relative to it

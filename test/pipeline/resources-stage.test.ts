@@ -43,11 +43,16 @@ describe('referencePressure', () => {
     const pressures = Array.from({ length: 10_001 }, () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 1_000);
     const sorted = [...pressures].sort((a, b) => a - b);
     expect(referencePressure(pressures)).toBe(sorted[5_000]);
+    // the round's pressures come as a column; the column is left as it was
+    const column = Float64Array.from(pressures);
+    expect(referencePressure(column)).toBe(sorted[5_000]);
+    expect(Array.from(column)).toEqual(pressures);
     expect(referencePressure(pressures.slice(1))).toBe((sorted.filter((p) => p !== pressures[0])[4_999]! + sorted.filter((p) => p !== pressures[0])[5_000]!) / 2);
   });
 
   it('keeps the comparator order when a pressure is NaN', () => {
     // the comparator sort leaves the NaN where it is relative to its neighbours: [3, NaN, 1] stays
     expect(referencePressure([3, Number.NaN, 1])).toBe([3, Number.NaN, 1].sort((a, b) => a - b)[1]);
+    expect(referencePressure(Float64Array.from([3, Number.NaN, 1]))).toBe([3, Number.NaN, 1].sort((a, b) => a - b)[1]);
   });
 });
