@@ -76,6 +76,23 @@ describe('weighing from columns', () => {
     expect(weights[0]).toBeCloseTo(terms[0]! / (terms[0]! + terms[1]!), 15);
   });
 
+  it('a plug-in that changes the histories it was given changes nothing the run holds', () => {
+    const mean = registry.stage('aggregation', 'mean');
+    const seen: AggregatorInput[][] = [];
+    const vandal: AggregationStageDefinition = {
+      ...mean,
+      weigh: (inputs, cfg, options) => {
+        seen.push(inputs.map((input) => ({ ...input, gradNormHistory: [...input.gradNormHistory] })));
+        for (const input of inputs) (input.gradNormHistory as number[]).splice(0, Infinity, -1, -1, -1);
+        return mean.weigh(inputs, cfg, options);
+      },
+    };
+    lastRound(scenario(), vandal);
+    expect(seen.map((round) => round.map((input) => input.gradNormHistory))).toEqual([
+      [[2], [1]], [[2, 3], [1, 1.5]], [[2, 3, 2.5], [1, 1.5, 4]],
+    ]);
+  });
+
   it('a plug-in gets each participant’s history, oldest first, and its own counts', () => {
     const seen: AggregatorInput[][] = [];
     lastRound(scenario(), asPlugin(registry.stage('aggregation', 'mean'), seen));
