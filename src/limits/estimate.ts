@@ -59,6 +59,7 @@
  * time at batch B/2 with the base threads and queue (+ 2 · (maxRetries − 1) · retryMs when its
  * link can lose samples: every try of a transfer but the last lost), capped by roundTimeoutMs.
  */
+import { normsKept } from '../pipeline/norm-histories.js';
 import { fixedResources } from '../pipeline/s3-resources.js';
 import { CHUNK_CHARS } from '../report/chunk-sizer.js';
 import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
@@ -344,7 +345,7 @@ interface RunSize {
   dataCopies: number;
   features: number;
   burstSlots: number;
-  /** S4's norms a node keeps: its window, or fewer when the run has fewer rounds (pipeline/norm-histories.ts) */
+  /** S4's norms a node keeps (pipeline/norm-histories.ts normsKept) */
   normsKept: number;
   /** transfer tries per round, all nodes */
   tries: number;
@@ -388,7 +389,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     dataCopies: scenario.data.dataset.kind === 'blobs' && shape.samples - testRows >= n ? 1 : 2,
     features: shape.features,
     burstSlots: burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
-    normsKept: Math.min(scenario.pipeline.s4.window, scenario.rounds),
+    normsKept: normsKept(scenario.pipeline.s4.window, scenario.rounds),
     tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
     jsonBytes,
     htmlBytes: outputBytes(outputs, '--report'),

@@ -14,9 +14,6 @@ import { volatilitiesUsed, weightsFromUsed, type S4Config } from './s4-aggregati
 import type { AggregationStageDefinition, StageWorking } from './stage-registry.js';
 import type { AggregatorColumns } from './types.js';
 
-/** Weights (sum 1, participants' order) and each participant's volatility, from the round's columns. */
-export type Aggregator = ColumnWeigh;
-
 /** Each participant's own volatility (null with too few norms), in order. */
 export function volatilitiesOf(participants: AggregatorColumns, cfg: S4Config): Array<number | null> {
   const volatilities = new Array<number | null>(participants.count);
@@ -54,14 +51,14 @@ function inverseWorking(own: ReadonlyArray<number | null>, used: ReadonlyArray<n
 }
 
 // reports the volatility each weight was computed from, a filled-in mean included
-const volatility: Aggregator = (participants, cfg, options) => {
+const volatility: ColumnWeigh = (participants, cfg, options) => {
   const own = volatilitiesOf(participants, cfg);
   const volatilities = volatilitiesUsed(own);
   const weights = weightsFromUsed(volatilities, cfg);
   return { weights, volatilities, working: options?.working === false ? [] : inverseWorking(own, volatilities, weights, cfg) };
 };
 
-const mean: Aggregator = (participants, cfg, options) => ({
+const mean: ColumnWeigh = (participants, cfg, options) => ({
   weights: equalShares(participants.count),
   volatilities: volatilitiesOf(participants, cfg),
   working: options?.working === false ? [] : Array.from({ length: participants.count }, () => ({ rule: 'mean', participants: participants.count })),
@@ -71,7 +68,7 @@ const mean: Aggregator = (participants, cfg, options) => ({
  * FedAvg weighs by local data size. maxWeight is an S4-volatility option and is not applied
  * here, so `samples` stays plain FedAvg. If every count is 0 the shares are equal.
  */
-const samples: Aggregator = (participants, cfg, options) => {
+const samples: ColumnWeigh = (participants, cfg, options) => {
   const { count } = participants;
   let total = 0;
   for (let k = 0; k < count; k++) total += participants.sampleCount(k);

@@ -6,6 +6,14 @@
  */
 import { volatilityOfRange, type VolatilityKind } from './s4-aggregation.js';
 
+/**
+ * The most norms a node keeps in a run: S4's window, or the rounds when fewer (a node takes
+ * part at most once a round). The run's histories and the memory estimate both size by it.
+ */
+export function normsKept(window: number, rounds: number): number {
+  return Math.min(window, rounds);
+}
+
 export class NormHistories {
   private readonly values: Float64Array;
   private readonly lengths: Uint32Array;
@@ -37,9 +45,12 @@ export class NormHistories {
     return volatilityOfRange(this.values, node * this.capacity, this.lengths[node]!, kind);
   }
 
-  /** The node's history, oldest first, as a new array. */
+  /** The node's history, oldest first, as a new array (a plug-in's, for each participant and round). */
   history(node: number): number[] {
     const base = node * this.capacity;
-    return Array.from(this.values.subarray(base, base + this.lengths[node]!));
+    const history = new Array<number>(this.lengths[node]!);
+    // indexed: Array.from of a subarray makes a view and walks it through an iterator
+    for (let j = 0; j < history.length; j++) history[j] = this.values[base + j]!;
+    return history;
   }
 }

@@ -5,7 +5,7 @@
  * the host's helper (round-ahead.ts). Returns plain records; no printing, no host calls but the one
  * turn it yields between rounds so that the host can deliver a stop request.
  */
-import { NormHistories } from '../pipeline/norm-histories.js';
+import { NormHistories, normsKept } from '../pipeline/norm-histories.js';
 import type { ResolvedStages, StageWorking } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { SimClock } from '../sim/clock.js';
@@ -104,8 +104,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
   const state: RunState = {
     clock: new SimClock(FIRST_ROUND_START_MS),
     memory: nodes.map(() => ({ lastResponseMs: null, lastBatch: null })),
-    // a node takes part at most once a round, so a run of fewer rounds than the window keeps fewer norms
-    histories: new NormHistories(nodes.length, Math.min(scenario.pipeline.s4.window, scenario.rounds)),
+    histories: new NormHistories(nodes.length, normsKept(scenario.pipeline.s4.window, scenario.rounds)),
     cursors: null,
     drawn: new Float64Array(nodes.length),
     rounds: [],
