@@ -12,6 +12,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['test/helpers/temp-root.ts'],
     // vitest's default is one worker fewer than the cores: one on a 2-core machine, where many
     // files spend their time waiting for the dtrain processes they start. Two workers there
     // took the suite from 522 s to 385 s.

@@ -4,10 +4,12 @@
  * modules and the backend another file left in its process. This checks that every such file
  * is listed as isolated, so that a new one cannot land among the shared files unnoticed.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ISOLATED } from '../vitest.config.js';
+import setupTempRoot from './helpers/temp-root.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FOLDER_PATTERN = '/**/*.test.ts';
@@ -38,5 +40,23 @@ describe('the vitest projects', () => {
     expect(isolated('test/cli/fifo-open.test.ts')).toBe(true);
     expect(isolated('test/cli/ndjson.test.ts')).toBe(false);
     expect(isolated('test/trainer/x.test.ts')).toBe(false);
+  });
+
+  it('put the tests\' temporary folders under one folder of the run', () => {
+    expect(basename(tmpdir())).toMatch(/^dtrain-tests-/);
+  });
+
+  it('remove that folder, with what the tests left in it, when the run ends', () => {
+    const before = process.env.TMPDIR;
+    const teardown = setupTempRoot();
+    const root = tmpdir();
+    try {
+      expect(dirname(root)).toBe(before);
+      mkdtempSync(join(root, 'left-'));
+    } finally {
+      teardown();
+    }
+    expect(existsSync(root)).toBe(false);
+    expect(process.env.TMPDIR).toBe(before);
   });
 });
