@@ -163,7 +163,7 @@ describe('bulk gaussian draws', () => {
 
 describe('AleaStream', () => {
   test('draws what seedrandom\'s Alea (makeBulkRng) draws, bit for bit, for every stream name', () => {
-    for (const [seed, ...path] of [[1, 'data', 'batches', 'rack-0'], [42, 'data', 'batches', 'wan-16383'], ['x', 'é', 7], [0]] as Array<[number | string, ...Array<string | number>]>) {
+    for (const [seed, ...path] of [[1, 'data', 'batches', 'rack-0'], [42, 'data', 'batches', 'wan-16383'], ['x', 'é', 7], [0], [-3.5, 'node-\u{1F600}', 'x'.repeat(500)]] as Array<[number | string, ...Array<string | number>]>) {
       const reference = makeBulkRng(seed, ...path);
       const stream = new AleaStream(seed, ...path);
       const expected = Array.from({ length: 10_000 }, () => reference());
