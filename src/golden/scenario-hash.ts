@@ -15,7 +15,7 @@ import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
 import { Sha256Text } from '../text/sha256.js';
 import { writeCanonicalJson } from './canonical-json.js';
 
-function canonicalLatency(latency: LatencySpec): unknown {
+function canonicalLatency(latency: LatencySpec): LatencySpec {
   const { process } = latency;
   if (process.kind === 'trace') return { ...latency, process: { ...process, file: baseName(process.file) } };
   if (process.kind === 'phases') {
@@ -23,6 +23,13 @@ function canonicalLatency(latency: LatencySpec): unknown {
     return { ...latency, process: { ...process, phases } };
   }
   return latency;
+}
+
+/** A node as hashed: the node itself unless a latency or slowdown names a file (no copy of 131,072 nodes). */
+function canonicalNode(node: NodeSpec): NodeSpec {
+  const latency = canonicalLatency(node.latency);
+  const slowdown = node.slowdown == null ? node.slowdown : canonicalLatency(node.slowdown);
+  return latency === node.latency && slowdown === node.slowdown ? node : { ...node, latency, ...(node.slowdown == null ? {} : { slowdown }) };
 }
 
 /** The scenario as hashed: machine-independent, result-relevant fields only. */
@@ -37,11 +44,7 @@ export function canonicalScenario(scenario: Scenario): unknown {
     },
     cluster: {
       ...scenario.cluster,
-      nodes: scenario.cluster.nodes.map((node: NodeSpec) => ({
-        ...node,
-        latency: canonicalLatency(node.latency),
-        ...(node.slowdown == null ? {} : { slowdown: canonicalLatency(node.slowdown) }),
-      })),
+      nodes: scenario.cluster.nodes.map(canonicalNode),
     },
   };
 }

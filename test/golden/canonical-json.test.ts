@@ -57,6 +57,13 @@ describe('canonicalJson written in pieces', () => {
     expect(canonicalJson(value)).toBe('[{"a\\u0000b":1},{"a":2,"b":3},{"a\\u0000b":4},{"a":5,"b":6}]');
   });
 
+  it('records of one shape in a run, then others of as many keys, each keep their own keys', () => {
+    // the writer reuses the last record's key order while the keys are the same ones in the same order
+    const value = [{ a: 1, b: 2 }, { a: 3, b: 4 }, { b: 5, a: 6 }, { a: 7, c: 8 }, { a: 9, b: undefined }, { a: -0, b: Number.NaN }, { a: true, b: 1e-7 }];
+    expect(canonicalJson(value)).toBe('[{"a":1,"b":2},{"a":3,"b":4},{"a":6,"b":5},{"a":7,"c":8},{"a":9},{"a":0,"b":null},{"a":true,"b":1e-7}]');
+    expect(canonicalJson(value)).toBe(byDefinition(value));
+  });
+
   it('never holds the text of a long list whole: each item is its own piece', () => {
     const samples = Array.from({ length: 400 }, (_, k) => ({ timeMs: 50 * k, latencyMs: 20 + (k % 7) }));
     const latency = { process: { kind: 'trace', samples }, loss: 0 };
