@@ -21,16 +21,47 @@ import type { PartitionSpec } from '../scenario/types.js';
 import { gaussianFrom, makeRng, shuffleInPlace, type Rng } from '../sim/rng.js';
 import { exp, log } from '../text/fdlibm.js';
 
-/** Largest-remainder apportionment of `total` items ∝ `weights` (all equal when they sum to 0). */
+/**
+ * Largest-remainder apportionment of `total` items ∝ `weights` (finite, ≥ 0; all equal when they
+ * sum to 0): each gets the floor of its quota, and the items left go one each to the largest
+ * remainders, the lower index first among equal ones.
+ */
 export function apportion(total: number, weights: readonly number[]): number[] {
+  const size = weights.length;
   const sum = weights.reduce((a, w) => a + w, 0);
-  const shares = sum > 0 ? weights.map((w) => w / sum) : weights.map(() => 1 / weights.length);
-  const quotas = shares.map((s) => s * total);
-  const counts = quotas.map((q) => Math.floor(q));
-  const left = total - counts.reduce((a, c) => a + c, 0);
-  const byRemainder = quotas.map((_, i) => i).sort((a, b) => (quotas[b]! - counts[b]!) - (quotas[a]! - counts[a]!) || a - b);
-  // `left` < weights.length, up to float rounding in the quotas; the modulo covers that case.
-  for (let r = 0; r < left; r++) counts[byRemainder[r % byRemainder.length]!]! += 1;
+  const counts = new Array<number>(size);
+  const remainders = new Float64Array(size);
+  let given = 0;
+  for (let i = 0; i < size; i++) {
+    const quota = (sum > 0 ? weights[i]! / sum : 1 / size) * total;
+    counts[i] = Math.floor(quota);
+    remainders[i] = quota - counts[i]!;
+    given += counts[i]!;
+  }
+  // fewer left than weights, up to float rounding in the quotas: any more go round again
+  const left = total - given;
+  if (left <= 0 || size === 0) return counts;
+  const everyone = Math.floor(left / size);
+  const extra = left - everyone * size;
+  if (everyone > 0) for (let i = 0; i < size; i++) counts[i]! += everyone;
+  if (extra === 0) return counts;
+  // the `extra` largest remainders without sorting the indices by a comparator (300 ms for the
+  // three classes of a Dirichlet split over 131,072 nodes): every remainder above the
+  // extra-th largest gets one, then the lowest indices among those equal to it
+  const threshold = Float64Array.from(remainders).sort()[size - extra]!;
+  let above = 0;
+  for (let i = 0; i < size; i++) {
+    if (remainders[i]! > threshold) {
+      counts[i]! += 1;
+      above++;
+    }
+  }
+  for (let i = 0, atThreshold = extra - above; atThreshold > 0; i++) {
+    if (remainders[i] === threshold) {
+      counts[i]! += 1;
+      atThreshold--;
+    }
+  }
   return counts;
 }
 
@@ -100,13 +131,63 @@ function partitionShards(labels: Int32Array, k: number, shares: readonly number[
   return nodeShards.map((ids) => ids.flatMap((s) => shards[s]!));
 }
 
-/** Moves one sample at a time from the largest node into each empty node. */
-function fillEmptyParts(parts: number[][]): void {
-  for (const part of parts) {
-    if (part.length > 0) continue;
-    let donor = parts[0]!;
-    for (const other of parts) if (other.length > donor.length) donor = other;
-    part.push(donor.pop()!);
+/**
+ * Moves one sample at a time from the largest node (the first of equals) into each empty node,
+ * in node order: the empty node gets the donor's last sample. The donors are kept in a heap:
+ * scanning every node for each empty one took 2 s for a Dirichlet split of 570,000 samples over
+ * 131,072 nodes, most of them empty. A node just filled holds one sample and is never a donor:
+ * while a node is empty, the others hold all n ≥ nodes samples, so the largest holds at least 2.
+ */
+export function fillEmptyParts(parts: number[][]): void {
+  const empty: number[] = [];
+  const donors: number[] = [];
+  parts.forEach((part, i) => (part.length === 0 ? empty : donors).push(i));
+  if (empty.length === 0) return;
+  const heap = new DonorHeap(parts, donors);
+  for (const i of empty) {
+    const donor = heap.top();
+    parts[i]!.push(parts[donor]!.pop()!);
+    heap.shrankTop();
+  }
+}
+
+/** Node indices ordered largest part first, the lower index first among equals. */
+class DonorHeap {
+  private readonly items: Int32Array;
+
+  constructor(private readonly parts: readonly number[][], nodes: readonly number[]) {
+    this.items = Int32Array.from(nodes);
+    for (let k = (this.items.length >> 1) - 1; k >= 0; k--) this.siftDown(k);
+  }
+
+  top(): number {
+    return this.items[0]!;
+  }
+
+  /** The top node gave a sample away. */
+  shrankTop(): void {
+    this.siftDown(0);
+  }
+
+  private before(a: number, b: number): boolean {
+    const la = this.parts[a]!.length;
+    const lb = this.parts[b]!.length;
+    return la > lb || (la === lb && a < b);
+  }
+
+  private siftDown(from: number): void {
+    const { items } = this;
+    const item = items[from]!;
+    let k = from;
+    for (;;) {
+      let child = 2 * k + 1;
+      if (child >= items.length) break;
+      if (child + 1 < items.length && this.before(items[child + 1]!, items[child]!)) child++;
+      if (!this.before(items[child]!, item)) break;
+      items[k] = items[child]!;
+      k = child;
+    }
+    items[k] = item;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../src/sim/rng.js';
-import { apportion, partitionIndices, sampleDirichlet } from '../../src/train/partition.js';
+import { apportion, fillEmptyParts, partitionIndices, sampleDirichlet } from '../../src/train/partition.js';
 
 /** 100 samples, 10 per class for 10 classes, labels interleaved 0,1,…,9,0,1,… */
 const LABELS = Int32Array.from({ length: 100 }, (_, i) => i % 10);
@@ -24,6 +24,27 @@ describe('apportion', () => {
 
   it('splits equally when every weight is 0', () => {
     expect(apportion(4, [0, 0])).toEqual([2, 2]);
+  });
+
+  it('gives what sorting every index by remainder gives, for weights with many equal remainders', () => {
+    const bySort = (total: number, weights: number[]): number[] => {
+      const sum = weights.reduce((a, w) => a + w, 0);
+      const quotas = weights.map((w) => (sum > 0 ? w / sum : 1 / weights.length) * total);
+      const counts = quotas.map((q) => Math.floor(q));
+      const left = total - counts.reduce((a, c) => a + c, 0);
+      const order = quotas.map((_, i) => i).sort((a, b) => (quotas[b]! - counts[b]!) - (quotas[a]! - counts[a]!) || a - b);
+      for (let r = 0; r < left; r++) counts[order[r % order.length]!]! += 1;
+      return counts;
+    };
+    const rng = makeRng(11, 'apportion');
+    for (let trial = 0; trial < 300; trial++) {
+      const size = 1 + Math.floor(rng() * 40);
+      // a few distinct weights, so that remainders tie often; zeros among them
+      const palette = [0, 1, 2, 3, 0.5, rng(), rng() * 7];
+      const weights = Array.from({ length: size }, () => palette[Math.floor(rng() * palette.length)]!);
+      const total = Math.floor(rng() * 200);
+      expect(apportion(total, weights)).toEqual(bySort(total, weights));
+    }
   });
 });
 
@@ -118,6 +139,41 @@ describe('partitionIndices — shards', () => {
     const parts = partitionIndices(LABELS, 10, [3, 1], { kind: 'shards', shards: 2 }, 4);
     // 4 shards of 25; node 0 gets 3 of them
     expect(parts.map((p) => p.length)).toEqual([75, 25]);
+  });
+});
+
+/** The definition: for each empty node in order, scan every node for the first largest. */
+function fillByScan(parts: number[][]): void {
+  for (const part of parts) {
+    if (part.length > 0) continue;
+    let donor = parts[0]!;
+    for (const other of parts) if (other.length > donor.length) donor = other;
+    part.push(donor.pop()!);
+  }
+}
+
+describe('fillEmptyParts', () => {
+  it('gives each empty node, in order, the last sample of the first largest node', () => {
+    const parts = [[], [0, 1, 2], [3], [], [4, 5, 6], [], [7, 8]];
+    fillEmptyParts(parts);
+    // node 0 from node 1 (3 samples, before node 4), node 3 from node 4, node 5 from node 1 (2 samples, before node 4 and 6)
+    expect(parts).toEqual([[2], [0], [3], [6], [4, 5], [1], [7, 8]]);
+  });
+
+  it('moves what scanning every node moves, for many empty nodes and ties', () => {
+    const rng = makeRng(3, 'fill');
+    for (let trial = 0; trial < 200; trial++) {
+      const nodes = 1 + Math.floor(rng() * 60);
+      let next = 0;
+      const sizes = Array.from({ length: nodes }, () => (rng() < 0.6 ? 0 : Math.floor(rng() * 6)));
+      // at least as many samples as nodes, as partitionIndices guarantees before filling
+      while (sizes.reduce((a, b) => a + b, 0) < nodes) sizes[Math.floor(rng() * nodes)]! += 1;
+      const parts = sizes.map((size) => Array.from({ length: size }, () => next++));
+      const expected = parts.map((part) => [...part]);
+      fillByScan(expected);
+      fillEmptyParts(parts);
+      expect(parts).toEqual(expected);
+    }
   });
 });
 
