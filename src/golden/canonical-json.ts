@@ -23,6 +23,9 @@ export function writeCanonicalJson(value: unknown, emit: (piece: string) => void
   new CanonicalWriter(emit).write(value);
 }
 
+/** A field's text at least this long is emitted as a piece of its own (CanonicalWriter.writeItem). */
+const LONG_PIECE = 1024;
+
 class CanonicalWriter {
   /**
    * The text of each object or array made whole a second time, for the times after (data is
@@ -50,7 +53,7 @@ class CanonicalWriter {
     }
     if (Array.isArray(value)) {
       this.emit('[');
-      value.forEach((item, k) => this.emit(k === 0 ? this.text(item) : `,${this.text(item)}`));
+      value.forEach((item, k) => this.writeItem(item, k === 0 ? '' : ','));
       this.emit(']');
       return;
     }
@@ -60,6 +63,40 @@ class CanonicalWriter {
       this.write(item);
     });
     this.emit('}');
+  }
+
+  /**
+   * An array item after `separator`: one piece, except that a field whose text is long (a
+   * trace's samples, shared by the nodes replaying it) is a piece of its own, the string
+   * remembered for it. Joined into each node's text, it was copied again for every node
+   * (30,000 nodes replaying a 374-sample trace: 330 MB copied, 1.2 s of a scenario hash).
+   */
+  private writeItem(item: unknown, separator: string): void {
+    // an item met before goes whole (its text remembered from now on)
+    if (item === null || typeof item !== 'object' || Array.isArray(item) || this.metOnce.has(item)) {
+      this.emit(separator + this.text(item));
+      return;
+    }
+    this.metOnce.add(item);
+    const record = item as Record<string, unknown>;
+    const { keys, prefixes } = this.order(record);
+    let text = `${separator}{`;
+    let first = true;
+    for (let k = 0; k < keys.length; k++) {
+      const field = record[keys[k]!];
+      if (field === undefined) continue;
+      text += first ? prefixes[k]! : `,${prefixes[k]!}`;
+      first = false;
+      const fieldText = this.text(field);
+      if (fieldText.length < LONG_PIECE) {
+        text += fieldText;
+      } else {
+        this.emit(text);
+        this.emit(fieldText);
+        text = '';
+      }
+    }
+    this.emit(`${text}}`);
   }
 
   /** The value's text as one string, remembered for an object or array met again. */

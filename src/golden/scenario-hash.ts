@@ -25,11 +25,26 @@ function canonicalLatency(latency: LatencySpec): LatencySpec {
   return latency;
 }
 
-/** A node as hashed: the node itself unless a latency or slowdown names a file (no copy of 131,072 nodes). */
-function canonicalNode(node: NodeSpec): NodeSpec {
-  const latency = canonicalLatency(node.latency);
-  const slowdown = node.slowdown == null ? node.slowdown : canonicalLatency(node.slowdown);
-  return latency === node.latency && slowdown === node.slowdown ? node : { ...node, latency, ...(node.slowdown == null ? {} : { slowdown }) };
+/**
+ * A node as hashed: the node itself unless a latency or slowdown names a file (no copy of
+ * 131,072 nodes); then one copy of each spec for all the nodes sharing it, so that the hash
+ * writes the text of a trace's samples once (canonical-json.ts).
+ */
+function canonicalNodes(nodes: readonly NodeSpec[]): NodeSpec[] {
+  const specs = new Map<LatencySpec, LatencySpec>();
+  const canonical = (spec: LatencySpec): LatencySpec => {
+    let found = specs.get(spec);
+    if (found === undefined) {
+      found = canonicalLatency(spec);
+      specs.set(spec, found);
+    }
+    return found;
+  };
+  return nodes.map((node) => {
+    const latency = canonical(node.latency);
+    const slowdown = node.slowdown == null ? node.slowdown : canonical(node.slowdown);
+    return latency === node.latency && slowdown === node.slowdown ? node : { ...node, latency, ...(node.slowdown == null ? {} : { slowdown }) };
+  });
 }
 
 /** The scenario as hashed: machine-independent, result-relevant fields only. */
@@ -44,7 +59,7 @@ export function canonicalScenario(scenario: Scenario): unknown {
     },
     cluster: {
       ...scenario.cluster,
-      nodes: scenario.cluster.nodes.map(canonicalNode),
+      nodes: canonicalNodes(scenario.cluster.nodes),
     },
   };
 }
