@@ -121,14 +121,42 @@ function partitionDirichlet(labels: Int32Array, classCount: number, alpha: numbe
   return parts;
 }
 
-function partitionShards(labels: Int32Array, k: number, shares: readonly number[], rng: Rng): number[][] {
-  const sorted = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => labels[a]! - labels[b]!);
+/**
+ * The sample indices ordered by label, ascending indices within a label (what a stable sort by
+ * label gives), by counting: sorting 475,000 indices with a comparator took 250 ms.
+ */
+export function indicesByLabel(labels: Int32Array, classCount: number): number[] {
+  const starts = new Array<number>(classCount + 1).fill(0);
+  for (let i = 0; i < labels.length; i++) starts[labels[i]! + 1]!++;
+  for (let c = 0; c < classCount; c++) starts[c + 1]! += starts[c]!;
+  const sorted = new Array<number>(labels.length);
+  for (let i = 0; i < labels.length; i++) sorted[starts[labels[i]!]!++] = i;
+  return sorted;
+}
+
+function partitionShards(labels: Int32Array, classCount: number, k: number, shares: readonly number[], rng: Rng): number[][] {
+  const sorted = indicesByLabel(labels, classCount);
   const shardCount = shares.length * k;
-  const shards = cut(sorted, apportion(sorted.length, new Array<number>(shardCount).fill(1)));
+  // shard s is sorted[shardStart[s] … shardStart[s + 1] − 1]; read in place, not cut into arrays
+  const shardStart = startsOf(apportion(sorted.length, new Array<number>(shardCount).fill(1)));
   const dealt = Array.from({ length: shardCount }, (_, s) => s);
   shuffleInPlace(dealt, rng);
-  const nodeShards = cut(dealt, apportion(shardCount, shares));
-  return nodeShards.map((ids) => ids.flatMap((s) => shards[s]!));
+  const dealtStart = startsOf(apportion(shardCount, shares));
+  return shares.map((_, node) => {
+    const part: number[] = [];
+    for (let d = dealtStart[node]!; d < dealtStart[node + 1]!; d++) {
+      const shard = dealt[d]!;
+      for (let j = shardStart[shard]!; j < shardStart[shard + 1]!; j++) part.push(sorted[j]!);
+    }
+    return part;
+  });
+}
+
+/** Where each of consecutive runs of these sizes starts, and (last) where the runs end. */
+function startsOf(sizes: readonly number[]): Int32Array {
+  const starts = new Int32Array(sizes.length + 1);
+  for (let i = 0; i < sizes.length; i++) starts[i + 1] = starts[i]! + sizes[i]!;
+  return starts;
 }
 
 /**
@@ -211,7 +239,7 @@ export function partitionIndices(
       parts = partitionDirichlet(trainLabels, classCount, spec.alpha, nodeShares, rng);
       break;
     case 'shards':
-      parts = partitionShards(trainLabels, spec.shards, nodeShares, rng);
+      parts = partitionShards(trainLabels, classCount, spec.shards, nodeShares, rng);
       break;
   }
   fillEmptyParts(parts);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeRng } from '../../src/sim/rng.js';
-import { apportion, fillEmptyParts, partitionIndices, sampleDirichlet } from '../../src/train/partition.js';
+import { makeRng, shuffleInPlace } from '../../src/sim/rng.js';
+import { apportion, fillEmptyParts, indicesByLabel, partitionIndices, sampleDirichlet } from '../../src/train/partition.js';
 
 /** 100 samples, 10 per class for 10 classes, labels interleaved 0,1,…,9,0,1,… */
 const LABELS = Int32Array.from({ length: 100 }, (_, i) => i % 10);
@@ -135,6 +135,31 @@ describe('partitionIndices — shards', () => {
     expectDisjointCover(parts, 100);
   });
 
+  it('deals what cutting the label-sorted samples into shard arrays deals', () => {
+    // the definition: sort by label, cut into equal shards, shuffle the shard ids, cut those by share
+    const byDefinition = (labels: Int32Array, k: number, shares: number[], seed: number): Int32Array[] => {
+      const cutInto = (items: number[], sizes: number[]): number[][] => {
+        let start = 0;
+        return sizes.map((size) => items.slice(start, (start += size)));
+      };
+      const sorted = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => labels[a]! - labels[b]!);
+      const shards = cutInto(sorted, apportion(sorted.length, new Array<number>(shares.length * k).fill(1)));
+      const dealt = Array.from({ length: shares.length * k }, (_, i) => i);
+      shuffleInPlace(dealt, makeRng(seed, 'data', 'partition'));
+      const parts = cutInto(dealt, apportion(dealt.length, shares)).map((ids) => ids.flatMap((id) => shards[id]!));
+      fillEmptyParts(parts);
+      return parts.map((part) => Int32Array.from(part).sort());
+    };
+    const rng = makeRng(8, 'shards');
+    for (let trial = 0; trial < 40; trial++) {
+      const classes = 1 + Math.floor(rng() * 6);
+      const labels = Int32Array.from({ length: 30 + Math.floor(rng() * 400) }, () => Math.floor(rng() * classes));
+      const shares = Array.from({ length: 1 + Math.floor(rng() * 30) }, () => [1, 2, 0.5][Math.floor(rng() * 3)]!);
+      const k = 1 + Math.floor(rng() * 3);
+      expect(partitionIndices(labels, classes, shares, { kind: 'shards', shards: k }, trial)).toEqual(byDefinition(labels, k, shares, trial));
+    }
+  });
+
   it('deals shards ∝ dataShare', () => {
     const parts = partitionIndices(LABELS, 10, [3, 1], { kind: 'shards', shards: 2 }, 4);
     // 4 shards of 25; node 0 gets 3 of them
@@ -151,6 +176,17 @@ function fillByScan(parts: number[][]): void {
     part.push(donor.pop()!);
   }
 }
+
+describe('indicesByLabel', () => {
+  it('orders the indices by label, ascending within a label, as a stable sort does', () => {
+    expect(indicesByLabel(Int32Array.of(2, 0, 1, 0, 2, 1), 3)).toEqual([1, 3, 2, 5, 0, 4]);
+    // a class with no sample
+    expect(indicesByLabel(Int32Array.of(3, 0, 3), 4)).toEqual([1, 0, 2]);
+    const rng = makeRng(5, 'labels');
+    const labels = Int32Array.from({ length: 5000 }, () => Math.floor(rng() * 7));
+    expect(indicesByLabel(labels, 7)).toEqual(Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => labels[a]! - labels[b]!));
+  });
+});
 
 describe('fillEmptyParts', () => {
   it('gives each empty node, in order, the last sample of the first largest node', () => {
