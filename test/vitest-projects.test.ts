@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ISOLATED } from '../vitest.config.js';
-import setupTempRoot from './helpers/temp-root.js';
+import setupTempRoot, { TEMP_ROOT_VARIABLE } from './helpers/temp-root.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FOLDER_PATTERN = '/**/*.test.ts';
@@ -42,21 +42,31 @@ describe('the vitest projects', () => {
     expect(isolated('test/trainer/x.test.ts')).toBe(false);
   });
 
-  it('put the tests\' temporary folders under one folder of the run', () => {
+  it('put the tests\' temporary folders under one folder of the run, not nested', () => {
     expect(basename(tmpdir())).toMatch(/^dtrain-tests-/);
+    expect(basename(dirname(tmpdir()))).not.toMatch(/^dtrain-tests-/);
+    expect(process.env[TEMP_ROOT_VARIABLE]).toBe(tmpdir());
   });
 
-  it('remove that folder, with what the tests left in it, when the run ends', () => {
-    const before = process.env.TMPDIR;
+  it('make that folder once, and remove it, with what the tests left in it, when the run ends', () => {
+    const before = { TMPDIR: process.env.TMPDIR, root: process.env[TEMP_ROOT_VARIABLE] };
+    // as a project's setup after the root's: keeps the folder
+    const again = setupTempRoot();
+    expect(tmpdir()).toBe(before.TMPDIR);
+    again();
+    expect(tmpdir()).toBe(before.TMPDIR);
+    // as the first setup of a run
+    delete process.env[TEMP_ROOT_VARIABLE];
     const teardown = setupTempRoot();
     const root = tmpdir();
     try {
-      expect(dirname(root)).toBe(before);
+      expect(dirname(root)).toBe(before.TMPDIR);
       mkdtempSync(join(root, 'left-'));
     } finally {
       teardown();
+      process.env[TEMP_ROOT_VARIABLE] = before.root;
     }
     expect(existsSync(root)).toBe(false);
-    expect(process.env.TMPDIR).toBe(before);
+    expect(process.env.TMPDIR).toBe(before.TMPDIR);
   });
 });
