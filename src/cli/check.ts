@@ -55,7 +55,7 @@ function readReportFile(path: string, what: string): Report {
     if ('line' in read) throw new DtrainError('golden.unreadable', `${path} is not a dtrain JSON report: ${read.problem} at line ${read.line}, column ${read.column}`);
     const hint = what === 'golden file' && read.problem === 'no such file' ? `record it with: dtrain simulate SCENARIO --expect ${path} --update`
       // a whole report over the limit cannot be one string: the check compares whole reports
-      : read.problem.startsWith('a file of ') ? 'a golden check compares whole reports, each one string: compare runs of fewer rounds or nodes' : undefined;
+      : 'tooLarge' in read && read.tooLarge === true ? 'a golden check compares whole reports, each one string: compare runs of fewer rounds or nodes' : undefined;
     throw new DtrainError('golden.notFound', `cannot read ${what} '${path}': ${read.problem}`, { hint });
   }
   return parseReport(read.text, path, what === 'golden file' ? 'golden' : 'run');

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatIssues, formatIssuesCapped, isKnownError, type Issue } from '../errors.js';
 import { collectScenarioIssues } from '../node/load.js';
-import { escapeForTerminal } from '../text/terminal-escape.js';
+import { escapeForTerminal, escapeLinesForTerminal } from '../text/terminal-escape.js';
 import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 
 async function validate(files: string[], flags: { all?: boolean } & PluginFlags): Promise<void> {
@@ -16,7 +16,7 @@ async function validate(files: string[], flags: { all?: boolean } & PluginFlags)
       // an unreadable file is one problem; the other files are still checked
       if (!isKnownError(error)) throw error;
       problems += 1;
-      process.stderr.write(`error: ${error.message}\n`);
+      process.stderr.write(`error: ${error.message}\n${error.hint === undefined ? '' : `hint: ${escapeLinesForTerminal(error.hint)}\n`}`);
       continue;
     }
     if (issues.length === 0) {

@@ -50,7 +50,7 @@ export function readFileBounded(path: string, maxBytes: number, options: { regul
     return !over;
   }, { ...options, maxBytes });
   if (!read.ok) return read;
-  if (over) return { ok: false, problem: `more than ${formatBytes(maxBytes)} of data (the limit)` };
+  if (over) return { ok: false, problem: `more than ${formatBytes(maxBytes)} of data (the limit)`, tooLarge: true };
   return { ok: true, bytes: Buffer.concat(chunks, total) };
 }
 
@@ -61,7 +61,7 @@ export function readFileBounded(path: string, maxBytes: number, options: { regul
  * sees a buffer that is reused for the next chunk, and stops the reading by returning false.
  * An exception thrown by `onChunk` passes through, the file closed.
  */
-export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boolean | void, options: { regularOnly?: boolean; maxBytes?: number } = {}): { ok: true } | { ok: false; problem: string } {
+export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boolean | void, options: { regularOnly?: boolean; maxBytes?: number } = {}): { ok: true } | { ok: false; problem: string; tooLarge?: boolean } {
   const regularOnly = options.regularOnly === true;
   let fd: number;
   try {
@@ -79,7 +79,7 @@ export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boole
     if (stat.isDirectory()) return { ok: false, problem: 'a directory' };
     if (regularOnly && !stat.isFile()) return { ok: false, problem: kindOf(stat) };
     if (options.maxBytes !== undefined && stat.isFile() && stat.size > options.maxBytes) {
-      return { ok: false, problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(options.maxBytes)})` };
+      return { ok: false, problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(options.maxBytes)})`, tooLarge: true };
     }
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
@@ -103,6 +103,6 @@ export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boole
  */
 export function readTextFileLimited(path: string, maxBytes: number, options: { regularOnly?: boolean; quoteBytes?: boolean } = {}): TextFileRead {
   const read = readFileBounded(path, maxBytes, options);
-  if (!read.ok) return { ok: false, problem: read.problem };
+  if (!read.ok) return { ok: false, problem: read.problem, ...(read.tooLarge === true ? { tooLarge: true } : {}) };
   return decodeText(read.bytes, { quoteBytes: options.quoteBytes });
 }

@@ -99,9 +99,18 @@ function convert(ctx: IssueContext, issue: ZodIssue, path: PathSegment[]): Issue
       }
       return [issueAt(ctx, path, own ?? 'a valid value', params.found)];
     }
-    default:
-      return [issueAt(ctx, path, own ?? expectedWords(issue), undefined, 'value', codeOf(issue))];
+    default: {
+      // a list too long or too short: how many items it has
+      const sized = (issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'array' ? listSize(ctx.root, path) : undefined;
+      return [issueAt(ctx, path, own ?? expectedWords(issue), sized, 'value', codeOf(issue))];
+    }
   }
+}
+
+function listSize(root: unknown, path: readonly PathSegment[]): string | undefined {
+  const { exists, value } = valueAt(root, path);
+  if (!exists || !Array.isArray(value)) return undefined;
+  return value.length === 0 ? 'an empty list' : `a list of ${value.length.toLocaleString('en-US')} item${value.length === 1 ? '' : 's'}`;
 }
 
 function unknownKeys(ctx: IssueContext, keys: readonly string[], known: string[], path: PathSegment[]): Issue[] {

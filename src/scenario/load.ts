@@ -113,7 +113,9 @@ function readScenarioFile(file: string, host: FileHost): { text: string } | { is
   const read = readTextFileWith(host, file, MAX_SCENARIO_BYTES, { regularOnly: !OPEN_DESCRIPTOR.test(file) });
   if (read.ok) return { text: read.text };
   if ('line' in read) return { issues: [notText(file, { line: read.line, column: read.column }, read.problem)] };
-  throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`);
+  // a file this large is a cluster written node by node (parsing 12 MB of YAML took 17 s and 1.6 GB)
+  const hint = 'tooLarge' in read && read.tooLarge === true ? 'write nodes that share their settings as one entry with count: N' : undefined;
+  throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`, { hint });
 }
 
 /** Read and resolve a scenario file; relative paths inside start at its directory. */

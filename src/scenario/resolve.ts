@@ -16,7 +16,7 @@ import { checkPartition, resolveDataset, resolvePartition } from './resolve-data
 import { TraceLibrary } from './resolve-latency.js';
 import { resolveNodes } from './resolve-nodes.js';
 import {
-  ClusterShellSchema, DEFAULT_STRATEGY, NodeDefaultsSchema, NodeSchema, sectionSchemas, type SectionSchemas, type StrategyPick,
+  ClusterShellSchema, DEFAULT_STRATEGY, MAX_NODE_ENTRIES, NodeDefaultsSchema, NodeSchema, sectionSchemas, type SectionSchemas, type StrategyPick,
 } from './schema.js';
 import { suggestionSuffix } from './suggest.js';
 import type { ClusterSpec, Scenario, StrategySpec } from './types.js';
@@ -111,7 +111,8 @@ function resolveCluster(ctx: ScenarioContext, raw: unknown, intervalMs: number |
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const { defaults: rawDefaults, nodes: rawNodes } = raw as { defaults?: unknown; nodes?: unknown };
   const defaults = ctx.parse(NodeDefaultsSchema, rawDefaults ?? {}, ['cluster', 'defaults']);
-  if (!Array.isArray(rawNodes) || rawNodes.length === 0) return undefined;
+  // a list over the cap is reported (shell) and its entries not parsed one by one: the cap bounds that work
+  if (!Array.isArray(rawNodes) || rawNodes.length === 0 || rawNodes.length > MAX_NODE_ENTRIES) return undefined;
   const parsedNodes = rawNodes.map((node, index) => ctx.parse(NodeSchema, node, ['cluster', 'nodes', index]));
   const nodes = resolveNodes(ctx, defaults, parsedNodes, new TraceLibrary(ctx));
   if (shell === undefined || nodes === undefined || intervalMs === undefined) return undefined;

@@ -198,7 +198,7 @@ function clusterSchema<D extends z.ZodType, N extends z.ZodType>(defaults: D, no
       server: z.strictObject({ bandwidth: bandwidth() }, { error: notAMap('a server: a map { bandwidth: 10Gbps }') }).optional(),
       defaults: defaults.optional(),
       nodes: z.array(node, { error: 'a list of nodes' }).min(1, { error: 'a list of at least one node' }).max(MAX_NODE_ENTRIES, {
-        error: `at most ${MAX_NODE_ENTRIES} nodes`,
+        error: `at most ${MAX_NODE_ENTRIES.toLocaleString('en-US')} entries (nodes alike are one entry with count: N)`,
       }),
     },
     { error: notAMap('a cluster: a map with nodes: [ … ]') },

@@ -21,7 +21,7 @@ export const MAX_REPORT_BYTES = 2 ** 29 - 24;
 export type TextFileRead =
   | { ok: true; text: string }
   /** the file cannot be read at all (missing, a directory, too large): `problem` fits "found …" */
-  | { ok: false; problem: string }
+  | { ok: false; problem: string; tooLarge?: boolean }
   /** the file was read, but its bytes are not text; 1-based position of the first bad byte */
   | { ok: false; problem: string; line: number; column: number };
 
@@ -43,7 +43,8 @@ export function formatBytesTo(bytes: number, decimals: number): string {
 }
 
 /** A file's bytes, or what is wrong with it in words that fit "found …". */
-export type BytesRead = { ok: true; bytes: Uint8Array } | { ok: false; problem: string };
+/** `tooLarge`: the file is over the size limit (a caller may say how to make it smaller). */
+export type BytesRead = { ok: true; bytes: Uint8Array } | { ok: false; problem: string; tooLarge?: boolean };
 
 /**
  * Read `path` through the host as UTF-8 text (a leading BOM is dropped), or say what is wrong
@@ -57,7 +58,7 @@ export function readTextFileWith(
   options: { regularOnly?: boolean; quoteBytes?: boolean } = {},
 ): TextFileRead {
   const read = host.readFile(path, maxBytes, { regularOnly: options.regularOnly });
-  if (!read.ok) return { ok: false, problem: read.problem };
+  if (!read.ok) return { ok: false, problem: read.problem, ...(read.tooLarge === true ? { tooLarge: true } : {}) };
   return decodeText(read.bytes, { quoteBytes: options.quoteBytes });
 }
 

@@ -90,6 +90,19 @@ describe('check and sweep refuse inputs that are not regular files', () => {
   });
 });
 
+describe('a scenario file over the size limit', () => {
+  it('validate and simulate on a sparse 5 MiB scenario: refused by size, with how to write a large cluster', async () => {
+    const dir = fresh('scenario-big');
+    writeFileSync(join(dir, 'big.yaml'), '');
+    truncateSync(join(dir, 'big.yaml'), 5 * 1024 ** 2);
+    const refusal = "error: cannot read scenario file 'big.yaml': a file of 5 MiB (the limit is 4 MiB)\nhint: write nodes that share their settings as one entry with count: N\n";
+    const validate = await runCli(['validate', 'big.yaml'], { cwd: dir });
+    expect([validate.status, validate.stderr]).toEqual([2, `${refusal}1 problem found\n`]);
+    expectClean(await runCli(['simulate', 'big.yaml'], { cwd: dir }), refusal);
+    expect(readdirSync(dir)).toEqual(['big.yaml']);
+  });
+});
+
 describe('sweep resume and merge over hostile files in a sweep folder', () => {
   let base: string;
   let report: string;

@@ -52,11 +52,11 @@ describe('readTextFileLimited', () => {
 
   it('refuses a regular file over the limit without reading it', () => {
     writeFileSync(join(dir, 'big.txt'), 'x'.repeat(2048));
-    expect(readTextFileLimited(join(dir, 'big.txt'), 1024)).toEqual({ ok: false, problem: 'a file of 2 KiB (the limit is 1 KiB)' });
+    expect(readTextFileLimited(join(dir, 'big.txt'), 1024)).toEqual({ ok: false, problem: 'a file of 2 KiB (the limit is 1 KiB)', tooLarge: true });
   });
 
   it('stops an endless device at the limit', () => {
-    expect(readTextFileLimited('/dev/zero', 1024)).toEqual({ ok: false, problem: 'more than 1 KiB of data (the limit)' });
+    expect(readTextFileLimited('/dev/zero', 1024)).toEqual({ ok: false, problem: 'more than 1 KiB of data (the limit)', tooLarge: true });
   });
 
   it('regularOnly refuses devices before opening them', () => {
@@ -81,7 +81,7 @@ describe('readFileBounded — regularOnly checks the open file', () => {
     expect(readFileBounded(dir, 1024, { regularOnly: true })).toEqual({ ok: false, problem: 'a directory' });
     writeFileSync(join(dir, 'sparse'), '');
     truncateSync(join(dir, 'sparse'), 1024 ** 3);
-    expect(readFileBounded(join(dir, 'sparse'), 1024 ** 2, { regularOnly: true })).toEqual({ ok: false, problem: 'a file of 1 GiB (the limit is 1 MiB)' });
+    expect(readFileBounded(join(dir, 'sparse'), 1024 ** 2, { regularOnly: true })).toEqual({ ok: false, problem: 'a file of 1 GiB (the limit is 1 MiB)', tooLarge: true });
   });
 
   it('reads a regular file within the limit', () => {
