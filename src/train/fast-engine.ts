@@ -618,6 +618,11 @@ export class FastEngine implements TrainEngine {
     return { helper: null, timed: false };
   }
 
+  /** Whether a helper thread has joined by now (tests: that it joins at the first round after its start). */
+  get helperJoined(): boolean {
+    return this.helper !== null;
+  }
+
   /** Whether a helper thread has joined, once the start asked for by a large enough round is over (tests, the benchmark). */
   async helperReady(): Promise<boolean> {
     await this.helperStart;
