@@ -78,25 +78,7 @@ class CanonicalWriter {
       return;
     }
     this.metOnce.add(item);
-    const record = item as Record<string, unknown>;
-    const { keys, prefixes } = this.order(record);
-    let text = `${separator}{`;
-    let first = true;
-    for (let k = 0; k < keys.length; k++) {
-      const field = record[keys[k]!];
-      if (field === undefined) continue;
-      text += first ? prefixes[k]! : `,${prefixes[k]!}`;
-      first = false;
-      const fieldText = this.text(field);
-      if (fieldText.length < LONG_PIECE) {
-        text += fieldText;
-      } else {
-        this.emit(text);
-        this.emit(fieldText);
-        text = '';
-      }
-    }
-    this.emit(`${text}}`);
+    this.emit(this.recordText(item as Record<string, unknown>, separator, true));
   }
 
   /** The value's text as one string, remembered for an object or array met again. */
@@ -116,15 +98,28 @@ class CanonicalWriter {
     return `${text}]`;
   }
 
-  /** A record's text by concatenation: no array of fields for each of 131,072 nodes. */
-  private recordText(record: Record<string, unknown>): string {
+  /**
+   * A record's text by concatenation (no array of fields for each of 131,072 nodes) after
+   * `separator`; with `emitLong`, the text so far and each long field's text are emitted as
+   * they come, and the rest returned.
+   */
+  private recordText(record: Record<string, unknown>, separator = '', emitLong = false): string {
     const { keys, prefixes } = this.order(record);
-    let text = '{';
+    let text = `${separator}{`;
+    let first = true;
     for (let k = 0; k < keys.length; k++) {
       const item = record[keys[k]!];
       if (item === undefined) continue;
-      text += text.length === 1 ? prefixes[k]! : `,${prefixes[k]!}`;
-      text += this.text(item);
+      text += first ? prefixes[k]! : `,${prefixes[k]!}`;
+      first = false;
+      const itemText = this.text(item);
+      if (emitLong && itemText.length >= LONG_PIECE) {
+        this.emit(text);
+        this.emit(itemText);
+        text = '';
+      } else {
+        text += itemText;
+      }
     }
     return `${text}}`;
   }

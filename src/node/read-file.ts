@@ -103,6 +103,6 @@ export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boole
  */
 export function readTextFileLimited(path: string, maxBytes: number, options: { regularOnly?: boolean; quoteBytes?: boolean } = {}): TextFileRead {
   const read = readFileBounded(path, maxBytes, options);
-  if (!read.ok) return { ok: false, problem: read.problem, ...(read.tooLarge === true ? { tooLarge: true } : {}) };
+  if (!read.ok) return read;
   return decodeText(read.bytes, { quoteBytes: options.quoteBytes });
 }

@@ -42,8 +42,10 @@ export function formatBytesTo(bytes: number, decimals: number): string {
   return `${Number(value.toFixed(decimals))} ${units[unit]}`;
 }
 
-/** A file's bytes, or what is wrong with it in words that fit "found …". */
-/** `tooLarge`: the file is over the size limit (a caller may say how to make it smaller). */
+/**
+ * A file's bytes, or what is wrong with it in words that fit "found …"; `tooLarge`: it is over
+ * the size limit (a caller may say how to make it smaller).
+ */
 export type BytesRead = { ok: true; bytes: Uint8Array } | { ok: false; problem: string; tooLarge?: boolean };
 
 /**
@@ -58,7 +60,7 @@ export function readTextFileWith(
   options: { regularOnly?: boolean; quoteBytes?: boolean } = {},
 ): TextFileRead {
   const read = host.readFile(path, maxBytes, { regularOnly: options.regularOnly });
-  if (!read.ok) return { ok: false, problem: read.problem, ...(read.tooLarge === true ? { tooLarge: true } : {}) };
+  if (!read.ok) return read;
   return decodeText(read.bytes, { quoteBytes: options.quoteBytes });
 }
 
