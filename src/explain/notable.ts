@@ -4,6 +4,7 @@
  */
 import { minOf } from '../extremes.js';
 import { detectRunInsights } from '../insights/index.js';
+import type { Insight } from '../insights/types.js';
 import { renderStrategyInsights } from '../insights/render.js';
 import type { Scenario } from '../scenario/types.js';
 import type { StrategyRun } from '../sim/records.js';
@@ -16,11 +17,16 @@ export interface NotableInput {
   scenarioArg: string;
   /** the --strategy to repeat in the suggestion (undefined = the default one) */
   strategyArg?: string;
+  /**
+   * The run's insights, found as its rounds finished (InsightStream), for a run that kept no
+   * node records; absent: found here from the run's rounds.
+   */
+  insights?: readonly Insight[];
 }
 
 export function explainNotable(input: NotableInput): string {
   const { scenario, run } = input;
-  const insights = detectRunInsights(run, scenario);
+  const insights = input.insights ?? detectRunInsights(run, scenario);
   const strategy = input.strategyArg === undefined ? '' : ` --strategy ${input.strategyArg}`;
   const command = ['dtrain explain', ...(input.scenarioArg === '' ? [] : [input.scenarioArg])].join(' ');
   const rounds = `${run.rounds.length} round${run.rounds.length === 1 ? '' : 's'}`;
