@@ -23,12 +23,19 @@ export function explainHeader(scenario: Scenario, strategy: StrategySpec): strin
     + `strategy ${name}: batch ${batch} · resources ${resources} · aggregation ${aggregation}`;
 }
 
+/** Above this many nodes, a round explained for all of them says how to explain one. */
+export const MANY_NODES = 50;
+
 function roundLine(view: RoundView): string {
   const { record, input } = view;
   const took = record.nodes.filter((n) => n.participated).length;
   const only = input.nodeId === undefined ? '' : ` · showing node ${input.nodeId}`;
+  // 16,384 nodes give some 160,000 lines
+  const many = input.nodeId === undefined && record.nodes.length > MANY_NODES
+    ? `\nevery node is explained below, a line or more each at every step; --node ID explains one (e.g. --node ${record.nodes[0]!.id})`
+    : '';
   return `round ${record.round} of ${input.scenario.rounds} · T = ${ms(record.startMs)} → ${ms(record.endMs)}`
-    + ` · ${took} of ${record.nodes.length} nodes took part${only}`;
+    + ` · ${took} of ${record.nodes.length} nodes took part${only}${many}`;
 }
 
 function evaluationLines(view: RoundView): string[] {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dtrain } from './run-dtrain.js';
 
@@ -17,6 +20,20 @@ describe('dtrain explain', () => {
       expect(run.stdout).toContain(heading);
     }
     expect(run.stdout).toMatch(/^ {2}node b: w = 24 \/ 120 = 0\.2$/m);
+  });
+
+  it('--round for more than 50 nodes says how to explain one; with --node it does not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-explain-many-'));
+    const file = join(dir, 'many.yaml');
+    writeFileSync(file, 'rounds: 1\ndata: { dataset: iris }\ncluster:\n  nodes:\n    - { id: n, count: 51, latency: { constant: 5 } }\n');
+    const all = dtrain(['explain', file, '--round', '1', '--backend', 'cpu']);
+    const one = dtrain(['explain', file, '--round', '1', '--node', 'n-7', '--backend', 'cpu']);
+    expect([all.status, one.status]).toEqual([0, 0]);
+    expect(all.stdout.split('\n')[3]).toBe('every node is explained below, a line or more each at every step; --node ID explains one (e.g. --node n-1)');
+    expect(one.stdout).not.toContain('every node is explained below');
+    // 50 nodes: no such line
+    writeFileSync(file, 'rounds: 1\ndata: { dataset: iris }\ncluster:\n  nodes:\n    - { id: n, count: 50, latency: { constant: 5 } }\n');
+    expect(dtrain(['explain', file, '--round', '1', '--backend', 'cpu']).stdout.split('\n')[3]).toBe('');
   });
 
   it('without --round it lists the notable rounds and suggests one', () => {
