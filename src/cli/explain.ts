@@ -47,8 +47,7 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   // it; the list of notable rounds reads only the insights, found as the rounds finish, so
   // that run keeps no node records (131,072 nodes: 3.4 GB and 34 s when it kept them all)
   const notable = flags.round === undefined;
-  const { InsightStream } = await import('../insights/index.js');
-  const insights = notable ? new InsightStream(scenario) : null;
+  const insights = notable ? new (await import('../insights/index.js')).InsightStream(scenario) : null;
   enforceLimits(runScenarioOf, flags, { json: false, trace: !notable, streamed: notable });
   const stop = installRoundStop({ announce: false });
   const progress = startProgress(rounds, { enabled: flags.progress !== false });

@@ -24,7 +24,7 @@ export function explainHeader(scenario: Scenario, strategy: StrategySpec): strin
 }
 
 /** Above this many nodes, a round explained for all of them says how to explain one. */
-export const MANY_NODES = 50;
+const MANY_NODES = 50;
 
 function roundLine(view: RoundView): string {
   const { record, input } = view;
