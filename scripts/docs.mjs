@@ -80,6 +80,7 @@ export const EXCERPTS = {
   'help-check': run({ cmd: 'dtrain check --help' }),
   'help-sweep': run({ cmd: 'dtrain sweep --help' }),
   'help-merge': run({ cmd: 'dtrain merge --help' }),
+  'help-study': run({ cmd: 'dtrain study --help' }),
   'help-init': run({ cmd: 'dtrain init --help' }),
   'help-schema': run({ cmd: 'dtrain schema --help' }),
 

@@ -200,7 +200,7 @@ export function registerSweep(program: Command): void {
     .description('run a scenario over a grid of settings and seeds, in parallel; summary.csv and confidence intervals')
     .argument('<scenario>', 'scenario YAML file')
     .option('--set <path=values>', 'a grid axis: a dotted field path and comma-separated values or a range FROM..TO (repeatable)', collect)
-    .option('-s, --strategy <names>', 'comma-separated strategies, overriding the scenario (s1s4, sync-sgd, fedavg)', strategyList)
+    .option('-s, --strategy <names>', 'comma-separated strategies, overriding the scenario: presets (s1s4, sync-sgd, fedavg, lb-bsp, or one a plug-in defines) or stage picks batch/resources/aggregation', strategyList)
     .option('-j, --jobs <n>', 'runs in parallel, on worker threads (default: the number of cores)', positiveInt('--jobs'))
     .requiredOption('-o, --out <dir>', 'output directory: one JSON report per run, sweep.json, summary.csv')
     .option('--shard <i/n>', 'run only slice i of n of the grid (runs whose index mod n = i − 1)', parseShard)

@@ -13,6 +13,11 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/index.js';
 import { parseScenarioText } from '../../src/node/load.js';
 import type { RoundRecord, RunResult, StrategyRun } from '../../src/sim/records.js';
+import { roundFieldsToJson, runTailToJson } from '../../src/report/json.js';
+import { RunColumnsBuilder } from '../../src/report/run-columns.js';
+import { analyzeStudy, type Comparison } from '../../src/study/analyze.js';
+import type { Metric } from '../../src/study/metrics.js';
+import { studyRecord } from '../../src/study/record.js';
 import { meanCi } from '../../src/sweep/stats.js';
 import { stubEngineFactory } from '../properties/harness.js';
 
@@ -65,6 +70,26 @@ function relative(results: RunResult[], a: string, b: string, value: (run: Strat
 /** Per seed: value(a) − value(b). */
 function difference(results: RunResult[], a: string, b: string, value: (run: StrategyRun) => number) {
   return interval(results.map((r) => value(strategy(r, a)) - value(strategy(r, b))));
+}
+
+/**
+ * What `dtrain study` over these seeds concludes for `strategy` against `baseline` on `metric`
+ * (the README shows that study): each strategy's run made into a study record as its workers
+ * make them, every comparison Holm-adjusted together.
+ */
+function studyVerdict(results: RunResult[], strategy: string, baseline: string, metric: Metric): Comparison {
+  const strategies = results[0]!.runs.map((run) => run.strategy.name);
+  const records = results.flatMap((result) => result.runs.map((run) => {
+    const builder = new RunColumnsBuilder(result.scenario.model.localSteps);
+    for (const record of run.rounds) builder.round({ ...roundFieldsToJson(record), nodes: record.nodes });
+    const summary = runTailToJson(run, { version: 'test', trace: false, timing: false }).summary as Record<string, unknown>;
+    const seed = result.scenario.seed;
+    return studyRecord({ key: `${run.strategy.name}/${seed}`, strategy: run.strategy.name, seed }, builder.finish(summary));
+  }));
+  const { comparisons } = analyzeStudy({ records, strategies, baseline, target: results[0]!.scenario.targetAccuracy });
+  const found = comparisons.find((c) => c.strategy === strategy && c.metric === metric);
+  if (found === undefined) throw new Error(`no comparison of ${strategy} on ${metric}`);
+  return found;
 }
 
 const simulated = (run: StrategyRun) => run.summary.simulatedMs;
@@ -243,10 +268,15 @@ describe('quickstart: a small saving from S2, no accuracy cost', () => {
     for (const r of runs) for (const round of strategy(r, 's1s4').rounds) for (const node of round.nodes) expect(node.batch).toBeLessThanOrEqual(32);
   });
 
-  it('…and finishes about 3 % sooner, significantly', () => {
+  it('…and finishes about 3 % sooner: significant in a paired t-test alone, not in dtrain study over ten seeds', () => {
+    expect(description('quickstart')).toContain('not significant once dtrain study corrects for its many comparisons');
     const saving = relative(runs, 's1s4', 'sync-sgd', simulated);
     expect(percent(saving)).toBe(-3);
     expect(saving.high).toBeLessThan(0);
+    const study = studyVerdict(runs, 's1s4', 'sync-sgd', 'simulatedMs');
+    expect(study.tP).toBeLessThan(0.05);
+    expect(study.tPHolm).toBeGreaterThan(0.05);
+    expect(study.verdict).toBe('no significant difference');
   });
 
   it('final accuracy: no significant difference', () => {
@@ -259,7 +289,7 @@ describe('flaky-network: S1/S2 cut samples and, on average, time; no accuracy co
 
   it('runs on seeds 1–10 with the real engine', async () => {
     runs = await overSeeds((seed) => runScenario(load('flaky-network', seed)));
-    expect(description('flaky-network')).toContain('about 15 % sooner');
+    expect(description('flaky-network')).toContain('about 20 % sooner');
   }, 30_000);
 
   it('s1s4 trains about 16 % fewer samples than sync-sgd', () => {
@@ -269,10 +299,10 @@ describe('flaky-network: S1/S2 cut samples and, on average, time; no accuracy co
     expect(fewer.high).toBeLessThan(0);
   });
 
-  it('…and finishes about 15 % sooner (12 % to 20 % by the seeds drawn), with a wide spread', () => {
+  it('…and finishes about 20 % sooner, with a wide spread', () => {
     const saving = relative(runs, 's1s4', 'sync-sgd', simulated);
-    expect(saving.mean).toBeGreaterThan(-0.25);
-    expect(saving.mean).toBeLessThan(-0.1);
+    expect(percent(saving)).toBeGreaterThanOrEqual(-22);
+    expect(percent(saving)).toBeLessThanOrEqual(-18);
     expect(saving.high).toBeLessThan(0);
     expect(saving.high - saving.low).toBeGreaterThan(0.1);
   });
@@ -487,7 +517,7 @@ describe('data-matters: where fewer samples cost accuracy', () => {
 
   it('runs on seeds 1–10 with the real engine', async () => {
     runs = await overSeeds((seed) => runScenario(load('data-matters', seed)));
-    expect(description('data-matters')).toContain('about 13 points lower');
+    expect(description('data-matters')).toContain('about 11 points lower');
   }, 30_000);
 
   it('S2 gives the far nodes almost no samples: under 2 % of s1s4\'s and of S1/S2 alone\'s, against a third with sync-sgd', () => {
@@ -517,11 +547,11 @@ describe('data-matters: where fewer samples cost accuracy', () => {
     }
   });
 
-  it('…but end about 13 points lower in accuracy, significantly', () => {
+  it('…but end about 11 points lower in accuracy, significantly', () => {
     for (const name of ['s1s4', S2]) {
       const loss = difference(runs, name, 'sync-sgd', accuracy);
-      expect(loss.mean, name).toBeGreaterThan(-0.16);
-      expect(loss.mean, name).toBeLessThan(-0.10);
+      expect(Math.round(loss.mean * 100), name).toBeGreaterThanOrEqual(-12);
+      expect(Math.round(loss.mean * 100), name).toBeLessThanOrEqual(-10);
       expect(loss.high, name).toBeLessThan(0);
     }
   });
