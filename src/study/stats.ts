@@ -33,6 +33,11 @@ export interface PairedTest extends MeanCi {
   wilcoxonP: number | null;
 }
 
+/** A p-value as a probability: at most 1, and 1 (no evidence) when the library gives none. */
+function probability(p: number): number {
+  return Number.isFinite(p) ? Math.min(1, p) : 1;
+}
+
 /** The paired comparison of `differences` (A − B per seed) against 0. */
 export function pairedTest(differences: readonly number[]): PairedTest {
   const ci = meanCi(differences);
@@ -40,9 +45,11 @@ export function pairedTest(differences: readonly number[]): PairedTest {
   const allZero = differences.every((d) => d === 0);
   if (allZero) return { ...ci, tP: 1, wilcoxonP: 1 };
   const t = library().ttest([...differences], { alpha: ALPHA }).pValue;
-  // exact distribution up to 50 pairs (as @stdlib chooses), ties and zeros the 'wilcox' way
+  // zeros dropped ('wilcox'); exact distribution for at most 50 non-zero differences without
+  // ties among their sizes, else the normal approximation (as @stdlib chooses)
   const w = library().wilcoxon([...differences], { alpha: ALPHA }).pValue;
-  return { ...ci, tP: Number.isFinite(t) ? t : 1, wilcoxonP: Number.isFinite(w) ? w : 1 };
+  // @stdlib doubles the one-sided exact p without a cap: [1, -2, 3, -2.5] gives 1.125 (scipy: 1)
+  return { ...ci, tP: probability(t), wilcoxonP: probability(w) };
 }
 
 /**

@@ -62,6 +62,15 @@ describe('meanCi and pairedTest', () => {
     expect(pairedTest([0, 0, 0])).toMatchObject({ mean: 0, halfWidth: 0, tP: 1, wilcoxonP: 1 });
     expect(pairedTest([2, 2, 2])).toMatchObject({ mean: 2, halfWidth: 0, tP: 0 });
   });
+
+  it('the Wilcoxon p is at most 1: a signed-rank sum at the centre is p = 1 (scipy.stats.wilcoxon: 1.0)', () => {
+    // ranks 1, 2, 4, 3 → W+ = 5 = n(n+1)/4: twice P(W ≤ 5) = 2 · 9/16 is 1.125 uncapped
+    expect(pairedTest([1, -2, 3, -2.5]).wilcoxonP).toBe(1);
+    // ranks 1, 2, 3 → W+ = 3 = n(n+1)/4: twice P(W ≤ 3) = 2 · 5/8 is 1.25 uncapped
+    expect(pairedTest([1, 2, -3]).wilcoxonP).toBe(1);
+    // below the centre the exact p is kept: W+ = 1 of n = 4 → twice P(W ≤ 1) = 2 · 2/16
+    expect(pairedTest([1, -2, -3, -4]).wilcoxonP).toBeCloseTo(0.25, 10);
+  });
 });
 
 describe('holm', () => {
