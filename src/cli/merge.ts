@@ -12,6 +12,7 @@ import { OutputWriter } from '../output-file.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { readManifest, readStoredRun, type StoredRun } from '../sweep/directory.js';
 import { MANIFEST_FILE, manifestText, type ManifestRun } from '../sweep/manifest.js';
+import { checkSweepOut } from '../sweep/resume-check.js';
 import { SUMMARY_FILE, type SweepRow } from '../sweep/summary-csv.js';
 import { isSameFile } from './output-plan.js';
 import { isRegularFile, reportCheckNote, stageCopy } from './stage-copy.js';
@@ -61,6 +62,7 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   const names = [MANIFEST_FILE, SUMMARY_FILE];
   for (const { run } of found) names.push(run.report);
   const targets = planOutDir(flags.out, names);
+  checkSweepOut(flags.out, first.manifest, 'give the merge another --out directory');
   const writer = new OutputWriter();
   writer.ensureDir(resolve(flags.out), `--out ${escapeForTerminal(flags.out)}`);
   for (const { run, stored } of found) {

@@ -15,7 +15,7 @@ import { readStoredRecord, readStudyManifest } from '../study/store.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { isSameFile } from './output-plan.js';
 import { isRegularFile, stageCopy } from './stage-copy.js';
-import { finishStudy, planStudyOutputs } from './study.js';
+import { checkStudyOut, finishStudy, planStudyOutputs } from './study.js';
 
 export function isStudyDir(dir: string): boolean {
   return existsSync(join(dir, STUDY_MANIFEST_FILE));
@@ -86,6 +86,7 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
   }
   refuseInputsAsOutputs(dirs, first.manifest, flags);
   const outputs = planStudyOutputs(flags.out, names, flags);
+  checkStudyOut(flags.out, first.manifest, 'give the merge another --out directory');
   const { targets } = outputs;
   const writer = new OutputWriter();
   writer.ensureDir(resolve(flags.out), `--out ${escapeForTerminal(flags.out)}`);

@@ -113,19 +113,29 @@ function planStudy(file: string, flags: StudyFlags, registry: StageRegistry): St
   return { plan, manifest };
 }
 
-/** An --out that holds another study (or another shard of this one) is refused, as a sweep's is. */
-function checkStudyResumable(dir: string, manifest: StudyManifest): void {
+/**
+ * An --out that holds a sweep (its reports bear the records' file names, run for run) or
+ * another study is refused: writing there would replace another result. `dtrain merge` checks
+ * its --out with this too. Returns the study.json found, if any.
+ */
+export function checkStudyOut(dir: string, manifest: StudyManifest, hint = 'give another --out directory, or remove this one to start the study over'): StudyManifest | undefined {
   const where = `--out ${escapeForTerminal(dir)}`;
   if (existsSync(join(dir, 'sweep.json'))) {
     throw new DtrainError('study.otherDirectory', `${where} holds a sweep (sweep.json); a study's records would be mixed with it`, { hint: 'give the study its own --out directory' });
   }
   const stored = readStudyManifest(dir);
-  if (stored === undefined) return;
+  if (stored === undefined) return undefined;
   if (!sameStudy(stored, manifest)) {
-    throw new DtrainError('study.otherStudy', `${where} already holds another study (${stored.grid.runs.length} runs, baseline ${escapeForTerminal(stored.baseline)}, target ${stored.target ?? 'none'})`, {
-      hint: 'give another --out directory, or remove this one to start the study over',
-    });
+    throw new DtrainError('study.otherStudy', `${where} already holds another study (${stored.grid.runs.length} runs, baseline ${escapeForTerminal(stored.baseline)}, target ${stored.target ?? 'none'})`, { hint });
   }
+  return stored;
+}
+
+/** An --out that holds another study (or another shard of this one) is refused, as a sweep's is. */
+function checkStudyResumable(dir: string, manifest: StudyManifest): void {
+  const stored = checkStudyOut(dir, manifest);
+  if (stored === undefined) return;
+  const where = `--out ${escapeForTerminal(dir)}`;
   const shardText = (s: Shard | null) => (s === null ? 'the whole study' : `shard ${s.index}/${s.count}`);
   const a = stored.grid.shard;
   const b = manifest.grid.shard;

@@ -130,3 +130,45 @@ describe('dtrain merge of study shards never writes over what it reads', () => {
     expect(existsSync(join(dir, 'm'))).toBe(false);
   });
 });
+
+describe('a study and a sweep never write into each other\'s folder', () => {
+  // the same runs: a sweep's reports and a study's records have the same file names
+  const STUDY = ['study', SCENARIO, '--seeds', '1..2', '--strategy', 's1s4,sync-sgd', '--backend', 'cpu', '--jobs', '1'];
+  const SWEEP = ['sweep', SCENARIO, '--set', 'seed=1..2', '--strategy', 's1s4,sync-sgd', '--backend', 'cpu', '--jobs', '1'];
+  const snapshot = (dir: string) => readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name), 'utf8')]);
+  let root: string;
+  beforeAll(async () => {
+    root = scratch();
+    for (const [args, name] of [[STUDY, 'st'], [SWEEP, 'sw']] as const) {
+      for (const shard of ['1/2', '2/2']) {
+        const result = await runCli([...args, '--shard', shard, '--out', `${name}${shard[0]}`], { cwd: root });
+        expect(result.status, result.stderr).toBe(0);
+      }
+    }
+  }, 120_000);
+
+  it('sweep --out a study folder: exit 2, the study untouched', async () => {
+    const before = snapshot(join(root, 'st1'));
+    const result = await runCli([...SWEEP, '--out', 'st1'], { cwd: root });
+    expect(result.stderr).toBe("error: --out st1 holds a study (study.json); a sweep's reports would be mixed with it\nhint: give the sweep its own --out directory\n");
+    expect(result.status).toBe(2);
+    expect(snapshot(join(root, 'st1'))).toEqual(before);
+  });
+
+  it('merge of sweep shards --out a study folder: exit 2, the study untouched', async () => {
+    const before = snapshot(join(root, 'st1'));
+    const result = await runCli(['merge', 'sw1', 'sw2', '--out', 'st1'], { cwd: root });
+    expect(result.stderr).toBe("error: --out st1 holds a study (study.json); a sweep's reports would be mixed with it\nhint: give the sweep its own --out directory\n");
+    expect(result.status).toBe(2);
+    expect(snapshot(join(root, 'st1'))).toEqual(before);
+  });
+
+  it('merge of study shards --out a sweep folder: exit 2, the sweep\'s full reports untouched', async () => {
+    const before = snapshot(join(root, 'sw1'));
+    const result = await runCli(['merge', 'st1', 'st2', '--out', 'sw1'], { cwd: root });
+    expect(result.stderr).toBe("error: --out sw1 holds a sweep (sweep.json); a study's records would be mixed with it\nhint: give the study its own --out directory\n");
+    expect(result.status).toBe(2);
+    expect(snapshot(join(root, 'sw1'))).toEqual(before);
+  });
+
+});
