@@ -28,6 +28,14 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   // study folders (`dtrain study … --shard i/n`) have a study.json instead of a sweep.json
   if (isStudyDir(dirs[0]!)) return mergeStudy(dirs, flags);
   const manifests = dirs.map((dir) => ({ dir, manifest: readManifest(dir) }));
+  // a sweep has no study analysis to write: a file asked for and never written would pass unnoticed
+  for (const [flag, value] of [['--json', flags.json], ['--report', flags.report]] as const) {
+    if (value !== undefined) {
+      throw new DtrainError('cli.invalidArgument', `${flag} writes a study's analysis, and ${escapeForTerminal(dirs[0]!)} is a sweep's output directory (${MANIFEST_FILE}): --json and --report are for study folders only`, {
+        hint: 'leave them out: the merged sweep\'s summary.csv is in --out',
+      });
+    }
+  }
   const first = manifests[0]!;
   for (const { dir, manifest } of manifests) {
     if (manifest.gridHash !== first.manifest.gridHash) {

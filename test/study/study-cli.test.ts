@@ -171,4 +171,14 @@ describe('a study and a sweep never write into each other\'s folder', () => {
     expect(snapshot(join(root, 'sw1'))).toEqual(before);
   });
 
+  it('merge of sweep shards with --json or --report: exit 2, nothing written', async () => {
+    for (const flag of ['--json', '--report']) {
+      const result = await runCli(['merge', 'sw1', 'sw2', '--out', 'all', flag, 'r.out'], { cwd: root });
+      expect(result.stderr).toBe(`error: ${flag} writes a study's analysis, and sw1 is a sweep's output directory (sweep.json): --json and --report are for study folders only\nhint: leave them out: the merged sweep's summary.csv is in --out\n`);
+      expect(result.status).toBe(2);
+    }
+    expect(readdirSync(root).sort()).toEqual(['st1', 'st2', 'sw1', 'sw2']);
+    const merged = await runCli(['merge', 'sw1', 'sw2', '--out', 'all'], { cwd: root });
+    expect(merged.status).toBe(0);
+  });
 });
