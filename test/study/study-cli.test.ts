@@ -4,7 +4,7 @@
  * bytes as the unsharded study; --ablate and --store full; bad input is refused (exit 2,
  * naming the flag, nothing written).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,20 @@ describe('dtrain study', () => {
     }
     expect(readFileSync(join(root, 'study.json'), 'utf8')).toBe(readFileSync(join(dir, 'study-results.json'), 'utf8'));
     expect(merged.stdout).toBe(whole.stdout);
+  });
+
+  it('another --target: refused into the same --out; its records copied to a new --out are analysed with no run', async () => {
+    const same = await runCli([...BASE, '--target', '0.8', '--out', dir], { cwd: ROOT });
+    expect(same.stderr.split('\n')[0]).toBe(`error: --out ${dir} already holds another study (6 runs, baseline sync-sgd, target 0.5)`);
+    expect(same.status).toBe(2);
+    const copy = join(scratch(), 'target');
+    mkdirSync(copy);
+    for (const file of records(dir)) copyFileSync(join(dir, file), join(copy, file));
+    const again = await runCli([...BASE, '--target', '0.8', '--out', copy], { cwd: ROOT });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr.split('\n')[0]).toBe('study: 6 runs, 6 already complete, 0 to run on 1 worker');
+    expect(JSON.parse(readFileSync(join(copy, 'study-results.json'), 'utf8')).target).toBe(0.8);
+    for (const file of records(dir)) expect(readFileSync(join(copy, file), 'utf8')).toBe(readFileSync(join(dir, file), 'utf8'));
   });
 
   it('--ablate adds the patent minus each stage, by name; --store full keeps each full report beside its record', async () => {
