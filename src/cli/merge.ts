@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { DtrainError } from '../errors.js';
 import { OutputWriter } from '../output-file.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
-import { readManifest, readStoredRun, type StoredRun } from '../sweep/directory.js';
+import { inspectStoredRun, readManifest, type StoredRun } from '../sweep/directory.js';
 import { MANIFEST_FILE, manifestText, type ManifestRun } from '../sweep/manifest.js';
 import { checkSweepOut } from '../sweep/resume-check.js';
 import { SUMMARY_FILE, type SweepRow } from '../sweep/summary-csv.js';
@@ -19,9 +19,13 @@ import { isRegularFile, reportCheckNote, stageCopy } from './stage-copy.js';
 import { finishSweepDir, planOutDir } from './sweep.js';
 import { isStudyDir, mergeStudy } from './study-merge.js';
 
-function describeRun(run: ManifestRun, axes: Array<{ path: string }>): string {
+function runLabel(run: ManifestRun, axes: Array<{ path: string }>): string {
   const point = axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
-  return `${run.strategy}${point === '' ? '' : ` · ${point}`} (${run.report})`;
+  return `${run.strategy}${point === '' ? '' : ` · ${point}`}`;
+}
+
+function describeRun(run: ManifestRun, axes: Array<{ path: string }>): string {
+  return `${runLabel(run, axes)} (${run.report})`;
 }
 
 async function merge(dirs: string[], flags: { out: string; json?: string; report?: string }): Promise<void> {
@@ -53,9 +57,18 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   for (const run of first.manifest.runs) {
     // the first directory that holds it complete: a report may be a gigabyte, read no other copy
     let stored: StoredRun | undefined;
+    // a complete report that is not right for the run: refused if no folder has a good one
+    let broken: { path: string; problem: string } | undefined;
     for (const dir of dirs) {
-      stored = readStoredRun(dir, run);
+      const found = inspectStoredRun(dir, run);
+      if (found !== undefined && 'problem' in found) broken ??= found;
+      else stored = found;
       if (stored !== undefined) break;
+    }
+    if (stored === undefined && broken !== undefined) {
+      throw new DtrainError('sweep.badReport', `${escapeForTerminal(broken.path)}, the report of run ${run.index + 1} (${escapeForTerminal(runLabel(run, first.manifest.axes))}), is not a usable report: ${escapeForTerminal(broken.problem)}`, {
+        hint: 'put back the file the sweep wrote, or remove it and run that shard again (its complete runs are skipped)',
+      });
     }
     if (stored === undefined) missing.push(run);
     else found.push({ run, stored });

@@ -8,10 +8,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DtrainError } from '../errors.js';
 import { OutputWriter } from '../output-file.js';
-import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type StudyManifest } from '../study/manifest.js';
+import { fullReportName, sameStudy, studyDifference, STUDY_MANIFEST_FILE, studyManifestText, type StudyManifest } from '../study/manifest.js';
 import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE } from '../study/outputs.js';
 import type { StudyRecord } from '../study/record.js';
-import { readStoredRecord, readStudyManifest } from '../study/store.js';
+import { inspectStoredRecord, readStudyManifest } from '../study/store.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { isSameFile } from './output-plan.js';
 import { isRegularFile, stageCopy } from './stage-copy.js';
@@ -53,6 +53,12 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
         hint: 'merge the shards of one study: the same scenario, --seeds, --strategy, --baseline, --target, --ablate and --store',
       });
     }
+    const field = studyDifference(manifest, first.manifest);
+    if (field !== undefined) {
+      throw new DtrainError('study.otherStudy', `${escapeForTerminal(join(dir, STUDY_MANIFEST_FILE))} differs from ${escapeForTerminal(join(first.dir, STUDY_MANIFEST_FILE))} in ${field}, so they are not shards of one study`, {
+        hint: 'merge the shards of one study, run by the same dtrain with the same command but --shard',
+      });
+    }
   }
   const full = first.manifest.store === 'full';
   const found: Array<{ report: string; dir: string; text: string; record: StudyRecord; fullReport?: string }> = [];
@@ -60,14 +66,25 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
   let firstMissing = '';
   for (const run of first.manifest.grid.runs) {
     let hit: (typeof found)[number] | undefined;
+    // a copy that is there but no complete record of this run: refused if no folder has a good one
+    let broken: { path: string; problem: string } | undefined;
     for (const dir of dirs) {
-      const stored = readStoredRecord(dir, run);
+      const stored = inspectStoredRecord(dir, run);
       if (stored === undefined) continue;
+      if (!('record' in stored)) {
+        broken ??= { path: join(dir, run.report), problem: stored.problem };
+        continue;
+      }
       // a full report is copied as it is, never held as one string (it may be over a gigabyte)
       const fullReport = full ? join(dir, fullReportName(run.report)) : undefined;
       if (fullReport !== undefined && !isRegularFile(fullReport)) continue;
       hit = { report: run.report, dir, text: stored.text, record: stored.record, fullReport };
       break;
+    }
+    if (hit === undefined && broken !== undefined) {
+      throw new DtrainError('study.badRecord', `${escapeForTerminal(broken.path)}, the record of ${escapeForTerminal(run.strategy)} · seed ${run.seed}, ${broken.problem.startsWith('is ') ? broken.problem : `is not a usable record: ${broken.problem}`}`, {
+        hint: 'put back the file the study wrote, or remove it and run that shard again (its complete runs are skipped)',
+      });
     }
     if (hit === undefined) {
       if (missing === 0) firstMissing = `${run.strategy} · seed ${run.seed} (${run.report})`;

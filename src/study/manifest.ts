@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DtrainError } from '../errors.js';
 import { manifestText, parseManifest, type SweepManifest } from '../sweep/manifest.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 
 export const STUDY_MANIFEST_FILE = 'study.json';
 export const STUDY_VERSION = 1;
@@ -53,7 +54,30 @@ export function parseStudyManifest(text: string, label: string): StudyManifest {
   const parsed = Schema.safeParse(data);
   if (!parsed.success) throw new DtrainError('study.badManifest', `${label} is not a dtrain study manifest (studyVersion ${STUDY_VERSION})`);
   const grid = parseManifest(JSON.stringify(parsed.data.grid), label);
-  return { ...parsed.data, grid } as StudyManifest;
+  const manifest = { ...parsed.data, grid } as StudyManifest;
+  checkSettings(manifest, label);
+  return manifest;
+}
+
+/**
+ * The settings beside the grid must be the grid's: `seeds` its one axis, each run's seed its
+ * point, the baseline one of its strategies. A hand-edited study.json that contradicts its grid
+ * would make a merge's answer depend on which shard came first.
+ */
+function checkSettings(manifest: StudyManifest, label: string): void {
+  const { grid, seeds } = manifest;
+  const axis = grid.axes.length === 1 && grid.axes[0]!.path === 'seed' ? grid.axes[0]!.values : undefined;
+  if (axis === undefined || axis.length !== seeds.length || seeds.some((seed, i) => String(seed) !== axis[i])) {
+    const listed = axis === undefined ? 'no seed axis' : escapeForTerminal(axis.join(', '));
+    throw new DtrainError('study.badManifest', `${label}: seeds: expected the seeds of its grid (${listed}), found ${seeds.join(', ') || 'none'} (the file was edited)`);
+  }
+  const run = grid.runs.find((r) => String(r.seed) !== r.point[0]);
+  if (run !== undefined) {
+    throw new DtrainError('study.badManifest', `${label}: run ${run.index + 1}: seed: expected ${escapeForTerminal(run.point[0] ?? 'none')} (its grid point), found ${run.seed} (the file was edited)`);
+  }
+  if (!grid.strategies.includes(manifest.baseline)) {
+    throw new DtrainError('study.badManifest', `${label}: baseline: expected one of its strategies (${escapeForTerminal(grid.strategies.join(', '))}), found ${escapeForTerminal(manifest.baseline)} (the file was edited)`);
+  }
 }
 
 /** The full JSON report's name beside a run's compact record (with --store full). */
@@ -64,4 +88,16 @@ export function fullReportName(record: string): string {
 /** Same study, ignoring the shard: what resume and merge require. */
 export function sameStudy(a: StudyManifest, b: StudyManifest): boolean {
   return a.grid.gridHash === b.grid.gridHash && a.baseline === b.baseline && a.target === b.target && a.store === b.store && a.ablate === b.ablate;
+}
+
+/**
+ * The first field in which two shards' study.json differ, the shard aside; undefined when they
+ * agree in full. A merge writes the first folder's: any other difference would make the merged
+ * study depend on the order of the folders.
+ */
+export function studyDifference(a: StudyManifest, b: StudyManifest): string | undefined {
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  for (const field of ['seeds', 'baseline', 'target', 'ablate', 'store'] as const) if (!same(a[field], b[field])) return field;
+  for (const field of ['scenario', 'tool', 'axes', 'strategies', 'gridHash', 'runs'] as const) if (!same(a.grid[field], b.grid[field])) return `grid.${field}`;
+  return undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * Reading a study's folder: study.json and the compact records, bounded and only from
- * regular files (a record swapped for a FIFO must not hang a resume). A missing or incomplete
- * record means "not run yet"; anything else unreadable is a clear error (exit 2).
+ * regular files (a record swapped for a FIFO must not hang a resume). To a resume, a missing or
+ * incomplete record means "not run yet"; a merge names an incomplete one and refuses it.
+ * Anything unreadable is a clear error (exit 2).
  */
 import { join } from 'node:path';
 import { DtrainError } from '../errors.js';
@@ -17,17 +18,29 @@ export interface StoredRecord {
   record: StudyRecord;
 }
 
-export function readStoredRecord(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report'>): StoredRecord | undefined {
+/**
+ * The run's record in `dir`: undefined when there is no such file, else the record or what is
+ * wrong with it (not text, not JSON, not this run's, a figure no run can have). Unreadable
+ * files (a FIFO, a directory, no permission) are an error (exit 2).
+ */
+export function inspectStoredRecord(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>): StoredRecord | { problem: string } | undefined {
   const path = join(dir, run.report);
   const read = readTextFileLimited(path, MAX_REPORT_BYTES, { regularOnly: true, quoteBytes: false });
   if (!read.ok) {
-    if (read.problem === 'no such file' || 'line' in read) return undefined;
+    if (read.problem === 'no such file') return undefined;
+    if ('line' in read) return { problem: `is not text (${read.problem} at line ${read.line}, column ${read.column})` };
     throw new DtrainError('study.unreadableRecord', `cannot read ${escapeForTerminal(path)}, the record of run ${run.index + 1} in ${STUDY_MANIFEST_FILE}: ${read.problem}`, {
       hint: 'remove or rename it; complete runs are kept',
     });
   }
-  const record = parseRecord(read.text, run.key);
-  return record === undefined ? undefined : { text: read.text, record };
+  const parsed = parseRecord(read.text, run);
+  return 'record' in parsed ? { text: read.text, record: parsed.record } : parsed;
+}
+
+/** The run's complete record in `dir`, else undefined (a resume runs it again). */
+export function readStoredRecord(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>): StoredRecord | undefined {
+  const stored = inspectStoredRecord(dir, run);
+  return stored !== undefined && 'record' in stored ? stored : undefined;
 }
 
 /** The folder's study.json; undefined when it has none. */

@@ -12,7 +12,7 @@ import { DtrainError } from '../errors.js';
 import { readFileInChunks, readTextFileLimited } from '../node/read-file.js';
 import { MAX_REPORT_BYTES } from '../scenario/text-file.js';
 import { MANIFEST_FILE, parseManifest, type ManifestRun, type SweepManifest } from './manifest.js';
-import { RunReportReader, type RunOutcome } from './run-report.js';
+import { outcomeProblem, RunReportReader, type RunOutcome } from './run-report.js';
 
 export interface StoredRun {
   /** the report's path, for a merge to copy (a report may be too large to hold as one string) */
@@ -21,11 +21,13 @@ export interface StoredRun {
 }
 
 /**
- * The run's report in `dir` if it is there and complete, else undefined. Read as a stream (a
- * 131,072-node run's report is over a gigabyte): it takes about 25 s a gigabyte on this kind
- * of machine, each byte checked as JSON.
+ * The run's report in `dir`: undefined when it is not there or not that run's complete report
+ * (the run is done again), else the report, or what is wrong with it when it is complete but
+ * not right for the run (outcomeProblem: a merge refuses it, naming the file). Read as a
+ * stream (a 131,072-node run's report is over a gigabyte): it takes about 25 s a gigabyte on
+ * this kind of machine, each byte checked as JSON.
  */
-export function readStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report'>): StoredRun | undefined {
+export function inspectStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>): StoredRun | { path: string; problem: string } | undefined {
   const path = join(dir, run.report);
   const reader = new RunReportReader(run.key);
   const read = readFileInChunks(path, (chunk) => reader.write(chunk), { regularOnly: true });
@@ -37,7 +39,15 @@ export function readStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key
   }
   // a report with bytes that are not text, or not that run's complete report: the run is done again
   const outcome = reader.end();
-  return outcome === undefined ? undefined : { path, outcome };
+  if (outcome === undefined) return undefined;
+  const problem = outcomeProblem(outcome, run);
+  return problem === undefined ? { path, outcome } : { path, problem };
+}
+
+/** The run's report in `dir` if it is there, complete and right for the run, else undefined (a resume runs it again). */
+export function readStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>): StoredRun | undefined {
+  const stored = inspectStoredRun(dir, run);
+  return stored !== undefined && 'outcome' in stored ? stored : undefined;
 }
 
 export function readManifest(dir: string): SweepManifest {

@@ -8,12 +8,11 @@
  * scenario with that single strategy — exactly the `scenario.hash` its JSON report records,
  * which is what lets an interrupted sweep find the runs it already has.
  */
-import { createHash } from 'node:crypto';
 import { DtrainError } from '../errors.js';
-import { canonicalJson } from '../golden/canonical-json.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
+import { gridHashOf } from './manifest.js';
 import { pointLabel, resolvePoint, type Assignment, type ScenarioSource } from './resolve-point.js';
 import type { SetAxis } from './set-spec.js';
 
@@ -75,8 +74,5 @@ export function planSweep(source: ScenarioSource, axes: readonly SetAxis[], stra
     }
   }
   const plan = { axes: axes.map((axis) => ({ path: axis.pathText, values: axis.labels })), strategies: names };
-  const gridHash = createHash('sha256')
-    .update(canonicalJson({ ...plan, runs: runs.map(({ key, point, strategy }) => [key, point, strategy]) }))
-    .digest('hex');
-  return { ...plan, runs, gridHash };
+  return { ...plan, runs, gridHash: gridHashOf({ ...plan, runs }) };
 }

@@ -4,8 +4,10 @@
  * directory holds. `dtrain merge` uses it to check that the directories belong to one sweep
  * and to put the merged rows in grid order, the order an unsharded sweep writes.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DtrainError } from '../errors.js';
+import { canonicalJson } from '../golden/canonical-json.js';
 import type { SweepPlan } from './grid.js';
 import type { Shard } from './shard.js';
 
@@ -27,6 +29,12 @@ const ManifestSchema = z.object({
 
 export type SweepManifest = z.infer<typeof ManifestSchema>;
 export type ManifestRun = SweepManifest['runs'][number];
+
+/** The hash that identifies a grid: its axes, strategies and runs (key, point, strategy, in grid order). */
+export function gridHashOf(grid: { axes: ReadonlyArray<{ path: string; values: readonly string[] }>; strategies: readonly string[]; runs: ReadonlyArray<{ key: string; point: readonly string[]; strategy: string }> }): string {
+  const runs = grid.runs.map(({ key, point, strategy }) => [key, point, strategy]);
+  return createHash('sha256').update(canonicalJson({ axes: grid.axes, strategies: grid.strategies, runs })).digest('hex');
+}
 
 /** A run's report file name: the first 16 hex digits of its key (64 bits: no collision in practice). */
 export function reportFileName(key: string): string {
@@ -68,7 +76,23 @@ export function parseManifest(text: string, label: string): SweepManifest {
     throw new DtrainError('sweep.badManifest', `${label} is not a dtrain sweep manifest (sweepVersion ${MANIFEST_VERSION})`);
   }
   checkReportNames(parsed.data.runs, label);
+  checkGrid(parsed.data, label);
   return parsed.data;
+}
+
+/**
+ * Merge and resume trust a manifest's runs (which strategy and point each file holds, their
+ * order): they must be the grid its gridHash names, in grid order, so a manifest edited by hand
+ * (a run relabelled, an axis value changed) is refused instead of merged.
+ */
+function checkGrid(manifest: SweepManifest, label: string): void {
+  const misplaced = manifest.runs.findIndex((run, position) => run.index !== position);
+  if (misplaced >= 0) {
+    throw new DtrainError('sweep.badManifest', `${label}: run ${misplaced + 1} has index ${manifest.runs[misplaced]!.index}, expected ${misplaced} (the runs in grid order)`);
+  }
+  if (gridHashOf(manifest) !== manifest.gridHash) {
+    throw new DtrainError('sweep.badManifest', `${label}: its axes, strategies and runs are not the grid its gridHash names (the file was edited)`);
+  }
 }
 
 const REPORT_NAME = /^[0-9a-f]{16}\.json$/;

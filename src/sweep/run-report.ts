@@ -79,3 +79,25 @@ export class RunReportReader {
     return runOutcome(name, seed, summary as Record<string, unknown>);
   }
 }
+
+const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+/**
+ * What is wrong with a complete report's outcome for `run`, the grid run its file is named
+ * after: another strategy or seed than the run's (the key is checked, not the labels), or a
+ * figure no run can have (an accuracy outside [0, 1], a negative time or count). Undefined
+ * when it is right.
+ */
+export function outcomeProblem(outcome: RunOutcome, run: { strategy: string; seed: number }): string | undefined {
+  if (outcome.strategy !== run.strategy) return `runs[0].strategy.name: expected ${show(run.strategy)} (the run the file is named after), found ${show(outcome.strategy)}`;
+  if (outcome.seed !== run.seed) return `scenario.seed: expected ${run.seed} (the run the file is named after), found ${show(outcome.seed)}`;
+  for (const field of ['finalAccuracy', 'bestAccuracy'] as const) {
+    const value = outcome[field];
+    if (value !== null && !(value >= 0 && value <= 1)) return `runs[0].summary.${field}: expected an accuracy in [0, 1] or null, found ${value}`;
+  }
+  for (const field of ['simulatedMs', 'samplesTrained', 'timeToTargetMs'] as const) {
+    const value = outcome[field];
+    if (value !== null && !(value >= 0)) return `runs[0].summary.${field}: expected a number ≥ 0 or null, found ${value}`;
+  }
+  return undefined;
+}

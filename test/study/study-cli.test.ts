@@ -4,7 +4,7 @@
  * bytes as the unsharded study; --ablate and --store full; bad input is refused (exit 2,
  * naming the flag, nothing written).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -194,5 +194,70 @@ describe('a study and a sweep never write into each other\'s folder', () => {
     expect(readdirSync(root).sort()).toEqual(['st1', 'st2', 'sw1', 'sw2']);
     const merged = await runCli(['merge', 'sw1', 'sw2', '--out', 'all'], { cwd: root });
     expect(merged.status).toBe(0);
+  });
+
+  /** A copy of shard folder `from` as `to`, with `edit` applied to the JSON of its file `name` (the first record when omitted). */
+  function tampered(from: string, to: string, edit: (data: Record<string, any>) => void, name?: string): { file: string; data: Record<string, any> } {
+    cpSync(join(root, from), join(root, to), { recursive: true });
+    const file = name ?? records(join(root, to))[0]!;
+    const data = JSON.parse(readFileSync(join(root, to, file), 'utf8')) as Record<string, any>;
+    const label = { strategy: data.strategy ?? data.runs?.[0]?.strategy?.name, seed: data.seed ?? data.scenario?.seed };
+    edit(data);
+    writeFileSync(join(root, to, file), JSON.stringify(data));
+    return { file, data: label };
+  }
+
+  it('merge refuses a study record with an impossible accuracy, another strategy, or cut short: exit 2, the file named', async () => {
+    const cases: Array<[string, (d: Record<string, any>) => void, (run: { strategy: string; seed: number }) => string]> = [
+      ['st2-acc', (d) => { d.summary.finalAccuracy = 5; }, () => 'is not a usable record: summary.finalAccuracy: expected an accuracy in [0, 1] or null, found 5'],
+      ['st2-label', (d) => { d.strategy = d.strategy === 's1s4' ? 'sync-sgd' : 's1s4'; }, (run) => `is not a usable record: strategy: expected "${run.strategy}" (the run the file is named after), found "${run.strategy === 's1s4' ? 'sync-sgd' : 's1s4'}"`],
+      ['st2-seed', (d) => { d.seed = 9; }, (run) => `is not a usable record: seed: expected ${run.seed} (the run the file is named after), found 9`],
+    ];
+    for (const [name, edit, problem] of cases) {
+      const { file, data: run } = tampered('st2', name, edit);
+      const result = await runCli(['merge', 'st1', name, '--out', `${name}-all`], { cwd: root });
+      expect(result.stderr, name).toBe(`error: ${name}/${file}, the record of ${run.strategy} · seed ${run.seed}, ${problem(run as { strategy: string; seed: number })}\nhint: put back the file the study wrote, or remove it and run that shard again (its complete runs are skipped)\n`);
+      expect(result.status, name).toBe(2);
+      expect(existsSync(join(root, `${name}-all`)), name).toBe(false);
+    }
+    cpSync(join(root, 'st2'), join(root, 'st2-cut'), { recursive: true });
+    const file = records(join(root, 'st2-cut'))[0]!;
+    const text = readFileSync(join(root, 'st2-cut', file), 'utf8');
+    const run = JSON.parse(text) as { strategy: string; seed: number };
+    writeFileSync(join(root, 'st2-cut', file), text.slice(0, 200));
+    const cut = await runCli(['merge', 'st1', 'st2-cut', '--out', 'cut-all'], { cwd: root });
+    expect(cut.stderr.split('\n')[0]).toBe(`error: st2-cut/${file}, the record of ${run.strategy} · seed ${run.seed}, is not complete JSON (cut short or edited)`);
+    expect(cut.status).toBe(2);
+  });
+
+  it('merge refuses a study.json whose seeds contradict its grid, whichever folder comes first', async () => {
+    tampered('st2', 'st2-seeds', (d) => { d.seeds = [1]; }, 'study.json');
+    for (const dirs of [['st1', 'st2-seeds'], ['st2-seeds', 'st1']]) {
+      const result = await runCli(['merge', ...dirs, '--out', 'seeds-all'], { cwd: root });
+      expect(result.stderr).toBe('error: st2-seeds/study.json: seeds: expected the seeds of its grid (1, 2), found 1 (the file was edited)\n');
+      expect(result.status).toBe(2);
+    }
+    tampered('st2', 'st2-name', (d) => { d.grid.scenario.name = 'other'; }, 'study.json');
+    const named = await runCli(['merge', 'st1', 'st2-name', '--out', 'seeds-all'], { cwd: root });
+    expect(named.stderr.split('\n')[0]).toBe('error: st2-name/study.json differs from st1/study.json in grid.scenario, so they are not shards of one study');
+    expect(named.status).toBe(2);
+    expect(existsSync(join(root, 'seeds-all'))).toBe(false);
+  });
+
+  it('merge refuses a sweep report edited to an impossible accuracy or another strategy: exit 2, the file named', async () => {
+    const file = readdirSync(join(root, 'sw2')).find((f) => /^[0-9a-f]{16}\.json$/.test(f))!;
+    const manifest = JSON.parse(readFileSync(join(root, 'sw2', 'sweep.json'), 'utf8')) as { runs: Array<{ index: number; report: string; strategy: string; seed: number }> };
+    const run = manifest.runs.find((r) => r.report === file)!;
+    const cases: Array<[string, (d: Record<string, any>) => void, string]> = [
+      ['sw2-acc', (d) => { d.runs[0].summary.finalAccuracy = 7.87; }, 'runs[0].summary.finalAccuracy: expected an accuracy in [0, 1] or null, found 7.87'],
+      ['sw2-label', (d) => { d.runs[0].strategy.name = 'lb-bsp'; }, `runs[0].strategy.name: expected "${run.strategy}" (the run the file is named after), found "lb-bsp"`],
+    ];
+    for (const [name, edit, problem] of cases) {
+      tampered('sw2', name, edit, file);
+      const result = await runCli(['merge', 'sw1', name, '--out', `${name}-all`], { cwd: root });
+      expect(result.stderr, name).toBe(`error: ${name}/${file}, the report of run ${run.index + 1} (${run.strategy} · seed=${run.seed}), is not a usable report: ${problem}\nhint: put back the file the sweep wrote, or remove it and run that shard again (its complete runs are skipped)\n`);
+      expect(result.status, name).toBe(2);
+      expect(existsSync(join(root, `${name}-all`)), name).toBe(false);
+    }
   });
 });

@@ -39,4 +39,19 @@ describe('sweep manifest', () => {
       expect(() => parseManifest(text, 'd/sweep.json'), report).toThrowError(refused);
     }
   });
+
+  it('a manifest whose runs are not the grid its gridHash names, or out of grid order, is refused', () => {
+    const plan = planSweep(readScenarioSource(readFileSync(FILE, 'utf8'), FILE), parseSetArgs(['seed=1..2']));
+    const manifest = makeManifest(plan, { name: 'tiny', file: 'tiny.yaml' }, { name: 'dtrain', version: '0.1.0' }, null);
+    const edited = new DtrainError('sweep.badManifest', 'd/sweep.json: its axes, strategies and runs are not the grid its gridHash names (the file was edited)');
+    const relabelled = manifest.runs.map((run, i) => (i === 1 ? { ...run, strategy: 's1s4' } : run));
+    expect(() => parseManifest(manifestText({ ...manifest, runs: relabelled }), 'd/sweep.json')).toThrowError(edited);
+    const otherSeed = manifest.runs.map((run, i) => (i === 2 ? { ...run, point: ['3'] } : run));
+    expect(() => parseManifest(manifestText({ ...manifest, runs: otherSeed }), 'd/sweep.json')).toThrowError(edited);
+    expect(() => parseManifest(manifestText({ ...manifest, axes: [{ path: 'seed', values: ['1'] }] }), 'd/sweep.json')).toThrowError(edited);
+    const swapped = [manifest.runs[1]!, manifest.runs[0]!, ...manifest.runs.slice(2)];
+    expect(() => parseManifest(manifestText({ ...manifest, runs: swapped }), 'd/sweep.json')).toThrowError(
+      new DtrainError('sweep.badManifest', 'd/sweep.json: run 1 has index 1, expected 0 (the runs in grid order)'),
+    );
+  });
 });
