@@ -64,6 +64,9 @@ function describeLabel(cell: string): string {
 
 const LABEL_WORDS = `a whole-number class label from 0 to ${MAX_CLASS_LABEL}`;
 
+/** Features are float32, whose largest finite value is about 3.4028e38. */
+const FEATURE_RANGE_WORDS = 'a number within ±3.4e38';
+
 export function parseDatasetCsv(text: string, name: string): Dataset {
   if (text.includes('\u0000')) throw new DataFileError(1, 1, 'a text CSV file', 'binary data');
   const lines = text.split(/\r?\n/);
@@ -106,6 +109,9 @@ export function parseDatasetCsv(text: string, name: string): Dataset {
         if (value > maxLabel) maxLabel = value;
       } else {
         if (!Number.isFinite(value)) throw new DataFileError(lineNo, column, 'a finite number', describeCellKind(cell));
+        // features are stored as float32: 1e39 is finite here but Infinity once stored, and the
+        // run would then "diverge" in round 1 for no reason the user could see
+        if (!Number.isFinite(Math.fround(value))) throw new DataFileError(lineNo, column, FEATURE_RANGE_WORDS, 'a number too large for a 32-bit float');
         features[row * featureCount + f++] = value;
       }
       column += cells[c]!.length + 1;

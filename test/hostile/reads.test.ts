@@ -259,6 +259,22 @@ describe('sizes that validated, then crashed', () => {
     expect(result.status).toBe(2);
   });
 
+  it('a CSV dataset feature beyond float32 (1e39, -1e39): located, with the range, not a divergence in round 1', async () => {
+    const dir = fresh('float32');
+    writeFileSync(join(dir, 'd.csv'), 'x,y,label\n1,3.4e38,0\n2,-3.4e38,1\n1e39,3,0\n4,-1e39,1\n');
+    writeFileSync(join(dir, 's.yaml'), 'data: { dataset: { csv: d.csv } }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n');
+    const result = await runCli(['validate', 's.yaml'], { cwd: dir });
+    expect(result.stderr).toBe('s.yaml:1:25  data.dataset.csv: expected a number within ±3.4e38, found a number too large for a 32-bit float at d.csv:4:1\n1 problem found\n');
+    expect(result.status).toBe(2);
+    writeFileSync(join(dir, 'd.csv'), 'x,y,label\n1,3.4e38,0\n2,-3.4e38,1\n4,-1e39,1\n');
+    const negative = await runCli(['validate', 's.yaml'], { cwd: dir });
+    expect(negative.stderr).toBe('s.yaml:1:25  data.dataset.csv: expected a number within ±3.4e38, found a number too large for a 32-bit float at d.csv:4:3\n1 problem found\n');
+    writeFileSync(join(dir, 'd.csv'), 'x,y,label\n1,3.4e38,0\n2,-3.4e38,1\n');
+    const edge = await runCli(['validate', 's.yaml'], { cwd: dir });
+    expect(edge.stderr).toBe('');
+    expect(edge.status).toBe(0);
+  });
+
   it.each([
     ['a dataset label 0x1', 'data: { dataset: { csv: d.csv } }', '{ constant: 5 }', 'x,label\n1,0\n2,0x1\n', 's.yaml:1:25  data.dataset.csv: expected a whole-number class label from 0 to 999, found text that is not a number at d.csv:3:3'],
     ['a dataset feature 0b11', 'data: { dataset: { csv: d.csv } }', '{ constant: 5 }', 'x,label\n1,0\n0b11,1\n', 's.yaml:1:25  data.dataset.csv: expected a finite number, found text that is not a number at d.csv:3:1'],
