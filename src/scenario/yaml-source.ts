@@ -111,7 +111,7 @@ function yamlProblems(doc: Document, text: string, issue: MakeIssue, scan: Scan)
     issues.push(describeYamlError(error, text, issue));
   }
   const version = versionIssue(doc, text, issue);
-  const refused = [...(version === undefined ? [] : [version]), ...scan.tags, ...scan.unresolved];
+  const refused = [...(version === undefined ? [] : [version]), ...scan.tags, ...scan.collectionKeys, ...scan.unresolved];
   return { issues: [...issues, ...scan.duplicates, ...refused], fatal: fatal || refused.length > 0 };
 }
 
@@ -128,6 +128,8 @@ interface Scan {
   aliasTargets: Map<Alias, Node | undefined>;
   firstAlias: Alias | undefined;
   duplicates: Issue[];
+  /** `? [a, b] : x`, refused */
+  collectionKeys: Issue[];
   tags: Issue[];
   unresolved: Issue[];
 }
@@ -138,7 +140,7 @@ interface Scan {
  * yaml's Alias.resolve() walks the whole document for every alias, hence the table.
  */
 function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Scan {
-  const scan: Scan = { aliasTargets: new Map(), firstAlias: undefined, duplicates: [], tags: [], unresolved: [] };
+  const scan: Scan = { aliasTargets: new Map(), firstAlias: undefined, duplicates: [], collectionKeys: [], tags: [], unresolved: [] };
   const anchors = new Map<string, Node>();
   const visit = (node: unknown, path: PathSegment[]): void => {
     if (isAlias(node)) {
@@ -158,9 +160,17 @@ function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Sc
     if (isMap(node)) {
       const firstByKey = new Map<unknown, Node>();
       for (const pair of node.items) {
-        const childPath = [...path, keyText(pair.key)];
-        visit(pair.key, childPath);
-        const repeated = duplicateKey(firstByKey, pair, childPath, issue, at);
+        // an alias key (`*k : 3`) is visited first, so that its anchor is known by then
+        visit(pair.key, [...path, keyText(pair.key)]);
+        const keyNode = isAlias(pair.key) ? scan.aliasTargets.get(pair.key) : (pair.key as Node | undefined);
+        const childPath = [...path, keyText(keyNode)];
+        if (isMap(keyNode) || isSeq(keyNode)) {
+          // toJS would spell it `[ a, b ]` (or `*k` through an alias): no scenario key is a
+          // collection, and a made-up name could be neither located nor fixed from the message
+          const kind = isMap(keyNode) ? 'a map' : 'a list';
+          scan.collectionKeys.push(issue((pair.key as Node).range?.[0] ?? 0, formatPath(path), 'a plain key (a name)', `${kind} used as a key`, 'yaml.unsupported'));
+        }
+        const repeated = duplicateKey(firstByKey, pair.key as Node, keyNode, childPath, issue, at);
         if (repeated !== undefined) scan.duplicates.push(repeated);
         visit(pair.value, childPath);
       }
@@ -172,17 +182,22 @@ function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Sc
   return scan;
 }
 
-/** A scalar key equal to an earlier one of the same map (yaml's notion: same value). */
-function duplicateKey(firstByKey: Map<unknown, Node>, pair: Pair, path: PathSegment[], issue: MakeIssue, at: At): Issue | undefined {
-  const key = pair.key;
+/**
+ * A scalar key equal to an earlier one of the same map (yaml's notion: same value). `written`
+ * is the key as it stands in the map, `key` what it means: an alias key (`*k : 3`) counts as
+ * its anchor's scalar, since that is the key toJS gives the value, and is reported where the
+ * alias is.
+ */
+function duplicateKey(firstByKey: Map<unknown, Node>, written: Node, key: Node | undefined, path: PathSegment[], issue: MakeIssue, at: At): Issue | undefined {
   if (!isScalar(key)) return undefined;
   const first = firstByKey.get(key.value);
   if (first === undefined) {
-    firstByKey.set(key.value, key);
+    firstByKey.set(key.value, written);
     return undefined;
   }
-  const name = keyText(key);
-  return issue(key.range?.[0] ?? 0, formatPath(path), 'each key at most once in a map', `${name} again (first at line ${at(first).line})`, 'yaml.duplicateKey');
+  const text = keyText(key) === '' ? 'an empty key' : keyText(key);
+  const name = isAlias(written) ? `${text} (as *${written.source})` : text;
+  return issue(written.range?.[0] ?? 0, formatPath(path), 'each key at most once in a map', `${name} again (first at line ${at(first).line})`, 'yaml.duplicateKey');
 }
 
 /** `!!set` for the YAML 1.1 types, else the tag as resolved (`!foo`, `tag:example.com,2000:x`). */
@@ -207,10 +222,8 @@ function makeLocator(at: At, resolveAlias: (alias: Alias) => Node | undefined) {
     let index = indexes.get(map);
     if (index === undefined) {
       index = new Map();
-      for (const pair of map.items) {
-        const text = keyText(pair.key);
-        if (!index.has(text)) index.set(text, pair as Pair);
-      }
+      // the last of repeated keys: its value is the one toJS keeps, so the one checked
+      for (const pair of map.items) index.set(keyText(isAlias(pair.key) ? resolveAlias(pair.key) : pair.key), pair as Pair);
       indexes.set(map, index);
     }
     return index.get(String(segment));
@@ -244,8 +257,11 @@ function makeLocator(at: At, resolveAlias: (alias: Alias) => Node | undefined) {
   };
 }
 
+/** A scalar key as toJS spells it in the plain data, so that the data's paths find their pairs: `~` and `null` are ''. */
 function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  if (key === null || key === undefined) return '';
+  if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  return String(key);
 }
 
 function describeYamlError(error: { code: string; message: string; pos: [number, number] }, text: string, issue: MakeIssue): Issue {

@@ -78,6 +78,54 @@ describe('aliases', () => {
     expect(messages(text)).toContain('y.yaml:4:9  rounds: expected an integer from 1 to 100000, found -1');
     expect(readYamlSource(text, 'y.yaml').value).toMatchObject({ seed: 1, rounds: -1 });
   });
+
+  it('a key written as an alias (*k :) is a duplicate of its anchor\'s key, at the alias, and its value is placed there too', () => {
+    const text = `&k rounds: 2\ndata: { dataset: iris }\n${CLUSTER}*k : -3\n`;
+    expect(messages(text)).toBe([
+      'y.yaml:6:1  rounds: expected each key at most once in a map, found rounds (as *k) again (first at line 1)',
+      'y.yaml:6:6  rounds: expected an integer from 1 to 100000, found -3',
+    ].join('\n'));
+    const cluster = `&c cluster: 2\nrounds: 2\n${CLUSTER}*c : 3\n`;
+    expect(messages(cluster)).toBe([
+      'y.yaml:3:1  cluster: expected each key at most once in a map, found cluster again (first at line 1)',
+      'y.yaml:6:1  cluster: expected each key at most once in a map, found cluster (as *c) again (first at line 1)',
+      'y.yaml:6:6  cluster: expected a cluster: a map with nodes: [ … ], found 3',
+    ].join('\n'));
+  });
+
+  it('an alias key that is not a repeat means its anchor\'s key, and is located at the alias', () => {
+    const text = 'cluster:\n  nodes:\n    - { id: &k a, latency: { constant: 5 } }\n    - { *k : 1, id: b, latency: { constant: 5 } }\n';
+    expect(messages(text)).toBe(
+      'y.yaml:4:9  cluster.nodes[1].a: expected a known key of nodes[1] (id, count, latency, cores, msPerSample, parallelFraction, ioMsPerBatch, bandwidth, labelNoise, dataShare, slowdown, stepOverheadMs), found a',
+    );
+  });
+});
+
+describe('keys', () => {
+  it('a repeated plain key: the value checked (and placed) is the last one, the one a run would use', () => {
+    expect(messages(`rounds: 2\n${CLUSTER}rounds: -3\n`)).toBe([
+      'y.yaml:5:1  rounds: expected each key at most once in a map, found rounds again (first at line 1)',
+      'y.yaml:5:9  rounds: expected an integer from 1 to 100000, found -3',
+    ].join('\n'));
+  });
+
+  it('null: and ~: are the empty key, at their own line', () => {
+    expect(messages(`rounds: 2\nnull: x\n${CLUSTER}`)).toBe(`y.yaml:2:1  expected a known top-level key (${TOP_KEYS}), found an empty key`);
+    expect(messages(`rounds: 2\nnull: x\n~: y\n${CLUSTER}`)).toBe([
+      'y.yaml:3:1  expected each key at most once in a map, found an empty key again (first at line 2)',
+      `y.yaml:3:1  expected a known top-level key (${TOP_KEYS}), found an empty key`,
+    ].join('\n'));
+  });
+
+  it('a list or map used as a key is refused at that key, also through an alias', () => {
+    expect(messages(`rounds: 2\n? [a, b]\n: x\n${CLUSTER}`)).toBe('y.yaml:2:3  expected a plain key (a name), found a list used as a key');
+    expect(messages(`rounds: 2\ncluster:\n  { a: 1 }: x\n`)).toBe('y.yaml:3:3  cluster: expected a plain key (a name), found a map used as a key');
+    // yaml would spell this key `*m`, and stringifying `[*a]` for a message would throw
+    expect(messages(`x: &m [1]\n*m : 2\n&a y: 1\n? [*a]\n: 3\n${CLUSTER}`)).toBe([
+      'y.yaml:2:1  expected a plain key (a name), found a list used as a key',
+      'y.yaml:4:3  expected a plain key (a name), found a list used as a key',
+    ].join('\n'));
+  });
 });
 
 describe('large files stay linear', () => {
