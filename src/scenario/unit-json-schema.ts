@@ -1,7 +1,7 @@
 /**
  * JSON Schema for unit-bearing fields (SPEC §3 units), so that editors check them: a number
  * in the base unit, or a string that units.ts can parse — `250ms`, `2s`, `1Gbps` — matched
- * by a pattern that accepts the same spellings (units in any case, spaces around).
+ * by a pattern that accepts the same spellings (spaces around; case as units.ts reads it).
  */
 import { DURATION_WORDS } from './fields.js';
 import { SIZE_WORDS, type UnitMeta } from './units.js';
@@ -11,7 +11,8 @@ const UNIT_PATTERNS: Record<UnitMeta['unit'], string> = {
   duration: '([mM][sS]|[sS]|[mM]|[mM][iI][nN]|[hH])',
   // sizes are case-sensitive (units.ts parseByteSize): k/K, M, G ×1000; Ki, Mi, Gi ×1024
   size: '(B|[kKMG]B?|[KMG]iB?)',
-  bandwidth: '([bB][pP][sS]|[kKmMgGtT][bB][pP][sS])',
+  // bits per second: the prefix and `ps` in any case, the b lower-case (B would be bytes)
+  bandwidth: '([kKmMgGtT]?b[pP][sS])',
 };
 const UNIT_WORDS: Record<UnitMeta['unit'], string> = {
   duration: DURATION_WORDS,

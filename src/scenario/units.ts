@@ -7,6 +7,9 @@
  * any case, while `parseByteSize` (sizes in scenario files, `model.transferBytes`) follows
  * SPEC §6.3 to the letter: k/K, M, G are powers of 1000 and Ki, Mi, Gi powers of 1024, each
  * with an optional trailing `B`; `m` (milli) and `b` (bits) are refused, not guessed at.
+ * Bandwidth prefixes and `ps` are read in any case (`1gbps`, `1GbPS`), but the b only in
+ * lower case: `B` is bytes, so `1GBps` is refused with its bits spelling rather than read
+ * as 1 Gbit/s, 8× too slow (bytesPerSecondHint).
  */
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 const SIZE_UNITS: Record<string, number> = {
@@ -54,7 +57,27 @@ export function parseByteSize(text: string): number | undefined {
 
 /** Bits per second, or undefined. */
 export function parseBandwidth(text: string): number | undefined {
+  if (bytesPerSecondHint(text) !== undefined) return undefined;
   return parseQuantity(text, BANDWIDTH_UNITS, 1);
+}
+
+const BYTES_PER_SECOND = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([kKmMgGtT]?)B[pP][sS]\s*$/;
+const BYTE_PREFIX_WORDS: Record<string, [bits: string, bytes: string]> = {
+  '': ['', 'byte'], k: ['k', 'kilobyte'], m: ['M', 'megabyte'], g: ['G', 'gigabyte'], t: ['T', 'terabyte'],
+};
+
+/**
+ * For a bandwidth written in bytes per second (`1GBps`, `10MBps`, `5Bps`): the bits spelling
+ * of the same speed, in words (`write 8Gbps for 1 gigabyte per second`); else undefined.
+ */
+export function bytesPerSecondHint(text: string): string | undefined {
+  const match = BYTES_PER_SECOND.exec(text);
+  if (!match) return undefined;
+  const bytes = Number(match[1]);
+  const [prefix, word] = BYTE_PREFIX_WORDS[match[2]!.toLowerCase()]!;
+  // toPrecision trims float noise: 0.7 × 8 is 5.6000000000000005
+  const bits = Number((bytes * 8).toPrecision(12));
+  return `write ${bits}${prefix}bps for ${match[1]} ${word}${bytes === 1 ? '' : 's'} per second`;
 }
 
 import { z } from 'zod';
@@ -72,8 +95,13 @@ export const UNIT_FIELDS = z.registry<UnitMeta>();
  * A zod schema for a unit-bearing quantity: a number (in the base unit) or a string with a
  * unit. `what` is the "expected …" wording in error messages.
  */
-function quantity(parse: Parser, what: string, unit: UnitMeta['unit'], options: { min?: number; exclusiveMin?: boolean } = {}) {
+function quantity(parse: Parser, what: string, unit: UnitMeta['unit'], options: { min?: number; exclusiveMin?: boolean; refuse?: (text: string) => string | undefined } = {}) {
   const schema = z.union([z.number(), z.string()], { error: () => what }).transform((raw, ctx) => {
+    const refusal = typeof raw === 'string' ? options.refuse?.(raw) : undefined;
+    if (refusal !== undefined) {
+      ctx.addIssue({ code: 'custom', message: refusal, input: raw });
+      return z.NEVER;
+    }
     const value = typeof raw === 'number' ? raw : parse(raw);
     if (value === undefined || !Number.isFinite(value)) {
       ctx.addIssue({ code: 'custom', message: what, input: raw });
@@ -109,5 +137,9 @@ export function bandwidthBps() {
   return quantity(parseBandwidth, 'a bandwidth (bits/s, or a string like 1Gbps, 100Mbps)', 'bandwidth', {
     min: 0,
     exclusiveMin: true,
+    refuse: (text) => {
+      const hint = bytesPerSecondHint(text);
+      return hint === undefined ? undefined : `a bandwidth in bits per second, with a lower-case b (${hint})`;
+    },
   });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectScenarioIssues, parseScenarioText } from '../../src/node/load.js';
 import { scenarioJsonSchema } from '../../src/scenario/schema.js';
-import { parseByteSize, parseSize } from '../../src/scenario/units.js';
+import { parseBandwidth, parseByteSize, parseSize } from '../../src/scenario/units.js';
 import { formatIssue } from '../../src/errors.js';
 
 const NODE = 'nodes: [ { id: n, latency: { constant: 1 } } ]';
@@ -103,6 +103,50 @@ describe('cluster.server', () => {
     expect(messages(`cluster: { server: 10Gbps, ${NODE} }`)).toEqual([
       's.yaml:1:20  cluster.server: expected a server: a map { bandwidth: 10Gbps }, found "10Gbps" (a string)',
     ]);
+  });
+});
+
+describe('bandwidth units: bits per second; a capital B (bytes) is refused, not read 8× off', () => {
+  const bandwidthOf = (written: string) => parseScenarioText(`cluster: { server: { bandwidth: "${written}" }, ${NODE} }`, 's.yaml').cluster.server!.bandwidthBps;
+
+  it.each([
+    ['1Gbps', 1e9], ['1gbps', 1e9], ['1GBPs', undefined], ['100Mbps', 1e8], ['100mbps', 1e8], ['10kbps', 1e4], ['10Kbps', 1e4], ['2Tbps', 2e12], ['5bps', 5], [' 3 Gbps ', 3e9], ['1GbPS', 1e9],
+  ])('%j', (written, bps) => {
+    if (bps === undefined) expect(() => bandwidthOf(written)).toThrow();
+    else expect(bandwidthOf(written)).toBe(bps);
+  });
+
+  it.each([
+    ['1GBps', 'write 8Gbps for 1 gigabyte per second'],
+    ['1GBPS', 'write 8Gbps for 1 gigabyte per second'],
+    ['10MBps', 'write 80Mbps for 10 megabytes per second'],
+    ['10mBps', 'write 80Mbps for 10 megabytes per second'],
+    ['1.5GBps', 'write 12Gbps for 1.5 gigabytes per second'],
+    ['0.7KBps', 'write 5.6kbps for 0.7 kilobytes per second'],
+    ['2TBps', 'write 16Tbps for 2 terabytes per second'],
+    ['5Bps', 'write 40bps for 5 bytes per second'],
+  ])('%j: refused with the bits spelling of the same speed', (written, hint) => {
+    expect(messages(`cluster: { server: { bandwidth: ${written} }, ${NODE} }`)).toEqual([
+      `s.yaml:1:33  cluster.server.bandwidth: expected a bandwidth in bits per second, with a lower-case b (${hint}), found ${JSON.stringify(written)} (a string)`,
+    ]);
+  });
+
+  it('on a node and in cluster.defaults too', () => {
+    expect(messages('cluster:\n  defaults: { bandwidth: 1GBps }\n  nodes: [ { id: n, bandwidth: 10MBps, latency: { constant: 1 } } ]\n')).toEqual([
+      's.yaml:2:26  cluster.defaults.bandwidth: expected a bandwidth in bits per second, with a lower-case b (write 8Gbps for 1 gigabyte per second), found "1GBps" (a string)',
+      's.yaml:3:32  cluster.nodes[0].bandwidth: expected a bandwidth in bits per second, with a lower-case b (write 80Mbps for 10 megabytes per second), found "10MBps" (a string)',
+    ]);
+  });
+
+  it('the JSON Schema pattern accepts exactly what the loader accepts', () => {
+    const schema = scenarioJsonSchema() as { properties: { cluster: { properties: { server: { properties: { bandwidth: { anyOf: [unknown, { pattern: string }] } } } } } } };
+    const pattern = new RegExp(schema.properties.cluster.properties.server.properties.bandwidth.anyOf[1].pattern);
+    for (const ok of ['1Gbps', '1gbps', '100Mbps', '10kbps', '10Kbps', '2Tbps', '5bps', ' 3 Gbps ', '1GbPS', '1e9', '7']) {
+      expect([ok, pattern.test(ok), parseBandwidth(ok) !== undefined]).toEqual([ok, true, true]);
+    }
+    for (const bad of ['1GBps', '1GBPS', '10MBps', '5Bps', '1 gigabit', 'fast', '1Gb']) {
+      expect([bad, pattern.test(bad), parseBandwidth(bad)]).toEqual([bad, false, undefined]);
+    }
   });
 });
 
