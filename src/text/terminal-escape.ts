@@ -5,8 +5,14 @@
  * character is shown as a visible escape instead. The bottom layer: it imports nothing.
  */
 
-/** C0 and C1 controls, DEL, and the Unicode format characters that reorder or hide text. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\u2028\u2029\ufeff]/gu;
+/**
+ * C0 and C1 controls and DEL (Cc), the line and paragraph separators, and every character
+ * that reorders text or shows as nothing: the format characters (Cf: bidi marks, overrides
+ * and isolates, zero-width joiners, the BOM, tag characters) and the default-ignorable
+ * ones (soft hyphen, Hangul fillers, variation selectors, U+034F …). `s1s4` followed by a
+ * U+E0020 tag looks like `s1s4` but is another name.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu;
 
 function visible(char: string): string {
   const code = char.codePointAt(0)!;

@@ -92,4 +92,28 @@ describe('bidi and invisible characters in names', () => {
       `b.yaml:6:38  cluster.nodes[1].latency.trace: expected a trace file path ${words}, found "t\\u{200b}.csv" (a string)`,
     ].join('\n'));
   });
+
+  it('invisible ones that are not bidi marks are refused too: a tag character, soft hyphen, Hangul filler, U+034F …', () => {
+    const text = [
+      'name: "x\u00ADy"',
+      'compare:',
+      '  - s1s4',
+      '  - { batch: fixed, resources: fixed, aggregation: mean, name: "s1s4\u{E0020}" }',
+      '  - { batch: fixed, resources: fixed, aggregation: mean, name: "a\u3164" }',
+      '  - { batch: fixed, resources: fixed, aggregation: mean, name: "b\u034Fc\u{1D173}" }',
+      'data: { dataset: { csv: "d\u180E.csv" } }',
+      'cluster:',
+      '  nodes:',
+      '    - { id: a, latency: { constant: 5 } }',
+      '',
+    ].join('\n');
+    const words = 'without control, bidi or invisible characters';
+    expect(formatIssues(collectScenarioIssues(text, 'b.yaml', { baseDir: '/nonexistent' }))).toBe([
+      `b.yaml:1:7  name: expected a non-empty string ${words}, found "x\\xady" (a string)`,
+      `b.yaml:4:64  compare[1].name: expected a non-empty string ${words}, found "s1s4\\u{e0020}" (a string)`,
+      `b.yaml:5:64  compare[2].name: expected a non-empty string ${words}, found "a\\u{3164}" (a string)`,
+      `b.yaml:6:64  compare[3].name: expected a non-empty string ${words}, found "b\\u{34f}c\\u{1d173}" (a string)`,
+      `b.yaml:7:25  data.dataset.csv: expected a CSV file path ${words}, found "d\\u{180e}.csv" (a string)`,
+    ].join('\n'));
+  });
 });

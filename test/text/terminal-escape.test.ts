@@ -14,6 +14,16 @@ describe('escapeForTerminal', () => {
   it('shows bidi overrides and isolates', () => {
     expect(escapeForTerminal('abc\u202Efed\u2066x\u2069')).toBe('abc\\u{202e}fed\\u{2066}x\\u{2069}');
   });
+  it('shows invisible format and default-ignorable characters: tags, soft hyphen, Hangul fillers, variation selectors', () => {
+    const invisible = [0xad, 0x34f, 0x115f, 0x3164, 0xffa0, 0x17b4, 0x180e, 0x1d173, 0xe0020, 0xe0001, 0xfe0f, 0x2065, 0x600];
+    for (const code of invisible) {
+      const char = String.fromCodePoint(code);
+      const shown = code <= 0xff ? `\\x${code.toString(16)}` : `\\u{${code.toString(16)}}`;
+      expect([code.toString(16), escapeForTerminal(`s1s4${char}`), hasUnsafeCharacters(`s1s4${char}`)]).toEqual([code.toString(16), `s1s4${shown}`, true]);
+    }
+    // visible letters, accents, combining marks and emoji without a selector stay as they are
+    expect(escapeForTerminal('e\u0301 한글 ❤ 😀 αβγ')).toBe('e\u0301 한글 ❤ 😀 αβγ');
+  });
   it('keeps line breaks in a multi-line message but escapes each line', () => {
     expect(escapeLinesForTerminal('one \u001b[2J\ntwo')).toBe('one \\e[2J\ntwo');
   });
