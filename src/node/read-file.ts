@@ -5,7 +5,7 @@
  * looking at the opened descriptor, never waited on.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { decodeText, formatBytes, type BytesRead, type TextFileRead } from '../scenario/text-file.js';
+import { decodeText, fileOverLimit, formatBytes, type BytesRead, type TextFileRead } from '../scenario/text-file.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -79,7 +79,7 @@ export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boole
     if (stat.isDirectory()) return { ok: false, problem: 'a directory' };
     if (regularOnly && !stat.isFile()) return { ok: false, problem: kindOf(stat) };
     if (options.maxBytes !== undefined && stat.isFile() && stat.size > options.maxBytes) {
-      return { ok: false, problem: `a file of ${formatBytes(stat.size)} (the limit is ${formatBytes(options.maxBytes)})`, tooLarge: true };
+      return { ok: false, problem: fileOverLimit(stat.size, options.maxBytes), tooLarge: true };
     }
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {

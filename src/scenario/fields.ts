@@ -38,7 +38,14 @@ export function boundsWords(bounds: Bounds): string {
 export function numberIn(bounds: Bounds) {
   const error = boundsWords(bounds);
   let schema = z.number({ error });
-  if (bounds.int === true) schema = schema.int({ error });
+  if (bounds.int === true) {
+    // zod's int() also refuses integers past 2^53 − 1, which a double cannot hold exactly
+    // (9007199254740993 reads as …992): an open-ended bound has to say so, or `≥ 0` would
+    // be refused with no rule broken that the message names
+    const openEnded = bounds.max === undefined && bounds.below === undefined;
+    const unsafe = openEnded ? `${boundsWords({ ...bounds, max: Number.MAX_SAFE_INTEGER })} (2^53 − 1)` : error;
+    schema = schema.int({ error: (issue) => (issue.code === 'too_big' ? unsafe : error) });
+  }
   if (bounds.min !== undefined) schema = schema.min(bounds.min, { error });
   if (bounds.above !== undefined) schema = schema.gt(bounds.above, { error });
   if (bounds.max !== undefined) schema = schema.max(bounds.max, { error });

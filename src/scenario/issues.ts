@@ -33,6 +33,11 @@ export interface IssueContext {
   /** the whole document as plain data */
   root: unknown;
   locate(path: readonly PathSegment[], target?: 'value' | 'key'): Position;
+  /**
+   * A number at `path` as the file spells it (yaml-source.ts). Only where `root` is that
+   * file's own data: a sweep point's root has `--set` values written in, so it leaves this out.
+   */
+  written?(path: readonly PathSegment[]): string | undefined;
 }
 
 /** A located issue about the value at `path` (or the key, with `target: 'key'`). */
@@ -44,12 +49,19 @@ export function issueAt(
   target: 'value' | 'key' = 'value',
   code: IssueCode = 'field.value',
 ): Issue {
-  return { code, file: ctx.file, ...ctx.locate(path, target), path: formatPath(path), expected, found: found ?? foundAt(ctx.root, path) };
+  return { code, file: ctx.file, ...ctx.locate(path, target), path: formatPath(path), expected, found: found ?? foundAt(ctx.root, path, ctx.written) };
 }
 
-export function foundAt(root: unknown, path: readonly PathSegment[]): string {
+/**
+ * The value at `path` in words; a number as the user wrote it where its value would show
+ * something else (`1e309`, not `.inf`; `9007199254740993`, not the …992 it rounds to).
+ */
+export function foundAt(root: unknown, path: readonly PathSegment[], written?: (path: readonly PathSegment[]) => string | undefined): string {
   const { exists, value } = valueAt(root, path);
-  return exists ? describeValue(value) : 'nothing';
+  if (!exists) return 'nothing';
+  const shown = describeValue(value);
+  if (typeof value !== 'number' || written === undefined) return shown;
+  return written(path) ?? shown;
 }
 
 /** `"abc" (a string)`, `-5`, `a list`, `a map`, `an empty value` … */

@@ -35,7 +35,7 @@ function analyse(text: string, file: string, options: ScenarioTextOptions): { sc
   if (source.fatal) return { issues: inFileOrder(source.issues) };
   const issues = [...source.issues];
   const baseDir = options.baseDir ?? options.host.scenarioFolder(file);
-  const ctx = makeContext({ file, root: source.value, locate: source.locate }, baseDir, issues, options.host);
+  const ctx = makeContext({ file, root: source.value, locate: source.locate, written: source.written }, baseDir, issues, options.host);
   const scenario = resolveScenario(ctx, source.value, file, options.registry);
   return issues.length === 0 && scenario !== undefined ? { scenario, issues } : { issues: inFileOrder(issues) };
 }

@@ -29,6 +29,16 @@ export function formatBytes(bytes: number): string {
   return formatBytesTo(bytes, 1);
 }
 
+/**
+ * "found" words for a file over a size limit. Rounded, 4 MiB + 1 byte and its 4 MiB limit
+ * read the same; then both are shown in bytes.
+ */
+export function fileOverLimit(size: number, limit: number): string {
+  if (formatBytes(size) !== formatBytes(limit)) return `a file of ${formatBytes(size)} (the limit is ${formatBytes(limit)})`;
+  const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+  return `a file of ${bytes(size)} (the limit is ${formatBytes(limit)}, ${bytes(limit)})`;
+}
+
 /** formatBytes with `decimals` decimals (formatBytes has one). */
 export function formatBytesTo(bytes: number, decimals: number): string {
   if (bytes < 1024) return `${bytes} B`;

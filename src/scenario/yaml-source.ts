@@ -39,6 +39,16 @@ const PARSE_OPTIONS = {
 /** Tags that only restate what the core schema reads anyway (`!!str 007`, the non-specific `!`). */
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`).concat('!'));
 const TAG_WORDS = 'a plain YAML value (no tags but !!str, !!int, !!float, !!bool, !!null, !!map, !!seq)';
+/** What each core tag can read, for a value it cannot (`!!float 2`, `!!bool yes`). */
+const CORE_TAG_FITS: Record<string, string> = {
+  '!!float': 'a number with a decimal point or an exponent after !!float (2.0, 1e3)',
+  '!!int': 'a whole number after !!int',
+  '!!bool': 'true or false after !!bool',
+  '!!null': 'null, ~ or nothing after !!null',
+  '!!str': 'a single value after !!str, not a list or map',
+  '!!map': 'a map after !!map',
+  '!!seq': 'a list after !!seq',
+};
 const VERSION_WORDS = 'no %YAML directive, or %YAML 1.2 (scenarios are YAML 1.2: 017 is 17, 1:30 and off are strings, << merges nothing)';
 
 export interface Position {
@@ -59,6 +69,11 @@ export interface YamlSource {
    * path that runs through an alias is placed at the alias (`*name`), where that use is.
    */
   locate(path: readonly PathSegment[], target?: 'value' | 'key'): Position;
+  /**
+   * A number at `path` as the file spells it (`1e309`, `9007199254740993`, `0x1F`), which
+   * its value does not always show (Infinity, 9007199254740992, 31); else undefined.
+   */
+  written(path: readonly PathSegment[]): string | undefined;
 }
 
 type MakeIssue = (offset: number, path: string, expected: string, found: string, code: IssueCode) => Issue;
@@ -71,7 +86,7 @@ export function readYamlSource(text: string, file: string): YamlSource {
     return { line, column: col };
   };
   const issue: MakeIssue = (offset, path, expected, found, code) => ({ code, file, ...position(offset), path, expected, found });
-  const unreadable = (issues: Issue[]): YamlSource => ({ file, value: undefined, issues, fatal: true, locate: () => position(0) });
+  const unreadable = (issues: Issue[]): YamlSource => ({ file, value: undefined, issues, fatal: true, locate: () => position(0), written: () => undefined });
   let doc: Document;
   try {
     doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
@@ -89,7 +104,11 @@ export function readYamlSource(text: string, file: string): YamlSource {
   try {
     const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     const locator = makeLocator(at, (alias) => scan.aliasTargets.get(alias));
-    return { file, value, issues, fatal: false, locate: (path, target) => locator(doc.contents, path, target) };
+    return {
+      file, value, issues, fatal: false,
+      locate: (path, target) => locator.locate(doc.contents, path, target),
+      written: (path) => locator.written(doc.contents, path),
+    };
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
     const bomb = issue(scan.firstAlias?.range?.[0] ?? 0, '', `at most ${MAX_ALIAS_COUNT} nodes from YAML aliases`, 'aliases that expand to more (an alias bomb)', 'yaml.unsupported');
@@ -142,6 +161,8 @@ interface Scan {
 function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Scan {
   const scan: Scan = { aliasTargets: new Map(), firstAlias: undefined, duplicates: [], collectionKeys: [], tags: [], unresolved: [] };
   const anchors = new Map<string, Node>();
+  // where yaml could not apply a core tag to what follows it (it warns at the tag)
+  const unfitTags = new Set(doc.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED').map((warning) => warning.pos[0]));
   const visit = (node: unknown, path: PathSegment[]): void => {
     if (isAlias(node)) {
       scan.firstAlias ??= node;
@@ -156,6 +177,12 @@ function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Sc
     if (node.anchor !== undefined) anchors.set(node.anchor, node);
     if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
       scan.tags.push(issue(tagOffset(text, node), formatPath(path), TAG_WORDS, `a YAML ${shortTag(node.tag)} tag`, 'yaml.unsupported'));
+    } else if (node.tag !== undefined && unfitTags.has(tagOffset(text, node))) {
+      // `!!float 2`: yaml leaves a value its core tag cannot read as a string, so the
+      // schema would report "2" (a string), which the user did not write
+      const tag = shortTag(node.tag);
+      const found = isScalar(node) ? `${tag} ${node.source ?? String(node.value)}` : `${isMap(node) ? 'a map' : 'a list'} after ${tag}`;
+      scan.tags.push(issue(tagOffset(text, node), formatPath(path), CORE_TAG_FITS[tag] ?? `a value that ${tag} can read`, found, 'yaml.unsupported'));
     }
     if (isMap(node)) {
       const firstByKey = new Map<unknown, Node>();
@@ -215,7 +242,7 @@ function tagOffset(text: string, node: Node): number {
   return found ?? start;
 }
 
-/** Path → position, each map's keys indexed once (a lookup per issue must not scan the map). */
+/** Path → position (and source text), each map's keys indexed once (a lookup per issue must not scan the map). */
 function makeLocator(at: At, resolveAlias: (alias: Alias) => Node | undefined) {
   const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
   const pairOf = (map: YAMLMap, segment: PathSegment): Pair | undefined => {
@@ -228,12 +255,12 @@ function makeLocator(at: At, resolveAlias: (alias: Alias) => Node | undefined) {
     }
     return index.get(String(segment));
   };
-  return (root: unknown, path: readonly PathSegment[], target: 'value' | 'key' = 'value'): Position => {
+  /** How far `path` leads: its node (else the nearest enclosing one), its key, the first alias on the way. */
+  const walk = (root: unknown, path: readonly PathSegment[]): { node: unknown; key: Node | null; via: Alias | undefined; complete: boolean } => {
     let node: unknown = root;
     let key: Node | null = null;
     // the first alias on the way: the value used there is the anchor's, but the use is here
     let via: Alias | undefined;
-    const stop = (fallback: unknown): Position => at(via ?? (fallback as Node | null));
     for (const segment of path) {
       let container = node;
       if (isAlias(node)) {
@@ -242,18 +269,30 @@ function makeLocator(at: At, resolveAlias: (alias: Alias) => Node | undefined) {
       }
       if (isMap(container)) {
         const pair = pairOf(container as YAMLMap, segment);
-        if (pair === undefined) return stop(container);
+        if (pair === undefined) return { node: container, key, via, complete: false };
         key = pair.key as Node;
         node = pair.value;
-        if (node === null || node === undefined) return stop(key);
+        if (node === null || node === undefined) return { node: key, key, via, complete: false };
       } else if (isSeq(container) && typeof segment === 'number' && container.items[segment] !== undefined) {
         key = null;
         node = container.items[segment];
       } else {
-        return stop(container);
+        return { node: container, key, via, complete: false };
       }
     }
-    return stop(target === 'key' && key !== null ? key : node);
+    return { node, key, via, complete: true };
+  };
+  return {
+    locate(root: unknown, path: readonly PathSegment[], target: 'value' | 'key' = 'value'): Position {
+      const { node, key, via, complete } = walk(root, path);
+      return at(via ?? ((complete && target === 'key' && key !== null ? key : node) as Node | null));
+    },
+    written(root: unknown, path: readonly PathSegment[]): string | undefined {
+      const { node, complete } = walk(root, path);
+      if (!complete) return undefined;
+      const scalar = isAlias(node) ? resolveAlias(node) : node;
+      return isScalar(scalar) && typeof scalar.value === 'number' && typeof scalar.source === 'string' ? scalar.source : undefined;
+    },
   };
 }
 

@@ -101,6 +101,14 @@ describe('a scenario file over the size limit', () => {
     expectClean(await runCli(['simulate', 'big.yaml'], { cwd: dir }), refusal);
     expect(readdirSync(dir)).toEqual(['big.yaml']);
   });
+
+  it('one byte over 4 MiB: the sizes are told apart in bytes, not "4 MiB (the limit is 4 MiB)"', async () => {
+    const dir = fresh('scenario-edge');
+    writeFileSync(join(dir, 'big.yaml'), '');
+    truncateSync(join(dir, 'big.yaml'), 4 * 1024 ** 2 + 1);
+    const validate = await runCli(['validate', 'big.yaml'], { cwd: dir });
+    expect([validate.status, validate.stderr]).toEqual([2, "error: cannot read scenario file 'big.yaml': a file of 4,194,305 bytes (the limit is 4 MiB, 4,194,304 bytes)\nhint: write nodes that share their settings as one entry with count: N\n1 problem found\n"]);
+  });
 });
 
 describe('sweep resume and merge over hostile files in a sweep folder', () => {
@@ -246,7 +254,7 @@ describe('sizes that validated, then crashed', () => {
     const dir = fresh('shards');
     writeFileSync(join(dir, 's.yaml'), 'data:\n  dataset: iris\n  partition: { shards: 1e9 }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n    - { id: b, latency: { constant: 5 } }\n');
     const result = await runCli(['validate', 's.yaml'], { cwd: dir });
-    expect(result.stderr).toBe('s.yaml:3:24  data.partition.shards: expected at most 60 shards per node (120 training samples over 2 nodes, one sample per shard at least), found 1000000000\n1 problem found\n');
+    expect(result.stderr).toBe('s.yaml:3:24  data.partition.shards: expected at most 60 shards per node (120 training samples over 2 nodes, one sample per shard at least), found 1e9\n1 problem found\n');
     expect(result.status).toBe(2);
   });
 

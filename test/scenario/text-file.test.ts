@@ -55,6 +55,14 @@ describe('readTextFileLimited', () => {
     expect(readTextFileLimited(join(dir, 'big.txt'), 1024)).toEqual({ ok: false, problem: 'a file of 2 KiB (the limit is 1 KiB)', tooLarge: true });
   });
 
+  it('one byte over a limit that rounds the same: both sizes in bytes', () => {
+    writeFileSync(join(dir, 'edge.txt'), 'x'.repeat(1025));
+    expect(readTextFileLimited(join(dir, 'edge.txt'), 1024)).toEqual({ ok: false, problem: 'a file of 1,025 bytes (the limit is 1 KiB, 1,024 bytes)', tooLarge: true });
+    writeFileSync(join(dir, 'edge.txt'), '');
+    truncateSync(join(dir, 'edge.txt'), 4 * 1024 ** 2 + 1);
+    expect(readTextFileLimited(join(dir, 'edge.txt'), 4 * 1024 ** 2)).toEqual({ ok: false, problem: 'a file of 4,194,305 bytes (the limit is 4 MiB, 4,194,304 bytes)', tooLarge: true });
+  });
+
   it('stops an endless device at the limit', () => {
     expect(readTextFileLimited('/dev/zero', 1024)).toEqual({ ok: false, problem: 'more than 1 KiB of data (the limit)', tooLarge: true });
   });

@@ -53,6 +53,14 @@ describe('explicit tags', () => {
     ].join('\n'));
   });
 
+  it('a core tag that cannot read its value is named with the value as written, not as the string yaml leaves', () => {
+    expect(messages(`rounds: !!float 2\n${CLUSTER}`)).toBe('y.yaml:1:9  rounds: expected a number with a decimal point or an exponent after !!float (2.0, 1e3), found !!float 2');
+    expect(messages(`rounds: !!int 2.5\n${CLUSTER}`)).toBe('y.yaml:1:9  rounds: expected a whole number after !!int, found !!int 2.5');
+    expect(messages(`data: { shuffle: !!bool yes }\n${CLUSTER}`)).toBe('y.yaml:1:18  data.shuffle: expected true or false after !!bool, found !!bool yes');
+    expect(messages(`model: !!map [1]\n${CLUSTER}`)).toBe('y.yaml:1:8  model: expected a map after !!map, found a list after !!map');
+    expect(readYamlSource('rounds: !!float 2.0\n', 'y.yaml').value).toEqual({ rounds: 2 });
+  });
+
   it('core tags that restate the type are fine', () => {
     expect(messages(`name: !!str 007\nrounds: !!int "3"\ntargetAccuracy: !!float 0.5\ndescription: ! plain\n${CLUSTER}`)).toBe('');
   });
@@ -98,6 +106,32 @@ describe('aliases', () => {
     expect(messages(text)).toBe(
       'y.yaml:4:9  cluster.nodes[1].a: expected a known key of nodes[1] (id, count, latency, cores, msPerSample, parallelFraction, ioMsPerBatch, bandwidth, labelNoise, dataShare, slowdown, stepOverheadMs), found a',
     );
+  });
+});
+
+describe('numbers are shown as written', () => {
+  it('1e309, 0x1F, 1e9: the text in the file, not .inf, 31, 1000000000', () => {
+    expect(messages(`rounds: 1e309\n${CLUSTER}`)).toBe('y.yaml:1:9  rounds: expected an integer from 1 to 100000, found 1e309');
+    expect(messages(`rounds: 0x1F0000\n${CLUSTER}`)).toBe('y.yaml:1:9  rounds: expected an integer from 1 to 100000, found 0x1F0000');
+    expect(messages('cluster:\n  nodes:\n    - { id: a, count: 1e9, latency: { constant: -1e309 } }\n')).toBe([
+      'y.yaml:3:23  cluster.nodes[0].count: expected an integer from 1 to 262144, found 1e9',
+      'y.yaml:3:49  cluster.nodes[0].latency.constant: expected a duration (ms, or a string like 250ms, 2s, 1.5m), found -1e309',
+    ].join('\n'));
+  });
+
+  it('through an alias: the anchor\'s text, at the alias', () => {
+    expect(messages(`x-big: &big 1e400\nrounds: *big\n${CLUSTER}`)).toContain('y.yaml:2:9  rounds: expected an integer from 1 to 100000, found 1e400');
+  });
+
+  it('an integer past 2^53 − 1 is refused with that bound, showing the digits written', () => {
+    const range = 'expected an integer from 0 to 9007199254740991 (2^53 − 1)';
+    expect(messages(`seed: 9007199254740993\n${CLUSTER}`)).toBe(`y.yaml:1:7  seed: ${range}, found 9007199254740993`);
+    expect(messages(`seed: 18446744073709551616\n${CLUSTER}`)).toBe(`y.yaml:1:7  seed: ${range}, found 18446744073709551616`);
+    expect(messages(`seed: 9007199254740991\n${CLUSTER}`)).toBe('');
+    // a bounded integer keeps its own bound; a fraction or a negative number the plain words
+    expect(messages(`rounds: 1e30\n${CLUSTER}`)).toBe('y.yaml:1:9  rounds: expected an integer from 1 to 100000, found 1e30');
+    expect(messages(`seed: 1.5\n${CLUSTER}`)).toBe('y.yaml:1:7  seed: expected an integer ≥ 0, found 1.5');
+    expect(messages(`seed: -1e30\n${CLUSTER}`)).toBe('y.yaml:1:7  seed: expected an integer ≥ 0, found -1e30');
   });
 });
 
