@@ -3,21 +3,39 @@
  * validates and runs as is. It never overwrites a file unless --force. Its first line points
  * YAML editors at the scenario JSON Schema shipped in the package's schema/ directory.
  */
-import { escapeForTerminal } from '../text/terminal-escape.js';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { stringify } from 'yaml';
 import { DtrainError } from '../errors.js';
 import { writeFileAtomic } from '../output-file.js';
-import { checkOutputPath } from './options.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
+import { OutputPlan } from './output-plan.js';
 import { DEFAULT_SCENARIO } from './simulate.js';
 
 export const DEFAULT_INIT_FILE = 'scenario.yaml';
 const SCHEMA_FILE = join(DEFAULT_SCENARIO, '..', '..', 'schema', 'scenario.schema.json');
 
-/** The starter scenario's text; `schemaPath` as written on the first line, `file` as the user named it. */
+/** The name `dtrain init -` gives the scenario it prints, and the file its comments suggest. */
+const STDOUT_NAME = 'my-cluster';
+
+/**
+ * The scenario's name for a file name: without control, bidi or invisible characters (shown
+ * as escapes), which the scenario format refuses in a name, so that the starter validates.
+ */
+export function starterName(file: string): string {
+  return escapeForTerminal(basename(file, extname(file))) || STDOUT_NAME;
+}
+
+/**
+ * The starter scenario's text; `schemaPath` as written on the first line, `file` as the user
+ * named it. The name is a YAML string whatever it looks like (`123`, `null`, `1e3` and `true`
+ * would otherwise read as a number, null or a boolean), and the comments stay comments: a line
+ * break in a name or path would start a line of YAML.
+ */
 export function starterScenario(options: { name: string; file: string; schemaPath: string }): string {
-  const { name, file, schemaPath } = options;
+  const [name, file, schemaPath] = [options.name, options.file, options.schemaPath].map(escapeForTerminal);
+  const nameValue = stringify(name, { defaultStringType: 'QUOTE_DOUBLE', lineWidth: 0 }).trimEnd();
   return `# yaml-language-server: $schema=${schemaPath}
 # ${name} — a starter dtrain scenario: four nodes, one with a noisy link, one with spiky
 # latency, one that computes slowly. Try:
@@ -25,7 +43,7 @@ export function starterScenario(options: { name: string; file: string; schemaPat
 #   dtrain explain ${file} --round 5        every decision of round 5, in words
 # Every field is listed in docs/scenario-reference.md. Durations are ms or
 # strings like 250ms, 2s, 1.5m; bandwidths are bits/s or strings like 1Gbps, 100Mbps.
-name: ${/^[A-Za-z0-9_.-]+$/.test(name) ? name : JSON.stringify(name)}
+name: ${nameValue}
 description: Four nodes; b has a noisy link, c spiky latency, slow computes 4x slower.
 seed: 1                       # every random stream derives from this
 rounds: 20
@@ -67,16 +85,21 @@ export function schemaPathFrom(targetDir: string, schemaFile = SCHEMA_FILE): str
 }
 
 function init(file: string | undefined, flags: { force?: boolean }): void {
-  const target = file ?? DEFAULT_INIT_FILE;
-  const absolute = checkOutputPath(target, 'init');
-  if (existsSync(absolute) && flags.force !== true) {
-    throw new DtrainError('cli.fileExists', `${target} already exists; dtrain init does not overwrite files`, {
+  const given = file ?? DEFAULT_INIT_FILE;
+  // `-` (or /dev/stdout) prints the starter: `dtrain init - > my.yaml`
+  const target = new OutputPlan().file('init', given, { dash: true });
+  if (target.kind === 'stdout' || target.kind === 'stderr') {
+    const text = starterScenario({ name: STDOUT_NAME, file: `${STDOUT_NAME}.yaml`, schemaPath: schemaPathFrom(process.cwd()) });
+    writeFileAtomic(target, text);
+    return;
+  }
+  if (existsSync(target.path) && flags.force !== true) {
+    throw new DtrainError('cli.fileExists', `${given} already exists; dtrain init does not overwrite files`, {
       hint: `pass --force to replace it, or name a new file: dtrain init my-scenario.yaml`,
     });
   }
-  const name = basename(target, extname(target)) || 'my-cluster';
-  writeFileAtomic(absolute, starterScenario({ name, file: target, schemaPath: schemaPathFrom(dirname(absolute)) }));
-  const shown = escapeForTerminal(target);
+  writeFileAtomic(target, starterScenario({ name: starterName(given), file: given, schemaPath: schemaPathFrom(dirname(target.path)) }));
+  const shown = escapeForTerminal(given);
   process.stdout.write(`wrote ${shown} · run it: dtrain simulate ${shown}\n`);
 }
 
@@ -84,8 +107,8 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('write a commented starter scenario (default scenario.yaml)')
-    .argument('[file]', `where to write it (default: ${DEFAULT_INIT_FILE})`)
+    .argument('[file]', `where to write it (default: ${DEFAULT_INIT_FILE}; -: standard output)`)
     .option('-f, --force', 'overwrite the file if it exists')
-    .addHelpText('after', '\nExamples:\n  $ dtrain init\n  $ dtrain init my-cluster.yaml && dtrain simulate my-cluster.yaml')
+    .addHelpText('after', '\nExamples:\n  $ dtrain init\n  $ dtrain init my-cluster.yaml && dtrain simulate my-cluster.yaml\n  $ dtrain init - > my-cluster.yaml')
     .action(init);
 }

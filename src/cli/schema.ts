@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../output-file.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { scenarioJsonSchema } from '../scenario/load.js';
-import { checkOutputPath } from './options.js';
+import { OutputPlan } from './output-plan.js';
 import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 
 /**
@@ -21,12 +21,14 @@ export function scenarioSchemaText(registry: StageRegistry = createStageRegistry
 }
 
 async function schema(flags: { out?: string } & PluginFlags): Promise<void> {
+  // `--out -` is standard output, as `-` is for every other command's outputs
+  const target = flags.out === undefined ? undefined : new OutputPlan().file('--out', flags.out, { dash: true });
   const text = scenarioSchemaText(await commandRegistry(flags));
-  if (flags.out === undefined) {
+  if (target === undefined) {
     process.stdout.write(text);
     return;
   }
-  writeFileAtomic(checkOutputPath(flags.out, '--out'), text);
+  writeFileAtomic(target, text);
 }
 
 export function registerSchema(program: Command): void {

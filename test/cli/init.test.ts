@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { schemaPathFrom } from '../../src/cli/init.js';
+import { parse } from 'yaml';
+import { schemaPathFrom, starterScenario } from '../../src/cli/init.js';
 import { collectScenarioIssues } from '../../src/node/load.js';
 import { ROOT, dtrain, scratch } from './run-dtrain.js';
 
@@ -16,7 +17,7 @@ describe('dtrain init', () => {
     const text = readFileSync(file, 'utf8');
     expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${schemaPathFrom(dir)}`);
     expect(existsSync(join(dir, schemaPathFrom(dir)))).toBe(true);
-    expect(text).toContain('name: scenario\n');
+    expect(text).toContain('name: "scenario"\n');
     expect(collectScenarioIssues(file)).toEqual([]);
     const run = dtrain(['simulate', 'scenario.yaml', '--rounds', '2', '--quiet', '--backend', 'cpu'], { cwd: dir });
     expect(run.stderr).toBe('');
@@ -37,7 +38,7 @@ describe('dtrain init', () => {
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');
     const forced = dtrain(['init', 'mine.yaml', '--force'], { cwd: dir });
     expect(forced.status).toBe(0);
-    expect(readFileSync(file, 'utf8')).toContain('name: mine\n');
+    expect(readFileSync(file, 'utf8')).toContain('name: "mine"\n');
   });
 
   it('a missing directory is exit 2 and writes nothing', () => {
@@ -45,6 +46,41 @@ describe('dtrain init', () => {
     const run = dtrain(['init', 'no/such/dir.yaml'], { cwd: dir });
     expect(run.status).toBe(2);
     expect(run.stderr).toBe("error: init no/such/dir.yaml: directory 'no/such' does not exist\n");
+  });
+
+  it('a file name that YAML would read as a number, null or a boolean is still the name, a string', () => {
+    const dir = scratch();
+    for (const stem of ['123', 'null', '1e3', 'true', '.inf', '~', 'yes', '0x10']) {
+      const file = `${stem}.yaml`;
+      expect(dtrain(['init', file], { cwd: dir }).status, file).toBe(0);
+      expect(collectScenarioIssues(join(dir, file)), file).toEqual([]);
+      expect((parse(readFileSync(join(dir, file), 'utf8')) as { name: unknown }).name, file).toBe(stem);
+    }
+  });
+
+  it('a line break in the file name stays inside the comments and the name: no line of YAML comes from it', () => {
+    const dir = scratch();
+    const file = 'x\nrounds: 7\nseed: 3\ny.yaml';
+    const init = dtrain(['init', file], { cwd: dir });
+    expect(init.status).toBe(0);
+    expect(init.stdout).toBe('wrote x\\nrounds: 7\\nseed: 3\\ny.yaml · run it: dtrain simulate x\\nrounds: 7\\nseed: 3\\ny.yaml\n');
+    const text = readFileSync(join(dir, file), 'utf8');
+    expect(collectScenarioIssues(join(dir, file))).toEqual([]);
+    expect(text.split('\n').filter((line) => /^(name|seed|rounds):/.test(line))).toEqual(['name: "x\\\\nrounds: 7\\\\nseed: 3\\\\ny"', 'seed: 1                       # every random stream derives from this', 'rounds: 20']);
+    expect(text).toContain('\n#   dtrain simulate x\\nrounds: 7\\nseed: 3\\ny.yaml ');
+    expect(parse(text)).toMatchObject({ name: 'x\\nrounds: 7\\nseed: 3\\ny', seed: 1, rounds: 20 });
+  });
+
+  it('- prints the starter on standard output and writes no file', () => {
+    const dir = scratch();
+    const init = dtrain(['init', '-'], { cwd: dir });
+    expect(init.stderr).toBe('');
+    expect(init.status).toBe(0);
+    expect(init.stdout).toBe(starterScenario({ name: 'my-cluster', file: 'my-cluster.yaml', schemaPath: schemaPathFrom(dir) }));
+    expect(init.stdout).not.toContain('dtrain simulate -');
+    expect(readdirSync(dir)).toEqual([]);
+    writeFileSync(join(dir, 'my-cluster.yaml'), init.stdout);
+    expect(collectScenarioIssues(join(dir, 'my-cluster.yaml'))).toEqual([]);
   });
 
   it("the schema path is relative to the new file's directory", () => {

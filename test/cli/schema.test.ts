@@ -25,6 +25,15 @@ describe('dtrain schema', () => {
     expect(readFileSync(out, 'utf8')).toBe(scenarioSchemaText());
   });
 
+  it('--out - prints it to stdout, as - does for every output, and writes no file named -', () => {
+    const dir = scratch();
+    const printed = dtrain(['schema', '--out', '-'], { cwd: dir });
+    expect(printed.stderr).toBe('');
+    expect(printed.status).toBe(0);
+    expect(printed.stdout).toBe(scenarioSchemaText());
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('unit fields take a number or a string with a unit the loader accepts', () => {
     const schema = JSON.parse(scenarioSchemaText()) as { properties: { cluster: { properties: Record<string, object> } } };
     const retry = schema.properties.cluster.properties.retryMs!;
