@@ -59,8 +59,10 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
 
 function report(error: unknown): void {
   if (error instanceof CommanderError) {
-    // commander already printed its message; help and version are successes.
-    const success = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    // commander already printed its message. Help and version asked for are successes; the
+    // help shown for a missing command (`dtrain`, `dtrain export`) is a usage error, which
+    // commander marks with a non-zero exit code.
+    const success = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) && error.exitCode === 0;
     process.exitCode = success ? 0 : 2;
     return;
   }
@@ -108,11 +110,7 @@ export async function main(argv: string[]): Promise<void> {
   onWriteError(process.stderr, 'standard error');
   try {
     const program = await buildProgram(argv);
-    // `dtrain` alone asks for the help: it goes to stdout (commander would print it on stderr)
-    if (argv.length <= 2) {
-      process.stdout.write(program.helpInformation());
-      return;
-    }
+    // `dtrain` alone names no command: commander prints the help on stderr, exit 2 (report)
     await program.parseAsync(argv);
   } catch (error) {
     report(error);
