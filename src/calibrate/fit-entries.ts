@@ -24,6 +24,9 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Batch–thread pairs listed in a refusal up to this many. */
+const MAX_PAIRS_SHOWN = 6;
+
 function refusal(entry: NodeEntry, rows: readonly CsvStep[], file: string): Issue {
   const last = rows[rows.length - 1]!;
   const at = { code: 'file.invalid' as const, file, line: last.line, column: last.nodeColumn, path: 'node' };
@@ -32,10 +35,27 @@ function refusal(entry: NodeEntry, rows: readonly CsvStep[], file: string): Issu
   }
   const batches = new Set(rows.map((row) => row.batch)).size;
   const threads = new Set(rows.map((row) => row.threads)).size;
+  const pairs = [...new Set(rows.map((row) => `${row.batch}–${row.threads}`))];
+  // Enough settings, but each batch size has its own thread count and each thread count its
+  // own batch size (batch = threads, threads = 2 · batch, …): the time's part that grows with
+  // the batch and the part that shrinks with the threads move together, so no count says
+  // what is missing. (One batch size at two thread counts plus another batch size, or one
+  // thread count at two batch sizes plus another thread count, always tells them apart.)
+  if (batches >= 2 && threads >= 2 && pairs.length === batches && pairs.length === threads) {
+    const shown = pairs.length <= MAX_PAIRS_SHOWN ? pairs.join(', ') : `${pairs.slice(0, MAX_PAIRS_SHOWN).join(', ')}, …`;
+    return {
+      ...at,
+      expected: `rows for node ${entry.id} that tell ${VALUES} apart (vary the batch size while holding the thread count, or the thread count while holding the batch size)`,
+      found: `batch and threads that change together in every row (batch–threads ${shown}), so their effects cannot be told apart`,
+    };
+  }
+  const counted = `${plural(batches, 'batch size')}, ${plural(threads, 'thread count')}${threads === 1 && rows[0]!.threads === 1 ? ' (all on 1 thread)' : ''} and ${plural(pairs.length, 'batch–thread pair')}`;
+  const enough = batches >= 2 && threads >= 2 && pairs.length >= AMDAHL_PARAMETERS;
   return {
     ...at,
     expected: `rows for node ${entry.id} that tell ${VALUES} apart (at least two batch sizes, two thread counts and three different batch–thread pairs)`,
-    found: `${plural(batches, 'batch size')} and ${plural(threads, 'thread count')}${threads === 1 && rows[0]!.threads === 1 ? ' (all on 1 thread)' : ''}`,
+    // enough settings, yet so unevenly spread that the fit's linear system is nearly singular
+    found: enough ? `${counted}, spread so unevenly that they barely tell the three apart` : counted,
   };
 }
 

@@ -176,9 +176,30 @@ describe('dtrain calibrate: bad input', () => {
       [
         'error: steps.csv: 2 problems',
         'steps.csv:3:1  node: expected at least 3 rows for node a to fit msPerSample, parallelFraction and stepOverheadMs, found 2 rows',
-        'steps.csv:6:1  node: expected rows for node b that tell msPerSample, parallelFraction and stepOverheadMs apart (at least two batch sizes, two thread counts and three different batch–thread pairs), found 3 batch sizes and 1 thread count',
+        'steps.csv:6:1  node: expected rows for node b that tell msPerSample, parallelFraction and stepOverheadMs apart (at least two batch sizes, two thread counts and three different batch–thread pairs), found 3 batch sizes, 1 thread count and 3 batch–thread pairs',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('batch and threads that change together in every row are refused as such, not by counts they meet', async () => {
+    const csv = ['node,batch,threads,stepMs', 'a,1,1,2', 'a,2,2,3', 'a,4,4,5', 'a,8,8,9', 'b,1,2,2', 'b,2,4,3', 'b,4,8,5', 'b,8,16,9', 'b,16,32,9', 'b,32,64,9', 'b,64,128,9'].join('\n');
+    const expected = (id: string) => `expected rows for node ${id} that tell msPerSample, parallelFraction and stepOverheadMs apart (vary the batch size while holding the thread count, or the thread count while holding the batch size)`;
+    expect(await from(csv)).toBe(
+      [
+        'error: steps.csv: 2 problems',
+        `steps.csv:5:1  node: ${expected('a')}, found batch and threads that change together in every row (batch–threads 1–1, 2–2, 4–4, 8–8), so their effects cannot be told apart`,
+        `steps.csv:12:1  node: ${expected('b')}, found batch and threads that change together in every row (batch–threads 1–2, 2–4, 4–8, 8–16, 16–32, 32–64, …), so their effects cannot be told apart`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('enough settings spread so unevenly that the fit cannot use them: said so, not a count they meet', async () => {
+    const csv = ['node,batch,threads,stepMs', 'a,1,1,1', 'a,1,2,1', 'a,2,1,1', 'a,1000000000,1000000000,1'].join('\n');
+    expect(await from(csv)).toBe(
+      'error: steps.csv: 1 problem\nsteps.csv:5:1  node: expected rows for node a that tell msPerSample, parallelFraction and stepOverheadMs apart (at least two batch sizes, two thread counts and three different batch–thread pairs), '
+      + 'found 3 batch sizes, 3 thread counts and 4 batch–thread pairs, spread so unevenly that they barely tell the three apart\n',
     );
   });
 
