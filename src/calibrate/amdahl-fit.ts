@@ -5,17 +5,16 @@
  *   speedup(t) = 1 / ((1 − p) + p / t)   (Amdahl, p = parallelFraction)
  *
  * by non-linear least squares with bounds 0 ≤ p ≤ 1, msPerSample > 0, stepOverheadMs ≥ 0:
- * Levenberg–Marquardt from ml-levenberg-marquardt (analytic Jacobian; the library clamps every
- * step into the bounds). Residuals are relative (model / measured − 1): step times span
- * orders of magnitude between batch 1 and a large batch, and a timer's noise grows with the
- * time, so a slow row should not outweigh every fast one.
+ * Levenberg–Marquardt with the analytic Jacobian, every step clamped into the bounds.
+ * Residuals are relative (model / measured − 1): step times span orders of magnitude between
+ * batch 1 and a large batch, and a timer's noise grows with the time, so a slow row should not
+ * outweigh every fast one.
  *
  * The start point: the model is linear in (stepOverheadMs, msPerSample, msPerSample · p), so
  * weighted linear least squares gives the unbounded optimum directly; clamped into the bounds
  * it is where Levenberg–Marquardt starts. The same linear system says when the rows cannot
  * tell the three values apart (its columns are dependent), and such a fit is refused.
  */
-import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 
 export interface StepRow {
   batch: number;
@@ -93,35 +92,196 @@ export function determinesAmdahl(rows: readonly StepRow[]): boolean {
   return rows.length >= AMDAHL_PARAMETERS && linearStart(rows) !== null;
 }
 
-/** The bounded least-squares fit, or null when the rows do not determine it (see determinesAmdahl). */
-export function fitAmdahl(rows: readonly StepRow[]): AmdahlFit | null {
+/**
+ * Levenberg–Marquardt exactly as ml-levenberg-marquardt 5.1 runs it with this fit's options
+ * (its defaults: damping 0.01, ×11 after a poor step and ÷9 after a good one within
+ * [1e-7, 1e7], improvement threshold 0.001; unit weights) — the same operations in the same
+ * order, so the same bits. The library builds an m × 1 residual and a 3 × m Jacobian matrix
+ * every iteration, which made a large log take minutes and hundreds of megabytes (0.4 ms a row and more);
+ * here each iteration is two passes over the rows that accumulate the 3 × 3 normal equations
+ * and the sum of squares, in the row order the library's matrix products sum them in.
+ */
+const MAX_ITERATIONS = 200;
+const ERROR_TOLERANCE = 1e-14;
+const START_DAMPING = 1e-2;
+const DAMPING_STEP_UP = 11;
+const DAMPING_STEP_DOWN = 9;
+const IMPROVEMENT_THRESHOLD = 1e-3;
+const MIN_VALUES = [0, MIN_MS_PER_SAMPLE, 0] as const;
+const MAX_VALUES = [Number.MAX_VALUE, Number.MAX_VALUE, 1] as const;
+
+/** The rows as columns of numbers. */
+interface Columns {
+  batch: Float64Array;
+  threads: Float64Array;
+  stepMs: Float64Array;
+}
+
+/** Σ (1 − model / measured)²: the error the library computes, in its order. */
+function sumOfSquares(rows: Columns, [o, m, p]: readonly number[]): number {
+  let error = 0;
+  for (let i = 0; i < rows.stepMs.length; i++) {
+    const fitted = (o! + rows.batch[i]! * m! * (1 - p! + p! / rows.threads[i]!)) / rows.stepMs[i]!;
+    error += (1 - fitted) ** 2;
+  }
+  return error;
+}
+
+/**
+ * One step's normal equations at `params`: the lower triangle of JᵀJ (J the residuals'
+ * Jacobian, the model's partials negated) and Jᵀr, each a sum over the rows in file order.
+ */
+function normalEquations(rows: Columns, [o, m, p]: readonly number[]): { hessian: number[][]; gradient: number[] } {
+  let h00 = 0, h10 = 0, h20 = 0, h11 = 0, h21 = 0, h22 = 0;
+  let g0 = 0, g1 = 0, g2 = 0;
+  for (let i = 0; i < rows.stepMs.length; i++) {
+    const batch = rows.batch[i]!;
+    const threads = rows.threads[i]!;
+    const stepMs = rows.stepMs[i]!;
+    const fitted = (o! + batch * m! * (1 - p! + p! / threads)) / stepMs;
+    const share = 1 - p! + p! / threads;
+    const j0 = -(1 / stepMs);
+    const j1 = -((batch * share) / stepMs);
+    const j2 = -((batch * m! * (1 / threads - 1)) / stepMs);
+    const residual = 1 - fitted;
+    h00 += j0 * j0;
+    h10 += j1 * j0;
+    h20 += j2 * j0;
+    h11 += j1 * j1;
+    h21 += j2 * j1;
+    h22 += j2 * j2;
+    g0 += j0 * residual;
+    g1 += j1 * residual;
+    g2 += j2 * residual;
+  }
+  return { hessian: [[h00, h10, h20], [h10, h11, h21], [h20, h21, h22]], gradient: [g0, g1, g2] };
+}
+
+/** ml-matrix's Cholesky decomposition and solve, for the 3 × 3 system; null when not positive definite. */
+function choleskySolve(a: readonly number[][], b: readonly number[]): number[] | null {
+  const n = a.length;
+  const l = a.map(() => new Array<number>(n).fill(0));
+  let positiveDefinite = true;
+  for (let j = 0; j < n; j++) {
+    let d = 0;
+    for (let k = 0; k < j; k++) {
+      let s = 0;
+      for (let i = 0; i < k; i++) s += l[k]![i]! * l[j]![i]!;
+      s = (a[j]![k]! - s) / l[k]![k]!;
+      l[j]![k] = s;
+      d = d + s * s;
+    }
+    d = a[j]![j]! - d;
+    positiveDefinite &&= d > 0;
+    l[j]![j] = Math.sqrt(Math.max(d, 0));
+  }
+  if (!positiveDefinite) return null;
+  const x = [...b];
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < k; i++) x[k] = x[k]! - x[i]! * l[k]![i]!;
+    x[k] = x[k]! / l[k]![k]!;
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    for (let i = k + 1; i < n; i++) x[k] = x[k]! - x[i]! * l[i]![k]!;
+    x[k] = x[k]! / l[k]![k]!;
+  }
+  return x;
+}
+
+/**
+ * ml-matrix's inverse (LU with partial pivoting, solved against the identity) times `b`: the
+ * library's way when rounding leaves the damped matrix not positive definite. Null when the
+ * LU is singular (where the library throws).
+ */
+function inverseTimes(a: readonly number[][], b: readonly number[]): number[] | null {
+  const n = a.length;
+  const lu = a.map((row) => [...row]);
+  const pivots = Array.from({ length: n }, (_, i) => i);
+  const column = new Array<number>(n).fill(0);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) column[i] = lu[i]![j]!;
+    for (let i = 0; i < n; i++) {
+      const kmax = Math.min(i, j);
+      let s = 0;
+      for (let k = 0; k < kmax; k++) s += lu[i]![k]! * column[k]!;
+      column[i] = column[i]! - s;
+      lu[i]![j] = column[i]!;
+    }
+    let p = j;
+    for (let i = j + 1; i < n; i++) if (Math.abs(column[i]!) > Math.abs(column[p]!)) p = i;
+    if (p !== j) {
+      [lu[p], lu[j]] = [lu[j]!, lu[p]!];
+      [pivots[p], pivots[j]] = [pivots[j]!, pivots[p]!];
+    }
+    if (lu[j]![j] !== 0) for (let i = j + 1; i < n; i++) lu[i]![j] = lu[i]![j]! / lu[j]![j]!;
+  }
+  if (lu.some((row, j) => row[j] === 0)) return null;
+  const x = pivots.map((row) => Array.from({ length: n }, (_, col): number => (col === row ? 1 : 0)));
+  for (let k = 0; k < n; k++) {
+    for (let i = k + 1; i < n; i++) for (let j = 0; j < n; j++) x[i]![j] = x[i]![j]! - x[k]![j]! * lu[i]![k]!;
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    for (let j = 0; j < n; j++) x[k]![j] = x[k]![j]! / lu[k]![k]!;
+    for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) x[i]![j] = x[i]![j]! - x[k]![j]! * lu[i]![k]!;
+  }
+  return x.map((row) => {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += row[k]! * b[k]!;
+    return s;
+  });
+}
+
+function levenbergMarquardt(rows: Columns, initialValues: readonly number[]): number[] {
+  const parameters = [...initialValues];
+  let damping = START_DAMPING;
+  let error = sumOfSquares(rows, parameters);
+  let optimalError = error;
+  let optimalParameters = parameters.slice();
+  let converged = error <= ERROR_TOLERANCE;
+  for (let iteration = 0; iteration < MAX_ITERATIONS && !converged; iteration++) {
+    const previousError = error;
+    const { hessian, gradient } = normalEquations(rows, parameters);
+    for (let i = 0; i < 3; i++) hessian[i]![i] = hessian[i]![i]! + damping;
+    const perturbations = choleskySolve(hessian, gradient) ?? inverseTimes(hessian, gradient);
+    if (perturbations === null) break;
+    for (let k = 0; k < 3; k++) {
+      parameters[k] = Math.min(Math.max(MIN_VALUES[k]!, parameters[k]! - perturbations[k]!), MAX_VALUES[k]!);
+    }
+    error = sumOfSquares(rows, parameters);
+    if (Number.isNaN(error)) break;
+    if (error < optimalError - ERROR_TOLERANCE) {
+      optimalError = error;
+      optimalParameters = parameters.slice();
+    }
+    let predicted = 0;
+    for (let k = 0; k < 3; k++) predicted += perturbations[k]! * (perturbations[k]! * damping + gradient[k]!);
+    const improvementMetric = (previousError - error) / predicted;
+    damping = improvementMetric > IMPROVEMENT_THRESHOLD ? Math.max(damping / DAMPING_STEP_DOWN, 1e-7) : Math.min(damping * DAMPING_STEP_UP, 1e7);
+    converged = error <= ERROR_TOLERANCE;
+  }
+  return optimalParameters;
+}
+
+/** Where the fit starts: the linear solution clamped into the bounds, or null when the rows do not determine it. */
+export function amdahlStart(rows: readonly StepRow[]): AmdahlFit | null {
   if (rows.length < AMDAHL_PARAMETERS) return null;
   const start = linearStart(rows);
   if (start === null) return null;
   const [overhead, slope, parallelPart] = start;
   const msPerSample = Math.max(slope, MIN_MS_PER_SAMPLE);
-  const initialValues = [Math.max(overhead, 0), msPerSample, Math.min(Math.max(parallelPart / msPerSample, 0), 1)];
-  const model = ([o, m, p]: number[]) => (i: number): number => {
-    const row = rows[i]!;
-    return (o! + row.batch * m! * (1 - p! + p! / row.threads)) / row.stepMs;
+  return { stepOverheadMs: Math.max(overhead, 0), msPerSample, parallelFraction: Math.min(Math.max(parallelPart / msPerSample, 0), 1) };
+}
+
+/** The bounded least-squares fit, or null when the rows do not determine it (see determinesAmdahl). */
+export function fitAmdahl(rows: readonly StepRow[]): AmdahlFit | null {
+  const start = amdahlStart(rows);
+  if (start === null) return null;
+  const initialValues = [start.stepOverheadMs, start.msPerSample, start.parallelFraction];
+  const columns: Columns = {
+    batch: Float64Array.from(rows, (row) => row.batch),
+    threads: Float64Array.from(rows, (row) => row.threads),
+    stepMs: Float64Array.from(rows, (row) => row.stepMs),
   };
-  const jacobian = ([, m, p]: number[]) => (i: number): number[] => {
-    const row = rows[i]!;
-    const share = 1 - p! + p! / row.threads;
-    return [1 / row.stepMs, (row.batch * share) / row.stepMs, (row.batch * m! * (1 / row.threads - 1)) / row.stepMs];
-  };
-  const result = levenbergMarquardt(
-    { x: Float64Array.from(rows, (_, i) => i), y: new Float64Array(rows.length).fill(1) },
-    model,
-    {
-      initialValues,
-      jacobianFunction: jacobian,
-      minValues: [0, MIN_MS_PER_SAMPLE, 0],
-      maxValues: [Number.MAX_VALUE, Number.MAX_VALUE, 1],
-      maxIterations: 200,
-      errorTolerance: 1e-14,
-    },
-  );
-  const [o, m, p] = result.parameterValues;
+  const [o, m, p] = levenbergMarquardt(columns, initialValues);
   return { stepOverheadMs: o!, msPerSample: m!, parallelFraction: p! };
 }

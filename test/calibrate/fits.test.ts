@@ -1,6 +1,7 @@
 /** The fits of dtrain calibrate, against values worked out by hand. */
+import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { describe, expect, it } from 'vitest';
-import { amdahlStepMs, determinesAmdahl, fitAmdahl, type StepRow } from '../../src/calibrate/amdahl-fit.js';
+import { amdahlStart, amdahlStepMs, determinesAmdahl, fitAmdahl, type AmdahlFit, type StepRow } from '../../src/calibrate/amdahl-fit.js';
 import { measuredBatchSizes } from '../../src/calibrate/batch-sizes.js';
 import { alternate, meanAbsolutePercentageError, median } from '../../src/calibrate/error-measures.js';
 import { fitLine } from '../../src/calibrate/line-fit.js';
@@ -92,4 +93,78 @@ describe('fitAmdahl (--from): bounded Levenberg–Marquardt', () => {
     expect(determinesAmdahl(rows.filter((row) => row.threads === 1))).toBe(false);
     expect(determinesAmdahl(rows)).toBe(true);
   });
+});
+
+/** The fit as dtrain made it through ml-levenberg-marquardt 5.1, which fitAmdahl now runs itself in one pass a step. */
+function libraryFit(rows: readonly StepRow[], start: AmdahlFit): AmdahlFit {
+  const model = ([o, m, p]: number[]) => (i: number): number => {
+    const row = rows[i]!;
+    return (o! + row.batch * m! * (1 - p! + p! / row.threads)) / row.stepMs;
+  };
+  const jacobian = ([, m, p]: number[]) => (i: number): number[] => {
+    const row = rows[i]!;
+    const share = 1 - p! + p! / row.threads;
+    return [1 / row.stepMs, (row.batch * share) / row.stepMs, (row.batch * m! * (1 / row.threads - 1)) / row.stepMs];
+  };
+  const result = levenbergMarquardt(
+    { x: Float64Array.from(rows, (_, i) => i), y: new Float64Array(rows.length).fill(1) },
+    model,
+    {
+      initialValues: [start.stepOverheadMs, start.msPerSample, start.parallelFraction],
+      jacobianFunction: jacobian,
+      minValues: [0, 1e-12, 0],
+      maxValues: [Number.MAX_VALUE, Number.MAX_VALUE, 1],
+      maxIterations: 200,
+      errorTolerance: 1e-14,
+    },
+  );
+  const [o, m, p] = result.parameterValues;
+  return { stepOverheadMs: o!, msPerSample: m!, parallelFraction: p! };
+}
+
+/** A log of `n` steps around a truth, with ±`noise` relative jitter and 4 significant digits, as a timer would print them. */
+function noisyLog(n: number, truth: AmdahlFit, noise: number, seed: number): StepRow[] {
+  let state = seed;
+  const next = (): number => {
+    // a 32-bit LCG: enough to scatter the rows, and the same on every machine
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const batches = [1, 2, 4, 8, 16, 32, 64];
+  const threads = [1, 2, 4, 8];
+  return Array.from({ length: n }, () => {
+    const batch = batches[Math.floor(next() * batches.length)]!;
+    const thread = threads[Math.floor(next() * threads.length)]!;
+    return { batch, threads: thread, stepMs: Number((amdahlStepMs(truth, batch, thread) * (1 + noise * (next() - 0.5))).toPrecision(4)) };
+  });
+}
+
+describe('fitAmdahl runs Levenberg–Marquardt in one pass over the rows a step', () => {
+  const truth = { msPerSample: 0.4, parallelFraction: 0.9, stepOverheadMs: 2 };
+
+  it('the same bits as ml-levenberg-marquardt from the same start, on clean, noisy, bounded and tiny logs', () => {
+    const logs: StepRow[][] = [
+      grid(truth),
+      grid({ msPerSample: 1, parallelFraction: 1.2, stepOverheadMs: -0.5 }).filter((row) => row.stepMs > 0),
+      noisyLog(3, truth, 0.1, 1),
+      noisyLog(40, truth, 0.02, 2),
+      noisyLog(500, { msPerSample: 1.5, parallelFraction: 0.6, stepOverheadMs: 5 }, 0.3, 3),
+      noisyLog(2000, { msPerSample: 0.05, parallelFraction: 0.97, stepOverheadMs: 0.8 }, 1, 4),
+    ];
+    for (const [i, rows] of logs.entries()) {
+      const fit = fitAmdahl(rows);
+      expect(fit, `log ${i}`).not.toBeNull();
+      expect(fit, `log ${i}`).toEqual(libraryFit(rows, amdahlStart(rows)!));
+    }
+  });
+
+  it('is linear in the rows: 200,000 rows fit in seconds (the matrices of the library took minutes)', () => {
+    const rows = noisyLog(200_000, truth, 0.02, 5);
+    const started = performance.now();
+    const fit = fitAmdahl(rows)!;
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(fit.msPerSample).toBeCloseTo(0.4, 3);
+    expect(fit.parallelFraction).toBeCloseTo(0.9, 2);
+    expect(fit.stepOverheadMs).toBeCloseTo(2, 2);
+  }, 60_000);
 });
