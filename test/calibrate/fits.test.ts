@@ -158,11 +158,9 @@ describe('fitAmdahl runs Levenberg–Marquardt in one pass over the rows a step'
     }
   });
 
-  it('is linear in the rows: 200,000 rows fit in seconds (the matrices of the library took minutes)', () => {
+  it('fits 200,000 rows to the truth they were drawn from', () => {
     const rows = noisyLog(200_000, truth, 0.02, 5);
-    const started = performance.now();
     const fit = fitAmdahl(rows)!;
-    expect(performance.now() - started).toBeLessThan(20_000);
     expect(fit.msPerSample).toBeCloseTo(0.4, 3);
     expect(fit.parallelFraction).toBeCloseTo(0.9, 2);
     expect(fit.stepOverheadMs).toBeCloseTo(2, 2);

@@ -277,12 +277,12 @@ describe('terminal write errors and help', () => {
     }
   });
 
-  it('bare `dtrain` prints the help on standard output, exit 0', async () => {
+  it('bare `dtrain` names no command: the help on standard error, exit 2', async () => {
     const run = await runCli([]);
-    expect(run.stdout).toMatch(/^Usage: dtrain \[options\] \[command\]/);
-    expect(run.stdout).toContain('simulate');
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^Usage: dtrain \[options\] \[command\]/);
+    expect(run.stderr).toContain('simulate');
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(2);
   });
 });
 
