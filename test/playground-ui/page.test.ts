@@ -17,6 +17,13 @@ import { INSTALL_TIMEOUT_MS, launchChromium } from '../report/browser/chromium.j
 const ROOT = join(import.meta.dirname, '..', '..');
 const QUICKSTART = readFileSync(join(ROOT, 'scenarios', 'quickstart.yaml'), 'utf8');
 
+/** The 1-based line of the first line of `text` that starts with `start` (so an edit of quickstart's description above it moves the expected positions too). */
+function lineOf(text: string, start: string): number {
+  const index = text.split('\n').findIndex((line) => line.startsWith(start));
+  if (index < 0) throw new Error(`no line starting with ${start}`);
+  return index + 1;
+}
+
 let server: ChildProcess;
 let origin: string;
 let browser: Browser;
@@ -106,8 +113,8 @@ describe('the playground page', () => {
     await setText(page, QUICKSTART.replace('thresholdMs: 50', 'thresholdMs: -50').replace('rounds: 30', 'rounds: many'));
     await page.waitForSelector('#issues button.issue');
     expect(await page.locator('#issues button.issue').allTextContents()).toEqual([
-      'scenario.yaml:15:9  rounds: expected an integer from 1 to 100000, found "many" (a string)',
-      'scenario.yaml:21:53  pipeline.s1.thresholdMs: expected a duration (ms, or a string like 250ms, 2s, 1.5m) ≥ 0, found -50',
+      `scenario.yaml:${lineOf(QUICKSTART, 'rounds: ')}:9  rounds: expected an integer from 1 to 100000, found "many" (a string)`,
+      `scenario.yaml:${lineOf(QUICKSTART, '  s1: ')}:53  pipeline.s1.thresholdMs: expected a duration (ms, or a string like 250ms, 2s, 1.5m) ≥ 0, found -50`,
     ]);
     expect(await page.locator('.cm-lintRange-error').allTextContents()).toEqual(['many', '-50']);
     expect(await page.isDisabled('#run')).toBe(true);
@@ -146,7 +153,8 @@ describe('the playground page', () => {
     await page.waitForSelector('#issues button.issue');
     const listed = await page.locator('#issues button.issue').allTextContents();
     expect(listed).toHaveLength(20);
-    expect(listed[19]).toBe('scenario.yaml:49:39  cluster.nodes[19].latency.constant: expected a duration (ms, or a string like 250ms, 2s, 1.5m) ≥ 0, found -1');
+    // the 20th node's line: 20 lines below `  nodes:`
+    expect(listed[19]).toBe(`scenario.yaml:${lineOf(head, '  nodes:') + 20}:39  cluster.nodes[19].latency.constant: expected a duration (ms, or a string like 250ms, 2s, 1.5m) ≥ 0, found -1`);
     expect(await page.locator('#issues p.muted').textContent()).toBe('… and 5 more, marked in the editor');
     expect(await page.locator('.cm-lintRange-error').count()).toBe(25);
     expect(await page.locator('#issues p.bad').textContent()).toBe('25 problems found (as dtrain validate prints them):');
