@@ -20,6 +20,8 @@ import { installRoundStop } from './round-stop.js';
 import { startProgress } from './progress.js';
 import { DEFAULT_SCENARIO } from './simulate.js';
 import { escapeLinesForTerminal } from '../text/terminal-escape.js';
+import { divergenceHint } from '../run/divergence.js';
+import type { Divergence } from '../sim/records.js';
 
 interface ExplainFlags extends LimitFlags, PluginFlags {
   round?: number;
@@ -75,6 +77,7 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
         hint: 'run the same command again to explain it',
       });
     }
+    if (result.diverged !== undefined) throw divergedError(result.diverged);
   } catch (error) {
     throw asKnownFailure(error);
   } finally {
@@ -94,6 +97,18 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   process.stdout.write(escapeLinesForTerminal(explainRound({
     scenario, run, round: flags.round, nodeId: flags.node, context: setting, stages: registry.resolve(run.strategy),
   })));
+}
+
+/**
+ * A run that diverged has no record of its diverged round (nor of any later one) to explain:
+ * exit 1, as simulate's, naming the rounds that can be.
+ */
+function divergedError(divergence: Divergence & { strategy: string }): DtrainError {
+  const { strategy, round, kind, message } = divergence;
+  const explainable = round <= 1
+    ? 'no round finished before it, so there is nothing to explain'
+    : `${round === 2 ? 'round 1 finished' : `rounds 1–${round - 1} finished`} before it: explain one with --round`;
+  return new DtrainError('run.diverged', `${strategy}: ${message} (${explainable})`, { exitCode: 1, hint: divergenceHint(kind) });
 }
 
 export function registerExplain(program: Command): void {

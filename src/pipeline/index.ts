@@ -12,7 +12,7 @@
  */
 import { SampleWindows } from './sample-windows.js';
 import { computeEfficiency, type Efficiency } from './s1-efficiency.js';
-import { fixedResources, pressureOf, referencePressure, type ResourceAllocation } from './s3-resources.js';
+import { fixedResources, PressureOverflow, pressureOf, referencePressure, type ResourceAllocation } from './s3-resources.js';
 import type { StageWorking } from './stage-registry.js';
 import type { NodePlan, PlanRoundInput } from './types.js';
 
@@ -105,6 +105,7 @@ export function decideRoundParts(input: PlanRoundInput): RoundParts {
     const response = input.lastResponseMs[i] ?? firstResponseMs(input, i, b);
     responseMs[i] = response;
     pressures[i] = pressureOf(b, response);
+    if (!Number.isFinite(pressures[i]!)) throw new PressureOverflow(i, b, response);
     dispatchedPressures[dispatched++] = pressures[i]!;
   }
   const pRef = dispatched > 0 ? referencePressure(dispatchedPressures.subarray(0, dispatched)) : 0;

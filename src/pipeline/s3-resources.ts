@@ -47,7 +47,25 @@ export function referencePressure(pressures: readonly number[] | Float64Array): 
   // comparator's order where a NaN leaves the typed sort's order undefined relative to it
   const sorted = pressures.some(Number.isNaN) ? [...pressures].sort((a, b) => a - b) : Float64Array.from(pressures).sort();
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  if (sorted.length % 2 === 1) return sorted[middle]!;
+  const [low, high] = [sorted[middle - 1]!, sorted[middle]!];
+  // two finite pressures near the top of the float range would sum to Infinity: halved first
+  // then (the same value wherever the sum is finite, so no run's numbers change)
+  const sum = low + high;
+  return Number.isFinite(sum) ? sum / 2 : low / 2 + high / 2;
+}
+
+/**
+ * A dispatched node's pressure that is not a finite number: its step time (ioMsPerBatch,
+ * stepOverheadMs or batch × msPerSample at 1e308 scale) is beyond what can be simulated. The
+ * pipeline stays pure and throws this; the round's plan phase turns it into a time divergence
+ * that names the node (run/plan.ts).
+ */
+export class PressureOverflow extends RangeError {
+  constructor(readonly node: number, readonly batch: number, readonly responseMs: number) {
+    super(`node ${node}'s pressure at batch ${batch} and response ${responseMs} ms is not finite`);
+    this.name = 'PressureOverflow';
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ export function diverged(kind: Divergence['kind'], round: number, node: string |
 export function divergenceHint(kind: Divergence['kind']): string {
   return kind === 'training'
     ? 'lower model.learningRate'
-    : 'check the scenario for extreme values (bandwidth, msPerSample, latencies, retryMs)';
+    : 'check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs)';
 }
 
 /** The rounds a diverged run keeps, in words: `where` names the outputs that hold them. */

@@ -3,9 +3,12 @@
  * nodes remember, through the pipeline's planRound. The step-time model is handed in, so the
  * stages never depend on how time is simulated.
  */
-import { decideRoundParts } from '../pipeline/index.js';
+import { decideRoundParts, type RoundParts } from '../pipeline/index.js';
+import { PressureOverflow } from '../pipeline/s3-resources.js';
 import type { ResolvedStages } from '../pipeline/stage-registry.js';
+import { shortNumber } from '../sim/latency/time-range.js';
 import { stepMs } from '../sim/time-model.js';
+import { diverged } from './divergence.js';
 import { planColumns } from './plan-columns.js';
 import type { NodeMemory, Observed, Planned, TimelineSetting } from './round-state.js';
 
@@ -20,7 +23,7 @@ export function planPhase(
 ): Planned {
   const { s1, s2, s3 } = scenario.pipeline;
   const nodes = scenario.cluster.nodes;
-  const parts = decideRoundParts({
+  const parts = decidedOrDiverged(observed.round, nodes, () => decideRoundParts({
     nodes,
     samplesMs: observed.windows,
     lastResponseMs: memory.map((node) => node.lastResponseMs),
@@ -32,8 +35,23 @@ export function planPhase(
     s1,
     s2,
     s3,
-  });
+  }));
   const { round, startMs } = observed;
   const samplesMs = keepSamples ? observed.windows.rows() : [];
   return { round, startMs, samplesMs, plans: planColumns(parts), working: { batch: parts.batchWorking, resources: parts.resourceWorking } };
+}
+
+/**
+ * The stages' decisions; a step time too long to simulate (S3's pressure, batch × step time,
+ * overflows) is a time divergence of that node, as a time out of the latency grid's reach is
+ * (time-guard.ts): the run keeps the rounds before it instead of failing on a RangeError.
+ */
+function decidedOrDiverged(round: number, nodes: TimelineSetting['cluster']['nodes'], decide: () => RoundParts): RoundParts {
+  try {
+    return decide();
+  } catch (error) {
+    if (!(error instanceof PressureOverflow)) throw error;
+    const id = nodes[error.node]!.id;
+    throw diverged('time', round, id, `node ${id}'s local step in round ${round} would take ${shortNumber(error.responseMs)} ms at batch ${error.batch}, too long to simulate`);
+  }
 }

@@ -44,6 +44,23 @@ describe('dtrain explain', () => {
     expect(run.stdout).toMatch(/\nExplain a round step by step: dtrain explain test\/explain\/fixtures\/tiny\.yaml --round \d+ \(any of 1–8; add --node ID for one node\)\n$/);
   });
 
+  it('a run that diverges: exit 1 with the divergence and the rounds that can be explained, no stack trace', () => {
+    const late = 'test/hostile/runtime/late-compute-overflow.yaml';
+    const message = "error: s1s4: node late's local step in round 2 would take 1e+308 ms at batch 3, too long to simulate";
+    const hint = 'hint: check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs)\n';
+    for (const args of [['--round', '2'], ['--round', '3'], []]) {
+      const run = dtrain(['explain', late, ...args, '--backend', 'cpu']);
+      expect(run.stderr, args.join(' ')).toBe(`${message} (round 1 finished before it: explain one with --round)\n${hint}`);
+      expect(run.stdout).toBe('');
+      expect(run.status).toBe(1);
+    }
+    // round 1 is explained as ever
+    expect(dtrain(['explain', late, '--round', '1', '--backend', 'cpu']).status).toBe(0);
+    const first = dtrain(['explain', 'test/hostile/runtime/compute-overflow.yaml', '--round', '1', '--backend', 'cpu']);
+    expect(first.stderr).toBe(`error: s1s4: node huge-io's local step in round 1 would take 1.25e+307 ms at batch 32, too long to simulate (no round finished before it, so there is nothing to explain)\n${hint}`);
+    expect(first.status).toBe(1);
+  });
+
   it('--no-progress is accepted, as by simulate (the bar it turns off shows only on a terminal)', () => {
     const run = dtrain(['explain', TINY, '--round', '2', '--backend', 'cpu', '--no-progress']);
     expect(run.stderr).toBe('');

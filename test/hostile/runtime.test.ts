@@ -5,7 +5,7 @@
  * round boundary, the finished rounds are written, exit 130).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -181,6 +181,53 @@ describe('divergence: the round and node are named, earlier rounds are kept, exi
       message: "node slow's transfer in round 1 would be at 4.8e+305 ms, too far for a latency grid of 100 ms",
     });
     expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('a step time of 1e308 ms (I/O, overhead or batch × msPerSample overflowing): a time divergence naming the node, with either engine, no stack trace', async () => {
+    const dir = scratch();
+    const cases = [
+      { setting: 'ioMsPerBatch: 1e308', took: '1.25e+307 ms' },
+      { setting: 'stepOverheadMs: 1e308', took: '1e+308 ms' },
+      { setting: 'msPerSample: 1e307', took: 'Infinity ms' },
+    ].flatMap((c) => ['fast', 'reference'].map((engine) => ({ ...c, engine })));
+    const results = await inParallel(cases, 2, async ({ setting, engine }) => {
+      const file = join(dir, `${setting.split(':')[0]!}.yaml`);
+      writeFileSync(file, `rounds: 3\ndata: { dataset: iris }\nmodel: { hidden: [] }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n    - { id: huge, ${setting}, latency: { constant: 5 } }\n`);
+      const out = join(dir, `${setting.split(':')[0]!}-${engine}.json`);
+      const result = await runCli(['simulate', file, '--engine', engine, '--backend', 'cpu', '--quiet', '--json', out, '--no-progress']);
+      return { result, report: JSON.parse(readFileSync(out, 'utf8')) as JsonReport };
+    });
+    results.forEach(({ result, report }, i) => {
+      const message = `node huge's local step in round 1 would take ${cases[i]!.took} at batch 32, too long to simulate`;
+      expect(report.diverged, cases[i]!.setting).toEqual({ strategy: 's1s4', round: 1, node: 'huge', kind: 'time', message });
+      expect(report.runs[0]!.rounds).toEqual([]);
+      expect(result.stderr).toBe(
+        `error: s1s4: ${message} (no round finished before it)\n`
+        + 'hint: check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs)\n',
+      );
+      expect(result.status).toBe(1);
+    });
+  });
+
+  it('a node first dispatched in round 2 whose step time overflows: round 1 is kept and written, with either engine', async () => {
+    const results = await inParallel(['fast', 'reference'], 2, (engine) => diverge('late-compute-overflow.yaml', engine));
+    for (const { result, report } of results) {
+      expect(result.status).toBe(1);
+      expect(report.diverged).toEqual({
+        strategy: 's1s4',
+        round: 2,
+        node: 'late',
+        kind: 'time',
+        // the node's window in round 2 has a few of its trace's samples: e small, batch 3
+        message: "node late's local step in round 2 would take 1e+308 ms at batch 3, too long to simulate",
+      });
+      const run = report.runs[0]!;
+      expect(run.rounds).toHaveLength(1);
+      expectCompleteRounds(run, 2);
+      expect(run.rounds[0]!.nodes.map((node) => [node.id, node.batch])).toEqual([['a', 32], ['late', 0]]);
+      expect(result.stderr).toContain("error: s1s4: node late's local step in round 2 would take 1e+308 ms at batch 3, too long to simulate (round 1 is kept in the tables and output files)\n");
+      expect(result.stderr).not.toMatch(STACK_TRACE);
+    }
   });
 
   it('a burst link on a 1 ms grid under days of compute: the chain would outgrow its 2^28 slots', async () => {

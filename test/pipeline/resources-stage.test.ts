@@ -50,6 +50,13 @@ describe('referencePressure', () => {
     expect(referencePressure(pressures.slice(1))).toBe((sorted.filter((p) => p !== pressures[0])[4_999]! + sorted.filter((p) => p !== pressures[0])[5_000]!) / 2);
   });
 
+  it('is finite for two middle pressures whose sum is not (each halved first), and unchanged where the sum is finite', () => {
+    // 1e308-scale step times: (a + b) / 2 was Infinity, which S3 refused with a RangeError
+    expect(referencePressure([1.75e308, 1.75e308])).toBe(1.75e308);
+    expect(referencePressure(Float64Array.from([1e308, 1.5e308]))).toBe(1.25e308);
+    expect(referencePressure([0.1, 0.2])).toBe((0.1 + 0.2) / 2);
+  });
+
   it('keeps the comparator order when a pressure is NaN', () => {
     // the comparator sort leaves the NaN where it is relative to its neighbours: [3, NaN, 1] stays
     expect(referencePressure([3, Number.NaN, 1])).toBe([3, Number.NaN, 1].sort((a, b) => a - b)[1]);
