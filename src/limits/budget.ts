@@ -100,12 +100,34 @@ function outputAdvice(parts: readonly CostPart[], total: number, jsonFlag: strin
   return flags.length === 0 ? '' : `, leave out ${flags.join(' / ')}`;
 }
 
-/** null when the run fits; else the refusal (exit 2: the user can change the scenario or the budget). */
+/**
+ * An estimate that is not a number within any budget (Infinity, or NaN from one): no budget
+ * to suggest, only the parts without bound and the node whose rounds made the simulated time
+ * unbounded.
+ */
+function unbounded(what: 'memory' | 'host time', parts: readonly CostPart[], estimate: RunEstimate): DtrainError {
+  const endless = parts.filter((part) => !Number.isFinite(part.value)).map((part) => part.what);
+  const cause = estimate.unboundedBy === null
+    ? ''
+    : `, over a simulated time without bound (node ${estimate.unboundedBy}'s rounds take longer than a number can hold)`;
+  return new DtrainError(
+    what === 'memory' ? 'limits.memory' : 'limits.time',
+    `this run's ${what} has no bound by the estimate: ${endless.join('; ') || 'its parts add up to no number'}${cause}`,
+    { hint: 'check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs), or skip the check with --no-limits' },
+  );
+}
+
+/**
+ * null when the run fits; else the refusal (exit 2: the user can change the scenario or the
+ * budget). Written as "not within budget", so that an estimate that is no number is refused too.
+ */
 export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError | null {
   for (const output of estimate.outputs) {
-    if (output.bytes > MAX_STRING_CHARS) return tooLarge(output, estimate.jsonFlag);
+    if (!(output.bytes <= MAX_STRING_CHARS)) return tooLarge(output, estimate.jsonFlag);
   }
-  if (estimate.memoryBytes > budget.memoryBytes) {
+  if (!Number.isFinite(estimate.memoryBytes)) return unbounded('memory', estimate.memoryParts, estimate);
+  if (!Number.isFinite(estimate.seconds)) return unbounded('host time', estimate.timeParts, estimate);
+  if (!(estimate.memoryBytes <= budget.memoryBytes)) {
     const memory = apart(formatBytesTo, estimate.memoryBytes, budget.memoryBytes, 1);
     return new DtrainError(
       'limits.memory',
@@ -113,7 +135,7 @@ export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError 
       { hint: `run fewer rounds or nodes${outputAdvice(estimate.memoryParts, estimate.memoryBytes, estimate.jsonFlag)}, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
     );
   }
-  if (estimate.seconds > budget.seconds) {
+  if (!(estimate.seconds <= budget.seconds)) {
     const time = apart(formatSecondsTo, estimate.seconds, budget.seconds, 2);
     return new DtrainError(
       'limits.time',

@@ -151,6 +151,12 @@ export interface RunEstimate {
   outputs: OutputSize[];
   /** estimated simulated time of one strategy's run */
   simulatedMs: number;
+  /**
+   * The node whose rounds make the simulated time too long for a number (its latency, bandwidth
+   * or compute times at 1e308 scale), or null when it is finite: what an unbounded estimate
+   * names.
+   */
+  unboundedBy: string | null;
   memoryParts: CostPart[];
   timeParts: CostPart[];
 }
@@ -388,7 +394,8 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     testRows,
     dataCopies: scenario.data.dataset.kind === 'blobs' && shape.samples - testRows >= n ? 1 : 2,
     features: shape.features,
-    burstSlots: burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
+    // no burst node keeps no chain, however long the run (0 × an unbounded time would be NaN)
+    burstSlots: burstNodes === 0 ? 0 : burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
     normsKept: normsKept(scenario.pipeline.s4.window, scenario.rounds),
     tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
     jsonBytes,
@@ -432,12 +439,17 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * (z.features * 4 * z.dataCopies + DATASET_ROW_BYTES) },
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
-    { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots },
+    { what: burstChains(z), value: z.burstSlots },
     // one strategy's at a time: a float64 a norm kept and a length a node
     { what: `S4's norm histories (${plural(z.n, 'node')} × ${plural(z.normsKept, 'norm')})`, value: z.n * (z.normsKept * 8 + 4) },
     ...windowHelperParts(z, base, trace),
     ...youngGenerationParts(z, base),
   ];
+}
+
+/** The burst chains' part, named by their grid slots (without bound where the simulated time has none). */
+function burstChains(z: RunSize): string {
+  return Number.isFinite(z.burstSlots) ? `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)` : 'burst latency chains (a grid slot per step of simulated time)';
 }
 
 /** A round's short-lived objects fill V8's young generation up to its size (none counted where it is not known). */
@@ -522,7 +534,7 @@ function timePartsOf(z: RunSize, rounds: number, base: HostBase): CostPart[] {
     ...(base.start === null ? [] : [{ what: base.start, value: base.startSeconds }]),
     trainingPart(z, rounds),
     { what: `latency samples (${count(z.k)} per node-round)`, value: z.strategies * rounds * (z.n * z.k + z.tries) * LOOKUP_S },
-    { what: `burst latency chains (${count(Math.round(z.burstSlots))} grid slots)`, value: z.burstSlots * BURST_SLOT_S },
+    { what: burstChains(z), value: z.burstSlots * BURST_SLOT_S },
     { what: 'planning and records', value: z.nodeRounds * NODE_ROUND_OVERHEAD_S },
     { what: 'the JSON report', value: z.jsonBytes * JSON_BYTE_S, flag: '--json' },
     { what: 'the HTML report (--report)', value: z.htmlBytes * HTML_BYTE_S, flag: '--report' },
@@ -533,7 +545,7 @@ function timePartsOf(z: RunSize, rounds: number, base: HostBase): CostPart[] {
 
 export function estimateRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptions): RunEstimate {
   const params = countParams(shape.features, scenario.model.hidden, shape.classes);
-  const simulatedMs = estimateSimulatedMs(scenario, params);
+  const { simulatedMs, slowestNode } = simulatedTime(scenario, params);
   const { size, outputs } = sizeRun(scenario, shape, options, simulatedMs);
   // the other outputs' parts only when asked for (the JSON's has always been listed)
   const flags: Record<OutputFlag, boolean> = { '--json': true, '--report': options.report === true, '--timeline': options.timeline === true, '--csv': options.csv === true };
@@ -556,6 +568,7 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
     jsonBytes: size.jsonBytes,
     outputs,
     simulatedMs,
+    unboundedBy: Number.isFinite(simulatedMs) ? null : slowestNode,
     memoryParts,
     timeParts,
   };
@@ -588,12 +601,18 @@ export function count(value: number): string {
  * the last is lost.
  */
 export function estimateSimulatedMs(scenario: Scenario, params: number): number {
+  return simulatedTime(scenario, params).simulatedMs;
+}
+
+/** estimateSimulatedMs, and the id of the node whose rounds set it (null: no node takes any time). */
+function simulatedTime(scenario: Scenario, params: number): { simulatedMs: number; slowestNode: string | null } {
   const { s2, s3 } = scenario.pipeline;
   const { cluster } = scenario;
   const batch = Math.max(1, Math.floor(s2.standardBatch / 2));
   const bytes = wireBytes(scenario.model, params);
   const tries = Math.max(1, cluster.maxRetries);
   let slowest = 0;
+  let slowestNode: string | null = null;
   // a node's round depends on these alone, and a `count:` group's nodes share them: one
   // timeline per distinct set, not one per node (131,072 of them took over a second); a node
   // that differs from the one before only by its id (the rest of its group) is not even looked up
@@ -611,7 +630,7 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
     const shape = `${latencyMs} ${lossy} ${node.bandwidthBps} ${nodeStepMs} ${slowdown}`;
     const known = finishByShape.get(shape);
     if (known !== undefined) {
-      slowest = Math.max(slowest, known);
+      if (known > slowest) [slowest, slowestNode] = [known, node.id];
       continue;
     }
     let transferTries = 0;
@@ -635,10 +654,10 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
     // the node's finish (NaN when dropped: 0)
     const finishMs = Number.isNaN(times.finishMs[0]!) ? 0 : times.finishMs[0]!;
     finishByShape.set(shape, finishMs);
-    slowest = Math.max(slowest, finishMs);
+    if (finishMs > slowest) [slowest, slowestNode] = [finishMs, node.id];
   }
   const perRound = cluster.roundTimeoutMs === null ? slowest : Math.min(slowest, cluster.roundTimeoutMs);
-  return scenario.rounds * Math.max(perRound, 0);
+  return { simulatedMs: scenario.rounds * Math.max(perRound, 0), slowestNode };
 }
 
 /** Whether two nodes differ by their id alone (a `count:` group's nodes share every other field's value). */

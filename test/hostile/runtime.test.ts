@@ -113,6 +113,44 @@ describe('limits: a run over budget is refused before it starts', () => {
     }
   });
 
+  it('a node whose rounds overflow (latency, compute, bandwidth, slowdown or a trace at 1e308 scale) cannot turn the check off: refused as without it, never a NaN note', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'huge.csv'), 'time_ms,latency_ms\n0,5\n100,1e308\n');
+    const settings = [
+      'latency: { constant: 1e308 }',
+      'msPerSample: 1e307, latency: { constant: 5 }',
+      'stepOverheadMs: 1e308, latency: { constant: 5 }',
+      'bandwidth: 1e-308, latency: { constant: 5 }',
+      'slowdown: { constant: 1e308 }, latency: { constant: 5 }',
+      'latency: { trace: huge.csv }',
+    ];
+    const results = await inParallel(settings, 3, async (setting) => {
+      const file = join(dir, `${settings.indexOf(setting)}.yaml`);
+      writeFileSync(file, `rounds: 2\ndata: { dataset: iris }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n    - { id: z, ${setting} }\n`);
+      const out = join(dir, `${settings.indexOf(setting)}.json`);
+      return { out, result: await runCli(['simulate', file, '--max-memory', '1MB', '--max-time', '1ms', '--json', out, '--no-progress']) };
+    });
+    results.forEach(({ out, result }, i) => {
+      expect(result.stderr, settings[i]).toMatch(/^error: this run needs an estimated [\d.]+ MiB of memory, over the budget of 976\.6 KiB; the biggest parts:\n/);
+      expect(result.stderr).not.toContain('NaN');
+      expect(result.status).toBe(2);
+      expect(existsSync(out)).toBe(false);
+    });
+  });
+
+  it('with a burst link beside such a node, its chains have no bound: refused with the node named and no budget to suggest', async () => {
+    const dir = scratch();
+    const file = join(dir, 'endless.yaml');
+    writeFileSync(file, 'rounds: 2\ndata: { dataset: iris }\ncluster:\n  nodes:\n    - { id: a, latency: { burst: { good: 5, bad: 40, toBad: 0.1, toGood: 0.3 } } }\n    - { id: z, latency: { constant: 1e308 } }\n');
+    const result = await runCli(['simulate', file, '--json', join(dir, 'run.json'), '--no-progress']);
+    expect(result.stderr).toBe(
+      "error: this run's memory has no bound by the estimate: burst latency chains (a grid slot per step of simulated time), over a simulated time without bound (node z's rounds take longer than a number can hold)\n"
+      + 'hint: check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs), or skip the check with --no-limits\n',
+    );
+    expect(result.status).toBe(2);
+    expect(readdirSync(dir)).toEqual(['endless.yaml']);
+  });
+
   it('--no-limits skips the check', async () => {
     const result = await runCli(['simulate', 'limits/tiny.yaml', '--max-memory', '1MB', '--max-time', '1ms', '--no-limits', '--quiet', '--no-progress', '--backend', 'cpu']);
     expect(result.stderr).toBe('');
@@ -225,7 +263,11 @@ describe('divergence: the round and node are named, earlier rounds are kept, exi
       expect(run.rounds).toHaveLength(1);
       expectCompleteRounds(run, 2);
       expect(run.rounds[0]!.nodes.map((node) => [node.id, node.batch])).toEqual([['a', 32], ['late', 0]]);
-      expect(result.stderr).toContain("error: s1s4: node late's local step in round 2 would take 1e+308 ms at batch 3, too long to simulate (round 1 is kept in the tables and output files)\n");
+      // and no note of an estimate that is NaN h
+      expect(result.stderr).toBe(
+        "error: s1s4: node late's local step in round 2 would take 1e+308 ms at batch 3, too long to simulate (round 1 is kept in the tables and output files)\n"
+        + 'hint: check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs)\n',
+      );
       expect(result.stderr).not.toMatch(STACK_TRACE);
     }
   });

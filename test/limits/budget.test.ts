@@ -13,6 +13,7 @@ function estimate(memoryBytes: number, seconds: number, jsonBytes = 0): RunEstim
     jsonBytes,
     outputs: jsonBytes > 0 ? [{ flag: '--json', what: 'the JSON report', bytes: jsonBytes }] : [],
     simulatedMs: 0,
+    unboundedBy: null,
     memoryParts: [
       { what: 'records', value: memoryBytes * 0.5 },
       { what: 'data', value: memoryBytes * 0.3 },
@@ -78,6 +79,30 @@ describe('checkBudget', () => {
     const refusal = checkBudget(estimate(GIB, 1, MAX_STRING_CHARS + 1), { memoryBytes: 1e15, seconds: 1e9 })!;
     expect(refusal.code).toBe('limits.jsonTooLarge');
     expect(refusal.message).toBe('the JSON report would be about 512 MiB, more than the 512 MiB one JavaScript string can hold');
+  });
+});
+
+describe('checkBudget of an estimate that is no number within any budget', () => {
+  const HINT = 'check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs), or skip the check with --no-limits';
+
+  it('refuses NaN and Infinity (NaN > budget is false: such an estimate was let through), naming the parts without bound and the node', () => {
+    const chains = { what: 'burst latency chains (a grid slot per step of simulated time)', value: Number.POSITIVE_INFINITY };
+    const memory = checkBudget({ ...estimate(GIB, 1), memoryBytes: Number.POSITIVE_INFINITY, unboundedBy: 'z', memoryParts: [{ what: 'base', value: GIB }, chains] }, DEFAULT_BUDGET)!;
+    expect(memory.code).toBe('limits.memory');
+    expect(memory.exitCode).toBe(2);
+    expect(memory.message).toBe("this run's memory has no bound by the estimate: burst latency chains (a grid slot per step of simulated time), over a simulated time without bound (node z's rounds take longer than a number can hold)");
+    expect(memory.hint).toBe(HINT);
+    const time = checkBudget({ ...estimate(GIB, 1), seconds: Number.NaN, timeParts: [{ what: 'training', value: 1 }, { what: 'the JSON report', value: Number.NaN }] }, DEFAULT_BUDGET)!;
+    expect(time.code).toBe('limits.time');
+    expect(time.message).toBe("this run's host time has no bound by the estimate: the JSON report");
+    // a NaN whose parts are all numbers (it cannot come from them, but is refused all the same)
+    expect(checkBudget(estimate(Number.NaN, 1), DEFAULT_BUDGET)!.message).toBe("this run's memory has no bound by the estimate: records; data; base; small");
+    expect(checkBudget({ ...estimate(GIB, 1), memoryBytes: Number.NaN }, DEFAULT_BUDGET)!.message).toBe("this run's memory has no bound by the estimate: its parts add up to no number");
+  });
+
+  it('refuses an output whose size is no number, and never lets a NaN estimate through to the long-run note', () => {
+    expect(checkBudget({ ...estimate(GIB, 1), outputs: [{ flag: '--json', what: 'the JSON report', bytes: Number.NaN }] }, DEFAULT_BUDGET)!.code).toBe('limits.jsonTooLarge');
+    expect(checkBudget(estimate(GIB, Number.NaN), { memoryBytes: 1e15, seconds: 1e9 })).not.toBeNull();
   });
 });
 

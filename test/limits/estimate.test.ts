@@ -255,6 +255,33 @@ cluster:
     expect(estimate.memoryParts.find((p) => p.what.startsWith('burst'))!.value).toBeCloseTo(slots, 9);
   });
 
+  it('a node whose rounds overflow (a latency of 1e308): no burst node, no chain and a finite estimate; a burst node, chains without bound; the node named', () => {
+    const overflowing = (first: string) => parseScenarioText(`
+rounds: 2
+data: { dataset: iris }
+model: { hidden: [] }
+cluster:
+  nodes:
+    - { id: a, latency: { ${first} } }
+    - { id: z, latency: { constant: 1e308 } }
+`, 'overflow.yaml');
+    const plain = estimateRun(overflowing('constant: 5'), IRIS, { json: false, trace: false });
+    // 0 burst nodes × an unbounded time was NaN, and NaN is over no budget
+    expect(plain.simulatedMs).toBe(Number.POSITIVE_INFINITY);
+    expect(plain.unboundedBy).toBe('z');
+    expect(plain.memoryParts.find((p) => p.what.startsWith('burst'))).toEqual({ what: 'burst latency chains (0 grid slots)', value: 0 });
+    expect(Number.isFinite(plain.memoryBytes) && Number.isFinite(plain.seconds)).toBe(true);
+    // the memory is that of the same nodes on ordinary links (only burst chains grow with simulated time)
+    const ordinary = parseScenarioText('rounds: 2\ndata: { dataset: iris }\nmodel: { hidden: [] }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n    - { id: z, latency: { constant: 5 } }\n', 'ordinary.yaml');
+    expect(plain.memoryBytes).toBe(estimateRun(ordinary, IRIS, { json: false, trace: false }).memoryBytes);
+
+    const burst = estimateRun(overflowing('burst: { good: 5, bad: 400, toBad: 0.1, toGood: 0.3 }'), IRIS, { json: false, trace: false });
+    expect(burst.memoryParts.find((p) => p.what.startsWith('burst'))).toEqual({ what: 'burst latency chains (a grid slot per step of simulated time)', value: Number.POSITIVE_INFINITY });
+    expect([burst.memoryBytes, burst.seconds, burst.unboundedBy]).toEqual([Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 'z']);
+    // a finite simulated time names no node
+    expect(estimateRun(SMALL, IRIS, { json: false, trace: false }).unboundedBy).toBeNull();
+  });
+
   it('a lossy node is charged 2 · maxRetries transfer tries per round', () => {
     const lossy = parseScenarioText(`
 rounds: 1
