@@ -40,6 +40,9 @@
  *   batches   rows × localSteps × (features + widths) × 4 B × 3 (batches and activations),
  *             rows = nodes × batch when a round fits one chunk of 4,096 rows, else two
  *             chunks (one per thread) of at most 4,096 + batch rows
+ *   traces    each trace file's samples (however many nodes replay it), ~190 B a sample at the
+ *             run's peak: the parsed samples, the replay's table and the scenario hash's text
+ *             of them; ~70 B more a sample on the window helper thread (its own copy)
  *   latency   burst chains keep one byte per grid slot of simulated time; per round each
  *             node reads K window samples and up to 2 · maxRetries transfer tries; from
  *             nodes × K ≥ 2^18, on a host that draws them on a helper thread (Node does), that
@@ -188,6 +191,17 @@ const ROUND_PEAK_BYTES = 1550;
  */
 const ROUND_EVENTS_BYTES = 1400;
 const TRACE_SAMPLE_BYTES = 16;
+/**
+ * A latency or slowdown trace's sample at the run's peak: measured as the peak RSS of `dtrain
+ * simulate --quiet` on a one-node scenario replaying a trace of 3,000,000 samples less that of
+ * one of 100 (2026-12-04: 653 MB against 90 MB, 188 B a sample; 1,500,000 samples gave 177):
+ * the samples as parsed (~54 B each on the heap), the replay's two columns (16 B) and the
+ * scenario hash's text of them, most of the rest. The file is parsed before the estimate is
+ * made, so its own peak while it is read is not counted here.
+ */
+const LATENCY_TRACE_SAMPLE_BYTES = 190;
+/** the window helper thread's copy of a trace's samples (structured-cloned) and its own replay table */
+const HELPER_TRACE_SAMPLE_BYTES = 70;
 /** a round's S1 windows: one column of doubles, reused from round to round (src/pipeline/sample-windows.ts) */
 const WINDOW_SAMPLE_BYTES = 8;
 /**
@@ -351,6 +365,8 @@ interface RunSize {
   dataCopies: number;
   features: number;
   burstSlots: number;
+  /** samples of every trace file the nodes' latencies and slowdowns replay, each file once */
+  traceSamples: number;
   /** S4's norms a node keeps (pipeline/norm-histories.ts normsKept) */
   normsKept: number;
   /** transfer tries per round, all nodes */
@@ -395,6 +411,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     dataCopies: scenario.data.dataset.kind === 'blobs' && shape.samples - testRows >= n ? 1 : 2,
     features: shape.features,
     // no burst node keeps no chain, however long the run (0 × an unbounded time would be NaN)
+    traceSamples: traceSamples(nodes),
     burstSlots: burstNodes === 0 ? 0 : burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
     normsKept: normsKept(scenario.pipeline.s4.window, scenario.rounds),
     tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
@@ -440,6 +457,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
     { what: burstChains(z), value: z.burstSlots },
+    { what: `latency traces (${plural(z.traceSamples, 'sample')})`, value: z.traceSamples * LATENCY_TRACE_SAMPLE_BYTES },
     // one strategy's at a time: a float64 a norm kept and a length a node
     { what: `S4's norm histories (${plural(z.n, 'node')} × ${plural(z.normsKept, 'norm')})`, value: z.n * (z.normsKept * 8 + 4) },
     ...windowHelperParts(z, base, trace),
@@ -468,7 +486,7 @@ function windowHelperParts(z: RunSize, base: HostBase, trace: boolean): CostPart
   return [
     {
       what: 'the window helper thread (its copy of the network)',
-      value: WINDOW_HELPER_BYTES + z.n * (WINDOW_HELPER_NODE_BYTES + z.k * WINDOW_SAMPLE_BYTES) + z.burstSlots,
+      value: WINDOW_HELPER_BYTES + z.n * (WINDOW_HELPER_NODE_BYTES + z.k * WINDOW_SAMPLE_BYTES) + z.burstSlots + z.traceSamples * HELPER_TRACE_SAMPLE_BYTES,
     },
     ...(trace ? [] : [
       { what: 'the rounds the helper simulates ahead (a round of plans and times on each thread)', value: z.n * ROUNDS_AHEAD_NODE_BYTES },
@@ -691,6 +709,30 @@ export function typicalLatencyMs(spec: LatencySpec): number {
   }
 }
 
+
+/**
+ * The samples of every trace the nodes replay, as latency or slowdown, in a phase or not: each
+ * trace once, as the nodes naming one file share its samples (scenario/resolve-latency.ts), and
+ * the nodes of a group their spec.
+ */
+function traceSamples(nodes: readonly NodeSpec[]): number {
+  const seen = new Set<LatencySpec>();
+  const files = new Set<readonly unknown[]>();
+  const visit = (spec: LatencySpec): void => {
+    if (seen.has(spec)) return;
+    seen.add(spec);
+    const p = spec.process;
+    if (p.kind === 'trace') files.add(p.samples);
+    else if (p.kind === 'phases') p.phases.forEach((phase) => visit(phase.latency));
+  };
+  for (const node of nodes) {
+    visit(node.latency);
+    if (node.slowdown != null) visit(node.slowdown);
+  }
+  let total = 0;
+  for (const samples of files) total += samples.length;
+  return total;
+}
 
 /** A node whose transfers can fail (loss, down, or lost trace samples) may retry. */
 function mayLose(spec: LatencySpec): boolean {

@@ -56,13 +56,36 @@ export function parseTrace(text: string, fileName: string): ParsedTrace {
     const { line, column } = positionOf(text, nul);
     throw new DataFileError(line, column, 'a text file', 'binary data (a NUL byte)');
   }
+  const csv = new TextLines(text);
+  let first = csv.next();
+  while (first !== null && first.trim() === '') first = csv.next();
+  if (first === null) throw new DataFileError(1, 1, TRACE_WORDS, 'an empty file');
+  // a CSV is read line by line, never as an array of its lines: at a few million rows, that
+  // array and the samples copied from one array into another were most of the memory taken
+  if (/^\s*time_ms\s*,/i.test(first)) return parseCsvTrace(csv, first);
   const lines = text.split(/\r?\n/);
-  const first = lines.findIndex((line) => line.trim() !== '');
-  if (first < 0) throw new DataFileError(1, 1, TRACE_WORDS, 'an empty file');
-  if (/^\s*time_ms\s*,/i.test(lines[first]!)) return parseCsvTrace(lines, first);
-  if (/^PING\s/.test(lines[first]!) || lines.some((line) => /icmp_seq/.test(line))) return parsePingTrace(lines);
-  if (/\.csv$/i.test(fileName)) throw new DataFileError(first + 1, 1, 'the CSV header time_ms,latency_ms', 'another first line');
-  throw new DataFileError(first + 1, 1, TRACE_WORDS, 'a first line that is neither');
+  if (/^PING\s/.test(first) || lines.some((line) => /icmp_seq/.test(line))) return parsePingTrace(lines);
+  if (/\.csv$/i.test(fileName)) throw new DataFileError(csv.lineNo, 1, 'the CSV header time_ms,latency_ms', 'another first line');
+  throw new DataFileError(csv.lineNo, 1, TRACE_WORDS, 'a first line that is neither');
+}
+
+/** A text's lines one at a time, split as `split(/\r?\n/)` splits them; `lineNo`: the last one's, 1-based. */
+class TextLines {
+  lineNo = 0;
+  private at = 0;
+
+  constructor(private readonly text: string) {}
+
+  next(): string | null {
+    const { text } = this;
+    if (this.at > text.length) return null;
+    const newline = text.indexOf('\n', this.at);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(this.at, newline > this.at && text.charCodeAt(newline - 1) === 13 ? newline - 1 : end);
+    this.at = end + 1;
+    this.lineNo++;
+    return line;
+  }
 }
 
 function positionOf(text: string, offset: number): { line: number; column: number } {
@@ -74,8 +97,9 @@ function roundMicro(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
-function parseCsvTrace(lines: string[], headerIndex: number): ParsedTrace {
-  const header = lines[headerIndex]!.split(',').map((cell) => cell.trim().toLowerCase());
+function parseCsvTrace(lines: TextLines, headerLine: string): ParsedTrace {
+  const headerIndex = lines.lineNo - 1;
+  const header = headerLine.split(',').map((cell) => cell.trim().toLowerCase());
   if (header.length !== 2 || header[1] !== 'latency_ms') {
     const found = header.length !== 2 ? `a header of ${header.length} columns` : 'a header whose second column is not latency_ms';
     throw new DataFileError(headerIndex + 1, 1, 'the CSV header time_ms,latency_ms', found);
@@ -83,10 +107,9 @@ function parseCsvTrace(lines: string[], headerIndex: number): ParsedTrace {
   const raw: TraceSample[] = [];
   let previousLine = 0;
   let firstLost: FilePosition | null = null;
-  for (let index = headerIndex + 1; index < lines.length; index++) {
-    const line = lines[index]!;
+  for (let line = lines.next(); line !== null; line = lines.next()) {
     if (line.trim() === '') continue;
-    const lineNo = index + 1;
+    const lineNo = lines.lineNo;
     const cells = line.split(',');
     if (cells.length !== 2) throw new DataFileError(lineNo, 1, '2 comma-separated cells (time_ms,latency_ms)', `${cells.length}`);
     const timeColumn = 1 + leadingSpace(cells[0]!);
@@ -112,7 +135,9 @@ function parseCsvTrace(lines: string[], headerIndex: number): ParsedTrace {
   const startMs = raw[0]!.timeMs;
   // not rounded either: a slot start like 0.1 · 43 must stay the very double it was written as
   if (startMs < 0) return { samples: raw, firstLost };
-  return { samples: raw.map((sample) => ({ timeMs: roundMicro(sample.timeMs - startMs), latencyMs: sample.latencyMs })), firstLost };
+  // in place: a second array of as many samples was as large again
+  for (const sample of raw) sample.timeMs = roundMicro(sample.timeMs - startMs);
+  return { samples: raw, firstLost };
 }
 
 function leadingSpace(cell: string): number {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASE_MEMORY_BYTES, estimateRun, estimateSimulatedMs, largestBatch, typicalLatencyMs } from '../../src/limits/estimate.js';
 import { parseScenarioText } from '../../src/node/load.js';
@@ -46,6 +49,7 @@ describe('estimateRun', () => {
       "one round's batches (2 nodes × 1 step × batch 32)": 2 * 1 * 32 * (4 + 3 + 1) * 4 * 3,
       'S1 window samples (2 nodes × 10)': 2 * 10 * 8,
       'burst latency chains (0 grid slots)': 0,
+      'latency traces (0 samples)': 0,
       // the default window of 5 norms (10 rounds), 8 B each and a 4 B length, per node
       "S4's norm histories (2 nodes × 5 norms)": 2 * (5 * 8 + 4),
       // 1,550 B of a round's short-lived objects per node, up to 3 × 64 MiB
@@ -280,6 +284,27 @@ cluster:
     expect([burst.memoryBytes, burst.seconds, burst.unboundedBy]).toEqual([Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 'z']);
     // a finite simulated time names no node
     expect(estimateRun(SMALL, IRIS, { json: false, trace: false }).unboundedBy).toBeNull();
+  });
+
+  it('trace files cost ~190 B a sample, each file once however many nodes, phases or slowdowns replay it; ~70 B more on the window helper', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-estimate-traces-'));
+    writeFileSync(join(dir, 'a.csv'), 'time_ms,latency_ms\n0,5\n100,7\n200,\n');
+    writeFileSync(join(dir, 'b.csv'), 'time_ms,latency_ms\n0,1\n50,2\n');
+    const scenario = (count: number) => parseScenarioText(`
+rounds: 2
+data: { dataset: iris }
+cluster:
+  nodes:
+    - { id: g, count: ${count}, latency: { trace: a.csv } }
+    - { id: p, latency: { phases: [ { until: 1s, trace: a.csv }, { trace: b.csv } ] }, slowdown: { trace: b.csv } }
+`, join(dir, 's.yaml'));
+    const traces = (count: number) => estimateRun(scenario(count), IRIS, { json: false, trace: false }).memoryParts;
+    // a.csv's 3 samples and b.csv's 2, once each
+    expect(traces(3).find((p) => p.what.startsWith('latency traces'))).toEqual({ what: 'latency traces (5 samples)', value: 5 * 190 });
+    // 20,000 nodes × 20 window samples: the helper thread, with its copy of the 5 samples
+    const helper = (count: number) => traces(count).find((p) => p.what.startsWith('the window helper'))!.value;
+    expect(helper(20_000) - helper(19_999)).toBe(1500 + 20 * 8);
+    expect(helper(20_000)).toBe(32 * 1024 ** 2 + 20_001 * (1500 + 20 * 8) + 5 * 70);
   });
 
   it('a lossy node is charged 2 · maxRetries transfer tries per round', () => {
