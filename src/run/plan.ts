@@ -52,6 +52,8 @@ function decidedOrDiverged(round: number, nodes: TimelineSetting['cluster']['nod
   } catch (error) {
     if (!(error instanceof PressureOverflow)) throw error;
     const id = nodes[error.node]!.id;
-    throw diverged('time', round, id, `node ${id}'s local step in round ${round} would take ${shortNumber(error.responseMs)} ms at batch ${error.batch}, too long to simulate`);
+    // a step time past the largest double is no number to show
+    const took = Number.isFinite(error.responseMs) ? `${shortNumber(error.responseMs)} ms` : 'longer than a number can hold';
+    throw diverged('time', round, id, `node ${id}'s local step in round ${round} would take ${took} at batch ${error.batch}, too long to simulate`);
   }
 }

@@ -226,7 +226,7 @@ describe('divergence: the round and node are named, earlier rounds are kept, exi
     const cases = [
       { setting: 'ioMsPerBatch: 1e308', took: '1.25e+307 ms' },
       { setting: 'stepOverheadMs: 1e308', took: '1e+308 ms' },
-      { setting: 'msPerSample: 1e307', took: 'Infinity ms' },
+      { setting: 'msPerSample: 1e307', took: 'longer than a number can hold' },
     ].flatMap((c) => ['fast', 'reference'].map((engine) => ({ ...c, engine })));
     const results = await inParallel(cases, 2, async ({ setting, engine }) => {
       const file = join(dir, `${setting.split(':')[0]!}.yaml`);
