@@ -26,7 +26,10 @@ export function wholeNumberFlag(flag: string, bounds: WholeNumberBounds) {
     const value = /^\d+$/.test(text) ? Number(text) : NaN;
     const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
     if (!Number.isSafeInteger(value) || value < bounds.min || value > max) {
-      throw new InvalidArgumentError(`${flag} must be ${boundsText(bounds)}, found '${text}'.`);
+      // digits past 2^53 − 1 read as another number: the open bound is then the one to name
+      const tooLarge = bounds.max === undefined && /^\d+$/.test(text) && !Number.isSafeInteger(value);
+      const expected = tooLarge ? `a whole number from ${bounds.min} to ${Number.MAX_SAFE_INTEGER} (2^53 − 1)` : boundsText(bounds);
+      throw new InvalidArgumentError(`${flag} must be ${expected}, found '${text}'.`);
     }
     return value;
   };

@@ -24,6 +24,8 @@ describe('override flags keep the scenario bounds', () => {
     expect(() => roundsFlag('0')).toThrow('--rounds must be a whole number from 1 to 100000');
     expect(() => seedFlag('-1')).toThrow("--seed must be a whole number ≥ 0, found '-1'.");
     expect(() => seedFlag('0x10')).toThrow("--seed must be a whole number ≥ 0, found '0x10'.");
+    expect(() => seedFlag('9007199254740993')).toThrow("--seed must be a whole number from 0 to 9007199254740991 (2^53 − 1), found '9007199254740993'.");
+    expect(seedFlag('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
     // blanks are not part of a number, on the command line as in the file
     expect(() => roundsFlag(' 2')).toThrow("--rounds must be a whole number from 1 to 100000, found ' 2'.");
     expect(() => roundsFlag('2\n')).toThrow('--rounds must be a whole number from 1 to 100000');
