@@ -218,7 +218,10 @@ export function createSession(options: SessionOptions): Session {
   const estimate = (scenario: Scenario): { text: string; needsConfirm: boolean } => {
     const estimated = estimateRun(scenario, datasetShape(scenario.data.dataset), { json: true, trace: true, base: BROWSER_BASE });
     const over = checkBudget(estimated, PLAYGROUND_BUDGET);
-    const summary = `estimated ${formatSeconds(estimated.seconds)} of compute and ${formatBytes(estimated.memoryBytes)} of memory`;
+    // a node whose rounds overflow leaves the estimate without bound (the budget says which node)
+    const compute = Number.isFinite(estimated.seconds) ? `${formatSeconds(estimated.seconds)} of compute` : 'compute without bound';
+    const memory = Number.isFinite(estimated.memoryBytes) ? `${formatBytes(estimated.memoryBytes)} of memory` : 'memory without bound';
+    const summary = `estimated ${compute} and ${memory}`;
     if (over === null) return { text: summary, needsConfirm: false };
     if (over.code === 'limits.jsonTooLarge') throw new DtrainError(over.code, over.message, { hint: 'run fewer rounds or nodes' });
     return { text: `${over.message}\n${summary}; ${TIME_ASSUMPTION}.\nRun it anyway?`, needsConfirm: true };

@@ -238,6 +238,19 @@ describe('the playground session: controls and bad input', () => {
     expect(of('start')).toEqual([]);
   });
 
+  it('a node whose rounds overflow beside a burst link: the estimate is without bound, says so and names the node, never Infinity or NaN', async () => {
+    const yaml = 'rounds: 2\ndata: { dataset: iris }\ncluster:\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n    - { id: z, latency: { constant: 1e308 } }\n    - { id: b, latency: { burst: { good: 5, bad: 300, toBad: 0.1, toGood: 0.5 } } }\n';
+    const { run, of } = session();
+    await run.run({ type: 'run', yaml });
+    expect(of('estimate')).toHaveLength(1);
+    const { text, needsConfirm } = of('estimate')[0]!;
+    expect(needsConfirm).toBe(true);
+    expect(text).toContain('node z');
+    expect(text).toContain(' and memory without bound; ');
+    expect(text).not.toMatch(/Infinity|NaN/);
+    expect(of('start')).toEqual([]);
+  });
+
   it('a huge scenario gets the estimate and waits for a confirmation; confirmed, it starts, and reset stops it', async () => {
     const yaml = bundle.scenarios.find((s) => s.name === 'large-cluster')!.yaml.replace(/^rounds: \d+$/m, 'rounds: 1000');
     const { run, of } = session();
