@@ -180,7 +180,7 @@ describe('numbers on the command line', () => {
       [['--rounds', '0x10'], "error: option '-r, --rounds <n>' argument '0x10' is invalid. --rounds must be a whole number from 1 to 100000, found '0x10'."],
       [['--rounds', ''], "error: option '-r, --rounds <n>' argument '' is invalid. --rounds must be a whole number from 1 to 100000, found ''."],
       [['--seed', '0o17'], "error: option '--seed <n>' argument '0o17' is invalid. --seed must be a whole number ≥ 0, found '0o17'."],
-      [['--seed', '9007199254740992'], "error: option '--seed <n>' argument '9007199254740992' is invalid. --seed must be a whole number ≥ 0, found '9007199254740992'."],
+      [['--seed', '9007199254740992'], "error: option '--seed <n>' argument '9007199254740992' is invalid. --seed must be a whole number from 0 to 9007199254740991 (2^53 − 1), found '9007199254740992'."],
     ];
     const results = await inParallel(cases, 3, ([args]) => runCli(['simulate', 'limits/tiny.yaml', ...args, '--no-progress']));
     results.forEach((result, i) => {
