@@ -19,12 +19,9 @@ const SCHEMA_FILE = join(DEFAULT_SCENARIO, '..', '..', 'schema', 'scenario.schem
 /** The name `dtrain init -` gives the scenario it prints, and the file its comments suggest. */
 const STDOUT_NAME = 'my-cluster';
 
-/**
- * The scenario's name for a file name: without control, bidi or invisible characters (shown
- * as escapes), which the scenario format refuses in a name, so that the starter validates.
- */
-export function starterName(file: string): string {
-  return escapeForTerminal(basename(file, extname(file))) || STDOUT_NAME;
+/** The scenario's name for a file name (starterScenario shows its unsafe characters as escapes). */
+function starterName(file: string): string {
+  return basename(file, extname(file)) || STDOUT_NAME;
 }
 
 /**
