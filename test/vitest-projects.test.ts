@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ISOLATED } from '../vitest.config.js';
+import { ISOLATED, SLOW_FIRST, slowFirst } from '../vitest.config.js';
 import setupTempRoot, { TEMP_ROOT_VARIABLE } from './helpers/temp-root.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -40,6 +40,18 @@ describe('the vitest projects', () => {
     expect(isolated('test/cli/fifo-open.test.ts')).toBe(true);
     expect(isolated('test/cli/ndjson.test.ts')).toBe(false);
     expect(isolated('test/trainer/x.test.ts')).toBe(false);
+  });
+
+  it('start the slowest files first: each one listed is a test file, listed once', () => {
+    const files = testFiles(join(ROOT, 'test'));
+    expect(SLOW_FIRST.filter((file) => !files.includes(file))).toEqual([]);
+    expect(new Set(SLOW_FIRST).size).toBe(SLOW_FIRST.length);
+    expect(SLOW_FIRST.length).toBeGreaterThan(10);
+  });
+
+  it('order the listed files ahead of the rest, in the list\'s order, the rest as they came', () => {
+    const order = ['test/a.test.ts', SLOW_FIRST[2]!, 'test/b.test.ts', SLOW_FIRST[0]!, 'test/c.test.ts'];
+    expect(slowFirst(order, (file) => file)).toEqual([SLOW_FIRST[0], SLOW_FIRST[2], 'test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts']);
   });
 
   it('put the tests\' temporary folders under one folder of the run, not nested', () => {
