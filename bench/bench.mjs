@@ -18,6 +18,7 @@ import { makeDtrainProcessesContender } from './dtrain-processes.mjs';
 import { makeNaiveContender } from './naive.mjs';
 import { makeWorkload } from './workload.mjs';
 import { measureScenarios, scenarioTable } from './scenarios.mjs';
+import { measurePlayground } from './playground.mjs';
 import { measureStudy } from './study.mjs';
 
 // Five, not three: on this shared machine one contender's repetitions spread by a third, and
@@ -37,7 +38,7 @@ const CONTENDERS = {
 const TORCH_LOOP = { 8: 1780, 64: 1750, 256: 1700, 1000: 1750 };
 
 function parseArgs(argv) {
-  const options = { json: null, nodes: [8, 64, 256, 1000], steps: [1, 3], contenders: Object.keys(CONTENDERS), backend: 'wasm', scenarios: true, engine: true, torch: true };
+  const options = { json: null, nodes: [8, 64, 256, 1000], steps: [1, 3], contenders: Object.keys(CONTENDERS), backend: 'wasm', scenarios: true, engine: true, torch: true, playground: true };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     const list = () => value.split(',').map((v) => v.trim());
@@ -48,9 +49,11 @@ function parseArgs(argv) {
       case '--contenders': options.contenders = list(); break;
       case '--backend': options.backend = value; break;
       case '--no-scenarios': options.scenarios = false; i--; break;
-      case '--only-scenarios': options.engine = false; i--; break;
+      case '--only-scenarios': Object.assign(options, { engine: false, playground: false }); i--; break;
       case '--no-torch': options.torch = false; i--; break;
-      default: throw new Error(`unknown option ${argv[i]} (use --json FILE, --nodes, --steps, --contenders, --backend, --no-scenarios, --only-scenarios, --no-torch)`);
+      case '--no-playground': options.playground = false; i--; break;
+      case '--only-playground': Object.assign(options, { engine: false, scenarios: false, playground: true }); i--; break;
+      default: throw new Error(`unknown option ${argv[i]} (use --json FILE, --nodes, --steps, --contenders, --backend, --no-scenarios, --only-scenarios, --no-torch, --no-playground, --only-playground)`);
     }
     i++;
   }
@@ -296,6 +299,13 @@ if (options.scenarios) {
   const study = measureStudy((line) => console.error(line));
   results.push(study);
   console.log(`\nstudy: 20 seeds × 4 strategies of quickstart, --jobs 2: ${(study.wallMs / 1000).toFixed(1)} s (target under ${study.targetMs / 1000} s)`);
+}
+if (options.playground) {
+  const playground = await measurePlayground((line) => console.error(line));
+  if (playground !== null) {
+    results.push(playground);
+    console.log(`\nplayground: quickstart in the browser's worker ${playground.ratio.toFixed(2)}× the CLI's time in its strategies (target within ${playground.targetRatio}×)`);
+  }
 }
 if (options.json !== null) {
   const report = { backend, node: process.version, cpus: os.cpus().length, results };

@@ -39,18 +39,11 @@ async function startServer(args: string[] = []): Promise<{ child: ChildProcess; 
   return { child, url };
 }
 
-function cliRun(args: string[], cwd = ROOT): { json: string; ms: number } {
+function cliRun(args: string[], cwd = ROOT): { json: string } {
   const dir = mkdtempSync(join(tmpdir(), 'dtrain-playground-'));
   const out = join(dir, 'out.json');
-  const started = performance.now();
   execFileSync(process.execPath, [CLI, 'simulate', ...args, '--backend', 'wasm', '--json', out, '--quiet'], { cwd, stdio: 'pipe' });
-  return { json: readFileSync(out, 'utf8'), ms: performance.now() - started };
-}
-
-/** The sum of the runs' `summary.wallMs` (simulate --timing): the CLI's time spent running strategies. */
-function cliWallTime(args: string[]): number {
-  const out = execFileSync(process.execPath, [CLI, 'simulate', ...args, '--backend', 'wasm', '--timing', '--json', '-', '--quiet'], { cwd: ROOT, encoding: 'utf8' });
-  return (JSON.parse(out) as { runs: Array<{ summary: { wallMs: number } }> }).runs.reduce((sum, run) => sum + run.summary.wallMs, 0);
+  return { json: readFileSync(out, 'utf8') };
 }
 
 interface Watched {
@@ -105,7 +98,8 @@ describe('the playground in headless Chromium', () => {
     expect(sizeOf(BUILD)).toBeLessThan(BUDGET_BYTES);
   });
 
-  it('the worker runs quickstart off the UI thread: its JSON is simulate --json\'s byte for byte, explain is dtrain explain\'s, within 2x of the CLI\'s time', async () => {
+  // its speed against the CLI's is measured by `npm run bench` (bench/playground.mjs), not here
+  it('the worker runs quickstart off the UI thread: its JSON is simulate --json\'s byte for byte, explain is dtrain explain\'s', async () => {
     const { context, page, consoleErrors, outside } = await watchedPage();
     try {
       // any page of the origin will do (a file of the build): the worker is driven through the protocol directly
@@ -126,21 +120,13 @@ describe('the playground in headless Chromium', () => {
         const ready = await next('ready');
         if (ready.type !== 'ready') return { failed: JSON.stringify(ready) };
         const yaml = ready.scenarios.find((s) => s.name === 'quickstart')!.yaml;
-        // twice: the first run also compiles the page's code paths; the faster one is timed
-        const times: number[] = [];
-        let done: FromWorker | null = null;
-        for (let i = 0; i < 2; i++) {
-          const started = performance.now();
-          worker.postMessage({ type: 'run', yaml });
-          done = await next('done');
-          times.push(performance.now() - started);
-        }
-        const ms = Math.min(...times);
+        worker.postMessage({ type: 'run', yaml });
+        const done = await next('done');
         worker.postMessage({ type: 'explain', requestId: 1, strategy: 's1s4', node: 'c', round: 3 });
         const explained = await next('explain');
         worker.terminate();
         return {
-          backend: ready.backend, names: ready.scenarios.map((s) => s.name), done, ms, explained,
+          backend: ready.backend, names: ready.scenarios.map((s) => s.name), done, explained,
           rounds: seen.slice(seen.map((m) => m.type).lastIndexOf('start')).filter((m) => m.type === 'round').length,
         };
       });
@@ -154,11 +140,6 @@ describe('the playground in headless Chromium', () => {
       expect(result.rounds).toBe(report.runs.reduce((sum, run) => sum + run.rounds.length, 0));
       const explainCli = execFileSync(process.execPath, [CLI, 'explain', 'scenarios/quickstart.yaml', '--strategy', 's1s4', '--round', '3', '--node', 'c', '--backend', 'wasm'], { cwd: ROOT, encoding: 'utf8' });
       expect(result.explained).toEqual({ type: 'explain', requestId: 1, text: explainCli });
-      // the run in the browser (parsing and setup included) against the CLI's own wall time of
-      // its strategies (--timing: setup and start-up left out), the faster of two each
-      const cliWallMs = Math.min(...[0, 1].map(() => cliWallTime(['scenarios/quickstart.yaml'])));
-      console.log(`quickstart: browser worker ${result.ms!.toFixed(0)} ms, CLI strategies ${cliWallMs.toFixed(0)} ms, CLI command ${cli.ms.toFixed(0)} ms`);
-      expect(result.ms!).toBeLessThan(2 * cliWallMs);
       expect(consoleErrors).toEqual([]);
       expect(outside).toEqual([]);
     } finally {
