@@ -11,6 +11,9 @@
  * one piece each), for the scenario hash to take as they come. An object or array met again
  * (the nodes of a group share their latency, a trace's samples) is written from its text
  * the first time, and a set of keys is sorted once.
+ *
+ * Data too large to hold as plain values (a trace's samples, kept as columns) is given as
+ * CanonicalPieces: its text, written in pieces when it is reached, never held whole.
  */
 export function canonicalJson(value: unknown): string {
   const pieces: string[] = [];
@@ -26,6 +29,27 @@ export function writeCanonicalJson(value: unknown, emit: (piece: string) => void
 /** A field's text at least this long is emitted as a piece of its own (CanonicalWriter.writeItem). */
 const LONG_PIECE = 1024;
 
+/**
+ * A value that writes its own canonical text, handing it to `emit` in pieces of whole
+ * characters: for data whose plain form would be millions of objects (a trace's samples).
+ */
+export class CanonicalPieces {
+  constructor(readonly write: (emit: (piece: string) => void) => void) {}
+}
+
+/**
+ * The text of CanonicalPieces met again is kept up to this length (65,536 nodes replaying one
+ * 400-sample trace write it for each node); a longer one is written again each time, never held.
+ */
+const KEPT_PIECES_CHARS = 1 << 20;
+
+/**
+ * CanonicalPieces inside a text built as one string stand there as a mark, NUL, its number,
+ * NUL, written out when the text is emitted: no canonical text holds a NUL of its own (JSON
+ * escapes it in strings), and a text that holds marks stays short enough to be remembered.
+ */
+const MARK = '\u0000';
+
 class CanonicalWriter {
   /**
    * The text of each object or array made whole a second time, for the times after (data is
@@ -37,13 +61,20 @@ class CanonicalWriter {
   /** each key set met, by its keys in their own order: its keys sorted, and each one's `"key":` */
   private readonly orders = new Map<string, KeyOrder>();
   private lastOrder: KeyOrder = { own: [], keys: [], prefixes: [] };
+  /** the CanonicalPieces marked in a text, by their number in the mark */
+  private readonly marked: CanonicalPieces[] = [];
+  private readonly markOf = new Map<CanonicalPieces, string>();
 
-  constructor(private readonly emit: (piece: string) => void) {}
+  constructor(private readonly sink: (piece: string) => void) {}
 
   /** Emits the value: objects and arrays piece by piece, each array item whole. */
   write(value: unknown): void {
     if (value === null || typeof value !== 'object') {
       this.emit(primitive(value));
+      return;
+    }
+    if (value instanceof CanonicalPieces) {
+      this.writePieces(value);
       return;
     }
     const known = this.texts.get(value);
@@ -73,7 +104,7 @@ class CanonicalWriter {
    */
   private writeItem(item: unknown, separator: string): void {
     // an item met before goes whole (its text remembered from now on)
-    if (item === null || typeof item !== 'object' || Array.isArray(item) || this.metOnce.has(item)) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item) || item instanceof CanonicalPieces || this.metOnce.has(item)) {
       this.emit(separator + this.text(item));
       return;
     }
@@ -84,6 +115,7 @@ class CanonicalWriter {
   /** The value's text as one string, remembered for an object or array met again. */
   private text(value: unknown): string {
     if (value === null || typeof value !== 'object') return primitive(value);
+    if (value instanceof CanonicalPieces) return this.mark(value);
     const known = this.texts.get(value);
     if (known !== undefined) return known;
     const text = Array.isArray(value) ? this.arrayText(value) : this.recordText(value as Record<string, unknown>);
@@ -122,6 +154,53 @@ class CanonicalWriter {
       }
     }
     return `${text}}`;
+  }
+
+  /** Hands the piece on, each mark in it written out in its place. */
+  private emit(piece: string): void {
+    let at = piece.indexOf(MARK);
+    if (at < 0) {
+      this.sink(piece);
+      return;
+    }
+    let from = 0;
+    for (; at >= 0; at = piece.indexOf(MARK, from)) {
+      if (at > from) this.sink(piece.slice(from, at));
+      const end = piece.indexOf(MARK, at + 1);
+      this.writePieces(this.marked[Number(piece.slice(at + 1, end))]!);
+      from = end + 1;
+    }
+    if (from < piece.length) this.sink(piece.slice(from));
+  }
+
+  private mark(pieces: CanonicalPieces): string {
+    let mark = this.markOf.get(pieces);
+    if (mark === undefined) {
+      mark = `${MARK}${this.marked.length}${MARK}`;
+      this.marked.push(pieces);
+      this.markOf.set(pieces, mark);
+    }
+    return mark;
+  }
+
+  /** Writes the pieces' text; met a second time, a short one is kept for the times after. */
+  private writePieces(pieces: CanonicalPieces): void {
+    const known = this.texts.get(pieces);
+    if (known !== undefined) {
+      this.sink(known);
+      return;
+    }
+    if (!this.metOnce.has(pieces)) {
+      this.metOnce.add(pieces);
+      pieces.write(this.sink);
+      return;
+    }
+    let text = '';
+    pieces.write((piece) => {
+      this.sink(piece);
+      if (text.length <= KEPT_PIECES_CHARS) text += piece;
+    });
+    if (text.length <= KEPT_PIECES_CHARS) this.texts.set(pieces, text);
   }
 
   /** The record's defined fields in key order, each with its `"key":`. */

@@ -9,17 +9,55 @@
  * A trace's samples are part of the resolved scenario already; a CSV dataset is represented
  * by the sha256 of its content instead of its path: the hash taken of the bytes read when the
  * scenario was loaded (the file is not read again, so it is the content the run trains on).
+ *
+ * A trace's samples are hashed as the list of objects they once were held as,
+ * `[{"latencyMs":5,"timeMs":0},{"latencyMs":null,"timeMs":50},…]`, so that hashes written into
+ * goldens and reports stay what they were; that text is written from the columns in pieces.
  */
 import { baseName } from '../scenario/file-name.js';
-import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
+import type { LatencySpec, NodeSpec, Scenario, TraceSamples } from '../scenario/types.js';
 import { Sha256Text } from '../text/sha256.js';
-import { writeCanonicalJson } from './canonical-json.js';
+import { CanonicalPieces, writeCanonicalJson } from './canonical-json.js';
 
-function canonicalLatency(latency: LatencySpec): LatencySpec {
+/** Samples of a piece of a trace's text: ~35 characters each, a piece of ~70 KB. */
+const SAMPLES_A_PIECE = 2048;
+
+/** A number as the canonical text writes one (NaN, a lost sample, as null). */
+function numberText(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** The samples' canonical text: a list of `{latencyMs, timeMs}` in key order, without the objects. */
+export function traceSamplesText({ timesMs, latenciesMs }: TraceSamples): CanonicalPieces {
+  return new CanonicalPieces((emit) => {
+    let text = '[';
+    for (let k = 0; k < timesMs.length; k++) {
+      text += `${k === 0 ? '' : ','}{"latencyMs":${numberText(latenciesMs[k]!)},"timeMs":${numberText(timesMs[k]!)}}`;
+      if ((k + 1) % SAMPLES_A_PIECE === 0) {
+        emit(text);
+        text = '';
+      }
+    }
+    emit(`${text}]`);
+  });
+}
+
+/**
+ * A spec as hashed (a trace's samples as their text: no longer a LatencySpec); `texts`: the
+ * text of each trace's samples, one for all the specs naming its file.
+ */
+function canonicalLatency(latency: LatencySpec, texts: Map<TraceSamples, CanonicalPieces>): object {
   const { process } = latency;
-  if (process.kind === 'trace') return { ...latency, process: { ...process, file: baseName(process.file) } };
+  if (process.kind === 'trace') {
+    let samples = texts.get(process.samples);
+    if (samples === undefined) {
+      samples = traceSamplesText(process.samples);
+      texts.set(process.samples, samples);
+    }
+    return { ...latency, process: { ...process, file: baseName(process.file), samples } };
+  }
   if (process.kind === 'phases') {
-    const phases = process.phases.map((phase) => ({ ...phase, latency: canonicalLatency(phase.latency) }));
+    const phases = process.phases.map((phase) => ({ ...phase, latency: canonicalLatency(phase.latency, texts) }));
     return { ...latency, process: { ...process, phases } };
   }
   return latency;
@@ -30,12 +68,13 @@ function canonicalLatency(latency: LatencySpec): LatencySpec {
  * 131,072 nodes); then one copy of each spec for all the nodes sharing it, so that the hash
  * writes the text of a trace's samples once (canonical-json.ts).
  */
-function canonicalNodes(nodes: readonly NodeSpec[]): NodeSpec[] {
-  const specs = new Map<LatencySpec, LatencySpec>();
-  const canonical = (spec: LatencySpec): LatencySpec => {
+function canonicalNodes(nodes: readonly NodeSpec[]): object[] {
+  const specs = new Map<LatencySpec, object>();
+  const texts = new Map<TraceSamples, CanonicalPieces>();
+  const canonical = (spec: LatencySpec): object => {
     let found = specs.get(spec);
     if (found === undefined) {
-      found = canonicalLatency(spec);
+      found = canonicalLatency(spec, texts);
       specs.set(spec, found);
     }
     return found;

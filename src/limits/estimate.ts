@@ -65,7 +65,7 @@
 import { normsKept } from '../pipeline/norm-histories.js';
 import { fixedResources } from '../pipeline/s3-resources.js';
 import { CHUNK_CHARS } from '../report/chunk-sizer.js';
-import type { LatencySpec, NodeSpec, Scenario } from '../scenario/types.js';
+import type { LatencySpec, NodeSpec, Scenario, TraceSamples } from '../scenario/types.js';
 import { roundTimes } from '../sim/round-time.js';
 import { stepMs, wireBytes } from '../sim/time-model.js';
 import type { DatasetShape } from '../scenario/dataset-shape.js';
@@ -703,7 +703,8 @@ export function typicalLatencyMs(spec: LatencySpec): number {
     case 'periodic':
       return p.baseMs + p.amplitudeMs;
     case 'trace':
-      return p.samples.reduce((max, s) => Math.max(max, s.latencyMs ?? 0), 0);
+      // a lost sample (NaN) counts as 0, as none is larger
+      return p.samples.latenciesMs.reduce((max, latencyMs) => (latencyMs > max ? latencyMs : max), 0);
     case 'phases':
       return p.phases.reduce((max, phase) => Math.max(max, typicalLatencyMs(phase.latency)), 0);
   }
@@ -717,7 +718,7 @@ export function typicalLatencyMs(spec: LatencySpec): number {
  */
 function traceSamples(nodes: readonly NodeSpec[]): number {
   const seen = new Set<LatencySpec>();
-  const files = new Set<readonly unknown[]>();
+  const files = new Set<TraceSamples>();
   const visit = (spec: LatencySpec): void => {
     if (seen.has(spec)) return;
     seen.add(spec);
@@ -730,7 +731,7 @@ function traceSamples(nodes: readonly NodeSpec[]): number {
     if (node.slowdown != null) visit(node.slowdown);
   }
   let total = 0;
-  for (const samples of files) total += samples.length;
+  for (const samples of files) total += samples.timesMs.length;
   return total;
 }
 
@@ -738,6 +739,6 @@ function traceSamples(nodes: readonly NodeSpec[]): number {
 function mayLose(spec: LatencySpec): boolean {
   if (spec.loss > 0 || spec.down.length > 0) return true;
   const p = spec.process;
-  if (p.kind === 'trace') return p.samples.some((s) => s.latencyMs === null);
+  if (p.kind === 'trace') return p.samples.latenciesMs.some(Number.isNaN);
   return p.kind === 'phases' && p.phases.some((phase) => mayLose(phase.latency));
 }

@@ -12,10 +12,10 @@ import { DataFileError } from './dataset-csv.js';
 import type { PathSegment } from './field-path.js';
 import type { RawLatency, RawPhase } from './latency-schema.js';
 import { parseTrace, type FilePosition } from './trace-file.js';
-import type { LatencyProcess, LatencySpec, TraceSample } from './types.js';
+import type { LatencyProcess, LatencySpec, TraceSamples } from './types.js';
 
 type TraceResult =
-  | { samples: TraceSample[]; firstLost: FilePosition | null }
+  | { samples: TraceSamples; firstLost: FilePosition | null }
   | { code: IssueCode; expected: string; found: string };
 
 /** What the resolved spec is for: a slowdown's traces must have a value at every sample. */
@@ -27,7 +27,7 @@ export class TraceLibrary {
 
   constructor(private readonly ctx: ScenarioContext) {}
 
-  load(written: string, path: readonly PathSegment[], use: LatencyUse = 'latency'): { file: string; samples: TraceSample[] } | undefined {
+  load(written: string, path: readonly PathSegment[], use: LatencyUse = 'latency'): { file: string; samples: TraceSamples } | undefined {
     const file = this.ctx.host.resolvePath(this.ctx.baseDir, written);
     let result = this.cache.get(file);
     if (result === undefined) {

@@ -10,10 +10,16 @@ import type { S4Config } from '../pipeline/s4-aggregation.js';
 import type { Dataset } from './dataset-csv.js';
 import type { StrategySpec } from '../pipeline/stage-registry.js';
 
-/** One replayed sample: `latencyMs` null = lost. Times are relative to the first sample (0), or simulated times when a CSV starts below 0. */
-export interface TraceSample {
-  timeMs: number;
-  latencyMs: number | null;
+/**
+ * A trace's samples as two columns, sample k at index k: a week of 1 Hz samples a node is
+ * millions of them, and an object each took ~54 bytes of heap where the columns take 16. Plain
+ * typed arrays, so that the scenario structured-clones to a worker as it is.
+ */
+export interface TraceSamples {
+  /** relative to the first sample (0), or simulated times when a CSV starts below 0 */
+  timesMs: Float64Array;
+  /** NaN = lost */
+  latenciesMs: Float64Array;
 }
 
 export type LatencyProcess =
@@ -24,7 +30,7 @@ export type LatencyProcess =
   | { kind: 'spikes'; baseMs: number; spikeMs: number; probability: number }
   | { kind: 'burst'; goodMs: number; badMs: number; toBad: number; toGood: number }
   | { kind: 'periodic'; baseMs: number; amplitudeMs: number; periodMs: number }
-  | { kind: 'trace'; file: string; loop: boolean; samples: TraceSample[] }
+  | { kind: 'trace'; file: string; loop: boolean; samples: TraceSamples }
   | { kind: 'phases'; phases: LatencyPhase[] };
 
 /** A phase holds while `t < untilMs`; the last phase has `untilMs: null` (forever). */

@@ -13,6 +13,7 @@ import { OutputPlan, scenarioInputs } from '../../src/cli/output-plan.js';
 import { OutputWriter, removeStaleTemps, removeWorkerTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
 import { DtrainError } from '../../src/errors.js';
 import { thrown } from '../helpers/thrown.js';
+import { traceSamples } from '../helpers/trace-samples.js';
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'dtrain-out-unit-'));
@@ -152,7 +153,7 @@ describe('OutputPlan', () => {
   });
 
   it('scenarioInputs lists the scenario, each trace once, and the CSV dataset', () => {
-    const trace = { kind: 'trace', file: '/t.csv', loop: false, samples: [] } as const;
+    const trace = { kind: 'trace', file: '/t.csv', loop: false, samples: traceSamples([]) } as const;
     const node = (latency: unknown) => ({ latency }) as never;
     const scenario = {
       cluster: { nodes: [node({ process: trace, loss: 0, down: [] }), node({ process: { kind: 'phases', phases: [{ untilMs: null, latency: { process: trace, loss: 0, down: [] } }] }, loss: 0, down: [] })] },

@@ -10,6 +10,7 @@ import { buildNetwork } from '../../src/run/network.js';
 import { parseTraceText } from '../../src/scenario/trace-file.js';
 import { buildLatencyModel } from '../../src/sim/latency/index.js';
 import { thrown } from '../helpers/thrown.js';
+import { sampleList } from '../helpers/trace-samples.js';
 
 function scenario(latency: string, options: { window?: string; resolution?: number } = {}) {
   const text = `name: t
@@ -60,12 +61,12 @@ describe('latencySeries', () => {
 
 describe('a CSV trace starting below 0 (an exported series)', () => {
   it('keeps its times as written, unrounded, where a recording is made relative to its first row', () => {
-    expect(parseTraceText('time_ms,latency_ms\n-200,5\n0.30000000000000004,\n7,1\n', 'x.csv')).toEqual([
+    expect(sampleList(parseTraceText('time_ms,latency_ms\n-200,5\n0.30000000000000004,\n7,1\n', 'x.csv'))).toEqual([
       { timeMs: -200, latencyMs: 5 },
       { timeMs: 0.30000000000000004, latencyMs: null },
       { timeMs: 7, latencyMs: 1 },
     ]);
-    expect(parseTraceText('time_ms,latency_ms\n200,5\n300,6\n', 'x.csv')).toEqual([
+    expect(sampleList(parseTraceText('time_ms,latency_ms\n200,5\n300,6\n', 'x.csv'))).toEqual([
       { timeMs: 0, latencyMs: 5 },
       { timeMs: 100, latencyMs: 6 },
     ]);

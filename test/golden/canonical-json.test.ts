@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, writeCanonicalJson } from '../../src/golden/canonical-json.js';
+import { CanonicalPieces, canonicalJson, writeCanonicalJson } from '../../src/golden/canonical-json.js';
 
 describe('canonicalJson', () => {
   it('sorts object keys at every depth, so key order does not matter', () => {
@@ -87,5 +87,38 @@ describe('canonicalJson written in pieces', () => {
     expect(long).toHaveLength(50);
     expect(long.every((piece) => piece === latencyText)).toBe(true);
     expect(out.filter((piece) => piece.includes('"id":"rack-7"'))).toEqual([',{"cores":4,"id":"rack-7","latency":']);
+  });
+});
+
+describe('CanonicalPieces', () => {
+  /** a value that writes [1,2,…,count] in a piece per number, counting how often it is written */
+  function counting(count: number) {
+    const value = {
+      writes: 0,
+      pieces: new CanonicalPieces((emit) => {
+        value.writes++;
+        for (let k = 1; k <= count; k++) emit(`${k === 1 ? '[' : ','}${k}${k === count ? ']' : ''}`);
+      }),
+    };
+    return value;
+  }
+
+  it('stand in the text where they are met, at any depth, shared or not', () => {
+    const { pieces } = counting(3);
+    const shared = { b: pieces, a: 'x\u0000y' };
+    const value = { top: pieces, items: [pieces, { s: shared }, { s: shared }, { s: shared }], deep: { z: [{ y: pieces }] } };
+    expect(canonicalJson(value)).toBe(
+      '{"deep":{"z":[{"y":[1,2,3]}]},"items":[[1,2,3],{"s":{"a":"x\\u0000y","b":[1,2,3]}},{"s":{"a":"x\\u0000y","b":[1,2,3]}},{"s":{"a":"x\\u0000y","b":[1,2,3]}}],"top":[1,2,3]}',
+    );
+  });
+
+  it('a short text met again is kept and written whole after; each time before, piece by piece', () => {
+    const shared = counting(4);
+    const nodes = Array.from({ length: 5 }, (_, k) => ({ id: k, latency: { samples: shared.pieces } }));
+    const out: string[] = [];
+    writeCanonicalJson({ nodes }, (piece) => out.push(piece));
+    expect(out.join('')).toBe(`{"nodes":[${nodes.map((_, k) => `{"id":${k},"latency":{"samples":[1,2,3,4]}}`).join(',')}]}`);
+    expect(shared.writes).toBe(2);
+    expect(out.filter((piece) => piece === '[1,2,3,4]')).toHaveLength(3);
   });
 });

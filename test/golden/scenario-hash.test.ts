@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/golden/canonical-json.js';
+import { canonicalJson, writeCanonicalJson } from '../../src/golden/canonical-json.js';
 import { canonicalScenario, scenarioHash } from '../../src/golden/scenario-hash.js';
 import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
-import type { Scenario } from '../../src/scenario/types.js';
+import type { LatencySpec, Scenario } from '../../src/scenario/types.js';
 import { makeScenario } from '../report/fixtures.js';
+import { type Sample, traceSamples } from '../helpers/trace-samples.js';
 
 function withTrace(file: string): Scenario {
   const scenario = makeScenario(['a']);
-  const latency = { process: { kind: 'trace' as const, file, loop: true, samples: [{ timeMs: 0, latencyMs: 5 }] }, loss: 0, down: [] };
+  const latency = { process: { kind: 'trace' as const, file, loop: true, samples: traceSamples([{ timeMs: 0, latencyMs: 5 }]) }, loss: 0, down: [] };
   return { ...scenario, cluster: { ...scenario.cluster, nodes: [{ ...scenario.cluster.nodes[0]!, latency }] } };
 }
 
@@ -38,7 +39,7 @@ describe('scenarioHash', () => {
   it('a slowdown trace, like a latency trace, counts by its samples, not where it lives', () => {
     const withSlowdown = (file: string): Scenario => {
       const scenario = makeScenario(['a']);
-      const slowdown = { process: { kind: 'trace' as const, file, loop: true, samples: [{ timeMs: 0, latencyMs: 2 }] }, loss: 0, down: [] };
+      const slowdown = { process: { kind: 'trace' as const, file, loop: true, samples: traceSamples([{ timeMs: 0, latencyMs: 2 }]) }, loss: 0, down: [] };
       return { ...scenario, cluster: { ...scenario.cluster, nodes: [{ ...scenario.cluster.nodes[0]!, slowdown }] } };
     };
     expect(scenarioHash(withSlowdown('/home/ann/repo/s.csv'))).toBe(scenarioHash(withSlowdown('/ci/build/s.csv')));
@@ -57,5 +58,77 @@ describe('scenarioHash', () => {
     const scenario = makeScenario(['a', 'b']);
     const expected = createHash('sha256').update(canonicalJson(canonicalScenario(scenario))).digest('hex');
     expect(scenarioHash(scenario)).toBe(expected);
+  });
+});
+
+describe('a trace held as columns hashes as the list of samples it was once held as', () => {
+  // a lost sample, a time with a fraction, a latency JSON writes with an exponent
+  const SAMPLES: Sample[] = [{ timeMs: 0, latencyMs: 5 }, { timeMs: 0.5, latencyMs: null }, { timeMs: 1234.567, latencyMs: 1e-7 }];
+  const plain = (process: LatencySpec['process'], loss = 0, down: LatencySpec['down'] = []): LatencySpec => ({ process, loss, down });
+
+  /** a, b share a spec; c replays the same samples inside a phase, and another trace as its slowdown */
+  function threeNodes(): Scenario {
+    const scenario = makeScenario(['a', 'b', 'c']);
+    const samples = traceSamples(SAMPLES);
+    const latency = plain({ kind: 'trace', file: '/home/ann/traces/t.csv', loop: true, samples });
+    const [a, b, c] = scenario.cluster.nodes;
+    const phases = plain({
+      kind: 'phases',
+      phases: [
+        { untilMs: 500, latency: plain({ kind: 'constant', valueMs: 4 }) },
+        { untilMs: null, latency: plain({ kind: 'trace', file: '/ci/t.csv', loop: false, samples }, 0.1, [{ fromMs: 1, toMs: 2 }]) },
+      ],
+    });
+    const slowdown = plain({ kind: 'trace', file: '/ci/s.csv', loop: true, samples: traceSamples([{ timeMs: 0, latencyMs: 1.5 }, { timeMs: 100, latencyMs: 2 }]) });
+    const nodes = [{ ...a!, latency }, { ...b!, latency }, { ...c!, latency: phases, slowdown }];
+    return { ...scenario, cluster: { ...scenario.cluster, nodes } };
+  }
+
+  it('its canonical text: {"latencyMs":…,"timeMs":…} in key order, null for a lost sample', () => {
+    const nodes = (canonicalScenario(threeNodes()) as { cluster: { nodes: Array<{ latency: unknown }> } }).cluster.nodes;
+    expect(canonicalJson(nodes[0]!.latency)).toBe(
+      '{"down":[],"loss":0,"process":{"file":"t.csv","kind":"trace","loop":true,"samples":[{"latencyMs":5,"timeMs":0},{"latencyMs":null,"timeMs":0.5},{"latencyMs":1e-7,"timeMs":1234.567}]}}',
+    );
+  });
+
+  it('the hash is the one the list of sample objects gave (computed before the columns)', () => {
+    expect(scenarioHash(threeNodes())).toBe('82dc7f9ea03ff28c0779d6c686ce426ae58e700be99137862dcdae0753c3c233');
+  });
+
+  /** every node of a three-node scenario replaying one spec of `list` */
+  function sharing(list: Sample[]): Scenario {
+    const scenario = makeScenario(['a', 'b', 'c']);
+    const latency = plain({ kind: 'trace', file: '/home/ann/traces/t.csv', loop: true, samples: traceSamples(list) });
+    return { ...scenario, cluster: { ...scenario.cluster, nodes: scenario.cluster.nodes.map((node) => ({ ...node, latency })) } };
+  }
+
+  function pieces(scenario: Scenario): string[] {
+    const out: string[] = [];
+    writeCanonicalJson(canonicalScenario(scenario), (piece) => out.push(piece));
+    return out;
+  }
+
+  const longList = (count: number) => Array.from({ length: count }, (_, k): Sample => ({ timeMs: 50 * k + k / 1000, latencyMs: k % 7 === 3 ? null : 20 + (k % 11) / 3 }));
+
+  it('a trace of 5,000 samples shared by three nodes: the same hash, written whole only once met twice', () => {
+    const list = longList(5000);
+    expect(scenarioHash(sharing(list))).toBe('68f46942073d847dff216f81c2d3eb792e9d6376e64bf88e0431aa49b2f3f075');
+    const out = pieces(sharing(list));
+    // the text the sample objects give, written by the same writer
+    const asObjects = canonicalJson(list);
+    expect(out.join('').split(asObjects)).toHaveLength(4);
+    expect(createHash('sha256').update(out.join('')).digest('hex')).toBe('68f46942073d847dff216f81c2d3eb792e9d6376e64bf88e0431aa49b2f3f075');
+    // written in pieces for the first two nodes, the second time kept for the third
+    expect(out.filter((piece) => piece === asObjects)).toHaveLength(1);
+  });
+
+  it('a trace of 40,000 samples (1.8 MB of text) is written in pieces for every node, never held whole', () => {
+    const list = longList(40_000);
+    const out = pieces(sharing(list));
+    const asObjects = canonicalJson(list);
+    expect(asObjects.length).toBeGreaterThan(1_800_000);
+    expect(out.join('').split(asObjects)).toHaveLength(4);
+    // 2,048 samples a piece, ~47 characters each
+    expect(Math.max(...out.map((piece) => piece.length))).toBeLessThan(100_000);
   });
 });

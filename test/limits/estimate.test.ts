@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASE_MEMORY_BYTES, estimateRun, estimateSimulatedMs, largestBatch, typicalLatencyMs } from '../../src/limits/estimate.js';
 import { parseScenarioText } from '../../src/node/load.js';
+import { traceSamples } from '../helpers/trace-samples.js';
 
 const IRIS = { samples: 150, features: 4, classes: 3 };
 
@@ -342,7 +343,7 @@ describe('typicalLatencyMs', () => {
     expect(of({ kind: 'spikes', baseMs: 5, spikeMs: 300, probability: 0.2 })).toBe(65);
     expect(of({ kind: 'burst', goodMs: 5, badMs: 400, toBad: 0.1, toGood: 0.3 })).toBe(400);
     expect(of({ kind: 'periodic', baseMs: 20, amplitudeMs: 15, periodMs: 1000 })).toBe(35);
-    expect(of({ kind: 'trace', file: 'x', loop: true, samples: [{ timeMs: 0, latencyMs: 3 }, { timeMs: 1, latencyMs: null }, { timeMs: 2, latencyMs: 9 }] })).toBe(9);
+    expect(of({ kind: 'trace', file: 'x', loop: true, samples: traceSamples([{ timeMs: 0, latencyMs: 3 }, { timeMs: 1, latencyMs: null }, { timeMs: 2, latencyMs: 9 }]) })).toBe(9);
     expect(of({ kind: 'phases', phases: [{ untilMs: 10, latency: { process: { kind: 'constant', valueMs: 5 }, loss: 0, down: [] } }, { untilMs: null, latency: { process: { kind: 'constant', valueMs: 50 }, loss: 0, down: [] } }] })).toBe(50);
   });
 });

@@ -15,6 +15,7 @@ import type { RunResult } from '../../src/sim/records.js';
 import { ownTransferTimes } from '../../src/report/round-phases.js';
 import { generatedResult, tinyResult } from './fixtures.js';
 import { linkResult } from './link-fixture.js';
+import { traceSamples } from '../helpers/trace-samples.js';
 
 const OPTIONS = { version: '0.1.0', timing: false };
 
@@ -240,7 +241,7 @@ describe('names and paths from the user', () => {
   it('shows no absolute path of the author’s machine: paths inside the working directory relative, others by base name', async () => {
     const result = tinyResult();
     const nodes = result.scenario.cluster.nodes;
-    nodes[0] = { ...nodes[0]!, latency: { ...nodes[0]!.latency, process: { kind: 'trace', file: '/home/alice/lab/traces/ping.txt', loop: true, samples: [] } } };
+    nodes[0] = { ...nodes[0]!, latency: { ...nodes[0]!.latency, process: { kind: 'trace', file: '/home/alice/lab/traces/ping.txt', loop: true, samples: traceSamples([]) } } };
     result.scenario = {
       ...result.scenario,
       file: '/home/alice/lab/scenarios/tiny.yaml',

@@ -11,6 +11,7 @@ import { collectScenarioIssues, parseScenarioText } from '../../src/node/load.js
 import { scenarioJsonSchema } from '../../src/scenario/schema.js';
 import { parseBandwidth, parseByteSize, parseSize } from '../../src/scenario/units.js';
 import { formatIssue } from '../../src/errors.js';
+import { traceSamples } from '../helpers/trace-samples.js';
 
 const NODE = 'nodes: [ { id: n, latency: { constant: 1 } } ]';
 
@@ -273,7 +274,7 @@ describe('node slowdown', () => {
       expect(node.slowdown).toEqual({
         process: {
           kind: 'trace', file: join(dir, 'full.csv'), loop: false,
-          samples: [{ timeMs: 0, latencyMs: 1 }, { timeMs: 100, latencyMs: 1.5 }, { timeMs: 200, latencyMs: 2 }],
+          samples: traceSamples([{ timeMs: 0, latencyMs: 1 }, { timeMs: 100, latencyMs: 1.5 }, { timeMs: 200, latencyMs: 2 }]),
         },
         loss: 0,
         down: [],

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrace, parseTraceText } from '../../src/scenario/trace-file.js';
 import { DataFileError } from '../../src/scenario/dataset-csv.js';
+import { sampleList } from '../helpers/trace-samples.js';
 
 /** The position and wording of the error a trace text raises. */
 function traceError(text: string, fileName = 'trace.csv') {
@@ -16,14 +17,24 @@ function traceError(text: string, fileName = 'trace.csv') {
 }
 
 describe('CSV traces', () => {
-  it('times become relative to the first row and an empty latency is a lost sample', () => {
+  it('times become relative to the first row and an empty latency is a lost sample (NaN)', () => {
     const samples = parseTraceText('time_ms,latency_ms\r\n1000,5.5\r\n1050,\r\n 1100 , 7 \r\n\r\n', 't.csv');
 
-    expect(samples).toEqual([
-      { timeMs: 0, latencyMs: 5.5 },
-      { timeMs: 50, latencyMs: null },
-      { timeMs: 100, latencyMs: 7 },
-    ]);
+    // two columns of exactly the samples' length, whatever the lines of the file
+    expect(samples.timesMs).toBeInstanceOf(Float64Array);
+    expect(samples.latenciesMs).toBeInstanceOf(Float64Array);
+    expect(Array.from(samples.timesMs)).toEqual([0, 50, 100]);
+    expect(Array.from(samples.latenciesMs)).toEqual([5.5, Number.NaN, 7]);
+  });
+
+  it('a file of many rows is held as columns of its samples, however many lines were blank', () => {
+    const rows = Array.from({ length: 100 }, (_, k) => `${2000 + 10 * k},${k % 9 === 4 ? '' : k / 4}\n${k % 3 === 0 ? '\n\n' : ''}`);
+    const samples = parseTraceText(`time_ms,latency_ms\n${rows.join('')}`, 't.csv');
+
+    expect([samples.timesMs.length, samples.latenciesMs.length]).toEqual([100, 100]);
+    expect([samples.timesMs[0], samples.timesMs[99], samples.latenciesMs[94], samples.latenciesMs[99]]).toEqual([0, 990, Number.NaN, 24.75]);
+    // 4, 13, … 94 lost: 11 samples
+    expect(samples.latenciesMs.filter(Number.isNaN)).toHaveLength(11);
   });
 
   it('a non-numeric latency is located at its cell', () => {
@@ -69,7 +80,7 @@ describe('ping -D traces', () => {
   ].join('\n');
 
   it('missing icmp_seqs are lost samples at times interpolated by seq; DUP replies are ignored', () => {
-    const samples = parseTraceText(PING, 'ping.txt');
+    const samples = sampleList(parseTraceText(PING, 'ping.txt'));
 
     // seq 3, 4 lie between seq 2 (100 ms) and 5 (400 ms); seq 6 between 5 and 7 (500 ms);
     // seq 8 (from "8 packets transmitted") after the last reply, at the mean spacing 500/6 ms
@@ -92,11 +103,27 @@ describe('ping -D traces', () => {
       'Request timeout for icmp_seq 2',
     ].join('\n');
 
-    expect(parseTraceText(text, 'mac.txt')).toEqual([
+    expect(sampleList(parseTraceText(text, 'mac.txt'))).toEqual([
       { timeMs: 0, latencyMs: 3 },
       { timeMs: 250, latencyMs: 4 },
       { timeMs: 500, latencyMs: null },
     ]);
+  });
+
+  it('a late reply is placed by its arrival time; a second reply to one probe is ignored, even unmarked', () => {
+    const text = [
+      '[10.000] 64 bytes from h: icmp_seq=1 ttl=64 time=5 ms',
+      '[10.200] 64 bytes from h: icmp_seq=3 ttl=64 time=6 ms',
+      '[10.250] 64 bytes from h: icmp_seq=2 ttl=64 time=150 ms',
+      // earlier than the reply above: refused if it were read as a reply of its own
+      '[10.220] 64 bytes from h: icmp_seq=2 ttl=64 time=7 ms',
+      '[10.400] 64 bytes from h: icmp_seq=4 ttl=64 time=8 ms',
+    ].join('\n');
+    const { samples, firstLost } = parseTrace(text, 'p.txt');
+
+    expect(Array.from(samples.timesMs)).toEqual([0, 200, 250, 400]);
+    expect(Array.from(samples.latenciesMs)).toEqual([5, 6, 150, 8]);
+    expect(firstLost).toBeNull();
   });
 
   it('a non-numeric round-trip time is located at its value', () => {
@@ -134,8 +161,8 @@ describe('the recorded ping traces in test/fixtures/traces', () => {
   const dir = resolve(import.meta.dirname, '../fixtures/traces');
   for (const name of ['bursty_loss', 'normal_jitter']) {
     it(`${name}: the CSV and the raw ping output give the same 400 samples, losses and latencies`, () => {
-      const csv = parseTraceText(readFileSync(resolve(dir, `${name}.csv`), 'utf8'), `${name}.csv`);
-      const ping = parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), `${name}.txt`);
+      const csv = sampleList(parseTraceText(readFileSync(resolve(dir, `${name}.csv`), 'utf8'), `${name}.csv`));
+      const ping = sampleList(parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), `${name}.txt`));
 
       expect(csv).toHaveLength(400);
       expect(ping).toHaveLength(400);
@@ -143,8 +170,8 @@ describe('the recorded ping traces in test/fixtures/traces', () => {
     });
 
     it(`${name}: CSV times are send times, ping times are reply times: they differ by the RTT change`, () => {
-      const csv = parseTraceText(readFileSync(resolve(dir, `${name}.csv`), 'utf8'), `${name}.csv`);
-      const ping = parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), `${name}.txt`);
+      const csv = sampleList(parseTraceText(readFileSync(resolve(dir, `${name}.csv`), 'utf8'), `${name}.csv`));
+      const ping = sampleList(parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), `${name}.txt`));
       const firstRtt = ping[0]!.latencyMs!;
 
       csv.forEach((sample, i) => {
@@ -156,7 +183,7 @@ describe('the recorded ping traces in test/fixtures/traces', () => {
 
   it('bursty_loss loses 31 of 400 probes, normal_jitter none (as their recording notes state)', () => {
     const lost = (name: string) =>
-      parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), name).filter((s) => s.latencyMs === null).length;
+      parseTraceText(readFileSync(resolve(dir, `${name}.txt`), 'utf8'), name).latenciesMs.filter(Number.isNaN).length;
 
     expect([lost('bursty_loss'), lost('normal_jitter')]).toEqual([31, 0]);
   });
@@ -188,7 +215,7 @@ describe('a long ping -D log', () => {
       if (seq % 1000 === 500) continue; // one probe in 1000 lost
       lines.push(`[${1_700_000_000 + seq}.000000] 64 bytes from 10.0.0.1: icmp_seq=${seq} ttl=64 time=${(seq % 50) + 1} ms`);
     }
-    const samples = parseTraceText(`${lines.join('\n')}\n`, 'ping.txt');
+    const samples = sampleList(parseTraceText(`${lines.join('\n')}\n`, 'ping.txt'));
     expect(samples.length).toBe(replies);
     expect(samples[0]).toEqual({ timeMs: 0, latencyMs: 2 });
     expect(samples[499]).toEqual({ timeMs: 499_000, latencyMs: null });

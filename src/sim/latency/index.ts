@@ -128,7 +128,7 @@ function missingValueIn(spec: LatencySpec): string | null {
   if (spec.loss > 0) return 'loss';
   if (spec.down.length > 0) return 'down';
   const { process } = spec;
-  if (process.kind === 'trace' && process.samples.some((sample) => sample.latencyMs === null)) return 'a trace with an empty value';
+  if (process.kind === 'trace' && process.samples.latenciesMs.some(Number.isNaN)) return 'a trace with an empty value';
   if (process.kind === 'phases') {
     for (const phase of process.phases) {
       const inner = missingValueIn(phase.latency);

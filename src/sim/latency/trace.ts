@@ -8,44 +8,41 @@
  *   A span of 0 (one sample, or all at one time) replays that sample for ever.
  * - no loop: before the first sample, the first sample; past the end, the last sample.
  *
- * Samples are copied into typed arrays once per trace (stable-sorted by time, in case the source
- * was not ordered), so a query allocates nothing; the nodes of a group share their trace's spec,
- * and with it these arrays (65,536 nodes replaying a 400-sample trace held 420 MB of copies).
+ * A query allocates nothing: it searches the trace's own columns, which a parsed trace has in
+ * time order. Samples out of order (a trace built in memory) are replayed from a copy sorted by
+ * time (stable), made once per spec: the nodes of a group share their trace's spec, and with
+ * it that copy (65,536 nodes replaying a 400-sample trace held 420 MB of copies).
  */
 import { DtrainError } from '../../errors.js';
+import type { TraceSamples } from '../../scenario/types.js';
 import type { ProcessOf, SlotProcess } from './types.js';
 
-export interface TraceTable {
-  timesMs: Float64Array;
-  /** NaN marks a lost sample so the values fit one typed array */
-  latenciesMs: Float64Array;
-}
+/** Each trace spec's samples in time order, found when a node first replays it (specs are not changed once resolved). */
+const tables = new WeakMap<ProcessOf<'trace'>, TraceSamples>();
 
-/** Each trace spec's table, made when a node first replays it (specs are not changed once resolved). */
-const tables = new WeakMap<ProcessOf<'trace'>, TraceTable>();
-
-export function traceTable(process: ProcessOf<'trace'>): TraceTable {
+/** The trace's samples in time order: its own columns when they are (a parsed trace's are), else a sorted copy. */
+export function traceTable(process: ProcessOf<'trace'>): TraceSamples {
   let table = tables.get(process);
   if (table === undefined) {
-    // a parsed trace is in time order already: copying and sorting millions of samples took
-    // seconds and an array as long again, for the order they had
-    const sorted = inTimeOrder(process.samples) ? process.samples : [...process.samples].sort((a, b) => a.timeMs - b.timeMs);
-    table = {
-      timesMs: Float64Array.from(sorted, (s) => s.timeMs),
-      latenciesMs: Float64Array.from(sorted, (s) => (s.latencyMs === null ? Number.NaN : s.latencyMs)),
-    };
+    table = inTimeOrder(process.samples.timesMs) ? process.samples : sortedByTime(process.samples);
     tables.set(process, table);
   }
   return table;
 }
 
-function inTimeOrder(samples: ProcessOf<'trace'>['samples']): boolean {
-  for (let i = 1; i < samples.length; i++) if (!(samples[i - 1]!.timeMs <= samples[i]!.timeMs)) return false;
+function sortedByTime({ timesMs, latenciesMs }: TraceSamples): TraceSamples {
+  // ties keep their order, as a stable sort keeps them
+  const order = Array.from({ length: timesMs.length }, (_, k) => k).sort((a, b) => timesMs[a]! - timesMs[b]! || a - b);
+  return { timesMs: Float64Array.from(order, (k) => timesMs[k]!), latenciesMs: Float64Array.from(order, (k) => latenciesMs[k]!) };
+}
+
+function inTimeOrder(timesMs: Float64Array): boolean {
+  for (let i = 1; i < timesMs.length; i++) if (!(timesMs[i - 1]! <= timesMs[i]!)) return false;
   return true;
 }
 
 export function traceProcess(process: ProcessOf<'trace'>): SlotProcess {
-  const count = process.samples.length;
+  const count = process.samples.timesMs.length;
   if (count === 0) {
     throw new DtrainError('scenario.invalid', `latency trace ${process.file} has no samples`);
   }

@@ -3,6 +3,7 @@ import { DtrainError } from '../../../src/errors.js';
 import type { LatencySpec } from '../../../src/scenario/types.js';
 import { buildSlowdownModel, type SlowdownModel } from '../../../src/sim/latency/index.js';
 import { slotUniform, streamKey } from '../../../src/sim/rng.js';
+import { traceSamples } from '../../helpers/trace-samples.js';
 import { CONTEXT, model, spec } from './spec-helpers.js';
 
 const UNIFORM = spec({ kind: 'uniform', minMs: 0, maxMs: 1000 });
@@ -73,7 +74,7 @@ describe('buildSlowdownModel', () => {
       'a lost trace value inside a phase',
       spec({
         kind: 'phases',
-        phases: [{ untilMs: null, latency: spec({ kind: 'trace', file: 't.csv', loop: true, samples: [{ timeMs: 0, latencyMs: 1 }, { timeMs: 10, latencyMs: null }] }) }],
+        phases: [{ untilMs: null, latency: spec({ kind: 'trace', file: 't.csv', loop: true, samples: traceSamples([{ timeMs: 0, latencyMs: 1 }, { timeMs: 10, latencyMs: null }]) }) }],
       }),
       /a slowdown may not have a trace with an empty value/,
     ],

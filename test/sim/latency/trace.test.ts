@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import type { TraceSample } from '../../../src/scenario/types.js';
 import { traceTable } from '../../../src/sim/latency/trace.js';
+import { type Sample, traceSamples } from '../../helpers/trace-samples.js';
 import { model, spec } from './spec-helpers.js';
 
 // Span = 400 ms; the sample at 200 ms is lost.
-const SAMPLES: TraceSample[] = [
+const SAMPLES: Sample[] = [
   { timeMs: 0, latencyMs: 10 },
   { timeMs: 100, latencyMs: 20 },
   { timeMs: 200, latencyMs: null },
@@ -12,8 +12,8 @@ const SAMPLES: TraceSample[] = [
   { timeMs: 400, latencyMs: 50 },
 ];
 
-function trace(samples: TraceSample[], loop: boolean) {
-  return model(spec({ kind: 'trace', file: 'traces/test.csv', loop, samples }), { resolutionMs: 100 });
+function trace(samples: Sample[], loop: boolean) {
+  return model(spec({ kind: 'trace', file: 'traces/test.csv', loop, samples: traceSamples(samples) }), { resolutionMs: 100 });
 }
 
 describe('trace replay latency', () => {
@@ -60,7 +60,7 @@ describe('trace replay latency', () => {
   });
 
   test('a single sample (span 0) is replayed for ever, looped or not', () => {
-    const single: TraceSample[] = [{ timeMs: 0, latencyMs: 12 }];
+    const single: Sample[] = [{ timeMs: 0, latencyMs: 12 }];
     expect([trace(single, true).at(-700), trace(single, true).at(12_345)]).toEqual([12, 12]);
     expect([trace(single, false).at(-700), trace(single, false).at(12_345)]).toEqual([12, 12]);
   });
@@ -77,7 +77,7 @@ describe('trace replay latency', () => {
 
 describe('a trace shared by many nodes', () => {
   test('its samples are copied and sorted once per spec: every node replaying it reads the same arrays', () => {
-    const shared = { kind: 'trace' as const, file: 'traces/test.csv', loop: true, samples: [...SAMPLES].reverse() };
+    const shared = { kind: 'trace' as const, file: 'traces/test.csv', loop: true, samples: traceSamples([...SAMPLES].reverse()) };
     const first = traceTable(shared);
     expect(Array.from(first.timesMs)).toEqual([0, 100, 200, 300, 400]);
     expect(Array.from(first.latenciesMs)).toEqual([10, 20, Number.NaN, 40, 50]);
@@ -88,5 +88,19 @@ describe('a trace shared by many nodes', () => {
     expect([0, 100, 200, 300, 550].map((t) => [a.at(t), b.at(t)])).toEqual([[10, 10], [20, 20], [null, null], [40, 40], [20, 20]]);
     // an equal spec of its own (another group) gets a table of its own
     expect(traceTable({ ...shared })).not.toBe(first);
+  });
+
+  test('samples in time order (as parsed) are replayed from their own columns, not a copy', () => {
+    const samples = traceSamples(SAMPLES);
+    const table = traceTable({ kind: 'trace', file: 'traces/test.csv', loop: true, samples });
+    expect(table).toBe(samples);
+  });
+
+  test('samples out of order that share a time keep their order', () => {
+    const process = { kind: 'trace' as const, file: 't.csv', loop: false, samples: traceSamples([{ timeMs: 5, latencyMs: 1 }, { timeMs: 0, latencyMs: 2 }, { timeMs: 5, latencyMs: 3 }]) };
+    const table = traceTable(process);
+    expect([Array.from(table.timesMs), Array.from(table.latenciesMs)]).toEqual([[0, 5, 5], [2, 1, 3]]);
+    // the last sample at or before 5 ms is the later of the two
+    expect(model(spec(process), { resolutionMs: 5 }).at(5)).toBe(3);
   });
 });
