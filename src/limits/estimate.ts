@@ -40,9 +40,9 @@
  *   batches   rows × localSteps × (features + widths) × 4 B × 3 (batches and activations),
  *             rows = nodes × batch when a round fits one chunk of 4,096 rows, else two
  *             chunks (one per thread) of at most 4,096 + batch rows
- *   traces    each trace file's samples (however many nodes replay it), ~190 B a sample at the
- *             run's peak: the parsed samples, the replay's table and the scenario hash's text
- *             of them; ~70 B more a sample on the window helper thread (its own copy)
+ *   traces    each trace file's samples (however many nodes replay it), ~56 B a sample at the
+ *             run's peak: their two columns of doubles and the file as it was read; ~32 B
+ *             more a sample on the window helper thread (its own copy)
  *   latency   burst chains keep one byte per grid slot of simulated time; per round each
  *             node reads K window samples and up to 2 · maxRetries transfer tries; from
  *             nodes × K ≥ 2^18, on a host that draws them on a helper thread (Node does), that
@@ -194,14 +194,18 @@ const TRACE_SAMPLE_BYTES = 16;
 /**
  * A latency or slowdown trace's sample at the run's peak: measured as the peak RSS of `dtrain
  * simulate --quiet` on a one-node scenario replaying a trace of 3,000,000 samples less that of
- * one of 100 (2026-12-04: 653 MB against 90 MB, 188 B a sample; 1,500,000 samples gave 177):
- * the samples as parsed (~54 B each on the heap), the replay's two columns (16 B) and the
- * scenario hash's text of them, most of the rest. The file is parsed before the estimate is
- * made, so its own peak while it is read is not counted here.
+ * one of 100 (2026-12-04, a CSV of 14.4 B a row: 249 MB against 92 MB, 52 B a sample). The
+ * samples are two columns of doubles (16 B), which the replay reads in place and the scenario
+ * hash writes out in pieces; the rest is the file as read (its chunks, their concatenation,
+ * its text: ~3 × 14.4 B), dead once parsed but in the peak. A file of longer rows costs ~3 B
+ * a sample more per byte a row; 56 are counted.
  */
-const LATENCY_TRACE_SAMPLE_BYTES = 190;
-/** the window helper thread's copy of a trace's samples (structured-cloned) and its own replay table */
-const HELPER_TRACE_SAMPLE_BYTES = 70;
+const LATENCY_TRACE_SAMPLE_BYTES = 56;
+/**
+ * The window helper thread's copy of a trace's samples: the two columns as structured-cloned
+ * (16 B; it replays them in place) and the message they came in while it starts (16 B).
+ */
+const HELPER_TRACE_SAMPLE_BYTES = 32;
 /** a round's S1 windows: one column of doubles, reused from round to round (src/pipeline/sample-windows.ts) */
 const WINDOW_SAMPLE_BYTES = 8;
 /**

@@ -287,7 +287,7 @@ cluster:
     expect(estimateRun(SMALL, IRIS, { json: false, trace: false }).unboundedBy).toBeNull();
   });
 
-  it('trace files cost ~190 B a sample, each file once however many nodes, phases or slowdowns replay it; ~70 B more on the window helper', () => {
+  it('trace files cost ~56 B a sample (16 B of it their two columns), each file once however many nodes, phases or slowdowns replay it; ~32 B more on the window helper', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-estimate-traces-'));
     writeFileSync(join(dir, 'a.csv'), 'time_ms,latency_ms\n0,5\n100,7\n200,\n');
     writeFileSync(join(dir, 'b.csv'), 'time_ms,latency_ms\n0,1\n50,2\n');
@@ -301,11 +301,11 @@ cluster:
 `, join(dir, 's.yaml'));
     const traces = (count: number) => estimateRun(scenario(count), IRIS, { json: false, trace: false }).memoryParts;
     // a.csv's 3 samples and b.csv's 2, once each
-    expect(traces(3).find((p) => p.what.startsWith('latency traces'))).toEqual({ what: 'latency traces (5 samples)', value: 5 * 190 });
+    expect(traces(3).find((p) => p.what.startsWith('latency traces'))).toEqual({ what: 'latency traces (5 samples)', value: 5 * 56 });
     // 20,000 nodes × 20 window samples: the helper thread, with its copy of the 5 samples
     const helper = (count: number) => traces(count).find((p) => p.what.startsWith('the window helper'))!.value;
     expect(helper(20_000) - helper(19_999)).toBe(1500 + 20 * 8);
-    expect(helper(20_000)).toBe(32 * 1024 ** 2 + 20_001 * (1500 + 20 * 8) + 5 * 70);
+    expect(helper(20_000)).toBe(32 * 1024 ** 2 + 20_001 * (1500 + 20 * 8) + 5 * 32);
   });
 
   it('a lossy node is charged 2 · maxRetries transfer tries per round', () => {
