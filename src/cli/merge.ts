@@ -50,6 +50,8 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   }
   const found: Array<{ run: ManifestRun; stored: StoredRun }> = [];
   const missing: ManifestRun[] = [];
+  /** a missing run's report that is there but not complete (a shard stopped while writing it) */
+  const cutShort = new Map<ManifestRun, string>();
   // each run's report as the loop below will first read it: in the first directory holding it
   const firstCopies = first.manifest.runs.map((run) => dirs.map((dir) => join(dir, run.report)).find(isRegularFile) ?? '');
   const note = reportCheckNote('merge', firstCopies);
@@ -64,6 +66,7 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
       if (found !== undefined && 'problem' in found) broken ??= found;
       else stored = found;
       if (stored !== undefined) break;
+      if (found === undefined && !cutShort.has(run) && isRegularFile(join(dir, run.report))) cutShort.set(run, join(dir, run.report));
     }
     if (stored === undefined && broken !== undefined) {
       throw new DtrainError('sweep.badReport', `${escapeForTerminal(broken.path)}, the report of run ${run.index + 1} (${escapeForTerminal(runLabel(run, first.manifest.axes))}), is not a usable report: ${escapeForTerminal(broken.problem)}`, {
@@ -74,7 +77,14 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
     else found.push({ run, stored });
   }
   if (missing.length > 0) {
-    throw new DtrainError('sweep.incomplete', `${missing.length} of ${first.manifest.runs.length} runs are in none of the directories; first: run ${missing[0]!.index + 1}, ${describeRun(missing[0]!, first.manifest.axes)}`, {
+    const run = missing[0]!;
+    const partial = cutShort.get(run);
+    if (partial !== undefined) {
+      throw new DtrainError('sweep.incomplete', `${missing.length} of ${first.manifest.runs.length} runs have no complete report in the directories; first: run ${run.index + 1}, ${escapeForTerminal(describeRun(run, first.manifest.axes))}: ${escapeForTerminal(partial)} is there, but cut short or not that run's report`, {
+        hint: 'a shard stopped while writing it? re-run that shard (its complete runs are skipped), or put back the file the sweep wrote',
+      });
+    }
+    throw new DtrainError('sweep.incomplete', `${missing.length} of ${first.manifest.runs.length} runs are in none of the directories; first: run ${run.index + 1}, ${describeRun(run, first.manifest.axes)}`, {
       hint: 'merge needs every shard, complete: re-run the missing shard (complete runs are skipped)',
     });
   }

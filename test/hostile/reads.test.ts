@@ -144,13 +144,17 @@ describe('sweep resume and merge over hostile files in a sweep folder', () => {
     expect(execFileSync('stat', ['-c', '%F', join(dir, report)], { encoding: 'utf8' })).toBe('fifo\n');
   });
 
-  it('merge over a FIFO report, a directory and a sparse 1 GiB report: clear errors, exit 2, nothing written', async () => {
+  it('merge over a FIFO report, a directory, a sparse 1 GiB report, half a report and none: clear errors naming the file, exit 2, nothing written', async () => {
     const cases: Array<[string, (path: string) => void, string]> = [
       ['m-fifo', (path) => execFileSync('mkfifo', [path]), `error: cannot read ${join(base, 'm-fifo', report)}, the report of run 1 in sweep.json: a named pipe (FIFO)\nhint: remove or rename it; complete runs are kept\n`],
       ['m-dir', (path) => mkdirSync(path), `error: cannot read ${join(base, 'm-dir', report)}, the report of run 1 in sweep.json: a directory\nhint: remove or rename it; complete runs are kept\n`],
       // a report is read as a stream, whatever its size: a gigabyte of NUL bytes is no report
-      // from its first byte, so the run counts as missing
-      ['m-big', (path) => { writeFileSync(path, ''); truncateSync(path, 1024 ** 3); }, `merge: reading 1 stored report (1 GiB) to check it is complete, about 25 s a gigabyte\nerror: 1 of 1 runs are in none of the directories; first: run 1, s1s4 (${report})\nhint: merge needs every shard, complete: re-run the missing shard (complete runs are skipped)\n`],
+      // from its first byte, so the run has no complete report, and the file is named
+      ['m-big', (path) => { writeFileSync(path, ''); truncateSync(path, 1024 ** 3); }, `merge: reading 1 stored report (1 GiB) to check it is complete, about 25 s a gigabyte\nerror: 1 of 1 runs have no complete report in the directories; first: run 1, s1s4 (${report}): ${join(base, 'm-big', report)} is there, but cut short or not that run's report\nhint: a shard stopped while writing it? re-run that shard (its complete runs are skipped), or put back the file the sweep wrote\n`],
+      // a shard stopped while writing the report: its first half
+      ['m-half', (path) => { const whole = readFileSync(join(base, 'out', report)); writeFileSync(path, whole.subarray(0, whole.length >> 1)); }, `error: 1 of 1 runs have no complete report in the directories; first: run 1, s1s4 (${report}): ${join(base, 'm-half', report)} is there, but cut short or not that run's report\nhint: a shard stopped while writing it? re-run that shard (its complete runs are skipped), or put back the file the sweep wrote\n`],
+      // and one that is not there at all
+      ['m-gone', () => undefined, `error: 1 of 1 runs are in none of the directories; first: run 1, s1s4 (${report})\nhint: merge needs every shard, complete: re-run the missing shard (complete runs are skipped)\n`],
     ];
     for (const [name, make, message] of cases) {
       const dir = withReport(name, make);
