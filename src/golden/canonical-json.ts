@@ -249,8 +249,13 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
  * number's JSON is its String (ECMA-262 SerializeJSONProperty), without JSON.stringify's setup
  * for every field of every node.
  */
+/** A number's canonical text (NaN and ±Infinity as null, as JSON writes them). */
+export function canonicalNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
 function primitive(value: unknown): string {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'number') return canonicalNumber(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   return JSON.stringify(value ?? null) ?? 'null';
 }

@@ -17,22 +17,18 @@
 import { baseName } from '../scenario/file-name.js';
 import type { LatencySpec, NodeSpec, Scenario, TraceSamples } from '../scenario/types.js';
 import { Sha256Text } from '../text/sha256.js';
-import { CanonicalPieces, writeCanonicalJson } from './canonical-json.js';
+import { CanonicalPieces, canonicalNumber, writeCanonicalJson } from './canonical-json.js';
 
 /** Samples of a piece of a trace's text: ~35 characters each, a piece of ~70 KB. */
 const SAMPLES_A_PIECE = 2048;
-
-/** A number as the canonical text writes one (NaN, a lost sample, as null). */
-function numberText(value: number): string {
-  return Number.isFinite(value) ? String(value) : 'null';
-}
 
 /** The samples' canonical text: a list of `{latencyMs, timeMs}` in key order, without the objects. */
 export function traceSamplesText({ timesMs, latenciesMs }: TraceSamples): CanonicalPieces {
   return new CanonicalPieces((emit) => {
     let text = '[';
     for (let k = 0; k < timesMs.length; k++) {
-      text += `${k === 0 ? '' : ','}{"latencyMs":${numberText(latenciesMs[k]!)},"timeMs":${numberText(timesMs[k]!)}}`;
+      // a lost sample's NaN is written null, as the canonical text writes every NaN
+      text += `${k === 0 ? '' : ','}{"latencyMs":${canonicalNumber(latenciesMs[k]!)},"timeMs":${canonicalNumber(timesMs[k]!)}}`;
       if ((k + 1) % SAMPLES_A_PIECE === 0) {
         emit(text);
         text = '';

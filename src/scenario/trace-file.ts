@@ -366,12 +366,18 @@ function pingSamples(replies: Replies, lost: Map<number, number>, sent: { count:
   // replies that arrived out of order are placed by arrival time (ties keep seq order)
   const byTime = orderOf(count, (a, b) => timesMs[a]! - timesMs[b]! || a - b);
   const startMs = timesMs[byTime[0]!]!;
+  const firstLost = firstLostLine === Infinity ? null : { line: firstLostLine, column: 1 };
+  if (byTime.every((at, k) => at === k)) {
+    // in time order already (the usual log): shifted in place, not copied into two more columns
+    for (let k = 0; k < count; k++) timesMs[k] = roundMicro(timesMs[k]! - startMs);
+    return { samples: { timesMs, latenciesMs }, firstLost };
+  }
   const samples = { timesMs: new Float64Array(count), latenciesMs: new Float64Array(count) };
   for (let k = 0; k < count; k++) {
     samples.timesMs[k] = roundMicro(timesMs[byTime[k]!]! - startMs);
     samples.latenciesMs[k] = latenciesMs[byTime[k]!]!;
   }
-  return { samples, firstLost: firstLostLine === Infinity ? null : { line: firstLostLine, column: 1 } };
+  return { samples, firstLost };
 }
 
 /** A lost probe's time: between the replies either side of it by icmp_seq (indices into `replies`, −1 = none). */
