@@ -100,6 +100,23 @@ const WRITE_PROBLEMS: Record<string, string> = {
   EAGAIN: 'the device is not ready',
 };
 
+/**
+ * Why a file cannot be created in `dir`, in words, or null when it can: a temporary file is
+ * created there and removed at once. access(2) alone says yes where creating fails, for root
+ * on /sys for one, and a run would then find out only at its end.
+ */
+export function createProblemIn(dir: string): string | null {
+  const probe = nextTempPath(dir);
+  try {
+    rmSync(probe, { force: true });
+    closeSync(openSync(probe, 'wx'));
+  } catch (error) {
+    return writeProblem(error);
+  }
+  rmSync(probe, { force: true });
+  return null;
+}
+
 /** A write error's reason in words (never a stack). */
 export function writeProblem(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;

@@ -10,7 +10,7 @@ import { accessSync, constants, lstatSync, realpathSync, statSync, type Stats } 
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DtrainError } from '../errors.js';
-import { OutputWriter, type OutputTarget } from '../output-file.js';
+import { createProblemIn, OutputWriter, type OutputTarget } from '../output-file.js';
 import type { LatencySpec, Scenario } from '../scenario/types.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
@@ -56,6 +56,12 @@ function writable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Refuses a directory a file cannot be created in (every output file starts as a temporary file there). */
+function checkCanCreateIn(dir: string, what: () => string): void {
+  const problem = createProblemIn(dir);
+  if (problem !== null) throw invalid(`${what()} is not writable (${problem})`);
 }
 
 function kindOf(stat: Stats): string {
@@ -140,7 +146,7 @@ export class OutputPlan {
     if (!writable(absolute)) throw invalid(`${label}: is not writable`);
     if (stat.isFile()) {
       const real = realpathSync(absolute);
-      if (!writable(dirname(real))) throw invalid(`${label}: directory ${quote(dirname(path))} is not writable`);
+      checkCanCreateIn(dirname(real), () => `${label}: directory ${quote(dirname(path))}`);
       return this.add({ kind: 'file', path: real, label }, inodeKey(stat), false);
     }
     // a device or FIFO is written in place, whatever directory it is in
@@ -155,7 +161,7 @@ export class OutputPlan {
     const stat = statOrUndefined(statSync, absolute);
     if (stat !== undefined) {
       if (!stat.isDirectory()) throw invalid(`${label}: exists and is not a directory`);
-      if (!writable(absolute)) throw invalid(`${label}: directory is not writable`);
+      checkCanCreateIn(absolute, () => `${label}: directory`);
       return realpathSync(absolute);
     }
     let existing = dirname(absolute);
@@ -166,7 +172,7 @@ export class OutputPlan {
       while (statOrUndefined(statSync, existing) === undefined && dirname(existing) !== existing) existing = dirname(existing);
       if (!statSync(existing).isDirectory()) throw invalid(`${label}: ${quote(existing)} is not a directory`);
     }
-    if (!writable(existing)) throw invalid(`${label}: directory ${quote(existing)} is not writable`);
+    checkCanCreateIn(existing, () => `${label}: directory ${quote(existing)}`);
     checkNameLength(label, basename(absolute));
     const created = join(realpathSync(existing), relative(existing, absolute));
     // a directory to be created may not be the file another output writes (`--json o --csv o`)
@@ -210,7 +216,7 @@ export class OutputPlan {
     const dir = dirname(absolute);
     const dirStat = statOrUndefined(statSync, dir);
     if (dirStat === undefined || !dirStat.isDirectory()) throw invalid(`${label}: directory ${quote(dirname(path))} does not exist`);
-    if (!writable(dir)) throw invalid(`${label}: directory ${quote(dirname(path))} is not writable`);
+    checkCanCreateIn(dir, () => `${label}: directory ${quote(dirname(path))}`);
     checkNameLength(label, basename(absolute));
     const real = join(realpathSync(dir), basename(absolute));
     return this.add({ kind: 'file', path: real, label }, `path:${real}`, false);

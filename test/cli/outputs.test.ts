@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputPlan, scenarioInputs } from '../../src/cli/output-plan.js';
-import { OutputWriter, removeStaleTemps, removeWorkerTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
+import { createProblemIn, OutputWriter, removeStaleTemps, removeWorkerTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
 import { DtrainError } from '../../src/errors.js';
 import { thrown } from '../helpers/thrown.js';
 import { traceSamples } from '../helpers/trace-samples.js';
@@ -92,6 +92,15 @@ describe('OutputWriter', () => {
     }));
     expect((error as DtrainError).message).toBe('cannot read it');
     expect(readdirSync(dir).filter((name) => !name.endsWith('.json'))).toEqual([]);
+  });
+
+  it('createProblemIn: null where a file can be created (leaving nothing), the reason in words where not', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'plain'), '');
+    expect(createProblemIn(dir)).toBeNull();
+    expect(readdirSync(dir)).toEqual(['plain']);
+    expect(createProblemIn(join(dir, 'plain'))).toBe('a part of the path is not a directory');
+    expect(createProblemIn(join(dir, 'missing'))).toBe('no such file or directory');
   });
 
   it('write errors are reasons in words', () => {

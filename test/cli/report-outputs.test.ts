@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NODE_COLUMNS } from '../../src/report/csv.js';
 import { toMicros } from '../../src/report/timeline.js';
+import { writeProblem } from '../../src/output-file.js';
 import { LINK_SCENARIO_TEXT } from '../report/link-fixture.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -169,6 +170,31 @@ describe('report paths are checked before the run', () => {
       expect(run.stderr).toBe(stderr);
     }
     expect(existsSync(join(dir, 'nope'))).toBe(false);
+  });
+
+  it('a directory where access(2) says writable but no file can be created (/sys for root): exit 2 before the run, with the reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-reports-sys-'));
+    writeFileSync(join(dir, 'tiny.yaml'), SCENARIO);
+    // the reason this machine gives (permission denied on sysfs, read-only file system where /sys is mounted so)
+    let reason = '';
+    try {
+      writeFileSync('/sys/dtrain-probe-of-the-test', '', { flag: 'wx' });
+    } catch (error) {
+      reason = writeProblem(error);
+    }
+    expect(['permission denied', 'read-only file system']).toContain(reason);
+    const cases: Array<[string[], string]> = [
+      [['--json', '/sys/x.json'], `error: --json /sys/x.json: directory '/sys' is not writable (${reason})\n`],
+      [['--csv', '/sys/dtrain-csv'], `error: --csv /sys/dtrain-csv: directory '/sys' is not writable (${reason})\n`],
+      [['--report', join(dir, 'r.html'), '--timeline', '/sys/t.json'], `error: --timeline /sys/t.json: directory '/sys' is not writable (${reason})\n`],
+    ];
+    for (const [flags, stderr] of cases) {
+      const run = dtrain(['simulate', join(dir, 'tiny.yaml'), ...flags]);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(stderr);
+    }
+    expect(readdirSync(dir)).toEqual(['tiny.yaml']);
   });
 
   it('a run that fails writes no report', () => {
