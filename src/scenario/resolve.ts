@@ -7,9 +7,10 @@
 import type { z } from 'zod';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
+import { skeleton, spelledOut } from '../text/look-alike.js';
 import { checkPipeline } from './checks.js';
 import type { ScenarioContext } from './context.js';
-import { formatPath } from './field-path.js';
+import { formatPath, type PathSegment } from './field-path.js';
 import { stemName } from './file-name.js';
 import { describeKey, describeValue } from './issues.js';
 import { checkPartition, resolveDataset, resolvePartition } from './resolve-data.js';
@@ -90,16 +91,39 @@ function resolveStrategies(
   else picks = [DEFAULT_STRATEGY];
   if (picks === undefined) return undefined;
   const specs = picks.map((pick) => (typeof pick === 'string' ? registry.presetStrategy(pick)! : registry.strategyOf(pick, pick.name)));
+  picks.forEach((pick, index) => {
+    if (typeof pick === 'string' || pick.name === undefined) return;
+    checkNotPresetName(ctx, registry, specs[index]!, raw.compare !== undefined ? ['compare', index, 'name'] : ['strategy', 'name']);
+  });
   const firstIndex = new Map<string, number>();
   specs.forEach((spec, index) => {
-    const earlier = firstIndex.get(spec.name);
+    const key = skeleton(spec.name);
+    const earlier = firstIndex.get(key);
     if (earlier === undefined) {
-      firstIndex.set(spec.name, index);
+      firstIndex.set(key, index);
       return;
     }
-    ctx.report(['compare', index], 'a strategy name not used earlier in compare (give a stage pick its own name:)', `${spec.name} again (also ${formatPath(['compare', earlier])})`, 'value', 'field.conflict');
+    const other = specs[earlier]!.name;
+    if (other === spec.name) {
+      ctx.report(['compare', index], 'a strategy name not used earlier in compare (give a stage pick its own name:)', `${spec.name} again (also ${formatPath(['compare', earlier])})`, 'value', 'field.conflict');
+    } else {
+      ctx.report(['compare', index], 'a strategy name that does not look like one earlier in compare', `${spelledOut(spec.name)}, which looks like ${spelledOut(other)} (${formatPath(['compare', earlier])})`, 'value', 'field.conflict');
+    }
   });
   return specs;
+}
+
+/**
+ * A stage pick may not take a preset's name, nor one that looks like it, unless it has that
+ * preset's stages: a table would show a baseline under the method's name.
+ */
+function checkNotPresetName(ctx: ScenarioContext, registry: StageRegistry, spec: StrategySpec, path: PathSegment[]): void {
+  const key = skeleton(spec.name);
+  const preset = registry.presets().find((p) => skeleton(p.name) === key);
+  if (preset === undefined || (preset.batch === spec.batch && preset.resources === spec.resources && preset.aggregation === spec.aggregation)) return;
+  const stages = (s: { batch: string; resources: string; aggregation: string }) => `batch ${s.batch}, resources ${s.resources}, aggregation ${s.aggregation}`;
+  const shown = spec.name === preset.name ? spec.name : `${spelledOut(spec.name)}, which looks like ${preset.name},`;
+  ctx.report(path, `a name other than a preset's (the preset ${preset.name} is ${stages(preset)})`, `${shown} for ${stages(spec)}`, 'value', 'field.conflict');
 }
 
 /**
