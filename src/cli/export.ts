@@ -19,7 +19,7 @@ import type { Scenario } from '../scenario/types.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { seedFlag } from './number-flags.js';
 import { OutputPlan, scenarioInputs } from './output-plan.js';
-import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
+import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 
 interface ExportFlags extends PluginFlags {
   node: string;
@@ -76,7 +76,7 @@ async function exportLatency(file: string, flags: ExportFlags): Promise<void> {
   const registry = await commandRegistry(flags);
   const loaded = await loadScenario(file, { registry });
   const scenario = flags.seed === undefined ? loaded : { ...loaded, seed: flags.seed };
-  plan.checkInputs(scenarioInputs(scenario, file));
+  plan.checkInputs([...scenarioInputs(scenario, file), ...pluginInputs(flags)]);
   checkNodeId(scenario, flags.node);
   const series = latencySeries(scenario, flags.node, flags.duration.ms);
   const text = flags.format === 'csv'

@@ -1,7 +1,7 @@
 /**
  * Every output of a command is decided and checked before the command runs (issue 9): the
  * path is writable, is not a directory, does not name a file the command reads (the scenario,
- * its traces and CSV dataset, a golden file) nor another output of the same command. Files are
+ * its traces and CSV dataset, a golden file, a plug-in) nor another output of the same command. Files are
  * told apart by device and inode when they exist (hard links, symlinks, `./x` vs `x`) and by the
  * real path of their directory when they do not yet. What passes becomes an OutputTarget for
  * the OutputWriter (src/output-file.ts), which writes the set whole or not at all.

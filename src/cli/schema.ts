@@ -5,12 +5,12 @@
  * name on their first line for YAML editors.
  */
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../output-file.js';
+import { writeFileAtomic, type OutputTarget } from '../output-file.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { scenarioJsonSchema } from '../scenario/load.js';
 import { OutputPlan } from './output-plan.js';
-import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
+import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 
 /**
  * The schema as written to stdout and to schema/scenario.schema.json: 2-space JSON and a
@@ -22,7 +22,12 @@ export function scenarioSchemaText(registry: StageRegistry = createStageRegistry
 
 async function schema(flags: { out?: string } & PluginFlags): Promise<void> {
   // `--out -` is standard output, as `-` is for every other command's outputs
-  const target = flags.out === undefined ? undefined : new OutputPlan().file('--out', flags.out, { dash: true });
+  let target: OutputTarget | undefined;
+  if (flags.out !== undefined) {
+    const plan = new OutputPlan();
+    target = plan.file('--out', flags.out, { dash: true });
+    plan.checkInputs(pluginInputs(flags));
+  }
   const text = scenarioSchemaText(await commandRegistry(flags));
   if (target === undefined) {
     process.stdout.write(text);

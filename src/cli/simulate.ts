@@ -19,7 +19,7 @@ import { addGoldenOptions, finishGoldenCheck, type GoldenFlags, prepareGoldenChe
 import { scenarioInputs } from './output-plan.js';
 import { roundsFlag, seedFlag } from './number-flags.js';
 import { addColorOptions, strategyList, useColor } from './options.js';
-import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
+import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { guardStdoutReader, planSimulateOutputs, type ReportFlags, stagedTargets, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
 import { installRoundStop } from './round-stop.js';
@@ -129,6 +129,7 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
   if (golden === 'stopped') return prepared;
   outputs.plan.checkInputs([
     ...scenarioInputs(scenario, file ?? DEFAULT_SCENARIO),
+    ...pluginInputs(flags),
     ...(golden === undefined || golden.update ? [] : [{ what: 'the golden file', path: resolve(golden.path) }]),
   ]);
   // a golden check or update builds the run's whole JSON report, as one string, to compare it
@@ -332,7 +333,7 @@ Examples:
   $ dtrain simulate big.yaml --ndjson run.ndjson       # a line per round as it ends
 
 Output files are checked before the run: none may be a file the run reads (the scenario,
-its traces, its CSV dataset, the --expect golden) or another output. They are written
+its traces, its CSV dataset, the --expect golden, a --plugin) or another output. They are written
 together after the run, all or none. With - (standard output) for --json, --report or
 --timeline, standard output holds only that file and the tables and summary go to
 standard error. Devices and named pipes (/dev/null, a FIFO) are written in place.

@@ -35,7 +35,7 @@ import { checkResumable } from '../sweep/resume-check.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { positiveInt, strategyList } from './options.js';
-import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
+import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
 
 interface SweepFlags extends LimitFlags, PluginFlags {
@@ -168,7 +168,7 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
   // the report is what a sweep makes, no flag to leave out
   const usage = { json: true, trace: false, streamed: true, jsonFlag: null };
   const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) })), flags, usage);
-  const targets = planOutDir(flags.out, sweepOutputNames(manifest), scenarioInputs(plan.runs.map((run) => run.scenario), file));
+  const targets = planOutDir(flags.out, sweepOutputNames(manifest), [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
   checkResumable(flags.out, manifest);
   prepareOutDir(flags.out);
   writeFileAtomic(targets.get(MANIFEST_FILE)!, manifestText(manifest));

@@ -116,6 +116,26 @@ describe('the example plug-in', () => {
     expect(schemaWith!.stdout).toContain('"median-split"');
   });
 
+  it('no output may overwrite a plug-in the command loads: simulate, export and schema refuse it, exit 2, the plug-in intact', async () => {
+    const dir = scratch();
+    const plugin = join(dir, 'p.mjs');
+    const text = readFileSync(join(ROOT, EXAMPLE), 'utf8');
+    writeFileSync(plugin, text);
+    const refusal = (flag: string) => `error: ${flag} ${plugin} would overwrite the plug-in '${plugin}', which this command reads; write the output somewhere else\n`;
+    const cases: Array<[string[], string]> = [
+      [['simulate', SCENARIO, '--plugin', plugin, '--json', plugin, '--quiet'], refusal('--json')],
+      [['simulate', SCENARIO, '--plugin', plugin, '--ndjson', plugin, '--quiet'], refusal('--ndjson')],
+      [['export', 'latency', SCENARIO, '--plugin', plugin, '--node', 'a', '--duration', '1s', '--format', 'csv', '--out', plugin], refusal('--out')],
+      [['schema', '--plugin', plugin, '--out', plugin], refusal('--out')],
+    ];
+    for (const [args, stderr] of cases) {
+      const result = await run(args);
+      expect(result.stderr).toBe(stderr);
+      expect(result.status).toBe(2);
+      expect(readFileSync(plugin, 'utf8')).toBe(text);
+    }
+  });
+
   it('a scenario file cannot name a plug-in: there is no such field', async () => {
     const file = join(scratch(), 'names-plugin.yaml');
     writeFileSync(file, readFileSync(join(ROOT, SCENARIO), 'utf8') + `plugin: ${join(ROOT, EXAMPLE)}\n`);
