@@ -10,7 +10,7 @@
  * carry the writer's pid: a process killed mid-write leaves one behind, and the next dtrain
  * writing into that directory removes it once that pid is gone.
  */
-import { closeSync, constants, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -111,7 +111,8 @@ export function createProblemIn(dir: string): string | null {
     rmSync(probe, { force: true });
     closeSync(openSync(probe, 'wx'));
   } catch (error) {
-    return writeProblem(error);
+    // /proc answers a create in an existing directory with "no such file"
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(dir) ? 'no file can be created there' : writeProblem(error);
   }
   rmSync(probe, { force: true });
   return null;

@@ -101,6 +101,7 @@ describe('OutputWriter', () => {
     expect(readdirSync(dir)).toEqual(['plain']);
     expect(createProblemIn(join(dir, 'plain'))).toBe('a part of the path is not a directory');
     expect(createProblemIn(join(dir, 'missing'))).toBe('no such file or directory');
+    expect(createProblemIn('/proc')).toBe('no file can be created there');
   });
 
   it('write errors are reasons in words', () => {
