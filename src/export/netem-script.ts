@@ -10,6 +10,7 @@
  * The script is checked by shellcheck (test/export/netem-script.test.ts).
  */
 import { DtrainError } from '../errors.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import type { LatencySeries } from './latency-series.js';
 
 /** What the header says about where the series comes from. */
@@ -23,9 +24,13 @@ export interface NetemSource {
 /** Above this a delay has no plain decimal form (`1e+21`), which tc cannot read. */
 const MAX_DELAY_MS = 1e15;
 
-/** A value for a `#` comment line: no line breaks or other control characters. */
+/**
+ * A value for a `#` comment line: line breaks, controls, bidi and invisible characters shown
+ * as escapes, so that a scenario's name can neither end the comment nor disguise the script
+ * when it is read in a terminal or an editor.
+ */
 function commentText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return escapeForTerminal(text);
 }
 
 /** A number as tc reads it: plain decimal, microseconds at most (netem's own resolution). */

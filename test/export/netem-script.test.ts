@@ -106,6 +106,18 @@ describe('the netem script', () => {
     expect(expected.filter((line) => line.endsWith('loss 100%')).length).toBeGreaterThan(0);
   });
 
+  it("a file name's controls, bidi and invisible characters show as escapes in the header's comments", async () => {
+    // no name: in the file, so the scenario is named after the file
+    const hostile = join(DIR, 'q\u202egnp\u001b[2J\u200b\nx.yaml');
+    writeFileSync(hostile, readFileSync(FIXTURE, 'utf8').replace(/^name: link\n/m, ''));
+    const result = await runCli(['export', 'latency', hostile, '--node', 'edge', '--duration', '100ms', '--format', 'netem']);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n').slice(1, 3)).toEqual([
+      "# Replays node edge's latency from dtrain scenario q\\u{202e}gnp\\e[2J\\u{200b}\\nx (seed 5) on a real link.",
+      `# Made by: dtrain export latency '${DIR}/q\\u{202e}gnp\\e[2J\\u{200b}\\nx.yaml' --node edge --duration 100ms --format netem`,
+    ]);
+  });
+
   it('without an interface (and not a dry run) stops before touching anything', async () => {
     const missing = await run('/bin/sh', [edge]);
     expect(missing).toEqual({ status: 2, stdout: '', stderr: 'error: no interface: give it as the argument or as DEV=interface\n' });
