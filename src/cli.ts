@@ -10,7 +10,7 @@ import { writeSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isKnownError } from './errors.js';
 import { writeProblem } from './output-file.js';
-import { escapeLinesForTerminal } from './text/terminal-escape.js';
+import { escapeForTerminal, escapeLinesForTerminal, hasUnsafeCharacters } from './text/terminal-escape.js';
 import { VERSION } from './version.js';
 
 type Register = (program: Command) => void;
@@ -45,13 +45,34 @@ function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
   return named === undefined ? COMMANDS : [named];
 }
 
+/**
+ * commander quotes a bad argument as it was given: one holding a line break would start a line
+ * of its own (`--seeds $'1\nerror: …'` forged a second error line), so each argument (and an
+ * option's value after `=` or a short flag) is escaped whole before the lines are.
+ */
+export function escapeArguments(text: string, argv: readonly string[]): string {
+  const pieces = new Set<string>();
+  for (const arg of argv.slice(2)) {
+    pieces.add(arg);
+    const equals = arg.indexOf('=');
+    if (arg.startsWith('--') && equals > 0) pieces.add(arg.slice(equals + 1));
+    else if (/^-[^-]/.test(arg)) pieces.add(arg.slice(2));
+  }
+  let escaped = text;
+  // longest first, so that a piece inside a longer one does not split it
+  for (const piece of [...pieces].filter(hasUnsafeCharacters).sort((a, b) => b.length - a.length)) {
+    escaped = escaped.split(piece).join(escapeForTerminal(piece));
+  }
+  return escaped;
+}
+
 async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('dtrain')
     .description('Simulate a data-parallel training cluster and run the S1–S4 method of CN120234158A on it.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(escapeLinesForTerminal(text)) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(escapeLinesForTerminal(escapeArguments(text, argv))) });
   const registers = await Promise.all(commandsFor(argv).map(([, load]) => load()));
   for (const register of registers) register(program);
   return program;

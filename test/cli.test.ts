@@ -89,6 +89,24 @@ describe('dtrain CLI', () => {
     expect(unknown.stderr).toMatch(/^error: .*s1s5/);
   });
 
+  it('a bad argument holding a line break or an escape is quoted escaped: it cannot start a line of its own', () => {
+    const forged = '1\nerror: forged\u001b[2J';
+    const shown = "1\\nerror: forged\\e[2J";
+    const rounds = `error: option '-r, --rounds <n>' argument '${shown}' is invalid. --rounds must be a whole number from 1 to 100000, found '${shown}'.\n(run with --help for usage)\n`;
+    const cases: Array<[string[], string]> = [
+      [['simulate', '--rounds', forged], rounds],
+      [['simulate', `--rounds=${forged}`], rounds],
+      [['simulate', `-r${forged}`], rounds],
+      [['simulate', `--bogus${forged}`], `error: unknown option '--bogus${shown}'\n(run with --help for usage)\n`],
+      [[`sim${forged}`], `error: unknown command 'sim${shown}'\n(run with --help for usage)\n`],
+    ];
+    for (const [args, stderr] of cases) {
+      const run = dtrain(args);
+      expect(run.stderr).toBe(stderr);
+      expect(run.status).toBe(2);
+    }
+  });
+
   it('validate accepts every bundled scenario', () => {
     const run = dtrain(['validate', 'scenarios/quickstart.yaml', 'scenarios/large-cluster.yaml', 'scenarios/trace-replay.yaml']);
     expect(run.stderr).toBe('');
