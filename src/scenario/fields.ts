@@ -101,6 +101,16 @@ export function nonEmptyString(words = 'a non-empty string') {
 }
 
 /**
+ * Free text that the reports show (a scenario's description): line breaks and tabs are text,
+ * every other control, bidi or invisible character is refused as in a name.
+ */
+export function freeText(words = 'a string') {
+  return z
+    .string({ error: words })
+    .refine((text) => !hasUnsafeCharacters(text.replace(/[\n\t]/g, ' ')), { error: `${words} without control, bidi or invisible characters (line breaks and tabs are fine)` });
+}
+
+/**
  * A refinement for maps that choose one variant by key (`{ blobs: … }` / `{ csv: … }`, a
  * latency process): exactly one of `keys` must be present. `what` names the variant kind.
  */

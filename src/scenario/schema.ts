@@ -10,7 +10,7 @@ import { S3_DEFAULTS, type S3Config } from '../pipeline/s3-resources.js';
 import { S4_DEFAULTS, type S4Config } from '../pipeline/s4-aggregation.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
-import { bandwidth, duration, exactlyOneOf, nonEmptyString, notAMap, numberIn, probability, size } from './fields.js';
+import { bandwidth, duration, exactlyOneOf, freeText, nonEmptyString, notAMap, numberIn, probability, size } from './fields.js';
 import { LatencySchema, SlowdownSchema } from './latency-schema.js';
 import { applyUnitJsonSchema } from './unit-json-schema.js';
 import { durationMs, UNIT_FIELDS } from './units.js';
@@ -211,7 +211,7 @@ export type RawClusterShell = z.infer<typeof ClusterShellSchema>;
 function scenarioShape<C extends z.ZodType, P extends z.ZodType>(cluster: C, strategyPick: P) {
   return {
     name: nonEmptyString().optional(),
-    description: z.string({ error: 'a string' }).default(''),
+    description: freeText().default(''),
     seed: numberIn({ int: true, min: 0 }).default(DEFAULT_SEED),
     rounds: numberIn({ int: true, min: 1, max: MAX_ROUNDS }).default(DEFAULT_ROUNDS),
     targetAccuracy: probability().nullable().default(null),
