@@ -6,10 +6,11 @@
  * (inclusive). Whether a value fits its field is left to the scenario loader (resolve-point.ts),
  * so a wrong type gets the loader's usual message.
  */
-import { parse as parseYaml } from 'yaml';
 import { DtrainError } from '../errors.js';
 import { canonicalJson } from '../golden/canonical-json.js';
 import { formatPath, type PathSegment } from '../scenario/field-path.js';
+import { readYamlSource } from '../scenario/yaml-source.js';
+import { escapeForTerminal, hasUnsafeCharacters } from '../text/terminal-escape.js';
 
 /** A grid larger than this is surely a typo (`1..1000000`), not a plan. */
 export const MAX_AXIS_VALUES = 100_000;
@@ -26,7 +27,7 @@ export interface SetAxis {
 }
 
 function invalid(arg: string, problem: string): DtrainError {
-  return new DtrainError('cli.invalidArgument', `--set ${arg}: ${problem}`, {
+  return new DtrainError('cli.invalidArgument', `--set ${escapeForTerminal(arg)}: ${problem}`, {
     hint: 'write --set path=v1,v2,… or --set path=FROM..TO, e.g. --set pipeline.s1.thresholdMs=20,50,100 --set seed=1..10',
   });
 }
@@ -88,11 +89,13 @@ function expandItem(item: string, arg: string): Array<{ value: unknown; label: s
     return Array.from({ length: to - from + 1 }, (_, i) => ({ value: from + i, label: String(from + i) }));
   }
   if (/^-?\d*\.\.\.?-?\d*$/.test(item)) throw invalid(arg, `'${item}' is not a range (expected whole numbers FROM..TO, e.g. 1..10)`);
-  try {
-    return [{ value: parseYaml(item), label: item }];
-  } catch (error) {
-    throw invalid(arg, `'${item}' is not a YAML value (${(error as Error).message.split('\n')[0]})`);
-  }
+  // the label reaches the tables, summary.csv and the report as written
+  if (hasUnsafeCharacters(item)) throw invalid(arg, `'${escapeForTerminal(item)}' holds control, bidi or invisible characters`);
+  // read as the scenario file is read: the same tags refused, the same YAML rules
+  const source = readYamlSource(item, '--set');
+  const problem = source.issues[0];
+  if (problem !== undefined) throw invalid(arg, `'${item}' is not a value a scenario file may hold: expected ${problem.expected}, found ${problem.found}`);
+  return [{ value: source.value, label: item }];
 }
 
 /** Parse one `--set` argument; a malformed one is a usage error (exit 2). */

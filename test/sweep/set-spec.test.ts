@@ -36,7 +36,18 @@ describe('parseSetArg', () => {
     expect(message(() => parseSetArg('seed'))).toBe('--set seed: expected path=values');
     expect(message(() => parseSetArg('seed=1,2,1'))).toBe('--set seed=1,2,1: the value 1 is listed twice');
     expect(message(() => parseSetArg('seed=1..'))).toBe("--set seed=1..: '1..' is not a range (expected whole numbers FROM..TO, e.g. 1..10)");
-    expect(message(() => parseSetArg('seed=[1'))).toMatch(/^--set seed=\[1: '\[1' is not a YAML value \(/);
+    expect(message(() => parseSetArg('seed=[1'))).toBe("--set seed=[1: '[1' is not a value a scenario file may hold: expected valid YAML (flow sequence must end with a ]), found the end of the file");
+  });
+
+  it('a value is read as the scenario file is: its tags refused alike, no control or bidi characters', () => {
+    expect(message(() => parseSetArg('pipeline=!!timestamp 2001-12-14'))).toBe(
+      "--set pipeline=!!timestamp 2001-12-14: '!!timestamp 2001-12-14' is not a value a scenario file may hold: expected a plain YAML value (no tags but !!str, !!int, !!float, !!bool, !!null, !!map, !!seq), found a YAML !!timestamp tag",
+    );
+    expect(message(() => parseSetArg('rounds=!!float 2'))).toBe(
+      "--set rounds=!!float 2: '!!float 2' is not a value a scenario file may hold: expected a number with a decimal point or an exponent after !!float (2.0, 1e3), found !!float 2",
+    );
+    expect(message(() => parseSetArg('rounds=2 #\u001b[2J'))).toBe("--set rounds=2 #\\e[2J: '2 #\\e[2J' holds control, bidi or invisible characters");
+    expect(parseSetArg('rounds=!!int 2,3').values).toEqual([2, 3]);
   });
 });
 
