@@ -51,7 +51,9 @@ function versionMessage(label: string, version: unknown): string {
     return `${label} has schema version 1, recorded before the time model changed (drops are now learnt when they happen, `
       + `and the JSON has new fields); this dtrain reads schema version ${SCHEMA_VERSION}`;
   }
-  return `${label} has schema version ${JSON.stringify(version)}; this dtrain reads schema version ${SCHEMA_VERSION}`;
+  // JSON.parse reads 2e400 as Infinity, which JSON.stringify would show as null
+  const shown = typeof version === 'number' && !Number.isFinite(version) ? 'a number too large to read' : JSON.stringify(version);
+  return `${label} has schema version ${shown}; this dtrain reads schema version ${SCHEMA_VERSION}`;
 }
 
 /** Parse report text; `label` names the file in messages. Throws DtrainError (exit 2). */

@@ -28,6 +28,11 @@ describe('parseReport', () => {
     expect(error.hint).toBe('re-record the golden with this dtrain: dtrain simulate SCENARIO --expect g.json --update');
   });
 
+  it('a schema version too large for a number is said so, not shown as null', () => {
+    expect(failure('{"schemaVersion": 2e400, "runs": []}').message).toBe('g.json has schema version a number too large to read; this dtrain reads schema version 2');
+    expect(failure('{"schemaVersion": "2", "runs": []}').message).toBe('g.json has schema version "2"; this dtrain reads schema version 2');
+  });
+
   it('a version-1 golden says why it cannot be compared and how to re-record it, exit 2', () => {
     const error = failure('{"schemaVersion": 1, "runs": []}');
     expect(error.exitCode).toBe(2);
