@@ -170,6 +170,11 @@ function parseCsvTrace(lines: TextLines, headerLine: string): ParsedTrace {
     if (timeMs <= previousMs) {
       throw new DataFileError(lineNo, timeColumn, `a time later than the previous row's (line ${previousLine})`, timeMs === previousMs ? 'the same time' : 'an earlier time');
     }
+    // times are kept to the microsecond from the first (below): two rows within one would be one time
+    const firstMs = times.length > 0 ? times.at(0) : timeMs;
+    if (firstMs >= 0 && times.length > 0 && roundMicro(timeMs - firstMs) === roundMicro(previousMs - firstMs)) {
+      throw new DataFileError(lineNo, timeColumn, `a time at least a microsecond later than the previous row's (line ${previousLine}; times are kept to the microsecond)`, 'the same time to the microsecond');
+    }
     previousLine = lineNo;
     const latencyCell = cells[1]!.trim();
     const latencyMs = latencyCell === '' ? null : cellNumber(latencyCell);

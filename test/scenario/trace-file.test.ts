@@ -56,6 +56,14 @@ describe('CSV traces', () => {
     });
   });
 
+  it('times are kept to the microsecond from the first: two rows within one microsecond are refused, one apart are kept', () => {
+    const within = "a time at least a microsecond later than the previous row's (line 3; times are kept to the microsecond)";
+    expect(traceError('time_ms,latency_ms\n0,5\n1,6\n1.0000001,7\n')).toEqual({ line: 4, column: 1, expected: within, found: 'the same time to the microsecond' });
+    // 10.0004 − 10 is 0.4 µs: kept, it would be 0 like the first row
+    expect(traceError('time_ms,latency_ms\n10,5\n11,6\n11.0004,7\n')).toEqual({ line: 4, column: 1, expected: within, found: 'the same time to the microsecond' });
+    expect([...parseTraceText('time_ms,latency_ms\n10,5\n10.001,6\n10.003,7\n', 't.csv').timesMs]).toEqual([0, 0.001, 0.003]);
+  });
+
   it('a header without rows, a wrong header and a row with three cells are refused', () => {
     expect(traceError('time_ms,latency_ms\n')).toEqual({ line: 2, column: 1, expected: 'at least one sample row', found: 'only a header' });
     expect(traceError('time,latency\n0,1\n')).toEqual({ line: 1, column: 1, expected: 'the CSV header time_ms,latency_ms', found: 'another first line' });
