@@ -31,6 +31,11 @@ export type FileOptions = Omit<ScenarioTextOptions, 'baseDir'>;
 function analyse(text: string, file: string, options: ScenarioTextOptions): { scenario?: Scenario; issues: Issue[] } {
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return { issues: [notText(file, positionIn(text, nul), 'binary data (a NUL byte)')] };
+  // a classic Mac file (CR alone ends its lines) reads to the YAML parser as a few odd mappings
+  const cr = text.indexOf('\r');
+  if (cr >= 0 && text[cr + 1] !== '\n' && !text.includes('\n')) {
+    return { issues: [{ code: 'file.notText', file, line: 1, column: cr + 1, path: '', expected: 'lines ending in LF or CRLF (save the file with Unix or Windows line endings)', found: 'lines ending in CR alone (classic Mac line endings)' }] };
+  }
   const source = readYamlSource(text, file);
   if (source.fatal) return { issues: inFileOrder(source.issues) };
   const issues = [...source.issues];
