@@ -26,6 +26,10 @@ import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
 import type { Scenario } from '../scenario/types.js';
 import type { BackendPreference } from '../train/backend.js';
+import { estimateMeasure } from '../calibrate/measure-estimate.js';
+import { checkBudget, formatSeconds, LONG_RUN_SECONDS } from '../limits/budget.js';
+import { count } from '../limits/estimate.js';
+import { budgetOf, parseMaxMemory, parseMaxTime, type LimitFlags } from '../limits/options.js';
 import { wholeNumberFlag } from './number-flags.js';
 import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 
@@ -34,7 +38,7 @@ const MAX_STEPS_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_REPETITIONS = 7;
 export const MIN_REPETITIONS = 5;
 
-interface CalibrateFlags extends PluginFlags {
+interface CalibrateFlags extends PluginFlags, LimitFlags {
   measure?: boolean;
   from?: string;
   write?: boolean;
@@ -89,15 +93,35 @@ function writeScenario(source: ScenarioSource, edits: readonly MapEdit[]): void 
   writer.commit();
 }
 
+/**
+ * The measurement sized as `simulate` sizes a run, against the same budget flags: a batch size
+ * the host cannot hold is refused before anything is allocated, rather than swapping for
+ * minutes (every size up to the scenario's standard batch is timed, so the largest decides).
+ */
+function withinBudget(source: ScenarioSource, sizes: readonly number[], flags: CalibrateFlags, progress: (message: string) => void): void {
+  if (!flags.limits) return;
+  const estimate = estimateMeasure(source.scenario, sizes, flags.repetitions);
+  const largest = sizes[sizes.length - 1]!;
+  const at = escapeForTerminal(locate(source.text, source.file, ['pipeline', 's2', 'standardBatch']));
+  const refusal = checkBudget(estimate, budgetOf(flags), {
+    subject: `timing batch sizes up to ${count(largest)} (pipeline.s2.standardBatch, ${at})`,
+    smaller: 'lower pipeline.s2.standardBatch (every batch size up to it is timed)',
+  });
+  if (refusal !== null) throw refusal;
+  if (estimate.seconds > LONG_RUN_SECONDS) progress(`measuring is estimated to take about ${formatSeconds(estimate.seconds)}`);
+}
+
 async function measure(source: ScenarioSource, flags: CalibrateFlags): Promise<void> {
   const { measureSteps } = await import('../node/measure-steps.js');
   const sizes = measuredBatchSizes(source.scenario.pipeline.s2.standardBatch);
+  const progress = (message: string) => process.stderr.write(`calibrate: ${message}\n`);
   const timings = await measureSteps(source.scenario, {
     sizes,
     repetitions: flags.repetitions,
     backend: flags.backend,
     where: locate(source.text, source.file, ['model']),
-    onProgress: (message) => process.stderr.write(`calibrate: ${message}\n`),
+    beforeAllocating: () => withinBudget(source, sizes, flags, progress),
+    onProgress: progress,
   });
   const measured = sizes.map((batch, k) => ({ batch, repetitionsMs: timings.repetitionsMs[k]!, medianMs: median(timings.repetitionsMs[k]!) }));
   const { fit: fitPoints, heldOut } = alternate(measured);
@@ -177,6 +201,9 @@ export function registerCalibrate(program: Command): void {
     .option('--write', 'set the fitted values in the scenario file (cluster.defaults, or each node entry with --from), keeping everything else')
     .option('--repetitions <n>', `timed repetitions per batch size with --measure (≥ ${MIN_REPETITIONS})`, wholeNumberFlag('--repetitions', { min: MIN_REPETITIONS, max: 1000 }), DEFAULT_REPETITIONS)
     .addOption(new Option('--backend <name>', 'TF.js backend for --measure').choices(['auto', 'wasm', 'cpu']).default('auto'))
+    .option('--max-memory <size>', 'memory budget for --measure, estimated before it starts (default 4GiB)', parseMaxMemory)
+    .option('--max-time <duration>', 'host-time budget for --measure, estimated before it starts (default 1h)', parseMaxTime)
+    .option('--no-limits', "skip --measure's memory and time estimate")
     .addHelpText(
       'after',
       [

@@ -105,42 +105,55 @@ function outputAdvice(parts: readonly CostPart[], total: number, jsonFlag: strin
  * to suggest, only the parts without bound and the node whose rounds made the simulated time
  * unbounded.
  */
-function unbounded(what: 'memory' | 'host time', parts: readonly CostPart[], estimate: RunEstimate): DtrainError {
+function unbounded(what: 'memory' | 'host time', parts: readonly CostPart[], estimate: RunEstimate, words: BudgetWords): DtrainError {
   const endless = parts.filter((part) => !Number.isFinite(part.value)).map((part) => part.what);
   const cause = estimate.unboundedBy === null
     ? ''
     : `, over a simulated time without bound (node ${estimate.unboundedBy}'s rounds take longer than a number can hold)`;
   return new DtrainError(
     what === 'memory' ? 'limits.memory' : 'limits.time',
-    `this run's ${what} has no bound by the estimate: ${endless.join('; ') || 'its parts add up to no number'}${cause}`,
+    `${words.subject}'s ${what} has no bound by the estimate: ${endless.join('; ') || 'its parts add up to no number'}${cause}`,
     { hint: 'check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs), or skip the check with --no-limits' },
   );
 }
 
 /**
+ * What a refusal calls the thing estimated and how it can be made smaller: a run's rounds and
+ * nodes, or (calibrate --measure) the batch sizes it times.
+ */
+export interface BudgetWords {
+  /** `this run` */
+  subject: string;
+  /** `run fewer rounds or nodes` */
+  smaller: string;
+}
+
+const RUN_WORDS: BudgetWords = { subject: 'this run', smaller: 'run fewer rounds or nodes' };
+
+/**
  * null when the run fits; else the refusal (exit 2: the user can change the scenario or the
  * budget). Written as "not within budget", so that an estimate that is no number is refused too.
  */
-export function checkBudget(estimate: RunEstimate, budget: Budget): DtrainError | null {
+export function checkBudget(estimate: RunEstimate, budget: Budget, words: BudgetWords = RUN_WORDS): DtrainError | null {
   for (const output of estimate.outputs) {
     if (!(output.bytes <= MAX_STRING_CHARS)) return tooLarge(output, estimate.jsonFlag);
   }
-  if (!Number.isFinite(estimate.memoryBytes)) return unbounded('memory', estimate.memoryParts, estimate);
-  if (!Number.isFinite(estimate.seconds)) return unbounded('host time', estimate.timeParts, estimate);
+  if (!Number.isFinite(estimate.memoryBytes)) return unbounded('memory', estimate.memoryParts, estimate, words);
+  if (!Number.isFinite(estimate.seconds)) return unbounded('host time', estimate.timeParts, estimate, words);
   if (!(estimate.memoryBytes <= budget.memoryBytes)) {
     const memory = apart(formatBytesTo, estimate.memoryBytes, budget.memoryBytes, 1);
     return new DtrainError(
       'limits.memory',
-      `this run needs an estimated ${memory[0]} of memory, over the budget of ${memory[1]}; the biggest parts:\n${biggest(estimate.memoryParts, formatBytes)}`,
-      { hint: `run fewer rounds or nodes${outputAdvice(estimate.memoryParts, estimate.memoryBytes, estimate.jsonFlag)}, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
+      `${words.subject} needs an estimated ${memory[0]} of memory, over the budget of ${memory[1]}; the biggest parts:\n${biggest(estimate.memoryParts, formatBytes)}`,
+      { hint: `${words.smaller}${outputAdvice(estimate.memoryParts, estimate.memoryBytes, estimate.jsonFlag)}, or raise the budget with --max-memory ${suggestMemory(estimate.memoryBytes)} (or skip the check with --no-limits)` },
     );
   }
   if (!(estimate.seconds <= budget.seconds)) {
     const time = apart(formatSecondsTo, estimate.seconds, budget.seconds, 2);
     return new DtrainError(
       'limits.time',
-      `this run needs an estimated ${time[0]} of host time, over the budget of ${time[1]}; the biggest parts:\n${biggest(estimate.timeParts, formatSeconds)}`,
-      { hint: `run fewer rounds or nodes${outputAdvice(estimate.timeParts, estimate.seconds, estimate.jsonFlag)}, or raise the budget with --max-time ${suggestTime(estimate.seconds)} (or skip the check with --no-limits)` },
+      `${words.subject} needs an estimated ${time[0]} of host time, over the budget of ${time[1]}; the biggest parts:\n${biggest(estimate.timeParts, formatSeconds)}`,
+      { hint: `${words.smaller}${outputAdvice(estimate.timeParts, estimate.seconds, estimate.jsonFlag)}, or raise the budget with --max-time ${suggestTime(estimate.seconds)} (or skip the check with --no-limits)` },
     );
   }
   return null;

@@ -45,7 +45,7 @@ export function addLimitOptions(command: Command): Command {
     .option('--no-limits', 'skip the memory and time estimate made before a run starts');
 }
 
-function budgetOf(flags: LimitFlags): Budget {
+export function budgetOf(flags: LimitFlags): Budget {
   return {
     memoryBytes: flags.maxMemory ?? DEFAULT_BUDGET.memoryBytes,
     seconds: flags.maxTime ?? DEFAULT_BUDGET.seconds,

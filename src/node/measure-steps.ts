@@ -35,6 +35,11 @@ export interface MeasureOptions {
   backend?: BackendPreference;
   /** `where` points a refusal at the scenario's model field (file:line:col) */
   where: string;
+  /**
+   * Called once the model's size is known to be buildable, before the dataset, the engine or a
+   * batch is allocated: a refusal thrown here (the budget) leaves nothing allocated or measured.
+   */
+  beforeAllocating?: () => void;
   onProgress?: (message: string) => void;
 }
 
@@ -73,6 +78,7 @@ async function buildEngine(scenario: Scenario, options: MeasureOptions): Promise
   const params = countParams(shape.features, hidden, shape.classes);
   const model = `${layerWidths(shape.features, hidden, shape.classes).join(' → ')} (${params.toLocaleString('en-US')} parameters)`;
   if (params > MAX_PARAMETERS) throw unbuildable(options.where, `${model} has more than ${MAX_PARAMETERS.toLocaleString('en-US')} parameters`);
+  options.beforeAllocating?.();
   try {
     const prepared = prepareTraining({ data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden, shipped: nodeHost.shippedDataset });
     const engine = await createFastEngine({ train: prepared.train, test: prepared.test, hidden, learningRate, localSteps, initialParams: prepared.initialParams });

@@ -231,6 +231,37 @@ describe('dtrain calibrate: bad input', () => {
     );
   });
 
+  it('batch sizes over the memory or time budget are refused before anything is measured, naming the flag that raises it', async () => {
+    const huge = SCENARIO_TEXT.replace('standardBatch: 64', 'standardBatch: 100000000');
+    expect(huge).not.toBe(SCENARIO_TEXT);
+    const started = Date.now();
+    // 1e8 rows × (64 + 32 + 10 + 1) activations × 4 B × 3 = 119.6 GiB; the indices of sizes
+    // 1, 2, … 2^26 and 1e8 are 234,217,727 × 4 B = 893.5 MiB; + 200 MiB + the data and model
+    expect(await refused(['cluster.yaml', '--measure', '--write'], undefined, huge)).toBe(
+      [
+        'error: timing batch sizes up to 100,000,000 (pipeline.s2.standardBatch, cluster.yaml:16:24) needs an estimated 120.7 GiB of memory, over the budget of 4 GiB; the biggest parts:',
+        '  119.6 GiB  batches and activations at batch 100,000,000 (1 step)',
+        '  893.5 MiB  batch indices of every size timed (234,217,727 rows × 1 step)',
+        '    200 MiB  Node.js and TF.js',
+        'hint: lower pipeline.s2.standardBatch (every batch size up to it is timed), or raise the budget with --max-memory 151GiB (or skip the check with --no-limits)',
+        '',
+      ].join('\n'),
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+    // 7 sizes (1 … 64), each warmed up 200 ms and timed in 5 blocks of 60 ms: 1.4 s + 2.1 s, + 1 s to
+    // start; 4.5 s × 1.25 rounded up to a whole minute
+    expect(await refused(['cluster.yaml', '--measure', '--repetitions', '5', '--max-time', '3s'])).toBe(
+      [
+        'error: timing batch sizes up to 64 (pipeline.s2.standardBatch, cluster.yaml:16:24) needs an estimated 4.5 s of host time, over the budget of 3 s; the biggest parts:',
+        '      2.1 s  timing (5 repetitions of 7 batch sizes, largest 64)',
+        '      1.4 s  warm-up (3 calls or 200 ms at each of 7 batch sizes)',
+        '        1 s  starting Node.js and TF.js',
+        'hint: lower pipeline.s2.standardBatch (every batch size up to it is timed), or raise the budget with --max-time 1m (or skip the check with --no-limits)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('an invalid scenario gets the validator\'s messages', async () => {
     const stderr = await refused(['cluster.yaml', '--from', 'steps.csv'], undefined, SCENARIO_TEXT.replace('seed: 5', 'seed: -5'));
     expect(stderr).toBe('error: cluster.yaml: 1 problem\ncluster.yaml:8:7  seed: expected an integer ≥ 0, found -5\n');
