@@ -14,6 +14,11 @@
  * weighted linear least squares gives the unbounded optimum directly; clamped into the bounds
  * it is where Levenberg–Marquardt starts. The same linear system says when the rows cannot
  * tell the three values apart (its columns are dependent), and such a fit is refused.
+ *
+ * Rows far from milliseconds and ordinary batch sizes (1e-200 ms, 1e200 ms, batch 1e300) are
+ * scaled first, by powers of two (exact), so that the squares the fit sums neither overflow nor
+ * underflow: the residuals are relative, so the fit of the scaled rows is the fit of the rows,
+ * its overhead and slope scaled back. Rows within the ordinary range are fitted as they are.
  */
 
 export interface StepRow {
@@ -35,6 +40,42 @@ export const AMDAHL_PARAMETERS = 3;
 const MIN_MS_PER_SAMPLE = 1e-12;
 /** A pivot of the column-normalised normal matrix below this means dependent columns. */
 const SINGULAR = 1e-10;
+/** Step times (ms) and batch sizes within these bounds are fitted unscaled. */
+const ORDINARY_LOW = 2 ** -10;
+const ORDINARY_HIGH = 2 ** 20;
+
+/** 1, or the power of two nearest the middle (in magnitude) of `values` when they leave the ordinary range. */
+function scaleOf(values: readonly number[]): number {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of values) {
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  if (low >= ORDINARY_LOW && high <= ORDINARY_HIGH) return 1;
+  const exponent = Math.round((Math.log2(low) + Math.log2(high)) / 2);
+  return 2 ** Math.min(Math.max(exponent, -1022), 1023);
+}
+
+/** The rows in units near 1: stepMs / time, batch / batch. */
+interface Scaled {
+  rows: StepRow[];
+  time: number;
+  batch: number;
+}
+
+function scaled(rows: readonly StepRow[]): Scaled {
+  const time = scaleOf(rows.map((row) => row.stepMs));
+  const batch = scaleOf(rows.map((row) => row.batch));
+  if (time === 1 && batch === 1) return { rows: [...rows], time, batch };
+  return { rows: rows.map((row) => ({ batch: row.batch / batch, threads: row.threads, stepMs: row.stepMs / time })), time, batch };
+}
+
+/** A fit of scaled rows in the rows' own units: the overhead in ms, msPerSample in ms a sample. */
+function unscaled(fit: AmdahlFit, scale: Scaled): AmdahlFit {
+  if (scale.time === 1 && scale.batch === 1) return fit;
+  return { stepOverheadMs: fit.stepOverheadMs * scale.time, msPerSample: (fit.msPerSample * scale.time) / scale.batch, parallelFraction: fit.parallelFraction };
+}
 
 export function amdahlStepMs(fit: AmdahlFit, batch: number, threads: number): number {
   const p = fit.parallelFraction;
@@ -62,7 +103,8 @@ function linearStart(rows: readonly StepRow[]): [number, number, number] | null 
     }
   }
   const scale = gram.map((r, j) => Math.sqrt(r[j]!));
-  if (scale.some((s) => !(s > 0))) return null;
+  // a sum that overflowed (or a row whose ratio did) tells nothing about dependence
+  if (scale.some((s) => !(s > 0) || !Number.isFinite(s))) return null;
   const a = gram.map((r, j) => Array.from(r, (v, k) => v / (scale[j]! * scale[k]!)));
   const b = Array.from(rhs, (v, j) => v / scale[j]!);
   // Gaussian elimination with partial pivoting on the 3 × 3 system
@@ -87,9 +129,20 @@ function linearStart(rows: readonly StepRow[]): [number, number, number] | null 
   return [solution[0]! / scale[0]!, solution[1]! / scale[1]!, solution[2]! / scale[2]!];
 }
 
+/**
+ * Whether the rows, even scaled, are too far apart for the fit's sums: step times or batch
+ * sizes hundreds of orders of magnitude apart, whose ratios' squares overflow a double.
+ */
+export function beyondDoubleRange(rows: readonly StepRow[]): boolean {
+  for (const row of scaled(rows).rows) {
+    for (const x of linearColumns(row)) if (!Number.isFinite((x / row.stepMs) ** 2)) return true;
+  }
+  return false;
+}
+
 /** Whether the rows determine all three values (enough rows, and settings that tell them apart). */
 export function determinesAmdahl(rows: readonly StepRow[]): boolean {
-  return rows.length >= AMDAHL_PARAMETERS && linearStart(rows) !== null;
+  return rows.length >= AMDAHL_PARAMETERS && linearStart(scaled(rows).rows) !== null;
 }
 
 /**
@@ -264,6 +317,12 @@ function levenbergMarquardt(rows: Columns, initialValues: readonly number[]): nu
 
 /** Where the fit starts: the linear solution clamped into the bounds, or null when the rows do not determine it. */
 export function amdahlStart(rows: readonly StepRow[]): AmdahlFit | null {
+  const scale = scaled(rows);
+  const start = scaledStart(scale.rows);
+  return start === null ? null : unscaled(start, scale);
+}
+
+function scaledStart(rows: readonly StepRow[]): AmdahlFit | null {
   if (rows.length < AMDAHL_PARAMETERS) return null;
   const start = linearStart(rows);
   if (start === null) return null;
@@ -273,8 +332,10 @@ export function amdahlStart(rows: readonly StepRow[]): AmdahlFit | null {
 }
 
 /** The bounded least-squares fit, or null when the rows do not determine it (see determinesAmdahl). */
-export function fitAmdahl(rows: readonly StepRow[]): AmdahlFit | null {
-  const start = amdahlStart(rows);
+export function fitAmdahl(input: readonly StepRow[]): AmdahlFit | null {
+  const scale = scaled(input);
+  const rows = scale.rows;
+  const start = scaledStart(rows);
   if (start === null) return null;
   const initialValues = [start.stepOverheadMs, start.msPerSample, start.parallelFraction];
   const columns: Columns = {
@@ -283,5 +344,5 @@ export function fitAmdahl(rows: readonly StepRow[]): AmdahlFit | null {
     stepMs: Float64Array.from(rows, (row) => row.stepMs),
   };
   const [o, m, p] = levenbergMarquardt(columns, initialValues);
-  return { stepOverheadMs: o!, msPerSample: m!, parallelFraction: p! };
+  return unscaled({ stepOverheadMs: o!, msPerSample: m!, parallelFraction: p! }, scale);
 }

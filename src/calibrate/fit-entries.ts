@@ -5,7 +5,8 @@
  * naming the node; one that can, but whose half cannot, has no held-out error.
  */
 import type { Issue } from '../errors.js';
-import { AMDAHL_PARAMETERS, amdahlStepMs, determinesAmdahl, fitAmdahl, type AmdahlFit } from './amdahl-fit.js';
+import { AMDAHL_PARAMETERS, amdahlStepMs, beyondDoubleRange, determinesAmdahl, fitAmdahl, type AmdahlFit } from './amdahl-fit.js';
+import { formatYamlNumber } from './yaml-edit.js';
 import { alternate, meanAbsolutePercentageError } from './error-measures.js';
 import type { NodeEntry } from './node-entries.js';
 import type { CsvStep } from './steps-csv.js';
@@ -33,6 +34,9 @@ function refusal(entry: NodeEntry, rows: readonly CsvStep[], file: string): Issu
   if (rows.length < AMDAHL_PARAMETERS) {
     return { ...at, expected: `at least ${AMDAHL_PARAMETERS} rows for node ${entry.id} to fit ${VALUES}`, found: plural(rows.length, 'row') };
   }
+  if (beyondDoubleRange(rows)) {
+    return { ...at, expected: `rows for node ${entry.id} whose step times and batch sizes one fit can hold in double precision`, found: `${ranges(rows)}, too far apart (their squares overflow a double)` };
+  }
   const batches = new Set(rows.map((row) => row.batch)).size;
   const threads = new Set(rows.map((row) => row.threads)).size;
   const pairs = [...new Set(rows.map((row) => `${row.batch}–${row.threads}`))];
@@ -59,6 +63,34 @@ function refusal(entry: NodeEntry, rows: readonly CsvStep[], file: string): Issu
   };
 }
 
+function range(values: readonly number[], unit: string): string {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of values) {
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  return low === high ? `${formatYamlNumber(low)}${unit}` : `from ${formatYamlNumber(low)} to ${formatYamlNumber(high)}${unit}`;
+}
+
+/** `step times from 1e-200 to 2e+200 ms and batch sizes from 1 to 2` */
+function ranges(rows: readonly CsvStep[]): string {
+  return `step times ${range(rows.map((row) => row.stepMs), ' ms')} and batch sizes ${range(rows.map((row) => row.batch), '')}`;
+}
+
+/**
+ * What is wrong with a fit a scenario cannot take, or null: scaled back to the rows' units, a
+ * value can leave the doubles (1e-300 ms over 1e300 samples is no double above 0).
+ */
+function unusable(fit: AmdahlFit): string | null {
+  const wrong: string[] = [];
+  if (!(fit.msPerSample > 0)) wrong.push('an msPerSample below the smallest double');
+  else if (!Number.isFinite(fit.msPerSample)) wrong.push('an msPerSample beyond the largest double');
+  if (!Number.isFinite(fit.stepOverheadMs)) wrong.push('a stepOverheadMs beyond the largest double');
+  if (!(fit.parallelFraction >= 0 && fit.parallelFraction <= 1)) wrong.push('a parallelFraction that is no number');
+  return wrong.length === 0 ? null : wrong.join(' and ');
+}
+
 export function fitEntries(grouped: ReadonlyMap<NodeEntry, CsvStep[]>, file: string): { ok: true; fits: EntryFit[] } | { ok: false; issues: Issue[] } {
   const fits: EntryFit[] = [];
   const issues: Issue[] = [];
@@ -67,6 +99,16 @@ export function fitEntries(grouped: ReadonlyMap<NodeEntry, CsvStep[]>, file: str
     const fit = determinesAmdahl(rows) ? fitAmdahl(rows) : null;
     if (fit === null) {
       issues.push(refusal(entry, rows, file));
+      continue;
+    }
+    const wrong = unusable(fit);
+    if (wrong !== null) {
+      const last = rows[rows.length - 1]!;
+      issues.push({
+        code: 'file.invalid', file, line: last.line, column: last.nodeColumn, path: 'node',
+        expected: `rows for node ${entry.id} whose ${VALUES} a double can hold`,
+        found: `${ranges(rows)}, which fit ${wrong}`,
+      });
       continue;
     }
     const { fit: half, heldOut } = alternate(rows);

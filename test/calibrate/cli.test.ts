@@ -78,6 +78,36 @@ describe('dtrain calibrate --from', () => {
   });
 });
 
+describe('dtrain calibrate --from: step times of any scale', () => {
+  // stepMs = 2 + batch · 0.4 · (1 − 0.5 + 0.5 / threads): 2.4, 2.8 on 1 thread, 2.3, 2.6 on 2
+  const rows = (unit: string) => `node,batch,threads,stepMs\na,1,1,2.4${unit}\na,2,1,2.8${unit}\na,1,2,2.3${unit}\na,2,2,2.6${unit}\n`;
+  const line = (ms: string, overhead: string) => `  - { id: a, msPerSample: ${ms}, parallelFraction: 0.5, stepOverheadMs: ${overhead} }\n`;
+
+  it('1e-200 ms and 1e200 ms are fitted as milliseconds are, in their own units, and --write writes them', async () => {
+    for (const [unit, ms, overhead] of [['', '0.4', '2'], ['e-200', '4e-201', '2e-200'], ['e200', '4e+199', '2e+200']] as const) {
+      const dir = scratch(rows(unit));
+      const result = await runCli(['calibrate', 'cluster.yaml', '--from', 'steps.csv', '--write'], { cwd: dir });
+      expect(result, unit).toMatchObject({ status: 0, stderr: '' });
+      expect(result.stdout, unit).toContain(`\n${line(ms, overhead)}`);
+      expect(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).toContain(`- { id: a, msPerSample: ${ms}, parallelFraction: 0.5, stepOverheadMs: ${overhead} }`);
+    }
+  });
+
+  it('rows too far apart for one fit in doubles, or whose fit leaves them, are refused with their ranges (never NaN)', async () => {
+    const wide = 'node,batch,threads,stepMs\na,1,1,1e-200\na,2,1,2e200\na,1,2,1e-200\na,2,2,2e200\n';
+    expect(await from(wide)).toBe(
+      'error: steps.csv: 1 problem\nsteps.csv:5:1  node: expected rows for node a whose step times and batch sizes one fit can hold in double precision, '
+      + 'found step times from 1e-200 to 2e+200 ms and batch sizes from 1 to 2, too far apart (their squares overflow a double)\n',
+    );
+    // 1e-300 ms over 1e300 samples: an msPerSample of about 1e-600, which no double holds
+    const under = 'node,batch,threads,stepMs\na,1e300,1,1e-300\na,2e300,1,2e-300\na,1e300,2,1e-300\na,2e300,2,1.5e-300\n';
+    expect(await from(under)).toBe(
+      'error: steps.csv: 1 problem\nsteps.csv:5:1  node: expected rows for node a whose msPerSample, parallelFraction and stepOverheadMs a double can hold, '
+      + 'found step times from 1e-300 to 2e-300 ms and batch sizes from 1e+300 to 2e+300, which fit an msPerSample below the smallest double\n',
+    );
+  });
+});
+
 describe('dtrain calibrate --measure', () => {
   it('times the model at 7 batch sizes, reports the held-out error and the spread, and --write sets only cluster.defaults', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-calibrate-'));

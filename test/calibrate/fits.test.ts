@@ -158,6 +158,17 @@ describe('fitAmdahl runs Levenberg–Marquardt in one pass over the rows a step'
     }
   });
 
+  it('rows scaled by 2^±700 (step times) and 2^900 (batch sizes) fit to the same values, scaled', () => {
+    const rows = noisyLog(40, truth, 0.02, 2);
+    const fit = fitAmdahl(rows)!;
+    for (const [time, batch] of [[2 ** -700, 1], [2 ** 700, 1], [1, 2 ** 900], [2 ** -700, 2 ** 300]] as const) {
+      const far = fitAmdahl(rows.map((row) => ({ batch: row.batch * batch, threads: row.threads, stepMs: row.stepMs * time })))!;
+      expect(far.stepOverheadMs / time).toBeCloseTo(fit.stepOverheadMs, 6);
+      expect((far.msPerSample * batch) / time).toBeCloseTo(fit.msPerSample, 6);
+      expect(far.parallelFraction).toBeCloseTo(fit.parallelFraction, 6);
+    }
+  });
+
   it('fits 200,000 rows to the truth they were drawn from', () => {
     const rows = noisyLog(200_000, truth, 0.02, 5);
     const fit = fitAmdahl(rows)!;
