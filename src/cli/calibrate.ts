@@ -55,7 +55,7 @@ interface ScenarioSource {
 
 function problems(file: string, issues: readonly Issue[]): DtrainError {
   const noun = issues.length === 1 ? 'problem' : 'problems';
-  return new DtrainError('calibrate.badSteps', `${file}: ${issues.length} ${noun}\n${formatIssuesCapped(issues, undefined, 'fix these and run again')}`);
+  return new DtrainError('calibrate.badSteps', `${escapeForTerminal(file)}: ${issues.length} ${noun}\n${formatIssuesCapped(issues, undefined, 'fix these and run again')}`);
 }
 
 function readScenario(file: string, registry: StageRegistry, write: boolean): ScenarioSource {
@@ -63,7 +63,7 @@ function readScenario(file: string, registry: StageRegistry, write: boolean): Sc
   const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: write });
   if (!read.ok) {
     const at = 'line' in read ? `:${String(read.line)}:${String(read.column)}` : '';
-    throw new DtrainError('calibrate.unreadable', `cannot read scenario ${file}${at}: ${read.problem}`);
+    throw new DtrainError('calibrate.unreadable', `cannot read scenario ${escapeForTerminal(file)}${at}: ${read.problem}`);
   }
   return { file, text: read.text, scenario: parseScenarioText(read.text, file, { registry }), registry };
 }
@@ -79,7 +79,7 @@ function regularTarget(file: string): { path: string; mode: number } {
     // e.g. /dev/stdin fed by a pipe: /proc/self/fd/0 → pipe:[…], which is no file to replace
     throw new DtrainError('calibrate.cannotWrite', `cannot write ${escapeForTerminal(file)}: ${writeProblem(error)} (--write replaces the scenario file itself)`);
   }
-  if (!stat.isFile()) throw new DtrainError('calibrate.cannotWrite', `cannot write ${file}: it is not a regular file (--write replaces the scenario file itself)`);
+  if (!stat.isFile()) throw new DtrainError('calibrate.cannotWrite', `cannot write ${escapeForTerminal(file)}: it is not a regular file (--write replaces the scenario file itself)`);
   return { path, mode: stat.mode & 0o7777 };
 }
 
@@ -89,7 +89,7 @@ function writeScenario(source: ScenarioSource, edits: readonly MapEdit[]): void 
   parseScenarioText(text, source.file, { registry: source.registry });
   const target = regularTarget(source.file);
   const writer = new OutputWriter((path, content) => writeFileSync(path, content, { flag: 'wx', mode: target.mode }));
-  writer.stage({ kind: 'file', path: target.path, label: source.file }, text);
+  writer.stage({ kind: 'file', path: target.path, label: escapeForTerminal(source.file) }, text);
   writer.commit();
 }
 
@@ -119,7 +119,7 @@ async function measure(source: ScenarioSource, flags: CalibrateFlags): Promise<v
     sizes,
     repetitions: flags.repetitions,
     backend: flags.backend,
-    where: locate(source.text, source.file, ['model']),
+    where: escapeForTerminal(locate(source.text, source.file, ['model'])),
     beforeAllocating: () => withinBudget(source, sizes, flags, progress),
     onProgress: progress,
   });
@@ -143,7 +143,7 @@ async function measure(source: ScenarioSource, flags: CalibrateFlags): Promise<v
   );
   if (flags.write === true) {
     writeScenario(source, [{ path: ['cluster', 'defaults'], values: [['msPerSample', fit.msPerSample], ['stepOverheadMs', fit.stepOverheadMs]] }]);
-    process.stdout.write(`\nwrote msPerSample and stepOverheadMs to cluster.defaults in ${source.file}\n`);
+    process.stdout.write(`\nwrote msPerSample and stepOverheadMs to cluster.defaults in ${escapeForTerminal(source.file)}\n`);
   }
 }
 
@@ -151,7 +151,7 @@ function fromCsv(source: ScenarioSource, csvFile: string, flags: CalibrateFlags)
   const read = readTextFileLimited(csvFile, MAX_STEPS_BYTES, { regularOnly: true });
   if (!read.ok) {
     const at = 'line' in read ? `:${String(read.line)}:${String(read.column)}` : '';
-    throw new DtrainError('calibrate.unreadable', `cannot read steps file ${csvFile}${at}: ${read.problem}`);
+    throw new DtrainError('calibrate.unreadable', `cannot read steps file ${escapeForTerminal(csvFile)}${at}: ${read.problem}`);
   }
   const parsed = parseStepsCsv(read.text, csvFile);
   const entries = nodeEntries(rawClusterNodes(source.text));
@@ -177,7 +177,7 @@ function fromCsv(source: ScenarioSource, csvFile: string, flags: CalibrateFlags)
         values: [['msPerSample', f.fit.msPerSample], ['parallelFraction', f.fit.parallelFraction], ['stepOverheadMs', f.fit.stepOverheadMs]],
       })),
     );
-    process.stdout.write(`\nwrote msPerSample, parallelFraction and stepOverheadMs to ${fitted.fits.length} node ${fitted.fits.length === 1 ? 'entry' : 'entries'} in ${source.file}\n`);
+    process.stdout.write(`\nwrote msPerSample, parallelFraction and stepOverheadMs to ${fitted.fits.length} node ${fitted.fits.length === 1 ? 'entry' : 'entries'} in ${escapeForTerminal(source.file)}\n`);
   }
 }
 

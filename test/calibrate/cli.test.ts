@@ -200,6 +200,32 @@ describe('dtrain calibrate: bad input', () => {
     expect(stderr).not.toContain('\u001b');
   });
 
+  it('a file name with a newline, ESC or bidi override is shown escaped in every message: no forged lines, no terminal control', async () => {
+    const forged = 'x\nerror: fake.csv:1:1  forged';
+    expect(await refused(['cluster.yaml', '--from', forged])).toBe('error: cannot read steps file x\\nerror: fake.csv:1:1  forged: no such file\n');
+    expect(await refused(['no\nerror: s.yaml', '--from', 'steps.csv'])).toBe('error: cannot read scenario no\\nerror: s.yaml: no such file\n');
+    const dir = scratch();
+    writeFileSync(join(dir, 'h\nerror: x.csv'), 'node,batch,threads\n');
+    const header = await runCli(['calibrate', 'cluster.yaml', '--from', 'h\nerror: x.csv'], { cwd: dir });
+    expect(header).toMatchObject({ status: 2, stdout: '' });
+    expect(header.stderr).toBe(
+      'error: h\\nerror: x.csv: 1 problem\nh\\nerror: x.csv:1:1  expected a column named stepMs (the header node,batch,threads,stepMs), found a header without it\n',
+    );
+    execFileSync('mkfifo', [join(dir, 'p\nerror: y.yaml')]);
+    const pipe = await runCli(['calibrate', 'p\nerror: y.yaml', '--from', 'steps.csv', '--write'], { cwd: dir });
+    expect(pipe).toMatchObject({ status: 2, stdout: '', stderr: 'error: cannot write p\\nerror: y.yaml: it is not a regular file (--write replaces the scenario file itself)\n' });
+  });
+
+  it('--write names the scenario it wrote escaped', async () => {
+    const dir = scratch();
+    const name = '\u001b[2J\u001b]0;title\u0007\u202eevil.yaml';
+    writeFileSync(join(dir, name), SCENARIO_TEXT);
+    const result = await runCli(['calibrate', name, '--from', 'steps.csv', '--write'], { cwd: dir });
+    expect(result).toMatchObject({ status: 0, stderr: '' });
+    expect(result.stdout.endsWith('\nwrote msPerSample, parallelFraction and stepOverheadMs to 3 node entries in \\e[2J\\e]0;title\\x07\\u{202e}evil.yaml\n')).toBe(true);
+    expect(result.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+
   it('fits with fewer rows than values, or rows that cannot tell them apart, are refused naming the node', async () => {
     const csv = ['node,batch,threads,stepMs', 'a,1,4,2', 'a,8,4,3', 'b,1,4,2', 'b,8,4,3', 'b,64,4,9'].join('\n');
     expect(await from(csv)).toBe(
