@@ -23,6 +23,14 @@ export function nodeEntries(rawNodes: readonly unknown[]): NodeEntry[] {
   });
 }
 
+/** A node id from the CSV as a message shows it: a 1 MB cell must not make a 1 MB line (as describeValue shortens a string). */
+const MAX_SHOWN_ID = 40;
+
+function shownId(id: string): string {
+  const chars = Array.from(id);
+  return chars.length > MAX_SHOWN_ID ? `${chars.slice(0, MAX_SHOWN_ID).join('')}…` : id;
+}
+
 export function entryLabel(entry: NodeEntry): string {
   return entry.count === null ? entry.id : `${entry.id} (×${entry.count})`;
 }
@@ -46,7 +54,7 @@ export function rowsByEntry(rows: readonly CsvStep[], entries: readonly NodeEntr
       issues.push({
         code: 'file.invalid', file, line: row.line, column: row.nodeColumn, path: 'node',
         expected: `a node or group id of the scenario${suggestionSuffix(row.node, names)}`,
-        found: `unknown node ${row.node}`,
+        found: `unknown node ${shownId(row.node)}`,
       });
       continue;
     }
