@@ -20,10 +20,10 @@ import { parseStepsCsv } from '../calibrate/steps-csv.js';
 import { editYamlValues, type MapEdit } from '../calibrate/yaml-edit.js';
 import { DtrainError, formatIssuesCapped, type Issue } from '../errors.js';
 import { parseScenarioText } from '../node/load.js';
-import { readTextFileLimited } from '../node/read-file.js';
+import { readFileBounded, readTextFileLimited } from '../node/read-file.js';
 import { OutputWriter, writeProblem } from '../output-file.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
-import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
+import { decodeText, MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
 import type { Scenario } from '../scenario/types.js';
 import type { BackendPreference } from '../train/backend.js';
 import { estimateMeasure } from '../calibrate/measure-estimate.js';
@@ -48,7 +48,10 @@ interface CalibrateFlags extends PluginFlags, LimitFlags {
 
 interface ScenarioSource {
   file: string;
+  /** the text as decoded: without the UTF-8 BOM the file may start with */
   text: string;
+  /** '\ufeff' when the file starts with a BOM, which --write keeps; '' otherwise */
+  bom: string;
   scenario: Scenario;
   registry: StageRegistry;
 }
@@ -60,12 +63,15 @@ function problems(file: string, issues: readonly Issue[]): DtrainError {
 
 function readScenario(file: string, registry: StageRegistry, write: boolean): ScenarioSource {
   if (write) regularTarget(file);
-  const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: write });
+  // the bytes, not only the text: decoding drops a BOM that --write must put back
+  const bytes = readFileBounded(file, MAX_SCENARIO_BYTES, { regularOnly: write });
+  const read = bytes.ok ? decodeText(bytes.bytes) : bytes;
   if (!read.ok) {
     const at = 'line' in read ? `:${String(read.line)}:${String(read.column)}` : '';
     throw new DtrainError('calibrate.unreadable', `cannot read scenario ${escapeForTerminal(file)}${at}: ${read.problem}`);
   }
-  return { file, text: read.text, scenario: parseScenarioText(read.text, file, { registry }), registry };
+  const bom = bytes.ok && bytes.bytes[0] === 0xef && bytes.bytes[1] === 0xbb && bytes.bytes[2] === 0xbf ? '\ufeff' : '';
+  return { file, text: read.text, bom, scenario: parseScenarioText(read.text, file, { registry }), registry };
 }
 
 /** The real path of a scenario file --write may replace: a regular file, never a device, pipe or directory. */
@@ -89,7 +95,7 @@ function writeScenario(source: ScenarioSource, edits: readonly MapEdit[]): void 
   parseScenarioText(text, source.file, { registry: source.registry });
   const target = regularTarget(source.file);
   const writer = new OutputWriter((path, content) => writeFileSync(path, content, { flag: 'wx', mode: target.mode }));
-  writer.stage({ kind: 'file', path: target.path, label: escapeForTerminal(source.file) }, text);
+  writer.stage({ kind: 'file', path: target.path, label: escapeForTerminal(source.file) }, source.bom + text);
   writer.commit();
 }
 

@@ -70,6 +70,15 @@ describe('dtrain calibrate --from', () => {
     expect(validate.stdout).toBe('cluster.yaml: ok\n');
   });
 
+  it('--write keeps a UTF-8 BOM at the start of the scenario', async () => {
+    const dir = scratch(STEPS_TEXT, `\ufeff${SCENARIO_TEXT}`);
+    const result = await runCli(['calibrate', 'cluster.yaml', '--from', 'steps.csv', '--write'], { cwd: dir });
+    expect(result).toMatchObject({ status: 0, stderr: '' });
+    const written = readFileSync(join(dir, 'cluster.yaml'));
+    expect([...written.subarray(0, 4)]).toEqual([0xef, 0xbb, 0xbf, '#'.charCodeAt(0)]);
+    expect(written.toString('utf8')).toContain('\n    - { id: a, msPerSample: 0.3991, parallelFraction: 0.8977, stepOverheadMs: 1.998 }');
+  });
+
   it('a group is fitted from the rows naming it or its nodes; 4 rows are too few to hold half out', async () => {
     const rows = ['node,batch,threads,stepMs', 'gpu,1,1,1', 'gpu-2,8,1,2', 'gpu-4,8,4,1.5', 'gpu-1,64,8,4'];
     const result = await runCli(['calibrate', 'cluster.yaml', '--from', 'steps.csv'], { cwd: scratch(`${rows.join('\n')}\n`) });
