@@ -190,6 +190,19 @@ describe('dtrain calibrate: bad input', () => {
     );
   });
 
+  it('a 400-digit batch or step time is said to be a number too large, not text', async () => {
+    const huge = '9'.repeat(400);
+    expect(await from(`node,batch,threads,stepMs\na,${huge},1,2\na,1,1,${huge}.5\na,1,1,-${huge}\n`)).toBe(
+      [
+        'error: steps.csv: 3 problems',
+        'steps.csv:2:3  batch: expected a whole number ≥ 1, found a number too large for a double (400 digits before the point)',
+        'steps.csv:3:7  stepMs: expected a step time in ms > 0, found a number too large for a double (400 digits before the point)',
+        'steps.csv:4:7  stepMs: expected a step time in ms > 0, found a negative number too large for a double (400 digits before the point)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('unknown node ids, with a did-you-mean among the nodes and groups', async () => {
     const csv = ['node,batch,threads,stepMs', 'spar,1,1,2', 'gpu-9,1,1,2', 'zzz,1,1,2'].join('\n');
     expect(await from(csv)).toBe(
