@@ -33,18 +33,6 @@ export interface StepsCsv {
 
 const HEADER_WORDS = 'the header node,batch,threads,stepMs';
 
-/**
- * describeCellKind, except that a plain run of digits too long for a double (400 digits) is
- * said to be what it is: describeCellKind knows only the exponent form (1e999) as too large.
- */
-function cellKind(cell: string): string {
-  const digits = /^([-+]?)(\d+)(?:\.\d*)?$/.exec(cell);
-  if (digits !== null && !Number.isFinite(Number(cell))) {
-    return `a ${digits[1] === '-' ? 'negative ' : ''}number too large for a double (${digits[2]!.length} digits before the point)`;
-  }
-  return describeCellKind(cell);
-}
-
 /** Cells of one line with the 1-based column where each starts (blanks around a cell are not part of it). */
 function splitCells(line: string): { text: string; column: number }[] {
   const cells: { text: string; column: number }[] = [];
@@ -111,7 +99,7 @@ export function parseStepsCsv(text: string, file: string): StepsCsv {
       const { text: value, column: at } = cell(column);
       const n = parseDecimal(value);
       if (n === undefined || !Number.isInteger(n) || n < 1) {
-        report(lineNo, at, column, `a whole number ≥ 1`, n === 0 ? 'zero' : cellKind(value));
+        report(lineNo, at, column, `a whole number ≥ 1`, n === 0 ? 'zero' : describeCellKind(value));
         return Number.NaN;
       }
       return n;
@@ -121,7 +109,7 @@ export function parseStepsCsv(text: string, file: string): StepsCsv {
     const step = cell('stepMs');
     const stepMs = parseDecimal(step.text);
     if (stepMs === undefined || !(stepMs > 0)) {
-      report(lineNo, step.column, 'stepMs', 'a step time in ms > 0', stepMs === 0 ? 'zero' : cellKind(step.text));
+      report(lineNo, step.column, 'stepMs', 'a step time in ms > 0', stepMs === 0 ? 'zero' : describeCellKind(step.text));
     }
     if (issues.length === before) rows.push({ node: node.text, batch, threads, stepMs: stepMs!, line: lineNo, nodeColumn: node.column });
   }

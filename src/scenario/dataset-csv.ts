@@ -48,6 +48,9 @@ export function describeCellKind(cell: string): string {
   if (cell === '') return 'an empty cell';
   const value = parseDecimal(cell);
   if (value === undefined) {
+    // a plain run of digits too long for a double (400 of them) is no less a number than 1e999
+    const digits = /^([-+]?)(\d+)(?:\.\d*)?$/.exec(cell);
+    if (digits !== null) return `a ${digits[1] === '-' ? 'negative ' : ''}number too large for a double (${digits[2]!.length} digits before the point)`;
     if (/^[+-]?nan$/i.test(cell)) return 'NaN';
     if (/^[+-]?(infinity|inf)$/i.test(cell) || /^[+-]?(\d|\.\d)[\d.]*[eE][+-]?\d+$/.test(cell)) return 'an infinite number';
     return 'text that is not a number';

@@ -120,6 +120,9 @@ describe('parseDatasetCsv — labels and messages', () => {
     expect(['', 'NaN', 'hunter2', '1e400', '-3', '2.5', '7'].map(describeCellKind)).toEqual([
       'an empty cell', 'NaN', 'text that is not a number', 'an infinite number', 'a negative number', 'a fractional number', 'a number',
     ]);
+    expect(['1'.repeat(400), `-${'9'.repeat(320)}.5`].map(describeCellKind)).toEqual([
+      'a number too large for a double (400 digits before the point)', 'a negative number too large for a double (320 digits before the point)',
+    ]);
     expect(csvError('PASSWORD=hunter2\n1\n')).toEqual({ line: 1, column: 1, expected: 'a header row with a `label` column', found: '1 column, none named label' });
   });
 });
