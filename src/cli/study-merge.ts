@@ -11,10 +11,10 @@ import { OutputWriter } from '../output-file.js';
 import { fullReportName, sameStudy, studyDifference, STUDY_MANIFEST_FILE, studyManifestText, type StudyManifest } from '../study/manifest.js';
 import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE } from '../study/outputs.js';
 import type { StudyRecord } from '../study/record.js';
-import { inspectStoredRecord, readStudyManifest } from '../study/store.js';
+import { inspectFullReport, inspectStoredRecord, readStudyManifest } from '../study/store.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { isSameFile } from './output-plan.js';
-import { isRegularFile, stageCopy } from './stage-copy.js';
+import { isRegularFile, reportCheckNote, stageCopy } from './stage-copy.js';
 import { checkStudyOut, finishStudy, planStudyOutputs } from './study.js';
 
 export function isStudyDir(dir: string): boolean {
@@ -40,6 +40,13 @@ function refuseInputsAsOutputs(dirs: readonly string[], manifest: StudyManifest,
   }
 }
 
+/** What is wrong with a run's full report that inspectFullReport did not accept, for a message after its path. */
+function fullReportProblem(path: string, report: { problem: string } | undefined): { path: string; problem: string } {
+  if (report !== undefined) return { path, problem: `is not a usable report: ${report.problem}` };
+  if (!existsSync(path)) return { path, problem: 'is missing (a study run with --store full keeps one beside each record)' };
+  return { path, problem: 'is there, but cut short or not that run\'s report' };
+}
+
 export async function mergeStudy(dirs: readonly string[], flags: { out: string; json?: string; report?: string }): Promise<void> {
   const manifests = dirs.map((dir) => {
     const manifest = readStudyManifest(dir);
@@ -61,13 +68,22 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
     }
   }
   const full = first.manifest.store === 'full';
+  if (full) {
+    // each run's full report is read whole to check it is complete: say so when that takes a while
+    const firstCopies = first.manifest.grid.runs.map((run) => dirs.map((dir) => join(dir, fullReportName(run.report))).find(isRegularFile) ?? '');
+    const note = reportCheckNote('merge', firstCopies);
+    if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
+  }
   const found: Array<{ report: string; dir: string; text: string; record: StudyRecord; fullReport?: string }> = [];
   let missing = 0;
   let firstMissing = '';
   for (const run of first.manifest.grid.runs) {
+    const label = `${run.strategy} · seed ${run.seed}`;
     let hit: (typeof found)[number] | undefined;
     // a copy that is there but no complete record of this run: refused if no folder has a good one
     let broken: { path: string; problem: string } | undefined;
+    // with --store full, a good record whose full report is not: refused if no folder has both
+    let badFull: { path: string; problem: string } | undefined;
     for (const dir of dirs) {
       const stored = inspectStoredRecord(dir, run);
       if (stored === undefined) continue;
@@ -75,19 +91,31 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
         broken ??= { path: join(dir, run.report), problem: stored.problem };
         continue;
       }
-      // a full report is copied as it is, never held as one string (it may be over a gigabyte)
-      const fullReport = full ? join(dir, fullReportName(run.report)) : undefined;
-      if (fullReport !== undefined && !isRegularFile(fullReport)) continue;
+      let fullReport: string | undefined;
+      if (full) {
+        const report = inspectFullReport(dir, run);
+        if (report === undefined || 'problem' in report) {
+          badFull ??= fullReportProblem(join(dir, fullReportName(run.report)), report);
+          continue;
+        }
+        // copied as it is, never held as one string (it may be over a gigabyte)
+        fullReport = report.path;
+      }
       hit = { report: run.report, dir, text: stored.text, record: stored.record, fullReport };
       break;
     }
+    if (hit === undefined && badFull !== undefined) {
+      throw new DtrainError('study.badFullReport', `${escapeForTerminal(badFull.path)}, the full report of ${escapeForTerminal(label)}, ${badFull.problem}`, {
+        hint: 'put back the file the study wrote, or run that shard again (a run whose full report is missing or cut short is run again)',
+      });
+    }
     if (hit === undefined && broken !== undefined) {
-      throw new DtrainError('study.badRecord', `${escapeForTerminal(broken.path)}, the record of ${escapeForTerminal(run.strategy)} · seed ${run.seed}, ${broken.problem.startsWith('is ') ? broken.problem : `is not a usable record: ${broken.problem}`}`, {
+      throw new DtrainError('study.badRecord', `${escapeForTerminal(broken.path)}, the record of ${escapeForTerminal(label)}, ${broken.problem.startsWith('is ') ? broken.problem : `is not a usable record: ${broken.problem}`}`, {
         hint: 'put back the file the study wrote, or remove it and run that shard again (its complete runs are skipped)',
       });
     }
     if (hit === undefined) {
-      if (missing === 0) firstMissing = `${run.strategy} · seed ${run.seed} (${run.report})`;
+      if (missing === 0) firstMissing = `${label} (${run.report})`;
       missing += 1;
     } else found.push(hit);
   }

@@ -29,13 +29,14 @@ import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type
 import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE, studyResultsJson, studySummaryCsv } from '../study/outputs.js';
 import { recordText, studyRecord, type StudyRecord } from '../study/record.js';
 import { renderStudy } from '../study/render.js';
-import { readStoredRecord, readStudyManifest } from '../study/store.js';
+import { inspectFullReport, readStoredRecord, readStudyManifest } from '../study/store.js';
 import { addLimitOptions, enforceGridLimits, type LimitFlags, workersWithinBudget } from '../limits/options.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
+import { reportCheckNote } from './stage-copy.js';
 import { prepareOutDir, readScenarioText } from './sweep.js';
 
 interface StudyFlags extends LimitFlags, PluginFlags {
@@ -245,9 +246,16 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
   writeFileAtomic(outputs.targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(manifest));
   const mine = grid.runs.filter((run) => inShard(run.index, grid.shard));
   const records = new Map<string, StudyRecord>();
+  if (manifest.store === 'full') {
+    const note = reportCheckNote('study', mine.map((run) => join(flags.out, fullReportName(run.report))));
+    if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
+  }
   for (const run of mine) {
     const stored = readStoredRecord(flags.out, run);
-    if (stored !== undefined && (manifest.store === 'compact' || existsSync(join(flags.out, fullReportName(run.report))))) records.set(run.key, stored.record);
+    if (stored === undefined) continue;
+    // a full report cut short (a disk that filled up, a copy stopped half-way) is run again, as a sweep's is
+    const report = manifest.store === 'full' ? inspectFullReport(flags.out, run) : undefined;
+    if (manifest.store === 'compact' || (report !== undefined && 'outcome' in report)) records.set(run.key, stored.record);
   }
   const todo = mine.filter((run) => !records.has(run.key));
   const asked = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));

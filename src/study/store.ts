@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { DtrainError } from '../errors.js';
 import { readTextFileLimited } from '../node/read-file.js';
 import { MAX_REPORT_BYTES } from '../scenario/text-file.js';
+import { inspectStoredRun, type StoredRun } from '../sweep/directory.js';
 import type { ManifestRun } from '../sweep/manifest.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
-import { parseStudyManifest, STUDY_MANIFEST_FILE, type StudyManifest } from './manifest.js';
+import { fullReportName, parseStudyManifest, STUDY_MANIFEST_FILE, type StudyManifest } from './manifest.js';
 import { parseRecord, type StudyRecord } from './record.js';
 
 export interface StoredRecord {
@@ -41,6 +42,16 @@ export function inspectStoredRecord(dir: string, run: Pick<ManifestRun, 'index' 
 export function readStoredRecord(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>): StoredRecord | undefined {
   const stored = inspectStoredRecord(dir, run);
   return stored !== undefined && 'record' in stored ? stored : undefined;
+}
+
+/**
+ * The run's full report in `dir` (with --store full), checked as a sweep checks its reports:
+ * undefined when it is missing, cut short or another run's; what is wrong with it when it is
+ * that run's complete report but holds a figure no run can have. It is read as a stream, never
+ * held: it may be over a gigabyte.
+ */
+export function inspectFullReport(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>): StoredRun | { path: string; problem: string } | undefined {
+  return inspectStoredRun(dir, run, { file: fullReportName(run.report), what: `the full report of run ${run.index + 1} in ${STUDY_MANIFEST_FILE}` });
 }
 
 /** The folder's study.json; undefined when it has none. */

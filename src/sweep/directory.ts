@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DtrainError } from '../errors.js';
 import { readFileInChunks, readTextFileLimited } from '../node/read-file.js';
 import { MAX_REPORT_BYTES } from '../scenario/text-file.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import { MANIFEST_FILE, parseManifest, type ManifestRun, type SweepManifest } from './manifest.js';
 import { outcomeProblem, RunReportReader, type RunOutcome } from './run-report.js';
 
@@ -25,15 +26,20 @@ export interface StoredRun {
  * (the run is done again), else the report, or what is wrong with it when it is complete but
  * not right for the run (outcomeProblem: a merge refuses it, naming the file). Read as a
  * stream (a 131,072-node run's report is over a gigabyte): it takes about 25 s a gigabyte on
- * this kind of machine, each byte checked as JSON.
+ * this kind of machine, each byte checked as JSON. A study keeps the same report beside each
+ * run's record with --store full: `file` names it there and `what` says whose it is.
  */
-export function inspectStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>): StoredRun | { path: string; problem: string } | undefined {
-  const path = join(dir, run.report);
+export function inspectStoredRun(
+  dir: string,
+  run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>,
+  { file = run.report, what = `the report of run ${run.index + 1} in ${MANIFEST_FILE}` }: { file?: string; what?: string } = {},
+): StoredRun | { path: string; problem: string } | undefined {
+  const path = join(dir, file);
   const reader = new RunReportReader(run.key);
   const read = readFileInChunks(path, (chunk) => reader.write(chunk), { regularOnly: true });
   if (!read.ok) {
     if (read.problem === 'no such file') return undefined;
-    throw new DtrainError('sweep.unreadableReport', `cannot read ${path}, the report of run ${run.index + 1} in ${MANIFEST_FILE}: ${read.problem}`, {
+    throw new DtrainError('sweep.unreadableReport', `cannot read ${escapeForTerminal(path)}, ${what}: ${read.problem}`, {
       hint: 'remove or rename it; complete runs are kept',
     });
   }
@@ -45,8 +51,8 @@ export function inspectStoredRun(dir: string, run: Pick<ManifestRun, 'index' | '
 }
 
 /** The run's report in `dir` if it is there, complete and right for the run, else undefined (a resume runs it again). */
-export function readStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>): StoredRun | undefined {
-  const stored = inspectStoredRun(dir, run);
+export function readStoredRun(dir: string, run: Pick<ManifestRun, 'index' | 'key' | 'report' | 'strategy' | 'seed'>, where: { file?: string; what?: string } = {}): StoredRun | undefined {
+  const stored = inspectStoredRun(dir, run, where);
   return stored !== undefined && 'outcome' in stored ? stored : undefined;
 }
 

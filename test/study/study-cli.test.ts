@@ -4,7 +4,7 @@
  * bytes as the unsharded study; --ablate and --store full; bad input is refused (exit 2,
  * naming the flag, nothing written).
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -259,5 +259,63 @@ describe('a study and a sweep never write into each other\'s folder', () => {
       expect(result.status, name).toBe(2);
       expect(existsSync(join(root, `${name}-all`)), name).toBe(false);
     }
+  });
+});
+
+describe('dtrain merge of study shards with --store full', () => {
+  const STUDY = ['study', SCENARIO, '--seeds', '1..2', '--strategy', 's1s4,sync-sgd', '--backend', 'cpu', '--jobs', '1', '--store', 'full'];
+  let root: string;
+  let full: string;
+  let label: string;
+  beforeAll(async () => {
+    root = scratch();
+    for (const shard of ['1/2', '2/2']) {
+      const result = await runCli([...STUDY, '--shard', shard, '--out', `f${shard[0]}`], { cwd: root });
+      expect(result.status, result.stderr).toBe(0);
+    }
+    full = readdirSync(join(root, 'f1')).find((f) => f.endsWith('.full.json'))!;
+    const record = JSON.parse(readFileSync(join(root, 'f1', full.replace('.full.json', '.json')), 'utf8')) as { strategy: string; seed: number };
+    label = `${record.strategy} · seed ${record.seed}`;
+  }, 120_000);
+
+  it('a full report cut short: exit 2 naming it, nothing written; the shard run again redoes that run and the merge passes', async () => {
+    cpSync(join(root, 'f1'), join(root, 'cut'), { recursive: true });
+    const whole = readFileSync(join(root, 'f1', full));
+    writeFileSync(join(root, 'cut', full), whole.subarray(0, 300));
+    const result = await runCli(['merge', 'cut', 'f2', '--out', 'cut-all'], { cwd: root });
+    expect(result.stderr).toBe(`error: cut/${full}, the full report of ${label}, is there, but cut short or not that run's report\nhint: put back the file the study wrote, or run that shard again (a run whose full report is missing or cut short is run again)\n`);
+    expect(result.status).toBe(2);
+    expect(existsSync(join(root, 'cut-all'))).toBe(false);
+    const again = await runCli([...STUDY, '--shard', '1/2', '--out', 'cut'], { cwd: root });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr.split('\n')[0]).toBe('study: 2 runs (shard 1/2 of 4), 1 already complete, 1 to run on 1 worker');
+    expect(readFileSync(join(root, 'cut', full))).toEqual(whole);
+    const merged = await runCli(['merge', 'cut', 'f2', '--out', 'cut-all'], { cwd: root });
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(readFileSync(join(root, 'cut-all', full))).toEqual(whole);
+  });
+
+  it('a full report missing: exit 2 naming it, not the run as missing', async () => {
+    cpSync(join(root, 'f1'), join(root, 'gone'), { recursive: true });
+    rmSync(join(root, 'gone', full));
+    const result = await runCli(['merge', 'gone', 'f2', '--out', 'gone-all'], { cwd: root });
+    expect(result.stderr).toBe(`error: gone/${full}, the full report of ${label}, is missing (a study run with --store full keeps one beside each record)\nhint: put back the file the study wrote, or run that shard again (a run whose full report is missing or cut short is run again)\n`);
+    expect(result.status).toBe(2);
+    expect(existsSync(join(root, 'gone-all'))).toBe(false);
+    // another folder with the run's record and full report complete is used instead
+    const other = await runCli(['merge', 'gone', 'f1', 'f2', '--out', 'gone-all'], { cwd: root });
+    expect(other.status, other.stderr).toBe(0);
+    expect(readFileSync(join(root, 'gone-all', full))).toEqual(readFileSync(join(root, 'f1', full)));
+  });
+
+  it('a full report edited to an impossible accuracy: exit 2, what is wrong named', async () => {
+    cpSync(join(root, 'f1'), join(root, 'acc'), { recursive: true });
+    const data = JSON.parse(readFileSync(join(root, 'f1', full), 'utf8')) as { runs: Array<{ summary: { finalAccuracy: number } }> };
+    data.runs[0]!.summary.finalAccuracy = 3;
+    writeFileSync(join(root, 'acc', full), JSON.stringify(data));
+    const result = await runCli(['merge', 'acc', 'f2', '--out', 'acc-all'], { cwd: root });
+    expect(result.stderr.split('\n')[0]).toBe(`error: acc/${full}, the full report of ${label}, is not a usable report: runs[0].summary.finalAccuracy: expected an accuracy in [0, 1] or null, found 3`);
+    expect(result.status).toBe(2);
+    expect(existsSync(join(root, 'acc-all'))).toBe(false);
   });
 });
