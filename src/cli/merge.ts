@@ -18,6 +18,7 @@ import { isSameFile } from './output-plan.js';
 import { isRegularFile, reportCheckNote, stageCopy } from './stage-copy.js';
 import { finishSweepDir, planOutDir } from './sweep.js';
 import { isStudyDir, mergeStudy } from './study-merge.js';
+import { refuseDashOut } from './study.js';
 
 function runLabel(run: ManifestRun, axes: Array<{ path: string }>): string {
   const point = axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
@@ -90,6 +91,7 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   }
   // Everything is read by now, so --out may be one of the input directories; its files are
   // replaced all together or not at all.
+  refuseDashOut(flags.out, `a merge writes a folder of files (${MANIFEST_FILE}, every run's report, ${SUMMARY_FILE})`);
   const names = [MANIFEST_FILE, SUMMARY_FILE];
   for (const { run } of found) names.push(run.report);
   const targets = planOutDir(flags.out, names);
@@ -110,8 +112,8 @@ export function registerMerge(program: Command): void {
     .description('combine the output directories of a sharded sweep or study into one (the same summary as unsharded)')
     .argument('<dirs...>', 'output directories of `dtrain sweep … --shard i/n`')
     .requiredOption('-o, --out <dir>', 'directory for the merged reports, sweep.json and summary.csv')
-    .option('--json <file>', 'study folders only: also write the whole study as JSON to this file')
-    .option('--report <file>', 'study folders only: also write the study\'s HTML report to this file')
+    .option('--json <file>', 'study folders only: also write the whole study as JSON to this file; - for standard output')
+    .option('--report <file>', 'study folders only: also write the study\'s HTML report to this file; - for standard output')
     .addHelpText('after', `
 Example:
   $ dtrain sweep s.yaml --set seed=1..10 --shard 1/2 --out part-1

@@ -180,11 +180,21 @@ function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifes
   });
 }
 
+/**
+ * `-` means standard output for a file output; a folder of files cannot go there, and a
+ * directory named `-` made in its place would be a surprise.
+ */
+export function refuseDashOut(dir: string, why: string): void {
+  if (dir === '-') throw new DtrainError('cli.invalidArgument', `--out -: expected a directory, found - (standard output): ${why}`);
+}
+
 export interface StudyOutputs {
   /** the files in --out, by name */
   targets: Map<string, OutputTarget>;
   json?: OutputTarget;
   report?: OutputTarget;
+  /** where the tables go: standard error when --json or --report is standard output */
+  terminal?: NodeJS.WriteStream;
 }
 
 /**
@@ -193,14 +203,17 @@ export interface StudyOutputs {
  * input, not one another).
  */
 export function planStudyOutputs(dir: string, names: Iterable<string>, flags: { json?: string; report?: string }, inputs: readonly InputFile[] = []): StudyOutputs {
+  refuseDashOut(dir, 'a study writes a folder of files (study.json, a record per run, summary.csv, study-results.json); --json - writes the whole study to standard output');
   const plan = new OutputPlan();
   const real = plan.directory('--out', dir, { parents: true });
   const targets = new Map<string, OutputTarget>();
   for (const name of names) targets.set(name, plan.fileIn('--out', real, dir, name));
   const outputs: StudyOutputs = { targets };
-  if (flags.json !== undefined) outputs.json = plan.file('--json', flags.json);
-  if (flags.report !== undefined) outputs.report = plan.file('--report', flags.report);
+  // `-` is standard output, as for every other command's outputs; the tables then go to stderr
+  if (flags.json !== undefined) outputs.json = plan.file('--json', flags.json, { dash: true });
+  if (flags.report !== undefined) outputs.report = plan.file('--report', flags.report, { dash: true });
   plan.checkInputs(inputs);
+  outputs.terminal = plan.usesStdout ? process.stderr : process.stdout;
   return outputs;
 }
 
@@ -218,7 +231,7 @@ export async function finishStudy(dir: string, manifest: StudyManifest, records:
     writer.stage(out.report, await renderStudyReport(manifest, analysis, records, VERSION));
   }
   writer.commit();
-  process.stdout.write(renderStudy({ scenario: manifest.grid.scenario.name, seeds: manifest.seeds, baseline: manifest.baseline, target: manifest.target }, analysis));
+  (out.terminal ?? process.stdout).write(renderStudy({ scenario: manifest.grid.scenario.name, seeds: manifest.seeds, baseline: manifest.baseline, target: manifest.target }, analysis));
   process.stderr.write(`${escapeForTerminal(join(dir, STUDY_RESULTS_FILE))}: ${records.length} run${records.length === 1 ? '' : 's'}\n`);
 }
 
@@ -292,8 +305,8 @@ export function registerStudy(program: Command): void {
     .option('-j, --jobs <n>', 'runs in parallel, on worker threads (default: the number of cores)', positiveInt('--jobs'))
     .option('--shard <i/n>', 'run only slice i of n of the runs (then dtrain merge the folders)', parseShard)
     .requiredOption('-o, --out <dir>', 'output directory: study.json, one compact record per run, summary.csv, study-results.json')
-    .option('--json <file>', 'also write the whole study as JSON to this file')
-    .option('--report <file>', 'also write a self-contained HTML report: accuracy bands over seeds, paired differences, the mechanism table')
+    .option('--json <file>', 'also write the whole study as JSON to this file; - for standard output')
+    .option('--report <file>', 'also write a self-contained HTML report: accuracy bands over seeds, paired differences, the mechanism table; - for standard output')
     .addOption(new Option('--store <what>', 'per run: compact records, or full also keeps each run\'s whole JSON report').choices(['compact', 'full']).default('compact'))
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
     .addOption(new Option('--engine <name>', 'training engine').choices(['fast', 'reference']).default('fast'));

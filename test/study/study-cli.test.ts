@@ -67,6 +67,21 @@ describe('dtrain study', () => {
     }
     expect(readFileSync(join(root, 'study.json'), 'utf8')).toBe(readFileSync(join(dir, 'study-results.json'), 'utf8'));
     expect(merged.stdout).toBe(whole.stdout);
+    // `-` is standard output: the study there, the tables on standard error, no file named -
+    const dash = await runCli(['merge', 'p1', 'p2', '--out', 'dash', '--json', '-'], { cwd: root });
+    expect(dash.status, dash.stderr).toBe(0);
+    expect(dash.stdout).toBe(readFileSync(join(dir, 'study-results.json'), 'utf8'));
+    expect(dash.stderr).toBe(`${whole.stdout}dash/study-results.json: 6 runs\n`);
+    const html = await runCli(['merge', 'p1', 'p2', '--out', 'dash', '--report', '-'], { cwd: root });
+    expect(html.status, html.stderr).toBe(0);
+    expect(html.stdout).toMatch(/^<!doctype html>\n/);
+    const both = await runCli(['merge', 'p1', 'p2', '--out', 'both', '--report', '-', '--json', '/dev/stdout'], { cwd: root });
+    expect(both.stderr).toBe('error: --json /dev/stdout and --report - both write to standard output; give each output its own path\n');
+    expect(both.status).toBe(2);
+    const out = await runCli(['merge', 'p1', 'p2', '--out', '-'], { cwd: root });
+    expect(out.stderr.split('\n')[0]).toBe('error: --out -: expected a directory, found - (standard output): a study writes a folder of files (study.json, a record per run, summary.csv, study-results.json); --json - writes the whole study to standard output');
+    expect(out.status).toBe(2);
+    expect(readdirSync(root).sort()).toEqual(['all', 'dash', 'p1', 'p2', 'study.json']);
   });
 
   it('another --target: refused into the same --out; its records copied to a new --out are analysed with no run', async () => {
@@ -81,6 +96,25 @@ describe('dtrain study', () => {
     expect(again.stderr.split('\n')[0]).toBe('study: 6 runs, 6 already complete, 0 to run on 1 worker');
     expect(JSON.parse(readFileSync(join(copy, 'study-results.json'), 'utf8')).target).toBe(0.8);
     for (const file of records(dir)) expect(readFileSync(join(copy, file), 'utf8')).toBe(readFileSync(join(dir, file), 'utf8'));
+  });
+
+  it('--json - writes the study to standard output, the tables to standard error; --out - is refused', async () => {
+    const copy = join(scratch(), 'dash');
+    mkdirSync(copy);
+    for (const file of records(dir)) copyFileSync(join(dir, file), join(copy, file));
+    const result = await runCli([...BASE, '--out', 'dash', '--json', '-'], { cwd: join(copy, '..') });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(readFileSync(join(dir, 'study-results.json'), 'utf8'));
+    expect(result.stderr).toContain(whole.stdout);
+    expect(existsSync(join(copy, '..', '-'))).toBe(false);
+    const report = await runCli([...BASE, '--out', 'dash', '--report', '-'], { cwd: join(copy, '..') });
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(/^<!doctype html>\n/);
+    expect(report.stderr).toContain(whole.stdout);
+    const out = await runCli([...BASE, '--out', '-'], { cwd: join(copy, '..') });
+    expect(out.stderr).toBe('error: --out -: expected a directory, found - (standard output): a study writes a folder of files (study.json, a record per run, summary.csv, study-results.json); --json - writes the whole study to standard output\n');
+    expect(out.status).toBe(2);
+    expect(existsSync(join(copy, '..', '-'))).toBe(false);
   });
 
   it('--ablate adds the patent minus each stage, by name; --store full keeps each full report beside its record', async () => {
@@ -191,6 +225,10 @@ describe('a study and a sweep never write into each other\'s folder', () => {
       expect(result.stderr).toBe(`error: ${flag} writes a study's analysis, and sw1 is a sweep's output directory (sweep.json): --json and --report are for study folders only\nhint: leave them out: the merged sweep's summary.csv is in --out\n`);
       expect(result.status).toBe(2);
     }
+    expect(readdirSync(root).sort()).toEqual(['st1', 'st2', 'sw1', 'sw2']);
+    const dash = await runCli(['merge', 'sw1', 'sw2', '--out', '-'], { cwd: root });
+    expect(dash.stderr).toBe("error: --out -: expected a directory, found - (standard output): a merge writes a folder of files (sweep.json, every run's report, summary.csv)\n");
+    expect(dash.status).toBe(2);
     expect(readdirSync(root).sort()).toEqual(['st1', 'st2', 'sw1', 'sw2']);
     const merged = await runCli(['merge', 'sw1', 'sw2', '--out', 'all'], { cwd: root });
     expect(merged.status).toBe(0);
