@@ -96,3 +96,16 @@ export function summaryFigures(summary: Record<string, unknown>): RunSummaryFigu
     timeToTargetMs: num(summary.timeToTargetMs),
   };
 }
+
+/**
+ * The largest time or count a stored run (a study's record, a sweep's report) may hold when
+ * read back. Runs stay far below: the simulated clock stops a run at 2^50 steps of its grid
+ * (S1's interval or the latency resolution), so only a grid step over 1e285 ms would let one
+ * come near. Below it every statistic of a study or sweep stays a number — a mean, an interval
+ * on two seeds (t₀.₉₇₅,₁ ≈ 12.7 times the spread) and its ends — where larger, edited figures
+ * would print as Infinity and be written as null.
+ */
+export const MAX_FIGURE = 1e300;
+
+/** MAX_FIGURE as messages write it. */
+export const MAX_FIGURE_TEXT = '1e300';

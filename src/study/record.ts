@@ -6,7 +6,7 @@
  * needs and is enough to recompute each of them later, for another --target too.
  * The columns and what they mean: src/report/run-columns.ts.
  */
-import { ROUND_FIELDS, type RoundColumns, type RoundField, type RunColumns, type RunSummaryFigures } from '../report/run-columns.js';
+import { MAX_FIGURE, MAX_FIGURE_TEXT, ROUND_FIELDS, type RoundColumns, type RoundField, type RunColumns, type RunSummaryFigures } from '../report/run-columns.js';
 
 export const RECORD_VERSION = 1;
 
@@ -48,14 +48,14 @@ const ROUND_RANGES: Record<Exclude<RoundField, 'skipped'>, Range> = {
 
 const EXPECTED: Record<Range, string> = {
   accuracy: 'an accuracy in [0, 1] or null',
-  nonNegative: 'a number ≥ 0 or null',
+  nonNegative: `a number in [0, ${MAX_FIGURE_TEXT}] or null`,
   any: 'a number or null',
 };
 
 function inRange(value: unknown, range: Range): boolean {
   if (value === null) return true;
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-  return range === 'any' || (value >= 0 && (range === 'nonNegative' || value <= 1));
+  return range === 'any' || (value >= 0 && value <= (range === 'nonNegative' ? MAX_FIGURE : 1));
 }
 
 /** A found value for a message: short, and quoted as JSON (no raw control characters). */
@@ -69,7 +69,8 @@ export type ParsedRecord = { record: StudyRecord } | { problem: string };
 
 /**
  * The record in `text` if it is the complete record of `run` (the grid run whose file it is)
- * and every figure is one a run can have: accuracies in [0, 1], times and counts ≥ 0, each
+ * and every figure is one a run can have: accuracies in [0, 1], times and counts in
+ * [0, MAX_FIGURE] (beyond it the statistics would overflow), each
  * round column one value per round. Otherwise what is wrong: a resume runs it again, a merge
  * refuses it naming the file.
  */

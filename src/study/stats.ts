@@ -44,10 +44,14 @@ export function pairedTest(differences: readonly number[]): PairedTest {
   if (differences.length < 2) return { ...ci, tP: null, wilcoxonP: null };
   const allZero = differences.every((d) => d === 0);
   if (allZero) return { ...ci, tP: 1, wilcoxonP: 1 };
-  const t = library().ttest([...differences], { alpha: ALPHA }).pValue;
+  // both tests are the same for differences all scaled alike; scaled, huge ones do not
+  // overflow the t-test's sum of squares (which would make its p-value 1 whatever the data)
+  const scale = differences.reduce((largest, d) => Math.max(largest, Math.abs(d)), 0);
+  const sample = scale > 1e150 ? differences.map((d) => d / scale) : [...differences];
+  const t = library().ttest([...sample], { alpha: ALPHA }).pValue;
   // zeros dropped ('wilcox'); exact distribution for at most 50 non-zero differences without
   // ties among their sizes, else the normal approximation (as @stdlib chooses)
-  const w = library().wilcoxon([...differences], { alpha: ALPHA }).pValue;
+  const w = library().wilcoxon([...sample], { alpha: ALPHA }).pValue;
   // @stdlib doubles the one-sided exact p without a cap: [1, -2, 3, -2.5] gives 1.125 (scipy: 1)
   return { ...ci, tP: probability(t), wilcoxonP: probability(w) };
 }

@@ -12,7 +12,7 @@
  */
 import { JSONParser } from '@streamparser/json';
 import { SCHEMA_VERSION } from '../report/json.js';
-import { type RunSummaryFigures, summaryFigures } from '../report/run-columns.js';
+import { MAX_FIGURE, MAX_FIGURE_TEXT, type RunSummaryFigures, summaryFigures } from '../report/run-columns.js';
 
 export interface RunOutcome extends RunSummaryFigures {
   strategy: string;
@@ -85,7 +85,7 @@ const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 /**
  * What is wrong with a complete report's outcome for `run`, the grid run its file is named
  * after: another strategy or seed than the run's (the key is checked, not the labels), or a
- * figure no run can have (an accuracy outside [0, 1], a negative time or count). Undefined
+ * figure no run can have (an accuracy outside [0, 1], a time or count outside [0, MAX_FIGURE]). Undefined
  * when it is right.
  */
 export function outcomeProblem(outcome: RunOutcome, run: { strategy: string; seed: number }): string | undefined {
@@ -97,7 +97,7 @@ export function outcomeProblem(outcome: RunOutcome, run: { strategy: string; see
   }
   for (const field of ['simulatedMs', 'samplesTrained', 'timeToTargetMs'] as const) {
     const value = outcome[field];
-    if (value !== null && !(value >= 0)) return `runs[0].summary.${field}: expected a number ≥ 0 or null, found ${value}`;
+    if (value !== null && !(value >= 0 && value <= MAX_FIGURE)) return `runs[0].summary.${field}: expected a number in [0, ${MAX_FIGURE_TEXT}] or null, found ${value}`;
   }
   return undefined;
 }

@@ -24,12 +24,20 @@ export interface MeanCi {
 
 export const CONFIDENCE = 0.95;
 
+/**
+ * Summed and squared as they are, figures past 1e154 overflow to Infinity (written as null in
+ * JSON): those are divided by the largest magnitude first and the result multiplied back.
+ * Ordinary figures are left as they are, so their results keep every bit.
+ */
 export function meanCi(values: readonly number[]): MeanCi {
   const n = values.length;
   if (n === 0) return { n, mean: null, halfWidth: null };
-  const mean = values.reduce((sum, v) => sum + v, 0) / n;
-  if (n < 2) return { n, mean, halfWidth: null };
-  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
+  const scale = values.reduce((largest, v) => Math.max(largest, Math.abs(v)), 0);
+  const scaled = scale > 1e150 ? values.map((v) => v / scale) : values;
+  const unit = scaled === values ? 1 : scale;
+  const mean = scaled.reduce((sum, v) => sum + v, 0) / n;
+  if (n < 2) return { n, mean: mean * unit, halfWidth: null };
+  const variance = scaled.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
   const t = tQuantile(1 - (1 - CONFIDENCE) / 2, n - 1);
-  return { n, mean, halfWidth: (t * Math.sqrt(variance)) / Math.sqrt(n) };
+  return { n, mean: mean * unit, halfWidth: ((t * Math.sqrt(variance)) / Math.sqrt(n)) * unit };
 }

@@ -37,15 +37,17 @@ describe('parseRecord', () => {
     expect(parseRecord(text, { ...RUN, seed: 2 })).toEqual({ problem: 'seed: expected 2 (the run the file is named after), found 1' });
   });
 
-  it('figures no run can have: an accuracy outside [0, 1], a negative time or count, a round column of another length', () => {
+  it('figures no run can have: an accuracy outside [0, 1], a time or count below 0 or above 1e300, a round column of another length', () => {
     const cases: Array<[(d: StudyRecord) => void, string]> = [
       [(d) => { (d.summary as { finalAccuracy: unknown }).finalAccuracy = 5; }, 'summary.finalAccuracy: expected an accuracy in [0, 1] or null, found 5'],
       [(d) => { (d.summary as { bestAccuracy: unknown }).bestAccuracy = -0.1; }, 'summary.bestAccuracy: expected an accuracy in [0, 1] or null, found -0.1'],
-      [(d) => { (d.summary as { samplesTrained: unknown }).samplesTrained = -4; }, 'summary.samplesTrained: expected a number ≥ 0 or null, found -4'],
-      [(d) => { (d.summary as { simulatedMs: unknown }).simulatedMs = '300'; }, 'summary.simulatedMs: expected a number ≥ 0 or null, found "300"'],
-      [(d) => { delete (d.summary as { timeToTargetMs?: unknown }).timeToTargetMs; }, 'summary.timeToTargetMs: expected a number ≥ 0 or null, found nothing'],
+      [(d) => { (d.summary as { samplesTrained: unknown }).samplesTrained = -4; }, 'summary.samplesTrained: expected a number in [0, 1e300] or null, found -4'],
+      [(d) => { (d.summary as { simulatedMs: unknown }).simulatedMs = '300'; }, 'summary.simulatedMs: expected a number in [0, 1e300] or null, found "300"'],
+      [(d) => { delete (d.summary as { timeToTargetMs?: unknown }).timeToTargetMs; }, 'summary.timeToTargetMs: expected a number in [0, 1e300] or null, found nothing'],
       [(d) => { d.rounds.accuracy[1] = 1.5; }, 'rounds.accuracy[1]: expected an accuracy in [0, 1] or null, found 1.5'],
-      [(d) => { d.rounds.endMs[0] = -150; }, 'rounds.endMs[0]: expected a number ≥ 0 or null, found -150'],
+      [(d) => { d.rounds.endMs[0] = -150; }, 'rounds.endMs[0]: expected a number in [0, 1e300] or null, found -150'],
+      [(d) => { (d.summary as { simulatedMs: unknown }).simulatedMs = 1e308; }, 'summary.simulatedMs: expected a number in [0, 1e300] or null, found 1e+308'],
+      [(d) => { d.rounds.globalBatch[0] = 1e301; }, 'rounds.globalBatch[0]: expected a number in [0, 1e300] or null, found 1e+301'],
       [(d) => { d.rounds.samples.pop(); }, 'rounds.samples: expected 2 values (one per round), found 1'],
       [(d) => { (d.rounds.skipped as unknown[])[0] = 0; }, 'rounds.skipped[0]: expected true or false, found 0'],
     ];

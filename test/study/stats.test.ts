@@ -63,6 +63,15 @@ describe('meanCi and pairedTest', () => {
     expect(pairedTest([2, 2, 2])).toMatchObject({ mean: 2, halfWidth: 0, tP: 0 });
   });
 
+  it('differences near 1e300: the same p-values as the same differences scaled down (no overflow in the t-test)', () => {
+    const huge = pairedTest([1e300, 2e300, 4e300]);
+    const small = pairedTest([1, 2, 4]);
+    expect(huge.tP).toBeCloseTo(small.tP!, 12);
+    expect(huge.tP).toBeLessThan(1);
+    expect(huge.wilcoxonP).toBe(small.wilcoxonP);
+    expect(huge.halfWidth! / 1e300).toBeCloseTo(small.halfWidth!, 12);
+  });
+
   it('the Wilcoxon p is at most 1: a signed-rank sum at the centre is p = 1 (scipy.stats.wilcoxon: 1.0)', () => {
     // ranks 1, 2, 4, 3 → W+ = 5 = n(n+1)/4: twice P(W ≤ 5) = 2 · 9/16 is 1.125 uncapped
     expect(pairedTest([1, -2, 3, -2.5]).wilcoxonP).toBe(1);

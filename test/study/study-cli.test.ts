@@ -245,11 +245,14 @@ describe('a study and a sweep never write into each other\'s folder', () => {
     return { file, data: label };
   }
 
-  it('merge refuses a study record with an impossible accuracy, another strategy, or cut short: exit 2, the file named', async () => {
+  it('merge refuses a study record with an impossible accuracy, time or count, another strategy, or cut short: exit 2, the file named', async () => {
     const cases: Array<[string, (d: Record<string, any>) => void, (run: { strategy: string; seed: number }) => string]> = [
       ['st2-acc', (d) => { d.summary.finalAccuracy = 5; }, () => 'is not a usable record: summary.finalAccuracy: expected an accuracy in [0, 1] or null, found 5'],
       ['st2-label', (d) => { d.strategy = d.strategy === 's1s4' ? 'sync-sgd' : 's1s4'; }, (run) => `is not a usable record: strategy: expected "${run.strategy}" (the run the file is named after), found "${run.strategy === 's1s4' ? 'sync-sgd' : 's1s4'}"`],
       ['st2-seed', (d) => { d.seed = 9; }, (run) => `is not a usable record: seed: expected ${run.seed} (the run the file is named after), found 9`],
+      // its mean and interval would overflow to Infinity in the tables and null in the JSON
+      ['st2-time', (d) => { d.summary.simulatedMs = 1e308; }, () => 'is not a usable record: summary.simulatedMs: expected a number in [0, 1e300] or null, found 1e+308'],
+      ['st2-samples', (d) => { d.summary.samplesTrained = 1e308; }, () => 'is not a usable record: summary.samplesTrained: expected a number in [0, 1e300] or null, found 1e+308'],
     ];
     for (const [name, edit, problem] of cases) {
       const { file, data: run } = tampered('st2', name, edit);
@@ -282,13 +285,14 @@ describe('a study and a sweep never write into each other\'s folder', () => {
     expect(existsSync(join(root, 'seeds-all'))).toBe(false);
   });
 
-  it('merge refuses a sweep report edited to an impossible accuracy or another strategy: exit 2, the file named', async () => {
+  it('merge refuses a sweep report edited to an impossible accuracy or time, or another strategy: exit 2, the file named', async () => {
     const file = readdirSync(join(root, 'sw2')).find((f) => /^[0-9a-f]{16}\.json$/.test(f))!;
     const manifest = JSON.parse(readFileSync(join(root, 'sw2', 'sweep.json'), 'utf8')) as { runs: Array<{ index: number; report: string; strategy: string; seed: number }> };
     const run = manifest.runs.find((r) => r.report === file)!;
     const cases: Array<[string, (d: Record<string, any>) => void, string]> = [
       ['sw2-acc', (d) => { d.runs[0].summary.finalAccuracy = 7.87; }, 'runs[0].summary.finalAccuracy: expected an accuracy in [0, 1] or null, found 7.87'],
       ['sw2-label', (d) => { d.runs[0].strategy.name = 'lb-bsp'; }, `runs[0].strategy.name: expected "${run.strategy}" (the run the file is named after), found "lb-bsp"`],
+      ['sw2-time', (d) => { d.runs[0].summary.simulatedMs = 1e308; }, 'runs[0].summary.simulatedMs: expected a number in [0, 1e300] or null, found 1e+308'],
     ];
     for (const [name, edit, problem] of cases) {
       tampered('sw2', name, edit, file);

@@ -17,4 +17,14 @@ describe('meanCi', () => {
     expect(meanCi([7])).toEqual({ n: 1, mean: 7, halfWidth: null });
     expect(meanCi([])).toEqual({ n: 0, mean: null, halfWidth: null });
   });
+
+  it('figures up to 1e300 neither overflow nor lose the interval: the same answer as the figures scaled down', () => {
+    expect(meanCi([1e300, 1e300])).toEqual({ n: 2, mean: 1e300, halfWidth: 0 });
+    const huge = meanCi([1e300, 0, 3e299]);
+    const small = meanCi([1, 0, 0.3]);
+    expect(huge.mean! / 1e300).toBeCloseTo(small.mean!, 14);
+    expect(huge.halfWidth! / 1e300).toBeCloseTo(small.halfWidth!, 14);
+    // two seeds as far apart as a record may be: t(0.975, 1) · (1e300 / √2) / √2
+    expect(meanCi([1e300, 0]).halfWidth! / 1e300).toBeCloseTo(12.706204736174707 / 2, 12);
+  });
 });
