@@ -5,6 +5,7 @@
  * code). The directories must hold one grid, and together every run of it; otherwise nothing
  * is written (exit 2).
  */
+import { statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { DtrainError } from '../errors.js';
@@ -29,7 +30,25 @@ function describeRun(run: ManifestRun, axes: Array<{ path: string }>): string {
   return `${runLabel(run, axes)} (${run.report})`;
 }
 
+/** A directory to merge that is not there is named as such, not as one without a manifest. */
+function checkDirectories(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    let stat;
+    try {
+      stat = statSync(dir);
+    } catch (error) {
+      // anything else (no permission) is named by the read that follows
+      if (!['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) continue;
+      throw new DtrainError('cli.invalidArgument', `${escapeForTerminal(dir)} does not exist; expected the --out directory of a sweep or study shard`, {
+        hint: 'merge the --out directories of `dtrain sweep … --shard i/n` or `dtrain study … --shard i/n`',
+      });
+    }
+    if (!stat.isDirectory()) throw new DtrainError('cli.invalidArgument', `${escapeForTerminal(dir)} is not a directory; expected the --out directory of a sweep or study shard`);
+  }
+}
+
 async function merge(dirs: string[], flags: { out: string; json?: string; report?: string }): Promise<void> {
+  checkDirectories(dirs);
   // study folders (`dtrain study … --shard i/n`) have a study.json instead of a sweep.json
   if (isStudyDir(dirs[0]!)) return mergeStudy(dirs, flags);
   const manifests = dirs.map((dir) => ({ dir, manifest: readManifest(dir) }));
@@ -44,7 +63,7 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   const first = manifests[0]!;
   for (const { dir, manifest } of manifests) {
     if (manifest.gridHash !== first.manifest.gridHash) {
-      throw new DtrainError('sweep.otherGrid', `${dir} holds another sweep than ${first.dir} (grid ${manifest.gridHash.slice(0, 12)}… vs ${first.manifest.gridHash.slice(0, 12)}…)`, {
+      throw new DtrainError('sweep.otherGrid', `${escapeForTerminal(dir)} holds another sweep than ${escapeForTerminal(first.dir)} (grid ${manifest.gridHash.slice(0, 12)}… vs ${first.manifest.gridHash.slice(0, 12)}…)`, {
         hint: 'merge the shards of one sweep: the same scenario, --set, and --strategy flags',
       });
     }
@@ -85,7 +104,7 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
         hint: 'a shard stopped while writing it? re-run that shard (its complete runs are skipped), or put back the file the sweep wrote',
       });
     }
-    throw new DtrainError('sweep.incomplete', `${missing.length} of ${first.manifest.runs.length} runs are in none of the directories; first: run ${run.index + 1}, ${describeRun(run, first.manifest.axes)}`, {
+    throw new DtrainError('sweep.incomplete', `${missing.length} of ${first.manifest.runs.length} runs are in none of the directories; first: run ${run.index + 1}, ${escapeForTerminal(describeRun(run, first.manifest.axes))}`, {
       hint: 'merge needs every shard, complete: re-run the missing shard (complete runs are skipped)',
     });
   }

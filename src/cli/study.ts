@@ -89,6 +89,15 @@ function planStudy(file: string, flags: StudyFlags, registry: StageRegistry): St
     }
   }
   const names = strategies.map((s) => s.name);
+  // before the baseline: with one strategy there is nothing to compare it with, whatever the baseline
+  if (strategies.length < 2) {
+    const other = names[0] === 'sync-sgd' ? 's1s4' : 'sync-sgd';
+    const example = `--strategy ${[...names.map(escapeForTerminal), other].join(',')}`;
+    if (flags.strategy !== undefined) {
+      throw new DtrainError('cli.invalidArgument', `--strategy: a study compares at least two strategies (the baseline and one more), found one: ${names.map(escapeForTerminal).join(', ')}`, { hint: `name another, e.g. ${example}` });
+    }
+    throw new DtrainError('cli.invalidArgument', `a study compares at least two strategies (the baseline and one more); the scenario's compare lists one: ${names.map(escapeForTerminal).join(', ')}`, { hint: `name them with --strategy, e.g. ${example}` });
+  }
   const baselineName = flags.baseline ?? (names.includes('sync-sgd') ? 'sync-sgd' : undefined);
   if (baselineName === undefined) {
     throw new DtrainError('cli.invalidArgument', `--baseline is required: name the strategy the others are compared with (one of ${names.map(escapeForTerminal).join(', ')})`);
@@ -99,7 +108,6 @@ function planStudy(file: string, flags: StudyFlags, registry: StageRegistry): St
       hint: `add it to --strategy, e.g. --strategy ${[...names, baseline!.name].map(escapeForTerminal).join(',')}`,
     });
   }
-  if (strategies.length < 2) throw new DtrainError('cli.invalidArgument', '--strategy: a study compares at least two strategies (the baseline and one more)');
   const plan = planSweep(source, parseSetArgs([`seed=${flags.seeds.join(',')}`]), strategies, registry);
   const grid = makeManifest(plan, { name: scenario.name, file }, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null);
   const manifest: StudyManifest = {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DtrainError } from '../errors.js';
-import { manifestText, parseManifest, type SweepManifest } from '../sweep/manifest.js';
+import { manifestJson, manifestText, parseManifest, schemaProblem, type SweepManifest } from '../sweep/manifest.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 export const STUDY_MANIFEST_FILE = 'study.json';
@@ -45,15 +45,12 @@ export function studyManifestText(manifest: StudyManifest): string {
 }
 
 export function parseStudyManifest(text: string, label: string): StudyManifest {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new DtrainError('study.badManifest', `${label} is not JSON`);
-  }
+  const data = manifestJson(text, label, 'a study manifest', 'study.badManifest');
   const parsed = Schema.safeParse(data);
-  if (!parsed.success) throw new DtrainError('study.badManifest', `${label} is not a dtrain study manifest (studyVersion ${STUDY_VERSION})`);
-  const grid = parseManifest(JSON.stringify(parsed.data.grid), label);
+  if (!parsed.success) {
+    throw new DtrainError('study.badManifest', `${label} is not a dtrain study manifest: ${schemaProblem(parsed.error, data, { field: 'studyVersion', value: STUDY_VERSION })}`);
+  }
+  const grid = parseManifest(JSON.stringify(parsed.data.grid), label, { code: 'study.badManifest' });
   const manifest = { ...parsed.data, grid } as StudyManifest;
   checkSettings(manifest, label);
   return manifest;

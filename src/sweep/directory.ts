@@ -60,13 +60,13 @@ export function readManifest(dir: string): SweepManifest {
   const path = join(dir, MANIFEST_FILE);
   const read = readTextFileLimited(path, MAX_REPORT_BYTES, { regularOnly: true, quoteBytes: false });
   if (!read.ok && read.problem === 'no such file') {
-    throw new DtrainError('sweep.notASweep', `${dir} is not a sweep output directory (no ${MANIFEST_FILE})`, {
+    throw new DtrainError('sweep.notASweep', `${escapeForTerminal(dir)} is not a sweep output directory (no ${MANIFEST_FILE})`, {
       hint: 'give the --out directories of `dtrain sweep … --shard i/n`',
     });
   }
   if (!read.ok) {
     const where = 'line' in read ? ` at line ${read.line}, column ${read.column}` : '';
-    throw new DtrainError('sweep.badManifest', `cannot read ${path}: ${read.problem}${where}`);
+    throw new DtrainError('sweep.badManifest', `cannot read ${escapeForTerminal(path)}: ${read.problem}${where}`);
   }
-  return parseManifest(read.text, path);
+  return parseManifest(read.text, escapeForTerminal(path));
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DtrainError } from '../errors.js';
 import { canonicalJson } from '../golden/canonical-json.js';
 import type { SweepPlan } from './grid.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 import type { Shard } from './shard.js';
 
 export const MANIFEST_FILE = 'sweep.json';
@@ -63,17 +64,62 @@ export function manifestText(manifest: SweepManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-/** Parse a directory's sweep.json; anything else is a user error (exit 2). */
-export function parseManifest(text: string, label: string): SweepManifest {
-  let data: unknown;
+/** A found value for a message: short, quoted as JSON, escaped; a container by its kind. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return escapeForTerminal(text.length > 40 ? `${text.slice(0, 37)}…` : text);
+}
+
+const KINDS: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object', array: 'an array' };
+
+/**
+ * A manifest's text parsed as JSON, or an error naming the file and what was found (`what`:
+ * "a sweep manifest"). The text itself is never quoted: the file may be anything.
+ */
+export function manifestJson(text: string, label: string, what: string, code: string): unknown {
+  if (text.trim() === '') throw new DtrainError(code, `${label}: expected ${what} (JSON), found an empty file`);
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new DtrainError('sweep.badManifest', `${label} is not JSON`);
+    throw new DtrainError(code, `${label}: expected ${what} (JSON), found text that is not JSON (cut short or edited)`);
   }
+}
+
+/**
+ * The first thing wrong in a manifest as `field: expected …, found …`; the version field first,
+ * so that a manifest of another dtrain says so rather than what else changed.
+ */
+export function schemaProblem(error: z.ZodError, data: unknown, version: { field: string; value: number }): string {
+  const record = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  if (record === undefined) return `expected a JSON object, found ${shown(data)}`;
+  const found = record[version.field];
+  if (found !== version.value) {
+    const other = typeof found === 'number' ? ' (written by another version of dtrain)' : '';
+    return `${version.field}: expected ${version.value}, found ${shown(found)}${other}`;
+  }
+  const issue = error.issues[0]!;
+  const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  const value = issue.path.reduce<unknown>((at, part) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[part] : undefined), data);
+  const expected = issue.code === 'invalid_type' ? (KINDS[issue.expected] ?? issue.expected)
+    : issue.code === 'invalid_value' ? issue.values.map((v) => JSON.stringify(v)).join(' or ')
+      : issue.message;
+  return `${escapeForTerminal(path)}: expected ${expected}, found ${shown(value)}`;
+}
+
+/**
+ * Parse a directory's sweep.json; anything else is a user error (exit 2). `label`: the file, as
+ * shown. `study`: the manifest is the grid of that study.json's (its fields are named grid.…).
+ */
+export function parseManifest(text: string, label: string, study?: { code: string }): SweepManifest {
+  const data = manifestJson(text, label, 'a sweep manifest', 'sweep.badManifest');
   const parsed = ManifestSchema.safeParse(data);
   if (!parsed.success) {
-    throw new DtrainError('sweep.badManifest', `${label} is not a dtrain sweep manifest (sweepVersion ${MANIFEST_VERSION})`);
+    const problem = schemaProblem(parsed.error, data, { field: 'sweepVersion', value: MANIFEST_VERSION });
+    if (study !== undefined) throw new DtrainError(study.code, `${label} is not a dtrain study manifest: grid.${problem}`);
+    throw new DtrainError('sweep.badManifest', `${label} is not a dtrain sweep manifest: ${problem}`);
   }
   checkReportNames(parsed.data.runs, label);
   checkGrid(parsed.data, label);

@@ -132,6 +132,7 @@ describe('dtrain study: bad input', () => {
     ['an unknown strategy', ['--strategy', 's1s5,sync-sgd'], "error: --strategy: unknown strategy 's1s5'"],
     ['an unknown baseline', ['--strategy', 's1s4,sync-sgd', '--baseline', 'sync-sdg'], "error: --baseline: unknown strategy 'sync-sdg'"],
     ['a baseline not studied', ['--strategy', 's1s4,lb-bsp', '--baseline', 'sync-sgd'], 'error: --baseline sync-sgd is not among the strategies studied (s1s4, lb-bsp)'],
+    ['one strategy', ['--strategy', 's1s4'], 'error: --strategy: a study compares at least two strategies (the baseline and one more), found one: s1s4'],
     ['reversed seeds', ['--seeds', '5..1'], "error: option '--seeds <list>' argument '5..1' is invalid. --seeds: the range 5..1 is empty (it counts up: write 1..5)."],
     ['empty seeds', ['--seeds', ''], "error: option '--seeds <list>' argument '' is invalid. --seeds must list seeds, e.g. 1..20 or 1,2,5, found '' (an empty seed list)."],
     ['a target of 0', ['--target', '0'], "error: option '--target <accuracy>' argument '0' is invalid. --target must be an accuracy in (0, 1], e.g. 0.9, found '0'."],
@@ -148,6 +149,15 @@ describe('dtrain study: bad input', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
+
+  it('a scenario whose compare lists one strategy, and no --strategy: exit 2, the compare named', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'one.yaml'), readFileSync(SCENARIO, 'utf8').replace(/^compare: .*$/m, 'compare: [sync-sgd]'));
+    const result = await runCli(['study', 'one.yaml', '--seeds', '1..2', '--out', 'out'], { cwd: dir });
+    expect(result.stderr).toBe("error: a study compares at least two strategies (the baseline and one more); the scenario's compare lists one: sync-sgd\nhint: name them with --strategy, e.g. --strategy sync-sgd,s1s4\n");
+    expect(result.status).toBe(2);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
 
   it('did-you-mean for a misspelt baseline', async () => {
     const out = join(scratch(), 'out');
@@ -217,6 +227,28 @@ describe('a study and a sweep never write into each other\'s folder', () => {
     expect(result.stderr).toBe("error: --out sw1 holds a sweep (sweep.json); a study's records would be mixed with it\nhint: give the study its own --out directory\n");
     expect(result.status).toBe(2);
     expect(snapshot(join(root, 'sw1'))).toEqual(before);
+  });
+
+  it('merge of a directory that is not there, or is a file: exit 2, said so', async () => {
+    const missing = await runCli(['merge', 'nonexist', 'sw1', '--out', 'none'], { cwd: root });
+    expect(missing.stderr).toBe('error: nonexist does not exist; expected the --out directory of a sweep or study shard\nhint: merge the --out directories of `dtrain sweep … --shard i/n` or `dtrain study … --shard i/n`\n');
+    expect(missing.status).toBe(2);
+    const file = await runCli(['merge', 'sw1', 'sw1/sweep.json', '--out', 'none'], { cwd: root });
+    expect(file.stderr).toBe('error: sw1/sweep.json is not a directory; expected the --out directory of a sweep or study shard\n');
+    expect(file.status).toBe(2);
+    expect(existsSync(join(root, 'none'))).toBe(false);
+  });
+
+  it('merge of another sweep from a folder whose name holds a newline: the name escaped, no forged line', async () => {
+    const forged = 'sw\nerror: forged';
+    const other = await runCli(['sweep', SCENARIO, '--set', 'seed=3', '--strategy', 's1s4', '--backend', 'cpu', '--jobs', '1', '--out', forged], { cwd: root });
+    expect(other.status, other.stderr).toBe(0);
+    const result = await runCli(['merge', 'sw1', forged, '--out', 'forged-all'], { cwd: root });
+    expect(result.stderr.split('\n')[0]).toMatch(/^error: sw\\nerror: forged holds another sweep than sw1 \(grid [0-9a-f]{12}… vs [0-9a-f]{12}…\)$/);
+    expect(result.stderr.split('\n')).toHaveLength(3);
+    expect(result.status).toBe(2);
+    rmSync(join(root, forged), { recursive: true });
+    expect(existsSync(join(root, 'forged-all'))).toBe(false);
   });
 
   it('merge of sweep shards with --json or --report: exit 2, nothing written', async () => {

@@ -22,11 +22,19 @@ describe('sweep manifest', () => {
     expect(reportFileName('0123456789abcdef0123')).toBe('0123456789abcdef.json');
   });
 
-  it('anything else is a user error (exit 2)', () => {
-    expect(() => parseManifest('{"sweepVersion": 2}', 'd/sweep.json')).toThrowError(
-      new DtrainError('sweep.badManifest', 'd/sweep.json is not a dtrain sweep manifest (sweepVersion 1)'),
-    );
-    expect(() => parseManifest('nope', 'd/sweep.json')).toThrowError(new DtrainError('sweep.badManifest', 'd/sweep.json is not JSON'));
+  it('anything else is a user error (exit 2) naming the field, what was expected and what was found', () => {
+    const refused = (text: string, message: string) => expect(() => parseManifest(text, 'd/sweep.json'), text).toThrowError(new DtrainError('sweep.badManifest', message));
+    refused('{"sweepVersion": 2}', 'd/sweep.json is not a dtrain sweep manifest: sweepVersion: expected 1, found 2 (written by another version of dtrain)');
+    refused('{"mine": true}', 'd/sweep.json is not a dtrain sweep manifest: sweepVersion: expected 1, found nothing');
+    refused('[1]', 'd/sweep.json is not a dtrain sweep manifest: expected a JSON object, found an array');
+    refused('{"sweepVersion": 1, "tool": "dtrain"}', 'd/sweep.json is not a dtrain sweep manifest: tool: expected an object, found "dtrain"');
+    refused('nope', 'd/sweep.json: expected a sweep manifest (JSON), found text that is not JSON (cut short or edited)');
+    refused('', 'd/sweep.json: expected a sweep manifest (JSON), found an empty file');
+    refused(' \n', 'd/sweep.json: expected a sweep manifest (JSON), found an empty file');
+    const plan = planSweep(readScenarioSource(readFileSync(FILE, 'utf8'), FILE), parseSetArgs(['seed=1..2']));
+    const manifest = makeManifest(plan, { name: 'tiny', file: 'tiny.yaml' }, { name: 'dtrain', version: '0.1.0' }, null);
+    const text = manifestText({ ...manifest, runs: manifest.runs.map((run, i) => (i === 1 ? { ...run, seed: '\u001b[2J' as unknown as number } : run)) });
+    refused(text, 'd/sweep.json is not a dtrain sweep manifest: runs[1].seed: expected a number, found "\\u001b[2J"');
   });
 
   it('a run whose report is not its own plain file name is refused, without quoting the name', () => {

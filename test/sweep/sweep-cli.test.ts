@@ -98,7 +98,7 @@ describe('--out holding another sweep', () => {
     const out = scratch();
     writeFileSync(join(out, 'sweep.json'), '{"mine": true}\n');
     const result = await runCli(['sweep', SCENARIO, '--out', out]);
-    expect(result.stderr.split('\n')[0]).toBe(`error: --out ${out} holds a sweep.json that is not one of this sweep (${join(out, 'sweep.json')} is not a dtrain sweep manifest (sweepVersion 1))`);
+    expect(result.stderr.split('\n')[0]).toBe(`error: --out ${out} holds a sweep.json that is not one of this sweep (${join(out, 'sweep.json')} is not a dtrain sweep manifest: sweepVersion: expected 1, found nothing)`);
     expect(result.status).toBe(2);
     expect(readFileSync(join(out, 'sweep.json'), 'utf8')).toBe('{"mine": true}\n');
   });
