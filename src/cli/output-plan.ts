@@ -157,6 +157,8 @@ export class OutputPlan {
   directory(flag: string, path: string, options: { parents: boolean }): string {
     const label = `${flag} ${escapeForTerminal(path)}`;
     if (path === '') throw invalid(`${flag}: expected a directory name, found an empty string`);
+    // `-` is standard output to every file flag: a folder named `-` made instead would surprise
+    if (path === '-') throw invalid(`${flag} -: expected a directory, found - (standard output), where a folder of files cannot go`);
     const absolute = resolve(path);
     const stat = statOrUndefined(statSync, absolute);
     if (stat !== undefined) {

@@ -34,7 +34,7 @@ import { addLimitOptions, enforceGridLimits, type LimitFlags, workersWithinBudge
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
-import { addPluginOption, commandRegistry, type PluginFlags } from './plugin-option.js';
+import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
 import { reportCheckNote } from './stage-copy.js';
 import { prepareOutDir, readScenarioText } from './sweep.js';
@@ -261,7 +261,7 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
   // each run's record is built as it goes (its full report, with --store full, written round by round)
   const usage = { json: manifest.store === 'full', trace: false, streamed: true, jsonFlag: '--store full' };
   const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags, usage);
-  const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, scenarioInputs(plan.runs.map((run) => run.scenario), file));
+  const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
   checkStudyResumable(flags.out, manifest);
   prepareOutDir(flags.out);
   writeFileAtomic(outputs.targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(manifest));

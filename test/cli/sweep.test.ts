@@ -127,3 +127,13 @@ describe('dtrain sweep and merge', () => {
     });
   }
 });
+
+describe('dtrain sweep --out -', () => {
+  it('is refused before anything runs: a folder of files cannot go to standard output, and no folder named - is made', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dtrain-sweep-dash-'));
+    const result = spawnSync(process.execPath, [BIN, 'sweep', SCENARIO, '--set', 'seed=1,2', '--out', '-'], { cwd, encoding: 'utf8' });
+    expect(result.stderr).toBe('error: --out -: expected a directory, found - (standard output), where a folder of files cannot go\n');
+    expect(result.status).toBe(2);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});

@@ -127,6 +127,7 @@ describe('the example plug-in', () => {
       [['simulate', SCENARIO, '--plugin', plugin, '--ndjson', plugin, '--quiet'], refusal('--ndjson')],
       [['export', 'latency', SCENARIO, '--plugin', plugin, '--node', 'a', '--duration', '1s', '--format', 'csv', '--out', plugin], refusal('--out')],
       [['schema', '--plugin', plugin, '--out', plugin], refusal('--out')],
+      [['study', SCENARIO, '--plugin', plugin, '--strategy', 'median-split,sync-sgd', '--baseline', 'sync-sgd', '--seeds', '1..2', '--out', join(dir, 'study'), '--json', plugin], refusal('--json')],
     ];
     for (const [args, stderr] of cases) {
       const result = await run(args);
