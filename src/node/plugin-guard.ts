@@ -7,9 +7,9 @@
  */
 import { DtrainError } from '../errors.js';
 import type {
-  AggregationStageDefinition, BatchStageDefinition, PresetDefinition, ResourceStageDefinition, StageDefinition, StageKind, StageWorking,
+  AggregationStageDefinition, BatchRoundView, BatchStageDefinition, ResourceRoundView, PresetDefinition, ResourceStageDefinition, StageDefinition, StageKind, StageWorking,
 } from '../pipeline/stage-registry.js';
-import type { AggregatorOutput } from '../pipeline/types.js';
+import type { AggregatorOutput, PlanNode } from '../pipeline/types.js';
 import type { ResourceAllocation } from '../pipeline/s3-resources.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
@@ -95,10 +95,71 @@ function outputRecord(fault: StageFault, method: string, output: unknown, expect
   return output;
 }
 
+/**
+ * The run hands its stages the arrays it goes on to read (the scenario's nodes and settings,
+ * the batches the resources stage is asked about, the S1 windows a trace keeps), and nothing
+ * stops a plug-in from changing them: `view.nodes.length = 0` used to crash the round loop and
+ * `view.batches[0] = 1e6` to change batches after they were checked. A plug-in stage gets its
+ * own copy instead, which it may change freely; built-in stages still get the run's arrays,
+ * so they pay nothing. Each field is copied when first read: a stage that never reads the
+ * windows does not pay for them either.
+ */
+function ownCopy<T extends object>(fields: { [K in keyof T]: () => T[K] }): T {
+  const view = {} as T;
+  for (const key of Object.keys(fields) as Array<keyof T & string>) {
+    const settle = (value: T[typeof key]): void => {
+      Object.defineProperty(view, key, { value, writable: true, enumerable: true, configurable: true });
+    };
+    Object.defineProperty(view, key, {
+      get() {
+        const value = fields[key]();
+        settle(value);
+        return value;
+      },
+      set: settle,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return view;
+}
+
+/** The documented fields of a node, so that a plug-in sees (and can change) nothing of the scenario's node. */
+function nodesCopy(nodes: readonly PlanNode[]): PlanNode[] {
+  return nodes.map(({ cores, bandwidthBps }) => ({ cores, bandwidthBps }));
+}
+
+function batchViewCopy(view: BatchRoundView): BatchRoundView {
+  return ownCopy<BatchRoundView>({
+    nodes: () => nodesCopy(view.nodes),
+    samplesMs: () => view.samplesMs.map((row) => row.slice()),
+    efficiency: () => view.efficiency.map(({ efficiency, effectiveMs, observedMs }) => ({ efficiency, effectiveMs, observedMs })),
+    lastResponseMs: () => view.lastResponseMs.slice(),
+    lastBatch: () => view.lastBatch.slice(),
+    transferBytes: () => view.transferBytes,
+    localSteps: () => view.localSteps,
+    stepMsOf: () => view.stepMsOf,
+    s1: () => ({ ...view.s1 }),
+    s2: () => ({ ...view.s2 }),
+    s3: () => ({ ...view.s3 }),
+  });
+}
+
+function resourceViewCopy(view: ResourceRoundView): ResourceRoundView {
+  return ownCopy<ResourceRoundView>({
+    nodes: () => nodesCopy(view.nodes),
+    batches: () => view.batches.slice(),
+    responseMs: () => view.responseMs.slice(),
+    pressures: () => view.pressures.slice(),
+    referencePressure: () => view.referencePressure,
+    s3: () => ({ ...view.s3 }),
+  });
+}
+
 function guardBatch(fault: StageFault, decide: BatchStageDefinition['decide']): BatchStageDefinition['decide'] {
   return (view) => fault.read('decide', () => {
     const count = view.nodes.length;
-    const output = outputRecord(fault, 'decide', fault.call('decide', () => decide(view)), '{ batches, working }');
+    const output = outputRecord(fault, 'decide', fault.call('decide', () => decide(batchViewCopy(view))), '{ batches, working }');
     const { batches } = output;
     if (!Array.isArray(batches) || batches.length !== count) {
       throw fault.error(`decide() must return batches: one whole number ≥ 0 per node (${count}); found ${describeValue(batches)}`);
@@ -116,7 +177,7 @@ function guardBatch(fault: StageFault, decide: BatchStageDefinition['decide']): 
 function guardResources(fault: StageFault, allocate: ResourceStageDefinition['allocate']): ResourceStageDefinition['allocate'] {
   return (view) => fault.read('allocate', () => {
     const count = view.nodes.length;
-    const output = outputRecord(fault, 'allocate', fault.call('allocate', () => allocate(view)), '{ allocations, working }');
+    const output = outputRecord(fault, 'allocate', fault.call('allocate', () => allocate(resourceViewCopy(view))), '{ allocations, working }');
     const { allocations } = output;
     if (!Array.isArray(allocations) || allocations.length !== count) {
       throw fault.error(`allocate() must return allocations: one { threads, ioQueue } per node (${count}); found ${describeValue(allocations)}`);
@@ -144,7 +205,9 @@ function guardResources(fault: StageFault, allocate: ResourceStageDefinition['al
 function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['weigh']): AggregationStageDefinition['weigh'] {
   return (participants, cfg, options) => fault.read('weigh', () => {
     const count = participants.length;
-    const output = outputRecord(fault, 'weigh', fault.call('weigh', () => weigh(participants, cfg, options)), '{ weights, volatilities, working }');
+    // the participants are made for this call (run/aggregate.ts); s4 and the options are the run's
+    const keepWorking = options?.working !== false;
+    const output = outputRecord(fault, 'weigh', fault.call('weigh', () => weigh(participants, { ...cfg }, { working: keepWorking })), '{ weights, volatilities, working }');
     const { weights, volatilities } = output;
     if (!Array.isArray(weights) || weights.length !== count) {
       throw fault.error(`weigh() must return weights: one number ≥ 0 per participant (${count}), summing to 1; found ${describeValue(weights)}`);
@@ -167,7 +230,7 @@ function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['
     }
     // checked either way, so that a plug-in's working is refused the same in every run
     const working = workingOf(fault, 'weigh', output.working, count);
-    const result: AggregatorOutput = { weights: copy, volatilities: volatilityCopy, working: options?.working === false ? [] : working };
+    const result: AggregatorOutput = { weights: copy, volatilities: volatilityCopy, working: keepWorking ? working : [] };
     return result;
   });
 }

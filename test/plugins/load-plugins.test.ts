@@ -84,9 +84,9 @@ describe('a plug-in stage\'s outputs, checked every round', () => {
     return stage;
   };
 
-  it('the stage gets the very view the run built, and its batches are copied', () => {
+  it('the stage gets its own copy of the view, and its batches are copied', () => {
     const view = batchView(2);
-    let seen: unknown;
+    let seen: BatchRoundView | undefined;
     const batches = [3, 0];
     const stage = batchStage((v) => {
       seen = v;
@@ -94,11 +94,42 @@ describe('a plug-in stage\'s outputs, checked every round', () => {
     });
     const decision = stage.decide(view);
     batches[0] = 99;
-    expect(seen).toBe(view);
+    expect(seen === view).toBe(false);
+    expect(seen!.nodes).toEqual(view.nodes);
+    expect(seen!.nodes).not.toBe(view.nodes);
     expect(decision).toEqual({ batches: [3, 0], working: [{}, {}] });
     // an empty working list is no working, as the type's `working: []` invites
     expect(batchStage(() => ({ batches: [1, 2], working: [] })).decide(view)).toEqual({ batches: [1, 2], working: [{}, {}] });
     expect(stage.summary).toBe('mine (plug-in)');
+  });
+
+  it('what a stage changes in its view reaches nothing the run holds', () => {
+    const nodes = [{ cores: 4, bandwidthBps: 1e9 }, { cores: 2, bandwidthBps: 1e8 }];
+    const s2 = { standardBatch: 64, rounding: 'floor' as const, minBatch: 0, maxBatch: null };
+    const rows = [[1, null], [2, 3]];
+    const view = { nodes, samplesMs: rows, efficiency: [{ efficiency: 1, effectiveMs: 1, observedMs: 1 }], lastBatch: [null, 4], s2 } as unknown as BatchRoundView;
+    const stage = batchStage((v) => {
+      for (const node of v.nodes as unknown as Array<{ cores: number }>) node.cores = 0;
+      (v.nodes as unknown[]).length = 0;
+      (v.samplesMs[1] as unknown[]).length = 0;
+      (v.efficiency as unknown[]).length = 0;
+      (v.lastBatch as unknown[])[1] = 1e6;
+      v.s2.standardBatch = 1;
+      (v as { s2: unknown }).s2 = null;
+      return { batches: [8, 8] };
+    });
+    expect(stage.decide(view).batches).toEqual([8, 8]);
+    expect(view).toEqual({ nodes: [{ cores: 4, bandwidthBps: 1e9 }, { cores: 2, bandwidthBps: 1e8 }], samplesMs: [[1, null], [2, 3]], efficiency: [{ efficiency: 1, effectiveMs: 1, observedMs: 1 }], lastBatch: [null, 4], s2 });
+    expect(s2.standardBatch).toBe(64);
+
+    const resources = guardStage({ kind: 'resources', name: 'mine', allocate: (v: { batches: number[] }) => {
+      v.batches[1] = 1e6;
+      return { allocations: [{ threads: 1, ioQueue: 1 }, { threads: 1, ioQueue: 1 }] };
+    } }, SOURCE);
+    const resourceInput = resourceView([8, 0]);
+    // node 1 stays idle: its allocation is not the stage's to give, whatever it wrote into its batches
+    expect(resources.kind === 'resources' && resources.allocate(resourceInput).allocations).toEqual([{ threads: 1, ioQueue: 1 }, { threads: 0, ioQueue: 0 }]);
+    expect(resourceInput.batches).toEqual([8, 0]);
   });
 
   it.each([

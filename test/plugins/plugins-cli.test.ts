@@ -222,6 +222,19 @@ describe('a plug-in stage that misbehaves in a round', () => {
   });
 });
 
+describe('a plug-in stage that changes what it is handed', () => {
+  it('changes nothing the run reads: its batches and allocations are run as given, the next strategy is untouched', async () => {
+    const out = join(scratch(), 'run.json');
+    const result = await run(['simulate', SCENARIO, '--plugin', `${FIXTURES}/changes-view.mjs`, '--strategy', 'shrinks/inflates/meddles,sync-sgd', '--json', out, '--quiet', '--backend', 'cpu']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { runs: Array<{ rounds: Array<{ nodes: Array<{ batch: number; threads: number; ioQueue: number }> }> }> };
+    const allocations = (r: (typeof json.runs)[number]) => r.rounds.map((round) => round.nodes.map((node) => [node.batch, node.threads, node.ioQueue]));
+    expect(allocations(json.runs[0]!)).toEqual(Array.from({ length: 3 }, () => [[8, 1, 1], [8, 1, 1], [8, 1, 1]]));
+    expect(allocations(json.runs[1]!)).toEqual(Array.from({ length: 3 }, () => [[32, 4, 8], [32, 4, 8], [32, 4, 8]]));
+  });
+});
+
 describe('a plug-in that never finishes loading', () => {
   it('whose registration never settles: exit 1 with a word, not a silent 0', async () => {
     const result = await run(['simulate', SCENARIO, '--plugin', `${FIXTURES}/never-settles.mjs`, '--quiet', '--backend', 'cpu']);
