@@ -28,10 +28,49 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
-/** The message of whatever a plug-in threw, on one line. */
+/** How much of a plug-in's own text a message shows: one screen, whatever it threw. */
+const MAX_THROWN_CHARS = 300;
+
+/**
+ * The message of whatever a plug-in threw, on one line and shortened. Reading it runs the
+ * plug-in's code too (a `message` getter, a Proxy's traps), so every read is guarded: the
+ * plug-in is still the one named, never a stack trace of its second throw.
+ */
 export function thrownMessage(thrown: unknown): string {
-  const text = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `${describeValue(thrown)} (not an Error)`;
-  return escapeForTerminal(text);
+  const text = isInstance(thrown, Error) ? errorText(thrown as Error) : `${readable(() => describeValue(thrown)) ?? 'a value that cannot be read'} (not an Error)`;
+  return shortened(escapeForTerminal(text), MAX_THROWN_CHARS);
+}
+
+function errorText(error: Error): string {
+  const name = readable(() => error.name) ?? 'Error';
+  const message = readable(() => error.message);
+  return message === undefined ? `${name} (its message cannot be read)` : `${name}: ${message}`;
+}
+
+/** String(read()), or undefined when reading or converting it throws. */
+function readable(read: () => unknown): string | undefined {
+  try {
+    return String(read());
+  } catch {
+    return undefined;
+  }
+}
+
+/** `value instanceof type`, false when asking throws (a Proxy's getPrototypeOf trap). */
+export function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
+/** At most `max` characters, the cut marked with …, never between the halves of a surrogate pair. */
+function shortened(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 class StageFault {
@@ -57,7 +96,7 @@ class StageFault {
     try {
       return check();
     } catch (thrown) {
-      if (thrown instanceof DtrainError) throw thrown;
+      if (isInstance(thrown, DtrainError)) throw thrown;
       throw this.error(`reading what ${method}() returned threw: ${thrownMessage(thrown)}`);
     }
   }

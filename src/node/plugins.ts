@@ -18,7 +18,7 @@ import { DtrainError } from '../errors.js';
 import { RegistryError, type PresetDefinition, type StageDefinition, type StageRegistry } from '../pipeline/stage-registry.js';
 import { didYouMean } from '../scenario/suggest.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
-import { describeValue, guardPreset, guardStage, thrownMessage } from './plugin-guard.js';
+import { describeValue, guardPreset, guardStage, isInstance, thrownMessage } from './plugin-guard.js';
 import { fileProblem } from './read-file.js';
 
 /** What a plug-in's function receives. */
@@ -67,8 +67,15 @@ function modulePath(file: string, source: string): string {
 
 /** A syntax error of the file itself, not one its code threw while running (JSON.parse…). */
 function isParseError(thrown: unknown): boolean {
-  if (!(thrown instanceof SyntaxError)) return false;
-  const firstFrame = String(thrown.stack).split('\n').find((line) => /^\s+at /.test(line));
+  if (!isInstance(thrown, SyntaxError)) return false;
+  let stack: string;
+  try {
+    stack = String((thrown as SyntaxError).stack);
+  } catch {
+    // a stack getter that throws is the plug-in's own code: not the loader's syntax error
+    return false;
+  }
+  const firstFrame = stack.split('\n').find((line) => /^\s+at /.test(line));
   return firstFrame === undefined || firstFrame.includes('node:internal');
 }
 
@@ -140,7 +147,7 @@ async function loadPlugin(file: string, registry: StageRegistry, path: string): 
   try {
     await register(apiFor(registry, source, state));
   } catch (thrown) {
-    if (thrown instanceof DtrainError) throw thrown;
+    if (isInstance(thrown, DtrainError)) throw thrown;
     throw fail(source, `the plug-in threw while registering: ${thrownMessage(thrown)}`);
   } finally {
     state.open = false;

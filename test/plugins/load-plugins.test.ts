@@ -9,7 +9,7 @@ import {
   createStageRegistry, definePlugin, definePreset, defineStage, loadPlugins, parseScenarioText, runScenario,
   type BatchRoundView, type PluginApi, type ResourceRoundView,
 } from '../../src/index.js';
-import { guardStage } from '../../src/node/plugin-guard.js';
+import { guardStage, thrownMessage } from '../../src/node/plugin-guard.js';
 import { stubEngineFactory } from '../properties/harness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -167,6 +167,21 @@ describe('a plug-in stage\'s outputs, checked every round', () => {
     expect(() => guard([0.5, 0.4])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned weights summing to 0.9; expected 1");
     expect(() => guard([1.5, -0.5])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned weights[1] = -0.5; expected a finite number ≥ 0");
     expect(() => guard([0.5, 0.5], [1])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() must return volatilities: one finite number or null per participant (2); found a list of 1");
+  });
+
+  it('what a plug-in threw is read without trusting it: getters and traps that throw, a revoked Proxy, a long message', () => {
+    const hostile = new Proxy(new RangeError('x'), { get() { throw new Error('trap'); } });
+    const noPrototype = new Proxy({}, { getPrototypeOf() { throw new Error('trap'); } });
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const badName = Object.assign(new Error('it failed'), { name: { toString() { throw new Error('inner'); } } });
+    expect(thrownMessage(hostile)).toBe('Error (its message cannot be read)');
+    expect(thrownMessage(noPrototype)).toBe('an object (not an Error)');
+    expect(thrownMessage(revoked)).toBe('a value that cannot be read (not an Error)');
+    expect(thrownMessage(badName)).toBe('Error: it failed');
+    expect(thrownMessage(new Error(`a\n${'x'.repeat(1000)}`))).toBe(`Error: a\\n${'x'.repeat(289)}…`);
+    // a cut never leaves half a surrogate pair
+    expect(thrownMessage(new Error(`${'x'.repeat(291)}😀😀`))).toBe(`Error: ${'x'.repeat(291)}…`);
   });
 
   it('a definition without its function, or with a wrong name type, is refused when defined', () => {

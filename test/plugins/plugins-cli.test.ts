@@ -154,6 +154,8 @@ const LOAD_ERRORS: Array<[string, string]> = [
   [`${FIXTURES}/not-a-module.mjs`, `error: --plugin ${FIXTURES}/not-a-module.mjs: not a JavaScript module dtrain can load (SyntaxError: Unexpected identifier 'is')\n`],
   [`${FIXTURES}/throws-on-load.mjs`, `error: --plugin ${FIXTURES}/throws-on-load.mjs: the plug-in threw while loading: Error: no config file \\e[2J found\n`],
   [`${FIXTURES}/throws-on-register.mjs`, `error: --plugin ${FIXTURES}/throws-on-register.mjs: the plug-in threw while registering: TypeError: cannot register:\\nsecond line\n`],
+  [`${FIXTURES}/message-throws.mjs`, `error: --plugin ${FIXTURES}/message-throws.mjs: the plug-in threw while registering: Error (its message cannot be read)\n`],
+  [`${FIXTURES}/long-message.mjs`, `error: --plugin ${FIXTURES}/long-message.mjs: the plug-in threw while loading: Error: ${'m'.repeat(292)}…\n`],
   [`${FIXTURES}/exports-nothing.mjs`, `error: --plugin ${FIXTURES}/exports-nothing.mjs: exports no plug-in function: it has neither a default export nor a register export\n`
     + 'hint: a plug-in exports its function: export default function (dtrain) { dtrain.defineStage({ … }) } (or export function register(dtrain) { … })\n'],
   [`${FIXTURES}/defines-nothing.mjs`, `error: --plugin ${FIXTURES}/defines-nothing.mjs: the plug-in defined no stage and no preset\n`
@@ -210,6 +212,7 @@ describe('a plug-in stage that misbehaves in a round', () => {
   it.each([
     ['fractional-batch.mjs', 'fractional', "error: batch stage 'fractional' (--plugin test/plugins/fixtures/fractional-batch.mjs): decide() returned batches[0] = 2.5; expected a whole number ≥ 0\n"],
     ['throws-in-round.mjs', 'broken', "error: aggregation stage 'broken' (--plugin test/plugins/fixtures/throws-in-round.mjs): weigh() threw: RangeError: no weights today\n"],
+    ['message-throws-in-round.mjs', 'unreadable/fixed/mean', "error: batch stage 'unreadable' (--plugin test/plugins/fixtures/message-throws-in-round.mjs): decide() threw: TypeError (its message cannot be read)\n"],
     ['trap-batches.mjs', 'trap', "error: batch stage 'trap' (--plugin test/plugins/fixtures/trap-batches.mjs): reading what decide() returned threw: Error: trap\n"],
   ])('%s: the run stops with one error naming the stage and file, exit 2, no output written', async (file, strategy, stderr) => {
     const dir = scratch();
