@@ -3,7 +3,8 @@
  * when it has posted the last one's result, so N runs are in flight at a time. Results come
  * back in completion order; whoever stores them keys them by run, so the order of completion
  * never shows in the outputs. A known error in a run (a diverging loss, say) is that run's
- * result; a crash of a worker is a bug and rejects the whole pool.
+ * result, and so is a worker that exits during it; a crash of a worker (an uncaught error)
+ * is a bug and rejects the whole pool.
  */
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -75,6 +76,8 @@ export function runOnWorkers(tasks: readonly WorkerTask[], options: PoolOptions)
       else rejectDone(error);
     });
   };
+  // the task each worker is running, so that a worker that exits can fail it alone
+  const current = new Map<Worker, WorkerTask>();
   const feed = (worker: Worker): void => {
     const task = queue.shift();
     if (task === undefined) {
@@ -82,32 +85,50 @@ export function runOnWorkers(tasks: readonly WorkerTask[], options: PoolOptions)
       return;
     }
     running += 1;
+    current.set(worker, task);
     worker.postMessage(task);
+  };
+  const answer = (worker: Worker, reply: WorkerReply): boolean => {
+    running -= 1;
+    current.delete(worker);
+    try {
+      options.onResult(reply);
+    } catch (error) {
+      finish(error as Error);
+      return false;
+    }
+    return true;
   };
   const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
   const count = Math.max(1, Math.min(options.jobs, tasks.length));
-  if (tasks.length === 0) finish();
-  for (let i = 0; i < count && tasks.length > 0; i++) {
+  const start = (): void => {
     const worker = new Worker(url, { workerData: { plugins: [...(options.plugins ?? [])] } });
     workers.push(worker);
     worker.on('message', (reply: WorkerReply) => {
       // after stop() a worker may still post the run it was finishing: the stop's message
       // has counted the runs stored until then, so later ones are not stored either
       if (settled) return;
-      running -= 1;
-      try {
-        options.onResult(reply);
-      } catch (error) {
-        finish(error as Error);
-        return;
-      }
-      feed(worker);
+      if (answer(worker, reply)) feed(worker);
     });
     worker.on('error', (error) => finish(error));
+    // A worker that exits on its own (a plug-in calling process.exit() in its thread) is no bug
+    // of dtrain's: the run it had fails, as a run whose plug-in throws does, and a new worker
+    // takes the next one.
     worker.on('exit', (code) => {
-      if (!settled) finish(new Error(`a sweep worker stopped unexpectedly (exit code ${code})`));
+      if (settled) return;
+      const task = current.get(worker);
+      if (task === undefined) {
+        if (running === 0 && queue.length === 0) finish();
+        return;
+      }
+      const reply: WorkerReply = { key: task.key, error: { code: 'sweep.workerExited', message: `its worker thread exited with code ${code} during the run (a plug-in calling process.exit() does this)` } };
+      if (!answer(worker, reply)) return;
+      if (queue.length > 0) start();
+      else if (running === 0) finish();
     });
     feed(worker);
-  }
+  };
+  if (tasks.length === 0) finish();
+  for (let i = 0; i < count && tasks.length > 0; i++) start();
   return { done, stop: (reason) => finish(reason) };
 }

@@ -238,6 +238,23 @@ describe('a plug-in stage that changes what it is handed', () => {
   });
 });
 
+describe('a plug-in that ends its sweep worker', () => {
+  it('process.exit() in a worker fails the run it was running; a new worker runs the others; exit 1, no stack', async () => {
+    const dir = scratch();
+    const out = join(dir, 'sweep');
+    const result = await runCli(['sweep', SCENARIO, '--plugin', `${FIXTURES}/exits-once.mjs`, '--strategy', 'exits-once/fixed/mean', '--set', 'seed=1,2,3', '--jobs', '1', '--backend', 'cpu', '--out', out], {
+      cwd: ROOT,
+      env: { DTRAIN_TEST_EXIT_MARK: join(dir, 'exited') },
+    });
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    const failed = 'its worker thread exited with code 3 during the run (a plug-in calling process.exit() does this)';
+    expect(result.stderr).toContain(`[1/3] exits-once/fixed/mean · seed=1 · failed: ${failed}\n`);
+    expect(result.stderr).toMatch(new RegExp(`\\nerror: 1 of 3 runs failed; no summary\\.csv written\\n[0-9a-f]{16}\\.json: ${failed.replace(/[()]/g, '\\$&')}\\n$`));
+    expect(result.status).toBe(1);
+    expect(readdirSync(out).filter((name) => /^[0-9a-f]{16}\.json$/.test(name))).toHaveLength(2);
+  }, 60_000);
+});
+
 describe('a plug-in that never finishes loading', () => {
   it('whose registration never settles: exit 1 with a word, not a silent 0', async () => {
     const result = await run(['simulate', SCENARIO, '--plugin', `${FIXTURES}/never-settles.mjs`, '--quiet', '--backend', 'cpu']);
