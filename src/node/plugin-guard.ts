@@ -81,10 +81,16 @@ class StageFault {
   }
 
   call<T>(method: string, run: () => T): T {
+    // A stage that never returns (`for (;;) {}`) would keep the round stop's JS listeners from
+    // ever running, and the run could then only be killed: during the stage's call, SIGINT and
+    // SIGTERM end the process with their default action, as while plug-ins load.
+    const parked = parkSignalListeners();
     try {
       return run();
     } catch (thrown) {
       throw this.error(`${method}() threw: ${thrownMessage(thrown)}`);
+    } finally {
+      parked();
     }
   }
 
@@ -100,6 +106,22 @@ class StageFault {
       throw this.error(`reading what ${method}() returned threw: ${thrownMessage(thrown)}`);
     }
   }
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Takes the SIGINT and SIGTERM listeners off, so that the signals have their default action
+ * (end the process) while a plug-in's code runs; the function returned puts them back.
+ */
+export function parkSignalListeners(): () => void {
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return () => {};
+  // raw: a `once` listener put back stays a once listener
+  const saved = SIGNALS.map((signal) => [signal, process.rawListeners(signal) as NodeJS.SignalsListener[]] as const);
+  for (const signal of SIGNALS) process.removeAllListeners(signal);
+  return () => {
+    for (const [signal, listeners] of saved) for (const listener of listeners) process.on(signal, listener);
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

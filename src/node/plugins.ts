@@ -18,7 +18,7 @@ import { DtrainError } from '../errors.js';
 import { RegistryError, type PresetDefinition, type StageDefinition, type StageRegistry } from '../pipeline/stage-registry.js';
 import { didYouMean } from '../scenario/suggest.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
-import { describeValue, guardPreset, guardStage, isInstance, thrownMessage } from './plugin-guard.js';
+import { describeValue, guardPreset, guardStage, isInstance, parkSignalListeners, thrownMessage } from './plugin-guard.js';
 import { fileProblem } from './read-file.js';
 
 /** What a plug-in's function receives. */
@@ -175,15 +175,4 @@ export async function loadPlugins(files: readonly string[], registry: StageRegis
     parked();
   }
   return registry;
-}
-
-/** Takes the SIGINT and SIGTERM listeners off; the function returned puts them back. */
-function parkSignalListeners(): () => void {
-  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return () => {};
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const saved = signals.map((signal) => [signal, process.listeners(signal)] as const);
-  for (const signal of signals) process.removeAllListeners(signal);
-  return () => {
-    for (const [signal, listeners] of saved) for (const listener of listeners) process.on(signal, listener);
-  };
 }

@@ -238,6 +238,32 @@ describe('a plug-in stage that changes what it is handed', () => {
   });
 });
 
+describe('a plug-in stage that never returns', () => {
+  const busy = ['--plugin', `${FIXTURES}/busy-stage.mjs`, '--strategy', 'busy/fixed/mean', '--backend', 'cpu'];
+  it.each([
+    ['simulate', 'SIGINT', ['simulate', SCENARIO, ...busy, '--quiet']],
+    ['simulate', 'SIGTERM', ['simulate', SCENARIO, ...busy, '--quiet']],
+    ['explain', 'SIGINT', ['explain', SCENARIO, ...busy, '--round', '2']],
+  ] as const)('%s, %s while the stage loops: the signal ends the process at once (its default action)', async (_command, signal, args) => {
+    let sent = 0;
+    let safety: NodeJS.Timeout | undefined;
+    const result = await runCli([...args], {
+      cwd: ROOT,
+      onStderr: (chunk, pid) => {
+        if (sent !== 0 || !chunk.includes('busy: looping')) return;
+        sent = Date.now();
+        process.kill(pid, signal);
+        // without the fix nothing but SIGKILL ends it: the test fails instead of hanging
+        safety = setTimeout(() => process.kill(pid, 'SIGKILL'), 10_000);
+      },
+    });
+    clearTimeout(safety);
+    expect(sent).not.toBe(0);
+    expect(result.signal).toBe(signal);
+    expect(Date.now() - sent).toBeLessThan(5_000);
+  }, 60_000);
+});
+
 describe('a plug-in that ends its sweep worker', () => {
   it('process.exit() in a worker fails the run it was running; a new worker runs the others; exit 1, no stack', async () => {
     const dir = scratch();
