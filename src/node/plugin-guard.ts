@@ -284,10 +284,16 @@ function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['
     if (count > 0 && Math.abs(sum - 1) > WEIGHT_SUM_TOLERANCE) throw fault.error(`weigh() returned weights summing to ${sum}; expected 1`);
     let volatilityCopy: Array<number | null> = Array.from({ length: count }, () => null);
     if (volatilities !== undefined) {
-      if (!Array.isArray(volatilities) || volatilities.length !== count || volatilities.some((v: unknown) => v !== null && (typeof v !== 'number' || !Number.isFinite(v)))) {
+      if (!Array.isArray(volatilities) || volatilities.length !== count) {
         throw fault.error(`weigh() must return volatilities: one finite number or null per participant (${count}); found ${describeValue(volatilities)}`);
       }
-      volatilityCopy = volatilities.slice() as Array<number | null>;
+      for (let k = 0; k < count; k++) {
+        const volatility: unknown = volatilities[k];
+        if (volatility !== null && (typeof volatility !== 'number' || !Number.isFinite(volatility))) {
+          throw fault.error(`weigh() returned volatilities[${k}] = ${describeValue(volatility)}; expected a finite number or null`);
+        }
+        volatilityCopy[k] = volatility;
+      }
     }
     // checked either way, so that a plug-in's working is refused the same in every run
     const working = workingOf(fault, 'weigh', output.working, count);

@@ -167,6 +167,11 @@ describe('a plug-in stage\'s outputs, checked every round', () => {
     expect(() => guard([0.5, 0.4])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned weights summing to 0.9; expected 1");
     expect(() => guard([1.5, -0.5])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned weights[1] = -0.5; expected a finite number ≥ 0");
     expect(() => guard([0.5, 0.5], [1])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() must return volatilities: one finite number or null per participant (2); found a list of 1");
+    expect(() => guard([0.5, 0.5], ['high', 'high'])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned volatilities[0] = 'high'; expected a finite number or null");
+    expect(() => guard([0.5, 0.5], [0.1, Number.POSITIVE_INFINITY])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned volatilities[1] = Infinity; expected a finite number or null");
+    // a hole is no entry
+    expect(() => guard([0.5, 0.5], [0.1, , ])).toThrow("aggregation stage 'mine' (--plugin mine.mjs): weigh() returned volatilities[1] = undefined; expected a finite number or null");
+    expect(guard([0.5, 0.5], [0.1, null])).toEqual({ weights: [0.5, 0.5], volatilities: [0.1, null], working: [{}, {}] });
   });
 
   it('what a plug-in threw is read without trusting it: getters and traps that throw, a revoked Proxy, a long message', () => {
