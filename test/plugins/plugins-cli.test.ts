@@ -225,6 +225,20 @@ describe('a plug-in stage that misbehaves in a round', () => {
   });
 });
 
+describe('a plug-in stage that fails after the run started', () => {
+  it('--ndjson keeps the header and the finished rounds, with no summary line; the other outputs are not written; exit 2', async () => {
+    const dir = scratch();
+    const ndjson = join(dir, 'run.ndjson');
+    const result = await run(['simulate', SCENARIO, '--plugin', `${FIXTURES}/fails-in-round-2.mjs`, '--strategy', 'fails-later/fixed/mean', '--ndjson', ndjson, '--json', join(dir, 'run.json'), '--quiet', '--backend', 'cpu']);
+    expect(result.stderr).toBe(`error: batch stage 'fails-later' (--plugin ${FIXTURES}/fails-in-round-2.mjs): decide() threw: Error: round 2 fails\n`);
+    expect(result.status).toBe(2);
+    expect(readdirSync(dir)).toEqual(['run.ndjson']);
+    const lines = readFileSync(ndjson, 'utf8').split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).map((line) => [(JSON.parse(line) as { type: string }).type, (JSON.parse(line) as { round?: number }).round])).toEqual([['header', undefined], ['round', 1]]);
+  });
+});
+
 describe('a plug-in stage that changes what it is handed', () => {
   it('changes nothing the run reads: its batches and allocations are run as given, the next strategy is untouched', async () => {
     const out = join(scratch(), 'run.json');
