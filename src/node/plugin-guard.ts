@@ -225,10 +225,16 @@ function guardBatch(fault: StageFault, decide: BatchStageDefinition['decide']): 
     if (!Array.isArray(batches) || batches.length !== count) {
       throw fault.error(`decide() must return batches: one whole number ≥ 0 per node (${count}); found ${describeValue(batches)}`);
     }
+    // The scenario's cap bounds every batch a run was estimated for and can hold; past it a
+    // batch of 1e9 failed deep in training as "out of memory", naming no stage.
+    const ceiling = view.s2.maxBatch ?? view.s2.standardBatch;
     const copy: number[] = [];
     for (let i = 0; i < count; i++) {
       const batch: unknown = batches[i];
       if (!isWhole(batch, 0)) throw fault.error(`decide() returned batches[${i}] = ${describeValue(batch)}; expected a whole number ≥ 0`);
+      if (batch > ceiling) {
+        throw fault.error(`decide() returned batches[${i}] = ${batch}; expected at most ${ceiling}, the scenario's largest batch (pipeline.s2.maxBatch, else standardBatch)`);
+      }
       copy.push(batch);
     }
     return { batches: copy, working: workingOf(fault, 'decide', output.working, count) };

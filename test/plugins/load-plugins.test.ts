@@ -34,8 +34,8 @@ cluster:
 `;
 
 /** A batch round view of `count` nodes: only what the guard reads. */
-function batchView(count: number): BatchRoundView {
-  return { nodes: Array.from({ length: count }, () => ({ cores: 4 })) } as unknown as BatchRoundView;
+function batchView(count: number, s2: Partial<BatchRoundView['s2']> = {}): BatchRoundView {
+  return { nodes: Array.from({ length: count }, () => ({ cores: 4 })), s2: { standardBatch: 64, maxBatch: null, ...s2 } } as unknown as BatchRoundView;
 }
 
 function resourceView(batches: number[]): ResourceRoundView {
@@ -144,6 +144,16 @@ describe('a plug-in stage\'s outputs, checked every round', () => {
     }, "batch stage 'mine' (--plugin mine.mjs): decide() threw: 'a string' (not an Error)"],
   ])('%s', (_label, decide, message) => {
     expect(() => batchStage(decide).decide(batchView(2))).toThrow(message);
+  });
+
+  it('a batch above the scenario\'s largest (maxBatch, else the standard batch) is refused with the value', () => {
+    const stage = batchStage(() => ({ batches: [64, 1e9] }));
+    expect(() => stage.decide(batchView(2))).toThrow(
+      "batch stage 'mine' (--plugin mine.mjs): decide() returned batches[1] = 1000000000; expected at most 64, the scenario's largest batch (pipeline.s2.maxBatch, else standardBatch)",
+    );
+    expect(() => batchStage(() => ({ batches: [65, 0] })).decide(batchView(2))).toThrow('decide() returned batches[0] = 65; expected at most 64,');
+    expect(() => batchStage(() => ({ batches: [0, 33] })).decide(batchView(2, { maxBatch: 32 }))).toThrow('decide() returned batches[1] = 33; expected at most 32,');
+    expect(batchStage(() => ({ batches: [0, 1000] })).decide(batchView(2, { maxBatch: 1000 })).batches).toEqual([0, 1000]);
   });
 
   it('a resources stage: a dispatched node needs whole threads and queue ≥ 1; an idle node\'s allocation is not looked at', () => {

@@ -212,6 +212,7 @@ describe('a plug-in stage that misbehaves in a round', () => {
   it.each([
     ['fractional-batch.mjs', 'fractional', "error: batch stage 'fractional' (--plugin test/plugins/fixtures/fractional-batch.mjs): decide() returned batches[0] = 2.5; expected a whole number ≥ 0\n"],
     ['throws-in-round.mjs', 'broken', "error: aggregation stage 'broken' (--plugin test/plugins/fixtures/throws-in-round.mjs): weigh() threw: RangeError: no weights today\n"],
+    ['huge-batch.mjs', 'huge/fixed/mean', "error: batch stage 'huge' (--plugin test/plugins/fixtures/huge-batch.mjs): decide() returned batches[0] = 1000000000; expected at most 64, the scenario's largest batch (pipeline.s2.maxBatch, else standardBatch)\n"],
     ['message-throws-in-round.mjs', 'unreadable/fixed/mean', "error: batch stage 'unreadable' (--plugin test/plugins/fixtures/message-throws-in-round.mjs): decide() threw: TypeError (its message cannot be read)\n"],
     ['trap-batches.mjs', 'trap', "error: batch stage 'trap' (--plugin test/plugins/fixtures/trap-batches.mjs): reading what decide() returned threw: Error: trap\n"],
   ])('%s: the run stops with one error naming the stage and file, exit 2, no output written', async (file, strategy, stderr) => {
