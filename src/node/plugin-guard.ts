@@ -2,8 +2,8 @@
  * A plug-in's definitions are someone else's JavaScript: checked when defined (shape), and
  * wrapped so that what their stages return each round is checked too. A throw or a wrong
  * output becomes a DtrainError naming the stage and the plug-in file (exit 2, no stack),
- * not a NaN deep in the time model or a crash in the round loop. Outputs are copied, so a
- * plug-in cannot change a decision after handing it over.
+ * not a NaN deep in the time model or a crash in the round loop. Inputs and outputs are
+ * copied, so a plug-in can neither change what the run reads nor a decision after handing it over.
  */
 import { DtrainError } from '../errors.js';
 import type {
