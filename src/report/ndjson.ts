@@ -8,7 +8,7 @@
  *                                                           last, when the run ends
  *
  * Every field is the `--json` report's (json.ts), under the same names; a round line adds
- * the strategy's name. A file without a summary line comes from a run that never ended.
+ * the strategy's name. A file without a summary line comes from a run that never ended or failed.
  */
 import type { StrategySpec } from '../scenario/types.js';
 import type { RoundRecord, RunResult } from '../sim/records.js';
