@@ -63,6 +63,7 @@
  * link can lose samples: every try of a transfer but the last lost), capped by roundTimeoutMs.
  */
 import { normsKept } from '../pipeline/norm-histories.js';
+import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { fixedResources } from '../pipeline/s3-resources.js';
 import { CHUNK_CHARS } from '../report/chunk-sizer.js';
 import type { LatencySpec, NodeSpec, Scenario, TraceSamples } from '../scenario/types.js';
@@ -402,14 +403,15 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     : 0;
   const outputs = outputSizes(scenario, options, jsonBytes);
   const testRows = Math.max(1, Math.round(shape.samples * scenario.data.testFraction));
+  const batch = largestBatch(s2, pluginBatches(scenario));
   const size: RunSize = {
     n, strategies, nodeRounds, k,
-    batch: largestBatch(s2),
+    batch,
     steps: scenario.model.localSteps,
     params,
     widths: widths.reduce((a, b) => a + b, 0),
-    laterStepS: laterStepSeconds(widths, largestBatch(s2)),
-    tfjsProducts: tfjsProducts(widths, largestBatch(s2)),
+    laterStepS: laterStepSeconds(widths, batch),
+    tfjsProducts: tfjsProducts(widths, batch),
     rows: Math.max(shape.samples, n),
     testRows,
     dataCopies: scenario.data.dataset.kind === 'blobs' && shape.samples - testRows >= n ? 1 : 2,
@@ -596,10 +598,20 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
   };
 }
 
-/** S2's largest possible batch: B·e/(e+1) ≤ B/2 for e ≤ 1, then clamped to [minBatch, cap]. */
-export function largestBatch(s2: Scenario['pipeline']['s2']): number {
+/**
+ * S2's largest possible batch: B·e/(e+1) ≤ B/2 for e ≤ 1, then clamped to [minBatch, cap]
+ * (the built-in splits give B/2 a node on average). A plug-in's batch stage may give any batch
+ * up to the cap (src/node/plugin-guard.ts refuses more): with `anyUpToCap`, the cap.
+ */
+export function largestBatch(s2: Scenario['pipeline']['s2'], anyUpToCap = false): number {
   const cap = s2.maxBatch ?? s2.standardBatch;
-  return Math.min(cap, Math.max(s2.minBatch, Math.ceil(s2.standardBatch / 2)));
+  return anyUpToCap ? cap : Math.min(cap, Math.max(s2.minBatch, Math.ceil(s2.standardBatch / 2)));
+}
+
+/** Whether a strategy of the scenario takes its batches from a stage that is not built in (a plug-in's). */
+function pluginBatches(scenario: Scenario): boolean {
+  const builtIn = new Set(createStageRegistry().names('batch'));
+  return scenario.strategies.some((strategy) => !builtIn.has(strategy.batch));
 }
 
 function sum(parts: readonly CostPart[]): number {

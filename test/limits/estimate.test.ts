@@ -331,6 +331,14 @@ describe('largestBatch', () => {
     expect(largestBatch({ standardBatch: 64, rounding: 'floor', minBatch: 50, maxBatch: null })).toBe(50);
     expect(largestBatch({ standardBatch: 64, rounding: 'floor', minBatch: 0, maxBatch: 10 })).toBe(10);
   });
+
+  it("is the cap, maxBatch or B, for a plug-in's batch stage (which may give any batch up to it); the run's estimate counts it so", () => {
+    expect(largestBatch({ standardBatch: 64, rounding: 'floor', minBatch: 0, maxBatch: null }, true)).toBe(64);
+    expect(largestBatch({ standardBatch: 64, rounding: 'floor', minBatch: 0, maxBatch: 500 }, true)).toBe(500);
+    const plugin = { ...SMALL, strategies: [{ name: 'mine', batch: 'median-split', resources: 'fixed', aggregation: 'mean' }] };
+    const parts = Object.fromEntries(estimateRun(plugin, IRIS, { json: false, trace: false }).memoryParts.map((p) => [p.what, p.value]));
+    expect(parts["one round's batches (2 nodes × 1 step × batch 64)"]).toBe(2 * 1 * 64 * (4 + 3 + 1) * 4 * 3);
+  });
 });
 
 describe('typicalLatencyMs', () => {
