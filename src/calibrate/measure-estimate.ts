@@ -8,7 +8,7 @@
  * another). Its time: per size, a warm-up of 3 calls or 200 ms, whichever is longer, then
  * each repetition a call or a 60 ms block of them.
  */
-import { BASE_MEMORY_BYTES, count, NODE_BASE, type CostPart, type RunEstimate } from '../limits/estimate.js';
+import { BASE_MEMORY_BYTES, count, DATASET_ROW_BYTES, NODE_BASE, type CostPart, type RunEstimate } from '../limits/estimate.js';
 import { datasetShape } from '../limits/dataset-shape.js';
 import type { Scenario } from '../scenario/types.js';
 import { countParams, layerWidths } from '../train/params.js';
@@ -20,8 +20,6 @@ const WARM_UP_CALLS = 3;
 const BLOCK_SECONDS = 0.06;
 /** model-sized vectors the engine keeps besides a node's update (estimate.ts's `+ 8`) */
 const MODEL_VECTORS = 9;
-/** the dataset's values twice at most, and its indices and labels (estimate.ts's DATASET_ROW_BYTES) */
-const DATASET_ROW_BYTES = 96;
 /**
  * One node's step, alone, at a large batch: the simulate estimate's 24 GFLOP/s is a chunk of
  * many nodes' first steps; one node's 1,000,000 rows of 64 → 32 → 10 (2,410 parameters) took

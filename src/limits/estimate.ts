@@ -253,7 +253,7 @@ const JSON_ROUND_BYTES = 200;
  * 126, 196, 319 and 1,078 bytes; 2.84 copies at 128 features while the training split was also
  * copied once more on its way to the training set.
  */
-const DATASET_ROW_BYTES = 96;
+export const DATASET_ROW_BYTES = 96;
 /** the evaluation of θ on the test rows, once a round and strategy */
 const EVALUATION_FLOPS_PER_SECOND = 4e9;
 /**
