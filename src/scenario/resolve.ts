@@ -95,9 +95,12 @@ function resolveStrategies(
     if (typeof pick === 'string' || pick.name === undefined) return;
     checkNotPresetName(ctx, registry, specs[index]!, raw.compare !== undefined ? ['compare', index, 'name'] : ['strategy', 'name']);
   });
+  // only a name of the scenario's own can look like another (presets and stage picks' own
+  // names are distinct), so most scenarios never unpack the look-alike table
+  const ownNames = picks.some((pick) => typeof pick !== 'string' && pick.name !== undefined);
   const firstIndex = new Map<string, number>();
   specs.forEach((spec, index) => {
-    const key = skeleton(spec.name);
+    const key = ownNames ? skeleton(spec.name) : spec.name;
     const earlier = firstIndex.get(key);
     if (earlier === undefined) {
       firstIndex.set(key, index);

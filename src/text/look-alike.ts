@@ -8,11 +8,18 @@ import { CONFUSABLE_PAIRS } from './confusables-table.js';
 
 let prototypes: Map<string, string> | null = null;
 
+function fromHex(points: string): string {
+  // most sides are one code point
+  if (!points.includes(',')) return String.fromCodePoint(parseInt(points, 16));
+  return String.fromCodePoint(...points.split(',').map((point) => parseInt(point, 16)));
+}
+
+/** The table unpacked, once, by the first skeleton a run needs. */
 function prototypeTable(): Map<string, string> {
   const table = new Map<string, string>();
-  for (const line of CONFUSABLE_PAIRS.split('\n')) {
-    const tab = line.indexOf('\t');
-    table.set(line.slice(0, tab), line.slice(tab + 1));
+  for (const entry of CONFUSABLE_PAIRS.split(';')) {
+    const colon = entry.indexOf(':');
+    table.set(fromHex(entry.slice(0, colon)), fromHex(entry.slice(colon + 1)));
   }
   return table;
 }
