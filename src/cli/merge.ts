@@ -19,7 +19,6 @@ import { isSameFile } from './output-plan.js';
 import { isRegularFile, reportCheckNote, stageCopy } from './stage-copy.js';
 import { finishSweepDir, planOutDir } from './sweep.js';
 import { isStudyDir, mergeStudy } from './study-merge.js';
-import { refuseDashOut } from './study.js';
 
 function runLabel(run: ManifestRun, axes: Array<{ path: string }>): string {
   const point = axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
@@ -110,10 +109,9 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   }
   // Everything is read by now, so --out may be one of the input directories; its files are
   // replaced all together or not at all.
-  refuseDashOut(flags.out, `a merge writes a folder of files (${MANIFEST_FILE}, every run's report, ${SUMMARY_FILE})`);
   const names = [MANIFEST_FILE, SUMMARY_FILE];
   for (const { run } of found) names.push(run.report);
-  const targets = planOutDir(flags.out, names);
+  const targets = planOutDir(flags.out, names, [], `a merge writes a folder of files (${MANIFEST_FILE}, every run's report, ${SUMMARY_FILE})`);
   checkSweepOut(flags.out, first.manifest, 'give the merge another --out directory');
   const writer = new OutputWriter();
   writer.ensureDir(resolve(flags.out), `--out ${escapeForTerminal(flags.out)}`);

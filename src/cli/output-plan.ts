@@ -153,12 +153,17 @@ export class OutputPlan {
     return this.add({ kind: 'special', path: absolute, label }, inodeKey(stat), stat.isCharacterDevice());
   }
 
-  /** A directory named by a flag, created at commit if missing; `parents`: missing parents too. */
-  directory(flag: string, path: string, options: { parents: boolean }): string {
+  /**
+   * A directory named by a flag, created at commit if missing; `parents`: missing parents too.
+   * `holds` says what the command writes there, for the refusal of `-`.
+   */
+  directory(flag: string, path: string, options: { parents: boolean; holds?: string }): string {
     const label = `${flag} ${escapeForTerminal(path)}`;
     if (path === '') throw invalid(`${flag}: expected a directory name, found an empty string`);
     // `-` is standard output to every file flag: a folder named `-` made instead would surprise
-    if (path === '-') throw invalid(`${flag} -: expected a directory, found - (standard output), where a folder of files cannot go`);
+    if (path === '-') {
+      throw invalid(`${flag} -: expected a directory, found - (standard output)${options.holds === undefined ? ', where a folder of files cannot go' : `: ${options.holds}`}`);
+    }
     const absolute = resolve(path);
     const stat = statOrUndefined(statSync, absolute);
     if (stat !== undefined) {

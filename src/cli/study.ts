@@ -188,14 +188,6 @@ function runStudyOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifes
   });
 }
 
-/**
- * `-` means standard output for a file output; a folder of files cannot go there, and a
- * directory named `-` made in its place would be a surprise.
- */
-export function refuseDashOut(dir: string, why: string): void {
-  if (dir === '-') throw new DtrainError('cli.invalidArgument', `--out -: expected a directory, found - (standard output): ${why}`);
-}
-
 export interface StudyOutputs {
   /** the files in --out, by name */
   targets: Map<string, OutputTarget>;
@@ -211,9 +203,11 @@ export interface StudyOutputs {
  * input, not one another).
  */
 export function planStudyOutputs(dir: string, names: Iterable<string>, flags: { json?: string; report?: string }, inputs: readonly InputFile[] = []): StudyOutputs {
-  refuseDashOut(dir, 'a study writes a folder of files (study.json, a record per run, summary.csv, study-results.json); --json - writes the whole study to standard output');
   const plan = new OutputPlan();
-  const real = plan.directory('--out', dir, { parents: true });
+  const real = plan.directory('--out', dir, {
+    parents: true,
+    holds: 'a study writes a folder of files (study.json, a record per run, summary.csv, study-results.json); --json - writes the whole study to standard output',
+  });
   const targets = new Map<string, OutputTarget>();
   for (const name of names) targets.set(name, plan.fileIn('--out', real, dir, name));
   const outputs: StudyOutputs = { targets };

@@ -68,9 +68,9 @@ export function prepareOutDir(dir: string): void {
  * (exit 2): the directory can be created or written to, none of the files is a directory or a
  * device, none is a file the command reads. Returns each file's target.
  */
-export function planOutDir(dir: string, names: Iterable<string>, inputs: readonly InputFile[] = []): Map<string, OutputTarget> {
+export function planOutDir(dir: string, names: Iterable<string>, inputs: readonly InputFile[] = [], holds?: string): Map<string, OutputTarget> {
   const plan = new OutputPlan();
-  const real = plan.directory('--out', dir, { parents: true });
+  const real = plan.directory('--out', dir, { parents: true, holds });
   const targets = new Map<string, OutputTarget>();
   for (const name of names) targets.set(name, plan.fileIn('--out', real, dir, name));
   plan.checkInputs(inputs);
