@@ -329,7 +329,7 @@ Examples:
   $ dtrain simulate my.yaml --rounds 50 --seed 3 --json run.json --quiet
   $ dtrain simulate my.yaml --report run.html --timeline run.trace.json --csv run-csv
   $ dtrain simulate scenarios/quickstart.yaml --quiet --expect test/golden/quickstart.json
-  $ dtrain simulate my.yaml --json - | jq .summary     # tables go to stderr with -
+  $ dtrain simulate my.yaml --json - | jq '.runs[].summary'   # tables go to stderr
   $ dtrain simulate big.yaml --ndjson run.ndjson       # a line per round as it ends
 
 Output files are checked before the run: none may be a file the run reads (the scenario,
