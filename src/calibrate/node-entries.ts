@@ -6,6 +6,7 @@
 import type { Issue } from '../errors.js';
 import { suggestionSuffix } from '../scenario/suggest.js';
 import type { CsvStep } from './steps-csv.js';
+import { shorten } from '../text/shorten.js';
 
 export interface NodeEntry {
   /** position in cluster.nodes */
@@ -21,14 +22,6 @@ export function nodeEntries(rawNodes: readonly unknown[]): NodeEntry[] {
     const { id, count } = item as { id: unknown; count?: unknown };
     return { index, id: String(id), count: typeof count === 'number' ? count : null };
   });
-}
-
-/** A node id from the CSV as a message shows it: a 1 MB cell must not make a 1 MB line (as describeValue shortens a string). */
-const MAX_SHOWN_ID = 40;
-
-function shownId(id: string): string {
-  const chars = Array.from(id);
-  return chars.length > MAX_SHOWN_ID ? `${chars.slice(0, MAX_SHOWN_ID).join('')}…` : id;
 }
 
 export function entryLabel(entry: NodeEntry): string {
@@ -54,7 +47,7 @@ export function rowsByEntry(rows: readonly CsvStep[], entries: readonly NodeEntr
       issues.push({
         code: 'file.invalid', file, line: row.line, column: row.nodeColumn, path: 'node',
         expected: `a node or group id of the scenario${suggestionSuffix(row.node, names)}`,
-        found: `unknown node ${shownId(row.node)}`,
+        found: `unknown node ${shorten(row.node)}`,
       });
       continue;
     }

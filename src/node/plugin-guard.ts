@@ -12,6 +12,7 @@ import type {
 import type { AggregatorOutput, PlanNode } from '../pipeline/types.js';
 import type { ResourceAllocation } from '../pipeline/s3-resources.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
+import { shorten } from '../text/shorten.js';
 
 /** How far a plug-in's weights may sum from 1 (float noise of a normalisation). */
 const WEIGHT_SUM_TOLERANCE = 1e-6;
@@ -22,7 +23,7 @@ const METHOD: Record<StageKind, 'decide' | 'allocate' | 'weigh'> = { batch: 'dec
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'string') return `'${escapeForTerminal(value.length > 40 ? `${value.slice(0, 40)}…` : value)}'`;
+  if (typeof value === 'string') return `'${escapeForTerminal(shorten(value))}'`;
   if (typeof value === 'object') return typeof (value as { then?: unknown }).then === 'function' ? 'a Promise (stages answer synchronously)' : 'an object';
   if (typeof value === 'function') return 'a function';
   return String(value);
@@ -38,7 +39,7 @@ const MAX_THROWN_CHARS = 300;
  */
 export function thrownMessage(thrown: unknown): string {
   const text = isInstance(thrown, Error) ? errorText(thrown as Error) : `${readable(() => describeValue(thrown)) ?? 'a value that cannot be read'} (not an Error)`;
-  return shortened(escapeForTerminal(text), MAX_THROWN_CHARS);
+  return shorten(escapeForTerminal(text), MAX_THROWN_CHARS);
 }
 
 function errorText(error: Error): string {
@@ -65,13 +66,6 @@ export function isInstance(value: unknown, type: abstract new (...args: never[])
   }
 }
 
-/** At most `max` characters, the cut marked with …, never between the halves of a surrogate pair. */
-function shortened(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end -= 1;
-  return `${text.slice(0, end)}…`;
-}
 
 class StageFault {
   constructor(readonly label: string) {}

@@ -9,6 +9,7 @@ import type { Issue, IssueCode } from '../errors.js';
 import { formatPath, valueAt, type PathSegment } from './field-path.js';
 import { suggestionSuffix } from './suggest.js';
 import type { Position } from './yaml-source.js';
+import { shorten } from '../text/shorten.js';
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -69,8 +70,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
   if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `${JSON.stringify(shown)} (a string)`;
+    return `${JSON.stringify(shorten(value))} (a string)`;
   }
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return '.nan';

@@ -12,6 +12,7 @@ import { resolveScenario } from './resolve.js';
 import { MAX_SCENARIO_BYTES, readTextFileWith } from './text-file.js';
 import type { Scenario } from './types.js';
 import { readYamlSource } from './yaml-source.js';
+import { shorten } from '../text/shorten.js';
 
 export { resolveStrategyNames } from './strategy-names.js';
 export { scenarioJsonSchema } from './schema.js';
@@ -64,7 +65,7 @@ const MAX_FOUND_CHARS = 160;
  */
 function clip(text: string, max: number): string {
   const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return escapeForTerminal(printable.length > max ? `${printable.slice(0, max - 1)}…` : printable);
+  return escapeForTerminal(shorten(printable, max));
 }
 
 /** Sorted by line and column (stable), each distinct message once, long parts shortened. */

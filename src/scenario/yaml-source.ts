@@ -8,6 +8,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Issue, IssueCode } from '../errors.js';
 import { formatPath, type PathSegment } from './field-path.js';
+import { shorten } from '../text/shorten.js';
 
 /** Aliases may expand to at most this many nodes (yaml's guard against "billion laughs"). */
 export const MAX_ALIAS_COUNT = 100;
@@ -336,6 +337,6 @@ function nodeDeeperThan(root: unknown, maxDepth: number): Node | undefined {
  */
 function snippet(text: string, offset: number): string {
   const rest = text.slice(offset, offset + 256).split(/\r?\n/, 1)[0]!.trim();
-  if (rest !== '') return JSON.stringify(rest.length > 30 ? `${rest.slice(0, 30)}…` : rest);
+  if (rest !== '') return JSON.stringify(shorten(rest));
   return /\S/.test(text.slice(offset)) ? 'an empty line' : 'the end of the file';
 }

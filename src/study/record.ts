@@ -7,6 +7,7 @@
  * The columns and what they mean: src/report/run-columns.ts.
  */
 import { MAX_FIGURE, MAX_FIGURE_TEXT, ROUND_FIELDS, type RoundColumns, type RoundField, type RunColumns, type RunSummaryFigures } from '../report/run-columns.js';
+import { shorten } from '../text/shorten.js';
 
 export const RECORD_VERSION = 1;
 
@@ -61,7 +62,7 @@ function inRange(value: unknown, range: Range): boolean {
 /** A found value for a message: short, and quoted as JSON (no raw control characters). */
 function shown(value: unknown): string {
   const text = value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+  return shorten(text);
 }
 
 /** A record read back: the record, or what is wrong with it (for a message naming the file). */

@@ -11,6 +11,7 @@ import { canonicalJson } from '../golden/canonical-json.js';
 import type { SweepPlan } from './grid.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import type { Shard } from './shard.js';
+import { shorten } from '../text/shorten.js';
 
 export const MANIFEST_FILE = 'sweep.json';
 export const MANIFEST_VERSION = 1;
@@ -70,7 +71,7 @@ function shown(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value !== null && typeof value === 'object') return 'an object';
   const text = JSON.stringify(value);
-  return escapeForTerminal(text.length > 40 ? `${text.slice(0, 37)}…` : text);
+  return escapeForTerminal(shorten(text));
 }
 
 const KINDS: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object', array: 'an array' };

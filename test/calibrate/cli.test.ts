@@ -218,7 +218,7 @@ describe('dtrain calibrate: bad input', () => {
 
   it('a long unknown node id is shortened to its first 40 characters', async () => {
     const stderr = await from(`node,batch,threads,stepMs\n${'q'.repeat(1_000_000)},1,1,2\n`);
-    expect(stderr).toBe(`error: steps.csv: 1 problem\nsteps.csv:2:1  node: expected a node or group id of the scenario, found unknown node ${'q'.repeat(40)}…\n`);
+    expect(stderr).toBe(`error: steps.csv: 1 problem\nsteps.csv:2:1  node: expected a node or group id of the scenario, found unknown node ${'q'.repeat(39)}…\n`);
   });
 
   it('a node id holding control characters is shown escaped', async () => {
