@@ -59,7 +59,7 @@ export function applyOverrides(scenario: Scenario, flags: Pick<SimulateFlags, 's
     ...scenario,
     ...(flags.seed === undefined ? {} : { seed: flags.seed }),
     ...(flags.rounds === undefined ? {} : { rounds: flags.rounds }),
-    ...(flags.strategy === undefined ? {} : { strategies: resolveStrategyNames(flags.strategy, registry) }),
+    ...(flags.strategy === undefined ? {} : { strategies: resolveStrategyNames(flags.strategy, registry, scenario.strategies) }),
   };
 }
 

@@ -80,7 +80,7 @@ interface StudyPlan {
 function planStudy(file: string, flags: StudyFlags, registry: StageRegistry): StudyPlan {
   const source = readScenarioSource(readScenarioText(file), file);
   const scenario = resolvePoint(source, [], registry);
-  const strategies = flags.strategy === undefined ? [...scenario.strategies] : withFlag('--strategy', () => resolveStrategyNames(flags.strategy!, registry));
+  const strategies = flags.strategy === undefined ? [...scenario.strategies] : withFlag('--strategy', () => resolveStrategyNames(flags.strategy!, registry, scenario.strategies));
   if (flags.ablate === true) {
     const patent = registry.presetStrategy('s1s4')!;
     for (const ablation of ABLATIONS) {
@@ -102,7 +102,7 @@ function planStudy(file: string, flags: StudyFlags, registry: StageRegistry): St
   if (baselineName === undefined) {
     throw new DtrainError('cli.invalidArgument', `--baseline is required: name the strategy the others are compared with (one of ${names.map(escapeForTerminal).join(', ')})`);
   }
-  const [baseline] = withFlag('--baseline', () => resolveStrategyNames([baselineName], registry));
+  const [baseline] = withFlag('--baseline', () => resolveStrategyNames([baselineName], registry, strategies));
   if (!names.includes(baseline!.name)) {
     throw new DtrainError('cli.invalidArgument', `--baseline ${escapeForTerminal(baseline!.name)} is not among the strategies studied (${names.map(escapeForTerminal).join(', ')})`, {
       hint: `add it to --strategy, e.g. --strategy ${[...names, baseline!.name].map(escapeForTerminal).join(',')}`,

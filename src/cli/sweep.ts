@@ -23,7 +23,7 @@ import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type Sweep
 import { runGridOnPool } from './pool-runs.js';
 import { reportCheckNote } from './stage-copy.js';
 import { largestCluster, limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
-import { readScenarioSource } from '../sweep/resolve-point.js';
+import { readScenarioSource, resolvePoint } from '../sweep/resolve-point.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
 import { inShard, parseShard, type Shard } from '../sweep/shard.js';
 import { SUMMARY_FILE, summaryCsv, type SweepRow } from '../sweep/summary-csv.js';
@@ -122,8 +122,10 @@ function progressLine(done: number, total: number, run: ManifestRun, manifest: S
 /** Everything is checked before anything is written or run (exit 2 on bad input). */
 function planFromFlags(file: string, flags: SweepFlags, registry: StageRegistry): { plan: SweepPlan; manifest: SweepManifest; baseline?: string } {
   const axes = parseSetArgs(flags.set ?? []);
-  const strategies = flags.strategy === undefined ? undefined : resolveStrategyNames(flags.strategy, registry);
-  const plan = planSweep(readScenarioSource(readScenarioText(file), file), axes, strategies, registry);
+  const source = readScenarioSource(readScenarioText(file), file);
+  // the scenario's own strategies (a named stage pick) may be named by --strategy too
+  const strategies = flags.strategy === undefined ? undefined : resolveStrategyNames(flags.strategy, registry, resolvePoint(source, [], registry).strategies);
+  const plan = planSweep(source, axes, strategies, registry);
   const scenario = { name: plan.runs[0]!.scenario.name, file };
   const manifest = makeManifest(plan, scenario, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null);
   return { plan, manifest, ...(flags.baseline === undefined ? {} : { baseline: checkBaseline(flags.baseline, manifest.strategies, registry) }) };

@@ -40,8 +40,9 @@ export function lossExplosionText(p: { maxLoss: string; maxRound: number; firstL
 }
 
 /** The command that repeats a comparison over seeds, as words a line may break between. */
-export function studyCommandWords(p: { scenario: string; strategies: string }): string[] {
-  return ['dtrain study', p.scenario, '--seeds 1..20', `--strategy ${p.strategies}`, '--out study'];
+/** `baseline`: given when the study's default one (sync-sgd) is not among the strategies. */
+export function studyCommandWords(p: { scenario: string; strategies: string; baseline?: string }): string[] {
+  return ['dtrain study', p.scenario, '--seeds 1..20', `--strategy ${p.strategies}`, ...(p.baseline === undefined ? [] : [`--baseline ${p.baseline}`]), '--out study'];
 }
 
 /** After a comparison of strategies on one seed (`dtrain simulate` with two or more); the command follows. */

@@ -170,9 +170,12 @@ function shellWord(text: string): string {
  */
 export function renderSingleSeedNote(result: RunResult): string {
   if (result.runs.length < 2) return '';
+  const names = result.runs.map((run) => run.strategy.name);
+  // a study needs a baseline: sync-sgd when it is compared, else the last one compared
   const words = studyCommandWords({
     scenario: shellWord(result.scenario.file ?? `${result.scenario.name}.yaml`),
-    strategies: shellWord(result.runs.map((run) => run.strategy.name).join(',')),
+    strategies: shellWord(names.join(',')),
+    ...(names.includes('sync-sgd') ? {} : { baseline: shellWord(names.at(-1)!) }),
   });
   const lead = '  ';
   const command = wrapParts(words, ' ', TERMINAL_WIDTH - lead.length - ' \\'.length, '    ').split('\n');

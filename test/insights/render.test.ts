@@ -134,6 +134,14 @@ describe('renderInsights', () => {
     expect(renderSingleSeedNote({ ...two, runs: two.runs.slice(0, 1) })).toBe('');
     const spaced = { ...two, scenario: { ...two.scenario, file: "my runs/it's.yaml" } };
     expect(renderSingleSeedNote(spaced)).toContain("  dtrain study 'my runs/it'\\''s.yaml' --seeds 1..20 --strategy s1s4,sync-sgd \\\n");
+    // without sync-sgd a study needs --baseline: the last strategy compared
+    const noSync: RunResult = { ...two, runs: [two.runs[0]!, run([weighted(1, [0.5, 0.5])], 'fedavg')] };
+    expect(renderSingleSeedNote(noSync)).toBe([
+      'note: one seed, so the differences may be noise; a study over 20 seeds tells:',
+      '  dtrain study scenarios/tiny.yaml --seeds 1..20 --strategy s1s4,fedavg \\',
+      '      --baseline fedavg --out study',
+      '',
+    ].join('\n'));
   });
 
   it('lists at most 10 nodes per kind and counts the rest; the rounds style shows ranges', () => {

@@ -37,6 +37,23 @@ describe('resolveStrategyNames (--strategy)', () => {
     );
   });
 
+  it("the scenario's own strategies are accepted by name, and listed first when a name is unknown", () => {
+    const own = [
+      { name: 's1s4', batch: 'efficiency', resources: 'pressure', aggregation: 'volatility' },
+      { name: 'base', batch: 'fixed', resources: 'fixed', aggregation: 'samples' },
+    ];
+    expect(resolveStrategyNames(['base', 'sync-sgd'], undefined, own)).toEqual([own[1], { name: 'sync-sgd', batch: 'fixed', resources: 'fixed', aggregation: 'mean' }]);
+    let message = '';
+    try {
+      resolveStrategyNames(['bsae'], undefined, own);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(
+      "unknown strategy 'bsae': expected one of base, s1s4, sync-sgd, fedavg, lb-bsp or stage picks efficiency|fixed|proportional|balanced/pressure|fixed|cores/volatility|mean|samples|batch — did you mean base?",
+    );
+  });
+
   it('a name listed twice, or no name at all, is refused', () => {
     expect(failure(['s1s4', 's1s4']).message).toBe("strategy 's1s4' is listed twice");
     expect(failure([]).code).toBe('cli.invalidArgument');

@@ -393,3 +393,25 @@ describe('dtrain merge of study shards with --store full', () => {
     expect(existsSync(join(root, 'acc-all'))).toBe(false);
   });
 });
+
+describe("a scenario that names its own stage pick and compares no sync-sgd", () => {
+  it("simulate's suggested study runs as printed (seeds cut to 2), and sweep takes the name too", async () => {
+    const dir = scratch();
+    const scenario = readFileSync(SCENARIO, 'utf8').replace('compare: [s1s4, sync-sgd]', 'compare: [s1s4, { batch: fixed, resources: fixed, aggregation: samples, name: base }]');
+    expect(scenario).toContain('name: base');
+    writeFileSync(join(dir, 'named.yaml'), scenario);
+    const simulated = await runCli(['simulate', 'named.yaml', '--backend', 'cpu'], { cwd: dir });
+    expect(simulated.status, simulated.stderr).toBe(0);
+    const lines = simulated.stdout.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('note: one seed'));
+    expect(lines.slice(at + 1, at + 3)).toEqual(['  dtrain study named.yaml --seeds 1..20 --strategy s1s4,base --baseline base \\', '      --out study']);
+    const words = `${lines[at + 1]!.slice(0, -2)} ${lines[at + 2]!.trim()}`.trim().split(/\s+/).slice(1).map((word) => (word === '1..20' ? '1..2' : word));
+    const study = await runCli([...words, '--backend', 'cpu', '--jobs', '1'], { cwd: dir });
+    expect(study.stderr).not.toMatch(STACK_TRACE);
+    expect(study.status, study.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'study', 'study.json'), 'utf8'))).toMatchObject({ baseline: 'base', seeds: [1, 2] });
+    const sweep = await runCli(['sweep', 'named.yaml', '--set', 'seed=1', '--strategy', 'base', '--backend', 'cpu', '--jobs', '1', '--out', 'sw'], { cwd: dir });
+    expect(sweep.status, sweep.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'sw', 'summary.csv'), 'utf8').split('\n')[1]).toMatch(/^base,1,/);
+  });
+});
