@@ -8,8 +8,9 @@
  * `--build DIR` writes the static files to DIR for any web server instead.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, cpSync, createReadStream, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
@@ -122,16 +123,39 @@ function serveFile(root: string, request: IncomingMessage, response: ServerRespo
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'method not allowed', { Allow: 'GET, HEAD' });
   const file = fileFor(root, request.url ?? '/');
   if (file === null) return plain(404, 'not found');
+  // opened before it is measured and read: a file removed or replaced meanwhile (a rebuild
+  // swapping the folder) is either the whole old file or a 404, never a crash of the server
+  const opened = openServed(file);
+  if (opened === null) return plain(404, 'not found');
   const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const size = statSync(file).size;
   response.writeHead(200, {
-    'Content-Type': type, 'Content-Length': String(size), 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff',
+    'Content-Type': type, 'Content-Length': String(opened.size), 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff',
   });
   if (request.method === 'HEAD') {
+    closeSync(opened.fd);
     response.end();
     return;
   }
-  createReadStream(file).on('error', () => response.destroy()).pipe(response);
+  // pipeline: a client that goes away mid-file closes the file too
+  pipeline(createReadStream('', { fd: opened.fd, start: 0, end: Math.max(0, opened.size - 1) }), response, () => {});
+}
+
+/** A file to serve, open, with its size; null when it is gone or no longer a file. */
+export function openServed(file: string): { fd: number; size: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFile()) return { fd, size: stat.size };
+  } catch {
+    // falls through: closed below
+  }
+  closeSync(fd);
+  return null;
 }
 
 /** The desktop's "open this URL" command; a failure is a line, never the end of the server. */
@@ -295,6 +319,10 @@ function replaceInPlace(root: string, target: string, files: string[], marker: s
   // writes one (a file this version added, say) is the user's; an older marker lists none
   const listed = new Set(previousFiles(target));
   for (const file of files) {
+    const link = linkedFolder(target, file);
+    if (link !== null) {
+      throw new DtrainError('output.conflict', `${where}: ${escapeForTerminal(link)} there is a symbolic link, where the build writes a folder; nothing written`);
+    }
     const stat = lstatSafe(join(target, file));
     if (stat !== null && stat.isDirectory()) {
       throw new DtrainError('output.conflict', `${where}: ${escapeForTerminal(file)} is a directory there, where the build writes a file; nothing written`);
@@ -319,7 +347,9 @@ function replaceInPlace(root: string, target: string, files: string[], marker: s
       renameSync(join(staging, file), join(target, file));
     }
     for (const file of listed) {
-      if (fresh.has(file)) continue;
+      // a folder on its way that is a symbolic link leads out of DIR (the marker is a file
+      // anyone can edit): what lies there is not the build's
+      if (fresh.has(file) || linkedFolder(target, file) !== null) continue;
       const path = join(target, file);
       const stat = lstatSafe(path);
       if (stat === null || stat.isDirectory()) continue;
@@ -335,6 +365,16 @@ function replaceInPlace(root: string, target: string, files: string[], marker: s
   const ours = new Set(files.map((file) => file.split('/')[0]!));
   ours.add(BUILD_MARKER);
   return readdirSync(target).filter((name) => !ours.has(name)).sort();
+}
+
+/** The first folder on the way to `file` (a relative path) inside `target` that is a symbolic link, or null. */
+export function linkedFolder(target: string, file: string): string | null {
+  const parts = file.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const folder = parts.slice(0, i).join('/');
+    if (lstatSafe(join(target, folder))?.isSymbolicLink() === true) return folder;
+  }
+  return null;
 }
 
 /** Folders a removed file leaves empty, up to (not including) `top`. */

@@ -5,14 +5,14 @@
  * or previous-build folder; anything else refused with exit 2 and nothing written).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeProblem } from '../../src/cli/playground.js';
+import { linkedFolder, openServed, writeProblem } from '../../src/cli/playground.js';
 import { runCli, STACK_TRACE } from '../hostile/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -243,6 +243,44 @@ describe('dtrain playground --build DIR', () => {
     expect((await runCli(['playground', '--build', root])).status).toBe(0);
     expect(readFileSync(join(root, 'about.html'), 'utf8')).toBe('mine');
     expect(readFileSync(join(root, 'CNAME'), 'utf8')).toBe('example.org\n');
+  });
+
+  it('a marker edited to list a file behind a symbolic link to a folder outside: that file is left alone', async () => {
+    const out = join(scratch, 'linked');
+    expect((await runCli(['playground', '--build', out])).status).toBe(0);
+    const victim = join(scratch, 'victim');
+    mkdirSync(victim);
+    writeFileSync(join(victim, 'keep.txt'), 'precious\n');
+    symlinkSync(victim, join(out, 'lessons'));
+    writeFileSync(join(out, '.dtrain-playground'), `${readFileSync(join(out, '.dtrain-playground'), 'utf8')}lessons/keep.txt\n`);
+    const result = await runCli(['playground', '--build', out]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(victim, 'keep.txt'), 'utf8')).toBe('precious\n');
+    expect(readFileSync(join(out, '.dtrain-playground'), 'utf8')).not.toContain('lessons/');
+  });
+
+  it('finds a symbolic link among the folders on the way to a file of the build', () => {
+    const dir = join(scratch, 'ways');
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    symlinkSync(tmpdir(), join(dir, 'a', 'out'));
+    expect(linkedFolder(dir, 'a/b/file.js')).toBeNull();
+    expect(linkedFolder(dir, 'a/out/file.js')).toBe('a/out');
+    expect(linkedFolder(dir, 'a/out/deeper/file.js')).toBe('a/out');
+    // the file itself a link is no folder on the way (a rebuild replaces or removes the link)
+    expect(linkedFolder(dir, 'a/out')).toBeNull();
+    expect(linkedFolder(dir, 'missing/file.js')).toBeNull();
+  });
+
+  it('a file gone between its lookup and its opening is not served (a 404, not a crash)', () => {
+    const dir = join(scratch, 'gone');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'x.js'), 'abc');
+    const opened = openServed(join(dir, 'x.js'));
+    expect(opened?.size).toBe(3);
+    closeSync(opened!.fd);
+    expect(openServed(join(dir, 'y.js'))).toBeNull();
+    expect(openServed(dir)).toBeNull();
   });
 
   it('--build . inside a previous build rebuilds it without removing the current directory', async () => {
