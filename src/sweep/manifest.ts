@@ -9,23 +9,30 @@ import { z } from 'zod';
 import { DtrainError } from '../errors.js';
 import { canonicalJson } from '../golden/canonical-json.js';
 import type { SweepPlan } from './grid.js';
-import { escapeForTerminal } from '../text/terminal-escape.js';
+import { escapeForTerminal, hasUnsafeCharacters } from '../text/terminal-escape.js';
 import type { Shard } from './shard.js';
 import { shorten } from '../text/shorten.js';
 
 export const MANIFEST_FILE = 'sweep.json';
 export const MANIFEST_VERSION = 1;
 
+/**
+ * Words a merge shows on the terminal, in tables, CSV and HTML (the scenario's name, the
+ * strategies, the grid's values): dtrain never writes them with a control, bidi or invisible
+ * character (the scenario and --set refuse those), so a manifest that has one was edited.
+ */
+const shownText = z.string().refine((text) => !hasUnsafeCharacters(text), { error: 'a string without control, bidi or invisible characters' });
+
 const ManifestSchema = z.object({
   sweepVersion: z.literal(MANIFEST_VERSION),
-  tool: z.object({ name: z.string(), version: z.string() }),
-  scenario: z.object({ name: z.string(), file: z.string() }),
-  axes: z.array(z.object({ path: z.string(), values: z.array(z.string()) })),
-  strategies: z.array(z.string()),
+  tool: z.object({ name: shownText, version: shownText }),
+  scenario: z.object({ name: shownText, file: z.string() }),
+  axes: z.array(z.object({ path: shownText, values: z.array(shownText) })),
+  strategies: z.array(shownText),
   gridHash: z.string(),
   shard: z.object({ index: z.number(), count: z.number() }).nullable(),
   runs: z.array(z.object({
-    index: z.number(), key: z.string(), point: z.array(z.string()), strategy: z.string(), seed: z.number(), report: z.string(),
+    index: z.number(), key: z.string(), point: z.array(shownText), strategy: shownText, seed: z.number(), report: z.string(),
   })),
 });
 

@@ -317,6 +317,15 @@ describe('a study and a sweep never write into each other\'s folder', () => {
     expect(existsSync(join(root, 'seeds-all'))).toBe(false);
   });
 
+  it('merge refuses a study.json whose scenario name was edited to hold terminal escapes: nothing raw reaches the page or the terminal', async () => {
+    tampered('st1', 'st1-esc', (d) => { d.grid.scenario.name = '\u001b]0;PWNED\u0007\u001b[2J\u202e<b>x</b>'; }, 'study.json');
+    const result = await runCli(['merge', 'st1-esc', '--out', 'esc-all', '--report', '-'], { cwd: root });
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: st1-esc/study.json is not a dtrain study manifest: grid.scenario.name: expected a string without control, bidi or invisible characters, found "\\u001b]0;PWNED\\u0007\\u001b[2J\\u{202e}<b>x</b>"\n');
+    expect(result.status).toBe(2);
+    expect(existsSync(join(root, 'esc-all'))).toBe(false);
+  });
+
   it('merge refuses a sweep report edited to an impossible accuracy or time, or another strategy: exit 2, the file named', async () => {
     const file = readdirSync(join(root, 'sw2')).find((f) => /^[0-9a-f]{16}\.json$/.test(f))!;
     const manifest = JSON.parse(readFileSync(join(root, 'sw2', 'sweep.json'), 'utf8')) as { runs: Array<{ index: number; report: string; strategy: string; seed: number }> };
