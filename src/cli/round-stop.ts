@@ -1,25 +1,38 @@
 /**
  * Ctrl-C / SIGTERM while a run trains: the first one stops it at the next round boundary, so
- * that the finished rounds are kept (exit 130); a second one quits at once. Outside the run the
+ * that the finished rounds are kept (exit 130); a second one quits at once. Installed until
+ * the outputs are written, so that a first signal after the last round does not lose them. Outside the run the
  * CLI's own handler (stop-on-signal.ts) exits 130 straight away, so this one is installed around
  * the run only, and leaves only when no signal came (after one, a second must still quit).
  */
 export interface RoundStop {
   requested: () => boolean;
+  /**
+   * The run is over and its outputs are being written: a first signal now lets them be
+   * written (a finished run is not thrown away), and says so; a second still quits at once.
+   */
+  writingOutputs: () => void;
   dispose: () => void;
 }
 
 export function installRoundStop(options: { announce: boolean }): RoundStop {
   let requested = false;
+  let writing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (requested) process.exit(130);
     requested = true;
-    if (options.announce) process.stderr.write(`\n${signal}: stopping after the current round (send it again to quit now)\n`);
+    if (!options.announce) return;
+    process.stderr.write(writing
+      ? `\n${signal}: the run had finished; writing its outputs first (send it again to quit now)\n`
+      : `\n${signal}: stopping after the current round (send it again to quit now)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     requested: () => requested,
+    writingOutputs: () => {
+      writing = true;
+    },
     dispose: () => {
       if (requested) return;
       process.off('SIGINT', onSignal);

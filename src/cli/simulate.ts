@@ -22,7 +22,7 @@ import { addColorOptions, strategyList, useColor } from './options.js';
 import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { guardStdoutReader, planSimulateOutputs, type ReportFlags, stagedTargets, stageReports } from './report-outputs.js';
 import { startProgress } from './progress.js';
-import { installRoundStop } from './round-stop.js';
+import { installRoundStop, type RoundStop } from './round-stop.js';
 import { runContext } from '../node/run-context.js';
 import type { RunResult } from '../sim/records.js';
 import { openLiveOutput, type LiveOutput, type OutputTarget, type OutputWriter } from '../output-file.js';
@@ -80,11 +80,12 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
     const writer = prepared.outputs.plan.writer();
     const golden = prepared.golden === undefined || !prepared.golden.update ? undefined : prepared.golden.target;
     const reader = guardStdoutReader(stagedTargets(prepared.outputs, [golden]));
+    const stop = installRoundStop({ announce: true });
     try {
       const sinks = await openSinks(prepared, flags, writer);
       let result: RunResult;
       try {
-        result = await runUntilStopped(prepared, flags, sinks);
+        result = await runUntilStopped(prepared, flags, sinks, stop);
         sinks.ndjson?.stream.finish(result);
       } finally {
         // a run that failed keeps the NDJSON lines of its finished rounds, without a summary
@@ -93,13 +94,19 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
       // Files first, exit code next, terminal last: a reader that closes stdout early
       // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
       // then every output file is complete and the exit code says how the run ended.
+      stop.writingOutputs();
       await writeOutputs(prepared, flags, result, writer, sinks);
       reader.written();
-      if (result.interrupted === true) process.exitCode = 130;
+      // a signal after the last round: the finished run's outputs are written, and the exit
+      // code still says the command was stopped
+      if (result.interrupted === true || stop.requested()) process.exitCode = 130;
       else if (result.diverged !== undefined) process.exitCode = 1;
+      // the outputs are written: from here a signal quits at once (the CLI's own handler)
+      stop.dispose();
       await printTables(prepared, flags, result, sinks);
       await reportEnding(prepared, result);
     } finally {
+      stop.dispose();
       writer.abort();
       reader.dispose();
     }
@@ -209,9 +216,8 @@ async function openSinks(prepared: Prepared, flags: SimulateFlags, writer: Outpu
 }
 
 /** The run, stopped at a round boundary by the first SIGINT / SIGTERM while it trains. */
-async function runUntilStopped({ scenario, registry }: Prepared, flags: SimulateFlags, sinks: Sinks): Promise<RunResult> {
+async function runUntilStopped({ scenario, registry }: Prepared, flags: SimulateFlags, sinks: Sinks, stop: RoundStop): Promise<RunResult> {
   const { runScenario } = await import('../index.js');
-  const stop = installRoundStop({ announce: true });
   const progress = startProgress(scenario.rounds * scenario.strategies.length, { enabled: flags.progress !== false });
   try {
     return await runScenario(scenario, {
@@ -249,7 +255,6 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
     });
   } finally {
     progress.stop();
-    stop.dispose();
   }
 }
 

@@ -387,6 +387,33 @@ describe('interruption: SIGTERM / Ctrl-C stop at a round boundary, outputs hold 
     expect(result.stdout).toContain('s1s4');
   });
 
+  it('a signal after the last round, while the outputs are built: they are written all the same, exit 130', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'done.yaml'), readFileSync(join(HOSTILE_DIR, '..', 'sweep', 'fixtures', 'tiny.yaml'), 'utf8').replace('rounds: 3', 'rounds: 300'));
+    let sent = false;
+    const result = await runCli(['simulate', 'done.yaml', '--backend', 'cpu', '--quiet', '--no-progress', '--ndjson', '-', '--json', 'run.json', '--report', 'run.html', '--csv', 'csv'], {
+      cwd: dir,
+      // the NDJSON's summary line comes when the run is over, before the HTML report is built
+      onStdout: (chunk, pid) => {
+        if (sent || !chunk.includes('"type":"summary"')) return;
+        sent = true;
+        process.kill(pid, 'SIGTERM');
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expect(result.status).toBe(130);
+    // the signal lands while the outputs are written (said so; the summary follows on stderr,
+    // standard output holding the NDJSON) or, rarely, just after (the CLI's own handler)
+    const said = result.stderr.split('summary · scenario tiny')[0];
+    expect(['\nSIGTERM: the run had finished; writing its outputs first (send it again to quit now)\n', '\nSIGTERM: stopped\n']).toContain(said);
+    const report = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as JsonReport;
+    expect(report.interrupted).toBeUndefined();
+    expect(report.runs.map((run) => run.rounds.length)).toEqual([300, 300]);
+    expect(readFileSync(join(dir, 'run.html'), 'utf8')).toMatch(/<\/html>\n?$/);
+    expect(readdirSync(join(dir, 'csv')).sort()).toEqual(['nodes.csv', 'rounds.csv']);
+  });
+
   it('a second signal quits at once: exit 130, and no half-written or temporary file is left', async () => {
     const { dir, out, result } = await interrupt('SIGTERM', true);
     // A second signal that lands after dtrain has finished (outputs committed, the
