@@ -19,6 +19,7 @@ import { isSameFile } from './output-plan.js';
 import { isRegularFile, reportCheckNote, stageCopy } from './stage-copy.js';
 import { finishSweepDir, planOutDir } from './sweep.js';
 import { isStudyDir, mergeStudy } from './study-merge.js';
+import { yieldTurn } from '../node/yield-turn.js';
 
 function runLabel(run: ManifestRun, axes: Array<{ path: string }>): string {
   const point = axes.map((axis, i) => `${axis.path}=${run.point[i]}`).join(' ');
@@ -76,6 +77,8 @@ async function merge(dirs: string[], flags: { out: string; json?: string; report
   const note = reportCheckNote('merge', firstCopies);
   if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
   for (const run of first.manifest.runs) {
+    // reading every report is synchronous work: a Ctrl-C or SIGTERM waits for a turn
+    await yieldTurn();
     // the first directory that holds it complete: a report may be a gigabyte, read no other copy
     let stored: StoredRun | undefined;
     // a complete report that is not right for the run: refused if no folder has a good one

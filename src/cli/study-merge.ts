@@ -16,6 +16,7 @@ import { escapeForTerminal } from '../text/terminal-escape.js';
 import { isSameFile } from './output-plan.js';
 import { isRegularFile, reportCheckNote, stageCopy } from './stage-copy.js';
 import { checkStudyOut, finishStudy, planStudyOutputs } from './study.js';
+import { yieldTurn } from '../node/yield-turn.js';
 
 export function isStudyDir(dir: string): boolean {
   return existsSync(join(dir, STUDY_MANIFEST_FILE));
@@ -78,6 +79,8 @@ export async function mergeStudy(dirs: readonly string[], flags: { out: string; 
   let missing = 0;
   let firstMissing = '';
   for (const run of first.manifest.grid.runs) {
+    // reading every record (and full report) is synchronous work: a Ctrl-C or SIGTERM waits for a turn
+    await yieldTurn();
     const label = `${run.strategy} · seed ${run.seed}`;
     let hit: (typeof found)[number] | undefined;
     // a copy that is there but no complete record of this run: refused if no folder has a good one

@@ -15,6 +15,7 @@ import type { BuiltinDatasetName } from '../scenario/types.js';
 import { readFileBounded } from './read-file.js';
 import { loadTfByRequire } from './tf-packages.js';
 import { windowPrefetchStarter } from './window-thread.js';
+import { yieldTurn } from './yield-turn.js';
 
 // every Node program that runs on this host loads TF.js by require (tf-packages.ts: faster)
 loadTfByRequire();
@@ -48,17 +49,6 @@ function shippedDataset(name: BuiltinDatasetName): ShippedDataset {
   throw new DtrainError('data.invalid', `dataset ${formatIssue({ file, ...at, path: '', expected: 'a UTF-8 text file', found: text.problem })}`);
 }
 
-/**
- * Signals (Ctrl-C, SIGTERM) and messages from helper threads are handled between event-loop
- * turns: give them one whole turn. One setImmediate is not always one: a round that began in a
- * helper's message callback (the poll phase) resumes in the same loop iteration's check phase,
- * without polling again, and the fast engine's second thread, started during that round, joined
- * a round later than it could (131,072 nodes, three local steps: round 2 on one thread, 18 s
- * instead of 12). The second setImmediate runs in the next iteration, after its poll.
- */
-function yieldTurn(): Promise<void> {
-  return new Promise((done) => setImmediate(() => setImmediate(done)));
-}
 
 /** The engines Node offers; each module is imported only when its engine is asked for. */
 const ENGINES: ReadonlyMap<string, EngineLoader> = new Map<string, EngineLoader>([

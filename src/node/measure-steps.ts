@@ -15,6 +15,7 @@ import { EngineTasks, type TrainEngine } from '../train/engine.js';
 import { countParams, layerWidths } from '../train/params.js';
 import { datasetShape } from '../limits/dataset-shape.js';
 import { nodeHost } from './host.js';
+import { yieldTurn } from './yield-turn.js';
 
 const WARM_UP_MS = 200;
 const BLOCK_MS = 60;
@@ -43,9 +44,6 @@ export interface MeasureOptions {
   onProgress?: (message: string) => void;
 }
 
-function yieldTurn(): Promise<void> {
-  return new Promise((done) => setImmediate(done));
-}
 
 function unbuildable(where: string, why: string): DtrainError {
   return new DtrainError('calibrate.modelUnbuildable', `${where}  model: the scenario's model cannot be built on this host: ${why}; nothing was measured`, {

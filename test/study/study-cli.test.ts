@@ -229,6 +229,26 @@ describe('a study and a sweep never write into each other\'s folder', () => {
     expect(snapshot(join(root, 'sw1'))).toEqual(before);
   });
 
+  it('merge of sweep or study shards stops at a SIGTERM while it reads the runs: exit 130, nothing written', async () => {
+    const preload = join(ROOT, 'test', 'cli', 'fixtures', 'slow-report-opens.mjs');
+    for (const [shards, out] of [[['sw1', 'sw2'], 'sw-stopped'], [['st1', 'st2'], 'st-stopped']] as const) {
+      let sent = false;
+      const result = await runCli(['merge', ...shards, '--out', out], {
+        cwd: root,
+        env: { NODE_OPTIONS: `--import=${preload}` },
+        onStderr: (chunk, pid) => {
+          if (sent || !chunk.includes('fixture: opening a report')) return;
+          sent = true;
+          process.kill(pid, 'SIGTERM');
+        },
+      });
+      expect(sent).toBe(true);
+      expect(result.stderr).toBe('fixture: opening a report\n\nSIGTERM: stopped\n');
+      expect(result.status).toBe(130);
+      expect(existsSync(join(root, out))).toBe(false);
+    }
+  });
+
   it('merge of a directory that is not there, or is a file: exit 2, said so', async () => {
     const missing = await runCli(['merge', 'nonexist', 'sw1', '--out', 'none'], { cwd: root });
     expect(missing.stderr).toBe('error: nonexist does not exist; expected the --out directory of a sweep or study shard\nhint: merge the --out directories of `dtrain sweep … --shard i/n` or `dtrain study … --shard i/n`\n');
