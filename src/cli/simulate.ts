@@ -147,6 +147,7 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
     streamed: !keepsNodes(prepared),
     jsonFlag: golden === undefined ? '--json' : '--expect',
     goldenCheck: golden !== undefined && !golden.update,
+    tables: flags.quiet !== true,
   };
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
   const note = enforceEstimate(estimate, flags);

@@ -107,6 +107,11 @@ export interface EstimateOptions {
    * to be compared, value by value (GOLDEN_* below).
    */
   goldenCheck?: boolean;
+  /**
+   * simulate without --quiet: each round's table is rendered as the round ends and kept until
+   * the run's end, when the tables are printed after the output files (TABLE_* below).
+   */
+  tables?: boolean;
 }
 
 /**
@@ -329,6 +334,24 @@ const CSV_ROUND_BYTES = 100;
 const CSV_MEMORY_FACTOR = 4;
 /** nodes.csv's rows per piece written (report/csv.ts) */
 const CSV_PIECE_ROWS = 4096;
+/**
+ * What a run keeps per round whatever its outputs (the round's summary, for the run's own and
+ * the insights): from 2,000 to 8,000 rounds of 4–64 nodes with --quiet, peak RSS grew by
+ * 1.7 KB a round (2026-12-05).
+ */
+const ROUND_KEPT_BYTES = 2048;
+/**
+ * The terminal tables (simulate without --quiet): a round's block is rendered as it ends and
+ * kept until the run ends. 2,000 rounds of 4 / 16 / 64 nodes (16 node rows shown at most):
+ * peak RSS 8 / 11.7 / 8.5 KB a round above --quiet's, and 0.73 / 2.2 / 1.45 ms a round more
+ * (2026-12-05); so 8 KB + 400 B a row, and 0.4 ms + 0.12 ms a row.
+ */
+/** DEFAULT_MAX_NODE_ROWS of report/table.ts (not imported: it would load the table renderer) */
+const TABLE_NODE_ROWS = 16;
+const TABLE_ROUND_BYTES = 8 * 1024;
+const TABLE_ROW_BYTES = 400;
+const TABLE_ROUND_S = 0.4e-3;
+const TABLE_ROW_S = 0.12e-3;
 
 /** The outputs asked for that are built as one string (the others are written as the run goes). */
 function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: number): OutputSize[] {
@@ -352,6 +375,7 @@ function outputBytes(outputs: readonly OutputSize[], flag: OutputFlag): number {
 interface RunSize {
   n: number;
   strategies: number;
+  rounds: number;
   nodeRounds: number;
   /** S1 samples per window */
   k: number;
@@ -386,6 +410,8 @@ interface RunSize {
   csvBytes: number;
   /** what the CSV files hold in memory at once: a piece of nodes.csv and rounds.csv's rows */
   csvHeldBytes: number;
+  /** node rows of a round's terminal table (at most DEFAULT_MAX_NODE_ROWS, report/table.ts); 0 with --quiet */
+  tableRows: number;
 }
 
 function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptions, simulatedMs: number): { size: RunSize; outputs: OutputSize[] } {
@@ -405,7 +431,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
   const testRows = Math.max(1, Math.round(shape.samples * scenario.data.testFraction));
   const batch = largestBatch(s2, pluginBatches(scenario));
   const size: RunSize = {
-    n, strategies, nodeRounds, k,
+    n, strategies, rounds: scenario.rounds, nodeRounds, k,
     batch,
     steps: scenario.model.localSteps,
     params,
@@ -427,6 +453,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     eventsFlag: options.report === true ? '--report' : options.timeline === true ? '--timeline' : null,
     csvBytes: options.csv === true ? nodeRounds * CSV_NODE_BYTES + strategies * scenario.rounds * CSV_ROUND_BYTES : 0,
     csvHeldBytes: options.csv === true ? 2 * Math.min(n, CSV_PIECE_ROWS) * CSV_NODE_BYTES + CSV_MEMORY_FACTOR * strategies * scenario.rounds * CSV_ROUND_BYTES : 0,
+    tableRows: options.tables === true ? Math.min(n, TABLE_NODE_ROWS) : 0,
   };
   return { size, outputs };
 }
@@ -466,6 +493,8 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     { what: `latency traces (${plural(z.traceSamples, 'sample')})`, value: z.traceSamples * LATENCY_TRACE_SAMPLE_BYTES },
     // one strategy's at a time: a float64 a norm kept and a length a node
     { what: `S4's norm histories (${plural(z.n, 'node')} × ${plural(z.normsKept, 'norm')})`, value: z.n * (z.normsKept * 8 + 4) },
+    { what: `the rounds' summaries (${count(z.strategies * z.rounds)} rounds)`, value: z.strategies * z.rounds * ROUND_KEPT_BYTES },
+    { what: `the terminal tables, kept until the run ends (${count(z.strategies * z.rounds)} rounds; --quiet leaves them out)`, value: z.tableRows === 0 ? 0 : z.strategies * z.rounds * (TABLE_ROUND_BYTES + z.tableRows * TABLE_ROW_BYTES) },
     ...windowHelperParts(z, base, trace),
     ...youngGenerationParts(z, base),
   ];
@@ -560,6 +589,7 @@ function timePartsOf(z: RunSize, rounds: number, base: HostBase): CostPart[] {
     { what: `latency samples (${count(z.k)} per node-round)`, value: z.strategies * rounds * (z.n * z.k + z.tries) * LOOKUP_S },
     { what: burstChains(z), value: z.burstSlots * BURST_SLOT_S },
     { what: 'planning and records', value: z.nodeRounds * NODE_ROUND_OVERHEAD_S },
+    { what: 'the terminal tables (--quiet leaves them out)', value: z.tableRows === 0 ? 0 : z.strategies * rounds * (TABLE_ROUND_S + z.tableRows * TABLE_ROW_S) },
     { what: 'the JSON report', value: z.jsonBytes * JSON_BYTE_S, flag: '--json' },
     { what: 'the HTML report (--report)', value: z.htmlBytes * HTML_BYTE_S, flag: '--report' },
     { what: 'the timeline (--timeline)', value: z.timelineBytes * JSON_BYTE_S, flag: '--timeline' },

@@ -35,9 +35,12 @@ describe('explain and sweep are sized before they train', () => {
       ['explain', 'limits/huge-batch.yaml', '--backend', 'cpu'],
       ['explain', 'limits/huge-batch.yaml', '--backend', 'cpu', '--round', '20'],
     ], 2, (args) => runCli(args));
-    expect(notable!.stderr).toBe(`${[...HUGE_BATCH, '   18.8 KiB  the training data (150 × 4 features)', HUGE_BATCH_HINT].join('\n')}\n`);
+    // third: 20 rounds' summaries of 2 KiB, above the data's 18.8 KiB and the 20 node-rounds'
+    // records (31.6 KiB) the explained round keeps, which the estimate's own tests check
+    const third = "     40 KiB  the rounds' summaries (20 rounds)";
+    expect(notable!.stderr).toBe(`${[...HUGE_BATCH, third, HUGE_BATCH_HINT].join('\n')}\n`);
     expectRefused(notable!);
-    expect(round!.stderr).toBe(`${[...HUGE_BATCH, '   31.6 KiB  per-node round records (20 node-rounds)', HUGE_BATCH_HINT].join('\n')}\n`);
+    expect(round!.stderr).toBe(`${[...HUGE_BATCH, third, HUGE_BATCH_HINT].join('\n')}\n`);
     expectRefused(round!);
   });
 
@@ -62,7 +65,7 @@ describe('explain and sweep are sized before they train', () => {
     expect(result.stderr).toBe(`${[
       'error: seed=1 · s1s4: this run needs an estimated 44.9 GiB of memory, over the budget of 4 GiB; the biggest parts:',
       ...HUGE_BATCH.slice(1),
-      '   18.8 KiB  the training data (150 × 4 features)',
+      "     40 KiB  the rounds' summaries (20 rounds)",
       HUGE_BATCH_HINT,
     ].join('\n')}\n`);
     expectRefused(result);
@@ -114,14 +117,15 @@ describe('a study or sweep runs as many workers as the memory budget has room fo
 describe('every requested output is sized, and named with its flag when refused', () => {
   it('--timeline of a million node-rounds is written round by round: the estimate counts a piece of it, not a 591 MiB string', async () => {
     const out = join(scratch(), 'run.trace.json');
-    const result = await runCli(['simulate', 'budget/timeline-large.yaml', '--timeline', out, '--max-memory', '50MB', '--no-progress']);
+    const result = await runCli(['simulate', 'budget/timeline-large.yaml', '--timeline', out, '--max-memory', '50MB', '--no-progress', '--quiet']);
     // 6 × 1,000 nodes × ~620 B (a round's events as objects, text and Buffer) = 3,720,000 B;
-    // the run keeps one round's records, 1,000 × 1,550 B; S4's histories 1,000 × (5 × 8 + 4) B
+    // 1,000 rounds' summaries of 2 KiB; the run keeps one round's records, 1,000 × 1,550 B
+    // (their parts, and the CSV files' below, are the estimate's own tests, test/limits/)
     expect(result.stderr).toBe([
-      'error: this run needs an estimated 209 MiB of memory, over the budget of 47.7 MiB; the biggest parts:',
+      'error: this run needs an estimated 210.9 MiB of memory, over the budget of 47.7 MiB; the biggest parts:',
       '    200 MiB  Node.js and TF.js',
       '    3.5 MiB  the timeline (--timeline, written round by round)',
-      '    1.5 MiB  one round\'s node records (1,000 nodes; the run keeps none)',
+      "      2 MiB  the rounds' summaries (1,000 rounds)",
       'hint: run fewer rounds or nodes, or raise the budget with --max-memory 1GiB (or skip the check with --no-limits)',
       '',
     ].join('\n'));
@@ -135,27 +139,28 @@ describe('every requested output is sized, and named with its flag when refused'
       ['--timeline', join(dir, 't.json'), '--max-memory', '50MB'],
       ['--csv', join(dir, 'csv'), '--max-memory', '50MB'],
       ['--report', join(dir, 'r.html'), '--max-memory', '300MB'],
-    ], 3, (output) => runCli(['simulate', 'budget/many-node-rounds.yaml', '--max-memory', '500MB', ...output, '--no-progress']));
+    ], 3, (output) => runCli(['simulate', 'budget/many-node-rounds.yaml', '--max-memory', '500MB', ...output, '--no-progress', '--quiet']));
     const [timeline, csv, report] = runs.map((result) => {
       expectRefused(result);
       return result.stderr;
     });
     // the timeline is written round by round too: 6 × 200 nodes × ~620 B = 744,000 B
     expect(timeline).toBe([
-      'error: this run needs an estimated 202.2 MiB of memory, over the budget of 47.7 MiB; the biggest parts:',
+      'error: this run needs an estimated 204.2 MiB of memory, over the budget of 47.7 MiB; the biggest parts:',
       '    200 MiB  Node.js and TF.js',
+      "      2 MiB  the rounds' summaries (1,000 rounds)",
       '  726.6 KiB  the timeline (--timeline, written round by round)',
-      '    600 KiB  batches, two chunks at a time (6,400 of 6,400 rows × 1 step)',
       'hint: run fewer rounds or nodes, or raise the budget with --max-memory 1GiB (or skip the check with --no-limits)',
       '',
     ].join('\n'));
     // the CSV files are written round by round: a piece of nodes.csv, 2 × 200 rows × ~200 B,
     // and rounds.csv's 1,000 rows kept, 4 × 1,000 × ~100 B: 480,000 B, not the run's 40 MB
+    // (2 MiB of summaries and 600 KiB of batches come first: the CSV part is below them)
     expect(csv).toBe([
-      'error: this run needs an estimated 201.7 MiB of memory, over the budget of 47.7 MiB; the biggest parts:',
+      'error: this run needs an estimated 203.7 MiB of memory, over the budget of 47.7 MiB; the biggest parts:',
       '    200 MiB  Node.js and TF.js',
+      "      2 MiB  the rounds' summaries (1,000 rounds)",
       '    600 KiB  batches, two chunks at a time (6,400 of 6,400 rows × 1 step)',
-      '  468.8 KiB  the CSV files (--csv, written round by round)',
       'hint: run fewer rounds or nodes, or raise the budget with --max-memory 1GiB (or skip the check with --no-limits)',
       '',
     ].join('\n'));

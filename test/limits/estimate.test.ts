@@ -53,10 +53,27 @@ describe('estimateRun', () => {
       'latency traces (0 samples)': 0,
       // the default window of 5 norms (10 rounds), 8 B each and a 4 B length, per node
       "S4's norm histories (2 nodes × 5 norms)": 2 * (5 * 8 + 4),
+      // 2 KiB a round whatever the outputs
+      "the rounds' summaries (10 rounds)": 10 * 2048,
+      // with --quiet (tables: false) none
+      'the terminal tables, kept until the run ends (10 rounds; --quiet leaves them out)': 0,
       // 1,550 B of a round's short-lived objects per node, up to 3 × 64 MiB
       "V8's young generation (a round's short-lived objects)": 2 * 1550,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 19_200 + 600 + 6144 + 160 + 88 + 3100);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 19_200 + 600 + 6144 + 160 + 88 + 20_480 + 3100);
+  });
+
+  it('the terminal tables without --quiet: 8 KiB + 400 B a node row (16 rows at most) kept, and 0.4 ms + 0.12 ms a row, per round', () => {
+    const tables = (scenario: ReturnType<typeof mlpCluster>, what: 'memoryParts' | 'timeParts') =>
+      estimateRun(scenario, IRIS, { json: false, trace: false, tables: true })[what].find((p) => p.what.startsWith('the terminal tables'))!.value;
+    // SMALL: 2 nodes, 10 rounds
+    expect(tables(SMALL, 'memoryParts')).toBe(10 * (8192 + 2 * 400));
+    expect(tables(SMALL, 'timeParts')).toBeCloseTo(10 * (0.4e-3 + 2 * 0.12e-3), 12);
+    // 100 nodes: 16 rows shown
+    expect(tables(mlpCluster(100), 'memoryParts')).toBe(10 * (8192 + 16 * 400));
+    expect(tables(mlpCluster(100), 'timeParts')).toBeCloseTo(10 * (0.4e-3 + 16 * 0.12e-3), 12);
+    // --quiet: nothing
+    expect(estimateRun(SMALL, IRIS, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('the terminal tables'))!.value).toBe(0);
   });
 
   it("S4's norm histories: the window's norms, or the rounds' when fewer, per node, a long window counted in full", () => {

@@ -307,8 +307,8 @@ cluster:
     expect(tab.memoryParts.map((part) => part.what)).not.toContain(helper);
     expect(tab.memoryParts.slice(1)).toEqual(cli.memoryParts.slice(1).filter((part) => part.what !== helper && part.what !== young));
     expect(cli.memoryBytes - tab.memoryBytes).toBe(134_217_728 + 4096 * 1550);
-    // S4's histories among them: 4,096 nodes × (2 norms × 8 + 4) B = 81,920 B
-    expect(tab.memoryBytes).toBe(250_635_424);
+    // S4's histories among them: 4,096 nodes × (2 norms × 8 + 4) B = 81,920 B; and 2 rounds' summaries of 2,048 B
+    expect(tab.memoryBytes).toBe(250_635_424 + 2 * 2048);
   });
 
   it('a scenario whose report cannot be one string is refused before it runs', async () => {
