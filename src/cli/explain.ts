@@ -50,7 +50,7 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   // that run keeps no node records (131,072 nodes: 3.4 GB and 34 s when it kept them all)
   const notable = flags.round === undefined;
   const insights = notable ? new (await import('../insights/index.js')).InsightStream(scenario) : null;
-  enforceLimits(runScenarioOf, flags, { json: false, trace: !notable, streamed: notable });
+  enforceLimits(runScenarioOf, flags, { json: false, trace: !notable, streamed: notable, engine: flags.engine });
   const stop = installRoundStop({ announce: false });
   const progress = startProgress(rounds, { enabled: flags.progress !== false });
   let run;

@@ -148,6 +148,7 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
     jsonFlag: golden === undefined ? '--json' : '--expect',
     goldenCheck: golden !== undefined && !golden.update,
     tables: flags.quiet !== true,
+    engine: flags.engine,
   };
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
   const note = enforceEstimate(estimate, flags);

@@ -253,7 +253,7 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
   const { plan, manifest } = planStudy(file, flags, await commandRegistry(flags));
   const { grid } = manifest;
   // each run's record is built as it goes (its full report, with --store full, written round by round)
-  const usage = { json: manifest.store === 'full', trace: false, streamed: true, jsonFlag: '--store full' };
+  const usage = { json: manifest.store === 'full', trace: false, streamed: true, jsonFlag: '--store full', engine: flags.engine };
   const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags, usage);
   const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
   checkStudyResumable(flags.out, manifest);

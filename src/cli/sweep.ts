@@ -168,7 +168,7 @@ async function sweep(file: string, flags: SweepFlags): Promise<void> {
   const { plan, manifest, baseline } = planFromFlags(file, flags, await commandRegistry(flags));
   // each run's report is written into DIR as the rounds finish, the run keeping no node records;
   // the report is what a sweep makes, no flag to leave out
-  const usage = { json: true, trace: false, streamed: true, jsonFlag: null };
+  const usage = { json: true, trace: false, streamed: true, jsonFlag: null, engine: flags.engine };
   const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) })), flags, usage);
   const targets = planOutDir(flags.out, sweepOutputNames(manifest), [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
   checkResumable(flags.out, manifest);

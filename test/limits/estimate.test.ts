@@ -63,6 +63,19 @@ describe('estimateRun', () => {
     expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 19_200 + 600 + 6144 + 160 + 88 + 20_480 + 3100);
   });
 
+  it('--engine reference: 0.25 ms a node-step and 2 GFLOP/s for its training (hand-computed)', () => {
+    const training = (engine?: string) => estimateRun(mlpCluster(100), IRIS, { json: false, trace: false, ...(engine === undefined ? {} : { engine }) }).timeParts[1]!;
+    // iris 4 → 64 → 3: 5 × 64 + 65 × 3 = 515 parameters; 100 nodes × 10 rounds × 1 step at batch 32;
+    // evaluation of the 30 test rows each round at 4 GFLOP/s, as for the fast engine
+    const evaluations = (10 * 30 * 515 * 2) / 4e9;
+    const reference = training('reference');
+    expect(reference.what).toBe('training on the reference engine (1,000 node-steps at batch ≤ 32, 515 parameters)');
+    expect(reference.value).toBeCloseTo(1000 * (0.25e-3 + (32 * 515 * 6) / 2e9) + evaluations, 12);
+    expect(training().what).toBe('training (1,000 node-steps at batch ≤ 32, 515 parameters)');
+    expect(training('fast')).toEqual(training());
+    expect(training().value).toBeLessThan(reference.value / 10);
+  });
+
   it('the terminal tables without --quiet: 8 KiB + 400 B a node row (16 rows at most) kept, and 0.4 ms + 0.12 ms a row, per round', () => {
     const tables = (scenario: ReturnType<typeof mlpCluster>, what: 'memoryParts' | 'timeParts') =>
       estimateRun(scenario, IRIS, { json: false, trace: false, tables: true })[what].find((p) => p.what.startsWith('the terminal tables'))!.value;
