@@ -1,9 +1,9 @@
 /**
  * Ctrl-C / SIGTERM while a run trains: the first one stops it at the next round boundary, so
- * that the finished rounds are kept (exit 130); a second one quits at once. Installed until
- * the outputs are written, so that a first signal after the last round does not lose them. Outside the run the
- * CLI's own handler (stop-on-signal.ts) exits 130 straight away, so this one is installed around
- * the run only, and leaves only when no signal came (after one, a second must still quit).
+ * that the finished rounds are kept (exit 130); a second one quits at once. Outside the run the
+ * CLI's own handler (stop-on-signal.ts) exits 130 straight away, so this one is installed
+ * around the run and the writing of its outputs (a first signal after the last round must not
+ * lose them) only, and leaves only when no signal came (after one, a second must still quit).
  */
 export interface RoundStop {
   requested: () => boolean;
