@@ -8,7 +8,7 @@
  * another). Its time: per size, a warm-up of 3 calls or 200 ms, whichever is longer, then
  * each repetition a call or a 60 ms block of them.
  */
-import { BASE_MEMORY_BYTES, count, DATASET_ROW_BYTES, NODE_BASE, type CostPart, type RunEstimate } from '../limits/estimate.js';
+import { BASE_MEMORY_BYTES, count, DATASET_ROW_BYTES, NODE_BASE, plural, sum, type CostPart, type RunEstimate } from '../limits/estimate.js';
 import { datasetShape } from '../limits/dataset-shape.js';
 import type { Scenario } from '../scenario/types.js';
 import { countParams, layerWidths } from '../train/params.js';
@@ -35,10 +35,6 @@ function callSeconds(params: number, batch: number, localSteps: number): number 
   return localSteps * (STEP_OVERHEAD_SECONDS + (batch * params * 6) / ONE_NODE_FLOPS_PER_SECOND);
 }
 
-function plural(value: number, noun: string): string {
-  return `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
-}
-
 export function estimateMeasure(scenario: Scenario, sizes: readonly number[], repetitions: number): RunEstimate {
   const shape = datasetShape(scenario.data.dataset);
   const { hidden, localSteps } = scenario.model;
@@ -60,7 +56,6 @@ export function estimateMeasure(scenario: Scenario, sizes: readonly number[], re
     { what: `warm-up (${WARM_UP_CALLS} calls or 200 ms at each of ${plural(sizes.length, 'batch size')})`, value: calls.reduce((total, c) => total + Math.max(WARM_UP_SECONDS, WARM_UP_CALLS * c), 0) },
     { what: `timing (${plural(repetitions, 'repetition')} of ${plural(sizes.length, 'batch size')}, largest ${count(largest)})`, value: repetitions * calls.reduce((total, c) => total + Math.max(BLOCK_SECONDS, c), 0) },
   ];
-  const sum = (parts: readonly CostPart[]) => parts.reduce((total, part) => total + part.value, 0);
   return {
     jsonFlag: null,
     memoryBytes: sum(memoryParts),

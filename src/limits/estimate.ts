@@ -662,11 +662,11 @@ function pluginBatches(scenario: Scenario): boolean {
   return scenario.strategies.some((strategy) => !builtIn.has(strategy.batch));
 }
 
-function sum(parts: readonly CostPart[]): number {
+export function sum(parts: readonly CostPart[]): number {
   return parts.reduce((total, part) => total + part.value, 0);
 }
 
-function plural(value: number, noun: string): string {
+export function plural(value: number, noun: string): string {
   return `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
 }
 

@@ -66,7 +66,6 @@ export function isInstance(value: unknown, type: abstract new (...args: never[])
   }
 }
 
-
 class StageFault {
   constructor(readonly label: string) {}
 
