@@ -345,15 +345,16 @@ const ROUND_KEPT_BYTES = 2048;
 /**
  * The terminal tables (simulate without --quiet): a round's block is rendered as it ends and
  * kept until the run ends. 2,000 rounds of 4 / 16 / 64 nodes (16 node rows shown at most):
- * peak RSS 8 / 11.7 / 8.5 KB a round above --quiet's, and 0.73 / 2.2 / 1.45 ms a round more
- * (2026-12-05); so 8 KB + 400 B a row, and 0.4 ms + 0.12 ms a row.
+ * peak RSS 5–6 / 12–14 / 8–9 KB a round above --quiet's, and 0–0.03 / 0.2–0.36 / 0.26–0.39 ms
+ * a round more (three runs each, 2026-12-05, the tables drawn by report/table-style.ts); so
+ * 8 KB + 400 B a row, and 0.05 ms + 0.02 ms a row.
  */
 /** DEFAULT_MAX_NODE_ROWS of report/table.ts (not imported: it would load the table renderer) */
 const TABLE_NODE_ROWS = 16;
 const TABLE_ROUND_BYTES = 8 * 1024;
 const TABLE_ROW_BYTES = 400;
-const TABLE_ROUND_S = 0.4e-3;
-const TABLE_ROW_S = 0.12e-3;
+const TABLE_ROUND_S = 0.05e-3;
+const TABLE_ROW_S = 0.02e-3;
 
 /** The outputs asked for that are built as one string (the others are written as the run goes). */
 function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: number): OutputSize[] {

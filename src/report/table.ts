@@ -8,7 +8,6 @@
  * characters shown as escapes). Colour comes only from `options.color`.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import type Table from 'cli-table3';
 import type { StrategySpec } from '../scenario/types.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, StrategyRun } from '../sim/records.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
@@ -21,7 +20,7 @@ import { nodeGroups } from './node-groups.js';
 import { NODE_ALIGNS, groupRowCells, nodeRowCells, statsRowsCells } from './node-rows.js';
 import { countStatuses, nodeStatus, selectDroppedNodes, selectWorstNodes } from './node-stats.js';
 import { renderSummary } from './summary-table.js';
-import { makeTable, tableText } from './table-style.js';
+import { type TableCell, makeTable, tableText } from './table-style.js';
 
 export { renderSummary, type SummaryOptions } from './summary-table.js';
 
@@ -64,7 +63,7 @@ function renderRoundLine(round: RoundRecord): string {
   });
 }
 
-function headingRow(text: string, paint: ChalkInstance): Table.Cell[] {
+function headingRow(text: string, paint: ChalkInstance): TableCell[] {
   return [{ colSpan: NODE_COLUMNS.length, content: paint.dim(text) }];
 }
 
@@ -100,11 +99,11 @@ function renderNodeTable(nodes: readonly NodeRoundRecord[], maxNodeRows: number,
  * Above GROUP_ROWS_ABOVE nodes, one low-median row per group of the scenario (`count:`), so a
  * reader sees where the weak nodes are without a row per node; nothing for a cluster of one group.
  */
-function groupRows(nodes: readonly NodeRoundRecord[], paint: ChalkInstance): Table.Cell[][] {
+function groupRows(nodes: readonly NodeRoundRecord[], paint: ChalkInstance): TableCell[][] {
   if (nodes.length <= GROUP_ROWS_ABOVE) return [];
   const groups = nodeGroups(nodes.map((node) => node.id));
   if (groups.length < 2 || groups.length === nodes.length) return [];
-  const rows: Table.Cell[][] = [headingRow(GROUPS_HEADING, paint)];
+  const rows: TableCell[][] = [headingRow(GROUPS_HEADING, paint)];
   for (const group of groups.slice(0, MAX_GROUP_ROWS)) rows.push(groupRowCells(escapeForTerminal(group.name), nodes.slice(group.start, group.end)));
   if (groups.length > MAX_GROUP_ROWS) rows.push(headingRow(moreGroupsText(groups.length - MAX_GROUP_ROWS), paint));
   return rows;

@@ -76,15 +76,15 @@ describe('estimateRun', () => {
     expect(training().value).toBeLessThan(reference.value / 10);
   });
 
-  it('the terminal tables without --quiet: 8 KiB + 400 B a node row (16 rows at most) kept, and 0.4 ms + 0.12 ms a row, per round', () => {
+  it('the terminal tables without --quiet: 8 KiB + 400 B a node row (16 rows at most) kept, and 0.05 ms + 0.02 ms a row, per round', () => {
     const tables = (scenario: ReturnType<typeof mlpCluster>, what: 'memoryParts' | 'timeParts') =>
       estimateRun(scenario, IRIS, { json: false, trace: false, tables: true })[what].find((p) => p.what.startsWith('the terminal tables'))!.value;
     // SMALL: 2 nodes, 10 rounds
     expect(tables(SMALL, 'memoryParts')).toBe(10 * (8192 + 2 * 400));
-    expect(tables(SMALL, 'timeParts')).toBeCloseTo(10 * (0.4e-3 + 2 * 0.12e-3), 12);
+    expect(tables(SMALL, 'timeParts')).toBeCloseTo(10 * (0.05e-3 + 2 * 0.02e-3), 12);
     // 100 nodes: 16 rows shown
     expect(tables(mlpCluster(100), 'memoryParts')).toBe(10 * (8192 + 16 * 400));
-    expect(tables(mlpCluster(100), 'timeParts')).toBeCloseTo(10 * (0.4e-3 + 16 * 0.12e-3), 12);
+    expect(tables(mlpCluster(100), 'timeParts')).toBeCloseTo(10 * (0.05e-3 + 16 * 0.02e-3), 12);
     // --quiet: nothing
     expect(estimateRun(SMALL, IRIS, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('the terminal tables'))!.value).toBe(0);
   });
