@@ -43,7 +43,8 @@
  *   traces    each trace file's samples (however many nodes replay it), ~56 B a sample at the
  *             run's peak: their two columns of doubles and the file as it was read; ~32 B
  *             more a sample on the window helper thread (its own copy)
- *   latency   burst chains keep one byte per grid slot of simulated time; per round each
+ *   latency   burst chains keep ~600 B and a bit per 32 grid slots of simulated time (twice
+ *             that while the bits grow by doubling: a byte per 128 slots); per round each
  *             node reads K window samples and up to 2 · maxRetries transfer tries; from
  *             nodes × K ≥ 2^18, on a host that draws them on a helper thread (Node does), that
  *             thread: 32 MiB + ~1.5 KB per node + its own column of samples and burst chains
@@ -60,7 +61,11 @@
  * Simulated time, needed for the burst chains, is estimated per round as the slowest node's
  * round in the schedule's own time model: 2 · (typical latency + transfer) + localSteps · step
  * time at batch B/2 with the base threads and queue (+ 2 · (maxRetries − 1) · retryMs when its
- * link can lose samples: every try of a transfer but the last lost), capped by roundTimeoutMs.
+ * link can lose samples: every try of a transfer but the last lost); with a server link, at
+ * least the time that link takes to carry every node's model down and its update back up
+ * (2 · nodes · bytes / its bandwidth: the nodes' transfers share it, so the alone-on-the-link
+ * figure was 5 times short for the 131,072-node benchmark and 100 times for 100 MB models);
+ * capped by roundTimeoutMs.
  */
 import { normsKept } from '../pipeline/norm-histories.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
@@ -299,7 +304,12 @@ const LATER_MAC_S = 0.1e-9;
 const LATER_LAYER_S = 2e-6;
 const LATER_STEP_S = 6e-6;
 const LOOKUP_S = 0.5e-6;
-const BURST_SLOT_S = 30e-9;
+/**
+ * A burst chain stepped one grid slot (sim/latency/burst.ts): 6.5–7 ns once compiled, 21 ns
+ * a slot over a chain's first million (2026-12-05); 131,072 nodes of which 12,288 bursty, over
+ * 20,944 s of simulated time (2.6 billion slots), ran in 30.6 s in all.
+ */
+const BURST_SLOT_S = 15e-9;
 const NODE_ROUND_OVERHEAD_S = 5e-6;
 const JSON_BYTE_S = 20e-9;
 /**
@@ -396,6 +406,8 @@ interface RunSize {
   /** copies of the dataset's values at the peak: 1 for generated data arranged in place, else 2 (see DATASET_ROW_BYTES) */
   dataCopies: number;
   features: number;
+  /** nodes whose latency (or a phase of it) is a burst chain */
+  burstNodes: number;
   burstSlots: number;
   /** samples of every trace file the nodes' latencies and slowdowns replay, each file once */
   traceSamples: number;
@@ -447,6 +459,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     features: shape.features,
     // no burst node keeps no chain, however long the run (0 × an unbounded time would be NaN)
     traceSamples: traceSamples(nodes),
+    burstNodes,
     burstSlots: burstNodes === 0 ? 0 : burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
     normsKept: normsKept(scenario.pipeline.s4.window, scenario.rounds),
     tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
@@ -492,7 +505,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     { what: `the training data (${count(z.rows)} × ${count(z.features)} features)`, value: z.rows * (z.features * 4 * z.dataCopies + DATASET_ROW_BYTES) },
     ...enginePartsOf(z, base.helperThread),
     { what: `S1 window samples (${plural(z.n, 'node')} × ${count(z.k)})`, value: z.n * z.k * WINDOW_SAMPLE_BYTES },
-    { what: burstChains(z), value: z.burstSlots },
+    { what: burstChains(z), value: burstChainBytes(z) },
     { what: `latency traces (${plural(z.traceSamples, 'sample')})`, value: z.traceSamples * LATENCY_TRACE_SAMPLE_BYTES },
     // one strategy's at a time: a float64 a norm kept and a length a node
     { what: `S4's norm histories (${plural(z.n, 'node')} × ${plural(z.normsKept, 'norm')})`, value: z.n * (z.normsKept * 8 + 4) },
@@ -501,6 +514,18 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     ...windowHelperParts(z, base, trace),
     ...youngGenerationParts(z, base),
   ];
+}
+
+/**
+ * What a burst chain holds (sim/latency/burst.ts): its object and kept blocks, measured at
+ * 540–570 B on the heap (100,000 chains); and a bit per 32 slots for its blocks' starts, grown
+ * by doubling (200,000 slots: about 1 KB more).
+ */
+const BURST_CHAIN_BYTES = 600;
+const BURST_SLOTS_PER_BYTE = 128;
+
+function burstChainBytes(z: RunSize): number {
+  return z.burstNodes === 0 ? 0 : z.burstNodes * BURST_CHAIN_BYTES + z.burstSlots / BURST_SLOTS_PER_BYTE;
 }
 
 /** The burst chains' part, named by their grid slots (without bound where the simulated time has none). */
@@ -524,7 +549,7 @@ function windowHelperParts(z: RunSize, base: HostBase, trace: boolean): CostPart
   return [
     {
       what: 'the window helper thread (its copy of the network)',
-      value: WINDOW_HELPER_BYTES + z.n * (WINDOW_HELPER_NODE_BYTES + z.k * WINDOW_SAMPLE_BYTES) + z.burstSlots + z.traceSamples * HELPER_TRACE_SAMPLE_BYTES,
+      value: WINDOW_HELPER_BYTES + z.n * (WINDOW_HELPER_NODE_BYTES + z.k * WINDOW_SAMPLE_BYTES) + burstChainBytes(z) + z.traceSamples * HELPER_TRACE_SAMPLE_BYTES,
     },
     ...(trace ? [] : [
       { what: 'the rounds the helper simulates ahead (a round of plans and times on each thread)', value: z.n * ROUNDS_AHEAD_NODE_BYTES },
@@ -739,7 +764,11 @@ function simulatedTime(scenario: Scenario, params: number): { simulatedMs: numbe
     finishByShape.set(shape, finishMs);
     if (finishMs > slowest) [slowest, slowestNode] = [finishMs, node.id];
   }
-  const perRound = cluster.roundTimeoutMs === null ? slowest : Math.min(slowest, cluster.roundTimeoutMs);
+  // the server link carries every node's model down and its update up, shared between them
+  const serverBps = cluster.server?.bandwidthBps ?? Number.POSITIVE_INFINITY;
+  const sharedLinkMs = (2 * cluster.nodes.length * bytes * 8 * 1000) / serverBps;
+  const longest = Math.max(slowest, sharedLinkMs);
+  const perRound = cluster.roundTimeoutMs === null ? longest : Math.min(longest, cluster.roundTimeoutMs);
   return { simulatedMs: scenario.rounds * Math.max(perRound, 0), slowestNode };
 }
 

@@ -274,7 +274,7 @@ ${extra}`, 'groups.yaml');
     expect(estimateSimulatedMs(capped, 15)).toBe(100);
   });
 
-  it('burst chains cost one byte per grid slot from −windowMs to the end', () => {
+  it('burst chains cost 600 B a chain and a byte per 128 grid slots from −windowMs to the end', () => {
     const scenario = parseScenarioText(`
 rounds: 10
 data: { dataset: iris }
@@ -287,7 +287,25 @@ cluster:
     const estimate = estimateRun(scenario, IRIS, { json: false, trace: false });
     // 10 · (2 · (400 + 0.00048) + 4.16) = 8041.6096 ms, plus the 1 s window, over 100 ms slots
     const slots = (8041.6096 + 1000) / 100;
-    expect(estimate.memoryParts.find((p) => p.what.startsWith('burst'))!.value).toBeCloseTo(slots, 9);
+    expect(estimate.memoryParts.find((p) => p.what.startsWith('burst'))!.value).toBeCloseTo(600 + slots / 128, 9);
+  });
+
+  it('simulated time: with a server link, at least the link carrying every model down and every update up', () => {
+    const crowded = (bandwidth: string) => parseScenarioText(`
+rounds: 10
+data: { dataset: iris }
+model: { hidden: [], transferBytes: 100MB }
+cluster:
+  server: { bandwidth: ${bandwidth} }
+  nodes:
+    - { id: n, count: 1000, latency: { constant: 5 } }
+`, 'crowded.yaml');
+    // 2 · 1,000 · 1e8 B · 8 / 100 Gbps = 16,000 ms a round, above a node's own 2 · (5 + 800) + its step
+    expect(estimateSimulatedMs(crowded('100Gbps'), 15)).toBeCloseTo(10 * 16_000, 6);
+    // 1,000 Tbps: the link carries them all in 1.6 ms; the node's own 1 Gbps link sets the round
+    const alone = estimateSimulatedMs(crowded('1000Tbps'), 15);
+    expect(alone).toBeGreaterThan(10 * 2 * (5 + 800));
+    expect(alone).toBeLessThan(10 * 16_000 / 8);
   });
 
   it('a node whose rounds overflow (a latency of 1e308): no burst node, no chain and a finite estimate; a burst node, chains without bound; the node named', () => {

@@ -10,9 +10,9 @@ import type { LatencySpec } from '../../scenario/types.js';
 export const MAX_GRID_SLOTS = 2 ** 50;
 
 /**
- * A burst (Gilbert–Elliott) chain is stepped slot by slot from the monitoring origin and keeps
- * one byte per slot, so its reach is bounded too: 2^28 slots (256 MiB, a few seconds of
- * stepping) per node. Beyond it the run stops with a message instead of filling memory.
+ * A burst (Gilbert–Elliott) chain is stepped slot by slot from the monitoring origin, so its
+ * reach is bounded too: 2^28 slots per node (seconds of stepping for each node, and 1 MiB of
+ * the chain's block starts, burst.ts). Beyond it the run stops with a message instead.
  */
 export const MAX_CHAIN_SLOTS = 2 ** 28;
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { makeRng, shuffleInPlace, slotUniform, streamKey } from '../../../src/sim/rng.js';
+import { BurstChain } from '../../../src/sim/latency/burst.js';
 import { model, slotValues, spec } from './spec-helpers.js';
 
 const BURST = spec({ kind: 'burst', goodMs: 5, badMs: 400, toBad: 0.1, toGood: 0.3 });
@@ -68,5 +69,37 @@ describe('burst (Gilbert–Elliott) latency', () => {
     // Assert: 0.1 / 0.4 = 0.25; standard error with autocorrelation ≈ 0.002
     expect(badFraction).toBeGreaterThan(0.24);
     expect(badFraction).toBeLessThan(0.26);
+  });
+});
+
+describe('the burst chain held in blocks', () => {
+  const reference = (key: number, toBad: number, toGood: number, slots: number): boolean[] => {
+    const bad: boolean[] = [false];
+    for (let i = 1; i < slots; i++) {
+      const u = slotUniform(key, ORIGIN_SLOT + i, 0);
+      bad.push(bad[i - 1]! ? !(u < toGood) : u < toBad);
+    }
+    return bad;
+  };
+
+  test('far ahead first, then back, across block edges and past the blocks it keeps: the states of a walk slot by slot', () => {
+    // Arrange
+    const key = streamKey(3, 'latency', 'far');
+    const expected = reference(key, 0.1, 0.3, 40_000);
+    const chain = new BurstChain(key, ORIGIN_SLOT, 0.1, 0.3);
+    const asked = [39_999, 0, 31, 32, 33, 63, 64, 1_000, 20_000, 255, 256, 257, 5, 39_968, 39_967, 12_345];
+    // Act
+    const got = asked.map((index) => chain.isBad(index));
+    // Assert
+    expect(got).toEqual(asked.map((index) => expected[index]));
+  });
+
+  test('keeps a bit per 32 slots however far it was asked: 1,000,000 slots in about 4 KB', () => {
+    // Arrange
+    const chain = new BurstChain(streamKey(1, 'latency', 'long'), ORIGIN_SLOT, 0.05, 0.2);
+    // Act
+    chain.isBad(1_000_000);
+    // Assert: 31,251 block starts → 977 words, grown by doubling to 1,024 (4 KiB), and 8 cached blocks
+    expect(chain.heldBytes).toBe(1024 * 4 + 8 * 4 + 8 * 4);
   });
 });
