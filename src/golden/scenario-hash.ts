@@ -13,6 +13,10 @@
  * A trace's samples are hashed as the list of objects they once were held as,
  * `[{"latencyMs":5,"timeMs":0},{"latencyMs":null,"timeMs":50},…]`, so that hashes written into
  * goldens and reports stay what they were; that text is written from the columns in pieces.
+ * The text is written for every node that replays the trace, though: when that would write more
+ * than REPEATED_TRACE_SAMPLES samples in all, the trace stands as `{"sha256": …}`, the sha256 of
+ * its samples' text, instead (32,768 nodes replaying an hour of 100 ms pings took over ten
+ * minutes to hash, and could not be interrupted meanwhile).
  */
 import { baseName } from '../scenario/file-name.js';
 import type { LatencySpec, NodeSpec, Scenario, TraceSamples } from '../scenario/types.js';
@@ -21,6 +25,14 @@ import { CanonicalPieces, canonicalNumber, writeCanonicalJson } from './canonica
 
 /** Samples of a piece of a trace's text: ~35 characters each, a piece of ~70 KB. */
 const SAMPLES_A_PIECE = 2048;
+
+/**
+ * A trace whose samples, written once for each node replaying it, would add up to more than
+ * this many stands in the hash as the sha256 of its samples' text: about 300 MB of text, 0.3 s
+ * of hashing in Node. Below it (every bundled scenario, and 16,384 nodes replaying 512 samples)
+ * the hash is what it always was.
+ */
+export const REPEATED_TRACE_SAMPLES = 2 ** 23;
 
 /** The samples' canonical text: a list of `{latencyMs, timeMs}` in key order, without the objects. */
 export function traceSamplesText({ timesMs, latenciesMs }: TraceSamples): CanonicalPieces {
@@ -38,22 +50,34 @@ export function traceSamplesText({ timesMs, latenciesMs }: TraceSamples): Canoni
   });
 }
 
+/** A trace's samples as hashed: their text, or for a trace replayed too often the sha256 of it. */
+type HashedSamples = CanonicalPieces | { sha256: string };
+
+function hashedSamples(samples: TraceSamples, written: number): HashedSamples {
+  const text = traceSamplesText(samples);
+  if (written <= REPEATED_TRACE_SAMPLES) return text;
+  const hash = new Sha256Text();
+  text.write((piece) => hash.update(piece));
+  return { sha256: hash.hex() };
+}
+
 /**
- * A spec as hashed (a trace's samples as their text: no longer a LatencySpec); `texts`: the
- * text of each trace's samples, one for all the specs naming its file.
+ * A spec as hashed (a trace's samples as their text or its sha256: no longer a LatencySpec);
+ * `texts`: each trace's samples as hashed, one for all the specs naming its file; `written`:
+ * how many of each trace's samples the nodes would write in all.
  */
-function canonicalLatency(latency: LatencySpec, texts: Map<TraceSamples, CanonicalPieces>): object {
+function canonicalLatency(latency: LatencySpec, texts: Map<TraceSamples, HashedSamples>, written: ReadonlyMap<TraceSamples, number>): object {
   const { process } = latency;
   if (process.kind === 'trace') {
     let samples = texts.get(process.samples);
     if (samples === undefined) {
-      samples = traceSamplesText(process.samples);
+      samples = hashedSamples(process.samples, written.get(process.samples) ?? 0);
       texts.set(process.samples, samples);
     }
     return { ...latency, process: { ...process, file: baseName(process.file), samples } };
   }
   if (process.kind === 'phases') {
-    const phases = process.phases.map((phase) => ({ ...phase, latency: canonicalLatency(phase.latency, texts) }));
+    const phases = process.phases.map((phase) => ({ ...phase, latency: canonicalLatency(phase.latency, texts, written) }));
     return { ...latency, process: { ...process, phases } };
   }
   return latency;
@@ -66,11 +90,12 @@ function canonicalLatency(latency: LatencySpec, texts: Map<TraceSamples, Canonic
  */
 function canonicalNodes(nodes: readonly NodeSpec[]): object[] {
   const specs = new Map<LatencySpec, object>();
-  const texts = new Map<TraceSamples, CanonicalPieces>();
+  const texts = new Map<TraceSamples, HashedSamples>();
+  const written = samplesWritten(nodes);
   const canonical = (spec: LatencySpec): object => {
     let found = specs.get(spec);
     if (found === undefined) {
-      found = canonicalLatency(spec, texts);
+      found = canonicalLatency(spec, texts, written);
       specs.set(spec, found);
     }
     return found;
@@ -80,6 +105,27 @@ function canonicalNodes(nodes: readonly NodeSpec[]): object[] {
     const slowdown = node.slowdown == null ? node.slowdown : canonical(node.slowdown);
     return latency === node.latency && slowdown === node.slowdown ? node : { ...node, latency, ...(node.slowdown == null ? {} : { slowdown }) };
   });
+}
+
+/** How many of each trace's samples the canonical text would hold: its samples, for every node and phase replaying it. */
+function samplesWritten(nodes: readonly NodeSpec[]): Map<TraceSamples, number> {
+  const tracesOf = new Map<LatencySpec, TraceSamples[]>();
+  const traces = (spec: LatencySpec): TraceSamples[] => {
+    let found = tracesOf.get(spec);
+    if (found === undefined) {
+      const { process } = spec;
+      found = process.kind === 'trace' ? [process.samples] : process.kind === 'phases' ? process.phases.flatMap((phase) => traces(phase.latency)) : [];
+      tracesOf.set(spec, found);
+    }
+    return found;
+  };
+  const written = new Map<TraceSamples, number>();
+  for (const node of nodes) {
+    for (const spec of node.slowdown == null ? [node.latency] : [node.latency, node.slowdown]) {
+      for (const samples of traces(spec)) written.set(samples, (written.get(samples) ?? 0) + samples.timesMs.length);
+    }
+  }
+  return written;
 }
 
 /** The scenario as hashed: machine-independent, result-relevant fields only. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, writeCanonicalJson } from '../../src/golden/canonical-json.js';
-import { canonicalScenario, scenarioHash } from '../../src/golden/scenario-hash.js';
+import { REPEATED_TRACE_SAMPLES, canonicalScenario, scenarioHash } from '../../src/golden/scenario-hash.js';
 import { parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
 import type { LatencySpec, Scenario } from '../../src/scenario/types.js';
 import { makeScenario } from '../report/fixtures.js';
@@ -130,5 +130,42 @@ describe('a trace held as columns hashes as the list of samples it was once held
     expect(out.join('').split(asObjects)).toHaveLength(4);
     // 2,048 samples a piece, ~47 characters each
     expect(Math.max(...out.map((piece) => piece.length))).toBeLessThan(100_000);
+  });
+
+  describe('a trace its nodes would write more than REPEATED_TRACE_SAMPLES times over stands as the sha256 of its text', () => {
+    const list = longList(8192);
+    const digest = createHash('sha256').update(canonicalJson(list)).digest('hex');
+    /** `count` nodes replaying `list`, each as latency and, with `slowdown`, in a phase and as slowdown too */
+    function replaying(count: number, slowdown = false): Scenario {
+      const scenario = makeScenario(Array.from({ length: count }, (_, i) => `n${i}`));
+      const trace = plain({ kind: 'trace', file: '/data/t.csv', loop: true, samples: traceSamples(list) });
+      const latency = slowdown ? plain({ kind: 'phases', phases: [{ untilMs: 100, latency: plain({ kind: 'constant', valueMs: 3 }) }, { untilMs: null, latency: trace }] }) : trace;
+      const nodes = scenario.cluster.nodes.map((node) => ({ ...node, latency, ...(slowdown ? { slowdown: trace } : {}) }));
+      return { ...scenario, cluster: { ...scenario.cluster, nodes } };
+    }
+    const samplesOf = (scenario: Scenario): unknown => {
+      const node = (canonicalScenario(scenario) as { cluster: { nodes: Array<{ latency: { process: { samples?: unknown; phases?: Array<{ latency: { process: { samples: unknown } } }> } } }> } }).cluster.nodes[0]!;
+      return node.latency.process.samples ?? node.latency.process.phases![1]!.latency.process.samples;
+    };
+
+    it('1,024 nodes of 8,192 samples (2^23 in all): the text, as always', () => {
+      expect(1024 * 8192).toBe(REPEATED_TRACE_SAMPLES);
+      const samples = samplesOf(replaying(1024));
+      expect(samples).not.toHaveProperty('sha256');
+      expect(pieces(replaying(2)).join('')).toContain(canonicalJson(list));
+    });
+
+    it('1,025 nodes: {"sha256": the text\'s sha256} for each node, the text written once, to hash it', () => {
+      expect(samplesOf(replaying(1025))).toEqual({ sha256: digest });
+      const text = pieces(replaying(1025)).join('');
+      expect(text).toContain(`"samples":{"sha256":"${digest}"}`);
+      expect(text).not.toContain('"latencyMs"');
+      expect(scenarioHash(replaying(1025))).toBe(createHash('sha256').update(text).digest('hex'));
+    });
+
+    it('a trace in a phase and as the slowdown counts twice for the node: 512 nodes stay text, 513 do not', () => {
+      expect(samplesOf(replaying(512, true))).not.toHaveProperty('sha256');
+      expect(samplesOf(replaying(513, true))).toEqual({ sha256: digest });
+    });
   });
 });
