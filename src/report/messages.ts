@@ -128,6 +128,12 @@ export function interruptedNote(strategy: string, rounds: number, planned: numbe
   return `${INTERRUPTED_MARK} ${strategy}: interrupted after ${rounds} of ${planned} rounds; its figures cover those rounds`;
 }
 
+/** Under the summary: a strategy none of whose rounds trained a sample (every node dropped, lost or idle). */
+export function untrainedNote(strategy: string, rounds: number): string {
+  const inRounds = rounds === 1 ? 'its round' : `its ${rounds} rounds`;
+  return `! ${strategy} trained no sample in ${inRounds} (no update was aggregated):\n    its accuracy is the untrained model's`;
+}
+
 export function targetNote(targetAccuracy: string | null): string {
   return targetAccuracy === null
     ? 'to target: – (the scenario sets no targetAccuracy) · simulated = simulated time'

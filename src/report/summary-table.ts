@@ -11,7 +11,7 @@ import { maxOf } from '../extremes.js';
 import type { RunResult } from '../sim/records.js';
 import { renderAccuracyChart } from './ascii-chart.js';
 import { formatAccuracy, formatCount, formatDuration } from './format.js';
-import { INTERRUPTED_MARK, SUMMARY_COLUMNS, interruptedNote, summaryHeader, targetNote } from './messages.js';
+import { INTERRUPTED_MARK, SUMMARY_COLUMNS, interruptedNote, summaryHeader, targetNote, untrainedNote } from './messages.js';
 import { makeTable, tableText } from './table-style.js';
 
 export interface SummaryOptions {
@@ -45,6 +45,7 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
     const finalAccuracy = formatAccuracy(summary.finalAccuracy);
     const name = escapeForTerminal(strategy.name);
     if (interrupted === true) notes.push(`  ${interruptedNote(name, rounds.length, result.scenario.rounds)}`);
+    if (rounds.length > 0 && summary.samplesTrained === 0) notes.push(`  ${untrainedNote(name, rounds.length)}`);
     table.push([
       interrupted === true ? `${name} ${INTERRUPTED_MARK}` : name,
       summary.finalAccuracy === best ? paint.green(finalAccuracy) : finalAccuracy,

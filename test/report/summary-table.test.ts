@@ -57,6 +57,24 @@ describe('renderSummary', () => {
     expect(output).not.toContain('wall time');
   });
 
+  test('a strategy that trained no sample is said so under the table, in two lines of at most 80 columns', () => {
+    // Arrange: every round of sync-sgd dropped every node
+    const result = tinyResult();
+    result.runs[1].summary.samplesTrained = 0;
+
+    // Act
+    const lines = renderSummary(result, { color: false }).trimEnd().split('\n');
+
+    // Assert
+    expect(lines.slice(4, 7)).toEqual([
+      '  sync-sgd     0.6100    0.6100    8.000 s          –        0',
+      "  ! sync-sgd trained no sample in its 2 rounds (no update was aggregated):",
+      "    its accuracy is the untrained model's",
+    ]);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(80);
+    expect(renderSummary(tinyResult(), { color: false })).not.toContain('trained no sample');
+  });
+
   test('without a target accuracy the note says none is set', () => {
     // Arrange
     const result = tinyResult();
