@@ -78,7 +78,7 @@ import type { DatasetShape } from '../scenario/dataset-shape.js';
 import { PREFETCH_MIN_SAMPLES } from '../run/observe.js';
 import { boundedChunkTasks, CHUNK_ROWS, JS_PRODUCT_LIMIT, MAX_HELD_VALUES, PARALLEL_MIN_VALUES } from '../train/fast-sizes.js';
 import { countParams, layerWidths } from '../train/params.js';
-import { hasBurst } from '../sim/latency/time-range.js';
+import { MAX_CHAIN_SLOTS, keepsChain } from '../scenario/burst-chains.js';
 
 export type { DatasetShape };
 
@@ -438,7 +438,7 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
   const k = Math.max(1, Math.round(s1.windowMs / s1.intervalMs));
   const params = countParams(shape.features, scenario.model.hidden, shape.classes);
   const widths = layerWidths(shape.features, scenario.model.hidden, shape.classes);
-  const burstNodes = nodes.filter((node) => hasBurst(node.latency)).length;
+  const burstNodes = nodes.filter(keepsChain).length;
   const jsonBytes = options.json
     ? nodeRounds * (JSON_NODE_BYTES + (options.trace ? k * JSON_TRACE_SAMPLE_BYTES : 0)) + strategies * scenario.rounds * JSON_ROUND_BYTES
     : 0;
@@ -460,7 +460,11 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     // no burst node keeps no chain, however long the run (0 × an unbounded time would be NaN)
     traceSamples: traceSamples(nodes),
     burstNodes,
-    burstSlots: burstNodes === 0 ? 0 : burstNodes * ((simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs),
+    // a chain stops the run where it would pass MAX_CHAIN_SLOTS (run/time-guard.ts), so it never
+    // holds more; rounds that overflow any number stay unbounded, refused with their node named
+    burstSlots: burstNodes === 0 ? 0 : burstNodes * (Number.isFinite(simulatedMs)
+      ? Math.min(MAX_CHAIN_SLOTS, (simulatedMs + s1.windowMs) / scenario.cluster.latencyResolutionMs)
+      : Number.POSITIVE_INFINITY),
     normsKept: normsKept(scenario.pipeline.s4.window, scenario.rounds),
     tries: nodes.reduce((total, node) => total + 2 + (mayLose(node.latency) ? 2 * scenario.cluster.maxRetries : 0), 0),
     jsonBytes,

@@ -6,7 +6,8 @@
  * the phase that asked turns it into a divergence (data) once the model has returned.
  */
 import type { LatencyModel } from '../sim/latency/index.js';
-import { chainReachMs, finestGridMs, hasBurst, isAddressableTimeMs, shortNumber } from '../sim/latency/time-range.js';
+import { keepsChain } from '../scenario/burst-chains.js';
+import { chainReachMs, finestGridMs, isAddressableTimeMs, shortNumber } from '../sim/latency/time-range.js';
 import type { NetworkSetting } from './network.js';
 import { diverged, type RoundDiverged } from './divergence.js';
 
@@ -43,7 +44,7 @@ export class LatencyGuard {
     const { s1 } = scenario.pipeline;
     this.gridMs = finestGridMs(s1.intervalMs, scenario.cluster.latencyResolutionMs);
     // a node's lookups reach as far as its latency chain, or its slowdown chain, allows
-    this.chained = scenario.cluster.nodes.map((node) => hasBurst(node.latency) || (node.slowdown != null && hasBurst(node.slowdown)));
+    this.chained = scenario.cluster.nodes.map(keepsChain);
     this.anyChained = this.chained.includes(true);
     this.reachMs = chainReachMs(-s1.windowMs, scenario.cluster.latencyResolutionMs);
   }

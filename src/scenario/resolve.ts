@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { skeleton, spelledOut } from '../text/look-alike.js';
-import { checkPipeline } from './checks.js';
+import { MAX_CHAIN_SLOTS, keepsChain } from './burst-chains.js';
+import { checkPipeline, foundQuantity } from './checks.js';
 import type { ScenarioContext } from './context.js';
 import { formatPath, type PathSegment } from './field-path.js';
 import { stemName } from './file-name.js';
@@ -20,7 +21,7 @@ import {
   ClusterShellSchema, DEFAULT_STRATEGY, MAX_NODE_ENTRIES, NodeDefaultsSchema, NodeSchema, sectionSchemas, type SectionSchemas, type StrategyPick,
 } from './schema.js';
 import { suggestionSuffix } from './suggest.js';
-import type { ClusterSpec, Scenario, StrategySpec } from './types.js';
+import type { ClusterSpec, NodeSpec, Scenario, StrategySpec } from './types.js';
 
 type Sections = SectionSchemas;
 
@@ -52,7 +53,7 @@ export function resolveScenario(ctx: ScenarioContext, root: unknown, file: strin
   const model = top('model');
   const pipeline = top('pipeline');
   if (pipeline !== undefined) checkPipeline(ctx, pipeline);
-  const cluster = resolveCluster(ctx, raw.cluster, pipeline?.s1.intervalMs);
+  const cluster = resolveCluster(ctx, raw.cluster, pipeline?.s1);
   const partition = data === undefined ? undefined : resolvePartition(data.partition);
   if (partition !== undefined && dataset !== undefined && cluster !== undefined) {
     checkPartition(ctx, partition, dataset.samples, data!.testFraction, cluster.nodes.length);
@@ -130,10 +131,23 @@ function checkNotPresetName(ctx: ScenarioContext, registry: StageRegistry, spec:
 }
 
 /**
+ * A burst chain is stepped slot by slot from the start of S1's first window, at most
+ * MAX_CHAIN_SLOTS of them (sim/latency/time-range.ts): a grid so fine that the window alone
+ * needs more could not run its first round.
+ */
+function checkChainReach(ctx: ScenarioContext, nodes: readonly NodeSpec[], windowMs: number, resolutionMs: number, path: PathSegment[]): void {
+  if (windowMs / resolutionMs <= MAX_CHAIN_SLOTS) return;
+  const node = nodes.find(keepsChain);
+  if (node === undefined) return;
+  const least = Number((windowMs / MAX_CHAIN_SLOTS).toPrecision(3));
+  ctx.report(path, `a latency grid of at least ${least} ms, as node ${node.id} keeps a burst chain (a burst latency or slowdown steps through every slot of S1's ${windowMs} ms window, at most 2^28 of them)`, foundQuantity(ctx, path, resolutionMs), 'value', 'field.range');
+}
+
+/**
  * The cluster's own fields, its defaults and each node are parsed apart, so that a bad
  * `retryMs` does not hide a duplicate node id.
  */
-function resolveCluster(ctx: ScenarioContext, raw: unknown, intervalMs: number | undefined): ClusterSpec | undefined {
+function resolveCluster(ctx: ScenarioContext, raw: unknown, s1: { intervalMs: number; windowMs: number } | undefined): ClusterSpec | undefined {
   const shell = ctx.parse(ClusterShellSchema, raw, ['cluster']);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const { defaults: rawDefaults, nodes: rawNodes } = raw as { defaults?: unknown; nodes?: unknown };
@@ -142,12 +156,14 @@ function resolveCluster(ctx: ScenarioContext, raw: unknown, intervalMs: number |
   if (!Array.isArray(rawNodes) || rawNodes.length === 0 || rawNodes.length > MAX_NODE_ENTRIES) return undefined;
   const parsedNodes = rawNodes.map((node, index) => ctx.parse(NodeSchema, node, ['cluster', 'nodes', index]));
   const nodes = resolveNodes(ctx, defaults, parsedNodes, new TraceLibrary(ctx));
-  if (shell === undefined || nodes === undefined || intervalMs === undefined) return undefined;
+  if (shell === undefined || nodes === undefined || s1 === undefined) return undefined;
+  const latencyResolutionMs = shell.latencyResolutionMs ?? s1.intervalMs;
+  checkChainReach(ctx, nodes, s1.windowMs, latencyResolutionMs, shell.latencyResolutionMs === null ? ['pipeline', 's1', 'intervalMs'] : ['cluster', 'latencyResolutionMs']);
   return {
     retryMs: shell.retryMs,
     maxRetries: shell.maxRetries,
     roundTimeoutMs: shell.roundTimeoutMs,
-    latencyResolutionMs: shell.latencyResolutionMs ?? intervalMs,
+    latencyResolutionMs,
     server: shell.server === undefined ? null : { bandwidthBps: shell.server.bandwidth },
     nodes,
   };

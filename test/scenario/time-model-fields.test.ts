@@ -300,3 +300,22 @@ describe('node slowdown', () => {
     });
   });
 });
+
+describe('a burst chain on a grid too fine for S1\'s first window', () => {
+  const burst = '{ burst: { good: 1, bad: 2, toBad: 0.1, toGood: 0.3 } }';
+  it('is refused at the grid\'s field: latencyResolutionMs when set, else S1\'s intervalMs', () => {
+    // 2,000 ms / 2^28 slots = 0.00000745 ms
+    expect(messages(`cluster:\n  latencyResolutionMs: 0.000007\n  nodes: [ { id: n, latency: ${burst} } ]\n`)).toEqual([
+      "s.yaml:2:24  cluster.latencyResolutionMs: expected a latency grid of at least 0.00000745 ms, as node n keeps a burst chain (a burst latency or slowdown steps through every slot of S1's 2000 ms window, at most 2^28 of them), found 0.000007",
+    ]);
+    // 1 ms / 2^28 = 3.73e-9 ms, a slowdown's chain
+    expect(messages(`pipeline: { s1: { intervalMs: 0.000000001, windowMs: 1ms } }\ncluster:\n  nodes: [ { id: n, latency: { constant: 1 }, slowdown: ${burst} } ]\n`)).toEqual([
+      "s.yaml:1:31  pipeline.s1.intervalMs: expected a latency grid of at least 3.73e-9 ms, as node n keeps a burst chain (a burst latency or slowdown steps through every slot of S1's 1 ms window, at most 2^28 of them), found 1e-9",
+    ]);
+  });
+
+  it('is accepted at the finest grid the window allows, and without a burst chain at any grid', () => {
+    expect(messages(`cluster:\n  latencyResolutionMs: 0.0000075\n  nodes: [ { id: n, latency: ${burst} } ]\n`)).toEqual([]);
+    expect(messages('cluster:\n  latencyResolutionMs: 0.000001\n  nodes: [ { id: n, latency: { constant: 1 } } ]\n')).toEqual([]);
+  });
+});

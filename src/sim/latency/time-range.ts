@@ -4,19 +4,12 @@
  * that (a link of 1e-300 bit/s, a step of 1e300 ms) slot arithmetic stops moving and the
  * window loop would never end, so the round loop stops the run there with a message.
  */
-import type { LatencySpec } from '../../scenario/types.js';
+import { MAX_CHAIN_SLOTS } from '../../scenario/burst-chains.js';
 
 /** Slot numbers up to 2^50 leave k ± 1 and k · Δ exact with room to spare. */
 export const MAX_GRID_SLOTS = 2 ** 50;
 
-/**
- * A burst (Gilbert–Elliott) chain is stepped slot by slot from the monitoring origin, so its
- * reach is bounded too: 2^28 slots per node (seconds of stepping for each node, and 1 MiB of
- * the chain's block starts, burst.ts). Beyond it the run stops with a message instead.
- */
-export const MAX_CHAIN_SLOTS = 2 ** 28;
-
-/** The last simulated time a burst chain may reach from `originMs` on a grid of `resolutionMs`. */
+/** The last simulated time a burst chain may reach from `originMs` on a grid of `resolutionMs` (MAX_CHAIN_SLOTS). */
 export function chainReachMs(originMs: number, resolutionMs: number): number {
   return originMs + MAX_CHAIN_SLOTS * resolutionMs;
 }
@@ -37,11 +30,4 @@ export function shortNumber(value: number): string {
   const magnitude = Math.abs(value);
   if (magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-3)) return value.toExponential(3).replace(/\.?0+e/, 'e');
   return String(Number(value.toPrecision(4)));
-}
-
-/** The latency process keeps a burst (Markov) chain, itself or in a phase. */
-export function hasBurst(spec: LatencySpec): boolean {
-  const p = spec.process;
-  if (p.kind === 'burst') return true;
-  return p.kind === 'phases' && p.phases.some((phase) => hasBurst(phase.latency));
 }
