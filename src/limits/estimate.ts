@@ -64,7 +64,7 @@
  * link can lose samples: every try of a transfer but the last lost); with a server link, at
  * least the time that link takes to carry every node's model down and its update back up
  * (2 · nodes · bytes / its bandwidth: the nodes' transfers share it, so the alone-on-the-link
- * figure was 5 times short for the 131,072-node benchmark and 100 times for 100 MB models);
+ * figure was 5 times short for the 131,072-node benchmark and 126 times with 100 MB models);
  * capped by roundTimeoutMs.
  */
 import { normsKept } from '../pipeline/norm-histories.js';
@@ -406,7 +406,7 @@ interface RunSize {
   /** copies of the dataset's values at the peak: 1 for generated data arranged in place, else 2 (see DATASET_ROW_BYTES) */
   dataCopies: number;
   features: number;
-  /** nodes whose latency (or a phase of it) is a burst chain */
+  /** nodes whose latency or slowdown (or a phase of either) is a burst chain */
   burstNodes: number;
   burstSlots: number;
   /** samples of every trace file the nodes' latencies and slowdowns replay, each file once */
