@@ -49,7 +49,6 @@ function shippedDataset(name: BuiltinDatasetName): ShippedDataset {
   throw new DtrainError('data.invalid', `dataset ${formatIssue({ file, ...at, path: '', expected: 'a UTF-8 text file', found: text.problem })}`);
 }
 
-
 /** The engines Node offers; each module is imported only when its engine is asked for. */
 const ENGINES: ReadonlyMap<string, EngineLoader> = new Map<string, EngineLoader>([
   // the default: a second thread joins large rounds (nodes × parameters; see fast-engine.ts)

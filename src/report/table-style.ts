@@ -47,8 +47,10 @@ export class TextTable {
   /** The table's lines, not indented, each ending in its last cell's padding. */
   lines(): string[] {
     const rows = [[...this.head], ...this.rows];
-    const widths = columnWidths(rows, this.head.length);
-    const lines = rows.map((row) => drawRow(row, widths, this.aligns));
+    // each cell measured once, for the columns' widths and for its own padding
+    const measured = rows.map((row) => row.map((cell) => displayWidth(contentOf(cell))));
+    const widths = columnWidths(rows, measured, this.head.length);
+    const lines = rows.map((row, y) => drawRow(row, measured[y]!, widths, this.aligns));
     if (this.rows.length > 0) lines.splice(1, 0, drawRule(this.rows[0]!, widths));
     return lines;
   }
@@ -85,14 +87,14 @@ export function displayWidth(text: string): number {
  * Each column as wide as its widest single cell (at least 1); then a span wider than the
  * columns it covers widens them, its excess shared out from the left, the last span first.
  */
-function columnWidths(rows: readonly TableCell[][], columns: number): number[] {
+function columnWidths(rows: readonly TableCell[][], measured: readonly number[][], columns: number): number[] {
   const widths = new Array<number>(columns).fill(1);
   const spans: Array<{ x: number; span: number; width: number }> = [];
-  for (const row of rows) {
+  for (let y = 0; y < rows.length; y++) {
     let x = 0;
-    for (const cell of row) {
-      const span = spanOf(cell);
-      const width = displayWidth(contentOf(cell));
+    for (let k = 0; k < rows[y]!.length; k++) {
+      const span = spanOf(rows[y]![k]!);
+      const width = measured[y]![k]!;
       if (span > 1) spans.push({ x, span, width });
       else widths[x] = Math.max(widths[x]!, width);
       x += span;
@@ -100,8 +102,7 @@ function columnWidths(rows: readonly TableCell[][], columns: number): number[] {
   }
   for (let k = spans.length - 1; k >= 0; k--) {
     const { x, span, width } = spans[k]!;
-    let covered = widths[x]!;
-    for (let i = 1; i < span; i++) covered += SPAN_GAP_WIDTH + widths[x + i]!;
+    let covered = spanWidth(widths, x, span);
     let left = span;
     for (let i = 0; left > 0 && width > covered; i++, left--) {
       const more = Math.round((width - covered) / left);
@@ -118,13 +119,14 @@ function spanWidth(widths: readonly number[], x: number, span: number): number {
   return width;
 }
 
-function drawRow(row: readonly TableCell[], widths: readonly number[], aligns: readonly Align[]): string {
+function drawRow(row: readonly TableCell[], measured: readonly number[], widths: readonly number[], aligns: readonly Align[]): string {
   let line = '';
   let x = 0;
-  for (const cell of row) {
+  for (let k = 0; k < row.length; k++) {
+    const cell = row[k]!;
     const span = spanOf(cell);
     const text = contentOf(cell);
-    const padding = ' '.repeat(spanWidth(widths, x, span) - displayWidth(text));
+    const padding = ' '.repeat(spanWidth(widths, x, span) - measured[k]!);
     line += `${x === 0 ? '' : COLUMN_GAP}${aligns[x] === 'right' ? padding + text : text + padding}`;
     x += span;
   }

@@ -3,7 +3,7 @@
  * slot by slot from the start of S1's first window (sim/latency/burst.ts), so its reach is
  * bounded: 2^28 slots per node (seconds of stepping for each node). A lookup beyond it stops the
  * run with a message (run/time-guard.ts); a grid so fine that S1's first window alone needs
- * more is refused with the scenario (resolve.ts).
+ * more is refused with the scenario (checks.ts).
  */
 import type { LatencySpec, NodeSpec } from './types.js';
 

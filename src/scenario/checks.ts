@@ -2,9 +2,11 @@
  * Rules that tie two fields together (SPEC §2–3), checked once both fields are valid. Each
  * issue sits on the field to change and names the other one.
  */
+import { MAX_CHAIN_SLOTS, keepsChain } from './burst-chains.js';
 import type { ScenarioContext } from './context.js';
 import { valueAt, type PathSegment } from './field-path.js';
 import type { RawPipeline } from './schema.js';
+import type { NodeSpec } from './types.js';
 
 /** How a value the user gave as a quantity reads back: `250`, `"2.5s" (= 2500 ms)`, `2000 (the default)`. */
 export function foundQuantity(ctx: ScenarioContext, path: readonly PathSegment[], resolved: number): string {
@@ -48,4 +50,17 @@ function checkRange(ctx: ScenarioContext, path: PathSegment[], s3: RawPipeline['
     const at = [...path, `base${what}`];
     ctx.report(at, `an integer from min${what} to max${what} (${min} to ${max})`, foundQuantity(ctx, at, baseValue), 'value', 'field.range');
   }
+}
+
+/**
+ * A burst chain is stepped slot by slot from the start of S1's first window, at most
+ * MAX_CHAIN_SLOTS of them (burst-chains.ts): a grid so fine that the window alone
+ * needs more could not run its first round.
+ */
+export function checkChainReach(ctx: ScenarioContext, nodes: readonly NodeSpec[], windowMs: number, resolutionMs: number, path: PathSegment[]): void {
+  if (windowMs / resolutionMs <= MAX_CHAIN_SLOTS) return;
+  const node = nodes.find(keepsChain);
+  if (node === undefined) return;
+  const least = Number((windowMs / MAX_CHAIN_SLOTS).toPrecision(3));
+  ctx.report(path, `a latency grid of at least ${least} ms, as node ${node.id} keeps a burst chain (a burst latency or slowdown steps through every slot of S1's ${windowMs} ms window, at most 2^28 of them)`, foundQuantity(ctx, path, resolutionMs), 'value', 'field.range');
 }

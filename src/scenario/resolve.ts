@@ -8,8 +8,7 @@ import type { z } from 'zod';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { skeleton, spelledOut } from '../text/look-alike.js';
-import { MAX_CHAIN_SLOTS, keepsChain } from './burst-chains.js';
-import { checkPipeline, foundQuantity } from './checks.js';
+import { checkChainReach, checkPipeline } from './checks.js';
 import type { ScenarioContext } from './context.js';
 import { formatPath, type PathSegment } from './field-path.js';
 import { stemName } from './file-name.js';
@@ -21,7 +20,7 @@ import {
   ClusterShellSchema, DEFAULT_STRATEGY, MAX_NODE_ENTRIES, NodeDefaultsSchema, NodeSchema, sectionSchemas, type SectionSchemas, type StrategyPick,
 } from './schema.js';
 import { suggestionSuffix } from './suggest.js';
-import type { ClusterSpec, NodeSpec, Scenario, StrategySpec } from './types.js';
+import type { ClusterSpec, Scenario, StrategySpec } from './types.js';
 
 type Sections = SectionSchemas;
 
@@ -128,19 +127,6 @@ function checkNotPresetName(ctx: ScenarioContext, registry: StageRegistry, spec:
   const stages = (s: { batch: string; resources: string; aggregation: string }) => `batch ${s.batch}, resources ${s.resources}, aggregation ${s.aggregation}`;
   const shown = spec.name === preset.name ? spec.name : `${spelledOut(spec.name)}, which looks like ${preset.name},`;
   ctx.report(path, `a name other than a preset's (the preset ${preset.name} is ${stages(preset)})`, `${shown} for ${stages(spec)}`, 'value', 'field.conflict');
-}
-
-/**
- * A burst chain is stepped slot by slot from the start of S1's first window, at most
- * MAX_CHAIN_SLOTS of them (sim/latency/time-range.ts): a grid so fine that the window alone
- * needs more could not run its first round.
- */
-function checkChainReach(ctx: ScenarioContext, nodes: readonly NodeSpec[], windowMs: number, resolutionMs: number, path: PathSegment[]): void {
-  if (windowMs / resolutionMs <= MAX_CHAIN_SLOTS) return;
-  const node = nodes.find(keepsChain);
-  if (node === undefined) return;
-  const least = Number((windowMs / MAX_CHAIN_SLOTS).toPrecision(3));
-  ctx.report(path, `a latency grid of at least ${least} ms, as node ${node.id} keeps a burst chain (a burst latency or slowdown steps through every slot of S1's ${windowMs} ms window, at most 2^28 of them)`, foundQuantity(ctx, path, resolutionMs), 'value', 'field.range');
 }
 
 /**
