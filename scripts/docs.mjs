@@ -142,6 +142,7 @@ export const EXCERPTS = {
   // docs/hostile-input-and-limits.md
   'validate-hostile': run({ cmd: 'dtrain validate docs/examples/hostile.yaml', exit: 2 }),
   'limits-refused': run({ cmd: 'dtrain simulate docs/examples/huge-batch.yaml', exit: 2 }),
+  'limits-estimate': scratch({ cmd: 'dtrain simulate bench/scenarios/cluster-131072.yaml --json run.json --quiet --estimate' }),
   'diverged': run({ cmd: 'dtrain simulate docs/examples/diverge.yaml --quiet', exit: 1 }),
 
   // docs/calibrate.md (only --from: --measure prints this host's timings, which vary)

@@ -6,7 +6,9 @@ import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { limitHeapGrowth } from './heap-growth.js';
-import { enforceEstimate, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
+import { budgetOf, enforceEstimate, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
+import { checkBudget } from '../limits/budget.js';
+import { describeEstimate } from '../limits/estimate-text.js';
 import { datasetShape } from '../limits/dataset-shape.js';
 import { estimateRun } from '../limits/estimate.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
@@ -52,6 +54,8 @@ export interface SimulateFlags extends GoldenFlags, ReportFlags, LimitFlags, Plu
   insights?: boolean;
   /** false with --no-progress */
   progress?: boolean;
+  /** print the pre-run estimate and stop */
+  estimate?: boolean;
 }
 
 export function applyOverrides(scenario: Scenario, flags: Pick<SimulateFlags, 'seed' | 'rounds' | 'strategy'>, registry: StageRegistry): Scenario {
@@ -71,12 +75,14 @@ interface Prepared {
   registry: StageRegistry;
   scenario: Scenario;
   golden: ReturnType<typeof prepareGoldenCheck>;
+  /** with --estimate: the estimate was printed and nothing runs */
+  estimated?: true;
 }
 
 async function simulate(file: string | undefined, flags: SimulateFlags): Promise<void> {
   try {
     const prepared = await prepare(file, flags);
-    if (prepared.golden === 'stopped') return;
+    if (prepared.golden === 'stopped' || prepared.estimated === true) return;
     const writer = prepared.outputs.plan.writer();
     const golden = prepared.golden === undefined || !prepared.golden.update ? undefined : prepared.golden.target;
     const reader = guardStdoutReader(stagedTargets(prepared.outputs, [golden]));
@@ -151,6 +157,13 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
     engine: flags.engine,
   };
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
+  if (flags.estimate === true) {
+    const verdict = flags.limits ? { budget: budgetOf(flags), refusal: checkBudget(estimate, budgetOf(flags)) } : null;
+    const run = { name: scenario.name, nodes: scenario.cluster.nodes.length, rounds: scenario.rounds, strategies: scenario.strategies.length };
+    process.stdout.write(describeEstimate(estimate, run, verdict));
+    if (verdict?.refusal) throw verdict.refusal;
+    return { ...prepared, estimated: true };
+  }
   const note = enforceEstimate(estimate, flags);
   if (note !== null) process.stderr.write(`${note}\n`);
   limitHeapGrowth(estimate.memoryBytes, scenario.cluster.nodes.length);
@@ -327,6 +340,7 @@ export function registerSimulate(program: Command): void {
     .option('--max-memory <size>', 'memory budget for the run estimate (default 4GiB)', parseMaxMemory)
     .option('--max-time <duration>', 'host-time budget for the run estimate (default 1h)', parseMaxTime)
     .option('--no-limits', 'skip the memory and time estimate made before a run starts')
+    .option('--estimate', 'print the memory and time estimate made before a run, every part of it, and stop without running (exit 2 where the run would be refused)')
     .addHelpText(
       'after',
       `

@@ -36,14 +36,22 @@ function formatSecondsTo(seconds: number, digits: number): string {
   return `${rounded(seconds / 3600)} h`;
 }
 
+/**
+ * The parts that cost anything, largest first (one without bound before all), as indented
+ * lines of a right-aligned value and what it is for; `shown` of them at most.
+ */
+export function partLines(parts: readonly CostPart[], format: (value: number) => string, shown = Infinity): string[] {
+  const size = (part: CostPart): number => (Number.isFinite(part.value) ? part.value : Infinity);
+  return parts
+    .filter((part) => !(part.value <= 0))
+    .sort((a, b) => size(b) - size(a) || 0)
+    .slice(0, shown)
+    .map((part) => `  ${(Number.isFinite(part.value) ? format(part.value) : 'no bound').padStart(9)}  ${part.what}`);
+}
+
 /** The biggest parts, largest first, as indented lines. */
 function biggest(parts: readonly CostPart[], format: (value: number) => string): string {
-  return [...parts]
-    .filter((part) => part.value > 0)
-    .sort((a, b) => b.value - a.value)
-    .slice(0, SHOWN_PARTS)
-    .map((part) => `  ${format(part.value).padStart(9)}  ${part.what}`)
-    .join('\n');
+  return partLines(parts, format, SHOWN_PARTS).join('\n');
 }
 
 /** A suggested budget: the estimate rounded up to a whole GiB / hour, with some headroom. */

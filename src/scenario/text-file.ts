@@ -41,7 +41,7 @@ export function fileOverLimit(size: number, limit: number): string {
 
 /** formatBytes with `decimals` decimals (formatBytes has one). */
 export function formatBytesTo(bytes: number, decimals: number): string {
-  if (bytes < 1024) return `${bytes} B`;
+  if (Math.round(bytes) < 1024) return `${Math.round(bytes)} B`; // an estimate's part may be a fraction of a byte
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes / 1024;
   let unit = 0;

@@ -211,3 +211,38 @@ describe('numbers on the command line', () => {
     expect(readFileSync(join(import.meta.dirname, 'limits', 'tiny.yaml'), 'utf8')).toContain('Small enough for any budget');
   });
 });
+
+describe('simulate --estimate prints the estimate and runs nothing', () => {
+  it('within budget: every part on stdout, exit 0, no output file made (--json, --ndjson)', async () => {
+    const dir = scratch();
+    const result = await runCli(['simulate', 'limits/tiny.yaml', '--estimate', '--json', join(dir, 'run.json'), '--ndjson', join(dir, 'run.ndjson')]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('estimate for tiny: 2 nodes × 2 rounds × 1 strategy (nothing was run)');
+    expect(lines).toContain('    200 MiB  Node.js and TF.js');
+    expect(lines).toContain('        1 s  starting Node.js and TF.js');
+    expect(lines.slice(-2)).toEqual(['within the budget: the run would start', '']);
+    expect(existsSync(join(dir, 'run.json'))).toBe(false);
+    expect(existsSync(join(dir, 'run.ndjson'))).toBe(false);
+  });
+
+  it('over budget: the whole estimate on stdout, the refusal a run gets on stderr, exit 2; with --no-limits exit 0', async () => {
+    const [over, unchecked] = await inParallel([
+      ['simulate', 'limits/huge-batch.yaml', '--estimate'],
+      ['simulate', 'limits/huge-batch.yaml', '--estimate', '--no-limits'],
+    ], 2, (args) => runCli(args));
+    expect(over!.status).toBe(2);
+    expect(over!.stderr).not.toMatch(STACK_TRACE);
+    // the same three biggest parts as the refusal, then the smaller ones
+    expect(over!.stderr).toBe(`${[...HUGE_BATCH, '  167.8 KiB  the terminal tables, kept until the run ends (20 rounds; --quiet leaves them out)', HUGE_BATCH_HINT].join('\n')}\n`);
+    const lines = over!.stdout.split('\n');
+    expect(lines[2]).toBe('memory: 44.9 GiB (budget 4 GiB)');
+    expect(lines.slice(3, 6)).toEqual([...HUGE_BATCH.slice(1), '  167.8 KiB  the terminal tables, kept until the run ends (20 rounds; --quiet leaves them out)']);
+    expect(lines.slice(-2)).toEqual(['over the budget: the run would be refused (exit 2)', '']);
+    expect(unchecked!.status).toBe(0);
+    expect(unchecked!.stderr).toBe('');
+    expect(unchecked!.stdout).toBe(over!.stdout.replace('memory: 44.9 GiB (budget 4 GiB)', 'memory: 44.9 GiB').replace(/host time: (.*) \(budget 1 h\)/, 'host time: $1')
+      .replace('over the budget: the run would be refused (exit 2)', 'the budget is not checked (--no-limits): the run would start'));
+  });
+});
