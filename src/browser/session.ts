@@ -335,8 +335,8 @@ export function createSession(options: SessionOptions): Session {
       const rounds = held.rounds.get(strategy.name) ?? [];
       if (rounds.length < round) throw new DtrainError('playground.roundNotRun', `round ${round} of ${strategy.name} has not finished`);
       const run: StrategyRun = { strategy, backend: options.backend, rounds: rounds.slice(0, round), summary: emptySummary() };
-      const { explainRound } = await import('../explain/round.js');
-      const text = explainRound({
+      const { explainKeptRound } = await import('../explain/round.js');
+      const text = explainKeptRound({
         scenario: held.scenario, run, round, ...(nodeId === undefined || nodeId === null ? {} : { nodeId }), context: held.setting,
         stages: held.registry.resolve(strategy),
       });

@@ -7,6 +7,7 @@
  * Like `simulate`, the run is sized first (--max-memory, --max-time, --no-limits; exit 2
  * over budget), and Ctrl-C or SIGTERM stops it at the next round boundary (exit 130).
  */
+import { once } from 'node:events';
 import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import { addLimitOptions, enforceLimits, type LimitFlags } from '../limits/options.js';
@@ -21,7 +22,7 @@ import { startProgress } from './progress.js';
 import { DEFAULT_SCENARIO } from './simulate.js';
 import { escapeLinesForTerminal } from '../text/terminal-escape.js';
 import { divergenceHint } from '../run/divergence.js';
-import type { Divergence } from '../sim/records.js';
+import type { Divergence, RoundRecord } from '../sim/records.js';
 
 interface ExplainFlags extends LimitFlags, PluginFlags {
   round?: number;
@@ -45,12 +46,16 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   // A round's records never depend on later rounds, so running only up to R is exact.
   const rounds = flags.round ?? scenario.rounds;
   const runScenarioOf = { ...scenario, rounds, strategies: [strategy] };
-  // A round explained reads every raw S1 sample (as --trace keeps them) and the rounds before
-  // it; the list of notable rounds reads only the insights, found as the rounds finish, so
-  // that run keeps no node records (131,072 nodes: 3.4 GB and 34 s when it kept them all)
+  // Neither a round explained nor the list of notable rounds keeps the run's node records: the
+  // list reads the insights, found as the rounds finish, and a round explained its own record
+  // (with its raw S1 samples) and what it reads of the rounds before it (each node's last round
+  // taken part in and its latest norms), gathered as they finish (131,072 nodes: 3.4 GB and
+  // 34 s for the list, over 4 GB for a round, when the run kept every record)
   const notable = flags.round === undefined;
-  const insights = notable ? new (await import('../insights/index.js')).InsightStream(scenario) : null;
-  enforceLimits(runScenarioOf, flags, { json: false, trace: !notable, streamed: notable, engine: flags.engine });
+  const insights = new (await import('../insights/index.js')).InsightStream(scenario);
+  const history = notable ? null : new (await import('../explain/history.js')).HistoryStream(scenario.cluster.nodes.length, scenario.pipeline.s4.window);
+  let explained: RoundRecord | undefined;
+  enforceLimits(runScenarioOf, flags, { json: false, trace: !notable, streamed: true, engine: flags.engine, explainRound: !notable });
   const stop = installRoundStop({ announce: false });
   const progress = startProgress(rounds, { enabled: flags.progress !== false });
   let run;
@@ -61,9 +66,14 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
       backend: flags.backend,
       engine: flags.engine,
       trace: !notable,
-      ...(insights === null ? {} : { retainNodes: false, timelines: false, onRunEnd: (ended) => insights.runEnd(ended) }),
+      retainNodes: false,
+      working: !notable,
+      timelines: !notable,
+      onRunEnd: (ended) => insights.runEnd(ended),
       onRound: (record, spec) => {
-        insights?.round(record, spec);
+        insights.round(record, spec);
+        history?.round(record);
+        if (record.round === flags.round) explained = record;
         progress.onRound(record, spec);
       },
       shouldStop: stop.requested,
@@ -85,18 +95,43 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
     stop.dispose();
   }
 
-  if (flags.round === undefined) {
+  if (history === null) {
     const { explainNotable } = await import('../explain/notable.js');
     // names and the file name come from the scenario: shown with control and bidi characters escaped
     process.stdout.write(escapeLinesForTerminal(explainNotable({
-      scenario, run, scenarioArg: file ?? '', strategyArg: flags.strategy, insights: insights?.insights(),
+      scenario, run, scenarioArg: file ?? '', strategyArg: flags.strategy, insights: insights.insights(),
     })));
     return;
   }
-  const { explainRound } = await import('../explain/round.js');
-  process.stdout.write(escapeLinesForTerminal(explainRound({
-    scenario, run, round: flags.round, nodeId: flags.node, context: setting, stages: registry.resolve(run.strategy),
-  })));
+  // the run ended at round R without a stop or a divergence, so it gave round R's record
+  if (explained === undefined) throw new Error(`round ${flags.round} finished without its record`);
+  const { explainRoundSections } = await import('../explain/round.js');
+  await writeSections(explainRoundSections({
+    scenario, strategy: run.strategy, record: explained, history, insights: insights.insights(), nodeId: flags.node, context: setting,
+    stages: registry.resolve(run.strategy),
+  }));
+}
+
+/** Lines written at a time: a round of 131,072 nodes explained is 1.4 million lines, 170 MB. */
+const WRITTEN_LINES = 4096;
+
+/**
+ * explainRound's text, written section by section as each is made and a few thousand lines at
+ * a time, with control and bidi characters escaped (names come from the scenario). A pipe's
+ * reader sets the pace: what it has not read yet is not held (a write error ends the process,
+ * src/cli.ts, so a reader gone leaves no wait behind).
+ */
+async function writeSections(sections: ReadonlyArray<() => string[]>): Promise<void> {
+  let first = true;
+  for (const section of sections) {
+    const lines = section();
+    if (lines.length === 0) continue;
+    for (let start = 0; start < lines.length; start += WRITTEN_LINES) {
+      const text = `${first || start > 0 ? '' : '\n'}${escapeLinesForTerminal(lines.slice(start, start + WRITTEN_LINES).join('\n'))}\n`;
+      if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    }
+    first = false;
+  }
 }
 
 /**

@@ -6,6 +6,8 @@
 import { detectRunInsights } from '../insights/index.js';
 import { insightText } from '../insights/render.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
+import type { StrategyRun } from '../sim/records.js';
+import { keptHistory } from './history.js';
 import { ms, num } from './format.js';
 import { efficiencyBatchSection } from './s1-s2.js';
 import { resourcesSection } from './s3.js';
@@ -49,27 +51,51 @@ function evaluationLines(view: RoundView): string[] {
 
 function notableLines(view: RoundView): string[] {
   const { input, record } = view;
-  const insights = detectRunInsights({ ...input.run, rounds: input.run.rounds.slice(0, record.round) }, input.scenario)
+  const insights = input.insights
     .filter((insight) => insight.rounds.includes(record.round))
     .filter((insight) => input.nodeId === undefined || !('nodeId' in insight) || insight.nodeId === input.nodeId);
   if (insights.length === 0) return [];
   return ['Notable in this run so far, and true in this round', ...insights.map((i) => `${NODE_INDENT}! ${insightText(i, input.scenario)}`)];
 }
 
-/** The whole explanation of `input.round`; ends with a newline. */
-export function explainRound(input: ExplainInput): string {
-  const record = input.run.rounds[input.round - 1];
-  if (record === undefined || record.round !== input.round) throw new RangeError(`the run has no round ${input.round}`);
+/**
+ * The explanation's sections in order, each made when called (an empty one is left out): at
+ * 131,072 nodes a section is a line or more per node, so the CLI writes each as it is made
+ * rather than the whole text as one string. Joined with blank lines they are explainRound.
+ */
+export function explainRoundSections(input: ExplainInput): Array<() => string[]> {
+  const { record } = input;
   const shown = record.nodes.flatMap((node, i) => (input.nodeId === undefined || node.id === input.nodeId ? [i] : []));
   const view: RoundView = { input, record, shown };
-  const sections = [
-    [explainHeader(input.scenario, input.run.strategy), roundLine(view)],
-    efficiencyBatchSection(view),
-    resourcesSection(view),
-    timelineSection(view),
-    aggregationSection(view),
-    evaluationLines(view),
-    notableLines(view),
-  ].filter((lines) => lines.length > 0);
+  return [
+    () => [explainHeader(input.scenario, input.strategy), roundLine(view)],
+    () => efficiencyBatchSection(view),
+    () => resourcesSection(view),
+    () => timelineSection(view),
+    () => aggregationSection(view),
+    () => evaluationLines(view),
+    () => notableLines(view),
+  ];
+}
+
+/** The whole explanation of `input.record`'s round; ends with a newline. */
+export function explainRound(input: ExplainInput): string {
+  const sections = explainRoundSections(input).map((section) => section()).filter((lines) => lines.length > 0);
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+/** What explaining a round of a run that kept its rounds' records takes (the playground's, tests'). */
+export interface KeptRoundInput extends Pick<ExplainInput, 'scenario' | 'nodeId' | 'context' | 'stages'> {
+  /** the strategy's run; it holds at least rounds 1 … round */
+  run: StrategyRun;
+  round: number;
+}
+
+/** explainRound of round `round` of a run that kept its rounds' records. */
+export function explainKeptRound(input: KeptRoundInput): string {
+  const { run, round, ...rest } = input;
+  const record = run.rounds[round - 1];
+  if (record === undefined || record.round !== round) throw new RangeError(`the run has no round ${round}`);
+  const insights = detectRunInsights({ ...run, rounds: run.rounds.slice(0, round) }, input.scenario);
+  return explainRound({ ...rest, strategy: run.strategy, record, history: keptHistory(run), insights });
 }

@@ -7,7 +7,6 @@
 import { applyRounding } from '../pipeline/s2-batch-size.js';
 import { fixedResources, referencePressure } from '../pipeline/s3-resources.js';
 import { DECIMALS, listOf, ms, num } from './format.js';
-import { lastParticipation } from './history.js';
 import { NODE_INDENT, continuation, type RoundView } from './types.js';
 
 function pressureText(value: number): string {
@@ -21,9 +20,9 @@ export function roundReferencePressure(view: RoundView): number | null {
 }
 
 function responseSource(view: RoundView, nodeIndex: number): string {
-  const { scenario, run, round } = view.input;
-  const previous = lastParticipation(run, nodeIndex, round);
-  if (previous !== undefined) return `its mean step time in round ${previous.round}, the last it took part in`;
+  const { scenario, history } = view.input;
+  const previous = history.lastParticipation(nodeIndex, view.record.round);
+  if (previous !== undefined) return `its mean step time in round ${previous}, the last it took part in`;
   const base = fixedResources(scenario.cluster.nodes[nodeIndex]!.cores, scenario.pipeline.s3);
   return `no earlier round: its step time at this batch with the base ${base.threads} threads and ${base.ioQueue} queue`;
 }

@@ -8,7 +8,6 @@
  */
 import type { NodeRoundRecord } from '../sim/records.js';
 import { DECIMALS, listOf, num, share } from './format.js';
-import { normHistory } from './history.js';
 import { NODE_INDENT, continuation, type RoundView } from './types.js';
 
 function norm(value: number): string {
@@ -22,10 +21,10 @@ const DROP_WORDS: Record<string, string> = {
 };
 
 function volatilityText(view: RoundView, nodeIndex: number): string {
-  const { scenario, run, round } = view.input;
+  const { scenario } = view.input;
   const { s4 } = scenario.pipeline;
   const node = view.record.nodes[nodeIndex]!;
-  const norms = normHistory(run, nodeIndex, round, s4.window).map((h) => h.norm);
+  const norms = view.input.history.normHistory(nodeIndex, view.record.round, s4.window).map((h) => h.norm);
   const history = `history [${listOf(norms.map(norm))}]`;
   // a node with too few norms may still carry a volatility: the mean S4 filled in for it
   if (norms.length < 2 || node.volatility === null) return `${history}: fewer than 2 norms → no volatility of its own yet`;
@@ -140,7 +139,7 @@ function ruleLines(view: RoundView, participants: readonly number[], weighed: We
 export function aggregationSection(view: RoundView): string[] {
   const { record } = view;
   const participants = record.nodes.flatMap((n, i) => (n.participated ? [i] : []));
-  const heading = `S4 gradient volatility → aggregation weights (aggregation stage: ${view.input.run.strategy.aggregation})`;
+  const heading = `S4 gradient volatility → aggregation weights (aggregation stage: ${view.input.strategy.aggregation})`;
   if (participants.length === 0) return [heading, `${NODE_INDENT}no node took part: no weights, θ unchanged`];
   const weighed = weighing(view, participants);
   const shownParticipants = view.shown.filter((i) => record.nodes[i]!.participated);

@@ -1,13 +1,20 @@
 /** The input of every explanation builder: one round of one strategy run, plus its context. */
 import type { ResolvedStages } from '../pipeline/stage-registry.js';
-import type { Scenario } from '../scenario/types.js';
-import type { RoundRecord, RunSetting, StrategyRun } from '../sim/records.js';
+import type { Insight } from '../insights/types.js';
+import type { Scenario, StrategySpec } from '../scenario/types.js';
+import type { RoundRecord, RunSetting } from '../sim/records.js';
+import type { RoundHistory } from './history.js';
 
 export interface ExplainInput {
   scenario: Scenario;
-  /** the strategy's run; it holds at least rounds 1 … round */
-  run: StrategyRun;
-  round: number;
+  /** the run's strategy */
+  strategy: StrategySpec;
+  /** the round explained, with its raw S1 samples */
+  record: RoundRecord;
+  /** what the explanation reads of the rounds before it */
+  history: RoundHistory;
+  /** the run's insights over its rounds up to the one explained */
+  insights: readonly Insight[];
   /** explain only this node's decisions (round-level lines stay) */
   nodeId?: string;
   context: RunSetting;

@@ -119,6 +119,11 @@ export interface EstimateOptions {
   tables?: boolean;
   /** `--engine`: the reference engine trains node by node with TF.js (REFERENCE_* below); default fast */
   engine?: string;
+  /**
+   * `dtrain explain --round`: the records carry the nodes' events, and each node's latest
+   * rounds and norms are kept for the round explained (EXPLAIN_* below).
+   */
+  explainRound?: boolean;
 }
 
 /**
@@ -204,6 +209,9 @@ const ROUND_PEAK_BYTES = 1550;
  */
 const ROUND_EVENTS_BYTES = 1400;
 const TRACE_SAMPLE_BYTES = 16;
+/** explain --round's history of the rounds before the one explained (explain/history.ts): two rounds a node, and per norm kept a double and its round */
+const EXPLAIN_NODE_BYTES = 12;
+const EXPLAIN_NORM_BYTES = 12;
 /**
  * A latency or slowdown trace's sample at the run's peak: measured as the peak RSS of `dtrain
  * simulate --quiet` on a one-node scenario replaying a trace of 3,000,000 samples less that of
@@ -421,6 +429,10 @@ interface RunSize {
   timelineBytes: number;
   /** which output reads a round's node events (the HTML report, else the timeline), if any */
   eventsFlag: OutputFlag | null;
+  /** explain --round: events built without an output asking for them, and the history kept */
+  explainRound: boolean;
+  /** S4's window (the norms the history keeps a node) */
+  window: number;
   /** both CSV files, written as the run goes */
   csvBytes: number;
   /** what the CSV files hold in memory at once: a piece of nodes.csv and rounds.csv's rows */
@@ -471,6 +483,8 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     htmlBytes: outputBytes(outputs, '--report'),
     timelineBytes: options.timeline === true ? nodeRounds * TIMELINE_NODE_BYTES + strategies * scenario.rounds * TIMELINE_ROUND_BYTES : 0,
     eventsFlag: options.report === true ? '--report' : options.timeline === true ? '--timeline' : null,
+    explainRound: options.explainRound === true,
+    window: scenario.pipeline.s4.window,
     csvBytes: options.csv === true ? nodeRounds * CSV_NODE_BYTES + strategies * scenario.rounds * CSV_ROUND_BYTES : 0,
     csvHeldBytes: options.csv === true ? 2 * Math.min(n, CSV_PIECE_ROWS) * CSV_NODE_BYTES + CSV_MEMORY_FACTOR * strategies * scenario.rounds * CSV_ROUND_BYTES : 0,
     tableRows: options.tables === true ? Math.min(n, TABLE_NODE_ROWS) : 0,
@@ -493,7 +507,10 @@ function recordParts(z: RunSize, trace: boolean, streamed: boolean): CostPart[] 
   const nodeRoundBytes = z.nodeRounds === 0 ? 0 : z.jsonBytes / z.nodeRounds;
   return [
     { what: `one round's node records (${plural(z.n, 'node')}; the run keeps none)`, value: z.n * (ROUND_PEAK_BYTES + recordBytes - RECORD_BYTES) },
-    { what: `one round's node events (${z.eventsFlag === '--timeline' ? 'what the timeline is made from' : 'what the HTML report draws from'})`, value: z.n * ROUND_EVENTS_BYTES, flag: z.eventsFlag ?? '--report' },
+    z.explainRound && z.eventsFlag === null
+      ? { what: "one round's node events (what the round explained reads)", value: z.n * ROUND_EVENTS_BYTES }
+      : { what: `one round's node events (${z.eventsFlag === '--timeline' ? 'what the timeline is made from' : 'what the HTML report draws from'})`, value: z.n * ROUND_EVENTS_BYTES, flag: z.eventsFlag ?? '--report' },
+    ...(z.explainRound ? [{ what: `each node's latest rounds and ${plural(z.window, 'norm')} (what the round explained reads of earlier rounds)`, value: z.n * (EXPLAIN_NODE_BYTES + z.window * EXPLAIN_NORM_BYTES) }] : []),
     { what: 'the JSON report (written round by round)', value: 2 * Math.min(z.n * nodeRoundBytes, JSON_CHUNK_BYTES), flag: '--json' },
     { what: `the HTML report's data (${count(z.nodeRounds)} node-rounds)`, value: z.nodeRounds * HTML_COLUMN_BYTES + z.strategies * z.n * HTML_PHASE_BYTES, flag: '--report' },
   ];

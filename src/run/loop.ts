@@ -48,6 +48,12 @@ export interface StrategyRunOptions {
    */
   retainNodes?: boolean;
   /**
+   * Whether the aggregation stage gives its working, in the records `onRound` gets, when the
+   * run keeps no node records (`dtrain explain --round`, which reads the round it explains
+   * from `onRound`). Default: as retainNodes.
+   */
+  working?: boolean;
+  /**
    * false: the records carry no `timeline` (the events explain and the HTML report read);
    * building them is most of a round's garbage at 131,072 nodes. Default true.
    */
@@ -236,7 +242,7 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   const batches = scheduled.plans.batch;
   // the tasks unnamed for the same reason: not kept through the aggregate's await
   const gradNorms = await trainPhase(frame.engine, engineTasks(scheduled.participants, batches, batchIndices(frame, state, scheduled, batches), localSteps), scheduled, frame.ids);
-  const keepWorking = frame.options.retainNodes !== false;
+  const keepWorking = frame.options.working ?? frame.options.retainNodes !== false;
   const weighed = weighParticipants(scenario, stages.aggregation, state.histories, prepared.sampleCounts, scheduled.participants, gradNorms, batches, keepWorking);
   const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);

@@ -33,6 +33,8 @@ export interface RunOptions {
   onRound?: (record: RoundRecord, strategy: StrategySpec, backend: string) => void;
   /** false: rounds are kept without their node records once `onRound` had them (loop.ts) */
   retainNodes?: boolean;
+  /** the aggregation stage's working in the records `onRound` gets (loop.ts); default: as retainNodes */
+  working?: boolean;
   /**
    * false: node records carry no `timeline` (each dispatched node's events: tries, steps,
    * arrival) because no output reads them; the records' times are the same. Default true.
@@ -147,6 +149,7 @@ async function runStrategies(
       trace: options.trace ?? false,
       onRound: options.onRound,
       retainNodes: options.retainNodes,
+      working: options.working,
       timelines: options.timelines,
       shouldStop: options.shouldStop,
       startedRounds: runs.length === 0 ? firstRounds : null,

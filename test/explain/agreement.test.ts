@@ -7,13 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { explainRound } from '../../src/explain/round.js';
+import { HistoryStream } from '../../src/explain/history.js';
+import { explainKeptRound, explainRound } from '../../src/explain/round.js';
+import { detectRunInsights, InsightStream } from '../../src/insights/index.js';
 import { runScenario } from '../../src/index.js';
 import { toJsonReport } from '../../src/report/json.js';
 import { loadScenario, parseScenarioText } from '../../src/node/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
-import type { RunResult, RunSetting } from '../../src/sim/records.js';
+import type { RoundRecord, RunResult, RunSetting } from '../../src/sim/records.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'tiny.yaml');
 
@@ -244,16 +246,46 @@ describe('explain agrees with the JSON of the same run', () => {
     let checked = 0;
     result.runs.forEach((run, r) => {
       for (let round = 1; round <= run.rounds.length; round++) {
-        const text = explainRound({ scenario, run, round, context, stages: registry.resolve(run.strategy) });
+        const text = explainKeptRound({ scenario, run, round, context, stages: registry.resolve(run.strategy) });
         checked += checkExplanation(text, json.runs[r]!, round, scenario);
       }
     });
     expect(checked).toBeGreaterThan(1000);
   });
 
+  it('a run that keeps no node records (explain --round) explains every round of every strategy as the kept run does', async () => {
+    // each round explained as it finishes, from its own record and the history gathered so far
+    // (the kept run's insights up to it: the streamed insights are checked on the last round)
+    let explained = 0;
+    for (const kept of result.runs) {
+      const stages = registry.resolve(kept.strategy);
+      const history = new HistoryStream(scenario.cluster.nodes.length, scenario.pipeline.s4.window);
+      const insights = new InsightStream(scenario);
+      const texts: string[] = [];
+      let last: RoundRecord | undefined;
+      const streamed = await runScenario({ ...scenario, strategies: [kept.strategy] }, {
+        trace: true, backend: 'cpu', retainNodes: false, working: true,
+        onRunEnd: (run) => insights.runEnd(run),
+        onRound: (record, strategy) => {
+          insights.round(record, strategy);
+          history.round(record);
+          last = record;
+          const upTo = detectRunInsights({ ...kept, rounds: kept.rounds.slice(0, record.round) }, scenario);
+          texts.push(explainRound({ scenario, strategy, record, history, insights: upTo, context, stages }));
+        },
+      });
+      expect(streamed.runs[0]!.rounds.every((round) => round.nodes.length === 0)).toBe(true);
+      texts.forEach((text, k) => expect(text).toBe(explainKeptRound({ scenario, run: kept, round: k + 1, context, stages })));
+      expect(explainRound({ scenario, strategy: kept.strategy, record: last!, history, insights: insights.insights(), context, stages, nodeId: 'b' }))
+        .toBe(explainKeptRound({ scenario, run: kept, round: kept.rounds.length, context, stages, nodeId: 'b' }));
+      explained += texts.length;
+    }
+    expect(explained).toBe(result.runs.reduce((sum, run) => sum + run.rounds.length, 0));
+  });
+
   it('the weight cap and a lost-then-retried transfer are explained where they happen', () => {
     const run = result.runs[0]!;
-    const texts = run.rounds.map((_, i) => explainRound({ scenario, run, round: i + 1, context, stages: registry.resolve(run.strategy) }));
+    const texts = run.rounds.map((_, i) => explainKeptRound({ scenario, run, round: i + 1, context, stages: registry.resolve(run.strategy) }));
     expect(texts.some((t) => t.includes('before the cap; after it'))).toBe(true);
     expect(texts.some((t) => t.includes('no weights summing to 1 can respect it'))).toBe(true);
     expect(texts.some((t) => /tried at .* \(lost\), .* → latency/.test(t) || /tries lost\), .* → latency/.test(t))).toBe(true);
@@ -268,7 +300,7 @@ describe('explain agrees with the JSON of the same run', () => {
     const variantJson = JSON.parse(toJsonReport(variantResult, { version: 'test', trace: true, timing: false })) as { runs: JsonRun[] };
     const run = variantResult.runs[0]!;
     const joined = run.rounds.find((r) => r.nodes.find((n) => n.id === 'c')!.participated)!.round;
-    const explained = explainRound({ scenario: variant, run, round: joined, context: variantResult.setting!, stages: registry.resolve(run.strategy) });
+    const explained = explainKeptRound({ scenario: variant, run, round: joined, context: variantResult.setting!, stages: registry.resolve(run.strategy) });
     const c = variantJson.runs[0]!.rounds[joined - 1]!.nodes.find((n) => n.id === 'c')!;
     const others = variantJson.runs[0]!.rounds[joined - 1]!.nodes.filter((n) => n.participated && n.id !== 'c');
 
@@ -288,14 +320,14 @@ describe('explain agrees with the JSON of the same run', () => {
     const variantResult = await runScenario(variant, { trace: true, backend: 'cpu' });
     const variantJson = JSON.parse(toJsonReport(variantResult, { version: 'test', trace: true, timing: false })) as { runs: JsonRun[] };
     const run = variantResult.runs[0]!;
-    const text = explainRound({ scenario: variant, run, round: 3, context, stages: registry.resolve(run.strategy) });
+    const text = explainKeptRound({ scenario: variant, run, round: 3, context, stages: registry.resolve(run.strategy) });
     expect(text).toMatch(/v = \|\S+ − \S+\| \/ \S+ = \S+/);
     expect(checkExplanation(text, variantJson.runs[0]!, 3, variant)).toBeGreaterThan(50);
   });
 
   it('--node keeps one node and the round-level lines', () => {
     const run = result.runs[0]!;
-    const text = explainRound({ scenario, run, round: 3, nodeId: 'b', context, stages: registry.resolve(run.strategy) });
+    const text = explainKeptRound({ scenario, run, round: 3, nodeId: 'b', context, stages: registry.resolve(run.strategy) });
     expect(text.match(/^ {2}node (\S+):/gm)!.every((line) => line === '  node b:')).toBe(true);
     expect(text).toContain('P_ref = median(');
     expect(text).toContain('Σ 1/(v + ε) = ');

@@ -1,9 +1,10 @@
 /**
- * `dtrain explain` without --round keeps no node records: the list of notable rounds reads only
- * the insights, found as the rounds finish (131,072 nodes: 3.4 GB and 34 s when the run kept
- * every record with its raw S1 samples, 1.0 GB and 12 s without). It is sized that way, so a
- * budget between the two estimates lets the list run and refuses a round explained (which reads
- * every raw sample of the rounds up to it); and it lists what the kept records list.
+ * `dtrain explain` keeps no node records. The list of notable rounds reads only the insights,
+ * found as the rounds finish (131,072 nodes: 3.4 GB and 34 s when the run kept every record
+ * with its raw S1 samples, 1.0 GB and 12 s without); a round explained reads its own record,
+ * with its raw samples and events, and each node's latest rounds and norms, gathered as the
+ * rounds finish (131,072 nodes, round 5: 4.1 GB when the run kept every record, 1.3 GB with
+ * --node). Each is sized that way, and lists or explains what the kept records do.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,26 +30,38 @@ cluster:
 `;
 
 describe('dtrain explain, the notable rounds', () => {
-  it('is sized as a run that keeps no node records: it fits a budget that refuses a round explained', async () => {
-    // Arrange: a budget halfway between the two estimates of the same three rounds of one strategy
+  it('is sized as a run that keeps no node records: the list below a round explained, a round explained below the kept rounds', async () => {
+    // Arrange: the three estimates of the same three rounds of one strategy
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-explain-'));
     writeFileSync(join(dir, 'many.yaml'), SCENARIO);
     const scenario = parseScenarioText(SCENARIO, join(dir, 'many.yaml'));
     const one = { ...scenario, strategies: scenario.strategies.slice(0, 1) };
     const shape = datasetShape(one.data.dataset);
+    const list = estimateRun(one, shape, { json: false, trace: false, streamed: true }).memoryBytes;
+    const round = estimateRun(one, shape, { json: false, trace: true, streamed: true, explainRound: true }).memoryBytes;
     const kept = estimateRun(one, shape, { json: false, trace: true }).memoryBytes;
-    const streamed = estimateRun(one, shape, { json: false, trace: false, streamed: true }).memoryBytes;
-    expect(kept - streamed).toBeGreaterThan(2 * 2 ** 20);
-    const budget = `${Math.floor((kept + streamed) / 2 / 2 ** 20 * 10) / 10}MiB`;
+    // a round explained: one round's raw samples (400 nodes × 1,000 × 16 B) and events (400 ×
+    // 1,400 B), the history (400 × (12 + 5 norms × 12 B)); with raw samples the helper thread
+    // simulates no rounds ahead (400 × (1,900 + 600) B less)
+    expect(round - list).toBe(400 * 1000 * 16 + 400 * 1400 + 400 * (12 + 5 * 12) - 400 * (1900 + 600));
+    // the kept run: three rounds' records with their raw samples, 1,200 × (1,300 + 16,000) B,
+    // against one round's (400 × (1,550 + 16,000) B) and the rest above
+    expect(kept - round).toBe(1200 * (1300 + 16000) - 400 * (1550 + 16000) - 400 * 1400 - 400 * 72);
+    const between = (low: number, high: number) => `${Math.floor((low + high) / 2 / 2 ** 20 * 10) / 10}MiB`;
     // Act
-    const notable = await runCli(['explain', 'many.yaml', '--no-progress', '--max-memory', budget], { cwd: dir });
-    const round = await runCli(['explain', 'many.yaml', '--no-progress', '--round', '3', '--max-memory', budget], { cwd: dir });
+    const [listRun, roundRefused, roundRun] = await Promise.all([
+      runCli(['explain', 'many.yaml', '--no-progress', '--max-memory', between(list, round)], { cwd: dir }),
+      runCli(['explain', 'many.yaml', '--no-progress', '--round', '3', '--max-memory', between(list, round)], { cwd: dir }),
+      runCli(['explain', 'many.yaml', '--no-progress', '--round', '3', '--node', 'n-7', '--max-memory', between(round, kept)], { cwd: dir }),
+    ]);
     // Assert
-    expect([notable.status, notable.stderr]).toEqual([0, '']);
-    expect(notable.stdout).toContain('3 rounds run; the rounds where something notable happened:');
-    expect(round.status).toBe(2);
-    expect(round.stdout).toBe('');
-    expect(round.stderr).toMatch(/^error: this run needs an estimated [\d.]+ MiB of memory, over the budget of [\d.]+ MiB/);
+    expect([listRun.status, listRun.stderr]).toEqual([0, '']);
+    expect(listRun.stdout).toContain('3 rounds run; the rounds where something notable happened:');
+    expect(roundRefused.status).toBe(2);
+    expect(roundRefused.stdout).toBe('');
+    expect(roundRefused.stderr).toMatch(/^error: this run needs an estimated [\d.]+ MiB of memory, over the budget of [\d.]+ MiB/);
+    expect([roundRun.status, roundRun.stderr]).toEqual([0, '']);
+    expect(roundRun.stdout.split('\n')[2]).toMatch(/^round 3 of 3 · T = [\d.]+ ms → [\d.]+ ms · 400 of 400 nodes took part · showing node n-7$/);
   }, 60_000);
 
   it('lists from the insights found as the rounds finished what it lists from the kept records', () => {

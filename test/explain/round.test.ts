@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainRound } from '../../src/explain/round.js';
+import { explainKeptRound } from '../../src/explain/round.js';
 import { CONTEXT, handResult, STAGES } from './fixture.js';
 
 describe('explainRound', () => {
@@ -12,7 +12,7 @@ describe('explainRound', () => {
     const result = handResult();
 
     // Act
-    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 1, context: CONTEXT, stages: STAGES });
+    const text = explainKeptRound({ scenario: result.scenario, run: result.runs[0]!, round: 1, context: CONTEXT, stages: STAGES });
 
     // Assert
     expect(text).toBe(`${[
@@ -69,7 +69,7 @@ describe('explainRound', () => {
     const result = handResult();
 
     // Act
-    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, context: CONTEXT, stages: STAGES });
+    const text = explainKeptRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, context: CONTEXT, stages: STAGES });
 
     // Assert
     expect(text).toContain(`${[
@@ -95,7 +95,7 @@ describe('explainRound', () => {
     const working = { ...record.working!, aggregation: [{ rule: 'median-distance', distance: 0.5 }, { rule: 'median-distance', distance: 0.25 }] };
     const pluginRun = { ...run, strategy: { ...run.strategy, aggregation: 'median' }, rounds: [run.rounds[0]!, { ...record, working }] };
 
-    const text = explainRound({ scenario: result.scenario, run: pluginRun, round: 2, context: CONTEXT, stages: { ...STAGES, aggregation: plugin } });
+    const text = explainKeptRound({ scenario: result.scenario, run: pluginRun, round: 2, context: CONTEXT, stages: { ...STAGES, aggregation: plugin } });
 
     expect(text).toContain(`${[
       'S4 gradient volatility → aggregation weights (aggregation stage: median)',
@@ -110,7 +110,7 @@ describe('explainRound', () => {
 
   it('--node keeps only that node and says so in the round line', () => {
     const result = handResult();
-    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, nodeId: 'a', context: CONTEXT, stages: STAGES });
+    const text = explainKeptRound({ scenario: result.scenario, run: result.runs[0]!, round: 2, nodeId: 'a', context: CONTEXT, stages: STAGES });
     expect(text).toContain('round 2 of 2 · T = 15.62 ms → 30.78 ms · 2 of 2 nodes took part · showing node a\n');
     expect(text).not.toMatch(/^ {2}node b:/m);
     expect(text).toContain('  P_ref = median(97.02, 102.4) = 99.71 over 2 dispatched nodes');
@@ -118,7 +118,7 @@ describe('explainRound', () => {
 
   it('a round the run does not have is a bug and throws', () => {
     const result = handResult();
-    expect(() => explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 3, context: CONTEXT, stages: STAGES })).toThrow('the run has no round 3');
+    expect(() => explainKeptRound({ scenario: result.scenario, run: result.runs[0]!, round: 3, context: CONTEXT, stages: STAGES })).toThrow('the run has no round 3');
   });
 });
 
@@ -139,7 +139,7 @@ describe('explainRound: a drop learnt when it happens', () => {
     round.endMs = droppedAtMs;
 
     // Act
-    const text = explainRound({ scenario: result.scenario, run: result.runs[0]!, round: 1, context: CONTEXT, stages: STAGES });
+    const text = explainKeptRound({ scenario: result.scenario, run: result.runs[0]!, round: 1, context: CONTEXT, stages: STAGES });
 
     // Assert
     expect(text).toContain([
