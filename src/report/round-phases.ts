@@ -21,7 +21,7 @@
  */
 import type { Scenario } from '../scenario/types.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, RunSetting } from '../sim/records.js';
-import type { TransferEvents } from '../sim/time-model.js';
+import type { NodeTimeline, TransferEvents } from '../sim/time-model.js';
 
 export type PhaseKind = 'download' | 'compute' | 'upload' | 'link' | 'waiting' | 'idle';
 
@@ -75,8 +75,7 @@ function nonEmpty(phases: Phase[]): Phase[] {
  * When the model arrived, the last step ended and the upload arrived: the schedule's events
  * kept with the record (the record's own fields for a record built without them).
  */
-function phaseEnds(node: NodeRoundRecord): { downloadEndMs: number | null; computeEndMs: number | null; finishMs: number | null } {
-  const timeline = node.timeline;
+function phaseEnds(node: NodeRoundRecord, timeline: NodeTimeline | null | undefined): { downloadEndMs: number | null; computeEndMs: number | null; finishMs: number | null } {
   if (timeline === undefined || timeline === null) return node;
   const lastStep = timeline.steps[timeline.steps.length - 1];
   return {
@@ -112,10 +111,12 @@ function transferPhases(kind: 'download' | 'upload', startMs: number, endMs: num
  */
 export function nodeRoundPhases(round: RoundRecord, node: NodeRoundRecord, ownTransferMs: number | null = null): Phase[] {
   const { startMs, endMs } = round;
-  const ends = phaseEnds(node);
-  const downloadWait = linkWaitMs(node.timeline?.download, ownTransferMs);
+  // read once: a streamed record builds its events each time they are read (run/record.ts)
+  const timeline = node.timeline;
+  const ends = phaseEnds(node, timeline);
+  const downloadWait = linkWaitMs(timeline?.download, ownTransferMs);
   if (node.participated && ends.downloadEndMs !== null && ends.computeEndMs !== null && ends.finishMs !== null) {
-    const uploadWait = linkWaitMs(node.timeline?.upload, ownTransferMs);
+    const uploadWait = linkWaitMs(timeline?.upload, ownTransferMs);
     const downloadEnd = clip(ends.downloadEndMs, round);
     const computeEnd = clip(ends.computeEndMs, round);
     const finish = clip(ends.finishMs, round);

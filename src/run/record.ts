@@ -64,8 +64,16 @@ export class NodeRecordView implements NodeRoundRecord {
   constructor(
     private readonly round: RoundColumns,
     private readonly i: number,
-    readonly timeline: NodeTimeline | null | undefined,
+    /** whether the record carries its events (`timeline`); false: undefined */
+    private readonly events: boolean,
   ) {}
+
+  /**
+   * Built from the round's columns each time it is read, never kept: a node that retried a
+   * transfer a hundred times has two hundred events, and a round of 131,072 such nodes held
+   * 26 million of them at once when every record built its own as the round ended.
+   */
+  get timeline(): NodeTimeline | null | undefined { return this.events ? this.round.times.timeline(this.i) : undefined; }
 
   get id(): string { return this.round.ids[this.i]!; }
   get efficiency(): number { return this.round.plans.efficiency[this.i]!; }
@@ -177,7 +185,7 @@ export function roundRecord(round: Aggregated, ids: readonly string[], trace: bo
   };
   const nodes: NodeRoundRecord[] = [];
   for (let i = 0; i < count; i++) {
-    const view = new NodeRecordView(columns, i, timelines ? times.timeline(i) : undefined);
+    const view = new NodeRecordView(columns, i, timelines);
     nodes.push(views ? view : plainNodeRecord(view));
   }
   return {

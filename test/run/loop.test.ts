@@ -135,6 +135,7 @@ describe('round loop memory', () => {
     await runScenario(scenario, { backend: 'cpu', engine: 'reference', retainNodes: false, onRound: (record) => streamed.push(record) });
     const keptRounds = kept.runs[0]!.rounds;
     expect(streamed).toHaveLength(keptRounds.length);
+    let withEvents = 0;
     streamed.forEach((record, r) => {
       const { working, ...rest } = keptRounds[r]!;
       const { working: streamedWorking, nodes: streamedNodes, ...streamedRest } = record;
@@ -143,7 +144,26 @@ describe('round loop memory', () => {
       expect({ ...streamedRest, nodes: streamedNodes.map(plainNodeRecord) }).toEqual(rest);
       expect(streamedWorking).toEqual({ batch: working!.batch, resources: working!.resources });
       expect(working!.aggregation!.filter((entry) => entry !== null).length).toBeGreaterThan(0);
+      // a view's events are built when read, never kept (a node retrying a hundred times has
+      // two hundred): each read is a new object with the kept record's events
+      streamedNodes.forEach((node, i) => {
+        if (node.timeline === null) return;
+        withEvents += 1;
+        expect(node.timeline).not.toBe(node.timeline);
+        expect(node.timeline).toEqual(keptRounds[r]!.nodes[i]!.timeline);
+      });
     });
+    expect(withEvents).toBeGreaterThan(streamed.length);
+  });
+
+  it('asked for the aggregation working (explain --round), a run that keeps no node records hands it to onRound', async () => {
+    const scenario = parseScenarioText(HAND_SCENARIO, 'hand.yaml');
+    const streamed: RoundRecord[] = [];
+    const kept = await runScenario(scenario, { backend: 'cpu', engine: 'reference' });
+    const run = await runScenario(scenario, { backend: 'cpu', engine: 'reference', retainNodes: false, working: true, onRound: (record) => streamed.push(record) });
+    expect(streamed.map((record) => record.working)).toEqual(kept.runs[0]!.rounds.map((record) => record.working));
+    // and keeps neither it nor the node records
+    expect(run.runs[0]!.rounds.every((record) => record.working === undefined && record.nodes.length === 0)).toBe(true);
   });
 
   it('records without their timelines (timelines false) say every time and drop the same', async () => {
