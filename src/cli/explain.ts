@@ -10,7 +10,10 @@
 import { once } from 'node:events';
 import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
-import { addLimitOptions, enforceLimits, type LimitFlags } from '../limits/options.js';
+import { addLimitOptions, enforceEstimate, type LimitFlags } from '../limits/options.js';
+import { datasetShape } from '../limits/dataset-shape.js';
+import { estimateRun } from '../limits/estimate.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { loadScenario } from '../node/load.js';
 import { checkNode, checkRound, selectStrategy } from '../explain/select.js';
@@ -55,7 +58,11 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   const insights = new (await import('../insights/index.js')).InsightStream(scenario);
   const history = notable ? null : new (await import('../explain/history.js')).HistoryStream(scenario.cluster.nodes.length, scenario.pipeline.s4.window);
   let explained: RoundRecord | undefined;
-  enforceLimits(runScenarioOf, flags, { json: false, trace: !notable, streamed: true, engine: flags.engine, explainRound: !notable });
+  const estimate = estimateRun(runScenarioOf, datasetShape(runScenarioOf.data.dataset), {
+    json: false, trace: !notable, streamed: true, engine: flags.engine, explainRound: !notable,
+  });
+  enforceEstimate(estimate, flags);
+  limitHeapGrowth(estimate.memoryBytes, runScenarioOf.cluster.nodes.length);
   const stop = installRoundStop({ announce: false });
   const progress = startProgress(rounds, { enabled: flags.progress !== false });
   let run;

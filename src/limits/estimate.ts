@@ -6,9 +6,11 @@
  *
  * The figures are deliberately coarse upper-ish estimates, calibrated on this implementation:
  *
- *   records   strategies × rounds × nodes × ~1,300 B (a kept NodeRoundRecord with its
+ *   records   strategies × rounds × nodes × ~3,000 B (a kept NodeRoundRecord with its
  *             timeline and the stages' working on the heap: measured 21.3 MB a round at 16,384
- *             nodes), + K samples × 16 B each with --trace; `streamed` (simulate keeps no node
+ *             nodes, but at 131,072 nodes × 3 rounds a golden update's kept records and report
+ *             took 2.0 GB above the same run streamed, 5.1 KB a node-round of which the report
+ *             is 0.9 KB: V8's heap grows by more at that size), + K samples × 16 B each with --trace; `streamed` (simulate keeps no node
  *             records, SPEC §9): ~1,550 B per node at a round's peak (its records, the state
  *             they come from and the previous round's records not yet collected: measured
  *             25.3 MB at 16,384 nodes)
@@ -198,7 +200,7 @@ export const NODE_BASE: HostBase = {
 /** A helper engine thread: Node's worker, TF.js and its wasm heap (measured ~116 MiB) */
 const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
 /** a kept node-round: its record, timeline and working (measured, see above) */
-const RECORD_BYTES = 1300;
+const RECORD_BYTES = 3000;
 /** a streamed run's peak of one round's state per node (measured, see above) */
 const ROUND_PEAK_BYTES = 1550;
 /**

@@ -44,9 +44,9 @@ describe('dtrain explain, the notable rounds', () => {
     // 1,400 B), the history (400 × (12 + 5 norms × 12 B)); with raw samples the helper thread
     // simulates no rounds ahead (400 × (1,900 + 600) B less)
     expect(round - list).toBe(400 * 1000 * 16 + 400 * 1400 + 400 * (12 + 5 * 12) - 400 * (1900 + 600));
-    // the kept run: three rounds' records with their raw samples, 1,200 × (1,300 + 16,000) B,
+    // the kept run: three rounds' records with their raw samples, 1,200 × (3,000 + 16,000) B,
     // against one round's (400 × (1,550 + 16,000) B) and the rest above
-    expect(kept - round).toBe(1200 * (1300 + 16000) - 400 * (1550 + 16000) - 400 * 1400 - 400 * 72);
+    expect(kept - round).toBe(1200 * (3000 + 16000) - 400 * (1550 + 16000) - 400 * 1400 - 400 * 72);
     const between = (low: number, high: number) => `${Math.floor((low + high) / 2 / 2 ** 20 * 10) / 10}MiB`;
     // Act
     const [listRun, roundRefused, roundRun] = await Promise.all([

@@ -46,7 +46,7 @@ describe('estimateRun of a streamed run', () => {
 
     const kept = estimateRun(scenario, IRIS, { json: true, trace: false, report: true });
     expect(parts(kept.memoryParts, /records|JSON/)).toEqual({
-      'per-node round records (20,000 node-rounds)': 20_000 * 1300,
+      'per-node round records (20,000 node-rounds)': 20_000 * 3000,
       'the JSON report': 2 * (20_000 * 760 + 20 * 200),
     });
     expect(streamed.memoryBytes).toBeLessThan(kept.memoryBytes);

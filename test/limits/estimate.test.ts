@@ -42,7 +42,7 @@ describe('estimateRun', () => {
     const parts = Object.fromEntries(estimate.memoryParts.map((p) => [p.what, p.value]));
     expect(parts).toEqual({
       'Node.js and TF.js': BASE_MEMORY_BYTES,
-      'per-node round records (20 node-rounds)': 20 * 1300,
+      'per-node round records (20 node-rounds)': 20 * 3000,
       'the JSON report': 0,
       // a shipped dataset's rows and the training set copied out of them, and 96 B a row of indices, labels and targets
       'the training data (150 × 4 features)': 150 * (4 * 4 * 2 + 96),
@@ -60,7 +60,7 @@ describe('estimateRun', () => {
       // 1,550 B of a round's short-lived objects per node, up to 3 × 64 MiB
       "V8's young generation (a round's short-lived objects)": 2 * 1550,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 26_000 + 19_200 + 600 + 6144 + 160 + 88 + 20_480 + 3100);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 60_000 + 19_200 + 600 + 6144 + 160 + 88 + 20_480 + 3100);
   });
 
   it('--engine reference: 0.25 ms a node-step and 2 GFLOP/s for its training (hand-computed)', () => {
@@ -226,7 +226,7 @@ cluster:
     const estimate = estimateRun(SMALL, IRIS, { json: true, trace: true });
     expect(estimate.jsonBytes).toBe(20 * (760 + 10 * 12) + 10 * 200);
     expect(estimate.memoryParts.find((p) => p.what === 'the JSON report')!.value).toBe(2 * 19_600);
-    expect(estimate.memoryParts.find((p) => p.what.startsWith('per-node round records'))!.value).toBe(20 * (1300 + 10 * 16));
+    expect(estimate.memoryParts.find((p) => p.what.startsWith('per-node round records'))!.value).toBe(20 * (3000 + 10 * 16));
   });
 
   it('a golden check holds the golden\'s text and both reports parsed (6 × the JSON) and takes 58 ns a JSON byte; an update does not read the golden', () => {
