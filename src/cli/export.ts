@@ -78,7 +78,7 @@ async function exportLatency(file: string, flags: ExportFlags): Promise<void> {
   const scenario = flags.seed === undefined ? loaded : { ...loaded, seed: flags.seed };
   plan.checkInputs([...scenarioInputs(scenario, file), ...pluginInputs(flags)]);
   checkNodeId(scenario, flags.node);
-  const series = latencySeries(scenario, flags.node, flags.duration.ms);
+  const series = latencySeries(scenario, flags.node, flags.duration.ms, flags.duration.text);
   const text = flags.format === 'csv'
     ? latencyCsv(series)
     : netemScript(series, { scenarioName: scenario.name, seed: scenario.seed, command: commandLine(file, flags) });

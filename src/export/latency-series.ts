@@ -19,6 +19,7 @@ import { DtrainError } from '../errors.js';
 import { buildNetwork } from '../run/network.js';
 import type { Scenario } from '../scenario/types.js';
 import { slotOf } from '../sim/latency/index.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 
 /** A series longer than this is refused: a CSV of ~10⁷ rows is already ~150 MB of text. */
 export const MAX_SERIES_SLOTS = 10_000_000;
@@ -43,7 +44,7 @@ export interface LatencySeries {
  * The series of node `nodeId` from −windowMs to `durationMs`. The node must exist (the CLI
  * checks it first, with a did-you-mean); the duration must be positive and finite.
  */
-export function latencySeries(scenario: Scenario, nodeId: string, durationMs: number): LatencySeries {
+export function latencySeries(scenario: Scenario, nodeId: string, durationMs: number, durationText = `${durationMs}`): LatencySeries {
   const node = scenario.cluster.nodes.find((n) => n.id === nodeId);
   if (node === undefined) throw new DtrainError('cli.invalidArgument', `unknown node '${nodeId}'`);
   if (!(durationMs > 0) || !Number.isFinite(durationMs)) {
@@ -57,7 +58,7 @@ export function latencySeries(scenario: Scenario, nodeId: string, durationMs: nu
   if (!(count <= MAX_SERIES_SLOTS)) {
     throw new DtrainError(
       'cli.invalidArgument',
-      `--duration ${durationMs} ms covers ${count} slots of ${resolutionMs} ms from ${originMs} ms; at most ${MAX_SERIES_SLOTS} (a shorter duration or a coarser cluster.latencyResolutionMs)`,
+      `--duration ${escapeForTerminal(durationText)} (${durationMs} ms) covers ${count} slots of ${resolutionMs} ms from ${originMs} ms; at most ${MAX_SERIES_SLOTS} (a shorter duration or a coarser cluster.latencyResolutionMs)`,
     );
   }
   // the run's own builder, on this node alone (a burst chain allocates per node)

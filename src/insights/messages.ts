@@ -68,8 +68,13 @@ export function whenText(firstRound: number, roundCount: number): string {
   return roundCount === 1 ? `in round ${firstRound}` : `first in round ${firstRound}, ${roundCount} rounds in all`;
 }
 
-export function moreNodesText(count: number): string {
-  return `… and ${count} more node${count === 1 ? '' : 's'} like this (see --json for all)`;
+/**
+ * The nodes of a kind past the ones listed: `simulate` writes them all with --json; `explain`
+ * has no --json, so it names the command that has.
+ */
+export function moreNodesText(count: number, where: 'simulate' | 'explain' = 'simulate'): string {
+  const all = where === 'simulate' ? 'see --json for all' : '`dtrain simulate … --json` has them all';
+  return `… and ${count.toLocaleString('en-US')} more node${count === 1 ? '' : 's'} like this (${all})`;
 }
 
 /** `round 3` / `rounds 3–7, 12` */

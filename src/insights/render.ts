@@ -140,7 +140,7 @@ function whenPieces(rounds: readonly number[]): string[] {
  */
 export function renderStrategyInsights(strategy: string, insights: readonly Insight[], scenario: Scenario, style: InsightStyle): string {
   const lines = capPerKind(insights).map((entry) => {
-    if ('more' in entry) return wrapped(`  ${moreNodesText(entry.more)}`);
+    if ('more' in entry) return wrapped(`  ${moreNodesText(entry.more, style === 'summary' ? 'simulate' : 'explain')}`);
     const what = insightText(entry, scenario);
     return style === 'summary'
       ? wrapped(`  ! ${what}`, whenPieces(entry.rounds))

@@ -6,6 +6,7 @@
 import type { RunResult } from '../sim/records.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { wrapParts } from './wrap.js';
+import { formatCount } from './format.js';
 
 /** Column headers of the per-round node table; the order is the column order. */
 export const NODE_COLUMNS = [
@@ -54,7 +55,7 @@ export function legend(maxNodeRows: number, summarised: boolean): string {
 export const ROUND_SKIPPED = 'skipped (no node took part)';
 
 export function reportHeader(scenario: string, file: string | null, seed: number, nodes: number): string {
-  return wrapParts([`dtrain · scenario ${scenario}`, ...(file === null ? [] : [`(${file})`]), `· seed ${seed}`, `· ${nodes} nodes`], ' ');
+  return wrapParts([`dtrain · scenario ${scenario}`, ...(file === null ? [] : [`(${file})`]), `· seed ${seed}`, `· ${formatCount(nodes)} nodes`], ' ');
 }
 
 export function runHeader(
@@ -86,7 +87,7 @@ export function roundLine(parts: RoundLineParts): string {
 
 /** The line above a large round's summary table (more nodes than rows to show). */
 export function nodeCountsLine(counts: { nodes: number; ok: number; dropped: number; idle: number }): string {
-  return `${counts.nodes} nodes: ${counts.ok} ${STATUS_OK} · ${counts.dropped} dropped · ${counts.idle} idle`;
+  return `${formatCount(counts.nodes)} nodes: ${formatCount(counts.ok)} ${STATUS_OK} · ${formatCount(counts.dropped)} dropped · ${formatCount(counts.idle)} idle`;
 }
 
 const WORST_KEY_LABEL = { efficiency: 'e', weight: 'weight' } as const;

@@ -54,7 +54,7 @@ describe('latencySeries', () => {
     expect(thrown(() => latencySeries(s, 'b', 0)).message).toBe('--duration must be a positive duration, found 0 ms');
     expect(thrown(() => latencySeries(s, 'b', Number.NaN)).message).toBe('--duration must be a positive duration, found NaN ms');
     expect(thrown(() => latencySeries(s, 'b', 50 * MAX_SERIES_SLOTS)).message).toBe(
-      `--duration ${50 * MAX_SERIES_SLOTS} ms covers ${MAX_SERIES_SLOTS + 5} slots of 50 ms from -200 ms; at most ${MAX_SERIES_SLOTS} (a shorter duration or a coarser cluster.latencyResolutionMs)`,
+      `--duration ${50 * MAX_SERIES_SLOTS} (${50 * MAX_SERIES_SLOTS} ms) covers ${MAX_SERIES_SLOTS + 5} slots of 50 ms from -200 ms; at most ${MAX_SERIES_SLOTS} (a shorter duration or a coarser cluster.latencyResolutionMs)`,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectInsights } from '../../src/insights/index.js';
 import { insightText, renderInsights, renderSingleSeedNote, roundRanges } from '../../src/insights/render.js';
+import { moreNodesText } from '../../src/insights/messages.js';
 import type { RunResult } from '../../src/sim/records.js';
 import { makeScenario } from '../report/fixtures.js';
 import { idle, node, round, run, stepsTimeline, weighted } from './records.js';
@@ -154,7 +155,12 @@ describe('renderInsights', () => {
     const entries = renderInsights(result, detectInsights(result), 'rounds').trimEnd().split(/\n(?! {4})/);
     expect(entries).toHaveLength(1 + 10 + 1);
     expect(entries[1]).toBe('  rounds 1–3, 5: node n1 was not dispatched: e = 0, no latency sample under\n    50 ms in its window');
-    expect(entries[11]).toBe('  … and 2 more nodes like this (see --json for all)');
+    // the rounds style is explain's, which has no --json: it names the command that has
+    expect(entries[11]).toBe('  … and 2 more nodes like this (`dtrain simulate … --json` has them all)');
+    const summary = renderInsights(result, detectInsights(result)).trimEnd().split(/\n(?! {4})/);
+    expect(summary[11]).toBe('  … and 2 more nodes like this (see --json for all)');
+    expect(moreNodesText(2140)).toBe('… and 2,140 more nodes like this (see --json for all)');
+    expect(moreNodesText(1, 'explain')).toBe('… and 1 more node like this (`dtrain simulate … --json` has them all)');
   });
 
   it('round ranges collapse consecutive rounds', () => {

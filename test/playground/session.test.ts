@@ -307,8 +307,11 @@ cluster:
     expect(tab.memoryParts.map((part) => part.what)).not.toContain(helper);
     expect(tab.memoryParts.slice(1)).toEqual(cli.memoryParts.slice(1).filter((part) => part.what !== helper && part.what !== young));
     expect(cli.memoryBytes - tab.memoryBytes).toBe(134_217_728 + 4096 * 1550);
-    // S4's histories among them: 4,096 nodes × (2 norms × 8 + 4) B = 81,920 B; and 2 rounds' summaries of 2,048 B
-    expect(tab.memoryBytes).toBe(250_635_424 + 2 * 2048);
+    // S4's histories among them: 4,096 nodes × (2 norms × 8 + 4) B = 81,920 B; and 2 rounds' summaries of 2,048 B;
+    // the tab keeps its rounds' records: 8,192 node-rounds × 3,000 B (+ 20 samples × 16 B with --trace)
+    const records = 8192 * (3000 + 20 * 16);
+    expect(tab.memoryParts.find((part) => part.what === 'per-node round records (8,192 node-rounds)')?.value).toBe(records);
+    expect(tab.memoryBytes - records).toBe(237_364_384 + 2 * 2048);
   });
 
   it('a scenario whose report cannot be one string is refused before it runs', async () => {

@@ -232,7 +232,7 @@ describe('a run of 3,073 nodes in groups that keeps no node records', () => {
     expect(Buffer.byteLength(html)).toBeLessThan(20 * 1024 ** 2);
     expect(html).toContain('rack-1 … rack-1024 (1,024 nodes)');
     expect(html).not.toContain('>rack-17<');
-    expect(html).toContain('Showing the 64 nodes with the lowest mean efficiency (over all strategies) of 3073, in scenario order.');
+    expect(html).toContain('Showing the 64 nodes with the lowest mean efficiency (over all strategies) of 3,073, in scenario order.');
   }, 120_000);
 });
 

@@ -14,6 +14,7 @@ import { renderSvg } from './render.js';
 import { STYLE } from './style.js';
 import { nodesTable, scenarioTable, summaryTable } from './tables.js';
 import { CAPTION, FOOTER, PAGE_TITLE_PREFIX, SECTION, headerLine, stoppedNote } from './wording.js';
+import { formatCount } from '../format.js';
 
 export interface HtmlReportOptions {
   /** dtrain's version, shown in the header */
@@ -85,7 +86,7 @@ ${summaryTable(result, options.timing)}
 ${CHART_SECTIONS.map((section) => chartSection(section, charts, svgs)).join('\n')}
 <section id="scenario"><h2>${SECTION.scenario}</h2>
 ${scenarioTable(scenario, showPath)}
-<details><summary>${escapeHtml(`${SECTION.nodes} (${nodeCount})`)}</summary>
+<details><summary>${escapeHtml(`${SECTION.nodes} (${formatCount(nodeCount)})`)}</summary>
 ${nodesTable(scenario, showPath)}
 </details>
 </section>`;

@@ -3,6 +3,7 @@
  * chart logic (STYLE §12) so it can be read and changed in one place.
  */
 import type { PhaseKind } from '../round-phases.js';
+import { formatCount } from '../format.js';
 
 export const PAGE_TITLE_PREFIX = 'dtrain report';
 
@@ -62,7 +63,7 @@ export function strategyHeading(name: string, stages: { batch: string; resources
 }
 
 export function limitedNodesNote(shown: number, total: number): string {
-  return `Showing the ${shown} nodes with the lowest mean efficiency (over all strategies) of ${total}, in scenario order.`;
+  return `Showing the ${shown} nodes with the lowest mean efficiency (over all strategies) of ${formatCount(total)}, in scenario order.`;
 }
 
 export function averagedRoundsNote(roundsPerColumn: number): string {
@@ -71,7 +72,7 @@ export function averagedRoundsNote(roundsPerColumn: number): string {
 
 export function othersNote(shown: number, total: number): string {
   return `The ${shown} nodes with the highest mean weight (over all strategies) are drawn one by one; `
-    + `the other ${total - shown} are summed as “others”.`;
+    + `the other ${formatCount(total - shown)} are summed as “others”.`;
 }
 
 export function roundAxisTitle(roundsPerColumn: number): string {
