@@ -113,10 +113,14 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
   // the run ended at round R without a stop or a divergence, so it gave round R's record
   if (explained === undefined) throw new Error(`round ${flags.round} finished without its record`);
   const { explainRoundSections } = await import('../explain/round.js');
-  await writeSections(explainRoundSections({
-    scenario, strategy: run.strategy, record: explained, history, insights: insights.insights(), nodeId: flags.node, context: setting,
-    stages: registry.resolve(run.strategy),
-  }));
+  try {
+    await writeSections(explainRoundSections({
+      scenario, strategy: run.strategy, record: explained, history, insights: insights.insights(), nodeId: flags.node, context: setting,
+      stages: registry.resolve(run.strategy),
+    }));
+  } catch (error) {
+    throw asKnownFailure(error);
+  }
 }
 
 /** Lines written at a time: a round of 131,072 nodes explained is 1.4 million lines, 170 MB. */

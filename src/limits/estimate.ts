@@ -10,8 +10,8 @@
  *             timeline and the stages' working on the heap: measured 21.3 MB a round at 16,384
  *             nodes, but at 131,072 nodes × 3 rounds a golden update's kept records and report
  *             took 2.0 GB above the same run streamed, 5.1 KB a node-round of which the report
- *             is 0.9 KB: V8's heap grows by more at that size), + K samples × 16 B each with --trace; `streamed` (simulate keeps no node
- *             records, SPEC §9): ~1,550 B per node at a round's peak (its records, the state
+ *             is 0.9 KB: V8's heap grows by more at that size), + K samples × 16 B each with
+ *             --trace; `streamed` (simulate keeps no node records, SPEC §9): ~1,550 B per node at a round's peak (its records, the state
  *             they come from and the previous round's records not yet collected: measured
  *             25.3 MB at 16,384 nodes)
  *   json      the report string: ~760 B per node-round (+ ~12 B per trace sample), held as a
