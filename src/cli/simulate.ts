@@ -158,7 +158,8 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
   };
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
   if (flags.estimate === true) {
-    const verdict = flags.limits ? { budget: budgetOf(flags), refusal: checkBudget(estimate, budgetOf(flags)) } : null;
+    const budget = budgetOf(flags);
+    const verdict = flags.limits ? { budget, refusal: checkBudget(estimate, budget) } : null;
     const run = { name: scenario.name, nodes: scenario.cluster.nodes.length, rounds: scenario.rounds, strategies: scenario.strategies.length };
     process.stdout.write(describeEstimate(estimate, run, verdict));
     if (verdict?.refusal) throw verdict.refusal;

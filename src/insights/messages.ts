@@ -2,6 +2,7 @@
  * Wording of the insights, kept apart from their detection (STYLE §2.12). Values arrive
  * pre-formatted; each function says what happened, the renderer adds where (rounds).
  */
+import { formatCount } from '../report/format.js';
 
 export const INSIGHTS_TITLE = 'insights';
 export const NOTHING_NOTABLE = 'nothing notable: no node starved, dominated, straggled or was left out';
@@ -74,7 +75,7 @@ export function whenText(firstRound: number, roundCount: number): string {
  */
 export function moreNodesText(count: number, where: 'simulate' | 'explain' = 'simulate'): string {
   const all = where === 'simulate' ? 'see --json for all' : '`dtrain simulate … --json` has them all';
-  return `… and ${count.toLocaleString('en-US')} more node${count === 1 ? '' : 's'} like this (${all})`;
+  return `… and ${formatCount(count)} more node${count === 1 ? '' : 's'} like this (${all})`;
 }
 
 /** `round 3` / `rounds 3–7, 12` */

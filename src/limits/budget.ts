@@ -46,7 +46,12 @@ export function partLines(parts: readonly CostPart[], format: (value: number) =>
     .filter((part) => !(part.value <= 0))
     .sort((a, b) => size(b) - size(a) || 0)
     .slice(0, shown)
-    .map((part) => `  ${(Number.isFinite(part.value) ? format(part.value) : 'no bound').padStart(9)}  ${part.what}`);
+    .map((part) => `  ${bounded(part.value, format).padStart(9)}  ${part.what}`);
+}
+
+/** `format(value)`, or `no bound` for a value that is not a finite number (Infinity, NaN). */
+export function bounded(value: number, format: (value: number) => string): string {
+  return Number.isFinite(value) ? format(value) : 'no bound';
 }
 
 /** The biggest parts, largest first, as indented lines. */

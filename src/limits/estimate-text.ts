@@ -6,7 +6,7 @@
 import type { DtrainError } from '../errors.js';
 import { formatBytes } from '../scenario/text-file.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
-import { type Budget, formatSeconds, partLines } from './budget.js';
+import { type Budget, bounded, formatSeconds, partLines } from './budget.js';
 import { count, plural, type RunEstimate } from './estimate.js';
 
 /** What the estimate is of: the scenario's name and size after the command line's overrides. */
@@ -20,18 +20,16 @@ export interface EstimatedRun {
 /** The budget's side of it: null with --no-limits; else the budget and the refusal, if any. */
 export type BudgetVerdict = null | { budget: Budget; refusal: DtrainError | null };
 
-const bound = (value: number, format: (value: number) => string): string => (Number.isFinite(value) ? format(value) : 'no bound');
-
 /** The estimate as lines of text (ending in a newline), for standard output. */
 export function describeEstimate(estimate: RunEstimate, run: EstimatedRun, verdict: BudgetVerdict): string {
   const lines = [
     `estimate for ${escapeForTerminal(run.name)}: ${plural(run.nodes, 'node')} × ${plural(run.rounds, 'round')} × ${count(run.strategies)} ${run.strategies === 1 ? 'strategy' : 'strategies'} (nothing was run)`,
     '',
-    `memory: ${bound(estimate.memoryBytes, formatBytes)}${verdict === null ? '' : ` (budget ${formatBytes(verdict.budget.memoryBytes)})`}`,
+    `memory: ${bounded(estimate.memoryBytes, formatBytes)}${verdict === null ? '' : ` (budget ${formatBytes(verdict.budget.memoryBytes)})`}`,
     ...partLines(estimate.memoryParts, formatBytes),
-    `host time: ${bound(estimate.seconds, formatSeconds)}${verdict === null ? '' : ` (budget ${formatSeconds(verdict.budget.seconds)})`}`,
+    `host time: ${bounded(estimate.seconds, formatSeconds)}${verdict === null ? '' : ` (budget ${formatSeconds(verdict.budget.seconds)})`}`,
     ...partLines(estimate.timeParts, formatSeconds),
-    `simulated time of a strategy's run: ${estimate.unboundedBy === null ? bound(estimate.simulatedMs / 1000, formatSeconds) : `no bound (node ${escapeForTerminal(estimate.unboundedBy)})`}`,
+    `simulated time of a strategy's run: ${estimate.unboundedBy === null ? bounded(estimate.simulatedMs / 1000, formatSeconds) : `no bound (node ${escapeForTerminal(estimate.unboundedBy)})`}`,
     ...estimate.outputs.map((output) => `built as one string: ${output.what} (${output.flag}), about ${formatBytes(output.bytes)}`),
     '',
     verdict === null

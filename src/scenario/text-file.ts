@@ -41,7 +41,8 @@ export function fileOverLimit(size: number, limit: number): string {
 
 /** formatBytes with `decimals` decimals (formatBytes has one). */
 export function formatBytesTo(bytes: number, decimals: number): string {
-  if (Math.round(bytes) < 1024) return `${Math.round(bytes)} B`; // an estimate's part may be a fraction of a byte
+  const whole = Math.round(bytes); // an estimate's part may be a fraction of a byte
+  if (whole < 1024) return `${whole} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes / 1024;
   let unit = 0;
