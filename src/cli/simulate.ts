@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
-import { DtrainError } from '../errors.js';
+import { DtrainError, isKnownError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { budgetOf, enforceEstimate, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
@@ -93,8 +93,11 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
       try {
         result = await runUntilStopped(prepared, flags, sinks, stop);
         sinks.ndjson?.stream.finish(result);
+      } catch (error) {
+        // a run that failed keeps the NDJSON lines of its finished rounds and ends it with the error
+        endNdjsonWithError(sinks.ndjson, asKnownFailure(error));
+        throw error;
       } finally {
-        // a run that failed keeps the NDJSON lines of its finished rounds, without a summary
         sinks.ndjson?.live.close();
       }
       // Files first, exit code next, terminal last: a reader that closes stdout early
@@ -118,6 +121,19 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
     }
   } catch (error) {
     throw asKnownFailure(error);
+  }
+}
+
+/** The NDJSON's last line for a run that failed; a file that cannot take it keeps what it has. */
+function endNdjsonWithError(ndjson: Sinks['ndjson'], error: unknown): void {
+  if (ndjson === undefined) return;
+  const failure = isKnownError(error)
+    ? { code: error.code, message: error.message, exitCode: error.exitCode }
+    : { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+  try {
+    ndjson.stream.fail(failure);
+  } catch {
+    // the error that stopped the run is the one to report, not this write's
   }
 }
 
@@ -327,7 +343,7 @@ export function registerSimulate(program: Command): void {
     .option('-r, --rounds <n>', 'number of rounds, overriding the scenario', roundsFlag)
     .option('--seed <n>', 'random seed, overriding the scenario', seedFlag)
     .option('--json <file>', 'write the whole run as JSON (schema version 2); - for standard output')
-    .option('--ndjson <file>', 'write one JSON line per round as each round finishes (a header line first, a summary line last); - for standard output')
+    .option('--ndjson <file>', 'write one JSON line per round as each round finishes (a header line first; a summary line last, or an error line if the run fails); - for standard output')
     .option('--trace', 'include the raw S1 latency samples (samplesMs) in the JSON')
     .option('--report <file>', 'write a self-contained HTML report with charts (works offline); - for standard output')
     .option('--timeline <file>', 'write a Trace Event Format timeline for Perfetto / chrome://tracing; - for standard output')

@@ -6,9 +6,12 @@
  *   {"type":"round", strategy, round, …, nodes: […]}        one per finished round
  *   {"type":"summary", runs: [{strategy, backend, summary, interrupted?, diverged?}], interrupted?, diverged?}
  *                                                           last, when the run ends
+ *   {"type":"error", code?, message, exitCode}              last instead, when the run fails
  *
  * Every field is the `--json` report's (json.ts), under the same names; a round line adds
- * the strategy's name. A file without a summary line comes from a run that never ended or failed.
+ * the strategy's name. A file that ends in neither comes from a run that never ended (killed
+ * outright, or out of memory beyond recovery), so a reader following the file knows whether
+ * more is coming.
  */
 import type { StrategySpec } from '../scenario/types.js';
 import type { RoundRecord, RunResult } from '../sim/records.js';
@@ -17,7 +20,15 @@ import {
 } from './json.js';
 import { ChunkSizer } from './chunk-sizer.js';
 
-export const NDJSON_TYPES = ['header', 'round', 'summary'] as const;
+export const NDJSON_TYPES = ['header', 'round', 'summary', 'error'] as const;
+
+/** How a failed run's last line describes its error: what standard error says, and the exit code. */
+export interface NdjsonFailure {
+  /** the error's kind for programs (DtrainError's code), when the failure is a known one */
+  code?: string;
+  message: string;
+  exitCode: number;
+}
 
 /** `object` as one JSON text without its closing brace, so that more fields can follow. */
 function open(object: Record<string, unknown>): string {
@@ -27,6 +38,8 @@ function open(object: Record<string, unknown>): string {
 export class NdjsonStream {
   private headed = false;
   private ended = false;
+  /** a round's line is being written, in parts */
+  private lineOpen = false;
   private readonly chunks = new ChunkSizer();
 
   constructor(
@@ -38,6 +51,7 @@ export class NdjsonStream {
 
   round(record: RoundRecord, strategy: StrategySpec, backend: string): void {
     this.head(backend);
+    this.lineOpen = true;
     this.emit(`${open({ type: 'round', strategy: strategy.name, ...roundFieldsToJson(record) })},"nodes":[`);
     // a chunk at a time, each string short enough for V8's ordinary heap (chunk-sizer.ts)
     for (let start = 0; start < record.nodes.length; ) {
@@ -49,6 +63,7 @@ export class NdjsonStream {
       start = end;
     }
     this.emit(']}\n');
+    this.lineOpen = false;
   }
 
   /** The last line: every run's summary and how the run ended. */
@@ -57,6 +72,16 @@ export class NdjsonStream {
     this.head(result.runs[0]?.backend);
     const runs = result.runs.map((run) => ({ ...runHeadToJson(run.strategy, run.backend), ...runTailToJson(run, this.options) }));
     this.emit(`${JSON.stringify({ type: 'summary', runs, ...reportTailToJson(result) })}\n`);
+    this.ended = true;
+  }
+
+  /** The last line of a run that failed: the error standard error shows. Nothing after a summary. */
+  fail(failure: NdjsonFailure): void {
+    if (this.ended) return;
+    this.head(undefined);
+    // a round's line the failure cut short stays as it is, on a line of its own
+    this.emit(`${this.lineOpen ? '\n' : ''}${JSON.stringify({ type: 'error', ...failure })}\n`);
+    this.lineOpen = false;
     this.ended = true;
   }
 

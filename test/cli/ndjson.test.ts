@@ -1,6 +1,6 @@
 /**
  * `simulate --ndjson FILE` (issue 14): one JSON line per round, written as each round finishes,
- * a header line first and a summary line last; a run stopped by Ctrl-C keeps its finished
+ * a header line first and a summary line last (an error line when the run fails); a run stopped by Ctrl-C keeps its finished
  * rounds and ends with a summary marked interrupted, one killed outright keeps its finished
  * rounds; a path that cannot be written is refused before the run (exit 2, nothing written).
  */

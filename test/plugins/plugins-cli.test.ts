@@ -227,7 +227,7 @@ describe('a plug-in stage that misbehaves in a round', () => {
 });
 
 describe('a plug-in stage that fails after the run started', () => {
-  it('--ndjson keeps the header and the finished rounds, with no summary line; the other outputs are not written; exit 2', async () => {
+  it('--ndjson keeps the header and the finished rounds and ends with the error; the other outputs are not written; exit 2', async () => {
     const dir = scratch();
     const ndjson = join(dir, 'run.ndjson');
     const result = await run(['simulate', SCENARIO, '--plugin', `${FIXTURES}/fails-in-round-2.mjs`, '--strategy', 'fails-later/fixed/mean', '--ndjson', ndjson, '--json', join(dir, 'run.json'), '--quiet', '--backend', 'cpu']);
@@ -236,7 +236,10 @@ describe('a plug-in stage that fails after the run started', () => {
     expect(readdirSync(dir)).toEqual(['run.ndjson']);
     const lines = readFileSync(ndjson, 'utf8').split('\n');
     expect(lines.at(-1)).toBe('');
-    expect(lines.slice(0, -1).map((line) => [(JSON.parse(line) as { type: string }).type, (JSON.parse(line) as { round?: number }).round])).toEqual([['header', undefined], ['round', 1]]);
+    expect(lines.slice(0, -2).map((line) => [(JSON.parse(line) as { type: string }).type, (JSON.parse(line) as { round?: number }).round])).toEqual([['header', undefined], ['round', 1]]);
+    expect(JSON.parse(lines.at(-2)!)).toEqual({
+      type: 'error', code: 'plugin.stageFailed', message: `batch stage 'fails-later' (--plugin ${FIXTURES}/fails-in-round-2.mjs): decide() threw: Error: round 2 fails`, exitCode: 2,
+    });
   });
 });
 

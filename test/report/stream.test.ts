@@ -282,3 +282,54 @@ cluster:
     ]);
   });
 });
+
+describe('the NDJSON of a run that failed', () => {
+  const failure = { code: 'plugin.stageFailed', message: "batch stage 'x' threw: round 2 fails", exitCode: 2 };
+
+  it('ends with an error line after the finished rounds, and nothing after it', () => {
+    const result = tinyResult();
+    const run = result.runs[0]!;
+    let text = '';
+    const stream = new NdjsonStream(result.scenario, OPTIONS, (piece) => (text += piece));
+    stream.round(run.rounds[0]!, run.strategy, run.backend);
+    stream.fail(failure);
+    stream.fail({ message: 'a second failure', exitCode: 1 });
+    stream.finish(result);
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('');
+    expect(lines.slice(0, 2).map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['header', 'round']);
+    expect(lines[2]).toBe('{"type":"error","code":"plugin.stageFailed","message":"batch stage \'x\' threw: round 2 fails","exitCode":2}');
+  });
+
+  it('before any round: the header, then the error', () => {
+    const result = tinyResult();
+    let text = '';
+    const stream = new NdjsonStream(result.scenario, OPTIONS, (piece) => (text += piece));
+    stream.fail({ message: 'the run ran out of memory (Invalid string length)', exitCode: 1 });
+    const [header, error, end] = text.split('\n');
+    const head = JSON.parse(header!) as { type: string; scenario: object; run: { backend: unknown } };
+    expect([head.type, head.scenario, head.run.backend]).toEqual(['header', { name: 'tiny', seed: 7, file: 'scenarios/tiny.yaml', hash: 'abc' }, null]);
+    expect(error).toBe('{"type":"error","message":"the run ran out of memory (Invalid string length)","exitCode":1}');
+    expect(end).toBe('');
+  });
+
+  it('a round line the failure cut short is left on a line of its own', () => {
+    const result = tinyResult();
+    const run = result.runs[0]!;
+    let text = '';
+    let pieces = 0;
+    const stream = new NdjsonStream(result.scenario, OPTIONS, (piece) => {
+      // the third piece is the first round's nodes: a failure there leaves its line open
+      if (++pieces === 3) throw new RangeError('Invalid string length');
+      text += piece;
+    });
+    expect(() => stream.round(run.rounds[0]!, run.strategy, run.backend)).toThrow('Invalid string length');
+    stream.fail({ message: 'the run ran out of memory (Invalid string length)', exitCode: 1 });
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]!.startsWith('{"type":"round","strategy":')).toBe(true);
+    expect(lines[1]!.endsWith('"nodes":[')).toBe(true);
+    expect(lines[2]).toBe('{"type":"error","message":"the run ran out of memory (Invalid string length)","exitCode":1}');
+  });
+});
