@@ -48,6 +48,15 @@ export function share(value: number): string {
   return visible(value, DECIMALS.share, 0.00005);
 }
 
+/**
+ * A stage's working that explain has no words for (a plug-in's, or `cores`): `name = value`
+ * pairs, numbers at `decimals` but a non-zero one too small for them with 2 significant digits
+ * (a plug-in's share of a 131,072-node round is about 0.0000076, not 0).
+ */
+export function workingPairs(working: Readonly<Record<string, number | string | null>>, decimals: number): string[] {
+  return Object.entries(working).map(([key, value]) => `${key} = ${typeof value === 'number' ? visible(value, decimals, 0.5 * 10 ** -decimals) : String(value)}`);
+}
+
 /** A list printed in full up to `max` values, else its count and extremes. */
 export function listOf(values: readonly string[], max = 8): string {
   return values.length <= max ? values.join(', ') : `${values.slice(0, 3).join(', ')}, … ${values.at(-1)} (${values.length} values)`;

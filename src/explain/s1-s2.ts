@@ -6,7 +6,7 @@
  */
 import { maxOf } from '../extremes.js';
 import type { NodeRoundRecord } from '../sim/records.js';
-import { DECIMALS, eff, ms, num } from './format.js';
+import { DECIMALS, eff, ms, num, workingPairs } from './format.js';
 import { NODE_INDENT, type RoundView } from './types.js';
 
 function sampleDetail(node: NodeRoundRecord, thresholdMs: number): string {
@@ -37,7 +37,7 @@ function s2Working(view: RoundView, nodeIndex: number): S2Working | null {
 /** A stage explain has no words for (a plug-in): its working as name = value pairs. */
 function workingText(view: RoundView, nodeIndex: number): string {
   const w = view.record.working?.batch[nodeIndex] ?? {};
-  const pairs = Object.entries(w).map(([key, value]) => `${key} = ${typeof value === 'number' ? num(value, DECIMALS.batch) : String(value)}`);
+  const pairs = workingPairs(w, DECIMALS.batch);
   return pairs.length === 0 ? '' : ` (${pairs.join(', ')})`;
 }
 

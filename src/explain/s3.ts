@@ -6,7 +6,7 @@
  */
 import { applyRounding } from '../pipeline/s2-batch-size.js';
 import { fixedResources, referencePressure } from '../pipeline/s3-resources.js';
-import { DECIMALS, listOf, ms, num } from './format.js';
+import { DECIMALS, listOf, ms, num, workingPairs } from './format.js';
 import { NODE_INDENT, continuation, type RoundView } from './types.js';
 
 function pressureText(value: number): string {
@@ -52,7 +52,7 @@ function allocationLines(view: RoundView, nodeIndex: number, pRef: number): stri
   const working = view.record.working?.resources[nodeIndex];
   if (working !== undefined && !S3_RULES.has(String(working.rule))) {
     // a stage explain has no words for (e.g. `cores`): its own working as name = value pairs
-    const pairs = Object.entries(working).map(([key, value]) => `${key} = ${String(value)}`).join(', ');
+    const pairs = workingPairs(working, DECIMALS.pressure).join(', ');
     return [`${pad}threads ${node.threads}, I/O queue ${node.ioQueue} (resources stage ${view.input.stages.resources.name}${pairs === '' ? '' : `: ${pairs}`})`];
   }
   const threadClamp = `clamp [${s3.minThreads}, min(${s3.maxThreads}, ${cores} cores)] → ${node.threads}`;

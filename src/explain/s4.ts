@@ -6,8 +6,9 @@
  * counts — is the stage's working, kept with the round. A stage explain has no words for
  * (a plug-in) shows its working as name = value pairs.
  */
+import { isBuiltinStage } from '../pipeline/stages/builtin.js';
 import type { NodeRoundRecord } from '../sim/records.js';
-import { DECIMALS, listOf, num, share } from './format.js';
+import { DECIMALS, listOf, num, share, workingPairs } from './format.js';
 import { NODE_INDENT, continuation, type RoundView } from './types.js';
 
 function norm(value: number): string {
@@ -21,11 +22,15 @@ const DROP_WORDS: Record<string, string> = {
 };
 
 function volatilityText(view: RoundView, nodeIndex: number): string {
-  const { scenario } = view.input;
+  const { scenario, stages } = view.input;
   const { s4 } = scenario.pipeline;
   const node = view.record.nodes[nodeIndex]!;
   const norms = view.input.history.normHistory(nodeIndex, view.record.round, s4.window).map((h) => h.norm);
   const history = `history [${listOf(norms.map(norm))}]`;
+  // a plug-in's volatility is its own measure, not the scenario's cv or relchange
+  if (!isBuiltinStage(stages.aggregation)) {
+    return `${history} → ${node.volatility === null ? 'no volatility' : `v = ${norm(node.volatility)}`} (the ${stages.aggregation.name} stage's own measure)`;
+  }
   // a node with too few norms may still carry a volatility: the mean S4 filled in for it
   if (norms.length < 2 || node.volatility === null) return `${history}: fewer than 2 norms → no volatility of its own yet`;
   if (s4.volatility === 'relchange') {
@@ -71,8 +76,8 @@ function weighing(view: RoundView, participants: readonly number[]): Weighing {
 const KNOWN_RULES = new Set(['inverse-volatility', 'mean', 'samples']);
 
 /** A working explain has no words for, as " (name = value, …)". */
-function workingPairs(w: Working): string {
-  const pairs = Object.entries(w).map(([key, value]) => `${key} = ${typeof value === 'number' ? norm(value) : String(value)}`);
+function workingText(w: Working): string {
+  const pairs = workingPairs(w, DECIMALS.norm);
   return pairs.length === 0 ? '' : ` (${pairs.join(', ')})`;
 }
 
@@ -96,7 +101,7 @@ function weightLine(view: RoundView, nodeIndex: number, participants: readonly n
     return `${prefix}1 / ${participants.length} = ${share(node.weight)}`;
   }
   if (weighed.rule === 'samples') return `${prefix}${numberIn(w, 'samples')} / ${numberIn(w, 'total')} = ${share(node.weight)}`;
-  if (weighed.rule !== 'inverse-volatility') return `${prefix}${share(node.weight)}${workingPairs(w)}`;
+  if (weighed.rule !== 'inverse-volatility') return `${prefix}${share(node.weight)}${workingText(w)}`;
   const capped = weighed.capped ? ` before the cap; after it ${share(node.weight)}` : '';
   return `${prefix}${norm(numberIn(w, 'term'))} / ${norm(numberIn(w, 'sum'))} = ${share(weighed.capped ? numberIn(w, 'raw') : node.weight)}${capped}`;
 }
@@ -114,9 +119,12 @@ function capLines(participants: readonly number[], weighed: Weighing): string[] 
 
 function ruleLines(view: RoundView, participants: readonly number[], weighed: Weighing): string[] {
   const { s4 } = view.input.scenario.pipeline;
-  const measure = s4.volatility === 'cv'
-    ? `v = cv = population std / mean of the node's last ${s4.window} gradient norms`
-    : 'v = relchange = |n − n_prev| / n_prev of its last two gradient norms';
+  const { aggregation } = view.input.stages;
+  const measure = !isBuiltinStage(aggregation)
+    ? `v = the volatility the ${aggregation.name} stage gives (its own measure); the history holds the node's last ${s4.window} gradient norms`
+    : s4.volatility === 'cv'
+      ? `v = cv = population std / mean of the node's last ${s4.window} gradient norms`
+      : 'v = relchange = |n − n_prev| / n_prev of its last two gradient norms';
   const lines = [`${NODE_INDENT}‖g‖ = L2 norm of the pseudo-gradient (θ_t − θ_i) / (lr · localSteps); ${measure}`];
   if (weighed.rule === 'mean') lines.push(`${NODE_INDENT}aggregation mean: every participant gets w = 1 / |P_t| (volatility shown, not used)`);
   if (weighed.rule === 'samples') {
@@ -130,7 +138,6 @@ function ruleLines(view: RoundView, participants: readonly number[], weighed: We
     if (!weighed.hasTerms) lines.push(`${NODE_INDENT}no participant has 2 norms yet → equal weights`);
   }
   if (!KNOWN_RULES.has(weighed.rule)) {
-    const { aggregation } = view.input.stages;
     lines.push(`${NODE_INDENT}aggregation ${aggregation.name}: ${aggregation.summary}`);
   }
   return lines;

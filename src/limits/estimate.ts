@@ -321,6 +321,18 @@ const LOOKUP_S = 0.5e-6;
  */
 const BURST_SLOT_S = 15e-9;
 const NODE_ROUND_OVERHEAD_S = 5e-6;
+/**
+ * Preparing the data before round 1 (train/prepare.ts), measured 2026-12-05 with
+ * `prepareTraining` on blobs of 200,000 × 1,000, 100,000 × 500 and 1,000,000 × 16 values:
+ * generating a value 63–69 ns (Alea and Box–Muller, and the page's first touch), then the
+ * split, the standardisation, the arrangement into node shards and the label noise 29 ns a value
+ * and 0.7 µs a sample (a 200,000 × 1,000 blobs run spent 17 s before its first round, which
+ * the estimate left out). A CSV's rows are read before the estimate is made, so only their
+ * preparation is counted.
+ */
+const BLOB_VALUE_S = 70e-9;
+const PREPARE_VALUE_S = 30e-9;
+const PREPARE_SAMPLE_S = 1e-6;
 const JSON_BYTE_S = 20e-9;
 /**
  * A golden check of a run whose JSON report is J bytes holds the golden file's text (J) and
@@ -416,6 +428,9 @@ interface RunSize {
   /** copies of the dataset's values at the peak: 1 for generated data arranged in place, else 2 (see DATASET_ROW_BYTES) */
   dataCopies: number;
   features: number;
+  /** the dataset's samples, and whether the run generates them (blobs) */
+  samples: number;
+  generated: boolean;
   /** nodes whose latency or slowdown (or a phase of either) is a burst chain */
   burstNodes: number;
   burstSlots: number;
@@ -471,6 +486,8 @@ function sizeRun(scenario: Scenario, shape: DatasetShape, options: EstimateOptio
     testRows,
     dataCopies: scenario.data.dataset.kind === 'blobs' && shape.samples - testRows >= n ? 1 : 2,
     features: shape.features,
+    samples: shape.samples,
+    generated: scenario.data.dataset.kind === 'blobs',
     // no burst node keeps no chain, however long the run (0 × an unbounded time would be NaN)
     traceSamples: traceSamples(nodes),
     burstNodes,
@@ -649,9 +666,20 @@ function trainingPart(z: RunSize, rounds: number, engine: string | undefined): C
   return { what, value };
 }
 
+/** Generating (blobs) and preparing the dataset before round 1: once a run, whatever its strategies. */
+function dataParts(z: RunSize): CostPart[] {
+  const values = z.samples * z.features;
+  const shape = `${count(z.samples)} × ${plural(z.features, 'feature')}`;
+  return [
+    ...(z.generated ? [{ what: `generating the data (${shape})`, value: values * BLOB_VALUE_S }] : []),
+    { what: `preparing the data (split, standardised, shared out to ${plural(z.n, 'node')})`, value: values * PREPARE_VALUE_S + z.samples * PREPARE_SAMPLE_S },
+  ];
+}
+
 function timePartsOf(z: RunSize, rounds: number, base: HostBase, engine: string | undefined): CostPart[] {
   return [
     ...(base.start === null ? [] : [{ what: base.start, value: base.startSeconds }]),
+    ...dataParts(z),
     trainingPart(z, rounds, engine),
     { what: `latency samples (${count(z.k)} per node-round)`, value: z.strategies * rounds * (z.n * z.k + z.tries) * LOOKUP_S },
     { what: burstChains(z), value: z.burstSlots * BURST_SLOT_S },

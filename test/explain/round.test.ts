@@ -92,19 +92,21 @@ describe('explainRound', () => {
     const run = result.runs[0]!;
     const record = run.rounds[1]!;
     const plugin = { kind: 'aggregation' as const, name: 'median', summary: 'weights from the median norm', weigh: STAGES.aggregation.weigh };
-    const working = { ...record.working!, aggregation: [{ rule: 'median-distance', distance: 0.5 }, { rule: 'median-distance', distance: 0.25 }] };
+    const working = { ...record.working!, aggregation: [{ rule: 'median-distance', distance: 0.5 }, { rule: 'median-distance', distance: 0.25, tiny: 0.0000071 }] };
     const pluginRun = { ...run, strategy: { ...run.strategy, aggregation: 'median' }, rounds: [run.rounds[0]!, { ...record, working }] };
 
     const text = explainKeptRound({ scenario: result.scenario, run: pluginRun, round: 2, context: CONTEXT, stages: { ...STAGES, aggregation: plugin } });
 
     expect(text).toContain(`${[
       'S4 gradient volatility → aggregation weights (aggregation stage: median)',
-      '  ‖g‖ = L2 norm of the pseudo-gradient (θ_t − θ_i) / (lr · localSteps); v = cv = population std / mean of the node\'s last 5 gradient norms',
+      '  ‖g‖ = L2 norm of the pseudo-gradient (θ_t − θ_i) / (lr · localSteps); v = the volatility the median stage gives (its own measure); the history holds the node\'s last 5 gradient norms',
       '  aggregation median: weights from the median norm',
-      '  node a: ‖g‖ = 1.25; history [1.5, 1.25] → v = std / mean = 0.125 / 1.375 = 0.0909',
-      '  node b: ‖g‖ = 2.25; history [2.5, 2.25] → v = std / mean = 0.125 / 2.375 = 0.0526',
+      // a plug-in's volatility is not said to be the scenario's cv: explain cannot know how it was made
+      '  node a: ‖g‖ = 1.25; history [1.5, 1.25] → v = 0.0909 (the median stage\'s own measure)',
+      '  node b: ‖g‖ = 2.25; history [2.5, 2.25] → v = 0.0526 (the median stage\'s own measure)',
       '  node a: w = 0.3685 (rule = median-distance, distance = 0.5)',
-      '  node b: w = 0.6315 (rule = median-distance, distance = 0.25)',
+      // a working value too small for 4 decimals keeps 2 significant digits
+      '  node b: w = 0.6315 (rule = median-distance, distance = 0.25, tiny = 0.0000071)',
     ].join('\n')}\n`);
   });
 

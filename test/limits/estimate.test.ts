@@ -64,7 +64,7 @@ describe('estimateRun', () => {
   });
 
   it('--engine reference: 0.25 ms a node-step and 2 GFLOP/s for its training (hand-computed)', () => {
-    const training = (engine?: string) => estimateRun(mlpCluster(100), IRIS, { json: false, trace: false, ...(engine === undefined ? {} : { engine }) }).timeParts[1]!;
+    const training = (engine?: string) => estimateRun(mlpCluster(100), IRIS, { json: false, trace: false, ...(engine === undefined ? {} : { engine }) }).timeParts.find((p) => p.what.startsWith('training'))!;
     // iris 4 → 64 → 3: 5 × 64 + 65 × 3 = 515 parameters; 100 nodes × 10 rounds × 1 step at batch 32;
     // evaluation of the 30 test rows each round at 4 GFLOP/s, as for the fast engine
     const evaluations = (10 * 30 * 515 * 2) / 4e9;
@@ -218,8 +218,22 @@ cluster:
     expect(parts['latency samples (10 per node-round)']).toBeCloseTo(10 * 24 * 0.5e-6, 15);
     expect(parts['planning and records']).toBeCloseTo(20 * 5e-6, 15);
     expect(parts['starting Node.js and TF.js']).toBe(1);
+    // iris: 150 samples × 4 features at 30 ns a value and 1 µs a sample; nothing generated
+    expect(parts['preparing the data (split, standardised, shared out to 2 nodes)']).toBeCloseTo(600 * 30e-9 + 150 * 1e-6, 15);
+    expect(estimate.timeParts.some((p) => p.what.startsWith('generating'))).toBe(false);
     // training 57,600 / 24e9 + 9,000 / 4e9 + 20 × 4 µs = 0.00008465 s
-    expect(estimate.seconds).toBeCloseTo(1 + 0.00008465 + 0.00012 + 0.0001, 12);
+    expect(estimate.seconds).toBeCloseTo(1 + 0.000168 + 0.00008465 + 0.00012 + 0.0001, 12);
+  });
+
+  it('time: generated data costs 70 ns a value to make, and every dataset 30 ns a value and 1 µs a sample to prepare, once a run', () => {
+    const blobs = { samples: 200_000, features: 1000, classes: 10 };
+    const scenario = { ...SMALL, strategies: [...SMALL.strategies, ...SMALL.strategies], data: { ...SMALL.data, dataset: { kind: 'blobs' as const, samples: 200_000, features: 1000, classes: 10, spread: 1 } } };
+    const parts = estimateRun(scenario, blobs, { json: false, trace: false }).timeParts;
+    // 2e8 values × 70 ns = 14 s; 2e8 × 30 ns + 2e5 × 1 µs = 6.2 s, whatever the number of strategies
+    expect(parts.slice(1, 3)).toEqual([
+      { what: 'generating the data (200,000 × 1,000 features)', value: expect.closeTo(14, 9) as unknown },
+      { what: 'preparing the data (split, standardised, shared out to 2 nodes)', value: expect.closeTo(6.2, 9) as unknown },
+    ]);
   });
 
   it('--json and --trace: ~760 B per node-round plus 12 B per sample, held twice in memory', () => {
