@@ -92,7 +92,8 @@ describe('explainRound', () => {
     const run = result.runs[0]!;
     const record = run.rounds[1]!;
     const plugin = { kind: 'aggregation' as const, name: 'median', summary: 'weights from the median norm', weigh: STAGES.aggregation.weigh };
-    const working = { ...record.working!, aggregation: [{ rule: 'median-distance', distance: 0.5 }, { rule: 'median-distance', distance: 0.25, tiny: 0.0000071 }] };
+    const aggregation: Array<Record<string, number | string>> = [{ rule: 'median-distance', distance: 0.5 }, { rule: 'median-distance', distance: 0.25, tiny: 0.0000071 }];
+    const working = { ...record.working!, aggregation };
     const pluginRun = { ...run, strategy: { ...run.strategy, aggregation: 'median' }, rounds: [run.rounds[0]!, { ...record, working }] };
 
     const text = explainKeptRound({ scenario: result.scenario, run: pluginRun, round: 2, context: CONTEXT, stages: { ...STAGES, aggregation: plugin } });
