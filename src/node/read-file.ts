@@ -39,19 +39,28 @@ function kindOf(stat: Stats): string {
  * or device is read (the scenario may be `/dev/stdin`), still at most `maxBytes`.
  */
 export function readFileBounded(path: string, maxBytes: number, options: { regularOnly?: boolean } = {}): BytesRead {
+  // A regular file's bytes go straight into one buffer of its size (a 137 MB dataset was
+  // copied twice, chunk by chunk and then joined: 0.8 s of its 4 s read, mostly memory
+  // touched for the first time); a pipe's are gathered in chunks, and so is whatever a file
+  // that grew since fstat holds past that size.
+  const sized: { buffer: Buffer | null; filled: number } = { buffer: null, filled: 0 };
   const chunks: Buffer[] = [];
   let total = 0;
   let over = false;
   const read = readFileInChunks(path, (chunk) => {
-    total += chunk.length;
     // devices, pipes and files that grew since fstat: stop reading once past the limit
-    if (total > maxBytes) over = true;
+    if (total + chunk.length > maxBytes) over = true;
+    else if (sized.buffer !== null && chunks.length === 0 && sized.filled + chunk.length <= sized.buffer.length) sized.filled += chunk.copy(sized.buffer, sized.filled);
     else chunks.push(Buffer.from(chunk));
+    total += chunk.length;
     return !over;
-  }, { ...options, maxBytes });
+  }, { ...options, maxBytes, onSize: (size) => (sized.buffer = Buffer.allocUnsafe(size)) });
   if (!read.ok) return read;
   if (over) return { ok: false, problem: `more than ${formatBytes(maxBytes)} of data (the limit)`, tooLarge: true };
-  return { ok: true, bytes: Buffer.concat(chunks, total) };
+  const head = sized.buffer === null ? [] : [sized.buffer.subarray(0, sized.filled)];
+  // a file that shrank since fstat: the bytes there were
+  if (chunks.length === 0 && head.length === 1) return { ok: true, bytes: head[0]! };
+  return { ok: true, bytes: Buffer.concat([...head, ...chunks], total) };
 }
 
 /**
@@ -61,7 +70,12 @@ export function readFileBounded(path: string, maxBytes: number, options: { regul
  * sees a buffer that is reused for the next chunk, and stops the reading by returning false.
  * An exception thrown by `onChunk` passes through, the file closed.
  */
-export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boolean | void, options: { regularOnly?: boolean; maxBytes?: number } = {}): { ok: true } | { ok: false; problem: string; tooLarge?: boolean } {
+export function readFileInChunks(
+  path: string,
+  onChunk: (chunk: Buffer) => boolean | void,
+  /** onSize: a regular file's size, told before its first chunk */
+  options: { regularOnly?: boolean; maxBytes?: number; onSize?: (bytes: number) => void } = {},
+): { ok: true } | { ok: false; problem: string; tooLarge?: boolean } {
   const regularOnly = options.regularOnly === true;
   let fd: number;
   try {
@@ -81,6 +95,7 @@ export function readFileInChunks(path: string, onChunk: (chunk: Buffer) => boole
     if (options.maxBytes !== undefined && stat.isFile() && stat.size > options.maxBytes) {
       return { ok: false, problem: fileOverLimit(stat.size, options.maxBytes), tooLarge: true };
     }
+    if (stat.isFile()) options.onSize?.(stat.size);
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
       let read: number;

@@ -70,6 +70,97 @@ const LABEL_WORDS = `a whole-number class label from 0 to ${MAX_CLASS_LABEL}`;
 /** Features are float32, whose largest finite value is about 3.4028e38. */
 const FEATURE_RANGE_WORDS = 'a number within ±3.4e38';
 
+/** Exact powers of ten as doubles (10^0 … 10^22: every one is representable). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Digits a plain cell's mantissa may have and stay an exact double (10^15 < 2^53). */
+const FAST_DIGITS = 15;
+const COMMA = 44;
+const DOT = 46;
+const MINUS = 45;
+const PLUS = 43;
+const ZERO = 48;
+
+/**
+ * One row read without splitting it: every cell a plain decimal (sign, digits, a point)
+ * of at most 15 digits, no blanks or exponent, the label a class id in range. Such a cell's
+ * value is m / 10^k with both exact doubles, so the one rounded division gives what Number()
+ * gives (Clinger's fast path). False for anything else, and the row is then read cell by cell
+ * by `readRow`, which gives the same values for these and the error for the rest. Writes the
+ * row's features and label in place; returns the label, or -1 (also when the row has no label
+ * column: labelColumn -1, as a test reads single values into doubles).
+ */
+export function readPlainRow(line: string, cellCount: number, labelColumn: number, features: Float32Array | Float64Array, at: number): number {
+  let label = -1;
+  let position = 0;
+  const end = line.length;
+  for (let c = 0; c < cellCount; c++) {
+    let code = line.charCodeAt(position);
+    let negative = false;
+    if (code === MINUS || code === PLUS) {
+      negative = code === MINUS;
+      code = line.charCodeAt(++position);
+    }
+    let mantissa = 0;
+    let digits = 0;
+    let decimals = 0;
+    let point = false;
+    for (; position < end; code = line.charCodeAt(++position)) {
+      const digit = code - ZERO;
+      if (digit >= 0 && digit <= 9) {
+        mantissa = mantissa * 10 + digit;
+        digits++;
+        if (point) decimals++;
+      } else if (code === DOT && !point) {
+        point = true;
+      } else {
+        break;
+      }
+    }
+    if (digits === 0 || digits > FAST_DIGITS) return -1;
+    // the cell must end here: at its comma, or at the line's end after the last cell
+    if (c < cellCount - 1 ? code !== COMMA : position !== end) return -1;
+    position++;
+    const magnitude = mantissa / POW10[decimals]!;
+    // `-0` is 0 (parseDecimal)
+    const value = negative ? 0 - magnitude : magnitude;
+    if (c === labelColumn) {
+      if (!Number.isInteger(value) || value < 0 || value > MAX_CLASS_LABEL) return -1;
+      label = value;
+    } else {
+      features[at++] = value;
+    }
+  }
+  return label;
+}
+
+/** One row cell by cell: its features and label in place, or the error of its first bad cell. */
+function readRow(line: string, lineNo: number, cellCount: number, labelColumn: number, features: Float32Array, at: number): number {
+  const cells = line.split(',');
+  if (cells.length !== cellCount) {
+    throw new DataFileError(lineNo, 1, `${cellCount} comma-separated cells`, `${cells.length}`);
+  }
+  let label = -1;
+  let column = 1;
+  for (let c = 0; c < cells.length; c++) {
+    const cell = cells[c]!.trim();
+    const value = cellNumber(cell);
+    if (c === labelColumn) {
+      if (!Number.isInteger(value) || value < 0 || value > MAX_CLASS_LABEL) {
+        throw new DataFileError(lineNo, column, LABEL_WORDS, describeLabel(cell));
+      }
+      label = value;
+    } else {
+      if (!Number.isFinite(value)) throw new DataFileError(lineNo, column, 'a finite number', describeCellKind(cell));
+      // features are stored as float32: 1e39 is finite here but Infinity once stored, and the
+      // run would then "diverge" in round 1 for no reason the user could see
+      if (!Number.isFinite(Math.fround(value))) throw new DataFileError(lineNo, column, FEATURE_RANGE_WORDS, 'a number too large for a 32-bit float');
+      features[at++] = value;
+    }
+    column += cells[c]!.length + 1;
+  }
+  return label;
+}
+
 export function parseDatasetCsv(text: string, name: string): Dataset {
   if (text.includes('\u0000')) throw new DataFileError(1, 1, 'a text CSV file', 'binary data');
   const lines = text.split(/\r?\n/);
@@ -90,35 +181,16 @@ export function parseDatasetCsv(text: string, name: string): Dataset {
   const seen = new Uint8Array(MAX_CLASS_LABEL + 1);
   let distinct = 0;
   for (let row = 0; row < rowCount; row++) {
-    const lineNo = row + 2;
-    const cells = lines[row + 1]!.split(',');
-    if (cells.length !== header.length) {
-      throw new DataFileError(lineNo, 1, `${header.length} comma-separated cells`, `${cells.length}`);
+    const line = lines[row + 1]!;
+    const at = row * featureCount;
+    let value = readPlainRow(line, header.length, labelColumn, features, at);
+    if (value < 0) value = readRow(line, row + 2, header.length, labelColumn, features, at);
+    labels[row] = value;
+    if (seen[value] === 0) {
+      seen[value] = 1;
+      distinct++;
     }
-    let column = 1;
-    let f = 0;
-    for (let c = 0; c < cells.length; c++) {
-      const cell = cells[c]!.trim();
-      const value = cellNumber(cell);
-      if (c === labelColumn) {
-        if (!Number.isInteger(value) || value < 0 || value > MAX_CLASS_LABEL) {
-          throw new DataFileError(lineNo, column, LABEL_WORDS, describeLabel(cell));
-        }
-        labels[row] = value;
-        if (seen[value] === 0) {
-          seen[value] = 1;
-          distinct++;
-        }
-        if (value > maxLabel) maxLabel = value;
-      } else {
-        if (!Number.isFinite(value)) throw new DataFileError(lineNo, column, 'a finite number', describeCellKind(cell));
-        // features are stored as float32: 1e39 is finite here but Infinity once stored, and the
-        // run would then "diverge" in round 1 for no reason the user could see
-        if (!Number.isFinite(Math.fround(value))) throw new DataFileError(lineNo, column, FEATURE_RANGE_WORDS, 'a number too large for a 32-bit float');
-        features[row * featureCount + f++] = value;
-      }
-      column += cells[c]!.length + 1;
-    }
+    if (value > maxLabel) maxLabel = value;
   }
   if (distinct < 2) throw new DataFileError(2, 1, 'at least two classes in `label`', 'one');
   const classCount = maxLabel + 1;

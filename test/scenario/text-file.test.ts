@@ -98,6 +98,24 @@ describe('readFileBounded — regularOnly checks the open file', () => {
     expect(read.ok && read.bytes.toString()).toBe('abc');
   });
 
+  it('a regular file of several chunks, read into one buffer of its size, is every byte in order', () => {
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 251;
+    writeFileSync(join(dir, 'chunks'), bytes);
+    const read = readFileBounded(join(dir, 'chunks'), bytes.length, { regularOnly: true });
+    expect(read.ok && read.bytes.length).toBe(bytes.length);
+    expect(read.ok && read.bytes.equals(bytes)).toBe(true);
+    // one byte over the limit once read (the limit checked as it reads, too)
+    expect(readFileBounded(join(dir, 'chunks'), bytes.length - 1)).toEqual({ ok: false, problem: 'a file of 3,145,745 bytes (the limit is 3 MiB, 3,145,744 bytes)', tooLarge: true });
+  });
+
+  it('a regular file holding more than its size said (a /proc file, size 0) is read whole all the same', () => {
+    const read = readFileBounded('/proc/self/status', 1024 * 1024, { regularOnly: true });
+    expect(read.ok && read.bytes.length).toBeGreaterThan(100);
+    expect(read.ok && read.bytes.toString('latin1').startsWith('Name:')).toBe(true);
+    expect(read.ok && read.bytes.toString('latin1').endsWith('\n')).toBe(true);
+  });
+
   it('quoteBytes: false locates a bad byte without showing its value', () => {
     writeFileSync(join(dir, 'latin1'), Buffer.from([0x61, 0x0a, 0x63, 0xe9]));
     expect(readTextFileLimited(join(dir, 'latin1'), 1024, { regularOnly: true, quoteBytes: false })).toEqual({ ok: false, problem: 'a byte that is not UTF-8', line: 2, column: 2 });

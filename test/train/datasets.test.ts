@@ -1,7 +1,8 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
 import { nodeHost, shippedDatasetPath } from '../../src/node/host.js';
-import { DataFileError, describeCellKind, parseDatasetCsv } from '../../src/scenario/dataset-csv.js';
+import { DataFileError, describeCellKind, parseDatasetCsv, readPlainRow } from '../../src/scenario/dataset-csv.js';
 import { loadDataset, makeBlobs } from '../../src/train/datasets.js';
 
 const shipped = nodeHost.shippedDataset;
@@ -124,6 +125,72 @@ describe('parseDatasetCsv — labels and messages', () => {
       'a number too large for a double (400 digits before the point)', 'a negative number too large for a double (320 digits before the point)',
     ]);
     expect(csvError('PASSWORD=hunter2\n1\n')).toEqual({ line: 1, column: 1, expected: 'a header row with a `label` column', found: '1 column, none named label' });
+  });
+});
+
+
+describe('parseDatasetCsv — plain rows read without splitting them', () => {
+  /** What a cell is worth, read as the CSV reader always read it: trimmed, Number(), -0 as 0, stored as float32. */
+  function reference(cell: string): number {
+    return Math.fround(Number(cell.trim()) + 0);
+  }
+
+  it('gives, for cells of every shape, the values Number() gives (15 digits and fewer exactly, longer ones and exponents by Number)', () => {
+    const random = seedrandom('csv-cells');
+    const digits = (count: number) => Array.from({ length: count }, () => Math.floor(random() * 10)).join('');
+    const shapes = [
+      () => `${digits(1 + Math.floor(random() * 15))}`,
+      () => `-${digits(1 + Math.floor(random() * 7))}.${digits(1 + Math.floor(random() * 8))}`,
+      () => `+${digits(1 + Math.floor(random() * 3))}.${digits(12)}`,
+      () => `0.${digits(14)}`,
+      () => `${digits(8)}.${digits(8)}`, // 16 digits: past the exact range, read by Number()
+      () => `${digits(20)}.${digits(5)}`,
+      () => `.${digits(6)}`,
+      () => `${digits(3)}.`,
+      () => `-0.${'0'.repeat(Math.floor(random() * 5))}`,
+      () => `${digits(2)}e${Math.floor(random() * 60) - 30}`,
+      () => ` ${digits(3)}.${digits(2)} `,
+      () => `\t-${digits(4)}`,
+      () => `000${digits(5)}.${digits(3)}00`,
+      () => `3.4028234e38`,
+    ];
+    const rows = Array.from({ length: 2000 }, (_, row) => {
+      const cells = Array.from({ length: 5 }, () => shapes[Math.floor(random() * shapes.length)]!());
+      // the label in the middle, sometimes written as 2.0 or -0
+      return [...cells.slice(0, 2), ['1', '2.0', '-0', '0', ' 3 '][row % 5]!, ...cells.slice(2)];
+    });
+    // line breaks now and then Windows', and blank lines at the end
+    const text = `a,b,label,c,d,e\r\n${rows.map((cells) => `${cells.join(',')}${random() < 0.5 ? '\n' : '\r\n'}`).join('')}\n \n`;
+    const dataset = parseDatasetCsv(text, 'shapes.csv');
+    expect(dataset.samples).toBe(2000);
+    const expected = rows.flatMap((cells) => [...cells.slice(0, 2), ...cells.slice(3)].map(reference));
+    // Object.is tells 0 from -0: neither parse may give -0
+    expect(Array.from(dataset.features).every((value, i) => Object.is(value, expected[i]))).toBe(true);
+    expect(Array.from(dataset.labels)).toEqual(rows.map((cells) => Number(cells[2]!.trim()) + 0));
+  });
+
+  it('a plain cell is read as the double Number() reads, bit for bit; any other is left to Number()', () => {
+    const random = seedrandom('csv-doubles');
+    const digits = (count: number) => Array.from({ length: count }, () => Math.floor(random() * 10)).join('');
+    const value = new Float64Array(1);
+    for (let i = 0; i < 20_000; i++) {
+      const whole = Math.floor(random() * 16);
+      const cell = `${random() < 0.5 ? '-' : ''}${digits(whole)}.${digits(Math.max(whole === 0 ? 1 : 0, Math.floor(random() * (18 - whole))))}`;
+      const plain = cell.replace(/[-.]/g, '').length <= 15;
+      value[0] = Number.NaN;
+      readPlainRow(cell, 1, -1, value, 0);
+      // a plain cell is read here, and to the same double; a longer one is not read at all
+      expect([cell, Object.is(value[0], Number(cell) + 0)]).toEqual([cell, plain]);
+    }
+  });
+
+  it('a bad cell after plain rows is reported at its line and column, as before', () => {
+    const good = Array.from({ length: 50 }, (_, i) => `${i}.5,${i % 2},-${i}`).join('\n');
+    expect(() => parseDatasetCsv(`x,label,y\n${good}\n1.5,1,1e39\n`, 'd.csv')).toThrow(new DataFileError(52, 7, 'a number within ±3.4e38', 'a number too large for a 32-bit float'));
+    expect(() => parseDatasetCsv(`x,label,y\n${good}\n1.5,1\n`, 'd.csv')).toThrow(new DataFileError(52, 1, '3 comma-separated cells', '2'));
+    expect(() => parseDatasetCsv(`x,label,y\n${good}\n1.5,1,2,\n`, 'd.csv')).toThrow(new DataFileError(52, 1, '3 comma-separated cells', '4'));
+    expect(() => parseDatasetCsv(`x,label,y\n${good}\n1.5,1000,2\n`, 'd.csv')).toThrow(new DataFileError(52, 5, 'a whole-number class label from 0 to 999', 'a number above 999'));
+    expect(() => parseDatasetCsv(`x,label,y\n${good}\n1.5,1,-\n`, 'd.csv')).toThrow(new DataFileError(52, 7, 'a finite number', 'text that is not a number'));
   });
 });
 
