@@ -14,6 +14,7 @@ import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import type { Writable } from 'node:stream';
 import { DtrainError } from './errors.js';
 import { escapeForTerminal } from './text/terminal-escape.js';
 
@@ -406,7 +407,27 @@ function copyInPlace(temp: string, path: string): void {
  */
 export interface LiveOutput {
   write(text: string): void;
+  /**
+   * Settles once what was written has been taken: at once for a file, a device or a FIFO
+   * (written synchronously), when its stream drains for standard output or error (a pipe whose
+   * reader is slower than the run would otherwise hold every round's text in memory: 2.9 GB at
+   * 131,072 nodes), or when that stream fails or closes (its error is handled where every
+   * write to it is, src/cli.ts).
+   */
+  taken(): Promise<void>;
   close(): void;
+}
+
+/** Settles when `stream` has drained what it queued, or failed or closed trying. */
+export function drained(stream: Writable): Promise<void> {
+  if (!stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((settle) => {
+    const done = (): void => {
+      stream.off('drain', done).off('error', done).off('close', done);
+      settle();
+    };
+    stream.on('drain', done).on('error', done).on('close', done);
+  });
 }
 
 export function openLiveOutput(target: OutputTarget): LiveOutput {
@@ -418,7 +439,7 @@ export function openLiveOutput(target: OutputTarget): LiveOutput {
     // through the process's stream, so that a reader gone (`| head`) ends dtrain as it ends
     // every other write to standard output (src/cli.ts), quietly
     const stream = target.kind === 'stdout' ? process.stdout : process.stderr;
-    return { write: (text) => void stream.write(text), close: () => {} };
+    return { write: (text) => void stream.write(text), taken: () => drained(stream), close: () => {} };
   }
   let fd: number | undefined;
   try {
@@ -442,6 +463,7 @@ export function openLiveOutput(target: OutputTarget): LiveOutput {
         fail(error);
       }
     },
+    taken: () => Promise.resolve(),
     close() {
       if (!open) return;
       open = false;

@@ -283,6 +283,7 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
         sinks.html?.runEnd(run);
       },
       shouldStop: stop.requested,
+      ...(sinks.ndjson === undefined ? {} : { waitForOutputs: sinks.ndjson.live.taken }),
       registry,
     });
   } finally {

@@ -65,6 +65,8 @@ export interface StrategyRunOptions {
   shouldStop?: () => boolean;
   /** The host's event loop gets one turn before every round: signals, helper threads' messages. */
   yieldTurn?: () => Promise<void>;
+  /** Awaited before every round (RunOptions.waitForOutputs): a slow reader of the outputs holds the run. */
+  waitForOutputs?: () => Promise<void>;
   /** the host's helper: each round's S1 windows drawn while the round before ends, or the whole rounds' timelines */
   prefetch?: WindowPrefetch | null;
   /** rounds ahead the run started for this strategy (its first) while it prepared the data */
@@ -193,6 +195,7 @@ function withoutNodes(record: RoundRecord): RoundRecord {
  * else would never get that thread (it did not, for a program calling runScenario alone).
  */
 async function stopRequested(options: StrategyRunOptions): Promise<boolean> {
+  await options.waitForOutputs?.();
   await options.yieldTurn?.();
   return options.shouldStop?.() ?? false;
 }

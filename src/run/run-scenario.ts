@@ -54,6 +54,12 @@ export interface RunOptions {
   shouldStop?: () => boolean;
   /** the stages and presets strategies are looked up in (default: the built-in ones) */
   registry?: StageRegistry;
+  /**
+   * Awaited before every round: the outputs `onRound` wrote have been taken by their reader.
+   * A reader slower than the run (`dtrain simulate --ndjson - | slow`) then holds the run at a
+   * round boundary instead of every round's text queueing in memory.
+   */
+  waitForOutputs?: () => Promise<void>;
 }
 
 async function engineFactory(host: Host, engine: string | EngineFactory): Promise<EngineFactory> {
@@ -152,6 +158,7 @@ async function runStrategies(
       working: options.working,
       timelines: options.timelines,
       shouldStop: options.shouldStop,
+      waitForOutputs: options.waitForOutputs,
       startedRounds: runs.length === 0 ? firstRounds : null,
     });
     if (started !== undefined && options.now !== undefined) run.summary.wallMs = options.now() - started;

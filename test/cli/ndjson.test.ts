@@ -5,7 +5,7 @@
  * rounds; a path that cannot be written is refused before the run (exit 2, nothing written).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,9 +31,9 @@ function completeLines(path: string): Line[] {
 
 const RUN = ['--backend', 'cpu', '--no-progress'];
 
-/** `dtrain simulate runtime/long.yaml --ndjson - …` read by a reader that goes away after two lines (`| head -2`). */
-async function readTwoLinesAndGo(extra: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'simulate', 'runtime/long.yaml', '--quiet', '--ndjson', '-', ...extra, ...RUN], {
+/** `dtrain simulate SCENARIO --ndjson - …` read by a reader that goes away after two lines (`| head -2`). */
+async function readTwoLinesAndGo(extra: readonly string[], scenario = 'runtime/long.yaml'): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'simulate', scenario, '--quiet', '--ndjson', '-', ...extra, ...RUN], {
     cwd: HOSTILE_DIR, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -91,6 +91,33 @@ describe('--ndjson', () => {
     expect(status).toBe(1);
     expect(existsSync(json)).toBe(false);
     expect(existsSync(report)).toBe(false);
+  });
+
+  it('- with round lines larger than a pipe holds: the run waits for its reader, so one going away is seen before the end; exit 1, --json not written', async () => {
+    // 3,000 nodes: a round's line is about 1.5 MB. The run used to queue every line in memory
+    // and see the reader gone only once it had committed the files (exit 0, --json written)
+    const dir = scratch();
+    const scenario = join(dir, 'wide.yaml');
+    writeFileSync(scenario, [
+      'name: wide', 'seed: 1', 'rounds: 6',
+      'data: { dataset: { blobs: { samples: 20000, features: 4, classes: 3, spread: 1 } } }',
+      'model: { hidden: [4] }',
+      'cluster: { nodes: [ { id: n, count: 3000, latency: { lognormal: { median: 10, sigma: 0.5 } } } ] }', '',
+    ].join('\n'));
+    const json = join(dir, 'run.json');
+    // `dtrain simulate … | head -n 2` in a shell: a pipe of the kernel's, not the socket pair a
+    // test's 'pipe' is, and a reader that is not this test reading as fast as it can
+    const headOut = join(dir, 'head.out');
+    const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+    const command = `${[process.execPath, BIN, 'simulate', scenario, '--quiet', '--ndjson', '-', '--json', json, ...RUN].map(quote).join(' ')} | head -n 2 > ${quote(headOut)}; exit "\${PIPESTATUS[0]}"`;
+    const child = spawn('bash', ['-c', command], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe(`error: the reader of standard output went away before the run ended; not written: --json ${json}\n`);
+    expect(status).toBe(1);
+    expect(existsSync(json)).toBe(false);
+    expect(readFileSync(headOut, 'utf8').split('\n').slice(0, 2).map((line) => (JSON.parse(line) as Line).type)).toEqual(['header', 'round']);
   });
 
   it('a path that cannot be written is refused before the run: exit 2, one error line, nothing written', async () => {

@@ -8,9 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { OutputPlan, scenarioInputs } from '../../src/cli/output-plan.js';
-import { createProblemIn, OutputWriter, removeStaleTemps, removeWorkerTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
+import { createProblemIn, drained, OutputWriter, removeStaleTemps, removeWorkerTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
 import { DtrainError } from '../../src/errors.js';
 import { thrown } from '../helpers/thrown.js';
 import { traceSamples } from '../helpers/trace-samples.js';
@@ -174,5 +175,47 @@ describe('OutputPlan', () => {
       { what: 'the trace file', path: '/t.csv' },
       { what: 'the CSV dataset', path: '/d.csv' },
     ]);
+  });
+});
+
+describe('drained: what standard output queued has been taken', () => {
+  /** A stream of a 4-byte buffer whose writes complete only when `take` is called. */
+  function slowStream() {
+    const pending: Array<() => void> = [];
+    const stream = new Writable({ highWaterMark: 4, write: (_chunk, _encoding, done) => void pending.push(done) });
+    return { stream, take: () => pending.shift()?.() };
+  }
+  const settled = async (promise: Promise<void>): Promise<boolean> => {
+    let done = false;
+    void promise.then(() => (done = true));
+    await new Promise((later) => setImmediate(later));
+    return done;
+  };
+
+  it('at once when nothing waits; when the reader has taken the queue, not before', async () => {
+    const { stream, take } = slowStream();
+    expect(await settled(drained(stream))).toBe(true);
+    stream.write('0123456789');
+    stream.write('abc');
+    const waiting = drained(stream);
+    expect(await settled(waiting)).toBe(false);
+    take();
+    expect(await settled(waiting)).toBe(false);
+    take();
+    expect(await settled(waiting)).toBe(true);
+  });
+
+  it('when the stream fails or closes instead (the reader went away): the run is not held for ever', async () => {
+    const failing = slowStream();
+    failing.stream.on('error', () => {});
+    failing.stream.write('0123456789');
+    const failed = drained(failing.stream);
+    failing.stream.destroy(new Error('EPIPE'));
+    expect(await settled(failed)).toBe(true);
+    const closing = slowStream();
+    closing.stream.write('0123456789');
+    const closed = drained(closing.stream);
+    closing.stream.destroy();
+    expect(await settled(closed)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runScenario } from '../../src/index.js';
 import { nodeHost } from '../../src/node/host.js';
 import { parseScenarioText } from '../../src/node/load.js';
@@ -164,6 +164,36 @@ describe('round loop memory', () => {
     expect(streamed.map((record) => record.working)).toEqual(kept.runs[0]!.rounds.map((record) => record.working));
     // and keeps neither it nor the node records
     expect(run.runs[0]!.rounds.every((record) => record.working === undefined && record.nodes.length === 0)).toBe(true);
+  });
+
+  it('waits for the outputs\' reader before every round: no round starts until what the last one wrote was taken', async () => {
+    const scenario = parseScenarioText(HAND_SCENARIO, 'hand.yaml');
+    const events: string[] = [];
+    let release = (): void => {};
+    const run = runScenario(scenario, {
+      backend: 'cpu',
+      engine: 'reference',
+      onRound: (record) => events.push(`round ${record.round}`),
+      waitForOutputs: () => {
+        events.push('wait');
+        return new Promise<void>((taken) => (release = taken));
+      },
+    });
+    // the run holds before round 1 until the reader has taken what was written (nothing yet)
+    await vi.waitFor(() => expect(events).toEqual(['wait']), { timeout: 10_000 });
+    await new Promise((later) => setTimeout(later, 200));
+    expect(events).toEqual(['wait']);
+    for (let round = 1; round < scenario.rounds; round++) {
+      release();
+      await vi.waitFor(() => expect(events.slice(-2)).toEqual([`round ${round}`, 'wait']), { timeout: 10_000 });
+      // and holds there, one round done, until released again
+      await new Promise((later) => setTimeout(later, 100));
+      expect(events).toHaveLength(1 + 2 * round);
+    }
+    release();
+    // the last round ends the run: what it wrote is its caller's to wait for
+    expect((await run).runs[0]!.rounds).toHaveLength(scenario.rounds);
+    expect(events.slice(-2)).toEqual(['wait', `round ${scenario.rounds}`]);
   });
 
   it('records without their timelines (timelines false) say every time and drop the same', async () => {
