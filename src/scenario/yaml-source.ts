@@ -13,6 +13,13 @@ import { shorten } from '../text/shorten.js';
 /** Aliases may expand to at most this many nodes (yaml's guard against "billion laughs"). */
 export const MAX_ALIAS_COUNT = 100;
 /**
+ * Anchors and aliases a document may hold. yaml resolves each alias by a pass over every
+ * anchor and alias before it, so their number costs its square in time: 20,000 pairs in a
+ * 378 KB file took 6.7 s, 80,000 in 1 MB 109 s, and a 4 MiB file would take most of an hour.
+ * 10,000 in all keep that under two seconds; a scenario names a few (a shared latency spec).
+ */
+export const MAX_ANCHORS_AND_ALIASES = 10_000;
+/**
  * Maps and lists may nest at most this deep. A real scenario needs about 10 levels (nested
  * phases a few more); past a few hundred, recursive parsing and validation would overflow
  * the stack, so deeper documents are refused up front with a message instead of a crash.
@@ -131,7 +138,7 @@ function yamlProblems(doc: Document, text: string, issue: MakeIssue, scan: Scan)
     issues.push(describeYamlError(error, text, issue));
   }
   const version = versionIssue(doc, text, issue);
-  const refused = [...(version === undefined ? [] : [version]), ...scan.tags, ...scan.collectionKeys, ...scan.unresolved];
+  const refused = [...(version === undefined ? [] : [version]), ...scan.tags, ...scan.collectionKeys, ...scan.unresolved, ...scan.tooManyAnchors];
   return { issues: [...issues, ...scan.duplicates, ...refused], fatal: fatal || refused.length > 0 };
 }
 
@@ -152,6 +159,8 @@ interface Scan {
   collectionKeys: Issue[];
   tags: Issue[];
   unresolved: Issue[];
+  /** more anchors and aliases than MAX_ANCHORS_AND_ALIASES: one issue, at the first past it */
+  tooManyAnchors: Issue[];
 }
 
 /**
@@ -160,12 +169,18 @@ interface Scan {
  * yaml's Alias.resolve() walks the whole document for every alias, hence the table.
  */
 function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Scan {
-  const scan: Scan = { aliasTargets: new Map(), firstAlias: undefined, duplicates: [], collectionKeys: [], tags: [], unresolved: [] };
+  const scan: Scan = { aliasTargets: new Map(), firstAlias: undefined, duplicates: [], collectionKeys: [], tags: [], unresolved: [], tooManyAnchors: [] };
   const anchors = new Map<string, Node>();
+  let anchorsAndAliases = 0;
+  let pastTheCap: Node | undefined;
+  const counted = (node: Node): void => {
+    if (++anchorsAndAliases > MAX_ANCHORS_AND_ALIASES) pastTheCap ??= node;
+  };
   // where yaml could not apply a core tag to what follows it (it warns at the tag)
   const unfitTags = new Set(doc.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED').map((warning) => warning.pos[0]));
   const visit = (node: unknown, path: PathSegment[]): void => {
     if (isAlias(node)) {
+      counted(node);
       scan.firstAlias ??= node;
       const target = anchors.get(node.source);
       scan.aliasTargets.set(node, target);
@@ -175,7 +190,10 @@ function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Sc
       return;
     }
     if (!isNode(node)) return;
-    if (node.anchor !== undefined) anchors.set(node.anchor, node);
+    if (node.anchor !== undefined) {
+      counted(node);
+      anchors.set(node.anchor, node);
+    }
     if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
       scan.tags.push(issue(tagOffset(text, node), formatPath(path), TAG_WORDS, `a YAML ${shortTag(node.tag)} tag`, 'yaml.unsupported'));
     } else if (node.tag !== undefined && unfitTags.has(tagOffset(text, node))) {
@@ -207,6 +225,14 @@ function scanDocument(doc: Document, text: string, issue: MakeIssue, at: At): Sc
     }
   };
   visit(doc.contents, []);
+  if (pastTheCap !== undefined) {
+    const count = (value: number): string => value.toLocaleString('en-US');
+    // an anchored node's range starts at its value: point at the anchor's `&`
+    const start = pastTheCap.range?.[0] ?? 0;
+    const offset = isAlias(pastTheCap) ? start : Math.max(0, text.lastIndexOf(`&${pastTheCap.anchor}`, start));
+    scan.tooManyAnchors.push(issue(offset, '', `at most ${count(MAX_ANCHORS_AND_ALIASES)} YAML anchors (&name) and aliases (*name)`,
+      `${count(anchorsAndAliases)} (nodes alike are one entry with count: N)`, 'yaml.unsupported'));
+  }
   return scan;
 }
 

@@ -34,6 +34,16 @@ describe('YAML-level problems', () => {
     expect(messages(bomb)).toBe('bad.yaml:2:8  expected at most 100 nodes from YAML aliases, found aliases that expand to more (an alias bomb)');
   });
 
+  it('more than 10,000 anchors and aliases are refused before yaml resolves them (each alias costs a pass over all before it)', () => {
+    const pairs = (count: number) => Array.from({ length: count }, (_, i) => `&a${i} 0, *a${i}`).join(', ');
+    // 5,001 pairs: the 10,001st is the anchor &a5000, where the message points
+    const text = `x: [${pairs(5001)}]\n${CLUSTER}`;
+    const column = text.indexOf('&a5000') + 1;
+    expect(messages(text)).toBe(`bad.yaml:1:${column}  expected at most 10,000 YAML anchors (&name) and aliases (*name), found 10,002 (nodes alike are one entry with count: N)`);
+    // 10,000 are read (and the unknown key is what is wrong)
+    expect(messages(`x: [${pairs(5000)}]\n${CLUSTER}`)).toBe('bad.yaml:1:1  x: expected a known top-level key (name, description, seed, rounds, targetAccuracy, strategy, compare, data, model, pipeline, cluster), found x');
+  });
+
   it('an alias without its anchor', () => {
     expect(messages(`seed: *nope\n${CLUSTER}`)).toBe('bad.yaml:1:7  expected an anchor &nope defined before this alias, found *nope');
   });
