@@ -8,6 +8,12 @@
 export interface RoundStop {
   requested: () => boolean;
   /**
+   * Asked at each round boundary (the run's shouldStop): true stops the run there; false
+   * means a round starts, after which a signal is answered "after the current round" (before
+   * it, while the data is prepared, "before the first round").
+   */
+  atRoundBoundary: () => boolean;
+  /**
    * The run is over and its outputs are being written: a first signal now lets them be
    * written (a finished run is not thrown away), and says so; a second still quits at once.
    */
@@ -18,18 +24,22 @@ export interface RoundStop {
 export function installRoundStop(options: { announce: boolean }): RoundStop {
   let requested = false;
   let writing = false;
+  let roundStarted = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (requested) process.exit(130);
     requested = true;
     if (!options.announce) return;
-    process.stderr.write(writing
-      ? `\n${signal}: the run had finished; writing its outputs first (send it again to quit now)\n`
-      : `\n${signal}: stopping after the current round (send it again to quit now)\n`);
+    const when = writing ? 'the run had finished; writing its outputs first' : roundStarted ? 'stopping after the current round' : 'stopping before the first round';
+    process.stderr.write(`\n${signal}: ${when} (send it again to quit now)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     requested: () => requested,
+    atRoundBoundary: () => {
+      if (!requested) roundStarted = true;
+      return requested;
+    },
     writingOutputs: () => {
       writing = true;
     },

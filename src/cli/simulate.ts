@@ -282,7 +282,7 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
         sinks.insights?.runEnd(run);
         sinks.html?.runEnd(run);
       },
-      shouldStop: stop.requested,
+      shouldStop: stop.atRoundBoundary,
       ...(sinks.ndjson === undefined ? {} : { waitForOutputs: sinks.ndjson.live.taken }),
       registry,
     });

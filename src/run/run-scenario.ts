@@ -79,7 +79,8 @@ async function runSetting(scenario: Scenario, prepared: PreparedTraining): Promi
 
 export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const { initBackend } = await import('../train/backend.js');
-  const { prepareTraining } = await import('../train/prepare.js');
+  const { preparingTraining } = await import('../train/prepare.js');
+  const { runStepsWithTurns } = await import('../train/steps.js');
   const { lazyNetwork } = await import('./network.js');
   const { timelineSetting } = await import('./round-ahead.js');
   const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
@@ -93,9 +94,10 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
   try {
     const backend = await initBackend(options.backend ?? 'auto');
     const createEngine = await engineFactory(host, options.engine ?? 'fast');
-    const prepared = prepareTraining({
+    // the host gets its turns while the data is made (seconds for a large dataset): a Ctrl-C is heard
+    const prepared = await runStepsWithTurns(preparingTraining({
       data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
-    });
+    }), host.yieldTurn);
     // the helper makes its batch cursors while this thread makes the engine
     if (firstRounds !== null) firstRounds.ahead.drawBatchesFrom(prepared.sampleRanges);
     const shared = {

@@ -11,6 +11,7 @@ import { DataFileError, parseDatasetCsv, type Dataset } from '../scenario/datase
 import type { DatasetSpec } from '../scenario/types.js';
 import { gaussianStream, makeBulkRng } from '../sim/rng.js';
 import { shareable } from './shared-memory.js';
+import { runSteps, type Steps } from './steps.js';
 
 /** Where the text of a shipped dataset comes from: the host's `shippedDataset`. */
 export type ShippedDatasets = Host['shippedDataset'];
@@ -39,6 +40,14 @@ function parseShipped(shipped: ShippedDatasets, name: Extract<DatasetSpec, { kin
  * seedrandom Alea stream with both Box–Muller branches.
  */
 export function makeBlobs(samples: number, featureCount: number, classCount: number, spread: number, seed: number): Dataset {
+  return runSteps(blobsInSteps(samples, featureCount, classCount, spread, seed));
+}
+
+/** Values generated between two steps of blobsInSteps: about 20 ms here. */
+const BLOB_STEP_VALUES = 1 << 18;
+
+/** makeBlobs, yielding every BLOB_STEP_VALUES values or so. */
+function* blobsInSteps(samples: number, featureCount: number, classCount: number, spread: number, seed: number): Steps<Dataset> {
   if (!(Number.isInteger(samples) && Number.isInteger(featureCount) && Number.isInteger(classCount))
     || samples < 2 || featureCount < 1 || classCount < 2 || !(spread >= 0)) {
     throw new DtrainError('data.invalid', `blobs needs samples ≥ 2, features ≥ 1, classes ≥ 2 and spread ≥ 0, found ${samples}, ${featureCount}, ${classCount}, ${spread}`);
@@ -51,24 +60,31 @@ export function makeBlobs(samples: number, featureCount: number, classCount: num
   // in memory a helper thread can share: the training and test sets are arranged in it (prepare.ts)
   const features = new Float32Array(shareable(samples * featureCount * 4));
   const labels = new Int32Array(shareable(samples * 4));
+  const rowsPerStep = Math.max(1, Math.floor(BLOB_STEP_VALUES / featureCount));
   for (let i = 0; i < samples; i++) {
     const label = i % classCount;
     labels[i] = label;
     for (let f = 0; f < featureCount; f++) {
       features[i * featureCount + f] = centers[label * featureCount + f]! + spread * noise();
     }
+    if ((i + 1) % rowsPerStep === 0) yield;
   }
   return { name: 'blobs', features, labels, samples, featureCount, classCount };
 }
 
 /** The dataset a scenario names; `seed` is used only by generated datasets. */
 export function loadDataset(spec: DatasetSpec, seed: number, shipped: ShippedDatasets): Dataset {
+  return runSteps(datasetInSteps(spec, seed, shipped));
+}
+
+/** loadDataset, in steps while blobs are generated. */
+export function* datasetInSteps(spec: DatasetSpec, seed: number, shipped: ShippedDatasets): Steps<Dataset> {
   switch (spec.kind) {
     case 'builtin':
       return parseShipped(shipped, spec.name);
     case 'csv':
       return spec.parsed;
     case 'blobs':
-      return makeBlobs(spec.samples, spec.features, spec.classes, spec.spread, seed);
+      return yield* blobsInSteps(spec.samples, spec.features, spec.classes, spec.spread, seed);
   }
 }

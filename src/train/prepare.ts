@@ -12,13 +12,14 @@ import type { NodeSpec, Scenario } from '../scenario/types.js';
 import { cursorsOver, type BatchCursor, type SampleRanges } from './batches.js';
 import type { EngineData } from './engine.js';
 import type { Dataset } from '../scenario/dataset-csv.js';
-import { loadDataset, type ShippedDatasets } from './datasets.js';
+import { datasetInSteps, type ShippedDatasets } from './datasets.js';
 import { addLabelNoise } from './label-noise.js';
 import { initParams } from './params.js';
 import { partitionIndices } from './partition.js';
 import { destinations, permuteRows, standardiseInPlace } from './rows-in-place.js';
 import { isShareable, shareable } from './shared-memory.js';
 import { copyRows, featureStats, selectRows, splitRows, type FeatureStats, type SplitRows } from './split.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface TrainingInput {
   data: Scenario['data'];
@@ -107,14 +108,25 @@ function arrangeInPlace(dataset: Dataset, owned: boolean, stats: FeatureStats, p
 }
 
 export function prepareTraining(input: TrainingInput): PreparedTraining {
+  return runSteps(preparingTraining(input));
+}
+
+/**
+ * prepareTraining, yielding between its phases and while it generates data, for a host to
+ * take its turns (a Ctrl-C answered at once, not after the seconds a large dataset takes).
+ */
+export function* preparingTraining(input: TrainingInput): Steps<PreparedTraining> {
   const { data, nodes, seed, hidden } = input;
-  const dataset = loadDataset(data.dataset, seed, input.shipped);
+  const dataset = yield* datasetInSteps(data.dataset, seed, input.shipped);
+  yield;
   // the split (split.ts), standardised as its rows are arranged, or copied, into place
   const rows = splitRows(dataset, data.testFraction, seed);
   const stats = featureStats(dataset, rows.train);
+  yield;
   const parts = partitionIndices(rows.train.map((row) => dataset.labels[row]!), dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
   // a part holds positions in the training split: the dataset's rows in their place
   for (const part of parts) for (let k = 0; k < part.length; k++) part[k] = rows.train[part[k]!]!;
+  yield;
   // a generated dataset is this run's own; a CSV's rows belong to the scenario, which a study or
   // sweep runs again
   const arranged = arrangeInPlace(dataset, data.dataset.kind === 'blobs', stats, parts, rows, nodes, seed)

@@ -352,7 +352,7 @@ describe('interruption: SIGTERM / Ctrl-C stop at a round boundary, outputs hold 
       const result = await runCli(['simulate', 'runtime/long.yaml', '--backend', 'cpu', '--quiet', '--json', out, '--trace', '--no-progress'], {
         onSpawn: (pid) => timers.push(setTimeout(() => process.kill(pid, signal), delayMs)),
         onStderr: (chunk, pid) => {
-          if (!again || acknowledged || !chunk.includes('stopping after the current round')) return;
+          if (!again || acknowledged || !/stopping (after the current|before the first) round/.test(chunk)) return;
           acknowledged = true;
           process.kill(pid, signal);
         },

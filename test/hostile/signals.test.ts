@@ -3,7 +3,7 @@
  * none (Kubernetes and Slurm stop jobs with SIGTERM); and what commander itself prints about a
  * bad flag or command is escaped for the terminal like every other message.
  */
-import { mkdtempSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,8 +38,45 @@ describe('a signal at any moment', () => {
     expect(sent).toBe(true);
     expect(run.signal).toBeNull();
     expect(run.status).toBe(130);
-    expect(run.stderr).toMatch(/SIGTERM: (stopped|stopping after the current round)/);
+    expect(run.stderr).toMatch(/SIGTERM: (stopped|stopping after the current round|stopping before the first round)/);
     expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+});
+
+describe('a signal while a large dataset is generated', () => {
+  it('is answered at once, before the first round, and the run stops there once the data is ready: exit 130, no round', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-signals-'));
+    // 300,000 × 100 blobs: about 2 s of generating and arranging, during which memory grows by 120 MB
+    writeFileSync(join(dir, 's.yaml'), [
+      'name: big-data', 'seed: 1', 'rounds: 3',
+      'data: { dataset: { blobs: { samples: 300000, features: 100, classes: 3, spread: 1 } } }',
+      'model: { hidden: [4] }', 'cluster: { nodes: [ { id: n, count: 8, latency: { constant: 5 } } ] }', '',
+    ].join('\n'));
+    const times: Record<'signal' | 'answer' | 'exit', number> = { signal: 0, answer: 0, exit: 0 };
+    let poll: NodeJS.Timeout | undefined;
+    const run = await runCli(['simulate', 's.yaml', '--quiet', '--no-progress', '--backend', 'cpu'], {
+      cwd: dir,
+      onSpawn: (pid) => {
+        // the signal once the generation is under way: 150 MB resident (the CLI starts at ~100 MB)
+        poll = setInterval(() => {
+          const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+          if (Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) < 150_000) return;
+          clearInterval(poll);
+          times.signal = performance.now();
+          process.kill(pid, 'SIGINT');
+        }, 10);
+      },
+      onStderr: (chunk) => {
+        if (chunk.includes('SIGINT:')) times.answer = performance.now();
+      },
+    });
+    clearInterval(poll);
+    times.exit = performance.now();
+    expect(run.status).toBe(130);
+    expect(run.stderr).toBe('\nSIGINT: stopping before the first round (send it again to quit now)\n'
+      + 'interrupted: stopped before the first of 3 rounds of s1s4 finished; no round finished, so the outputs hold none\n');
+    // answered while the data was still being made, not once it was ready (a turn every ~20 ms of it)
+    expect(times.answer - times.signal).toBeLessThan(times.exit - times.answer);
   });
 });
 
@@ -57,7 +94,7 @@ describe('a signal after the run, while the tables are printed', () => {
       },
       onStdout: () => (sent = true),
     });
-    expect(run.stderr).not.toContain('stopping after the current round');
+    expect(run.stderr).not.toMatch(/stopping (after the current|before the first) round/);
     expect([0, 130]).toContain(run.status);
     if (run.status === 130) expect(run.stderr).toContain('SIGTERM: stopped');
   });
