@@ -45,6 +45,13 @@ export interface Host extends FileHost {
   shippedDataset(name: BuiltinDatasetName): ShippedDataset;
   /** let the host handle pending events (a Ctrl-C, a helper thread's message) before every round */
   yieldTurn(): Promise<void>;
+  /**
+   * One turn of the host's event loop and nothing else, taken inside long work before round 1
+   * (generating and arranging the data); absent: that work runs in one piece. Unlike
+   * yieldTurn, which a host may make a round boundary's pause (the playground's step), this
+   * never waits on anything but the loop.
+   */
+  breathe?(): Promise<void>;
   /** the training engines this host offers, by name (`fast`, `reference`, …) */
   engines: ReadonlyMap<string, EngineLoader>;
   /**

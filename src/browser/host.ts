@@ -99,6 +99,7 @@ export function createBrowserHost(options: BrowserHostOptions): Host {
     resolvePath: joinPath,
     shippedDataset,
     yieldTurn: options.yieldTurn ?? macrotask,
+    breathe: macrotask,
     engines,
   };
 }

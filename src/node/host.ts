@@ -67,6 +67,7 @@ export const nodeHost: Host = {
   resolvePath: (folder, written) => resolve(folder, written),
   shippedDataset,
   yieldTurn,
+  breathe: yieldTurn,
   engines: ENGINES,
   startWindowPrefetch: windowPrefetchStarter(),
 };

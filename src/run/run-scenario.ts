@@ -97,7 +97,7 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
     // the host gets its turns while the data is made (seconds for a large dataset): a Ctrl-C is heard
     const prepared = await runStepsWithTurns(preparingTraining({
       data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
-    }), host.yieldTurn);
+    }), host.breathe ?? (() => Promise.resolve()));
     // the helper makes its batch cursors while this thread makes the engine
     if (firstRounds !== null) firstRounds.ahead.drawBatchesFrom(prepared.sampleRanges);
     const shared = {

@@ -23,4 +23,14 @@ describe('the host’s turn between rounds', () => {
       expect(turns).toEqual(['turn', 's1s4 round 1', 'turn', 's1s4 round 2', 'turn', 'sync-sgd round 1', 'turn', 'sync-sgd round 2']);
     }
   });
+
+  it('the data is prepared with breaths of the event loop between its phases and while blobs are generated, never with yieldTurn (a round boundary)', async () => {
+    const blobs = (samples: number) => ({ ...makeScenario(['a', 'b']), data: { ...makeScenario(['a', 'b']).data, dataset: { kind: 'blobs' as const, samples, features: 64, classes: 3, spread: 1 } } });
+    const events: string[] = [];
+    const host: Host = { ...nodeHost, yieldTurn: async () => void events.push('turn'), breathe: async () => void events.push('breath') };
+    await runScenarioOn(host, blobs(10_000), { onRound: (record, strategy) => void events.push(`${strategy.name} round ${record.round}`) });
+    // 10,000 × 64 values: a breath after each 4,096 rows (2^18 values) — 2 — and after each of 3 phases
+    expect(events.slice(0, 7)).toEqual(['breath', 'breath', 'breath', 'breath', 'breath', 'turn', 's1s4 round 1']);
+    expect(events.filter((event) => event === 'breath')).toHaveLength(5);
+  });
 });
