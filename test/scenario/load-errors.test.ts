@@ -44,6 +44,21 @@ describe('YAML-level problems', () => {
     expect(messages(`x: [${pairs(5000)}]\n${CLUSTER}`)).toBe('bad.yaml:1:1  x: expected a known top-level key (name, description, seed, rounds, targetAccuracy, strategy, compare, data, model, pipeline, cluster), found x');
   });
 
+  it('flow brackets nested past 1,000 are refused before the document is built, where the 65th level opens, as past 64', () => {
+    // 2,000 `[` never closed: yaml would build every level first (4 MiB of them: 47 s, 3.7 GB)
+    const deep = `name: x\nseed: ${'['.repeat(2000)}\n`;
+    // the top-level map is the first level: the 64th `[` opens the 65th
+    expect(messages(deep)).toBe('bad.yaml:2:70  expected maps and lists nested at most 64 levels deep, found deeper nesting');
+    // 1,000 closed ones are parsed, and refused as past 64 at the same place
+    expect(messages(`name: x\nseed: ${'['.repeat(1000)}${']'.repeat(1000)}\n`)).toBe('bad.yaml:2:70  expected maps and lists nested at most 64 levels deep, found deeper nesting');
+    // a flow list at the root is the first level itself: the 65th `[`, before and after parsing alike
+    expect(messages(`# deep\n${'['.repeat(2000)}\n`)).toBe('bad.yaml:2:65  expected maps and lists nested at most 64 levels deep, found deeper nesting');
+    expect(messages(`# deep\n${'['.repeat(1000)}${']'.repeat(1000)}\n`)).toBe('bad.yaml:2:65  expected maps and lists nested at most 64 levels deep, found deeper nesting');
+    // brackets in quotes and comments do not count
+    const quoted = `name: "${'['.repeat(2000)}"\ndescription: '${'{'.repeat(2000)}'' and more'\n# ${'['.repeat(2000)}\n${CLUSTER}`;
+    expect(messages(quoted)).toBe('');
+  });
+
   it('an alias without its anchor', () => {
     expect(messages(`seed: *nope\n${CLUSTER}`)).toBe('bad.yaml:1:7  expected an anchor &nope defined before this alias, found *nope');
   });
