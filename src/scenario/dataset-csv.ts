@@ -70,6 +70,18 @@ const LABEL_WORDS = `a whole-number class label from 0 to ${MAX_CLASS_LABEL}`;
 /** Features are float32, whose largest finite value is about 3.4028e38. */
 const FEATURE_RANGE_WORDS = 'a number within ±3.4e38';
 
+/**
+ * Columns a dataset may have (features and the label). Counted before the header is split:
+ * a 100 MiB line of 52 million empty cells split into 1.3 GB of strings before it was refused.
+ */
+export const MAX_COLUMNS = 65_536;
+
+function countColumns(line: string): number {
+  let columns = 1;
+  for (let at = line.indexOf(','); at >= 0; at = line.indexOf(',', at + 1)) columns++;
+  return columns;
+}
+
 /** Exact powers of ten as doubles (10^0 … 10^22: every one is representable). */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /** Digits a plain cell's mantissa may have and stay an exact double (10^15 < 2^53). */
@@ -166,6 +178,8 @@ export function parseDatasetCsv(text: string, name: string): Dataset {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
   if (lines.length === 0) throw new DataFileError(1, 1, 'a header row with a `label` column', 'an empty file');
+  const columns = countColumns(lines[0]!);
+  if (columns > MAX_COLUMNS) throw new DataFileError(1, 1, `at most ${MAX_COLUMNS.toLocaleString('en-US')} columns`, `${columns.toLocaleString('en-US')}`);
   const header = lines[0]!.split(',').map((cell) => cell.trim());
   const labelColumn = header.indexOf('label');
   if (labelColumn < 0) {

@@ -113,6 +113,11 @@ describe('parseDatasetCsv — labels and messages', () => {
     expect(csvError('x,label\n1,0.5\n')).toMatchObject({ line: 2, found: 'a fractional number' });
   });
 
+  it('at most 65,536 columns, counted before the header is split', () => {
+    expect(csvError(`${'x,'.repeat(65_536)}label\n`)).toEqual({ line: 1, column: 1, expected: 'at most 65,536 columns', found: '65,537' });
+    expect(parseDatasetCsv(`${'x,'.repeat(65_535)}label\n${'0,'.repeat(65_535)}0\n${'1,'.repeat(65_535)}1\n`, 'd.csv').featureCount).toBe(65_535);
+  });
+
   it('at least two distinct classes, whatever their ids', () => {
     expect(csvError('x,label\n1,1\n2,1\n')).toEqual({ line: 2, column: 1, expected: 'at least two classes in `label`', found: 'one' });
   });
