@@ -6,7 +6,11 @@
  * flag, unreadable golden, another schema version).
  */
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
 import { DtrainError } from '../errors.js';
+import { checkBudget } from '../limits/budget.js';
+import { addLimitOptions, budgetOf, type LimitFlags } from '../limits/options.js';
+import { estimateCheck } from '../golden/check-estimate.js';
 import { checkAgainstGolden, scenarioProblem, type CheckOutcome } from '../golden/check.js';
 import { describeReport, formatOutcome, noteText } from '../golden/messages.js';
 import { parseReport, type Report } from '../golden/report-file.js';
@@ -69,7 +73,27 @@ function printOutcome(outcome: CheckOutcome, goldenPath: string, golden: Report,
   if (outcome.status !== 'ok') process.exitCode = 1;
 }
 
-function check(runPath: string, goldenPath: string, flags: GoldenFlags): void {
+/** A regular file's size, or null (its problem is readReportFile's to tell). */
+function sizeOf(path: string): number | null {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? stat.size : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Refused before reading anything when comparing the two reports would pass the budget. */
+function enforceCheckLimits(runPath: string, goldenPath: string, flags: LimitFlags): void {
+  const runBytes = sizeOf(runPath);
+  const goldenBytes = sizeOf(goldenPath);
+  if (!flags.limits || runBytes === null || goldenBytes === null) return;
+  const refusal = checkBudget(estimateCheck(runBytes, goldenBytes), budgetOf(flags), { subject: 'this check', smaller: 'compare reports of fewer rounds or nodes' });
+  if (refusal !== null) throw refusal;
+}
+
+function check(runPath: string, goldenPath: string, flags: GoldenFlags & LimitFlags): void {
+  enforceCheckLimits(runPath, goldenPath, flags);
   const run = readReportFile(runPath, 'run report');
   const golden = readReportFile(goldenPath, 'golden file');
   const outcome = checkAgainstGolden(run, golden, {
@@ -85,10 +109,12 @@ export function registerCheck(program: Command): void {
     .description('compare a run\'s JSON report with a golden one (exit 0 match, 1 differs, 2 cannot compare)')
     .argument('<run>', 'JSON report of the run (dtrain simulate --json)')
     .argument('<golden>', 'golden JSON report');
-  addGoldenOptions(command, false)
+  addLimitOptions(addGoldenOptions(command, false))
     .addHelpText('after', `
 S1–S3 outputs and times are compared exactly; loss, accuracy, gradNorm, volatility, weight,
 responseMs and pressure pass when |run − golden| ≤ tolerance · max(1, |golden|).
+Both reports are read whole: comparing them takes about 4.5 times their bytes of memory,
+checked against --max-memory before anything is read.
 
 Examples:
   $ dtrain check run.json test/golden/quickstart.json

@@ -139,3 +139,33 @@ describe('golden checks on the command line', () => {
     expect(existsSync(fresh)).toBe(false);
   });
 });
+
+describe('a check of reports too large for the budget', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-check-budget-'));
+  // 1 MiB each: the check needs 64 MiB + 4.5 × 2 MiB = 73 MiB
+  const big = join(dir, 'big.json');
+  const other = join(dir, 'other.json');
+  writeFileSync(big, ' '.repeat(1024 ** 2));
+  writeFileSync(other, ' '.repeat(1024 ** 2));
+
+  it('is refused before either is read, with the estimate\'s parts and the flag that raises the budget; exit 2', () => {
+    const result = dtrain(['check', big, other, '--max-memory', '70MiB']);
+    expect(result.stderr).toBe([
+      'error: this check needs an estimated 73 MiB of memory, over the budget of 70 MiB; the biggest parts:',
+      '     64 MiB  Node.js',
+      '    4.5 MiB  the run report (1 MiB), read and parsed',
+      '    4.5 MiB  the golden file (1 MiB), read and parsed',
+      'hint: compare reports of fewer rounds or nodes, or raise the budget with --max-memory 1GiB (or skip the check with --no-limits)',
+      '',
+    ].join('\n'));
+    expect(result.status).toBe(2);
+  });
+
+  it('--no-limits or a budget that holds it: the reports are read (and these are not JSON)', () => {
+    for (const flags of [['--max-memory', '70MiB', '--no-limits'], ['--max-memory', '80MiB']]) {
+      const result = dtrain(['check', big, other, ...flags]);
+      expect(result.stderr).toBe(`error: ${big} is not JSON\n`);
+      expect(result.status).toBe(2);
+    }
+  });
+});
