@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BASE_MEMORY_BYTES, estimateRun, estimateSimulatedMs, largestBatch, typicalLatencyMs } from '../../src/limits/estimate.js';
 import { parseScenarioText } from '../../src/node/load.js';
 import { traceSamples } from '../helpers/trace-samples.js';
@@ -35,6 +35,31 @@ cluster:
     - { id: n, count: ${nodes}, latency: { constant: 5 } }
 `, 'mlp.yaml');
 }
+
+describe('estimateRun with traces', () => {
+  it('looks a trace over for lost samples once, however many nodes replay it; a lost sample makes each of them retry', () => {
+    const withLoss = traceSamples([{ timeMs: 0, latencyMs: 3 }, { timeMs: 1, latencyMs: null }]);
+    const clean = traceSamples([{ timeMs: 0, latencyMs: 3 }, { timeMs: 1, latencyMs: 4 }]);
+    const base = mlpCluster(1000);
+    const replaying = (samples: ReturnType<typeof traceSamples>) => ({
+      ...base,
+      cluster: { ...base.cluster, nodes: base.cluster.nodes.map((node) => ({ ...node, latency: { ...node.latency, process: { kind: 'trace' as const, file: 't.csv', loop: true, samples } } })) },
+    });
+    const scans = vi.spyOn(Float64Array.prototype, 'some');
+    try {
+      const lossy = estimateRun(replaying(withLoss), IRIS, { json: false, trace: false });
+      const quiet = estimateRun(replaying(clean), IRIS, { json: false, trace: false });
+      // each trace scanned once (both estimates ask twice per node: tries and the simulated time)
+      expect(scans.mock.contexts.filter((array) => array === withLoss.latenciesMs || array === clean.latenciesMs)).toHaveLength(2);
+      // 10 rounds × (1,000 nodes × 20 window samples + tries): 2 a node, + 2 × 20 retries where a sample is lost
+      const lookups = (estimate: typeof lossy) => estimate.timeParts.find((part) => part.what.startsWith('latency samples'))!.value;
+      expect(lookups(quiet)).toBeCloseTo(10 * (1000 * 20 + 1000 * 2) * 0.5e-6, 12);
+      expect(lookups(lossy)).toBeCloseTo(10 * (1000 * 20 + 1000 * (2 + 40)) * 0.5e-6, 12);
+    } finally {
+      scans.mockRestore();
+    }
+  });
+});
 
 describe('estimateRun', () => {
   it('memory: the sum of its parts, each computed from the scenario (hand-computed)', () => {
