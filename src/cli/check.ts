@@ -87,7 +87,8 @@ function sizeOf(path: string): number | null {
 function enforceCheckLimits(runPath: string, goldenPath: string, flags: LimitFlags): void {
   const runBytes = sizeOf(runPath);
   const goldenBytes = sizeOf(goldenPath);
-  if (!flags.limits || runBytes === null || goldenBytes === null) return;
+  // a file that cannot be read at all (too large for one string) is refused as such when read
+  if (!flags.limits || runBytes === null || goldenBytes === null || runBytes > MAX_REPORT_BYTES || goldenBytes > MAX_REPORT_BYTES) return;
   const refusal = checkBudget(estimateCheck(runBytes, goldenBytes), budgetOf(flags), { subject: 'this check', smaller: 'compare reports of fewer rounds or nodes' });
   if (refusal !== null) throw refusal;
 }
@@ -113,7 +114,7 @@ export function registerCheck(program: Command): void {
     .addHelpText('after', `
 S1–S3 outputs and times are compared exactly; loss, accuracy, gradNorm, volatility, weight,
 responseMs and pressure pass when |run − golden| ≤ tolerance · max(1, |golden|).
-Both reports are read whole: comparing them takes about 4.5 times their bytes of memory,
+Both reports are read whole: comparing them takes about 4.2 times their bytes of memory,
 checked against --max-memory before anything is read.
 
 Examples:

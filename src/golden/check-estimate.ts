@@ -3,14 +3,14 @@
  * command that runs nothing): both reports are read whole, parsed into objects and compared
  * value by value. Measured 2026-12-05 on 131,072-node reports (`/usr/bin/time`): two of 353 MB
  * peaked at 2.99 GB and took 50 s on a busy machine, two of 470 MB 3.37 GB and 79 s: about 4.2
- * and 3.5 bytes of memory per byte read, 71 ns per byte. Counted as 4.5 B and 75 ns.
+ * and 3.5 bytes of memory per byte read, 71 ns per byte. Counted as 4.2 B (the larger) and 75 ns.
  */
 import { count, sum, type CostPart, type RunEstimate } from '../limits/estimate.js';
 import { formatBytes } from '../scenario/text-file.js';
 
 const CHECK_BASE_BYTES = 64 * 1024 ** 2;
 const CHECK_START_SECONDS = 0.3;
-const MEMORY_PER_REPORT_BYTE = 4.5;
+const MEMORY_PER_REPORT_BYTE = 4.2;
 const SECONDS_PER_REPORT_BYTE = 75e-9;
 
 export function estimateCheck(runBytes: number, goldenBytes: number): RunEstimate {

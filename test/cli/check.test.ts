@@ -142,7 +142,7 @@ describe('golden checks on the command line', () => {
 
 describe('a check of reports too large for the budget', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dtrain-check-budget-'));
-  // 1 MiB each: the check needs 64 MiB + 4.5 × 2 MiB = 73 MiB
+  // 1 MiB each: the check needs 64 MiB + 4.2 × 2 MiB = 72.4 MiB
   const big = join(dir, 'big.json');
   const other = join(dir, 'other.json');
   writeFileSync(big, ' '.repeat(1024 ** 2));
@@ -151,10 +151,10 @@ describe('a check of reports too large for the budget', () => {
   it('is refused before either is read, with the estimate\'s parts and the flag that raises the budget; exit 2', () => {
     const result = dtrain(['check', big, other, '--max-memory', '70MiB']);
     expect(result.stderr).toBe([
-      'error: this check needs an estimated 73 MiB of memory, over the budget of 70 MiB; the biggest parts:',
+      'error: this check needs an estimated 72.4 MiB of memory, over the budget of 70 MiB; the biggest parts:',
       '     64 MiB  Node.js',
-      '    4.5 MiB  the run report (1 MiB), read and parsed',
-      '    4.5 MiB  the golden file (1 MiB), read and parsed',
+      '    4.2 MiB  the run report (1 MiB), read and parsed',
+      '    4.2 MiB  the golden file (1 MiB), read and parsed',
       'hint: compare reports of fewer rounds or nodes, or raise the budget with --max-memory 1GiB (or skip the check with --no-limits)',
       '',
     ].join('\n'));
