@@ -269,7 +269,68 @@ export class OutputWriter {
 
   /** In-place targets first (they can still fail), then the renames, then standard output and error. */
   commit(): void {
-    if (this.done) return;
+    if (!this.commitFiles()) return;
+    for (const { entry, stream } of this.toStreams()) {
+      if (entry.streamed === true) copyTo(entry.temp!, (chunk) => stream.write(chunk));
+      else stream.write(entry.content);
+    }
+    this.removeCopies();
+  }
+
+  /**
+   * commit, with what goes to standard output or error written at its reader's pace: a
+   * streamed output there (`--json -` of 131,072 nodes is 1.2 GB) was written in one loop that
+   * queued all of it in memory whenever the reader was slower than the disk. `filesCommitted`
+   * is told once every file is in place, before standard output is written.
+   */
+  async commitPaced(filesCommitted?: () => void): Promise<void> {
+    if (!this.commitFiles()) return;
+    filesCommitted?.();
+    // a reader gone ends the process from its error handler (src/cli.ts): the copies go with it
+    const onExit = (): void => this.removeCopies();
+    process.on('exit', onExit);
+    try {
+      for (const { entry, stream } of this.toStreams()) {
+        if (entry.streamed !== true) {
+          stream.write(entry.content);
+          continue;
+        }
+        const fd = openSync(entry.temp!, 'r');
+        try {
+          const buffer = Buffer.alloc(COPY_CHUNK);
+          for (let read = readSync(fd, buffer, 0, COPY_CHUNK, null); read > 0; read = readSync(fd, buffer, 0, COPY_CHUNK, null)) {
+            if (!stream.write(Buffer.from(buffer.subarray(0, read)))) await drained(stream);
+          }
+        } finally {
+          closeSync(fd);
+        }
+      }
+    } finally {
+      process.off('exit', onExit);
+      this.removeCopies();
+    }
+  }
+
+  /** The outputs bound for standard output or error, in the order they were staged. */
+  private toStreams(): Array<{ entry: Staged; stream: NodeJS.WriteStream }> {
+    return this.staged.flatMap((entry) => {
+      const stream = entry.target.kind === 'stdout' ? process.stdout : entry.target.kind === 'stderr' ? process.stderr : null;
+      return stream === null ? [] : [{ entry, stream }];
+    });
+  }
+
+  /** The temporary copies of streamed outputs that went to a device or standard output. */
+  private removeCopies(): void {
+    for (const entry of this.staged) {
+      if (entry.temp === undefined) continue;
+      rmSync(entry.temp, { force: true });
+      entry.temp = undefined;
+    }
+  }
+
+  /** Everything but standard output and error; false when already done. */
+  private commitFiles(): boolean {
+    if (this.done) return false;
     for (const entry of this.staged) {
       if (entry.fd === undefined) continue;
       try {
@@ -300,18 +361,7 @@ export class OutputWriter {
     this.done = true;
     this.committed = true;
     process.off('exit', this.onExit);
-    for (const entry of this.staged) {
-      const stream = entry.target.kind === 'stdout' ? process.stdout : entry.target.kind === 'stderr' ? process.stderr : null;
-      if (stream === null) continue;
-      if (entry.streamed === true) copyTo(entry.temp!, (chunk) => stream.write(chunk));
-      else stream.write(entry.content);
-    }
-    // the copies of streamed outputs that went to a device or standard output
-    for (const entry of this.staged) {
-      if (entry.temp === undefined) continue;
-      rmSync(entry.temp, { force: true });
-      entry.temp = undefined;
-    }
+    return true;
   }
 
   /** Removes every temporary file and every directory this set created. */

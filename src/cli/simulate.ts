@@ -104,8 +104,8 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
       // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
       // then every output file is complete and the exit code says how the run ended.
       stop.writingOutputs();
-      await writeOutputs(prepared, flags, result, writer, sinks);
-      reader.written();
+      // the files are committed before standard output is written: a reader gone then costs only its own output
+      await writeOutputs(prepared, flags, result, writer, sinks, () => reader.written());
       // a signal after the last round: the finished run's outputs are written, and the exit
       // code still says the command was stopped
       if (result.interrupted === true || stop.requested()) process.exitCode = 130;
@@ -292,14 +292,15 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
 }
 
 /** All of them or none: each output is staged to a temporary file (the JSON as the run went), then the set is committed. */
-async function writeOutputs({ outputs, golden }: Prepared, flags: SimulateFlags, result: RunResult, writer: OutputWriter, sinks: Sinks): Promise<void> {
+async function writeOutputs({ outputs, golden }: Prepared, flags: SimulateFlags, result: RunResult, writer: OutputWriter, sinks: Sinks, filesCommitted: () => void): Promise<void> {
   const timing = flags.timing === true;
   sinks.json?.finish(result);
   if (sinks.csv !== undefined) writer.stage(sinks.csv.rounds, sinks.csv.stream.roundsCsv());
   sinks.timeline?.finish();
   await stageReports(result, outputs, writer, { version: VERSION, timing, ...(sinks.html === undefined ? {} : { columns: sinks.html.columns() }) });
   if (golden !== undefined && golden !== 'stopped' && result.interrupted !== true && result.diverged === undefined) await stageGoldenUpdate(golden, result, writer, runContext(flags));
-  writer.commit();
+  // standard output at its reader's pace (`--json - | gzip`)
+  await writer.commitPaced(filesCommitted);
 }
 
 async function printTables({ terminal }: Prepared, flags: SimulateFlags, result: RunResult, sinks: Sinks): Promise<void> {

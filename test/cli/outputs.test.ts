@@ -4,7 +4,7 @@
  * directory it created; stale temporary files of dead processes are removed; paths are told
  * apart by what they name, not how they are spelt.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,5 +217,36 @@ describe('drained: what standard output queued has been taken', () => {
     const closed = drained(closing.stream);
     closing.stream.destroy();
     expect(await settled(closed)).toBe(true);
+  });
+});
+
+describe('commitPaced: a streamed output bound for standard output', () => {
+  /** A child that streams 24 MiB to standard output, commits them paced, then says so on stderr. */
+  const SCRIPT = `
+    import { OutputWriter } from ${JSON.stringify(join(import.meta.dirname, '..', '..', 'dist', 'output-file.js'))};
+    const writer = new OutputWriter();
+    const append = writer.stream({ kind: 'stdout', label: 'standard output' });
+    for (let i = 0; i < 24; i++) append(Buffer.alloc(1024 * 1024, 97 + (i % 26)));
+    await writer.commitPaced(() => process.stderr.write('files\\n'));
+    process.stderr.write('done\\n');
+  `;
+
+  it('is written at its reader’s pace: not done while the reader waits, every byte in order once it reads', async () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // the reader takes nothing for a second: a commit that queued everything would be done by then
+    child.stdout.pause();
+    await new Promise((later) => setTimeout(later, 1000));
+    expect(stderr).toBe('files\n');
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stdout.resume();
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status).toBe(0);
+    expect(stderr).toBe('files\ndone\n');
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.length).toBe(24 * 1024 * 1024);
+    expect([bytes[0], bytes[1024 * 1024], bytes.at(-1)]).toEqual([97, 98, 97 + 23]);
   });
 });
