@@ -295,15 +295,7 @@ export class OutputWriter {
           stream.write(entry.content);
           continue;
         }
-        const fd = openSync(entry.temp!, 'r');
-        try {
-          const buffer = Buffer.alloc(COPY_CHUNK);
-          for (let read = readSync(fd, buffer, 0, COPY_CHUNK, null); read > 0; read = readSync(fd, buffer, 0, COPY_CHUNK, null)) {
-            if (!stream.write(Buffer.from(buffer.subarray(0, read)))) await drained(stream);
-          }
-        } finally {
-          closeSync(fd);
-        }
+        for (const chunk of chunksOf(entry.temp!)) if (!stream.write(chunk)) await drained(stream);
       }
     } finally {
       process.off('exit', onExit);
@@ -432,13 +424,16 @@ function writeInPlace(path: string, content: string): void {
 
 /** A file's bytes, a chunk at a time. */
 function copyTo(path: string, write: (chunk: Buffer) => void): void {
+  for (const chunk of chunksOf(path)) write(chunk);
+}
+
+/** A file's bytes, COPY_CHUNK at a time, each chunk a buffer of its own (a stream may keep it queued). */
+function* chunksOf(path: string): Generator<Buffer, void, void> {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(COPY_CHUNK);
-    for (;;) {
-      const read = readSync(fd, buffer, 0, COPY_CHUNK, null);
-      if (read === 0) break;
-      write(Buffer.from(buffer.subarray(0, read)));
+    for (let read = readSync(fd, buffer, 0, COPY_CHUNK, null); read > 0; read = readSync(fd, buffer, 0, COPY_CHUNK, null)) {
+      yield Buffer.from(buffer.subarray(0, read));
     }
   } finally {
     closeSync(fd);

@@ -7,13 +7,13 @@
  * Like `simulate`, the run is sized first (--max-memory, --max-time, --no-limits; exit 2
  * over budget), and Ctrl-C or SIGTERM stops it at the next round boundary (exit 130).
  */
-import { once } from 'node:events';
 import { type Command, Option } from 'commander';
 import { DtrainError } from '../errors.js';
 import { addLimitOptions, enforceEstimate, type LimitFlags } from '../limits/options.js';
 import { datasetShape } from '../limits/dataset-shape.js';
 import { estimateRun } from '../limits/estimate.js';
 import { limitHeapGrowth } from './heap-growth.js';
+import { drained } from '../output-file.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { loadScenario } from '../node/load.js';
 import { checkNode, checkRound, selectStrategy } from '../explain/select.js';
@@ -139,7 +139,7 @@ async function writeSections(sections: ReadonlyArray<() => string[]>): Promise<v
     if (lines.length === 0) continue;
     for (let start = 0; start < lines.length; start += WRITTEN_LINES) {
       const text = `${first || start > 0 ? '' : '\n'}${escapeLinesForTerminal(lines.slice(start, start + WRITTEN_LINES).join('\n'))}\n`;
-      if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+      if (!process.stdout.write(text)) await drained(process.stdout);
     }
     first = false;
   }
