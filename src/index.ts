@@ -31,7 +31,7 @@ export { createStageRegistry } from './pipeline/stages/builtin.js';
 export { RegistryError, StageRegistry } from './pipeline/stage-registry.js';
 export type {
   AggregationStageDefinition, BatchDecision, BatchRoundView, BatchStageDefinition, PresetDefinition, ResourceDecision,
-  ResourceRoundView, ResourceStageDefinition, StageDefinition, StageKind, StageWorking, StrategySpec,
+  ResourceRoundView, ResourceStageDefinition, StageDefinition, StageKind, StageWorking, StrategySpec, WorkingOptions,
 } from './pipeline/stage-registry.js';
 export type { AggregatorInput, AggregatorOutput, PlanNode, StepTimeEstimator } from './pipeline/types.js';
 export type { Efficiency, S1Config } from './pipeline/s1-efficiency.js';

@@ -19,12 +19,14 @@ export default function register(dtrain) {
     kind: 'batch',
     name: 'median-split',
     summary: 'B/2 for nodes at or above the median efficiency, B/4 for the others',
-    // view: the same round view the built-in batch stages get (docs/plugins.md lists it)
-    decide(view) {
+    // view: the same round view the built-in batch stages get (docs/plugins.md lists it);
+    // options.working: whether anything will show the working (false in most runs)
+    decide(view, options) {
       const B = view.s2.standardBatch;
       const e = view.efficiency.map((node) => node.efficiency);
       const m = median(e);
       const batches = e.map((ei) => Math.floor(ei >= m ? B / 2 : B / 4));
+      if (options?.working === false) return { batches, working: [] };
       // the working: what `dtrain explain` shows for each node (numbers, words or null)
       const working = e.map((ei) => ({ median: m, half: ei >= m ? 'B/2' : 'B/4' }));
       return { batches, working };

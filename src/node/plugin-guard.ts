@@ -125,14 +125,23 @@ function isWhole(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 }
 
-/** The working, one entry per item (a stage may leave it out, or give []); only numbers, words and null. */
-function workingOf(fault: StageFault, method: string, working: unknown, count: number): StageWorking[] {
-  if (working === undefined || (Array.isArray(working) && working.length === 0)) return Array.from({ length: count }, () => ({}));
+/**
+ * The working, one entry per item (a stage may leave it out, or give []); only numbers, words
+ * and null. Checked whether it is kept or not, so that a plug-in's working is refused the same
+ * in every run; copied only when kept (`keep` false gives []).
+ */
+function workingOf(fault: StageFault, method: string, working: unknown, count: number, keep: boolean): StageWorking[] {
+  if (working === undefined || (Array.isArray(working) && working.length === 0)) return keep ? Array.from({ length: count }, () => ({})) : [];
   if (!Array.isArray(working) || working.length !== count) {
     throw fault.error(`${method}() returned working that is not a list of ${count} entries (found ${describeValue(working)})`);
   }
-  return working.map((entry: unknown, i) => {
-    if (entry === undefined || entry === null) return {};
+  const copy: StageWorking[] = [];
+  for (let i = 0; i < count; i++) {
+    const entry: unknown = working[i];
+    if (entry === undefined || entry === null) {
+      if (keep) copy.push({});
+      continue;
+    }
     if (!isRecord(entry)) throw fault.error(`${method}() returned working[${i}] = ${describeValue(entry)}; expected { name: number, string or null }`);
     const pairs = Object.entries(entry);
     for (const [key, value] of pairs) {
@@ -140,8 +149,9 @@ function workingOf(fault: StageFault, method: string, working: unknown, count: n
         throw fault.error(`${method}() returned working[${i}].${escapeForTerminal(key)} = ${describeValue(value)}; expected a number, a string or null`);
       }
     }
-    return Object.fromEntries(pairs) as StageWorking;
-  });
+    if (keep) copy.push(Object.fromEntries(pairs) as StageWorking);
+  }
+  return copy;
 }
 
 function outputRecord(fault: StageFault, method: string, output: unknown, expected: string): Record<string, unknown> {
@@ -211,9 +221,10 @@ function resourceViewCopy(view: ResourceRoundView): ResourceRoundView {
 }
 
 function guardBatch(fault: StageFault, decide: BatchStageDefinition['decide']): BatchStageDefinition['decide'] {
-  return (view) => fault.read('decide', () => {
+  return (view, options) => fault.read('decide', () => {
     const count = view.nodes.length;
-    const output = outputRecord(fault, 'decide', fault.call('decide', () => decide(batchViewCopy(view))), '{ batches, working }');
+    const keepWorking = options?.working !== false;
+    const output = outputRecord(fault, 'decide', fault.call('decide', () => decide(batchViewCopy(view), { working: keepWorking })), '{ batches, working }');
     const { batches } = output;
     if (!Array.isArray(batches) || batches.length !== count) {
       throw fault.error(`decide() must return batches: one whole number ≥ 0 per node (${count}); found ${describeValue(batches)}`);
@@ -230,14 +241,15 @@ function guardBatch(fault: StageFault, decide: BatchStageDefinition['decide']): 
       }
       copy.push(batch);
     }
-    return { batches: copy, working: workingOf(fault, 'decide', output.working, count) };
+    return { batches: copy, working: workingOf(fault, 'decide', output.working, count, keepWorking) };
   });
 }
 
 function guardResources(fault: StageFault, allocate: ResourceStageDefinition['allocate']): ResourceStageDefinition['allocate'] {
-  return (view) => fault.read('allocate', () => {
+  return (view, options) => fault.read('allocate', () => {
     const count = view.nodes.length;
-    const output = outputRecord(fault, 'allocate', fault.call('allocate', () => allocate(resourceViewCopy(view))), '{ allocations, working }');
+    const keepWorking = options?.working !== false;
+    const output = outputRecord(fault, 'allocate', fault.call('allocate', () => allocate(resourceViewCopy(view), { working: keepWorking })), '{ allocations, working }');
     const { allocations } = output;
     if (!Array.isArray(allocations) || allocations.length !== count) {
       throw fault.error(`allocate() must return allocations: one { threads, ioQueue } per node (${count}); found ${describeValue(allocations)}`);
@@ -258,7 +270,7 @@ function guardResources(fault: StageFault, allocate: ResourceStageDefinition['al
       }
       copy.push({ threads, ioQueue });
     }
-    return { allocations: copy, working: workingOf(fault, 'allocate', output.working, count) };
+    return { allocations: copy, working: workingOf(fault, 'allocate', output.working, count, keepWorking) };
   });
 }
 
@@ -294,9 +306,7 @@ function guardAggregation(fault: StageFault, weigh: AggregationStageDefinition['
         volatilityCopy[k] = volatility;
       }
     }
-    // checked either way, so that a plug-in's working is refused the same in every run
-    const working = workingOf(fault, 'weigh', output.working, count);
-    const result: AggregatorOutput = { weights: copy, volatilities: volatilityCopy, working: keepWorking ? working : [] };
+    const result: AggregatorOutput = { weights: copy, volatilities: volatilityCopy, working: workingOf(fault, 'weigh', output.working, count, keepWorking) };
     return result;
   });
 }

@@ -58,6 +58,7 @@ function startRounds(request: RoundsRequest): void {
     windows: new WindowScratch(),
     transferBytes: request.spec.transferBytes,
     trace: false,
+    working: request.spec.working,
   };
   rounds = { id: request.id, simulator: new RoundsSimulator(frame, request.spec.startMs), ready: false, held: null, failed: null, untaken: 0 };
 }

@@ -7,10 +7,10 @@
  * the plain way, with an object per participant.
  */
 import { volatilityOf, type S4Config, type VolatilityKind } from './s4-aggregation.js';
-import type { AggregationStageDefinition, WeighOptions } from './stage-registry.js';
+import type { AggregationStageDefinition, WorkingOptions } from './stage-registry.js';
 import type { AggregatorColumns, AggregatorInput, AggregatorOutput } from './types.js';
 
-export type ColumnWeigh = (participants: AggregatorColumns, cfg: S4Config, options?: WeighOptions) => AggregatorOutput;
+export type ColumnWeigh = (participants: AggregatorColumns, cfg: S4Config, options?: WorkingOptions) => AggregatorOutput;
 type Weigh = AggregationStageDefinition['weigh'];
 
 const COLUMN_WEIGHS = new WeakMap<Weigh, ColumnWeigh>();

@@ -67,6 +67,7 @@ export function decideRound(input: PlanRoundInput): RoundDecisions {
 /** decideRound's decisions as they come from the stages (RoundParts). */
 export function decideRoundParts(input: PlanRoundInput): RoundParts {
   const { nodes, s1, s2, s3, stages } = input;
+  const options = { working: input.working !== false };
   const windows = input.samplesMs instanceof SampleWindows ? input.samplesMs : null;
   const rows = input.samplesMs instanceof SampleWindows ? null : input.samplesMs;
   const windowCount = rows === null ? windows!.nodeCount : rows.length;
@@ -84,7 +85,7 @@ export function decideRoundParts(input: PlanRoundInput): RoundParts {
     },
     efficiency, lastResponseMs: input.lastResponseMs, lastBatch: input.lastBatch,
     transferBytes: input.transferBytes, localSteps: input.localSteps, stepMsOf: input.stepMsOf, s1, s2, s3,
-  });
+  }, options);
   const { batches } = batch;
 
   // S3: before a node's first round, its response time is the step time it would have at this
@@ -109,10 +110,11 @@ export function decideRoundParts(input: PlanRoundInput): RoundParts {
     dispatchedPressures[dispatched++] = pressures[i]!;
   }
   const pRef = dispatched > 0 ? referencePressure(dispatchedPressures.subarray(0, dispatched)) : 0;
-  const resources = stages.resources.allocate({ nodes, batches, responseMs, pressures, referencePressure: pRef, s3 });
-  return {
-    efficiency, batches, responseMs, pressures, allocations: resources.allocations, batchWorking: batch.working, resourceWorking: resources.working,
-  };
+  const resources = stages.resources.allocate({ nodes, batches, responseMs, pressures, referencePressure: pRef, s3 }, options);
+  // a working not kept is dropped whatever the stage gave (a stage may ignore the hint)
+  const batchWorking = options.working ? batch.working : [];
+  const resourceWorking = options.working ? resources.working : [];
+  return { efficiency, batches, responseMs, pressures, allocations: resources.allocations, batchWorking, resourceWorking };
 }
 
 /** A node's step time at batch b with the base (clamped) allocation: its response time before its first round. */

@@ -68,29 +68,29 @@ interface StageBase {
   summary: string;
 }
 
+/** What the round loop keeps of a stage's answer, told to every stage's call. */
+export interface WorkingOptions {
+  /**
+   * false: the working is not kept (a run that keeps no node records: at 131,072 nodes an
+   * object each per node and round for nothing); the stage may return none
+   */
+  working: boolean;
+}
+
 export interface BatchStageDefinition extends StageBase {
   kind: 'batch';
-  decide(view: BatchRoundView): BatchDecision;
+  decide(view: BatchRoundView, options?: WorkingOptions): BatchDecision;
 }
 
 export interface ResourceStageDefinition extends StageBase {
   kind: 'resources';
-  allocate(view: ResourceRoundView): ResourceDecision;
-}
-
-/** What the round loop keeps of a weighing. */
-export interface WeighOptions {
-  /**
-   * false: the working is not kept (a run that keeps no node records: at 131,072 nodes an
-   * object each per participant and round for nothing); the stage may return none
-   */
-  working: boolean;
+  allocate(view: ResourceRoundView, options?: WorkingOptions): ResourceDecision;
 }
 
 export interface AggregationStageDefinition extends StageBase {
   kind: 'aggregation';
   /** weights (sum 1, participants' order) and each participant's volatility */
-  weigh(participants: readonly AggregatorInput[], cfg: S4Config, options?: WeighOptions): AggregatorOutput;
+  weigh(participants: readonly AggregatorInput[], cfg: S4Config, options?: WorkingOptions): AggregatorOutput;
 }
 
 export type StageDefinition = BatchStageDefinition | ResourceStageDefinition | AggregationStageDefinition;

@@ -45,6 +45,8 @@ export interface PlanRoundInput {
   s1: S1Config;
   s2: S2Config;
   s3: S3Config;
+  /** false: the stages' working is not kept (the stages are told, and their answer's is dropped); default true */
+  working?: boolean;
 }
 
 /** One node's plan for the round: S1 → S2 → S3 outputs. batch 0 = not dispatched. */

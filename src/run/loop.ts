@@ -42,15 +42,15 @@ export interface StrategyRunOptions {
   /**
    * false: the run keeps each round without its node records (`nodes` empty, no `working`),
    * after `onRound` had them, so that a run of 131,072 nodes does not hold every node of every
-   * round (SPEC §9); outputs then build what they need from `onRound`. The aggregation stage is
-   * then asked for no working either: the records `onRound` gets carry the batch and resources
-   * stages' working only. Default true.
+   * round (SPEC §9); outputs then build what they need from `onRound`. The stages are then
+   * asked for no working either (`working`), and the records `onRound` gets carry none.
+   * Default true.
    */
   retainNodes?: boolean;
   /**
-   * Whether the aggregation stage gives its working, in the records `onRound` gets, when the
-   * run keeps no node records (`dtrain explain --round`, which reads the round it explains
-   * from `onRound`). Default: as retainNodes.
+   * Whether the stages give their working, in the records `onRound` gets, when the run keeps
+   * no node records (`dtrain explain --round`, which reads the round it explains from
+   * `onRound`). Default: as retainNodes.
    */
   working?: boolean;
   /**
@@ -147,6 +147,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Strategy
  */
 function timelineFrame(options: StrategyRunOptions, transferBytes: number): TimelineFrame {
   const { scenario, stages, trace } = options;
+  const working = keepsWorking(options);
   let guard: LatencyGuard | null = null;
   return {
     setting: scenario,
@@ -161,7 +162,13 @@ function timelineFrame(options: StrategyRunOptions, transferBytes: number): Time
     windows: new WindowScratch(),
     transferBytes,
     trace,
+    working,
   };
+}
+
+/** Whether the stages' working is kept in the records (explain reads it; the outputs do not). */
+function keepsWorking(options: StrategyRunOptions): boolean {
+  return options.working ?? options.retainNodes !== false;
 }
 
 /**
@@ -170,7 +177,7 @@ function timelineFrame(options: StrategyRunOptions, transferBytes: number): Time
  */
 function startRoundsAhead(options: StrategyRunOptions, transferBytes: number): RoundsAhead | null {
   const { prefetch, startedRounds: started } = options;
-  const spec = roundsAheadSpec(options.stages, options.trace, transferBytes, FIRST_ROUND_START_MS);
+  const spec = roundsAheadSpec(options.stages, options.trace, keepsWorking(options), transferBytes, FIRST_ROUND_START_MS);
   if (started != null && spec !== null && sameSpec(started.spec, spec)) return started.ahead;
   started?.ahead.dispose();
   return spec === null ? null : prefetch?.roundsAhead?.(spec) ?? null;
@@ -245,7 +252,7 @@ async function trainAndAggregate(frame: RunFrame, state: RunState, scheduled: Sc
   const batches = scheduled.plans.batch;
   // the tasks unnamed for the same reason: not kept through the aggregate's await
   const gradNorms = await trainPhase(frame.engine, engineTasks(scheduled.participants, batches, batchIndices(frame, state, scheduled, batches), localSteps), scheduled, frame.ids);
-  const keepWorking = frame.options.working ?? frame.options.retainNodes !== false;
+  const keepWorking = frame.timeline.working;
   const weighed = weighParticipants(scenario, stages.aggregation, state.histories, prepared.sampleCounts, scheduled.participants, gradNorms, batches, keepWorking);
   const { weights, volatilities } = weighed;
   const evaluation = await aggregatePhase(frame.engine, weights, scheduled, gradNorms, frame.ids);

@@ -16,10 +16,12 @@ import type { NodeMemory, Observed, Planned, TimelineSetting } from './round-sta
  * `transferBytes`: one model copy on the wire per direction (what the `balanced` batch stage
  * predicts transfers with). `keepSamples` false: the S1 windows are not carried past planning
  * (the round's state then holds `samplesMs: []`). Only a `--trace` record reads them later, and
- * at 131,072 nodes they are some 35 MB of every round's live state.
+ * at 131,072 nodes they are some 35 MB of every round's live state. `working` false: the
+ * stages are told their working is not kept, and the round holds none (only explain reads it).
  */
 export function planPhase(
-  scenario: TimelineSetting, stages: Pick<ResolvedStages, 'batch' | 'resources'>, memory: readonly NodeMemory[], observed: Observed, transferBytes: number, keepSamples = true,
+  scenario: TimelineSetting, stages: Pick<ResolvedStages, 'batch' | 'resources'>, memory: readonly NodeMemory[], observed: Observed, transferBytes: number,
+  keepSamples = true, working = true,
 ): Planned {
   const { s1, s2, s3 } = scenario.pipeline;
   const nodes = scenario.cluster.nodes;
@@ -35,6 +37,7 @@ export function planPhase(
     s1,
     s2,
     s3,
+    working,
   }));
   const { round, startMs } = observed;
   const samplesMs = keepSamples ? observed.windows.rows() : [];

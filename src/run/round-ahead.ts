@@ -33,6 +33,8 @@ export interface TimelineFrame {
   transferBytes: number;
   /** keep each round's S1 windows as rows (`--trace`) */
   trace: boolean;
+  /** keep the batch and resources stages' working (explain reads it); false: the stages are told so */
+  working: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface TimelineFrame {
 export function simulateRound(frame: TimelineFrame, memory: readonly NodeMemory[], round: number, startMs: number, drawn: Float64Array | null): Scheduled {
   const { setting, guard, transferBytes } = frame;
   const observed = observeRound(setting, guard, round, startMs, frame.windows, drawn);
-  const planned = planPhase(setting, frame.stages, memory, observed, transferBytes, frame.trace);
+  const planned = planPhase(setting, frame.stages, memory, observed, transferBytes, frame.trace, frame.working);
   return schedulePhase(setting, guard, transferBytes, planned);
 }
 
@@ -148,6 +150,8 @@ export interface RoundsAheadSpec {
   transferBytes: number;
   /** the strategy's first round's start */
   startMs: number;
+  /** whether the rounds carry the stages' working (TimelineFrame.working) */
+  working: boolean;
 }
 
 /**
@@ -155,13 +159,15 @@ export interface RoundsAheadSpec {
  * batch or resources stage (its code is not the helper's to run), or `--trace` (the rounds'
  * windows are kept as rows, which the helper does not send).
  */
-export function roundsAheadSpec(stages: Pick<ResolvedStages, 'batch' | 'resources'>, trace: boolean, transferBytes: number, startMs: number): RoundsAheadSpec | null {
+export function roundsAheadSpec(
+  stages: Pick<ResolvedStages, 'batch' | 'resources'>, trace: boolean, working: boolean, transferBytes: number, startMs: number,
+): RoundsAheadSpec | null {
   if (trace || !isBuiltinStage(stages.batch) || !isBuiltinStage(stages.resources)) return null;
-  return { batch: stages.batch.name, resources: stages.resources.name, transferBytes, startMs };
+  return { batch: stages.batch.name, resources: stages.resources.name, transferBytes, startMs, working };
 }
 
 export function sameSpec(a: RoundsAheadSpec, b: RoundsAheadSpec): boolean {
-  return a.batch === b.batch && a.resources === b.resources && a.transferBytes === b.transferBytes && a.startMs === b.startMs;
+  return a.batch === b.batch && a.resources === b.resources && a.transferBytes === b.transferBytes && a.startMs === b.startMs && a.working === b.working;
 }
 
 /** Rounds ahead a run started for its first strategy before the strategy's engine: their spec and the rounds. */

@@ -33,7 +33,7 @@ export interface RunOptions {
   onRound?: (record: RoundRecord, strategy: StrategySpec, backend: string) => void;
   /** false: rounds are kept without their node records once `onRound` had them (loop.ts) */
   retainNodes?: boolean;
-  /** the aggregation stage's working in the records `onRound` gets (loop.ts); default: as retainNodes */
+  /** the stages' working in the records `onRound` gets (loop.ts; explain reads it); default: as retainNodes */
   working?: boolean;
   /**
    * false: node records carry no `timeline` (each dispatched node's events: tries, steps,
@@ -89,7 +89,8 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
   // first: the helper builds its network and simulates the first strategy's rounds (or draws
   // its first round's windows) while this thread prepares the data and the engine
   const prefetch = startPrefetch(host, scenario, timelineSetting);
-  const firstRounds = prefetch === null ? null : await startFirstRounds(prefetch, scenario, registry, options.trace ?? false, FIRST_ROUND_START_MS);
+  const working = options.working ?? options.retainNodes !== false;
+  const firstRounds = prefetch === null ? null : await startFirstRounds(prefetch, scenario, registry, options.trace ?? false, working, FIRST_ROUND_START_MS);
   if (firstRounds === null) prefetch?.request(FIRST_ROUND_START_MS);
   try {
     const backend = await initBackend(options.backend ?? 'auto');
@@ -122,7 +123,7 @@ function startPrefetch(host: Host, scenario: Scenario, settingOf: (scenario: Sce
  * takes them if its own spec is the same (it always is; if not, it starts its own).
  */
 async function startFirstRounds(
-  prefetch: WindowPrefetch, scenario: Scenario, registry: StageRegistry, trace: boolean, startMs: number,
+  prefetch: WindowPrefetch, scenario: Scenario, registry: StageRegistry, trace: boolean, working: boolean, startMs: number,
 ): Promise<StartedRounds | null> {
   const first = scenario.strategies[0];
   if (first === undefined || prefetch.roundsAhead === undefined) return null;
@@ -132,7 +133,7 @@ async function startFirstRounds(
   const { wireBytes } = await import('../sim/time-model.js');
   const shape = datasetShape(scenario.data.dataset);
   const transferBytes = wireBytes(scenario.model, countParams(shape.features, scenario.model.hidden, shape.classes));
-  const spec = roundsAheadSpec(registry.resolve(first), trace, transferBytes, startMs);
+  const spec = roundsAheadSpec(registry.resolve(first), trace, working, transferBytes, startMs);
   const ahead = spec === null ? null : prefetch.roundsAhead(spec);
   return spec === null || ahead === null ? null : { spec, ahead };
 }

@@ -86,12 +86,12 @@ describe('the window helper thread', () => {
     const scenario = await loader.loadScenario(MIXED);
     const setting = ahead.timelineSetting(scenario);
     const registry = builtin.createStageRegistry();
-    const spec = { batch: 'balanced', resources: 'cores', transferBytes: 100_000, startMs: 0 };
+    const spec = { batch: 'balanced', resources: 'cores', transferBytes: 100_000, startMs: 0, working: true };
     const helper = thread.windowPrefetchStarter()!(setting)!;
     const frame = {
       setting, stages: { batch: registry.stage('batch', 'balanced'), resources: registry.stage('resources', 'cores') },
       guard: new guards.LatencyGuard(setting, network.buildNetwork(setting), network.buildSlowdowns(setting)),
-      windows: new observe.WindowScratch(), transferBytes: 100_000, trace: false,
+      windows: new observe.WindowScratch(), transferBytes: 100_000, trace: false, working: true,
     };
     const memory = setting.cluster.nodes.map(() => ({ lastResponseMs: null, lastBatch: null }));
     // node i holds samples 3i … 3i + 2 (the cursors need no data, only where each node's samples are)
@@ -111,6 +111,8 @@ describe('the window helper thread', () => {
         expect(bytes(there.batchIndices!)).toEqual(bytes(drawn));
         expect(there.plans).toEqual(here.plans);
         expect(there.working).toEqual(here.working);
+        expect(there.working.batch).toHaveLength(n);
+        expect(there.working.resources[0]).toEqual({ rule: 'cores', cores: setting.cluster.nodes[0]!.cores });
         expect(there.participants).toEqual(here.participants);
         expect(there.times.timelines()).toEqual(here.times.timelines());
         startMs = schedule.roundEndMs(setting, here);
@@ -130,6 +132,12 @@ describe('the window helper thread', () => {
       const first = (await timelineOnly.take(1, 0))!;
       expect(first.participants.length).toBeGreaterThan(1000);
       expect(first.batchIndices).toBeUndefined();
+      // a run that keeps no working: the stages are told, the same plans come without it
+      const noWorking = helper.roundsAhead!({ ...spec, working: false })!;
+      noWorking.drawBatchesFrom(null);
+      const bare = (await noWorking.take(1, 0))!;
+      expect(bare.plans).toEqual(first.plans);
+      expect(bare.working).toEqual({ batch: [], resources: [] });
     } finally {
       helper.dispose();
     }
@@ -180,7 +188,7 @@ describe('the window helper thread', () => {
     const helper = thread.windowPrefetchStarter()!(setting)!;
     try {
       // the patent's stages, as the run that diverges (above) uses
-      const rounds = helper.roundsAhead!({ batch: 'efficiency', resources: 'pressure', transferBytes: 100_000, startMs: 0 })!;
+      const rounds = helper.roundsAhead!({ batch: 'efficiency', resources: 'pressure', transferBytes: 100_000, startMs: 0, working: true })!;
       rounds.drawBatchesFrom(null);
       // time enough for the helper to send round 1 and to fail at round 2, the round it simulates ahead
       await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -103,6 +103,36 @@ describe('a plug-in stage\'s outputs, checked every round', () => {
     expect(stage.summary).toBe('mine (plug-in)');
   });
 
+  it('each stage is told whether its working is kept; one not kept is still checked, and not copied', () => {
+    const told: unknown[] = [];
+    const working = [{ note: 'a', x: 1 }, { note: 'b', x: null }];
+    const batch = batchStage((...args: unknown[]) => {
+      told.push(args[1]);
+      return { batches: [1, 2], working };
+    });
+    const kept = batch.decide(batchView(2));
+    expect(kept.working).toEqual(working);
+    expect(kept.working[0]).not.toBe(working[0]);
+    expect(batch.decide(batchView(2), { working: true }).working).toEqual(working);
+    expect(batch.decide(batchView(2), { working: false })).toEqual({ batches: [1, 2], working: [] });
+    expect(told).toEqual([{ working: true }, { working: true }, { working: false }]);
+    // a stage that honours the hint and gives none: nothing per node either
+    expect(batchStage(() => ({ batches: [1, 2] })).decide(batchView(2), { working: false }).working).toEqual([]);
+    // refused the same whether kept or not
+    const wrong = batchStage(() => ({ batches: [1, 2], working: [{}, { deep: [] }] }));
+    expect(() => wrong.decide(batchView(2), { working: false })).toThrow("batch stage 'mine' (--plugin mine.mjs): decide() returned working[1].deep = a list of 0; expected a number, a string or null");
+
+    const allocated: unknown[] = [];
+    const resources = guardStage({ kind: 'resources', name: 'mine', allocate: (...args: unknown[]) => {
+      allocated.push(args[1]);
+      return { allocations: [{ threads: 1, ioQueue: 2 }, null], working: [{ rule: 'mine' }, null] };
+    } }, SOURCE);
+    if (resources.kind !== 'resources') throw new Error('not a resources stage');
+    expect(resources.allocate(resourceView([8, 0])).working).toEqual([{ rule: 'mine' }, {}]);
+    expect(resources.allocate(resourceView([8, 0]), { working: false })).toEqual({ allocations: [{ threads: 1, ioQueue: 2 }, { threads: 0, ioQueue: 0 }], working: [] });
+    expect(allocated).toEqual([{ working: true }, { working: false }]);
+  });
+
   it('what a stage changes in its view reaches nothing the run holds', () => {
     const nodes = [{ cores: 4, bandwidthBps: 1e9 }, { cores: 2, bandwidthBps: 1e8 }];
     const s2 = { standardBatch: 64, rounding: 'floor' as const, minBatch: 0, maxBatch: null };

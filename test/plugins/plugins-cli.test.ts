@@ -95,6 +95,25 @@ describe('the example plug-in', () => {
     expect(result.stdout).toContain('  node c: 0 of 20 samples under 50 ms (20 at 50 ms or more, up to 100 ms) → e = 0 ms / 2000 ms = 0.00 → batch stage median-split (median = 1, half = B/4) → 16\n');
   });
 
+  it('a stage is told whether its working is kept: not by simulate\'s outputs or a sweep, by a golden update and explain --round', async () => {
+    const dir = scratch();
+    const plugin = `${FIXTURES}/told-working.mjs`;
+    const common = ['--plugin', plugin, '--strategy', 'told/fixed/mean', '--backend', 'cpu'];
+    const [streamed, golden, explained, sweep] = await inParallel([
+      ['simulate', SCENARIO, ...common, '--json', join(dir, 'streamed.json'), '--quiet'],
+      ['simulate', SCENARIO, ...common, '--json', join(dir, 'kept.json'), '--expect', join(dir, 'golden.json'), '--update', '--quiet'],
+      ['explain', SCENARIO, ...common, '--round', '2', '--node', 'c'],
+      ['sweep', SCENARIO, ...common, '--set', 'seed=1', '--jobs', '1', '--out', join(dir, 'sweep')],
+    ], 2, run);
+    for (const result of [streamed, golden, explained, sweep]) expect(result!.status, result!.stderr).toBe(0);
+    const batches = (file: string) => batchesOf((JSON.parse(readFileSync(file, 'utf8')) as { runs: RunJson[] }).runs[0]!);
+    expect(batches(join(dir, 'streamed.json'))).toEqual([[1, 1, 1], [1, 1, 1], [1, 1, 1]]);
+    expect(batches(join(dir, 'kept.json'))).toEqual([[2, 2, 2], [2, 2, 2], [2, 2, 2]]);
+    expect(explained!.stdout).toContain(' → batch stage told (told = kept) → 2\n');
+    const report = readdirSync(join(dir, 'sweep')).find((name) => /^[0-9a-f]{16}\.json$/.test(name))!;
+    expect(batches(join(dir, 'sweep', report))).toEqual([[1, 1, 1], [1, 1, 1], [1, 1, 1]]);
+  });
+
   it('dtrain validate and dtrain schema know the plug-in\'s names only when it is loaded', async () => {
     const dir = scratch();
     const file = join(dir, 'uses-plugin.yaml');

@@ -32,7 +32,7 @@ const MIXED = join(import.meta.dirname, 'fixtures', 'mixed-links.yaml');
 const registry = createStageRegistry();
 const strategy = (name: string) => registry.presetStrategy(name)!;
 
-function frameOf(setting: TimelineSetting, batch: string, resources: string, transferBytes: number): TimelineFrame {
+function frameOf(setting: TimelineSetting, batch: string, resources: string, transferBytes: number, working = true): TimelineFrame {
   return {
     setting,
     stages: { batch: registry.stage('batch', batch), resources: registry.stage('resources', resources) },
@@ -40,6 +40,7 @@ function frameOf(setting: TimelineSetting, batch: string, resources: string, tra
     windows: new WindowScratch(),
     transferBytes,
     trace: false,
+    working,
   };
 }
 
@@ -50,6 +51,34 @@ function acrossThreads(scheduled: Scheduled): Scheduled {
   const { message, transfer } = encodeScheduled(scheduled);
   return decodeScheduled(structuredClone(message, { transfer }));
 }
+
+describe('a round whose working is not kept', () => {
+  it('has the same plans and times from every built-in batch and resources stage, and no working', async () => {
+    const scenario = await loadScenario(MIXED);
+    const pairs = ['efficiency', 'fixed', 'balanced', 'proportional'].flatMap((batch) => ['pressure', 'fixed', 'cores'].map((resources) => [batch, resources] as const));
+    for (const [batch, resources] of pairs) {
+      const kept = frameOf(scenario, batch, resources, 100_000, true);
+      const dropped = frameOf(scenario, batch, resources, 100_000, false);
+      const [keptMemory, droppedMemory] = [freshMemory(scenario), freshMemory(scenario)];
+      let startMs = 0;
+      for (let round = 1; round <= 2; round++) {
+        const withWorking = simulateRound(kept, keptMemory, round, startMs, null);
+        const without = simulateRound(dropped, droppedMemory, round, startMs, null);
+        rememberRound(keptMemory, withWorking);
+        rememberRound(droppedMemory, without);
+        expect(withWorking.working.batch, `${batch}/${resources}`).toHaveLength(scenario.cluster.nodes.length);
+        expect(withWorking.working.resources).toHaveLength(scenario.cluster.nodes.length);
+        expect(without.working).toEqual({ batch: [], resources: [] });
+        expect(without.plans).toEqual(withWorking.plans);
+        expect(without.participants).toEqual(withWorking.participants);
+        expect(Array.from(without.times.finishMs)).toEqual(Array.from(withWorking.times.finishMs));
+        // and across threads, as the helper sends it
+        expect(acrossThreads(without).working).toEqual({ batch: [], resources: [] });
+        startMs = roundEndMs(scenario, withWorking);
+      }
+    }
+  });
+});
 
 describe('a scheduled round between threads', () => {
   it('comes back with the same plans, workings (shared objects still shared), times, events and participants', async () => {

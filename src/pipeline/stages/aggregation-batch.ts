@@ -6,10 +6,10 @@
 import { weighFromColumns } from '../aggregator-columns.js';
 import { volatilitiesOf } from '../aggregators.js';
 import type { S4Config } from '../s4-aggregation.js';
-import type { AggregationStageDefinition, WeighOptions } from '../stage-registry.js';
+import type { AggregationStageDefinition, WorkingOptions } from '../stage-registry.js';
 import type { AggregatorColumns, AggregatorOutput } from '../types.js';
 
-function weigh(participants: AggregatorColumns, cfg: S4Config, options?: WeighOptions): AggregatorOutput {
+function weigh(participants: AggregatorColumns, cfg: S4Config, options?: WorkingOptions): AggregatorOutput {
   const { count } = participants;
   const samples = (k: number): number => participants.batch(k) * participants.localSteps(k);
   let total = 0;

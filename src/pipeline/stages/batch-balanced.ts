@@ -94,7 +94,7 @@ export const balancedBatchStage: BatchStageDefinition = {
   kind: 'batch',
   name: 'balanced',
   summary: 'balanced (LB-BSP: the global batch G = B · n / 2 split so that predicted finish times are equal)',
-  decide: (view) => {
+  decide: (view, options) => {
     const { s2 } = view;
     const G = globalBatch(view.efficiency, s2.standardBatch);
     const predictions = view.nodes.map((_, i) => predict(view, i));
@@ -102,6 +102,7 @@ export const balancedBatchStage: BatchStageDefinition = {
     const splits = largestRemainder(shares, G);
     const maxBatch = s2.maxBatch ?? G;
     const batches = splits.map((split) => clampSplit(split, s2, maxBatch));
+    if (options?.working === false) return { batches, working: [] };
     const working = predictions.map((p, i): StageWorking => ({
       rule: 'balanced',
       G,

@@ -14,10 +14,10 @@ export const FIXED_STAGE_EFFICIENCY = 1;
  * (K + 1 for a window of K samples): nodes with the same efficiency share one frozen working
  * rather than an object each per round.
  */
-function s2Decision(view: BatchRoundView, rule: 'efficiency' | 'fixed', efficiencyOf: (i: number) => number) {
+function s2Decision(view: BatchRoundView, keepWorking: boolean, rule: 'efficiency' | 'fixed', efficiencyOf: (i: number) => number) {
   const n = view.efficiency.length;
   const batches = new Array<number>(n);
-  const working = new Array<StageWorking>(n);
+  const working = keepWorking ? new Array<StageWorking>(n) : null;
   const known = new Map<number, { batch: number; working: StageWorking }>();
   for (let i = 0; i < n; i++) {
     const used = efficiencyOf(i);
@@ -28,21 +28,21 @@ function s2Decision(view: BatchRoundView, rule: 'efficiency' | 'fixed', efficien
       known.set(used, decided);
     }
     batches[i] = decided.batch;
-    working[i] = decided.working;
+    if (working !== null) working[i] = decided.working;
   }
-  return { batches, working };
+  return { batches, working: working ?? [] };
 }
 
 export const efficiencyBatchStage: BatchStageDefinition = {
   kind: 'batch',
   name: 'efficiency',
   summary: 'efficiency',
-  decide: (view) => s2Decision(view, 'efficiency', (i) => view.efficiency[i]!.efficiency),
+  decide: (view, options) => s2Decision(view, options?.working !== false, 'efficiency', (i) => view.efficiency[i]!.efficiency),
 };
 
 export const fixedBatchStage: BatchStageDefinition = {
   kind: 'batch',
   name: 'fixed',
   summary: 'fixed (every node as if e = 1)',
-  decide: (view) => s2Decision(view, 'fixed', () => FIXED_STAGE_EFFICIENCY),
+  decide: (view, options) => s2Decision(view, options?.working !== false, 'fixed', () => FIXED_STAGE_EFFICIENCY),
 };

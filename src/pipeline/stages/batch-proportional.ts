@@ -16,7 +16,7 @@ export const proportionalBatchStage: BatchStageDefinition = {
   kind: 'batch',
   name: 'proportional',
   summary: 'proportional (the global batch G = B · n / 2 split in proportion to efficiency)',
-  decide: (view) => {
+  decide: (view, options) => {
     const { s2 } = view;
     const G = globalBatch(view.efficiency, s2.standardBatch);
     let sum = 0;
@@ -25,6 +25,7 @@ export const proportionalBatchStage: BatchStageDefinition = {
     const splits = largestRemainder(shares, G);
     const maxBatch = s2.maxBatch ?? s2.standardBatch;
     const batches = splits.map((split) => clampSplit(split, s2, maxBatch));
+    if (options?.working === false) return { batches, working: [] };
     const working = shares.map((share, i) => ({ rule: 'proportional', G, e: view.efficiency[i]!.efficiency, share, split: splits[i]! }));
     return { batches, working };
   },

@@ -11,10 +11,10 @@ export const coresResourceStage: ResourceStageDefinition = {
   kind: 'resources',
   name: 'cores',
   summary: 'cores (every node uses all its cores; base I/O queue)',
-  allocate: (view) => ({
+  allocate: (view, options) => ({
     allocations: view.nodes.map((node, i) => (view.batches[i]! > 0
       ? { threads: node.cores, ioQueue: fixedResources(node.cores, view.s3).ioQueue }
       : { threads: 0, ioQueue: 0 })),
-    working: view.nodes.map((node) => ({ rule: 'cores', cores: node.cores })),
+    working: options?.working === false ? [] : view.nodes.map((node) => ({ rule: 'cores', cores: node.cores })),
   }),
 };

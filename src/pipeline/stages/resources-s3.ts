@@ -15,11 +15,11 @@ export const pressureResourceStage: ResourceStageDefinition = {
   kind: 'resources',
   name: 'pressure',
   summary: 'pressure',
-  allocate: (view) => {
+  allocate: (view, options) => {
     const { s3, referencePressure } = view;
     const n = view.nodes.length;
     const allocations = new Array<ResourceAllocation>(n);
-    const working = new Array<StageWorking>(n);
+    const working = options?.working === false ? null : new Array<StageWorking>(n);
     // A node's allocation depends on its pressure and cores alone, its working on its pressure,
     // and a round has few distinct ones (step times repeat across a group): nodes that share
     // them share one frozen object instead of two objects each per round.
@@ -34,7 +34,7 @@ export const pressureResourceStage: ResourceStageDefinition = {
         known = { working: own, byCores: new Map() };
         byPressure.set(pressure, known);
       }
-      working[i] = known.working;
+      if (working !== null) working[i] = known.working;
       if (view.batches[i]! === 0) {
         allocations[i] = NOT_DISPATCHED;
         continue;
@@ -47,7 +47,7 @@ export const pressureResourceStage: ResourceStageDefinition = {
       }
       allocations[i] = allocation;
     }
-    return { allocations, working };
+    return { allocations, working: working ?? [] };
   },
 };
 
@@ -55,8 +55,8 @@ export const fixedResourceStage: ResourceStageDefinition = {
   kind: 'resources',
   name: 'fixed',
   summary: 'fixed',
-  allocate: (view) => ({
+  allocate: (view, options) => ({
     allocations: view.nodes.map((node, i) => (view.batches[i]! > 0 ? fixedResources(node.cores, view.s3) : NOT_DISPATCHED)),
-    working: view.nodes.map(() => FIXED_WORKING),
+    working: options?.working === false ? [] : view.nodes.map(() => FIXED_WORKING),
   }),
 };
