@@ -73,6 +73,19 @@ export function removeStaleTemps(dir: string): void {
 }
 
 /**
+ * The folders this thread has already cleaned of dead processes' temporary files. Once is
+ * enough: a study or sweep writes a file per run into one folder, and listing a folder of
+ * 20,000 records for each of them took 11 ms a run, most of a 20,000-run study's main thread.
+ */
+const cleanedDirs = new Set<string>();
+
+function removeStaleTempsOnce(dir: string): void {
+  if (cleanedDirs.has(dir)) return;
+  cleanedDirs.add(dir);
+  removeStaleTemps(dir);
+}
+
+/**
  * Removes the temporary files this process's worker threads left in `dir`: a worker stopped
  * mid-run (Ctrl-C during a sweep) cannot remove its own. Call it only once those workers are
  * gone. Best effort.
@@ -151,7 +164,6 @@ function writeAll(fd: number, content: string | Buffer): void {
 export class OutputWriter {
   private readonly staged: Staged[] = [];
   private readonly createdDirs: string[] = [];
-  private readonly cleanedDirs = new Set<string>();
   private done = false;
   private committed = false;
   // process.exit() between stage and commit (a second Ctrl-C) must not leave temporary files
@@ -184,10 +196,7 @@ export class OutputWriter {
     const entry: Staged = { target, content };
     if (target.kind === 'file') {
       const dir = dirname(target.path);
-      if (!this.cleanedDirs.has(dir)) {
-        this.cleanedDirs.add(dir);
-        removeStaleTemps(dir);
-      }
+      removeStaleTempsOnce(dir);
       const temp = nextTempPath(dir);
       if (!this.listening) process.on('exit', this.onExit);
       this.listening = true;
@@ -241,10 +250,7 @@ export class OutputWriter {
   private openStreamed(target: OutputTarget): Staged {
     if (this.done) throw new Error('OutputWriter: stream after commit');
     const dir = target.kind === 'file' ? dirname(target.path) : tmpdir();
-    if (!this.cleanedDirs.has(dir)) {
-      this.cleanedDirs.add(dir);
-      removeStaleTemps(dir);
-    }
+    removeStaleTempsOnce(dir);
     const entry: Staged = { target, content: '', temp: nextTempPath(dir), streamed: true };
     if (!this.listening) process.on('exit', this.onExit);
     this.listening = true;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { OutputPlan, scenarioInputs } from '../../src/cli/output-plan.js';
-import { createProblemIn, drained, OutputWriter, removeStaleTemps, removeWorkerTemps, writeFileAtomic, writeProblem } from '../../src/output-file.js';
+import { createProblemIn, drained, OutputWriter, removeStaleTemps, removeWorkerTemps, targetOf, writeFileAtomic, writeProblem } from '../../src/output-file.js';
 import { DtrainError } from '../../src/errors.js';
 import { thrown } from '../helpers/thrown.js';
 import { traceSamples } from '../helpers/trace-samples.js';
@@ -120,6 +120,29 @@ describe('removeStaleTemps', () => {
     writeFileSync(join(dir, '.dtrain-notes.tmp'), '');
     removeStaleTemps(dir);
     expect(readdirSync(dir).sort()).toEqual(['.dtrain-notes.tmp', `.dtrain-${process.pid}-1.tmp`].sort());
+  });
+});
+
+describe('dead processes\' temporary files, when a file is written', () => {
+  it('are removed from a folder the first time this process writes there, not at every write (a study writes a record a run)', () => {
+    const [first, second] = [scratch(), scratch()];
+    const dead = deadPid();
+    writeFileSync(join(first, `.dtrain-${dead}-1.tmp`), '');
+    writeFileAtomic(join(first, 'a.json'), 'a');
+    expect(readdirSync(first).sort()).toEqual(['a.json']);
+    // a second write there lists the folder no more: what a process that died since left stays
+    writeFileSync(join(first, `.dtrain-${dead}-2.tmp`), '');
+    writeFileAtomic(join(first, 'b.json'), 'b');
+    const writer = new OutputWriter();
+    writer.stageFrom(targetOf(join(first, 'c.ndjson')), (append) => append('c'));
+    writer.commit();
+    expect(readdirSync(first).sort()).toEqual([`.dtrain-${dead}-2.tmp`, 'a.json', 'b.json', 'c.ndjson']);
+    // another folder is cleaned when first written, streamed or not
+    writeFileSync(join(second, `.dtrain-${dead}-3.tmp`), '');
+    const streamed = new OutputWriter();
+    streamed.stream(targetOf(join(second, 'd.ndjson')))('d');
+    streamed.commit();
+    expect(readdirSync(second)).toEqual(['d.ndjson']);
   });
 });
 
