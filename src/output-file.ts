@@ -469,6 +469,30 @@ export interface LiveOutput {
   close(): void;
 }
 
+/** Characters written to a stream at a time by writePaced. */
+const PACED_CHARS = 1024 * 1024;
+
+/**
+ * Text too long to be one string (the terminal tables of a long run), written to `stream` a
+ * megabyte or so at a time, at its reader's pace: what the reader has not taken is not held.
+ */
+export async function writePaced(stream: Writable, pieces: Iterable<string>): Promise<void> {
+  let batch: string[] = [];
+  let chars = 0;
+  const flush = async (): Promise<void> => {
+    const text = batch.join('');
+    batch = [];
+    chars = 0;
+    if (!stream.write(text)) await drained(stream);
+  };
+  for (const piece of pieces) {
+    batch.push(piece);
+    chars += piece.length;
+    if (chars >= PACED_CHARS) await flush();
+  }
+  if (chars > 0) await flush();
+}
+
 /** Settles when `stream` has drained what it queued, or failed or closed trying. */
 export function drained(stream: Writable): Promise<void> {
   if (!stream.writableNeedDrain) return Promise.resolve();

@@ -27,7 +27,7 @@ import { startProgress } from './progress.js';
 import { installRoundStop, type RoundStop } from './round-stop.js';
 import { runContext } from '../node/run-context.js';
 import type { RunResult } from '../sim/records.js';
-import { openLiveOutput, type LiveOutput, type OutputTarget, type OutputWriter } from '../output-file.js';
+import { openLiveOutput, writePaced, type LiveOutput, type OutputTarget, type OutputWriter } from '../output-file.js';
 import type { InsightStream } from '../insights/index.js';
 import type { CsvStream } from '../report/csv.js';
 import type { HtmlColumnsStream } from '../report/html/accumulate.js';
@@ -234,7 +234,8 @@ async function openSinks(prepared: Prepared, flags: SimulateFlags, writer: Outpu
   }
   if (!quiet) {
     const { RunTablesStream } = await import('../report/table.js');
-    sinks.tables = new RunTablesStream({ color: useColor(flags), quiet });
+    const { SpooledBlocks } = await import('../node/text-spool.js');
+    sinks.tables = new RunTablesStream({ color: useColor(flags), quiet }, new SpooledBlocks());
   }
   if (!retainNodes && !quiet && flags.insights !== false) {
     const { InsightStream } = await import('../insights/index.js');
@@ -307,7 +308,10 @@ async function printTables({ terminal }: Prepared, flags: SimulateFlags, result:
   const { renderSummary } = await import('../report/table.js');
   const color = useColor(flags);
   const quiet = flags.quiet === true;
-  if (!quiet && sinks.tables !== undefined) terminal.write(sinks.tables.render(result));
+  if (!quiet && sinks.tables !== undefined) {
+    await writePaced(terminal, sinks.tables.pieces(result));
+    sinks.tables.dispose();
+  }
   if (!quiet && flags.insights !== false) {
     const { detectInsights } = await import('../insights/index.js');
     const { renderInsights } = await import('../insights/render.js');

@@ -387,6 +387,22 @@ const TABLE_ROUND_BYTES = 8 * 1024;
 const TABLE_ROW_BYTES = 400;
 const TABLE_ROUND_S = 0.05e-3;
 const TABLE_ROW_S = 0.02e-3;
+/**
+ * What the tables hold in memory at most: past SPOOL_AFTER_CHARS (node/text-spool.ts, 32 Mi
+ * characters, not imported: it would load node:fs here) they go to a temporary file, keeping
+ * 8 B a round for where each is (as two-byte characters, which the tables' lines are).
+ */
+const TABLE_HELD_BYTES = 2 * 32 * 1024 * 1024;
+const TABLE_SPOOLED_ROUND_BYTES = 8;
+
+/** The terminal tables' memory: held up to TABLE_HELD_BYTES, the rest in a file. */
+function tableBytes(z: Pick<RunSize, 'strategies' | 'rounds' | 'tableRows'>): number {
+  if (z.tableRows === 0) return 0;
+  const rounds = z.strategies * z.rounds;
+  const perRound = TABLE_ROUND_BYTES + z.tableRows * TABLE_ROW_BYTES;
+  const total = rounds * perRound;
+  return total <= TABLE_HELD_BYTES ? total : TABLE_HELD_BYTES + rounds * TABLE_SPOOLED_ROUND_BYTES;
+}
 
 /** The outputs asked for that are built as one string (the others are written as the run goes). */
 function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: number): OutputSize[] {
@@ -550,7 +566,7 @@ function memoryPartsOf(z: RunSize, trace: boolean, streamed: boolean, base: Host
     // one strategy's at a time: a float64 a norm kept and a length a node
     { what: `S4's norm histories (${plural(z.n, 'node')} × ${plural(z.normsKept, 'norm')})`, value: z.n * (z.normsKept * 8 + 4) },
     { what: `the rounds' summaries (${count(z.strategies * z.rounds)} rounds)`, value: z.strategies * z.rounds * ROUND_KEPT_BYTES },
-    { what: `the terminal tables, kept until the run ends (${count(z.strategies * z.rounds)} rounds; --quiet leaves them out)`, value: z.tableRows === 0 ? 0 : z.strategies * z.rounds * (TABLE_ROUND_BYTES + z.tableRows * TABLE_ROW_BYTES) },
+    { what: `the terminal tables, kept until the run ends (${count(z.strategies * z.rounds)} rounds; --quiet leaves them out)`, value: tableBytes(z) },
     ...windowHelperParts(z, base, trace),
     ...youngGenerationParts(z, base),
   ];

@@ -122,7 +122,11 @@ function renderRoundBlock(round: RoundRecord, maxNodeRows: number, paint: ChalkI
 }
 
 function renderRun(run: StrategyRun, blocks: readonly string[], paint: ChalkInstance): string {
-  return [paint.bold(runHeader(escapedStrategy(run.strategy), escapeForTerminal(run.backend))), ...blocks].join('\n\n');
+  return [runTitle(run, paint), ...blocks].join('\n\n');
+}
+
+function runTitle(run: StrategyRun, paint: ChalkInstance): string {
+  return paint.bold(runHeader(escapedStrategy(run.strategy), escapeForTerminal(run.backend)));
 }
 
 function tablesHeader(scenario: RunResult['scenario'], maxNodeRows: number, paint: ChalkInstance): string {
@@ -144,41 +148,91 @@ export function renderRunTables(result: RunResult, options: TableReportOptions):
 }
 
 /**
+ * Where RunTablesStream keeps its round blocks until the run ends, in the order pushed. The
+ * default holds them in memory; the CLI's spills them to a temporary file past a size
+ * (node/text-spool.ts), since 100,000 rounds of two strategies are 1.7 GB of text.
+ */
+export interface TextBlocks {
+  push(text: string): void;
+  /** the blocks [from, to), in order */
+  read(from: number, to: number): Iterable<string>;
+  /** the number pushed */
+  readonly length: number;
+  dispose?(): void;
+}
+
+/** TextBlocks in memory. */
+export class MemoryBlocks implements TextBlocks {
+  private readonly blocks: string[] = [];
+
+  get length(): number {
+    return this.blocks.length;
+  }
+
+  push(text: string): void {
+    this.blocks.push(text);
+  }
+
+  read(from: number, to: number): Iterable<string> {
+    return this.blocks.slice(from, to);
+  }
+}
+
+/**
  * renderRunTables for a run that does not keep its node records (SPEC §9): each round's block
  * is rendered when the round finishes (`round`, fed by runScenario's onRound) and only the
- * text is kept, a screen per round; `render` then gives renderRunTables's text.
+ * text is kept, a screen per round; `pieces` then gives renderRunTables's text piece by piece
+ * (never one string: past about 512 MiB V8 cannot make one), `render` as one string.
  */
 export class RunTablesStream {
   private readonly paint: ChalkInstance;
   private readonly maxNodeRows: number;
-  /** per strategy run, in order: its round blocks */
-  private readonly blocks: string[][] = [];
+  private readonly blocks: TextBlocks;
+  /** per strategy run, in order: where its round blocks start in `blocks` (they end where the next run's start) */
+  private readonly runStarts: number[] = [];
   private current: StrategySpec | null = null;
 
-  constructor(private readonly options: TableReportOptions) {
+  constructor(private readonly options: TableReportOptions, blocks: TextBlocks = new MemoryBlocks()) {
     this.paint = new Chalk({ level: options.color ? 1 : 0 });
     this.maxNodeRows = options.maxNodeRows ?? DEFAULT_MAX_NODE_ROWS;
+    this.blocks = blocks;
   }
 
   round(record: RoundRecord, strategy: StrategySpec): void {
     if (this.options.quiet) return;
     if (strategy !== this.current) {
       this.current = strategy;
-      this.blocks.push([]);
+      this.runStarts.push(this.blocks.length);
     }
-    this.blocks.at(-1)!.push(renderRoundBlock(record, this.maxNodeRows, this.paint));
+    this.blocks.push(renderRoundBlock(record, this.maxNodeRows, this.paint));
   }
 
   /** A strategy run that ended: the next round starts the next run's blocks. */
   runEnd(run: StrategyRun): void {
-    if (run.rounds.length === 0) this.blocks.push([]);
+    if (run.rounds.length === 0) this.runStarts.push(this.blocks.length);
     this.current = null;
   }
 
+  /** The tables' text in order, a header, a run header or a round block at a time (with the blank lines between). */
+  *pieces(result: RunResult): Generator<string> {
+    if (this.options.quiet) return;
+    yield tablesHeader(result.scenario, this.maxNodeRows, this.paint);
+    for (let k = 0; k < result.runs.length; k++) {
+      yield `\n\n${runTitle(result.runs[k]!, this.paint)}`;
+      const from = this.runStarts[k];
+      if (from === undefined) continue;
+      const to = this.runStarts[k + 1] ?? this.blocks.length;
+      for (const block of this.blocks.read(from, to)) yield `\n\n${block}`;
+    }
+    yield '\n\n';
+  }
+
   render(result: RunResult): string {
-    if (this.options.quiet) return '';
-    const runs = result.runs.map((run, k) => renderRun(run, this.blocks[k] ?? [], this.paint));
-    return `${[tablesHeader(result.scenario, this.maxNodeRows, this.paint), ...runs].join('\n\n')}\n\n`;
+    return [...this.pieces(result)].join('');
+  }
+
+  dispose(): void {
+    this.blocks.dispose?.();
   }
 }
 

@@ -112,6 +112,15 @@ describe('estimateRun', () => {
     expect(tables(mlpCluster(100), 'timeParts')).toBeCloseTo(10 * (0.05e-3 + 16 * 0.02e-3), 12);
     // --quiet: nothing
     expect(estimateRun(SMALL, IRIS, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('the terminal tables'))!.value).toBe(0);
+    // past 64 MiB the rounds go to a temporary file, 8 B a round held: 100,000 rounds × 2 strategies of 100 nodes
+    // would be 200,000 × 14,592 B = 2.9 GB held; 64 MiB + 200,000 × 8 B
+    const long = { ...mlpCluster(100), rounds: 100_000 };
+    expect(tables({ ...long, strategies: [...long.strategies, ...long.strategies] }, 'memoryParts')).toBe(64 * 1024 * 1024 + 200_000 * 8);
+    // the time is every round's
+    expect(tables(long, 'timeParts')).toBeCloseTo(100_000 * (0.05e-3 + 16 * 0.02e-3), 9);
+    // 4,598 rounds are 67,094,016 B, under 64 MiB (67,108,864 B): all held; 4,600 are 67,123,200 B, over it
+    expect(tables({ ...long, rounds: 4598 }, 'memoryParts')).toBe(4598 * 14_592);
+    expect(tables({ ...long, rounds: 4600 }, 'memoryParts')).toBe(64 * 1024 * 1024 + 4600 * 8);
   });
 
   it("S4's norm histories: the window's norms, or the rounds' when fewer, per node, a long window counted in full", () => {

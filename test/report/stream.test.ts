@@ -4,6 +4,9 @@
  * run that kept every record give — the JSON, the round tables, the insights, the HTML
  * report's charts, the CSV files, the timeline — and the NDJSON lines carry the JSON's rounds.
  */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/index.js';
 import { parseScenarioText } from '../../src/node/load.js';
@@ -18,6 +21,7 @@ import { JsonReportStream } from '../../src/report/json-stream.js';
 import { NdjsonStream } from '../../src/report/ndjson.js';
 import { nodeGroups } from '../../src/report/node-groups.js';
 import { renderRunTables, RunTablesStream } from '../../src/report/table.js';
+import { SpooledBlocks } from '../../src/node/text-spool.js';
 import { TimelineStream, toTimelineJson } from '../../src/report/timeline.js';
 import type { NodeRoundRecord, RunResult } from '../../src/sim/records.js';
 import { generatedResult, tinyResult } from './fixtures.js';
@@ -58,6 +62,10 @@ async function streamedRun(text: string, retainNodes: boolean) {
   const jsonStream = new JsonReportStream(scenario, OPTIONS, (piece) => (json += piece));
   const ndjsonStream = new NdjsonStream(scenario, OPTIONS, (piece) => (ndjson += piece));
   const tables = new RunTablesStream({ color: false, quiet: false });
+  // as simulate keeps them: the first blocks in memory, the rest in a temporary file
+  const spoolDir = mkdtempSync(join(tmpdir(), 'dtrain-spool-'));
+  const spool = new SpooledBlocks(2000, spoolDir);
+  const spooledTables = new RunTablesStream({ color: false, quiet: false }, spool);
   const insights = new InsightStream(scenario);
   const html = new HtmlColumnsStream(scenario);
   const result = await runScenario(scenario, {
@@ -73,6 +81,7 @@ async function streamedRun(text: string, retainNodes: boolean) {
       csvStream.round(record, strategy.name);
       timelineStream.round(record, strategy.name);
       tables.round(record, strategy);
+      spooledTables.round(record, strategy);
       insights.round(record, strategy);
       html.round(record, strategy);
     },
@@ -80,6 +89,7 @@ async function streamedRun(text: string, retainNodes: boolean) {
       jsonStream.runEnd(run);
       timelineStream.runEnd(run);
       tables.runEnd(run);
+      spooledTables.runEnd(run);
       insights.runEnd(run);
       html.runEnd(run);
     },
@@ -87,7 +97,11 @@ async function streamedRun(text: string, retainNodes: boolean) {
   jsonStream.finish(result);
   ndjsonStream.finish(result);
   timelineStream.finish();
-  return { result, json, ndjson, timeline, roundsCsv: csvStream.roundsCsv(), nodesCsv, tables: tables.render(result), insights: insights.insights(), columns: html.columns() };
+  const spooled = { tables: spooledTables.render(result), inFile: spool.spooledCount, of: spool.length, left: readdirSync(spoolDir) };
+  spooledTables.dispose();
+  return {
+    result, json, ndjson, timeline, roundsCsv: csvStream.roundsCsv(), nodesCsv, tables: tables.render(result), spooled, insights: insights.insights(), columns: html.columns(),
+  };
 }
 
 /** The JSON stream fed from a result that kept its records: the same bytes as toJsonReport. */
@@ -200,6 +214,10 @@ describe('a run of 3,073 nodes in groups that keeps no node records', () => {
     expect(streamed.timeline).toBe(timeline);
 
     expect(streamed.tables).toBe(renderRunTables(kept.result, { color: false, quiet: false }));
+    // the blocks past 2,000 characters read back from the temporary file: the same text, no file left in its folder
+    expect(streamed.spooled.tables).toBe(streamed.tables);
+    expect([streamed.spooled.inFile, streamed.spooled.of]).toEqual([3, 4]);
+    expect(streamed.spooled.left).toEqual([]);
     expect(streamed.insights).toEqual(detectInsights(kept.result));
     expect(JSON.stringify(buildCharts(streamed.result, streamed.columns))).toBe(JSON.stringify(buildCharts(kept.result)));
 
