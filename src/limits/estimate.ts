@@ -73,6 +73,7 @@ import { normsKept } from '../pipeline/norm-histories.js';
 import { createStageRegistry } from '../pipeline/stages/builtin.js';
 import { fixedResources } from '../pipeline/s3-resources.js';
 import { CHUNK_CHARS } from '../report/chunk-sizer.js';
+import { linePointsFor, MAX_HEATMAP_NODES, roundColumnsFor } from '../report/html/chart-data.js';
 import type { LatencySpec, NodeSpec, Scenario, TraceSamples } from '../scenario/types.js';
 import { roundTimes } from '../sim/round-time.js';
 import { stepMs, wireBytes } from '../sim/time-model.js';
@@ -346,9 +347,12 @@ const HTML_BASE_BYTES = 64 * 1024;
 const HTML_CELL_BYTES = 400;
 const HTML_ROUND_BYTES = 80;
 const HTML_NODE_BYTES = 300;
-/** the per-node charts' limits (src/report/html/chart-data.ts) */
-const HTML_MAX_NODES = 64;
-const HTML_MAX_COLUMNS = 150;
+/**
+ * Each strategy's four charts besides their cells: axes, legends, the weight and phase bars.
+ * 48 strategies of 8 nodes and 1,000 rounds (20 columns each) made a 7.8 MB page, 145 KB a
+ * strategy, of which the grids' cells are about 80 KB (2026-12-05).
+ */
+const HTML_STRATEGY_BYTES = 64 * 1024;
 /** the node table's rows at most (src/report/html/tables.ts: a row per group above this) */
 const HTML_NODE_ROWS = 1024;
 /** a streamed run's HTML data: efficiency, batch and weight per node-round, six phase totals per node and strategy */
@@ -407,12 +411,14 @@ function tableBytes(z: Pick<RunSize, 'strategies' | 'rounds' | 'tableRows'>): nu
 /** The outputs asked for that are built as one string (the others are written as the run goes). */
 function outputSizes(scenario: Scenario, options: EstimateOptions, jsonBytes: number): OutputSize[] {
   const n = scenario.cluster.nodes.length;
-  const strategyRounds = scenario.strategies.length * scenario.rounds;
+  const strategies = scenario.strategies.length;
   const outputs: OutputSize[] = [];
   if (options.json && options.streamed !== true) outputs.push({ flag: '--json', what: 'the JSON report', bytes: jsonBytes });
   if (options.report === true) {
-    const cells = scenario.strategies.length * Math.min(n, HTML_MAX_NODES) * Math.min(scenario.rounds, HTML_MAX_COLUMNS);
-    const bytes = HTML_BASE_BYTES + cells * HTML_CELL_BYTES + strategyRounds * HTML_ROUND_BYTES + Math.min(n, HTML_NODE_ROWS) * HTML_NODE_BYTES;
+    // the per-node charts' limits and the lines' points (report/html/chart-data.ts)
+    const cells = strategies * Math.min(n, MAX_HEATMAP_NODES) * Math.min(scenario.rounds, roundColumnsFor(strategies));
+    const points = strategies * Math.min(scenario.rounds, linePointsFor(strategies));
+    const bytes = HTML_BASE_BYTES + strategies * HTML_STRATEGY_BYTES + cells * HTML_CELL_BYTES + points * HTML_ROUND_BYTES + Math.min(n, HTML_NODE_ROWS) * HTML_NODE_BYTES;
     outputs.push({ flag: '--report', what: 'the HTML report', bytes });
   }
   return outputs;

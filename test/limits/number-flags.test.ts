@@ -48,9 +48,13 @@ describe('output sizes', () => {
     expect(checkBudget(none, { memoryBytes: 1e15, seconds: 1e9 })).toBeNull();
     const all = estimateRun(scenario, shape, { json: false, trace: false, timeline: true, csv: true, report: true });
     expect(all.outputs.map((o) => [o.flag, o.what, o.bytes])).toEqual([
-      ['--report', 'the HTML report', 64 * 1024 + 64 * 150 * 400 + 1000 * 80 + 1000 * 300],
+      // one strategy: 64 KiB for the page and 64 KiB for its charts, 64 nodes × 150 columns of cells, 1,000 points, 1,000 node rows
+      ['--report', 'the HTML report', 64 * 1024 + 64 * 1024 + 64 * 150 * 400 + 1000 * 80 + 1000 * 300],
     ]);
     expect(checkBudget(all, { memoryBytes: 1e15, seconds: 1e9 })).toBeNull();
+    // six strategies: 100 columns each (600 over the page), 3,333 points each (20,000), so all 1,000 rounds
+    const six = estimateRun({ ...scenario, strategies: Array.from({ length: 6 }, () => scenario.strategies[0]!) }, shape, { json: false, trace: false, report: true });
+    expect(six.outputs[0]!.bytes).toBe(64 * 1024 + 6 * 64 * 1024 + 6 * 64 * 100 * 400 + 6 * 1000 * 80 + 1000 * 300);
     // both written round by round: the timeline a piece of 1,000 nodes' events at ~620 B (× 6:
     // objects, text, Buffer); a piece of nodes.csv (1,000 rows of ~200 B, and its Buffer) and
     // rounds.csv's 1,000 rows of ~100 B kept (× 4); never one string of the run

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  breakdownRows, heatCells, OTHERS_LABEL, progressRows, roundColumns, selectNodes, weightRows, weightSeries,
+  breakdownRows, heatCells, linePointsFor, OTHERS_LABEL, progressRows, roundColumns, roundColumnsFor, selectNodes, weightRows, weightSeries,
 } from '../../src/report/html/chart-data.js';
 import { buildCharts } from '../../src/report/html/charts.js';
 import { renderHtmlReport } from '../../src/report/html/page.js';
@@ -135,6 +135,35 @@ describe('large runs', () => {
     expect(columns).toHaveLength(101);
     expect(columns[0]).toEqual({ first: 1, last: 3, positions: [0, 1, 2] });
     expect(columns.at(-1)).toEqual({ first: 301, last: 301, positions: [300] });
+  });
+
+  it('past four strategies each strategy\'s grids get fewer columns, 600 over the page and at least 20', () => {
+    expect([1, 4, 5, 6, 7, 29, 30, 31, 48].map(roundColumnsFor)).toEqual([150, 150, 120, 100, 85, 20, 20, 20, 20]);
+    // five strategies of 130 rounds: 120 columns each, so two rounds a column (65 columns)
+    const one = generatedResult(3, 130);
+    const five = { ...one, runs: Array.from({ length: 5 }, (_, k) => ({ ...one.runs[0]!, strategy: { ...one.runs[0]!.strategy, name: `s${k}` } })) };
+    const charts = buildCharts(five);
+    const grid = charts.find((c) => c.id === 'chart-efficiency-5')!;
+    expect((grid.spec as any).data.values).toHaveLength(3 * 65);
+    expect(grid.notes).toEqual(['Each column is the mean of 2 consecutive rounds (labelled by its first round).']);
+    expect((charts.find((c) => c.id === 'chart-weights-1')!.spec as any).data.values.filter((row: any) => row.series === 'n-1')).toHaveLength(65);
+    // one strategy of 130 rounds: a column a round
+    expect((buildCharts(one).find((c) => c.id === 'chart-efficiency-1')!.spec as any).data.values).toHaveLength(3 * 130);
+  });
+
+  it('a long run\'s lines draw every k-th round and the last: 20,000 points over the page, at least 500 a strategy', () => {
+    expect([1, 2, 3, 40, 41, 100].map(linePointsFor)).toEqual([20_000, 10_000, 6_666, 500, 500, 500]);
+    const roundsOf = (count: number) => Array.from({ length: count }, (_, r) => ({ round: r + 1, endMs: 1000 * (r + 1), accuracy: r / count, loss: 1 - r / count }));
+    const run = (name: string, count: number) => ({ strategy: { name }, rounds: roundsOf(count) }) as unknown as RunResult['runs'][number];
+    // two strategies: 10,000 points each; 10,001 rounds → every 2nd round (1, 3, …, 10,001), the last among them: 5,001
+    // 10,000 rounds → every round; 25,000 → every 3rd (1, 4, …, 24,997) and the last, 25,000: 8,334
+    const rows = progressRows([run('a', 10_001), run('b', 10_000)]);
+    expect(rows.filter((row) => row.strategy === 'a').map((row) => row.round)).toEqual(Array.from({ length: 5001 }, (_, k) => 1 + 2 * k));
+    expect(rows.filter((row) => row.strategy === 'b')).toHaveLength(10_000);
+    const long = progressRows([run('a', 25_000), run('b', 10)]).filter((row) => row.strategy === 'a').map((row) => row.round);
+    expect(long).toHaveLength(8334);
+    expect([long[0], long[1], long.at(-2), long.at(-1)]).toEqual([1, 4, 24_997, 25_000]);
+    expect(rows[0]).toEqual({ strategy: 'a', rank: 0, round: 1, timeS: 1, accuracy: 0, loss: 1 });
   });
 });
 

@@ -55,6 +55,35 @@ function meanOver(columns: readonly RunColumns[], field: 'efficiency' | 'weight'
 
 export const MAX_HEATMAP_NODES = 64;
 export const MAX_ROUND_COLUMNS = 150;
+/**
+ * The per-strategy charts' round columns over every strategy of a page: past four strategies
+ * each gets fewer (at least MIN_ROUND_COLUMNS), so that 48 strategies of 1,000 rounds make a
+ * page of a few MB rather than 37 (their 144 grids of 64 × 150 cells).
+ */
+export const ROUND_COLUMNS_PER_PAGE = 600;
+export const MIN_ROUND_COLUMNS = 20;
+/**
+ * The accuracy and loss lines' points over every strategy: a longer run draws every k-th round
+ * (and its last), at least MIN_LINE_POINTS a strategy. A point is about 14 bytes of the page,
+ * twice: 8 strategies of 100,000 rounds drew 22 MB of lines.
+ */
+export const LINE_POINTS_PER_PAGE = 20_000;
+export const MIN_LINE_POINTS = 500;
+
+/** The round columns each strategy's grids get on a page of `strategies`. */
+export function roundColumnsFor(strategies: number): number {
+  return Math.max(MIN_ROUND_COLUMNS, Math.min(MAX_ROUND_COLUMNS, Math.floor(ROUND_COLUMNS_PER_PAGE / Math.max(1, strategies))));
+}
+
+/** The most points each strategy's line gets on a page of `strategies`. */
+export function linePointsFor(strategies: number): number {
+  return Math.max(MIN_LINE_POINTS, Math.floor(LINE_POINTS_PER_PAGE / Math.max(1, strategies)));
+}
+
+/** Every how many rounds a line of `rounds` draws a point on a page of `strategies` (1: every round). */
+export function lineStride(rounds: number, strategies: number): number {
+  return Math.max(1, Math.ceil(rounds / linePointsFor(strategies)));
+}
 /** Distinct colours of the weight chart (Tableau 10): nodes beyond this share "others". */
 export const WEIGHT_SERIES = 10;
 /** The summed series' label: the space and parentheses keep it apart from any node id. */
@@ -72,15 +101,20 @@ export interface ProgressRow {
 }
 
 /** Accuracy and loss after every round of every strategy, against simulated time. */
+/** The lines' points: every round, or every lineStride-th and the last of a long run. */
 export function progressRows(runs: readonly StrategyRun[]): ProgressRow[] {
-  return runs.flatMap((run, rank) => run.rounds.map((round) => ({
-    strategy: run.strategy.name,
-    rank,
-    round: round.round,
-    timeS: round.endMs / 1000,
-    accuracy: round.accuracy,
-    loss: round.loss,
-  })));
+  return runs.flatMap((run, rank) => {
+    const stride = lineStride(run.rounds.length, runs.length);
+    const drawn = stride === 1 ? run.rounds : run.rounds.filter((_, p) => p % stride === 0 || p === run.rounds.length - 1);
+    return drawn.map((round) => ({
+      strategy: run.strategy.name,
+      rank,
+      round: round.round,
+      timeS: round.endMs / 1000,
+      accuracy: round.accuracy,
+      loss: round.loss,
+    }));
+  });
 }
 
 function meanOf(values: readonly number[]): number {

@@ -9,11 +9,11 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult, StrategyRun } from '../../sim/records.js';
 import { ownTransferTimes, phaseKinds, type PhaseKind } from '../round-phases.js';
 import {
-  breakdownRowsOf, heatCellsOf, progressRows, roundColumns, runColumns, selectNodesOf, weightRowsOf, weightSeriesOf,
+  breakdownRowsOf, heatCellsOf, lineStride, progressRows, roundColumns, roundColumnsFor, runColumns, selectNodesOf, weightRowsOf, weightSeriesOf,
   type NodeSelection, type RoundColumn, type RunColumns, type WeightSeries,
 } from './chart-data.js';
 import {
-  AXIS, CAPTION, PHASE_LABELS, averagedRoundsNote, limitedNodesNote, othersNote, roundAxisTitle, strategyHeading,
+  AXIS, CAPTION, PHASE_LABELS, averagedRoundsNote, limitedNodesNote, othersNote, roundAxisTitle, strategyHeading, thinnedLineNote,
 } from './wording.js';
 
 export type ChartKind = 'accuracy' | 'loss' | 'efficiency' | 'batch' | 'weights' | 'breakdown';
@@ -51,13 +51,15 @@ export const CONFIG = {
 
 function progressChart(result: RunResult, field: 'accuracy' | 'loss'): ChartDef {
   const many = result.runs.some((run) => run.rounds.length > MAX_POINTS);
+  const longest = Math.max(0, ...result.runs.map((run) => run.rounds.length));
+  const stride = lineStride(longest, result.runs.length);
   return {
     id: `chart-${field}`,
     kind: field,
     strategy: null,
     title: field === 'accuracy' ? 'Accuracy' : 'Loss',
     caption: CAPTION[field],
-    notes: [],
+    notes: stride > 1 ? [thinnedLineNote(stride)] : [],
     spec: {
       description: `${field} against simulated time per strategy`,
       width: LINE_WIDTH,
@@ -105,9 +107,9 @@ function maxBatch(runs: readonly RunColumns[]): number {
 }
 
 function heatmap(
-  run: StrategyRun, data: RunColumns, index: number, field: 'efficiency' | 'batch', selection: NodeSelection, batchMax = 1,
+  run: StrategyRun, data: RunColumns, index: number, field: 'efficiency' | 'batch', selection: NodeSelection, maxColumns: number, batchMax = 1,
 ): ChartDef {
-  const columns = roundColumns(run);
+  const columns = roundColumns(run, maxColumns);
   const perColumn = columns[0]?.positions.length ?? 1;
   const color = field === 'efficiency'
     ? { scale: { domain: [0, 1], scheme: 'viridis' }, title: AXIS.efficiency }
@@ -138,8 +140,8 @@ function heatmap(
   };
 }
 
-function weightsChart(run: StrategyRun, data: RunColumns, index: number, series: readonly WeightSeries[], total: number): ChartDef {
-  const columns = roundColumns(run);
+function weightsChart(run: StrategyRun, data: RunColumns, index: number, series: readonly WeightSeries[], total: number, maxColumns: number): ChartDef {
+  const columns = roundColumns(run, maxColumns);
   const perColumn = columns[0]?.positions.length ?? 1;
   const summed = series.at(-1)?.node === null;
   return {
@@ -220,12 +222,13 @@ export function buildCharts(result: RunResult, columns?: readonly RunColumns[]):
   const selection = selectNodesOf(data, nodeIds);
   const batchMax = maxBatch(data);
   const series = weightSeriesOf(data, nodeIds);
+  const maxColumns = roundColumnsFor(result.runs.length);
   return [
     progressChart(result, 'accuracy'),
     progressChart(result, 'loss'),
-    ...result.runs.map((run, s) => heatmap(run, data[s]!, s, 'efficiency', selection)),
-    ...result.runs.map((run, s) => heatmap(run, data[s]!, s, 'batch', selection, batchMax)),
-    ...result.runs.map((run, s) => weightsChart(run, data[s]!, s, series, nodeIds.length)),
+    ...result.runs.map((run, s) => heatmap(run, data[s]!, s, 'efficiency', selection, maxColumns)),
+    ...result.runs.map((run, s) => heatmap(run, data[s]!, s, 'batch', selection, maxColumns, batchMax)),
+    ...result.runs.map((run, s) => weightsChart(run, data[s]!, s, series, nodeIds.length, maxColumns)),
     ...result.runs.map((run, s) => breakdownChart(run, data[s]!, s, selection, own !== null)),
   ];
 }

@@ -70,6 +70,10 @@ export function averagedRoundsNote(roundsPerColumn: number): string {
   return `Each column is the mean of ${roundsPerColumn} consecutive rounds (labelled by its first round).`;
 }
 
+export function thinnedLineNote(stride: number): string {
+  return `The longest line draws one round in ${formatCount(stride)} (and its last round), not every round: a point each would make the page too large.`;
+}
+
 export function othersNote(shown: number, total: number): string {
   return `The ${shown} nodes with the highest mean weight (over all strategies) are drawn one by one; `
     + `the other ${formatCount(total - shown)} are summed as “others”.`;
