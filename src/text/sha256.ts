@@ -47,6 +47,21 @@ export function sha256Hex(data: string | Uint8Array): string {
 const BUFFER_BYTES = 3 << 16;
 
 /**
+ * A buffer a finished Sha256Text gave back, for the next one: a sweep hashes hundreds of
+ * thousands of scenarios of a few kilobytes each, and a fresh zeroed buffer for each was most
+ * of the time it spent planning (and of its garbage). One spare is enough: hashes are taken one
+ * after the other; one started while another is open (a trace's samples hashed inside a
+ * scenario's hash) just makes its own. How the bytes are gathered does not change the hash.
+ */
+let spare: Uint8Array | null = null;
+
+function takeBuffer(): Uint8Array {
+  const buffer = spare ?? new Uint8Array(BUFFER_BYTES);
+  spare = null;
+  return buffer;
+}
+
+/**
  * sha256Hex of a text given in pieces, never held whole (a scenario's canonical text can be
  * longer than one string). Each piece must be whole characters (no surrogate pair split
  * between two pieces), as JSON.stringify's pieces are: the bytes hashed are then those of the
@@ -55,27 +70,37 @@ const BUFFER_BYTES = 3 << 16;
  */
 export class Sha256Text {
   private readonly hash = createSha256();
-  private readonly buffer = new Uint8Array(BUFFER_BYTES);
+  private buffer: Uint8Array | null = takeBuffer();
   private filled = 0;
 
   update(piece: string): void {
+    const buffer = this.openBuffer();
     // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (3 * piece.length > BUFFER_BYTES - this.filled) this.flush();
+    if (3 * piece.length > BUFFER_BYTES - this.filled) this.flush(buffer);
     if (3 * piece.length > BUFFER_BYTES) {
       this.hash.update(encoder.encode(piece));
       return;
     }
-    this.filled += encoder.encodeInto(piece, this.buffer.subarray(this.filled)).written;
+    this.filled += encoder.encodeInto(piece, buffer.subarray(this.filled)).written;
   }
 
+  /** Once only: the buffer goes back to be reused. */
   hex(): string {
-    this.flush();
+    const buffer = this.openBuffer();
+    this.flush(buffer);
+    this.buffer = null;
+    spare = buffer;
     return this.hash.hex();
   }
 
-  private flush(): void {
+  private openBuffer(): Uint8Array {
+    if (this.buffer === null) throw new Error('Sha256Text: hex() was already called');
+    return this.buffer;
+  }
+
+  private flush(buffer: Uint8Array): void {
     if (this.filled === 0) return;
-    this.hash.update(this.buffer.subarray(0, this.filled));
+    this.hash.update(buffer.subarray(0, this.filled));
     this.filled = 0;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nodeCryptoSha256 } from '../../src/node/host.js';
 import { Sha256Text, sha256Hex, useSha256 } from '../../src/text/sha256.js';
 
@@ -38,6 +38,51 @@ describe.each([
       expect(text.hex()).toBe(expected(pieces.join('')));
     }), { numRuns: 60 });
   });
+
+  it('hashes texts given in pieces one after another, or one inside another, each as its own text', () => {
+    install();
+    fc.assert(fc.property(fc.array(fc.array(fc.string({ unit: 'grapheme', maxLength: 30_000 }), { maxLength: 4 }), { minLength: 2, maxLength: 5 }), (texts) => {
+      // the first text stays open while the others are hashed whole, then is finished
+      const [outer, ...inner] = texts;
+      const open = new Sha256Text();
+      for (const p of outer!.slice(0, 1)) open.update(p);
+      for (const pieces of inner) {
+        const text = new Sha256Text();
+        for (const p of pieces) text.update(p);
+        expect(text.hex()).toBe(expected(pieces.join('')));
+      }
+      for (const p of outer!.slice(1)) open.update(p);
+      expect(open.hex()).toBe(expected(outer!.join('')));
+    }), { numRuns: 40 });
+  });
+});
+
+it('hashes of small texts one after another share one buffer: no 192 KiB array for each', () => {
+  let buffers = 0;
+  const Real = Uint8Array;
+  vi.stubGlobal('Uint8Array', new Proxy(Real, {
+    construct(target, args: unknown[]) {
+      if (args[0] === 3 << 16) buffers += 1;
+      return Reflect.construct(target, args) as object;
+    },
+  }));
+  try {
+    for (let i = 0; i < 100; i++) {
+      const text = new Sha256Text();
+      text.update(`{"seed":${i}}`);
+      expect(text.hex()).toBe(expected(`{"seed":${i}}`));
+    }
+  } finally {
+    vi.unstubAllGlobals();
+  }
+  expect(buffers).toBeLessThanOrEqual(1);
+});
+
+it('a text is hashed once: a second hex() is refused', () => {
+  const text = new Sha256Text();
+  text.update('abc');
+  expect(text.hex()).toBe(expected('abc'));
+  expect(() => text.hex()).toThrow('Sha256Text: hex() was already called');
 });
 
 it('the Node host installs node:crypto’s sha-256', () => {
