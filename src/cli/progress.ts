@@ -31,26 +31,44 @@ const FORMAT = 'simulating [{bar}] {percentage}% · {value}/{total} rounds · {s
 
 /** `totalRounds` = rounds × strategies. */
 export function startProgress(totalRounds: number, options: ProgressOptions = {}): RunProgress {
-  const stream = options.stream ?? process.stderr;
-  const now = options.now ?? (() => performance.now());
-  const delayMs = options.delayMs ?? PROGRESS_DELAY_MS;
-  if (options.enabled === false || stream.isTTY !== true) return { onRound: () => {}, stop: () => {} };
-  const startedMs = now();
+  const bar = startCountProgress(FORMAT, options);
   let done = 0;
-  let bar: cliProgress.SingleBar | null = null;
   return {
     onRound(_record, strategy) {
       done += 1;
+      bar.update(done, totalRounds, { strategy: strategy.name });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** A bar of `done` of `total` things, in `format` (cli-progress's), on the same terms as a run's. */
+export interface CountProgress {
+  update(done: number, total: number, payload?: Record<string, string>): void;
+  /** clears the bar (if one was shown); safe to call more than once */
+  stop(): void;
+}
+
+export function startCountProgress(format: string, options: ProgressOptions = {}): CountProgress {
+  const stream = options.stream ?? process.stderr;
+  const now = options.now ?? (() => performance.now());
+  const delayMs = options.delayMs ?? PROGRESS_DELAY_MS;
+  if (options.enabled === false || stream.isTTY !== true) return { update: () => {}, stop: () => {} };
+  const startedMs = now();
+  let bar: cliProgress.SingleBar | null = null;
+  return {
+    update(done, total, payload = {}) {
       if (bar === null) {
         if (now() - startedMs < delayMs) return;
         bar = new cliProgress.SingleBar(
-          { stream, format: FORMAT, clearOnComplete: true, hideCursor: false, barsize: 24, etaBuffer: 20 },
+          { stream, format, clearOnComplete: true, hideCursor: false, barsize: 24, etaBuffer: 20 },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(totalRounds, done, { strategy: strategy.name });
+        bar.start(total, done, payload);
         return;
       }
-      bar.update(done, { strategy: strategy.name });
+      bar.setTotal(total);
+      bar.update(done, payload);
     },
     stop() {
       bar?.stop();

@@ -16,7 +16,7 @@ import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file
 import type { StageRegistry, StrategySpec } from '../pipeline/stage-registry.js';
 import { TOOL_NAME } from '../report/json.js';
 import { resolveStrategyNames } from '../scenario/load.js';
-import { planSweep, type SweepPlan } from '../sweep/grid.js';
+import { planSweepSteps, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, type ManifestRun } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
 import { largestCluster, limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
@@ -36,6 +36,7 @@ import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
+import { installPlanStop, type PlanStop } from './plan-stop.js';
 import { reportCheckNote } from './stage-copy.js';
 import { prepareOutDir, readScenarioText } from './sweep.js';
 
@@ -77,7 +78,7 @@ interface StudyPlan {
 }
 
 /** Strategies, baseline, target and grid, all checked; nothing is written yet. */
-function planStudy(file: string, flags: StudyFlags, registry: StageRegistry): StudyPlan {
+async function planStudy(file: string, flags: StudyFlags, registry: StageRegistry, stop: PlanStop): Promise<StudyPlan> {
   const source = readScenarioSource(readScenarioText(file), file);
   const scenario = resolvePoint(source, [], registry);
   const strategies = flags.strategy === undefined ? [...scenario.strategies] : withFlag('--strategy', () => resolveStrategyNames(flags.strategy!, registry, scenario.strategies));
@@ -108,7 +109,8 @@ function planStudy(file: string, flags: StudyFlags, registry: StageRegistry): St
       hint: `add it to --strategy, e.g. --strategy ${[...names, baseline!.name].map(escapeForTerminal).join(',')}`,
     });
   }
-  const plan = planSweep(source, parseSetArgs([`seed=${flags.seeds.join(',')}`]), strategies, registry);
+  const axes = parseSetArgs([`seed=${flags.seeds.join(',')}`]);
+  const plan = await stop.plan((progress) => planSweepSteps(source, axes, strategies, registry, progress));
   const grid = makeManifest(plan, { name: scenario.name, file }, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null);
   const manifest: StudyManifest = {
     studyVersion: 1,
@@ -249,14 +251,26 @@ function studyOutputNames(manifest: StudyManifest): string[] {
   return names;
 }
 
+/** The grid and every check on it, before anything is written; a signal meanwhile stops the study, nothing written. */
+async function prepareStudy(file: string, flags: StudyFlags, registry: StageRegistry) {
+  const stop = installPlanStop('study');
+  try {
+    const { plan, manifest } = await planStudy(file, flags, registry, stop);
+    // each run's record is built as it goes (its full report, with --store full, written round by round)
+    const usage = { json: manifest.store === 'full', trace: false, streamed: true, jsonFlag: '--store full', engine: flags.engine };
+    const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags, usage);
+    const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
+    checkStudyResumable(flags.out, manifest);
+    await stop.checkpoint();
+    return { plan, manifest, estimates, outputs };
+  } finally {
+    stop.dispose();
+  }
+}
+
 async function study(file: string, flags: StudyFlags): Promise<void> {
-  const { plan, manifest } = planStudy(file, flags, await commandRegistry(flags));
+  const { plan, manifest, estimates, outputs } = await prepareStudy(file, flags, await commandRegistry(flags));
   const { grid } = manifest;
-  // each run's record is built as it goes (its full report, with --store full, written round by round)
-  const usage = { json: manifest.store === 'full', trace: false, streamed: true, jsonFlag: '--store full', engine: flags.engine };
-  const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags, usage);
-  const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
-  checkStudyResumable(flags.out, manifest);
   prepareOutDir(flags.out);
   writeFileAtomic(outputs.targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(manifest));
   const mine = grid.runs.filter((run) => inShard(run.index, grid.shard));

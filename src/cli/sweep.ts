@@ -18,7 +18,7 @@ import { resolveStrategyNames } from '../scenario/load.js';
 import { fileProblem, readTextFileLimited } from '../node/read-file.js';
 import { MAX_SCENARIO_BYTES } from '../scenario/text-file.js';
 import { readStoredRun } from '../sweep/directory.js';
-import { planSweep, type SweepPlan } from '../sweep/grid.js';
+import { planSweepSteps, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
 import { reportCheckNote } from './stage-copy.js';
@@ -37,6 +37,7 @@ import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
+import { installPlanStop, type PlanStop } from './plan-stop.js';
 
 interface SweepFlags extends LimitFlags, PluginFlags {
   set: string[];
@@ -120,12 +121,12 @@ function progressLine(done: number, total: number, run: ManifestRun, manifest: S
 }
 
 /** Everything is checked before anything is written or run (exit 2 on bad input). */
-function planFromFlags(file: string, flags: SweepFlags, registry: StageRegistry): { plan: SweepPlan; manifest: SweepManifest; baseline?: string } {
+async function planFromFlags(file: string, flags: SweepFlags, registry: StageRegistry, stop: PlanStop): Promise<{ plan: SweepPlan; manifest: SweepManifest; baseline?: string }> {
   const axes = parseSetArgs(flags.set ?? []);
   const source = readScenarioSource(readScenarioText(file), file);
   // the scenario's own strategies (a named stage pick) may be named by --strategy too
   const strategies = flags.strategy === undefined ? undefined : resolveStrategyNames(flags.strategy, registry, resolvePoint(source, [], registry).strategies);
-  const plan = planSweep(source, axes, strategies, registry);
+  const plan = await stop.plan((progress) => planSweepSteps(source, axes, strategies, registry, progress));
   const scenario = { name: plan.runs[0]!.scenario.name, file };
   const manifest = makeManifest(plan, scenario, { name: TOOL_NAME, version: VERSION }, flags.shard ?? null);
   return { plan, manifest, ...(flags.baseline === undefined ? {} : { baseline: checkBaseline(flags.baseline, manifest.strategies, registry) }) };
@@ -164,14 +165,26 @@ function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: Sw
   });
 }
 
+/** The grid and every check on it, before anything is written; a signal meanwhile stops the sweep, nothing written. */
+async function prepareSweep(file: string, flags: SweepFlags, registry: StageRegistry) {
+  const stop = installPlanStop('sweep');
+  try {
+    const { plan, manifest, baseline } = await planFromFlags(file, flags, registry, stop);
+    // each run's report is written into DIR as the rounds finish, the run keeping no node records;
+    // the report is what a sweep makes, no flag to leave out
+    const usage = { json: true, trace: false, streamed: true, jsonFlag: null, engine: flags.engine };
+    const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) })), flags, usage);
+    const targets = planOutDir(flags.out, sweepOutputNames(manifest), [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
+    checkResumable(flags.out, manifest);
+    await stop.checkpoint();
+    return { plan, manifest, baseline, estimates, targets };
+  } finally {
+    stop.dispose();
+  }
+}
+
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
-  const { plan, manifest, baseline } = planFromFlags(file, flags, await commandRegistry(flags));
-  // each run's report is written into DIR as the rounds finish, the run keeping no node records;
-  // the report is what a sweep makes, no flag to leave out
-  const usage = { json: true, trace: false, streamed: true, jsonFlag: null, engine: flags.engine };
-  const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) })), flags, usage);
-  const targets = planOutDir(flags.out, sweepOutputNames(manifest), [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
-  checkResumable(flags.out, manifest);
+  const { plan, manifest, baseline, estimates, targets } = await prepareSweep(file, flags, await commandRegistry(flags));
   prepareOutDir(flags.out);
   writeFileAtomic(targets.get(MANIFEST_FILE)!, manifestText(manifest));
   const mine = manifest.runs.filter((run) => inShard(run.index, manifest.shard));

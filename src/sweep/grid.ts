@@ -12,8 +12,9 @@ import { DtrainError } from '../errors.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
+import { runSteps, type Steps } from '../train/steps.js';
 import { gridHashOf } from './manifest.js';
-import { pointLabel, resolvePoint, type Assignment, type ScenarioSource } from './resolve-point.js';
+import { resolvePoint, type Assignment, type ScenarioSource } from './resolve-point.js';
 import type { SetAxis } from './set-spec.js';
 
 /** A sweep bigger than this is a mistake, not a plan. */
@@ -50,27 +51,61 @@ function* points(axes: readonly SetAxis[]): Generator<Assignment[]> {
   }
 }
 
+/**
+ * Runs planned between two of planSweepSteps' steps: about a tenth of a second of resolving
+ * and hashing small scenarios, so that a caller taking a turn of its event loop at each step
+ * answers a Ctrl-C at once, and the turns cost nothing measurable.
+ */
+export const PLAN_STEP_RUNS = 256;
+
+export interface PlanProgress {
+  /** after each step: the runs planned so far, of `total` */
+  onPlanned?(planned: number, total: number): void;
+}
+
 export function planSweep(source: ScenarioSource, axes: readonly SetAxis[], strategies?: readonly StrategySpec[], registry?: StageRegistry): SweepPlan {
-  const size = axes.reduce((product, axis) => product * axis.values.length, 1) * Math.max(1, strategies?.length ?? 1);
+  return runSteps(planSweepSteps(source, axes, strategies, registry));
+}
+
+/**
+ * planSweep in steps of PLAN_STEP_RUNS runs or so (a point's strategies are never split): a
+ * grid of a million runs takes minutes to plan, and a CLI must answer Ctrl-C meanwhile.
+ */
+export function* planSweepSteps(source: ScenarioSource, axes: readonly SetAxis[], strategies?: readonly StrategySpec[], registry?: StageRegistry, progress: PlanProgress = {}): Steps<SweepPlan> {
+  const pointCount = axes.reduce((product, axis) => product * axis.values.length, 1);
+  const size = pointCount * Math.max(1, strategies?.length ?? 1);
   if (size > MAX_GRID_RUNS) {
     throw new DtrainError('cli.invalidArgument', `the grid has ${size} runs; at most ${MAX_GRID_RUNS} are allowed`);
   }
   const runs: PlannedRun[] = [];
-  const byKey = new Map<string, string>();
+  // each key's run, by index: its words are written only for a message (a million of them
+  // held through planning was tens of megabytes)
+  const byKey = new Map<string, number>();
+  const where = (run: PlannedRun): string => `${run.point.map((label, i) => `${axes[i]!.pathText}=${label}`).join(' ') || 'the scenario'} · ${run.strategy}`;
   const names: string[] = [];
+  let stepStart = 0;
+  // the runs to plan, once the first point tells how many strategies a point has (a --set of
+  // `compare` could make it vary: then an estimate, never below what is planned)
+  let total = 0;
   for (const assignments of points(axes)) {
+    if (runs.length - stepStart >= PLAN_STEP_RUNS) {
+      stepStart = runs.length;
+      progress.onPlanned?.(runs.length, Math.max(total, runs.length));
+      yield;
+    }
     const scenario = resolvePoint(source, assignments, registry);
+    if (total === 0) total = pointCount * (strategies ?? scenario.strategies).length;
     for (const strategy of strategies ?? scenario.strategies) {
       const runScenario: Scenario = { ...scenario, strategies: [strategy] };
       const key = scenarioHash(runScenario);
-      const where = `${pointLabel(assignments) || 'the scenario'} · ${strategy.name}`;
+      const run: PlannedRun = { index: runs.length, key, point: assignments.map((a) => a.label), strategy: strategy.name, seed: scenario.seed, scenario: runScenario };
       const twin = byKey.get(key);
       if (twin !== undefined) {
-        throw new DtrainError('cli.invalidArgument', `--set: ${where} and ${twin} resolve to the same scenario; list each value once`);
+        throw new DtrainError('cli.invalidArgument', `--set: ${where(run)} and ${where(runs[twin]!)} resolve to the same scenario; list each value once`);
       }
-      byKey.set(key, where);
+      byKey.set(key, run.index);
       if (!names.includes(strategy.name)) names.push(strategy.name);
-      runs.push({ index: runs.length, key, point: assignments.map((a) => a.label), strategy: strategy.name, seed: scenario.seed, scenario: runScenario });
+      runs.push(run);
     }
   }
   const plan = { axes: axes.map((axis) => ({ path: axis.pathText, values: axis.labels })), strategies: names };

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, STACK_TRACE, type CliResult } from '../hostile/cli.js';
+import { PLAN_STEP_RUNS } from '../../src/sweep/grid.js';
 
 const SCENARIO = join(ROOT, 'test', 'sweep', 'fixtures', 'tiny.yaml');
 const BASE = ['study', SCENARIO, '--seeds', '1..3', '--strategy', 's1s4,sync-sgd', '--baseline', 'sync-sgd', '--backend', 'cpu', '--jobs', '2'];
@@ -443,4 +444,24 @@ describe("a scenario that names its own stage pick and compares no sync-sgd", ()
     expect(sweep.status, sweep.stderr).toBe(0);
     expect(readFileSync(join(dir, 'sw', 'summary.csv'), 'utf8').split('\n')[1]).toMatch(/^base,1,/);
   });
+});
+
+describe('a signal while a large study is planned', () => {
+  it('SIGINT stops within a few planning steps: exit 130, one line saying how far it got, nothing written', async () => {
+    const out = join(scratch(), 'out');
+    // 10,000 seeds (the most a study takes) × 4 strategies: planning them whole takes ten seconds or more
+    const run = await runCli(['study', SCENARIO, '--seeds', '1..10000', '--strategy', 's1s4,sync-sgd,fedavg,lb-bsp', '--baseline', 'sync-sgd', '--out', out], {
+      // says "[planning]" at the first turn of the event loop the planning takes
+      env: { NODE_OPTIONS: `--require ${join(ROOT, 'test', 'hostile', 'signals', 'planning.cjs')}` },
+      onStderr: (chunk, pid) => {
+        if (chunk.includes('[planning]\n')) process.kill(pid, 'SIGINT');
+      },
+    });
+    expect(run.status).toBe(130);
+    expect(run.stdout).toBe('');
+    const match = /^\[planning\]\nerror: interrupted while planning the grid \((\d+) of 40000 runs planned\); nothing written\n$/.exec(run.stderr);
+    expect(match, run.stderr).not.toBeNull();
+    expect(Number(match![1]) / PLAN_STEP_RUNS).toBeLessThanOrEqual(40);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
 });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, STACK_TRACE } from '../hostile/cli.js';
+import { PLAN_STEP_RUNS } from '../../src/sweep/grid.js';
 
 const SCENARIO = join(ROOT, 'test', 'sweep', 'fixtures', 'tiny.yaml');
 /** 4 runs of 300 rounds, one at a time: about a second each. */
@@ -63,6 +64,31 @@ describe('sweep stopped by a signal', () => {
     expect(resumed.stderr.split('\n')[0]).toBe(`sweep: 4 runs, ${complete} already complete, ${4 - complete} to run on 1 worker`);
     expect(reports(out)).toHaveLength(4);
     expect(readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(5);
+  }, 120_000);
+});
+
+/** Preloaded into the CLI: writes PLANNING to stderr at the first turn of the event loop the grid's planning takes. */
+const PLANNING_PRELOAD = { NODE_OPTIONS: `--require ${join(ROOT, 'test', 'hostile', 'signals', 'planning.cjs')}` };
+const PLANNING = '[planning]\n';
+
+describe('a signal while a large grid is planned', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s: stops within a few planning steps, exit 130, one line saying how far it got, nothing written', async (signal) => {
+    const out = join(scratch(), 'out');
+    // 100,000 runs: planning them whole takes half a minute or more
+    const run = await runCli(['sweep', SCENARIO, '--set', 'seed=1..100000', '--strategy', 's1s4', '--out', out], {
+      env: PLANNING_PRELOAD,
+      onStderr: (chunk, pid) => {
+        if (chunk.includes(PLANNING)) process.kill(pid, signal);
+      },
+    });
+    expect(run.status).toBe(130);
+    expect(run.stdout).toBe('');
+    const match = /^\[planning\]\nerror: interrupted while planning the grid \((\d+) of 100000 runs planned\); nothing written\n$/.exec(run.stderr);
+    expect(match, run.stderr).not.toBeNull();
+    // the first turn comes after the first step; the signal is answered a few steps later at most
+    // (the time it takes to reach the process), not once the 391 steps are done
+    expect(Number(match![1]) / PLAN_STEP_RUNS).toBeLessThanOrEqual(40);
+    expect(existsSync(out)).toBe(false);
   }, 120_000);
 });
 
