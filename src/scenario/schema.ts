@@ -228,10 +228,26 @@ function scenarioShape<C extends z.ZodType, P extends z.ZodType>(cluster: C, str
  * Section schemas for parsing one section at a time, so that one bad section hides nothing.
  * `strategy` and `compare` name the registry's stages and presets: sectionSchemas() builds them.
  */
-export function sectionSchemas(registry: StageRegistry) {
+export function sectionSchemas(registry: StageRegistry): SectionSchemas {
+  // built once for each set of names: a sweep resolves every point of its grid, and building
+  // these zod schemas again for each was a third of the time it took to plan
+  const names = JSON.stringify([registry.presets().map((preset) => preset.name), registry.names('batch'), registry.names('resources'), registry.names('aggregation')]);
+  let found = sectionCache.get(names);
+  if (found === undefined) {
+    // a registry gains stages as plug-ins load: a few sets of names in a process, never many
+    if (sectionCache.size >= 16) sectionCache.clear();
+    found = buildSectionSchemas(registry);
+    sectionCache.set(names, found);
+  }
+  return found;
+}
+
+function buildSectionSchemas(registry: StageRegistry) {
   return scenarioShape(ClusterShellSchema, strategyPickSchema(registry));
 }
-export type SectionSchemas = ReturnType<typeof sectionSchemas>;
+export type SectionSchemas = ReturnType<typeof buildSectionSchemas>;
+
+const sectionCache = new Map<string, SectionSchemas>();
 
 /** The whole input schema in one piece: for `dtrain schema` (JSON Schema), not for parsing. */
 export function scenarioInputSchema(registry: StageRegistry) {

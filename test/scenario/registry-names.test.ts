@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
 import { createStageRegistry } from '../../src/pipeline/stages/builtin.js';
-import { scenarioJsonSchema, strategyPickSchema } from '../../src/scenario/schema.js';
+import { scenarioJsonSchema, sectionSchemas, strategyPickSchema } from '../../src/scenario/schema.js';
 import { resolveStrategyNames } from '../../src/scenario/strategy-names.js';
 
 /** The built-in registry plus a `median` aggregation stage and a `robust` preset using it. */
@@ -49,6 +49,22 @@ describe('strategy names come from the registry passed in', () => {
     expect(strategyPickSchema(extendedRegistry()).safeParse({ batch: 'fixed', resources: 'fixed', aggregation: 'median' }).success).toBe(true);
     expect(strategyPickSchema(createStageRegistry()).safeParse('robust').success).toBe(false);
     expect(strategyPickSchema(createStageRegistry()).safeParse({ batch: 'fixed', resources: 'fixed', aggregation: 'median' }).success).toBe(false);
+  });
+
+  it('the section schemas are built once for a set of names, again when a registry gains a stage', () => {
+    const registry = createStageRegistry();
+    const builtin = sectionSchemas(registry);
+    expect(sectionSchemas(createStageRegistry())).toBe(builtin);
+    expect(builtin.strategy.safeParse('robust').success).toBe(false);
+
+    registry.defineStage({ kind: 'aggregation', name: 'median', summary: 'median (test stage)', weigh: (participants) => ({ weights: participants.map(() => 1), volatilities: participants.map(() => null), working: [] }) });
+    registry.definePreset({ name: 'robust', summary: 'test preset', batch: 'efficiency', resources: 'pressure', aggregation: 'median' });
+    const extended = sectionSchemas(registry);
+    expect(extended).not.toBe(builtin);
+    expect(extended.strategy.safeParse('robust').success).toBe(true);
+    expect(extended.compare.safeParse([{ batch: 'fixed', resources: 'fixed', aggregation: 'median' }]).success).toBe(true);
+    expect(sectionSchemas(extendedRegistry())).toBe(extended);
+    expect(sectionSchemas(createStageRegistry())).toBe(builtin);
   });
 
   it("dtrain schema's JSON Schema lists the registry's presets and stages", () => {
