@@ -143,6 +143,7 @@ export const EXCERPTS = {
   'validate-hostile': run({ cmd: 'dtrain validate docs/examples/hostile.yaml', exit: 2 }),
   'limits-refused': run({ cmd: 'dtrain simulate docs/examples/huge-batch.yaml', exit: 2 }),
   'limits-estimate': scratch({ cmd: 'dtrain simulate bench/scenarios/cluster-131072.yaml --json run.json --quiet --estimate' }),
+  'limits-burst-chain': run({ cmd: 'dtrain simulate docs/examples/burst-chain.yaml --no-limits', exit: 2 }),
   'diverged': run({ cmd: 'dtrain simulate docs/examples/diverge.yaml --quiet', exit: 1 }),
 
   // docs/calibrate.md (only --from: --measure prints this host's timings, which vary)

@@ -309,9 +309,9 @@ export function createSession(options: SessionOptions): Session {
       const fileName = `${scenario.name}.json`;
       if (result.diverged !== undefined) {
         // the CLI's words (simulate.ts reportEnding), the kept rounds being the page's views and JSON
-        const { strategy, message: what, round, kind } = result.diverged;
+        const { strategy, message: what, round } = result.diverged;
         const kept = keptRounds(round, 'the views and the JSON');
-        post({ type: 'failed', message: `${strategy}: ${what} (${kept})\nhint: ${divergenceHint(kind)}`, finishedRounds: finished, json, fileName });
+        post({ type: 'failed', message: `${strategy}: ${what} (${kept})\nhint: ${divergenceHint(result.diverged)}`, finishedRounds: finished, json, fileName });
         end('failed');
         return;
       }

@@ -150,11 +150,11 @@ async function writeSections(sections: ReadonlyArray<() => string[]>): Promise<v
  * exit 1, as simulate's, naming the rounds that can be.
  */
 function divergedError(divergence: Divergence & { strategy: string }): DtrainError {
-  const { strategy, round, kind, message } = divergence;
+  const { strategy, round, message } = divergence;
   const explainable = round <= 1
     ? 'no round finished before it, so there is nothing to explain'
     : `${round === 2 ? 'round 1 finished' : `rounds 1–${round - 1} finished`} before it: explain one with --round`;
-  return new DtrainError('run.diverged', `${strategy}: ${message} (${explainable})`, { exitCode: 1, hint: divergenceHint(kind) });
+  return new DtrainError('run.diverged', `${strategy}: ${message} (${explainable})`, { exitCode: 1, hint: divergenceHint(divergence) });
 }
 
 export function registerExplain(program: Command): void {

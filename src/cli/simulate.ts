@@ -7,7 +7,7 @@ import { DtrainError, isKnownError } from '../errors.js';
 import { asKnownFailure } from '../limits/out-of-memory.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { budgetOf, enforceEstimate, type LimitFlags, parseMaxMemory, parseMaxTime } from '../limits/options.js';
-import { checkBudget } from '../limits/budget.js';
+import { burstChainRefusal, checkBudget } from '../limits/budget.js';
 import { describeEstimate } from '../limits/estimate-text.js';
 import { datasetShape } from '../limits/dataset-shape.js';
 import { estimateRun } from '../limits/estimate.js';
@@ -175,7 +175,9 @@ async function prepare(file: string | undefined, flags: SimulateFlags): Promise<
   const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
   if (flags.estimate === true) {
     const budget = budgetOf(flags);
-    const verdict = flags.limits ? { budget, refusal: checkBudget(estimate, budget) } : null;
+    // a run that cannot finish is refused with --no-limits too
+    const cannot = flags.limits ? null : burstChainRefusal(estimate, true);
+    const verdict = flags.limits ? { budget, refusal: checkBudget(estimate, budget) } : cannot === null ? null : { budget: null, refusal: cannot };
     const run = { name: scenario.name, nodes: scenario.cluster.nodes.length, rounds: scenario.rounds, strategies: scenario.strategies.length };
     process.stdout.write(describeEstimate(estimate, run, verdict));
     if (verdict?.refusal) throw verdict.refusal;
@@ -333,9 +335,9 @@ async function reportEnding({ scenario, golden, terminal }: Prepared, result: Ru
     return;
   }
   if (result.diverged !== undefined) {
-    const { message, strategy, kind, round } = result.diverged;
+    const { message, strategy, round } = result.diverged;
     const kept = keptRounds(round, 'the tables and output files');
-    throw new DtrainError('run.diverged', `${strategy}: ${message} (${kept})`, { exitCode: 1, hint: divergenceHint(kind) });
+    throw new DtrainError('run.diverged', `${strategy}: ${message} (${kept})`, { exitCode: 1, hint: divergenceHint(result.diverged) });
   }
   if (golden !== undefined && golden !== 'stopped') await finishGoldenCheck(golden, result, terminal);
 }

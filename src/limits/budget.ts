@@ -6,7 +6,8 @@
  */
 import { DtrainError } from '../errors.js';
 import { formatBytes, formatBytesTo } from '../scenario/text-file.js';
-import type { CostPart, OutputSize, RunEstimate } from './estimate.js';
+import { MAX_CHAIN_SLOTS } from '../scenario/burst-chains.js';
+import { count, type CostPart, type OutputSize, type RunEstimate } from './estimate.js';
 
 export interface Budget {
   memoryBytes: number;
@@ -27,7 +28,7 @@ export function formatSeconds(seconds: number): string {
 }
 
 /** formatSeconds with `digits` significant digits. */
-function formatSecondsTo(seconds: number, digits: number): string {
+export function formatSecondsTo(seconds: number, digits: number): string {
   const rounded = (value: number): number => Number(value.toPrecision(digits));
   if (seconds < 0.001) return '< 1 ms';
   if (seconds < 1) return `${rounded(seconds * 1000)} ms`;
@@ -130,6 +131,57 @@ function unbounded(what: 'memory' | 'host time', parts: readonly CostPart[], est
   );
 }
 
+/** `x` rounded up (or down) to three significant digits, without binary noise (9.66, 26800). */
+function threeDigits(x: number, direction: 'up' | 'down'): number {
+  const step = 10 ** (Math.floor(Math.log10(x)) - 2);
+  const steps = x / step;
+  // a value already on three digits stays (9.66 / 0.01 is 966.0000000000001)
+  const whole = Math.abs(steps - Math.round(steps)) < 1e-9 ? Math.round(steps) : direction === 'up' ? Math.ceil(steps) : Math.floor(steps);
+  return Number((whole * step).toPrecision(3));
+}
+
+/** A duration in three significant digits or fewer: `9.66 ms`, `26.8 s`, `24.8 h` (`h` and `s` as a scenario may write them). */
+function durationText(ms: number): string {
+  if (ms >= 3600e3) return `${Number((ms / 3600e3).toPrecision(3))} h`;
+  return ms >= 1000 ? `${Number((ms / 1000).toPrecision(3))} s` : `${ms} ms`;
+}
+
+/**
+ * A run whose burst chains end before its simulated time does (BurstChainReach): it would
+ * stop there, exit 1, after hours of host time maybe, and without a later strategy's run.
+ * Refused when even the least simulated time the run can take is longer (`certain`: the
+ * run cannot finish, so --no-limits does not skip it) or, unless `certainOnly`, when the
+ * estimated one is (the estimate is on the long side: it counts every try of a lossy link's
+ * transfer but the last as lost, and each latency at its worse state, so --no-limits lets
+ * such a run try). The fixes named are those that make the estimate fit: a grid coarse enough
+ * for it, the rounds that fit, a round deadline that cuts every round short enough when it
+ * is no shorter than the slowest node's least round.
+ */
+export function burstChainRefusal(estimate: RunEstimate, certainOnly = false): DtrainError | null {
+  const chain = estimate.burstChain;
+  if (chain == null) return null;
+  const certain = chain.leastMs > chain.reachMs;
+  if (!certain && (certainOnly || !(estimate.simulatedMs > chain.reachMs))) return null;
+  const hours = (ms: number) => formatSecondsTo(ms / 1000, 3);
+  const rounds = chain.leastRoundMs > 0 ? Math.round(chain.leastMs / chain.leastRoundMs) : 0;
+  const needMs = Math.max(estimate.simulatedMs, chain.leastMs);
+  const gridMs = threeDigits((needMs + chain.windowMs) / MAX_CHAIN_SLOTS, 'up');
+  const fixes = [`set cluster.latencyResolutionMs to ${durationText(gridMs)} or more (a chain then reaches ${hours(MAX_CHAIN_SLOTS * gridMs - chain.windowMs)})`];
+  const roundsThatFit = rounds === 0 ? 0 : Math.floor(chain.reachMs / (needMs / rounds));
+  if (roundsThatFit >= 1) fixes.push(`run at most ${count(roundsThatFit)} ${roundsThatFit === 1 ? 'round' : 'rounds'}`);
+  const deadlineMs = rounds === 0 ? 0 : threeDigits(chain.reachMs / rounds, 'down');
+  if (deadlineMs > 0 && deadlineMs >= chain.leastRoundMs) fixes.push(`set a round deadline of at most ${durationText(deadlineMs)} (cluster.roundTimeoutMs; a node slower than that is dropped from the round)`);
+  const last = fixes.length > 1 ? `, or ${fixes.pop()!}` : '';
+  const need = certain
+    ? `at least ${hours(chain.leastMs)} of simulated time`
+    : `an estimated ${hours(estimate.simulatedMs)} of simulated time (at least ${hours(chain.leastMs)})`;
+  return new DtrainError(
+    'limits.burstChain',
+    `this run needs ${need} for each strategy, more than a burst chain reaches on a ${chain.gridMs} ms latency grid: ${hours(chain.reachMs)} (2^28 slots, from the start of S1's first window), so node ${chain.node}'s chain would stop the run ${certain ? 'there' : 'there if it ran that long'}`,
+    { hint: `${fixes.join(', ')}${last}${certain ? '' : '; or try it with --no-limits, as the estimate takes each latency at its worst and every try of a lossy transfer but the last as lost'}` },
+  );
+}
+
 /**
  * What a refusal calls the thing estimated and how it can be made smaller: a run's rounds and
  * nodes, or (calibrate --measure) the batch sizes it times.
@@ -151,6 +203,8 @@ export function checkBudget(estimate: RunEstimate, budget: Budget, words: Budget
   for (const output of estimate.outputs) {
     if (!(output.bytes <= MAX_STRING_CHARS)) return tooLarge(output, estimate.jsonFlag);
   }
+  const chain = burstChainRefusal(estimate);
+  if (chain !== null) return chain;
   if (!Number.isFinite(estimate.memoryBytes)) return unbounded('memory', estimate.memoryParts, estimate, words);
   if (!Number.isFinite(estimate.seconds)) return unbounded('host time', estimate.timeParts, estimate, words);
   if (!(estimate.memoryBytes <= budget.memoryBytes)) {

@@ -181,8 +181,30 @@ export interface RunEstimate {
    * names.
    */
   unboundedBy: string | null;
+  /** how far the run's burst chains reach against the simulated time it needs (null: no chain, or no bound) */
+  burstChain?: BurstChainReach | null;
   memoryParts: CostPart[];
   timeParts: CostPart[];
+}
+
+/**
+ * A burst chain is stepped slot by slot from the start of S1's first window, at most 2^28
+ * slots (scenario/burst-chains.ts): on the run's latency grid that is a fixed stretch of
+ * simulated time, and a run that needs more stops where its chains end.
+ */
+export interface BurstChainReach {
+  /** the first node that keeps a chain */
+  node: string;
+  /** cluster.latencyResolutionMs */
+  gridMs: number;
+  /** S1's window, stepped before round 1 */
+  windowMs: number;
+  /** the last simulated time of a strategy's run a chain reaches: 2^28 · gridMs − windowMs */
+  reachMs: number;
+  /** the least simulated time a strategy's run can take: every latency at its least, no transfer lost */
+  leastMs: number;
+  /** the slowest node's least round, capped by the round deadline */
+  leastRoundMs: number;
 }
 
 /** Node.js, TF.js and the wasm backend before any scenario data. */
@@ -718,6 +740,7 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
   const params = countParams(shape.features, scenario.model.hidden, shape.classes);
   const { simulatedMs, slowestNode } = simulatedTime(scenario, params);
   const { size, outputs } = sizeRun(scenario, shape, options, simulatedMs);
+  const burstChain = burstChainReach(scenario, params, simulatedMs);
   // the other outputs' parts only when asked for (the JSON's has always been listed)
   const flags: Record<OutputFlag, boolean> = { '--json': true, '--report': options.report === true, '--timeline': options.timeline === true, '--csv': options.csv === true };
   const asked = (part: CostPart) => part.flag === undefined || flags[part.flag];
@@ -740,6 +763,7 @@ export function estimateRun(scenario: Scenario, shape: DatasetShape, options: Es
     outputs,
     simulatedMs,
     unboundedBy: Number.isFinite(simulatedMs) ? null : slowestNode,
+    burstChain,
     memoryParts,
     timeParts,
   };
@@ -786,7 +810,7 @@ export function estimateSimulatedMs(scenario: Scenario, params: number): number 
 }
 
 /** estimateSimulatedMs, and the id of the node whose rounds set it (null: no node takes any time). */
-function simulatedTime(scenario: Scenario, params: number): { simulatedMs: number; slowestNode: string | null } {
+function simulatedTime(scenario: Scenario, params: number, least = false): { simulatedMs: number; slowestNode: string | null } {
   const { s2, s3 } = scenario.pipeline;
   const { cluster } = scenario;
   const batch = Math.max(1, Math.floor(s2.standardBatch / 2));
@@ -804,10 +828,10 @@ function simulatedTime(scenario: Scenario, params: number): { simulatedMs: numbe
     previous = node;
     if (sameAsPrevious) continue;
     const base = fixedResources(node.cores, s3);
-    const latencyMs = typicalLatencyMs(node.latency);
-    const lossy = mayLose(node.latency);
+    const latencyMs = least ? leastLatencyMs(node.latency) : typicalLatencyMs(node.latency);
+    const lossy = !least && mayLose(node.latency);
     const nodeStepMs = stepMs(node, batch, base.threads, base.ioQueue);
-    const slowdown = node.slowdown == null ? null : typicalLatencyMs(node.slowdown);
+    const slowdown = node.slowdown == null ? null : least ? leastLatencyMs(node.slowdown) : typicalLatencyMs(node.slowdown);
     const shape = `${latencyMs} ${lossy} ${node.bandwidthBps} ${nodeStepMs} ${slowdown}`;
     const known = finishByShape.get(shape);
     if (known !== undefined) {
@@ -839,7 +863,8 @@ function simulatedTime(scenario: Scenario, params: number): { simulatedMs: numbe
   }
   // the server link carries every node's model down and its update up, shared between them
   const serverBps = cluster.server?.bandwidthBps ?? Number.POSITIVE_INFINITY;
-  const sharedLinkMs = (2 * cluster.nodes.length * bytes * 8 * 1000) / serverBps;
+  // (not in the least time: a round need not carry every node's transfers)
+  const sharedLinkMs = least ? 0 : (2 * cluster.nodes.length * bytes * 8 * 1000) / serverBps;
   const longest = Math.max(slowest, sharedLinkMs);
   const perRound = cluster.roundTimeoutMs === null ? longest : Math.min(longest, cluster.roundTimeoutMs);
   return { simulatedMs: scenario.rounds * Math.max(perRound, 0), slowestNode };
@@ -877,6 +902,52 @@ export function typicalLatencyMs(spec: LatencySpec): number {
   }
 }
 
+
+/** A latency process's least value: what no sample of it is below (a sample is never negative). */
+export function leastLatencyMs(spec: LatencySpec): number {
+  const p = spec.process;
+  switch (p.kind) {
+    case 'constant':
+      return p.valueMs;
+    case 'uniform':
+      return p.minMs;
+    case 'normal':
+    case 'lognormal':
+      return 0;
+    case 'spikes':
+      return p.baseMs;
+    case 'burst':
+      return Math.min(p.goodMs, p.badMs);
+    case 'periodic':
+      return Math.max(0, p.baseMs - p.amplitudeMs);
+    case 'trace': {
+      // a lost sample (NaN) is no latency: the least of the others, 0 if there are none
+      let leastMs = Number.POSITIVE_INFINITY;
+      for (const latencyMs of p.samples.latenciesMs) if (latencyMs < leastMs) leastMs = latencyMs;
+      return Number.isFinite(leastMs) ? leastMs : 0;
+    }
+    case 'phases':
+      return p.phases.reduce((min, phase) => Math.min(min, leastLatencyMs(phase.latency)), Number.POSITIVE_INFINITY);
+  }
+}
+
+/**
+ * How far the burst chains reach against the simulated time the run needs, for a run that keeps
+ * one and whose simulated time is a number (one without bound is refused as such).
+ */
+function burstChainReach(scenario: Scenario, params: number, simulatedMs: number): BurstChainReach | null {
+  const node = scenario.cluster.nodes.find(keepsChain);
+  if (node === undefined || !Number.isFinite(simulatedMs)) return null;
+  const gridMs = scenario.cluster.latencyResolutionMs;
+  const windowMs = scenario.pipeline.s1.windowMs;
+  const leastMs = simulatedTime(scenario, params, true).simulatedMs;
+  return {
+    node: node.id, gridMs, windowMs,
+    reachMs: MAX_CHAIN_SLOTS * gridMs - windowMs,
+    leastMs,
+    leastRoundMs: scenario.rounds === 0 ? 0 : leastMs / scenario.rounds,
+  };
+}
 
 /**
  * The samples of every trace the nodes replay, as latency or slowdown, in a phase or not: each

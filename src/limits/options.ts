@@ -8,7 +8,7 @@ import { DtrainError } from '../errors.js';
 import type { Scenario } from '../scenario/types.js';
 import { formatBytes } from '../scenario/text-file.js';
 import { parseDuration, parseSize } from '../scenario/units.js';
-import { checkBudget, DEFAULT_BUDGET, longRunNote, type Budget } from './budget.js';
+import { burstChainRefusal, checkBudget, DEFAULT_BUDGET, longRunNote, type Budget } from './budget.js';
 import { datasetShape } from './dataset-shape.js';
 import { type EstimateOptions, estimateRun, type RunEstimate } from './estimate.js';
 
@@ -58,12 +58,14 @@ export function budgetOf(flags: LimitFlags): Budget {
  * output asked for: each is sized, and each may be what is refused.
  */
 export function enforceLimits(scenario: Scenario, flags: LimitFlags, output: EstimateOptions): string | null {
-  if (!flags.limits) return null;
   return enforceEstimate(estimateRun(scenario, datasetShape(scenario.data.dataset), output), flags);
 }
 
 /** enforceLimits for an estimate already made (simulate also sizes V8's heap growth from it). */
 export function enforceEstimate(estimate: RunEstimate, flags: LimitFlags): string | null {
+  // a run that cannot finish is refused whatever the budget
+  const cannot = burstChainRefusal(estimate, true);
+  if (cannot !== null) throw cannot;
   if (!flags.limits) return null;
   const refusal = checkBudget(estimate, budgetOf(flags));
   if (refusal !== null) throw refusal;
@@ -84,8 +86,7 @@ export function enforceGridLimits(runs: Iterable<{ key: string; scenario: Scenar
     // the shape is read off the loaded spec (a CSV's rows were counted at load), so per run is cheap
     const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
     estimates.set(key, estimate.memoryBytes);
-    if (!flags.limits) continue;
-    const refusal = checkBudget(estimate, budget);
+    const refusal = flags.limits ? checkBudget(estimate, budget) : burstChainRefusal(estimate, true);
     if (refusal !== null) throw new DtrainError(refusal.code, `${label}: ${refusal.message}`, { exitCode: refusal.exitCode, hint: refusal.hint });
   }
   return estimates;

@@ -171,7 +171,8 @@ export function reportHeadToJson(result: { scenario: RunResult['scenario']; runs
 export function reportTailToJson(result: RunResult): Record<string, unknown> {
   return {
     // Additive (issue 6): `interrupted: true` after Ctrl-C / SIGTERM, `diverged: { strategy,
-    // round, node, message }` after a non-finite value; absent when the run completed.
+    // round, node, kind, message, hint? }` after a non-finite value or a burst chain run out
+    // (its hint: what to change); absent when the run completed.
     ...(result.interrupted === true ? { interrupted: true } : {}),
     ...(result.diverged === undefined ? {} : { diverged: result.diverged }),
   };

@@ -13,12 +13,13 @@ export class RoundDiverged extends Error {
   }
 }
 
-export function diverged(kind: Divergence['kind'], round: number, node: string | null, message: string): RoundDiverged {
-  return new RoundDiverged({ round, node, kind, message });
+export function diverged(kind: Divergence['kind'], round: number, node: string | null, message: string, hint?: string): RoundDiverged {
+  return new RoundDiverged({ round, node, kind, message, ...(hint === undefined ? {} : { hint }) });
 }
 
-/** What a user can change when a divergence of this kind stops the run. */
-export function divergenceHint(kind: Divergence['kind']): string {
+/** What a user can change when a divergence stops the run: its own hint, else its kind's. */
+export function divergenceHint({ kind, hint }: Pick<Divergence, 'kind' | 'hint'>): string {
+  if (hint !== undefined) return hint;
   return kind === 'training'
     ? 'lower model.learningRate'
     : 'check the scenario for extreme values (bandwidth, msPerSample, ioMsPerBatch, stepOverheadMs, slowdown, latencies, retryMs)';

@@ -10,6 +10,8 @@ import { keepsChain } from '../scenario/burst-chains.js';
 import { chainReachMs, finestGridMs, isAddressableTimeMs, shortNumber } from '../sim/latency/time-range.js';
 import type { NetworkSetting } from './network.js';
 import { diverged, type RoundDiverged } from './divergence.js';
+import { formatSecondsTo } from '../limits/budget.js';
+import { MAX_CHAIN_SLOTS } from '../scenario/burst-chains.js';
 
 /** Where a lookup went out of reach: enough to word the message. */
 interface OutOfReach {
@@ -121,9 +123,16 @@ export class LatencyGuard {
     this.outOfReach = null;
     const id = this.scenario.cluster.nodes[bad.node]!.id;
     const at = shortNumber(bad.timeMs);
-    const message = bad.chain
-      ? `node ${id}'s burst latency chain would need more than 2^28 grid slots to reach ${at} ms in round ${round} (a coarser cluster.latencyResolutionMs needs fewer)`
-      : `node ${id}'s ${bad.what} in round ${round} would be at ${at} ms, too far for a latency grid of ${this.gridMs} ms`;
-    return diverged('time', round, id, message);
+    if (!bad.chain) return diverged('time', round, id, `node ${id}'s ${bad.what} in round ${round} would be at ${at} ms, too far for a latency grid of ${this.gridMs} ms`);
+    // not an extreme value: a run long enough in simulated time for its grid (the estimate
+    // refuses the runs it sees coming, limits/budget.ts burstChainRefusal)
+    const { s1 } = this.scenario.pipeline;
+    const gridMs = this.scenario.cluster.latencyResolutionMs;
+    const reach = formatSecondsTo(this.reachMs / 1000, 3);
+    const message = `node ${id}'s burst chain ends at ${reach} of simulated time, reached in round ${round}: a burst chain covers 2^28 slots of the ${gridMs} ms latency grid from the start of S1's first window (${shortNumber(s1.windowMs)} ms before round 1)`;
+    // the same seed runs the same rounds: the ones before this fit
+    const fewer = round > 1 ? `, run at most ${String(round - 1).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${round === 2 ? 'round' : 'rounds'}` : '';
+    const hint = `set a coarser cluster.latencyResolutionMs (a grid ten times as coarse reaches ${formatSecondsTo((MAX_CHAIN_SLOTS * gridMs * 10 - s1.windowMs) / 1000, 3)})${fewer}, or set a round deadline (cluster.roundTimeoutMs) that cuts the long rounds short`;
+    return diverged('time', round, id, message, hint);
   }
 }

@@ -92,6 +92,8 @@ export interface Divergence {
   /** what became non-finite: the model (`training`: a loss or a parameter) or the clock (`time`) */
   kind: 'training' | 'time';
   message: string;
+  /** what to change, where the phase that found it knows better than its kind does */
+  hint?: string;
 }
 
 export interface StrategyRun {

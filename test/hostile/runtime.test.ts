@@ -66,6 +66,9 @@ describe('limits: a run over budget is refused before it starts', () => {
   const REFUSED: Array<{ name: string; args: string[]; json: boolean }> = [
     { name: 'huge-batch', args: ['limits/huge-batch.yaml'], json: true },
     { name: 'fine-burst-grid', args: ['limits/fine-burst-grid.yaml'], json: true },
+    { name: 'burst-chain', args: ['limits/burst-chain.yaml'], json: true },
+    // --no-limits cannot help a run that would stop where its burst chain ends
+    { name: 'burst-chain', args: ['limits/burst-chain.yaml', '--no-limits'], json: true },
     { name: 'long-training', args: ['limits/long-training.yaml'], json: false },
     { name: 'tiny-max-time', args: ['limits/tiny.yaml', '--max-time', '100ms'], json: true },
     { name: 'tiny-max-memory', args: ['limits/tiny.yaml', '--max-memory', '100MB'], json: true },
@@ -159,9 +162,9 @@ describe('limits: a run over budget is refused before it starts', () => {
 });
 
 describe('divergence: the round and node are named, earlier rounds are kept, exit 1', () => {
-  async function diverge(file: string, engine: string) {
+  async function diverge(file: string, engine: string, ...more: string[]) {
     const out = join(scratch(), 'run.json');
-    const result = await runCli(['simulate', `runtime/${file}`, '--engine', engine, '--backend', 'cpu', '--json', out, '--no-progress']);
+    const result = await runCli(['simulate', `runtime/${file}`, '--engine', engine, '--backend', 'cpu', '--json', out, '--no-progress', ...more]);
     return { result, report: JSON.parse(readFileSync(out, 'utf8')) as JsonReport };
   }
 
@@ -272,20 +275,39 @@ describe('divergence: the round and node are named, earlier rounds are kept, exi
     }
   });
 
-  it('a burst link on a 1 ms grid under days of compute: the chain would outgrow its 2^28 slots', async () => {
-    const { result, report } = await diverge('burst-far.yaml', 'fast');
+  it('a burst link on a 1 ms grid whose bad state lasts days: refused by the estimate; with --no-limits the chain outgrows its 2^28 slots', async () => {
+    const refused = await runCli(['simulate', 'runtime/burst-far.yaml', '--no-progress', '-q']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^error: this run needs an estimated 250 h of simulated time \(at least 42.5 ms\) for each strategy/);
+    const { result, report } = await diverge('burst-far.yaml', 'fast', '--no-limits');
     expect(result.status).toBe(1);
+    // the chain goes bad in the window before round 1 (toBad 1) and stays there (toGood 0):
+    // the download arrives at 1.5e8 ms, the upload at 3e8 ms, past the chain's end at
+    // 2^28 · 1 ms − the 2,000 ms window = 268,433,456 ms (74.6 h)
+    const hint = 'set a coarser cluster.latencyResolutionMs (a grid ten times as coarse reaches 746 h), or set a round deadline (cluster.roundTimeoutMs) that cuts the long rounds short';
     expect(report.diverged).toEqual({
       strategy: 's1s4',
       round: 1,
       node: 'a',
       kind: 'time',
-      // the chain never leaves the good state (toBad 0): e = 1, batch 32, 4 threads; download at
-      // 5 ms, then 32 samples · 1e8 ms · (0.1 + 0.9 / 4) of compute: the upload is tried at 1.04e9 ms
-      message: "node a's burst latency chain would need more than 2^28 grid slots to reach 1.04e+9 ms in round 1 (a coarser cluster.latencyResolutionMs needs fewer)",
+      message: "node a's burst chain ends at 74.6 h of simulated time, reached in round 1: a burst chain covers 2^28 slots of the 1 ms latency grid from the start of S1's first window (2000 ms before round 1)",
+      hint,
     });
     expect(report.runs[0]!.rounds).toEqual([]);
+    expect(result.stderr).toContain(`\nhint: ${hint}\n`);
     expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('the audit case: 100 MB transfers at 10 Mbps for 1,676 rounds fit the chain at their least (160.0 s a round) but not as run (160.4 s): the run stops in round 1,674 and says why', async () => {
+    const out = join(scratch(), 'run.json');
+    const result = await runCli(['simulate', 'limits/burst-chain.yaml', '-r', '1676', '--no-limits', '-q', '--json', out, '--no-progress']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      "error: s1s4: node bursty's burst chain ends at 74.6 h of simulated time, reached in round 1674: a burst chain covers 2^28 slots of the 1 ms latency grid from the start of S1's first window (10000 ms before round 1) (rounds 1–1673 are kept in the tables and output files)\n"
+      + 'hint: set a coarser cluster.latencyResolutionMs (a grid ten times as coarse reaches 746 h), run at most 1,673 rounds, or set a round deadline (cluster.roundTimeoutMs) that cuts the long rounds short\n',
+    );
+    const report = JSON.parse(readFileSync(out, 'utf8')) as JsonReport;
+    expect(report.runs[0]!.rounds).toHaveLength(1673);
   });
 });
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkBudget, DEFAULT_BUDGET, formatSeconds, longRunNote, MAX_STRING_CHARS } from '../../src/limits/budget.js';
-import type { RunEstimate } from '../../src/limits/estimate.js';
+import { burstChainRefusal, checkBudget, DEFAULT_BUDGET, formatSeconds, longRunNote, MAX_STRING_CHARS } from '../../src/limits/budget.js';
+import { estimateRun, type RunEstimate } from '../../src/limits/estimate.js';
+import { parseScenarioText } from '../../src/node/load.js';
 import { parseMaxMemory, parseMaxTime, workersWithinBudget } from '../../src/limits/options.js';
 
 const GIB = 1024 ** 3;
+const IRIS = { samples: 150, features: 4, classes: 3 };
 
 function estimate(memoryBytes: number, seconds: number, jsonBytes = 0): RunEstimate {
   return {
@@ -153,5 +155,69 @@ describe('workersWithinBudget', () => {
     expect(workersWithinBudget(runs, 3, { limits: false, maxMemory: 50 })).toEqual({ jobs: 3, note: null });
     // the default budget, 4 GiB: three runs of 1.5 GiB do not fit, two do
     expect(workersWithinBudget([1.5 * 1024 ** 3, 1.5 * 1024 ** 3, 1.5 * 1024 ** 3], 3, { limits: true }).jobs).toBe(2);
+  });
+});
+
+describe('burstChainRefusal: a run longer in simulated time than its burst chains reach', () => {
+  // transfers of 1 MB at 8 Mbps take 1,000 ms, steps none; node bursty's latency is 5 ms at
+  // least and 400 ms at worst: a round takes 2 · (5 + 1,000) = 2,010 ms at least and is
+  // estimated at 2 · (400 + 1,000) = 2,800 ms. A chain reaches 2^28 · 0.001 ms − the 100 ms
+  // window = 268,335.456 ms (4.47 min).
+  const text = (rounds: number, deadline = '') => `
+rounds: ${rounds}
+data: { dataset: iris }
+model: { hidden: [], transferBytes: 1MB }
+pipeline:
+  s1: { intervalMs: 10ms, windowMs: 100ms }
+cluster:
+  latencyResolutionMs: 0.001ms
+${deadline}  defaults: { msPerSample: 0, ioMsPerBatch: 0, bandwidth: 8Mbps }
+  nodes:
+    - { id: steady, latency: { constant: 5 } }
+    - { id: bursty, latency: { burst: { good: 5, bad: 400, toBad: 0.1, toGood: 0.3 } } }
+`;
+  const estimateOf = (yaml: string) => estimateRun(parseScenarioText(yaml, 'chain.yaml'), IRIS, { json: false, trace: false });
+  const estimated = (rounds: number, deadline = '') => estimateOf(text(rounds, deadline));
+
+  it('names the least and estimated simulated time, the reach on the grid, and the fixes that fit', () => {
+    const run = estimated(200);
+    expect(run.simulatedMs).toBe(200 * 2800);
+    expect(run.burstChain).toEqual({ node: 'bursty', gridMs: 0.001, windowMs: 100, reachMs: 2 ** 28 * 0.001 - 100, leastMs: 200 * 2010, leastRoundMs: 2010 });
+    // at least 402,000 ms (6.7 min): it cannot finish, refused even with --no-limits (certainOnly);
+    // a grid for the estimated 560,000 ms: (560,000 + 100) / 2^28 = 0.0020865 → 0.00209 ms, which
+    // reaches 0.00209 · 2^28 − 100 = 560,930 ms (9.35 min); 268,335 / 2,800 = 95.8 → 95 rounds;
+    // no deadline: 268,335 / 200 = 1,342 ms is under the least round of 2,010 ms
+    const refusal = burstChainRefusal(run, true)!;
+    expect(refusal.code).toBe('limits.burstChain');
+    expect(refusal.exitCode).toBe(2);
+    expect(refusal.message).toBe("this run needs at least 6.7 min of simulated time for each strategy, more than a burst chain reaches on a 0.001 ms latency grid: 4.47 min (2^28 slots, from the start of S1's first window), so node bursty's chain would stop the run there");
+    expect(refusal.hint).toBe('set cluster.latencyResolutionMs to 0.00209 ms or more (a chain then reaches 9.35 min), or run at most 95 rounds');
+    expect(checkBudget(run, DEFAULT_BUDGET)?.message).toBe(refusal.message);
+  });
+
+  it('a run whose estimate is over the reach but whose least time is not: refused by the budget check, not when it is skipped', () => {
+    // estimated 280,000 ms (4.67 min), at least 201,000 ms (3.35 min); a grid of 280,100 / 2^28 =
+    // 0.00104346 → 0.00105 ms (281,757 ms, 4.7 min); a deadline of 268,335 / 100 → 2,680 ms ≥ 2,010
+    const run = estimated(100);
+    expect(burstChainRefusal(run, true)).toBeNull();
+    const refusal = checkBudget(run, DEFAULT_BUDGET)!;
+    expect(refusal.code).toBe('limits.burstChain');
+    expect(refusal.message).toBe("this run needs an estimated 4.67 min of simulated time (at least 3.35 min) for each strategy, more than a burst chain reaches on a 0.001 ms latency grid: 4.47 min (2^28 slots, from the start of S1's first window), so node bursty's chain would stop the run there if it ran that long");
+    expect(refusal.hint).toBe('set cluster.latencyResolutionMs to 0.00105 ms or more (a chain then reaches 4.7 min), run at most 95 rounds, or set a round deadline of at most 2.68 s (cluster.roundTimeoutMs; a node slower than that is dropped from the round); or try it with --no-limits, as the estimate takes each latency at its worst and every try of a lossy transfer but the last as lost');
+  });
+
+  it('each fix it names passes: the coarser grid, the rounds that fit, the deadline', () => {
+    expect(burstChainRefusal(estimateOf(text(200).replace('0.001ms', '0.00209ms')))).toBeNull();
+    expect(burstChainRefusal(estimateOf(text(200).replace('0.001ms', '0.00208ms')))).not.toBeNull();
+    expect(burstChainRefusal(estimated(95))).toBeNull();
+    expect(burstChainRefusal(estimated(96))).not.toBeNull();
+    // 100 rounds of at most 2,680 ms: 268,000 ms ≤ 268,335 ms
+    expect(burstChainRefusal(estimated(100, '  roundTimeoutMs: 2.68s\n'))).toBeNull();
+    expect(burstChainRefusal(estimated(100, '  roundTimeoutMs: 2.69s\n'))).not.toBeNull();
+  });
+
+  it('no burst node, no chain to outrun', () => {
+    const plain = parseScenarioText('rounds: 100000\ndata: { dataset: iris }\nmodel: { hidden: [] }\ncluster:\n  latencyResolutionMs: 0.001ms\n  nodes:\n    - { id: a, latency: { constant: 5 } }\n', 'plain.yaml');
+    expect(estimateRun(plain, IRIS, { json: false, trace: false }).burstChain).toBeNull();
   });
 });

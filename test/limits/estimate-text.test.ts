@@ -4,7 +4,7 @@
  * them (hand-built estimates, so every figure below is written out by hand).
  */
 import { describe, expect, it } from 'vitest';
-import { checkBudget, DEFAULT_BUDGET, partLines } from '../../src/limits/budget.js';
+import { burstChainRefusal, checkBudget, DEFAULT_BUDGET, partLines } from '../../src/limits/budget.js';
 import type { RunEstimate } from '../../src/limits/estimate.js';
 import { describeEstimate } from '../../src/limits/estimate-text.js';
 import { formatBytes } from '../../src/scenario/text-file.js';
@@ -61,6 +61,21 @@ describe('describeEstimate', () => {
       'within the budget: the run would start',
       '',
     ].join('\n'));
+  });
+
+  it('a run longer than its burst chains reach: refused as such, and with --no-limits (no budget shown) still refused', () => {
+    // 150,000 ms against a chain of 2^28 · 0.0005 ms − 100 ms = 134,117.728 ms; 110,000 ms at least
+    const chained = estimate({ burstChain: { node: 'b', gridMs: 0.0005, windowMs: 100, reachMs: 2 ** 28 * 0.0005 - 100, leastMs: 110_000, leastRoundMs: 11_000 } });
+    const refusal = burstChainRefusal(chained, false)!;
+    expect(checkBudget(chained, DEFAULT_BUDGET)?.message).toBe(refusal.message);
+    const lines = (verdict: Parameters<typeof describeEstimate>[2]) => describeEstimate(chained, RUN, verdict).split('\n');
+    expect(lines({ budget: DEFAULT_BUDGET, refusal }).slice(-2)).toEqual(['too long for its burst chains: the run would be refused (exit 2)', '']);
+    expect(burstChainRefusal(chained, true)).toBeNull();
+    expect(lines(null).slice(-2)).toEqual(['the budget is not checked (--no-limits): the run would start', '']);
+    const cannot = burstChainRefusal({ ...chained, burstChain: { ...chained.burstChain!, leastMs: 140_000 } }, true)!;
+    const noLimits = lines({ budget: null, refusal: cannot });
+    expect(noLimits[2]).toBe('memory: 300 MiB');
+    expect(noLimits.slice(-2)).toEqual(['the budget is not checked (--no-limits), but the run cannot finish: it would be refused (exit 2)', '']);
   });
 
   it('over budget: the totals beside the budget and the run refused; outputs built as one string', () => {

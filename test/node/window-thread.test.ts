@@ -227,7 +227,7 @@ describe('the window helper thread', () => {
     const options = { backend: 'wasm' as const };
     const result = await run.runScenarioOn(host, scenario, options);
     expect(taken.rounds).toEqual(['drawn', 'none']);
-    expect(result.diverged?.message).toBe("node bursty-1's burst latency chain would need more than 2^28 grid slots to reach 6.5e+8 ms in round 2 (a coarser cluster.latencyResolutionMs needs fewer)");
+    expect(result.diverged?.message).toBe("node bursty-1's burst chain ends at 74.6 h of simulated time, reached in round 2: a burst chain covers 2^28 slots of the 1 ms latency grid from the start of S1's first window (2000 ms before round 1)");
     expect(result.runs[0]!.rounds.length).toBe(1);
     expect(firstDifference(report(result), report(await run.runScenarioOn(without(), scenario, options)))).toBeNull();
   });

@@ -59,7 +59,8 @@ describe('observe', () => {
     const thrown = (() => { try { observeRound(burst, new LatencyGuard(burst, buildNetwork(burst)), 4, startMs); } catch (error) { return error; } return null; })();
     expect((thrown as RoundDiverged).divergence).toEqual({
       round: 4, node: 'b', kind: 'time',
-      message: "node b's burst latency chain would need more than 2^28 grid slots to reach 2.684e+8 ms in round 4 (a coarser cluster.latencyResolutionMs needs fewer)",
+      message: "node b's burst chain ends at 74.6 h of simulated time, reached in round 4: a burst chain covers 2^28 slots of the 1 ms latency grid from the start of S1's first window (2000 ms before round 1)",
+      hint: 'set a coarser cluster.latencyResolutionMs (a grid ten times as coarse reaches 746 h), run at most 3 rounds, or set a round deadline (cluster.roundTimeoutMs) that cuts the long rounds short',
     });
     const plain: Scenario = { ...burst, cluster: { ...burst.cluster, nodes: base.cluster.nodes } };
     expect(observeRound(plain, new LatencyGuard(plain, buildNetwork(plain)), 4, startMs).windows.rows()).toEqual([Array(20).fill(5), Array(20).fill(5)]);

@@ -57,7 +57,7 @@ describe('drawWindows', () => {
     const handed = new Float64Array(40).fill(7);
     const thrown = (() => { try { observeRound(burst, guardOf(burst), 4, startMs, undefined, handed); } catch (error) { return error; } return null; })();
     expect((thrown as RoundDiverged).divergence.message).toBe(
-      "node b's burst latency chain would need more than 2^28 grid slots to reach 2.684e+8 ms in round 4 (a coarser cluster.latencyResolutionMs needs fewer)",
+      "node b's burst chain ends at 74.6 h of simulated time, reached in round 4: a burst chain covers 2^28 slots of the 1 ms latency grid from the start of S1's first window (2000 ms before round 1)",
     );
   });
 });
