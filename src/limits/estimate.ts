@@ -35,7 +35,9 @@
  *             share rows
  *   engine    the fast engine's per-node updates, params × 4 B × nodes while nodes × params ≤
  *             2^26, else two chunks of 2^20 values (recomputed for the aggregate), + 8 model-sized
- *             vectors (θ, its successor, scratch); + 128 MiB for the helper thread's own
+ *             vectors (θ, its successor, scratch); + the gradient kernels' memory, 2 model copies
+ *             a thread (8 with later local steps), and 4 of past rounds not yet collected;
+ *             + 128 MiB for the helper thread's own
  *             TF.js from nodes × params ≥ 2^20 (the training set is shared with it) when the
  *             model has work for tfjs (several local steps, or a layer product too large for
  *             JS), on a host that starts one (the Node CLI does; a browser tab runs one engine only)
@@ -55,8 +57,9 @@
  *   training  strategies × rounds × nodes × localSteps × batch × params × 6 flop: each node's
  *             first step at 24 GFLOP/s plus 4 µs (one concatenated pass in the gradient
  *             kernel's memory, every product the kernel's); each later step node by node, 6 µs plus each layer's three products by the gradient kernel
- *             at 20 GFLOP/s plus 2 µs; twice that when the per-node updates are not held (the
- *             aggregate recomputes them)
+ *             at 20 GFLOP/s plus 2 µs (a layer of over 2^18 weights at 8 GFLOP/s, plus 5 ns a
+ *             weight for its transpose); twice that when the per-node updates are not held (the
+ *             aggregate recomputes them); + 1 µs a parameter to start each strategy's engine
  *
  * `batch` is the largest batch S2 can give: B·e/(e+1) ≤ B/2, so min(cap, max(minBatch, ⌈B/2⌉)).
  *
@@ -220,6 +223,19 @@ export const NODE_BASE: HostBase = {
   memory: 'Node.js and TF.js', memoryBytes: BASE_MEMORY_BYTES, start: 'starting Node.js and TF.js', startSeconds: BASE_SECONDS,
   helperThread: true, windowHelper: true, youngGenerationBytes: YOUNG_GENERATION_BYTES,
 };
+/**
+ * Model-sized arrays the fast engine holds beyond θ and the U_i (gradient-kernel.ts,
+ * later-workspace.ts), on each engine thread: the first step's kernel, its gradient and θ's
+ * transposed layers for the pass (2); the later steps' kernel, its gradient, the workspace's
+ * θ_t, U_i, θ_t − lr·U_i and a step's gradient, and a layer's W_lᵀ (6). A kernel's memory grows
+ * to its largest and stays. And a few model copies of past rounds (θ, its successor) that V8
+ * has not yet collected: peaks of two layers of 2,048, 3,072 and 4,096 (4.3, 9.7 and 17.1
+ * million parameters, 4 nodes, both threads, 2026-12-05) were 14.5, 15.3 and 18.6 model copies
+ * over an estimate that counted none of these; this counts 20.
+ */
+const FIRST_KERNEL_COPIES = 2;
+const LATER_KERNEL_COPIES = 6;
+const UNCOLLECTED_COPIES = 4;
 /** A helper engine thread: Node's worker, TF.js and its wasm heap (measured ~116 MiB) */
 const HELPER_THREAD_BYTES = 128 * 1024 ** 2;
 /** a kept node-round: its record, timeline and working (measured, see above) */
@@ -336,6 +352,28 @@ const FIRST_STEP_OVERHEAD_S = 4e-6;
 const LATER_MAC_S = 0.1e-9;
 const LATER_LAYER_S = 2e-6;
 const LATER_STEP_S = 6e-6;
+/**
+ * A layer whose kernel, (inputs + 1) × outputs, is larger than this no longer stays in cache
+ * between a step's products: its products ran at 7–8 GFLOP/s, not 20, and the step's W_lᵀ
+ * (transposedKernel, fast-node-math.ts: a strided write per value, made anew each step as the
+ * node's parameters move) cost about 4 ns a value where the layers measured above (at most
+ * 66,000 values) cost too little to count apart. Two layers of 2,048 and of 3,072 (2026-12-05,
+ * digits, 4 nodes; user + system time, the machine busy): 112 and 248 ms a later step, of which
+ * a profile put 7 s of 27 in the transposes. Counted here at 0.25 ns a multiply-add and 5 ns a
+ * transposed value (the first layer's kernel is not transposed: no delta goes back from it);
+ * from 2^18 values (1 MiB of float32) on, a size no layer measured lies near.
+ */
+const LARGE_LAYER_VALUES = 2 ** 18;
+const LARGE_LAYER_MAC_S = 0.25e-9;
+const TRANSPOSE_VALUE_S = 5e-9;
+/**
+ * Starting a strategy's engine, per parameter: the initial parameters drawn, the engine's
+ * buffers reserved and the helper thread's copy (their pages touched: system time). Measured
+ * 1 round of 4 nodes of 4,349,962 parameters, one step: 5.7 s of user and system time, of
+ * which training counts 0.9 s (0.87 µs a parameter with the helper's start); none of this
+ * matters below some 10^5 parameters.
+ */
+const ENGINE_PARAM_S = 1e-6;
 const LOOKUP_S = 0.5e-6;
 /**
  * A burst chain stepped one grid slot (sim/latency/burst.ts): 6.5–7 ns once compiled, 21 ns
@@ -660,16 +698,25 @@ function enginePartsOf(z: RunSize, helperThread: boolean): CostPart[] {
     batchPart,
   ];
   // the engine splits only a round with work for tfjs (later steps, or a product too large for JS)
-  if (helperThread && values >= PARALLEL_MIN_VALUES && (z.steps > 1 || z.tfjsProducts > 0)) {
-    parts.push({ what: 'the second engine thread (its own TF.js)', value: HELPER_THREAD_BYTES });
-  }
+  const threads = helperThread && values >= PARALLEL_MIN_VALUES && (z.steps > 1 || z.tfjsProducts > 0) ? 2 : 1;
+  if (threads === 2) parts.push({ what: 'the second engine thread (its own TF.js)', value: HELPER_THREAD_BYTES });
+  const kernelCopies = threads * (FIRST_KERNEL_COPIES + (z.steps > 1 ? LATER_KERNEL_COPIES : 0));
+  parts.push({
+    what: `the gradient kernels' memory and rounds not yet collected (${count(kernelCopies + UNCOLLECTED_COPIES)} model copies: ${threads === 2 ? 'both engine threads' : 'one engine thread'})`,
+    value: z.params * 4 * (kernelCopies + UNCOLLECTED_COPIES),
+  });
   return parts;
 }
 
 /** A node's later local step at `batch` rows: each layer by the kernel (fast-node-step.ts), and the step's own work. */
 function laterStepSeconds(widths: readonly number[], batch: number): number {
   let seconds = LATER_STEP_S;
-  for (let l = 1; l < widths.length; l++) seconds += LATER_LAYER_S + 3 * (widths[l - 1]! + 1) * batch * widths[l]! * LATER_MAC_S;
+  for (let l = 1; l < widths.length; l++) {
+    const kernel = (widths[l - 1]! + 1) * widths[l]!;
+    const large = kernel > LARGE_LAYER_VALUES;
+    seconds += LATER_LAYER_S + 3 * kernel * batch * (large ? LARGE_LAYER_MAC_S : LATER_MAC_S);
+    if (large && l > 1) seconds += widths[l - 1]! * widths[l]! * TRANSPOSE_VALUE_S;
+  }
   return seconds;
 }
 
@@ -705,7 +752,7 @@ function trainingPart(z: RunSize, rounds: number, engine: string | undefined): C
   const firstSteps = (passes * z.nodeRounds * stepFlops) / FIRST_STEP_FLOPS_PER_SECOND;
   const laterSteps = passes * z.nodeRounds * (z.steps - 1) * z.laterStepS;
   const evaluations = (z.strategies * rounds * z.testRows * z.params * 2) / EVALUATION_FLOPS_PER_SECOND;
-  const value = firstSteps + laterSteps + evaluations + passes * z.nodeRounds * dispatch;
+  const value = firstSteps + laterSteps + evaluations + passes * z.nodeRounds * dispatch + z.strategies * z.params * ENGINE_PARAM_S;
   const what = `training (${count(nodeSteps)} node-steps at batch ≤ ${count(z.batch)}, ${count(z.params)} parameters${passes === 2 ? '; twice: too many to keep, the updates are recomputed for the aggregate' : ''})`;
   return { what, value };
 }

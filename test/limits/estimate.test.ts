@@ -72,6 +72,8 @@ describe('estimateRun', () => {
       // a shipped dataset's rows and the training set copied out of them, and 96 B a row of indices, labels and targets
       'the training data (150 × 4 features)': 150 * (4 * 4 * 2 + 96),
       'model copies (15 parameters × 2 nodes)': 15 * 4 * (2 + 8),
+      // one thread (2 × 15 values < 2^20), one step: the first step's kernel (2 copies) and 4 of past rounds
+      "the gradient kernels' memory and rounds not yet collected (6 model copies: one engine thread)": 15 * 4 * (2 + 4),
       "one round's batches (2 nodes × 1 step × batch 32)": 2 * 1 * 32 * (4 + 3 + 1) * 4 * 3,
       'S1 window samples (2 nodes × 10)': 2 * 10 * 8,
       'burst latency chains (0 grid slots)': 0,
@@ -85,7 +87,7 @@ describe('estimateRun', () => {
       // 1,550 B of a round's short-lived objects per node, up to 3 × 64 MiB
       "V8's young generation (a round's short-lived objects)": 2 * 1550,
     });
-    expect(estimate.memoryBytes).toBe(209_715_200 + 60_000 + 19_200 + 600 + 6144 + 160 + 88 + 20_480 + 3100);
+    expect(estimate.memoryBytes).toBe(209_715_200 + 60_000 + 19_200 + 600 + 360 + 6144 + 160 + 88 + 20_480 + 3100);
   });
 
   it('--engine reference: 0.25 ms a node-step and 2 GFLOP/s for its training (hand-computed)', () => {
@@ -174,6 +176,8 @@ describe('estimateRun', () => {
       'model copies (4,810 parameters × 434 of 100,000 nodes at a time)': 4810 * 4 * (434 + 8),
       'batches, two chunks at a time (8,256 of 3,200,000 rows × 1 step)': 8256 * 1 * 139 * 4 * 3,
       'the second engine thread (its own TF.js)': 128 * 1024 ** 2,
+      // two threads × the first step's kernel (one step: no later kernel) + 4 copies of past rounds
+      "the gradient kernels' memory and rounds not yet collected (8 model copies: both engine threads)": 4810 * 4 * (2 * 2 + 4),
     });
   });
 
@@ -199,8 +203,8 @@ cluster:
       estimateRun(mlpCluster(n), { samples: 32 * n, features: 64, classes: 10 }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
     // node-steps (each a node's first) × batch 32 × 4,810 × 6 flop at 24 GFLOP/s + 4 µs a node-step
     // (twice when recomputed), + 10 evaluations of the test rows (32·n samples × the test fraction
-    // 0.2) × 4,810 × 2 flop at 4 GFLOP/s
-    const cost = (n: number, passes: number) => (passes * 10 * n * 32 * 4810 * 6) / 24e9 + (10 * Math.round(32 * n * 0.2) * 4810 * 2) / 4e9 + passes * 10 * n * 4e-6;
+    // 0.2) × 4,810 × 2 flop at 4 GFLOP/s, + 1 µs a parameter to start the strategy's engine
+    const cost = (n: number, passes: number) => (passes * 10 * n * 32 * 4810 * 6) / 24e9 + (10 * Math.round(32 * n * 0.2) * 4810 * 2) / 4e9 + passes * 10 * n * 4e-6 + 4810 * 1e-6;
     const [held, recomputed] = [training(13_951), training(13_952)];
     expect(held.what).toBe('training (139,510 node-steps at batch ≤ 32, 4,810 parameters)');
     expect(held.value).toBeCloseTo(cost(13_951, 1), 9);
@@ -218,12 +222,13 @@ cluster:
   nodes:
     - { id: n, count: 100, latency: { constant: 5 } }
 `, 'dispatch.yaml'), { samples: 3200, features, classes }, { json: false, trace: false }).timeParts.find((p) => p.what.startsWith('training'))!;
-    // 1,000 node-rounds at batch 8, their first steps at 24 GFLOP/s plus 4 µs each; 640 test rows evaluated 10 times at 4
-    const first = (params: number) => (1000 * 8 * params * 6) / 24e9 + 1000 * 4e-6 + (10 * 640 * params * 2) / 4e9;
-    // 16 → 16 → 4 (340 parameters): 8,000 × 340 × 6 / 24e9 = 0.68 ms + 4 ms + 10 × 640 × 340 × 2 / 4e9 = 1.088 ms
+    // 1,000 node-rounds at batch 8, their first steps at 24 GFLOP/s plus 4 µs each; 640 test rows evaluated 10 times at 4;
+    // the strategy's engine started at 1 µs a parameter
+    const first = (params: number) => (1000 * 8 * params * 6) / 24e9 + 1000 * 4e-6 + (10 * 640 * params * 2) / 4e9 + params * 1e-6;
+    // 16 → 16 → 4 (340 parameters): 8,000 × 340 × 6 / 24e9 = 0.68 ms + 4 ms + 10 × 640 × 340 × 2 / 4e9 = 1.088 ms + 0.34 ms
     const small = training(16, '16', 4, 1);
     expect(small.what).toBe('training (1,000 node-steps at batch ≤ 8, 340 parameters)');
-    expect(small.value).toBeCloseTo(0.00068 + 0.004 + 0.001088, 12);
+    expect(small.value).toBeCloseTo(0.00068 + 0.004 + 0.001088 + 0.00034, 12);
     // a later step: 6 µs + (2 µs + 3 · 2,176 · 0.1 ns) + (2 µs + 3 · 544 · 0.1 ns) = 10.816 µs
     expect(training(16, '16', 4, 3).value).toBeCloseTo(first(340) + 1000 * 2 * 10.816e-6, 12);
     // 16 → 16 → 8 → 4 (17 × 16 + 17 × 8 + 9 × 4 = 444 parameters): 6 µs + 3 · 2 µs + 3 · (2,176 + 1,088 + 288) · 0.1 ns = 13.0656 µs
@@ -233,6 +238,37 @@ cluster:
     expect(training(64, '64', 10, 1).value).toBeCloseTo(first(4810), 12);
     // a later step: 6 µs + 2 · 2 µs + 3 · (33,280 + 5,200) · 0.1 ns = 21.544 µs
     expect(training(64, '64', 10, 2).value).toBeCloseTo(first(4810) + 1000 * 21.544e-6, 12);
+  });
+
+  it('two layers of 2,048 (4,349,962 parameters): a layer over 2^18 values at 0.25 ns a multiply-add and its W_lᵀ at 5 ns a value; 20 model copies more for the kernels', () => {
+    const big = parseScenarioText(`
+rounds: 10
+compare: [s1s4, sync-sgd]
+data: { dataset: digits }
+model: { hidden: [2048, 2048], localSteps: 5 }
+cluster:
+  defaults: { bandwidth: 100Mbps, latency: { constant: 5 } }
+  nodes:
+    - { id: n, count: 4 }
+`, 'big.yaml');
+    const estimate = estimateRun(big, { samples: 1797, features: 64, classes: 10 }, { json: true, trace: false, report: true, streamed: true });
+    const params = 65 * 2048 + 2049 * 2048 + 2049 * 10;
+    expect(params).toBe(4_349_962);
+    // a later step at batch 32: 6 µs; 64 → 2,048 (133,120 values: small) 2 µs + 3 · 133,120 · 32 · 0.1 ns;
+    // 2,048 → 2,048 (4,196,352 values: large) 2 µs + 3 · 4,196,352 · 32 · 0.25 ns + 2,048 · 2,048 · 5 ns;
+    // 2,048 → 10 (20,490: small) 2 µs + 3 · 20,490 · 32 · 0.1 ns
+    const later = 6e-6 + (2e-6 + 3 * 133_120 * 32 * 0.1e-9) + (2e-6 + 3 * 4_196_352 * 32 * 0.25e-9 + 2048 * 2048 * 5e-9) + (2e-6 + 3 * 20_490 * 32 * 0.1e-9);
+    expect(later * 1000).toBeCloseTo(123.17, 2);
+    // 80 node-rounds: first steps at 24 GFLOP/s and 4 µs, 4 later steps each; 2 × 10 evaluations of 359 test rows
+    // at 4 GFLOP/s; two strategies' engines started at 1 µs a parameter
+    const training = (80 * 32 * params * 6) / 24e9 + 80 * 4e-6 + 80 * 4 * later + (20 * 359 * params * 2) / 4e9 + 2 * params * 1e-6;
+    expect(estimate.timeParts.find((p) => p.what.startsWith('training'))!.value).toBeCloseTo(training, 9);
+    // 2.78 + 39.41 + 15.62 + 8.70 s: 66.5 s, where the run took 63.0 s of user and system time
+    expect(training).toBeCloseTo(66.52, 1);
+    // both engine threads (4 × 4,349,962 ≥ 2^20, later steps) × (2 + 6) + 4: 20 copies of 17.4 MB
+    expect(estimate.memoryParts.find((p) => p.what.startsWith("the gradient kernels'"))).toEqual({
+      what: "the gradient kernels' memory and rounds not yet collected (20 model copies: both engine threads)", value: params * 4 * 20,
+    });
   });
 
   it('the engine holds every update while nodes × parameters ≤ 2^26 (13,951 nodes of 4,810 parameters)', () => {
@@ -246,8 +282,8 @@ cluster:
     const estimate = estimateRun(SMALL, IRIS, { json: false, trace: false });
     const parts = Object.fromEntries(estimate.timeParts.map((p) => [p.what, p.value]));
     // 20 node-steps (first steps) × 32 × 15 × 6 flop at 24 GFLOP/s + 10 evaluations × 30 test rows × 15 × 2
-    // at 4; 4 µs a node-step
-    expect(parts['training (20 node-steps at batch ≤ 32, 15 parameters)']).toBeCloseTo(57_600 / 24e9 + 9000 / 4e9 + 20 * 4e-6, 15);
+    // at 4; 4 µs a node-step; the engine started at 1 µs a parameter
+    expect(parts['training (20 node-steps at batch ≤ 32, 15 parameters)']).toBeCloseTo(57_600 / 24e9 + 9000 / 4e9 + 20 * 4e-6 + 15e-6, 15);
     // 10 rounds × (2 nodes × 10 samples + 2 × 2 transfer tries) × 0.5 µs
     expect(parts['latency samples (10 per node-round)']).toBeCloseTo(10 * 24 * 0.5e-6, 15);
     expect(parts['planning and records']).toBeCloseTo(20 * 5e-6, 15);
@@ -255,8 +291,8 @@ cluster:
     // iris: 150 samples × 4 features at 30 ns a value and 1 µs a sample; nothing generated
     expect(parts['preparing the data (split, standardised, shared out to 2 nodes)']).toBeCloseTo(600 * 30e-9 + 150 * 1e-6, 15);
     expect(estimate.timeParts.some((p) => p.what.startsWith('generating'))).toBe(false);
-    // training 57,600 / 24e9 + 9,000 / 4e9 + 20 × 4 µs = 0.00008465 s
-    expect(estimate.seconds).toBeCloseTo(1 + 0.000168 + 0.00008465 + 0.00012 + 0.0001, 12);
+    // training 57,600 / 24e9 + 9,000 / 4e9 + 20 × 4 µs + 15 parameters × 1 µs = 0.00009965 s
+    expect(estimate.seconds).toBeCloseTo(1 + 0.000168 + 0.00009965 + 0.00012 + 0.0001, 12);
   });
 
   it('time: generated data costs 70 ns a value to make, and every dataset 30 ns a value and 1 µs a sample to prepare, once a run', () => {

@@ -305,13 +305,19 @@ cluster:
     expect(cli.memoryParts.find((part) => part.what === helper)).toEqual({ what: helper, value: 128 * 1024 ** 2 });
     expect(cli.memoryParts.find((part) => part.what === young)).toEqual({ what: young, value: 4096 * 1550 });
     expect(tab.memoryParts.map((part) => part.what)).not.toContain(helper);
-    expect(tab.memoryParts.slice(1)).toEqual(cli.memoryParts.slice(1).filter((part) => part.what !== helper && part.what !== young));
-    expect(cli.memoryBytes - tab.memoryBytes).toBe(134_217_728 + 4096 * 1550);
+    // the gradient kernels: two engine threads' (2 model copies each) and 4 copies of past rounds in the CLI, one thread's in the tab
+    const kernels = (parts: typeof cli.memoryParts) => parts.find((part) => part.what.startsWith("the gradient kernels'"));
+    expect(kernels(cli.memoryParts)).toEqual({ what: "the gradient kernels' memory and rounds not yet collected (8 model copies: both engine threads)", value: 340 * 4 * 8 });
+    expect(kernels(tab.memoryParts)).toEqual({ what: "the gradient kernels' memory and rounds not yet collected (6 model copies: one engine thread)", value: 340 * 4 * 6 });
+    const rest = (parts: typeof cli.memoryParts) => parts.slice(1).filter((part) => part.what !== helper && part.what !== young && part !== kernels(parts));
+    expect(rest(tab.memoryParts)).toEqual(rest(cli.memoryParts));
+    expect(cli.memoryBytes - tab.memoryBytes).toBe(134_217_728 + 4096 * 1550 + 340 * 4 * 2);
     // S4's histories among them: 4,096 nodes × (2 norms × 8 + 4) B = 81,920 B; and 2 rounds' summaries of 2,048 B;
     // the tab keeps its rounds' records: 8,192 node-rounds × 3,000 B (+ 20 samples × 16 B with --trace)
     const records = 8192 * (3000 + 20 * 16);
     expect(tab.memoryParts.find((part) => part.what === 'per-node round records (8,192 node-rounds)')?.value).toBe(records);
-    expect(tab.memoryBytes - records).toBe(237_364_384 + 2 * 2048);
+    // and one thread's gradient kernels and past rounds: 6 copies of 340 parameters
+    expect(tab.memoryBytes - records).toBe(237_364_384 + 2 * 2048 + 340 * 4 * 6);
   });
 
   it('a scenario whose report cannot be one string is refused before it runs', async () => {
