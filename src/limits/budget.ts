@@ -7,6 +7,7 @@
 import { DtrainError } from '../errors.js';
 import { formatBytes, formatBytesTo } from '../scenario/text-file.js';
 import { MAX_CHAIN_SLOTS } from '../scenario/burst-chains.js';
+import { formatSecondsTo } from '../text/duration.js';
 import { count, type CostPart, type OutputSize, type RunEstimate } from './estimate.js';
 
 export interface Budget {
@@ -27,15 +28,6 @@ export function formatSeconds(seconds: number): string {
   return formatSecondsTo(seconds, 2);
 }
 
-/** formatSeconds with `digits` significant digits. */
-export function formatSecondsTo(seconds: number, digits: number): string {
-  const rounded = (value: number): number => Number(value.toPrecision(digits));
-  if (seconds < 0.001) return '< 1 ms';
-  if (seconds < 1) return `${rounded(seconds * 1000)} ms`;
-  if (seconds < 60) return `${rounded(seconds)} s`;
-  if (seconds < 3600) return `${rounded(seconds / 60)} min`;
-  return `${rounded(seconds / 3600)} h`;
-}
 
 /**
  * The parts that cost anything, largest first (one without bound before all), as indented

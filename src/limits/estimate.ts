@@ -949,7 +949,6 @@ export function typicalLatencyMs(spec: LatencySpec): number {
   }
 }
 
-
 /** A latency process's least value: what no sample of it is below (a sample is never negative). */
 export function leastLatencyMs(spec: LatencySpec): number {
   const p = spec.process;

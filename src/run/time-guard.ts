@@ -10,7 +10,7 @@ import { keepsChain } from '../scenario/burst-chains.js';
 import { chainReachMs, finestGridMs, isAddressableTimeMs, shortNumber } from '../sim/latency/time-range.js';
 import type { NetworkSetting } from './network.js';
 import { diverged, type RoundDiverged } from './divergence.js';
-import { formatSecondsTo } from '../limits/budget.js';
+import { formatSecondsTo } from '../text/duration.js';
 import { MAX_CHAIN_SLOTS } from '../scenario/burst-chains.js';
 
 /** Where a lookup went out of reach: enough to word the message. */
