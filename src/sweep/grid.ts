@@ -14,7 +14,7 @@ import type { StageRegistry } from '../pipeline/stage-registry.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { runSteps, type Steps } from '../train/steps.js';
 import { gridHashOf } from './manifest.js';
-import { resolvePoint, type Assignment, type ScenarioSource } from './resolve-point.js';
+import { pointLabel, resolvePoint, type Assignment, type ScenarioSource } from './resolve-point.js';
 import type { SetAxis } from './set-spec.js';
 
 /** A sweep bigger than this is a mistake, not a plan. */
@@ -81,7 +81,7 @@ export function* planSweepSteps(source: ScenarioSource, axes: readonly SetAxis[]
   // each key's run, by index: its words are written only for a message (a million of them
   // held through planning was tens of megabytes)
   const byKey = new Map<string, number>();
-  const where = (run: PlannedRun): string => `${run.point.map((label, i) => `${axes[i]!.pathText}=${label}`).join(' ') || 'the scenario'} · ${run.strategy}`;
+  const where = (run: PlannedRun): string => `${pointLabel(run.point.map((label, i) => ({ axis: axes[i]!, label }))) || 'the scenario'} · ${run.strategy}`;
   const names: string[] = [];
   let stepStart = 0;
   // the runs to plan, once the first point tells how many strategies a point has (a --set of

@@ -49,7 +49,7 @@ function describeIssue(issue: Issue, assignments: readonly Assignment[]): string
   return escapeForTerminal(`--set ${cause.axis.pathText}=${cause.label}  ${issue.path}: expected ${issue.expected}, found ${issue.found}`);
 }
 
-export function pointLabel(assignments: readonly Assignment[]): string {
+export function pointLabel(assignments: ReadonlyArray<Pick<Assignment, 'axis' | 'label'>>): string {
   return assignments.map((a) => `${a.axis.pathText}=${a.label}`).join(' ');
 }
 
