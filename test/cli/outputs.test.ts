@@ -257,10 +257,18 @@ describe('commitPaced: a streamed output bound for standard output', () => {
   it('is written at its reader’s pace: not done while the reader waits, every byte in order once it reads', async () => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    // the reader takes nothing for a second: a commit that queued everything would be done by then
+    let saidFiles: () => void = () => {};
+    const filesSaid = new Promise<void>((resolve) => (saidFiles = resolve));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      if (stderr.startsWith('files\n')) saidFiles();
+    });
+    // the reader takes nothing: wait (on the child, not the clock) until its files are committed,
+    // then half a second more; a commit that queued everything would say "done" at once. A slow
+    // machine only starts the half second later, so it cannot make a right commit fail.
     child.stdout.pause();
-    await new Promise((later) => setTimeout(later, 1000));
+    await filesSaid;
+    await new Promise((later) => setTimeout(later, 500));
     expect(stderr).toBe('files\n');
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
