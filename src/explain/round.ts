@@ -8,6 +8,7 @@ import { insightText } from '../insights/render.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import type { StrategyRun } from '../sim/records.js';
 import { keptHistory } from './history.js';
+import { longTimeReading } from '../text/duration.js';
 import { ms, num } from './format.js';
 import { efficiencyBatchSection } from './s1-s2.js';
 import { resourcesSection } from './s3.js';
@@ -36,7 +37,7 @@ function roundLine(view: RoundView): string {
   const many = input.nodeId === undefined && record.nodes.length > MANY_NODES
     ? `\nevery node is explained below, a line or more each at every step; --node ID explains one (e.g. --node ${record.nodes[0]!.id})`
     : '';
-  return `round ${record.round} of ${input.scenario.rounds} · T = ${ms(record.startMs)} → ${ms(record.endMs)}`
+  return `round ${record.round} of ${input.scenario.rounds} · T = ${ms(record.startMs)} → ${ms(record.endMs)}${longTimeReading(record.endMs / 1000)}`
     + ` · ${took} of ${record.nodes.length} nodes took part${only}${many}`;
 }
 

@@ -5,6 +5,8 @@
  * A missing value — `null`, `undefined`, NaN or ±Infinity — prints as {@link NONE}.
  */
 
+import { longTimeReading } from '../text/duration.js';
+
 /** What a cell shows when there is no value (never / not applicable / non-finite). */
 export const NONE = '–';
 
@@ -74,14 +76,20 @@ export function formatSeconds(ms: number | null | undefined): string {
 /**
  * A duration in the unit a reader expects: under a second in whole ms (`850 ms`; one
  * decimal under 10 ms, `2.5 ms`, so sub-ms steps do not print as `0 ms`), otherwise
- * seconds with 3 decimals (`1.234 s`). 999.7 ms rounds to `1.000 s`, not `1000 ms`.
+ * seconds with 3 decimals (`1.234 s`). 999.7 ms rounds to `1.000 s`, not `1000 ms`. From ten
+ * minutes on, its reading in min or h stands beside it: `161368.324 s (44.8 h)`.
  */
 export function formatDuration(ms: number | null | undefined): string {
   if (!isPresent(ms)) return NONE;
   const magnitude = Math.abs(ms);
   if (magnitude < 9.95) return `${toFixedUnsigned(ms, 1)} ms`;
   if (magnitude < MS_PER_SECOND - 0.5) return `${toFixedUnsigned(ms, 0)} ms`;
-  return formatSeconds(ms);
+  return formatSeconds(ms) + longTimeReading(ms / MS_PER_SECOND);
+}
+
+/** `formatSeconds`, with a long time's reading in min or h beside it: `161368.324 s (44.8 h)`. */
+export function formatSecondsRead(ms: number | null | undefined): string {
+  return isPresent(ms) ? formatSeconds(ms) + longTimeReading(ms / MS_PER_SECOND) : NONE;
 }
 
 /** An integer count with `,` thousands separators: `1234567` → `1,234,567`. */

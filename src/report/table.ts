@@ -11,7 +11,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { StrategySpec } from '../scenario/types.js';
 import type { NodeRoundRecord, RoundRecord, RunResult, StrategyRun } from '../sim/records.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
-import { formatAccuracy, formatEfficiency, formatLoss, formatSeconds, formatWeight } from './format.js';
+import { formatAccuracy, formatEfficiency, formatLoss, formatSeconds, formatSecondsRead, formatWeight } from './format.js';
 import {
   DROPPED_NODES_HEADING, GROUPS_HEADING, NODE_COLUMNS, WORST_NODES_HEADING, legend, moreDroppedText, moreGroupsText, nodeCountsLine, reportHeader,
   roundLine, runHeader, tiedOutText,
@@ -54,7 +54,7 @@ function renderRoundLine(round: RoundRecord): string {
   return roundLine({
     round: round.round,
     start: formatSeconds(round.startMs),
-    end: formatSeconds(round.endMs),
+    end: formatSecondsRead(round.endMs),
     participants: round.nodes.filter((node) => node.participated).length,
     nodes: round.nodes.length,
     loss: formatLoss(round.loss),

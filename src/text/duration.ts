@@ -9,3 +9,14 @@ export function formatSecondsTo(seconds: number, digits: number): string {
   if (seconds < 3600) return `${rounded(seconds / 60)} min`;
   return `${rounded(seconds / 3600)} h`;
 }
+
+/** Below this many seconds a time in seconds or ms reads well as it is; from it on, it gets a reading in min or h. */
+const READING_FROM_SECONDS = 600;
+
+/**
+ * What a long time is in minutes or hours, to stand beside the exact figure: ` (44.8 h)` for
+ * 161,368 s; empty under ten minutes (and for anything not a positive finite number).
+ */
+export function longTimeReading(seconds: number): string {
+  return Number.isFinite(seconds) && seconds >= READING_FROM_SECONDS ? ` (${formatSecondsTo(seconds, 3)})` : '';
+}

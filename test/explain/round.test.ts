@@ -119,6 +119,15 @@ describe('explainRound', () => {
     expect(text).toContain('  P_ref = median(97.02, 102.4) = 99.71 over 2 dispatched nodes');
   });
 
+  it('a round ending ten minutes or more into the run gives that end in min or h too', () => {
+    const result = handResult();
+    const run = result.runs[0]!;
+    // 1,234,567.8 ms = 20.58 min
+    run.rounds[1] = { ...run.rounds[1]!, startMs: 1_234_552.18, endMs: 1_234_567.8 };
+    const text = explainKeptRound({ scenario: result.scenario, run, round: 2, nodeId: 'a', context: CONTEXT, stages: STAGES });
+    expect(text).toContain('round 2 of 2 · T = 1234552.18 ms → 1234567.8 ms (20.6 min) · 2 of 2 nodes took part · showing node a\n');
+  });
+
   it('a round the run does not have is a bug and throws', () => {
     const result = handResult();
     expect(() => explainKeptRound({ scenario: result.scenario, run: result.runs[0]!, round: 3, context: CONTEXT, stages: STAGES })).toThrow('the run has no round 3');

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   NONE, formatAccuracy, formatCount, formatDuration, formatEfficiency, formatFixed, formatInteger,
-  formatLoss, formatMs, formatPercent, formatSeconds, formatVolatility, formatWeight,
+  formatLoss, formatMs, formatPercent, formatSeconds, formatSecondsRead, formatVolatility, formatWeight,
 } from '../../src/report/format.js';
 
 describe('formatDuration', () => {
@@ -15,6 +15,17 @@ describe('formatDuration', () => {
     expect(formatDuration(12.4)).toBe('12 ms');
     expect(formatDuration(2.5)).toBe('2.5 ms');
     expect(formatDuration(0)).toBe('0.0 ms');
+  });
+
+  test('from ten minutes on, the exact seconds keep a reading in min or h beside them', () => {
+    expect(formatDuration(599_999)).toBe('599.999 s');
+    expect(formatDuration(600_000)).toBe('600.000 s (10 min)');
+    expect(formatDuration(1_234_567)).toBe('1234.567 s (20.6 min)');
+    // 161,368.324 s ÷ 3,600 = 44.824… h
+    expect(formatDuration(161_368_324)).toBe('161368.324 s (44.8 h)');
+    expect(formatSecondsRead(161_368_324)).toBe('161368.324 s (44.8 h)');
+    expect(formatSecondsRead(6420)).toBe('6.420 s');
+    expect(formatSecondsRead(null)).toBe(NONE);
   });
 
   test('values that round up to the next unit switch unit', () => {

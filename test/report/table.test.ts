@@ -31,6 +31,20 @@ describe('renderRunTables at 4 nodes', () => {
     expect(output).toContain('\nround 2  t = 6.420 s → 8.115 s  participants 3/4  loss 0.4821  acc 0.8833\n');
   });
 
+  test('a round ending ten minutes or more into the run gives that end in min or h too', () => {
+    // Arrange: round 2 moved to 161,368.324 s → 161,370.019 s (161,370.019 / 3,600 = 44.825 h)
+    const result = tinyResult();
+    const round = result.runs[0]!.rounds[1]!;
+    result.runs[0]!.rounds[1] = { ...round, startMs: 161_368_324, endMs: 161_370_019 };
+
+    // Act
+    const output = renderRunTables(result, PLAIN);
+
+    // Assert
+    // 83 columns: wrapped at 80
+    expect(output).toContain('\nround 2  t = 161368.324 s → 161370.019 s (44.8 h)  participants 3/4  loss 0.4821\n  acc 0.8833\n');
+  });
+
   test('a skipped round says so instead of loss and accuracy', () => {
     // Act
     const output = renderRunTables(tinyResult(), PLAIN);
