@@ -11,6 +11,7 @@
 import { DtrainError } from '../errors.js';
 import { scenarioHash } from '../golden/scenario-hash.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
+import { formatCount } from '../report/format.js';
 import type { Scenario, StrategySpec } from '../scenario/types.js';
 import { runSteps, type Steps } from '../train/steps.js';
 import { gridHashOf } from './manifest.js';
@@ -63,6 +64,15 @@ export interface PlanProgress {
   onPlanned?(planned: number, total: number): void;
 }
 
+/** `runs`: the grid's size, or with `atLeast` what is planned of it so far. */
+function checkGridSize(runs: number, maxRuns: number, atLeast = false): void {
+  if (runs <= maxRuns) return;
+  const size = atLeast ? `more than ${formatCount(maxRuns)}` : formatCount(runs);
+  throw new DtrainError('cli.invalidArgument', `the grid has ${size} runs; at most ${formatCount(maxRuns)} are allowed`, {
+    hint: 'fewer --set values or fewer strategies (--strategy)',
+  });
+}
+
 export function planSweep(source: ScenarioSource, axes: readonly SetAxis[], strategies?: readonly StrategySpec[], registry?: StageRegistry): SweepPlan {
   return runSteps(planSweepSteps(source, axes, strategies, registry));
 }
@@ -71,12 +81,13 @@ export function planSweep(source: ScenarioSource, axes: readonly SetAxis[], stra
  * planSweep in steps of PLAN_STEP_RUNS runs or so (a point's strategies are never split): a
  * grid of a million runs takes minutes to plan, and a CLI must answer Ctrl-C meanwhile.
  */
-export function* planSweepSteps(source: ScenarioSource, axes: readonly SetAxis[], strategies?: readonly StrategySpec[], registry?: StageRegistry, progress: PlanProgress = {}): Steps<SweepPlan> {
+export function* planSweepSteps(
+  source: ScenarioSource, axes: readonly SetAxis[], strategies?: readonly StrategySpec[], registry?: StageRegistry,
+  progress: PlanProgress = {}, maxRuns = MAX_GRID_RUNS,
+): Steps<SweepPlan> {
   const pointCount = axes.reduce((product, axis) => product * axis.values.length, 1);
-  const size = pointCount * Math.max(1, strategies?.length ?? 1);
-  if (size > MAX_GRID_RUNS) {
-    throw new DtrainError('cli.invalidArgument', `the grid has ${size} runs; at most ${MAX_GRID_RUNS} are allowed`);
-  }
+  // without --strategy a point's strategies are the scenario's: known at the first point
+  checkGridSize(pointCount * Math.max(1, strategies?.length ?? 1), maxRuns);
   const runs: PlannedRun[] = [];
   // each key's run, by index: its words are written only for a message (a million of them
   // held through planning was tens of megabytes)
@@ -94,7 +105,10 @@ export function* planSweepSteps(source: ScenarioSource, axes: readonly SetAxis[]
       yield;
     }
     const scenario = resolvePoint(source, assignments, registry);
-    if (total === 0) total = pointCount * (strategies ?? scenario.strategies).length;
+    if (total === 0) {
+      total = pointCount * (strategies ?? scenario.strategies).length;
+      checkGridSize(total, maxRuns);
+    }
     for (const strategy of strategies ?? scenario.strategies) {
       const runScenario: Scenario = { ...scenario, strategies: [strategy] };
       const key = scenarioHash(runScenario);
@@ -104,6 +118,8 @@ export function* planSweepSteps(source: ScenarioSource, axes: readonly SetAxis[]
         throw new DtrainError('cli.invalidArgument', `--set: ${where(run)} and ${where(runs[twin]!)} resolve to the same scenario; list each value once`);
       }
       byKey.set(key, run.index);
+      // a --set of `compare` can give later points more strategies than the first
+      checkGridSize(run.index + 1, maxRuns, true);
       if (!names.includes(strategy.name)) names.push(strategy.name);
       runs.push(run);
     }

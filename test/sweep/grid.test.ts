@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
 import { scenarioHash } from '../../src/golden/scenario-hash.js';
 import { resolveStrategyNames } from '../../src/scenario/load.js';
-import { planSweep } from '../../src/sweep/grid.js';
+import { MAX_GRID_RUNS, planSweep, planSweepSteps } from '../../src/sweep/grid.js';
 import { readScenarioSource } from '../../src/sweep/resolve-point.js';
 import { parseSetArgs } from '../../src/sweep/set-spec.js';
+import { runSteps } from '../../src/train/steps.js';
 
 const FILE = join(import.meta.dirname, 'fixtures', 'tiny.yaml');
 const SOURCE = readScenarioSource(readFileSync(FILE, 'utf8'), FILE);
@@ -29,6 +30,24 @@ describe('planSweep', () => {
     expect(run.scenario.seed).toBe(4);
     expect(run.seed).toBe(4);
     expect(run.key).toBe(scenarioHash(run.scenario));
+  });
+
+  it('a grid of more than a million runs is refused before it is planned: points × the scenario\'s strategies, or × --strategy', () => {
+    expect(MAX_GRID_RUNS).toBe(1_000_000);
+    // 1,000 seeds × 501 thresholds × the scenario's two strategies
+    expect(() => planSweep(SOURCE, parseSetArgs(['seed=1..1000', 'pipeline.s1.thresholdMs=1..501']))).toThrow('the grid has 1,002,000 runs; at most 1,000,000 are allowed');
+    expect(() => planSweep(SOURCE, parseSetArgs(['seed=1..1000', 'pipeline.s1.thresholdMs=1..1001']), resolveStrategyNames(['fedavg'])))
+      .toThrow('the grid has 1,001,000 runs; at most 1,000,000 are allowed');
+    expect(() => planSweep(SOURCE, parseSetArgs(['seed=1..1000', 'pipeline.s1.thresholdMs=1..500']), resolveStrategyNames(['fedavg', 's1s4', 'sync-sgd'])))
+      .toThrow('the grid has 1,500,000 runs; at most 1,000,000 are allowed');
+  });
+
+  it('a --set of compare growing a later point\'s strategies past the cap stops planning there', () => {
+    // points ([s1s4], 1), ([s1s4], 2), ([sync-sgd, fedavg], 1), …: 4 runs by the first point, 6 in fact
+    const axes = parseSetArgs(['compare=[s1s4],[sync-sgd,fedavg]', 'seed=1..2']);
+    expect(runSteps(planSweepSteps(SOURCE, axes, undefined, undefined, {}, 6)).runs).toHaveLength(6);
+    expect(() => runSteps(planSweepSteps(SOURCE, axes, undefined, undefined, {}, 5))).toThrow('the grid has more than 5 runs; at most 5 are allowed');
+    expect(() => runSteps(planSweepSteps(SOURCE, axes, undefined, undefined, {}, 3))).toThrow('the grid has 4 runs; at most 3 are allowed');
   });
 
   it('--strategy overrides the scenario\'s list', () => {
