@@ -16,6 +16,7 @@ import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file
 import type { StageRegistry, StrategySpec } from '../pipeline/stage-registry.js';
 import { TOOL_NAME } from '../report/json.js';
 import { resolveStrategyNames } from '../scenario/load.js';
+import { addBaselineHint } from '../sweep/baseline.js';
 import { planSweepSteps, type SweepPlan } from '../sweep/grid.js';
 import { makeManifest, type ManifestRun } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
@@ -31,6 +32,7 @@ import { recordText, studyRecord, type StudyRecord } from '../study/record.js';
 import { renderStudy } from '../study/render.js';
 import { inspectFullReport, readStoredRecord, readStudyManifest } from '../study/store.js';
 import { addLimitOptions, enforceGridLimits, type LimitFlags, workersWithinBudget } from '../limits/options.js';
+import { listNames } from '../text/shorten.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
@@ -101,12 +103,12 @@ async function planStudy(file: string, flags: StudyFlags, registry: StageRegistr
   }
   const baselineName = flags.baseline ?? (names.includes('sync-sgd') ? 'sync-sgd' : undefined);
   if (baselineName === undefined) {
-    throw new DtrainError('cli.invalidArgument', `--baseline is required: name the strategy the others are compared with (one of ${names.map(escapeForTerminal).join(', ')})`);
+    throw new DtrainError('cli.invalidArgument', `--baseline is required: name the strategy the others are compared with (one of ${listNames(names.map(escapeForTerminal))})`);
   }
   const [baseline] = withFlag('--baseline', () => resolveStrategyNames([baselineName], registry, strategies));
   if (!names.includes(baseline!.name)) {
-    throw new DtrainError('cli.invalidArgument', `--baseline ${escapeForTerminal(baseline!.name)} is not among the strategies studied (${names.map(escapeForTerminal).join(', ')})`, {
-      hint: `add it to --strategy, e.g. --strategy ${[...names, baseline!.name].map(escapeForTerminal).join(',')}`,
+    throw new DtrainError('cli.invalidArgument', `--baseline ${escapeForTerminal(baseline!.name)} is not among the strategies studied (${listNames(names.map(escapeForTerminal))})`, {
+      hint: addBaselineHint(baseline!.name, names),
     });
   }
   const axes = parseSetArgs([`seed=${flags.seeds.join(',')}`]);

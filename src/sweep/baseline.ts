@@ -9,6 +9,7 @@ import { DtrainError } from '../errors.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { resolveStrategyNames } from '../scenario/strategy-names.js';
 import { didYouMean } from '../scenario/suggest.js';
+import { LISTED_NAMES, listNames } from '../text/shorten.js';
 import { escapeForTerminal as shown } from '../text/terminal-escape.js';
 
 /** The sweep's name for the baseline `typed` (one of `strategies`). */
@@ -21,15 +22,24 @@ export function checkBaseline(typed: string, strategies: readonly string[], regi
   } catch {
     // not a strategy at all: the error below suggests the closest of the sweep's
   }
-  const valid = strategies.map(shown).join(', ');
+  const valid = listNames(strategies.map(shown));
   if (resolved !== undefined && strategies.includes(resolved)) return resolved;
   if (resolved !== undefined) {
     throw new DtrainError('cli.invalidArgument', `--baseline ${shown(resolved)} is not among the strategies of this sweep (${valid})`, {
-      hint: `add it to --strategy, e.g. --strategy ${[...strategies, resolved].map(shown).join(',')}`,
+      hint: addBaselineHint(resolved, strategies),
     });
   }
   const match = didYouMean(name, strategies);
   throw new DtrainError('cli.invalidArgument', `--baseline: unknown strategy '${shown(name)}': expected one of ${valid}`, {
     ...(match === undefined ? {} : { hint: `did you mean ${shown(match)}?` }),
   });
+}
+
+/**
+ * How to bring a baseline into the strategies compared: the whole `--strategy` to type when
+ * it is short; past LISTED_NAMES strategies (which no message lists in full) only what to add.
+ */
+export function addBaselineHint(baseline: string, strategies: readonly string[]): string {
+  if (strategies.length < LISTED_NAMES) return `add it to --strategy, e.g. --strategy ${[...strategies, baseline].map(shown).join(',')}`;
+  return `add ${shown(baseline)} to the ${strategies.length} strategies compared (to --strategy, or to the scenario's compare)`;
 }

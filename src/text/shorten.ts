@@ -17,3 +17,12 @@ export function shorten(text: string, max: number = SHOWN_CHARS): string {
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   return `${text.slice(0, end)}…`;
 }
+
+/** How many names a message lists before it counts the rest. */
+export const LISTED_NAMES = 8;
+
+/** `names` joined with `, `, or past LISTED_NAMES the first ones and how many more: `a, b, …, h and 40 more`. */
+export function listNames(names: readonly string[], max: number = LISTED_NAMES): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHOWN_CHARS, shorten } from '../../src/text/shorten.js';
+import { SHOWN_CHARS, listNames, shorten } from '../../src/text/shorten.js';
 
 describe('shorten', () => {
   it('keeps a text of at most max units whole', () => {
@@ -20,5 +20,15 @@ describe('shorten', () => {
     expect(shorten('ab😀cdef', 4)).toBe('ab…');
     expect(shorten('abc😀def', 4)).toBe('abc…');
     expect(shorten('a😀bcdef', 4)).toBe('a😀…');
+  });
+});
+
+describe('listNames', () => {
+  it('lists up to eight names in full, then the first eight and how many more', () => {
+    expect(listNames([])).toBe('');
+    expect(listNames(['a', 'b'])).toBe('a, b');
+    expect(listNames(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])).toBe('a, b, c, d, e, f, g, h');
+    expect(listNames(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'])).toBe('a, b, c, d, e, f, g, h and 1 more');
+    expect(listNames(['a', 'b', 'c'], 2)).toBe('a, b and 1 more');
   });
 });
