@@ -28,7 +28,6 @@ export function formatSeconds(seconds: number): string {
   return formatSecondsTo(seconds, 2);
 }
 
-
 /**
  * The parts that cost anything, largest first (one without bound before all), as indented
  * lines of a right-aligned value and what it is for; `shown` of them at most.

@@ -44,7 +44,6 @@ export interface MeasureOptions {
   onProgress?: (message: string) => void;
 }
 
-
 function unbuildable(where: string, why: string): DtrainError {
   return new DtrainError('calibrate.modelUnbuildable', `${where}  model: the scenario's model cannot be built on this host: ${why}; nothing was measured`, {
     hint: 'check model.hidden and the dataset',
