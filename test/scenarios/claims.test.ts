@@ -307,6 +307,14 @@ describe('flaky-network: S1/S2 cut samples and, on average, time; no accuracy co
     expect(saving.high - saving.low).toBeGreaterThan(0.1);
   });
 
+  it('…a saving a paired t-test finds but dtrain study over ten seeds does not call significant (the README shows that study)', () => {
+    expect(description('flaky-network')).toContain('not significant once dtrain study corrects for its many comparisons');
+    const study = studyVerdict(runs, 's1s4', 'sync-sgd', 'simulatedMs');
+    expect(study.tP).toBeLessThan(0.05);
+    expect(study.tPHolm).toBeGreaterThan(0.05);
+    expect(study.verdict).toBe('no significant difference');
+  });
+
   it('final accuracy: no significant difference; fedavg has exactly sync-sgd\'s time and no significant accuracy difference', () => {
     expect(excludesZero(difference(runs, 's1s4', 'sync-sgd', accuracy))).toBe(false);
     for (const r of runs) expect(simulated(strategy(r, 'fedavg'))).toBe(simulated(strategy(r, 'sync-sgd')));
