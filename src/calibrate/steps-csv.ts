@@ -11,6 +11,7 @@ import type { Issue } from '../errors.js';
 import { describeCellKind } from '../scenario/dataset-csv.js';
 import { didYouMean } from '../scenario/suggest.js';
 import { parseDecimal } from '../text/decimal.js';
+import { shorten } from '../text/shorten.js';
 
 export const STEP_COLUMNS = ['node', 'batch', 'threads', 'stepMs'] as const;
 type Column = (typeof STEP_COLUMNS)[number];
@@ -73,6 +74,14 @@ export function parseStepsCsv(text: string, file: string): StepsCsv {
     else index.set(column, i);
   });
   const names = header.map((cell) => cell.text);
+  if (index.size === 0) {
+    // None of the four: a file without a header line, or one separated by something else.
+    const line = lines[headerIndex]!.trim();
+    const separator = line.includes(',') ? undefined : [';', '\t', '|'].find((s) => line.includes(s));
+    const why = separator === undefined ? '' : `: its cells are separated by ${separator === '\t' ? 'tabs' : `'${separator}'`}, not commas`;
+    report(headerIndex + 1, 1, '', `${HEADER_WORDS} (any order, any case)`, `${JSON.stringify(shorten(line))}, which names none of these columns${why}`);
+    return { rows: [], issues };
+  }
   for (const column of STEP_COLUMNS) {
     if (index.has(column)) continue;
     const near = didYouMean(column, names);

@@ -172,6 +172,14 @@ describe('dtrain calibrate: bad input', () => {
     );
   });
 
+  it('a file without a header line, or one separated by semicolons or tabs, is shown its first line once, not four missing columns', async () => {
+    const expected = (found: string) => 'error: steps.csv: 1 problem\nsteps.csv:1:1  expected the header node,batch,threads,stepMs (any order, any case), '
+      + `found ${found}, which names none of these columns`;
+    expect(await from('a,4,4,2.5\na,8,4,3.1\n')).toBe(`${expected('"a,4,4,2.5"')}\n`);
+    expect(await from('node;batch;threads;stepMs\na;1;1;2\n')).toBe(`${expected('"node;batch;threads;stepMs"')}: its cells are separated by ';', not commas\n`);
+    expect(await from('node\tbatch\tthreads\tstepMs\na\t1\t1\t2\n')).toBe(`${expected('"node\\tbatch\\tthreads\\tstepMs"')}: its cells are separated by tabs, not commas\n`);
+  });
+
   it('non-numeric cells (hex, text, empty), fractional batches, negative and zero times: all at once, each at its line and column', async () => {
     const csv = ['node,batch,threads,stepMs', 'a,0x10,2,3', 'a,4,two,3', 'a,2.5,1,', 'a,4,2,-1', 'a,4,2,0', 'a,4,0,1e999'].join('\n');
     expect(await from(csv)).toBe(
