@@ -3,6 +3,7 @@
  * error on what the fit did not see, and the YAML to paste. Names from the user's files are
  * escaped for the terminal.
  */
+import { listNames } from '../text/shorten.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import type { EntryFit } from './fit-entries.js';
 import { lineStepMs, type LineFit } from './line-fit.js';
@@ -46,6 +47,25 @@ export const NOISE_NOTE =
   'run to run, and the spread column shows how much they moved here. Run it again on an idle\n' +
   'machine if the spread is wide or the held-out error is large.';
 
+/**
+ * Entries that set their own compute values keep them: said in the singular or plural, with
+ * what that does to a node meant to be some times slower or faster than the defaults.
+ */
+function overridingNote(entries: readonly string[]): string[] {
+  const names = listNames(entries.map(escapeForTerminal));
+  if (entries.length === 1) {
+    return [
+      `Node entry ${names} sets msPerSample or stepOverheadMs itself: cluster.defaults does not`,
+      'change it. Scale its values too if it should stay as much slower or faster as it was.',
+    ];
+  }
+  return [
+    `Node entries ${names} set msPerSample or stepOverheadMs themselves: cluster.defaults`,
+    'does not change them. Scale their values too if they should stay as much slower or faster',
+    'as they were.',
+  ];
+}
+
 export function formatMeasureReport(report: MeasureReport): string {
   const heldOut = new Set(report.heldOutSizes);
   const rows = report.timings.map((timing) => {
@@ -75,12 +95,7 @@ export function formatMeasureReport(report: MeasureReport): string {
     'The engine runs on one thread, so msPerSample is the time per sample on one thread;',
     'parallelFraction is not measured here and is left as it is.',
   ];
-  if (report.overriding.length > 0) {
-    lines.push(
-      `Node entries ${report.overriding.map(escapeForTerminal).join(', ')} set msPerSample or stepOverheadMs`,
-      'themselves: cluster.defaults does not change them.',
-    );
-  }
+  if (report.overriding.length > 0) lines.push(...overridingNote(report.overriding));
   lines.push(
     '',
     "Set in the scenario's cluster.defaults (or run again with --write):",
