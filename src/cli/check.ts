@@ -154,7 +154,7 @@ export function prepareGoldenCheck(
   const hash = scenarioHash(scenario);
   if (flags.update === true) return { path: flags.expect, target: outputs.plan.file('--expect', flags.expect), update: true, hash, flags };
   const golden = readReportFile(flags.expect, 'golden file');
-  const problem = scenarioProblem(golden, hash);
+  const problem = scenarioProblem(golden, hash, { name: scenario.name, seed: scenario.seed, hashWithSeed: (seed) => scenarioHash({ ...scenario, seed }) });
   if (problem !== undefined) {
     printOutcome({ status: 'mismatch', problems: [problem], notes: [] }, flags.expect, golden, outputs.terminal);
     return 'stopped';

@@ -9,7 +9,15 @@ import type { Report } from './report-file.js';
 import type { Tolerances } from './tolerances.js';
 
 export type MetadataProblem =
-  | { kind: 'scenario'; goldenHash: string; runHash: string }
+  | {
+    kind: 'scenario';
+    goldenHash: string;
+    runHash: string;
+    /** when the two seeds differ: both, and whether the seed is all that differs (known only before a run, from the scenario) */
+    seeds?: { golden: number; run: number; only: boolean };
+    /** when the scenarios' names differ: both */
+    names?: { golden: string; run: string };
+  }
   | { kind: 'backend'; strategy: string; golden: string; run: string };
 
 export type Note =
@@ -29,9 +37,33 @@ export interface CheckOptions {
 }
 
 /** Before a run: does the golden belong to the scenario whose hash is `runHash`? */
-export function scenarioProblem(golden: Report, runHash: string): MetadataProblem | undefined {
+/** A report's seed, when it has one (the shape does not require it). */
+function seedOf(report: Report): number | undefined {
+  const seed: unknown = (report.scenario as { seed?: unknown }).seed;
+  return typeof seed === 'number' && Number.isFinite(seed) ? seed : undefined;
+}
+
+/**
+ * The golden was recorded for another scenario. `run` is the run's seed and, before a run,
+ * the hash its scenario would have with another seed: a user who passed --seed to play with
+ * the golden's scenario is told that the seed is what differs.
+ */
+export function scenarioProblem(
+  golden: Report,
+  runHash: string,
+  run?: { name: string; seed?: number; hashWithSeed?: (seed: number) => string },
+): MetadataProblem | undefined {
   const goldenHash = golden.scenario.hash;
-  return goldenHash === undefined || goldenHash === runHash ? undefined : { kind: 'scenario', goldenHash, runHash };
+  if (goldenHash === undefined || goldenHash === runHash) return undefined;
+  const problem: MetadataProblem = { kind: 'scenario', goldenHash, runHash };
+  if (run === undefined) return problem;
+  if (run.name !== golden.scenario.name) problem.names = { golden: golden.scenario.name, run: run.name };
+  const goldenSeed = seedOf(golden);
+  if (goldenSeed !== undefined && run.seed !== undefined && goldenSeed !== run.seed) {
+    const only = run.hashWithSeed !== undefined && run.hashWithSeed(goldenSeed) === goldenHash;
+    problem.seeds = { golden: goldenSeed, run: run.seed, only };
+  }
+  return problem;
 }
 
 type BackendProblem = Extract<MetadataProblem, { kind: 'backend' }>;
@@ -53,7 +85,8 @@ export function checkAgainstGolden(run: Report, golden: Report, options: CheckOp
   const runHash = run.scenario.hash;
   if (golden.scenario.hash === undefined) notes.push({ kind: 'noHash', which: 'golden' });
   else if (runHash === undefined) notes.push({ kind: 'noHash', which: 'run' });
-  const scenario = runHash === undefined ? undefined : scenarioProblem(golden, runHash);
+  const runSeed = seedOf(run);
+  const scenario = runHash === undefined ? undefined : scenarioProblem(golden, runHash, { name: run.scenario.name, ...(runSeed === undefined ? {} : { seed: runSeed }) });
   if (scenario !== undefined) return { status: 'mismatch', problems: [scenario], notes };
   const backends = backendProblems(run, golden);
   if (backends.length > 0) {

@@ -40,14 +40,21 @@ function shortHash(hash: string): string {
 
 function problemText(problem: MetadataProblem): string {
   if (problem.kind === 'scenario') {
-    return `scenario changed since the golden was recorded (hash ${shortHash(problem.goldenHash)} in the golden, `
-      + `${shortHash(problem.runHash)} now); values not compared`;
+    const seeds = problem.seeds === undefined ? '' : `; seed ${problem.seeds.golden} in the golden, ${problem.seeds.run} now`;
+    const what = problem.names !== undefined
+      ? `the golden is of scenario ${shown(problem.names.golden)}, this run of ${shown(problem.names.run)}`
+      : problem.seeds?.only === true ? 'the golden was recorded with another seed' : 'scenario changed since the golden was recorded';
+    return `${what} (hash ${shortHash(problem.goldenHash)} in the golden, `
+      + `${shortHash(problem.runHash)} now${seeds}); values not compared`;
   }
   return `golden was recorded with backend ${shown(problem.golden)}, this run used ${shown(problem.run)}; values not compared`;
 }
 
 function problemHint(problem: MetadataProblem): string {
-  if (problem.kind === 'scenario') return UPDATE_HINT;
+  if (problem.kind === 'scenario') {
+    if (problem.seeds?.only === true) return `run with --seed ${problem.seeds.golden} to check against this golden; or, ${UPDATE_HINT}`;
+    return UPDATE_HINT;
+  }
   return `run with --backend ${shown(problem.golden)}, or pass --any-backend to compare within the float tolerances`;
 }
 

@@ -82,10 +82,25 @@ describe('golden checks on the command line', () => {
   });
 
   it('a golden of another scenario is reported as such before anything runs (exit 1)', () => {
+    const other = dtrain(['simulate', SCENARIO, '--quiet', '--seed', '2', '--rounds', '2', '--expect', golden]);
+    expect(other.status).toBe(1);
+    expect(other.stdout).toMatch(/^golden check FAILED: scenario changed since the golden was recorded \(hash [0-9a-f]{12}… in the golden, [0-9a-f]{12}… now; seed 1 in the golden, 2 now\); values not compared\n$/);
+    expect(other.stderr).toMatch(/^hint: if the change is intended, re-record the golden/);
+  });
+
+  it('a --seed is all that differs: said so, with the golden\'s seed to run with (exit 1, nothing run)', () => {
     const other = dtrain(['simulate', SCENARIO, '--quiet', '--seed', '2', '--expect', golden]);
     expect(other.status).toBe(1);
-    expect(other.stdout).toMatch(/^golden check FAILED: scenario changed since the golden was recorded \(hash [0-9a-f]{12}… in the golden, [0-9a-f]{12}… now\); values not compared\n$/);
-    expect(other.stderr).toMatch(/^hint: if the change is intended, re-record the golden/);
+    expect(other.stdout).toMatch(/^golden check FAILED: the golden was recorded with another seed \(hash [0-9a-f]{12}… in the golden, [0-9a-f]{12}… now; seed 1 in the golden, 2 now\); values not compared\n$/);
+    expect(other.stderr).toBe('hint: run with --seed 1 to check against this golden; or, if the change is intended, re-record the golden: dtrain simulate SCENARIO --expect GOLDEN --update\n');
+  });
+
+  it('dtrain check names both seeds of two reports made with different ones', () => {
+    const seed2 = join(dir, 'seed-2.json');
+    expect(dtrain(['simulate', SCENARIO, '--quiet', '--backend', 'wasm', '--seed', '2', '--json', seed2]).status).toBe(0);
+    const check = dtrain(['check', seed2, golden]);
+    expect(check.status).toBe(1);
+    expect(check.stdout).toMatch(/^golden check FAILED: scenario changed since the golden was recorded \(hash [0-9a-f]{12}… in the golden, [0-9a-f]{12}… now; seed 1 in the golden, 2 now\); values not compared\n$/);
   });
 
   it('a golden of another backend is reported as such; --any-backend compares within tolerances', () => {

@@ -56,4 +56,21 @@ describe('scenarioProblem (before a run)', () => {
     expect(scenarioProblem(noHash, 'h9')).toBeUndefined();
     expect(scenarioProblem(reportOf(), 'h9')).toEqual({ kind: 'scenario', goldenHash: 'h1', runHash: 'h9' });
   });
+
+  it('another seed is named, and said to be all that differs when the scenario with the golden\'s seed has the golden\'s hash', () => {
+    // Arrange
+    const golden = reportOf();
+    const goldenSeed = golden.scenario.seed as number;
+    const name = golden.scenario.name;
+
+    // Act
+    const onlySeed = scenarioProblem(golden, 'h9', { name, seed: goldenSeed + 1, hashWithSeed: (seed) => (seed === goldenSeed ? 'h1' : 'h9') });
+    const more = scenarioProblem(golden, 'h9', { name, seed: goldenSeed + 1, hashWithSeed: () => 'h8' });
+    const sameSeed = scenarioProblem(golden, 'h9', { name, seed: goldenSeed });
+
+    // Assert
+    expect(onlySeed).toEqual({ kind: 'scenario', goldenHash: 'h1', runHash: 'h9', seeds: { golden: goldenSeed, run: goldenSeed + 1, only: true } });
+    expect(more).toEqual({ kind: 'scenario', goldenHash: 'h1', runHash: 'h9', seeds: { golden: goldenSeed, run: goldenSeed + 1, only: false } });
+    expect(sameSeed).toEqual({ kind: 'scenario', goldenHash: 'h1', runHash: 'h9' });
+  });
 });

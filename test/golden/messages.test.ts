@@ -33,6 +33,27 @@ describe('golden check wording', () => {
     ].join('\n'));
   });
 
+  it('a golden of another seed or another scenario name says so, with both values', () => {
+    // Arrange
+    const golden = reportOf(undefined, { hash: 'a'.repeat(64) });
+    const otherSeed = editedReport((report) => {
+      report.scenario.seed = 8;
+    }, { hash: 'b'.repeat(64) });
+    const otherName = editedReport((report) => {
+      report.scenario.name = 'straggler';
+    }, { hash: 'b'.repeat(64) });
+    const goldenSeed = golden.scenario.seed;
+
+    // Act
+    const seed = formatOutcome(checkAgainstGolden(otherSeed, golden, OPTIONS), 'g.json', '');
+    const name = formatOutcome(checkAgainstGolden(otherName, golden, OPTIONS), 'g.json', '');
+
+    // Assert
+    expect(seed.text).toBe(`golden check FAILED: scenario changed since the golden was recorded (hash aaaaaaaaaaaa… in the golden, bbbbbbbbbbbb… now; seed ${String(goldenSeed)} in the golden, 8 now); values not compared\n`);
+    expect(name.text).toBe(`golden check FAILED: the golden is of scenario ${golden.scenario.name}, this run of straggler (hash aaaaaaaaaaaa… in the golden, bbbbbbbbbbbb… now); values not compared\n`);
+    expect(name.hint).toMatch(/--update/);
+  });
+
   it('a scenario or backend mismatch says so, with a hint, not as a regression', () => {
     const scenario = formatOutcome(checkAgainstGolden(reportOf(undefined, { hash: 'b'.repeat(64) }), reportOf(undefined, { hash: 'a'.repeat(64) }), OPTIONS), 'g.json', '');
     expect(scenario.text).toBe('golden check FAILED: scenario changed since the golden was recorded (hash aaaaaaaaaaaa… in the golden, bbbbbbbbbbbb… now); values not compared\n');
