@@ -42,6 +42,19 @@ export function showValue(metric: Metric, mean: number | null, half: number | nu
   return half === null ? `${main}${unit}` : `${main} ± ${fixed(half / scale, digits, false)}${unit}`;
 }
 
+/**
+ * A verdict's difference: as the table shows it, or, where that has no non-zero digit beside a
+ * significant verdict (`fewer (−0.00, …)`), to two significant digits: `fewer (−0.0023, …)`.
+ */
+export function verdictValue(metric: Metric, mean: number | null, significant: boolean): string {
+  const text = showValue(metric, mean, null, true);
+  if (mean === null || mean === 0 || !significant || /[1-9]/.test(text) || !Number.isFinite(mean)) return text;
+  const duration = METRIC_INFO[metric].kind === 'duration';
+  const value = duration ? mean / 1000 : mean;
+  const digits = Math.min(100, Math.max(digitsOf(metric), 1 - Math.floor(Math.log10(Math.abs(value)))));
+  return `${fixed(value, digits, true)}${duration ? ' s' : ''}`;
+}
+
 export function showP(p: number | null): string {
   if (p === null) return NONE;
   return p < 0.001 ? '<0.001' : p.toFixed(3);
@@ -88,7 +101,8 @@ export function renderStudy(heading: StudyHeading, analysis: StudyAnalysis): str
     }
     lines.push(`  verdict (Holm-adjusted paired t-test, p < 0.05):`);
     for (const c of rows) {
-      const detail = c.tPHolm === null ? '' : ` (${showValue(c.metric, c.meanDifference, null, true)}, Holm p ${showP(c.tPHolm)})`;
+      const significant = c.verdict !== 'no significant difference' && c.verdict !== 'not tested';
+      const detail = c.tPHolm === null ? '' : ` (${verdictValue(c.metric, c.meanDifference, significant)}, Holm p ${showP(c.tPHolm)})`;
       lines.push(`    ${pad(METRIC_INFO[c.metric].label, 24)}${c.verdict}${detail}`);
     }
   }
