@@ -36,7 +36,6 @@ export interface CheckOptions {
   anyBackend: boolean;
 }
 
-/** Before a run: does the golden belong to the scenario whose hash is `runHash`? */
 /** A report's seed, when it has one (the shape does not require it). */
 function seedOf(report: Report): number | undefined {
   const seed: unknown = (report.scenario as { seed?: unknown }).seed;
@@ -44,9 +43,10 @@ function seedOf(report: Report): number | undefined {
 }
 
 /**
- * The golden was recorded for another scenario. `run` is the run's seed and, before a run,
- * the hash its scenario would have with another seed: a user who passed --seed to play with
- * the golden's scenario is told that the seed is what differs.
+ * Does the golden belong to the scenario whose hash is `runHash`? If not, what differs as far
+ * as `run` shows it: its name, its seed and, before a run, the hash its scenario would have
+ * with another seed, so that a user who passed --seed to play with the golden's scenario is
+ * told that the seed is what differs.
  */
 export function scenarioProblem(
   golden: Report,
