@@ -277,7 +277,9 @@ describe('names are escaped for the terminal', () => {
 describe('labels', () => {
   test('the step-time column is labelled for what it is and explained in the legend', () => {
     const output = renderRunTables(tinyResult(), PLAIN);
-    expect(output).toContain('prev step ms = the node’s step time in the previous round (S3’s response time)');
+    // round 1 has no previous round: the value is then the node's step time at the base allocation
+    expect(output).toContain('\nprev step ms = S3’s response time: its mean step time when it last took part\n'
+      + '(before that: its step time at this batch with the base threads and queue)\n');
     expect(output).not.toContain('response ms');
   });
 
