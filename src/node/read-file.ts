@@ -4,7 +4,9 @@
  * huge file stops there; with `regularOnly` a pipe, socket, device or directory is refused by
  * looking at the opened descriptor, never waited on.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, opendirSync, openSync, readSync, type Stats } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { didYouMean } from '../scenario/suggest.js';
 import { decodeText, fileOverLimit, formatBytes, type BytesRead, type TextFileRead } from '../scenario/text-file.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -19,6 +21,33 @@ export function fileProblem(error: unknown): string {
   if (code === 'ENAMETOOLONG') return 'a path that is too long';
   if (code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE') return 'a path with a NUL character';
   return code ?? String(error);
+}
+
+/** A folder listed for a name close to a missing file's, at most this many entries: a typo's folder is a user's, not a dataset's. */
+const NEAR_FILE_ENTRIES = 10_000;
+
+/**
+ * A file in `path`'s folder whose name is close to the missing one's (`scenario.yml` →
+ * `scenario.yaml`, `Quickstart.yaml` → `quickstart.yaml`), its folder written as in `path`.
+ */
+export function nearFile(path: string): string | undefined {
+  const folder = dirname(path);
+  const names: string[] = [];
+  try {
+    const dir = opendirSync(folder);
+    try {
+      for (let entry = dir.readSync(); entry !== null && names.length < NEAR_FILE_ENTRIES; entry = dir.readSync()) {
+        if (entry.isFile() || entry.isSymbolicLink()) names.push(entry.name);
+      }
+    } finally {
+      dir.closeSync();
+    }
+  } catch {
+    return undefined;
+  }
+  const match = didYouMean(basename(path), names);
+  if (match === undefined) return undefined;
+  return path.slice(0, path.length - basename(path).length) + match;
 }
 
 function kindOf(stat: Stats): string {
@@ -75,13 +104,15 @@ export function readFileInChunks(
   onChunk: (chunk: Buffer) => boolean | void,
   /** onSize: a regular file's size, told before its first chunk */
   options: { regularOnly?: boolean; maxBytes?: number; onSize?: (bytes: number) => void } = {},
-): { ok: true } | { ok: false; problem: string; tooLarge?: boolean } {
+): { ok: true } | { ok: false; problem: string; tooLarge?: boolean; near?: string } {
   const regularOnly = options.regularOnly === true;
   let fd: number;
   try {
     fd = openSync(path, regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY : 'r');
   } catch (error) {
-    return { ok: false, problem: fileProblem(error) };
+    const problem = fileProblem(error);
+    const near = (error as { code?: string }).code === 'ENOENT' ? nearFile(path) : undefined;
+    return near === undefined ? { ok: false, problem } : { ok: false, problem, near };
   }
   try {
     let stat: Stats;

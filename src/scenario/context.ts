@@ -56,9 +56,18 @@ export function readDataFile(
   const read = host.readFile(absolutePath, MAX_DATA_FILE_BYTES, { regularOnly: true });
   // a path with control characters is shown quoted, so that it cannot garble the terminal
   const shown = /[\u0000-\u001f\u007f]/.test(written) ? JSON.stringify(written) : written;
-  if (!read.ok) return { code: 'file.unreadable', expected: `a readable ${what}`, found: `${read.problem}: ${shown}` };
+  if (!read.ok) {
+    // the close name as the user would write it: their folder, the name found beside the file
+    const near = read.near === undefined ? '' : ` (did you mean ${written.slice(0, written.length - baseName(written).length)}${baseName(read.near)}?)`;
+    return { code: 'file.unreadable', expected: `a readable ${what}`, found: `${read.problem}: ${shown}${near}` };
+  }
   const decoded = decodeText(read.bytes, { quoteBytes: false });
   if (decoded.ok) return { text: decoded.text, bytes: read.bytes };
   const at = 'line' in decoded ? `${shown}:${decoded.line}:${decoded.column}` : shown;
   return { code: 'file.notText', expected: 'a UTF-8 text file', found: `${decoded.problem} at ${at}` };
+}
+
+/** The last segment of a path written with / or \\ (the core has no node:path). */
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }

@@ -9,7 +9,7 @@ import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { makeContext } from './context.js';
 import { resolveScenario } from './resolve.js';
-import { MAX_SCENARIO_BYTES, readTextFileWith } from './text-file.js';
+import { MAX_SCENARIO_BYTES, nearFileHint, readTextFileWith } from './text-file.js';
 import type { Scenario } from './types.js';
 import { readYamlSource } from './yaml-source.js';
 import { shorten } from '../text/shorten.js';
@@ -120,7 +120,7 @@ function readScenarioFile(file: string, host: FileHost): { text: string } | { is
   if (read.ok) return { text: read.text };
   if ('line' in read) return { issues: [notText(file, { line: read.line, column: read.column }, read.problem)] };
   // a file this large is a cluster written node by node (parsing 12 MB of YAML took 17 s and 1.6 GB)
-  const hint = 'tooLarge' in read && read.tooLarge === true ? 'write nodes that share their settings as one entry with count: N' : undefined;
+  const hint = 'tooLarge' in read && read.tooLarge === true ? 'write nodes that share their settings as one entry with count: N' : nearFileHint(read);
   throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`, { hint });
 }
 

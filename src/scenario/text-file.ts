@@ -7,6 +7,7 @@
  * byte (U+FFFD) would change an id or a path.
  */
 import type { FileHost } from '../host.js';
+import { escapeForTerminal } from '../text/terminal-escape.js';
 
 /** Scenario files are hand-written: 4 MiB is far more than any real one. */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
@@ -20,8 +21,11 @@ export const MAX_REPORT_BYTES = 2 ** 29 - 24;
 
 export type TextFileRead =
   | { ok: true; text: string }
-  /** the file cannot be read at all (missing, a directory, too large): `problem` fits "found …" */
-  | { ok: false; problem: string; tooLarge?: boolean }
+  /**
+   * the file cannot be read at all (missing, a directory, too large): `problem` fits "found …";
+   * `near`: for a missing file, one of a close name in its folder, written as the path was
+   */
+  | { ok: false; problem: string; tooLarge?: boolean; near?: string }
   /** the file was read, but its bytes are not text; 1-based position of the first bad byte */
   | { ok: false; problem: string; line: number; column: number };
 
@@ -57,7 +61,12 @@ export function formatBytesTo(bytes: number, decimals: number): string {
  * A file's bytes, or what is wrong with it in words that fit "found …"; `tooLarge`: it is over
  * the size limit (a caller may say how to make it smaller).
  */
-export type BytesRead = { ok: true; bytes: Uint8Array } | { ok: false; problem: string; tooLarge?: boolean };
+export type BytesRead = { ok: true; bytes: Uint8Array } | { ok: false; problem: string; tooLarge?: boolean; near?: string };
+
+/** `did you mean 'scenario.yaml'?` for a missing file whose folder has one of a close name. */
+export function nearFileHint(read: { near?: string }): string | undefined {
+  return read.near === undefined ? undefined : `did you mean '${escapeForTerminal(read.near)}'?`;
+}
 
 /**
  * Read `path` through the host as UTF-8 text (a leading BOM is dropped), or say what is wrong
