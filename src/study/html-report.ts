@@ -15,7 +15,7 @@ import { buildStudyCharts, type StudyChart } from './html-charts.js';
 import type { StudyManifest } from './manifest.js';
 import { METRIC_INFO, METRICS } from './metrics.js';
 import type { StudyRecord } from './record.js';
-import { showP, showValue } from './render.js';
+import { reachNote, showP, showValue } from './render.js';
 
 export const STUDY_CAPTION = {
   bands: 'The mean test accuracy over seeds of the model each strategy holds at that point, with its 95 % interval '
@@ -51,11 +51,11 @@ function meansTable(analysis: StudyAnalysis): string {
 }
 
 /** Rows: strategy × metric against the baseline: Δ ± interval, pairs, p-values, verdict. */
-function verdictTable(analysis: StudyAnalysis): string {
+export function verdictTable(analysis: StudyAnalysis): string {
   const head = ['strategy', 'metric', 'Δ mean ± 95 % CI', 'pairs', 't p', 'Holm', 'W p', 'Holm', 'verdict'];
   const rows = analysis.comparisons.map((c) => [
     c.strategy, METRIC_INFO[c.metric].label, showValue(c.metric, c.meanDifference, c.halfWidth, true), String(c.pairs),
-    showP(c.tP), showP(c.tPHolm), showP(c.wilcoxonP), showP(c.wilcoxonPHolm), c.verdict,
+    showP(c.tP), showP(c.tPHolm), showP(c.wilcoxonP), showP(c.wilcoxonPHolm), reachNote(c).length === 0 ? c.verdict : `${c.verdict} (${reachNote(c).join(', ')})`,
   ]);
   return table('summary', head, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left']);
 }

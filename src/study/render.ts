@@ -4,8 +4,9 @@
  * paired differences against the baseline with raw and Holm-adjusted p-values, and one plain
  * verdict line per metric. Names come from the user or a shared study.json: escaped.
  */
+import { TERMINAL_WIDTH, wrapParts } from '../report/wrap.js';
 import { escapeForTerminal as shown } from '../text/terminal-escape.js';
-import type { StudyAnalysis } from './analyze.js';
+import type { Comparison, StudyAnalysis } from './analyze.js';
 import { METRIC_INFO, METRICS, type Kind, type Metric } from './metrics.js';
 
 export interface StudyHeading {
@@ -53,6 +54,21 @@ export function verdictValue(metric: Metric, mean: number | null, significant: b
   const value = duration ? mean / 1000 : mean;
   const digits = Math.min(100, Math.max(digitsOf(metric), 1 - Math.floor(Math.log10(Math.abs(value)))));
   return `${fixed(value, digits, true)}${duration ? ' s' : ''}`;
+}
+
+/**
+ * What a time-to-target verdict does not say by itself: it compares only the seeds on which
+ * both reached the target, so a strategy "faster" there, or not tested, may have missed the
+ * target on seeds the baseline reached. The parts of the note (`both reached it on 4 seeds`,
+ * `only the baseline on 1`, …), or none when neither reached it alone on any seed.
+ */
+export function reachNote(c: Pick<Comparison, 'metric' | 'pairs' | 'onlyStrategy' | 'onlyBaseline'>): string[] {
+  const alone = [
+    ...(c.onlyBaseline ? [`only the baseline on ${c.onlyBaseline}`] : []),
+    ...(c.onlyStrategy ? [`only this strategy on ${c.onlyStrategy}`] : []),
+  ];
+  if (c.metric !== 'timeToTargetMs' || alone.length === 0) return [];
+  return [`both reached it on ${c.pairs === 0 ? 'no seed' : `${c.pairs} seed${c.pairs === 1 ? '' : 's'}`}`, ...alone];
 }
 
 export function showP(p: number | null): string {
@@ -104,6 +120,9 @@ export function renderStudy(heading: StudyHeading, analysis: StudyAnalysis): str
       const significant = c.verdict !== 'no significant difference' && c.verdict !== 'not tested';
       const detail = c.tPHolm === null ? '' : ` (${verdictValue(c.metric, c.meanDifference, significant)}, Holm p ${showP(c.tPHolm)})`;
       lines.push(`    ${pad(METRIC_INFO[c.metric].label, 24)}${c.verdict}${detail}`);
+      const reach = reachNote(c);
+      // never one part alone: the baseline or this strategy reached it alone on some seed
+      if (reach.length > 0) lines.push(wrapParts(reach.map((part, i) => `${i === 0 ? '      (' : ''}${part}${i === reach.length - 1 ? ')' : ','}`), ' ', TERMINAL_WIDTH, '       '));
     }
   }
   lines.push('', 'Δ = strategy − baseline. t p: paired t-test, W p: Wilcoxon signed-rank test,');
