@@ -26,21 +26,22 @@ import { parseSetArgs } from '../sweep/set-spec.js';
 import { inShard, parseShard, type Shard } from '../sweep/shard.js';
 import { analyzeStudy } from '../study/analyze.js';
 import { parseSeeds, parseTarget } from '../study/flags.js';
-import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestText, type StoreMode, type StudyManifest } from '../study/manifest.js';
+import { fullReportName, sameStudy, STUDY_MANIFEST_FILE, studyManifestTextSteps, type StoreMode, type StudyManifest } from '../study/manifest.js';
 import { STUDY_RESULTS_FILE, STUDY_SUMMARY_FILE, studyResultsJson, studySummaryCsv } from '../study/outputs.js';
 import { recordText, studyRecord, type StudyRecord } from '../study/record.js';
 import { renderStudy } from '../study/render.js';
 import { inspectFullReport, readStoredRecord, readStudyManifest } from '../study/store.js';
-import { addLimitOptions, enforceGridLimits, type LimitFlags, workersWithinBudget } from '../limits/options.js';
+import { addLimitOptions, gridLimitSteps, type LimitFlags, workersWithinBudget } from '../limits/options.js';
 import { listNames } from '../text/shorten.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
-import { installPlanStop, type PlanStop } from './plan-stop.js';
-import { reportCheckNote } from './stage-copy.js';
-import { prepareOutDir, readScenarioText } from './sweep.js';
+import { eachInSteps, installPlanStop, onePiece, type PlanStop } from './plan-stop.js';
+import { runSteps, type Steps } from '../train/steps.js';
+import { reportCheckNoteSteps } from './stage-copy.js';
+import { howFar, prepareOutDir, readScenarioText } from './sweep.js';
 
 interface StudyFlags extends LimitFlags, PluginFlags {
   seeds: number[];
@@ -206,14 +207,19 @@ export interface StudyOutputs {
  * anything runs: the --out directory's files, --json and --report (not a directory, not an
  * input, not one another).
  */
-export function planStudyOutputs(dir: string, names: Iterable<string>, flags: { json?: string; report?: string }, inputs: readonly InputFile[] = []): StudyOutputs {
+export function planStudyOutputs(dir: string, names: readonly string[], flags: { json?: string; report?: string }, inputs: readonly InputFile[] = []): StudyOutputs {
+  return runSteps(planStudyOutputSteps(dir, names, flags, inputs));
+}
+
+/** planStudyOutputs in steps (two stats a file: seconds for a study of 100,000 runs); `count.done` counts the files checked. */
+export function* planStudyOutputSteps(dir: string, names: readonly string[], flags: { json?: string; report?: string }, inputs: readonly InputFile[] = [], count?: { done: number }): Steps<StudyOutputs> {
   const plan = new OutputPlan();
   const real = plan.directory('--out', dir, {
     parents: true,
     holds: 'a study writes a folder of files (study.json, a record per run, summary.csv, study-results.json); --json - writes the whole study to standard output',
   });
   const targets = new Map<string, OutputTarget>();
-  for (const name of names) targets.set(name, plan.fileIn('--out', real, dir, name));
+  yield* eachInSteps(names, (name) => targets.set(name, plan.fileIn('--out', real, dir, name)), count);
   const outputs: StudyOutputs = { targets };
   // `-` is standard output, as for every other command's outputs; the tables then go to stderr
   if (flags.json !== undefined) outputs.json = plan.file('--json', flags.json, { dash: true });
@@ -253,49 +259,22 @@ function studyOutputNames(manifest: StudyManifest): string[] {
   return names;
 }
 
-/** The grid and every check on it, before anything is written; a signal meanwhile stops the study, nothing written. */
-async function prepareStudy(file: string, flags: StudyFlags, registry: StageRegistry) {
-  const stop = installPlanStop('study');
-  try {
-    const { plan, manifest } = await planStudy(file, flags, registry, stop);
-    // each run's record is built as it goes (its full report, with --store full, written round by round)
-    const usage = { json: manifest.store === 'full', trace: false, streamed: true, jsonFlag: '--store full', engine: flags.engine };
-    const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` })), flags, usage);
-    const outputs = planStudyOutputs(flags.out, studyOutputNames(manifest), flags, [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
-    checkStudyResumable(flags.out, manifest);
-    await stop.checkpoint();
-    return { plan, manifest, estimates, outputs };
-  } finally {
-    stop.dispose();
-  }
-}
-
+/**
+ * The grid, every check on it and the records already stored, before anything is written: a
+ * signal meanwhile stops the study, nothing written (each loop over the runs takes turns,
+ * seconds for a study of 100,000 runs). Then study.json and the runs.
+ */
 async function study(file: string, flags: StudyFlags): Promise<void> {
-  const { plan, manifest, estimates, outputs } = await prepareStudy(file, flags, await commandRegistry(flags));
+  const registry = await commandRegistry(flags);
+  const stop = installPlanStop('study');
+  const ready = await prepareStudy(file, flags, registry, stop).finally(() => stop.dispose());
+  const { plan, manifest, outputs, mine, records, todo, jobs, manifestJson } = ready;
   const { grid } = manifest;
+  // no turn from here to the workers' start, whose own handler answers a signal: study.json is
+  // complete or absent, and the same command resumes
   prepareOutDir(flags.out);
-  writeFileAtomic(outputs.targets.get(STUDY_MANIFEST_FILE)!, studyManifestText(manifest));
-  const mine = grid.runs.filter((run) => inShard(run.index, grid.shard));
-  const records = new Map<string, StudyRecord>();
-  if (manifest.store === 'full') {
-    const note = reportCheckNote('study', mine.map((run) => join(flags.out, fullReportName(run.report))));
-    if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
-  }
-  for (const run of mine) {
-    const stored = readStoredRecord(flags.out, run);
-    if (stored === undefined) continue;
-    // a full report cut short (a disk that filled up, a copy stopped half-way) is run again, as a sweep's is
-    const report = manifest.store === 'full' ? inspectFullReport(flags.out, run) : undefined;
-    if (manifest.store === 'compact' || (report !== undefined && 'outcome' in report)) records.set(run.key, stored.record);
-  }
-  const todo = mine.filter((run) => !records.has(run.key));
-  const asked = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
-  // each worker holds a run: as many at once as the memory budget has room for
-  const { jobs, note } = workersWithinBudget(todo.map((run) => estimates.get(run.key)!), asked, flags);
-  if (note !== null) process.stderr.write(`study: ${note}\n`);
+  writeFileAtomic(outputs.targets.get(STUDY_MANIFEST_FILE)!, manifestJson);
   const slice = grid.shard === null ? '' : ` (shard ${grid.shard.index}/${grid.shard.count} of ${grid.runs.length})`;
-  // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
-  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs), largestCluster(plan.runs, todo));
   process.stderr.write(`study: ${mine.length} runs${slice}, ${records.size} already complete, ${todo.length} to run on ${jobs} worker${jobs === 1 ? '' : 's'}\n`);
   const failures = await runStudyOnPool(todo, { plan, manifest, records, total: mine.length, jobs, flags });
   if (failures.length > 0) {
@@ -308,6 +287,56 @@ async function study(file: string, flags: StudyFlags): Promise<void> {
   }
   const ordered = grid.runs.map((run) => records.get(run.key)!);
   await finishStudy(flags.out, manifest, ordered, outputs);
+}
+
+async function prepareStudy(file: string, flags: StudyFlags, registry: StageRegistry, stop: PlanStop) {
+  const { plan, manifest } = await planStudy(file, flags, registry, stop);
+  const { grid } = manifest;
+  const out = escapeForTerminal(flags.out);
+  const total = plan.runs.length;
+  // each run's record is built as it goes (its full report, with --store full, written round by round)
+  const usage = { json: manifest.store === 'full', trace: false, streamed: true, jsonFlag: '--store full', engine: flags.engine };
+  const estimated = { done: 0 };
+  const gridRuns = plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: `${escapeForTerminal(run.strategy)} · seed ${run.seed}` }));
+  const estimates = await stop.steps(gridLimitSteps(gridRuns, flags, usage, (done) => (estimated.done = done)),
+    () => `estimating each run's memory and time ${howFar(estimated, total, 'runs estimated')}`);
+  const names = studyOutputNames(manifest);
+  const checked = { done: 0 };
+  const outputs = await stop.steps(planStudyOutputSteps(flags.out, names, flags, [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)], checked),
+    () => `checking the files it would write in --out ${out} ${howFar(checked, names.length, 'checked')}`);
+  // one piece (reading, parsing and checking one file: over a second for a grid of 100,000 runs)
+  await stop.steps(onePiece(() => checkStudyResumable(flags.out, manifest)), () => `reading the study.json already in --out ${out}`);
+  const mine = grid.runs.filter((run) => inShard(run.index, grid.shard));
+  if (manifest.store === 'full') {
+    const looked = { done: 0 };
+    const note = await stop.steps(reportCheckNoteSteps('study', mine.map((run) => join(flags.out, fullReportName(run.report))), looked),
+      () => `looking for stored reports in ${out} ${howFar(looked, mine.length, 'runs looked for')}`);
+    if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
+  }
+  const read = { done: 0 };
+  const records = await stop.steps(storedRecords(flags.out, manifest, mine, read), () => `checking the stored records in ${out} ${howFar(read, mine.length, 'runs checked')}`);
+  const todo = mine.filter((run) => !records.has(run.key));
+  const asked = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
+  // each worker holds a run: as many at once as the memory budget has room for
+  const { jobs, note } = workersWithinBudget(todo.map((run) => estimates.get(run.key)!), asked, flags);
+  if (note !== null) process.stderr.write(`study: ${note}\n`);
+  // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
+  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs), largestCluster(plan.runs, todo));
+  const manifestJson = await stop.steps(studyManifestTextSteps(manifest), () => `making the text of ${STUDY_MANIFEST_FILE}`);
+  return { plan, manifest, outputs, mine, records, todo, jobs, manifestJson };
+}
+
+/** The runs whose complete record (and full report, with --store full) is already in `dir`; `count.done` counts the runs looked for. */
+function* storedRecords(dir: string, manifest: StudyManifest, runs: readonly ManifestRun[], count: { done: number }): Steps<Map<string, StudyRecord>> {
+  const records = new Map<string, StudyRecord>();
+  yield* eachInSteps(runs, (run) => {
+    const stored = readStoredRecord(dir, run);
+    if (stored === undefined) return;
+    // a full report cut short (a disk that filled up, a copy stopped half-way) is run again, as a sweep's is
+    const report = manifest.store === 'full' ? inspectFullReport(dir, run) : undefined;
+    if (manifest.store === 'compact' || (report !== undefined && 'outcome' in report)) records.set(run.key, stored.record);
+  }, count);
+  return records;
 }
 
 export function registerStudy(program: Command): void {

@@ -19,9 +19,9 @@ import { fileProblem, readTextFileLimited } from '../node/read-file.js';
 import { MAX_SCENARIO_BYTES, nearFileHint } from '../scenario/text-file.js';
 import { readStoredRun } from '../sweep/directory.js';
 import { planSweepSteps, type SweepPlan } from '../sweep/grid.js';
-import { makeManifest, MANIFEST_FILE, manifestText, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
+import { makeManifest, MANIFEST_FILE, manifestJsonSteps, type ManifestRun, type SweepManifest } from '../sweep/manifest.js';
 import { runGridOnPool } from './pool-runs.js';
-import { reportCheckNote } from './stage-copy.js';
+import { reportCheckNoteSteps } from './stage-copy.js';
 import { largestCluster, limitHeapGrowth, poolEstimateBytes } from './heap-growth.js';
 import { readScenarioSource, resolvePoint } from '../sweep/resolve-point.js';
 import { parseSetArgs } from '../sweep/set-spec.js';
@@ -30,14 +30,15 @@ import { SUMMARY_FILE, summaryCsv, type SweepRow } from '../sweep/summary-csv.js
 import { renderSweepSummary, type SweepSummaryOptions } from '../sweep/summary-table.js';
 import { checkBaseline } from '../sweep/baseline.js';
 import { VERSION } from '../version.js';
-import { addLimitOptions, enforceGridLimits, type LimitFlags, workersWithinBudget } from '../limits/options.js';
+import { addLimitOptions, gridLimitSteps, type LimitFlags, workersWithinBudget } from '../limits/options.js';
 import { checkResumable } from '../sweep/resume-check.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
-import { installPlanStop, type PlanStop } from './plan-stop.js';
+import { eachInSteps, installPlanStop, onePiece, type PlanStop } from './plan-stop.js';
+import { runSteps, type Steps } from '../train/steps.js';
 
 interface SweepFlags extends LimitFlags, PluginFlags {
   set: string[];
@@ -69,11 +70,16 @@ export function prepareOutDir(dir: string): void {
  * (exit 2): the directory can be created or written to, none of the files is a directory or a
  * device, none is a file the command reads. Returns each file's target.
  */
-export function planOutDir(dir: string, names: Iterable<string>, inputs: readonly InputFile[] = [], holds?: string): Map<string, OutputTarget> {
+export function planOutDir(dir: string, names: readonly string[], inputs: readonly InputFile[] = [], holds?: string): Map<string, OutputTarget> {
+  return runSteps(planOutDirSteps(dir, names, inputs, holds));
+}
+
+/** planOutDir in steps (two stats a file: seconds for a grid of 100,000 runs); `count.done` counts the files checked. */
+export function* planOutDirSteps(dir: string, names: readonly string[], inputs: readonly InputFile[] = [], holds?: string, count?: { done: number }): Steps<Map<string, OutputTarget>> {
   const plan = new OutputPlan();
   const real = plan.directory('--out', dir, { parents: true, holds });
   const targets = new Map<string, OutputTarget>();
-  for (const name of names) targets.set(name, plan.fileIn('--out', real, dir, name));
+  yield* eachInSteps(names, (name) => targets.set(name, plan.fileIn('--out', real, dir, name)), count);
   plan.checkInputs(inputs);
   return targets;
 }
@@ -132,13 +138,13 @@ async function planFromFlags(file: string, flags: SweepFlags, registry: StageReg
   return { plan, manifest, ...(flags.baseline === undefined ? {} : { baseline: checkBaseline(flags.baseline, manifest.strategies, registry) }) };
 }
 
-/** The shard's runs whose complete report is already in the directory (resume). */
-function storedRows(dir: string, runs: readonly ManifestRun[]): Map<string, SweepRow> {
+/** The shard's runs whose complete report is already in the directory (resume); `count.done` counts the runs looked for. */
+function* storedRows(dir: string, runs: readonly ManifestRun[], count: { done: number }): Steps<Map<string, SweepRow>> {
   const rows = new Map<string, SweepRow>();
-  for (const run of runs) {
+  yield* eachInSteps(runs, (run) => {
     const stored = readStoredRun(dir, run);
     if (stored !== undefined) rows.set(run.key, { run, outcome: stored.outcome });
-  }
+  }, count);
   return rows;
 }
 
@@ -165,48 +171,69 @@ function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: Sw
   });
 }
 
-/** The grid and every check on it, before anything is written; a signal meanwhile stops the sweep, nothing written. */
-async function prepareSweep(file: string, flags: SweepFlags, registry: StageRegistry) {
-  const stop = installPlanStop('sweep');
-  try {
-    const { plan, manifest, baseline } = await planFromFlags(file, flags, registry, stop);
-    // each run's report is written into DIR as the rounds finish, the run keeping no node records;
-    // the report is what a sweep makes, no flag to leave out
-    const usage = { json: true, trace: false, streamed: true, jsonFlag: null, engine: flags.engine };
-    const estimates = enforceGridLimits(plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) })), flags, usage);
-    const targets = planOutDir(flags.out, sweepOutputNames(manifest), [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)]);
-    checkResumable(flags.out, manifest);
-    await stop.checkpoint();
-    return { plan, manifest, baseline, estimates, targets };
-  } finally {
-    stop.dispose();
-  }
+/** How far a loop got, for an interruption's message: `(40000 of 100000 runs estimated)`. */
+export function howFar(count: { done: number }, total: number, what: string): string {
+  return `(${count.done} of ${total} ${what})`;
 }
 
+/**
+ * The grid, every check on it and the runs already stored, before anything is written: a signal
+ * meanwhile stops the sweep, nothing written (each loop over the runs takes turns, seconds for
+ * a grid of 100,000 runs). Then sweep.json and the runs.
+ */
 async function sweep(file: string, flags: SweepFlags): Promise<void> {
-  const { plan, manifest, baseline, estimates, targets } = await prepareSweep(file, flags, await commandRegistry(flags));
+  const registry = await commandRegistry(flags);
+  const stop = installPlanStop('sweep');
+  const ready = await prepareSweep(file, flags, registry, stop).finally(() => stop.dispose());
+  const { plan, manifest, baseline, targets, mine, rows, todo, jobs, manifestJson } = ready;
+  // no turn from here to the workers' start, whose own handler answers a signal: sweep.json is
+  // complete or absent, and the same command resumes
   prepareOutDir(flags.out);
-  writeFileAtomic(targets.get(MANIFEST_FILE)!, manifestText(manifest));
-  const mine = manifest.runs.filter((run) => inShard(run.index, manifest.shard));
-  const note = reportCheckNote('sweep', mine.map((run) => join(flags.out, run.report)));
-  if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
-  const rows = storedRows(flags.out, mine);
-  const todo = mine.filter((run) => !rows.has(run.key));
-  const asked = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
-  // each worker holds a run: as many at once as the memory budget has room for
-  const workers = workersWithinBudget(todo.map((run) => estimates.get(run.key)!), asked, flags);
-  const { jobs } = workers;
-  if (workers.note !== null) process.stderr.write(`sweep: ${workers.note}\n`);
+  writeFileAtomic(targets.get(MANIFEST_FILE)!, manifestJson);
   const { shard } = manifest;
   const slice = shard === null ? '' : ` (shard ${shard.index}/${shard.count} of ${manifest.runs.length})`;
-  // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
-  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs), largestCluster(plan.runs, todo));
   process.stderr.write(`sweep: ${mine.length} runs${slice}, ${rows.size} already complete, ${todo.length} to run on ${jobs} worker${jobs === 1 ? '' : 's'}\n`);
   const failures = await runOnPool(todo, { plan, manifest, rows, total: mine.length, jobs, flags });
   if (failures.length > 0) {
     throw new DtrainError('sweep.runsFailed', `${failures.length} of ${mine.length} runs failed; no ${SUMMARY_FILE} written\n${failures.join('\n')}`, { exitCode: 1 });
   }
   finishSweepDir(flags.out, manifest, [...rows.values()], { targets }, baseline === undefined ? {} : { baseline });
+}
+
+async function prepareSweep(file: string, flags: SweepFlags, registry: StageRegistry, stop: PlanStop) {
+  const { plan, manifest, baseline } = await planFromFlags(file, flags, registry, stop);
+  const out = escapeForTerminal(flags.out);
+  const total = plan.runs.length;
+  // each run's report is written into DIR as the rounds finish, the run keeping no node records;
+  // the report is what a sweep makes, no flag to leave out
+  const usage = { json: true, trace: false, streamed: true, jsonFlag: null, engine: flags.engine };
+  const estimated = { done: 0 };
+  const gridRuns = plan.runs.map((run) => ({ key: run.key, scenario: run.scenario, label: runLabel(manifest, run) }));
+  const estimates = await stop.steps(gridLimitSteps(gridRuns, flags, usage, (done) => (estimated.done = done)),
+    () => `estimating each run's memory and time ${howFar(estimated, total, 'runs estimated')}`);
+  const names = sweepOutputNames(manifest);
+  const checked = { done: 0 };
+  const targets = await stop.steps(planOutDirSteps(flags.out, names, [...scenarioInputs(plan.runs.map((run) => run.scenario), file), ...pluginInputs(flags)], undefined, checked),
+    () => `checking the files it would write in --out ${out} ${howFar(checked, names.length, 'checked')}`);
+  // one piece (reading, parsing and checking one file: over a second for a grid of 100,000 runs)
+  await stop.steps(onePiece(() => checkResumable(flags.out, manifest)), () => `reading the sweep.json already in --out ${out}`);
+  const mine = manifest.runs.filter((run) => inShard(run.index, manifest.shard));
+  const looked = { done: 0 };
+  const note = await stop.steps(reportCheckNoteSteps('sweep', mine.map((run) => join(flags.out, run.report)), looked),
+    () => `looking for stored reports in ${out} ${howFar(looked, mine.length, 'runs looked for')}`);
+  if (note !== null) process.stderr.write(`${escapeForTerminal(note)}\n`);
+  const read = { done: 0 };
+  const rows = await stop.steps(storedRows(flags.out, mine, read), () => `checking the stored reports in ${out} ${howFar(read, mine.length, 'runs checked')}`);
+  const todo = mine.filter((run) => !rows.has(run.key));
+  const asked = Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length));
+  // each worker holds a run: as many at once as the memory budget has room for
+  const workers = workersWithinBudget(todo.map((run) => estimates.get(run.key)!), asked, flags);
+  const { jobs } = workers;
+  if (workers.note !== null) process.stderr.write(`sweep: ${workers.note}\n`);
+  // before the workers start: V8's flags are process-wide, so this sizes every worker's heap
+  limitHeapGrowth(poolEstimateBytes(todo.map((run) => estimates.get(run.key)!), jobs), largestCluster(plan.runs, todo));
+  const manifestJson = `${await stop.steps(manifestJsonSteps(manifest), () => `making the text of ${MANIFEST_FILE}`)}\n`;
+  return { plan, manifest, baseline, targets, mine, rows, todo, jobs, manifestJson };
 }
 
 export function registerSweep(program: Command): void {

@@ -11,6 +11,7 @@ import { parseDuration, parseSize } from '../scenario/units.js';
 import { burstChainRefusal, checkBudget, DEFAULT_BUDGET, longRunNote, type Budget } from './budget.js';
 import { datasetShape } from './dataset-shape.js';
 import { type EstimateOptions, estimateRun, type RunEstimate } from './estimate.js';
+import { runSteps, type Steps } from '../train/steps.js';
 
 export interface LimitFlags {
   maxMemory?: number;
@@ -72,6 +73,13 @@ export function enforceEstimate(estimate: RunEstimate, flags: LimitFlags): strin
   return longRunNote(estimate);
 }
 
+/** A sweep's or study's run, as its limits are checked. */
+export interface GridRunToCheck {
+  key: string;
+  scenario: Scenario;
+  label: string;
+}
+
 /**
  * A sweep's or study's runs, each checked as `simulate` of it would be (each worker runs one at
  * a time); the first run over budget is refused, named by its grid point. Returns each run's
@@ -79,10 +87,29 @@ export function enforceEstimate(estimate: RunEstimate, flags: LimitFlags): strin
  * sized from it). `usage`: what each run's worker makes of it (its JSON report written round
  * by round, a study's record built as it goes).
  */
-export function enforceGridLimits(runs: Iterable<{ key: string; scenario: Scenario; label: string }>, flags: LimitFlags, usage: EstimateOptions): Map<string, number> {
+export function enforceGridLimits(runs: readonly GridRunToCheck[], flags: LimitFlags, usage: EstimateOptions): Map<string, number> {
+  return runSteps(gridLimitSteps(runs, flags, usage));
+}
+
+/**
+ * Runs estimated between two of gridLimitSteps' steps: some 16 µs each, so a step is a few
+ * hundredths of a second, and the seconds a grid of 100,000 runs takes leave a Ctrl-C waiting
+ * no longer than that.
+ */
+export const GRID_LIMIT_STEP_RUNS = 2048;
+
+/** enforceGridLimits in steps; `checked`, after each step, says how many runs are done. */
+export function* gridLimitSteps(
+  runs: readonly GridRunToCheck[], flags: LimitFlags, usage: EstimateOptions, checked?: (done: number) => void, stepRuns = GRID_LIMIT_STEP_RUNS,
+): Steps<Map<string, number>> {
   const budget = budgetOf(flags);
   const estimates = new Map<string, number>();
-  for (const { key, scenario, label } of runs) {
+  for (let i = 0; i < runs.length; i++) {
+    if (i > 0 && i % stepRuns === 0) {
+      checked?.(i);
+      yield;
+    }
+    const { key, scenario, label } = runs[i]!;
     // the shape is read off the loaded spec (a CSV's rows were counted at load), so per run is cheap
     const estimate = estimateRun(scenario, datasetShape(scenario.data.dataset), usage);
     estimates.set(key, estimate.memoryBytes);

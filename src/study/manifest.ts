@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { DtrainError } from '../errors.js';
-import { manifestJson, manifestText, parseManifest, schemaProblem, type SweepManifest } from '../sweep/manifest.js';
+import { manifestJson, manifestJsonSteps, parseManifest, schemaProblem, type SweepManifest } from '../sweep/manifest.js';
+import { runSteps, type Steps } from '../train/steps.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 
 export const STUDY_MANIFEST_FILE = 'study.json';
@@ -39,9 +40,15 @@ const Schema = z.object({
 });
 
 export function studyManifestText(manifest: StudyManifest): string {
+  return runSteps(studyManifestTextSteps(manifest));
+}
+
+/** studyManifestText in steps (sweep/manifest.ts manifestJsonSteps): a study of 100,000 runs writes some 30 MB. */
+export function* studyManifestTextSteps(manifest: StudyManifest, stepRuns?: number): Steps<string> {
   const { grid, studyVersion, seeds, baseline, target, ablate, store } = manifest;
   const head = JSON.stringify({ studyVersion, seeds, baseline, target, ablate, store }, null, 2);
-  return `${head.slice(0, -2)},\n  "grid": ${manifestText(grid).trimEnd().replaceAll('\n', '\n  ')}\n}\n`;
+  const gridText = yield* manifestJsonSteps(grid, '  ', stepRuns);
+  return `${head.slice(0, -2)},\n  "grid": ${gridText}\n}\n`;
 }
 
 export function parseStudyManifest(text: string, label: string): StudyManifest {

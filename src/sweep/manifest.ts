@@ -12,6 +12,7 @@ import type { SweepPlan } from './grid.js';
 import { escapeForTerminal, hasUnsafeCharacters } from '../text/terminal-escape.js';
 import type { Shard } from './shard.js';
 import { shorten } from '../text/shorten.js';
+import { runSteps, type Steps } from '../train/steps.js';
 
 export const MANIFEST_FILE = 'sweep.json';
 export const MANIFEST_VERSION = 1;
@@ -69,7 +70,36 @@ export function makeManifest(
 }
 
 export function manifestText(manifest: SweepManifest): string {
-  return `${JSON.stringify(manifest, null, 2)}\n`;
+  return `${runSteps(manifestJsonSteps(manifest))}\n`;
+}
+
+/** Runs written out between two of manifestJsonSteps' steps: a few hundredths of a second. */
+export const MANIFEST_STEP_RUNS = 8192;
+
+/**
+ * JSON.stringify(manifest, null, 2), every line after the first indented by `indent` (a study
+ * nests its grid), in steps of `stepRuns` runs: the text of a grid of 100,000 runs takes a few
+ * tenths of a second to make, and a Ctrl-C meanwhile must not wait for it.
+ */
+export function* manifestJsonSteps(manifest: SweepManifest, indent = '', stepRuns = MANIFEST_STEP_RUNS): Steps<string> {
+  // the manifest around its runs, written whole; the runs go where this marker's text is
+  const mark = '\u0000runs\u0000';
+  const around = JSON.stringify({ ...manifest, runs: mark }, null, 2).split(JSON.stringify(mark));
+  if (around.length !== 2) return JSON.stringify(manifest, null, 2).replaceAll('\n', `\n${indent}`);
+  const pieces = [around[0]!.replaceAll('\n', `\n${indent}`)];
+  const { runs } = manifest;
+  if (runs.length === 0) pieces.push('[]');
+  else {
+    const line = `\n${indent}    `;
+    pieces.push('[');
+    for (let i = 0; i < runs.length; i++) {
+      if (i > 0 && i % stepRuns === 0) yield;
+      pieces.push(`${i === 0 ? '' : ','}${line}${JSON.stringify(runs[i], null, 2).replaceAll('\n', line)}`);
+    }
+    pieces.push(`\n${indent}  ]`);
+  }
+  pieces.push(around[1]!.replaceAll('\n', `\n${indent}`));
+  return pieces.join('');
 }
 
 /** A found value for a message: short, quoted as JSON, escaped; a container by its kind. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
-import { parseStudyManifest, studyManifestText, type StudyManifest } from '../../src/study/manifest.js';
+import { parseStudyManifest, studyManifestText, studyManifestTextSteps, type StudyManifest } from '../../src/study/manifest.js';
 import { planSweep } from '../../src/sweep/grid.js';
 import { makeManifest } from '../../src/sweep/manifest.js';
 import { readScenarioSource } from '../../src/sweep/resolve-point.js';
@@ -23,6 +23,17 @@ function manifest(): StudyManifest {
 describe('study.json read back', () => {
   it('round-trips', () => {
     expect(parseStudyManifest(studyManifestText(manifest()), 'd/study.json')).toEqual(manifest());
+  });
+
+  it('is written out in steps as JSON.stringify writes it whole', () => {
+    const study = manifest();
+    const steps = studyManifestTextSteps(study, 1);
+    let yields = 0;
+    let step = steps.next();
+    for (; step.done !== true; step = steps.next()) yields += 1;
+    expect(yields).toBe(study.grid.runs.length - 1);
+    expect(step.value).toBe(`${JSON.stringify(study, null, 2)}\n`);
+    expect(studyManifestText(study)).toBe(step.value);
   });
 
   it('refuses another version, a wrong field, its grid of another version, an empty file or text that is not JSON', () => {

@@ -465,3 +465,32 @@ describe('a signal while a large study is planned', () => {
     expect(existsSync(out)).toBe(false);
   }, 120_000);
 });
+
+describe('a signal after the study is planned, before anything is written', () => {
+  // 5,000 runs, each file looked at 2 ms more slowly (a network file system, slow-runs-files.cjs):
+  // a loop over them lasts ten seconds or more, and the signal must stop it at once
+  it.each([
+    ['lstatSync', 'SIGTERM', 'checking the files it would write in --out', 5003, 'checked'],
+    ['openSync', 'SIGINT', 'checking the stored records in', 5000, 'runs checked'],
+  ] as const)('%s (%s): stopped in that loop, exit 130, one line saying where and how far, nothing written', async (call, signal, where, total, what) => {
+    const out = join(scratch(), 'out');
+    const run = await runCli(['study', SCENARIO, '--seeds', '1..2500', '--out', out], {
+      env: { NODE_OPTIONS: `--require ${join(ROOT, 'test', 'hostile', 'signals', 'slow-runs-files.cjs')}`, DTRAIN_TEST_SLOW: call },
+      onStderr: (chunk, pid) => {
+        if (chunk.includes(`[${call}]\n`)) process.kill(pid, signal);
+      },
+    });
+    expect(run.status).toBe(130);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n');
+    expect(lines[0]).toBe(`[${call}]`);
+    const prefix = `error: interrupted while ${where} ${out} (`;
+    expect(lines[1]!.startsWith(prefix), run.stderr).toBe(true);
+    const match = /^(\d+) of (\d+) ([a-z ]+)\); nothing written$/.exec(lines[1]!.slice(prefix.length));
+    expect(match, run.stderr).not.toBeNull();
+    expect(Number(match![1])).toBeLessThan(total);
+    expect([Number(match![2]), match![3]]).toEqual([total, what]);
+    expect(lines.slice(2)).toEqual(['']);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+});

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DtrainError } from '../../src/errors.js';
 import { planSweep } from '../../src/sweep/grid.js';
-import { makeManifest, manifestText, parseManifest, reportFileName } from '../../src/sweep/manifest.js';
+import { makeManifest, manifestJsonSteps, manifestText, parseManifest, reportFileName } from '../../src/sweep/manifest.js';
+import { runSteps } from '../../src/train/steps.js';
 import { readScenarioSource } from '../../src/sweep/resolve-point.js';
 import { parseSetArgs } from '../../src/sweep/set-spec.js';
 
@@ -16,6 +17,24 @@ describe('sweep manifest', () => {
     expect(parseManifest(manifestText(manifest), 'sweep.json')).toEqual(manifest);
     expect(manifest.runs).toHaveLength(4);
     expect(manifest.runs[0]).toEqual({ index: 0, key: plan.runs[0]!.key, point: ['1'], strategy: 's1s4', seed: 1, report: reportFileName(plan.runs[0]!.key) });
+  });
+
+  it('is written out in steps (a Ctrl-C is answered meanwhile) as JSON.stringify writes it whole, nested or not, its runs anywhere among its fields', () => {
+    const plan = planSweep(readScenarioSource(readFileSync(FILE, 'utf8'), FILE), parseSetArgs(['seed=1..5', 'model.hidden=[],[3]']));
+    const manifest = makeManifest(plan, { name: 'tiny', file: 'a "quoted"\nname.yaml' }, { name: 'dtrain', version: '0.1.0' }, { index: 1, count: 2 });
+    const whole = JSON.stringify(manifest, null, 2);
+    const steps = manifestJsonSteps(manifest, '', 3);
+    let yields = 0;
+    let step = steps.next();
+    for (; step.done !== true; step = steps.next()) yields += 1;
+    expect(yields).toBe(Math.floor((manifest.runs.length - 1) / 3));
+    expect(step.value).toBe(whole);
+    expect(manifestText(manifest)).toBe(`${whole}\n`);
+    expect(runSteps(manifestJsonSteps(manifest, '    ', 2))).toBe(whole.replaceAll('\n', '\n    '));
+    expect(runSteps(manifestJsonSteps({ ...manifest, runs: [] }))).toBe(JSON.stringify({ ...manifest, runs: [] }, null, 2));
+    const { runs, ...rest } = manifest;
+    const runsFirst = { runs, ...rest };
+    expect(runSteps(manifestJsonSteps(runsFirst, '', 4))).toBe(JSON.stringify(runsFirst, null, 2));
   });
 
   it('a report file is named by the first 16 hex digits of the run key', () => {

@@ -92,6 +92,41 @@ describe('a signal while a large grid is planned', () => {
   }, 120_000);
 });
 
+/** Preloaded into the CLI: one fs call on a run's file in --out made 2 ms slower, and said on stderr the first time. */
+const slowRunsFiles = (call: 'lstatSync' | 'openSync') => ({
+  NODE_OPTIONS: `--require ${join(ROOT, 'test', 'hostile', 'signals', 'slow-runs-files.cjs')}`,
+  DTRAIN_TEST_SLOW: call,
+});
+
+describe('a signal after the grid is planned, before anything is written', () => {
+  // 5,000 runs, each file looked at 2 ms more slowly (a network file system): a loop over them
+  // lasts ten seconds or more, and the signal must stop it at once, not once it is done
+  it.each([
+    ['lstatSync', 'SIGINT', 'checking the files it would write in --out', 5002, 'checked'],
+    ['openSync', 'SIGTERM', 'checking the stored reports in', 5000, 'runs checked'],
+  ] as const)('%s (%s): stopped in that loop, exit 130, one line saying where and how far, nothing written', async (call, signal, where, total, what) => {
+    const out = join(scratch(), 'out');
+    const run = await runCli(['sweep', SCENARIO, '--set', 'seed=1..2500', '--out', out], {
+      env: slowRunsFiles(call),
+      onStderr: (chunk, pid) => {
+        if (chunk.includes(`[${call}]\n`)) process.kill(pid, signal);
+      },
+    });
+    expect(run.status).toBe(130);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n');
+    expect(lines[0]).toBe(`[${call}]`);
+    const prefix = `error: interrupted while ${where} ${out} (`;
+    expect(lines[1]!.startsWith(prefix), run.stderr).toBe(true);
+    const match = /^(\d+) of (\d+) ([a-z ]+)\); nothing written$/.exec(lines[1]!.slice(prefix.length));
+    expect(match, run.stderr).not.toBeNull();
+    expect(Number(match![1])).toBeLessThan(total);
+    expect([Number(match![2]), match![3]]).toEqual([total, what]);
+    expect(lines.slice(2)).toEqual(['']);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+});
+
 describe('--out holding another sweep', () => {
   it('another grid is refused before anything runs (exit 2), the folder untouched; the same grid resumes', async () => {
     const out = join(scratch(), 'out');
