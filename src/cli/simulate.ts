@@ -100,6 +100,13 @@ async function simulate(file: string | undefined, flags: SimulateFlags): Promise
       } finally {
         sinks.ndjson?.live.close();
       }
+      if (result.interrupted === true && result.runs.length === 0) {
+        // stopped while the data was prepared: no round ran, so no file is written (the staged
+        // ones are removed); an NDJSON, written as the run goes, has its summary line
+        process.exitCode = 130;
+        process.stderr.write(`${stoppedMessage(result, prepared.scenario.strategies.length)}\n`);
+        return;
+      }
       // Files first, exit code next, terminal last: a reader that closes stdout early
       // (`dtrain simulate … | head`) ends the process at the next write (src/cli.ts), and by
       // then every output file is complete and the exit code says how the run ended.
@@ -286,6 +293,8 @@ async function runUntilStopped({ scenario, registry }: Prepared, flags: Simulate
         sinks.html?.runEnd(run);
       },
       shouldStop: stop.atRoundBoundary,
+      // a signal while the data is prepared (seconds for a large dataset) stops it at the next step
+      shouldStopSetup: stop.requested,
       ...(sinks.ndjson === undefined ? {} : { waitForOutputs: sinks.ndjson.live.taken }),
       registry,
     });

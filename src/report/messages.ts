@@ -145,9 +145,12 @@ export function targetNote(targetAccuracy: string | null): string {
 /** Standard error's line for a run stopped by Ctrl-C or SIGTERM: where it stopped, what the outputs hold. */
 export function stoppedMessage(result: Pick<RunResult, 'runs' | 'scenario'>, strategies: number): string {
   const last = result.runs[result.runs.length - 1];
-  const notStarted = strategies - result.runs.length;
-  const later = notStarted === 0 ? '' : `; ${notStarted} later strateg${notStarted === 1 ? 'y' : 'ies'} not started`;
-  const strategy = last === undefined ? 'the first strategy' : escapeForTerminal(last.strategy.name);
+  // no run: stopped while the data was prepared, before the first strategy's first round, as
+  // a stop at that round's boundary is (the same words, whichever came first)
+  const notStarted = strategies - Math.max(1, result.runs.length);
+  const later = notStarted <= 0 ? '' : `; ${notStarted} later strateg${notStarted === 1 ? 'y' : 'ies'} not started`;
+  const first = result.scenario.strategies[0]?.name;
+  const strategy = last !== undefined ? escapeForTerminal(last.strategy.name) : first !== undefined ? escapeForTerminal(first) : 'the first strategy';
   const done = last?.rounds.length ?? 0;
   const planned = result.scenario.rounds;
   const where = done === 0 ? `before the first of ${planned} rounds of ${strategy} finished` : `after round ${done} of ${planned} of ${strategy}`;

@@ -52,6 +52,13 @@ export interface RunOptions {
    * sets it from SIGINT / SIGTERM.
    */
   shouldStop?: () => boolean;
+  /**
+   * Asked after each turn the host takes while the data is prepared (Host.breathe: seconds for
+   * a large dataset); true abandons the preparation and the run ends there, interrupted, with
+   * no strategy run and no setting. Absent, the data is always prepared whole and a stop is
+   * asked for at round boundaries only. The CLI sets it from SIGINT / SIGTERM.
+   */
+  shouldStopSetup?: () => boolean;
   /** the stages and presets strategies are looked up in (default: the built-in ones) */
   registry?: StageRegistry;
   /**
@@ -80,7 +87,7 @@ async function runSetting(scenario: Scenario, prepared: PreparedTraining): Promi
 export async function runScenarioOn(host: Host, scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const { initBackend } = await import('../train/backend.js');
   const { preparingTraining } = await import('../train/prepare.js');
-  const { runStepsWithTurns } = await import('../train/steps.js');
+  const { runStepsUntil } = await import('../train/steps.js');
   const { lazyNetwork } = await import('./network.js');
   const { timelineSetting } = await import('./round-ahead.js');
   const registry = options.registry ?? (await import('../pipeline/stages/builtin.js')).createStageRegistry();
@@ -96,9 +103,13 @@ export async function runScenarioOn(host: Host, scenario: Scenario, options: Run
     const backend = await initBackend(options.backend ?? 'auto');
     const createEngine = await engineFactory(host, options.engine ?? 'fast');
     // the host gets its turns while the data is made (seconds for a large dataset): a Ctrl-C is heard
-    const prepared = await runStepsWithTurns(preparingTraining({
+    const prepared = await runStepsUntil(preparingTraining({
       data: scenario.data, nodes: scenario.cluster.nodes, seed: scenario.seed, hidden: scenario.model.hidden, shipped: host.shippedDataset,
-    }), host.breathe ?? (() => Promise.resolve()));
+    }), host.breathe ?? (() => Promise.resolve()), options.shouldStopSetup ?? (() => false));
+    if (prepared === undefined) {
+      firstRounds?.ahead.dispose();
+      return { scenario, runs: [], interrupted: true };
+    }
     // the helper makes its batch cursors while this thread makes the engine
     if (firstRounds !== null) firstRounds.ahead.drawBatchesFrom(prepared.sampleRanges);
     const shared = {

@@ -126,7 +126,10 @@ export interface RunResult {
   /** absent only in hand-made results (tests) */
   setting?: RunSetting;
   runs: StrategyRun[];
-  /** a run was stopped early; later strategies were not started */
+  /**
+   * a run was stopped early; later strategies were not started (none, `runs` empty, when it was
+   * stopped while the data was prepared: RunOptions.shouldStopSetup)
+   */
   interrupted?: true;
   /** a run diverged; later strategies were not started */
   diverged?: Divergence & { strategy: string };

@@ -15,10 +15,10 @@ import type { Dataset } from '../scenario/dataset-csv.js';
 import { datasetInSteps, type ShippedDatasets } from './datasets.js';
 import { addLabelNoise } from './label-noise.js';
 import { initParams } from './params.js';
-import { partitionIndices } from './partition.js';
-import { destinations, permuteRows, standardiseInPlace } from './rows-in-place.js';
+import { partitionSteps } from './partition.js';
+import { destinations, permuteRowsSteps, standardiseInPlace } from './rows-in-place.js';
 import { isShareable, shareable } from './shared-memory.js';
-import { copyRows, featureStats, selectRows, splitRows, type FeatureStats, type SplitRows } from './split.js';
+import { copyRows, featureStatsSteps, selectRows, splitRows, type FeatureStats, type SplitRows } from './split.js';
 import { runSteps, type Steps } from './steps.js';
 
 export interface TrainingInput {
@@ -75,14 +75,23 @@ function expandByNode(dataset: Dataset, stats: FeatureStats, parts: Int32Array[]
 
 /** Each node's noisy labels, shard by shard, and the shards' places in the training set. */
 function labelShards(labels: Int32Array, parts: Int32Array[], classCount: number, nodes: readonly NodeSpec[], seed: number): SampleRanges {
+  return runSteps(labelShardsSteps(labels, parts, classCount, nodes, seed));
+}
+
+/** Parts between two steps of a loop over every node's part: a few hundredths of a second at 131,072 nodes. */
+const STEP_PARTS = 16_384;
+
+function* labelShardsSteps(labels: Int32Array, parts: Int32Array[], classCount: number, nodes: readonly NodeSpec[], seed: number): Steps<SampleRanges> {
   const ranges: SampleRanges = { first: new Int32Array(parts.length), count: new Int32Array(parts.length) };
   let offset = 0;
-  parts.forEach((part, i) => {
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0 && i % STEP_PARTS === 0) yield;
+    const part = parts[i]!;
     addLabelNoise(labels.subarray(offset, offset + part.length), classCount, nodes[i]!.labelNoise, seed, nodes[i]!.id);
     ranges.first[i] = offset;
     ranges.count[i] = part.length;
     offset += part.length;
-  });
+  }
   return ranges;
 }
 
@@ -92,15 +101,17 @@ function labelShards(labels: Int32Array, parts: Int32Array[], classCount: number
  * thread can share, and every row is in exactly one shard or the test split (not so when
  * there are fewer training samples than nodes: nodes then share rows). Null otherwise.
  */
-function arrangeInPlace(dataset: Dataset, owned: boolean, stats: FeatureStats, parts: Int32Array[], rows: SplitRows, nodes: readonly NodeSpec[], seed: number): { train: EngineData; test: EngineData; ranges: SampleRanges } | null {
+function* arrangeInPlace(dataset: Dataset, owned: boolean, stats: FeatureStats, parts: Int32Array[], rows: SplitRows, nodes: readonly NodeSpec[], seed: number): Steps<{ train: EngineData; test: EngineData; ranges: SampleRanges } | null> {
   const { features, labels, featureCount: width, classCount } = dataset;
   if (!owned || !isShareable(features.buffer) || !isShareable(labels.buffer)) return null;
   const to = destinations(dataset.samples, [...parts, rows.test]);
   if (to === null) return null;
   standardiseInPlace(features, width, stats);
-  permuteRows(features, labels, width, to);
+  yield;
+  yield* permuteRowsSteps(features, labels, width, to);
+  yield;
   const trainCount = dataset.samples - rows.test.length;
-  const ranges = labelShards(labels.subarray(0, trainCount), parts, classCount, nodes, seed);
+  const ranges = yield* labelShardsSteps(labels.subarray(0, trainCount), parts, classCount, nodes, seed);
   const part = (from: number, to: number): EngineData => ({
     features: features.subarray(from * width, to * width), labels: labels.subarray(from, to), samples: to - from, featureCount: width, classCount,
   });
@@ -112,8 +123,10 @@ export function prepareTraining(input: TrainingInput): PreparedTraining {
 }
 
 /**
- * prepareTraining, yielding between its phases and while it generates data, for a host to
- * take its turns (a Ctrl-C answered at once, not after the seconds a large dataset takes).
+ * prepareTraining, yielding between its phases and inside each long one (generating, the
+ * feature statistics, the partition, moving rows), some hundredths of a second apart, for a
+ * host to take its turns and, between them, to stop (a Ctrl-C answered at once, not after the
+ * seconds a large dataset takes).
  */
 export function* preparingTraining(input: TrainingInput): Steps<PreparedTraining> {
   const { data, nodes, seed, hidden } = input;
@@ -121,15 +134,21 @@ export function* preparingTraining(input: TrainingInput): Steps<PreparedTraining
   yield;
   // the split (split.ts), standardised as its rows are arranged, or copied, into place
   const rows = splitRows(dataset, data.testFraction, seed);
-  const stats = featureStats(dataset, rows.train);
   yield;
-  const parts = partitionIndices(rows.train.map((row) => dataset.labels[row]!), dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
+  const stats = yield* featureStatsSteps(dataset, rows.train);
+  yield;
+  const parts = yield* partitionSteps(rows.train.map((row) => dataset.labels[row]!), dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
+  yield;
   // a part holds positions in the training split: the dataset's rows in their place
-  for (const part of parts) for (let k = 0; k < part.length; k++) part[k] = rows.train[part[k]!]!;
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0 && i % STEP_PARTS === 0) yield;
+    const part = parts[i]!;
+    for (let k = 0; k < part.length; k++) part[k] = rows.train[part[k]!]!;
+  }
   yield;
   // a generated dataset is this run's own; a CSV's rows belong to the scenario, which a study or
   // sweep runs again
-  const arranged = arrangeInPlace(dataset, data.dataset.kind === 'blobs', stats, parts, rows, nodes, seed)
+  const arranged = (yield* arrangeInPlace(dataset, data.dataset.kind === 'blobs', stats, parts, rows, nodes, seed))
     ?? { ...expandByNode(dataset, stats, parts, nodes, seed), test: toEngineData(selectRows(dataset, rows.test, stats)) };
   const { train, test, ranges } = arranged;
   return {

@@ -6,6 +6,7 @@
  * then moved as it is.
  */
 import type { FeatureStats } from './split.js';
+import { runSteps, type Steps } from './steps.js';
 
 /** Every row of `features` standardised by `stats`, where it lies. */
 export function standardiseInPlace(features: Float32Array, width: number, stats: FeatureStats): void {
@@ -37,9 +38,18 @@ export function destinations(rows: number, groups: readonly ArrayLike<number>[])
  * following each cycle of the permutation with one row held aside: each row is written once.
  */
 export function permuteRows(features: Float32Array, labels: Int32Array, width: number, to: Int32Array): void {
+  runSteps(permuteRowsSteps(features, labels, width, to));
+}
+
+/** Rows looked at between two of permuteRowsSteps' steps (each cycle is followed whole): a few hundredths of a second. */
+export const PERMUTE_STEP_ROWS = 65_536;
+
+/** permuteRows, yielding between cycles every PERMUTE_STEP_ROWS rows or so (over a second for 1,000,000 rows). */
+export function* permuteRowsSteps(features: Float32Array, labels: Int32Array, width: number, to: Int32Array, stepRows = PERMUTE_STEP_ROWS): Steps<void> {
   const held = new Float32Array(width);
   const placed = new Uint8Array(to.length);
   for (let start = 0; start < to.length; start++) {
+    if (start > 0 && start % stepRows === 0) yield;
     if (placed[start] === 1) continue;
     placed[start] = 1;
     if (to[start] === start) continue;

@@ -16,6 +16,7 @@ import { DtrainError } from '../errors.js';
 import { makeRng, shuffleInPlace } from '../sim/rng.js';
 import type { Dataset } from '../scenario/dataset-csv.js';
 import { testSampleCount } from '../scenario/split-size.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface FeatureStats {
   mean: Float64Array;
@@ -77,6 +78,14 @@ export function splitRows(dataset: Dataset, testFraction: number, seed: number):
  * run's peak.
  */
 export function featureStats(dataset: Dataset, indices?: ArrayLike<number>): FeatureStats {
+  return runSteps(featureStatsSteps(dataset, indices));
+}
+
+/** Rows read between two of featureStatsSteps' steps: a few hundredths of a second. */
+export const STATS_STEP_ROWS = 65_536;
+
+/** featureStats, yielding every STATS_STEP_ROWS rows of each pass (over a second for 1,000,000 rows); the same sums in the same order. */
+export function* featureStatsSteps(dataset: Dataset, indices?: ArrayLike<number>, stepRows = STATS_STEP_ROWS): Steps<FeatureStats> {
   const { features, featureCount: width } = dataset;
   const samples = indices === undefined ? dataset.samples : indices.length;
   const rowAt = indices === undefined ? (r: number) => r * width : (r: number) => indices[r]! * width;
@@ -84,6 +93,7 @@ export function featureStats(dataset: Dataset, indices?: ArrayLike<number>): Fea
   const min = new Float64Array(width).fill(Infinity);
   const max = new Float64Array(width).fill(-Infinity);
   for (let r = 0; r < samples; r++) {
+    if (r > 0 && r % stepRows === 0) yield;
     const at = rowAt(r);
     for (let f = 0; f < width; f++) {
       const x = features[at + f]!;
@@ -96,6 +106,7 @@ export function featureStats(dataset: Dataset, indices?: ArrayLike<number>): Fea
   for (let f = 0; f < width; f++) mean[f] = sum[f]! / samples;
   const squares = new Float64Array(width);
   for (let r = 0; r < samples; r++) {
+    if (r % stepRows === 0) yield;
     const at = rowAt(r);
     for (let f = 0; f < width; f++) squares[f] += (features[at + f]! - mean[f]!) ** 2;
   }

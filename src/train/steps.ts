@@ -22,3 +22,19 @@ export async function runStepsWithTurns<T>(steps: Steps<T>, turn: () => Promise<
     await turn();
   }
 }
+
+/**
+ * runStepsWithTurns, asking `stop()` after each turn: true abandons the steps (undefined), so
+ * that a host's stop request made during one of them (a Ctrl-C) is acted on at once.
+ */
+export async function runStepsUntil<T>(steps: Steps<T>, turn: () => Promise<void>, stop: () => boolean): Promise<T | undefined> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await turn();
+    if (stop()) {
+      steps.return(undefined as never);
+      return undefined;
+    }
+  }
+}

@@ -105,3 +105,21 @@ describe('a run stopped before its first round finished', () => {
     expect(stoppedMessage(result, 2)).toBe('interrupted: stopped before the first of 5 rounds of s1s4 finished; 1 later strategy not started; no round finished, so the outputs hold none');
   });
 });
+
+describe('a run stopped while its data is prepared', () => {
+  it('stops between two steps of the preparation, asked after each of the host\'s turns: no strategy run, no setting, the words of a stop before the first round', async () => {
+    let asked = 0;
+    const result = await runScenario(SCENARIO, {
+      backend: 'cpu', engine: stub, onSetting: () => expect.unreachable('no setting: the data was not made'),
+      // a stop asked for at the second turn of the preparation
+      shouldStopSetup: () => ++asked === 2,
+      shouldStop: () => expect.unreachable('no round boundary was reached'),
+    });
+    expect(asked).toBe(2);
+    expect(result).toEqual({ scenario: result.scenario, runs: [], interrupted: true });
+    expect(stoppedMessage(result, 2)).toBe('interrupted: stopped before the first of 5 rounds of s1s4 finished; 1 later strategy not started; no round finished, so the outputs hold none');
+    // without it, the data is made whole and the stop comes at the first round boundary
+    const whole = await runScenario(SCENARIO, { backend: 'cpu', engine: stub, shouldStopSetup: () => false, shouldStop: () => true });
+    expect(whole.runs.map((run) => run.rounds.length)).toEqual([0]);
+  });
+});

@@ -3,7 +3,7 @@
  * none (Kubernetes and Slurm stop jobs with SIGTERM); and what commander itself prints about a
  * bad flag or command is escaped for the terminal like every other message.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe('a signal at any moment', () => {
 });
 
 describe('a signal while a large dataset is generated', () => {
-  it('is answered at once, before the first round, and the run stops there once the data is ready: exit 130, no round', async () => {
+  it('is answered at once, and the run stops while the data is still being made: exit 130, no round, nothing written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtrain-signals-'));
     // 300,000 × 100 blobs: about 2 s of generating and arranging, during which memory grows by 120 MB
     writeFileSync(join(dir, 's.yaml'), [
@@ -54,7 +54,7 @@ describe('a signal while a large dataset is generated', () => {
     ].join('\n'));
     const times: Record<'signal' | 'answer' | 'exit', number> = { signal: 0, answer: 0, exit: 0 };
     let poll: NodeJS.Timeout | undefined;
-    const run = await runCli(['simulate', 's.yaml', '--quiet', '--no-progress', '--backend', 'cpu'], {
+    const run = await runCli(['simulate', 's.yaml', '--quiet', '--no-progress', '--backend', 'cpu', '--json', 'out.json', '--csv', 'csv'], {
       cwd: dir,
       onSpawn: (pid) => {
         // the signal once the generation is under way: 150 MB resident (the CLI starts at ~100 MB)
@@ -77,6 +77,9 @@ describe('a signal while a large dataset is generated', () => {
       + 'interrupted: stopped before the first of 3 rounds of s1s4 finished; no round finished, so the outputs hold none\n');
     // answered while the data was still being made, not once it was ready (a turn every ~20 ms of it)
     expect(times.answer - times.signal).toBeLessThan(times.exit - times.answer);
+    // stopped there: had the data been made whole, the run would have stopped at its first
+    // round's boundary and written its outputs, holding no round
+    expect(readdirSync(dir).sort()).toEqual(['s.yaml']);
   });
 });
 
