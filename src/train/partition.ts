@@ -91,19 +91,26 @@ export function sampleDirichlet(alpha: number, size: number, rng: Rng): number[]
 
 /** Cuts `items` into consecutive runs of the given sizes. */
 function cut(items: readonly number[], sizes: readonly number[]): number[][] {
+  return runSteps(cutSteps(items, sizes));
+}
+
+function* cutSteps(items: readonly number[], sizes: readonly number[]): Steps<number[][]> {
   const parts: number[][] = [];
   let start = 0;
-  for (const size of sizes) {
-    parts.push(items.slice(start, start + size));
-    start += size;
+  for (let i = 0; i < sizes.length; i++) {
+    if (i > 0 && i % PARTITION_STEP_PARTS === 0) yield;
+    parts.push(items.slice(start, start + sizes[i]!));
+    start += sizes[i]!;
   }
   return parts;
 }
 
-function partitionIid(n: number, shares: readonly number[], rng: Rng): number[][] {
+function* partitionIid(n: number, shares: readonly number[], rng: Rng): Steps<number[][]> {
   const order = Array.from({ length: n }, (_, i) => i);
+  yield;
   shuffleInPlace(order, rng);
-  return cut(order, apportion(n, shares));
+  yield;
+  return yield* cutSteps(order, apportion(n, shares));
 }
 
 function partitionDirichlet(labels: Int32Array, classCount: number, alpha: number, shares: readonly number[], rng: Rng): number[][] {
@@ -248,7 +255,7 @@ export function* partitionSteps(
   let parts: number[][];
   switch (spec.kind) {
     case 'iid':
-      parts = partitionIid(n, nodeShares, rng);
+      parts = yield* partitionIid(n, nodeShares, rng);
       break;
     case 'dirichlet':
       parts = partitionDirichlet(trainLabels, classCount, spec.alpha, nodeShares, rng);

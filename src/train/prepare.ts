@@ -106,6 +106,7 @@ function* arrangeInPlace(dataset: Dataset, owned: boolean, stats: FeatureStats, 
   if (!owned || !isShareable(features.buffer) || !isShareable(labels.buffer)) return null;
   const to = destinations(dataset.samples, [...parts, rows.test]);
   if (to === null) return null;
+  yield;
   standardiseInPlace(features, width, stats);
   yield;
   yield* permuteRowsSteps(features, labels, width, to);
@@ -137,7 +138,9 @@ export function* preparingTraining(input: TrainingInput): Steps<PreparedTraining
   yield;
   const stats = yield* featureStatsSteps(dataset, rows.train);
   yield;
-  const parts = yield* partitionSteps(rows.train.map((row) => dataset.labels[row]!), dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
+  const trainLabels = rows.train.map((row) => dataset.labels[row]!);
+  yield;
+  const parts = yield* partitionSteps(trainLabels, dataset.classCount, nodes.map((n) => n.dataShare), data.partition, seed);
   yield;
   // a part holds positions in the training split: the dataset's rows in their place
   for (let i = 0; i < parts.length; i++) {
