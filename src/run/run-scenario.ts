@@ -53,9 +53,10 @@ export interface RunOptions {
    */
   shouldStop?: () => boolean;
   /**
-   * Asked after each turn the host takes while the data is prepared (Host.breathe: seconds for
-   * a large dataset); true abandons the preparation and the run ends there, interrupted, with
-   * no strategy run and no setting. Absent, the data is always prepared whole and a stop is
+   * Asked as the data is about to be prepared (after the backend and engine are loaded) and
+   * after each turn the host takes while it is (Host.breathe: seconds for a large dataset);
+   * true abandons the preparation and the run ends there, interrupted, with no strategy run
+   * and no setting. Absent, the data is always prepared whole and a stop is
    * asked for at round boundaries only. The CLI sets it from SIGINT / SIGTERM.
    */
   shouldStopSetup?: () => boolean;

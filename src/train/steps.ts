@@ -24,10 +24,12 @@ export async function runStepsWithTurns<T>(steps: Steps<T>, turn: () => Promise<
 }
 
 /**
- * runStepsWithTurns, asking `stop()` after each turn: true abandons the steps (undefined), so
- * that a host's stop request made during one of them (a Ctrl-C) is acted on at once.
+ * runStepsWithTurns, asking `stop()` before the first step and after each turn: true abandons
+ * the steps (undefined), so that a host's stop request made before or during them (a Ctrl-C)
+ * is acted on at once.
  */
 export async function runStepsUntil<T>(steps: Steps<T>, turn: () => Promise<void>, stop: () => boolean): Promise<T | undefined> {
+  if (stop()) return undefined;
   for (;;) {
     const step = steps.next();
     if (step.done === true) return step.value;

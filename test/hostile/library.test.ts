@@ -111,11 +111,11 @@ describe('a run stopped while its data is prepared', () => {
     let asked = 0;
     const result = await runScenario(SCENARIO, {
       backend: 'cpu', engine: stub, onSetting: () => expect.unreachable('no setting: the data was not made'),
-      // a stop asked for at the second turn of the preparation
-      shouldStopSetup: () => ++asked === 2,
+      // asked before the first step, then after each turn: a stop asked for at the second turn
+      shouldStopSetup: () => ++asked === 3,
       shouldStop: () => expect.unreachable('no round boundary was reached'),
     });
-    expect(asked).toBe(2);
+    expect(asked).toBe(3);
     expect(result).toEqual({ scenario: result.scenario, runs: [], interrupted: true });
     expect(stoppedMessage(result, 2)).toBe('interrupted: stopped before the first of 5 rounds of s1s4 finished; 1 later strategy not started; no round finished, so the outputs hold none');
     // without it, the data is made whole and the stop comes at the first round boundary
