@@ -84,8 +84,16 @@ async function explain(file: string | undefined, flags: ExplainFlags): Promise<v
         progress.onRound(record, spec);
       },
       shouldStop: stop.requested,
+      // a signal while the data is prepared (seconds for a large dataset) stops it at the next step
+      shouldStopSetup: stop.requested,
       registry,
     });
+    if (result.interrupted === true && result.runs.length === 0) {
+      throw new DtrainError('explain.interrupted', 'interrupted while preparing the data; nothing explained', {
+        exitCode: 130,
+        hint: 'run the same command again to explain it',
+      });
+    }
     run = result.runs[0]!;
     setting = result.setting!;
     if (result.interrupted === true) {

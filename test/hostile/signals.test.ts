@@ -83,6 +83,35 @@ describe('a signal while a large dataset is generated', () => {
   });
 });
 
+describe('a signal while explain prepares a large dataset', () => {
+  it('stops the preparation there: exit 130, one message, nothing explained', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtrain-signals-'));
+    writeFileSync(join(dir, 's.yaml'), [
+      'name: big-data', 'seed: 1', 'rounds: 3',
+      'data: { dataset: { blobs: { samples: 300000, features: 100, classes: 3, spread: 1 } } }',
+      'model: { hidden: [4] }', 'cluster: { nodes: [ { id: n, count: 8, latency: { constant: 5 } } ] }', '',
+    ].join('\n'));
+    let poll: NodeJS.Timeout | undefined;
+    const run = await runCli(['explain', 's.yaml', '--round', '2', '--no-progress', '--backend', 'cpu'], {
+      cwd: dir,
+      onSpawn: (pid) => {
+        // once the generation is under way, as above
+        poll = setInterval(() => {
+          const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+          if (Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) < 150_000) return;
+          clearInterval(poll);
+          process.kill(pid, 'SIGINT');
+        }, 10);
+      },
+    });
+    clearInterval(poll);
+    expect(run.status).toBe(130);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/error: interrupted while preparing the data; nothing explained\nhint: run the same command again to explain it\n$/);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+});
+
 describe('a signal after the run, while the tables are printed', () => {
   it('exits at once (130) instead of announcing a stop at a round boundary that will never come', async () => {
     let sent = false;
