@@ -43,28 +43,38 @@ describe('a signal at any moment', () => {
   });
 });
 
+/** A folder holding s.yaml of 300,000 × 100 blobs: about 2 s of generating and arranging, during which memory grows by 120 MB. */
+function bigDataWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dtrain-signals-'));
+  writeFileSync(join(dir, 's.yaml'), [
+    'name: big-data', 'seed: 1', 'rounds: 3',
+    'data: { dataset: { blobs: { samples: 300000, features: 100, classes: 3, spread: 1 } } }',
+    'model: { hidden: [4] }', 'cluster: { nodes: [ { id: n, count: 8, latency: { constant: 5 } } ] }', '',
+  ].join('\n'));
+  return dir;
+}
+
+/** SIGINT to `pid` once the generation is under way: 150 MB resident (the CLI starts at ~100 MB). */
+function sigintOnceGenerating(pid: number, sent: () => void = () => {}): NodeJS.Timeout {
+  const poll = setInterval(() => {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    if (Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) < 150_000) return;
+    clearInterval(poll);
+    sent();
+    process.kill(pid, 'SIGINT');
+  }, 10);
+  return poll;
+}
+
 describe('a signal while a large dataset is generated', () => {
   it('is answered at once, and the run stops while the data is still being made: exit 130, no round, nothing written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dtrain-signals-'));
-    // 300,000 × 100 blobs: about 2 s of generating and arranging, during which memory grows by 120 MB
-    writeFileSync(join(dir, 's.yaml'), [
-      'name: big-data', 'seed: 1', 'rounds: 3',
-      'data: { dataset: { blobs: { samples: 300000, features: 100, classes: 3, spread: 1 } } }',
-      'model: { hidden: [4] }', 'cluster: { nodes: [ { id: n, count: 8, latency: { constant: 5 } } ] }', '',
-    ].join('\n'));
+    const dir = bigDataWorkspace();
     const times: Record<'signal' | 'answer' | 'exit', number> = { signal: 0, answer: 0, exit: 0 };
     let poll: NodeJS.Timeout | undefined;
     const run = await runCli(['simulate', 's.yaml', '--quiet', '--no-progress', '--backend', 'cpu', '--json', 'out.json', '--csv', 'csv'], {
       cwd: dir,
       onSpawn: (pid) => {
-        // the signal once the generation is under way: 150 MB resident (the CLI starts at ~100 MB)
-        poll = setInterval(() => {
-          const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-          if (Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) < 150_000) return;
-          clearInterval(poll);
-          times.signal = performance.now();
-          process.kill(pid, 'SIGINT');
-        }, 10);
+        poll = sigintOnceGenerating(pid, () => (times.signal = performance.now()));
       },
       onStderr: (chunk) => {
         if (chunk.includes('SIGINT:')) times.answer = performance.now();
@@ -85,23 +95,12 @@ describe('a signal while a large dataset is generated', () => {
 
 describe('a signal while explain prepares a large dataset', () => {
   it('stops the preparation there: exit 130, one message, nothing explained', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dtrain-signals-'));
-    writeFileSync(join(dir, 's.yaml'), [
-      'name: big-data', 'seed: 1', 'rounds: 3',
-      'data: { dataset: { blobs: { samples: 300000, features: 100, classes: 3, spread: 1 } } }',
-      'model: { hidden: [4] }', 'cluster: { nodes: [ { id: n, count: 8, latency: { constant: 5 } } ] }', '',
-    ].join('\n'));
+    const dir = bigDataWorkspace();
     let poll: NodeJS.Timeout | undefined;
     const run = await runCli(['explain', 's.yaml', '--round', '2', '--no-progress', '--backend', 'cpu'], {
       cwd: dir,
       onSpawn: (pid) => {
-        // once the generation is under way, as above
-        poll = setInterval(() => {
-          const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-          if (Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) < 150_000) return;
-          clearInterval(poll);
-          process.kill(pid, 'SIGINT');
-        }, 10);
+        poll = sigintOnceGenerating(pid);
       },
     });
     clearInterval(poll);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, STACK_TRACE, type CliResult } from '../hostile/cli.js';
+import { expectStoppedInLoop, runSignalledInLoop } from '../hostile/stopped-in-loop.js';
 import { PLAN_STEP_RUNS } from '../../src/sweep/grid.js';
 
 const SCENARIO = join(ROOT, 'test', 'sweep', 'fixtures', 'tiny.yaml');
@@ -474,23 +475,7 @@ describe('a signal after the study is planned, before anything is written', () =
     ['openSync', 'SIGINT', 'checking the stored records in', 5000, 'runs checked'],
   ] as const)('%s (%s): stopped in that loop, exit 130, one line saying where and how far, nothing written', async (call, signal, where, total, what) => {
     const out = join(scratch(), 'out');
-    const run = await runCli(['study', SCENARIO, '--seeds', '1..2500', '--out', out], {
-      env: { NODE_OPTIONS: `--require ${join(ROOT, 'test', 'hostile', 'signals', 'slow-runs-files.cjs')}`, DTRAIN_TEST_SLOW: call },
-      onStderr: (chunk, pid) => {
-        if (chunk.includes(`[${call}]\n`)) process.kill(pid, signal);
-      },
-    });
-    expect(run.status).toBe(130);
-    expect(run.stdout).toBe('');
-    const lines = run.stderr.split('\n');
-    expect(lines[0]).toBe(`[${call}]`);
-    const prefix = `error: interrupted while ${where} ${out} (`;
-    expect(lines[1]!.startsWith(prefix), run.stderr).toBe(true);
-    const match = /^(\d+) of (\d+) ([a-z ]+)\); nothing written$/.exec(lines[1]!.slice(prefix.length));
-    expect(match, run.stderr).not.toBeNull();
-    expect(Number(match![1])).toBeLessThan(total);
-    expect([Number(match![2]), match![3]]).toEqual([total, what]);
-    expect(lines.slice(2)).toEqual(['']);
-    expect(existsSync(out)).toBe(false);
+    const run = await runSignalledInLoop(['study', SCENARIO, '--seeds', '1..2500', '--out', out], call, signal);
+    expectStoppedInLoop(run, call, where, out, total, what);
   }, 120_000);
 });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, STACK_TRACE } from '../hostile/cli.js';
+import { expectStoppedInLoop, runSignalledInLoop } from '../hostile/stopped-in-loop.js';
 import { PLAN_STEP_RUNS } from '../../src/sweep/grid.js';
 
 const SCENARIO = join(ROOT, 'test', 'sweep', 'fixtures', 'tiny.yaml');
@@ -92,12 +93,6 @@ describe('a signal while a large grid is planned', () => {
   }, 120_000);
 });
 
-/** Preloaded into the CLI: one fs call on a run's file in --out made 2 ms slower, and said on stderr the first time. */
-const slowRunsFiles = (call: 'lstatSync' | 'openSync') => ({
-  NODE_OPTIONS: `--require ${join(ROOT, 'test', 'hostile', 'signals', 'slow-runs-files.cjs')}`,
-  DTRAIN_TEST_SLOW: call,
-});
-
 describe('a signal after the grid is planned, before anything is written', () => {
   // 5,000 runs, each file looked at 2 ms more slowly (a network file system): a loop over them
   // lasts ten seconds or more, and the signal must stop it at once, not once it is done
@@ -106,24 +101,8 @@ describe('a signal after the grid is planned, before anything is written', () =>
     ['openSync', 'SIGTERM', 'checking the stored reports in', 5000, 'runs checked'],
   ] as const)('%s (%s): stopped in that loop, exit 130, one line saying where and how far, nothing written', async (call, signal, where, total, what) => {
     const out = join(scratch(), 'out');
-    const run = await runCli(['sweep', SCENARIO, '--set', 'seed=1..2500', '--out', out], {
-      env: slowRunsFiles(call),
-      onStderr: (chunk, pid) => {
-        if (chunk.includes(`[${call}]\n`)) process.kill(pid, signal);
-      },
-    });
-    expect(run.status).toBe(130);
-    expect(run.stdout).toBe('');
-    const lines = run.stderr.split('\n');
-    expect(lines[0]).toBe(`[${call}]`);
-    const prefix = `error: interrupted while ${where} ${out} (`;
-    expect(lines[1]!.startsWith(prefix), run.stderr).toBe(true);
-    const match = /^(\d+) of (\d+) ([a-z ]+)\); nothing written$/.exec(lines[1]!.slice(prefix.length));
-    expect(match, run.stderr).not.toBeNull();
-    expect(Number(match![1])).toBeLessThan(total);
-    expect([Number(match![2]), match![3]]).toEqual([total, what]);
-    expect(lines.slice(2)).toEqual(['']);
-    expect(existsSync(out)).toBe(false);
+    const run = await runSignalledInLoop(['sweep', SCENARIO, '--set', 'seed=1..2500', '--out', out], call, signal);
+    expectStoppedInLoop(run, call, where, out, total, what);
   }, 120_000);
 });
 
