@@ -17,7 +17,7 @@ import { deflateRawSync } from 'node:zlib';
 import { type Command } from 'commander';
 import { linkTooLong } from '../browser/protocol.js';
 import { DtrainError } from '../errors.js';
-import { fileProblem, readTextFileLimited } from '../node/read-file.js';
+import { fileProblem, readTextFileLimited, withNearFile } from '../node/read-file.js';
 import { MAX_SCENARIO_BYTES, nearFileHint } from '../scenario/text-file.js';
 import { escapeForTerminal } from '../text/terminal-escape.js';
 import { wholeNumberFlag } from './number-flags.js';
@@ -70,7 +70,7 @@ export function scenarioHash(yaml: string): string {
 function scenarioFragment(file: string | undefined): string {
   if (file === undefined) return '';
   const read = readTextFileLimited(file, MAX_SCENARIO_BYTES, { regularOnly: !/^\/dev\/(stdin|fd\/\d+)$/.test(file) });
-  if (!read.ok) throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`, { hint: 'line' in read ? undefined : nearFileHint(read) });
+  if (!read.ok) throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`, { hint: nearFileHint(withNearFile(file, read)) });
   const hash = scenarioHash(read.text);
   // the longest address it may be served at: the check comes before a port is bound
   const tooLong = linkTooLong('http://127.0.0.1:65535/'.length + hash.length);

@@ -15,7 +15,7 @@ import { OutputWriter, writeFileAtomic, type OutputTarget } from '../output-file
 import { formatAccuracy } from '../report/format.js';
 import { TOOL_NAME } from '../report/json.js';
 import { resolveStrategyNames } from '../scenario/load.js';
-import { fileProblem, readTextFileLimited } from '../node/read-file.js';
+import { fileProblem, readTextFileLimited, withNearFile } from '../node/read-file.js';
 import { MAX_SCENARIO_BYTES, nearFileHint } from '../scenario/text-file.js';
 import { readStoredRun } from '../sweep/directory.js';
 import { planSweepSteps, type SweepPlan } from '../sweep/grid.js';
@@ -110,7 +110,7 @@ export function readScenarioText(file: string): string {
   if ('line' in read) {
     throw new ScenarioError(file, [{ code: 'file.notText', file, line: read.line, column: read.column, path: '', expected: 'a scenario file in UTF-8 text', found: read.problem }]);
   }
-  throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`, { hint: nearFileHint(read) });
+  throw new DtrainError('scenario.notFound', `cannot read scenario file '${escapeForTerminal(file)}': ${read.problem}`, { hint: nearFileHint(withNearFile(file, read)) });
 }
 
 /** `pipeline.s1.thresholdMs=20 seed=3 · s1s4`: a run by its grid point. */

@@ -12,7 +12,7 @@ import type { EngineLoader, Host, ShippedDataset } from '../host.js';
 import { decodeText, MAX_DATA_FILE_BYTES } from '../scenario/text-file.js';
 import { useSha256, type Sha256 } from '../text/sha256.js';
 import type { BuiltinDatasetName } from '../scenario/types.js';
-import { readFileBounded } from './read-file.js';
+import { readFileBounded, withNearFile } from './read-file.js';
 import { loadTfByRequire } from './tf-packages.js';
 import { windowPrefetchStarter } from './window-thread.js';
 import { yieldTurn } from './yield-turn.js';
@@ -62,7 +62,8 @@ const ENGINES: ReadonlyMap<string, EngineLoader> = new Map<string, EngineLoader>
 ]);
 
 export const nodeHost: Host = {
-  readFile: readFileBounded,
+  // the files a scenario names: a missing one's message offers a close name
+  readFile: (path, maxBytes, options) => withNearFile(path, readFileBounded(path, maxBytes, options)),
   scenarioFolder: (file) => dirname(resolve(file)),
   resolvePath: (folder, written) => resolve(folder, written),
   shippedDataset,

@@ -50,6 +50,17 @@ export function nearFile(path: string): string | undefined {
   return path.slice(0, path.length - basename(path).length) + match;
 }
 
+/**
+ * `read`, and for a file that is not there the name of one close to it (`near`). Only where a
+ * message follows: a folder is listed for it, which a loop over many files that may be missing
+ * (a resume's stored reports) must not pay for each.
+ */
+export function withNearFile<R extends { ok: boolean; problem?: string }>(path: string, read: R): R & { near?: string } {
+  if (read.ok || read.problem !== 'no such file') return read;
+  const near = nearFile(path);
+  return near === undefined ? read : { ...read, near };
+}
+
 function kindOf(stat: Stats): string {
   if (stat.isFIFO()) return 'a named pipe (FIFO)';
   if (stat.isSocket()) return 'a socket';
@@ -104,15 +115,13 @@ export function readFileInChunks(
   onChunk: (chunk: Buffer) => boolean | void,
   /** onSize: a regular file's size, told before its first chunk */
   options: { regularOnly?: boolean; maxBytes?: number; onSize?: (bytes: number) => void } = {},
-): { ok: true } | { ok: false; problem: string; tooLarge?: boolean; near?: string } {
+): { ok: true } | { ok: false; problem: string; tooLarge?: boolean } {
   const regularOnly = options.regularOnly === true;
   let fd: number;
   try {
     fd = openSync(path, regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY : 'r');
   } catch (error) {
-    const problem = fileProblem(error);
-    const near = (error as { code?: string }).code === 'ENOENT' ? nearFile(path) : undefined;
-    return near === undefined ? { ok: false, problem } : { ok: false, problem, near };
+    return { ok: false, problem: fileProblem(error) };
   }
   try {
     let stat: Stats;
