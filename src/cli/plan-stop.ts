@@ -36,6 +36,11 @@ export function* eachInSteps<T>(items: readonly T[], each: (item: T) => void, co
   }
 }
 
+/** How far a loop got, for an interruption's message: `(40000 of 100000 runs estimated)`. */
+export function howFar(count: { done: number }, total: number, what: string): string {
+  return `(${count.done} of ${total} ${what})`;
+}
+
 /** `work` as one step: PlanStop.steps then answers a signal that came during it by its name. */
 export function* onePiece<T>(work: () => T): Steps<T> {
   return work();

@@ -38,10 +38,10 @@ import { VERSION } from '../version.js';
 import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
-import { eachInSteps, installPlanStop, onePiece, type PlanStop } from './plan-stop.js';
+import { eachInSteps, howFar, installPlanStop, onePiece, type PlanStop } from './plan-stop.js';
 import { runSteps, type Steps } from '../train/steps.js';
 import { reportCheckNoteSteps } from './stage-copy.js';
-import { howFar, prepareOutDir, readScenarioText } from './sweep.js';
+import { prepareOutDir, readScenarioText } from './sweep.js';
 
 interface StudyFlags extends LimitFlags, PluginFlags {
   seeds: number[];

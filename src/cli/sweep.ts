@@ -37,7 +37,7 @@ import type { StageRegistry } from '../pipeline/stage-registry.js';
 import { positiveInt, strategyList } from './options.js';
 import { addPluginOption, commandRegistry, pluginInputs, type PluginFlags } from './plugin-option.js';
 import { OutputPlan, scenarioInputs, type InputFile } from './output-plan.js';
-import { eachInSteps, installPlanStop, onePiece, type PlanStop } from './plan-stop.js';
+import { eachInSteps, howFar, installPlanStop, onePiece, type PlanStop } from './plan-stop.js';
 import { runSteps, type Steps } from '../train/steps.js';
 
 interface SweepFlags extends LimitFlags, PluginFlags {
@@ -169,11 +169,6 @@ function runOnPool(todo: ManifestRun[], context: { plan: SweepPlan; manifest: Sw
       `interrupted: ${rows.size} of ${total} runs are complete in ${escapeForTerminal(flags.out)}`,
       { exitCode: 130, hint: 'run the same command again to resume; complete runs are skipped' }),
   });
-}
-
-/** How far a loop got, for an interruption's message: `(40000 of 100000 runs estimated)`. */
-export function howFar(count: { done: number }, total: number, what: string): string {
-  return `(${count.done} of ${total} ${what})`;
 }
 
 /**
